@@ -1,0 +1,92 @@
+# newsd: a thin front over meson.  The build itself lives in meson.build.
+#
+#   make deps    install the missing Debian 12 packages (deps/debian-packages.txt)
+#   make build   configure build/ once, then compile (CI=true: warnings are errors)
+#   make run     deps + build, then run newsd in the foreground on config/newsd.ini
+#   make test    deps, then build/ and build-asan/ with unit and e2e tests on each
+#   make bench   deps, then a release build in build-release/ and bench/bench.py
+#   make clean   remove the build trees (var/, the running state, is kept)
+
+SHELL := /bin/bash
+# meson and ninja do the parallel work; the steps here run in order even
+# under make -j (deps before build before run).
+.NOTPARALLEL:
+
+MESON     ?= meson
+PYTHON    ?= python3
+DEPS_FILE ?= deps/debian-packages.txt
+BUILD_DIR ?= build
+CONFIG    ?= config/newsd.ini
+# Extra arguments for the daemon: make run ARGS='--state-dir /tmp/x'
+ARGS      ?=
+
+ifeq ($(CI),true)
+WERROR := -Dwerror=true
+endif
+
+.DEFAULT_GOAL := build
+.PHONY: deps build run test bench clean
+
+# Ask dpkg first, so an up-to-date machine does no apt work at all; apt-get
+# update runs only when something is missing.
+deps:
+	@set -eu; \
+	pkgs=$$(sed -e 's/#.*//' '$(DEPS_FILE)'); \
+	if ! command -v dpkg-query >/dev/null 2>&1; then \
+	  echo "deps: no dpkg-query, so not Debian: install the equivalents of $(DEPS_FILE) yourself" >&2; \
+	  exit 0; \
+	fi; \
+	missing=; \
+	for p in $$pkgs; do \
+	  dpkg-query -W -f='$${db:Status-Status}\n' "$$p" 2>/dev/null | grep -qx installed \
+	    || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then \
+	  echo "deps: all $$(echo $$pkgs | wc -w) packages in $(DEPS_FILE) are installed"; \
+	  exit 0; \
+	fi; \
+	echo "deps: missing:$$missing"; \
+	if [ "$$(id -u)" -eq 0 ]; then sudo=; \
+	elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
+	else \
+	  echo "deps: not root and no sudo; as root, run:" >&2; \
+	  echo "  apt-get update && apt-get install -y --no-install-recommends$$missing" >&2; \
+	  exit 1; \
+	fi; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
+
+# meson setup runs once (meson compile reconfigures by itself when a
+# meson.build changes).  A setup that failed leaves no coredata.dat, so the
+# next make build simply sets up again.
+build:
+	@if [ ! -f '$(BUILD_DIR)/meson-private/coredata.dat' ]; then \
+	  echo "$(MESON) setup $(BUILD_DIR) $(WERROR)"; \
+	  $(MESON) setup '$(BUILD_DIR)' $(WERROR); \
+	elif [ -n '$(WERROR)' ]; then \
+	  echo "$(MESON) configure $(BUILD_DIR) $(WERROR)"; \
+	  $(MESON) configure '$(BUILD_DIR)' $(WERROR); \
+	fi
+	$(MESON) compile -C '$(BUILD_DIR)'
+
+# State goes to ./var: config/newsd.ini says state_dir = ../var, relative to
+# the config file's folder.
+run: deps build
+	exec ./$(BUILD_DIR)/daemon/newsd -c '$(CONFIG)' $(ARGS)
+
+# tests/run-all.sh builds build/ (werror) and build-asan/ (ASan + UBSan) and
+# runs unit and e2e tests on both; it ends with "N passed, N failed".
+test: deps
+	bash tests/run-all.sh
+
+bench: deps
+	@if [ ! -f build-release/meson-private/coredata.dat ]; then \
+	  echo "$(MESON) setup build-release --buildtype=release"; \
+	  $(MESON) setup build-release --buildtype=release; \
+	fi
+	$(MESON) compile -C build-release
+	$(PYTHON) bench/bench.py --build-dir build-release
+
+clean:
+	rm -rf '$(BUILD_DIR)' build build-asan build-release
+	@echo "clean: kept var/ (inbox, archive, failed); remove it by hand if you mean to"

@@ -1,0 +1,267 @@
+/* Group commit of finished articles; see archiver.h. */
+#include "archiver.h"
+#include "log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define RETRY_FIRST_MS 500
+#define RETRY_MAX_MS 30000
+
+struct batch {
+    struct job *head, *tail;
+    unsigned n;
+};
+
+struct archiver {
+    uv_loop_t *loop;
+    struct spool *spool;
+    struct plugin_set *plugins;
+    unsigned batch_size, batch_ms;
+
+    struct batch collecting;
+    struct batch committing;     /* in the archive's hands (or waiting for a retry) */
+    bool busy;                   /* a uv_work_t is running */
+    bool flush_wanted;
+    unsigned retry_ms;
+
+    uv_work_t work;
+    int commit_rc;
+    char failed_plugin[64];
+    int unlink_errno;
+
+    uv_timer_t batch_timer;
+    uv_timer_t retry_timer;
+    int open_handles;
+
+    archiver_done_cb done;
+    void *ud;
+};
+
+static void batch_push(struct batch *b, struct job *j)
+{
+    j->next = NULL;
+    if (b->tail)
+        b->tail->next = j;
+    else
+        b->head = j;
+    b->tail = j;
+    b->n++;
+}
+
+static void start_commit(struct archiver *a);
+
+/* Thread-pool side: archive() each article, commit once, then unlink. */
+static void commit_work(uv_work_t *req)
+{
+    struct archiver *a = req->data;
+    const char *plugin = NULL;
+
+    for (struct job *j = a->committing.head; j; j = j->next) {
+        char *cause = NULL;
+        const char *p = NULL;
+        log_set_article(j->name, j->article->id);
+        j->archive_rc = plugin_set_archive(a->plugins, j->article, &p, &cause);
+        log_set_article(NULL, NULL);
+        if (j->archive_rc == NEWSD_ERROR) {
+            job_fail(j, p, "%s", cause);
+            free(cause);
+        }
+    }
+    a->commit_rc = plugin_set_commit(a->plugins, &plugin);
+    a->unlink_errno = 0;
+    if (a->commit_rc != NEWSD_OK) {
+        snprintf(a->failed_plugin, sizeof a->failed_plugin, "%s", plugin ? plugin : "?");
+        return;
+    }
+    /* Durable in the archive: now, and only now, the work files may go. */
+    for (struct job *j = a->committing.head; j; j = j->next) {
+        if (j->status == JOB_FAILED)
+            continue;
+        if (unlinkat(a->spool->work_fd, j->name, 0) < 0 && errno != ENOENT)
+            a->unlink_errno = errno;
+    }
+    if (fsync(a->spool->work_fd) < 0)
+        a->unlink_errno = errno;
+}
+
+static void on_retry(uv_timer_t *t)
+{
+    struct archiver *a = t->data;
+    start_commit(a);
+}
+
+static void commit_done(uv_work_t *req, int status)
+{
+    struct archiver *a = req->data;
+    a->busy = false;
+
+    if (status == 0 && a->commit_rc == NEWSD_OK) {
+        if (a->unlink_errno)
+            log_warning("archived, but could not remove some work files: %s (they are recognised as "
+                        "duplicates at the next start)", strerror(a->unlink_errno));
+        if (a->retry_ms)
+            log_notice("archive commit succeeded again after an error");
+        a->retry_ms = 0;
+        struct job *j = a->committing.head;
+        a->committing = (struct batch){0};
+        while (j) {
+            struct job *next = j->next;
+            j->next = NULL;
+            a->done(j, a->ud);
+            j = next;
+        }
+        if (a->collecting.n && (a->flush_wanted || a->collecting.n >= a->batch_size || a->batch_ms == 0))
+            start_commit(a);
+        return;
+    }
+
+    /* Articles whose archive() failed leave the batch for failed/; the rest
+     * wait in work/ and are offered again. */
+    struct batch keep = {0};
+    struct job *j = a->committing.head;
+    while (j) {
+        struct job *next = j->next;
+        if (j->status == JOB_FAILED) {
+            j->next = NULL;
+            a->done(j, a->ud);
+        } else {
+            batch_push(&keep, j);
+        }
+        j = next;
+    }
+    a->committing = keep;
+    a->retry_ms = a->retry_ms ? a->retry_ms * 2 : RETRY_FIRST_MS;
+    if (a->retry_ms > RETRY_MAX_MS)
+        a->retry_ms = RETRY_MAX_MS;
+    if (status != 0)
+        log_error("archive commit could not run: %s; retrying in %u ms", uv_strerror(status), a->retry_ms);
+    else
+        log_error("archive plugin %s failed to commit a batch of %u articles; they stay in work/ and are "
+                  "retried in %u ms", a->failed_plugin, keep.n, a->retry_ms);
+    uv_timer_start(&a->retry_timer, on_retry, a->retry_ms, 0);
+}
+
+static void start_commit(struct archiver *a)
+{
+    if (a->busy || uv_is_active((uv_handle_t *)&a->retry_timer))
+        return;
+    /* A batch that failed before is retried first and alone, so its size
+     * stays bounded; new articles join the next one. */
+    if (!a->committing.n) {
+        if (!a->collecting.n)
+            return;
+        a->committing = a->collecting;
+        a->collecting = (struct batch){0};
+        a->flush_wanted = false;
+        uv_timer_stop(&a->batch_timer);
+    }
+    a->busy = true;
+    a->work.data = a;
+    int rc = uv_queue_work(a->loop, &a->work, commit_work, commit_done);
+    if (rc < 0) {
+        a->busy = false;
+        log_error("cannot queue the archive commit: %s", uv_strerror(rc));
+        uv_timer_start(&a->retry_timer, on_retry, RETRY_FIRST_MS, 0);
+    }
+}
+
+static void on_batch_timer(uv_timer_t *t)
+{
+    archiver_flush(t->data);
+}
+
+int archiver_start(struct archiver **out, uv_loop_t *loop, struct spool *spool,
+                   struct plugin_set *plugins, unsigned batch_size, unsigned batch_ms,
+                   archiver_done_cb done, void *ud)
+{
+    struct archiver *a = calloc(1, sizeof *a);
+    if (!a)
+        abort();
+    a->loop = loop;
+    a->spool = spool;
+    a->plugins = plugins;
+    a->batch_size = batch_size;
+    a->batch_ms = batch_ms;
+    a->done = done;
+    a->ud = ud;
+    uv_timer_init(loop, &a->batch_timer);
+    uv_timer_init(loop, &a->retry_timer);
+    a->batch_timer.data = a->retry_timer.data = a;
+    a->open_handles = 2;
+    *out = a;
+    return 0;
+}
+
+void archiver_add(struct archiver *a, struct job *j)
+{
+    batch_push(&a->collecting, j);
+    if (a->collecting.n >= a->batch_size || a->batch_ms == 0)
+        archiver_flush(a);
+    else if (!uv_is_active((uv_handle_t *)&a->batch_timer))
+        uv_timer_start(&a->batch_timer, on_batch_timer, a->batch_ms, 0);
+}
+
+void archiver_flush(struct archiver *a)
+{
+    if (a->busy || uv_is_active((uv_handle_t *)&a->retry_timer)) {
+        a->flush_wanted = true;
+        return;
+    }
+    start_commit(a);
+}
+
+bool archiver_idle(const struct archiver *a)
+{
+    return !a->busy && !a->collecting.n && !a->committing.n;
+}
+
+bool archiver_failing(const struct archiver *a)
+{
+    return !a->busy && uv_is_active((const uv_handle_t *)&a->retry_timer);
+}
+
+static unsigned batch_drop(struct batch *b)
+{
+    unsigned n = b->n;
+    while (b->head) {
+        struct job *j = b->head;
+        b->head = j->next;
+        job_free(j);
+    }
+    *b = (struct batch){0};
+    return n;
+}
+
+unsigned archiver_abandon(struct archiver *a)
+{
+    if (a->busy)
+        return 0;
+    uv_timer_stop(&a->retry_timer);
+    uv_timer_stop(&a->batch_timer);
+    return batch_drop(&a->committing) + batch_drop(&a->collecting);
+}
+
+void archiver_set_plugins(struct archiver *a, struct plugin_set *plugins,
+                          unsigned batch_size, unsigned batch_ms)
+{
+    a->plugins = plugins;
+    a->batch_size = batch_size;
+    a->batch_ms = batch_ms;
+}
+
+static void on_closed(uv_handle_t *h)
+{
+    struct archiver *a = h->data;
+    if (--a->open_handles == 0)
+        free(a);
+}
+
+void archiver_stop(struct archiver *a)
+{
+    uv_close((uv_handle_t *)&a->batch_timer, on_closed);
+    uv_close((uv_handle_t *)&a->retry_timer, on_closed);
+}

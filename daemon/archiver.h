@@ -1,0 +1,46 @@
+/*
+ * Group commit.  Finished jobs collect in a batch; a batch is handed to the
+ * archive plugins (archive() per article, then one commit()) on a libuv
+ * thread-pool thread when it holds batch_size jobs or batch_ms have passed.
+ * Only after commit() succeeded are the batch's work files unlinked (and
+ * work/ fsynced once).  One batch is in the archive's hands at a time; a
+ * failed commit is retried with backoff and nothing is unlinked.
+ */
+#ifndef NEWSD_ARCHIVER_H
+#define NEWSD_ARCHIVER_H
+
+#include <stdbool.h>
+#include <uv.h>
+
+#include "pipeline.h"
+#include "plugins.h"
+#include "spool.h"
+
+struct archiver;
+
+/* Called on the loop for each job of a committed batch (archive_rc says
+ * NEWSD_OK or NEWSD_DUPLICATE) and for each job whose archive() failed
+ * (status JOB_FAILED, cause set; its file is still in work/).  The callback
+ * owns the job. */
+typedef void (*archiver_done_cb)(struct job *j, void *ud);
+
+int archiver_start(struct archiver **out, uv_loop_t *loop, struct spool *spool,
+                   struct plugin_set *plugins, unsigned batch_size, unsigned batch_ms,
+                   archiver_done_cb done, void *ud);
+void archiver_add(struct archiver *a, struct job *j);
+/* Start committing what is collected now, without waiting for batch_ms. */
+void archiver_flush(struct archiver *a);
+/* True when nothing is collected and nothing is being committed. */
+bool archiver_idle(const struct archiver *a);
+void archiver_set_plugins(struct archiver *a, struct plugin_set *plugins,
+                          unsigned batch_size, unsigned batch_ms);
+/* True while a failed commit waits for its retry. */
+bool archiver_failing(const struct archiver *a);
+/* Give up on everything not committed (shutdown with a broken archive):
+ * the jobs are freed, their files stay in work/ for the next start.
+ * Returns how many.  Not while a commit runs. */
+unsigned archiver_abandon(struct archiver *a);
+/* Close the timers; only when idle.  a is freed once they are closed. */
+void archiver_stop(struct archiver *a);
+
+#endif

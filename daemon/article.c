@@ -1,0 +1,368 @@
+/* The article and the public newsd_article_* accessors of the plugin ABI. */
+#include "article.h"
+#include "hash.h"
+#include "log.h"
+#include "text.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n);
+    if (!q && n) {
+        fputs("newsd: out of memory\n", stderr);
+        abort();
+    }
+    return q;
+}
+
+static char *xstrdup(const char *s)
+{
+    return s ? strcpy(xrealloc(NULL, strlen(s) + 1), s) : NULL;
+}
+
+/* Grow a vector of elem-sized items so that one more fits. */
+static void *grow(void *v, size_t n, size_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return v;
+    *cap = *cap ? *cap * 2 : 8;
+    return xrealloc(v, *cap * elem);
+}
+
+struct newsd_article *article_new(const char *source, int64_t received_ms)
+{
+    struct newsd_article *a = xrealloc(NULL, sizeof *a);
+    memset(a, 0, sizeof *a);
+    a->fields[NEWSD_FIELD_SOURCE] = xstrdup(source);
+    a->received_ms = received_ms;
+    return a;
+}
+
+void article_truncate(struct newsd_article *a, size_t n_tags, size_t n_rules, size_t n_meta)
+{
+    while (a->n_tags > n_tags) {
+        struct article_tag *t = &a->tags[--a->n_tags];
+        free(t->name);
+        free(t->plugin);
+    }
+    while (a->n_rules > n_rules) {
+        struct article_rule *r = &a->rules[--a->n_rules];
+        free(r->rule);
+        free(r->reason);
+        free(r->plugin);
+    }
+    while (a->n_meta > n_meta) {
+        struct article_meta *m = &a->meta[--a->n_meta];
+        free(m->key);
+        free(m->value);
+    }
+}
+
+void article_free(struct newsd_article *a)
+{
+    if (!a)
+        return;
+    article_truncate(a, 0, 0, 0);
+    free(a->tags);
+    free(a->rules);
+    free(a->meta);
+    for (size_t i = 0; i < ARTICLE_N_FIELDS; i++)
+        free(a->fields[i]);
+    free(a->raw);
+    free(a->folded);
+    free(a->fail_reason);
+    free(a);
+}
+
+void article_set_raw(struct newsd_article *a, unsigned char *raw, size_t len)
+{
+    free(a->raw);
+    a->raw = raw;
+    a->raw_len = len;
+    hash_id(raw, len, a->id);
+}
+
+static void set_field(struct newsd_article *a, enum newsd_field f, char *owned)
+{
+    free(a->fields[f]);
+    a->fields[f] = owned;
+    if (f == NEWSD_FIELD_TITLE || f == NEWSD_FIELD_BODY) {
+        free(a->folded);
+        a->folded = NULL;
+    }
+}
+
+void article_take_parsed(struct newsd_article *a, struct parsed_article *p)
+{
+    set_field(a, NEWSD_FIELD_TITLE, p->title);
+    set_field(a, NEWSD_FIELD_BODY, p->body);
+    set_field(a, NEWSD_FIELD_LANG, p->lang);
+    set_field(a, NEWSD_FIELD_URL, p->url);
+    set_field(a, NEWSD_FIELD_AUTHOR, p->author);
+    set_field(a, NEWSD_FIELD_PUBLISHED, p->published);
+    set_field(a, NEWSD_FIELD_FORMAT, xstrdup(p->format));
+    set_field(a, NEWSD_FIELD_ENCODING, xstrdup(p->encoding));
+    memset(p, 0, sizeof *p);
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+const char *newsd_article_get(const newsd_article *a, enum newsd_field field)
+{
+    if (field == NEWSD_FIELD_ID)
+        return a->id;
+    if ((unsigned)field >= ARTICLE_N_FIELDS || !a->fields[field])
+        return "";
+    return a->fields[field];
+}
+
+const unsigned char *newsd_article_raw(const newsd_article *a, size_t *len)
+{
+    *len = a->raw_len;
+    return a->raw ? a->raw : (const unsigned char *)"";
+}
+
+int64_t newsd_article_received_ms(const newsd_article *a)
+{
+    return a->received_ms;
+}
+
+int newsd_article_contains(const newsd_article *a, const char *text)
+{
+    struct newsd_article *m = (struct newsd_article *)a; /* the fold cache only */
+
+    if (!text || !*text)
+        return 1;
+    if (!m->folded) {
+        const char *t = newsd_article_get(a, NEWSD_FIELD_TITLE);
+        const char *b = newsd_article_get(a, NEWSD_FIELD_BODY);
+        size_t tl = strlen(t), bl = strlen(b);
+        char *both = xrealloc(NULL, tl + bl + 2);
+        memcpy(both, t, tl);
+        both[tl] = '\n';
+        memcpy(both + tl + 1, b, bl + 1);
+        m->folded = text_casefold(both);
+        free(both);
+        if (!m->folded)
+            return 0;
+    }
+    char *needle = text_casefold(text);
+    if (!needle)
+        return 0;
+    int found = strstr(m->folded, needle) != NULL;
+    free(needle);
+    return found;
+}
+
+size_t newsd_article_tag_count(const newsd_article *a)
+{
+    return a->n_tags;
+}
+
+int newsd_article_tag_at(const newsd_article *a, size_t i, struct newsd_tag *out)
+{
+    if (i >= a->n_tags)
+        return NEWSD_ERROR;
+    *out = (struct newsd_tag){a->tags[i].name, a->tags[i].weight, a->tags[i].plugin};
+    return NEWSD_OK;
+}
+
+double newsd_article_tag_weight(const newsd_article *a, const char *name)
+{
+    for (size_t i = 0; i < a->n_tags; i++)
+        if (strcmp(a->tags[i].name, name) == 0)
+            return a->tags[i].weight;
+    return -1;
+}
+
+size_t newsd_article_score_count(const newsd_article *a)
+{
+    return a->n_rules;
+}
+
+int newsd_article_score_at(const newsd_article *a, size_t i, struct newsd_score_rule *out)
+{
+    if (i >= a->n_rules)
+        return NEWSD_ERROR;
+    const struct article_rule *r = &a->rules[i];
+    *out = (struct newsd_score_rule){r->rule, r->points, r->reason, r->plugin};
+    return NEWSD_OK;
+}
+
+double newsd_article_score_total(const newsd_article *a)
+{
+    double total = 0;
+    for (size_t i = 0; i < a->n_rules; i++)
+        total += a->rules[i].points;
+    return total;
+}
+
+const char *newsd_article_meta(const newsd_article *a, const char *key)
+{
+    for (size_t i = 0; i < a->n_meta; i++)
+        if (strcmp(a->meta[i].key, key) == 0)
+            return a->meta[i].value;
+    return NULL;
+}
+
+size_t newsd_article_meta_count(const newsd_article *a)
+{
+    return a->n_meta;
+}
+
+int newsd_article_meta_at(const newsd_article *a, size_t i, struct newsd_meta *out)
+{
+    if (i >= a->n_meta)
+        return NEWSD_ERROR;
+    *out = (struct newsd_meta){a->meta[i].key, a->meta[i].value};
+    return NEWSD_OK;
+}
+
+/* ---- changing ---------------------------------------------------------- */
+
+/* A plugin may only do what its stage allows; outside plugin calls
+ * (stage 0) the daemon itself may do anything. */
+static int allowed(newsd_article *a, unsigned stages, const char *what)
+{
+    if (a->stage == 0 || (a->stage & stages))
+        return 1;
+    log_warning("%s is not allowed in this stage; ignored", what);
+    return 0;
+}
+
+int newsd_article_set(newsd_article *a, enum newsd_field field, const char *value)
+{
+    if (!allowed(a, NEWSD_STAGE_PARSE, "newsd_article_set"))
+        return NEWSD_ERROR;
+    if (field < NEWSD_FIELD_TITLE || (unsigned)field >= ARTICLE_N_FIELDS || !value ||
+        !text_is_utf8((const unsigned char *)value, strlen(value)))
+        return NEWSD_ERROR;
+    set_field(a, field, xstrdup(value));
+    return NEWSD_OK;
+}
+
+int newsd_article_tag(newsd_article *a, const char *name, double weight)
+{
+    if (!allowed(a, NEWSD_STAGE_PARSE | NEWSD_STAGE_TAG | NEWSD_STAGE_SCORE, "newsd_article_tag"))
+        return NEWSD_ERROR;
+    if (!name || !*name || !text_is_utf8((const unsigned char *)name, strlen(name)))
+        return NEWSD_ERROR;
+    for (size_t i = 0; i < a->n_tags; i++) {
+        if (strcmp(a->tags[i].name, name) == 0) {
+            if (weight > a->tags[i].weight)
+                a->tags[i].weight = weight;
+            return NEWSD_OK;
+        }
+    }
+    a->tags = grow(a->tags, a->n_tags, &a->cap_tags, sizeof *a->tags);
+    a->tags[a->n_tags++] = (struct article_tag){xstrdup(name), weight, xstrdup(a->plugin ? a->plugin : "newsd")};
+    return NEWSD_OK;
+}
+
+int newsd_article_score(newsd_article *a, const char *rule, double points, const char *reason)
+{
+    if (!allowed(a, NEWSD_STAGE_SCORE, "newsd_article_score"))
+        return NEWSD_ERROR;
+    if (!rule || !*rule || points != points)
+        return NEWSD_ERROR;
+    a->rules = grow(a->rules, a->n_rules, &a->cap_rules, sizeof *a->rules);
+    a->rules[a->n_rules++] = (struct article_rule){
+        xstrdup(rule), points, xstrdup(reason ? reason : ""), xstrdup(a->plugin ? a->plugin : "newsd")};
+    return NEWSD_OK;
+}
+
+int newsd_article_set_meta(newsd_article *a, const char *key, const char *value)
+{
+    if (!allowed(a, NEWSD_STAGE_PARSE | NEWSD_STAGE_TAG | NEWSD_STAGE_SCORE, "newsd_article_set_meta"))
+        return NEWSD_ERROR;
+    if (!key || !*key || !value)
+        return NEWSD_ERROR;
+    for (size_t i = 0; i < a->n_meta; i++) {
+        if (strcmp(a->meta[i].key, key) == 0) {
+            free(a->meta[i].value);
+            a->meta[i].value = xstrdup(value);
+            return NEWSD_OK;
+        }
+    }
+    a->meta = grow(a->meta, a->n_meta, &a->cap_meta, sizeof *a->meta);
+    a->meta[a->n_meta++] = (struct article_meta){xstrdup(key), xstrdup(value)};
+    return NEWSD_OK;
+}
+
+int newsd_article_fail(newsd_article *a, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg = NULL;
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
+    va_end(ap);
+    free(a->fail_reason);
+    a->fail_reason = msg;
+    return NEWSD_ERROR;
+}
+
+/* ---- the record -------------------------------------------------------- */
+
+static void iso_time(int64_t ms, char out[32])
+{
+    time_t s = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, 32 - n, ".%03dZ", (int)(ms % 1000));
+}
+
+static json_t *str(const newsd_article *a, enum newsd_field f)
+{
+    return json_string(newsd_article_get(a, f));
+}
+
+char *newsd_article_to_json(const newsd_article *a)
+{
+    char received[32], processed[32];
+    iso_time(a->received_ms, received);
+    iso_time(a->processed_ms ? a->processed_ms : a->received_ms, processed);
+
+    json_t *tags = json_array();
+    for (size_t i = 0; i < a->n_tags; i++)
+        json_array_append_new(tags, json_pack("{s:s, s:f, s:s}", "name", a->tags[i].name,
+                                              "weight", a->tags[i].weight, "plugin", a->tags[i].plugin));
+    json_t *rules = json_array();
+    for (size_t i = 0; i < a->n_rules; i++)
+        json_array_append_new(rules, json_pack("{s:s, s:f, s:s, s:s}", "rule", a->rules[i].rule,
+                                               "points", a->rules[i].points, "reason", a->rules[i].reason,
+                                               "plugin", a->rules[i].plugin));
+    json_t *meta = json_object();
+    for (size_t i = 0; i < a->n_meta; i++)
+        json_object_set_new(meta, a->meta[i].key, json_string(a->meta[i].value));
+
+    json_t *rec = json_object();
+    json_object_set_new(rec, "id", json_string(a->id));
+    json_object_set_new(rec, "source", str(a, NEWSD_FIELD_SOURCE));
+    json_object_set_new(rec, "size", json_integer((json_int_t)a->raw_len));
+    json_object_set_new(rec, "format", str(a, NEWSD_FIELD_FORMAT));
+    json_object_set_new(rec, "encoding", str(a, NEWSD_FIELD_ENCODING));
+    json_object_set_new(rec, "received", json_string(received));
+    json_object_set_new(rec, "processed", json_string(processed));
+    json_object_set_new(rec, "title", str(a, NEWSD_FIELD_TITLE));
+    json_object_set_new(rec, "body", str(a, NEWSD_FIELD_BODY));
+    json_object_set_new(rec, "lang", str(a, NEWSD_FIELD_LANG));
+    json_object_set_new(rec, "url", str(a, NEWSD_FIELD_URL));
+    json_object_set_new(rec, "author", str(a, NEWSD_FIELD_AUTHOR));
+    json_object_set_new(rec, "published", str(a, NEWSD_FIELD_PUBLISHED));
+    json_object_set_new(rec, "tags", tags);
+    json_object_set_new(rec, "score", json_pack("{s:f, s:o}", "total", newsd_article_score_total(a),
+                                                "rules", rules));
+    json_object_set_new(rec, "meta", meta);
+
+    char *out = json_dumps(rec, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(rec);
+    return out;
+}

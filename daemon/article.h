@@ -1,0 +1,76 @@
+/*
+ * The article: what the pipeline builds from one inbox file and hands to
+ * plugins through the opaque newsd_article handle of the public ABI.
+ *
+ * An article is owned by one thread at a time (a worker, then the archive
+ * thread), so it has no locks.
+ */
+#ifndef NEWSD_ARTICLE_H
+#define NEWSD_ARTICLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <newsd/plugin.h>
+
+#include "parse.h"
+
+#define ARTICLE_ID_LEN 32
+
+struct article_tag {
+    char *name;
+    double weight;
+    char *plugin;
+};
+
+struct article_rule {
+    char *rule;
+    double points;
+    char *reason;
+    char *plugin;
+};
+
+struct article_meta {
+    char *key;
+    char *value;
+};
+
+#define ARTICLE_N_FIELDS (NEWSD_FIELD_PUBLISHED + 1)
+
+struct newsd_article {
+    char id[ARTICLE_ID_LEN + 1];
+    char *fields[ARTICLE_N_FIELDS];   /* NULL reads as "" */
+    unsigned char *raw;
+    size_t raw_len;
+    int64_t received_ms;
+    int64_t processed_ms;
+
+    struct article_tag *tags;
+    size_t n_tags, cap_tags;
+    struct article_rule *rules;
+    size_t n_rules, cap_rules;
+    struct article_meta *meta;
+    size_t n_meta, cap_meta;
+
+    char *folded;            /* case-folded title + body, built on demand */
+
+    /* Set by the plugin host around each callback. */
+    enum newsd_stage stage;  /* 0 outside plugin calls: everything allowed */
+    const char *plugin;      /* the calling plugin's instance name */
+    char *fail_reason;       /* set by newsd_article_fail() */
+};
+
+struct newsd_article *article_new(const char *source, int64_t received_ms);
+void article_free(struct newsd_article *a);
+
+/* Take the raw bytes (ownership moves to the article) and compute the id. */
+void article_set_raw(struct newsd_article *a, unsigned char *raw, size_t len);
+/* Move the parsed fields into the article; p is left cleared. */
+void article_take_parsed(struct newsd_article *a, struct parsed_article *p);
+
+/* Drop tags, rules and meta added after the given counts: a plugin whose
+ * call failed leaves no half result behind. */
+void article_truncate(struct newsd_article *a, size_t n_tags, size_t n_rules, size_t n_meta);
+
+#endif

@@ -1,0 +1,420 @@
+/* INI configuration: main file, conf.d drop-ins, [daemon] keys, plugin sections. */
+#include "config.h"
+#include "log.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define PLUGIN_PREFIX "plugin."
+
+struct load_ctx {
+    struct daemon_config *cfg;
+    const char *file;       /* file being read */
+    char *file_dir;         /* its folder */
+    char *error;            /* first semantic error of this file */
+    char *state_dir_value;  /* state_dir as written, resolved later */
+    char *state_dir_origin;
+    char *plugin_dir_value;
+    char *plugin_dir_origin;
+    const struct plugin_section *last_section; /* for multi-line values */
+    const char *last_key;
+};
+
+static char *xstrdup(const char *s)
+{
+    char *d = strdup(s);
+    if (!d) {
+        fputs("newsd: out of memory\n", stderr);
+        abort();
+    }
+    return d;
+}
+
+static char *xasprintf(const char *fmt, ...) NEWSD_PRINTF(1, 2);
+static char *xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+    va_start(ap, fmt);
+    if (vasprintf(&s, fmt, ap) < 0) {
+        fputs("newsd: out of memory\n", stderr);
+        abort();
+    }
+    va_end(ap);
+    return s;
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return xstrdup(".");
+    if (slash == path)
+        return xstrdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+char *config_resolve_path(const char *dir, const char *value)
+{
+    if (value[0] == '/' || !dir)
+        return xstrdup(value);
+    return xasprintf("%s/%s", dir, value);
+}
+
+int config_parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || s[0] == '-')
+        return -1;
+    uint64_t mult = 1;
+    switch (*end) {
+    case '\0': break;
+    case 'k': case 'K': mult = 1ull << 10; end++; break;
+    case 'm': case 'M': mult = 1ull << 20; end++; break;
+    case 'g': case 'G': mult = 1ull << 30; end++; break;
+    default: return -1;
+    }
+    if (*end == 'B' || *end == 'b')
+        end++;
+    if (*end != '\0' || (v && mult > UINT64_MAX / v))
+        return -1;
+    *out = v * mult;
+    return 0;
+}
+
+int config_parse_bool(const char *s, bool *out)
+{
+    static const char *const yes[] = {"true", "yes", "on", "1"};
+    static const char *const no[] = {"false", "no", "off", "0"};
+    for (size_t i = 0; i < 4; i++) {
+        if (strcasecmp(s, yes[i]) == 0) {
+            *out = true;
+            return 0;
+        }
+        if (strcasecmp(s, no[i]) == 0) {
+            *out = false;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+static void set_error(struct load_ctx *c, char *msg)
+{
+    if (c->error)
+        free(msg);
+    else
+        c->error = msg;
+}
+
+/* The table of [daemon] keys: one place for names, ranges and targets. */
+struct uint_key {
+    const char *name;
+    unsigned min, max;
+    size_t offset;
+};
+
+static const struct uint_key uint_keys[] = {
+    {"workers", 0, 256, offsetof(struct daemon_config, workers)},
+    {"settle_ms", 0, 3600000, offsetof(struct daemon_config, settle_ms)},
+    {"queue_size", 1, 1000000, offsetof(struct daemon_config, queue_size)},
+    {"batch_size", 1, 100000, offsetof(struct daemon_config, batch_size)},
+    {"batch_ms", 0, 60000, offsetof(struct daemon_config, batch_ms)},
+    {"max_attempts", 1, 1000, offsetof(struct daemon_config, max_attempts)},
+    {"rescan_s", 1, 86400, offsetof(struct daemon_config, rescan_s)},
+};
+
+static int daemon_key(struct load_ctx *c, const char *name, const char *value)
+{
+    struct daemon_config *cfg = c->cfg;
+
+    for (size_t i = 0; i < sizeof uint_keys / sizeof uint_keys[0]; i++) {
+        const struct uint_key *k = &uint_keys[i];
+        if (strcmp(name, k->name) != 0)
+            continue;
+        if (parse_uint(value, k->min, k->max, (unsigned *)((char *)cfg + k->offset)) < 0) {
+            set_error(c, xasprintf("[daemon] %s = %s: expected a whole number from %u to %u",
+                                   name, value, k->min, k->max));
+            return 0;
+        }
+        return 1;
+    }
+    if (strcmp(name, "state_dir") == 0) {
+        free(c->state_dir_value);
+        free(c->state_dir_origin);
+        c->state_dir_value = xstrdup(value);
+        c->state_dir_origin = xstrdup(c->file_dir);
+    } else if (strcmp(name, "plugin_dir") == 0) {
+        free(c->plugin_dir_value);
+        free(c->plugin_dir_origin);
+        c->plugin_dir_value = xstrdup(value);
+        c->plugin_dir_origin = xstrdup(c->file_dir);
+    } else if (strcmp(name, "max_article_bytes") == 0) {
+        if (config_parse_size(value, &cfg->max_article_bytes) < 0 || cfg->max_article_bytes == 0) {
+            set_error(c, xasprintf("[daemon] max_article_bytes = %s: expected a size such as 16M, 512K or 100000", value));
+            return 0;
+        }
+    } else if (strcmp(name, "log_level") == 0) {
+        int level = log_level_parse(value);
+        if (level < 0) {
+            set_error(c, xasprintf("[daemon] log_level = %s: expected error, warning, notice, info or debug", value));
+            return 0;
+        }
+        cfg->log_level = level;
+    } else {
+        set_error(c, xasprintf("[daemon] unknown key '%s'", name));
+        return 0;
+    }
+    return 1;
+}
+
+static struct plugin_section *find_section(struct daemon_config *cfg, const char *name)
+{
+    for (size_t i = 0; i < cfg->n_plugins; i++)
+        if (strcmp(cfg->plugins[i].name, name) == 0)
+            return &cfg->plugins[i];
+    return NULL;
+}
+
+static bool valid_plugin_name(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '_' || *s == '-'))
+            return false;
+    return true;
+}
+
+static int plugin_key(struct load_ctx *c, const char *section, const char *name, const char *value)
+{
+    struct daemon_config *cfg = c->cfg;
+    struct plugin_section *s = find_section(cfg, section);
+
+    if (!s) {
+        if (!valid_plugin_name(section)) {
+            set_error(c, xasprintf("[plugin.%s]: a plugin name may hold only letters, digits, '_' and '-'", section));
+            return 0;
+        }
+        struct plugin_section *v = realloc(cfg->plugins, (cfg->n_plugins + 1) * sizeof *v);
+        if (!v)
+            abort();
+        cfg->plugins = v;
+        s = &cfg->plugins[cfg->n_plugins++];
+        memset(s, 0, sizeof *s);
+        s->name = xstrdup(section);
+        c->last_section = NULL;
+    }
+    if (!name)   /* an empty section still declares the plugin */
+        return 1;
+
+    for (size_t i = 0; i < s->n_kv; i++) {
+        struct config_kv *kv = &s->kv[i];
+        if (strcmp(kv->key, name) != 0)
+            continue;
+        if (c->last_section == s && c->last_key && strcmp(c->last_key, name) == 0 &&
+            strcmp(kv->origin_dir, c->file_dir) == 0) {
+            /* inih hands an indented continuation line over as the same key
+             * again: join the lines, as the writer meant one value. */
+            char *joined = xasprintf("%s\n%s", kv->value, value);
+            free(kv->value);
+            kv->value = joined;
+        } else {
+            /* a later file (conf.d) overrides */
+            free(kv->value);
+            free(kv->origin_dir);
+            kv->value = xstrdup(value);
+            kv->origin_dir = xstrdup(c->file_dir);
+        }
+        c->last_section = s;
+        c->last_key = kv->key;
+        return 1;
+    }
+    struct config_kv *v = realloc(s->kv, (s->n_kv + 1) * sizeof *v);
+    if (!v)
+        abort();
+    s->kv = v;
+    s->kv[s->n_kv] = (struct config_kv){xstrdup(name), xstrdup(value), xstrdup(c->file_dir)};
+    c->last_section = s;
+    c->last_key = s->kv[s->n_kv].key;
+    s->n_kv++;
+    return 1;
+}
+
+static int on_ini_line(void *user, const char *section, const char *name, const char *value)
+{
+    struct load_ctx *c = user;
+
+    if (strcmp(section, "daemon") == 0) {
+        c->last_section = NULL;
+        return name ? daemon_key(c, name, value) : 1;
+    }
+    if (strncmp(section, PLUGIN_PREFIX, strlen(PLUGIN_PREFIX)) == 0)
+        return plugin_key(c, section + strlen(PLUGIN_PREFIX), name, value);
+    if (!*section)
+        set_error(c, xasprintf("key '%s' outside of any section", name ? name : "?"));
+    else
+        set_error(c, xasprintf("unknown section [%s] (expected [daemon] or [plugin.NAME])", section));
+    return 0;
+}
+
+static int read_file(struct load_ctx *c, const char *file, char **err)
+{
+    c->file = file;
+    c->file_dir = dir_of(file);
+    c->last_section = NULL;
+    c->last_key = NULL;
+
+    int rc = ini_parse(file, on_ini_line, c);
+    free(c->file_dir);
+    c->file_dir = NULL;
+
+    if (rc == -1) {
+        *err = xasprintf("%s: cannot open: %s", file, strerror(errno));
+    } else if (rc == -2) {
+        *err = xasprintf("%s: out of memory while reading", file);
+    } else if (rc > 0) {
+        *err = c->error ? xasprintf("%s:%d: %s", file, rc, c->error)
+                        : xasprintf("%s:%d: not a valid INI line (expected [section], key = value or a ; comment)", file, rc);
+    }
+    free(c->error);
+    c->error = NULL;
+    return rc == 0 ? 0 : -1;
+}
+
+static int ini_filter(const struct dirent *d)
+{
+    size_t n = strlen(d->d_name);
+    return d->d_name[0] != '.' && n > 4 && strcmp(d->d_name + n - 4, ".ini") == 0;
+}
+
+static int read_conf_d(struct load_ctx *c, const char *dir, char **err)
+{
+    char *confd = xasprintf("%s/conf.d", dir);
+    struct dirent **names;
+    int n = scandir(confd, &names, ini_filter, alphasort);
+    int rc = 0;
+
+    if (n < 0) {
+        if (errno != ENOENT && errno != ENOTDIR) {
+            *err = xasprintf("%s: cannot read: %s", confd, strerror(errno));
+            rc = -1;
+        }
+        free(confd);
+        return rc;
+    }
+    for (int i = 0; i < n; i++) {
+        if (rc == 0) {
+            char *file = xasprintf("%s/%s", confd, names[i]->d_name);
+            rc = read_file(c, file, err);
+            free(file);
+        }
+        free(names[i]);
+    }
+    free(names);
+    free(confd);
+    return rc;
+}
+
+int config_load(const char *path, const char *state_dir_override,
+                struct daemon_config *out, char **err)
+{
+    struct daemon_config cfg = {
+        .max_article_bytes = 16u << 20,
+        .settle_ms = 500,
+        .log_level = NEWSD_LOG_INFO,
+        .queue_size = 256,
+        .batch_size = 256,
+        .batch_ms = 50,
+        .max_attempts = 3,
+        .rescan_s = 30,
+    };
+    struct load_ctx c = {.cfg = &cfg};
+    char abs[PATH_MAX];
+
+    *err = NULL;
+    if (!realpath(path, abs)) {
+        *err = xasprintf("%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    cfg.path = xstrdup(abs);
+    cfg.dir = dir_of(abs);
+
+    int rc = read_file(&c, cfg.path, err);
+    if (rc == 0)
+        rc = read_conf_d(&c, cfg.dir, err);
+
+    if (rc == 0) {
+        if (state_dir_override)
+            cfg.state_dir = config_resolve_path(NULL, state_dir_override);
+        else if (c.state_dir_value)
+            cfg.state_dir = config_resolve_path(c.state_dir_origin, c.state_dir_value);
+        else
+            cfg.state_dir = xstrdup("/var/lib/newsd");
+        if (c.plugin_dir_value)
+            cfg.plugin_dir = config_resolve_path(c.plugin_dir_origin, c.plugin_dir_value);
+    }
+    free(c.state_dir_value);
+    free(c.state_dir_origin);
+    free(c.plugin_dir_value);
+    free(c.plugin_dir_origin);
+    if (rc < 0) {
+        config_free(&cfg);
+        return -1;
+    }
+    *out = cfg;
+    return 0;
+}
+
+void config_free(struct daemon_config *cfg)
+{
+    if (!cfg)
+        return;
+    for (size_t i = 0; i < cfg->n_plugins; i++) {
+        struct plugin_section *s = &cfg->plugins[i];
+        for (size_t j = 0; j < s->n_kv; j++) {
+            free(s->kv[j].key);
+            free(s->kv[j].value);
+            free(s->kv[j].origin_dir);
+        }
+        free(s->kv);
+        free(s->name);
+    }
+    free(cfg->plugins);
+    free(cfg->path);
+    free(cfg->dir);
+    free(cfg->state_dir);
+    free(cfg->plugin_dir);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+const struct config_kv *config_section_find(const struct plugin_section *s, const char *key)
+{
+    for (size_t i = 0; i < s->n_kv; i++)
+        if (strcmp(s->kv[i].key, key) == 0)
+            return &s->kv[i];
+    return NULL;
+}

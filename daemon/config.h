@@ -1,0 +1,66 @@
+/*
+ * Configuration: the INI file, its conf.d/ drop-ins, and the [daemon] keys.
+ *
+ * Plugin sections are kept as ordered key/value lists; the daemon reads a
+ * few keys itself (so, lua, required) and hands the whole section to the
+ * plugin.  Every value remembers the folder of the file that set it, so a
+ * relative path in conf.d/site.ini resolves against conf.d/.
+ */
+#ifndef NEWSD_CONFIG_H
+#define NEWSD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct config_kv {
+    char *key;
+    char *value;
+    char *origin_dir;  /* folder of the file that set it */
+};
+
+struct plugin_section {
+    char *name;        /* "orgs" for [plugin.orgs] */
+    struct config_kv *kv;
+    size_t n_kv;
+};
+
+struct daemon_config {
+    char *path;              /* absolute path of the main file */
+    char *dir;               /* its folder */
+    char *state_dir;         /* absolute */
+    char *plugin_dir;        /* absolute, or NULL */
+    unsigned workers;        /* 0 = one per CPU, resolved by the daemon */
+    uint64_t max_article_bytes;
+    unsigned settle_ms;
+    int log_level;
+    unsigned queue_size;
+    unsigned batch_size;
+    unsigned batch_ms;
+    unsigned max_attempts;
+    unsigned rescan_s;
+    struct plugin_section *plugins;
+    size_t n_plugins;
+};
+
+/*
+ * Read path and then the .ini files of conf.d/ beside it, in name order.
+ * state_dir_override (from --state-dir) wins over the files when not NULL.
+ * Returns 0, or -1 with *err (malloc'd) naming the file, line and cause.
+ */
+int config_load(const char *path, const char *state_dir_override,
+                struct daemon_config *out, char **err);
+void config_free(struct daemon_config *cfg);
+
+/* Value of key in section, or NULL. Last setting wins. */
+const struct config_kv *config_section_find(const struct plugin_section *s, const char *key);
+
+/* "16M", "512k", "1G", "1000" → bytes. Returns 0 or -1. */
+int config_parse_size(const char *s, uint64_t *out);
+/* "true/yes/on/1" and "false/no/off/0". Returns 0 or -1. */
+int config_parse_bool(const char *s, bool *out);
+
+/* Resolve value against dir unless absolute (malloc'd). */
+char *config_resolve_path(const char *dir, const char *value);
+
+#endif

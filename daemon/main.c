@@ -1,0 +1,110 @@
+/* newsd: command line and mode dispatch. */
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+#include "plugins.h"
+#include "try.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DEFAULT_CONFIG "/etc/newsd/newsd.ini"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: newsd [-c FILE] [--state-dir DIR] [--log-level LEVEL]\n"
+            "       newsd --check-config [-c FILE]\n"
+            "       newsd --try ARTICLE [-c FILE]\n"
+            "\n"
+            "  -c, --config FILE     configuration (default " DEFAULT_CONFIG ")\n"
+            "      --state-dir DIR   put inbox/, work/, failed/, archive/ under DIR\n"
+            "      --log-level L     error, warning, notice, info or debug\n"
+            "      --check-config    load the configuration and every plugin, then exit 0 or 1\n"
+            "      --try ARTICLE     run the pipeline on one file and print the record as JSON\n"
+            "  -V, --version         print the version\n"
+            "  -h, --help            this text\n");
+}
+
+static int check_config(const char *path, const char *state_dir)
+{
+    struct daemon_config cfg;
+    struct plugin_set *set;
+    char *err = NULL;
+
+    if (config_load(path, state_dir, &cfg, &err) < 0) {
+        fprintf(stderr, "newsd: %s\n", err);
+        free(err);
+        return 1;
+    }
+    if (plugin_set_load(&cfg, PLUGIN_LOAD_NO_ARCHIVE_INIT, &set, &err) < 0) {
+        fprintf(stderr, "newsd: %s\n", err);
+        free(err);
+        config_free(&cfg);
+        return 1;
+    }
+    printf("%s: OK (%zu plugins, state in %s)\n", cfg.path, set->n, cfg.state_dir);
+    plugin_set_free(set);
+    config_free(&cfg);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_STATE_DIR = 256, OPT_CHECK, OPT_TRY, OPT_LOG_LEVEL };
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"state-dir", required_argument, NULL, OPT_STATE_DIR},
+        {"check-config", no_argument, NULL, OPT_CHECK},
+        {"try", required_argument, NULL, OPT_TRY},
+        {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+        {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {0},
+    };
+    const char *config = NULL, *state_dir = NULL, *try_path = NULL;
+    int check = 0, level = -1, c;
+
+    while ((c = getopt_long(argc, argv, "c:Vh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': config = optarg; break;
+        case OPT_STATE_DIR: state_dir = optarg; break;
+        case OPT_CHECK: check = 1; break;
+        case OPT_TRY: try_path = optarg; break;
+        case OPT_LOG_LEVEL:
+            level = log_level_parse(optarg);
+            if (level < 0) {
+                fprintf(stderr, "newsd: --log-level %s: expected error, warning, notice, info or debug\n", optarg);
+                return 2;
+            }
+            break;
+        case 'V': printf("newsd %s (plugin ABI %d)\n", NEWSD_VERSION, NEWSD_ABI_VERSION); return 0;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "newsd: unexpected argument '%s'\n", argv[optind]);
+        usage(stderr);
+        return 2;
+    }
+
+    log_init();
+    if (try_path) {
+        /* Plugin authors want to see what each plugin did. */
+        log_set_level(level >= 0 ? level : NEWSD_LOG_DEBUG);
+        if (!config && access(DEFAULT_CONFIG, R_OK) == 0)
+            config = DEFAULT_CONFIG;
+        return try_file(try_path, config, state_dir);
+    }
+    if (level >= 0)
+        log_set_level(level);
+    if (!config)
+        config = DEFAULT_CONFIG;
+    if (check)
+        return check_config(config, state_dir);
+    return daemon_run(config, state_dir, level);
+}

@@ -1,0 +1,12 @@
+/* systemd readiness protocol (sd_notify); silent when not under systemd. */
+#ifndef NEWSD_NOTIFY_H
+#define NEWSD_NOTIFY_H
+
+#include <newsd/plugin.h>
+
+void notify_ready(void);
+void notify_reloading(void);
+void notify_stopping(void);
+void notify_status(const char *fmt, ...) NEWSD_PRINTF(1, 2);
+
+#endif

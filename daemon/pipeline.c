@@ -1,0 +1,201 @@
+/* The worker side of an article: read, identify, parse, run the plugins. */
+#include "pipeline.h"
+#include "log.h"
+#include "parse.h"
+#include "spool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct job *job_new(const char *name, int64_t received_ms)
+{
+    struct job *j = calloc(1, sizeof *j);
+    if (!j || !(j->name = strdup(name)))
+        abort();
+    j->received_ms = received_ms;
+    return j;
+}
+
+void job_free(struct job *j)
+{
+    if (!j)
+        return;
+    article_free(j->article);
+    free(j->cause);
+    free(j->name);
+    free(j);
+}
+
+void job_fail(struct job *j, const char *plugin, const char *fmt, ...)
+{
+    va_list ap;
+    free(j->cause);
+    va_start(ap, fmt);
+    if (vasprintf(&j->cause, fmt, ap) < 0)
+        j->cause = NULL;
+    va_end(ap);
+    j->status = JOB_FAILED;
+    j->plugin = NULL;
+    if (plugin) {
+        snprintf(j->plugin_name, sizeof j->plugin_name, "%s", plugin);
+        j->plugin = j->plugin_name;
+    }
+}
+
+static const char *file_kind(mode_t m)
+{
+    if (S_ISDIR(m))
+        return "is a directory, not a regular file";
+    if (S_ISFIFO(m))
+        return "is a FIFO (named pipe), not a regular file";
+    if (S_ISSOCK(m))
+        return "is a socket, not a regular file";
+    if (S_ISCHR(m) || S_ISBLK(m))
+        return "is a device node, not a regular file";
+    if (S_ISLNK(m))
+        return "is a symbolic link; newsd only takes regular files (the link's target was not touched)";
+    return "is not a regular file";
+}
+
+/* Open without following links or blocking on FIFOs, then insist on a
+ * regular file within the size limit.  Returns the fd or -1 (job failed). */
+static int open_checked(const struct pipeline_opts *o, struct job *j, struct stat *st)
+{
+    int fd = openat(o->dir_fd, j->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        int e = errno;
+        struct stat lst;
+        if ((e == ELOOP || e == ENXIO || e == ENOTDIR) && fstatat(o->dir_fd, j->name, &lst, AT_SYMLINK_NOFOLLOW) == 0)
+            job_fail(j, NULL, "%s", file_kind(lst.st_mode));
+        else
+            job_fail(j, NULL, "cannot open: %s", strerror(e));
+        return -1;
+    }
+    if (fstat(fd, st) < 0) {
+        job_fail(j, NULL, "cannot stat: %s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        job_fail(j, NULL, "%s", file_kind(st->st_mode));
+        close(fd);
+        return -1;
+    }
+    if ((uint64_t)st->st_size > o->max_bytes) {
+        job_fail(j, NULL, "file is %lld bytes, over the size limit of %llu bytes (max_article_bytes)",
+                 (long long)st->st_size, (unsigned long long)o->max_bytes);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Read the whole file; a file that grows past the limit while we read is
+ * refused like one that was too big to begin with. */
+static unsigned char *read_all(const struct pipeline_opts *o, struct job *j, int fd, size_t hint, size_t *len)
+{
+    size_t cap = hint + 1, n = 0;
+    unsigned char *buf = malloc(cap + 1);
+    if (!buf)
+        abort();
+    for (;;) {
+        if (n == cap) {
+            if (cap >= o->max_bytes + 1) {
+                job_fail(j, NULL, "file grew past the size limit of %llu bytes while being read",
+                         (unsigned long long)o->max_bytes);
+                free(buf);
+                return NULL;
+            }
+            cap *= 2;
+            unsigned char *nb = realloc(buf, cap + 1);
+            if (!nb)
+                abort();
+            buf = nb;
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            job_fail(j, NULL, "read error: %s", strerror(errno));
+            free(buf);
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    if (n > o->max_bytes) {
+        job_fail(j, NULL, "file grew past the size limit of %llu bytes while being read",
+                 (unsigned long long)o->max_bytes);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+void pipeline_run(const struct pipeline_opts *o, struct job *j)
+{
+    struct stat st;
+    size_t len = 0;
+    struct parsed_article parsed = {0};
+    char *err = NULL;
+
+    log_set_article(j->name, NULL);
+    int fd = open_checked(o, j, &st);
+    if (fd < 0)
+        goto out;
+    unsigned char *raw = read_all(o, j, fd, (size_t)st.st_size, &len);
+    close(fd);
+    if (!raw)
+        goto out;
+
+    j->article = article_new(j->name, j->received_ms);
+    article_set_raw(j->article, raw, len);
+    log_set_article(j->name, j->article->id);
+
+    if (parse_article(raw, len, j->name, &parsed, &err) < 0) {
+        job_fail(j, NULL, "%s", err ? err : "cannot be parsed");
+        free(err);
+        goto out;
+    }
+    article_take_parsed(j->article, &parsed);
+
+    /* Committed before plugins run: if one of them kills the process, the
+     * next start knows which file was in its hands. */
+    spool_journal_begin(o->journal_fd, j->name);
+    static const enum newsd_stage stages[] = {NEWSD_STAGE_PARSE, NEWSD_STAGE_TAG, NEWSD_STAGE_SCORE};
+    for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
+        const char *plugin = NULL;
+        char *cause = NULL;
+        if (!(o->plugins->stages & stages[i]))
+            continue;
+        if (plugin_set_run_stage(o->plugins, stages[i], j->article, &plugin, &cause) < 0) {
+            job_fail(j, plugin, "%s", cause);
+            free(cause);
+            break;
+        }
+    }
+    spool_journal_end(o->journal_fd);
+    if (j->status != JOB_FAILED) {
+        j->article->processed_ms = now_ms();
+        j->status = JOB_OK;
+    }
+out:
+    log_set_article(NULL, NULL);
+}

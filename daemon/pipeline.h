@@ -1,0 +1,53 @@
+/*
+ * One article's way through the plugins, on a worker thread:
+ * open → checks → read → id → parse → parse/tag/score plugins.
+ *
+ * A job is the unit that moves between the loop and the workers; it owns
+ * its article.  The loop alone touches the files' places (claim, failed/,
+ * unlink); the pipeline only reads.
+ */
+#ifndef NEWSD_PIPELINE_H
+#define NEWSD_PIPELINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "article.h"
+#include "plugins.h"
+
+enum job_status {
+    JOB_PENDING,
+    JOB_OK,       /* ready for the archive */
+    JOB_FAILED,   /* goes to failed/: cause (and plugin) say why */
+};
+
+struct job {
+    struct job *next;
+    char *name;              /* file name in work/ (as dropped in inbox/) */
+    int64_t received_ms;
+    unsigned attempts;       /* earlier crashes while processing it */
+    enum job_status status;
+    struct newsd_article *article;
+    char *cause;             /* malloc'd */
+    const char *plugin;      /* static or owned by the plugin set */
+    char plugin_name[64];    /* copy, so it outlives a reload */
+    int archive_rc;          /* set by the archiver */
+};
+
+struct pipeline_opts {
+    int dir_fd;                 /* folder the job names are in (AT_FDCWD for --try) */
+    uint64_t max_bytes;
+    struct plugin_set *plugins;
+    int journal_fd;             /* -1: no poison accounting (--try) */
+};
+
+struct job *job_new(const char *name, int64_t received_ms);
+void job_free(struct job *j);
+void job_fail(struct job *j, const char *plugin, const char *fmt, ...) NEWSD_PRINTF(3, 4);
+
+/* Run the pipeline; sets j->status. */
+void pipeline_run(const struct pipeline_opts *o, struct job *j);
+
+int64_t now_ms(void);
+
+#endif

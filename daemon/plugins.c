@@ -1,0 +1,427 @@
+/*
+ * C plugin host: dlopen, the ABI check, init/fini, and stage dispatch.
+ *
+ * Loading follows one rule: every failure says which plugin, which file and
+ * what is wrong, and undoes everything done so far (dlclose included), so a
+ * refused reload leaves the running set untouched.
+ */
+#include "plugins.h"
+#include "article.h"
+#include "log.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The opaque config handle of the ABI: one plugin section, valid in init. */
+struct newsd_config {
+    const struct plugin_section *section;
+    const char *state_dir;
+};
+
+static char *fmt(const char *f, ...) NEWSD_PRINTF(1, 2);
+static char *fmt(const char *f, ...)
+{
+    va_list ap;
+    char *s;
+    va_start(ap, f);
+    if (vasprintf(&s, f, ap) < 0)
+        abort();
+    va_end(ap);
+    return s;
+}
+
+static bool is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Where bare names ("keyword_tagger.so") are looked up, in order. */
+static size_t plugin_search_dirs(const struct daemon_config *cfg, char dirs[4][PATH_MAX])
+{
+    size_t n = 0;
+    const char *env = getenv("NEWSD_PLUGIN_DIR");
+    char exe[PATH_MAX];
+    ssize_t len;
+
+    if (cfg->plugin_dir)
+        snprintf(dirs[n++], PATH_MAX, "%s", cfg->plugin_dir);
+    if (env && *env)
+        snprintf(dirs[n++], PATH_MAX, "%s", env);
+    /* Beside an uninstalled binary (build/daemon/newsd → build/plugins), so
+     * `make run` and the tests work from the build tree. */
+    len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0) {
+        exe[len] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(dirs[n++], PATH_MAX, "%.*s/../plugins", PATH_MAX - 20, exe);
+        }
+    }
+    snprintf(dirs[n++], PATH_MAX, "%s", NEWSD_PLUGIN_DIR);
+    return n;
+}
+
+static char *resolve_so(const struct daemon_config *cfg, const struct config_kv *so, char **err)
+{
+    if (strchr(so->value, '/')) {
+        char *path = config_resolve_path(so->origin_dir, so->value);
+        if (!is_file(path)) {
+            *err = fmt("%s: %s", path, access(path, F_OK) == 0 ? "not a regular file" : "no such file");
+            free(path);
+            return NULL;
+        }
+        return path;
+    }
+    char dirs[4][PATH_MAX];
+    size_t n = plugin_search_dirs(cfg, dirs);
+    for (size_t i = 0; i < n; i++) {
+        char *path = fmt("%s/%s", dirs[i], so->value);
+        if (is_file(path))
+            return path;
+        free(path);
+    }
+    size_t len = 0;
+    char looked[4 * PATH_MAX + 16] = "";
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(looked + len, sizeof looked - len, "%s%s", i ? ", " : "", dirs[i]);
+    *err = fmt("%s: not found in the plugin folders (%s); set [daemon] plugin_dir or give a path",
+               so->value, looked);
+    return NULL;
+}
+
+/* The ABI check: the descriptor must be ours, of this version, and complete
+ * for the stages it claims. */
+static char *check_descriptor(const newsd_plugin *d)
+{
+    if (d->abi_version != NEWSD_ABI_VERSION)
+        return fmt("built for plugin ABI %u, this newsd speaks ABI %u: rebuild it against this newsd's plugin.h",
+                   d->abi_version, NEWSD_ABI_VERSION);
+    if (d->struct_size < sizeof(newsd_plugin))
+        return fmt("descriptor is %u bytes, ABI %u needs %zu: rebuild it against this newsd's plugin.h",
+                   d->struct_size, NEWSD_ABI_VERSION, sizeof(newsd_plugin));
+    if (!d->name || !*d->name)
+        return fmt("descriptor has no name");
+    const unsigned known = NEWSD_STAGE_PARSE | NEWSD_STAGE_TAG | NEWSD_STAGE_SCORE | NEWSD_STAGE_ARCHIVE;
+    if (!d->stages || (d->stages & ~known))
+        return fmt("descriptor declares no stage or an unknown one (stages = 0x%x)", d->stages);
+    if ((d->stages & (NEWSD_STAGE_PARSE | NEWSD_STAGE_TAG | NEWSD_STAGE_SCORE)) && !d->process)
+        return fmt("declares a parse, tag or score stage but has no process() callback");
+    if ((d->stages & NEWSD_STAGE_ARCHIVE) && (!d->archive || !d->commit))
+        return fmt("declares the archive stage but lacks archive() or commit()");
+    return NULL;
+}
+
+static void instance_release(struct plugin_instance *p)
+{
+    if (p->initialised && p->desc->fini) {
+        log_set_plugin(p->name);
+        p->desc->fini(p->state);
+        log_set_plugin(NULL);
+    }
+    if (p->serialise)
+        uv_mutex_destroy(&p->lock);
+    if (p->dl)
+        dlclose(p->dl);
+    free(p->name);
+    free(p->path);
+    memset(p, 0, sizeof *p);
+}
+
+static int instance_load(const struct daemon_config *cfg, const struct plugin_section *s,
+                         unsigned flags, struct plugin_instance *p, char **err)
+{
+    const struct config_kv *so = config_section_find(s, "so");
+    const struct config_kv *lua = config_section_find(s, "lua");
+    const struct config_kv *req = config_section_find(s, "required");
+    char *why = NULL;
+
+    memset(p, 0, sizeof *p);
+    p->name = strdup(s->name);
+    if (!p->name)
+        abort();
+
+    if (lua && !so) {
+        *err = fmt("plugin %s: Lua plugins (lua = %s) are not supported by this build yet", s->name, lua->value);
+        goto fail;
+    }
+    if (!so || !*so->value) {
+        *err = fmt("plugin %s: no 'so = FILE.so' key says which plugin to load", s->name);
+        goto fail;
+    }
+    if (req && config_parse_bool(req->value, &p->required) < 0) {
+        *err = fmt("plugin %s: required = %s: expected true or false", s->name, req->value);
+        goto fail;
+    }
+    p->path = resolve_so(cfg, so, &why);
+    if (!p->path) {
+        *err = fmt("plugin %s: %s", s->name, why);
+        goto fail;
+    }
+    /* RTLD_NOW: a missing symbol is an error now, not a crash on first use. */
+    p->dl = dlopen(p->path, RTLD_NOW | RTLD_LOCAL);
+    if (!p->dl) {
+        *err = fmt("plugin %s: cannot load %s: %s", s->name, p->path, dlerror());
+        goto fail;
+    }
+    p->desc = dlsym(p->dl, NEWSD_PLUGIN_SYMBOL);
+    if (!p->desc) {
+        *err = fmt("plugin %s: %s is not a newsd plugin (it exports no %s symbol; use NEWSD_PLUGIN())",
+                   s->name, p->path, NEWSD_PLUGIN_SYMBOL);
+        goto fail;
+    }
+    why = check_descriptor(p->desc);
+    if (why) {
+        *err = fmt("plugin %s: %s: %s", s->name, p->path, why);
+        goto fail;
+    }
+    if ((flags & PLUGIN_LOAD_NO_ARCHIVE_INIT) && p->desc->stages == NEWSD_STAGE_ARCHIVE) {
+        /* --try and --check-config: checked, but an archive's init may
+         * create folders in the state directory, so it is not called. */
+        log_debug("plugin %s: checked %s (%s); archive not initialised", p->name, p->path, p->desc->name);
+        return 0;
+    }
+    p->serialise = !(p->desc->flags & NEWSD_PLUGIN_THREAD_SAFE);
+    if (p->serialise && uv_mutex_init(&p->lock) != 0) {
+        p->serialise = false;
+        *err = fmt("plugin %s: cannot create its lock", s->name);
+        goto fail;
+    }
+    if (p->desc->init) {
+        struct newsd_config conf = {s, cfg->state_dir};
+        log_set_plugin(p->name);
+        int rc = p->desc->init(&conf, &p->state);
+        log_set_plugin(NULL);
+        if (rc != NEWSD_OK) {
+            *err = fmt("plugin %s: %s: init failed (the plugin's own message is logged above)", s->name, p->path);
+            goto fail;
+        }
+    }
+    p->initialised = true;
+    log_debug("plugin %s: loaded %s (%s)", p->name, p->path, p->desc->name);
+    return 0;
+
+fail:
+    free(why);
+    instance_release(p);
+    return -1;
+}
+
+int plugin_set_load(const struct daemon_config *cfg, unsigned flags,
+                    struct plugin_set **out, char **err)
+{
+    struct plugin_set *set = calloc(1, sizeof *set);
+    if (!set || !(set->v = calloc(cfg->n_plugins + 1, sizeof *set->v)))
+        abort();
+
+    *err = NULL;
+    for (size_t i = 0; i < cfg->n_plugins; i++) {
+        const struct plugin_section *s = &cfg->plugins[i];
+        if (instance_load(cfg, s, flags, &set->v[set->n], err) < 0) {
+            plugin_set_free(set);
+            return -1;
+        }
+        set->stages |= set->v[set->n].desc->stages;
+        set->n++;
+    }
+    if (!(set->stages & NEWSD_STAGE_ARCHIVE)) {
+        *err = fmt("%s: no archive plugin is configured; newsd removes an inbox file only after an archive "
+                   "plugin has stored it, so one is required (e.g. [plugin.archive] so = archive_fs.so)",
+                   cfg->path);
+        plugin_set_free(set);
+        return -1;
+    }
+    *out = set;
+    return 0;
+}
+
+void plugin_set_free(struct plugin_set *set)
+{
+    if (!set)
+        return;
+    /* fini in reverse order: later plugins may depend on earlier ones */
+    for (size_t i = set->n; i-- > 0;)
+        instance_release(&set->v[i]);
+    free(set->v);
+    free(set);
+}
+
+static const char *stage_name(enum newsd_stage stage)
+{
+    switch (stage) {
+    case NEWSD_STAGE_PARSE: return "parse";
+    case NEWSD_STAGE_TAG: return "tag";
+    case NEWSD_STAGE_SCORE: return "score";
+    case NEWSD_STAGE_ARCHIVE: return "archive";
+    }
+    return "?";
+}
+
+int plugin_set_run_stage(struct plugin_set *set, enum newsd_stage stage,
+                         struct newsd_article *a, const char **plugin, char **cause)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        struct plugin_instance *p = &set->v[i];
+        if (!(p->desc->stages & stage))
+            continue;
+
+        size_t n_tags = a->n_tags, n_rules = a->n_rules, n_meta = a->n_meta;
+        a->stage = stage;
+        a->plugin = p->name;
+        free(a->fail_reason);
+        a->fail_reason = NULL;
+        log_set_plugin(p->name);
+        if (p->serialise)
+            uv_mutex_lock(&p->lock);
+        int rc = p->desc->process(p->state, stage, a);
+        if (p->serialise)
+            uv_mutex_unlock(&p->lock);
+        a->stage = 0;
+        a->plugin = NULL;
+
+        if (rc == NEWSD_OK) {
+            log_debug("%s: %zu tags, %zu rules, %zu meta added", stage_name(stage),
+                      a->n_tags - n_tags, a->n_rules - n_rules, a->n_meta - n_meta);
+            log_set_plugin(NULL);
+            continue;
+        }
+        const char *reason = a->fail_reason ? a->fail_reason : "failed without giving a reason";
+        article_truncate(a, n_tags, n_rules, n_meta);
+        if (p->required) {
+            log_set_plugin(NULL);
+            *plugin = p->name;
+            *cause = fmt("required plugin %s failed in the %s stage: %s", p->name, stage_name(stage), reason);
+            return -1;
+        }
+        log_warning("%s stage failed: %s; its result is skipped (set required = true to stop such articles)",
+                    stage_name(stage), reason);
+        log_set_plugin(NULL);
+    }
+    return 0;
+}
+
+int plugin_set_archive(struct plugin_set *set, struct newsd_article *a,
+                       const char **plugin, char **cause)
+{
+    int result = NEWSD_DUPLICATE;
+    for (size_t i = 0; i < set->n; i++) {
+        struct plugin_instance *p = &set->v[i];
+        if (!(p->desc->stages & NEWSD_STAGE_ARCHIVE))
+            continue;
+        free(a->fail_reason);
+        a->fail_reason = NULL;
+        a->stage = NEWSD_STAGE_ARCHIVE;
+        a->plugin = p->name;
+        log_set_plugin(p->name);
+        int rc = p->desc->archive(p->state, a);
+        log_set_plugin(NULL);
+        a->stage = 0;
+        a->plugin = NULL;
+        if (rc == NEWSD_OK) {
+            result = NEWSD_OK;
+        } else if (rc != NEWSD_DUPLICATE) {
+            *plugin = p->name;
+            *cause = fmt("archive plugin %s could not store the article: %s", p->name,
+                         a->fail_reason ? a->fail_reason : "no reason given (see the log)");
+            return NEWSD_ERROR;
+        }
+    }
+    return result;
+}
+
+int plugin_set_commit(struct plugin_set *set, const char **plugin)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        struct plugin_instance *p = &set->v[i];
+        if (!(p->desc->stages & NEWSD_STAGE_ARCHIVE))
+            continue;
+        log_set_plugin(p->name);
+        int rc = p->desc->commit(p->state);
+        log_set_plugin(NULL);
+        if (rc != NEWSD_OK) {
+            *plugin = p->name;
+            return NEWSD_ERROR;
+        }
+    }
+    return NEWSD_OK;
+}
+
+/* ---- newsd_config_* (the ABI's view of a section) ---------------------- */
+
+const char *newsd_config_name(const newsd_config *conf)
+{
+    return conf->section->name;
+}
+
+const char *newsd_config_get(const newsd_config *conf, const char *key)
+{
+    const struct config_kv *kv = config_section_find(conf->section, key);
+    return kv ? kv->value : NULL;
+}
+
+const char *newsd_config_state_dir(const newsd_config *conf)
+{
+    return conf->state_dir;
+}
+
+int newsd_config_get_double(const newsd_config *conf, const char *key, double def, double *out)
+{
+    const char *v = newsd_config_get(conf, key);
+    char *end;
+    if (!v) {
+        *out = def;
+        return NEWSD_OK;
+    }
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno || end == v || *end || d != d) {
+        log_error("[plugin.%s] %s = %s: expected a number", conf->section->name, key, v);
+        return NEWSD_ERROR;
+    }
+    *out = d;
+    return NEWSD_OK;
+}
+
+int newsd_config_get_bool(const newsd_config *conf, const char *key, int def, int *out)
+{
+    const char *v = newsd_config_get(conf, key);
+    bool b;
+    if (!v) {
+        *out = def;
+        return NEWSD_OK;
+    }
+    if (config_parse_bool(v, &b) < 0) {
+        log_error("[plugin.%s] %s = %s: expected true or false", conf->section->name, key, v);
+        return NEWSD_ERROR;
+    }
+    *out = b;
+    return NEWSD_OK;
+}
+
+size_t newsd_config_count(const newsd_config *conf)
+{
+    return conf->section->n_kv;
+}
+
+int newsd_config_at(const newsd_config *conf, size_t i, const char **key, const char **value)
+{
+    if (i >= conf->section->n_kv)
+        return NEWSD_ERROR;
+    *key = conf->section->kv[i].key;
+    *value = conf->section->kv[i].value;
+    return NEWSD_OK;
+}
+
+char *newsd_config_path(const newsd_config *conf, const char *key)
+{
+    const struct config_kv *kv = config_section_find(conf->section, key);
+    return kv ? config_resolve_path(kv->origin_dir, kv->value) : NULL;
+}

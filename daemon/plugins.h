@@ -1,0 +1,63 @@
+/*
+ * The plugin host for C plugins: loading, the ABI check, and running a stage
+ * over an article.
+ *
+ * A plugin set is the list of configured instances in configuration order.
+ * It is built whole (every plugin loaded and initialised) or not at all, so
+ * a reload either takes the new set or keeps the old one untouched.
+ */
+#ifndef NEWSD_PLUGINS_H
+#define NEWSD_PLUGINS_H
+
+#include <stdbool.h>
+#include <uv.h>
+
+#include <newsd/plugin.h>
+
+#include "config.h"
+
+struct plugin_instance {
+    char *name;               /* section name */
+    char *path;               /* resolved .so path */
+    void *dl;
+    const newsd_plugin *desc;
+    void *state;
+    bool required;
+    bool initialised;
+    bool serialise;           /* not thread-safe: process() under lock */
+    uv_mutex_t lock;
+};
+
+struct plugin_set {
+    struct plugin_instance *v;
+    size_t n;
+    unsigned stages;          /* union of all instances' stages */
+};
+
+enum plugin_load_flags {
+    /* --try, --check-config: archive-only plugins are loaded and checked but
+     * not initialised (no folders created); never call their archive(). */
+    PLUGIN_LOAD_NO_ARCHIVE_INIT = 1u << 0,
+};
+
+/* Load and initialise every plugin of cfg.  On failure nothing stays loaded
+ * and *err (malloc'd) names the plugin, the file and the cause. */
+int plugin_set_load(const struct daemon_config *cfg, unsigned flags,
+                    struct plugin_set **out, char **err);
+void plugin_set_free(struct plugin_set *set);
+
+/* Run every plugin of one stage (PARSE, TAG or SCORE) over a.  A failing
+ * plugin that is not required is logged and its partial result dropped.
+ * Returns 0, or -1 when a required plugin failed: *plugin is its name and
+ * *cause (malloc'd) the reason. */
+int plugin_set_run_stage(struct plugin_set *set, enum newsd_stage stage,
+                         struct newsd_article *a, const char **plugin, char **cause);
+
+/* Archive stage.  Returns NEWSD_OK, NEWSD_DUPLICATE (every archive plugin
+ * already had it) or NEWSD_ERROR (*plugin, *cause set). */
+int plugin_set_archive(struct plugin_set *set, struct newsd_article *a,
+                       const char **plugin, char **cause);
+/* Commit every archive plugin; NEWSD_ERROR names the first that failed. */
+int plugin_set_commit(struct plugin_set *set, const char **plugin);
+
+#endif

@@ -1,0 +1,398 @@
+/* State directory layout, claims, failed/ moves and poison accounting. */
+#include "spool.h"
+#include "log.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define JOURNAL_PREFIX ".inflight-"
+#define ATTEMPTS_FILE ".attempts"
+#define JOURNAL_RECORD (NAME_MAX + 1)
+
+static int open_dir(int at, const char *name, char **err, const char *state_dir)
+{
+    if (mkdirat(at, name, 0755) < 0 && errno != EEXIST) {
+        if (asprintf(err, "%s/%s: cannot create: %s", state_dir, name, strerror(errno)) < 0)
+            *err = NULL;
+        return -1;
+    }
+    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 && asprintf(err, "%s/%s: cannot open: %s", state_dir, name, strerror(errno)) < 0)
+        *err = NULL;
+    return fd;
+}
+
+static int mkdir_p(const char *path)
+{
+    char buf[PATH_MAX];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return -ENAMETOOLONG;
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+            return -errno;
+        *p = '/';
+    }
+    if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+        return -errno;
+    return 0;
+}
+
+int spool_open(struct spool *s, const char *state_dir, char **err)
+{
+    memset(s, 0, sizeof *s);
+    s->state_fd = s->inbox_fd = s->tmp_fd = s->work_fd = s->failed_fd = -1;
+    *err = NULL;
+
+    int rc = mkdir_p(state_dir);
+    if (rc < 0) {
+        if (asprintf(err, "%s: cannot create the state directory: %s", state_dir, strerror(-rc)) < 0)
+            *err = NULL;
+        return -1;
+    }
+    s->state_fd = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (s->state_fd < 0) {
+        if (asprintf(err, "%s: cannot open the state directory: %s", state_dir, strerror(errno)) < 0)
+            *err = NULL;
+        return -1;
+    }
+    s->state_dir = strdup(state_dir);
+    if (asprintf(&s->inbox_path, "%s/inbox", state_dir) < 0)
+        abort();
+    if ((s->inbox_fd = open_dir(s->state_fd, "inbox", err, state_dir)) < 0 ||
+        (s->tmp_fd = open_dir(s->state_fd, "tmp", err, state_dir)) < 0 ||
+        (s->work_fd = open_dir(s->state_fd, "work", err, state_dir)) < 0 ||
+        (s->failed_fd = open_dir(s->state_fd, "failed", err, state_dir)) < 0) {
+        spool_close(s);
+        return -1;
+    }
+    /* inbox and work must share a file system: a claim is a rename. */
+    struct stat a, b;
+    if (fstat(s->inbox_fd, &a) == 0 && fstat(s->work_fd, &b) == 0 && a.st_dev != b.st_dev) {
+        if (asprintf(err, "%s: inbox/ and work/ are on different file systems; newsd claims files by "
+                     "rename, so they must share one", state_dir) < 0)
+            *err = NULL;
+        spool_close(s);
+        return -1;
+    }
+    return 0;
+}
+
+void spool_close(struct spool *s)
+{
+    int *fds[] = {&s->state_fd, &s->inbox_fd, &s->tmp_fd, &s->work_fd, &s->failed_fd};
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
+        if (*fds[i] >= 0)
+            close(*fds[i]);
+        *fds[i] = -1;
+    }
+    free(s->state_dir);
+    free(s->inbox_path);
+    s->state_dir = s->inbox_path = NULL;
+}
+
+int spool_claim(struct spool *s, const char *name)
+{
+    if (renameat2(s->inbox_fd, name, s->work_fd, name, RENAME_NOREPLACE) < 0)
+        return -errno;
+    return 0;
+}
+
+static void iso_now(char out[32])
+{
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out + n, 32 - n, ".%03ldZ", ts.tv_nsec / 1000000);
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+    while (len) {
+        ssize_t w = write(fd, buf, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        buf += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+static int write_sidecar(struct spool *s, const char *path, const char *name, const char *id,
+                         const char *plugin, const char *cause)
+{
+    char when[32], *text;
+    iso_now(when);
+    int len = asprintf(&text,
+                       "file: %s\n"
+                       "cause: %s\n"
+                       "%s%s%s"
+                       "%s%s%s"
+                       "time: %s\n"
+                       "retry: fix the cause, then move the file back into %s\n",
+                       name, cause, plugin ? "plugin: " : "", plugin ? plugin : "", plugin ? "\n" : "",
+                       id ? "id: " : "", id ? id : "", id ? "\n" : "", when, s->inbox_path);
+    if (len < 0)
+        return -ENOMEM;
+    int fd = openat(s->failed_fd, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    int rc = fd < 0 ? -errno : write_all(fd, text, (size_t)len);
+    if (fd >= 0 && rc == 0 && fsync(fd) < 0)
+        rc = -errno;
+    if (fd >= 0)
+        close(fd);
+    free(text);
+    return rc;
+}
+
+int spool_fail(struct spool *s, const char *name, const char *id,
+               const char *plugin, const char *cause)
+{
+    char target[NAME_MAX + 1], sidecar[NAME_MAX + 1];
+    int rc = -EEXIST;
+
+    /* Never overwrite an earlier failure of the same name: take name, then
+     * name.1, name.2 ... whose sidecar is free as well. */
+    for (unsigned i = 0; i < 10000 && rc == -EEXIST; i++) {
+        int n = i ? snprintf(target, sizeof target, "%.200s.%u", name, i)
+                  : snprintf(target, sizeof target, "%.240s", name);
+        if (n < 0)
+            return -EINVAL;
+        snprintf(sidecar, sizeof sidecar, "%.240s.reason", target);
+        if (faccessat(s->failed_fd, target, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+            continue;
+        rc = write_sidecar(s, sidecar, name, id, plugin, cause);
+        if (rc == -EEXIST)
+            continue;
+        if (rc < 0)
+            return rc;
+        if (renameat2(s->work_fd, name, s->failed_fd, target, RENAME_NOREPLACE) < 0) {
+            rc = -errno;
+            unlinkat(s->failed_fd, sidecar, 0);
+            if (rc != -EEXIST)
+                return rc;
+        }
+    }
+    if (rc == 0)
+        fsync(s->failed_fd);
+    return rc;
+}
+
+void spool_clean_tmp(struct spool *s, time_t max_age)
+{
+    int fd = dup(s->tmp_fd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    time_t now = time(NULL);
+    struct dirent *e;
+
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    rewinddir(d);
+    while ((e = readdir(d))) {
+        struct stat st;
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (fstatat(s->tmp_fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISDIR(st.st_mode))
+            continue;
+        if (now - st.st_mtime > max_age) {
+            if (unlinkat(s->tmp_fd, e->d_name, 0) == 0)
+                log_notice("removed stale producer file tmp/%s (untouched for %ld hours)", e->d_name,
+                           (long)((now - st.st_mtime) / 3600));
+        }
+    }
+    closedir(d);
+}
+
+int spool_list_work(struct spool *s, char ***names, size_t *n)
+{
+    int fd = dup(s->work_fd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    char **v = NULL;
+    size_t count = 0, cap = 0;
+    struct dirent *e;
+
+    if (!d) {
+        int err = -errno;
+        if (fd >= 0)
+            close(fd);
+        return err;
+    }
+    rewinddir(d);
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (count == cap) {
+            cap = cap ? cap * 2 : 64;
+            v = realloc(v, cap * sizeof *v);
+            if (!v)
+                abort();
+        }
+        v[count++] = strdup(e->d_name);
+    }
+    closedir(d);
+    *names = v;
+    *n = count;
+    return 0;
+}
+
+/* ---- poison accounting ------------------------------------------------- */
+
+static unsigned *attempt_slot(struct attempt **v, size_t *n, const char *name)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*v)[i].name, name) == 0)
+            return &(*v)[i].count;
+    struct attempt *nv = realloc(*v, (*n + 1) * sizeof *nv);
+    if (!nv)
+        abort();
+    *v = nv;
+    nv[*n] = (struct attempt){strdup(name), 0};
+    return &nv[(*n)++].count;
+}
+
+static void read_attempts_file(struct spool *s, struct attempt **v, size_t *n)
+{
+    int fd = openat(s->work_fd, ATTEMPTS_FILE, O_RDONLY | O_CLOEXEC);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    char line[NAME_MAX + 32];
+
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    while (fgets(line, sizeof line, f)) {
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            continue;
+        *tab = '\0';
+        char *name = tab + 1;
+        name[strcspn(name, "\n")] = '\0';
+        *attempt_slot(v, n, name) += (unsigned)strtoul(line, NULL, 10);
+    }
+    fclose(f);
+}
+
+static void read_journals(struct spool *s, struct attempt **v, size_t *n)
+{
+    int fd = dup(s->work_fd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    struct dirent *e;
+
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    rewinddir(d);
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, JOURNAL_PREFIX, strlen(JOURNAL_PREFIX)) != 0)
+            continue;
+        char rec[JOURNAL_RECORD + 1] = "";
+        int jfd = openat(s->work_fd, e->d_name, O_RDONLY | O_CLOEXEC);
+        if (jfd < 0)
+            continue;
+        ssize_t r = pread(jfd, rec, JOURNAL_RECORD, 0);
+        close(jfd);
+        if (r > 0 && rec[0]) {
+            rec[r] = '\0';
+            *attempt_slot(v, n, rec) += 1;
+        }
+        unlinkat(s->work_fd, e->d_name, 0);
+    }
+    closedir(d);
+}
+
+int spool_recover_attempts(struct spool *s, struct attempt **out, size_t *n_out)
+{
+    struct attempt *v = NULL;
+    size_t n = 0;
+
+    read_attempts_file(s, &v, &n);
+    read_journals(s, &v, &n);
+
+    /* Keep only names still in work/: the others were archived or failed. */
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (v[i].count && fstatat(s->work_fd, v[i].name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+            v[kept++] = v[i];
+        else
+            free(v[i].name);
+    }
+    n = kept;
+
+    /* Rewrite the counts durably: they must outlive the next crash too. */
+    int fd = openat(s->work_fd, ATTEMPTS_FILE ".new", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -errno;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char line[NAME_MAX + 32];
+        int len = snprintf(line, sizeof line, "%u\t%s\n", v[i].count, v[i].name);
+        rc = write_all(fd, line, (size_t)len);
+    }
+    if (rc == 0 && fsync(fd) < 0)
+        rc = -errno;
+    close(fd);
+    if (rc == 0 && renameat(s->work_fd, ATTEMPTS_FILE ".new", s->work_fd, ATTEMPTS_FILE) < 0)
+        rc = -errno;
+    if (rc == 0)
+        fsync(s->work_fd);
+    if (rc < 0) {
+        spool_attempts_free(v, n);
+        return rc;
+    }
+    *out = v;
+    *n_out = n;
+    return 0;
+}
+
+void spool_attempts_free(struct attempt *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i].name);
+    free(v);
+}
+
+int spool_journal_open(struct spool *s, unsigned worker)
+{
+    char name[64];
+    snprintf(name, sizeof name, JOURNAL_PREFIX "%u", worker);
+    int fd = openat(s->work_fd, name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    return fd < 0 ? -errno : fd;
+}
+
+/* One pwrite of a fixed-size record: the record is whole or absent, and the
+ * file never needs a truncate. */
+void spool_journal_begin(int fd, const char *name)
+{
+    char rec[JOURNAL_RECORD] = "";
+    snprintf(rec, sizeof rec, "%s", name);
+    if (fd >= 0 && pwrite(fd, rec, sizeof rec, 0) < 0)
+        log_warning("cannot write the in-flight journal: %s", strerror(errno));
+}
+
+void spool_journal_end(int fd)
+{
+    if (fd >= 0 && pwrite(fd, "", 1, 0) < 0)
+        log_warning("cannot clear the in-flight journal: %s", strerror(errno));
+}

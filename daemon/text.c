@@ -1,0 +1,219 @@
+/*
+ * Text helpers: turn the bytes of an inbox file into UTF-8 in NFC, and fold
+ * case for comparisons.
+ *
+ * Encoding policy: news files in the wild are UTF-8 or, from older Windows
+ * tools, Windows-1252.  Valid UTF-8 is overwhelmingly unlikely by accident
+ * for Latin text, so "valid UTF-8" is the test; everything else is read as
+ * Windows-1252, and as ISO-8859-1 if it uses one of the five bytes that
+ * Windows-1252 leaves undefined (ISO-8859-1 maps every byte, so text is
+ * never refused for its encoding).  A UTF-16 file is recognised by its BOM.
+ *
+ * Everything here is pure: each call opens its own iconv descriptor, and
+ * utf8proc keeps no state.
+ */
+#include "text.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+static void set_err(char **err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void set_err(char **err, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(err, fmt, ap) < 0)
+        *err = NULL;
+    va_end(ap);
+}
+
+int text_is_utf8(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n;
+        uint32_t cp;
+        if (c >= 0xC2 && c <= 0xDF) {        /* 0xC0, 0xC1: overlong */
+            n = 1;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) { /* above F4: past U+10FFFF */
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return 0;
+        }
+        if (len - i <= n)
+            return 0;
+        for (size_t k = 1; k <= n; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += n + 1;
+    }
+    return 1;
+}
+
+/* Convert with iconv into a fresh buffer of out_cap bytes (the caller knows
+ * the worst-case growth).  Returns the NUL-terminated result, or NULL with
+ * *bad_offset set to the input offset that did not convert. */
+static char *iconv_all(const char *from, const unsigned char *in, size_t len,
+                       size_t out_cap, size_t *out_len, size_t *bad_offset)
+{
+    iconv_t cd = iconv_open("UTF-8", from);
+    if (cd == (iconv_t)-1)
+        return NULL;
+    char *out = malloc(out_cap + 1);
+    if (!out) {
+        iconv_close(cd);
+        return NULL;
+    }
+    char *ip = (char *)in;
+    size_t ileft = len;
+    char *op = out;
+    size_t oleft = out_cap;
+    size_t rc = iconv(cd, &ip, &ileft, &op, &oleft);
+    if (rc != (size_t)-1)
+        rc = iconv(cd, NULL, NULL, &op, &oleft); /* flush any shift state */
+    iconv_close(cd);
+    if (rc == (size_t)-1) {
+        *bad_offset = (size_t)(ip - (char *)in);
+        free(out);
+        return NULL;
+    }
+    *op = '\0';
+    *out_len = (size_t)(op - out);
+    return out;
+}
+
+/* CRLF and lone CR become LF, in place; returns the new length. */
+static size_t unify_newlines(char *s, size_t len)
+{
+    size_t w = 0;
+    for (size_t r = 0; r < len; r++) {
+        if (s[r] == '\r') {
+            s[w++] = '\n';
+            if (r + 1 < len && s[r + 1] == '\n')
+                r++;
+        } else {
+            s[w++] = s[r];
+        }
+    }
+    s[w] = '\0';
+    return w;
+}
+
+char *text_to_utf8_nfc(const unsigned char *bytes, size_t len,
+                       const char **encoding, char **err)
+{
+    if (err)
+        *err = NULL;
+    if (!bytes && len) {
+        set_err(err, "no input");
+        return NULL;
+    }
+
+    char *utf8 = NULL;
+    size_t utf8_len = 0;
+    const char *enc;
+
+    if (len >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) ||
+                     (bytes[0] == 0xFE && bytes[1] == 0xFF))) {
+        int le = bytes[0] == 0xFF;
+        size_t bad = 0;
+        /* Each 2-byte unit gives at most 3 bytes, each 4-byte pair 4. */
+        utf8 = iconv_all(le ? "UTF-16LE" : "UTF-16BE", bytes + 2, len - 2,
+                         (len - 2) / 2 * 3 + 4, &utf8_len, &bad);
+        if (!utf8) {
+            set_err(err, "invalid UTF-16 at byte offset %zu", bad + 2);
+            return NULL;
+        }
+        enc = le ? "utf-16le" : "utf-16be";
+    } else if (text_is_utf8(bytes, len)) {
+        size_t skip = 0;
+        if (len >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
+            skip = 3;
+        utf8_len = len - skip;
+        utf8 = malloc(utf8_len + 1);
+        if (!utf8) {
+            set_err(err, "out of memory");
+            return NULL;
+        }
+        memcpy(utf8, bytes + skip, utf8_len);
+        utf8[utf8_len] = '\0';
+        enc = "utf-8";
+    } else {
+        size_t bad = 0;
+        /* A single byte never becomes more than 3 bytes of UTF-8. */
+        utf8 = iconv_all("WINDOWS-1252", bytes, len, len * 3, &utf8_len, &bad);
+        enc = "windows-1252";
+        if (!utf8) {
+            utf8 = iconv_all("ISO-8859-1", bytes, len, len * 2, &utf8_len, &bad);
+            enc = "iso-8859-1";
+        }
+        if (!utf8) {
+            set_err(err, "cannot convert from ISO-8859-1 (byte offset %zu)", bad);
+            return NULL;
+        }
+    }
+
+    /* An embedded NUL would silently truncate every C string made from this
+     * text later on, so it is refused here rather than there. */
+    const char *nul = memchr(utf8, '\0', utf8_len);
+    if (nul) {
+        set_err(err, "NUL character at offset %zu of the decoded text",
+                (size_t)(nul - utf8));
+        free(utf8);
+        return NULL;
+    }
+
+    utf8_len = unify_newlines(utf8, utf8_len);
+
+    utf8proc_uint8_t *nfc = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)utf8,
+                                      (utf8proc_ssize_t)utf8_len, &nfc,
+                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    free(utf8);
+    if (n < 0) {
+        set_err(err, "Unicode normalisation failed: %s", utf8proc_errmsg(n));
+        return NULL;
+    }
+    if (encoding)
+        *encoding = enc;
+    return (char *)nfc;
+}
+
+char *text_casefold(const char *s)
+{
+    if (!s)
+        return NULL;
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
+                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE |
+                                      UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+    if (n < 0)
+        return NULL;
+    return (char *)out;
+}

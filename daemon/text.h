@@ -1,0 +1,27 @@
+/*
+ * Text helpers: encodings, Unicode normalisation, case folding.
+ * Pure functions; safe to call from any thread.
+ */
+#ifndef NEWSD_TEXT_H
+#define NEWSD_TEXT_H
+
+#include <stddef.h>
+
+/*
+ * Decode bytes to UTF-8 in NFC.  Valid UTF-8 (a BOM is dropped) is taken as
+ * it is; anything else is decoded as Windows-1252, or ISO-8859-1 where
+ * Windows-1252 leaves a byte undefined.  CRLF and CR become LF.
+ * Returns a malloc'd NUL-terminated string and sets *encoding to a static
+ * name, or NULL with *err set (malloc'd) on failure.
+ */
+char *text_to_utf8_nfc(const unsigned char *bytes, size_t len,
+                       const char **encoding, char **err);
+
+/* 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
+int text_is_utf8(const unsigned char *s, size_t len);
+
+/* Unicode case folding of a UTF-8 string (ß folds to "ss", so "Schließen"
+ * and "SCHLIESSEN" fold alike).  malloc'd result, NULL on error. */
+char *text_casefold(const char *s);
+
+#endif

@@ -1,0 +1,196 @@
+/* Worker threads: queue in, uv_async_t out. */
+#include "workers.h"
+#include "log.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct worker {
+    struct workers *pool;
+    uv_thread_t thread;
+    bool started;
+    int journal_fd;
+};
+
+struct workers {
+    uv_loop_t *loop;
+    uv_mutex_t lock;
+    uv_cond_t cond;
+    struct job *queue_head, *queue_tail;
+    struct job *done_head, *done_tail;
+    bool stopping;
+    uv_async_t async;
+
+    struct worker *v;
+    unsigned n;
+    int dir_fd;
+    uint64_t max_bytes;
+    struct plugin_set *plugins;
+
+    workers_done_cb done;
+    void *ud;
+};
+
+static void append(struct job **head, struct job **tail, struct job *j)
+{
+    j->next = NULL;
+    if (*tail)
+        (*tail)->next = j;
+    else
+        *head = j;
+    *tail = j;
+}
+
+static void worker_main(void *arg)
+{
+    struct worker *self = arg;
+    struct workers *w = self->pool;
+
+    uv_mutex_lock(&w->lock);
+    for (;;) {
+        while (!w->queue_head && !w->stopping)
+            uv_cond_wait(&w->cond, &w->lock);
+        if (w->stopping)
+            break;
+        struct job *j = w->queue_head;
+        w->queue_head = j->next;
+        if (!w->queue_head)
+            w->queue_tail = NULL;
+        struct pipeline_opts o = {
+            .dir_fd = w->dir_fd,
+            .max_bytes = w->max_bytes,
+            .plugins = w->plugins,
+            .journal_fd = self->journal_fd,
+        };
+        uv_mutex_unlock(&w->lock);
+
+        pipeline_run(&o, j);
+
+        uv_mutex_lock(&w->lock);
+        append(&w->done_head, &w->done_tail, j);
+        uv_async_send(&w->async);
+    }
+    uv_mutex_unlock(&w->lock);
+}
+
+static void deliver(uv_async_t *h)
+{
+    struct workers *w = h->data;
+
+    uv_mutex_lock(&w->lock);
+    struct job *j = w->done_head;
+    w->done_head = w->done_tail = NULL;
+    uv_mutex_unlock(&w->lock);
+
+    while (j) {
+        struct job *next = j->next;
+        j->next = NULL;
+        w->done(j, w->ud);
+        j = next;
+    }
+}
+
+static void pool_free(struct workers *w)
+{
+    while (w->queue_head) {
+        struct job *j = w->queue_head;
+        w->queue_head = j->next;
+        job_free(j);
+    }
+    for (unsigned i = 0; i < w->n; i++)
+        if (w->v[i].journal_fd >= 0)
+            close(w->v[i].journal_fd);
+    free(w->v);
+    uv_cond_destroy(&w->cond);
+    uv_mutex_destroy(&w->lock);
+    free(w);
+}
+
+int workers_start(struct workers **out, uv_loop_t *loop, unsigned n, struct spool *spool,
+                  uint64_t max_bytes, struct plugin_set *plugins, workers_done_cb done, void *ud)
+{
+    struct workers *w = calloc(1, sizeof *w);
+    if (!w || !(w->v = calloc(n, sizeof *w->v)))
+        abort();
+    w->loop = loop;
+    w->n = n;
+    w->dir_fd = spool->work_fd;
+    w->max_bytes = max_bytes;
+    w->plugins = plugins;
+    w->done = done;
+    w->ud = ud;
+    if (uv_mutex_init(&w->lock) || uv_cond_init(&w->cond))
+        abort();
+    for (unsigned i = 0; i < n; i++) {
+        w->v[i].pool = w;
+        w->v[i].journal_fd = spool_journal_open(spool, i);
+        if (w->v[i].journal_fd < 0)
+            log_warning("cannot open the in-flight journal for worker %u; poison articles will not "
+                        "be detected", i);
+    }
+    int rc = uv_async_init(loop, &w->async, deliver);
+    if (rc < 0) {
+        pool_free(w);
+        return rc;
+    }
+    w->async.data = w;
+    for (unsigned i = 0; i < n; i++) {
+        rc = uv_thread_create(&w->v[i].thread, worker_main, &w->v[i]);
+        if (rc < 0) {
+            log_error("cannot start worker thread %u: %s", i, uv_strerror(rc));
+            workers_stop(w);
+            return rc;
+        }
+        w->v[i].started = true;
+    }
+    *out = w;
+    return 0;
+}
+
+void workers_submit(struct workers *w, struct job *j)
+{
+    uv_mutex_lock(&w->lock);
+    append(&w->queue_head, &w->queue_tail, j);
+    uv_cond_signal(&w->cond);
+    uv_mutex_unlock(&w->lock);
+}
+
+void workers_set_plugins(struct workers *w, struct plugin_set *plugins, uint64_t max_bytes)
+{
+    uv_mutex_lock(&w->lock);
+    w->plugins = plugins;
+    w->max_bytes = max_bytes;
+    uv_mutex_unlock(&w->lock);
+}
+
+struct job *workers_take_queued(struct workers *w)
+{
+    uv_mutex_lock(&w->lock);
+    struct job *j = w->queue_head;
+    w->queue_head = w->queue_tail = NULL;
+    uv_mutex_unlock(&w->lock);
+    return j;
+}
+
+static void on_async_closed(uv_handle_t *h)
+{
+    pool_free(h->data);
+}
+
+void workers_stop(struct workers *w)
+{
+    uv_mutex_lock(&w->lock);
+    w->stopping = true;
+    uv_cond_broadcast(&w->cond);
+    uv_mutex_unlock(&w->lock);
+    for (unsigned i = 0; i < w->n; i++)
+        if (w->v[i].started)
+            uv_thread_join(&w->v[i].thread);
+    /* Results that arrived after the last async callback. */
+    deliver(&w->async);
+    for (unsigned i = 0; i < w->n; i++)
+        spool_journal_end(w->v[i].journal_fd);
+    uv_close((uv_handle_t *)&w->async, on_async_closed);
+}

@@ -1,0 +1,37 @@
+/*
+ * The worker pool: a fixed set of threads taking jobs from one queue and
+ * handing finished jobs back to the loop through a uv_async_t.
+ *
+ * The queue itself is not bounded here: the loop bounds how many jobs are
+ * in flight (claimed and not yet archived), which covers the queue, the
+ * workers and the archive batch at once.
+ */
+#ifndef NEWSD_WORKERS_H
+#define NEWSD_WORKERS_H
+
+#include <uv.h>
+
+#include "pipeline.h"
+#include "spool.h"
+
+struct workers;
+
+typedef void (*workers_done_cb)(struct job *j, void *ud);
+
+int workers_start(struct workers **out, uv_loop_t *loop, unsigned n, struct spool *spool,
+                  uint64_t max_bytes, struct plugin_set *plugins, workers_done_cb done, void *ud);
+
+void workers_submit(struct workers *w, struct job *j);
+
+/* Only while no job is queued or running (the loop quiesces first). */
+void workers_set_plugins(struct workers *w, struct plugin_set *plugins, uint64_t max_bytes);
+
+/* Take back the jobs not yet started (they stay in work/ for the next
+ * start).  Returns a list linked through next. */
+struct job *workers_take_queued(struct workers *w);
+
+/* Stop the threads after their current job; deliver the last results;
+ * close the async handle.  w is freed once the handle is closed. */
+void workers_stop(struct workers *w);
+
+#endif

@@ -1,0 +1,594 @@
+/*
+ * archive_fs: archive articles as files, durably, with group commit.
+ *
+ *   DIR/YYYY/MM/DD/<id>.json   the record (newsd_article_to_json + "\n")
+ *   DIR/YYYY/MM/DD/<id>.orig   the original bytes
+ *   DIR/ids/<xx>/<id>.json     hard link to the record; xx = first 2 hex of id
+ *   DIR/duplicates.jsonl       {"id","source","received"} per duplicate
+ *
+ * The date is the UTC date the article was received.  The ids/ entry is the
+ * proof that an article is archived: it is made last, after the data is on
+ * disk, so whoever sees it can rely on the record and the original.
+ *
+ * Group commit.  archive() writes <id>.json.tmp and <id>.orig.tmp without
+ * flushing them.  commit() then, for the whole batch:
+ *   1. flushes all the data with one syncfs() on the archive's file system,
+ *      instead of two fsync()s per article (one flush per batch is what makes
+ *      group commit cheap; see docs/record.md for figures);
+ *   2. renames each tmp to its final name and links the ids/ entry, and
+ *      appends the batch's duplicates to duplicates.jsonl;
+ *   3. makes the renames, links, new directories and duplicates durable with
+ *      a second syncfs() (a batch touches up to 256 ids/ folders: one syncfs
+ *      is cheaper than an fsync per folder, and it also covers what a
+ *      previous failed commit left behind).
+ * Because the data is durable before any final name exists, a crash at any
+ * point leaves complete files under their final names, or *.tmp files; and
+ * an article without its ids/ entry still has its work file in newsd, which
+ * archives it again (overwriting the stale files) when it resumes.
+ *
+ * On failure commit() logs the path and the cause, forgets the batch and
+ * returns NEWSD_ERROR; newsd hands the whole batch over again.  Articles
+ * whose ids/ entry was already made then count as duplicates.
+ *
+ * archive() and commit() run on one thread at a time, so the state needs no
+ * lock.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* syncfs() */
+#endif
+#include <newsd/plugin.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ID_LEN 32
+#define DEFAULT_DIR "archive"
+#define DUPLICATES_FILE "duplicates.jsonl"
+#define FILE_MODE 0644
+#define DIR_MODE 0755
+
+/* "YYYY/MM/DD/<id>.json.tmp" and "ids/xx/<id>.json" fit with room to spare. */
+#define REL_PATH_MAX 80
+
+/* An article written by archive() and waiting for commit(). */
+struct pending {
+    char id[ID_LEN + 1];
+    char day[sizeof "YYYY/MM/DD"];
+};
+
+/* A growing byte buffer. */
+struct buf {
+    char *data;
+    size_t len;
+    size_t cap;
+};
+
+struct archive {
+    char *dir;              /* absolute or as configured; for messages */
+    int dirfd;              /* the open archive folder; every path is relative to it */
+    struct pending *items;  /* the batch since the last commit */
+    size_t len;
+    size_t cap;
+    struct buf duplicates;  /* lines for duplicates.jsonl, '\n'-terminated */
+    int unsynced;           /* a failed commit may have left changes not yet durable */
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static void log_path_error(const struct archive *s, const char *what, const char *rel, int err)
+{
+    newsd_log(NEWSD_LOG_ERROR, "%s %s/%s: %s", what, s->dir, rel, strerror(err));
+}
+
+static int buf_append(struct buf *b, const char *data, size_t len)
+{
+    if (b->len + len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + len + 1)
+            cap *= 2;
+        char *p = realloc(b->data, cap);
+        if (!p)
+            return -1;
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+static int is_lower_hex_id(const char *id)
+{
+    size_t i = 0;
+    for (; id[i]; i++)
+        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
+            return 0;
+    return i == ID_LEN;
+}
+
+/* Write all of data to fd; returns 0 or -1 with errno set. */
+static int write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* mkdir -p of path relative to dirfd (or absolute); returns 0 or -1 with
+ * errno set. */
+static int make_dirs(int dirfd, const char *path)
+{
+    char tmp[4096];
+    size_t len = strlen(path);
+    if (len == 0)
+        return 0;
+    if (len >= sizeof tmp) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(tmp, path, len + 1);
+    for (char *p = tmp + 1; ; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdirat(dirfd, tmp, DIR_MODE) < 0 && errno != EEXIST)
+            return -1;
+        if (c == '\0')
+            return 0;
+        *p = c;
+    }
+}
+
+/* UTC calendar time of a millisecond timestamp; years 1000..9999 only, so
+ * that dates keep their fixed width. */
+static int utc_time(int64_t ms, struct tm *tm, unsigned *millis)
+{
+    int64_t secs = ms / 1000, rem = ms % 1000;
+    if (rem < 0) {
+        secs--;
+        rem += 1000;
+    }
+    time_t t = (time_t)secs;
+    if (!gmtime_r(&t, tm) || tm->tm_year < 1000 - 1900 || tm->tm_year > 9999 - 1900)
+        return -1;
+    *millis = (unsigned)rem;
+    return 0;
+}
+
+/* "YYYY/MM/DD" of the received time. */
+static int day_folder(int64_t ms, char out[sizeof "YYYY/MM/DD"])
+{
+    struct tm tm;
+    unsigned millis;
+    if (utc_time(ms, &tm, &millis) < 0)
+        return -1;
+    return strftime(out, sizeof "YYYY/MM/DD", "%Y/%m/%d", &tm) ? 0 : -1;
+}
+
+/* "2026-11-28T14:20:51.123Z", as in the record; "" when out of range. */
+static void iso_time(int64_t ms, char out[sizeof "YYYY-MM-DDTHH:MM:SS.mmmZ"])
+{
+    struct tm tm;
+    unsigned millis;
+    char secs[sizeof "YYYY-MM-DDTHH:MM:SS"];
+    out[0] = '\0';
+    if (utc_time(ms, &tm, &millis) == 0 && strftime(secs, sizeof secs, "%Y-%m-%dT%H:%M:%S", &tm))
+        snprintf(out, sizeof "YYYY-MM-DDTHH:MM:SS.mmmZ", "%s.%03uZ", secs, millis % 1000u);
+}
+
+/* ---- writing the files of one article ----------------------------------- */
+
+static void rel_path(char out[REL_PATH_MAX], const char *dir, const char *id, const char *ext)
+{
+    snprintf(out, REL_PATH_MAX, "%s/%s%s", dir, id, ext);
+}
+
+static void index_path(char out[REL_PATH_MAX], const char *id)
+{
+    snprintf(out, REL_PATH_MAX, "ids/%.2s/%s.json", id, id);
+}
+
+/* Create (or truncate) rel, making its folder when missing. */
+static int open_new_file(struct archive *s, const char *rel, const char *day)
+{
+    const int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW;
+    int fd = openat(s->dirfd, rel, flags, FILE_MODE);
+    if (fd < 0 && errno == ENOENT) {
+        if (make_dirs(s->dirfd, day) < 0) {
+            log_path_error(s, "cannot create folder", day, errno);
+            return -1;
+        }
+        fd = openat(s->dirfd, rel, flags, FILE_MODE);
+    }
+    if (fd < 0)
+        log_path_error(s, "cannot create", rel, errno);
+    return fd;
+}
+
+/* Write data (and a newline if newline is set) to the new file rel. */
+static int write_file(struct archive *s, const char *rel, const char *day,
+                      const void *data, size_t len, int newline)
+{
+    int fd = open_new_file(s, rel, day);
+    if (fd < 0)
+        return NEWSD_ERROR;
+    int failed = write_all(fd, data, len) < 0 || (newline && write_all(fd, "\n", 1) < 0);
+    int err = errno;
+    if (close(fd) < 0 && !failed) {
+        failed = 1;
+        err = errno;
+    }
+    if (failed) {
+        log_path_error(s, "cannot write", rel, err);
+        unlinkat(s->dirfd, rel, 0);
+        return NEWSD_ERROR;
+    }
+    return NEWSD_OK;
+}
+
+static int write_record(struct archive *s, const newsd_article *a, const struct pending *p)
+{
+    char rel[REL_PATH_MAX];
+    rel_path(rel, p->day, p->id, ".json.tmp");
+    char *json = newsd_article_to_json(a);
+    if (!json) {
+        newsd_log(NEWSD_LOG_ERROR, "cannot make the JSON record: out of memory");
+        return NEWSD_ERROR;
+    }
+    int rc = write_file(s, rel, p->day, json, strlen(json), 1);
+    free(json);
+    return rc;
+}
+
+static int write_original(struct archive *s, const newsd_article *a, const struct pending *p)
+{
+    char rel[REL_PATH_MAX];
+    rel_path(rel, p->day, p->id, ".orig.tmp");
+    size_t len = 0;
+    const unsigned char *raw = newsd_article_raw(a, &len);
+    if (!raw)
+        len = 0;
+    return write_file(s, rel, p->day, raw, len, 0);
+}
+
+/* ---- duplicates --------------------------------------------------------- */
+
+static json_t *duplicate_json(const char *id, const char *source, const char *received)
+{
+    json_t *j = json_pack("{s:s, s:s, s:s}", "id", id, "source", source, "received", received);
+    if (j)
+        return j;
+    /* jansson refuses invalid UTF-8: a file name may be any bytes. */
+    char *ascii = strdup(source);
+    if (!ascii)
+        return NULL;
+    for (char *c = ascii; *c; c++)
+        if ((unsigned char)*c >= 0x80)
+            *c = '?';
+    j = json_pack("{s:s, s:s, s:s}", "id", id, "source", ascii, "received", received);
+    free(ascii);
+    return j;
+}
+
+/* Remember a line for duplicates.jsonl, written by the next commit(). */
+static int remember_duplicate(struct archive *s, const newsd_article *a, const char *id)
+{
+    char received[sizeof "YYYY-MM-DDTHH:MM:SS.mmmZ"];
+    iso_time(newsd_article_received_ms(a), received);
+    json_t *j = duplicate_json(id, newsd_article_get(a, NEWSD_FIELD_SOURCE), received);
+    char *line = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    int rc = line && buf_append(&s->duplicates, line, strlen(line)) == 0 &&
+                     buf_append(&s->duplicates, "\n", 1) == 0
+                 ? NEWSD_DUPLICATE
+                 : NEWSD_ERROR;
+    if (rc == NEWSD_ERROR)
+        newsd_log(NEWSD_LOG_ERROR, "cannot note duplicate %s: out of memory", id);
+    free(line);
+    json_decref(j);
+    return rc;
+}
+
+/* 1 if the id is archived, 0 if not, -1 on error (logged). */
+static int is_archived(struct archive *s, const char *id)
+{
+    for (size_t i = 0; i < s->len; i++)
+        if (memcmp(s->items[i].id, id, ID_LEN) == 0)
+            return 1;
+    char rel[REL_PATH_MAX];
+    index_path(rel, id);
+    struct stat st;
+    if (fstatat(s->dirfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        return 1;
+    if (errno == ENOENT)
+        return 0;
+    log_path_error(s, "cannot look up", rel, errno);
+    return -1;
+}
+
+/* ---- archive() ---------------------------------------------------------- */
+
+static void remove_tmp_files(struct archive *s, const struct pending *p)
+{
+    char rel[REL_PATH_MAX];
+    rel_path(rel, p->day, p->id, ".json.tmp");
+    unlinkat(s->dirfd, rel, 0);
+    rel_path(rel, p->day, p->id, ".orig.tmp");
+    unlinkat(s->dirfd, rel, 0);
+}
+
+static int add_pending(struct archive *s, const struct pending *p)
+{
+    if (s->len == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 64;
+        struct pending *items = realloc(s->items, cap * sizeof *items);
+        if (!items) {
+            newsd_log(NEWSD_LOG_ERROR, "out of memory");
+            return NEWSD_ERROR;
+        }
+        s->items = items;
+        s->cap = cap;
+    }
+    s->items[s->len++] = *p;
+    return NEWSD_OK;
+}
+
+static int fs_archive(void *state, const newsd_article *a)
+{
+    struct archive *s = state;
+    const char *id = newsd_article_get(a, NEWSD_FIELD_ID);
+    if (!is_lower_hex_id(id)) {
+        newsd_log(NEWSD_LOG_ERROR, "article id \"%.40s\" is not %d lowercase hex digits", id,
+                  ID_LEN);
+        return NEWSD_ERROR;
+    }
+    int archived = is_archived(s, id);
+    if (archived < 0)
+        return NEWSD_ERROR;
+    if (archived)
+        return remember_duplicate(s, a, id);
+
+    struct pending p;
+    if (day_folder(newsd_article_received_ms(a), p.day) < 0) {
+        newsd_log(NEWSD_LOG_ERROR, "received time %lld ms is out of range",
+                  (long long)newsd_article_received_ms(a));
+        return NEWSD_ERROR;
+    }
+    memcpy(p.id, id, ID_LEN + 1);
+    if (write_record(s, a, &p) != NEWSD_OK)
+        return NEWSD_ERROR;
+    if (write_original(s, a, &p) != NEWSD_OK || add_pending(s, &p) != NEWSD_OK) {
+        remove_tmp_files(s, &p);
+        return NEWSD_ERROR;
+    }
+    return NEWSD_OK;
+}
+
+/* ---- commit() ----------------------------------------------------------- */
+
+static int flush_all(struct archive *s)
+{
+    if (syncfs(s->dirfd) < 0) {
+        newsd_log(NEWSD_LOG_ERROR, "cannot flush the file system of %s: %s", s->dir,
+                  strerror(errno));
+        return NEWSD_ERROR;
+    }
+    return NEWSD_OK;
+}
+
+static int rename_tmp(struct archive *s, const struct pending *p, const char *ext)
+{
+    char from[REL_PATH_MAX], to[REL_PATH_MAX];
+    snprintf(from, sizeof from, "%s/%s%s.tmp", p->day, p->id, ext);
+    snprintf(to, sizeof to, "%s/%s%s", p->day, p->id, ext);
+    if (renameat(s->dirfd, from, s->dirfd, to) < 0) {
+        log_path_error(s, "cannot rename", from, errno);
+        return NEWSD_ERROR;
+    }
+    return NEWSD_OK;
+}
+
+/* ids/xx/<id>.json -> the record.  An existing entry is fine: the article
+ * was archived before. */
+static int link_index(struct archive *s, const struct pending *p)
+{
+    char record[REL_PATH_MAX], entry[REL_PATH_MAX], folder[sizeof "ids/xx"];
+    rel_path(record, p->day, p->id, ".json");
+    index_path(entry, p->id);
+    int rc = linkat(s->dirfd, record, s->dirfd, entry, 0);
+    if (rc < 0 && errno == ENOENT) {
+        snprintf(folder, sizeof folder, "ids/%.2s", p->id);
+        if (make_dirs(s->dirfd, folder) < 0) {
+            log_path_error(s, "cannot create folder", folder, errno);
+            return NEWSD_ERROR;
+        }
+        rc = linkat(s->dirfd, record, s->dirfd, entry, 0);
+    }
+    if (rc < 0 && errno != EEXIST) {
+        log_path_error(s, "cannot link", entry, errno);
+        return NEWSD_ERROR;
+    }
+    return NEWSD_OK;
+}
+
+/* Give every pending article its final names.  The original first and the
+ * index last: an ids/ entry means both files are complete. */
+static int publish_all(struct archive *s)
+{
+    for (size_t i = 0; i < s->len; i++) {
+        const struct pending *p = &s->items[i];
+        if (rename_tmp(s, p, ".orig") != NEWSD_OK || rename_tmp(s, p, ".json") != NEWSD_OK ||
+            link_index(s, p) != NEWSD_OK)
+            return NEWSD_ERROR;
+    }
+    return NEWSD_OK;
+}
+
+/* Append the batch's duplicate lines in one write; on failure cut the file
+ * back so that no half line is left. */
+static int append_duplicates(struct archive *s)
+{
+    if (s->duplicates.len == 0)
+        return NEWSD_OK;
+    const char *rel = DUPLICATES_FILE;
+    int fd = openat(s->dirfd, rel, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+                    FILE_MODE);
+    if (fd < 0) {
+        log_path_error(s, "cannot open", rel, errno);
+        return NEWSD_ERROR;
+    }
+    struct stat st;
+    int failed = fstat(fd, &st) < 0;
+    int err = errno;
+    if (!failed && write_all(fd, s->duplicates.data, s->duplicates.len) < 0) {
+        failed = 1;
+        err = errno;
+        if (ftruncate(fd, st.st_size) < 0)
+            newsd_log(NEWSD_LOG_WARNING, "cannot cut %s/%s back to %lld bytes: %s", s->dir, rel,
+                      (long long)st.st_size, strerror(errno));
+    }
+    if (close(fd) < 0 && !failed) {
+        failed = 1;
+        err = errno;
+    }
+    if (failed) {
+        log_path_error(s, "cannot append to", rel, err);
+        return NEWSD_ERROR;
+    }
+    return NEWSD_OK;
+}
+
+static void forget_batch(struct archive *s)
+{
+    s->len = 0;
+    s->duplicates.len = 0;
+}
+
+static int fs_commit(void *state)
+{
+    struct archive *s = state;
+    if (s->len == 0 && s->duplicates.len == 0 && !s->unsynced)
+        return NEWSD_OK;
+    int rc = NEWSD_OK;
+    if (s->len > 0)
+        rc = flush_all(s);
+    if (rc == NEWSD_OK) {
+        s->unsynced = 1;
+        rc = publish_all(s);
+    }
+    if (rc == NEWSD_OK)
+        rc = append_duplicates(s);
+    if (rc == NEWSD_OK)
+        rc = flush_all(s);
+    if (rc == NEWSD_OK)
+        s->unsynced = 0;
+    forget_batch(s);
+    return rc;
+}
+
+/* ---- init / fini -------------------------------------------------------- */
+
+/* dir: absolute, or relative to the state directory; default "archive". */
+static char *archive_dir(const newsd_config *conf)
+{
+    const char *dir = newsd_config_get(conf, "dir");
+    if (!dir || !*dir)
+        dir = DEFAULT_DIR;
+    if (dir[0] == '/')
+        return strdup(dir);
+    const char *state_dir = newsd_config_state_dir(conf);
+    size_t len = strlen(state_dir) + 1 + strlen(dir) + 1;
+    char *path = malloc(len);
+    if (path)
+        snprintf(path, len, "%s/%s", state_dir, dir);
+    return path;
+}
+
+static int open_archive_dir(struct archive *s)
+{
+    if (make_dirs(AT_FDCWD, s->dir) < 0) {
+        newsd_log(NEWSD_LOG_ERROR, "dir: cannot create %s: %s", s->dir, strerror(errno));
+        return NEWSD_ERROR;
+    }
+    s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (s->dirfd < 0) {
+        newsd_log(NEWSD_LOG_ERROR, "dir: cannot open %s: %s", s->dir, strerror(errno));
+        return NEWSD_ERROR;
+    }
+    if (faccessat(s->dirfd, ".", W_OK, AT_EACCESS) < 0) {
+        newsd_log(NEWSD_LOG_ERROR, "dir: cannot write to %s: %s", s->dir, strerror(errno));
+        return NEWSD_ERROR;
+    }
+    return NEWSD_OK;
+}
+
+/* Remove the *.tmp files of a batch that was never committed; newsd still
+ * has their work files and hands the articles over again. */
+static void remove_uncommitted(struct archive *s)
+{
+    for (size_t i = 0; i < s->len; i++)
+        remove_tmp_files(s, &s->items[i]);
+}
+
+static void fs_fini(void *state)
+{
+    struct archive *s = state;
+    if (!s)
+        return;
+    if (s->dirfd >= 0) {
+        remove_uncommitted(s);
+        close(s->dirfd);
+    }
+    free(s->items);
+    free(s->duplicates.data);
+    free(s->dir);
+    free(s);
+}
+
+static int fs_init(const newsd_config *conf, void **state)
+{
+    struct archive *s = calloc(1, sizeof *s);
+    if (!s) {
+        newsd_log(NEWSD_LOG_ERROR, "out of memory");
+        return NEWSD_ERROR;
+    }
+    s->dirfd = -1;
+    s->dir = archive_dir(conf);
+    if (!s->dir) {
+        newsd_log(NEWSD_LOG_ERROR, "dir: out of memory");
+        fs_fini(s);
+        return NEWSD_ERROR;
+    }
+    if (open_archive_dir(s) != NEWSD_OK) {
+        fs_fini(s);
+        return NEWSD_ERROR;
+    }
+    *state = s;
+    return NEWSD_OK;
+}
+
+NEWSD_PLUGIN(
+    .name = "archive_fs",
+    .description = "archives JSON records and originals as files, with group commit",
+    .stages = NEWSD_STAGE_ARCHIVE,
+    .init = fs_init,
+    .archive = fs_archive,
+    .commit = fs_commit,
+    .fini = fs_fini,
+);

@@ -1,0 +1,129 @@
+/*
+ * crashy: a TAG-stage fixture plugin for the end-to-end suite (run.py).
+ *
+ * It misbehaves on demand, so the tests can drive the daemon's failure paths
+ * with real articles:
+ *
+ *   crash_on = TEXT   abort() when the article contains TEXT (poison article)
+ *   fail_on  = TEXT   newsd_article_fail() + NEWSD_ERROR when it contains TEXT
+ *   sleep_ms = N      sleep N ms per article, so a burst stays in flight
+ *   tag      = NAME   tag every article it passes with NAME (weight 1.0)
+ *
+ * All keys are optional.  The state is read-only after init, so the plugin
+ * is thread-safe.
+ */
+#include <newsd/plugin.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct crashy {
+    char *crash_on;
+    char *fail_on;
+    char *tag;
+    long sleep_ms;
+};
+
+static void crashy_fini(void *state)
+{
+    struct crashy *c = state;
+
+    if (!c)
+        return;
+    free(c->crash_on);
+    free(c->fail_on);
+    free(c->tag);
+    free(c);
+}
+
+/* Copy of a key's value, or NULL when the key is absent or empty.
+ * Sets *oom when the copy could not be made. */
+static char *dup_key(const newsd_config *conf, const char *key, int *oom)
+{
+    const char *v = newsd_config_get(conf, key);
+    char *copy;
+
+    if (!v || !*v)
+        return NULL;
+    copy = strdup(v);
+    if (!copy)
+        *oom = 1;
+    return copy;
+}
+
+static int crashy_init(const newsd_config *conf, void **state)
+{
+    struct crashy *c = calloc(1, sizeof(*c));
+    const char *ms;
+    int oom = 0;
+
+    if (!c) {
+        newsd_log(NEWSD_LOG_ERROR, "out of memory");
+        return NEWSD_ERROR;
+    }
+    c->crash_on = dup_key(conf, "crash_on", &oom);
+    c->fail_on = dup_key(conf, "fail_on", &oom);
+    c->tag = dup_key(conf, "tag", &oom);
+    if (oom) {
+        newsd_log(NEWSD_LOG_ERROR, "out of memory");
+        crashy_fini(c);
+        return NEWSD_ERROR;
+    }
+
+    ms = newsd_config_get(conf, "sleep_ms");
+    if (ms) {
+        char *end;
+        long v;
+
+        errno = 0;
+        v = strtol(ms, &end, 10);
+        if (errno || end == ms || *end || v < 0) {
+            newsd_log(NEWSD_LOG_ERROR,
+                      "sleep_ms = %s: expected a whole number of milliseconds >= 0", ms);
+            crashy_fini(c);
+            return NEWSD_ERROR;
+        }
+        c->sleep_ms = v;
+    }
+
+    *state = c;
+    return NEWSD_OK;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+        ;
+}
+
+static int crashy_process(void *state, enum newsd_stage stage, newsd_article *a)
+{
+    const struct crashy *c = state;
+
+    (void)stage;
+    if (c->sleep_ms > 0)
+        sleep_ms(c->sleep_ms);
+    if (c->crash_on && newsd_article_contains(a, c->crash_on))
+        abort();
+    if (c->fail_on && newsd_article_contains(a, c->fail_on)) {
+        newsd_article_fail(a, "crashy: the article contains \"%s\" (fail_on)", c->fail_on);
+        return NEWSD_ERROR;
+    }
+    if (c->tag)
+        newsd_article_tag(a, c->tag, 1.0);
+    return NEWSD_OK;
+}
+
+NEWSD_PLUGIN(
+    .name = "crashy",
+    .description = "e2e fixture: crashes, fails or sleeps on demand",
+    .stages = NEWSD_STAGE_TAG,
+    .flags = NEWSD_PLUGIN_THREAD_SAFE,
+    .init = crashy_init,
+    .process = crashy_process,
+    .fini = crashy_fini,
+);

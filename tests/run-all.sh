@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Builds newsd twice and runs every test on both trees:
+#
+#   build/       the normal build, warnings are errors
+#   build-asan/  debug build with AddressSanitizer + UndefinedBehaviorSanitizer
+#
+# For each tree: the unit suite (meson test --suite unit) and the end-to-end
+# runner (tests/e2e/run.py).  Every part runs even when an earlier one failed.
+# The last line is the total, "N passed, N failed"; the exit status is 1 when
+# anything failed or a part could not run (a part that could not run, printed
+# no counts, ran no test or exited non-zero without counting a failure adds
+# one failure to the total, so the total line never looks green by mistake).
+#
+# Environment: MESON, PYTHON; NEWSD_UNIT_TIMEOUT, NEWSD_E2E_TIMEOUT (seconds
+# per part: a hung part cannot push a CI run on 2 cores past 30 minutes);
+# NEWSD_E2E_JOBS (tests the e2e runner runs at once); NEWSD_E2E_SHARED (the
+# shared/ folder with the sample and corpora; default: ../shared beside this
+# checkout, where CI puts it, else the runner's own default).
+
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+MESON=${MESON:-meson}
+PYTHON=${PYTHON:-python3}
+UNIT_TIMEOUT=${NEWSD_UNIT_TIMEOUT:-240}
+E2E_TIMEOUT=${NEWSD_E2E_TIMEOUT:-540}
+E2E_JOBS=${NEWSD_E2E_JOBS:-2}
+if [ -z "${NEWSD_E2E_SHARED:-}" ] && [ -d "$ROOT/../shared/samples" ]; then
+    NEWSD_E2E_SHARED=$(cd "$ROOT/../shared" && pwd)
+    export NEWSD_E2E_SHARED
+fi
+
+ASAN_ENV=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+          UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
+
+LOG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/newsd-tests.XXXXXX")
+child=
+tailer=
+
+cleanup() { rm -rf "$LOG_DIR"; }
+trap cleanup EXIT
+# The parts run under timeout(1), which puts them in a process group of their
+# own, out of reach of the terminal's Ctrl-C: pass INT on to it (timeout hands
+# it on to the whole group and sends KILL 10 s later).  INT, not TERM: the e2e
+# runner starts each test in a session of its own and stops those sessions on
+# KeyboardInterrupt.
+on_signal() {
+    [ -n "$child" ] && kill -INT "$child" 2>/dev/null
+    [ -n "$tailer" ] && kill "$tailer" 2>/dev/null
+    wait 2>/dev/null
+    echo "run-all: interrupted" >&2
+    exit 130
+}
+trap on_signal INT TERM
+
+total_pass=0
+total_fail=0
+summary=()
+
+# note PART PASSED FAILED TEXT
+note() {
+    total_pass=$((total_pass + $2))
+    total_fail=$((total_fail + $3))
+    summary+=("$(printf '%-16s %4d passed, %4d failed%s' "$1" "$2" "$3" "${4:+  ($4)}")")
+}
+
+# run_logged LOG SECONDS CMD...: runs CMD with no stdin under a time limit,
+# shows its output as it comes and keeps it in LOG; returns CMD's status
+# (124 or 137 on timeout, when CMD gets INT and, 10 s later, KILL).
+run_logged() {
+    local log=$1 secs=$2 rc
+    shift 2
+    : >"$log"
+    timeout -s INT -k 10 "$secs" "$@" </dev/null >"$log" 2>&1 &
+    child=$!
+    tail -n +1 -f --pid="$child" "$log" &
+    tailer=$!
+    wait "$child"
+    rc=$?
+    wait "$tailer"
+    child= tailer=
+    return "$rc"
+}
+
+# judge PART RC PASSED FAILED: accounts for one part whose counts were parsed
+# (PASSED empty: no counts found).
+judge() {
+    local part=$1 rc=$2 p=$3 f=$4
+    if [ -z "$p" ]; then
+        case $rc in
+            124|137) note "$part" 0 1 "timed out, no counts" ;;
+            *)       note "$part" 0 1 "exit $rc, printed no counts: could not run" ;;
+        esac
+    elif [ $((p + f)) -eq 0 ]; then
+        note "$part" 0 1 "ran no test"
+    elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        note "$part" "$p" 1 "exit $rc but no failure counted"
+    elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+        note "$part" "$p" "$f" "timed out"
+    else
+        note "$part" "$p" "$f"
+    fi
+}
+
+strip_colour() { sed -e 's/\x1b\[[0-9;]*m//g' "$1"; }
+
+# meson test's summary: Ok / Expected Fail / Fail / Unexpected Pass /
+# Skipped / Timeout.  Prints "PASSED FAILED", or nothing without a summary.
+unit_counts() {
+    strip_colour "$1" | awk '
+        /^Ok:/              { ok = $2;    seen = 1 }
+        /^Expected Fail:/   { xfail = $3 }
+        /^Fail:/            { fail = $2 }
+        /^Unexpected Pass:/ { xpass = $3 }
+        /^Timeout:/         { tmo = $2 }
+        END { if (seen) print ok + xfail, fail + xpass + tmo }'
+}
+
+# The e2e runner ends with "N passed, N failed" (maybe ", N skipped").
+e2e_counts() {
+    strip_colour "$1" \
+        | grep -Eo '(^|[^0-9])[0-9]+ passed, [0-9]+ failed' | tail -n 1 \
+        | sed -E 's/^[^0-9]*([0-9]+) passed, ([0-9]+) failed/\1 \2/'
+}
+
+# build_tree DIR MESON-OPTIONS...: sets DIR up once, applies the options to
+# a tree that exists (cheap when nothing changed), compiles.
+build_tree() {
+    local dir=$1
+    shift
+    echo "==> build $dir ($*)"
+    if [ -f "$dir/meson-private/coredata.dat" ]; then
+        "$MESON" configure "$dir" "$@" || return 1
+    else
+        "$MESON" setup "$dir" "$@" || return 1
+    fi
+    "$MESON" compile -C "$dir"
+}
+
+# test_tree NAME DIR ENV-ARRAY-NAME TIMEOUT-MULTIPLIER MESON-OPTIONS...
+test_tree() {
+    local name=$1 dir=$2 envname=$3 mult=$4 rc p f
+    shift 4
+    local -n envs=$envname
+    if ! build_tree "$dir" "$@" </dev/null; then
+        note "$name unit" 0 1 "build failed"
+        note "$name e2e" 0 1 "build failed"
+        return
+    fi
+
+    echo "==> $name: unit tests"
+    run_logged "$LOG_DIR/$name-unit.log" "$UNIT_TIMEOUT" \
+        env ${envs[@]+"${envs[@]}"} "$MESON" test -C "$dir" --suite unit --print-errorlogs \
+            --timeout-multiplier "$mult"
+    rc=$?
+    read -r p f <<<"$(unit_counts "$LOG_DIR/$name-unit.log")"
+    judge "$name unit" "$rc" "$p" "$f"
+
+    echo "==> $name: e2e tests"
+    run_logged "$LOG_DIR/$name-e2e.log" "$E2E_TIMEOUT" \
+        env ${envs[@]+"${envs[@]}"} "$PYTHON" tests/e2e/run.py --build-dir "$ROOT/$dir" -j "$E2E_JOBS"
+    rc=$?
+    read -r p f <<<"$(e2e_counts "$LOG_DIR/$name-e2e.log")"
+    judge "$name e2e" "$rc" "$p" "$f"
+}
+
+NO_ENV=()
+test_tree build build NO_ENV 1 -Dwerror=true
+# Sanitized code runs a few times slower: meson's per-test timeouts are tripled.
+test_tree asan build-asan ASAN_ENV 3 \
+    -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+
+echo
+echo "==> summary"
+printf '%s\n' "${summary[@]}"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

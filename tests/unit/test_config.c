@@ -1,0 +1,206 @@
+/* Unit tests: INI configuration. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+
+static char dir[64];
+
+static void write_file(const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(dir, "/tmp/newsd-test-config-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd);
+}
+
+static char *load(const char *text, struct daemon_config *cfg, const char *override)
+{
+    char path[256];
+    char *err = NULL;
+    write_file("newsd.ini", text);
+    snprintf(path, sizeof path, "%s/newsd.ini", dir);
+    if (config_load(path, override, cfg, &err) == 0)
+        return NULL;
+    assert_non_null(err);
+    return err;
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    struct daemon_config cfg;
+    assert_null(load("[plugin.a]\nso = a.so\n", &cfg, NULL));
+    assert_string_equal(cfg.state_dir, "/var/lib/newsd");
+    assert_int_equal(cfg.workers, 0);
+    assert_int_equal(cfg.max_article_bytes, 16u << 20);
+    assert_int_equal(cfg.settle_ms, 500);
+    assert_int_equal(cfg.max_attempts, 3);
+    assert_int_equal(cfg.n_plugins, 1);
+    config_free(&cfg);
+}
+
+static void test_values_and_relative_paths(void **state)
+{
+    (void)state;
+    struct daemon_config cfg;
+    char want[300];
+    assert_null(load("[daemon]\nstate_dir = var ; inline comment\nworkers = 3\nmax_article_bytes = 1K\n"
+                     "settle_ms = 20\nlog_level = debug\nplugin_dir = plug\n",
+                     &cfg, NULL));
+    char real[256];
+    assert_non_null(realpath(dir, real));
+    snprintf(want, sizeof want, "%s/var", real);
+    assert_string_equal(cfg.state_dir, want);
+    snprintf(want, sizeof want, "%s/plug", real);
+    assert_string_equal(cfg.plugin_dir, want);
+    assert_int_equal(cfg.workers, 3);
+    assert_int_equal(cfg.max_article_bytes, 1024);
+    assert_int_equal(cfg.settle_ms, 20);
+    assert_int_equal(cfg.log_level, 7);
+    config_free(&cfg);
+}
+
+static void test_state_dir_override(void **state)
+{
+    (void)state;
+    struct daemon_config cfg;
+    assert_null(load("[daemon]\nstate_dir = var\n", &cfg, "/srv/x"));
+    assert_string_equal(cfg.state_dir, "/srv/x");
+    config_free(&cfg);
+}
+
+static void test_errors_name_file_line_and_cause(void **state)
+{
+    (void)state;
+    struct daemon_config cfg;
+    char *err = load("[daemon]\nworkers = 2\nwrokers = 3\n", &cfg, NULL);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "newsd.ini:3:"));
+    assert_non_null(strstr(err, "unknown key 'wrokers'"));
+    free(err);
+
+    err = load("[daemon]\nmax_article_bytes = lots\n", &cfg, NULL);
+    assert_non_null(strstr(err, "max_article_bytes"));
+    free(err);
+
+    err = load("[daemon]\nworkers = -1\n", &cfg, NULL);
+    assert_non_null(strstr(err, "whole number"));
+    free(err);
+
+    err = load("[deamon]\nworkers = 1\n", &cfg, NULL);
+    assert_non_null(strstr(err, "unknown section [deamon]"));
+    free(err);
+
+    err = load("[plugin.a b]\nso = x.so\n", &cfg, NULL);
+    assert_non_null(strstr(err, "plugin name"));
+    free(err);
+
+    err = load("[daemon]\nthis line is broken\n", &cfg, NULL);
+    assert_non_null(strstr(err, ":2:"));
+    free(err);
+
+    char *e2 = NULL;
+    assert_int_equal(config_load("/nonexistent/newsd.ini", NULL, &cfg, &e2), -1);
+    assert_non_null(strstr(e2, "/nonexistent/newsd.ini"));
+    free(e2);
+}
+
+static void test_plugin_sections_keep_order_and_conf_d_overrides(void **state)
+{
+    (void)state;
+    struct daemon_config cfg;
+    char path[256];
+    snprintf(path, sizeof path, "%s/conf.d", dir);
+    mkdir(path, 0755);
+    write_file("conf.d/20-site.ini", "[plugin.b]\nwords = site\n[plugin.c]\nso = c.so\n");
+    write_file("conf.d/10-pkg.ini", "[plugin.b]\nwords = pkg\nextra = 1\n");
+    write_file("conf.d/ignored.txt", "[broken\n");
+    assert_null(load("[plugin.a]\nso = a.so\n[plugin.b]\nso = b.so\nwords = main,\n  more\n", &cfg, NULL));
+    assert_int_equal(cfg.n_plugins, 3);
+    assert_string_equal(cfg.plugins[0].name, "a");
+    assert_string_equal(cfg.plugins[1].name, "b");
+    assert_string_equal(cfg.plugins[2].name, "c");
+    /* 20-site.ini is read after 10-pkg.ini and wins */
+    assert_string_equal(config_section_find(&cfg.plugins[1], "words")->value, "site");
+    assert_string_equal(config_section_find(&cfg.plugins[1], "extra")->value, "1");
+    const struct config_kv *so = config_section_find(&cfg.plugins[2], "so");
+    assert_non_null(strstr(so->origin_dir, "conf.d"));
+    config_free(&cfg);
+    snprintf(path, sizeof path, "rm -rf %s/conf.d", dir);
+    assert_int_equal(system(path), 0);
+}
+
+static void test_multiline_value_is_joined(void **state)
+{
+    (void)state;
+    struct daemon_config cfg;
+    assert_null(load("[plugin.a]\nso = a.so\nwords = one,\n  two\n", &cfg, NULL));
+    assert_string_equal(config_section_find(&cfg.plugins[0], "words")->value, "one,\ntwo");
+    config_free(&cfg);
+}
+
+static void test_parse_size_and_bool(void **state)
+{
+    (void)state;
+    uint64_t v;
+    bool b;
+    assert_int_equal(config_parse_size("16M", &v), 0);
+    assert_int_equal(v, 16u << 20);
+    assert_int_equal(config_parse_size("512k", &v), 0);
+    assert_int_equal(v, 512u << 10);
+    assert_int_equal(config_parse_size("2GB", &v), 0);
+    assert_int_equal(v, 2ull << 30);
+    assert_int_equal(config_parse_size("100", &v), 0);
+    assert_int_equal(v, 100);
+    assert_int_equal(config_parse_size("", &v), -1);
+    assert_int_equal(config_parse_size("-1", &v), -1);
+    assert_int_equal(config_parse_size("5X", &v), -1);
+    assert_int_equal(config_parse_size("99999999999999999999G", &v), -1);
+    assert_int_equal(config_parse_bool("Yes", &b), 0);
+    assert_true(b);
+    assert_int_equal(config_parse_bool("off", &b), 0);
+    assert_false(b);
+    assert_int_equal(config_parse_bool("maybe", &b), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_values_and_relative_paths),
+        cmocka_unit_test(test_state_dir_override),
+        cmocka_unit_test(test_errors_name_file_line_and_cause),
+        cmocka_unit_test(test_plugin_sections_keep_order_and_conf_d_overrides),
+        cmocka_unit_test(test_multiline_value_is_joined),
+        cmocka_unit_test(test_parse_size_and_bool),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

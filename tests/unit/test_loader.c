@@ -1,0 +1,162 @@
+/* Unit tests: the C plugin loader's checks and stage dispatch. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "article.h"
+#include "config.h"
+#include "plugins.h"
+
+#define ARCHIVE_SO FIXTURE_DIR "/../../plugins/archive_fs.so"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(dir, "/tmp/newsd-test-loader-XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd);
+}
+
+/* Load a config made of the given plugin sections plus an archive. */
+static int load(const char *sections, struct daemon_config *cfg, struct plugin_set **set, char **err)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/newsd.ini", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "[daemon]\nstate_dir = %s/state\n%s\n", dir, sections);
+    fclose(f);
+    *err = NULL;
+    if (config_load(path, NULL, cfg, err) < 0)
+        return -1;
+    int rc = plugin_set_load(cfg, PLUGIN_LOAD_NO_ARCHIVE_INIT, set, err);
+    config_free(cfg);
+    return rc;
+}
+
+static void expect_refusal(const char *sections, const char *const *words)
+{
+    struct daemon_config cfg;
+    struct plugin_set *set = NULL;
+    char *err = NULL;
+    assert_int_equal(load(sections, &cfg, &set, &err), -1);
+    assert_non_null(err);
+    for (; *words; words++)
+        if (!strstr(err, *words))
+            fail_msg("error \"%s\" lacks \"%s\"", err, *words);
+    free(err);
+}
+
+static void test_good_plugin_loads_and_tags(void **state)
+{
+    (void)state;
+    struct daemon_config cfg;
+    struct plugin_set *set;
+    char *err;
+    assert_int_equal(load("[plugin.good]\nso = " FIXTURE_DIR "/fixture_good.so\n"
+                          "[plugin.archive]\nso = " ARCHIVE_SO "\n",
+                          &cfg, &set, &err), 0);
+    assert_int_equal(set->n, 2);
+    assert_true(set->stages & NEWSD_STAGE_TAG);
+    assert_true(set->stages & NEWSD_STAGE_ARCHIVE);
+
+    struct newsd_article *a = article_new("x.txt", 0);
+    const char *plugin = NULL;
+    char *cause = NULL;
+    assert_int_equal(plugin_set_run_stage(set, NEWSD_STAGE_TAG, a, &plugin, &cause), 0);
+    assert_int_equal(a->n_tags, 1);
+    assert_string_equal(a->tags[0].name, "fixture:seen");
+    assert_string_equal(a->tags[0].plugin, "good");
+    article_free(a);
+    plugin_set_free(set);
+}
+
+static void test_failing_plugin_required_or_not(void **state)
+{
+    (void)state;
+    struct daemon_config cfg;
+    struct plugin_set *set;
+    char *err;
+    assert_int_equal(load("[plugin.opt]\nso = " FIXTURE_DIR "/fixture_good.so\nfail_on = boom\n"
+                          "[plugin.req]\nso = " FIXTURE_DIR "/fixture_good.so\nfail_on = boom\nrequired = true\n"
+                          "[plugin.archive]\nso = " ARCHIVE_SO "\n",
+                          &cfg, &set, &err), 0);
+    struct newsd_article *a = article_new("x.txt", 0);
+    assert_int_equal(newsd_article_set(a, NEWSD_FIELD_BODY, "it goes boom"), NEWSD_OK);
+    const char *plugin = NULL;
+    char *cause = NULL;
+    assert_int_equal(plugin_set_run_stage(set, NEWSD_STAGE_TAG, a, &plugin, &cause), -1);
+    assert_string_equal(plugin, "req");
+    assert_non_null(strstr(cause, "body contains \"boom\""));
+    assert_int_equal(a->n_tags, 0);
+    free(cause);
+    article_free(a);
+    plugin_set_free(set);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    expect_refusal("[plugin.x]\nso = " FIXTURE_DIR "/fixture_bad_abi.so\n[plugin.archive]\nso = " ARCHIVE_SO "\n",
+                   (const char *[]){"plugin x", "fixture_bad_abi.so", "ABI 999", "rebuild", NULL});
+    expect_refusal("[plugin.x]\nso = " FIXTURE_DIR "/fixture_no_descriptor.so\n[plugin.archive]\nso = " ARCHIVE_SO "\n",
+                   (const char *[]){"plugin x", "fixture_no_descriptor.so", "not a newsd plugin", NULL});
+    expect_refusal("[plugin.x]\nso = " FIXTURE_DIR "/fixture_init_fails.so\n[plugin.archive]\nso = " ARCHIVE_SO "\n",
+                   (const char *[]){"plugin x", "init failed", NULL});
+    expect_refusal("[plugin.x]\nso = /nonexistent/plugin.so\n[plugin.archive]\nso = " ARCHIVE_SO "\n",
+                   (const char *[]){"plugin x", "/nonexistent/plugin.so", "no such file", NULL});
+    expect_refusal("[plugin.x]\nso = no_such_plugin.so\n[plugin.archive]\nso = " ARCHIVE_SO "\n",
+                   (const char *[]){"plugin x", "no_such_plugin.so", "not found", NULL});
+    expect_refusal("[plugin.x]\nrequired = true\n[plugin.archive]\nso = " ARCHIVE_SO "\n",
+                   (const char *[]){"plugin x", "so = FILE.so", NULL});
+    expect_refusal("[plugin.x]\nso = " FIXTURE_DIR "/fixture_good.so\nrequired = perhaps\n[plugin.archive]\nso = " ARCHIVE_SO "\n",
+                   (const char *[]){"plugin x", "required", NULL});
+    expect_refusal("[plugin.x]\nso = " FIXTURE_DIR "/fixture_good.so\n",
+                   (const char *[]){"no archive plugin", NULL});
+    /* a shared object that is no plugin at all */
+    expect_refusal("[plugin.x]\nso = /lib/x86_64-linux-gnu/libm.so.6\n[plugin.archive]\nso = " ARCHIVE_SO "\n",
+                   (const char *[]){"not a newsd plugin", NULL});
+    /* a file that is not a shared object */
+    expect_refusal("[plugin.x]\nso = " SOURCE_ROOT "/meson.build\n[plugin.archive]\nso = " ARCHIVE_SO "\n",
+                   (const char *[]){"plugin x", "cannot load", NULL});
+}
+
+static void test_bare_names_use_plugin_dir(void **state)
+{
+    (void)state;
+    struct daemon_config cfg;
+    struct plugin_set *set;
+    char *err;
+    assert_int_equal(load("plugin_dir = " FIXTURE_DIR "\n[plugin.good]\nso = fixture_good.so\n"
+                          "[plugin.archive]\nso = " ARCHIVE_SO "\n",
+                          &cfg, &set, &err), 0);
+    assert_non_null(strstr(set->v[0].path, FIXTURE_DIR "/fixture_good.so"));
+    plugin_set_free(set);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good_plugin_loads_and_tags),
+        cmocka_unit_test(test_failing_plugin_required_or_not),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_bare_names_use_plugin_dir),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

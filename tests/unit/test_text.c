@@ -1,0 +1,206 @@
+/* Unit tests for daemon/text.c: UTF-8 validation, decoding, NFC, folding. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "text.h"
+
+#define U(s) ((const unsigned char *)(s))
+#define IS_UTF8(lit) text_is_utf8(U(lit), sizeof(lit) - 1)
+
+/* Decodes a literal (which may hold NUL bytes) and checks result and
+ * encoding name. */
+static void expect_decoded(const char *in, size_t len, const char *want,
+                           const char *want_encoding)
+{
+    const char *enc = NULL;
+    char *err = NULL;
+    char *out = text_to_utf8_nfc(U(in), len, &enc, &err);
+    if (!out)
+        fail_msg("decoding failed: %s", err ? err : "(no message)");
+    assert_string_equal(out, want);
+    assert_non_null(enc);
+    assert_string_equal(enc, want_encoding);
+    assert_null(err);
+    free(out);
+}
+
+#define EXPECT_DECODED(in, want, enc) \
+    expect_decoded(in, sizeof(in) - 1, want, enc)
+
+static void test_is_utf8_valid(void **state)
+{
+    (void)state;
+    assert_true(IS_UTF8(""));
+    assert_true(IS_UTF8("plain ASCII\n"));
+    assert_true(IS_UTF8("Gr\xc3\xbc\xc3\x9f" "e"));           /* Grüße */
+    assert_true(IS_UTF8("\xe2\x82\xac"));                     /* € */
+    assert_true(IS_UTF8("\xf0\x9f\x93\xb0"));                 /* U+1F4F0 */
+    assert_true(IS_UTF8("\xf4\x8f\xbf\xbf"));                 /* U+10FFFF */
+    assert_true(IS_UTF8("\xed\x9f\xbf"));                     /* U+D7FF */
+}
+
+static void test_is_utf8_invalid(void **state)
+{
+    (void)state;
+    assert_false(IS_UTF8("\xff"));
+    assert_false(IS_UTF8("\x80"));                            /* lone tail */
+    assert_false(IS_UTF8("Gr\xfc\xdf" "e"));                  /* Latin-1 */
+    assert_false(IS_UTF8("\xc3"));                            /* truncated */
+    assert_false(IS_UTF8("\xe2\x82"));
+    assert_false(IS_UTF8("\xe2\x82\x41"));                    /* bad tail */
+    assert_false(IS_UTF8("\xf4\x90\x80\x80"));                /* > U+10FFFF */
+    assert_false(IS_UTF8("\xf5\x80\x80\x80"));
+}
+
+static void test_is_utf8_overlong(void **state)
+{
+    (void)state;
+    assert_false(IS_UTF8("\xc0\xaf"));                        /* '/' in 2 */
+    assert_false(IS_UTF8("\xc1\xbf"));
+    assert_false(IS_UTF8("\xe0\x80\xaf"));                    /* '/' in 3 */
+    assert_false(IS_UTF8("\xe0\x9f\xbf"));                    /* U+7FF in 3 */
+    assert_false(IS_UTF8("\xf0\x80\x80\xaf"));                /* '/' in 4 */
+    assert_false(IS_UTF8("\xf0\x8f\xbf\xbf"));                /* U+FFFF in 4 */
+}
+
+static void test_is_utf8_surrogates(void **state)
+{
+    (void)state;
+    assert_false(IS_UTF8("\xed\xa0\x80"));                    /* U+D800 */
+    assert_false(IS_UTF8("\xed\xbf\xbf"));                    /* U+DFFF */
+    assert_false(IS_UTF8("\xed\xa0\xbd\xed\xb3\xb0"));        /* CESU pair */
+}
+
+static void test_utf8_taken_as_is(void **state)
+{
+    (void)state;
+    EXPECT_DECODED("Gr\xc3\xbc\xc3\x9f" "e", "Gr\xc3\xbc\xc3\x9f" "e", "utf-8");
+    EXPECT_DECODED("", "", "utf-8");
+}
+
+static void test_cp1252(void **state)
+{
+    (void)state;
+    /* ü ß € “ ” all come out right, including the bytes 0x80-0x9F that
+     * ISO-8859-1 would turn into control characters. */
+    EXPECT_DECODED("Gr\xfc\xdf" "e \x80 \x93quoted\x94",
+                   "Gr\xc3\xbc\xc3\x9f" "e \xe2\x82\xac "
+                   "\xe2\x80\x9cquoted\xe2\x80\x9d",
+                   "windows-1252");
+    EXPECT_DECODED("caf\xe9 \x85", "caf\xc3\xa9 \xe2\x80\xa6", "windows-1252");
+}
+
+static void test_latin1_fallback(void **state)
+{
+    (void)state;
+    /* 0x81 is undefined in Windows-1252; ISO-8859-1 maps it to U+0081. */
+    EXPECT_DECODED("Gr\xfc\xdf" "e \x81", "Gr\xc3\xbc\xc3\x9f" "e \xc2\x81",
+                   "iso-8859-1");
+    EXPECT_DECODED("\x8d\x8f\x90\x9d\xe9", "\xc2\x8d\xc2\x8f\xc2\x90\xc2\x9d\xc3\xa9",
+                   "iso-8859-1");
+}
+
+static void test_bom_stripped(void **state)
+{
+    (void)state;
+    EXPECT_DECODED("\xef\xbb\xbfHallo", "Hallo", "utf-8");
+    /* Only a leading BOM is a BOM. */
+    EXPECT_DECODED("a\xef\xbb\xbf" "b", "a\xef\xbb\xbf" "b", "utf-8");
+}
+
+static void test_utf16(void **state)
+{
+    (void)state;
+    EXPECT_DECODED("\xff\xfeH\0\xfc\0\r\0\n\0", "H\xc3\xbc\n", "utf-16le");
+    EXPECT_DECODED("\xfe\xff\0H\0\xfc", "H\xc3\xbc", "utf-16be");
+
+    char *err = NULL;
+    const char *enc = NULL;
+    assert_null(text_to_utf8_nfc(U("\xff\xfeH"), 3, &enc, &err)); /* odd */
+    assert_non_null(err);
+    assert_non_null(strstr(err, "UTF-16"));
+    free(err);
+}
+
+static void test_newlines(void **state)
+{
+    (void)state;
+    EXPECT_DECODED("a\r\nb\rc\nd\r\n\r\ne\r", "a\nb\nc\nd\n\ne\n", "utf-8");
+    EXPECT_DECODED("S\xfc\xdf\r\n", "S\xc3\xbc\xc3\x9f\n", "windows-1252");
+}
+
+static void test_nfc(void **state)
+{
+    (void)state;
+    /* u + COMBINING DIAERESIS composes to ü; so does the Latin-1 path. */
+    EXPECT_DECODED("Mu\xcc\x88nchen", "M\xc3\xbcnchen", "utf-8");
+    EXPECT_DECODED("A\xcc\x8a", "\xc3\x85", "utf-8");            /* Å */
+    /* Already composed text is left alone. */
+    EXPECT_DECODED("M\xc3\xbcnchen", "M\xc3\xbcnchen", "utf-8");
+}
+
+static void test_nul_refused(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    const char *enc = NULL;
+    assert_null(text_to_utf8_nfc(U("ab\0cd"), 5, &enc, &err));
+    assert_non_null(err);
+    assert_non_null(strstr(err, "NUL"));
+    free(err);
+}
+
+static void expect_fold_equal(const char *a, const char *b)
+{
+    char *fa = text_casefold(a);
+    char *fb = text_casefold(b);
+    assert_non_null(fa);
+    assert_non_null(fb);
+    assert_string_equal(fa, fb);
+    free(fa);
+    free(fb);
+}
+
+static void test_casefold(void **state)
+{
+    (void)state;
+    expect_fold_equal("Schlie\xc3\x9f" "en", "SCHLIESSEN");      /* ß / SS */
+    expect_fold_equal("\xc3\x84rger", "\xc3\xa4rger");           /* Ä / ä */
+    expect_fold_equal("Stra\xc3\x9f" "e", "strasse");
+    expect_fold_equal("KI-Chip", "ki-chip");
+
+    char *f = text_casefold("\xc3\x84" "B\xc3\x9f");
+    assert_string_equal(f, "\xc3\xa4" "bss");
+    free(f);
+    /* Folding composes: a decomposed Ä folds to the composed ä. */
+    f = text_casefold("A\xcc\x88");
+    assert_string_equal(f, "\xc3\xa4");
+    free(f);
+    assert_null(text_casefold(NULL));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_is_utf8_valid),
+        cmocka_unit_test(test_is_utf8_invalid),
+        cmocka_unit_test(test_is_utf8_overlong),
+        cmocka_unit_test(test_is_utf8_surrogates),
+        cmocka_unit_test(test_utf8_taken_as_is),
+        cmocka_unit_test(test_cp1252),
+        cmocka_unit_test(test_latin1_fallback),
+        cmocka_unit_test(test_bom_stripped),
+        cmocka_unit_test(test_utf16),
+        cmocka_unit_test(test_newlines),
+        cmocka_unit_test(test_nfc),
+        cmocka_unit_test(test_nul_refused),
+        cmocka_unit_test(test_casefold),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
