@@ -76,6 +76,18 @@ static unsigned max_inflight(const struct daemon_config *cfg)
 
 /* ---- results ------------------------------------------------------------ */
 
+/* Bytes of s to print for at most max bytes without cutting a character. */
+static int utf8_prefix(const char *s, size_t max)
+{
+    size_t n = strnlen(s, max + 1);
+    if (n <= max)
+        return (int)n;
+    n = max;
+    while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return (int)n;
+}
+
 static void finish_failed(struct daemon *d, struct job *j)
 {
     const char *id = j->article ? j->article->id : NULL;
@@ -115,8 +127,9 @@ static void on_archived(struct job *j, void *ud)
         d->duplicates++;
     } else {
         log_set_article(j->name, a->id);
-        log_info("archived: \"%.80s\" (%zu tags, score %.2f, %lld ms after claim)",
-                 newsd_article_get(a, NEWSD_FIELD_TITLE), a->n_tags, newsd_article_score_total(a),
+        const char *title = newsd_article_get(a, NEWSD_FIELD_TITLE);
+        log_info("archived: \"%.*s\" (%zu tags, score %.2f, %lld ms after claim)",
+                 utf8_prefix(title, 80), title, a->n_tags, newsd_article_score_total(a),
                  (long long)(now_ms() - j->received_ms));
         log_set_article(NULL, NULL);
         d->archived++;

@@ -21,7 +21,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <utf8proc.h>
 
@@ -35,6 +34,8 @@
 /* Footer paragraphs are short, and a whole footer is not much text. */
 #define FOOTER_PARA_MAX 300
 #define FOOTER_TEXT_MAX 600
+/* A paragraph this long that ends like a sentence is article text. */
+#define PROSE_MIN 100
 /* A derived title too long for PARSE_DERIVED_TITLE_MAX is cut at a dash or
  * colon rather than mid-phrase if that leaves at least this much. */
 #define TITLE_CUT_MIN 40
@@ -71,11 +72,12 @@ static const char *const footer_markers[] = {
 };
 
 /* Words that end with a full stop without ending the sentence.  Compared
- * without the stop and ignoring ASCII case. */
+ * without the stop, as written here, capitalised ("Vgl.") or in capitals
+ * ("ST. JOSEPH"), so that "ill." and "dir." still end sentences. */
 static const char *const abbreviations[] = {
     /* titles and forms of address */
     "Mr", "Mrs", "Ms", "Dr", "Prof", "Jr", "Sr", "St", "Hr", "Hrn", "Fr",
-    "Mag", "Ing", "Dipl", "Univ", "Dir", "Rev", "Gov", "Sen", "Rep", "Lt",
+    "Mag", "Ing", "Dipl", "Univ", "Rev", "Gov", "Sen", "Rep", "Lt",
     "Col", "Capt", "Sgt",
     /* companies */
     "Co", "Corp", "Inc", "Ltd", "Bros",
@@ -298,14 +300,43 @@ static int para_is_wrapped(const char *p, size_t plen)
     return lines >= 2;
 }
 
+/* Skips lines with fewer than two letters ("0", "---", "* * *", a date),
+ * and the blank lines after them.  Returns s itself if no line has two. */
+static const char *skip_junk_lines(const char *s)
+{
+    const char *p = s;
+    while (*p && count_letters(p, line_len(p), 2) < 2) {
+        p += line_len(p);
+        while (*p == '\n')
+            p++;
+    }
+    return *p ? p : s;
+}
+
 /* ---- sentences -------------------------------------------------------- */
+
+static char toupper_ascii(char c)
+{
+    return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
 
 static int is_abbreviation(const char *w, size_t len)
 {
-    for (size_t i = 0; i < sizeof abbreviations / sizeof *abbreviations; i++)
-        if (strlen(abbreviations[i]) == len &&
-            strncasecmp(abbreviations[i], w, len) == 0)
+    int capitals = 1;
+    for (size_t j = 0; j < len; j++)
+        if (w[j] < 'A' || w[j] > 'Z')
+            capitals = 0;
+    for (size_t i = 0; i < sizeof abbreviations / sizeof *abbreviations; i++) {
+        const char *a = abbreviations[i];
+        if (strlen(a) != len)
+            continue;
+        size_t j = 0;
+        while (j < len && (w[j] == a[j] ||
+                           ((capitals || j == 0) && w[j] == toupper_ascii(a[j]))))
+            j++;
+        if (j == len)
             return 1;
+    }
     return 0;
 }
 
@@ -457,6 +488,7 @@ static char *limit_title(char *t)
 
 char *parse__title_from_body(const char *body)
 {
+    body = skip_junk_lines(body);
     size_t plen = para_len(body);
     /* Lines of one paragraph are read as one text only when they are a
      * wrapped paragraph; otherwise a line ends the title (a bullet list,
@@ -574,14 +606,26 @@ static int is_footer(const char *para, size_t len)
     return hit;
 }
 
+/* A paragraph of sentences: long enough, and ending like a sentence. */
+static int is_prose(const char *para, size_t len, size_t chars)
+{
+    if (chars < PROSE_MIN)
+        return 0;
+    int32_t cp = prev_cp(para, len, &len);
+    while (len > 0 && is_closing(cp))
+        cp = prev_cp(para, len, &len);
+    return cp == '.' || cp == '!' || cp == '?' || cp == 0x3002;
+}
+
 /*
- * Cuts the body before its footer.  Walking back from the last paragraph
- * through short ones, the earliest that holds a footer marker starts the
- * footer.  A long paragraph is article text, and so is anything beyond the
- * last FOOTER_TEXT_MAX characters: a comment form or a share bar is many
- * short lines but little text, so a "Newsletter" box in the middle of an
- * article cannot take the paragraphs after it along.  The first paragraph
- * is never cut.
+ * Cuts the body before its footer.  Walking back from the last paragraph,
+ * the earliest that holds a footer marker starts the footer.  The walk
+ * passes only what footers are made of (short lines: "Name *", "Post
+ * Comment", titles of related posts) and stops at article text: a long
+ * paragraph, a paragraph of sentences without a marker, or more than
+ * FOOTER_TEXT_MAX characters in all.  So a "Newsletter" box in the middle
+ * of an article cannot take the paragraphs after it along.  The first
+ * paragraph is never cut.
  */
 static void strip_footer(char *body)
 {
@@ -600,6 +644,8 @@ static void strip_footer(char *body)
             break;
         if (is_footer(body + start, end - start))
             cut = start;
+        else if (is_prose(body + start, end - start, chars))
+            break;
         end = start - 2;
     }
     if (cut)
@@ -619,13 +665,8 @@ int parse__text(const char *text, struct parsed_article *out, char **err)
     }
 
     /* Scrapers leave counters, rules and bullets above the headline. */
-    const char *rest = norm;
-    while (*rest && count_letters(rest, line_len(rest), 2) < 2) {
-        rest += line_len(rest);
-        while (*rest == '\n')
-            rest++;
-    }
-    if (!*rest) {
+    const char *rest = skip_junk_lines(norm);
+    if (count_letters(rest, line_len(rest), 2) < 2) {
         free(norm);
         return parse__fail(err, "no text (no line has two letters)");
     }
@@ -634,8 +675,12 @@ int parse__text(const char *text, struct parsed_article *out, char **err)
      * "Claim") is a dateline or a label: kept in the body, never the
      * title. */
     const char *lead = rest;
-    for (int k = 0; k < MAX_LABELS && is_label(lead); k++)
-        lead += para_len(lead) + 2;
+    for (int k = 0; k < MAX_LABELS && is_label(lead); k++) {
+        const char *next = skip_junk_lines(lead + para_len(lead) + 2);
+        if (count_letters(next, line_len(next), 2) < 2)
+            break;
+        lead = next;
+    }
 
     char *title = NULL;
     char *body = NULL;

@@ -14,8 +14,8 @@
  */
 #include "text.h"
 
-#include <errno.h>
 #include <iconv.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -78,10 +78,12 @@ int text_is_utf8(const unsigned char *s, size_t len)
 
 /* Convert with iconv into a fresh buffer of out_cap bytes (the caller knows
  * the worst-case growth).  Returns the NUL-terminated result, or NULL with
- * *bad_offset set to the input offset that did not convert. */
+ * *bad_offset set to the input offset that did not convert (SIZE_MAX when
+ * the fault is not in the input: no memory, no such converter). */
 static char *iconv_all(const char *from, const unsigned char *in, size_t len,
                        size_t out_cap, size_t *out_len, size_t *bad_offset)
 {
+    *bad_offset = SIZE_MAX;
     iconv_t cd = iconv_open("UTF-8", from);
     if (cd == (iconv_t)-1)
         return NULL;
@@ -125,6 +127,111 @@ static size_t unify_newlines(char *s, size_t len)
     return w;
 }
 
+/*
+ * Fast paths.  Most news text (German, English, other Latin scripts) uses
+ * only code points below U+0300 plus common punctuation and currency signs.
+ * No such code point is a combining mark, a canonical singleton or a
+ * composition partner (NFC_Quick_Check = Yes, ccc = 0), so text made of
+ * them alone is already NFC; and their case folding is the short table in
+ * fold_simple().  Anything else takes the general utf8proc path.
+ */
+static bool cp_fast(int32_t cp)
+{
+    return cp < 0x300 || (cp >= 0x2002 && cp <= 0x206F) || (cp >= 0x20A0 && cp <= 0x20CF);
+}
+
+/* Decode one code point of valid UTF-8; returns its length. */
+static size_t next_cp(const unsigned char *p, int32_t *cp)
+{
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    if ((p[0] & 0xE0) == 0xC0) {
+        *cp = ((p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+        return 2;
+    }
+    if ((p[0] & 0xF0) == 0xE0) {
+        *cp = ((p[0] & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+        return 3;
+    }
+    *cp = ((p[0] & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+    return 4;
+}
+
+static bool fast_path_only(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        int32_t cp;
+        p += next_cp(p, &cp);
+        if (!cp_fast(cp))
+            return false;
+    }
+    return true;
+}
+
+/* Case folding of one fast-path code point, written as UTF-8 into out
+ * (at most 2 bytes, "ss" for ß, or 2 for U+03BC).  Returns the length. */
+static size_t fold_simple(int32_t cp, unsigned char *out)
+{
+    if (cp >= 'A' && cp <= 'Z')
+        cp += 0x20;
+    else if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+        cp += 0x20;
+    else if (cp == 0xDF) {
+        out[0] = out[1] = 's';
+        return 2;
+    } else if (cp == 0xB5)
+        cp = 0x3BC;   /* MICRO SIGN folds to GREEK SMALL LETTER MU */
+    else if (cp >= 0x100 && cp < 0x300)
+        return 0;     /* Latin Extended: leave to utf8proc */
+    if (cp < 0x80) {
+        out[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (unsigned char)(0xC0 | (cp >> 6));
+        out[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    out[0] = (unsigned char)(0xE0 | (cp >> 12));
+    out[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 3;
+}
+
+/* NULL when s needs the general path. */
+static char *casefold_fast(const char *s)
+{
+    size_t len = strlen(s);
+    unsigned char *out = malloc(len * 2 + 1), *o = out;
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    if (!out)
+        return NULL;
+    while (p < end) {
+        int32_t cp;
+        size_t n = next_cp(p, &cp);
+        size_t w = cp_fast(cp) ? fold_simple(cp, o) : 0;
+        if (!w) {
+            free(out);
+            return NULL;
+        }
+        if (cp >= 0x2002) {   /* punctuation: does not fold */
+            memcpy(o, p, n);
+            w = n;
+        }
+        o += w;
+        p += n;
+    }
+    *o = '\0';
+    return (char *)out;
+}
+
 char *text_to_utf8_nfc(const unsigned char *bytes, size_t len,
                        const char **encoding, char **err)
 {
@@ -147,7 +254,10 @@ char *text_to_utf8_nfc(const unsigned char *bytes, size_t len,
         utf8 = iconv_all(le ? "UTF-16LE" : "UTF-16BE", bytes + 2, len - 2,
                          (len - 2) / 2 * 3 + 4, &utf8_len, &bad);
         if (!utf8) {
-            set_err(err, "invalid UTF-16 at byte offset %zu", bad + 2);
+            if (bad == SIZE_MAX)
+                set_err(err, "cannot convert from UTF-16 (out of memory?)");
+            else
+                set_err(err, "invalid UTF-16 at byte offset %zu", bad + 2);
             return NULL;
         }
         enc = le ? "utf-16le" : "utf-16be";
@@ -169,12 +279,13 @@ char *text_to_utf8_nfc(const unsigned char *bytes, size_t len,
         /* A single byte never becomes more than 3 bytes of UTF-8. */
         utf8 = iconv_all("WINDOWS-1252", bytes, len, len * 3, &utf8_len, &bad);
         enc = "windows-1252";
-        if (!utf8) {
+        if (!utf8 && bad != SIZE_MAX) {
             utf8 = iconv_all("ISO-8859-1", bytes, len, len * 2, &utf8_len, &bad);
             enc = "iso-8859-1";
         }
         if (!utf8) {
-            set_err(err, "cannot convert from ISO-8859-1 (byte offset %zu)", bad);
+            /* ISO-8859-1 maps every byte, so this is never the input. */
+            set_err(err, "cannot convert from %s (out of memory?)", enc);
             return NULL;
         }
     }
@@ -191,6 +302,13 @@ char *text_to_utf8_nfc(const unsigned char *bytes, size_t len,
 
     utf8_len = unify_newlines(utf8, utf8_len);
 
+    if (fast_path_only(utf8, utf8_len)) {
+        /* Already NFC: skip utf8proc's decompose/recompose, the most
+         * expensive step of parsing an ordinary article. */
+        if (encoding)
+            *encoding = enc;
+        return utf8;
+    }
     utf8proc_uint8_t *nfc = NULL;
     utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)utf8,
                                       (utf8proc_ssize_t)utf8_len, &nfc,
@@ -209,6 +327,9 @@ char *text_casefold(const char *s)
 {
     if (!s)
         return NULL;
+    char *fast = casefold_fast(s);
+    if (fast)
+        return fast;
     utf8proc_uint8_t *out = NULL;
     utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
                                       UTF8PROC_NULLTERM | UTF8PROC_STABLE |

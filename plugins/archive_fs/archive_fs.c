@@ -30,6 +30,13 @@
  * returns NEWSD_ERROR; newsd hands the whole batch over again.  Articles
  * whose ids/ entry was already made then count as duplicates.
  *
+ * archive() returns NEWSD_ERROR only for a fault of the article itself (an
+ * id that is not 32 hex digits, a received time out of range): newsd moves
+ * such an article to failed/.  A fault of the archive (disk full, I/O error,
+ * out of memory) is not the article's: archive() logs it and the batch's
+ * commit() fails, so newsd keeps the articles in work/ and retries the batch
+ * until the archive works again.
+ *
  * archive() and commit() run on one thread at a time, so the state needs no
  * lock.
  */
@@ -43,6 +50,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -76,7 +84,10 @@ struct archive {
     struct pending *items;  /* the batch since the last commit */
     size_t len;
     size_t cap;
+    size_t *slots;          /* hash set of the items' ids: index + 1, 0 = free */
+    size_t n_slots;         /* 2 * cap, a power of two */
     struct buf duplicates;  /* lines for duplicates.jsonl, '\n'-terminated */
+    size_t lost;            /* articles of the batch that archive() could not write */
     int unsynced;           /* a failed commit may have left changes not yet durable */
 };
 
@@ -296,21 +307,83 @@ static int remember_duplicate(struct archive *s, const newsd_article *a, const c
     char *line = j ? json_dumps(j, JSON_COMPACT) : NULL;
     int rc = line && buf_append(&s->duplicates, line, strlen(line)) == 0 &&
                      buf_append(&s->duplicates, "\n", 1) == 0
-                 ? NEWSD_DUPLICATE
-                 : NEWSD_ERROR;
-    if (rc == NEWSD_ERROR)
+                 ? 0
+                 : -1;
+    if (rc < 0)
         newsd_log(NEWSD_LOG_ERROR, "cannot note duplicate %s: out of memory", id);
     free(line);
     json_decref(j);
     return rc;
 }
 
-/* 1 if the id is archived, 0 if not, -1 on error (logged). */
-static int is_archived(struct archive *s, const char *id)
+/* ---- the batch ---------------------------------------------------------- */
+
+/* Ids are SHA-256 prefixes in hex, so their first 16 digits are a good hash
+ * already. */
+static size_t id_hash(const char *id)
 {
+    uint64_t h = 0;
+    for (int i = 0; i < 16; i++)
+        h = h << 4 | (uint64_t)(id[i] <= '9' ? id[i] - '0' : id[i] - 'a' + 10);
+    return (size_t)h;
+}
+
+/* The slot that holds id, or the free one where it would go.  There is
+ * always a free slot: n_slots is twice the capacity of items. */
+static size_t *slot_of(const struct archive *s, const char *id)
+{
+    size_t mask = s->n_slots - 1;
+    for (size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
+        size_t *slot = &s->slots[i];
+        if (*slot == 0 || memcmp(s->items[*slot - 1].id, id, ID_LEN) == 0)
+            return slot;
+    }
+}
+
+static int grow_pending(struct archive *s)
+{
+    size_t cap = s->cap ? 2 * s->cap : 64;
+    struct pending *items = realloc(s->items, cap * sizeof *items);
+    if (!items)
+        return -1;
+    s->items = items;
+    size_t *slots = calloc(2 * cap, sizeof *slots);
+    if (!slots)
+        return -1;
+    free(s->slots);
+    s->slots = slots;
+    s->n_slots = 2 * cap;
+    s->cap = cap;
     for (size_t i = 0; i < s->len; i++)
-        if (memcmp(s->items[i].id, id, ID_LEN) == 0)
-            return 1;
+        *slot_of(s, s->items[i].id) = i + 1;
+    return 0;
+}
+
+static int add_pending(struct archive *s, const struct pending *p)
+{
+    if (s->len == s->cap && grow_pending(s) < 0) {
+        newsd_log(NEWSD_LOG_ERROR, "out of memory");
+        return NEWSD_ERROR;
+    }
+    s->items[s->len++] = *p;
+    *slot_of(s, p->id) = s->len;
+    return NEWSD_OK;
+}
+
+static void forget_batch(struct archive *s)
+{
+    s->len = 0;
+    s->duplicates.len = 0;
+    s->lost = 0;
+    if (s->slots)
+        memset(s->slots, 0, s->n_slots * sizeof *s->slots);
+}
+
+/* 1 if the id is archived or in this batch, 0 if not, -1 on error (logged). */
+static int is_archived(const struct archive *s, const char *id)
+{
+    if (s->len > 0 && *slot_of(s, id) != 0)
+        return 1;
     char rel[REL_PATH_MAX];
     index_path(rel, id);
     struct stat st;
@@ -333,22 +406,6 @@ static void remove_tmp_files(struct archive *s, const struct pending *p)
     unlinkat(s->dirfd, rel, 0);
 }
 
-static int add_pending(struct archive *s, const struct pending *p)
-{
-    if (s->len == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 64;
-        struct pending *items = realloc(s->items, cap * sizeof *items);
-        if (!items) {
-            newsd_log(NEWSD_LOG_ERROR, "out of memory");
-            return NEWSD_ERROR;
-        }
-        s->items = items;
-        s->cap = cap;
-    }
-    s->items[s->len++] = *p;
-    return NEWSD_OK;
-}
-
 static int fs_archive(void *state, const newsd_article *a)
 {
     struct archive *s = state;
@@ -358,12 +415,6 @@ static int fs_archive(void *state, const newsd_article *a)
                   ID_LEN);
         return NEWSD_ERROR;
     }
-    int archived = is_archived(s, id);
-    if (archived < 0)
-        return NEWSD_ERROR;
-    if (archived)
-        return remember_duplicate(s, a, id);
-
     struct pending p;
     if (day_folder(newsd_article_received_ms(a), p.day) < 0) {
         newsd_log(NEWSD_LOG_ERROR, "received time %lld ms is out of range",
@@ -371,12 +422,21 @@ static int fs_archive(void *state, const newsd_article *a)
         return NEWSD_ERROR;
     }
     memcpy(p.id, id, ID_LEN + 1);
-    if (write_record(s, a, &p) != NEWSD_OK)
-        return NEWSD_ERROR;
-    if (write_original(s, a, &p) != NEWSD_OK || add_pending(s, &p) != NEWSD_OK) {
-        remove_tmp_files(s, &p);
-        return NEWSD_ERROR;
+    if (s->lost) {
+        s->lost++; /* the batch fails anyway: spare the disk and the log */
+        return NEWSD_OK;
     }
+
+    int archived = is_archived(s, id);
+    if (archived == 1 && remember_duplicate(s, a, id) == 0)
+        return NEWSD_DUPLICATE;
+    if (archived == 0 && write_record(s, a, &p) == NEWSD_OK &&
+        write_original(s, a, &p) == NEWSD_OK && add_pending(s, &p) == NEWSD_OK)
+        return NEWSD_OK;
+    /* The archive's fault, logged above: fail the commit (see the top). */
+    if (archived == 0)
+        remove_tmp_files(s, &p);
+    s->lost++;
     return NEWSD_OK;
 }
 
@@ -474,15 +534,15 @@ static int append_duplicates(struct archive *s)
     return NEWSD_OK;
 }
 
-static void forget_batch(struct archive *s)
-{
-    s->len = 0;
-    s->duplicates.len = 0;
-}
-
 static int fs_commit(void *state)
 {
     struct archive *s = state;
+    if (s->lost) {
+        newsd_log(NEWSD_LOG_ERROR, "%zu article%s of this batch not written (the first error is "
+                  "logged above); the batch fails and is retried", s->lost, s->lost == 1 ? "" : "s");
+        forget_batch(s);
+        return NEWSD_ERROR;
+    }
     if (s->len == 0 && s->duplicates.len == 0 && !s->unsynced)
         return NEWSD_OK;
     int rc = NEWSD_OK;
@@ -556,6 +616,7 @@ static void fs_fini(void *state)
         close(s->dirfd);
     }
     free(s->items);
+    free(s->slots);
     free(s->duplicates.data);
     free(s->dir);
     free(s);

@@ -60,16 +60,20 @@ static int word_list_has(const struct word_list *l, const char *w, size_t len)
     return 0;
 }
 
-/* Add a copy of w[0..len), trimmed of spaces; empty words and words already
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Add a copy of w[0..len), trimmed of blanks; empty words and words already
  * in the list are skipped.  Returns 0, or -1 when out of memory. */
 static int word_list_add(struct word_list *l, const char *w, size_t len)
 {
-    while (len > 0 && (*w == ' ' || *w == '\t')) {
+    while (len > 0 && is_blank(*w)) {
         w++;
         len--;
     }
-    while (len > 0 && (w[len - 1] == ' ' || w[len - 1] == '\t' ||
-                       w[len - 1] == '\r' || w[len - 1] == '\n'))
+    while (len > 0 && is_blank(w[len - 1]))
         len--;
     if (len == 0 || word_list_has(l, w, len))
         return 0;
@@ -88,19 +92,19 @@ static int word_list_add(struct word_list *l, const char *w, size_t len)
     return 0;
 }
 
-/* Add the words of a comma-separated list. */
+/* Add the words of a comma-separated list.  A line break separates words
+ * too: newsd joins indented continuation lines of a value with '\n'. */
 static int add_words_from_list(struct word_list *l, const char *csv)
 {
     for (;;) {
-        const char *comma = strchr(csv, ',');
-        size_t len = comma ? (size_t)(comma - csv) : strlen(csv);
+        size_t len = strcspn(csv, ",\n");
         if (word_list_add(l, csv, len) < 0) {
             newsd_log(NEWSD_LOG_ERROR, "words: out of memory");
             return NEWSD_ERROR;
         }
-        if (!comma)
+        if (csv[len] == '\0')
             return NEWSD_OK;
-        csv = comma + 1;
+        csv += len + 1;
     }
 }
 

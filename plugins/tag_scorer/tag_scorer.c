@@ -44,11 +44,12 @@ struct scorer {
 
 /* ---- parsing the rules -------------------------------------------------- */
 
+/* Blanks include line breaks: newsd joins continuation lines with '\n'. */
 static char *trim(char *s)
 {
-    s += strspn(s, " \t");
+    s += strspn(s, " \t\r\n");
     size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+    while (n > 0 && strchr(" \t\r\n", s[n - 1]))
         s[--n] = '\0';
     return s;
 }

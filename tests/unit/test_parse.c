@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -519,6 +520,10 @@ static void test_sentence_splitting(void **state)
         {"Das war im Jahr 2015. Die Folgen kamen.", "Das war im Jahr 2015"},
         {"Mehr auf orf.at. Und dort.", "Mehr auf orf.at"},
         {"Der Kurs fiel um 3,7 %. Die Anleger.", "Der Kurs fiel um 3,7 %"},
+        {"He was ill. Then he got better.", "He was ill"},
+        {"Vgl. Kapitel drei. Mehr.", "Vgl. Kapitel drei"},
+        {"ST. JOSEPH, Mich. (AP) \xe2\x80\x94 Six died. More.",
+         "ST. JOSEPH, Mich. (AP) \xe2\x80\x94 Six died"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct parsed_article a;
@@ -698,6 +703,18 @@ static void test_footer(void **state)
     assert_null(strstr(a.body, "Name *"));
     parsed_article_clear(&a);
 
+    /* A whole WordPress comment form, prose-like lines included. */
+    build_article(buf, sizeof buf, 4, 0, NULL,
+                  "Hinterlasse einen Kommentar\n\n"
+                  "Deine E-Mail-Adresse wird nicht ver\xc3\xb6" "ffentlicht. "
+                  "Erforderliche Felder sind mit * markiert\n\n"
+                  "Kommentar\n\nName *\n\nE-Mail *\n\nWebsite\n\n"
+                  "Meinen Namen, meine E-Mail-Adresse und meine Website in diesem "
+                  "Browser speichern.\n\nKommentar abschicken");
+    parse_ok(buf, "a.txt", &a);
+    assert_true(ends_with(a.body, "dreihundert Zeichen hat."));
+    parsed_article_clear(&a);
+
     /* A marker in a long last paragraph is article text. */
     char long_last[1024] = "Zum Schluss: ";
     for (int i = 0; i < 12; i++)
@@ -717,6 +734,59 @@ static void test_footer(void **state)
     parse_ok(buf, "a.txt", &a);
     assert_null(strstr(a.body, "BEITR"));
     parsed_article_clear(&a);
+}
+
+/* ---- threads ---------------------------------------------------------- */
+
+static const char *const concurrent_inputs[] = {
+    "0\n\nEine Schlagzeile\n\nDer Text. Hinterlasse eine Antwort\n\nText.",
+    "Gr\xfc\xdf" "e aus M\xfcnchen\n\nDie Stra\xdf" "e.",
+    "{\"body\": \"Am 3. Mai kam Dr. M\\u00fcller. Dann.\"}",
+    "Erster Satz hier. Zweiter Satz da.",
+};
+
+/* Each thread parses every input many times and compares the titles with
+ * the ones the main thread got: no shared state may leak between calls. */
+static void *parse_many(void *arg)
+{
+    char *const *want = arg;
+    for (int round = 0; round < 200; round++) {
+        for (size_t i = 0; i < 4; i++) {
+            struct parsed_article a;
+            char *err = NULL;
+            const char *in = concurrent_inputs[i];
+            if (parse_article((const unsigned char *)in, strlen(in), "t.txt",
+                              &a, &err) != 0 || strcmp(a.title, want[i]) != 0) {
+                free(err);
+                parsed_article_clear(&a);
+                return (void *)1;
+            }
+            parsed_article_clear(&a);
+        }
+    }
+    return NULL;
+}
+
+static void test_concurrent(void **state)
+{
+    (void)state;
+    char *want[4];
+    for (size_t i = 0; i < 4; i++) {
+        struct parsed_article a;
+        parse_ok(concurrent_inputs[i], "t.txt", &a);
+        want[i] = strdup(a.title);
+        parsed_article_clear(&a);
+    }
+    pthread_t threads[4];
+    for (int t = 0; t < 4; t++)
+        assert_int_equal(pthread_create(&threads[t], NULL, parse_many, want), 0);
+    for (int t = 0; t < 4; t++) {
+        void *res;
+        assert_int_equal(pthread_join(threads[t], &res), 0);
+        assert_null(res);
+    }
+    for (size_t i = 0; i < 4; i++)
+        free(want[i]);
 }
 
 static void test_clear(void **state)
@@ -760,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_headline_detection),
         cmocka_unit_test(test_whitespace_normalisation),
         cmocka_unit_test(test_footer),
+        cmocka_unit_test(test_concurrent),
         cmocka_unit_test(test_clear),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

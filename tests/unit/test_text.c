@@ -10,6 +10,9 @@
 
 #include "text.h"
 
+#include <stdio.h>
+#include <utf8proc.h>
+
 #define U(s) ((const unsigned char *)(s))
 #define IS_UTF8(lit) text_is_utf8(U(lit), sizeof(lit) - 1)
 
@@ -185,6 +188,46 @@ static void test_casefold(void **state)
     assert_null(text_casefold(NULL));
 }
 
+/* The fast paths in text.c must agree with utf8proc on every code point
+ * they claim: NFC leaves such text alone, and casefolding gives the same. */
+static void encode_cp(int32_t cp, char *out)
+{
+    utf8proc_ssize_t n = utf8proc_encode_char(cp, (utf8proc_uint8_t *)out);
+    out[n] = '\0';
+}
+
+static void test_fast_paths_agree_with_utf8proc(void **state)
+{
+    (void)state;
+    for (int32_t cp = 1; cp < 0x2100; cp++) {
+        if ((cp >= 0x300 && cp < 0x2002) || (cp >= 0x2070 && cp < 0x20A0) || cp >= 0x20D0)
+            continue;
+        char s[16];
+        encode_cp(cp, s);
+        utf8proc_uint8_t *want = NULL;
+        utf8proc_map((const utf8proc_uint8_t *)s, 0, &want,
+                     UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+        char *got = text_casefold(s);
+        if (strcmp((char *)want, got) != 0)
+            fail_msg("casefold of U+%04X: got \"%s\", utf8proc says \"%s\"", cp, got, (char *)want);
+        free(want);
+        free(got);
+
+        utf8proc_uint8_t *nfc = NULL;
+        char pair[32];
+        snprintf(pair, sizeof pair, "a%sb", s);
+        utf8proc_map((const utf8proc_uint8_t *)pair, 0, &nfc, UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        const char *enc;
+        char *err = NULL;
+        char *ours = text_to_utf8_nfc((const unsigned char *)pair, strlen(pair), &enc, &err);
+        if (cp != '\r' && (!ours || strcmp(ours, (char *)nfc) != 0))
+            fail_msg("NFC of U+%04X differs from utf8proc", cp);
+        free(nfc);
+        free(ours);
+        free(err);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_nfc),
         cmocka_unit_test(test_nul_refused),
         cmocka_unit_test(test_casefold),
+        cmocka_unit_test(test_fast_paths_agree_with_utf8proc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""newsd benchmark: figures, not a pass/fail test.
+
+Runs the real daemon in a fresh state dir and reports:
+  1. burst:   N articles renamed into a running daemon's inbox at once;
+              articles/s from first drop to last archived, p50/p99 latency
+              drop -> archived (from the daemon's log timestamps), peak RSS.
+  2. backlog: B articles already in the inbox when the daemon starts;
+              articles/s and peak RSS (memory must not grow with B).
+
+Articles are corpus texts (../shared/corpus, sizes like the sample) with a
+counter line appended so that each has its own content hash.
+"""
+import argparse
+import datetime as dt
+import glob
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(os.path.dirname(ROOT), "shared")
+
+CONFIG = """
+[daemon]
+state_dir = {state}
+plugin_dir = {plugins}
+log_level = {log_level}
+{extra}
+
+[plugin.orgs]
+so = keyword_tagger.so
+prefix = entity:org/
+words = SenseTime, Huawei, Shanghai Biren, Nvidia, Moore Threads, Baidu, Naura, Intel, AMD, TSMC, Samsung
+
+[plugin.topics]
+so = keyword_tagger.so
+tag = topic:ai-chips
+words = KI-Chip, AI chip, Chiphersteller, chipmaker, Halbleiter, semiconductor, KI-Beschleuniger, AI accelerator
+
+[plugin.scorer]
+so = tag_scorer.so
+rule.AI_CHIPS = topic:ai-chips, 3.0
+rule.CHIP_MAKERS = entity:org/*, 0.5, 3.0
+
+[plugin.archive]
+so = archive_fs.so
+"""
+
+LINE = re.compile(r"^(\S+Z) info: article (\S+) [0-9a-f]{32}: (archived|duplicate)")
+
+
+def corpus_texts():
+    files = sorted(glob.glob(os.path.join(SHARED, "samples", "*.txt")))
+    files += sorted(glob.glob(os.path.join(SHARED, "corpus", "10kgnad-de", "*.txt")))
+    files += sorted(glob.glob(os.path.join(SHARED, "corpus", "bbc-news-en", "*.txt")))
+    texts = []
+    for f in files:
+        with open(f, "rb") as fh:
+            texts.append(fh.read())
+    if not texts:
+        sys.exit("bench: no corpus found under " + SHARED)
+    return texts
+
+
+def prepare(dirpath, n, texts, prefix):
+    os.makedirs(dirpath, exist_ok=True)
+    total = 0
+    for i in range(n):
+        data = texts[i % len(texts)] + b"\n\nbench %s %d\n" % (prefix.encode(), i)
+        total += len(data)
+        with open(os.path.join(dirpath, "%s%06d.txt" % (prefix, i)), "wb") as fh:
+            fh.write(data)
+    return total / max(n, 1)
+
+
+def peak_rss_kib(pid):
+    try:
+        with open("/proc/%d/status" % pid) as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def count_ids(state):
+    n = 0
+    for _, _, files in os.walk(os.path.join(state, "archive", "ids")):
+        n += len(files)
+    return n
+
+
+def start_daemon(newsd, conf, log_path):
+    log = open(log_path, "w")
+    proc = subprocess.Popen([newsd, "-c", conf], stderr=log, stdout=subprocess.DEVNULL)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        with open(log_path, errors="replace") as fh:
+            if "ready" in fh.read():
+                return proc, log
+        if proc.poll() is not None:
+            sys.exit("bench: newsd exited at start; see " + log_path)
+        time.sleep(0.02)
+    sys.exit("bench: newsd did not become ready")
+
+
+def wait_archived(state, n, timeout, proc):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if count_ids(state) >= n and not os.listdir(os.path.join(state, "inbox")):
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.05)
+    return False
+
+
+def parse_times(log_path):
+    out = {}
+    with open(log_path, errors="replace") as fh:
+        for line in fh:
+            m = LINE.match(line)
+            if m:
+                t = dt.datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
+                out[m.group(2)] = t.timestamp()
+    return out
+
+
+def stop(proc, log):
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+def write_config(base, state, plugins, log_level, extra=""):
+    conf = os.path.join(base, "newsd.ini")
+    with open(conf, "w") as fh:
+        fh.write(CONFIG.format(state=state, plugins=plugins, log_level=log_level, extra=extra))
+    return conf
+
+
+def burst(newsd, plugins, texts, n, workdir):
+    state = os.path.join(workdir, "burst")
+    conf = write_config(workdir, state, plugins, "info")
+    proc, log = start_daemon(newsd, conf, os.path.join(workdir, "burst.log"))
+    tmp = os.path.join(state, "tmp")
+    avg = prepare(tmp, n, texts, "b")
+    names = sorted(os.listdir(tmp))
+    dropped = {}
+    t0 = time.time()
+    for name in names:
+        os.rename(os.path.join(tmp, name), os.path.join(state, "inbox", name))
+        dropped[name] = time.time()
+    t_drop = time.time() - t0
+    ok = wait_archived(state, n, 600, proc)
+    rss = peak_rss_kib(proc.pid)
+    stop(proc, log)
+    done = parse_times(os.path.join(workdir, "burst.log"))
+    lat = sorted((done[k] - dropped[k]) * 1000 for k in dropped if k in done)
+    if not ok or len(lat) < n:
+        print("burst: only %d of %d archived" % (len(lat), n))
+    last = max(done.values()) if done else time.time()
+    rate = len(lat) / max(last - t0, 1e-9)
+    p50 = lat[len(lat) // 2] if lat else float("nan")
+    p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else float("nan")
+    print("burst:   %d articles (avg %.0f bytes), dropped in %.2f s" % (n, avg, t_drop))
+    print("burst:   %.0f articles/s end to end (first drop -> last archived)" % rate)
+    print("burst:   latency drop -> archived p50 %.1f ms, p99 %.1f ms" % (p50, p99))
+    print("burst:   peak RSS %.1f MiB" % (rss / 1024))
+    return rate
+
+
+def backlog(newsd, plugins, texts, n, workdir):
+    state = os.path.join(workdir, "backlog%d" % n)
+    conf = write_config(workdir, state, plugins, "notice")
+    avg = prepare(os.path.join(state, "inbox"), n, texts, "k")
+    t0 = time.time()
+    proc, log = start_daemon(newsd, conf, os.path.join(workdir, "backlog.log"))
+    ok = wait_archived(state, n, 1200, proc)
+    elapsed = time.time() - t0
+    rss = peak_rss_kib(proc.pid)
+    stop(proc, log)
+    print("backlog: %d articles present at start (avg %.0f bytes)%s" % (n, avg, "" if ok else " NOT ALL ARCHIVED"))
+    print("backlog: %.0f articles/s, peak RSS %.1f MiB" % (n / elapsed, rss / 1024))
+    return rss
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build-dir", default=os.path.join(ROOT, "build-release"))
+    ap.add_argument("-n", type=int, default=20000, help="burst size")
+    ap.add_argument("--backlog", type=int, nargs="*", default=[10000, 100000],
+                    help="backlog sizes (peak RSS should stay flat)")
+    ap.add_argument("--keep", action="store_true", help="keep the temp dir")
+    args = ap.parse_args()
+
+    build = os.path.abspath(args.build_dir)
+    newsd = os.path.join(build, "daemon", "newsd")
+    plugins = os.path.join(build, "plugins")
+    if not os.access(newsd, os.X_OK):
+        sys.exit("bench: %s not built" % newsd)
+    texts = corpus_texts()
+    workdir = tempfile.mkdtemp(prefix="newsd-bench-", dir=os.environ.get("BENCH_DIR", "/tmp"))
+    print("newsd bench: %s, %d CPUs, state under %s" % (newsd, os.cpu_count(), workdir))
+    try:
+        burst(newsd, plugins, texts, args.n, workdir)
+        for b in args.backlog:
+            backlog(newsd, plugins, texts, b, workdir)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
