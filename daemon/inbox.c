@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -16,6 +18,7 @@
 #define READY_CAP 1024      /* names known ready; beyond it, a scan finds them */
 #define PENDING_CAP 4096    /* names waiting to settle; beyond it, likewise */
 #define RETRY_MS 1000
+#define PENDING_BUCKETS 4096  /* a power of two */
 
 #define WATCH_MASK (IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
                     IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW)
@@ -28,7 +31,8 @@ enum pending_state {
 };
 
 struct pending {
-    struct pending *next;
+    struct pending *next;    /* all pending names, for the settle tick */
+    struct pending *hnext;   /* same hash bucket */
     enum pending_state state;
     int64_t deadline_ms;     /* monotonic */
     off_t size;
@@ -57,6 +61,7 @@ struct inbox {
     char *current;           /* last name handed out */
 
     struct pending *pending;
+    struct pending *buckets[PENDING_BUCKETS];
     unsigned n_pending;
 
     bool scan_needed;
@@ -100,34 +105,49 @@ static bool ready_push(struct inbox *in, const char *name)
 
 /* ---- pending names ----------------------------------------------------- */
 
-static struct pending *pending_find(struct inbox *in, const char *name, struct pending ***link)
+/* FNV-1a: scans look every name up, so lookups must not walk the list. */
+static unsigned name_hash(const char *name)
 {
-    for (struct pending **pp = &in->pending; *pp; pp = &(*pp)->next) {
-        if (strcmp((*pp)->name, name) == 0) {
-            if (link)
-                *link = pp;
-            return *pp;
+    uint32_t h = 2166136261u;
+    for (; *name; name++)
+        h = (h ^ (unsigned char)*name) * 16777619u;
+    return h & (PENDING_BUCKETS - 1);
+}
+
+static struct pending *pending_find(struct inbox *in, const char *name)
+{
+    for (struct pending *p = in->buckets[name_hash(name)]; p; p = p->hnext)
+        if (strcmp(p->name, name) == 0)
+            return p;
+    return NULL;
+}
+
+static void unlink_from(struct pending **head, struct pending *p, size_t link_offset)
+{
+    for (struct pending **pp = head; *pp; pp = (struct pending **)((char *)*pp + link_offset)) {
+        if (*pp == p) {
+            *pp = *(struct pending **)((char *)p + link_offset);
+            return;
         }
     }
-    return NULL;
 }
 
 static void pending_remove(struct inbox *in, const char *name)
 {
-    struct pending **link;
-    struct pending *p = pending_find(in, name, &link);
-    if (p) {
-        *link = p->next;
-        free(p);
-        in->n_pending--;
-    }
+    struct pending *p = pending_find(in, name);
+    if (!p)
+        return;
+    unlink_from(&in->buckets[name_hash(name)], p, offsetof(struct pending, hnext));
+    unlink_from(&in->pending, p, offsetof(struct pending, next));
+    free(p);
+    in->n_pending--;
 }
 
 static void tick_start(struct inbox *in);
 
 static struct pending *pending_upsert(struct inbox *in, const char *name, enum pending_state state)
 {
-    struct pending *p = pending_find(in, name, NULL);
+    struct pending *p = pending_find(in, name);
     if (!p) {
         if (in->n_pending >= PENDING_CAP) {
             in->scan_needed = true;
@@ -140,6 +160,9 @@ static struct pending *pending_upsert(struct inbox *in, const char *name, enum p
         memcpy(p->name, name, len);
         p->next = in->pending;
         in->pending = p;
+        unsigned b = name_hash(name);
+        p->hnext = in->buckets[b];
+        in->buckets[b] = p;
         in->n_pending++;
     }
     p->state = state;
@@ -247,7 +270,7 @@ void inbox_retry_later(struct inbox *in, const char *name)
 static void scan_entry(struct inbox *in, const char *name)
 {
     struct stat st;
-    if (pending_find(in, name, NULL))
+    if (pending_find(in, name))
         return;   /* inotify is following it */
     if (fstatat(in->spool->inbox_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return;

@@ -18,7 +18,7 @@
 # checkout, where CI puts it, else the runner's own default).
 
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 
 MESON=${MESON:-meson}
@@ -31,6 +31,7 @@ if [ -z "${NEWSD_E2E_SHARED:-}" ] && [ -d "$ROOT/../shared/samples" ]; then
     export NEWSD_E2E_SHARED
 fi
 
+# shellcheck disable=SC2034  # used through a nameref in test_tree
 ASAN_ENV=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
 
@@ -79,7 +80,8 @@ run_logged() {
     wait "$child"
     rc=$?
     wait "$tailer"
-    child= tailer=
+    child=
+    tailer=
     return "$rc"
 }
 
@@ -165,6 +167,7 @@ test_tree() {
     judge "$name e2e" "$rc" "$p" "$f"
 }
 
+# shellcheck disable=SC2034
 NO_ENV=()
 test_tree build build NO_ENV 1 -Dwerror=true
 # Sanitized code runs a few times slower: meson's per-test timeouts are tripled.

@@ -305,12 +305,12 @@ static int remember_duplicate(struct archive *s, const newsd_article *a, const c
     iso_time(newsd_article_received_ms(a), received);
     json_t *j = duplicate_json(id, newsd_article_get(a, NEWSD_FIELD_SOURCE), received);
     char *line = j ? json_dumps(j, JSON_COMPACT) : NULL;
-    int rc = line && buf_append(&s->duplicates, line, strlen(line)) == 0 &&
-                     buf_append(&s->duplicates, "\n", 1) == 0
-                 ? 0
-                 : -1;
-    if (rc < 0)
+    int rc = 0;
+    if (!line || buf_append(&s->duplicates, line, strlen(line)) < 0 ||
+        buf_append(&s->duplicates, "\n", 1) < 0) {
         newsd_log(NEWSD_LOG_ERROR, "cannot note duplicate %s: out of memory", id);
+        rc = -1;
+    }
     free(line);
     json_decref(j);
     return rc;

@@ -60,6 +60,34 @@ static int word_list_has(const struct word_list *l, const char *w, size_t len)
     return 0;
 }
 
+/* 1 if s[0..len) is valid UTF-8 without NUL bytes: no stray continuation
+ * bytes, overlong forms, surrogates or code points above U+10FFFF.  Tag
+ * names must be valid UTF-8, so words and prefixes are checked at init. */
+static int valid_utf8(const char *str, size_t len)
+{
+    static const unsigned shortest[] = {0, 0x80, 0x800, 0x10000};
+    const unsigned char *s = (const unsigned char *)str, *end = s + len;
+    while (s < end) {
+        unsigned c = *s++;
+        if (c == 0)
+            return 0;
+        if (c < 0x80)
+            continue;
+        int more = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
+        if (more == 0)
+            return 0; /* a stray continuation byte, or no lead byte at all */
+        unsigned cp = c & (0x3Fu >> more);
+        for (int i = 0; i < more; i++, s++) {
+            if (s == end || (*s & 0xC0) != 0x80)
+                return 0;
+            cp = cp << 6 | (*s & 0x3Fu);
+        }
+        if (cp < shortest[more] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+    }
+    return 1;
+}
+
 static int is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -96,8 +124,13 @@ static int word_list_add(struct word_list *l, const char *w, size_t len)
  * too: newsd joins indented continuation lines of a value with '\n'. */
 static int add_words_from_list(struct word_list *l, const char *csv)
 {
-    for (;;) {
+    for (size_t item = 1;; item++) {
         size_t len = strcspn(csv, ",\n");
+        if (!valid_utf8(csv, len)) {
+            newsd_log(NEWSD_LOG_ERROR, "words: word %zu is not valid UTF-8 (save the "
+                      "configuration as UTF-8)", item);
+            return NEWSD_ERROR;
+        }
         if (word_list_add(l, csv, len) < 0) {
             newsd_log(NEWSD_LOG_ERROR, "words: out of memory");
             return NEWSD_ERROR;
@@ -128,15 +161,20 @@ static int add_words_from_file(struct word_list *l, const char *path)
     size_t size = 0;
     ssize_t n;
     int rc = NEWSD_OK;
-    int first = 1;
+    size_t lineno = 0;
     errno = 0;
     while ((n = getline(&line, &size, f)) >= 0) {
         const char *w = line;
-        if (first && n >= 3 && memcmp(w, "\xEF\xBB\xBF", 3) == 0) {
+        if (++lineno == 1 && n >= 3 && memcmp(w, "\xEF\xBB\xBF", 3) == 0) {
             w += 3; /* UTF-8 byte order mark */
             n -= 3;
         }
-        first = 0;
+        if (!valid_utf8(w, (size_t)n)) {
+            newsd_log(NEWSD_LOG_ERROR, "words_file: %s line %zu is not valid UTF-8 text "
+                      "(save the file as UTF-8)", path, lineno);
+            rc = NEWSD_ERROR;
+            break;
+        }
         if (is_comment_or_blank(w))
             continue;
         if (word_list_add(l, w, (size_t)n) < 0) {
@@ -217,8 +255,9 @@ static int read_mode(const newsd_config *conf, struct tagger *t)
                   "e.g. prefix = entity:org/) or tag (one tag when any word is found)");
         return NEWSD_ERROR;
     }
-    if ((prefix && !*prefix) || (tag && !*tag)) {
-        newsd_log(NEWSD_LOG_ERROR, "%s is empty", prefix ? "prefix" : "tag");
+    const char *key = prefix ? "prefix" : "tag", *value = prefix ? prefix : tag;
+    if (!*value || !valid_utf8(value, strlen(value))) {
+        newsd_log(NEWSD_LOG_ERROR, "%s %s", key, *value ? "is not valid UTF-8" : "is empty");
         return NEWSD_ERROR;
     }
     if (prefix)
