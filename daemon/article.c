@@ -133,12 +133,10 @@ int64_t newsd_article_received_ms(const newsd_article *a)
     return a->received_ms;
 }
 
-int newsd_article_contains(const newsd_article *a, const char *text)
+/* The case-folded title + "\n" + body, built once per article. */
+static const char *folded_text(const newsd_article *a)
 {
     struct newsd_article *m = (struct newsd_article *)a; /* the fold cache only */
-
-    if (!text || !*text)
-        return 1;
     if (!m->folded) {
         const char *t = newsd_article_get(a, NEWSD_FIELD_TITLE);
         const char *b = newsd_article_get(a, NEWSD_FIELD_BODY);
@@ -149,13 +147,33 @@ int newsd_article_contains(const newsd_article *a, const char *text)
         memcpy(both + tl + 1, b, bl + 1);
         m->folded = text_casefold(both);
         free(both);
-        if (!m->folded)
-            return 0;
     }
+    return m->folded;
+}
+
+int newsd_article_contains(const newsd_article *a, const char *text)
+{
+    if (!text || !*text)
+        return 1;
+    const char *hay = folded_text(a);
     char *needle = text_casefold(text);
-    if (!needle)
-        return 0;
-    int found = strstr(m->folded, needle) != NULL;
+    int found = hay && needle && strstr(hay, needle) != NULL;
+    free(needle);
+    return found;
+}
+
+int newsd_article_contains_word(const newsd_article *a, const char *text)
+{
+    if (!text || !*text)
+        return 1;
+    const char *hay = folded_text(a);
+    char *needle = text_casefold(text);
+    int found = 0;
+    if (hay && needle) {
+        size_t n = strlen(needle);
+        for (const char *p = strstr(hay, needle); p && !found; p = strstr(p + 1, needle))
+            found = !text_is_word_char_before(hay, p) && !text_is_word_char_at(p + n);
+    }
     free(needle);
     return found;
 }

@@ -18,13 +18,17 @@
 #define READY_CAP 1024      /* names known ready; beyond it, a scan finds them */
 #define PENDING_CAP 4096    /* names waiting to settle; beyond it, likewise */
 #define RETRY_MS 1000
+/* A name created or written in place with no event since: its close may be
+ * lost, or it came by link() and its other name went before we looked.
+ * After this long it is judged by its mtime like a scanned one. */
+#define STALE_WRITE_MS 60000
 #define PENDING_BUCKETS 4096  /* a power of two */
 
 #define WATCH_MASK (IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
                     IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW)
 
 enum pending_state {
-    P_WRITING,  /* created or modified, not closed yet */
+    P_WRITING,  /* created or modified, not closed yet; deadline_ms = last event */
     P_CLOSED,   /* closed after writing: settles from the close */
     P_UNKNOWN,  /* found by a scan or after lost events: settles by mtime */
     P_RETRY,    /* could not be claimed yet */
@@ -187,6 +191,12 @@ static void settle(struct inbox *in, struct pending *p)
 
     switch (p->state) {
     case P_WRITING:
+        if (now - p->deadline_ms >= STALE_WRITE_MS) {
+            log_notice("%s/%s: no close seen for %d s; taking it once its mtime is %u ms old",
+                       in->spool->inbox_path, p->name, STALE_WRITE_MS / 1000, in->settle_ms);
+            p->state = P_UNKNOWN;
+            p->deadline_ms = 0;
+        }
         return;
     case P_RETRY:
         if (now >= p->deadline_ms && ready_push(in, p->name))
@@ -412,13 +422,17 @@ static void handle_event(struct inbox *in, const struct inotify_event *ev)
     } else if (ev->mask & (IN_DELETE | IN_MOVED_FROM)) {
         pending_remove(in, name);
     } else if (ev->mask & IN_CREATE) {
-        if ((ev->mask & IN_ISDIR) ||
-            (fstatat(in->spool->inbox_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)))
+        bool seen = !(ev->mask & IN_ISDIR) && fstatat(in->spool->inbox_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+        if ((ev->mask & IN_ISDIR) || (seen && !S_ISREG(st.st_mode))) {
             ready_push(in, name);   /* no close will come; it is refused at once */
-        else
-            pending_upsert(in, name, P_WRITING);
+        } else if (seen && st.st_nlink > 1) {
+            ready_push(in, name);   /* link() in, the other safe protocol: complete */
+        } else if ((p = pending_upsert(in, name, P_WRITING))) {
+            p->deadline_ms = mono_ms();
+        }
     } else if (ev->mask & IN_MODIFY) {
-        pending_upsert(in, name, P_WRITING);
+        if ((p = pending_upsert(in, name, P_WRITING)))
+            p->deadline_ms = mono_ms();
     } else if (ev->mask & IN_CLOSE_WRITE) {
         p = pending_upsert(in, name, P_CLOSED);
         if (p) {

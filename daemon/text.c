@@ -338,3 +338,32 @@ char *text_casefold(const char *s)
         return NULL;
     return (char *)out;
 }
+
+static int is_word_cp(int32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    utf8proc_category_t c = utf8proc_category(cp);
+    return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+           (c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME) ||
+           (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+}
+
+int text_is_word_char_at(const char *p)
+{
+    if (!*p)
+        return 0;
+    int32_t cp;
+    next_cp((const unsigned char *)p, &cp);
+    return is_word_cp(cp);
+}
+
+int text_is_word_char_before(const char *s, const char *p)
+{
+    if (p == s)
+        return 0;
+    const char *q = p - 1;
+    while (q > s && ((unsigned char)*q & 0xC0) == 0x80)
+        q--;
+    return text_is_word_char_at(q);
+}

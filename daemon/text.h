@@ -24,4 +24,9 @@ int text_is_utf8(const unsigned char *s, size_t len);
  * and "SCHLIESSEN" fold alike).  malloc'd result, NULL on error. */
 char *text_casefold(const char *s);
 
+/* Word boundaries for whole-word matching: is the code point that ends
+ * right before p (in s) / starts at p a letter or a digit? */
+int text_is_word_char_before(const char *s, const char *p);
+int text_is_word_char_at(const char *p);
+
 #endif

@@ -147,8 +147,11 @@ typedef struct newsd_plugin {
 
     /* ARCHIVE stage: store one finished article.  Return NEWSD_OK,
      * NEWSD_DUPLICATE when the article's id is already archived (nothing is
-     * written), or NEWSD_ERROR. */
-    int (*archive)(void *state, const newsd_article *a);
+     * written), or NEWSD_ERROR after newsd_article_fail(): the article then
+     * goes to failed/ with that reason, so keep NEWSD_ERROR for faults of
+     * the article itself.  For faults of the archive (disk full, server
+     * gone) return NEWSD_OK and fail commit(): the batch is retried. */
+    int (*archive)(void *state, newsd_article *a);
 
     /* ARCHIVE stage: make everything passed to archive() since the last
      * commit durable.  Only after it returns NEWSD_OK does newsd delete the
@@ -156,14 +159,18 @@ typedef struct newsd_plugin {
      * so archive() must cope with seeing an article again. */
     int (*commit)(void *state);
 
-    /* Release the instance.  Called on shutdown and on reload. */
+    /* Release the instance.  Called on shutdown and on reload; not called
+     * when init() failed (init cleans up after itself). */
     void (*fini)(void *state);
 } newsd_plugin;
 
 /* The exported symbol the loader looks up. */
 #define NEWSD_PLUGIN_SYMBOL "newsd_plugin_descriptor"
 
+/* The extern declaration gives the descriptor external linkage in C++ too,
+ * where a const object at namespace scope would otherwise be internal. */
 #define NEWSD_PLUGIN(...)                                                    \
+    NEWSD_EXPORT extern const newsd_plugin newsd_plugin_descriptor;          \
     NEWSD_EXPORT const newsd_plugin newsd_plugin_descriptor = {              \
         .abi_version = NEWSD_ABI_VERSION,                                    \
         .struct_size = sizeof(newsd_plugin),                                 \
@@ -172,8 +179,9 @@ typedef struct newsd_plugin {
 
 /* ---- logging ----------------------------------------------------------- */
 
-/* Log one line.  The daemon adds the plugin's name and, inside a callback,
- * the article's id and file name. */
+/* Log one line.  The daemon adds the instance name (the NAME of the
+ * [plugin.NAME] section) and, inside a callback, the article's file name
+ * and id. */
 NEWSD_EXPORT void newsd_log(enum newsd_log_level level, const char *fmt, ...) NEWSD_PRINTF(2, 3);
 
 /* ---- configuration (inside init only) -------------------------------- */
@@ -203,8 +211,14 @@ NEWSD_EXPORT const char *newsd_article_get(const newsd_article *a, enum newsd_fi
 NEWSD_EXPORT const unsigned char *newsd_article_raw(const newsd_article *a, size_t *len);
 /* Received (claimed) time, milliseconds since the Unix epoch. */
 NEWSD_EXPORT int64_t newsd_article_received_ms(const newsd_article *a);
-/* 1 if title or body contains text, ignoring case (Unicode case folding). */
+/* 1 if title or body contains text, ignoring case (Unicode case folding:
+ * "SCHLIESSEN" matches "schließen").  A substring match, so "KI-Chip"
+ * also finds "KI-Chiphersteller". */
 NEWSD_EXPORT int newsd_article_contains(const newsd_article *a, const char *text);
+/* Like newsd_article_contains(), but text must stand as a whole word (or
+ * words): no letter or digit right before or after it.  "Intel" then
+ * finds "Intel-Chef" but not "Intelligenz". */
+NEWSD_EXPORT int newsd_article_contains_word(const newsd_article *a, const char *text);
 
 NEWSD_EXPORT size_t newsd_article_tag_count(const newsd_article *a);
 NEWSD_EXPORT int newsd_article_tag_at(const newsd_article *a, size_t i, struct newsd_tag *out);
@@ -229,8 +243,9 @@ NEWSD_EXPORT char *newsd_article_to_json(const newsd_article *a);
 /* PARSE stage only (NEWSD_ERROR elsewhere): replace a text field.  Values
  * must be valid UTF-8. */
 NEWSD_EXPORT int newsd_article_set(newsd_article *a, enum newsd_field field, const char *value);
-/* TAG and later: add a tag, or raise the weight of an existing tag to
- * weight if it is higher.  The tag records the calling plugin. */
+/* PARSE, TAG and SCORE stages: add a tag, or raise the weight of an
+ * existing tag to weight if it is higher.  The tag records the calling
+ * plugin's instance name. */
 NEWSD_EXPORT int newsd_article_tag(newsd_article *a, const char *name, double weight);
 /* SCORE stage: add a rule to the score breakdown. */
 NEWSD_EXPORT int newsd_article_score(newsd_article *a, const char *rule, double points, const char *reason);

@@ -406,21 +406,16 @@ static void remove_tmp_files(struct archive *s, const struct pending *p)
     unlinkat(s->dirfd, rel, 0);
 }
 
-static int fs_archive(void *state, const newsd_article *a)
+static int fs_archive(void *state, newsd_article *a)
 {
     struct archive *s = state;
     const char *id = newsd_article_get(a, NEWSD_FIELD_ID);
-    if (!is_lower_hex_id(id)) {
-        newsd_log(NEWSD_LOG_ERROR, "article id \"%.40s\" is not %d lowercase hex digits", id,
-                  ID_LEN);
-        return NEWSD_ERROR;
-    }
+    if (!is_lower_hex_id(id))
+        return newsd_article_fail(a, "article id \"%.40s\" is not %d lowercase hex digits", id, ID_LEN);
     struct pending p;
-    if (day_folder(newsd_article_received_ms(a), p.day) < 0) {
-        newsd_log(NEWSD_LOG_ERROR, "received time %lld ms is out of range",
-                  (long long)newsd_article_received_ms(a));
-        return NEWSD_ERROR;
-    }
+    if (day_folder(newsd_article_received_ms(a), p.day) < 0)
+        return newsd_article_fail(a, "received time %lld ms is out of range",
+                                  (long long)newsd_article_received_ms(a));
     memcpy(p.id, id, ID_LEN + 1);
     if (s->lost) {
         s->lost++; /* the batch fails anyway: spare the disk and the log */

@@ -7,11 +7,13 @@
  *   prefix     = entity:org/    ; one tag per word found: entity:org/Huawei
  *   tag        = topic:ai-chips ; or one tag when any word is found
  *   case       = insensitive    ; or sensitive
+ *   match      = substring      ; or word
  *
- * Matching is by substring, so "KI-Chip" also finds "KI-Chiphersteller": in
- * German a word is often the head of a compound.  The price is that a short
- * word matches inside longer ones ("AMD" in "AMDs", but also "Intel" in
- * "Intelligenz"), so list words long enough to be unambiguous.
+ * By default matching is by substring, so "KI-Chip" also finds
+ * "KI-Chiphersteller": in German a word is often the head of a compound.
+ * The price is that a short word matches inside longer ones ("Intel" in
+ * "Intelligenz"); `match = word` wants no letter or digit right before or
+ * after the match, the right choice for names.
  *
  * In `tag` mode the weight says how sure the match is: each distinct word
  * found adds a third, so one word gives 0.33, three or more give 1.0.
@@ -42,6 +44,7 @@ struct tagger {
     char **tags;  /* prefix mode: tags[i] = prefix + words[i]; else NULL */
     char *tag;    /* tag mode: the one tag; else NULL */
     int sensitive;
+    int whole_word;
 };
 
 static void word_list_clear(struct word_list *l)
@@ -281,6 +284,19 @@ static int read_case(const newsd_config *conf, struct tagger *t)
         newsd_log(NEWSD_LOG_ERROR, "case = %s: expected insensitive or sensitive", c);
         return NEWSD_ERROR;
     }
+    const char *m = newsd_config_get(conf, "match");
+    if (!m || strcmp(m, "substring") == 0)
+        t->whole_word = 0;
+    else if (strcmp(m, "word") == 0)
+        t->whole_word = 1;
+    else {
+        newsd_log(NEWSD_LOG_ERROR, "match = %s: expected substring or word", m);
+        return NEWSD_ERROR;
+    }
+    if (t->whole_word && t->sensitive) {
+        newsd_log(NEWSD_LOG_ERROR, "match = word works with case = insensitive only");
+        return NEWSD_ERROR;
+    }
     return NEWSD_OK;
 }
 
@@ -316,6 +332,8 @@ static int tagger_init(const newsd_config *conf, void **state)
 
 static int found(const struct tagger *t, const newsd_article *a, const char *word)
 {
+    if (t->whole_word)
+        return newsd_article_contains_word(a, word);
     if (!t->sensitive)
         return newsd_article_contains(a, word);
     return strstr(newsd_article_get(a, NEWSD_FIELD_TITLE), word) ||

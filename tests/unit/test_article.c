@@ -44,6 +44,24 @@ static void test_contains_folds_case_and_eszett(void **state)
     article_free(a);
 }
 
+static void test_contains_word_wants_boundaries(void **state)
+{
+    (void)state;
+    struct newsd_article *a = sample();
+    newsd_article_set(a, NEWSD_FIELD_BODY, "künstliche Intelligenz, der Intel-Chef und Ärzte; AMD.");
+    assert_true(newsd_article_contains(a, "Intel"));
+    assert_true(newsd_article_contains_word(a, "intel"));      /* "Intel-Chef" */
+    assert_false(newsd_article_contains_word(a, "Intell"));
+    assert_false(newsd_article_contains_word(a, "telligenz"));
+    assert_true(newsd_article_contains_word(a, "ÄRZTE"));
+    assert_true(newsd_article_contains_word(a, "AMD"));
+    assert_true(newsd_article_contains_word(a, "künstliche Intelligenz"));
+    assert_false(newsd_article_contains_word(a, "rzte"));      /* after Ä, a letter */
+    newsd_article_set(a, NEWSD_FIELD_BODY, "Intelligenz Intel");
+    assert_true(newsd_article_contains_word(a, "Intel"));      /* the second match counts */
+    article_free(a);
+}
+
 static void test_tags_scores_meta(void **state)
 {
     (void)state;
@@ -124,6 +142,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_id_is_sha256_prefix),
         cmocka_unit_test(test_contains_folds_case_and_eszett),
+        cmocka_unit_test(test_contains_word_wants_boundaries),
         cmocka_unit_test(test_tags_scores_meta),
         cmocka_unit_test(test_invalid_utf8_refused),
         cmocka_unit_test(test_record_json),

@@ -158,6 +158,19 @@ static void test_rename_in_is_ready_at_once(void **state)
     assert_true(f->seen_at[0] - t0 < SETTLE_MS);
 }
 
+static void test_link_in_is_ready_at_once(void **state)
+{
+    struct fixture *f = *state;
+    char from[256], to[256];
+    start(f);
+    path_in(f, "tmp", "l.txt", from);
+    path_in(f, "inbox", "l.txt", to);
+    write_file(from, "hello");
+    assert_int_equal(link(from, to), 0);
+    run_for(f, SETTLE_MS / 2);
+    assert_true(seen(f, "l.txt"));
+}
+
 static void test_written_in_place_waits_for_close_and_settle(void **state)
 {
     struct fixture *f = *state;
@@ -236,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_ignored_names),
         cmocka_unit_test_setup_teardown(test_old_files_present_at_start_are_ready, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rename_in_is_ready_at_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_link_in_is_ready_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_written_in_place_waits_for_close_and_settle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_append_close_append_resets_settle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_part_file_waits_until_renamed, setup, teardown),
