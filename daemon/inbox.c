@@ -427,6 +427,12 @@ static void handle_event(struct inbox *in, const struct inotify_event *ev)
             ready_push(in, name);   /* no close will come; it is refused at once */
         } else if (seen && st.st_nlink > 1) {
             ready_push(in, name);   /* link() in, the other safe protocol: complete */
+        } else if (seen && st.st_size > 0) {
+            /* Born with content: linkat() of an O_TMPFILE, or a writer faster
+             * than us.  A writer's IN_MODIFY follows and makes it P_WRITING;
+             * with none, it settles by mtime. */
+            if ((p = pending_upsert(in, name, P_UNKNOWN)))
+                p->deadline_ms = 0;
         } else if ((p = pending_upsert(in, name, P_WRITING))) {
             p->deadline_ms = mono_ms();
         }

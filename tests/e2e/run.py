@@ -19,7 +19,7 @@ fails.  Standard library only.  Corpus and sample files are read from
 
 import argparse
 import concurrent.futures
-import errno
+import ctypes
 import hashlib
 import json
 import os
@@ -1301,6 +1301,67 @@ def conf_d_dropin_read_after_main(ctx):
     check({"e2e:site", "topic:ai-chips"} <= tags, f"conf.d plugin missing; tags {sorted(tags)}")
 
 
+def _linkat_follow(src, dst):
+    """linkat(AT_FDCWD, src, AT_FDCWD, dst, AT_SYMLINK_FOLLOW): os.link()
+    cannot follow /proc/self/fd/N, which is how an O_TMPFILE gets a name."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.linkat(-100, os.fsencode(src), -100, os.fsencode(dst), 0x400) != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e), str(dst))
+
+
+@test()
+def o_tmpfile_linked_in_taken(ctx):
+    """A producer writes an unnamed O_TMPFILE and links it into the inbox
+    complete: there is no close event for the name; it must still be taken
+    promptly (within 10 s), like any other link()."""
+    ctx.start()
+    data = small_article("Namenlos", "Dieser Artikel kommt per O_TMPFILE und linkat() in die Inbox.")
+    fd = os.open(ctx.tmp, os.O_TMPFILE | os.O_WRONLY, 0o644)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+        _linkat_follow(f"/proc/self/fd/{fd}", ctx.inbox / "unnamed.txt")
+    finally:
+        os.close(fd)
+    ctx.wait_archived([content_id(data)], timeout=10)
+
+
+@test()
+def log_level_from_config_and_option(ctx):
+    ctx.write_config(log_level="error")
+    d = ctx.start(wait_ready=False)      # 'ready' is a notice: not logged at error
+    ctx.wait(lambda: ctx.inbox.is_dir() and ctx.tmp.is_dir(), 10, "the state dir")
+    data = small_article("Leise", "Bei log_level = error schreibt newsd keine info-Zeilen.")
+    ctx.wait_archived([ctx.drop("quiet.txt", data)])
+    d.signal(signal.SIGTERM)
+    check(d.wait_exit(15) == 0, "SIGTERM exit code")
+    levels = {m.group(1) for m in (LOG_LINE_RE.match(l) and re.match(r"\S+ ([a-z]+):", l)
+                                   for l in d.log_lines()) if m}
+    check(levels <= {"error"}, f"log_level = error, yet lines of levels {sorted(levels)}")
+    d = ctx.start(args=["--log-level", "debug"])
+    data = small_article("Laut", "Mit --log-level debug kommen auch debug-Zeilen.")
+    ctx.wait_archived([ctx.drop("loud.txt", data)])
+    ctx.wait_log(lambda l: " debug: " in l, 5, "level debug (--log-level debug)")
+
+
+@test()
+def small_queue_and_batches(ctx):
+    """queue_size = 2, batch_size = 1, workers = 0 (one per CPU): the
+    backpressure path still gets a burst through, each article once."""
+    ctx.write_config(queue_size=2, batch_size=1, batch_ms=0, workers=0)
+    ctx.start()
+    arts = distinct_articles(100, "queue")
+    for name, data in arts:
+        (ctx.tmp / name).write_bytes(data)
+    for name, _ in arts:
+        os.rename(ctx.tmp / name, ctx.inbox / name)
+    ids = {content_id(d) for _, d in arts}
+    ctx.wait_archived(ids, timeout=60)
+    ctx.verify_archive(expect_ids=ids)
+    check(ctx.failed_items() == [] and ctx.duplicates() == [], "failed/ or duplicates not empty")
+
+
 def vm_kib(pid, key):
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -1380,7 +1441,7 @@ RUNNING = set()          # process groups of the tests in progress
 RUNNING_LOCK = threading.Lock()
 
 
-def run_one(name, build, print_lock, hard_timeout=None):
+def run_one(name, build, print_lock, hard_timeout=None, verbose=False):
     spec = dict(TESTS[name])
     if hard_timeout:
         spec["timeout"] = hard_timeout
@@ -1421,9 +1482,10 @@ def run_one(name, build, print_lock, hard_timeout=None):
     with print_lock:
         if ok:
             print(f"PASS {name} ({took:.1f}s)", flush=True)
-            for line in out.splitlines():
-                if line.startswith("note: "):
-                    print(f"     {line}", flush=True)
+            if verbose:
+                for line in out.splitlines():
+                    if line.startswith("note: "):
+                        print(f"     {line}", flush=True)
             shutil.rmtree(base, ignore_errors=True)
         else:
             print(f"FAIL {name}: {reason}", flush=True)
@@ -1449,6 +1511,8 @@ def main():
                     help="run only tests whose name contains this (repeatable)")
     ap.add_argument("-j", dest="jobs", type=int, default=1, help="tests run in parallel")
     ap.add_argument("--list", action="store_true", help="list the tests and exit")
+    ap.add_argument("-v", dest="verbose", action="store_true",
+                    help="also print the notes of passing tests (timings, counts)")
     ap.add_argument("--timeout", type=float, default=None,
                     help="hard limit per test in seconds (default: per test, 120-180)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -1482,7 +1546,7 @@ def main():
     t0 = time.monotonic()
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs))
     try:
-        results = list(pool.map(lambda n: run_one(n, build, lock, args.timeout), names))
+        results = list(pool.map(lambda n: run_one(n, build, lock, args.timeout, args.verbose), names))
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)
         with RUNNING_LOCK:
