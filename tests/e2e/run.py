@@ -14,7 +14,7 @@ it together with every newsd it started) with its own temp folder under /tmp:
 
 The folder is removed when the test passes and kept (path printed) when it
 fails.  Standard library only.  Corpus and sample files are read from
-/work/shared (override with NEWSD_E2E_SHARED); nothing is copied into the repo.
+the shared/ folder beside the repository (override with NEWSD_E2E_SHARED); nothing is copied into the repo.
 """
 
 import argparse
@@ -36,11 +36,11 @@ import time
 import traceback
 from pathlib import Path
 
-SHARED = Path(os.environ.get("NEWSD_E2E_SHARED", "/work/shared"))
+SOURCE_ROOT = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("NEWSD_E2E_SHARED", str(SOURCE_ROOT.parent / "shared")))
 SAMPLE = SHARED / "samples" / "000_115dcddbce64b551.txt"
 GNAD_DIR = SHARED / "corpus" / "10kgnad-de"
 BBC_DIR = SHARED / "corpus" / "bbc-news-en"
-SOURCE_ROOT = Path(__file__).resolve().parents[2]
 
 SAMPLE_TITLE = ("Chinas KI-Fortschritte: 6 Milliarden US-Dollar investieren, "
                 "um die technologische Kluft zu schließen")
