@@ -75,6 +75,7 @@ void article_free(struct newsd_article *a)
     for (size_t i = 0; i < ARTICLE_N_FIELDS; i++)
         free(a->fields[i]);
     free(a->raw);
+    free(a->path);
     free(a->folded);
     free(a->fail_reason);
     free(a);
@@ -126,6 +127,11 @@ const unsigned char *newsd_article_raw(const newsd_article *a, size_t *len)
 {
     *len = a->raw_len;
     return a->raw ? a->raw : (const unsigned char *)"";
+}
+
+const char *newsd_article_path(const newsd_article *a)
+{
+    return a->path;
 }
 
 int64_t newsd_article_received_ms(const newsd_article *a)
@@ -337,9 +343,38 @@ static void iso_time(int64_t ms, char out[32])
     snprintf(out + n, 32 - n, ".%03dZ", (int)(ms % 1000));
 }
 
+/* JSON strings must be UTF-8; a file name may be any bytes.  Such bytes
+ * become U+FFFD so that the record still names the file. */
+static json_t *jstr(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    size_t n = strlen(s);
+    char *clean = xrealloc(NULL, n * 3 + 1), *o = clean;
+    for (size_t i = 0; i < n;) {
+        size_t len = 1;
+        while (len <= 4 && i + len <= n && !text_is_utf8((const unsigned char *)s + i, len))
+            len++;
+        if (len <= 4 && i + len <= n) {
+            memcpy(o, s + i, len);
+            o += len;
+            i += len;
+        } else {
+            memcpy(o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+        }
+    }
+    *o = '\0';
+    j = json_string(clean);
+    free(clean);
+    return j ? j : json_string("");
+}
+
 static json_t *str(const newsd_article *a, enum newsd_field f)
 {
-    return json_string(newsd_article_get(a, f));
+    return jstr(newsd_article_get(a, f));
 }
 
 char *newsd_article_to_json(const newsd_article *a)

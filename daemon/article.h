@@ -43,6 +43,7 @@ struct newsd_article {
     char *fields[ARTICLE_N_FIELDS];   /* NULL reads as "" */
     unsigned char *raw;
     size_t raw_len;
+    char *path;              /* the original file in work/, or NULL */
     int64_t received_ms;
     int64_t processed_ms;
 

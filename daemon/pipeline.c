@@ -167,6 +167,12 @@ void pipeline_run(const struct pipeline_opts *o, struct job *j)
 
     j->article = article_new(j->name, j->received_ms);
     article_set_raw(j->article, raw, len);
+    if (o->dir_path) {
+        if (asprintf(&j->article->path, "%s/%s", o->dir_path, j->name) < 0)
+            j->article->path = NULL;
+    } else {
+        j->article->path = strdup(j->name);
+    }
     log_set_article(j->name, j->article->id);
 
     if (parse_article(raw, len, j->name, &parsed, &err) < 0) {

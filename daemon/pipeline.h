@@ -36,6 +36,7 @@ struct job {
 
 struct pipeline_opts {
     int dir_fd;                 /* folder the job names are in (AT_FDCWD for --try) */
+    const char *dir_path;       /* its path, for newsd_article_path(); NULL: the name is one */
     uint64_t max_bytes;
     struct plugin_set *plugins;
     int journal_fd;             /* -1: no poison accounting (--try) */

@@ -3,6 +3,7 @@
 #include "log.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@ struct workers {
     struct worker *v;
     unsigned n;
     int dir_fd;
+    char *dir_path;
     uint64_t max_bytes;
     struct plugin_set *plugins;
 
@@ -60,6 +62,7 @@ static void worker_main(void *arg)
             w->queue_tail = NULL;
         struct pipeline_opts o = {
             .dir_fd = w->dir_fd,
+            .dir_path = w->dir_path,
             .max_bytes = w->max_bytes,
             .plugins = w->plugins,
             .journal_fd = self->journal_fd,
@@ -103,6 +106,7 @@ static void pool_free(struct workers *w)
         if (w->v[i].journal_fd >= 0)
             close(w->v[i].journal_fd);
     free(w->v);
+    free(w->dir_path);
     uv_cond_destroy(&w->cond);
     uv_mutex_destroy(&w->lock);
     free(w);
@@ -117,6 +121,8 @@ int workers_start(struct workers **out, uv_loop_t *loop, unsigned n, struct spoo
     w->loop = loop;
     w->n = n;
     w->dir_fd = spool->work_fd;
+    if (asprintf(&w->dir_path, "%s/work", spool->state_dir) < 0)
+        abort();
     w->max_bytes = max_bytes;
     w->plugins = plugins;
     w->done = done;

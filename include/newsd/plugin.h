@@ -209,6 +209,13 @@ NEWSD_EXPORT char *newsd_config_path(const newsd_config *conf, const char *key);
 NEWSD_EXPORT const char *newsd_article_get(const newsd_article *a, enum newsd_field field);
 /* The original bytes as dropped in the inbox. */
 NEWSD_EXPORT const unsigned char *newsd_article_raw(const newsd_article *a, size_t *len);
+/* Path of the original file while the article is in flight
+ * (STATE_DIR/work/NAME), or NULL.  An archive on the same file system may
+ * hard-link it instead of copying the bytes; it is unlinked from work/ once
+ * every archive committed.  Check the linked size against
+ * newsd_article_raw()'s length: a producer that still wrote to the file
+ * after newsd took it would make them differ. */
+NEWSD_EXPORT const char *newsd_article_path(const newsd_article *a);
 /* Received (claimed) time, milliseconds since the Unix epoch. */
 NEWSD_EXPORT int64_t newsd_article_received_ms(const newsd_article *a);
 /* 1 if title or body contains text, ignoring case (Unicode case folding:
