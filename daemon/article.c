@@ -129,6 +129,11 @@ const unsigned char *newsd_article_raw(const newsd_article *a, size_t *len)
     return a->raw ? a->raw : (const unsigned char *)"";
 }
 
+int newsd_article_reprocessing(const newsd_article *a)
+{
+    return a->reprocessing;
+}
+
 const char *newsd_article_path(const newsd_article *a)
 {
     return a->path;

@@ -44,6 +44,7 @@ struct newsd_article {
     unsigned char *raw;
     size_t raw_len;
     char *path;              /* the original file in work/, or NULL */
+    bool reprocessing;       /* newsd_article_reprocessing() */
     int64_t received_ms;
     int64_t processed_ms;
 

@@ -57,6 +57,10 @@ int plugin_set_run_stage(struct plugin_set *set, enum newsd_stage stage,
  * already had it) or NEWSD_ERROR (*plugin, *cause set). */
 int plugin_set_archive(struct plugin_set *set, struct newsd_article *a,
                        const char **plugin, char **cause);
+/* Ask the first archive plugin that answers queries.  Returns NEWSD_OK
+ * with *response (malloc'd JSON), or NEWSD_ERROR with *response a malloc'd
+ * reason ("no archive plugin answers queries", or the plugin's). */
+int plugin_set_query(struct plugin_set *set, const char *request, char **response);
 /* Commit every archive plugin; NEWSD_ERROR names the first that failed. */
 int plugin_set_commit(struct plugin_set *set, const char **plugin);
 

@@ -159,6 +159,16 @@ typedef struct newsd_plugin {
      * so archive() must cope with seeing an article again. */
     int (*commit)(void *state);
 
+    /* ARCHIVE stage, optional: answer a query about what is archived (the
+     * searches and listings of newsctl and the control API).  request is a
+     * JSON object whose "op" says what is asked; the ops and their answers
+     * are documented in docs/api.md.  On NEWSD_OK, *response is a malloc'd
+     * JSON text that newsd frees with free().  On NEWSD_ERROR, *response
+     * may hold a malloc'd one-line reason.  Runs on a thread of its own,
+     * possibly while archive()/commit() run on another, so use a separate
+     * database connection or a lock. */
+    int (*query)(void *state, const char *request, char **response);
+
     /* Release the instance.  Called on shutdown and on reload; not called
      * when init() failed (init cleans up after itself). */
     void (*fini)(void *state);
@@ -216,6 +226,10 @@ NEWSD_EXPORT const unsigned char *newsd_article_raw(const newsd_article *a, size
  * newsd_article_raw()'s length: a producer that still wrote to the file
  * after newsd took it would make them differ. */
 NEWSD_EXPORT const char *newsd_article_path(const newsd_article *a);
+/* 1 while an archived article runs through the plugins again (newsctl
+ * reprocess): archive() must then replace the stored record of this id
+ * (fields, tags, score) and return NEWSD_OK, not NEWSD_DUPLICATE. */
+NEWSD_EXPORT int newsd_article_reprocessing(const newsd_article *a);
 /* Received (claimed) time, milliseconds since the Unix epoch. */
 NEWSD_EXPORT int64_t newsd_article_received_ms(const newsd_article *a);
 /* 1 if title or body contains text, ignoring case (Unicode case folding:

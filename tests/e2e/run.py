@@ -21,6 +21,7 @@ import argparse
 import concurrent.futures
 import ctypes
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -1513,6 +1514,15 @@ def run_one(name, build, print_lock, hard_timeout=None, verbose=False):
     return ok
 
 
+def load_test_modules():
+    """More tests live beside this file in tests_*.py, one module per
+    feature; they register with `from __main__ import test, ...`."""
+    here = Path(__file__).resolve().parent
+    sys.path.insert(0, str(here))
+    for path in sorted(here.glob("tests_*.py")):
+        importlib.import_module(path.stem)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build-dir", default="build", help="meson build dir (default: build)")
@@ -1528,6 +1538,7 @@ def main():
     ap.add_argument("--base", help=argparse.SUPPRESS)
     args = ap.parse_args()
     build = str(Path(args.build_dir).resolve())
+    load_test_modules()
 
     if args.child:
         return child_main(args.child, args.base, build)
