@@ -33,19 +33,9 @@ static int check_config(const char *path, const char *state_dir)
 {
     struct daemon_config cfg;
     struct plugin_set *set;
-    char *err = NULL;
 
-    if (config_load(path, state_dir, &cfg, &err) < 0) {
-        fprintf(stderr, "newsd: %s\n", err);
-        free(err);
+    if (load_for_tools(path, state_dir, &cfg, &set) < 0)
         return 1;
-    }
-    if (plugin_set_load(&cfg, PLUGIN_LOAD_NO_ARCHIVE_INIT, &set, &err) < 0) {
-        fprintf(stderr, "newsd: %s\n", err);
-        free(err);
-        config_free(&cfg);
-        return 1;
-    }
     printf("%s: OK (%zu plugins, state in %s)\n", cfg.path, set->n, cfg.state_dir);
     plugin_set_free(set);
     config_free(&cfg);

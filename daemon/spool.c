@@ -193,19 +193,31 @@ int spool_fail(struct spool *s, const char *name, const char *id,
     return rc;
 }
 
+/* A directory stream over one of our folders, from the start; the folder's
+ * own fd stays open for the *at() calls.  NULL with errno set. */
+static DIR *list_dir(int dir_fd)
+{
+    int fd = dup(dir_fd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        errno = e;
+        return NULL;
+    }
+    rewinddir(d);
+    return d;
+}
+
 void spool_clean_tmp(struct spool *s, time_t max_age)
 {
-    int fd = dup(s->tmp_fd);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    DIR *d = list_dir(s->tmp_fd);
     time_t now = time(NULL);
     struct dirent *e;
 
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
+    if (!d)
         return;
-    }
-    rewinddir(d);
     while ((e = readdir(d))) {
         struct stat st;
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
@@ -223,19 +235,13 @@ void spool_clean_tmp(struct spool *s, time_t max_age)
 
 int spool_list_work(struct spool *s, char ***names, size_t *n)
 {
-    int fd = dup(s->work_fd);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    DIR *d = list_dir(s->work_fd);
     char **v = NULL;
     size_t count = 0, cap = 0;
     struct dirent *e;
 
-    if (!d) {
-        int err = -errno;
-        if (fd >= 0)
-            close(fd);
-        return err;
-    }
-    rewinddir(d);
+    if (!d)
+        return -errno;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue;
@@ -293,16 +299,11 @@ static void read_attempts_file(struct spool *s, struct attempt **v, size_t *n)
 
 static void read_journals(struct spool *s, struct attempt **v, size_t *n)
 {
-    int fd = dup(s->work_fd);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    DIR *d = list_dir(s->work_fd);
     struct dirent *e;
 
-    if (!d) {
-        if (fd >= 0)
-            close(fd);
+    if (!d)
         return;
-    }
-    rewinddir(d);
     while ((e = readdir(d))) {
         if (strncmp(e->d_name, JOURNAL_PREFIX, strlen(JOURNAL_PREFIX)) != 0)
             continue;

@@ -9,27 +9,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+int load_for_tools(const char *config_path, const char *state_dir_override,
+                   struct daemon_config *cfg, struct plugin_set **set)
+{
+    char *err = NULL;
+    if (config_load(config_path, state_dir_override, cfg, &err) < 0) {
+        fprintf(stderr, "newsd: %s\n", err);
+        free(err);
+        return -1;
+    }
+    if (plugin_set_load(cfg, PLUGIN_LOAD_NO_ARCHIVE_INIT, set, &err) < 0) {
+        fprintf(stderr, "newsd: %s\n", err);
+        free(err);
+        config_free(cfg);
+        return -1;
+    }
+    return 0;
+}
+
 int try_file(const char *file, const char *config_path, const char *state_dir_override)
 {
     struct daemon_config cfg = {0};
     struct plugin_set empty = {0};
     struct plugin_set *set = &empty;
-    char *err = NULL;
     int code = 1;
 
-    if (config_path) {
-        if (config_load(config_path, state_dir_override, &cfg, &err) < 0) {
-            fprintf(stderr, "newsd: %s\n", err);
-            free(err);
-            return 1;
-        }
-        if (plugin_set_load(&cfg, PLUGIN_LOAD_NO_ARCHIVE_INIT, &set, &err) < 0) {
-            fprintf(stderr, "newsd: %s\n", err);
-            free(err);
-            config_free(&cfg);
-            return 1;
-        }
-    }
+    if (config_path && load_for_tools(config_path, state_dir_override, &cfg, &set) < 0)
+        return 1;
 
     struct pipeline_opts o = {
         .dir_fd = AT_FDCWD,
