@@ -6,6 +6,7 @@
 #include "try.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,9 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    /* A log reader that went away must not kill the daemon: write() then
+     * fails with EPIPE instead. */
+    signal(SIGPIPE, SIG_IGN);
     log_init();
     if (try_path) {
         /* Plugin authors want to see what each plugin did. */

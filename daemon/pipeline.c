@@ -175,16 +175,17 @@ void pipeline_run(const struct pipeline_opts *o, struct job *j)
     }
     log_set_article(j->name, j->article->id);
 
+    /* Committed before parsing and plugins: if either kills the process,
+     * the next start knows which file was in its hands. */
+    spool_journal_begin(o->journal_fd, j->name);
     if (parse_article(raw, len, j->name, &parsed, &err) < 0) {
+        spool_journal_end(o->journal_fd);
         job_fail(j, NULL, "%s", err ? err : "cannot be parsed");
         free(err);
         goto out;
     }
     article_take_parsed(j->article, &parsed);
 
-    /* Committed before plugins run: if one of them kills the process, the
-     * next start knows which file was in its hands. */
-    spool_journal_begin(o->journal_fd, j->name);
     static const enum newsd_stage stages[] = {NEWSD_STAGE_PARSE, NEWSD_STAGE_TAG, NEWSD_STAGE_SCORE};
     for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
         const char *plugin = NULL;
