@@ -7,6 +7,10 @@ Runs the real daemon in a fresh state dir and reports:
               drop -> archived (from the daemon's log timestamps), peak RSS.
   2. backlog: B articles already in the inbox when the daemon starts;
               articles/s and peak RSS (memory must not grow with B).
+  3. lua:     the burst again with the bundled Lua plugins doing the same
+              work as the C ones (keywords.lua, scorer.lua), its articles/s
+              as a share of the C pipeline's, and the in-process cost of a
+              no-op Lua plugin per article (build/bench/lua_noop_bench).
 
 Articles are corpus texts (../shared/corpus, sizes like the sample) with a
 counter line appended so that each has its own content hash.
@@ -33,7 +37,13 @@ state_dir = {state}
 plugin_dir = {plugins}
 log_level = {log_level}
 {extra}
+{pipeline}
+[plugin.archive]
+so = archive_fs.so
+"""
 
+# The same work twice: tag orgs (whole words) and topics, score the tags.
+PIPELINES = {"c": """
 [plugin.orgs]
 so = keyword_tagger.so
 prefix = entity:org/
@@ -48,10 +58,22 @@ words = KI-Chip, AI chip, Chiphersteller, chipmaker, Halbleiter, semiconductor, 
 so = tag_scorer.so
 rule.AI_CHIPS = topic:ai-chips, 3.0
 rule.CHIP_MAKERS = entity:org/*, 0.5, 3.0
+""", "lua": """
+[plugin.orgs]
+lua = keywords.lua
+prefix = entity:org/
+words = SenseTime, Huawei, Shanghai Biren, Nvidia, Moore Threads, Baidu, Naura, Intel, AMD, TSMC, Samsung
 
-[plugin.archive]
-so = archive_fs.so
-"""
+[plugin.topics]
+lua = keywords.lua
+tag = topic:ai-chips
+words = KI-Chip, AI chip, Chiphersteller, chipmaker, Halbleiter, semiconductor, KI-Beschleuniger, AI accelerator
+
+[plugin.scorer]
+lua = scorer.lua
+rule.AI_CHIPS = topic:ai-chips, 3.0
+rule.CHIP_MAKERS = entity:org/*, 0.5, 3.0
+"""}
 
 LINE = re.compile(r"^(\S+Z) info: article (\S+) [0-9a-f]{32}: (archived|duplicate)")
 
@@ -151,16 +173,17 @@ def stop(proc, log):
     log.close()
 
 
-def write_config(base, state, plugins, log_level, extra=""):
+def write_config(base, state, plugins, log_level, extra="", pipeline="c"):
     conf = os.path.join(base, "newsd.ini")
     with open(conf, "w") as fh:
-        fh.write(CONFIG.format(state=state, plugins=plugins, log_level=log_level, extra=extra))
+        fh.write(CONFIG.format(state=state, plugins=plugins, log_level=log_level, extra=extra,
+                               pipeline=PIPELINES[pipeline]))
     return conf
 
 
-def burst(newsd, plugins, texts, n, workdir):
-    state = os.path.join(workdir, "burst")
-    conf = write_config(workdir, state, plugins, "info")
+def burst(newsd, plugins, texts, n, workdir, pipeline="c"):
+    state = os.path.join(workdir, "burst" if pipeline == "c" else "burst-" + pipeline)
+    conf = write_config(workdir, state, plugins, "info", pipeline=pipeline)
     proc, log = start_daemon(newsd, conf, os.path.join(workdir, "burst.log"))
     tmp = os.path.join(state, "tmp")
     avg = prepare(tmp, n, texts, "b")
@@ -182,10 +205,11 @@ def burst(newsd, plugins, texts, n, workdir):
     rate = len(lat) / max(last - t0, 1e-9)
     p50 = lat[len(lat) // 2] if lat else float("nan")
     p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else float("nan")
-    print("burst:   %d articles (avg %.0f bytes), dropped in %.2f s" % (n, avg, t_drop))
-    print("burst:   %.0f articles/s end to end (first drop -> last archived)" % rate)
-    print("burst:   latency drop -> archived p50 %.1f ms, p99 %.1f ms" % (p50, p99))
-    print("burst:   peak RSS %.1f MiB" % (rss / 1024))
+    what = "burst:  " if pipeline == "c" else "lua:    "
+    print("%s %d articles (avg %.0f bytes), %s plugins, dropped in %.2f s" % (what, n, avg, pipeline, t_drop))
+    print("%s %.0f articles/s end to end (first drop -> last archived)" % (what, rate))
+    print("%s latency drop -> archived p50 %.1f ms, p99 %.1f ms" % (what, p50, p99))
+    print("%s peak RSS %.1f MiB" % (what, rss / 1024))
     return rate
 
 
@@ -204,6 +228,26 @@ def backlog(newsd, plugins, texts, n, workdir):
     return rss
 
 
+def lua_bench(build, plugins, workdir):
+    """The in-process figures (no I/O): a no-op Lua plugin's cost per
+    article, and the C and Lua plugin stages over corpus articles."""
+    exe = os.path.join(build, "bench", "lua_bench")
+    if not os.access(exe, os.X_OK):
+        print("lua:     %s not built" % exe)
+        return
+    confs = []
+    for name in ("c", "lua"):
+        folder = os.path.join(workdir, "inproc-" + name)
+        os.makedirs(folder, exist_ok=True)
+        confs.append(write_config(folder, os.path.join(folder, "state"), plugins, "notice", pipeline=name))
+    files = sorted(glob.glob(os.path.join(SHARED, "samples", "*.txt")))
+    files += sorted(glob.glob(os.path.join(SHARED, "corpus", "10kgnad-de", "*.txt")))[:200]
+    files += sorted(glob.glob(os.path.join(SHARED, "corpus", "bbc-news-en", "*.txt")))[:200]
+    out = subprocess.run([exe, "2000000"] + confs + files, capture_output=True, text=True)
+    for line in (out.stdout.strip() or out.stderr.strip()).splitlines():
+        print("lua:     " + line)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build-dir", default=os.path.join(ROOT, "build-release"))
@@ -211,6 +255,7 @@ def main():
     ap.add_argument("--backlog", type=int, nargs="*", default=[10000, 100000],
                     help="backlog sizes (peak RSS should stay flat)")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir")
+    ap.add_argument("--no-lua", action="store_true", help="skip the Lua pipeline run")
     args = ap.parse_args()
 
     build = os.path.abspath(args.build_dir)
@@ -222,7 +267,12 @@ def main():
     workdir = tempfile.mkdtemp(prefix="newsd-bench-", dir=os.environ.get("BENCH_DIR", "/tmp"))
     print("newsd bench: %s, %d CPUs, state under %s" % (newsd, os.cpu_count(), workdir))
     try:
-        burst(newsd, plugins, texts, args.n, workdir)
+        c_rate = burst(newsd, plugins, texts, args.n, workdir)
+        if not args.no_lua:
+            lua_rate = burst(newsd, plugins, texts, args.n, workdir, pipeline="lua")
+            print("lua:     %.0f%% of the C pipeline's articles/s (target >= 75%%)"
+                  % (100.0 * lua_rate / max(c_rate, 1e-9)))
+            lua_bench(build, plugins, workdir)
         for b in args.backlog:
             backlog(newsd, plugins, texts, b, workdir)
     finally:

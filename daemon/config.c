@@ -25,6 +25,9 @@ struct load_ctx {
     char *state_dir_origin;
     char *plugin_dir_value;
     char *plugin_dir_origin;
+    bool control_socket_set;   /* seen, possibly empty (= no control API) */
+    char *control_socket_value;
+    char *control_socket_origin;
     const struct plugin_section *last_section; /* for multi-line values */
     const char *last_key;
 };
@@ -171,6 +174,15 @@ static int daemon_key(struct load_ctx *c, const char *name, const char *value)
         free(c->plugin_dir_origin);
         c->plugin_dir_value = xstrdup(value);
         c->plugin_dir_origin = xstrdup(c->file_dir);
+    } else if (strcmp(name, "control_socket") == 0) {
+        free(c->control_socket_value);
+        free(c->control_socket_origin);
+        c->control_socket_set = true;
+        c->control_socket_value = xstrdup(value);
+        c->control_socket_origin = xstrdup(c->file_dir);
+    } else if (strcmp(name, "metrics_listen") == 0) {
+        free(cfg->metrics_listen);
+        cfg->metrics_listen = *value ? xstrdup(value) : NULL;
     } else if (strcmp(name, "max_article_bytes") == 0) {
         if (config_parse_size(value, &cfg->max_article_bytes) < 0 || cfg->max_article_bytes == 0) {
             set_error(c, xasprintf("[daemon] max_article_bytes = %s: expected a size such as 16M, 512K or 100000", value));
@@ -376,7 +388,15 @@ int config_load(const char *path, const char *state_dir_override,
             cfg.state_dir = xstrdup("/var/lib/newsd");
         if (c.plugin_dir_value)
             cfg.plugin_dir = config_resolve_path(c.plugin_dir_origin, c.plugin_dir_value);
+        /* The socket lives with the state unless placed elsewhere (under
+         * systemd: /run/newsd/control.sock); empty turns the API off. */
+        if (!c.control_socket_set)
+            cfg.control_socket = xasprintf("%s/control.sock", cfg.state_dir);
+        else if (*c.control_socket_value)
+            cfg.control_socket = config_resolve_path(c.control_socket_origin, c.control_socket_value);
     }
+    free(c.control_socket_value);
+    free(c.control_socket_origin);
     free(c.state_dir_value);
     free(c.state_dir_origin);
     free(c.plugin_dir_value);
@@ -408,6 +428,8 @@ void config_free(struct daemon_config *cfg)
     free(cfg->dir);
     free(cfg->state_dir);
     free(cfg->plugin_dir);
+    free(cfg->control_socket);
+    free(cfg->metrics_listen);
     memset(cfg, 0, sizeof *cfg);
 }
 

@@ -15,8 +15,10 @@
 #include "daemon.h"
 #include "archiver.h"
 #include "config.h"
+#include "control.h"
 #include "inbox.h"
 #include "log.h"
+#include "metrics.h"
 #include "notify.h"
 #include "pipeline.h"
 #include "plugins.h"
@@ -24,9 +26,13 @@
 #include "workers.h"
 
 #include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 #define TMP_MAX_AGE_S (36 * 3600)
@@ -39,6 +45,7 @@ struct daemon {
     const char *config_path;
     const char *state_dir_override;
     int log_level_override;
+    const char *control_socket_override;
 
     struct daemon_config cfg;
     struct spool spool;
@@ -63,8 +70,25 @@ struct daemon {
     struct daemon_config next_cfg;
     struct plugin_set *next_plugins;
 
-    unsigned long long received, archived, duplicates, failed;
+    unsigned long long received, archived, duplicates, failed, reprocessed;
+    unsigned long long reloads_taken, reloads_refused;
+
+    /* The control API.  queries: archive queries running off the loop on
+     * the current plugin set; a reload or shutdown waits for them like for
+     * articles in flight.  at_workers: jobs handed to the workers and not
+     * back yet (queue depth is the part beyond the worker count). */
+    struct control *control;
+    unsigned queries;
+    unsigned at_workers;
+    bool reload_from_api;    /* a POST /reload waits for apply_reload */
+    int64_t started_ms;
+    struct rate finished;    /* archived, duplicates, failed: last minute */
+    /* work/reprocess-<id> files waiting to be claimed, before the inbox. */
+    char **reproc;
+    size_t n_reproc, next_reproc, cap_reproc;
 };
+
+#define REPROCESS_PREFIX "reprocess-"
 
 static void pump(struct daemon *d);
 static void check_drained(struct daemon *d);
@@ -106,6 +130,7 @@ static void finish_failed(struct daemon *d, struct job *j)
 
 static void job_finished(struct daemon *d, struct job *j)
 {
+    rate_add(&d->finished, now_ms() / 1000, 1);
     job_free(j);
     d->inflight--;
     check_drained(d);
@@ -125,6 +150,7 @@ static void on_archived(struct job *j, void *ud)
         log_info("duplicate of %s: already archived, not stored again", a->id);
         log_set_article(NULL, NULL);
         d->duplicates++;
+        metrics_processing_time((uint64_t)(now_ms() - j->received_ms) * 1000000u);
     } else {
         log_set_article(j->name, a->id);
         const char *title = newsd_article_get(a, NEWSD_FIELD_TITLE);
@@ -132,7 +158,11 @@ static void on_archived(struct job *j, void *ud)
                  utf8_prefix(title, 80), title, a->n_tags, newsd_article_score_total(a),
                  (long long)(now_ms() - j->received_ms));
         log_set_article(NULL, NULL);
-        d->archived++;
+        if (j->reprocessing)
+            d->reprocessed++;
+        else
+            d->archived++;
+        metrics_processing_time((uint64_t)(now_ms() - j->received_ms) * 1000000u);
     }
     job_finished(d, j);
 }
@@ -142,6 +172,7 @@ static void on_processed(struct job *j, void *ud)
 {
     struct daemon *d = ud;
 
+    d->at_workers--;
     if (j->status == JOB_FAILED) {
         finish_failed(d, j);
         job_finished(d, j);
@@ -166,8 +197,12 @@ static void dispatch(struct daemon *d, const char *name, unsigned attempts)
 {
     struct job *j = job_new(name, now_ms());
     j->attempts = attempts;
+    /* By name, so a reprocess file resumed after a crash keeps its mark
+     * (the inbox never hands out such a name: it is claimed from work/). */
+    j->reprocessing = strncmp(name, REPROCESS_PREFIX, strlen(REPROCESS_PREFIX)) == 0;
     d->inflight++;
-    d->received++;
+    if (!j->reprocessing)
+        d->received++;
     if (attempts >= d->cfg.max_attempts) {
         job_fail(j, NULL,
                  "newsd crashed %u times while processing this file, so it was set aside to let the other "
@@ -177,6 +212,7 @@ static void dispatch(struct daemon *d, const char *name, unsigned attempts)
         job_finished(d, j);
         return;
     }
+    d->at_workers++;
     workers_submit(d->workers, j);
 }
 
@@ -188,6 +224,13 @@ static void pump(struct daemon *d)
         if (d->next_resume < d->n_resume) {
             char *name = d->resume[d->next_resume++];
             dispatch(d, name, attempts_of(d, name));
+            continue;
+        }
+        if (d->next_reproc < d->n_reproc) {
+            char *name = d->reproc[d->next_reproc];
+            d->reproc[d->next_reproc++] = NULL;
+            dispatch(d, name, 0);
+            free(name);
             continue;
         }
         const char *name = inbox_next(d->inbox);
@@ -222,6 +265,8 @@ static void close_loop_handles(struct daemon *d)
     uv_close((uv_handle_t *)&d->sig_int, NULL);
     uv_close((uv_handle_t *)&d->sig_hup, NULL);
     uv_close((uv_handle_t *)&d->status_timer, NULL);
+    control_stop(d->control);
+    d->control = NULL;
     inbox_stop(d->inbox);
     archiver_stop(d->archiver);
     workers_stop(d->workers);
@@ -245,10 +290,16 @@ static void apply_reload(struct daemon *d)
     plugin_set_free(old);
 
     d->state = RUNNING;
+    d->reloads_taken++;
     log_notice("reloaded %s: %zu plugins", d->cfg.path, d->plugins->n);
     notify_ready();
-    if (d->stop_requested) {
+    /* Clients of the API: the reload is in force; waiting queries go on
+     * with the new plugins (or hear that newsd stops). */
+    if (d->stop_requested)
         d->state = STOPPING;
+    control_reload_done(d->control);
+    control_plugins_ready(d->control);
+    if (d->stop_requested) {
         check_drained(d);
         return;
     }
@@ -265,7 +316,7 @@ static void check_drained(struct daemon *d)
                     "next start", n);
         d->inflight -= n;
     }
-    if (d->inflight)
+    if (d->inflight || d->queries)
         return;
     if (d->state == RELOADING) {
         apply_reload(d);
@@ -298,30 +349,64 @@ static void begin_stop(struct daemon *d, const char *why)
         j = next;
     }
     d->inflight -= left;
+    d->at_workers -= left;
     log_notice("%s: stopping; finishing %u articles in flight (%u queued ones stay in work/)", why,
                d->inflight, left);
     archiver_flush(d->archiver);
     check_drained(d);
 }
 
-static void begin_reload(struct daemon *d)
+static char *dupfmt(const char *f, ...) NEWSD_PRINTF(1, 2);
+static char *dupfmt(const char *f, ...)
 {
-    char *err = NULL;
+    va_list ap;
+    char *s;
+    va_start(ap, f);
+    if (vasprintf(&s, f, ap) < 0)
+        abort();
+    va_end(ap);
+    return s;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* --control-socket wins over the file, at start and at every reload. */
+static void apply_overrides(const struct daemon *d, struct daemon_config *cfg)
+{
+    if (!d->control_socket_override)
+        return;
+    free(cfg->control_socket);
+    cfg->control_socket = *d->control_socket_override ? strdup(d->control_socket_override) : NULL;
+}
+
+/* SIGHUP and POST /reload.  Returns an enum control_reload; *err (malloc'd)
+ * says why when the new configuration was refused or a reload cannot start
+ * now.  PENDING: the new set is loaded and replaces the old one as soon as
+ * in-flight articles and queries drained (apply_reload). */
+static int begin_reload(struct daemon *d, const char *why, char **err)
+{
     struct daemon_config cfg;
     struct plugin_set *set = NULL;
 
+    *err = NULL;
     if (d->state != RUNNING) {
-        log_notice("SIGHUP: ignored, a %s is in progress", d->state == RELOADING ? "reload" : "shutdown");
-        return;
+        const char *what = d->state == RELOADING ? "reload" : "shutdown";
+        log_notice("%s: ignored, a %s is in progress", why, what);
+        *err = dupfmt("a %s is in progress", what);
+        return CONTROL_RELOAD_BUSY;
     }
     notify_reloading();
-    log_notice("SIGHUP: reloading %s", d->config_path);
-    if (config_load(d->config_path, d->state_dir_override, &cfg, &err) < 0) {
-        log_error("reload refused: %s; the running configuration stays in force", err);
-        free(err);
+    log_notice("%s: reloading %s", why, d->config_path);
+    if (config_load(d->config_path, d->state_dir_override, &cfg, err) < 0) {
+        log_error("reload refused: %s; the running configuration stays in force", *err);
+        d->reloads_refused++;
         notify_ready();
-        return;
+        return CONTROL_RELOAD_REFUSED;
     }
+    apply_overrides(d, &cfg);
     if (strcmp(cfg.state_dir, d->cfg.state_dir) != 0) {
         log_warning("reload: state_dir changed to %s; that takes a restart, %s stays in use", cfg.state_dir,
                     d->cfg.state_dir);
@@ -330,27 +415,41 @@ static void begin_reload(struct daemon *d)
     }
     if (cfg.workers != d->cfg.workers)
         log_warning("reload: workers changed; that takes a restart, %u workers stay", d->n_workers);
-    if (plugin_set_load(&cfg, 0, &set, &err) < 0) {
-        log_error("reload refused: %s; the running configuration stays in force", err);
-        free(err);
+    /* The listeners stay: moving them under connected clients buys nothing. */
+    if (!same_str(cfg.control_socket, d->cfg.control_socket) ||
+        !same_str(cfg.metrics_listen, d->cfg.metrics_listen)) {
+        log_warning("reload: control_socket or metrics_listen changed; that takes a restart, the "
+                    "current ones stay");
+        free(cfg.control_socket);
+        free(cfg.metrics_listen);
+        cfg.control_socket = d->cfg.control_socket ? strdup(d->cfg.control_socket) : NULL;
+        cfg.metrics_listen = d->cfg.metrics_listen ? strdup(d->cfg.metrics_listen) : NULL;
+    }
+    if (plugin_set_load(&cfg, 0, &set, err) < 0) {
+        log_error("reload refused: %s; the running configuration stays in force", *err);
+        d->reloads_refused++;
         config_free(&cfg);
         notify_ready();
-        return;
+        return CONTROL_RELOAD_REFUSED;
     }
     d->next_cfg = cfg;
     d->next_plugins = set;
     d->state = RELOADING;
     archiver_flush(d->archiver);
     check_drained(d);
+    return d->state == RELOADING ? CONTROL_RELOAD_PENDING : CONTROL_RELOAD_APPLIED;
 }
 
 static void on_signal(uv_signal_t *h, int signum)
 {
     struct daemon *d = h->data;
-    if (signum == SIGHUP)
-        begin_reload(d);
-    else
+    if (signum == SIGHUP) {
+        char *err = NULL;
+        begin_reload(d, "SIGHUP", &err);
+        free(err);
+    } else {
         begin_stop(d, signum == SIGTERM ? "SIGTERM" : "SIGINT");
+    }
 }
 
 static void on_status_timer(uv_timer_t *t)
@@ -359,6 +458,188 @@ static void on_status_timer(uv_timer_t *t)
     notify_status("%llu archived, %llu duplicates, %llu failed, %u in flight", d->archived, d->duplicates,
                   d->failed, d->inflight);
 }
+
+/* ---- the control API's view of the daemon --------------------------------- */
+
+static unsigned queue_depth(const struct daemon *d)
+{
+    return d->at_workers > d->n_workers ? d->at_workers - d->n_workers : 0;
+}
+
+static const char *state_name(enum run_state st)
+{
+    return st == RUNNING ? "running" : st == RELOADING ? "reloading" : "stopping";
+}
+
+static json_t *stage_list(unsigned stages)
+{
+    static const struct { unsigned bit; const char *name; } names[] = {
+        {NEWSD_STAGE_PARSE, "parse"}, {NEWSD_STAGE_TAG, "tag"},
+        {NEWSD_STAGE_SCORE, "score"}, {NEWSD_STAGE_ARCHIVE, "archive"},
+    };
+    json_t *a = json_array();
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (stages & names[i].bit)
+            json_array_append_new(a, json_string(names[i].name));
+    return a;
+}
+
+static json_t *jstr(const char *s)
+{
+    json_t *j = s ? json_string(s) : NULL;
+    return j ? j : json_null();
+}
+
+static char *api_status(void *ud)
+{
+    struct daemon *d = ud;
+    int64_t now = now_ms();
+    uint64_t last_min = rate_sum(&d->finished, now / 1000);
+    json_t *plugins = json_array(), *archives = json_array();
+    const char *query_by = NULL;
+
+    for (size_t i = 0; i < d->plugins->n; i++) {
+        const struct plugin_instance *p = &d->plugins->v[i];
+        size_t n = p->path ? strlen(p->path) : 0;
+        bool lua = n > 4 && strcmp(p->path + n - 4, ".lua") == 0;
+        bool queries = (p->desc->stages & NEWSD_STAGE_ARCHIVE) && p->desc->query;
+        json_array_append_new(plugins, json_pack("{s:o,s:s,s:o,s:o,s:o,s:b,s:b}",
+            "name", jstr(p->name), "kind", lua ? "lua" : "c", "plugin", jstr(p->desc->name),
+            "file", jstr(p->path), "stages", stage_list(p->desc->stages), "required", p->required,
+            "queries", queries));
+        if (p->desc->stages & NEWSD_STAGE_ARCHIVE) {
+            json_array_append_new(archives, json_pack("{s:o,s:o,s:b}", "name", jstr(p->name),
+                                                      "plugin", jstr(p->desc->name), "queries", queries));
+            if (queries && !query_by)
+                query_by = p->name;
+        }
+    }
+    json_t *o = json_pack("{s:s,s:I,s:s,s:I,s:I,s:o,s:o,s:o,s:o}",
+        "version", NEWSD_VERSION, "pid", (json_int_t)getpid(), "state", state_name(d->state),
+        "uptime_s", (json_int_t)((now - d->started_ms) / 1000), "started_ms", (json_int_t)d->started_ms,
+        "config", jstr(d->cfg.path), "state_dir", jstr(d->cfg.state_dir),
+        "control_socket", jstr(d->cfg.control_socket), "metrics_listen", jstr(d->cfg.metrics_listen));
+    json_object_set_new(o, "plugins", plugins);
+    json_object_set_new(o, "counters", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+        "received", (json_int_t)d->received, "archived", (json_int_t)d->archived,
+        "duplicates", (json_int_t)d->duplicates, "failed", (json_int_t)d->failed,
+        "reprocessed", (json_int_t)d->reprocessed, "in_flight", (json_int_t)d->inflight,
+        "queue_depth", (json_int_t)queue_depth(d),
+        "reprocess_pending", (json_int_t)(d->n_reproc - d->next_reproc),
+        "queries_running", (json_int_t)d->queries,
+        "reloads", (json_int_t)d->reloads_taken));
+    json_object_set_new(o, "throughput", json_pack("{s:i,s:I,s:f}", "window_s", 60,
+        "finished", (json_int_t)last_min, "per_s", (double)last_min / 60.0));
+    json_object_set_new(o, "archive", json_pack("{s:o,s:o}", "backends", archives, "queries", jstr(query_by)));
+    char *out = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    if (!out)
+        abort();
+    return out;
+}
+
+static char *api_metrics(void *ud)
+{
+    struct daemon *d = ud;
+    struct strbuf sb = {0};
+    int64_t now = now_ms();
+    static const struct { const char *name, *help; size_t off; } counters[] = {
+        {"newsd_articles_received_total", "Articles claimed from the inbox (and resumed from work/).",
+         offsetof(struct daemon, received)},
+        {"newsd_articles_archived_total", "Articles archived.", offsetof(struct daemon, archived)},
+        {"newsd_articles_duplicates_total", "Articles whose bytes were already archived.",
+         offsetof(struct daemon, duplicates)},
+        {"newsd_articles_failed_total", "Articles moved to failed/.", offsetof(struct daemon, failed)},
+        {"newsd_articles_reprocessed_total", "Archived articles run through the plugins again.",
+         offsetof(struct daemon, reprocessed)},
+    };
+    for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
+        prom_header(&sb, counters[i].name, "counter", counters[i].help);
+        prom_value(&sb, counters[i].name, "",
+                   (double)*(const unsigned long long *)((const char *)d + counters[i].off));
+    }
+    prom_header(&sb, "newsd_reloads_total", "counter", "Configuration reloads, by outcome.");
+    prom_value(&sb, "newsd_reloads_total", "result=\"taken\"", (double)d->reloads_taken);
+    prom_value(&sb, "newsd_reloads_total", "result=\"refused\"", (double)d->reloads_refused);
+    prom_header(&sb, "newsd_articles_in_flight", "gauge", "Articles claimed and not yet archived or failed.");
+    prom_value(&sb, "newsd_articles_in_flight", "", d->inflight);
+    prom_header(&sb, "newsd_queue_depth", "gauge", "Articles waiting for a worker thread.");
+    prom_value(&sb, "newsd_queue_depth", "", queue_depth(d));
+    prom_header(&sb, "newsd_reprocess_pending", "gauge", "Articles waiting in work/ to be reprocessed.");
+    prom_value(&sb, "newsd_reprocess_pending", "", (double)(d->n_reproc - d->next_reproc));
+    prom_header(&sb, "newsd_throughput_articles_per_second", "gauge",
+                "Articles finished (archived, duplicate or failed) per second over the last minute.");
+    prom_value(&sb, "newsd_throughput_articles_per_second", "", (double)rate_sum(&d->finished, now / 1000) / 60.0);
+    prom_header(&sb, "newsd_plugins_loaded", "gauge", "Plugin instances in the running configuration.");
+    prom_value(&sb, "newsd_plugins_loaded", "", (double)d->plugins->n);
+    prom_header(&sb, "newsd_start_time_seconds", "gauge", "Start time of the daemon, seconds since the epoch.");
+    prom_value(&sb, "newsd_start_time_seconds", "", (double)(d->started_ms / 1000));
+    metrics_write_histograms(&sb);
+    return sb_take(&sb);
+}
+
+static int api_reload(void *ud, char **err)
+{
+    struct daemon *d = ud;
+    return begin_reload(d, "control API", err);
+}
+
+static struct plugin_set *api_acquire(void *ud, bool *wait)
+{
+    struct daemon *d = ud;
+    *wait = d->state == RELOADING;
+    if (d->state != RUNNING)
+        return NULL;
+    d->queries++;
+    return d->plugins;
+}
+
+static void api_release(void *ud)
+{
+    struct daemon *d = ud;
+    d->queries--;
+    check_drained(d);
+}
+
+static void api_reprocess(void *ud, char **names, size_t n)
+{
+    struct daemon *d = ud;
+    if (d->state == STOPPING) {
+        /* They stay in work/ and are resumed (still marked) at the next start. */
+        for (size_t i = 0; i < n; i++)
+            free(names[i]);
+        free(names);
+        return;
+    }
+    if (d->n_reproc + n > d->cap_reproc) {
+        /* Compact what was taken, then grow. */
+        memmove(d->reproc, d->reproc + d->next_reproc, (d->n_reproc - d->next_reproc) * sizeof *d->reproc);
+        d->n_reproc -= d->next_reproc;
+        d->next_reproc = 0;
+        size_t cap = d->cap_reproc ? d->cap_reproc : 64;
+        while (cap < d->n_reproc + n)
+            cap *= 2;
+        char **v = realloc(d->reproc, cap * sizeof *v);
+        if (!v)
+            abort();
+        d->reproc = v;
+        d->cap_reproc = cap;
+    }
+    memcpy(d->reproc + d->n_reproc, names, n * sizeof *names);
+    d->n_reproc += n;
+    free(names);
+    log_notice("control API: %zu archived articles queued for reprocessing", n);
+    pump(d);
+}
+
+static const struct control_ops api_ops = {
+    .status = api_status,
+    .metrics = api_metrics,
+    .reload = api_reload,
+    .acquire = api_acquire,
+    .release = api_release,
+    .reprocess = api_reprocess,
+};
 
 /* ---- start ---------------------------------------------------------------- */
 
@@ -393,6 +674,7 @@ static int start(struct daemon *d)
     }
     if (d->log_level_override < 0)
         log_set_level(d->cfg.log_level);
+    apply_overrides(d, &d->cfg);
     if (spool_open(&d->spool, d->cfg.state_dir, &err) < 0) {
         log_error("%s", err ? err : "cannot open the state directory");
         free(err);
@@ -419,9 +701,25 @@ static int start(struct daemon *d)
     }
     archiver_start(&d->archiver, &d->loop, &d->spool, d->plugins, d->cfg.batch_size, d->cfg.batch_ms,
                    on_archived, d);
+    char *work_dir = dupfmt("%s/work", d->spool.state_dir);
+    struct control_opts copts = {
+        .socket_path = d->cfg.control_socket,
+        .metrics_listen = d->cfg.metrics_listen,
+        .work_dir = work_dir,
+    };
+    rc = control_start(&d->control, &d->loop, &copts, &api_ops, d, &err);
+    free(work_dir);
+    if (rc < 0) {
+        log_error("%s", err);
+        free(err);
+        return -1;
+    }
     rc = inbox_start(&d->inbox, &d->loop, &d->spool, d->cfg.settle_ms, d->cfg.rescan_s, on_inbox_ready, d);
-    if (rc < 0)
+    if (rc < 0) {
+        control_stop(d->control);
+        d->control = NULL;
         return -1;   /* the workers and archiver are closed by the caller's loop run */
+    }
 
     uv_signal_init(&d->loop, &d->sig_term);
     uv_signal_init(&d->loop, &d->sig_int);
@@ -441,12 +739,17 @@ static int start(struct daemon *d)
     log_notice("newsd %s ready: drop files into %s (or write them to %s/tmp and rename them in); "
                "%u workers; plugins: %s", NEWSD_VERSION, d->spool.inbox_path, d->spool.state_dir,
                d->n_workers, names);
+    if (d->cfg.control_socket)
+        log_notice("control API on %s%s%s (newsctl -s %s status)", d->cfg.control_socket,
+                   d->cfg.metrics_listen ? ", /metrics also on " : "",
+                   d->cfg.metrics_listen ? d->cfg.metrics_listen : "", d->cfg.control_socket);
     notify_ready();
     pump(d);
     return 0;
 }
 
-int daemon_run(const char *config_path, const char *state_dir_override, int log_level_override)
+int daemon_run(const char *config_path, const char *state_dir_override, int log_level_override,
+               const char *control_socket_override)
 {
     struct daemon *d = calloc(1, sizeof *d);
     int code = 0;
@@ -456,6 +759,8 @@ int daemon_run(const char *config_path, const char *state_dir_override, int log_
     d->config_path = config_path;
     d->state_dir_override = state_dir_override;
     d->log_level_override = log_level_override;
+    d->control_socket_override = control_socket_override;
+    d->started_ms = now_ms();
     d->spool.state_fd = d->spool.inbox_fd = d->spool.tmp_fd = d->spool.work_fd = d->spool.failed_fd = -1;
 
     if (start(d) < 0) {
@@ -480,6 +785,9 @@ int daemon_run(const char *config_path, const char *state_dir_override, int log_
     for (size_t i = 0; i < d->n_resume; i++)
         free(d->resume[i]);
     free(d->resume);
+    for (size_t i = d->next_reproc; i < d->n_reproc; i++)
+        free(d->reproc[i]);
+    free(d->reproc);
     spool_attempts_free(d->attempts, d->n_attempts);
     free(d);
     return code;

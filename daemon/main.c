@@ -24,6 +24,7 @@ static void usage(FILE *out)
             "  -c, --config FILE     configuration (default " DEFAULT_CONFIG ")\n"
             "      --state-dir DIR   put inbox/, work/, failed/, archive/ under DIR\n"
             "      --log-level L     error, warning, notice, info or debug\n"
+            "      --control-socket PATH  the control API's Unix socket (default STATE_DIR/control.sock)\n"
             "      --check-config    load the configuration and every plugin, then exit 0 or 1\n"
             "      --try ARTICLE     run the pipeline on one file and print the record as JSON\n"
             "  -V, --version         print the version\n"
@@ -45,24 +46,26 @@ static int check_config(const char *path, const char *state_dir)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_STATE_DIR = 256, OPT_CHECK, OPT_TRY, OPT_LOG_LEVEL };
+    enum { OPT_STATE_DIR = 256, OPT_CHECK, OPT_TRY, OPT_LOG_LEVEL, OPT_CONTROL_SOCKET };
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'},
         {"state-dir", required_argument, NULL, OPT_STATE_DIR},
         {"check-config", no_argument, NULL, OPT_CHECK},
         {"try", required_argument, NULL, OPT_TRY},
         {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+        {"control-socket", required_argument, NULL, OPT_CONTROL_SOCKET},
         {"version", no_argument, NULL, 'V'},
         {"help", no_argument, NULL, 'h'},
         {0},
     };
-    const char *config = NULL, *state_dir = NULL, *try_path = NULL;
+    const char *config = NULL, *state_dir = NULL, *try_path = NULL, *control_socket = NULL;
     int check = 0, level = -1, c;
 
     while ((c = getopt_long(argc, argv, "c:Vh", opts, NULL)) != -1) {
         switch (c) {
         case 'c': config = optarg; break;
         case OPT_STATE_DIR: state_dir = optarg; break;
+        case OPT_CONTROL_SOCKET: control_socket = optarg; break;
         case OPT_CHECK: check = 1; break;
         case OPT_TRY: try_path = optarg; break;
         case OPT_LOG_LEVEL:
@@ -100,5 +103,5 @@ int main(int argc, char **argv)
         config = DEFAULT_CONFIG;
     if (check)
         return check_config(config, state_dir);
-    return daemon_run(config, state_dir, level);
+    return daemon_run(config, state_dir, level, control_socket);
 }

@@ -166,6 +166,7 @@ void pipeline_run(const struct pipeline_opts *o, struct job *j)
         goto out;
 
     j->article = article_new(j->name, j->received_ms);
+    j->article->reprocessing = j->reprocessing;
     article_set_raw(j->article, raw, len);
     if (o->dir_path) {
         if (asprintf(&j->article->path, "%s/%s", o->dir_path, j->name) < 0)

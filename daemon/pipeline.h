@@ -26,6 +26,7 @@ struct job {
     char *name;              /* file name in work/ (as dropped in inbox/) */
     int64_t received_ms;
     unsigned attempts;       /* earlier crashes while processing it */
+    bool reprocessing;       /* an archived article run again (newsctl reprocess) */
     enum job_status status;
     struct newsd_article *article;
     char *cause;             /* malloc'd */

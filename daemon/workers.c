@@ -1,6 +1,7 @@
 /* Worker threads: queue in, uv_async_t out. */
 #include "workers.h"
 #include "log.h"
+#include "lua_host.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -49,6 +50,9 @@ static void worker_main(void *arg)
 {
     struct worker *self = arg;
     struct workers *w = self->pool;
+
+    /* Lua plugins keep one state per worker, picked by this index. */
+    lua_host_set_worker((unsigned)(self - w->v));
 
     uv_mutex_lock(&w->lock);
     for (;;) {
@@ -127,6 +131,7 @@ int workers_start(struct workers **out, uv_loop_t *loop, unsigned n, struct spoo
     w->plugins = plugins;
     w->done = done;
     w->ud = ud;
+    lua_host_register_workers(n);
     if (uv_mutex_init(&w->lock) || uv_cond_init(&w->cond))
         abort();
     for (unsigned i = 0; i < n; i++) {

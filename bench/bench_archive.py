@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""archive_sqlite benchmark: figures, not a pass/fail test.
+
+    python3 bench/bench_archive.py --build-dir build-release [-n 20000] [--search-n 100000]
+
+1. throughput: N articles renamed into a running daemon whose archive is
+   archive_sqlite (WAL, synchronous=FULL, one transaction per batch);
+   articles/s from the first drop to the last "archived" log line.
+2. size: database bytes per article after that run (the daemon checkpoints
+   the WAL when it stops), split by table and index (dbstat).
+3. search: the database is grown to --search-n articles by copying the
+   archived rows under new ids through SQL (the real schema and its FTS
+   triggers do the indexing; the plugin is not involved in the copy), then
+   two-word queries are timed with exactly the SQL that query()'s "search"
+   op runs (count + ranked page of 20 with snippets), p50/p99.
+
+Targets (issue 4): >= 5,000 articles/s; search p99 < 20 ms over 100,000
+articles.  Uses bench/bench.py's helpers and the same corpus.
+"""
+import argparse
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench as core  # noqa: E402  (bench/bench.py)
+
+# The SQL of query.c's op_search, with ß folded the same way.
+COUNT_SQL = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1"
+HITS_SQL = ("SELECT a.id, a.title, a.score_total, a.received,"
+            " snippet(articles_fts, -1, '[', ']', '…', 16), bm25(articles_fts, 5.0, 1.0) AS r"
+            " FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid"
+            " WHERE articles_fts MATCH ?1 ORDER BY r LIMIT 20 OFFSET 0")
+
+QUERIES = ["Huawei Chips", "Regierung Wien", "Polizei Festnahme", "Bundesliga Trainer",
+           "Prime Minister", "Euro Milliarden", "football club", "Chiphersteller Nvidia",
+           "Österreich Wahl", "Google Apple", "Schule Kinder", "election Labour",
+           "Lücke schließen", "film award", "Mobilfunk Netz", "Bank Zinsen"]
+
+
+# The C pipeline of bench.py, archiving with archive_sqlite.
+CONFIG = """
+[daemon]
+state_dir = {state}
+plugin_dir = {plugins}
+log_level = info
+
+[plugin.orgs]
+so = keyword_tagger.so
+prefix = entity:org/
+words = SenseTime, Huawei, Shanghai Biren, Nvidia, Moore Threads, Baidu, Naura, Intel, AMD, TSMC, Samsung
+
+[plugin.topics]
+so = keyword_tagger.so
+tag = topic:ai-chips
+words = KI-Chip, AI chip, Chiphersteller, chipmaker, Halbleiter, semiconductor, KI-Beschleuniger, AI accelerator
+
+[plugin.scorer]
+so = tag_scorer.so
+rule.AI_CHIPS = topic:ai-chips, 3.0
+rule.CHIP_MAKERS = entity:org/*, 0.5, 3.0
+
+[plugin.archive]
+so = archive_sqlite.so
+"""
+
+
+def sqlite_config(workdir, state, plugins):
+    conf = os.path.join(workdir, "newsd.ini")
+    text = CONFIG.format(state=state, plugins=plugins)
+    with open(conf, "w") as fh:
+        fh.write(text)
+    return conf
+
+
+def db_count(db):
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    try:
+        return con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    finally:
+        con.close()
+
+
+def throughput(newsd, plugins, texts, n, workdir):
+    state = os.path.join(workdir, "state")
+    db = os.path.join(state, "archive", "newsd.db")
+    conf = sqlite_config(workdir, state, plugins)
+    log_path = os.path.join(workdir, "daemon.log")
+    proc, log = core.start_daemon(newsd, conf, log_path)
+    tmp = os.path.join(state, "tmp")
+    avg = core.prepare(tmp, n, texts, "s")
+    names = sorted(os.listdir(tmp))
+    t0 = time.time()
+    for name in names:
+        os.rename(os.path.join(tmp, name), os.path.join(state, "inbox", name))
+    t_drop = time.time() - t0
+    deadline = time.time() + 600
+    while time.time() < deadline and proc.poll() is None:
+        if core.is_empty(os.path.join(state, "inbox")) and core.is_empty(os.path.join(state, "work")):
+            break
+        time.sleep(0.05)
+    rss = core.peak_rss_kib(proc.pid)
+    core.stop(proc, log)
+    done = core.parse_times(log_path)
+    stored = db_count(db)
+    last = max(done.values()) if done else time.time()
+    rate = len(done) / max(last - t0, 1e-9)
+    print("throughput: %d articles (avg %.0f bytes), dropped in %.2f s%s" %
+          (n, avg, t_drop, "" if stored == n else " -- ONLY %d IN THE DATABASE" % stored))
+    print("throughput: %.0f articles/s end to end with archive_sqlite (target >= 5000)" % rate)
+    print("throughput: peak RSS %.1f MiB" % (rss / 1024))
+    return db, avg
+
+
+def size(db, avg):
+    n = db_count(db)
+    total = os.path.getsize(db) + (os.path.getsize(db + "-wal") if os.path.exists(db + "-wal") else 0)
+    print("size: %.0f bytes per article in the database (%d articles, %.1f MiB; originals avg %.0f"
+          " bytes are included)" % (total / n, n, total / 2**20, avg))
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    try:
+        rows = con.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
+    except sqlite3.Error:
+        rows = []
+    finally:
+        con.close()
+    groups = {}
+    for name, b in rows:
+        key = ("fts index" if name.startswith("articles_fts") else
+               "originals" if name.startswith("originals") or name == "sqlite_autoindex_originals_1" else
+               "tags/rules/meta" if name.split("_")[0] in ("tags", "score", "meta") else
+               "articles (text)" if name.startswith("articles") or "articles" in name else name)
+        groups[key] = groups.get(key, 0) + b
+    if groups:
+        print("size: per article: " + ", ".join("%s %.0f" % (k, v / n) for k, v in
+                                               sorted(groups.items(), key=lambda kv: -kv[1])))
+
+
+def grow(db, target):
+    """Copy the archived rows under new ids until there are target."""
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("PRAGMA synchronous = NORMAL")
+    t0 = time.time()
+    n = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    base = n
+    round_ = 0
+    while n < target:
+        round_ += 1
+        take = min(base, target - n)
+        with con:
+            con.execute("DROP TABLE IF EXISTS temp.m")
+            con.execute("CREATE TEMP TABLE m AS SELECT id AS old, lower(hex(randomblob(16))) AS new"
+                        " FROM articles ORDER BY seq LIMIT ?", (take,))
+            con.execute("INSERT INTO articles (id, source, size, format, encoding, received, processed,"
+                        " title, body, lang, url, author, published, score_total)"
+                        " SELECT m.new, a.source, a.size, a.format, a.encoding, a.received, a.processed,"
+                        " a.title, a.body || ' copy' || ?1, a.lang, a.url, a.author, a.published,"
+                        " a.score_total FROM m JOIN articles a ON a.id = m.old", (round_,))
+            con.execute("INSERT INTO tags SELECT m.new, t.pos, t.name, t.weight, t.plugin"
+                        " FROM m JOIN tags t ON t.article_id = m.old")
+        n += take
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    print("search: grew the database to %d articles in %.1f s (SQL copies of the archived rows)" %
+          (n, time.time() - t0))
+
+
+def search(db, rounds):
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    rng = random.Random(4)
+    for q in QUERIES:            # warm the page cache once, as a running daemon would be
+        con.execute(COUNT_SQL, (q,)).fetchone()
+        con.execute(HITS_SQL, (q,)).fetchall()
+    lat, totals = [], {}
+    for _ in range(rounds):
+        q = rng.choice(QUERIES).replace("ß", "ss")
+        t0 = time.perf_counter()
+        total = con.execute(COUNT_SQL, (q,)).fetchone()[0]
+        con.execute(HITS_SQL, (q,)).fetchall()
+        lat.append((time.perf_counter() - t0) * 1000)
+        totals[q] = total
+    con.close()
+    lat.sort()
+    p50 = statistics.median(lat)
+    p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+    print("search: %d two-word queries over %d articles: p50 %.2f ms, p99 %.2f ms, max %.2f ms"
+          " (target p99 < 20 ms)" % (rounds, db_count(db), p50, p99, lat[-1]))
+    print("search: hits per query: " + ", ".join("%s=%d" % kv for kv in sorted(totals.items())))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build-dir", default=os.path.join(core.ROOT, "build-release"))
+    ap.add_argument("-n", type=int, default=20000, help="articles for the throughput run")
+    ap.add_argument("--search-n", type=int, default=100000, help="articles for the search run")
+    ap.add_argument("--rounds", type=int, default=500, help="timed search queries")
+    ap.add_argument("--keep", action="store_true", help="keep the temp dir")
+    args = ap.parse_args()
+
+    build = os.path.abspath(args.build_dir)
+    newsd = os.path.join(build, "daemon", "newsd")
+    plugins = os.path.join(build, "plugins")
+    if not os.access(newsd, os.X_OK) or not os.path.exists(os.path.join(plugins, "archive_sqlite.so")):
+        sys.exit("bench_archive: %s or archive_sqlite.so not built" % newsd)
+    texts = core.corpus_texts()
+    workdir = tempfile.mkdtemp(prefix="newsd-bench-sqlite-", dir=os.environ.get("BENCH_DIR", "/tmp"))
+    print("newsd archive bench: %s, %d CPUs, SQLite %s, state under %s" %
+          (newsd, os.cpu_count(), sqlite3.sqlite_version, workdir))
+    try:
+        db, avg = throughput(newsd, plugins, texts, args.n, workdir)
+        size(db, avg)
+        grow(db, args.search_n)
+        search(db, args.rounds)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

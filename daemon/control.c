@@ -1,0 +1,604 @@
+/*
+ * The control API's HTTP side: listening sockets, libmicrohttpd under the
+ * libuv loop, and the request handler (see control.h).
+ */
+#include "control.h"
+#include "control_internal.h"
+#include "log.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define JSON_TYPE "application/json"
+#define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
+/* Idle keep-alive connections are closed after this many seconds. */
+#define CONNECTION_TIMEOUT_S 60
+
+static char *efmt(const char *f, ...) NEWSD_PRINTF(1, 2);
+static char *efmt(const char *f, ...)
+{
+    va_list ap;
+    char *s;
+    va_start(ap, f);
+    if (vasprintf(&s, f, ap) < 0)
+        abort();
+    va_end(ap);
+    return s;
+}
+
+/* ---- libmicrohttpd under the loop ----------------------------------------- */
+
+static void on_timer(uv_timer_t *t);
+
+/* After every MHD_run: wake again when libmicrohttpd's next timeout is due. */
+static void srv_arm(struct server *s)
+{
+    MHD_UNSIGNED_LONG_LONG ms;
+    if (s->ctl->stopped)
+        return;
+    if (MHD_get_timeout(s->mhd, &ms) == MHD_YES)
+        uv_timer_start(&s->timer, on_timer, ms, 0);
+    else
+        uv_timer_stop(&s->timer);
+}
+
+static void srv_run(struct server *s)
+{
+    MHD_run(s->mhd);
+    srv_arm(s);
+}
+
+static void on_timer(uv_timer_t *t)
+{
+    srv_run(t->data);
+}
+
+static void on_poll(uv_poll_t *p, int status, int events)
+{
+    (void)events;
+    if (status < 0)
+        log_warning("control API: polling its sockets failed: %s", uv_strerror(status));
+    srv_run(p->data);
+}
+
+/* A resumed connection is picked up by the next MHD_run: run it soon, not
+ * from inside whatever callback resumed it. */
+static void srv_kick(struct server *s)
+{
+    if (!s->ctl->stopped)
+        uv_timer_start(&s->timer, on_timer, 0, 0);
+}
+
+/* ---- answers ------------------------------------------------------------------ */
+
+static enum MHD_Result queue(struct request *r, int status, char *body, const char *type)
+{
+    size_t len = strlen(body);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    enum MHD_Result rc = MHD_queue_response(r->conn, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+/* JSON answers end with a newline, so `curl --unix-socket` output reads well. */
+static char *with_newline(char *s)
+{
+    size_t n = strlen(s);
+    if (n && s[n - 1] == '\n')
+        return s;
+    char *t = realloc(s, n + 2);
+    if (!t)
+        abort();
+    t[n] = '\n';
+    t[n + 1] = '\0';
+    return t;
+}
+
+static enum MHD_Result reply_json(struct request *r, int status, char *json)
+{
+    return queue(r, status, with_newline(json), JSON_TYPE);
+}
+
+static enum MHD_Result reply_error(struct request *r, int status, const char *msg)
+{
+    return reply_json(r, status, control_error_json(msg));
+}
+
+static void suspend(struct request *r)
+{
+    r->suspended = true;
+    MHD_suspend_connection(r->conn);
+}
+
+void control_answer(struct request *r, int status, char *body)
+{
+    r->status = status;
+    r->answer = with_newline(body);
+    r->content_type = JSON_TYPE;
+    if (r->suspended) {
+        r->suspended = false;
+        MHD_resume_connection(r->conn);
+        srv_kick(r->srv);
+    }
+}
+
+/* ---- the handler --------------------------------------------------------------- */
+
+static const char *get_arg(void *ctx, const char *key)
+{
+    return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, key);
+}
+
+/* Queries and reprocessing: take the plugin set and go off the loop. */
+static enum MHD_Result start_work(struct control *c, struct request *r)
+{
+    bool wait = false;
+    r->set = c->ops->acquire(c->ud, &wait);
+    if (!r->set) {
+        if (!wait)
+            return reply_error(r, 503, "newsd is stopping");
+        /* A reload is swapping the plugins: run once the new ones are in. */
+        r->next = c->waiting;
+        c->waiting = r;
+        suspend(r);
+        return MHD_YES;
+    }
+    if (!control_set_can_query(r->set)) {
+        c->ops->release(c->ud);
+        r->set = NULL;
+        return reply_error(r, 501, "no configured archive plugin answers queries (archive_sqlite does); "
+                                   "status, metrics and reload work without one");
+    }
+    suspend(r);
+    control_work_start(c, r);
+    return MHD_YES;
+}
+
+static enum MHD_Result do_reload(struct control *c, struct request *r)
+{
+    char *err = NULL;
+    int rc = c->ops->reload(c->ud, &err);
+    enum MHD_Result ret;
+
+    switch (rc) {
+    case CONTROL_RELOAD_APPLIED:
+        return reply_json(r, 200, strdup("{\"reloaded\":true}"));
+    case CONTROL_RELOAD_PENDING:
+        r->next = c->reloading;
+        c->reloading = r;
+        suspend(r);
+        return MHD_YES;
+    case CONTROL_RELOAD_BUSY:
+        ret = reply_error(r, 409, err ? err : "a reload or shutdown is in progress");
+        break;
+    default: {
+        /* Refused: say so in the same shape as success, plus the reason. */
+        char *msg = control_error_json(err ? err : "reload refused");
+        char *body = efmt("{\"reloaded\":false,%s", msg + 1);
+        free(msg);
+        ret = reply_json(r, 422, body);
+        break;
+    }
+    }
+    free(err);
+    return ret;
+}
+
+static enum MHD_Result dispatch(struct control *c, struct request *r, const char *method, const char *url)
+{
+    const char *arg = NULL;
+    char *err = NULL;
+    int st = control_route(method, url, &r->ep, &arg);
+
+    if (r->srv->metrics_only && r->ep != EP_METRICS)
+        return reply_error(r, 404, "only /metrics is served on this address; the rest of the API is on "
+                                   "the control socket");
+    if (st == 404) {
+        char *msg = efmt("no such endpoint: %s %s (see docs/api.md)", method, url);
+        enum MHD_Result ret = reply_error(r, 404, msg);
+        free(msg);
+        return ret;
+    }
+    if (st == 405) {
+        char *msg = efmt("%s is not allowed on %s", method, url);
+        enum MHD_Result ret = reply_error(r, 405, msg);
+        free(msg);
+        return ret;
+    }
+    switch (r->ep) {
+    case EP_STATUS:
+        return reply_json(r, 200, c->ops->status(c->ud));
+    case EP_METRICS:
+        return queue(r, 200, c->ops->metrics(c->ud), METRICS_TYPE);
+    case EP_RELOAD:
+        return do_reload(c, r);
+    case EP_REPROCESS:
+        if (control_parse_reprocess(r->body, r->len, &r->reprocess_id, &r->reprocess_all, &err) < 0) {
+            enum MHD_Result ret = reply_error(r, 400, err);
+            free(err);
+            return ret;
+        }
+        return start_work(c, r);
+    default:
+        r->query = control_query_request(r->ep, arg, get_arg, r->conn, &err);
+        if (!r->query) {
+            enum MHD_Result ret = reply_error(r, 400, err);
+            free(err);
+            return ret;
+        }
+        return start_work(c, r);
+    }
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    struct server *s = cls;
+    struct request *r = *con_cls;
+    (void)version;
+
+    if (!r) {
+        r = calloc(1, sizeof *r);
+        if (!r)
+            abort();
+        r->srv = s;
+        r->conn = conn;
+        *con_cls = r;
+        /* Refuse a declared huge body before reading it. */
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > CONTROL_MAX_BODY) {
+            r->too_big = true;
+            return reply_error(r, 413, "request body too large (the limit is 64 KiB)");
+        }
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!r->too_big && r->len + *upload_size > CONTROL_MAX_BODY) {
+            r->too_big = true;
+            free(r->body);
+            r->body = NULL;
+            r->len = 0;
+        }
+        if (!r->too_big) {
+            char *b = realloc(r->body, r->len + *upload_size + 1);
+            if (!b)
+                abort();
+            memcpy(b + r->len, upload, *upload_size);
+            r->body = b;
+            r->len += *upload_size;
+            r->body[r->len] = '\0';
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (r->answer) {   /* resumed: the work is done */
+        char *a = r->answer;
+        r->answer = NULL;
+        return queue(r, r->status, a, r->content_type);
+    }
+    if (r->too_big)
+        return reply_error(r, 413, "request body too large (the limit is 64 KiB)");
+    return dispatch(s->ctl, r, method, url);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct request *r = *con_cls;
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    if (!r)
+        return;
+    free(r->body);
+    free(r->answer);
+    free(r->query);
+    free(r->reprocess_id);
+    for (size_t i = 0; i < r->n_names; i++)
+        free(r->names[i]);
+    free(r->names);
+    free(r);
+    *con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+    (void)cls;
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n && msg[n - 1] == '\n')
+        msg[--n] = '\0';
+    log_warning("control API: %s", msg);
+}
+
+/* ---- listening sockets ------------------------------------------------------- */
+
+static int unix_listen(struct control *c, const char *path, char **err)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    struct stat st;
+
+    if (strlen(path) >= sizeof sa.sun_path) {
+        *err = efmt("control socket %s: path longer than %zu bytes; set [daemon] control_socket to a "
+                    "shorter one", path, sizeof sa.sun_path - 1);
+        return -1;
+    }
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+    if (lstat(path, &st) == 0) {
+        if (!S_ISSOCK(st.st_mode)) {
+            *err = efmt("control socket %s: exists and is not a socket; remove it or set [daemon] "
+                        "control_socket", path);
+            return -1;
+        }
+        /* Left over by a newsd that did not stop cleanly, or in use? */
+        int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof sa) == 0) {
+            close(probe);
+            *err = efmt("control socket %s: another newsd is listening there (same state "
+                        "directory?); stop it first", path);
+            return -1;
+        }
+        if (probe >= 0)
+            close(probe);
+        unlink(path);
+    }
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+        *err = efmt("control socket %s: cannot create it: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    /* Owner and group may talk to newsd; put operators into its group. */
+    if (chmod(path, 0660) < 0 || listen(fd, 64) < 0 || lstat(path, &st) < 0) {
+        *err = efmt("control socket %s: %s", path, strerror(errno));
+        close(fd);
+        unlink(path);
+        return -1;
+    }
+    c->socket_dev = st.st_dev;
+    c->socket_ino = st.st_ino;
+    return fd;
+}
+
+static int tcp_listen(const char *addr, char **err)
+{
+    char host[64];
+    const char *colon = strrchr(addr, ':');
+    struct sockaddr_storage ss = {0};
+    socklen_t len;
+
+    if (!colon || colon == addr || (size_t)(colon - addr) >= sizeof host || !colon[1])
+        goto bad;
+    memcpy(host, addr, (size_t)(colon - addr));
+    host[colon - addr] = '\0';
+    char *end;
+    unsigned long port = strtoul(colon + 1, &end, 10);
+    if (*end || port == 0 || port > 65535)
+        goto bad;
+    if (host[0] == '[') {
+        size_t n = strlen(host);
+        if (n < 3 || host[n - 1] != ']')
+            goto bad;
+        host[n - 1] = '\0';
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
+            goto bad;
+        len = sizeof *s6;
+    } else {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+            goto bad;
+        len = sizeof *s4;
+    }
+    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int one = 1;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+        bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 64) < 0) {
+        *err = efmt("metrics_listen = %s: cannot listen: %s", addr, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+bad:
+    *err = efmt("metrics_listen = %s: expected a numeric address and port, such as 127.0.0.1:9107 or "
+                "[::1]:9107", addr);
+    return -1;
+}
+
+static int server_start(struct control *c, struct server *s, int fd, bool metrics_only, char **err)
+{
+    s->ctl = c;
+    s->metrics_only = metrics_only;
+    /* No threads of MHD's own: MHD_USE_EPOLL without an internal thread
+     * means we drive it (MHD_run) from the loop. */
+    s->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+                              on_request, s,
+                              MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+                              MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+                              MHD_OPTION_CONNECTION_LIMIT, 64u,
+                              MHD_OPTION_END);
+    if (!s->mhd) {
+        close(fd);
+        *err = efmt("control API: libmicrohttpd would not start");
+        return -1;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+    if (!info) {
+        MHD_stop_daemon(s->mhd);
+        s->mhd = NULL;
+        *err = efmt("control API: libmicrohttpd has no epoll fd");
+        return -1;
+    }
+    uv_poll_init(c->loop, &s->poll, info->epoll_fd);
+    uv_timer_init(c->loop, &s->timer);
+    s->poll.data = s->timer.data = s;
+    c->open_handles += 2;
+    uv_poll_start(&s->poll, UV_READABLE, on_poll);
+    s->started = true;
+    srv_arm(s);
+    return 0;
+}
+
+static void control_free(struct control *c)
+{
+    free(c->socket_path);
+    free(c->work_dir);
+    free(c);
+}
+
+static void on_handle_closed(uv_handle_t *h)
+{
+    struct server *s = h->data;
+    struct control *c = s->ctl;
+    if (--c->open_handles == 0)
+        control_free(c);
+}
+
+static void servers_close(struct control *c)
+{
+    c->stopped = true;
+    for (size_t i = 0; i < c->n_srv; i++) {
+        struct server *s = &c->srv[i];
+        if (!s->started)
+            continue;
+        uv_poll_stop(&s->poll);
+        uv_timer_stop(&s->timer);
+        /* Resumed connections get their answer out if the socket takes it
+         * now; MHD_stop_daemon then closes everything. */
+        MHD_run(s->mhd);
+        MHD_stop_daemon(s->mhd);
+        s->mhd = NULL;
+        uv_close((uv_handle_t *)&s->poll, on_handle_closed);
+        uv_close((uv_handle_t *)&s->timer, on_handle_closed);
+    }
+    if (c->socket_path) {
+        struct stat st;
+        /* Only our own: a newer newsd may have taken the name meanwhile. */
+        if (lstat(c->socket_path, &st) == 0 && st.st_dev == c->socket_dev && st.st_ino == c->socket_ino)
+            unlink(c->socket_path);
+    }
+}
+
+int control_start(struct control **out, uv_loop_t *loop, const struct control_opts *o,
+                  const struct control_ops *ops, void *ud, char **err)
+{
+    struct control *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    c->loop = loop;
+    c->ops = ops;
+    c->ud = ud;
+    c->work_dir = strdup(o->work_dir);
+    *err = NULL;
+    *out = NULL;
+
+    if (o->socket_path && *o->socket_path) {
+        int fd = unix_listen(c, o->socket_path, err);
+        if (fd < 0)
+            goto fail;
+        c->socket_path = strdup(o->socket_path);
+        if (server_start(c, &c->srv[c->n_srv++], fd, false, err) < 0)
+            goto fail;
+    }
+    if (o->metrics_listen && *o->metrics_listen) {
+        int fd = tcp_listen(o->metrics_listen, err);
+        if (fd < 0)
+            goto fail;
+        if (server_start(c, &c->srv[c->n_srv++], fd, true, err) < 0)
+            goto fail;
+    }
+    if (!c->n_srv) {
+        control_free(c);
+        return 0;   /* nothing configured: no API, not an error */
+    }
+    *out = c;
+    return 0;
+fail:
+    servers_close(c);
+    if (!c->open_handles)
+        control_free(c);
+    return -1;
+}
+
+static struct request *take_list(struct request **head)
+{
+    struct request *r = *head;
+    *head = NULL;
+    return r;
+}
+
+void control_reload_done(struct control *c)
+{
+    if (!c)
+        return;
+    for (struct request *r = take_list(&c->reloading), *next; r; r = next) {
+        next = r->next;
+        r->next = NULL;
+        control_answer(r, 200, strdup("{\"reloaded\":true}"));
+    }
+}
+
+void control_plugins_ready(struct control *c)
+{
+    if (!c)
+        return;
+    for (struct request *r = take_list(&c->waiting), *next; r; r = next) {
+        next = r->next;
+        r->next = NULL;
+        bool wait = false;
+        r->set = c->ops->acquire(c->ud, &wait);
+        if (!r->set) {
+            if (wait) {   /* another reload began meanwhile: keep waiting */
+                r->next = c->waiting;
+                c->waiting = r;
+            } else {
+                control_answer(r, 503, control_error_json("newsd is stopping"));
+            }
+            continue;
+        }
+        if (!control_set_can_query(r->set)) {
+            c->ops->release(c->ud);
+            r->set = NULL;
+            control_answer(r, 501, control_error_json("no configured archive plugin answers queries "
+                                                      "(archive_sqlite does)"));
+            continue;
+        }
+        control_work_start(c, r);
+    }
+}
+
+void control_stop(struct control *c)
+{
+    if (!c)
+        return;
+    control_reload_done(c);
+    for (struct request *r = take_list(&c->waiting), *next; r; r = next) {
+        next = r->next;
+        control_answer(r, 503, control_error_json("newsd is stopping"));
+    }
+    servers_close(c);
+}

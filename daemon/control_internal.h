@@ -1,0 +1,71 @@
+/* Shared between control.c (HTTP on the loop) and control_work.c (the
+ * queries and reprocessing that run on the thread pool). */
+#ifndef NEWSD_CONTROL_INTERNAL_H
+#define NEWSD_CONTROL_INTERNAL_H
+
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <uv.h>
+
+#include "control.h"
+#include "control_api.h"
+
+struct server {
+    struct control *ctl;
+    struct MHD_Daemon *mhd;
+    uv_poll_t poll;
+    uv_timer_t timer;
+    bool metrics_only;     /* the TCP listener serves /metrics alone */
+    bool started;
+};
+
+struct control {
+    uv_loop_t *loop;
+    const struct control_ops *ops;
+    void *ud;
+    struct server srv[2];
+    size_t n_srv;
+    char *socket_path;
+    dev_t socket_dev;
+    ino_t socket_ino;
+    char *work_dir;
+    struct request *waiting;    /* queries waiting for a reload to swap plugins */
+    struct request *reloading;  /* POST /reload waiting for the swap */
+    unsigned open_handles;
+    bool stopped;
+};
+
+struct request {
+    struct request *next;
+    struct server *srv;
+    struct MHD_Connection *conn;
+    enum endpoint ep;
+    char *body;
+    size_t len;
+    bool too_big;
+    bool suspended;
+
+    /* The answer, once known (queued when the connection is resumed). */
+    int status;
+    char *answer;
+    const char *content_type;
+
+    /* Off-loop work. */
+    uv_work_t work;
+    struct plugin_set *set;
+    char *query;          /* JSON request for query() */
+    char *reprocess_id;   /* POST /reprocess {"id"} */
+    bool reprocess_all;
+    char **names;         /* work/ names placed for reprocessing */
+    size_t n_names;
+};
+
+/* control_work.c: run r's query or reprocess on the thread pool; the
+ * connection is suspended by the caller and resumed by control_answer(). */
+void control_work_start(struct control *c, struct request *r);
+/* True when some archive plugin of set answers queries. */
+bool control_set_can_query(const struct plugin_set *set);
+/* control.c: set r's answer (body is taken) and resume its connection. */
+void control_answer(struct request *r, int status, char *body);
+
+#endif

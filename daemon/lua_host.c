@@ -1,0 +1,737 @@
+/*
+ * Lua plugin host: states, sandbox, loading, calling, limits.  See
+ * lua_host.h for the slot scheme and docs/plugins.md for the script side.
+ *
+ * Limits: an instruction budget per call (a count hook that raises an
+ * error) and a memory cap per state (an allocator that refuses to grow past
+ * it).  A script can catch those errors with pcall(), so once a limit is
+ * hit the hook is re-armed to fire on every instruction: the next
+ * instruction outside the inner pcall raises again, and the call ends.
+ * A state that hit its memory cap may hold on to the memory (in a global),
+ * so it is rebuilt (script and init run again) before the next call.
+ */
+#include "lua_host.h"
+#include "lua_article.h"
+#include "log.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <uv.h>
+
+#define DEFAULT_MAX_INSTRUCTIONS 10000000
+#define DEFAULT_MAX_MEMORY (64u << 20)
+
+#define SLOT_MAIN 0
+#define SLOT_ARCHIVE 1
+#define SLOT_WORKER0 2
+
+enum lua_fn { FN_INIT, FN_PARSE, FN_TAG, FN_SCORE, FN_ARCHIVE, FN_COMMIT, FN_COUNT };
+static const char *const fn_names[FN_COUNT] = {"init", "parse", "tag", "score", "archive", "commit"};
+
+struct lua_slot {
+    lua_State *L;
+    struct lua_plugin *lp;
+    size_t mem_used;
+    bool mem_hit, budget_hit, rebuild;
+    int ref[FN_COUNT];        /* registry refs of the table's functions, or LUA_NOREF */
+};
+
+struct lua_plugin {
+    newsd_plugin desc;        /* what plugins.c dispatches through */
+    char *instance;           /* [plugin.NAME] */
+    char *script_name;        /* the table's name field, or the file name */
+    char *path, *dir;
+    const char *base;         /* file name part of path */
+    char **conf;              /* key, value, key, value, ... (init(conf) on rebuilds) */
+    size_t n_conf;
+    long long max_instructions;
+    size_t max_memory;
+    struct lua_slot *slots;
+    size_t n_slots;
+    uv_mutex_t main_lock;     /* slot 0 is shared by the non-worker threads */
+};
+
+static _Thread_local int thread_slot = SLOT_MAIN;
+static atomic_uint registered_workers;
+
+void lua_host_register_workers(unsigned n)
+{
+    unsigned cur = atomic_load(&registered_workers);
+    while (cur < n && !atomic_compare_exchange_weak(&registered_workers, &cur, n))
+        ;
+}
+
+void lua_host_set_worker(unsigned index)
+{
+    thread_slot = SLOT_WORKER0 + (int)index;
+}
+
+static char *fmt(const char *f, ...) NEWSD_PRINTF(1, 2);
+static char *fmt(const char *f, ...)
+{
+    va_list ap;
+    char *s;
+    va_start(ap, f);
+    if (vasprintf(&s, f, ap) < 0)
+        abort();
+    va_end(ap);
+    return s;
+}
+
+/* ---- limits ------------------------------------------------------------- */
+
+static void limit_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    void *ud;
+    lua_getallocf(L, &ud);
+    struct lua_slot *s = ud;
+    /* Every instruction from now on raises: see the file comment. */
+    lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);
+    if (s->mem_hit)
+        luaL_error(L, "memory cap exceeded");
+    s->budget_hit = true;
+    luaL_error(L, "instruction budget exceeded");
+}
+
+static void *slot_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    struct lua_slot *s = ud;
+    size_t old = ptr ? osize : 0;   /* without ptr, osize is a type tag */
+    if (nsize == 0) {
+        free(ptr);
+        s->mem_used -= old;
+        return NULL;
+    }
+    if (nsize > old && s->mem_used - old + nsize > s->lp->max_memory) {
+        s->mem_hit = true;
+        if (s->L)   /* lua_sethook may be called at any time */
+            lua_sethook(s->L, limit_hook, LUA_MASKCOUNT, 1);
+        return NULL;
+    }
+    void *p = realloc(ptr, nsize);
+    if (p)
+        s->mem_used = s->mem_used - old + nsize;
+    return p;
+}
+
+static int traceback(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+    if (!msg)
+        msg = luaL_tolstring(L, 1, NULL);
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+/* Call the function below nargs arguments with the budget armed and the
+ * traceback handler; the hook is cleared on both paths.  Leaves nres
+ * results on success.  On failure returns -1 with *why (malloc'd) saying
+ * which limit or error, and leaves nothing. */
+static int slot_pcall(struct lua_slot *s, int nargs, int nres, char **why)
+{
+    lua_State *L = s->L;
+    int base = lua_gettop(L) - nargs;
+    lua_pushcfunction(L, traceback);
+    lua_insert(L, base);
+    s->budget_hit = s->mem_hit = false;
+    lua_sethook(L, limit_hook, LUA_MASKCOUNT, (int)s->lp->max_instructions);
+    int rc = lua_pcall(L, nargs, nres, base);
+    lua_sethook(L, NULL, 0, 0);
+    if (rc == LUA_OK) {
+        lua_remove(L, base);
+        return 0;
+    }
+    if (s->mem_hit || rc == LUA_ERRMEM) {
+        *why = fmt("exceeded its memory cap (max_memory = %zu bytes)", s->lp->max_memory);
+        s->rebuild = true;
+    } else if (s->budget_hit) {
+        *why = fmt("exceeded its instruction budget (max_instructions = %lld)", s->lp->max_instructions);
+    } else {
+        const char *msg = lua_tostring(L, -1);
+        *why = fmt("Lua error: %s", msg ? msg : "(error object is not a string)");
+    }
+    lua_settop(L, base - 1);
+    return -1;
+}
+
+/* ---- the sandbox -------------------------------------------------------- */
+
+/* load() that only ever loads text: a crafted binary chunk can break out of
+ * any Lua sandbox.  Arity is kept, since an explicit nil env differs from
+ * none. */
+static int safe_load(lua_State *L)
+{
+    int n = lua_gettop(L);
+    if (n < 3)
+        lua_settop(L, 3);
+    lua_pushliteral(L, "t");
+    lua_replace(L, 3);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static bool valid_module_name(const char *name)
+{
+    bool need_word = true;
+    for (const char *p = name; *p; p++) {
+        if (*p == '.') {
+            if (need_word)
+                return false;
+            need_word = true;
+        } else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_') {
+            need_word = false;
+        } else {
+            return false;
+        }
+    }
+    return !need_word;
+}
+
+/* Load a script as text, named by its path relative to the plugin's folder
+ * ("helper.lua"): Lua cuts chunk names to 60 bytes, which would leave a
+ * traceback with "..." where a long absolute path begins. */
+static int load_script(lua_State *L, const char *path, const char *rel)
+{
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        lua_pushfstring(L, "cannot open %s: %s", path, strerror(errno));
+        return LUA_ERRFILE;
+    }
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        luaL_addlstring(&b, chunk, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        lua_pushfstring(L, "cannot read %s", path);
+        return LUA_ERRFILE;
+    }
+    luaL_pushresult(&b);
+    size_t len;
+    const char *text = lua_tolstring(L, -1, &len);
+    lua_pushfstring(L, "@%s", rel);
+    int rc = luaL_loadbufferx(L, text, len, lua_tostring(L, -1), "t");
+    lua_replace(L, -3);   /* the chunk (or message) in place of the text */
+    lua_pop(L, 1);
+    return rc;
+}
+
+/* require(name): only NAME.lua (dots become folders) inside the plugin's own
+ * folder, loaded as text, cached per state.  No C modules, no search path. */
+static int sandbox_require(lua_State *L)
+{
+    struct lua_slot *s = lua_touserdata(L, lua_upvalueindex(1));
+    const char *name = luaL_checkstring(L, 1);
+    if (!valid_module_name(name))
+        return luaL_error(L, "require '%s': module names are words separated by dots", name);
+    lua_getfield(L, LUA_REGISTRYINDEX, "newsd.modules");
+    if (lua_getfield(L, -1, name) != LUA_TNIL)
+        return 1;
+    lua_pop(L, 1);
+    char *path = fmt("%s/%s.lua", s->lp->dir, name);
+    for (char *p = path + strlen(s->lp->dir) + 1; *p; p++)
+        if (*p == '.' && strcmp(p, ".lua") != 0)
+            *p = '/';
+    int rc = load_script(L, path, path + strlen(s->lp->dir) + 1);
+    free(path);
+    if (rc != LUA_OK)
+        return luaL_error(L, "require '%s' (only modules in the plugin's folder %s): %s", name, s->lp->dir,
+                          lua_tostring(L, -1));
+    lua_pushstring(L, name);
+    lua_call(L, 1, 1);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_pushboolean(L, 1);
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, name);
+    return 1;
+}
+
+/* print(...) goes to the log (info), not to stdout. */
+static int sandbox_print(lua_State *L)
+{
+    int n = lua_gettop(L);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    for (int i = 1; i <= n; i++) {
+        if (i > 1)
+            luaL_addchar(&b, '\t');
+        luaL_tolstring(L, i, NULL);
+        luaL_addvalue(&b);
+    }
+    luaL_pushresult(&b);
+    log_info("%s", lua_tostring(L, -1));
+    return 0;
+}
+
+/* newsd.log(level, fmt, ...): fmt is string.format's. */
+static int newsd_log_l(lua_State *L)
+{
+    const char *lname = luaL_checkstring(L, 1);
+    int level = log_level_parse(lname);
+    if (level < 0)
+        return luaL_error(L, "newsd.log: unknown level '%s' (error, warning, notice, info, debug)", lname);
+    if (level > log_get_level())
+        return 0;   /* not formatted at all when it would not be written */
+    int n = lua_gettop(L);
+    if (n > 2) {
+        lua_pushvalue(L, lua_upvalueindex(1));
+        lua_insert(L, 2);
+        lua_call(L, n - 1, 1);
+    } else {
+        luaL_checkstring(L, 2);
+    }
+    log_msg(level, "%s", lua_tostring(L, -1));
+    return 0;
+}
+
+/* newsd.time(): seconds since the epoch, with fractions. */
+static int newsd_time_l(lua_State *L)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec / 1e9);
+    return 1;
+}
+
+static void push_conf(lua_State *L, const struct lua_plugin *lp)
+{
+    lua_createtable(L, 0, (int)lp->n_conf);
+    for (size_t i = 0; i < lp->n_conf; i++) {
+        lua_pushstring(L, lp->conf[2 * i + 1]);
+        lua_setfield(L, -2, lp->conf[2 * i]);
+    }
+}
+
+static void open_lib(lua_State *L, const char *name, lua_CFunction open)
+{
+    luaL_requiref(L, name, open, 1);
+    lua_pop(L, 1);
+}
+
+/* Runs under pcall: building the sandbox allocates and may fail. */
+static int open_sandbox(lua_State *L)
+{
+    struct lua_slot *s = lua_touserdata(L, 1);
+    open_lib(L, LUA_GNAME, luaopen_base);
+    open_lib(L, LUA_STRLIBNAME, luaopen_string);
+    open_lib(L, LUA_TABLIBNAME, luaopen_table);
+    open_lib(L, LUA_MATHLIBNAME, luaopen_math);
+    open_lib(L, LUA_UTF8LIBNAME, luaopen_utf8);
+
+    /* os: time, date and clock only (no execute, exit, getenv, remove ...). */
+    luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 0);
+    lua_createtable(L, 0, 3);
+    static const char *const os_keep[] = {"time", "date", "clock"};
+    for (size_t i = 0; i < 3; i++) {
+        lua_getfield(L, -2, os_keep[i]);
+        lua_setfield(L, -2, os_keep[i]);
+    }
+    lua_setglobal(L, "os");
+    lua_pop(L, 1);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_pushnil(L);
+    lua_setfield(L, -2, LUA_OSLIBNAME);   /* the full os table stays out of reach */
+    lua_pop(L, 1);
+
+    lua_pushnil(L);
+    lua_setglobal(L, "dofile");
+    lua_pushnil(L);
+    lua_setglobal(L, "loadfile");
+    lua_getglobal(L, "load");
+    lua_pushcclosure(L, safe_load, 1);
+    lua_setglobal(L, "load");
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, "newsd.modules");
+    lua_pushlightuserdata(L, s);
+    lua_pushcclosure(L, sandbox_require, 1);
+    lua_setglobal(L, "require");
+    lua_pushcfunction(L, sandbox_print);
+    lua_setglobal(L, "print");
+
+    lua_createtable(L, 0, 6);
+    lua_getglobal(L, "string");
+    lua_getfield(L, -1, "format");
+    lua_pushcclosure(L, newsd_log_l, 1);
+    lua_setfield(L, -3, "log");
+    lua_pop(L, 1);
+    lua_pushcfunction(L, newsd_time_l);
+    lua_setfield(L, -2, "time");
+    push_conf(L, s->lp);
+    lua_setfield(L, -2, "config");
+    lua_pushstring(L, s->lp->instance);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, s->lp->dir);
+    lua_setfield(L, -2, "plugin_dir");
+    lua_pushstring(L, NEWSD_VERSION);
+    lua_setfield(L, -2, "version");
+    lua_setglobal(L, "newsd");
+
+    lua_article_open(L);
+    return 0;
+}
+
+/* ---- states ------------------------------------------------------------- */
+
+static void slot_close(struct lua_slot *s)
+{
+    if (s->L)
+        lua_close(s->L);
+    s->L = NULL;
+}
+
+static int panic(lua_State *L)
+{
+    log_error("Lua panic (unprotected error): %s", lua_tostring(L, -1));
+    abort();
+}
+
+/* Make the state: sandbox, run the script, check the table, init(conf).
+ * *stages gets the stages the table implements. */
+static int slot_open(struct lua_slot *s, struct lua_plugin *lp, unsigned *stages, char **err)
+{
+    char *why = NULL;
+    s->lp = lp;
+    s->mem_used = 0;
+    s->rebuild = false;
+    for (int i = 0; i < FN_COUNT; i++)
+        s->ref[i] = LUA_NOREF;
+    lua_State *L = lua_newstate(slot_alloc, s);
+    if (!L) {
+        *err = fmt("%s: cannot create a Lua state (max_memory = %zu bytes)", lp->path, lp->max_memory);
+        return -1;
+    }
+    lua_atpanic(L, panic);
+    s->L = L;
+    lua_pushcfunction(L, open_sandbox);
+    lua_pushlightuserdata(L, s);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+        *err = fmt("%s: cannot set up the Lua sandbox: %s", lp->path, lua_tostring(L, -1));
+        goto fail;
+    }
+    /* Text only.  A syntax error reads "NAME.lua:LINE: message"; the
+     * operator gets the full path: "/etc/newsd/NAME.lua:LINE: message". */
+    if (load_script(L, lp->path, lp->base) != LUA_OK) {
+        const char *msg = lua_tostring(L, -1);
+        size_t bl = strlen(lp->base);
+        if (strncmp(msg, lp->base, bl) == 0 && msg[bl] == ':')
+            *err = fmt("%s%s", lp->path, msg + bl);
+        else
+            *err = fmt("%s: %s", lp->path, msg);
+        goto fail;
+    }
+    if (slot_pcall(s, 0, 1, &why) < 0) {
+        *err = fmt("%s: running the script: %s", lp->path, why);
+        goto fail;
+    }
+    if (!lua_istable(L, -1)) {
+        *err = fmt("%s: the script must return its plugin table (return p), not a %s", lp->path,
+                   luaL_typename(L, -1));
+        goto fail;
+    }
+    *stages = 0;
+    for (int i = 0; i < FN_COUNT; i++) {
+        int t = lua_getfield(L, -1, fn_names[i]);
+        if (t == LUA_TNIL) {
+            lua_pop(L, 1);
+            continue;
+        }
+        if (t != LUA_TFUNCTION) {
+            *err = fmt("%s: the plugin table's '%s' is a %s, not a function", lp->path, fn_names[i],
+                       lua_typename(L, t));
+            goto fail;
+        }
+        s->ref[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    static const unsigned fn_stage[FN_COUNT] = {0, NEWSD_STAGE_PARSE, NEWSD_STAGE_TAG, NEWSD_STAGE_SCORE,
+                                                NEWSD_STAGE_ARCHIVE, 0};
+    for (int i = 0; i < FN_COUNT; i++)
+        if (s->ref[i] != LUA_NOREF)
+            *stages |= fn_stage[i];
+    if (!lp->script_name) {
+        if (lua_getfield(L, -1, "name") == LUA_TSTRING)
+            lp->script_name = strdup(lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    if (!*stages) {
+        *err = fmt("%s: the plugin table has none of parse, tag, score or archive: it would never run",
+                   lp->path);
+        goto fail;
+    }
+    if (s->ref[FN_COMMIT] != LUA_NOREF && s->ref[FN_ARCHIVE] == LUA_NOREF) {
+        *err = fmt("%s: the plugin table has commit() but no archive()", lp->path);
+        goto fail;
+    }
+    if (s->ref[FN_INIT] != LUA_NOREF) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref[FN_INIT]);
+        push_conf(L, lp);
+        if (slot_pcall(s, 1, 0, &why) < 0) {
+            *err = fmt("%s: init failed: %s", lp->path, why);
+            goto fail;
+        }
+    }
+    /* What loading left behind is garbage; start articles with a clean heap. */
+    lua_gc(L, LUA_GCCOLLECT);
+    return 0;
+
+fail:
+    free(why);
+    slot_close(s);
+    return -1;
+}
+
+/* After a memory-cap hit: start this state over. */
+static void slot_rebuild(struct lua_slot *s)
+{
+    char *err = NULL;
+    unsigned stages = 0;
+    slot_close(s);
+    if (slot_open(s, s->lp, &stages, &err) < 0) {
+        log_error("cannot rebuild the Lua state after its memory cap was hit, the plugin is off on this "
+                  "thread until the next reload: %s", err);
+        free(err);
+    }
+}
+
+/* ---- the descriptor's callbacks ----------------------------------------- */
+
+/* The slot for this thread; slot 0 (locked) for threads that are not
+ * workers.  *locked says whether to unlock after. */
+static struct lua_slot *slot_for_thread(struct lua_plugin *lp, bool *locked)
+{
+    int i = thread_slot;
+    if (i >= SLOT_WORKER0 && (size_t)i < lp->n_slots) {
+        *locked = false;
+        return &lp->slots[i];
+    }
+    uv_mutex_lock(&lp->main_lock);
+    *locked = true;
+    return &lp->slots[SLOT_MAIN];
+}
+
+/* Call fn(a) in s.  Returns NEWSD_OK / NEWSD_ERROR (after
+ * newsd_article_fail) and, for archive(), NEWSD_DUPLICATE when the script
+ * returns "duplicate". */
+static int call_with_article(struct lua_slot *s, enum lua_fn fn, newsd_article *a)
+{
+    char *why = NULL;
+    if (s->rebuild)
+        slot_rebuild(s);
+    if (!s->L)
+        return newsd_article_fail(a, "its Lua state is gone (it hit its memory cap and could not be rebuilt)");
+    lua_State *L = s->L;
+    int top = lua_gettop(L);
+    /* A copy of the userdata stays below the call, so it cannot be collected
+     * before it is detached from the article. */
+    lua_article_push(L, a);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref[fn]);
+    lua_pushvalue(L, top + 1);
+    int rc = slot_pcall(s, 1, 1, &why);
+    lua_article_invalidate(L, top + 1);
+    if (rc < 0) {
+        lua_settop(L, top);
+        newsd_article_fail(a, "%s", why);
+        free(why);
+        return NEWSD_ERROR;
+    }
+    int result = NEWSD_OK;
+    if (fn == FN_ARCHIVE && lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "duplicate") == 0)
+        result = NEWSD_DUPLICATE;
+    lua_settop(L, top);
+    return result;
+}
+
+static int lua_process(void *state, enum newsd_stage stage, newsd_article *a)
+{
+    struct lua_plugin *lp = state;
+    enum lua_fn fn = stage == NEWSD_STAGE_PARSE ? FN_PARSE : stage == NEWSD_STAGE_TAG ? FN_TAG : FN_SCORE;
+    bool locked;
+    struct lua_slot *s = slot_for_thread(lp, &locked);
+    int rc = call_with_article(s, fn, a);
+    if (locked)
+        uv_mutex_unlock(&lp->main_lock);
+    return rc;
+}
+
+/* archive() and commit() run one batch at a time (plugin.h), on whatever
+ * thread the archive uses: they have a slot of their own. */
+static struct lua_slot *archive_slot(struct lua_plugin *lp)
+{
+    return lp->n_slots > SLOT_ARCHIVE ? &lp->slots[SLOT_ARCHIVE] : &lp->slots[SLOT_MAIN];
+}
+
+static int lua_archive(void *state, newsd_article *a)
+{
+    return call_with_article(archive_slot(state), FN_ARCHIVE, a);
+}
+
+static int lua_commit(void *state)
+{
+    struct lua_slot *s = archive_slot(state);
+    char *why = NULL;
+    if (s->ref[FN_COMMIT] == LUA_NOREF)
+        return NEWSD_OK;
+    if (s->rebuild)
+        slot_rebuild(s);
+    if (!s->L)
+        return NEWSD_ERROR;
+    lua_rawgeti(s->L, LUA_REGISTRYINDEX, s->ref[FN_COMMIT]);
+    if (slot_pcall(s, 0, 1, &why) < 0) {
+        log_error("commit failed: %s; the batch is retried", why);
+        free(why);
+        return NEWSD_ERROR;
+    }
+    /* commit() may say no without raising: return false, "why". */
+    bool ok = !(lua_isboolean(s->L, -1) && !lua_toboolean(s->L, -1));
+    lua_pop(s->L, 1);
+    if (!ok)
+        log_error("commit returned false; the batch is retried");
+    return ok ? NEWSD_OK : NEWSD_ERROR;
+}
+
+static void lua_plugin_free(void *state)
+{
+    struct lua_plugin *lp = state;
+    if (!lp)
+        return;
+    for (size_t i = 0; i < lp->n_slots; i++)
+        slot_close(&lp->slots[i]);
+    free(lp->slots);
+    for (size_t i = 0; i < 2 * lp->n_conf; i++)
+        free(lp->conf[i]);
+    free(lp->conf);
+    uv_mutex_destroy(&lp->main_lock);
+    free(lp->instance);
+    free(lp->script_name);
+    free(lp->path);
+    free(lp->dir);
+    free(lp);
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+static int parse_limits(struct lua_plugin *lp, const struct plugin_section *sec, char **err)
+{
+    const struct config_kv *kv = config_section_find(sec, "max_instructions");
+    lp->max_instructions = DEFAULT_MAX_INSTRUCTIONS;
+    lp->max_memory = DEFAULT_MAX_MEMORY;
+    if (kv) {
+        char *end;
+        errno = 0;
+        double d = strtod(kv->value, &end);
+        if (errno || end == kv->value || *end || !(d >= 1000 && d <= 2e9)) {
+            *err = fmt("max_instructions = %s: expected a number from 1000 to 2e9", kv->value);
+            return -1;
+        }
+        lp->max_instructions = (long long)d;
+    }
+    kv = config_section_find(sec, "max_memory");
+    if (kv) {
+        uint64_t v;
+        if (config_parse_size(kv->value, &v) < 0 || v < (1u << 20) || v > ((uint64_t)16 << 30)) {
+            *err = fmt("max_memory = %s: expected a size from 1M to 16G", kv->value);
+            return -1;
+        }
+        lp->max_memory = (size_t)v;
+    }
+    return 0;
+}
+
+struct lua_plugin *lua_plugin_load(const struct daemon_config *cfg, const struct plugin_section *sec,
+                                   const char *path, unsigned flags, char **err)
+{
+    struct lua_plugin *lp = calloc(1, sizeof *lp);
+    char *why = NULL;
+    unsigned stages = 0;
+    if (!lp || uv_mutex_init(&lp->main_lock) != 0)
+        abort();
+    lp->instance = strdup(sec->name);
+    lp->path = strdup(path);
+    lp->dir = strdup(path);
+    lp->conf = calloc(2 * sec->n_kv + 1, sizeof *lp->conf);
+    if (!lp->instance || !lp->path || !lp->dir || !lp->conf)
+        abort();
+    char *slash = strrchr(lp->dir, '/');
+    lp->base = strrchr(lp->path, '/') ? strrchr(lp->path, '/') + 1 : lp->path;
+    if (slash)
+        *slash = '\0';
+    for (size_t i = 0; i < sec->n_kv; i++) {
+        lp->conf[2 * i] = strdup(sec->kv[i].key);
+        lp->conf[2 * i + 1] = strdup(sec->kv[i].value);
+        if (!lp->conf[2 * i] || !lp->conf[2 * i + 1])
+            abort();
+        lp->n_conf++;
+    }
+    if (parse_limits(lp, sec, &why) < 0) {
+        *err = fmt("%s: %s", path, why);
+        free(why);
+        goto fail;
+    }
+
+    /* The trial state: a syntax error or a failing init refuses the
+     * configuration here, at start or reload, before anything runs. */
+    unsigned workers = cfg->workers ? cfg->workers : uv_available_parallelism();
+    unsigned reg = atomic_load(&registered_workers);
+    if (reg > workers)
+        workers = reg;
+    lp->n_slots = (flags & LUA_LOAD_TRIAL_ONLY) ? 1 : SLOT_WORKER0 + workers;
+    lp->slots = calloc(lp->n_slots, sizeof *lp->slots);
+    if (!lp->slots)
+        abort();
+    log_set_plugin(lp->instance);
+    int rc = slot_open(&lp->slots[SLOT_MAIN], lp, &stages, err);
+    if (rc == 0 && !(flags & LUA_LOAD_TRIAL_ONLY)) {
+        /* Only the states a stage needs: workers for parse/tag/score, the
+         * archive slot for archive/commit. */
+        for (size_t i = SLOT_ARCHIVE; i < lp->n_slots && rc == 0; i++) {
+            bool need = i == SLOT_ARCHIVE ? (stages & NEWSD_STAGE_ARCHIVE)
+                                          : (stages & ~(unsigned)NEWSD_STAGE_ARCHIVE);
+            unsigned st = 0;
+            if (need)
+                rc = slot_open(&lp->slots[i], lp, &st, err);
+        }
+    }
+    log_set_plugin(NULL);
+    if (rc < 0)
+        goto fail;
+
+    lp->desc = (newsd_plugin){
+        .abi_version = NEWSD_ABI_VERSION,
+        .struct_size = sizeof(newsd_plugin),
+        .name = lp->script_name ? lp->script_name : lp->instance,
+        .description = lp->path,
+        .stages = stages,
+        .flags = NEWSD_PLUGIN_THREAD_SAFE,   /* one state per thread */
+        .process = lua_process,
+        .archive = lua_archive,
+        .commit = lua_commit,
+        .fini = lua_plugin_free,
+    };
+    return lp;
+
+fail:
+    lua_plugin_free(lp);
+    return NULL;
+}
+
+const newsd_plugin *lua_plugin_descriptor(const struct lua_plugin *lp)
+{
+    return &lp->desc;
+}

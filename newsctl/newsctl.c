@@ -1,0 +1,352 @@
+/*
+ * newsctl: the command-line client of newsd's control API (docs/api.md).
+ *
+ * Exit codes, for scripts: 0 ok, 1 the daemon answered with an error,
+ * 2 usage, 3 cannot connect (not running, or no permission on the socket).
+ */
+#include "client.h"
+#include "render.h"
+
+#include <curl/curl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DEFAULT_STATE_DIR "/var/lib/newsd"
+#define SYSTEMD_SOCKET "/run/newsd/control.sock"
+#define EXPORT_PAGE 500
+
+struct opts {
+    const char *socket;
+    bool json;
+    const char *tag, *min_score, *since, *until, *lang, *limit, *offset;
+    bool all;
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: newsctl [-s SOCKET | -d STATE_DIR] [--json] COMMAND [ARGS]\n"
+            "\n"
+            "commands:\n"
+            "  status                        the running daemon: uptime, plugins, counters\n"
+            "  list [--tag T] [--min-score N] [--since DATE] [--until DATE] [--lang L]\n"
+            "       [--limit N] [--offset N]  archived articles, newest first\n"
+            "  search TEXT [--limit N] [--offset N]\n"
+            "                                full-text search, best match first\n"
+            "  show ID                       one article with its tags and score breakdown\n"
+            "  export [--since DATE] [--until DATE]\n"
+            "                                every archived record as JSON lines\n"
+            "  reload                        reread the configuration (like SIGHUP)\n"
+            "  reprocess ID | --all          run archived articles through the plugins again\n"
+            "\n"
+            "options:\n"
+            "  -s, --socket SOCKET   the control socket (else $NEWSD_SOCKET, else\n"
+            "                        " SYSTEMD_SOCKET " if present, else " DEFAULT_STATE_DIR "/control.sock)\n"
+            "  -d, --state-dir DIR   the daemon's state directory: DIR/control.sock\n"
+            "      --json            print the daemon's JSON answer as is\n"
+            "  -h, --help            this text\n"
+            "\n"
+            "exit codes: 0 ok, 1 error from the daemon, 2 usage, 3 cannot connect\n");
+}
+
+static const char *default_socket(void)
+{
+    const char *env = getenv("NEWSD_SOCKET");
+    if (env && *env)
+        return env;
+    if (access(SYSTEMD_SOCKET, F_OK) == 0)
+        return SYSTEMD_SOCKET;
+    return DEFAULT_STATE_DIR "/control.sock";
+}
+
+/* Print the daemon's error and return 1 (or 0 for a 2xx). */
+static int check_reply(const struct reply *r, const char *what)
+{
+    if (r->status >= 200 && r->status < 300)
+        return EXIT_OK;
+    json_t *j = json_loads(r->body, 0, NULL);
+    const char *msg = json_string_value(json_object_get(j, "error"));
+    fprintf(stderr, "newsctl: %s: %s (HTTP %ld)\n", what, msg ? msg : r->body, r->status);
+    json_decref(j);
+    return EXIT_DAEMON;
+}
+
+/* One request; on success *root holds the parsed answer (unless raw). */
+static int call(const struct opts *o, const char *method, const char *path, const char *body,
+                const char *what, json_t **root, struct reply *raw)
+{
+    struct reply r;
+    int rc = client_request(o->socket, method, path, body, &r);
+    if (rc != EXIT_OK)
+        return rc;
+    rc = check_reply(&r, what);
+    if (rc == EXIT_OK && o->json && !raw) {
+        fputs(r.body, stdout);
+        if (r.len && r.body[r.len - 1] != '\n')
+            putchar('\n');
+    } else if (rc == EXIT_OK && root) {
+        json_error_t je;
+        *root = json_loads(r.body, 0, &je);
+        if (!*root) {
+            fprintf(stderr, "newsctl: %s: the daemon's answer is not JSON: %s\n", what, je.text);
+            rc = EXIT_DAEMON;
+        }
+    }
+    if (raw)
+        *raw = r;
+    else
+        reply_free(&r);
+    return rc;
+}
+
+/* ?a=b&c=d from the options that are set. */
+static void add_param(char *buf, size_t n, const char *key, const char *value)
+{
+    if (!value)
+        return;
+    char *e = client_escape(value);
+    size_t len = strlen(buf);
+    snprintf(buf + len, n - len, "%s%s=%s", strchr(buf, '?') ? "&" : "?", key, e);
+    free(e);
+}
+
+static int cmd_status(const struct opts *o)
+{
+    json_t *st = NULL;
+    int rc = call(o, "GET", "/status", NULL, "status", &st, NULL);
+    if (rc == EXIT_OK && !o->json)
+        render_status(st);
+    json_decref(st);
+    return rc;
+}
+
+static int cmd_list(const struct opts *o, const char *search)
+{
+    char path[8192] = "";
+    json_t *page = NULL;
+    snprintf(path, sizeof path, "%s", search ? "/search" : "/list");
+    add_param(path, sizeof path, "q", search);
+    add_param(path, sizeof path, "tag", o->tag);
+    add_param(path, sizeof path, "min_score", o->min_score);
+    add_param(path, sizeof path, "since", o->since);
+    add_param(path, sizeof path, "until", o->until);
+    add_param(path, sizeof path, "lang", o->lang);
+    add_param(path, sizeof path, "limit", o->limit);
+    add_param(path, sizeof path, "offset", o->offset);
+    int rc = call(o, "GET", path, NULL, search ? "search" : "list", &page, NULL);
+    if (rc == EXIT_OK && !o->json)
+        render_list(page, search ? "hits" : "items");
+    json_decref(page);
+    return rc;
+}
+
+static int cmd_show(const struct opts *o, const char *id)
+{
+    char path[512];
+    char *e = client_escape(id);
+    json_t *rec = NULL;
+    snprintf(path, sizeof path, "/show/%s", e);
+    free(e);
+    int rc = call(o, "GET", path, NULL, "show", &rec, NULL);
+    if (rc == EXIT_OK && !o->json)
+        render_record(rec);
+    json_decref(rec);
+    return rc;
+}
+
+/* JSON lines, page by page (the archive pages export by cursor). */
+static int cmd_export(const struct opts *o)
+{
+    long long cursor = 0;
+    struct opts quiet = *o;
+    quiet.json = false;
+    for (;;) {
+        char path[4096], num[32];
+        json_t *page = NULL;
+        snprintf(path, sizeof path, "/export");
+        add_param(path, sizeof path, "since", o->since);
+        add_param(path, sizeof path, "until", o->until);
+        snprintf(num, sizeof num, "%d", EXPORT_PAGE);
+        add_param(path, sizeof path, "limit", num);
+        snprintf(num, sizeof num, "%lld", cursor);
+        add_param(path, sizeof path, "cursor", num);
+        int rc = call(&quiet, "GET", path, NULL, "export", &page, NULL);
+        if (rc != EXIT_OK)
+            return rc;
+        size_t i;
+        json_t *rec;
+        json_array_foreach(json_object_get(page, "records"), i, rec) {
+            char *line = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            if (line)
+                puts(line);
+            free(line);
+        }
+        json_t *next = json_object_get(page, "next_cursor");
+        bool more = json_is_integer(next) && json_integer_value(next) > cursor;
+        if (more)
+            cursor = json_integer_value(next);
+        json_decref(page);
+        if (!more)
+            return fflush(stdout) == 0 ? EXIT_OK : EXIT_DAEMON;
+    }
+}
+
+static int cmd_reload(const struct opts *o)
+{
+    struct reply r;
+    int rc = client_request(o->socket, "POST", "/reload", "{}", &r);
+    if (rc != EXIT_OK)
+        return rc;
+    if (o->json) {
+        fputs(r.body, stdout);
+    } else if (r.status == 200) {
+        printf("reloaded: the new configuration is in force\n");
+    }
+    if (r.status != 200) {
+        json_t *j = json_loads(r.body, 0, NULL);
+        const char *msg = json_string_value(json_object_get(j, "error"));
+        fprintf(stderr, "newsctl: reload %s: %s\n", r.status == 422 ? "refused, the running configuration "
+                "stays in force" : "not done", msg ? msg : r.body);
+        json_decref(j);
+        rc = EXIT_DAEMON;
+    }
+    reply_free(&r);
+    return rc;
+}
+
+static int cmd_reprocess(const struct opts *o, const char *id)
+{
+    json_t *req = o->all ? json_pack("{s:b}", "all", 1) : json_pack("{s:s}", "id", id);
+    char *body = json_dumps(req, JSON_COMPACT);
+    json_t *ans = NULL;
+    json_decref(req);
+    int rc = call(o, "POST", "/reprocess", body, "reprocess", &ans, NULL);
+    free(body);
+    if (rc == EXIT_OK && !o->json) {
+        json_t *errors = json_object_get(ans, "errors");
+        printf("queued %lld archived article(s) for reprocessing with the current plugins\n",
+               (long long)json_integer_value(json_object_get(ans, "queued")));
+        size_t i;
+        json_t *e;
+        json_array_foreach(errors, i, e)
+            fprintf(stderr, "  %s: %s\n", json_string_value(json_object_get(e, "id")),
+                    json_string_value(json_object_get(e, "error")));
+    }
+    json_decref(ans);
+    return rc;
+}
+
+static int need_args(const char *cmd, int have, int want)
+{
+    if (have == want)
+        return 0;
+    fprintf(stderr, "newsctl: %s takes %d argument%s, got %d (newsctl --help)\n", cmd, want,
+            want == 1 ? "" : "s", have);
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    enum { O_JSON = 256, O_TAG, O_MIN, O_SINCE, O_UNTIL, O_LANG, O_LIMIT, O_OFFSET, O_ALL };
+    static const struct option lopts[] = {
+        {"socket", required_argument, NULL, 's'},
+        {"state-dir", required_argument, NULL, 'd'},
+        {"json", no_argument, NULL, O_JSON},
+        {"tag", required_argument, NULL, O_TAG},
+        {"min-score", required_argument, NULL, O_MIN},
+        {"since", required_argument, NULL, O_SINCE},
+        {"until", required_argument, NULL, O_UNTIL},
+        {"lang", required_argument, NULL, O_LANG},
+        {"limit", required_argument, NULL, O_LIMIT},
+        {"offset", required_argument, NULL, O_OFFSET},
+        {"all", no_argument, NULL, O_ALL},
+        {"help", no_argument, NULL, 'h'},
+        {0},
+    };
+    struct opts o = {0};
+    char *sock_buf = NULL;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "s:d:h", lopts, NULL)) != -1) {
+        switch (c) {
+        case 's': o.socket = optarg; break;
+        case 'd':
+            free(sock_buf);
+            if (asprintf(&sock_buf, "%s/control.sock", optarg) < 0)
+                return EXIT_USAGE;
+            o.socket = sock_buf;
+            break;
+        case O_JSON: o.json = true; break;
+        case O_TAG: o.tag = optarg; break;
+        case O_MIN: o.min_score = optarg; break;
+        case O_SINCE: o.since = optarg; break;
+        case O_UNTIL: o.until = optarg; break;
+        case O_LANG: o.lang = optarg; break;
+        case O_LIMIT: o.limit = optarg; break;
+        case O_OFFSET: o.offset = optarg; break;
+        case O_ALL: o.all = true; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!o.socket)
+        o.socket = default_socket();
+    const char *cmd = argv[optind];
+    int nargs = argc - optind - 1;
+    char **args = argv + optind + 1;
+    int rc = EXIT_USAGE;
+
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (strcmp(cmd, "status") == 0) {
+        if (need_args(cmd, nargs, 0) == 0)
+            rc = cmd_status(&o);
+    } else if (strcmp(cmd, "list") == 0) {
+        if (need_args(cmd, nargs, 0) == 0)
+            rc = cmd_list(&o, NULL);
+    } else if (strcmp(cmd, "search") == 0) {
+        if (nargs < 1) {
+            fprintf(stderr, "newsctl: search needs TEXT (newsctl search 'Huawei Chips')\n");
+        } else {
+            /* Several words without quotes are one query. */
+            size_t len = 1;
+            for (int i = 0; i < nargs; i++)
+                len += strlen(args[i]) + 1;
+            char *q = calloc(1, len);
+            for (int i = 0; q && i < nargs; i++) {
+                if (i)
+                    strcat(q, " ");
+                strcat(q, args[i]);
+            }
+            rc = q ? cmd_list(&o, q) : EXIT_DAEMON;
+            free(q);
+        }
+    } else if (strcmp(cmd, "show") == 0) {
+        if (need_args(cmd, nargs, 1) == 0)
+            rc = cmd_show(&o, args[0]);
+    } else if (strcmp(cmd, "export") == 0) {
+        if (need_args(cmd, nargs, 0) == 0)
+            rc = cmd_export(&o);
+    } else if (strcmp(cmd, "reload") == 0) {
+        if (need_args(cmd, nargs, 0) == 0)
+            rc = cmd_reload(&o);
+    } else if (strcmp(cmd, "reprocess") == 0) {
+        if (o.all ? nargs != 0 : nargs != 1)
+            fprintf(stderr, "newsctl: reprocess takes one ID or --all\n");
+        else
+            rc = cmd_reprocess(&o, o.all ? NULL : args[0]);
+    } else {
+        fprintf(stderr, "newsctl: unknown command '%s' (newsctl --help)\n", cmd);
+    }
+    curl_global_cleanup();
+    free(sock_buf);
+    return rc;
+}

@@ -1,0 +1,178 @@
+/* Tables for a terminal (see render.h). */
+#include "render.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *str(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+static long long num(const json_t *o, const char *key)
+{
+    return (long long)json_integer_value(json_object_get(o, key));
+}
+
+static double real(const json_t *o, const char *key)
+{
+    return json_number_value(json_object_get(o, key));
+}
+
+/* Bytes of s that show at most cols characters, not cutting UTF-8. */
+static int fit(const char *s, int cols, int *shown)
+{
+    int n = 0, chars = 0;
+    while (s[n] && chars < cols) {
+        n++;
+        while ((s[n] & 0xC0) == 0x80)
+            n++;
+        chars++;
+    }
+    *shown = chars;
+    return n;
+}
+
+/* Control characters (a snippet's line breaks) would break the table. */
+static void put_flat(const char *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        putchar((unsigned char)s[i] < 0x20 ? ' ' : s[i]);
+}
+
+static void cell(const char *s, int width, int last)
+{
+    int shown;
+    int n = fit(s, width, &shown);
+    if (s[n] && width > 1) {       /* does not fit: end with an ellipsis */
+        n = fit(s, width - 1, &shown);
+        put_flat(s, n);
+        printf("…");
+        shown++;
+    } else {
+        put_flat(s, n);
+    }
+    if (!last)
+        printf("%*s", width - shown + 2, "");
+}
+
+static void duration(long long s, char *out, size_t n)
+{
+    if (s >= 86400)
+        snprintf(out, n, "%lldd %02lldh %02lldm", s / 86400, s / 3600 % 24, s / 60 % 60);
+    else if (s >= 3600)
+        snprintf(out, n, "%lldh %02lldm %02llds", s / 3600, s / 60 % 60, s % 60);
+    else
+        snprintf(out, n, "%lldm %02llds", s / 60, s % 60);
+}
+
+void render_status(const json_t *st)
+{
+    const json_t *c = json_object_get(st, "counters");
+    const json_t *t = json_object_get(st, "throughput");
+    const json_t *a = json_object_get(st, "archive");
+    char up[64];
+
+    duration(num(st, "uptime_s"), up, sizeof up);
+    printf("newsd %s: %s, pid %lld, up %s\n", str(st, "version"), str(st, "state"), num(st, "pid"), up);
+    printf("config       %s\n", str(st, "config"));
+    printf("state dir    %s\n", str(st, "state_dir"));
+    printf("archive      ");
+    size_t i;
+    json_t *b;
+    json_array_foreach(json_object_get(a, "backends"), i, b)
+        printf("%s%s (%s)", i ? ", " : "", str(b, "name"), str(b, "plugin"));
+    const char *q = str(a, "queries");
+    if (*q)
+        printf("; queries answered by %s\n", q);
+    else
+        printf("; none answers queries (search, list, show need archive_sqlite)\n");
+    printf("articles     %lld received, %lld archived, %lld duplicates, %lld failed, %lld reprocessed\n",
+           num(c, "received"), num(c, "archived"), num(c, "duplicates"), num(c, "failed"),
+           num(c, "reprocessed"));
+    printf("now          %lld in flight, queue depth %lld, %lld waiting for reprocessing\n",
+           num(c, "in_flight"), num(c, "queue_depth"), num(c, "reprocess_pending"));
+    printf("throughput   %.1f articles/s over the last minute (%lld finished)\n", real(t, "per_s"),
+           num(t, "finished"));
+    printf("\n");
+    printf("%-16s  %-4s  %-18s  %s\n", "PLUGIN", "KIND", "MODULE", "STAGES");
+    json_t *p;
+    json_array_foreach(json_object_get(st, "plugins"), i, p) {
+        cell(str(p, "name"), 16, 0);
+        cell(str(p, "kind"), 4, 0);
+        cell(str(p, "plugin"), 18, 0);
+        size_t j;
+        json_t *s;
+        json_array_foreach(json_object_get(p, "stages"), j, s)
+            printf("%s%s", j ? "," : "", json_string_value(s));
+        printf("%s\n", json_is_true(json_object_get(p, "queries")) ? " (answers queries)" : "");
+    }
+}
+
+void render_list(const json_t *page, const char *key)
+{
+    const json_t *items = json_object_get(page, key);
+    size_t n = json_array_size(items);
+    long long total = num(page, "total"), offset = num(page, "offset");
+
+    if (!n) {
+        printf("no articles%s\n", total ? " on this page" : "");
+        return;
+    }
+    printf("%-32s  %6s  %-16s  %s\n", "ID", "SCORE", "RECEIVED", "TITLE");
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) {
+        char score[32];
+        snprintf(score, sizeof score, "%6.1f", real(it, "score_total"));
+        printf("%-32s  %s  ", str(it, "id"), score);
+        /* 2026-11-28T15:13:23.029Z -> 2026-11-28 15:13: enough for a table */
+        char when[17];
+        snprintf(when, sizeof when, "%s", str(it, "received"));
+        if (strlen(when) > 10 && when[10] == 'T')
+            when[10] = ' ';
+        cell(when, 16, 0);
+        cell(str(it, "title"), 70, 1);
+        printf("\n");
+        const char *snip = str(it, "snippet");
+        if (*snip) {
+            printf("%34s", "");
+            cell(snip, 110, 1);
+            printf("\n");
+        }
+    }
+    printf("-- %zu of %lld", n, total);
+    if (offset)
+        printf(" from offset %lld", offset);
+    if (offset + (long long)n < total)
+        printf("; next page: --offset %lld", offset + (long long)n);
+    printf("\n");
+}
+
+void render_record(const json_t *rec)
+{
+    static const char *const fields[] = {"id", "source", "received", "published", "author", "url",
+                                         "lang", "format", "encoding"};
+    printf("%s\n", str(rec, "title"));
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (*str(rec, fields[i]))
+            printf("  %-10s %s\n", fields[i], str(rec, fields[i]));
+    const json_t *tags = json_object_get(rec, "tags");
+    if (json_array_size(tags)) {
+        printf("\ntags\n");
+        size_t i;
+        json_t *t;
+        json_array_foreach(tags, i, t)
+            printf("  %-40s %5.2f  (%s)\n", str(t, "name"), real(t, "weight"), str(t, "plugin"));
+    }
+    const json_t *score = json_object_get(rec, "score");
+    printf("\nscore %.2f\n", real(score, "total"));
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(score, "rules"), i, r)
+        printf("  %-16s %+6.2f  %s (%s)\n", str(r, "rule"), real(r, "points"), str(r, "reason"), str(r, "plugin"));
+    const char *body = str(rec, "body");
+    if (*body)
+        printf("\n%s\n", body);
+}

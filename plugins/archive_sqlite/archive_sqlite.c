@@ -1,0 +1,198 @@
+/*
+ * archive_sqlite: the archive as one SQLite database, searchable with FTS5.
+ *
+ *   [plugin.archive]
+ *   so = archive_sqlite.so
+ *   path = archive/newsd.db      ; absolute, or relative to the state directory
+ *   busy_timeout_ms = 5000       ; wait this long for a lock before failing
+ *
+ * This file holds the configuration, opening and closing; the schema is in
+ * schema.c, archive()/commit() in store.c, query() in query.c.  See
+ * docs/archive.md for the schema, durability and dedup.
+ *
+ * The database is opened in WAL mode with synchronous=FULL: a committed
+ * batch survives a crash or power loss (FULL fsyncs the WAL at every
+ * commit; NORMAL would not), and readers (query()) never block the writer.
+ * The originals are kept in the database as BLOBs, so that one fsync makes
+ * a batch durable whole; see docs/archive.md for why not files beside it.
+ */
+#include "sq.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define DEFAULT_PATH "archive/newsd.db"
+#define DEFAULT_BUSY_TIMEOUT_MS 5000
+/* The WAL is cut back to this size after a checkpoint; without a limit it
+ * keeps the size of the largest batch ever written. */
+#define WAL_SIZE_LIMIT (64 * 1024 * 1024)
+
+/* mkdir -p of the folder that holds path. */
+static int make_parent_dirs(const char *path)
+{
+    char *dir = strdup(path);
+    if (!dir)
+        return -1;
+    char *slash = strrchr(dir, '/');
+    int rc = 0;
+    if (slash && slash != dir) {
+        *slash = '\0';
+        for (char *p = dir + 1; rc == 0; p++) {
+            if (*p != '/' && *p != '\0')
+                continue;
+            char c = *p;
+            *p = '\0';
+            if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                rc = -1;
+            *p = c;
+            if (c == '\0')
+                break;
+        }
+    }
+    free(dir);
+    return rc;
+}
+
+static int exec_pragma(struct sq *s, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &err) == SQLITE_OK)
+        return NEWSD_OK;
+    newsd_log(NEWSD_LOG_ERROR, "%s: %s failed: %s", s->path, sql, err ? err : sqlite3_errmsg(s->db));
+    sqlite3_free(err);
+    return NEWSD_ERROR;
+}
+
+/* WAL must really be on: on a file system without shared memory support
+ * SQLite quietly stays in another mode, where readers block the writer. */
+static int enable_wal(struct sq *s)
+{
+    sqlite3_stmt *st = NULL;
+    int ok = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) == SQLITE_OK &&
+             sqlite3_step(st) == SQLITE_ROW &&
+             strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+    sqlite3_finalize(st);
+    if (!ok)
+        newsd_log(NEWSD_LOG_ERROR, "%s: cannot switch to WAL mode: %s", s->path, sqlite3_errmsg(s->db));
+    return ok ? NEWSD_OK : NEWSD_ERROR;
+}
+
+static int configure(struct sq *s)
+{
+    char limit[64];
+    snprintf(limit, sizeof limit, "PRAGMA journal_size_limit = %d", WAL_SIZE_LIMIT);
+    sqlite3_busy_timeout(s->db, s->opt.busy_timeout_ms);
+    if (enable_wal(s) != NEWSD_OK || exec_pragma(s, "PRAGMA synchronous = FULL") != NEWSD_OK ||
+        exec_pragma(s, limit) != NEWSD_OK)
+        return NEWSD_ERROR;
+    return NEWSD_OK;
+}
+
+void sq_close(struct sq *s)
+{
+    if (!s)
+        return;
+    if (s->db && s->in_tx && !sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    for (int i = 0; i < SQ_N_STMTS; i++)
+        sqlite3_finalize(s->stmt[i]);
+    sqlite3_close(s->rdb);
+    sqlite3_close(s->db);
+    pthread_mutex_destroy(&s->read_lock);
+    free(s->path);
+    free(s);
+}
+
+int sq_open(const char *path, const struct sq_options *opt, struct sq **out)
+{
+    struct sq *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        newsd_log(NEWSD_LOG_ERROR, "out of memory");
+        return NEWSD_ERROR;
+    }
+    pthread_mutex_init(&s->read_lock, NULL);
+    s->opt = *opt;
+    if (make_parent_dirs(path) < 0) {
+        newsd_log(NEWSD_LOG_ERROR, "path: cannot create the folder of %s: %s", path, strerror(errno));
+        sq_close(s);
+        return NEWSD_ERROR;
+    }
+    /* NOMUTEX: each connection is used by one thread at a time (the writer
+     * by the archive thread, the reader under read_lock). */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+        newsd_log(NEWSD_LOG_ERROR, "path: cannot open %s: %s", path,
+                  s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        sq_close(s);
+        return NEWSD_ERROR;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    if (configure(s) != NEWSD_OK || sq_migrate(s->db, SQ_SCHEMA_VERSION) != NEWSD_OK ||
+        sq_prepare_writer(s) != NEWSD_OK) {
+        sq_close(s);
+        return NEWSD_ERROR;
+    }
+    *out = s;
+    return NEWSD_OK;
+}
+
+/* ---- the plugin callbacks ------------------------------------------------ */
+
+static char *db_path(const newsd_config *conf)
+{
+    const char *p = newsd_config_get(conf, "path");
+    if (!p || !*p)
+        p = DEFAULT_PATH;
+    if (p[0] == '/')
+        return strdup(p);
+    const char *state_dir = newsd_config_state_dir(conf);
+    size_t len = strlen(state_dir) + 1 + strlen(p) + 1;
+    char *out = malloc(len);
+    if (out)
+        snprintf(out, len, "%s/%s", state_dir, p);
+    return out;
+}
+
+static int sqlite_init(const newsd_config *conf, void **state)
+{
+    struct sq_options opt = {.busy_timeout_ms = DEFAULT_BUSY_TIMEOUT_MS};
+    double timeout;
+    if (newsd_config_get_double(conf, "busy_timeout_ms", DEFAULT_BUSY_TIMEOUT_MS, &timeout) != NEWSD_OK)
+        return NEWSD_ERROR;
+    if (timeout < 0 || timeout > 3600000) {
+        newsd_log(NEWSD_LOG_ERROR, "busy_timeout_ms: %g is not between 0 and 3600000", timeout);
+        return NEWSD_ERROR;
+    }
+    opt.busy_timeout_ms = (int)timeout;
+    char *path = db_path(conf);
+    if (!path) {
+        newsd_log(NEWSD_LOG_ERROR, "path: out of memory");
+        return NEWSD_ERROR;
+    }
+    struct sq *s = NULL;
+    int rc = sq_open(path, &opt, &s);
+    free(path);
+    if (rc == NEWSD_OK)
+        *state = s;
+    return rc;
+}
+
+static void sqlite_fini(void *state)
+{
+    sq_close(state);
+}
+
+NEWSD_PLUGIN(
+    .name = "archive_sqlite",
+    .description = "archives records and originals in SQLite, searchable with FTS5",
+    .stages = NEWSD_STAGE_ARCHIVE,
+    .init = sqlite_init,
+    .archive = sq_archive,
+    .commit = sq_commit,
+    .query = sq_query,
+    .fini = sqlite_fini,
+);

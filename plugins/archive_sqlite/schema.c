@@ -1,0 +1,156 @@
+/*
+ * The archive_sqlite schema and its migrations.
+ *
+ * PRAGMA user_version holds the schema version.  Each step below takes the
+ * database from version i to i + 1 inside one transaction, so a crash in
+ * the middle of a migration leaves the old version intact and the next
+ * start simply runs the step again.  A fresh database runs every step from
+ * 0.  A database newer than this code is refused: an old newsd must not
+ * write rows that a newer schema does not expect.
+ *
+ * History:
+ *   1  articles, tags, score_rules, meta, originals, duplicates
+ *   2  the FTS5 index articles_fts over title and body, kept in step by
+ *      triggers, filled from the rows already there
+ *
+ * To change the schema, append a step; never edit one that has shipped.
+ */
+#include "sq.h"
+
+#include <stdio.h>
+
+/*
+ * articles.seq is an explicit INTEGER PRIMARY KEY (an alias of the rowid)
+ * because the FTS index refers to rows by rowid, and VACUUM may renumber an
+ * implicit rowid.  The content hash `id` carries the UNIQUE constraint that
+ * dedup relies on.  Times are stored as the record's ISO 8601 UTC strings,
+ * which sort and compare like the times they denote.
+ *
+ * tags/score_rules/meta keep `pos`, the order in which plugins added them,
+ * because the record lists them in that order.  They are WITHOUT ROWID
+ * tables clustered on (article_id, pos): reading one article's tags is one
+ * range scan.
+ */
+static const char STEP_1[] =
+    "CREATE TABLE articles ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  source TEXT NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  format TEXT NOT NULL,"
+    "  encoding TEXT NOT NULL,"
+    "  received TEXT NOT NULL,"
+    "  processed TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  lang TEXT NOT NULL,"
+    "  url TEXT NOT NULL,"
+    "  author TEXT NOT NULL,"
+    "  published TEXT NOT NULL,"
+    "  score_total REAL NOT NULL);"
+    "CREATE INDEX articles_received ON articles(received);"
+    "CREATE TABLE tags ("
+    "  article_id TEXT NOT NULL, pos INTEGER NOT NULL,"
+    "  name TEXT NOT NULL, weight REAL NOT NULL, plugin TEXT NOT NULL,"
+    "  PRIMARY KEY (article_id, pos)) WITHOUT ROWID;"
+    "CREATE INDEX tags_name ON tags(name, article_id);"
+    "CREATE TABLE score_rules ("
+    "  article_id TEXT NOT NULL, pos INTEGER NOT NULL,"
+    "  rule TEXT NOT NULL, points REAL NOT NULL, reason TEXT NOT NULL, plugin TEXT NOT NULL,"
+    "  PRIMARY KEY (article_id, pos)) WITHOUT ROWID;"
+    "CREATE TABLE meta ("
+    "  article_id TEXT NOT NULL, pos INTEGER NOT NULL,"
+    "  key TEXT NOT NULL, value TEXT NOT NULL,"
+    "  PRIMARY KEY (article_id, pos)) WITHOUT ROWID;"
+    "CREATE TABLE originals ("
+    "  id TEXT PRIMARY KEY,"
+    "  data BLOB NOT NULL);"
+    "CREATE TABLE duplicates ("
+    "  n INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL, source TEXT NOT NULL, received TEXT NOT NULL);";
+
+/*
+ * External-content FTS5: the index stores only tokens and positions, the
+ * text stays in `articles` (no second copy), and snippet() reads it from
+ * there.  unicode61 with remove_diacritics 2 makes "Lücke", "lucke" and
+ * "LUCKE" the same token; ß is folded to ss on the way in (SQ_FOLD_SQL), as
+ * unicode61 leaves it alone.  Hyphens separate tokens, so "KI-Chiphersteller"
+ * is indexed as "ki" + "chiphersteller"; closed compounds are reached with
+ * prefix queries ("Halbleiter*").  The folding keeps the token count, so the
+ * positions in the index still match the text snippet() re-tokenises.
+ */
+#define FTS_ROW(r) "(" r ".seq, " SQ_FOLD_SQL(r ".title") ", " SQ_FOLD_SQL(r ".body") ")"
+static const char STEP_2[] =
+    "CREATE VIRTUAL TABLE articles_fts USING fts5("
+    "  title, body, content='articles', content_rowid='seq',"
+    "  tokenize='unicode61 remove_diacritics 2');"
+    "CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN"
+    "  INSERT INTO articles_fts(rowid, title, body) VALUES " FTS_ROW("new") ";"
+    " END;"
+    "CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN"
+    "  INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES"
+    "    ('delete', old.seq, " SQ_FOLD_SQL("old.title") ", " SQ_FOLD_SQL("old.body") ");"
+    " END;"
+    "CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body ON articles BEGIN"
+    "  INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES"
+    "    ('delete', old.seq, " SQ_FOLD_SQL("old.title") ", " SQ_FOLD_SQL("old.body") ");"
+    "  INSERT INTO articles_fts(rowid, title, body) VALUES " FTS_ROW("new") ";"
+    " END;"
+    "INSERT INTO articles_fts(rowid, title, body)"
+    "  SELECT seq, " SQ_FOLD_SQL("title") ", " SQ_FOLD_SQL("body") " FROM articles;";
+
+static const char *const STEPS[SQ_SCHEMA_VERSION] = {STEP_1, STEP_2};
+
+int sq_schema_version(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int run_step(sqlite3 *db, int from)
+{
+    char *err = NULL;
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", from + 1);
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE;", NULL, NULL, &err) != SQLITE_OK)
+        goto fail;
+    if (sqlite3_exec(db, STEPS[from], NULL, NULL, &err) != SQLITE_OK ||
+        sqlite3_exec(db, pragma, NULL, NULL, &err) != SQLITE_OK ||
+        sqlite3_exec(db, "COMMIT;", NULL, NULL, &err) != SQLITE_OK) {
+        sqlite3_exec(db, "ROLLBACK;", NULL, NULL, NULL);
+        goto fail;
+    }
+    return NEWSD_OK;
+fail:
+    newsd_log(NEWSD_LOG_ERROR, "cannot migrate the archive schema from version %d to %d: %s",
+              from, from + 1, err ? err : sqlite3_errmsg(db));
+    sqlite3_free(err);
+    return NEWSD_ERROR;
+}
+
+int sq_migrate(sqlite3 *db, int target)
+{
+    int v = sq_schema_version(db);
+    if (v < 0) {
+        newsd_log(NEWSD_LOG_ERROR, "cannot read the archive schema version: %s", sqlite3_errmsg(db));
+        return NEWSD_ERROR;
+    }
+    if (v > SQ_SCHEMA_VERSION) {
+        newsd_log(NEWSD_LOG_ERROR, "the archive database has schema version %d, newer than the %d "
+                  "this newsd knows; use a newer newsd (or another database)", v, SQ_SCHEMA_VERSION);
+        return NEWSD_ERROR;
+    }
+    int from = v;
+    for (; v < target; v++)
+        if (run_step(db, v) != NEWSD_OK)
+            return NEWSD_ERROR;
+    /* A new database is not news; an upgraded one is. */
+    if (from > 0 && from < target)
+        newsd_log(NEWSD_LOG_NOTICE, "archive schema migrated from version %d to %d", from, target);
+    return NEWSD_OK;
+}

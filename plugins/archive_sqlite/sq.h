@@ -1,0 +1,91 @@
+/*
+ * archive_sqlite internals, shared by its files:
+ *
+ *   archive_sqlite.c  the descriptor and init()/fini(): configuration
+ *   schema.c          the schema and its migrations (PRAGMA user_version)
+ *   store.c           archive()/commit(): one transaction per batch
+ *   query.c           query(): search, list, show, export, stats, ...
+ *
+ * The functions here take the database path and options directly rather
+ * than a newsd_config, so that the unit tests can drive them without the
+ * daemon's configuration machinery.
+ */
+#ifndef ARCHIVE_SQLITE_SQ_H
+#define ARCHIVE_SQLITE_SQ_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include <newsd/plugin.h>
+
+/* The schema version this code writes; see schema.c for the history. */
+#define SQ_SCHEMA_VERSION 2
+
+struct sq_options {
+    int busy_timeout_ms;   /* how long a statement waits for a lock */
+};
+
+/* Prepared statements of the writer, made once at open. */
+enum sq_stmt {
+    SQ_BEGIN,
+    SQ_COMMIT,
+    SQ_ROLLBACK,
+    SQ_EXISTS,
+    SQ_INSERT_ARTICLE,
+    SQ_UPDATE_ARTICLE,
+    SQ_INSERT_TAG,
+    SQ_INSERT_RULE,
+    SQ_INSERT_META,
+    SQ_INSERT_ORIGINAL,
+    SQ_INSERT_DUPLICATE,
+    SQ_DELETE_TAGS,
+    SQ_DELETE_RULES,
+    SQ_DELETE_META,
+    SQ_N_STMTS
+};
+
+struct sq {
+    char *path;                 /* the database file */
+    struct sq_options opt;
+
+    /* Writer: archive() and commit() run on one thread at a time. */
+    sqlite3 *db;
+    sqlite3_stmt *stmt[SQ_N_STMTS];
+    int in_tx;                  /* a batch transaction is open */
+    size_t lost;                /* articles archive() could not store in this batch */
+
+    /* Reader: query() runs on another thread, with a read-only connection
+     * of its own (WAL lets it read while the writer writes), opened on the
+     * first query and serialised by its own lock. */
+    pthread_mutex_t read_lock;
+    sqlite3 *rdb;
+};
+
+/* Open (creating and migrating as needed) the database at path.  Returns
+ * NEWSD_OK with *out set, or NEWSD_ERROR after logging why. */
+int sq_open(const char *path, const struct sq_options *opt, struct sq **out);
+/* Roll back an open batch and close both connections. */
+void sq_close(struct sq *s);
+
+/* schema.c: bring db to version target (0 < target <= SQ_SCHEMA_VERSION),
+ * each step in its own transaction.  Refuses a database newer than this
+ * code.  Logs and returns NEWSD_ERROR on failure. */
+int sq_migrate(sqlite3 *db, int target);
+/* PRAGMA user_version, or -1 on error. */
+int sq_schema_version(sqlite3 *db);
+
+/* store.c: the archive-stage callbacks. */
+int sq_prepare_writer(struct sq *s);
+int sq_archive(void *state, newsd_article *a);
+int sq_commit(void *state);
+
+/* query.c: the query callback. */
+int sq_query(void *state, const char *request, char **response);
+
+/* German "ß" is folded to "ss" in what the full-text index sees and in
+ * queries, because unicode61 keeps ß as it is ("Straße" would not match
+ * "Strasse").  The same expression is used by the index triggers. */
+#define SQ_FOLD_SQL(x) "replace(replace(" x ", 'ß', 'ss'), 'ẞ', 'SS')"
+
+#endif

@@ -1,0 +1,411 @@
+/* Unit tests: the Lua host and the article binding.
+ *
+ * Each test writes a small script to a temp folder, loads it as plugin "t"
+ * and calls its stage functions the way plugins.c does (stage and plugin
+ * name set on the article).  Most checks are Lua assert()s: a failing one
+ * makes the call return NEWSD_ERROR with the assertion in fail_reason,
+ * which the C side prints. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "article.h"
+#include "log.h"
+#include "lua_host.h"
+
+static char dir[] = "/tmp/newsd-test-lua-XXXXXX";
+
+static void write_file(const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Load src as plugin "t" with extra config keys (key, value, ..., NULL). */
+static struct lua_plugin *load(const char *src, char **err, ...)
+{
+    struct config_kv kv[8];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, err);
+    for (const char *k; n < 8 && (k = va_arg(ap, const char *));) {
+        kv[n].key = (char *)k;
+        kv[n].value = va_arg(ap, char *);
+        kv[n].origin_dir = dir;
+        n++;
+    }
+    va_end(ap);
+    write_file("t.lua", src);
+    char path[512];
+    snprintf(path, sizeof path, "%s/t.lua", dir);
+    struct plugin_section sec = {"t", kv, n};
+    struct daemon_config cfg = {0};
+    cfg.workers = 1;
+    char *e = NULL;
+    struct lua_plugin *lp = lua_plugin_load(&cfg, &sec, path, LUA_LOAD_TRIAL_ONLY, &e);
+    if (err)
+        *err = e;
+    else if (!lp)
+        fail_msg("load failed: %s", e);
+    return lp;
+}
+
+static void unload(struct lua_plugin *lp)
+{
+    if (lp)
+        lua_plugin_descriptor(lp)->fini(lp);
+}
+
+static struct newsd_article *german(void)
+{
+    struct newsd_article *a = article_new("de.txt", 1764339651123);
+    article_set_raw(a, (unsigned char *)strdup("raw bytes!"), 10);
+    newsd_article_set(a, NEWSD_FIELD_TITLE, "Chinas KI-Fortschritte");
+    newsd_article_set(a, NEWSD_FIELD_BODY, "Die Lücke schließen: Huawei und Intel-Chef. Preis 4,6 Milliarden.");
+    newsd_article_set(a, NEWSD_FIELD_LANG, "de");
+    newsd_article_set(a, NEWSD_FIELD_URL, "https://example.org/ki");
+    newsd_article_set(a, NEWSD_FIELD_PUBLISHED, "2026-11-28");
+    return a;
+}
+
+/* Run one stage like plugins.c: stage and plugin set around the call. */
+static int run(struct lua_plugin *lp, enum newsd_stage stage, struct newsd_article *a)
+{
+    const newsd_plugin *d = lua_plugin_descriptor(lp);
+    free(a->fail_reason);
+    a->fail_reason = NULL;
+    a->stage = stage;
+    a->plugin = "t";
+    int rc = stage == NEWSD_STAGE_ARCHIVE ? d->archive(lp, a) : d->process(lp, stage, a);
+    a->stage = 0;
+    a->plugin = NULL;
+    return rc;
+}
+
+static void run_ok(struct lua_plugin *lp, enum newsd_stage stage, struct newsd_article *a)
+{
+    int rc = run(lp, stage, a);
+    if (rc != NEWSD_OK)
+        fail_msg("stage failed: %s", a->fail_reason ? a->fail_reason : "?");
+}
+
+/* Expect a failure whose reason contains what. */
+static void run_fails(struct lua_plugin *lp, enum newsd_stage stage, struct newsd_article *a, const char *what)
+{
+    assert_int_equal(run(lp, stage, a), NEWSD_ERROR);
+    assert_non_null(a->fail_reason);
+    if (!strstr(a->fail_reason, what))
+        fail_msg("reason '%s' lacks '%s'", a->fail_reason, what);
+}
+
+static void test_fields(void **state)
+{
+    (void)state;
+    struct lua_plugin *lp = load(
+        "return { tag = function(a)\n"
+        "  assert(a:title() == 'Chinas KI-Fortschritte')\n"
+        "  assert(a:body():find('Huawei', 1, true))\n"
+        "  assert(a:lang() == 'de' and a:url() == 'https://example.org/ki')\n"
+        "  assert(a:published() == '2026-11-28' and a:source() == 'de.txt')\n"
+        "  assert(#a:id() == 32 and a:size() == 10 and a:author() == '')\n"
+        "  assert(tostring(a):find(a:id(), 1, true))\n"
+        "end }\n", NULL, NULL);
+    struct newsd_article *a = german();
+    run_ok(lp, NEWSD_STAGE_TAG, a);
+    const newsd_plugin *d = lua_plugin_descriptor(lp);
+    assert_int_equal(d->stages, NEWSD_STAGE_TAG);
+    article_free(a);
+    unload(lp);
+}
+
+/* contains() folds case the Unicode way: ß folds to "ss", so "SCHLIESSEN"
+ * finds "schließen", and "Schliessen" does too. */
+static void test_contains_german(void **state)
+{
+    (void)state;
+    struct lua_plugin *lp = load(
+        "return { tag = function(a)\n"
+        "  assert(a:contains('SCHLIESSEN'))\n"
+        "  assert(a:contains('Schließen'))\n"
+        "  assert(a:contains('schliessen'))\n"
+        "  assert(a:contains('LÜCKE'))\n"
+        "  assert(a:contains('ki-fortschritt'))\n"
+        "  assert(not a:contains('Nvidia'))\n"
+        "  assert(a:contains_word('intel'))\n"
+        "  assert(not a:contains_word('KI-Fort'))\n"
+        "  assert(a:contains_word('Huawei'))\n"
+        "end }\n", NULL, NULL);
+    struct newsd_article *a = german();
+    run_ok(lp, NEWSD_STAGE_TAG, a);
+    article_free(a);
+    unload(lp);
+}
+
+static void test_find_and_words(void **state)
+{
+    (void)state;
+    struct lua_plugin *lp = load(
+        "return { tag = function(a)\n"
+        "  assert(a:find('^Chinas') == 'Chinas')\n"
+        "  local n, unit = a:find('(%d+,%d+) (%a+)')\n"
+        "  assert(n == '4,6' and unit == 'Milliarden', tostring(n))\n"
+        "  assert(a:find('Nvidia') == nil)\n"
+        "  local w = {}\n"
+        "  for word in a:words() do w[#w + 1] = word end\n"
+        "  assert(w[1] == 'chinas' and w[2] == 'ki' and w[3] == 'fortschritte', w[1])\n"
+        "  assert(w[5] == 'lücke' and w[6] == 'schliessen', w[6])\n"
+        "  assert(w[#w] == 'milliarden')\n"
+        "end }\n", NULL, NULL);
+    struct newsd_article *a = german();
+    run_ok(lp, NEWSD_STAGE_TAG, a);
+    article_free(a);
+    unload(lp);
+}
+
+static void test_tags_scores_meta(void **state)
+{
+    (void)state;
+    struct lua_plugin *lp = load(
+        "local p = {}\n"
+        "function p.tag(a)\n"
+        "  a:tag('entity:org/Huawei', 1.0); a:tag('entity:org/Intel', 0.5); a:tag('topic:x')\n"
+        "  a:meta('k', 'v')\n"
+        "end\n"
+        "function p.score(a)\n"
+        "  local t = a:tags('entity:org/')\n"
+        "  assert(#t == 2 and t[1].name == 'entity:org/Huawei' and t[2].weight == 0.5)\n"
+        "  assert(t[1].plugin == 't')\n"
+        "  assert(#a:tags() == 3)\n"
+        "  assert(a:has_tag('topic:x') == 1.0 and a:has_tag('nope') == false)\n"
+        "  assert(a:meta('k') == 'v' and a:meta('absent') == nil)\n"
+        "  a:score('ORGS', 1.5, 'two orgs'); a:score('MORE', 1)\n"
+        "  assert(a:score_total() == 2.5)\n"
+        "  assert(a:scores()[1].reason == 'two orgs')\n"
+        "end\n"
+        "return p\n", NULL, NULL);
+    struct newsd_article *a = german();
+    run_ok(lp, NEWSD_STAGE_TAG, a);
+    run_ok(lp, NEWSD_STAGE_SCORE, a);
+    assert_int_equal(a->n_tags, 3);
+    assert_int_equal(a->n_rules, 2);
+    assert_string_equal(a->rules[0].plugin, "t");
+    assert_string_equal(newsd_article_meta(a, "k"), "v");
+    article_free(a);
+    unload(lp);
+}
+
+/* What a stage does not allow is a Lua error that names the method and the
+ * stage, and changes nothing. */
+static void test_stage_read_only(void **state)
+{
+    (void)state;
+    struct lua_plugin *lp = load(
+        "local p = {}\n"
+        "function p.parse(a) a:body('Neuer Text') ; a:title('T') end\n"
+        "function p.tag(a) a:score('X', 1) end\n"
+        "function p.score(a) a:body('rewritten') end\n"
+        "function p.archive(a) a:tag('late') end\n"
+        "return p\n", NULL, NULL);
+    struct newsd_article *a = german();
+    run_ok(lp, NEWSD_STAGE_PARSE, a);
+    assert_string_equal(newsd_article_get(a, NEWSD_FIELD_BODY), "Neuer Text");
+    run_fails(lp, NEWSD_STAGE_TAG, a, "a:score() is not allowed in the tag stage");
+    run_fails(lp, NEWSD_STAGE_SCORE, a, "not allowed in the score stage (parse only)");
+    assert_string_equal(newsd_article_get(a, NEWSD_FIELD_BODY), "Neuer Text");
+    run_fails(lp, NEWSD_STAGE_ARCHIVE, a, "a:tag() is not allowed in the archive stage");
+    assert_int_equal(a->n_rules, 0);
+    assert_int_equal(a->n_tags, 0);
+    article_free(a);
+    unload(lp);
+}
+
+static void test_use_after_callback(void **state)
+{
+    (void)state;
+    struct lua_plugin *lp = load(
+        "local kept\n"
+        "local p = {}\n"
+        "function p.tag(a) kept = a; p.iter = a:words() end\n"
+        "function p.score(a) assert(a:title()); kept:title() end\n"
+        "return p\n", NULL, NULL);
+    struct newsd_article *a = german();
+    run_ok(lp, NEWSD_STAGE_TAG, a);
+    run_fails(lp, NEWSD_STAGE_SCORE, a, "article used outside its callback");
+    article_free(a);
+    unload(lp);
+}
+
+static void test_sandbox(void **state)
+{
+    (void)state;
+    write_file("helper.lua", "return { twice = function(x) return 2 * x end }\n");
+    struct lua_plugin *lp = load(
+        "local h = require('helper')\n"
+        "return { tag = function(a)\n"
+        "  assert(h.twice(2) == 4 and require('helper') == h)\n"
+        "  assert(os.execute == nil and os.getenv == nil and os.exit == nil)\n"
+        "  assert(io == nil and package == nil and debug == nil)\n"
+        "  assert(dofile == nil and loadfile == nil)\n"
+        "  assert(type(os.time()) == 'number' and os.date('%Y') and os.clock())\n"
+        "  assert(load('return 1')() == 1)\n"
+        "  local f, e = load(string.dump(function() end))\n"
+        "  assert(f == nil and e:find('binary'), e)\n"
+        "  assert(not pcall(require, '..etc.passwd'))\n"
+        "  assert(not pcall(require, 'absent'))\n"
+        "  assert(type(newsd.time()) == 'number' and newsd.name == 't')\n"
+        "  assert(newsd.config.words == 'a,b')\n"
+        "  newsd.log('info', 'hello %s %d', 'log', 3)\n"
+        "  print('printed', 1)\n"
+        "end }\n", NULL, "words", "a,b", NULL);
+    struct newsd_article *a = german();
+    run_ok(lp, NEWSD_STAGE_TAG, a);
+    article_free(a);
+    unload(lp);
+}
+
+static void test_io_open_is_an_error(void **state)
+{
+    (void)state;
+    struct lua_plugin *lp = load("return { tag = function(a) io.open('/etc/passwd') end }\n", NULL, NULL);
+    struct newsd_article *a = german();
+    run_fails(lp, NEWSD_STAGE_TAG, a, "global 'io'");
+    run_fails(lp, NEWSD_STAGE_TAG, a, "stack traceback");
+    article_free(a);
+    unload(lp);
+}
+
+static void test_instruction_budget(void **state)
+{
+    (void)state;
+    struct lua_plugin *lp = load(
+        "local p = {}\n"
+        "function p.tag(a) if a:contains('Huawei') then while true do end end end\n"
+        "function p.score(a) while true do pcall(function() while true do end end) end end\n"
+        "return p\n", NULL, "max_instructions", "100000", NULL);
+    struct newsd_article *a = german();
+    run_fails(lp, NEWSD_STAGE_TAG, a, "instruction budget (max_instructions = 100000)");
+    /* catching the error with pcall does not buy more time */
+    run_fails(lp, NEWSD_STAGE_SCORE, a, "instruction budget");
+    newsd_article_set(a, NEWSD_FIELD_BODY, "harmlos");
+    run_ok(lp, NEWSD_STAGE_TAG, a);   /* the next call has a fresh budget */
+    article_free(a);
+    unload(lp);
+}
+
+static void test_memory_cap(void **state)
+{
+    (void)state;
+    struct lua_plugin *lp = load(
+        "hoard = {}\n"
+        "local p = {}\n"
+        "function p.tag(a)\n"
+        "  if a:contains('Huawei') then\n"
+        "    local s = 'x'\n"
+        "    while true do hoard[#hoard + 1] = s; s = s .. s end\n"
+        "  end\n"
+        "  assert(#hoard == 0, 'state not rebuilt')\n"
+        "end\n"
+        "return p\n", NULL, "max_memory", "4M", NULL);
+    struct newsd_article *a = german();
+    run_fails(lp, NEWSD_STAGE_TAG, a, "memory cap (max_memory = 4194304 bytes)");
+    newsd_article_set(a, NEWSD_FIELD_BODY, "harmlos");
+    run_ok(lp, NEWSD_STAGE_TAG, a);   /* rebuilt: the hoard is gone */
+    article_free(a);
+    unload(lp);
+}
+
+static void test_refused_at_load(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    assert_null(load("local p = {}\nfunction p.tag(a)\n  if then end\nend\nreturn p\n", &err, NULL));
+    assert_non_null(strstr(err, "t.lua:3:"));
+    free(err);
+    assert_null(load("return { tag = function(a) end, init = function(c) error('no words') end }\n", &err, NULL));
+    assert_non_null(strstr(err, "init failed"));
+    assert_non_null(strstr(err, "no words"));
+    free(err);
+    assert_null(load("return 42\n", &err, NULL));
+    assert_non_null(strstr(err, "must return its plugin table"));
+    free(err);
+    assert_null(load("return { init = function() end }\n", &err, NULL));
+    assert_non_null(strstr(err, "none of parse, tag, score or archive"));
+    free(err);
+    assert_null(load("while true do end\n", &err, "max_instructions", "10000", NULL));
+    assert_non_null(strstr(err, "instruction budget"));
+    free(err);
+    assert_null(load("return { tag = function() end }\n", &err, "max_memory", "lots", NULL));
+    assert_non_null(strstr(err, "max_memory"));
+    free(err);
+}
+
+static void test_init_gets_conf(void **state)
+{
+    (void)state;
+    struct lua_plugin *lp = load(
+        "local p = {}\n"
+        "function p.init(conf) p.words = conf.words; p.n = conf.n end\n"
+        "function p.tag(a)\n"
+        "  assert(p.words == 'Huawei, Intel' and p.n == '3' and type(p.n) == 'string')\n"
+        "  for w in p.words:gmatch('[^,%s]+') do\n"
+        "    if a:contains(w) then a:tag('entity:org/' .. w) end\n"
+        "  end\n"
+        "end\n"
+        "function p.archive(a) return 'duplicate' end\n"
+        "return p\n", NULL, "words", "Huawei, Intel", "n", "3", NULL);
+    struct newsd_article *a = german();
+    run_ok(lp, NEWSD_STAGE_TAG, a);
+    assert_int_equal(a->n_tags, 2);
+    assert_int_equal(run(lp, NEWSD_STAGE_ARCHIVE, a), NEWSD_DUPLICATE);
+    const newsd_plugin *d = lua_plugin_descriptor(lp);
+    assert_int_equal(d->stages, NEWSD_STAGE_TAG | NEWSD_STAGE_ARCHIVE);
+    assert_int_equal(d->commit(lp), NEWSD_OK);
+    article_free(a);
+    unload(lp);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    log_init();
+    log_set_level(NEWSD_LOG_ERROR);
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_contains_german),
+        cmocka_unit_test(test_find_and_words),
+        cmocka_unit_test(test_tags_scores_meta),
+        cmocka_unit_test(test_stage_read_only),
+        cmocka_unit_test(test_use_after_callback),
+        cmocka_unit_test(test_sandbox),
+        cmocka_unit_test(test_io_open_is_an_error),
+        cmocka_unit_test(test_instruction_budget),
+        cmocka_unit_test(test_memory_cap),
+        cmocka_unit_test(test_refused_at_load),
+        cmocka_unit_test(test_init_gets_conf),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
