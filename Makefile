@@ -86,6 +86,7 @@ bench: deps
 	fi
 	$(MESON) compile -C build-release
 	$(PYTHON) bench/bench.py --build-dir build-release
+	$(PYTHON) bench/bench_archive.py --build-dir build-release
 
 clean:
 	rm -rf '$(BUILD_DIR)' build build-asan build-release

@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -329,17 +330,39 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- listening sockets ------------------------------------------------------- */
 
-static int unix_listen(struct control *c, const char *path, char **err)
+/* sun_path holds 107 bytes; a deeper state directory is reached through
+ * /proc/self/fd/N/NAME, which Linux resolves like the path itself.  *dirfd
+ * is that folder's O_PATH fd (to close after bind), or -1. */
+static int socket_address(const char *path, struct sockaddr_un *sa, int *dirfd, char **err)
 {
-    struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    struct stat st;
-
-    if (strlen(path) >= sizeof sa.sun_path) {
-        *err = efmt("control socket %s: path longer than %zu bytes; set [daemon] control_socket to a "
-                    "shorter one", path, sizeof sa.sun_path - 1);
+    *dirfd = -1;
+    if (strlen(path) < sizeof sa->sun_path) {
+        memcpy(sa->sun_path, path, strlen(path) + 1);
+        return 0;
+    }
+    const char *slash = strrchr(path, '/');
+    char *dir = slash && slash != path ? strndup(path, (size_t)(slash - path)) : NULL;
+    *dirfd = dir ? open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    free(dir);
+    if (*dirfd < 0 || (size_t)snprintf(sa->sun_path, sizeof sa->sun_path, "/proc/self/fd/%d/%s", *dirfd,
+                                       slash + 1) >= sizeof sa->sun_path) {
+        *err = efmt("control socket %s: path too long for a Unix socket; set [daemon] control_socket to a "
+                    "shorter one", path);
+        if (*dirfd >= 0)
+            close(*dirfd);
+        *dirfd = -1;
         return -1;
     }
-    memcpy(sa.sun_path, path, strlen(path) + 1);
+    return 0;
+}
+
+/* Bind sa (whose sun_path may be a /proc/self/fd alias of path), taking
+ * over a socket left by a newsd that is gone. */
+static int unix_bind(struct control *c, const char *path, const struct sockaddr_un *addr, char **err)
+{
+    struct sockaddr_un sa = *addr;
+    struct stat st;
+
     if (lstat(path, &st) == 0) {
         if (!S_ISSOCK(st.st_mode)) {
             *err = efmt("control socket %s: exists and is not a socket; remove it or set [daemon] "
@@ -374,6 +397,19 @@ static int unix_listen(struct control *c, const char *path, char **err)
     }
     c->socket_dev = st.st_dev;
     c->socket_ino = st.st_ino;
+    return fd;
+}
+
+static int unix_listen(struct control *c, const char *path, char **err)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    int dirfd;
+
+    if (socket_address(path, &sa, &dirfd, err) < 0)
+        return -1;
+    int fd = unix_bind(c, path, &sa, err);
+    if (dirfd >= 0)
+        close(dirfd);
     return fd;
 }
 

@@ -134,11 +134,12 @@ char *control_query_request(enum endpoint ep, const char *show_id, control_arg_f
             *err = xstrdup("search needs q=TEXT");
             goto fail;
         }
-        if (!json_string(v)) {
+        json_t *q = json_string(v);
+        if (!q) {
             *err = xstrdup("q is not valid UTF-8");
             goto fail;
         }
-        add_string(req, "q", v);
+        json_object_set_new(req, "q", q);
         break;
     case EP_LIST:
         json_object_set_new(req, "op", json_string("list"));

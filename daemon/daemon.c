@@ -193,13 +193,25 @@ static unsigned attempts_of(struct daemon *d, const char *name)
     return 0;
 }
 
+/* work/reprocess-<32 hex digits>, as the control API names them. */
+static bool is_reprocess_name(const char *name)
+{
+    size_t p = strlen(REPROCESS_PREFIX);
+    if (strncmp(name, REPROCESS_PREFIX, p) != 0 || strlen(name) != p + 32)
+        return false;
+    for (const char *c = name + p; *c; c++)
+        if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))
+            return false;
+    return true;
+}
+
 static void dispatch(struct daemon *d, const char *name, unsigned attempts)
 {
     struct job *j = job_new(name, now_ms());
     j->attempts = attempts;
     /* By name, so a reprocess file resumed after a crash keeps its mark
      * (the inbox never hands out such a name: it is claimed from work/). */
-    j->reprocessing = strncmp(name, REPROCESS_PREFIX, strlen(REPROCESS_PREFIX)) == 0;
+    j->reprocessing = is_reprocess_name(name);
     d->inflight++;
     if (!j->reprocessing)
         d->received++;
@@ -613,7 +625,8 @@ static void api_reprocess(void *ud, char **names, size_t n)
     }
     if (d->n_reproc + n > d->cap_reproc) {
         /* Compact what was taken, then grow. */
-        memmove(d->reproc, d->reproc + d->next_reproc, (d->n_reproc - d->next_reproc) * sizeof *d->reproc);
+        if (d->reproc)
+            memmove(d->reproc, d->reproc + d->next_reproc, (d->n_reproc - d->next_reproc) * sizeof *d->reproc);
         d->n_reproc -= d->next_reproc;
         d->next_reproc = 0;
         size_t cap = d->cap_reproc ? d->cap_reproc : 64;

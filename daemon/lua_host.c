@@ -148,6 +148,9 @@ static int slot_pcall(struct lua_slot *s, int nargs, int nres, char **why)
     int rc = lua_pcall(L, nargs, nres, base);
     lua_sethook(L, NULL, 0, 0);
     if (rc == LUA_OK) {
+        /* A script that caught its memory error may still sit at the cap. */
+        if (s->mem_hit)
+            s->rebuild = true;
         lua_remove(L, base);
         return 0;
     }
@@ -263,6 +266,24 @@ static int sandbox_require(lua_State *L)
     return 1;
 }
 
+/* setmetatable() refusing __gc: a finalizer runs whenever the collector
+ * gets to it, possibly outside any protected call and budget (an endless
+ * loop there would hang a worker), and at lua_close().  Lua only honours a
+ * __gc present when the metatable is set, so checking here is enough. */
+static int safe_setmetatable(lua_State *L)
+{
+    if (lua_istable(L, 2)) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return luaL_error(L, "setmetatable: __gc metamethods are not available to plugins");
+        lua_pop(L, 1);
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
 /* print(...) goes to the log (info), not to stdout. */
 static int sandbox_print(lua_State *L)
 {
@@ -357,6 +378,9 @@ static int open_sandbox(lua_State *L)
     lua_getglobal(L, "load");
     lua_pushcclosure(L, safe_load, 1);
     lua_setglobal(L, "load");
+    lua_getglobal(L, "setmetatable");
+    lua_pushcclosure(L, safe_setmetatable, 1);
+    lua_setglobal(L, "setmetatable");
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, "newsd.modules");
     lua_pushlightuserdata(L, s);
@@ -402,8 +426,82 @@ static int panic(lua_State *L)
     abort();
 }
 
-/* Make the state: sandbox, run the script, check the table, init(conf).
- * *stages gets the stages the table implements. */
+/* What open_plugin() reports back besides raising. */
+struct open_ctx {
+    struct lua_slot *s;
+    unsigned stages;
+    const char *phase;        /* what was running when it raised */
+    bool refused;             /* the result is a message, not a Lua error */
+};
+
+static int refuse(lua_State *L, struct open_ctx *c, const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    lua_pushvfstring(L, f, ap);
+    va_end(ap);
+    c->refused = true;
+    return 1;
+}
+
+/* Runs under slot_pcall (budget, cap, traceback): load and run the script,
+ * take the stage functions from its table, init(conf).  Nothing here may
+ * run unprotected: an allocation failing outside a pcall is a panic. */
+static int open_plugin(lua_State *L)
+{
+    struct open_ctx *c = lua_touserdata(L, 1);
+    struct lua_slot *s = c->s;
+    struct lua_plugin *lp = s->lp;
+
+    c->phase = "loading";
+    if (load_script(L, lp->path, lp->base) != LUA_OK) {
+        /* "NAME.lua:LINE: message"; the operator gets the full path. */
+        const char *msg = lua_tostring(L, -1);
+        size_t bl = strlen(lp->base);
+        if (strncmp(msg, lp->base, bl) == 0 && msg[bl] == ':')
+            return refuse(L, c, "%s%s", lp->path, msg + bl);
+        return refuse(L, c, "%s: %s", lp->path, msg);
+    }
+    c->phase = "running the script";
+    lua_call(L, 0, 1);
+    if (!lua_istable(L, -1))
+        return refuse(L, c, "%s: the script must return its plugin table (return p), not a %s", lp->path,
+                      luaL_typename(L, -1));
+    static const unsigned fn_stage[FN_COUNT] = {0, NEWSD_STAGE_PARSE, NEWSD_STAGE_TAG, NEWSD_STAGE_SCORE,
+                                                NEWSD_STAGE_ARCHIVE, 0};
+    for (int i = 0; i < FN_COUNT; i++) {
+        int t = lua_getfield(L, -1, fn_names[i]);
+        if (t == LUA_TNIL) {
+            lua_pop(L, 1);
+            continue;
+        }
+        if (t != LUA_TFUNCTION)
+            return refuse(L, c, "%s: the plugin table's '%s' is a %s, not a function", lp->path, fn_names[i],
+                          lua_typename(L, t));
+        s->ref[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+        c->stages |= fn_stage[i];
+    }
+    if (!c->stages)
+        return refuse(L, c, "%s: the plugin table has none of parse, tag, score or archive: it would never run",
+                      lp->path);
+    if (s->ref[FN_COMMIT] != LUA_NOREF && s->ref[FN_ARCHIVE] == LUA_NOREF)
+        return refuse(L, c, "%s: the plugin table has commit() but no archive()", lp->path);
+    if (!lp->script_name && lua_getfield(L, -1, "name") == LUA_TSTRING)
+        lp->script_name = strdup(lua_tostring(L, -1));
+    if (s->ref[FN_INIT] != LUA_NOREF) {
+        c->phase = "init";
+        lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref[FN_INIT]);
+        push_conf(L, lp);
+        lua_call(L, 1, 0);
+    }
+    /* What loading left behind is garbage; start articles with a clean heap. */
+    lua_gc(L, LUA_GCCOLLECT);
+    lua_pushnil(L);
+    return 1;
+}
+
+/* Make the state: sandbox, then open_plugin().  *stages gets the stages the
+ * table implements. */
 static int slot_open(struct lua_slot *s, struct lua_plugin *lp, unsigned *stages, char **err)
 {
     char *why = NULL;
@@ -425,70 +523,20 @@ static int slot_open(struct lua_slot *s, struct lua_plugin *lp, unsigned *stages
         *err = fmt("%s: cannot set up the Lua sandbox: %s", lp->path, lua_tostring(L, -1));
         goto fail;
     }
-    /* Text only.  A syntax error reads "NAME.lua:LINE: message"; the
-     * operator gets the full path: "/etc/newsd/NAME.lua:LINE: message". */
-    if (load_script(L, lp->path, lp->base) != LUA_OK) {
-        const char *msg = lua_tostring(L, -1);
-        size_t bl = strlen(lp->base);
-        if (strncmp(msg, lp->base, bl) == 0 && msg[bl] == ':')
-            *err = fmt("%s%s", lp->path, msg + bl);
-        else
-            *err = fmt("%s: %s", lp->path, msg);
+    struct open_ctx c = {s, 0, "loading", false};
+    lua_pushcfunction(L, open_plugin);
+    lua_pushlightuserdata(L, &c);
+    if (slot_pcall(s, 1, 1, &why) < 0) {
+        *err = strcmp(c.phase, "init") == 0 ? fmt("%s: init failed: %s", lp->path, why)
+                                             : fmt("%s: %s: %s", lp->path, c.phase, why);
         goto fail;
     }
-    if (slot_pcall(s, 0, 1, &why) < 0) {
-        *err = fmt("%s: running the script: %s", lp->path, why);
+    if (c.refused) {
+        *err = fmt("%s", lua_tostring(L, -1));
         goto fail;
-    }
-    if (!lua_istable(L, -1)) {
-        *err = fmt("%s: the script must return its plugin table (return p), not a %s", lp->path,
-                   luaL_typename(L, -1));
-        goto fail;
-    }
-    *stages = 0;
-    for (int i = 0; i < FN_COUNT; i++) {
-        int t = lua_getfield(L, -1, fn_names[i]);
-        if (t == LUA_TNIL) {
-            lua_pop(L, 1);
-            continue;
-        }
-        if (t != LUA_TFUNCTION) {
-            *err = fmt("%s: the plugin table's '%s' is a %s, not a function", lp->path, fn_names[i],
-                       lua_typename(L, t));
-            goto fail;
-        }
-        s->ref[i] = luaL_ref(L, LUA_REGISTRYINDEX);
-    }
-    static const unsigned fn_stage[FN_COUNT] = {0, NEWSD_STAGE_PARSE, NEWSD_STAGE_TAG, NEWSD_STAGE_SCORE,
-                                                NEWSD_STAGE_ARCHIVE, 0};
-    for (int i = 0; i < FN_COUNT; i++)
-        if (s->ref[i] != LUA_NOREF)
-            *stages |= fn_stage[i];
-    if (!lp->script_name) {
-        if (lua_getfield(L, -1, "name") == LUA_TSTRING)
-            lp->script_name = strdup(lua_tostring(L, -1));
-        lua_pop(L, 1);
     }
     lua_pop(L, 1);
-    if (!*stages) {
-        *err = fmt("%s: the plugin table has none of parse, tag, score or archive: it would never run",
-                   lp->path);
-        goto fail;
-    }
-    if (s->ref[FN_COMMIT] != LUA_NOREF && s->ref[FN_ARCHIVE] == LUA_NOREF) {
-        *err = fmt("%s: the plugin table has commit() but no archive()", lp->path);
-        goto fail;
-    }
-    if (s->ref[FN_INIT] != LUA_NOREF) {
-        lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref[FN_INIT]);
-        push_conf(L, lp);
-        if (slot_pcall(s, 1, 0, &why) < 0) {
-            *err = fmt("%s: init failed: %s", lp->path, why);
-            goto fail;
-        }
-    }
-    /* What loading left behind is garbage; start articles with a clean heap. */
-    lua_gc(L, LUA_GCCOLLECT);
+    *stages = c.stages;
     return 0;
 
 fail:
@@ -526,6 +574,26 @@ static struct lua_slot *slot_for_thread(struct lua_plugin *lp, bool *locked)
     return &lp->slots[SLOT_MAIN];
 }
 
+/* The article userdata of the call in progress is anchored in the registry
+ * under this address, so that it can be detached after the call however
+ * the call ended (the stack below it is gone by then). */
+static const char current_article;
+
+/* Runs under slot_pcall: making the userdata allocates, and an allocation
+ * failing outside a pcall is a panic. */
+static int stage_call(lua_State *L)
+{
+    newsd_article *a = lua_touserdata(L, 1);
+    lua_Integer ref = lua_tointeger(L, 2);
+    lua_article_push(L, a);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &current_article);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+    lua_insert(L, -2);
+    lua_call(L, 1, 1);
+    return 1;
+}
+
 /* Call fn(a) in s.  Returns NEWSD_OK / NEWSD_ERROR (after
  * newsd_article_fail) and, for archive(), NEWSD_DUPLICATE when the script
  * returns "duplicate". */
@@ -538,13 +606,19 @@ static int call_with_article(struct lua_slot *s, enum lua_fn fn, newsd_article *
         return newsd_article_fail(a, "its Lua state is gone (it hit its memory cap and could not be rebuilt)");
     lua_State *L = s->L;
     int top = lua_gettop(L);
-    /* A copy of the userdata stays below the call, so it cannot be collected
-     * before it is detached from the article. */
-    lua_article_push(L, a);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref[fn]);
-    lua_pushvalue(L, top + 1);
-    int rc = slot_pcall(s, 1, 1, &why);
-    lua_article_invalidate(L, top + 1);
+    lua_pushcfunction(L, stage_call);
+    lua_pushlightuserdata(L, a);
+    lua_pushinteger(L, s->ref[fn]);
+    int rc = slot_pcall(s, 2, 1, &why);
+    /* Detach the userdata: a script that kept it gets an error, not a
+     * freed article.  Neither the lookup nor clearing a present key
+     * allocates. */
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &current_article) != LUA_TNIL) {
+        lua_article_invalidate(L, -1);
+        lua_pushnil(L);
+        lua_rawsetp(L, LUA_REGISTRYINDEX, &current_article);
+    }
+    lua_pop(L, 1);
     if (rc < 0) {
         lua_settop(L, top);
         newsd_article_fail(a, "%s", why);

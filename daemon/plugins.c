@@ -1,5 +1,6 @@
 /*
- * C plugin host: dlopen, the ABI check, init/fini, and stage dispatch.
+ * Plugin host: dlopen, the ABI check, init/fini, and stage dispatch.  Lua
+ * plugins are loaded by lua_host.c and dispatched here like C ones.
  *
  * Loading follows one rule: every failure says which plugin, which file and
  * what is wrong, and undoes everything done so far (dlclose included), so a

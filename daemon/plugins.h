@@ -1,5 +1,6 @@
 /*
- * The plugin host for C plugins: loading, the ABI check, and running a stage
+ * The plugin host: loading C plugins (and Lua plugins, through lua_host.h,
+ * which presents each as a C descriptor), the ABI check, and running a stage
  * over an article.
  *
  * A plugin set is the list of configured instances in configuration order.
@@ -18,7 +19,7 @@
 
 struct plugin_instance {
     char *name;               /* section name */
-    char *path;               /* resolved .so path */
+    char *path;               /* resolved .so or .lua path */
     void *dl;
     const newsd_plugin *desc;
     void *state;

@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,23 @@ int client_request(const char *socket_path, const char *method, const char *path
     /* The host name is not used on a Unix socket; it only fills the URL. */
     snprintf(url, sizeof url, "http://newsd%s", path);
     struct curl_slist *headers = NULL;
-    curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket_path);
+    /* A Unix socket address holds 107 bytes; a longer path is reached
+     * through its folder's /proc/self/fd alias (as newsd binds it). */
+    char alias[64];
+    int dirfd = -1;
+    const char *slash = strrchr(socket_path, '/');
+    if (strlen(socket_path) >= 108 && slash && slash != socket_path) {
+        char *dir = strndup(socket_path, (size_t)(slash - socket_path));
+        dirfd = dir ? open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+        free(dir);
+        if (dirfd >= 0 && (size_t)snprintf(alias, sizeof alias, "/proc/self/fd/%d/%s", dirfd, slash + 1) <
+                              sizeof alias)
+            curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, alias);
+        else
+            curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket_path);
+    } else {
+        curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, socket_path);
+    }
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
@@ -102,6 +119,8 @@ int client_request(const char *socket_path, const char *method, const char *path
     }
     curl_slist_free_all(headers);
     curl_easy_cleanup(c);
+    if (dirfd >= 0)
+        close(dirfd);
     if (rc == EXIT_OK && !out->body && !(out->body = calloc(1, 1)))
         abort();
     return rc;

@@ -269,16 +269,18 @@ int main(int argc, char **argv)
         {0},
     };
     struct opts o = {0};
-    char *sock_buf = NULL;
+    /* -d DIR: DIR/control.sock; static, so early exits leak nothing. */
+    static char sock_buf[4096];
     int c;
 
     while ((c = getopt_long(argc, argv, "s:d:h", lopts, NULL)) != -1) {
         switch (c) {
         case 's': o.socket = optarg; break;
         case 'd':
-            free(sock_buf);
-            if (asprintf(&sock_buf, "%s/control.sock", optarg) < 0)
+            if ((size_t)snprintf(sock_buf, sizeof sock_buf, "%s/control.sock", optarg) >= sizeof sock_buf) {
+                fprintf(stderr, "newsctl: -d %s: path too long\n", optarg);
                 return EXIT_USAGE;
+            }
             o.socket = sock_buf;
             break;
         case O_JSON: o.json = true; break;
@@ -347,6 +349,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "newsctl: unknown command '%s' (newsctl --help)\n", cmd);
     }
     curl_global_cleanup();
-    free(sock_buf);
     return rc;
 }

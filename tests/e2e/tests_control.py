@@ -490,3 +490,72 @@ def control_archive_queries_sqlite(ctx):
     rc, _, err = newsctl(ctx, "reprocess", "f" * 32)
     check(rc == 1 and "not found" in err, f"reprocess of an unknown id: exit {rc}: {err!r}")
     ctx.assert_alive("after the queries")
+
+
+@test(timeout=180)
+def control_queries_during_reload_and_stop(ctx):
+    """Queries run off the loop on the plugin set: reloads (which free the
+    old set) and the shutdown must wait for them, never free it under one."""
+    import threading
+    sqlite = (ctx.plugin_dir / "archive_sqlite.so").exists()
+    if not sqlite:
+        print("note: archive_sqlite not built: queries answer 501, the race is tested without an archive")
+    plugins = sqlite_plugins() if sqlite else None
+    ctx.write_config(plugins)
+    ctx.start()
+    ids = drop_burst(ctx, distinct_articles(100, "race"))
+    if sqlite:
+        wait_counter(ctx, "archived", 100)
+    else:
+        ctx.wait_archived(ids)
+    stop, stopping = threading.Event(), threading.Event()
+    seen, problems = {}, []
+
+    def hammer(i):
+        paths = ["/search?q=Regierung", "/list?limit=50", "/export?limit=100", "/status", "/metrics"]
+        n = 0
+        while not stop.is_set():
+            path = paths[(i + n) % len(paths)]
+            n += 1
+            try:
+                st, _, _ = api(ctx, "GET", path, timeout=20)
+                seen[st] = seen.get(st, 0) + 1
+                if st not in (200, 501, 503):
+                    problems.append(f"{path}: HTTP {st}")
+            except (OSError, http.client.HTTPException):
+                if not stopping.is_set():
+                    problems.append(f"{path}: connection failed while newsd runs")
+    threads = [threading.Thread(target=hammer, args=(i,), daemon=True) for i in range(6)]
+    for t in threads:
+        t.start()
+    for i in range(8):
+        rc, _, err = newsctl(ctx, "reload")
+        check(rc == 0, f"reload #{i + 1} under query load: exit {rc}: {err}")
+    time.sleep(0.3)
+    stopping.set()      # from now on the socket may go away at any moment
+    ctx.daemon.signal(signal.SIGTERM)
+    rc = ctx.daemon.wait_exit(30)
+    stop.set()
+    for t in threads:
+        t.join(30)
+    check(rc == 0, f"exit code {rc} after SIGTERM under query load")
+    check(not problems, f"problems under load: {problems[:5]}")
+    check(seen.get(200, 0) > 20, f"too few answers to judge: {seen}")
+    print(f"note: statuses seen: {seen}")
+
+
+@test()
+def control_socket_long_path(ctx):
+    """A Unix socket address holds 107 bytes; deeper paths must work too."""
+    deep = ctx.base / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    path = deep / "ctl.sock"
+    check(len(str(path)) > 108, "test bug: path not long enough")
+    ctx.write_config(control_socket=str(path))
+    ctx.start()
+    check(path.exists() and not sock_path(ctx).exists(), "control_socket = PATH not used")
+    rc, out, err = newsctl(ctx, "-s", path, "status", sock=False)
+    check(rc == 0 and "running" in out, f"newsctl -s LONG status: exit {rc}: {err}")
+    ctx.daemon.signal(signal.SIGTERM)
+    check(ctx.daemon.wait_exit(15) == 0, "exit code after SIGTERM")
+    check(not path.exists(), "long-path socket left behind")

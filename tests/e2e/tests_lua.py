@@ -269,3 +269,32 @@ def lua_two_workers_1000_articles(ctx):
     check(" warning: " not in log and " error: " not in log,
           f"warnings in the log: {[l for l in log.splitlines() if ' warning: ' in l or ' error: ' in l][:3]}")
     print(f"note: 1000 articles through Lua with 2 workers in {took:.1f}s; {scored} scored")
+
+
+@test(timeout=180)
+def lua_reload_under_load_nothing_lost(ctx):
+    """SIGHUP with an edited script while 300 articles are in flight: every
+    article is archived once, tagged by the old or by the new code."""
+    path = lua_file(ctx, "v.lua", GOOD_V1)
+    ctx.write_config(ctx.plugins_with(("v", {"lua": str(path)})), workers=2)
+    d = ctx.start()
+    arts = distinct_articles(300, "reload")
+    for name, data in arts:
+        (ctx.tmp / name).write_bytes(data)
+    for i, (name, _) in enumerate(arts):
+        os.rename(ctx.tmp / name, ctx.inbox / name)
+        if i == 100:
+            path.write_text(GOOD_V2, encoding="utf-8")
+            d.signal(signal.SIGHUP)
+    ids = {content_id(data) for _, data in arts}
+    ctx.wait_archived(ids, timeout=120, interval=0.2)
+    ctx.verify_archive(expect_ids=ids)
+    check(ctx.failed_items() == [] and ctx.duplicates() == [], "failed/ or duplicates not empty")
+    versions = {"e2e:version-1": 0, "e2e:version-2": 0}
+    for i in ids:
+        tags = tag_names(ctx.record(i))
+        hit = [v for v in versions if v in tags]
+        check(len(hit) == 1, f"{i}: tags {sorted(tags)}")
+        versions[hit[0]] += 1
+    check(versions["e2e:version-2"] > 0, f"the new script never ran: {versions}")
+    print(f"note: {versions}")

@@ -97,6 +97,32 @@ static void test_state_dir_override(void **state)
     config_free(&cfg);
 }
 
+/* The control socket follows the state directory unless set; empty turns
+ * the API off.  metrics_listen is off unless set. */
+static void test_control_keys(void **state)
+{
+    (void)state;
+    struct daemon_config cfg;
+    char want[300], real[256];
+    assert_non_null(realpath(dir, real));
+
+    assert_null(load("[daemon]\nstate_dir = var\n", &cfg, "/srv/x"));
+    assert_string_equal(cfg.control_socket, "/srv/x/control.sock");
+    assert_null(cfg.metrics_listen);
+    config_free(&cfg);
+
+    assert_null(load("[daemon]\ncontrol_socket = run/c.sock\nmetrics_listen = 127.0.0.1:9107\n", &cfg, NULL));
+    snprintf(want, sizeof want, "%s/run/c.sock", real);
+    assert_string_equal(cfg.control_socket, want);
+    assert_string_equal(cfg.metrics_listen, "127.0.0.1:9107");
+    config_free(&cfg);
+
+    assert_null(load("[daemon]\ncontrol_socket =\nmetrics_listen =\n", &cfg, NULL));
+    assert_null(cfg.control_socket);
+    assert_null(cfg.metrics_listen);
+    config_free(&cfg);
+}
+
 static void test_errors_name_file_line_and_cause(void **state)
 {
     (void)state;
@@ -197,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_values_and_relative_paths),
         cmocka_unit_test(test_state_dir_override),
+        cmocka_unit_test(test_control_keys),
         cmocka_unit_test(test_errors_name_file_line_and_cause),
         cmocka_unit_test(test_plugin_sections_keep_order_and_conf_d_overrides),
         cmocka_unit_test(test_multiline_value_is_joined),
