@@ -1,6 +1,7 @@
 /*
- * Lua plugin host: states, sandbox, loading, calling, limits.  See
- * lua_host.h for the slot scheme and docs/plugins.md for the script side.
+ * Lua plugin host: states, loading, calling, limits (the sandbox itself is
+ * lua_sandbox.c).  See lua_host.h for the slot scheme and docs/plugins.md
+ * for the script side.
  *
  * Limits: an instruction budget per call (a count hook that raises an
  * error) and a memory cap per state (an allocator that refuses to grow past
@@ -12,6 +13,7 @@
  */
 #include "lua_host.h"
 #include "lua_article.h"
+#include "lua_sandbox.h"
 #include "log.h"
 
 #include <lauxlib.h>
@@ -24,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <uv.h>
 
 #define DEFAULT_MAX_INSTRUCTIONS 10000000
@@ -47,12 +48,10 @@ struct lua_slot {
 
 struct lua_plugin {
     newsd_plugin desc;        /* what plugins.c dispatches through */
-    char *instance;           /* [plugin.NAME] */
+    struct lua_sandbox sb;    /* instance name, folder, section */
     char *script_name;        /* the table's name field, or the file name */
-    char *path, *dir;
+    char *path;
     const char *base;         /* file name part of path */
-    char **conf;              /* key, value, key, value, ... (init(conf) on rebuilds) */
-    size_t n_conf;
     long long max_instructions;
     size_t max_memory;
     struct lua_slot *slots;
@@ -167,250 +166,6 @@ static int slot_pcall(struct lua_slot *s, int nargs, int nres, char **why)
     return -1;
 }
 
-/* ---- the sandbox -------------------------------------------------------- */
-
-/* load() that only ever loads text: a crafted binary chunk can break out of
- * any Lua sandbox.  Arity is kept, since an explicit nil env differs from
- * none. */
-static int safe_load(lua_State *L)
-{
-    int n = lua_gettop(L);
-    if (n < 3)
-        lua_settop(L, 3);
-    lua_pushliteral(L, "t");
-    lua_replace(L, 3);
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-    return lua_gettop(L);
-}
-
-static bool valid_module_name(const char *name)
-{
-    bool need_word = true;
-    for (const char *p = name; *p; p++) {
-        if (*p == '.') {
-            if (need_word)
-                return false;
-            need_word = true;
-        } else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_') {
-            need_word = false;
-        } else {
-            return false;
-        }
-    }
-    return !need_word;
-}
-
-/* Load a script as text, named by its path relative to the plugin's folder
- * ("helper.lua"): Lua cuts chunk names to 60 bytes, which would leave a
- * traceback with "..." where a long absolute path begins. */
-static int load_script(lua_State *L, const char *path, const char *rel)
-{
-    FILE *f = fopen(path, "re");
-    if (!f) {
-        lua_pushfstring(L, "cannot open %s: %s", path, strerror(errno));
-        return LUA_ERRFILE;
-    }
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        luaL_addlstring(&b, chunk, n);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        lua_pushfstring(L, "cannot read %s", path);
-        return LUA_ERRFILE;
-    }
-    luaL_pushresult(&b);
-    size_t len;
-    const char *text = lua_tolstring(L, -1, &len);
-    lua_pushfstring(L, "@%s", rel);
-    int rc = luaL_loadbufferx(L, text, len, lua_tostring(L, -1), "t");
-    lua_replace(L, -3);   /* the chunk (or message) in place of the text */
-    lua_pop(L, 1);
-    return rc;
-}
-
-/* require(name): only NAME.lua (dots become folders) inside the plugin's own
- * folder, loaded as text, cached per state.  No C modules, no search path. */
-static int sandbox_require(lua_State *L)
-{
-    struct lua_slot *s = lua_touserdata(L, lua_upvalueindex(1));
-    const char *name = luaL_checkstring(L, 1);
-    if (!valid_module_name(name))
-        return luaL_error(L, "require '%s': module names are words separated by dots", name);
-    lua_getfield(L, LUA_REGISTRYINDEX, "newsd.modules");
-    if (lua_getfield(L, -1, name) != LUA_TNIL)
-        return 1;
-    lua_pop(L, 1);
-    char *path = fmt("%s/%s.lua", s->lp->dir, name);
-    for (char *p = path + strlen(s->lp->dir) + 1; *p; p++)
-        if (*p == '.' && strcmp(p, ".lua") != 0)
-            *p = '/';
-    int rc = load_script(L, path, path + strlen(s->lp->dir) + 1);
-    free(path);
-    if (rc != LUA_OK)
-        return luaL_error(L, "require '%s' (only modules in the plugin's folder %s): %s", name, s->lp->dir,
-                          lua_tostring(L, -1));
-    lua_pushstring(L, name);
-    lua_call(L, 1, 1);
-    if (lua_isnil(L, -1)) {
-        lua_pop(L, 1);
-        lua_pushboolean(L, 1);
-    }
-    lua_pushvalue(L, -1);
-    lua_setfield(L, -3, name);
-    return 1;
-}
-
-/* setmetatable() refusing __gc: a finalizer runs whenever the collector
- * gets to it, possibly outside any protected call and budget (an endless
- * loop there would hang a worker), and at lua_close().  Lua only honours a
- * __gc present when the metatable is set, so checking here is enough. */
-static int safe_setmetatable(lua_State *L)
-{
-    if (lua_istable(L, 2)) {
-        lua_pushliteral(L, "__gc");
-        if (lua_rawget(L, 2) != LUA_TNIL)
-            return luaL_error(L, "setmetatable: __gc metamethods are not available to plugins");
-        lua_pop(L, 1);
-    }
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
-    return 1;
-}
-
-/* print(...) goes to the log (info), not to stdout. */
-static int sandbox_print(lua_State *L)
-{
-    int n = lua_gettop(L);
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    for (int i = 1; i <= n; i++) {
-        if (i > 1)
-            luaL_addchar(&b, '\t');
-        luaL_tolstring(L, i, NULL);
-        luaL_addvalue(&b);
-    }
-    luaL_pushresult(&b);
-    log_info("%s", lua_tostring(L, -1));
-    return 0;
-}
-
-/* newsd.log(level, fmt, ...): fmt is string.format's. */
-static int newsd_log_l(lua_State *L)
-{
-    const char *lname = luaL_checkstring(L, 1);
-    int level = log_level_parse(lname);
-    if (level < 0)
-        return luaL_error(L, "newsd.log: unknown level '%s' (error, warning, notice, info, debug)", lname);
-    if (level > log_get_level())
-        return 0;   /* not formatted at all when it would not be written */
-    int n = lua_gettop(L);
-    if (n > 2) {
-        lua_pushvalue(L, lua_upvalueindex(1));
-        lua_insert(L, 2);
-        lua_call(L, n - 1, 1);
-    } else {
-        luaL_checkstring(L, 2);
-    }
-    log_msg(level, "%s", lua_tostring(L, -1));
-    return 0;
-}
-
-/* newsd.time(): seconds since the epoch, with fractions. */
-static int newsd_time_l(lua_State *L)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec / 1e9);
-    return 1;
-}
-
-static void push_conf(lua_State *L, const struct lua_plugin *lp)
-{
-    lua_createtable(L, 0, (int)lp->n_conf);
-    for (size_t i = 0; i < lp->n_conf; i++) {
-        lua_pushstring(L, lp->conf[2 * i + 1]);
-        lua_setfield(L, -2, lp->conf[2 * i]);
-    }
-}
-
-static void open_lib(lua_State *L, const char *name, lua_CFunction open)
-{
-    luaL_requiref(L, name, open, 1);
-    lua_pop(L, 1);
-}
-
-/* Runs under pcall: building the sandbox allocates and may fail. */
-static int open_sandbox(lua_State *L)
-{
-    struct lua_slot *s = lua_touserdata(L, 1);
-    open_lib(L, LUA_GNAME, luaopen_base);
-    open_lib(L, LUA_STRLIBNAME, luaopen_string);
-    open_lib(L, LUA_TABLIBNAME, luaopen_table);
-    open_lib(L, LUA_MATHLIBNAME, luaopen_math);
-    open_lib(L, LUA_UTF8LIBNAME, luaopen_utf8);
-
-    /* os: time, date and clock only (no execute, exit, getenv, remove ...). */
-    luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 0);
-    lua_createtable(L, 0, 3);
-    static const char *const os_keep[] = {"time", "date", "clock"};
-    for (size_t i = 0; i < 3; i++) {
-        lua_getfield(L, -2, os_keep[i]);
-        lua_setfield(L, -2, os_keep[i]);
-    }
-    lua_setglobal(L, "os");
-    lua_pop(L, 1);
-    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-    lua_pushnil(L);
-    lua_setfield(L, -2, LUA_OSLIBNAME);   /* the full os table stays out of reach */
-    lua_pop(L, 1);
-
-    lua_pushnil(L);
-    lua_setglobal(L, "dofile");
-    lua_pushnil(L);
-    lua_setglobal(L, "loadfile");
-    lua_getglobal(L, "load");
-    lua_pushcclosure(L, safe_load, 1);
-    lua_setglobal(L, "load");
-    lua_getglobal(L, "setmetatable");
-    lua_pushcclosure(L, safe_setmetatable, 1);
-    lua_setglobal(L, "setmetatable");
-    lua_newtable(L);
-    lua_setfield(L, LUA_REGISTRYINDEX, "newsd.modules");
-    lua_pushlightuserdata(L, s);
-    lua_pushcclosure(L, sandbox_require, 1);
-    lua_setglobal(L, "require");
-    lua_pushcfunction(L, sandbox_print);
-    lua_setglobal(L, "print");
-
-    lua_createtable(L, 0, 6);
-    lua_getglobal(L, "string");
-    lua_getfield(L, -1, "format");
-    lua_pushcclosure(L, newsd_log_l, 1);
-    lua_setfield(L, -3, "log");
-    lua_pop(L, 1);
-    lua_pushcfunction(L, newsd_time_l);
-    lua_setfield(L, -2, "time");
-    push_conf(L, s->lp);
-    lua_setfield(L, -2, "config");
-    lua_pushstring(L, s->lp->instance);
-    lua_setfield(L, -2, "name");
-    lua_pushstring(L, s->lp->dir);
-    lua_setfield(L, -2, "plugin_dir");
-    lua_pushstring(L, NEWSD_VERSION);
-    lua_setfield(L, -2, "version");
-    lua_setglobal(L, "newsd");
-
-    lua_article_open(L);
-    return 0;
-}
-
 /* ---- states ------------------------------------------------------------- */
 
 static void slot_close(struct lua_slot *s)
@@ -454,7 +209,7 @@ static int open_plugin(lua_State *L)
     struct lua_plugin *lp = s->lp;
 
     c->phase = "loading";
-    if (load_script(L, lp->path, lp->base) != LUA_OK) {
+    if (lua_sandbox_load(L, lp->path, lp->base) != LUA_OK) {
         /* "NAME.lua:LINE: message"; the operator gets the full path. */
         const char *msg = lua_tostring(L, -1);
         size_t bl = strlen(lp->base);
@@ -491,7 +246,7 @@ static int open_plugin(lua_State *L)
     if (s->ref[FN_INIT] != LUA_NOREF) {
         c->phase = "init";
         lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref[FN_INIT]);
-        push_conf(L, lp);
+        lua_sandbox_push_conf(L, &lp->sb);
         lua_call(L, 1, 0);
     }
     /* What loading left behind is garbage; start articles with a clean heap. */
@@ -517,8 +272,8 @@ static int slot_open(struct lua_slot *s, struct lua_plugin *lp, unsigned *stages
     }
     lua_atpanic(L, panic);
     s->L = L;
-    lua_pushcfunction(L, open_sandbox);
-    lua_pushlightuserdata(L, s);
+    lua_pushcfunction(L, lua_sandbox_open);
+    lua_pushlightuserdata(L, &lp->sb);
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
         *err = fmt("%s: cannot set up the Lua sandbox: %s", lp->path, lua_tostring(L, -1));
         goto fail;
@@ -688,14 +443,14 @@ static void lua_plugin_free(void *state)
     for (size_t i = 0; i < lp->n_slots; i++)
         slot_close(&lp->slots[i]);
     free(lp->slots);
-    for (size_t i = 0; i < 2 * lp->n_conf; i++)
-        free(lp->conf[i]);
-    free(lp->conf);
+    for (size_t i = 0; i < 2 * lp->sb.n_conf; i++)
+        free(lp->sb.conf[i]);
+    free(lp->sb.conf);
     uv_mutex_destroy(&lp->main_lock);
-    free(lp->instance);
+    free(lp->sb.instance);
     free(lp->script_name);
     free(lp->path);
-    free(lp->dir);
+    free(lp->sb.dir);
     free(lp);
 }
 
@@ -736,22 +491,22 @@ struct lua_plugin *lua_plugin_load(const struct daemon_config *cfg, const struct
     unsigned stages = 0;
     if (!lp || uv_mutex_init(&lp->main_lock) != 0)
         abort();
-    lp->instance = strdup(sec->name);
+    lp->sb.instance = strdup(sec->name);
     lp->path = strdup(path);
-    lp->dir = strdup(path);
-    lp->conf = calloc(2 * sec->n_kv + 1, sizeof *lp->conf);
-    if (!lp->instance || !lp->path || !lp->dir || !lp->conf)
+    lp->sb.dir = strdup(path);
+    lp->sb.conf = calloc(2 * sec->n_kv + 1, sizeof *lp->sb.conf);
+    if (!lp->sb.instance || !lp->path || !lp->sb.dir || !lp->sb.conf)
         abort();
-    char *slash = strrchr(lp->dir, '/');
+    char *slash = strrchr(lp->sb.dir, '/');
     lp->base = strrchr(lp->path, '/') ? strrchr(lp->path, '/') + 1 : lp->path;
     if (slash)
         *slash = '\0';
     for (size_t i = 0; i < sec->n_kv; i++) {
-        lp->conf[2 * i] = strdup(sec->kv[i].key);
-        lp->conf[2 * i + 1] = strdup(sec->kv[i].value);
-        if (!lp->conf[2 * i] || !lp->conf[2 * i + 1])
+        lp->sb.conf[2 * i] = strdup(sec->kv[i].key);
+        lp->sb.conf[2 * i + 1] = strdup(sec->kv[i].value);
+        if (!lp->sb.conf[2 * i] || !lp->sb.conf[2 * i + 1])
             abort();
-        lp->n_conf++;
+        lp->sb.n_conf++;
     }
     if (parse_limits(lp, sec, &why) < 0) {
         *err = fmt("%s: %s", path, why);
@@ -769,7 +524,7 @@ struct lua_plugin *lua_plugin_load(const struct daemon_config *cfg, const struct
     lp->slots = calloc(lp->n_slots, sizeof *lp->slots);
     if (!lp->slots)
         abort();
-    log_set_plugin(lp->instance);
+    log_set_plugin(lp->sb.instance);
     int rc = slot_open(&lp->slots[SLOT_MAIN], lp, &stages, err);
     if (rc == 0 && !(flags & LUA_LOAD_TRIAL_ONLY)) {
         /* Only the states a stage needs: workers for parse/tag/score, the
@@ -789,7 +544,7 @@ struct lua_plugin *lua_plugin_load(const struct daemon_config *cfg, const struct
     lp->desc = (newsd_plugin){
         .abi_version = NEWSD_ABI_VERSION,
         .struct_size = sizeof(newsd_plugin),
-        .name = lp->script_name ? lp->script_name : lp->instance,
+        .name = lp->script_name ? lp->script_name : lp->sb.instance,
         .description = lp->path,
         .stages = stages,
         .flags = NEWSD_PLUGIN_THREAD_SAFE,   /* one state per thread */
