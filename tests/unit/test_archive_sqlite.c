@@ -173,6 +173,14 @@ static void test_insert_dedup_reprocess(void **state)
     assert_true(json_number_value(json_object_get(score, "total")) == 5.0);
     assert_int_equal(json_array_size(json_object_get(score, "rules")), 1);
     assert_string_equal(json_string_value(json_object_get(json_object_get(rec, "meta"), "k")), "v");
+    assert_string_equal(json_string_value(json_object_get(rec, "source")), "test.txt");
+    assert_int_equal(json_integer_value(json_object_get(rec, "size")), 5);
+    assert_string_equal(json_string_value(json_object_get(rec, "received")), "2026-11-28T12:00:00.000Z");
+    const char *processed = json_string_value(json_object_get(rec, "processed"));
+    assert_int_equal(strlen(processed), strlen("2026-11-28T12:00:00.000Z"));
+    /* processed is not before received (archive() time when the daemon
+     * does not export newsd_article_processed_ms()) */
+    assert_true(strcmp(processed, "2026-11-28T12:00:00.000Z") >= 0);
     json_decref(rec);
     assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"alter\"}"), 0);
     assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"neuer\"}"), 1);
@@ -421,6 +429,22 @@ static void test_commit_failure_then_retry(void **state)
     article_free(c);
 }
 
+static void test_file_name_not_utf8(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    struct newsd_article *a = article_new("caf\xe9.txt", T0);
+    article_set_raw(a, (unsigned char *)strdup("latin1 name"), 11);
+    char req[128];
+    snprintf(req, sizeof req, "{\"op\":\"show\",\"id\":\"%s\"}", a->id);
+    assert_int_equal(store(s, a), NEWSD_OK);
+    json_t *rec = ask(s, req);
+    assert_string_equal(json_string_value(json_object_get(rec, "source")), "caf\xef\xbf\xbd.txt");
+    json_decref(rec);
+    sq_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -431,6 +455,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_failure_then_retry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_file_name_not_utf8, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
