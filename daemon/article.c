@@ -144,6 +144,11 @@ int64_t newsd_article_received_ms(const newsd_article *a)
     return a->received_ms;
 }
 
+int64_t newsd_article_processed_ms(const newsd_article *a)
+{
+    return a->processed_ms;
+}
+
 /* The case-folded title + "\n" + body, built once per article. */
 static const char *folded_text(const newsd_article *a)
 {

@@ -232,6 +232,9 @@ NEWSD_EXPORT const char *newsd_article_path(const newsd_article *a);
 NEWSD_EXPORT int newsd_article_reprocessing(const newsd_article *a);
 /* Received (claimed) time, milliseconds since the Unix epoch. */
 NEWSD_EXPORT int64_t newsd_article_received_ms(const newsd_article *a);
+/* When the parse/tag/score stages finished (the record's "processed"), in
+ * milliseconds since the Unix epoch; 0 before that. */
+NEWSD_EXPORT int64_t newsd_article_processed_ms(const newsd_article *a);
 /* 1 if title or body contains text, ignoring case (Unicode case folding:
  * "SCHLIESSEN" matches "schließen").  A substring match, so "KI-Chip"
  * also finds "KI-Chiphersteller". */

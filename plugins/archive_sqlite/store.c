@@ -25,14 +25,10 @@
  * newsd_article_to_json(): the JSON round trip cost ~140 us per article,
  * as much as everything else here but the full-text index.  Two fields
  * need care: `source` (a file name, any bytes) is stored as UTF-8 with
- * U+FFFD for invalid bytes, as the record has it; `processed` has no
- * accessor in ABI 1, so it is taken from newsd_article_processed_ms() when
- * the daemon exports it (looked up at run time) and is otherwise the time
- * of archive(), a batch window (batch_ms) after the pipeline ended.
+ * U+FFFD for invalid bytes, as the record has it.
  */
 #include "sq.h"
 
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,24 +186,6 @@ static void bind_name(sqlite3_stmt *st, int i, const char *name)
     sqlite3_bind_text(st, i, clean, (int)(o - clean), free);
 }
 
-/* newsd_article_processed_ms(), when the daemon has it (see the top). */
-typedef int64_t (*processed_fn)(const newsd_article *);
-
-static int64_t processed_ms(const newsd_article *a)
-{
-    static processed_fn fn;
-    static int looked;
-    if (!looked) {   /* archive() runs on one thread at a time */
-        *(void **)&fn = dlsym(RTLD_DEFAULT, "newsd_article_processed_ms");
-        looked = 1;
-    }
-    if (fn)
-        return fn(a);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int write_fields(struct sq *s, enum sq_stmt k, const newsd_article *a)
 {
     sqlite3_stmt *st = s->stmt[k];
@@ -224,7 +202,7 @@ static int write_fields(struct sq *s, enum sq_stmt k, const newsd_article *a)
     sqlite3_bind_int64(st, 3, (sqlite3_int64)len);
     char received[32], processed[32];
     iso_time(newsd_article_received_ms(a), received);
-    iso_time(processed_ms(a), processed);
+    iso_time(newsd_article_processed_ms(a), processed);
     sqlite3_bind_text(st, 6, received, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 7, processed, -1, SQLITE_TRANSIENT);
     sqlite3_bind_double(st, 14, newsd_article_score_total(a));
