@@ -70,7 +70,23 @@ char *config_resolve_path(const char *dir, const char *value)
 {
     if (value[0] == '/' || !dir)
         return xstrdup(value);
-    return xasprintf("%s/%s", dir, value);
+    /* dir is canonical (it comes from realpath of the config file), so a
+     * leading "../" can be taken off it: paths in logs and sidecars then
+     * read /srv/newsd/var, not /srv/newsd/config/../var. */
+    size_t dlen = strlen(dir);
+    while (strncmp(value, "../", 3) == 0 && dlen > 1) {
+        const char *slash = memrchr(dir, '/', dlen);
+        if (!slash)
+            break;
+        dlen = slash == dir ? 1 : (size_t)(slash - dir);
+        value += 3;
+    }
+    if (strcmp(value, "..") == 0 && dlen > 1) {
+        const char *slash = memrchr(dir, '/', dlen);
+        if (slash)
+            return xasprintf("%.*s", slash == dir ? 1 : (int)(slash - dir), dir);
+    }
+    return xasprintf("%.*s%s%s", (int)dlen, dir, dlen == 1 && dir[0] == '/' ? "" : "/", value);
 }
 
 int config_parse_size(const char *s, uint64_t *out)

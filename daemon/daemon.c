@@ -26,6 +26,7 @@
 #include "workers.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -419,6 +420,11 @@ static int begin_reload(struct daemon *d, const char *why, char **err)
         return CONTROL_RELOAD_REFUSED;
     }
     apply_overrides(d, &cfg);
+    char real[PATH_MAX];
+    if (realpath(cfg.state_dir, real)) {
+        free(cfg.state_dir);
+        cfg.state_dir = strdup(real);
+    }
     if (strcmp(cfg.state_dir, d->cfg.state_dir) != 0) {
         log_warning("reload: state_dir changed to %s; that takes a restart, %s stays in use", cfg.state_dir,
                     d->cfg.state_dir);
@@ -693,6 +699,8 @@ static int start(struct daemon *d)
         free(err);
         return -1;
     }
+    free(d->cfg.state_dir);
+    d->cfg.state_dir = strdup(d->spool.state_dir);
     if (plugin_set_load(&d->cfg, 0, &d->plugins, &err) < 0) {
         log_error("%s", err);
         free(err);

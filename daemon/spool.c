@@ -67,13 +67,16 @@ int spool_open(struct spool *s, const char *state_dir, char **err)
             *err = NULL;
         return -1;
     }
-    s->state_dir = strdup(state_dir);
-    if (asprintf(&s->inbox_path, "%s/inbox", state_dir) < 0)
+    /* The canonical path: it appears in logs and sidecars, and
+     * "config/../var" reads badly there. */
+    char real[PATH_MAX];
+    s->state_dir = strdup(realpath(state_dir, real) ? real : state_dir);
+    if (asprintf(&s->inbox_path, "%s/inbox", s->state_dir) < 0)
         abort();
-    if ((s->inbox_fd = open_dir(s->state_fd, "inbox", err, state_dir)) < 0 ||
-        (s->tmp_fd = open_dir(s->state_fd, "tmp", err, state_dir)) < 0 ||
-        (s->work_fd = open_dir(s->state_fd, "work", err, state_dir)) < 0 ||
-        (s->failed_fd = open_dir(s->state_fd, "failed", err, state_dir)) < 0) {
+    if ((s->inbox_fd = open_dir(s->state_fd, "inbox", err, s->state_dir)) < 0 ||
+        (s->tmp_fd = open_dir(s->state_fd, "tmp", err, s->state_dir)) < 0 ||
+        (s->work_fd = open_dir(s->state_fd, "work", err, s->state_dir)) < 0 ||
+        (s->failed_fd = open_dir(s->state_fd, "failed", err, s->state_dir)) < 0) {
         spool_close(s);
         return -1;
     }

@@ -193,6 +193,30 @@ static void test_multiline_value_is_joined(void **state)
     config_free(&cfg);
 }
 
+static void test_resolve_path_drops_leading_dotdot(void **state)
+{
+    (void)state;
+    char *p;
+    p = config_resolve_path("/srv/newsd/config", "../var");
+    assert_string_equal(p, "/srv/newsd/var");
+    free(p);
+    p = config_resolve_path("/srv/newsd/config", "../../x/y");
+    assert_string_equal(p, "/srv/x/y");
+    free(p);
+    p = config_resolve_path("/srv/newsd/config", "..");
+    assert_string_equal(p, "/srv/newsd");
+    free(p);
+    p = config_resolve_path("/config", "../var");
+    assert_string_equal(p, "/var");
+    free(p);
+    p = config_resolve_path("/srv/config", "plug/x.so");
+    assert_string_equal(p, "/srv/config/plug/x.so");
+    free(p);
+    p = config_resolve_path("/srv/config", "/abs");
+    assert_string_equal(p, "/abs");
+    free(p);
+}
+
 static void test_parse_size_and_bool(void **state)
 {
     (void)state;
@@ -227,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_errors_name_file_line_and_cause),
         cmocka_unit_test(test_plugin_sections_keep_order_and_conf_d_overrides),
         cmocka_unit_test(test_multiline_value_is_joined),
+        cmocka_unit_test(test_resolve_path_drops_leading_dotdot),
         cmocka_unit_test(test_parse_size_and_bool),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
