@@ -3,6 +3,7 @@
 #include "hash.h"
 #include "log.h"
 #include "text.h"
+#include "xalloc.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -10,21 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n);
-    if (!q && n) {
-        fputs("newsd: out of memory\n", stderr);
-        abort();
-    }
-    return q;
-}
-
-static char *xstrdup(const char *s)
-{
-    return s ? strcpy(xrealloc(NULL, strlen(s) + 1), s) : NULL;
-}
 
 /* Grow a vector of elem-sized items so that one more fits. */
 static void *grow(void *v, size_t n, size_t *cap, size_t elem)

@@ -1,6 +1,7 @@
 /* INI configuration: main file, conf.d drop-ins, [daemon] keys, plugin sections. */
 #include "config.h"
 #include "log.h"
+#include "xalloc.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -31,30 +32,6 @@ struct load_ctx {
     const struct plugin_section *last_section; /* for multi-line values */
     const char *last_key;
 };
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s);
-    if (!d) {
-        fputs("newsd: out of memory\n", stderr);
-        abort();
-    }
-    return d;
-}
-
-static char *xasprintf(const char *fmt, ...) NEWSD_PRINTF(1, 2);
-static char *xasprintf(const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-    va_start(ap, fmt);
-    if (vasprintf(&s, fmt, ap) < 0) {
-        fputs("newsd: out of memory\n", stderr);
-        abort();
-    }
-    va_end(ap);
-    return s;
-}
 
 static char *dir_of(const char *path)
 {

@@ -5,6 +5,7 @@
 #include "control.h"
 #include "control_internal.h"
 #include "log.h"
+#include "xalloc.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,18 +24,6 @@
 #define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
 /* Idle keep-alive connections are closed after this many seconds. */
 #define CONNECTION_TIMEOUT_S 60
-
-static char *efmt(const char *f, ...) NEWSD_PRINTF(1, 2);
-static char *efmt(const char *f, ...)
-{
-    va_list ap;
-    char *s;
-    va_start(ap, f);
-    if (vasprintf(&s, f, ap) < 0)
-        abort();
-    va_end(ap);
-    return s;
-}
 
 /* ---- libmicrohttpd under the loop ----------------------------------------- */
 
@@ -189,7 +178,7 @@ static enum MHD_Result do_reload(struct control *c, struct request *r)
     default: {
         /* Refused: say so in the same shape as success, plus the reason. */
         char *msg = control_error_json(err ? err : "reload refused");
-        char *body = efmt("{\"reloaded\":false,%s", msg + 1);
+        char *body = xasprintf("{\"reloaded\":false,%s", msg + 1);
         free(msg);
         ret = reply_json(r, 422, body);
         break;
@@ -209,13 +198,13 @@ static enum MHD_Result dispatch(struct control *c, struct request *r, const char
         return reply_error(r, 404, "only /metrics is served on this address; the rest of the API is on "
                                    "the control socket");
     if (st == 404) {
-        char *msg = efmt("no such endpoint: %s %s (see docs/api.md)", method, url);
+        char *msg = xasprintf("no such endpoint: %s %s (see docs/api.md)", method, url);
         enum MHD_Result ret = reply_error(r, 404, msg);
         free(msg);
         return ret;
     }
     if (st == 405) {
-        char *msg = efmt("%s is not allowed on %s", method, url);
+        char *msg = xasprintf("%s is not allowed on %s", method, url);
         enum MHD_Result ret = reply_error(r, 405, msg);
         free(msg);
         return ret;
@@ -346,7 +335,7 @@ static int socket_address(const char *path, struct sockaddr_un *sa, int *dirfd, 
     free(dir);
     if (*dirfd < 0 || (size_t)snprintf(sa->sun_path, sizeof sa->sun_path, "/proc/self/fd/%d/%s", *dirfd,
                                        slash + 1) >= sizeof sa->sun_path) {
-        *err = efmt("control socket %s: path too long for a Unix socket; set [daemon] control_socket to a "
+        *err = xasprintf("control socket %s: path too long for a Unix socket; set [daemon] control_socket to a "
                     "shorter one", path);
         if (*dirfd >= 0)
             close(*dirfd);
@@ -365,7 +354,7 @@ static int unix_bind(struct control *c, const char *path, const struct sockaddr_
 
     if (lstat(path, &st) == 0) {
         if (!S_ISSOCK(st.st_mode)) {
-            *err = efmt("control socket %s: exists and is not a socket; remove it or set [daemon] "
+            *err = xasprintf("control socket %s: exists and is not a socket; remove it or set [daemon] "
                         "control_socket", path);
             return -1;
         }
@@ -373,7 +362,7 @@ static int unix_bind(struct control *c, const char *path, const struct sockaddr_
         int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof sa) == 0) {
             close(probe);
-            *err = efmt("control socket %s: another newsd is listening there (same state "
+            *err = xasprintf("control socket %s: another newsd is listening there (same state "
                         "directory?); stop it first", path);
             return -1;
         }
@@ -383,14 +372,14 @@ static int unix_bind(struct control *c, const char *path, const struct sockaddr_
     }
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-        *err = efmt("control socket %s: cannot create it: %s", path, strerror(errno));
+        *err = xasprintf("control socket %s: cannot create it: %s", path, strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
     }
     /* Owner and group may talk to newsd; put operators into its group. */
     if (chmod(path, 0660) < 0 || listen(fd, 64) < 0 || lstat(path, &st) < 0) {
-        *err = efmt("control socket %s: %s", path, strerror(errno));
+        *err = xasprintf("control socket %s: %s", path, strerror(errno));
         close(fd);
         unlink(path);
         return -1;
@@ -451,14 +440,14 @@ static int tcp_listen(const char *addr, char **err)
     int one = 1;
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
         bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 64) < 0) {
-        *err = efmt("metrics_listen = %s: cannot listen: %s", addr, strerror(errno));
+        *err = xasprintf("metrics_listen = %s: cannot listen: %s", addr, strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
     }
     return fd;
 bad:
-    *err = efmt("metrics_listen = %s: expected a numeric address and port, such as 127.0.0.1:9107 or "
+    *err = xasprintf("metrics_listen = %s: expected a numeric address and port, such as 127.0.0.1:9107 or "
                 "[::1]:9107", addr);
     return -1;
 }
@@ -479,14 +468,14 @@ static int server_start(struct control *c, struct server *s, int fd, bool metric
                               MHD_OPTION_END);
     if (!s->mhd) {
         close(fd);
-        *err = efmt("control API: libmicrohttpd would not start");
+        *err = xasprintf("control API: libmicrohttpd would not start");
         return -1;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_EPOLL_FD);
     if (!info) {
         MHD_stop_daemon(s->mhd);
         s->mhd = NULL;
-        *err = efmt("control API: libmicrohttpd has no epoll fd");
+        *err = xasprintf("control API: libmicrohttpd has no epoll fd");
         return -1;
     }
     uv_poll_init(c->loop, &s->poll, info->epoll_fd);

@@ -1,5 +1,6 @@
 /* Routing, query requests and error mapping of the control API (see control_api.h). */
 #include "control_api.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -24,14 +25,6 @@ static const struct route routes[] = {
     {"/export", "GET", EP_EXPORT},
     {"/reprocess", "POST", EP_REPROCESS},
 };
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
-}
 
 static char *not_an_id(const char *a)
 {

@@ -24,6 +24,7 @@
 #include "plugins.h"
 #include "spool.h"
 #include "workers.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -369,18 +370,6 @@ static void begin_stop(struct daemon *d, const char *why)
     check_drained(d);
 }
 
-static char *dupfmt(const char *f, ...) NEWSD_PRINTF(1, 2);
-static char *dupfmt(const char *f, ...)
-{
-    va_list ap;
-    char *s;
-    va_start(ap, f);
-    if (vasprintf(&s, f, ap) < 0)
-        abort();
-    va_end(ap);
-    return s;
-}
-
 static bool same_str(const char *a, const char *b)
 {
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
@@ -408,7 +397,7 @@ static int begin_reload(struct daemon *d, const char *why, char **err)
     if (d->state != RUNNING) {
         const char *what = d->state == RELOADING ? "reload" : "shutdown";
         log_notice("%s: ignored, a %s is in progress", why, what);
-        *err = dupfmt("a %s is in progress", what);
+        *err = xasprintf("a %s is in progress", what);
         return CONTROL_RELOAD_BUSY;
     }
     notify_reloading();
@@ -722,7 +711,7 @@ static int start(struct daemon *d)
     }
     archiver_start(&d->archiver, &d->loop, &d->spool, d->plugins, d->cfg.batch_size, d->cfg.batch_ms,
                    on_archived, d);
-    char *work_dir = dupfmt("%s/work", d->spool.state_dir);
+    char *work_dir = xasprintf("%s/work", d->spool.state_dir);
     struct control_opts copts = {
         .socket_path = d->cfg.control_socket,
         .metrics_listen = d->cfg.metrics_listen,

@@ -15,6 +15,7 @@
 #include "lua_article.h"
 #include "lua_sandbox.h"
 #include "log.h"
+#include "xalloc.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -72,18 +73,6 @@ void lua_host_register_workers(unsigned n)
 void lua_host_set_worker(unsigned index)
 {
     thread_slot = SLOT_WORKER0 + (int)index;
-}
-
-static char *fmt(const char *f, ...) NEWSD_PRINTF(1, 2);
-static char *fmt(const char *f, ...)
-{
-    va_list ap;
-    char *s;
-    va_start(ap, f);
-    if (vasprintf(&s, f, ap) < 0)
-        abort();
-    va_end(ap);
-    return s;
 }
 
 /* ---- limits ------------------------------------------------------------- */
@@ -154,13 +143,13 @@ static int slot_pcall(struct lua_slot *s, int nargs, int nres, char **why)
         return 0;
     }
     if (s->mem_hit || rc == LUA_ERRMEM) {
-        *why = fmt("exceeded its memory cap (max_memory = %zu bytes)", s->lp->max_memory);
+        *why = xasprintf("exceeded its memory cap (max_memory = %zu bytes)", s->lp->max_memory);
         s->rebuild = true;
     } else if (s->budget_hit) {
-        *why = fmt("exceeded its instruction budget (max_instructions = %lld)", s->lp->max_instructions);
+        *why = xasprintf("exceeded its instruction budget (max_instructions = %lld)", s->lp->max_instructions);
     } else {
         const char *msg = lua_tostring(L, -1);
-        *why = fmt("Lua error: %s", msg ? msg : "(error object is not a string)");
+        *why = xasprintf("Lua error: %s", msg ? msg : "(error object is not a string)");
     }
     lua_settop(L, base - 1);
     return -1;
@@ -267,7 +256,7 @@ static int slot_open(struct lua_slot *s, struct lua_plugin *lp, unsigned *stages
         s->ref[i] = LUA_NOREF;
     lua_State *L = lua_newstate(slot_alloc, s);
     if (!L) {
-        *err = fmt("%s: cannot create a Lua state (max_memory = %zu bytes)", lp->path, lp->max_memory);
+        *err = xasprintf("%s: cannot create a Lua state (max_memory = %zu bytes)", lp->path, lp->max_memory);
         return -1;
     }
     lua_atpanic(L, panic);
@@ -275,19 +264,19 @@ static int slot_open(struct lua_slot *s, struct lua_plugin *lp, unsigned *stages
     lua_pushcfunction(L, lua_sandbox_open);
     lua_pushlightuserdata(L, &lp->sb);
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
-        *err = fmt("%s: cannot set up the Lua sandbox: %s", lp->path, lua_tostring(L, -1));
+        *err = xasprintf("%s: cannot set up the Lua sandbox: %s", lp->path, lua_tostring(L, -1));
         goto fail;
     }
     struct open_ctx c = {s, 0, "loading", false};
     lua_pushcfunction(L, open_plugin);
     lua_pushlightuserdata(L, &c);
     if (slot_pcall(s, 1, 1, &why) < 0) {
-        *err = strcmp(c.phase, "init") == 0 ? fmt("%s: init failed: %s", lp->path, why)
-                                             : fmt("%s: %s: %s", lp->path, c.phase, why);
+        *err = strcmp(c.phase, "init") == 0 ? xasprintf("%s: init failed: %s", lp->path, why)
+                                             : xasprintf("%s: %s: %s", lp->path, c.phase, why);
         goto fail;
     }
     if (c.refused) {
-        *err = fmt("%s", lua_tostring(L, -1));
+        *err = xasprintf("%s", lua_tostring(L, -1));
         goto fail;
     }
     lua_pop(L, 1);
@@ -466,7 +455,7 @@ static int parse_limits(struct lua_plugin *lp, const struct plugin_section *sec,
         errno = 0;
         double d = strtod(kv->value, &end);
         if (errno || end == kv->value || *end || !(d >= 1000 && d <= 2e9)) {
-            *err = fmt("max_instructions = %s: expected a number from 1000 to 2e9", kv->value);
+            *err = xasprintf("max_instructions = %s: expected a number from 1000 to 2e9", kv->value);
             return -1;
         }
         lp->max_instructions = (long long)d;
@@ -475,7 +464,7 @@ static int parse_limits(struct lua_plugin *lp, const struct plugin_section *sec,
     if (kv) {
         uint64_t v;
         if (config_parse_size(kv->value, &v) < 0 || v < (1u << 20) || v > ((uint64_t)16 << 30)) {
-            *err = fmt("max_memory = %s: expected a size from 1M to 16G", kv->value);
+            *err = xasprintf("max_memory = %s: expected a size from 1M to 16G", kv->value);
             return -1;
         }
         lp->max_memory = (size_t)v;
@@ -509,7 +498,7 @@ struct lua_plugin *lua_plugin_load(const struct daemon_config *cfg, const struct
         lp->sb.n_conf++;
     }
     if (parse_limits(lp, sec, &why) < 0) {
-        *err = fmt("%s: %s", path, why);
+        *err = xasprintf("%s: %s", path, why);
         free(why);
         goto fail;
     }

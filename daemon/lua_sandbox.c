@@ -7,6 +7,7 @@
 #include "lua_sandbox.h"
 #include "log.h"
 #include "lua_article.h"
+#include "xalloc.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -18,18 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static char *fmt(const char *f, ...) NEWSD_PRINTF(1, 2);
-static char *fmt(const char *f, ...)
-{
-    va_list ap;
-    char *s;
-    va_start(ap, f);
-    if (vasprintf(&s, f, ap) < 0)
-        abort();
-    va_end(ap);
-    return s;
-}
 
 /* load() that only ever loads text: a crafted binary chunk can break out of
  * any Lua sandbox.  Arity is kept, since an explicit nil env differs from
@@ -108,7 +97,7 @@ static int sandbox_require(lua_State *L)
     if (lua_getfield(L, -1, name) != LUA_TNIL)
         return 1;
     lua_pop(L, 1);
-    char *path = fmt("%s/%s.lua", sb->dir, name);
+    char *path = xasprintf("%s/%s.lua", sb->dir, name);
     for (char *p = path + strlen(sb->dir) + 1; *p; p++)
         if (*p == '.' && strcmp(p, ".lua") != 0)
             *p = '/';

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "lua_host.h"
+#include "xalloc.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -27,18 +28,6 @@ struct newsd_config {
     const struct plugin_section *section;
     const char *state_dir;
 };
-
-static char *fmt(const char *f, ...) NEWSD_PRINTF(1, 2);
-static char *fmt(const char *f, ...)
-{
-    va_list ap;
-    char *s;
-    va_start(ap, f);
-    if (vasprintf(&s, f, ap) < 0)
-        abort();
-    va_end(ap);
-    return s;
-}
 
 static bool is_file(const char *path)
 {
@@ -78,7 +67,7 @@ static char *resolve_so(const struct daemon_config *cfg, const struct config_kv 
     if (strchr(so->value, '/')) {
         char *path = config_resolve_path(so->origin_dir, so->value);
         if (!is_file(path)) {
-            *err = fmt("%s: %s", path, access(path, F_OK) == 0 ? "not a regular file" : "no such file");
+            *err = xasprintf("%s: %s", path, access(path, F_OK) == 0 ? "not a regular file" : "no such file");
             free(path);
             return NULL;
         }
@@ -87,7 +76,7 @@ static char *resolve_so(const struct daemon_config *cfg, const struct config_kv 
     char dirs[4][PATH_MAX];
     size_t n = plugin_search_dirs(cfg, dirs);
     for (size_t i = 0; i < n; i++) {
-        char *path = fmt("%s/%s", dirs[i], so->value);
+        char *path = xasprintf("%s/%s", dirs[i], so->value);
         if (is_file(path))
             return path;
         free(path);
@@ -96,7 +85,7 @@ static char *resolve_so(const struct daemon_config *cfg, const struct config_kv 
     char looked[4 * PATH_MAX + 16] = "";
     for (size_t i = 0; i < n; i++)
         len += (size_t)snprintf(looked + len, sizeof looked - len, "%s%s", i ? ", " : "", dirs[i]);
-    *err = fmt("%s: not found in the plugin folders (%s); set [daemon] plugin_dir or give a path",
+    *err = xasprintf("%s: not found in the plugin folders (%s); set [daemon] plugin_dir or give a path",
                so->value, looked);
     return NULL;
 }
@@ -106,20 +95,20 @@ static char *resolve_so(const struct daemon_config *cfg, const struct config_kv 
 static char *check_descriptor(const newsd_plugin *d)
 {
     if (d->abi_version != NEWSD_ABI_VERSION)
-        return fmt("built for plugin ABI %u, this newsd speaks ABI %u: rebuild it against this newsd's plugin.h",
+        return xasprintf("built for plugin ABI %u, this newsd speaks ABI %u: rebuild it against this newsd's plugin.h",
                    d->abi_version, NEWSD_ABI_VERSION);
     if (d->struct_size < sizeof(newsd_plugin))
-        return fmt("descriptor is %u bytes, ABI %u needs %zu: rebuild it against this newsd's plugin.h",
+        return xasprintf("descriptor is %u bytes, ABI %u needs %zu: rebuild it against this newsd's plugin.h",
                    d->struct_size, NEWSD_ABI_VERSION, sizeof(newsd_plugin));
     if (!d->name || !*d->name)
-        return fmt("descriptor has no name");
+        return xasprintf("descriptor has no name");
     const unsigned known = NEWSD_STAGE_PARSE | NEWSD_STAGE_TAG | NEWSD_STAGE_SCORE | NEWSD_STAGE_ARCHIVE;
     if (!d->stages || (d->stages & ~known))
-        return fmt("descriptor declares no stage or an unknown one (stages = 0x%x)", d->stages);
+        return xasprintf("descriptor declares no stage or an unknown one (stages = 0x%x)", d->stages);
     if ((d->stages & (NEWSD_STAGE_PARSE | NEWSD_STAGE_TAG | NEWSD_STAGE_SCORE)) && !d->process)
-        return fmt("declares a parse, tag or score stage but has no process() callback");
+        return xasprintf("declares a parse, tag or score stage but has no process() callback");
     if ((d->stages & NEWSD_STAGE_ARCHIVE) && (!d->archive || !d->commit))
-        return fmt("declares the archive stage but lacks archive() or commit()");
+        return xasprintf("declares the archive stage but lacks archive() or commit()");
     return NULL;
 }
 
@@ -153,16 +142,16 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
         abort();
 
     if (lua && so) {
-        *err = fmt("plugin %s: both so = %s and lua = %s; a plugin is either C or Lua", s->name,
+        *err = xasprintf("plugin %s: both so = %s and lua = %s; a plugin is either C or Lua", s->name,
                    so->value, lua->value);
         goto fail;
     }
     if (lua ? !*lua->value : (!so || !*so->value)) {
-        *err = fmt("plugin %s: no 'so = FILE.so' or 'lua = FILE.lua' key says which plugin to load", s->name);
+        *err = xasprintf("plugin %s: no 'so = FILE.so' or 'lua = FILE.lua' key says which plugin to load", s->name);
         goto fail;
     }
     if (req && config_parse_bool(req->value, &p->required) < 0) {
-        *err = fmt("plugin %s: required = %s: expected true or false", s->name, req->value);
+        *err = xasprintf("plugin %s: required = %s: expected true or false", s->name, req->value);
         goto fail;
     }
     if (lua) {
@@ -170,14 +159,14 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
          * descriptor, so everything below dispatches it unchanged. */
         p->path = resolve_so(cfg, lua, &why);
         if (!p->path) {
-            *err = fmt("plugin %s: %s", s->name, why);
+            *err = xasprintf("plugin %s: %s", s->name, why);
             goto fail;
         }
         struct lua_plugin *lp = lua_plugin_load(cfg, s, p->path,
                                                 (flags & PLUGIN_LOAD_NO_ARCHIVE_INIT) ? LUA_LOAD_TRIAL_ONLY : 0,
                                                 &why);
         if (!lp) {
-            *err = fmt("plugin %s: %s", s->name, why);
+            *err = xasprintf("plugin %s: %s", s->name, why);
             goto fail;
         }
         p->desc = lua_plugin_descriptor(lp);
@@ -188,24 +177,24 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
     }
     p->path = resolve_so(cfg, so, &why);
     if (!p->path) {
-        *err = fmt("plugin %s: %s", s->name, why);
+        *err = xasprintf("plugin %s: %s", s->name, why);
         goto fail;
     }
     /* RTLD_NOW: a missing symbol is an error now, not a crash on first use. */
     p->dl = dlopen(p->path, RTLD_NOW | RTLD_LOCAL);
     if (!p->dl) {
-        *err = fmt("plugin %s: cannot load %s: %s", s->name, p->path, dlerror());
+        *err = xasprintf("plugin %s: cannot load %s: %s", s->name, p->path, dlerror());
         goto fail;
     }
     p->desc = dlsym(p->dl, NEWSD_PLUGIN_SYMBOL);
     if (!p->desc) {
-        *err = fmt("plugin %s: %s is not a newsd plugin (it exports no %s symbol; use NEWSD_PLUGIN())",
+        *err = xasprintf("plugin %s: %s is not a newsd plugin (it exports no %s symbol; use NEWSD_PLUGIN())",
                    s->name, p->path, NEWSD_PLUGIN_SYMBOL);
         goto fail;
     }
     why = check_descriptor(p->desc);
     if (why) {
-        *err = fmt("plugin %s: %s: %s", s->name, p->path, why);
+        *err = xasprintf("plugin %s: %s: %s", s->name, p->path, why);
         goto fail;
     }
     if ((flags & PLUGIN_LOAD_NO_ARCHIVE_INIT) && p->desc->stages == NEWSD_STAGE_ARCHIVE) {
@@ -217,7 +206,7 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
     p->serialise = !(p->desc->flags & NEWSD_PLUGIN_THREAD_SAFE);
     if (p->serialise && uv_mutex_init(&p->lock) != 0) {
         p->serialise = false;
-        *err = fmt("plugin %s: cannot create its lock", s->name);
+        *err = xasprintf("plugin %s: cannot create its lock", s->name);
         goto fail;
     }
     if (p->desc->init) {
@@ -226,7 +215,7 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
         int rc = p->desc->init(&conf, &p->state);
         log_set_plugin(NULL);
         if (rc != NEWSD_OK) {
-            *err = fmt("plugin %s: %s: init failed (the plugin's own message is logged above)", s->name, p->path);
+            *err = xasprintf("plugin %s: %s: init failed (the plugin's own message is logged above)", s->name, p->path);
             goto fail;
         }
     }
@@ -258,7 +247,7 @@ int plugin_set_load(const struct daemon_config *cfg, unsigned flags,
         set->n++;
     }
     if (!(set->stages & NEWSD_STAGE_ARCHIVE)) {
-        *err = fmt("%s: no archive plugin is configured; newsd removes an inbox file only after an archive "
+        *err = xasprintf("%s: no archive plugin is configured; newsd removes an inbox file only after an archive "
                    "plugin has stored it, so one is required (e.g. [plugin.archive] so = archive_fs.so)",
                    cfg->path);
         plugin_set_free(set);
@@ -325,7 +314,7 @@ int plugin_set_run_stage(struct plugin_set *set, enum newsd_stage stage,
         if (p->required) {
             log_set_plugin(NULL);
             *plugin = p->name;
-            *cause = fmt("required plugin %s failed in the %s stage: %s", p->name, stage_name(stage), reason);
+            *cause = xasprintf("required plugin %s failed in the %s stage: %s", p->name, stage_name(stage), reason);
             return -1;
         }
         log_warning("%s stage failed: %s; its result is skipped (set required = true to stop such articles)",
@@ -358,7 +347,7 @@ int plugin_set_archive(struct plugin_set *set, struct newsd_article *a,
             result = NEWSD_OK;
         } else if (rc != NEWSD_DUPLICATE) {
             *plugin = p->name;
-            *cause = fmt("archive plugin %s could not store the article: %s", p->name,
+            *cause = xasprintf("archive plugin %s could not store the article: %s", p->name,
                          a->fail_reason ? a->fail_reason : "no reason given (see the log)");
             return NEWSD_ERROR;
         }
@@ -377,10 +366,10 @@ int plugin_set_query(struct plugin_set *set, const char *request, char **respons
         int rc = p->desc->query(p->state, request, response);
         log_set_plugin(NULL);
         if (rc != NEWSD_OK && !*response)
-            *response = fmt("archive plugin %s could not answer", p->name);
+            *response = xasprintf("archive plugin %s could not answer", p->name);
         return rc == NEWSD_OK ? NEWSD_OK : NEWSD_ERROR;
     }
-    *response = fmt("no configured archive plugin answers queries (archive_sqlite does)");
+    *response = xasprintf("no configured archive plugin answers queries (archive_sqlite does)");
     return NEWSD_ERROR;
 }
 
