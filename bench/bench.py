@@ -47,6 +47,7 @@ PIPELINES = {"c": """
 [plugin.orgs]
 so = keyword_tagger.so
 prefix = entity:org/
+match = word
 words = SenseTime, Huawei, Shanghai Biren, Nvidia, Moore Threads, Baidu, Naura, Intel, AMD, TSMC, Samsung
 
 [plugin.topics]
@@ -62,6 +63,7 @@ rule.CHIP_MAKERS = entity:org/*, 0.5, 3.0
 [plugin.orgs]
 lua = keywords.lua
 prefix = entity:org/
+match = word
 words = SenseTime, Huawei, Shanghai Biren, Nvidia, Moore Threads, Baidu, Naura, Intel, AMD, TSMC, Samsung
 
 [plugin.topics]

@@ -45,35 +45,13 @@ QUERIES = ["Huawei Chips", "Regierung Wien", "Polizei Festnahme", "Bundesliga Tr
 
 
 # The C pipeline of bench.py, archiving with archive_sqlite.
-CONFIG = """
-[daemon]
-state_dir = {state}
-plugin_dir = {plugins}
-log_level = info
-
-[plugin.orgs]
-so = keyword_tagger.so
-prefix = entity:org/
-words = SenseTime, Huawei, Shanghai Biren, Nvidia, Moore Threads, Baidu, Naura, Intel, AMD, TSMC, Samsung
-
-[plugin.topics]
-so = keyword_tagger.so
-tag = topic:ai-chips
-words = KI-Chip, AI chip, Chiphersteller, chipmaker, Halbleiter, semiconductor, KI-Beschleuniger, AI accelerator
-
-[plugin.scorer]
-so = tag_scorer.so
-rule.AI_CHIPS = topic:ai-chips, 3.0
-rule.CHIP_MAKERS = entity:org/*, 0.5, 3.0
-
-[plugin.archive]
-so = archive_sqlite.so
-"""
+CONFIG = core.CONFIG.replace("so = archive_fs.so", "so = archive_sqlite.so")
 
 
 def sqlite_config(workdir, state, plugins):
     conf = os.path.join(workdir, "newsd.ini")
-    text = CONFIG.format(state=state, plugins=plugins)
+    text = CONFIG.format(state=state, plugins=plugins, log_level="info", extra="",
+                         pipeline=core.PIPELINES["c"])
     with open(conf, "w") as fh:
         fh.write(text)
     return conf
