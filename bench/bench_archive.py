@@ -5,12 +5,15 @@
 
 1. throughput: N articles renamed into a running daemon whose archive is
    archive_sqlite (WAL, synchronous=FULL, one transaction per batch);
-   articles/s from the first drop to the last "archived" log line.
+   articles/s from the first drop to the last "archived" log line.  The
+   full-text index is built behind the commits (indexer.c), so two more
+   figures: when the burst is fully indexed, and the index lag of single
+   articles dropped one at a time afterwards (archived -> searchable).
 2. size: database bytes per article after that run (the daemon checkpoints
    the WAL when it stops), split by table and index (dbstat).
 3. search: the database is grown to --search-n articles by copying the
-   archived rows under new ids through SQL (the real schema and its FTS
-   triggers do the indexing; the plugin is not involved in the copy), then
+   archived rows under new ids through SQL and indexing them with the SQL
+   the plugin's indexer runs (the plugin is not involved in the copy), then
    two-word queries are timed with exactly the SQL that query()'s "search"
    op runs (count + ranked page of 20 with snippets), p50/p99.
 
@@ -65,6 +68,60 @@ def db_count(db):
         con.close()
 
 
+FOLD = "replace(replace(%s, 'ß', 'ss'), 'ẞ', 'SS')"
+
+
+def pending(db):
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=10)
+    try:
+        return con.execute("SELECT count(*) FROM articles WHERE seq > (SELECT seq FROM fts_mark)").fetchone()[0]
+    finally:
+        con.close()
+
+
+def index_lag(db, state, probes=20):
+    """Drop articles one at a time into the idle daemon; per article, the
+    time from its row being committed to its word being found by search."""
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=10)
+    lags, totals = [], []
+    try:
+        for i in range(probes):
+            last = con.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
+            word = "zzlagprobe%dq" % i
+            w = word.encode()
+            tmp = os.path.join(state, "tmp", "lag%d.txt" % i)
+            with open(tmp, "wb") as fh:
+                # A short article of its own: appended to a corpus text the
+                # word could fall into a trailer the parser cuts off.
+                fh.write(b"Lag probe %s\n\nThe index follows the commits: %s.\n" % (w, w))
+            t0 = time.perf_counter()
+            os.rename(tmp, os.path.join(state, "inbox", "lag%d.txt" % i))
+            t_arch = t_idx = None
+            deadline = t0 + 30
+            while time.perf_counter() < deadline and t_idx is None:
+                if t_arch is None and con.execute("SELECT max(seq) FROM articles").fetchone()[0] > last:
+                    t_arch = time.perf_counter()
+                if t_arch is not None and con.execute(
+                        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (word,)).fetchone()[0]:
+                    t_idx = time.perf_counter()
+                else:
+                    time.sleep(0.002)
+            if t_idx is None:
+                print("index lag: probe %d not searchable within 30 s" % i)
+                continue
+            lags.append((t_idx - t_arch) * 1000)
+            totals.append((t_idx - t0) * 1000)
+            time.sleep(0.2)
+    finally:
+        con.close()
+    if lags:
+        lags.sort()
+        totals.sort()
+        print("index lag: %d single articles: committed -> searchable p50 %.0f ms, max %.0f ms;"
+              " dropped -> searchable p50 %.0f ms, max %.0f ms (2 ms polling)" %
+              (len(lags), statistics.median(lags), lags[-1], statistics.median(totals), totals[-1]))
+
+
 def throughput(newsd, plugins, texts, n, workdir):
     state = os.path.join(workdir, "state")
     db = os.path.join(state, "archive", "newsd.db")
@@ -83,16 +140,26 @@ def throughput(newsd, plugins, texts, n, workdir):
         if core.is_empty(os.path.join(state, "inbox")) and core.is_empty(os.path.join(state, "work")):
             break
         time.sleep(0.05)
+    while time.time() < deadline and proc.poll() is None and pending(db) > 0:
+        time.sleep(0.05)
+    t_indexed = time.time()
+    left = pending(db)
+    index_lag(db, state)
     rss = core.peak_rss_kib(proc.pid)
     core.stop(proc, log)
-    done = core.parse_times(log_path)
-    stored = db_count(db)
+    # The lag probes (lag*.txt) came after the burst: not part of the rate.
+    done = {k: v for k, v in core.parse_times(log_path).items() if not k.startswith("lag")}
+    stored = db_count(db) - sum(1 for k in core.parse_times(log_path) if k.startswith("lag"))
     last = max(done.values()) if done else time.time()
     rate = len(done) / max(last - t0, 1e-9)
     print("throughput: %d articles (avg %.0f bytes), dropped in %.2f s%s" %
           (n, avg, t_drop, "" if stored == n else " -- ONLY %d IN THE DATABASE" % stored))
     print("throughput: %.0f articles/s end to end with archive_sqlite (target >= 5000)" % rate)
     print("throughput: peak RSS %.1f MiB" % (rss / 1024))
+    print("index: the burst fully searchable %.1f s after the first drop, %.1f s after the last"
+          " article was archived (%.0f articles/s archived and indexed)%s" %
+          (t_indexed - t0, t_indexed - last, len(done) / max(t_indexed - t0, 1e-9),
+           "" if left == 0 else " -- %d STILL PENDING" % left))
     return db, avg
 
 
@@ -144,6 +211,11 @@ def grow(db, target):
             con.execute("INSERT INTO tags SELECT m.new, t.pos, t.name, t.weight, t.plugin"
                         " FROM m JOIN tags t ON t.article_id = m.old")
         n += take
+    # What indexer.c does, in one go: index the rows above the mark.
+    with con:
+        con.execute("INSERT INTO articles_fts (rowid, title, body) SELECT seq, %s, %s FROM articles"
+                    " WHERE seq > (SELECT seq FROM fts_mark) ORDER BY seq" % (FOLD % "title", FOLD % "body"))
+        con.execute("UPDATE fts_mark SET seq = (SELECT max(seq) FROM articles)")
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
     print("search: grew the database to %d articles in %.1f s (SQL copies of the archived rows)" %

@@ -115,9 +115,17 @@ void render_list(const json_t *page, const char *key)
     const json_t *items = json_object_get(page, key);
     size_t n = json_array_size(items);
     long long total = num(page, "total"), offset = num(page, "offset");
+    /* search only: archived articles the full-text index has not reached
+     * yet (archive_sqlite indexes behind the commits), so a miss right
+     * after a burst is not taken for an answer. */
+    long long pending = num(page, "pending");
+    char fresh[96] = "";
+    if (pending > 0)
+        snprintf(fresh, sizeof fresh, " (%lld archived article%s not searchable yet)", pending,
+                 pending == 1 ? "" : "s");
 
     if (!n) {
-        printf("no articles%s\n", total ? " on this page" : "");
+        printf("no articles%s%s\n", total ? " on this page" : "", fresh);
         return;
     }
     printf("%-32s  %6s  %-16s  %s\n", "ID", "SCORE", "RECEIVED", "TITLE");
@@ -147,7 +155,7 @@ void render_list(const json_t *page, const char *key)
         printf(" from offset %lld", offset);
     if (offset + (long long)n < total)
         printf("; next page: --offset %lld", offset + (long long)n);
-    printf("\n");
+    printf("%s\n", fresh);
 }
 
 void render_record(const json_t *rec)

@@ -7,7 +7,8 @@
  *   busy_timeout_ms = 5000       ; wait this long for a lock before failing
  *
  * This file holds the configuration, opening and closing; the schema is in
- * schema.c, archive()/commit() in store.c, query() in query.c.  See
+ * schema.c, archive()/commit() in store.c, query() in query.c, the
+ * background full-text indexer in indexer.c.  See
  * docs/archive.md for the schema, durability and dedup.
  *
  * The database is opened in WAL mode with synchronous=FULL: a committed
@@ -95,6 +96,7 @@ void sq_close(struct sq *s)
 {
     if (!s)
         return;
+    sq_indexer_stop(s);     /* before the connections: it reads s */
     if (s->db && s->in_tx && !sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     for (int i = 0; i < SQ_N_STMTS; i++)
@@ -102,6 +104,7 @@ void sq_close(struct sq *s)
     sqlite3_close(s->rdb);
     sqlite3_close(s->db);
     pthread_mutex_destroy(&s->read_lock);
+    pthread_mutex_destroy(&s->gate);
     free(s->path);
     free(s);
 }
@@ -115,6 +118,7 @@ int sq_open(const char *path, const struct sq_options *opt, struct sq **out)
         return NEWSD_ERROR;
     }
     pthread_mutex_init(&s->read_lock, NULL);
+    pthread_mutex_init(&s->gate, NULL);
     s->opt = *opt;
     if (make_parent_dirs(path) < 0) {
         newsd_log(NEWSD_LOG_ERROR, "path: cannot create the folder of %s: %s", path, strerror(errno));
@@ -176,11 +180,18 @@ static int sqlite_init(const newsd_config *conf, void **state)
     struct sq *s = NULL;
     int rc = sq_open(path, &opt, &s);
     free(path);
+    /* The indexer is started here rather than in sq_open(), so that the
+     * unit tests can open the archive without it and index synchronously
+     * (sq_index_chunk()) where they need to. */
+    if (rc == NEWSD_OK && (rc = sq_indexer_start(s)) != NEWSD_OK)
+        sq_close(s);
     if (rc == NEWSD_OK)
         *state = s;
     return rc;
 }
 
+/* sq_close() stops the indexer: it finishes its current chunk; what is
+ * not indexed yet is indexed at the next start. */
 static void sqlite_fini(void *state)
 {
     sq_close(state);

@@ -257,6 +257,21 @@ static json_t *record_json(struct req *r, const char *id, int *found)
 
 /* ---- ops ----------------------------------------------------------------- */
 
+/* Articles archived but not yet in the full-text index (indexer.c): rows
+ * above the high-water mark, a range scan of the primary key.  -1 on
+ * error. */
+static long long index_pending(struct req *r)
+{
+    sqlite3_stmt *st = NULL;
+    long long n = -1;
+    if (sqlite3_prepare_v2(r->s->rdb, "SELECT count(*) FROM articles"
+                           " WHERE seq > (SELECT seq FROM fts_mark)", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
 static json_t *op_search(struct req *r)
 {
     int bad = 0;
@@ -323,9 +338,15 @@ static json_t *op_search(struct req *r)
                                                   sqlite3_column_double(st, 5)));
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
     }
-    if (rc == SQLITE_OK) {
-        out = json_pack("{s:s, s:I, s:I, s:I, s:O}", "q", q, "total", (json_int_t)total, "limit",
-                        (json_int_t)limit, "offset", (json_int_t)offset, "hits", hits);
+    /* Search covers indexed articles only; "pending" tells the caller how
+     * many archived ones it cannot see yet (same snapshot as the hits). */
+    long long pending = rc == SQLITE_OK ? index_pending(r) : 0;
+    if (rc == SQLITE_OK && pending < 0) {
+        db_fail(r, "count the articles waiting for the index");
+    } else if (rc == SQLITE_OK) {
+        out = json_pack("{s:s, s:I, s:I, s:I, s:I, s:O}", "q", q, "total", (json_int_t)total, "limit",
+                        (json_int_t)limit, "offset", (json_int_t)offset, "pending",
+                        (json_int_t)pending, "hits", hits);
     } else if ((rc & 0xff) == SQLITE_ERROR) {
         /* What FTS5 says of a query it cannot parse ("fts5: syntax error
          * near ...", "no such column: x") is the best reason to give. */
@@ -577,15 +598,18 @@ static json_t *op_stats(struct req *r)
     long long orig = count_of(r, "SELECT coalesce(sum(size), 0) FROM articles");
     long long pages = count_of(r, "PRAGMA page_count");
     long long page_size = count_of(r, "PRAGMA page_size");
+    long long pending = index_pending(r);
     int version = sq_schema_version(r->s->rdb);
-    if (articles < 0 || tags < 0 || rules < 0 || dups < 0 || orig < 0 || pages < 0 || version < 0)
+    if (articles < 0 || tags < 0 || rules < 0 || dups < 0 || orig < 0 || pages < 0 || version < 0 ||
+        pending < 0)
         return db_fail(r, "count");
-    return json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "backend", "sqlite",
+    return json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "backend", "sqlite",
                      "path", r->s->path, "schema_version", version, "articles", (json_int_t)articles,
                      "tags", (json_int_t)tags, "score_rules", (json_int_t)rules, "duplicates",
                      (json_int_t)dups, "originals_bytes", (json_int_t)orig, "db_bytes",
                      (json_int_t)(pages * page_size), "wal_bytes",
-                     (json_int_t)file_size(r->s->path, "-wal"));
+                     (json_int_t)file_size(r->s->path, "-wal"), "index_pending",
+                     (json_int_t)pending);
 }
 
 static char *base64(const unsigned char *data, size_t len)

@@ -12,6 +12,9 @@
  *   1  articles, tags, score_rules, meta, originals, duplicates
  *   2  the FTS5 index articles_fts over title and body, kept in step by
  *      triggers, filled from the rows already there
+ *   3  the index is kept by the background indexer (indexer.c), not by an
+ *      insert trigger: fts_mark holds the highest seq indexed; the update
+ *      and delete triggers touch the index only for rows at or below it
  *
  * To change the schema, append a step; never edit one that has shipped.
  */
@@ -99,7 +102,59 @@ static const char STEP_2[] =
     "INSERT INTO articles_fts(rowid, title, body)"
     "  SELECT seq, " SQ_FOLD_SQL("title") ", " SQ_FOLD_SQL("body") " FROM articles;";
 
-static const char *const STEPS[SQ_SCHEMA_VERSION] = {STEP_1, STEP_2};
+/*
+ * Indexing leaves the commit path: the insert trigger goes, and indexer.c
+ * indexes rows with seq above fts_mark.seq in chunks, moving the mark in
+ * the same transaction as the FTS inserts (so a crash neither indexes a
+ * row twice nor skips one).
+ *
+ * The old index was kept by triggers inside each batch's transaction, so
+ * it is complete; the mark starts at max(seq).  Should it not be (its
+ * docsize table, one row per indexed document, disagrees with the article
+ * count: someone edited the database by hand), it is emptied and the mark
+ * starts at 0, and the indexer rebuilds it in the background.
+ *
+ * An external-content FTS5 'delete' must be given exactly the text that
+ * was indexed, and only for a row that is indexed (otherwise it corrupts
+ * the index).  Hence the WHEN clauses: a row above the mark is not in the
+ * index yet, and when the indexer reaches it, it indexes whatever text the
+ * row has then.  Update and delete run in the writer's transaction, the
+ * indexer in its own; SQLite's single write lock orders them, so the mark
+ * a trigger reads is the one in force.
+ *
+ * articles_fts_reuse: seq is INTEGER PRIMARY KEY without AUTOINCREMENT, so
+ * after the newest row is deleted (by hand: newsd deletes nothing) its seq
+ * can be handed out again, at or below the mark, and would never be
+ * indexed.  Such a new row is above every existing one, so lowering the
+ * mark to just below it re-indexes that row and nothing else.
+ */
+static const char STEP_3[] =
+    "CREATE TABLE fts_mark (k INTEGER PRIMARY KEY CHECK (k = 1), seq INTEGER NOT NULL);"
+    "INSERT INTO fts_mark (k, seq) SELECT 1, CASE"
+    "  WHEN (SELECT count(*) FROM articles_fts_docsize) = (SELECT count(*) FROM articles)"
+    "  THEN coalesce((SELECT max(seq) FROM articles), 0) ELSE 0 END;"
+    "INSERT INTO articles_fts(articles_fts) SELECT 'delete-all'"
+    "  WHERE (SELECT seq FROM fts_mark) = 0;"
+    "DROP TRIGGER articles_fts_insert;"
+    "DROP TRIGGER articles_fts_delete;"
+    "DROP TRIGGER articles_fts_update;"
+    "CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles"
+    "  WHEN old.seq <= (SELECT seq FROM fts_mark) BEGIN"
+    "  INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES"
+    "    ('delete', old.seq, " SQ_FOLD_SQL("old.title") ", " SQ_FOLD_SQL("old.body") ");"
+    " END;"
+    "CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body ON articles"
+    "  WHEN old.seq <= (SELECT seq FROM fts_mark) BEGIN"
+    "  INSERT INTO articles_fts(articles_fts, rowid, title, body) VALUES"
+    "    ('delete', old.seq, " SQ_FOLD_SQL("old.title") ", " SQ_FOLD_SQL("old.body") ");"
+    "  INSERT INTO articles_fts(rowid, title, body) VALUES " FTS_ROW("new") ";"
+    " END;"
+    "CREATE TRIGGER articles_fts_reuse AFTER INSERT ON articles"
+    "  WHEN new.seq <= (SELECT seq FROM fts_mark) BEGIN"
+    "  UPDATE fts_mark SET seq = new.seq - 1;"
+    " END;";
+
+static const char *const STEPS[SQ_SCHEMA_VERSION] = {STEP_1, STEP_2, STEP_3};
 
 int sq_schema_version(sqlite3 *db)
 {

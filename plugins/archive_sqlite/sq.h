@@ -5,6 +5,8 @@
  *   schema.c          the schema and its migrations (PRAGMA user_version)
  *   store.c           archive()/commit(): one transaction per batch
  *   query.c           query(): search, list, show, export, stats, ...
+ *   indexer.c         the background full-text indexer (its own thread and
+ *                     connection), behind the committed rows
  *
  * The functions here take the database path and options directly rather
  * than a newsd_config, so that the unit tests can drive them without the
@@ -14,13 +16,14 @@
 #define ARCHIVE_SQLITE_SQ_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stddef.h>
 
 #include <newsd/plugin.h>
 
 /* The schema version this code writes; see schema.c for the history. */
-#define SQ_SCHEMA_VERSION 2
+#define SQ_SCHEMA_VERSION 3
 
 struct sq_options {
     int busy_timeout_ms;   /* how long a statement waits for a lock */
@@ -60,12 +63,24 @@ struct sq {
      * first query and serialised by its own lock. */
     pthread_mutex_t read_lock;
     sqlite3 *rdb;
+
+    /* The background indexer (indexer.c), NULL until sq_indexer_start().
+     * Writer and indexer take SQLite's write lock (BEGIN IMMEDIATE) under
+     * gate, so that archive() waiting for the indexer blocks on a mutex
+     * and goes on the moment the indexer commits, rather than polling in
+     * SQLite's busy handler (which sleeps 1, 2, 5, 10, ... ms).
+     * writer_waiting is set while archive() waits, so that the indexer
+     * ends its chunk after the current row and lets the batch in. */
+    struct sq_indexer *ix;
+    pthread_mutex_t gate;
+    atomic_int writer_waiting;
 };
 
 /* Open (creating and migrating as needed) the database at path.  Returns
  * NEWSD_OK with *out set, or NEWSD_ERROR after logging why. */
 int sq_open(const char *path, const struct sq_options *opt, struct sq **out);
-/* Roll back an open batch and close both connections. */
+/* Stop the indexer (if started), roll back an open batch and close both
+ * connections. */
 void sq_close(struct sq *s);
 
 /* schema.c: bring db to version target (0 < target <= SQ_SCHEMA_VERSION),
@@ -80,12 +95,35 @@ int sq_prepare_writer(struct sq *s);
 int sq_archive(void *state, newsd_article *a);
 int sq_commit(void *state);
 
+/* indexer.c: full-text indexing behind the commit path.
+ *
+ * sq_indexer_start() opens the indexer's own connection and starts its
+ * thread, which first catches up with everything not yet indexed;
+ * sq_indexer_wake() (from commit()) tells it there are new rows;
+ * sq_indexer_stop() lets it finish its current chunk and joins it (the
+ * rest is indexed at the next start).  sq_close() calls sq_indexer_stop().
+ *
+ * sq_index_chunk() indexes up to max_rows rows above the high-water mark
+ * in one transaction on db and moves the mark; it returns how many rows it
+ * indexed (0: none pending), SQ_INDEX_BUSY when the write lock is held by
+ * someone else (nothing logged: try again later) or -1 on error (logged,
+ * rolled back).  It ends
+ * the chunk early when *yield becomes non-zero (yield may be NULL).  The
+ * thread uses it; the unit tests call it directly on the writer's
+ * connection to index synchronously. */
+int sq_indexer_start(struct sq *s);
+void sq_indexer_wake(struct sq *s);
+void sq_indexer_stop(struct sq *s);
+#define SQ_INDEX_BUSY (-2)
+int sq_index_chunk(sqlite3 *db, int max_rows, atomic_int *yield);
+
 /* query.c: the query callback. */
 int sq_query(void *state, const char *request, char **response);
 
 /* German "ß" is folded to "ss" in what the full-text index sees and in
  * queries, because unicode61 keeps ß as it is ("Straße" would not match
- * "Strasse").  The same expression is used by the index triggers. */
+ * "Strasse").  The same expression is used by the index triggers and by
+ * the indexer. */
 #define SQ_FOLD_SQL(x) "replace(replace(" x ", 'ß', 'ss'), 'ẞ', 'SS')"
 
 #endif

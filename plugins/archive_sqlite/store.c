@@ -6,6 +6,8 @@
  * COMMIT); every archive() of the batch inserts inside it; commit() commits
  * it.  With journal_mode=WAL and synchronous=FULL a COMMIT is one append to
  * the WAL and one fsync, whatever the batch size: that is the group commit.
+ * The full-text index is not written here: commit() wakes the indexer
+ * (indexer.c), which indexes the new rows in its own transactions.
  *
  * Faults of the archive (busy, disk full, I/O error, out of memory) are not
  * the article's: archive() logs them, counts the article as lost and
@@ -23,7 +25,7 @@
  *
  * The fields are read through the accessors, not through
  * newsd_article_to_json(): the JSON round trip cost ~140 us per article,
- * as much as everything else here but the full-text index.  Two fields
+ * as much as everything else here.  Two fields
  * need care: `source` (a file name, any bytes) is stored as UTF-8 with
  * U+FFFD for invalid bytes, as the record has it.
  */
@@ -311,7 +313,14 @@ int sq_archive(void *state, newsd_article *a)
         return NEWSD_OK;
     }
     if (!s->in_tx) {
-        if (run(s, SQ_BEGIN) != SQLITE_OK)
+        /* If the indexer is in a chunk, it ends it after the current row
+         * and releases the gate (indexer.c, sq.h). */
+        atomic_store(&s->writer_waiting, 1);
+        pthread_mutex_lock(&s->gate);
+        int rc = run(s, SQ_BEGIN);
+        pthread_mutex_unlock(&s->gate);
+        atomic_store(&s->writer_waiting, 0);
+        if (rc != SQLITE_OK)
             return lose(s, "begin a transaction");
         s->in_tx = 1;
     }
@@ -364,5 +373,6 @@ int sq_commit(void *state)
         return NEWSD_ERROR;
     }
     s->in_tx = 0;
+    sq_indexer_wake(s);     /* the new rows are durable: index them */
     return NEWSD_OK;
 }

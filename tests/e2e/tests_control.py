@@ -114,6 +114,19 @@ def drop_burst(ctx, arts):
     return {content_id(d) for _, d in arts}
 
 
+def wait_searchable(ctx, q, timeout=30):
+    """archive_sqlite indexes behind the commits: poll the search until
+    nothing archived is waiting for the full-text index ("pending": 0);
+    returns that last answer."""
+    last = {}
+
+    def ready():
+        last.update(newsctl_json(ctx, "search", q))
+        return last.get("pending") == 0
+    ctx.wait(ready, timeout, f"search {q!r} answering with \"pending\": 0", interval=0.2)
+    return last
+
+
 def wait_counter(ctx, key, n, timeout=90):
     ctx.wait(lambda: ctx.idle() and status(ctx)["counters"][key] >= n, timeout,
              f"status counter {key} >= {n}")
@@ -426,8 +439,8 @@ def control_archive_queries_sqlite(ctx):
     check(c["received"] == 501 and c["archived"] == 501 and c["failed"] == 0, f"counters: {c}")
     check(status(ctx)["archive"]["queries"] == "archive", "status: archive answers no queries")
 
-    # search
-    res = newsctl_json(ctx, "search", "Huawei Chips")
+    # search, once the indexer has caught up with the burst
+    res = wait_searchable(ctx, "Huawei Chips")
     ids = [h["id"] for h in res["hits"]]
     check(sample_id in ids, f"search 'Huawei Chips' does not find the sample: {ids[:5]}")
     rc, out, err = newsctl(ctx, "search", "Huawei", "Chips")

@@ -281,11 +281,17 @@ def lua_reload_under_load_nothing_lost(ctx):
     arts = distinct_articles(300, "reload")
     for name, data in arts:
         (ctx.tmp / name).write_bytes(data)
+    # The first 100 are in flight (or queued) when the reload starts; the
+    # rest are dropped once it is in force, so both versions must show up.
+    # (Dropping all 300 at once let the daemon claim every one of them
+    # before it saw the signal, and the new script then had nothing to do.)
+    since = ctx.log_size()
     for i, (name, _) in enumerate(arts):
         os.rename(ctx.tmp / name, ctx.inbox / name)
         if i == 100:
             path.write_text(GOOD_V2, encoding="utf-8")
             d.signal(signal.SIGHUP)
+            ctx.wait_log(lambda text: "reloaded" in text, 30, "the reload to take effect", since=since)
     ids = {content_id(data) for _, data in arts}
     ctx.wait_archived(ids, timeout=120, interval=0.2)
     ctx.verify_archive(expect_ids=ids)

@@ -1,7 +1,11 @@
 /* Unit tests: the archive_sqlite plugin (schema, dedup, migrations, FTS
- * with German words, list filters, query errors, a failing commit).  The
- * plugin's sources are compiled into this test; newsd_core provides the
- * newsd_* functions and real articles. */
+ * with German words, the background indexer, list filters, query errors, a
+ * failing commit).  The plugin's sources are compiled into this test;
+ * newsd_core provides the newsd_* functions and real articles.
+ *
+ * sq_open() does not start the indexer thread (the plugin's init does), so
+ * most tests index synchronously with index_all() before they search, and
+ * can also look at the archive between commit and index. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "article.h"
 #include "../../plugins/archive_sqlite/sq.h"
@@ -113,6 +118,38 @@ static long long stat_of(struct sq *s, const char *key)
     return n;
 }
 
+/* Index everything pending, on the writer's connection, as the indexer
+ * thread would; returns how many rows were indexed. */
+static int index_all(struct sq *s)
+{
+    int n, total = 0;
+    while ((n = sq_index_chunk(s->db, 2, NULL)) > 0)   /* small chunks: several transactions */
+        total += n;
+    assert_int_equal(n, 0);
+    return total;
+}
+
+/* FTS5's own check that the index matches the external content. */
+static void assert_fts_intact(struct sq *s)
+{
+    char *err = NULL;
+    int rc = sqlite3_exec(s->db, "INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')",
+                          NULL, NULL, &err);
+    if (rc != SQLITE_OK)
+        fail_msg("FTS5 integrity-check: %s", err ? err : sqlite3_errmsg(s->db));
+}
+
+static long long mark_of(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    long long v = -1;
+    if (sqlite3_prepare_v2(db, "SELECT seq FROM fts_mark", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 static void test_schema_created(void **state)
 {
     (void)state;
@@ -120,7 +157,7 @@ static void test_schema_created(void **state)
     assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
     assert_int_equal(sq_schema_version(s->db), SQ_SCHEMA_VERSION);
     const char *tables[] = {"articles", "tags", "score_rules", "meta", "originals", "duplicates",
-                            "articles_fts"};
+                            "articles_fts", "fts_mark"};
     for (size_t i = 0; i < sizeof tables / sizeof *tables; i++) {
         char sql[128];
         snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
@@ -129,7 +166,9 @@ static void test_schema_created(void **state)
     json_t *j = ask(s, "{\"op\":\"stats\"}");
     assert_int_equal(json_integer_value(json_object_get(j, "schema_version")), SQ_SCHEMA_VERSION);
     assert_int_equal(json_integer_value(json_object_get(j, "articles")), 0);
+    assert_int_equal(json_integer_value(json_object_get(j, "index_pending")), 0);
     json_decref(j);
+    assert_int_equal(mark_of(s->db), 0);
     sq_close(s);
     /* Opening again changes nothing. */
     assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
@@ -179,6 +218,7 @@ static void test_insert_dedup_reprocess(void **state)
     assert_string_equal(json_string_value(json_object_get(rec, "received")), "2026-11-28T12:00:00.000Z");
     assert_string_equal(json_string_value(json_object_get(rec, "processed")), "2026-11-28T12:00:00.007Z");
     json_decref(rec);
+    index_all(s);
     assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"alter\"}"), 0);
     assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"neuer\"}"), 1);
     assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:x\"}"), 0);
@@ -208,11 +248,17 @@ static void test_migration_from_v1(void **state)
     struct sq *s = NULL;
     assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
     assert_int_equal(sq_schema_version(s->db), SQ_SCHEMA_VERSION);
+    /* version 2 indexed the old row while migrating, so 3 starts above it */
+    assert_int_equal(stat_of(s, "index_pending"), 0);
     assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"fruher\"}"), 1);
     assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Strasse\"}"), 1);
     /* and new articles go into the same index */
     assert_int_equal(store(s, make("raw-new", "Neue Straße", "später", T0, NULL, 0)), NEWSD_OK);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"straße\"}"), 1);
+    assert_int_equal(stat_of(s, "index_pending"), 1);
+    assert_int_equal(index_all(s), 1);
     assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"straße\"}"), 2);
+    assert_fts_intact(s);
     sq_close(s);
 
     /* A database newer than this code is refused. */
@@ -234,6 +280,7 @@ static void test_fts_german(void **state)
     store(s, make("g3", "KI-Chiphersteller wachsen", "Der KI-Chiphersteller Biren und die "
                   "Halbleiterhersteller Chinas.", T0, NULL, 0));
     store(s, make("g4", "English news", "Huawei ships AI chips to Chinese data centres.", T0, NULL, 0));
+    assert_int_equal(index_all(s), 4);
 
     /* Umlauts: diacritics removed both ways */
     assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Lücke\"}"), 2);
@@ -347,6 +394,7 @@ static void test_bad_queries(void **state)
     struct sq *s = NULL;
     assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
     store(s, make("b1", "Titel", "Text", T0, NULL, 0));
+    index_all(s);
     expect_reason(s, "{\"op\":\"search\",\"q\":\"AND AND\"}", "bad request:", "syntax error");
     expect_reason(s, "{\"op\":\"search\",\"q\":\"\\\"unterminated\"}", "bad request:", "unterminated");
     expect_reason(s, "{\"op\":\"search\",\"q\":\"KI-Chiphersteller\"}", "bad request:", "search query");
@@ -442,6 +490,227 @@ static void test_file_name_not_utf8(void **state)
     sq_close(s);
 }
 
+/* Reprocessing an article that is not indexed yet: the update trigger
+ * leaves the index alone (a 'delete' of text never indexed would corrupt
+ * it), and the indexer later indexes the new text. */
+static void test_reprocess_before_indexed(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    store(s, make("r1", "Altes Thema", "Kohlekraftwerk Nord", T0, NULL, 0));
+    store(s, make("r0", "Nachbar", "bleibt wie er ist", T0, NULL, 0));
+    assert_int_equal(stat_of(s, "index_pending"), 2);
+    json_t *j = ask(s, "{\"op\":\"search\",\"q\":\"Kohlekraftwerk\"}");
+    assert_int_equal(json_integer_value(json_object_get(j, "total")), 0);   /* not indexed yet */
+    assert_int_equal(json_integer_value(json_object_get(j, "pending")), 2);
+    json_decref(j);
+
+    struct newsd_article *a = make("r1", "Neues Thema", "Windpark Süd", T0, NULL, 0);
+    a->reprocessing = true;
+    assert_int_equal(store(s, a), NEWSD_OK);
+    assert_int_equal(stat_of(s, "index_pending"), 2);
+    assert_fts_intact(s);
+    assert_int_equal(index_all(s), 2);
+    assert_int_equal(stat_of(s, "index_pending"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Windpark\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Kohlekraftwerk\"}"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Altes\"}"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Nachbar\"}"), 1);
+    j = ask(s, "{\"op\":\"search\",\"q\":\"Windpark\"}");
+    assert_int_equal(json_integer_value(json_object_get(j, "pending")), 0);
+    json_decref(j);
+    assert_fts_intact(s);
+    sq_close(s);
+}
+
+/* Reprocessing an indexed article: the old text leaves the index and the
+ * new one enters it, in the writer's transaction. */
+static void test_reprocess_after_indexed(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    store(s, make("r1", "Altes Thema", "Kohlekraftwerk Nord", T0, NULL, 0));
+    store(s, make("r2", "Noch eins", "nicht indexiert", T0, NULL, 0));
+    assert_int_equal(sq_index_chunk(s->db, 1, NULL), 1);   /* r1 only */
+    assert_int_equal(stat_of(s, "index_pending"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Kohlekraftwerk\"}"), 1);
+
+    struct newsd_article *a = make("r1", "Neues Thema", "Windpark Süd", T0, NULL, 0);
+    a->reprocessing = true;
+    assert_int_equal(store(s, a), NEWSD_OK);
+    /* searchable at once: the update trigger re-indexed it */
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Windpark\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Kohlekraftwerk\"}"), 0);
+    assert_int_equal(stat_of(s, "index_pending"), 1);
+    assert_fts_intact(s);
+    assert_int_equal(index_all(s), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"indexiert\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Windpark\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Altes\"}"), 0);
+    assert_fts_intact(s);
+    sq_close(s);
+}
+
+/* Rows deleted by hand (newsd deletes none): indexed ones leave the index,
+ * others are simply gone; a seq handed out again after the newest row was
+ * deleted is indexed too (articles_fts_reuse). */
+static void test_delete_and_seq_reuse(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    store(s, make("d1", "Eins", "Apfel", T0, NULL, 0));
+    store(s, make("d2", "Zwei", "Birne", T0, NULL, 0));
+    index_all(s);
+    store(s, make("d3", "Drei", "Kirsche", T0, NULL, 0));
+    assert_int_equal(sqlite3_exec(s->db, "DELETE FROM articles WHERE title IN ('Eins', 'Drei')",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    assert_fts_intact(s);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Apfel\"}"), 0);
+    assert_int_equal(stat_of(s, "index_pending"), 0);
+    /* the newest indexed row goes; its seq (2) comes back for a new row */
+    assert_int_equal(sqlite3_exec(s->db, "DELETE FROM articles WHERE title = 'Zwei'", NULL, NULL, NULL),
+                     SQLITE_OK);
+    store(s, make("d4", "Vier", "Pflaume", T0, NULL, 0));
+    assert_int_equal(stat_of(s, "index_pending"), 1);
+    assert_int_equal(index_all(s), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Pflaume\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Birne\"}"), 0);
+    assert_fts_intact(s);
+    sq_close(s);
+}
+
+/* A version 2 database (index kept by triggers, complete): version 3 takes
+ * it over with the mark at the newest row, nothing to re-index, the old
+ * insert trigger gone. */
+static void make_v2(int rows)
+{
+    char *dirs;
+    assert_true(asprintf(&dirs, "mkdir -p %s/archive", dir) > 0);
+    assert_int_equal(system(dirs), 0);
+    free(dirs);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+    assert_int_equal(sq_migrate(db, 2), NEWSD_OK);
+    assert_int_equal(sq_schema_version(db), 2);
+    for (int i = 0; i < rows; i++) {
+        char sql[512];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO articles (id, source, size, format, encoding, received, processed, title,"
+                 " body, lang, url, author, published, score_total) VALUES ('%032x', 'v2.txt', 1,"
+                 " 'text', 'utf-8', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z',"
+                 " 'Alte Straße %d', 'Gletscher schmelzen', 'de', '', '', '', 0)", i + 1, i);
+        assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    sqlite3_close(db);
+}
+
+static void test_migration_from_v2(void **state)
+{
+    (void)state;
+    make_v2(3);
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    assert_int_equal(sq_schema_version(s->db), 3);
+    assert_int_equal(mark_of(s->db), 3);
+    assert_int_equal(stat_of(s, "index_pending"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Gletscher\"}"), 3);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"strasse\"}"), 3);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+                                        " AND name = 'articles_fts_insert'", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+    /* new rows wait for the indexer */
+    store(s, make("m1", "Neu", "Gletscher wachsen", T0, NULL, 0));
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Gletscher\"}"), 3);
+    assert_int_equal(index_all(s), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Gletscher\"}"), 4);
+    assert_fts_intact(s);
+    sq_close(s);
+}
+
+/* A version 2 database whose index is not complete (edited by hand): it is
+ * emptied and rebuilt from the rows by the indexer. */
+static void test_migration_from_v2_incomplete_index(void **state)
+{
+    (void)state;
+    make_v2(3);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "INSERT INTO articles_fts(articles_fts, rowid, title, body)"
+                                  " SELECT 'delete', seq, replace(title, 'ß', 'ss'), body FROM articles"
+                                  " WHERE seq = 2", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    assert_int_equal(mark_of(s->db), 0);
+    assert_int_equal(stat_of(s, "index_pending"), 3);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Gletscher\"}"), 0);
+    assert_int_equal(index_all(s), 3);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Gletscher\"}"), 3);
+    assert_fts_intact(s);
+    sq_close(s);
+}
+
+/* Wait (10 s at most) until nothing is pending; returns what is left. */
+static long long wait_indexed(struct sq *s)
+{
+    long long left = 0;
+    for (int i = 0; i < 1000 && (left = stat_of(s, "index_pending")) > 0; i++)
+        nanosleep(&(struct timespec){.tv_nsec = 10000000L}, NULL);
+    return left;
+}
+
+/* The indexer thread: it catches up at start with what an earlier run
+ * left, follows commit(), and stops on close (the rest waits for the next
+ * start). */
+static void test_indexer_thread(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    store(s, make("t0", "Vorher", "Lawine", T0, NULL, 0));   /* before the indexer runs */
+    assert_int_equal(stat_of(s, "index_pending"), 1);
+    assert_int_equal(sq_indexer_start(s), NEWSD_OK);
+    assert_int_equal(wait_indexed(s), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Lawine\"}"), 1);
+    /* batches while it runs; a reprocess among them */
+    for (int i = 0; i < 40; i++) {
+        char raw[32], body[64];
+        snprintf(raw, sizeof raw, "t%d", i + 1);
+        snprintf(body, sizeof body, "Lawine Nummer n%d", i + 1);
+        struct newsd_article *a = make(raw, "Serie", body, T0, NULL, 0);
+        assert_int_equal(sq_archive(s, a), NEWSD_OK);
+        article_free(a);
+        if (i % 8 == 7)
+            assert_int_equal(sq_commit(s), NEWSD_OK);
+    }
+    struct newsd_article *a = make("t0", "Nachher", "Mure", T0, NULL, 0);
+    a->reprocessing = true;
+    store(s, a);
+    assert_int_equal(wait_indexed(s), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Lawine\"}"), 40);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Mure\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"n17\"}"), 1);
+    assert_fts_intact(s);
+    sq_close(s);        /* joins the thread */
+
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    store(s, make("t99", "Danach", "Steinschlag", T0, NULL, 0));
+    sq_close(s);
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    assert_int_equal(stat_of(s, "index_pending"), 1);
+    assert_int_equal(sq_indexer_start(s), NEWSD_OK);
+    assert_int_equal(wait_indexed(s), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Steinschlag\"}"), 1);
+    assert_fts_intact(s);
+    sq_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -453,6 +722,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_failure_then_retry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_name_not_utf8, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reprocess_before_indexed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reprocess_after_indexed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_and_seq_reuse, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_from_v2, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_from_v2_incomplete_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_indexer_thread, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

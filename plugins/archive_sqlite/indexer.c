@@ -1,0 +1,261 @@
+/*
+ * archive_sqlite: the full-text index, built behind the commit path.
+ *
+ * FTS5 indexing costs ~130-300 us of CPU per 2.5 kB article, four times
+ * everything else the archive does; inside the batch transaction it capped
+ * the whole pipeline near 2,700 articles/s on two CPUs.  So commit() only
+ * makes the rows durable, and this thread indexes them afterwards, the way
+ * search engines separate durable ingest from index refresh:
+ *
+ *  - fts_mark.seq (schema.c, version 3) is the highest seq indexed.  A
+ *    chunk reads the rows above it in seq order, inserts them into
+ *    articles_fts and moves the mark, all in one transaction: after a
+ *    crash either the chunk and its mark are both there or neither is, so
+ *    no row is indexed twice or skipped.
+ *  - The thread has its own connection.  commit() wakes it (condition
+ *    variable); a one-second timer wakes it too, as a fallback (a lost
+ *    wake-up, rows written by another process).  At start it first catches
+ *    up with whatever an earlier run left (shutdown, crash, migration).
+ *  - It runs at the lowest priority, so a burst is archived at full speed
+ *    and indexed once the CPU is free; while archive() waits for the write
+ *    lock it sets s->writer_waiting, and the chunk commits after the
+ *    current row instead of making the batch wait for the whole chunk.
+ *  - Its commits use synchronous=NORMAL: the index can always be rebuilt
+ *    from the rows, and a chunk lost to a power cut (with its mark) is
+ *    simply indexed again.  The fsync stays on the articles' commit path,
+ *    where it belongs.
+ *  - fini: the stop flag is read between chunks, so the current chunk is
+ *    finished (committed) and the thread ends; the rest waits for the
+ *    next start.
+ */
+#include "sq.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
+/* Rows per transaction: big enough that the per-transaction cost (the
+ * mark update, FTS5 flushing its in-memory segment) is spread thin, small
+ * enough that a chunk holds the write lock for ~0.1 s at most. */
+#define CHUNK_ROWS 500
+/* The fallback wake-up, and the back-off after an error. */
+#define TIMER_MS 1000
+
+enum ix_stmt { IX_BEGIN, IX_COMMIT, IX_ROLLBACK, IX_MARK, IX_NEXT, IX_INDEX, IX_SET_MARK, IX_N };
+
+static const char *const IX_SQL[IX_N] = {
+    [IX_BEGIN] = "BEGIN IMMEDIATE",
+    [IX_COMMIT] = "COMMIT",
+    [IX_ROLLBACK] = "ROLLBACK",
+    [IX_MARK] = "SELECT seq FROM fts_mark",
+    [IX_NEXT] = "SELECT seq FROM articles WHERE seq > ?1 ORDER BY seq LIMIT 1",
+    [IX_INDEX] = "INSERT INTO articles_fts (rowid, title, body) SELECT seq, " SQ_FOLD_SQL("title")
+                 ", " SQ_FOLD_SQL("body") " FROM articles WHERE seq = ?1",
+    [IX_SET_MARK] = "UPDATE fts_mark SET seq = ?1",
+};
+
+struct sq_indexer {
+    struct sq *s;
+    sqlite3 *db;                /* the indexer's own connection */
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;        /* CLOCK_MONOTONIC, for the timer */
+    int wake;                   /* commit() committed rows since the last look */
+    int stop;                   /* fini: end after the current chunk */
+    atomic_int stopping;        /* stop, readable without the lock */
+};
+
+/* One step of a statement that must succeed; reset afterwards.  Returns
+ * the row's first column for a SELECT (-1 when no row), 0 for others, or
+ * -2 on error. */
+static sqlite3_int64 step(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_int64 v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : rc == SQLITE_DONE ? -1 : -2;
+    sqlite3_reset(st);
+    return v;
+}
+
+int sq_index_chunk(sqlite3 *db, int max_rows, atomic_int *yield)
+{
+    sqlite3_stmt *st[IX_N] = {0};
+    int n = 0, ok = 1, in_tx = 0;
+    for (int i = 0; ok && i < IX_N; i++)
+        ok = sqlite3_prepare_v2(db, IX_SQL[i], -1, &st[i], NULL) == SQLITE_OK;
+    if (ok && (sqlite3_step(st[IX_BEGIN]) & 0xff) == SQLITE_BUSY) {
+        for (int i = 0; i < IX_N; i++)
+            sqlite3_finalize(st[i]);
+        return SQ_INDEX_BUSY;
+    }
+    ok = ok && sqlite3_reset(st[IX_BEGIN]) == SQLITE_OK;
+    in_tx = ok;
+    sqlite3_int64 mark = ok ? step(st[IX_MARK]) : -2;
+    ok = ok && mark >= 0;
+    while (ok && n < max_rows && !(yield && n > 0 && atomic_load(yield))) {
+        sqlite3_bind_int64(st[IX_NEXT], 1, mark);
+        sqlite3_int64 seq = step(st[IX_NEXT]);
+        if (seq == -1)
+            break;                          /* nothing left above the mark */
+        sqlite3_bind_int64(st[IX_INDEX], 1, seq);
+        ok = seq >= 0 && step(st[IX_INDEX]) != -2;
+        mark = seq;
+        n += ok;
+    }
+    if (ok && n > 0) {
+        sqlite3_bind_int64(st[IX_SET_MARK], 1, mark);
+        ok = step(st[IX_SET_MARK]) != -2;
+    }
+    ok = ok && in_tx && step(st[IX_COMMIT]) != -2;
+    if (!ok) {
+        newsd_log(NEWSD_LOG_WARNING, "full-text indexer: %s; will try again", sqlite3_errmsg(db));
+        if (in_tx && !sqlite3_get_autocommit(db))
+            step(st[IX_ROLLBACK]);
+    }
+    for (int i = 0; i < IX_N; i++)
+        sqlite3_finalize(st[i]);
+    return ok ? n : -1;
+}
+
+/* The thread runs at the lowest priority so that, during a burst, it gets
+ * only CPU that parsing, tagging, scoring and archiving leave over.
+ * setpriority(nice 19) rather than SCHED_IDLE: the indexer holds SQLite's
+ * write lock while it indexes a chunk, and a SCHED_IDLE thread can be kept
+ * off the CPU indefinitely by busy normal threads, which would leave the
+ * archive thread waiting on that lock (priority inversion).  Nice 19 still
+ * gets a small guaranteed share (~1.5 % against one nice-0 thread), so a
+ * chunk it is in always finishes; archive() also asks it to end its chunk
+ * early (writer_waiting).  On Linux, setpriority() on a thread id applies
+ * to that thread only (nice is per thread there); elsewhere the thread
+ * keeps the daemon's priority. */
+static void lower_priority(void)
+{
+#ifdef __linux__
+    pid_t tid = (pid_t)syscall(SYS_gettid);
+    if (setpriority(PRIO_PROCESS, (id_t)tid, 19) < 0)
+        newsd_log(NEWSD_LOG_WARNING, "full-text indexer: cannot lower its priority: %s", strerror(errno));
+#endif
+}
+
+/* Index until nothing is pending, the thread is told to stop, the write
+ * lock is taken (the next commit() wakes us again) or an error (the timer
+ * retries).  The chunk runs under the gate (sq.h); its BEGIN IMMEDIATE
+ * does not wait for the lock (busy timeout 0), so the indexer never holds
+ * the gate while archive()'s batch is open. */
+static void drain(struct sq_indexer *ix)
+{
+    struct sq *s = ix->s;
+    int n;
+    do {
+        pthread_mutex_lock(&s->gate);
+        n = sq_index_chunk(ix->db, CHUNK_ROWS, &s->writer_waiting);
+        pthread_mutex_unlock(&s->gate);
+    } while (n > 0 && !atomic_load(&ix->stopping));
+}
+
+static void *run(void *arg)
+{
+    struct sq_indexer *ix = arg;
+    lower_priority();
+    drain(ix);                      /* catch up with what an earlier run left */
+    pthread_mutex_lock(&ix->lock);
+    while (!ix->stop) {
+        if (!ix->wake) {
+            struct timespec t;
+            clock_gettime(CLOCK_MONOTONIC, &t);
+            t.tv_sec += TIMER_MS / 1000;
+            t.tv_nsec += (long)(TIMER_MS % 1000) * 1000000L;
+            if (t.tv_nsec >= 1000000000L) {
+                t.tv_sec++;
+                t.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&ix->cond, &ix->lock, &t);
+            if (ix->stop)
+                break;
+        }
+        ix->wake = 0;
+        pthread_mutex_unlock(&ix->lock);
+        drain(ix);
+        pthread_mutex_lock(&ix->lock);
+    }
+    pthread_mutex_unlock(&ix->lock);
+    return NULL;
+}
+
+static void free_indexer(struct sq_indexer *ix)
+{
+    sqlite3_close(ix->db);
+    pthread_cond_destroy(&ix->cond);
+    pthread_mutex_destroy(&ix->lock);
+    free(ix);
+}
+
+int sq_indexer_start(struct sq *s)
+{
+    struct sq_indexer *ix = calloc(1, sizeof *ix);
+    if (!ix) {
+        newsd_log(NEWSD_LOG_ERROR, "full-text indexer: out of memory");
+        return NEWSD_ERROR;
+    }
+    ix->s = s;
+    pthread_mutex_init(&ix->lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&ix->cond, &ca);
+    pthread_condattr_destroy(&ca);
+    char *err = NULL;
+    if (sqlite3_open_v2(s->path, &ix->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK ||
+        sqlite3_exec(ix->db, "PRAGMA synchronous = NORMAL", NULL, NULL, &err) != SQLITE_OK) {
+        newsd_log(NEWSD_LOG_ERROR, "%s: full-text indexer: cannot open: %s", s->path,
+                  err ? err : ix->db ? sqlite3_errmsg(ix->db) : "out of memory");
+        sqlite3_free(err);
+        free_indexer(ix);
+        return NEWSD_ERROR;
+    }
+    /* No busy timeout: a locked database means a batch is open (or
+     * another program writes); the indexer comes back at the next commit
+     * or timer instead of waiting (see drain()). */
+    sqlite3_busy_timeout(ix->db, 0);
+    int rc = pthread_create(&ix->thread, NULL, run, ix);
+    if (rc != 0) {
+        newsd_log(NEWSD_LOG_ERROR, "full-text indexer: cannot start a thread: %s", strerror(rc));
+        free_indexer(ix);
+        return NEWSD_ERROR;
+    }
+    s->ix = ix;
+    return NEWSD_OK;
+}
+
+void sq_indexer_wake(struct sq *s)
+{
+    struct sq_indexer *ix = s->ix;
+    if (!ix)
+        return;
+    pthread_mutex_lock(&ix->lock);
+    ix->wake = 1;
+    pthread_cond_signal(&ix->cond);
+    pthread_mutex_unlock(&ix->lock);
+}
+
+void sq_indexer_stop(struct sq *s)
+{
+    struct sq_indexer *ix = s->ix;
+    if (!ix)
+        return;
+    pthread_mutex_lock(&ix->lock);
+    ix->stop = 1;
+    atomic_store(&ix->stopping, 1);
+    pthread_cond_signal(&ix->cond);
+    pthread_mutex_unlock(&ix->lock);
+    pthread_join(ix->thread, NULL);
+    free_indexer(ix);
+    s->ix = NULL;
+}
