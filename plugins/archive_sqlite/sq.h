@@ -69,11 +69,13 @@ struct sq {
      * gate, so that archive() waiting for the indexer blocks on a mutex
      * and goes on the moment the indexer commits, rather than polling in
      * SQLite's busy handler (which sleeps 1, 2, 5, 10, ... ms).
-     * writer_waiting is set while archive() waits, so that the indexer
-     * ends its chunk after the current row and lets the batch in. */
+     * writer_in_tx (a batch is open or about to begin) and writer_end_ms
+     * (when the last one ended, CLOCK_MONOTONIC) tell the indexer whether
+     * the writer is quiet: it indexes a row only then (indexer.c). */
     struct sq_indexer *ix;
     pthread_mutex_t gate;
-    atomic_int writer_waiting;
+    atomic_int writer_in_tx;
+    atomic_llong writer_end_ms;
 };
 
 /* Open (creating and migrating as needed) the database at path.  Returns
@@ -107,15 +109,18 @@ int sq_commit(void *state);
  * in one transaction on db and moves the mark; it returns how many rows it
  * indexed (0: none pending), SQ_INDEX_BUSY when the write lock is held by
  * someone else (nothing logged: try again later) or -1 on error (logged,
- * rolled back).  It ends
- * the chunk early when *yield becomes non-zero (yield may be NULL).  The
+ * rolled back).  Before each
+ * row after the first it asks yield(arg) (yield may be NULL) and ends the
+ * chunk when that says so.  The
  * thread uses it; the unit tests call it directly on the writer's
  * connection to index synchronously. */
 int sq_indexer_start(struct sq *s);
 void sq_indexer_wake(struct sq *s);
 void sq_indexer_stop(struct sq *s);
 #define SQ_INDEX_BUSY (-2)
-int sq_index_chunk(sqlite3 *db, int max_rows, atomic_int *yield);
+int sq_index_chunk(sqlite3 *db, int max_rows, int (*yield)(void *), void *arg);
+/* CLOCK_MONOTONIC in ms. */
+long long sq_now_ms(void);
 
 /* query.c: the query callback. */
 int sq_query(void *state, const char *request, char **response);

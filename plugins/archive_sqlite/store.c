@@ -302,6 +302,14 @@ static int note_duplicate(struct sq *s, const char *id, newsd_article *a)
     return NEWSD_DUPLICATE;
 }
 
+/* The batch is over (committed, rolled back or never begun): the indexer
+ * may have the write lock again once the writer has been quiet a while. */
+static void writer_done(struct sq *s)
+{
+    atomic_store(&s->writer_end_ms, sq_now_ms());
+    atomic_store(&s->writer_in_tx, 0);
+}
+
 int sq_archive(void *state, newsd_article *a)
 {
     struct sq *s = state;
@@ -315,13 +323,14 @@ int sq_archive(void *state, newsd_article *a)
     if (!s->in_tx) {
         /* If the indexer is in a chunk, it ends it after the current row
          * and releases the gate (indexer.c, sq.h). */
-        atomic_store(&s->writer_waiting, 1);
+        atomic_store(&s->writer_in_tx, 1);
         pthread_mutex_lock(&s->gate);
         int rc = run(s, SQ_BEGIN);
         pthread_mutex_unlock(&s->gate);
-        atomic_store(&s->writer_waiting, 0);
-        if (rc != SQLITE_OK)
+        if (rc != SQLITE_OK) {
+            writer_done(s);
             return lose(s, "begin a transaction");
+        }
         s->in_tx = 1;
     }
     int found = exists(s, id);
@@ -352,6 +361,7 @@ static void roll_back(struct sq *s)
         newsd_log(NEWSD_LOG_ERROR, "%s: cannot roll back: %s", s->path, sqlite3_errmsg(s->db));
     s->in_tx = 0;
     s->lost = 0;
+    writer_done(s);
 }
 
 int sq_commit(void *state)
@@ -373,6 +383,7 @@ int sq_commit(void *state)
         return NEWSD_ERROR;
     }
     s->in_tx = 0;
+    writer_done(s);
     sq_indexer_wake(s);     /* the new rows are durable: index them */
     return NEWSD_OK;
 }

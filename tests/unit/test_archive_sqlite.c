@@ -123,7 +123,7 @@ static long long stat_of(struct sq *s, const char *key)
 static int index_all(struct sq *s)
 {
     int n, total = 0;
-    while ((n = sq_index_chunk(s->db, 2, NULL)) > 0)   /* small chunks: several transactions */
+    while ((n = sq_index_chunk(s->db, 2, NULL, NULL)) > 0)   /* small chunks: several transactions */
         total += n;
     assert_int_equal(n, 0);
     return total;
@@ -533,7 +533,7 @@ static void test_reprocess_after_indexed(void **state)
     assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
     store(s, make("r1", "Altes Thema", "Kohlekraftwerk Nord", T0, NULL, 0));
     store(s, make("r2", "Noch eins", "nicht indexiert", T0, NULL, 0));
-    assert_int_equal(sq_index_chunk(s->db, 1, NULL), 1);   /* r1 only */
+    assert_int_equal(sq_index_chunk(s->db, 1, NULL, NULL), 1);   /* r1 only */
     assert_int_equal(stat_of(s, "index_pending"), 1);
     assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Kohlekraftwerk\"}"), 1);
 
