@@ -25,7 +25,9 @@ struct newsd_article *article_new(const char *source, int64_t received_ms)
 {
     struct newsd_article *a = xrealloc(NULL, sizeof *a);
     memset(a, 0, sizeof *a);
-    a->fields[NEWSD_FIELD_SOURCE] = xstrdup(source);
+    /* A file name may be any bytes; every string a plugin reads is UTF-8,
+     * so invalid bytes of the name read as U+FFFD. */
+    a->fields[NEWSD_FIELD_SOURCE] = text_utf8_repair(source);
     a->received_ms = received_ms;
     return a;
 }
@@ -289,7 +291,8 @@ int newsd_article_score(newsd_article *a, const char *rule, double points, const
 {
     if (!allowed(a, NEWSD_STAGE_SCORE, "newsd_article_score"))
         return NEWSD_ERROR;
-    if (!rule || !*rule || points != points)
+    if (!rule || !*rule || points != points || !text_is_utf8((const unsigned char *)rule, strlen(rule)) ||
+        (reason && !text_is_utf8((const unsigned char *)reason, strlen(reason))))
         return NEWSD_ERROR;
     a->rules = grow(a->rules, a->n_rules, &a->cap_rules, sizeof *a->rules);
     a->rules[a->n_rules++] = (struct article_rule){
@@ -301,7 +304,8 @@ int newsd_article_set_meta(newsd_article *a, const char *key, const char *value)
 {
     if (!allowed(a, NEWSD_STAGE_PARSE | NEWSD_STAGE_TAG | NEWSD_STAGE_SCORE, "newsd_article_set_meta"))
         return NEWSD_ERROR;
-    if (!key || !*key || !value)
+    if (!key || !*key || !value || !text_is_utf8((const unsigned char *)key, strlen(key)) ||
+        !text_is_utf8((const unsigned char *)value, strlen(value)))
         return NEWSD_ERROR;
     for (size_t i = 0; i < a->n_meta; i++) {
         if (strcmp(a->meta[i].key, key) == 0) {
@@ -339,32 +343,11 @@ static void iso_time(int64_t ms, char out[32])
     snprintf(out + n, 32 - n, ".%03dZ", (int)(ms % 1000));
 }
 
-/* JSON strings must be UTF-8; a file name may be any bytes.  Such bytes
- * become U+FFFD so that the record still names the file. */
+/* Every string of an article is valid UTF-8 (checked where it is set),
+ * so json_string() cannot refuse one. */
 static json_t *jstr(const char *s)
 {
     json_t *j = json_string(s);
-    if (j)
-        return j;
-    size_t n = strlen(s);
-    char *clean = xrealloc(NULL, n * 3 + 1), *o = clean;
-    for (size_t i = 0; i < n;) {
-        size_t len = 1;
-        while (len <= 4 && i + len <= n && !text_is_utf8((const unsigned char *)s + i, len))
-            len++;
-        if (len <= 4 && i + len <= n) {
-            memcpy(o, s + i, len);
-            o += len;
-            i += len;
-        } else {
-            memcpy(o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            i++;
-        }
-    }
-    *o = '\0';
-    j = json_string(clean);
-    free(clean);
     return j ? j : json_string("");
 }
 

@@ -367,3 +367,27 @@ int text_is_word_char_before(const char *s, const char *p)
         q--;
     return text_is_word_char_at(q);
 }
+
+char *text_utf8_repair(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = malloc(n * 3 + 1), *o = out;
+    if (!out)
+        abort();
+    for (size_t i = 0; i < n;) {
+        size_t len = 1;
+        while (len <= 4 && i + len <= n && !text_is_utf8((const unsigned char *)s + i, len))
+            len++;
+        if (len <= 4 && i + len <= n) {
+            memcpy(o, s + i, len);
+            o += len;
+            i += len;
+        } else {
+            memcpy(o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+        }
+    }
+    *o = '\0';
+    return out;
+}

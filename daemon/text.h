@@ -17,6 +17,10 @@
 char *text_to_utf8_nfc(const unsigned char *bytes, size_t len,
                        const char **encoding, char **err);
 
+/* A copy of s in which every byte that does not start a valid UTF-8
+ * sequence is replaced by U+FFFD (malloc'd; never NULL). */
+char *text_utf8_repair(const char *s);
+
 /* 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
 int text_is_utf8(const unsigned char *s, size_t len);
 

@@ -30,6 +30,10 @@
  * the same state; one that does not is serialised by the daemon.  archive()
  * and commit() always run on one thread at a time.
  *
+ * Text: every string an article gives out is valid UTF-8 (bytes of a file
+ * name that are not read as U+FFFD), and the functions that change an
+ * article refuse strings that are not.
+ *
  * Lifetime: strings returned by accessors belong to the article and stay valid
  * until the article is changed through the same field or the callback returns.
  * Copy what you keep.  An article handle is only valid during the callback it

@@ -311,19 +311,8 @@ static int write_original(struct archive *s, const newsd_article *a, const struc
 
 static json_t *duplicate_json(const char *id, const char *source, const char *received)
 {
-    json_t *j = json_pack("{s:s, s:s, s:s}", "id", id, "source", source, "received", received);
-    if (j)
-        return j;
-    /* jansson refuses invalid UTF-8: a file name may be any bytes. */
-    char *ascii = strdup(source);
-    if (!ascii)
-        return NULL;
-    for (char *c = ascii; *c; c++)
-        if ((unsigned char)*c >= 0x80)
-            *c = '?';
-    j = json_pack("{s:s, s:s, s:s}", "id", id, "source", ascii, "received", received);
-    free(ascii);
-    return j;
+    /* source is UTF-8: the daemon reads a file name's stray bytes as U+FFFD */
+    return json_pack("{s:s, s:s, s:s}", "id", id, "source", source, "received", received);
 }
 
 /* Remember a line for duplicates.jsonl, written by the next commit(). */

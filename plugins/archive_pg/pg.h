@@ -46,9 +46,6 @@ int64_t pg_now_ms(void);
 char *pg_one_line(const char *msg);
 /* *reason = "what: msg" (malloc'd, or NULL when out of memory). */
 void pg_set_reason(char **reason, const char *what, const char *msg);
-/* A malloc'd copy of s with every invalid UTF-8 byte replaced by U+FFFD,
- * or NULL when s is valid UTF-8 already (or memory ran out: *oom = 1). */
-char *pg_utf8_clean(const char *s, int *oom);
 /* The schema version recorded in the database, -1 on error. */
 int pg_schema_version(PGconn *c);
 

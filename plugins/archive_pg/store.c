@@ -112,55 +112,6 @@ int pg_prepare_writer(struct pg *p, PGconn *c, char **reason)
     return 0;
 }
 
-/* ---- UTF-8 ------------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if none. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-    size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
-                 : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
-    if (len == 0 || len > n || (len == 2 && p[0] < 0xc2))
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    if (len == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0)))
-        return 0;   /* overlong, surrogate */
-    if (len == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || p[0] > 0xf4 || (p[0] == 0xf4 && p[1] >= 0x90)))
-        return 0;
-    return len;
-}
-
-/* The server rejects a statement with invalid UTF-8 in it, which would fail
- * the batch on every retry; file names may be any bytes.  So every text is
- * checked and, where needed, repaired as the record does (U+FFFD). */
-char *pg_utf8_clean(const char *s, int *oom)
-{
-    size_t n = strlen(s), k = 0, l;
-    const unsigned char *p = (const unsigned char *)s;
-    while (k < n && (l = utf8_seq(p + k, n - k)) > 0)
-        k += l;
-    if (k == n)
-        return NULL;
-    char *clean = malloc(3 * n + 1), *o = clean;
-    if (!clean) {
-        *oom = 1;
-        return NULL;
-    }
-    for (k = 0; k < n;) {
-        if ((l = utf8_seq(p + k, n - k)) > 0) {
-            memcpy(o, p + k, l);
-            o += l;
-            k += l;
-        } else {
-            memcpy(o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            k++;
-        }
-    }
-    *o = '\0';
-    return clean;
-}
 
 /* ---- the text search configuration ------------------------------------ */
 
@@ -239,11 +190,12 @@ struct params {
     int oom;
 };
 
+/* Article strings are valid UTF-8 (the daemon guarantees it), which the
+ * server insists on. */
 static void set_text(struct params *q, int i, const char *s)
 {
-    char *c = pg_utf8_clean(s ? s : "", &q->oom);
-    q->owned[i] = c;
-    q->v[i] = c ? c : s ? s : "";
+    q->owned[i] = NULL;
+    q->v[i] = s ? s : "";
 }
 
 /* "2026-11-28T14:20:51.123Z", as in the record. */
@@ -263,12 +215,9 @@ static void iso_time(int64_t ms, char out[40])
     snprintf(out + n, 40 - n, ".%03dZ", (int)rem);
 }
 
-/* json_string() refuses invalid UTF-8: repair it first. */
 static json_t *jstr(const char *s, int *oom)
 {
-    char *c = pg_utf8_clean(s ? s : "", oom);
-    json_t *j = json_string(c ? c : s ? s : "");
-    free(c);
+    json_t *j = json_string(s ? s : "");
     if (!j)
         *oom = 1;
     return j;

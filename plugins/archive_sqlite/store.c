@@ -26,8 +26,8 @@
  * The fields are read through the accessors, not through
  * newsd_article_to_json(): the JSON round trip cost ~140 us per article,
  * as much as everything else here.  Two fields
- * need care: `source` (a file name, any bytes) is stored as UTF-8 with
- * U+FFFD for invalid bytes, as the record has it.
+ * are UTF-8 already (the daemon reads a file name's stray bytes as
+ * U+FFFD).
  */
 #include "sq.h"
 
@@ -140,54 +140,6 @@ static void iso_time(int64_t ms, char out[32])
     snprintf(out + n, 32 - n, ".%03dZ", (int)rem);
 }
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if none. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-    size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
-                 : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
-    if (len == 0 || len > n || (len == 2 && p[0] < 0xc2))
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    if (len == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0)))
-        return 0;   /* overlong, surrogate */
-    if (len == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || p[0] > 0xf4 || (p[0] == 0xf4 && p[1] >= 0x90)))
-        return 0;
-    return len;
-}
-
-/* Bind a file name as UTF-8: invalid bytes become U+FFFD, as in the record. */
-static void bind_name(sqlite3_stmt *st, int i, const char *name)
-{
-    size_t n = strlen(name);
-    const unsigned char *p = (const unsigned char *)name;
-    size_t k = 0, l;
-    while (k < n && (l = utf8_seq(p + k, n - k)) > 0)
-        k += l;
-    if (k == n) {
-        sqlite3_bind_text(st, i, name, (int)n, SQLITE_STATIC);
-        return;
-    }
-    char *clean = malloc(3 * n + 1), *o = clean;
-    if (!clean) {
-        sqlite3_bind_text(st, i, "?", 1, SQLITE_STATIC);
-        return;
-    }
-    for (k = 0; k < n;) {
-        if ((l = utf8_seq(p + k, n - k)) > 0) {
-            memcpy(o, p + k, l);
-            o += l;
-            k += l;
-        } else {
-            memcpy(o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            k++;
-        }
-    }
-    sqlite3_bind_text(st, i, clean, (int)(o - clean), free);
-}
-
 static int write_fields(struct sq *s, enum sq_stmt k, const newsd_article *a)
 {
     sqlite3_stmt *st = s->stmt[k];
@@ -198,7 +150,7 @@ static int write_fields(struct sq *s, enum sq_stmt k, const newsd_article *a)
     };
     for (size_t i = 0; i < sizeof text / sizeof *text; i++)
         bind_text(st, (int)text[i][0], newsd_article_get(a, text[i][1]));
-    bind_name(st, 2, newsd_article_get(a, NEWSD_FIELD_SOURCE));
+    bind_text(st, 2, newsd_article_get(a, NEWSD_FIELD_SOURCE));
     size_t len = 0;
     newsd_article_raw(a, &len);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)len);
@@ -295,7 +247,7 @@ static int note_duplicate(struct sq *s, const char *id, newsd_article *a)
     iso_time(newsd_article_received_ms(a), received);
     sqlite3_stmt *st = s->stmt[SQ_INSERT_DUPLICATE];
     bind_text(st, 1, id);
-    bind_name(st, 2, newsd_article_get(a, NEWSD_FIELD_SOURCE));
+    bind_text(st, 2, newsd_article_get(a, NEWSD_FIELD_SOURCE));
     sqlite3_bind_text(st, 3, received, -1, SQLITE_TRANSIENT);
     if (run(s, SQ_INSERT_DUPLICATE) != SQLITE_OK)
         return lose(s, "record a duplicate");

@@ -102,7 +102,16 @@ static void test_tags_scores_meta(void **state)
 static void test_invalid_utf8_refused(void **state)
 {
     (void)state;
+    struct newsd_article *n = article_new("caf\xe9 \xff.txt", 0);
+    assert_string_equal(newsd_article_get(n, NEWSD_FIELD_SOURCE), "caf\xef\xbf\xbd \xef\xbf\xbd.txt");
+    article_free(n);
     struct newsd_article *a = sample();
+    a->stage = NEWSD_STAGE_SCORE;
+    assert_int_equal(newsd_article_set_meta(a, "k", "bad \xc3"), NEWSD_ERROR);
+    assert_int_equal(newsd_article_set_meta(a, "k\xff", "v"), NEWSD_ERROR);
+    assert_int_equal(newsd_article_score(a, "R", 1, "bad \xff"), NEWSD_ERROR);
+    assert_int_equal(newsd_article_score(a, "R\xff", 1, "ok"), NEWSD_ERROR);
+    a->stage = 0;
     assert_int_equal(newsd_article_set(a, NEWSD_FIELD_TITLE, "bad \xff"), NEWSD_ERROR);
     assert_int_equal(newsd_article_tag(a, "bad\xc3", 1), NEWSD_ERROR);
     assert_int_equal(newsd_article_set(a, NEWSD_FIELD_ID, "x"), NEWSD_ERROR);
