@@ -334,13 +334,24 @@ int newsd_article_fail(newsd_article *a, const char *fmt, ...)
 
 /* ---- the record -------------------------------------------------------- */
 
-static void iso_time(int64_t ms, char out[32])
+char *newsd_format_time(int64_t ms, char out[NEWSD_TIME_LEN])
 {
-    time_t s = (time_t)(ms / 1000);
+    int64_t secs = ms / 1000, rem = ms % 1000;
+    if (rem < 0) {   /* before 1970: the milliseconds count up, too */
+        secs--;
+        rem += 1000;
+    }
+    time_t t = (time_t)secs;
     struct tm tm;
-    gmtime_r(&s, &tm);
-    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out + n, 32 - n, ".%03dZ", (int)(ms % 1000));
+    out[0] = '\0';
+    if (!gmtime_r(&t, &tm))
+        return out;
+    size_t n = strftime(out, NEWSD_TIME_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (n == 0)
+        out[0] = '\0';
+    else
+        snprintf(out + n, NEWSD_TIME_LEN - n, ".%03dZ", (int)rem);
+    return out;
 }
 
 /* Every string of an article is valid UTF-8 (checked where it is set),
@@ -358,9 +369,9 @@ static json_t *str(const newsd_article *a, enum newsd_field f)
 
 char *newsd_article_to_json(const newsd_article *a)
 {
-    char received[32], processed[32];
-    iso_time(a->received_ms, received);
-    iso_time(a->processed_ms ? a->processed_ms : a->received_ms, processed);
+    char received[NEWSD_TIME_LEN], processed[NEWSD_TIME_LEN];
+    newsd_format_time(a->received_ms, received);
+    newsd_format_time(a->processed_ms ? a->processed_ms : a->received_ms, processed);
 
     json_t *tags = json_array();
     for (size_t i = 0; i < a->n_tags; i++)

@@ -262,6 +262,13 @@ NEWSD_EXPORT const char *newsd_article_meta(const newsd_article *a, const char *
 NEWSD_EXPORT size_t newsd_article_meta_count(const newsd_article *a);
 NEWSD_EXPORT int newsd_article_meta_at(const newsd_article *a, size_t i, struct newsd_meta *out);
 
+/* Room for a time written by newsd_format_time(), NUL included. */
+#define NEWSD_TIME_LEN 32
+/* ms since the Unix epoch as the record writes times, UTC with
+ * milliseconds: "2026-11-28T14:20:51.123Z".  Every int64_t fits.
+ * Returns out. */
+NEWSD_EXPORT char *newsd_format_time(int64_t ms, char out[NEWSD_TIME_LEN]);
+
 /* The article as the JSON record documented in docs/record.md (malloc'd,
  * caller frees), or NULL when out of memory. */
 NEWSD_EXPORT char *newsd_article_to_json(const newsd_article *a);

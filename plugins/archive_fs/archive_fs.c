@@ -193,17 +193,6 @@ static int day_folder(int64_t ms, char out[sizeof "YYYY/MM/DD"])
     return strftime(out, sizeof "YYYY/MM/DD", "%Y/%m/%d", &tm) ? 0 : -1;
 }
 
-/* "2026-11-28T14:20:51.123Z", as in the record; "" when out of range. */
-static void iso_time(int64_t ms, char out[sizeof "YYYY-MM-DDTHH:MM:SS.mmmZ"])
-{
-    struct tm tm;
-    unsigned millis;
-    char secs[sizeof "YYYY-MM-DDTHH:MM:SS"];
-    out[0] = '\0';
-    if (utc_time(ms, &tm, &millis) == 0 && strftime(secs, sizeof secs, "%Y-%m-%dT%H:%M:%S", &tm))
-        snprintf(out, sizeof "YYYY-MM-DDTHH:MM:SS.mmmZ", "%s.%03uZ", secs, millis % 1000u);
-}
-
 /* ---- writing the files of one article ----------------------------------- */
 
 static void rel_path(char out[REL_PATH_MAX], const char *dir, const char *id, const char *ext)
@@ -318,8 +307,8 @@ static json_t *duplicate_json(const char *id, const char *source, const char *re
 /* Remember a line for duplicates.jsonl, written by the next commit(). */
 static int remember_duplicate(struct archive *s, const newsd_article *a, const char *id)
 {
-    char received[sizeof "YYYY-MM-DDTHH:MM:SS.mmmZ"];
-    iso_time(newsd_article_received_ms(a), received);
+    char received[NEWSD_TIME_LEN];
+    newsd_format_time(newsd_article_received_ms(a), received);
     json_t *j = duplicate_json(id, newsd_article_get(a, NEWSD_FIELD_SOURCE), received);
     char *line = j ? json_dumps(j, JSON_COMPACT) : NULL;
     int rc = 0;

@@ -198,23 +198,6 @@ static void set_text(struct params *q, int i, const char *s)
     q->v[i] = s ? s : "";
 }
 
-/* "2026-11-28T14:20:51.123Z", as in the record. */
-static void iso_time(int64_t ms, char out[40])
-{
-    int64_t secs = ms / 1000, rem = ms % 1000;
-    if (rem < 0) {
-        secs--;
-        rem += 1000;
-    }
-    time_t t = (time_t)secs;
-    struct tm tm;
-    out[0] = '\0';
-    if (!gmtime_r(&t, &tm))
-        return;
-    size_t n = strftime(out, 40, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out + n, 40 - n, ".%03dZ", (int)rem);
-}
-
 static json_t *jstr(const char *s, int *oom)
 {
     json_t *j = json_string(s ? s : "");
@@ -280,8 +263,8 @@ static void fill_params(struct params *q, const newsd_article *a)
     snprintf(q->num[0], sizeof q->num[0], "%zu", len);
     double total = newsd_article_score_total(a);
     snprintf(q->num[1], sizeof q->num[1], "%.17g", total == total && total - total == 0 ? total : 0);
-    iso_time(newsd_article_received_ms(a), q->num[2]);
-    iso_time(newsd_article_processed_ms(a), q->num[3]);
+    newsd_format_time(newsd_article_received_ms(a), q->num[2]);
+    newsd_format_time(newsd_article_processed_ms(a), q->num[3]);
     q->v[2] = q->num[0];
     q->v[13] = q->num[1];
     q->v[5] = q->num[2];

@@ -123,23 +123,6 @@ static int exists(struct sq *s, const char *id)
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* "2026-11-28T14:20:51.123Z", as in the record. */
-static void iso_time(int64_t ms, char out[32])
-{
-    int64_t secs = ms / 1000, rem = ms % 1000;
-    if (rem < 0) {
-        secs--;
-        rem += 1000;
-    }
-    time_t t = (time_t)secs;
-    struct tm tm;
-    out[0] = '\0';
-    if (!gmtime_r(&t, &tm))
-        return;
-    size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out + n, 32 - n, ".%03dZ", (int)rem);
-}
-
 static int write_fields(struct sq *s, enum sq_stmt k, const newsd_article *a)
 {
     sqlite3_stmt *st = s->stmt[k];
@@ -154,9 +137,9 @@ static int write_fields(struct sq *s, enum sq_stmt k, const newsd_article *a)
     size_t len = 0;
     newsd_article_raw(a, &len);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)len);
-    char received[32], processed[32];
-    iso_time(newsd_article_received_ms(a), received);
-    iso_time(newsd_article_processed_ms(a), processed);
+    char received[NEWSD_TIME_LEN], processed[NEWSD_TIME_LEN];
+    newsd_format_time(newsd_article_received_ms(a), received);
+    newsd_format_time(newsd_article_processed_ms(a), processed);
     sqlite3_bind_text(st, 6, received, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 7, processed, -1, SQLITE_TRANSIENT);
     sqlite3_bind_double(st, 14, newsd_article_score_total(a));
@@ -243,8 +226,8 @@ static int write_original(struct sq *s, const char *id, const newsd_article *a)
 
 static int note_duplicate(struct sq *s, const char *id, newsd_article *a)
 {
-    char received[32];
-    iso_time(newsd_article_received_ms(a), received);
+    char received[NEWSD_TIME_LEN];
+    newsd_format_time(newsd_article_received_ms(a), received);
     sqlite3_stmt *st = s->stmt[SQ_INSERT_DUPLICATE];
     bind_text(st, 1, id);
     bind_text(st, 2, newsd_article_get(a, NEWSD_FIELD_SOURCE));

@@ -118,6 +118,18 @@ static void test_invalid_utf8_refused(void **state)
     article_free(a);
 }
 
+static void test_format_time(void **state)
+{
+    (void)state;
+    char t[NEWSD_TIME_LEN];
+    assert_string_equal(newsd_format_time(1764339651123, t), "2025-11-28T14:20:51.123Z");
+    assert_string_equal(newsd_format_time(0, t), "1970-01-01T00:00:00.000Z");
+    assert_string_equal(newsd_format_time(-1, t), "1969-12-31T23:59:59.999Z");
+    /* the widest times still fit NEWSD_TIME_LEN */
+    assert_string_equal(newsd_format_time(INT64_MAX, t), "292278994-08-17T07:12:55.807Z");
+    assert_true(strlen(newsd_format_time(INT64_MIN, t)) > 0);
+}
+
 static void test_record_json(void **state)
 {
     (void)state;
@@ -154,6 +166,7 @@ int main(void)
         cmocka_unit_test(test_contains_word_wants_boundaries),
         cmocka_unit_test(test_tags_scores_meta),
         cmocka_unit_test(test_invalid_utf8_refused),
+        cmocka_unit_test(test_format_time),
         cmocka_unit_test(test_record_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
