@@ -7,6 +7,7 @@
  * refused reload leaves the running set untouched.
  */
 #include "plugins.h"
+#include "plugin_config.h"
 #include "article.h"
 #include "log.h"
 #include "metrics.h"
@@ -22,12 +23,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* The opaque config handle of the ABI: one plugin section, valid in init. */
-struct newsd_config {
-    const struct plugin_section *section;
-    const char *state_dir;
-};
 
 static bool is_file(const char *path)
 {
@@ -355,24 +350,6 @@ int plugin_set_archive(struct plugin_set *set, struct newsd_article *a,
     return result;
 }
 
-int plugin_set_query(struct plugin_set *set, const char *request, char **response)
-{
-    *response = NULL;
-    for (size_t i = 0; i < set->n; i++) {
-        struct plugin_instance *p = &set->v[i];
-        if (!(p->desc->stages & NEWSD_STAGE_ARCHIVE) || !p->desc->query || !p->initialised)
-            continue;
-        log_set_plugin(p->name);
-        int rc = p->desc->query(p->state, request, response);
-        log_set_plugin(NULL);
-        if (rc != NEWSD_OK && !*response)
-            *response = xasprintf("archive plugin %s could not answer", p->name);
-        return rc == NEWSD_OK ? NEWSD_OK : NEWSD_ERROR;
-    }
-    *response = xasprintf("no configured archive plugin answers queries (archive_sqlite does)");
-    return NEWSD_ERROR;
-}
-
 int plugin_set_commit(struct plugin_set *set, const char **plugin)
 {
     for (size_t i = 0; i < set->n; i++) {
@@ -388,76 +365,4 @@ int plugin_set_commit(struct plugin_set *set, const char **plugin)
         }
     }
     return NEWSD_OK;
-}
-
-/* ---- newsd_config_* (the ABI's view of a section) ---------------------- */
-
-const char *newsd_config_name(const newsd_config *conf)
-{
-    return conf->section->name;
-}
-
-const char *newsd_config_get(const newsd_config *conf, const char *key)
-{
-    const struct config_kv *kv = config_section_find(conf->section, key);
-    return kv ? kv->value : NULL;
-}
-
-const char *newsd_config_state_dir(const newsd_config *conf)
-{
-    return conf->state_dir;
-}
-
-int newsd_config_get_double(const newsd_config *conf, const char *key, double def, double *out)
-{
-    const char *v = newsd_config_get(conf, key);
-    char *end;
-    if (!v) {
-        *out = def;
-        return NEWSD_OK;
-    }
-    errno = 0;
-    double d = strtod(v, &end);
-    if (errno || end == v || *end || d != d) {
-        log_error("[plugin.%s] %s = %s: expected a number", conf->section->name, key, v);
-        return NEWSD_ERROR;
-    }
-    *out = d;
-    return NEWSD_OK;
-}
-
-int newsd_config_get_bool(const newsd_config *conf, const char *key, int def, int *out)
-{
-    const char *v = newsd_config_get(conf, key);
-    bool b;
-    if (!v) {
-        *out = def;
-        return NEWSD_OK;
-    }
-    if (config_parse_bool(v, &b) < 0) {
-        log_error("[plugin.%s] %s = %s: expected true or false", conf->section->name, key, v);
-        return NEWSD_ERROR;
-    }
-    *out = b;
-    return NEWSD_OK;
-}
-
-size_t newsd_config_count(const newsd_config *conf)
-{
-    return conf->section->n_kv;
-}
-
-int newsd_config_at(const newsd_config *conf, size_t i, const char **key, const char **value)
-{
-    if (i >= conf->section->n_kv)
-        return NEWSD_ERROR;
-    *key = conf->section->kv[i].key;
-    *value = conf->section->kv[i].value;
-    return NEWSD_OK;
-}
-
-char *newsd_config_path(const newsd_config *conf, const char *key)
-{
-    const struct config_kv *kv = config_section_find(conf->section, key);
-    return kv ? config_resolve_path(kv->origin_dir, kv->value) : NULL;
 }

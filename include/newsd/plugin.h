@@ -53,9 +53,56 @@
 extern "C" {
 #endif
 
-/* Bumped whenever this header changes incompatibly.  The loader refuses a
- * plugin whose descriptor carries another value. */
-#define NEWSD_ABI_VERSION 1
+/*
+ * Versions.  The ABI is MAJOR.MINOR, and it keeps one rule:
+ *
+ *   - Within a major version the ABI only grows.  A new function, a new
+ *     descriptor field (always at the end of struct newsd_plugin), a new
+ *     enum value or a new field at the end of a struct that carries its own
+ *     struct_size is a new minor version.  Nothing is removed, reordered or
+ *     given another meaning: a plugin built against 1.N loads and runs,
+ *     unchanged and without a rebuild, in every newsd that speaks 1.M with
+ *     M >= N.
+ *   - Anything else (a removal, a changed signature, a changed meaning) is a
+ *     new major version, and newsd refuses plugins of another major.
+ *   - NEWSD_PLUGIN() stamps the major and minor of the header a plugin was
+ *     compiled against into its descriptor.  newsd loads a plugin of its own
+ *     major and any minor up to its own; it reads a shorter (older)
+ *     descriptor as if the fields the plugin did not know were NULL/0.  A
+ *     plugin built against a newer minor is refused with "needs newsd ABI
+ *     >= 1.N; this is 1.M", before any of its code runs.
+ *   - Every declaration below says "since 1.N": the minor that added it.  A
+ *     plugin that must also load in an older newsd defines
+ *     NEWSD_ABI_TARGET_MINOR to that newsd's minor before including this
+ *     header: its descriptor is then stamped with that minor, and what
+ *     came later is not declared.
+ *
+ * 1.0 is the ABI of newsd 0.1.  1.1 added abi_minor in the version stamp,
+ * newsd_abi_version(), newsd_version(), answer() with typed queries, the
+ * shared helpers (UTF-8, ids, paths, integers, sizes, lists) and the stage
+ * table.
+ */
+#define NEWSD_ABI_MAJOR 1
+#define NEWSD_ABI_MINOR 1
+
+/* The minor a plugin is stamped with and may use; defaults to this
+ * header's.  Set it lower to build a plugin that also loads in an older
+ * newsd: the functions added after that minor are then not declared. */
+#ifndef NEWSD_ABI_TARGET_MINOR
+#define NEWSD_ABI_TARGET_MINOR NEWSD_ABI_MINOR
+#endif
+#if NEWSD_ABI_TARGET_MINOR > NEWSD_ABI_MINOR
+#error "NEWSD_ABI_TARGET_MINOR is newer than this header's NEWSD_ABI_MINOR"
+#endif
+
+/* The version stamp a descriptor carries in abi_version: the major in the
+ * low 16 bits, the minor in the high 16 (a 1.0 plugin's stamp is plain 1).
+ * Since 1.0 (as the major alone), 1.1 (with the minor). */
+#define NEWSD_ABI_STAMP(major, minor) ((uint32_t)(major) | ((uint32_t)(minor) << 16))
+#define NEWSD_ABI_STAMP_MAJOR(stamp) ((uint32_t)(stamp) & 0xffffu)
+#define NEWSD_ABI_STAMP_MINOR(stamp) ((uint32_t)(stamp) >> 16)
+/* The stamp of this header (since 1.0; the major alone before 1.1). */
+#define NEWSD_ABI_VERSION NEWSD_ABI_STAMP(NEWSD_ABI_MAJOR, NEWSD_ABI_TARGET_MINOR)
 
 #if defined(__GNUC__)
 #define NEWSD_EXPORT __attribute__((visibility("default")))
@@ -65,28 +112,54 @@ extern "C" {
 #define NEWSD_PRINTF(f, a)
 #endif
 
-/* Return codes of plugin callbacks and of the newsd_* functions. */
+/* Return codes of plugin callbacks and of the newsd_* functions.  Since 1.0. */
 enum newsd_status {
     NEWSD_OK = 0,
     NEWSD_ERROR = -1,     /* failed; the reason was given with newsd_article_fail() */
     NEWSD_DUPLICATE = 1,  /* archive(): these bytes are already archived */
 };
 
-/* Pipeline stages, in the order they run.  A plugin implements one or more. */
-enum newsd_stage {
-    NEWSD_STAGE_PARSE = 1u << 0,   /* after the built-in parser: may rewrite fields */
-    NEWSD_STAGE_TAG = 1u << 1,     /* add tags and meta */
-    NEWSD_STAGE_SCORE = 1u << 2,   /* add score rules */
-    NEWSD_STAGE_ARCHIVE = 1u << 3, /* store finished articles: archive() + commit() */
+/* What a stage may change (the last column of NEWSD_STAGE_MAP).  Since 1.1. */
+enum newsd_change {
+    NEWSD_CHANGE_FIELDS = 1u << 0,
+    NEWSD_CHANGE_TAGS = 1u << 1,
+    NEWSD_CHANGE_SCORE = 1u << 2,
+    NEWSD_CHANGE_META = 1u << 3,
 };
 
-/* Descriptor flags. */
+/*
+ * The stages, in the order they run, and what a plugin may change in each
+ * (since 1.0).  The one table that says so; the daemon's checks, the Lua
+ * binding and the status output are generated from it.
+ *
+ *   XX(NAME, name, bit, what it may change: enum newsd_change)
+ *
+ * Everything a stage may not change it can still read.
+ */
+#define NEWSD_STAGE_MAP(XX)                                              \
+    XX(PARSE, parse, 0, NEWSD_CHANGE_FIELDS | NEWSD_CHANGE_TAGS | NEWSD_CHANGE_META) \
+    XX(TAG, tag, 1, NEWSD_CHANGE_TAGS | NEWSD_CHANGE_META)                \
+    XX(SCORE, score, 2, NEWSD_CHANGE_TAGS | NEWSD_CHANGE_SCORE | NEWSD_CHANGE_META) \
+    XX(ARCHIVE, archive, 3, 0)
+
+/* Pipeline stages.  A plugin implements one or more.  Since 1.0:
+ *   PARSE    after the built-in parser: may rewrite fields
+ *   TAG      add tags and meta
+ *   SCORE    add score rules
+ *   ARCHIVE  store finished articles: archive() + commit() */
+enum newsd_stage {
+#define NEWSD_STAGE_ENUM_(NAME, name, bit, may) NEWSD_STAGE_##NAME = 1u << (bit),
+    NEWSD_STAGE_MAP(NEWSD_STAGE_ENUM_)
+#undef NEWSD_STAGE_ENUM_
+};
+
+/* Descriptor flags.  Since 1.0. */
 enum newsd_plugin_flags {
     /* process() may run concurrently on several worker threads. */
     NEWSD_PLUGIN_THREAD_SAFE = 1u << 0,
 };
 
-/* Log levels; the values are syslog priorities. */
+/* Log levels; the values are syslog priorities.  Since 1.0. */
 enum newsd_log_level {
     NEWSD_LOG_ERROR = 3,
     NEWSD_LOG_WARNING = 4,
@@ -95,7 +168,7 @@ enum newsd_log_level {
     NEWSD_LOG_DEBUG = 7,
 };
 
-/* Text fields of an article. */
+/* Text fields of an article.  Since 1.0. */
 enum newsd_field {
     NEWSD_FIELD_ID,        /* content hash (32 hex digits); read-only */
     NEWSD_FIELD_SOURCE,    /* file name as dropped in the inbox; read-only */
@@ -109,185 +182,372 @@ enum newsd_field {
     NEWSD_FIELD_PUBLISHED, /* as given by the source, ideally ISO 8601 */
 };
 
-typedef struct newsd_article newsd_article;   /* opaque */
-typedef struct newsd_config newsd_config;     /* opaque: the plugin's INI section */
+/* Length of an article id: lower-case hex digits of the SHA-256 of the
+ * original bytes.  Since 1.1 (ids have had this length since 1.0). */
+#define NEWSD_ID_LEN 32
 
+typedef struct newsd_article newsd_article;   /* opaque; since 1.0 */
+typedef struct newsd_config newsd_config;     /* opaque: the plugin's INI section; since 1.0 */
+typedef struct newsd_answer newsd_answer;     /* opaque: the answer to a query; since 1.1 */
+
+/* Since 1.0. */
 struct newsd_tag {
     const char *name;    /* namespaced: "entity:org/Huawei", "topic:ai-chips" */
-    double weight;       /* conventionally 0..1 */
+    double weight;       /* finite and >= 0; conventionally 0..1 */
     const char *plugin;  /* name of the plugin that set it */
 };
 
+/* Since 1.0. */
 struct newsd_score_rule {
     const char *rule;    /* "AI_CHIPS" */
-    double points;
+    double points;       /* finite, either sign */
     const char *reason;  /* one line a person understands */
     const char *plugin;
 };
 
+/* Since 1.0. */
 struct newsd_meta {
     const char *key;
     const char *value;
 };
 
-/* The descriptor a plugin exports.  Fill it with NEWSD_PLUGIN(); fields that
- * a plugin does not need stay NULL/0. */
-typedef struct newsd_plugin {
-    uint32_t abi_version;   /* NEWSD_ABI_VERSION, set by NEWSD_PLUGIN() */
-    uint32_t struct_size;   /* sizeof(newsd_plugin), set by NEWSD_PLUGIN() */
-    const char *name;       /* short identifier used in logs and tags */
-    const char *description;
-    uint32_t stages;        /* OR of enum newsd_stage */
-    uint32_t flags;         /* OR of enum newsd_plugin_flags */
+/* ---- typed queries (since 1.1) ------------------------------------------- */
 
-    /* Called once per configured instance, on the main thread, before any
-     * article.  conf is this instance's INI section (valid only during the
-     * call).  Store per-instance data in *state.  Return NEWSD_ERROR (after
-     * logging why) to refuse the configuration. */
+/* What a query asks an archive; the answers are documented in docs/api.md
+ * ("Archive queries").  Since 1.1; a later minor may add ops, so answer
+ * NEWSD_QUERY_UNSUPPORTED to one you do not know. */
+enum newsd_query_op {
+    NEWSD_QUERY_SEARCH = 1,   /* full-text search: q, words, limit, offset */
+    NEWSD_QUERY_LIST,         /* newest first: filters, limit, offset */
+    NEWSD_QUERY_SHOW,         /* one record: id */
+    NEWSD_QUERY_EXPORT,       /* records in archive order: since/until, limit, cursor */
+    NEWSD_QUERY_STATS,        /* what the archive holds */
+    NEWSD_QUERY_ORIGINAL,     /* the original bytes of id (reprocessing) */
+    NEWSD_QUERY_IDS,          /* ids in archive order: since/until, limit, cursor */
+};
+
+/* How a query ended.  The control API maps them to HTTP statuses (200,
+ * 400, 404, 503, 501); nothing is read from the words of a reason.
+ * Since 1.1. */
+enum newsd_query_status {
+    NEWSD_QUERY_OK = 0,
+    NEWSD_QUERY_BAD_REQUEST,  /* the request asks for something impossible (bad search syntax) */
+    NEWSD_QUERY_NOT_FOUND,    /* SHOW/ORIGINAL: no such id */
+    NEWSD_QUERY_UNAVAILABLE,  /* the archive cannot answer now (database down, I/O error) */
+    NEWSD_QUERY_UNSUPPORTED,  /* this archive does not answer this op */
+};
+
+/* A query, parsed and checked by newsd before answer() sees it: op is one
+ * of enum newsd_query_op, strings are valid UTF-8, numbers are in range,
+ * and absent parameters hold their defaults (limit: the op's default page
+ * size; offset, cursor: 0; filters: NULL, has_min_score: 0).  Since 1.1;
+ * fields are only ever added at the end, and struct_size says how many
+ * there are. */
+struct newsd_query {
+    uint32_t struct_size;       /* sizeof(struct newsd_query) of the daemon */
+    enum newsd_query_op op;
+    const char *id;             /* SHOW, ORIGINAL: NEWSD_ID_LEN lower-case hex digits */
+    const char *q;              /* SEARCH: the search text, not empty */
+    int words;                  /* SEARCH: 1 = q is plain words (every word required), 0 = the
+                                 * archive's own query syntax */
+    int64_t limit;              /* SEARCH, LIST, EXPORT, IDS: 1 .. the op's maximum */
+    int64_t offset;             /* SEARCH, LIST: >= 0 */
+    int64_t cursor;             /* EXPORT, IDS: 0, or the next_cursor of the previous page */
+    /* Filters, ANDed; NULL when not given.  LIST uses all of them; EXPORT
+     * and IDS use since and until. */
+    const char *tag;            /* an exact tag name */
+    const char *tag_prefix;     /* tag names starting with this */
+    const char *lang;           /* the article's lang */
+    const char *since;          /* received >= since (ISO 8601 UTC, compared as text) */
+    const char *until;          /* received < until */
+    int has_min_score;
+    double min_score;           /* score total >= min_score (finite) */
+};
+
+/* The descriptor a plugin exports.  Fill it with NEWSD_PLUGIN(); fields that
+ * a plugin does not need stay NULL/0.  The struct only grows at its end. */
+typedef struct newsd_plugin {
+    /* Since 1.0: set by NEWSD_PLUGIN().  abi_version is the version stamp
+     * (NEWSD_ABI_STAMP: major | minor << 16); struct_size is
+     * sizeof(newsd_plugin) of the header the plugin was built against. */
+    uint32_t abi_version;
+    uint32_t struct_size;
+    const char *name;       /* since 1.0: short identifier used in logs and tags */
+    const char *description;/* since 1.0 */
+    uint32_t stages;        /* since 1.0: OR of enum newsd_stage */
+    uint32_t flags;         /* since 1.0: OR of enum newsd_plugin_flags */
+
+    /* Since 1.0.  Called once per configured instance, on the main thread,
+     * before any article.  conf is this instance's INI section (valid only
+     * during the call).  Store per-instance data in *state.  Return
+     * NEWSD_ERROR (after logging why) to refuse the configuration. */
     int (*init)(const newsd_config *conf, void **state);
 
-    /* PARSE, TAG and SCORE stages: called once per article and stage. */
+    /* Since 1.0.  PARSE, TAG and SCORE stages: called once per article and
+     * stage. */
     int (*process)(void *state, enum newsd_stage stage, newsd_article *a);
 
-    /* ARCHIVE stage: store one finished article.  Return NEWSD_OK,
-     * NEWSD_DUPLICATE when the article's id is already archived (nothing is
-     * written), or NEWSD_ERROR after newsd_article_fail(): the article then
-     * goes to failed/ with that reason, so keep NEWSD_ERROR for faults of
-     * the article itself.  For faults of the archive (disk full, server
-     * gone) return NEWSD_OK and fail commit(): the batch is retried. */
+    /* Since 1.0.  ARCHIVE stage: store one finished article.  Return
+     * NEWSD_OK, NEWSD_DUPLICATE when the article's id is already archived
+     * (nothing is written), or NEWSD_ERROR after newsd_article_fail(): the
+     * article then goes to failed/ with that reason, so keep NEWSD_ERROR
+     * for faults of the article itself.  For faults of the archive (disk
+     * full, server gone) return NEWSD_OK and fail commit(): the batch is
+     * retried.  The article is mutable because a 1.0 build declared it so;
+     * archive() must not change it. */
     int (*archive)(void *state, newsd_article *a);
 
-    /* ARCHIVE stage: make everything passed to archive() since the last
-     * commit durable.  Only after it returns NEWSD_OK does newsd delete the
-     * articles' work files.  On NEWSD_ERROR the whole batch is retried later,
-     * so archive() must cope with seeing an article again. */
+    /* Since 1.0.  ARCHIVE stage: make everything passed to archive() since
+     * the last commit durable.  Only after it returns NEWSD_OK does newsd
+     * delete the articles' work files.  On NEWSD_ERROR the whole batch is
+     * retried later, so archive() must cope with seeing an article again. */
     int (*commit)(void *state);
 
-    /* ARCHIVE stage, optional: answer a query about what is archived (the
-     * searches and listings of newsctl and the control API).  request is a
-     * JSON object whose "op" says what is asked; the ops and their answers
-     * are documented in docs/api.md.  On NEWSD_OK, *response is a malloc'd
-     * JSON text that newsd frees with free().  On NEWSD_ERROR, *response
-     * may hold a malloc'd one-line reason.  Runs on a thread of its own,
-     * possibly while archive()/commit() run on another, so use a separate
-     * database connection or a lock. */
+    /* Since 1.0, superseded by answer() in 1.1: a plugin that sets answer()
+     * leaves this NULL.  newsd still calls it for a plugin without
+     * answer(): request is the query as a JSON object ({"op": "search",
+     * ...}, the names of struct newsd_query); on NEWSD_OK *response is a
+     * malloc'd JSON answer, on NEWSD_ERROR a malloc'd reason, read as
+     * BAD_REQUEST when it starts with "bad request:", NOT_FOUND with "not
+     * found:", else UNAVAILABLE. */
     int (*query)(void *state, const char *request, char **response);
 
-    /* Release the instance.  Called on shutdown and on reload; not called
-     * when init() failed (init cleans up after itself). */
+    /* Since 1.0.  Release the instance.  Called on shutdown and on reload;
+     * not called when init() failed (init cleans up after itself). */
     void (*fini)(void *state);
+
+    /* Since 1.1.  ARCHIVE stage, optional: answer a query about what is
+     * archived (the searches and listings of newsctl and the control API).
+     * Give the answer with the newsd_answer_*() functions and return
+     * NEWSD_QUERY_OK, or return newsd_answer_fail(ans, STATUS, reason).
+     * Runs on a thread of its own, possibly while archive()/commit() run
+     * on another, so use a separate database connection or a lock. */
+    int (*answer)(void *state, const struct newsd_query *q, newsd_answer *ans);
 } newsd_plugin;
 
-/* The exported symbol the loader looks up. */
+/* The exported symbol the loader looks up.  Since 1.0. */
 #define NEWSD_PLUGIN_SYMBOL "newsd_plugin_descriptor"
 
-/* The extern declaration gives the descriptor external linkage in C++ too,
- * where a const object at namespace scope would otherwise be internal. */
+/* Since 1.0.  The extern declaration gives the descriptor external linkage
+ * (and default visibility) in C++ too, where a const object at namespace
+ * scope would otherwise be internal.  In C++ (C++20 designated
+ * initializers) the fields must be given in declaration order, and g++
+ * -Wextra wants -Wno-missing-field-initializers. */
 #define NEWSD_PLUGIN(...)                                                    \
     NEWSD_EXPORT extern const newsd_plugin newsd_plugin_descriptor;          \
-    NEWSD_EXPORT const newsd_plugin newsd_plugin_descriptor = {              \
+    const newsd_plugin newsd_plugin_descriptor = {                           \
         .abi_version = NEWSD_ABI_VERSION,                                    \
         .struct_size = sizeof(newsd_plugin),                                 \
         __VA_ARGS__                                                          \
     }
 
+/*
+ * Missing values, one rule across the ABI (and the Lua binding):
+ *   - A lookup by key or position that finds nothing returns NULL (a
+ *     string or a pointer) or NEWSD_ERROR (an int status); in Lua, nil.
+ *   - newsd_article_tag_weight() returns -1 for a tag that is not there:
+ *     tag weights are never negative, so -1 is never a weight.
+ *   - An article's text fields are not lookups: every article has all of
+ *     them, and a field the source did not give reads as "" (never NULL),
+ *     in C and in Lua alike.
+ *   - Numbers that a plugin gives (tag weights, score points, config
+ *     values) must be finite: NaN and infinities are refused with
+ *     NEWSD_ERROR, the same for tags and for scores.
+ */
+
+/* ---- versions (since 1.1) ------------------------------------------------ */
+
+#if NEWSD_ABI_TARGET_MINOR >= 1
+
+/* The ABI of the running daemon, as a version stamp (NEWSD_ABI_STAMP). */
+NEWSD_EXPORT uint32_t newsd_abi_version(void);
+/* The running daemon's version, "0.2.0". */
+NEWSD_EXPORT const char *newsd_version(void);
+#endif
+
 /* ---- logging ----------------------------------------------------------- */
 
-/* Log one line.  The daemon adds the instance name (the NAME of the
- * [plugin.NAME] section) and, inside a callback, the article's file name
+/* Since 1.0.  Log one line.  The daemon adds the instance name (the NAME of
+ * the [plugin.NAME] section) and, inside a callback, the article's file name
  * and id. */
 NEWSD_EXPORT void newsd_log(enum newsd_log_level level, const char *fmt, ...) NEWSD_PRINTF(2, 3);
 
 /* ---- configuration (inside init only) -------------------------------- */
 
-/* The instance name: "orgs" for a section [plugin.orgs]. */
+/* Since 1.0.  The instance name: "orgs" for a section [plugin.orgs]. */
 NEWSD_EXPORT const char *newsd_config_name(const newsd_config *conf);
-/* Value of key in this section, or NULL.  Keys are case-sensitive. */
+/* Since 1.0.  Value of key in this section, or NULL.  Keys are
+ * case-sensitive. */
 NEWSD_EXPORT const char *newsd_config_get(const newsd_config *conf, const char *key);
-/* Parse helpers: return def when the key is absent, NEWSD_ERROR (and log
- * which key is wrong) when the value does not parse, else NEWSD_OK. */
+/* Since 1.0.  Parse helpers: return def when the key is absent, NEWSD_ERROR
+ * (and log which key is wrong) when the value does not parse, else
+ * NEWSD_OK.  Doubles must be finite. */
 NEWSD_EXPORT int newsd_config_get_double(const newsd_config *conf, const char *key, double def, double *out);
 NEWSD_EXPORT int newsd_config_get_bool(const newsd_config *conf, const char *key, int def, int *out);
-/* Number of keys and the i-th pair, in file order. */
+/* Since 1.0.  Number of keys and the i-th pair, in file order. */
 NEWSD_EXPORT size_t newsd_config_count(const newsd_config *conf);
 NEWSD_EXPORT int newsd_config_at(const newsd_config *conf, size_t i, const char **key, const char **value);
-/* The instance's state directory (inbox/, work/, archive/ ... live there). */
+/* Since 1.0.  The instance's state directory (inbox/, work/, archive/ ...
+ * live there). */
 NEWSD_EXPORT const char *newsd_config_state_dir(const newsd_config *conf);
-/* Resolve a path value against the folder of the file that set it.
- * Returns a malloc'd string the caller frees, or NULL if the key is absent. */
+/* Since 1.0.  Resolve a path value against the folder of the file that set
+ * it.  Returns a malloc'd string the caller frees, or NULL if the key is
+ * absent. */
 NEWSD_EXPORT char *newsd_config_path(const newsd_config *conf, const char *key);
+
+#if NEWSD_ABI_TARGET_MINOR >= 1
+/* Since 1.1.  A whole number in [min, max]: def when the key is absent,
+ * NEWSD_ERROR (logged, naming section, key, value and range) when it is
+ * not a whole number or out of range. */
+NEWSD_EXPORT int newsd_config_get_int(const newsd_config *conf, const char *key, int64_t def, int64_t min,
+                                      int64_t max, int64_t *out);
+/* Since 1.1.  A size in bytes: a whole number with an optional suffix k, M,
+ * G or T (powers of 1024; "64M", "512k"), at most max.  Absent and errors
+ * as newsd_config_get_int(). */
+NEWSD_EXPORT int newsd_config_get_size(const newsd_config *conf, const char *key, uint64_t def, uint64_t max,
+                                       uint64_t *out);
+/* Since 1.1.  A file or folder inside the state directory: the value of key
+ * (def when the key is absent), resolved against the state directory when
+ * relative; an absolute value is taken as it is.  Malloc'd, caller frees;
+ * NULL when both the key and def are absent. */
+NEWSD_EXPORT char *newsd_config_state_path(const newsd_config *conf, const char *key, const char *def);
+
+/* ---- small shared helpers (since 1.1) ------------------------------------ */
+
+/* 1 when the len bytes at s are valid UTF-8 (no overlong forms, no
+ * surrogates, nothing above U+10FFFF), else 0. */
+NEWSD_EXPORT int newsd_utf8_valid(const char *s, size_t len);
+/* 1 when s is an article id: NEWSD_ID_LEN lower-case hex digits, else 0. */
+NEWSD_EXPORT int newsd_id_valid(const char *s);
+/* Split a comma-separated list ("Huawei, Nvidia ,,Baidu") into its items,
+ * white space around each trimmed and empty items dropped.  Returns a
+ * malloc'd NULL-terminated array (freed with newsd_list_free()) and its
+ * length in *n (n may be NULL); a NULL or empty list gives an empty
+ * array.  NULL only when out of memory. */
+NEWSD_EXPORT char **newsd_list_split(const char *list, size_t *n);
+NEWSD_EXPORT void newsd_list_free(char **items);
+#endif
 
 /* ---- reading an article ------------------------------------------------ */
 
-/* Never NULL: absent fields read as "". */
+/* Since 1.0.  Never NULL: absent fields read as "". */
 NEWSD_EXPORT const char *newsd_article_get(const newsd_article *a, enum newsd_field field);
-/* The original bytes as dropped in the inbox. */
+/* Since 1.0.  The original bytes as dropped in the inbox. */
 NEWSD_EXPORT const unsigned char *newsd_article_raw(const newsd_article *a, size_t *len);
-/* Path of the original file while the article is in flight
+/* Since 1.0.  Path of the original file while the article is in flight
  * (STATE_DIR/work/NAME), or NULL.  An archive on the same file system may
  * hard-link it instead of copying the bytes; it is unlinked from work/ once
  * every archive committed.  Check the linked size against
  * newsd_article_raw()'s length: a producer that still wrote to the file
  * after newsd took it would make them differ. */
 NEWSD_EXPORT const char *newsd_article_path(const newsd_article *a);
-/* 1 while an archived article runs through the plugins again (newsctl
- * reprocess): archive() must then replace the stored record of this id
- * (fields, tags, score) and return NEWSD_OK, not NEWSD_DUPLICATE. */
+/* Since 1.0.  1 while an archived article runs through the plugins again
+ * (newsctl reprocess): archive() must then replace the stored record of
+ * this id (fields, tags, score) and return NEWSD_OK, not NEWSD_DUPLICATE. */
 NEWSD_EXPORT int newsd_article_reprocessing(const newsd_article *a);
-/* Received (claimed) time, milliseconds since the Unix epoch. */
+/* Since 1.0.  Received (claimed) time, milliseconds since the Unix epoch. */
 NEWSD_EXPORT int64_t newsd_article_received_ms(const newsd_article *a);
-/* When the parse/tag/score stages finished (the record's "processed"), in
- * milliseconds since the Unix epoch; 0 before that. */
+/* Since 1.0.  When the parse/tag/score stages finished (the record's
+ * "processed"), in milliseconds since the Unix epoch; 0 before that. */
 NEWSD_EXPORT int64_t newsd_article_processed_ms(const newsd_article *a);
-/* 1 if title or body contains text, ignoring case (Unicode case folding:
- * "SCHLIESSEN" matches "schließen").  A substring match, so "KI-Chip"
- * also finds "KI-Chiphersteller". */
+/* Since 1.0.  1 if title or body contains text, ignoring case (Unicode
+ * case folding: "SCHLIESSEN" matches "schließen").  A substring match, so
+ * "KI-Chip" also finds "KI-Chiphersteller". */
 NEWSD_EXPORT int newsd_article_contains(const newsd_article *a, const char *text);
-/* Like newsd_article_contains(), but text must stand as a whole word (or
- * words): no letter or digit right before or after it.  "Intel" then
- * finds "Intel-Chef" but not "Intelligenz". */
+/* Since 1.0.  Like newsd_article_contains(), but text must stand as a whole
+ * word (or words): no letter or digit right before or after it.  "Intel"
+ * then finds "Intel-Chef" but not "Intelligenz". */
 NEWSD_EXPORT int newsd_article_contains_word(const newsd_article *a, const char *text);
 
+/* Since 1.0.  Tags in the order they were first set; tag_at() returns
+ * NEWSD_ERROR past the end. */
 NEWSD_EXPORT size_t newsd_article_tag_count(const newsd_article *a);
 NEWSD_EXPORT int newsd_article_tag_at(const newsd_article *a, size_t i, struct newsd_tag *out);
-/* Weight of the tag with this exact name, or -1 when absent. */
+/* Since 1.0.  Weight of the tag with this exact name, or -1 when absent. */
 NEWSD_EXPORT double newsd_article_tag_weight(const newsd_article *a, const char *name);
 
+/* Since 1.0.  The score breakdown; score_at() returns NEWSD_ERROR past the
+ * end.  The total is the sum of the rules' points (0 without rules). */
 NEWSD_EXPORT size_t newsd_article_score_count(const newsd_article *a);
 NEWSD_EXPORT int newsd_article_score_at(const newsd_article *a, size_t i, struct newsd_score_rule *out);
 NEWSD_EXPORT double newsd_article_score_total(const newsd_article *a);
 
-/* Value of meta key, or NULL. */
+/* Since 1.0.  Value of meta key, or NULL. */
 NEWSD_EXPORT const char *newsd_article_meta(const newsd_article *a, const char *key);
 NEWSD_EXPORT size_t newsd_article_meta_count(const newsd_article *a);
 NEWSD_EXPORT int newsd_article_meta_at(const newsd_article *a, size_t i, struct newsd_meta *out);
 
-/* Room for a time written by newsd_format_time(), NUL included. */
+/* Since 1.0.  Room for a time written by newsd_format_time(), NUL
+ * included. */
 #define NEWSD_TIME_LEN 32
-/* ms since the Unix epoch as the record writes times, UTC with
+/* Since 1.0.  ms since the Unix epoch as the record writes times, UTC with
  * milliseconds: "2026-11-28T14:20:51.123Z".  Every int64_t fits.
  * Returns out. */
 NEWSD_EXPORT char *newsd_format_time(int64_t ms, char out[NEWSD_TIME_LEN]);
 
-/* The article as the JSON record documented in docs/record.md (malloc'd,
- * caller frees), or NULL when out of memory. */
+/* Since 1.0.  The article as the JSON record documented in docs/record.md
+ * (malloc'd, caller frees), or NULL when out of memory. */
 NEWSD_EXPORT char *newsd_article_to_json(const newsd_article *a);
 
 /* ---- changing an article ---------------------------------------------- */
 
-/* PARSE stage only (NEWSD_ERROR elsewhere): replace a text field.  Values
- * must be valid UTF-8. */
+/* What each stage may change is NEWSD_STAGE_MAP's last column; a call a
+ * stage does not allow is logged and returns NEWSD_ERROR. */
+
+/* Since 1.0.  Stages that may change fields (PARSE): replace a text field.
+ * Values must be valid UTF-8. */
 NEWSD_EXPORT int newsd_article_set(newsd_article *a, enum newsd_field field, const char *value);
-/* PARSE, TAG and SCORE stages: add a tag, or raise the weight of an
- * existing tag to weight if it is higher.  The tag records the calling
- * plugin's instance name. */
+/* Since 1.0.  Stages that may change tags (PARSE, TAG, SCORE): add a tag,
+ * or raise the weight of an existing tag to weight if it is higher.  The
+ * weight must be finite and >= 0.  The tag records the calling plugin's
+ * instance name. */
 NEWSD_EXPORT int newsd_article_tag(newsd_article *a, const char *name, double weight);
-/* SCORE stage: add a rule to the score breakdown. */
+/* Since 1.0.  Stages that may change the score (SCORE): add a rule to the
+ * score breakdown.  points must be finite; reason may be NULL. */
 NEWSD_EXPORT int newsd_article_score(newsd_article *a, const char *rule, double points, const char *reason);
-/* PARSE, TAG, SCORE: set (or replace) a meta value. */
+/* Since 1.0.  Stages that may change meta (PARSE, TAG, SCORE): set (or
+ * replace) a meta value. */
 NEWSD_EXPORT int newsd_article_set_meta(newsd_article *a, const char *key, const char *value);
-/* Record why this plugin failed on this article; return NEWSD_ERROR after it. */
+/* Since 1.0.  Record why this plugin failed on this article; returns
+ * NEWSD_ERROR, for `return newsd_article_fail(a, ...)`. */
 NEWSD_EXPORT int newsd_article_fail(newsd_article *a, const char *fmt, ...) NEWSD_PRINTF(2, 3);
+
+/* ---- answering a query (inside answer() only; since 1.1) ----------------- */
+
+#if NEWSD_ABI_TARGET_MINOR >= 1
+
+/* The parts of an answer; newsd puts them together in the shapes that
+ * docs/api.md documents, so every archive answers alike.  Each json
+ * argument is one JSON value as text (copied); one that does not parse
+ * makes the function return NEWSD_ERROR and the query end as
+ * NEWSD_QUERY_UNAVAILABLE.
+ *
+ *   SEARCH  newsd_answer_total() + newsd_answer_item() per hit
+ *   LIST    newsd_answer_total() + newsd_answer_item() per article
+ *   EXPORT  newsd_answer_item() per record + newsd_answer_next_cursor()
+ *   IDS     newsd_answer_item() per id (a JSON string) + next cursor
+ *   SHOW    newsd_answer_json(): the record
+ *   STATS   newsd_answer_json(): an object of figures
+ *   ORIGINAL newsd_answer_original_path() or newsd_answer_original_bytes()
+ *
+ * newsd_answer_member() adds a member of the archive's own to the answer
+ * object ("pending" of a search). */
+NEWSD_EXPORT void newsd_answer_total(newsd_answer *ans, int64_t total);
+NEWSD_EXPORT int newsd_answer_item(newsd_answer *ans, const char *json);
+/* The cursor that starts the next page; without a call this page is the
+ * last. */
+NEWSD_EXPORT void newsd_answer_next_cursor(newsd_answer *ans, int64_t cursor);
+NEWSD_EXPORT int newsd_answer_json(newsd_answer *ans, const char *json);
+NEWSD_EXPORT int newsd_answer_member(newsd_answer *ans, const char *key, const char *json);
+/* The original bytes of the queried id: the path of a file that holds them
+ * (hard-linked or copied by newsd), or the bytes themselves (copied). */
+NEWSD_EXPORT int newsd_answer_original_path(newsd_answer *ans, const char *path);
+NEWSD_EXPORT int newsd_answer_original_bytes(newsd_answer *ans, const void *data, size_t len);
+/* Refuse the query with a status and a one-line reason a person can act
+ * on; returns status, for `return newsd_answer_fail(...)`. */
+NEWSD_EXPORT int newsd_answer_fail(newsd_answer *ans, enum newsd_query_status status, const char *fmt, ...)
+    NEWSD_PRINTF(3, 4);
+#endif
 
 #ifdef __cplusplus
 }
