@@ -38,12 +38,12 @@ static void noop(long n)
     struct daemon_config cfg = {0};
     cfg.workers = 1;
     char *err = NULL;
-    struct lua_plugin *lp = lua_plugin_load(&cfg, &sec, SOURCE_ROOT "/plugins/lua/noop.lua", LUA_LOAD_TRIAL_ONLY, &err);
+    struct l_plugin *lp = l_plugin_load(&cfg, &sec, SOURCE_ROOT "/plugins/lua/noop.lua", L_LOAD_TRIAL_ONLY, &err);
     if (!lp) {
         fprintf(stderr, "lua_bench: %s\n", err);
         exit(1);
     }
-    const newsd_plugin *d = lua_plugin_descriptor(lp);
+    const newsd_plugin *d = l_plugin_descriptor(lp);
     struct newsd_article *a = article_new("bench.txt", 0);
     article_set_raw(a, (unsigned char *)strdup("raw"), 3);
     newsd_article_set(a, NEWSD_FIELD_TITLE, "Chinas KI-Fortschritte");

@@ -1,5 +1,6 @@
 /* Group commit of finished articles; see archiver.h. */
 #include "archiver.h"
+#include "xalloc.h"
 #include "log.h"
 
 #include <errno.h>
@@ -178,9 +179,7 @@ int archiver_start(struct archiver **out, uv_loop_t *loop, struct spool *spool,
                    struct plugin_set *plugins, unsigned batch_size, unsigned batch_ms,
                    archiver_done_cb done, void *ud)
 {
-    struct archiver *a = calloc(1, sizeof *a);
-    if (!a)
-        abort();
+    struct archiver *a = xcalloc(1, sizeof *a);
     a->loop = loop;
     a->spool = spool;
     a->plugins = plugins;

@@ -2,10 +2,12 @@
 #include "article.h"
 #include "hash.h"
 #include "log.h"
+#include "stage.h"
 #include "text.h"
 #include "xalloc.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,19 +250,33 @@ int newsd_article_meta_at(const newsd_article *a, size_t i, struct newsd_meta *o
 
 /* ---- changing ---------------------------------------------------------- */
 
-/* A plugin may only do what its stage allows; outside plugin calls
- * (stage 0) the daemon itself may do anything. */
-static int allowed(newsd_article *a, unsigned stages, const char *what)
+/* A plugin may only make the changes its stage allows (NEWSD_STAGE_MAP);
+ * outside plugin calls (stage 0) the daemon itself may do anything. */
+static int allowed(newsd_article *a, enum newsd_change change, const char *what)
 {
-    if (a->stage == 0 || (a->stage & stages))
+    if (a->stage == 0 || (stage_may(a->stage) & change))
         return 1;
-    log_warning("%s is not allowed in this stage; ignored", what);
+    char stages[64];
+    log_warning("%s is not allowed in the %s stage (%s only); ignored", what, stage_name(a->stage),
+                stage_list_may(change, stages, sizeof stages));
+    return 0;
+}
+
+/* Weights and points are numbers a plugin computes; NaN or an infinity
+ * would make every sum and comparison after it meaningless, so both are
+ * refused the same way for tags and for scores. */
+static int finite_number(double v, double min, const char *what, const char *name)
+{
+    if (isfinite(v) && v >= min)
+        return 1;
+    log_warning("%s \"%.80s\": %g is not a finite number%s; refused", what, name, v,
+                min > -HUGE_VAL ? " >= 0" : "");
     return 0;
 }
 
 int newsd_article_set(newsd_article *a, enum newsd_field field, const char *value)
 {
-    if (!allowed(a, NEWSD_STAGE_PARSE, "newsd_article_set"))
+    if (!allowed(a, NEWSD_CHANGE_FIELDS, "newsd_article_set"))
         return NEWSD_ERROR;
     if (field < NEWSD_FIELD_TITLE || (unsigned)field >= ARTICLE_N_FIELDS || !value ||
         !text_is_utf8((const unsigned char *)value, strlen(value)))
@@ -271,9 +287,10 @@ int newsd_article_set(newsd_article *a, enum newsd_field field, const char *valu
 
 int newsd_article_tag(newsd_article *a, const char *name, double weight)
 {
-    if (!allowed(a, NEWSD_STAGE_PARSE | NEWSD_STAGE_TAG | NEWSD_STAGE_SCORE, "newsd_article_tag"))
+    if (!allowed(a, NEWSD_CHANGE_TAGS, "newsd_article_tag"))
         return NEWSD_ERROR;
-    if (!name || !*name || !text_is_utf8((const unsigned char *)name, strlen(name)))
+    if (!name || !*name || !text_is_utf8((const unsigned char *)name, strlen(name)) ||
+        !finite_number(weight, 0, "newsd_article_tag", name))
         return NEWSD_ERROR;
     for (size_t i = 0; i < a->n_tags; i++) {
         if (strcmp(a->tags[i].name, name) == 0) {
@@ -289,9 +306,10 @@ int newsd_article_tag(newsd_article *a, const char *name, double weight)
 
 int newsd_article_score(newsd_article *a, const char *rule, double points, const char *reason)
 {
-    if (!allowed(a, NEWSD_STAGE_SCORE, "newsd_article_score"))
+    if (!allowed(a, NEWSD_CHANGE_SCORE, "newsd_article_score"))
         return NEWSD_ERROR;
-    if (!rule || !*rule || points != points || !text_is_utf8((const unsigned char *)rule, strlen(rule)) ||
+    if (!rule || !*rule || !text_is_utf8((const unsigned char *)rule, strlen(rule)) ||
+        !finite_number(points, -HUGE_VAL, "newsd_article_score", rule) ||
         (reason && !text_is_utf8((const unsigned char *)reason, strlen(reason))))
         return NEWSD_ERROR;
     a->rules = grow(a->rules, a->n_rules, &a->cap_rules, sizeof *a->rules);
@@ -302,7 +320,7 @@ int newsd_article_score(newsd_article *a, const char *rule, double points, const
 
 int newsd_article_set_meta(newsd_article *a, const char *key, const char *value)
 {
-    if (!allowed(a, NEWSD_STAGE_PARSE | NEWSD_STAGE_TAG | NEWSD_STAGE_SCORE, "newsd_article_set_meta"))
+    if (!allowed(a, NEWSD_CHANGE_META, "newsd_article_set_meta"))
         return NEWSD_ERROR;
     if (!key || !*key || !value || !text_is_utf8((const unsigned char *)key, strlen(key)) ||
         !text_is_utf8((const unsigned char *)value, strlen(value)))

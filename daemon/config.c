@@ -69,9 +69,12 @@ char *config_resolve_path(const char *dir, const char *value)
 int config_parse_size(const char *s, uint64_t *out)
 {
     char *end;
+    /* strtoull() would skip blanks and take " -1" as 2^64 - 1. */
+    if (s[0] < '0' || s[0] > '9')
+        return -1;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || s[0] == '-')
+    if (errno)
         return -1;
     uint64_t mult = 1;
     switch (*end) {
@@ -79,6 +82,7 @@ int config_parse_size(const char *s, uint64_t *out)
     case 'k': case 'K': mult = 1ull << 10; end++; break;
     case 'm': case 'M': mult = 1ull << 20; end++; break;
     case 'g': case 'G': mult = 1ull << 30; end++; break;
+    case 't': case 'T': mult = 1ull << 40; end++; break;
     default: return -1;
     }
     if (*end == 'B' || *end == 'b')
@@ -224,10 +228,7 @@ static int plugin_key(struct load_ctx *c, const char *section, const char *name,
             set_error(c, xasprintf("[plugin.%s]: a plugin name may hold only letters, digits, '_' and '-'", section));
             return 0;
         }
-        struct plugin_section *v = realloc(cfg->plugins, (cfg->n_plugins + 1) * sizeof *v);
-        if (!v)
-            abort();
-        cfg->plugins = v;
+        cfg->plugins = xreallocarray(cfg->plugins, cfg->n_plugins + 1, sizeof *cfg->plugins);
         s = &cfg->plugins[cfg->n_plugins++];
         memset(s, 0, sizeof *s);
         s->name = xstrdup(section);
@@ -258,10 +259,7 @@ static int plugin_key(struct load_ctx *c, const char *section, const char *name,
         c->last_key = kv->key;
         return 1;
     }
-    struct config_kv *v = realloc(s->kv, (s->n_kv + 1) * sizeof *v);
-    if (!v)
-        abort();
-    s->kv = v;
+    s->kv = xreallocarray(s->kv, s->n_kv + 1, sizeof *s->kv);
     s->kv[s->n_kv] = (struct config_kv){xstrdup(name), xstrdup(value), xstrdup(c->file_dir)};
     c->last_section = s;
     c->last_key = s->kv[s->n_kv].key;

@@ -57,7 +57,8 @@ void config_free(struct daemon_config *cfg);
 /* Value of key in section, or NULL. Last setting wins. */
 const struct config_kv *config_section_find(const struct plugin_section *s, const char *key);
 
-/* "16M", "512k", "1G", "1000" → bytes. Returns 0 or -1. */
+/* "16M", "512k", "1G", "2T", "1000" → bytes (powers of 1024, the letter
+ * in either case, optionally followed by B). Returns 0 or -1. */
 int config_parse_size(const char *s, uint64_t *out);
 /* "true/yes/on/1" and "false/no/off/0". Returns 0 or -1. */
 int config_parse_bool(const char *s, bool *out);

@@ -211,9 +211,13 @@ static enum MHD_Result dispatch(struct control *c, struct request *r, const char
     }
     switch (r->ep) {
     case EP_STATUS:
-        return reply_json(r, 200, c->ops->status(c->ud));
-    case EP_METRICS:
-        return queue(r, 200, c->ops->metrics(c->ud), METRICS_TYPE);
+    case EP_METRICS: {
+        struct status_snapshot snap;
+        c->ops->snapshot(c->ud, &snap);
+        if (r->ep == EP_STATUS)
+            return reply_json(r, 200, status_render_json(&snap));
+        return queue(r, 200, status_render_metrics(&snap), METRICS_TYPE);
+    }
     case EP_RELOAD:
         return do_reload(c, r);
     case EP_REPROCESS:
@@ -224,8 +228,7 @@ static enum MHD_Result dispatch(struct control *c, struct request *r, const char
         }
         return start_work(c, r);
     default:
-        r->query = control_query_request(r->ep, arg, get_arg, r->conn, &err);
-        if (!r->query) {
+        if (control_query_parse(r->ep, arg, get_arg, r->conn, &r->query, &err) != NEWSD_QUERY_OK) {
             enum MHD_Result ret = reply_error(r, 400, err);
             free(err);
             return ret;
@@ -297,7 +300,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     free(r->body);
     free(r->answer);
-    free(r->query);
+    query_free_strings(&r->query);
     free(r->reprocess_id);
     for (size_t i = 0; i < r->n_names; i++)
         free(r->names[i]);

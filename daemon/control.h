@@ -17,6 +17,7 @@
 #include <uv.h>
 
 #include "plugins.h"
+#include "status.h"
 
 enum control_reload {
     CONTROL_RELOAD_APPLIED = 0,  /* taken and in force */
@@ -28,8 +29,9 @@ enum control_reload {
 
 /* What the daemon provides; all called on the loop thread. */
 struct control_ops {
-    char *(*status)(void *ud);           /* JSON, malloc'd */
-    char *(*metrics)(void *ud);          /* Prometheus text, malloc'd */
+    /* GET /status and /metrics: the daemon's counters and gauges now,
+     * rendered by control_status.c. */
+    void (*snapshot)(void *ud, struct status_snapshot *out);
     int (*reload)(void *ud, char **err); /* enum control_reload */
     /* The plugin set for one query off the loop, counted as in use until
      * release(): a reload or shutdown waits for it.  NULL while a reload

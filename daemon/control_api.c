@@ -1,7 +1,10 @@
-/* Routing, query requests and error mapping of the control API (see control_api.h). */
+/* Routing, query arguments and status mapping of the control API (see control_api.h). */
 #include "control_api.h"
+#include "query.h"
+#include "text.h"
 #include "xalloc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -26,23 +29,6 @@ static const struct route routes[] = {
     {"/reprocess", "POST", EP_REPROCESS},
 };
 
-static char *not_an_id(const char *a)
-{
-    char *s;
-    if (asprintf(&s, "'%s' is not an article id (hex digits, as newsctl list prints them)", a) < 0)
-        abort();
-    return s;
-}
-
-bool control_valid_id(const char *s)
-{
-    size_t n = 0;
-    for (; s[n]; n++)
-        if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
-            return false;
-    return n >= 1 && n <= 64;
-}
-
 int control_route(const char *method, const char *url, enum endpoint *ep, const char **arg)
 {
     /* HEAD is answered like GET by the library (without the body). */
@@ -66,118 +52,92 @@ int control_route(const char *method, const char *url, enum endpoint *ep, const 
     return 404;
 }
 
-/* limit/offset: whole numbers; limit at most 10000 so one answer stays a
- * reasonable size. */
-static int add_uint(json_t *req, const char *key, const char *v, unsigned long long max, char **err)
+/* A whole number >= 0 (limit, offset, cursor); query_check() knows each
+ * one's range. */
+static int arg_uint(const char *key, const char *v, int64_t *out, char **err)
 {
     char *end;
     if (!v)
         return 0;
     errno = 0;
     unsigned long long n = strtoull(v, &end, 10);
-    if (!*v || *end || errno || v[0] == '-' || n > max) {
-        char *e;
-        if (asprintf(&e, "%s=%s: expected a whole number from 0 to %llu", key, v, max) < 0)
-            abort();
-        *err = e;
+    if (!*v || *end || errno || v[0] < '0' || v[0] > '9' || n > INT64_MAX) {
+        *err = xasprintf("%s=%.40s: expected a whole number", key, v);
         return -1;
     }
-    json_object_set_new(req, key, json_integer((json_int_t)n));
+    *out = (int64_t)n;
     return 0;
 }
 
-static int add_number(json_t *req, const char *key, const char *v, char **err)
+static int arg_number(const char *key, const char *v, int *has, double *out, char **err)
 {
     char *end;
     if (!v)
         return 0;
     errno = 0;
     double d = strtod(v, &end);
-    if (!*v || *end || errno || !isfinite(d)) {
-        char *e;
-        if (asprintf(&e, "%s=%s: expected a number", key, v) < 0)
-            abort();
-        *err = e;
+    if (!*v || isspace((unsigned char)v[0]) || *end || errno || !isfinite(d)) {
+        *err = xasprintf("%s=%.40s: expected a number", key, v);
         return -1;
     }
-    json_object_set_new(req, key, json_real(d));
+    *has = 1;
+    *out = d;
     return 0;
 }
 
-static void add_string(json_t *req, const char *key, const char *v)
+/* A copy of the argument; query_check() checks that it is UTF-8. */
+static void arg_string(const char **field, const char *v)
 {
-    /* The query string arrives percent-decoded; an argument that is not
-     * UTF-8 becomes no key rather than a broken request. */
-    json_t *s = v ? json_string(v) : NULL;
-    if (s)
-        json_object_set_new(req, key, s);
+    *field = xstrdup(v);
 }
 
-char *control_query_request(enum endpoint ep, const char *show_id, control_arg_fn arg, void *ctx, char **err)
+int control_query_parse(enum endpoint ep, const char *show_id, control_arg_fn arg, void *ctx,
+                        struct newsd_query *q, char **err)
 {
-    json_t *req = json_object();
-    const char *v;
-    *err = NULL;
+    static const struct { enum endpoint ep; enum newsd_query_op op; } ops[] = {
+        {EP_SEARCH, NEWSD_QUERY_SEARCH}, {EP_LIST, NEWSD_QUERY_LIST},
+        {EP_SHOW, NEWSD_QUERY_SHOW},     {EP_EXPORT, NEWSD_QUERY_EXPORT},
+    };
+    const struct query_op *o = NULL;
 
-    switch (ep) {
-    case EP_SEARCH:
-        json_object_set_new(req, "op", json_string("search"));
-        v = arg(ctx, "q");
-        if (!v || !*v) {
-            *err = xstrdup("search needs q=TEXT");
-            goto fail;
-        }
-        json_t *q = json_string(v);
-        if (!q) {
-            *err = xstrdup("q is not valid UTF-8");
-            goto fail;
-        }
-        json_object_set_new(req, "q", q);
-        break;
-    case EP_LIST:
-        json_object_set_new(req, "op", json_string("list"));
-        add_string(req, "tag", arg(ctx, "tag"));
-        add_string(req, "since", arg(ctx, "since"));
-        add_string(req, "until", arg(ctx, "until"));
-        add_string(req, "lang", arg(ctx, "lang"));
-        add_string(req, "tag_prefix", arg(ctx, "tag_prefix"));
-        if (add_number(req, "min_score", arg(ctx, "min_score"), err) < 0)
-            goto fail;
-        break;
-    case EP_SHOW:
-        if (!show_id || !control_valid_id(show_id)) {
-            *err = not_an_id(show_id ? show_id : "");
-            goto fail;
-        }
-        json_object_set_new(req, "op", json_string("show"));
-        add_string(req, "id", show_id);
-        break;
-    case EP_EXPORT:
-        json_object_set_new(req, "op", json_string("export"));
-        add_string(req, "since", arg(ctx, "since"));
-        add_string(req, "until", arg(ctx, "until"));
-        /* export pages by cursor (next_cursor of the previous answer) */
-        if (add_uint(req, "cursor", arg(ctx, "cursor"), INT64_MAX, err) < 0 ||
-            add_uint(req, "limit", arg(ctx, "limit"), 10000, err) < 0)
-            goto fail;
-        break;
-    default:
+    *err = NULL;
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (ops[i].ep == ep)
+            o = query_op(ops[i].op);
+    query_init(q, o ? o->op : 0);
+    if (!o) {
         *err = xstrdup("not a query endpoint");
-        goto fail;
+        return NEWSD_QUERY_BAD_REQUEST;
     }
-    if (ep == EP_SEARCH || ep == EP_LIST) {
-        if (add_uint(req, "limit", arg(ctx, "limit"), 10000, err) < 0 ||
-            add_uint(req, "offset", arg(ctx, "offset"), 1000000000ull, err) < 0)
-            goto fail;
+    /* The op's row says which arguments it reads: the rest of a query
+     * string is ignored, as it always was. */
+    if (o->params & QUERY_PARAM_Q) {
+        arg_string(&q->q, arg(ctx, "q"));
+        const char *mode = arg(ctx, "mode");
+        if (mode && strcmp(mode, "words") != 0 && strcmp(mode, "fts") != 0) {
+            *err = xasprintf("mode=%.40s: expected words or fts", mode);
+            return NEWSD_QUERY_BAD_REQUEST;
+        }
+        q->words = mode && strcmp(mode, "words") == 0;
     }
-    char *s = json_dumps(req, JSON_COMPACT);
-    json_decref(req);
-    if (!s)
-        abort();
-    return s;
-fail:
-    json_decref(req);
-    return NULL;
+    if (o->params & QUERY_PARAM_ID)
+        arg_string(&q->id, show_id);
+    if (o->params & QUERY_PARAM_RANGE) {
+        arg_string(&q->since, arg(ctx, "since"));
+        arg_string(&q->until, arg(ctx, "until"));
+    }
+    if (o->params & QUERY_PARAM_FILTERS) {
+        arg_string(&q->tag, arg(ctx, "tag"));
+        arg_string(&q->tag_prefix, arg(ctx, "tag_prefix"));
+        arg_string(&q->lang, arg(ctx, "lang"));
+        if (arg_number("min_score", arg(ctx, "min_score"), &q->has_min_score, &q->min_score, err) < 0)
+            return NEWSD_QUERY_BAD_REQUEST;
+    }
+    if (((o->params & QUERY_PARAM_LIMIT) && arg_uint("limit", arg(ctx, "limit"), &q->limit, err) < 0) ||
+        ((o->params & QUERY_PARAM_OFFSET) && arg_uint("offset", arg(ctx, "offset"), &q->offset, err) < 0) ||
+        ((o->params & QUERY_PARAM_CURSOR) && arg_uint("cursor", arg(ctx, "cursor"), &q->cursor, err) < 0))
+        return NEWSD_QUERY_BAD_REQUEST;
+    return query_check(q, err);
 }
 
 int control_parse_reprocess(const char *body, size_t len, char **id, bool *all, char **err)
@@ -189,8 +149,7 @@ int control_parse_reprocess(const char *body, size_t len, char **id, bool *all, 
     *all = false;
     *err = NULL;
     if (!root) {
-        if (asprintf(err, "body is not JSON: %s (line %d, column %d)", je.text, je.line, je.column) < 0)
-            abort();
+        *err = xasprintf("body is not JSON: %s (line %d, column %d)", je.text, je.line, je.column);
         return -1;
     }
     json_t *jid = json_object_get(root, "id");
@@ -200,8 +159,8 @@ int control_parse_reprocess(const char *body, size_t len, char **id, bool *all, 
     } else if (jid && jall) {
         *err = xstrdup("give either \"id\" or \"all\", not both");
     } else if (jid) {
-        if (!json_is_string(jid) || !control_valid_id(json_string_value(jid)))
-            *err = xstrdup("\"id\" must be an article id (hex digits)");
+        if (!json_is_string(jid) || !newsd_id_valid(json_string_value(jid)))
+            *err = xasprintf("\"id\" must be an article id (%d lower-case hex digits)", NEWSD_ID_LEN);
         else
             *id = xstrdup(json_string_value(jid));
     } else if (jall) {
@@ -216,44 +175,26 @@ int control_parse_reprocess(const char *body, size_t len, char **id, bool *all, 
     return *err ? -1 : 0;
 }
 
-int control_archive_error(const char *reason, char **message)
+int control_query_http_status(int status)
 {
-    if (!reason || !*reason) {
-        *message = xstrdup("the archive could not answer (no reason given)");
-        return 500;
+    switch (status) {
+    case NEWSD_QUERY_OK: return 200;
+    case NEWSD_QUERY_BAD_REQUEST: return 400;
+    case NEWSD_QUERY_NOT_FOUND: return 404;
+    case NEWSD_QUERY_UNAVAILABLE: return 503;
+    case NEWSD_QUERY_UNSUPPORTED: return 501;
     }
-    json_t *root = reason[0] == '{' ? json_loads(reason, 0, NULL) : NULL;
-    if (root) {
-        json_t *st = json_object_get(root, "status");
-        json_t *msg = json_object_get(root, "error");
-        if (json_is_integer(st) && json_integer_value(st) >= 400 && json_integer_value(st) <= 599 &&
-            json_is_string(msg)) {
-            int status = (int)json_integer_value(st);
-            *message = xstrdup(json_string_value(msg));
-            json_decref(root);
-            return status;
-        }
-        json_decref(root);
-    }
-    /* archive_sqlite's reasons start with a stable word (docs/api.md). */
-    static const struct { const char *prefix; int status; } words[] = {
-        {"bad request:", 400}, {"not found:", 404}, {"archive error:", 500},
-    };
-    *message = xstrdup(reason);
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strncmp(reason, words[i].prefix, strlen(words[i].prefix)) == 0)
-            return words[i].status;
-    return 400;
+    return 500;
 }
 
 char *control_error_json(const char *msg)
 {
-    json_t *o = json_object();
-    json_t *s = json_string(msg);
-    json_object_set_new(o, "error", s ? s : json_string("(message not valid UTF-8)"));
-    char *out = json_dumps(o, JSON_COMPACT);
+    /* A reason may quote what the client sent, bytes that are not UTF-8
+     * among it: they become U+FFFD, the rest of the reason stays. */
+    char *text = text_utf8_repair(msg ? msg : "");
+    json_t *o = json_pack("{s:s}", "error", text);
+    char *out = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
-    if (!out)
-        abort();
-    return out;
+    free(text);
+    return out ? out : xstrdup("{\"error\":\"newsd is out of memory for the reason\"}");
 }

@@ -1,14 +1,16 @@
 /*
  * The pure part of the control API: which endpoint a request names, the
- * archive query a GET turns into, the reprocess body, and the HTTP status an
- * archive's error maps to.  No sockets and no libmicrohttpd here, so the
- * unit tests can drive it directly.
+ * typed archive query a GET turns into, the reprocess body, and the HTTP
+ * status of a query's enum newsd_query_status.  No sockets and no
+ * libmicrohttpd here, so the unit tests can drive it directly.
  */
 #ifndef NEWSD_CONTROL_API_H
 #define NEWSD_CONTROL_API_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include <newsd/plugin.h>
 
 enum endpoint {
     EP_NONE,
@@ -33,27 +35,25 @@ int control_route(const char *method, const char *url, enum endpoint *ep, const 
 /* Looks up a query-string argument; NULL when absent. */
 typedef const char *(*control_arg_fn)(void *ctx, const char *key);
 
-/* The JSON request for the archive's query() (search, list, show, export).
- * Returns it malloc'd, or NULL with *err (malloc'd) saying which argument is
- * wrong (answered with 400). */
-char *control_query_request(enum endpoint ep, const char *show_id, control_arg_fn arg, void *ctx, char **err);
+/* The query of a GET on /search, /list, /show/ID (show_id) or /export:
+ * the endpoint's arguments (docs/api.md) parsed into *q, then checked as
+ * every query is (query_check()).  The strings of *q are copies: free them
+ * with query_free_strings(), also after a failure.  Returns
+ * NEWSD_QUERY_OK, or NEWSD_QUERY_BAD_REQUEST with *err (malloc'd) saying
+ * which argument is wrong. */
+int control_query_parse(enum endpoint ep, const char *show_id, control_arg_fn arg, void *ctx,
+                        struct newsd_query *q, char **err);
 
 /* The body of POST /reprocess: {"id": "..."} or {"all": true}.  Returns 0
- * with *id (malloc'd) or *all set, or -1 with *err (malloc'd). */
+ * with *id (malloc'd; an article id, newsd_id_valid()) or *all set, or -1
+ * with *err (malloc'd). */
 int control_parse_reprocess(const char *body, size_t len, char **id, bool *all, char **err);
 
-/* The status for an archive's error reason, and the message to show
- * (malloc'd).  A reason that is a JSON object {"status": N, "error": "..."}
- * chooses its own status (400..599); a reason starting "bad request:" is
- * 400, "not found:" 404, "archive error:" 500 (archive_sqlite's words); any
- * other text is taken as a fault of the request (400), which is what a query
- * syntax error is. */
-int control_archive_error(const char *reason, char **message);
+/* The HTTP status of a query's enum newsd_query_status: 200, 400, 404,
+ * 503, 501; 500 for a value that is none of them. */
+int control_query_http_status(int status);
 
 /* {"error": msg} (malloc'd). */
 char *control_error_json(const char *msg);
-
-/* True for an article id as the API accepts it: 1..64 hex digits. */
-bool control_valid_id(const char *s);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "control.h"
 #include "control_api.h"
+#include "query.h"
 
 struct server {
     struct control *ctl;
@@ -53,7 +54,7 @@ struct request {
     /* Off-loop work. */
     uv_work_t work;
     struct plugin_set *set;
-    char *query;          /* JSON request for query() */
+    struct newsd_query query;   /* GET: the checked query (strings ours) */
     char *reprocess_id;   /* POST /reprocess {"id"} */
     bool reprocess_all;
     char **names;         /* work/ names placed for reprocessing */

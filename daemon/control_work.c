@@ -3,8 +3,8 @@
  * on the libuv thread pool, because an archive may take its time (a search
  * over many articles, a server far away) and the loop must keep claiming.
  *
- * Reprocess: for each id, the archive's "original" query op names the
- * original file (or carries its bytes); it is linked (or copied) into
+ * Reprocess: for each id, the archive's ORIGINAL query names the original
+ * file (or carries its bytes); it is linked (or copied) into
  * work/reprocess-<id> through a dot-name and a rename, so a crash never
  * leaves half a file there.  The loop then runs those files through the
  * normal pipeline with the article marked as reprocessing, and the archive
@@ -13,6 +13,7 @@
  */
 #include "control_internal.h"
 #include "log.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,53 +24,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Page size of the IDS queries of reprocess --all: a tenth of the op's
+ * maximum keeps one answer a few hundred KiB. */
+#define REPROCESS_IDS_PAGE 10000
+
 bool control_set_can_query(const struct plugin_set *set)
 {
-    for (size_t i = 0; i < set->n; i++) {
-        const struct plugin_instance *p = &set->v[i];
-        if ((p->desc->stages & NEWSD_STAGE_ARCHIVE) && p->desc->query && p->initialised)
+    for (size_t i = 0; i < set->n; i++)
+        if (plugin_answers_queries(&set->v[i]))
             return true;
-    }
     return false;
 }
 
 /* ---- placing an original into work/ ---------------------------------------- */
-
-static int b64_value(int ch)
-{
-    if (ch >= 'A' && ch <= 'Z') return ch - 'A';
-    if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
-    if (ch >= '0' && ch <= '9') return ch - '0' + 52;
-    if (ch == '+' || ch == '-') return 62;
-    if (ch == '/' || ch == '_') return 63;
-    return -1;
-}
-
-static unsigned char *b64_decode(const char *s, size_t *len)
-{
-    size_t n = strlen(s), o = 0;
-    unsigned char *out = malloc(n / 4 * 3 + 4);
-    unsigned acc = 0, bits = 0;
-    if (!out)
-        abort();
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '=' || s[i] == '\n' || s[i] == '\r')
-            continue;
-        int v = b64_value((unsigned char)s[i]);
-        if (v < 0) {
-            free(out);
-            return NULL;
-        }
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = (unsigned char)(acc >> bits);
-        }
-    }
-    *len = o;
-    return out;
-}
 
 static int write_all(int fd, const unsigned char *p, size_t n)
 {
@@ -122,61 +89,55 @@ static int copy_file(const char *from, const char *to)
     return rc;
 }
 
+/* Write the original's bytes into a new file at path, durably. */
+static int write_file(const char *path, const unsigned char *data, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    int rc = write_all(fd, data, len), e = errno;
+    if (rc == 0 && fsync(fd) < 0)
+        rc = -1, e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
 /* Put the archive's original of id into work/reprocess-<id>.  Returns the
  * name (malloc'd), or NULL with *why (malloc'd) and *status. */
 static char *place_original(struct control *c, struct plugin_set *set, const char *id, int *status, char **why)
 {
-    char *req = NULL, *resp = NULL, *name = NULL, *tmp = NULL, *dst = NULL;
-    json_t *root = NULL;
+    struct newsd_query q;
+    struct query_result res;
 
-    if (asprintf(&req, "{\"op\":\"original\",\"id\":\"%s\"}", id) < 0)
-        abort();
-    if (plugin_set_query(set, req, &resp) != NEWSD_OK) {
-        char *msg = NULL;
-        *status = control_archive_error(resp, &msg);
-        *why = msg;
-        goto out;
+    query_init(&q, NEWSD_QUERY_ORIGINAL);
+    q.id = id;
+    if (plugin_set_query(set, &q, &res) != NEWSD_QUERY_OK) {
+        *status = control_query_http_status(res.status);
+        *why = res.reason;
+        res.reason = NULL;
+        query_result_free(&res);
+        return NULL;
     }
-    root = json_loads(resp ? resp : "", 0, NULL);
-    const char *path = json_string_value(json_object_get(root, "path"));
-    const char *b64 = json_string_value(json_object_get(root, "base64"));
-    if (!path && !b64) {
-        *status = 502;
-        *why = strdup("the archive's answer to the \"original\" op has neither \"path\" nor \"base64\"");
-        goto out;
-    }
-    if (asprintf(&name, "reprocess-%s", id) < 0 || asprintf(&dst, "%s/%s", c->work_dir, name) < 0 ||
-        asprintf(&tmp, "%s/.%s.tmp", c->work_dir, name) < 0)
-        abort();
+    const char *path = res.original_path;
+    char *name = xasprintf("reprocess-%s", id);
+    char *dst = xasprintf("%s/%s", c->work_dir, name);
+    char *tmp = xasprintf("%s/.%s.tmp", c->work_dir, name);
+    int rc;
+
     if (access(dst, F_OK) == 0) {
         *status = 409;
-        *why = strdup("already queued for reprocessing");
+        *why = xstrdup("already queued for reprocessing");
         goto fail;
     }
     unlink(tmp);
-    int rc;
     if (path) {
         /* A hard link costs nothing; the copy is for another file system. */
         rc = link(path, tmp);
         if (rc < 0 && (errno == EXDEV || errno == EPERM || errno == EMLINK))
             rc = copy_file(path, tmp);
     } else {
-        size_t len = 0;
-        unsigned char *raw = b64_decode(b64, &len);
-        rc = -1;
-        errno = EINVAL;
-        if (raw) {
-            int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-            rc = fd < 0 ? -1 : write_all(fd, raw, len);
-            if (fd >= 0) {
-                int e = errno;
-                if (rc == 0 && fsync(fd) < 0)
-                    rc = -1, e = errno;
-                close(fd);
-                errno = e;
-            }
-            free(raw);
-        }
+        rc = write_file(tmp, res.original, res.original_len);
     }
     /* rename over nothing: link() refuses an existing target, rename
      * would not, so check again right before (the loop is the only other
@@ -184,16 +145,15 @@ static char *place_original(struct control *c, struct plugin_set *set, const cha
     if (rc == 0 && access(dst, F_OK) == 0) {
         unlink(tmp);
         *status = 409;
-        *why = strdup("already queued for reprocessing");
+        *why = xstrdup("already queued for reprocessing");
         goto fail;
     }
     if (rc < 0 || rename(tmp, dst) < 0) {
         int e = errno;
         unlink(tmp);
         *status = 500;
-        if (asprintf(why, "cannot put the original%s%s into %s: %s", path ? " " : "", path ? path : "",
-                     c->work_dir, strerror(e)) < 0)
-            abort();
+        *why = xasprintf("cannot put the original%s%s into %s: %s", path ? " " : "", path ? path : "",
+                         c->work_dir, strerror(e));
         goto fail;
     }
     goto out;
@@ -201,9 +161,7 @@ fail:
     free(name);
     name = NULL;
 out:
-    json_decref(root);
-    free(req);
-    free(resp);
+    query_result_free(&res);
     free(tmp);
     free(dst);
     return name;
@@ -211,11 +169,15 @@ out:
 
 static void add_name(struct request *r, char *name)
 {
-    char **v = realloc(r->names, (r->n_names + 1) * sizeof *v);
-    if (!v)
-        abort();
-    r->names = v;
+    r->names = xreallocarray(r->names, r->n_names + 1, sizeof *r->names);
     r->names[r->n_names++] = name;
+}
+
+/* A query's failure as the request's answer. */
+static void answer_failure(struct request *r, struct query_result *res)
+{
+    r->status = control_query_http_status(res->status);
+    r->answer = control_error_json(res->reason ? res->reason : "the archive could not answer");
 }
 
 /* Thread pool: {"id"} or {"all"}; the answer is set in r->answer/status. */
@@ -241,29 +203,25 @@ static void reprocess(struct control *c, struct request *r)
     }
 
     json_t *errors = json_array();
-    json_int_t cursor = 0;
+    int64_t cursor = 0;
     for (;;) {
         /* The archive pages ids by cursor: next_cursor of one answer starts
          * the next, null at the end. */
-        char *req = NULL, *resp = NULL;
-        if (asprintf(&req, "{\"op\":\"ids\",\"limit\":10000,\"cursor\":%lld}", (long long)cursor) < 0)
-            abort();
-        int rc = plugin_set_query(r->set, req, &resp);
-        free(req);
-        if (rc != NEWSD_OK) {
-            char *msg = NULL;
-            r->status = control_archive_error(resp, &msg);
-            r->answer = control_error_json(msg);
-            free(msg);
-            free(resp);
+        struct newsd_query q;
+        struct query_result res;
+        query_init(&q, NEWSD_QUERY_IDS);
+        q.limit = REPROCESS_IDS_PAGE;
+        q.cursor = cursor;
+        if (plugin_set_query(r->set, &q, &res) != NEWSD_QUERY_OK) {
+            answer_failure(r, &res);
+            query_result_free(&res);
             json_decref(errors);
             return;
         }
-        json_t *root = json_loads(resp ? resp : "", 0, NULL);
-        free(resp);
-        json_t *ids = json_is_array(root) ? root : json_object_get(root, "ids");
+        json_t *ids = json_object_get(res.json, "ids");
         if (!json_is_array(ids)) {
-            json_decref(root);
+            /* Only a 1.0 archive's answer can be of another shape. */
+            query_result_free(&res);
             json_decref(errors);
             r->status = 502;
             r->answer = control_error_json("the archive's answer to the \"ids\" op is not {\"ids\": [...]}");
@@ -273,22 +231,24 @@ static void reprocess(struct control *c, struct request *r)
         json_t *v;
         json_array_foreach(ids, i, v) {
             const char *id = json_string_value(v);
-            if (!id || !control_valid_id(id))
+            if (!id || !newsd_id_valid(id))
                 continue;
             char *name = place_original(c, r->set, id, &status, &why);
             if (name) {
                 add_name(r, name);
             } else {
-                json_array_append_new(errors, json_pack("{s:s,s:s?}", "id", id, "error", why));
+                json_t *e = json_pack("{s:s,s:s?}", "id", id, "error", why);
+                json_array_append_new(errors, e ? e : json_pack("{s:s,s:s}", "id", id, "error",
+                                                                "(the reason is not valid UTF-8)"));
                 free(why);
                 why = NULL;
             }
         }
-        json_t *next = json_is_object(root) ? json_object_get(root, "next_cursor") : NULL;
+        json_t *next = json_object_get(res.json, "next_cursor");
         bool more = json_is_integer(next) && json_integer_value(next) > cursor;
         if (more)
             cursor = json_integer_value(next);
-        json_decref(root);
+        query_result_free(&res);
         if (!more)
             break;
     }
@@ -307,17 +267,18 @@ static void on_work(uv_work_t *w)
         reprocess(c, r);
         return;
     }
-    char *resp = NULL;
-    if (plugin_set_query(r->set, r->query, &resp) == NEWSD_OK) {
+    struct query_result res;
+    if (plugin_set_query(r->set, &r->query, &res) == NEWSD_QUERY_OK) {
         r->status = 200;
-        r->answer = resp ? resp : strdup("null");
+        r->answer = json_dumps(res.json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!r->answer) {
+            r->status = 500;
+            r->answer = control_error_json("newsd is out of memory for the answer");
+        }
     } else {
-        char *msg = NULL;
-        r->status = control_archive_error(resp, &msg);
-        r->answer = control_error_json(msg);
-        free(msg);
-        free(resp);
+        answer_failure(r, &res);
     }
+    query_result_free(&res);
 }
 
 static void on_work_done(uv_work_t *w, int status)
@@ -347,9 +308,7 @@ void control_work_start(struct control *c, struct request *r)
     if (rc < 0) {
         c->ops->release(c->ud);
         r->set = NULL;
-        char *msg;
-        if (asprintf(&msg, "cannot start the query: %s", uv_strerror(rc)) < 0)
-            abort();
+        char *msg = xasprintf("cannot start the query: %s", uv_strerror(rc));
         control_answer(r, 500, control_error_json(msg));
         free(msg);
     }

@@ -11,11 +11,16 @@
  *             if anything fails), claiming pauses, in-flight drains, swap.
  *   shutdown: claiming stops, queued-but-unstarted jobs are left in work/
  *             (resumed at the next start), running ones finish and commit.
+ *
+ * What it reports is data: the counters (struct daemon_counters) and, for
+ * the control API, a snapshot of them with the gauges (status.h); the
+ * /status and /metrics formats are control_status.c's.
  */
 #include "daemon.h"
 #include "archiver.h"
 #include "config.h"
 #include "control.h"
+#include "fifo.h"
 #include "inbox.h"
 #include "log.h"
 #include "metrics.h"
@@ -23,14 +28,13 @@
 #include "pipeline.h"
 #include "plugins.h"
 #include "spool.h"
+#include "status.h"
 #include "workers.h"
 #include "xalloc.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
-#include <jansson.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +42,6 @@
 #include <uv.h>
 
 #define TMP_MAX_AGE_S (36 * 3600)
-
-enum run_state { RUNNING, RELOADING, STOPPING };
 
 struct daemon {
     uv_loop_t loop;
@@ -67,13 +69,12 @@ struct daemon {
     size_t n_attempts;
 
     unsigned inflight, max_inflight;
-    enum run_state state;
+    enum daemon_state state;
     bool stop_requested;   /* during a reload */
     struct daemon_config next_cfg;
     struct plugin_set *next_plugins;
 
-    unsigned long long received, archived, duplicates, failed, reprocessed;
-    unsigned long long reloads_taken, reloads_refused;
+    struct daemon_counters counters;   /* /status and /metrics: status.h */
 
     /* The control API.  queries: archive queries running off the loop on
      * the current plugin set; a reload or shutdown waits for them like for
@@ -85,9 +86,9 @@ struct daemon {
     bool reload_from_api;    /* a POST /reload waits for apply_reload */
     int64_t started_ms;
     struct rate finished;    /* archived, duplicates, failed: last minute */
-    /* work/reprocess-<id> files waiting to be claimed, before the inbox. */
-    char **reproc;
-    size_t n_reproc, next_reproc, cap_reproc;
+    /* work/reprocess-<id> names (malloc'd) waiting to be claimed, before
+     * the inbox. */
+    struct fifo reprocess;
 };
 
 #define REPROCESS_PREFIX "reprocess-"
@@ -127,13 +128,14 @@ static void finish_failed(struct daemon *d, struct job *j)
     else
         log_warning("failed: %s; moved to failed/", cause);
     log_set_article(NULL, NULL);
-    d->failed++;
+    d->counters.failed++;
 }
 
 static void job_finished(struct daemon *d, struct job *j)
 {
     rate_add(&d->finished, now_ms() / 1000, 1);
     job_free(j);
+    assert(d->inflight > 0);
     d->inflight--;
     check_drained(d);
     pump(d);
@@ -151,7 +153,7 @@ static void on_archived(struct job *j, void *ud)
         log_set_article(j->name, a->id);
         log_info("duplicate of %s: already archived, not stored again", a->id);
         log_set_article(NULL, NULL);
-        d->duplicates++;
+        d->counters.duplicates++;
         metrics_processing_time((uint64_t)(now_ms() - j->received_ms) * 1000000u);
     } else {
         log_set_article(j->name, a->id);
@@ -161,9 +163,9 @@ static void on_archived(struct job *j, void *ud)
                  (long long)(now_ms() - j->received_ms));
         log_set_article(NULL, NULL);
         if (j->reprocessing)
-            d->reprocessed++;
+            d->counters.reprocessed++;
         else
-            d->archived++;
+            d->counters.archived++;
         metrics_processing_time((uint64_t)(now_ms() - j->received_ms) * 1000000u);
     }
     job_finished(d, j);
@@ -174,6 +176,7 @@ static void on_processed(struct job *j, void *ud)
 {
     struct daemon *d = ud;
 
+    assert(d->at_workers > 0);
     d->at_workers--;
     if (j->status == JOB_FAILED) {
         finish_failed(d, j);
@@ -181,7 +184,7 @@ static void on_processed(struct job *j, void *ud)
         return;
     }
     archiver_add(d->archiver, j);
-    if (d->state != RUNNING)
+    if (d->state != DAEMON_RUNNING)
         archiver_flush(d->archiver);   /* draining: do not wait for batch_ms */
 }
 
@@ -195,16 +198,11 @@ static unsigned attempts_of(struct daemon *d, const char *name)
     return 0;
 }
 
-/* work/reprocess-<32 hex digits>, as the control API names them. */
+/* work/reprocess-<id>, as the control API names them. */
 static bool is_reprocess_name(const char *name)
 {
     size_t p = strlen(REPROCESS_PREFIX);
-    if (strncmp(name, REPROCESS_PREFIX, p) != 0 || strlen(name) != p + 32)
-        return false;
-    for (const char *c = name + p; *c; c++)
-        if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))
-            return false;
-    return true;
+    return strncmp(name, REPROCESS_PREFIX, p) == 0 && newsd_id_valid(name + p);
 }
 
 static void dispatch(struct daemon *d, const char *name, unsigned attempts)
@@ -214,9 +212,10 @@ static void dispatch(struct daemon *d, const char *name, unsigned attempts)
     /* By name, so a reprocess file resumed after a crash keeps its mark
      * (the inbox never hands out such a name: it is claimed from work/). */
     j->reprocessing = is_reprocess_name(name);
+    assert(d->inflight < UINT_MAX);
     d->inflight++;
     if (!j->reprocessing)
-        d->received++;
+        d->counters.received++;
     if (attempts >= d->cfg.max_attempts) {
         job_fail(j, NULL,
                  "newsd crashed %u times while processing this file, so it was set aside to let the other "
@@ -232,7 +231,7 @@ static void dispatch(struct daemon *d, const char *name, unsigned attempts)
 
 static void pump(struct daemon *d)
 {
-    if (d->state != RUNNING)
+    if (d->state != DAEMON_RUNNING)
         return;
     while (d->inflight < d->max_inflight) {
         if (d->next_resume < d->n_resume) {
@@ -240,11 +239,10 @@ static void pump(struct daemon *d)
             dispatch(d, name, attempts_of(d, name));
             continue;
         }
-        if (d->next_reproc < d->n_reproc) {
-            char *name = d->reproc[d->next_reproc];
-            d->reproc[d->next_reproc++] = NULL;
-            dispatch(d, name, 0);
-            free(name);
+        char *again = fifo_pop(&d->reprocess);
+        if (again) {
+            dispatch(d, again, 0);
+            free(again);
             continue;
         }
         const char *name = inbox_next(d->inbox);
@@ -303,14 +301,14 @@ static void apply_reload(struct daemon *d)
     d->max_inflight = max_inflight(&d->cfg);
     plugin_set_free(old);
 
-    d->state = RUNNING;
-    d->reloads_taken++;
+    d->state = DAEMON_RUNNING;
+    d->counters.reloads_taken++;
     log_notice("reloaded %s: %zu plugins", d->cfg.path, d->plugins->n);
     notify_ready();
     /* Clients of the API: the reload is in force; waiting queries go on
      * with the new plugins (or hear that newsd stops). */
     if (d->stop_requested)
-        d->state = STOPPING;
+        d->state = DAEMON_STOPPING;
     control_reload_done(d->control);
     control_plugins_ready(d->control);
     if (d->stop_requested) {
@@ -322,38 +320,39 @@ static void apply_reload(struct daemon *d)
 
 static void check_drained(struct daemon *d)
 {
-    if (d->state == RUNNING)
+    if (d->state == DAEMON_RUNNING)
         return;
-    if (d->inflight && archiver_failing(d->archiver) && d->state == STOPPING) {
+    if (d->inflight && archiver_failing(d->archiver) && d->state == DAEMON_STOPPING) {
         unsigned n = archiver_abandon(d->archiver);
+        assert(n <= d->inflight);
         log_warning("stopping while the archive fails: %u articles stay in work/ and are resumed at the "
                     "next start", n);
         d->inflight -= n;
     }
     if (d->inflight || d->queries)
         return;
-    if (d->state == RELOADING) {
+    if (d->state == DAEMON_RELOADING) {
         apply_reload(d);
         return;
     }
-    log_notice("stopped: %llu received, %llu archived, %llu duplicates, %llu failed", d->received,
-               d->archived, d->duplicates, d->failed);
+    log_notice("stopped: %llu received, %llu archived, %llu duplicates, %llu failed", d->counters.received,
+               d->counters.archived, d->counters.duplicates, d->counters.failed);
     close_loop_handles(d);
 }
 
 static void begin_stop(struct daemon *d, const char *why)
 {
-    if (d->state == STOPPING) {
+    if (d->state == DAEMON_STOPPING) {
         log_notice("%s: already stopping (%u articles in flight)", why, d->inflight);
         return;
     }
     notify_stopping();
-    if (d->state == RELOADING) {
+    if (d->state == DAEMON_RELOADING) {
         d->stop_requested = true;
         log_notice("%s: stopping once the reload completes", why);
         return;
     }
-    d->state = STOPPING;
+    d->state = DAEMON_STOPPING;
     /* Jobs not started yet stay in work/: the next start resumes them. */
     unsigned left = 0;
     for (struct job *j = workers_take_queued(d->workers); j;) {
@@ -362,6 +361,7 @@ static void begin_stop(struct daemon *d, const char *why)
         left++;
         j = next;
     }
+    assert(left <= d->at_workers && d->at_workers <= d->inflight);
     d->inflight -= left;
     d->at_workers -= left;
     log_notice("%s: stopping; finishing %u articles in flight (%u queued ones stay in work/)", why,
@@ -381,7 +381,7 @@ static void apply_overrides(const struct daemon *d, struct daemon_config *cfg)
     if (!d->control_socket_override)
         return;
     free(cfg->control_socket);
-    cfg->control_socket = *d->control_socket_override ? strdup(d->control_socket_override) : NULL;
+    cfg->control_socket = *d->control_socket_override ? xstrdup(d->control_socket_override) : NULL;
 }
 
 /* SIGHUP and POST /reload.  Returns an enum control_reload; *err (malloc'd)
@@ -394,8 +394,8 @@ static int begin_reload(struct daemon *d, const char *why, char **err)
     struct plugin_set *set = NULL;
 
     *err = NULL;
-    if (d->state != RUNNING) {
-        const char *what = d->state == RELOADING ? "reload" : "shutdown";
+    if (d->state != DAEMON_RUNNING) {
+        const char *what = d->state == DAEMON_RELOADING ? "reload" : "shutdown";
         log_notice("%s: ignored, a %s is in progress", why, what);
         *err = xasprintf("a %s is in progress", what);
         return CONTROL_RELOAD_BUSY;
@@ -404,7 +404,7 @@ static int begin_reload(struct daemon *d, const char *why, char **err)
     log_notice("%s: reloading %s", why, d->config_path);
     if (config_load(d->config_path, d->state_dir_override, &cfg, err) < 0) {
         log_error("reload refused: %s; the running configuration stays in force", *err);
-        d->reloads_refused++;
+        d->counters.reloads_refused++;
         notify_ready();
         return CONTROL_RELOAD_REFUSED;
     }
@@ -412,13 +412,13 @@ static int begin_reload(struct daemon *d, const char *why, char **err)
     char real[PATH_MAX];
     if (realpath(cfg.state_dir, real)) {
         free(cfg.state_dir);
-        cfg.state_dir = strdup(real);
+        cfg.state_dir = xstrdup(real);
     }
     if (strcmp(cfg.state_dir, d->cfg.state_dir) != 0) {
         log_warning("reload: state_dir changed to %s; that takes a restart, %s stays in use", cfg.state_dir,
                     d->cfg.state_dir);
         free(cfg.state_dir);
-        cfg.state_dir = strdup(d->cfg.state_dir);
+        cfg.state_dir = xstrdup(d->cfg.state_dir);
     }
     if (cfg.workers != d->cfg.workers)
         log_warning("reload: workers changed; that takes a restart, %u workers stay", d->n_workers);
@@ -429,22 +429,22 @@ static int begin_reload(struct daemon *d, const char *why, char **err)
                     "current ones stay");
         free(cfg.control_socket);
         free(cfg.metrics_listen);
-        cfg.control_socket = d->cfg.control_socket ? strdup(d->cfg.control_socket) : NULL;
-        cfg.metrics_listen = d->cfg.metrics_listen ? strdup(d->cfg.metrics_listen) : NULL;
+        cfg.control_socket = xstrdup(d->cfg.control_socket);
+        cfg.metrics_listen = xstrdup(d->cfg.metrics_listen);
     }
     if (plugin_set_load(&cfg, 0, &set, err) < 0) {
         log_error("reload refused: %s; the running configuration stays in force", *err);
-        d->reloads_refused++;
+        d->counters.reloads_refused++;
         config_free(&cfg);
         notify_ready();
         return CONTROL_RELOAD_REFUSED;
     }
     d->next_cfg = cfg;
     d->next_plugins = set;
-    d->state = RELOADING;
+    d->state = DAEMON_RELOADING;
     archiver_flush(d->archiver);
     check_drained(d);
-    return d->state == RELOADING ? CONTROL_RELOAD_PENDING : CONTROL_RELOAD_APPLIED;
+    return d->state == DAEMON_RELOADING ? CONTROL_RELOAD_PENDING : CONTROL_RELOAD_APPLIED;
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -462,8 +462,8 @@ static void on_signal(uv_signal_t *h, int signum)
 static void on_status_timer(uv_timer_t *t)
 {
     struct daemon *d = t->data;
-    notify_status("%llu archived, %llu duplicates, %llu failed, %u in flight", d->archived, d->duplicates,
-                  d->failed, d->inflight);
+    notify_status("%llu archived, %llu duplicates, %llu failed, %u in flight", d->counters.archived,
+                  d->counters.duplicates, d->counters.failed, d->inflight);
 }
 
 /* ---- the control API's view of the daemon --------------------------------- */
@@ -473,116 +473,30 @@ static unsigned queue_depth(const struct daemon *d)
     return d->at_workers > d->n_workers ? d->at_workers - d->n_workers : 0;
 }
 
-static const char *state_name(enum run_state st)
-{
-    return st == RUNNING ? "running" : st == RELOADING ? "reloading" : "stopping";
-}
-
-static json_t *stage_list(unsigned stages)
-{
-    static const struct { unsigned bit; const char *name; } names[] = {
-        {NEWSD_STAGE_PARSE, "parse"}, {NEWSD_STAGE_TAG, "tag"},
-        {NEWSD_STAGE_SCORE, "score"}, {NEWSD_STAGE_ARCHIVE, "archive"},
-    };
-    json_t *a = json_array();
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (stages & names[i].bit)
-            json_array_append_new(a, json_string(names[i].name));
-    return a;
-}
-
-static json_t *jstr(const char *s)
-{
-    json_t *j = s ? json_string(s) : NULL;
-    return j ? j : json_null();
-}
-
-static char *api_status(void *ud)
+/* /status and /metrics: the daemon as data; control_status.c renders it. */
+static void api_snapshot(void *ud, struct status_snapshot *s)
 {
     struct daemon *d = ud;
     int64_t now = now_ms();
-    uint64_t last_min = rate_sum(&d->finished, now / 1000);
-    json_t *plugins = json_array(), *archives = json_array();
-    const char *query_by = NULL;
 
-    for (size_t i = 0; i < d->plugins->n; i++) {
-        const struct plugin_instance *p = &d->plugins->v[i];
-        size_t n = p->path ? strlen(p->path) : 0;
-        bool lua = n > 4 && strcmp(p->path + n - 4, ".lua") == 0;
-        bool queries = (p->desc->stages & NEWSD_STAGE_ARCHIVE) && p->desc->query;
-        json_array_append_new(plugins, json_pack("{s:o,s:s,s:o,s:o,s:o,s:b,s:b}",
-            "name", jstr(p->name), "kind", lua ? "lua" : "c", "plugin", jstr(p->desc->name),
-            "file", jstr(p->path), "stages", stage_list(p->desc->stages), "required", p->required,
-            "queries", queries));
-        if (p->desc->stages & NEWSD_STAGE_ARCHIVE) {
-            json_array_append_new(archives, json_pack("{s:o,s:o,s:b}", "name", jstr(p->name),
-                                                      "plugin", jstr(p->desc->name), "queries", queries));
-            if (queries && !query_by)
-                query_by = p->name;
-        }
-    }
-    json_t *o = json_pack("{s:s,s:I,s:s,s:I,s:I,s:o,s:o,s:o,s:o}",
-        "version", NEWSD_VERSION, "pid", (json_int_t)getpid(), "state", state_name(d->state),
-        "uptime_s", (json_int_t)((now - d->started_ms) / 1000), "started_ms", (json_int_t)d->started_ms,
-        "config", jstr(d->cfg.path), "state_dir", jstr(d->cfg.state_dir),
-        "control_socket", jstr(d->cfg.control_socket), "metrics_listen", jstr(d->cfg.metrics_listen));
-    json_object_set_new(o, "plugins", plugins);
-    json_object_set_new(o, "counters", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
-        "received", (json_int_t)d->received, "archived", (json_int_t)d->archived,
-        "duplicates", (json_int_t)d->duplicates, "failed", (json_int_t)d->failed,
-        "reprocessed", (json_int_t)d->reprocessed, "in_flight", (json_int_t)d->inflight,
-        "queue_depth", (json_int_t)queue_depth(d),
-        "reprocess_pending", (json_int_t)(d->n_reproc - d->next_reproc),
-        "queries_running", (json_int_t)d->queries,
-        "reloads", (json_int_t)d->reloads_taken));
-    json_object_set_new(o, "throughput", json_pack("{s:i,s:I,s:f}", "window_s", 60,
-        "finished", (json_int_t)last_min, "per_s", (double)last_min / 60.0));
-    json_object_set_new(o, "archive", json_pack("{s:o,s:o}", "backends", archives, "queries", jstr(query_by)));
-    char *out = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    if (!out)
-        abort();
-    return out;
-}
-
-static char *api_metrics(void *ud)
-{
-    struct daemon *d = ud;
-    struct strbuf sb = {0};
-    int64_t now = now_ms();
-    static const struct { const char *name, *help; size_t off; } counters[] = {
-        {"newsd_articles_received_total", "Articles claimed from the inbox (and resumed from work/).",
-         offsetof(struct daemon, received)},
-        {"newsd_articles_archived_total", "Articles archived.", offsetof(struct daemon, archived)},
-        {"newsd_articles_duplicates_total", "Articles whose bytes were already archived.",
-         offsetof(struct daemon, duplicates)},
-        {"newsd_articles_failed_total", "Articles moved to failed/.", offsetof(struct daemon, failed)},
-        {"newsd_articles_reprocessed_total", "Archived articles run through the plugins again.",
-         offsetof(struct daemon, reprocessed)},
+    *s = (struct status_snapshot){
+        .counters = d->counters,
+        .state = d->state,
+        .pid = (long)getpid(),
+        .started_ms = d->started_ms,
+        .now_ms = now,
+        .in_flight = d->inflight,
+        .queue_depth = queue_depth(d),
+        .reprocess_pending = fifo_count(&d->reprocess),
+        .queries_running = d->queries,
+        .window_s = sizeof d->finished.sec / sizeof d->finished.sec[0],
+        .finished_in_window = rate_sum(&d->finished, now / 1000),
+        .config_path = d->cfg.path,
+        .state_dir = d->cfg.state_dir,
+        .control_socket = d->cfg.control_socket,
+        .metrics_listen = d->cfg.metrics_listen,
+        .plugins = d->plugins,
     };
-    for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++) {
-        prom_header(&sb, counters[i].name, "counter", counters[i].help);
-        prom_value(&sb, counters[i].name, "",
-                   (double)*(const unsigned long long *)((const char *)d + counters[i].off));
-    }
-    prom_header(&sb, "newsd_reloads_total", "counter", "Configuration reloads, by outcome.");
-    prom_value(&sb, "newsd_reloads_total", "result=\"taken\"", (double)d->reloads_taken);
-    prom_value(&sb, "newsd_reloads_total", "result=\"refused\"", (double)d->reloads_refused);
-    prom_header(&sb, "newsd_articles_in_flight", "gauge", "Articles claimed and not yet archived or failed.");
-    prom_value(&sb, "newsd_articles_in_flight", "", d->inflight);
-    prom_header(&sb, "newsd_queue_depth", "gauge", "Articles waiting for a worker thread.");
-    prom_value(&sb, "newsd_queue_depth", "", queue_depth(d));
-    prom_header(&sb, "newsd_reprocess_pending", "gauge", "Articles waiting in work/ to be reprocessed.");
-    prom_value(&sb, "newsd_reprocess_pending", "", (double)(d->n_reproc - d->next_reproc));
-    prom_header(&sb, "newsd_throughput_articles_per_second", "gauge",
-                "Articles finished (archived, duplicate or failed) per second over the last minute.");
-    prom_value(&sb, "newsd_throughput_articles_per_second", "", (double)rate_sum(&d->finished, now / 1000) / 60.0);
-    prom_header(&sb, "newsd_plugins_loaded", "gauge", "Plugin instances in the running configuration.");
-    prom_value(&sb, "newsd_plugins_loaded", "", (double)d->plugins->n);
-    prom_header(&sb, "newsd_start_time_seconds", "gauge", "Start time of the daemon, seconds since the epoch.");
-    prom_value(&sb, "newsd_start_time_seconds", "", (double)(d->started_ms / 1000));
-    metrics_write_histograms(&sb);
-    return sb_take(&sb);
 }
 
 static int api_reload(void *ud, char **err)
@@ -594,8 +508,8 @@ static int api_reload(void *ud, char **err)
 static struct plugin_set *api_acquire(void *ud, bool *wait)
 {
     struct daemon *d = ud;
-    *wait = d->state == RELOADING;
-    if (d->state != RUNNING)
+    *wait = d->state == DAEMON_RELOADING;
+    if (d->state != DAEMON_RUNNING)
         return NULL;
     d->queries++;
     return d->plugins;
@@ -604,6 +518,7 @@ static struct plugin_set *api_acquire(void *ud, bool *wait)
 static void api_release(void *ud)
 {
     struct daemon *d = ud;
+    assert(d->queries > 0);
     d->queries--;
     check_drained(d);
 }
@@ -611,38 +526,22 @@ static void api_release(void *ud)
 static void api_reprocess(void *ud, char **names, size_t n)
 {
     struct daemon *d = ud;
-    if (d->state == STOPPING) {
+    if (d->state == DAEMON_STOPPING) {
         /* They stay in work/ and are resumed (still marked) at the next start. */
         for (size_t i = 0; i < n; i++)
             free(names[i]);
         free(names);
         return;
     }
-    if (d->n_reproc + n > d->cap_reproc) {
-        /* Compact what was taken, then grow. */
-        if (d->reproc)
-            memmove(d->reproc, d->reproc + d->next_reproc, (d->n_reproc - d->next_reproc) * sizeof *d->reproc);
-        d->n_reproc -= d->next_reproc;
-        d->next_reproc = 0;
-        size_t cap = d->cap_reproc ? d->cap_reproc : 64;
-        while (cap < d->n_reproc + n)
-            cap *= 2;
-        char **v = realloc(d->reproc, cap * sizeof *v);
-        if (!v)
-            abort();
-        d->reproc = v;
-        d->cap_reproc = cap;
-    }
-    memcpy(d->reproc + d->n_reproc, names, n * sizeof *names);
-    d->n_reproc += n;
+    for (size_t i = 0; i < n; i++)
+        fifo_push(&d->reprocess, names[i]);
     free(names);
     log_notice("control API: %zu archived articles queued for reprocessing", n);
     pump(d);
 }
 
 static const struct control_ops api_ops = {
-    .status = api_status,
-    .metrics = api_metrics,
+    .snapshot = api_snapshot,
     .reload = api_reload,
     .acquire = api_acquire,
     .release = api_release,
@@ -689,7 +588,7 @@ static int start(struct daemon *d)
         return -1;
     }
     free(d->cfg.state_dir);
-    d->cfg.state_dir = strdup(d->spool.state_dir);
+    d->cfg.state_dir = xstrdup(d->spool.state_dir);
     if (plugin_set_load(&d->cfg, 0, &d->plugins, &err) < 0) {
         log_error("%s", err);
         free(err);
@@ -761,11 +660,9 @@ static int start(struct daemon *d)
 int daemon_run(const char *config_path, const char *state_dir_override, int log_level_override,
                const char *control_socket_override)
 {
-    struct daemon *d = calloc(1, sizeof *d);
+    struct daemon *d = xcalloc(1, sizeof *d);   /* d->reprocess: an empty fifo */
     int code = 0;
 
-    if (!d)
-        abort();
     d->config_path = config_path;
     d->state_dir_override = state_dir_override;
     d->log_level_override = log_level_override;
@@ -795,9 +692,7 @@ int daemon_run(const char *config_path, const char *state_dir_override, int log_
     for (size_t i = 0; i < d->n_resume; i++)
         free(d->resume[i]);
     free(d->resume);
-    for (size_t i = d->next_reproc; i < d->n_reproc; i++)
-        free(d->reproc[i]);
-    free(d->reproc);
+    fifo_free(&d->reprocess, free);
     spool_attempts_free(d->attempts, d->n_attempts);
     free(d);
     return code;

@@ -1,5 +1,6 @@
 /* Inbox watch: inotify hints, incremental scans, settle timing; see inbox.h. */
 #include "inbox.h"
+#include "xalloc.h"
 #include "log.h"
 
 #include <dirent.h>
@@ -100,10 +101,7 @@ static bool ready_push(struct inbox *in, const char *name)
         in->scan_needed = true;   /* the scan will find it again */
         return false;
     }
-    char *copy = strdup(name);
-    if (!copy)
-        abort();
-    in->ready[(in->ready_head + in->ready_n++) % READY_CAP] = copy;
+    in->ready[(in->ready_head + in->ready_n++) % READY_CAP] = xstrdup(name);
     return true;
 }
 
@@ -158,9 +156,7 @@ static struct pending *pending_upsert(struct inbox *in, const char *name, enum p
             return NULL;
         }
         size_t len = strlen(name) + 1;
-        p = calloc(1, sizeof *p + len);
-        if (!p)
-            abort();
+        p = xcalloc(1, sizeof *p + len);
         memcpy(p->name, name, len);
         p->next = in->pending;
         in->pending = p;
@@ -488,9 +484,7 @@ static void on_rescan_timer(uv_timer_t *t)
 int inbox_start(struct inbox **out, uv_loop_t *loop, struct spool *spool,
                 unsigned settle_ms, unsigned rescan_s, inbox_ready_cb ready, void *ud)
 {
-    struct inbox *in = calloc(1, sizeof *in);
-    if (!in)
-        abort();
+    struct inbox *in = xcalloc(1, sizeof *in);
     in->loop = loop;
     in->spool = spool;
     in->settle_ms = settle_ms;

@@ -8,16 +8,18 @@
  * NEWSD_ERROR): a script author sees the mistake in the traceback.
  */
 #include "lua_article.h"
+#include "stage.h"
 #include "text.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ARTICLE_MT "newsd.article"
 
-struct lua_article {
+struct l_article {
     struct newsd_article *a;   /* NULL once the callback returned */
 };
 
@@ -26,7 +28,7 @@ struct lua_article {
  * metatable lookup of luaL_checkudata, and methods are the hot path. */
 static struct newsd_article *live(lua_State *L)
 {
-    struct lua_article *ud = lua_touserdata(L, 1);
+    struct l_article *ud = lua_touserdata(L, 1);
     if (lua_type(L, 1) != LUA_TUSERDATA || lua_rawlen(L, 1) != sizeof *ud)
         ud = luaL_checkudata(L, 1, ARTICLE_MT);   /* raises the usual message */
     if (!ud->a)
@@ -34,25 +36,15 @@ static struct newsd_article *live(lua_State *L)
     return ud->a;
 }
 
-static const char *stage_name(unsigned stage)
-{
-    switch (stage) {
-    case NEWSD_STAGE_PARSE: return "parse";
-    case NEWSD_STAGE_TAG: return "tag";
-    case NEWSD_STAGE_SCORE: return "score";
-    case NEWSD_STAGE_ARCHIVE: return "archive";
-    }
-    return "?";
-}
-
 /* Stage 0 is the daemon itself (unit tests): everything is allowed there,
- * as in article.c. */
-static void require_stage(lua_State *L, struct newsd_article *a, unsigned stages,
-                          const char *method, const char *where)
+ * as in article.c.  The permissions are the stage table's (stage.h). */
+static void require_stage(lua_State *L, struct newsd_article *a, enum newsd_change change, const char *method)
 {
-    if (a->stage != 0 && !(a->stage & stages))
-        luaL_error(L, "a:%s() is not allowed in the %s stage (%s only)", method,
-                   stage_name(a->stage), where);
+    if (a->stage != 0 && !(stage_may(a->stage) & change)) {
+        char stages[64];
+        luaL_error(L, "a:%s() is not allowed in the %s stage (%s only)", method, stage_name(a->stage),
+                   stage_list_may(change, stages, sizeof stages));
+    }
 }
 
 /* ---- fields ------------------------------------------------------------- */
@@ -71,7 +63,7 @@ static int l_field(lua_State *L)
     const char *value = luaL_checkstring(L, 2);
     if (f < NEWSD_FIELD_TITLE)
         return luaL_error(L, "this field is read-only");
-    require_stage(L, a, NEWSD_STAGE_PARSE, "set a field", "parse");
+    require_stage(L, a, NEWSD_CHANGE_FIELDS, "set a field");
     if (newsd_article_set(a, f, value) != NEWSD_OK)
         return luaL_error(L, "the new value is not valid UTF-8");
     return 0;
@@ -193,7 +185,7 @@ static size_t cp_len(unsigned char c)
  * title or body meanwhile, the iteration ends rather than read freed text. */
 static int words_next(lua_State *L)
 {
-    struct lua_article *ud = lua_touserdata(L, lua_upvalueindex(1));
+    struct l_article *ud = lua_touserdata(L, lua_upvalueindex(1));
     if (!ud->a)
         return luaL_error(L, "article used outside its callback (keep the values you need, not the article)");
     const char *text = folded(ud->a);
@@ -232,7 +224,9 @@ static int l_tag(lua_State *L)
     struct newsd_article *a = live(L);
     const char *name = luaL_checkstring(L, 2);
     double weight = luaL_optnumber(L, 3, 1.0);
-    require_stage(L, a, NEWSD_STAGE_PARSE | NEWSD_STAGE_TAG | NEWSD_STAGE_SCORE, "tag", "parse, tag and score");
+    require_stage(L, a, NEWSD_CHANGE_TAGS, "tag");
+    if (!isfinite(weight) || weight < 0)
+        return luaL_error(L, "a:tag(): the weight must be a finite number >= 0, not %f", weight);
     if (newsd_article_tag(a, name, weight) != NEWSD_OK)
         return luaL_error(L, "a:tag(): the name must be non-empty UTF-8");
     return 0;
@@ -270,13 +264,14 @@ static int l_tags(lua_State *L)
 }
 
 /* a:has_tag(name): the tag's weight when present (a number is true in
- * Lua), else false. */
+ * Lua), else nil, as every lookup that finds nothing (plugin.h, "Missing
+ * values"). */
 static int l_has_tag(lua_State *L)
 {
     struct newsd_article *a = live(L);
     double w = newsd_article_tag_weight(a, luaL_checkstring(L, 2));
     if (w < 0)
-        lua_pushboolean(L, 0);
+        lua_pushnil(L);
     else
         lua_pushnumber(L, w);
     return 1;
@@ -288,9 +283,11 @@ static int l_score(lua_State *L)
     const char *rule = luaL_checkstring(L, 2);
     double points = luaL_checknumber(L, 3);
     const char *reason = luaL_optstring(L, 4, "");
-    require_stage(L, a, NEWSD_STAGE_SCORE, "score", "score");
+    require_stage(L, a, NEWSD_CHANGE_SCORE, "score");
+    if (!isfinite(points))
+        return luaL_error(L, "a:score(): points must be a finite number, not %f", points);
     if (newsd_article_score(a, rule, points, reason) != NEWSD_OK)
-        return luaL_error(L, "a:score(): the rule name must be non-empty and points a number");
+        return luaL_error(L, "a:score(): the rule name must be non-empty UTF-8");
     return 0;
 }
 
@@ -339,7 +336,7 @@ static int l_meta(lua_State *L)
         return 1;
     }
     const char *value = luaL_checkstring(L, 3);
-    require_stage(L, a, NEWSD_STAGE_PARSE | NEWSD_STAGE_TAG | NEWSD_STAGE_SCORE, "meta", "parse, tag and score");
+    require_stage(L, a, NEWSD_CHANGE_META, "meta");
     if (newsd_article_set_meta(a, key, value) != NEWSD_OK)
         return luaL_error(L, "a:meta(): the key must be non-empty");
     return 0;
@@ -347,7 +344,7 @@ static int l_meta(lua_State *L)
 
 static int l_tostring(lua_State *L)
 {
-    struct lua_article *ud = luaL_checkudata(L, 1, ARTICLE_MT);
+    struct l_article *ud = luaL_checkudata(L, 1, ARTICLE_MT);
     if (ud->a)
         lua_pushfstring(L, "article %s (%s)", ud->a->id, newsd_article_get(ud->a, NEWSD_FIELD_SOURCE));
     else
@@ -385,7 +382,7 @@ static const struct {
     {"published", NEWSD_FIELD_PUBLISHED},
 };
 
-void lua_article_open(lua_State *L)
+void l_article_open(lua_State *L)
 {
     luaL_newmetatable(L, ARTICLE_MT);
     lua_createtable(L, 0, 24);
@@ -418,16 +415,16 @@ void lua_article_open(lua_State *L)
     lua_pop(L, 1);
 }
 
-void lua_article_push(lua_State *L, struct newsd_article *a)
+void l_article_push(lua_State *L, struct newsd_article *a)
 {
-    struct lua_article *ud = lua_newuserdatauv(L, sizeof *ud, 0);
+    struct l_article *ud = lua_newuserdatauv(L, sizeof *ud, 0);
     ud->a = a;
     luaL_setmetatable(L, ARTICLE_MT);
 }
 
-void lua_article_invalidate(lua_State *L, int idx)
+void l_article_invalidate(lua_State *L, int idx)
 {
-    struct lua_article *ud = lua_touserdata(L, idx);
+    struct l_article *ud = lua_touserdata(L, idx);
     if (ud)
         ud->a = NULL;
 }

@@ -14,13 +14,13 @@
 #include "article.h"
 
 /* Register the article metatable in L (once per state). */
-void lua_article_open(lua_State *L);
+void l_article_open(lua_State *L);
 
 /* Push a new article userdata for a. */
-void lua_article_push(lua_State *L, struct newsd_article *a);
+void l_article_push(lua_State *L, struct newsd_article *a);
 
 /* Detach the userdata at idx from its article: later use raises
  * "article used outside its callback". */
-void lua_article_invalidate(lua_State *L, int idx);
+void l_article_invalidate(lua_State *L, int idx);
 
 #endif

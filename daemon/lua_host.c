@@ -1,6 +1,6 @@
 /*
  * Lua plugin host: states, loading, calling, limits (the sandbox itself is
- * lua_sandbox.c).  See lua_host.h for the slot scheme and docs/plugins.md
+ * l_sandbox.c).  See lua_host.h for the slot scheme and docs/plugins.md
  * for the script side.
  *
  * Limits: an instruction budget per call (a count hook that raises an
@@ -36,26 +36,26 @@
 #define SLOT_ARCHIVE 1
 #define SLOT_WORKER0 2
 
-enum lua_fn { FN_INIT, FN_PARSE, FN_TAG, FN_SCORE, FN_ARCHIVE, FN_COMMIT, FN_COUNT };
+enum l_fn { FN_INIT, FN_PARSE, FN_TAG, FN_SCORE, FN_ARCHIVE, FN_COMMIT, FN_COUNT };
 static const char *const fn_names[FN_COUNT] = {"init", "parse", "tag", "score", "archive", "commit"};
 
-struct lua_slot {
+struct l_slot {
     lua_State *L;
-    struct lua_plugin *lp;
+    struct l_plugin *lp;
     size_t mem_used;
     bool mem_hit, budget_hit, rebuild;
     int ref[FN_COUNT];        /* registry refs of the table's functions, or LUA_NOREF */
 };
 
-struct lua_plugin {
+struct l_plugin {
     newsd_plugin desc;        /* what plugins.c dispatches through */
-    struct lua_sandbox sb;    /* instance name, folder, section */
+    struct l_sandbox sb;    /* instance name, folder, section */
     char *script_name;        /* the table's name field, or the file name */
     char *path;
     const char *base;         /* file name part of path */
     long long max_instructions;
     size_t max_memory;
-    struct lua_slot *slots;
+    struct l_slot *slots;
     size_t n_slots;
     uv_mutex_t main_lock;     /* slot 0 is shared by the non-worker threads */
 };
@@ -63,14 +63,14 @@ struct lua_plugin {
 static _Thread_local int thread_slot = SLOT_MAIN;
 static atomic_uint registered_workers;
 
-void lua_host_register_workers(unsigned n)
+void l_host_register_workers(unsigned n)
 {
     unsigned cur = atomic_load(&registered_workers);
     while (cur < n && !atomic_compare_exchange_weak(&registered_workers, &cur, n))
         ;
 }
 
-void lua_host_set_worker(unsigned index)
+void l_host_set_worker(unsigned index)
 {
     thread_slot = SLOT_WORKER0 + (int)index;
 }
@@ -82,7 +82,7 @@ static void limit_hook(lua_State *L, lua_Debug *ar)
     (void)ar;
     void *ud;
     lua_getallocf(L, &ud);
-    struct lua_slot *s = ud;
+    struct l_slot *s = ud;
     /* Every instruction from now on raises: see the file comment. */
     lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);
     if (s->mem_hit)
@@ -93,7 +93,7 @@ static void limit_hook(lua_State *L, lua_Debug *ar)
 
 static void *slot_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
-    struct lua_slot *s = ud;
+    struct l_slot *s = ud;
     size_t old = ptr ? osize : 0;   /* without ptr, osize is a type tag */
     if (nsize == 0) {
         free(ptr);
@@ -125,7 +125,7 @@ static int traceback(lua_State *L)
  * traceback handler; the hook is cleared on both paths.  Leaves nres
  * results on success.  On failure returns -1 with *why (malloc'd) saying
  * which limit or error, and leaves nothing. */
-static int slot_pcall(struct lua_slot *s, int nargs, int nres, char **why)
+static int slot_pcall(struct l_slot *s, int nargs, int nres, char **why)
 {
     lua_State *L = s->L;
     int base = lua_gettop(L) - nargs;
@@ -157,7 +157,7 @@ static int slot_pcall(struct lua_slot *s, int nargs, int nres, char **why)
 
 /* ---- states ------------------------------------------------------------- */
 
-static void slot_close(struct lua_slot *s)
+static void slot_close(struct l_slot *s)
 {
     if (s->L)
         lua_close(s->L);
@@ -172,7 +172,7 @@ static int panic(lua_State *L)
 
 /* What open_plugin() reports back besides raising. */
 struct open_ctx {
-    struct lua_slot *s;
+    struct l_slot *s;
     unsigned stages;
     const char *phase;        /* what was running when it raised */
     bool refused;             /* the result is a message, not a Lua error */
@@ -194,11 +194,11 @@ static int refuse(lua_State *L, struct open_ctx *c, const char *f, ...)
 static int open_plugin(lua_State *L)
 {
     struct open_ctx *c = lua_touserdata(L, 1);
-    struct lua_slot *s = c->s;
-    struct lua_plugin *lp = s->lp;
+    struct l_slot *s = c->s;
+    struct l_plugin *lp = s->lp;
 
     c->phase = "loading";
-    if (lua_sandbox_load(L, lp->path, lp->base) != LUA_OK) {
+    if (l_sandbox_load(L, lp->path, lp->base) != LUA_OK) {
         /* "NAME.lua:LINE: message"; the operator gets the full path. */
         const char *msg = lua_tostring(L, -1);
         size_t bl = strlen(lp->base);
@@ -231,11 +231,11 @@ static int open_plugin(lua_State *L)
     if (s->ref[FN_COMMIT] != LUA_NOREF && s->ref[FN_ARCHIVE] == LUA_NOREF)
         return refuse(L, c, "%s: the plugin table has commit() but no archive()", lp->path);
     if (!lp->script_name && lua_getfield(L, -1, "name") == LUA_TSTRING)
-        lp->script_name = strdup(lua_tostring(L, -1));
+        lp->script_name = xstrdup(lua_tostring(L, -1));
     if (s->ref[FN_INIT] != LUA_NOREF) {
         c->phase = "init";
         lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref[FN_INIT]);
-        lua_sandbox_push_conf(L, &lp->sb);
+        l_sandbox_push_conf(L, &lp->sb);
         lua_call(L, 1, 0);
     }
     /* What loading left behind is garbage; start articles with a clean heap. */
@@ -246,7 +246,7 @@ static int open_plugin(lua_State *L)
 
 /* Make the state: sandbox, then open_plugin().  *stages gets the stages the
  * table implements. */
-static int slot_open(struct lua_slot *s, struct lua_plugin *lp, unsigned *stages, char **err)
+static int slot_open(struct l_slot *s, struct l_plugin *lp, unsigned *stages, char **err)
 {
     char *why = NULL;
     s->lp = lp;
@@ -261,7 +261,7 @@ static int slot_open(struct lua_slot *s, struct lua_plugin *lp, unsigned *stages
     }
     lua_atpanic(L, panic);
     s->L = L;
-    lua_pushcfunction(L, lua_sandbox_open);
+    lua_pushcfunction(L, l_sandbox_open);
     lua_pushlightuserdata(L, &lp->sb);
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
         *err = xasprintf("%s: cannot set up the Lua sandbox: %s", lp->path, lua_tostring(L, -1));
@@ -290,7 +290,7 @@ fail:
 }
 
 /* After a memory-cap hit: start this state over. */
-static void slot_rebuild(struct lua_slot *s)
+static void slot_rebuild(struct l_slot *s)
 {
     char *err = NULL;
     unsigned stages = 0;
@@ -306,7 +306,7 @@ static void slot_rebuild(struct lua_slot *s)
 
 /* The slot for this thread; slot 0 (locked) for threads that are not
  * workers.  *locked says whether to unlock after. */
-static struct lua_slot *slot_for_thread(struct lua_plugin *lp, bool *locked)
+static struct l_slot *slot_for_thread(struct l_plugin *lp, bool *locked)
 {
     int i = thread_slot;
     if (i >= SLOT_WORKER0 && (size_t)i < lp->n_slots) {
@@ -329,7 +329,7 @@ static int stage_call(lua_State *L)
 {
     newsd_article *a = lua_touserdata(L, 1);
     lua_Integer ref = lua_tointeger(L, 2);
-    lua_article_push(L, a);
+    l_article_push(L, a);
     lua_pushvalue(L, -1);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &current_article);
     lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
@@ -341,7 +341,7 @@ static int stage_call(lua_State *L)
 /* Call fn(a) in s.  Returns NEWSD_OK / NEWSD_ERROR (after
  * newsd_article_fail) and, for archive(), NEWSD_DUPLICATE when the script
  * returns "duplicate". */
-static int call_with_article(struct lua_slot *s, enum lua_fn fn, newsd_article *a)
+static int call_with_article(struct l_slot *s, enum l_fn fn, newsd_article *a)
 {
     char *why = NULL;
     if (s->rebuild)
@@ -358,7 +358,7 @@ static int call_with_article(struct lua_slot *s, enum lua_fn fn, newsd_article *
      * freed article.  Neither the lookup nor clearing a present key
      * allocates. */
     if (lua_rawgetp(L, LUA_REGISTRYINDEX, &current_article) != LUA_TNIL) {
-        lua_article_invalidate(L, -1);
+        l_article_invalidate(L, -1);
         lua_pushnil(L);
         lua_rawsetp(L, LUA_REGISTRYINDEX, &current_article);
     }
@@ -376,12 +376,12 @@ static int call_with_article(struct lua_slot *s, enum lua_fn fn, newsd_article *
     return result;
 }
 
-static int lua_process(void *state, enum newsd_stage stage, newsd_article *a)
+static int l_plugin_process(void *state, enum newsd_stage stage, newsd_article *a)
 {
-    struct lua_plugin *lp = state;
-    enum lua_fn fn = stage == NEWSD_STAGE_PARSE ? FN_PARSE : stage == NEWSD_STAGE_TAG ? FN_TAG : FN_SCORE;
+    struct l_plugin *lp = state;
+    enum l_fn fn = stage == NEWSD_STAGE_PARSE ? FN_PARSE : stage == NEWSD_STAGE_TAG ? FN_TAG : FN_SCORE;
     bool locked;
-    struct lua_slot *s = slot_for_thread(lp, &locked);
+    struct l_slot *s = slot_for_thread(lp, &locked);
     int rc = call_with_article(s, fn, a);
     if (locked)
         uv_mutex_unlock(&lp->main_lock);
@@ -390,19 +390,19 @@ static int lua_process(void *state, enum newsd_stage stage, newsd_article *a)
 
 /* archive() and commit() run one batch at a time (plugin.h), on whatever
  * thread the archive uses: they have a slot of their own. */
-static struct lua_slot *archive_slot(struct lua_plugin *lp)
+static struct l_slot *archive_slot(struct l_plugin *lp)
 {
     return lp->n_slots > SLOT_ARCHIVE ? &lp->slots[SLOT_ARCHIVE] : &lp->slots[SLOT_MAIN];
 }
 
-static int lua_archive(void *state, newsd_article *a)
+static int l_plugin_archive(void *state, newsd_article *a)
 {
     return call_with_article(archive_slot(state), FN_ARCHIVE, a);
 }
 
-static int lua_commit(void *state)
+static int l_plugin_commit(void *state)
 {
-    struct lua_slot *s = archive_slot(state);
+    struct l_slot *s = archive_slot(state);
     char *why = NULL;
     if (s->ref[FN_COMMIT] == LUA_NOREF)
         return NEWSD_OK;
@@ -424,9 +424,9 @@ static int lua_commit(void *state)
     return ok ? NEWSD_OK : NEWSD_ERROR;
 }
 
-static void lua_plugin_free(void *state)
+static void l_plugin_free(void *state)
 {
-    struct lua_plugin *lp = state;
+    struct l_plugin *lp = state;
     if (!lp)
         return;
     for (size_t i = 0; i < lp->n_slots; i++)
@@ -445,7 +445,7 @@ static void lua_plugin_free(void *state)
 
 /* ---- loading ------------------------------------------------------------ */
 
-static int parse_limits(struct lua_plugin *lp, const struct plugin_section *sec, char **err)
+static int parse_limits(struct l_plugin *lp, const struct plugin_section *sec, char **err)
 {
     const struct config_kv *kv = config_section_find(sec, "max_instructions");
     lp->max_instructions = DEFAULT_MAX_INSTRUCTIONS;
@@ -472,29 +472,27 @@ static int parse_limits(struct lua_plugin *lp, const struct plugin_section *sec,
     return 0;
 }
 
-struct lua_plugin *lua_plugin_load(const struct daemon_config *cfg, const struct plugin_section *sec,
+struct l_plugin *l_plugin_load(const struct daemon_config *cfg, const struct plugin_section *sec,
                                    const char *path, unsigned flags, char **err)
 {
-    struct lua_plugin *lp = calloc(1, sizeof *lp);
+    struct l_plugin *lp = xcalloc(1, sizeof *lp);
     char *why = NULL;
     unsigned stages = 0;
-    if (!lp || uv_mutex_init(&lp->main_lock) != 0)
+    /* A mutex that cannot be made means the process is out of resources
+     * it cannot do without, like memory. */
+    if (uv_mutex_init(&lp->main_lock) != 0)
         abort();
-    lp->sb.instance = strdup(sec->name);
-    lp->path = strdup(path);
-    lp->sb.dir = strdup(path);
-    lp->sb.conf = calloc(2 * sec->n_kv + 1, sizeof *lp->sb.conf);
-    if (!lp->sb.instance || !lp->path || !lp->sb.dir || !lp->sb.conf)
-        abort();
+    lp->sb.instance = xstrdup(sec->name);
+    lp->path = xstrdup(path);
+    lp->sb.dir = xstrdup(path);
+    lp->sb.conf = xcalloc(2 * sec->n_kv + 1, sizeof *lp->sb.conf);
     char *slash = strrchr(lp->sb.dir, '/');
     lp->base = strrchr(lp->path, '/') ? strrchr(lp->path, '/') + 1 : lp->path;
     if (slash)
         *slash = '\0';
     for (size_t i = 0; i < sec->n_kv; i++) {
-        lp->sb.conf[2 * i] = strdup(sec->kv[i].key);
-        lp->sb.conf[2 * i + 1] = strdup(sec->kv[i].value);
-        if (!lp->sb.conf[2 * i] || !lp->sb.conf[2 * i + 1])
-            abort();
+        lp->sb.conf[2 * i] = xstrdup(sec->kv[i].key);
+        lp->sb.conf[2 * i + 1] = xstrdup(sec->kv[i].value);
         lp->sb.n_conf++;
     }
     if (parse_limits(lp, sec, &why) < 0) {
@@ -509,13 +507,11 @@ struct lua_plugin *lua_plugin_load(const struct daemon_config *cfg, const struct
     unsigned reg = atomic_load(&registered_workers);
     if (reg > workers)
         workers = reg;
-    lp->n_slots = (flags & LUA_LOAD_TRIAL_ONLY) ? 1 : SLOT_WORKER0 + workers;
-    lp->slots = calloc(lp->n_slots, sizeof *lp->slots);
-    if (!lp->slots)
-        abort();
+    lp->n_slots = (flags & L_LOAD_TRIAL_ONLY) ? 1 : SLOT_WORKER0 + workers;
+    lp->slots = xcalloc(lp->n_slots, sizeof *lp->slots);
     log_set_plugin(lp->sb.instance);
     int rc = slot_open(&lp->slots[SLOT_MAIN], lp, &stages, err);
-    if (rc == 0 && !(flags & LUA_LOAD_TRIAL_ONLY)) {
+    if (rc == 0 && !(flags & L_LOAD_TRIAL_ONLY)) {
         /* Only the states a stage needs: workers for parse/tag/score, the
          * archive slot for archive/commit. */
         for (size_t i = SLOT_ARCHIVE; i < lp->n_slots && rc == 0; i++) {
@@ -537,19 +533,19 @@ struct lua_plugin *lua_plugin_load(const struct daemon_config *cfg, const struct
         .description = lp->path,
         .stages = stages,
         .flags = NEWSD_PLUGIN_THREAD_SAFE,   /* one state per thread */
-        .process = lua_process,
-        .archive = lua_archive,
-        .commit = lua_commit,
-        .fini = lua_plugin_free,
+        .process = l_plugin_process,
+        .archive = l_plugin_archive,
+        .commit = l_plugin_commit,
+        .fini = l_plugin_free,
     };
     return lp;
 
 fail:
-    lua_plugin_free(lp);
+    l_plugin_free(lp);
     return NULL;
 }
 
-const newsd_plugin *lua_plugin_descriptor(const struct lua_plugin *lp)
+const newsd_plugin *l_plugin_descriptor(const struct l_plugin *lp)
 {
     return &lp->desc;
 }

@@ -21,26 +21,26 @@
 
 #include "config.h"
 
-struct lua_plugin;
+struct l_plugin;
 
-enum lua_load_flags {
+enum l_load_flags {
     /* --try / --check-config: only the trial state (slot 0) is made. */
-    LUA_LOAD_TRIAL_ONLY = 1u << 0,
+    L_LOAD_TRIAL_ONLY = 1u << 0,
 };
 
 /* Load the script at path for instance section s: make its states, run the
  * chunk and init(conf) in each.  Returns NULL with *err (malloc'd, naming
  * the file and, for a syntax error, the line) when the plugin is refused. */
-struct lua_plugin *lua_plugin_load(const struct daemon_config *cfg, const struct plugin_section *s,
+struct l_plugin *l_plugin_load(const struct daemon_config *cfg, const struct plugin_section *s,
                                    const char *path, unsigned flags, char **err);
 
-/* The descriptor plugins.c dispatches through; its state is the lua_plugin
+/* The descriptor plugins.c dispatches through; its state is the l_plugin
  * and its fini() frees it. */
-const newsd_plugin *lua_plugin_descriptor(const struct lua_plugin *lp);
+const newsd_plugin *l_plugin_descriptor(const struct l_plugin *lp);
 
 /* Worker threads: tell the host how many there are (before they start) and,
  * on each thread, which one this is. */
-void lua_host_register_workers(unsigned n);
-void lua_host_set_worker(unsigned index);
+void l_host_register_workers(unsigned n);
+void l_host_set_worker(unsigned index);
 
 #endif

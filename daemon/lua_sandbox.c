@@ -56,7 +56,7 @@ static bool valid_module_name(const char *name)
 /* Load a script as text, named by its path relative to the plugin's folder
  * ("helper.lua"): Lua cuts chunk names to 60 bytes, which would leave a
  * traceback with "..." where a long absolute path begins. */
-int lua_sandbox_load(lua_State *L, const char *path, const char *rel)
+int l_sandbox_load(lua_State *L, const char *path, const char *rel)
 {
     FILE *f = fopen(path, "re");
     if (!f) {
@@ -89,7 +89,7 @@ int lua_sandbox_load(lua_State *L, const char *path, const char *rel)
  * folder, loaded as text, cached per state.  No C modules, no search path. */
 static int sandbox_require(lua_State *L)
 {
-    const struct lua_sandbox *sb = lua_touserdata(L, lua_upvalueindex(1));
+    const struct l_sandbox *sb = lua_touserdata(L, lua_upvalueindex(1));
     const char *name = luaL_checkstring(L, 1);
     if (!valid_module_name(name))
         return luaL_error(L, "require '%s': module names are words separated by dots", name);
@@ -101,7 +101,7 @@ static int sandbox_require(lua_State *L)
     for (char *p = path + strlen(sb->dir) + 1; *p; p++)
         if (*p == '.' && strcmp(p, ".lua") != 0)
             *p = '/';
-    int rc = lua_sandbox_load(L, path, path + strlen(sb->dir) + 1);
+    int rc = l_sandbox_load(L, path, path + strlen(sb->dir) + 1);
     free(path);
     if (rc != LUA_OK)
         return luaL_error(L, "require '%s' (only modules in the plugin's folder %s): %s", name, sb->dir,
@@ -182,7 +182,7 @@ static int newsd_time_l(lua_State *L)
     return 1;
 }
 
-void lua_sandbox_push_conf(lua_State *L, const struct lua_sandbox *sb)
+void l_sandbox_push_conf(lua_State *L, const struct l_sandbox *sb)
 {
     lua_createtable(L, 0, (int)sb->n_conf);
     for (size_t i = 0; i < sb->n_conf; i++) {
@@ -198,9 +198,9 @@ static void open_lib(lua_State *L, const char *name, lua_CFunction open)
 }
 
 /* Runs under pcall: building the sandbox allocates and may fail. */
-int lua_sandbox_open(lua_State *L)
+int l_sandbox_open(lua_State *L)
 {
-    const struct lua_sandbox *sb = lua_touserdata(L, 1);
+    const struct l_sandbox *sb = lua_touserdata(L, 1);
     open_lib(L, LUA_GNAME, luaopen_base);
     open_lib(L, LUA_STRLIBNAME, luaopen_string);
     open_lib(L, LUA_TABLIBNAME, luaopen_table);
@@ -248,7 +248,7 @@ int lua_sandbox_open(lua_State *L)
     lua_pop(L, 1);
     lua_pushcfunction(L, newsd_time_l);
     lua_setfield(L, -2, "time");
-    lua_sandbox_push_conf(L, sb);
+    l_sandbox_push_conf(L, sb);
     lua_setfield(L, -2, "config");
     lua_pushstring(L, sb->instance);
     lua_setfield(L, -2, "name");
@@ -258,6 +258,6 @@ int lua_sandbox_open(lua_State *L)
     lua_setfield(L, -2, "version");
     lua_setglobal(L, "newsd");
 
-    lua_article_open(L);
+    l_article_open(L);
     return 0;
 }

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 /* What a state's sandbox refers to; must outlive the state. */
-struct lua_sandbox {
+struct l_sandbox {
     char *instance;           /* [plugin.NAME] */
     char *dir;                /* the script's folder: require() looks only here */
     char **conf;              /* key, value, key, value, ...: the section */
@@ -16,15 +16,15 @@ struct lua_sandbox {
 };
 
 /* A lua_CFunction to run under lua_pcall with a lightuserdata to a struct
- * lua_sandbox: opens the allowed libraries, installs the replacements and
+ * l_sandbox: opens the allowed libraries, installs the replacements and
  * the newsd module, registers the article metatable. */
-int lua_sandbox_open(lua_State *L);
+int l_sandbox_open(lua_State *L);
 
 /* Load the file at path as a text chunk named "@rel".  Returns a LUA_*
  * status with the chunk, or the message, pushed. */
-int lua_sandbox_load(lua_State *L, const char *path, const char *rel);
+int l_sandbox_load(lua_State *L, const char *path, const char *rel);
 
 /* Push the section as a table of strings (init's conf, newsd.config). */
-void lua_sandbox_push_conf(lua_State *L, const struct lua_sandbox *sb);
+void l_sandbox_push_conf(lua_State *L, const struct l_sandbox *sb);
 
 #endif

@@ -75,7 +75,7 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
-        case 'V': printf("newsd %s (plugin ABI %d)\n", NEWSD_VERSION, NEWSD_ABI_VERSION); return 0;
+        case 'V': printf("newsd %s (plugin ABI %d.%d)\n", NEWSD_VERSION, NEWSD_ABI_MAJOR, NEWSD_ABI_MINOR); return 0;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }

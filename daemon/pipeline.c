@@ -1,5 +1,6 @@
 /* The worker side of an article: read, identify, parse, run the plugins. */
 #include "pipeline.h"
+#include "xalloc.h"
 #include "log.h"
 #include "parse.h"
 #include "spool.h"
@@ -23,9 +24,8 @@ int64_t now_ms(void)
 
 struct job *job_new(const char *name, int64_t received_ms)
 {
-    struct job *j = calloc(1, sizeof *j);
-    if (!j || !(j->name = strdup(name)))
-        abort();
+    struct job *j = xcalloc(1, sizeof *j);
+    j->name = xstrdup(name);
     j->received_ms = received_ms;
     return j;
 }
@@ -109,9 +109,7 @@ static int open_checked(const struct pipeline_opts *o, struct job *j, struct sta
 static unsigned char *read_all(const struct pipeline_opts *o, struct job *j, int fd, size_t hint, size_t *len)
 {
     size_t cap = hint + 1, n = 0;
-    unsigned char *buf = malloc(cap + 1);
-    if (!buf)
-        abort();
+    unsigned char *buf = xmalloc(cap + 1);
     for (;;) {
         if (n == cap) {
             if (cap >= o->max_bytes + 1) {
@@ -121,10 +119,7 @@ static unsigned char *read_all(const struct pipeline_opts *o, struct job *j, int
                 return NULL;
             }
             cap *= 2;
-            unsigned char *nb = realloc(buf, cap + 1);
-            if (!nb)
-                abort();
-            buf = nb;
+            buf = xrealloc(buf, cap + 1);
         }
         ssize_t r = read(fd, buf + n, cap - n);
         if (r < 0) {
@@ -168,12 +163,7 @@ void pipeline_run(const struct pipeline_opts *o, struct job *j)
     j->article = article_new(j->name, j->received_ms);
     j->article->reprocessing = j->reprocessing;
     article_set_raw(j->article, raw, len);
-    if (o->dir_path) {
-        if (asprintf(&j->article->path, "%s/%s", o->dir_path, j->name) < 0)
-            j->article->path = NULL;
-    } else {
-        j->article->path = strdup(j->name);
-    }
+    j->article->path = o->dir_path ? xasprintf("%s/%s", o->dir_path, j->name) : xstrdup(j->name);
     log_set_article(j->name, j->article->id);
 
     /* Committed before parsing and plugins: if either kills the process,

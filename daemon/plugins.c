@@ -8,6 +8,8 @@
  */
 #include "plugins.h"
 #include "plugin_config.h"
+#include "plugin_stamp.h"
+#include "stage.h"
 #include "article.h"
 #include "log.h"
 #include "metrics.h"
@@ -17,6 +19,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,26 +88,67 @@ static char *resolve_so(const struct daemon_config *cfg, const struct config_kv 
     return NULL;
 }
 
-/* The ABI check: the descriptor must be ours, of this version, and complete
- * for the stages it claims. */
+/* How large a descriptor of each minor is at least: the minor that added a
+ * field at the end added a row.  1.0 ended with fini(). */
+static const size_t descriptor_size[NEWSD_ABI_MINOR + 1] = {
+    [0] = offsetof(newsd_plugin, answer),
+    [1] = sizeof(newsd_plugin),
+};
+
+/* The version rule of plugin.h: our major, a minor up to ours, and at least
+ * the descriptor that minor defines. */
+static char *check_stamp(uint32_t stamp, uint32_t struct_size)
+{
+    uint32_t major = NEWSD_ABI_STAMP_MAJOR(stamp), minor = NEWSD_ABI_STAMP_MINOR(stamp);
+    if (major != NEWSD_ABI_MAJOR)
+        return xasprintf("built for newsd plugin ABI %u.%u, and this newsd speaks ABI %u.%u, another major "
+                         "version: rebuild it against this newsd's plugin.h",
+                         major, minor, NEWSD_ABI_MAJOR, NEWSD_ABI_MINOR);
+    if (minor > NEWSD_ABI_MINOR)
+        return xasprintf("needs newsd ABI >= %u.%u; this is %u.%u: upgrade newsd, or build the plugin with "
+                         "-DNEWSD_ABI_TARGET_MINOR=%u if it uses nothing newer",
+                         major, minor, NEWSD_ABI_MAJOR, NEWSD_ABI_MINOR, NEWSD_ABI_MINOR);
+    if (struct_size < descriptor_size[minor])
+        return xasprintf("descriptor is %u bytes, but ABI %u.%u descriptors have %zu: it was built against a "
+                         "damaged or pre-release plugin.h; rebuild it",
+                         struct_size, major, minor, descriptor_size[minor]);
+    return NULL;
+}
+
+/* Copy the plugin's descriptor into p->desc_copy: a shorter (older) one
+ * leaves the fields it did not know zero, which reads as absent. */
+static void take_descriptor(struct plugin_instance *p, const newsd_plugin *d)
+{
+    size_t n = d->struct_size < sizeof p->desc_copy ? d->struct_size : sizeof p->desc_copy;
+    memset(&p->desc_copy, 0, sizeof p->desc_copy);
+    memcpy(&p->desc_copy, d, n);
+    p->desc = &p->desc_copy;
+}
+
+/* The descriptor must be complete for the stages it claims. */
 static char *check_descriptor(const newsd_plugin *d)
 {
-    if (d->abi_version != NEWSD_ABI_VERSION)
-        return xasprintf("built for plugin ABI %u, this newsd speaks ABI %u: rebuild it against this newsd's plugin.h",
-                   d->abi_version, NEWSD_ABI_VERSION);
-    if (d->struct_size < sizeof(newsd_plugin))
-        return xasprintf("descriptor is %u bytes, ABI %u needs %zu: rebuild it against this newsd's plugin.h",
-                   d->struct_size, NEWSD_ABI_VERSION, sizeof(newsd_plugin));
     if (!d->name || !*d->name)
         return xasprintf("descriptor has no name");
-    const unsigned known = NEWSD_STAGE_PARSE | NEWSD_STAGE_TAG | NEWSD_STAGE_SCORE | NEWSD_STAGE_ARCHIVE;
-    if (!d->stages || (d->stages & ~known))
+    if (!d->stages || (d->stages & ~STAGE_ALL))
         return xasprintf("descriptor declares no stage or an unknown one (stages = 0x%x)", d->stages);
-    if ((d->stages & (NEWSD_STAGE_PARSE | NEWSD_STAGE_TAG | NEWSD_STAGE_SCORE)) && !d->process)
+    if ((d->stages & ~(unsigned)NEWSD_STAGE_ARCHIVE) && !d->process)
         return xasprintf("declares a parse, tag or score stage but has no process() callback");
     if ((d->stages & NEWSD_STAGE_ARCHIVE) && (!d->archive || !d->commit))
         return xasprintf("declares the archive stage but lacks archive() or commit()");
+    if ((d->query || d->answer) && !(d->stages & NEWSD_STAGE_ARCHIVE))
+        return xasprintf("answers queries but declares no archive stage");
     return NULL;
+}
+
+uint32_t newsd_abi_version(void)
+{
+    return NEWSD_ABI_STAMP(NEWSD_ABI_MAJOR, NEWSD_ABI_MINOR);
+}
+
+const char *newsd_version(void)
+{
+    return NEWSD_VERSION;
 }
 
 static void instance_release(struct plugin_instance *p)
@@ -132,9 +176,7 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
     char *why = NULL;
 
     memset(p, 0, sizeof *p);
-    p->name = strdup(s->name);
-    if (!p->name)
-        abort();
+    p->name = xstrdup(s->name);
 
     if (lua && so) {
         *err = xasprintf("plugin %s: both so = %s and lua = %s; a plugin is either C or Lua", s->name,
@@ -157,14 +199,14 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
             *err = xasprintf("plugin %s: %s", s->name, why);
             goto fail;
         }
-        struct lua_plugin *lp = lua_plugin_load(cfg, s, p->path,
-                                                (flags & PLUGIN_LOAD_NO_ARCHIVE_INIT) ? LUA_LOAD_TRIAL_ONLY : 0,
+        struct l_plugin *lp = l_plugin_load(cfg, s, p->path,
+                                                (flags & PLUGIN_LOAD_NO_ARCHIVE_INIT) ? L_LOAD_TRIAL_ONLY : 0,
                                                 &why);
         if (!lp) {
             *err = xasprintf("plugin %s: %s", s->name, why);
             goto fail;
         }
-        p->desc = lua_plugin_descriptor(lp);
+        p->desc = l_plugin_descriptor(lp);
         p->state = lp;
         p->initialised = true;
         log_debug("plugin %s: loaded Lua %s (%s)", p->name, p->path, p->desc->name);
@@ -175,19 +217,33 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
         *err = xasprintf("plugin %s: %s", s->name, why);
         goto fail;
     }
+    /* The stamp first, from the file: a plugin of another ABI is refused
+     * before any of its code (constructors included) runs, and before
+     * dlopen() could only say which newer function this newsd lacks. */
+    uint32_t stamp, struct_size;
+    if (plugin_file_stamp(p->path, &stamp, &struct_size) == 0 && (why = check_stamp(stamp, struct_size))) {
+        *err = xasprintf("plugin %s: %s: %s", s->name, p->path, why);
+        goto fail;
+    }
     /* RTLD_NOW: a missing symbol is an error now, not a crash on first use. */
     p->dl = dlopen(p->path, RTLD_NOW | RTLD_LOCAL);
     if (!p->dl) {
         *err = xasprintf("plugin %s: cannot load %s: %s", s->name, p->path, dlerror());
         goto fail;
     }
-    p->desc = dlsym(p->dl, NEWSD_PLUGIN_SYMBOL);
-    if (!p->desc) {
+    const newsd_plugin *d = dlsym(p->dl, NEWSD_PLUGIN_SYMBOL);
+    if (!d) {
         *err = xasprintf("plugin %s: %s is not a newsd plugin (it exports no %s symbol; use NEWSD_PLUGIN())",
                    s->name, p->path, NEWSD_PLUGIN_SYMBOL);
         goto fail;
     }
-    why = check_descriptor(p->desc);
+    /* The loaded descriptor is the authority; the file's stamp may be
+     * unreadable (another object format, a stripped section table). */
+    why = check_stamp(d->abi_version, d->struct_size);
+    if (!why) {
+        take_descriptor(p, d);
+        why = check_descriptor(p->desc);
+    }
     if (why) {
         *err = xasprintf("plugin %s: %s: %s", s->name, p->path, why);
         goto fail;
@@ -227,9 +283,8 @@ fail:
 int plugin_set_load(const struct daemon_config *cfg, unsigned flags,
                     struct plugin_set **out, char **err)
 {
-    struct plugin_set *set = calloc(1, sizeof *set);
-    if (!set || !(set->v = calloc(cfg->n_plugins + 1, sizeof *set->v)))
-        abort();
+    struct plugin_set *set = xcalloc(1, sizeof *set);
+    set->v = xcalloc(cfg->n_plugins + 1, sizeof *set->v);
 
     *err = NULL;
     for (size_t i = 0; i < cfg->n_plugins; i++) {
@@ -261,17 +316,6 @@ void plugin_set_free(struct plugin_set *set)
         instance_release(&set->v[i]);
     free(set->v);
     free(set);
-}
-
-static const char *stage_name(enum newsd_stage stage)
-{
-    switch (stage) {
-    case NEWSD_STAGE_PARSE: return "parse";
-    case NEWSD_STAGE_TAG: return "tag";
-    case NEWSD_STAGE_SCORE: return "score";
-    case NEWSD_STAGE_ARCHIVE: return "archive";
-    }
-    return "?";
 }
 
 int plugin_set_run_stage(struct plugin_set *set, enum newsd_stage stage,

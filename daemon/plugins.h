@@ -21,7 +21,11 @@ struct plugin_instance {
     char *name;               /* section name */
     char *path;               /* resolved .so or .lua path */
     void *dl;
+    /* The plugin's descriptor as this newsd reads it: a C plugin's own,
+     * copied into desc_copy, with the fields of minors newer than the
+     * plugin's zeroed (so they read as absent); a Lua plugin's, the host's. */
     const newsd_plugin *desc;
+    newsd_plugin desc_copy;
     void *state;
     bool required;
     bool initialised;
@@ -58,10 +62,7 @@ int plugin_set_run_stage(struct plugin_set *set, enum newsd_stage stage,
  * already had it) or NEWSD_ERROR (*plugin, *cause set). */
 int plugin_set_archive(struct plugin_set *set, struct newsd_article *a,
                        const char **plugin, char **cause);
-/* Ask the first archive plugin that answers queries.  Returns NEWSD_OK
- * with *response (malloc'd JSON), or NEWSD_ERROR with *response a malloc'd
- * reason ("no archive plugin answers queries", or the plugin's). */
-int plugin_set_query(struct plugin_set *set, const char *request, char **response);
+/* Queries to the archives: plugin_set_query() in query.h. */
 /* Commit every archive plugin; NEWSD_ERROR names the first that failed. */
 int plugin_set_commit(struct plugin_set *set, const char **plugin);
 

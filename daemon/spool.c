@@ -1,5 +1,6 @@
 /* State directory layout, claims, failed/ moves and poison accounting. */
 #include "spool.h"
+#include "xalloc.h"
 #include "log.h"
 
 #include <dirent.h>
@@ -21,13 +22,12 @@
 static int open_dir(int at, const char *name, char **err, const char *state_dir)
 {
     if (mkdirat(at, name, 0755) < 0 && errno != EEXIST) {
-        if (asprintf(err, "%s/%s: cannot create: %s", state_dir, name, strerror(errno)) < 0)
-            *err = NULL;
+        *err = xasprintf("%s/%s: cannot create: %s", state_dir, name, strerror(errno));
         return -1;
     }
     int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 && asprintf(err, "%s/%s: cannot open: %s", state_dir, name, strerror(errno)) < 0)
-        *err = NULL;
+    if (fd < 0)
+        *err = xasprintf("%s/%s: cannot open: %s", state_dir, name, strerror(errno));
     return fd;
 }
 
@@ -57,22 +57,19 @@ int spool_open(struct spool *s, const char *state_dir, char **err)
 
     int rc = mkdir_p(state_dir);
     if (rc < 0) {
-        if (asprintf(err, "%s: cannot create the state directory: %s", state_dir, strerror(-rc)) < 0)
-            *err = NULL;
+        *err = xasprintf("%s: cannot create the state directory: %s", state_dir, strerror(-rc));
         return -1;
     }
     s->state_fd = open(state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (s->state_fd < 0) {
-        if (asprintf(err, "%s: cannot open the state directory: %s", state_dir, strerror(errno)) < 0)
-            *err = NULL;
+        *err = xasprintf("%s: cannot open the state directory: %s", state_dir, strerror(errno));
         return -1;
     }
     /* The canonical path: it appears in logs and sidecars, and
      * "config/../var" reads badly there. */
     char real[PATH_MAX];
-    s->state_dir = strdup(realpath(state_dir, real) ? real : state_dir);
-    if (asprintf(&s->inbox_path, "%s/inbox", s->state_dir) < 0)
-        abort();
+    s->state_dir = xstrdup(realpath(state_dir, real) ? real : state_dir);
+    s->inbox_path = xasprintf("%s/inbox", s->state_dir);
     if ((s->inbox_fd = open_dir(s->state_fd, "inbox", err, s->state_dir)) < 0 ||
         (s->tmp_fd = open_dir(s->state_fd, "tmp", err, s->state_dir)) < 0 ||
         (s->work_fd = open_dir(s->state_fd, "work", err, s->state_dir)) < 0 ||
@@ -83,9 +80,8 @@ int spool_open(struct spool *s, const char *state_dir, char **err)
     /* inbox and work must share a file system: a claim is a rename. */
     struct stat a, b;
     if (fstat(s->inbox_fd, &a) == 0 && fstat(s->work_fd, &b) == 0 && a.st_dev != b.st_dev) {
-        if (asprintf(err, "%s: inbox/ and work/ are on different file systems; newsd claims files by "
-                     "rename, so they must share one", state_dir) < 0)
-            *err = NULL;
+        *err = xasprintf("%s: inbox/ and work/ are on different file systems; newsd claims files by "
+                         "rename, so they must share one", state_dir);
         spool_close(s);
         return -1;
     }
@@ -250,11 +246,9 @@ int spool_list_work(struct spool *s, char ***names, size_t *n)
             continue;
         if (count == cap) {
             cap = cap ? cap * 2 : 64;
-            v = realloc(v, cap * sizeof *v);
-            if (!v)
-                abort();
+            v = xreallocarray(v, cap, sizeof *v);
         }
-        v[count++] = strdup(e->d_name);
+        v[count++] = xstrdup(e->d_name);
     }
     closedir(d);
     *names = v;
@@ -269,11 +263,9 @@ static unsigned *attempt_slot(struct attempt **v, size_t *n, const char *name)
     for (size_t i = 0; i < *n; i++)
         if (strcmp((*v)[i].name, name) == 0)
             return &(*v)[i].count;
-    struct attempt *nv = realloc(*v, (*n + 1) * sizeof *nv);
-    if (!nv)
-        abort();
+    struct attempt *nv = xreallocarray(*v, *n + 1, sizeof *nv);
     *v = nv;
-    nv[*n] = (struct attempt){strdup(name), 0};
+    nv[*n] = (struct attempt){xstrdup(name), 0};
     return &nv[(*n)++].count;
 }
 

@@ -13,6 +13,7 @@
  * utf8proc keeps no state.
  */
 #include "text.h"
+#include "xalloc.h"
 
 #include <iconv.h>
 #include <stdbool.h>
@@ -371,9 +372,7 @@ int text_is_word_char_before(const char *s, const char *p)
 char *text_utf8_repair(const char *s)
 {
     size_t n = strlen(s);
-    char *out = malloc(n * 3 + 1), *o = out;
-    if (!out)
-        abort();
+    char *out = xmalloc(n * 3 + 1), *o = out;
     for (size_t i = 0; i < n;) {
         size_t len = 1;
         while (len <= 4 && i + len <= n && !text_is_utf8((const unsigned char *)s + i, len))

@@ -1,5 +1,6 @@
 /* Worker threads: queue in, uv_async_t out. */
 #include "workers.h"
+#include "xalloc.h"
 #include "log.h"
 #include "lua_host.h"
 
@@ -52,7 +53,7 @@ static void worker_main(void *arg)
     struct workers *w = self->pool;
 
     /* Lua plugins keep one state per worker, picked by this index. */
-    lua_host_set_worker((unsigned)(self - w->v));
+    l_host_set_worker((unsigned)(self - w->v));
 
     uv_mutex_lock(&w->lock);
     for (;;) {
@@ -119,19 +120,17 @@ static void pool_free(struct workers *w)
 int workers_start(struct workers **out, uv_loop_t *loop, unsigned n, struct spool *spool,
                   uint64_t max_bytes, struct plugin_set *plugins, workers_done_cb done, void *ud)
 {
-    struct workers *w = calloc(1, sizeof *w);
-    if (!w || !(w->v = calloc(n, sizeof *w->v)))
-        abort();
+    struct workers *w = xcalloc(1, sizeof *w);
+    w->v = xcalloc(n, sizeof *w->v);
     w->loop = loop;
     w->n = n;
     w->dir_fd = spool->work_fd;
-    if (asprintf(&w->dir_path, "%s/work", spool->state_dir) < 0)
-        abort();
+    w->dir_path = xasprintf("%s/work", spool->state_dir);
     w->max_bytes = max_bytes;
     w->plugins = plugins;
     w->done = done;
     w->ud = ud;
-    lua_host_register_workers(n);
+    l_host_register_workers(n);
     if (uv_mutex_init(&w->lock) || uv_cond_init(&w->cond))
         abort();
     for (unsigned i = 0; i < n; i++) {

@@ -1,7 +1,11 @@
 /*
  * Allocation that cannot fail: the daemon has no sensible way on when
  * malloc fails for a few bytes, so these print one line and abort, and
- * callers need no error path for them.
+ * callers need no error path for them (tmux's xmalloc.h is the model).
+ *
+ * The policy: daemon code allocates through these and never checks for
+ * NULL or calls abort() itself.  Functions of the plugin ABI that promise
+ * "NULL when out of memory" keep their promise with plain malloc.
  */
 #ifndef NEWSD_XALLOC_H
 #define NEWSD_XALLOC_H
@@ -10,7 +14,12 @@
 
 #include <newsd/plugin.h>
 
+void *xmalloc(size_t n);
+/* Zeroed; n * size is checked for overflow. */
+void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* xrealloc of n elements of size bytes, overflow checked. */
+void *xreallocarray(void *p, size_t n, size_t size);
 /* NULL in, NULL out. */
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) NEWSD_PRINTF(1, 2);

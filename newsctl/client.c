@@ -1,5 +1,6 @@
 /* newsctl: HTTP over the control socket (see client.h). */
 #include "client.h"
+#include "xalloc.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -121,8 +122,8 @@ int client_request(const char *socket_path, const char *method, const char *path
     curl_easy_cleanup(c);
     if (dirfd >= 0)
         close(dirfd);
-    if (rc == EXIT_OK && !out->body && !(out->body = calloc(1, 1)))
-        abort();
+    if (rc == EXIT_OK && !out->body)
+        out->body = xcalloc(1, 1);
     return rc;
 }
 
@@ -135,9 +136,11 @@ void reply_free(struct reply *r)
 char *client_escape(const char *s)
 {
     char *e = curl_easy_escape(NULL, s, 0);
-    char *out = e ? strdup(e) : NULL;
-    curl_free(e);
-    if (!out)
+    if (!e) {
+        fputs("newsctl: out of memory\n", stderr);
         abort();
+    }
+    char *out = xstrdup(e);
+    curl_free(e);
     return out;
 }

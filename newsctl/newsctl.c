@@ -5,6 +5,7 @@
  * 2 usage, 3 cannot connect (not running, or no permission on the socket).
  */
 #include "client.h"
+#include "xalloc.h"
 #include "render.h"
 
 #include <curl/curl.h>
@@ -322,13 +323,13 @@ int main(int argc, char **argv)
             size_t len = 1;
             for (int i = 0; i < nargs; i++)
                 len += strlen(args[i]) + 1;
-            char *q = calloc(1, len);
-            for (int i = 0; q && i < nargs; i++) {
+            char *q = xcalloc(1, len);
+            for (int i = 0; i < nargs; i++) {
                 if (i)
                     strcat(q, " ");
                 strcat(q, args[i]);
             }
-            rc = q ? cmd_list(&o, q) : EXIT_DAEMON;
+            rc = cmd_list(&o, q);
             free(q);
         }
     } else if (strcmp(cmd, "show") == 0) {

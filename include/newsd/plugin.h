@@ -77,7 +77,7 @@ extern "C" {
  *     header: its descriptor is then stamped with that minor, and what
  *     came later is not declared.
  *
- * 1.0 is the ABI of newsd 0.1.  1.1 added abi_minor in the version stamp,
+ * 1.0 is the ABI of newsd 0.1.  1.1 (newsd 0.2) added the minor to the stamp,
  * newsd_abi_version(), newsd_version(), answer() with typed queries, the
  * shared helpers (UTF-8, ids, paths, integers, sizes, lists) and the stage
  * table.
@@ -306,8 +306,10 @@ typedef struct newsd_plugin {
     /* Since 1.0, superseded by answer() in 1.1: a plugin that sets answer()
      * leaves this NULL.  newsd still calls it for a plugin without
      * answer(): request is the query as a JSON object ({"op": "search",
-     * ...}, the names of struct newsd_query); on NEWSD_OK *response is a
-     * malloc'd JSON answer, on NEWSD_ERROR a malloc'd reason, read as
+     * ...}, the names of struct newsd_query, but "mode": "words" or "fts"
+     * for words; docs/api.md, "The 1.0 query() protocol"); on NEWSD_OK
+     * *response is a malloc'd JSON answer, passed through ({"base64"} or
+     * {"path"} for "original"), on NEWSD_ERROR a malloc'd reason, read as
      * BAD_REQUEST when it starts with "bad request:", NOT_FOUND with "not
      * found:", else UNAVAILABLE. */
     int (*query)(void *state, const char *request, char **response);
@@ -396,34 +398,47 @@ NEWSD_EXPORT const char *newsd_config_state_dir(const newsd_config *conf);
 NEWSD_EXPORT char *newsd_config_path(const newsd_config *conf, const char *key);
 
 #if NEWSD_ABI_TARGET_MINOR >= 1
-/* Since 1.1.  A whole number in [min, max]: def when the key is absent,
- * NEWSD_ERROR (logged, naming section, key, value and range) when it is
- * not a whole number or out of range. */
+/* Since 1.1.  A whole decimal number in [min, max] (no blanks, '+', "0x",
+ * fraction or exponent): def when the key is absent (def is not checked
+ * against the range), NEWSD_ERROR (logged, naming section, key, value and
+ * range) when it is not a whole number, overflows or is out of range, and
+ * when min > max. */
 NEWSD_EXPORT int newsd_config_get_int(const newsd_config *conf, const char *key, int64_t def, int64_t min,
                                       int64_t max, int64_t *out);
 /* Since 1.1.  A size in bytes: a whole number with an optional suffix k, M,
- * G or T (powers of 1024; "64M", "512k"), at most max.  Absent and errors
- * as newsd_config_get_int(). */
+ * G or T (powers of 1024, either case, optionally followed by B: "64M",
+ * "512k", "2GB"), at most max (UINT64_MAX for no limit).  Read as newsd
+ * reads its own sizes (max_article_bytes).  Absent and errors as
+ * newsd_config_get_int(). */
 NEWSD_EXPORT int newsd_config_get_size(const newsd_config *conf, const char *key, uint64_t def, uint64_t max,
                                        uint64_t *out);
 /* Since 1.1.  A file or folder inside the state directory: the value of key
- * (def when the key is absent), resolved against the state directory when
- * relative; an absolute value is taken as it is.  Malloc'd, caller frees;
- * NULL when both the key and def are absent. */
+ * (def when the key is absent or empty), joined to the state directory when
+ * relative; an absolute value is taken as it is.  Unlike
+ * newsd_config_path(), a relative value does not depend on which INI file
+ * set it: archives and databases belong with the state.  Malloc'd, caller
+ * frees; NULL when there is neither a value nor def. */
 NEWSD_EXPORT char *newsd_config_state_path(const newsd_config *conf, const char *key, const char *def);
 
 /* ---- small shared helpers (since 1.1) ------------------------------------ */
 
 /* 1 when the len bytes at s are valid UTF-8 (no overlong forms, no
- * surrogates, nothing above U+10FFFF), else 0. */
+ * surrogates, no truncated sequence, nothing above U+10FFFF), else 0: the
+ * check the newsd_article_* functions apply.  A NUL byte is a valid
+ * character; refuse it yourself where the text becomes a C string.  s may
+ * be NULL when len is 0. */
 NEWSD_EXPORT int newsd_utf8_valid(const char *s, size_t len);
-/* 1 when s is an article id: NEWSD_ID_LEN lower-case hex digits, else 0. */
+/* 1 when s is an article id: exactly NEWSD_ID_LEN lower-case hex digits,
+ * else 0 (also for NULL). */
 NEWSD_EXPORT int newsd_id_valid(const char *s);
 /* Split a comma-separated list ("Huawei, Nvidia ,,Baidu") into its items,
- * white space around each trimmed and empty items dropped.  Returns a
- * malloc'd NULL-terminated array (freed with newsd_list_free()) and its
- * length in *n (n may be NULL); a NULL or empty list gives an empty
- * array.  NULL only when out of memory. */
+ * white space around each trimmed and empty items dropped.  A line break
+ * separates items like a comma: newsd joins the indented continuation
+ * lines of a config value with '\n'.  Returns a malloc'd NULL-terminated
+ * array and its length in *n (n may be NULL); a NULL or empty list gives
+ * an empty array.  NULL only when out of memory.  The items live in the
+ * array's memory: newsd_list_free() frees both (NULL is fine), so copy an
+ * item you keep. */
 NEWSD_EXPORT char **newsd_list_split(const char *list, size_t *n);
 NEWSD_EXPORT void newsd_list_free(char **items);
 #endif
@@ -531,7 +546,11 @@ NEWSD_EXPORT int newsd_article_fail(newsd_article *a, const char *fmt, ...) NEWS
  *   ORIGINAL newsd_answer_original_path() or newsd_answer_original_bytes()
  *
  * newsd_answer_member() adds a member of the archive's own to the answer
- * object ("pending" of a search). */
+ * object ("pending" of a search; SEARCH, LIST, EXPORT, IDS).  A function
+ * that is no part of the op's answer, more items than q->limit, a next
+ * cursor not past q->cursor, or a SEARCH/LIST without a total also end
+ * the query as NEWSD_QUERY_UNAVAILABLE, with a reason that names the
+ * mistake. */
 NEWSD_EXPORT void newsd_answer_total(newsd_answer *ans, int64_t total);
 NEWSD_EXPORT int newsd_answer_item(newsd_answer *ans, const char *json);
 /* The cursor that starts the next page; without a call this page is the

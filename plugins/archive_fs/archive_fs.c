@@ -56,7 +56,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define ID_LEN 32
 #define DEFAULT_DIR "archive"
 #define DUPLICATES_FILE "duplicates.jsonl"
 #define FILE_MODE 0644
@@ -67,7 +66,7 @@
 
 /* An article written by archive() and waiting for commit(). */
 struct pending {
-    char id[ID_LEN + 1];
+    char id[NEWSD_ID_LEN + 1];
     char day[sizeof "YYYY/MM/DD"];
 };
 
@@ -114,15 +113,6 @@ static int buf_append(struct buf *b, const char *data, size_t len)
     b->len += len;
     b->data[b->len] = '\0';
     return 0;
-}
-
-static int is_lower_hex_id(const char *id)
-{
-    size_t i = 0;
-    for (; id[i]; i++)
-        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
-            return 0;
-    return i == ID_LEN;
 }
 
 /* Write all of data to fd; returns 0 or -1 with errno set. */
@@ -341,7 +331,7 @@ static size_t *slot_of(const struct archive *s, const char *id)
     size_t mask = s->n_slots - 1;
     for (size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
         size_t *slot = &s->slots[i];
-        if (*slot == 0 || memcmp(s->items[*slot - 1].id, id, ID_LEN) == 0)
+        if (*slot == 0 || memcmp(s->items[*slot - 1].id, id, NEWSD_ID_LEN) == 0)
             return slot;
     }
 }
@@ -416,13 +406,14 @@ static int fs_archive(void *state, newsd_article *a)
 {
     struct archive *s = state;
     const char *id = newsd_article_get(a, NEWSD_FIELD_ID);
-    if (!is_lower_hex_id(id))
-        return newsd_article_fail(a, "article id \"%.40s\" is not %d lowercase hex digits", id, ID_LEN);
+    if (!newsd_id_valid(id))
+        return newsd_article_fail(a, "article id \"%.40s\" is not %d lowercase hex digits", id,
+                                  NEWSD_ID_LEN);
     struct pending p;
     if (day_folder(newsd_article_received_ms(a), p.day) < 0)
         return newsd_article_fail(a, "received time %lld ms is out of range",
                                   (long long)newsd_article_received_ms(a));
-    memcpy(p.id, id, ID_LEN + 1);
+    memcpy(p.id, id, NEWSD_ID_LEN + 1);
     if (s->lost) {
         s->lost++; /* the batch fails anyway: spare the disk and the log */
         return NEWSD_OK;
@@ -565,22 +556,6 @@ static int fs_commit(void *state)
 
 /* ---- init / fini -------------------------------------------------------- */
 
-/* dir: absolute, or relative to the state directory; default "archive". */
-static char *archive_dir(const newsd_config *conf)
-{
-    const char *dir = newsd_config_get(conf, "dir");
-    if (!dir || !*dir)
-        dir = DEFAULT_DIR;
-    if (dir[0] == '/')
-        return strdup(dir);
-    const char *state_dir = newsd_config_state_dir(conf);
-    size_t len = strlen(state_dir) + 1 + strlen(dir) + 1;
-    char *path = malloc(len);
-    if (path)
-        snprintf(path, len, "%s/%s", state_dir, dir);
-    return path;
-}
-
 static int open_archive_dir(struct archive *s)
 {
     if (make_dirs(AT_FDCWD, s->dir) < 0) {
@@ -631,7 +606,9 @@ static int fs_init(const newsd_config *conf, void **state)
         return NEWSD_ERROR;
     }
     s->dirfd = -1;
-    s->dir = archive_dir(conf);
+    /* dir: absolute, or relative to the state directory (not to the INI
+     * file: the archive belongs with the state). */
+    s->dir = newsd_config_state_path(conf, "dir", DEFAULT_DIR);
     if (!s->dir) {
         newsd_log(NEWSD_LOG_ERROR, "dir: out of memory");
         fs_fini(s);

@@ -250,15 +250,12 @@ static void pg_close(struct pg *p)
 
 static int pg_init(const newsd_config *conf, void **state)
 {
-    double timeout;
-    if (newsd_config_get_double(conf, "connect_timeout", DEFAULT_CONNECT_TIMEOUT, &timeout) != NEWSD_OK)
+    /* At least 2 seconds: libpq treats 1 as 2 and 0 as "wait forever",
+     * which would hang the archive thread while a server does not answer. */
+    int64_t timeout;
+    if (newsd_config_get_int(conf, "connect_timeout", DEFAULT_CONNECT_TIMEOUT, 2, 3600, &timeout) !=
+        NEWSD_OK)
         return NEWSD_ERROR;
-    if (timeout < 2 || timeout > 3600) {
-        /* libpq treats 1 as 2 and 0 as "wait forever", which would hang
-         * the archive thread while a server does not answer. */
-        newsd_log(NEWSD_LOG_ERROR, "connect_timeout: %g is not between 2 and 3600 seconds", timeout);
-        return NEWSD_ERROR;
-    }
     const char *conninfo = newsd_config_get(conf, "conninfo");
     struct pg *p = calloc(1, sizeof *p);
     if (!p || !(p->conninfo = strdup(conninfo ? conninfo : ""))) {
@@ -314,6 +311,6 @@ NEWSD_PLUGIN(
     .init = pg_init,
     .archive = pg_archive,
     .commit = pg_commit,
-    .query = pg_query,
+    .answer = pg_answer,
     .fini = pg_fini,
 );

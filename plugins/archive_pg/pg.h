@@ -3,7 +3,7 @@
  *
  *   archive_pg.c  the descriptor, init()/fini(), connections, the schema
  *   store.c       archive()/commit(): one transaction per batch
- *   query.c       query(): the same ops and answers as archive_sqlite
+ *   query.c       answer(): the same ops and answers as archive_sqlite
  */
 #ifndef ARCHIVE_PG_PG_H
 #define ARCHIVE_PG_PG_H
@@ -30,7 +30,7 @@ struct pg {
     int down;                   /* the server is gone: logged once, until it is back */
     int64_t down_since_ms;
 
-    /* Reader: query() runs on another thread with a connection of its own,
+    /* Reader: answer() runs on another thread with a connection of its own,
      * opened on the first query and serialised by read_lock (a PGconn is
      * not to be used by two threads at once). */
     pthread_mutex_t read_lock;
@@ -54,7 +54,7 @@ int pg_archive(void *state, newsd_article *a);
 int pg_commit(void *state);
 
 /* query.c */
-int pg_query(void *state, const char *request, char **response);
+int pg_answer(void *state, const struct newsd_query *q, newsd_answer *ans);
 
 /* store.c: the text search configuration of an article ("german",
  * "english" or "simple"): from lang (de, en, de-AT ...) when set, else

@@ -39,8 +39,6 @@
 #include <string.h>
 #include <time.h>
 
-#define ID_LEN 32
-
 #define ARTICLE_COLS \
     "id, source, size, format, encoding, received, processed, title, body, lang, url, author," \
     " published, score_total, tsconfig"
@@ -344,15 +342,6 @@ static int ensure_connected(struct pg *p)
     return 0;
 }
 
-static int is_lower_hex_id(const char *id)
-{
-    size_t i = 0;
-    for (; id[i]; i++)
-        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
-            return 0;
-    return i == ID_LEN;
-}
-
 static int command_ok(struct pg *p, const char *sql)
 {
     PGresult *r = PQexec(p->conn, sql);
@@ -365,8 +354,9 @@ int pg_archive(void *state, newsd_article *a)
 {
     struct pg *p = state;
     const char *id = newsd_article_get(a, NEWSD_FIELD_ID);
-    if (!is_lower_hex_id(id))
-        return newsd_article_fail(a, "article id \"%.40s\" is not %d lowercase hex digits", id, ID_LEN);
+    if (!newsd_id_valid(id))
+        return newsd_article_fail(a, "article id \"%.40s\" is not %d lowercase hex digits", id,
+                                  NEWSD_ID_LEN);
     if (p->lost) {
         p->lost++;         /* the batch fails anyway: spare the work */
         return NEWSD_OK;

@@ -27,6 +27,9 @@
 
 #define DEFAULT_PATH "archive/newsd.db"
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
+/* An hour: longer, and a lock held by another program would stall the
+ * archive thread for good rather than fail the batch to be retried. */
+#define MAX_BUSY_TIMEOUT_MS 3600000
 /* The WAL is cut back to this size after a checkpoint; without a limit it
  * keeps the size of the largest batch ever written. */
 #define WAL_SIZE_LIMIT (64 * 1024 * 1024)
@@ -146,33 +149,14 @@ int sq_open(const char *path, const struct sq_options *opt, struct sq **out)
 
 /* ---- the plugin callbacks ------------------------------------------------ */
 
-static char *db_path(const newsd_config *conf)
-{
-    const char *p = newsd_config_get(conf, "path");
-    if (!p || !*p)
-        p = DEFAULT_PATH;
-    if (p[0] == '/')
-        return strdup(p);
-    const char *state_dir = newsd_config_state_dir(conf);
-    size_t len = strlen(state_dir) + 1 + strlen(p) + 1;
-    char *out = malloc(len);
-    if (out)
-        snprintf(out, len, "%s/%s", state_dir, p);
-    return out;
-}
-
 static int sqlite_init(const newsd_config *conf, void **state)
 {
-    struct sq_options opt = {.busy_timeout_ms = DEFAULT_BUSY_TIMEOUT_MS};
-    double timeout;
-    if (newsd_config_get_double(conf, "busy_timeout_ms", DEFAULT_BUSY_TIMEOUT_MS, &timeout) != NEWSD_OK)
+    int64_t timeout;
+    if (newsd_config_get_int(conf, "busy_timeout_ms", DEFAULT_BUSY_TIMEOUT_MS, 0, MAX_BUSY_TIMEOUT_MS,
+                             &timeout) != NEWSD_OK)
         return NEWSD_ERROR;
-    if (timeout < 0 || timeout > 3600000) {
-        newsd_log(NEWSD_LOG_ERROR, "busy_timeout_ms: %g is not between 0 and 3600000", timeout);
-        return NEWSD_ERROR;
-    }
-    opt.busy_timeout_ms = (int)timeout;
-    char *path = db_path(conf);
+    struct sq_options opt = {.busy_timeout_ms = (int)timeout};
+    char *path = newsd_config_state_path(conf, "path", DEFAULT_PATH);
     if (!path) {
         newsd_log(NEWSD_LOG_ERROR, "path: out of memory");
         return NEWSD_ERROR;
@@ -204,6 +188,6 @@ NEWSD_PLUGIN(
     .init = sqlite_init,
     .archive = sq_archive,
     .commit = sq_commit,
-    .query = sq_query,
+    .answer = sq_answer,
     .fini = sqlite_fini,
 );

@@ -4,7 +4,7 @@
  *   archive_sqlite.c  the descriptor and init()/fini(): configuration
  *   schema.c          the schema and its migrations (PRAGMA user_version)
  *   store.c           archive()/commit(): one transaction per batch
- *   query.c           query(): search, list, show, export, stats, ...
+ *   query.c           answer(): search, list, show, export, stats, ...
  *   indexer.c         the background full-text indexer (its own thread and
  *                     connection), behind the committed rows
  *
@@ -58,7 +58,7 @@ struct sq {
     int in_tx;                  /* a batch transaction is open */
     size_t lost;                /* articles archive() could not store in this batch */
 
-    /* Reader: query() runs on another thread, with a read-only connection
+    /* Reader: answer() runs on another thread, with a read-only connection
      * of its own (WAL lets it read while the writer writes), opened on the
      * first query and serialised by its own lock. */
     pthread_mutex_t read_lock;
@@ -122,8 +122,8 @@ int sq_index_chunk(sqlite3 *db, int max_rows, int (*yield)(void *), void *arg);
 /* CLOCK_MONOTONIC in ms. */
 long long sq_now_ms(void);
 
-/* query.c: the query callback. */
-int sq_query(void *state, const char *request, char **response);
+/* query.c: the answer callback. */
+int sq_answer(void *state, const struct newsd_query *q, newsd_answer *ans);
 
 /* German "ß" is folded to "ss" in what the full-text index sees and in
  * queries, because unicode61 keeps ß as it is ("Straße" would not match

@@ -36,8 +36,6 @@
 #include <string.h>
 #include <time.h>
 
-#define ID_LEN 32
-
 static const char *const SQL[SQ_N_STMTS] = {
     [SQ_BEGIN] = "BEGIN IMMEDIATE",
     [SQ_COMMIT] = "COMMIT",
@@ -101,15 +99,6 @@ static int lose(struct sq *s, const char *what)
               sqlite3_errmsg(s->db));
     s->lost++;
     return NEWSD_OK;
-}
-
-static int is_lower_hex_id(const char *id)
-{
-    size_t i = 0;
-    for (; id[i]; i++)
-        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
-            return 0;
-    return i == ID_LEN;
 }
 
 /* 1 if id is archived (or earlier in this batch), 0 if not, -1 on error. */
@@ -249,8 +238,9 @@ int sq_archive(void *state, newsd_article *a)
 {
     struct sq *s = state;
     const char *id = newsd_article_get(a, NEWSD_FIELD_ID);
-    if (!is_lower_hex_id(id))
-        return newsd_article_fail(a, "article id \"%.40s\" is not %d lowercase hex digits", id, ID_LEN);
+    if (!newsd_id_valid(id))
+        return newsd_article_fail(a, "article id \"%.40s\" is not %d lowercase hex digits", id,
+                                  NEWSD_ID_LEN);
     if (s->lost) {
         s->lost++;         /* the batch fails anyway: spare the work */
         return NEWSD_OK;

@@ -63,32 +63,12 @@ static int word_list_has(const struct word_list *l, const char *w, size_t len)
     return 0;
 }
 
-/* 1 if s[0..len) is valid UTF-8 without NUL bytes: no stray continuation
- * bytes, overlong forms, surrogates or code points above U+10FFFF.  Tag
- * names must be valid UTF-8, so words and prefixes are checked at init. */
-static int valid_utf8(const char *str, size_t len)
+/* Tag names must be valid UTF-8, so words and prefixes are checked at
+ * init.  A NUL byte (only a line of a file can hold one) would silently cut
+ * the word short, so it is refused too. */
+static int valid_text(const char *s, size_t len)
 {
-    static const unsigned shortest[] = {0, 0x80, 0x800, 0x10000};
-    const unsigned char *s = (const unsigned char *)str, *end = s + len;
-    while (s < end) {
-        unsigned c = *s++;
-        if (c == 0)
-            return 0;
-        if (c < 0x80)
-            continue;
-        int more = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
-        if (more == 0)
-            return 0; /* a stray continuation byte, or no lead byte at all */
-        unsigned cp = c & (0x3Fu >> more);
-        for (int i = 0; i < more; i++, s++) {
-            if (s == end || (*s & 0xC0) != 0x80)
-                return 0;
-            cp = cp << 6 | (*s & 0x3Fu);
-        }
-        if (cp < shortest[more] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-    }
-    return 1;
+    return !memchr(s, '\0', len) && newsd_utf8_valid(s, len);
 }
 
 static int is_blank(char c)
@@ -123,25 +103,27 @@ static int word_list_add(struct word_list *l, const char *w, size_t len)
     return 0;
 }
 
-/* Add the words of a comma-separated list.  A line break separates words
- * too: newsd joins indented continuation lines of a value with '\n'. */
+/* Add the words of a comma-separated list (a line break separates words
+ * too, for a list continued over indented lines). */
 static int add_words_from_list(struct word_list *l, const char *csv)
 {
-    for (size_t item = 1;; item++) {
-        size_t len = strcspn(csv, ",\n");
-        if (!valid_utf8(csv, len)) {
+    size_t n;
+    char **words = newsd_list_split(csv, &n);
+    int rc = words ? NEWSD_OK : NEWSD_ERROR;
+    if (!words)
+        newsd_log(NEWSD_LOG_ERROR, "words: out of memory");
+    for (size_t i = 0; rc == NEWSD_OK && i < n; i++) {
+        if (!valid_text(words[i], strlen(words[i]))) {
             newsd_log(NEWSD_LOG_ERROR, "words: word %zu is not valid UTF-8 (save the "
-                      "configuration as UTF-8)", item);
-            return NEWSD_ERROR;
-        }
-        if (word_list_add(l, csv, len) < 0) {
+                      "configuration as UTF-8)", i + 1);
+            rc = NEWSD_ERROR;
+        } else if (word_list_add(l, words[i], strlen(words[i])) < 0) {
             newsd_log(NEWSD_LOG_ERROR, "words: out of memory");
-            return NEWSD_ERROR;
+            rc = NEWSD_ERROR;
         }
-        if (csv[len] == '\0')
-            return NEWSD_OK;
-        csv += len + 1;
     }
+    newsd_list_free(words);
+    return rc;
 }
 
 /* Lines whose first non-blank character is '#' are comments; a '#' later in
@@ -172,7 +154,7 @@ static int add_words_from_file(struct word_list *l, const char *path)
             w += 3; /* UTF-8 byte order mark */
             n -= 3;
         }
-        if (!valid_utf8(w, (size_t)n)) {
+        if (!valid_text(w, (size_t)n)) {
             newsd_log(NEWSD_LOG_ERROR, "words_file: %s line %zu is not valid UTF-8 text "
                       "(save the file as UTF-8)", path, lineno);
             rc = NEWSD_ERROR;
@@ -259,7 +241,7 @@ static int read_mode(const newsd_config *conf, struct tagger *t)
         return NEWSD_ERROR;
     }
     const char *key = prefix ? "prefix" : "tag", *value = prefix ? prefix : tag;
-    if (!*value || !valid_utf8(value, strlen(value))) {
+    if (!*value || !newsd_utf8_valid(value, strlen(value))) {
         newsd_log(NEWSD_LOG_ERROR, "%s %s", key, *value ? "is not valid UTF-8" : "is empty");
         return NEWSD_ERROR;
     }

@@ -54,34 +54,6 @@ static char *trim(char *s)
     return s;
 }
 
-/* 1 if s[0..len) is valid UTF-8 without NUL bytes: no stray continuation
- * bytes, overlong forms, surrogates or code points above U+10FFFF.  Rule
- * names and patterns end up in the record, which is UTF-8. */
-static int valid_utf8(const char *str, size_t len)
-{
-    static const unsigned shortest[] = {0, 0x80, 0x800, 0x10000};
-    const unsigned char *s = (const unsigned char *)str, *end = s + len;
-    while (s < end) {
-        unsigned c = *s++;
-        if (c == 0)
-            return 0;
-        if (c < 0x80)
-            continue;
-        int more = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
-        if (more == 0)
-            return 0; /* a stray continuation byte, or no lead byte at all */
-        unsigned cp = c & (0x3Fu >> more);
-        for (int i = 0; i < more; i++, s++) {
-            if (s == end || (*s & 0xC0) != 0x80)
-                return 0;
-            cp = cp << 6 | (*s & 0x3Fu);
-        }
-        if (cp < shortest[more] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-    }
-    return 1;
-}
-
 /* A finite number and nothing else. */
 static int parse_number(const char *s, double *out)
 {
@@ -134,7 +106,8 @@ static int parse_rule_fields(const char *key, char *fields[3], size_t n, struct 
     size_t len = strlen(pattern);
     if (len == 0)
         return rule_error(key, "the tag pattern is empty");
-    if (!valid_utf8(key, strlen(key)) || !valid_utf8(pattern, len))
+    /* Rule names and patterns end up in the record, which is UTF-8. */
+    if (!newsd_utf8_valid(key, strlen(key)) || !newsd_utf8_valid(pattern, len))
         return rule_error(key, "not valid UTF-8 (save the configuration as UTF-8)");
     const char *star = strchr(pattern, '*');
     if (star && star != pattern + len - 1)

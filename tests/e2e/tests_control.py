@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.parse
 
 from __main__ import (test, check, Fail, DEFAULT_PLUGINS, SAMPLE, content_id,
                       distinct_articles, normal_article_after, small_article)
@@ -572,3 +573,128 @@ def control_socket_long_path(ctx):
     ctx.daemon.signal(signal.SIGTERM)
     check(ctx.daemon.wait_exit(15) == 0, "exit code after SIGTERM")
     check(not path.exists(), "long-path socket left behind")
+
+
+# --------------------------------------------------------------------------
+# the typed query contract: each enum newsd_query_status as its HTTP status
+
+def expect_status(ctx, method, path, want, body=None, word=None):
+    """One request that must answer want with {"error": ...} (or 200 with
+    JSON); returns the parsed body."""
+    st, _, data = api(ctx, method, path, body)
+    check(st == want, f"{method} {path}: HTTP {st}, expected {want}: {data[:300]!r}")
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        raise Fail(f"{method} {path}: body is not JSON: {data[:300]!r}")
+    if want != 200:
+        err = doc.get("error")
+        check(isinstance(err, str) and err, f"{method} {path}: no \"error\": {doc}")
+        check(word is None or word in err, f"{method} {path}: error {err!r} does not say {word!r}")
+    return doc
+
+
+@test(timeout=120)
+def control_query_statuses_sqlite(ctx):
+    """bad request 400, unknown id 404, archive down 503, through archive_sqlite."""
+    if not have_sqlite(ctx):
+        return
+    ctx.write_config(sqlite_plugins())
+    ctx.start()
+    sample_id = ctx.drop(SAMPLE.name, SAMPLE.read_bytes())
+    wait_counter(ctx, "archived", 1)
+    db = ctx.state / "archive" / "newsd.db"
+    check(db.exists(), f"no database at {db}")
+
+    # Down first, before any query opened the reader: a folder takes the
+    # database file's place, so that opening it is an I/O error, as root
+    # too (a file that is not a database would not do: the pages the writer
+    # has not checkpointed, page 1 among them, are read from newsd.db-wal).
+    # The writer and the indexer keep the real file open meanwhile.
+    real = db.with_name("newsd.db.real")
+    os.rename(db, real)
+    try:
+        db.mkdir()
+        for path in ("/list", "/show/" + sample_id, "/search?q=Huawei", "/export"):
+            expect_status(ctx, "GET", path, 503, word="archive_sqlite")
+        rc, _, err = newsctl(ctx, "list")
+        check(rc == 1 and "HTTP 503" in err, f"newsctl list with the archive down: exit {rc}: {err!r}")
+        expect_status(ctx, "POST", "/reprocess", 503, body=json.dumps({"id": sample_id}))
+    finally:
+        if db.is_dir():
+            db.rmdir()
+        os.rename(real, db)
+    # back: the failed query let go of the broken file
+    check(expect_status(ctx, "GET", "/list", 200)["total"] == 1, "list after the archive came back")
+
+    # bad requests: refused by newsd (limits, ids, UTF-8) or by the archive (FTS syntax)
+    for path in ("/list?limit=0", "/list?limit=1001", "/search?q=x&limit=0", "/export?limit=0",
+                 "/export?limit=1001", "/list?offset=-1", "/search?q=x&mode=regex", "/list?tag=%FF",
+                 "/show/" + sample_id.upper(), "/show/" + sample_id[:-1]):
+        expect_status(ctx, "GET", path, 400)
+    expect_status(ctx, "GET", "/search?q=AND%20AND", 400, word="syntax error")
+    expect_status(ctx, "GET", "/search?q=%22unbalanced", 400)
+    # the same words as plain words are no syntax error
+    expect_status(ctx, "GET", "/search?q=AND%20AND&mode=words", 200)
+    # the op's maximum is allowed
+    check(expect_status(ctx, "GET", "/list?limit=1000", 200)["limit"] == 1000, "list?limit=1000")
+    # unknown ids
+    expect_status(ctx, "GET", "/show/" + "0" * 32, 404, word="not found")
+    expect_status(ctx, "POST", "/reprocess", 404, body=json.dumps({"id": "f" * 32}), word="not found")
+    # the answer shapes newsd puts together
+    res = wait_searchable(ctx, "Huawei")
+    check(list(res) == ["q", "total", "limit", "offset", "pending", "hits"], f"search answer keys: {list(res)}")
+    lst = expect_status(ctx, "GET", "/list?limit=5", 200)
+    check(list(lst) == ["total", "limit", "offset", "items"], f"list answer keys: {list(lst)}")
+    check(set(lst["items"][0]) == {"id", "title", "score_total", "received", "source", "lang"},
+          f"list item: {lst['items'][0]}")
+    exp = expect_status(ctx, "GET", "/export", 200)
+    check(list(exp) == ["records", "count", "next_cursor"] and exp["count"] == 1 and exp["next_cursor"] is None,
+          f"export answer: {str(exp)[:300]}")
+    rec = expect_status(ctx, "GET", "/show/" + sample_id, 200)
+    check(list(rec) == ["id", "source", "size", "format", "encoding", "received", "processed", "title", "body",
+                        "lang", "url", "author", "published", "tags", "score", "meta"],
+          f"record keys: {list(rec)}")
+    check(exp["records"][0] == rec, "export's record differs from show's")
+    check(rec["size"] == len(SAMPLE.read_bytes()) and rec["score"]["total"] > 0, f"record: {str(rec)[:300]}")
+    ctx.assert_alive("after the query statuses")
+
+
+@test(timeout=120)
+def control_legacy_archive_1_0(ctx):
+    """An archive of ABI 1.0 (query(), no answer()) through the adapter:
+    its JSON answers pass through, its reason words map to statuses."""
+    so = ctx.build / "tests" / "e2e" / "legacy_archive.so"
+    if not so.exists():
+        raise Fail(f"{so} is not built (ninja -C {ctx.build})")
+    plugins = [p for p in DEFAULT_PLUGINS if p[0] != "archive"] + [("legacy", {"so": str(so)})]
+    ctx.write_config(plugins)
+    ctx.start()
+    st = status(ctx)
+    check(st["archive"]["queries"] == "legacy", f"status archive: {st['archive']}")
+    sample = SAMPLE.read_bytes()
+    sample_id = ctx.drop(SAMPLE.name, sample)
+    wait_counter(ctx, "archived", 1)
+
+    rec = expect_status(ctx, "GET", "/show/" + sample_id, 200)
+    check(rec["id"] == sample_id and "topic:ai-chips" in {t["name"] for t in rec["tags"]},
+          f"show through query(): {str(rec)[:300]}")
+    word = rec["title"].split()[0]
+    res = expect_status(ctx, "GET", "/search?q=" + urllib.parse.quote(word) + "&limit=7", 200)
+    check([h["id"] for h in res["hits"]] == [sample_id] and res["limit"] == 7 and res["offset"] == 0,
+          f"search through query(): {res}")
+    # 1.0's words: "not found:" 404, "bad request:" 400 (an op it does not
+    # know), anything else 503
+    expect_status(ctx, "GET", "/show/" + "0" * 32, 404, word="not found")
+    expect_status(ctx, "GET", "/list", 400, word="unknown op \"list\"")
+    expect_status(ctx, "GET", "/export", 400, word="unknown op \"export\"")
+    expect_status(ctx, "GET", "/search?q=fire", 503, word="on fire")
+    # newsd's own checks come first, whatever the archive's ABI
+    expect_status(ctx, "GET", "/list?limit=0", 400, word="limit")
+    # reprocess: the base64 of the original op is decoded by the adapter
+    body = expect_status(ctx, "POST", "/reprocess", 200, body=json.dumps({"id": sample_id}))
+    check(body == {"queued": 1, "errors": []}, f"reprocess through query(): {body}")
+    wait_counter(ctx, "reprocessed", 1)
+    check(not ctx.work_files(), f"work/ not empty: {ctx.work_files()}")
+    expect_status(ctx, "POST", "/reprocess", 400, body='{"all": true}', word="unknown op \"ids\"")
+    ctx.assert_alive("after the legacy queries")

@@ -297,3 +297,49 @@ def pg_server_stopped_during_burst_nothing_lost(ctx, srv):
           f"{took:.1f}s after the stop; {dups} duplicates (commits cut by the stop)")
     print(f"note: logged: {lost[0][:300]}")
     print(f"note: logged: {back[0][:300]}")
+
+
+@test(timeout=120)
+@with_server
+def pg_query_statuses(ctx, srv):
+    """bad request 400, unknown id 404, server down 503 (and back), through
+    archive_pg; the answers have the shapes archive_sqlite's have."""
+    from tests_control import expect_status
+    ctx.write_config(pg_plugins(srv))
+    ctx.start()
+    data = SAMPLE.read_bytes()
+    sample_id = ctx.drop(SAMPLE.name, data)
+    ctx.wait(lambda: ctx.idle() and sample_id in db_ids(srv), 20, "the sample archived")
+
+    for path in ("/list?limit=0", "/list?limit=1001", "/search?q=x&limit=0", "/export?limit=1001",
+                 "/show/" + sample_id.upper(), "/search?q=" + "x" * 5000):
+        expect_status(ctx, "GET", path, 400)
+    expect_status(ctx, "GET", "/show/" + "0" * 32, 404, word="not found")
+    expect_status(ctx, "POST", "/reprocess", 404, body='{"id": "%s"}' % ("f" * 32), word="not found")
+
+    res = expect_status(ctx, "GET", "/search?q=Huawei", 200)
+    check(list(res) == ["q", "total", "limit", "offset", "hits"] and res["hits"][0]["id"] == sample_id,
+          f"search answer: {str(res)[:300]}")
+    check(set(res["hits"][0]) == {"id", "title", "score_total", "received", "snippet", "rank"},
+          f"search hit: {res['hits'][0]}")
+    # web-search syntax excludes -Biren; plain words require it (the sample has it)
+    check(expect_status(ctx, "GET", "/search?q=Huawei%20-Biren", 200)["total"] == 0, "search Huawei -Biren")
+    res = expect_status(ctx, "GET", "/search?q=Huawei%20-Biren&mode=words", 200)
+    check(res["total"] == 1, f"words mode: {res}")
+    rec = expect_status(ctx, "GET", "/show/" + sample_id, 200)
+    check(list(rec) == ["id", "source", "size", "format", "encoding", "received", "processed", "title", "body",
+                        "lang", "url", "author", "published", "tags", "score", "meta"],
+          f"record keys: {list(rec)}")
+    check(rec["size"] == len(data) and rec["score"]["total"] > 0 and rec["tags"], f"record: {str(rec)[:300]}")
+    exp = expect_status(ctx, "GET", "/export", 200)
+    check(exp["records"] == [rec] and exp["count"] == 1 and exp["next_cursor"] is None, f"export: {str(exp)[:300]}")
+
+    srv.stop("fast")
+    for path in ("/list", "/show/" + sample_id, "/search?q=Huawei", "/export"):
+        expect_status(ctx, "GET", path, 503, word="PostgreSQL")
+    expect_status(ctx, "POST", "/reprocess", 503, body='{"id": "%s"}' % sample_id)
+    rc, _, err = newsctl(ctx, "show", sample_id)
+    check(rc == 1 and "HTTP 503" in err, f"newsctl show with the server down: exit {rc}: {err!r}")
+    srv.start()
+    check(expect_status(ctx, "GET", "/show/" + sample_id, 200) == rec, "show after the server came back")
+    ctx.assert_alive("after the outage")

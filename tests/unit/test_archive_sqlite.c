@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "article.h"
+#include "query.h"
 #include "../../plugins/archive_sqlite/sq.h"
 
 static char dir[64];
@@ -80,26 +81,84 @@ static int store(struct sq *s, struct newsd_article *a)
     return rc;
 }
 
-/* Run a query that must succeed; returns the parsed response. */
+/* The typed query that a request written as JSON stands for ({"op":
+ * "search", "q": ...}, the keys of docs/api.md): the tests read best that
+ * way.  Strings point into j. */
+static void typed(const json_t *j, struct newsd_query *q)
+{
+    const char *op = json_string_value(json_object_get(j, "op"));
+    enum newsd_query_op which = 0;
+    for (int i = NEWSD_QUERY_SEARCH; i <= NEWSD_QUERY_IDS; i++)
+        if (op && strcmp(query_op_name((enum newsd_query_op)i), op) == 0)
+            which = (enum newsd_query_op)i;
+    assert_int_not_equal(which, 0);
+    query_init(q, which);
+    q->q = json_string_value(json_object_get(j, "q"));
+    q->words = json_is_string(json_object_get(j, "mode")) &&
+               strcmp(json_string_value(json_object_get(j, "mode")), "words") == 0;
+    q->id = json_string_value(json_object_get(j, "id"));
+    q->tag = json_string_value(json_object_get(j, "tag"));
+    q->tag_prefix = json_string_value(json_object_get(j, "tag_prefix"));
+    q->lang = json_string_value(json_object_get(j, "lang"));
+    q->since = json_string_value(json_object_get(j, "since"));
+    q->until = json_string_value(json_object_get(j, "until"));
+    if (json_is_number(json_object_get(j, "min_score"))) {
+        q->has_min_score = 1;
+        q->min_score = json_number_value(json_object_get(j, "min_score"));
+    }
+    if (json_is_integer(json_object_get(j, "limit")))
+        q->limit = json_integer_value(json_object_get(j, "limit"));
+    q->offset = json_integer_value(json_object_get(j, "offset"));
+    q->cursor = json_integer_value(json_object_get(j, "cursor"));
+}
+
+/* Check the request as newsd does and ask archive_sqlite's answer(). */
+static int run(struct sq *s, const char *request, struct query_result *res)
+{
+    json_t *j = json_loads(request, 0, NULL);
+    struct newsd_query q;
+    char *err = NULL;
+    assert_non_null(j);
+    typed(j, &q);
+    int st = query_check(&q, &err);
+    if (st != NEWSD_QUERY_OK) {
+        memset(res, 0, sizeof *res);
+        res->status = st;
+        res->reason = err;
+    } else {
+        st = query_run_answer(sq_answer, s, "archive", &q, res);
+    }
+    json_decref(j);
+    return st;
+}
+
+/* Run a query that must succeed; returns the answer newsd put together. */
 static json_t *ask(struct sq *s, const char *request)
 {
-    char *resp = NULL;
-    int rc = sq_query(s, request, &resp);
-    if (rc != NEWSD_OK)
-        fail_msg("query %s failed: %s", request, resp ? resp : "(no reason)");
-    json_t *j = json_loads(resp, 0, NULL);
+    struct query_result res;
+    if (run(s, request, &res) != NEWSD_QUERY_OK)
+        fail_msg("query %s failed (%s): %s", request, query_status_name(res.status),
+                 res.reason ? res.reason : "(no reason)");
+    json_t *j = json_incref(res.json);
     assert_non_null(j);
-    free(resp);
+    query_result_free(&res);
     return j;
 }
 
-/* Run a query that must fail; returns its reason (caller frees). */
-static char *refused(struct sq *s, const char *request)
+/* Run a query that must fail with status; returns its reason (caller
+ * frees). */
+static char *refused(struct sq *s, const char *request, int status)
 {
-    char *resp = NULL;
-    assert_int_equal(sq_query(s, request, &resp), NEWSD_ERROR);
-    assert_non_null(resp);
-    return resp;
+    struct query_result res;
+    int st = run(s, request, &res);
+    if (st != status)
+        fail_msg("query %s: %s (%s), expected %s", request, query_status_name(st),
+                 res.reason ? res.reason : "", query_status_name(status));
+    assert_non_null(res.reason);
+    char *why = res.reason;
+    res.reason = NULL;
+    query_result_free(&res);
+    return why;
 }
 
 static long long total_of(struct sq *s, const char *request)
@@ -369,22 +428,25 @@ static void test_list_filters(void **state)
     assert_int_equal(json_array_size(json_object_get(j, "records")), 2);
     json_decref(j);
 
-    /* the original comes back byte for byte ("l4" = bDQ=) */
+    /* the original comes back byte for byte, typed */
     struct newsd_article *a = make("l4", "", "", T0, NULL, 0);
     snprintf(req, sizeof req, "{\"op\":\"original\",\"id\":\"%s\"}", a->id);
     article_free(a);
-    j = ask(s, req);
-    assert_string_equal(json_string_value(json_object_get(j, "base64")), "bDQ=");
-    assert_int_equal(json_integer_value(json_object_get(j, "size")), 2);
-    json_decref(j);
+    struct query_result res;
+    assert_int_equal(run(s, req, &res), NEWSD_QUERY_OK);
+    assert_null(res.original_path);
+    assert_int_equal(res.original_len, 2);
+    assert_memory_equal(res.original, "l4", 2);
+    assert_null(res.json);
+    query_result_free(&res);
     sq_close(s);
 }
 
-static void expect_reason(struct sq *s, const char *request, const char *start, const char *word)
+static void expect_reason(struct sq *s, const char *request, int status, const char *word)
 {
-    char *why = refused(s, request);
-    if (strncmp(why, start, strlen(start)) != 0 || !strstr(why, word))
-        fail_msg("reason for %s is \"%s\", expected \"%s...%s...\"", request, why, start, word);
+    char *why = refused(s, request, status);
+    if (!strstr(why, word))
+        fail_msg("reason for %s is \"%s\", expected \"...%s...\"", request, why, word);
     free(why);
 }
 
@@ -395,22 +457,30 @@ static void test_bad_queries(void **state)
     assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
     store(s, make("b1", "Titel", "Text", T0, NULL, 0));
     index_all(s);
-    expect_reason(s, "{\"op\":\"search\",\"q\":\"AND AND\"}", "bad request:", "syntax error");
-    expect_reason(s, "{\"op\":\"search\",\"q\":\"\\\"unterminated\"}", "bad request:", "unterminated");
-    expect_reason(s, "{\"op\":\"search\",\"q\":\"KI-Chiphersteller\"}", "bad request:", "search query");
-    expect_reason(s, "{\"op\":\"search\",\"q\":\"nosuch:col\"}", "bad request:", "no such column");
-    expect_reason(s, "{\"op\":\"search\",\"q\":\"\"}", "bad request:", "\"q\"");
-    expect_reason(s, "{\"op\":\"search\",\"q\":\"x\",\"limit\":0}", "bad request:", "limit");
-    expect_reason(s, "{\"op\":\"search\",\"q\":\"x\",\"mode\":\"regex\"}", "bad request:", "mode");
-    expect_reason(s, "{\"op\":\"list\",\"min_score\":\"high\"}", "bad request:", "min_score");
-    expect_reason(s, "{\"op\":\"list\",\"tag\":5}", "bad request:", "tag");
-    expect_reason(s, "{\"op\":\"nope\"}", "bad request:", "unknown op");
-    expect_reason(s, "{\"q\":\"x\"}", "bad request:", "op");
-    expect_reason(s, "not json", "bad request:", "JSON");
-    expect_reason(s, "[1,2]", "bad request:", "JSON object");
-    expect_reason(s, "{\"op\":\"show\",\"id\":\"ffffffffffffffffffffffffffffffff\"}", "not found:", "fff");
-    expect_reason(s, "{\"op\":\"show\"}", "bad request:", "id");
-    expect_reason(s, "{\"op\":\"original\",\"id\":\"x\"}", "not found:", "x");
+    expect_reason(s, "{\"op\":\"search\",\"q\":\"AND AND\"}", NEWSD_QUERY_BAD_REQUEST, "syntax error");
+    expect_reason(s, "{\"op\":\"search\",\"q\":\"\\\"unterminated\"}", NEWSD_QUERY_BAD_REQUEST, "unterminated");
+    expect_reason(s, "{\"op\":\"search\",\"q\":\"KI-Chiphersteller\"}", NEWSD_QUERY_BAD_REQUEST, "search query");
+    expect_reason(s, "{\"op\":\"search\",\"q\":\"nosuch:col\"}", NEWSD_QUERY_BAD_REQUEST, "no such column");
+    expect_reason(s, "{\"op\":\"search\",\"q\":\"* *\",\"mode\":\"words\"}", NEWSD_QUERY_BAD_REQUEST,
+                  "no word");
+    /* refused by newsd before the archive sees them */
+    expect_reason(s, "{\"op\":\"search\",\"q\":\"\"}", NEWSD_QUERY_BAD_REQUEST, "q=");
+    expect_reason(s, "{\"op\":\"search\",\"q\":\"x\",\"limit\":0}", NEWSD_QUERY_BAD_REQUEST, "limit");
+    expect_reason(s, "{\"op\":\"ids\",\"limit\":100001}", NEWSD_QUERY_BAD_REQUEST, "limit");
+    expect_reason(s, "{\"op\":\"show\"}", NEWSD_QUERY_BAD_REQUEST, "article id");
+    expect_reason(s, "{\"op\":\"original\",\"id\":\"x\"}", NEWSD_QUERY_BAD_REQUEST, "article id");
+    /* unknown ids */
+    expect_reason(s, "{\"op\":\"show\",\"id\":\"ffffffffffffffffffffffffffffffff\"}", NEWSD_QUERY_NOT_FOUND,
+                  "not found");
+    expect_reason(s, "{\"op\":\"original\",\"id\":\"ffffffffffffffffffffffffffffffff\"}",
+                  NEWSD_QUERY_NOT_FOUND, "not found");
+    /* an op of a later minor: the archive says it does not answer it */
+    struct newsd_query q;
+    struct query_result res;
+    query_init(&q, (enum newsd_query_op)99);
+    assert_int_equal(query_run_answer(sq_answer, s, "archive", &q, &res), NEWSD_QUERY_UNSUPPORTED);
+    assert_non_null(res.reason);
+    query_result_free(&res);
     /* still answering */
     assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"titel\"}"), 1);
     sq_close(s);
@@ -472,6 +542,46 @@ static void test_commit_failure_then_retry(void **state)
     article_free(a);
     article_free(b);
     article_free(c);
+}
+
+/* The record comes from SQL (json_object), whose own number format has
+ * only 15 digits: every double must still read back as itself, and the
+ * record must equal the one newsd_article_to_json() writes. */
+static void test_record_as_the_core_writes_it(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    struct newsd_article *a = make("exact", "Titel \"zitiert\"", "Zeile\n\tzwei", T0, "topic:x", 0.1 + 0.2);
+    a->stage = NEWSD_STAGE_TAG;
+    assert_int_equal(newsd_article_tag(a, "topic:third", 1.0 / 3.0), NEWSD_OK);
+    assert_int_equal(newsd_article_set_meta(a, "z", "letzter"), NEWSD_OK);
+    a->stage = 0;
+    char *core = newsd_article_to_json(a);
+    char req[128];
+    snprintf(req, sizeof req, "{\"op\":\"show\",\"id\":\"%s\"}", a->id);
+    assert_int_equal(store(s, a), NEWSD_OK);
+
+    json_t *want = json_loads(core, 0, NULL), *got = ask(s, req);
+    free(core);
+    assert_non_null(want);
+    json_t *score = json_object_get(got, "score");
+    assert_true(json_real_value(json_object_get(score, "total")) == 0.1 + 0.2);
+    assert_true(json_real_value(json_object_get(json_array_get(json_object_get(got, "tags"), 2), "weight")) ==
+                1.0 / 3.0);
+    if (!json_equal(want, got)) {
+        char *w = json_dumps(want, JSON_COMPACT), *g = json_dumps(got, JSON_COMPACT);
+        fail_msg("the archive's record differs from the core's:\n%s\n%s", w, g);
+    }
+    /* and in the core's order of members */
+    void *iw = json_object_iter(want), *ig = json_object_iter(got);
+    for (; iw && ig; iw = json_object_iter_next(want, iw), ig = json_object_iter_next(got, ig))
+        assert_string_equal(json_object_iter_key(ig), json_object_iter_key(iw));
+    assert_null(iw);
+    assert_null(ig);
+    json_decref(want);
+    json_decref(got);
+    sq_close(s);
 }
 
 static void test_file_name_not_utf8(void **state)
@@ -721,6 +831,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_failure_then_retry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_record_as_the_core_writes_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_name_not_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reprocess_before_indexed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reprocess_after_indexed, setup, teardown),

@@ -33,7 +33,7 @@ static void write_file(const char *name, const char *text)
 }
 
 /* Load src as plugin "t" with extra config keys (key, value, ..., NULL). */
-static struct lua_plugin *load(const char *src, char **err, ...)
+static struct l_plugin *load(const char *src, char **err, ...)
 {
     struct config_kv kv[8];
     size_t n = 0;
@@ -53,7 +53,7 @@ static struct lua_plugin *load(const char *src, char **err, ...)
     struct daemon_config cfg = {0};
     cfg.workers = 1;
     char *e = NULL;
-    struct lua_plugin *lp = lua_plugin_load(&cfg, &sec, path, LUA_LOAD_TRIAL_ONLY, &e);
+    struct l_plugin *lp = l_plugin_load(&cfg, &sec, path, L_LOAD_TRIAL_ONLY, &e);
     if (err)
         *err = e;
     else if (!lp)
@@ -61,10 +61,10 @@ static struct lua_plugin *load(const char *src, char **err, ...)
     return lp;
 }
 
-static void unload(struct lua_plugin *lp)
+static void unload(struct l_plugin *lp)
 {
     if (lp)
-        lua_plugin_descriptor(lp)->fini(lp);
+        l_plugin_descriptor(lp)->fini(lp);
 }
 
 static struct newsd_article *german(void)
@@ -80,9 +80,9 @@ static struct newsd_article *german(void)
 }
 
 /* Run one stage like plugins.c: stage and plugin set around the call. */
-static int run(struct lua_plugin *lp, enum newsd_stage stage, struct newsd_article *a)
+static int run(struct l_plugin *lp, enum newsd_stage stage, struct newsd_article *a)
 {
-    const newsd_plugin *d = lua_plugin_descriptor(lp);
+    const newsd_plugin *d = l_plugin_descriptor(lp);
     free(a->fail_reason);
     a->fail_reason = NULL;
     a->stage = stage;
@@ -93,7 +93,7 @@ static int run(struct lua_plugin *lp, enum newsd_stage stage, struct newsd_artic
     return rc;
 }
 
-static void run_ok(struct lua_plugin *lp, enum newsd_stage stage, struct newsd_article *a)
+static void run_ok(struct l_plugin *lp, enum newsd_stage stage, struct newsd_article *a)
 {
     int rc = run(lp, stage, a);
     if (rc != NEWSD_OK)
@@ -101,7 +101,7 @@ static void run_ok(struct lua_plugin *lp, enum newsd_stage stage, struct newsd_a
 }
 
 /* Expect a failure whose reason contains what. */
-static void run_fails(struct lua_plugin *lp, enum newsd_stage stage, struct newsd_article *a, const char *what)
+static void run_fails(struct l_plugin *lp, enum newsd_stage stage, struct newsd_article *a, const char *what)
 {
     assert_int_equal(run(lp, stage, a), NEWSD_ERROR);
     assert_non_null(a->fail_reason);
@@ -112,7 +112,7 @@ static void run_fails(struct lua_plugin *lp, enum newsd_stage stage, struct news
 static void test_fields(void **state)
 {
     (void)state;
-    struct lua_plugin *lp = load(
+    struct l_plugin *lp = load(
         "return { tag = function(a)\n"
         "  assert(a:title() == 'Chinas KI-Fortschritte')\n"
         "  assert(a:body():find('Huawei', 1, true))\n"
@@ -123,7 +123,7 @@ static void test_fields(void **state)
         "end }\n", NULL, NULL);
     struct newsd_article *a = german();
     run_ok(lp, NEWSD_STAGE_TAG, a);
-    const newsd_plugin *d = lua_plugin_descriptor(lp);
+    const newsd_plugin *d = l_plugin_descriptor(lp);
     assert_int_equal(d->stages, NEWSD_STAGE_TAG);
     article_free(a);
     unload(lp);
@@ -134,7 +134,7 @@ static void test_fields(void **state)
 static void test_contains_german(void **state)
 {
     (void)state;
-    struct lua_plugin *lp = load(
+    struct l_plugin *lp = load(
         "return { tag = function(a)\n"
         "  assert(a:contains('SCHLIESSEN'))\n"
         "  assert(a:contains('Schließen'))\n"
@@ -155,7 +155,7 @@ static void test_contains_german(void **state)
 static void test_find_and_words(void **state)
 {
     (void)state;
-    struct lua_plugin *lp = load(
+    struct l_plugin *lp = load(
         "return { tag = function(a)\n"
         "  assert(a:find('^Chinas') == 'Chinas')\n"
         "  local n, unit = a:find('(%d+,%d+) (%a+)')\n"
@@ -176,7 +176,7 @@ static void test_find_and_words(void **state)
 static void test_tags_scores_meta(void **state)
 {
     (void)state;
-    struct lua_plugin *lp = load(
+    struct l_plugin *lp = load(
         "local p = {}\n"
         "function p.tag(a)\n"
         "  a:tag('entity:org/Huawei', 1.0); a:tag('entity:org/Intel', 0.5); a:tag('topic:x')\n"
@@ -187,7 +187,7 @@ static void test_tags_scores_meta(void **state)
         "  assert(#t == 2 and t[1].name == 'entity:org/Huawei' and t[2].weight == 0.5)\n"
         "  assert(t[1].plugin == 't')\n"
         "  assert(#a:tags() == 3)\n"
-        "  assert(a:has_tag('topic:x') == 1.0 and a:has_tag('nope') == false)\n"
+        "  assert(a:has_tag('topic:x') == 1.0 and a:has_tag('nope') == nil)\n"
         "  assert(a:meta('k') == 'v' and a:meta('absent') == nil)\n"
         "  a:score('ORGS', 1.5, 'two orgs'); a:score('MORE', 1)\n"
         "  assert(a:score_total() == 2.5)\n"
@@ -210,7 +210,7 @@ static void test_tags_scores_meta(void **state)
 static void test_stage_read_only(void **state)
 {
     (void)state;
-    struct lua_plugin *lp = load(
+    struct l_plugin *lp = load(
         "local p = {}\n"
         "function p.parse(a) a:body('Neuer Text') ; a:title('T') end\n"
         "function p.tag(a) a:score('X', 1) end\n"
@@ -233,7 +233,7 @@ static void test_stage_read_only(void **state)
 static void test_use_after_callback(void **state)
 {
     (void)state;
-    struct lua_plugin *lp = load(
+    struct l_plugin *lp = load(
         "local kept\n"
         "local p = {}\n"
         "function p.tag(a) kept = a; p.iter = a:words() end\n"
@@ -250,7 +250,7 @@ static void test_sandbox(void **state)
 {
     (void)state;
     write_file("helper.lua", "return { twice = function(x) return 2 * x end }\n");
-    struct lua_plugin *lp = load(
+    struct l_plugin *lp = load(
         "local h = require('helper')\n"
         "return { tag = function(a)\n"
         "  assert(h.twice(2) == 4 and require('helper') == h)\n"
@@ -280,7 +280,7 @@ static void test_sandbox(void **state)
 static void test_io_open_is_an_error(void **state)
 {
     (void)state;
-    struct lua_plugin *lp = load("return { tag = function(a) io.open('/etc/passwd') end }\n", NULL, NULL);
+    struct l_plugin *lp = load("return { tag = function(a) io.open('/etc/passwd') end }\n", NULL, NULL);
     struct newsd_article *a = german();
     run_fails(lp, NEWSD_STAGE_TAG, a, "global 'io'");
     run_fails(lp, NEWSD_STAGE_TAG, a, "stack traceback");
@@ -291,7 +291,7 @@ static void test_io_open_is_an_error(void **state)
 static void test_instruction_budget(void **state)
 {
     (void)state;
-    struct lua_plugin *lp = load(
+    struct l_plugin *lp = load(
         "local p = {}\n"
         "function p.tag(a) if a:contains('Huawei') then while true do end end end\n"
         "function p.score(a) while true do pcall(function() while true do end end) end end\n"
@@ -309,7 +309,7 @@ static void test_instruction_budget(void **state)
 static void test_memory_cap(void **state)
 {
     (void)state;
-    struct lua_plugin *lp = load(
+    struct l_plugin *lp = load(
         "hoard = {}\n"
         "local p = {}\n"
         "function p.tag(a)\n"
@@ -356,7 +356,7 @@ static void test_refused_at_load(void **state)
 static void test_init_gets_conf(void **state)
 {
     (void)state;
-    struct lua_plugin *lp = load(
+    struct l_plugin *lp = load(
         "local p = {}\n"
         "function p.init(conf) p.words = conf.words; p.n = conf.n end\n"
         "function p.tag(a)\n"
@@ -371,7 +371,7 @@ static void test_init_gets_conf(void **state)
     run_ok(lp, NEWSD_STAGE_TAG, a);
     assert_int_equal(a->n_tags, 2);
     assert_int_equal(run(lp, NEWSD_STAGE_ARCHIVE, a), NEWSD_DUPLICATE);
-    const newsd_plugin *d = lua_plugin_descriptor(lp);
+    const newsd_plugin *d = l_plugin_descriptor(lp);
     assert_int_equal(d->stages, NEWSD_STAGE_TAG | NEWSD_STAGE_ARCHIVE);
     assert_int_equal(d->commit(lp), NEWSD_OK);
     article_free(a);

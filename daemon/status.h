@@ -1,0 +1,59 @@
+/*
+ * What /status and /metrics report, as data: the daemon keeps its counters
+ * in one struct daemon_counters and, when the control API asks, fills a
+ * struct status_snapshot (counters plus gauges read at that moment).
+ * daemon/control_status.c renders a snapshot as the /status JSON and the
+ * /metrics text (docs/api.md), so daemon.c holds no output format.
+ */
+#ifndef NEWSD_STATUS_H
+#define NEWSD_STATUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plugins.h"
+
+/* The daemon's run state (reload and shutdown: see daemon.c). */
+enum daemon_state {
+    DAEMON_RUNNING,
+    DAEMON_RELOADING,   /* claiming paused until in-flight work drained */
+    DAEMON_STOPPING,
+};
+
+/* Since start; only ever incremented, on the loop thread. */
+struct daemon_counters {
+    unsigned long long received;     /* claimed from the inbox or resumed from work/ */
+    unsigned long long archived;
+    unsigned long long duplicates;
+    unsigned long long failed;       /* moved to failed/ */
+    unsigned long long reprocessed;  /* archived articles archived again */
+    unsigned long long reloads_taken;
+    unsigned long long reloads_refused;
+};
+
+/* The daemon at one moment on the loop thread.  The pointers are borrowed
+ * from the daemon: valid until the loop runs on, so render at once. */
+struct status_snapshot {
+    struct daemon_counters counters;
+    enum daemon_state state;
+    long pid;
+    int64_t started_ms, now_ms;      /* wall clock, ms since the epoch */
+    unsigned in_flight;              /* claimed, not yet archived or failed */
+    unsigned queue_depth;            /* of those, waiting for a worker thread */
+    size_t reprocess_pending;        /* in work/, waiting to be claimed again */
+    unsigned queries_running;        /* archive queries on the plugin set */
+    unsigned window_s;               /* the throughput window, seconds */
+    uint64_t finished_in_window;     /* archived, duplicates, failed in it */
+    const char *config_path, *state_dir, *control_socket, *metrics_listen;   /* NULL: none */
+    const struct plugin_set *plugins;                                         /* in force */
+};
+
+/* "running", "reloading", "stopping". */
+const char *daemon_state_name(enum daemon_state st);
+/* GET /status: one line of JSON, malloc'd, without the final newline. */
+char *status_render_json(const struct status_snapshot *s);
+/* GET /metrics: Prometheus text format 0.0.4, malloc'd; the histograms of
+ * metrics.c follow the snapshot's counters and gauges. */
+char *status_render_metrics(const struct status_snapshot *s);
+
+#endif
