@@ -14,7 +14,7 @@
 3. search: the database is grown to --search-n articles by copying the
    archived rows under new ids through SQL and indexing them with the SQL
    the plugin's indexer runs (the plugin is not involved in the copy), then
-   two-word queries are timed with exactly the SQL that query()'s "search"
+   two-word queries are timed with exactly the SQL that answer()'s search
    op runs (count + ranked page of 20 with snippets), p50/p99.
 
 Targets (issue 4): >= 5,000 articles/s; search p99 < 20 ms over 100,000

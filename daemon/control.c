@@ -90,9 +90,7 @@ static char *with_newline(char *s)
     size_t n = strlen(s);
     if (n && s[n - 1] == '\n')
         return s;
-    char *t = realloc(s, n + 2);
-    if (!t)
-        abort();
+    char *t = xrealloc(s, n + 2);
     t[n] = '\n';
     t[n + 1] = '\0';
     return t;
@@ -166,7 +164,7 @@ static enum MHD_Result do_reload(struct control *c, struct request *r)
 
     switch (rc) {
     case CONTROL_RELOAD_APPLIED:
-        return reply_json(r, 200, strdup("{\"reloaded\":true}"));
+        return reply_json(r, 200, xstrdup("{\"reloaded\":true}"));
     case CONTROL_RELOAD_PENDING:
         r->next = c->reloading;
         c->reloading = r;
@@ -246,9 +244,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     (void)version;
 
     if (!r) {
-        r = calloc(1, sizeof *r);
-        if (!r)
-            abort();
+        r = xcalloc(1, sizeof *r);
         r->srv = s;
         r->conn = conn;
         *con_cls = r;
@@ -268,9 +264,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             r->len = 0;
         }
         if (!r->too_big) {
-            char *b = realloc(r->body, r->len + *upload_size + 1);
-            if (!b)
-                abort();
+            char *b = xrealloc(r->body, r->len + *upload_size + 1);
             memcpy(b + r->len, upload, *upload_size);
             r->body = b;
             r->len += *upload_size;
@@ -534,13 +528,11 @@ static void servers_close(struct control *c)
 int control_start(struct control **out, uv_loop_t *loop, const struct control_opts *o,
                   const struct control_ops *ops, void *ud, char **err)
 {
-    struct control *c = calloc(1, sizeof *c);
-    if (!c)
-        abort();
+    struct control *c = xcalloc(1, sizeof *c);
     c->loop = loop;
     c->ops = ops;
     c->ud = ud;
-    c->work_dir = strdup(o->work_dir);
+    c->work_dir = xstrdup(o->work_dir);
     *err = NULL;
     *out = NULL;
 
@@ -548,7 +540,7 @@ int control_start(struct control **out, uv_loop_t *loop, const struct control_op
         int fd = unix_listen(c, o->socket_path, err);
         if (fd < 0)
             goto fail;
-        c->socket_path = strdup(o->socket_path);
+        c->socket_path = xstrdup(o->socket_path);
         if (server_start(c, &c->srv[c->n_srv++], fd, false, err) < 0)
             goto fail;
     }
@@ -586,7 +578,7 @@ void control_reload_done(struct control *c)
     for (struct request *r = take_list(&c->reloading), *next; r; r = next) {
         next = r->next;
         r->next = NULL;
-        control_answer(r, 200, strdup("{\"reloaded\":true}"));
+        control_answer(r, 200, xstrdup("{\"reloaded\":true}"));
     }
 }
 

@@ -4,6 +4,8 @@
  * come from the stage table (stage.h).
  */
 #include "status.h"
+#include "xalloc.h"
+#include "query.h"
 #include "metrics.h"
 #include "stage.h"
 
@@ -44,12 +46,6 @@ static json_t *stage_list(unsigned stages)
     return a;
 }
 
-/* An instance answers queries: an archive with answer() or query(). */
-static bool answers_queries(const newsd_plugin *d)
-{
-    return (d->stages & NEWSD_STAGE_ARCHIVE) && (d->answer || d->query);
-}
-
 static bool is_lua(const struct plugin_instance *p)
 {
     size_t n = p->path ? strlen(p->path) : 0;
@@ -73,7 +69,7 @@ char *status_render_json(const struct status_snapshot *s)
 
     for (size_t i = 0; s->plugins && i < s->plugins->n; i++) {
         const struct plugin_instance *p = &s->plugins->v[i];
-        bool queries = answers_queries(p->desc);
+        bool queries = plugin_answers_queries(p);
         json_array_append_new(plugins, json_pack("{s:o,s:s,s:o,s:o,s:o,s:b,s:b,s:o}",
             "name", jstr(p->name), "kind", is_lua(p) ? "lua" : "c", "plugin", jstr(p->desc->name),
             "file", jstr(p->path), "stages", stage_list(p->desc->stages), "required", p->required,
@@ -103,10 +99,8 @@ char *status_render_json(const struct status_snapshot *s)
         "finished", (json_int_t)s->finished_in_window,
         "per_s", s->window_s ? (double)s->finished_in_window / s->window_s : 0.0));
     json_object_set_new(o, "archive", json_pack("{s:o,s:o}", "backends", archives, "queries", jstr(query_by)));
-    char *out = json_dumps(o, JSON_COMPACT);
+    char *out = xjson_dumps(o, JSON_COMPACT);
     json_decref(o);
-    if (!out)
-        abort();
     return out;
 }
 

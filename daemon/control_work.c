@@ -197,7 +197,7 @@ static void reprocess(struct control *c, struct request *r)
         add_name(r, name);
         json_t *o = json_pack("{s:i,s:[]}", "queued", 1, "errors");
         r->status = 200;
-        r->answer = json_dumps(o, JSON_COMPACT);
+        r->answer = xjson_dumps(o, JSON_COMPACT);
         json_decref(o);
         return;
     }
@@ -254,7 +254,7 @@ static void reprocess(struct control *c, struct request *r)
     }
     json_t *o = json_pack("{s:I,s:o}", "queued", (json_int_t)r->n_names, "errors", errors);
     r->status = 200;
-    r->answer = json_dumps(o, JSON_COMPACT);
+    r->answer = xjson_dumps(o, JSON_COMPACT);
     json_decref(o);
 }
 
@@ -270,7 +270,7 @@ static void on_work(uv_work_t *w)
     struct query_result res;
     if (plugin_set_query(r->set, &r->query, &res) == NEWSD_QUERY_OK) {
         r->status = 200;
-        r->answer = json_dumps(res.json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        r->answer = xjson_dumps(res.json, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (!r->answer) {
             r->status = 500;
             r->answer = control_error_json("newsd is out of memory for the answer");

@@ -47,7 +47,7 @@ static char *request_json(const struct newsd_query *q)
             json_object_set_new(r, strings[i].key, json_string(strings[i].value));
     if ((o->params & QUERY_PARAM_FILTERS) && q->has_min_score)
         json_object_set_new(r, "min_score", json_real(q->min_score));
-    char *s = json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *s = xjson_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(r);
     return s;
 }

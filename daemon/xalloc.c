@@ -66,3 +66,11 @@ char *xasprintf(const char *fmt, ...)
         out_of_memory();
     return s;
 }
+
+char *xjson_dumps(const json_t *j, size_t flags)
+{
+    char *s = json_dumps(j, flags);
+    if (!s)
+        out_of_memory();
+    return s;
+}

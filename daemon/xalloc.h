@@ -10,6 +10,7 @@
 #ifndef NEWSD_XALLOC_H
 #define NEWSD_XALLOC_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include <newsd/plugin.h>
@@ -23,5 +24,7 @@ void *xreallocarray(void *p, size_t n, size_t size);
 /* NULL in, NULL out. */
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) NEWSD_PRINTF(1, 2);
+/* json_dumps(), which fails only when out of memory (or for a NULL j). */
+char *xjson_dumps(const json_t *j, size_t flags);
 
 #endif

@@ -15,7 +15,7 @@
  * as host:port/dbname.
  *
  * This file holds the configuration, the connections and the schema;
- * archive()/commit() are in store.c, query() in query.c.  The error policy
+ * archive()/commit() are in store.c, answer() in query.c.  The error policy
  * is archive_fs's and archive_sqlite's: a fault of the store (server gone,
  * deadlock, disk full) fails commit(), never the article; newsd keeps the
  * batch in work/ and retries it with back-off.  See docs/archive.md.

@@ -7,13 +7,13 @@
  *   busy_timeout_ms = 5000       ; wait this long for a lock before failing
  *
  * This file holds the configuration, opening and closing; the schema is in
- * schema.c, archive()/commit() in store.c, query() in query.c, the
+ * schema.c, archive()/commit() in store.c, answer() in query.c, the
  * background full-text indexer in indexer.c.  See
  * docs/archive.md for the schema, durability and dedup.
  *
  * The database is opened in WAL mode with synchronous=FULL: a committed
  * batch survives a crash or power loss (FULL fsyncs the WAL at every
- * commit; NORMAL would not), and readers (query()) never block the writer.
+ * commit; NORMAL would not), and readers (answer()) never block the writer.
  * The originals are kept in the database as BLOBs, so that one fsync makes
  * a batch durable whole; see docs/archive.md for why not files beside it.
  */

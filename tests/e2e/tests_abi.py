@@ -4,7 +4,7 @@ The plugins live in tests/abi/ (see its meson.build)."""
 
 import re
 
-from __main__ import test, check, small_article, tag_names, rule_names
+from __main__ import test, check, Fail, parse_reason, small_article, tag_names, rule_names
 
 
 def abi_plugin(ctx, name):
@@ -33,8 +33,12 @@ def abi_conformance_every_function_every_stage(ctx):
     check(any("abi conformance: init:" in l and "checks passed" in l for l in d.log_lines()),
           "no 'init: N checks passed' line")
     id_ = ctx.drop("probe.txt", PROBE)
-    ctx.wait_archived([id_])
-    check(not ctx.failed_items(), f"failed/: {ctx.failed_items()}")
+    # A failed check sends the probe to failed/ with the check in its reason.
+    ctx.wait(lambda: ctx.failed_items() or (ctx.idle() and id_ in ctx.ids()), 20,
+             "the probe archived or failed")
+    if ctx.failed_items():
+        reason = parse_reason(ctx.failed / "probe.txt.reason")
+        raise Fail(f"the probe failed: {reason.get('cause')}")
     rec = ctx.record(id_)
     for stage in ("parse", "tag", "score"):
         check(re.fullmatch(r"\d+ checks", rec["meta"].get(f"abi.{stage}", "")),

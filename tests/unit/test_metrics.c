@@ -156,12 +156,12 @@ static struct plugin_set fake_set = {.v = instances, .n = 4};
 static void snapshot_fixture(struct status_snapshot *s)
 {
     instances[0] = (struct plugin_instance){.name = "orgs", .path = "/p/keyword_tagger.so",
-                                            .desc = &desc_tagger};
-    instances[1] = (struct plugin_instance){.name = "luak", .path = "/p/noop.lua", .desc = &desc_lua};
+                                            .desc = &desc_tagger, .initialised = true};
+    instances[1] = (struct plugin_instance){.name = "luak", .path = "/p/noop.lua", .desc = &desc_lua, .initialised = true};
     instances[2] = (struct plugin_instance){.name = "files", .path = "/p/archive_fs.so",
-                                            .desc = &desc_archive_quiet};
+                                            .desc = &desc_archive_quiet, .initialised = true};
     instances[3] = (struct plugin_instance){.name = "db", .path = "/p/archive_sqlite.so",
-                                            .desc = &desc_archive, .required = true};
+                                            .desc = &desc_archive, .required = true, .initialised = true};
     *s = (struct status_snapshot){
         .counters = {.received = 500, .archived = 497, .duplicates = 2, .failed = 1, .reprocessed = 7,
                      .reloads_taken = 3, .reloads_refused = 1},
