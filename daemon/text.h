@@ -10,7 +10,9 @@
 /*
  * Decode bytes to UTF-8 in NFC.  Valid UTF-8 (a BOM is dropped) is taken as
  * it is; anything else is decoded as Windows-1252, or ISO-8859-1 where
- * Windows-1252 leaves a byte undefined.  CRLF and CR become LF.
+ * Windows-1252 leaves a byte undefined.  CRLF and CR become LF.  The
+ * result is stream-safe (UAX #15): a U+034F joiner follows every 30
+ * combining marks in a row, which bounds the time normalisation takes.
  * Returns a malloc'd NUL-terminated string and sets *encoding to a static
  * name, or NULL with *err set (malloc'd) on failure.
  */
@@ -25,7 +27,8 @@ char *text_utf8_repair(const char *s);
 int text_is_utf8(const unsigned char *s, size_t len);
 
 /* Unicode case folding of a UTF-8 string (ß folds to "ss", so "Schließen"
- * and "SCHLIESSEN" fold alike).  malloc'd result, NULL on error. */
+ * and "SCHLIESSEN" fold alike), stream-safe and in NFC as above.  malloc'd
+ * result, NULL when s is not UTF-8 or memory runs out. */
 char *text_casefold(const char *s);
 
 /* Word boundaries for whole-word matching: is the code point that ends

@@ -228,6 +228,145 @@ static void test_fast_paths_agree_with_utf8proc(void **state)
     }
 }
 
+/* ---- the Stream-Safe Text Format (UAX #15) ---------------------------- */
+
+#define ACUTE "\xcc\x81"     /* U+0301, combining class 230 */
+#define GRAVE_BELOW "\xcc\x96" /* U+0316, combining class 220 */
+#define CGJ "\xcd\x8f"       /* U+034F COMBINING GRAPHEME JOINER */
+
+static char *repeat(const char *head, const char *unit, size_t times)
+{
+    size_t hl = strlen(head), ul = strlen(unit);
+    char *s = malloc(hl + ul * times + 1);
+    assert_non_null(s);
+    memcpy(s, head, hl);
+    for (size_t i = 0; i < times; i++)
+        memcpy(s + hl + i * ul, unit, ul);
+    s[hl + ul * times] = '\0';
+    return s;
+}
+
+static void append(char **s, const char *unit, size_t times)
+{
+    char *more = repeat(*s, unit, times);
+    free(*s);
+    *s = more;
+}
+
+/* The longest run of non-starters and the number of joiners in s. */
+static void runs_of(const char *s, size_t *longest, size_t *joiners)
+{
+    size_t run = 0;
+    *longest = *joiners = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    while (*p) {
+        utf8proc_int32_t cp;
+        p += utf8proc_iterate(p, -1, &cp);
+        if (cp == 0x34F)
+            (*joiners)++;
+        run = utf8proc_get_property(cp)->combining_class ? run + 1 : 0;
+        if (run > *longest)
+            *longest = run;
+    }
+}
+
+static char *nfc_of(const char *in)
+{
+    const char *enc;
+    char *err = NULL;
+    char *out = text_to_utf8_nfc(U(in), strlen(in), &enc, &err);
+    if (!out)
+        fail_msg("decoding failed: %s", err ? err : "(no message)");
+    return out;
+}
+
+/* After 30 non-starters a joiner goes in; canonical order and composition
+ * then work within each piece: a + (acute, grave below) x 40 gives á and
+ * three pieces of sorted marks. */
+static void test_stream_safe_exact(void **state)
+{
+    (void)state;
+    char *in = repeat("a", ACUTE GRAVE_BELOW, 40);
+    char *want = repeat("\xc3\xa1", GRAVE_BELOW, 15);   /* á */
+    append(&want, ACUTE, 14);
+    append(&want, CGJ, 1);
+    append(&want, GRAVE_BELOW, 15);
+    append(&want, ACUTE, 15);
+    append(&want, CGJ, 1);
+    append(&want, GRAVE_BELOW, 10);
+    append(&want, ACUTE, 10);
+
+    char *nfc = nfc_of(in);
+    assert_string_equal(nfc, want);
+    free(nfc);
+
+    /* Case folding applies the same format: "A" folds to the same text. */
+    in[0] = 'A';
+    char *folded = text_casefold(in);
+    assert_non_null(folded);
+    assert_string_equal(folded, want);
+    free(folded);
+    free(in);
+    free(want);
+}
+
+/* Exactly 30 marks stay as they are; the 31st gets a joiner before it.
+ * Text of real languages is never touched. */
+static void test_stream_safe_boundary(void **state)
+{
+    (void)state;
+    size_t longest, joiners;
+    char *in = repeat("x", ACUTE, 30);
+    char *nfc = nfc_of(in);
+    runs_of(nfc, &longest, &joiners);
+    assert_int_equal(joiners, 0);
+    assert_int_equal(longest, 30);
+    free(nfc);
+    append(&in, ACUTE, 1);
+    nfc = nfc_of(in);
+    runs_of(nfc, &longest, &joiners);
+    assert_int_equal(joiners, 1);
+    assert_int_equal(longest, 30);
+    free(nfc);
+    free(in);
+
+    /* Vietnamese with stacked marks, decomposed: composed, no joiner. */
+    nfc = nfc_of("Vie\xcc\xa3\xcc\x82t Nam");
+    assert_string_equal(nfc, "Vi\xe1\xbb\x87t Nam");
+    free(nfc);
+}
+
+/* The issue's reproduction: 96,000 pairs of marks on one letter took 80 s
+ * to normalise.  Now every run is at most 30 long (and it takes
+ * milliseconds; the time is not asserted here). */
+static void test_stream_safe_long_run(void **state)
+{
+    (void)state;
+    size_t longest, joiners;
+    char *in = repeat("T\n\na", ACUTE GRAVE_BELOW, 96000);
+    char *nfc = nfc_of(in);
+    runs_of(nfc, &longest, &joiners);
+    assert_true(longest <= 30);
+    assert_int_equal(joiners, 192000 / 30 - 1);
+    free(nfc);
+
+    char *folded = text_casefold(in);
+    assert_non_null(folded);
+    runs_of(folded, &longest, &joiners);
+    assert_true(longest <= 30);
+    assert_int_equal(joiners, 192000 / 30 - 1);
+    free(folded);
+    free(in);
+}
+
+/* Folding refuses what is not UTF-8 instead of reading past its end. */
+static void test_casefold_invalid(void **state)
+{
+    (void)state;
+    assert_null(text_casefold("ab\xf0"));
+    assert_null(text_casefold("caf\xe9"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +384,10 @@ int main(void)
         cmocka_unit_test(test_nul_refused),
         cmocka_unit_test(test_casefold),
         cmocka_unit_test(test_fast_paths_agree_with_utf8proc),
+        cmocka_unit_test(test_stream_safe_exact),
+        cmocka_unit_test(test_stream_safe_boundary),
+        cmocka_unit_test(test_stream_safe_long_run),
+        cmocka_unit_test(test_casefold_invalid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
