@@ -31,11 +31,22 @@ struct newsd_article *article_new(const char *source, int64_t received_ms)
      * so invalid bytes of the name read as U+FFFD. */
     a->fields[NEWSD_FIELD_SOURCE] = text_utf8_repair(source);
     a->received_ms = received_ms;
+    a->limits = ARTICLE_LIMITS_DEFAULT;
     return a;
+}
+
+/* Positions past the end must leave the index before new items take them. */
+static void reindex(struct name_index *ix, const void *items, size_t stride, size_t n)
+{
+    if (n)
+        name_index_rebuild(ix, items, stride, n);
+    else
+        name_index_free(ix);
 }
 
 void article_truncate(struct newsd_article *a, size_t n_tags, size_t n_rules, size_t n_meta)
 {
+    bool tags_dropped = a->n_tags > n_tags, meta_dropped = a->n_meta > n_meta;
     while (a->n_tags > n_tags) {
         struct article_tag *t = &a->tags[--a->n_tags];
         free(t->name);
@@ -52,6 +63,10 @@ void article_truncate(struct newsd_article *a, size_t n_tags, size_t n_rules, si
         free(m->key);
         free(m->value);
     }
+    if (tags_dropped)
+        reindex(&a->tag_index, a->tags, sizeof *a->tags, a->n_tags);
+    if (meta_dropped)
+        reindex(&a->meta_index, a->meta, sizeof *a->meta, a->n_meta);
 }
 
 void article_free(struct newsd_article *a)
@@ -59,6 +74,8 @@ void article_free(struct newsd_article *a)
     if (!a)
         return;
     article_truncate(a, 0, 0, 0);
+    name_index_free(&a->tag_index);
+    name_index_free(&a->meta_index);
     free(a->tags);
     free(a->rules);
     free(a->meta);
@@ -197,12 +214,20 @@ int newsd_article_tag_at(const newsd_article *a, size_t i, struct newsd_tag *out
     return NEWSD_OK;
 }
 
+static size_t tag_find(const newsd_article *a, const char *name)
+{
+    return name_index_find(&a->tag_index, a->tags, sizeof *a->tags, a->n_tags, name);
+}
+
+static size_t meta_find(const newsd_article *a, const char *key)
+{
+    return name_index_find(&a->meta_index, a->meta, sizeof *a->meta, a->n_meta, key);
+}
+
 double newsd_article_tag_weight(const newsd_article *a, const char *name)
 {
-    for (size_t i = 0; i < a->n_tags; i++)
-        if (strcmp(a->tags[i].name, name) == 0)
-            return a->tags[i].weight;
-    return -1;
+    size_t i = name ? tag_find(a, name) : SIZE_MAX;
+    return i == SIZE_MAX ? -1 : a->tags[i].weight;
 }
 
 size_t newsd_article_score_count(const newsd_article *a)
@@ -229,10 +254,8 @@ double newsd_article_score_total(const newsd_article *a)
 
 const char *newsd_article_meta(const newsd_article *a, const char *key)
 {
-    for (size_t i = 0; i < a->n_meta; i++)
-        if (strcmp(a->meta[i].key, key) == 0)
-            return a->meta[i].value;
-    return NULL;
+    size_t i = key ? meta_find(a, key) : SIZE_MAX;
+    return i == SIZE_MAX ? NULL : a->meta[i].value;
 }
 
 size_t newsd_article_meta_count(const newsd_article *a)
@@ -274,6 +297,42 @@ static int finite_number(double v, double min, const char *what, const char *nam
     return 0;
 }
 
+/* The limits of article_limits.h.  Each refusal is logged once per article
+ * and kind: a plugin in a loop would otherwise write a line per call. */
+enum limit_kind { LIMIT_TAGS, LIMIT_RULES, LIMIT_META, LIMIT_TAG_NAME, LIMIT_RULE_NAME, LIMIT_META_KEY };
+
+static bool first_refusal(newsd_article *a, enum limit_kind kind)
+{
+    unsigned bit = 1u << kind;
+    bool first = !(a->limits_logged & bit);
+    a->limits_logged |= bit;
+    return first;
+}
+
+/* A name may be a few hundred bytes; strnlen, because a longer one is
+ * refused without reading it to its end. */
+static int name_fits(newsd_article *a, const char *name, enum limit_kind kind, const char *what)
+{
+    unsigned max = a->limits.max_name_bytes;
+    if (strnlen(name, (size_t)max + 1) <= max)
+        return 1;
+    if (first_refusal(a, kind))
+        log_warning("%s \"%.40s...\" is longer than %u bytes (max_name_bytes); refused, and "
+                    "every further one of this article without a word", what, name, max);
+    return 0;
+}
+
+static int room_for(newsd_article *a, size_t n, unsigned max, enum limit_kind kind, const char *what,
+                    const char *key, const char *name)
+{
+    if (n < max)
+        return 1;
+    if (first_refusal(a, kind))
+        log_warning("the article has %u %s, the most %s allows; \"%.80s\" refused, and every "
+                    "further one without a word", max, what, key, name);
+    return 0;
+}
+
 int newsd_article_set(newsd_article *a, enum newsd_field field, const char *value)
 {
     if (!allowed(a, NEWSD_CHANGE_FIELDS, "newsd_article_set"))
@@ -289,18 +348,21 @@ int newsd_article_tag(newsd_article *a, const char *name, double weight)
 {
     if (!allowed(a, NEWSD_CHANGE_TAGS, "newsd_article_tag"))
         return NEWSD_ERROR;
-    if (!name || !*name || !text_is_utf8((const unsigned char *)name, strlen(name)) ||
+    if (!name || !*name || !name_fits(a, name, LIMIT_TAG_NAME, "tag name") ||
+        !text_is_utf8((const unsigned char *)name, strlen(name)) ||
         !finite_number(weight, 0, "newsd_article_tag", name))
         return NEWSD_ERROR;
-    for (size_t i = 0; i < a->n_tags; i++) {
-        if (strcmp(a->tags[i].name, name) == 0) {
-            if (weight > a->tags[i].weight)
-                a->tags[i].weight = weight;
-            return NEWSD_OK;
-        }
+    size_t i = tag_find(a, name);
+    if (i != SIZE_MAX) {
+        if (weight > a->tags[i].weight)
+            a->tags[i].weight = weight;
+        return NEWSD_OK;
     }
+    if (!room_for(a, a->n_tags, a->limits.max_tags, LIMIT_TAGS, "tags", "max_tags", name))
+        return NEWSD_ERROR;
     a->tags = grow(a->tags, a->n_tags, &a->cap_tags, sizeof *a->tags);
     a->tags[a->n_tags++] = (struct article_tag){xstrdup(name), weight, xstrdup(a->plugin ? a->plugin : "newsd")};
+    name_index_add(&a->tag_index, a->tags, sizeof *a->tags, a->n_tags);
     return NEWSD_OK;
 }
 
@@ -308,9 +370,12 @@ int newsd_article_score(newsd_article *a, const char *rule, double points, const
 {
     if (!allowed(a, NEWSD_CHANGE_SCORE, "newsd_article_score"))
         return NEWSD_ERROR;
-    if (!rule || !*rule || !text_is_utf8((const unsigned char *)rule, strlen(rule)) ||
+    if (!rule || !*rule || !name_fits(a, rule, LIMIT_RULE_NAME, "score rule name") ||
+        !text_is_utf8((const unsigned char *)rule, strlen(rule)) ||
         !finite_number(points, -HUGE_VAL, "newsd_article_score", rule) ||
-        (reason && !text_is_utf8((const unsigned char *)reason, strlen(reason))))
+        (reason && !text_is_utf8((const unsigned char *)reason, strlen(reason))) ||
+        !room_for(a, a->n_rules, a->limits.max_score_rules, LIMIT_RULES, "score rules",
+                  "max_score_rules", rule))
         return NEWSD_ERROR;
     a->rules = grow(a->rules, a->n_rules, &a->cap_rules, sizeof *a->rules);
     a->rules[a->n_rules++] = (struct article_rule){
@@ -322,18 +387,21 @@ int newsd_article_set_meta(newsd_article *a, const char *key, const char *value)
 {
     if (!allowed(a, NEWSD_CHANGE_META, "newsd_article_set_meta"))
         return NEWSD_ERROR;
-    if (!key || !*key || !value || !text_is_utf8((const unsigned char *)key, strlen(key)) ||
+    if (!key || !*key || !value || !name_fits(a, key, LIMIT_META_KEY, "meta key") ||
+        !text_is_utf8((const unsigned char *)key, strlen(key)) ||
         !text_is_utf8((const unsigned char *)value, strlen(value)))
         return NEWSD_ERROR;
-    for (size_t i = 0; i < a->n_meta; i++) {
-        if (strcmp(a->meta[i].key, key) == 0) {
-            free(a->meta[i].value);
-            a->meta[i].value = xstrdup(value);
-            return NEWSD_OK;
-        }
+    size_t i = meta_find(a, key);
+    if (i != SIZE_MAX) {
+        free(a->meta[i].value);
+        a->meta[i].value = xstrdup(value);
+        return NEWSD_OK;
     }
+    if (!room_for(a, a->n_meta, a->limits.max_meta, LIMIT_META, "meta keys", "max_meta", key))
+        return NEWSD_ERROR;
     a->meta = grow(a->meta, a->n_meta, &a->cap_meta, sizeof *a->meta);
     a->meta[a->n_meta++] = (struct article_meta){xstrdup(key), xstrdup(value)};
+    name_index_add(&a->meta_index, a->meta, sizeof *a->meta, a->n_meta);
     return NEWSD_OK;
 }
 

@@ -14,6 +14,8 @@
 
 #include <newsd/plugin.h>
 
+#include "article_limits.h"
+#include "name_index.h"
 #include "parse.h"
 
 #define ARTICLE_ID_LEN 32
@@ -54,6 +56,10 @@ struct newsd_article {
     size_t n_rules, cap_rules;
     struct article_meta *meta;
     size_t n_meta, cap_meta;
+    struct name_index tag_index, meta_index;
+
+    struct article_limits limits;   /* ARTICLE_LIMITS_DEFAULT unless the pipeline sets them */
+    unsigned limits_logged;         /* which refusals this article has logged (article.c) */
 
     char *folded;            /* case-folded title + body, built on demand */
 

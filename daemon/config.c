@@ -144,6 +144,11 @@ static const struct uint_key uint_keys[] = {
     {"batch_ms", 0, 60000, offsetof(struct daemon_config, batch_ms)},
     {"max_attempts", 1, 1000, offsetof(struct daemon_config, max_attempts)},
     {"rescan_s", 1, 86400, offsetof(struct daemon_config, rescan_s)},
+    {"max_tags", 1, ARTICLE_LIMITS_MAX_COUNT, offsetof(struct daemon_config, article_limits.max_tags)},
+    {"max_score_rules", 1, ARTICLE_LIMITS_MAX_COUNT,
+     offsetof(struct daemon_config, article_limits.max_score_rules)},
+    {"max_meta", 1, ARTICLE_LIMITS_MAX_COUNT, offsetof(struct daemon_config, article_limits.max_meta)},
+    {"max_name_bytes", 1, ARTICLE_LIMITS_MAX_NAME, offsetof(struct daemon_config, article_limits.max_name_bytes)},
 };
 
 static int daemon_key(struct load_ctx *c, const char *name, const char *value)
@@ -354,6 +359,7 @@ int config_load(const char *path, const char *state_dir_override,
         .batch_ms = 50,
         .max_attempts = 3,
         .rescan_s = 30,
+        .article_limits = ARTICLE_LIMITS_DEFAULT,
     };
     struct load_ctx c = {.cfg = &cfg};
     char abs[PATH_MAX];

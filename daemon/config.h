@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "article_limits.h"
+
 struct config_kv {
     char *key;
     char *value;
@@ -39,6 +41,7 @@ struct daemon_config {
     unsigned batch_ms;
     unsigned max_attempts;
     unsigned rescan_s;
+    struct article_limits article_limits;   /* max_tags, max_score_rules, max_meta, max_name_bytes */
     char *control_socket;    /* absolute; NULL: no control API (control_socket = empty) */
     char *metrics_listen;    /* "127.0.0.1:9107" for /metrics over TCP, or NULL */
     struct plugin_section *plugins;

@@ -290,7 +290,8 @@ static void apply_reload(struct daemon *d)
 
     d->plugins = d->next_plugins;
     d->next_plugins = NULL;
-    workers_set_plugins(d->workers, d->plugins, d->next_cfg.max_article_bytes);
+    workers_set_plugins(d->workers, d->plugins, d->next_cfg.max_article_bytes,
+                        &d->next_cfg.article_limits);
     archiver_set_plugins(d->archiver, d->plugins, d->next_cfg.batch_size, d->next_cfg.batch_ms);
     inbox_set_timing(d->inbox, d->next_cfg.settle_ms, d->next_cfg.rescan_s);
     if (d->log_level_override < 0)
@@ -603,7 +604,7 @@ static int start(struct daemon *d)
     d->n_workers = d->cfg.workers ? d->cfg.workers : uv_available_parallelism();
     d->max_inflight = max_inflight(&d->cfg);
     int rc = workers_start(&d->workers, &d->loop, d->n_workers, &d->spool, d->cfg.max_article_bytes,
-                           d->plugins, on_processed, d);
+                           &d->cfg.article_limits, d->plugins, on_processed, d);
     if (rc < 0) {
         log_error("cannot start the workers: %s", uv_strerror(rc));
         return -1;

@@ -47,6 +47,34 @@ static void require_stage(lua_State *L, struct newsd_article *a, enum newsd_chan
     }
 }
 
+/* A string argument that becomes a C string: Lua strings may hold NUL
+ * bytes, and the C side would silently keep only what comes before the
+ * first ("ok\0nul" would tag "ok"), so such a string is an error. */
+static const char *c_string(lua_State *L, int arg, const char *method, const char *what)
+{
+    size_t len;
+    const char *s = luaL_checklstring(L, arg, &len);
+    if (memchr(s, '\0', len))
+        luaL_error(L, "a:%s(): the %s holds a NUL byte at offset %d", method, what,
+                   (int)((const char *)memchr(s, '\0', len) - s));
+    return s;
+}
+
+/* Why the C side refused a name that passed the checks before it, for the
+ * Lua error: its form, its length, else the article is full (the limits
+ * of article_limits.h). */
+static int refused(lua_State *L, struct newsd_article *a, const char *method, const char *what,
+                   const char *name, unsigned max, const char *key)
+{
+    if (!*name || !text_is_utf8((const unsigned char *)name, strlen(name)))
+        return luaL_error(L, "a:%s(): the %s must be non-empty UTF-8", method, what);
+    if (strlen(name) > a->limits.max_name_bytes)
+        return luaL_error(L, "a:%s(): the %s is longer than %d bytes ([daemon] max_name_bytes)", method,
+                          what, (int)a->limits.max_name_bytes);
+    return luaL_error(L, "a:%s(): the article already has %d, the most [daemon] %s allows", method,
+                      (int)max, key);
+}
+
 /* ---- fields ------------------------------------------------------------- */
 
 /* a:title(), a:body() ...: the field; with an argument (parse stage, the
@@ -60,7 +88,7 @@ static int l_field(lua_State *L)
         lua_pushstring(L, newsd_article_get(a, f));
         return 1;
     }
-    const char *value = luaL_checkstring(L, 2);
+    const char *value = c_string(L, 2, "set a field", "value");
     if (f < NEWSD_FIELD_TITLE)
         return luaL_error(L, "this field is read-only");
     require_stage(L, a, NEWSD_CHANGE_FIELDS, "set a field");
@@ -92,12 +120,17 @@ static const char *folded(struct newsd_article *a);
  * search itself.  Upvalue 1 is the cache table, 2 its size; it is started
  * afresh at NEEDLE_CACHE_MAX entries so generated needles cannot grow it
  * without end.  The search is then article.c's: the same folded text,
- * the same folding of the needle, the same word boundaries. */
+ * the same folding of the needle, the same word boundaries.  NULL for a
+ * needle with a NUL byte, which no text holds (it would otherwise be
+ * searched for up to the NUL only). */
 #define NEEDLE_CACHE_MAX 4096
 
 static const char *folded_needle(lua_State *L)
 {
-    luaL_checkstring(L, 2);
+    size_t len;
+    const char *s = luaL_checklstring(L, 2, &len);
+    if (memchr(s, '\0', len))
+        return NULL;
     lua_pushvalue(L, 2);
     if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TSTRING)
         return lua_tostring(L, -1);
@@ -125,7 +158,7 @@ static int l_contains(lua_State *L)
 {
     struct newsd_article *a = live(L);
     const char *needle = folded_needle(L);
-    lua_pushboolean(L, !*needle || strstr(folded(a), needle) != NULL);
+    lua_pushboolean(L, needle && (!*needle || strstr(folded(a), needle) != NULL));
     return 1;
 }
 
@@ -133,6 +166,10 @@ static int l_contains_word(lua_State *L)
 {
     struct newsd_article *a = live(L);
     const char *needle = folded_needle(L);
+    if (!needle) {
+        lua_pushboolean(L, 0);
+        return 1;
+    }
     const char *hay = folded(a);
     size_t n = strlen(needle);
     int found = !*needle;
@@ -222,13 +259,13 @@ static int l_words(lua_State *L)
 static int l_tag(lua_State *L)
 {
     struct newsd_article *a = live(L);
-    const char *name = luaL_checkstring(L, 2);
+    const char *name = c_string(L, 2, "tag", "name");
     double weight = luaL_optnumber(L, 3, 1.0);
     require_stage(L, a, NEWSD_CHANGE_TAGS, "tag");
     if (!isfinite(weight) || weight < 0)
         return luaL_error(L, "a:tag(): the weight must be a finite number >= 0, not %f", weight);
     if (newsd_article_tag(a, name, weight) != NEWSD_OK)
-        return luaL_error(L, "a:tag(): the name must be non-empty UTF-8");
+        return refused(L, a, "tag", "name", name, a->limits.max_tags, "max_tags");
     return 0;
 }
 
@@ -250,7 +287,8 @@ static int l_tags(lua_State *L)
     struct newsd_article *a = live(L);
     size_t plen = 0;
     const char *prefix = luaL_optlstring(L, 2, "", &plen);
-    size_t n = newsd_article_tag_count(a);
+    /* No tag name holds a NUL byte, so such a prefix starts none. */
+    size_t n = memchr(prefix, '\0', plen) ? 0 : newsd_article_tag_count(a);
     lua_createtable(L, (int)(n < 64 ? n : 64), 0);
     lua_Integer k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -269,7 +307,10 @@ static int l_tags(lua_State *L)
 static int l_has_tag(lua_State *L)
 {
     struct newsd_article *a = live(L);
-    double w = newsd_article_tag_weight(a, luaL_checkstring(L, 2));
+    size_t len;
+    const char *name = luaL_checklstring(L, 2, &len);
+    /* No tag holds a NUL byte, so such a name is simply not there. */
+    double w = memchr(name, '\0', len) ? -1 : newsd_article_tag_weight(a, name);
     if (w < 0)
         lua_pushnil(L);
     else
@@ -280,14 +321,17 @@ static int l_has_tag(lua_State *L)
 static int l_score(lua_State *L)
 {
     struct newsd_article *a = live(L);
-    const char *rule = luaL_checkstring(L, 2);
+    const char *rule = c_string(L, 2, "score", "rule name");
     double points = luaL_checknumber(L, 3);
-    const char *reason = luaL_optstring(L, 4, "");
+    const char *reason = lua_isnoneornil(L, 4) ? "" : c_string(L, 4, "score", "reason");
     require_stage(L, a, NEWSD_CHANGE_SCORE, "score");
     if (!isfinite(points))
         return luaL_error(L, "a:score(): points must be a finite number, not %f", points);
-    if (newsd_article_score(a, rule, points, reason) != NEWSD_OK)
-        return luaL_error(L, "a:score(): the rule name must be non-empty UTF-8");
+    if (newsd_article_score(a, rule, points, reason) != NEWSD_OK) {
+        if (!text_is_utf8((const unsigned char *)reason, strlen(reason)))
+            return luaL_error(L, "a:score(): the reason must be UTF-8");
+        return refused(L, a, "score", "rule name", rule, a->limits.max_score_rules, "max_score_rules");
+    }
     return 0;
 }
 
@@ -326,19 +370,25 @@ static int l_scores(lua_State *L)
 static int l_meta(lua_State *L)
 {
     struct newsd_article *a = live(L);
-    const char *key = luaL_checkstring(L, 2);
+    size_t key_len;
+    const char *key = luaL_checklstring(L, 2, &key_len);
     if (lua_isnoneornil(L, 3)) {
-        const char *v = newsd_article_meta(a, key);
+        /* No key holds a NUL byte, so such a key is simply not set. */
+        const char *v = memchr(key, '\0', key_len) ? NULL : newsd_article_meta(a, key);
         if (v)
             lua_pushstring(L, v);
         else
             lua_pushnil(L);
         return 1;
     }
-    const char *value = luaL_checkstring(L, 3);
+    key = c_string(L, 2, "meta", "key");
+    const char *value = c_string(L, 3, "meta", "value");
     require_stage(L, a, NEWSD_CHANGE_META, "meta");
-    if (newsd_article_set_meta(a, key, value) != NEWSD_OK)
-        return luaL_error(L, "a:meta(): the key must be non-empty");
+    if (newsd_article_set_meta(a, key, value) != NEWSD_OK) {
+        if (!text_is_utf8((const unsigned char *)value, strlen(value)))
+            return luaL_error(L, "a:meta(): the value must be UTF-8");
+        return refused(L, a, "meta", "key", key, a->limits.max_meta, "max_meta");
+    }
     return 0;
 }
 

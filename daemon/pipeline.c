@@ -162,6 +162,8 @@ void pipeline_run(const struct pipeline_opts *o, struct job *j)
 
     j->article = article_new(j->name, j->received_ms);
     j->article->reprocessing = j->reprocessing;
+    if (o->limits)
+        j->article->limits = *o->limits;
     article_set_raw(j->article, raw, len);
     j->article->path = o->dir_path ? xasprintf("%s/%s", o->dir_path, j->name) : xstrdup(j->name);
     log_set_article(j->name, j->article->id);

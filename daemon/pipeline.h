@@ -39,6 +39,7 @@ struct pipeline_opts {
     int dir_fd;                 /* folder the job names are in (AT_FDCWD for --try) */
     const char *dir_path;       /* its path, for newsd_article_path(); NULL: the name is one */
     uint64_t max_bytes;
+    const struct article_limits *limits;   /* NULL: ARTICLE_LIMITS_DEFAULT */
     struct plugin_set *plugins;
     int journal_fd;             /* -1: no poison accounting (--try) */
 };

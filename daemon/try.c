@@ -40,6 +40,7 @@ int try_file(const char *file, const char *config_path, const char *state_dir_ov
     struct pipeline_opts o = {
         .dir_fd = AT_FDCWD,
         .max_bytes = cfg.max_article_bytes ? cfg.max_article_bytes : 16u << 20,
+        .limits = config_path ? &cfg.article_limits : NULL,
         .plugins = set,
         .journal_fd = -1,
     };

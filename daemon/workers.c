@@ -31,6 +31,7 @@ struct workers {
     int dir_fd;
     char *dir_path;
     uint64_t max_bytes;
+    struct article_limits limits;
     struct plugin_set *plugins;
 
     workers_done_cb done;
@@ -69,6 +70,7 @@ static void worker_main(void *arg)
             .dir_fd = w->dir_fd,
             .dir_path = w->dir_path,
             .max_bytes = w->max_bytes,
+            .limits = &w->limits,
             .plugins = w->plugins,
             .journal_fd = self->journal_fd,
         };
@@ -118,7 +120,8 @@ static void pool_free(struct workers *w)
 }
 
 int workers_start(struct workers **out, uv_loop_t *loop, unsigned n, struct spool *spool,
-                  uint64_t max_bytes, struct plugin_set *plugins, workers_done_cb done, void *ud)
+                  uint64_t max_bytes, const struct article_limits *limits, struct plugin_set *plugins,
+                  workers_done_cb done, void *ud)
 {
     struct workers *w = xcalloc(1, sizeof *w);
     w->v = xcalloc(n, sizeof *w->v);
@@ -127,6 +130,7 @@ int workers_start(struct workers **out, uv_loop_t *loop, unsigned n, struct spoo
     w->dir_fd = spool->work_fd;
     w->dir_path = xasprintf("%s/work", spool->state_dir);
     w->max_bytes = max_bytes;
+    w->limits = *limits;
     w->plugins = plugins;
     w->done = done;
     w->ud = ud;
@@ -167,11 +171,13 @@ void workers_submit(struct workers *w, struct job *j)
     uv_mutex_unlock(&w->lock);
 }
 
-void workers_set_plugins(struct workers *w, struct plugin_set *plugins, uint64_t max_bytes)
+void workers_set_plugins(struct workers *w, struct plugin_set *plugins, uint64_t max_bytes,
+                         const struct article_limits *limits)
 {
     uv_mutex_lock(&w->lock);
     w->plugins = plugins;
     w->max_bytes = max_bytes;
+    w->limits = *limits;
     uv_mutex_unlock(&w->lock);
 }
 

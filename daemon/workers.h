@@ -19,12 +19,14 @@ struct workers;
 typedef void (*workers_done_cb)(struct job *j, void *ud);
 
 int workers_start(struct workers **out, uv_loop_t *loop, unsigned n, struct spool *spool,
-                  uint64_t max_bytes, struct plugin_set *plugins, workers_done_cb done, void *ud);
+                  uint64_t max_bytes, const struct article_limits *limits, struct plugin_set *plugins,
+                  workers_done_cb done, void *ud);
 
 void workers_submit(struct workers *w, struct job *j);
 
 /* Only while no job is queued or running (the loop quiesces first). */
-void workers_set_plugins(struct workers *w, struct plugin_set *plugins, uint64_t max_bytes);
+void workers_set_plugins(struct workers *w, struct plugin_set *plugins, uint64_t max_bytes,
+                         const struct article_limits *limits);
 
 /* Take back the jobs not yet started (they stay in work/ for the next
  * start).  Returns a list linked through next. */

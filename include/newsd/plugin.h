@@ -478,7 +478,8 @@ NEWSD_EXPORT int newsd_article_contains_word(const newsd_article *a, const char 
  * NEWSD_ERROR past the end. */
 NEWSD_EXPORT size_t newsd_article_tag_count(const newsd_article *a);
 NEWSD_EXPORT int newsd_article_tag_at(const newsd_article *a, size_t i, struct newsd_tag *out);
-/* Since 1.0.  Weight of the tag with this exact name, or -1 when absent. */
+/* Since 1.0.  Weight of the tag with this exact name, or -1 when absent.
+ * A lookup by name (as newsd_article_meta()) takes constant time. */
 NEWSD_EXPORT double newsd_article_tag_weight(const newsd_article *a, const char *name);
 
 /* Since 1.0.  The score breakdown; score_at() returns NEWSD_ERROR past the
@@ -515,13 +516,26 @@ NEWSD_EXPORT int newsd_article_set(newsd_article *a, enum newsd_field field, con
 /* Since 1.0.  Stages that may change tags (PARSE, TAG, SCORE): add a tag,
  * or raise the weight of an existing tag to weight if it is higher.  The
  * weight must be finite and >= 0.  The tag records the calling plugin's
- * instance name. */
+ * instance name.
+ *
+ * Limits (the operator's [daemon] keys, docs/operations.md): a name is at
+ * most max_name_bytes (default 256) bytes, and an article holds at most
+ * max_tags (default 1000) tags.  Past either, NEWSD_ERROR, logged once per
+ * article; raising the weight of a tag that is there needs no room.  The
+ * same limits hold for score rules (max_score_rules) and meta keys
+ * (max_meta) below. */
 NEWSD_EXPORT int newsd_article_tag(newsd_article *a, const char *name, double weight);
 /* Since 1.0.  Stages that may change the score (SCORE): add a rule to the
- * score breakdown.  points must be finite; reason may be NULL. */
+ * score breakdown.  points must be finite; reason may be NULL.  The rule
+ * name is at most max_name_bytes long, and an article holds at most
+ * max_score_rules rules: past either, NEWSD_ERROR (logged once per
+ * article). */
 NEWSD_EXPORT int newsd_article_score(newsd_article *a, const char *rule, double points, const char *reason);
 /* Since 1.0.  Stages that may change meta (PARSE, TAG, SCORE): set (or
- * replace) a meta value. */
+ * replace) a meta value.  The key is at most max_name_bytes long, and an
+ * article holds at most max_meta keys: a new key past either gets
+ * NEWSD_ERROR (logged once per article); replacing a value needs no
+ * room. */
 NEWSD_EXPORT int newsd_article_set_meta(newsd_article *a, const char *key, const char *value);
 /* Since 1.0.  Record why this plugin failed on this article; returns
  * NEWSD_ERROR, for `return newsd_article_fail(a, ...)`. */

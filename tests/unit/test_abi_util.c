@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log_capture.h"
 #include "plugin_config.h"
 
 /* ---- a config section and the log lines it produces --------------------- */
@@ -29,32 +30,6 @@ static const newsd_config *conf_with(struct one_key *k, const char *key, const c
     k->section = (struct plugin_section){.name = "test", .kv = &k->kv, .n_kv = value ? 1 : 0};
     k->conf = (struct newsd_config){.section = &k->section, .state_dir = "/var/lib/newsd"};
     return &k->conf;
-}
-
-/* What the daemon logs (on stderr, with one write() a line) between
- * capture_start() and capture_end(). */
-static int saved_stderr = -1;
-static FILE *captured;
-static char log_text[4096];
-
-static void capture_start(void)
-{
-    captured = tmpfile();
-    assert_non_null(captured);
-    saved_stderr = dup(STDERR_FILENO);
-    assert_true(saved_stderr >= 0);
-    assert_true(dup2(fileno(captured), STDERR_FILENO) >= 0);
-}
-
-static const char *capture_end(void)
-{
-    assert_true(dup2(saved_stderr, STDERR_FILENO) >= 0);
-    close(saved_stderr);
-    rewind(captured);
-    size_t n = fread(log_text, 1, sizeof log_text - 1, captured);
-    log_text[n] = '\0';
-    fclose(captured);
-    return log_text;
 }
 
 /* ---- newsd_utf8_valid --------------------------------------------------- */

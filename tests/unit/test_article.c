@@ -6,10 +6,12 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "article.h"
+#include "log_capture.h"
 
 static struct newsd_article *sample(void)
 {
@@ -118,6 +120,137 @@ static void test_invalid_utf8_refused(void **state)
     article_free(a);
 }
 
+/* ---- the per-article limits (article_limits.h) ------------------------- */
+
+static struct newsd_article *limited(unsigned max_tags, unsigned max_rules, unsigned max_meta,
+                                     unsigned max_name)
+{
+    struct newsd_article *a = sample();
+    a->limits = (struct article_limits){max_tags, max_rules, max_meta, max_name};
+    return a;
+}
+
+static void test_tag_limit(void **state)
+{
+    (void)state;
+    struct newsd_article *a = limited(3, 10, 10, 256);
+    assert_int_equal(newsd_article_tag(a, "t1", 0.5), NEWSD_OK);
+    assert_int_equal(newsd_article_tag(a, "t2", 0.5), NEWSD_OK);
+    assert_int_equal(newsd_article_tag(a, "t3", 0.5), NEWSD_OK);
+    capture_start();
+    assert_int_equal(newsd_article_tag(a, "t4", 0.5), NEWSD_ERROR);
+    assert_int_equal(newsd_article_tag(a, "t5", 0.5), NEWSD_ERROR);
+    /* A tag that is there may still get a higher weight. */
+    assert_int_equal(newsd_article_tag(a, "t2", 0.9), NEWSD_OK);
+    const char *log = capture_end();
+    assert_int_equal(capture_count(log, "max_tags"), 1);   /* once per article */
+    assert_non_null(strstr(log, "\"t4\""));
+    assert_int_equal(newsd_article_tag_count(a), 3);
+    assert_true(newsd_article_tag_weight(a, "t2") == 0.9);
+    assert_true(newsd_article_tag_weight(a, "t4") < 0);
+
+    /* A dropped plugin result makes room again. */
+    article_truncate(a, 2, 0, 0);
+    assert_true(newsd_article_tag_weight(a, "t3") < 0);
+    assert_int_equal(newsd_article_tag(a, "t4", 0.5), NEWSD_OK);
+    assert_true(newsd_article_tag_weight(a, "t4") == 0.5);
+    article_free(a);
+}
+
+static void test_score_and_meta_limits(void **state)
+{
+    (void)state;
+    struct newsd_article *a = limited(10, 2, 2, 256);
+    assert_int_equal(newsd_article_score(a, "A", 1, NULL), NEWSD_OK);
+    assert_int_equal(newsd_article_score(a, "A", 1, NULL), NEWSD_OK);
+    assert_int_equal(newsd_article_set_meta(a, "k1", "v"), NEWSD_OK);
+    assert_int_equal(newsd_article_set_meta(a, "k2", "v"), NEWSD_OK);
+    capture_start();
+    assert_int_equal(newsd_article_score(a, "B", 1, NULL), NEWSD_ERROR);
+    assert_int_equal(newsd_article_score(a, "C", 1, NULL), NEWSD_ERROR);
+    assert_int_equal(newsd_article_set_meta(a, "k3", "v"), NEWSD_ERROR);
+    assert_int_equal(newsd_article_set_meta(a, "k4", "v"), NEWSD_ERROR);
+    /* Replacing the value of a key that is there needs no room. */
+    assert_int_equal(newsd_article_set_meta(a, "k1", "w"), NEWSD_OK);
+    const char *log = capture_end();
+    assert_int_equal(capture_count(log, "max_score_rules"), 1);
+    assert_int_equal(capture_count(log, "max_meta"), 1);
+    assert_int_equal(newsd_article_score_count(a), 2);
+    assert_true(newsd_article_score_total(a) == 2);
+    assert_int_equal(newsd_article_meta_count(a), 2);
+    assert_string_equal(newsd_article_meta(a, "k1"), "w");
+    assert_null(newsd_article_meta(a, "k3"));
+    article_free(a);
+}
+
+static void test_name_length_limit(void **state)
+{
+    (void)state;
+    struct newsd_article *a = limited(10, 10, 10, 8);
+    assert_int_equal(newsd_article_tag(a, "12345678", 1), NEWSD_OK);
+    assert_int_equal(newsd_article_score(a, "12345678", 1, "a reason may be longer"), NEWSD_OK);
+    assert_int_equal(newsd_article_set_meta(a, "12345678", "a value may be longer"), NEWSD_OK);
+    capture_start();
+    assert_int_equal(newsd_article_tag(a, "123456789", 1), NEWSD_ERROR);
+    assert_int_equal(newsd_article_tag(a, "123456789a", 1), NEWSD_ERROR);
+    assert_int_equal(newsd_article_score(a, "123456789", 1, NULL), NEWSD_ERROR);
+    assert_int_equal(newsd_article_set_meta(a, "123456789", "v"), NEWSD_ERROR);
+    const char *log = capture_end();
+    assert_int_equal(capture_count(log, "max_name_bytes"), 3);   /* once per kind */
+    assert_int_equal(newsd_article_tag_count(a), 1);
+    assert_int_equal(newsd_article_score_count(a), 1);
+    assert_int_equal(newsd_article_meta_count(a), 1);
+    article_free(a);
+
+    /* The default: 256 bytes. */
+    a = sample();
+    char name[258];
+    memset(name, 'x', 256);
+    name[256] = '\0';
+    assert_int_equal(newsd_article_tag(a, name, 1), NEWSD_OK);
+    name[256] = 'y';
+    name[257] = '\0';
+    capture_start();
+    assert_int_equal(newsd_article_tag(a, name, 1), NEWSD_ERROR);
+    capture_end();
+    article_free(a);
+}
+
+/* Lookups by name stay right across the index's growth: many tags and
+ * keys, each found, none confused with another. */
+static void test_many_names(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    struct newsd_article *a = limited(N, N, N, 256);
+    char name[32];
+    for (int i = 0; i < N; i++) {
+        snprintf(name, sizeof name, "topic:%d", i);
+        assert_int_equal(newsd_article_tag(a, name, (double)i), NEWSD_OK);
+        assert_int_equal(newsd_article_set_meta(a, name, name), NEWSD_OK);
+    }
+    for (int i = 0; i < N; i++) {
+        snprintf(name, sizeof name, "topic:%d", i);
+        assert_true(newsd_article_tag_weight(a, name) == (double)i);
+        assert_string_equal(newsd_article_meta(a, name), name);
+        struct newsd_tag t;
+        assert_int_equal(newsd_article_tag_at(a, (size_t)i, &t), NEWSD_OK);
+        assert_string_equal(t.name, name);   /* still in the order they were set */
+    }
+    assert_true(newsd_article_tag_weight(a, "topic:5000") < 0);
+    assert_null(newsd_article_meta(a, "topic:-1"));
+    assert_true(newsd_article_tag_weight(a, "") < 0);
+    article_truncate(a, 10, 0, 10);
+    assert_true(newsd_article_tag_weight(a, "topic:9") == 9);
+    assert_true(newsd_article_tag_weight(a, "topic:10") < 0);
+    assert_null(newsd_article_meta(a, "topic:10"));
+    article_truncate(a, 0, 0, 0);
+    assert_true(newsd_article_tag_weight(a, "topic:0") < 0);
+    assert_int_equal(newsd_article_tag(a, "topic:0", 1), NEWSD_OK);
+    assert_true(newsd_article_tag_weight(a, "topic:0") == 1);
+    article_free(a);
+}
+
 static void test_format_time(void **state)
 {
     (void)state;
@@ -166,6 +299,10 @@ int main(void)
         cmocka_unit_test(test_contains_word_wants_boundaries),
         cmocka_unit_test(test_tags_scores_meta),
         cmocka_unit_test(test_invalid_utf8_refused),
+        cmocka_unit_test(test_tag_limit),
+        cmocka_unit_test(test_score_and_meta_limits),
+        cmocka_unit_test(test_name_length_limit),
+        cmocka_unit_test(test_many_names),
         cmocka_unit_test(test_format_time),
         cmocka_unit_test(test_record_json),
     };

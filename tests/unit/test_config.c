@@ -123,6 +123,34 @@ static void test_control_keys(void **state)
     config_free(&cfg);
 }
 
+/* The per-article limits: defaults, values, and the range they allow. */
+static void test_article_limits(void **state)
+{
+    (void)state;
+    struct daemon_config cfg;
+    assert_null(load("[plugin.a]\nso = a.so\n", &cfg, NULL));
+    assert_int_equal(cfg.article_limits.max_tags, 1000);
+    assert_int_equal(cfg.article_limits.max_score_rules, 1000);
+    assert_int_equal(cfg.article_limits.max_meta, 1000);
+    assert_int_equal(cfg.article_limits.max_name_bytes, 256);
+    config_free(&cfg);
+
+    assert_null(load("[daemon]\nmax_tags = 40000\nmax_score_rules = 5\nmax_meta = 7\n"
+                     "max_name_bytes = 64\n", &cfg, NULL));
+    assert_int_equal(cfg.article_limits.max_tags, 40000);
+    assert_int_equal(cfg.article_limits.max_score_rules, 5);
+    assert_int_equal(cfg.article_limits.max_meta, 7);
+    assert_int_equal(cfg.article_limits.max_name_bytes, 64);
+    config_free(&cfg);
+
+    char *err = load("[daemon]\nmax_tags = 0\n", &cfg, NULL);
+    assert_non_null(strstr(err, "max_tags = 0: expected a whole number from 1 to 1000000"));
+    free(err);
+    err = load("[daemon]\nmax_name_bytes = 100000\n", &cfg, NULL);
+    assert_non_null(strstr(err, "max_name_bytes"));
+    free(err);
+}
+
 static void test_errors_name_file_line_and_cause(void **state)
 {
     (void)state;
@@ -248,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_values_and_relative_paths),
         cmocka_unit_test(test_state_dir_override),
         cmocka_unit_test(test_control_keys),
+        cmocka_unit_test(test_article_limits),
         cmocka_unit_test(test_errors_name_file_line_and_cause),
         cmocka_unit_test(test_plugin_sections_keep_order_and_conf_d_overrides),
         cmocka_unit_test(test_multiline_value_is_joined),

@@ -205,6 +205,77 @@ static void test_tags_scores_meta(void **state)
     unload(lp);
 }
 
+/* A Lua string may hold NUL bytes; C would keep only what comes before the
+ * first.  "ok\0nul" used to tag "ok": every name and value that becomes a
+ * C string is now refused with an error, and lookups of such a name find
+ * nothing. */
+static void test_nul_in_names(void **state)
+{
+    (void)state;
+    struct l_plugin *lp = load(
+        "local p = {}\n"
+        "function p.tag(a) a:tag('ok\\0nul') end\n"
+        "function p.score(a)\n"
+        "  local function refused(f, ...)\n"
+        "    local ok, e = pcall(f, a, ...)\n"
+        "    assert(not ok and e:find('NUL byte', 1, true), tostring(e))\n"
+        "  end\n"
+        "  refused(a.tag, 'ok\\0nul')\n"
+        "  refused(a.score, 'R\\0x', 1)\n"
+        "  refused(a.score, 'R', 1, 'why\\0not')\n"
+        "  refused(a.meta, 'k\\0x', 'v')\n"
+        "  refused(a.meta, 'k', 'v\\0x')\n"
+        "  a:tag('ok'); a:meta('k', 'v')\n"
+        "  assert(a:has_tag('ok\\0nul') == nil and a:has_tag('ok') == 1)\n"
+        "  assert(a:meta('k\\0x') == nil and a:meta('k') == 'v')\n"
+        "  assert(#a:tags('ok\\0') == 0 and #a:tags('ok') == 1)\n"
+        "  assert(not a:contains('Huawei\\0x') and a:contains('Huawei'))\n"
+        "  assert(not a:contains_word('Huawei\\0x'))\n"
+        "end\n"
+        "function p.parse(a) a:title('T\\0x') end\n"
+        "return p\n", NULL, NULL);
+    struct newsd_article *a = german();
+    run_fails(lp, NEWSD_STAGE_TAG, a, "a:tag(): the name holds a NUL byte at offset 2");
+    assert_int_equal(a->n_tags, 0);
+    run_ok(lp, NEWSD_STAGE_SCORE, a);
+    assert_int_equal(a->n_tags, 1);
+    assert_int_equal(a->n_rules, 0);
+    assert_int_equal(a->n_meta, 1);
+    run_fails(lp, NEWSD_STAGE_PARSE, a, "NUL byte");
+    assert_string_equal(newsd_article_get(a, NEWSD_FIELD_TITLE), "Chinas KI-Fortschritte");
+    article_free(a);
+    unload(lp);
+}
+
+/* The per-article limits reach Lua as errors that name the [daemon] key. */
+static void test_limits_in_lua(void **state)
+{
+    (void)state;
+    struct l_plugin *lp = load(
+        "local p = {}\n"
+        "function p.tag(a) for i = 1, 100 do a:tag('t' .. i) end end\n"
+        "function p.score(a)\n"
+        "  local ok, e = pcall(a.tag, a, string.rep('x', 9))\n"
+        "  assert(not ok and e:find('max_name_bytes', 1, true), tostring(e))\n"
+        "  ok, e = pcall(a.score, a, 'R', 1); assert(ok, e)\n"
+        "  ok, e = pcall(a.score, a, 'S', 1)\n"
+        "  assert(not ok and e:find('max_score_rules', 1, true), tostring(e))\n"
+        "  ok, e = pcall(a.meta, a, 'k', 'v'); assert(ok, e)\n"
+        "  ok, e = pcall(a.meta, a, 'l', 'v')\n"
+        "  assert(not ok and e:find('max_meta', 1, true), tostring(e))\n"
+        "  a:meta('k', 'w')   -- replacing needs no room\n"
+        "end\n"
+        "return p\n", NULL, NULL);
+    struct newsd_article *a = german();
+    a->limits = (struct article_limits){3, 1, 1, 8};
+    run_fails(lp, NEWSD_STAGE_TAG, a, "a:tag(): the article already has 3, the most [daemon] max_tags allows");
+    run_ok(lp, NEWSD_STAGE_SCORE, a);
+    assert_int_equal(a->n_rules, 1);
+    assert_string_equal(newsd_article_meta(a, "k"), "w");
+    article_free(a);
+    unload(lp);
+}
+
 /* What a stage does not allow is a Lua error that names the method and the
  * stage, and changes nothing. */
 static void test_stage_read_only(void **state)
@@ -401,6 +472,8 @@ int main(void)
         cmocka_unit_test(test_contains_german),
         cmocka_unit_test(test_find_and_words),
         cmocka_unit_test(test_tags_scores_meta),
+        cmocka_unit_test(test_nul_in_names),
+        cmocka_unit_test(test_limits_in_lua),
         cmocka_unit_test(test_stage_read_only),
         cmocka_unit_test(test_use_after_callback),
         cmocka_unit_test(test_sandbox),
