@@ -40,3 +40,40 @@ def combining_marks_do_not_hold_workers(ctx):
         inner = {len(run) for run in body.split(CGJ)[1:-1]}
         check(inner == {30}, f"{id_}: runs of {sorted(inner)} marks between joiners, not 30")
     ctx.assert_alive()
+
+
+MANY_TAGS_LUA = """
+local p = { name = "many" }
+function p.tag(a)
+  local refused = 0
+  for i = 1, 40000 do
+    if not pcall(a.tag, a, "t" .. i) then refused = refused + 1 end
+  end
+  a:meta("refused", tostring(refused))
+  -- a tag that is there may still be raised when the article is full
+  a:tag("t1", 0.5); a:tag("t1", 2.0)
+end
+return p
+"""
+
+
+@test()
+def tag_limit_from_config(ctx):
+    """Issue 12, bug 2 (tags): 40,000 a:tag() calls took 4.9 s and nothing
+    bounded the count.  [daemon] max_tags bounds it (logged once per
+    article), and the lookup by name is constant-time."""
+    script = ctx.base / "many.lua"
+    script.write_text(MANY_TAGS_LUA, encoding="utf-8")
+    ctx.write_config([("many", {"lua": str(script)}), ("archive", {"so": "archive_fs.so"})],
+                     max_tags=50)
+    ctx.start()
+    id_ = ctx.drop("many.txt", small_article("Viele Schlagworte", "Ein Text, der viele Tags bekommt."))
+    ctx.wait_archived([id_])
+    rec = ctx.record(id_)
+    names = [t["name"] for t in rec["tags"]]
+    check(names == [f"t{i}" for i in range(1, 51)], f"tags {names[:3]}... ({len(names)})")
+    check(rec["tags"][0]["weight"] == 2.0, f"t1 weight {rec['tags'][0]['weight']}")
+    check(rec["meta"].get("refused") == str(40000 - 50), f"meta {rec['meta']}")
+    lines = [l for l in ctx.log_text().splitlines() if "max_tags" in l]
+    check(len(lines) == 1 and "many.txt" in lines[0], f"max_tags logged {len(lines)} times: {lines[:2]}")
+    normal_article_after(ctx, "tags")
