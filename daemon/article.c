@@ -317,8 +317,8 @@ static int name_fits(newsd_article *a, const char *name, enum limit_kind kind, c
     if (strnlen(name, (size_t)max + 1) <= max)
         return 1;
     if (first_refusal(a, kind))
-        log_warning("%s \"%.40s...\" is longer than %u bytes (max_name_bytes); refused, and "
-                    "every further one of this article without a word", what, name, max);
+        log_warning("%s \"%.40s...\" is longer than %u bytes (max_name_bytes): refused; further "
+                    "ones in this article are refused without a log line", what, name, max);
     return 0;
 }
 
@@ -328,8 +328,8 @@ static int room_for(newsd_article *a, size_t n, unsigned max, enum limit_kind ki
     if (n < max)
         return 1;
     if (first_refusal(a, kind))
-        log_warning("the article has %u %s, the most %s allows; \"%.80s\" refused, and every "
-                    "further one without a word", max, what, key, name);
+        log_warning("the article has %u %s, the most %s allows: \"%.80s\" refused; further ones "
+                    "are refused without a log line", max, what, key, name);
     return 0;
 }
 
