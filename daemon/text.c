@@ -133,8 +133,9 @@ static size_t unify_newlines(char *s, size_t len)
  * only code points below U+0300 plus common punctuation and currency signs.
  * No such code point is a combining mark, a canonical singleton or a
  * composition partner (NFC_Quick_Check = Yes, ccc = 0), so text made of
- * them alone is already NFC; and their case folding is the short table in
- * fold_simple().  Anything else takes the general utf8proc path.
+ * them alone is already NFC (and stream-safe: it has no run of marks to
+ * bound); and their case folding is the short table in fold_simple().
+ * Anything else takes the general path: stream_safe(), then utf8proc.
  */
 static bool cp_fast(int32_t cp)
 {
