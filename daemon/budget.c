@@ -42,7 +42,7 @@ void budget_article_begin(const char *name, unsigned max_ms)
     if (watch) {
         atomic_store(&watch->article, name);
         atomic_store(&watch->article_ms, max_ms);
-        atomic_store(&watch->article_since_ns, now);
+        atomic_store(&watch->core_since_ns, now);
     }
 }
 
@@ -51,7 +51,7 @@ void budget_article_end(void)
     article_deadline_ns = 0;
     article_ms = 0;
     if (watch)
-        atomic_store(&watch->article_since_ns, 0);
+        atomic_store(&watch->core_since_ns, 0);
 }
 
 int budget_call_begin(struct budget_call *c, const char *plugin, unsigned max_ms)
@@ -80,10 +80,15 @@ int budget_call_begin(struct budget_call *c, const char *plugin, unsigned max_ms
 
 uint64_t budget_call_end(struct budget_call *c)
 {
-    if (watch)
+    uint64_t now = metrics_now_ns();
+    if (watch) {
+        /* Core time counts from here: a long call is not the core's. */
+        if (atomic_load(&watch->core_since_ns))
+            atomic_store(&watch->core_since_ns, now);
         atomic_store(&watch->call_since_ns, 0);
+    }
     current = NULL;
-    return metrics_now_ns() - c->start_ns;
+    return now - c->start_ns;
 }
 
 const struct budget_call *budget_current_call(void)
@@ -111,7 +116,7 @@ bool budget_watch_stuck(struct budget_watch *w, uint64_t now_ns, unsigned factor
     uint64_t budget = atomic_load(&w->call_ms);
     out->in_call = since != 0;
     if (!since) {
-        since = atomic_load(&w->article_since_ns);
+        since = atomic_load(&w->core_since_ns);
         budget = atomic_load(&w->article_ms);
         if (!since || !budget)
             return false;

@@ -63,7 +63,9 @@ const char *budget_describe(const struct budget_call *c, char *buf, size_t size)
 /* ---- the watchdog's view --------------------------------------------------- */
 
 struct budget_watch {
-    atomic_uint_fast64_t article_since_ns;   /* 0: no article in hand */
+    /* In newsd's own work on the article (reading, parsing, between
+     * calls) since then; 0: no article in hand or in a call. */
+    atomic_uint_fast64_t core_since_ns;
     atomic_uint article_ms;
     atomic_uint_fast64_t call_since_ns;      /* 0: not in a plugin call */
     atomic_uint call_ms;
@@ -78,12 +80,13 @@ struct budget_stuck {
     bool in_call;             /* in a plugin's call (else in the core) */
     char plugin[128];
     char article[NAME_MAX + 1];
-    uint64_t running_ms;      /* in the call (or on the article) so far */
+    uint64_t running_ms;      /* in the call (or in the core) so far */
     unsigned budget_ms;       /* the call's (or the article's) budget */
 };
 
-/* Whether w's thread has been in its current call, or on its current
- * article, for more than factor times the budget; *out says where. */
+/* Whether w's thread has been in its current call for more than factor
+ * times the call's budget, or in newsd's own work on its article for more
+ * than factor times the article's; *out says where. */
 bool budget_watch_stuck(struct budget_watch *w, uint64_t now_ns, unsigned factor, struct budget_stuck *out);
 
 #endif

@@ -288,6 +288,15 @@ static void test_watch_finds_stuck_calls(void **state)
     assert_string_equal(st.plugin, "");
     budget_article_end();
     assert_false(budget_watch_stuck(&w, t0 + 3600000 * ms, 2, &st));
+
+    /* a long call is not newsd's own time: the core's clock starts after it */
+    budget_article_begin("long.txt", 100);
+    assert_int_equal(budget_call_begin(&bc, "slowpoke", 100), 0);
+    usleep(150 * 1000);
+    budget_call_end(&bc);
+    assert_false(budget_watch_stuck(&w, metrics_now_ns() + 150 * ms, 2, &st));
+    assert_true(budget_watch_stuck(&w, metrics_now_ns() + 250 * ms, 2, &st));
+    budget_article_end();
     budget_watch_attach(NULL);
 }
 
