@@ -57,10 +57,10 @@ void budget_article_end(void)
 int budget_call_begin(struct budget_call *c, const char *plugin, unsigned max_ms)
 {
     c->start_ns = metrics_now_ns();
-    c->deadline_ns = c->start_ns + max_ms * MS;
+    c->deadline_ns = max_ms ? c->start_ns + max_ms * MS : 0;
     c->limit_ms = max_ms;
     c->by_article = false;
-    if (article_deadline_ns && article_deadline_ns <= c->deadline_ns) {
+    if (article_deadline_ns && (!c->deadline_ns || article_deadline_ns <= c->deadline_ns)) {
         c->deadline_ns = article_deadline_ns;
         c->limit_ms = article_ms;
         c->by_article = true;
@@ -118,10 +118,8 @@ bool budget_watch_stuck(struct budget_watch *w, uint64_t now_ns, unsigned factor
     if (!since) {
         since = atomic_load(&w->core_since_ns);
         budget = atomic_load(&w->article_ms);
-        if (!since || !budget)
-            return false;
     }
-    if (now_ns <= since || now_ns - since <= factor * budget * MS)
+    if (!since || !budget || now_ns <= since || now_ns - since <= factor * budget * MS)
         return false;
     const char *plugin = atomic_load(&w->plugin);
     const char *article = atomic_load(&w->article);

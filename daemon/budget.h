@@ -42,13 +42,14 @@ void budget_article_begin(const char *name, unsigned max_ms);
 void budget_article_end(void);
 
 struct budget_call {
-    uint64_t start_ns, deadline_ns;
+    uint64_t start_ns, deadline_ns;   /* deadline 0: none */
     unsigned limit_ms;        /* the budget that sets the deadline */
     bool by_article;          /* ... is the article's, not the plugin's */
 };
 
-/* Before a call of plugin (max_ms its budget).  Returns 0, or -1 when the
- * article's budget is already spent: then the call must not be made. */
+/* Before a call of plugin (max_ms its budget; 0: none, as in a zeroed
+ * plugin_instance).  Returns 0, or -1 when the article's budget is already
+ * spent: then the call must not be made. */
 int budget_call_begin(struct budget_call *c, const char *plugin, unsigned max_ms);
 /* After it.  Returns the time it took in ns. */
 uint64_t budget_call_end(struct budget_call *c);
