@@ -10,9 +10,6 @@
  * plain Lua, so the hook's cost (a call and a vDSO clock read) stays
  * within a percent or two of it. */
 #define HOOK_STEP 1000
-/* Bytes allocated, or matcher steps, between two readings: a few
- * milliseconds at worst. */
-#define WORK_STEP (1u << 20)
 
 struct l_limits *l_limits_of(lua_State *L)
 {
@@ -86,7 +83,7 @@ void *l_limits_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
     if (!p)
         return NULL;
     lim->mem_used = lim->mem_used - old + nsize;
-    if (nsize > old && (lim->work += nsize - old) >= WORK_STEP)
+    if (nsize > old && (lim->work += nsize - old) >= L_LIMITS_WORK_STEP)
         past_deadline(lim);
     return p;
 }
@@ -107,9 +104,10 @@ void l_limits_disarm(struct l_limits *lim)
     lim->deadline_ns = 0;
 }
 
-void l_limits_charge(lua_State *L, size_t work)
+/* l_limits_charge() found a hit or enough work to read the clock. */
+void l_limits_tick(lua_State *L)
 {
     struct l_limits *lim = l_limits_of(L);
-    if (lim->time_hit || ((lim->work += work) >= WORK_STEP && past_deadline(lim)))
+    if (lim->time_hit || past_deadline(lim))
         luaL_error(L, "time budget exceeded");
 }

@@ -6,7 +6,7 @@
  * a C function that works for hours (a pattern that backtracks, string.rep
  * in a loop).  So the clock is read
  *   - by the count hook, every HOOK_STEP instructions;
- *   - by the allocator, after every WORK_STEP bytes allocated (whatever
+ *   - by the allocator, after every L_LIMITS_WORK_STEP bytes allocated (whatever
  *     builds big strings or tables allocates);
  *   - by C functions that work without allocating, through
  *     l_limits_charge(): the pattern matcher (lua_match.c) per step, the
@@ -55,9 +55,21 @@ struct l_limits *l_limits_of(lua_State *L);
 void l_limits_arm(struct l_limits *lim, uint64_t deadline_ns);
 void l_limits_disarm(struct l_limits *lim);
 
+/* Work (bytes, steps) between two readings of the clock: a few
+ * milliseconds at worst. */
+#define L_LIMITS_WORK_STEP (1u << 20)
+
+void l_limits_tick(lua_State *L);
+
 /* A C function reports work (bytes scanned, steps, elements moved) before
  * or while doing it.  Raises "time budget exceeded" when the deadline has
- * passed; returns otherwise. */
-void l_limits_charge(lua_State *L, size_t work);
+ * passed; returns otherwise.  Inline: the pattern matcher calls it per
+ * match. */
+static inline void l_limits_charge(lua_State *L, size_t work)
+{
+    struct l_limits *lim = *(struct l_limits **)lua_getextraspace(L);
+    if (lim->time_hit || (lim->work += work) >= L_LIMITS_WORK_STEP)
+        l_limits_tick(L);
+}
 
 #endif

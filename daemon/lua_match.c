@@ -52,7 +52,7 @@
 
 
 /* newsd: steps between two charges to the budget (one charge is a few
-** nanoseconds; the clock is read only every WORK_STEP of lua_limits.c) */
+** nanoseconds; the clock is read only every L_LIMITS_WORK_STEP) */
 #define CHARGE_EVERY	4096
 
 /* from the top of lstrlib.c */
