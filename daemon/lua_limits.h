@@ -5,12 +5,12 @@
  * The instruction count alone does not bound time: one instruction can call
  * a C function that works for hours (a pattern that backtracks, string.rep
  * in a loop).  So the clock is read
- *   - by the count hook, every HOOK_STEP instructions;
- *   - by the allocator, after every L_LIMITS_WORK_STEP bytes allocated (whatever
- *     builds big strings or tables allocates);
+ *   - by the count hook, every HOOK_STEP (1000) instructions;
+ *   - by the allocator, after every L_LIMITS_WORK_STEP bytes allocated
+ *     (whatever builds big strings or tables allocates);
  *   - by C functions that work without allocating, through
  *     l_limits_charge(): the pattern matcher (lua_match.c) per step, the
- *     sandbox's replacements (lua_sandbox.c) per byte or element.
+ *     sandbox's replacements (lua_bounded.c) per byte or element.
  * What remains unbounded between two readings is one C call on data that
  * fits in max_memory; a call that still does not end is the watchdog's
  * (budget.h).
