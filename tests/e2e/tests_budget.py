@@ -212,3 +212,23 @@ def budget_c_plugin_stuck_sigterm(ctx):
     then gives up on it and exits 75 in bounded time."""
     took = _stuck_then_restart(ctx, sigterm=True)
     print(f"note: SIGTERM during a stuck C call: exited after {took:.1f}s (max_plugin_ms = 2000)")
+
+
+@test()
+def budget_c_plugin_stuck_during_reload(ctx):
+    """SIGHUP while a C call hangs: the reload waits for in-flight articles,
+    so the watchdog must end it; the pending reload is dropped (applying it
+    would finalise the plugin under the stuck call) and newsd exits 75."""
+    ctx.write_config(ctx.plugins_with(ctx.crashy_section(hang_on="HAENGT-E2E")), max_plugin_ms=500)
+    d = ctx.start()
+    ctx.drop("hang.txt", small_article("Hängt", "Dieser Text HAENGT-E2E für immer."))
+    ctx.wait(lambda: (ctx.work / "hang.txt").exists(), 10, "the stuck article claimed")
+    since = ctx.log_size()
+    d.signal(signal.SIGHUP)
+    rc = wait_exit_code(ctx, d, 30, "newsd to give up on the stuck call during the reload")
+    check(rc == EXIT_STUCK, f"exit code {rc}, expected {EXIT_STUCK}")
+    ctx.wait_log(lambda l: "pending reload is dropped" in l, 5, "the dropped reload", since=since)
+    ctx.start()
+    reason = ctx.wait_failed("hang.txt", timeout=10)
+    check("in plugin crashy" in reason.get("cause", ""), f"reason {reason}")
+    normal_article_after(ctx, "reload")
