@@ -149,6 +149,8 @@ static const struct uint_key uint_keys[] = {
      offsetof(struct daemon_config, article_limits.max_score_rules)},
     {"max_meta", 1, ARTICLE_LIMITS_MAX_COUNT, offsetof(struct daemon_config, article_limits.max_meta)},
     {"max_name_bytes", 1, ARTICLE_LIMITS_MAX_NAME, offsetof(struct daemon_config, article_limits.max_name_bytes)},
+    {"max_plugin_ms", 10, 3600000, offsetof(struct daemon_config, max_plugin_ms)},
+    {"max_article_ms", 10, 86400000, offsetof(struct daemon_config, max_article_ms)},
 };
 
 static int daemon_key(struct load_ctx *c, const char *name, const char *value)
@@ -360,6 +362,8 @@ int config_load(const char *path, const char *state_dir_override,
         .max_attempts = 3,
         .rescan_s = 30,
         .article_limits = ARTICLE_LIMITS_DEFAULT,
+        .max_plugin_ms = CONFIG_DEFAULT_MAX_PLUGIN_MS,
+        .max_article_ms = CONFIG_DEFAULT_MAX_ARTICLE_MS,
     };
     struct load_ctx c = {.cfg = &cfg};
     char abs[PATH_MAX];

@@ -27,6 +27,10 @@ struct plugin_section {
     size_t n_kv;
 };
 
+/* Defaults of the [daemon] time budgets (budget.h). */
+#define CONFIG_DEFAULT_MAX_PLUGIN_MS 5000
+#define CONFIG_DEFAULT_MAX_ARTICLE_MS 15000
+
 struct daemon_config {
     char *path;              /* absolute path of the main file */
     char *dir;               /* its folder */
@@ -42,6 +46,8 @@ struct daemon_config {
     unsigned max_attempts;
     unsigned rescan_s;
     struct article_limits article_limits;   /* max_tags, max_score_rules, max_meta, max_name_bytes */
+    unsigned max_plugin_ms;  /* wall-clock budget of one plugin call (budget.h) */
+    unsigned max_article_ms; /* ... and of all plugin calls for one article */
     char *control_socket;    /* absolute; NULL: no control API (control_socket = empty) */
     char *metrics_listen;    /* "127.0.0.1:9107" for /metrics over TCP, or NULL */
     struct plugin_section *plugins;

@@ -6,7 +6,8 @@
  * the bound: that single number is the backpressure of the whole pipeline.
  *
  * Reload and shutdown both first let in-flight articles finish, so plugins
- * are never swapped or finalised under a worker:
+ * are never swapped or finalised under a worker (the one exception is a
+ * call that never returns: see "the watchdog" below):
  *   reload:   new config and plugins are loaded beside the old (refused whole
  *             if anything fails), claiming pauses, in-flight drains, swap.
  *   shutdown: claiming stops, queued-but-unstarted jobs are left in work/
@@ -18,6 +19,7 @@
  */
 #include "daemon.h"
 #include "archiver.h"
+#include "budget.h"
 #include "config.h"
 #include "control.h"
 #include "fifo.h"
@@ -42,6 +44,7 @@
 #include <uv.h>
 
 #define TMP_MAX_AGE_S (36 * 3600)
+#define WATCHDOG_MS 1000
 
 struct daemon {
     uv_loop_t loop;
@@ -61,6 +64,12 @@ struct daemon {
 
     uv_signal_t sig_term, sig_int, sig_hup;
     uv_timer_t status_timer;
+    uv_timer_t watchdog;
+    /* Calls the watchdog gave up on: their jobs are out of inflight and
+     * will never come back; the daemon exits DAEMON_EXIT_STUCK. */
+    unsigned abandoned;
+    uint64_t stuck_exit_ns;   /* exit by then even if the rest has not drained */
+    bool closing;             /* close_loop_handles() ran */
 
     /* Files found in work/ at start, offered before the inbox. */
     char **resume;
@@ -95,6 +104,7 @@ struct daemon {
 
 static void pump(struct daemon *d);
 static void check_drained(struct daemon *d);
+static void begin_stop(struct daemon *d, const char *why);
 
 static unsigned max_inflight(const struct daemon_config *cfg)
 {
@@ -273,10 +283,12 @@ static void on_inbox_ready(void *ud)
 
 static void close_loop_handles(struct daemon *d)
 {
+    d->closing = true;
     uv_close((uv_handle_t *)&d->sig_term, NULL);
     uv_close((uv_handle_t *)&d->sig_int, NULL);
     uv_close((uv_handle_t *)&d->sig_hup, NULL);
     uv_close((uv_handle_t *)&d->status_timer, NULL);
+    uv_close((uv_handle_t *)&d->watchdog, NULL);
     control_stop(d->control);
     d->control = NULL;
     inbox_stop(d->inbox);
@@ -291,7 +303,7 @@ static void apply_reload(struct daemon *d)
     d->plugins = d->next_plugins;
     d->next_plugins = NULL;
     workers_set_plugins(d->workers, d->plugins, d->next_cfg.max_article_bytes,
-                        &d->next_cfg.article_limits);
+                        &d->next_cfg.article_limits, d->next_cfg.max_article_ms);
     archiver_set_plugins(d->archiver, d->plugins, d->next_cfg.batch_size, d->next_cfg.batch_ms);
     inbox_set_timing(d->inbox, d->next_cfg.settle_ms, d->next_cfg.rescan_s);
     if (d->log_level_override < 0)
@@ -321,7 +333,9 @@ static void apply_reload(struct daemon *d)
 
 static void check_drained(struct daemon *d)
 {
-    if (d->state == DAEMON_RUNNING)
+    /* The watchdog checks for a drain on every tick once it gave up on a
+     * call, and may come after begin_stop() found it. */
+    if (d->state == DAEMON_RUNNING || d->closing)
         return;
     if (d->inflight && archiver_failing(d->archiver) && d->state == DAEMON_STOPPING) {
         unsigned n = archiver_abandon(d->archiver);
@@ -460,6 +474,81 @@ static void on_signal(uv_signal_t *h, int signum)
     }
 }
 
+/* ---- the watchdog ---------------------------------------------------------- */
+
+/* "2 s" or "800 ms". */
+static const char *duration(uint64_t ms, char buf[32])
+{
+    if (ms >= 1000)
+        snprintf(buf, 32, "%llu s", (unsigned long long)(ms / 1000));
+    else
+        snprintf(buf, 32, "%llu ms", (unsigned long long)ms);
+    return buf;
+}
+
+/* After giving up on a call: stop as on SIGTERM, minus the stuck jobs,
+ * and exit DAEMON_EXIT_STUCK (daemon_run).  The rest gets a grace period
+ * to finish and commit; what is still in flight after it stays in work/. */
+static void begin_stuck_stop(struct daemon *d)
+{
+    uint64_t grace_ms = 2ull * d->cfg.max_plugin_ms + 5000;
+    d->stuck_exit_ns = metrics_now_ns() + grace_ms * 1000000u;
+    if (d->state == DAEMON_RELOADING) {
+        /* Applying it would finalise the old plugins under the stuck call. */
+        log_warning("the pending reload is dropped: newsd exits");
+        plugin_set_free(d->next_plugins);
+        d->next_plugins = NULL;
+        config_free(&d->next_cfg);
+        d->state = DAEMON_RUNNING;
+        d->stop_requested = false;
+        control_plugins_ready(d->control);
+    }
+    begin_stop(d, "a plugin call did not return");
+}
+
+/* Give up on calls that do not return (budget.h).  Each one's article is
+ * marked in its worker's journal, so the next start moves it to failed/.
+ * While running, a call is stuck past twice its budget; while stopping,
+ * past its budget: SIGTERM waits no longer than that for it. */
+static void on_watchdog(uv_timer_t *t)
+{
+    struct daemon *d = t->data;
+    unsigned factor = d->state == DAEMON_STOPPING ? 1 : 2;
+    struct budget_stuck st;
+    int i;
+
+    while ((i = workers_find_stuck(d->workers, factor, &st)) >= 0) {
+        char took[32];
+        char *cause = st.in_call
+            ? xasprintf("took longer than %s in plugin %s (its time budget is %u ms) and never returned; newsd "
+                        "gave up on it", duration(st.running_ms, took), st.plugin, st.budget_ms)
+            : xasprintf("took longer than %s in newsd itself, outside any plugin (max_article_ms = %u); newsd "
+                        "gave up on it", duration(st.running_ms, took), st.budget_ms);
+        if (workers_abandon(d->workers, (unsigned)i, st.in_call ? st.plugin : NULL, cause) == 0) {
+            log_set_plugin(st.in_call ? st.plugin : NULL);
+            log_set_article(st.article, NULL);
+            log_error("stuck in worker %d: %s; the article is marked for failed/ at the next start, and newsd "
+                      "exits with code %d to be restarted", i, cause, DAEMON_EXIT_STUCK);
+            log_set_article(NULL, NULL);
+            log_set_plugin(NULL);
+            assert(d->inflight > 0 && d->at_workers > 0);
+            d->inflight--;
+            d->at_workers--;
+            if (d->abandoned++ == 0)
+                begin_stuck_stop(d);
+        }
+        free(cause);
+    }
+    if (d->abandoned) {
+        if (metrics_now_ns() > d->stuck_exit_ns) {
+            log_error("%u articles still in flight after the grace period; exiting now with code %d, they are "
+                      "resumed at the next start", d->inflight, DAEMON_EXIT_STUCK);
+            _exit(DAEMON_EXIT_STUCK);
+        }
+        check_drained(d);
+    }
+}
+
 static void on_status_timer(uv_timer_t *t)
 {
     struct daemon *d = t->data;
@@ -553,7 +642,14 @@ static const struct control_ops api_ops = {
 
 static int resume_work(struct daemon *d)
 {
-    int rc = spool_recover_attempts(&d->spool, &d->attempts, &d->n_attempts);
+    unsigned stuck = 0;
+    int rc = spool_recover_stuck(&d->spool, &stuck);
+    if (rc < 0) {
+        log_error("cannot read %s/work: %s", d->spool.state_dir, strerror(-rc));
+        return -1;
+    }
+    d->counters.failed += stuck;
+    rc = spool_recover_attempts(&d->spool, &d->attempts, &d->n_attempts);
     if (rc < 0) {
         log_error("cannot update %s/work/.attempts: %s", d->spool.state_dir, strerror(-rc));
         return -1;
@@ -604,7 +700,7 @@ static int start(struct daemon *d)
     d->n_workers = d->cfg.workers ? d->cfg.workers : uv_available_parallelism();
     d->max_inflight = max_inflight(&d->cfg);
     int rc = workers_start(&d->workers, &d->loop, d->n_workers, &d->spool, d->cfg.max_article_bytes,
-                           &d->cfg.article_limits, d->plugins, on_processed, d);
+                           &d->cfg.article_limits, d->cfg.max_article_ms, d->plugins, on_processed, d);
     if (rc < 0) {
         log_error("cannot start the workers: %s", uv_strerror(rc));
         return -1;
@@ -641,6 +737,9 @@ static int start(struct daemon *d)
     uv_timer_init(&d->loop, &d->status_timer);
     d->status_timer.data = d;
     uv_timer_start(&d->status_timer, on_status_timer, 2000, 2000);
+    uv_timer_init(&d->loop, &d->watchdog);
+    d->watchdog.data = d;
+    uv_timer_start(&d->watchdog, on_watchdog, WATCHDOG_MS, WATCHDOG_MS);
 
     char names[512] = "";
     size_t len = 0;
@@ -685,6 +784,13 @@ int daemon_run(const char *config_path, const char *state_dir_override, int log_
     }
     if (d->loop_ready && uv_loop_close(&d->loop) != 0)
         log_warning("event loop closed with handles still open");
+    if (d->abandoned) {
+        /* A thread is still inside a plugin: no fini, no dlclose, no
+         * exit handlers under it. */
+        log_notice("exiting with code %d after giving up on %u plugin calls; the service manager restarts "
+                   "newsd", DAEMON_EXIT_STUCK, d->abandoned);
+        _exit(DAEMON_EXIT_STUCK);
+    }
     plugin_set_free(d->plugins);
     plugin_set_free(d->next_plugins);
     spool_close(&d->spool);

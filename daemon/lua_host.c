@@ -1,20 +1,21 @@
 /*
- * Lua plugin host: states, loading, calling, limits (the sandbox itself is
- * l_sandbox.c).  See lua_host.h for the slot scheme and docs/plugins.md
- * for the script side.
+ * Lua plugin host: states, loading, calling (the sandbox is lua_sandbox.c,
+ * the limits lua_limits.c).  See lua_host.h for the slot scheme and
+ * docs/plugins.md for the script side.
  *
- * Limits: an instruction budget per call (a count hook that raises an
- * error) and a memory cap per state (an allocator that refuses to grow past
- * it).  A script can catch those errors with pcall(), so once a limit is
- * hit the hook is re-armed to fire on every instruction: the next
- * instruction outside the inner pcall raises again, and the call ends.
- * A state that hit its memory cap may hold on to the memory (in a global),
- * so it is rebuilt (script and init run again) before the next call.
+ * Each call runs under the state's limits: max_instructions, a deadline
+ * (the call's from budget.h when plugins.c made it, else now + max_ms) and
+ * the memory cap.  A state that hit its memory cap may hold on to the
+ * memory (in a global), so it is rebuilt (script and init run again) before
+ * the next call.
  */
 #include "lua_host.h"
+#include "budget.h"
 #include "lua_article.h"
+#include "lua_limits.h"
 #include "lua_sandbox.h"
 #include "log.h"
+#include "metrics.h"
 #include "xalloc.h"
 
 #include <lauxlib.h>
@@ -42,8 +43,8 @@ static const char *const fn_names[FN_COUNT] = {"init", "parse", "tag", "score", 
 struct l_slot {
     lua_State *L;
     struct l_plugin *lp;
-    size_t mem_used;
-    bool mem_hit, budget_hit, rebuild;
+    struct l_limits lim;      /* the allocator's ud */
+    bool rebuild;
     int ref[FN_COUNT];        /* registry refs of the table's functions, or LUA_NOREF */
 };
 
@@ -55,6 +56,7 @@ struct l_plugin {
     const char *base;         /* file name part of path */
     long long max_instructions;
     size_t max_memory;
+    unsigned max_ms;          /* calls that plugins.c did not make: init, archive */
     struct l_slot *slots;
     size_t n_slots;
     uv_mutex_t main_lock;     /* slot 0 is shared by the non-worker threads */
@@ -75,42 +77,7 @@ void l_host_set_worker(unsigned index)
     thread_slot = SLOT_WORKER0 + (int)index;
 }
 
-/* ---- limits ------------------------------------------------------------- */
-
-static void limit_hook(lua_State *L, lua_Debug *ar)
-{
-    (void)ar;
-    void *ud;
-    lua_getallocf(L, &ud);
-    struct l_slot *s = ud;
-    /* Every instruction from now on raises: see the file comment. */
-    lua_sethook(L, limit_hook, LUA_MASKCOUNT, 1);
-    if (s->mem_hit)
-        luaL_error(L, "memory cap exceeded");
-    s->budget_hit = true;
-    luaL_error(L, "instruction budget exceeded");
-}
-
-static void *slot_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    struct l_slot *s = ud;
-    size_t old = ptr ? osize : 0;   /* without ptr, osize is a type tag */
-    if (nsize == 0) {
-        free(ptr);
-        s->mem_used -= old;
-        return NULL;
-    }
-    if (nsize > old && s->mem_used - old + nsize > s->lp->max_memory) {
-        s->mem_hit = true;
-        if (s->L)   /* lua_sethook may be called at any time */
-            lua_sethook(s->L, limit_hook, LUA_MASKCOUNT, 1);
-        return NULL;
-    }
-    void *p = realloc(ptr, nsize);
-    if (p)
-        s->mem_used = s->mem_used - old + nsize;
-    return p;
-}
+/* ---- calls -------------------------------------------------------------- */
 
 static int traceback(lua_State *L)
 {
@@ -121,32 +88,38 @@ static int traceback(lua_State *L)
     return 1;
 }
 
-/* Call the function below nargs arguments with the budget armed and the
+/* Call the function below nargs arguments under the limits and with the
  * traceback handler; the hook is cleared on both paths.  Leaves nres
  * results on success.  On failure returns -1 with *why (malloc'd) saying
  * which limit or error, and leaves nothing. */
 static int slot_pcall(struct l_slot *s, int nargs, int nres, char **why)
 {
     lua_State *L = s->L;
+    struct l_limits *lim = &s->lim;
+    const struct budget_call *bc = budget_current_call();
     int base = lua_gettop(L) - nargs;
     lua_pushcfunction(L, traceback);
     lua_insert(L, base);
-    s->budget_hit = s->mem_hit = false;
-    lua_sethook(L, limit_hook, LUA_MASKCOUNT, (int)s->lp->max_instructions);
+    l_limits_arm(lim, bc ? bc->deadline_ns : metrics_now_ns() + (uint64_t)s->lp->max_ms * 1000000u);
     int rc = lua_pcall(L, nargs, nres, base);
-    lua_sethook(L, NULL, 0, 0);
+    l_limits_disarm(lim);
     if (rc == LUA_OK) {
         /* A script that caught its memory error may still sit at the cap. */
-        if (s->mem_hit)
+        if (lim->mem_hit)
             s->rebuild = true;
         lua_remove(L, base);
         return 0;
     }
-    if (s->mem_hit || rc == LUA_ERRMEM) {
+    char limit[96];
+    if (lim->mem_hit || rc == LUA_ERRMEM) {
         *why = xasprintf("exceeded its memory cap (max_memory = %zu bytes)", s->lp->max_memory);
         s->rebuild = true;
-    } else if (s->budget_hit) {
+    } else if (lim->budget_hit) {
         *why = xasprintf("exceeded its instruction budget (max_instructions = %lld)", s->lp->max_instructions);
+    } else if (lim->time_hit) {
+        if (!bc)
+            snprintf(limit, sizeof limit, "its time budget (max_ms = %u)", s->lp->max_ms);
+        *why = xasprintf("exceeded %s", bc ? budget_describe(bc, limit, sizeof limit) : limit);
     } else {
         const char *msg = lua_tostring(L, -1);
         *why = xasprintf("Lua error: %s", msg ? msg : "(error object is not a string)");
@@ -250,16 +223,17 @@ static int slot_open(struct l_slot *s, struct l_plugin *lp, unsigned *stages, ch
 {
     char *why = NULL;
     s->lp = lp;
-    s->mem_used = 0;
+    s->lim = (struct l_limits){.max_memory = lp->max_memory, .max_instructions = lp->max_instructions};
     s->rebuild = false;
     for (int i = 0; i < FN_COUNT; i++)
         s->ref[i] = LUA_NOREF;
-    lua_State *L = lua_newstate(slot_alloc, s);
+    lua_State *L = lua_newstate(l_limits_alloc, &s->lim);
     if (!L) {
         *err = xasprintf("%s: cannot create a Lua state (max_memory = %zu bytes)", lp->path, lp->max_memory);
         return -1;
     }
     lua_atpanic(L, panic);
+    l_limits_attach(&s->lim, L);
     s->L = L;
     lua_pushcfunction(L, l_sandbox_open);
     lua_pushlightuserdata(L, &lp->sb);
@@ -445,8 +419,11 @@ static void l_plugin_free(void *state)
 
 /* ---- loading ------------------------------------------------------------ */
 
-static int parse_limits(struct l_plugin *lp, const struct plugin_section *sec, char **err)
+static int parse_limits(struct l_plugin *lp, const struct daemon_config *cfg, const struct plugin_section *sec,
+                        char **err)
 {
+    if (budget_plugin_ms(cfg, sec, &lp->max_ms, err) < 0)
+        return -1;
     const struct config_kv *kv = config_section_find(sec, "max_instructions");
     lp->max_instructions = DEFAULT_MAX_INSTRUCTIONS;
     lp->max_memory = DEFAULT_MAX_MEMORY;
@@ -495,7 +472,7 @@ struct l_plugin *l_plugin_load(const struct daemon_config *cfg, const struct plu
         lp->sb.conf[2 * i + 1] = xstrdup(sec->kv[i].value);
         lp->sb.n_conf++;
     }
-    if (parse_limits(lp, sec, &why) < 0) {
+    if (parse_limits(lp, cfg, sec, &why) < 0) {
         *err = xasprintf("%s: %s", path, why);
         free(why);
         goto fail;

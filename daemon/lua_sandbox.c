@@ -1,12 +1,14 @@
 /*
  * The sandbox of a Lua plugin state: which libraries a script sees, and
  * the replacements that keep it inside (text-only load, require within the
- * plugin's folder, setmetatable without __gc, print to the log), plus the
- * `newsd` module.  See docs/plugins.md, "Sandbox and limits".
+ * plugin's folder, setmetatable without __gc, print to the log, the
+ * bounded library functions of lua_bounded.c), plus the `newsd` module.
+ * See docs/plugins.md, "Sandbox and limits".
  */
 #include "lua_sandbox.h"
 #include "log.h"
 #include "lua_article.h"
+#include "lua_bounded.h"
 #include "xalloc.h"
 
 #include <lauxlib.h>
@@ -206,6 +208,7 @@ int l_sandbox_open(lua_State *L)
     open_lib(L, LUA_TABLIBNAME, luaopen_table);
     open_lib(L, LUA_MATHLIBNAME, luaopen_math);
     open_lib(L, LUA_UTF8LIBNAME, luaopen_utf8);
+    l_bounded_install(L);
 
     /* os: time, date and clock only (no execute, exit, getenv, remove ...). */
     luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 0);

@@ -7,6 +7,7 @@
  * refused reload leaves the running set untouched.
  */
 #include "plugins.h"
+#include "budget.h"
 #include "plugin_config.h"
 #include "plugin_stamp.h"
 #include "stage.h"
@@ -191,6 +192,10 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
         *err = xasprintf("plugin %s: required = %s: expected true or false", s->name, req->value);
         goto fail;
     }
+    if (budget_plugin_ms(cfg, s, &p->max_ms, &why) < 0) {
+        *err = xasprintf("plugin %s: %s", s->name, why);
+        goto fail;
+    }
     if (lua) {
         /* Found like a .so (same folders); the host presents it as a C
          * descriptor, so everything below dispatches it unchanged. */
@@ -318,6 +323,33 @@ void plugin_set_free(struct plugin_set *set)
     free(set);
 }
 
+/* One process() call under its time budget (budget.h).  A C call cannot
+ * be stopped, so one that ends late has failed whatever it returned: the
+ * rule is the same for both kinds, only Lua's calls end at the deadline. */
+static int run_one(struct plugin_instance *p, enum newsd_stage stage, struct newsd_article *a)
+{
+    struct budget_call bc;
+    char limit[96];
+    int rc;
+
+    /* The wait for a serialised plugin's lock is not its time. */
+    if (p->serialise)
+        uv_mutex_lock(&p->lock);
+    if (budget_call_begin(&bc, p->name, p->max_ms) < 0) {
+        rc = newsd_article_fail(a, "not run: %s is spent", budget_describe(&bc, limit, sizeof limit));
+    } else {
+        rc = p->desc->process(p->state, stage, a);
+        uint64_t took = budget_call_end(&bc);
+        metrics_plugin_time(p->name, took);   /* newsd_plugin_seconds */
+        if (rc == NEWSD_OK && bc.deadline_ns && bc.start_ns + took > bc.deadline_ns)
+            rc = newsd_article_fail(a, "took %llu ms, over %s", (unsigned long long)(took / 1000000),
+                                    budget_describe(&bc, limit, sizeof limit));
+    }
+    if (p->serialise)
+        uv_mutex_unlock(&p->lock);
+    return rc;
+}
+
 int plugin_set_run_stage(struct plugin_set *set, enum newsd_stage stage,
                          struct newsd_article *a, const char **plugin, char **cause)
 {
@@ -332,13 +364,7 @@ int plugin_set_run_stage(struct plugin_set *set, enum newsd_stage stage,
         free(a->fail_reason);
         a->fail_reason = NULL;
         log_set_plugin(p->name);
-        if (p->serialise)
-            uv_mutex_lock(&p->lock);
-        uint64_t t0 = metrics_now_ns();   /* newsd_plugin_seconds */
-        int rc = p->desc->process(p->state, stage, a);
-        metrics_plugin_time(p->name, metrics_now_ns() - t0);
-        if (p->serialise)
-            uv_mutex_unlock(&p->lock);
+        int rc = run_one(p, stage, a);
         a->stage = 0;
         a->plugin = NULL;
 

@@ -30,6 +30,7 @@ struct plugin_instance {
     bool required;
     bool initialised;
     bool serialise;           /* not thread-safe: process() under lock */
+    unsigned max_ms;          /* time budget of a process() call (budget.h) */
     uv_mutex_t lock;
 };
 

@@ -18,6 +18,12 @@
 #define JOURNAL_PREFIX ".inflight-"
 #define ATTEMPTS_FILE ".attempts"
 #define JOURNAL_RECORD (NAME_MAX + 1)
+/* The stuck mark, after the record: the file's name, the plugin, the
+ * cause, each NUL-padded in a field of its own. */
+#define MARK_NAME JOURNAL_RECORD
+#define MARK_PLUGIN 256
+#define MARK_CAUSE 512
+#define MARK_SIZE (MARK_NAME + MARK_PLUGIN + MARK_CAUSE)
 
 static int open_dir(int at, const char *name, char **err, const char *state_dir)
 {
@@ -391,4 +397,71 @@ void spool_journal_end(int fd)
 {
     if (fd >= 0 && pwrite(fd, "", 1, 0) < 0)
         log_warning("cannot clear the in-flight journal: %s", strerror(errno));
+}
+
+/* ---- stuck calls ----------------------------------------------------------- */
+
+int spool_journal_mark(int fd, const char *name, const char *plugin, const char *cause)
+{
+    char mark[MARK_SIZE] = "";
+    if (fd < 0)
+        return -EBADF;
+    snprintf(mark, MARK_NAME, "%s", name);
+    snprintf(mark + MARK_NAME, MARK_PLUGIN, "%s", plugin ? plugin : "");
+    snprintf(mark + MARK_NAME + MARK_PLUGIN, MARK_CAUSE, "%s", cause);
+    /* Whole or absent, like the record; synced, since the exit that
+     * follows is a restart the mark must survive even if the machine's
+     * goes with it. */
+    errno = 0;
+    if (pwrite(fd, mark, sizeof mark, JOURNAL_RECORD) != (ssize_t)sizeof mark || fdatasync(fd) < 0)
+        return errno ? -errno : -EIO;
+    return 0;
+}
+
+/* The mark of one journal, if it has one; then cleared. */
+static void recover_mark(struct spool *s, const char *journal, unsigned *moved)
+{
+    char mark[MARK_SIZE + 1] = "";
+    int fd = openat(s->work_fd, journal, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    ssize_t r = pread(fd, mark, MARK_SIZE, JOURNAL_RECORD);
+    if (r != MARK_SIZE || !mark[0]) {
+        close(fd);
+        return;
+    }
+    mark[MARK_NAME - 1] = mark[MARK_NAME + MARK_PLUGIN - 1] = mark[MARK_SIZE - 1] = '\0';
+    const char *name = mark, *plugin = mark + MARK_NAME, *cause = mark + MARK_NAME + MARK_PLUGIN;
+    struct stat st;
+    if (fstatat(s->work_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        int rc = spool_fail(s, name, NULL, *plugin ? plugin : NULL, cause);
+        if (rc < 0) {
+            /* The journal's record still counts it as a crash. */
+            log_error("article %s: set aside by the last run (%s), but cannot move it to %s/failed: %s", name,
+                      cause, s->state_dir, strerror(-rc));
+            close(fd);
+            return;
+        }
+        log_warning("article %s: %s; moved to failed/ (marked by the last run)", name, cause);
+        (*moved)++;
+    }
+    char zero[MARK_SIZE] = "";
+    if (pwrite(fd, zero, sizeof zero, JOURNAL_RECORD) < 0)
+        log_warning("cannot clear the stuck mark in work/%s: %s", journal, strerror(errno));
+    close(fd);
+}
+
+int spool_recover_stuck(struct spool *s, unsigned *moved)
+{
+    DIR *d = list_dir(s->work_fd);
+    struct dirent *e;
+
+    *moved = 0;
+    if (!d)
+        return -errno;
+    while ((e = readdir(d)))
+        if (strncmp(e->d_name, JOURNAL_PREFIX, strlen(JOURNAL_PREFIX)) == 0)
+            recover_mark(s, e->d_name, moved);
+    closedir(d);
+    return 0;
 }

@@ -11,6 +11,12 @@
  * into its journal work/.inflight-N (one pwrite, no fsync: it only has to
  * survive a crash of the process, and the page cache does).  At start the
  * journals of the last run are folded into work/.attempts.
+ *
+ * Stuck calls: when the watchdog gives up on a plugin call that does not
+ * return (budget.h), it writes a mark after the worker's record: the file,
+ * the plugin, why.  The next start moves marked files to failed/ before
+ * anything else (spool_recover_stuck), so a plugin that hangs on one
+ * article costs one restart, not max_attempts of them.
  */
 #ifndef NEWSD_SPOOL_H
 #define NEWSD_SPOOL_H
@@ -58,5 +64,14 @@ void spool_attempts_free(struct attempt *v, size_t n);
 int spool_journal_open(struct spool *s, unsigned worker);
 void spool_journal_begin(int fd, const char *name);
 void spool_journal_end(int fd);
+
+/* Mark the journal fd: its worker's call on file name (in plugin, or NULL
+ * for the core) did not return; cause is the failed/ reason.  Synced.
+ * Returns 0 or -errno. */
+int spool_journal_mark(int fd, const char *name, const char *plugin, const char *cause);
+/* At start, before spool_recover_attempts: move each marked file still in
+ * work/ to failed/ with its cause, and clear the marks.  *moved counts
+ * them.  Returns 0 or -errno (work/ unreadable). */
+int spool_recover_stuck(struct spool *s, unsigned *moved);
 
 #endif

@@ -1,8 +1,10 @@
-/* Worker threads: queue in, uv_async_t out. */
+/* Worker threads: queue in, uv_async_t out; the watchdog's view of them. */
 #include "workers.h"
+#include "budget.h"
 #include "xalloc.h"
 #include "log.h"
 #include "lua_host.h"
+#include "metrics.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,6 +17,9 @@ struct worker {
     uv_thread_t thread;
     bool started;
     int journal_fd;
+    struct budget_watch watch;   /* read by the loop's watchdog */
+    struct job *current;         /* under pool->lock */
+    bool abandoned;              /* under pool->lock: see workers_abandon() */
 };
 
 struct workers {
@@ -24,6 +29,7 @@ struct workers {
     struct job *queue_head, *queue_tail;
     struct job *done_head, *done_tail;
     bool stopping;
+    unsigned n_abandoned;
     uv_async_t async;
 
     struct worker *v;
@@ -32,6 +38,7 @@ struct workers {
     char *dir_path;
     uint64_t max_bytes;
     struct article_limits limits;
+    unsigned max_article_ms;
     struct plugin_set *plugins;
 
     workers_done_cb done;
@@ -55,6 +62,7 @@ static void worker_main(void *arg)
 
     /* Lua plugins keep one state per worker, picked by this index. */
     l_host_set_worker((unsigned)(self - w->v));
+    budget_watch_attach(&self->watch);
 
     uv_mutex_lock(&w->lock);
     for (;;) {
@@ -66,6 +74,8 @@ static void worker_main(void *arg)
         w->queue_head = j->next;
         if (!w->queue_head)
             w->queue_tail = NULL;
+        self->current = j;
+        unsigned article_ms = w->max_article_ms;
         struct pipeline_opts o = {
             .dir_fd = w->dir_fd,
             .dir_path = w->dir_path,
@@ -76,9 +86,18 @@ static void worker_main(void *arg)
         };
         uv_mutex_unlock(&w->lock);
 
+        budget_article_begin(j->name, article_ms);
         pipeline_run(&o, j);
+        budget_article_end();
 
         uv_mutex_lock(&w->lock);
+        if (self->abandoned) {
+            /* The loop gave up on this job and forgot it (the daemon is
+             * exiting): hand nothing back, touch nothing of the loop's. */
+            uv_mutex_unlock(&w->lock);
+            return;
+        }
+        self->current = NULL;
         append(&w->done_head, &w->done_tail, j);
         uv_async_send(&w->async);
     }
@@ -120,8 +139,8 @@ static void pool_free(struct workers *w)
 }
 
 int workers_start(struct workers **out, uv_loop_t *loop, unsigned n, struct spool *spool,
-                  uint64_t max_bytes, const struct article_limits *limits, struct plugin_set *plugins,
-                  workers_done_cb done, void *ud)
+                  uint64_t max_bytes, const struct article_limits *limits, unsigned max_article_ms,
+                  struct plugin_set *plugins, workers_done_cb done, void *ud)
 {
     struct workers *w = xcalloc(1, sizeof *w);
     w->v = xcalloc(n, sizeof *w->v);
@@ -131,6 +150,7 @@ int workers_start(struct workers **out, uv_loop_t *loop, unsigned n, struct spoo
     w->dir_path = xasprintf("%s/work", spool->state_dir);
     w->max_bytes = max_bytes;
     w->limits = *limits;
+    w->max_article_ms = max_article_ms;
     w->plugins = plugins;
     w->done = done;
     w->ud = ud;
@@ -172,13 +192,44 @@ void workers_submit(struct workers *w, struct job *j)
 }
 
 void workers_set_plugins(struct workers *w, struct plugin_set *plugins, uint64_t max_bytes,
-                         const struct article_limits *limits)
+                         const struct article_limits *limits, unsigned max_article_ms)
 {
     uv_mutex_lock(&w->lock);
     w->plugins = plugins;
     w->max_bytes = max_bytes;
     w->limits = *limits;
+    w->max_article_ms = max_article_ms;
     uv_mutex_unlock(&w->lock);
+}
+
+int workers_find_stuck(struct workers *w, unsigned factor, struct budget_stuck *out)
+{
+    uint64_t now = metrics_now_ns();
+    for (unsigned i = 0; i < w->n; i++) {
+        uv_mutex_lock(&w->lock);
+        bool abandoned = w->v[i].abandoned;
+        uv_mutex_unlock(&w->lock);
+        if (!abandoned && budget_watch_stuck(&w->v[i].watch, now, factor, out))
+            return (int)i;
+    }
+    return -1;
+}
+
+int workers_abandon(struct workers *w, unsigned i, const char *plugin, const char *cause)
+{
+    struct worker *self = &w->v[i];
+    int rc = -1;
+    uv_mutex_lock(&w->lock);
+    if (self->current && !self->abandoned) {
+        self->abandoned = true;
+        w->n_abandoned++;
+        if (spool_journal_mark(self->journal_fd, self->current->name, plugin, cause) < 0)
+            log_error("cannot mark %s in the in-flight journal of worker %u: the next start counts it as a "
+                      "crash instead of setting it aside", self->current->name, i);
+        rc = 0;
+    }
+    uv_mutex_unlock(&w->lock);
+    return rc;
 }
 
 struct job *workers_take_queued(struct workers *w)
@@ -192,7 +243,10 @@ struct job *workers_take_queued(struct workers *w)
 
 static void on_async_closed(uv_handle_t *h)
 {
-    pool_free(h->data);
+    struct workers *w = h->data;
+    /* An abandoned thread may still wake up and take the lock. */
+    if (!w->n_abandoned)
+        pool_free(w);
 }
 
 void workers_stop(struct workers *w)
@@ -202,11 +256,12 @@ void workers_stop(struct workers *w)
     uv_cond_broadcast(&w->cond);
     uv_mutex_unlock(&w->lock);
     for (unsigned i = 0; i < w->n; i++)
-        if (w->v[i].started)
+        if (w->v[i].started && !w->v[i].abandoned)
             uv_thread_join(&w->v[i].thread);
     /* Results that arrived after the last async callback. */
     deliver(&w->async);
     for (unsigned i = 0; i < w->n; i++)
-        spool_journal_end(w->v[i].journal_fd);
+        if (!w->v[i].abandoned)
+            spool_journal_end(w->v[i].journal_fd);
     uv_close((uv_handle_t *)&w->async, on_async_closed);
 }

@@ -7,6 +7,9 @@
  *   crash_on = TEXT   abort() when the article contains TEXT (poison article)
  *   fail_on  = TEXT   newsd_article_fail() + NEWSD_ERROR when it contains TEXT
  *   sleep_ms = N      sleep N ms per article, so a burst stays in flight
+ *   hang_on  = TEXT   never return when the article contains TEXT (a stuck
+ *                     call: the watchdog's case)
+ *   hang_ms  = N      ... or return after N ms (a late call)
  *   tag      = NAME   tag every article it passes with NAME (weight 1.0)
  *
  * All keys are optional.  The state is read-only after init, so the plugin
@@ -23,7 +26,9 @@ struct crashy {
     char *crash_on;
     char *fail_on;
     char *tag;
+    char *hang_on;
     long sleep_ms;
+    long hang_ms;             /* 0: forever */
 };
 
 static void crashy_fini(void *state)
@@ -35,6 +40,7 @@ static void crashy_fini(void *state)
     free(c->crash_on);
     free(c->fail_on);
     free(c->tag);
+    free(c->hang_on);
     free(c);
 }
 
@@ -53,10 +59,28 @@ static char *dup_key(const newsd_config *conf, const char *key, int *oom)
     return copy;
 }
 
+/* key = N (ms >= 0) into *out; absent leaves *out. */
+static int parse_ms(const newsd_config *conf, const char *key, long *out)
+{
+    const char *ms = newsd_config_get(conf, key);
+    char *end;
+    long v;
+
+    if (!ms)
+        return 0;
+    errno = 0;
+    v = strtol(ms, &end, 10);
+    if (errno || end == ms || *end || v < 0) {
+        newsd_log(NEWSD_LOG_ERROR, "%s = %s: expected a whole number of milliseconds >= 0", key, ms);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 static int crashy_init(const newsd_config *conf, void **state)
 {
     struct crashy *c = calloc(1, sizeof(*c));
-    const char *ms;
     int oom = 0;
 
     if (!c) {
@@ -66,26 +90,16 @@ static int crashy_init(const newsd_config *conf, void **state)
     c->crash_on = dup_key(conf, "crash_on", &oom);
     c->fail_on = dup_key(conf, "fail_on", &oom);
     c->tag = dup_key(conf, "tag", &oom);
+    c->hang_on = dup_key(conf, "hang_on", &oom);
     if (oom) {
         newsd_log(NEWSD_LOG_ERROR, "out of memory");
         crashy_fini(c);
         return NEWSD_ERROR;
     }
 
-    ms = newsd_config_get(conf, "sleep_ms");
-    if (ms) {
-        char *end;
-        long v;
-
-        errno = 0;
-        v = strtol(ms, &end, 10);
-        if (errno || end == ms || *end || v < 0) {
-            newsd_log(NEWSD_LOG_ERROR,
-                      "sleep_ms = %s: expected a whole number of milliseconds >= 0", ms);
-            crashy_fini(c);
-            return NEWSD_ERROR;
-        }
-        c->sleep_ms = v;
+    if (parse_ms(conf, "sleep_ms", &c->sleep_ms) < 0 || parse_ms(conf, "hang_ms", &c->hang_ms) < 0) {
+        crashy_fini(c);
+        return NEWSD_ERROR;
     }
 
     *state = c;
@@ -109,6 +123,13 @@ static int crashy_process(void *state, enum newsd_stage stage, newsd_article *a)
         sleep_ms(c->sleep_ms);
     if (c->crash_on && newsd_article_contains(a, c->crash_on))
         abort();
+    if (c->hang_on && newsd_article_contains(a, c->hang_on)) {
+        if (c->hang_ms)
+            sleep_ms(c->hang_ms);
+        else   /* reads its state as it hangs: finalised under it, ASan says so */
+            while (c->hang_on)
+                sleep_ms(100);
+    }
     if (c->fail_on && newsd_article_contains(a, c->fail_on)) {
         newsd_article_fail(a, "crashy: the article contains \"%s\" (fail_on)", c->fail_on);
         return NEWSD_ERROR;

@@ -269,6 +269,27 @@ static void test_parse_size_and_bool(void **state)
     assert_int_equal(config_parse_bool("maybe", &b), -1);
 }
 
+/* [daemon] max_plugin_ms and max_article_ms: defaults, values, range. */
+static void test_time_budget_keys(void **state)
+{
+    (void)state;
+    struct daemon_config cfg;
+    assert_null(load("[plugin.a]\nso = a.so\n", &cfg, NULL));
+    assert_int_equal(cfg.max_plugin_ms, 5000);
+    assert_int_equal(cfg.max_article_ms, 15000);
+    config_free(&cfg);
+    assert_null(load("[daemon]\nmax_plugin_ms = 250\nmax_article_ms = 60000\n", &cfg, NULL));
+    assert_int_equal(cfg.max_plugin_ms, 250);
+    assert_int_equal(cfg.max_article_ms, 60000);
+    config_free(&cfg);
+    char *err = load("[daemon]\nmax_plugin_ms = 5\n", &cfg, NULL);
+    assert_non_null(strstr(err, "max_plugin_ms = 5: expected a whole number from 10 to 3600000"));
+    free(err);
+    err = load("[daemon]\nmax_article_ms = soon\n", &cfg, NULL);
+    assert_non_null(strstr(err, "max_article_ms = soon"));
+    free(err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -282,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_multiline_value_is_joined),
         cmocka_unit_test(test_resolve_path_drops_leading_dotdot),
         cmocka_unit_test(test_parse_size_and_bool),
+        cmocka_unit_test(test_time_budget_keys),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
