@@ -462,6 +462,7 @@ static void on_signal(uv_signal_t *h, int signum)
 static void on_status_timer(uv_timer_t *t)
 {
     struct daemon *d = t->data;
+    log_flush_repeats(false);
     notify_status("%llu archived, %llu duplicates, %llu failed, %u in flight", d->counters.archived,
                   d->counters.duplicates, d->counters.failed, d->inflight);
 }
@@ -684,6 +685,7 @@ int daemon_run(const char *config_path, const char *state_dir_override, int log_
     }
     if (d->loop_ready && uv_loop_close(&d->loop) != 0)
         log_warning("event loop closed with handles still open");
+    log_flush_repeats(true);
     plugin_set_free(d->plugins);
     plugin_set_free(d->next_plugins);
     spool_close(&d->spool);
