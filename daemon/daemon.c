@@ -27,6 +27,7 @@
 #include "notify.h"
 #include "pipeline.h"
 #include "plugins.h"
+#include "retry.h"
 #include "spool.h"
 #include "status.h"
 #include "workers.h"
@@ -57,7 +58,12 @@ struct daemon {
     struct workers *workers;
     struct archiver *archiver;
     struct inbox *inbox;
+    struct retry_queue *retries;   /* jobs put off by transient faults */
     unsigned n_workers;
+    /* A shortage of descriptors or memory (retry.h): nothing new is taken
+     * before this (uv_now). */
+    uint64_t short_until;
+    bool pumping, pump_again;
 
     uv_signal_t sig_term, sig_int, sig_hup;
     uv_timer_t status_timer;
@@ -115,22 +121,6 @@ static int utf8_prefix(const char *s, size_t max)
     return (int)n;
 }
 
-static void finish_failed(struct daemon *d, struct job *j)
-{
-    const char *id = j->article ? j->article->id : NULL;
-    const char *cause = j->cause ? j->cause : "unknown cause";
-    int rc = spool_fail(&d->spool, j->name, id, j->plugin, cause);
-
-    log_set_article(j->name, id);
-    if (rc < 0)
-        log_error("failed: %s; and cannot move it to %s/failed: %s (it stays in work/)", cause,
-                  d->spool.state_dir, strerror(-rc));
-    else
-        log_warning("failed: %s; moved to failed/", cause);
-    log_set_article(NULL, NULL);
-    d->counters.failed++;
-}
-
 static void job_finished(struct daemon *d, struct job *j)
 {
     rate_add(&d->finished, now_ms() / 1000, 1);
@@ -141,6 +131,69 @@ static void job_finished(struct daemon *d, struct job *j)
     pump(d);
 }
 
+/* A job that leaves without an end: its file stays in work/ and the next
+ * start resumes it (a shutdown). */
+static void job_left(struct daemon *d, struct job *j)
+{
+    job_free(j);
+    assert(d->inflight > 0);
+    d->inflight--;
+    check_drained(d);
+}
+
+/* Put j off after a transient fault; its file stays where it is. */
+static void put_off(struct daemon *d, struct job *j, const char *what)
+{
+    const char *id = j->article ? j->article->id : j->failed_id;
+    if (d->state == DAEMON_STOPPING) {
+        log_set_article(j->name, id);
+        log_warning("%s; it stays in work/ for the next start", what);
+        log_set_article(NULL, NULL);
+        job_left(d, j);
+        return;
+    }
+    unsigned delay = retry_delay_ms(j->retries);
+    /* One warning per article; the tries after it only at debug level, so
+     * that a long fault does not fill the log (log.h folds the rest). */
+    log_set_article(j->name, id);
+    log_msg(j->retries ? NEWSD_LOG_DEBUG : NEWSD_LOG_WARNING, "%s; it stays in work/ and will retry in %u ms",
+            what, delay);
+    log_set_article(NULL, NULL);
+    if (retry_shortage(j->fault))
+        d->short_until = uv_now(&d->loop) + delay;
+    /* Nothing of the plugin set stays with it: a reload may come first. */
+    if (j->article && !j->failed_id && j->status == JOB_FAILED)
+        j->failed_id = xstrdup(j->article->id);
+    article_free(j->article);
+    j->article = NULL;
+    j->retries++;
+    retry_queue_add(d->retries, j, delay);
+}
+
+/* To failed/ with its sidecar.  A move that cannot happen now (a full
+ * disk, no descriptors) is retried: the article is counted as failed only
+ * once it is in failed/, and never left stranded in work/. */
+static void fail_job(struct daemon *d, struct job *j)
+{
+    const char *id = j->article ? j->article->id : j->failed_id;
+    const char *cause = j->cause ? j->cause : "unknown cause";
+    int rc = spool_fail(&d->spool, j->name, id, j->plugin, cause);
+
+    if (rc < 0) {
+        char *what = xasprintf("failed: %s; but cannot move it to %s/failed now: %s (%s)", cause,
+                               d->spool.state_dir, strerror(-rc), strerrorname_np(-rc));
+        j->fault = -rc;
+        put_off(d, j, what);
+        free(what);
+        return;
+    }
+    log_set_article(j->name, id);
+    log_warning("failed: %s; moved to failed/", cause);
+    log_set_article(NULL, NULL);
+    d->counters.failed++;
+    job_finished(d, j);
+}
+
 /* From the archiver: committed (archived or duplicate), or archive() failed. */
 static void on_archived(struct job *j, void *ud)
 {
@@ -148,7 +201,8 @@ static void on_archived(struct job *j, void *ud)
     struct newsd_article *a = j->article;
 
     if (j->status == JOB_FAILED) {
-        finish_failed(d, j);
+        fail_job(d, j);
+        return;
     } else if (j->archive_rc == NEWSD_DUPLICATE) {
         log_set_article(j->name, a->id);
         log_info("duplicate of %s: already archived, not stored again", a->id);
@@ -179,8 +233,11 @@ static void on_processed(struct job *j, void *ud)
     assert(d->at_workers > 0);
     d->at_workers--;
     if (j->status == JOB_FAILED) {
-        finish_failed(d, j);
-        job_finished(d, j);
+        fail_job(d, j);
+        return;
+    }
+    if (j->status == JOB_RETRY) {
+        put_off(d, j, j->cause ? j->cause : "transient fault");
         return;
     }
     archiver_add(d->archiver, j);
@@ -221,17 +278,34 @@ static void dispatch(struct daemon *d, const char *name, unsigned attempts)
                  "newsd crashed %u times while processing this file, so it was set aside to let the other "
                  "articles through (max_attempts = %u); look for the crash in the log before retrying",
                  attempts, d->cfg.max_attempts);
-        finish_failed(d, j);
-        job_finished(d, j);
+        fail_job(d, j);
         return;
     }
     d->at_workers++;
     workers_submit(d->workers, j);
 }
 
-static void pump(struct daemon *d)
+/* A put-off job whose time has come: to failed/ again, or to the workers. */
+static void retry_job(struct daemon *d, struct job *j)
 {
-    if (d->state != DAEMON_RUNNING)
+    if (j->status == JOB_FAILED) {
+        fail_job(d, j);
+        return;
+    }
+    j->status = JOB_PENDING;
+    free(j->cause);
+    j->cause = NULL;
+    j->fault = 0;
+    d->at_workers++;
+    workers_submit(d->workers, j);
+}
+
+static void pump_once(struct daemon *d)
+{
+    /* Already in flight: not bound by max_inflight. */
+    for (struct job *j; d->state == DAEMON_RUNNING && (j = retry_queue_pop_due(d->retries));)
+        retry_job(d, j);
+    if (d->state != DAEMON_RUNNING || uv_now(&d->loop) < d->short_until)
         return;
     while (d->inflight < d->max_inflight) {
         if (d->next_resume < d->n_resume) {
@@ -256,6 +330,14 @@ static void pump(struct daemon *d)
             inbox_retry_later(d->inbox, name);
             continue;
         }
+        if (rc < 0 && retry_transient(-rc)) {
+            log_warning("cannot claim %s/%s: %s (%s); it stays in the inbox and will retry", d->spool.inbox_path,
+                        name, strerror(-rc), strerrorname_np(-rc));
+            inbox_retry_later(d->inbox, name);
+            if (retry_shortage(-rc))
+                d->short_until = uv_now(&d->loop) + retry_delay_ms(0);
+            break;
+        }
         if (rc < 0) {
             log_error("cannot claim %s/%s: %s; it stays in the inbox", d->spool.inbox_path, name, strerror(-rc));
             continue;
@@ -264,7 +346,29 @@ static void pump(struct daemon *d)
     }
 }
 
+/* A job that ends at once (failed/, a poison article) calls pump() again
+ * from inside: that only asks for another round, so the stack stays flat. */
+static void pump(struct daemon *d)
+{
+    if (d->pumping) {
+        d->pump_again = true;
+        return;
+    }
+    d->pumping = true;
+    do {
+        d->pump_again = false;
+        if (d->state == DAEMON_RUNNING)
+            pump_once(d);
+    } while (d->pump_again);
+    d->pumping = false;
+}
+
 static void on_inbox_ready(void *ud)
+{
+    pump(ud);
+}
+
+static void on_retry_due(void *ud)
 {
     pump(ud);
 }
@@ -280,6 +384,7 @@ static void close_loop_handles(struct daemon *d)
     control_stop(d->control);
     d->control = NULL;
     inbox_stop(d->inbox);
+    retry_queue_stop(d->retries);
     archiver_stop(d->archiver);
     workers_stop(d->workers);
 }
@@ -329,7 +434,11 @@ static void check_drained(struct daemon *d)
                     "next start", n);
         d->inflight -= n;
     }
-    if (d->inflight || d->queries)
+    /* Put-off jobs hold nothing of the plugin set: a reload need not wait
+     * for them (a shutdown has taken them back). */
+    if (d->inflight > retry_queue_count(d->retries) || d->queries)
+        return;
+    if (d->inflight && d->state != DAEMON_RELOADING)
         return;
     if (d->state == DAEMON_RELOADING) {
         apply_reload(d);
@@ -364,6 +473,16 @@ static void begin_stop(struct daemon *d, const char *why)
     assert(left <= d->at_workers && d->at_workers <= d->inflight);
     d->inflight -= left;
     d->at_workers -= left;
+    unsigned put_off_left = 0;
+    for (struct job *j = retry_queue_take_all(d->retries); j;) {
+        struct job *next = j->next;
+        job_free(j);
+        put_off_left++;
+        j = next;
+    }
+    assert(put_off_left <= d->inflight);
+    d->inflight -= put_off_left;
+    left += put_off_left;
     log_notice("%s: stopping; finishing %u articles in flight (%u queued ones stay in work/)", why,
                d->inflight, left);
     archiver_flush(d->archiver);
@@ -611,6 +730,7 @@ static int start(struct daemon *d)
     }
     archiver_start(&d->archiver, &d->loop, &d->spool, d->plugins, d->cfg.batch_size, d->cfg.batch_ms,
                    on_archived, d);
+    retry_queue_start(&d->retries, &d->loop, on_retry_due, d);
     char *work_dir = xasprintf("%s/work", d->spool.state_dir);
     struct control_opts copts = {
         .socket_path = d->cfg.control_socket,
@@ -675,6 +795,7 @@ int daemon_run(const char *config_path, const char *state_dir_override, int log_
         code = 1;
         if (d->workers) {
             /* partly started: close what runs, then let the loop finish */
+            retry_queue_stop(d->retries);
             archiver_stop(d->archiver);
             workers_stop(d->workers);
         }

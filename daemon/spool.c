@@ -379,12 +379,13 @@ int spool_journal_open(struct spool *s, unsigned worker)
 
 /* One pwrite of a fixed-size record: the record is whole or absent, and the
  * file never needs a truncate. */
-void spool_journal_begin(int fd, const char *name)
+int spool_journal_begin(int fd, const char *name)
 {
     char rec[JOURNAL_RECORD] = "";
     snprintf(rec, sizeof rec, "%s", name);
     if (fd >= 0 && pwrite(fd, rec, sizeof rec, 0) < 0)
-        log_warning("cannot write the in-flight journal: %s", strerror(errno));
+        return -errno;
+    return 0;
 }
 
 void spool_journal_end(int fd)

@@ -56,7 +56,9 @@ void spool_attempts_free(struct attempt *v, size_t n);
 
 /* A worker's journal: work/.inflight-<worker>. */
 int spool_journal_open(struct spool *s, unsigned worker);
-void spool_journal_begin(int fd, const char *name);
+/* 0, or -errno when the record could not be written (fd -1: nothing to
+ * write, 0). */
+int spool_journal_begin(int fd, const char *name);
 void spool_journal_end(int fd);
 
 #endif
