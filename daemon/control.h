@@ -48,6 +48,7 @@ struct control_opts {
     const char *socket_path;     /* NULL: no Unix socket */
     const char *metrics_listen;  /* "127.0.0.1:9107", "[::1]:9107", or NULL */
     const char *work_dir;        /* STATE_DIR/work, where reprocessed articles go */
+    unsigned max_connections;    /* per listener; 0: the default (64) */
 };
 
 struct control;
