@@ -177,7 +177,8 @@ static void commit_done(uv_work_t *req, int status)
     a->retry_ms = a->retry_ms ? a->retry_ms * 2 : RETRY_FIRST_MS;
     if (a->retry_ms > RETRY_MAX_MS)
         a->retry_ms = RETRY_MAX_MS;
-    a->limit = a->limit > 1 ? a->limit / 2 : 1;
+    unsigned tried = a->committing.n < a->limit ? a->committing.n : a->limit;
+    a->limit = tried > 1 ? tried / 2 : 1;
     /* The retry takes the first of them, as many as the halved size; the
      * rest wait in front of the newer articles. */
     unsigned failed_n = keep.n;

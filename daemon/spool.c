@@ -374,7 +374,14 @@ int spool_journal_open(struct spool *s, unsigned worker)
     char name[64];
     snprintf(name, sizeof name, JOURNAL_PREFIX "%u", worker);
     int fd = openat(s->work_fd, name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    return fd < 0 ? -errno : fd;
+    if (fd < 0)
+        return -errno;
+    /* The record's blocks are taken now, while there is room: rewriting
+     * them later needs no new space, so a full disk does not stop the
+     * articles at their journal (a failure here is met again, and put off,
+     * at the first article). */
+    spool_journal_end(fd);
+    return fd;
 }
 
 /* One pwrite of a fixed-size record: the record is whole or absent, and the
@@ -390,6 +397,7 @@ int spool_journal_begin(int fd, const char *name)
 
 void spool_journal_end(int fd)
 {
-    if (fd >= 0 && pwrite(fd, "", 1, 0) < 0)
+    static const char empty[JOURNAL_RECORD];
+    if (fd >= 0 && pwrite(fd, empty, sizeof empty, 0) < 0)
         log_warning("cannot clear the in-flight journal: %s", strerror(errno));
 }

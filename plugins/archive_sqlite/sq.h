@@ -60,6 +60,7 @@ struct sq {
     size_t lost;                /* articles archive() could not store in this batch */
     int fault;                  /* the first SQLite error of this batch (extended code) */
     long long wal_bound;        /* wal.c: checkpoint past this size; 0: SQ_WAL_BOUND */
+    int after_fault;            /* wal.c: a batch failed; checkpoint after the next */
 
     /* Reader: answer() runs on another thread, with a read-only connection
      * of its own (WAL lets it read while the writer writes), opened on the
@@ -130,6 +131,12 @@ long long sq_now_ms(void);
  * (NEWSD_OK or NEWSD_ERROR); and what commit() calls once a batch is over:
  * failed_rc is the SQLite error that failed it, 0 when it committed. */
 #define SQ_WAL_BOUND (16LL * 1024 * 1024)
+/* " (No space left on device, ENOSPC)": the system error behind the last
+ * SQLite error on db (a connection to s's database) when it was one of the
+ * file system's, else "".  SQLITE_FULL counts as ENOSPC when less than
+ * SQ_FULL_BELOW bytes are free beside the database. */
+#define SQ_FULL_BELOW (1024ULL * 1024)
+const char *sq_os_error(const struct sq *s, sqlite3 *db, char *buf, size_t len);
 long long sq_wal_bytes(const struct sq *s);
 int sq_checkpoint(struct sq *s, const char *why);
 void sq_after_batch(struct sq *s, int failed_rc);

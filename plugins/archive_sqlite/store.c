@@ -95,8 +95,9 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
  * the batch. */
 static int lose(struct sq *s, const char *what)
 {
-    newsd_log(NEWSD_LOG_ERROR, "%s: cannot %s: %s; the batch will be retried", s->path, what,
-              sqlite3_errmsg(s->db));
+    char os[128];
+    newsd_log(NEWSD_LOG_ERROR, "%s: cannot %s: %s%s; the batch will be retried", s->path, what,
+              sqlite3_errmsg(s->db), sq_os_error(s, s->db, os, sizeof os));
     if (!s->fault)
         s->fault = sqlite3_extended_errcode(s->db);
     s->lost++;
@@ -308,8 +309,9 @@ int sq_commit(void *state)
         return NEWSD_OK;
     int rc = run(s, SQ_COMMIT);
     if (rc != SQLITE_OK) {
-        newsd_log(NEWSD_LOG_ERROR, "%s: cannot commit the batch: %s; it is rolled back and retried",
-                  s->path, sqlite3_errmsg(s->db));
+        char os[128];
+        newsd_log(NEWSD_LOG_ERROR, "%s: cannot commit the batch: %s%s; it is rolled back and retried",
+                  s->path, sqlite3_errmsg(s->db), sq_os_error(s, s->db, os, sizeof os));
         if (!s->fault)
             s->fault = rc;
         roll_back(s);

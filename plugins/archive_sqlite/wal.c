@@ -12,7 +12,9 @@
  *
  * So the writer runs a TRUNCATE checkpoint after a batch that failed for
  * any reason but a lock held elsewhere (waiting more would only stall the
- * archive longer), and after a commit that left the WAL over
+ * archive longer), after the first batch that commits again (a full disk
+ * usually leaves the checkpoint after the failure unable to complete), and
+ * after a commit that left the WAL over
  * SQ_WAL_BOUND (after a checkpoint that could not complete, over another
  * SQ_WAL_BOUND beyond that size): it waits (busy_timeout) for readers to move on, copies
  * every frame into the database and cuts the WAL to zero bytes.  It runs
@@ -26,6 +28,30 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+
+const char *sq_os_error(const struct sq *s, sqlite3 *db, char *buf, size_t len)
+{
+    int e = sqlite3_system_errno(db);
+    int primary = sqlite3_extended_errcode(db) & 0xff;
+    /* SQLite keeps no errno for a full disk (a short write is SQLITE_FULL
+     * as such), nor tells it from max_page_count: ask the file system. */
+    if (primary == SQLITE_FULL && !e) {
+        char *dir = strdup(s->path);
+        char *slash = dir ? strrchr(dir, '/') : NULL;
+        struct statvfs vfs;
+        if (slash)
+            *slash = '\0';
+        if (dir && statvfs(slash ? (*dir ? dir : "/") : ".", &vfs) == 0 &&
+            (unsigned long long)vfs.f_bavail * vfs.f_frsize < SQ_FULL_BELOW)
+            e = ENOSPC;
+        free(dir);
+    }
+    if (!e || (primary != SQLITE_FULL && primary != SQLITE_IOERR && primary != SQLITE_CANTOPEN))
+        return "";
+    snprintf(buf, len, " (%s, %s)", strerror(e), strerrorname_np(e));
+    return buf;
+}
 
 long long sq_wal_bytes(const struct sq *s)
 {
@@ -48,8 +74,9 @@ int sq_checkpoint(struct sq *s, const char *why)
     atomic_store(&s->writer_end_ms, sq_now_ms());
     atomic_store(&s->writer_in_tx, 0);
     if (rc != SQLITE_OK) {
-        newsd_log(NEWSD_LOG_WARNING, "%s: cannot checkpoint the WAL (%s, %lld bytes): %s; will try again "
-                  "later", s->path, why, before, sqlite3_errmsg(s->db));
+        char os[128];
+        newsd_log(NEWSD_LOG_WARNING, "%s: cannot checkpoint the WAL (%s, %lld bytes): %s%s; will try again "
+                  "later", s->path, why, before, sqlite3_errmsg(s->db), sq_os_error(s, s->db, os, sizeof os));
         return NEWSD_ERROR;
     }
     s->wal_bound = 0;
@@ -62,8 +89,15 @@ void sq_after_batch(struct sq *s, int failed_rc)
 {
     if (failed_rc) {
         int primary = failed_rc & 0xff;
-        if (primary != SQLITE_BUSY && primary != SQLITE_LOCKED)
+        if (primary != SQLITE_BUSY && primary != SQLITE_LOCKED) {
+            s->after_fault = 1;
             sq_checkpoint(s, "after a failed batch");
+        }
+        return;
+    }
+    if (s->after_fault) {
+        if (sq_checkpoint(s, "the first batch after a failure") == NEWSD_OK)
+            s->after_fault = 0;
         return;
     }
     /* A reader that keeps the checkpoint from completing costs the writer
