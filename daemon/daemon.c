@@ -180,6 +180,16 @@ static void fail_job(struct daemon *d, struct job *j)
     const char *cause = j->cause ? j->cause : "unknown cause";
     int rc = spool_fail(&d->spool, j->name, id, j->plugin, cause);
 
+    if (rc == -ENOENT) {
+        /* Nothing left to move or to try again. */
+        log_set_article(j->name, id);
+        log_error("failed: %s; and its file is gone from %s/work (removed by someone else?)", cause,
+                  d->spool.state_dir);
+        log_set_article(NULL, NULL);
+        d->counters.failed++;
+        job_finished(d, j);
+        return;
+    }
     if (rc < 0) {
         char *what = xasprintf("failed: %s; but cannot move it to %s/failed now: %s (%s)", cause,
                                d->spool.state_dir, strerror(-rc), strerrorname_np(-rc));
