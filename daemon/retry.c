@@ -94,6 +94,7 @@ struct job *retry_queue_pop_due(struct retry_queue *q)
     q->head = j->next;
     j->next = NULL;
     q->n--;
+    arm(q, false);
     return j;
 }
 
