@@ -434,10 +434,29 @@ static void apply_reload(struct daemon *d)
     pump(d);
 }
 
+/* Stopping: put-off jobs stay in work/ for the next start.  Returns how
+ * many. */
+static unsigned drop_put_off(struct daemon *d)
+{
+    unsigned n = 0;
+    for (struct job *j = retry_queue_take_all(d->retries); j;) {
+        struct job *next = j->next;
+        job_free(j);
+        n++;
+        j = next;
+    }
+    assert(n <= d->inflight);
+    d->inflight -= n;
+    return n;
+}
+
 static void check_drained(struct daemon *d)
 {
     if (d->state == DAEMON_RUNNING)
         return;
+    /* A stop that waited for a reload finds them still queued. */
+    if (d->state == DAEMON_STOPPING && retry_queue_count(d->retries))
+        drop_put_off(d);
     if (d->inflight && archiver_failing(d->archiver) && d->state == DAEMON_STOPPING) {
         unsigned n = archiver_abandon(d->archiver);
         assert(n <= d->inflight);
@@ -446,7 +465,7 @@ static void check_drained(struct daemon *d)
         d->inflight -= n;
     }
     /* Put-off jobs hold nothing of the plugin set: a reload need not wait
-     * for them (a shutdown has taken them back). */
+     * for them (a shutdown has dropped them above). */
     if (d->inflight > retry_queue_count(d->retries) || d->queries)
         return;
     if (d->inflight && d->state != DAEMON_RELOADING)
@@ -484,16 +503,7 @@ static void begin_stop(struct daemon *d, const char *why)
     assert(left <= d->at_workers && d->at_workers <= d->inflight);
     d->inflight -= left;
     d->at_workers -= left;
-    unsigned put_off_left = 0;
-    for (struct job *j = retry_queue_take_all(d->retries); j;) {
-        struct job *next = j->next;
-        job_free(j);
-        put_off_left++;
-        j = next;
-    }
-    assert(put_off_left <= d->inflight);
-    d->inflight -= put_off_left;
-    left += put_off_left;
+    left += drop_put_off(d);
     log_notice("%s: stopping; finishing %u articles in flight (%u queued ones stay in work/)", why,
                d->inflight, left);
     archiver_flush(d->archiver);

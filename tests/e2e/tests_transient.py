@@ -470,3 +470,26 @@ def transient_eio_fsync_archive_sqlite(ctx):
     ctx.hold(lambda: nothing_lost(ctx, 20), 1.0, "an article failed while the WAL could not be synced:")
     flag.unlink()
     wait_in_db(ctx, ids, time.monotonic(), "EIO on fsync of archive_sqlite")
+
+
+@test()
+def transient_reload_and_stop_while_put_off(ctx):
+    """Articles put off by a fault hold nothing of the plugin set: a reload
+    goes ahead at once, and a stop leaves them in work/ for the next start."""
+    flag = flag_file(ctx)
+    ctx.write_config()
+    d = start_wrapped(ctx, env=fault_env(ctx, "read", "EIO", f"{ctx.work}/[!.]*", while_file=flag))
+    ids = drop_all(ctx, distinct_articles(5, "warten"))
+    log_names(ctx, "cannot read", "Input/output error (EIO)", "will retry")
+    since = ctx.log_size()
+    d.signal(signal.SIGHUP)
+    ctx.wait_log(lambda l: "reloaded" in l, 10, "'reloaded' while articles wait for a retry", since=since)
+    d.signal(signal.SIGTERM)
+    check(d.wait_exit(15) == 0, "SIGTERM exit code while articles wait for a retry")
+    check(sorted(ctx.work_files()) == sorted(f"warten_{i:04d}.txt" for i in range(5)),
+          f"work/ after the stop: {ctx.work_files()}")
+    check(not ctx.failed_items() and not ctx.ids(), "an article failed or was archived during the fault")
+    flag.unlink()
+    ctx.start()
+    recovered(ctx, ids, time.monotonic(), "put off, stopped, restarted")
+    ctx.verify_archive(expect_ids=ids)
