@@ -24,8 +24,6 @@
 #define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
 /* Idle keep-alive connections are closed after this many seconds. */
 #define CONNECTION_TIMEOUT_S 60
-/* Connections per listener, unless the descriptor limit leaves fewer. */
-#define MAX_CONNECTIONS 64
 
 /* ---- libmicrohttpd under the loop ----------------------------------------- */
 
@@ -548,7 +546,7 @@ int control_start(struct control **out, uv_loop_t *loop, const struct control_op
     c->ops = ops;
     c->ud = ud;
     c->work_dir = xstrdup(o->work_dir);
-    c->max_connections = o->max_connections ? o->max_connections : MAX_CONNECTIONS;
+    c->max_connections = o->max_connections ? o->max_connections : CONTROL_MAX_CONNECTIONS;
     *err = NULL;
     *out = NULL;
 

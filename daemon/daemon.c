@@ -723,7 +723,8 @@ static int start(struct daemon *d)
     if (d->log_level_override < 0)
         log_set_level(d->cfg.log_level);
     apply_overrides(d, &d->cfg);
-    /* Before anything else is open: a descriptor is all it takes. */
+    /* After the log level is known (it logs), before anything is open. */
+    fdlimit_raise();
     if (fdlimit_reserve_open() < 0)
         log_warning("cannot open /dev/null as the reserve descriptor: %s", strerror(errno));
     if (spool_open(&d->spool, d->cfg.state_dir, &err) < 0) {
@@ -760,7 +761,7 @@ static int start(struct daemon *d)
         .socket_path = d->cfg.control_socket,
         .metrics_listen = d->cfg.metrics_listen,
         .work_dir = work_dir,
-        .max_connections = fdlimit_connection_cap(64, d->n_workers),
+        .max_connections = fdlimit_connection_cap(CONTROL_MAX_CONNECTIONS, d->n_workers),
     };
     rc = control_start(&d->control, &d->loop, &copts, &api_ops, d, &err);
     free(work_dir);

@@ -1,7 +1,6 @@
 /* newsd: command line and mode dispatch. */
 #include "config.h"
 #include "daemon.h"
-#include "fdlimit.h"
 #include "log.h"
 #include "plugins.h"
 #include "try.h"
@@ -104,6 +103,5 @@ int main(int argc, char **argv)
         config = DEFAULT_CONFIG;
     if (check)
         return check_config(config, state_dir);
-    fdlimit_raise();
     return daemon_run(config, state_dir, level, control_socket);
 }
