@@ -694,7 +694,12 @@ static const struct control_ops api_ops = {
 static int resume_work(struct daemon *d)
 {
     int rc = spool_recover_attempts(&d->spool, &d->attempts, &d->n_attempts);
-    if (rc < 0) {
+    if (rc < 0 && retry_transient(-rc)) {
+        /* A full disk at start must not keep newsd from starting: the
+         * counts hold for this run, and are written at the next start. */
+        log_warning("cannot update %s/work/.attempts: %s (%s); this start's crash counts are kept in memory "
+                    "only", d->spool.state_dir, strerror(-rc), strerrorname_np(-rc));
+    } else if (rc < 0) {
         log_error("cannot update %s/work/.attempts: %s", d->spool.state_dir, strerror(-rc));
         return -1;
     }

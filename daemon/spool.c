@@ -338,8 +338,11 @@ int spool_recover_attempts(struct spool *s, struct attempt **out, size_t *n_out)
 
     /* Rewrite the counts durably: they must outlive the next crash too. */
     int fd = openat(s->work_fd, ATTEMPTS_FILE ".new", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
+    if (fd < 0) {
+        *out = v;
+        *n_out = n;
         return -errno;
+    }
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         char line[NAME_MAX + 32];
@@ -353,13 +356,9 @@ int spool_recover_attempts(struct spool *s, struct attempt **out, size_t *n_out)
         rc = -errno;
     if (rc == 0)
         fsync(s->work_fd);
-    if (rc < 0) {
-        spool_attempts_free(v, n);
-        return rc;
-    }
     *out = v;
     *n_out = n;
-    return 0;
+    return rc;
 }
 
 void spool_attempts_free(struct attempt *v, size_t n)

@@ -50,7 +50,9 @@ struct attempt {
 };
 
 /* Fold the last run's journals into work/.attempts and return the counts of
- * files still in work/.  Call once at start, before workers run. */
+ * files still in work/.  Call once at start, before workers run.  Returns
+ * 0, or -errno when work/.attempts could not be written: the counts are
+ * returned all the same (free them either way). */
 int spool_recover_attempts(struct spool *s, struct attempt **out, size_t *n);
 void spool_attempts_free(struct attempt *v, size_t n);
 

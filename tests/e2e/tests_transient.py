@@ -392,6 +392,43 @@ def transient_enospc_tmpfs_archive_sqlite(ctx):
 
 
 @test()
+def transient_enospc_at_start(ctx):
+    """A full disk at start: work/.attempts cannot be rewritten.  newsd
+    used to refuse to start (and systemd to restart it in a loop); now it
+    starts, keeps the crash counts in memory, and archives once there is
+    room."""
+    tmpfs = Tmpfs(ctx.state)
+    if not tmpfs.mounted:
+        print(f"skipped: cannot mount a tmpfs over the state dir: {tmpfs.why_not}")
+        return
+    try:
+        for sub in ("inbox", "tmp", "work", "failed", "archive"):
+            (ctx.state / sub).mkdir()
+        arts = distinct_articles(3, "anfang")
+        for name, data in arts:
+            (ctx.work / name).write_bytes(data)
+        # An earlier run crashed on the first of them once.
+        (ctx.work / ".attempts").write_text(f"1\t{arts[0][0]}\n")
+        ids = {content_id(d) for _, d in arts}
+        filler = ctx.state / "filler"
+        fill(filler)
+        ctx.write_config()
+        ctx.start()
+        log_names(ctx, "cannot update", "work/.attempts", "No space left on device (ENOSPC)",
+                  "kept in memory")
+        log_names(ctx, "1 of 3 attempts")
+        ctx.hold(lambda: nothing_lost(ctx, 3), 1.0, "an article was lost or failed on a full disk:")
+        filler.unlink()
+        recovered(ctx, ids, time.monotonic(), "ENOSPC at start")
+        ctx.verify_archive(expect_ids=ids)
+        stop(ctx)
+    finally:
+        if ctx.daemon and ctx.daemon.alive():
+            ctx.daemon.kill()
+        tmpfs.unmount()
+
+
+@test()
 def transient_enospc_moving_to_failed(ctx):
     """A bad article whose move to failed/ cannot happen now (ENOSPC on
     its sidecar): it stays in work/ and the move is retried, instead of
