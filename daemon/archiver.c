@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #define RETRY_FIRST_MS 500
-#define RETRY_MAX_MS 30000
+#define RETRY_MAX_MS 10000
 
 struct batch {
     struct job *head, *tail;
@@ -22,6 +22,10 @@ struct archiver {
     struct spool *spool;
     struct plugin_set *plugins;
     unsigned batch_size, batch_ms;
+    /* The batch size now: halved by every failed commit down to 1 (a batch
+     * that does not fit into the space freed on a full disk may never
+     * fit), doubled by every success back up to batch_size. */
+    unsigned limit;
 
     struct batch collecting;
     struct batch committing;     /* in the archive's hands (or waiting for a retry) */
@@ -54,6 +58,41 @@ static void batch_push(struct batch *b, struct job *j)
 }
 
 static void start_commit(struct archiver *a);
+
+/* Put b in front of the jobs collected (they waited longer). */
+static void batch_prepend(struct batch *to, struct batch *b)
+{
+    if (!b->n)
+        return;
+    b->tail->next = to->head;
+    to->head = b->head;
+    if (!to->tail)
+        to->tail = b->tail;
+    to->n += b->n;
+    *b = (struct batch){0};
+}
+
+/* The first n jobs of from, moved to to (which is empty). */
+static void batch_take(struct batch *to, struct batch *from, unsigned n)
+{
+    *to = (struct batch){0};
+    while (from->head && to->n < n) {
+        struct job *j = from->head;
+        from->head = j->next;
+        from->n--;
+        batch_push(to, j);
+    }
+    if (!from->head)
+        from->tail = NULL;
+}
+
+/* Commit now rather than wait for the batch to fill: asked to, batch_ms
+ * is 0, a full batch is there, or jobs of a failed batch are waiting. */
+static bool commit_due(const struct archiver *a)
+{
+    return a->collecting.n && (a->flush_wanted || a->batch_ms == 0 || a->collecting.n >= a->limit ||
+                               a->limit < a->batch_size);
+}
 
 /* Thread-pool side: archive() each article, commit once, then unlink. */
 static void commit_work(uv_work_t *req)
@@ -105,8 +144,9 @@ static void commit_done(uv_work_t *req, int status)
             log_warning("archived, but could not remove some work files: %s (they are recognised as "
                         "duplicates at the next start)", strerror(a->unlink_errno));
         if (a->retry_ms)
-            log_notice("archive commit succeeded again after an error");
+            log_notice("archive commit succeeded again after an error (a batch of %u)", a->committing.n);
         a->retry_ms = 0;
+        a->limit = a->limit * 2 < a->batch_size ? a->limit * 2 : a->batch_size;
         struct job *j = a->committing.head;
         a->committing = (struct batch){0};
         while (j) {
@@ -115,7 +155,7 @@ static void commit_done(uv_work_t *req, int status)
             a->done(j, a->ud);
             j = next;
         }
-        if (a->collecting.n && (a->flush_wanted || a->collecting.n >= a->batch_size || a->batch_ms == 0))
+        if (commit_due(a))
             start_commit(a);
         return;
     }
@@ -134,15 +174,21 @@ static void commit_done(uv_work_t *req, int status)
         }
         j = next;
     }
-    a->committing = keep;
     a->retry_ms = a->retry_ms ? a->retry_ms * 2 : RETRY_FIRST_MS;
     if (a->retry_ms > RETRY_MAX_MS)
         a->retry_ms = RETRY_MAX_MS;
+    unsigned tried = a->committing.n < a->limit ? a->committing.n : a->limit;
+    a->limit = tried > 1 ? tried / 2 : 1;
+    /* The retry takes the first of them, as many as the halved size; the
+     * rest wait in front of the newer articles. */
+    unsigned failed_n = keep.n;
+    batch_take(&a->committing, &keep, a->limit);
+    batch_prepend(&a->collecting, &keep);
     if (status != 0)
         log_error("archive commit could not run: %s; retrying in %u ms", uv_strerror(status), a->retry_ms);
     else
         log_error("archive plugin %s failed to commit a batch of %u articles; they stay in work/ and are "
-                  "retried in %u ms", a->failed_plugin, keep.n, a->retry_ms);
+                  "retried in %u ms, %u at a time", a->failed_plugin, failed_n, a->retry_ms, a->limit);
     uv_timer_start(&a->retry_timer, on_retry, a->retry_ms, 0);
 }
 
@@ -155,10 +201,11 @@ static void start_commit(struct archiver *a)
     if (!a->committing.n) {
         if (!a->collecting.n)
             return;
-        a->committing = a->collecting;
-        a->collecting = (struct batch){0};
-        a->flush_wanted = false;
-        uv_timer_stop(&a->batch_timer);
+        batch_take(&a->committing, &a->collecting, a->limit);
+        if (!a->collecting.n) {
+            a->flush_wanted = false;
+            uv_timer_stop(&a->batch_timer);
+        }
     }
     a->busy = true;
     a->work.data = a;
@@ -185,6 +232,7 @@ int archiver_start(struct archiver **out, uv_loop_t *loop, struct spool *spool,
     a->plugins = plugins;
     a->batch_size = batch_size;
     a->batch_ms = batch_ms;
+    a->limit = batch_size;
     a->done = done;
     a->ud = ud;
     uv_timer_init(loop, &a->batch_timer);
@@ -198,7 +246,7 @@ int archiver_start(struct archiver **out, uv_loop_t *loop, struct spool *spool,
 void archiver_add(struct archiver *a, struct job *j)
 {
     batch_push(&a->collecting, j);
-    if (a->collecting.n >= a->batch_size || a->batch_ms == 0)
+    if (a->collecting.n >= a->limit || a->batch_ms == 0)
         archiver_flush(a);
     else if (!uv_is_active((uv_handle_t *)&a->batch_timer))
         uv_timer_start(&a->batch_timer, on_batch_timer, a->batch_ms, 0);
@@ -250,6 +298,8 @@ void archiver_set_plugins(struct archiver *a, struct plugin_set *plugins,
     a->plugins = plugins;
     a->batch_size = batch_size;
     a->batch_ms = batch_ms;
+    if (a->limit > batch_size)
+        a->limit = batch_size;
 }
 
 static void on_closed(uv_handle_t *h)

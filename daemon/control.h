@@ -44,10 +44,15 @@ struct control_ops {
     void (*reprocess)(void *ud, char **names, size_t n);
 };
 
+/* Connections per listener, unless the descriptor limit leaves fewer
+ * (fdlimit.h). */
+#define CONTROL_MAX_CONNECTIONS 64u
+
 struct control_opts {
     const char *socket_path;     /* NULL: no Unix socket */
     const char *metrics_listen;  /* "127.0.0.1:9107", "[::1]:9107", or NULL */
     const char *work_dir;        /* STATE_DIR/work, where reprocessed articles go */
+    unsigned max_connections;    /* per listener; 0: CONTROL_MAX_CONNECTIONS */
 };
 
 struct control;

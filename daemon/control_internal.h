@@ -18,6 +18,14 @@ struct server {
     uv_timer_t timer;
     bool metrics_only;     /* the TCP listener serves /metrics alone */
     bool started;
+
+    /* control_accept.c: the listening socket, accepted by newsd. */
+    int listen_fd;
+    uv_poll_t listen_poll;
+    uv_timer_t pause_timer;   /* accept() failed: wait before the next try */
+    unsigned pause_ms;        /* 0: not paused */
+    bool accepting;
+    char name[112];           /* the socket path or address, for the log */
 };
 
 struct control {
@@ -33,6 +41,7 @@ struct control {
     struct request *waiting;    /* queries waiting for a reload to swap plugins */
     struct request *reloading;  /* POST /reload waiting for the swap */
     unsigned open_handles;
+    unsigned max_connections;   /* per listener (fdlimit.h) */
     bool stopped;
 };
 
@@ -68,5 +77,13 @@ void control_work_start(struct control *c, struct request *r);
 bool control_set_can_query(const struct plugin_set *set);
 /* control.c: set r's answer (body is taken) and resume its connection. */
 void control_answer(struct request *r, int status, char *body);
+/* control.c: run libmicrohttpd soon (a connection was added or resumed). */
+void control_kick(struct server *s);
+
+/* control_accept.c: accept connections on fd (listening, non-blocking)
+ * and hand them to s->mhd; name is for the log.  Adds two handles to
+ * s->ctl->open_handles; stop closes them with closed. */
+void control_accept_start(struct server *s, int fd, const char *name);
+void control_accept_stop(struct server *s, uv_close_cb closed);
 
 #endif

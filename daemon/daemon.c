@@ -22,6 +22,7 @@
 #include "budget.h"
 #include "config.h"
 #include "control.h"
+#include "fdlimit.h"
 #include "fifo.h"
 #include "inbox.h"
 #include "log.h"
@@ -29,6 +30,7 @@
 #include "notify.h"
 #include "pipeline.h"
 #include "plugins.h"
+#include "retry.h"
 #include "spool.h"
 #include "status.h"
 #include "workers.h"
@@ -60,7 +62,12 @@ struct daemon {
     struct workers *workers;
     struct archiver *archiver;
     struct inbox *inbox;
+    struct retry_queue *retries;   /* jobs put off by transient faults */
     unsigned n_workers;
+    /* A shortage of descriptors or memory (retry.h): nothing new is taken
+     * before this (uv_now). */
+    uint64_t short_until;
+    bool pumping, pump_again;
 
     uv_signal_t sig_term, sig_int, sig_hup;
     uv_timer_t status_timer;
@@ -125,22 +132,6 @@ static int utf8_prefix(const char *s, size_t max)
     return (int)n;
 }
 
-static void finish_failed(struct daemon *d, struct job *j)
-{
-    const char *id = j->article ? j->article->id : NULL;
-    const char *cause = j->cause ? j->cause : "unknown cause";
-    int rc = spool_fail(&d->spool, j->name, id, j->plugin, cause);
-
-    log_set_article(j->name, id);
-    if (rc < 0)
-        log_error("failed: %s; and cannot move it to %s/failed: %s (it stays in work/)", cause,
-                  d->spool.state_dir, strerror(-rc));
-    else
-        log_warning("failed: %s; moved to failed/", cause);
-    log_set_article(NULL, NULL);
-    d->counters.failed++;
-}
-
 static void job_finished(struct daemon *d, struct job *j)
 {
     rate_add(&d->finished, now_ms() / 1000, 1);
@@ -151,6 +142,79 @@ static void job_finished(struct daemon *d, struct job *j)
     pump(d);
 }
 
+/* A job that leaves without an end: its file stays in work/ and the next
+ * start resumes it (a shutdown). */
+static void job_left(struct daemon *d, struct job *j)
+{
+    job_free(j);
+    assert(d->inflight > 0);
+    d->inflight--;
+    check_drained(d);
+}
+
+/* Put j off after a transient fault; its file stays where it is. */
+static void put_off(struct daemon *d, struct job *j, const char *what)
+{
+    const char *id = j->article ? j->article->id : j->failed_id;
+    if (d->state == DAEMON_STOPPING) {
+        log_set_article(j->name, id);
+        log_warning("%s; it stays in work/ for the next start", what);
+        log_set_article(NULL, NULL);
+        job_left(d, j);
+        return;
+    }
+    unsigned delay = retry_delay_ms(j->retries);
+    /* One warning per article; the tries after it only at debug level, so
+     * that a long fault does not fill the log (log.h folds the rest). */
+    log_set_article(j->name, id);
+    log_msg(j->retries ? NEWSD_LOG_DEBUG : NEWSD_LOG_WARNING, "%s; it stays in work/ and will retry in %u ms",
+            what, delay);
+    log_set_article(NULL, NULL);
+    if (retry_shortage(j->fault))
+        d->short_until = uv_now(&d->loop) + delay;
+    /* Nothing of the plugin set stays with it: a reload may come first. */
+    if (j->article && !j->failed_id && j->status == JOB_FAILED)
+        j->failed_id = xstrdup(j->article->id);
+    article_free(j->article);
+    j->article = NULL;
+    j->retries++;
+    retry_queue_add(d->retries, j, delay);
+}
+
+/* To failed/ with its sidecar.  A move that cannot happen now (a full
+ * disk, no descriptors) is retried: the article is counted as failed only
+ * once it is in failed/, and never left stranded in work/. */
+static void fail_job(struct daemon *d, struct job *j)
+{
+    const char *id = j->article ? j->article->id : j->failed_id;
+    const char *cause = j->cause ? j->cause : "unknown cause";
+    int rc = spool_fail(&d->spool, j->name, id, j->plugin, cause);
+
+    if (rc == -ENOENT) {
+        /* Nothing left to move or to try again. */
+        log_set_article(j->name, id);
+        log_error("failed: %s; and its file is gone from %s/work (removed by someone else?)", cause,
+                  d->spool.state_dir);
+        log_set_article(NULL, NULL);
+        d->counters.failed++;
+        job_finished(d, j);
+        return;
+    }
+    if (rc < 0) {
+        char *what = xasprintf("failed: %s; but cannot move it to %s/failed now: %s (%s)", cause,
+                               d->spool.state_dir, strerror(-rc), strerrorname_np(-rc));
+        j->fault = -rc;
+        put_off(d, j, what);
+        free(what);
+        return;
+    }
+    log_set_article(j->name, id);
+    log_warning("failed: %s; moved to failed/", cause);
+    log_set_article(NULL, NULL);
+    d->counters.failed++;
+    job_finished(d, j);
+}
+
 /* From the archiver: committed (archived or duplicate), or archive() failed. */
 static void on_archived(struct job *j, void *ud)
 {
@@ -158,7 +222,8 @@ static void on_archived(struct job *j, void *ud)
     struct newsd_article *a = j->article;
 
     if (j->status == JOB_FAILED) {
-        finish_failed(d, j);
+        fail_job(d, j);
+        return;
     } else if (j->archive_rc == NEWSD_DUPLICATE) {
         log_set_article(j->name, a->id);
         log_info("duplicate of %s: already archived, not stored again", a->id);
@@ -189,8 +254,11 @@ static void on_processed(struct job *j, void *ud)
     assert(d->at_workers > 0);
     d->at_workers--;
     if (j->status == JOB_FAILED) {
-        finish_failed(d, j);
-        job_finished(d, j);
+        fail_job(d, j);
+        return;
+    }
+    if (j->status == JOB_RETRY) {
+        put_off(d, j, j->cause ? j->cause : "transient fault");
         return;
     }
     archiver_add(d->archiver, j);
@@ -231,17 +299,34 @@ static void dispatch(struct daemon *d, const char *name, unsigned attempts)
                  "newsd crashed %u times while processing this file, so it was set aside to let the other "
                  "articles through (max_attempts = %u); look for the crash in the log before retrying",
                  attempts, d->cfg.max_attempts);
-        finish_failed(d, j);
-        job_finished(d, j);
+        fail_job(d, j);
         return;
     }
     d->at_workers++;
     workers_submit(d->workers, j);
 }
 
-static void pump(struct daemon *d)
+/* A put-off job whose time has come: to failed/ again, or to the workers. */
+static void retry_job(struct daemon *d, struct job *j)
 {
-    if (d->state != DAEMON_RUNNING)
+    if (j->status == JOB_FAILED) {
+        fail_job(d, j);
+        return;
+    }
+    j->status = JOB_PENDING;
+    free(j->cause);
+    j->cause = NULL;
+    j->fault = 0;
+    d->at_workers++;
+    workers_submit(d->workers, j);
+}
+
+static void pump_once(struct daemon *d)
+{
+    /* Already in flight: not bound by max_inflight. */
+    for (struct job *j; d->state == DAEMON_RUNNING && (j = retry_queue_pop_due(d->retries));)
+        retry_job(d, j);
+    if (d->state != DAEMON_RUNNING || uv_now(&d->loop) < d->short_until)
         return;
     while (d->inflight < d->max_inflight) {
         if (d->next_resume < d->n_resume) {
@@ -266,6 +351,14 @@ static void pump(struct daemon *d)
             inbox_retry_later(d->inbox, name);
             continue;
         }
+        if (rc < 0 && retry_transient(-rc)) {
+            log_warning("cannot claim %s/%s: %s (%s); it stays in the inbox and will retry", d->spool.inbox_path,
+                        name, strerror(-rc), strerrorname_np(-rc));
+            inbox_retry_later(d->inbox, name);
+            if (retry_shortage(-rc))
+                d->short_until = uv_now(&d->loop) + retry_delay_ms(0);
+            break;
+        }
         if (rc < 0) {
             log_error("cannot claim %s/%s: %s; it stays in the inbox", d->spool.inbox_path, name, strerror(-rc));
             continue;
@@ -274,7 +367,29 @@ static void pump(struct daemon *d)
     }
 }
 
+/* A job that ends at once (failed/, a poison article) calls pump() again
+ * from inside: that only asks for another round, so the stack stays flat. */
+static void pump(struct daemon *d)
+{
+    if (d->pumping) {
+        d->pump_again = true;
+        return;
+    }
+    d->pumping = true;
+    do {
+        d->pump_again = false;
+        if (d->state == DAEMON_RUNNING)
+            pump_once(d);
+    } while (d->pump_again);
+    d->pumping = false;
+}
+
 static void on_inbox_ready(void *ud)
+{
+    pump(ud);
+}
+
+static void on_retry_due(void *ud)
 {
     pump(ud);
 }
@@ -292,6 +407,7 @@ static void close_loop_handles(struct daemon *d)
     control_stop(d->control);
     d->control = NULL;
     inbox_stop(d->inbox);
+    retry_queue_stop(d->retries);
     archiver_stop(d->archiver);
     workers_stop(d->workers);
 }
@@ -331,12 +447,31 @@ static void apply_reload(struct daemon *d)
     pump(d);
 }
 
+/* Stopping: put-off jobs stay in work/ for the next start.  Returns how
+ * many. */
+static unsigned drop_put_off(struct daemon *d)
+{
+    unsigned n = 0;
+    for (struct job *j = retry_queue_take_all(d->retries); j;) {
+        struct job *next = j->next;
+        job_free(j);
+        n++;
+        j = next;
+    }
+    assert(n <= d->inflight);
+    d->inflight -= n;
+    return n;
+}
+
 static void check_drained(struct daemon *d)
 {
     /* The watchdog checks for a drain on every tick once it gave up on a
      * call, and may come after begin_stop() found it. */
     if (d->state == DAEMON_RUNNING || d->closing)
         return;
+    /* A stop that waited for a reload finds them still queued. */
+    if (d->state == DAEMON_STOPPING && retry_queue_count(d->retries))
+        drop_put_off(d);
     if (d->inflight && archiver_failing(d->archiver) && d->state == DAEMON_STOPPING) {
         unsigned n = archiver_abandon(d->archiver);
         assert(n <= d->inflight);
@@ -344,7 +479,11 @@ static void check_drained(struct daemon *d)
                     "next start", n);
         d->inflight -= n;
     }
-    if (d->inflight || d->queries)
+    /* Put-off jobs hold nothing of the plugin set: a reload need not wait
+     * for them (a shutdown has dropped them above). */
+    if (d->inflight > retry_queue_count(d->retries) || d->queries)
+        return;
+    if (d->inflight && d->state != DAEMON_RELOADING)
         return;
     if (d->state == DAEMON_RELOADING) {
         apply_reload(d);
@@ -379,6 +518,7 @@ static void begin_stop(struct daemon *d, const char *why)
     assert(left <= d->at_workers && d->at_workers <= d->inflight);
     d->inflight -= left;
     d->at_workers -= left;
+    left += drop_put_off(d);
     log_notice("%s: stopping; finishing %u articles in flight (%u queued ones stay in work/)", why,
                d->inflight, left);
     archiver_flush(d->archiver);
@@ -552,6 +692,7 @@ static void on_watchdog(uv_timer_t *t)
 static void on_status_timer(uv_timer_t *t)
 {
     struct daemon *d = t->data;
+    log_flush_repeats(false);
     notify_status("%llu archived, %llu duplicates, %llu failed, %u in flight", d->counters.archived,
                   d->counters.duplicates, d->counters.failed, d->inflight);
 }
@@ -650,7 +791,12 @@ static int resume_work(struct daemon *d)
     }
     d->counters.failed += stuck;
     rc = spool_recover_attempts(&d->spool, &d->attempts, &d->n_attempts);
-    if (rc < 0) {
+    if (rc < 0 && retry_transient(-rc)) {
+        /* A full disk at start must not keep newsd from starting: the
+         * counts hold for this run, and are written at the next start. */
+        log_warning("cannot update %s/work/.attempts: %s (%s); this start's crash counts are kept in memory "
+                    "only", d->spool.state_dir, strerror(-rc), strerrorname_np(-rc));
+    } else if (rc < 0) {
         log_error("cannot update %s/work/.attempts: %s", d->spool.state_dir, strerror(-rc));
         return -1;
     }
@@ -679,6 +825,10 @@ static int start(struct daemon *d)
     if (d->log_level_override < 0)
         log_set_level(d->cfg.log_level);
     apply_overrides(d, &d->cfg);
+    /* After the log level is known (it logs), before anything is open. */
+    fdlimit_raise();
+    if (fdlimit_reserve_open() < 0)
+        log_warning("cannot open /dev/null as the reserve descriptor: %s", strerror(errno));
     if (spool_open(&d->spool, d->cfg.state_dir, &err) < 0) {
         log_error("%s", err ? err : "cannot open the state directory");
         free(err);
@@ -707,11 +857,13 @@ static int start(struct daemon *d)
     }
     archiver_start(&d->archiver, &d->loop, &d->spool, d->plugins, d->cfg.batch_size, d->cfg.batch_ms,
                    on_archived, d);
+    retry_queue_start(&d->retries, &d->loop, on_retry_due, d);
     char *work_dir = xasprintf("%s/work", d->spool.state_dir);
     struct control_opts copts = {
         .socket_path = d->cfg.control_socket,
         .metrics_listen = d->cfg.metrics_listen,
         .work_dir = work_dir,
+        .max_connections = fdlimit_connection_cap(CONTROL_MAX_CONNECTIONS, d->n_workers),
     };
     rc = control_start(&d->control, &d->loop, &copts, &api_ops, d, &err);
     free(work_dir);
@@ -774,6 +926,7 @@ int daemon_run(const char *config_path, const char *state_dir_override, int log_
         code = 1;
         if (d->workers) {
             /* partly started: close what runs, then let the loop finish */
+            retry_queue_stop(d->retries);
             archiver_stop(d->archiver);
             workers_stop(d->workers);
         }
@@ -784,11 +937,13 @@ int daemon_run(const char *config_path, const char *state_dir_override, int log_
     }
     if (d->loop_ready && uv_loop_close(&d->loop) != 0)
         log_warning("event loop closed with handles still open");
+    log_flush_repeats(true);
     if (d->abandoned) {
         /* A thread is still inside a plugin: no fini, no dlclose, no
          * exit handlers under it. */
         log_notice("exiting with code %d after giving up on %u plugin calls; the service manager restarts "
                    "newsd", DAEMON_EXIT_STUCK, d->abandoned);
+        log_flush_repeats(true);
         _exit(DAEMON_EXIT_STUCK);
     }
     plugin_set_free(d->plugins);

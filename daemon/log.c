@@ -1,8 +1,12 @@
-/* Logging to stderr; see log.h for the line format and the journal rule. */
+/* Logging to stderr; see log.h for the line format, the journal rule and
+ * how repeated lines are folded. */
 #include "log.h"
+#include "xalloc.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +21,28 @@ static bool to_journal;
 static _Thread_local const char *ctx_plugin;
 static _Thread_local const char *ctx_file;
 static _Thread_local const char *ctx_id;
+
+/* Repeated lines (log.h).  A small table of the lines written lately, keyed
+ * by a hash of level and text; the least recently seen is evicted when it
+ * is full.  128 slots: a fault repeats one line or a handful, and a line
+ * pushed out by a flood of distinct ones is merely written again. */
+#define REPEAT_SLOTS 128
+#define REPEAT_FIRST_MS 10000
+#define REPEAT_MAX_MS 300000
+
+struct repeat {
+    uint64_t hash;          /* 0: free */
+    int level;
+    char *text;             /* context and message, as written */
+    int64_t window_start;   /* ms, log_clock() */
+    int64_t window_ms;
+    int64_t last_seen;
+    unsigned count;         /* held back in this window */
+};
+
+static pthread_mutex_t repeat_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct repeat repeats[REPEAT_SLOTS];
+static int64_t (*clock_hook)(void);
 
 static const char *const level_names[] = {
     [NEWSD_LOG_ERROR] = "error",   [NEWSD_LOG_WARNING] = "warning",
@@ -77,17 +103,26 @@ void log_set_article(const char *file, const char *id)
     ctx_id = id;
 }
 
-void log_vmsg(int level, const char *fmt, va_list ap)
+static int64_t log_clock(void)
+{
+    if (clock_hook)
+        return clock_hook();
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void log_set_clock(int64_t (*mono_ms)(void))
+{
+    clock_hook = mono_ms;
+}
+
+/* Write one line: the prefix (time and level, or the journal's priority),
+ * then text, then suffix; newlines inside become spaces. */
+static void emit(int level, const char *text, const char *suffix)
 {
     char line[4096];
     size_t n = 0;
-
-    if (level > atomic_load(&current_level))
-        return;
-    if (level < NEWSD_LOG_ERROR)
-        level = NEWSD_LOG_ERROR;
-    if (level > NEWSD_LOG_DEBUG)
-        level = NEWSD_LOG_DEBUG;
 
     if (to_journal) {
         n += (size_t)snprintf(line, sizeof line, "<%d>", level);
@@ -100,13 +135,8 @@ void log_vmsg(int level, const char *fmt, va_list ap)
         n += (size_t)snprintf(line + n, sizeof line - n, ".%03ldZ %s: ",
                               ts.tv_nsec / 1000000, level_names[level]);
     }
-    if (ctx_plugin && n < sizeof line)
-        n += (size_t)snprintf(line + n, sizeof line - n, "plugin %s: ", ctx_plugin);
-    if (ctx_file && n < sizeof line)
-        n += (size_t)snprintf(line + n, sizeof line - n, "article %s%s%s: ", ctx_file,
-                              ctx_id && *ctx_id ? " " : "", ctx_id ? ctx_id : "");
     if (n < sizeof line)
-        n += (size_t)vsnprintf(line + n, sizeof line - n, fmt, ap);
+        n += (size_t)snprintf(line + n, sizeof line - n, "%s%s", text, suffix);
     if (n >= sizeof line - 1)
         n = sizeof line - 2;
     /* One line per event, even if a message carries newlines (a Lua
@@ -118,6 +148,115 @@ void log_vmsg(int level, const char *fmt, va_list ap)
     /* A single write() keeps lines from different threads whole. */
     ssize_t w = write(STDERR_FILENO, line, n);
     (void)w;
+}
+
+static uint64_t text_hash(int level, const char *text)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)level;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    return h ? h : 1;
+}
+
+/* "TEXT (repeated N times in the last S s)" for what a window held back. */
+static void emit_repeats(const struct repeat *r, int64_t span_ms)
+{
+    char suffix[96];
+    long long s = (span_ms + 999) / 1000;
+    snprintf(suffix, sizeof suffix, " (repeated %u time%s in the last %lld s)", r->count,
+             r->count == 1 ? "" : "s", s > 0 ? s : 1);
+    emit(r->level, r->text, suffix);
+}
+
+static void slot_clear(struct repeat *r)
+{
+    free(r->text);
+    *r = (struct repeat){0};
+}
+
+/* Windows that are over: a line that came again is summed up and gets a
+ * window twice as long; one that did not is forgotten.  force: sum up
+ * every window now (at exit). */
+static void expire(int64_t now, bool force)
+{
+    for (size_t i = 0; i < REPEAT_SLOTS; i++) {
+        struct repeat *r = &repeats[i];
+        if (!r->hash || (!force && now < r->window_start + r->window_ms))
+            continue;
+        if (!r->count) {
+            slot_clear(r);
+            continue;
+        }
+        emit_repeats(r, force ? now - r->window_start : r->window_ms);
+        if (force) {
+            slot_clear(r);
+            continue;
+        }
+        r->count = 0;
+        r->window_start = now;
+        r->window_ms = r->window_ms * 2 > REPEAT_MAX_MS ? REPEAT_MAX_MS : r->window_ms * 2;
+    }
+}
+
+/* True when text was written within its window: it is counted instead. */
+static bool held_back(int level, const char *text)
+{
+    uint64_t h = text_hash(level, text);
+    int64_t now = log_clock();
+    struct repeat *lru = NULL;
+
+    pthread_mutex_lock(&repeat_lock);
+    expire(now, false);
+    for (size_t i = 0; i < REPEAT_SLOTS; i++) {
+        struct repeat *r = &repeats[i];
+        if (r->hash == h && r->level == level && strcmp(r->text, text) == 0) {
+            r->count++;
+            r->last_seen = now;
+            pthread_mutex_unlock(&repeat_lock);
+            return true;
+        }
+        if (!lru || (lru->hash && (!r->hash || r->last_seen < lru->last_seen)))
+            lru = r;
+    }
+    if (lru->hash && lru->count)
+        emit_repeats(lru, now - lru->window_start);
+    slot_clear(lru);
+    *lru = (struct repeat){.hash = h, .level = level, .text = xstrdup(text), .window_start = now,
+                           .window_ms = REPEAT_FIRST_MS, .last_seen = now};
+    pthread_mutex_unlock(&repeat_lock);
+    return false;
+}
+
+void log_flush_repeats(bool all)
+{
+    pthread_mutex_lock(&repeat_lock);
+    expire(log_clock(), all);
+    pthread_mutex_unlock(&repeat_lock);
+}
+
+void log_vmsg(int level, const char *fmt, va_list ap)
+{
+    char text[4096];
+    size_t n = 0;
+
+    if (level > atomic_load(&current_level))
+        return;
+    if (level < NEWSD_LOG_ERROR)
+        level = NEWSD_LOG_ERROR;
+    if (level > NEWSD_LOG_DEBUG)
+        level = NEWSD_LOG_DEBUG;
+
+    text[0] = '\0';
+    if (ctx_plugin)
+        n += (size_t)snprintf(text, sizeof text, "plugin %s: ", ctx_plugin);
+    if (ctx_file && n < sizeof text)
+        n += (size_t)snprintf(text + n, sizeof text - n, "article %s%s%s: ", ctx_file,
+                              ctx_id && *ctx_id ? " " : "", ctx_id ? ctx_id : "");
+    if (n < sizeof text)
+        vsnprintf(text + n, sizeof text - n, fmt, ap);
+    if (held_back(level, text))
+        return;
+    emit(level, text, "");
 }
 
 void log_msg(int level, const char *fmt, ...)

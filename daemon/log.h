@@ -8,11 +8,22 @@
  * Plugin callbacks run with a thread-local context (plugin, file, article id)
  * that newsd_log() and log_msg() put in front of the message, so every line a
  * plugin writes says which plugin and which article it is about.
+ *
+ * Repeated lines are folded: a line whose level and text (context included)
+ * were written less than a window ago is held back and counted; when the
+ * window is over, one line "TEXT (repeated N times in the last S s)" says
+ * so.  The window is 10 s and doubles, up to 5 min, while the line keeps
+ * coming, so a fault that lasts hours (a full disk, the archive down) costs
+ * a few lines an hour instead of one a second; a line that stops coming is
+ * forgotten after its window.  A held-back line is summed up at the latest
+ * by the next line written after its window, or by log_flush_repeats().
  */
 #ifndef NEWSD_LOG_H
 #define NEWSD_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <newsd/plugin.h>
 
 void log_init(void);
@@ -34,5 +45,13 @@ void log_vmsg(int level, const char *fmt, va_list ap) NEWSD_PRINTF(2, 0);
  * the context (they are not copied). */
 void log_set_plugin(const char *plugin);
 void log_set_article(const char *file, const char *id);
+
+/* Write the summaries of windows that are over (the loop calls this on a
+ * timer, so a count is not left waiting for the next line); all: of every
+ * window, at once (at exit). */
+void log_flush_repeats(bool all);
+/* Tests: the monotonic clock in ms that the windows are measured with
+ * (NULL: CLOCK_MONOTONIC). */
+void log_set_clock(int64_t (*mono_ms)(void));
 
 #endif

@@ -3,10 +3,12 @@
 #include "xalloc.h"
 #include "log.h"
 #include "parse.h"
+#include "retry.h"
 #include "spool.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,17 +38,23 @@ void job_free(struct job *j)
         return;
     article_free(j->article);
     free(j->cause);
+    free(j->failed_id);
     free(j->name);
     free(j);
+}
+
+static void set_cause(struct job *j, const char *fmt, va_list ap)
+{
+    free(j->cause);
+    if (vasprintf(&j->cause, fmt, ap) < 0)
+        j->cause = NULL;
 }
 
 void job_fail(struct job *j, const char *plugin, const char *fmt, ...)
 {
     va_list ap;
-    free(j->cause);
     va_start(ap, fmt);
-    if (vasprintf(&j->cause, fmt, ap) < 0)
-        j->cause = NULL;
+    set_cause(j, fmt, ap);
     va_end(ap);
     j->status = JOB_FAILED;
     j->plugin = NULL;
@@ -54,6 +62,28 @@ void job_fail(struct job *j, const char *plugin, const char *fmt, ...)
         snprintf(j->plugin_name, sizeof j->plugin_name, "%s", plugin);
         j->plugin = j->plugin_name;
     }
+}
+
+void job_retry(struct job *j, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_cause(j, fmt, ap);
+    va_end(ap);
+    j->status = JOB_RETRY;
+    j->fault = err;
+}
+
+/* An error of the work file itself: put off when it is transient (the
+ * file is newsd's own and fine; the process or the disk is not), else the
+ * article fails with why. */
+static void file_error(const struct pipeline_opts *o, struct job *j, const char *what, int err)
+{
+    if (retry_transient(err))
+        job_retry(j, err, "cannot %s %s%s%s: %s (%s)", what, o->dir_path ? o->dir_path : "",
+                  o->dir_path ? "/" : "", j->name, strerror(err), strerrorname_np(err));
+    else
+        job_fail(j, NULL, "cannot %s: %s", what, strerror(err));
 }
 
 static const char *file_kind(mode_t m)
@@ -82,11 +112,11 @@ static int open_checked(const struct pipeline_opts *o, struct job *j, struct sta
         if ((e == ELOOP || e == ENXIO || e == ENOTDIR) && fstatat(o->dir_fd, j->name, &lst, AT_SYMLINK_NOFOLLOW) == 0)
             job_fail(j, NULL, "%s", file_kind(lst.st_mode));
         else
-            job_fail(j, NULL, "cannot open: %s", strerror(e));
+            file_error(o, j, "open", e);
         return -1;
     }
     if (fstat(fd, st) < 0) {
-        job_fail(j, NULL, "cannot stat: %s", strerror(errno));
+        file_error(o, j, "stat", errno);
         close(fd);
         return -1;
     }
@@ -125,7 +155,7 @@ static unsigned char *read_all(const struct pipeline_opts *o, struct job *j, int
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            job_fail(j, NULL, "read error: %s", strerror(errno));
+            file_error(o, j, "read", errno);
             free(buf);
             return NULL;
         }
@@ -169,8 +199,19 @@ void pipeline_run(const struct pipeline_opts *o, struct job *j)
     log_set_article(j->name, j->article->id);
 
     /* Committed before parsing and plugins: if either kills the process,
-     * the next start knows which file was in its hands. */
-    spool_journal_begin(o->journal_fd, j->name);
+     * the next start knows which file was in its hands.  Without it a
+     * crash would go uncounted, so a journal that cannot be written puts
+     * the article off like any transient fault. */
+    int jrc = spool_journal_begin(o->journal_fd, j->name);
+    if (jrc < 0) {
+        char link[64], path[PATH_MAX];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", o->journal_fd);
+        ssize_t n = readlink(link, path, sizeof path - 1);
+        path[n > 0 ? n : 0] = '\0';
+        job_retry(j, -jrc, "cannot write the in-flight journal %s: %s (%s)", n > 0 ? path : "work/.inflight-N",
+                  strerror(-jrc), strerrorname_np(-jrc));
+        goto out;
+    }
     if (parse_article(raw, len, j->name, &parsed, &err) < 0) {
         spool_journal_end(o->journal_fd);
         job_fail(j, NULL, "%s", err ? err : "cannot be parsed");
@@ -192,7 +233,7 @@ void pipeline_run(const struct pipeline_opts *o, struct job *j)
         }
     }
     spool_journal_end(o->journal_fd);
-    if (j->status != JOB_FAILED) {
+    if (j->status == JOB_PENDING) {
         j->article->processed_ms = now_ms();
         j->status = JOB_OK;
     }

@@ -19,6 +19,8 @@ enum job_status {
     JOB_PENDING,
     JOB_OK,       /* ready for the archive */
     JOB_FAILED,   /* goes to failed/: cause (and plugin) say why */
+    JOB_RETRY,    /* a transient fault of newsd's own files (retry.h):
+                     cause says which; the file stays and is tried again */
 };
 
 struct job {
@@ -33,6 +35,10 @@ struct job {
     const char *plugin;      /* static or owned by the plugin set */
     char plugin_name[64];    /* copy, so it outlives a reload */
     int archive_rc;          /* set by the archiver */
+    int fault;               /* JOB_RETRY: the errno */
+    unsigned retries;        /* times it was put off by a transient fault */
+    int64_t due_ms;          /* in the retry queue: when (uv_now) */
+    char *failed_id;         /* JOB_FAILED put off: the id for the sidecar */
 };
 
 struct pipeline_opts {
@@ -47,6 +53,8 @@ struct pipeline_opts {
 struct job *job_new(const char *name, int64_t received_ms);
 void job_free(struct job *j);
 void job_fail(struct job *j, const char *plugin, const char *fmt, ...) NEWSD_PRINTF(3, 4);
+/* Status JOB_RETRY: a transient fault (errno err) of newsd's own files. */
+void job_retry(struct job *j, int err, const char *fmt, ...) NEWSD_PRINTF(3, 4);
 
 /* Run the pipeline; sets j->status. */
 void pipeline_run(const struct pipeline_opts *o, struct job *j);

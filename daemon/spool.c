@@ -344,8 +344,11 @@ int spool_recover_attempts(struct spool *s, struct attempt **out, size_t *n_out)
 
     /* Rewrite the counts durably: they must outlive the next crash too. */
     int fd = openat(s->work_fd, ATTEMPTS_FILE ".new", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
+    if (fd < 0) {
+        *out = v;
+        *n_out = n;
         return -errno;
+    }
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         char line[NAME_MAX + 32];
@@ -359,13 +362,9 @@ int spool_recover_attempts(struct spool *s, struct attempt **out, size_t *n_out)
         rc = -errno;
     if (rc == 0)
         fsync(s->work_fd);
-    if (rc < 0) {
-        spool_attempts_free(v, n);
-        return rc;
-    }
     *out = v;
     *n_out = n;
-    return 0;
+    return rc;
 }
 
 void spool_attempts_free(struct attempt *v, size_t n)
@@ -380,22 +379,31 @@ int spool_journal_open(struct spool *s, unsigned worker)
     char name[64];
     snprintf(name, sizeof name, JOURNAL_PREFIX "%u", worker);
     int fd = openat(s->work_fd, name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    return fd < 0 ? -errno : fd;
+    if (fd < 0)
+        return -errno;
+    /* The record's blocks are taken now, while there is room: rewriting
+     * them later needs no new space, so a full disk does not stop the
+     * articles at their journal (a failure here is met again, and put off,
+     * at the first article). */
+    spool_journal_end(fd);
+    return fd;
 }
 
 /* One pwrite of a fixed-size record: the record is whole or absent, and the
  * file never needs a truncate. */
-void spool_journal_begin(int fd, const char *name)
+int spool_journal_begin(int fd, const char *name)
 {
     char rec[JOURNAL_RECORD] = "";
     snprintf(rec, sizeof rec, "%s", name);
     if (fd >= 0 && pwrite(fd, rec, sizeof rec, 0) < 0)
-        log_warning("cannot write the in-flight journal: %s", strerror(errno));
+        return -errno;
+    return 0;
 }
 
 void spool_journal_end(int fd)
 {
-    if (fd >= 0 && pwrite(fd, "", 1, 0) < 0)
+    static const char empty[JOURNAL_RECORD];
+    if (fd >= 0 && pwrite(fd, empty, sizeof empty, 0) < 0)
         log_warning("cannot clear the in-flight journal: %s", strerror(errno));
 }
 

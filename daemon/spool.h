@@ -56,13 +56,17 @@ struct attempt {
 };
 
 /* Fold the last run's journals into work/.attempts and return the counts of
- * files still in work/.  Call once at start, before workers run. */
+ * files still in work/.  Call once at start, before workers run.  Returns
+ * 0, or -errno when work/.attempts could not be written: the counts are
+ * returned all the same (free them either way). */
 int spool_recover_attempts(struct spool *s, struct attempt **out, size_t *n);
 void spool_attempts_free(struct attempt *v, size_t n);
 
 /* A worker's journal: work/.inflight-<worker>. */
 int spool_journal_open(struct spool *s, unsigned worker);
-void spool_journal_begin(int fd, const char *name);
+/* 0, or -errno when the record could not be written (fd -1: nothing to
+ * write, 0). */
+int spool_journal_begin(int fd, const char *name);
 void spool_journal_end(int fd);
 
 /* Mark the journal fd: its worker's call on file name (in plugin, or NULL

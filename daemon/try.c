@@ -46,7 +46,7 @@ int try_file(const char *file, const char *config_path, const char *state_dir_ov
     };
     struct job *j = job_new(file, now_ms());
     pipeline_run(&o, j);
-    if (j->status == JOB_FAILED) {
+    if (j->status != JOB_OK) {
         if (j->plugin)
             fprintf(stderr, "newsd: %s: %s (plugin %s)\n", file, j->cause, j->plugin);
         else

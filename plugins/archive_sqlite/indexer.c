@@ -16,6 +16,8 @@
  *    variable); a one-second timer wakes it too, as a fallback (a lost
  *    wake-up, rows written by another process).  At start it first catches
  *    up with whatever an earlier run left (shutdown, crash, migration).
+ *    After a failed chunk (a full disk) it waits 1 s, doubling to a
+ *    minute while it keeps failing, or until a commit succeeds again.
  *  - It runs at the lowest priority, so a burst is archived at full speed
  *    and indexed once the CPU is free.
  *  - It takes SQLite's write lock only while the writer is quiet: no batch
@@ -54,8 +56,11 @@
  * mark update, FTS5 flushing its in-memory segment) is spread thin, small
  * enough that a chunk holds the write lock for ~0.1 s at most. */
 #define CHUNK_ROWS 500
-/* The fallback wake-up, and the back-off after an error. */
+/* The fallback wake-up, and the first back-off after an error; the
+ * back-off doubles while the errors go on (a full disk), up to
+ * BACKOFF_MAX_MS, so that the thread neither spins nor fills the log. */
 #define TIMER_MS 1000
+#define BACKOFF_MAX_MS 60000
 /* The writer counts as quiet this long after its last batch ended: longer
  * than the gap between the batches of a burst (the core goes straight on
  * to the next), short enough not to matter for freshness. */
@@ -81,6 +86,8 @@ struct sq_indexer {
     pthread_mutex_t lock;
     pthread_cond_t cond;        /* CLOCK_MONOTONIC, for the timer */
     int wake;                   /* commit() committed rows since the last look */
+    long long backoff_ms;       /* after a failed chunk: wait this long; 0: none */
+    int failures;               /* chunks failed in a row */
     int stop;                   /* fini: end after the current chunk */
     atomic_int stopping;        /* stop, readable without the lock */
 };
@@ -134,6 +141,8 @@ int sq_index_chunk(sqlite3 *db, int max_rows, int (*yield)(void *), void *arg)
     }
     ok = ok && in_tx && step(st[IX_COMMIT]) != -2;
     if (!ok) {
+        /* Said once here; the thread's back-off keeps a lasting fault
+         * quiet (and the daemon's log folds what repeats). */
         newsd_log(NEWSD_LOG_WARNING, "full-text indexer: %s; will try again", sqlite3_errmsg(db));
         if (in_tx && !sqlite3_get_autocommit(db))
             step(st[IX_ROLLBACK]);
@@ -215,6 +224,17 @@ static void drain(struct sq_indexer *ix)
         pthread_mutex_lock(&s->gate);
         n = sq_index_chunk(ix->db, CHUNK_ROWS, writer_busy, s);
         pthread_mutex_unlock(&s->gate);
+        if (n >= 0 && ix->failures) {
+            newsd_log(NEWSD_LOG_NOTICE, "full-text indexer: working again after %d failed tr%s",
+                      ix->failures, ix->failures == 1 ? "y" : "ies");
+            ix->failures = 0;
+            ix->backoff_ms = 0;
+        } else if (n == -1) {
+            ix->failures++;
+            ix->backoff_ms = ix->backoff_ms ? ix->backoff_ms * 2 : TIMER_MS;
+            if (ix->backoff_ms > BACKOFF_MAX_MS)
+                ix->backoff_ms = BACKOFF_MAX_MS;
+        }
     }
 }
 
@@ -225,8 +245,11 @@ static void *run(void *arg)
     drain(ix);                      /* catch up with what an earlier run left */
     pthread_mutex_lock(&ix->lock);
     while (!ix->stop) {
+        /* After a failure the back-off, or a commit: commits wake it only
+         * when they succeeded, a sign that the fault (a full disk) is
+         * over. */
         if (!ix->wake) {
-            wait_ms(ix, TIMER_MS);
+            wait_ms(ix, ix->backoff_ms ? ix->backoff_ms : TIMER_MS);
             if (ix->stop)
                 break;
         }

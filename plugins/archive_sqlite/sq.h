@@ -7,6 +7,7 @@
  *   query.c           answer(): search, list, show, export, stats, ...
  *   indexer.c         the background full-text indexer (its own thread and
  *                     connection), behind the committed rows
+ *   wal.c             checkpoints that keep the WAL small
  *
  * The functions here take the database path and options directly rather
  * than a newsd_config, so that the unit tests can drive them without the
@@ -57,6 +58,9 @@ struct sq {
     sqlite3_stmt *stmt[SQ_N_STMTS];
     int in_tx;                  /* a batch transaction is open */
     size_t lost;                /* articles archive() could not store in this batch */
+    int fault;                  /* the first SQLite error of this batch (extended code) */
+    long long wal_bound;        /* wal.c: checkpoint past this size; 0: SQ_WAL_BOUND */
+    int after_fault;            /* wal.c: a batch failed; checkpoint after the next */
 
     /* Reader: answer() runs on another thread, with a read-only connection
      * of its own (WAL lets it read while the writer writes), opened on the
@@ -121,6 +125,21 @@ void sq_indexer_stop(struct sq *s);
 int sq_index_chunk(sqlite3 *db, int max_rows, int (*yield)(void *), void *arg);
 /* CLOCK_MONOTONIC in ms. */
 long long sq_now_ms(void);
+
+/* wal.c: the WAL's size in bytes (-1: none, or it cannot tell); a
+ * TRUNCATE checkpoint on the writer's connection, logged with why
+ * (NEWSD_OK or NEWSD_ERROR); and what commit() calls once a batch is over:
+ * failed_rc is the SQLite error that failed it, 0 when it committed. */
+#define SQ_WAL_BOUND (16LL * 1024 * 1024)
+/* " (No space left on device, ENOSPC)": the system error behind the last
+ * SQLite error on db (a connection to s's database) when it was one of the
+ * file system's, else "".  SQLITE_FULL counts as ENOSPC when less than
+ * SQ_FULL_BELOW bytes are free beside the database. */
+#define SQ_FULL_BELOW (1024ULL * 1024)
+const char *sq_os_error(const struct sq *s, sqlite3 *db, char *buf, size_t len);
+long long sq_wal_bytes(const struct sq *s);
+int sq_checkpoint(struct sq *s, const char *why);
+void sq_after_batch(struct sq *s, int failed_rc);
 
 /* query.c: the answer callback. */
 int sq_answer(void *state, const struct newsd_query *q, newsd_answer *ans);

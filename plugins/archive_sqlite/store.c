@@ -95,8 +95,11 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
  * the batch. */
 static int lose(struct sq *s, const char *what)
 {
-    newsd_log(NEWSD_LOG_ERROR, "%s: cannot %s: %s; the batch will be retried", s->path, what,
-              sqlite3_errmsg(s->db));
+    char os[128];
+    newsd_log(NEWSD_LOG_ERROR, "%s: cannot %s: %s%s; the batch will be retried", s->path, what,
+              sqlite3_errmsg(s->db), sq_os_error(s, s->db, os, sizeof os));
+    if (!s->fault)
+        s->fault = sqlite3_extended_errcode(s->db);
     s->lost++;
     return NEWSD_OK;
 }
@@ -287,6 +290,9 @@ static void roll_back(struct sq *s)
     s->in_tx = 0;
     s->lost = 0;
     writer_done(s);
+    int fault = s->fault ? s->fault : SQLITE_ERROR;
+    s->fault = 0;
+    sq_after_batch(s, fault);
 }
 
 int sq_commit(void *state)
@@ -301,14 +307,19 @@ int sq_commit(void *state)
     }
     if (!s->in_tx)
         return NEWSD_OK;
-    if (run(s, SQ_COMMIT) != SQLITE_OK) {
-        newsd_log(NEWSD_LOG_ERROR, "%s: cannot commit the batch: %s; it is rolled back and retried",
-                  s->path, sqlite3_errmsg(s->db));
+    int rc = run(s, SQ_COMMIT);
+    if (rc != SQLITE_OK) {
+        char os[128];
+        newsd_log(NEWSD_LOG_ERROR, "%s: cannot commit the batch: %s%s; it is rolled back and retried",
+                  s->path, sqlite3_errmsg(s->db), sq_os_error(s, s->db, os, sizeof os));
+        if (!s->fault)
+            s->fault = rc;
         roll_back(s);
         return NEWSD_ERROR;
     }
     s->in_tx = 0;
     writer_done(s);
     sq_indexer_wake(s);     /* the new rows are durable: index them */
+    sq_after_batch(s, 0);
     return NEWSD_OK;
 }

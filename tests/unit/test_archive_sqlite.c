@@ -544,6 +544,43 @@ static void test_commit_failure_then_retry(void **state)
     article_free(c);
 }
 
+/* The WAL is cut back to nothing by a checkpoint after a failed batch (a
+ * full disk), though a reader kept SQLite's own checkpoints from rewinding
+ * it; a batch that failed on a lock leaves it alone. */
+static void test_wal_checkpoint(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    sqlite3 *reader = NULL;
+    assert_int_equal(sqlite3_open(db_path, &reader), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM articles", NULL, NULL, NULL), SQLITE_OK);
+    char *big = malloc(300001);
+    for (int i = 0; i < 30; i++) {
+        memset(big, 'a' + i % 26, 300000);
+        char tag[16];
+        int n = snprintf(tag, sizeof tag, "wal %d ", i);
+        memcpy(big, tag, (size_t)n);
+        big[300000] = '\0';
+        store(s, make(big, "Groß", big, T0, NULL, 0));
+    }
+    free(big);
+    long long grown = sq_wal_bytes(s);
+    assert_true(grown > 4 * 1024 * 1024);
+
+    /* The reader still there: the checkpoint cannot complete. */
+    assert_int_equal(sq_checkpoint(s, "test"), NEWSD_ERROR);
+    assert_int_equal(sqlite3_exec(reader, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+
+    sq_after_batch(s, SQLITE_BUSY);
+    assert_int_equal(sq_wal_bytes(s), grown);
+    sq_after_batch(s, SQLITE_FULL);
+    assert_int_equal(sq_wal_bytes(s), 0);
+    assert_int_equal(stat_of(s, "articles"), 30);
+    sqlite3_close(reader);
+    sq_close(s);
+}
+
 /* The record comes from SQL (json_object), whose own number format has
  * only 15 digits: every double must still read back as itself, and the
  * record must equal the one newsd_article_to_json() writes. */
@@ -831,6 +868,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_failure_then_retry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wal_checkpoint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_as_the_core_writes_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_name_not_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reprocess_before_indexed, setup, teardown),
