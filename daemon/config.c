@@ -144,6 +144,8 @@ static const struct uint_key uint_keys[] = {
     {"batch_ms", 0, 60000, offsetof(struct daemon_config, batch_ms)},
     {"max_attempts", 1, 1000, offsetof(struct daemon_config, max_attempts)},
     {"rescan_s", 1, 86400, offsetof(struct daemon_config, rescan_s)},
+    {"stall_s", 1, 86400, offsetof(struct daemon_config, stall_s)},
+    {"health_hold_s", 0, 86400, offsetof(struct daemon_config, health_hold_s)},
 };
 
 static int daemon_key(struct load_ctx *c, const char *name, const char *value)
@@ -354,6 +356,8 @@ int config_load(const char *path, const char *state_dir_override,
         .batch_ms = 50,
         .max_attempts = 3,
         .rescan_s = 30,
+        .stall_s = 60,
+        .health_hold_s = 300,
     };
     struct load_ctx c = {.cfg = &cfg};
     char abs[PATH_MAX];

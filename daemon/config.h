@@ -39,6 +39,8 @@ struct daemon_config {
     unsigned batch_ms;
     unsigned max_attempts;
     unsigned rescan_s;
+    unsigned stall_s;        /* /health: no claim or no finish for this long with work waiting */
+    unsigned health_hold_s;  /* /health: how long a fault newsd repaired stays reported */
     char *control_socket;    /* absolute; NULL: no control API (control_socket = empty) */
     char *metrics_listen;    /* "127.0.0.1:9107" for /metrics over TCP, or NULL */
     struct plugin_section *plugins;

@@ -21,7 +21,10 @@
 #include "config.h"
 #include "control.h"
 #include "fifo.h"
+#include "folders.h"
+#include "health.h"
 #include "inbox.h"
+#include "liveness.h"
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
@@ -34,6 +37,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +46,10 @@
 #include <uv.h>
 
 #define TMP_MAX_AGE_S (36 * 3600)
+/* The upkeep timer: state folders checked, stalls looked for (folders.h). */
+#define UPKEEP_MS 2000
+/* The stall check counts the inbox's waiting files up to this many. */
+#define STALL_COUNT_CAP 100000
 
 struct daemon {
     uv_loop_t loop;
@@ -61,6 +69,13 @@ struct daemon {
 
     uv_signal_t sig_term, sig_int, sig_hup;
     uv_timer_t status_timer;
+
+    /* Upkeep (/health): the state folders (folders.h), claim errors and
+     * stalls (liveness.h), and the reload the archive's folder asks for. */
+    uv_timer_t upkeep_timer;
+    struct folders folders;
+    struct liveness liveness;
+    bool archive_reload_wanted;
 
     /* Files found in work/ at start, offered before the inbox. */
     char **resume;
@@ -95,6 +110,14 @@ struct daemon {
 
 static void pump(struct daemon *d);
 static void check_drained(struct daemon *d);
+static unsigned check_folders(struct daemon *d);
+static void on_upkeep_timer(uv_timer_t *t);
+static int begin_reload(struct daemon *d, const char *why, char **err);
+
+static int64_t mono_ms(void)
+{
+    return (int64_t)(uv_hrtime() / 1000000);
+}
 
 static unsigned max_inflight(const struct daemon_config *cfg)
 {
@@ -121,8 +144,14 @@ static void finish_failed(struct daemon *d, struct job *j)
     const char *cause = j->cause ? j->cause : "unknown cause";
     int rc = spool_fail(&d->spool, j->name, id, j->plugin, cause);
 
+    /* failed/ or work/ deleted under us: made again, the move may work now. */
+    if (rc == -ENOENT && (check_folders(d) & FOLDERS_REPAIRED))
+        rc = spool_fail(&d->spool, j->name, id, j->plugin, cause);
     log_set_article(j->name, id);
-    if (rc < 0)
+    if (rc == -ENOENT && faccessat(d->spool.work_fd, j->name, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+        log_error("failed: %s; and its file is no longer in %s/work (was work/ deleted?), so nothing goes "
+                  "to failed/", cause, d->spool.state_dir);
+    else if (rc < 0)
         log_error("failed: %s; and cannot move it to %s/failed: %s (it stays in work/)", cause,
                   d->spool.state_dir, strerror(-rc));
     else
@@ -134,6 +163,7 @@ static void finish_failed(struct daemon *d, struct job *j)
 static void job_finished(struct daemon *d, struct job *j)
 {
     rate_add(&d->finished, now_ms() / 1000, 1);
+    liveness_progress(&d->liveness, mono_ms());
     job_free(j);
     assert(d->inflight > 0);
     d->inflight--;
@@ -213,6 +243,8 @@ static void dispatch(struct daemon *d, const char *name, unsigned attempts)
      * (the inbox never hands out such a name: it is claimed from work/). */
     j->reprocessing = is_reprocess_name(name);
     assert(d->inflight < UINT_MAX);
+    if (!d->inflight)
+        liveness_progress(&d->liveness, mono_ms());   /* stalled only from now on */
     d->inflight++;
     if (!j->reprocessing)
         d->counters.received++;
@@ -249,17 +281,27 @@ static void pump(struct daemon *d)
         if (!name)
             break;
         int rc = spool_claim(&d->spool, name);
-        if (rc == -ENOENT)
-            continue;   /* gone: taken already, or removed by its producer */
+        if (rc == -ENOENT) {
+            /* Gone (taken already, or removed by its producer), unless a
+             * folder is: work/ deleted says ENOENT too. */
+            unsigned f = check_folders(d);
+            if (f & FOLDERS_REPAIRED)
+                rc = spool_claim(&d->spool, name);
+            if (rc == -ENOENT && !(f & FOLDERS_BROKEN))
+                continue;
+        }
         if (rc == -EEXIST) {
             log_debug("%s: a file of that name is still in work/; claiming it later", name);
             inbox_retry_later(d->inbox, name);
             continue;
         }
         if (rc < 0) {
-            log_error("cannot claim %s/%s: %s; it stays in the inbox", d->spool.inbox_path, name, strerror(-rc));
-            continue;
+            /* The next names would meet the same cause: wait for the retry. */
+            liveness_claim_failed(&d->liveness, d->spool.inbox_path, name, rc);
+            inbox_retry_later(d->inbox, name);
+            break;
         }
+        liveness_claimed(&d->liveness, mono_ms());
         dispatch(d, name, 0);
     }
 }
@@ -267,6 +309,59 @@ static void pump(struct daemon *d)
 static void on_inbox_ready(void *ud)
 {
     pump(ud);
+}
+
+/* ---- upkeep: folders and stalls ------------------------------------------- */
+
+/* The state folders (folders.h), from anywhere on the loop, pump() included:
+ * what must not run inside pump (a reload, pumping again) is left to the
+ * upkeep timer.  Returns FOLDERS_* flags. */
+static unsigned check_folders(struct daemon *d)
+{
+    unsigned f = folders_check(&d->folders, &d->spool);
+    if (d->inbox && ((f & FOLDERS_INBOX_NEW) || !inbox_watching(d->inbox)))
+        inbox_rewatch(d->inbox);
+    if (f & FOLDERS_ARCHIVE_GONE) {
+        d->archive_reload_wanted = true;
+        uv_timer_start(&d->upkeep_timer, on_upkeep_timer, 0, UPKEEP_MS);
+    }
+    return f;
+}
+
+static size_t count_waiting(void *ud, unsigned min_age_s)
+{
+    struct daemon *d = ud;
+    return inbox_count_waiting(d->inbox, min_age_s, STALL_COUNT_CAP);
+}
+
+static void on_upkeep_timer(uv_timer_t *t)
+{
+    struct daemon *d = t->data;
+
+    check_folders(d);
+    if (d->archive_reload_wanted && d->state == DAEMON_RUNNING) {
+        char *err = NULL;
+        if (begin_reload(d, "archive/ went away", &err) != CONTROL_RELOAD_BUSY)
+            d->archive_reload_wanted = false;
+        free(err);
+    }
+    struct liveness_view v = {
+        .now = mono_ms(),
+        .stall_s = d->cfg.stall_s,
+        .can_claim = d->state == DAEMON_RUNNING && d->inflight < d->max_inflight,
+        .in_flight = d->inflight,
+        .count_waiting = count_waiting,
+        .ud = d,
+    };
+    liveness_check(&d->liveness, &v);
+    pump(d);
+}
+
+/* The inbox's watch is gone: look at once, from the loop. */
+static void on_inbox_lost(void *ud)
+{
+    struct daemon *d = ud;
+    uv_timer_start(&d->upkeep_timer, on_upkeep_timer, 0, UPKEEP_MS);
 }
 
 /* ---- reload and shutdown ------------------------------------------------- */
@@ -277,6 +372,7 @@ static void close_loop_handles(struct daemon *d)
     uv_close((uv_handle_t *)&d->sig_int, NULL);
     uv_close((uv_handle_t *)&d->sig_hup, NULL);
     uv_close((uv_handle_t *)&d->status_timer, NULL);
+    uv_close((uv_handle_t *)&d->upkeep_timer, NULL);
     control_stop(d->control);
     d->control = NULL;
     inbox_stop(d->inbox);
@@ -293,6 +389,7 @@ static void apply_reload(struct daemon *d)
     workers_set_plugins(d->workers, d->plugins, d->next_cfg.max_article_bytes);
     archiver_set_plugins(d->archiver, d->plugins, d->next_cfg.batch_size, d->next_cfg.batch_ms);
     inbox_set_timing(d->inbox, d->next_cfg.settle_ms, d->next_cfg.rescan_s);
+    health_set_hold(d->next_cfg.health_hold_s);
     if (d->log_level_override < 0)
         log_set_level(d->next_cfg.log_level);
     config_free(&d->cfg);
@@ -629,6 +726,12 @@ static int start(struct daemon *d)
         d->control = NULL;
         return -1;   /* the workers and archiver are closed by the caller's loop run */
     }
+    inbox_on_lost(d->inbox, on_inbox_lost);
+    health_set_hold(d->cfg.health_hold_s);
+    liveness_init(&d->liveness, mono_ms());
+    uv_timer_init(&d->loop, &d->upkeep_timer);
+    d->upkeep_timer.data = d;
+    uv_timer_start(&d->upkeep_timer, on_upkeep_timer, UPKEEP_MS, UPKEEP_MS);
 
     uv_signal_init(&d->loop, &d->sig_term);
     uv_signal_init(&d->loop, &d->sig_int);
@@ -668,7 +771,8 @@ int daemon_run(const char *config_path, const char *state_dir_override, int log_
     d->log_level_override = log_level_override;
     d->control_socket_override = control_socket_override;
     d->started_ms = now_ms();
-    d->spool.state_fd = d->spool.inbox_fd = d->spool.tmp_fd = d->spool.work_fd = d->spool.failed_fd = -1;
+    d->spool.state_fd = d->spool.inbox_fd = d->spool.tmp_fd = d->spool.work_fd = d->spool.failed_fd =
+        d->spool.archive_fd = -1;
 
     if (start(d) < 0) {
         code = 1;

@@ -15,6 +15,7 @@
 #ifndef NEWSD_SPOOL_H
 #define NEWSD_SPOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -22,10 +23,64 @@ struct spool {
     char *state_dir;
     char *inbox_path;
     int state_fd, inbox_fd, tmp_fd, work_fd, failed_fd;
+    /* STATE_DIR/archive once it exists (the archive plugin makes it, or
+     * not: archive_pg has none); only watched, never made here. */
+    int archive_fd;
+    /* The workers' journals (spool_journal_open), re-pointed when work/
+     * is made again; the workers own and close them. */
+    int *journal_fds;
+    unsigned *journal_workers;
+    size_t n_journals;
 };
 
 int spool_open(struct spool *s, const char *state_dir, char **err);
 void spool_close(struct spool *s);
+
+/* ---- folders that went away ------------------------------------------- */
+
+/* The folders spool_check() watches, in the order it checks them. */
+enum spool_folder {
+    SPOOL_STATE_DIR,
+    SPOOL_INBOX,
+    SPOOL_TMP,
+    SPOOL_WORK,
+    SPOOL_FAILED,
+    SPOOL_ARCHIVE,
+    SPOOL_FOLDERS
+};
+
+enum spool_fault_kind {
+    SPOOL_DELETED,      /* st_nlink == 0: removed (rm -rf) */
+    SPOOL_MOVED,        /* still exists, but its path names another folder or nothing */
+};
+
+struct spool_fault {
+    enum spool_folder folder;
+    const char *name;             /* "inbox/" ...; the state dir's path for SPOOL_STATE_DIR */
+    enum spool_fault_kind kind;
+    /* What was done: made again (mkdir), or a folder someone else made at
+     * the path adopted; either way the fd now names the folder at the
+     * path.  err: -errno when neither was possible (the fd still names
+     * the old folder; spool_check() finds it again next time).  The
+     * archive's folder is never made here: made = adopted = false, err 0,
+     * and its fd closed (adopted later when the plugin makes it again). */
+    bool made, adopted;
+    int err;
+};
+
+typedef void (*spool_fault_cb)(void *ud, const struct spool_fault *f);
+
+/* Is every folder held open still the one its path names?  A folder
+ * deleted (st_nlink == 0) or moved away is made again, or the new one at
+ * its path adopted, and its fd re-pointed in place (dup3 onto the same
+ * number, so that the copies the workers and the archiver hold follow);
+ * the workers' journals are made again in a new work/.  cb (may be NULL)
+ * hears of each folder at fault.  Returns the number of faults found.
+ * Loop thread only, and not once the workers are stopped. */
+int spool_check(struct spool *s, spool_fault_cb cb, void *ud);
+
+/* spool_check()'s folder names: "inbox/", "work/", ... */
+const char *spool_folder_name(enum spool_folder f);
 
 /* inbox/name → work/name.  0, or -ENOENT (gone: someone else took it),
  * -EEXIST (a file of that name is still in work/), other -errno. */
