@@ -101,12 +101,10 @@ struct daemon {
     bool reload_from_api;    /* a POST /reload waits for apply_reload */
     int64_t started_ms;
     struct rate finished;    /* archived, duplicates, failed: last minute */
-    /* work/reprocess-<id> names (malloc'd) waiting to be claimed, before
-     * the inbox. */
+    /* work/.reprocess-<id> names (malloc'd) waiting to be claimed,
+     * before the inbox. */
     struct fifo reprocess;
 };
-
-#define REPROCESS_PREFIX "reprocess-"
 
 static void pump(struct daemon *d);
 static void check_drained(struct daemon *d);
@@ -228,20 +226,13 @@ static unsigned attempts_of(struct daemon *d, const char *name)
     return 0;
 }
 
-/* work/reprocess-<id>, as the control API names them. */
-static bool is_reprocess_name(const char *name)
-{
-    size_t p = strlen(REPROCESS_PREFIX);
-    return strncmp(name, REPROCESS_PREFIX, p) == 0 && newsd_id_valid(name + p);
-}
-
 static void dispatch(struct daemon *d, const char *name, unsigned attempts)
 {
     struct job *j = job_new(name, now_ms());
     j->attempts = attempts;
-    /* By name, so a reprocess file resumed after a crash keeps its mark
-     * (the inbox never hands out such a name: it is claimed from work/). */
-    j->reprocessing = is_reprocess_name(name);
+    /* By name, so a reprocess file resumed after a crash keeps its mark;
+     * no claim from the inbox yields such a name (spool.h). */
+    j->reprocessing = spool_is_reprocess_name(name);
     assert(d->inflight < UINT_MAX);
     if (!d->inflight)
         liveness_progress(&d->liveness, mono_ms());   /* stalled only from now on */
@@ -397,6 +388,7 @@ static void apply_reload(struct daemon *d)
     memset(&d->next_cfg, 0, sizeof d->next_cfg);
     d->max_inflight = max_inflight(&d->cfg);
     plugin_set_free(old);
+    spool_hold_archive(&d->spool);
 
     d->state = DAEMON_RUNNING;
     d->counters.reloads_taken++;
@@ -691,6 +683,7 @@ static int start(struct daemon *d)
         free(err);
         return -1;
     }
+    spool_hold_archive(&d->spool);   /* made by the archive's init, maybe */
     if (resume_work(d) < 0)
         return -1;
     spool_clean_tmp(&d->spool, TMP_MAX_AGE_S);

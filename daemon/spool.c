@@ -119,7 +119,7 @@ int spool_open(struct spool *s, const char *state_dir, char **err)
         spool_close(s);
         return -1;
     }
-    s->archive_fd = openat(s->state_fd, "archive", DIR_FLAGS);
+    spool_hold_archive(s);
     return 0;
 }
 
@@ -212,7 +212,7 @@ static int check_one(struct spool *s, enum spool_folder f, struct spool_fault *o
     if (*fd < 0) {
         /* Only the archive's folder is held optionally: adopt it once it is there. */
         if (f == SPOOL_ARCHIVE)
-            *fd = openat(s->state_fd, folder_names[f], DIR_FLAGS | O_NOFOLLOW);
+            spool_hold_archive(s);
         return 0;
     }
     if (fstat(*fd, &held) < 0)
@@ -252,6 +252,12 @@ static int check_one(struct spool *s, enum spool_folder f, struct spool_fault *o
     if (f == SPOOL_WORK)
         journals_follow(s);
     return 1;
+}
+
+void spool_hold_archive(struct spool *s)
+{
+    if (s->archive_fd < 0)
+        s->archive_fd = openat(s->state_fd, folder_names[SPOOL_ARCHIVE], DIR_FLAGS | O_NOFOLLOW);
 }
 
 int spool_check(struct spool *s, spool_fault_cb cb, void *ud)
@@ -332,12 +338,15 @@ int spool_fail(struct spool *s, const char *name, const char *id,
 {
     char target[NAME_MAX + 1], sidecar[NAME_MAX + 1];
     int rc = -EEXIST;
+    /* A reprocess file's dot would hide it in failed/, and keep it out of
+     * the inbox when moved back (where it is an ordinary article). */
+    const char *shown = name[0] == '.' ? name + 1 : name;
 
     /* Never overwrite an earlier failure of the same name: take name, then
      * name.1, name.2 ... whose sidecar is free as well. */
     for (unsigned i = 0; i < 10000 && rc == -EEXIST; i++) {
-        int n = i ? snprintf(target, sizeof target, "%.200s.%u", name, i)
-                  : snprintf(target, sizeof target, "%.240s", name);
+        int n = i ? snprintf(target, sizeof target, "%.200s.%u", shown, i)
+                  : snprintf(target, sizeof target, "%.240s", shown);
         if (n < 0)
             return -EINVAL;
         snprintf(sidecar, sizeof sidecar, "%.240s.reason", target);
@@ -410,7 +419,7 @@ int spool_list_work(struct spool *s, char ***names, size_t *n)
     if (!d)
         return -errno;
     while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
+        if (e->d_name[0] == '.' && !spool_is_reprocess_name(e->d_name))
             continue;
         if (count == cap) {
             cap = cap ? cap * 2 : 64;
@@ -422,6 +431,12 @@ int spool_list_work(struct spool *s, char ***names, size_t *n)
     *names = v;
     *n = count;
     return 0;
+}
+
+bool spool_is_reprocess_name(const char *name)
+{
+    size_t p = strlen(SPOOL_REPROCESS_PREFIX);
+    return strncmp(name, SPOOL_REPROCESS_PREFIX, p) == 0 && newsd_id_valid(name + p);
 }
 
 /* ---- poison accounting ------------------------------------------------- */

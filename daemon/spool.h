@@ -79,6 +79,10 @@ typedef void (*spool_fault_cb)(void *ud, const struct spool_fault *f);
  * Loop thread only, and not once the workers are stopped. */
 int spool_check(struct spool *s, spool_fault_cb cb, void *ud);
 
+/* Hold STATE_DIR/archive open from now on if it exists and is not held
+ * yet: the archive plugin makes it in its init, after spool_open(). */
+void spool_hold_archive(struct spool *s);
+
 /* spool_check()'s folder names: "inbox/", "work/", ... */
 const char *spool_folder_name(enum spool_folder f);
 
@@ -94,8 +98,21 @@ int spool_fail(struct spool *s, const char *name, const char *id,
 /* Remove producer leftovers in tmp/ older than max_age seconds. */
 void spool_clean_tmp(struct spool *s, time_t max_age);
 
-/* Names in work/ (without dot-names), malloc'd array of malloc'd names. */
+/* Names in work/ to resume: the articles (dot-names are not) and the
+ * reprocess files; malloc'd array of malloc'd names. */
 int spool_list_work(struct spool *s, char ***names, size_t *n);
+
+/* ---- reprocessing ------------------------------------------------------- */
+
+/* An archived article run again is put into work/.reprocess-<id> (by
+ * control_work.c).  The leading dot keeps the name out of the producers'
+ * namespace: the inbox never takes a dot-name, so no claim can produce
+ * one, and a producer's file called reprocess-<id> is an ordinary article.
+ * The name is the mark that survives a crash. */
+#define SPOOL_REPROCESS_PREFIX ".reprocess-"
+
+/* ".reprocess-" followed by an article id. */
+bool spool_is_reprocess_name(const char *name);
 
 /* ---- poison accounting ------------------------------------------------- */
 
