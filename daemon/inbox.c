@@ -56,6 +56,7 @@ struct inbox {
 
     int ifd;                 /* inotify */
     int wd;
+    int watch_err;           /* of the last inbox_rewatch(), -errno or 0 */
     uv_poll_t poll;
     uv_timer_t tick;         /* settles pending names */
     uv_timer_t rescan;       /* slow safety net; also covers NFS */
@@ -396,9 +397,11 @@ int inbox_rewatch(struct inbox *in)
     if (in->wd >= 0)
         inotify_rm_watch(in->ifd, in->wd);   /* a folder moved away still has it */
     int rc = add_watch(in);
-    if (rc < 0)
+    /* Retried at every folder check while it fails: said once per cause. */
+    if (rc < 0 && rc != in->watch_err)
         log_error("cannot watch %s again: %s; relying on the %us rescan", in->spool->inbox_path,
                   strerror(-rc), in->rescan_s);
+    in->watch_err = rc;
     /* Names known so far were in the old folder; a scan of the new one is
      * the truth.  Run it from the loop, not from the caller's stack. */
     in->scan_needed = true;

@@ -108,7 +108,7 @@ def read_json(path):
 def listdir(path):
     try:
         return sorted(os.listdir(path))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return []
 
 
