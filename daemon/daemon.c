@@ -330,6 +330,10 @@ static void on_upkeep_timer(uv_timer_t *t)
     struct daemon *d = t->data;
 
     check_folders(d);
+    /* A reload that waits for a failing archive: nothing else says when
+     * the archive started waiting for its retry. */
+    if (d->state == DAEMON_RELOADING)
+        check_drained(d);
     if (d->archive_reload_wanted && d->state == DAEMON_RUNNING) {
         char *err = NULL;
         if (begin_reload(d, "archive/ went away", &err) != CONTROL_RELOAD_BUSY)
@@ -418,9 +422,19 @@ static void check_drained(struct daemon *d)
                     "next start", n);
         d->inflight -= n;
     }
-    if (d->inflight || d->queries)
+    /* A reload is often what repairs a failing archive (archive/ made
+     * anew, a fixed path): it must not wait for the failing batch, which
+     * waits for it.  With every article in flight at the archiver and its
+     * commit waiting for a retry, nothing runs on the old plugins: swap,
+     * and the retry runs with the new ones. */
+    bool archive_waits = d->state == DAEMON_RELOADING && d->inflight && !d->at_workers &&
+                         archiver_failing(d->archiver);
+    if ((d->inflight && !archive_waits) || d->queries)
         return;
     if (d->state == DAEMON_RELOADING) {
+        if (archive_waits)
+            log_notice("reload: the archive fails; its %u articles are retried with the new plugins",
+                       d->inflight);
         apply_reload(d);
         return;
     }

@@ -210,21 +210,25 @@ def faults_work_replaced_by_file(ctx):
 
 @test(timeout=180)
 def faults_archive_folder_deleted(ctx):
-    """rm -rf archive/ (archive_fs): the plugins are reloaded so the
-    archive opens a new folder; before, every commit failed until a
-    restart."""
+    """rm -rf archive/ (archive_fs) with articles arriving: the plugins are
+    reloaded so the archive opens a new folder, and the batch that failed
+    in the deleted one is retried with them (the reload does not wait for
+    it); before, every commit failed until a restart."""
     start(ctx)
     first = drop_burst(ctx, distinct_articles(10, "old"))
     ctx.wait_archived(first)
     mark = ctx.log_size()
     shutil.rmtree(ctx.archive)
+    later = drop_burst(ctx, distinct_articles(30, "new"))
     p = wait_unhealthy(ctx, "folder:archive")
     check("archive/ was deleted" in p["problem"], f"problem: {p}")
     error_logged(ctx, str(ctx.archive), "deleted", "reloading the plugins", since=mark)
-    ctx.wait_log(lambda l: "reloaded" in l, 10, "the reload", since=mark)
-    later = drop_burst(ctx, distinct_articles(30, "new"))
-    # the old articles went with the folder: exactly the new ones are there
+    ctx.wait_log(lambda l: "reloaded" in l, 15, "the reload", since=mark)
+    # the old articles went with the folder; the new ones, whose commits
+    # failed in the deleted folder, are all in the new one
     archived_exactly_once(ctx, later)
+    more = drop_burst(ctx, distinct_articles(20, "more"))
+    archived_exactly_once(ctx, later | more)
     check(ctx.failed_items() == [], f"failed/: {ctx.failed_items()[:5]}")
     wait_healthy(ctx)
 
