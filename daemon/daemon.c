@@ -336,7 +336,11 @@ static void on_upkeep_timer(uv_timer_t *t)
         check_drained(d);
     if (d->archive_reload_wanted && d->state == DAEMON_RUNNING) {
         char *err = NULL;
-        if (begin_reload(d, "archive/ went away", &err) != CONTROL_RELOAD_BUSY)
+        int rc = begin_reload(d, "archive/ went away", &err);
+        if (rc == CONTROL_RELOAD_REFUSED)
+            health_set("folder:archive", "archive/ went away, and the reload that would open the archive anew "
+                       "was refused: %s", err ? err : "?");
+        if (rc != CONTROL_RELOAD_BUSY)
             d->archive_reload_wanted = false;
         free(err);
     }
