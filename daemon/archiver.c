@@ -300,6 +300,10 @@ void archiver_set_plugins(struct archiver *a, struct plugin_set *plugins,
     a->batch_ms = batch_ms;
     if (a->limit > batch_size)
         a->limit = batch_size;
+    /* A batch waiting for its retry gets it now: new plugins are what an
+     * operator reloads to mend a failing archive. */
+    if (archiver_failing(a))
+        uv_timer_start(&a->retry_timer, on_retry, 0, 0);
 }
 
 static void on_closed(uv_handle_t *h)

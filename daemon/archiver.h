@@ -32,6 +32,8 @@ void archiver_add(struct archiver *a, struct job *j);
 void archiver_flush(struct archiver *a);
 /* True when nothing is collected and nothing is being committed. */
 bool archiver_idle(const struct archiver *a);
+/* New plugins (a reload); a batch waiting for its retry is retried with
+ * them at once.  Not while a commit runs. */
 void archiver_set_plugins(struct archiver *a, struct plugin_set *plugins,
                           unsigned batch_size, unsigned batch_ms);
 /* True while a failed commit waits for its retry. */

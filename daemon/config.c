@@ -151,6 +151,8 @@ static const struct uint_key uint_keys[] = {
     {"max_name_bytes", 1, ARTICLE_LIMITS_MAX_NAME, offsetof(struct daemon_config, article_limits.max_name_bytes)},
     {"max_plugin_ms", 10, 3600000, offsetof(struct daemon_config, max_plugin_ms)},
     {"max_article_ms", 10, 86400000, offsetof(struct daemon_config, max_article_ms)},
+    {"stall_s", 1, 86400, offsetof(struct daemon_config, stall_s)},
+    {"health_hold_s", 0, 86400, offsetof(struct daemon_config, health_hold_s)},
 };
 
 static int daemon_key(struct load_ctx *c, const char *name, const char *value)
@@ -364,6 +366,8 @@ int config_load(const char *path, const char *state_dir_override,
         .article_limits = ARTICLE_LIMITS_DEFAULT,
         .max_plugin_ms = CONFIG_DEFAULT_MAX_PLUGIN_MS,
         .max_article_ms = CONFIG_DEFAULT_MAX_ARTICLE_MS,
+        .stall_s = 60,
+        .health_hold_s = 300,
     };
     struct load_ctx c = {.cfg = &cfg};
     char abs[PATH_MAX];

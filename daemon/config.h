@@ -48,6 +48,8 @@ struct daemon_config {
     struct article_limits article_limits;   /* max_tags, max_score_rules, max_meta, max_name_bytes */
     unsigned max_plugin_ms;  /* wall-clock budget of one plugin call (budget.h) */
     unsigned max_article_ms; /* ... and of all plugin calls for one article */
+    unsigned stall_s;        /* /health: no claim or no finish for this long with work waiting */
+    unsigned health_hold_s;  /* /health: how long a fault newsd repaired stays reported */
     char *control_socket;    /* absolute; NULL: no control API (control_socket = empty) */
     char *metrics_listen;    /* "127.0.0.1:9107" for /metrics over TCP, or NULL */
     struct plugin_section *plugins;

@@ -4,6 +4,7 @@
  */
 #include "control.h"
 #include "control_internal.h"
+#include "health.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -209,12 +210,22 @@ static enum MHD_Result dispatch(struct control *c, struct request *r, const char
     }
     switch (r->ep) {
     case EP_STATUS:
+    case EP_HEALTH:
     case EP_METRICS: {
         struct status_snapshot snap;
+        struct health_problem *problems;
+        enum MHD_Result ret;
         c->ops->snapshot(c->ud, &snap);
+        snap.n_problems = health_snapshot(&problems);
+        snap.problems = problems;
         if (r->ep == EP_STATUS)
-            return reply_json(r, 200, status_render_json(&snap));
-        return queue(r, 200, status_render_metrics(&snap), METRICS_TYPE);
+            ret = reply_json(r, 200, status_render_json(&snap));
+        else if (r->ep == EP_HEALTH)
+            ret = reply_json(r, snap.n_problems ? 503 : 200, status_render_health(&snap));
+        else
+            ret = queue(r, 200, status_render_metrics(&snap), METRICS_TYPE);
+        free(problems);
+        return ret;
     }
     case EP_RELOAD:
         return do_reload(c, r);

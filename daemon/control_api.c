@@ -21,6 +21,7 @@ struct route {
 
 static const struct route routes[] = {
     {"/status", "GET", EP_STATUS},
+    {"/health", "GET", EP_HEALTH},
     {"/metrics", "GET", EP_METRICS},
     {"/reload", "POST", EP_RELOAD},
     {"/search", "GET", EP_SEARCH},

@@ -15,6 +15,7 @@
 enum endpoint {
     EP_NONE,
     EP_STATUS,
+    EP_HEALTH,
     EP_METRICS,
     EP_RELOAD,
     EP_SEARCH,

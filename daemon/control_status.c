@@ -8,6 +8,7 @@
 #include "query.h"
 #include "metrics.h"
 #include "stage.h"
+#include "text.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -34,6 +35,53 @@ static json_t *jstr(const char *s)
 {
     json_t *j = s ? json_string(s) : NULL;
     return j ? j : json_null();
+}
+
+/* A problem's text is cut at a byte count (health.h): repair a character
+ * cut in half rather than lose the whole text to jansson's UTF-8 check. */
+static json_t *jtext(const char *s)
+{
+    char *t = text_utf8_repair(s);
+    json_t *j = jstr(t);
+    free(t);
+    return j;
+}
+
+static json_t *jtime(int64_t ms)
+{
+    char buf[NEWSD_TIME_LEN];
+    return ms ? json_string(newsd_format_time(ms, buf)) : json_null();
+}
+
+static const char *health_word(const struct status_snapshot *s)
+{
+    return s->n_problems ? "failing" : "ok";
+}
+
+/* /status carries the summary: the word and the problems' texts. */
+static json_t *health_summary(const struct status_snapshot *s)
+{
+    json_t *texts = json_array();
+    for (size_t i = 0; i < s->n_problems; i++)
+        json_array_append_new(texts, jtext(s->problems[i].text));
+    return json_pack("{s:s,s:o}", "status", health_word(s), "problems", texts);
+}
+
+char *status_render_health(const struct status_snapshot *s)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < s->n_problems; i++) {
+        const struct health_problem *p = &s->problems[i];
+        json_array_append_new(list, json_pack("{s:o,s:o,s:o,s:o}", "key", jtext(p->key), "problem",
+                                              jtext(p->text), "since", jtime(p->since_ms), "until",
+                                              jtime(p->until_ms)));
+    }
+    json_t *o = json_pack("{s:s,s:s,s:I,s:o,s:I,s:o}", "status", health_word(s), "state",
+                          daemon_state_name(s->state), "pid", (json_int_t)s->pid, "checked", jtime(s->now_ms),
+                          "in_flight", (json_int_t)s->in_flight, "problems", list);
+    char *out = xjson_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return out;
 }
 
 /* The stages of a descriptor, in pipeline order. */
@@ -99,6 +147,7 @@ char *status_render_json(const struct status_snapshot *s)
         "finished", (json_int_t)s->finished_in_window,
         "per_s", s->window_s ? (double)s->finished_in_window / s->window_s : 0.0));
     json_object_set_new(o, "archive", json_pack("{s:o,s:o}", "backends", archives, "queries", jstr(query_by)));
+    json_object_set_new(o, "health", health_summary(s));
     char *out = xjson_dumps(o, JSON_COMPACT);
     json_decref(o);
     return out;
@@ -143,6 +192,8 @@ char *status_render_metrics(const struct status_snapshot *s)
          s->window_s ? (double)s->finished_in_window / s->window_s : 0.0},
         {"newsd_plugins_loaded", "Plugin instances in the running configuration.",
          s->plugins ? (double)s->plugins->n : 0.0},
+        {"newsd_health_problems", "Current problems reported by /health (0: healthy).",
+         (double)s->n_problems},
         {"newsd_start_time_seconds", "Start time of the daemon, seconds since the epoch.",
          (double)(s->started_ms / 1000)},
     };

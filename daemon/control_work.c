@@ -5,14 +5,16 @@
  *
  * Reprocess: for each id, the archive's ORIGINAL query names the original
  * file (or carries its bytes); it is linked (or copied) into
- * work/reprocess-<id> through a dot-name and a rename, so a crash never
- * leaves half a file there.  The loop then runs those files through the
- * normal pipeline with the article marked as reprocessing, and the archive
- * replaces its record.  A reprocess-<id> file left by a crash is resumed
+ * work/.reprocess-<id> (spool.h: a name no producer's file can have in
+ * work/) through a temporary name and a rename, so a crash never leaves
+ * half a file there.  The loop then runs those files through the normal
+ * pipeline with the article marked as reprocessing, and the archive
+ * replaces its record.  A .reprocess-<id> file left by a crash is resumed
  * at the next start, still marked.
  */
 #include "control_internal.h"
 #include "log.h"
+#include "spool.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -103,7 +105,7 @@ static int write_file(const char *path, const unsigned char *data, size_t len)
     return rc;
 }
 
-/* Put the archive's original of id into work/reprocess-<id>.  Returns the
+/* Put the archive's original of id into work/.reprocess-<id>.  Returns the
  * name (malloc'd), or NULL with *why (malloc'd) and *status. */
 static char *place_original(struct control *c, struct plugin_set *set, const char *id, int *status, char **why)
 {
@@ -120,9 +122,9 @@ static char *place_original(struct control *c, struct plugin_set *set, const cha
         return NULL;
     }
     const char *path = res.original_path;
-    char *name = xasprintf("reprocess-%s", id);
+    char *name = xasprintf(SPOOL_REPROCESS_PREFIX "%s", id);
     char *dst = xasprintf("%s/%s", c->work_dir, name);
-    char *tmp = xasprintf("%s/.%s.tmp", c->work_dir, name);
+    char *tmp = xasprintf("%s/%s.tmp", c->work_dir, name);
     int rc;
 
     if (access(dst, F_OK) == 0) {

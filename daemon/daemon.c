@@ -24,7 +24,10 @@
 #include "control.h"
 #include "fdlimit.h"
 #include "fifo.h"
+#include "folders.h"
+#include "health.h"
 #include "inbox.h"
+#include "liveness.h"
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
@@ -38,6 +41,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +51,10 @@
 
 #define TMP_MAX_AGE_S (36 * 3600)
 #define WATCHDOG_MS 1000
+/* The upkeep timer: state folders checked, stalls looked for (folders.h). */
+#define UPKEEP_MS 2000
+/* The stall check counts the inbox's waiting files up to this many. */
+#define STALL_COUNT_CAP 100000
 
 struct daemon {
     uv_loop_t loop;
@@ -78,6 +86,13 @@ struct daemon {
     uint64_t stuck_exit_ns;   /* exit by then even if the rest has not drained */
     bool closing;             /* close_loop_handles() ran */
 
+    /* Upkeep (/health): the state folders (folders.h), claim errors and
+     * stalls (liveness.h), and the reload the archive's folder asks for. */
+    uv_timer_t upkeep_timer;
+    struct folders folders;
+    struct liveness liveness;
+    bool archive_reload_wanted;
+
     /* Files found in work/ at start, offered before the inbox. */
     char **resume;
     size_t n_resume, next_resume;
@@ -102,16 +117,22 @@ struct daemon {
     bool reload_from_api;    /* a POST /reload waits for apply_reload */
     int64_t started_ms;
     struct rate finished;    /* archived, duplicates, failed: last minute */
-    /* work/reprocess-<id> names (malloc'd) waiting to be claimed, before
-     * the inbox. */
+    /* work/.reprocess-<id> names (malloc'd) waiting to be claimed,
+     * before the inbox. */
     struct fifo reprocess;
 };
-
-#define REPROCESS_PREFIX "reprocess-"
 
 static void pump(struct daemon *d);
 static void check_drained(struct daemon *d);
 static void begin_stop(struct daemon *d, const char *why);
+static unsigned check_folders(struct daemon *d);
+static void on_upkeep_timer(uv_timer_t *t);
+static int begin_reload(struct daemon *d, const char *why, char **err);
+
+static int64_t mono_ms(void)
+{
+    return (int64_t)(uv_hrtime() / 1000000);
+}
 
 static unsigned max_inflight(const struct daemon_config *cfg)
 {
@@ -135,6 +156,7 @@ static int utf8_prefix(const char *s, size_t max)
 static void job_finished(struct daemon *d, struct job *j)
 {
     rate_add(&d->finished, now_ms() / 1000, 1);
+    liveness_progress(&d->liveness, mono_ms());
     job_free(j);
     assert(d->inflight > 0);
     d->inflight--;
@@ -190,6 +212,9 @@ static void fail_job(struct daemon *d, struct job *j)
     const char *cause = j->cause ? j->cause : "unknown cause";
     int rc = spool_fail(&d->spool, j->name, id, j->plugin, cause);
 
+    /* failed/ or work/ deleted under us: made again, the move may work now. */
+    if (rc == -ENOENT && (check_folders(d) & FOLDERS_REPAIRED))
+        rc = spool_fail(&d->spool, j->name, id, j->plugin, cause);
     if (rc == -ENOENT) {
         /* Nothing left to move or to try again. */
         log_set_article(j->name, id);
@@ -276,21 +301,16 @@ static unsigned attempts_of(struct daemon *d, const char *name)
     return 0;
 }
 
-/* work/reprocess-<id>, as the control API names them. */
-static bool is_reprocess_name(const char *name)
-{
-    size_t p = strlen(REPROCESS_PREFIX);
-    return strncmp(name, REPROCESS_PREFIX, p) == 0 && newsd_id_valid(name + p);
-}
-
 static void dispatch(struct daemon *d, const char *name, unsigned attempts)
 {
     struct job *j = job_new(name, now_ms());
     j->attempts = attempts;
-    /* By name, so a reprocess file resumed after a crash keeps its mark
-     * (the inbox never hands out such a name: it is claimed from work/). */
-    j->reprocessing = is_reprocess_name(name);
+    /* By name, so a reprocess file resumed after a crash keeps its mark;
+     * no claim from the inbox yields such a name (spool.h). */
+    j->reprocessing = spool_is_reprocess_name(name);
     assert(d->inflight < UINT_MAX);
+    if (!d->inflight)
+        liveness_progress(&d->liveness, mono_ms());   /* stalled only from now on */
     d->inflight++;
     if (!j->reprocessing)
         d->counters.received++;
@@ -344,8 +364,15 @@ static void pump_once(struct daemon *d)
         if (!name)
             break;
         int rc = spool_claim(&d->spool, name);
-        if (rc == -ENOENT)
-            continue;   /* gone: taken already, or removed by its producer */
+        if (rc == -ENOENT) {
+            /* Gone (taken already, or removed by its producer), unless a
+             * folder is: work/ deleted says ENOENT too. */
+            unsigned f = check_folders(d);
+            if (f & FOLDERS_REPAIRED)
+                rc = spool_claim(&d->spool, name);
+            if (rc == -ENOENT && !(f & FOLDERS_BROKEN))
+                continue;
+        }
         if (rc == -EEXIST) {
             log_debug("%s: a file of that name is still in work/; claiming it later", name);
             inbox_retry_later(d->inbox, name);
@@ -360,9 +387,12 @@ static void pump_once(struct daemon *d)
             break;
         }
         if (rc < 0) {
-            log_error("cannot claim %s/%s: %s; it stays in the inbox", d->spool.inbox_path, name, strerror(-rc));
-            continue;
+            /* The next names would meet the same cause: wait for the retry. */
+            liveness_claim_failed(&d->liveness, d->spool.inbox_path, name, rc);
+            inbox_retry_later(d->inbox, name);
+            break;
         }
+        liveness_claimed(&d->liveness, mono_ms());
         dispatch(d, name, 0);
     }
 }
@@ -394,6 +424,67 @@ static void on_retry_due(void *ud)
     pump(ud);
 }
 
+/* ---- upkeep: folders and stalls ------------------------------------------- */
+
+/* The state folders (folders.h), from anywhere on the loop, pump() included:
+ * what must not run inside pump (a reload, pumping again) is left to the
+ * upkeep timer.  Returns FOLDERS_* flags. */
+static unsigned check_folders(struct daemon *d)
+{
+    unsigned f = folders_check(&d->folders, &d->spool);
+    if (d->inbox && ((f & FOLDERS_INBOX_NEW) || !inbox_watching(d->inbox)))
+        inbox_rewatch(d->inbox);
+    if (f & FOLDERS_ARCHIVE_GONE) {
+        d->archive_reload_wanted = true;
+        uv_timer_start(&d->upkeep_timer, on_upkeep_timer, 0, UPKEEP_MS);
+    }
+    return f;
+}
+
+static size_t count_waiting(void *ud, unsigned min_age_s)
+{
+    struct daemon *d = ud;
+    return inbox_count_waiting(d->inbox, min_age_s, STALL_COUNT_CAP);
+}
+
+static void on_upkeep_timer(uv_timer_t *t)
+{
+    struct daemon *d = t->data;
+
+    check_folders(d);
+    /* A reload that waits for a failing archive: nothing else says when
+     * the archive started waiting for its retry. */
+    if (d->state == DAEMON_RELOADING)
+        check_drained(d);
+    if (d->archive_reload_wanted && d->state == DAEMON_RUNNING) {
+        char *err = NULL;
+        int rc = begin_reload(d, "archive/ went away", &err);
+        if (rc == CONTROL_RELOAD_REFUSED)
+            health_set("folder:archive", "archive/ went away, and the reload that would open the archive anew "
+                       "was refused: %s", err ? err : "?");
+        if (rc != CONTROL_RELOAD_BUSY)
+            d->archive_reload_wanted = false;
+        free(err);
+    }
+    struct liveness_view v = {
+        .now = mono_ms(),
+        .stall_s = d->cfg.stall_s,
+        .can_claim = d->state == DAEMON_RUNNING && d->inflight < d->max_inflight,
+        .in_flight = d->inflight,
+        .count_waiting = count_waiting,
+        .ud = d,
+    };
+    liveness_check(&d->liveness, &v);
+    pump(d);
+}
+
+/* The inbox's watch is gone: look at once, from the loop. */
+static void on_inbox_lost(void *ud)
+{
+    struct daemon *d = ud;
+    uv_timer_start(&d->upkeep_timer, on_upkeep_timer, 0, UPKEEP_MS);
+}
+
 /* ---- reload and shutdown ------------------------------------------------- */
 
 static void close_loop_handles(struct daemon *d)
@@ -404,6 +495,7 @@ static void close_loop_handles(struct daemon *d)
     uv_close((uv_handle_t *)&d->sig_hup, NULL);
     uv_close((uv_handle_t *)&d->status_timer, NULL);
     uv_close((uv_handle_t *)&d->watchdog, NULL);
+    uv_close((uv_handle_t *)&d->upkeep_timer, NULL);
     control_stop(d->control);
     d->control = NULL;
     inbox_stop(d->inbox);
@@ -422,6 +514,7 @@ static void apply_reload(struct daemon *d)
                         &d->next_cfg.article_limits, d->next_cfg.max_article_ms);
     archiver_set_plugins(d->archiver, d->plugins, d->next_cfg.batch_size, d->next_cfg.batch_ms);
     inbox_set_timing(d->inbox, d->next_cfg.settle_ms, d->next_cfg.rescan_s);
+    health_set_hold(d->next_cfg.health_hold_s);
     if (d->log_level_override < 0)
         log_set_level(d->next_cfg.log_level);
     config_free(&d->cfg);
@@ -429,6 +522,7 @@ static void apply_reload(struct daemon *d)
     memset(&d->next_cfg, 0, sizeof d->next_cfg);
     d->max_inflight = max_inflight(&d->cfg);
     plugin_set_free(old);
+    spool_hold_archive(&d->spool);
 
     d->state = DAEMON_RUNNING;
     d->counters.reloads_taken++;
@@ -479,13 +573,22 @@ static void check_drained(struct daemon *d)
                     "next start", n);
         d->inflight -= n;
     }
-    /* Put-off jobs hold nothing of the plugin set: a reload need not wait
-     * for them (a shutdown has dropped them above). */
-    if (d->inflight > retry_queue_count(d->retries) || d->queries)
+    /* A reload is often what repairs a failing archive (archive/ made
+     * anew, a fixed path): it must not wait for the failing batch, which
+     * waits for it.  With every article in flight at the archiver and its
+     * commit waiting for a retry, nothing runs on the old plugins: swap,
+     * and the retry runs with the new ones.  Put-off jobs hold nothing of
+     * the plugin set either (a shutdown has dropped them above). */
+    bool archive_waits = d->state == DAEMON_RELOADING && d->inflight && !d->at_workers &&
+                         archiver_failing(d->archiver);
+    if ((d->inflight > retry_queue_count(d->retries) && !archive_waits) || d->queries)
         return;
     if (d->inflight && d->state != DAEMON_RELOADING)
         return;
     if (d->state == DAEMON_RELOADING) {
+        if (archive_waits)
+            log_notice("reload: the archive fails; its %u articles are retried with the new plugins",
+                       d->inflight);
         apply_reload(d);
         return;
     }
@@ -841,6 +944,7 @@ static int start(struct daemon *d)
         free(err);
         return -1;
     }
+    spool_hold_archive(&d->spool);   /* made by the archive's init, maybe */
     if (resume_work(d) < 0)
         return -1;
     spool_clean_tmp(&d->spool, TMP_MAX_AGE_S);
@@ -878,6 +982,12 @@ static int start(struct daemon *d)
         d->control = NULL;
         return -1;   /* the workers and archiver are closed by the caller's loop run */
     }
+    inbox_on_lost(d->inbox, on_inbox_lost);
+    health_set_hold(d->cfg.health_hold_s);
+    liveness_init(&d->liveness, mono_ms());
+    uv_timer_init(&d->loop, &d->upkeep_timer);
+    d->upkeep_timer.data = d;
+    uv_timer_start(&d->upkeep_timer, on_upkeep_timer, UPKEEP_MS, UPKEEP_MS);
 
     uv_signal_init(&d->loop, &d->sig_term);
     uv_signal_init(&d->loop, &d->sig_int);
@@ -920,7 +1030,8 @@ int daemon_run(const char *config_path, const char *state_dir_override, int log_
     d->log_level_override = log_level_override;
     d->control_socket_override = control_socket_override;
     d->started_ms = now_ms();
-    d->spool.state_fd = d->spool.inbox_fd = d->spool.tmp_fd = d->spool.work_fd = d->spool.failed_fd = -1;
+    d->spool.state_fd = d->spool.inbox_fd = d->spool.tmp_fd = d->spool.work_fd = d->spool.failed_fd =
+        d->spool.archive_fd = -1;
 
     if (start(d) < 0) {
         code = 1;

@@ -51,10 +51,12 @@ struct inbox {
     unsigned settle_ms;
     unsigned rescan_s;
     inbox_ready_cb ready_cb;
+    inbox_lost_cb lost_cb;
     void *ud;
 
     int ifd;                 /* inotify */
     int wd;
+    int watch_err;           /* of the last inbox_rewatch(), -errno or 0 */
     uv_poll_t poll;
     uv_timer_t tick;         /* settles pending names */
     uv_timer_t rescan;       /* slow safety net; also covers NFS */
@@ -336,6 +338,33 @@ static void scan_step(struct inbox *in)
     }
 }
 
+size_t inbox_count_waiting(struct inbox *in, unsigned min_age_s, size_t cap)
+{
+    int fd = dup(in->spool->inbox_fd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    size_t n = 0;
+    time_t now = time(NULL);
+    struct dirent *e;
+
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    rewinddir(d);
+    while (n < cap && (e = readdir(d))) {
+        struct stat st;
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || inbox_name_ignored(e->d_name))
+            continue;
+        /* ctime: a rename into the inbox sets it, an old mtime does not count. */
+        if (fstatat(in->spool->inbox_fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            now - st.st_ctime >= (time_t)min_age_s)
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
 const char *inbox_next(struct inbox *in)
 {
     free(in->current);
@@ -358,27 +387,47 @@ static int add_watch(struct inbox *in)
     return in->wd < 0 ? -errno : 0;
 }
 
-/* The inbox folder itself went away (deleted or moved): make a new one and
- * watch it, so producers that keep writing to the path are served. */
-static void rewatch(struct inbox *in)
+int inbox_rewatch(struct inbox *in)
 {
+    /* A scan in progress reads the old folder. */
     if (in->scan) {
         closedir(in->scan);
         in->scan = NULL;
     }
-    mkdirat(in->spool->state_fd, "inbox", 0755);
-    int fd = openat(in->spool->state_fd, "inbox", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        close(in->spool->inbox_fd);
-        in->spool->inbox_fd = fd;
-    }
+    if (in->wd >= 0)
+        inotify_rm_watch(in->ifd, in->wd);   /* a folder moved away still has it */
     int rc = add_watch(in);
-    if (rc < 0)
+    /* Retried at every folder check while it fails: said once per cause. */
+    if (rc < 0 && rc != in->watch_err)
         log_error("cannot watch %s again: %s; relying on the %us rescan", in->spool->inbox_path,
                   strerror(-rc), in->rescan_s);
-    else
-        log_warning("the inbox folder %s was removed or moved; watching a new one", in->spool->inbox_path);
+    in->watch_err = rc;
+    /* Names known so far were in the old folder; a scan of the new one is
+     * the truth.  Run it from the loop, not from the caller's stack. */
     in->scan_needed = true;
+    uv_timer_start(&in->rescan_soon, on_rescan_soon, 0, 0);
+    return rc;
+}
+
+bool inbox_watching(const struct inbox *in)
+{
+    return in->wd >= 0;
+}
+
+void inbox_on_lost(struct inbox *in, inbox_lost_cb lost)
+{
+    in->lost_cb = lost;
+}
+
+/* The watched folder went away (moved, or deleted once nothing held it),
+ * or the kernel dropped the watch.  The daemon checks the state folders
+ * and makes them again; without it, just watch the path again. */
+static void watch_lost(struct inbox *in)
+{
+    if (in->lost_cb)
+        in->lost_cb(in->ud);
+    else
+        inbox_rewatch(in);
 }
 
 static void on_overflow(struct inbox *in)
@@ -400,9 +449,14 @@ static void handle_event(struct inbox *in, const struct inotify_event *ev)
         on_overflow(in);
         return;
     }
+    /* Events of a watch given up (the folder that was the inbox before)
+     * name files that are not in the inbox. */
+    if (ev->wd != in->wd)
+        return;
     if (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) {
-        if (ev->wd == in->wd)
-            rewatch(in);
+        if (ev->mask & IN_IGNORED)
+            in->wd = -1;   /* the kernel removed it */
+        watch_lost(in);
         return;
     }
     if (!ev->len || inbox_name_ignored(ev->name))

@@ -27,6 +27,9 @@
 struct inbox;
 
 typedef void (*inbox_ready_cb)(void *ud);
+/* The watch on the inbox folder is gone (the folder moved or deleted, or
+ * the kernel dropped the watch): check the folders, then inbox_rewatch(). */
+typedef void (*inbox_lost_cb)(void *ud);
 
 int inbox_start(struct inbox **out, uv_loop_t *loop, struct spool *spool,
                 unsigned settle_ms, unsigned rescan_s, inbox_ready_cb ready, void *ud);
@@ -38,6 +41,22 @@ const char *inbox_next(struct inbox *in);
 /* A claim could not happen now (a file of that name is still in work/):
  * offer the name again in a while. */
 void inbox_retry_later(struct inbox *in, const char *name);
+
+/* Who hears of a lost watch (with the ud of inbox_start); without one the
+ * inbox watches its path again by itself. */
+void inbox_on_lost(struct inbox *in, inbox_lost_cb lost);
+
+/* spool->inbox_fd names a new folder (or the watch was lost): watch the
+ * path again and rescan, soon, from the loop.  Returns 0 or -errno (then
+ * only the rescan timer finds files, and that is logged). */
+int inbox_rewatch(struct inbox *in);
+/* False after the kernel dropped the watch and it could not be added again. */
+bool inbox_watching(const struct inbox *in);
+
+/* Files in the inbox that are not ignored names and were put there (ctime)
+ * at least min_age_s ago, counted up to cap: a directory scan, for the
+ * stall check only. */
+size_t inbox_count_waiting(struct inbox *in, unsigned min_age_s, size_t cap);
 
 void inbox_set_timing(struct inbox *in, unsigned settle_ms, unsigned rescan_s);
 

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +26,46 @@
 #define MARK_CAUSE 512
 #define MARK_SIZE (MARK_NAME + MARK_PLUGIN + MARK_CAUSE)
 
+#define DIR_MODE 0755
+#define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+
+/* The folders below the state dir, by enum spool_folder (the state dir
+ * itself has no name here). */
+static const char *const folder_names[SPOOL_FOLDERS] = {
+    [SPOOL_INBOX] = "inbox", [SPOOL_TMP] = "tmp", [SPOOL_WORK] = "work",
+    [SPOOL_FAILED] = "failed", [SPOOL_ARCHIVE] = "archive",
+};
+
+const char *spool_folder_name(enum spool_folder f)
+{
+    static const char *const shown[SPOOL_FOLDERS] = {
+        [SPOOL_STATE_DIR] = "the state directory", [SPOOL_INBOX] = "inbox/", [SPOOL_TMP] = "tmp/",
+        [SPOOL_WORK] = "work/", [SPOOL_FAILED] = "failed/", [SPOOL_ARCHIVE] = "archive/",
+    };
+    return (unsigned)f < SPOOL_FOLDERS ? shown[f] : "?";
+}
+
+static int *folder_fd(struct spool *s, enum spool_folder f)
+{
+    switch (f) {
+    case SPOOL_STATE_DIR: return &s->state_fd;
+    case SPOOL_INBOX: return &s->inbox_fd;
+    case SPOOL_TMP: return &s->tmp_fd;
+    case SPOOL_WORK: return &s->work_fd;
+    case SPOOL_FAILED: return &s->failed_fd;
+    case SPOOL_ARCHIVE: return &s->archive_fd;
+    case SPOOL_FOLDERS: break;
+    }
+    return NULL;
+}
+
 static int open_dir(int at, const char *name, char **err, const char *state_dir)
 {
-    if (mkdirat(at, name, 0755) < 0 && errno != EEXIST) {
+    if (mkdirat(at, name, DIR_MODE) < 0 && errno != EEXIST) {
         *err = xasprintf("%s/%s: cannot create: %s", state_dir, name, strerror(errno));
         return -1;
     }
-    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = openat(at, name, DIR_FLAGS);
     if (fd < 0)
         *err = xasprintf("%s/%s: cannot open: %s", state_dir, name, strerror(errno));
     return fd;
@@ -46,11 +80,11 @@ static int mkdir_p(const char *path)
         if (*p != '/')
             continue;
         *p = '\0';
-        if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+        if (mkdir(buf, DIR_MODE) < 0 && errno != EEXIST)
             return -errno;
         *p = '/';
     }
-    if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+    if (mkdir(buf, DIR_MODE) < 0 && errno != EEXIST)
         return -errno;
     return 0;
 }
@@ -58,7 +92,7 @@ static int mkdir_p(const char *path)
 int spool_open(struct spool *s, const char *state_dir, char **err)
 {
     memset(s, 0, sizeof *s);
-    s->state_fd = s->inbox_fd = s->tmp_fd = s->work_fd = s->failed_fd = -1;
+    s->state_fd = s->inbox_fd = s->tmp_fd = s->work_fd = s->failed_fd = s->archive_fd = -1;
     *err = NULL;
 
     int rc = mkdir_p(state_dir);
@@ -91,12 +125,13 @@ int spool_open(struct spool *s, const char *state_dir, char **err)
         spool_close(s);
         return -1;
     }
+    spool_hold_archive(s);
     return 0;
 }
 
 void spool_close(struct spool *s)
 {
-    int *fds[] = {&s->state_fd, &s->inbox_fd, &s->tmp_fd, &s->work_fd, &s->failed_fd};
+    int *fds[] = {&s->state_fd, &s->inbox_fd, &s->tmp_fd, &s->work_fd, &s->failed_fd, &s->archive_fd};
     for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
         if (*fds[i] >= 0)
             close(*fds[i]);
@@ -105,6 +140,145 @@ void spool_close(struct spool *s)
     free(s->state_dir);
     free(s->inbox_path);
     s->state_dir = s->inbox_path = NULL;
+    free(s->journal_fds);
+    free(s->journal_workers);
+    s->journal_fds = NULL;
+    s->journal_workers = NULL;
+    s->n_journals = 0;
+}
+
+/* ---- folders that went away ------------------------------------------- */
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Point *fd at the folder newfd names, keeping the number: workers and the
+ * archiver hold copies of it, and dup3 swaps atomically under them. */
+static int repoint(int *fd, int newfd)
+{
+    if (*fd < 0) {
+        *fd = newfd;
+        return 0;
+    }
+    int rc = dup3(newfd, *fd, O_CLOEXEC) < 0 ? -errno : 0;
+    close(newfd);
+    return rc;
+}
+
+static int journal_name(char *buf, size_t n, unsigned worker)
+{
+    return snprintf(buf, n, JOURNAL_PREFIX "%u", worker);
+}
+
+/* A new work/: the workers' journals would go on writing into files of the
+ * old one, and poison accounting with them. */
+static void journals_follow(struct spool *s)
+{
+    for (size_t i = 0; i < s->n_journals; i++) {
+        char name[64];
+        journal_name(name, sizeof name, s->journal_workers[i]);
+        int fd = openat(s->work_fd, name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0 || repoint(&s->journal_fds[i], fd) < 0)
+            log_warning("cannot make the in-flight journal %s/work/%s again: %s; poison articles are not "
+                        "counted until the next start", s->state_dir, name, strerror(errno));
+    }
+}
+
+/* Open what the path names now, making the folder when there is none.
+ * Returns the new fd, or -errno. */
+static int reopen(struct spool *s, enum spool_folder f, bool *made)
+{
+    int fd;
+    *made = false;
+    if (f == SPOOL_STATE_DIR) {
+        /* mkdir_p() says EEXIST for nothing, so made is judged before. */
+        *made = access(s->state_dir, F_OK) < 0;
+        int rc = mkdir_p(s->state_dir);
+        if (rc < 0)
+            return rc;
+        fd = open(s->state_dir, DIR_FLAGS | O_NOFOLLOW);
+    } else {
+        if (f != SPOOL_ARCHIVE && mkdirat(s->state_fd, folder_names[f], DIR_MODE) == 0)
+            *made = true;
+        fd = openat(s->state_fd, folder_names[f], DIR_FLAGS | O_NOFOLLOW);
+    }
+    return fd < 0 ? -errno : fd;
+}
+
+/* Is folder f (held open) still the one at its path?  1 with *f filled
+ * when not (and repaired when possible), 0 when it is. */
+static int check_one(struct spool *s, enum spool_folder f, struct spool_fault *out)
+{
+    int *fd = folder_fd(s, f);
+    struct stat held, now;
+    int rc;
+
+    if (*fd < 0) {
+        /* Only the archive's folder is held optionally: adopt it once it is there. */
+        if (f == SPOOL_ARCHIVE)
+            spool_hold_archive(s);
+        return 0;
+    }
+    if (fstat(*fd, &held) < 0)
+        return 0;   /* cannot happen for an open fd; nothing to judge by */
+    if (f == SPOOL_STATE_DIR)
+        rc = stat(s->state_dir, &now);
+    else
+        rc = fstatat(s->state_fd, folder_names[f], &now, AT_SYMLINK_NOFOLLOW);
+    if (held.st_nlink > 0 && rc == 0 && same_file(&held, &now))
+        return 0;
+
+    *out = (struct spool_fault){
+        .folder = f,
+        .name = f == SPOOL_STATE_DIR ? s->state_dir : spool_folder_name(f),
+        .kind = held.st_nlink == 0 ? SPOOL_DELETED : SPOOL_MOVED,
+    };
+    if (f == SPOOL_ARCHIVE) {
+        /* The plugin holds its own files; it must open them again (the
+         * daemon reloads it), and the folder it makes is adopted then. */
+        close(*fd);
+        *fd = openat(s->state_fd, folder_names[f], DIR_FLAGS | O_NOFOLLOW);
+        return 1;
+    }
+    bool made;
+    int nfd = reopen(s, f, &made);
+    if (nfd < 0) {
+        out->err = nfd;
+        return 1;
+    }
+    rc = repoint(fd, nfd);
+    if (rc < 0) {
+        out->err = rc;
+        return 1;
+    }
+    out->made = made;
+    out->adopted = !made;
+    if (f == SPOOL_WORK)
+        journals_follow(s);
+    return 1;
+}
+
+void spool_hold_archive(struct spool *s)
+{
+    if (s->archive_fd < 0)
+        s->archive_fd = openat(s->state_fd, folder_names[SPOOL_ARCHIVE], DIR_FLAGS | O_NOFOLLOW);
+}
+
+int spool_check(struct spool *s, spool_fault_cb cb, void *ud)
+{
+    int faults = 0;
+    /* The state dir first: the others are made again inside the new one. */
+    for (int f = 0; f < SPOOL_FOLDERS; f++) {
+        struct spool_fault fault;
+        if (check_one(s, (enum spool_folder)f, &fault) == 0)
+            continue;
+        faults++;
+        if (cb)
+            cb(ud, &fault);
+    }
+    return faults;
 }
 
 int spool_claim(struct spool *s, const char *name)
@@ -170,12 +344,15 @@ int spool_fail(struct spool *s, const char *name, const char *id,
 {
     char target[NAME_MAX + 1], sidecar[NAME_MAX + 1];
     int rc = -EEXIST;
+    /* A reprocess file's dot would hide it in failed/, and keep it out of
+     * the inbox when moved back (where it is an ordinary article). */
+    const char *shown = name[0] == '.' ? name + 1 : name;
 
     /* Never overwrite an earlier failure of the same name: take name, then
      * name.1, name.2 ... whose sidecar is free as well. */
     for (unsigned i = 0; i < 10000 && rc == -EEXIST; i++) {
-        int n = i ? snprintf(target, sizeof target, "%.200s.%u", name, i)
-                  : snprintf(target, sizeof target, "%.240s", name);
+        int n = i ? snprintf(target, sizeof target, "%.200s.%u", shown, i)
+                  : snprintf(target, sizeof target, "%.240s", shown);
         if (n < 0)
             return -EINVAL;
         snprintf(sidecar, sizeof sidecar, "%.240s.reason", target);
@@ -248,7 +425,7 @@ int spool_list_work(struct spool *s, char ***names, size_t *n)
     if (!d)
         return -errno;
     while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
+        if (e->d_name[0] == '.' && !spool_is_reprocess_name(e->d_name))
             continue;
         if (count == cap) {
             cap = cap ? cap * 2 : 64;
@@ -260,6 +437,12 @@ int spool_list_work(struct spool *s, char ***names, size_t *n)
     *names = v;
     *n = count;
     return 0;
+}
+
+bool spool_is_reprocess_name(const char *name)
+{
+    size_t p = strlen(SPOOL_REPROCESS_PREFIX);
+    return strncmp(name, SPOOL_REPROCESS_PREFIX, p) == 0 && newsd_id_valid(name + p);
 }
 
 /* ---- poison accounting ------------------------------------------------- */
@@ -377,7 +560,7 @@ void spool_attempts_free(struct attempt *v, size_t n)
 int spool_journal_open(struct spool *s, unsigned worker)
 {
     char name[64];
-    snprintf(name, sizeof name, JOURNAL_PREFIX "%u", worker);
+    journal_name(name, sizeof name, worker);
     int fd = openat(s->work_fd, name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return -errno;
@@ -386,6 +569,10 @@ int spool_journal_open(struct spool *s, unsigned worker)
      * articles at their journal (a failure here is met again, and put off,
      * at the first article). */
     spool_journal_end(fd);
+    s->journal_fds = xreallocarray(s->journal_fds, s->n_journals + 1, sizeof *s->journal_fds);
+    s->journal_workers = xreallocarray(s->journal_workers, s->n_journals + 1, sizeof *s->journal_workers);
+    s->journal_fds[s->n_journals] = fd;
+    s->journal_workers[s->n_journals++] = worker;
     return fd;
 }
 

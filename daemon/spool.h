@@ -21,6 +21,7 @@
 #ifndef NEWSD_SPOOL_H
 #define NEWSD_SPOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -28,10 +29,68 @@ struct spool {
     char *state_dir;
     char *inbox_path;
     int state_fd, inbox_fd, tmp_fd, work_fd, failed_fd;
+    /* STATE_DIR/archive once it exists (the archive plugin makes it, or
+     * not: archive_pg has none); only watched, never made here. */
+    int archive_fd;
+    /* The workers' journals (spool_journal_open), re-pointed when work/
+     * is made again; the workers own and close them. */
+    int *journal_fds;
+    unsigned *journal_workers;
+    size_t n_journals;
 };
 
 int spool_open(struct spool *s, const char *state_dir, char **err);
 void spool_close(struct spool *s);
+
+/* ---- folders that went away ------------------------------------------- */
+
+/* The folders spool_check() watches, in the order it checks them. */
+enum spool_folder {
+    SPOOL_STATE_DIR,
+    SPOOL_INBOX,
+    SPOOL_TMP,
+    SPOOL_WORK,
+    SPOOL_FAILED,
+    SPOOL_ARCHIVE,
+    SPOOL_FOLDERS
+};
+
+enum spool_fault_kind {
+    SPOOL_DELETED,      /* st_nlink == 0: removed (rm -rf) */
+    SPOOL_MOVED,        /* still exists, but its path names another folder or nothing */
+};
+
+struct spool_fault {
+    enum spool_folder folder;
+    const char *name;             /* "inbox/" ...; the state dir's path for SPOOL_STATE_DIR */
+    enum spool_fault_kind kind;
+    /* What was done: made again (mkdir), or a folder someone else made at
+     * the path adopted; either way the fd now names the folder at the
+     * path.  err: -errno when neither was possible (the fd still names
+     * the old folder; spool_check() finds it again next time).  The
+     * archive's folder is never made here: made = adopted = false, err 0,
+     * and its fd closed (adopted later when the plugin makes it again). */
+    bool made, adopted;
+    int err;
+};
+
+typedef void (*spool_fault_cb)(void *ud, const struct spool_fault *f);
+
+/* Is every folder held open still the one its path names?  A folder
+ * deleted (st_nlink == 0) or moved away is made again, or the new one at
+ * its path adopted, and its fd re-pointed in place (dup3 onto the same
+ * number, so that the copies the workers and the archiver hold follow);
+ * the workers' journals are made again in a new work/.  cb (may be NULL)
+ * hears of each folder at fault.  Returns the number of faults found.
+ * Loop thread only, and not once the workers are stopped. */
+int spool_check(struct spool *s, spool_fault_cb cb, void *ud);
+
+/* Hold STATE_DIR/archive open from now on if it exists and is not held
+ * yet: the archive plugin makes it in its init, after spool_open(). */
+void spool_hold_archive(struct spool *s);
+
+/* spool_check()'s folder names: "inbox/", "work/", ... */
+const char *spool_folder_name(enum spool_folder f);
 
 /* inbox/name → work/name.  0, or -ENOENT (gone: someone else took it),
  * -EEXIST (a file of that name is still in work/), other -errno. */
@@ -45,8 +104,21 @@ int spool_fail(struct spool *s, const char *name, const char *id,
 /* Remove producer leftovers in tmp/ older than max_age seconds. */
 void spool_clean_tmp(struct spool *s, time_t max_age);
 
-/* Names in work/ (without dot-names), malloc'd array of malloc'd names. */
+/* Names in work/ to resume: the articles (dot-names are not) and the
+ * reprocess files; malloc'd array of malloc'd names. */
 int spool_list_work(struct spool *s, char ***names, size_t *n);
+
+/* ---- reprocessing ------------------------------------------------------- */
+
+/* An archived article run again is put into work/.reprocess-<id> (by
+ * control_work.c).  The leading dot keeps the name out of the producers'
+ * namespace: the inbox never takes a dot-name, so no claim can produce
+ * one, and a producer's file called reprocess-<id> is an ordinary article.
+ * The name is the mark that survives a crash. */
+#define SPOOL_REPROCESS_PREFIX ".reprocess-"
+
+/* ".reprocess-" followed by an article id. */
+bool spool_is_reprocess_name(const char *name);
 
 /* ---- poison accounting ------------------------------------------------- */
 

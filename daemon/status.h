@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "health.h"
 #include "plugins.h"
 
 /* The daemon's run state (reload and shutdown: see daemon.c). */
@@ -46,12 +47,18 @@ struct status_snapshot {
     uint64_t finished_in_window;     /* archived, duplicates, failed in it */
     const char *config_path, *state_dir, *control_socket, *metrics_listen;   /* NULL: none */
     const struct plugin_set *plugins;                                         /* in force */
+    /* health.h's current problems (the control side fills them in). */
+    const struct health_problem *problems;
+    size_t n_problems;
 };
 
 /* "running", "reloading", "stopping". */
 const char *daemon_state_name(enum daemon_state st);
 /* GET /status: one line of JSON, malloc'd, without the final newline. */
 char *status_render_json(const struct status_snapshot *s);
+/* GET /health: {"status":"ok"|"failing", ..., "problems":[...]}, one line
+ * of JSON, malloc'd; the HTTP status is 200 without problems, 503 with. */
+char *status_render_health(const struct status_snapshot *s);
 /* GET /metrics: Prometheus text format 0.0.4, malloc'd; the histograms of
  * metrics.c follow the snapshot's counters and gauges. */
 char *status_render_metrics(const struct status_snapshot *s);

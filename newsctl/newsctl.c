@@ -35,6 +35,7 @@ static void usage(FILE *out)
             "\n"
             "commands:\n"
             "  status                        the running daemon: uptime, plugins, counters\n"
+            "  health                        ok, or the current problems (exit 0 healthy, 1 not)\n"
             "  list [--tag T] [--min-score N] [--since DATE] [--until DATE] [--lang L]\n"
             "       [--limit N] [--offset N]  archived articles, newest first\n"
             "  search TEXT [--limit N] [--offset N]\n"
@@ -123,6 +124,35 @@ static int cmd_status(const struct opts *o)
     if (rc == EXIT_OK && !o->json)
         render_status(st);
     json_decref(st);
+    return rc;
+}
+
+/* 200 healthy, 503 not: both carry the same JSON, and the exit code says
+ * which, so that `newsctl health` serves as a monitoring check. */
+static int cmd_health(const struct opts *o)
+{
+    struct reply r;
+    int rc = client_request(o->socket, "GET", "/health", NULL, &r);
+    if (rc != EXIT_OK)
+        return rc;
+    if (r.status != 200 && r.status != 503) {
+        rc = check_reply(&r, "health");
+        reply_free(&r);
+        return rc;
+    }
+    json_t *h = json_loads(r.body, 0, NULL);
+    if (!h) {
+        fprintf(stderr, "newsctl: health: the daemon's answer is not JSON\n");
+        rc = EXIT_DAEMON;
+    } else if (o->json) {
+        fputs(r.body, stdout);
+    } else {
+        render_health(h);
+    }
+    json_decref(h);
+    if (r.status == 503)
+        rc = EXIT_DAEMON;
+    reply_free(&r);
     return rc;
 }
 
@@ -312,6 +342,9 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "status") == 0) {
         if (need_args(cmd, nargs, 0) == 0)
             rc = cmd_status(&o);
+    } else if (strcmp(cmd, "health") == 0) {
+        if (need_args(cmd, nargs, 0) == 0)
+            rc = cmd_health(&o);
     } else if (strcmp(cmd, "list") == 0) {
         if (need_args(cmd, nargs, 0) == 0)
             rc = cmd_list(&o, NULL);

@@ -95,6 +95,15 @@ void render_status(const json_t *st)
            num(c, "in_flight"), num(c, "queue_depth"), num(c, "reprocess_pending"));
     printf("throughput   %.1f articles/s over the last minute (%lld finished)\n", real(t, "per_s"),
            num(t, "finished"));
+    const json_t *h = json_object_get(st, "health");
+    if (h) {
+        const json_t *problems = json_object_get(h, "problems");
+        printf("health       %s", str(h, "status"));
+        json_t *pr;
+        json_array_foreach(problems, i, pr)
+            printf("%s%s", i ? "; " : ": ", json_string_value(pr));
+        printf("%s\n", json_array_size(problems) ? " (newsctl health)" : "");
+    }
     printf("\n");
     printf("%-16s  %-4s  %-18s  %s\n", "PLUGIN", "KIND", "MODULE", "STAGES");
     json_t *p;
@@ -107,6 +116,26 @@ void render_status(const json_t *st)
         json_array_foreach(json_object_get(p, "stages"), j, s)
             printf("%s%s", j ? "," : "", json_string_value(s));
         printf("%s\n", json_is_true(json_object_get(p, "queries")) ? " (answers queries)" : "");
+    }
+}
+
+void render_health(const json_t *h)
+{
+    const json_t *problems = json_object_get(h, "problems");
+    size_t n = json_array_size(problems), i;
+    json_t *p;
+
+    if (!n) {
+        printf("ok: newsd %s, no problems\n", str(h, "state"));
+        return;
+    }
+    printf("%s: %zu problem%s\n", str(h, "status"), n, n == 1 ? "" : "s");
+    json_array_foreach(problems, i, p) {
+        printf("  %s\n", str(p, "problem"));
+        printf("      since %s", str(p, "since"));
+        if (*str(p, "until"))
+            printf(", reported until %s (repaired)", str(p, "until"));
+        printf(" [%s]\n", str(p, "key"));
     }
 }
 

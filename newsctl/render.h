@@ -6,6 +6,8 @@
 #include <jansson.h>
 
 void render_status(const json_t *st);
+/* GET /health's answer: "ok", or one line per problem */
+void render_health(const json_t *h);
 /* search hits or list items: {"total", "offset", "hits"|"items": [...]} */
 void render_list(const json_t *page, const char *key);
 /* one record as docs/record.md describes it */

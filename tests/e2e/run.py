@@ -53,6 +53,7 @@ LOG_TAIL = 40             # daemon log lines shown on failure
 
 LOG_LINE_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z [a-z]+: ")
 ID_RE = re.compile(r"^[0-9a-f]{32}$")
+REPROCESS_RE = re.compile(r"^\.reprocess-[0-9a-f]{32}$")
 MARK = "----- e2e: "      # prefix of the runner's own lines in daemon.log
 
 DEFAULT_PLUGINS = [
@@ -107,7 +108,7 @@ def read_json(path):
 def listdir(path):
     try:
         return sorted(os.listdir(path))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return []
 
 
@@ -415,9 +416,11 @@ class Ctx:
         return [n for n in listdir(self.failed) if not n.endswith(".reason")]
 
     def work_files(self):
-        """Articles in work/ (the daemon's own dot-files, such as its
-        attempt journals, are not articles)."""
-        return [n for n in listdir(self.work) if not n.startswith(".")]
+        """Articles in work/: the daemon's own dot-files, such as its
+        attempt journals, are not articles; its reprocess files
+        (.reprocess-ID) are."""
+        return [n for n in listdir(self.work)
+                if not n.startswith(".") or REPROCESS_RE.match(n)]
 
     def idle(self, ignore=()):
         inbox = [n for n in listdir(self.inbox) if n not in ignore]

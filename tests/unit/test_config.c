@@ -63,6 +63,8 @@ static void test_defaults(void **state)
     assert_int_equal(cfg.max_article_bytes, 16u << 20);
     assert_int_equal(cfg.settle_ms, 500);
     assert_int_equal(cfg.max_attempts, 3);
+    assert_int_equal(cfg.stall_s, 60);
+    assert_int_equal(cfg.health_hold_s, 300);
     assert_int_equal(cfg.n_plugins, 1);
     config_free(&cfg);
 }
@@ -73,7 +75,7 @@ static void test_values_and_relative_paths(void **state)
     struct daemon_config cfg;
     char want[300];
     assert_null(load("[daemon]\nstate_dir = var ; inline comment\nworkers = 3\nmax_article_bytes = 1K\n"
-                     "settle_ms = 20\nlog_level = debug\nplugin_dir = plug\n",
+                     "settle_ms = 20\nlog_level = debug\nplugin_dir = plug\nstall_s = 5\nhealth_hold_s = 0\n",
                      &cfg, NULL));
     char real[256];
     assert_non_null(realpath(dir, real));
@@ -85,6 +87,8 @@ static void test_values_and_relative_paths(void **state)
     assert_int_equal(cfg.max_article_bytes, 1024);
     assert_int_equal(cfg.settle_ms, 20);
     assert_int_equal(cfg.log_level, 7);
+    assert_int_equal(cfg.stall_s, 5);
+    assert_int_equal(cfg.health_hold_s, 0);
     config_free(&cfg);
 }
 

@@ -25,6 +25,9 @@ static void test_routes(void **unused)
 
     assert_int_equal(control_route("GET", "/status", &ep, &arg), 200);
     assert_int_equal(ep, EP_STATUS);
+    assert_int_equal(control_route("GET", "/health", &ep, &arg), 200);
+    assert_int_equal(ep, EP_HEALTH);
+    assert_int_equal(control_route("POST", "/health", &ep, &arg), 405);
     assert_int_equal(control_route("HEAD", "/metrics", &ep, &arg), 200);
     assert_int_equal(control_route("POST", "/reload", &ep, &arg), 200);
     assert_int_equal(control_route("GET", "/reload", &ep, &arg), 405);

@@ -226,6 +226,9 @@ static void test_status_metrics_text(void **unused)
         "# HELP newsd_plugins_loaded Plugin instances in the running configuration.\n"
         "# TYPE newsd_plugins_loaded gauge\n"
         "newsd_plugins_loaded 4\n"
+        "# HELP newsd_health_problems Current problems reported by /health (0: healthy).\n"
+        "# TYPE newsd_health_problems gauge\n"
+        "newsd_health_problems 0\n"
         "# HELP newsd_start_time_seconds Start time of the daemon, seconds since the epoch.\n"
         "# TYPE newsd_start_time_seconds gauge\n"
         "newsd_start_time_seconds 1795878704\n"
@@ -349,13 +352,14 @@ static void test_status_key_order(void **unused)
     assert_memory_equal(text, "{\"version\":", 11);
     const char *keys[] = {"\"pid\"", "\"state\"", "\"uptime_s\"", "\"started_ms\"", "\"config\"",
                           "\"state_dir\"", "\"control_socket\"", "\"metrics_listen\"", "\"plugins\"",
-                          "\"counters\"", "\"throughput\"", "\"archive\""};
+                          "\"counters\"", "\"throughput\"", "\"archive\"", "\"health\""};
     const char *at = text;
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         const char *k = strstr(at, keys[i]);
         assert_non_null(k);
         at = k;
     }
+    assert_non_null(strstr(text, "\"health\":{\"status\":\"ok\",\"problems\":[]}"));
     assert_non_null(strstr(text, "{\"name\":\"orgs\",\"kind\":\"c\",\"plugin\":\"keyword_tagger\","
                                  "\"file\":\"/p/keyword_tagger.so\",\"stages\":[\"parse\",\"tag\"],"
                                  "\"required\":false,\"queries\":false,\"abi\":\"1.0\"}"));
