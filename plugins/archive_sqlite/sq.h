@@ -57,6 +57,11 @@ struct sq {
     sqlite3_stmt *stmt[SQ_N_STMTS];
     int in_tx;                  /* a batch transaction is open */
     size_t lost;                /* articles archive() could not store in this batch */
+    /* A batch failed with an error that a connection may not get over by
+     * itself (read-only, cannot open, I/O error): the next batch opens the
+     * writer's connection again first, so that a fixed permission is
+     * picked up without a restart.  db is NULL after a failed reopen. */
+    int reopen;
 
     /* Reader: answer() runs on another thread, with a read-only connection
      * of its own (WAL lets it read while the writer writes), opened on the
@@ -84,6 +89,10 @@ int sq_open(const char *path, const struct sq_options *opt, struct sq **out);
 /* Stop the indexer (if started), roll back an open batch and close both
  * connections. */
 void sq_close(struct sq *s);
+/* Close the writer's connection and open it again, with the checks of
+ * sq_open() (a read-only file is refused).  Logs and returns NEWSD_ERROR
+ * on failure, leaving s->db NULL. */
+int sq_reopen_writer(struct sq *s);
 
 /* schema.c: bring db to version target (0 < target <= SQ_SCHEMA_VERSION),
  * each step in its own transaction.  Refuses a database newer than this

@@ -821,6 +821,34 @@ static void test_indexer_thread(void **state)
     sq_close(s);
 }
 
+/* A writer connection that cannot write (SQLite opened its file or its
+ * -wal read-only: a permission that has been fixed since) fails the batch,
+ * and the next batch opens the connection again instead of failing for
+ * good.  The stuck connection is made here by opening it read-only, the
+ * way SQLite does by itself when it may not write. */
+static void test_read_only_connection_reopened(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    for (int i = 0; i < SQ_N_STMTS; i++)
+        sqlite3_finalize(s->stmt[i]);
+    sqlite3_close(s->db);
+    assert_int_equal(sqlite3_open_v2(db_path, &s->db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sq_prepare_writer(s), NEWSD_OK);
+
+    struct newsd_article *a = make("ro1", "Schreibschutz", "nur lesbar", T0, NULL, 0);
+    assert_int_equal(sq_archive(s, a), NEWSD_OK);
+    assert_int_equal(sq_commit(s), NEWSD_ERROR);
+    /* the retry: a connection of its own, and the article stored once */
+    assert_int_equal(sq_archive(s, a), NEWSD_OK);
+    assert_int_equal(sq_commit(s), NEWSD_OK);
+    assert_int_equal(sqlite3_db_readonly(s->db, "main"), 0);
+    assert_int_equal(stat_of(s, "articles"), 1);
+    article_free(a);
+    sq_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -839,6 +867,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migration_from_v2, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_from_v2_incomplete_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_indexer_thread, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_only_connection_reopened, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,150 @@
+"""End-to-end tests of faults that must be survived or refused clearly
+(issue 12): a read-only archive, ...
+
+Loaded by run.py.  Tests that need something the machine may not offer
+(chattr on the test's file system, root) print "skipped: ..." with the
+reason and pass.
+"""
+
+import os
+import signal
+import subprocess
+import time
+from contextlib import contextmanager
+
+from __main__ import (DEFAULT_PLUGINS, check, content_id, small_article, test)
+from tests_sqlite import db_ids
+
+
+# --------------------------------------------------------------------------
+# helpers
+
+def sqlite_plugins():
+    plugins = [p for p in DEFAULT_PLUGINS if p[0] != "archive"]
+    return plugins + [("archive", {"so": "archive_sqlite.so"})]
+
+
+def have_sqlite(ctx):
+    path = ctx.plugin_dir / "archive_sqlite.so"
+    if path.exists():
+        return True
+    print(f"skipped: {path} is not built")
+    return False
+
+
+def db_path(ctx):
+    return ctx.archive / "newsd.db"
+
+
+def chattr(flag, *paths):
+    p = subprocess.run(["chattr", flag] + [str(x) for x in paths], capture_output=True, text=True)
+    return p.returncode == 0, p.stderr.strip()
+
+
+def can_make_immutable(ctx):
+    """Tests run as root, for whom a file mode does not stop a write; the
+    immutable attribute does.  It needs root (CAP_LINUX_IMMUTABLE) and a
+    file system that has it (ext4, xfs, btrfs; not tmpfs or overlayfs)."""
+    probe = ctx.base / "chattr-probe"
+    probe.write_bytes(b"x")
+    ok, err = chattr("+i", probe)
+    if ok:
+        chattr("-i", probe)
+    probe.unlink()
+    if not ok:
+        print(f"skipped: cannot make a file immutable here (chattr +i: {err or 'failed'}), "
+              f"and as root a file mode does not stop a write")
+    return ok
+
+
+@contextmanager
+def immutable(*paths):
+    """The files cannot be written, renamed or removed, by root either,
+    until the block ends (also when it fails: the runner must be able to
+    remove the test's folder)."""
+    ok, err = chattr("+i", *paths)
+    check(ok, f"chattr +i {' '.join(map(str, paths))}: {err}")
+    try:
+        yield
+    finally:
+        chattr("-i", *paths)
+
+
+def log_lines(ctx):
+    return ctx.log_text().splitlines()
+
+
+# --------------------------------------------------------------------------
+# bug 6: a write-protected SQLite archive
+
+@test()
+def robust_sqlite_read_only_refused_at_start(ctx):
+    """SQLite opens a database it may not write read-only without a word;
+    newsd then failed every batch ("attempt to write a readonly database").
+    It must refuse to start instead, naming the file."""
+    if not have_sqlite(ctx) or not can_make_immutable(ctx):
+        return
+    ctx.write_config(sqlite_plugins())
+    d = ctx.start()
+    first = ctx.drop("before.txt", small_article("Vorher", "Ein Artikel vor dem Schreibschutz."))
+    ctx.wait(lambda: ctx.idle(), 20, "the first article archived")
+    d.signal(signal.SIGTERM)
+    d.wait_exit(15)
+
+    db = db_path(ctx)
+    with immutable(db):
+        d = ctx.start(wait_ready=False)
+        rc = d.wait_exit(15)
+        check(rc != 0, f"newsd started on a read-only database (exit {rc})")
+        lines = [l for l in d.log_lines() if str(db) in l and "is read-only" in l]
+        check(lines, f"no log line names {db} and says 'is read-only'")
+
+    # The -wal of a killed newsd, write-protected while the database file
+    # is not: SQLite opens it read-only too, and only a write tells.
+    d = ctx.start()
+    d.signal(signal.SIGKILL)
+    d.wait_exit(10)
+    wal = ctx.archive / "newsd.db-wal"
+    check(wal.exists(), "no newsd.db-wal left by the killed newsd")
+    with immutable(wal):
+        d = ctx.start(wait_ready=False)
+        rc = d.wait_exit(15)
+        check(rc != 0, f"newsd started with a read-only newsd.db-wal (exit {rc})")
+        check(any(str(db) in l and "is read-only" in l for l in d.log_lines()),
+              f"no log line names {db} and says 'is read-only'")
+
+    ctx.start()
+    second = ctx.drop("after.txt", small_article("Nachher", "Ein Artikel nach dem Schreibschutz."))
+    ctx.wait(lambda: ctx.idle(), 20, "the second article archived")
+    check(set(db_ids(ctx)) == {first, second}, f"archived: {db_ids(ctx)}")
+
+
+@test()
+def robust_sqlite_write_fault_recovers_without_restart(ctx):
+    """The archive becomes unwritable while newsd runs: batches fail and
+    are retried, nothing is lost, and once it is writable again the next
+    retry stores them, without a restart."""
+    if not have_sqlite(ctx) or not can_make_immutable(ctx):
+        return
+    ctx.write_config(sqlite_plugins())
+    ctx.start()
+    first = ctx.drop("first.txt", small_article("Erster", "Vor der Störung: Huawei."))
+    ctx.wait(lambda: first in db_ids(ctx) and ctx.idle(), 20, "the first article archived")
+
+    db, wal = db_path(ctx), ctx.archive / "newsd.db-wal"
+    since = ctx.log_size()
+    # Not newsd.db-shm: SQLite maps it, and a write to an immutable
+    # mapping is a SIGBUS.
+    with immutable(db, wal):
+        second = ctx.drop("second.txt", small_article("Zweiter", "Während der Störung: Nvidia."))
+        ctx.wait_log(lambda l: "cannot" in l and "retried" in l, 20, "a failed batch", since=since)
+        # The retry opens the database again, which is refused while it
+        # is still read-only (and tried again at the next retry).
+        ctx.wait_log(lambda l: "is read-only" in l, 20, "a refused reopen", since=since)
+        check("second.txt" in ctx.work_files(), f"second.txt is not waiting in work/ {ctx.summary()}")
+        check(not ctx.failed_items(), f"failed/: {ctx.failed_items()}")
+    ctx.wait(lambda: second in db_ids(ctx) and ctx.idle(), 40,
+             "the second article archived once the archive is writable again")
+    ctx.assert_alive("after the archive was writable again")
+    check(sorted(db_ids(ctx)) == sorted([first, second]), f"archived: {db_ids(ctx)}")
+    check(not ctx.failed_items(), f"failed/: {ctx.failed_items()}")
