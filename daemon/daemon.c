@@ -149,6 +149,16 @@ static void on_archived(struct job *j, void *ud)
 
     if (j->status == JOB_FAILED) {
         finish_failed(d, j);
+    } else if (j->archive_rc == NEWSD_DUPLICATE && j->resumed) {
+        /* Almost always the file whose batch the last run committed just
+         * before it stopped, when the work file was not removed yet: not
+         * a producer sending the article twice, so not counted as one. */
+        log_set_article(j->name, a->id);
+        log_info("already archived before a restart (replay): the last run stopped before removing "
+                 "the work file; not stored again");
+        log_set_article(NULL, NULL);
+        d->counters.replayed++;
+        metrics_processing_time((uint64_t)(now_ms() - j->received_ms) * 1000000u);
     } else if (j->archive_rc == NEWSD_DUPLICATE) {
         log_set_article(j->name, a->id);
         log_info("duplicate of %s: already archived, not stored again", a->id);
@@ -205,10 +215,11 @@ static bool is_reprocess_name(const char *name)
     return strncmp(name, REPROCESS_PREFIX, p) == 0 && newsd_id_valid(name + p);
 }
 
-static void dispatch(struct daemon *d, const char *name, unsigned attempts)
+static void dispatch(struct daemon *d, const char *name, unsigned attempts, bool resumed)
 {
     struct job *j = job_new(name, now_ms());
     j->attempts = attempts;
+    j->resumed = resumed;
     /* By name, so a reprocess file resumed after a crash keeps its mark
      * (the inbox never hands out such a name: it is claimed from work/). */
     j->reprocessing = is_reprocess_name(name);
@@ -236,12 +247,12 @@ static void pump(struct daemon *d)
     while (d->inflight < d->max_inflight) {
         if (d->next_resume < d->n_resume) {
             char *name = d->resume[d->next_resume++];
-            dispatch(d, name, attempts_of(d, name));
+            dispatch(d, name, attempts_of(d, name), true);
             continue;
         }
         char *again = fifo_pop(&d->reprocess);
         if (again) {
-            dispatch(d, again, 0);
+            dispatch(d, again, 0, false);
             free(again);
             continue;
         }
@@ -260,7 +271,7 @@ static void pump(struct daemon *d)
             log_error("cannot claim %s/%s: %s; it stays in the inbox", d->spool.inbox_path, name, strerror(-rc));
             continue;
         }
-        dispatch(d, name, 0);
+        dispatch(d, name, 0, false);
     }
 }
 
@@ -335,8 +346,9 @@ static void check_drained(struct daemon *d)
         apply_reload(d);
         return;
     }
-    log_notice("stopped: %llu received, %llu archived, %llu duplicates, %llu failed", d->counters.received,
-               d->counters.archived, d->counters.duplicates, d->counters.failed);
+    log_notice("stopped: %llu received, %llu archived, %llu duplicates, %llu replayed, %llu failed",
+               d->counters.received, d->counters.archived, d->counters.duplicates, d->counters.replayed,
+               d->counters.failed);
     close_loop_handles(d);
 }
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 from __main__ import (DEFAULT_PLUGINS, check, content_id, small_article, test)
 from tests_sqlite import db_ids
+from tests_control import api, status
 
 
 # --------------------------------------------------------------------------
@@ -148,3 +149,34 @@ def robust_sqlite_write_fault_recovers_without_restart(ctx):
     ctx.assert_alive("after the archive was writable again")
     check(sorted(db_ids(ctx)) == sorted([first, second]), f"archived: {db_ids(ctx)}")
     check(not ctx.failed_items(), f"failed/: {ctx.failed_items()}")
+
+
+# --------------------------------------------------------------------------
+# bug 9b: a crash replay is not a duplicate
+
+@test()
+def robust_replay_counted_apart_from_duplicates(ctx):
+    """newsd committed a batch and stopped before removing its work files:
+    at the next start the files are resumed and the archive already holds
+    them.  That is a replay, not a producer sending an article twice."""
+    data = small_article("Wiederholung", "Dieser Artikel wird nach einem Absturz erneut gelesen.")
+    ctx.start()
+    id_ = ctx.drop("replay.txt", data)
+    ctx.wait_archived([id_])
+    ctx.daemon.signal(signal.SIGTERM)
+    ctx.daemon.wait_exit(15)
+    # What a SIGKILL between the commit and the unlink leaves behind.
+    (ctx.work / "replay.txt").write_bytes(data)
+    ctx.start()
+    ctx.wait(lambda: not ctx.work_files(), 20, "the resumed work file taken")
+    ctx.wait_log(lambda l: "replay.txt" in l and "already archived before a restart (replay)" in l,
+                 10, "'already archived before a restart (replay)'")
+    # A producer really sending it again is still a duplicate.
+    ctx.drop("again.txt", data)
+    ctx.wait(lambda: ctx.idle(), 20, "the second copy taken")
+    counters = status(ctx)["counters"]
+    check(counters.get("replayed") == 1 and counters.get("duplicates") == 1,
+          f"expected 1 replayed and 1 duplicate: {counters}")
+    metrics = api(ctx, "GET", "/metrics")[2].decode()
+    check("\nnewsd_articles_replayed_total 1\n" in metrics, "no newsd_articles_replayed_total 1 in /metrics")
+    check("\nnewsd_articles_duplicates_total 1\n" in metrics, "no newsd_articles_duplicates_total 1 in /metrics")
