@@ -180,3 +180,28 @@ def robust_replay_counted_apart_from_duplicates(ctx):
     metrics = api(ctx, "GET", "/metrics")[2].decode()
     check("\nnewsd_articles_replayed_total 1\n" in metrics, "no newsd_articles_replayed_total 1 in /metrics")
     check("\nnewsd_articles_duplicates_total 1\n" in metrics, "no newsd_articles_duplicates_total 1 in /metrics")
+
+
+# --------------------------------------------------------------------------
+# bug 9a: archive_fs and a resumed batch
+
+@test()
+def robust_fs_resumed_batch_leaves_no_tmp(ctx):
+    """archive_fs links the original to the work file.  A commit that
+    renamed ID.orig.tmp to ID.orig and stopped before the ids/ entry leaves
+    ID.orig as a link of the work file; the resumed batch links ID.orig.tmp
+    to the same inode, and rename() between two links of one inode does
+    nothing: the tmp name stayed behind."""
+    for sub in ("inbox", "tmp", "work", "failed", "archive"):
+        (ctx.state / sub).mkdir(parents=True)
+    data = small_article("Halb veröffentlicht", "Der Commit hielt nach dem Umbenennen an.")
+    id_ = content_id(data)
+    work = ctx.work / "half.txt"
+    work.write_bytes(data)
+    day = ctx.archive / time.strftime("%Y/%m/%d", time.gmtime())
+    day.mkdir(parents=True)
+    os.link(work, day / f"{id_}.orig")
+    ctx.start()
+    ctx.wait_archived([id_])
+    ctx.wait(lambda: not ctx.stray_tmp(), 5, "no *.tmp file left in archive/")
+    ctx.verify_archive(expect_ids=[id_])
