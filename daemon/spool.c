@@ -108,6 +108,41 @@ int spool_claim(struct spool *s, const char *name)
     return 0;
 }
 
+/* A file name may hold any byte but '/' and NUL, line breaks included, and
+ * both work/.attempts and the failed/ sidecars are one entry per line: a
+ * name is written there with a backslash doubled and a line break as
+ * backslash + 'n'.  (An .attempts file of an older newsd, whose names are
+ * written as they are, reads the same unless a name holds a backslash.) */
+static char *escape_name(const char *name)
+{
+    char *out = xmalloc(2 * strlen(name) + 1), *o = out;
+    for (const char *p = name; *p; p++) {
+        if (*p == '\\' || *p == '\n') {
+            *o++ = '\\';
+            *o++ = *p == '\n' ? 'n' : '\\';
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* The inverse, in place; an unknown escape stays as it is. */
+static void unescape_name(char *s)
+{
+    char *o = s;
+    for (const char *p = s; *p; p++) {
+        if (*p == '\\' && (p[1] == 'n' || p[1] == '\\')) {
+            *o++ = p[1] == 'n' ? '\n' : '\\';
+            p++;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+}
+
 static void iso_now(char out[32])
 {
     struct timespec ts;
@@ -137,6 +172,7 @@ static int write_sidecar(struct spool *s, const char *path, const char *name, co
                          const char *plugin, const char *cause)
 {
     char when[32], *text;
+    char *shown = escape_name(name);
     iso_now(when);
     int len = asprintf(&text,
                        "file: %s\n"
@@ -145,8 +181,9 @@ static int write_sidecar(struct spool *s, const char *path, const char *name, co
                        "%s%s%s"
                        "time: %s\n"
                        "retry: fix the cause, then move the file back into %s\n",
-                       name, cause, plugin ? "plugin: " : "", plugin ? plugin : "", plugin ? "\n" : "",
+                       shown, cause, plugin ? "plugin: " : "", plugin ? plugin : "", plugin ? "\n" : "",
                        id ? "id: " : "", id ? id : "", id ? "\n" : "", when, s->inbox_path);
+    free(shown);
     if (len < 0)
         return -ENOMEM;
     int fd = openat(s->failed_fd, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -273,22 +310,25 @@ static void read_attempts_file(struct spool *s, struct attempt **v, size_t *n)
 {
     int fd = openat(s->work_fd, ATTEMPTS_FILE, O_RDONLY | O_CLOEXEC);
     FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
-    char line[NAME_MAX + 32];
+    char *line = NULL;
+    size_t cap = 0;
 
     if (!f) {
         if (fd >= 0)
             close(fd);
         return;
     }
-    while (fgets(line, sizeof line, f)) {
+    while (getline(&line, &cap, f) >= 0) {
         char *tab = strchr(line, '\t');
         if (!tab)
             continue;
         *tab = '\0';
         char *name = tab + 1;
         name[strcspn(name, "\n")] = '\0';
+        unescape_name(name);
         *attempt_slot(v, n, name) += (unsigned)strtoul(line, NULL, 10);
     }
+    free(line);
     fclose(f);
 }
 
@@ -342,9 +382,11 @@ int spool_recover_attempts(struct spool *s, struct attempt **out, size_t *n_out)
         return -errno;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        char line[NAME_MAX + 32];
-        int len = snprintf(line, sizeof line, "%u\t%s\n", v[i].count, v[i].name);
-        rc = write_all(fd, line, (size_t)len);
+        char *name = escape_name(v[i].name);
+        char *line = xasprintf("%u\t%s\n", v[i].count, name);
+        rc = write_all(fd, line, strlen(line));
+        free(line);
+        free(name);
     }
     if (rc == 0 && fsync(fd) < 0)
         rc = -errno;

@@ -205,3 +205,33 @@ def robust_fs_resumed_batch_leaves_no_tmp(ctx):
     ctx.wait_archived([id_])
     ctx.wait(lambda: not ctx.stray_tmp(), 5, "no *.tmp file left in archive/")
     ctx.verify_archive(expect_ids=[id_])
+
+
+# --------------------------------------------------------------------------
+# bug 9c: a poison file whose name has a line break
+
+@test()
+def robust_poison_name_with_newline_set_aside(ctx):
+    """work/.attempts was one name per line, so a crashing file named
+    "a\\nb" was never counted and crash-looped the daemon for good."""
+    name = "a\nb"
+    max_attempts = 2
+    ctx.write_config(ctx.plugins_with(ctx.crashy_section(crash_on="GIFTPILLE-E2E")),
+                     max_attempts=max_attempts)
+    ctx.start()
+    ctx.drop(name, small_article("Vergiftet", "Dieser Text enthält die GIFTPILLE-E2E."))
+    crashes = 0
+    for _ in range(max_attempts + 3):
+        d = ctx.daemon
+        ctx.wait(lambda: not d.alive() or os.path.lexists(ctx.failed / name), 30,
+                 "a crash or the poison file in failed/", daemon=None)
+        if d.alive():
+            break
+        d.expect_alive = False
+        crashes += 1
+        ctx.start(wait_ready=False)
+    check(os.path.lexists(ctx.failed / name), f"the poison file is not in failed/ after {crashes} crashes")
+    check(crashes == max_attempts, f"newsd crashed {crashes} times, expected max_attempts = {max_attempts}")
+    reason = (ctx.failed / f"{name}.reason").read_text(encoding="utf-8")
+    check("file: a\\nb\n" in reason, f"the sidecar does not name the file on one line: {reason!r}")
+    check("crash" in reason, f"the sidecar does not mention the crash: {reason!r}")
