@@ -185,6 +185,16 @@ static int daemon_key(struct load_ctx *c, const char *name, const char *value)
             set_error(c, xasprintf("[daemon] max_article_bytes = %s: expected a size such as 16M, 512K or 100000", value));
             return 0;
         }
+    } else if (strcmp(name, "umask") == 0) {
+        char *end;
+        errno = 0;
+        unsigned long m = strtoul(value, &end, 8);
+        if (!*value || *end || errno || m > 0777) {
+            set_error(c, xasprintf("[daemon] umask = %s: expected an octal mask from 0 to 0777, such as 027",
+                                   value));
+            return 0;
+        }
+        cfg->umask = (unsigned)m;
     } else if (strcmp(name, "log_level") == 0) {
         int level = log_level_parse(value);
         if (level < 0) {
@@ -354,6 +364,9 @@ int config_load(const char *path, const char *state_dir_override,
         .batch_ms = 50,
         .max_attempts = 3,
         .rescan_s = 30,
+        /* The archive is the producers' articles and more: not for every
+         * local user.  Group newsd reads (operators), others nothing. */
+        .umask = 027,
     };
     struct load_ctx c = {.cfg = &cfg};
     char abs[PATH_MAX];

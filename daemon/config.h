@@ -39,6 +39,7 @@ struct daemon_config {
     unsigned batch_ms;
     unsigned max_attempts;
     unsigned rescan_s;
+    unsigned umask;          /* the process umask: what newsd creates is at most 0777/0666 less it */
     char *control_socket;    /* absolute; NULL: no control API (control_socket = empty) */
     char *metrics_listen;    /* "127.0.0.1:9107" for /metrics over TCP, or NULL */
     struct plugin_section *plugins;

@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -309,6 +310,7 @@ static void apply_reload(struct daemon *d)
     config_free(&d->cfg);
     d->cfg = d->next_cfg;
     memset(&d->next_cfg, 0, sizeof d->next_cfg);
+    umask((mode_t)d->cfg.umask);
     d->max_inflight = max_inflight(&d->cfg);
     plugin_set_free(old);
 
@@ -594,6 +596,8 @@ static int start(struct daemon *d)
     if (d->log_level_override < 0)
         log_set_level(d->cfg.log_level);
     apply_overrides(d, &d->cfg);
+    /* Before anything is created: the state folder, the archive. */
+    umask((mode_t)d->cfg.umask);
     if (spool_open(&d->spool, d->cfg.state_dir, &err) < 0) {
         log_error("%s", err ? err : "cannot open the state directory");
         free(err);

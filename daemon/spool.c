@@ -19,9 +19,25 @@
 #define ATTEMPTS_FILE ".attempts"
 #define JOURNAL_RECORD (NAME_MAX + 1)
 
-static int open_dir(int at, const char *name, char **err, const char *state_dir)
+/* The folders producers drop into: newsd's group may write there (add the
+ * producers to it), setgid so that what they drop keeps that group; no one
+ * else has access.  Everything else newsd creates follows [daemon] umask
+ * (0750 and 0640 by default). */
+#define DROP_DIR_MODE 02770
+
+/* Open STATE_DIR/name, creating it when missing: with 0755 less the umask,
+ * or exactly with mode when that is not 0.  The mode of a folder that
+ * exists is left alone (an operator's group settings stay). */
+static int open_dir(int at, const char *name, mode_t mode, char **err, const char *state_dir)
 {
-    if (mkdirat(at, name, 0755) < 0 && errno != EEXIST) {
+    if (mkdirat(at, name, 0755) == 0) {
+        /* mkdir() applies the umask and may drop setgid: set it outright. */
+        if (mode && fchmodat(at, name, mode, 0) < 0) {
+            *err = xasprintf("%s/%s: cannot set its mode to %04o: %s", state_dir, name, (unsigned)mode,
+                             strerror(errno));
+            return -1;
+        }
+    } else if (errno != EEXIST) {
         *err = xasprintf("%s/%s: cannot create: %s", state_dir, name, strerror(errno));
         return -1;
     }
@@ -70,10 +86,10 @@ int spool_open(struct spool *s, const char *state_dir, char **err)
     char real[PATH_MAX];
     s->state_dir = xstrdup(realpath(state_dir, real) ? real : state_dir);
     s->inbox_path = xasprintf("%s/inbox", s->state_dir);
-    if ((s->inbox_fd = open_dir(s->state_fd, "inbox", err, s->state_dir)) < 0 ||
-        (s->tmp_fd = open_dir(s->state_fd, "tmp", err, s->state_dir)) < 0 ||
-        (s->work_fd = open_dir(s->state_fd, "work", err, s->state_dir)) < 0 ||
-        (s->failed_fd = open_dir(s->state_fd, "failed", err, s->state_dir)) < 0) {
+    if ((s->inbox_fd = open_dir(s->state_fd, "inbox", DROP_DIR_MODE, err, s->state_dir)) < 0 ||
+        (s->tmp_fd = open_dir(s->state_fd, "tmp", DROP_DIR_MODE, err, s->state_dir)) < 0 ||
+        (s->work_fd = open_dir(s->state_fd, "work", 0, err, s->state_dir)) < 0 ||
+        (s->failed_fd = open_dir(s->state_fd, "failed", 0, err, s->state_dir)) < 0) {
         spool_close(s);
         return -1;
     }

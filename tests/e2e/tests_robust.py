@@ -7,6 +7,8 @@ reason and pass.
 """
 
 import os
+import shutil
+import stat
 import signal
 import subprocess
 import time
@@ -235,3 +237,78 @@ def robust_poison_name_with_newline_set_aside(ctx):
     reason = (ctx.failed / f"{name}.reason").read_text(encoding="utf-8")
     check("file: a\\nb\n" in reason, f"the sidecar does not name the file on one line: {reason!r}")
     check("crash" in reason, f"the sidecar does not mention the crash: {reason!r}")
+
+
+# --------------------------------------------------------------------------
+# bug 9e: the archive is not for every local user
+
+def mode_of(path):
+    return stat.S_IMODE(os.lstat(path).st_mode)
+
+
+def check_private(ctx, path, want):
+    got = mode_of(path)
+    check(got == want, f"{os.path.relpath(path, ctx.state)} has mode {got:04o}, expected {want:04o}")
+
+
+@test()
+def robust_state_modes_private_by_default(ctx):
+    """The state folder was 0755 and the records 0644: any local user could
+    read the whole archive.  By default (umask 027) newsd creates 0750
+    folders and 0640 files; inbox/ and tmp/ are 2770, so producers in
+    newsd's group can drop files there and nobody else can."""
+    check(not ctx.state.exists(), "test bug: the state folder exists before the start")
+    ctx.start()
+    data = small_article("Vertraulich", "Nur für die Gruppe newsd: Huawei.")
+    id_ = ctx.drop("private.txt", data)
+    ctx.wait_archived([id_])
+    ctx.drop("dup.txt", data)
+    ctx.wait(lambda: ctx.duplicates() and ctx.idle(), 20, "the duplicate noted")
+    ctx.drop("empty.txt", b"")
+    ctx.wait_failed("empty.txt")
+
+    check_private(ctx, ctx.state, 0o750)
+    for sub in ("inbox", "tmp"):
+        check_private(ctx, ctx.state / sub, 0o2770)
+    for sub in ("work", "failed", "archive"):
+        check_private(ctx, ctx.state / sub, 0o750)
+    rec = ctx.record_path(id_)
+    check_private(ctx, rec, 0o640)
+    check_private(ctx, rec.parent, 0o750)
+    check_private(ctx, ctx.archive / "duplicates.jsonl", 0o640)
+    check_private(ctx, ctx.failed / "empty.txt.reason", 0o640)
+    check_private(ctx, ctx.work / ".attempts", 0o640)
+    check_private(ctx, ctx.state / "control.sock", 0o660)
+
+
+@test()
+def robust_state_modes_sqlite_and_existing_folders(ctx):
+    """archive_sqlite's database follows the umask too; a folder that
+    exists keeps the mode its operator gave it; umask = 022 is honoured."""
+    if not have_sqlite(ctx):
+        return
+    ctx.inbox.mkdir(parents=True)
+    os.chmod(ctx.state, 0o711)
+    os.chmod(ctx.inbox, 0o1733)
+    ctx.write_config(sqlite_plugins())
+    ctx.start()
+    id_ = ctx.drop("one.txt", small_article("Datenbank", "Die Datenbank ist privat."))
+    ctx.wait(lambda: id_ in db_ids(ctx) and ctx.idle(), 20, "the article archived")
+    check_private(ctx, ctx.archive, 0o750)
+    for name in ("newsd.db", "newsd.db-wal", "newsd.db-shm"):
+        check_private(ctx, ctx.archive / name, 0o640)
+    check_private(ctx, ctx.state, 0o711)
+    check_private(ctx, ctx.inbox, 0o1733)
+    check_private(ctx, ctx.tmp, 0o2770)
+
+    ctx.daemon.signal(signal.SIGTERM)
+    ctx.daemon.wait_exit(15)
+    shutil.rmtree(ctx.state)
+    ctx.write_config(umask="022")
+    ctx.start()
+    id_ = ctx.drop("two.txt", small_article("Offen", "Mit umask 022 für alle lesbar."))
+    ctx.wait_archived([id_])
+    check_private(ctx, ctx.state, 0o755)
+    check_private(ctx, ctx.work, 0o755)
+    check_private(ctx, ctx.inbox, 0o2770)
+    check_private(ctx, ctx.record_path(id_), 0o644)
