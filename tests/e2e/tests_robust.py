@@ -312,3 +312,30 @@ def robust_state_modes_sqlite_and_existing_folders(ctx):
     check_private(ctx, ctx.work, 0o755)
     check_private(ctx, ctx.inbox, 0o2770)
     check_private(ctx, ctx.record_path(id_), 0o644)
+
+
+# --------------------------------------------------------------------------
+# bug 9f: a file written in place while newsd restarts
+
+@test()
+def robust_writer_paused_across_restart(ctx):
+    """A writer holds its file in the inbox open across a restart of newsd
+    and pauses: the file's mtime is older than settle_ms, and no close was
+    seen.  It was taken at start, truncated; now it waits for the close."""
+    ctx.start()
+    path = ctx.inbox / "paused.txt"
+    first = "Pausierter Schreiber\n\nTEIL-1 Der Anfang wurde vor dem Neustart geschrieben. "
+    second = "TEIL-2 Das Ende kam nach dem Neustart.\n"
+    with open(path, "wb") as f:
+        f.write(first.encode())
+        f.flush()
+        ctx.daemon.signal(signal.SIGTERM)
+        ctx.daemon.wait_exit(15)
+        time.sleep(0.6)                     # the writer's pause: longer than settle_ms
+        ctx.start()
+        ctx.hold(lambda: path.exists() and not ctx.ids(), 1.0,
+                 "the file held open across the restart was taken:")
+        f.write(second.encode())
+    id_ = content_id((first + second).encode())
+    ctx.wait_archived([id_], timeout=20)
+    check(ctx.ids() == {id_}, f"archived {len(ctx.ids())} articles, expected the whole one only")
