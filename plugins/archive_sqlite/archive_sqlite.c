@@ -155,6 +155,12 @@ static int open_writer(struct sq *s)
         return NEWSD_ERROR;
     }
     sqlite3_extended_result_codes(s->db, 1);
+    if (sq_fold_register(s->db) != SQLITE_OK) {
+        newsd_log(NEWSD_LOG_ERROR, "%s: cannot register the full-text tokenizer: %s", s->path,
+                  sqlite3_errmsg(s->db));
+        close_writer(s);
+        return NEWSD_ERROR;
+    }
     if (check_writable(s) != NEWSD_OK || configure(s) != NEWSD_OK ||
         sq_migrate(s->db, SQ_SCHEMA_VERSION) != NEWSD_OK || sq_prepare_writer(s) != NEWSD_OK) {
         close_writer(s);

@@ -7,6 +7,7 @@
  *   query.c           answer(): search, list, show, export, stats, ...
  *   indexer.c         the background full-text indexer (its own thread and
  *                     connection), behind the committed rows
+ *   fold.c            the ß folding as an FTS5 tokenizer, on every connection
  *
  * The functions here take the database path and options directly rather
  * than a newsd_config, so that the unit tests can drive them without the
@@ -21,6 +22,8 @@
 #include <stddef.h>
 
 #include <newsd/plugin.h>
+
+#include "fold.h"
 
 /* The schema version this code writes; see schema.c for the history. */
 #define SQ_SCHEMA_VERSION 3
