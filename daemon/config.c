@@ -144,6 +144,9 @@ static const struct uint_key uint_keys[] = {
     {"batch_ms", 0, 60000, offsetof(struct daemon_config, batch_ms)},
     {"max_attempts", 1, 1000, offsetof(struct daemon_config, max_attempts)},
     {"rescan_s", 1, 86400, offsetof(struct daemon_config, rescan_s)},
+    {"control_timeout_s", 1, 3600, offsetof(struct daemon_config, control_timeout_s)},
+    {"control_queries", 1, 64, offsetof(struct daemon_config, control_queries)},
+    {"control_query_queue", 0, 100000, offsetof(struct daemon_config, control_query_queue)},
 };
 
 static int daemon_key(struct load_ctx *c, const char *name, const char *value)
@@ -367,6 +370,11 @@ int config_load(const char *path, const char *state_dir_override,
         /* The archive is the producers' articles and more: not for every
          * local user.  Group newsd reads (operators), others nothing. */
         .umask = 027,
+        .control_timeout_s = 10,
+        /* The archive's queries share libuv's thread pool (4 threads) with
+         * the commits; sqlite answers one at a time anyway. */
+        .control_queries = 2,
+        .control_query_queue = 16,
     };
     struct load_ctx c = {.cfg = &cfg};
     char abs[PATH_MAX];

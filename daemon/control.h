@@ -48,6 +48,9 @@ struct control_opts {
     const char *socket_path;     /* NULL: no Unix socket */
     const char *metrics_listen;  /* "127.0.0.1:9107", "[::1]:9107", or NULL */
     const char *work_dir;        /* STATE_DIR/work, where reprocessed articles go */
+    unsigned timeout_s;          /* a request's deadline (control_limits.h) */
+    unsigned queries_running;    /* archive queries at once */
+    unsigned queries_waiting;    /* ... and in line; more are answered 503 */
 };
 
 struct control;

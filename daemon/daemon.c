@@ -446,6 +446,14 @@ static int begin_reload(struct daemon *d, const char *why, char **err)
         cfg.control_socket = xstrdup(d->cfg.control_socket);
         cfg.metrics_listen = xstrdup(d->cfg.metrics_listen);
     }
+    if (cfg.control_timeout_s != d->cfg.control_timeout_s || cfg.control_queries != d->cfg.control_queries ||
+        cfg.control_query_queue != d->cfg.control_query_queue) {
+        log_warning("reload: control_timeout_s, control_queries or control_query_queue changed; that takes "
+                    "a restart, the current limits stay");
+        cfg.control_timeout_s = d->cfg.control_timeout_s;
+        cfg.control_queries = d->cfg.control_queries;
+        cfg.control_query_queue = d->cfg.control_query_queue;
+    }
     if (plugin_set_load(&cfg, 0, &set, err) < 0) {
         log_error("reload refused: %s; the running configuration stays in force", *err);
         d->counters.reloads_refused++;
@@ -631,6 +639,9 @@ static int start(struct daemon *d)
         .socket_path = d->cfg.control_socket,
         .metrics_listen = d->cfg.metrics_listen,
         .work_dir = work_dir,
+        .timeout_s = d->cfg.control_timeout_s,
+        .queries_running = d->cfg.control_queries,
+        .queries_waiting = d->cfg.control_query_queue,
     };
     rc = control_start(&d->control, &d->loop, &copts, &api_ops, d, &err);
     free(work_dir);

@@ -1,17 +1,24 @@
 """End-to-end tests of faults that must be survived or refused clearly
-(issue 12): a read-only archive, ...
+(issue 12, bugs 6, 7 and 9): a write-protected SQLite archive, slow and
+greedy clients of the control API, crash replays, resumed archive_fs
+batches, poison file names with a line break, the modes of the state
+folder, a writer paused across a restart, and the archive check.
 
-Loaded by run.py.  Tests that need something the machine may not offer
-(chattr on the test's file system, root) print "skipped: ..." with the
-reason and pass.
+Loaded by run.py; every test here is named robust_*.  Tests that need
+something the machine may not offer (chattr on the test's file system,
+archive_sqlite) print "skipped: ..." with the reason and pass.  The control
+API tests run children as other uids (the runner is root).
 """
 
 import json
 import os
+import select
+import socket
 import shutil
 import stat
 import signal
 import subprocess
+import threading
 import time
 from contextlib import contextmanager
 
@@ -402,3 +409,205 @@ def robust_sqlite_check_with_sharp_s(ctx):
     rc, out, err = newsctl(ctx, "check", "--db", str(ctx.base / "nothing.db"))
     check(rc == 3 and "cannot open" in err, f"newsctl check on a missing file: exit {rc}: {err!r}")
     check(not (ctx.base / "nothing.db").exists(), "newsctl check created a database")
+
+
+# --------------------------------------------------------------------------
+# bug 7: slow clients must not hold the control API
+
+def control_sock(ctx):
+    return str(ctx.state / "control.sock")
+
+
+def open_to_others(ctx):
+    """Let users other than root reach the control socket (newsd makes it
+    0660 in a 0750 state folder), as an operator may choose to."""
+    os.chmod(ctx.base, 0o711)
+    os.chmod(ctx.state, 0o751)
+    os.chmod(control_sock(ctx), 0o666)
+
+
+_HOLDING = []      # write ends that keep earlier children waiting
+
+
+def connections_as(ctx, uid, n, settle=2.0):
+    """A child process running as uid opens n connections to the control
+    socket and keeps them open, idle.  Returns (answers, release): the
+    first bytes each connection got within settle seconds (b"" for none),
+    and a function that makes the child close them and exit."""
+    path = control_sock(ctx)
+    r_out, w_out = os.pipe()
+    r_hold, w_hold = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            os.close(r_out)
+            os.close(w_hold)
+            for fd in _HOLDING:         # or an earlier child never sees its end
+                os.close(fd)
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            socks = []
+            for _ in range(n):
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(path)
+                socks.append(s)
+            got = {s: b"" for s in socks}
+            deadline = time.monotonic() + settle
+            while time.monotonic() < deadline:
+                ready, _, _ = select.select([s for s in socks if not got[s]], [], [],
+                                            max(0.0, deadline - time.monotonic()))
+                for s in ready:
+                    got[s] = s.recv(4096) or b"(closed)"
+            os.write(w_out, json.dumps([got[s].decode("utf-8", "replace") for s in socks]).encode())
+            os.close(w_out)
+            os.read(r_hold, 1)          # until the test lets go
+        except BaseException as e:     # report, never return into the runner
+            try:
+                os.write(w_out, json.dumps({"error": repr(e)}).encode())
+            except OSError:
+                pass
+            code = 1
+        os._exit(code)
+    os.close(w_out)
+    os.close(r_hold)
+    _HOLDING.append(w_hold)
+    data = b""
+    while True:
+        chunk = os.read(r_out, 65536)
+        if not chunk:
+            break
+        data += chunk
+    os.close(r_out)
+    answers = json.loads(data or b"{}")
+    check(isinstance(answers, list), f"child as uid {uid}: {answers}")
+
+    def release():
+        _HOLDING.remove(w_hold)
+        os.close(w_hold)
+        os.waitpid(pid, 0)
+    return answers, release
+
+
+def refused(answers, word):
+    return [a for a in answers if a.startswith("HTTP/1.1 503") and word in a and "Retry-After" in a]
+
+
+@test()
+def robust_control_deadline_for_slow_clients(ctx):
+    """A client that sends a byte every half second never was idle for
+    libmicrohttpd's 60 s, so it kept its connection for ever.  Now the
+    request must be complete (and its answer taken) within
+    control_timeout_s."""
+    from tests_control import newsctl
+    ctx.write_config(control_timeout_s=2)
+    ctx.start()
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(control_sock(ctx))
+    s.sendall(b"GET /status HTTP/1.1\r\nHost: newsd\r\nX-Slow: ")
+    s.settimeout(0.5)
+    t0 = time.monotonic()
+    closed = False
+    while not closed and time.monotonic() - t0 < 15:
+        try:
+            s.send(b"a")
+            closed = s.recv(4096) == b""
+        except socket.timeout:
+            pass
+        except OSError:
+            closed = True
+    s.close()
+    check(closed, "a client sending a byte every 0.5 s kept its connection for 15 s (control_timeout_s = 2)")
+    ctx.wait_log(lambda l: "closed 1 connection" in l and "within 2 s" in l, 5, "the deadline's log line")
+    rc, out, err = newsctl(ctx, "status", timeout=10)
+    check(rc == 0, f"newsctl status after the slow client: exit {rc}: {err}")
+
+
+@test()
+def robust_control_per_user_limit(ctx):
+    """One user may hold 16 connections; more are refused at once with a
+    503 that says why, and root's newsctl status still gets through."""
+    from tests_control import newsctl
+    ctx.write_config(control_timeout_s=60)
+    ctx.start()
+    open_to_others(ctx)
+    answers, release = connections_as(ctx, 65534, 24)
+    try:
+        over = refused(answers, "16 at most per user")
+        check(len(over) == 8, f"{len(over)} of 24 connections of one user refused, expected 8: {answers[:3]}")
+        check(answers.count("") == 16, f"{answers.count('')} connections kept, expected 16")
+        rc, out, err = newsctl(ctx, "status", timeout=10)
+        check(rc == 0, f"newsctl status beside the user's 16 connections: exit {rc}: {err}")
+    finally:
+        release()
+    ctx.wait_log(lambda l: "refused 8 connections of users over 16" in l, 5, "the refusal's log line")
+
+
+@test()
+def robust_control_reserve_for_root(ctx):
+    """Four users fill every general slot (60) and ask for more: they are
+    refused, and root's newsctl status takes a reserved slot."""
+    from tests_control import newsctl
+    ctx.write_config(control_timeout_s=60)
+    ctx.start()
+    open_to_others(ctx)
+    releases = []
+    try:
+        kept = 0
+        full = []
+        for uid in (65531, 65532, 65533, 65534):
+            answers, release = connections_as(ctx, uid, 16, settle=1.0)
+            releases.append(release)
+            kept += answers.count("")
+            full += refused(answers, "limit of 60")
+        check(kept == 60 and len(full) == 4, f"{kept} connections kept (expected 60), {len(full)} refused "
+                                             f"as the pool is full (expected 4)")
+        rc, out, err = newsctl(ctx, "status", timeout=10)
+        check(rc == 0 and "running" in out, f"newsctl status with the pool full: exit {rc}: {err}")
+        answers, release = connections_as(ctx, 65530, 1, settle=1.0)
+        releases.append(release)
+        check(refused(answers, "limit of 60"), f"a fifth user got a slot: {answers}")
+    finally:
+        for release in releases:
+            release()
+
+
+@test()
+def robust_control_query_line_bounded(ctx):
+    """Archive queries beyond control_queries running and control_query_queue
+    waiting are answered 503 with Retry-After at once; one that waited
+    past control_timeout_s is answered 503 too; the running one is not cut."""
+    from tests_control import api
+    ctx.write_config(DEFAULT_PLUGINS[:-1] + [("archive", {"so": str(ctx.build / "tests" / "e2e" /
+                                                                    "slow_archive.so"),
+                                                          "answer_ms": "3000"})],
+                     control_queries=1, control_query_queue=2, control_timeout_s=2)
+    ctx.start()
+    results = []
+    lock = threading.Lock()
+
+    def one(i):
+        t0 = time.monotonic()
+        st, hdrs, body = api(ctx, "GET", f"/search?q=x{i}", timeout=30)
+        with lock:
+            results.append((time.monotonic() - t0, st, hdrs.get("retry-after"), body))
+
+    threads = []
+    for i in range(6):
+        t = threading.Thread(target=one, args=(i,))
+        t.start()
+        threads.append(t)
+        time.sleep(0.1)                 # in this order: 1 runs, 2 wait, 3 find the line full
+    for t in threads:
+        t.join(30)
+    results.sort()
+    statuses = [r[1] for r in results]
+    check(statuses.count(200) == 1 and statuses.count(503) == 5, f"statuses {statuses}")
+    check(all(r[2] == "1" for r in results if r[1] == 503), f"a 503 without Retry-After: {results}")
+    check(results[-1][1] == 200, f"the running query did not finish last: {results}")
+    busy = [r for r in results if r[1] == 503]
+    check(all(b"busy" in r[3] for r in busy), f"503 bodies: {[r[3] for r in busy]}")
+    # the three refused at once came back before the two that waited
+    check(max(r[0] for r in busy[:3]) < min(r[0] for r in busy[3:]),
+          f"the full line was not answered before the waiting queries: {results}")

@@ -64,6 +64,9 @@ static void test_defaults(void **state)
     assert_int_equal(cfg.settle_ms, 500);
     assert_int_equal(cfg.max_attempts, 3);
     assert_int_equal(cfg.umask, 027);   /* not readable by every local user */
+    assert_int_equal(cfg.control_timeout_s, 10);
+    assert_int_equal(cfg.control_queries, 2);
+    assert_int_equal(cfg.control_query_queue, 16);
     assert_int_equal(cfg.n_plugins, 1);
     config_free(&cfg);
 }
