@@ -299,7 +299,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->srv = s;
         r->conn = conn;
         *con_cls = r;
-        limits_attach(r);
+        if (!limits_attach(r))
+            return MHD_NO;
         /* Refuse a declared huge body before reading it. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > CONTROL_MAX_BODY) {

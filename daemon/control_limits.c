@@ -160,12 +160,14 @@ void limits_on_connection(void *cls, struct MHD_Connection *conn, void **socket_
         *socket_context = NULL;
 }
 
-void limits_attach(struct request *r)
+bool limits_attach(struct request *r)
 {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     r->conn_rec = info ? info->socket_context : NULL;
-    if (r->conn_rec)
-        r->conn_rec->req = r;
+    if (!r->conn_rec)
+        return true;
+    r->conn_rec->req = r;
+    return !r->conn_rec->refused;
 }
 
 void limits_detach(struct request *r)

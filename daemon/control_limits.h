@@ -69,8 +69,10 @@ enum admission limits_decide(const struct peer *p, unsigned general, unsigned re
 void limits_on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode code);
 /* A request began on its connection (the first call of the handler) /
- * ended (the completed callback): the deadline runs anew from then on. */
-void limits_attach(struct request *r);
+ * ended (the completed callback): the deadline runs anew from then on.
+ * A request that arrived on a refused connection before the refusal shut
+ * it is not served. */
+bool limits_attach(struct request *r);   /* false: the connection was refused, close it */
 void limits_detach(struct request *r);
 /* Start the server's deadline sweep (s->sweep, initialised by control.c). */
 void limits_sweep_start(struct server *s);
