@@ -172,9 +172,14 @@ void control_begin_query(struct control *c, struct request *r)
 static enum MHD_Result start_work(struct control *c, struct request *r)
 {
     switch (limits_query_admit(c, r)) {
-    case QUERY_BUSY:
+    case QUERY_BUSY: {
         r->retry_after = LIMITS_RETRY_AFTER_S;
-        return reply_error(r, 503, "the archive is busy with other queries; retry");
+        char *msg = xasprintf("the archive is busy: %u queries running and %u waiting (control_queries, "
+                              "control_query_queue); retry", c->queries.running, c->queries.waiting);
+        enum MHD_Result ret = reply_error(r, 503, msg);
+        free(msg);
+        return ret;
+    }
     case QUERY_WAIT:
         suspend(r);
         return MHD_YES;

@@ -239,10 +239,13 @@ void limits_query_end(struct control *c, struct request *r)
     }
 }
 
-static void answer_busy(struct request *r, const char *msg)
+static void answer_waited(struct control *c, struct request *r)
 {
+    char *msg = xasprintf("the archive is busy: this query waited %u s for its turn (control_timeout_s); "
+                          "retry", c->timeout_s);
     r->retry_after = LIMITS_RETRY_AFTER_S;
     control_answer(r, 503, control_error_json(msg));
+    free(msg);
 }
 
 void limits_stop(struct control *c)
@@ -290,7 +293,7 @@ static void on_sweep(uv_timer_t *t)
             if (r->queued) {
                 line_remove(&c->queries, r);
                 s->busy++;
-                answer_busy(r, "the archive is busy with other queries; retry");
+                answer_waited(c, r);
             }
             continue;
         }
