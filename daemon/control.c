@@ -187,7 +187,8 @@ static enum MHD_Result start_work(struct control *c, struct request *r)
         break;
     }
     /* As control_begin_query(), but answering at once where it can: a
-     * connection resumed from inside its own handler is lost. */
+     * connection suspended and resumed within its own handler call is
+     * closed without an answer (seen with libmicrohttpd 0.9.75). */
     bool wait = false;
     r->set = c->ops->acquire(c->ud, &wait);
     if (!r->set && wait) {
