@@ -153,6 +153,9 @@ static const struct uint_key uint_keys[] = {
     {"max_article_ms", 10, 86400000, offsetof(struct daemon_config, max_article_ms)},
     {"stall_s", 1, 86400, offsetof(struct daemon_config, stall_s)},
     {"health_hold_s", 0, 86400, offsetof(struct daemon_config, health_hold_s)},
+    {"control_timeout_s", 1, 3600, offsetof(struct daemon_config, control_timeout_s)},
+    {"control_queries", 1, 64, offsetof(struct daemon_config, control_queries)},
+    {"control_query_queue", 0, 100000, offsetof(struct daemon_config, control_query_queue)},
 };
 
 static int daemon_key(struct load_ctx *c, const char *name, const char *value)
@@ -194,6 +197,16 @@ static int daemon_key(struct load_ctx *c, const char *name, const char *value)
             set_error(c, xasprintf("[daemon] max_article_bytes = %s: expected a size such as 16M, 512K or 100000", value));
             return 0;
         }
+    } else if (strcmp(name, "umask") == 0) {
+        char *end;
+        errno = 0;
+        unsigned long m = strtoul(value, &end, 8);
+        if (!*value || *end || errno || m > 0777) {
+            set_error(c, xasprintf("[daemon] umask = %s: expected an octal mask from 0 to 0777, such as 027",
+                                   value));
+            return 0;
+        }
+        cfg->umask = (unsigned)m;
     } else if (strcmp(name, "log_level") == 0) {
         int level = log_level_parse(value);
         if (level < 0) {
@@ -368,6 +381,14 @@ int config_load(const char *path, const char *state_dir_override,
         .max_article_ms = CONFIG_DEFAULT_MAX_ARTICLE_MS,
         .stall_s = 60,
         .health_hold_s = 300,
+        /* The archive is the producers' articles and more: not for every
+         * local user.  Group newsd reads (operators), others nothing. */
+        .umask = 027,
+        .control_timeout_s = 10,
+        /* The archive's queries share libuv's thread pool (4 threads) with
+         * the commits; sqlite answers one at a time anyway. */
+        .control_queries = 2,
+        .control_query_queue = 16,
     };
     struct load_ctx c = {.cfg = &cfg};
     char abs[PATH_MAX];

@@ -50,8 +50,12 @@ struct daemon_config {
     unsigned max_article_ms; /* ... and of all plugin calls for one article */
     unsigned stall_s;        /* /health: no claim or no finish for this long with work waiting */
     unsigned health_hold_s;  /* /health: how long a fault newsd repaired stays reported */
+    unsigned umask;          /* the process umask: what newsd creates is at most 0777/0666 less it */
     char *control_socket;    /* absolute; NULL: no control API (control_socket = empty) */
     char *metrics_listen;    /* "127.0.0.1:9107" for /metrics over TCP, or NULL */
+    unsigned control_timeout_s;   /* a control request's deadline */
+    unsigned control_queries;     /* archive queries at once */
+    unsigned control_query_queue; /* ... and waiting; more are answered 503 */
     struct plugin_section *plugins;
     size_t n_plugins;
 };

@@ -5,6 +5,7 @@
 #include "control.h"
 #include "control_internal.h"
 #include "health.h"
+#include "control_limits.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -80,6 +81,11 @@ static enum MHD_Result queue(struct request *r, int status, char *body, const ch
         return MHD_NO;
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    if (r->retry_after) {
+        char secs[16];
+        snprintf(secs, sizeof secs, "%u", r->retry_after);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+    }
     enum MHD_Result rc = MHD_queue_response(r->conn, (unsigned)status, resp);
     MHD_destroy_response(resp);
     return rc;
@@ -123,6 +129,7 @@ void control_answer(struct request *r, int status, char *body)
         MHD_resume_connection(r->conn);
         control_kick(r->srv);
     }
+    limits_query_end(r->srv->ctl, r);
 }
 
 /* ---- the handler --------------------------------------------------------------- */
@@ -132,23 +139,68 @@ static const char *get_arg(void *ctx, const char *key)
     return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, key);
 }
 
-/* Queries and reprocessing: take the plugin set and go off the loop. */
-static enum MHD_Result start_work(struct control *c, struct request *r)
+void control_begin_query(struct control *c, struct request *r)
 {
     bool wait = false;
     r->set = c->ops->acquire(c->ud, &wait);
     if (!r->set) {
-        if (!wait)
-            return reply_error(r, 503, "newsd is stopping");
-        /* A reload is swapping the plugins: run once the new ones are in. */
+        if (wait) {   /* a reload is swapping the plugins: run once the new ones are in */
+            r->next = c->waiting;
+            c->waiting = r;
+        } else {
+            control_answer(r, 503, control_error_json("newsd is stopping"));
+        }
+        return;
+    }
+    if (!control_set_can_query(r->set)) {
+        c->ops->release(c->ud);
+        r->set = NULL;
+        control_answer(r, 501, control_error_json("no configured archive plugin answers queries "
+                                                  "(archive_sqlite does); status, metrics and reload "
+                                                  "work without one"));
+        return;
+    }
+    control_work_start(c, r);
+}
+
+/* Queries and reprocessing: a slot in the line (control_limits.c), then
+ * the plugin set, then off the loop. */
+static enum MHD_Result start_work(struct control *c, struct request *r)
+{
+    switch (limits_query_admit(c, r)) {
+    case QUERY_BUSY: {
+        r->retry_after = LIMITS_RETRY_AFTER_S;
+        char *msg = xasprintf("the archive is busy: %u queries running and %u waiting (control_queries, "
+                              "control_query_queue); retry", c->queries.running, c->queries.waiting);
+        enum MHD_Result ret = reply_error(r, 503, msg);
+        free(msg);
+        return ret;
+    }
+    case QUERY_WAIT:
+        suspend(r);
+        return MHD_YES;
+    case QUERY_RUN:
+        break;
+    }
+    /* As control_begin_query(), but answering at once where it can: a
+     * connection suspended and resumed within its own handler call is
+     * closed without an answer (seen with libmicrohttpd 0.9.75). */
+    bool wait = false;
+    r->set = c->ops->acquire(c->ud, &wait);
+    if (!r->set && wait) {
         r->next = c->waiting;
         c->waiting = r;
         suspend(r);
         return MHD_YES;
     }
-    if (!control_set_can_query(r->set)) {
-        c->ops->release(c->ud);
+    if (!r->set || !control_set_can_query(r->set)) {
+        bool stopping = !r->set;
+        if (r->set)
+            c->ops->release(c->ud);
         r->set = NULL;
+        limits_query_end(c, r);
+        if (stopping)
+            return reply_error(r, 503, "newsd is stopping");
         return reply_error(r, 501, "no configured archive plugin answers queries (archive_sqlite does); "
                                    "status, metrics and reload work without one");
     }
@@ -259,6 +311,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->srv = s;
         r->conn = conn;
         *con_cls = r;
+        if (!limits_attach(r))
+            return MHD_NO;
         /* Refuse a declared huge body before reading it. */
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > CONTROL_MAX_BODY) {
@@ -303,6 +357,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     if (!r)
         return;
+    limits_detach(r);
     free(r->body);
     free(r->answer);
     query_free_strings(&r->query);
@@ -481,8 +536,9 @@ static int server_start(struct control *c, struct server *s, int fd, bool metric
                               0, NULL, NULL, on_request, s,
                               MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
                               MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+                              MHD_OPTION_NOTIFY_CONNECTION, limits_on_connection, s,
                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
-                              MHD_OPTION_CONNECTION_LIMIT, c->max_connections,
+                              MHD_OPTION_CONNECTION_LIMIT, c->max_connections + LIMITS_HEADROOM,
                               MHD_OPTION_END);
     if (!s->mhd) {
         close(fd);
@@ -499,9 +555,11 @@ static int server_start(struct control *c, struct server *s, int fd, bool metric
     }
     uv_poll_init(c->loop, &s->poll, info->epoll_fd);
     uv_timer_init(c->loop, &s->timer);
-    s->poll.data = s->timer.data = s;
-    c->open_handles += 2;
+    uv_timer_init(c->loop, &s->sweep);
+    s->poll.data = s->timer.data = s->sweep.data = s;
+    c->open_handles += 3;
     uv_poll_start(&s->poll, UV_READABLE, on_poll);
+    limits_sweep_start(s);
     s->started = true;
     control_accept_start(s, fd, name);
     srv_arm(s);
@@ -533,6 +591,7 @@ static void servers_close(struct control *c)
         control_accept_stop(s, on_handle_closed);
         uv_poll_stop(&s->poll);
         uv_timer_stop(&s->timer);
+        uv_timer_stop(&s->sweep);
         /* Resumed connections get their answer out if the socket takes it
          * now; MHD_stop_daemon then closes everything. */
         MHD_run(s->mhd);
@@ -540,6 +599,7 @@ static void servers_close(struct control *c)
         s->mhd = NULL;
         uv_close((uv_handle_t *)&s->poll, on_handle_closed);
         uv_close((uv_handle_t *)&s->timer, on_handle_closed);
+        uv_close((uv_handle_t *)&s->sweep, on_handle_closed);
     }
     if (c->socket_path) {
         struct stat st;
@@ -558,6 +618,9 @@ int control_start(struct control **out, uv_loop_t *loop, const struct control_op
     c->ud = ud;
     c->work_dir = xstrdup(o->work_dir);
     c->max_connections = o->max_connections ? o->max_connections : CONTROL_MAX_CONNECTIONS;
+    c->timeout_s = o->timeout_s ? o->timeout_s : 10;
+    c->queries.max_running = o->queries_running ? o->queries_running : 2;
+    c->queries.max_waiting = o->queries_waiting;
     *err = NULL;
     *out = NULL;
 
@@ -611,28 +674,11 @@ void control_plugins_ready(struct control *c)
 {
     if (!c)
         return;
+    /* Another reload may begin meanwhile: such a query waits again. */
     for (struct request *r = take_list(&c->waiting), *next; r; r = next) {
         next = r->next;
         r->next = NULL;
-        bool wait = false;
-        r->set = c->ops->acquire(c->ud, &wait);
-        if (!r->set) {
-            if (wait) {   /* another reload began meanwhile: keep waiting */
-                r->next = c->waiting;
-                c->waiting = r;
-            } else {
-                control_answer(r, 503, control_error_json("newsd is stopping"));
-            }
-            continue;
-        }
-        if (!control_set_can_query(r->set)) {
-            c->ops->release(c->ud);
-            r->set = NULL;
-            control_answer(r, 501, control_error_json("no configured archive plugin answers queries "
-                                                      "(archive_sqlite does)"));
-            continue;
-        }
-        control_work_start(c, r);
+        control_begin_query(c, r);
     }
 }
 
@@ -641,9 +687,11 @@ void control_stop(struct control *c)
     if (!c)
         return;
     control_reload_done(c);
+    c->stopped = true;      /* a freed query slot starts nothing now */
     for (struct request *r = take_list(&c->waiting), *next; r; r = next) {
         next = r->next;
         control_answer(r, 503, control_error_json("newsd is stopping"));
     }
+    limits_stop(c);
     servers_close(c);
 }

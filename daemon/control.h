@@ -53,6 +53,9 @@ struct control_opts {
     const char *metrics_listen;  /* "127.0.0.1:9107", "[::1]:9107", or NULL */
     const char *work_dir;        /* STATE_DIR/work, where reprocessed articles go */
     unsigned max_connections;    /* per listener; 0: CONTROL_MAX_CONNECTIONS */
+    unsigned timeout_s;          /* a request's deadline (control_limits.h) */
+    unsigned queries_running;    /* archive queries at once */
+    unsigned queries_waiting;    /* ... and in line; more are answered 503 */
 };
 
 struct control;

@@ -5,17 +5,33 @@
 
 #include <microhttpd.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <uv.h>
 
 #include "control.h"
 #include "control_api.h"
+#include "control_limits.h"
 #include "query.h"
+
+/* One open connection (libmicrohttpd's socket context), control_limits.c. */
+struct conn {
+    struct conn *prev, *next;   /* the server's open connections */
+    struct server *srv;
+    int fd;
+    struct peer peer;
+    bool reserved;              /* holds a reserved slot, not a general one */
+    bool refused;               /* shut down at accept: counts nowhere */
+    bool closing;               /* shut down at its deadline */
+    uint64_t deadline_ms;       /* uv_now() */
+    struct request *req;        /* the request in progress, if any */
+};
 
 struct server {
     struct control *ctl;
     struct MHD_Daemon *mhd;
     uv_poll_t poll;
     uv_timer_t timer;
+    uv_timer_t sweep;      /* deadlines (control_limits.c) */
     bool metrics_only;     /* the TCP listener serves /metrics alone */
     bool started;
 
@@ -26,6 +42,17 @@ struct server {
     unsigned pause_ms;        /* 0: not paused */
     bool accepting;
     char name[112];           /* the socket path or address, for the log */
+    struct conn *conns;
+    unsigned n_general, n_reserved;
+    /* Since the last sweep, for one log line a second at most. */
+    unsigned refused_uid, refused_full, timed_out, busy;
+};
+
+/* Archive queries running and waiting for a slot (control_limits.c). */
+struct query_line {
+    unsigned running, waiting;
+    unsigned max_running, max_waiting;
+    struct request *head, *tail;
 };
 
 struct control {
@@ -40,6 +67,8 @@ struct control {
     char *work_dir;
     struct request *waiting;    /* queries waiting for a reload to swap plugins */
     struct request *reloading;  /* POST /reload waiting for the swap */
+    struct query_line queries;
+    unsigned timeout_s;         /* the deadline of a request (control_limits.h) */
     unsigned open_handles;
     unsigned max_connections;   /* per listener (fdlimit.h) */
     bool stopped;
@@ -54,6 +83,12 @@ struct request {
     size_t len;
     bool too_big;
     bool suspended;
+    struct conn *conn_rec;      /* its connection's record (control_limits.c) */
+    /* The query line: waiting in it (queue_next), or holding a slot. */
+    struct request *queue_next;
+    bool queued;
+    bool has_slot;
+    unsigned retry_after;       /* seconds; 0: no Retry-After header */
 
     /* The answer, once known (queued when the connection is resumed). */
     int status;
@@ -77,13 +112,16 @@ void control_work_start(struct control *c, struct request *r);
 bool control_set_can_query(const struct plugin_set *set);
 /* control.c: set r's answer (body is taken) and resume its connection. */
 void control_answer(struct request *r, int status, char *body);
-/* control.c: run libmicrohttpd soon (a connection was added or resumed). */
-void control_kick(struct server *s);
 
 /* control_accept.c: accept connections on fd (listening, non-blocking)
  * and hand them to s->mhd; name is for the log.  Adds two handles to
  * s->ctl->open_handles; stop closes them with closed. */
 void control_accept_start(struct server *s, int fd, const char *name);
 void control_accept_stop(struct server *s, uv_close_cb closed);
+/* control.c: start the suspended query r, which holds a slot: take the
+ * plugin set (or wait for a reload) and run it on the thread pool. */
+void control_begin_query(struct control *c, struct request *r);
+/* control.c: have libmicrohttpd look at its connections soon. */
+void control_kick(struct server *s);
 
 #endif

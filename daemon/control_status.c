@@ -135,9 +135,10 @@ char *status_render_json(const struct status_snapshot *s)
         "config", jstr(s->config_path), "state_dir", jstr(s->state_dir),
         "control_socket", jstr(s->control_socket), "metrics_listen", jstr(s->metrics_listen));
     json_object_set_new(o, "plugins", plugins);
-    json_object_set_new(o, "counters", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+    json_object_set_new(o, "counters", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
         "received", (json_int_t)c->received, "archived", (json_int_t)c->archived,
-        "duplicates", (json_int_t)c->duplicates, "failed", (json_int_t)c->failed,
+        "duplicates", (json_int_t)c->duplicates, "replayed", (json_int_t)c->replayed,
+        "failed", (json_int_t)c->failed,
         "reprocessed", (json_int_t)c->reprocessed, "in_flight", (json_int_t)s->in_flight,
         "queue_depth", (json_int_t)s->queue_depth,
         "reprocess_pending", (json_int_t)s->reprocess_pending,
@@ -167,6 +168,8 @@ char *status_render_metrics(const struct status_snapshot *s)
          c->received},
         {"newsd_articles_archived_total", "Articles archived.", c->archived},
         {"newsd_articles_duplicates_total", "Articles whose bytes were already archived.", c->duplicates},
+        {"newsd_articles_replayed_total",
+         "Articles resumed from work/ at start that were archived before the restart.", c->replayed},
         {"newsd_articles_failed_total", "Articles moved to failed/.", c->failed},
         {"newsd_articles_reprocessed_total", "Archived articles run through the plugins again.",
          c->reprocessed},

@@ -46,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -249,6 +250,16 @@ static void on_archived(struct job *j, void *ud)
     if (j->status == JOB_FAILED) {
         fail_job(d, j);
         return;
+    } else if (j->archive_rc == NEWSD_DUPLICATE && j->resumed) {
+        /* Almost always the file whose batch the last run committed just
+         * before it stopped, when the work file was not removed yet: not
+         * a producer sending the article twice, so not counted as one. */
+        log_set_article(j->name, a->id);
+        log_info("already archived before a restart (replay): the last run stopped before removing "
+                 "the work file; not stored again");
+        log_set_article(NULL, NULL);
+        d->counters.replayed++;
+        metrics_processing_time((uint64_t)(now_ms() - j->received_ms) * 1000000u);
     } else if (j->archive_rc == NEWSD_DUPLICATE) {
         log_set_article(j->name, a->id);
         log_info("duplicate of %s: already archived, not stored again", a->id);
@@ -301,10 +312,11 @@ static unsigned attempts_of(struct daemon *d, const char *name)
     return 0;
 }
 
-static void dispatch(struct daemon *d, const char *name, unsigned attempts)
+static void dispatch(struct daemon *d, const char *name, unsigned attempts, bool resumed)
 {
     struct job *j = job_new(name, now_ms());
     j->attempts = attempts;
+    j->resumed = resumed;
     /* By name, so a reprocess file resumed after a crash keeps its mark;
      * no claim from the inbox yields such a name (spool.h). */
     j->reprocessing = spool_is_reprocess_name(name);
@@ -351,12 +363,12 @@ static void pump_once(struct daemon *d)
     while (d->inflight < d->max_inflight) {
         if (d->next_resume < d->n_resume) {
             char *name = d->resume[d->next_resume++];
-            dispatch(d, name, attempts_of(d, name));
+            dispatch(d, name, attempts_of(d, name), true);
             continue;
         }
         char *again = fifo_pop(&d->reprocess);
         if (again) {
-            dispatch(d, again, 0);
+            dispatch(d, again, 0, false);
             free(again);
             continue;
         }
@@ -393,7 +405,7 @@ static void pump_once(struct daemon *d)
             break;
         }
         liveness_claimed(&d->liveness, mono_ms());
-        dispatch(d, name, 0);
+        dispatch(d, name, 0, false);
     }
 }
 
@@ -520,6 +532,7 @@ static void apply_reload(struct daemon *d)
     config_free(&d->cfg);
     d->cfg = d->next_cfg;
     memset(&d->next_cfg, 0, sizeof d->next_cfg);
+    umask((mode_t)d->cfg.umask);
     d->max_inflight = max_inflight(&d->cfg);
     plugin_set_free(old);
     spool_hold_archive(&d->spool);
@@ -592,8 +605,9 @@ static void check_drained(struct daemon *d)
         apply_reload(d);
         return;
     }
-    log_notice("stopped: %llu received, %llu archived, %llu duplicates, %llu failed", d->counters.received,
-               d->counters.archived, d->counters.duplicates, d->counters.failed);
+    log_notice("stopped: %llu received, %llu archived, %llu duplicates, %llu replayed, %llu failed",
+               d->counters.received, d->counters.archived, d->counters.duplicates, d->counters.replayed,
+               d->counters.failed);
     close_loop_handles(d);
 }
 
@@ -689,6 +703,14 @@ static int begin_reload(struct daemon *d, const char *why, char **err)
         free(cfg.metrics_listen);
         cfg.control_socket = xstrdup(d->cfg.control_socket);
         cfg.metrics_listen = xstrdup(d->cfg.metrics_listen);
+    }
+    if (cfg.control_timeout_s != d->cfg.control_timeout_s || cfg.control_queries != d->cfg.control_queries ||
+        cfg.control_query_queue != d->cfg.control_query_queue) {
+        log_warning("reload: control_timeout_s, control_queries or control_query_queue changed; that takes "
+                    "a restart, the current limits stay");
+        cfg.control_timeout_s = d->cfg.control_timeout_s;
+        cfg.control_queries = d->cfg.control_queries;
+        cfg.control_query_queue = d->cfg.control_query_queue;
     }
     if (plugin_set_load(&cfg, 0, &set, err) < 0) {
         log_error("reload refused: %s; the running configuration stays in force", *err);
@@ -932,6 +954,8 @@ static int start(struct daemon *d)
     fdlimit_raise();
     if (fdlimit_reserve_open() < 0)
         log_warning("cannot open /dev/null as the reserve descriptor: %s", strerror(errno));
+    /* Before anything is created: the state folder, the archive. */
+    umask((mode_t)d->cfg.umask);
     if (spool_open(&d->spool, d->cfg.state_dir, &err) < 0) {
         log_error("%s", err ? err : "cannot open the state directory");
         free(err);
@@ -968,6 +992,9 @@ static int start(struct daemon *d)
         .metrics_listen = d->cfg.metrics_listen,
         .work_dir = work_dir,
         .max_connections = fdlimit_connection_cap(CONTROL_MAX_CONNECTIONS, d->n_workers),
+        .timeout_s = d->cfg.control_timeout_s,
+        .queries_running = d->cfg.control_queries,
+        .queries_waiting = d->cfg.control_query_queue,
     };
     rc = control_start(&d->control, &d->loop, &copts, &api_ops, d, &err);
     free(work_dir);

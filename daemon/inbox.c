@@ -24,6 +24,13 @@
  * After this long it is judged by its mtime like a scanned one. */
 #define STALE_WRITE_MS 60000
 #define PENDING_BUCKETS 4096  /* a power of two */
+/* A file already in the inbox at start may be one that a writer still holds
+ * open: its open and writes happened while newsd was not running, so no
+ * close is awaited, and its mtime may be older than settle_ms only because
+ * the writer paused across the restart.  Such a file is taken once its
+ * mtime is this old (or settle_ms, if longer); a write or close seen
+ * meanwhile puts it under the usual rules. */
+#define START_SETTLE_MS 10000
 
 #define WATCH_MASK (IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
                     IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW)
@@ -40,6 +47,7 @@ struct pending {
     struct pending *hnext;   /* same hash bucket */
     enum pending_state state;
     int64_t deadline_ms;     /* monotonic */
+    unsigned min_age_ms;     /* P_UNKNOWN: the mtime age that makes it ready */
     off_t size;
     struct timespec mtime;
     char name[];
@@ -74,6 +82,7 @@ struct inbox {
     bool scan_needed;
     DIR *scan;
     bool scan_met_fresh;
+    bool first_scan;         /* the scan at start has not reached the end yet */
 };
 
 bool inbox_name_ignored(const char *name)
@@ -223,11 +232,12 @@ static void settle(struct inbox *in, struct pending *p)
             return;
         }
         int64_t age = realtime_ms() - ((int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000);
-        if (age >= (int64_t)in->settle_ms) {
+        unsigned min_age = p->min_age_ms > in->settle_ms ? p->min_age_ms : in->settle_ms;
+        if (age >= (int64_t)min_age) {
             if (ready_push(in, p->name))
                 pending_remove(in, p->name);
         } else {
-            p->deadline_ms = now + (in->settle_ms - age);
+            p->deadline_ms = now + (min_age - age);
         }
         return;
     }
@@ -287,15 +297,18 @@ static void scan_entry(struct inbox *in, const char *name)
         return;
     }
     int64_t age = realtime_ms() - ((int64_t)st.st_mtim.tv_sec * 1000 + st.st_mtim.tv_nsec / 1000000);
-    if (age >= (int64_t)in->settle_ms) {
+    unsigned min_age = in->first_scan && START_SETTLE_MS > in->settle_ms ? START_SETTLE_MS : in->settle_ms;
+    if (age >= (int64_t)min_age) {
         ready_push(in, name);
         return;
     }
     struct pending *p = pending_upsert(in, name, P_UNKNOWN);
-    if (p)
-        p->deadline_ms = mono_ms() + (in->settle_ms - age);
-    else
+    if (p) {
+        p->deadline_ms = mono_ms() + (min_age - age);
+        p->min_age_ms = min_age;
+    } else {
         in->scan_met_fresh = true;
+    }
 }
 
 static void on_rescan_soon(uv_timer_t *t)
@@ -329,6 +342,7 @@ static void scan_step(struct inbox *in)
         if (!e) {
             closedir(in->scan);
             in->scan = NULL;
+            in->first_scan = false;
             if (in->scan_met_fresh)
                 uv_timer_start(&in->rescan_soon, on_rescan_soon, in->settle_ms + 1, 0);
             return;
@@ -572,6 +586,7 @@ int inbox_start(struct inbox **out, uv_loop_t *loop, struct spool *spool,
     /* Watch first, then scan: a file that arrives in between is seen twice
      * at worst, and a second claim of it just finds it gone. */
     in->scan_needed = true;
+    in->first_scan = true;
     *out = in;
     return 0;
 }

@@ -13,7 +13,9 @@
  *   not a regular file               at once: it will be refused, not waited for
  *   written in place                 after close, once size and mtime stayed
  *                                    the same for settle_ms
- *   found by a scan                  once its mtime is settle_ms old
+ *   found by a scan                  once its mtime is settle_ms old (10 s
+ *                                    for the scan at start: its writer may
+ *                                    still hold it open, unseen)
  *   ".name", "*.tmp", "*.part"       never, until renamed
  */
 #ifndef NEWSD_INBOX_H

@@ -29,6 +29,7 @@ struct job {
     int64_t received_ms;
     unsigned attempts;       /* earlier crashes while processing it */
     bool reprocessing;       /* an archived article run again (newsctl reprocess) */
+    bool resumed;            /* left in work/ by the previous run, taken up at start */
     enum job_status status;
     struct newsd_article *article;
     char *cause;             /* malloc'd */

@@ -59,9 +59,25 @@ static int *folder_fd(struct spool *s, enum spool_folder f)
     return NULL;
 }
 
-static int open_dir(int at, const char *name, char **err, const char *state_dir)
+/* The folders producers drop into: newsd's group may write there (add the
+ * producers to it), setgid so that what they drop keeps that group; no one
+ * else has access.  Everything else newsd creates follows [daemon] umask
+ * (0750 and 0640 by default). */
+#define DROP_DIR_MODE 02770
+
+/* Open STATE_DIR/name, creating it when missing: with 0755 less the umask,
+ * or exactly with mode when that is not 0.  The mode of a folder that
+ * exists is left alone (an operator's group settings stay). */
+static int open_dir(int at, const char *name, mode_t mode, char **err, const char *state_dir)
 {
-    if (mkdirat(at, name, DIR_MODE) < 0 && errno != EEXIST) {
+    if (mkdirat(at, name, DIR_MODE) == 0) {
+        /* mkdir() applies the umask and may drop setgid: set it outright. */
+        if (mode && fchmodat(at, name, mode, 0) < 0) {
+            *err = xasprintf("%s/%s: cannot set its mode to %04o: %s", state_dir, name, (unsigned)mode,
+                             strerror(errno));
+            return -1;
+        }
+    } else if (errno != EEXIST) {
         *err = xasprintf("%s/%s: cannot create: %s", state_dir, name, strerror(errno));
         return -1;
     }
@@ -110,10 +126,10 @@ int spool_open(struct spool *s, const char *state_dir, char **err)
     char real[PATH_MAX];
     s->state_dir = xstrdup(realpath(state_dir, real) ? real : state_dir);
     s->inbox_path = xasprintf("%s/inbox", s->state_dir);
-    if ((s->inbox_fd = open_dir(s->state_fd, "inbox", err, s->state_dir)) < 0 ||
-        (s->tmp_fd = open_dir(s->state_fd, "tmp", err, s->state_dir)) < 0 ||
-        (s->work_fd = open_dir(s->state_fd, "work", err, s->state_dir)) < 0 ||
-        (s->failed_fd = open_dir(s->state_fd, "failed", err, s->state_dir)) < 0) {
+    if ((s->inbox_fd = open_dir(s->state_fd, "inbox", DROP_DIR_MODE, err, s->state_dir)) < 0 ||
+        (s->tmp_fd = open_dir(s->state_fd, "tmp", DROP_DIR_MODE, err, s->state_dir)) < 0 ||
+        (s->work_fd = open_dir(s->state_fd, "work", 0, err, s->state_dir)) < 0 ||
+        (s->failed_fd = open_dir(s->state_fd, "failed", 0, err, s->state_dir)) < 0) {
         spool_close(s);
         return -1;
     }
@@ -200,8 +216,15 @@ static int reopen(struct spool *s, enum spool_folder f, bool *made)
             return rc;
         fd = open(s->state_dir, DIR_FLAGS | O_NOFOLLOW);
     } else {
-        if (f != SPOOL_ARCHIVE && mkdirat(s->state_fd, folder_names[f], DIR_MODE) == 0)
+        if (f != SPOOL_ARCHIVE && mkdirat(s->state_fd, folder_names[f], DIR_MODE) == 0) {
             *made = true;
+            /* As at start: the drop folders are the producers' too (mkdir()
+             * applies the umask and may drop setgid, so set it outright). */
+            if ((f == SPOOL_INBOX || f == SPOOL_TMP) &&
+                fchmodat(s->state_fd, folder_names[f], DROP_DIR_MODE, 0) < 0)
+                log_warning("%s/%s: cannot set its mode to %04o: %s", s->state_dir, folder_names[f],
+                            (unsigned)DROP_DIR_MODE, strerror(errno));
+        }
         fd = openat(s->state_fd, folder_names[f], DIR_FLAGS | O_NOFOLLOW);
     }
     return fd < 0 ? -errno : fd;
@@ -288,6 +311,41 @@ int spool_claim(struct spool *s, const char *name)
     return 0;
 }
 
+/* A file name may hold any byte but '/' and NUL, line breaks included, and
+ * both work/.attempts and the failed/ sidecars are one entry per line: a
+ * name is written there with a backslash doubled and a line break as
+ * backslash + 'n'.  (An .attempts file of an older newsd, whose names are
+ * written as they are, reads the same unless a name holds a backslash.) */
+static char *escape_name(const char *name)
+{
+    char *out = xmalloc(2 * strlen(name) + 1), *o = out;
+    for (const char *p = name; *p; p++) {
+        if (*p == '\\' || *p == '\n') {
+            *o++ = '\\';
+            *o++ = *p == '\n' ? 'n' : '\\';
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* The inverse, in place; an unknown escape stays as it is. */
+static void unescape_name(char *s)
+{
+    char *o = s;
+    for (const char *p = s; *p; p++) {
+        if (*p == '\\' && (p[1] == 'n' || p[1] == '\\')) {
+            *o++ = p[1] == 'n' ? '\n' : '\\';
+            p++;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+}
+
 static void iso_now(char out[32])
 {
     struct timespec ts;
@@ -317,6 +375,7 @@ static int write_sidecar(struct spool *s, const char *path, const char *name, co
                          const char *plugin, const char *cause)
 {
     char when[32], *text;
+    char *shown = escape_name(name);
     iso_now(when);
     int len = asprintf(&text,
                        "file: %s\n"
@@ -325,8 +384,9 @@ static int write_sidecar(struct spool *s, const char *path, const char *name, co
                        "%s%s%s"
                        "time: %s\n"
                        "retry: fix the cause, then move the file back into %s\n",
-                       name, cause, plugin ? "plugin: " : "", plugin ? plugin : "", plugin ? "\n" : "",
+                       shown, cause, plugin ? "plugin: " : "", plugin ? plugin : "", plugin ? "\n" : "",
                        id ? "id: " : "", id ? id : "", id ? "\n" : "", when, s->inbox_path);
+    free(shown);
     if (len < 0)
         return -ENOMEM;
     int fd = openat(s->failed_fd, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -462,22 +522,25 @@ static void read_attempts_file(struct spool *s, struct attempt **v, size_t *n)
 {
     int fd = openat(s->work_fd, ATTEMPTS_FILE, O_RDONLY | O_CLOEXEC);
     FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
-    char line[NAME_MAX + 32];
+    char *line = NULL;
+    size_t cap = 0;
 
     if (!f) {
         if (fd >= 0)
             close(fd);
         return;
     }
-    while (fgets(line, sizeof line, f)) {
+    while (getline(&line, &cap, f) >= 0) {
         char *tab = strchr(line, '\t');
         if (!tab)
             continue;
         *tab = '\0';
         char *name = tab + 1;
         name[strcspn(name, "\n")] = '\0';
+        unescape_name(name);
         *attempt_slot(v, n, name) += (unsigned)strtoul(line, NULL, 10);
     }
+    free(line);
     fclose(f);
 }
 
@@ -534,9 +597,11 @@ int spool_recover_attempts(struct spool *s, struct attempt **out, size_t *n_out)
     }
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        char line[NAME_MAX + 32];
-        int len = snprintf(line, sizeof line, "%u\t%s\n", v[i].count, v[i].name);
-        rc = write_all(fd, line, (size_t)len);
+        char *name = escape_name(v[i].name);
+        char *line = xasprintf("%u\t%s\n", v[i].count, name);
+        rc = write_all(fd, line, strlen(line));
+        free(line);
+        free(name);
     }
     if (rc == 0 && fsync(fd) < 0)
         rc = -errno;

@@ -25,7 +25,8 @@ enum daemon_state {
 struct daemon_counters {
     unsigned long long received;     /* claimed from the inbox or resumed from work/ */
     unsigned long long archived;
-    unsigned long long duplicates;
+    unsigned long long duplicates;   /* the same bytes arrived again */
+    unsigned long long replayed;     /* resumed from work/, already archived before the restart */
     unsigned long long failed;       /* moved to failed/ */
     unsigned long long reprocessed;  /* archived articles archived again */
     unsigned long long reloads_taken;

@@ -4,6 +4,7 @@
  * Exit codes, for scripts: 0 ok, 1 the daemon answered with an error,
  * 2 usage, 3 cannot connect (not running, or no permission on the socket).
  */
+#include "check.h"
 #include "client.h"
 #include "xalloc.h"
 #include "render.h"
@@ -23,6 +24,7 @@
 
 struct opts {
     const char *socket;
+    const char *state_dir, *db;
     bool json;
     const char *tag, *min_score, *since, *until, *lang, *limit, *offset;
     bool all;
@@ -45,6 +47,9 @@ static void usage(FILE *out)
             "                                every archived record as JSON lines\n"
             "  reload                        reread the configuration (like SIGHUP)\n"
             "  reprocess ID | --all          run archived articles through the plugins again\n"
+            "  check [--db FILE]             check the archive_sqlite database (default\n"
+            "                                STATE_DIR/archive/newsd.db) on the file itself,\n"
+            "                                not through the daemon; needs write access\n"
             "\n"
             "options:\n"
             "  -s, --socket SOCKET   the control socket (else $NEWSD_SOCKET, else\n"
@@ -283,7 +288,7 @@ static int need_args(const char *cmd, int have, int want)
 
 int main(int argc, char **argv)
 {
-    enum { O_JSON = 256, O_TAG, O_MIN, O_SINCE, O_UNTIL, O_LANG, O_LIMIT, O_OFFSET, O_ALL };
+    enum { O_JSON = 256, O_TAG, O_MIN, O_SINCE, O_UNTIL, O_LANG, O_LIMIT, O_OFFSET, O_ALL, O_DB };
     static const struct option lopts[] = {
         {"socket", required_argument, NULL, 's'},
         {"state-dir", required_argument, NULL, 'd'},
@@ -296,6 +301,7 @@ int main(int argc, char **argv)
         {"limit", required_argument, NULL, O_LIMIT},
         {"offset", required_argument, NULL, O_OFFSET},
         {"all", no_argument, NULL, O_ALL},
+        {"db", required_argument, NULL, O_DB},
         {"help", no_argument, NULL, 'h'},
         {0},
     };
@@ -313,6 +319,7 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
             }
             o.socket = sock_buf;
+            o.state_dir = optarg;
             break;
         case O_JSON: o.json = true; break;
         case O_TAG: o.tag = optarg; break;
@@ -323,6 +330,7 @@ int main(int argc, char **argv)
         case O_LIMIT: o.limit = optarg; break;
         case O_OFFSET: o.offset = optarg; break;
         case O_ALL: o.all = true; break;
+        case O_DB: o.db = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
         }
@@ -374,6 +382,13 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "reload") == 0) {
         if (need_args(cmd, nargs, 0) == 0)
             rc = cmd_reload(&o);
+    } else if (strcmp(cmd, "check") == 0) {
+        if (need_args(cmd, nargs, 0) == 0) {
+            char *db = o.db ? xstrdup(o.db)
+                            : xasprintf("%s/archive/newsd.db", o.state_dir ? o.state_dir : DEFAULT_STATE_DIR);
+            rc = check_archive(db, o.json);
+            free(db);
+        }
     } else if (strcmp(cmd, "reprocess") == 0) {
         if (o.all ? nargs != 0 : nargs != 1)
             fprintf(stderr, "newsctl: reprocess takes one ID or --all\n");

@@ -88,9 +88,9 @@ void render_status(const json_t *st)
         printf("; queries answered by %s\n", q);
     else
         printf("; none answers queries (search, list, show need archive_sqlite)\n");
-    printf("articles     %lld received, %lld archived, %lld duplicates, %lld failed, %lld reprocessed\n",
-           num(c, "received"), num(c, "archived"), num(c, "duplicates"), num(c, "failed"),
-           num(c, "reprocessed"));
+    printf("articles     %lld received, %lld archived, %lld duplicates, %lld failed, %lld replayed, "
+           "%lld reprocessed\n", num(c, "received"), num(c, "archived"), num(c, "duplicates"),
+           num(c, "failed"), num(c, "replayed"), num(c, "reprocessed"));
     printf("now          %lld in flight, queue depth %lld, %lld waiting for reprocessing\n",
            num(c, "in_flight"), num(c, "queue_depth"), num(c, "reprocess_pending"));
     printf("throughput   %.1f articles/s over the last minute (%lld finished)\n", real(t, "per_s"),

@@ -444,11 +444,26 @@ static int flush_all(struct archive *s)
     return NEWSD_OK;
 }
 
+/* rename() between two links to one inode succeeds and does nothing, so
+ * the tmp name would stay.  That happens to a resumed batch: the original
+ * is a hard link of the work file, and an earlier commit may have renamed
+ * one link to the final name before it stopped.  Then the final name
+ * already holds these very bytes and the tmp name just goes. */
 static int rename_tmp(struct archive *s, const struct pending *p, const char *ext)
 {
     char from[REL_PATH_MAX], to[REL_PATH_MAX];
     snprintf(from, sizeof from, "%s/%s%s.tmp", p->day, p->id, ext);
     snprintf(to, sizeof to, "%s/%s%s", p->day, p->id, ext);
+    struct stat a, b;
+    if (fstatat(s->dirfd, from, &a, AT_SYMLINK_NOFOLLOW) == 0 &&
+        fstatat(s->dirfd, to, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev == b.st_dev &&
+        a.st_ino == b.st_ino) {
+        if (unlinkat(s->dirfd, from, 0) < 0) {
+            log_path_error(s, "cannot remove", from, errno);
+            return NEWSD_ERROR;
+        }
+        return NEWSD_OK;
+    }
     if (renameat(s->dirfd, from, s->dirfd, to) < 0) {
         log_path_error(s, "cannot rename", from, errno);
         return NEWSD_ERROR;

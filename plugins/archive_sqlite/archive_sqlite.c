@@ -95,17 +95,98 @@ static int configure(struct sq *s)
     return NEWSD_OK;
 }
 
+/* Finalise the writer's statements and close its connection. */
+static void close_writer(struct sq *s)
+{
+    if (s->db && s->in_tx && !sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    for (int i = 0; i < SQ_N_STMTS; i++) {
+        sqlite3_finalize(s->stmt[i]);
+        s->stmt[i] = NULL;
+    }
+    sqlite3_close(s->db);
+    s->db = NULL;
+    s->in_tx = 0;
+}
+
+/* SQLite opens a file it may not write read-only without a word, and a
+ * -wal file it may not write makes the connection read-only too (only a
+ * write says so).  Either would fail every batch with "attempt to write a
+ * readonly database" and stay so after the permission is fixed, so both
+ * are refused here, naming the file.  BEGIN IMMEDIATE is the cheapest
+ * write that tells: it takes the write lock and writes nothing.  A lock
+ * held elsewhere (SQLITE_BUSY) says nothing about permissions and is left
+ * to the batches, which retry. */
+static int check_writable(struct sq *s)
+{
+    if (sqlite3_db_readonly(s->db, "main") == 1) {
+        newsd_log(NEWSD_LOG_ERROR, "%s is read-only (a file mode, chattr +i or a read-only mount): "
+                  "newsd must write its archive; make the file and its folder writable for newsd",
+                  s->path);
+        return NEWSD_ERROR;
+    }
+    int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return NEWSD_OK;
+    }
+    if ((rc & 0xff) == SQLITE_BUSY)
+        return NEWSD_OK;
+    if ((rc & 0xff) == SQLITE_READONLY)
+        newsd_log(NEWSD_LOG_ERROR, "%s is read-only: %s (its %s-wal or %s-shm file, or its folder, "
+                  "cannot be written: a file mode, chattr +i or a read-only mount); make them "
+                  "writable for newsd", s->path, sqlite3_errmsg(s->db), s->path, s->path);
+    else
+        newsd_log(NEWSD_LOG_ERROR, "%s: cannot write: %s", s->path, sqlite3_errmsg(s->db));
+    return NEWSD_ERROR;
+}
+
+/* Open (or open again) the writer's connection, with every check.  On
+ * failure the connection is closed again and s->db is NULL. */
+static int open_writer(struct sq *s)
+{
+    /* NOMUTEX: each connection is used by one thread at a time (the writer
+     * by the archive thread, the reader under read_lock). */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK) {
+        newsd_log(NEWSD_LOG_ERROR, "path: cannot open %s: %s", s->path,
+                  s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        close_writer(s);
+        return NEWSD_ERROR;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    if (sq_fold_register(s->db) != SQLITE_OK) {
+        newsd_log(NEWSD_LOG_ERROR, "%s: cannot register the full-text tokenizer: %s", s->path,
+                  sqlite3_errmsg(s->db));
+        close_writer(s);
+        return NEWSD_ERROR;
+    }
+    if (check_writable(s) != NEWSD_OK || configure(s) != NEWSD_OK ||
+        sq_migrate(s->db, SQ_SCHEMA_VERSION) != NEWSD_OK || sq_prepare_writer(s) != NEWSD_OK) {
+        close_writer(s);
+        return NEWSD_ERROR;
+    }
+    return NEWSD_OK;
+}
+
+int sq_reopen_writer(struct sq *s)
+{
+    close_writer(s);
+    if (open_writer(s) != NEWSD_OK)
+        return NEWSD_ERROR;
+    s->reopen = 0;
+    newsd_log(NEWSD_LOG_NOTICE, "%s: opened again after the error above; the archive is writable",
+              s->path);
+    return NEWSD_OK;
+}
+
 void sq_close(struct sq *s)
 {
     if (!s)
         return;
     sq_indexer_stop(s);     /* before the connections: it reads s */
-    if (s->db && s->in_tx && !sqlite3_get_autocommit(s->db))
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    for (int i = 0; i < SQ_N_STMTS; i++)
-        sqlite3_finalize(s->stmt[i]);
+    close_writer(s);
     sqlite3_close(s->rdb);
-    sqlite3_close(s->db);
     pthread_mutex_destroy(&s->read_lock);
     pthread_mutex_destroy(&s->gate);
     free(s->path);
@@ -128,18 +209,7 @@ int sq_open(const char *path, const struct sq_options *opt, struct sq **out)
         sq_close(s);
         return NEWSD_ERROR;
     }
-    /* NOMUTEX: each connection is used by one thread at a time (the writer
-     * by the archive thread, the reader under read_lock). */
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-        newsd_log(NEWSD_LOG_ERROR, "path: cannot open %s: %s", path,
-                  s->db ? sqlite3_errmsg(s->db) : "out of memory");
-        sq_close(s);
-        return NEWSD_ERROR;
-    }
-    sqlite3_extended_result_codes(s->db, 1);
-    if (configure(s) != NEWSD_OK || sq_migrate(s->db, SQ_SCHEMA_VERSION) != NEWSD_OK ||
-        sq_prepare_writer(s) != NEWSD_OK) {
+    if (open_writer(s) != NEWSD_OK) {
         sq_close(s);
         return NEWSD_ERROR;
     }

@@ -403,7 +403,8 @@ static int open_reader(struct sq *s, newsd_answer *ans)
 {
     if (s->rdb)
         return NEWSD_QUERY_OK;
-    if (sqlite3_open_v2(s->path, &s->rdb, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(s->path, &s->rdb, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+        sq_fold_register(s->rdb) != SQLITE_OK) {
         int rc = newsd_answer_fail(ans, NEWSD_QUERY_UNAVAILABLE, "archive_sqlite cannot open %s for reading: %s",
                                    s->path, s->rdb ? sqlite3_errmsg(s->rdb) : "out of memory");
         sqlite3_close(s->rdb);

@@ -8,6 +8,7 @@
  *   indexer.c         the background full-text indexer (its own thread and
  *                     connection), behind the committed rows
  *   wal.c             checkpoints that keep the WAL small
+ *   fold.c            the ß folding as an FTS5 tokenizer, on every connection
  *
  * The functions here take the database path and options directly rather
  * than a newsd_config, so that the unit tests can drive them without the
@@ -22,6 +23,8 @@
 #include <stddef.h>
 
 #include <newsd/plugin.h>
+
+#include "fold.h"
 
 /* The schema version this code writes; see schema.c for the history. */
 #define SQ_SCHEMA_VERSION 3
@@ -61,6 +64,11 @@ struct sq {
     int fault;                  /* the first SQLite error of this batch (extended code) */
     long long wal_bound;        /* wal.c: checkpoint past this size; 0: SQ_WAL_BOUND */
     int after_fault;            /* wal.c: a batch failed; checkpoint after the next */
+    /* A batch failed with an error that a connection may not get over by
+     * itself (read-only, cannot open, I/O error): the next batch opens the
+     * writer's connection again first, so that a fixed permission is
+     * picked up without a restart.  db is NULL after a failed reopen. */
+    int reopen;
 
     /* Reader: answer() runs on another thread, with a read-only connection
      * of its own (WAL lets it read while the writer writes), opened on the
@@ -88,6 +96,10 @@ int sq_open(const char *path, const struct sq_options *opt, struct sq **out);
 /* Stop the indexer (if started), roll back an open batch and close both
  * connections. */
 void sq_close(struct sq *s);
+/* Close the writer's connection and open it again, with the checks of
+ * sq_open() (a read-only file is refused).  Logs and returns NEWSD_ERROR
+ * on failure, leaving s->db NULL. */
+int sq_reopen_writer(struct sq *s);
 
 /* schema.c: bring db to version target (0 < target <= SQ_SCHEMA_VERSION),
  * each step in its own transaction.  Refuses a database newer than this

@@ -91,6 +91,22 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
     sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC);
 }
 
+/* After a failed statement: an error of the kind a connection may keep
+ * (it was opened read-only, a file it needs cannot be opened, I/O) has the
+ * next batch open the connection again (sq.h). */
+static void note_fault(struct sq *s)
+{
+    switch (sqlite3_errcode(s->db) & 0xff) {
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+        s->reopen = 1;
+        break;
+    default:
+        break;
+    }
+}
+
 /* A fault of the archive, not of the article: log it and let commit() fail
  * the batch. */
 static int lose(struct sq *s, const char *what)
@@ -100,6 +116,7 @@ static int lose(struct sq *s, const char *what)
               sqlite3_errmsg(s->db), sq_os_error(s, s->db, os, sizeof os));
     if (!s->fault)
         s->fault = sqlite3_extended_errcode(s->db);
+    note_fault(s);
     s->lost++;
     return NEWSD_OK;
 }
@@ -248,6 +265,10 @@ int sq_archive(void *state, newsd_article *a)
         s->lost++;         /* the batch fails anyway: spare the work */
         return NEWSD_OK;
     }
+    if (!s->in_tx && s->reopen && sq_reopen_writer(s) != NEWSD_OK) {
+        s->lost++;          /* logged; the next batch tries again */
+        return NEWSD_OK;
+    }
     if (!s->in_tx) {
         /* If the indexer is in a chunk, it ends it after the current row
          * and releases the gate (indexer.c, sq.h). */
@@ -284,8 +305,9 @@ int sq_archive(void *state, newsd_article *a)
 static void roll_back(struct sq *s)
 {
     /* SQLite may have rolled back by itself already (on SQLITE_FULL, for
-     * instance): then there is no transaction left to end. */
-    if (!sqlite3_get_autocommit(s->db) && run(s, SQ_ROLLBACK) != SQLITE_OK)
+     * instance): then there is no transaction left to end.  No connection
+     * at all: a reopen failed. */
+    if (s->db && !sqlite3_get_autocommit(s->db) && run(s, SQ_ROLLBACK) != SQLITE_OK)
         newsd_log(NEWSD_LOG_ERROR, "%s: cannot roll back: %s", s->path, sqlite3_errmsg(s->db));
     s->in_tx = 0;
     s->lost = 0;
@@ -314,6 +336,7 @@ int sq_commit(void *state)
                   s->path, sqlite3_errmsg(s->db), sq_os_error(s, s->db, os, sizeof os));
         if (!s->fault)
             s->fault = rc;
+        note_fault(s);
         roll_back(s);
         return NEWSD_ERROR;
     }

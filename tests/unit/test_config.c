@@ -65,6 +65,10 @@ static void test_defaults(void **state)
     assert_int_equal(cfg.max_attempts, 3);
     assert_int_equal(cfg.stall_s, 60);
     assert_int_equal(cfg.health_hold_s, 300);
+    assert_int_equal(cfg.umask, 027);   /* not readable by every local user */
+    assert_int_equal(cfg.control_timeout_s, 10);
+    assert_int_equal(cfg.control_queries, 2);
+    assert_int_equal(cfg.control_query_queue, 16);
     assert_int_equal(cfg.n_plugins, 1);
     config_free(&cfg);
 }
@@ -172,6 +176,14 @@ static void test_errors_name_file_line_and_cause(void **state)
     err = load("[daemon]\nworkers = -1\n", &cfg, NULL);
     assert_non_null(strstr(err, "whole number"));
     free(err);
+
+    err = load("[daemon]\numask = 0999\n", &cfg, NULL);
+    assert_non_null(strstr(err, "octal"));
+    free(err);
+
+    assert_null(load("[daemon]\numask = 0007\n", &cfg, NULL));
+    assert_int_equal(cfg.umask, 07);
+    config_free(&cfg);
 
     err = load("[deamon]\nworkers = 1\n", &cfg, NULL);
     assert_non_null(strstr(err, "unknown section [deamon]"));

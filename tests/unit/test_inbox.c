@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -143,6 +144,37 @@ static void test_old_files_present_at_start_are_ready(void **state)
     assert_false(seen(f, ".dot"));
 }
 
+/* A writer that paused across a restart: its file's mtime is older than
+ * settle_ms, but no close was seen because newsd was not running.  It must
+ * not be taken at once (it was, truncated); its close lets it go.  A file
+ * untouched for long is still taken at once. */
+static void test_file_open_across_start_waits(void **state)
+{
+    struct fixture *f = *state;
+    char p[256], q[256];
+    path_in(f, "inbox", "paused.txt", p);
+    int fd = open(p, O_WRONLY | O_CREAT, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "first half ", 11), 11);
+    struct timespec now, two_s_ago[2];
+    clock_gettime(CLOCK_REALTIME, &now);
+    two_s_ago[0] = two_s_ago[1] = (struct timespec){.tv_sec = now.tv_sec - 2, .tv_nsec = now.tv_nsec};
+    assert_int_equal(futimens(fd, two_s_ago), 0);
+    path_in(f, "inbox", "old.txt", q);
+    write_file(q, "x");
+    struct timespec old[2] = {{.tv_sec = now.tv_sec - 60}, {.tv_sec = now.tv_sec - 60}};
+    utimensat(AT_FDCWD, q, old, 0);
+
+    start(f);
+    run_for(f, SETTLE_MS * 3);
+    assert_true(seen(f, "old.txt"));
+    assert_false(seen(f, "paused.txt"));
+    assert_int_equal(write(fd, "second half", 11), 11);
+    close(fd);
+    run_for(f, SETTLE_MS * 3);
+    assert_true(seen(f, "paused.txt"));
+}
+
 static void test_rename_in_is_ready_at_once(void **state)
 {
     struct fixture *f = *state;
@@ -251,6 +283,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rename_in_is_ready_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_link_in_is_ready_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_written_in_place_waits_for_close_and_settle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_file_open_across_start_waits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_append_close_append_resets_settle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_part_file_waits_until_renamed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_non_regular_files_are_ready_at_once, setup, teardown),

@@ -163,7 +163,7 @@ static void snapshot_fixture(struct status_snapshot *s)
     instances[3] = (struct plugin_instance){.name = "db", .path = "/p/archive_sqlite.so",
                                             .desc = &desc_archive, .required = true, .initialised = true};
     *s = (struct status_snapshot){
-        .counters = {.received = 500, .archived = 497, .duplicates = 2, .failed = 1, .reprocessed = 7,
+        .counters = {.received = 500, .archived = 497, .duplicates = 2, .replayed = 5, .failed = 1, .reprocessed = 7,
                      .reloads_taken = 3, .reloads_refused = 1},
         .state = DAEMON_RELOADING,
         .pid = 4711,
@@ -200,6 +200,10 @@ static void test_status_metrics_text(void **unused)
         "# HELP newsd_articles_duplicates_total Articles whose bytes were already archived.\n"
         "# TYPE newsd_articles_duplicates_total counter\n"
         "newsd_articles_duplicates_total 2\n"
+        "# HELP newsd_articles_replayed_total Articles resumed from work/ at start that were archived "
+        "before the restart.\n"
+        "# TYPE newsd_articles_replayed_total counter\n"
+        "newsd_articles_replayed_total 5\n"
         "# HELP newsd_articles_failed_total Articles moved to failed/.\n"
         "# TYPE newsd_articles_failed_total counter\n"
         "newsd_articles_failed_total 1\n"
@@ -282,10 +286,11 @@ static void test_status_json(void **unused)
     assert_true(json_is_null(json_object_get(o, "metrics_listen")));
 
     json_t *c = json_object_get(o, "counters");
-    assert_int_equal(json_object_size(c), 10);
+    assert_int_equal(json_object_size(c), 11);
     assert_int_equal(jget_i(c, "received"), 500);
     assert_int_equal(jget_i(c, "archived"), 497);
     assert_int_equal(jget_i(c, "duplicates"), 2);
+    assert_int_equal(jget_i(c, "replayed"), 5);
     assert_int_equal(jget_i(c, "failed"), 1);
     assert_int_equal(jget_i(c, "reprocessed"), 7);
     assert_int_equal(jget_i(c, "in_flight"), 9);

@@ -1,0 +1,72 @@
+/*
+ * slow_archive: an archive plugin for the end-to-end suite whose queries
+ * take their time, so that the control API's line of archive queries can
+ * be filled on purpose.
+ *
+ *   answer_ms = N    every answer() sleeps N ms first (default 0)
+ *
+ * It stores nothing (every article is "archived") and answers SEARCH with
+ * no hits; anything else is NEWSD_QUERY_UNSUPPORTED.
+ */
+#include <newsd/plugin.h>
+
+#include <stdlib.h>
+#include <time.h>
+
+struct slow {
+    int64_t answer_ms;
+};
+
+static int slow_init(const newsd_config *conf, void **state)
+{
+    struct slow *s = calloc(1, sizeof *s);
+    if (!s)
+        return NEWSD_ERROR;
+    if (newsd_config_get_int(conf, "answer_ms", 0, 0, 600000, &s->answer_ms) != NEWSD_OK) {
+        free(s);
+        return NEWSD_ERROR;
+    }
+    *state = s;
+    return NEWSD_OK;
+}
+
+static void slow_fini(void *state)
+{
+    free(state);
+}
+
+static int slow_archive(void *state, newsd_article *a)
+{
+    (void)state;
+    (void)a;
+    return NEWSD_OK;
+}
+
+static int slow_commit(void *state)
+{
+    (void)state;
+    return NEWSD_OK;
+}
+
+static int slow_answer(void *state, const struct newsd_query *q, newsd_answer *ans)
+{
+    const struct slow *s = state;
+    struct timespec t = {.tv_sec = (time_t)(s->answer_ms / 1000), .tv_nsec = (long)(s->answer_ms % 1000) * 1000000L};
+    while (nanosleep(&t, &t) != 0)
+        ;
+    if (q->op != NEWSD_QUERY_SEARCH)
+        return newsd_answer_fail(ans, NEWSD_QUERY_UNSUPPORTED, "slow_archive answers search only");
+    newsd_answer_total(ans, 0);
+    return NEWSD_QUERY_OK;
+}
+
+NEWSD_PLUGIN(
+    .name = "slow_archive",
+    .description = "an archive whose queries sleep (e2e tests of the control API's limits)",
+    .stages = NEWSD_STAGE_ARCHIVE,
+    .init = slow_init,
+    .archive = slow_archive,
+    .commit = slow_commit,
+    .answer = slow_answer,
+    .fini = slow_fini,
+);
