@@ -64,6 +64,10 @@ long long sq_wal_bytes(const struct sq *s)
 
 int sq_checkpoint(struct sq *s, const char *why)
 {
+    /* No writer's connection: a reopen after a fault failed.  The next
+     * batch opens it again, and the checkpoint after a fault then runs. */
+    if (!s->db)
+        return NEWSD_ERROR;
     long long before = sq_wal_bytes(s);
     int frames = 0, copied = 0;
 
