@@ -88,7 +88,7 @@ run_target() {
     mkdir -p "$corpus" "$art"
     # shellcheck disable=SC2086  # EXTRA holds separate flags
     "$BUILD/tests/fuzz/fuzz_$t" -max_total_time="$SECONDS_EACH" -timeout="$TIMEOUT" \
-        -max_len="${MAX_LEN[$t]}" -rss_limit_mb=2560 -dict="tests/fuzz/dict/$t.dict" \
+        -max_len="${MAX_LEN[$t]}" -dict="tests/fuzz/dict/$t.dict" \
         -artifact_prefix="$art/" -print_final_stats=1 ${EXTRA[$t]:-} \
         "$corpus" "$BUILD/fuzz-seeds/$t" >"$LOGS/$t.log" 2>&1
 }
