@@ -102,7 +102,7 @@ def query_seeds(shared):
     out = {}
     out["long-q"] = b"search\nq=" + b"huawei OR " * 400 + b"x\nmode=fts\n"
     out["long-words"] = b"search\nq=" + b"chip " * 800 + b"\nmode=words\n"
-    out["many-items"] = b"export\nlimit=1000\n\n" + b'item {"id": "x"}\n' * 1200
+    out["many-items"] = b"export\nlimit=1000\n\n" + b"item {}\n" * 1001
     return out
 
 
