@@ -36,6 +36,7 @@ KNOWN = {
     "parse/slow-combining-marks": "issue #12 bug 1: runs of combining marks make normalisation quadratic",
     "lua/slow-pattern": "issue #12 bug 2: time inside Lua's C functions (patterns) is not bounded",
     "lua/slow-tags": "issue #12 bug 2: each a:tag() searches the tags, so many tags are quadratic",
+    "lua/slow-rep-loop": "issue #12 bug 2: string.rep's time is not counted against the budget",
 }
 
 # Large inputs stay under the targets' -max_len (run.sh): 512 KiB for parse.
@@ -115,6 +116,9 @@ def lua_seeds(shared):
     # 20,000 tags fit in the harness's instruction budget: 10 s before the
     # fix of issue #12 bug 2 (a lookup per tag), a cap per article after it.
     out["slow-tags"] = b"for i = 1, 20000 do a:tag('t' .. i, 1) end\n"
+    # A few instructions per 100 KB string: the instruction budget lets
+    # 50,000 of them through, over 10 s (issue #12 bug 2).
+    out["slow-rep-loop"] = b"for i = 1, 1e9 do local s = string.rep('a', 100000) end\n"
     # The reproduction of issue #12 bug 2: a pattern that backtracks for ever.
     out["slow-pattern"] = b"string.find(string.rep('a', 3000), string.rep('.-', 12) .. 'b')\n"
     return out
