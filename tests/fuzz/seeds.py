@@ -83,10 +83,10 @@ def parse_seeds(shared):
 
 def config_seeds(shared):
     out = {"newsd.ini": (ROOT / "config" / "newsd.ini").read_bytes()}
-    out["many-sections"] = b"".join(b"[plugin.p%d]\nso = x.so\nk = v\n" % i for i in range(600))
-    out["many-keys"] = b"[plugin.p]\n" + b"".join(b"key%d = value %d\n" % (i, i) for i in range(1200))
-    out["continuations"] = b"[plugin.p]\nwords = a\n" + b"  b, c\n" * 4000
-    out["long-value"] = b"[daemon]\nstate_dir = " + b"/x" * 12000 + b"\n"
+    out["many-sections"] = b"".join(b"[plugin.p%d]\nso = x.so\nk = v\n" % i for i in range(250))
+    out["many-keys"] = b"[plugin.p]\n" + b"".join(b"key%d = value %d\n" % (i, i) for i in range(400))
+    out["continuations"] = b"[plugin.p]\nwords = a\n" + b"  b, c\n" * 1100
+    out["long-value"] = b"[daemon]\nstate_dir = " + b"/x" * 4000 + b"\n"
     return out
 
 

@@ -196,7 +196,7 @@ static void test_multiline_value_is_joined(void **state)
 
 /* A word list of 50,000 continuation lines is joined whole and in linear
  * time: joining by copying the value for every line took 7 s of CPU for
- * this (found by tests/fuzz/fuzz_config's "continuations" seed). */
+ * this (found by fuzzing the config loader with large inputs). */
 static void test_long_multiline_value_is_linear(void **state)
 {
     (void)state;
