@@ -3,7 +3,12 @@
 #   make deps    install the missing Debian 12 packages (deps/debian-packages.txt)
 #   make build   configure build/ once, then compile (CI=true: warnings are errors)
 #   make run     deps + build, then run newsd in the foreground on config/newsd.ini
-#   make test    deps, then build/ and build-asan/ with unit and e2e tests on each
+#   make test    deps, then build/, build-asan/ and build-tsan/ with their tests
+#                (tests/run-all.sh; under CI=true also the fuzz targets)
+#   make fuzz    deps, then build-fuzz/ (clang, libFuzzer) and each fuzz target
+#                for FUZZ_SECONDS (default 60); tests/fuzz/run.sh
+#   make torture deps + build, then the crash torture with TORTURE_ROUNDS
+#                (default 100) rounds per archive
 #   make bench   deps, then a release build in build-release/ and bench/bench.py
 #   make clean   remove the build trees (var/, the running state, is kept)
 
@@ -19,13 +24,16 @@ BUILD_DIR ?= build
 CONFIG    ?= config/newsd.ini
 # Extra arguments for the daemon: make run ARGS='--state-dir /tmp/x'
 ARGS      ?=
+# make fuzz: seconds per target; make torture: rounds per archive.
+FUZZ_SECONDS   ?= 60
+TORTURE_ROUNDS ?= 100
 
 ifeq ($(CI),true)
 WERROR := -Dwerror=true
 endif
 
 .DEFAULT_GOAL := build
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test fuzz torture bench clean
 
 # Ask dpkg first, so an up-to-date machine does no apt work at all; apt-get
 # update runs only when something is missing.
@@ -74,10 +82,21 @@ build:
 run: deps build
 	exec ./$(BUILD_DIR)/daemon/newsd -c '$(CONFIG)' $(ARGS)
 
-# tests/run-all.sh builds build/ (werror) and build-asan/ (ASan + UBSan) and
-# runs unit and e2e tests on both; it ends with "N passed, N failed".
+# tests/run-all.sh builds build/ (werror), build-asan/ (ASan + UBSan) and
+# build-tsan/ (ThreadSanitizer) and runs their tests (docs/testing.md); it
+# ends with "N passed, N failed".
 test: deps
 	bash tests/run-all.sh
+
+# Its own tree, build-fuzz/ (clang); a crash or a timeout fails it.
+fuzz: deps
+	FUZZ_SECONDS='$(FUZZ_SECONDS)' bash tests/fuzz/run.sh
+
+# The torture tests of the e2e suite alone, with more rounds and their
+# per-round notes.  The hard limit per test grows with the rounds.
+torture: deps build
+	NEWSD_TORTURE_ROUNDS='$(TORTURE_ROUNDS)' $(PYTHON) tests/e2e/run.py \
+	  --build-dir '$(BUILD_DIR)' -k torture_ -j 1 -v
 
 bench: deps
 	@if [ ! -f build-release/meson-private/coredata.dat ]; then \
@@ -89,5 +108,5 @@ bench: deps
 	$(PYTHON) bench/bench_archive.py --build-dir build-release
 
 clean:
-	rm -rf '$(BUILD_DIR)' build build-asan build-release
+	rm -rf '$(BUILD_DIR)' build build-asan build-tsan build-fuzz build-release
 	@echo "clean: kept var/ (inbox, archive, failed); remove it by hand if you mean to"

@@ -31,6 +31,7 @@ struct load_ctx {
     char *control_socket_origin;
     const struct plugin_section *last_section; /* for multi-line values */
     const char *last_key;
+    size_t last_len, last_cap; /* of last_key's value: lines are appended in place */
 };
 
 static char *dir_of(const char *path)
@@ -266,16 +267,25 @@ static int plugin_key(struct load_ctx *c, const char *section, const char *name,
         if (c->last_section == s && c->last_key && strcmp(c->last_key, name) == 0 &&
             strcmp(kv->origin_dir, c->file_dir) == 0) {
             /* inih hands an indented continuation line over as the same key
-             * again: join the lines, as the writer meant one value. */
-            char *joined = xasprintf("%s\n%s", kv->value, value);
-            free(kv->value);
-            kv->value = joined;
+             * again: join the lines, as the writer meant one value.  The
+             * buffer grows by doubling: a word list of 40,000 lines took
+             * seconds when each line copied the whole value. */
+            size_t add = strlen(value);
+            if (c->last_len + 1 + add + 1 > c->last_cap) {
+                c->last_cap = 2 * (c->last_len + 1 + add + 1);
+                kv->value = xrealloc(kv->value, c->last_cap);
+            }
+            kv->value[c->last_len] = '\n';
+            memcpy(kv->value + c->last_len + 1, value, add + 1);
+            c->last_len += 1 + add;
         } else {
             /* a later file (conf.d) overrides */
             free(kv->value);
             free(kv->origin_dir);
             kv->value = xstrdup(value);
             kv->origin_dir = xstrdup(c->file_dir);
+            c->last_len = strlen(value);
+            c->last_cap = c->last_len + 1;
         }
         c->last_section = s;
         c->last_key = kv->key;
@@ -285,6 +295,8 @@ static int plugin_key(struct load_ctx *c, const char *section, const char *name,
     s->kv[s->n_kv] = (struct config_kv){xstrdup(name), xstrdup(value), xstrdup(c->file_dir)};
     c->last_section = s;
     c->last_key = s->kv[s->n_kv].key;
+    c->last_len = strlen(value);
+    c->last_cap = c->last_len + 1;
     s->n_kv++;
     return 1;
 }

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Builds newsd twice and runs every test on both trees:
+# Builds newsd three times (four under CI) and runs the tests on each tree:
 #
-#   build/       the normal build, warnings are errors
-#   build-asan/  debug build with AddressSanitizer + UndefinedBehaviorSanitizer
+#   build/       the normal build, warnings are errors: unit + e2e
+#   build-asan/  debug build with AddressSanitizer + UndefinedBehaviorSanitizer:
+#                unit + e2e
+#   build-tsan/  debug build with ThreadSanitizer: unit + the e2e tests that
+#                exercise the workers, reload and the control API (TSAN_E2E);
+#                a ThreadSanitizer report anywhere fails the part
+#   build-fuzz/  under CI=true (or with NEWSD_FUZZ_SECONDS set): the libFuzzer
+#                targets, each for NEWSD_FUZZ_SECONDS (default 60), by
+#                tests/fuzz/run.sh; a crash or a timeout fails the part
 #
-# For each tree: the unit suite (meson test --suite unit) and the end-to-end
-# runner (tests/e2e/run.py).  Every part runs even when an earlier one failed.
+# The e2e suite includes the crash torture (tests/e2e/tests_torture.py,
+# NEWSD_TORTURE_ROUNDS rounds per archive, default 10).  docs/testing.md
+# describes every part.  Every part runs even when an earlier one failed.
 # The last line is the total, "N passed, N failed"; the exit status is 1 when
 # anything failed or a part could not run (a part that could not run, printed
 # no counts, ran no test or exited non-zero without counting a failure adds
@@ -15,7 +23,10 @@
 # per part: a hung part cannot push a CI run on 2 cores past 30 minutes);
 # NEWSD_E2E_JOBS (tests the e2e runner runs at once); NEWSD_E2E_SHARED (the
 # shared/ folder with the sample and corpora; default: ../shared beside this
-# checkout, where CI puts it, else the runner's own default).
+# checkout, where CI puts it, else the runner's own default);
+# NEWSD_FUZZ_SECONDS (seconds per fuzz target; set, it runs the fuzz part
+# outside CI too; 0 leaves it out under CI), NEWSD_FUZZ_JOBS (targets at
+# once, default 2), NEWSD_FUZZ_TIMEOUT (seconds for the whole fuzz part).
 
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -26,6 +37,22 @@ PYTHON=${PYTHON:-python3}
 UNIT_TIMEOUT=${NEWSD_UNIT_TIMEOUT:-240}
 E2E_TIMEOUT=${NEWSD_E2E_TIMEOUT:-540}
 E2E_JOBS=${NEWSD_E2E_JOBS:-2}
+if [ -n "${NEWSD_FUZZ_SECONDS:-}" ]; then
+    FUZZ_SECONDS=$NEWSD_FUZZ_SECONDS
+elif [ "${CI:-}" = true ]; then
+    FUZZ_SECONDS=60
+else
+    FUZZ_SECONDS=0
+fi
+FUZZ_JOBS=${NEWSD_FUZZ_JOBS:-2}
+# The clang build (a minute or two on 2 cores), the seeds, the targets.
+FUZZ_TIMEOUT=${NEWSD_FUZZ_TIMEOUT:-$((FUZZ_SECONDS * 5 / FUZZ_JOBS + 600))}
+# The e2e tests that run under ThreadSanitizer (run.py -k, substrings of
+# test names): worker pools and bursts, SIGHUP and control-API reloads,
+# Lua states per worker, the SQLite writer/indexer/reader threads, the
+# control API's queries off the loop, SIGKILL and SIGTERM mid-burst.
+TSAN_E2E=(burst_1000 duplicate_pair sighup_ sigterm_during_burst control_ lua_two_workers
+          lua_reload_under_load sqlite_500 sqlite_sigkill)
 if [ -z "${NEWSD_E2E_SHARED:-}" ] && [ -d "$ROOT/../shared/samples" ]; then
     NEWSD_E2E_SHARED=$(cd "$ROOT/../shared" && pwd)
     export NEWSD_E2E_SHARED
@@ -36,6 +63,12 @@ ASAN_ENV=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
 
 LOG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/newsd-tests.XXXXXX")
+# ThreadSanitizer writes each process's reports to a file of its own here
+# (newsd, newsctl and the unit tests alike), so that a report from a daemon
+# that a test kills still counts; suppressions only for third-party code.
+mkdir -p "$LOG_DIR/tsan"
+# shellcheck disable=SC2034  # used through a nameref in the tsan part
+TSAN_ENV=("TSAN_OPTIONS=halt_on_error=0 second_deadlock_stack=1 log_path=$LOG_DIR/tsan/report suppressions=$ROOT/tests/tsan.supp")
 child=
 tailer=
 
@@ -141,6 +174,8 @@ build_tree() {
 }
 
 # test_tree NAME DIR ENV-ARRAY-NAME TIMEOUT-MULTIPLIER MESON-OPTIONS...
+# E2E_ARGS (an array, may be empty): extra arguments for the e2e runner.
+E2E_ARGS=()
 test_tree() {
     local name=$1 dir=$2 envname=$3 mult=$4 rc p f
     shift 4
@@ -161,7 +196,8 @@ test_tree() {
 
     echo "==> $name: e2e tests"
     run_logged "$LOG_DIR/$name-e2e.log" "$E2E_TIMEOUT" \
-        env ${envs[@]+"${envs[@]}"} "$PYTHON" tests/e2e/run.py --build-dir "$ROOT/$dir" -j "$E2E_JOBS"
+        env ${envs[@]+"${envs[@]}"} "$PYTHON" tests/e2e/run.py --build-dir "$ROOT/$dir" -j "$E2E_JOBS" \
+            ${E2E_ARGS[@]+"${E2E_ARGS[@]}"}
     rc=$?
     read -r p f <<<"$(e2e_counts "$LOG_DIR/$name-e2e.log")"
     judge "$name e2e" "$rc" "$p" "$f"
@@ -173,6 +209,35 @@ test_tree build build NO_ENV 1 -Dwerror=true
 # Sanitized code runs a few times slower: meson's per-test timeouts are tripled.
 test_tree asan build-asan ASAN_ENV 3 \
     -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false
+
+# ThreadSanitizer: the subset, then every report any process wrote.
+E2E_ARGS=()
+for k in "${TSAN_E2E[@]}"; do E2E_ARGS+=(-k "$k"); done
+test_tree tsan build-tsan TSAN_ENV 5 \
+    -Dbuildtype=debug -Db_sanitize=thread -Db_lundef=false -Dwerror=true
+E2E_ARGS=()
+reports=$(find "$LOG_DIR/tsan" -type f | wc -l)
+if [ "$reports" -gt 0 ]; then
+    echo "==> tsan: $reports process(es) wrote ThreadSanitizer reports:"
+    for f in "$LOG_DIR"/tsan/*; do
+        echo "--- $f"
+        cat "$f"
+    done
+    note "tsan reports" 0 "$reports" "races or lock-order problems, printed above"
+else
+    note "tsan reports" 1 0 "none"
+fi
+
+if [ "$FUZZ_SECONDS" -gt 0 ]; then
+    echo "==> fuzz: each target for ${FUZZ_SECONDS}s"
+    run_logged "$LOG_DIR/fuzz.log" "$FUZZ_TIMEOUT" \
+        env FUZZ_SECONDS="$FUZZ_SECONDS" FUZZ_JOBS="$FUZZ_JOBS" bash tests/fuzz/run.sh
+    rc=$?
+    read -r p f <<<"$(e2e_counts "$LOG_DIR/fuzz.log")"
+    judge "fuzz" "$rc" "$p" "$f"
+else
+    summary+=("$(printf '%-16s skipped (runs under CI=true or with NEWSD_FUZZ_SECONDS; make fuzz)' fuzz)")
+fi
 
 echo
 echo "==> summary"

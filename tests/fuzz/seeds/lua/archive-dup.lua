@@ -1,0 +1,2 @@
+--@archive
+return "duplicate"

@@ -1,0 +1,2 @@
+local i = 0
+repeat i = i + 1 until false

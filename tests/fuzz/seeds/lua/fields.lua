@@ -1,0 +1,6 @@
+assert(a:title() == 'Chinas KI-Fortschritte')
+assert(a:body():find('Huawei', 1, true))
+assert(a:lang() == 'de' and a:url() == 'https://example.org/ki')
+assert(#a:id() == 32 and a:size() == 10 and a:author() == '')
+assert(tostring(a):find(a:id(), 1, true))
+local t = a:received()

@@ -1,0 +1,3 @@
+--@parse
+a:title("Neuer Titel"); a:body("Neuer Text \xff"); a:lang("en")
+a:url(nil)

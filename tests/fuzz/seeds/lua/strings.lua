@@ -1,0 +1,5 @@
+local s = string.format('%q %5.2f %s', a:title(), 1/3, {})
+s = s:gsub('%s+', ' '):upper():sub(2, -2)
+utf8.char(228, 8364); utf8.len(a:body()); table.concat({1, 2, 3}, ',')
+newsd.log('info', 'x %s', s); print(os.time(), os.date('!%Y'), newsd.time())
+load('return 1')(); require('nope')

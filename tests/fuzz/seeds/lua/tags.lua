@@ -1,0 +1,6 @@
+a:tag('entity:org/Huawei', 1.0); a:tag('entity:org/Intel', 0.5); a:tag('topic:x')
+a:meta('k', 'v')
+local t = a:tags('entity:org/')
+assert(#t >= 2 and t[1].plugin)
+assert(a:has_tag('topic:x') == 1.0 and a:has_tag('nope') == nil)
+a:tag('ok\0nul', 1); a:tag(string.rep('n', 300), 2)
