@@ -9,6 +9,7 @@
 #                for FUZZ_SECONDS (default 60); tests/fuzz/run.sh
 #   make torture deps + build, then the crash torture with TORTURE_ROUNDS
 #                (default 100) rounds per archive
+#   make eval    deps + build, then the quality figures (tests/eval/run.py)
 #   make bench   deps, then a release build in build-release/ and bench/bench.py
 #   make clean   remove the build trees (var/, the running state, is kept)
 
@@ -33,7 +34,7 @@ WERROR := -Dwerror=true
 endif
 
 .DEFAULT_GOAL := build
-.PHONY: deps build run test fuzz torture bench clean
+.PHONY: deps build run test fuzz torture eval bench clean
 
 # Ask dpkg first, so an up-to-date machine does no apt work at all; apt-get
 # update runs only when something is missing.
@@ -97,6 +98,11 @@ fuzz: deps
 torture: deps build
 	NEWSD_TORTURE_ROUNDS='$(TORTURE_ROUNDS)' $(PYTHON) tests/e2e/run.py \
 	  --build-dir '$(BUILD_DIR)' -k torture_ -j 1 -v
+
+# Quality figures on ../shared/corpus (tests/eval/run.py; one summary line
+# per task).  EVAL_TASKS='lang entities' runs only those.
+eval: deps build
+	$(PYTHON) tests/eval/run.py --build-dir '$(BUILD_DIR)' $(EVAL_TASKS)
 
 bench: deps
 	@if [ ! -f build-release/meson-private/coredata.dat ]; then \

@@ -19,14 +19,15 @@ static void usage(FILE *out)
     fprintf(out,
             "usage: newsd [-c FILE] [--state-dir DIR] [--log-level LEVEL]\n"
             "       newsd --check-config [-c FILE]\n"
-            "       newsd --try ARTICLE [-c FILE]\n"
+            "       newsd --try ARTICLE [ARTICLE...] [-c FILE]\n"
             "\n"
             "  -c, --config FILE     configuration (default " DEFAULT_CONFIG ")\n"
             "      --state-dir DIR   put inbox/, work/, failed/, archive/ under DIR\n"
             "      --log-level L     error, warning, notice, info or debug\n"
             "      --control-socket PATH  the control API's Unix socket (default STATE_DIR/control.sock)\n"
             "      --check-config    load the configuration and every plugin, then exit 0 or 1\n"
-            "      --try ARTICLE     run the pipeline on one file and print the record as JSON\n"
+            "      --try ARTICLE     run the pipeline on one file and print the record as JSON;\n"
+            "                        with more files, one compact record per line\n"
             "  -V, --version         print the version\n"
             "  -h, --help            this text\n");
 }
@@ -80,7 +81,7 @@ int main(int argc, char **argv)
         default: usage(stderr); return 2;
         }
     }
-    if (optind < argc) {
+    if (optind < argc && !try_path) {
         fprintf(stderr, "newsd: unexpected argument '%s'\n", argv[optind]);
         usage(stderr);
         return 2;
@@ -95,7 +96,9 @@ int main(int argc, char **argv)
         log_set_level(level >= 0 ? level : NEWSD_LOG_DEBUG);
         if (!config && access(DEFAULT_CONFIG, R_OK) == 0)
             config = DEFAULT_CONFIG;
-        return try_file(try_path, config, state_dir);
+        /* More files after the first: --try a.txt b.txt ... (a shell glob). */
+        return try_files(try_path, (const char *const *)argv + optind, (size_t)(argc - optind), config,
+                         state_dir);
     }
     if (level >= 0)
         log_set_level(level);

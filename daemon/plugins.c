@@ -94,6 +94,7 @@ static char *resolve_so(const struct daemon_config *cfg, const struct config_kv 
 static const size_t descriptor_size[NEWSD_ABI_MINOR + 1] = {
     [0] = offsetof(newsd_plugin, answer),
     [1] = sizeof(newsd_plugin),
+    [2] = sizeof(newsd_plugin),   /* 1.2 added functions, no field */
 };
 
 /* The version rule of plugin.h: our major, a minor up to ours, and at least

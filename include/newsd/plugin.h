@@ -80,10 +80,11 @@ extern "C" {
  * 1.0 is the ABI of newsd 0.1.  1.1 (newsd 0.2) added the minor to the stamp,
  * newsd_abi_version(), newsd_version(), answer() with typed queries, the
  * shared helpers (UTF-8, ids, paths, integers, sizes, lists) and the stage
- * table.
+ * table.  1.2 (newsd 0.3) added the text layer: tokens, stems, sentences
+ * and stop words of an article or of any text.
  */
 #define NEWSD_ABI_MAJOR 1
-#define NEWSD_ABI_MINOR 1
+#define NEWSD_ABI_MINOR 2
 
 /* The minor a plugin is stamped with and may use; defaults to this
  * header's.  Set it lower to build a plugin that also loads in an older
@@ -540,6 +541,129 @@ NEWSD_EXPORT int newsd_article_set_meta(newsd_article *a, const char *key, const
 /* Since 1.0.  Record why this plugin failed on this article; returns
  * NEWSD_ERROR, for `return newsd_article_fail(a, ...)`. */
 NEWSD_EXPORT int newsd_article_fail(newsd_article *a, const char *fmt, ...) NEWSD_PRINTF(2, 3);
+
+/* ---- the text layer (since 1.2) ----------------------------------------- */
+
+#if NEWSD_ABI_TARGET_MINOR >= 2
+
+/*
+ * The article's text, segmented into sentences and tokens, case-folded and
+ * stemmed.  newsd builds it once per article, on the first call that asks
+ * for it, and every plugin (C or Lua) then reads the same analysis; an
+ * article that no plugin asks about never pays for it.  The same analysis
+ * is available for any text (a gazetteer name, a query) through
+ * newsd_analysis_new(), so a plugin can compare its own words with an
+ * article's token by token.
+ *
+ * What is analysed: the title, a blank line and the body ("\n\n" joins
+ * them; just the body when there is no title).  Offsets count bytes of that
+ * text (newsd_analysis_text()).
+ *
+ * Segmentation keeps together what a reader reads as one:
+ *   - hyphenated compounds: "KI-Chiphersteller", "US-Handelsbeschränkungen",
+ *     and a truncated one such as "KI-" in "KI- und Chipherstellung";
+ *   - numbers with decimal commas or points and digit groups: "4,6",
+ *     "1.000.000", "3.7"; a unit or suffix written onto a number stays with
+ *     it ("3,7%", "10-fache", "5nm"), a unit after a space is a word of its
+ *     own ("4,6" "Milliarden" "Yuan");
+ *   - abbreviations with their dots, which end no sentence: "Co.", "Inc.",
+ *     "Dr.", "U.S.", and "z. B." as one token (lists per language, plus
+ *     the rule that a single letter with a dot is an initial);
+ *   - words with apostrophes: "don't", "Xi's" (the possessive is part of
+ *     the token; its norm drops it: "xi").
+ * Sentences end at '.', '!', '?', '…' (and ':' or ';' never), at a line
+ * break that ends a paragraph or a list item, and after the title.
+ *
+ * Language: stems and stop words follow the article's lang field as it is
+ * when the analysis is built (the bundled lang plugin sets it in the PARSE
+ * stage, before any TAG plugin asks).  A language without a Snowball
+ * stemmer stems every word to its norm; one without a stop-word list marks
+ * none.
+ *
+ * Lifetime: the article owns its analysis.  newsd_article_set() of the
+ * title, the body or the lang discards it (pointers from it become
+ * invalid), and the next call builds it again.  Otherwise it lives as long
+ * as the article: pointers stay valid for the rest of the callback.
+ *
+ * Structs that newsd fills carry struct_size, which the caller sets to
+ * sizeof of its own struct before the call: newsd fills that many bytes,
+ * so later minors can add fields at the end.  A struct_size too small for
+ * the 1.2 fields is refused with NEWSD_ERROR.
+ */
+typedef struct newsd_analysis newsd_analysis;  /* opaque; since 1.2 */
+
+/* What a token is.  Since 1.2. */
+enum newsd_token_kind {
+    NEWSD_TOKEN_WORD = 1,   /* letters, maybe with digits, hyphens, apostrophes or an abbreviation's dots */
+    NEWSD_TOKEN_NUMBER,     /* starts with a digit: "2023", "4,6", "3,7%", "10-fache" */
+    NEWSD_TOKEN_PUNCT,      /* anything else that is not space: ".", "„", "%", "€", "•" */
+};
+
+/* Token flags.  Since 1.2. */
+enum newsd_token_flags {
+    NEWSD_TOKEN_CAPITALISED = 1u << 0,  /* the first letter is upper or title case */
+    NEWSD_TOKEN_ALL_CAPS = 1u << 1,     /* two or more letters, none lower case: "UBS", "KI" */
+    NEWSD_TOKEN_STOPWORD = 1u << 2,     /* norm is a stop word of the analysis language */
+    NEWSD_TOKEN_SENTENCE_START = 1u << 3, /* the first word or number of its sentence */
+    NEWSD_TOKEN_ABBREVIATION = 1u << 4, /* an abbreviation with its dots: "Co.", "z. B." */
+    NEWSD_TOKEN_TITLE = 1u << 5,        /* in the article's title */
+};
+
+/* One token.  Since 1.2. */
+struct newsd_token {
+    uint32_t struct_size;   /* set by the caller: sizeof(struct newsd_token) */
+    uint32_t kind;          /* enum newsd_token_kind */
+    uint32_t flags;         /* OR of enum newsd_token_flags */
+    uint32_t sentence;      /* index of its sentence */
+    size_t offset;          /* where it starts in newsd_analysis_text(), in bytes */
+    size_t length;          /* its length there, in bytes */
+    const char *text;       /* as written (NFC): "Handelsbeschränkungen" */
+    const char *norm;       /* case-folded (ß becomes ss): "handelsbeschränkungen" */
+    const char *stem;       /* Snowball stem of norm in the analysis language ("handelsbeschrank");
+                             * norm itself for numbers, punctuation and languages without a stemmer */
+};
+
+/* One sentence (or heading, or list item).  Since 1.2. */
+struct newsd_sentence {
+    uint32_t struct_size;   /* set by the caller: sizeof(struct newsd_sentence) */
+    uint32_t paragraph;     /* index of its paragraph; the title is paragraph 0 when there is one */
+    size_t offset;          /* in newsd_analysis_text(), in bytes, without surrounding space */
+    size_t length;
+    size_t first_token;     /* index of its first token */
+    size_t n_tokens;        /* how many tokens it has (punctuation included) */
+};
+
+/* The analysis of an article: built on first use (see above), owned by the
+ * article.  NULL only when memory runs out.  The handle is const: it reads,
+ * it does not change the article, so every stage may ask for it. */
+NEWSD_EXPORT const newsd_analysis *newsd_article_analysis(newsd_article *a);
+
+/* Analyse text (len bytes of UTF-8; NUL bytes and invalid UTF-8 are
+ * refused with NULL) as an article's text is analysed, stemming and
+ * marking stop words for lang ("de", "en"; NULL or "" for none).  Not
+ * NFC-normalised text is normalised first.  The caller owns the result:
+ * free it with newsd_analysis_free() (NULL is fine).  Thread-safe. */
+NEWSD_EXPORT newsd_analysis *newsd_analysis_new(const char *text, size_t len, const char *lang);
+NEWSD_EXPORT void newsd_analysis_free(newsd_analysis *an);
+
+/* The analysed text (NUL-terminated; its length in *len when len is not
+ * NULL) and the language of its stems and stop words ("" when none). */
+NEWSD_EXPORT const char *newsd_analysis_text(const newsd_analysis *an, size_t *len);
+NEWSD_EXPORT const char *newsd_analysis_lang(const newsd_analysis *an);
+
+/* Tokens and sentences in text order; the _at functions return NEWSD_ERROR
+ * past the end or for a struct_size too small. */
+NEWSD_EXPORT size_t newsd_analysis_token_count(const newsd_analysis *an);
+NEWSD_EXPORT int newsd_analysis_token_at(const newsd_analysis *an, size_t i, struct newsd_token *out);
+NEWSD_EXPORT size_t newsd_analysis_sentence_count(const newsd_analysis *an);
+NEWSD_EXPORT int newsd_analysis_sentence_at(const newsd_analysis *an, size_t i, struct newsd_sentence *out);
+
+/* 1 when norm (a case-folded word, as struct newsd_token's norm) is a stop
+ * word of lang, else 0 (also for a language without a list).  The lists
+ * are data files that newsd reads at start (docs/plugins.md says where). */
+NEWSD_EXPORT int newsd_stopword(const char *lang, const char *norm);
+
+#endif
 
 /* ---- answering a query (inside answer() only; since 1.1) ----------------- */
 
