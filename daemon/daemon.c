@@ -54,6 +54,7 @@
 #define WATCHDOG_MS 1000
 /* The upkeep timer: state folders checked, stalls looked for (folders.h). */
 #define UPKEEP_MS 2000
+#define WORK_SCAN_MS 30000
 /* The stall check counts the inbox's waiting files up to this many. */
 #define STALL_COUNT_CAP 100000
 
@@ -93,6 +94,7 @@ struct daemon {
     struct folders folders;
     struct liveness liveness;
     bool archive_reload_wanted;
+    int64_t work_scanned;     /* mono_ms of the last look for the oldest work/ file */
 
     /* Files found in work/ at start, offered before the inbox. */
     char **resume;
@@ -486,7 +488,22 @@ static void on_upkeep_timer(uv_timer_t *t)
         .in_flight = d->inflight,
         .count_waiting = count_waiting,
         .ud = d,
+        .commit_failing_since = archiver_failing_since(d->archiver),
+        .work_age_s = d->cfg.work_age_s,
+        .wall_now = now_ms(),
     };
+    /* work/ holds at most what is in flight, but a scan on every round
+     * would still be waste: one in WORK_SCAN_MS is enough for an age
+     * counted in minutes. */
+    char oldest[NAME_MAX + 1];
+    if (d->cfg.work_age_s && v.now - d->work_scanned >= WORK_SCAN_MS) {
+        d->work_scanned = v.now;
+        int rc = spool_oldest_work(&d->spool, oldest, &v.oldest_work_ms);
+        v.work_checked = rc >= 0;
+        if (rc <= 0)
+            v.oldest_work_ms = 0;
+        v.oldest_work = oldest;
+    }
     liveness_check(&d->liveness, &v);
     pump(d);
 }
@@ -866,6 +883,8 @@ static void api_snapshot(void *ud, struct status_snapshot *s)
         .queries_running = d->queries,
         .window_s = sizeof d->finished.sec / sizeof d->finished.sec[0],
         .finished_in_window = rate_sum(&d->finished, now / 1000),
+        .plugin_failures = metrics_plugin_failures(),
+        .commit_retries = metrics_commit_retries(),
         .config_path = d->cfg.path,
         .state_dir = d->cfg.state_dir,
         .control_socket = d->cfg.control_socket,
