@@ -311,7 +311,8 @@ class Ctx:
     def run_newsd(self, args, timeout=30):
         """Run newsd in the foreground (--check-config, --try, ...)."""
         try:
-            p = subprocess.run([str(self.newsd)] + [str(a) for a in args],
+            # --allow-root is harmless in every mode, and some tests run the daemon here.
+            p = subprocess.run([str(self.newsd)] + [str(a) for a in args] + ROOT_FLAG,
                                stdin=subprocess.DEVNULL, capture_output=True,
                                cwd=self.base, timeout=timeout)
         except subprocess.TimeoutExpired:
