@@ -1,0 +1,58 @@
+/*
+ * The lang plugin's decision: which language a text is in, or why it
+ * cannot tell.  Pure C over cld2_wrap.h, so unit tests and the bench drive
+ * it without a daemon.
+ */
+#ifndef LANG_IDENTIFY_H
+#define LANG_IDENTIFY_H
+
+#include <stddef.h>
+
+#include "cld2_wrap.h"
+
+struct lang_opts {
+    size_t min_chars;       /* fewer letters than this: LANG_SHORT */
+    double min_confidence;  /* top language's share below this: LANG_MIXED */
+    size_t max_bytes;       /* only the first max_bytes of the text are read */
+    const char *hint;       /* "de,en": languages CLD2 favours and the only ones
+                             * accepted (else LANG_UNLISTED); NULL: any */
+};
+
+/* Defaults, measured on the evaluation corpus (docs/plugins.md). */
+#define LANG_DEFAULT_MIN_CHARS 30
+#define LANG_DEFAULT_MIN_CONFIDENCE 0.5
+#define LANG_DEFAULT_MAX_BYTES 1024
+
+enum lang_verdict {
+    LANG_FOUND,      /* code holds the language, confidence its share */
+    LANG_SHORT,      /* too few letters to tell */
+    LANG_MIXED,      /* no language holds min_confidence of the text */
+    LANG_UNCERTAIN,  /* CLD2 found no language, or calls its guess unreliable */
+    LANG_UNLISTED,   /* the language is not one of opts->hint */
+};
+
+struct lang_guess {
+    enum lang_verdict verdict;
+    char code[LANG_CODE_MAX];  /* "" unless LANG_FOUND (LANG_MIXED, LANG_UNCERTAIN,
+                                * LANG_UNLISTED: the best guess, for logs, in best) */
+    char best[LANG_CODE_MAX];  /* CLD2's top language, "" when none */
+    double confidence;         /* best's share of the text, 0..1 */
+    size_t letters;            /* letters counted in the text read */
+};
+
+/* Identify the first opts->max_bytes of text (cut back to a character
+ * boundary).  Returns 0, or -1 for NULL arguments or text that is not valid
+ * UTF-8. */
+int lang_identify(const struct lang_opts *o, const char *text, size_t len, struct lang_guess *out);
+
+/* One word for a verdict: "found", "short", "mixed", "uncertain",
+ * "unlisted". */
+const char *lang_verdict_name(enum lang_verdict v);
+
+/* Letters in len bytes of UTF-8: ASCII letters and every character beyond
+ * ASCII except spaces, punctuation and symbols of the Latin-1, General
+ * Punctuation and CJK punctuation blocks.  A rough count, good enough to
+ * tell a headline fragment from a sentence. */
+size_t lang_count_letters(const char *s, size_t len);
+
+#endif
