@@ -98,7 +98,10 @@ int lang_identify(const struct lang_opts *o, const char *text, size_t len, struc
         return -1;
     out->letters = lang_count_letters(text, len);
     memcpy(out->best, r.code[0], sizeof out->best);
-    out->confidence = r.percent[0] / 100.0;
+    out->share = r.percent[0] / 100.0;
+    out->confidence = out->share;
+    if (out->letters < LANG_FULL_EVIDENCE_LETTERS)
+        out->confidence *= (double)out->letters / LANG_FULL_EVIDENCE_LETTERS;
 
     /* Short text first: CLD2 answers it confidently and often wrongly
      * ("Live-Übertragung am 11. August" reads as English, 96 %). */
@@ -106,7 +109,7 @@ int lang_identify(const struct lang_opts *o, const char *text, size_t len, struc
         out->verdict = LANG_SHORT;
     else if (!r.code[0][0] || !r.reliable)
         out->verdict = LANG_UNCERTAIN;
-    else if (out->confidence < o->min_confidence)
+    else if (out->share < o->min_confidence)
         out->verdict = LANG_MIXED;
     else if (o->hint && !listed(o->hint, r.code[0]))
         out->verdict = LANG_UNLISTED;

@@ -4,7 +4,8 @@
  *
  *   - An article without a lang field gets the language's ISO 639-1 code
  *     there and the tag lang:CODE, weighted by the identifier's confidence
- *     (the language's share of the text, 0..1).
+ *     (the language's share of the text, 0..1, scaled down for text under
+ *     200 letters).
  *   - Text too short, mixed or unclear for a confident answer leaves the
  *     field "" and gets the tag lang:und (weight 1).
  *   - A lang field that is already set (a JSON article's "lang", or an
@@ -176,7 +177,7 @@ static int keep_given(newsd_article *a, const char *given, const struct lang_gue
     primary_subtag(given, code);
     if (g->verdict == LANG_FOUND && strcmp(code, g->code) != 0)
         newsd_log(NEWSD_LOG_NOTICE, "the article says lang %s, the identifier reads %s (%.0f %% of "
-                  "the text); keeping %s", given, g->code, 100 * g->confidence, given);
+                  "the text); keeping %s", given, g->code, 100 * g->share, given);
     return add_tag(a, *code ? code : "und", 1.0);
 }
 
@@ -200,7 +201,7 @@ static int lang_process(void *state, enum newsd_stage stage, newsd_article *a)
     if (g.verdict != LANG_FOUND) {
         newsd_log(NEWSD_LOG_DEBUG, "language undetermined (%s: %zu letters, best guess %s at %.0f %%)",
                   lang_verdict_name(g.verdict), g.letters, *g.best ? g.best : "none",
-                  100 * g.confidence);
+                  100 * g.share);
         return add_tag(a, "und", 1.0);
     }
     if (newsd_article_set(a, NEWSD_FIELD_LANG, g.code) != NEWSD_OK)
