@@ -99,9 +99,10 @@ int lang_identify(const struct lang_opts *o, const char *text, size_t len, struc
     out->letters = lang_count_letters(text, len);
     memcpy(out->best, r.code[0], sizeof out->best);
     out->share = r.percent[0] / 100.0;
+    out->text_bytes = r.text_bytes > 0 ? (size_t)r.text_bytes : 0;
     out->confidence = out->share;
-    if (out->letters < LANG_FULL_EVIDENCE_LETTERS)
-        out->confidence *= (double)out->letters / LANG_FULL_EVIDENCE_LETTERS;
+    if (out->text_bytes < LANG_FULL_EVIDENCE_BYTES)
+        out->confidence *= (double)out->text_bytes / LANG_FULL_EVIDENCE_BYTES;
 
     /* Short text first: CLD2 answers it confidently and often wrongly
      * ("Live-Übertragung am 11. August" reads as English, 96 %). */

@@ -24,12 +24,15 @@ struct lang_opts {
 #define LANG_DEFAULT_MIN_CONFIDENCE 0.6
 #define LANG_DEFAULT_MAX_BYTES 512
 
-/* Letters from which CLD2's share is taken at its word.  Below, CLD2 still
- * reports 95-98 % for one language but is wrong more often (0.7 % of
- * 80-character snippets of the corpus, German ones with English names read
+/* Bytes of scored text (CLD2's text_bytes: letters and the spaces between
+ * words, UTF-8) from which CLD2's share is taken at its word.  Below, CLD2
+ * still reports 95-98 % for one language but is wrong more often (0.7 % of
+ * the corpus's 80-character snippets: German ones with English names read
  * as English), so the confidence shrinks with the text:
- * share * letters / LANG_FULL_EVIDENCE_LETTERS. */
-#define LANG_FULL_EVIDENCE_LETTERS 200
+ * share * text_bytes / LANG_FULL_EVIDENCE_BYTES.  Bytes rather than
+ * letters, because a Hangul or Han character (3 bytes) says more than a
+ * Latin letter. */
+#define LANG_FULL_EVIDENCE_BYTES 200
 
 enum lang_verdict {
     LANG_FOUND,      /* code holds the language, confidence its share */
@@ -47,6 +50,7 @@ struct lang_guess {
     double share;              /* best's share of the text, 0..1 */
     double confidence;         /* share, scaled down for short text (see above) */
     size_t letters;            /* letters counted in the text read */
+    size_t text_bytes;         /* bytes CLD2 scored */
 };
 
 /* Identify the first opts->max_bytes of text (cut back to a character

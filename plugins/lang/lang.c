@@ -5,7 +5,7 @@
  *   - An article without a lang field gets the language's ISO 639-1 code
  *     there and the tag lang:CODE, weighted by the identifier's confidence
  *     (the language's share of the text, 0..1, scaled down for text under
- *     200 letters).
+ *     200 bytes of letters: identify.h).
  *   - Text too short, mixed or unclear for a confident answer leaves the
  *     field "" and gets the tag lang:und (weight 1).
  *   - A lang field that is already set (a JSON article's "lang", or an
