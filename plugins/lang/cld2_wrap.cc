@@ -52,16 +52,16 @@ extern "C" int lang_cld2_detect(const char *text, size_t len, const char *hint, 
         CLD2::Language lang3[3];
         int percent3[3];
         double score3[3];
-        int text_bytes = 0, valid_prefix = 0;
+        int text_bytes = 0;
         bool reliable = false;
         /* Best effort: CLD2 otherwise says "unknown" for most text under
          * about 200 bytes; the plugin judges short text itself
-         * (min_chars). */
-        CLD2::ExtDetectLanguageSummaryCheckUTF8(text, (int)len, true, &hints, CLD2::kCLDFlagBestEffort,
-                                                lang3, percent3, score3, nullptr, &text_bytes,
-                                                &reliable, &valid_prefix);
-        if (valid_prefix != (int)len)
-            return -1;
+         * (min_chars).  Not the CheckUTF8 variant: it refuses valid UTF-8
+         * that is not "interchange valid" (control characters such as
+         * U+0001 or U+0085, noncharacters such as U+FFFE), which an
+         * article may hold; the caller checks that the text is UTF-8. */
+        CLD2::ExtDetectLanguageSummary(text, (int)len, true, &hints, CLD2::kCLDFlagBestEffort, lang3,
+                                       percent3, score3, nullptr, &text_bytes, &reliable);
         for (int i = 0; i < 3; i++) {
             code_of(lang3[i], out->code[i]);
             out->percent[i] = out->code[i][0] ? percent3[i] : 0;

@@ -25,10 +25,11 @@ struct lang_cld2_result {
     int reliable;     /* CLD2's own verdict: enough text, no close second */
 };
 
-/* Identify len bytes of UTF-8 plain text.  hint: a comma-separated list of
- * codes that CLD2 should favour ("de,en"), or NULL.  Returns 0, or -1 when
- * text is NULL (with len > 0), longer than INT_MAX, not valid UTF-8, or
- * CLD2 failed (out of memory). */
+/* Identify len bytes of plain text, which must be valid UTF-8 without NUL
+ * bytes (CLD2 does not check; lang_identify() does).  hint: a
+ * comma-separated list of codes that CLD2 should favour ("de,en"), or NULL.
+ * Returns 0, or -1 when out is NULL, text is NULL (with len > 0) or longer
+ * than INT_MAX, or CLD2 failed (out of memory). */
 int lang_cld2_detect(const char *text, size_t len, const char *hint, struct lang_cld2_result *out);
 
 /* 1 when CLD2 knows code as a language it can name ("de", "he", "iw"), with

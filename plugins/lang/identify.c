@@ -1,11 +1,13 @@
 /* The lang plugin's decision over CLD2's summary; see identify.h. */
 #include "identify.h"
 
+#include <newsd/plugin.h>
+
 #include <stdint.h>
 #include <string.h>
 
-/* Decode the code point at s (valid UTF-8 assumed: the caller checked or
- * CLD2 will refuse it); returns its length in bytes. */
+/* Decode the code point at s (valid UTF-8: lang_identify() checked);
+ * returns its length in bytes. */
 static size_t next_cp(const unsigned char *s, size_t left, uint32_t *cp)
 {
     unsigned char c = s[0];
@@ -92,6 +94,11 @@ int lang_identify(const struct lang_opts *o, const char *text, size_t len, struc
         return -1;
     *out = (struct lang_guess){.verdict = LANG_UNCERTAIN};
     len = cut_at_char(text, len, o->max_bytes);
+    /* CLD2 trusts its input to be UTF-8; a NUL would end the text early in
+     * places.  An article's text always passes (the ABI promises UTF-8 C
+     * strings). */
+    if (len > 0 && (!newsd_utf8_valid(text, len) || memchr(text, '\0', len)))
+        return -1;
 
     struct lang_cld2_result r;
     if (lang_cld2_detect(text, len, o->hint, &r) < 0)

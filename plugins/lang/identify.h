@@ -54,8 +54,10 @@ struct lang_guess {
 };
 
 /* Identify the first opts->max_bytes of text (cut back to a character
- * boundary).  Returns 0, or -1 for NULL arguments or text that is not valid
- * UTF-8. */
+ * boundary).  Returns 0, or -1 for NULL arguments, text (of what is read)
+ * that is not valid UTF-8 or holds a NUL byte, or a failure of CLD2 (out of
+ * memory).  Uses newsd_utf8_valid(): the daemon provides it to the plugin,
+ * libnewsd_core to tests and the bench. */
 int lang_identify(const struct lang_opts *o, const char *text, size_t len, struct lang_guess *out);
 
 /* One word for a verdict: "found", "short", "mixed", "uncertain",

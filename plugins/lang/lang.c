@@ -10,8 +10,9 @@
  *     field "" and gets the tag lang:und (weight 1).
  *   - A lang field that is already set (a JSON article's "lang", or an
  *     earlier PARSE plugin) is kept and tagged lang:CODE (its primary
- *     subtag, lower case; weight 1); the identifier still runs and a
- *     confident disagreement is logged at notice level.
+ *     subtag, lower case; weight 1; lang:und when it is no language code);
+ *     the identifier still runs and a confident disagreement is logged at
+ *     notice level.
  *
  * Keys (docs/plugins.md): min_chars, min_confidence, max_bytes, languages.
  * The state is read-only after init and CLD2 keeps no state between calls,
@@ -150,15 +151,26 @@ static char *article_text(const newsd_article *a, size_t max, size_t *len)
     return buf;
 }
 
-/* The primary subtag of a given lang, lower case: "pt-BR" -> "pt". */
-static void primary_subtag(const char *lang, char out[LANG_CODE_MAX])
+/* The code a given lang stands for: its primary subtag ("pt-BR" -> "pt"),
+ * lower case, as lang_cld2_detect() writes it ("iw" -> "he").  1 when
+ * that is a language code (2 or 3 ASCII letters), else 0 ("German",
+ * "deutsch"). */
+static int given_code(const char *lang, char out[LANG_CODE_MAX])
 {
-    size_t n = strcspn(lang, "-_ ");
-    if (n >= LANG_CODE_MAX)
-        n = LANG_CODE_MAX - 1;
-    for (size_t i = 0; i < n; i++)
-        out[i] = (char)tolower((unsigned char)lang[i]);
-    out[n] = '\0';
+    size_t n = strcspn(lang, "-_");
+    out[0] = '\0';
+    if (n < 2 || n > 3)
+        return 0;
+    char primary[4];
+    for (size_t i = 0; i < n; i++) {
+        if (!isalpha((unsigned char)lang[i]))
+            return 0;
+        primary[i] = (char)tolower((unsigned char)lang[i]);
+    }
+    primary[n] = '\0';
+    if (!lang_cld2_canonical(primary, out))
+        memcpy(out, primary, n + 1); /* a code CLD2 does not know stays as given */
+    return 1;
 }
 
 static int add_tag(newsd_article *a, const char *code, double weight)
@@ -174,11 +186,15 @@ static int add_tag(newsd_article *a, const char *code, double weight)
 static int keep_given(newsd_article *a, const char *given, const struct lang_guess *g)
 {
     char code[LANG_CODE_MAX];
-    primary_subtag(given, code);
+    if (!given_code(given, code)) {
+        newsd_log(NEWSD_LOG_NOTICE, "the article says lang \"%s\", which is no ISO 639 code; "
+                  "keeping it, tagged lang:und", given);
+        return add_tag(a, "und", 1.0);
+    }
     if (g->verdict == LANG_FOUND && strcmp(code, g->code) != 0)
         newsd_log(NEWSD_LOG_NOTICE, "the article says lang %s, the identifier reads %s (%.0f %% of "
                   "the text); keeping %s", given, g->code, 100 * g->share, given);
-    return add_tag(a, *code ? code : "und", 1.0);
+    return add_tag(a, code, 1.0);
 }
 
 static int lang_process(void *state, enum newsd_stage stage, newsd_article *a)

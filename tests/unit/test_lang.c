@@ -145,9 +145,24 @@ static void invalid_input_refused(void **unused)
     assert_int_equal(lang_identify(&o, NULL, 5, &g), -1);
     assert_int_equal(lang_identify(NULL, GERMAN, strlen(GERMAN), &g), -1);
     assert_int_equal(lang_identify(&o, GERMAN, strlen(GERMAN), NULL), -1);
+    static const char nul[] = "Die Bundesregierung hat am Mittwoch\0 beschlossen, dass alles gut ist.";
+    assert_int_equal(lang_identify(&o, nul, sizeof nul - 1, &g), -1);
     struct lang_cld2_result r;
-    assert_int_equal(lang_cld2_detect(bad, strlen(bad), NULL, &r), -1);
     assert_int_equal(lang_cld2_detect(GERMAN, strlen(GERMAN), NULL, NULL), -1);
+    assert_int_equal(lang_cld2_detect(NULL, 5, NULL, &r), -1);
+}
+
+/* Valid UTF-8 that CLD2's own check calls not "interchange valid" (C0 and
+ * C1 controls, noncharacters) may be in an article: it is identified, not
+ * refused. */
+static void control_characters_identified(void **unused)
+{
+    (void)unused;
+    char text[2048];
+    snprintf(text, sizeof text, "\x01%s\xC2\x85 \xEF\xBF\xBE \xEF\xB7\x90\x0C", GERMAN);
+    struct lang_guess g = identify(text);
+    assert_int_equal(g.verdict, LANG_FOUND);
+    assert_string_equal(g.code, "de");
 }
 
 /* The rule for mixed text: the language that holds at least
@@ -258,6 +273,7 @@ int main(void)
         cmocka_unit_test(sentence_found_with_less_confidence),
         cmocka_unit_test(empty_text_und),
         cmocka_unit_test(invalid_input_refused),
+        cmocka_unit_test(control_characters_identified),
         cmocka_unit_test(mixed_text_dominant_or_und),
         cmocka_unit_test(max_bytes_reads_the_head),
         cmocka_unit_test(languages_list_restricts),
