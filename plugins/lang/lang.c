@@ -20,7 +20,6 @@
  */
 #include <newsd/plugin.h>
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +65,8 @@ static int read_languages(const newsd_config *conf, struct lang_plugin *p)
     }
     for (size_t i = 0; rc == NEWSD_OK && i < n; i++) {
         for (char *c = items[i]; *c; c++)
-            *c = (char)tolower((unsigned char)*c);
+            if (*c >= 'A' && *c <= 'Z')
+                *c = (char)(*c | 0x20);
         char code[LANG_CODE_MAX];
         if (!lang_cld2_canonical(items[i], code)) {
             newsd_log(NEWSD_LOG_ERROR, "languages: \"%s\" is not a language code CLD2 knows "
@@ -163,9 +163,10 @@ static int given_code(const char *lang, char out[LANG_CODE_MAX])
         return 0;
     char primary[4];
     for (size_t i = 0; i < n; i++) {
-        if (!isalpha((unsigned char)lang[i]))
+        char c = (char)(lang[i] | 0x20); /* ASCII lower case; the locale has no say */
+        if (c < 'a' || c > 'z')
             return 0;
-        primary[i] = (char)tolower((unsigned char)lang[i]);
+        primary[i] = c;
     }
     primary[n] = '\0';
     if (!lang_cld2_canonical(primary, out))
