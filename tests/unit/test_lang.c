@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -265,6 +266,42 @@ static void letters_counted(void **unused)
     assert_int_equal(lang_count_letters("", 0), 0);
 }
 
+/* The plugin says NEWSD_PLUGIN_THREAD_SAFE: CLD2 keeps no state between
+ * calls.  Four threads identifying different texts at once must get what
+ * one thread gets. */
+#define RACE_THREADS 4
+#define RACE_ROUNDS 300
+
+static const char *const race_texts[] = {GERMAN, ENGLISH, RUSSIAN, KOREAN};
+static const char *const race_codes[] = {"de", "en", "ru", "ko"};
+
+static void *race(void *arg)
+{
+    size_t first = (size_t)(uintptr_t)arg;
+    struct lang_opts o = defaults();
+    for (size_t i = 0; i < RACE_ROUNDS; i++) {
+        size_t k = (first + i) % 4;
+        struct lang_guess g;
+        if (lang_identify(&o, race_texts[k], strlen(race_texts[k]), &g) < 0 ||
+            g.verdict != LANG_FOUND || strcmp(g.code, race_codes[k]) != 0)
+            return (void *)race_codes[k];
+    }
+    return NULL;
+}
+
+static void threads_agree(void **unused)
+{
+    (void)unused;
+    pthread_t t[RACE_THREADS];
+    for (size_t i = 0; i < RACE_THREADS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, race, (void *)(uintptr_t)i), 0);
+    for (size_t i = 0; i < RACE_THREADS; i++) {
+        void *wrong;
+        assert_int_equal(pthread_join(t[i], &wrong), 0);
+        assert_null(wrong);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +316,7 @@ int main(void)
         cmocka_unit_test(languages_list_restricts),
         cmocka_unit_test(canonical_codes),
         cmocka_unit_test(letters_counted),
+        cmocka_unit_test(threads_agree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
