@@ -4,6 +4,7 @@
 #include <newsd/plugin.h>
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Decode the code point at s (valid UTF-8: lang_identify() checked);
@@ -126,4 +127,48 @@ int lang_identify(const struct lang_opts *o, const char *text, size_t len, struc
         memcpy(out->code, r.code[0], sizeof out->code);
     }
     return 0;
+}
+
+char *lang_article_text(const char *title, const char *body, size_t max, size_t *len)
+{
+    size_t tl = strlen(title), bl = strlen(body);
+    if (tl > 0 && strncmp(body, title, tl) == 0)
+        tl = 0;
+    size_t sep = tl > 0 && bl > 0 ? 2 : 0;
+    size_t n = tl + sep + bl;
+    if (n > max + 4)
+        n = max + 4; /* lang_identify() cuts to max at a character boundary */
+    char *buf = malloc(n + 1);
+    if (!buf)
+        return NULL;
+    size_t k = tl < n ? tl : n;
+    memcpy(buf, title, k);
+    if (sep && k < n) {
+        size_t s = n - k < sep ? n - k : sep;
+        memcpy(buf + k, "\n\n", s);
+        k += s;
+    }
+    memcpy(buf + k, body, n - k);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+int lang_given_code(const char *lang, char out[LANG_CODE_MAX])
+{
+    size_t n = strcspn(lang, "-_");
+    out[0] = '\0';
+    if (n < 2 || n > 3)
+        return 0;
+    char primary[4];
+    for (size_t i = 0; i < n; i++) {
+        char c = (char)(lang[i] | 0x20); /* ASCII lower case; the locale has no say */
+        if (c < 'a' || c > 'z')
+            return 0;
+        primary[i] = c;
+    }
+    primary[n] = '\0';
+    if (!lang_cld2_canonical(primary, out))
+        memcpy(out, primary, n + 1); /* a code CLD2 does not know stays as given */
+    return 1;
 }

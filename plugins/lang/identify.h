@@ -70,4 +70,20 @@ const char *lang_verdict_name(enum lang_verdict v);
  * tell a headline fragment from a sentence. */
 size_t lang_count_letters(const char *s, size_t len);
 
+/* The text the plugin identifies: title, blank line, body, as the text
+ * layer joins them, but no more than max + 4 bytes (lang_identify() then
+ * cuts at a character boundary at max; the title comes first: it is the
+ * densest text).  A title the parser derived from the body's first
+ * sentence (the body starts with it) is not read twice.  Returns a
+ * malloc'd, NUL-terminated buffer and its length in *len, or NULL when out
+ * of memory. */
+char *lang_article_text(const char *title, const char *body, size_t max, size_t *len);
+
+/* The code a lang field given by the source stands for: its primary
+ * subtag ("pt-BR" -> "pt"), lower case, as lang_cld2_detect() writes it
+ * ("iw" -> "he"; a code CLD2 does not know stays as given).  Returns 1
+ * when that is a language code (2 or 3 ASCII letters), else 0 ("German",
+ * "deutsch") with out "". */
+int lang_given_code(const char *lang, char out[LANG_CODE_MAX]);
+
 #endif

@@ -120,60 +120,6 @@ static int lang_init(const newsd_config *conf, void **state)
     return NEWSD_OK;
 }
 
-/* The text to identify: title, blank line, body, as the text layer joins
- * them, but at most max bytes (title first: it is the densest text).  A
- * title derived from the body's first sentence is not read twice.
- * Returns a malloc'd buffer and its length in *len, or NULL. */
-static char *article_text(const newsd_article *a, size_t max, size_t *len)
-{
-    const char *title = newsd_article_get(a, NEWSD_FIELD_TITLE);
-    const char *body = newsd_article_get(a, NEWSD_FIELD_BODY);
-    size_t tl = strlen(title), bl = strlen(body);
-    if (tl > 0 && strncmp(body, title, tl) == 0)
-        tl = 0;
-    size_t sep = tl > 0 && bl > 0 ? 2 : 0;
-    size_t n = tl + sep + bl;
-    if (n > max + 4)
-        n = max + 4; /* lang_identify() cuts to max at a character boundary */
-    char *buf = malloc(n + 1);
-    if (!buf)
-        return NULL;
-    size_t k = tl < n ? tl : n;
-    memcpy(buf, title, k);
-    if (sep && k < n) {
-        size_t s = n - k < sep ? n - k : sep;
-        memcpy(buf + k, "\n\n", s);
-        k += s;
-    }
-    memcpy(buf + k, body, n - k);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
-/* The code a given lang stands for: its primary subtag ("pt-BR" -> "pt"),
- * lower case, as lang_cld2_detect() writes it ("iw" -> "he").  1 when
- * that is a language code (2 or 3 ASCII letters), else 0 ("German",
- * "deutsch"). */
-static int given_code(const char *lang, char out[LANG_CODE_MAX])
-{
-    size_t n = strcspn(lang, "-_");
-    out[0] = '\0';
-    if (n < 2 || n > 3)
-        return 0;
-    char primary[4];
-    for (size_t i = 0; i < n; i++) {
-        char c = (char)(lang[i] | 0x20); /* ASCII lower case; the locale has no say */
-        if (c < 'a' || c > 'z')
-            return 0;
-        primary[i] = c;
-    }
-    primary[n] = '\0';
-    if (!lang_cld2_canonical(primary, out))
-        memcpy(out, primary, n + 1); /* a code CLD2 does not know stays as given */
-    return 1;
-}
-
 static int add_tag(newsd_article *a, const char *code, double weight)
 {
     char tag[TAG_MAX];
@@ -187,7 +133,7 @@ static int add_tag(newsd_article *a, const char *code, double weight)
 static int keep_given(newsd_article *a, const char *given, const struct lang_guess *g)
 {
     char code[LANG_CODE_MAX];
-    if (!given_code(given, code)) {
+    if (!lang_given_code(given, code)) {
         newsd_log(NEWSD_LOG_NOTICE, "the article says lang \"%s\", which is no ISO 639 code; "
                   "keeping it, tagged lang:und", given);
         return add_tag(a, "und", 1.0);
@@ -203,7 +149,8 @@ static int lang_process(void *state, enum newsd_stage stage, newsd_article *a)
     (void)stage;
     const struct lang_plugin *p = state;
     size_t len;
-    char *text = article_text(a, p->opts.max_bytes, &len);
+    char *text = lang_article_text(newsd_article_get(a, NEWSD_FIELD_TITLE),
+                                   newsd_article_get(a, NEWSD_FIELD_BODY), p->opts.max_bytes, &len);
     if (!text)
         return newsd_article_fail(a, "out of memory");
     struct lang_guess g;

@@ -12,6 +12,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "identify.h"
@@ -266,6 +267,53 @@ static void letters_counted(void **unused)
     assert_int_equal(lang_count_letters("", 0), 0);
 }
 
+static void assert_text(const char *title, const char *body, size_t max, const char *want)
+{
+    size_t len = 99;
+    char *t = lang_article_text(title, body, max, &len);
+    assert_non_null(t);
+    assert_string_equal(t, want);
+    assert_int_equal(len, strlen(want));
+    free(t);
+}
+
+/* Title, blank line, body; a derived title (the body's first sentence) is
+ * read once; at most max + 4 bytes, title first. */
+static void article_text_joined(void **unused)
+{
+    (void)unused;
+    assert_text("Titel", "Text.", 100, "Titel\n\nText.");
+    assert_text("", "Text.", 100, "Text.");
+    assert_text("Titel", "", 100, "Titel");
+    assert_text("", "", 100, "");
+    assert_text("Erster Satz.", "Erster Satz. Zweiter Satz.", 100, "Erster Satz. Zweiter Satz.");
+    assert_text("Titel", "Text.", 2, "Titel\n");          /* max 2: 6 bytes */
+    assert_text("Titel", "Text und mehr", 4, "Titel\n\nT");
+    assert_text("Ti", "Text und mehr", 1, "Ti\n\nT");
+}
+
+static void given_codes(void **unused)
+{
+    (void)unused;
+    char code[LANG_CODE_MAX];
+    assert_int_equal(lang_given_code("de", code), 1);
+    assert_string_equal(code, "de");
+    assert_int_equal(lang_given_code("pt-BR", code), 1);
+    assert_string_equal(code, "pt");
+    assert_int_equal(lang_given_code("EN_us", code), 1);
+    assert_string_equal(code, "en");
+    assert_int_equal(lang_given_code("iw", code), 1);
+    assert_string_equal(code, "he");
+    assert_int_equal(lang_given_code("qaa", code), 1); /* ISO's private use: kept */
+    assert_string_equal(code, "qaa");
+    assert_int_equal(lang_given_code("German", code), 0);
+    assert_string_equal(code, "");
+    assert_int_equal(lang_given_code("d", code), 0);
+    assert_int_equal(lang_given_code("d1", code), 0);
+    assert_int_equal(lang_given_code("fr\xC3\xA9", code), 0);
+    assert_int_equal(lang_given_code("", code), 0);
+}
+
 /* The plugin says NEWSD_PLUGIN_THREAD_SAFE: CLD2 keeps no state between
  * calls.  Four threads identifying different texts at once must get what
  * one thread gets. */
@@ -317,6 +365,8 @@ int main(void)
         cmocka_unit_test(canonical_codes),
         cmocka_unit_test(letters_counted),
         cmocka_unit_test(threads_agree),
+        cmocka_unit_test(article_text_joined),
+        cmocka_unit_test(given_codes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
