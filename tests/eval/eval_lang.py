@@ -164,13 +164,28 @@ def main():
     args = ap.parse_args()
     build_dir = os.path.abspath(args.build_dir)
     evallib.newsd_binary(build_dir)
+    for so in ("lang.so", "archive_fs.so"):
+        if not os.path.isfile(os.path.join(build_dir, "plugins", so)):
+            print(f"eval_lang: {build_dir}/plugins/{so} is missing: run make build first",
+                  file=sys.stderr)
+            return 2
     sets = gold_sets(evallib.corpus_dir())
 
     with tempfile.TemporaryDirectory(prefix="eval-lang-") as tmp:
         config = os.path.join(tmp, "newsd.ini")
         write_config(config, build_dir, os.path.join(tmp, "state"), args.set)
+        p = subprocess.run([evallib.newsd_binary(build_dir), "--check-config", "-c", config],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            print(f"eval_lang: the lang configuration does not load: {p.stderr.strip()}",
+                  file=sys.stderr)
+            return 2
         files = [f for _, items in sets for f, _ in items]
         records, failures = evallib.try_files(build_dir, config, files)
+        if not records:
+            print(f"eval_lang: newsd --try gave no record; first failure: "
+                  f"{next(iter(failures.values()), '?')}", file=sys.stderr)
+            return 2
         full = score("full texts", sets, records, failures)
 
         short_sets = []
