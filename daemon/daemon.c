@@ -103,6 +103,7 @@ struct daemon {
     unsigned inflight, max_inflight;
     enum daemon_state state;
     bool stop_requested;   /* during a reload */
+    bool reload_queued;    /* a SIGHUP came during a reload */
     struct daemon_config next_cfg;
     struct plugin_set *next_plugins;
 
@@ -551,6 +552,14 @@ static void apply_reload(struct daemon *d)
         check_drained(d);
         return;
     }
+    if (d->reload_queued) {
+        d->reload_queued = false;
+        char *err = NULL;
+        begin_reload(d, "SIGHUP (queued during the last reload)", &err);
+        free(err);
+        if (d->state == DAEMON_RELOADING)
+            return;   /* apply_reload() pumps */
+    }
     pump(d);
 }
 
@@ -731,6 +740,14 @@ static void on_signal(uv_signal_t *h, int signum)
 {
     struct daemon *d = h->data;
     if (signum == SIGHUP) {
+        /* The reload in progress may have read the file before its last
+         * edit: do one more after it, so the newest configuration wins. */
+        if (d->state == DAEMON_RELOADING) {
+            if (!d->reload_queued)
+                log_notice("SIGHUP: a reload is in progress; another follows when it is done");
+            d->reload_queued = true;
+            return;
+        }
         char *err = NULL;
         begin_reload(d, "SIGHUP", &err);
         free(err);
@@ -778,6 +795,8 @@ static void begin_stuck_stop(struct daemon *d)
 static void on_watchdog(uv_timer_t *t)
 {
     struct daemon *d = t->data;
+    /* systemd's watchdog watches this loop; ours (below) the workers. */
+    notify_watchdog();
     unsigned factor = d->state == DAEMON_STOPPING ? 1 : 2;
     struct budget_stuck st;
     int i;

@@ -1,5 +1,7 @@
 /* State directory layout, claims, failed/ moves and poison accounting. */
 #include "spool.h"
+#include "spool_access.h"
+#include "state_lock.h"
 #include "xalloc.h"
 #include "log.h"
 
@@ -108,7 +110,7 @@ static int mkdir_p(const char *path)
 int spool_open(struct spool *s, const char *state_dir, char **err)
 {
     memset(s, 0, sizeof *s);
-    s->state_fd = s->inbox_fd = s->tmp_fd = s->work_fd = s->failed_fd = s->archive_fd = -1;
+    s->state_fd = s->inbox_fd = s->tmp_fd = s->work_fd = s->failed_fd = s->archive_fd = s->lock_fd = -1;
     *err = NULL;
 
     int rc = mkdir_p(state_dir);
@@ -125,6 +127,12 @@ int spool_open(struct spool *s, const char *state_dir, char **err)
      * "config/../var" reads badly there. */
     char real[PATH_MAX];
     s->state_dir = xstrdup(realpath(state_dir, real) ? real : state_dir);
+    /* Before anything in it is touched: a second daemon must not so much
+     * as create a folder that the first is repairing. */
+    if ((s->lock_fd = state_lock_take(s->state_fd, s->state_dir, err)) < 0) {
+        spool_close(s);
+        return -1;
+    }
     s->inbox_path = xasprintf("%s/inbox", s->state_dir);
     if ((s->inbox_fd = open_dir(s->state_fd, "inbox", DROP_DIR_MODE, err, s->state_dir)) < 0 ||
         (s->tmp_fd = open_dir(s->state_fd, "tmp", DROP_DIR_MODE, err, s->state_dir)) < 0 ||
@@ -141,13 +149,20 @@ int spool_open(struct spool *s, const char *state_dir, char **err)
         spool_close(s);
         return -1;
     }
+    if (spool_access_check(s, err) < 0) {
+        spool_close(s);
+        return -1;
+    }
     spool_hold_archive(s);
     return 0;
 }
 
 void spool_close(struct spool *s)
 {
-    int *fds[] = {&s->state_fd, &s->inbox_fd, &s->tmp_fd, &s->work_fd, &s->failed_fd, &s->archive_fd};
+    /* The lock last: the folders are let go before another daemon may
+     * take them. */
+    int *fds[] = {&s->state_fd, &s->inbox_fd, &s->tmp_fd, &s->work_fd, &s->failed_fd, &s->archive_fd,
+                  &s->lock_fd};
     for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
         if (*fds[i] >= 0)
             close(*fds[i]);
@@ -232,6 +247,22 @@ static int reopen(struct spool *s, enum spool_folder f, bool *made)
 
 /* Is folder f (held open) still the one at its path?  1 with *f filled
  * when not (and repaired when possible), 0 when it is. */
+/* The state dir was made again: the old lock is on a file that is gone,
+ * so another daemon could start here.  Lock the new folder too. */
+static void relock(struct spool *s)
+{
+    char *err = NULL;
+    int fd = state_lock_take(s->state_fd, s->state_dir, &err);
+    if (fd < 0) {
+        log_error("%s", err);
+        free(err);
+        return;
+    }
+    if (s->lock_fd >= 0)
+        close(s->lock_fd);
+    s->lock_fd = fd;
+}
+
 static int check_one(struct spool *s, enum spool_folder f, struct spool_fault *out)
 {
     int *fd = folder_fd(s, f);
@@ -280,6 +311,8 @@ static int check_one(struct spool *s, enum spool_folder f, struct spool_fault *o
     out->adopted = !made;
     if (f == SPOOL_WORK)
         journals_follow(s);
+    if (f == SPOOL_STATE_DIR)
+        relock(s);
     return 1;
 }
 

@@ -32,6 +32,8 @@ struct spool {
     /* STATE_DIR/archive once it exists (the archive plugin makes it, or
      * not: archive_pg has none); only watched, never made here. */
     int archive_fd;
+    /* STATE_DIR/.lock, flocked while the spool is open (state_lock.h). */
+    int lock_fd;
     /* The workers' journals (spool_journal_open), re-pointed when work/
      * is made again; the workers own and close them. */
     int *journal_fds;

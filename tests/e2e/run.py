@@ -154,6 +154,10 @@ def parse_reason(path):
 # --------------------------------------------------------------------------
 # one running newsd
 
+# newsd refuses to run as root without --allow-root; the tests run as root.
+ROOT_FLAG = ["--allow-root"] if os.geteuid() == 0 else []
+
+
 class Daemon:
     def __init__(self, ctx, config, args=()):
         self.ctx = ctx
@@ -181,7 +185,7 @@ class Daemon:
 
     def argv(self):
         return [str(self.ctx.newsd), "-c", str(self.config),
-                "--state-dir", str(self.ctx.state)] + self.args
+                "--state-dir", str(self.ctx.state)] + ROOT_FLAG + self.args
 
     def log(self):
         with open(self.ctx.log_path, "rb") as f:
