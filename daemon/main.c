@@ -6,6 +6,7 @@
 #include "try.h"
 
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,11 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    /* Per-article scratch memory (CLD2 in the lang plugin takes ~200 KB a
+     * call) would otherwise go back to the kernel after every article and
+     * come again: ~5 brk calls and ~20 µs an article.  1 MB of free heap
+     * kept per arena costs little and stays flat. */
+    mallopt(M_TRIM_THRESHOLD, 1 << 20);
     /* A log reader that went away must not kill the daemon: write() then
      * fails with EPIPE instead. */
     signal(SIGPIPE, SIG_IGN);
