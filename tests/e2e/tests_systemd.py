@@ -9,7 +9,7 @@ import socket
 import subprocess
 import time
 
-from __main__ import ROOT_FLAG, check, small_article, test
+from __main__ import ROOT_FLAG, SAMPLE, check, small_article, test
 
 
 class Receiver:
@@ -130,3 +130,54 @@ def systemd_hup_during_reload_is_queued(ctx):
     ctx.wait_archived([id_], timeout=30)
     tags = [t["name"] for t in ctx.record(id_)["tags"]]
     check("cfg:newest" in tags, f"the newest configuration is not in force: tags {tags}")
+
+
+PR_SET_MDWE = 65
+PR_GET_MDWE = 66
+PR_MDWE_REFUSE_EXEC_GAIN = 1
+
+
+@test(timeout=60)
+def systemd_memory_deny_write_execute(ctx):
+    """The unit sets MemoryDenyWriteExecute=yes: nothing in newsd, its
+    libraries or the bundled plugins (Lua, CLD2's C++, SQLite ...) may map
+    memory writable and executable.  The kernel's own form of that rule
+    (prctl PR_SET_MDWE, Linux 6.3+, kept across exec) runs the shipped
+    configuration here, so a library that needs W+X fails this test rather
+    than a production start."""
+    import ctypes
+    from tests_lang import shipped_config, show
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_GET_MDWE, 0, 0, 0, 0) < 0:
+        print(f"skipped: this kernel has no PR_SET_MDWE (Linux 6.3+): errno {ctypes.get_errno()}")
+        return
+
+    def deny_wx():
+        if libc.prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_MDWE)")
+
+    # The rule holds in the child: a W+X mapping is refused there.
+    wx = ("import mmap; mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)")
+    control = subprocess.run(["python3", "-c", wx], preexec_fn=deny_wx, capture_output=True, text=True)
+    check(control.returncode != 0 and "Permission denied" in control.stderr,
+          f"PR_SET_MDWE did not refuse a W+X mapping in the child: {control.stderr[-300:]!r}")
+
+    cfg = shipped_config(ctx)
+    log = open(ctx.log_path, "ab")
+    proc = subprocess.Popen([str(ctx.newsd), "-c", str(cfg), "--state-dir", str(ctx.state)] + ROOT_FLAG,
+                            stdout=log, stderr=log, stdin=subprocess.DEVNULL, preexec_fn=deny_wx)
+    try:
+        ctx.wait(lambda: "ready" in ctx.log_text() or proc.poll() is not None, 20, "newsd ready")
+        check(proc.poll() is None, f"newsd exited under MDWE (code {proc.returncode}); see the log")
+        check(libc.prctl(PR_GET_MDWE, 0, 0, 0, 0) == 0, "the test itself is under MDWE")
+        id_ = ctx.drop("sample.txt", open(SAMPLE, "rb").read())
+        ctx.wait(lambda: (not os.listdir(ctx.inbox) and not ctx.work_files()) or proc.poll() is not None,
+                 30, "the sample processed")
+        check(proc.poll() is None, f"newsd died under MDWE while processing (code {proc.returncode})")
+        rec = show(ctx, id_)
+        check(rec.get("lang") == "de", f"the sample's record under MDWE: lang {rec.get('lang')!r}")
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=20)
+        log.close()
