@@ -1,5 +1,6 @@
 /* INI configuration: main file, conf.d drop-ins, [daemon] keys, plugin sections. */
 #include "config.h"
+#include "config_keys.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -20,6 +21,8 @@
 struct load_ctx {
     struct daemon_config *cfg;
     const char *file;       /* file being read */
+    unsigned line;          /* the line inih is at (read_line() counts them) */
+    bool at_line_start;
     char *file_dir;         /* its folder */
     char *error;            /* first semantic error of this file */
     char *state_dir_value;  /* state_dir as written, resolved later */
@@ -159,6 +162,24 @@ static const struct uint_key uint_keys[] = {
     {"control_query_queue", 0, 100000, offsetof(struct daemon_config, control_query_queue)},
 };
 
+/* The [daemon] keys that are not in uint_keys. */
+static const char *const other_daemon_keys[] = {
+    "state_dir", "plugin_dir", "control_socket", "metrics_listen", "max_article_bytes", "umask", "log_level",
+};
+
+static void unknown_daemon_key(struct load_ctx *c, const char *name)
+{
+    struct key_suggestion sug;
+    config_key_suggestion_init(&sug);
+    for (size_t i = 0; i < sizeof uint_keys / sizeof uint_keys[0]; i++)
+        config_key_offer(&sug, name, uint_keys[i].name);
+    for (size_t i = 0; i < sizeof other_daemon_keys / sizeof other_daemon_keys[0]; i++)
+        config_key_offer(&sug, name, other_daemon_keys[i]);
+    const char *near = config_key_suggested(&sug, name);
+    set_error(c, xasprintf("[daemon] unknown key '%s'%s%s%s", name, near ? " (did you mean '" : "",
+                           near ? near : "", near ? "'?)" : ""));
+}
+
 static int daemon_key(struct load_ctx *c, const char *name, const char *value)
 {
     struct daemon_config *cfg = c->cfg;
@@ -216,7 +237,7 @@ static int daemon_key(struct load_ctx *c, const char *name, const char *value)
         }
         cfg->log_level = level;
     } else {
-        set_error(c, xasprintf("[daemon] unknown key '%s'", name));
+        unknown_daemon_key(c, name);
         return 0;
     }
     return 1;
@@ -255,6 +276,8 @@ static int plugin_key(struct load_ctx *c, const char *section, const char *name,
         s = &cfg->plugins[cfg->n_plugins++];
         memset(s, 0, sizeof *s);
         s->name = xstrdup(section);
+        s->file = xstrdup(c->file);
+        s->line = c->line;
         c->last_section = NULL;
     }
     if (!name)   /* an empty section still declares the plugin */
@@ -282,8 +305,11 @@ static int plugin_key(struct load_ctx *c, const char *section, const char *name,
             /* a later file (conf.d) overrides */
             free(kv->value);
             free(kv->origin_dir);
+            free(kv->file);
             kv->value = xstrdup(value);
             kv->origin_dir = xstrdup(c->file_dir);
+            kv->file = xstrdup(c->file);
+            kv->line = c->line;
             c->last_len = strlen(value);
             c->last_cap = c->last_len + 1;
         }
@@ -292,7 +318,8 @@ static int plugin_key(struct load_ctx *c, const char *section, const char *name,
         return 1;
     }
     s->kv = xreallocarray(s->kv, s->n_kv + 1, sizeof *s->kv);
-    s->kv[s->n_kv] = (struct config_kv){xstrdup(name), xstrdup(value), xstrdup(c->file_dir)};
+    s->kv[s->n_kv] = (struct config_kv){xstrdup(name), xstrdup(value), xstrdup(c->file_dir), xstrdup(c->file),
+                                        c->line};
     c->last_section = s;
     c->last_key = s->kv[s->n_kv].key;
     c->last_len = strlen(value);
@@ -318,14 +345,46 @@ static int on_ini_line(void *user, const char *section, const char *name, const 
     return 0;
 }
 
+/* inih's reader, as fgets(), counting lines: its handler is not told the
+ * line (Debian builds it without INI_HANDLER_LINENO), and every key keeps
+ * its own for the checks after the plugins are loaded.  A line longer than
+ * inih's buffer arrives in pieces; only the first counts. */
+struct line_reader {
+    FILE *f;
+    struct load_ctx *c;
+};
+
+static char *read_line(char *str, int num, void *stream)
+{
+    struct line_reader *r = stream;
+    char *got = fgets(str, num, r->f);
+    if (!got)
+        return NULL;
+    if (r->c->at_line_start)
+        r->c->line++;
+    size_t n = strlen(got);
+    r->c->at_line_start = n > 0 && got[n - 1] == '\n';
+    return got;
+}
+
 static int read_file(struct load_ctx *c, const char *file, char **err)
 {
     c->file = file;
     c->file_dir = dir_of(file);
     c->last_section = NULL;
     c->last_key = NULL;
+    c->line = 0;
+    c->at_line_start = true;
 
-    int rc = ini_parse(file, on_ini_line, c);
+    int rc = -1;
+    FILE *f = fopen(file, "r");
+    if (f) {
+        struct line_reader r = {f, c};
+        rc = ini_parse_stream(read_line, &r, on_ini_line, c);
+        int saved = errno;
+        fclose(f);
+        errno = saved;
+    }
     free(c->file_dir);
     c->file_dir = NULL;
 
@@ -457,9 +516,11 @@ void config_free(struct daemon_config *cfg)
             free(s->kv[j].key);
             free(s->kv[j].value);
             free(s->kv[j].origin_dir);
+            free(s->kv[j].file);
         }
         free(s->kv);
         free(s->name);
+        free(s->file);
     }
     free(cfg->plugins);
     free(cfg->path);

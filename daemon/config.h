@@ -19,12 +19,16 @@ struct config_kv {
     char *key;
     char *value;
     char *origin_dir;  /* folder of the file that set it */
+    char *file;        /* the file that set it (the last one: conf.d overrides) */
+    unsigned line;     /* ... and its line there (the first of a multi-line value) */
 };
 
 struct plugin_section {
     char *name;        /* "orgs" for [plugin.orgs] */
     struct config_kv *kv;
     size_t n_kv;
+    char *file;        /* where [plugin.NAME] first appeared */
+    unsigned line;
 };
 
 /* Defaults of the [daemon] time budgets (budget.h). */

@@ -8,6 +8,7 @@
  */
 #include "plugins.h"
 #include "budget.h"
+#include "config_keys.h"
 #include "plugin_config.h"
 #include "plugin_stamp.h"
 #include "stage.h"
@@ -90,11 +91,11 @@ static char *resolve_so(const struct daemon_config *cfg, const struct config_kv 
 }
 
 /* How large a descriptor of each minor is at least: the minor that added a
- * field at the end added a row.  1.0 ended with fini(). */
+ * field at the end added a row.  1.0 ended with fini(), 1.1 with answer(). */
 static const size_t descriptor_size[NEWSD_ABI_MINOR + 1] = {
     [0] = offsetof(newsd_plugin, answer),
-    [1] = sizeof(newsd_plugin),
-    [2] = sizeof(newsd_plugin),   /* 1.2 added functions, no field */
+    [1] = offsetof(newsd_plugin, config_keys),
+    [2] = sizeof(newsd_plugin),   /* 1.2 added config_keys */
 };
 
 /* The version rule of plugin.h: our major, a minor up to ours, and at least
@@ -153,6 +154,36 @@ const char *newsd_version(void)
     return NEWSD_VERSION;
 }
 
+/* Every key of the section must be one the plugin declared or one of
+ * newsd's.  A plugin that declares none (built before 1.2) cannot be
+ * checked: said once per load, not refused. */
+static char *check_keys(const struct plugin_section *s, const struct plugin_instance *p)
+{
+    const struct newsd_config_key *own = p->desc->config_keys;
+    if (!own) {
+        log_info("plugin %s: %s declares no configuration keys (ABI %u.%u): the keys of [plugin.%s] are "
+                 "not checked for typing mistakes", s->name, p->path,
+                 NEWSD_ABI_STAMP_MAJOR(p->desc->abi_version), NEWSD_ABI_STAMP_MINOR(p->desc->abi_version),
+                 s->name);
+        return NULL;
+    }
+    const struct newsd_config_key *const tables[] = {config_plugin_core_keys, own};
+    char *why = NULL;
+    return config_keys_check(s, tables, 2, &why) < 0 ? why : NULL;
+}
+
+/* "plugin X: FILE: init failed (...): what the plugin logged", or, for a
+ * plugin that logged nothing, a pointer to where its section is. */
+static char *init_failure(const struct plugin_section *s, const char *path, char *logged)
+{
+    char *msg = logged ? xasprintf("plugin %s: %s: init failed ([plugin.%s] at %s:%u): %s", s->name, path, s->name,
+                                   s->file ? s->file : "?", s->line, logged)
+                       : xasprintf("plugin %s: %s: init failed without saying why ([plugin.%s] at %s:%u)", s->name,
+                                   path, s->name, s->file ? s->file : "?", s->line);
+    free(logged);
+    return msg;
+}
+
 static void instance_release(struct plugin_instance *p)
 {
     if (p->initialised && p->desc->fini) {
@@ -206,7 +237,8 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
             goto fail;
         }
         struct l_plugin *lp = l_plugin_load(cfg, s, p->path,
-                                                (flags & PLUGIN_LOAD_NO_ARCHIVE_INIT) ? L_LOAD_TRIAL_ONLY : 0,
+                                                (flags & (PLUGIN_LOAD_NO_ARCHIVE_INIT | PLUGIN_LOAD_DRY_RUN))
+                                                    ? L_LOAD_TRIAL_ONLY : 0,
                                                 &why);
         if (!lp) {
             *err = xasprintf("plugin %s: %s", s->name, why);
@@ -254,6 +286,13 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
         *err = xasprintf("plugin %s: %s: %s", s->name, p->path, why);
         goto fail;
     }
+    /* Before init: a mistyped key is what the writer must hear of, not
+     * what init makes of the key's absence. */
+    if ((why = check_keys(s, p))) {
+        *err = why;
+        why = NULL;
+        goto fail;
+    }
     if ((flags & PLUGIN_LOAD_NO_ARCHIVE_INIT) && p->desc->stages == NEWSD_STAGE_ARCHIVE) {
         /* --try and --check-config: checked, but an archive's init may
          * create folders in the state directory, so it is not called. */
@@ -269,12 +308,15 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
     if (p->desc->init) {
         struct newsd_config conf = {s, cfg->state_dir};
         log_set_plugin(p->name);
+        log_capture_begin();
         int rc = p->desc->init(&conf, &p->state);
+        char *logged = log_capture_end();
         log_set_plugin(NULL);
         if (rc != NEWSD_OK) {
-            *err = xasprintf("plugin %s: %s: init failed (the plugin's own message is logged above)", s->name, p->path);
+            *err = init_failure(s, p->path, logged);
             goto fail;
         }
+        free(logged);
     }
     p->initialised = true;
     log_debug("plugin %s: loaded %s (%s)", p->name, p->path, p->desc->name);

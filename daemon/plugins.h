@@ -44,6 +44,10 @@ enum plugin_load_flags {
     /* --try, --check-config: archive-only plugins are loaded and checked but
      * not initialised (no folders created); never call their archive(). */
     PLUGIN_LOAD_NO_ARCHIVE_INIT = 1u << 0,
+    /* --check-config: every plugin, archives included, is initialised as a
+     * start would, and released again by plugin_set_free(); Lua plugins get
+     * only their trial state. */
+    PLUGIN_LOAD_DRY_RUN = 1u << 1,
 };
 
 /* Load and initialise every plugin of cfg.  On failure nothing stays loaded

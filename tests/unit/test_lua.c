@@ -43,13 +43,15 @@ static struct l_plugin *load(const char *src, char **err, ...)
         kv[n].key = (char *)k;
         kv[n].value = va_arg(ap, char *);
         kv[n].origin_dir = dir;
+        kv[n].file = NULL;
+        kv[n].line = 0;
         n++;
     }
     va_end(ap);
     write_file("t.lua", src);
     char path[512];
     snprintf(path, sizeof path, "%s/t.lua", dir);
-    struct plugin_section sec = {"t", kv, n};
+    struct plugin_section sec = {.name = "t", .kv = kv, .n_kv = n};
     struct daemon_config cfg = {0};
     cfg.workers = 1;
     char *e = NULL;
