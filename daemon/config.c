@@ -532,6 +532,14 @@ void config_free(struct daemon_config *cfg)
     memset(cfg, 0, sizeof *cfg);
 }
 
+const char *config_kv_where(const struct config_kv *kv, char *buf, size_t size)
+{
+    if (!kv || !kv->file || !size)
+        return "";
+    snprintf(buf, size, "%s:%u: ", kv->file, kv->line);
+    return buf;
+}
+
 const struct config_kv *config_section_find(const struct plugin_section *s, const char *key)
 {
     for (size_t i = 0; i < s->n_kv; i++)

@@ -73,6 +73,10 @@ int config_load(const char *path, const char *state_dir_override,
                 struct daemon_config *out, char **err);
 void config_free(struct daemon_config *cfg);
 
+/* "FILE:LINE: " of kv, for an error about its value ("" when it came from
+ * no file: tests, tools); buf holds it. */
+const char *config_kv_where(const struct config_kv *kv, char *buf, size_t size);
+
 /* Value of key in section, or NULL. Last setting wins. */
 const struct config_kv *config_section_find(const struct plugin_section *s, const char *key);
 

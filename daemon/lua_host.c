@@ -23,6 +23,7 @@
 #include <lualib.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -500,7 +501,9 @@ static int parse_limits(struct l_plugin *lp, const struct daemon_config *cfg, co
         errno = 0;
         double d = strtod(kv->value, &end);
         if (errno || end == kv->value || *end || !(d >= 1000 && d <= 2e9)) {
-            *err = xasprintf("max_instructions = %s: expected a number from 1000 to 2e9", kv->value);
+            char at[PATH_MAX + 32];
+            *err = xasprintf("%smax_instructions = %s: expected a number from 1000 to 2e9",
+                             config_kv_where(kv, at, sizeof at), kv->value);
             return -1;
         }
         lp->max_instructions = (long long)d;
@@ -509,7 +512,9 @@ static int parse_limits(struct l_plugin *lp, const struct daemon_config *cfg, co
     if (kv) {
         uint64_t v;
         if (config_parse_size(kv->value, &v) < 0 || v < (1u << 20) || v > ((uint64_t)16 << 30)) {
-            *err = xasprintf("max_memory = %s: expected a size from 1M to 16G", kv->value);
+            char at[PATH_MAX + 32];
+            *err = xasprintf("%smax_memory = %s: expected a size from 1M to 16G", config_kv_where(kv, at, sizeof at),
+                             kv->value);
             return -1;
         }
         lp->max_memory = (size_t)v;

@@ -20,11 +20,7 @@ const char *newsd_config_name(const newsd_config *conf)
  * own file, a conf.d drop-in included.  "" when unknown. */
 static const char *where(const newsd_config *conf, const char *key, char *buf, size_t size)
 {
-    const struct config_kv *kv = config_section_find(conf->section, key);
-    if (!kv || !kv->file)
-        return "";
-    snprintf(buf, size, "%s:%u: ", kv->file, kv->line);
-    return buf;
+    return config_kv_where(config_section_find(conf->section, key), buf, size);
 }
 
 const char *newsd_config_get(const newsd_config *conf, const char *key)

@@ -221,7 +221,9 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
         goto fail;
     }
     if (req && config_parse_bool(req->value, &p->required) < 0) {
-        *err = xasprintf("plugin %s: required = %s: expected true or false", s->name, req->value);
+        char at[PATH_MAX + 32];
+        *err = xasprintf("plugin %s: %srequired = %s: expected true or false", s->name,
+                         config_kv_where(req, at, sizeof at), req->value);
         goto fail;
     }
     if (budget_plugin_ms(cfg, s, &p->max_ms, &why) < 0) {
@@ -289,8 +291,7 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
     /* Before init: a mistyped key is what the writer must hear of, not
      * what init makes of the key's absence. */
     if ((why = check_keys(s, p))) {
-        *err = why;
-        why = NULL;
+        *err = xasprintf("plugin %s: %s", s->name, why);
         goto fail;
     }
     if ((flags & PLUGIN_LOAD_NO_ARCHIVE_INIT) && p->desc->stages == NEWSD_STAGE_ARCHIVE) {
