@@ -172,14 +172,31 @@ static char *check_keys(const struct plugin_section *s, const struct plugin_inst
     return config_keys_check(s, tables, 2, &why) < 0 ? why : NULL;
 }
 
-/* "plugin X: FILE: init failed (...): what the plugin logged", or, for a
- * plugin that logged nothing, a pointer to where its section is. */
+/* "plugin X: FILE: init failed: what the plugin logged", with where it
+ * is about: the plugin's own message may name its place already (the
+ * newsd_config_get_* errors do); one that starts with a key ("path: cannot
+ * create ...") gets that key's FILE:LINE; else the section's. */
 static char *init_failure(const struct plugin_section *s, const char *path, char *logged)
 {
-    char *msg = logged ? xasprintf("plugin %s: %s: init failed ([plugin.%s] at %s:%u): %s", s->name, path, s->name,
-                                   s->file ? s->file : "?", s->line, logged)
-                       : xasprintf("plugin %s: %s: init failed without saying why ([plugin.%s] at %s:%u)", s->name,
-                                   path, s->name, s->file ? s->file : "?", s->line);
+    char at[PATH_MAX + 64] = "";
+    bool placed = false;
+    for (size_t i = 0; logged && i < s->n_kv && !placed; i++) {
+        const struct config_kv *kv = &s->kv[i];
+        size_t fn = kv->file ? strlen(kv->file) : 0, n = strlen(kv->key);
+        if (fn && strncmp(logged, kv->file, fn) == 0 && logged[fn] == ':') {
+            placed = true;
+        } else if (kv->file && strncmp(logged, kv->key, n) == 0 &&
+                   (logged[n] == ':' || strncmp(logged + n, " =", 2) == 0)) {
+            config_kv_where(kv, at, sizeof at);
+            placed = true;
+        }
+    }
+    char *msg;
+    if (placed)
+        msg = xasprintf("plugin %s: %s: init failed: %s%s", s->name, path, at, logged);
+    else
+        msg = xasprintf("plugin %s: %s: init failed ([plugin.%s] at %s:%u): %s", s->name, path, s->name,
+                        s->file ? s->file : "?", s->line, logged ? logged : "it gave no reason");
     free(logged);
     return msg;
 }
