@@ -22,7 +22,7 @@ struct load_ctx {
     struct daemon_config *cfg;
     const char *file;       /* file being read */
     unsigned line;          /* the line inih is at (read_line() counts them) */
-    bool at_line_start;
+    unsigned header_line;   /* of the last [section] line */
     char *file_dir;         /* its folder */
     char *error;            /* first semantic error of this file */
     char *state_dir_value;  /* state_dir as written, resolved later */
@@ -277,7 +277,7 @@ static int plugin_key(struct load_ctx *c, const char *section, const char *name,
         memset(s, 0, sizeof *s);
         s->name = xstrdup(section);
         s->file = xstrdup(c->file);
-        s->line = c->line;
+        s->line = c->header_line ? c->header_line : c->line;
         c->last_section = NULL;
     }
     if (!name)   /* an empty section still declares the plugin */
@@ -347,24 +347,35 @@ static int on_ini_line(void *user, const char *section, const char *name, const 
 
 /* inih's reader, as fgets(), counting lines: its handler is not told the
  * line (Debian builds it without INI_HANDLER_LINENO), and every key keeps
- * its own for the checks after the plugins are loaded.  A line longer than
- * inih's buffer arrives in pieces; only the first counts. */
+ * its own for the checks after the plugins are loaded.  A whole line per
+ * call, so inih's count (the line of a syntax error) is ours too: a line
+ * longer than its buffer would come in pieces, the rest of it read as
+ * lines of its own, so it is refused here, saying why. */
 struct line_reader {
     FILE *f;
     struct load_ctx *c;
+    char *buf;
+    size_t cap;
 };
 
 static char *read_line(char *str, int num, void *stream)
 {
     struct line_reader *r = stream;
-    char *got = fgets(str, num, r->f);
-    if (!got)
+    ssize_t n = getline(&r->buf, &r->cap, r->f);
+    if (n < 0)
         return NULL;
-    if (r->c->at_line_start)
-        r->c->line++;
-    size_t n = strlen(got);
-    r->c->at_line_start = n > 0 && got[n - 1] == '\n';
-    return got;
+    r->c->line++;
+    const char *p = r->buf + strspn(r->buf, " \t");
+    if (*p == '[')
+        r->c->header_line = r->c->line;
+    if (n + 1 > num) {
+        set_error(r->c, xasprintf("the line is longer than %d bytes: split a long value over indented "
+                                  "continuation lines", num - 2));
+        snprintf(str, (size_t)num, "%s", "!\n");   /* a syntax error, on this line */
+        return str;
+    }
+    memcpy(str, r->buf, (size_t)n + 1);
+    return str;
 }
 
 static int read_file(struct load_ctx *c, const char *file, char **err)
@@ -374,14 +385,15 @@ static int read_file(struct load_ctx *c, const char *file, char **err)
     c->last_section = NULL;
     c->last_key = NULL;
     c->line = 0;
-    c->at_line_start = true;
+    c->header_line = 0;
 
     int rc = -1;
     FILE *f = fopen(file, "r");
     if (f) {
-        struct line_reader r = {f, c};
+        struct line_reader r = {f, c, NULL, 0};
         rc = ini_parse_stream(read_line, &r, on_ini_line, c);
         int saved = errno;
+        free(r.buf);
         fclose(f);
         errno = saved;
     }

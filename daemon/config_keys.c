@@ -111,8 +111,10 @@ void config_key_offer(struct key_suggestion *s, const char *key, const char *nam
 
 const char *config_key_suggested(const struct key_suggestion *s, const char *key)
 {
+    /* A third of the key, rounded up: "tga" may be "tag", "x" is not "so";
+     * and never more than 4 edits, however long the key. */
     size_t third = (strlen(key) + 2) / 3;
-    if (s->distance == SIZE_MAX || s->distance == 0 || s->distance > 2 || s->distance > third)
+    if (s->distance == SIZE_MAX || s->distance == 0 || s->distance > 4 || s->distance > third)
         return NULL;
     return s->text;
 }

@@ -35,7 +35,8 @@ struct key_suggestion {
 void config_key_suggestion_init(struct key_suggestion *s);
 void config_key_offer(struct key_suggestion *s, const char *key, const char *name);
 /* The suggestion when it is close enough to be what the writer meant (at
- * most 2 edits, and at most a third of the key), else NULL. */
+ * most a third of the key's length in edits, rounded up, and at most 4),
+ * else NULL. */
 const char *config_key_suggested(const struct key_suggestion *s, const char *key);
 
 /* Every key of s must be in one of the n tables (each ended by a NULL
