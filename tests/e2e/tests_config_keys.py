@@ -157,3 +157,21 @@ def config_keys_refused_reload_shows_the_plugins_message(ctx):
     ctx.config_path.write_text(ctx.config_text(plugins()), encoding="utf-8")
     rc, out, err = newsctl(ctx, "reload")
     check(rc == 0, f"reload of the good config: exit {rc}: {err}")
+
+
+@test()
+def config_keys_plugin_without_keys_is_loaded_unchecked(ctx):
+    """A plugin built before 1.2 declares no keys: its section cannot be
+    checked, which is said at info level, and the plugin loads and runs."""
+    old = ("old", {"so": str(ctx.build / "tests" / "abi" / "old_minor.so"), "word": "Huawei", "points": "2.5",
+                   "wrod": "typo that nobody can tell"})
+    ctx.write_config(ctx.plugins_with(old))
+    p = ctx.run_newsd(["--check-config", "-c", ctx.config_path])
+    err = p.stderr.decode("utf-8", "replace")
+    check(p.returncode == 0, f"--check-config exit {p.returncode}: {err[-600:]}")
+    check(re.search(r"info: plugin old: .*old_minor\.so declares no configuration keys \(ABI 1\.0\)", err),
+          f"no info line about the unchecked keys: {err[-600:]}")
+    d = ctx.start()
+    lines = [l for l in d.log_lines() if "declares no configuration keys" in l]
+    check(len(lines) == 1, f"said {len(lines)} times at start: {lines}")
+    normal_article_after(ctx, "old_minor")
