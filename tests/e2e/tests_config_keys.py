@@ -175,3 +175,26 @@ def config_keys_plugin_without_keys_is_loaded_unchecked(ctx):
     lines = [l for l in d.log_lines() if "declares no configuration keys" in l]
     check(len(lines) == 1, f"said {len(lines)} times at start: {lines}")
     normal_article_after(ctx, "old_minor")
+
+
+@test()
+def config_keys_check_config_as_root_leaves_a_users_archive_alone(ctx):
+    """Root checking a state dir of another user does not run the archives'
+    init (their files would be root's), and says so."""
+    import os
+    if os.geteuid() != 0:
+        print("skipped: needs root")
+        return
+    ctx.config_path.write_text(ctx.config_text(plugins()), encoding="utf-8")
+    ctx.state.mkdir()
+    os.chown(ctx.state, 65534, 65534)
+    p = ctx.run_newsd(["--check-config", "-c", ctx.config_path])
+    err = p.stderr.decode("utf-8", "replace")
+    check(p.returncode == 0, f"exit {p.returncode}: {err[-600:]}")
+    check("belongs to uid 65534" in err and "not initialised" in err, f"no note: {err[-600:]}")
+    check(b"archives not initialised (run as root)" in p.stdout, f"says: {p.stdout!r}")
+    check(os.listdir(ctx.state) == [], f"the check made {os.listdir(ctx.state)} in the user's state dir")
+    # The keys are still checked.
+    where = mistaken_config(ctx, "plugin.db", "paht = x.db")
+    p = ctx.run_newsd(["--check-config", "-c", ctx.config_path])
+    check(p.returncode == 1 and where in p.stderr.decode(), f"the typo passed: {p.stderr.decode()[-600:]}")
