@@ -96,7 +96,9 @@ int check_config(const char *path, const char *state_dir_override)
         free(temp_dir);
     }
     if (rc < 0) {
-        fprintf(stderr, "newsd: %s\n", err);
+        /* A line per plugin that failed. */
+        for (char *line = strtok(err, "\n"); line; line = strtok(NULL, "\n"))
+            fprintf(stderr, "newsd: %s\n", line);
         free(err);
         config_free(&cfg);
         return 1;

@@ -355,12 +355,26 @@ int plugin_set_load(const struct daemon_config *cfg, unsigned flags,
     *err = NULL;
     for (size_t i = 0; i < cfg->n_plugins; i++) {
         const struct plugin_section *s = &cfg->plugins[i];
-        if (instance_load(cfg, s, flags, &set->v[set->n], err) < 0) {
+        char *why = NULL;
+        if (instance_load(cfg, s, flags, &set->v[set->n], &why) < 0) {
+            /* The check goes on to the other plugins: one run shows every
+             * mistake.  A start or reload stops at the first. */
+            char *all = *err ? xasprintf("%s\n%s", *err, why) : why;
+            if (*err)
+                free(why);
+            free(*err);
+            *err = all;
+            if (flags & PLUGIN_LOAD_DRY_RUN)
+                continue;
             plugin_set_free(set);
             return -1;
         }
         set->stages |= set->v[set->n].desc->stages;
         set->n++;
+    }
+    if (*err) {
+        plugin_set_free(set);
+        return -1;
     }
     if (!(set->stages & NEWSD_STAGE_ARCHIVE)) {
         *err = xasprintf("%s: no archive plugin is configured; newsd removes an inbox file only after an archive "

@@ -51,7 +51,8 @@ enum plugin_load_flags {
 };
 
 /* Load and initialise every plugin of cfg.  On failure nothing stays loaded
- * and *err (malloc'd) names the plugin, the file and the cause. */
+ * and *err (malloc'd) names the plugin, the file and the cause; with
+ * PLUGIN_LOAD_DRY_RUN, of every plugin that failed, a line each. */
 int plugin_set_load(const struct daemon_config *cfg, unsigned flags,
                     struct plugin_set **out, char **err);
 void plugin_set_free(struct plugin_set *set);

@@ -198,3 +198,17 @@ def config_keys_check_config_as_root_leaves_a_users_archive_alone(ctx):
     where = mistaken_config(ctx, "plugin.db", "paht = x.db")
     p = ctx.run_newsd(["--check-config", "-c", ctx.config_path])
     check(p.returncode == 1 and where in p.stderr.decode(), f"the typo passed: {p.stderr.decode()[-600:]}")
+
+
+@test()
+def config_keys_check_config_reports_every_plugin(ctx):
+    """One run of --check-config shows the mistakes of every plugin, a
+    line each; a reload stops at the first."""
+    text, a = insert_after_section(ctx.config_text(plugins()), "plugin.orgs", "requird = true")
+    text, b = insert_after_section(text, "plugin.db", "paht = x.db")
+    ctx.config_path.write_text(text, encoding="utf-8")
+    p = ctx.run_newsd(["--check-config", "-c", ctx.config_path])
+    lines = [l for l in p.stderr.decode("utf-8", "replace").splitlines() if l.startswith("newsd: ")]
+    check(p.returncode == 1, f"exit {p.returncode}")
+    check(len(lines) == 2 and f"newsd.ini:{a}: [plugin.orgs] unknown key 'requird'" in lines[0]
+          and f"newsd.ini:{b}: [plugin.db] unknown key 'paht'" in lines[1], f"the errors: {lines}")
