@@ -82,9 +82,15 @@ build:
 	$(MESON) compile -C '$(BUILD_DIR)'
 
 # State goes to ./var: config/newsd.ini says state_dir = ../var, relative to
-# the config file's folder.
+# the config file's folder.  newsd refuses to run as root unless told to:
+# make run as root (a fresh machine, a container) tells it, and says so.
 run: deps build
-	exec ./$(BUILD_DIR)/daemon/newsd -c '$(CONFIG)' $(ARGS)
+	@if [ "$$(id -u)" -eq 0 ]; then \
+	  echo "make run: running newsd as root with --allow-root; a system install runs it as user newsd"; \
+	  exec ./$(BUILD_DIR)/daemon/newsd -c '$(CONFIG)' --allow-root $(ARGS); \
+	else \
+	  exec ./$(BUILD_DIR)/daemon/newsd -c '$(CONFIG)' $(ARGS); \
+	fi
 
 # tests/run-all.sh builds build/ (werror), build-asan/ (ASan + UBSan) and
 # build-tsan/ (ThreadSanitizer) and runs their tests (docs/testing.md); it

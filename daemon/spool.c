@@ -508,6 +508,32 @@ void spool_clean_tmp(struct spool *s, time_t max_age)
     closedir(d);
 }
 
+int spool_oldest_work(struct spool *s, char name[NAME_MAX + 1], int64_t *claimed_ms)
+{
+    DIR *d = list_dir(s->work_fd);
+    struct dirent *e;
+    int found = 0;
+
+    if (!d)
+        return -errno;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.' && !spool_is_reprocess_name(e->d_name))
+            continue;
+        struct stat st;
+        if (fstatat(s->work_fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            continue;   /* archived and unlinked meanwhile */
+        /* The claim renamed it into work/, and a rename sets ctime. */
+        int64_t t = (int64_t)st.st_ctim.tv_sec * 1000 + st.st_ctim.tv_nsec / 1000000;
+        if (!found || t < *claimed_ms) {
+            *claimed_ms = t;
+            snprintf(name, NAME_MAX + 1, "%s", e->d_name);
+            found = 1;
+        }
+    }
+    closedir(d);
+    return found;
+}
+
 int spool_list_work(struct spool *s, char ***names, size_t *n)
 {
     DIR *d = list_dir(s->work_fd);

@@ -21,7 +21,9 @@
 #ifndef NEWSD_SPOOL_H
 #define NEWSD_SPOOL_H
 
+#include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -109,6 +111,10 @@ void spool_clean_tmp(struct spool *s, time_t max_age);
 /* Names in work/ to resume: the articles (dot-names are not) and the
  * reprocess files; malloc'd array of malloc'd names. */
 int spool_list_work(struct spool *s, char ***names, size_t *n);
+/* The article that has been in work/ longest (newsd's own dot files left
+ * out): its name and its claim time (ctime, wall clock ms).  Returns 1,
+ * 0 when work/ holds none, or -errno. */
+int spool_oldest_work(struct spool *s, char name[NAME_MAX + 1], int64_t *claimed_ms);
 
 /* ---- reprocessing ------------------------------------------------------- */
 

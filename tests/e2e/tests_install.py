@@ -64,10 +64,11 @@ def install_layout_and_unit(ctx):
 
     if not shutil.which("systemd-analyze"):
         raise AssertionError("systemd-analyze is missing (package systemd): cannot check the unit")
-    # verify looks for ExecStart's binary on this machine: point it into DESTDIR.
+    # verify looks for the Exec binaries on this machine: point them into DESTDIR.
     checked = ctx.base / "verify" / "newsd.service"
     checked.parent.mkdir()
-    checked.write_text(unit_text.replace(f"{prefix}/sbin/newsd", f"{root}/sbin/newsd"))
+    checked.write_text(unit_text.replace(f"{prefix}/sbin/newsd", f"{root}/sbin/newsd")
+                       .replace(f"{prefix}/bin/newsctl", f"{root}/bin/newsctl"))
     p = subprocess.run(["systemd-analyze", "verify", "--man=no", str(checked)],
                        capture_output=True, text=True)
     check(p.returncode == 0 and not p.stderr.strip(),

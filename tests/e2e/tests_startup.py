@@ -13,7 +13,7 @@ import pwd
 import shutil
 import subprocess
 
-from __main__ import check, small_article, test
+from __main__ import ROOT_FLAG, check, small_article, test
 
 
 def run_refused(ctx, argv, timeout=20, preexec=None):
@@ -30,7 +30,7 @@ def startup_second_daemon_refused(ctx):
     # Another control socket: the socket alone would not keep it out.
     other = ctx.base / "other.sock"
     p = run_refused(ctx, [str(ctx.newsd), "-c", str(ctx.config_path), "--state-dir", str(ctx.state),
-                          "--control-socket", str(other)])
+                          "--control-socket", str(other)] + ROOT_FLAG)
     check(p.returncode != 0, f"a second daemon on the same state dir started (exit {p.returncode})")
     lines = [l for l in p.stderr.splitlines() if ".lock" in l]
     check(lines, f"the refusal does not name the lock file:\n{p.stderr}")
@@ -56,7 +56,7 @@ def startup_readonly_bind_mounted_inbox(ctx):
         d.mkdir(parents=True, exist_ok=True)
     script = ('mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"')
     argv = ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", str(ctx.inbox),
-            str(ctx.newsd), "-c", str(cfg), "--state-dir", str(ctx.state)]
+            str(ctx.newsd), "-c", str(cfg), "--state-dir", str(ctx.state)] + ROOT_FLAG
     probe = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c",
                             'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1"', "sh",
                             str(ctx.inbox)], capture_output=True, text=True)
@@ -122,8 +122,22 @@ def startup_lock_retaken_after_state_dir_deleted(ctx):
     ctx.wait(lambda: (ctx.state / ".lock").exists() and ctx.inbox.is_dir(), 20,
              "the state dir made again, with its lock")
     p = run_refused(ctx, [str(ctx.newsd), "-c", str(ctx.config_path), "--state-dir", str(ctx.state),
-                          "--control-socket", str(ctx.base / "other.sock")])
+                          "--control-socket", str(ctx.base / "other.sock")] + ROOT_FLAG)
     check(p.returncode != 0, f"a second daemon started on the re-made state dir (exit {p.returncode})")
     check(f"pid {first.pid}" in p.stderr, f"the refusal does not name pid {first.pid}:\n{p.stderr}")
     id_ = ctx.drop("after.txt", small_article("Neu angelegt", "Der Ordner wurde neu angelegt."))
     ctx.wait_archived([id_])
+
+
+@test()
+def startup_root_refused_without_flag(ctx):
+    """As root, the daemon needs --allow-root; --try does not."""
+    if os.geteuid() != 0:
+        print("skipped: not root")
+        return
+    cfg = ctx.write_config()
+    p = run_refused(ctx, [str(ctx.newsd), "-c", str(cfg), "--state-dir", str(ctx.state)])
+    check(p.returncode != 0, f"newsd ran as root without --allow-root (exit {p.returncode})")
+    check("refusing to run as root" in p.stderr and "--allow-root" in p.stderr,
+          f"the refusal does not say why or how:\n{p.stderr}")
+    check(not ctx.inbox.exists(), "the refused daemon created the state folders")
