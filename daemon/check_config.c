@@ -69,7 +69,8 @@ int check_config(const char *path, const char *state_dir_override)
     char *real_state_dir = NULL, *temp_dir = NULL;
     const char *archives = "archives opened, checked and closed";
     struct stat st;
-    if (stat(cfg.state_dir, &st) < 0 && errno == ENOENT) {
+    int found = stat(cfg.state_dir, &st);
+    if (found < 0 && errno == ENOENT) {
         temp_dir = temporary_state_dir();
         if (!temp_dir) {
             config_free(&cfg);
@@ -78,7 +79,7 @@ int check_config(const char *path, const char *state_dir_override)
         real_state_dir = cfg.state_dir;
         cfg.state_dir = xstrdup(temp_dir);
         archives = "no state directory yet: archives tried in a temporary one";
-    } else if (geteuid() == 0 && st.st_uid != 0) {
+    } else if (found == 0 && geteuid() == 0 && st.st_uid != 0) {
         flags = PLUGIN_LOAD_NO_ARCHIVE_INIT;
         fprintf(stderr, "newsd: %s belongs to uid %u and this is root: the archives are loaded but not "
                 "initialised, as files they made now would be root's; run the check as that user to check "
