@@ -80,7 +80,7 @@ int check_config(const char *path, const char *state_dir_override)
         cfg.state_dir = xstrdup(temp_dir);
         archives = "no state directory yet: archives tried in a temporary one";
     } else if (found == 0 && geteuid() == 0 && st.st_uid != 0) {
-        flags = PLUGIN_LOAD_NO_ARCHIVE_INIT;
+        flags |= PLUGIN_LOAD_NO_ARCHIVE_INIT;   /* still every plugin's mistakes */
         fprintf(stderr, "newsd: %s belongs to uid %u and this is root: the archives are loaded but not "
                 "initialised, as files they made now would be root's; run the check as that user to check "
                 "them too\n", cfg.state_dir, (unsigned)st.st_uid);
