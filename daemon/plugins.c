@@ -312,8 +312,8 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
         goto fail;
     }
     if ((flags & PLUGIN_LOAD_NO_ARCHIVE_INIT) && p->desc->stages == NEWSD_STAGE_ARCHIVE) {
-        /* --try and --check-config: checked, but an archive's init may
-         * create folders in the state directory, so it is not called. */
+        /* --try: checked, but an archive's init may create folders in the
+         * state directory, so it is not called. */
         log_debug("plugin %s: checked %s (%s); archive not initialised", p->name, p->path, p->desc->name);
         return 0;
     }

@@ -41,8 +41,9 @@ struct plugin_set {
 };
 
 enum plugin_load_flags {
-    /* --try, --check-config: archive-only plugins are loaded and checked but
-     * not initialised (no folders created); never call their archive(). */
+    /* --try (and --check-config as root on another user's state dir):
+     * archive-only plugins are loaded and checked but not initialised (no
+     * folders created); never call their archive(). */
     PLUGIN_LOAD_NO_ARCHIVE_INIT = 1u << 0,
     /* --check-config: every plugin, archives included, is initialised as a
      * start would, and released again by plugin_set_free(); Lua plugins get
