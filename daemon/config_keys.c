@@ -18,6 +18,12 @@ const struct newsd_config_key config_plugin_core_keys[] = {
     {NULL, NULL},
 };
 
+const struct newsd_config_key config_lua_limit_keys[] = {
+    {"max_instructions", "instruction budget of one call"},
+    {"max_memory", "memory cap of each of the plugin's Lua states"},
+    {NULL, NULL},
+};
+
 size_t config_key_distance(const char *a, const char *b)
 {
     size_t n = strnlen(a, KEY_CMP_MAX), m = strnlen(b, KEY_CMP_MAX);

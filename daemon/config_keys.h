@@ -18,6 +18,8 @@
 /* The keys newsd reads from every [plugin.NAME] section itself: so, lua,
  * required, max_ms.  A Lua plugin's limits are lua_host.h's. */
 extern const struct newsd_config_key config_plugin_core_keys[];
+/* ... and of Lua plugins only: max_instructions, max_memory. */
+extern const struct newsd_config_key config_lua_limit_keys[];
 
 /* Edit distance of a and b: insertions, deletions, substitutions and
  * swaps of two neighbours ("paht" → "path") cost one each. */

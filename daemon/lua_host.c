@@ -146,13 +146,6 @@ static int panic(lua_State *L)
     abort();
 }
 
-/* The keys of a Lua plugin's section that the host reads itself. */
-static const struct newsd_config_key lua_limit_keys[] = {
-    {"max_instructions", "instruction budget of one call"},
-    {"max_memory", "memory cap of each of the plugin's Lua states"},
-    {NULL, NULL},
-};
-
 /* What open_plugin() reports back besides raising. */
 struct open_ctx {
     struct l_slot *s;
@@ -215,7 +208,7 @@ static int check_lua_keys(lua_State *L, struct open_ctx *c, struct l_plugin *lp)
     }
     keys[i] = (struct newsd_config_key){NULL, NULL};
     /* The names stay valid: the keys table is on the stack until the pop. */
-    const struct newsd_config_key *const tables[] = {config_plugin_core_keys, lua_limit_keys, keys};
+    const struct newsd_config_key *const tables[] = {config_plugin_core_keys, config_lua_limit_keys, keys};
     char *why = NULL;
     int rc = config_keys_check(sec, tables, 3, &why);
     lua_pop(L, 2);

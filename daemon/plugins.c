@@ -167,6 +167,15 @@ static char *check_keys(const struct plugin_section *s, const struct plugin_inst
                  s->name);
         return NULL;
     }
+    /* A Lua limit in a C plugin's section is no typing mistake: say so. */
+    for (size_t i = 0; i < s->n_kv; i++)
+        for (const struct newsd_config_key *k = config_lua_limit_keys; k->name; k++)
+            if (strcmp(s->kv[i].key, k->name) == 0) {
+                char at[PATH_MAX + 32];
+                return xasprintf("%s[plugin.%s] %s limits Lua plugins; %s is a C plugin (its time budget "
+                                 "is max_ms)", config_kv_where(&s->kv[i], at, sizeof at), s->name, k->name,
+                                 p->path);
+            }
     const struct newsd_config_key *const tables[] = {config_plugin_core_keys, own};
     char *why = NULL;
     return config_keys_check(s, tables, 2, &why) < 0 ? why : NULL;

@@ -43,6 +43,8 @@ MISTAKES = [
      r"\[plugin\.db\] unknown key 'paht' \(did you mean 'path'\?\)"),
     ("scorer_family", "plugin.scorer", "rul.B = topic:zebra, 2",
      r"\[plugin\.scorer\] unknown key 'rul\.B' \(did you mean 'rule\.B'\?\)"),
+    ("lua_limit_in_c", "plugin.orgs", "max_memory = 8M",
+     r"\[plugin\.orgs\] max_memory limits Lua plugins; .*keyword_tagger\.so is a C plugin"),
     ("far_off", "plugin.orgs", "colour = blue",
      r"\[plugin\.orgs\] unknown key 'colour'$"),
     ("daemon_key", "daemon", "worker = 2",
