@@ -1,4 +1,5 @@
 /* newsd: command line and mode dispatch. */
+#include "check_config.h"
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
@@ -27,24 +28,13 @@ static void usage(FILE *out)
             "      --log-level L     error, warning, notice, info or debug\n"
             "      --control-socket PATH  the control API's Unix socket (default STATE_DIR/control.sock)\n"
             "      --allow-root      run the daemon as root (refused without it)\n"
-            "      --check-config    load the configuration and every plugin, then exit 0 or 1\n"
+            "      --check-config    load the configuration and every plugin, run each plugin's init\n"
+            "                        (archives open and check their database) and fini,\n"
+            "                        then exit 0 or 1\n"
             "      --try ARTICLE     run the pipeline on one file and print the record as JSON;\n"
             "                        with more files, one compact record per line\n"
             "  -V, --version         print the version\n"
             "  -h, --help            this text\n");
-}
-
-static int check_config(const char *path, const char *state_dir)
-{
-    struct daemon_config cfg;
-    struct plugin_set *set;
-
-    if (load_for_tools(path, state_dir, &cfg, &set) < 0)
-        return 1;
-    printf("%s: OK (%zu plugins, state in %s)\n", cfg.path, set->n, cfg.state_dir);
-    plugin_set_free(set);
-    config_free(&cfg);
-    return 0;
 }
 
 int main(int argc, char **argv)
