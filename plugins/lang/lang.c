@@ -173,6 +173,14 @@ static int lang_process(void *state, enum newsd_stage stage, newsd_article *a)
     return add_tag(a, g.code, g.confidence);
 }
 
+static const struct newsd_config_key lang_keys[] = {
+    {"min_chars", "fewer letters than this: lang:und (default 30)"},
+    {"min_confidence", "the top language's share below this: lang:und (0..1, default 0.6)"},
+    {"max_bytes", "identify on at most this much of the text (default 512)"},
+    {"languages", "accept only these ISO 639-1 codes; any other answer is und"},
+    {NULL, NULL},
+};
+
 NEWSD_PLUGIN(
     .name = "lang",
     .description = "identifies the language of an article (CLD2): the lang field and a lang: tag",
@@ -181,4 +189,5 @@ NEWSD_PLUGIN(
     .init = lang_init,
     .process = lang_process,
     .fini = lang_fini,
+    .config_keys = lang_keys,
 );
