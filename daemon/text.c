@@ -512,3 +512,29 @@ char *text_utf8_repair(const char *s)
     *o = '\0';
     return out;
 }
+
+size_t text_casefold_fast(const char *s, size_t len, char *out)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    unsigned char *o = (unsigned char *)out;
+    while (p < end) {
+        if (*p < 0x80) {
+            unsigned char c = *p++;
+            *o++ = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 0x20) : c;
+            continue;
+        }
+        int32_t cp;
+        size_t n = next_cp(p, &cp);
+        size_t w = cp_fast(cp) ? fold_simple(cp, o) : 0;
+        if (!w)
+            return SIZE_MAX;
+        if (cp >= 0x2002) {   /* punctuation: does not fold */
+            memcpy(o, p, n);
+            w = n;
+        }
+        o += w;
+        p += n;
+    }
+    *o = '\0';
+    return (size_t)(o - (unsigned char *)out);
+}

@@ -31,6 +31,13 @@ int text_is_utf8(const unsigned char *s, size_t len);
  * result, NULL when s is not UTF-8 or memory runs out. */
 char *text_casefold(const char *s);
 
+/* Case folding as text_casefold() for s[0..len) (valid UTF-8 in NFC)
+ * when it uses only the fast path (ASCII, Latin-1 and common punctuation:
+ * most words of most news): written NUL-terminated to out, which has room
+ * for len + 1 bytes (no fast-path character grows), and its length
+ * returned.  SIZE_MAX when s needs text_casefold(). */
+size_t text_casefold_fast(const char *s, size_t len, char *out);
+
 /* Word boundaries for whole-word matching: is the code point that ends
  * right before p (in s) / starts at p a letter or a digit? */
 int text_is_word_char_before(const char *s, const char *p);
