@@ -120,7 +120,7 @@ static const char *const *list_of(const struct abbrev_list *lists_, size_t n, co
 static bool in_list(const char *const *words, const char *s, size_t len)
 {
     for (; words && *words; words++)
-        if (strlen(*words) == len && memcmp(*words, s, len) == 0)
+        if ((*words)[0] == s[0] && strncmp(*words, s, len) == 0 && (*words)[len] == '\0')
             return true;
     return false;
 }
@@ -152,6 +152,8 @@ size_t abbrev_spaced(const char *lang, const char *text, size_t avail)
     size_t best = 0;
     for (; words && *words; words++) {
         const char *w = *words;
+        if ((unsigned char)w[0] != t[0])
+            continue;
         size_t i = 0;
         for (; *w && i < avail; w++) {
             if (*w == ' ') {

@@ -14,6 +14,7 @@
 #include "segment.h"
 #include "stem.h"
 #include "stopwords.h"
+#include "strhash.h"
 #include "text.h"
 
 #include <stdbool.h>
@@ -45,16 +46,6 @@ struct fill {
     uint32_t *slots;                     /* index + 1 of the first token of a text; 0: empty */
     size_t mask;
 };
-
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-    uint64_t h = 0xcbf29ce484222325u;   /* FNV-1a */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3u;
-    }
-    return h;
-}
 
 /* Rewrite a norm in place: U+2019 RIGHT SINGLE QUOTATION MARK becomes an
  * ASCII apostrophe ("don’t" and "don't" are one word), and a word's
@@ -156,7 +147,7 @@ static int fill_strings(struct newsd_analysis *an)
     for (size_t i = 0; i < an->n_tokens && rc == 0; i++) {
         struct analysis_token *t = &an->tokens[i];
         const char *src = an->text + t->offset;
-        for (size_t s = hash_bytes(src, t->length) & f.mask;; s = (s + 1) & f.mask) {
+        for (size_t s = strhash(src, t->length) & f.mask;; s = (s + 1) & f.mask) {
             uint32_t o = f.slots[s];
             if (!o) {
                 f.slots[s] = (uint32_t)i + 1;
@@ -222,12 +213,10 @@ newsd_analysis *newsd_analysis_new(const char *text, size_t len, const char *lan
         return NULL;
     if (len && (memchr(text, '\0', len) || !text_is_utf8((const unsigned char *)text, len)))
         return NULL;
-    size_t nfc_len;
-    char *nfc = text_to_utf8_nfc((const unsigned char *)(text ? text : ""), len, NULL, NULL);
+    char *nfc = text_utf8_nfc(text ? text : "", len);
     if (!nfc)
         return NULL;
-    nfc_len = strlen(nfc);
-    return analysis_build(nfc, nfc_len, 0, lang);
+    return analysis_build(nfc, strlen(nfc), 0, lang);
 }
 
 newsd_analysis *analysis_of_article(const char *title, const char *body, const char *lang)
@@ -235,8 +224,8 @@ newsd_analysis *analysis_of_article(const char *title, const char *body, const c
     /* Fields are NFC when the parser sets them; a plugin's
      * newsd_article_set() need not be, so both go through the
      * normaliser (whose fast path is a scan for text that already is). */
-    char *t = text_to_utf8_nfc((const unsigned char *)title, strlen(title), NULL, NULL);
-    char *b = text_to_utf8_nfc((const unsigned char *)body, strlen(body), NULL, NULL);
+    char *t = text_utf8_nfc(title, strlen(title));
+    char *b = text_utf8_nfc(body, strlen(body));
     if (!t || !b) {
         free(t);
         free(b);

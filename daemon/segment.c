@@ -121,21 +121,24 @@ static enum cclass classify(int32_t cp)
     }
 }
 
+/* ASCII, most of the characters of most text, by table (classify()'s
+ * answers, spelled out). */
+static const unsigned char ascii_class[128] = {
+    [0 ... '\n' - 1] = CC_SPACE, ['\n'] = CC_NEWLINE, ['\n' + 1 ... ' '] = CC_SPACE,
+    ['!' ... '/'] = CC_OTHER, ['0' ... '9'] = CC_DIGIT, [':' ... '@'] = CC_OTHER,
+    ['A' ... 'Z'] = CC_LETTER, ['[' ... '`'] = CC_OTHER, ['a' ... 'z'] = CC_LETTER,
+    ['{' ... '~'] = CC_OTHER, [127] = CC_SPACE,
+};
+
 static inline enum cclass class_at(const struct seg *g, size_t pos, int32_t *cp, size_t *n)
 {
     unsigned char b = g->s[pos];
-    if (b < 0x80) {   /* most characters: no decoding, no table of utf8proc's */
+    if (b < 0x80) {
         if (cp)
             *cp = b;
         if (n)
             *n = 1;
-        if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')
-            return CC_LETTER;
-        if (b >= '0' && b <= '9')
-            return CC_DIGIT;
-        if (b == ' ')
-            return CC_SPACE;
-        return classify(b);
+        return (enum cclass)ascii_class[b];
     }
     int32_t c;
     size_t k = decode(g->s + pos, &c);
@@ -388,6 +391,13 @@ static int scan_word(struct seg *g, size_t start, size_t *end_out)
     bool dotted = false, abbr = false;
     for (;;) {
         while (p < g->len) {
+            unsigned char b = g->s[p];
+            if (b < 0x80) {
+                if (ascii_class[b] != CC_LETTER && ascii_class[b] != CC_DIGIT)
+                    break;
+                p++;
+                continue;
+            }
             size_t n;
             enum cclass c = class_at(g, p, NULL, &n);
             if (c != CC_LETTER && c != CC_DIGIT && c != CC_MARK)

@@ -5,6 +5,7 @@
  * destructor deletes a thread's stemmers when the thread exits.
  */
 #include "stem.h"
+#include "strhash.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -37,21 +38,24 @@ const char *stem_algorithm(const char *lang)
     return NULL;
 }
 
-/* The memo: direct-mapped, a slot per hash; a word or stem longer than a
- * slot's room is not memoised.  16384 slots of 104 bytes, 1.7 MB per
- * thread and language, hold a few days of a feed's vocabulary. */
-#define MEMO_SLOTS 16384
-#define MEMO_ROOM 46
+/* The memo: two ways per set, the way not hit since the other was taken
+ * is the one replaced, so the words a feed keeps using stay while its
+ * one-off words come and go.  A word or stem longer than a slot's room is
+ * not memoised (few are, and those are rare words).  32768 slots of 64
+ * bytes: 2 MB per thread and language. */
+#define MEMO_SETS 16384
+#define MEMO_NORM_ROOM 30
+#define MEMO_STEM_ROOM 22
 
 struct memo_slot {
     uint64_t hash;          /* 0: empty */
-    uint8_t norm_len, stem_len;
-    char norm[MEMO_ROOM], stem[MEMO_ROOM];
+    uint8_t norm_len, stem_len, used;
+    char norm[MEMO_NORM_ROOM], stem[MEMO_STEM_ROOM];
 };
 
 struct stemmer {
     struct sb_stemmer *sb;
-    struct memo_slot *memo;   /* MEMO_SLOTS; NULL when it could not be had */
+    struct memo_slot *memo;   /* 2 * MEMO_SETS; NULL when it could not be had */
 };
 
 /* One entry per code of the table at most. */
@@ -118,18 +122,8 @@ struct stemmer *stem_stemmer(const char *lang)
         return NULL;   /* not built into this libstemmer, or no memory: stems are norms */
     strcpy(c->e[c->n].lang, lang);
     c->e[c->n].st.sb = sb;
-    c->e[c->n].st.memo = calloc(MEMO_SLOTS, sizeof(struct memo_slot));   /* NULL: no memo */
+    c->e[c->n].st.memo = calloc(2 * MEMO_SETS, sizeof(struct memo_slot));   /* NULL: no memo */
     return &c->e[c->n++].st;
-}
-
-static uint64_t hash_word(const char *s, size_t len)
-{
-    uint64_t h = 0xcbf29ce484222325u;   /* FNV-1a */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3u;
-    }
-    return h | 1;   /* never 0, the empty slot */
 }
 
 const char *stem_word(struct stemmer *st, const char *word, size_t len, size_t *out_len)
@@ -137,31 +131,32 @@ const char *stem_word(struct stemmer *st, const char *word, size_t len, size_t *
     if (len > INT_MAX)
         return NULL;
     struct memo_slot *slot = NULL;
-    if (st->memo && len <= MEMO_ROOM) {
-        uint64_t h = hash_word(word, len);
-        slot = &st->memo[h % MEMO_SLOTS];
-        if (slot->hash == h && slot->norm_len == len && memcmp(slot->norm, word, len) == 0) {
-            *out_len = slot->stem_len;
-            return slot->stem;
+    uint64_t h = 0;
+    if (st->memo && len <= MEMO_NORM_ROOM) {
+        h = strhash(word, len) | 1;
+        struct memo_slot *set = &st->memo[2 * (h % MEMO_SETS)];
+        for (int w = 0; w < 2; w++) {
+            struct memo_slot *m = &set[w];
+            if (m->hash == h && m->norm_len == len && memcmp(m->norm, word, len) == 0) {
+                m->used = 1;
+                set[!w].used = 0;
+                *out_len = m->stem_len;
+                return m->stem;
+            }
         }
-        slot->hash = h;
+        slot = !set[0].hash ? &set[0] : !set[1].hash ? &set[1] : set[0].used ? &set[1] : &set[0];
     }
     const sb_symbol *r = sb_stemmer_stem(st->sb, (const sb_symbol *)word, (int)len);
-    if (!r) {
-        if (slot)
-            slot->hash = 0;
+    if (!r)
         return NULL;
-    }
     *out_len = (size_t)sb_stemmer_length(st->sb);
-    if (slot) {
-        if (*out_len <= MEMO_ROOM) {
-            slot->norm_len = (uint8_t)len;
-            memcpy(slot->norm, word, len);
-            slot->stem_len = (uint8_t)*out_len;
-            memcpy(slot->stem, r, *out_len);
-        } else {
-            slot->hash = 0;
-        }
+    if (slot && *out_len <= MEMO_STEM_ROOM) {
+        slot->hash = h;
+        slot->norm_len = (uint8_t)len;
+        memcpy(slot->norm, word, len);
+        slot->stem_len = (uint8_t)*out_len;
+        memcpy(slot->stem, r, *out_len);
+        slot->used = 0;
     }
     return (const char *)r;
 }

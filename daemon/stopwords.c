@@ -4,6 +4,7 @@
  * only read, so readers take no lock.
  */
 #include "stopwords.h"
+#include "strhash.h"
 #include "datadir.h"
 #include "log.h"
 #include "text.h"
@@ -41,21 +42,11 @@ static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 #define LANG_CODES (27 * 27 * 27)
 static atomic_uint missing_logged[(LANG_CODES + 31) / 32];
 
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-    uint64_t h = 0xcbf29ce484222325u;   /* FNV-1a */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3u;
-    }
-    return h;
-}
-
 bool stopwords_contains(const struct stopword_set *set, const char *norm, size_t len)
 {
     if (!set || !set->n)
         return false;
-    for (size_t i = hash_bytes(norm, len) & set->mask;; i = (i + 1) & set->mask) {
+    for (size_t i = strhash(norm, len) & set->mask;; i = (i + 1) & set->mask) {
         uint32_t o = set->slots[i];
         if (!o)
             return false;
@@ -74,7 +65,7 @@ static void set_insert(struct stopword_set *set, uint32_t offset)
 {
     const char *w = set->pool + offset;
     size_t len = strlen(w);
-    for (size_t i = hash_bytes(w, len) & set->mask;; i = (i + 1) & set->mask) {
+    for (size_t i = strhash(w, len) & set->mask;; i = (i + 1) & set->mask) {
         uint32_t o = set->slots[i];
         if (!o) {
             set->slots[i] = offset + 1;

@@ -19,6 +19,11 @@
 char *text_to_utf8_nfc(const unsigned char *bytes, size_t len,
                        const char **encoding, char **err);
 
+/* s[0..len) (valid UTF-8 without NUL: the caller checked) as
+ * text_to_utf8_nfc() would give it, without the decoding: CRLF and CR
+ * become LF, stream-safe, NFC.  malloc'd, NULL when memory runs out. */
+char *text_utf8_nfc(const char *s, size_t len);
+
 /* A copy of s in which every byte that does not start a valid UTF-8
  * sequence is replaced by U+FFFD (malloc'd; never NULL). */
 char *text_utf8_repair(const char *s);
