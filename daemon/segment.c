@@ -168,7 +168,18 @@ static bool is_apostrophe(int32_t cp)
 
 static bool is_terminator(int32_t cp)
 {
-    return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026;
+    switch (cp) {
+    case '.': case '!': case '?':
+    case 0x2026:                    /* … */
+    case 0x203C: case 0x2047: case 0x2048: case 0x2049:   /* ‼ ⁇ ⁈ ⁉ */
+    case 0x3002: case 0xFF61:       /* ideographic full stops */
+    case 0xFF01: case 0xFF1F:       /* fullwidth ! ? */
+    case 0x0964: case 0x0965:       /* Devanagari danda */
+    case 0x061F: case 0x06D4:       /* Arabic question mark, full stop */
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* What may follow a sentence's last punctuation and still belong to it:
