@@ -112,6 +112,10 @@ bench: deps
 	$(MESON) compile -C build-release
 	$(PYTHON) bench/bench.py --build-dir build-release
 	$(PYTHON) bench/bench_archive.py --build-dir build-release
+	@# The text layer's speed over the corpus beside the repository, if there.
+	@if [ -d ../shared/corpus/10kgnad-de ] && [ -d ../shared/corpus/bbc-news-en ]; then \
+	  ./build-release/bench/text_bench de ../shared/corpus/10kgnad-de en ../shared/corpus/bbc-news-en; \
+	else echo "text_bench: no ../shared/corpus, skipped"; fi
 
 clean:
 	rm -rf '$(BUILD_DIR)' build build-asan build-tsan build-fuzz build-release
