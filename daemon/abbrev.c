@@ -125,8 +125,13 @@ static bool in_list(const char *const *words, const char *s, size_t len)
     return false;
 }
 
+/* Longer than every listed abbreviation: not looked up. */
+#define ABBREV_MAX_LEN 12
+
 bool abbrev_is(const char *lang, const char *s, size_t len)
 {
+    if (len > ABBREV_MAX_LEN)
+        return false;
     return in_list(common, s, len) ||
            in_list(list_of(lists, sizeof lists / sizeof *lists, lang), s, len);
 }

@@ -394,27 +394,71 @@ static bool ordinal_dot(const struct seg *g, size_t after)
     return abbrev_month(g->an->lang, (const char *)g->s + p, e - p);
 }
 
+/* Letters seen so far in a word, for its case flags. */
+struct cases {
+    size_t letters, lower;
+    int first;   /* 0: no letter yet; 1: the first was upper or title case; -1: it was not */
+};
+
+static void count_case(struct cases *c, bool letter, bool upper, bool lower)
+{
+    if (!letter)
+        return;
+    c->letters++;
+    c->lower += lower;
+    if (!c->first)
+        c->first = upper ? 1 : -1;
+}
+
+static uint32_t cases_flags(const struct cases *c)
+{
+    uint32_t f = 0;
+    if (c->first == 1)
+        f |= NEWSD_TOKEN_CAPITALISED;
+    if (c->letters >= 2 && c->lower == 0)
+        f |= NEWSD_TOKEN_ALL_CAPS;
+    return f;
+}
+
+/* Letters, digits and marks from p on, counting the letters' case; returns
+ * where they end.  ASCII, most of it, by table. */
+static size_t scan_run(const struct seg *g, size_t p, struct cases *cs)
+{
+    while (p < g->len) {
+        unsigned char b = g->s[p];
+        if (b < 0x80) {
+            unsigned char c = ascii_class[b];
+            if (c == CC_LETTER)
+                count_case(cs, true, b <= 'Z', b >= 'a');
+            else if (c != CC_DIGIT)
+                break;
+            p++;
+            continue;
+        }
+        int32_t cp;
+        size_t n;
+        enum cclass c = class_at(g, p, &cp, &n);
+        if (c != CC_LETTER && c != CC_DIGIT && c != CC_MARK)
+            break;
+        if (c == CC_LETTER) {
+            utf8proc_category_t cat = utf8proc_category(cp);
+            count_case(cs, cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO,
+                       cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT, cat == UTF8PROC_CATEGORY_LL);
+        }
+        p += n;
+    }
+    return p;
+}
+
 /* The word or number that starts at start (a letter or a digit). */
 static int scan_word(struct seg *g, size_t start, size_t *end_out)
 {
     size_t p = start;
     bool num = class_at(g, start, NULL, NULL) == CC_DIGIT;
     bool dotted = false, abbr = false;
+    struct cases cs = {0};
     for (;;) {
-        while (p < g->len) {
-            unsigned char b = g->s[p];
-            if (b < 0x80) {
-                if (ascii_class[b] != CC_LETTER && ascii_class[b] != CC_DIGIT)
-                    break;
-                p++;
-                continue;
-            }
-            size_t n;
-            enum cclass c = class_at(g, p, NULL, &n);
-            if (c != CC_LETTER && c != CC_DIGIT && c != CC_MARK)
-                break;
-            p += n;
-        }
+        p = scan_run(g, p, &cs);
         if (p >= g->len)
             break;
         int32_t cp;
@@ -467,7 +511,9 @@ static int scan_word(struct seg *g, size_t start, size_t *end_out)
         }
         break;
     }
-    uint32_t flags = case_flags(g->s + start, p - start);
+    /* An abbreviation may have been taken whole past the run ("z. B."):
+     * count it again (they are few). */
+    uint32_t flags = abbr ? case_flags(g->s + start, p - start) : cases_flags(&cs);
     if (abbr)
         flags |= NEWSD_TOKEN_ABBREVIATION;
     *end_out = p;
@@ -544,6 +590,16 @@ static void line_break(struct seg *g, size_t pos, size_t line_start, size_t *end
 
 int segment_text(struct newsd_analysis *an)
 {
+    /* News text has a token per 6 bytes or so: room for that at once, so
+     * the arrays are rarely copied as they grow. */
+    if (!an->tokens && an->len) {
+        an->cap_tokens = an->len / 5 + 16;
+        an->tokens = reallocarray(NULL, an->cap_tokens, sizeof *an->tokens);
+        an->cap_sentences = an->len / 80 + 4;
+        an->sentences = reallocarray(NULL, an->cap_sentences, sizeof *an->sentences);
+        if (!an->tokens || !an->sentences)
+            return -1;
+    }
     struct seg g = {
         .an = an,
         .s = (const unsigned char *)an->text,
