@@ -18,6 +18,7 @@
  */
 #include "segment.h"
 #include "abbrev.h"
+#include "text.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -49,24 +50,6 @@ struct seg {
     uint32_t paragraph;
     bool ordinals;            /* lang writes ordinals as "3." (de) */
 };
-
-static size_t decode(const unsigned char *p, int32_t *cp)
-{
-    if (p[0] < 0x80) {
-        *cp = p[0];
-        return 1;
-    }
-    if ((p[0] & 0xE0) == 0xC0) {
-        *cp = ((p[0] & 0x1F) << 6) | (p[1] & 0x3F);
-        return 2;
-    }
-    if ((p[0] & 0xF0) == 0xE0) {
-        *cp = ((p[0] & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-        return 3;
-    }
-    *cp = ((p[0] & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) | (p[3] & 0x3F);
-    return 4;
-}
 
 static bool per_char_script(int32_t cp)
 {
@@ -141,7 +124,7 @@ static inline enum cclass class_at(const struct seg *g, size_t pos, int32_t *cp,
         return (enum cclass)ascii_class[b];
     }
     int32_t c;
-    size_t k = decode(g->s + pos, &c);
+    size_t k = text_next_cp(g->s + pos, &c);
     if (cp)
         *cp = c;
     if (n)
@@ -292,7 +275,7 @@ static uint32_t case_flags(const unsigned char *s, size_t len)
             }
             continue;
         }
-        i += decode(s + i, &cp);
+        i += text_next_cp(s + i, &cp);
         utf8proc_category_t c = utf8proc_category(cp);
         if (c < UTF8PROC_CATEGORY_LU || c > UTF8PROC_CATEGORY_LO)
             continue;
