@@ -50,7 +50,7 @@ return p
 """
 
 
-def text_plugins(ctx):
+def text_plugins(ctx, **probe_keys):
     folder = ctx.base / "lua"
     folder.mkdir(exist_ok=True)
     script = folder / "text_probe.lua"
@@ -58,7 +58,7 @@ def text_plugins(ctx):
     top_stem = ctx.build / "tests" / "e2e" / "top_stem.so"
     check(top_stem.exists(), f"{top_stem} is not built")
     return ctx.plugins_with(("top_stem", {"so": str(top_stem)}),
-                            ("text_probe", {"lua": str(script)}))
+                            ("text_probe", dict({"lua": str(script)}, **probe_keys)))
 
 
 def json_article(title, body, lang):
@@ -144,8 +144,10 @@ def text_empty_body(ctx):
 @test(timeout=180)
 def text_two_megabyte_article(ctx):
     """A 2 MB German article (corpus articles joined into paragraphs) is
-    analysed and archived, not failed, within the plugins' time budget."""
-    ctx.write_config(text_plugins(ctx))
+    analysed and archived, not failed, within the plugins' time budget.
+    The probe's loops over 350,000 tokens need more than the default
+    instruction budget of a Lua call."""
+    ctx.write_config(text_plugins(ctx, max_instructions="200000000", max_memory="256M"))
     ctx.start()
     parts, size = [], 0
     files = sorted(GNAD_DIR.glob("gnad_*.txt"))
@@ -180,3 +182,41 @@ def text_docs_example_is_the_built_one(ctx):
     src = (SOURCE_ROOT / "docs" / "examples" / "top_stem.c").read_text(encoding="utf-8")
     blocks = re.findall(r"```c\n(.*?)```", doc, re.S)
     check(any(b == src for b in blocks), "docs/plugins.md has no code block equal to docs/examples/top_stem.c")
+
+
+@test()
+def text_data_dir_stop_words(ctx):
+    """[daemon] data_dir: a folder of our own with a German list that makes
+    "huawei" a stop word, so top_stem picks the next word; a data_dir
+    without lists is no error (logged once per language at notice level)."""
+    data = ctx.base / "data"
+    (data / "stopwords").mkdir(parents=True)
+    (data / "stopwords" / "de.txt").write_text("# test list\nHUAWEI und die\n", encoding="utf-8")
+    article = json_article("Huawei", "Huawei baut Chips. Huawei verkauft Chips. Huawei wächst.", "de")
+    ctx.write_config(text_plugins(ctx), data_dir=data)
+    d = ctx.start()
+    id_ = ctx.drop("custom.json", article)
+    ctx.wait_archived([id_])
+    check(tag_values(ctx.record(id_), "stem:") == ["chips"], f"top stem {tag_values(ctx.record(id_), 'stem:')}")
+    check(any(f"stop words: 3 for \"de\" from {data}/stopwords/de.txt" in l for l in d.log_lines()),
+          "no log line for the list read from data_dir")
+    ctx.shutdown(strict=True)
+
+    # The bundled lists: "huawei" is no stop word there.
+    ctx.write_config(text_plugins(ctx))
+    ctx.start()
+    id2 = ctx.drop("bundled.json", article + b" ")
+    ctx.wait_archived([id2])
+    check(tag_values(ctx.record(id2), "stem:") == ["huawei"], f"top stem {tag_values(ctx.record(id2), 'stem:')}")
+    ctx.shutdown(strict=True)
+
+    # An empty data folder: no stop words, a notice, the article goes through.
+    empty = ctx.base / "empty"
+    empty.mkdir()
+    ctx.write_config(text_plugins(ctx), data_dir=empty)
+    d = ctx.start()
+    id3 = ctx.drop("none.json", article + b"  ")
+    ctx.wait_archived([id3])
+    check(tag_values(ctx.record(id3), "stem:") == ["huawei"], f"top stem {tag_values(ctx.record(id3), 'stem:')}")
+    lines = [l for l in d.log_lines() if "stopwords" in l and " notice: " in l]
+    check(len(lines) == 1, f"notices about the missing lists: {lines}")
