@@ -44,7 +44,7 @@ targets=("$@")
 # ran at 300 inputs/s; 8 KB is still far more than a config has.  Queries stay small: q is
 # at most 4 KB, and a large input is only a slow one for SQLite.
 declare -A MAX_LEN=([parse]=524288 [config]=8192 [control]=131072 [query]=8192 [lua]=16384
-                   [text]=524288)
+                   [text]=262144)
 # Lua keeps what a snippet allocated until its collector runs, so every
 # input looks like a leak to libFuzzer's per-input check, and LeakSanitizer
 # would scan the heap after each: leaks are still checked at exit.

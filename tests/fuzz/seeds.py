@@ -126,21 +126,24 @@ def lua_seeds(shared):
 
 def text_seeds(shared):
     """The text layer (fuzz_text.c): the last byte picks the language
-    (0 none, 1 de, 2 en, 3 fr, 4 it, 5 ru, 6 ko, 7 zh)."""
+    (0 none, 1 de, 2 en, 3 fr, 4 it, 5 ru, 6 ko, 7 zh).  Each input is
+    analysed twice and checked token by token, so the large ones stay at
+    half the parser's (run.sh: -max_len 256 KiB)."""
+    big = BIG // 2
     out = {}
     texts = corpus_texts(shared, 8)
     for i, t in enumerate(texts):
         out[f"corpus-{i:02d}"] = t + (b"\x01" if i % 2 else b"\x02")
     filler = b"\n\n".join(texts) or "Ein Satz \u00fcber Huawei. ".encode() * 100
-    out["big-de"] = (filler * (BIG // max(len(filler), 1) + 1))[:BIG].decode("utf-8", "ignore").encode() + b"\x01"
-    out["long-word"] = b"W" * BIG + b"\x01"
-    out["long-compound"] = b"KI-" * (BIG // 3) + b"\x01"
-    out["long-number"] = b"1.000," * (BIG // 6) + b"\x01"
-    out["many-dots"] = b"z. B. Dr. A. U.S. " * (BIG // 18) + b"\x01"
-    out["many-terminators"] = b"?!." * (BIG // 3) + b"\x02"
-    out["many-lines"] = b"a\n" * (BIG // 2) + b"\x02"
-    out["han"] = "\u534e\u4e3a".encode() * (BIG // 6) + b"\x07"
-    out["marks"] = "e\u0301\u0316 ".encode() * (BIG // 6) + b"\x00"
+    out["big-de"] = (filler * (big // max(len(filler), 1) + 1))[:big].decode("utf-8", "ignore").encode() + b"\x01"
+    out["long-word"] = b"W" * big + b"\x01"
+    out["long-compound"] = b"KI-" * (big // 3) + b"\x01"
+    out["long-number"] = b"1.000," * (big // 6) + b"\x01"
+    out["many-dots"] = b"z. B. Dr. A. U.S. " * (big // 18) + b"\x01"
+    out["many-terminators"] = b"?!." * (big // 3) + b"\x02"
+    out["many-lines"] = b"a\n" * (big // 2) + b"\x02"
+    out["han"] = "\u534e\u4e3a".encode() * (big // 6) + b"\x07"
+    out["marks"] = "e\u0301\u0316 ".encode() * (big // 6) + b"\x00"
     return out
 
 
