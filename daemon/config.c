@@ -155,6 +155,7 @@ static const struct uint_key uint_keys[] = {
     {"max_plugin_ms", 10, 3600000, offsetof(struct daemon_config, max_plugin_ms)},
     {"max_article_ms", 10, 86400000, offsetof(struct daemon_config, max_article_ms)},
     {"stall_s", 1, 86400, offsetof(struct daemon_config, stall_s)},
+    {"work_age_s", 0, 86400 * 7, offsetof(struct daemon_config, work_age_s)},
     {"health_hold_s", 0, 86400, offsetof(struct daemon_config, health_hold_s)},
     {"control_timeout_s", 1, 3600, offsetof(struct daemon_config, control_timeout_s)},
     {"control_queries", 1, 64, offsetof(struct daemon_config, control_queries)},
@@ -399,6 +400,7 @@ int config_load(const char *path, const char *state_dir_override,
         .max_plugin_ms = CONFIG_DEFAULT_MAX_PLUGIN_MS,
         .max_article_ms = CONFIG_DEFAULT_MAX_ARTICLE_MS,
         .stall_s = 60,
+        .work_age_s = 900,
         .health_hold_s = 300,
         /* The archive is the producers' articles and more: not for every
          * local user.  Group newsd reads (operators), others nothing. */

@@ -50,6 +50,7 @@ struct daemon_config {
     unsigned max_plugin_ms;  /* wall-clock budget of one plugin call (budget.h) */
     unsigned max_article_ms; /* ... and of all plugin calls for one article */
     unsigned stall_s;        /* /health: no claim or no finish for this long with work waiting */
+    unsigned work_age_s;     /* /health: an article in work/ this long; 0: not checked */
     unsigned health_hold_s;  /* /health: how long a fault newsd repaired stays reported */
     unsigned umask;          /* the process umask: what newsd creates is at most 0777/0666 less it */
     char *control_socket;    /* absolute; NULL: no control API (control_socket = empty) */

@@ -376,6 +376,7 @@ int plugin_set_run_stage(struct plugin_set *set, enum newsd_stage stage,
             continue;
         }
         const char *reason = a->fail_reason ? a->fail_reason : "failed without giving a reason";
+        metrics_plugin_failure(p->name);
         article_truncate(a, n_tags, n_rules, n_meta);
         if (p->required) {
             log_set_plugin(NULL);
@@ -412,6 +413,7 @@ int plugin_set_archive(struct plugin_set *set, struct newsd_article *a,
         if (rc == NEWSD_OK) {
             result = NEWSD_OK;
         } else if (rc != NEWSD_DUPLICATE) {
+            metrics_plugin_failure(p->name);
             *plugin = p->name;
             *cause = xasprintf("archive plugin %s could not store the article: %s", p->name,
                          a->fail_reason ? a->fail_reason : "no reason given (see the log)");
