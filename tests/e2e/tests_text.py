@@ -220,3 +220,23 @@ def text_data_dir_stop_words(ctx):
     check(tag_values(ctx.record(id3), "stem:") == ["huawei"], f"top stem {tag_values(ctx.record(id3), 'stem:')}")
     lines = [l for l in d.log_lines() if "stopwords" in l and " notice: " in l]
     check(len(lines) == 1, f"notices about the missing lists: {lines}")
+
+
+@test()
+def text_language_from_lang_plugin(ctx):
+    """A text article without a language: the bundled lang plugin sets it in
+    the parse stage, and the tag stage's analysis stems in that language
+    (an analysis made before a set() of lang would be dropped)."""
+    plugins = text_plugins(ctx)
+    plugins.insert(0, ("lang", {"so": "lang.so"}))
+    ctx.write_config(plugins)
+    ctx.start()
+    text = SAMPLE.read_bytes()
+    id_ = ctx.drop(SAMPLE.name, text)
+    ctx.wait_archived([id_])
+    rec = ctx.record(id_)
+    check(rec["lang"] == "de", f"lang {rec['lang']!r}")
+    n = int(tag_values(rec, "text:tokens/")[0])
+    stemmed = int(tag_values(rec, "text:stemmed/")[0])
+    check(stemmed > n // 4, f"{stemmed} of {n} tokens stemmed: not German stems")
+    check(len(tag_values(rec, "stem:")) == 1, f"top stem {tag_values(rec, 'stem:')}")
