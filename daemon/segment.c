@@ -312,17 +312,16 @@ static bool truncated_compound(const struct seg *g, size_t pos)
     return pos < g->len && class_at(g, pos, NULL, NULL) == CC_LETTER;
 }
 
-/* Are all the dot-separated parts of s[0..len) short ("U.S", "z.B",
- * "Ph.D"), as in an abbreviation, and not in a host name? */
+/* Are all the dot-separated parts of s[0..len) one or two letters, as in
+ * "U.S", "z.B", "Ph.D", "т.е" (and not a host name such as "bbc.co.uk")? */
 static bool short_parts(const unsigned char *s, size_t len)
 {
     size_t part = 0;
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '.') {
+        if (s[i] == '.')
             part = 0;
-        } else if (++part > 4) {
+        else if ((s[i] & 0xC0) != 0x80 && ++part > 2)   /* count code points, not bytes */
             return false;
-        }
     }
     return true;
 }

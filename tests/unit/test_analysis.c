@@ -248,6 +248,11 @@ static void test_en_segmentation(void **state)
     assert_int_equal(token(an, find(an, "$")).kind, NEWSD_TOKEN_PUNCT);
     newsd_analysis_free(an);
 
+    /* A host name is no abbreviation: its dot ends the sentence. */
+    an = analyse("Visit bbc.co.uk. Then the Ph.D. students left.", "en");
+    assert_string_equal(sentences(an), "Visit bbc.co.uk.|Then the Ph.D. students left.");
+    newsd_analysis_free(an);
+
     /* U+2019 as the apostrophe: the same norm. */
     an = analyse("Xi\xe2\x80\x99s plan doesn\xe2\x80\x99t", "en");
     assert_string_equal(joined(an, NORM), "xi|plan|doesn't");
