@@ -57,11 +57,6 @@ bool stopwords_contains(const struct stopword_set *set, const char *norm, size_t
     }
 }
 
-size_t stopwords_count(const struct stopword_set *set)
-{
-    return set ? set->n : 0;
-}
-
 static void set_insert(struct stopword_set *set, uint32_t offset)
 {
     const char *w = set->pool + offset;
