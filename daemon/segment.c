@@ -443,6 +443,9 @@ static int scan_word(struct seg *g, size_t start, size_t *end_out)
         p = scan_run(g, p, &cs);
         if (p >= g->len)
             break;
+        /* Most words end at a space or a line break: nothing joins there. */
+        if (g->s[p] < 0x80 && ascii_class[g->s[p]] != CC_OTHER)
+            break;
         int32_t cp;
         size_t n;
         class_at(g, p, &cp, &n);
