@@ -43,6 +43,16 @@ int text_is_utf8(const unsigned char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
+        /* Runs of ASCII, eight bytes at a time. */
+        while (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080u)
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
         unsigned char c = s[i];
         if (c < 0x80) {
             i++;
@@ -114,6 +124,8 @@ static char *iconv_all(const char *from, const unsigned char *in, size_t len,
 /* CRLF and lone CR become LF, in place; returns the new length. */
 static size_t unify_newlines(char *s, size_t len)
 {
+    if (!memchr(s, '\r', len))
+        return len;
     size_t w = 0;
     for (size_t r = 0; r < len; r++) {
         if (s[r] == '\r') {
@@ -142,35 +154,24 @@ static bool cp_fast(int32_t cp)
     return cp < 0x300 || (cp >= 0x2002 && cp <= 0x206F) || (cp >= 0x20A0 && cp <= 0x20CF);
 }
 
-/* Decode one code point of valid UTF-8; returns its length. */
-static size_t next_cp(const unsigned char *p, int32_t *cp)
-{
-    if (p[0] < 0x80) {
-        *cp = p[0];
-        return 1;
-    }
-    if ((p[0] & 0xE0) == 0xC0) {
-        *cp = ((p[0] & 0x1F) << 6) | (p[1] & 0x3F);
-        return 2;
-    }
-    if ((p[0] & 0xF0) == 0xE0) {
-        *cp = ((p[0] & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-        return 3;
-    }
-    *cp = ((p[0] & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) | (p[3] & 0x3F);
-    return 4;
-}
-
 static bool fast_path_only(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     while (p < end) {
+        if (end - p >= 8) {   /* runs of ASCII, eight bytes at a time */
+            uint64_t w;
+            memcpy(&w, p, 8);
+            if (!(w & 0x8080808080808080u)) {
+                p += 8;
+                continue;
+            }
+        }
         if (*p < 0x80) {
             p++;
             continue;
         }
         int32_t cp;
-        p += next_cp(p, &cp);
+        p += text_next_cp(p, &cp);
         if (!cp_fast(cp))
             return false;
     }
@@ -258,7 +259,7 @@ static size_t stream_safe_pass(const char *s, size_t len, char *out)
     unsigned run = 0;
     while (p < end) {
         int32_t cp;
-        size_t n = next_cp(p, &cp);
+        size_t n = text_next_cp(p, &cp);
         if (cp < 0xA0) {    /* ASCII and C1 controls: starters without decompositions */
             run = 0;
         } else {
@@ -309,27 +310,49 @@ static char *stream_safe(const char *s, size_t len, size_t *out_len, bool *nomem
 static char *casefold_fast(const char *s)
 {
     size_t len = strlen(s);
-    unsigned char *out = malloc(len * 2 + 1), *o = out;
-    const unsigned char *p = (const unsigned char *)s, *end = p + len;
-    if (!out)
+    char *out = malloc(len + 1);
+    if (out && text_casefold_fast(s, len, out) == SIZE_MAX) {
+        free(out);
         return NULL;
-    while (p < end) {
-        int32_t cp;
-        size_t n = next_cp(p, &cp);
-        size_t w = cp_fast(cp) ? fold_simple(cp, o) : 0;
-        if (!w) {
-            free(out);
-            return NULL;
-        }
-        if (cp >= 0x2002) {   /* punctuation: does not fold */
-            memcpy(o, p, n);
-            w = n;
-        }
-        o += w;
-        p += n;
     }
-    *o = '\0';
-    return (char *)out;
+    return out;
+}
+
+/* Newlines unified and NFC: utf8 (malloc'd, valid UTF-8, len bytes) is
+ * taken, and returned or replaced by its normalised copy.  NULL with *err
+ * set when memory runs out. */
+static char *nfc_in_place(char *utf8, size_t utf8_len, char **err)
+{
+    utf8_len = unify_newlines(utf8, utf8_len);
+
+    if (fast_path_only(utf8, utf8_len)) {
+        /* Already NFC: skip utf8proc's decompose/recompose, the most
+         * expensive step of parsing an ordinary article. */
+        return utf8;
+    }
+    bool nomem;
+    size_t safe_len = 0;
+    char *safe = stream_safe(utf8, utf8_len, &safe_len, &nomem);
+    if (nomem) {
+        set_err(err, "out of memory");
+        free(utf8);
+        return NULL;
+    }
+    if (safe) {
+        free(utf8);
+        utf8 = safe;
+        utf8_len = safe_len;
+    }
+    utf8proc_uint8_t *nfc = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)utf8,
+                                      (utf8proc_ssize_t)utf8_len, &nfc,
+                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    free(utf8);
+    if (n < 0) {
+        set_err(err, "Unicode normalisation failed: %s", utf8proc_errmsg(n));
+        return NULL;
+    }
+    return (char *)nfc;
 }
 
 char *text_to_utf8_nfc(const unsigned char *bytes, size_t len,
@@ -400,40 +423,20 @@ char *text_to_utf8_nfc(const unsigned char *bytes, size_t len,
         return NULL;
     }
 
-    utf8_len = unify_newlines(utf8, utf8_len);
-
-    if (fast_path_only(utf8, utf8_len)) {
-        /* Already NFC: skip utf8proc's decompose/recompose, the most
-         * expensive step of parsing an ordinary article. */
-        if (encoding)
-            *encoding = enc;
-        return utf8;
-    }
-    bool nomem;
-    size_t safe_len = 0;
-    char *safe = stream_safe(utf8, utf8_len, &safe_len, &nomem);
-    if (nomem) {
-        set_err(err, "out of memory");
-        free(utf8);
-        return NULL;
-    }
-    if (safe) {
-        free(utf8);
-        utf8 = safe;
-        utf8_len = safe_len;
-    }
-    utf8proc_uint8_t *nfc = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)utf8,
-                                      (utf8proc_ssize_t)utf8_len, &nfc,
-                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-    free(utf8);
-    if (n < 0) {
-        set_err(err, "Unicode normalisation failed: %s", utf8proc_errmsg(n));
-        return NULL;
-    }
-    if (encoding)
+    char *nfc = nfc_in_place(utf8, utf8_len, err);
+    if (nfc && encoding)
         *encoding = enc;
-    return (char *)nfc;
+    return nfc;
+}
+
+char *text_utf8_nfc(const char *s, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    return nfc_in_place(copy, len, NULL);
 }
 
 char *text_casefold(const char *s)
@@ -477,7 +480,7 @@ int text_is_word_char_at(const char *p)
     if (!*p)
         return 0;
     int32_t cp;
-    next_cp((const unsigned char *)p, &cp);
+    text_next_cp((const unsigned char *)p, &cp);
     return is_word_cp(cp);
 }
 
@@ -511,4 +514,30 @@ char *text_utf8_repair(const char *s)
     }
     *o = '\0';
     return out;
+}
+
+size_t text_casefold_fast(const char *s, size_t len, char *out)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    unsigned char *o = (unsigned char *)out;
+    while (p < end) {
+        if (*p < 0x80) {
+            unsigned char c = *p++;
+            *o++ = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 0x20) : c;
+            continue;
+        }
+        int32_t cp;
+        size_t n = text_next_cp(p, &cp);
+        size_t w = cp_fast(cp) ? fold_simple(cp, o) : 0;
+        if (!w)
+            return SIZE_MAX;
+        if (cp >= 0x2002) {   /* punctuation: does not fold */
+            memcpy(o, p, n);
+            w = n;
+        }
+        o += w;
+        p += n;
+    }
+    *o = '\0';
+    return (size_t)(o - (unsigned char *)out);
 }
