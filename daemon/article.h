@@ -62,6 +62,7 @@ struct newsd_article {
     unsigned limits_logged;         /* which refusals this article has logged (article.c) */
 
     char *folded;            /* case-folded title + body, built on demand */
+    char *extraction;        /* how the HTML parser chose the text, or NULL (--try) */
 
     /* Set by the plugin host around each callback. */
     enum newsd_stage stage;  /* 0 outside plugin calls: everything allowed */
