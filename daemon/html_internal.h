@@ -42,6 +42,7 @@ enum {
     HN_CANDIDATE = 1 << 3,  /* got paragraph score: in the candidate list */
     HN_CLASS_DROP = 1 << 4, /* class or id say boilerplate */
     HN_HAS_ARTICLE = 1 << 5,/* is or holds <article>, <main> or an article-body name */
+    HN_ARTICLE = 1 << 6,    /* is one */
 };
 
 /* What the extractor knows about one element (node->_private). */

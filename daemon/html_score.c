@@ -107,7 +107,7 @@ static const char *const strong[] = {
     "newsletter", "subscribe", "abonn", "cookie", "consent", "gdpr",
     "banner", "sponsor", "advert", "werbung", "anzeige", "outbrain",
     "taboola", "popup", "modal", "breadcrumb", "pagination", "pager",
-    "sidebar", "widget", "more-stories", "read-more", "readmore",
+    "sidebar", "more-stories", "read-more", "readmore",
     "weiterlesen", "most-popular", "mostpopular", "trending", "toolbar",
     "login", "signup", "sign-up", "paywall", "author-bio", "authorbio",
     "skip-link", "skiplink", "sr-only", "visually-hidden", "visuallyhidden",
@@ -124,7 +124,7 @@ static const char *const weak[] = {
     "footer", "header", "menu", "navigation", "navbar", "nav-", "-nav",
     "meta", "extra", "supplement", "rss", "print", "email", "mail",
     "community", "shoutbox", "remark", "legend", "agegate", "share",
-    "overlay", "aside", "rail", "topics", "more", "links", "list",
+    "overlay", "aside", "rail", "topics", "more", "links",
 };
 
 static int has_any(const char *s, const char *const *words, size_t n)

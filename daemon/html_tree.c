@@ -7,8 +7,9 @@
  * nav, hidden blocks) and counts the text of each element.  The second
  * drops what class and id call boilerplate ("comments", "share", ...)
  * unless the element holds the article after all (an <article>, an
- * article-body name, or nearly all of the page's text: sites put
- * "single-newsticker" on the wrapper of everything), and computes the
+ * article-body name, nearly all of the page's text or of the article
+ * around it: sites put "single-newsticker" on the wrapper of everything
+ * and "widget-container" inside the post body), and computes the
  * final totals: coming back up, an element's totals go to its parent and
  * a paragraph's score to its parent and grandparent, the containers that
  * compete to be the article.
@@ -169,7 +170,7 @@ static int mark_enter(xmlNodePtr n, void *ctx)
     if (drop)
         in->flags |= HN_CLASS_DROP;
     if (strcmp(tag, "article") == 0 || strcmp(tag, "main") == 0 || in->weight >= 50)
-        in->flags |= HN_HAS_ARTICLE;
+        in->flags |= HN_HAS_ARTICLE | HN_ARTICLE;
     int keep = strcmp(tag, "body") == 0 || strcmp(tag, "html") == 0 || in->weight >= 50;
     if (!keep && (kind == HK_DROP || html__is_hidden(n))) {
         in->flags |= HN_JUNK;
@@ -200,7 +201,10 @@ static int build_enter(xmlNodePtr n, void *ctx)
     struct html_info *in = html__info(n);
     if (!in || (in->flags & HN_JUNK))
         return 0;
-    if ((in->flags & HN_CLASS_DROP) && !(in->flags & HN_HAS_ARTICLE) &&
+    struct html_info *pin = html__info(n->parent);
+    int holds_parent_article = pin && (pin->flags & HN_ARTICLE) &&
+                               (double)in->raw >= WRAPPER_SHARE * (double)pin->raw;
+    if ((in->flags & HN_CLASS_DROP) && !(in->flags & HN_HAS_ARTICLE) && !holds_parent_article &&
         (double)in->raw < WRAPPER_SHARE * (double)b->page_text) {
         in->flags |= HN_JUNK;
         return 0;
