@@ -33,6 +33,9 @@
 #define LINK_BOX_DENSITY 0.3
 #define LINK_BOX_MAX_CHARS 300
 
+/* A sibling block with a paragraph and this much text joins. */
+#define SIBLING_MIN_CHARS 80
+
 /* ---- a growing string ------------------------------------------------- */
 
 struct buf {
@@ -180,6 +183,10 @@ static int sibling_joins(xmlNodePtr top, xmlNodePtr s)
     if (tc && sc && *tc && strcmp(tc, sc) == 0)
         bonus = ti->score * 0.2;
     if ((si->flags & HN_CANDIDATE) && si->score + bonus >= threshold)
+        return 1;
+    /* A lead or intro next to the body: text of its own, few links. */
+    if (si->paras > 0 && si->text >= SIBLING_MIN_CHARS && si->weight >= 0 &&
+        density(si) < 0.25)
         return 1;
     if (strcmp(html__tag(s), "p") == 0) {
         double d = density(si);

@@ -48,6 +48,7 @@ enum {
 /* What the extractor knows about one element (node->_private). */
 struct html_info {
     size_t raw;     /* visible characters before class-based junk is dropped */
+    size_t article_raw; /* raw of the nearest <article>-like ancestor, 0 if none */
     size_t text;    /* visible characters (not white space) in the subtree */
     size_t links;   /* of which inside <a> */
     size_t commas;
@@ -65,7 +66,7 @@ struct html_tree {
     size_t n_info;
     xmlNodePtr *candidates;       /* elements that got paragraph score */
     size_t n_candidates, cap_candidates;
-    xmlNodePtr article_body;      /* itemprop=articleBody with most text */
+    xmlNodePtr article_body;      /* itemprop=articleBody (the block holding all of them) */
 };
 
 /* Parses UTF-8 html; 0, or -1 with *err. */

@@ -109,7 +109,7 @@ static const char *const strong[] = {
     "taboola", "popup", "modal", "breadcrumb", "pagination", "pager",
     "sidebar", "more-stories", "read-more", "readmore",
     "weiterlesen", "most-popular", "mostpopular", "trending", "toolbar",
-    "login", "signup", "sign-up", "paywall", "author-bio", "authorbio",
+    "login", "signup", "sign-up", "author-bio", "authorbio",
     "skip-link", "skiplink", "sr-only", "visually-hidden", "visuallyhidden",
     "screen-reader", "print-only", "follow-us", "tags", "keywords",
     "schlagworte", "byline", "dateline", "timestamp", "caption", "credit",

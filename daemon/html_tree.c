@@ -95,6 +95,7 @@ struct build {
     struct html_tree *t;
     size_t next_info;
     size_t page_text;
+    xmlNodePtr last_article_body;
     int link_depth;
     int oom;
 };
@@ -190,6 +191,26 @@ static void mark_leave(xmlNodePtr n, void *ctx)
     pin->flags |= in->flags & HN_HAS_ARTICLE;
 }
 
+/* Levels looked up for an ancestor: deeper pages get no answer (0). */
+#define ANCESTOR_SEARCH 64
+
+static int is_inside(xmlNodePtr n, xmlNodePtr anc)
+{
+    for (int i = 0; n && i < ANCESTOR_SEARCH; i++, n = n->parent)
+        if (n == anc)
+            return 1;
+    return 0;
+}
+
+/* The nearest element holding both a and b, NULL when far up. */
+static xmlNodePtr common_ancestor(xmlNodePtr a, xmlNodePtr b)
+{
+    for (int i = 0; a && i < ANCESTOR_SEARCH; i++, a = a->parent)
+        if (is_inside(b, a))
+            return a;
+    return NULL;
+}
+
 /* Pass 2: boilerplate by class, final totals, paragraph scores. */
 static int build_enter(xmlNodePtr n, void *ctx)
 {
@@ -202,16 +223,21 @@ static int build_enter(xmlNodePtr n, void *ctx)
     if (!in || (in->flags & HN_JUNK))
         return 0;
     struct html_info *pin = html__info(n->parent);
-    int holds_parent_article = pin && (pin->flags & HN_ARTICLE) &&
-                               (double)in->raw >= WRAPPER_SHARE * (double)pin->raw;
-    if ((in->flags & HN_CLASS_DROP) && !(in->flags & HN_HAS_ARTICLE) && !holds_parent_article &&
+    if (pin)
+        in->article_raw = (pin->flags & HN_ARTICLE) ? pin->raw : pin->article_raw;
+    int holds_article = in->article_raw && (double)in->raw >= WRAPPER_SHARE * (double)in->article_raw;
+    if ((in->flags & HN_CLASS_DROP) && !(in->flags & HN_HAS_ARTICLE) && !holds_article &&
         (double)in->raw < WRAPPER_SHARE * (double)b->page_text) {
         in->flags |= HN_JUNK;
         return 0;
     }
     /* Going down, the first articleBody met is the outermost. */
-    if (in->weight >= 50 && html__attr(n, "itemprop") && !b->t->article_body)
-        b->t->article_body = n;
+    if (in->weight >= 50 && html__attr(n, "itemprop")) {
+        if (!b->t->article_body)
+            b->t->article_body = n;
+        else if (!is_inside(n, b->t->article_body))
+            b->last_article_body = n;
+    }
     if (strcmp(html__tag(n), "a") == 0)
         b->link_depth++;
     return 1;
@@ -301,6 +327,12 @@ int html__tree_build(struct html_tree *t, const char *html, size_t len, char **e
     html__walk(t->root, mark_enter, mark_leave, &b);
     b.page_text = html__info(t->body)->raw;
     html__walk(t->root, build_enter, build_leave, &b);
+    /* Some sites put itemprop=articleBody on every paragraph. */
+    if (b.last_article_body) {
+        xmlNodePtr c = common_ancestor(t->article_body, b.last_article_body);
+        if (c && c->type == XML_ELEMENT_NODE)
+            t->article_body = c;
+    }
     if (b.oom) {
         html__tree_free(t);
         *err = strdup("out of memory");
