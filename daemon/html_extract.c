@@ -331,6 +331,7 @@ int html__extract(struct html_tree *t, struct html_extraction *out)
     }
     out->text = e.b.s ? e.b.s : strdup("");
     out->chars = html__count_chars(out->text, NULL);
+    out->block = top;
     out->link_density = text ? (double)links / (double)text : 0;
 
     char *desc = html__describe(top);

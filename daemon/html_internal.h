@@ -134,6 +134,7 @@ struct html_extraction {
     char *explain;     /* malloc'd: the chosen block and its score */
     size_t chars;      /* visible characters of the text */
     double link_density;
+    xmlNodePtr block;  /* the chosen block (in the tree, not owned) */
 };
 
 /* The main content of the page.  0, or -1 when out of memory. */
@@ -157,9 +158,10 @@ struct html_meta {
  * when out of memory. */
 int html__jsonld(const char *script, struct html_meta *m, long long now);
 
-/* All metadata, in the order of preference of docs/operations.md.
- * -1 when out of memory. */
-int html__meta(struct html_tree *t, struct html_meta *m);
+/* All metadata, in the order of preference of docs/operations.md.  block
+ * is the article's text block: a <time> far from it dates something
+ * else.  -1 when out of memory. */
+int html__meta(struct html_tree *t, xmlNodePtr block, struct html_meta *m);
 void html__meta_clear(struct html_meta *m);
 
 /*

@@ -58,13 +58,44 @@ static const struct names meta_names[] = {
     {"application-name", S_APP_NAME}, {"apple-mobile-web-app-title", S_APP_NAME},
 };
 
+/* Headlines looked at to refine the title. */
+#define MAX_H1 8
+
 struct collect {
     const xmlChar *slot[S_N];
+    xmlNodePtr h1[MAX_H1];
+    size_t n_h1;
+    xmlNodePtr scope;           /* <time> counts only inside it */
     char *text[S_N];            /* malloc'd text of <title> and <h1> */
     struct html_meta *m;
     long long now;
     int oom;
 };
+
+/* Levels looked up for an ancestor. */
+#define ANCESTOR_SEARCH 64
+/* The article around its text block: a few levels up (header and byline
+ * are beside the text, not in it). */
+#define SCOPE_LEVELS 3
+
+static int is_within(xmlNodePtr n, xmlNodePtr anc)
+{
+    for (int i = 0; n && anc && i < ANCESTOR_SEARCH; i++, n = n->parent)
+        if (n == anc)
+            return 1;
+    return 0;
+}
+
+static xmlNodePtr scope_of(struct html_tree *t, xmlNodePtr block)
+{
+    if (!block)
+        return t->body;
+    for (int i = 0; i < SCOPE_LEVELS && block != t->body && block->parent &&
+                    block->parent->type == XML_ELEMENT_NODE;
+         i++)
+        block = block->parent;
+    return block;
+}
 
 static void take(struct collect *c, enum slot s, const char *v)
 {
@@ -125,6 +156,8 @@ static int collect_enter(xmlNodePtr n, void *ctx)
     } else if ((strcmp(tag, "title") == 0 && !c->text[S_TITLE] &&
                 (!n->parent || strcmp(html__tag(n->parent), "svg") != 0)) ||
                (strcmp(tag, "h1") == 0 && !c->text[S_H1])) {
+        if (tag[0] == 'h' && c->n_h1 < MAX_H1)
+            c->h1[c->n_h1++] = n;
         enum slot s = tag[0] == 't' ? S_TITLE : S_H1;
         xmlChar *text = xmlNodeGetContent(n);
         if (text && *text) {
@@ -134,12 +167,16 @@ static int collect_enter(xmlNodePtr n, void *ctx)
         }
         xmlFree(text);
         return 0;
+    } else if (strcmp(tag, "h1") == 0 && c->n_h1 < MAX_H1) {
+        c->h1[c->n_h1++] = n;
+        return 0;
     } else if (strcmp(tag, "time") == 0) {
         const char *prop = html__attr(n, "itemprop");
         const char *dt = html__attr(n, "datetime");
         if (prop && strcasecmp(prop, "datePublished") == 0)
             take(c, S_META_DATE, dt);
-        take(c, S_TIME, dt);
+        if (is_within(n, c->scope))
+            take(c, S_TIME, dt);
     } else if (html__attr(n, "itemprop")) {
         /* itemprop on an element other than meta: <span itemprop="author">. */
         const char *prop = html__attr(n, "itemprop");
@@ -157,7 +194,61 @@ static int is_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* One line, white space collapsed.  malloc'd. */
+/* Appends the UTF-8 of cp at o; returns the bytes written. */
+static size_t put_utf8(char *o, unsigned long cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/*
+ * A character reference left in a value that was escaped twice
+ * ("Sorge &#8211; Finanzdaten" in og:title): its length at s and the code
+ * point, or 0.  A reference never takes more bytes than its UTF-8.
+ */
+static size_t char_ref(const char *s, unsigned long *cp)
+{
+    static const struct { const char *name; unsigned long cp; } named[] = {
+        {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}, {"&lt;", '<'}, {"&gt;", '>'},
+        {"&nbsp;", 0xA0},
+    };
+    for (size_t i = 0; i < sizeof named / sizeof *named; i++)
+        if (strncmp(s, named[i].name, strlen(named[i].name)) == 0) {
+            *cp = named[i].cp;
+            return strlen(named[i].name);
+        }
+    if (s[0] != '&' || s[1] != '#')
+        return 0;
+    int hex = s[2] == 'x' || s[2] == 'X';
+    char *end;
+    unsigned long v = strtoul(s + 2 + hex, &end, hex ? 16 : 10);
+    if (end == s + 2 + hex || *end != ';' || v == 0 || v > 0x10FFFF ||
+        (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return (size_t)(end - s) + 1;
+}
+
+/* One line, white space collapsed, character references left over from
+ * double escaping decoded.  malloc'd. */
 static char *one_line(const char *s)
 {
     char *out = malloc(strlen(s) + 1);
@@ -175,6 +266,17 @@ static char *one_line(const char *s)
         if (space && w)
             out[w++] = ' ';
         space = 0;
+        unsigned long cp;
+        size_t ref = *p == '&' ? char_ref((const char *)p, &cp) : 0;
+        if (ref) {
+            if (cp == 0xA0) {
+                space = 1;
+            } else {
+                w += put_utf8(out + w, cp);
+            }
+            p += ref - 1;
+            continue;
+        }
         out[w++] = (char)*p;
     }
     out[w] = '\0';
@@ -282,6 +384,99 @@ static char *clean_author(const char *s)
     return a;
 }
 
+/* ---- the title and the visible headline ------------------------------ */
+
+/* Letters and digits only (ASCII lower-cased), for comparing titles that
+ * differ in dashes, quotes and spacing.  malloc'd. */
+static char *fold(const char *s)
+{
+    static const char *const punct[] = {
+        "\u2013", "\u2014", "\u2010", "\u201C", "\u201D", "\u201E", "\u201A", "\u2018",
+        "\u2019", "\u00AB", "\u00BB", "\u2026", "\u01C0", "\u00B7", "\u2022", "\u00A0",
+        "\u203A", "\u2039",
+    };
+    char *out = malloc(strlen(s) + 1);
+    if (!out)
+        return NULL;
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        if (*p < 0x80) {
+            if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+                out[w++] = (char)*p;
+            else if (*p >= 'A' && *p <= 'Z')
+                out[w++] = (char)(*p - 'A' + 'a');
+            p++;
+            continue;
+        }
+        size_t n = 1;
+        while ((p[n] & 0xC0) == 0x80)
+            n++;
+        int skip = 0;
+        for (size_t i = 0; i < sizeof punct / sizeof *punct && !skip; i++)
+            skip = strlen(punct[i]) == n && memcmp(p, punct[i], n) == 0;
+        if (!skip) {
+            memcpy(out + w, p, n);
+            w += n;
+        }
+        p += n;
+    }
+    out[w] = '\0';
+    return out;
+}
+
+/* Shorter than this share of the title, a part of a headline is a kicker
+ * or a site name, not the headline. */
+#define HEADLINE_MIN_SHARE 0.4
+
+/*
+ * The title, refined by the page's visible headline: when an <h1>, or a
+ * part of one (its kicker and its headline are often two spans), appears
+ * in the title and is shorter, the title was "Kicker: Headline" or
+ * "Headline - Site" and the headline is taken.  The longest such part
+ * wins.  Returns a malloc'd title or NULL when there is no better one.
+ */
+static char *refine_title(const char *title, xmlNodePtr *h1, size_t n_h1, int *oom)
+{
+    char *ft = fold(title);
+    if (!ft) {
+        *oom = 1;
+        return NULL;
+    }
+    size_t tl = strlen(ft);
+    char *best = NULL;
+    size_t best_len = 0;
+    for (size_t i = 0; i < n_h1; i++) {
+        /* The whole headline, then each of its children. */
+        for (xmlNodePtr part = h1[i]; part; part = part == h1[i] ? h1[i]->children : part->next) {
+            if (part != h1[i] && part->type != XML_ELEMENT_NODE && part->type != XML_TEXT_NODE)
+                continue;
+            xmlChar *text = xmlNodeGetContent(part);
+            char *line = text ? one_line((const char *)text) : NULL;
+            xmlFree(text);
+            char *fp = line ? fold(line) : NULL;
+            if (!fp) {
+                free(line);
+                *oom = 1;
+                break;
+            }
+            size_t pl = strlen(fp);
+            if (pl < tl && pl > best_len && (double)pl >= HEADLINE_MIN_SHARE * (double)tl &&
+                strstr(ft, fp)) {
+                free(best);
+                best = line;
+                best_len = pl;
+            } else {
+                free(line);
+            }
+            free(fp);
+            if (part == h1[i] && !h1[i]->children)
+                break;
+        }
+    }
+    free(ft);
+    return best;
+}
+
 /* ---- choosing ----------------------------------------------------------- */
 
 static int pick_text(char **field, const char *v, char *(*clean)(const char *))
@@ -299,10 +494,10 @@ static int pick_text(char **field, const char *v, char *(*clean)(const char *))
     return 0;
 }
 
-int html__meta(struct html_tree *t, struct html_meta *m)
+int html__meta(struct html_tree *t, xmlNodePtr block, struct html_meta *m)
 {
     memset(m, 0, sizeof *m);
-    struct collect c = {.m = m, .now = (long long)time(NULL)};
+    struct collect c = {.m = m, .now = (long long)time(NULL), .scope = scope_of(t, block)};
     html__walk(t->root, collect_enter, NULL, &c);
     int rc = c.oom ? -1 : 0;
     const char *const *v = (const char *const *)c.slot;
@@ -347,6 +542,17 @@ int html__meta(struct html_tree *t, struct html_meta *m)
     }
     if (rc == 0 && m->title && m->title_from && strcmp(m->title_from, "<h1>") != 0)
         m->title = clean_title(m->title, m->site, strcmp(m->title_from, "<title>") == 0);
+    if (rc == 0 && m->title) {
+        int oom = 0;
+        char *better = refine_title(m->title, c.h1, c.n_h1, &oom);
+        if (oom)
+            rc = -1;
+        if (better) {
+            free(m->title);
+            m->title = better;
+            m->title_from = "<h1> found in the title";
+        }
+    }
 
     static const struct { enum slot s; const char *from; } authors[] = {
         {S_OG_AUTHOR, "article:author"}, {S_META_AUTHOR, "<meta name=author>"},

@@ -57,7 +57,10 @@ int parse__html(const unsigned char *bytes, size_t len, struct parsed_article *o
 
     struct html_meta m;
     struct html_extraction x = {0};
-    if (html__meta(&t, &m) < 0 || html__extract(&t, &x) < 0) {
+    memset(&m, 0, sizeof m);
+    if (html__extract(&t, &x) < 0 || html__meta(&t, x.block, &m) < 0) {
+        free(x.text);
+        free(x.explain);
         html__meta_clear(&m);
         html__tree_free(&t);
         return parse__fail(err, "out of memory");

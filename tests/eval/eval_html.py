@@ -13,7 +13,8 @@
 2. trafilatura-eval-de-html: share of the `with` snippets found in the
    body, and of the `without` snippets found (boilerplate that leaked).
 3. Metadata on the pages that give them (trafilatura set): the title
-   (compared with white space collapsed, case folded), the date (the day
+   (compared with white space collapsed, case folded, quote marks and
+   dashes unified), the date (the day
    must match, or no date at all; a date in the future is always wrong).
 
 Targets: benchmark F1 >= 0.96 and no page below 0.5 (unless its gold text
@@ -81,6 +82,19 @@ def norm_ws(s):
     return " ".join((s or "").split())
 
 
+QUOTES = str.maketrans({c: '"' for c in "\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a'\u2018\u2019\u201a"})
+
+
+def norm_title(s):
+    """Titles compared with white space collapsed, case folded, every quote
+    mark one, and quotes around the whole title dropped: "„Es kommt“" and
+    "\"Es kommt\"" are the same title."""
+    t = norm_ws(s).casefold().translate(QUOTES).replace("\u2013", "-").replace("\u2014", "-")
+    while len(t) > 2 and t[0] == '"' and t[-1] == '"':
+        t = t[1:-1].strip()
+    return t
+
+
 def eval_aeb(build, corpus, verbose):
     d = os.path.join(corpus, "scrapinghub-aeb-html")
     pages = sorted(glob.glob(os.path.join(d, "*.html")))
@@ -135,7 +149,7 @@ def eval_de(build, corpus, verbose):
                     print(f"  leaked in {os.path.basename(page)}: {s!r}")
         if snip.get("title"):
             titles_all += 1
-            want, got = norm_ws(snip["title"]).casefold(), norm_ws(rec.get("title", "")).casefold()
+            want, got = norm_title(snip["title"]), norm_title(rec.get("title", ""))
             if want == got:
                 titles_ok += 1
             elif verbose:
