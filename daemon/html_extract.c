@@ -177,6 +177,9 @@ static int sibling_joins(xmlNodePtr top, xmlNodePtr s)
     struct html_info *ti = html__info(top), *si = html__info(s);
     if (!si || (si->flags & HN_JUNK) || si->text == 0)
         return 0;
+    /* An <article> beside the article is another one. */
+    if (strcmp(html__tag(s), "article") == 0)
+        return 0;
     double threshold = ti->score * 0.2 > 10 ? ti->score * 0.2 : 10;
     double bonus = 0;
     const char *tc = html__attr(top, "class"), *sc = html__attr(s, "class");

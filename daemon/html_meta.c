@@ -321,7 +321,11 @@ static char *clean_title(char *t, const char *site, int guess)
             break;
         const char *tail = t + best_at + best_sep;
         size_t tail_len = len - best_at - best_sep;
-        if (is_site(tail, tail_len, site) || (guess && tail_len * 3 < best_at && tail_len <= 40)) {
+        /* After a bar the site's name is the rule; after a dash, which
+         * headlines use too, only a short tail is a name. */
+        int bar = best_sep == 3 && t[best_at + 1] == '|';
+        if (is_site(tail, tail_len, site) ||
+            (guess && tail_len <= 40 && (bar ? tail_len <= best_at : tail_len * 3 < best_at))) {
             t[best_at] = '\0';
             continue;
         }
@@ -443,12 +447,15 @@ static char *refine_title(const char *title, xmlNodePtr *h1, size_t n_h1, int *o
         return NULL;
     }
     size_t tl = strlen(ft);
-    char *best = NULL;
-    size_t best_len = 0;
-    for (size_t i = 0; i < n_h1; i++) {
-        /* The whole headline, then each of its children. */
-        for (xmlNodePtr part = h1[i]; part; part = part == h1[i] ? h1[i]->children : part->next) {
-            if (part != h1[i] && part->type != XML_ELEMENT_NODE && part->type != XML_TEXT_NODE)
+    /* [0]: a whole headline, [1]: an element inside one, which wins: an
+     * h1 of two spans is a kicker and the headline proper. */
+    char *best[2] = {NULL, NULL};
+    size_t best_len[2] = {0, 0};
+    for (size_t i = 0; i < n_h1 && !*oom; i++) {
+        for (xmlNodePtr part = h1[i]; part && !*oom;
+             part = part == h1[i] ? h1[i]->children : part->next) {
+            int child = part != h1[i];
+            if (child && part->type != XML_ELEMENT_NODE && part->type != XML_TEXT_NODE)
                 continue;
             xmlChar *text = xmlNodeGetContent(part);
             char *line = text ? one_line((const char *)text) : NULL;
@@ -460,21 +467,23 @@ static char *refine_title(const char *title, xmlNodePtr *h1, size_t n_h1, int *o
                 break;
             }
             size_t pl = strlen(fp);
-            if (pl < tl && pl > best_len && (double)pl >= HEADLINE_MIN_SHARE * (double)tl &&
-                strstr(ft, fp)) {
-                free(best);
-                best = line;
-                best_len = pl;
+            if (pl < tl && pl > best_len[child] &&
+                (double)pl >= HEADLINE_MIN_SHARE * (double)tl && strstr(ft, fp)) {
+                free(best[child]);
+                best[child] = line;
+                best_len[child] = pl;
             } else {
                 free(line);
             }
             free(fp);
-            if (part == h1[i] && !h1[i]->children)
-                break;
         }
     }
     free(ft);
-    return best;
+    if (best[1]) {
+        free(best[0]);
+        return best[1];
+    }
+    return best[0];
 }
 
 /* ---- choosing ----------------------------------------------------------- */
