@@ -177,6 +177,13 @@ int parse_article(const unsigned char *bytes, size_t len, const char *filename,
     if (i == len)
         return parse__fail(err, "empty file (only white space)");
 
+    /* Compressed files are refused by name of what they are: inflating
+     * whatever a producer drops would make the inbox a decompression-bomb
+     * target, and a producer can store the page uncompressed. */
+    if (len >= 3 && bytes[0] == 0x1F && bytes[1] == 0x8B && bytes[2] == 0x08)
+        return parse__fail(err, "gzip-compressed data: newsd reads uncompressed articles only "
+                           "(gunzip the file before dropping it in the inbox)");
+
     /* HTML finds its own charset (BOM, <meta>, detector), so it is
      * recognised on the raw bytes of ASCII-compatible charsets. */
     if (!has_utf16_bom(bytes, len) &&
