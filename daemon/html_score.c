@@ -20,40 +20,39 @@ struct tag_kind {
     enum html_kind kind;
 };
 
+/* Sorted by tag for bsearch.  DROP: never article text (script, form
+ * controls, nav, aside, footer, images and their captions); BLOCK: a
+ * paragraph ends at its edges; every other tag is inline. */
 static const struct tag_kind tags[] = {
-    /* never article text */
-    {"script", HK_DROP}, {"style", HK_DROP}, {"noscript", HK_DROP},
-    {"template", HK_DROP}, {"svg", HK_DROP}, {"math", HK_DROP},
-    {"iframe", HK_DROP}, {"object", HK_DROP}, {"embed", HK_DROP},
-    {"canvas", HK_DROP}, {"video", HK_DROP}, {"audio", HK_DROP},
-    {"button", HK_DROP}, {"select", HK_DROP}, {"input", HK_DROP},
-    {"textarea", HK_DROP}, {"option", HK_DROP}, {"label", HK_DROP},
-    {"nav", HK_DROP}, {"head", HK_DROP}, {"title", HK_DROP},
-    {"link", HK_DROP}, {"meta", HK_DROP}, {"map", HK_DROP},
-    {"dialog", HK_DROP}, {"aside", HK_DROP}, {"footer", HK_DROP},
-    {"menu", HK_DROP}, {"img", HK_DROP}, {"picture", HK_DROP},
-    {"figcaption", HK_DROP}, {"source", HK_DROP},
-    /* blocks: a paragraph ends at their edges */
-    {"p", HK_BLOCK}, {"div", HK_BLOCK}, {"section", HK_BLOCK},
-    {"article", HK_BLOCK}, {"main", HK_BLOCK}, {"header", HK_BLOCK},
-    {"h1", HK_BLOCK}, {"h2", HK_BLOCK}, {"h3", HK_BLOCK}, {"h4", HK_BLOCK},
-    {"h5", HK_BLOCK}, {"h6", HK_BLOCK}, {"ul", HK_BLOCK}, {"ol", HK_BLOCK},
-    {"li", HK_BLOCK}, {"dl", HK_BLOCK}, {"dt", HK_BLOCK}, {"dd", HK_BLOCK},
-    {"blockquote", HK_BLOCK}, {"pre", HK_BLOCK}, {"table", HK_BLOCK},
-    {"tbody", HK_BLOCK}, {"thead", HK_BLOCK}, {"tfoot", HK_BLOCK},
-    {"tr", HK_BLOCK}, {"td", HK_BLOCK}, {"th", HK_BLOCK},
-    {"caption", HK_BLOCK}, {"figure", HK_BLOCK}, {"hr", HK_BLOCK},
-    {"address", HK_BLOCK}, {"center", HK_BLOCK}, {"details", HK_BLOCK},
-    {"summary", HK_BLOCK}, {"fieldset", HK_BLOCK}, {"form", HK_BLOCK},
-    {"body", HK_BLOCK}, {"html", HK_BLOCK},
+    {"address", HK_BLOCK}, {"article", HK_BLOCK}, {"aside", HK_DROP}, {"audio", HK_DROP},
+    {"blockquote", HK_BLOCK}, {"body", HK_BLOCK}, {"button", HK_DROP}, {"canvas", HK_DROP},
+    {"caption", HK_BLOCK}, {"center", HK_BLOCK}, {"dd", HK_BLOCK}, {"details", HK_BLOCK},
+    {"dialog", HK_DROP}, {"div", HK_BLOCK}, {"dl", HK_BLOCK}, {"dt", HK_BLOCK},
+    {"embed", HK_DROP}, {"fieldset", HK_BLOCK}, {"figcaption", HK_DROP},
+    {"figure", HK_BLOCK}, {"footer", HK_DROP}, {"form", HK_BLOCK}, {"h1", HK_BLOCK},
+    {"h2", HK_BLOCK}, {"h3", HK_BLOCK}, {"h4", HK_BLOCK}, {"h5", HK_BLOCK}, {"h6", HK_BLOCK},
+    {"head", HK_DROP}, {"header", HK_BLOCK}, {"hr", HK_BLOCK}, {"html", HK_BLOCK},
+    {"iframe", HK_DROP}, {"img", HK_DROP}, {"input", HK_DROP}, {"label", HK_DROP},
+    {"li", HK_BLOCK}, {"link", HK_DROP}, {"main", HK_BLOCK}, {"map", HK_DROP},
+    {"math", HK_DROP}, {"menu", HK_DROP}, {"meta", HK_DROP}, {"nav", HK_DROP},
+    {"noscript", HK_DROP}, {"object", HK_DROP}, {"ol", HK_BLOCK}, {"option", HK_DROP},
+    {"p", HK_BLOCK}, {"picture", HK_DROP}, {"pre", HK_BLOCK}, {"script", HK_DROP},
+    {"section", HK_BLOCK}, {"select", HK_DROP}, {"source", HK_DROP}, {"style", HK_DROP},
+    {"summary", HK_BLOCK}, {"svg", HK_DROP}, {"table", HK_BLOCK}, {"tbody", HK_BLOCK},
+    {"td", HK_BLOCK}, {"template", HK_DROP}, {"textarea", HK_DROP}, {"tfoot", HK_BLOCK},
+    {"th", HK_BLOCK}, {"thead", HK_BLOCK}, {"title", HK_DROP}, {"tr", HK_BLOCK},
+    {"ul", HK_BLOCK}, {"video", HK_DROP},
 };
+
+static int by_tag(const void *key, const void *entry)
+{
+    return strcmp(key, ((const struct tag_kind *)entry)->tag);
+}
 
 enum html_kind html__tag_kind(const char *tag)
 {
-    for (size_t i = 0; i < sizeof tags / sizeof *tags; i++)
-        if (strcmp(tags[i].tag, tag) == 0)
-            return tags[i].kind;
-    return HK_INLINE;
+    const struct tag_kind *k = bsearch(tag, tags, sizeof tags / sizeof *tags, sizeof *tags, by_tag);
+    return k ? k->kind : HK_INLINE;
 }
 
 int html__tag_is_paragraph(const char *tag)
