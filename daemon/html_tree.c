@@ -301,9 +301,13 @@ int html__tree_build(struct html_tree *t, const char *html, size_t len, char **e
         *err = strdup("the page is too large for the HTML parser (2 GB at most)");
         return -1;
     }
+    /* XML_PARSE_HUGE lifts libxml2's nesting limit of 256 levels, past
+     * which it would stop reading the page; every walk here is iterative
+     * and libxml2 frees its tree without recursion, so depth costs no
+     * stack.  (The input is bounded by max_article_bytes.) */
     t->doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
                             HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                HTML_PARSE_NONET | HTML_PARSE_COMPACT);
+                                HTML_PARSE_NONET | HTML_PARSE_COMPACT | XML_PARSE_HUGE);
     t->root = t->doc ? xmlDocGetRootElement(t->doc) : NULL;
     if (!t->root) {
         html__tree_free(t);
