@@ -43,6 +43,7 @@ enum {
     HN_CLASS_DROP = 1 << 4, /* class or id say boilerplate */
     HN_HAS_ARTICLE = 1 << 5,/* is or holds <article>, <main> or an article-body name */
     HN_ARTICLE = 1 << 6,    /* is one */
+    HN_ALWAYS_DROP = 1 << 7,/* class or id say boilerplate that wraps no article */
 };
 
 /* What the extractor knows about one element (node->_private). */
@@ -120,7 +121,9 @@ double html__tag_base_score(const char *tag);
  * "content", "artikel"), < 0 for boilerplate ("comment", "share",
  * "related", "teaser", "cookie", "footer", ...), 0 when they say nothing.
  * *drop is set when the names are boilerplate and nothing in them speaks
- * for content: the element is then junk.
+ * for content: the element is then junk (1), unless it wraps the article
+ * after all, or junk unless it holds an <article> (2: cookie banners, login
+ * dialogs: on a page of little text they may hold most of it).
  */
 int html__class_weight(xmlNodePtr n, int *drop);
 

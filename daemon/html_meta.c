@@ -25,7 +25,7 @@
 enum slot {
     S_OG_TITLE, S_META_TITLE, S_OG_AUTHOR, S_META_AUTHOR, S_OG_DATE, S_META_DATE,
     S_OG_URL, S_CANONICAL, S_OG_LOCALE, S_META_LANG, S_HTML_LANG, S_OG_SITE,
-    S_APP_NAME, S_TITLE, S_H1, S_TIME, S_N
+    S_TITLE, S_H1, S_TIME, S_N
 };
 
 struct names {
@@ -55,7 +55,6 @@ static const struct names meta_names[] = {
     {"language", S_META_LANG}, {"dc.language", S_META_LANG}, {"content-language", S_META_LANG},
     {"dcterms.language", S_META_LANG}, {"inlanguage", S_META_LANG},
     {"og:site_name", S_OG_SITE},
-    {"application-name", S_APP_NAME}, {"apple-mobile-web-app-title", S_APP_NAME},
 };
 
 /* Headlines looked at to refine the title. */
@@ -534,8 +533,8 @@ int html__meta(struct html_tree *t, xmlNodePtr block, struct html_meta *m)
     }
 
     if (rc == 0) {
-        if (pick_text(&m->site, v[S_OG_SITE], one_line) < 0 ||
-            pick_text(&m->site, v[S_APP_NAME], one_line) < 0)
+        /* Not application-name: many sites put the page's title there. */
+        if (pick_text(&m->site, v[S_OG_SITE], one_line) < 0)
             rc = -1;
     }
     static const struct { enum slot s; const char *from; } titles[] = {

@@ -119,6 +119,13 @@ static const char *const strong[] = {
     "article-meta", "post-meta", "entry-meta", "byline", "author-info",
 };
 
+/* Boilerplate that no article is wrapped in, however much text it holds:
+ * on a page with little text, a login dialog's messages outweigh it. */
+static const char *const always[] = {
+    "cookie", "consent", "gdpr", "login", "signup", "sign-up", "dialog", "modal",
+    "popup", "newsletter",
+};
+
 static const char *const weak[] = {
     "footer", "header", "menu", "navigation", "navbar", "nav-", "-nav",
     "meta", "extra", "supplement", "rss", "print", "email", "mail",
@@ -182,7 +189,7 @@ int html__class_weight(xmlNodePtr n, int *drop)
     else if (wk)
         weight -= 25;
     if ((str && !body) || (wk && !pos && !body))
-        *drop = 1;
+        *drop = has_any(buf, always, sizeof always / sizeof *always) ? 2 : 1;
     return weight;
 }
 

@@ -169,7 +169,10 @@ static int mark_enter(xmlNodePtr n, void *ctx)
     if (kind == HK_BLOCK)
         in->flags |= HN_BLOCK;
     if (drop)
-        in->flags |= HN_CLASS_DROP;
+        in->flags |= HN_CLASS_DROP | (drop == 2 ? HN_ALWAYS_DROP : 0);
+    const char *role = html__attr(n, "role");
+    if (role && (strcmp(role, "dialog") == 0 || strcmp(role, "alertdialog") == 0))
+        in->flags |= HN_CLASS_DROP | HN_ALWAYS_DROP;
     if (strcmp(tag, "article") == 0 || strcmp(tag, "main") == 0 || in->weight >= 50)
         in->flags |= HN_HAS_ARTICLE | HN_ARTICLE;
     int keep = strcmp(tag, "body") == 0 || strcmp(tag, "html") == 0 || in->weight >= 50;
@@ -226,8 +229,10 @@ static int build_enter(xmlNodePtr n, void *ctx)
     if (pin)
         in->article_raw = (pin->flags & HN_ARTICLE) ? pin->raw : pin->article_raw;
     int holds_article = in->article_raw && (double)in->raw >= WRAPPER_SHARE * (double)in->article_raw;
-    if ((in->flags & HN_CLASS_DROP) && !(in->flags & HN_HAS_ARTICLE) && !holds_article &&
-        (double)in->raw < WRAPPER_SHARE * (double)b->page_text) {
+    int wrapper = (in->flags & HN_HAS_ARTICLE) ||
+                  (!(in->flags & HN_ALWAYS_DROP) &&
+                   (holds_article || (double)in->raw >= WRAPPER_SHARE * (double)b->page_text));
+    if ((in->flags & HN_CLASS_DROP) && !wrapper) {
         in->flags |= HN_JUNK;
         return 0;
     }
