@@ -11,7 +11,8 @@
  *   4. siblings of the winner that score well or are plain paragraphs join
  *      it (articles split by ads or images);
  *   5. the text is written out block by block, leaving out junk and the
- *      link lists left inside (related articles without a class to say so).
+ *      link lists left inside (related articles without a class to say so),
+ *      and the headings at the end that announced what was left out.
  * When no container scores at all, the body is the block.
  */
 #include <stdio.h>
@@ -206,7 +207,16 @@ static int sibling_joins(xmlNodePtr top, xmlNodePtr s)
 struct emit {
     struct buf b;
     xmlNodePtr root;
+    int in_heading;
+    size_t heading_at;   /* where the last heading began, NO_HEADING after text */
 };
+
+#define NO_HEADING ((size_t)-1)
+
+static int is_subheading(const char *tag)
+{
+    return tag[0] == 'h' && tag[1] >= '2' && tag[1] <= '6' && tag[2] == '\0';
+}
 
 static int is_container(const char *tag)
 {
@@ -228,8 +238,12 @@ static int emit_enter(xmlNodePtr n, void *ctx)
 {
     struct emit *e = ctx;
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-        if (n->content)
+        if (n->content) {
+            size_t before = e->b.len;
             buf_text(&e->b, (const char *)n->content);
+            if (e->b.len > before && !e->in_heading)
+                e->heading_at = NO_HEADING;
+        }
         return 0;
     }
     if (n->type != XML_ELEMENT_NODE)
@@ -255,6 +269,10 @@ static int emit_enter(xmlNodePtr n, void *ctx)
         buf_break(&e->b, line_tag(tag) ? 1 : 2);
     else if (strcmp(tag, "td") == 0 || strcmp(tag, "th") == 0)
         e->b.space = 1;
+    if (is_subheading(tag)) {
+        if (!e->in_heading++ && e->heading_at == NO_HEADING)
+            e->heading_at = e->b.len;
+    }
     return 1;
 }
 
@@ -262,8 +280,12 @@ static void emit_leave(xmlNodePtr n, void *ctx)
 {
     struct emit *e = ctx;
     struct html_info *in = html__info(n);
-    if (in && (in->flags & HN_BLOCK) && !(in->flags & HN_JUNK))
+    if (!in || (in->flags & HN_JUNK))
+        return;
+    if (in->flags & HN_BLOCK)
         buf_break(&e->b, line_tag(html__tag(n)) ? 1 : 2);
+    if (is_subheading(html__tag(n)) && e->in_heading > 0)
+        e->in_heading--;
 }
 
 static void emit_block(struct emit *e, xmlNodePtr root)
@@ -308,7 +330,7 @@ int html__extract(struct html_tree *t, struct html_extraction *out)
         why = "no paragraphs scored: the whole body";
     }
 
-    struct emit e = {0};
+    struct emit e = {.heading_at = NO_HEADING};
     size_t siblings = 0;
     struct html_info *ti = html__info(top);
     size_t text = ti->text, links = ti->links;
@@ -331,6 +353,12 @@ int html__extract(struct html_tree *t, struct html_extraction *out)
     if (e.b.oom) {
         free(e.b.s);
         return -1;
+    }
+    /* Headings with no text after them announced what was left out (a
+     * list of links, a gallery): they go too. */
+    if (e.heading_at != NO_HEADING && e.b.s) {
+        e.b.len = e.heading_at;
+        e.b.s[e.b.len] = '\0';
     }
     out->text = e.b.s ? e.b.s : strdup("");
     out->chars = html__count_chars(out->text, NULL);

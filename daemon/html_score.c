@@ -117,6 +117,8 @@ static const char *const strong[] = {
     "next-article", "prev-article", "inline-ad", "ad-container", "adslot",
     "ad-slot", "ad-wrapper", "advertisement", "dfp", "masthead", "meta-data",
     "article-meta", "post-meta", "entry-meta", "byline", "author-info",
+    "author-box", "authorbox", "about-author", "autorenbox", "autor-info", "metainfo",
+    "meta-info", "last-updated", "lastupdated",
 };
 
 /* Boilerplate that no article is wrapped in, however much text it holds:
