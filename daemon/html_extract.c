@@ -34,6 +34,10 @@
 #define LINK_BOX_DENSITY 0.3
 #define LINK_BOX_MAX_CHARS 300
 
+/* A line this short that is mostly a <time> is a dateline ("Published:
+ * 3 April 2020, 12:35"), not article text. */
+#define DATELINE_MAX_CHARS 60
+
 /* A sibling block with a paragraph and this much text joins. */
 #define SIBLING_MIN_CHARS 80
 
@@ -255,6 +259,14 @@ static int emit_enter(xmlNodePtr n, void *ctx)
     if (n != e->root) {
         if (strcmp(tag, "h1") == 0)
             return 0;   /* the title: a field of its own */
+        if ((in->flags & HN_HAS_TIME) && in->text <= DATELINE_MAX_CHARS &&
+            2 * in->time_text >= in->text)
+            return 0;
+        /* A <time> straight in a container, not in a sentence: a dateline. */
+        struct html_info *pin = html__info(n->parent);
+        if (strcmp(tag, "time") == 0 && in->text <= DATELINE_MAX_CHARS && pin &&
+            (pin->flags & HN_HAS_BLOCK))
+            return 0;
         if (is_container(tag) && in->text > 0) {
             double d = density(in);
             if (d > LINK_LIST_DENSITY || (d > LINK_BOX_DENSITY && in->text < LINK_BOX_MAX_CHARS))

@@ -44,6 +44,7 @@ enum {
     HN_HAS_ARTICLE = 1 << 5,/* is or holds <article>, <main> or an article-body name */
     HN_ARTICLE = 1 << 6,    /* is one */
     HN_ALWAYS_DROP = 1 << 7,/* class or id say boilerplate that wraps no article */
+    HN_HAS_TIME = 1 << 8,   /* a <time> is a child */
 };
 
 /* What the extractor knows about one element (node->_private). */
@@ -54,6 +55,7 @@ struct html_info {
     size_t links;   /* of which inside <a> */
     size_t commas;
     size_t paras;   /* paragraph-like descendants with text */
+    size_t time_text; /* characters in <time> children */
     double score;   /* content score, candidates only */
     int weight;     /* from class and id: > 0 content, < 0 boilerplate */
     unsigned flags;

@@ -288,6 +288,10 @@ static void build_leave(xmlNodePtr n, void *ctx)
         pin->paras += in->paras;
         if (in->flags & HN_BLOCK)
             pin->flags |= HN_HAS_BLOCK;
+        if (strcmp(tag, "time") == 0) {
+            pin->flags |= HN_HAS_TIME;
+            pin->time_text += in->text;
+        }
     }
 }
 

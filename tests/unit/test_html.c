@@ -260,10 +260,14 @@ static void test_boilerplate_removed(void **state)
         "<div class=\"layout\"><main><article><h1>Budget passes</h1>"
         "<div class=\"share-buttons\"><a href=\"#\">Share on Facebook</a> <a href=\"#\">"
         "Tweet this</a></div>"
-        "<div class=\"article-body\">" ARTICLE_P
+        "<div class=\"article-body\"><div><time datetime=\"2024-03-01\">Published 1 March "
+        "2024, 10:15</time></div><div>Updated: <time>2 March 2024</time></div>" ARTICLE_P
         "<h2>What happens next</h2><p>The budget takes effect in January, when the first "
         "payments to schools are due, the finance office said.</p>"
         "<ul><li>More teachers in the autumn</li><li>Road repairs in a year</li></ul>"
+        "<p>The vote was held on <time>Tuesday</time> night.</p>"
+        "<h3>More on the budget</h3><ul><li><a href=\"/1\">Budget explained in five "
+        "charts</a></li><li><a href=\"/2\">What the council spends on roads</a></li></ul>"
         "</div>"
         "<div class=\"related-articles\"><h3>Related</h3><ul><li><a href=\"/a\">Council "
         "debates parking fees again</a></li><li><a href=\"/b\">Mayor opens new library in "
@@ -280,9 +284,13 @@ static void test_boilerplate_removed(void **state)
     /* Headings stay, as paragraphs; list items are lines. */
     assert_contains(a.body, "\n\nWhat happens next\n\nThe budget takes effect");
     assert_contains(a.body, "More teachers in the autumn\nRoad repairs in a year");
+    /* A <time> in a sentence stays; datelines and the heading of a
+     * dropped link list go. */
+    assert_contains(a.body, "The vote was held on Tuesday night.");
     static const char *const junk[] = {
         "cookies", "Home", "Share on Facebook", "Tweet", "Related", "parking fees",
         "Most read", "Leave a comment", "Post comment", "Copyright", "All rights",
+        "Published", "Updated", "More on the budget", "five charts",
     };
     for (size_t i = 0; i < sizeof junk / sizeof *junk; i++)
         assert_lacks(a.body, junk[i]);
