@@ -9,7 +9,8 @@
  *   3. when several good containers share an ancestor close above the
  *      winner, the article is split over them and the ancestor is taken;
  *   4. siblings of the winner that score well or are plain paragraphs join
- *      it (articles split by ads or images);
+ *      it (articles split by ads or images), and the article's lead, when
+ *      its header holds one, goes first;
  *   5. the text is written out block by block, leaving out junk and the
  *      link lists left inside (related articles without a class to say so),
  *      and the headings at the end that announced what was left out.
@@ -117,6 +118,9 @@ static double density(const struct html_info *in)
     return in && in->text ? (double)in->links / (double)in->text : 0;
 }
 
+/* Levels looked up for an ancestor: deeper pages get no answer. */
+#define ANCESTOR_SEARCH 64
+
 static int is_ancestor(xmlNodePtr anc, xmlNodePtr n, int max_levels)
 {
     for (int i = 0; n && i < max_levels; i++, n = n->parent)
@@ -204,6 +208,65 @@ static int sibling_joins(xmlNodePtr top, xmlNodePtr s)
             return 1;
     }
     return 0;
+}
+
+/* ---- the lead ---------------------------------------------------------- */
+
+/* A lead is this long, and mostly not links. */
+#define LEAD_MIN_CHARS 40
+#define LEAD_MAX_CHARS 1500
+/* How far up from the text block its article may begin. */
+#define SCOPE_LEVELS 5
+
+struct lead_search {
+    xmlNodePtr top, found;
+    int done;
+};
+
+static int lead_enter(xmlNodePtr n, void *ctx)
+{
+    struct lead_search *ls = ctx;
+    if (ls->done || n->type != XML_ELEMENT_NODE)
+        return 0;
+    if (n == ls->top) {
+        ls->done = 1;
+        return 0;
+    }
+    struct html_info *in = html__info(n);
+    if (!in || (in->flags & HN_JUNK))
+        return 0;
+    if (in->text >= LEAD_MIN_CHARS && in->text <= LEAD_MAX_CHARS && density(in) < 0.25 &&
+        !is_ancestor(n, ls->top, ANCESTOR_SEARCH) && html__is_lead(n)) {
+        ls->found = n;
+        ls->done = 1;
+        return 0;
+    }
+    return 1;
+}
+
+/*
+ * The lead of the article whose text block is top: news sites put it in
+ * the article's header ("intro", "standfirst", itemprop=description),
+ * outside the block of paragraphs.  Searched before top, in the article
+ * around it (an <article>, <main> or article-body element a few levels
+ * up); NULL when there is none or top is not inside an article.
+ */
+static xmlNodePtr find_lead(struct html_tree *t, xmlNodePtr top)
+{
+    xmlNodePtr scope = NULL;
+    xmlNodePtr p = top->parent;
+    for (int i = 0; p && p != t->body && p->type == XML_ELEMENT_NODE && i < SCOPE_LEVELS;
+         i++, p = p->parent) {
+        if (html__info(p) && (html__info(p)->flags & HN_ARTICLE)) {
+            scope = p;
+            break;
+        }
+    }
+    if (!scope)
+        return NULL;
+    struct lead_search ls = {.top = top};
+    html__walk(scope, lead_enter, NULL, &ls);
+    return ls.found;
 }
 
 /* ---- writing the text --------------------------------------------------- */
@@ -346,13 +409,20 @@ int html__extract(struct html_tree *t, struct html_extraction *out)
     size_t siblings = 0;
     struct html_info *ti = html__info(top);
     size_t text = ti->text, links = ti->links;
+    xmlNodePtr lead = find_lead(t, top);
+    if (lead) {
+        emit_block(&e, lead);
+        text += html__info(lead)->text;
+        links += html__info(lead)->links;
+    }
     xmlNodePtr parent = top->parent;
     if (top != t->body && parent && parent->type == XML_ELEMENT_NODE &&
         top != t->article_body) {
         for (xmlNodePtr s = parent->children; s; s = s->next) {
             if (s == top) {
                 emit_block(&e, s);
-            } else if (s->type == XML_ELEMENT_NODE && sibling_joins(top, s)) {
+            } else if (s->type == XML_ELEMENT_NODE && !is_ancestor(s, lead, ANCESTOR_SEARCH) &&
+                       sibling_joins(top, s)) {
                 emit_block(&e, s);
                 siblings++;
                 text += html__info(s)->text;
@@ -381,9 +451,9 @@ int html__extract(struct html_tree *t, struct html_extraction *out)
     if (!out->text || !desc ||
         asprintf(&out->explain,
                  "%s %s: score %.1f, %zu paragraphs, %zu characters, link density %.2f, "
-                 "%zu sibling blocks joined, %zu candidates",
+                 "%zu sibling blocks joined%s, %zu candidates",
                  why, desc, ti->score, ti->paras, ti->text, density(ti), siblings,
-                 t->n_candidates) < 0) {
+                 lead ? ", the article's lead before it" : "", t->n_candidates) < 0) {
         free(desc);
         free(out->text);
         out->text = NULL;

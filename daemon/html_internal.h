@@ -129,6 +129,10 @@ double html__tag_base_score(const char *tag);
  */
 int html__class_weight(xmlNodePtr n, int *drop);
 
+/* Class, id or itemprop name the article's lead ("intro", "lead",
+ * "standfirst", "vorspann", "description", ...). */
+int html__is_lead(xmlNodePtr n);
+
 /* Hidden by the hidden attribute, aria-hidden or an inline display:none. */
 int html__is_hidden(xmlNodePtr n);
 

@@ -195,6 +195,27 @@ int html__class_weight(xmlNodePtr n, int *drop)
     return weight;
 }
 
+int html__is_lead(xmlNodePtr n)
+{
+    static const char *const lead[] = {
+        "intro", "lead", "standfirst", "vorspann", "subtitle", "summary", "abstract",
+        "description", "dachzeile", "unterzeile",
+    };
+    const char *attrs[] = {html__attr(n, "class"), html__attr(n, "id"), html__attr(n, "itemprop")};
+    for (size_t a = 0; a < 3; a++) {
+        if (!attrs[a])
+            continue;
+        char buf[256];
+        size_t w = 0;
+        for (const char *p = attrs[a]; *p && w < sizeof buf - 1; p++)
+            buf[w++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+        buf[w] = '\0';
+        if (has_any(buf, lead, sizeof lead / sizeof *lead))
+            return 1;
+    }
+    return 0;
+}
+
 int html__is_hidden(xmlNodePtr n)
 {
     if (html__attr(n, "hidden"))
