@@ -248,20 +248,27 @@ static int lead_enter(xmlNodePtr n, void *ctx)
  * The lead of the article whose text block is top: news sites put it in
  * the article's header ("intro", "standfirst", itemprop=description),
  * outside the block of paragraphs.  Searched before top, in the article
- * around it (an <article>, <main> or article-body element a few levels
- * up); NULL when there is none or top is not inside an article.
+ * around it (an <article>, <main> or an element named like an article a
+ * few levels up); NULL when there is none or top is not inside one.
  */
 static xmlNodePtr find_lead(struct html_tree *t, xmlNodePtr top)
 {
-    xmlNodePtr scope = NULL;
+    /* The first <article>-like ancestor, else the highest one named like
+     * an article ("content", "post", ...). */
+    xmlNodePtr scope = NULL, named = NULL;
     xmlNodePtr p = top->parent;
     for (int i = 0; p && p != t->body && p->type == XML_ELEMENT_NODE && i < SCOPE_LEVELS;
          i++, p = p->parent) {
-        if (html__info(p) && (html__info(p)->flags & HN_ARTICLE)) {
+        struct html_info *pi = html__info(p);
+        if (pi && (pi->flags & HN_ARTICLE)) {
             scope = p;
             break;
         }
+        if (pi && pi->weight > 0)
+            named = p;
     }
+    if (!scope)
+        scope = named;
     if (!scope)
         return NULL;
     struct lead_search ls = {.top = top};
