@@ -253,18 +253,18 @@ static int lead_enter(xmlNodePtr n, void *ctx)
  */
 static xmlNodePtr find_lead(struct html_tree *t, xmlNodePtr top)
 {
-    /* The first <article>-like ancestor, else the highest one named like
-     * an article ("content", "post", ...). */
+    /* The <article> around the block, else the highest ancestor named
+     * like an article ("content", "post", ...) or <main>. */
     xmlNodePtr scope = NULL, named = NULL;
     xmlNodePtr p = top->parent;
     for (int i = 0; p && p != t->body && p->type == XML_ELEMENT_NODE && i < SCOPE_LEVELS;
          i++, p = p->parent) {
         struct html_info *pi = html__info(p);
-        if (pi && (pi->flags & HN_ARTICLE)) {
+        if (strcmp(html__tag(p), "article") == 0) {
             scope = p;
             break;
         }
-        if (pi && pi->weight > 0)
+        if (pi && ((pi->flags & HN_ARTICLE) || pi->weight > 0))
             named = p;
     }
     if (!scope)

@@ -100,6 +100,11 @@ static const char *const body_names[] = {
     "artikeltext", "artikel-text", "articlecontent", "main-content",
 };
 
+/* The article's own teaser is its lead: not boilerplate, but no body. */
+static const char *const lead_names[] = {
+    "artikel-teaser", "article-teaser", "article__teaser", "articleteaser",
+};
+
 static const char *const strong[] = {
     "comment", "kommentar", "disqus", "share", "sharing", "social", "teilen",
     "related", "verwandt", "empfehl", "recommend", "teaser", "promo",
@@ -190,6 +195,8 @@ int html__class_weight(xmlNodePtr n, int *drop)
         weight -= 50;
     else if (wk)
         weight -= 25;
+    if (has_any(buf, lead_names, sizeof lead_names / sizeof *lead_names))
+        return 0;
     if ((str && !body) || (wk && !pos && !body))
         *drop = has_any(buf, always, sizeof always / sizeof *always) ? 2 : 1;
     return weight;
@@ -199,7 +206,7 @@ int html__is_lead(xmlNodePtr n)
 {
     static const char *const lead[] = {
         "intro", "lead", "standfirst", "vorspann", "subtitle", "summary", "abstract",
-        "description", "dachzeile", "unterzeile",
+        "description", "dachzeile", "unterzeile", "teaser",
     };
     const char *attrs[] = {html__attr(n, "class"), html__attr(n, "id"), html__attr(n, "itemprop")};
     for (size_t a = 0; a < 3; a++) {
