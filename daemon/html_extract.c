@@ -39,6 +39,11 @@
  * 3 April 2020, 12:35"), not article text. */
 #define DATELINE_MAX_CHARS 60
 
+/* A parent with no more text than its block but this much is a wrapper;
+ * up to this many levels are climbed. */
+#define WRAPPER_EXTRA_CHARS 40
+#define WRAPPER_LEVELS 3
+
 /* A sibling block with a paragraph and this much text joins. */
 #define SIBLING_MIN_CHARS 80
 
@@ -181,7 +186,7 @@ static int has_sentence_end(xmlNodePtr n)
 }
 
 /* Readability's step 4: which siblings of the top block belong to it. */
-static int sibling_joins(xmlNodePtr top, xmlNodePtr s)
+static int sibling_joins(xmlNodePtr top, xmlNodePtr s, int climbed)
 {
     struct html_info *ti = html__info(top), *si = html__info(s);
     if (!si || (si->flags & HN_JUNK) || si->text == 0)
@@ -194,6 +199,10 @@ static int sibling_joins(xmlNodePtr top, xmlNodePtr s)
     const char *tc = html__attr(top, "class"), *sc = html__attr(s, "class");
     if (tc && sc && *tc && strcmp(tc, sc) == 0)
         bonus = ti->score * 0.2;
+    /* Beside a wrapper, only blocks that look like it (the rows of one
+     * grid) and score like the article join. */
+    if (climbed)
+        return bonus > 0 && (si->flags & HN_CANDIDATE) && si->score + bonus >= threshold;
     if ((si->flags & HN_CANDIDATE) && si->score + bonus >= threshold)
         return 1;
     /* A lead or intro next to the body: text of its own, few links. */
@@ -412,6 +421,26 @@ int html__extract(struct html_tree *t, struct html_extraction *out)
         why = "no paragraphs scored: the whole body";
     }
 
+    /* A block alone in its wrappers: the wrappers' siblings are its
+     * siblings (an article split over rows of a grid). */
+    xmlNodePtr block = top;
+    for (int i = 0; i < WRAPPER_LEVELS && block != t->body && block != t->article_body &&
+                    block->parent && block->parent != t->body &&
+                    block->parent->type == XML_ELEMENT_NODE;
+         i++) {
+        struct html_info *pi = html__info(block->parent);
+        if (!pi || pi->text > html__info(block)->text + WRAPPER_EXTRA_CHARS)
+            break;
+        block = block->parent;
+    }
+    int climbed = block != top;
+    out->block = top;
+    if (climbed) {
+        /* The wrapper takes the block's score for judging siblings. */
+        html__info(block)->score = html__info(top)->score;
+        top = block;
+    }
+
     struct emit e = {.heading_at = NO_HEADING};
     size_t siblings = 0;
     struct html_info *ti = html__info(top);
@@ -429,7 +458,7 @@ int html__extract(struct html_tree *t, struct html_extraction *out)
             if (s == top) {
                 emit_block(&e, s);
             } else if (s->type == XML_ELEMENT_NODE && !is_ancestor(s, lead, ANCESTOR_SEARCH) &&
-                       sibling_joins(top, s)) {
+                       sibling_joins(top, s, climbed)) {
                 emit_block(&e, s);
                 siblings++;
                 text += html__info(s)->text;
@@ -451,7 +480,6 @@ int html__extract(struct html_tree *t, struct html_extraction *out)
     }
     out->text = e.b.s ? e.b.s : strdup("");
     out->chars = html__count_chars(out->text, NULL);
-    out->block = top;
     out->link_density = text ? (double)links / (double)text : 0;
 
     char *desc = html__describe(top);

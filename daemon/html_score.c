@@ -123,7 +123,7 @@ static const char *const strong[] = {
     "ad-slot", "ad-wrapper", "advertisement", "dfp", "masthead", "meta-data",
     "article-meta", "post-meta", "entry-meta", "byline", "author-info",
     "author-box", "authorbox", "about-author", "autorenbox", "autor-info", "metainfo",
-    "meta-info", "last-updated", "lastupdated",
+    "meta-info", "last-updated", "lastupdated", "notice", "disclaimer", "hinweis",
 };
 
 /* Boilerplate that no article is wrapped in, however much text it holds:
