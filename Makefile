@@ -112,6 +112,7 @@ bench: deps
 	$(MESON) compile -C build-release
 	$(PYTHON) bench/bench.py --build-dir build-release
 	$(PYTHON) bench/bench_archive.py --build-dir build-release
+	$(PYTHON) bench/bench_html.py --build-dir build-release
 
 clean:
 	rm -rf '$(BUILD_DIR)' build build-asan build-tsan build-fuzz build-release
