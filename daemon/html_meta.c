@@ -519,7 +519,7 @@ int html__meta(struct html_tree *t, xmlNodePtr block, struct html_meta *m)
         if (!tmp)
             rc = -1;
     }
-    if (rc == 0 && m->author && !(m->author_from && strchr(m->author, ','))) {
+    if (rc == 0 && m->author) {
         tmp = clean_author(m->author);
         free(m->author);
         m->author = tmp;

@@ -20,6 +20,13 @@
 Targets: benchmark F1 >= 0.96 and no page below 0.5 (unless its gold text
 is empty); with >= 95 %, without <= 5 %; titles >= 95 %; dates >= 90 %,
 none in the future.
+
+The trafilatura set's titles and dates are trafilatura's own choices, not
+the publisher's: some titles are the visible <h1> where the page's JSON-LD
+and og:title say otherwise (newsd prefers those, as documented), one is on
+no part of the page, and some dates are the last modification (the page's
+datePublished says an earlier day) or a day the page states nowhere.  -v
+lists every miss, so each can be checked against the page.
 """
 import argparse
 import datetime
