@@ -15,6 +15,7 @@
  * compete to be the article.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -303,9 +304,19 @@ static xmlNodePtr find_child(xmlNodePtr n, const char *tag)
     return NULL;
 }
 
+/* libxml2 sets up its globals on first use; workers parse at the same
+ * time, so that first use happens once, here. */
+static pthread_once_t libxml2_once = PTHREAD_ONCE_INIT;
+
+static void libxml2_init(void)
+{
+    xmlInitParser();
+}
+
 int html__tree_build(struct html_tree *t, const char *html, size_t len, char **err)
 {
     memset(t, 0, sizeof *t);
+    pthread_once(&libxml2_once, libxml2_init);
     if (len > INT_MAX) {
         *err = strdup("the page is too large for the HTML parser (2 GB at most)");
         return -1;
