@@ -351,6 +351,40 @@ static void test_comments_longer_than_article(void **state)
     free(body);
 }
 
+static void test_lead_and_split_article(void **state)
+{
+    (void)state;
+    /* The lead sits in the article's header, outside the block of
+     * paragraphs; it comes first. */
+    char *html = page("<title>Budget passes</title>",
+                      "<article><header><h1>Budget passes</h1><p class=\"article-intro\">After "
+                      "a long night the council agreed on a budget that pleases nobody.</p>"
+                      "</header><div class=\"article-body\">" ARTICLE_P "</div></article>");
+    struct parsed_article a = parse_str(html);
+    assert_contains(a.body, "pleases nobody.\n\nThe city council approved");
+    parsed_article_clear(&a);
+    free(html);
+
+    /* An article split over the rows of a grid, an ad between them. */
+    html = page("<title>Budget passes</title>",
+                "<div class=\"page\"><div class=\"row text\"><div class=\"col\">" ARTICLE_P
+                "</div><aside class=\"ad\">Advertisement</aside></div>"
+                "<div class=\"row text\"><div class=\"col\"><p>The second half of the article "
+                "begins here, after the advertisement, with more on the schools and what the "
+                "money will pay for.</p><p>Teachers' unions welcomed the plan, saying it was "
+                "overdue, but warned that one budget would not fix years of cuts.</p></div></div>"
+                "<div class=\"row footer-links\"><a href=\"/a\">About us</a> <a href=\"/b\">"
+                "Contact</a></div></div>");
+    a = parse_str(html);
+    assert_contains(a.body, "approved the new budget");
+    assert_contains(a.body, "The second half of the article");
+    assert_contains(a.body, "years of cuts.");
+    assert_lacks(a.body, "Advertisement");
+    assert_lacks(a.body, "Contact");
+    parsed_article_clear(&a);
+    free(html);
+}
+
 static void test_text_only_in_jsonld(void **state)
 {
     (void)state;
@@ -663,6 +697,7 @@ int main(void)
         cmocka_unit_test(test_boilerplate_removed),
         cmocka_unit_test(test_two_articles),
         cmocka_unit_test(test_comments_longer_than_article),
+        cmocka_unit_test(test_lead_and_split_article),
         cmocka_unit_test(test_text_only_in_jsonld),
         cmocka_unit_test(test_no_article),
         cmocka_unit_test(test_meta_preference),
