@@ -44,8 +44,14 @@
 #define WRAPPER_EXTRA_CHARS 40
 #define WRAPPER_LEVELS 3
 
-/* A sibling block with a paragraph and this much text joins. */
+/* Readability's sibling rule: a sibling scoring this share of the top
+ * block's score (at least SIBLING_MIN_SCORE; a sibling of the same class
+ * gets the share as a bonus) joins it; so does a paragraph, or a block
+ * with a paragraph, of SIBLING_MIN_CHARS with little link text. */
+#define SIBLING_SHARE 0.2
+#define SIBLING_MIN_SCORE 10
 #define SIBLING_MIN_CHARS 80
+#define SIBLING_MAX_DENSITY 0.25
 
 /* ---- a growing string ------------------------------------------------- */
 
@@ -179,8 +185,7 @@ static xmlNodePtr shared_ancestor(xmlNodePtr top, xmlNodePtr *alts, size_t n_alt
 static int has_sentence_end(xmlNodePtr n)
 {
     for (xmlNodePtr c = n->children; c; c = c->next)
-        if (c->type == XML_TEXT_NODE && c->content &&
-            (strstr((const char *)c->content, ". ") || strchr((const char *)c->content, '.')))
+        if (c->type == XML_TEXT_NODE && c->content && strchr((const char *)c->content, '.'))
             return 1;
     return 0;
 }
@@ -194,11 +199,12 @@ static int sibling_joins(xmlNodePtr top, xmlNodePtr s, int climbed)
     /* An <article> beside the article is another one. */
     if (strcmp(html__tag(s), "article") == 0)
         return 0;
-    double threshold = ti->score * 0.2 > 10 ? ti->score * 0.2 : 10;
+    double share = ti->score * SIBLING_SHARE;
+    double threshold = share > SIBLING_MIN_SCORE ? share : SIBLING_MIN_SCORE;
     double bonus = 0;
     const char *tc = html__attr(top, "class"), *sc = html__attr(s, "class");
     if (tc && sc && *tc && strcmp(tc, sc) == 0)
-        bonus = ti->score * 0.2;
+        bonus = share;
     /* Beside a wrapper, only blocks that look like it (the rows of one
      * grid) and score like the article join. */
     if (climbed)
@@ -207,13 +213,13 @@ static int sibling_joins(xmlNodePtr top, xmlNodePtr s, int climbed)
         return 1;
     /* A lead or intro next to the body: text of its own, few links. */
     if (si->paras > 0 && si->text >= SIBLING_MIN_CHARS && si->weight >= 0 &&
-        density(si) < 0.25)
+        density(si) < SIBLING_MAX_DENSITY)
         return 1;
     if (strcmp(html__tag(s), "p") == 0) {
         double d = density(si);
-        if (si->text > 80 && d < 0.25)
+        if (si->text > SIBLING_MIN_CHARS && d < SIBLING_MAX_DENSITY)
             return 1;
-        if (si->text <= 80 && d == 0 && has_sentence_end(s))
+        if (si->text <= SIBLING_MIN_CHARS && d == 0 && has_sentence_end(s))
             return 1;
     }
     return 0;
@@ -244,7 +250,7 @@ static int lead_enter(xmlNodePtr n, void *ctx)
     struct html_info *in = html__info(n);
     if (!in || (in->flags & HN_JUNK))
         return 0;
-    if (in->text >= LEAD_MIN_CHARS && in->text <= LEAD_MAX_CHARS && density(in) < 0.25 &&
+    if (in->text >= LEAD_MIN_CHARS && in->text <= LEAD_MAX_CHARS && density(in) < SIBLING_MAX_DENSITY &&
         !is_ancestor(n, ls->top, ANCESTOR_SEARCH) && html__is_lead(n)) {
         ls->found = n;
         ls->done = 1;
