@@ -250,7 +250,8 @@ static int lead_enter(xmlNodePtr n, void *ctx)
     struct html_info *in = html__info(n);
     if (!in || (in->flags & HN_JUNK))
         return 0;
-    if (in->text >= LEAD_MIN_CHARS && in->text <= LEAD_MAX_CHARS && density(in) < SIBLING_MAX_DENSITY &&
+    if (in->text >= LEAD_MIN_CHARS && in->text <= LEAD_MAX_CHARS &&
+        density(in) < SIBLING_MAX_DENSITY &&
         !is_ancestor(n, ls->top, ANCESTOR_SEARCH) && html__is_lead(n)) {
         ls->found = n;
         ls->done = 1;
