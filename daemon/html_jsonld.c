@@ -135,7 +135,8 @@ static int fill_article(const json_t *o, struct html_meta *m, long long now)
             m->published_from = "JSON-LD datePublished";
     }
     const json_t *lang = json_object_get(o, "inLanguage");
-    if (set(&m->lang, json_is_object(lang) ? name_of(lang, "alternateName") : name_of(lang, "name")) < 0)
+    const char *code = json_is_object(lang) ? name_of(lang, "alternateName") : name_of(lang, "name");
+    if (set(&m->lang, code) < 0)
         return -1;
     if (set(&m->url, json_string_value(json_object_get(o, "url"))) < 0 ||
         set(&m->url, name_of(json_object_get(o, "mainEntityOfPage"), "@id")) < 0)

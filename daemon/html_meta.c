@@ -282,7 +282,9 @@ static char *one_line(const char *s)
     return out;
 }
 
-static const char *const separators[] = {" | ", " - ", " – ", " — ", " :: ", " · ", " » ", " // ", " – "};
+static const char *const separators[] = {
+    " | ", " - ", " \u2013 ", " \u2014 ", " :: ", " \u00B7 ", " \u00BB ", " // ",
+};
 
 /* Whether a title segment is the site's name (or its domain). */
 static int is_site(const char *seg, size_t len, const char *site)
@@ -667,7 +669,8 @@ char *html__iso_date(const char *s, long long now)
         const char *q = p;
         if (strlen(q) > 5 && q[3] == ',')
             q += 5;
-        if (sscanf(q, "%d. %15s %d", &a, word, &b) == 3 || sscanf(q, "%d %15s %d", &a, word, &b) == 3) {
+        if (sscanf(q, "%d. %15s %d", &a, word, &b) == 3 ||
+            sscanf(q, "%d %15s %d", &a, word, &b) == 3) {
             d = a;
             y = b;
             mo = month_of(word);

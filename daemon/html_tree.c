@@ -229,7 +229,8 @@ static int build_enter(xmlNodePtr n, void *ctx)
     struct html_info *pin = html__info(n->parent);
     if (pin)
         in->article_raw = (pin->flags & HN_ARTICLE) ? pin->raw : pin->article_raw;
-    int holds_article = in->article_raw && (double)in->raw >= WRAPPER_SHARE * (double)in->article_raw;
+    int holds_article =
+        in->article_raw && (double)in->raw >= WRAPPER_SHARE * (double)in->article_raw;
     int wrapper = (in->flags & HN_HAS_ARTICLE) ||
                   (!(in->flags & HN_ALWAYS_DROP) &&
                    (holds_article || (double)in->raw >= WRAPPER_SHARE * (double)b->page_text));
