@@ -393,6 +393,28 @@ static void emit_block(struct emit *e, xmlNodePtr root)
     html__walk(root, emit_enter, emit_leave, e);
 }
 
+/* ---- teasers ---------------------------------------------------------- */
+
+static int count_articles(xmlNodePtr n, void *ctx)
+{
+    if (n->type != XML_ELEMENT_NODE)
+        return 0;
+    if (strcmp(html__tag(n), "article") == 0)
+        (*(size_t *)ctx)++;
+    struct html_info *in = html__info(n);
+    return in && !(in->flags & HN_JUNK);
+}
+
+/* <article> elements below n (not n itself): on an index page each
+ * teaser is one. */
+static size_t articles_inside(xmlNodePtr n)
+{
+    size_t count = 0;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        html__walk(c, count_articles, NULL, &count);
+    return count;
+}
+
 /* ---- the whole --------------------------------------------------------- */
 
 char *html__describe(xmlNodePtr n)
@@ -487,6 +509,7 @@ int html__extract(struct html_tree *t, struct html_extraction *out)
     }
     out->text = e.b.s ? e.b.s : strdup("");
     out->chars = html__count_chars(out->text, NULL);
+    out->teasers = articles_inside(top);
     out->link_density = text ? (double)links / (double)text : 0;
 
     char *desc = html__describe(top);

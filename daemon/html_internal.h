@@ -144,6 +144,7 @@ struct html_extraction {
     size_t chars;      /* visible characters of the text */
     double link_density;
     xmlNodePtr block;  /* the chosen block (in the tree, not owned) */
+    size_t teasers;    /* <article> elements inside the chosen block */
 };
 
 /* The main content of the page.  0, or -1 when out of memory. */

@@ -20,6 +20,8 @@
 #define HTML_MIN_ARTICLE_CHARS 150
 /* A main block with more link text than this is a list of links. */
 #define HTML_MAX_LINK_DENSITY 0.5
+/* A main block holding this many <article>s is a list of teasers. */
+#define HTML_MAX_TEASERS 4
 
 /* NFC, then norm; NULL in, NULL out.  *ok cleared when out of memory. */
 static char *finish(const char *s, char *(*norm)(const char *), int *ok)
@@ -77,6 +79,9 @@ int parse__html(const unsigned char *bytes, size_t len, struct parsed_article *o
         rc = parse__fail(err, "no article in the page: its main text is %zu characters "
                          "(fewer than %d: an index page, a login wall or an empty page?); %s",
                          x.chars, HTML_MIN_ARTICLE_CHARS, x.explain);
+    } else if (x.teasers >= HTML_MAX_TEASERS && !m.is_article) {
+        rc = parse__fail(err, "no article in the page: its main block is a list of %zu "
+                         "<article> teasers (an index page?); %s", x.teasers, x.explain);
     } else if (x.link_density > HTML_MAX_LINK_DENSITY) {
         rc = parse__fail(err, "no article in the page: its main block is mostly links "
                          "(link density %.2f: an index page?); %s", x.link_density, x.explain);

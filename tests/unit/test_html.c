@@ -427,6 +427,27 @@ static void test_no_article(void **state)
     free(html);
     free(body);
 
+    /* A front page of teasers, each an <article> with a summary. */
+    char teasers[8192] = "";
+    for (int i = 0; i < 8; i++) {
+        char one[512];
+        snprintf(one, sizeof one,
+                 "<article class=\"card\"><h2><a href=\"/s/%d\">Story %d</a></h2><p>A "
+                 "summary of story %d, long enough to read like a paragraph of an article, "
+                 "with a comma, and another.</p></article>",
+                 i, i, i);
+        strcat(teasers, one);
+    }
+    body = NULL;
+    assert_true(asprintf(&body, "<main><div class=\"stories\">%s</div></main>", teasers) > 0);
+    html = page("<title>Front page</title><meta property=\"og:type\" content=\"website\">",
+                body);
+    err = parse_err(html, strlen(html), "front.html");
+    assert_contains(err, "teasers");
+    free(err);
+    free(html);
+    free(body);
+
     /* A login wall. */
     html = page("<title>Sign in</title>",
                 "<div class=\"login\"><h1>Please sign in</h1><form><input name=\"user\">"
