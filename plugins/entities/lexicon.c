@@ -1,0 +1,184 @@
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* getline() */
+#endif
+#include "lexicon.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WORD_MAX 128
+
+void lexicon_init(struct lexicon *l)
+{
+    *l = (struct lexicon){0};
+    strmap_init(&l->de);
+    strmap_init(&l->en);
+}
+
+void lexicon_free(struct lexicon *l)
+{
+    strmap_free(&l->de);
+    strmap_free(&l->en);
+    *l = (struct lexicon){0};
+}
+
+size_t lexicon_fold(const char *w, size_t len, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)w[i];
+        if (o + 2 >= cap)
+            return 0;
+        if (c >= 'A' && c <= 'Z') {
+            out[o++] = (char)(c + 32);
+        } else if (c == 0xC3 && i + 1 < len) {
+            unsigned char d = (unsigned char)w[++i];
+            if (d == 0x9F) {          /* ß */
+                out[o++] = 's';
+                out[o++] = 's';
+            } else {
+                out[o++] = (char)c;   /* À..Þ (not ×) -> à..þ */
+                out[o++] = (char)(d >= 0x80 && d <= 0x9E && d != 0x97 ? d + 0x20 : d);
+            }
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    return o;
+}
+
+typedef int (*line_fn)(void *ctx, const char *w, size_t len);
+
+static int each_line(const char *path, line_fn fn, void *ctx, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t size = 0;
+    ssize_t n;
+    int rc = 0;
+    while (rc == 0 && (n = getline(&line, &size, f)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            n--;
+        if (n > 0 && n < WORD_MAX)
+            rc = fn(ctx, line, (size_t)n);
+    }
+    if (rc < 0)
+        snprintf(err, errlen, "%s: out of memory", path);
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+static int is_upper_start(const char *w)
+{
+    unsigned char c = (unsigned char)w[0];
+    return (c >= 'A' && c <= 'Z') || (c == 0xC3 && (unsigned char)w[1] >= 0x80 && (unsigned char)w[1] <= 0x9E);
+}
+
+static int put_word(void *ctx, const char *w, size_t len)
+{
+    return strmap_put(ctx, w, len, 1);
+}
+
+static int has(const struct strmap *m, const char *w, size_t len, const char *suffix)
+{
+    char buf[WORD_MAX + 8];
+    size_t sl = strlen(suffix);
+    if (len + sl >= sizeof buf)
+        return 0;
+    memcpy(buf, w, len);
+    memcpy(buf + len, suffix, sl);
+    uint32_t v;
+    return strmap_get(m, buf, len + sl, &v);
+}
+
+static int has_lower(const struct strmap *m, const char *w, size_t len)
+{
+    char buf[WORD_MAX + 8];
+    size_t n = lexicon_fold(w, len, buf, sizeof buf);
+    uint32_t v;
+    return n > 0 && strmap_get(m, buf, n, &v);
+}
+
+static const char *const plural_endings[] = {"e", "en", "n", "er", "ern", "s"};
+
+/* A noun has a plural or case form beside it, or is one (base + ending
+ * where the base has such a form); a name at most has a genitive -s. */
+static int noun_family(const struct strmap *all, const char *w, size_t len)
+{
+    for (size_t i = 0; i < 4; i++)
+        if (has(all, w, len, plural_endings[i]))
+            return 1;
+    return has_lower(all, w, len);
+}
+
+static int is_noun(const struct strmap *all, const char *w, size_t len)
+{
+    if (noun_family(all, w, len))
+        return 1;
+    for (size_t i = 0; i < sizeof plural_endings / sizeof *plural_endings; i++) {
+        size_t sl = strlen(plural_endings[i]);
+        uint32_t v;
+        if (len > sl + 2 && memcmp(w + len - sl, plural_endings[i], sl) == 0 &&
+            strmap_get(all, w, len - sl, &v) && noun_family(all, w, len - sl))
+            return 1;
+    }
+    return 0;
+}
+
+int lexicon_load_de(struct lexicon *l, const char *path, char *err, size_t errlen)
+{
+    struct strmap all;
+    strmap_init(&all);
+    int rc = each_line(path, put_word, &all, err, errlen);
+    for (size_t i = 0; rc == 0 && i < all.cap; i++) {
+        const struct strmap_slot *s = &all.slots[i];
+        if (!s->key)
+            continue;
+        char buf[WORD_MAX + 8];
+        size_t n = lexicon_fold(s->key, s->len, buf, sizeof buf);
+        if (n == 0)
+            continue;
+        if ((!is_upper_start(s->key) || is_noun(&all, s->key, s->len)) &&
+            strmap_put(&l->de, buf, n, 1) < 0) {
+            snprintf(err, errlen, "%s: out of memory", path);
+            rc = -1;
+        }
+    }
+    strmap_free(&all);
+    l->have_de = rc == 0;
+    return rc;
+}
+
+static int put_lower(void *ctx, const char *w, size_t len)
+{
+    unsigned char c = (unsigned char)w[0];
+    if (c >= 'A' && c <= 'Z')
+        return 0;
+    if (len > 2 && w[len - 2] == '\'' && w[len - 1] == 's')
+        return 0;
+    return strmap_put(ctx, w, len, 1);
+}
+
+int lexicon_load_en(struct lexicon *l, const char *path, char *err, size_t errlen)
+{
+    int rc = each_line(path, put_lower, &l->en, err, errlen);
+    l->have_en = rc == 0;
+    return rc;
+}
+
+int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, size_t len)
+{
+    uint32_t v;
+    if (lang && strcmp(lang, "de") == 0)
+        return strmap_get(&l->de, norm, len, &v);
+    if (lang && strcmp(lang, "en") == 0)
+        return strmap_get(&l->en, norm, len, &v);
+    return 0;
+}

@@ -1,0 +1,35 @@
+/* lexicon: which capitalised words are ordinary words, not names, read
+ * from the system's word lists (Debian's wngerman and wamerican).
+ *
+ * German capitalises every noun, so a capitalised German word is taken for
+ * a common noun when ngerman knows it in lower case (a nominalised verb or
+ * adjective) or knows it with a plural or case ending (Antwort/Antworten):
+ * ngerman also lists names (Merkel, Scholz), and those have no such
+ * siblings.  An English word is ordinary when american-english has it in
+ * lower case: the test for a capitalised word at a sentence start. */
+#ifndef ENTITIES_LEXICON_H
+#define ENTITIES_LEXICON_H
+
+#include "strmap.h"
+
+#include <stddef.h>
+
+struct lexicon {
+    struct strmap de;   /* folded German common words */
+    struct strmap en;   /* lower-case English words */
+    int have_de, have_en;
+};
+
+void lexicon_init(struct lexicon *l);
+void lexicon_free(struct lexicon *l);
+/* 0, or -1 with the cause in err (the list is then left empty). */
+int lexicon_load_de(struct lexicon *l, const char *path, char *err, size_t errlen);
+int lexicon_load_en(struct lexicon *l, const char *path, char *err, size_t errlen);
+/* 1 when norm (case-folded) is an ordinary word of lang ("de", "en"). */
+int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, size_t len);
+/* Case-fold a German word as the text layer does for these letters
+ * (ASCII, Latin-1 letters, ß -> ss) into out; returns its length, or 0
+ * when it does not fit. */
+size_t lexicon_fold(const char *w, size_t len, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,118 @@
+#include "strmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Keys live in chunks that are never moved, so slots can point at them. */
+struct strmap_chunk {
+    struct strmap_chunk *next;
+    size_t used, cap;
+    char data[];
+};
+
+#define CHUNK_BYTES 65536
+
+static uint32_t hash_bytes(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;  /* FNV-1a */
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+void strmap_init(struct strmap *m)
+{
+    *m = (struct strmap){0};
+}
+
+void strmap_free(struct strmap *m)
+{
+    struct strmap_chunk *c = m->chunks;
+    while (c) {
+        struct strmap_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    free(m->slots);
+    *m = (struct strmap){0};
+}
+
+static size_t find_slot(const struct strmap_slot *slots, size_t cap, const char *key, size_t len,
+                        uint32_t h)
+{
+    size_t i = h & (cap - 1);
+    while (slots[i].key &&
+           !(slots[i].hash == h && slots[i].len == len && memcmp(slots[i].key, key, len) == 0))
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
+int strmap_get(const struct strmap *m, const char *key, size_t len, uint32_t *value)
+{
+    if (m->cap == 0)
+        return 0;
+    size_t i = find_slot(m->slots, m->cap, key, len, hash_bytes(key, len));
+    if (!m->slots[i].key)
+        return 0;
+    *value = m->slots[i].value;
+    return 1;
+}
+
+static int grow(struct strmap *m)
+{
+    size_t cap = m->cap ? 2 * m->cap : 64;
+    struct strmap_slot *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < m->cap; i++) {
+        const struct strmap_slot *s = &m->slots[i];
+        if (s->key)
+            slots[find_slot(slots, cap, s->key, s->len, s->hash)] = *s;
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->cap = cap;
+    return 0;
+}
+
+static const char *copy_key(struct strmap *m, const char *key, size_t len)
+{
+    struct strmap_chunk *c = m->chunks;
+    if (!c || c->cap - c->used < len + 1) {
+        size_t cap = len + 1 > CHUNK_BYTES ? len + 1 : CHUNK_BYTES;
+        c = malloc(sizeof *c + cap);
+        if (!c)
+            return NULL;
+        c->next = m->chunks;
+        c->used = 0;
+        c->cap = cap;
+        m->chunks = c;
+    }
+    char *out = c->data + c->used;
+    memcpy(out, key, len);
+    out[len] = '\0';
+    c->used += len + 1;
+    return out;
+}
+
+int strmap_put(struct strmap *m, const char *key, size_t len, uint32_t value)
+{
+    if (len > UINT32_MAX)
+        return -1;
+    if ((m->count + 1) * 4 > m->cap * 3 && grow(m) < 0)
+        return -1;
+    uint32_t h = hash_bytes(key, len);
+    size_t i = find_slot(m->slots, m->cap, key, len, h);
+    if (m->slots[i].key) {
+        m->slots[i].value = value;
+        return 0;
+    }
+    const char *copy = copy_key(m, key, len);
+    if (!copy)
+        return -1;
+    m->slots[i] = (struct strmap_slot){copy, (uint32_t)len, h, value};
+    m->count++;
+    return 0;
+}

@@ -1,0 +1,33 @@
+/* strmap: a string -> uint32 hash map with its own copies of the keys.
+ * Open addressing, keys compared as bytes; used for the automaton's
+ * symbols, the gazetteer's (type, name) index and the word lists. */
+#ifndef ENTITIES_STRMAP_H
+#define ENTITIES_STRMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct strmap_slot {
+    const char *key;   /* NULL: empty */
+    uint32_t len;
+    uint32_t hash;
+    uint32_t value;
+};
+
+struct strmap_chunk;
+
+struct strmap {
+    struct strmap_slot *slots;
+    size_t cap;        /* a power of two, or 0 */
+    size_t count;
+    struct strmap_chunk *chunks;  /* the keys' bytes */
+};
+
+void strmap_init(struct strmap *m);
+void strmap_free(struct strmap *m);
+/* 1 and *value when key is there, else 0. */
+int strmap_get(const struct strmap *m, const char *key, size_t len, uint32_t *value);
+/* Set key to value (replacing).  0, or -1 when out of memory. */
+int strmap_put(struct strmap *m, const char *key, size_t len, uint32_t value);
+
+#endif
