@@ -17,7 +17,7 @@ static size_t tslot(const struct ac *a, uint64_t key)
     return i;
 }
 
-static uint32_t goto_state(const struct ac *a, uint32_t state, uint32_t sym)
+uint32_t ac_goto(const struct ac *a, uint32_t state, uint32_t sym)
 {
     if (a->tcap == 0)
         return AC_NONE;
@@ -133,7 +133,7 @@ int ac_add(struct ac *a, const uint32_t *syms, size_t n, uint32_t value)
         return -1;
     uint32_t s = 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t next = goto_state(a, s, syms[i]);
+        uint32_t next = ac_goto(a, s, syms[i]);
         if (next == AC_NONE) {
             next = new_state(a, (uint32_t)i + 1);
             if (next == AC_NONE || set_transition(a, s, syms[i], next) < 0)
@@ -194,7 +194,7 @@ int ac_build(struct ac *a)
             if (s != 0) {
                 uint32_t g = a->fail[s];
                 for (;;) {
-                    uint32_t c = goto_state(a, g, sym);
+                    uint32_t c = ac_goto(a, g, sym);
                     if (c != AC_NONE) {
                         f = c;
                         break;
@@ -221,7 +221,7 @@ uint32_t ac_step(const struct ac *a, uint32_t state, uint32_t sym)
     if (sym == 0)
         return 0;
     for (;;) {
-        uint32_t c = goto_state(a, state, sym);
+        uint32_t c = ac_goto(a, state, sym);
         if (c != AC_NONE)
             return c;
         if (state == 0)

@@ -47,6 +47,8 @@ int ac_add(struct ac *a, const uint32_t *syms, size_t n, uint32_t value);
 /* Compute the failure links; no ac_add() after it.  0, or -1 when out of
  * memory. */
 int ac_build(struct ac *a);
+/* The child of state on sym in the trie, or AC_NONE. */
+uint32_t ac_goto(const struct ac *a, uint32_t state, uint32_t sym);
 /* The state after reading sym in state (0 is the root; symbol 0, unknown
  * to every pattern, leads to the root). */
 uint32_t ac_step(const struct ac *a, uint32_t state, uint32_t sym);

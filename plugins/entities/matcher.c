@@ -164,21 +164,37 @@ fail:
     return -1;
 }
 
-static int ends_in_s(const struct ent_tok *t)
+/* One step on token t.  A token has up to three forms, tried in this
+ * order at each state of the failure chain: its norm, its stem, and for a
+ * capitalised word ending in s its norm without the s (the genitive of a
+ * name: "Chinas", "Nvidias", which stemmers leave alone after a vowel).
+ * The norm comes first so that a name that is the inflection of another
+ * (Bayern, Bayer) finds itself; the stem then finds the inflected forms of
+ * a name's words ("Vereinigten Staaten"). */
+static uint32_t step(const struct ac *ac, uint32_t state, const struct ent_tok *t)
 {
-    return t->norm_len > 2 && t->norm[t->norm_len - 1] == 's';
-}
-
-static uint32_t symbol_of(const struct ac *ac, const struct ent_tok *t)
-{
-    uint32_t sym = ac_lookup(ac, t->stem, t->stem_len);
-    if (!sym)
-        sym = ac_lookup(ac, t->norm, t->norm_len);
-    /* The genitive of a name: "Chinas", "Nvidias" (German), which stemmers
-     * leave alone after a vowel. */
-    if (!sym && (t->flags & ENT_TOK_CAP) && ends_in_s(t))
-        sym = ac_lookup(ac, t->norm, t->norm_len - 1);
-    return sym;
+    uint32_t syms[3];
+    size_t n = 0;
+    uint32_t s;
+    if ((s = ac_lookup(ac, t->norm, t->norm_len)))
+        syms[n++] = s;
+    if ((s = ac_lookup(ac, t->stem, t->stem_len)) && (n == 0 || s != syms[0]))
+        syms[n++] = s;
+    if ((t->flags & ENT_TOK_CAP) && t->norm_len > 2 && t->norm[t->norm_len - 1] == 's' &&
+        (s = ac_lookup(ac, t->norm, t->norm_len - 1)))
+        syms[n++] = s;
+    if (n == 0)
+        return 0;
+    for (;;) {
+        for (size_t i = 0; i < n; i++) {
+            uint32_t next = ac_goto(ac, state, syms[i]);
+            if (next != AC_NONE)
+                return next;
+        }
+        if (state == 0)
+            return 0;
+        state = ac->fail[state];
+    }
 }
 
 static int hit_order(const void *a, const void *b)
@@ -229,7 +245,7 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
         if (t->v[i].flags & ENT_TOK_WHOLE)
             continue;
         pos[k] = (uint32_t)i;
-        state = ac_step(&m->ac, state, symbol_of(&m->ac, &t->v[i]));
+        state = step(&m->ac, state, &t->v[i]);
         if (state != 0)
             rc = collect(m, t, pos, k, state, &cand);
         k++;

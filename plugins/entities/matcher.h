@@ -4,8 +4,8 @@
  * Each name (canonical, aliases, localised names) is tokenised as article
  * text is, in the language of the articles it will be matched against, and
  * added twice: as the sequence of its tokens' stems and as that of their
- * norms.  An article token steps the automaton with its stem, else its
- * norm, else (capitalised, ending in s) its norm without the s: "Chinas",
+ * norms.  An article token steps the automaton with its norm, else its
+ * stem, else (capitalised, ending in s) its norm without the s: "Chinas",
  * "Nvidias" and "Vereinigten Staaten" find China, Nvidia and Vereinigte
  * Staaten, "Huawei-Chef" finds Huawei by its first part.
  *
