@@ -280,6 +280,10 @@ static void drop_places_in_orgs(const struct ent_toks *t, const struct ent_hits 
         const struct heur_cand *c = &cands->v[k];
         if (!c->strong)
             continue;
+        for (size_t h = 0; h < hits->n; h++)
+            if (gz->v[hits->v[h].entry].type == ENT_PLACE && hits->v[h].start >= c->cover_start &&
+                hits->v[h].end <= c->cover_end)
+                dropped[h] = 1;
         for (size_t a = 0; a < t->n; a++) {
             size_t end;
             if ((t->v[a].flags & ENT_TOK_PART) || t->v[a].norm_len != t->v[c->start].norm_len ||

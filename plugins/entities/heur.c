@@ -210,7 +210,7 @@ static int add(struct run *r, size_t a, size_t b, enum ent_type type, int strong
     char *name = span_name(r, a, b);
     if (!name)
         return -1;
-    c->v[c->n++] = (struct heur_cand){r->w[a], r->w[b - 1] + 1, type, strong, name};
+    c->v[c->n++] = (struct heur_cand){r->w[a], r->w[b - 1] + 1, type, strong, r->w[a], r->w[b - 1] + 1, name};
     for (size_t p = a; p < b; p++)
         r->taken[p] = 1;
     return 0;
@@ -250,7 +250,19 @@ static int rule_legal_form(struct run *r, size_t j)
     int names = 0;
     for (size_t p = a; p < b; p++)
         names += namey(r, p, 1);
-    return names ? add(r, a, b, ENT_ORG, 1) : 0;
+    if (!names)
+        return 0;
+    size_t first = a;
+    while (first > 0 && same_sentence(r, first - 1, j) && place_at(r, first - 1))
+        first--;
+    if (add(r, a, b, ENT_ORG, 1) < 0)
+        return -1;
+    struct heur_cand *c = &r->out->v[r->out->n - 1];
+    c->cover_start = r->w[first];
+    c->cover_end = r->w[j] + 1;
+    for (size_t p = b; p <= j; p++)
+        r->taken[p] = 1;
+    return 0;
 }
 
 /* Up to max name words from p on (people: no acronyms). */

@@ -30,6 +30,7 @@ struct heur_cand {
     uint32_t start, end;     /* token indices, end exclusive */
     enum ent_type type;
     int strong;              /* a legal form or an organisation role: beats a place inside it */
+    uint32_t cover_start, cover_end; /* the words it was read from, legal form and places included */
     char *name;
 };
 

@@ -15,12 +15,14 @@ void lexicon_init(struct lexicon *l)
     *l = (struct lexicon){0};
     strmap_init(&l->de);
     strmap_init(&l->en);
+    strmap_init(&l->en_names);
 }
 
 void lexicon_free(struct lexicon *l)
 {
     strmap_free(&l->de);
     strmap_free(&l->en);
+    strmap_free(&l->en_names);
     *l = (struct lexicon){0};
 }
 
@@ -156,28 +158,53 @@ int lexicon_load_de(struct lexicon *l, const char *path, char *err, size_t errle
     return rc;
 }
 
-static int put_lower(void *ctx, const char *w, size_t len)
+static int put_en(void *ctx, const char *w, size_t len)
 {
+    struct lexicon *l = ctx;
     unsigned char c = (unsigned char)w[0];
-    if (c >= 'A' && c <= 'Z')
-        return 0;
     if (len > 2 && w[len - 2] == '\'' && w[len - 1] == 's')
         return 0;
-    return strmap_put(ctx, w, len, 1);
+    if (c >= 'A' && c <= 'Z') {
+        char buf[WORD_MAX + 8];
+        size_t n = lexicon_fold(w, len, buf, sizeof buf);
+        return n ? strmap_put(&l->en_names, buf, n, 1) : 0;
+    }
+    return strmap_put(&l->en, w, len, 1);
 }
 
 int lexicon_load_en(struct lexicon *l, const char *path, char *err, size_t errlen)
 {
-    int rc = each_line(path, put_lower, &l->en, err, errlen);
+    int rc = each_line(path, put_en, l, err, errlen);
     l->have_en = rc == 0;
     return rc;
+}
+
+/* Compounds: a head of at least this many bytes after at least
+ * COMPOUND_MIN_PREFIX; shorter heads (Cent, Star) end too many names. */
+#define COMPOUND_MIN_HEAD 5
+#define COMPOUND_MIN_PREFIX 3
+
+static int common_de(const struct lexicon *l, const char *norm, size_t len)
+{
+    uint32_t v;
+    if (strmap_get(&l->en_names, norm, len, &v))
+        return 0;
+    if (strmap_get(&l->de, norm, len, &v))
+        return 1;
+    for (size_t k = COMPOUND_MIN_PREFIX; k + COMPOUND_MIN_HEAD <= len; k++) {
+        if (((unsigned char)norm[k] & 0xC0) == 0x80)
+            continue;  /* not at a character boundary */
+        if (strmap_get(&l->de, norm + k, len - k, &v))
+            return 1;
+    }
+    return 0;
 }
 
 int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, size_t len)
 {
     uint32_t v;
     if (lang && strcmp(lang, "de") == 0)
-        return strmap_get(&l->de, norm, len, &v);
+        return common_de(l, norm, len);
     if (lang && strcmp(lang, "en") == 0)
         return strmap_get(&l->en, norm, len, &v);
     return 0;

@@ -5,7 +5,11 @@
  * a common noun when ngerman knows it in lower case (a nominalised verb or
  * adjective) or knows it with a plural or case ending (Antwort/Antworten):
  * ngerman also lists names (Merkel, Scholz), and those have no such
- * siblings.  An English word is ordinary when american-english has it in
+ * siblings.  A German compound that ngerman lacks is ordinary when it ends
+ * in a word that it knows ("Chipfertigungsanlagen": Anlagen).  A word that
+ * american-english lists capitalised (a proper name: Moore, Christian) is
+ * never ordinary in German: German nouns that are also names are read as
+ * names.  An English word is ordinary when american-english has it in
  * lower case: the test for a capitalised word at a sentence start. */
 #ifndef ENTITIES_LEXICON_H
 #define ENTITIES_LEXICON_H
@@ -17,6 +21,7 @@
 struct lexicon {
     struct strmap de;   /* folded German common words */
     struct strmap en;   /* lower-case English words */
+    struct strmap en_names; /* folded, of the capitalised English words */
     int have_de, have_en;
 };
 
