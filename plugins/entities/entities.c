@@ -2,7 +2,7 @@
  * entities: tag the organisations, people, places and products an article
  * names, as entity:TYPE/NAME (entity:org/Huawei, entity:place/China).
  *
- *   gazetteer = countries.tsv, cities.tsv, regions.tsv, orgs.tsv, people.tsv
+ *   gazetteer = countries.tsv, cities.tsv, towns.tsv, regions.tsv, orgs.tsv, people.tsv
  *                            ; bundled lists (bare names, from data_dir) or absolute paths
  *   user_gazetteer = gazetteer.tsv   ; the operator's list, relative to the config file
  *   user_gazetteer.NAME = more.tsv   ; more of them (later files win on the same words)
@@ -36,7 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_GAZETTEER "countries.tsv, cities.tsv, regions.tsv, orgs.tsv, people.tsv"
+#define DEFAULT_GAZETTEER "countries.tsv, cities.tsv, towns.tsv, regions.tsv, orgs.tsv, people.tsv"
 #define TAG_MAX 256
 
 struct entities {
@@ -297,6 +297,70 @@ static void drop_places_in_orgs(const struct ent_toks *t, const struct ent_hits 
     }
 }
 
+static int name_word(const struct entities *e, const char *lang, const struct ent_tok *t, uint8_t covered)
+{
+    return (t->flags & ENT_TOK_WORD) && (t->flags & ENT_TOK_CAP) &&
+           !(t->flags & (ENT_TOK_STOP | ENT_TOK_START | ENT_TOK_ABBREV | ENT_TOK_UPPER)) &&
+           !covered && !lexicon_common(&e->lex, lang, t->norm, t->norm_len);
+}
+
+/* A one-word place right beside a name word is part of a person's or a
+ * company's name: "Gary Nagle", "Stacy Baar", "Shanghai Biren". */
+static void drop_places_in_names(const struct entities *e, const char *lang, const struct ent_toks *t,
+                                 const struct ent_hits *hits, const struct gazetteer *gz,
+                                 const uint8_t *covered, uint8_t *dropped)
+{
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct ent_hit *x = &hits->v[h];
+        if (gz->v[x->entry].type != ENT_PLACE || x->end - x->start != 1 ||
+            (t->v[x->start].flags & ENT_TOK_PART))
+            continue;
+        size_t i = x->start;
+        int before = i > 0 && t->v[i - 1].sentence == t->v[i].sentence &&
+                     !(t->v[i - 1].flags & ENT_TOK_PART) && name_word(e, lang, &t->v[i - 1], covered[i - 1]);
+        int after = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence &&
+                    name_word(e, lang, &t->v[i + 1], covered[i + 1]);
+        if (before || after)
+            dropped[h] = 1;
+    }
+}
+
+static const char *const place_preps[] = {"in", "im", "aus", "nach", "bei", "near", "from", "at", NULL};
+
+static int norm_is(const struct ent_tok *t, const char *const *list)
+{
+    for (; *list; list++)
+        if (strlen(*list) == t->norm_len && memcmp(*list, t->norm, t->norm_len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether a hit of an entry that needs a cue (a file marked "#!cue", such
+ * as the towns list) has one: a preposition of place before it ("in
+ * Wolfsburg"), or ", PLACE" after it ("Baar, Switzerland"). */
+static int cued(const struct ent_toks *t, const struct ent_hits *hits, size_t h, const struct gazetteer *gz)
+{
+    const struct ent_hit *x = &hits->v[h];
+    size_t i = x->start;
+    while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
+        i--;  /* a part: what stands before its word */
+    if (i > 0 && t->v[i - 1].sentence == t->v[x->start].sentence && norm_is(&t->v[i - 1], place_preps))
+        return 1;
+    size_t j = x->end;
+    if (j + 1 < t->n && t->v[j].norm_len == 1 && t->v[j].norm[0] == ',' && h + 1 < hits->n &&
+        hits->v[h + 1].start == j + 1 && gz->v[hits->v[h + 1].entry].type == ENT_PLACE)
+        return 1;
+    return 0;
+}
+
+static void drop_uncued(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                        uint8_t *dropped)
+{
+    for (size_t h = 0; h < hits->n; h++)
+        if (gz->v[hits->v[h].entry].needs_cue && !cued(t, hits, h, gz))
+            dropped[h] = 1;
+}
+
 static int heuristics_for(const struct entities *e, const char *lang)
 {
     return e->heuristics && ((strcmp(lang, "de") == 0 && e->lex.have_de) ||
@@ -319,7 +383,12 @@ static int tag_article(const struct entities *e, struct snapshot *snap, newsd_ar
     if (!m || tokens_from_analysis(an, &t) < 0 || matcher_run(m, &t, &hits) < 0 ||
         !(covered = calloc(t.n + 1, 1)) || !(dropped = calloc(hits.n + 1, 1)))
         rc = newsd_article_fail(a, "out of memory (entities)");
+    if (rc == NEWSD_OK)
+        drop_uncued(&t, &hits, &snap->gz, dropped);
     if (rc == NEWSD_OK && heuristics_for(e, lang)) {
+        mark_covered(&t, &hits, &snap->gz, dropped, covered);
+        drop_places_in_names(e, lang, &t, &hits, &snap->gz, covered, dropped);
+        memset(covered, 0, t.n + 1);
         mark_covered(&t, &hits, &snap->gz, dropped, covered);
         if (heur_run(&t, covered, lang, &e->lex, &cands) < 0)
             rc = newsd_article_fail(a, "out of memory (entities)");
@@ -332,8 +401,10 @@ static int tag_article(const struct entities *e, struct snapshot *snap, newsd_ar
         const struct gz_entry *entry = &snap->gz.v[hits.v[h].entry];
         rc = tag(a, entry->type, gz_entry_name(entry, tag_lang), e->weight);
     }
-    for (size_t k = 0; rc == NEWSD_OK && k < cands.n; k++)
+    for (size_t k = 0; rc == NEWSD_OK && k < cands.n; k++) {
+        newsd_log(NEWSD_LOG_DEBUG, "%s: %s/%s", cands.v[k].rule, ent_type_name(cands.v[k].type), cands.v[k].name);
         rc = tag(a, cands.v[k].type, cands.v[k].name, e->heuristic_weight);
+    }
     heur_cands_free(&cands);
     hits_free(&hits);
     toks_free(&t);

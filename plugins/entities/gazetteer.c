@@ -129,13 +129,15 @@ static int lang_code_ok(struct span l)
 
 /* Find or add the entry (type, name).  Returns it, or NULL when out of
  * memory. */
-static struct gz_entry *entry_for(struct gazetteer *g, enum ent_type type, struct span name)
+static struct gz_entry *entry_for(struct gazetteer *g, enum ent_type type, struct span name, int needs_cue)
 {
     char key[GZ_NAME_MAX + 16];
     int klen = snprintf(key, sizeof key, "%s\t%.*s", type_names[type], (int)name.len, name.s);
     uint32_t idx;
-    if (strmap_get(&g->index, key, (size_t)klen, &idx))
+    if (strmap_get(&g->index, key, (size_t)klen, &idx)) {
+        g->v[idx].needs_cue &= needs_cue;
         return &g->v[idx];
+    }
     if (g->n == g->cap) {
         size_t cap = g->cap ? 2 * g->cap : 256;
         struct gz_entry *v = realloc(g->v, cap * sizeof *v);
@@ -145,7 +147,7 @@ static struct gz_entry *entry_for(struct gazetteer *g, enum ent_type type, struc
         g->cap = cap;
     }
     struct gz_entry *e = &g->v[g->n];
-    *e = (struct gz_entry){.type = type, .name = strndup(name.s, name.len)};
+    *e = (struct gz_entry){.type = type, .needs_cue = needs_cue, .name = strndup(name.s, name.len)};
     if (!e->name || strmap_put(&g->index, key, (size_t)klen, (uint32_t)g->n) < 0) {
         free(e->name);
         return NULL;
@@ -166,6 +168,10 @@ static int add_alias(struct gz_entry *e, struct span a)
     return 0;
 }
 
+static int add_alias(struct gz_entry *e, struct span a);
+
+/* A replaced localised name stays an alias: "de=Vereinigte Staaten" then
+ * "de=USA" tags as USA and still finds "Vereinigte Staaten". */
 static int set_local(struct gz_entry *e, struct span lang, struct span name)
 {
     char *copy = strndup(name.s, name.len);
@@ -173,7 +179,12 @@ static int set_local(struct gz_entry *e, struct span lang, struct span name)
         return -1;
     for (size_t i = 0; i < e->n_locals; i++)
         if (strlen(e->locals[i].lang) == lang.len && memcmp(e->locals[i].lang, lang.s, lang.len) == 0) {
-            free(e->locals[i].name);
+            char *old = e->locals[i].name;
+            if (add_alias(e, (struct span){old, strlen(old)}) < 0) {
+                free(copy);
+                return -1;
+            }
+            free(old);
             e->locals[i].name = copy;
             return 0;
         }
@@ -218,7 +229,7 @@ static int check_locals(struct span col, char *err, size_t errlen)
     return 0;
 }
 
-int gz_add_line(struct gazetteer *g, const char *line, size_t len, char *err, size_t errlen)
+int gz_add_line(struct gazetteer *g, const char *line, size_t len, int needs_cue, char *err, size_t errlen)
 {
     struct span all = trim(line, len);
     if (all.len == 0 || all.s[0] == '#')
@@ -247,7 +258,7 @@ int gz_add_line(struct gazetteer *g, const char *line, size_t len, char *err, si
         (ncol > 3 && check_locals(col[3], err, errlen) < 0))
         return -1;
 
-    struct gz_entry *e = entry_for(g, type, col[1]);
+    struct gz_entry *e = entry_for(g, type, col[1], needs_cue);
     if (!e)
         return failf(err, errlen, "out of memory");
     for (pos = 0; ncol > 2 && pos < col[2].len;)
@@ -273,6 +284,7 @@ int gz_load_file(struct gazetteer *g, const char *path, char *err, size_t errlen
     ssize_t n;
     int rc = 0;
     char why[512];
+    int needs_cue = 0;
     errno = 0;
     while ((n = getline(&line, &size, f)) >= 0) {
         const char *s = line;
@@ -282,7 +294,9 @@ int gz_load_file(struct gazetteer *g, const char *path, char *err, size_t errlen
         }
         if (n > 0 && s[n - 1] == '\n')
             n--;
-        if (gz_add_line(g, s, (size_t)n, why, sizeof why) < 0) {
+        if (lineno == 1 && n >= 5 && memcmp(s, "#!cue", 5) == 0)
+            needs_cue = 1;
+        if (gz_add_line(g, s, (size_t)n, needs_cue, why, sizeof why) < 0) {
             rc = failf(err, errlen, "%s:%zu: %s", path, lineno, why);
             break;
         }

@@ -7,8 +7,11 @@
  * aliases are other ways of writing it; LANG=NAME gives the canonical name
  * in a language (ISO 639-1), which is also an alias.  An entry whose type
  * and name an earlier file already has adds to it: its aliases are added,
- * its localised names replace earlier ones.  docs/plugins.md documents the
- * format. */
+ * its localised names replace earlier ones.  A file whose first line is
+ * "#!cue" (the towns list) holds names that are often ordinary words or
+ * people's names elsewhere: its entries count only with a cue (see
+ * entities.c, cued()), unless another file lists them too.  docs/plugins.md
+ * documents the format. */
 #ifndef ENTITIES_GAZETTEER_H
 #define ENTITIES_GAZETTEER_H
 
@@ -31,6 +34,7 @@ struct gz_local {
 
 struct gz_entry {
     enum ent_type type;
+    int needs_cue;      /* only from files marked "#!cue", and from no other file */
     char *name;
     struct gz_local *locals;
     size_t n_locals;
@@ -52,7 +56,7 @@ void gz_free(struct gazetteer *g);
 int gz_load_file(struct gazetteer *g, const char *path, char *err, size_t errlen);
 /* Parse one line (without its newline) as gz_load_file() does: 0 (also for
  * comments and blank lines), or -1 with the reason in err. */
-int gz_add_line(struct gazetteer *g, const char *line, size_t len, char *err, size_t errlen);
+int gz_add_line(struct gazetteer *g, const char *line, size_t len, int needs_cue, char *err, size_t errlen);
 /* The canonical name of e in lang (its LANG=NAME), else its name. */
 const char *gz_entry_name(const struct gz_entry *e, const char *lang);
 

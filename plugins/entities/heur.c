@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Word lists of the cues, as norms (case-folded).  They are the language's
  * grammar of names (legal forms, roles, speech verbs), not names. */
@@ -32,10 +33,11 @@ static const char *const person_roles[] = {
     "cofounder", "spokesman", "spokeswoman", "spokesperson", "economist", "ökonom", "ökonomin",
     "director", "direktor", "direktorin", "executive", "officer", "premier", "king", "queen",
     "könig", "königin", "pope", "papst", "herr", "frau", "mr.", "mr", "mrs.", "mrs", "ms.", "ms",
-    "dr.", "prof.", "sir", "bürgermeister", "bürgermeisterin", "abgeordnete", "abgeordneter",
+    "dr.", "prof.", "sir", "vorstand", "bürgermeister", "bürgermeisterin", "abgeordnete", "abgeordneter",
     "vorsitzende", "vorsitzender", "trainer", "coach", "manager", "managerin", "investor",
     "professor", "professorin", "lawmaker", "judge", "richter", "richterin", "ambassador",
-    "botschafter", "botschafterin", "commissioner", "kommissar", "kommissarin", "leader", NULL};
+    "botschafter", "botschafterin", "commissioner", "kommissar", "kommissarin", "leader", "chief",
+    "head", NULL};
 /* German compounds that end in a role: "Finanzminister", "US-Präsident". */
 static const char *const role_suffixes[] = {
     "präsident", "präsidentin", "minister", "ministerin", "chef", "chefin", "kanzler", "kanzlerin",
@@ -47,7 +49,28 @@ static const char *const org_roles[] = {
     "mitbegründerin", "founder", "co-founder", "cofounder", "chairman", "chairwoman", "vorstandschef",
     "vorstandschefin", "sprecher", "sprecherin", "spokesman", "spokeswoman", "spokesperson",
     "executive", "officer", "analyst", "analystin", "investor", "manager", "managerin", "direktor",
-    "director", "präsident", "präsidentin", "president", NULL};
+    "director", "präsident", "präsidentin", "president", "economist", "ökonom", "ökonomin", NULL};
+/* Nouns that stand before an organisation's name: "Gewerkschaft Verdi",
+ * "das Start-up Aleph Alpha", "rival Xpeng"; German compounds end in them
+ * ("Lokführergewerkschaft"). */
+static const char *const org_heads[] = {
+    "gewerkschaft", "konzern", "hersteller", "herstellers", "firma", "unternehmen", "unternehmens",
+    "start-up", "startup", "bank", "rivale", "rivalen", "verband", "partei", "autobauer", "versicherer",
+    "zulieferer", "anbieter", "plattform", "gesellschaft", "fonds", "sender", "zeitung", "agentur",
+    "airline", "fluggesellschaft", "reederei", "verein", "company", "firm", "maker", "chipmaker",
+    "carmaker", "automaker", "rival", "lender", "retailer", "supplier", "insurer", "carrier", "fund",
+    "broker", "brokerage", "conglomerate", "manufacturer", "publisher", "newspaper", "broadcaster",
+    "regulator", "union", NULL};
+/* Second parts of a hyphenated word that make its first part an
+ * organisation: "UniCredit-Chef", "GDL-Chef", "Nvidia-Aktie". */
+static const char *const org_part_heads[] = {
+    "chef", "chefin", "sprecher", "sprecherin", "gründer", "gründerin", "vorstand", "vorstandschef",
+    "aktie", "aktien", "konzern", "tochter", "zentrale", "aufsichtsrat", "betriebsrat", NULL};
+/* Last parts of a hyphenated word that make the whole an organisation:
+ * "Schwarz-Gruppe". */
+static const char *const org_whole_heads[] = {"gruppe", "konzern", "holding", "stiftung", "werke", NULL};
+/* Prepositions before a place: "in Wolfsburg", "aus Ningde", "near Baar". */
+static const char *const place_preps[] = {"in", "aus", "nach", "from", "near", NULL};
 static const char *const org_preps[] = {"von", "der", "des", "bei", "beim", "of", "at", NULL};
 static const char *const speech_verbs[] = {
     "sagte", "sagt", "erklärte", "erklärt", "betonte", "meinte", "schrieb", "said", "says", "told",
@@ -64,6 +87,15 @@ static int in_list(const char *const *list, const char *s, size_t len)
 {
     for (; *list; list++)
         if (strlen(*list) == len && memcmp(*list, s, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* For names as written: ASCII case ignored. */
+static int in_list_ci(const char *const *list, const char *s)
+{
+    for (; *list; list++)
+        if (strcasecmp(*list, s) == 0)
             return 1;
     return 0;
 }
@@ -196,7 +228,9 @@ static char *span_name(const struct run *r, size_t a, size_t b)
     return s;
 }
 
-static int add(struct run *r, size_t a, size_t b, enum ent_type type, int strong)
+#define add(r, a, b, type, strong) add_cand(r, a, b, type, strong, __func__)
+
+static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int strong, const char *rule)
 {
     struct heur_cands *c = r->out;
     if (c->n == c->cap) {
@@ -210,7 +244,7 @@ static int add(struct run *r, size_t a, size_t b, enum ent_type type, int strong
     char *name = span_name(r, a, b);
     if (!name)
         return -1;
-    c->v[c->n++] = (struct heur_cand){r->w[a], r->w[b - 1] + 1, type, strong, r->w[a], r->w[b - 1] + 1, name};
+    c->v[c->n++] = (struct heur_cand){r->w[a], r->w[b - 1] + 1, type, strong, r->w[a], r->w[b - 1] + 1, name, rule};
     for (size_t p = a; p < b; p++)
         r->taken[p] = 1;
     return 0;
@@ -265,14 +299,60 @@ static int rule_legal_form(struct run *r, size_t j)
     return 0;
 }
 
-/* Up to max name words from p on (people: no acronyms). */
+static int possessive(const struct ent_tok *t)
+{
+    size_t len = t->text_len;
+    return (len > 2 && t->text[len - 2] == '\'' && t->text[len - 1] == 's') ||
+           (len > 4 && memcmp(t->text + len - 4, "\xE2\x80\x99s", 4) == 0);
+}
+
+static int initial(const struct ent_tok *t)
+{
+    return (t->flags & ENT_TOK_ABBREV) && (t->flags & (ENT_TOK_UPPER | ENT_TOK_CAP));
+}
+
+/* A capitalised word that is an ordinary word, as a surname after a
+ * first name may be ("Mario Reiß", "Tim Cook"): not a role, legal form or
+ * month, and followed by no other capitalised word. */
+static int plain_cap_word(const struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    return !(!is_cap(t) || (t->flags & (ENT_TOK_STOP | ENT_TOK_START)) || r->covered[r->w[p]] ||
+             r->taken[p] || in_list(legal_forms, t->norm, t->norm_len) ||
+             in_list(descriptors, t->norm, t->norm_len) || in_list(non_names, t->norm, t->norm_len) ||
+             is_person_role(r, p) || in_list(speech_verbs, t->norm, t->norm_len));
+}
+
+static int surname_word(const struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (!is_cap(t) || (t->flags & (ENT_TOK_STOP | ENT_TOK_START | ENT_TOK_UPPER)) || r->covered[r->w[p]] ||
+        r->taken[p] || in_list(legal_forms, t->norm, t->norm_len) || in_list(descriptors, t->norm, t->norm_len) ||
+        in_list(non_names, t->norm, t->norm_len) || in_list(org_words, t->norm, t->norm_len) ||
+        is_person_role(r, p) || in_list(speech_verbs, t->norm, t->norm_len))
+        return 0;
+    return p + 1 >= r->n || !same_sentence(r, p, p + 1) || !is_cap(tok(r, p + 1));
+}
+
+/* Up to max name words from p on.  People (acronyms = 0): no short words in
+ * capitals but initials ("J.W. Kuo"), at least one word that is no
+ * initial, and a last word that may be an ordinary word (surname_word()).
+ * A possessive ends the name ("Mistral's"). */
 static size_t names_from(const struct run *r, size_t p, size_t max, int acronyms)
 {
-    size_t n = 0;
+    size_t n = 0, full = 0;
     while (p + n < r->n && n < max && same_sentence(r, p, p + n) && !r->taken[p + n] &&
-           namey(r, p + n, acronyms))
+           (namey(r, p + n, acronyms) || (!acronyms && initial(tok(r, p + n)) && !r->covered[r->w[p + n]]))) {
+        full += !initial(tok(r, p + n));
         n++;
-    return n;
+        if (possessive(tok(r, p + n - 1)))
+            return n;
+    }
+    if (!acronyms && n > 0 && n < max && p + n < r->n && same_sentence(r, p, p + n) && surname_word(r, p + n)) {
+        n++;
+        full++;
+    }
+    return acronyms || full ? n : 0;
 }
 
 static size_t names_before(const struct run *r, size_t p, size_t max)
@@ -284,13 +364,29 @@ static size_t names_before(const struct run *r, size_t p, size_t max)
     return n;
 }
 
+static int is_comma(const struct ent_tok *t)
+{
+    return t->norm_len == 1 && t->norm[0] == ',';
+}
+
 /* "CEO von Moore Threads", "chief executive of Acme". */
+/* An organisation's name after a cue: name words, then capitalised words
+ * that may be ordinary ones ("Aleph Alpha", "Pro Bahn"). */
+static size_t org_names_from(const struct run *r, size_t p, size_t max)
+{
+    size_t n = names_from(r, p, max, 1);
+    while (n > 0 && n < max && p + n < r->n && same_sentence(r, p, p + n) && !possessive(tok(r, p + n - 1)) &&
+           plain_cap_word(r, p + n))
+        n++;
+    return n;
+}
+
 static int rule_org_role(struct run *r, size_t p)
 {
     if (p + 2 >= r->n || !norm_in(r, p, org_roles) || !norm_in(r, p + 1, org_preps) ||
         !same_sentence(r, p, p + 2))
         return 0;
-    size_t n = names_from(r, p + 2, 4, 1);
+    size_t n = org_names_from(r, p + 2, 4);
     while (n > 0 && norm_in(r, p + 2 + n - 1, descriptors))
         n--;
     if (n == 0 || !free_span(r, p + 2, p + 2 + n))
@@ -303,30 +399,57 @@ static int rule_person_role(struct run *r, size_t p)
 {
     if (p + 1 >= r->n || !is_person_role(r, p))
         return 0;
-    size_t n = names_from(r, p + 1, 3, 0);
-    if (n == 0 || !free_span(r, p + 1, p + 1 + n))
+    size_t q = p + 1;
+    if (is_comma(tok(r, q)) && q + 1 < r->n)
+        q++;  /* "The summit's president, Mukhtar Babayev," */
+    size_t n = names_from(r, q, 3, 0);
+    if (n == 0 || !free_span(r, q, q + n))
         return 0;
-    return add(r, p + 1, p + 1 + n, ENT_PERSON, 0);
-}
-
-static int is_comma(const struct ent_tok *t)
-{
-    return t->norm_len == 1 && t->norm[0] == ',';
+    return add(r, q, q + n, ENT_PERSON, 0);
 }
 
 /* "Xu Bing, Mitbegründer", "Lisa Su said", "said Lisa Su". */
+static int role_soon_after(const struct run *r, size_t p)
+{
+    /* "Arthur Mensch, Mistral's co-founder", "Stacy Rasgon, an analyst" */
+    for (size_t q = p + 1; q < r->n && q <= p + 3 && same_sentence(r, p, q); q++) {
+        if (is_person_role(r, q))
+            return 1;
+        if (!(tok(r, q)->flags & ENT_TOK_WORD))
+            return 0;
+    }
+    return 0;
+}
+
+/* Names before or after a speech verb: not mostly ordinary words, and not
+ * ending in an ordinary plural ("Jio Platforms, added"). */
+static int speaker_like(const struct run *r, size_t a, size_t b)
+{
+    size_t common = 0;
+    for (size_t p = a; p < b; p++)
+        common += (size_t)lexicon_common(r->lex, r->lang, tok(r, p)->norm, tok(r, p)->norm_len);
+    const struct ent_tok *last = tok(r, b - 1);
+    int plural = last->norm_len > 3 && last->norm[last->norm_len - 1] == 's' &&
+                 lexicon_common(r->lex, r->lang, last->norm, last->norm_len);
+    return 2 * common <= b - a && !plural;
+}
+
 static int rule_person_speech(struct run *r, size_t p)
 {
-    int role_after = p + 1 < r->n && is_comma(tok(r, p)) && is_person_role(r, p + 1);
+    int role_after = p + 1 < r->n && is_comma(tok(r, p)) && role_soon_after(r, p);
     int verb = norm_in(r, p, speech_verbs);
     if (!role_after && !verb)
         return 0;
-    size_t n = names_before(r, p, 3);
-    if (n >= (role_after ? 1 : 2) && free_span(r, p - n, p))
-        return add(r, p - n, p, ENT_PERSON, 0);
+    size_t at = p;
+    if (verb && p > 0 && is_comma(tok(r, p - 1)))
+        at = p - 1;  /* "Jun Young-hyun, said" */
+    size_t n = names_before(r, at, 3);
+    if (n >= (role_after ? 1 : 2) && free_span(r, at - n, at) && (role_after || speaker_like(r, at - n, at)))
+        return add(r, at - n, at, ENT_PERSON, 0);
+    n = 0;
     if (verb) {
         n = names_from(r, p + 1, 3, 0);
-        if (n >= 2 && free_span(r, p + 1, p + 1 + n))
+        if (n >= 2 && free_span(r, p + 1, p + 1 + n) && speaker_like(r, p + 1, p + 1 + n))
             return add(r, p + 1, p + 1 + n, ENT_PERSON, 0);
     }
     return 0;
@@ -343,7 +466,7 @@ static int comes_back_alone(const struct run *r, size_t a, size_t b, size_t q)
         const struct ent_tok *t = tok(r, p);
         if (t->norm_len != want->norm_len || memcmp(t->norm, want->norm, t->norm_len) != 0 || !is_cap(t))
             continue;
-        int left = p > 0 && same_sentence(r, p - 1, p) && is_cap(tok(r, p - 1)) && !(tok(r, p - 1)->flags & ENT_TOK_START) && namey(r, p - 1, 1);
+        int left = p > 0 && same_sentence(r, p - 1, p) && namey(r, p - 1, 1);
         int right = p + 1 < r->n && same_sentence(r, p, p + 1) && namey(r, p + 1, 1);
         if (!left && !right)
             return 1;
@@ -370,6 +493,93 @@ static int rule_sequence(struct run *r, size_t p)
     return 0;
 }
 
+/* "Gewerkschaft Verdi", "Lokführergewerkschaft GDL", "rival Xpeng". */
+static int rule_org_head(struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (!(t->flags & ENT_TOK_WORD) || p + 1 >= r->n ||
+        !(in_list(org_heads, t->norm, t->norm_len) || ends_with_any(org_heads, t->norm, t->norm_len)))
+        return 0;
+    size_t n = org_names_from(r, p + 1, 4);
+    while (n > 0 && norm_in(r, p + n, descriptors))
+        n--;
+    if (n == 0 || !free_span(r, p + 1, p + 1 + n))
+        return 0;
+    return add(r, p + 1, p + 1 + n, ENT_ORG, 0);
+}
+
+/* "UniCredit-Chef" (the first part), "Schwarz-Gruppe" (the whole). */
+static int rule_org_compound(struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (!(t->flags & ENT_TOK_WHOLE) || r->taken[p] || r->covered[r->w[p]])
+        return 0;
+    const char *dash = memchr(t->norm, '-', t->norm_len);
+    const char *last = memrchr(t->norm, '-', t->norm_len);
+    if (!dash || dash != last)
+        return 0;  /* two parts only */
+    size_t head_len = t->norm_len - (size_t)(last + 1 - t->norm);
+    const struct ent_tok *first = &r->t->v[r->w[p] + 1];  /* the first part follows its whole */
+    if (!(first->flags & ENT_TOK_PART) || !(first->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) ||
+        first->norm_len < 2 || lexicon_common(r->lex, r->lang, first->norm, first->norm_len))
+        return 0;
+    if (in_list(org_whole_heads, last + 1, head_len))
+        return add(r, p, p + 1, ENT_ORG, 0);
+    if (!in_list(org_part_heads, last + 1, head_len))
+        return 0;
+    struct heur_cands *c = r->out;
+    if (add(r, p, p + 1, ENT_ORG, 0) < 0)
+        return -1;
+    /* The name is the first part alone. */
+    struct heur_cand *cand = &c->v[c->n - 1];
+    cand->name[first->text_len] = '\0';
+    cand->start = r->w[p] + 1;
+    cand->end = r->w[p] + 2;
+    return 0;
+}
+
+/* "in Wolfsburg", "aus Ningde": a name of one or two words after a
+ * preposition of place, with no capitalised word after it. */
+static int rule_place(struct run *r, size_t p)
+{
+    if (p + 1 >= r->n || !norm_in(r, p, place_preps) || !same_sentence(r, p, p + 1))
+        return 0;
+    size_t n = names_from(r, p + 1, 2, 0);
+    if (n == 0 || possessive(tok(r, p + n)) || !free_span(r, p + 1, p + 1 + n))
+        return 0;
+    size_t e = p + 1 + n;
+    if (e < r->n && same_sentence(r, p, e) && is_cap(tok(r, e)))
+        return 0;
+    return add(r, p + 1, e, ENT_PLACE, 0);
+}
+
+/* A single word that is the last word of a person found in full is that
+ * person again ("Xu Bing" ... "Xu" is not a second one); a person that
+ * ends in an organisation word is an organisation. */
+static void tidy(struct heur_cands *c)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        struct heur_cand *x = &c->v[i];
+        int drop = 0;
+        const char *sp = strrchr(x->name, ' ');
+        if (x->type == ENT_PERSON && sp && in_list_ci(org_words, sp + 1))
+            x->type = ENT_ORG;
+        if (x->type == ENT_PERSON && !sp)
+            for (size_t j = 0; j < c->n && !drop; j++) {
+                const struct heur_cand *y = &c->v[j];
+                const char *ysp = y->type == ENT_PERSON ? strrchr(y->name, ' ') : NULL;
+                drop = ysp && (strcmp(ysp + 1, x->name) == 0 ||
+                               strncmp(y->name, x->name, strlen(x->name)) == 0);
+            }
+        if (drop)
+            free(x->name);
+        else
+            c->v[out++] = *x;
+    }
+    c->n = out;
+}
+
 typedef int (*rule_fn)(struct run *r, size_t p);
 
 int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang, const struct lexicon *lex,
@@ -388,12 +598,14 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
             r.sent_words[t->v[i].sentence]++;
     }
     /* The stronger cues claim their words first. */
-    static const rule_fn rules[] = {rule_legal_form, rule_org_role, rule_person_role, rule_person_speech,
-                                    rule_sequence};
+    static const rule_fn rules[] = {rule_legal_form, rule_org_role, rule_org_compound, rule_person_role,
+                                    rule_org_head, rule_person_speech, rule_sequence, rule_place};
     for (size_t k = 0; rc == 0 && k < sizeof rules / sizeof *rules; k++)
         for (size_t p = 0; rc == 0 && p < r.n; p++)
             if (prose(&r, p))
                 rc = rules[k](&r, p);
+    if (rc == 0)
+        tidy(out);
     free(r.w);
     free(r.taken);
     free(r.sent_words);

@@ -32,6 +32,7 @@ struct heur_cand {
     int strong;              /* a legal form or an organisation role: beats a place inside it */
     uint32_t cover_start, cover_end; /* the words it was read from, legal form and places included */
     char *name;
+    const char *rule;        /* which cue found it (for the debug log) */
 };
 
 struct heur_cands {

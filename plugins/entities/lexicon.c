@@ -10,6 +10,13 @@
 
 #define WORD_MAX 128
 
+/* Values in lexicon.de: a lower-case word, a noun, another capitalised
+ * word (a name, or a noun whose family the list lacks).  Any capitalised
+ * entry may be a compound's head ("Windparks": Parks). */
+#define LEX_WORD 1
+#define LEX_NOUN 2
+#define LEX_CAPITALISED 3
+
 void lexicon_init(struct lexicon *l)
 {
     *l = (struct lexicon){0};
@@ -83,6 +90,17 @@ static int is_upper_start(const char *w)
     return (c >= 'A' && c <= 'Z') || (c == 0xC3 && (unsigned char)w[1] >= 0x80 && (unsigned char)w[1] <= 0x9E);
 }
 
+/* Two or more letters, all capitals: an acronym (EADS), never a head. */
+static int acronym(const char *w, size_t len)
+{
+    if (len < 2)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)w[i] >= 'a' && (unsigned char)w[i] <= 'z')
+            return 0;
+    return 1;
+}
+
 static int put_word(void *ctx, const char *w, size_t len)
 {
     return strmap_put(ctx, w, len, 1);
@@ -141,14 +159,17 @@ int lexicon_load_de(struct lexicon *l, const char *path, char *err, size_t errle
     int rc = each_line(path, put_word, &all, err, errlen);
     for (size_t i = 0; rc == 0 && i < all.cap; i++) {
         const struct strmap_slot *s = &all.slots[i];
-        if (!s->key)
+        if (!s->key || acronym(s->key, s->len))
             continue;
         char buf[WORD_MAX + 8];
         size_t n = lexicon_fold(s->key, s->len, buf, sizeof buf);
         if (n == 0)
             continue;
-        if ((!is_upper_start(s->key) || is_noun(&all, s->key, s->len)) &&
-            strmap_put(&l->de, buf, n, 1) < 0) {
+        int upper = is_upper_start(s->key);
+        uint32_t old = 0;
+        strmap_get(&l->de, buf, n, &old);
+        uint32_t kind = upper ? (is_noun(&all, s->key, s->len) ? LEX_NOUN : LEX_CAPITALISED) : LEX_WORD;
+        if ((old == 0 || old == LEX_CAPITALISED) && kind != old && strmap_put(&l->de, buf, n, kind) < 0) {
             snprintf(err, errlen, "%s: out of memory", path);
             rc = -1;
         }
@@ -179,22 +200,41 @@ int lexicon_load_en(struct lexicon *l, const char *path, char *err, size_t errle
     return rc;
 }
 
-/* Compounds: a head of at least this many bytes after at least
- * COMPOUND_MIN_PREFIX; shorter heads (Cent, Star) end too many names. */
-#define COMPOUND_MIN_HEAD 5
+/* Compounds: a noun of at least this many bytes after at least
+ * COMPOUND_MIN_PREFIX ("Großbank": Bank). */
+#define COMPOUND_MIN_HEAD 4
 #define COMPOUND_MIN_PREFIX 3
+
+/* Endings that make a German noun of any stem ("Zynismus",
+ * "Handelsministeriums"): derivational suffixes no name has. */
+static const char *const noun_endings[] = {
+    "ismus", "ung", "ungen", "heit", "heiten", "keit", "keiten", "schaft", "schaften", "tion",
+    "tionen", "tät", "täten", "nisse", "tum", "ium", "iums", NULL};
+
+static int has_noun_ending(const char *norm, size_t len)
+{
+    for (const char *const *e = noun_endings; *e; e++) {
+        size_t el = strlen(*e);
+        if (len >= el + 3 && memcmp(norm + len - el, *e, el) == 0)
+            return 1;
+    }
+    return 0;
+}
 
 static int common_de(const struct lexicon *l, const char *norm, size_t len)
 {
     uint32_t v;
     if (strmap_get(&l->en_names, norm, len, &v))
         return 0;
-    if (strmap_get(&l->de, norm, len, &v))
+    if (strmap_get(&l->de, norm, len, &v) && (v == LEX_WORD || v == LEX_NOUN))
+        return 1;
+    if (has_noun_ending(norm, len))
         return 1;
     for (size_t k = COMPOUND_MIN_PREFIX; k + COMPOUND_MIN_HEAD <= len; k++) {
         if (((unsigned char)norm[k] & 0xC0) == 0x80)
             continue;  /* not at a character boundary */
-        if (strmap_get(&l->de, norm + k, len - k, &v))
+        if (strmap_get(&l->de, norm + k, len - k, &v) &&
+            (v == LEX_NOUN || (v == LEX_CAPITALISED && len - k > COMPOUND_MIN_HEAD)))
             return 1;
     }
     return 0;

@@ -122,10 +122,13 @@ static int add_name(struct matcher *m, const char *name, uint32_t entry, const s
             rc = -1;
         n++;
     }
+    /* A one-word name is matched by its norm alone: the stems of single
+     * words collide too often ("Konzern" and the town Konz are both
+     * "konz"); the genitive -s is tried at match time. */
     if (rc == 0 && n > 0) {
-        rc = add_pattern(m, stems, cases, n, entry);
-        if (rc == 0 && memcmp(stems, norms, n * sizeof *stems) != 0)
-            rc = add_pattern(m, norms, cases, n, entry);
+        rc = add_pattern(m, norms, cases, n, entry);
+        if (rc == 0 && n > 1 && memcmp(stems, norms, n * sizeof *stems) != 0)
+            rc = add_pattern(m, stems, cases, n, entry);
     }
     free(stems);
     free(norms);
@@ -143,19 +146,23 @@ int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang
     if (ac_init(&m->ac) < 0)
         return -1;
     /* Later entries first: on the same words, the entry of a later file
-     * (the user's) wins over the bundled lists. */
-    for (size_t k = g->n; k-- > 0;) {
-        const struct gz_entry *e = &g->v[k];
-        uint32_t id = (uint32_t)k;
-        if (add_name(m, e->name, id, tk) < 0)
-            goto fail;
-        for (size_t i = 0; i < e->n_aliases; i++)
-            if (add_name(m, e->aliases[i], id, tk) < 0)
+     * (the user's) wins over the bundled lists; and entries that need no
+     * cue win over those that do. */
+    for (int cue = 0; cue <= 1; cue++)
+        for (size_t k = g->n; k-- > 0;) {
+            const struct gz_entry *e = &g->v[k];
+            uint32_t id = (uint32_t)k;
+            if (e->needs_cue != cue)
+                continue;
+            if (add_name(m, e->name, id, tk) < 0)
                 goto fail;
-        for (size_t i = 0; i < e->n_locals; i++)
-            if (add_name(m, e->locals[i].name, id, tk) < 0)
-                goto fail;
-    }
+            for (size_t i = 0; i < e->n_aliases; i++)
+                if (add_name(m, e->aliases[i], id, tk) < 0)
+                    goto fail;
+            for (size_t i = 0; i < e->n_locals; i++)
+                if (add_name(m, e->locals[i].name, id, tk) < 0)
+                    goto fail;
+        }
     if (ac_build(&m->ac) < 0)
         goto fail;
     return 0;
@@ -164,16 +171,17 @@ fail:
     return -1;
 }
 
-/* One step on token t.  A token has up to three forms, tried in this
- * order at each state of the failure chain: its norm, its stem, and for a
+/* A token has up to three forms: its norm, its stem, and for a
  * capitalised word ending in s its norm without the s (the genitive of a
  * name: "Chinas", "Nvidias", which stemmers leave alone after a vowel).
- * The norm comes first so that a name that is the inflection of another
- * (Bayern, Bayer) finds itself; the stem then finds the inflected forms of
- * a name's words ("Vereinigten Staaten"). */
-static uint32_t step(const struct ac *ac, uint32_t state, const struct ent_tok *t)
+ * The automaton follows each of them, so it runs as a small set of states
+ * at once: "Vereinigten" goes on by its stem when another name begins with
+ * the norm "vereinigten". */
+#define MAX_FORMS 3
+#define MAX_STATES 8
+
+static size_t forms_of(const struct ac *ac, const struct ent_tok *t, uint32_t *syms)
 {
-    uint32_t syms[3];
     size_t n = 0;
     uint32_t s;
     if ((s = ac_lookup(ac, t->norm, t->norm_len)))
@@ -183,18 +191,17 @@ static uint32_t step(const struct ac *ac, uint32_t state, const struct ent_tok *
     if ((t->flags & ENT_TOK_CAP) && t->norm_len > 2 && t->norm[t->norm_len - 1] == 's' &&
         (s = ac_lookup(ac, t->norm, t->norm_len - 1)))
         syms[n++] = s;
-    if (n == 0)
-        return 0;
-    for (;;) {
-        for (size_t i = 0; i < n; i++) {
-            uint32_t next = ac_goto(ac, state, syms[i]);
-            if (next != AC_NONE)
-                return next;
-        }
-        if (state == 0)
-            return 0;
-        state = ac->fail[state];
-    }
+    return n;
+}
+
+static void add_state(uint32_t *set, size_t *n, uint32_t s)
+{
+    if (s == 0 || *n == MAX_STATES)
+        return;
+    for (size_t i = 0; i < *n; i++)
+        if (set[i] == s)
+            return;
+    set[(*n)++] = s;
 }
 
 static int hit_order(const void *a, const void *b)
@@ -239,15 +246,23 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
     if (!pos)
         return -1;
     int rc = 0;
-    uint32_t state = 0;
-    size_t k = 0;
+    uint32_t cur[MAX_STATES], next[MAX_STATES];
+    size_t n_cur = 0, k = 0;
     for (size_t i = 0; rc == 0 && i < t->n; i++) {
         if (t->v[i].flags & ENT_TOK_WHOLE)
             continue;
         pos[k] = (uint32_t)i;
-        state = step(&m->ac, state, &t->v[i]);
-        if (state != 0)
-            rc = collect(m, t, pos, k, state, &cand);
+        uint32_t syms[MAX_FORMS];
+        size_t n_syms = forms_of(&m->ac, &t->v[i], syms), n_next = 0;
+        for (size_t f = 0; f < n_syms; f++) {
+            add_state(next, &n_next, ac_step(&m->ac, 0, syms[f]));
+            for (size_t c = 0; c < n_cur; c++)
+                add_state(next, &n_next, ac_step(&m->ac, cur[c], syms[f]));
+        }
+        for (size_t c = 0; rc == 0 && c < n_next; c++)
+            rc = collect(m, t, pos, k, next[c], &cand);
+        memcpy(cur, next, n_next * sizeof *next);
+        n_cur = n_next;
         k++;
     }
     free(pos);
@@ -256,7 +271,7 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
     uint32_t covered = 0;
     for (size_t i = 0; rc == 0 && i < cand.n; i++) {
         if (cand.v[i].start < covered)
-            continue;
+            continue;  /* overlaps the one taken (or is the same hit again) */
         rc = hits_push(out, cand.v[i]);
         covered = cand.v[i].end;
     }

@@ -3,8 +3,9 @@
  *
  * Each name (canonical, aliases, localised names) is tokenised as article
  * text is, in the language of the articles it will be matched against, and
- * added twice: as the sequence of its tokens' stems and as that of their
- * norms.  An article token steps the automaton with its norm, else its
+ * added as the sequence of its tokens' norms, and a name of several words
+ * also as that of their stems (one word's stem collides too often: the
+ * town Konz and "Konzern").  An article token steps the automaton with its norm, else its
  * stem, else (capitalised, ending in s) its norm without the s: "Chinas",
  * "Nvidias" and "Vereinigten Staaten" find China, Nvidia and Vereinigte
  * Staaten, "Huawei-Chef" finds Huawei by its first part.

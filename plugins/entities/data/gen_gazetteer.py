@@ -3,6 +3,7 @@
 
   gen_gazetteer.py countries OUT.tsv   # iso-codes: ISO 3166-1 names, German from its translations
   gen_gazetteer.py cities OUT.tsv      # tzdata: the cities that name time zones (zone.tab)
+  gen_gazetteer.py towns OUT.tsv       # libgeonames-common: GeoNames' towns, German names too
 
 Run at build time (plugins/entities/meson.build), so the lists follow the
 installed packages instead of being typed by hand.  The output is the
@@ -18,6 +19,7 @@ ISO_JSON = os.environ.get("ISO_CODES_JSON", "/usr/share/iso-codes/json/iso_3166-
 LOCALE_DIR = os.environ.get("ISO_CODES_LOCALE", "/usr/share/locale")
 ZONE_TAB = os.environ.get("ZONE_TAB", "/usr/share/zoneinfo/zone.tab")
 EN_WORDS = "/usr/share/dict/american-english"
+DE_WORDS = "/usr/share/dict/ngerman"
 
 # ISO's formal names where news use a short one (English, German): the
 # only names here that are not read from iso-codes.
@@ -79,12 +81,68 @@ def countries(out):
                              "|".join(locals_)]).rstrip("\t") + "\n")
 
 
-def english_words():
+def word_list(path, required):
     try:
-        with open(EN_WORDS, encoding="utf-8") as fh:
-            return {w.strip() for w in fh if w[:1].islower()}
+        with open(path, encoding="utf-8") as fh:
+            return {w.strip() for w in fh if w.strip()}
     except OSError:
+        if required:
+            sys.exit(f"gen_gazetteer: cannot read {path} (install wamerican and wngerman)")
         return set()
+
+
+def english_words():
+    return {w for w in word_list(EN_WORDS, False) if w[:1].islower()}
+
+
+def german_common(name, de_words):
+    """A German word that is no name: ngerman has it in lower case or with a
+    plural ending (Essen, Halle); -er is left out, it makes the demonym of a
+    town (Mainzer)."""
+    if name.lower() in de_words:
+        return True
+    return name in de_words and any(name + e in de_words for e in ("e", "en", "n"))
+
+
+def towns(out):
+    try:
+        en = gettext.translation("geonames", localedir=LOCALE_DIR, languages=["en"])._catalog
+        de = gettext.translation("geonames", localedir=LOCALE_DIR, languages=["de"])._catalog
+    except OSError:
+        sys.exit(f"gen_gazetteer: no geonames catalogs under {LOCALE_DIR} (install libgeonames-common)")
+    en_all = word_list(EN_WORDS, True)
+    en_lower = {w for w in en_all if w[:1].islower()}
+    en_proper = {w for w in en_all if w[:1].isupper()}
+    de_words = word_list(DE_WORDS, True)
+    with open(ISO_JSON, encoding="utf-8") as fh:
+        countries_ = {n for c in json.load(fh)["3166-1"]
+                      for n in (c["name"], c.get("common_name"), c.get("official_name")) if n}
+    out.write("#!cue\n"
+              "# (the first line: these names count only after a preposition of place\n"
+              "# or before \", PLACE\", see docs/plugins.md)\n"
+              "# Towns: the GeoNames places of Debian's libgeonames-common (its\n"
+              "# geonames.mo catalogs: English names, German ones where translated).\n"
+              "# Left out: countries (countries.tsv has them), names of fewer than 4\n"
+              "# letters, names that are English or German words (Nice, Reading,\n"
+              "# Essen, Halle) and names that american-english lists as proper names\n"
+              "# (Gary, Taylor, Jackson: people's names) unless German spells the\n"
+              "# town otherwise, which marks a well-known one.\n"
+              "# Generated at build time by gen_gazetteer.py; do not edit.\n")
+    seen = set()
+    for gid, name in sorted(en.items()):
+        if not gid or not name or "\t" in name or "|" in name or name in seen or len(name) < 4 \
+                or name in countries_:
+            continue
+        de_name = de.get(gid)
+        de_name = de_name if de_name and de_name != name and "|" not in de_name else None
+        if name.lower() in en_lower or german_common(name, de_words):
+            continue
+        if name in en_proper and not de_name:
+            continue
+        if de_name and de_name.lower() in de_words:
+            de_name = None
+        seen.add(name)
+        out.write(f"place\t{name}\t\tde={de_name}\n" if de_name else f"place\t{name}\n")
 
 
 def cities(out):
@@ -113,11 +171,12 @@ def cities(out):
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("countries", "cities"):
-        sys.exit("usage: gen_gazetteer.py countries|cities OUT.tsv")
+    kinds = {"countries": countries, "cities": cities, "towns": towns}
+    if len(sys.argv) != 3 or sys.argv[1] not in kinds:
+        sys.exit("usage: gen_gazetteer.py countries|cities|towns OUT.tsv")
     tmp = sys.argv[2] + ".tmp"
     with open(tmp, "w", encoding="utf-8") as out:
-        (countries if sys.argv[1] == "countries" else cities)(out)
+        kinds[sys.argv[1]](out)
     os.replace(tmp, sys.argv[2])
 
 
