@@ -1,5 +1,6 @@
 #include "heur.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -83,6 +84,75 @@ static const char *const non_names[] = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "euro", "dollar",
     "yuan", "prozent", "percent", NULL};
 
+/* The lists above as bits of one map from norm to the lists it is in,
+ * built once: a run looks every word up once, not in every list. */
+enum cue_bit {
+    C_LEGAL = 1u << 0, C_DESCR = 1u << 1, C_ORGWORD = 1u << 2, C_PROLE = 1u << 3, C_OROLE = 1u << 4,
+    C_OPREP = 1u << 5, C_SPEECH = 1u << 6, C_NONNAME = 1u << 7, C_ORGHEAD = 1u << 8,
+    C_PLACEPREP = 1u << 9, C_ROLESUFFIX = 1u << 10, C_ORGPART = 1u << 11, C_ORGWHOLE = 1u << 12,
+    /* per token, not from the map: */
+    C_NAMEY0 = 1u << 20, C_NAMEY1 = 1u << 21,
+};
+
+static const struct {
+    const char *const *list;
+    uint32_t bit;
+} cue_lists[] = {
+    {legal_forms, C_LEGAL}, {descriptors, C_DESCR}, {org_words, C_ORGWORD}, {person_roles, C_PROLE},
+    {org_roles, C_OROLE}, {org_preps, C_OPREP}, {speech_verbs, C_SPEECH}, {non_names, C_NONNAME},
+    {org_heads, C_ORGHEAD}, {place_preps, C_PLACEPREP}, {role_suffixes, C_ROLESUFFIX},
+    {org_part_heads, C_ORGPART}, {org_whole_heads, C_ORGWHOLE},
+};
+
+static struct strmap cue_map;
+static struct strmap tail_map;  /* the last 3 bytes of every role suffix and org head */
+static struct strmap suffix_map; /* role suffixes and org heads -> their bits */
+static int cue_map_ok;
+
+#define TAIL 3
+static pthread_once_t cue_once = PTHREAD_ONCE_INIT;
+
+static void build_cue_map(void)
+{
+    strmap_init(&cue_map);
+    for (size_t i = 0; i < sizeof cue_lists / sizeof *cue_lists; i++)
+        for (const char *const *w = cue_lists[i].list; *w; w++) {
+            uint32_t bits = 0;
+            strmap_get(&cue_map, *w, strlen(*w), &bits);
+            if (strmap_put(&cue_map, *w, strlen(*w), bits | cue_lists[i].bit) < 0)
+                return;
+        }
+    strmap_init(&tail_map);
+    strmap_init(&suffix_map);
+    const char *const *tails[] = {role_suffixes, org_heads};
+    const uint32_t tail_bits[] = {C_ROLESUFFIX, C_ORGHEAD};
+    for (size_t i = 0; i < 2; i++)
+        for (const char *const *w = tails[i]; *w; w++) {
+            size_t len = strlen(*w);
+            uint32_t bits = 0;
+            strmap_get(&suffix_map, *w, len, &bits);
+            if (len < TAIL || strmap_put(&tail_map, *w + len - TAIL, TAIL, 1) < 0 ||
+                strmap_put(&suffix_map, *w, len, bits | tail_bits[i]) < 0)
+                return;
+        }
+    cue_map_ok = 1;
+}
+
+static uint32_t list_bit(const char *const *list)
+{
+    for (size_t i = 0; i < sizeof cue_lists / sizeof *cue_lists; i++)
+        if (cue_lists[i].list == list)
+            return cue_lists[i].bit;
+    return 0;
+}
+
+static uint32_t cue_bits(const char *norm, size_t len)
+{
+    uint32_t bits = 0;
+    strmap_get(&cue_map, norm, len, &bits);
+    return bits;
+}
+
 static int in_list(const char *const *list, const char *s, size_t len)
 {
     for (; *list; list++)
@@ -100,15 +170,6 @@ static int in_list_ci(const char *const *list, const char *s)
     return 0;
 }
 
-static int ends_with_any(const char *const *list, const char *s, size_t len)
-{
-    for (; *list; list++) {
-        size_t l = strlen(*list);
-        if (len > l + 2 && memcmp(s + len - l, *list, l) == 0)
-            return 1;
-    }
-    return 0;
-}
 
 void heur_cands_free(struct heur_cands *c)
 {
@@ -129,6 +190,7 @@ struct run {
     size_t n;
     uint8_t *taken;       /* per view position: a candidate has it */
     uint32_t *sent_words; /* per sentence: words in it */
+    uint32_t *cls;        /* per view position: enum cue_bit */
     struct heur_cands *out;
 };
 
@@ -139,14 +201,12 @@ static const struct ent_tok *tok(const struct run *r, size_t p)
 
 static int norm_in(const struct run *r, size_t p, const char *const *list)
 {
-    const struct ent_tok *t = tok(r, p);
-    return in_list(list, t->norm, t->norm_len);
+    return (r->cls[p] & list_bit(list)) != 0;
 }
 
 static int is_person_role(const struct run *r, size_t p)
 {
-    const struct ent_tok *t = tok(r, p);
-    return in_list(person_roles, t->norm, t->norm_len) || ends_with_any(role_suffixes, t->norm, t->norm_len);
+    return (r->cls[p] & (C_PROLE | C_ROLESUFFIX)) != 0;
 }
 
 static int is_cap(const struct ent_tok *t)
@@ -159,18 +219,22 @@ static int same_sentence(const struct run *r, size_t a, size_t b)
     return tok(r, a)->sentence == tok(r, b)->sentence;
 }
 
-/* A word that can be part of a name.  acronyms: whether a short word in
- * capitals (KI, EU, CEO) counts; for people it does not. */
 static int namey(const struct run *r, size_t p, int acronyms)
+{
+    return (r->cls[p] & (acronyms ? C_NAMEY1 : C_NAMEY0)) != 0;
+}
+
+/* A word that can be part of a name.  acronyms: whether a short word in
+ * capitals (KI, EU, CEO) counts; for people it does not.  Computed once
+ * per word (classify()). */
+static int namey_now(const struct run *r, size_t p, int acronyms)
 {
     const struct ent_tok *t = tok(r, p);
     if (!is_cap(t) || (t->flags & ENT_TOK_STOP) || t->text_len < 2 || r->covered[r->w[p]])
         return 0;
     if ((t->flags & ENT_TOK_UPPER) && t->text_len <= 4 && !acronyms)
         return 0;
-    if (in_list(legal_forms, t->norm, t->norm_len) || in_list(descriptors, t->norm, t->norm_len) ||
-        in_list(non_names, t->norm, t->norm_len) || is_person_role(r, p) ||
-        in_list(speech_verbs, t->norm, t->norm_len))
+    if (r->cls[p] & (C_LEGAL | C_DESCR | C_NONNAME | C_PROLE | C_ROLESUFFIX | C_SPEECH))
         return 0;
     /* The last part of a compound says what it is: "KI-Entwickler". */
     const char *norm = t->norm;
@@ -318,18 +382,15 @@ static int plain_cap_word(const struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
     return !(!is_cap(t) || (t->flags & (ENT_TOK_STOP | ENT_TOK_START)) || r->covered[r->w[p]] ||
-             r->taken[p] || in_list(legal_forms, t->norm, t->norm_len) ||
-             in_list(descriptors, t->norm, t->norm_len) || in_list(non_names, t->norm, t->norm_len) ||
-             is_person_role(r, p) || in_list(speech_verbs, t->norm, t->norm_len));
+             r->taken[p] || (r->cls[p] & (C_LEGAL | C_DESCR | C_NONNAME | C_PROLE | C_ROLESUFFIX | C_SPEECH)));
 }
 
 static int surname_word(const struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
     if (!is_cap(t) || (t->flags & (ENT_TOK_STOP | ENT_TOK_START | ENT_TOK_UPPER)) || r->covered[r->w[p]] ||
-        r->taken[p] || in_list(legal_forms, t->norm, t->norm_len) || in_list(descriptors, t->norm, t->norm_len) ||
-        in_list(non_names, t->norm, t->norm_len) || in_list(org_words, t->norm, t->norm_len) ||
-        is_person_role(r, p) || in_list(speech_verbs, t->norm, t->norm_len))
+        r->taken[p] ||
+        (r->cls[p] & (C_LEGAL | C_DESCR | C_NONNAME | C_ORGWORD | C_PROLE | C_ROLESUFFIX | C_SPEECH)))
         return 0;
     return p + 1 >= r->n || !same_sentence(r, p, p + 1) || !is_cap(tok(r, p + 1));
 }
@@ -497,8 +558,7 @@ static int rule_sequence(struct run *r, size_t p)
 static int rule_org_head(struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
-    if (!(t->flags & ENT_TOK_WORD) || p + 1 >= r->n ||
-        !(in_list(org_heads, t->norm, t->norm_len) || ends_with_any(org_heads, t->norm, t->norm_len)))
+    if (!(t->flags & ENT_TOK_WORD) || p + 1 >= r->n || !(r->cls[p] & C_ORGHEAD))
         return 0;
     size_t n = org_names_from(r, p + 1, 4);
     while (n > 0 && norm_in(r, p + n, descriptors))
@@ -597,6 +657,35 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
         if (t->v[i].flags & ENT_TOK_WORD)
             r.sent_words[t->v[i].sentence]++;
     }
+    r.cls = calloc(r.n + 1, sizeof *r.cls);
+    pthread_once(&cue_once, build_cue_map);
+    if (!r.cls || !cue_map_ok)
+        rc = -1;
+    for (size_t p = 0; rc == 0 && p < r.n; p++) {
+        const struct ent_tok *x = tok(&r, p);
+        r.cls[p] = cue_bits(x->norm, x->norm_len);
+        uint32_t one;
+        /* A compound ending in a role or head: most words fail on their
+         * last three bytes already. */
+        if ((x->flags & ENT_TOK_WORD) && x->norm_len > TAIL &&
+            strmap_get(&tail_map, x->norm + x->norm_len - TAIL, TAIL, &one)) {
+            /* "Finanzminister": a suffix after at least three bytes. */
+            for (size_t k = 3; k + TAIL <= x->norm_len; k++) {
+                uint32_t bits;
+                if (((unsigned char)x->norm[k] & 0xC0) != 0x80 &&
+                    strmap_get(&suffix_map, x->norm + k, x->norm_len - k, &bits))
+                    r.cls[p] |= bits;
+            }
+        }
+    }
+    for (size_t p = 0; rc == 0 && p < r.n; p++) {
+        const struct ent_tok *x = tok(&r, p);
+        if (!namey_now(&r, p, 1))
+            continue;
+        r.cls[p] |= C_NAMEY1;
+        if (!((x->flags & ENT_TOK_UPPER) && x->text_len <= 4))
+            r.cls[p] |= C_NAMEY0;
+    }
     /* The stronger cues claim their words first. */
     static const rule_fn rules[] = {rule_legal_form, rule_org_role, rule_org_compound, rule_person_role,
                                     rule_org_head, rule_person_speech, rule_sequence, rule_place};
@@ -609,5 +698,6 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
     free(r.w);
     free(r.taken);
     free(r.sent_words);
+    free(r.cls);
     return rc;
 }

@@ -19,6 +19,10 @@ static uint32_t hash_bytes(const char *s, size_t len)
         h ^= (unsigned char)s[i];
         h *= 16777619u;
     }
+    /* FNV's low bits are weak for short keys; the slot is taken from them. */
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
     return h;
 }
 
@@ -101,7 +105,9 @@ int strmap_put(struct strmap *m, const char *key, size_t len, uint32_t value)
 {
     if (len > UINT32_MAX)
         return -1;
-    if ((m->count + 1) * 4 > m->cap * 3 && grow(m) < 0)
+    /* At most half full: a lookup that misses (most of them: words not in
+     * a list) then ends after a probe or two. */
+    if ((m->count + 1) * 2 > m->cap && grow(m) < 0)
         return -1;
     uint32_t h = hash_bytes(key, len);
     size_t i = find_slot(m->slots, m->cap, key, len, h);
