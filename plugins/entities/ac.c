@@ -212,6 +212,7 @@ int ac_build(struct ac *a)
     free(first);
     free(next);
     free(queue);
+    strmap_seal(&a->vocab);
     a->built = 1;
     return 0;
 }

@@ -175,6 +175,7 @@ int lexicon_load_de(struct lexicon *l, const char *path, char *err, size_t errle
         }
     }
     strmap_free(&all);
+    strmap_seal(&l->de);
     l->have_de = rc == 0;
     return rc;
 }
@@ -196,6 +197,8 @@ static int put_en(void *ctx, const char *w, size_t len)
 int lexicon_load_en(struct lexicon *l, const char *path, char *err, size_t errlen)
 {
     int rc = each_line(path, put_en, l, err, errlen);
+    strmap_seal(&l->en);
+    strmap_seal(&l->en_names);
     l->have_en = rc == 0;
     return rc;
 }

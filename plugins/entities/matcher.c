@@ -186,7 +186,8 @@ static size_t forms_of(const struct ac *ac, const struct ent_tok *t, uint32_t *s
     uint32_t s;
     if ((s = ac_lookup(ac, t->norm, t->norm_len)))
         syms[n++] = s;
-    if ((s = ac_lookup(ac, t->stem, t->stem_len)) && (n == 0 || s != syms[0]))
+    int stem_is_norm = t->stem_len == t->norm_len && memcmp(t->stem, t->norm, t->norm_len) == 0;
+    if (!stem_is_norm && (s = ac_lookup(ac, t->stem, t->stem_len)) && (n == 0 || s != syms[0]))
         syms[n++] = s;
     if ((t->flags & ENT_TOK_CAP) && t->norm_len > 2 && t->norm[t->norm_len - 1] == 's' &&
         (s = ac_lookup(ac, t->norm, t->norm_len - 1)))

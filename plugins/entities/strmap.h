@@ -21,6 +21,8 @@ struct strmap {
     size_t cap;        /* a power of two, or 0 */
     size_t count;
     struct strmap_chunk *chunks;  /* the keys' bytes */
+    uint64_t *bloom;   /* after strmap_seal(): a filter of the keys' hashes, or NULL */
+    size_t bloom_mask; /* its size in bits - 1 */
 };
 
 void strmap_init(struct strmap *m);
@@ -29,5 +31,10 @@ void strmap_free(struct strmap *m);
 int strmap_get(const struct strmap *m, const char *key, size_t len, uint32_t *value);
 /* Set key to value (replacing).  0, or -1 when out of memory. */
 int strmap_put(struct strmap *m, const char *key, size_t len, uint32_t value);
+/* Build a Bloom filter of the keys, so that a lookup of a key that is not
+ * there mostly ends without touching the (large, uncached) table: most
+ * words of an article are in no list.  A later strmap_put() drops it.
+ * Best effort: without memory the map works without it. */
+void strmap_seal(struct strmap *m);
 
 #endif
