@@ -227,11 +227,11 @@ static int has_noun_ending(const char *norm, size_t len)
 static int common_de(const struct lexicon *l, const char *norm, size_t len)
 {
     uint32_t v;
+    if (has_noun_ending(norm, len))
+        return 1;
     if (strmap_get(&l->en_names, norm, len, &v))
         return 0;
     if (strmap_get(&l->de, norm, len, &v) && (v == LEX_WORD || v == LEX_NOUN))
-        return 1;
-    if (has_noun_ending(norm, len))
         return 1;
     for (size_t k = COMPOUND_MIN_PREFIX; k + COMPOUND_MIN_HEAD <= len; k++) {
         if (((unsigned char)norm[k] & 0xC0) == 0x80)
