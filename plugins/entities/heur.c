@@ -34,7 +34,7 @@ static const char *const person_roles[] = {
     "cofounder", "spokesman", "spokeswoman", "spokesperson", "economist", "ökonom", "ökonomin",
     "director", "direktor", "direktorin", "executive", "officer", "premier", "king", "queen",
     "könig", "königin", "pope", "papst", "herr", "frau", "mr.", "mr", "mrs.", "mrs", "ms.", "ms",
-    "dr.", "prof.", "sir", "vorstand", "bürgermeister", "bürgermeisterin", "abgeordnete", "abgeordneter",
+    "dr.", "prof.", "sir", "vorstand", "gouverneur", "gouverneurin", "bürgermeister", "bürgermeisterin", "abgeordnete", "abgeordneter",
     "vorsitzende", "vorsitzender", "trainer", "coach", "manager", "managerin", "investor",
     "professor", "professorin", "lawmaker", "judge", "richter", "richterin", "ambassador",
     "botschafter", "botschafterin", "commissioner", "kommissar", "kommissarin", "leader", "chief",
@@ -43,7 +43,8 @@ static const char *const person_roles[] = {
 static const char *const role_suffixes[] = {
     "präsident", "präsidentin", "minister", "ministerin", "chef", "chefin", "kanzler", "kanzlerin",
     "sprecher", "sprecherin", "gründer", "gründerin", "vorsitzende", "vorsitzender", "direktor",
-    "direktorin", "analyst", "analystin", "ökonom", "ökonomin", "bürgermeister", NULL};
+    "direktorin", "analyst", "analystin", "ökonom", "ökonomin", "bürgermeister", "vorstand", "gouverneur",
+    "gouverneurin", NULL};
 /* Roles that name the organisation after "von/der/of/at": "CEO von X". */
 static const char *const org_roles[] = {
     "ceo", "cfo", "cto", "coo", "chef", "chefin", "gründer", "gründerin", "mitbegründer",
@@ -464,6 +465,11 @@ static int rule_person_role(struct run *r, size_t p)
     if (is_comma(tok(r, q)) && q + 1 < r->n)
         q++;  /* "The summit's president, Mukhtar Babayev," */
     size_t n = names_from(r, q, 3, 0);
+    /* A first name that is also a word ("Markus Krebber"): after a role,
+     * before a name word, it is the name's. */
+    if (n == 0 && q + 1 < r->n && same_sentence(r, q, q + 1) && plain_cap_word(r, q) &&
+        !(tok(r, q)->flags & ENT_TOK_UPPER) && namey(r, q + 1, 0))
+        n = 1 + names_from(r, q + 1, 2, 0);
     if (n == 0 || !free_span(r, q, q + n))
         return 0;
     return add(r, q, q + n, ENT_PERSON, 0);

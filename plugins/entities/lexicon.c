@@ -231,7 +231,10 @@ static int common_de(const struct lexicon *l, const char *norm, size_t len)
         return 1;
     if (strmap_get(&l->en_names, norm, len, &v))
         return 0;
-    if (strmap_get(&l->de, norm, len, &v) && (v == LEX_WORD || v == LEX_NOUN))
+    /* Any word of ngerman: its capitalised entries without a noun's
+     * family are mostly nouns too (Stadt/Städte); the names among them
+     * (Merkel) are the gazetteer's job. */
+    if (strmap_get(&l->de, norm, len, &v) && v != 0)
         return 1;
     for (size_t k = COMPOUND_MIN_PREFIX; k + COMPOUND_MIN_HEAD <= len; k++) {
         if (((unsigned char)norm[k] & 0xC0) == 0x80)

@@ -2,10 +2,10 @@
  * from the system's word lists (Debian's wngerman and wamerican).
  *
  * German capitalises every noun, so a capitalised German word is taken for
- * a common noun when ngerman knows it in lower case (a nominalised verb or
- * adjective) or knows it with a plural or case ending (Antwort/Antworten):
- * ngerman also lists names (Merkel, Scholz), and those have no such
- * siblings.  A German compound that ngerman lacks is ordinary when it ends
+ * a common noun when ngerman knows it (it also lists some names, Merkel or
+ * Scholz: those are the gazetteer's).  Its nouns with a plural or case
+ * ending beside them (Antwort/Antworten) are marked as nouns: only they may
+ * end a compound of four letters ("Großbank").  A German compound that ngerman lacks is ordinary when it ends
  * in a word that it knows ("Chipfertigungsanlagen": Anlagen).  A word that
  * american-english lists capitalised (a proper name: Moore, Christian) is
  * never ordinary in German: German nouns that are also names are read as
