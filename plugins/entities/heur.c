@@ -34,7 +34,7 @@ static const char *const person_roles[] = {
     "cofounder", "spokesman", "spokeswoman", "spokesperson", "economist", "ökonom", "ökonomin",
     "director", "direktor", "direktorin", "executive", "officer", "premier", "king", "queen",
     "könig", "königin", "pope", "papst", "herr", "frau", "mr.", "mr", "mrs.", "mrs", "ms.", "ms",
-    "dr.", "prof.", "sir", "vorstand", "gouverneur", "gouverneurin", "bürgermeister", "bürgermeisterin", "abgeordnete", "abgeordneter",
+    "dr.", "dr", "prof.", "prof", "sir", "vorstand", "gouverneur", "gouverneurin", "bürgermeister", "bürgermeisterin", "abgeordnete", "abgeordneter",
     "vorsitzende", "vorsitzender", "trainer", "coach", "manager", "managerin", "investor",
     "professor", "professorin", "lawmaker", "judge", "richter", "richterin", "ambassador",
     "botschafter", "botschafterin", "commissioner", "kommissar", "kommissarin", "leader", "chief",
@@ -71,8 +71,10 @@ static const char *const org_part_heads[] = {
 /* Last parts of a hyphenated word that make the whole an organisation:
  * "Schwarz-Gruppe". */
 static const char *const org_whole_heads[] = {"gruppe", "konzern", "holding", "stiftung", "werke", NULL};
-/* Prepositions before a place: "in Wolfsburg", "aus Ningde", "near Baar". */
-static const char *const place_preps[] = {"in", "aus", "nach", "from", "near", NULL};
+/* Prepositions before a place in English: "in Baar", "near Belém".  (In
+ * German, "in" stands before too many capitalised nouns that the word list
+ * lacks: "in Messaging-Apps".) */
+static const char *const place_preps[] = {"in", "from", "near", NULL};
 static const char *const org_preps[] = {"von", "der", "des", "bei", "beim", "of", "at", NULL};
 static const char *const speech_verbs[] = {
     "sagte", "sagt", "erklärte", "erklärt", "betonte", "meinte", "schrieb", "said", "says", "told",
@@ -555,7 +557,8 @@ static int rule_sequence(struct run *r, size_t p)
         is_cap(tok(r, e)) && norm_in(r, e, org_words))
         return add(r, p, e + 1, ENT_ORG, 0);
     size_t m = names_from(r, p, 3, 0);
-    if (m >= 2 && m == n && (p + m >= r->n || !namey(r, p + m, 1)) && comes_back_alone(r, p, p + m, p + m - 1))
+    if (m >= 2 && m == n && (p + m >= r->n || !namey(r, p + m, 1)) && comes_back_alone(r, p, p + m, p + m - 1) &&
+        speaker_like(r, p, p + m))
         return add(r, p, p + m, ENT_PERSON, 0);
     return 0;
 }
@@ -608,7 +611,7 @@ static int rule_org_compound(struct run *r, size_t p)
  * preposition of place, with no capitalised word after it. */
 static int rule_place(struct run *r, size_t p)
 {
-    if (p + 1 >= r->n || !norm_in(r, p, place_preps) || !same_sentence(r, p, p + 1))
+    if (strcmp(r->lang, "en") != 0 || p + 1 >= r->n || !norm_in(r, p, place_preps) || !same_sentence(r, p, p + 1))
         return 0;
     size_t n = names_from(r, p + 1, 2, 0);
     if (n == 0 || possessive(tok(r, p + n)) || !free_span(r, p + 1, p + 1 + n))
