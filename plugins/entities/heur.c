@@ -1,178 +1,9 @@
 #include "heur.h"
 
-#include <pthread.h>
+#include "cues.h"
+
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-/* Word lists of the cues, as norms (case-folded).  They are the language's
- * grammar of names (legal forms, roles, speech verbs), not names. */
-static const char *const legal_forms[] = {
-    "inc.", "inc", "corp.", "corp", "co.", "ltd.", "ltd", "gmbh", "ag", "se", "plc", "llc", "s.a.",
-    "n.v.", "kgaa", "corporation", "limited", "holdings", "holding", "group", "l.p.", NULL};
-/* Words that describe a company rather than name it: cut off the end of a
- * name found by its legal form ("Naura Technology Group Ltd." -> Naura). */
-static const char *const descriptors[] = {
-    "technology", "technologies", "intelligent", "international", "electronics", "systems",
-    "industries", "industry", "global", "company", "holdings", "holding", "group", "corporation",
-    "&", "and", "und", NULL};
-/* Last words that make a capitalised sequence an organisation. */
-static const char *const org_words[] = {
-    "bank", "university", "universität", "institute", "institut", "motors", "airlines", "airways",
-    "agency", "ministry", "department", "commission", "council", "party", "foundation", "association",
-    "fund", "capital", "partners", "labs", "pharmaceuticals", "authority", "bureau", "exchange",
-    "reserve", "court", "stiftung", "partei", "semiconductor", "semiconductors", "networks",
-    "insurance", "securities", "investments", "ventures", "studios", "entertainment", "media",
-    "energy", "robotics", "motor", "airline", NULL};
-/* Roles before a person's name ("Ministerpräsident Li Qiang"). */
-static const char *const person_roles[] = {
-    "ceo", "cfo", "cto", "coo", "präsident", "präsidentin", "ministerpräsident", "ministerpräsidentin",
-    "kanzler", "kanzlerin", "bundeskanzler", "bundeskanzlerin", "minister", "ministerin",
-    "mitbegründer", "mitbegründerin", "gründer", "gründerin", "chef", "chefin", "vorstandschef",
-    "vorstandschefin", "sprecher", "sprecherin", "analyst", "analystin", "president", "chancellor",
-    "secretary", "senator", "governor", "mayor", "chairman", "chairwoman", "founder", "co-founder",
-    "cofounder", "spokesman", "spokeswoman", "spokesperson", "economist", "ökonom", "ökonomin",
-    "director", "direktor", "direktorin", "executive", "officer", "premier", "king", "queen",
-    "könig", "königin", "pope", "papst", "herr", "frau", "mr.", "mr", "mrs.", "mrs", "ms.", "ms",
-    "dr.", "dr", "prof.", "prof", "sir", "vorstand", "gouverneur", "gouverneurin", "bürgermeister", "bürgermeisterin", "abgeordnete", "abgeordneter",
-    "vorsitzende", "vorsitzender", "trainer", "coach", "manager", "managerin", "investor",
-    "professor", "professorin", "lawmaker", "judge", "richter", "richterin", "ambassador",
-    "botschafter", "botschafterin", "commissioner", "kommissar", "kommissarin", "leader", "chief",
-    "head", NULL};
-/* German compounds that end in a role: "Finanzminister", "US-Präsident". */
-static const char *const role_suffixes[] = {
-    "präsident", "präsidentin", "minister", "ministerin", "chef", "chefin", "kanzler", "kanzlerin",
-    "sprecher", "sprecherin", "gründer", "gründerin", "vorsitzende", "vorsitzender", "direktor",
-    "direktorin", "analyst", "analystin", "ökonom", "ökonomin", "bürgermeister", "vorstand", "gouverneur",
-    "gouverneurin", NULL};
-/* Roles that name the organisation after "von/der/of/at": "CEO von X". */
-static const char *const org_roles[] = {
-    "ceo", "cfo", "cto", "coo", "chef", "chefin", "gründer", "gründerin", "mitbegründer",
-    "mitbegründerin", "founder", "co-founder", "cofounder", "chairman", "chairwoman", "vorstandschef",
-    "vorstandschefin", "sprecher", "sprecherin", "spokesman", "spokeswoman", "spokesperson",
-    "executive", "officer", "analyst", "analystin", "investor", "manager", "managerin", "direktor",
-    "director", "präsident", "präsidentin", "president", "economist", "ökonom", "ökonomin", NULL};
-/* Nouns that stand before an organisation's name: "Gewerkschaft Verdi",
- * "das Start-up Aleph Alpha", "rival Xpeng"; German compounds end in them
- * ("Lokführergewerkschaft"). */
-static const char *const org_heads[] = {
-    "gewerkschaft", "konzern", "hersteller", "herstellers", "firma", "unternehmen", "unternehmens",
-    "start-up", "startup", "bank", "rivale", "rivalen", "verband", "partei", "autobauer", "versicherer",
-    "zulieferer", "anbieter", "plattform", "gesellschaft", "fonds", "sender", "zeitung", "agentur",
-    "airline", "fluggesellschaft", "reederei", "verein", "company", "firm", "maker", "chipmaker",
-    "carmaker", "automaker", "rival", "lender", "retailer", "supplier", "insurer", "carrier", "fund",
-    "broker", "brokerage", "conglomerate", "manufacturer", "publisher", "newspaper", "broadcaster",
-    "regulator", "union", NULL};
-/* Second parts of a hyphenated word that make its first part an
- * organisation: "UniCredit-Chef", "GDL-Chef", "Nvidia-Aktie". */
-static const char *const org_part_heads[] = {
-    "chef", "chefin", "sprecher", "sprecherin", "gründer", "gründerin", "vorstand", "vorstandschef",
-    "aktie", "aktien", "konzern", "tochter", "zentrale", "aufsichtsrat", "betriebsrat", NULL};
-/* Last parts of a hyphenated word that make the whole an organisation:
- * "Schwarz-Gruppe". */
-static const char *const org_whole_heads[] = {"gruppe", "konzern", "holding", "stiftung", "werke", NULL};
-/* Prepositions before a place in English: "in Baar", "near Belém".  (In
- * German, "in" stands before too many capitalised nouns that the word list
- * lacks: "in Messaging-Apps".) */
-static const char *const place_preps[] = {"in", "from", "near", NULL};
-static const char *const org_preps[] = {"von", "der", "des", "bei", "beim", "of", "at", NULL};
-static const char *const speech_verbs[] = {
-    "sagte", "sagt", "erklärte", "erklärt", "betonte", "meinte", "schrieb", "said", "says", "told",
-    "added", "stated", "wrote", "explained", "argued", "warned", "noted", NULL};
-/* Capitalised words that are never a name. */
-static const char *const non_names[] = {
-    "januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
-    "november", "dezember", "january", "february", "march", "may", "june", "july", "october",
-    "december", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "euro", "dollar",
-    "yuan", "prozent", "percent", NULL};
-
-/* The lists above as bits of one map from norm to the lists it is in,
- * built once: a run looks every word up once, not in every list. */
-enum cue_bit {
-    C_LEGAL = 1u << 0, C_DESCR = 1u << 1, C_ORGWORD = 1u << 2, C_PROLE = 1u << 3, C_OROLE = 1u << 4,
-    C_OPREP = 1u << 5, C_SPEECH = 1u << 6, C_NONNAME = 1u << 7, C_ORGHEAD = 1u << 8,
-    C_PLACEPREP = 1u << 9, C_ROLESUFFIX = 1u << 10, C_ORGPART = 1u << 11, C_ORGWHOLE = 1u << 12,
-    /* per token, not from the map: */
-    C_NAMEY0 = 1u << 20, C_NAMEY1 = 1u << 21,
-};
-
-static const struct {
-    const char *const *list;
-    uint32_t bit;
-} cue_lists[] = {
-    {legal_forms, C_LEGAL}, {descriptors, C_DESCR}, {org_words, C_ORGWORD}, {person_roles, C_PROLE},
-    {org_roles, C_OROLE}, {org_preps, C_OPREP}, {speech_verbs, C_SPEECH}, {non_names, C_NONNAME},
-    {org_heads, C_ORGHEAD}, {place_preps, C_PLACEPREP}, {role_suffixes, C_ROLESUFFIX},
-    {org_part_heads, C_ORGPART}, {org_whole_heads, C_ORGWHOLE},
-};
-
-static struct strmap cue_map;
-static struct strmap tail_map;  /* the last 3 bytes of every role suffix and org head */
-static struct strmap suffix_map; /* role suffixes and org heads -> their bits */
-static int cue_map_ok;
-
-#define TAIL 3
-static pthread_once_t cue_once = PTHREAD_ONCE_INIT;
-
-static void build_cue_map(void)
-{
-    strmap_init(&cue_map);
-    for (size_t i = 0; i < sizeof cue_lists / sizeof *cue_lists; i++)
-        for (const char *const *w = cue_lists[i].list; *w; w++) {
-            uint32_t bits = 0;
-            strmap_get(&cue_map, *w, strlen(*w), &bits);
-            if (strmap_put(&cue_map, *w, strlen(*w), bits | cue_lists[i].bit) < 0)
-                return;
-        }
-    strmap_init(&tail_map);
-    strmap_init(&suffix_map);
-    const char *const *tails[] = {role_suffixes, org_heads};
-    const uint32_t tail_bits[] = {C_ROLESUFFIX, C_ORGHEAD};
-    for (size_t i = 0; i < 2; i++)
-        for (const char *const *w = tails[i]; *w; w++) {
-            size_t len = strlen(*w);
-            uint32_t bits = 0;
-            strmap_get(&suffix_map, *w, len, &bits);
-            if (len < TAIL || strmap_put(&tail_map, *w + len - TAIL, TAIL, 1) < 0 ||
-                strmap_put(&suffix_map, *w, len, bits | tail_bits[i]) < 0)
-                return;
-        }
-    cue_map_ok = 1;
-}
-
-static uint32_t list_bit(const char *const *list)
-{
-    for (size_t i = 0; i < sizeof cue_lists / sizeof *cue_lists; i++)
-        if (cue_lists[i].list == list)
-            return cue_lists[i].bit;
-    return 0;
-}
-
-static uint32_t cue_bits(const char *norm, size_t len)
-{
-    uint32_t bits = 0;
-    strmap_get(&cue_map, norm, len, &bits);
-    return bits;
-}
-
-static int in_list(const char *const *list, const char *s, size_t len)
-{
-    for (; *list; list++)
-        if (strlen(*list) == len && memcmp(*list, s, len) == 0)
-            return 1;
-    return 0;
-}
-
-/* For names as written: ASCII case ignored. */
-static int in_list_ci(const char *const *list, const char *s)
-{
-    for (; *list; list++)
-        if (strcasecmp(*list, s) == 0)
-            return 1;
-    return 0;
-}
-
 
 void heur_cands_free(struct heur_cands *c)
 {
@@ -202,9 +33,9 @@ static const struct ent_tok *tok(const struct run *r, size_t p)
     return &r->t->v[r->w[p]];
 }
 
-static int norm_in(const struct run *r, size_t p, const char *const *list)
+static int norm_in(const struct run *r, size_t p, uint32_t bits)
 {
-    return (r->cls[p] & list_bit(list)) != 0;
+    return (r->cls[p] & bits) != 0;
 }
 
 static int is_person_role(const struct run *r, size_t p)
@@ -328,7 +159,7 @@ static int place_at(const struct run *r, size_t p)
 static int rule_legal_form(struct run *r, size_t j)
 {
     const struct ent_tok *lt = tok(r, j);
-    if (!is_cap(lt) || !norm_in(r, j, legal_forms) ||
+    if (!is_cap(lt) || !norm_in(r, j, C_LEGAL) ||
         ((lt->norm_len <= 2) && !(lt->flags & ENT_TOK_UPPER)))
         return 0;
     size_t a = j;
@@ -337,12 +168,12 @@ static int rule_legal_form(struct run *r, size_t j)
         if (r->covered[r->w[p]] && !place_at(r, p))
             return 0;  /* the gazetteer knows it */
         if (!(namey(r, p, 1) || place_at(r, p) ||
-              (is_cap(tok(r, p)) && (norm_in(r, p, legal_forms) || norm_in(r, p, descriptors)))))
+              (is_cap(tok(r, p)) && (norm_in(r, p, C_LEGAL) || norm_in(r, p, C_DESCR)))))
             break;
         a = p;
     }
     size_t b = j;
-    while (b > a && (norm_in(r, b - 1, legal_forms) || norm_in(r, b - 1, descriptors) || place_at(r, b - 1)))
+    while (b > a && (norm_in(r, b - 1, C_LEGAL) || norm_in(r, b - 1, C_DESCR) || place_at(r, b - 1)))
         b--;
     while (a < b && !namey(r, a, 1) && !place_at(r, a))
         a++;
@@ -447,11 +278,11 @@ static size_t org_names_from(const struct run *r, size_t p, size_t max)
 
 static int rule_org_role(struct run *r, size_t p)
 {
-    if (p + 2 >= r->n || !norm_in(r, p, org_roles) || !norm_in(r, p + 1, org_preps) ||
+    if (p + 2 >= r->n || !norm_in(r, p, C_OROLE) || !norm_in(r, p + 1, C_OPREP) ||
         !same_sentence(r, p, p + 2))
         return 0;
     size_t n = org_names_from(r, p + 2, 4);
-    while (n > 0 && norm_in(r, p + 2 + n - 1, descriptors))
+    while (n > 0 && norm_in(r, p + 2 + n - 1, C_DESCR))
         n--;
     if (n == 0 || !free_span(r, p + 2, p + 2 + n))
         return 0;
@@ -506,7 +337,7 @@ static int speaker_like(const struct run *r, size_t a, size_t b)
 static int rule_person_speech(struct run *r, size_t p)
 {
     int role_after = p + 1 < r->n && is_comma(tok(r, p)) && role_soon_after(r, p);
-    int verb = norm_in(r, p, speech_verbs);
+    int verb = norm_in(r, p, C_SPEECH);
     if (!role_after && !verb)
         return 0;
     size_t at = p;
@@ -554,7 +385,7 @@ static int rule_sequence(struct run *r, size_t p)
         return 0;
     size_t e = p + n;
     if (e < r->n && same_sentence(r, p, e) && !r->taken[e] && !r->covered[r->w[e]] &&
-        is_cap(tok(r, e)) && norm_in(r, e, org_words))
+        is_cap(tok(r, e)) && norm_in(r, e, C_ORGWORD))
         return add(r, p, e + 1, ENT_ORG, 0);
     size_t m = names_from(r, p, 3, 0);
     if (m >= 2 && m == n && (p + m >= r->n || !namey(r, p + m, 1)) && comes_back_alone(r, p, p + m, p + m - 1) &&
@@ -570,7 +401,7 @@ static int rule_org_head(struct run *r, size_t p)
     if (!(t->flags & ENT_TOK_WORD) || p + 1 >= r->n || !(r->cls[p] & C_ORGHEAD))
         return 0;
     size_t n = org_names_from(r, p + 1, 4);
-    while (n > 0 && norm_in(r, p + n, descriptors))
+    while (n > 0 && norm_in(r, p + n, C_DESCR))
         n--;
     if (n == 0 || !free_span(r, p + 1, p + 1 + n))
         return 0;
@@ -592,9 +423,10 @@ static int rule_org_compound(struct run *r, size_t p)
     if (!(first->flags & ENT_TOK_PART) || !(first->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) ||
         first->norm_len < 2 || lexicon_common(r->lex, r->lang, first->norm, first->norm_len))
         return 0;
-    if (in_list(org_whole_heads, last + 1, head_len))
+    uint32_t head = cue_bits(last + 1, head_len);
+    if (head & C_ORGWHOLE)
         return add(r, p, p + 1, ENT_ORG, 0);
-    if (!in_list(org_part_heads, last + 1, head_len))
+    if (!(head & C_ORGPART))
         return 0;
     struct heur_cands *c = r->out;
     if (add(r, p, p + 1, ENT_ORG, 0) < 0)
@@ -611,7 +443,7 @@ static int rule_org_compound(struct run *r, size_t p)
  * preposition of place, with no capitalised word after it. */
 static int rule_place(struct run *r, size_t p)
 {
-    if (strcmp(r->lang, "en") != 0 || p + 1 >= r->n || !norm_in(r, p, place_preps) || !same_sentence(r, p, p + 1))
+    if (strcmp(r->lang, "en") != 0 || p + 1 >= r->n || !norm_in(r, p, C_PLACEPREP) || !same_sentence(r, p, p + 1))
         return 0;
     size_t n = names_from(r, p + 1, 2, 0);
     if (n == 0 || possessive(tok(r, p + n)) || !free_span(r, p + 1, p + 1 + n))
@@ -632,7 +464,7 @@ static void tidy(struct heur_cands *c)
         struct heur_cand *x = &c->v[i];
         int drop = 0;
         const char *sp = strrchr(x->name, ' ');
-        if (x->type == ENT_PERSON && sp && in_list_ci(org_words, sp + 1))
+        if (x->type == ENT_PERSON && sp && (cue_bits_ascii_ci(sp + 1) & C_ORGWORD))
             x->type = ENT_ORG;
         if (x->type == ENT_PERSON && !sp)
             for (size_t j = 0; j < c->n && !drop; j++) {
@@ -667,25 +499,13 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
             r.sent_words[t->v[i].sentence]++;
     }
     r.cls = calloc(r.n + 1, sizeof *r.cls);
-    pthread_once(&cue_once, build_cue_map);
-    if (!r.cls || !cue_map_ok)
+    if (!r.cls || cues_init() < 0)
         rc = -1;
     for (size_t p = 0; rc == 0 && p < r.n; p++) {
         const struct ent_tok *x = tok(&r, p);
         r.cls[p] = cue_bits(x->norm, x->norm_len);
-        uint32_t one;
-        /* A compound ending in a role or head: most words fail on their
-         * last three bytes already. */
-        if ((x->flags & ENT_TOK_WORD) && x->norm_len > TAIL &&
-            strmap_get(&tail_map, x->norm + x->norm_len - TAIL, TAIL, &one)) {
-            /* "Finanzminister": a suffix after at least three bytes. */
-            for (size_t k = 3; k + TAIL <= x->norm_len; k++) {
-                uint32_t bits;
-                if (((unsigned char)x->norm[k] & 0xC0) != 0x80 &&
-                    strmap_get(&suffix_map, x->norm + k, x->norm_len - k, &bits))
-                    r.cls[p] |= bits;
-            }
-        }
+        if (x->flags & ENT_TOK_WORD)
+            r.cls[p] |= cue_suffix_bits(x->norm, x->norm_len);
     }
     for (size_t p = 0; rc == 0 && p < r.n; p++) {
         const struct ent_tok *x = tok(&r, p);
