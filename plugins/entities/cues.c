@@ -131,6 +131,8 @@ static void build_cue_map(void)
                 strmap_put(&suffix_map, *w, len, bits | tail_bits[i]) < 0)
                 return;
         }
+    strmap_seal(&cue_map);
+    strmap_seal(&tail_map);
     cue_map_ok = 1;
 }
 
