@@ -85,7 +85,7 @@ static int add_pattern(struct matcher *m, const uint32_t *syms, const uint8_t *c
         m->cases_cap = cap;
     }
     uint32_t idx = (uint32_t)m->n_pat;
-    m->pat[idx] = (struct matcher_pattern){entry, (uint32_t)m->n_cases, (uint32_t)n};
+    m->pat[idx] = (struct matcher_pattern){entry, (uint32_t)m->n_cases, (uint32_t)n, n == 1 ? syms[0] : 0};
     memcpy(m->cases + m->n_cases, cases, n);
     if (ac_add(&m->ac, syms, n, idx) < 0)
         return -1;
@@ -205,6 +205,16 @@ static void add_state(uint32_t *set, size_t *n, uint32_t s)
     set[(*n)++] = s;
 }
 
+/* A one-word name matches the token's norm (or its genitive without the
+ * s), not its stem: "Pariser" is no mention of Paris. */
+static int norm_is(const struct ac *ac, const struct ent_tok *t, uint32_t sym)
+{
+    if (ac_lookup(ac, t->norm, t->norm_len) == sym)
+        return 1;
+    return (t->flags & ENT_TOK_CAP) && t->norm_len > 2 && t->norm[t->norm_len - 1] == 's' &&
+           ac_lookup(ac, t->norm, t->norm_len - 1) == sym;
+}
+
 static int hit_order(const void *a, const void *b)
 {
     const struct ent_hit *x = a, *y = b;
@@ -227,7 +237,7 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
             const struct matcher_pattern *mp = &m->pat[ac->pat[p].value];
             size_t first = k + 1 - mp->len;
             const struct ent_tok *a = &t->v[pos[first]];
-            int ok = a->sentence == t->v[pos[k]].sentence;
+            int ok = a->sentence == t->v[pos[k]].sentence && (mp->word == 0 || norm_is(ac, a, mp->word));
             for (size_t j = 0; ok && j < mp->len; j++)
                 ok = case_ok(m->cases[mp->case_off + j], t->v[pos[first + j]].flags);
             if (ok) {

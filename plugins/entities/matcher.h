@@ -37,6 +37,7 @@ struct matcher_pattern {
     uint32_t entry;
     uint32_t case_off;
     uint32_t len;
+    uint32_t word;      /* a one-word name: its norm's symbol, which the token's norm must be */
 };
 
 struct matcher {
