@@ -186,10 +186,13 @@ const struct matcher *snapshot_matcher(struct snapshot *snap, const char *lang)
             free(m);
         }
     }
-    /* More languages than slots: the names unstemmed serve the rest. */
+    /* More languages than slots: the names unstemmed serve the rest, or
+     * else the first language's. */
     for (size_t i = 0; i < snap->n_m && !found; i++)
         if (snap->m[i]->lang[0] == '\0')
             found = snap->m[i];
+    if (!found && snap->n_m == SNAPSHOT_LANGS)
+        found = snap->m[0];
     pthread_mutex_unlock(&snap->lock);
     return found;
 }
