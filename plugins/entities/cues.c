@@ -161,9 +161,13 @@ uint32_t cue_suffix_bits(const char *norm, size_t len)
     if (len <= TAIL || !strmap_get(&tail_map, norm + len - TAIL, TAIL, &one))
         return 0;
     /* "Finanzminister": a suffix after at least three bytes. */
+    uint32_t hs[128];
+    if (len > sizeof hs / sizeof *hs)
+        return 0;
+    strmap_suffix_hashes(norm, len, hs);
     for (size_t k = 3; k + TAIL <= len; k++) {
         uint32_t b;
-        if (((unsigned char)norm[k] & 0xC0) != 0x80 && strmap_get(&suffix_map, norm + k, len - k, &b))
+        if (((unsigned char)norm[k] & 0xC0) != 0x80 && strmap_get_hashed(&suffix_map, norm + k, len - k, hs[k], &b))
             bits |= b;
     }
     return bits;

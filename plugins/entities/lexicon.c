@@ -236,10 +236,14 @@ static int common_de(const struct lexicon *l, const char *norm, size_t len)
      * (Merkel) are the gazetteer's job. */
     if (strmap_get(&l->de, norm, len, &v) && v != 0)
         return 1;
+    if (len < COMPOUND_MIN_PREFIX + COMPOUND_MIN_HEAD || len > WORD_MAX)
+        return 0;
+    uint32_t hs[WORD_MAX];
+    strmap_suffix_hashes(norm, len, hs);
     for (size_t k = COMPOUND_MIN_PREFIX; k + COMPOUND_MIN_HEAD <= len; k++) {
         if (((unsigned char)norm[k] & 0xC0) == 0x80)
             continue;  /* not at a character boundary */
-        if (strmap_get(&l->de, norm + k, len - k, &v) &&
+        if (strmap_get_hashed(&l->de, norm + k, len - k, hs[k], &v) &&
             (v == LEX_NOUN || (v == LEX_CAPITALISED && len - k > COMPOUND_MIN_HEAD)))
             return 1;
     }

@@ -12,18 +12,38 @@ struct strmap_chunk {
 
 #define CHUNK_BYTES 65536
 
-static uint32_t hash_bytes(const char *s, size_t len)
+/* FNV-1a over the bytes from the last to the first, then a mix (FNV's low
+ * bits are weak for short keys; the slot is taken from them).  Backwards,
+ * so that one pass over a word gives the hashes of all its suffixes
+ * (strmap_suffix_hashes(): the heads of German compounds). */
+static uint32_t fnv_step(uint32_t h, unsigned char c)
 {
-    uint32_t h = 2166136261u;  /* FNV-1a */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    /* FNV's low bits are weak for short keys; the slot is taken from them. */
+    return (h ^ c) * 16777619u;
+}
+
+static uint32_t mix(uint32_t h)
+{
     h ^= h >> 16;
     h *= 0x85ebca6bu;
     h ^= h >> 13;
     return h;
+}
+
+static uint32_t hash_bytes(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = len; i-- > 0;)
+        h = fnv_step(h, (unsigned char)s[i]);
+    return mix(h);
+}
+
+void strmap_suffix_hashes(const char *s, size_t len, uint32_t *out)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = len; i-- > 0;) {
+        h = fnv_step(h, (unsigned char)s[i]);
+        out[i] = mix(h);
+    }
 }
 
 void strmap_init(struct strmap *m)
@@ -87,9 +107,13 @@ static size_t find_slot(const struct strmap_slot *slots, size_t cap, const char 
 
 int strmap_get(const struct strmap *m, const char *key, size_t len, uint32_t *value)
 {
+    return strmap_get_hashed(m, key, len, hash_bytes(key, len), value);
+}
+
+int strmap_get_hashed(const struct strmap *m, const char *key, size_t len, uint32_t h, uint32_t *value)
+{
     if (m->cap == 0)
         return 0;
-    uint32_t h = hash_bytes(key, len);
     if (m->bloom && !bloom_has(m, h))
         return 0;
     size_t i = find_slot(m->slots, m->cap, key, len, h);

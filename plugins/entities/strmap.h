@@ -29,6 +29,10 @@ void strmap_init(struct strmap *m);
 void strmap_free(struct strmap *m);
 /* 1 and *value when key is there, else 0. */
 int strmap_get(const struct strmap *m, const char *key, size_t len, uint32_t *value);
+/* strmap_get() with the key's hash from strmap_suffix_hashes(). */
+int strmap_get_hashed(const struct strmap *m, const char *key, size_t len, uint32_t hash, uint32_t *value);
+/* out[k] = the hash of s + k (len - k bytes), for every k < len. */
+void strmap_suffix_hashes(const char *s, size_t len, uint32_t *out);
 /* Set key to value (replacing).  0, or -1 when out of memory. */
 int strmap_put(struct strmap *m, const char *key, size_t len, uint32_t value);
 /* Build a Bloom filter of the keys, so that a lookup of a key that is not
