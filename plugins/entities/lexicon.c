@@ -210,15 +210,21 @@ int lexicon_load_en(struct lexicon *l, const char *path, char *err, size_t errle
 
 /* Endings that make a German noun of any stem ("Zynismus",
  * "Handelsministeriums"): derivational suffixes no name has. */
-static const char *const noun_endings[] = {
-    "ismus", "ung", "ungen", "heit", "heiten", "keit", "keiten", "schaft", "schaften", "tion",
-    "tionen", "tät", "täten", "nisse", "tum", "ium", "iums", NULL};
+#define ENDING(s) {s, sizeof(s) - 1}
+static const struct {
+    const char *s;
+    size_t len;
+} noun_endings[] = {
+    ENDING("ismus"), ENDING("ung"), ENDING("ungen"), ENDING("heit"), ENDING("heiten"), ENDING("keit"),
+    ENDING("keiten"), ENDING("schaft"), ENDING("schaften"), ENDING("tion"), ENDING("tionen"), ENDING("tät"),
+    ENDING("täten"), ENDING("nisse"), ENDING("tum"), ENDING("ium"), ENDING("iums"),
+};
 
 static int has_noun_ending(const char *norm, size_t len)
 {
-    for (const char *const *e = noun_endings; *e; e++) {
-        size_t el = strlen(*e);
-        if (len >= el + 3 && memcmp(norm + len - el, *e, el) == 0)
+    for (size_t i = 0; i < sizeof noun_endings / sizeof *noun_endings; i++) {
+        size_t el = noun_endings[i].len;
+        if (len >= el + 3 && memcmp(norm + len - el, noun_endings[i].s, el) == 0)
             return 1;
     }
     return 0;
