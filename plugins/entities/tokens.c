@@ -9,16 +9,22 @@ void toks_free(struct ent_toks *t)
     *t = (struct ent_toks){0};
 }
 
+int toks_reserve(struct ent_toks *t, size_t n)
+{
+    if (n <= t->cap)
+        return 0;
+    struct ent_tok *v = realloc(t->v, n * sizeof *v);
+    if (!v)
+        return -1;
+    t->v = v;
+    t->cap = n;
+    return 0;
+}
+
 int toks_push(struct ent_toks *t, const struct ent_tok *tok)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 256;
-        struct ent_tok *v = realloc(t->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        t->v = v;
-        t->cap = cap;
-    }
+    if (t->n == t->cap && toks_reserve(t, t->cap ? 2 * t->cap : 256) < 0)
+        return -1;
     t->v[t->n++] = *tok;
     if (tok->sentence + 1 > t->n_sentences)
         t->n_sentences = tok->sentence + 1;

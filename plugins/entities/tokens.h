@@ -38,6 +38,8 @@ struct ent_toks {
 };
 
 void toks_free(struct ent_toks *t);
+/* Room for n tokens in all.  0, or -1 when out of memory. */
+int toks_reserve(struct ent_toks *t, size_t n);
 /* Append a token; 0, or -1 when out of memory. */
 int toks_push(struct ent_toks *t, const struct ent_tok *tok);
 /* Append tok, and when it is a hyphenated word, its parts after it (the

@@ -23,6 +23,9 @@ static uint32_t flags_of(const struct newsd_token *t)
 int tokens_from_analysis(const newsd_analysis *an, struct ent_toks *out)
 {
     size_t n = newsd_analysis_token_count(an);
+    /* A tenth more for the parts of hyphenated words. */
+    if (toks_reserve(out, out->n + n + n / 10 + 16) < 0)
+        return -1;
     for (size_t i = 0; i < n; i++) {
         struct newsd_token nt = {.struct_size = sizeof nt};
         if (newsd_analysis_token_at(an, i, &nt) != NEWSD_OK)
