@@ -51,7 +51,8 @@ static const char *const org_roles[] = {
     "mitbegründerin", "founder", "co-founder", "cofounder", "chairman", "chairwoman", "vorstandschef",
     "vorstandschefin", "sprecher", "sprecherin", "spokesman", "spokeswoman", "spokesperson",
     "executive", "officer", "analyst", "analystin", "investor", "manager", "managerin", "direktor",
-    "director", "präsident", "präsidentin", "president", "economist", "ökonom", "ökonomin", NULL};
+    "director", "präsident", "präsidentin", "president", "economist", "ökonom", "ökonomin", "analysts",
+    "analysten", "economists", "ökonomen", NULL};
 /* Nouns that stand before an organisation's name: "Gewerkschaft Verdi",
  * "das Start-up Aleph Alpha", "rival Xpeng"; German compounds end in them
  * ("Lokführergewerkschaft"). */

@@ -383,6 +383,10 @@ static int rule_sequence(struct run *r, size_t p)
     size_t n = names_from(r, p, 4, 1);
     if (n == 0)
         return 0;
+    /* "ITA Airways", "Deutsche Bank": an organisation word ends them (it
+     * may itself read as a name word in English). */
+    if (n >= 2 && norm_in(r, p + n - 1, C_ORGWORD))
+        return add(r, p, p + n, ENT_ORG, 0);
     size_t e = p + n;
     if (e < r->n && same_sentence(r, p, e) && !r->taken[e] && !r->covered[r->w[e]] &&
         is_cap(tok(r, e)) && norm_in(r, e, C_ORGWORD))
