@@ -46,8 +46,8 @@ static char *read_text(const char *path, size_t *len)
     return nfc;
 }
 
-static const char *const bundled[] = {"countries.tsv", "cities.tsv", "towns.tsv", "regions.tsv", "orgs.tsv",
-                                      "people.tsv"};
+static const char *const bundled[] = {"countries.tsv", "cities.tsv", "towns.tsv", "regions.tsv",
+                                      "orgs.tsv", "people.tsv", "products.tsv"};
 
 static int load_bundled(struct gazetteer *g, const char *dir)
 {
