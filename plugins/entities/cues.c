@@ -14,7 +14,7 @@ static const char *const legal_forms[] = {
  * name found by its legal form ("Naura Technology Group Ltd." -> Naura). */
 static const char *const descriptors[] = {
     "technology", "technologies", "intelligent", "international", "electronics", "systems",
-    "industries", "industry", "global", "company", "holdings", "holding", "group", "corporation",
+    "global", "company", "holdings", "holding", "group", "corporation",
     "&", "and", "und", NULL};
 /* Last words that make a capitalised sequence an organisation. */
 static const char *const org_words[] = {
@@ -72,6 +72,15 @@ static const char *const org_part_heads[] = {
 /* Last parts of a hyphenated word that make the whole an organisation:
  * "Schwarz-Gruppe". */
 static const char *const org_whole_heads[] = {"gruppe", "konzern", "holding", "stiftung", "werke", NULL};
+/* Heads of organisations named "HEAD of/for/der/des/für NAME":
+ * "Confederation of British Industry", "Verband der Automobilindustrie". */
+static const char *const org_of_heads[] = {
+    "confederation", "federation", "association", "institute", "university", "ministry", "department",
+    "council", "chamber", "commission", "board", "society", "union", "bank", "court", "league",
+    "organisation", "organization", "office", "bureau", "agency", "academy", "college", "verband",
+    "bundesverband", "institut", "ministerium", "bundesministerium", "bundesamt", "kammer", "akademie",
+    "universität", "hochschule", "gesellschaft", "stiftung", "bundesanstalt", "behörde", NULL};
+static const char *const org_of_preps[] = {"of", "for", "der", "des", "für", NULL};
 /* Prepositions before a place in English: "in Baar", "near Belém".  (In
  * German, "in" stands before too many capitalised nouns that the word list
  * lacks: "in Messaging-Apps".) */
@@ -96,7 +105,8 @@ static const struct {
     {legal_forms, C_LEGAL}, {descriptors, C_DESCR}, {org_words, C_ORGWORD}, {person_roles, C_PROLE},
     {org_roles, C_OROLE}, {org_preps, C_OPREP}, {speech_verbs, C_SPEECH}, {non_names, C_NONNAME},
     {org_heads, C_ORGHEAD}, {place_preps, C_PLACEPREP}, {role_suffixes, C_ROLESUFFIX},
-    {org_part_heads, C_ORGPART}, {org_whole_heads, C_ORGWHOLE},
+    {org_part_heads, C_ORGPART}, {org_whole_heads, C_ORGWHOLE}, {org_of_heads, C_ORGOF},
+    {org_of_preps, C_OFPREP},
 };
 
 /* Norm -> the lists it is in, built once: a run looks every word up

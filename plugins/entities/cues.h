@@ -12,11 +12,13 @@
  * after such a role (von, of), speech verb, never a name (months,
  * currencies), organisation noun before a name (Gewerkschaft, rival),
  * preposition of place, role at the end of a compound, second part of
- * "X-Chef", last part of "X-Gruppe". */
+ * "X-Chef", last part of "X-Gruppe", head and preposition of "Council of
+ * Europe" / "Verband der Automobilindustrie". */
 enum cue_bit {
     C_LEGAL = 1u << 0, C_DESCR = 1u << 1, C_ORGWORD = 1u << 2, C_PROLE = 1u << 3, C_OROLE = 1u << 4,
     C_OPREP = 1u << 5, C_SPEECH = 1u << 6, C_NONNAME = 1u << 7, C_ORGHEAD = 1u << 8,
     C_PLACEPREP = 1u << 9, C_ROLESUFFIX = 1u << 10, C_ORGPART = 1u << 11, C_ORGWHOLE = 1u << 12,
+    C_ORGOF = 1u << 13, C_OFPREP = 1u << 14,
     /* heur.c's own, per token: a name word (for people / organisations) */
     C_NAMEY0 = 1u << 20, C_NAMEY1 = 1u << 21,
 };

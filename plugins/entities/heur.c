@@ -184,6 +184,12 @@ static int rule_legal_form(struct run *r, size_t j)
         names += namey(r, p, 1);
     if (!names)
         return 0;
+    /* One ordinary word is half a name: "Reliance Industries Ltd." at a
+     * sentence start, where "Reliance" read as a word. */
+    if (b - a == 1 && a > 0 && same_sentence(r, a - 1, a) && is_cap(tok(r, a - 1)) && !r->taken[a - 1] &&
+        !(tok(r, a - 1)->flags & ENT_TOK_STOP) &&
+        !r->covered[r->w[a - 1]] && lexicon_common(r->lex, r->lang, tok(r, a)->norm, tok(r, a)->norm_len))
+        a--;
     size_t first = a;
     while (first > 0 && same_sentence(r, first - 1, j) && place_at(r, first - 1))
         first--;
@@ -443,6 +449,27 @@ static int rule_org_compound(struct run *r, size_t p)
     return 0;
 }
 
+/* "Confederation of British Industry", "Verband der Automobilindustrie":
+ * an organisation head, of/for/der/des/für, and capitalised words; name
+ * words before the head belong to it ("European Bank for ..."). */
+static int rule_org_of(struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (!is_cap(t) || !norm_in(r, p, C_ORGOF) || r->taken[p] || r->covered[r->w[p]] || p + 2 >= r->n ||
+        !norm_in(r, p + 1, C_OFPREP) || !same_sentence(r, p, p + 2))
+        return 0;
+    size_t n = 0;
+    while (n < 3 && p + 2 + n < r->n && same_sentence(r, p, p + 2 + n) &&
+           (namey(r, p + 2 + n, 1) || plain_cap_word(r, p + 2 + n)))
+        n++;
+    if (n == 0 || !free_span(r, p + 2, p + 2 + n))
+        return 0;
+    size_t a = p;
+    while (a > 0 && p - a < 2 && same_sentence(r, a - 1, p) && !r->taken[a - 1] && namey(r, a - 1, 1))
+        a--;
+    return add(r, a, p + 2 + n, ENT_ORG, 1);
+}
+
 /* "in Wolfsburg", "aus Ningde": a name of one or two words after a
  * preposition of place, with no capitalised word after it. */
 static int rule_place(struct run *r, size_t p)
@@ -520,8 +547,9 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
             r.cls[p] |= C_NAMEY0;
     }
     /* The stronger cues claim their words first. */
-    static const rule_fn rules[] = {rule_legal_form, rule_org_role, rule_org_compound, rule_person_role,
-                                    rule_org_head, rule_person_speech, rule_sequence, rule_place};
+    static const rule_fn rules[] = {rule_legal_form, rule_org_role, rule_org_compound, rule_org_of,
+                                    rule_person_role, rule_org_head, rule_person_speech, rule_sequence,
+                                    rule_place};
     for (size_t k = 0; rc == 0 && k < sizeof rules / sizeof *rules; k++)
         for (size_t p = 0; rc == 0 && p < r.n; p++)
             if (prose(&r, p))
