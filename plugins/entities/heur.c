@@ -25,6 +25,7 @@ struct run {
     uint8_t *taken;       /* per view position: a candidate has it */
     uint32_t *sent_words; /* per sentence: words in it */
     uint32_t *cls;        /* per view position: enum cue_bit */
+    struct memo_slot *memo; /* MEMO_SLOTS of them */
     struct heur_cands *out;
 };
 
@@ -61,6 +62,35 @@ static int namey(const struct run *r, size_t p, int acronyms)
 /* A word that can be part of a name.  acronyms: whether a short word in
  * capitals (KI, EU, CEO) counts; for people it does not.  Computed once
  * per word (classify()). */
+/* lexicon_common() with a memo per run: an article names the same
+ * things again and again, and a word list lookup is a cache miss. */
+#define MEMO_SLOTS 512
+
+struct memo_slot {
+    const char *norm;
+    uint32_t len;
+    int common;
+};
+
+static int common(const struct run *r, const char *norm, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)norm[i]) * 16777619u;
+    for (size_t i = 0; i < MEMO_SLOTS; i++) {
+        struct memo_slot *m = &r->memo[(h + i) & (MEMO_SLOTS - 1)];
+        if (!m->norm) {
+            m->norm = norm;
+            m->len = (uint32_t)len;
+            m->common = lexicon_common(r->lex, r->lang, norm, len);
+            return m->common;
+        }
+        if (m->len == len && memcmp(m->norm, norm, len) == 0)
+            return m->common;
+    }
+    return lexicon_common(r->lex, r->lang, norm, len);
+}
+
 static int namey_now(const struct run *r, size_t p, int acronyms)
 {
     const struct ent_tok *t = tok(r, p);
@@ -79,8 +109,8 @@ static int namey_now(const struct run *r, size_t p, int acronyms)
         norm = dash + 1;
     }
     if (r->lang && strcmp(r->lang, "de") == 0)
-        return !lexicon_common(r->lex, "de", norm, len);
-    if ((t->flags & ENT_TOK_START) && lexicon_common(r->lex, r->lang, norm, len))
+        return !common(r, norm, len);
+    if ((t->flags & ENT_TOK_START) && common(r, norm, len))
         return 0;
     return 1;
 }
@@ -530,7 +560,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
             r.sent_words[t->v[i].sentence]++;
     }
     r.cls = calloc(r.n + 1, sizeof *r.cls);
-    if (!r.cls || cues_init() < 0)
+    r.memo = calloc(MEMO_SLOTS, sizeof *r.memo);
+    if (!r.cls || !r.memo || cues_init() < 0)
         rc = -1;
     for (size_t p = 0; rc == 0 && p < r.n; p++) {
         const struct ent_tok *x = tok(&r, p);
@@ -560,5 +591,6 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
     free(r.taken);
     free(r.sent_words);
     free(r.cls);
+    free(r.memo);
     return rc;
 }
