@@ -81,10 +81,11 @@ static const char *const org_of_heads[] = {
     "bundesverband", "institut", "ministerium", "bundesministerium", "bundesamt", "kammer", "akademie",
     "universität", "hochschule", "gesellschaft", "stiftung", "bundesanstalt", "behörde", NULL};
 static const char *const org_of_preps[] = {"of", "for", "der", "des", "für", NULL};
-/* Prepositions before a place in English: "in Baar", "near Belém".  (In
- * German, "in" stands before too many capitalised nouns that the word list
- * lacks: "in Messaging-Apps".) */
-static const char *const place_preps[] = {"in", "from", "near", NULL};
+/* Prepositions before a place in English: "in Baar", "near Belém".  Not
+ * "from", which comes before organisations and people as often; and not
+ * German "in", which comes before too many capitalised nouns that the word
+ * list lacks ("in Messaging-Apps"). */
+static const char *const place_preps[] = {"in", "near", NULL};
 static const char *const org_preps[] = {"von", "der", "des", "bei", "beim", "of", "at", NULL};
 static const char *const speech_verbs[] = {
     "sagte", "sagt", "erklärte", "erklärt", "betonte", "meinte", "schrieb", "said", "says", "told",

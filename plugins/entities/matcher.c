@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Capitals up to this many letters must match capitals ("US" is not "us"). */
-#define SHORT_CAPS_LETTERS 4
+/* Capitals up to this many letters must match capitals ("US" is not "us",
+ * "WHO" not "who"); longer ones are written either way (NASA, Nasa). */
+#define SHORT_CAPS_LETTERS 3
 
 void hits_free(struct ent_hits *h)
 {

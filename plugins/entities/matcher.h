@@ -10,7 +10,7 @@
  * "Nvidias" and "Vereinigten Staaten" find China, Nvidia and Vereinigte
  * Staaten, "Huawei-Chef" finds Huawei by its first part.
  *
- * Case: a name's word written in capitals of at most four letters (US,
+ * Case: a name's word written in capitals of at most three letters (US,
  * UBS, WHO) only matches a word written in capitals; any other capitalised
  * word of a name only matches a capitalised word; lower-case words match
  * any case.  A match never crosses a sentence end, and of overlapping
