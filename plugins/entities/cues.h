@@ -19,8 +19,9 @@ enum cue_bit {
     C_OPREP = 1u << 5, C_SPEECH = 1u << 6, C_NONNAME = 1u << 7, C_ORGHEAD = 1u << 8,
     C_PLACEPREP = 1u << 9, C_ROLESUFFIX = 1u << 10, C_ORGPART = 1u << 11, C_ORGWHOLE = 1u << 12,
     C_ORGOF = 1u << 13, C_OFPREP = 1u << 14,
-    /* heur.c's own, per token: a name word (for people / organisations) */
-    C_NAMEY0 = 1u << 20, C_NAMEY1 = 1u << 21,
+    /* heur.c's own, per token: a name word (for people / organisations),
+     * a hyphenated word as a whole, a comma */
+    C_NAMEY0 = 1u << 20, C_NAMEY1 = 1u << 21, C_WHOLE = 1u << 22, C_COMMA = 1u << 23,
 };
 
 /* Build the tables (once, thread-safe).  0, or -1 when out of memory. */

@@ -566,7 +566,9 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
     for (size_t p = 0; rc == 0 && p < r.n; p++) {
         const struct ent_tok *x = tok(&r, p);
         r.cls[p] = cue_bits(x->norm, x->norm_len);
-        if (x->flags & ENT_TOK_WORD)
+        /* Compounds ending in a role or an organisation noun are German
+         * nouns, so capitalised. */
+        if (is_cap(x))
             r.cls[p] |= cue_suffix_bits(x->norm, x->norm_len);
     }
     for (size_t p = 0; rc == 0 && p < r.n; p++) {
@@ -577,14 +579,27 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
         if (!((x->flags & ENT_TOK_UPPER) && x->text_len <= 4))
             r.cls[p] |= C_NAMEY0;
     }
-    /* The stronger cues claim their words first. */
-    static const rule_fn rules[] = {rule_legal_form, rule_org_role, rule_org_compound, rule_org_of,
-                                    rule_person_role, rule_org_head, rule_person_speech, rule_sequence,
-                                    rule_place};
+    /* The stronger cues claim their words first.  A rule is only tried
+     * where its cue is: most words are cues of nothing. */
+    static const struct {
+        rule_fn fn;
+        uint32_t cue;       /* enum cue_bit, or C_WHOLE / C_COMMA below */
+    } rules[] = {
+        {rule_legal_form, C_LEGAL}, {rule_org_role, C_OROLE}, {rule_org_compound, C_WHOLE},
+        {rule_org_of, C_ORGOF}, {rule_person_role, C_PROLE | C_ROLESUFFIX}, {rule_org_head, C_ORGHEAD},
+        {rule_person_speech, C_SPEECH | C_COMMA}, {rule_sequence, C_NAMEY1}, {rule_place, C_PLACEPREP},
+    };
+    for (size_t p = 0; rc == 0 && p < r.n; p++) {
+        const struct ent_tok *x = tok(&r, p);
+        if (x->flags & ENT_TOK_WHOLE)
+            r.cls[p] |= C_WHOLE;
+        if (is_comma(x))
+            r.cls[p] |= C_COMMA;
+    }
     for (size_t k = 0; rc == 0 && k < sizeof rules / sizeof *rules; k++)
         for (size_t p = 0; rc == 0 && p < r.n; p++)
-            if (prose(&r, p))
-                rc = rules[k](&r, p);
+            if ((r.cls[p] & rules[k].cue) && prose(&r, p))
+                rc = rules[k].fn(&r, p);
     if (rc == 0)
         tidy(out);
     free(r.w);
