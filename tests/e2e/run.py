@@ -1115,6 +1115,9 @@ def check_config_shipped_newsd_ini(ctx):
         text = text.replace("[daemon]", f"[daemon]\nstate_dir = {ctx.state}\n"
                                         f"plugin_dir = {ctx.plugin_dir}", 1)
     ctx.config_path.write_text(text, encoding="utf-8")
+    # Files the shipped config names beside itself (the entities plugin's
+    # example gazetteer).
+    shutil.copy(SOURCE_ROOT / "config" / "gazetteer.tsv", ctx.config_path.parent / "gazetteer.tsv")
     p = ctx.run_newsd(["--check-config", "-c", ctx.config_path])
     check(p.returncode == 0, f"exit {p.returncode}; stderr: {p.stderr.decode()[-500:]}")
     check(b"OK" in p.stdout, f"stdout lacks OK: {p.stdout[-300:]!r}")
