@@ -289,6 +289,19 @@ static int entities_process(void *state, enum newsd_stage stage, newsd_article *
     return rc;
 }
 
+static const struct newsd_config_key entities_keys[] = {
+    {"gazetteer", "the bundled lists to load, by name (default: all of them)"},
+    {"data_dir", "where the bundled lists are (default: beside the plugin)"},
+    {"user_gazetteer", "your own TSV list, reloaded when it changes"},
+    {"user_gazetteer.", "more of your own lists: user_gazetteer.NAME = FILE"},
+    {"dict_de", "German word list that tells common nouns from names"},
+    {"dict_en", "English word list, likewise"},
+    {"heuristics", "also find names the lists lack (legal forms, roles, said)"},
+    {"weight", "weight of a gazetteer hit (default 1.0)"},
+    {"heuristic_weight", "weight of a heuristic find (default 0.6)"},
+    {NULL, NULL},
+};
+
 NEWSD_PLUGIN(
     .name = "entities",
     .description = "tags organisations, people, places and products (gazetteer + cues)",
@@ -297,4 +310,5 @@ NEWSD_PLUGIN(
     .init = entities_init,
     .process = entities_process,
     .fini = entities_fini,
+    .config_keys = entities_keys,
 );

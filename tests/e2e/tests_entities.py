@@ -1,10 +1,9 @@
 """End-to-end tests of the entities plugin (issue 8): loaded by run.py."""
 
 import re
-import shutil
 import time
 
-from __main__ import (test, check, SAMPLE, SOURCE_ROOT, small_article, tag_names)
+from __main__ import (test, check, SAMPLE, shipped_config, small_article, tag_names)
 
 SAMPLE_ENTITIES = [
     "entity:org/SenseTime", "entity:org/Huawei", "entity:org/Shanghai Biren", "entity:org/Nvidia",
@@ -24,37 +23,13 @@ ENGLISH = small_article(
     "of the total. Rivals Advanced Micro Devices and Intel Corp. have struggled to win market share.")
 
 
-def lang_section(ctx):
-    """[plugin.lang] when the lang plugin is built, else None."""
-    so = ctx.plugin_dir / "lang.so"
-    return ("lang", {"so": "lang.so"}) if so.exists() else None
-
-
 def entity_tags(rec):
     return {n for n in tag_names(rec) if n.startswith("entity:")}
 
 
-def shipped_config(ctx):
-    """config/newsd.ini as shipped (state_dir and plugin_dir changed, and
-    archive_fs for the archive, which the runner reads back), with its
-    example gazetteer beside it, and [plugin.lang] first when the shipped
-    file does not have it yet."""
-    text = (SOURCE_ROOT / "config" / "newsd.ini").read_text(encoding="utf-8")
-    text = re.sub(r"(?m)^so = archive_sqlite\.so.*$", "so = archive_fs.so", text)
-    text = re.sub(r"(?m)^state_dir\s*=.*$", f"state_dir = {ctx.state}\nplugin_dir = {ctx.plugin_dir}", text)
-    if "[plugin.lang]" not in text:
-        text = text.replace("[plugin.entities]", "[plugin.lang]\nso = lang.so\n\n[plugin.entities]", 1)
-    ctx.config_path.write_text(text, encoding="utf-8")
-    shutil.copy(SOURCE_ROOT / "config" / "gazetteer.tsv", ctx.config_path.parent / "gazetteer.tsv")
-    return ctx.config_path
-
-
 @test()
 def entities_sample_default_config(ctx):
-    if not lang_section(ctx):
-        print(f"skipped: {ctx.plugin_dir / 'lang.so'} is not built (the sample's German names need it)")
-        return
-    ctx.start(shipped_config(ctx))
+    ctx.start(shipped_config(ctx, archive_fs=True))
     id_ = ctx.drop(SAMPLE.name, SAMPLE.read_bytes())
     ctx.wait_archived([id_])
     rec = ctx.record(id_)
@@ -69,8 +44,8 @@ def entities_sample_default_config(ctx):
 
 @test()
 def entities_english_article(ctx):
-    lang = lang_section(ctx)
-    ctx.write_config([p for p in [lang, ("entities", {"so": "entities.so"}), ("archive", {"so": "archive_fs.so"})] if p])
+    ctx.write_config([("lang", {"so": "lang.so"}), ("entities", {"so": "entities.so"}),
+                      ("archive", {"so": "archive_fs.so"})])
     ctx.start()
     id_ = ctx.drop("nvidia.txt", ENGLISH)
     ctx.wait_archived([id_])
@@ -82,9 +57,8 @@ def entities_english_article(ctx):
     check(not missing, f"missing {missing}; found {sorted(entity_tags(rec))}")
     check(tags["entity:org/Nvidia"]["weight"] == 1.0 and tags["entity:org/Nvidia"]["plugin"] == "entities",
           f"gazetteer hit {tags['entity:org/Nvidia']}")
-    if lang:
-        found = tags.get("entity:person/Colette Kress")
-        check(found and found["weight"] < 1.0, f"the heuristic find Colette Kress: {sorted(entity_tags(rec))}")
+    found = tags.get("entity:person/Colette Kress")
+    check(found and found["weight"] < 1.0, f"the heuristic find Colette Kress: {sorted(entity_tags(rec))}")
     # "Intel Corp." is Intel, not a second organisation "Intel Corp."
     check(not [t for t in tags if "Corp" in t], f"legal form in a name: {sorted(entity_tags(rec))}")
 
