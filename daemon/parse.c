@@ -181,5 +181,6 @@ void parsed_article_clear(struct parsed_article *p)
     free(p->url);
     free(p->author);
     free(p->published);
+    free(p->warnings);
     memset(p, 0, sizeof *p);
 }
