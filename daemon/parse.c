@@ -175,12 +175,12 @@ void parsed_article_clear(struct parsed_article *p)
 {
     if (!p)
         return;
+    free(p->warnings);
     free(p->title);
     free(p->body);
     free(p->lang);
     free(p->url);
     free(p->author);
     free(p->published);
-    free(p->warnings);
     memset(p, 0, sizeof *p);
 }

@@ -14,15 +14,15 @@ struct parsed_article {
     char *title;
     char *body;
     char *lang;
+    /* malloc'd, or NULL: what the parser ignored, "; "-separated sentences
+     * ("JSON field \"title\" is a number, expected a string: ignored").
+     * The pipeline logs it as a warning and keeps it as meta parse.warning. */
+    char *warnings;
     char *url;
     char *author;
     char *published;
     const char *format;   /* static: "text" or "json" */
     const char *encoding; /* static: "utf-8", "windows-1252" or "iso-8859-1" */
-    /* malloc'd, or NULL: what the parser ignored, "; "-separated sentences
-     * ("JSON field \"title\" is a number, expected a string: ignored").
-     * The pipeline logs it as a warning and keeps it as meta parse.warning. */
-    char *warnings;
 };
 
 /* The meta key that keeps parsed_article.warnings in the record. */
