@@ -155,8 +155,12 @@ else
     fail "newsd did not start (log above)"
     finish
 fi
-check "the daemon runs as newsd, not root" \
-    bash -c "[ \"\$(ps -o user= -p $daemon)\" = newsd ]"
+# Real, effective, saved and file-system uid and gid, from /proc (no procps
+# needed): all newsd's.
+ids_of() { awk '/^(Uid|Gid):/ {print $2, $3, $4, $5}' "/proc/$1/status" | tr '\n' ' '; }
+u=$(id -u newsd)
+g=$(id -g newsd)
+check "the daemon runs as newsd:newsd, not root" test "$(ids_of "$daemon")" = "$u $u $u $u $g $g $g $g "
 
 # ---- 4. a producer drops the sample ----------------------------------------
 id=$(sha256sum "$SAMPLE" | cut -c1-32)
@@ -183,6 +187,14 @@ check "the inbox and work/ are empty again" \
     bash -c "[ -z \"\$(ls -A $STATE/inbox)\" ] && [ -z \"\$(ls $STATE/work)\" ]"
 check "the archive is newsd's: $STATE/archive/newsd.db" \
     bash -c "[ \"\$(stat -c %U $STATE/archive/newsd.db)\" = newsd ]"
+# The installed configuration's paths (plugins, their data files) all
+# resolve: a missing one would have been logged.
+if grep -E '^[0-9TZ:.-]+ (warning|error): ' "$WORK/daemon.log" >"$WORK/complaints.log"; then
+    cat "$WORK/complaints.log"
+    fail "the daemon logged warnings or errors on the installed configuration (above)"
+else
+    ok "the daemon logged no warning or error on the installed configuration"
+fi
 kill -TERM "$daemon"
 if wait "$daemon"; then ok "newsd stopped on TERM, exit 0"; else fail "newsd exited $? on TERM"; fi
 daemon=
