@@ -116,6 +116,12 @@ static void set_field(struct newsd_article *a, enum newsd_field f, char *owned)
 
 void article_take_parsed(struct newsd_article *a, struct parsed_article *p)
 {
+    /* Before any plugin (stage 0, the first meta key, ASCII text): nothing
+     * here can refuse it. */
+    if (p->warnings)
+        (void)newsd_article_set_meta(a, PARSE_META_WARNING, p->warnings);
+    free(p->warnings);
+    p->warnings = NULL;
     set_field(a, NEWSD_FIELD_TITLE, p->title);
     set_field(a, NEWSD_FIELD_BODY, p->body);
     set_field(a, NEWSD_FIELD_LANG, p->lang);

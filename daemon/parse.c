@@ -252,6 +252,7 @@ void parsed_article_clear(struct parsed_article *p)
 {
     if (!p)
         return;
+    free(p->warnings);
     free(p->title);
     free(p->body);
     free(p->lang);

@@ -14,6 +14,10 @@ struct parsed_article {
     char *title;
     char *body;
     char *lang;
+    /* malloc'd, or NULL: what the parser ignored, "; "-separated sentences
+     * ("JSON field \"title\" is a number, expected a string: ignored").
+     * The pipeline logs it as a warning and keeps it as meta parse.warning. */
+    char *warnings;
     char *url;
     char *author;
     char *published;
@@ -22,6 +26,9 @@ struct parsed_article {
     const char *format;   /* static: "text", "json" or "html" */
     const char *encoding; /* static: "utf-8", "windows-1252", "shift_jis", ... */
 };
+
+/* The meta key that keeps parsed_article.warnings in the record. */
+#define PARSE_META_WARNING "parse.warning"
 
 /*
  * Parse one file.  filename (the name in the inbox, no directory) picks the
