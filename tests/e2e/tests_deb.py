@@ -21,6 +21,9 @@ NOT_FOR_THE_PACKAGE = {
 }
 # Build tools the package needs besides the libraries.
 TOOLS = {"meson", "ninja-build", "pkg-config", "scdoc"}
+# Data the build turns into the entities plugin's lists (and python3, which
+# runs data/gen_gazetteer.py).
+BUILD_DATA = {"python3", "iso-codes", "tzdata", "libgeonames-common"}
 
 
 def deps_packages():
@@ -45,7 +48,7 @@ def deb_build_depends_match_deps(ctx):
     deps = deps_packages()
     bd = build_depends()
     check(len(deps) >= 15 and len(bd) >= 10, f"parsed too little: deps {sorted(deps)}, Build-Depends {sorted(bd)}")
-    wanted = {p for p in deps if p.endswith("-dev") and p not in NOT_FOR_THE_PACKAGE} | TOOLS
+    wanted = {p for p in deps if p.endswith("-dev") and p not in NOT_FOR_THE_PACKAGE} | TOOLS | BUILD_DATA
     missing = sorted(wanted - bd)
     check(not missing, f"debian/control's Build-Depends lacks {missing} (in deps/debian-packages.txt): "
           "dpkg-buildpackage would refuse, or build without them")
