@@ -20,16 +20,16 @@
 void lexicon_init(struct lexicon *l)
 {
     *l = (struct lexicon){0};
-    strmap_init(&l->de);
-    strmap_init(&l->en);
-    strmap_init(&l->en_names);
+    fpset_init(&l->de);
+    fpset_init(&l->en);
+    fpset_init(&l->en_names);
 }
 
 void lexicon_free(struct lexicon *l)
 {
-    strmap_free(&l->de);
-    strmap_free(&l->en);
-    strmap_free(&l->en_names);
+    fpset_free(&l->de);
+    fpset_free(&l->en);
+    fpset_free(&l->en_names);
     *l = (struct lexicon){0};
 }
 
@@ -77,8 +77,12 @@ static int each_line(const char *path, line_fn fn, void *ctx, char *err, size_t 
         if (n > 0 && n < WORD_MAX)
             rc = fn(ctx, line, (size_t)n);
     }
-    if (rc < 0)
+    if (rc == 0 && ferror(f)) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+        rc = -1;
+    } else if (rc < 0) {
         snprintf(err, errlen, "%s: out of memory", path);
+    }
     free(line);
     fclose(f);
     return rc;
@@ -101,12 +105,20 @@ static int acronym(const char *w, size_t len)
     return 1;
 }
 
-static int put_word(void *ctx, const char *w, size_t len)
+static int count_line(void *ctx, const char *w, size_t len)
 {
-    return strmap_put(ctx, w, len, 1);
+    (void)w;
+    (void)len;
+    ++*(size_t *)ctx;
+    return 0;
 }
 
-static int has(const struct strmap *m, const char *w, size_t len, const char *suffix)
+static int put_word(void *ctx, const char *w, size_t len)
+{
+    return fpset_put(ctx, fpset_hash(w, len), LEX_WORD);
+}
+
+static int has(const struct fpset *all, const char *w, size_t len, const char *suffix)
 {
     char buf[WORD_MAX + 8];
     size_t sl = strlen(suffix);
@@ -114,23 +126,21 @@ static int has(const struct strmap *m, const char *w, size_t len, const char *su
         return 0;
     memcpy(buf, w, len);
     memcpy(buf + len, suffix, sl);
-    uint32_t v;
-    return strmap_get(m, buf, len + sl, &v);
+    return fpset_get(all, fpset_hash(buf, len + sl)) != 0;
 }
 
-static int has_lower(const struct strmap *m, const char *w, size_t len)
+static int has_lower(const struct fpset *all, const char *w, size_t len)
 {
     char buf[WORD_MAX + 8];
     size_t n = lexicon_fold(w, len, buf, sizeof buf);
-    uint32_t v;
-    return n > 0 && strmap_get(m, buf, n, &v);
+    return n > 0 && fpset_get(all, fpset_hash(buf, n));
 }
 
 static const char *const plural_endings[] = {"e", "en", "n", "er", "ern", "s"};
 
 /* A noun has a plural or case form beside it, or is one (base + ending
  * where the base has such a form); a name at most has a genitive -s. */
-static int noun_family(const struct strmap *all, const char *w, size_t len)
+static int noun_family(const struct fpset *all, const char *w, size_t len)
 {
     for (size_t i = 0; i < 4; i++)
         if (has(all, w, len, plural_endings[i]))
@@ -138,44 +148,68 @@ static int noun_family(const struct strmap *all, const char *w, size_t len)
     return has_lower(all, w, len);
 }
 
-static int is_noun(const struct strmap *all, const char *w, size_t len)
+static int is_noun(const struct fpset *all, const char *w, size_t len)
 {
     if (noun_family(all, w, len))
         return 1;
     for (size_t i = 0; i < sizeof plural_endings / sizeof *plural_endings; i++) {
         size_t sl = strlen(plural_endings[i]);
-        uint32_t v;
         if (len > sl + 2 && memcmp(w + len - sl, plural_endings[i], sl) == 0 &&
-            strmap_get(all, w, len - sl, &v) && noun_family(all, w, len - sl))
+            fpset_get(all, fpset_hash(w, len - sl)) && noun_family(all, w, len - sl))
             return 1;
     }
     return 0;
 }
 
+struct de_load {
+    struct fpset *all;  /* every word of the list, as it is written */
+    struct fpset *de;
+};
+
+/* Words that fold alike ("Arm", "arm") share an entry: a noun or a
+ * lower-case word wins over a capitalised word without a noun's family,
+ * and of a noun and a lower-case word the noun (it may end a compound:
+ * "Fangarm"). */
+static int put_de(void *ctx, const char *w, size_t len)
+{
+    struct de_load *d = ctx;
+    if (acronym(w, len))
+        return 0;
+    char buf[WORD_MAX + 8];
+    size_t n = lexicon_fold(w, len, buf, sizeof buf);
+    if (n == 0)
+        return 0;
+    uint64_t h = fpset_hash(buf, n);
+    unsigned old = fpset_get(d->de, h);
+    if (old == LEX_NOUN)
+        return 0;
+    unsigned kind = is_upper_start(w) ? (is_noun(d->all, w, len) ? LEX_NOUN : LEX_CAPITALISED) : LEX_WORD;
+    if (old == 0 || (old == LEX_CAPITALISED && kind != LEX_CAPITALISED) || (old == LEX_WORD && kind == LEX_NOUN))
+        return fpset_put(d->de, h, kind);
+    return 0;
+}
+
+/* Three passes over the file: count its lines (so that neither set grows:
+ * a growth holds two tables at once), the words as written (for the
+ * nouns' families), then the folded words. */
 int lexicon_load_de(struct lexicon *l, const char *path, char *err, size_t errlen)
 {
-    struct strmap all;
-    strmap_init(&all);
-    int rc = each_line(path, put_word, &all, err, errlen);
-    for (size_t i = 0; rc == 0 && i < all.cap; i++) {
-        const struct strmap_slot *s = &all.slots[i];
-        if (!s->key || acronym(s->key, s->len))
-            continue;
-        char buf[WORD_MAX + 8];
-        size_t n = lexicon_fold(s->key, s->len, buf, sizeof buf);
-        if (n == 0)
-            continue;
-        int upper = is_upper_start(s->key);
-        uint32_t old = 0;
-        strmap_get(&l->de, buf, n, &old);
-        uint32_t kind = upper ? (is_noun(&all, s->key, s->len) ? LEX_NOUN : LEX_CAPITALISED) : LEX_WORD;
-        if ((old == 0 || old == LEX_CAPITALISED) && kind != old && strmap_put(&l->de, buf, n, kind) < 0) {
-            snprintf(err, errlen, "%s: out of memory", path);
-            rc = -1;
-        }
+    struct fpset all;
+    fpset_init(&all);
+    size_t lines = 0;
+    int rc = each_line(path, count_line, &lines, err, errlen);
+    if (rc == 0 && (fpset_reserve(&all, lines) < 0 || fpset_reserve(&l->de, lines) < 0)) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        rc = -1;
     }
-    strmap_free(&all);
-    strmap_seal(&l->de);
+    if (rc == 0)
+        rc = each_line(path, put_word, &all, err, errlen);
+    struct de_load d = {&all, &l->de};
+    if (rc == 0)
+        rc = each_line(path, put_de, &d, err, errlen);
+    fpset_free(&all);
+    if (rc < 0)
+        fpset_free(&l->de);
     l->have_de = rc == 0;
     return rc;
 }
@@ -189,16 +223,18 @@ static int put_en(void *ctx, const char *w, size_t len)
     if (c >= 'A' && c <= 'Z') {
         char buf[WORD_MAX + 8];
         size_t n = lexicon_fold(w, len, buf, sizeof buf);
-        return n ? strmap_put(&l->en_names, buf, n, 1) : 0;
+        return n ? fpset_put(&l->en_names, fpset_hash(buf, n), 1) : 0;
     }
-    return strmap_put(&l->en, w, len, 1);
+    return fpset_put(&l->en, fpset_hash(w, len), 1);
 }
 
 int lexicon_load_en(struct lexicon *l, const char *path, char *err, size_t errlen)
 {
     int rc = each_line(path, put_en, l, err, errlen);
-    strmap_seal(&l->en);
-    strmap_seal(&l->en_names);
+    if (rc < 0) {
+        fpset_free(&l->en);
+        fpset_free(&l->en_names);
+    }
     l->have_en = rc == 0;
     return rc;
 }
@@ -232,25 +268,27 @@ static int has_noun_ending(const char *norm, size_t len)
 
 static int common_de(const struct lexicon *l, const char *norm, size_t len)
 {
-    uint32_t v;
     if (has_noun_ending(norm, len))
         return 1;
-    if (strmap_get(&l->en_names, norm, len, &v))
+    uint64_t hs[WORD_MAX];
+    if (len > WORD_MAX || len == 0)
+        hs[0] = fpset_hash(norm, len);
+    else
+        fpset_suffix_hashes(norm, len, hs);
+    if (fpset_get(&l->en_names, hs[0]))
         return 0;
     /* Any word of ngerman: its capitalised entries without a noun's
      * family are mostly nouns too (Stadt/Städte); the names among them
      * (Merkel) are the gazetteer's job. */
-    if (strmap_get(&l->de, norm, len, &v) && v != 0)
+    if (fpset_get(&l->de, hs[0]))
         return 1;
     if (len < COMPOUND_MIN_PREFIX + COMPOUND_MIN_HEAD || len > WORD_MAX)
         return 0;
-    uint32_t hs[WORD_MAX];
-    strmap_suffix_hashes(norm, len, hs);
     for (size_t k = COMPOUND_MIN_PREFIX; k + COMPOUND_MIN_HEAD <= len; k++) {
         if (((unsigned char)norm[k] & 0xC0) == 0x80)
             continue;  /* not at a character boundary */
-        if (strmap_get_hashed(&l->de, norm + k, len - k, hs[k], &v) &&
-            (v == LEX_NOUN || (v == LEX_CAPITALISED && len - k > COMPOUND_MIN_HEAD)))
+        unsigned v = fpset_get(&l->de, hs[k]);
+        if (v == LEX_NOUN || (v == LEX_CAPITALISED && len - k > COMPOUND_MIN_HEAD))
             return 1;
     }
     return 0;
@@ -258,10 +296,9 @@ static int common_de(const struct lexicon *l, const char *norm, size_t len)
 
 int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, size_t len)
 {
-    uint32_t v;
     if (lang && strcmp(lang, "de") == 0)
         return common_de(l, norm, len);
     if (lang && strcmp(lang, "en") == 0)
-        return strmap_get(&l->en, norm, len, &v);
+        return fpset_get(&l->en, fpset_hash(norm, len)) != 0;
     return 0;
 }

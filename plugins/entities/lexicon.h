@@ -14,14 +14,15 @@
 #ifndef ENTITIES_LEXICON_H
 #define ENTITIES_LEXICON_H
 
-#include "strmap.h"
+#include "fpset.h"
 
 #include <stddef.h>
 
 struct lexicon {
-    struct strmap de;   /* folded German common words */
-    struct strmap en;   /* lower-case English words */
-    struct strmap en_names; /* folded, of the capitalised English words */
+    /* Hashes of the words (fpset.h: collisions are negligible) */
+    struct fpset de;       /* folded German words: LEX_* in lexicon.c */
+    struct fpset en;       /* lower-case English words */
+    struct fpset en_names; /* folded, of the capitalised English words */
     int have_de, have_en;
 };
 
