@@ -83,6 +83,31 @@ static int load_n(struct gazetteer *g, const char *dir, size_t n)
     return 0;
 }
 
+/* The process's resident memory now and at its peak (VmRSS, VmHWM), in KB:
+ * what the lists cost. */
+static void memory_kb(long *rss, long *hwm)
+{
+    *rss = *hwm = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f)
+        return;
+    char line[256];
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            *rss = atol(line + 6);
+        else if (strncmp(line, "VmHWM:", 6) == 0)
+            *hwm = atol(line + 6);
+    }
+    fclose(f);
+}
+
+static void print_memory(const char *when)
+{
+    long rss, hwm;
+    memory_kb(&rss, &hwm);
+    printf("memory %-28s RSS %6.1f MB, peak %6.1f MB\n", when, rss / 1024.0, hwm / 1024.0);
+}
+
 struct doc {
     char *text;
     size_t len;
@@ -104,6 +129,9 @@ static double run(const char *what, const struct gazetteer *g, const char *lang,
         exit(1);
     }
     double build_ms = (cpu_us() - t0) / 1e3;
+    char when[64];
+    snprintf(when, sizeof when, "+ matcher (%s)", what);
+    print_memory(when);
     double analysis = 0, entities = 0, phase[3] = {0};
     double *round_a = calloc((size_t)rounds, sizeof *round_a), *round_e = calloc((size_t)rounds, sizeof *round_e);
     size_t hits = 0, cands = 0;
@@ -184,18 +212,23 @@ int main(int argc, char **argv)
         }
         bytes += docs[d].len;
     }
+    print_memory("at start");
     struct lexicon lex;
     char err[600];
     lexicon_init(&lex);
     if (lexicon_load_de(&lex, "/usr/share/dict/ngerman", err, sizeof err) < 0 ||
         lexicon_load_en(&lex, "/usr/share/dict/american-english", err, sizeof err) < 0)
         fprintf(stderr, "entities_bench: %s (heuristics without a word list)\n", err);
+    print_memory("+ word lists");
     printf("%zu articles, %.1f KB on average, lang %s, %d rounds\n", n_docs, bytes / 1024.0 / n_docs, lang, rounds);
     struct gazetteer g10, g10k, gall;
     gz_init(&g10);
     gz_init(&g10k);
     gz_init(&gall);
-    if (load_n(&g10, data, 10) < 0 || load_n(&g10k, data, 10000) < 0 || load_bundled(&gall, data) < 0)
+    if (load_bundled(&gall, data) < 0)
+        return 2;
+    print_memory("+ bundled gazetteer");
+    if (load_n(&g10, data, 10) < 0 || load_n(&g10k, data, 10000) < 0)
         return 2;
     double a = run("10 names", &g10, lang, &lex, docs, n_docs, rounds);
     double b = run("10,000 names", &g10k, lang, &lex, docs, n_docs, rounds);

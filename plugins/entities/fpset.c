@@ -46,6 +46,8 @@ void fpset_init(struct fpset *s)
 void fpset_free(struct fpset *s)
 {
     free(s->slots);
+    free(s->bucket);
+    free(s->packed);
     *s = (struct fpset){0};
 }
 
@@ -93,8 +95,23 @@ int fpset_reserve(struct fpset *s, size_t n)
     return cap > s->cap ? rehash(s, cap) : 0;
 }
 
+/* The packed form of an entry: the 30 bits below the bucket's, and the
+ * value. */
+static uint32_t packed_of(uint64_t entry, unsigned bits)
+{
+    return ((uint32_t)(entry >> (32 - bits)) & ~(uint32_t)VALUE_MASK) | (uint32_t)(entry & VALUE_MASK);
+}
+
 unsigned fpset_get(const struct fpset *s, uint64_t hash)
 {
+    if (s->packed) {
+        size_t b = (size_t)(hash >> (64 - s->bits));
+        uint32_t want = packed_of(hash, s->bits) & ~(uint32_t)VALUE_MASK;
+        for (uint32_t i = s->bucket[b], end = s->bucket[b + 1]; i < end; i++)
+            if ((s->packed[i] & ~(uint32_t)VALUE_MASK) == want)
+                return s->packed[i] & VALUE_MASK;
+        return 0;
+    }
     if (s->cap == 0)
         return 0;
     return (unsigned)(s->slots[find(s->slots, s->cap, s->shift, hash)] & VALUE_MASK);
@@ -102,7 +119,7 @@ unsigned fpset_get(const struct fpset *s, uint64_t hash)
 
 int fpset_put(struct fpset *s, uint64_t hash, unsigned value)
 {
-    if (value == 0 || value > VALUE_MASK)
+    if (value == 0 || value > VALUE_MASK || s->packed)
         return -1;
     if (fpset_reserve(s, s->count + 1) < 0)
         return -1;
@@ -110,5 +127,45 @@ int fpset_put(struct fpset *s, uint64_t hash, unsigned value)
     if (!s->slots[i])
         s->count++;
     s->slots[i] = (hash & ~VALUE_MASK) | value;
+    return 0;
+}
+
+int fpset_freeze(struct fpset *s)
+{
+    if (s->packed || s->count > UINT32_MAX)
+        return s->packed ? 0 : -1;
+    /* About three hashes a bucket: a lookup reads one short run. */
+    unsigned bits = 4;
+    while (bits < 28 && ((size_t)3 << bits) < s->count)
+        bits++;
+    size_t n_buckets = (size_t)1 << bits;
+    uint32_t *bucket = calloc(n_buckets + 1, sizeof *bucket);
+    uint32_t *packed = malloc((s->count ? s->count : 1) * sizeof *packed);
+    if (!bucket || !packed) {
+        free(bucket);
+        free(packed);
+        return -1;
+    }
+    /* A counting sort by bucket. */
+    for (size_t i = 0; i < s->cap; i++)
+        if (s->slots[i])
+            bucket[(s->slots[i] >> (64 - bits)) + 1]++;
+    for (size_t b = 0; b < n_buckets; b++)
+        bucket[b + 1] += bucket[b];
+    for (size_t i = 0; i < s->cap; i++)
+        if (s->slots[i]) {
+            size_t b = (size_t)(s->slots[i] >> (64 - bits));
+            packed[bucket[b]++] = packed_of(s->slots[i], bits);
+        }
+    /* bucket[b] is now the end of b: shift back to starts. */
+    for (size_t b = n_buckets; b > 0; b--)
+        bucket[b] = bucket[b - 1];
+    bucket[0] = 0;
+    free(s->slots);
+    s->slots = NULL;
+    s->cap = 0;
+    s->bucket = bucket;
+    s->packed = packed;
+    s->bits = bits;
     return 0;
 }

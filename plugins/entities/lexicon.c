@@ -208,6 +208,8 @@ int lexicon_load_de(struct lexicon *l, const char *path, char *err, size_t errle
     if (rc == 0)
         rc = each_line(path, put_de, &d, err, errlen);
     fpset_free(&all);
+    if (rc == 0)
+        fpset_freeze(&l->de);  /* best effort: unpacked it works too */
     if (rc < 0)
         fpset_free(&l->de);
     l->have_de = rc == 0;
@@ -231,6 +233,10 @@ static int put_en(void *ctx, const char *w, size_t len)
 int lexicon_load_en(struct lexicon *l, const char *path, char *err, size_t errlen)
 {
     int rc = each_line(path, put_en, l, err, errlen);
+    if (rc == 0) {
+        fpset_freeze(&l->en);  /* best effort: unpacked they work too */
+        fpset_freeze(&l->en_names);
+    }
     if (rc < 0) {
         fpset_free(&l->en);
         fpset_free(&l->en_names);

@@ -3,14 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Keys live in chunks that are never moved, so slots can point at them. */
-struct strmap_chunk {
-    struct strmap_chunk *next;
-    size_t used, cap;
-    char data[];
-};
-
-#define CHUNK_BYTES 65536
+/* An entry in the arena: uint32 value, uint32 length, the key's bytes
+ * (read with memcpy: entries are not aligned). */
+#define ENTRY_HEAD 8
 
 /* FNV-1a over the bytes from the last to the first, then a mix (FNV's low
  * bits are weak for short keys; the slot is taken from them).  Backwards,
@@ -53,13 +48,8 @@ void strmap_init(struct strmap *m)
 
 void strmap_free(struct strmap *m)
 {
-    struct strmap_chunk *c = m->chunks;
-    while (c) {
-        struct strmap_chunk *next = c->next;
-        free(c);
-        c = next;
-    }
     free(m->slots);
+    free(m->arena);
     free(m->bloom);
     *m = (struct strmap){0};
 }
@@ -81,6 +71,13 @@ static void bloom_add(struct strmap *m, uint32_t h)
 
 void strmap_seal(struct strmap *m)
 {
+    if (m->arena_cap > m->arena_len && m->arena_len > 0) {
+        char *a = realloc(m->arena, m->arena_len);
+        if (a) {
+            m->arena = a;
+            m->arena_cap = m->arena_len;
+        }
+    }
     free(m->bloom);
     m->bloom = NULL;
     size_t bits = 1024;
@@ -91,17 +88,23 @@ void strmap_seal(struct strmap *m)
         return;
     m->bloom_mask = bits - 1;
     for (size_t i = 0; i < m->cap; i++)
-        if (m->slots[i].key)
+        if (m->slots[i].ref)
             bloom_add(m, m->slots[i].hash);
 }
 
-static size_t find_slot(const struct strmap_slot *slots, size_t cap, const char *key, size_t len,
-                        uint32_t h)
+static int entry_is(const struct strmap *m, uint32_t ref, const char *key, size_t len)
 {
-    size_t i = h & (cap - 1);
-    while (slots[i].key &&
-           !(slots[i].hash == h && slots[i].len == len && memcmp(slots[i].key, key, len) == 0))
-        i = (i + 1) & (cap - 1);
+    const char *e = m->arena + ref - 1;
+    uint32_t elen;
+    memcpy(&elen, e + 4, sizeof elen);
+    return elen == len && memcmp(e + ENTRY_HEAD, key, len) == 0;
+}
+
+static size_t find_slot(const struct strmap *m, const char *key, size_t len, uint32_t h)
+{
+    size_t mask = m->cap - 1, i = h & mask;
+    while (m->slots[i].ref && !(m->slots[i].hash == h && entry_is(m, m->slots[i].ref, key, len)))
+        i = (i + 1) & mask;
     return i;
 }
 
@@ -116,10 +119,10 @@ int strmap_get_hashed(const struct strmap *m, const char *key, size_t len, uint3
         return 0;
     if (m->bloom && !bloom_has(m, h))
         return 0;
-    size_t i = find_slot(m->slots, m->cap, key, len, h);
-    if (!m->slots[i].key)
+    size_t i = find_slot(m, key, len, h);
+    if (!m->slots[i].ref)
         return 0;
-    *value = m->slots[i].value;
+    memcpy(value, m->arena + m->slots[i].ref - 1, sizeof *value);
     return 1;
 }
 
@@ -131,8 +134,12 @@ static int grow(struct strmap *m)
         return -1;
     for (size_t i = 0; i < m->cap; i++) {
         const struct strmap_slot *s = &m->slots[i];
-        if (s->key)
-            slots[find_slot(slots, cap, s->key, s->len, s->hash)] = *s;
+        if (!s->ref)
+            continue;
+        size_t j = s->hash & (cap - 1);
+        while (slots[j].ref)
+            j = (j + 1) & (cap - 1);
+        slots[j] = *s;
     }
     free(m->slots);
     m->slots = slots;
@@ -140,24 +147,31 @@ static int grow(struct strmap *m)
     return 0;
 }
 
-static const char *copy_key(struct strmap *m, const char *key, size_t len)
+/* Append an entry; its offset, or -1 when out of memory (or when the
+ * arena would outgrow 32-bit offsets). */
+static long long append_entry(struct strmap *m, const char *key, size_t len, uint32_t value)
 {
-    struct strmap_chunk *c = m->chunks;
-    if (!c || c->cap - c->used < len + 1) {
-        size_t cap = len + 1 > CHUNK_BYTES ? len + 1 : CHUNK_BYTES;
-        c = malloc(sizeof *c + cap);
-        if (!c)
-            return NULL;
-        c->next = m->chunks;
-        c->used = 0;
-        c->cap = cap;
-        m->chunks = c;
+    size_t need = ENTRY_HEAD + len;
+    if (m->arena_len + need >= UINT32_MAX)
+        return -1;
+    if (m->arena_cap - m->arena_len < need) {
+        size_t cap = m->arena_cap ? 2 * m->arena_cap : 4096;
+        while (cap - m->arena_len < need)
+            cap *= 2;
+        char *a = realloc(m->arena, cap);
+        if (!a)
+            return -1;
+        m->arena = a;
+        m->arena_cap = cap;
     }
-    char *out = c->data + c->used;
-    memcpy(out, key, len);
-    out[len] = '\0';
-    c->used += len + 1;
-    return out;
+    char *e = m->arena + m->arena_len;
+    uint32_t l32 = (uint32_t)len;
+    memcpy(e, &value, sizeof value);
+    memcpy(e + 4, &l32, sizeof l32);
+    memcpy(e + ENTRY_HEAD, key, len);
+    long long off = (long long)m->arena_len;
+    m->arena_len += need;
+    return off;
 }
 
 int strmap_put(struct strmap *m, const char *key, size_t len, uint32_t value)
@@ -166,20 +180,20 @@ int strmap_put(struct strmap *m, const char *key, size_t len, uint32_t value)
         return -1;
     free(m->bloom);
     m->bloom = NULL;
-    /* At most half full: a lookup that misses (most of them: words not in
-     * a list) then ends after a probe or two. */
-    if ((m->count + 1) * 2 > m->cap && grow(m) < 0)
+    /* At most 3/4 full: a slot holds the hash, so a probe that misses
+     * does not touch the arena. */
+    if ((m->count + 1) * 4 > m->cap * 3 && grow(m) < 0)
         return -1;
     uint32_t h = hash_bytes(key, len);
-    size_t i = find_slot(m->slots, m->cap, key, len, h);
-    if (m->slots[i].key) {
-        m->slots[i].value = value;
+    size_t i = find_slot(m, key, len, h);
+    if (m->slots[i].ref) {
+        memcpy(m->arena + m->slots[i].ref - 1, &value, sizeof value);
         return 0;
     }
-    const char *copy = copy_key(m, key, len);
-    if (!copy)
+    long long off = append_entry(m, key, len, value);
+    if (off < 0)
         return -1;
-    m->slots[i] = (struct strmap_slot){copy, (uint32_t)len, h, value};
+    m->slots[i] = (struct strmap_slot){h, (uint32_t)off + 1};
     m->count++;
     return 0;
 }

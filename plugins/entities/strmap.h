@@ -1,26 +1,26 @@
 /* strmap: a string -> uint32 hash map with its own copies of the keys.
  * Open addressing, keys compared as bytes; used for the automaton's
- * symbols, the gazetteer's (type, name) index and the word lists. */
+ * symbols, the gazetteer's (type, name) index and the cue words.  The keys
+ * are in one arena (no malloc per key) and a slot is two 32-bit numbers,
+ * so a map costs about 20 bytes a key beside the keys themselves. */
 #ifndef ENTITIES_STRMAP_H
 #define ENTITIES_STRMAP_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+/* 8 bytes a slot: the key's hash and where its entry is in the arena. */
 struct strmap_slot {
-    const char *key;   /* NULL: empty */
-    uint32_t len;
     uint32_t hash;
-    uint32_t value;
+    uint32_t ref;      /* the entry's offset in arena + 1; 0: empty */
 };
-
-struct strmap_chunk;
 
 struct strmap {
     struct strmap_slot *slots;
     size_t cap;        /* a power of two, or 0 */
     size_t count;
-    struct strmap_chunk *chunks;  /* the keys' bytes */
+    char *arena;       /* the entries, one after another: value, length, key bytes */
+    size_t arena_len, arena_cap;
     uint64_t *bloom;   /* after strmap_seal(): a filter of the keys' hashes, or NULL */
     size_t bloom_mask; /* its size in bits - 1 */
 };
@@ -37,8 +37,9 @@ void strmap_suffix_hashes(const char *s, size_t len, uint32_t *out);
 int strmap_put(struct strmap *m, const char *key, size_t len, uint32_t value);
 /* Build a Bloom filter of the keys, so that a lookup of a key that is not
  * there mostly ends without touching the (large, uncached) table: most
- * words of an article are in no list.  A later strmap_put() drops it.
- * Best effort: without memory the map works without it. */
+ * words of an article are in no list; and give the arena's unused end
+ * back.  A later strmap_put() drops the filter.  Best effort: without
+ * memory the map works without it. */
 void strmap_seal(struct strmap *m);
 
 #endif
