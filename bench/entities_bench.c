@@ -227,9 +227,12 @@ int main(int argc, char **argv)
     gz_init(&gall);
     if (load_bundled(&gall, data) < 0)
         return 2;
+    gz_seal(&gall);  /* as the plugin's snapshots are */
     print_memory("+ bundled gazetteer");
     if (load_n(&g10, data, 10) < 0 || load_n(&g10k, data, 10000) < 0)
         return 2;
+    gz_seal(&g10);
+    gz_seal(&g10k);
     double a = run("10 names", &g10, lang, &lex, docs, n_docs, rounds);
     double b = run("10,000 names", &g10k, lang, &lex, docs, n_docs, rounds);
     run("bundled lists", &gall, lang, &lex, docs, n_docs, rounds);

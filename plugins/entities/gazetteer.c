@@ -18,30 +18,70 @@ const char *ent_type_name(enum ent_type t)
     return t < ENT_TYPE_COUNT ? type_names[t] : "?";
 }
 
+/* The strings of all entries, one after another: a malloc per name cost
+ * as much again as the name. */
+struct gz_pool_chunk {
+    struct gz_pool_chunk *next;
+    size_t used, cap;
+    char data[];
+};
+
+#define POOL_CHUNK_BYTES 16384
+
+static const char *pool_copy(struct gazetteer *g, const char *s, size_t len)
+{
+    struct gz_pool_chunk *c = g->pool;
+    if (!c || c->cap - c->used < len + 1) {
+        size_t cap = len + 1 > POOL_CHUNK_BYTES ? len + 1 : POOL_CHUNK_BYTES;
+        c = malloc(sizeof *c + cap);
+        if (!c)
+            return NULL;
+        c->next = g->pool;
+        c->used = 0;
+        c->cap = cap;
+        g->pool = c;
+    }
+    char *out = c->data + c->used;
+    memcpy(out, s, len);
+    out[len] = '\0';
+    c->used += len + 1;
+    return out;
+}
+
 void gz_init(struct gazetteer *g)
 {
     *g = (struct gazetteer){0};
     strmap_init(&g->index);
 }
 
-static void entry_free(struct gz_entry *e)
-{
-    free(e->name);
-    for (size_t i = 0; i < e->n_locals; i++)
-        free(e->locals[i].name);
-    free(e->locals);
-    for (size_t i = 0; i < e->n_aliases; i++)
-        free(e->aliases[i]);
-    free(e->aliases);
-}
-
 void gz_free(struct gazetteer *g)
 {
-    for (size_t i = 0; i < g->n; i++)
-        entry_free(&g->v[i]);
+    for (size_t i = 0; i < g->n; i++) {
+        free(g->v[i].locals);
+        free(g->v[i].aliases);
+    }
     free(g->v);
     strmap_free(&g->index);
+    struct gz_pool_chunk *c = g->pool;
+    while (c) {
+        struct gz_pool_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
     *g = (struct gazetteer){0};
+}
+
+void gz_seal(struct gazetteer *g)
+{
+    strmap_free(&g->index);
+    g->sealed = 1;
+    if (g->n > 0 && g->n < g->cap) {
+        struct gz_entry *v = realloc(g->v, g->n * sizeof *v);
+        if (v) {
+            g->v = v;
+            g->cap = g->n;
+        }
+    }
 }
 
 const char *gz_entry_name(const struct gz_entry *e, const char *lang)
@@ -147,52 +187,48 @@ static struct gz_entry *entry_for(struct gazetteer *g, enum ent_type type, struc
         g->cap = cap;
     }
     struct gz_entry *e = &g->v[g->n];
-    *e = (struct gz_entry){.type = type, .needs_cue = needs_cue, .name = strndup(name.s, name.len)};
-    if (!e->name || strmap_put(&g->index, key, (size_t)klen, (uint32_t)g->n) < 0) {
-        free(e->name);
+    *e = (struct gz_entry){.type = (uint8_t)type, .needs_cue = (uint8_t)needs_cue,
+                           .name = pool_copy(g, name.s, name.len)};
+    if (!e->name || strmap_put(&g->index, key, (size_t)klen, (uint32_t)g->n) < 0)
         return NULL;
-    }
     g->n++;
     return e;
 }
 
-static int add_alias(struct gz_entry *e, struct span a)
+static int add_alias(struct gazetteer *g, struct gz_entry *e, struct span a)
 {
-    char **v = realloc(e->aliases, (e->n_aliases + 1) * sizeof *v);
+    if (e->n_aliases == UINT32_MAX)
+        return -1;
+    const char **v = realloc(e->aliases, (e->n_aliases + 1) * sizeof *v);
     if (!v)
         return -1;
     e->aliases = v;
-    if (!(v[e->n_aliases] = strndup(a.s, a.len)))
+    if (!(v[e->n_aliases] = pool_copy(g, a.s, a.len)))
         return -1;
     e->n_aliases++;
     return 0;
 }
 
-static int add_alias(struct gz_entry *e, struct span a);
-
 /* A replaced localised name stays an alias: "de=Vereinigte Staaten" then
  * "de=USA" tags as USA and still finds "Vereinigte Staaten". */
-static int set_local(struct gz_entry *e, struct span lang, struct span name)
+static int set_local(struct gazetteer *g, struct gz_entry *e, struct span lang, struct span name)
 {
-    char *copy = strndup(name.s, name.len);
+    const char *copy = pool_copy(g, name.s, name.len);
     if (!copy)
         return -1;
     for (size_t i = 0; i < e->n_locals; i++)
         if (strlen(e->locals[i].lang) == lang.len && memcmp(e->locals[i].lang, lang.s, lang.len) == 0) {
-            char *old = e->locals[i].name;
-            if (add_alias(e, (struct span){old, strlen(old)}) < 0) {
-                free(copy);
+            const char *old = e->locals[i].name;
+            if (add_alias(g, e, (struct span){old, strlen(old)}) < 0)
                 return -1;
-            }
-            free(old);
             e->locals[i].name = copy;
             return 0;
         }
-    struct gz_local *v = realloc(e->locals, (e->n_locals + 1) * sizeof *v);
-    if (!v) {
-        free(copy);
+    if (e->n_locals == UINT16_MAX)
         return -1;
-    }
+    struct gz_local *v = realloc(e->locals, (e->n_locals + 1) * sizeof *v);
+    if (!v)
+        return -1;
     e->locals = v;
     memcpy(v[e->n_locals].lang, lang.s, lang.len);
     v[e->n_locals].lang[lang.len] = '\0';
@@ -234,6 +270,8 @@ int gz_add_line(struct gazetteer *g, const char *line, size_t len, int needs_cue
     struct span all = trim(line, len);
     if (all.len == 0 || all.s[0] == '#')
         return 0;
+    if (g->sealed)
+        return failf(err, errlen, "the list is sealed: no more entries");
     if (memchr(line, '\0', len) || !newsd_utf8_valid(line, len))
         return failf(err, errlen, "not valid UTF-8 text (save the file as UTF-8)");
     size_t pos = 0;
@@ -262,12 +300,12 @@ int gz_add_line(struct gazetteer *g, const char *line, size_t len, int needs_cue
     if (!e)
         return failf(err, errlen, "out of memory");
     for (pos = 0; ncol > 2 && pos < col[2].len;)
-        if (add_alias(e, next_item(col[2].s, col[2].len, &pos, '|')) < 0)
+        if (add_alias(g, e, next_item(col[2].s, col[2].len, &pos, '|')) < 0)
             return failf(err, errlen, "out of memory");
     for (pos = 0; ncol > 3 && pos < col[3].len;) {
         struct span item = next_item(col[3].s, col[3].len, &pos, '|');
         const char *eq = memchr(item.s, '=', item.len);
-        if (set_local(e, trim(item.s, (size_t)(eq - item.s)),
+        if (set_local(g, e, trim(item.s, (size_t)(eq - item.s)),
                       trim(eq + 1, item.len - (size_t)(eq + 1 - item.s))) < 0)
             return failf(err, errlen, "out of memory");
     }

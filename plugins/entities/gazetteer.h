@@ -29,23 +29,30 @@ const char *ent_type_name(enum ent_type t);
 
 struct gz_local {
     char lang[GZ_LANG_MAX];
-    char *name;
+    const char *name;
 };
 
+/* 32 bytes: the bundled lists have 25,000 entries, most of them a town
+ * with neither aliases nor localised names.  The strings are the
+ * gazetteer's (its pool). */
 struct gz_entry {
-    enum ent_type type;
-    int needs_cue;      /* only from files marked "#!cue", and from no other file */
-    char *name;
+    uint8_t type;       /* enum ent_type */
+    uint8_t needs_cue;  /* only from files marked "#!cue", and from no other file */
+    uint16_t n_locals;
+    uint32_t n_aliases;
+    const char *name;
     struct gz_local *locals;
-    size_t n_locals;
-    char **aliases;
-    size_t n_aliases;
+    const char **aliases;
 };
+
+struct gz_pool_chunk;
 
 struct gazetteer {
     struct gz_entry *v;
     size_t n, cap;
-    struct strmap index;  /* "TYPE\tNAME" -> entry */
+    struct strmap index;  /* "TYPE\tNAME" -> entry; dropped by gz_seal() */
+    struct gz_pool_chunk *pool;  /* the names' bytes, in chunks that never move */
+    int sealed;
 };
 
 void gz_init(struct gazetteer *g);
@@ -57,6 +64,9 @@ int gz_load_file(struct gazetteer *g, const char *path, char *err, size_t errlen
 /* Parse one line (without its newline) as gz_load_file() does: 0 (also for
  * comments and blank lines), or -1 with the reason in err. */
 int gz_add_line(struct gazetteer *g, const char *line, size_t len, int needs_cue, char *err, size_t errlen);
+/* Done loading: give back the unused room and drop the index (later
+ * gz_add_line() calls then fail). */
+void gz_seal(struct gazetteer *g);
 /* The canonical name of e in lang (its LANG=NAME), else its name. */
 const char *gz_entry_name(const struct gz_entry *e, const char *lang);
 

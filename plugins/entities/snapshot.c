@@ -72,6 +72,7 @@ static struct snapshot *snapshot_load(const struct gz_source *s, struct file_sta
             snapshot_free(snap);
             return NULL;
         }
+    gz_seal(&snap->gz);
     return snap;
 }
 
