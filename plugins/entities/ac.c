@@ -17,8 +17,26 @@ static size_t tslot(const struct ac *a, uint64_t key)
     return i;
 }
 
+/* The child of state on sym in the packed form (ac_build()). */
+static uint32_t packed_goto(const struct ac *a, uint32_t state, uint32_t sym)
+{
+    if (state == 0)
+        return sym < a->n_root ? a->root_next[sym] : AC_NONE;
+    uint32_t lo = a->child_start[state], hi = a->child_start[state + 1];
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (a->child_sym[mid] < sym)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < a->child_start[state + 1] && a->child_sym[lo] == sym ? a->child_next[lo] : AC_NONE;
+}
+
 uint32_t ac_goto(const struct ac *a, uint32_t state, uint32_t sym)
 {
+    if (a->built)
+        return packed_goto(a, state, sym);
     if (a->tcap == 0)
         return AC_NONE;
     size_t i = tslot(a, tkey(state, sym));
@@ -62,30 +80,30 @@ static int set_transition(struct ac *a, uint32_t state, uint32_t sym, uint32_t n
     return 0;
 }
 
-static uint32_t new_state(struct ac *a, uint32_t depth)
+/* Resize the per-state arrays to cap.  0, or -1 when out of memory (the
+ * arrays that were resized stay valid). */
+static int resize_states(struct ac *a, size_t cap)
 {
-    if (a->n_states == a->states_cap) {
-        size_t cap = a->states_cap ? 2 * a->states_cap : 256;
-        uint32_t *arrays[4] = {a->fail, a->out, a->dict, a->depth};
-        for (int k = 0; k < 4; k++) {
-            uint32_t *p = realloc(arrays[k], cap * sizeof *p);
-            if (!p)
-                return AC_NONE;
-            arrays[k] = p;
-            switch (k) {
-            case 0: a->fail = p; break;
-            case 1: a->out = p; break;
-            case 2: a->dict = p; break;
-            default: a->depth = p; break;
-            }
-        }
-        a->states_cap = cap;
+    uint32_t **arrays[3] = {&a->fail, &a->out, &a->dict};
+    for (int k = 0; k < 3; k++) {
+        uint32_t *p = realloc(*arrays[k], cap * sizeof *p);
+        if (!p)
+            return -1;
+        *arrays[k] = p;
     }
+    a->states_cap = cap;
+    return 0;
+}
+
+static uint32_t new_state(struct ac *a)
+{
+    if (a->n_states == a->states_cap &&
+        resize_states(a, a->states_cap ? 2 * a->states_cap : 256) < 0)
+        return AC_NONE;
     uint32_t s = (uint32_t)a->n_states++;
     a->fail[s] = 0;
     a->out[s] = AC_NONE;
     a->dict[s] = AC_NONE;
-    a->depth[s] = depth;
     return s;
 }
 
@@ -93,7 +111,7 @@ int ac_init(struct ac *a)
 {
     *a = (struct ac){0};
     strmap_init(&a->vocab);
-    return new_state(a, 0) == 0 ? 0 : -1;
+    return new_state(a) == 0 ? 0 : -1;
 }
 
 void ac_free(struct ac *a)
@@ -104,7 +122,10 @@ void ac_free(struct ac *a)
     free(a->fail);
     free(a->out);
     free(a->dict);
-    free(a->depth);
+    free(a->root_next);
+    free(a->child_start);
+    free(a->child_sym);
+    free(a->child_next);
     free(a->pat);
     *a = (struct ac){0};
 }
@@ -135,7 +156,7 @@ int ac_add(struct ac *a, const uint32_t *syms, size_t n, uint32_t value)
     for (size_t i = 0; i < n; i++) {
         uint32_t next = ac_goto(a, s, syms[i]);
         if (next == AC_NONE) {
-            next = new_state(a, (uint32_t)i + 1);
+            next = new_state(a);
             if (next == AC_NONE || set_transition(a, s, syms[i], next) < 0)
                 return -1;
         }
@@ -159,6 +180,85 @@ int ac_add(struct ac *a, const uint32_t *syms, size_t n, uint32_t value)
     while (*link != AC_NONE)
         link = &a->pat[*link].next;
     *link = idx;
+    return 0;
+}
+
+static int by_parent_sym(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Replace the hash table of transitions by the packed arrays: a quarter
+ * of the room, and the root (where most steps start) is one array read.
+ * The arrays sized for growth are cut to what they hold.  0, or -1 when
+ * out of memory (nothing is changed then). */
+static int pack(struct ac *a)
+{
+    /* Symbols come from ac_symbol(), or are the caller's own (tests). */
+    size_t n_sym = (size_t)a->n_symbols + 1, n_child = 0;
+    for (size_t i = 0; i < a->tcap; i++) {
+        if (!a->tkeys[i])
+            continue;
+        uint64_t key = a->tkeys[i] - 1;
+        if (key >> 32 != 0)
+            n_child++;
+        else if ((key & 0xffffffffu) >= n_sym)
+            n_sym = (size_t)(key & 0xffffffffu) + 1;
+    }
+    uint32_t *root_next = malloc(n_sym * sizeof *root_next);
+    uint32_t *start = calloc(a->n_states + 1, sizeof *start);
+    uint32_t *sym = malloc((n_child + 1) * sizeof *sym), *child = malloc((n_child + 1) * sizeof *child);
+    uint64_t *keys = malloc((n_child + 1) * sizeof *keys);
+    if (!root_next || !start || !sym || !child || !keys) {
+        free(root_next);
+        free(start);
+        free(sym);
+        free(child);
+        free(keys);
+        return -1;
+    }
+    for (size_t s = 0; s < n_sym; s++)
+        root_next[s] = AC_NONE;
+    size_t k = 0;
+    for (size_t i = 0; i < a->tcap; i++) {
+        if (!a->tkeys[i])
+            continue;
+        uint64_t key = a->tkeys[i] - 1;
+        if (key >> 32 == 0)
+            root_next[key & 0xffffffffu] = a->tvals[i];
+        else
+            keys[k++] = key;
+    }
+    qsort(keys, n_child, sizeof *keys, by_parent_sym);
+    for (size_t i = 0; i < n_child; i++) {
+        uint32_t parent = (uint32_t)(keys[i] >> 32);
+        sym[i] = (uint32_t)(keys[i] & 0xffffffffu);
+        child[i] = ac_goto(a, parent, sym[i]);
+        start[parent + 1]++;
+    }
+    for (size_t s = 0; s < a->n_states; s++)
+        start[s + 1] += start[s];
+    free(keys);
+    free(a->tkeys);
+    free(a->tvals);
+    a->tkeys = NULL;
+    a->tvals = NULL;
+    a->tcap = a->tcount = 0;
+    a->root_next = root_next;
+    a->n_root = n_sym;
+    a->child_start = start;
+    a->child_sym = sym;
+    a->child_next = child;
+    /* Best effort: a smaller block is given back where realloc can. */
+    resize_states(a, a->n_states);
+    if (a->n_pat > 0 && a->n_pat < a->pat_cap) {
+        struct ac_pattern *p = realloc(a->pat, a->n_pat * sizeof *p);
+        if (p) {
+            a->pat = p;
+            a->pat_cap = a->n_pat;
+        }
+    }
     return 0;
 }
 
@@ -212,6 +312,8 @@ int ac_build(struct ac *a)
     free(first);
     free(next);
     free(queue);
+    if (pack(a) < 0)
+        return -1;
     strmap_seal(&a->vocab);
     a->built = 1;
     return 0;

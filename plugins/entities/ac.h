@@ -24,10 +24,18 @@ struct ac_pattern {
 struct ac {
     struct strmap vocab;   /* form -> symbol (1..) */
     uint32_t n_symbols;
-    uint64_t *tkeys;       /* transitions: (state << 32 | symbol) + 1; 0 = empty */
+    /* While patterns are added: the transitions in a hash table. */
+    uint64_t *tkeys;       /* (state << 32 | symbol) + 1; 0 = empty */
     uint32_t *tvals;
     size_t tcap, tcount;
-    uint32_t *fail, *out, *dict, *depth;
+    /* After ac_build(): the root's children by symbol (AC_NONE: none),
+     * every other state's children sorted by symbol in child_sym[] and
+     * child_next[] from child_start[state] to child_start[state + 1]. */
+    uint32_t *root_next;   /* n_root: 1 + the largest symbol at the root */
+    size_t n_root;
+    uint32_t *child_start; /* n_states + 1 */
+    uint32_t *child_sym, *child_next;
+    uint32_t *fail, *out, *dict;
     size_t n_states, states_cap;
     struct ac_pattern *pat;
     size_t n_pat, pat_cap;

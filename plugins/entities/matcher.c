@@ -166,6 +166,21 @@ int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang
         }
     if (ac_build(&m->ac) < 0)
         goto fail;
+    /* Best effort: cut the arrays sized for growth to what they hold. */
+    if (m->n_pat > 0 && m->n_pat < m->pat_cap) {
+        struct matcher_pattern *p = realloc(m->pat, m->n_pat * sizeof *p);
+        if (p) {
+            m->pat = p;
+            m->pat_cap = m->n_pat;
+        }
+    }
+    if (m->n_cases > 0 && m->n_cases < m->cases_cap) {
+        uint8_t *c = realloc(m->cases, m->n_cases);
+        if (c) {
+            m->cases = c;
+            m->cases_cap = m->n_cases;
+        }
+    }
     return 0;
 fail:
     matcher_free(m);
