@@ -121,7 +121,7 @@ int fpset_put(struct fpset *s, uint64_t hash, unsigned value)
 {
     if (value == 0 || value > VALUE_MASK || s->packed)
         return -1;
-    if (fpset_reserve(s, s->count + 1) < 0)
+    if (s->count + 1 > s->cap / 4 * 3 && fpset_reserve(s, s->count + 1) < 0)
         return -1;
     size_t i = find(s->slots, s->cap, s->shift, hash);
     if (!s->slots[i])

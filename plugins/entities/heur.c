@@ -596,10 +596,23 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
         if (is_comma(x))
             r.cls[p] |= C_COMMA;
     }
+    /* The few positions that are some rule's cue, in text order: each
+     * rule then walks them, not the whole article. */
+    uint32_t any_cue = 0;
+    for (size_t k = 0; k < sizeof rules / sizeof *rules; k++)
+        any_cue |= rules[k].cue;
+    uint32_t *cued_at = rc == 0 ? malloc((r.n + 1) * sizeof *cued_at) : NULL;
+    size_t n_cued = 0;
+    if (rc == 0 && !cued_at)
+        rc = -1;
+    for (size_t p = 0; rc == 0 && p < r.n; p++)
+        if ((r.cls[p] & any_cue) && prose(&r, p))
+            cued_at[n_cued++] = (uint32_t)p;
     for (size_t k = 0; rc == 0 && k < sizeof rules / sizeof *rules; k++)
-        for (size_t p = 0; rc == 0 && p < r.n; p++)
-            if ((r.cls[p] & rules[k].cue) && prose(&r, p))
-                rc = rules[k].fn(&r, p);
+        for (size_t i = 0; rc == 0 && i < n_cued; i++)
+            if (r.cls[cued_at[i]] & rules[k].cue)
+                rc = rules[k].fn(&r, cued_at[i]);
+    free(cued_at);
     if (rc == 0)
         tidy(out);
     free(r.w);

@@ -122,7 +122,7 @@ static int has(const struct fpset *all, const char *w, size_t len, const char *s
 {
     char buf[WORD_MAX + 8];
     size_t sl = strlen(suffix);
-    if (len + sl >= sizeof buf)
+    if (len >= sizeof buf || sl >= sizeof buf - len)
         return 0;
     memcpy(buf, w, len);
     memcpy(buf + len, suffix, sl);
