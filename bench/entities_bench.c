@@ -189,7 +189,9 @@ int main(int argc, char **argv)
 {
     int rounds = 20;
     char data[4096];
-    snprintf(data, sizeof data, "%s/../plugins/entities", dirname(strdup(argv[0])));
+    char *self = strdup(argv[0]);
+    snprintf(data, sizeof data, "%s/../plugins/entities", self ? dirname(self) : ".");
+    free(self);
     int i = 1;
     for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
         if (strcmp(argv[i], "--rounds") == 0)

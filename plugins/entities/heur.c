@@ -520,7 +520,9 @@ static int rule_place(struct run *r, size_t p)
  * ends in an organisation word is an organisation. */
 static void tidy(struct heur_cands *c)
 {
-    size_t out = 0;
+    /* Marked first and freed after: every candidate is compared with
+     * every other (a dropped one, a single word, never drops another). */
+    const enum ent_type dropped = ENT_TYPE_COUNT;
     for (size_t i = 0; i < c->n; i++) {
         struct heur_cand *x = &c->v[i];
         int drop = 0;
@@ -535,9 +537,14 @@ static void tidy(struct heur_cands *c)
                                strncmp(y->name, x->name, strlen(x->name)) == 0);
             }
         if (drop)
-            free(x->name);
+            x->type = dropped;
+    }
+    size_t out = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->v[i].type == dropped)
+            free(c->v[i].name);
         else
-            c->v[out++] = *x;
+            c->v[out++] = c->v[i];
     }
     c->n = out;
 }
