@@ -46,7 +46,6 @@ void fpset_init(struct fpset *s)
 void fpset_free(struct fpset *s)
 {
     free(s->slots);
-    free(s->bucket);
     free(s->packed);
     *s = (struct fpset){0};
 }
@@ -105,9 +104,9 @@ static uint32_t packed_of(uint64_t entry, unsigned bits)
 unsigned fpset_get(const struct fpset *s, uint64_t hash)
 {
     if (s->packed) {
-        size_t b = (size_t)(hash >> (64 - s->bits));
+        size_t mask = ((size_t)1 << s->bits) - 1, i = (size_t)(hash >> (64 - s->bits));
         uint32_t want = packed_of(hash, s->bits) & ~(uint32_t)VALUE_MASK;
-        for (uint32_t i = s->bucket[b], end = s->bucket[b + 1]; i < end; i++)
+        for (; s->packed[i]; i = (i + 1) & mask)
             if ((s->packed[i] & ~(uint32_t)VALUE_MASK) == want)
                 return s->packed[i] & VALUE_MASK;
         return 0;
@@ -132,40 +131,71 @@ int fpset_put(struct fpset *s, uint64_t hash, unsigned value)
 
 int fpset_freeze(struct fpset *s)
 {
-    if (s->packed || s->count > UINT32_MAX)
-        return s->packed ? 0 : -1;
-    /* About three hashes a bucket: a lookup reads one short run. */
-    unsigned bits = 4;
-    while (bits < 28 && ((size_t)3 << bits) < s->count)
+    if (s->packed)
+        return 0;
+    size_t cap = cap_for(s->count);
+    unsigned bits = 0;
+    while (((size_t)1 << bits) < cap)
         bits++;
-    size_t n_buckets = (size_t)1 << bits;
-    uint32_t *bucket = calloc(n_buckets + 1, sizeof *bucket);
-    uint32_t *packed = malloc((s->count ? s->count : 1) * sizeof *packed);
-    if (!bucket || !packed) {
-        free(bucket);
-        free(packed);
+    if (bits > 30)
+        return -1;  /* packed_of() needs 30 bits below the home's */
+    uint32_t *packed = calloc(cap, sizeof *packed);
+    if (!packed)
         return -1;
-    }
-    /* A counting sort by bucket. */
-    for (size_t i = 0; i < s->cap; i++)
-        if (s->slots[i])
-            bucket[(s->slots[i] >> (64 - bits)) + 1]++;
-    for (size_t b = 0; b < n_buckets; b++)
-        bucket[b + 1] += bucket[b];
     for (size_t i = 0; i < s->cap; i++)
         if (s->slots[i]) {
-            size_t b = (size_t)(s->slots[i] >> (64 - bits));
-            packed[bucket[b]++] = packed_of(s->slots[i], bits);
+            size_t j = (size_t)(s->slots[i] >> (64 - bits));
+            while (packed[j])
+                j = (j + 1) & (cap - 1);
+            packed[j] = packed_of(s->slots[i], bits);
         }
-    /* bucket[b] is now the end of b: shift back to starts. */
-    for (size_t b = n_buckets; b > 0; b--)
-        bucket[b] = bucket[b - 1];
-    bucket[0] = 0;
     free(s->slots);
     s->slots = NULL;
     s->cap = 0;
-    s->bucket = bucket;
     s->packed = packed;
     s->bits = bits;
     return 0;
+}
+
+/* The word from the hash's bits 2-21, the two bits from 22-27 and 28-33
+ * (bits 0-1 of a stored hash are its value). */
+static uint64_t filter_bits(uint64_t hash)
+{
+    return (1ull << ((hash >> 22) & 63)) | (1ull << ((hash >> 28) & 63));
+}
+
+int fpfilter_build(struct fpfilter *f, const struct fpset *s, unsigned values)
+{
+    *f = (struct fpfilter){0};
+    if (!s->slots)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < s->cap; i++)
+        n += s->slots[i] && (values >> (s->slots[i] & VALUE_MASK) & 1);
+    size_t words = 64;
+    while (words * 64 < n * 8)  /* 8 bits a word, 2 of them set: ~5% false yes */
+        words *= 2;
+    uint64_t *w = calloc(words, sizeof *w);
+    if (!w)
+        return -1;
+    for (size_t i = 0; i < s->cap; i++)
+        if (s->slots[i] && (values >> (s->slots[i] & VALUE_MASK) & 1))
+            w[(s->slots[i] >> 2) & (words - 1)] |= filter_bits(s->slots[i]);
+    f->words = w;
+    f->mask = words - 1;
+    return 0;
+}
+
+void fpfilter_free(struct fpfilter *f)
+{
+    free(f->words);
+    *f = (struct fpfilter){0};
+}
+
+int fpfilter_may_have(const struct fpfilter *f, uint64_t hash)
+{
+    if (!f->words)
+        return 1;
+    uint64_t b = filter_bits(hash);
+    return (f->words[(hash >> 2) & f->mask] & b) == b;
 }

@@ -10,14 +10,16 @@
  * list finds a wrong one with a probability of about 1e-13: rarer than
  * any other error of the heuristics, so the lists are kept as hashes.
  *
- * Once filled, fpset_freeze() packs the set into 4 bytes a word: the
- * hashes sorted into 2^b buckets by their top b bits (about three a
- * bucket), each kept as the next 30 bits and the value.  A word then is
- * b + 30 bits (47 for ngerman): a lookup of a word that is not there finds
- * one with a probability of about 3 in 2^30 (2.8e-9); with some ten
- * thousand lookups an article, that is one lookup in some 40,000 articles,
- * which then takes a word for known that is not (it may or may not change
- * a tag).  Two words of ngerman share 47 bits with a probability of 4e-4.
+ * Once filled, fpset_freeze() packs the set into 4 bytes a slot: an
+ * open-addressing table at most 3/4 full whose home slot for a hash is its
+ * top b bits, each slot holding the next 30 bits and the value, so that a
+ * lookup mostly reads one cache line.  A word then is b + 30 bits (49 for
+ * ngerman): a lookup of a word that is not there finds one with a
+ * probability of about 5 in 2^30 (5e-9, five slots looked at on average);
+ * with some ten thousand lookups an article, that is one lookup in some
+ * 20,000 articles, which then takes a word for known that is not (it may
+ * or may not change a tag).  Two words of ngerman share 49 bits with a
+ * probability of 1e-4.
  *
  * The hash is FNV-1a (64 bits) over the bytes from the last to the first,
  * then mixed: one pass over a word gives the hashes of all its suffixes
@@ -33,9 +35,9 @@ struct fpset {
     size_t cap;        /* a power of two, or 0 */
     size_t count;
     unsigned shift;    /* 64 - log2(cap): a hash's home slot is its top bits */
-    /* After fpset_freeze() (slots are then NULL): */
-    uint32_t *bucket;  /* 2^bits + 1 starts in packed[] */
-    uint32_t *packed;  /* hash bits 63-bits .. 34-bits, then the value in the low 2 bits */
+    /* After fpset_freeze() (slots are then NULL): 2^bits slots; 0: empty;
+     * else hash bits 63-bits .. 34-bits, the value in the low 2 bits. */
+    uint32_t *packed;
     unsigned bits;
 };
 
@@ -56,5 +58,20 @@ int fpset_put(struct fpset *s, uint64_t hash, unsigned value);
 /* Pack the set (no fpset_put() after it).  0, or -1 when out of memory
  * (the set then stays as it was, and works). */
 int fpset_freeze(struct fpset *s);
+
+/* A Bloom filter of some of a set's words (those with some values), one
+ * 64-bit word a lookup: most lookups of words that are not among them end
+ * in this small table instead of a cache miss in the large one.  It never
+ * says no to a word that is there. */
+struct fpfilter {
+    uint64_t *words;   /* NULL: says yes to everything */
+    size_t mask;       /* its size in words - 1 */
+};
+
+/* Of the words of s whose value is in values (bit v for value v), before
+ * fpset_freeze().  0, or -1 when out of memory (f then says yes to all). */
+int fpfilter_build(struct fpfilter *f, const struct fpset *s, unsigned values);
+void fpfilter_free(struct fpfilter *f);
+int fpfilter_may_have(const struct fpfilter *f, uint64_t hash);
 
 #endif

@@ -28,6 +28,7 @@ void lexicon_init(struct lexicon *l)
 void lexicon_free(struct lexicon *l)
 {
     fpset_free(&l->de);
+    fpfilter_free(&l->de_heads);
     fpset_free(&l->en);
     fpset_free(&l->en_names);
     *l = (struct lexicon){0};
@@ -208,10 +209,15 @@ int lexicon_load_de(struct lexicon *l, const char *path, char *err, size_t errle
     if (rc == 0)
         rc = each_line(path, put_de, &d, err, errlen);
     fpset_free(&all);
-    if (rc == 0)
-        fpset_freeze(&l->de);  /* best effort: unpacked it works too */
-    if (rc < 0)
+    if (rc == 0) {
+        /* Best effort, both: without them lookups take longer. */
+        fpfilter_build(&l->de_heads, &l->de, 1u << LEX_NOUN | 1u << LEX_CAPITALISED);
+        fpset_freeze(&l->de);
+    }
+    if (rc < 0) {
         fpset_free(&l->de);
+        fpfilter_free(&l->de_heads);
+    }
     l->have_de = rc == 0;
     return rc;
 }
@@ -293,6 +299,8 @@ static int common_de(const struct lexicon *l, const char *norm, size_t len)
     for (size_t k = COMPOUND_MIN_PREFIX; k + COMPOUND_MIN_HEAD <= len; k++) {
         if (((unsigned char)norm[k] & 0xC0) == 0x80)
             continue;  /* not at a character boundary */
+        if (!fpfilter_may_have(&l->de_heads, hs[k]))
+            continue;
         unsigned v = fpset_get(&l->de, hs[k]);
         if (v == LEX_NOUN || (v == LEX_CAPITALISED && len - k > COMPOUND_MIN_HEAD))
             return 1;

@@ -21,6 +21,7 @@
 struct lexicon {
     /* Hashes of the words (fpset.h: collisions are negligible) */
     struct fpset de;       /* folded German words: LEX_* in lexicon.c */
+    struct fpfilter de_heads; /* of its nouns and capitalised words: compound heads */
     struct fpset en;       /* lower-case English words */
     struct fpset en_names; /* folded, of the capitalised English words */
     int have_de, have_en;
