@@ -14,12 +14,66 @@
 #include <cmocka.h>
 
 #include "../../plugins/entities/ac.h"
+#include "../../plugins/entities/fpset.h"
 #include "../../plugins/entities/gazetteer.h"
 #include "../../plugins/entities/heur.h"
 #include "../../plugins/entities/lexicon.h"
 #include "../../plugins/entities/matcher.h"
 #include "../../plugins/entities/snapshot.h"
 #include "../../plugins/entities/tokens_analysis.h"
+
+/* ---- the word lists' hash sets ----------------------------------------- */
+
+/* 20,000 words in, 20,000 others out: every value comes back, before and
+ * after packing; no other word is found; the filter of the values 2 and 3
+ * says yes to all of those words. */
+static void test_fpset_values_and_packing(void **state)
+{
+    (void)state;
+    struct fpset s;
+    fpset_init(&s);
+    char w[32];
+    for (unsigned i = 0; i < 20000; i++) {
+        int n = snprintf(w, sizeof w, "wort%u", i);
+        assert_int_equal(fpset_put(&s, fpset_hash(w, (size_t)n), 1 + i % 3), 0);
+    }
+    /* Setting again replaces the value. */
+    assert_int_equal(fpset_put(&s, fpset_hash("wort7", 5), 3), 0);
+    assert_int_equal(fpset_put(&s, fpset_hash("wort7", 5), 2), 0);
+    assert_int_equal(s.count, 20000);
+    assert_int_equal(fpset_put(&s, fpset_hash("x", 1), 0), -1);
+    struct fpfilter f;
+    assert_int_equal(fpfilter_build(&f, &s, 1u << 2 | 1u << 3), 0);
+    for (int packed = 0; packed <= 1; packed++) {
+        if (packed)
+            assert_int_equal(fpset_freeze(&s), 0);
+        for (unsigned i = 0; i < 20000; i++) {
+            int n = snprintf(w, sizeof w, "wort%u", i);
+            uint64_t h = fpset_hash(w, (size_t)n);
+            unsigned want = i == 7 ? 2 : 1 + i % 3;
+            assert_int_equal(fpset_get(&s, h), want);
+            if (want != 1)
+                assert_true(fpfilter_may_have(&f, h));
+            n = snprintf(w, sizeof w, "Wort%u", i);
+            assert_int_equal(fpset_get(&s, fpset_hash(w, (size_t)n)), 0);
+        }
+    }
+    /* Packed, the set takes no more words. */
+    assert_int_equal(fpset_put(&s, fpset_hash("neu", 3), 1), -1);
+    /* The suffixes' hashes are the hashes of the suffixes. */
+    uint64_t hs[16];
+    fpset_suffix_hashes("Windparks", 9, hs);
+    assert_true(hs[4] == fpset_hash("parks", 5));
+    assert_true(hs[0] == fpset_hash("Windparks", 9));
+    fpfilter_free(&f);
+    fpset_free(&s);
+    /* An empty set finds nothing, packed or not. */
+    fpset_init(&s);
+    assert_int_equal(fpset_get(&s, fpset_hash("a", 1)), 0);
+    assert_int_equal(fpset_freeze(&s), 0);
+    assert_int_equal(fpset_get(&s, fpset_hash("a", 1)), 0);
+    fpset_free(&s);
+}
 
 /* ---- the automaton ------------------------------------------------------ */
 
@@ -120,6 +174,28 @@ static void expect_line_error(const char *line, const char *want)
     assert_int_equal(gz_add_line(&g, line, strlen(line), 0, err, sizeof err), -1);
     if (!strstr(err, want))
         fail_msg("error for \"%s\": \"%s\", expected \"%s\"", line, err, want);
+    gz_free(&g);
+}
+
+/* A sealed gazetteer keeps its entries and takes no more. */
+static void test_gazetteer_sealed(void **state)
+{
+    (void)state;
+    struct gazetteer g;
+    char err[256];
+    gz_init(&g);
+    const char *lines[] = {"org\tAcme\tACME Corp", "place\tKöln\tCologne\ten=Cologne", "org\tAcme\tAcme Inc"};
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(gz_add_line(&g, lines[i], strlen(lines[i]), 0, err, sizeof err), 0);
+    gz_seal(&g);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.v[0].name, "Acme");
+    assert_int_equal(g.v[0].n_aliases, 2);
+    assert_string_equal(g.v[0].aliases[1], "Acme Inc");
+    assert_string_equal(gz_entry_name(&g.v[1], "en"), "Cologne");
+    assert_string_equal(gz_entry_name(&g.v[1], "de"), "Köln");
+    assert_int_equal(gz_add_line(&g, "org\tNeu", 8, 0, err, sizeof err), -1);
+    assert_non_null(strstr(err, "sealed"));
     gz_free(&g);
 }
 
@@ -390,7 +466,9 @@ static void test_heuristics_german_nouns_are_no_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fpset_values_and_packing),
         cmocka_unit_test(test_ac_overlapping_patterns),
+        cmocka_unit_test(test_gazetteer_sealed),
         cmocka_unit_test(test_gazetteer_merges_and_localises),
         cmocka_unit_test(test_gazetteer_bad_lines),
         cmocka_unit_test(test_matcher_longest_and_aliases),
