@@ -65,6 +65,7 @@ struct collect {
     xmlNodePtr h1[MAX_H1];
     size_t n_h1;
     xmlNodePtr scope;           /* <time> counts only inside it */
+    xmlNodePtr headline;        /* the first <h1> inside scope */
     char *text[S_N];            /* malloc'd text of <title> and <h1> */
     struct html_meta *m;
     long long now;
@@ -143,6 +144,8 @@ static int collect_enter(xmlNodePtr n, void *ctx)
     }
     if (strcmp(tag, "style") == 0 || strcmp(tag, "noscript") == 0 || strcmp(tag, "template") == 0)
         return 0;
+    if (strcmp(tag, "h1") == 0 && !c->headline && is_within(n, c->scope))
+        c->headline = n;
     if (strcmp(tag, "meta") == 0) {
         meta_tag(c, n);
     } else if (strcmp(tag, "html") == 0) {
@@ -487,6 +490,208 @@ static char *refine_title(const char *title, xmlNodePtr *h1, size_t n_h1, int *o
     return best[0];
 }
 
+/* ---- the article's header: its visible headline and date -------------- */
+
+/* A visible headline longer than this is no headline. */
+#define HEADLINE_MAX 300
+/* Of a metadata title's words, this share must be in the visible headline
+ * (and the reverse share the other way) for the two to be one headline
+ * worded twice: for search engines and for the reader. */
+#define REWORDED_TITLE_SHARE 0.6
+#define REWORDED_HEADLINE_SHARE 0.5
+/* Text nodes after the headline looked at for the article's date: a
+ * byline and a date line come right after it, the article further on. */
+#define HEADER_TEXTS 8
+/* Longer than this, a text is a sentence: a date in it is what the
+ * sentence is about, not when the article appeared. */
+#define DATE_LINE_MAX 80
+
+static int is_word_byte(unsigned char ch)
+{
+    return ch >= 0x80 || (ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+}
+
+/* The folded words of s, NUL-separated in one malloc'd string; *n gets
+ * their count. */
+static char *words_of(const char *s, size_t *n)
+{
+    char *out = malloc(strlen(s) + 1);
+    if (!out)
+        return NULL;
+    size_t w = 0;
+    *n = 0;
+    for (const char *p = s; *p;) {
+        if (!is_word_byte((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        const char *start = p;
+        while (*p && is_word_byte((unsigned char)*p))
+            p++;
+        char *tok = strndup(start, (size_t)(p - start));
+        char *f = tok ? fold(tok) : NULL;
+        free(tok);
+        if (!f) {
+            free(out);
+            return NULL;
+        }
+        if (*f) {
+            memcpy(out + w, f, strlen(f) + 1);
+            w += strlen(f) + 1;
+            (*n)++;
+        }
+        free(f);
+    }
+    return out;
+}
+
+/* Share of the na words in a that are among the nb words in b. */
+static double share_in(const char *a, size_t na, const char *b, size_t nb)
+{
+    if (!na)
+        return 0;
+    size_t found = 0;
+    const char *wa = a;
+    for (size_t i = 0; i < na; i++, wa += strlen(wa) + 1) {
+        const char *wb = b;
+        for (size_t j = 0; j < nb; j++, wb += strlen(wb) + 1)
+            if (strcmp(wa, wb) == 0) {
+                found++;
+                break;
+            }
+    }
+    return (double)found / (double)na;
+}
+
+/*
+ * The headline the reader sees over the article, when the metadata title
+ * is another wording of it.  Publishers write og:title and the JSON-LD
+ * headline for search engines and social media ("Brexit: Nervenkrieg geht
+ * in nächste Runde" over "Der Nervenkrieg um den Brexit geht in die
+ * nächste Runde"); the visible one is the article's.  A visible headline
+ * that is the title plus more (a kicker) is not taken; one that is a part
+ * of the title is ("Kicker: Headline" in the metadata).  A heading that
+ * shares too few words with the title is some other heading.  Returns a
+ * malloc'd title or NULL.
+ */
+static char *visible_headline(const char *title, xmlNodePtr head, int *oom)
+{
+    xmlChar *text = xmlNodeGetContent(head);
+    char *h = text ? one_line((const char *)text) : NULL;
+    xmlFree(text);
+    if (!h) {
+        *oom = 1;
+        return NULL;
+    }
+    char *fh = fold(h), *ft = fold(title);
+    size_t nh = 0, nt = 0;
+    char *wh = words_of(h, &nh), *wt = words_of(title, &nt);
+    char *take = NULL;
+    if (!fh || !ft || !wh || !wt) {
+        *oom = 1;
+    } else if (*fh && strlen(h) <= HEADLINE_MAX && strcmp(fh, ft) != 0 && !strstr(fh, ft) &&
+               (strstr(ft, fh) ? strlen(fh) >= HEADLINE_MIN_SHARE * (double)strlen(ft)
+                               : share_in(wt, nt, wh, nh) >= REWORDED_TITLE_SHARE &&
+                                     share_in(wh, nh, wt, nt) >= REWORDED_HEADLINE_SHARE)) {
+        take = h;
+        h = NULL;
+    }
+    free(h);
+    free(fh);
+    free(ft);
+    free(wh);
+    free(wt);
+    return take;
+}
+
+/* The first of the n_h1 headlines that holds the title or is held by it,
+ * into *head (NULL when none).  -1 when out of memory. */
+static int headline_of_title(const char *title, xmlNodePtr *h1, size_t n_h1, xmlNodePtr *head)
+{
+    *head = NULL;
+    char *ft = fold(title);
+    if (!ft)
+        return -1;
+    for (size_t i = 0; i < n_h1 && !*head && *ft; i++) {
+        xmlChar *text = xmlNodeGetContent(h1[i]);
+        char *fh = text ? fold((const char *)text) : NULL;
+        xmlFree(text);
+        if (!fh) {
+            free(ft);
+            return -1;
+        }
+        if (*fh && (strstr(fh, ft) || strstr(ft, fh)))
+            *head = h1[i];
+        free(fh);
+    }
+    free(ft);
+    return 0;
+}
+
+/* The node after n and its subtree in document order, or NULL. */
+static xmlNodePtr after(xmlNodePtr n)
+{
+    while (n && !n->next)
+        n = n->parent;
+    return n ? n->next : NULL;
+}
+
+/* The first date in a short line: "Stand: 28.04.2020 18:00 Uhr".
+ * malloc'd, or NULL. */
+static char *date_in_line(const char *line, long long now)
+{
+    if (strlen(line) > DATE_LINE_MAX)
+        return NULL;
+    for (const char *p = line; *p; p++) {
+        if (!is_word_byte((unsigned char)*p) || (unsigned char)*p >= 0x80 ||
+            (p > line && is_word_byte((unsigned char)p[-1])))
+            continue;
+        char *d = html__iso_date(p, now);
+        if (d)
+            return d;
+    }
+    return NULL;
+}
+
+/*
+ * The date shown under the article's headline: a <time datetime>, or a
+ * short line of text that reads as a date, among the first few texts after
+ * it (kicker, subtitle, byline, date line).  malloc'd, or NULL.
+ */
+static char *header_date(xmlNodePtr head, long long now, int *oom)
+{
+    int texts = 0;
+    for (xmlNodePtr n = after(head); n && texts < HEADER_TEXTS;) {
+        if (n->type == XML_ELEMENT_NODE) {
+            const char *tag = html__tag(n);
+            if (strcmp(tag, "h1") == 0)
+                break;
+            if (html__tag_kind(tag) == HK_DROP) {
+                n = after(n);
+                continue;
+            }
+            const char *dt = strcmp(tag, "time") == 0 ? html__attr(n, "datetime") : NULL;
+            char *d = dt ? html__iso_date(dt, now) : NULL;
+            if (d)
+                return d;
+        } else if (n->type == XML_TEXT_NODE && n->content) {
+            char *line = one_line((const char *)n->content);
+            if (!line) {
+                *oom = 1;
+                return NULL;
+            }
+            if (*line)
+                texts++;
+            char *d = *line ? date_in_line(line, now) : NULL;
+            free(line);
+            if (d)
+                return d;
+        }
+        n = n->type == XML_ELEMENT_NODE && n->children ? n->children : after(n);
+    }
+    return NULL;
+}
+
 /* ---- choosing ----------------------------------------------------------- */
 
 static int pick_text(char **field, const char *v, char *(*clean)(const char *))
@@ -563,6 +768,22 @@ int html__meta(struct html_tree *t, xmlNodePtr block, struct html_meta *m)
             m->title_from = "<h1> found in the title";
         }
     }
+    /* The article's visible headline: the <h1> in the article, or else an
+     * <h1> that says the title (a page's h1 may also be its logo). */
+    xmlNodePtr head = c.headline;
+    if (rc == 0 && !head && m->title && headline_of_title(m->title, c.h1, c.n_h1, &head) < 0)
+        rc = -1;
+    if (rc == 0 && m->title && head) {
+        int oom = 0;
+        char *seen = visible_headline(m->title, head, &oom);
+        if (oom)
+            rc = -1;
+        if (seen) {
+            free(m->title);
+            m->title = seen;
+            m->title_from = "the visible headline";
+        }
+    }
 
     static const struct { enum slot s; const char *from; } authors[] = {
         {S_OG_AUTHOR, "article:author"}, {S_META_AUTHOR, "<meta name=author>"},
@@ -587,6 +808,23 @@ int html__meta(struct html_tree *t, xmlNodePtr block, struct html_meta *m)
         m->published = html__iso_date(v[dates[i].s], c.now);
         if (m->published)
             m->published_from = dates[i].from;
+    }
+
+    /* A page's date sources disagree when one is the last change (or the
+     * print edition): the article appeared on the earliest day it states
+     * for itself.  The date shown under its headline is one of them. */
+    if (rc == 0 && head) {
+        int oom = 0;
+        char *shown = header_date(head, c.now, &oom);
+        if (oom)
+            rc = -1;
+        if (shown && (!m->published || strncmp(shown, m->published, 10) < 0)) {
+            free(m->published);
+            m->published = shown;
+            m->published_from = "the date under the headline";
+        } else {
+            free(shown);
+        }
     }
 
     if (rc == 0 && (pick_text(&m->url, v[S_OG_URL], one_line) < 0 ||
