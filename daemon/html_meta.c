@@ -653,6 +653,24 @@ static char *date_in_line(const char *line, long long now)
     return NULL;
 }
 
+/* Where the article's header has ended: at the next headline, the page's
+ * furniture (navigation, a side bar, a form, the footer) or the first
+ * paragraph of prose. */
+static int ends_header(xmlNodePtr n, const char *tag)
+{
+    static const char *const stops[] = {"h1", "nav", "aside", "footer", "form"};
+    for (size_t i = 0; i < sizeof stops / sizeof *stops; i++)
+        if (strcmp(tag, stops[i]) == 0)
+            return 1;
+    if (strcmp(tag, "p") != 0)
+        return 0;
+    xmlChar *text = xmlNodeGetContent(n);
+    size_t commas;
+    int prose = text && html__count_chars((const char *)text, &commas) > DATE_LINE_MAX;
+    xmlFree(text);
+    return prose;
+}
+
 /*
  * The date shown under the article's headline: a <time datetime>, or a
  * short line of text that reads as a date, among the first few texts after
@@ -664,9 +682,10 @@ static char *header_date(xmlNodePtr head, long long now, int *oom)
     for (xmlNodePtr n = after(head); n && texts < HEADER_TEXTS;) {
         if (n->type == XML_ELEMENT_NODE) {
             const char *tag = html__tag(n);
-            if (strcmp(tag, "h1") == 0)
+            if (ends_header(n, tag))
                 break;
-            if (html__tag_kind(tag) == HK_DROP) {
+            /* A <label> is visible text ("<label>November 20, 2019</label>"). */
+            if (html__tag_kind(tag) == HK_DROP && strcmp(tag, "label") != 0) {
                 n = after(n);
                 continue;
             }
