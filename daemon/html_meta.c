@@ -66,6 +66,7 @@ struct collect {
     size_t n_h1;
     xmlNodePtr scope;           /* <time> counts only inside it */
     xmlNodePtr headline;        /* the first <h1> inside scope */
+    xmlNodePtr first_h2;        /* the first <h2> inside scope */
     char *text[S_N];            /* malloc'd text of <title> and <h1> */
     struct html_meta *m;
     long long now;
@@ -95,6 +96,18 @@ static xmlNodePtr scope_of(struct html_tree *t, xmlNodePtr block)
          i++)
         block = block->parent;
     return block;
+}
+
+/* An <h1> in a list or a <nav> is an entry of a breadcrumb or a menu,
+ * not the article's headline. */
+static int in_navigation(xmlNodePtr n)
+{
+    for (int i = 0; n && i < ANCESTOR_SEARCH; i++, n = n->parent) {
+        const char *tag = html__tag(n);
+        if (strcmp(tag, "li") == 0 || strcmp(tag, "nav") == 0)
+            return 1;
+    }
+    return 0;
 }
 
 static void take(struct collect *c, enum slot s, const char *v)
@@ -144,8 +157,10 @@ static int collect_enter(xmlNodePtr n, void *ctx)
     }
     if (strcmp(tag, "style") == 0 || strcmp(tag, "noscript") == 0 || strcmp(tag, "template") == 0)
         return 0;
-    if (strcmp(tag, "h1") == 0 && !c->headline && is_within(n, c->scope))
+    if (strcmp(tag, "h1") == 0 && !c->headline && is_within(n, c->scope) && !in_navigation(n))
         c->headline = n;
+    if (strcmp(tag, "h2") == 0 && !c->first_h2 && is_within(n, c->scope))
+        c->first_h2 = n;
     if (strcmp(tag, "meta") == 0) {
         meta_tag(c, n);
     } else if (strcmp(tag, "html") == 0) {
@@ -604,6 +619,15 @@ static char *visible_headline(const char *title, xmlNodePtr head, int *oom)
     return take;
 }
 
+/* Whether one of the n_h1 headlines is not navigation. */
+static int has_plain_h1(xmlNodePtr *h1, size_t n_h1)
+{
+    for (size_t i = 0; i < n_h1; i++)
+        if (!in_navigation(h1[i]))
+            return 1;
+    return 0;
+}
+
 /* The first of the n_h1 headlines that holds the title or is held by it,
  * into *head (NULL when none).  -1 when out of memory. */
 static int headline_of_title(const char *title, xmlNodePtr *h1, size_t n_h1, xmlNodePtr *head)
@@ -613,6 +637,8 @@ static int headline_of_title(const char *title, xmlNodePtr *h1, size_t n_h1, xml
     if (!ft)
         return -1;
     for (size_t i = 0; i < n_h1 && !*head && *ft; i++) {
+        if (in_navigation(h1[i]))
+            continue;
         xmlChar *text = xmlNodeGetContent(h1[i]);
         char *fh = text ? fold((const char *)text) : NULL;
         xmlFree(text);
@@ -776,6 +802,18 @@ int html__meta(struct html_tree *t, xmlNodePtr block, struct html_meta *m)
     }
     if (rc == 0 && m->title && m->title_from && strcmp(m->title_from, "<h1>") != 0)
         m->title = clean_title(m->title, m->site, strcmp(m->title_from, "<title>") == 0);
+    /* The article's visible headline: the <h1> in the article, or else an
+     * <h1> that says the title (a page's h1 may also be its logo), or else,
+     * on a page whose only <h1> is a breadcrumb's or a menu's, the
+     * article's first <h2>. */
+    xmlNodePtr head = c.headline;
+    if (rc == 0 && !head && m->title && headline_of_title(m->title, c.h1, c.n_h1, &head) < 0)
+        rc = -1;
+    if (!head && !has_plain_h1(c.h1, c.n_h1))
+        head = c.first_h2;
+    /* An <h2> headline splits into kicker and headline like an <h1>. */
+    if (head && strcmp(html__tag(head), "h2") == 0 && c.n_h1 < MAX_H1)
+        c.h1[c.n_h1++] = head;
     if (rc == 0 && m->title) {
         int oom = 0;
         char *better = refine_title(m->title, c.h1, c.n_h1, &oom);
@@ -784,12 +822,9 @@ int html__meta(struct html_tree *t, xmlNodePtr block, struct html_meta *m)
         if (better) {
             free(m->title);
             m->title = better;
-            m->title_from = "<h1> found in the title";
+            m->title_from = "headline found in the title";
         }
     }
-    /* The article's visible headline: the <h1> in the article, or else an
-     * <h1> that says the title (a page's h1 may also be its logo). */
-    xmlNodePtr head = c.headline;
     if (rc == 0 && !head && m->title && headline_of_title(m->title, c.h1, c.n_h1, &head) < 0)
         rc = -1;
     if (rc == 0 && m->title && head) {
