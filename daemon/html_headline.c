@@ -137,6 +137,8 @@ char *html__refine_title(const char *title, xmlNodePtr *h1, size_t n_h1, int *oo
 /* Text nodes after the headline looked at for the article's date: a
  * byline and a date line come right after it, the article further on. */
 #define HEADER_TEXTS 8
+/* Nodes looked at in all: empty wrappers do not make the header endless. */
+#define HEADER_NODES 400
 /* Longer than this, a text is a sentence: a date in it is what the
  * sentence is about, not when the article appeared. */
 #define DATE_LINE_MAX 80
@@ -324,8 +326,8 @@ static int ends_header(xmlNodePtr n, const char *tag)
  */
 char *html__header_date(xmlNodePtr head, long long now, int *oom)
 {
-    int texts = 0;
-    for (xmlNodePtr n = after(head); n && texts < HEADER_TEXTS;) {
+    int texts = 0, nodes = 0;
+    for (xmlNodePtr n = after(head); n && texts < HEADER_TEXTS && nodes++ < HEADER_NODES;) {
         if (n->type == XML_ELEMENT_NODE) {
             const char *tag = html__tag(n);
             if (ends_header(n, tag))

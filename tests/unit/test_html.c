@@ -699,6 +699,19 @@ static void test_meta_header_date(void **state)
                   "en");
     assert_string_equal(a.published, "2020-04-29");
     parsed_article_clear(&a);
+
+    /* Nor one far below the headline, past many empty wrappers. */
+    size_t n_empty = 1000;
+    char *top = malloc(n_empty * 11 + 64);
+    assert_non_null(top);
+    strcpy(top, "<h1>Data of a company leaked</h1>");
+    for (size_t i = 0; i < n_empty; i++)
+        strcat(top, "<div></div>");
+    strcat(top, "<p>16.11.2016</p>");
+    a = meta_page("<meta name=\"date\" content=\"2020-04-29\">", top, "en");
+    free(top);
+    assert_string_equal(a.published, "2020-04-29");
+    parsed_article_clear(&a);
 }
 
 /* ---- broken HTML ------------------------------------------------------ */
