@@ -1,0 +1,654 @@
+/*
+ * YAKE over analysed tokens (see yake.h).  One pass builds the terms and
+ * their features, one pass the candidate phrases; every table is an open
+ * addressing hash sized from the token count up front, so a call costs a
+ * handful of allocations and time linear in the tokens.
+ *
+ * Where this differs from the reference implementation, and why:
+ *   - A term is a stem of the text layer, not a lower-cased word, so
+ *     "Chiphersteller" and "Chipherstellern" are one term.
+ *   - A hyphenated compound whose last part also stands alone in the text
+ *     ("US-Handelsbeschränkungen" beside "Handelsbeschränkungen") is that
+ *     part: the article names the concept with the bare word, the modifier
+ *     narrows it and is a keyword or entity of its own, and the bare word
+ *     groups articles whatever modifier they use.  A compound whose last
+ *     part never stands alone ("KI-Chiphersteller" alone) stays a term.
+ *   - Casing counts only outside the title (a title may capitalise every
+ *     word) and not at a sentence's start, as in YAKE; an all-caps word is
+ *     never a stop word ("US" is not "us").
+ *   - Candidates are deduplicated by their terms instead of by an edit
+ *     distance of their strings; the reference's "unusual token" rule is
+ *     the text layer's token kinds.
+ */
+#include "yake.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <newsd/plugin.h>
+
+#define NO_TERM UINT32_MAX
+
+struct term {
+    const char *key;          /* stem (norm for stop words); not NUL-terminated for a head */
+    size_t key_len;
+    bool stop;                /* a stop word or a number: never a phrase's edge */
+    bool standalone;          /* seen as a token of its own (not only as a compound's head) */
+    uint32_t tf, tf_upper, tf_acro;
+    uint32_t n_sent, last_sent;
+    uint32_t sent_head, sent_tail;   /* list of its distinct sentences in sent_nodes */
+    uint32_t left_distinct, left_total, right_distinct, right_total;
+    double h;                 /* YAKE's term score, lower is better */
+};
+
+struct sent_node {
+    uint32_t sentence;
+    uint32_t next;
+};
+
+struct pair {
+    uint32_t a, b;            /* b followed a; NO_TERM: empty slot */
+    uint32_t count;
+};
+
+struct candidate {
+    uint32_t pos;             /* first occurrence: its terms are tok_term[pos..pos+len) */
+    uint32_t len;
+    uint32_t tf;
+    uint32_t best_surface;    /* index into surfaces */
+    double score;
+};
+
+struct surface {
+    uint32_t cand;
+    uint32_t pos;             /* first occurrence of these exact words */
+    uint32_t count;           /* 2 per occurrence, 1 at a sentence's start */
+    uint32_t merged;          /* compounds read as their head in it */
+};
+
+struct work {
+    const struct yake_token *tok;
+    size_t n;
+    uint32_t *tok_term;       /* NO_TERM for punctuation */
+    bool *tok_merged;
+    struct term *terms;
+    size_t n_terms;
+    uint32_t *term_slots;
+    size_t term_mask;
+    struct sent_node *sent_nodes;
+    size_t n_sent_nodes;
+    struct pair *pairs;
+    size_t pair_mask;
+    struct candidate *cands;
+    size_t n_cands;
+    uint32_t *cand_slots;
+    size_t cand_mask;
+    struct surface *surfs;
+    size_t n_surfs;
+    uint32_t *surf_slots;
+    size_t surf_mask;
+    uint32_t n_sentences;
+};
+
+/* ---- hashing ------------------------------------------------------------- */
+
+static uint64_t hash_bytes(uint64_t h, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+}
+
+#define FNV_OFFSET 0xcbf29ce484222325ull
+
+/* A power of two of at least 2 * n slots, so probes stay short. */
+static size_t table_size(size_t n)
+{
+    size_t s = 16;
+    while (s < 2 * n)
+        s <<= 1;
+    return s;
+}
+
+/* ---- terms --------------------------------------------------------------- */
+
+static uint32_t term_find(const struct work *w, const char *key, size_t len, bool stop, size_t *slot)
+{
+    size_t i = (size_t)mix(hash_bytes(FNV_OFFSET + stop, key, len)) & w->term_mask;
+    for (;; i = (i + 1) & w->term_mask) {
+        uint32_t t = w->term_slots[i];
+        if (t == NO_TERM) {
+            *slot = i;
+            return NO_TERM;
+        }
+        const struct term *e = &w->terms[t];
+        if (e->stop == stop && e->key_len == len && memcmp(e->key, key, len) == 0)
+            return t;
+    }
+}
+
+static uint32_t term_add(struct work *w, const char *key, size_t len, bool stop)
+{
+    size_t slot;
+    uint32_t t = term_find(w, key, len, stop, &slot);
+    if (t != NO_TERM)
+        return t;
+    t = (uint32_t)w->n_terms++;
+    w->term_slots[slot] = t;
+    w->terms[t] = (struct term){.key = key, .key_len = len, .stop = stop,
+                                .sent_head = NO_TERM, .sent_tail = NO_TERM, .last_sent = NO_TERM};
+    return t;
+}
+
+static bool is_word(const struct yake_token *t)
+{
+    return t->kind == NEWSD_TOKEN_WORD || t->kind == NEWSD_TOKEN_NUMBER;
+}
+
+/* Stop words are never a phrase's edge, and are scored by how strongly
+ * they bind their neighbours; an acronym written in capitals is a word of
+ * its own even when its lower case is a stop word. */
+static bool is_stop(const struct yake_token *t)
+{
+    if (t->kind == NEWSD_TOKEN_NUMBER)
+        return true;
+    return (t->flags & NEWSD_TOKEN_STOPWORD) && !(t->flags & NEWSD_TOKEN_ALL_CAPS);
+}
+
+/* The part of a compound's stem after its last hyphen, when it can be a
+ * word of its own: three bytes or more, no digit. */
+static const char *compound_head(const char *stem, size_t *len)
+{
+    const char *dash = strrchr(stem, '-');
+    if (!dash || dash == stem)
+        return NULL;
+    const char *head = dash + 1;
+    size_t n = strlen(head);
+    if (n < 3)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (head[i] >= '0' && head[i] <= '9')
+            return NULL;
+    *len = n;
+    return head;
+}
+
+/* Tokens to terms: words that stand alone first, so that a compound can
+ * find its head among them. */
+static void assign_terms(struct work *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        const struct yake_token *t = &w->tok[i];
+        w->tok_term[i] = NO_TERM;
+        if (!is_word(t))
+            continue;
+        bool stop = is_stop(t);
+        const char *key = stop ? t->norm : t->stem;
+        size_t hl;
+        if (!stop && compound_head(key, &hl))
+            continue;
+        uint32_t id = term_add(w, key, strlen(key), stop);
+        w->terms[id].standalone = true;
+        w->tok_term[i] = id;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        const struct yake_token *t = &w->tok[i];
+        if (!is_word(t) || w->tok_term[i] != NO_TERM)
+            continue;
+        size_t hl, slot;
+        const char *head = compound_head(t->stem, &hl);
+        uint32_t id = term_find(w, head, hl, false, &slot);
+        if (id != NO_TERM && w->terms[id].standalone) {
+            w->tok_merged[i] = true;
+        } else {
+            id = term_add(w, t->stem, strlen(t->stem), false);
+        }
+        w->tok_term[i] = id;
+    }
+}
+
+/* ---- features ------------------------------------------------------------ */
+
+static void count_pair(struct work *w, uint32_t a, uint32_t b)
+{
+    size_t i = (size_t)mix(((uint64_t)a << 32) | b) & w->pair_mask;
+    for (;; i = (i + 1) & w->pair_mask) {
+        struct pair *p = &w->pairs[i];
+        if (p->a == NO_TERM) {
+            *p = (struct pair){a, b, 1};
+            w->terms[a].right_distinct++;
+            w->terms[b].left_distinct++;
+            break;
+        }
+        if (p->a == a && p->b == b) {
+            p->count++;
+            break;
+        }
+    }
+    w->terms[a].right_total++;
+    w->terms[b].left_total++;
+}
+
+static uint32_t pair_count(const struct work *w, uint32_t a, uint32_t b)
+{
+    size_t i = (size_t)mix(((uint64_t)a << 32) | b) & w->pair_mask;
+    for (;; i = (i + 1) & w->pair_mask) {
+        const struct pair *p = &w->pairs[i];
+        if (p->a == NO_TERM)
+            return 0;
+        if (p->a == a && p->b == b)
+            return p->count;
+    }
+}
+
+/* Frequencies, casing, sentences and neighbours (YAKE's window of one
+ * word, within a run of words that punctuation or a sentence's end does
+ * not interrupt; numbers take no part). */
+static void count_features(struct work *w)
+{
+    uint32_t prev = NO_TERM, prev_sent = NO_TERM;
+    for (size_t i = 0; i < w->n; i++) {
+        const struct yake_token *t = &w->tok[i];
+        uint32_t id = w->tok_term[i];
+        if (t->sentence != prev_sent)
+            prev = NO_TERM;
+        prev_sent = t->sentence;
+        if (t->sentence + 1 > w->n_sentences)
+            w->n_sentences = t->sentence + 1;
+        if (id == NO_TERM) {
+            prev = NO_TERM;
+            continue;
+        }
+        struct term *e = &w->terms[id];
+        e->tf++;
+        if (!(t->flags & NEWSD_TOKEN_TITLE)) {
+            if (t->flags & NEWSD_TOKEN_ALL_CAPS)
+                e->tf_acro++;
+            else if ((t->flags & NEWSD_TOKEN_CAPITALISED) && !(t->flags & NEWSD_TOKEN_SENTENCE_START))
+                e->tf_upper++;
+        }
+        if (e->last_sent != t->sentence) {
+            uint32_t node = (uint32_t)w->n_sent_nodes++;
+            w->sent_nodes[node] = (struct sent_node){t->sentence, NO_TERM};
+            if (e->sent_tail == NO_TERM)
+                e->sent_head = node;
+            else
+                w->sent_nodes[e->sent_tail].next = node;
+            e->sent_tail = node;
+            e->last_sent = t->sentence;
+            e->n_sent++;
+        }
+        bool number = t->kind == NEWSD_TOKEN_NUMBER;
+        if (prev != NO_TERM && !number)
+            count_pair(w, prev, id);
+        prev = number ? NO_TERM : id;
+    }
+}
+
+static double median_sentence(const struct work *w, const struct term *e)
+{
+    uint32_t node = e->sent_head;
+    for (uint32_t k = 0; k < (e->n_sent - 1) / 2; k++)
+        node = w->sent_nodes[node].next;
+    double m = w->sent_nodes[node].sentence;
+    if (e->n_sent % 2 == 0)
+        m = (m + w->sent_nodes[w->sent_nodes[node].next].sentence) / 2.0;
+    return m;
+}
+
+static void score_terms(struct work *w)
+{
+    double sum = 0, sum_sq = 0, max_tf = 1;
+    size_t valid = 0;
+    for (size_t i = 0; i < w->n_terms; i++) {
+        const struct term *e = &w->terms[i];
+        if (e->tf > max_tf)
+            max_tf = e->tf;
+        if (e->stop)
+            continue;
+        sum += e->tf;
+        sum_sq += (double)e->tf * e->tf;
+        valid++;
+    }
+    double avg = valid ? sum / (double)valid : 1.0;
+    double var = valid ? sum_sq / (double)valid - avg * avg : 0.0;
+    double freq_norm = avg + sqrt(var > 0 ? var : 0);
+    for (size_t i = 0; i < w->n_terms; i++) {
+        struct term *e = &w->terms[i];
+        if (e->stop)
+            continue;
+        double tf = e->tf;
+        double pl = e->left_total ? (double)e->left_distinct / e->left_total : 0.0;
+        double pr = e->right_total ? (double)e->right_distinct / e->right_total : 0.0;
+        double rel = (0.5 + pl * tf / max_tf) + (0.5 + pr * tf / max_tf);
+        double casing = (e->tf_upper > e->tf_acro ? e->tf_upper : e->tf_acro) / (1.0 + log(tf));
+        double position = log(log(3.0 + median_sentence(w, e)));
+        double freq = tf / freq_norm;
+        double spread = (double)e->n_sent / w->n_sentences;
+        e->h = position * rel / (casing + freq / rel + spread / rel);
+    }
+}
+
+/* ---- candidates ---------------------------------------------------------- */
+
+/* A phrase starts and ends with a word that can stand for something: not
+ * a stop word or number, not a truncated compound ("KI-"), not a dotted
+ * abbreviation such as "Co." (an acronym such as "U.S." is fine), and two
+ * letters or more (two only for an acronym: "KI", "EU"). */
+static bool is_edge(const struct yake_token *t)
+{
+    if (t->kind != NEWSD_TOKEN_WORD || is_stop(t))
+        return false;
+    size_t len = strlen(t->norm);
+    if (len == 0 || t->norm[len - 1] == '-')
+        return false;
+    bool caps = t->flags & NEWSD_TOKEN_ALL_CAPS;
+    if ((t->flags & NEWSD_TOKEN_ABBREVIATION) && !caps)
+        return false;
+    return len >= 3 || (caps && len >= 2);
+}
+
+static uint64_t span_hash(const struct work *w, uint32_t pos, uint32_t len)
+{
+    uint64_t h = FNV_OFFSET ^ len;
+    for (uint32_t k = 0; k < len; k++)
+        h = mix(h ^ w->tok_term[pos + k]);
+    return h;
+}
+
+static bool same_terms(const struct work *w, uint32_t p, uint32_t q, uint32_t len)
+{
+    return memcmp(&w->tok_term[p], &w->tok_term[q], len * sizeof *w->tok_term) == 0;
+}
+
+static uint32_t cand_add(struct work *w, uint32_t pos, uint32_t len)
+{
+    size_t i = (size_t)span_hash(w, pos, len) & w->cand_mask;
+    for (;; i = (i + 1) & w->cand_mask) {
+        uint32_t c = w->cand_slots[i];
+        if (c == NO_TERM)
+            break;
+        struct candidate *e = &w->cands[c];
+        if (e->len == len && same_terms(w, e->pos, pos, len)) {
+            e->tf++;
+            return c;
+        }
+    }
+    uint32_t c = (uint32_t)w->n_cands++;
+    w->cand_slots[i] = c;
+    w->cands[c] = (struct candidate){.pos = pos, .len = len, .tf = 1, .best_surface = NO_TERM};
+    return c;
+}
+
+static bool same_text(const struct work *w, uint32_t p, uint32_t q, uint32_t len)
+{
+    for (uint32_t k = 0; k < len; k++)
+        if (strcmp(w->tok[p + k].text, w->tok[q + k].text) != 0)
+            return false;
+    return true;
+}
+
+/* Count the exact words of one occurrence, for the form the tag shows. */
+static void surface_add(struct work *w, uint32_t cand, uint32_t pos, uint32_t len)
+{
+    uint64_t h = FNV_OFFSET ^ cand;
+    for (uint32_t k = 0; k < len; k++) {
+        const char *s = w->tok[pos + k].text;
+        h = mix(hash_bytes(h, s, strlen(s)));
+    }
+    uint32_t count = (w->tok[pos].flags & NEWSD_TOKEN_SENTENCE_START) ? 1 : 2;
+    size_t i = (size_t)h & w->surf_mask;
+    for (;; i = (i + 1) & w->surf_mask) {
+        uint32_t s = w->surf_slots[i];
+        if (s == NO_TERM)
+            break;
+        struct surface *e = &w->surfs[s];
+        if (e->cand == cand && same_text(w, e->pos, pos, len)) {
+            e->count += count;
+            return;
+        }
+    }
+    uint32_t merged = 0;
+    for (uint32_t k = 0; k < len; k++)
+        merged += w->tok_merged[pos + k];
+    uint32_t s = (uint32_t)w->n_surfs++;
+    w->surf_slots[i] = s;
+    w->surfs[s] = (struct surface){cand, pos, count, merged};
+}
+
+/* Every run of up to max_words words inside a sentence, without
+ * punctuation, that starts and ends with an edge word. */
+static void collect_candidates(struct work *w, size_t max_words)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        if (!is_edge(&w->tok[i]))
+            continue;
+        for (size_t len = 1; len <= max_words && i + len <= w->n; len++) {
+            size_t last = i + len - 1;
+            if (w->tok_term[last] == NO_TERM || w->tok[last].sentence != w->tok[i].sentence)
+                break;
+            if (!is_edge(&w->tok[last]))
+                continue;
+            uint32_t c = cand_add(w, (uint32_t)i, (uint32_t)len);
+            surface_add(w, c, (uint32_t)i, (uint32_t)len);
+        }
+    }
+}
+
+/* The form a tag shows: the bare word rather than a compound read as it,
+ * then the most frequent, then the first seen. */
+static void pick_surfaces(struct work *w)
+{
+    for (size_t s = 0; s < w->n_surfs; s++) {
+        const struct surface *e = &w->surfs[s];
+        struct candidate *c = &w->cands[e->cand];
+        if (c->best_surface == NO_TERM) {
+            c->best_surface = (uint32_t)s;
+            continue;
+        }
+        const struct surface *b = &w->surfs[c->best_surface];
+        if (e->merged < b->merged || (e->merged == b->merged && e->count > b->count))
+            c->best_surface = (uint32_t)s;
+    }
+}
+
+/* YAKE's phrase score: the product of its words' scores over their sum,
+ * divided by how often the phrase occurs.  A stop word inside counts by
+ * how often it follows its left and precedes its right neighbour: one
+ * that binds them ("Bank of America") costs little. */
+static double score_candidate(const struct work *w, const struct candidate *c)
+{
+    double prod = 1.0, sum = 0.0;
+    for (uint32_t k = 0; k < c->len; k++) {
+        uint32_t id = w->tok_term[c->pos + k];
+        const struct term *e = &w->terms[id];
+        if (!e->stop) {
+            prod *= e->h;
+            sum += e->h;
+            continue;
+        }
+        /* Edges are never stop words, so both neighbours exist. */
+        uint32_t left = w->tok_term[c->pos + k - 1], right = w->tok_term[c->pos + k + 1];
+        double p1 = (double)pair_count(w, left, id) / w->terms[left].tf;
+        double p2 = (double)pair_count(w, id, right) / w->terms[right].tf;
+        double prob = p1 * p2;
+        prod *= 2.0 - prob;
+        sum -= 1.0 - prob;
+    }
+    /* Stop words can take the sum to -1 and below, where the formula turns
+     * meaningless; such a phrase is one of loose words: rank it last. */
+    double denom = sum + 1.0;
+    if (denom < 1e-3)
+        return HUGE_VAL;
+    return prod / (denom * c->tf);
+}
+
+/* ---- selection ----------------------------------------------------------- */
+
+static char *surface_text(const struct work *w, const struct surface *s, uint32_t len)
+{
+    size_t total = 0;
+    for (uint32_t k = 0; k < len; k++)
+        total += strlen(w->tok[s->pos + k].text) + 1;
+    char *out = malloc(total);
+    if (!out)
+        return NULL;
+    char *p = out;
+    for (uint32_t k = 0; k < len; k++) {
+        size_t l = strlen(w->tok[s->pos + k].text);
+        memcpy(p, w->tok[s->pos + k].text, l);
+        p += l;
+        *p++ = ' ';
+    }
+    p[-1] = '\0';
+    return out;
+}
+
+/* The best max candidates by score, in order, kept by insertion: max is
+ * small and most candidates are rejected by one comparison. */
+static size_t select_top(const struct work *w, uint32_t *top, size_t max)
+{
+    size_t n = 0;
+    for (size_t c = 0; c < w->n_cands; c++) {
+        double s = w->cands[c].score;
+        if (!isfinite(s))
+            continue;
+        if (n == max && s >= w->cands[top[n - 1]].score)
+            continue;
+        size_t i = n < max ? n++ : n - 1;
+        while (i > 0 && w->cands[top[i - 1]].score > s) {
+            top[i] = top[i - 1];
+            i--;
+        }
+        top[i] = (uint32_t)c;
+    }
+    return n;
+}
+
+static void work_free(struct work *w)
+{
+    free(w->tok_term);
+    free(w->tok_merged);
+    free(w->terms);
+    free(w->term_slots);
+    free(w->sent_nodes);
+    free(w->pairs);
+    free(w->cands);
+    free(w->cand_slots);
+    free(w->surfs);
+    free(w->surf_slots);
+}
+
+static int work_alloc(struct work *w, size_t max_words)
+{
+    size_t n = w->n, spans = n * max_words;
+    size_t ts = table_size(n), cs = table_size(spans);
+    w->tok_term = malloc(n * sizeof *w->tok_term);
+    w->tok_merged = calloc(n, sizeof *w->tok_merged);
+    w->terms = malloc(n * sizeof *w->terms);
+    w->term_slots = malloc(ts * sizeof *w->term_slots);
+    w->sent_nodes = malloc(n * sizeof *w->sent_nodes);
+    w->pairs = malloc(ts * sizeof *w->pairs);
+    w->cands = malloc(spans * sizeof *w->cands);
+    w->cand_slots = malloc(cs * sizeof *w->cand_slots);
+    w->surfs = malloc(spans * sizeof *w->surfs);
+    w->surf_slots = malloc(cs * sizeof *w->surf_slots);
+    if (!w->tok_term || !w->tok_merged || !w->terms || !w->term_slots || !w->sent_nodes ||
+        !w->pairs || !w->cands || !w->cand_slots || !w->surfs || !w->surf_slots)
+        return -1;
+    w->term_mask = ts - 1;
+    w->pair_mask = ts - 1;
+    w->cand_mask = w->surf_mask = cs - 1;
+    memset(w->term_slots, 0xff, ts * sizeof *w->term_slots);
+    for (size_t i = 0; i < ts; i++)
+        w->pairs[i].a = NO_TERM;
+    memset(w->cand_slots, 0xff, cs * sizeof *w->cand_slots);
+    memset(w->surf_slots, 0xff, cs * sizeof *w->surf_slots);
+    return 0;
+}
+
+void yake_keywords_free(struct yake_keyword *kw, size_t n)
+{
+    if (!kw)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(kw[i].text);
+    free(kw);
+}
+
+int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_opts *o,
+                 struct yake_keyword **out, size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    size_t max_words = o->max_words < 1 ? 1 : o->max_words > YAKE_MAX_WORDS ? YAKE_MAX_WORDS : o->max_words;
+    if (n == 0 || o->max == 0)
+        return 0;
+    if (n >= UINT32_MAX / YAKE_MAX_WORDS)
+        return -1;
+
+    struct work w = {.tok = tokens, .n = n};
+    int rc = -1;
+    uint32_t *top = NULL;
+    struct yake_keyword *kw = NULL;
+    size_t n_kw = 0;
+    if (work_alloc(&w, max_words) < 0)
+        goto done;
+    assign_terms(&w);
+    count_features(&w);
+    score_terms(&w);
+    collect_candidates(&w, max_words);
+    pick_surfaces(&w);
+    for (size_t c = 0; c < w.n_cands; c++)
+        w.cands[c].score = score_candidate(&w, &w.cands[c]);
+
+    size_t max = o->max < w.n_cands ? o->max : w.n_cands;
+    rc = 0;
+    if (max == 0)
+        goto done;
+    rc = -1;
+    top = malloc(max * sizeof *top);
+    kw = calloc(max, sizeof *kw);
+    if (!top || !kw)
+        goto done;
+    size_t n_top = select_top(&w, top, max);
+    for (size_t i = 0; i < n_top; i++) {
+        const struct candidate *c = &w.cands[top[i]];
+        /* A perfect score of 0 (a word scored 0) is the best there is. */
+        double best = w.cands[top[0]].score;
+        double weight = c->score > 0 ? best / c->score : 1.0;
+        if (weight < o->min_weight)
+            break;
+        kw[n_kw].text = surface_text(&w, &w.surfs[c->best_surface], c->len);
+        if (!kw[n_kw].text)
+            goto done;
+        kw[n_kw].score = c->score;
+        kw[n_kw].weight = weight;
+        n_kw++;
+    }
+    rc = 0;
+done:
+    free(top);
+    work_free(&w);
+    if (rc == 0 && n_kw > 0) {
+        *out = kw;
+        *n_out = n_kw;
+    } else {
+        yake_keywords_free(kw, n_kw);
+    }
+    return rc;
+}

@@ -1,0 +1,52 @@
+/*
+ * The keyword scoring core of the keywords plugin: YAKE (Campos et al.,
+ * "YAKE! Keyword extraction from single documents using multiple local
+ * features", Information Sciences 509, 2020) over an array of analysed
+ * tokens.  It knows nothing of articles, so the unit tests feed it token
+ * arrays they build; the plugin feeds it the text layer's tokens.
+ *
+ * Scores follow YAKE: lower is better.  Each keyword also gets a weight in
+ * (0, 1], higher is better (see yake_extract()).
+ */
+#ifndef KEYWORDS_YAKE_H
+#define KEYWORDS_YAKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One token, as the text layer gives it (struct newsd_token's fields that
+ * the scoring reads).  kind and flags are enum newsd_token_kind and enum
+ * newsd_token_flags.  The strings must outlive the call. */
+struct yake_token {
+    const char *text;
+    const char *norm;
+    const char *stem;
+    uint32_t kind;
+    uint32_t flags;
+    uint32_t sentence;   /* non-decreasing along the array */
+};
+
+/* Longest phrase yake_extract() takes. */
+#define YAKE_MAX_WORDS 6
+
+struct yake_opts {
+    size_t max;          /* top k keywords */
+    size_t max_words;    /* 1 .. YAKE_MAX_WORDS words per keyword */
+    double min_weight;   /* keywords below this weight are left out */
+};
+
+struct yake_keyword {
+    char *text;          /* the most frequent surface form, words joined by one space */
+    double score;        /* YAKE's score: lower is more relevant */
+    double weight;       /* (0, 1]: score of the best keyword / this score */
+};
+
+/* The top o->max keywords of the tokens, most relevant first, in *out
+ * (malloc'd, *n_out of them; free with yake_keywords_free()).  No tokens or
+ * no candidate gives *n_out == 0.  Returns 0, or -1 when out of memory
+ * (nothing to free then).  Time and memory are linear in n. */
+int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_opts *o,
+                 struct yake_keyword **out, size_t *n_out);
+void yake_keywords_free(struct yake_keyword *kw, size_t n);
+
+#endif
