@@ -198,7 +198,7 @@ static void assign_terms(struct work *w)
             continue;
         bool stop = is_stop(t);
         const char *key = stop ? t->norm : t->stem;
-        size_t hl;
+        size_t hl = 0;
         if (!stop && compound_head(key, &hl))
             continue;
         uint32_t id = term_add(w, key, strlen(key), stop);
@@ -209,7 +209,7 @@ static void assign_terms(struct work *w)
         const struct yake_token *t = &w->tok[i];
         if (!is_word(t) || w->tok_term[i] != NO_TERM)
             continue;
-        size_t hl, slot;
+        size_t hl = 0, slot;
         const char *head = compound_head(t->stem, &hl);
         uint32_t id = term_find(w, head, hl, false, &slot);
         if (id != NO_TERM && w->terms[id].standalone) {
