@@ -5,6 +5,8 @@
  *   max        = 10    ; at most this many keywords (1 .. 100)
  *   max_words  = 3     ; words in a keyword phrase (1 .. 6)
  *   min_weight = 0     ; leave out keywords weighted below this (0 .. 1)
+ *   stop_words = said, says   ; words never at a keyword's edge, beside the
+ *                             ; text layer's stop words of the language
  *
  * The scoring is YAKE (yake.h) over the text layer's tokens: where a word
  * first and mostly stands, how often, in how many sentences, written in
@@ -17,6 +19,9 @@
  *
  * The state is read-only after init, so process() is thread-safe.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* strdup() */
+#endif
 #include <newsd/plugin.h>
 
 #include <stdio.h>
@@ -26,6 +31,86 @@
 #include "yake.h"
 
 #define TAG_PREFIX "keyword:"
+
+/* The extra stop words: norms in an open addressing set, so that a token
+ * costs one hash and at most a comparison or two. */
+struct keywords {
+    struct yake_opts opts;
+    char **stop;          /* slots; NULL: empty */
+    size_t stop_mask;
+};
+
+static uint64_t hash_norm(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+static int is_extra_stop(const struct keywords *k, const char *norm)
+{
+    if (!k->stop)
+        return 0;
+    for (size_t i = hash_norm(norm) & k->stop_mask; k->stop[i]; i = (i + 1) & k->stop_mask)
+        if (strcmp(k->stop[i], norm) == 0)
+            return 1;
+    return 0;
+}
+
+static void keywords_fini(void *state)
+{
+    struct keywords *k = state;
+    if (!k)
+        return;
+    for (size_t i = 0; k->stop && i <= k->stop_mask; i++)
+        free(k->stop[i]);
+    free(k->stop);
+    free(k);
+}
+
+/* stop_words: each word as the text layer reads it (its norm), so that
+ * "Said" and "said" are one. */
+static int read_stop_words(const newsd_config *conf, struct keywords *k)
+{
+    const char *value = newsd_config_get(conf, "stop_words");
+    if (!value)
+        return NEWSD_OK;
+    size_t n;
+    char **words = newsd_list_split(value, &n);
+    if (!words) {
+        newsd_log(NEWSD_LOG_ERROR, "out of memory");
+        return NEWSD_ERROR;
+    }
+    size_t slots = 16;
+    while (slots < 4 * n)
+        slots <<= 1;
+    k->stop = calloc(slots, sizeof *k->stop);
+    k->stop_mask = slots - 1;
+    int rc = k->stop ? NEWSD_OK : NEWSD_ERROR;
+    for (size_t i = 0; i < n && rc == NEWSD_OK; i++) {
+        newsd_analysis *an = newsd_analysis_new(words[i], strlen(words[i]), NULL);
+        struct newsd_token t = {.struct_size = sizeof t};
+        if (!an || newsd_analysis_token_count(an) != 1 || newsd_analysis_token_at(an, 0, &t) != NEWSD_OK ||
+            t.kind != NEWSD_TOKEN_WORD) {
+            newsd_log(NEWSD_LOG_ERROR, "stop_words: \"%s\" is not one word", words[i]);
+            rc = NEWSD_ERROR;
+        } else if (!is_extra_stop(k, t.norm)) {
+            size_t slot = hash_norm(t.norm) & k->stop_mask;
+            while (k->stop[slot])
+                slot = (slot + 1) & k->stop_mask;
+            if (!(k->stop[slot] = strdup(t.norm)))
+                rc = NEWSD_ERROR;
+        }
+        newsd_analysis_free(an);
+    }
+    newsd_list_free(words);
+    if (!k->stop)
+        newsd_log(NEWSD_LOG_ERROR, "out of memory");
+    return rc;
+}
 
 static int keywords_init(const newsd_config *conf, void **state)
 {
@@ -39,18 +124,23 @@ static int keywords_init(const newsd_config *conf, void **state)
         newsd_log(NEWSD_LOG_ERROR, "min_weight = %g: expected a number from 0 to 1", min_weight);
         return NEWSD_ERROR;
     }
-    struct yake_opts *o = malloc(sizeof *o);
-    if (!o) {
+    struct keywords *k = calloc(1, sizeof *k);
+    if (!k) {
         newsd_log(NEWSD_LOG_ERROR, "out of memory");
         return NEWSD_ERROR;
     }
-    *o = (struct yake_opts){.max = (size_t)max, .max_words = (size_t)max_words, .min_weight = min_weight};
-    *state = o;
+    k->opts = (struct yake_opts){.max = (size_t)max, .max_words = (size_t)max_words, .min_weight = min_weight};
+    if (read_stop_words(conf, k) != NEWSD_OK) {
+        keywords_fini(k);
+        return NEWSD_ERROR;
+    }
+    *state = k;
     return NEWSD_OK;
 }
 
 /* The text layer's tokens as the scoring core reads them. */
-static int read_tokens(const newsd_analysis *an, struct yake_token **out, size_t *n_out)
+static int read_tokens(const struct keywords *k, const newsd_analysis *an, struct yake_token **out,
+                       size_t *n_out)
 {
     size_t n = newsd_analysis_token_count(an);
     *out = NULL;
@@ -66,10 +156,59 @@ static int read_tokens(const newsd_analysis *an, struct yake_token **out, size_t
             free(v);
             return NEWSD_ERROR;
         }
+        if (t.kind == NEWSD_TOKEN_WORD && is_extra_stop(k, t.norm))
+            t.flags |= NEWSD_TOKEN_STOPWORD;
         v[i] = (struct yake_token){t.text, t.norm, t.stem, t.kind, t.flags, t.sentence};
     }
     *out = v;
     *n_out = n;
+    return NEWSD_OK;
+}
+
+/* Headings: a paragraph of one short sentence that does not end as a
+ * sentence or a label does ('.', '!', '?', '…', ':'), with text under it
+ * (the next paragraph has HEADING_TEXT_TOKENS tokens or more).  A line at
+ * the end of a page ("Hinterlasse eine Antwort") has no text under it. */
+#define HEADING_MAX_TOKENS 15
+#define HEADING_TEXT_TOKENS 20
+
+static int ends_sentence(const char *punct)
+{
+    return strcmp(punct, ".") == 0 || strcmp(punct, "!") == 0 || strcmp(punct, "?") == 0 ||
+           strcmp(punct, "…") == 0 || strcmp(punct, ":") == 0;
+}
+
+static int mark_headings(const newsd_analysis *an, struct yake_token *tok, size_t n_tok)
+{
+    size_t n = newsd_analysis_sentence_count(an);
+    if (n < 2)
+        return NEWSD_OK;
+    struct newsd_sentence *v = malloc(n * sizeof *v);
+    if (!v)
+        return NEWSD_ERROR;
+    for (size_t i = 0; i < n; i++) {
+        v[i] = (struct newsd_sentence){.struct_size = sizeof v[i]};
+        if (newsd_analysis_sentence_at(an, i, &v[i]) != NEWSD_OK) {
+            free(v);
+            return NEWSD_ERROR;
+        }
+    }
+    for (size_t i = 0; i + 1 < n; i++) {
+        const struct newsd_sentence *s = &v[i];
+        size_t last = s->first_token + s->n_tokens - 1;
+        if (s->n_tokens == 0 || s->n_tokens > HEADING_MAX_TOKENS || last >= n_tok ||
+            (i > 0 && v[i - 1].paragraph == s->paragraph) || v[i + 1].paragraph == s->paragraph ||
+            (tok[last].kind == NEWSD_TOKEN_PUNCT && ends_sentence(tok[last].text)))
+            continue;
+        size_t under = 0;
+        for (size_t j = i + 1; j < n && v[j].paragraph == v[i + 1].paragraph; j++)
+            under += v[j].n_tokens;
+        if (under < HEADING_TEXT_TOKENS)
+            continue;
+        for (size_t t = s->first_token; t <= last; t++)
+            tok[t].flags |= YAKE_TOKEN_HEADING;
+    }
+    free(v);
     return NEWSD_OK;
 }
 
@@ -95,28 +234,31 @@ static int tag_keywords(newsd_article *a, const struct yake_keyword *kw, size_t 
 static int keywords_process(void *state, enum newsd_stage stage, newsd_article *a)
 {
     (void)stage;
-    const struct yake_opts *o = state;
+    const struct keywords *k = state;
     const newsd_analysis *an = newsd_article_analysis(a);
     if (!an)
         return newsd_article_fail(a, "out of memory analysing the text");
     struct yake_token *tokens;
     size_t n;
-    if (read_tokens(an, &tokens, &n) != NEWSD_OK)
+    if (read_tokens(k, an, &tokens, &n) != NEWSD_OK)
         return newsd_article_fail(a, "out of memory reading the tokens");
+    if (mark_headings(an, tokens, n) != NEWSD_OK) {
+        free(tokens);
+        return newsd_article_fail(a, "out of memory reading the sentences");
+    }
+    struct yake_opts o = k->opts;
+    /* German capitalises every noun (Luxembourgish too). */
+    const char *lang = newsd_analysis_lang(an);
+    o.capitalised_nouns = strcmp(lang, "de") == 0 || strcmp(lang, "lb") == 0;
     struct yake_keyword *kw;
     size_t n_kw;
-    int rc = yake_extract(tokens, n, o, &kw, &n_kw);
+    int rc = yake_extract(tokens, n, &o, &kw, &n_kw);
     free(tokens);
     if (rc < 0)
         return newsd_article_fail(a, "out of memory scoring %zu tokens", n);
     rc = tag_keywords(a, kw, n_kw);
     yake_keywords_free(kw, n_kw);
     return rc;
-}
-
-static void keywords_fini(void *state)
-{
-    free(state);
 }
 
 NEWSD_PLUGIN(

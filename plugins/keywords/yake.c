@@ -37,8 +37,11 @@ struct term {
     bool stop;                /* a stop word or a number: never a phrase's edge */
     bool standalone;          /* seen as a token of its own (not only as a compound's head) */
     uint32_t tf, tf_upper, tf_acro;
+    uint32_t inner, inner_cap;  /* occurrences not at a sentence's start, and those capitalised */
     uint32_t n_sent, last_sent;
-    uint32_t sent_head, sent_tail;   /* list of its distinct sentences in sent_nodes */
+    uint32_t n_head;          /* of them, the title and headings: sentence 0 for position */
+    uint32_t sent_head, sent_tail;   /* list of the others in sent_nodes */
+    uint32_t after_number;    /* occurrences right after a number: a unit or quantity */
     uint32_t left_distinct, left_total, right_distinct, right_total;
     double h;                 /* YAKE's term score, lower is better */
 };
@@ -90,6 +93,7 @@ struct work {
     uint32_t *surf_slots;
     size_t surf_mask;
     uint32_t n_sentences;
+    bool capitalised_nouns;
 };
 
 /* ---- hashing ------------------------------------------------------------- */
@@ -275,13 +279,23 @@ static void count_features(struct work *w)
         }
         struct term *e = &w->terms[id];
         e->tf++;
+        if (!(t->flags & NEWSD_TOKEN_SENTENCE_START)) {
+            e->inner++;
+            e->inner_cap += (t->flags & (NEWSD_TOKEN_CAPITALISED | NEWSD_TOKEN_ALL_CAPS)) != 0;
+        }
         if (!(t->flags & NEWSD_TOKEN_TITLE)) {
             if (t->flags & NEWSD_TOKEN_ALL_CAPS)
                 e->tf_acro++;
             else if ((t->flags & NEWSD_TOKEN_CAPITALISED) && !(t->flags & NEWSD_TOKEN_SENTENCE_START))
                 e->tf_upper++;
         }
-        if (e->last_sent != t->sentence) {
+        if (i > 0 && w->tok[i - 1].kind == NEWSD_TOKEN_NUMBER && w->tok[i - 1].sentence == t->sentence)
+            e->after_number++;
+        if (e->last_sent != t->sentence && (t->flags & (NEWSD_TOKEN_TITLE | YAKE_TOKEN_HEADING))) {
+            e->last_sent = t->sentence;
+            e->n_sent++;
+            e->n_head++;
+        } else if (e->last_sent != t->sentence) {
             uint32_t node = (uint32_t)w->n_sent_nodes++;
             w->sent_nodes[node] = (struct sent_node){t->sentence, NO_TERM};
             if (e->sent_tail == NO_TERM)
@@ -299,14 +313,24 @@ static void count_features(struct work *w)
     }
 }
 
+/* The k-th of a term's sentences in order, the title and headings first
+ * as sentence 0. */
+static uint32_t nth_sentence(const struct work *w, const struct term *e, uint32_t k)
+{
+    if (k < e->n_head)
+        return 0;
+    uint32_t node = e->sent_head;
+    for (k -= e->n_head; k > 0; k--)
+        node = w->sent_nodes[node].next;
+    return w->sent_nodes[node].sentence;
+}
+
 static double median_sentence(const struct work *w, const struct term *e)
 {
-    uint32_t node = e->sent_head;
-    for (uint32_t k = 0; k < (e->n_sent - 1) / 2; k++)
-        node = w->sent_nodes[node].next;
-    double m = w->sent_nodes[node].sentence;
+    uint32_t mid = (e->n_sent - 1) / 2;
+    double m = nth_sentence(w, e, mid);
     if (e->n_sent % 2 == 0)
-        m = (m + w->sent_nodes[w->sent_nodes[node].next].sentence) / 2.0;
+        m = (m + nth_sentence(w, e, mid + 1)) / 2.0;
     return m;
 }
 
@@ -349,9 +373,20 @@ static void score_terms(struct work *w)
  * a stop word or number, not a truncated compound ("KI-"), not a dotted
  * abbreviation such as "Co." (an acronym such as "U.S." is fine), and two
  * letters or more (two only for an acronym: "KI", "EU"). */
-static bool is_edge(const struct yake_token *t)
+static bool is_edge(const struct work *w, size_t i)
 {
+    const struct yake_token *t = &w->tok[i];
     if (t->kind != NEWSD_TOKEN_WORD || is_stop(t))
+        return false;
+    /* German writes nouns and names with a capital, and keywords are
+     * nouns and names: a word mostly written small inside sentences is an
+     * adjective or a verb ("erhebliche", "schließen"). */
+    const struct term *e = &w->terms[w->tok_term[i]];
+    if (w->capitalised_nouns && e->inner > 0 && 2 * e->inner_cap <= e->inner)
+        return false;
+    /* A word that mostly follows a number counts something ("4,6
+     * Milliarden", "12 Monate", "25 years"): a unit, not a topic. */
+    if (2 * e->after_number >= e->tf)
         return false;
     size_t len = strlen(t->norm);
     if (len == 0 || t->norm[len - 1] == '-')
@@ -435,13 +470,13 @@ static void surface_add(struct work *w, uint32_t cand, uint32_t pos, uint32_t le
 static void collect_candidates(struct work *w, size_t max_words)
 {
     for (size_t i = 0; i < w->n; i++) {
-        if (!is_edge(&w->tok[i]))
+        if (!is_edge(w, i))
             continue;
         for (size_t len = 1; len <= max_words && i + len <= w->n; len++) {
             size_t last = i + len - 1;
             if (w->tok_term[last] == NO_TERM || w->tok[last].sentence != w->tok[i].sentence)
                 break;
-            if (!is_edge(&w->tok[last]))
+            if (!is_edge(w, last))
                 continue;
             uint32_t c = cand_add(w, (uint32_t)i, (uint32_t)len);
             surface_add(w, c, (uint32_t)i, (uint32_t)len);
@@ -472,6 +507,10 @@ static void pick_surfaces(struct work *w)
  * that binds them ("Bank of America") costs little. */
 static double score_candidate(const struct work *w, const struct candidate *c)
 {
+    /* A phrase met once is a chance sequence of words, not a name for
+     * something the article is about. */
+    if (c->len > 1 && c->tf < 2)
+        return HUGE_VAL;
     double prod = 1.0, sum = 0.0;
     for (uint32_t k = 0; k < c->len; k++) {
         uint32_t id = w->tok_term[c->pos + k];
@@ -539,6 +578,57 @@ static size_t select_top(const struct work *w, uint32_t *top, size_t max)
     return n;
 }
 
+/* Whether a candidate shares a word (not a stop word) with one taken. */
+static bool overlaps(const struct work *w, const struct candidate *c, const uint32_t *taken, size_t n_taken)
+{
+    for (uint32_t k = 0; k < c->len; k++) {
+        uint32_t id = w->tok_term[c->pos + k];
+        if (w->terms[id].stop)
+            continue;
+        for (size_t j = 0; j < n_taken; j++)
+            if (taken[j] == id)
+                return true;
+    }
+    return false;
+}
+
+/* The best max candidates that share no word with a better one, in order,
+ * in *pick.  Overlaps are skipped from a shortlist four times as long as
+ * needed; when it runs dry, a longer one is drawn. */
+static int pick_keywords(const struct work *w, size_t max, uint32_t *pick, size_t *n_pick)
+{
+    size_t want = max * 4, n_top;
+    uint32_t *top = NULL, *taken = malloc(max * YAKE_MAX_WORDS * sizeof *taken);
+    if (!taken)
+        return -1;
+    for (;;) {
+        size_t cap = want < w->n_cands ? want : w->n_cands;
+        free(top);
+        top = malloc((cap ? cap : 1) * sizeof *top);
+        if (!top) {
+            free(taken);
+            return -1;
+        }
+        n_top = select_top(w, top, cap);
+        size_t n = 0, n_taken = 0;
+        for (size_t i = 0; i < n_top && n < max; i++) {
+            const struct candidate *c = &w->cands[top[i]];
+            if (overlaps(w, c, taken, n_taken))
+                continue;
+            pick[n++] = top[i];
+            for (uint32_t k = 0; k < c->len; k++)
+                taken[n_taken++] = w->tok_term[c->pos + k];
+        }
+        *n_pick = n;
+        if (n == max || n_top < cap || cap == w->n_cands)
+            break;
+        want *= 4;
+    }
+    free(top);
+    free(taken);
+    return 0;
+}
+
 static void work_free(struct work *w)
 {
     free(w->tok_term);
@@ -601,7 +691,7 @@ int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_op
     if (n >= UINT32_MAX / YAKE_MAX_WORDS)
         return -1;
 
-    struct work w = {.tok = tokens, .n = n};
+    struct work w = {.tok = tokens, .n = n, .capitalised_nouns = o->capitalised_nouns != 0};
     int rc = -1;
     uint32_t *top = NULL;
     struct yake_keyword *kw = NULL;
@@ -623,9 +713,9 @@ int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_op
     rc = -1;
     top = malloc(max * sizeof *top);
     kw = calloc(max, sizeof *kw);
-    if (!top || !kw)
+    size_t n_top;
+    if (!top || !kw || pick_keywords(&w, max, top, &n_top) < 0)
         goto done;
-    size_t n_top = select_top(&w, top, max);
     for (size_t i = 0; i < n_top; i++) {
         const struct candidate *c = &w.cands[top[i]];
         /* A perfect score of 0 (a word scored 0) is the best there is. */

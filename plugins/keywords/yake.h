@@ -26,6 +26,12 @@ struct yake_token {
     uint32_t sentence;   /* non-decreasing along the array */
 };
 
+/* A flag of struct yake_token beside enum newsd_token_flags: the token
+ * stands in a heading (a paragraph of one short sentence without closing
+ * punctuation).  Headings name what the text under them is about, so
+ * their words count as the title's do for position. */
+#define YAKE_TOKEN_HEADING (1u << 31)
+
 /* Longest phrase yake_extract() takes. */
 #define YAKE_MAX_WORDS 6
 
@@ -33,6 +39,9 @@ struct yake_opts {
     size_t max;          /* top k keywords */
     size_t max_words;    /* 1 .. YAKE_MAX_WORDS words per keyword */
     double min_weight;   /* keywords below this weight are left out */
+    /* The language writes its nouns with a capital (German): a phrase then
+     * starts and ends with a word written so inside sentences. */
+    int capitalised_nouns;
 };
 
 struct yake_keyword {
@@ -44,7 +53,12 @@ struct yake_keyword {
 /* The top o->max keywords of the tokens, most relevant first, in *out
  * (malloc'd, *n_out of them; free with yake_keywords_free()).  No tokens or
  * no candidate gives *n_out == 0.  Returns 0, or -1 when out of memory
- * (nothing to free then).  Time and memory are linear in n. */
+ * (nothing to free then).  Time and memory are linear in n.
+ *
+ * A phrase of two words or more must occur twice; a word once is enough.
+ * Each word (term) is part of one keyword at most, the best that has it,
+ * so the list does not say the same thing twice ("Moore Threads" and
+ * "Threads"). */
 int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_opts *o,
                  struct yake_keyword **out, size_t *n_out);
 void yake_keywords_free(struct yake_keyword *kw, size_t n);
