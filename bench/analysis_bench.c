@@ -148,11 +148,8 @@ static size_t build_texts(char **dirs, int n_dirs, size_t n, struct text *out)
 
 /* The text layer is built on the first call that asks for it; the bench
  * asks before the tag stage so that its cost shows on a line of its own. */
-#pragma weak newsd_article_analysis /* until the text layer is merged */
 static void build_analysis(struct newsd_article *a)
 {
-    if (!newsd_article_analysis)
-        return;
     if (!newsd_article_analysis(a)) {
         fprintf(stderr, "analysis_bench: out of memory in the text layer\n");
         exit(1);

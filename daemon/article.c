@@ -84,6 +84,7 @@ void article_free(struct newsd_article *a)
     free(a->raw);
     free(a->path);
     free(a->folded);
+    newsd_analysis_free(a->analysis);
     free(a->fail_reason);
     free(a);
 }
@@ -103,6 +104,12 @@ static void set_field(struct newsd_article *a, enum newsd_field f, char *owned)
     if (f == NEWSD_FIELD_TITLE || f == NEWSD_FIELD_BODY) {
         free(a->folded);
         a->folded = NULL;
+    }
+    /* The analysis reads title, body and lang (plugin.h: set() of any of
+     * them discards it). */
+    if (f == NEWSD_FIELD_TITLE || f == NEWSD_FIELD_BODY || f == NEWSD_FIELD_LANG) {
+        newsd_analysis_free(a->analysis);
+        a->analysis = NULL;
     }
 }
 

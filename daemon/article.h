@@ -62,6 +62,7 @@ struct newsd_article {
     unsigned limits_logged;         /* which refusals this article has logged (article.c) */
 
     char *folded;            /* case-folded title + body, built on demand */
+    newsd_analysis *analysis; /* the text layer (analysis.c), built on demand */
 
     /* Set by the plugin host around each callback. */
     enum newsd_stage stage;  /* 0 outside plugin calls: everything allowed */

@@ -43,6 +43,16 @@ int text_is_utf8(const unsigned char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
+        /* Runs of ASCII, eight bytes at a time. */
+        while (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080u)
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
         unsigned char c = s[i];
         if (c < 0x80) {
             i++;
@@ -114,6 +124,8 @@ static char *iconv_all(const char *from, const unsigned char *in, size_t len,
 /* CRLF and lone CR become LF, in place; returns the new length. */
 static size_t unify_newlines(char *s, size_t len)
 {
+    if (!memchr(s, '\r', len))
+        return len;
     size_t w = 0;
     for (size_t r = 0; r < len; r++) {
         if (s[r] == '\r') {
@@ -165,6 +177,14 @@ static bool fast_path_only(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     while (p < end) {
+        if (end - p >= 8) {   /* runs of ASCII, eight bytes at a time */
+            uint64_t w;
+            memcpy(&w, p, 8);
+            if (!(w & 0x8080808080808080u)) {
+                p += 8;
+                continue;
+            }
+        }
         if (*p < 0x80) {
             p++;
             continue;
@@ -332,6 +352,43 @@ static char *casefold_fast(const char *s)
     return (char *)out;
 }
 
+/* Newlines unified and NFC: utf8 (malloc'd, valid UTF-8, len bytes) is
+ * taken, and returned or replaced by its normalised copy.  NULL with *err
+ * set when memory runs out. */
+static char *nfc_in_place(char *utf8, size_t utf8_len, char **err)
+{
+    utf8_len = unify_newlines(utf8, utf8_len);
+
+    if (fast_path_only(utf8, utf8_len)) {
+        /* Already NFC: skip utf8proc's decompose/recompose, the most
+         * expensive step of parsing an ordinary article. */
+        return utf8;
+    }
+    bool nomem;
+    size_t safe_len = 0;
+    char *safe = stream_safe(utf8, utf8_len, &safe_len, &nomem);
+    if (nomem) {
+        set_err(err, "out of memory");
+        free(utf8);
+        return NULL;
+    }
+    if (safe) {
+        free(utf8);
+        utf8 = safe;
+        utf8_len = safe_len;
+    }
+    utf8proc_uint8_t *nfc = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)utf8,
+                                      (utf8proc_ssize_t)utf8_len, &nfc,
+                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    free(utf8);
+    if (n < 0) {
+        set_err(err, "Unicode normalisation failed: %s", utf8proc_errmsg(n));
+        return NULL;
+    }
+    return (char *)nfc;
+}
+
 char *text_to_utf8_nfc(const unsigned char *bytes, size_t len,
                        const char **encoding, char **err)
 {
@@ -400,40 +457,20 @@ char *text_to_utf8_nfc(const unsigned char *bytes, size_t len,
         return NULL;
     }
 
-    utf8_len = unify_newlines(utf8, utf8_len);
-
-    if (fast_path_only(utf8, utf8_len)) {
-        /* Already NFC: skip utf8proc's decompose/recompose, the most
-         * expensive step of parsing an ordinary article. */
-        if (encoding)
-            *encoding = enc;
-        return utf8;
-    }
-    bool nomem;
-    size_t safe_len = 0;
-    char *safe = stream_safe(utf8, utf8_len, &safe_len, &nomem);
-    if (nomem) {
-        set_err(err, "out of memory");
-        free(utf8);
-        return NULL;
-    }
-    if (safe) {
-        free(utf8);
-        utf8 = safe;
-        utf8_len = safe_len;
-    }
-    utf8proc_uint8_t *nfc = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)utf8,
-                                      (utf8proc_ssize_t)utf8_len, &nfc,
-                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-    free(utf8);
-    if (n < 0) {
-        set_err(err, "Unicode normalisation failed: %s", utf8proc_errmsg(n));
-        return NULL;
-    }
-    if (encoding)
+    char *nfc = nfc_in_place(utf8, utf8_len, err);
+    if (nfc && encoding)
         *encoding = enc;
-    return (char *)nfc;
+    return nfc;
+}
+
+char *text_utf8_nfc(const char *s, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    return nfc_in_place(copy, len, NULL);
 }
 
 char *text_casefold(const char *s)
@@ -511,4 +548,30 @@ char *text_utf8_repair(const char *s)
     }
     *o = '\0';
     return out;
+}
+
+size_t text_casefold_fast(const char *s, size_t len, char *out)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    unsigned char *o = (unsigned char *)out;
+    while (p < end) {
+        if (*p < 0x80) {
+            unsigned char c = *p++;
+            *o++ = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 0x20) : c;
+            continue;
+        }
+        int32_t cp;
+        size_t n = next_cp(p, &cp);
+        size_t w = cp_fast(cp) ? fold_simple(cp, o) : 0;
+        if (!w)
+            return SIZE_MAX;
+        if (cp >= 0x2002) {   /* punctuation: does not fold */
+            memcpy(o, p, n);
+            w = n;
+        }
+        o += w;
+        p += n;
+    }
+    *o = '\0';
+    return (size_t)(o - (unsigned char *)out);
 }

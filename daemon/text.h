@@ -19,6 +19,11 @@
 char *text_to_utf8_nfc(const unsigned char *bytes, size_t len,
                        const char **encoding, char **err);
 
+/* s[0..len) (valid UTF-8 without NUL: the caller checked) as
+ * text_to_utf8_nfc() would give it, without the decoding: CRLF and CR
+ * become LF, stream-safe, NFC.  malloc'd, NULL when memory runs out. */
+char *text_utf8_nfc(const char *s, size_t len);
+
 /* A copy of s in which every byte that does not start a valid UTF-8
  * sequence is replaced by U+FFFD (malloc'd; never NULL). */
 char *text_utf8_repair(const char *s);
@@ -30,6 +35,13 @@ int text_is_utf8(const unsigned char *s, size_t len);
  * and "SCHLIESSEN" fold alike), stream-safe and in NFC as above.  malloc'd
  * result, NULL when s is not UTF-8 or memory runs out. */
 char *text_casefold(const char *s);
+
+/* Case folding as text_casefold() for s[0..len) (valid UTF-8 in NFC)
+ * when it uses only the fast path (ASCII, Latin-1 and common punctuation:
+ * most words of most news): written NUL-terminated to out, which has room
+ * for len + 1 bytes (no fast-path character grows), and its length
+ * returned.  SIZE_MAX when s needs text_casefold(). */
+size_t text_casefold_fast(const char *s, size_t len, char *out);
 
 /* Word boundaries for whole-word matching: is the code point that ends
  * right before p (in s) / starts at p a letter or a digit? */

@@ -1,0 +1,342 @@
+/*
+ * The analysis object and the text-layer functions of the plugin ABI
+ * (plugin.h, "the text layer").
+ *
+ * Building one: normalise (NFC), segment (segment.c), then give each token
+ * its strings.  Tokens with the same text share them: a hash table over
+ * the token texts finds the first token of each text, and only that one
+ * is copied, case-folded, stemmed and looked up in the stop words.  In
+ * news text half the tokens or more repeat an earlier one, and the
+ * stemmer is the dearest step.
+ */
+#include "analysis.h"
+#include "article.h"
+#include "segment.h"
+#include "stem.h"
+#include "stopwords.h"
+#include "strhash.h"
+#include "text.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+void analysis_lang_code(const char *lang, char out[ANALYSIS_LANG_MAX])
+{
+    out[0] = '\0';
+    if (!lang)
+        return;
+    size_t n = 0;
+    while (n < ANALYSIS_LANG_MAX && ((lang[n] >= 'a' && lang[n] <= 'z') || (lang[n] >= 'A' && lang[n] <= 'Z')))
+        n++;
+    /* "de", "DE", "de-AT", "pt_BR", "gsw"; not "deu1" or "german". */
+    if (n < 2 || n > 3 || (lang[n] != '\0' && lang[n] != '-' && lang[n] != '_'))
+        return;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)(lang[i] | 0x20);
+    out[n] = '\0';
+}
+
+/* ---- the strings of the tokens ------------------------------------------ */
+
+struct fill {
+    struct newsd_analysis *an;
+    struct stemmer *stemmer;             /* NULL: stems are norms */
+    const struct stopword_set *stop;     /* NULL: no stop words */
+    uint32_t *slots;                     /* index + 1 of the first token of a text; 0: empty */
+    size_t mask;
+};
+
+/* Rewrite a norm in place: U+2019 RIGHT SINGLE QUOTATION MARK becomes an
+ * ASCII apostrophe ("don’t" and "don't" are one word), and a word's
+ * possessive "'s" goes ("xi's" → "xi").  Returns the new length. */
+static size_t tidy_norm(char *s, size_t len, bool word)
+{
+    size_t w = 0;
+    bool apostrophe = false;
+    for (size_t r = 0; r < len; r++) {
+        if ((unsigned char)s[r] == 0xE2 && r + 2 < len && (unsigned char)s[r + 1] == 0x80 &&
+            (unsigned char)s[r + 2] == 0x99) {
+            s[w++] = '\'';
+            r += 2;
+            apostrophe = true;
+        } else {
+            apostrophe |= s[r] == '\'';
+            s[w++] = s[r];
+        }
+    }
+    if (word && apostrophe && w > 2 && s[w - 2] == '\'' && s[w - 1] == 's')
+        w -= 2;
+    s[w] = '\0';
+    return w;
+}
+
+/* The case-folded form of the token text (NUL-terminated, in the arena). */
+static char *make_norm(struct newsd_analysis *an, const char *text, size_t len, size_t *norm_len)
+{
+    char *norm = arena_alloc(&an->arena, len + 1);
+    if (!norm)
+        return NULL;
+    size_t n = text_casefold_fast(text, len, norm);
+    if (n == SIZE_MAX) {
+        char *folded = text_casefold(text);   /* the general path: utf8proc */
+        if (!folded)
+            return NULL;
+        n = strlen(folded);
+        norm = arena_strndup(&an->arena, folded, n);
+        free(folded);
+        if (!norm)
+            return NULL;
+    }
+    *norm_len = n;
+    return norm;
+}
+
+/* Text, norm and stem of the first token with this text. */
+static int first_of_text(struct fill *f, struct analysis_token *t)
+{
+    struct newsd_analysis *an = f->an;
+    char *text = arena_strndup(&an->arena, an->text + t->offset, t->length);
+    if (!text)
+        return -1;
+    t->text = text;
+    if (t->kind == NEWSD_TOKEN_PUNCT) {
+        t->norm = t->stem = text;
+        return 0;
+    }
+    size_t norm_len;
+    char *norm = make_norm(an, text, t->length, &norm_len);
+    if (!norm)
+        return -1;
+    norm_len = tidy_norm(norm, norm_len, t->kind == NEWSD_TOKEN_WORD);
+    t->norm = t->stem = norm;
+    if (t->kind != NEWSD_TOKEN_WORD)
+        return 0;
+    if (stopwords_contains(f->stop, norm, norm_len))
+        t->flags |= NEWSD_TOKEN_STOPWORD;
+    if (f->stemmer && !(t->flags & NEWSD_TOKEN_ABBREVIATION)) {
+        size_t stem_len;
+        const char *stem = stem_word(f->stemmer, norm, norm_len, &stem_len);
+        if (!stem)
+            return -1;
+        if (stem_len != norm_len || memcmp(stem, norm, stem_len) != 0) {
+            char *copy = arena_strndup(&an->arena, stem, stem_len);
+            if (!copy)
+                return -1;
+            t->stem = copy;
+        }
+    }
+    return 0;
+}
+
+static int fill_strings(struct newsd_analysis *an)
+{
+    struct fill f = {
+        .an = an,
+        .stemmer = an->lang[0] ? stem_stemmer(an->lang) : NULL,
+        .stop = an->lang[0] ? stopwords_get(an->lang) : NULL,
+    };
+    size_t size = 64;
+    while (size < an->n_tokens * 2)
+        size *= 2;
+    f.slots = calloc(size, sizeof *f.slots);
+    if (!f.slots)
+        return -1;
+    f.mask = size - 1;
+    int rc = 0;
+    for (size_t i = 0; i < an->n_tokens && rc == 0; i++) {
+        struct analysis_token *t = &an->tokens[i];
+        const char *src = an->text + t->offset;
+        for (size_t s = strhash(src, t->length) & f.mask;; s = (s + 1) & f.mask) {
+            uint32_t o = f.slots[s];
+            if (!o) {
+                f.slots[s] = (uint32_t)i + 1;
+                rc = first_of_text(&f, t);
+                break;
+            }
+            const struct analysis_token *first = &an->tokens[o - 1];
+            if (first->length == t->length && memcmp(an->text + first->offset, src, t->length) == 0) {
+                t->text = first->text;
+                t->norm = first->norm;
+                t->stem = first->stem;
+                t->flags |= first->flags & NEWSD_TOKEN_STOPWORD;
+                break;
+            }
+        }
+    }
+    free(f.slots);
+    return rc;
+}
+
+/* ---- building and freeing ------------------------------------------------ */
+
+/* Takes text (malloc'd, NFC) whatever happens. */
+static newsd_analysis *analysis_build(char *text, size_t len, size_t title_len, const char *lang)
+{
+    /* Token indexes are stored in 32 bits. */
+    if (len >= UINT32_MAX) {
+        free(text);
+        return NULL;
+    }
+    newsd_analysis *an = calloc(1, sizeof *an);
+    if (!an) {
+        free(text);
+        return NULL;
+    }
+    an->text = text;
+    an->len = len;
+    an->title_len = title_len;
+    analysis_lang_code(lang, an->lang);
+    /* About a token per 5 bytes; the norms and stems of distinct words. */
+    arena_init(&an->arena, len + len / 2);
+    if (segment_text(an) < 0 || fill_strings(an) < 0) {
+        newsd_analysis_free(an);
+        return NULL;
+    }
+    return an;
+}
+
+void newsd_analysis_free(newsd_analysis *an)
+{
+    if (!an)
+        return;
+    arena_free_all(&an->arena);
+    free(an->tokens);
+    free(an->sentences);
+    free(an->text);
+    free(an);
+}
+
+newsd_analysis *newsd_analysis_new(const char *text, size_t len, const char *lang)
+{
+    if (!text && len)
+        return NULL;
+    if (len && (memchr(text, '\0', len) || !text_is_utf8((const unsigned char *)text, len)))
+        return NULL;
+    char *nfc = text_utf8_nfc(text ? text : "", len);
+    if (!nfc)
+        return NULL;
+    return analysis_build(nfc, strlen(nfc), 0, lang);
+}
+
+newsd_analysis *analysis_of_article(const char *title, const char *body, const char *lang)
+{
+    /* Fields are NFC when the parser sets them; a plugin's
+     * newsd_article_set() need not be, so both go through the
+     * normaliser (whose fast path is a scan for text that already is). */
+    char *t = text_utf8_nfc(title, strlen(title));
+    char *b = text_utf8_nfc(body, strlen(body));
+    if (!t || !b) {
+        free(t);
+        free(b);
+        return NULL;
+    }
+    size_t tl = strlen(t), bl = strlen(b);
+    if (!tl) {
+        free(t);
+        return analysis_build(b, bl, 0, lang);
+    }
+    char *both = malloc(tl + 2 + bl + 1);
+    if (!both) {
+        free(t);
+        free(b);
+        return NULL;
+    }
+    memcpy(both, t, tl);
+    memcpy(both + tl, "\n\n", 2);
+    memcpy(both + tl + 2, b, bl + 1);
+    free(t);
+    free(b);
+    return analysis_build(both, tl + 2 + bl, tl, lang);
+}
+
+const newsd_analysis *newsd_article_analysis(newsd_article *a)
+{
+    if (!a->analysis)
+        a->analysis = analysis_of_article(newsd_article_get(a, NEWSD_FIELD_TITLE),
+                                          newsd_article_get(a, NEWSD_FIELD_BODY),
+                                          newsd_article_get(a, NEWSD_FIELD_LANG));
+    return a->analysis;
+}
+
+/* ---- reading ------------------------------------------------------------- */
+
+const char *newsd_analysis_text(const newsd_analysis *an, size_t *len)
+{
+    if (len)
+        *len = an ? an->len : 0;
+    return an ? an->text : NULL;
+}
+
+const char *newsd_analysis_lang(const newsd_analysis *an)
+{
+    return an ? an->lang : NULL;
+}
+
+size_t newsd_analysis_token_count(const newsd_analysis *an)
+{
+    return an ? an->n_tokens : 0;
+}
+
+size_t newsd_analysis_sentence_count(const newsd_analysis *an)
+{
+    return an ? an->n_sentences : 0;
+}
+
+/* Copy ours (size bytes) into the caller's struct of *struct_size bytes:
+ * a larger struct (a later minor's) gets its unknown tail zeroed. */
+static void fill_out(void *out, const void *ours, size_t size)
+{
+    uint32_t caller = *(const uint32_t *)out;
+    memcpy(out, ours, size);
+    memset((char *)out + size, 0, caller - size);
+    *(uint32_t *)out = caller;
+}
+
+int newsd_analysis_token_at(const newsd_analysis *an, size_t i, struct newsd_token *out)
+{
+    if (!an || !out || i >= an->n_tokens || out->struct_size < sizeof(struct newsd_token))
+        return NEWSD_ERROR;
+    const struct analysis_token *t = &an->tokens[i];
+    struct newsd_token tok = {
+        .struct_size = sizeof tok,
+        .kind = t->kind,
+        .flags = t->flags,
+        .sentence = t->sentence,
+        .offset = t->offset,
+        .length = t->length,
+        .text = t->text,
+        .norm = t->norm,
+        .stem = t->stem,
+    };
+    fill_out(out, &tok, sizeof tok);
+    return NEWSD_OK;
+}
+
+int newsd_analysis_sentence_at(const newsd_analysis *an, size_t i, struct newsd_sentence *out)
+{
+    if (!an || !out || i >= an->n_sentences || out->struct_size < sizeof(struct newsd_sentence))
+        return NEWSD_ERROR;
+    const struct analysis_sentence *s = &an->sentences[i];
+    struct newsd_sentence sen = {
+        .struct_size = sizeof sen,
+        .paragraph = s->paragraph,
+        .offset = s->offset,
+        .length = s->length,
+        .first_token = s->first_token,
+        .n_tokens = s->n_tokens,
+    };
+    fill_out(out, &sen, sizeof sen);
+    return NEWSD_OK;
+}
+
+int newsd_stopword(const char *lang, const char *norm)
+{
+    if (!lang || !norm)
+        return 0;
+    char code[ANALYSIS_LANG_MAX];
+    analysis_lang_code(lang, code);
+    if (!code[0])
+        return 0;
+    return stopwords_contains(stopwords_get(code), norm, strlen(norm));
+}

@@ -1,0 +1,31 @@
+/*
+ * A fast hash of a short byte string, for the hash tables of the text
+ * layer (token texts, stop words, the stem memo).  Eight bytes a step with
+ * multiply-xorshift mixing (the finaliser of SplitMix64); not for anything
+ * an attacker could aim at beyond slowing one table down.
+ */
+#ifndef NEWSD_STRHASH_H
+#define NEWSD_STRHASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+static inline uint64_t strhash(const char *s, size_t len)
+{
+    uint64_t h = 0x9E3779B97F4A7C15u ^ len;
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9u;
+        h ^= h >> 31;
+        s += 8;
+        len -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s, len);
+    h = (h ^ w) * 0x94D049BB133111EBu;
+    return h ^ (h >> 29);
+}
+
+#endif
