@@ -165,6 +165,55 @@ static int read_tokens(const struct keywords *k, const newsd_analysis *an, struc
     return NEWSD_OK;
 }
 
+/* A title that the parser took from the body's first sentence (an article
+ * without a headline) would count that sentence twice: such a title is
+ * the start of the body, maybe shortened with "…". */
+static int title_from_body(newsd_article *a)
+{
+    const char *title = newsd_article_get(a, NEWSD_FIELD_TITLE);
+    const char *body = newsd_article_get(a, NEWSD_FIELD_BODY);
+    if (!title || !body || !*title)
+        return 0;
+    size_t len = strlen(title);
+    if (len >= strlen("…") && strcmp(title + len - strlen("…"), "…") == 0)
+        len -= strlen("…");
+    while (*body == ' ' || *body == '\n')
+        body++;
+    return strncmp(body, title, len) == 0;
+}
+
+/* Leaves out the title's tokens (they come first) and numbers the
+ * sentences from 0 again. */
+static size_t drop_title(struct yake_token *tok, size_t n)
+{
+    size_t skip = 0;
+    while (skip < n && (tok[skip].flags & NEWSD_TOKEN_TITLE))
+        skip++;
+    if (skip == n)
+        return 0;
+    uint32_t first = tok[skip].sentence;
+    for (size_t i = skip; i < n; i++) {
+        tok[i - skip] = tok[i];
+        tok[i - skip].sentence -= first;
+    }
+    return n - skip;
+}
+
+/* Whether the text has stop words, or is too short to tell: a text of
+ * STOP_WORD_PROOF words without one has no list for its language. */
+#define STOP_WORD_PROOF 30
+
+static int has_stop_words(const struct yake_token *tok, size_t n)
+{
+    size_t words = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (tok[i].flags & NEWSD_TOKEN_STOPWORD)
+            return 1;
+        words += tok[i].kind == NEWSD_TOKEN_WORD;
+    }
+    return words < STOP_WORD_PROOF;
+}
+
 /* Headings: a paragraph of one short sentence that does not end as a
  * sentence or a label does ('.', '!', '?', '…', ':'), with text under it
  * (the next paragraph has HEADING_TEXT_TOKENS tokens or more).  A line at
@@ -245,6 +294,15 @@ static int keywords_process(void *state, enum newsd_stage stage, newsd_article *
     if (mark_headings(an, tokens, n) != NEWSD_OK) {
         free(tokens);
         return newsd_article_fail(a, "out of memory reading the sentences");
+    }
+    if (title_from_body(a))
+        n = drop_title(tokens, n);
+    if (!has_stop_words(tokens, n)) {
+        /* No language, or one without a stop-word list: every function
+         * word would be a keyword candidate ("der", "und"). */
+        newsd_log(NEWSD_LOG_DEBUG, "no stop words for language \"%s\": no keywords", newsd_analysis_lang(an));
+        free(tokens);
+        return NEWSD_OK;
     }
     struct yake_opts o = k->opts;
     /* German capitalises every noun (Luxembourgish too). */

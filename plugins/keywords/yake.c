@@ -39,8 +39,8 @@ struct term {
     uint32_t tf, tf_upper, tf_acro;
     uint32_t inner, inner_cap;  /* occurrences not at a sentence's start, and those capitalised */
     uint32_t n_sent, last_sent;
-    uint32_t n_head;          /* of them, the title and headings: sentence 0 for position */
-    uint32_t sent_head, sent_tail;   /* list of the others in sent_nodes */
+    uint32_t n_head;          /* of them, headings */
+    uint32_t sent_head, sent_tail;   /* list of them in sent_nodes */
     uint32_t after_number;    /* occurrences right after a number: a unit or quantity */
     uint32_t left_distinct, left_total, right_distinct, right_total;
     double h;                 /* YAKE's term score, lower is better */
@@ -49,6 +49,7 @@ struct term {
 struct sent_node {
     uint32_t sentence;
     uint32_t next;
+    bool heading;
 };
 
 struct pair {
@@ -291,13 +292,11 @@ static void count_features(struct work *w)
         }
         if (i > 0 && w->tok[i - 1].kind == NEWSD_TOKEN_NUMBER && w->tok[i - 1].sentence == t->sentence)
             e->after_number++;
-        if (e->last_sent != t->sentence && (t->flags & (NEWSD_TOKEN_TITLE | YAKE_TOKEN_HEADING))) {
-            e->last_sent = t->sentence;
-            e->n_sent++;
-            e->n_head++;
-        } else if (e->last_sent != t->sentence) {
+        if (e->last_sent != t->sentence) {
+            bool heading = t->flags & YAKE_TOKEN_HEADING;
+            e->n_head += heading;
             uint32_t node = (uint32_t)w->n_sent_nodes++;
-            w->sent_nodes[node] = (struct sent_node){t->sentence, NO_TERM};
+            w->sent_nodes[node] = (struct sent_node){t->sentence, NO_TERM, heading};
             if (e->sent_tail == NO_TERM)
                 e->sent_head = node;
             else
@@ -313,16 +312,24 @@ static void count_features(struct work *w)
     }
 }
 
-/* The k-th of a term's sentences in order, the title and headings first
- * as sentence 0. */
+/* The k-th of a term's sentences in order.  Headings count as the
+ * title's sentence 0 for a word that the text takes up (met twice or
+ * more): a word met once, in a heading, is often a figure of speech
+ * ("Der Weg von ...", "Die breitere Landschaft"). */
 static uint32_t nth_sentence(const struct work *w, const struct term *e, uint32_t k)
 {
-    if (k < e->n_head)
+    bool lift = e->tf > 1;
+    if (lift && k < e->n_head)
         return 0;
+    if (lift)
+        k -= e->n_head;
     uint32_t node = e->sent_head;
-    for (k -= e->n_head; k > 0; k--)
-        node = w->sent_nodes[node].next;
-    return w->sent_nodes[node].sentence;
+    for (;; node = w->sent_nodes[node].next) {
+        if (lift && w->sent_nodes[node].heading)
+            continue;
+        if (k-- == 0)
+            return w->sent_nodes[node].sentence;
+    }
 }
 
 static double median_sentence(const struct work *w, const struct term *e)
@@ -511,6 +518,11 @@ static double score_candidate(const struct work *w, const struct candidate *c)
      * something the article is about. */
     if (c->len > 1 && c->tf < 2)
         return HUGE_VAL;
+    /* Nor is a word said twice over ("Girls, Girls, Girls"). */
+    for (uint32_t k = 1; k < c->len; k++)
+        for (uint32_t j = 0; j < k; j++)
+            if (w->tok_term[c->pos + k] == w->tok_term[c->pos + j])
+                return HUGE_VAL;
     double prod = 1.0, sum = 0.0;
     for (uint32_t k = 0; k < c->len; k++) {
         uint32_t id = w->tok_term[c->pos + k];
@@ -718,9 +730,10 @@ int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_op
         goto done;
     for (size_t i = 0; i < n_top; i++) {
         const struct candidate *c = &w.cands[top[i]];
-        /* A perfect score of 0 (a word scored 0) is the best there is. */
+        /* The square root spreads the weights: scores of one article span
+         * orders of magnitude.  A score of 0 is the best there is. */
         double best = w.cands[top[0]].score;
-        double weight = c->score > 0 ? best / c->score : 1.0;
+        double weight = c->score > 0 ? sqrt(best / c->score) : 1.0;
         if (weight < o->min_weight)
             break;
         kw[n_kw].text = surface_text(&w, &w.surfs[c->best_surface], c->len);

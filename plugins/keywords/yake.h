@@ -47,7 +47,7 @@ struct yake_opts {
 struct yake_keyword {
     char *text;          /* the most frequent surface form, words joined by one space */
     double score;        /* YAKE's score: lower is more relevant */
-    double weight;       /* (0, 1]: score of the best keyword / this score */
+    double weight;       /* (0, 1]: sqrt(score of the best keyword / this score) */
 };
 
 /* The top o->max keywords of the tokens, most relevant first, in *out
