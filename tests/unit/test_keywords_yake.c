@@ -44,7 +44,8 @@ static int is_stop_norm(const char *norm)
 }
 
 /* stems: pairs "norm", "stem", NULL-terminated; a norm without one is its
- * own stem.  Title words (before the first "|") get NEWSD_TOKEN_TITLE. */
+ * own stem.  Title words (before the first "|") get NEWSD_TOKEN_TITLE,
+ * words written "^word" YAKE_TOKEN_HEADING. */
 static struct doc build(const char *text, const char *const *stems)
 {
     struct doc d = {0};
@@ -58,6 +59,11 @@ static struct doc build(const char *text, const char *const *stems)
             sentence++;
             start = 1;
             continue;
+        }
+        uint32_t heading = 0;
+        if (w[0] == '^' && w[1]) {
+            heading = YAKE_TOKEN_HEADING;
+            w++;
         }
         d.tok = realloc(d.tok, (d.n + 1) * sizeof *d.tok);
         assert_non_null(d.tok);
@@ -79,7 +85,7 @@ static struct doc build(const char *text, const char *const *stems)
             if (strcmp(stems[i], norm) == 0)
                 t->stem = stems[i + 1];
         t->sentence = sentence;
-        t->flags = title ? NEWSD_TOKEN_TITLE : 0;
+        t->flags = (title ? NEWSD_TOKEN_TITLE : 0) | heading;
         if (strcmp(w, ".") == 0 || strcmp(w, ",") == 0 || strcmp(w, "%") == 0) {
             t->kind = NEWSD_TOKEN_PUNCT;
             if (strcmp(w, ".") == 0) {
@@ -116,14 +122,18 @@ struct result {
     size_t n;
 };
 
-static struct result extract(const char *text, const char *const *stems, size_t max, size_t max_words)
+static struct result extract_opts(const char *text, const char *const *stems, struct yake_opts o)
 {
     struct doc d = build(text, stems);
-    struct yake_opts o = {.max = max, .max_words = max_words, .min_weight = 0};
     struct result r;
     assert_int_equal(yake_extract(d.tok, d.n, &o, &r.kw, &r.n), 0);
     doc_free(&d);
     return r;
+}
+
+static struct result extract(const char *text, const char *const *stems, size_t max, size_t max_words)
+{
+    return extract_opts(text, stems, (struct yake_opts){.max = max, .max_words = max_words});
 }
 
 static long rank_of(const struct result *r, const char *text)
@@ -331,6 +341,104 @@ static void test_title_and_limits(void **s)
     doc_free(&d);
 }
 
+static void test_phrase_must_recur(void **s)
+{
+    (void)s;
+    struct result r = extract("Moore Threads builds chips . prices rise . buyers wait .", NULL, 10, 3);
+    for (size_t i = 0; i < r.n; i++)
+        assert_null(strchr(r.kw[i].text, ' '));
+    assert_true(rank_of(&r, "Moore") >= 0);
+    yake_keywords_free(r.kw, r.n);
+
+    /* A word said twice over is no phrase. */
+    r = extract("Girls Girls sang . Girls Girls danced . the crowd cheered .", NULL, 10, 3);
+    assert_int_equal(rank_of(&r, "Girls Girls"), -1);
+    assert_true(rank_of(&r, "Girls") >= 0);
+    yake_keywords_free(r.kw, r.n);
+}
+
+/* No two keywords share a word that is not a stop word. */
+static void check_no_overlap(const struct result *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        for (size_t j = 0; j < i; j++) {
+            char a[256], b[256];
+            snprintf(a, sizeof a, " %s ", r->kw[i].text);
+            snprintf(b, sizeof b, "%s", r->kw[j].text);
+            for (char *save = NULL, *w = strtok_r(b, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+                char pat[64];
+                snprintf(pat, sizeof pat, " %s ", w);
+                if (!is_stop_norm(w) && strstr(a, pat))
+                    fail_msg("\"%s\" and \"%s\" share \"%s\"", r->kw[i].text, r->kw[j].text, w);
+            }
+        }
+}
+
+static void test_one_keyword_per_word(void **s)
+{
+    (void)s;
+    struct result r = extract("Moore Threads builds chips . Moore Threads raised money . "
+                              "the CEO of Moore Threads met officials . Threads grew . chips sold .",
+                              NULL, 10, 3);
+    assert_true(rank_of(&r, "Moore Threads") >= 0);
+    assert_int_equal(rank_of(&r, "Threads"), -1);
+    assert_int_equal(rank_of(&r, "Moore"), -1);
+    check_no_overlap(&r);
+    /* Shortlisted overlaps do not cost a place: all words get one. */
+    assert_true(rank_of(&r, "chips") >= 0);
+    yake_keywords_free(r.kw, r.n);
+}
+
+static void test_units_after_numbers(void **s)
+{
+    (void)s;
+    struct result r = extract("profits reached 4 Milliarden . losses hit 5 Milliarden . "
+                              "debt stood at 6 Milliarden . Milliarden flowed . auditors frowned .",
+                              NULL, 20, 2);
+    assert_int_equal(rank_of(&r, "Milliarden"), -1);
+    assert_true(rank_of(&r, "profits") >= 0);
+    yake_keywords_free(r.kw, r.n);
+}
+
+static void test_capitalised_nouns(void **s)
+{
+    (void)s;
+    /* "erhebliche" is written small inside sentences: in German, an
+     * adjective, never a keyword's edge. */
+    const char *text = "Firmen melden erhebliche Verluste . Banken sehen erhebliche Risiken . "
+                       "Erhebliche Sorgen bleiben . Analysten warnen .";
+    struct result r = extract_opts(text, NULL, (struct yake_opts){.max = 20, .max_words = 1});
+    assert_true(rank_of(&r, "erhebliche") >= 0);
+    yake_keywords_free(r.kw, r.n);
+    r = extract_opts(text, NULL, (struct yake_opts){.max = 20, .max_words = 1, .capitalised_nouns = 1});
+    assert_int_equal(rank_of(&r, "erhebliche"), -1);
+    assert_int_equal(rank_of(&r, "Erhebliche"), -1);
+    assert_true(rank_of(&r, "Verluste") >= 0);
+    yake_keywords_free(r.kw, r.n);
+}
+
+static void test_headings(void **s)
+{
+    (void)s;
+    /* "tariffs" and "quotas" alike (twice, the same late sentences), but
+     * one of "tariffs" stands in a heading: it ranks first.  "landscape",
+     * once and in a heading, is not lifted over a word met once just
+     * before. */
+    const char *plain = "markets opened . traders bought . banks lent . funds grew . "
+                        "brokers sold . clerks filed . tariffs and quotas rose . tariffs and quotas fell .";
+    const char *headed = "markets opened . traders bought . banks lent . funds grew . "
+                         "brokers sold . ^landscape ^ahead . tariffs and quotas rose . "
+                         "^tariffs ^now . quotas fell .";
+    struct result r = extract(plain, NULL, 20, 1);
+    assert_true(rank_of(&r, "quotas") >= 0 && rank_of(&r, "tariffs") >= 0);
+    yake_keywords_free(r.kw, r.n);
+    r = extract(headed, NULL, 20, 1);
+    assert_true(rank_of(&r, "tariffs") >= 0);
+    assert_true(rank_of(&r, "tariffs") < rank_of(&r, "quotas"));
+    assert_true(rank_of(&r, "landscape") > rank_of(&r, "brokers"));
+    yake_keywords_free(r.kw, r.n);
+}
+
 /* A synthetic document of n tokens: sentences of twelve words drawn from
  * a vocabulary of 5,000 with a few stop words, as long texts are. */
 static struct doc synthetic(size_t n, char ***vocab_out)
@@ -417,6 +525,11 @@ int main(void)
         cmocka_unit_test(test_stem_merging),
         cmocka_unit_test(test_compounds),
         cmocka_unit_test(test_title_and_limits),
+        cmocka_unit_test(test_phrase_must_recur),
+        cmocka_unit_test(test_one_keyword_per_word),
+        cmocka_unit_test(test_units_after_numbers),
+        cmocka_unit_test(test_capitalised_nouns),
+        cmocka_unit_test(test_headings),
         cmocka_unit_test(test_linear_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
