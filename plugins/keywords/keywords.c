@@ -203,6 +203,16 @@ static size_t drop_title(struct yake_token *tok, size_t n)
  * STOP_WORD_PROOF words without one has no list for its language. */
 #define STOP_WORD_PROOF 30
 
+/* Keywords say what a text is about: a title over an empty body has none
+ * to say. */
+static int has_body_words(const struct yake_token *tok, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (tok[i].kind == NEWSD_TOKEN_WORD && !(tok[i].flags & NEWSD_TOKEN_TITLE))
+            return 1;
+    return 0;
+}
+
 static int has_stop_words(const struct yake_token *tok, size_t n)
 {
     size_t words = 0;
@@ -297,6 +307,10 @@ static int keywords_process(void *state, enum newsd_stage stage, newsd_article *
     }
     if (title_from_body(a))
         n = drop_title(tokens, n);
+    if (!has_body_words(tokens, n)) {
+        free(tokens);
+        return NEWSD_OK;
+    }
     if (!has_stop_words(tokens, n)) {
         /* No language, or one without a stop-word list: every function
          * word would be a keyword candidate ("der", "und"). */
