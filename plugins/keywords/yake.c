@@ -164,14 +164,25 @@ static bool is_word(const struct yake_token *t)
     return t->kind == NEWSD_TOKEN_WORD || t->kind == NEWSD_TOKEN_NUMBER;
 }
 
-/* Stop words are never a phrase's edge, and are scored by how strongly
- * they bind their neighbours; an acronym written in capitals is a word of
- * its own even when its lower case is a stop word. */
-static bool is_stop(const struct yake_token *t)
+static bool all_caps_word(const struct work *w, size_t i)
 {
+    return i < w->n && w->tok[i].kind == NEWSD_TOKEN_WORD && (w->tok[i].flags & NEWSD_TOKEN_ALL_CAPS);
+}
+
+/* Stop words are never a phrase's edge, and are scored by how strongly
+ * they bind their neighbours.  An acronym written in capitals is a word of
+ * its own even when its lower case is a stop word ("US", "IS"), unless its
+ * neighbours are in capitals too: then the text shouts ("DIE FRAU"). */
+static bool is_stop(const struct work *w, size_t i)
+{
+    const struct yake_token *t = &w->tok[i];
     if (t->kind == NEWSD_TOKEN_NUMBER)
         return true;
-    return (t->flags & NEWSD_TOKEN_STOPWORD) && !(t->flags & NEWSD_TOKEN_ALL_CAPS);
+    if (!(t->flags & NEWSD_TOKEN_STOPWORD))
+        return false;
+    if (!(t->flags & NEWSD_TOKEN_ALL_CAPS))
+        return true;
+    return (i > 0 && all_caps_word(w, i - 1)) || all_caps_word(w, i + 1);
 }
 
 /* The part of a compound's stem after its last hyphen, when it can be a
@@ -201,7 +212,7 @@ static void assign_terms(struct work *w)
         w->tok_term[i] = NO_TERM;
         if (!is_word(t))
             continue;
-        bool stop = is_stop(t);
+        bool stop = is_stop(w, i);
         const char *key = stop ? t->norm : t->stem;
         size_t hl = 0;
         if (!stop && compound_head(key, &hl))
@@ -383,7 +394,7 @@ static void score_terms(struct work *w)
 static bool is_edge(const struct work *w, size_t i)
 {
     const struct yake_token *t = &w->tok[i];
-    if (t->kind != NEWSD_TOKEN_WORD || is_stop(t))
+    if (t->kind != NEWSD_TOKEN_WORD || w->terms[w->tok_term[i]].stop)
         return false;
     /* German writes nouns and names with a capital, and keywords are
      * nouns and names: a word mostly written small inside sentences is an

@@ -219,9 +219,15 @@ static void test_casing(void **s)
     assert_true(rank_of(&r, "Falcon") < rank_of(&r, "rockets"));
     yake_keywords_free(r.kw, r.n);
 
-    /* An acronym is no stop word even when its lower case is one. */
+    /* An acronym is no stop word even when its lower case is one... */
     r = extract("the US raised tariffs . the US and China talk . tariffs hurt the US .", NULL, 10, 1);
     assert_true(rank_of(&r, "US") >= 0);
+    yake_keywords_free(r.kw, r.n);
+    /* ...but a shouted stop word is one. */
+    r = extract("DIE FRAU kommt . DIE FRAU geht . Leute schauen .", NULL, 10, 2);
+    assert_int_equal(rank_of(&r, "DIE FRAU"), -1);
+    assert_int_equal(rank_of(&r, "DIE"), -1);
+    assert_true(rank_of(&r, "FRAU") >= 0);
     yake_keywords_free(r.kw, r.n);
 }
 
