@@ -96,7 +96,8 @@ static char **list_texts(const char *dir)
 }
 
 /* Texts of one folder joined (the first one's title stays the title) until
- * there are ARTICLE_BYTES, cut at the first line break after that. */
+ * there are ARTICLE_BYTES, cut at the first sentence's or line's end after
+ * that. */
 static size_t build_texts(char **dirs, int n_dirs, size_t n, struct text *out)
 {
     char ***files = calloc((size_t)n_dirs, sizeof *files);
@@ -127,9 +128,12 @@ static size_t build_texts(char **dirs, int n_dirs, size_t n, struct text *out)
             len += fl;
             free(fb);
         }
-        unsigned char *nl = memchr(buf + ARTICLE_BYTES, '\n', len - ARTICLE_BYTES);
-        if (nl)
-            len = (size_t)(nl - buf);
+        /* Cut after the first sentence or line that ends past the mark. */
+        for (size_t i = ARTICLE_BYTES; i + 1 < len; i++)
+            if (buf[i] == '\n' || (buf[i] == '.' && buf[i + 1] == ' ')) {
+                len = i + 1;
+                break;
+            }
         buf[len] = '\0';
         out[made].bytes = buf;
         out[made].len = len;

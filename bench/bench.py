@@ -417,7 +417,7 @@ def main():
     ap.add_argument("--no-lua", action="store_true", help="skip the Lua pipeline run")
     ap.add_argument("--only-analysis", action="store_true",
                     help="only the core-only vs full default comparison and analysis_bench")
-    ap.add_argument("--gazetteer-key", default="gazetteer",
+    ap.add_argument("--gazetteer-key", default="user_gazetteer",
                     help="the entities plugin's key for its TSV files")
     args = ap.parse_args()
 
