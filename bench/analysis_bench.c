@@ -129,9 +129,9 @@ static size_t build_texts(char **dirs, int n_dirs, size_t n, struct text *out)
             free(fb);
         }
         /* Cut after the first sentence or line that ends past the mark. */
-        for (size_t i = ARTICLE_BYTES; i + 1 < len; i++)
-            if (buf[i] == '\n' || (buf[i] == '.' && buf[i + 1] == ' ')) {
-                len = i + 1;
+        for (size_t at = ARTICLE_BYTES; at + 1 < len; at++)
+            if (buf[at] == '\n' || (buf[at] == '.' && buf[at + 1] == ' ')) {
+                len = at + 1;
                 break;
             }
         buf[len] = '\0';
