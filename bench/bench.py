@@ -368,12 +368,18 @@ def synthetic_gazetteer(path, n=10000):
 
 
 def with_gazetteer(sections, tsv, key):
-    """The entities section reads tsv instead of its own list."""
-    out = []
+    """The entities section reads tsv as well (key = tsv); a config without
+    one gets an [plugin.entities] before its first tag plugin but lang."""
+    out, done = [], False
     for n, kv in sections:
         if n == "plugin.entities":
             kv = [(k, v) for k, v in kv if k != key] + [(key, tsv)]
+            done = True
         out.append((n, kv))
+    if not done:
+        at = next((i for i, (n, _) in enumerate(out) if n.startswith("plugin.") and n != "plugin.lang"),
+                  len(out))
+        out.insert(at, ("plugin.entities", [("so", "entities.so"), (key, tsv)]))
     return out
 
 
@@ -393,11 +399,11 @@ def analysis(newsd, build, plugins, texts, n, workdir, gazetteer_key):
     if not os.access(exe, os.X_OK):
         print("analysis: %s not built" % exe)
         return
-    names = [n for n, _ in default]
-    if "plugin.entities" in names:
+    if os.path.exists(os.path.join(plugins, "entities.so")):
         tsv = synthetic_gazetteer(os.path.join(workdir, "gazetteer.tsv"))
         default = with_gazetteer(default, tsv, gazetteer_key)
-        print("analysis: entities read a synthetic gazetteer of 10,000 names (%s = %s)" % (gazetteer_key, tsv))
+        print("analysis: entities also read a synthetic gazetteer of 10,000 names (%s = %s)"
+              % (gazetteer_key, tsv))
     dirs = [os.path.join(SHARED, "corpus", "10kgnad-de"), os.path.join(SHARED, "corpus", "bbc-news-en")]
     for name, sections in (("core", core_sections()), ("full", with_fs_archive(default))):
         conf = write_sections(os.path.join(workdir, "inproc-%s.ini" % name), sections,
