@@ -61,15 +61,14 @@ struct candidate {
     uint32_t pos;             /* first occurrence: its terms are tok_term[pos..pos+len) */
     uint32_t len;
     uint32_t tf;
-    uint32_t best_surface;    /* index into surfaces */
+    uint32_t last_occ;        /* its occurrences: a list through occ_next, from pos's */
     double score;
 };
 
-struct surface {
-    uint32_t cand;
-    uint32_t pos;             /* first occurrence of these exact words */
-    uint32_t count;           /* 2 per occurrence, 1 at a sentence's start */
-    uint32_t merged;          /* compounds read as their head in it */
+/* One occurrence of a candidate: where, and the next of the same one. */
+struct occurrence {
+    uint32_t pos;
+    uint32_t next;
 };
 
 struct work {
@@ -89,10 +88,9 @@ struct work {
     size_t n_cands;
     uint32_t *cand_slots;
     size_t cand_mask;
-    struct surface *surfs;
-    size_t n_surfs;
-    uint32_t *surf_slots;
-    size_t surf_mask;
+    struct occurrence *occs;  /* in the order found; a candidate's first is its first */
+    size_t n_occs;
+    uint32_t *first_occ;      /* per candidate */
     uint32_t n_sentences;
     bool capitalised_nouns;
 };
@@ -443,44 +441,20 @@ static uint32_t cand_add(struct work *w, uint32_t pos, uint32_t len)
     }
     uint32_t c = (uint32_t)w->n_cands++;
     w->cand_slots[i] = c;
-    w->cands[c] = (struct candidate){.pos = pos, .len = len, .tf = 1, .best_surface = NO_TERM};
+    w->cands[c] = (struct candidate){.pos = pos, .len = len, .tf = 1, .last_occ = NO_TERM};
     return c;
 }
 
-static bool same_text(const struct work *w, uint32_t p, uint32_t q, uint32_t len)
+static void occurrence_add(struct work *w, uint32_t c, uint32_t pos)
 {
-    for (uint32_t k = 0; k < len; k++)
-        if (strcmp(w->tok[p + k].text, w->tok[q + k].text) != 0)
-            return false;
-    return true;
-}
-
-/* Count the exact words of one occurrence, for the form the tag shows. */
-static void surface_add(struct work *w, uint32_t cand, uint32_t pos, uint32_t len)
-{
-    uint64_t h = FNV_OFFSET ^ cand;
-    for (uint32_t k = 0; k < len; k++) {
-        const char *s = w->tok[pos + k].text;
-        h = mix(hash_bytes(h, s, strlen(s)));
-    }
-    uint32_t count = (w->tok[pos].flags & NEWSD_TOKEN_SENTENCE_START) ? 1 : 2;
-    size_t i = (size_t)h & w->surf_mask;
-    for (;; i = (i + 1) & w->surf_mask) {
-        uint32_t s = w->surf_slots[i];
-        if (s == NO_TERM)
-            break;
-        struct surface *e = &w->surfs[s];
-        if (e->cand == cand && same_text(w, e->pos, pos, len)) {
-            e->count += count;
-            return;
-        }
-    }
-    uint32_t merged = 0;
-    for (uint32_t k = 0; k < len; k++)
-        merged += w->tok_merged[pos + k];
-    uint32_t s = (uint32_t)w->n_surfs++;
-    w->surf_slots[i] = s;
-    w->surfs[s] = (struct surface){cand, pos, count, merged};
+    uint32_t o = (uint32_t)w->n_occs++;
+    w->occs[o] = (struct occurrence){pos, NO_TERM};
+    struct candidate *e = &w->cands[c];
+    if (e->last_occ == NO_TERM)
+        w->first_occ[c] = o;
+    else
+        w->occs[e->last_occ].next = o;
+    e->last_occ = o;
 }
 
 /* Every run of up to max_words words inside a sentence, without
@@ -496,26 +470,8 @@ static void collect_candidates(struct work *w, size_t max_words)
                 break;
             if (!is_edge(w, last))
                 continue;
-            uint32_t c = cand_add(w, (uint32_t)i, (uint32_t)len);
-            surface_add(w, c, (uint32_t)i, (uint32_t)len);
+            occurrence_add(w, cand_add(w, (uint32_t)i, (uint32_t)len), (uint32_t)i);
         }
-    }
-}
-
-/* The form a tag shows: the bare word rather than a compound read as it,
- * then the most frequent, then the first seen. */
-static void pick_surfaces(struct work *w)
-{
-    for (size_t s = 0; s < w->n_surfs; s++) {
-        const struct surface *e = &w->surfs[s];
-        struct candidate *c = &w->cands[e->cand];
-        if (c->best_surface == NO_TERM) {
-            c->best_surface = (uint32_t)s;
-            continue;
-        }
-        const struct surface *b = &w->surfs[c->best_surface];
-        if (e->merged < b->merged || (e->merged == b->merged && e->count > b->count))
-            c->best_surface = (uint32_t)s;
     }
 }
 
@@ -561,18 +517,73 @@ static double score_candidate(const struct work *w, const struct candidate *c)
 
 /* ---- selection ----------------------------------------------------------- */
 
-static char *surface_text(const struct work *w, const struct surface *s, uint32_t len)
+static bool same_text(const struct work *w, uint32_t p, uint32_t q, uint32_t len)
+{
+    for (uint32_t k = 0; k < len; k++)
+        if (strcmp(w->tok[p + k].text, w->tok[q + k].text) != 0)
+            return false;
+    return true;
+}
+
+/* The form a tag shows: the bare word rather than a compound read as it,
+ * then the most frequent (an occurrence at a sentence's start, capitalised
+ * there, counts half), then the first.  merged_in() counts the compounds
+ * read as their head in one occurrence. */
+static uint32_t merged_in(const struct work *w, uint32_t pos, uint32_t len)
+{
+    uint32_t m = 0;
+    for (uint32_t k = 0; k < len; k++)
+        m += w->tok_merged[pos + k];
+    return m;
+}
+
+/* The forms of one candidate that best_surface() tells apart; a word
+ * seldom has more, and a further one is not counted (linear time). */
+#define MAX_FORMS 16
+
+/* The position of the form to show. */
+static uint32_t best_surface(const struct work *w, uint32_t c)
+{
+    const struct candidate *e = &w->cands[c];
+    uint32_t form_pos[MAX_FORMS], form_count[MAX_FORMS];
+    size_t n_forms = 0;
+    for (uint32_t o = w->first_occ[c]; o != NO_TERM; o = w->occs[o].next) {
+        uint32_t pos = w->occs[o].pos;
+        uint32_t weight = (w->tok[pos].flags & NEWSD_TOKEN_SENTENCE_START) ? 1 : 2;
+        size_t f = 0;
+        while (f < n_forms && !same_text(w, form_pos[f], pos, e->len))
+            f++;
+        if (f < n_forms) {
+            form_count[f] += weight;
+        } else if (n_forms < MAX_FORMS) {
+            form_pos[n_forms] = pos;
+            form_count[n_forms++] = weight;
+        }
+    }
+    uint32_t best = e->pos, best_merged = UINT32_MAX, best_count = 0;
+    for (size_t f = 0; f < n_forms; f++) {
+        uint32_t merged = merged_in(w, form_pos[f], e->len);
+        if (merged < best_merged || (merged == best_merged && form_count[f] > best_count)) {
+            best = form_pos[f];
+            best_merged = merged;
+            best_count = form_count[f];
+        }
+    }
+    return best;
+}
+
+static char *surface_text(const struct work *w, uint32_t pos, uint32_t len)
 {
     size_t total = 0;
     for (uint32_t k = 0; k < len; k++)
-        total += strlen(w->tok[s->pos + k].text) + 1;
+        total += strlen(w->tok[pos + k].text) + 1;
     char *out = malloc(total);
     if (!out)
         return NULL;
     char *p = out;
     for (uint32_t k = 0; k < len; k++) {
-        size_t l = strlen(w->tok[s->pos + k].text);
-        memcpy(p, w->tok[s->pos + k].text, l);
+        size_t l = strlen(w->tok[pos + k].text);
+        memcpy(p, w->tok[pos + k].text, l);
         p += l;
         *p++ = ' ';
     }
@@ -662,8 +673,8 @@ static void work_free(struct work *w)
     free(w->pairs);
     free(w->cands);
     free(w->cand_slots);
-    free(w->surfs);
-    free(w->surf_slots);
+    free(w->occs);
+    free(w->first_occ);
 }
 
 static int work_alloc(struct work *w, size_t max_words)
@@ -678,19 +689,18 @@ static int work_alloc(struct work *w, size_t max_words)
     w->pairs = malloc(ts * sizeof *w->pairs);
     w->cands = malloc(spans * sizeof *w->cands);
     w->cand_slots = malloc(cs * sizeof *w->cand_slots);
-    w->surfs = malloc(spans * sizeof *w->surfs);
-    w->surf_slots = malloc(cs * sizeof *w->surf_slots);
+    w->occs = malloc(spans * sizeof *w->occs);
+    w->first_occ = malloc(spans * sizeof *w->first_occ);
     if (!w->tok_term || !w->tok_merged || !w->terms || !w->term_slots || !w->sent_nodes ||
-        !w->pairs || !w->cands || !w->cand_slots || !w->surfs || !w->surf_slots)
+        !w->pairs || !w->cands || !w->cand_slots || !w->occs || !w->first_occ)
         return -1;
     w->term_mask = ts - 1;
     w->pair_mask = ts - 1;
-    w->cand_mask = w->surf_mask = cs - 1;
+    w->cand_mask = cs - 1;
     memset(w->term_slots, 0xff, ts * sizeof *w->term_slots);
     for (size_t i = 0; i < ts; i++)
         w->pairs[i].a = NO_TERM;
     memset(w->cand_slots, 0xff, cs * sizeof *w->cand_slots);
-    memset(w->surf_slots, 0xff, cs * sizeof *w->surf_slots);
     return 0;
 }
 
@@ -725,7 +735,6 @@ int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_op
     count_features(&w);
     score_terms(&w);
     collect_candidates(&w, max_words);
-    pick_surfaces(&w);
     for (size_t c = 0; c < w.n_cands; c++)
         w.cands[c].score = score_candidate(&w, &w.cands[c]);
 
@@ -747,7 +756,7 @@ int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_op
         double weight = c->score > 0 ? sqrt(best / c->score) : 1.0;
         if (weight < o->min_weight)
             break;
-        kw[n_kw].text = surface_text(&w, &w.surfs[c->best_surface], c->len);
+        kw[n_kw].text = surface_text(&w, best_surface(&w, top[i]), c->len);
         if (!kw[n_kw].text)
             goto done;
         kw[n_kw].score = c->score;
