@@ -3,7 +3,7 @@
  * one thread, where a microsecond is not lost in file-system noise
  * (bench/bench.py runs it).
  *
- *   analysis_bench [-n N] [-r ROUNDS] CONFIG.ini DIR...
+ *   analysis_bench [-n N] [-r ROUNDS] [-x] CONFIG.ini DIR...
  *
  * Loads CONFIG's plugins as `newsd --try` does (archives loaded, not
  * initialised), builds N articles of about 5 KB from the *.txt files of the
@@ -12,7 +12,8 @@
  * tag stages, plugin by plugin.  The text layer is built on its own, after
  * the parse stage (where a lang plugin sets the language it follows) and
  * before the tag stage, so that its cost is not charged to the first
- * plugin that reads it.  Prints microseconds per article: in total, for
+ * plugin that reads it; -x leaves it to the plugins (for a config whose
+ * plugins may not read it at all).  Prints microseconds per article: in total, for
  * the parser, the text layer and each plugin; the best of ROUNDS rounds,
  * since on a shared machine the neighbours move a single round by 20 %.
  */
@@ -177,17 +178,19 @@ static void run_plugin(struct plugin_instance *p, enum newsd_stage stage, struct
 int main(int argc, char **argv)
 {
     size_t n = 2000;
-    int rounds = 5, opt;
-    while ((opt = getopt(argc, argv, "n:r:")) != -1) {
+    int rounds = 5, opt, ahead = 1;
+    while ((opt = getopt(argc, argv, "n:r:x")) != -1) {
         if (opt == 'n')
             n = (size_t)atol(optarg);
         else if (opt == 'r')
             rounds = atoi(optarg);
+        else if (opt == 'x')
+            ahead = 0;
         else
             return 2;
     }
     if (argc - optind < 2 || n == 0 || rounds < 1) {
-        fprintf(stderr, "usage: analysis_bench [-n N] [-r ROUNDS] CONFIG.ini DIR...\n");
+        fprintf(stderr, "usage: analysis_bench [-n N] [-r ROUNDS] [-x] CONFIG.ini DIR...\n");
         return 2;
     }
     const char *ini = argv[optind];
@@ -239,7 +242,7 @@ int main(int argc, char **argv)
             double t1 = now_us();
             sum[PARSER] += t1 - t0;
             for (size_t s = 0; s < 2; s++) {
-                if (stages[s] == NEWSD_STAGE_TAG) {
+                if (stages[s] == NEWSD_STAGE_TAG && ahead) {
                     double u = now_us();
                     build_analysis(a);
                     sum[TEXT_LAYER] += now_us() - u;
@@ -269,7 +272,8 @@ int main(int argc, char **argv)
            bytes / per, rounds);
     printf("analysis:   %-24s %8.1f us/article\n", "total", best_total / per);
     printf("analysis:   %-24s %8.1f us/article\n", "built-in parser", best[PARSER] / per);
-    printf("analysis:   %-24s %8.1f us/article\n", "text layer", best[TEXT_LAYER] / per);
+    if (ahead)
+        printf("analysis:   %-24s %8.1f us/article\n", "text layer", best[TEXT_LAYER] / per);
     for (size_t p = 0; p < set->n; p++)
         for (size_t s = 0; s < 2; s++) {
             if (!(set->v[p].desc->stages & stages[s]))

@@ -405,10 +405,14 @@ def analysis(newsd, build, plugins, texts, n, workdir, gazetteer_key):
         print("analysis: entities also read a synthetic gazetteer of 10,000 names (%s = %s)"
               % (gazetteer_key, tsv))
     dirs = [os.path.join(SHARED, "corpus", "10kgnad-de"), os.path.join(SHARED, "corpus", "bbc-news-en")]
-    for name, sections in (("core", core_sections()), ("full", with_fs_archive(default))):
+    # The core config's tagger does not read the text layer: -x leaves it
+    # to the plugins, as the daemon does.
+    for name, sections, flags in (("core", core_sections(), ["-x"]),
+                                  ("full", with_fs_archive(default), [])):
         conf = write_sections(os.path.join(workdir, "inproc-%s.ini" % name), sections,
                               os.path.join(workdir, "inproc-state"), plugins, "warning")
-        out = subprocess.run([exe, "-n", "2000", "-r", "5", conf] + dirs, capture_output=True, text=True)
+        out = subprocess.run([exe, "-n", "2000", "-r", "5"] + flags + [conf] + dirs,
+                             capture_output=True, text=True)
         for line in (out.stdout.strip() or out.stderr.strip()).splitlines():
             print(line)
 

@@ -698,8 +698,7 @@ static int work_alloc(struct work *w, size_t max_words)
     w->pair_mask = ts - 1;
     w->cand_mask = cs - 1;
     memset(w->term_slots, 0xff, ts * sizeof *w->term_slots);
-    for (size_t i = 0; i < ts; i++)
-        w->pairs[i].a = NO_TERM;
+    memset(w->pairs, 0xff, ts * sizeof *w->pairs);   /* a = NO_TERM: empty */
     memset(w->cand_slots, 0xff, cs * sizeof *w->cand_slots);
     return 0;
 }
