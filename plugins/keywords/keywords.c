@@ -14,8 +14,9 @@
  * the article's language, so the lang plugin belongs before it.
  *
  * Weights: YAKE's scores are lower-is-better and unbounded; a tag's weight
- * is the best keyword's score over this one's, so the best keyword of an
- * article weighs 1.0 and one half as relevant 0.5.
+ * is the square root of the best keyword's score over this one's, so the
+ * best keyword of an article weighs 1.0 and one a quarter as relevant 0.5.
+ * docs/plugins.md ("keywords") says which candidates count and why.
  *
  * The state is read-only after init, so process() is thread-safe.
  */
