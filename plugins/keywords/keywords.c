@@ -140,8 +140,7 @@ static int keywords_init(const newsd_config *conf, void **state)
 }
 
 /* The text layer's tokens as the scoring core reads them. */
-static int read_tokens(const struct keywords *k, const newsd_analysis *an, struct yake_token **out,
-                       size_t *n_out)
+static int read_tokens(const newsd_analysis *an, struct yake_token **out, size_t *n_out)
 {
     size_t n = newsd_analysis_token_count(an);
     *out = NULL;
@@ -157,8 +156,6 @@ static int read_tokens(const struct keywords *k, const newsd_analysis *an, struc
             free(v);
             return NEWSD_ERROR;
         }
-        if (t.kind == NEWSD_TOKEN_WORD && is_extra_stop(k, t.norm))
-            t.flags |= NEWSD_TOKEN_STOPWORD;
         v[i] = (struct yake_token){t.text, t.norm, t.stem, t.kind, t.flags, t.sentence};
     }
     *out = v;
@@ -200,8 +197,9 @@ static size_t drop_title(struct yake_token *tok, size_t n)
     return n - skip;
 }
 
-/* Whether the text has stop words, or is too short to tell: a text of
- * STOP_WORD_PROOF words without one has no list for its language. */
+/* Whether the text has stop words of its language, or is too short to
+ * tell: a text of STOP_WORD_PROOF words without one has no list for its
+ * language.  Asked before the extra stop_words are marked. */
 #define STOP_WORD_PROOF 30
 
 /* Keywords say what a text is about: a title over an empty body has none
@@ -223,6 +221,13 @@ static int has_stop_words(const struct yake_token *tok, size_t n)
         words += tok[i].kind == NEWSD_TOKEN_WORD;
     }
     return words < STOP_WORD_PROOF;
+}
+
+static void mark_extra_stop_words(const struct keywords *k, struct yake_token *tok, size_t n)
+{
+    for (size_t i = 0; k->stop && i < n; i++)
+        if (tok[i].kind == NEWSD_TOKEN_WORD && is_extra_stop(k, tok[i].norm))
+            tok[i].flags |= NEWSD_TOKEN_STOPWORD;
 }
 
 /* Headings: a paragraph of one short sentence that does not end as a
@@ -300,7 +305,7 @@ static int keywords_process(void *state, enum newsd_stage stage, newsd_article *
         return newsd_article_fail(a, "out of memory analysing the text");
     struct yake_token *tokens;
     size_t n;
-    if (read_tokens(k, an, &tokens, &n) != NEWSD_OK)
+    if (read_tokens(an, &tokens, &n) != NEWSD_OK)
         return newsd_article_fail(a, "out of memory reading the tokens");
     if (mark_headings(an, tokens, n) != NEWSD_OK) {
         free(tokens);
@@ -319,6 +324,7 @@ static int keywords_process(void *state, enum newsd_stage stage, newsd_article *
         free(tokens);
         return NEWSD_OK;
     }
+    mark_extra_stop_words(k, tokens, n);
     struct yake_opts o = k->opts;
     /* German capitalises every noun (Luxembourgish too). */
     const char *lang = newsd_analysis_lang(an);

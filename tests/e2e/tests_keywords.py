@@ -152,3 +152,16 @@ def keywords_bad_config_refused(ctx):
         p = ctx.run_newsd(["--check-config", "-c", str(ctx.config_path)])
         check(p.returncode != 0, f"{key} = {value} accepted")
         check(key.encode() in p.stderr, f"{key} = {value}: the error does not name the key: {p.stderr[-400:]}")
+
+
+@test()
+def keywords_need_a_language(ctx):
+    """Without a language (no lang plugin, none given) there are no stop
+    words, and the plugin tags nothing rather than "the" and "and"."""
+    ctx.write_config(ctx.plugins_with(("keywords", {"so": "keywords.so"})))
+    ctx.start()
+    id_ = ctx.drop("shipping.txt", small_article(ENGLISH_TITLE, ENGLISH_BODY))
+    ctx.wait_archived([id_])
+    rec = ctx.record(id_)
+    check(rec.get("lang") in ("", None), f"the article has a language: {rec.get('lang')!r}")
+    check(not keywords(rec), f"keywords without a language: {keywords(rec)}")
