@@ -18,13 +18,15 @@
  * best keyword of an article weighs 1.0 and one a quarter as relevant 0.5.
  * docs/plugins.md ("keywords") says which candidates count and why.
  *
- * The state is read-only after init, so process() is thread-safe.
+ * Thread-safe: the settings are read-only after init; the memory a call
+ * works in comes from a small pool under a lock, one slot per call.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* strdup() */
 #endif
 #include <newsd/plugin.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,13 +35,63 @@
 
 #define TAG_PREFIX "keyword:"
 
+/* Memory for one call, kept between calls: the token array and the
+ * scoring's work arrays.  Calls on several workers each take their own. */
+struct slot {
+    struct yake_scratch scratch;
+    struct yake_token *tok;
+    size_t tok_cap;
+};
+
+/* Slots kept for reuse (one per worker is enough; more are freed). */
+#define POOL_MAX 16
+
 /* The extra stop words: norms in an open addressing set, so that a token
  * costs one hash and at most a comparison or two. */
 struct keywords {
     struct yake_opts opts;
     char **stop;          /* slots; NULL: empty */
     size_t stop_mask;
+    pthread_mutex_t lock; /* guards pool */
+    struct slot *pool[POOL_MAX];
+    size_t n_pool;
 };
+
+static void slot_free(struct slot *s)
+{
+    if (!s)
+        return;
+    yake_scratch_free(&s->scratch);
+    free(s->tok);
+    free(s);
+}
+
+/* A slot from the pool, or a new empty one; NULL when out of memory. */
+static struct slot *slot_take(struct keywords *k)
+{
+    struct slot *s = NULL;
+    pthread_mutex_lock(&k->lock);
+    if (k->n_pool > 0)
+        s = k->pool[--k->n_pool];
+    pthread_mutex_unlock(&k->lock);
+    return s ? s : calloc(1, sizeof *s);
+}
+
+static void slot_give(struct keywords *k, struct slot *s)
+{
+    if (s->tok_cap * sizeof *s->tok > YAKE_SCRATCH_KEEP) {
+        free(s->tok);
+        s->tok = NULL;
+        s->tok_cap = 0;
+    }
+    pthread_mutex_lock(&k->lock);
+    if (k->n_pool < POOL_MAX) {
+        k->pool[k->n_pool++] = s;
+        s = NULL;
+    }
+    pthread_mutex_unlock(&k->lock);
+    slot_free(s);
+}
 
 static uint64_t hash_norm(const char *s)
 {
@@ -69,6 +121,9 @@ static void keywords_fini(void *state)
     for (size_t i = 0; k->stop && i <= k->stop_mask; i++)
         free(k->stop[i]);
     free(k->stop);
+    for (size_t i = 0; i < k->n_pool; i++)
+        slot_free(k->pool[i]);
+    pthread_mutex_destroy(&k->lock);
     free(k);
 }
 
@@ -130,6 +185,7 @@ static int keywords_init(const newsd_config *conf, void **state)
         newsd_log(NEWSD_LOG_ERROR, "out of memory");
         return NEWSD_ERROR;
     }
+    pthread_mutex_init(&k->lock, NULL);
     k->opts = (struct yake_opts){.max = (size_t)max, .max_words = (size_t)max_words, .min_weight = min_weight};
     if (read_stop_words(conf, k) != NEWSD_OK) {
         keywords_fini(k);
@@ -139,26 +195,24 @@ static int keywords_init(const newsd_config *conf, void **state)
     return NEWSD_OK;
 }
 
-/* The text layer's tokens as the scoring core reads them. */
-static int read_tokens(const newsd_analysis *an, struct yake_token **out, size_t *n_out)
+/* The text layer's tokens as the scoring core reads them, in s->tok. */
+static int read_tokens(const newsd_analysis *an, struct slot *s, size_t *n_out)
 {
     size_t n = newsd_analysis_token_count(an);
-    *out = NULL;
     *n_out = 0;
-    if (n == 0)
-        return NEWSD_OK;
-    struct yake_token *v = malloc(n * sizeof *v);
-    if (!v)
-        return NEWSD_ERROR;
+    if (n > s->tok_cap) {
+        struct yake_token *v = realloc(s->tok, n * sizeof *v);
+        if (!v)
+            return NEWSD_ERROR;
+        s->tok = v;
+        s->tok_cap = n;
+    }
     for (size_t i = 0; i < n; i++) {
         struct newsd_token t = {.struct_size = sizeof t};
-        if (newsd_analysis_token_at(an, i, &t) != NEWSD_OK) {
-            free(v);
+        if (newsd_analysis_token_at(an, i, &t) != NEWSD_OK)
             return NEWSD_ERROR;
-        }
-        v[i] = (struct yake_token){t.text, t.norm, t.stem, t.kind, t.flags, t.sentence};
+        s->tok[i] = (struct yake_token){t.text, t.norm, t.stem, t.kind, t.flags, t.sentence};
     }
-    *out = v;
     *n_out = n;
     return NEWSD_OK;
 }
@@ -296,32 +350,23 @@ static int tag_keywords(newsd_article *a, const struct yake_keyword *kw, size_t 
     return NEWSD_OK;
 }
 
-static int keywords_process(void *state, enum newsd_stage stage, newsd_article *a)
+/* The keywords of the article's tokens in s->tok, tagged. */
+static int keywords_of(struct keywords *k, newsd_article *a, const newsd_analysis *an, struct slot *s)
 {
-    (void)stage;
-    const struct keywords *k = state;
-    const newsd_analysis *an = newsd_article_analysis(a);
-    if (!an)
-        return newsd_article_fail(a, "out of memory analysing the text");
-    struct yake_token *tokens;
     size_t n;
-    if (read_tokens(an, &tokens, &n) != NEWSD_OK)
+    if (read_tokens(an, s, &n) != NEWSD_OK)
         return newsd_article_fail(a, "out of memory reading the tokens");
-    if (mark_headings(an, tokens, n) != NEWSD_OK) {
-        free(tokens);
+    struct yake_token *tokens = s->tok;
+    if (mark_headings(an, tokens, n) != NEWSD_OK)
         return newsd_article_fail(a, "out of memory reading the sentences");
-    }
     if (title_from_body(a))
         n = drop_title(tokens, n);
-    if (!has_body_words(tokens, n)) {
-        free(tokens);
+    if (!has_body_words(tokens, n))
         return NEWSD_OK;
-    }
     if (!has_stop_words(tokens, n)) {
         /* No language, or one without a stop-word list: every function
          * word would be a keyword candidate ("der", "und"). */
         newsd_log(NEWSD_LOG_DEBUG, "no stop words for language \"%s\": no keywords", newsd_analysis_lang(an));
-        free(tokens);
         return NEWSD_OK;
     }
     mark_extra_stop_words(k, tokens, n);
@@ -331,12 +376,25 @@ static int keywords_process(void *state, enum newsd_stage stage, newsd_article *
     o.capitalised_nouns = strcmp(lang, "de") == 0 || strcmp(lang, "lb") == 0;
     struct yake_keyword *kw;
     size_t n_kw;
-    int rc = yake_extract(tokens, n, &o, &kw, &n_kw);
-    free(tokens);
-    if (rc < 0)
+    if (yake_extract(tokens, n, &o, &s->scratch, &kw, &n_kw) < 0)
         return newsd_article_fail(a, "out of memory scoring %zu tokens", n);
-    rc = tag_keywords(a, kw, n_kw);
+    int rc = tag_keywords(a, kw, n_kw);
     yake_keywords_free(kw, n_kw);
+    return rc;
+}
+
+static int keywords_process(void *state, enum newsd_stage stage, newsd_article *a)
+{
+    (void)stage;
+    struct keywords *k = state;
+    const newsd_analysis *an = newsd_article_analysis(a);
+    if (!an)
+        return newsd_article_fail(a, "out of memory analysing the text");
+    struct slot *s = slot_take(k);
+    if (!s)
+        return newsd_article_fail(a, "out of memory");
+    int rc = keywords_of(k, a, an, s);
+    slot_give(k, s);
     return rc;
 }
 

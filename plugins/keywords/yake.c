@@ -663,40 +663,75 @@ static int pick_keywords(const struct work *w, size_t max, uint32_t *pick, size_
     return 0;
 }
 
-static void work_free(struct work *w)
+/* The work arrays live in one block: a block reused from a scratch
+ * (yake.h) costs no allocation and touches no fresh pages. */
+static size_t align8(size_t n)
 {
-    free(w->tok_term);
-    free(w->tok_merged);
-    free(w->terms);
-    free(w->term_slots);
-    free(w->sent_nodes);
-    free(w->pairs);
-    free(w->cands);
-    free(w->cand_slots);
-    free(w->occs);
-    free(w->first_occ);
+    return (n + 7) & ~(size_t)7;
 }
 
-static int work_alloc(struct work *w, size_t max_words)
+static void *carve(char **p, size_t bytes)
+{
+    void *at = *p;
+    *p += align8(bytes);
+    return at;
+}
+
+void yake_scratch_free(struct yake_scratch *scratch)
+{
+    if (!scratch)
+        return;
+    free(scratch->block);
+    *scratch = (struct yake_scratch){0};
+}
+
+static void work_free(struct yake_scratch *scratch, void *block)
+{
+    if (!scratch) {
+        free(block);
+        return;
+    }
+    /* Keep what an ordinary article needs, not what a huge one took. */
+    if (scratch->cap > YAKE_SCRATCH_KEEP)
+        yake_scratch_free(scratch);
+}
+
+static int work_alloc(struct work *w, size_t max_words, struct yake_scratch *scratch, void **block)
 {
     size_t n = w->n, spans = n * max_words;
     size_t ts = table_size(n), cs = table_size(spans);
-    w->tok_term = malloc(n * sizeof *w->tok_term);
-    w->tok_merged = calloc(n, sizeof *w->tok_merged);
-    w->terms = malloc(n * sizeof *w->terms);
-    w->term_slots = malloc(ts * sizeof *w->term_slots);
-    w->sent_nodes = malloc(n * sizeof *w->sent_nodes);
-    w->pairs = malloc(ts * sizeof *w->pairs);
-    w->cands = malloc(spans * sizeof *w->cands);
-    w->cand_slots = malloc(cs * sizeof *w->cand_slots);
-    w->occs = malloc(spans * sizeof *w->occs);
-    w->first_occ = malloc(spans * sizeof *w->first_occ);
-    if (!w->tok_term || !w->tok_merged || !w->terms || !w->term_slots || !w->sent_nodes ||
-        !w->pairs || !w->cands || !w->cand_slots || !w->occs || !w->first_occ)
-        return -1;
+    size_t need = align8(n * sizeof *w->tok_term) + align8(n * sizeof *w->tok_merged) +
+                  align8(n * sizeof *w->terms) + align8(ts * sizeof *w->term_slots) +
+                  align8(n * sizeof *w->sent_nodes) + align8(ts * sizeof *w->pairs) +
+                  align8(spans * sizeof *w->cands) + align8(cs * sizeof *w->cand_slots) +
+                  align8(spans * sizeof *w->occs) + align8(spans * sizeof *w->first_occ);
+    char *p;
+    if (scratch && scratch->cap >= need) {
+        p = scratch->block;
+    } else {
+        p = malloc(need);
+        if (!p)
+            return -1;
+        if (scratch) {
+            free(scratch->block);
+            *scratch = (struct yake_scratch){p, need};
+        }
+    }
+    *block = p;
+    w->tok_term = carve(&p, n * sizeof *w->tok_term);
+    w->tok_merged = carve(&p, n * sizeof *w->tok_merged);
+    w->terms = carve(&p, n * sizeof *w->terms);
+    w->term_slots = carve(&p, ts * sizeof *w->term_slots);
+    w->sent_nodes = carve(&p, n * sizeof *w->sent_nodes);
+    w->pairs = carve(&p, ts * sizeof *w->pairs);
+    w->cands = carve(&p, spans * sizeof *w->cands);
+    w->cand_slots = carve(&p, cs * sizeof *w->cand_slots);
+    w->occs = carve(&p, spans * sizeof *w->occs);
+    w->first_occ = carve(&p, spans * sizeof *w->first_occ);
     w->term_mask = ts - 1;
     w->pair_mask = ts - 1;
     w->cand_mask = cs - 1;
+    memset(w->tok_merged, 0, n * sizeof *w->tok_merged);
     memset(w->term_slots, 0xff, ts * sizeof *w->term_slots);
     memset(w->pairs, 0xff, ts * sizeof *w->pairs);   /* a = NO_TERM: empty */
     memset(w->cand_slots, 0xff, cs * sizeof *w->cand_slots);
@@ -713,7 +748,7 @@ void yake_keywords_free(struct yake_keyword *kw, size_t n)
 }
 
 int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_opts *o,
-                 struct yake_keyword **out, size_t *n_out)
+                 struct yake_scratch *scratch, struct yake_keyword **out, size_t *n_out)
 {
     *out = NULL;
     *n_out = 0;
@@ -728,7 +763,8 @@ int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_op
     uint32_t *top = NULL;
     struct yake_keyword *kw = NULL;
     size_t n_kw = 0;
-    if (work_alloc(&w, max_words) < 0)
+    void *block = NULL;
+    if (work_alloc(&w, max_words, scratch, &block) < 0)
         goto done;
     assign_terms(&w);
     count_features(&w);
@@ -765,7 +801,8 @@ int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_op
     rc = 0;
 done:
     free(top);
-    work_free(&w);
+    if (block)
+        work_free(scratch, block);
     if (rc == 0 && n_kw > 0) {
         *out = kw;
         *n_out = n_kw;

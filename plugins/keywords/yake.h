@@ -50,8 +50,20 @@ struct yake_keyword {
     double weight;       /* (0, 1]: sqrt(score of the best keyword / this score) */
 };
 
+/* Memory a caller lends yake_extract() for its work arrays, so that one
+ * call after another reuses it: zero-initialise, pass to one call at a
+ * time, release with yake_scratch_free().  A call that needed more than
+ * YAKE_SCRATCH_KEEP bytes (a huge text) releases it on return. */
+struct yake_scratch {
+    void *block;
+    size_t cap;
+};
+#define YAKE_SCRATCH_KEEP ((size_t)4 << 20)
+void yake_scratch_free(struct yake_scratch *scratch);
+
 /* The top o->max keywords of the tokens, most relevant first, in *out
- * (malloc'd, *n_out of them; free with yake_keywords_free()).  No tokens or
+ * (malloc'd, *n_out of them; free with yake_keywords_free()).  scratch
+ * may be NULL (the call allocates and frees its own).  No tokens or
  * no candidate gives *n_out == 0.  Returns 0, or -1 when out of memory
  * (nothing to free then).  Time and memory are linear in n.
  *
@@ -60,7 +72,7 @@ struct yake_keyword {
  * so the list does not say the same thing twice ("Moore Threads" and
  * "Threads"). */
 int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_opts *o,
-                 struct yake_keyword **out, size_t *n_out);
+                 struct yake_scratch *scratch, struct yake_keyword **out, size_t *n_out);
 void yake_keywords_free(struct yake_keyword *kw, size_t n);
 
 #endif

@@ -126,7 +126,7 @@ static struct result extract_opts(const char *text, const char *const *stems, st
 {
     struct doc d = build(text, stems);
     struct result r;
-    assert_int_equal(yake_extract(d.tok, d.n, &o, &r.kw, &r.n), 0);
+    assert_int_equal(yake_extract(d.tok, d.n, &o, NULL, &r.kw, &r.n), 0);
     doc_free(&d);
     return r;
 }
@@ -161,7 +161,7 @@ static void test_empty(void **s)
     struct yake_opts o = {.max = 10, .max_words = 3};
     struct yake_keyword *kw = (void *)1;
     size_t n = 7;
-    assert_int_equal(yake_extract(NULL, 0, &o, &kw, &n), 0);
+    assert_int_equal(yake_extract(NULL, 0, &o, NULL, &kw, &n), 0);
     assert_null(kw);
     assert_int_equal(n, 0);
     /* Only stop words, numbers and punctuation: nothing to tag. */
@@ -329,7 +329,7 @@ static void test_title_and_limits(void **s)
     struct yake_opts o = {.max = 3, .max_words = 2, .min_weight = 0};
     struct yake_keyword *kw;
     size_t n;
-    assert_int_equal(yake_extract(d.tok, d.n, &o, &kw, &n), 0);
+    assert_int_equal(yake_extract(d.tok, d.n, &o, NULL, &kw, &n), 0);
     assert_int_equal(n, 3);
     struct result r = {kw, n};
     check_weights(&r);
@@ -339,7 +339,7 @@ static void test_title_and_limits(void **s)
     yake_keywords_free(kw, n);
 
     o = (struct yake_opts){.max = 100, .max_words = 3, .min_weight = 0.9};
-    assert_int_equal(yake_extract(d.tok, d.n, &o, &kw, &n), 0);
+    assert_int_equal(yake_extract(d.tok, d.n, &o, NULL, &kw, &n), 0);
     assert_true(n >= 1);
     for (size_t i = 0; i < n; i++)
         assert_true(kw[i].weight >= 0.9);
@@ -492,7 +492,7 @@ static double time_extract(size_t n)
     size_t n_kw;
     struct timespec a, b;
     clock_gettime(CLOCK_MONOTONIC, &a);
-    assert_int_equal(yake_extract(d.tok, d.n, &o, &kw, &n_kw), 0);
+    assert_int_equal(yake_extract(d.tok, d.n, &o, NULL, &kw, &n_kw), 0);
     clock_gettime(CLOCK_MONOTONIC, &b);
     assert_int_equal(n_kw, 10);
     yake_keywords_free(kw, n_kw);
@@ -501,6 +501,46 @@ static double time_extract(size_t n)
         free(vocab[i]);
     free(vocab);
     return (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+}
+
+/* A scratch lent to one call after another gives the same keywords as
+ * none, grows for a larger text and is given back after a huge one. */
+static void test_scratch_reuse(void **s)
+{
+    (void)s;
+    struct doc small = build("Moore Threads builds chips . Moore Threads raised money . "
+                             "the CEO of Moore Threads met officials .", NULL);
+    char **vocab;
+    struct doc big = synthetic(200000, &vocab);
+    struct yake_opts o = {.max = 10, .max_words = 3};
+    struct yake_scratch scratch = {0};
+    struct yake_keyword *a, *b;
+    size_t na, nb;
+    assert_int_equal(yake_extract(small.tok, small.n, &o, NULL, &a, &na), 0);
+    for (int round = 0; round < 3; round++) {
+        assert_int_equal(yake_extract(small.tok, small.n, &o, &scratch, &b, &nb), 0);
+        assert_int_equal(na, nb);
+        for (size_t i = 0; i < na; i++) {
+            assert_string_equal(a[i].text, b[i].text);
+            assert_true(a[i].score == b[i].score);
+        }
+        yake_keywords_free(b, nb);
+        assert_non_null(scratch.block);
+        if (round == 1) {
+            /* A huge text in between: its block is not kept. */
+            assert_int_equal(yake_extract(big.tok, big.n, &o, &scratch, &b, &nb), 0);
+            yake_keywords_free(b, nb);
+            assert_null(scratch.block);
+            assert_int_equal(scratch.cap, 0);
+        }
+    }
+    yake_keywords_free(a, na);
+    yake_scratch_free(&scratch);
+    doc_free(&small);
+    free(big.tok);
+    for (size_t i = 0; i < 5000; i++)
+        free(vocab[i]);
+    free(vocab);
 }
 
 static void test_linear_time(void **s)
@@ -536,6 +576,7 @@ int main(void)
         cmocka_unit_test(test_units_after_numbers),
         cmocka_unit_test(test_capitalised_nouns),
         cmocka_unit_test(test_headings),
+        cmocka_unit_test(test_scratch_reuse),
         cmocka_unit_test(test_linear_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
