@@ -90,6 +90,10 @@ def main():
     all_recs = [recs[f] for f in de + en if f in recs]
     kw_lists = [keywords(r) for r in all_recs]
     n_kw = sum(len(k) for k in kw_lists)
+    if n_kw == 0:
+        evallib.summary("keywords", "could not run: no keyword tags at all (keywords.so in the config, "
+                        "with the lang plugin before it?)")
+        return 2
     phrases = sum(1 for ks in kw_lists for k, _ in ks if " " in k)
     edges = [k for ks in kw_lists for k, _ in ks
              if k.split(" ")[0].casefold() in STOP or k.split(" ")[-1].casefold() in STOP]
