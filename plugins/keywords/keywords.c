@@ -251,9 +251,9 @@ static size_t drop_title(struct yake_token *tok, size_t n)
     return n - skip;
 }
 
-/* Whether the text has stop words of its language, or is too short to
- * tell: a text of STOP_WORD_PROOF words without one has no list for its
- * language.  Asked before the extra stop_words are marked. */
+/* Whether the text has stop words of its language (that has a name), or
+ * is too short to tell: a text of STOP_WORD_PROOF words without one has no
+ * list for its language.  Asked before the extra stop_words are marked. */
 #define STOP_WORD_PROOF 30
 
 /* Keywords say what a text is about: a title over an empty body has none
@@ -363,7 +363,7 @@ static int keywords_of(struct keywords *k, newsd_article *a, const newsd_analysi
         n = drop_title(tokens, n);
     if (!has_body_words(tokens, n))
         return NEWSD_OK;
-    if (!has_stop_words(tokens, n)) {
+    if (!*newsd_analysis_lang(an) || !has_stop_words(tokens, n)) {
         /* No language, or one without a stop-word list: every function
          * word would be a keyword candidate ("der", "und"). */
         newsd_log(NEWSD_LOG_DEBUG, "no stop words for language \"%s\": no keywords", newsd_analysis_lang(an));
