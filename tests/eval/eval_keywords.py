@@ -5,7 +5,8 @@ Prints the keywords of the sample, of 10 German (10kGNAD) and 10 English
 (BBC) corpus articles, then figures over 200 articles of each:
 
   - title hits: the share of BBC articles (they have titles) where a
-    keyword's word shares its stem with a title word.  Stems are
+    keyword's word shares its stem with a title word (any keyword, and one
+    of the top three).  Stems are
     approximated here by a common prefix of five letters (or the whole
     shorter word, at least four letters), which is what Snowball's stems
     of English mostly come to;
@@ -99,6 +100,7 @@ def main():
              if k.split(" ")[0].casefold() in STOP or k.split(" ")[-1].casefold() in STOP]
     en_recs = [recs[f] for f in en if f in recs]
     hits = sum(1 for r in en_recs if title_hit(keywords(r), r.get("title") or ""))
+    hits3 = sum(1 for r in en_recs if title_hit(keywords(r)[:3], r.get("title") or ""))
     none = sum(1 for ks in kw_lists if not ks)
     per = n_kw / max(len(all_recs), 1)
     hit_share = 100.0 * hits / max(len(en_recs), 1)
@@ -106,10 +108,12 @@ def main():
     print(f"  keywords per article: {per:.1f} ({100.0 * phrases / max(n_kw, 1):.0f}% phrases); "
           f"articles without any: {none}")
     print(f"  BBC articles with a keyword sharing a stem with the title: {hits}/{len(en_recs)} "
-          f"({hit_share:.0f}%)")
+          f"({hit_share:.0f}%); with one of the top 3: {hits3}/{len(en_recs)} "
+          f"({100.0 * hits3 / max(len(en_recs), 1):.0f}%)")
     print(f"  keywords starting or ending with a common stop word: {len(edges)}"
           + (f" ({', '.join(edges[:5])})" if edges else ""))
-    evallib.summary("keywords", f"title hits {hit_share:.0f}% of BBC articles, {per:.1f} keywords/article, "
+    evallib.summary("keywords", f"title hits {hit_share:.0f}% of BBC articles "
+                    f"({100.0 * hits3 / max(len(en_recs), 1):.0f}% in the top 3), {per:.1f} keywords/article, "
                     f"{100.0 * phrases / max(n_kw, 1):.0f}% phrases, {len(edges)} with stop-word edges")
     return 0
 
