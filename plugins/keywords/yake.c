@@ -76,6 +76,7 @@ struct work {
     size_t n;
     uint32_t *tok_term;       /* NO_TERM for punctuation */
     bool *tok_merged;
+    bool *tok_edge;           /* may start or end a phrase (is_edge()) */
     struct term *terms;
     size_t n_terms;
     uint32_t *term_slots;
@@ -99,8 +100,16 @@ struct work {
 
 static uint64_t hash_bytes(uint64_t h, const char *s, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
+    /* Eight bytes at a time: stems are short, and this is the hottest
+     * loop of the term table. */
+    for (; len >= 8; s += 8, len -= 8) {
+        uint64_t word;
+        memcpy(&word, s, 8);
+        h = (h ^ word) * 0x100000001b3ull;
+        h ^= h >> 29;
+    }
+    for (; len > 0; s++, len--) {
+        h ^= (unsigned char)*s;
         h *= 0x100000001b3ull;
     }
     return h;
@@ -461,14 +470,16 @@ static void occurrence_add(struct work *w, uint32_t c, uint32_t pos)
  * punctuation, that starts and ends with an edge word. */
 static void collect_candidates(struct work *w, size_t max_words)
 {
+    for (size_t i = 0; i < w->n; i++)
+        w->tok_edge[i] = is_edge(w, i);
     for (size_t i = 0; i < w->n; i++) {
-        if (!is_edge(w, i))
+        if (!w->tok_edge[i])
             continue;
         for (size_t len = 1; len <= max_words && i + len <= w->n; len++) {
             size_t last = i + len - 1;
             if (w->tok_term[last] == NO_TERM || w->tok[last].sentence != w->tok[i].sentence)
                 break;
-            if (!is_edge(w, last))
+            if (!w->tok_edge[last])
                 continue;
             occurrence_add(w, cand_add(w, (uint32_t)i, (uint32_t)len), (uint32_t)i);
         }
@@ -700,7 +711,7 @@ static int work_alloc(struct work *w, size_t max_words, struct yake_scratch *scr
 {
     size_t n = w->n, spans = n * max_words;
     size_t ts = table_size(n), cs = table_size(spans);
-    size_t need = align8(n * sizeof *w->tok_term) + align8(n * sizeof *w->tok_merged) +
+    size_t need = align8(n * sizeof *w->tok_term) + 2 * align8(n * sizeof *w->tok_merged) +
                   align8(n * sizeof *w->terms) + align8(ts * sizeof *w->term_slots) +
                   align8(n * sizeof *w->sent_nodes) + align8(ts * sizeof *w->pairs) +
                   align8(spans * sizeof *w->cands) + align8(cs * sizeof *w->cand_slots) +
@@ -720,6 +731,7 @@ static int work_alloc(struct work *w, size_t max_words, struct yake_scratch *scr
     *block = p;
     w->tok_term = carve(&p, n * sizeof *w->tok_term);
     w->tok_merged = carve(&p, n * sizeof *w->tok_merged);
+    w->tok_edge = carve(&p, n * sizeof *w->tok_edge);
     w->terms = carve(&p, n * sizeof *w->terms);
     w->term_slots = carve(&p, ts * sizeof *w->term_slots);
     w->sent_nodes = carve(&p, n * sizeof *w->sent_nodes);
