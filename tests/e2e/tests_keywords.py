@@ -118,12 +118,20 @@ def keywords_archived_by_daemon(ctx):
     (the article says its language, so no lang plugin is needed)."""
     ctx.write_config(ctx.plugins_with(("keywords", {"so": "keywords.so", "max": "5", "max_words": "2"})))
     ctx.start()
-    article = {"title": ENGLISH_TITLE, "body": ENGLISH_BODY, "lang": "en"}
-    id_ = ctx.drop("shipping.json", json.dumps(article).encode())
-    ctx.wait_archived([id_])
-    tags = [t for t in ctx.record(id_)["tags"] if t["name"].startswith("keyword:")]
-    check(1 <= len(tags) <= 5, f"max = 5 not kept: {tags}")
-    check(all(len(t["name"].split(" ")) <= 2 for t in tags), f"max_words = 2 not kept: {tags}")
+    # Forty at once, so that both workers run the plugin side by side.
+    ids = []
+    for i in range(40):
+        article = {"title": ENGLISH_TITLE, "body": ENGLISH_BODY + f"\nReport number {i}.\n", "lang": "en"}
+        ids.append(ctx.drop(f"shipping{i:02d}.json", json.dumps(article).encode()))
+    ctx.wait_archived(ids)
+    first = None
+    for id_ in ids:
+        tags = [t for t in ctx.record(id_)["tags"] if t["name"].startswith("keyword:")]
+        check(1 <= len(tags) <= 5, f"max = 5 not kept: {tags}")
+        check(all(len(t["name"].split(" ")) <= 2 for t in tags), f"max_words = 2 not kept: {tags}")
+        names = [t["name"] for t in tags]
+        first = first or names
+        check(names == first, f"the same text, other keywords: {names} / {first}")
 
 
 @test()
