@@ -1,10 +1,12 @@
 /*
  * YAKE over analysed tokens (see yake.h).  One pass builds the terms and
  * their features, one pass the candidate phrases; every table is an open
- * addressing hash sized from the token count up front, so a call costs a
- * handful of allocations and time linear in the tokens.
+ * addressing hash sized from the token count up front, all in one block
+ * (or a scratch the caller lends), so time and memory are linear in the
+ * tokens.
  *
- * Where this differs from the reference implementation, and why:
+ * Where this differs from the reference implementation, and why
+ * (docs/plugins.md, "keywords", says it for users):
  *   - A term is a stem of the text layer, not a lower-cased word, so
  *     "Chiphersteller" and "Chipherstellern" are one term.
  *   - A hyphenated compound whose last part also stands alone in the text
@@ -15,10 +17,14 @@
  *     part never stands alone ("KI-Chiphersteller" alone) stays a term.
  *   - Casing counts only outside the title (a title may capitalise every
  *     word) and not at a sentence's start, as in YAKE; an all-caps word is
- *     never a stop word ("US" is not "us").
- *   - Candidates are deduplicated by their terms instead of by an edit
- *     distance of their strings; the reference's "unusual token" rule is
- *     the text layer's token kinds.
+ *     no stop word ("US" is not "us") unless the text around it shouts.
+ *   - Headings count as the title for the position of words the text
+ *     takes up.
+ *   - Edges: no unit after a number; in German, no word written small.
+ *   - A phrase must occur twice and repeat no word; each word is in one
+ *     keyword at most.  This replaces the reference's deduplication by an
+ *     edit distance of the strings; its "unusual token" rule is the text
+ *     layer's token kinds.
  */
 #include "yake.h"
 
@@ -61,7 +67,7 @@ struct candidate {
     uint32_t pos;             /* first occurrence: its terms are tok_term[pos..pos+len) */
     uint32_t len;
     uint32_t tf;
-    uint32_t last_occ;        /* its occurrences: a list through occ_next, from pos's */
+    uint32_t last_occ;        /* its occurrences: first_occ[c] .. last_occ through occs[].next */
     double score;
 };
 
