@@ -11,6 +11,9 @@
 #                (default 100) rounds per archive
 #   make eval    deps + build, then the quality figures (tests/eval/run.py)
 #   make bench   deps, then a release build in build-release/ and bench/bench.py
+#   make install a release build in build-install/ (PREFIX, default /usr, so
+#                /etc/newsd and /var/lib/newsd), then meson install into
+#                DESTDIR (empty: the running system)
 #   make clean   remove the build trees (var/, the running state, is kept)
 
 SHELL := /bin/bash
@@ -34,7 +37,7 @@ WERROR := -Dwerror=true
 endif
 
 .DEFAULT_GOAL := build
-.PHONY: deps build run test fuzz torture eval bench clean
+.PHONY: deps build run test fuzz torture eval bench install clean
 
 # Ask dpkg first, so an up-to-date machine does no apt work at all; apt-get
 # update runs only when something is missing.
@@ -79,9 +82,15 @@ build:
 	$(MESON) compile -C '$(BUILD_DIR)'
 
 # State goes to ./var: config/newsd.ini says state_dir = ../var, relative to
-# the config file's folder.
+# the config file's folder.  newsd refuses to run as root unless told to:
+# make run as root (a fresh machine, a container) tells it, and says so.
 run: deps build
-	exec ./$(BUILD_DIR)/daemon/newsd -c '$(CONFIG)' $(ARGS)
+	@if [ "$$(id -u)" -eq 0 ]; then \
+	  echo "make run: running newsd as root with --allow-root; a system install runs it as user newsd"; \
+	  exec ./$(BUILD_DIR)/daemon/newsd -c '$(CONFIG)' --allow-root $(ARGS); \
+	else \
+	  exec ./$(BUILD_DIR)/daemon/newsd -c '$(CONFIG)' $(ARGS); \
+	fi
 
 # tests/run-all.sh builds build/ (werror), build-asan/ (ASan + UBSan) and
 # build-tsan/ (ThreadSanitizer) and runs their tests (docs/testing.md); it
@@ -113,6 +122,20 @@ bench: deps
 	$(PYTHON) bench/bench.py --build-dir build-release
 	$(PYTHON) bench/bench_archive.py --build-dir build-release
 
+# FHS paths (docs/operations.md): /usr/sbin/newsd, /usr/bin/newsctl,
+# /usr/lib/newsd/plugins, /etc/newsd/newsd.ini and conf.d/, the unit,
+# sysusers.d and tmpfiles.d under /usr/lib.  DESTDIR-clean: nothing outside
+# DESTDIR is touched, so packaging (debian/) uses it as it is.
+PREFIX  ?= /usr
+DESTDIR ?=
+install: deps
+	@if [ ! -f build-install/meson-private/coredata.dat ]; then \
+	  echo "$(MESON) setup build-install --prefix=$(PREFIX) --buildtype=release"; \
+	  $(MESON) setup build-install --prefix='$(PREFIX)' --buildtype=release $(WERROR); \
+	fi
+	$(MESON) compile -C build-install
+	$(MESON) install -C build-install $(if $(DESTDIR),--destdir '$(DESTDIR)')
+
 clean:
-	rm -rf '$(BUILD_DIR)' build build-asan build-tsan build-fuzz build-release
+	rm -rf '$(BUILD_DIR)' build build-asan build-tsan build-fuzz build-release build-install
 	@echo "clean: kept var/ (inbox, archive, failed); remove it by hand if you mean to"

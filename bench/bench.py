@@ -147,7 +147,9 @@ def count_ids(state):
 
 def start_daemon(newsd, conf, log_path):
     log = open(log_path, "w")
-    proc = subprocess.Popen([newsd, "-c", conf], stderr=log, stdout=subprocess.DEVNULL)
+    # newsd refuses root without --allow-root; the bench often runs as root.
+    root = ["--allow-root"] if os.geteuid() == 0 else []
+    proc = subprocess.Popen([newsd, "-c", conf] + root, stderr=log, stdout=subprocess.DEVNULL)
     deadline = time.time() + 30
     while time.time() < deadline:
         with open(log_path, errors="replace") as fh:

@@ -34,7 +34,7 @@ static double now_s(void)
 
 static void noop(long n)
 {
-    struct plugin_section sec = {"noop", NULL, 0};
+    struct plugin_section sec = {.name = "noop"};
     struct daemon_config cfg = {0};
     cfg.workers = 1;
     char *err = NULL;

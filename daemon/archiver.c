@@ -1,5 +1,6 @@
 /* Group commit of finished articles; see archiver.h. */
 #include "archiver.h"
+#include "metrics.h"
 #include "xalloc.h"
 #include "log.h"
 
@@ -36,6 +37,7 @@ struct archiver {
     uv_work_t work;
     int commit_rc;
     char failed_plugin[64];
+    int64_t failing_since;       /* monotonic ms of the first failed commit in a row; 0: none */
     int unlink_errno;
 
     uv_timer_t batch_timer;
@@ -146,6 +148,7 @@ static void commit_done(uv_work_t *req, int status)
         if (a->retry_ms)
             log_notice("archive commit succeeded again after an error (a batch of %u)", a->committing.n);
         a->retry_ms = 0;
+        a->failing_since = 0;
         a->limit = a->limit * 2 < a->batch_size ? a->limit * 2 : a->batch_size;
         struct job *j = a->committing.head;
         a->committing = (struct batch){0};
@@ -174,6 +177,9 @@ static void commit_done(uv_work_t *req, int status)
         }
         j = next;
     }
+    metrics_commit_retry();
+    if (!a->failing_since)
+        a->failing_since = (int64_t)(uv_hrtime() / 1000000);
     a->retry_ms = a->retry_ms ? a->retry_ms * 2 : RETRY_FIRST_MS;
     if (a->retry_ms > RETRY_MAX_MS)
         a->retry_ms = RETRY_MAX_MS;
@@ -317,4 +323,9 @@ void archiver_stop(struct archiver *a)
 {
     uv_close((uv_handle_t *)&a->batch_timer, on_closed);
     uv_close((uv_handle_t *)&a->retry_timer, on_closed);
+}
+
+int64_t archiver_failing_since(const struct archiver *a)
+{
+    return a->failing_since;
 }

@@ -10,6 +10,7 @@
 #define NEWSD_ARCHIVER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <uv.h>
 
 #include "pipeline.h"
@@ -38,6 +39,9 @@ void archiver_set_plugins(struct archiver *a, struct plugin_set *plugins,
                           unsigned batch_size, unsigned batch_ms);
 /* True while a failed commit waits for its retry. */
 bool archiver_failing(const struct archiver *a);
+/* Since when commits have failed without a success in between (monotonic
+ * ms, uv_hrtime's clock), or 0. */
+int64_t archiver_failing_since(const struct archiver *a);
 /* Give up on everything not committed (shutdown with a broken archive):
  * the jobs are freed, their files stay in work/ for the next start.
  * Returns how many.  Not while a commit runs. */

@@ -4,6 +4,7 @@
 #include "xalloc.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,9 @@ int budget_plugin_ms(const struct daemon_config *cfg, const struct plugin_sectio
     errno = 0;
     unsigned long v = strtoul(kv->value, &end, 10);
     if (errno || end == kv->value || *end || kv->value[0] == '-' || v < 10 || v > 3600000) {
-        *err = xasprintf("max_ms = %s: expected a whole number of milliseconds from 10 to 3600000", kv->value);
+        char at[PATH_MAX + 32];
+        *err = xasprintf("%smax_ms = %s: expected a whole number of milliseconds from 10 to 3600000",
+                         config_kv_where(kv, at, sizeof at), kv->value);
         return -1;
     }
     *ms = (unsigned)v;

@@ -1,5 +1,6 @@
 /* INI configuration: main file, conf.d drop-ins, [daemon] keys, plugin sections. */
 #include "config.h"
+#include "config_keys.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -20,6 +21,8 @@
 struct load_ctx {
     struct daemon_config *cfg;
     const char *file;       /* file being read */
+    unsigned line;          /* the line inih is at (read_line() counts them) */
+    unsigned header_line;   /* of the last [section] line */
     char *file_dir;         /* its folder */
     char *error;            /* first semantic error of this file */
     char *state_dir_value;  /* state_dir as written, resolved later */
@@ -153,11 +156,30 @@ static const struct uint_key uint_keys[] = {
     {"max_plugin_ms", 10, 3600000, offsetof(struct daemon_config, max_plugin_ms)},
     {"max_article_ms", 10, 86400000, offsetof(struct daemon_config, max_article_ms)},
     {"stall_s", 1, 86400, offsetof(struct daemon_config, stall_s)},
+    {"work_age_s", 0, 86400 * 7, offsetof(struct daemon_config, work_age_s)},
     {"health_hold_s", 0, 86400, offsetof(struct daemon_config, health_hold_s)},
     {"control_timeout_s", 1, 3600, offsetof(struct daemon_config, control_timeout_s)},
     {"control_queries", 1, 64, offsetof(struct daemon_config, control_queries)},
     {"control_query_queue", 0, 100000, offsetof(struct daemon_config, control_query_queue)},
 };
+
+/* The [daemon] keys that are not in uint_keys. */
+static const char *const other_daemon_keys[] = {
+    "state_dir", "plugin_dir", "control_socket", "metrics_listen", "max_article_bytes", "umask", "log_level",
+};
+
+static void unknown_daemon_key(struct load_ctx *c, const char *name)
+{
+    struct key_suggestion sug;
+    config_key_suggestion_init(&sug);
+    for (size_t i = 0; i < sizeof uint_keys / sizeof uint_keys[0]; i++)
+        config_key_offer(&sug, name, uint_keys[i].name);
+    for (size_t i = 0; i < sizeof other_daemon_keys / sizeof other_daemon_keys[0]; i++)
+        config_key_offer(&sug, name, other_daemon_keys[i]);
+    const char *near = config_key_suggested(&sug, name);
+    set_error(c, xasprintf("[daemon] unknown key '%s'%s%s%s", name, near ? " (did you mean '" : "",
+                           near ? near : "", near ? "'?)" : ""));
+}
 
 static int daemon_key(struct load_ctx *c, const char *name, const char *value)
 {
@@ -216,7 +238,7 @@ static int daemon_key(struct load_ctx *c, const char *name, const char *value)
         }
         cfg->log_level = level;
     } else {
-        set_error(c, xasprintf("[daemon] unknown key '%s'", name));
+        unknown_daemon_key(c, name);
         return 0;
     }
     return 1;
@@ -255,6 +277,8 @@ static int plugin_key(struct load_ctx *c, const char *section, const char *name,
         s = &cfg->plugins[cfg->n_plugins++];
         memset(s, 0, sizeof *s);
         s->name = xstrdup(section);
+        s->file = xstrdup(c->file);
+        s->line = c->header_line ? c->header_line : c->line;
         c->last_section = NULL;
     }
     if (!name)   /* an empty section still declares the plugin */
@@ -282,8 +306,11 @@ static int plugin_key(struct load_ctx *c, const char *section, const char *name,
             /* a later file (conf.d) overrides */
             free(kv->value);
             free(kv->origin_dir);
+            free(kv->file);
             kv->value = xstrdup(value);
             kv->origin_dir = xstrdup(c->file_dir);
+            kv->file = xstrdup(c->file);
+            kv->line = c->line;
             c->last_len = strlen(value);
             c->last_cap = c->last_len + 1;
         }
@@ -292,7 +319,8 @@ static int plugin_key(struct load_ctx *c, const char *section, const char *name,
         return 1;
     }
     s->kv = xreallocarray(s->kv, s->n_kv + 1, sizeof *s->kv);
-    s->kv[s->n_kv] = (struct config_kv){xstrdup(name), xstrdup(value), xstrdup(c->file_dir)};
+    s->kv[s->n_kv] = (struct config_kv){xstrdup(name), xstrdup(value), xstrdup(c->file_dir), xstrdup(c->file),
+                                        c->line};
     c->last_section = s;
     c->last_key = s->kv[s->n_kv].key;
     c->last_len = strlen(value);
@@ -318,14 +346,58 @@ static int on_ini_line(void *user, const char *section, const char *name, const 
     return 0;
 }
 
+/* inih's reader, as fgets(), counting lines: its handler is not told the
+ * line (Debian builds it without INI_HANDLER_LINENO), and every key keeps
+ * its own for the checks after the plugins are loaded.  A whole line per
+ * call, so inih's count (the line of a syntax error) is ours too: a line
+ * longer than its buffer would come in pieces, the rest of it read as
+ * lines of its own, so it is refused here, saying why. */
+struct line_reader {
+    FILE *f;
+    struct load_ctx *c;
+    char *buf;
+    size_t cap;
+};
+
+static char *read_line(char *str, int num, void *stream)
+{
+    struct line_reader *r = stream;
+    ssize_t n = getline(&r->buf, &r->cap, r->f);
+    if (n < 0)
+        return NULL;
+    r->c->line++;
+    const char *p = r->buf + strspn(r->buf, " \t");
+    if (*p == '[')
+        r->c->header_line = r->c->line;
+    if (n + 1 > num) {
+        set_error(r->c, xasprintf("the line is longer than %d bytes: split a long value over indented "
+                                  "continuation lines", num - 2));
+        snprintf(str, (size_t)num, "%s", "!\n");   /* a syntax error, on this line */
+        return str;
+    }
+    memcpy(str, r->buf, (size_t)n + 1);
+    return str;
+}
+
 static int read_file(struct load_ctx *c, const char *file, char **err)
 {
     c->file = file;
     c->file_dir = dir_of(file);
     c->last_section = NULL;
     c->last_key = NULL;
+    c->line = 0;
+    c->header_line = 0;
 
-    int rc = ini_parse(file, on_ini_line, c);
+    int rc = -1;
+    FILE *f = fopen(file, "r");
+    if (f) {
+        struct line_reader r = {f, c, NULL, 0};
+        rc = ini_parse_stream(read_line, &r, on_ini_line, c);
+        int saved = errno;
+        free(r.buf);
+        fclose(f);
+        errno = saved;
+    }
     free(c->file_dir);
     c->file_dir = NULL;
 
@@ -392,6 +464,7 @@ int config_load(const char *path, const char *state_dir_override,
         .max_plugin_ms = CONFIG_DEFAULT_MAX_PLUGIN_MS,
         .max_article_ms = CONFIG_DEFAULT_MAX_ARTICLE_MS,
         .stall_s = 60,
+        .work_age_s = 900,
         .health_hold_s = 300,
         /* The archive is the producers' articles and more: not for every
          * local user.  Group newsd reads (operators), others nothing. */
@@ -457,9 +530,11 @@ void config_free(struct daemon_config *cfg)
             free(s->kv[j].key);
             free(s->kv[j].value);
             free(s->kv[j].origin_dir);
+            free(s->kv[j].file);
         }
         free(s->kv);
         free(s->name);
+        free(s->file);
     }
     free(cfg->plugins);
     free(cfg->path);
@@ -469,6 +544,14 @@ void config_free(struct daemon_config *cfg)
     free(cfg->control_socket);
     free(cfg->metrics_listen);
     memset(cfg, 0, sizeof *cfg);
+}
+
+const char *config_kv_where(const struct config_kv *kv, char *buf, size_t size)
+{
+    if (!kv || !kv->file || !size)
+        return "";
+    snprintf(buf, size, "%s:%u: ", kv->file, kv->line);
+    return buf;
 }
 
 const struct config_kv *config_section_find(const struct plugin_section *s, const char *key)

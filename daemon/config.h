@@ -19,12 +19,16 @@ struct config_kv {
     char *key;
     char *value;
     char *origin_dir;  /* folder of the file that set it */
+    char *file;        /* the file that set it (the last one: conf.d overrides) */
+    unsigned line;     /* ... and its line there (the first of a multi-line value) */
 };
 
 struct plugin_section {
     char *name;        /* "orgs" for [plugin.orgs] */
     struct config_kv *kv;
     size_t n_kv;
+    char *file;        /* where [plugin.NAME] first appeared */
+    unsigned line;
 };
 
 /* Defaults of the [daemon] time budgets (budget.h). */
@@ -49,6 +53,7 @@ struct daemon_config {
     unsigned max_plugin_ms;  /* wall-clock budget of one plugin call (budget.h) */
     unsigned max_article_ms; /* ... and of all plugin calls for one article */
     unsigned stall_s;        /* /health: no claim or no finish for this long with work waiting */
+    unsigned work_age_s;     /* /health: an article in work/ this long; 0: not checked */
     unsigned health_hold_s;  /* /health: how long a fault newsd repaired stays reported */
     unsigned umask;          /* the process umask: what newsd creates is at most 0777/0666 less it */
     char *control_socket;    /* absolute; NULL: no control API (control_socket = empty) */
@@ -68,6 +73,10 @@ struct daemon_config {
 int config_load(const char *path, const char *state_dir_override,
                 struct daemon_config *out, char **err);
 void config_free(struct daemon_config *cfg);
+
+/* "FILE:LINE: " of kv, for an error about its value ("" when it came from
+ * no file: tests, tools); buf holds it. */
+const char *config_kv_where(const struct config_kv *kv, char *buf, size_t size);
 
 /* Value of key in section, or NULL. Last setting wins. */
 const struct config_kv *config_section_find(const struct plugin_section *s, const char *key);

@@ -135,7 +135,7 @@ char *status_render_json(const struct status_snapshot *s)
         "config", jstr(s->config_path), "state_dir", jstr(s->state_dir),
         "control_socket", jstr(s->control_socket), "metrics_listen", jstr(s->metrics_listen));
     json_object_set_new(o, "plugins", plugins);
-    json_object_set_new(o, "counters", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+    json_object_set_new(o, "counters", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
         "received", (json_int_t)c->received, "archived", (json_int_t)c->archived,
         "duplicates", (json_int_t)c->duplicates, "replayed", (json_int_t)c->replayed,
         "failed", (json_int_t)c->failed,
@@ -143,7 +143,9 @@ char *status_render_json(const struct status_snapshot *s)
         "queue_depth", (json_int_t)s->queue_depth,
         "reprocess_pending", (json_int_t)s->reprocess_pending,
         "queries_running", (json_int_t)s->queries_running,
-        "reloads", (json_int_t)c->reloads_taken));
+        "reloads", (json_int_t)c->reloads_taken,
+        "plugin_failures", (json_int_t)s->plugin_failures,
+        "commit_retries", (json_int_t)s->commit_retries));
     json_object_set_new(o, "throughput", json_pack("{s:i,s:I,s:f}", "window_s", (int)s->window_s,
         "finished", (json_int_t)s->finished_in_window,
         "per_s", s->window_s ? (double)s->finished_in_window / s->window_s : 0.0));

@@ -54,6 +54,7 @@
 #define WATCHDOG_MS 1000
 /* The upkeep timer: state folders checked, stalls looked for (folders.h). */
 #define UPKEEP_MS 2000
+#define WORK_SCAN_MS 30000
 /* The stall check counts the inbox's waiting files up to this many. */
 #define STALL_COUNT_CAP 100000
 
@@ -93,6 +94,7 @@ struct daemon {
     struct folders folders;
     struct liveness liveness;
     bool archive_reload_wanted;
+    int64_t work_scanned;     /* mono_ms of the last look for the oldest work/ file */
 
     /* Files found in work/ at start, offered before the inbox. */
     char **resume;
@@ -103,6 +105,7 @@ struct daemon {
     unsigned inflight, max_inflight;
     enum daemon_state state;
     bool stop_requested;   /* during a reload */
+    bool reload_queued;    /* a SIGHUP came during a reload */
     struct daemon_config next_cfg;
     struct plugin_set *next_plugins;
 
@@ -485,7 +488,22 @@ static void on_upkeep_timer(uv_timer_t *t)
         .in_flight = d->inflight,
         .count_waiting = count_waiting,
         .ud = d,
+        .commit_failing_since = archiver_failing_since(d->archiver),
+        .work_age_s = d->cfg.work_age_s,
+        .wall_now = now_ms(),
     };
+    /* work/ holds at most what is in flight, but a scan on every round
+     * would still be waste: one in WORK_SCAN_MS is enough for an age
+     * counted in minutes. */
+    char oldest[NAME_MAX + 1];
+    if (d->cfg.work_age_s && v.now - d->work_scanned >= WORK_SCAN_MS) {
+        d->work_scanned = v.now;
+        int rc = spool_oldest_work(&d->spool, oldest, &v.oldest_work_ms);
+        v.work_checked = rc >= 0;
+        if (rc <= 0)
+            v.oldest_work_ms = 0;
+        v.oldest_work = oldest;
+    }
     liveness_check(&d->liveness, &v);
     pump(d);
 }
@@ -550,6 +568,14 @@ static void apply_reload(struct daemon *d)
     if (d->stop_requested) {
         check_drained(d);
         return;
+    }
+    if (d->reload_queued) {
+        d->reload_queued = false;
+        char *err = NULL;
+        begin_reload(d, "SIGHUP (queued during the last reload)", &err);
+        free(err);
+        if (d->state == DAEMON_RELOADING)
+            return;   /* apply_reload() pumps */
     }
     pump(d);
 }
@@ -731,6 +757,14 @@ static void on_signal(uv_signal_t *h, int signum)
 {
     struct daemon *d = h->data;
     if (signum == SIGHUP) {
+        /* The reload in progress may have read the file before its last
+         * edit: do one more after it, so the newest configuration wins. */
+        if (d->state == DAEMON_RELOADING) {
+            if (!d->reload_queued)
+                log_notice("SIGHUP: a reload is in progress; another follows when it is done");
+            d->reload_queued = true;
+            return;
+        }
         char *err = NULL;
         begin_reload(d, "SIGHUP", &err);
         free(err);
@@ -778,6 +812,8 @@ static void begin_stuck_stop(struct daemon *d)
 static void on_watchdog(uv_timer_t *t)
 {
     struct daemon *d = t->data;
+    /* systemd's watchdog watches this loop; ours (below) the workers. */
+    notify_watchdog();
     unsigned factor = d->state == DAEMON_STOPPING ? 1 : 2;
     struct budget_stuck st;
     int i;
@@ -847,6 +883,8 @@ static void api_snapshot(void *ud, struct status_snapshot *s)
         .queries_running = d->queries,
         .window_s = sizeof d->finished.sec / sizeof d->finished.sec[0],
         .finished_in_window = rate_sum(&d->finished, now / 1000),
+        .plugin_failures = metrics_plugin_failures(),
+        .commit_retries = metrics_commit_retries(),
         .config_path = d->cfg.path,
         .state_dir = d->cfg.state_dir,
         .control_socket = d->cfg.control_socket,

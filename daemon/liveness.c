@@ -81,6 +81,38 @@ void liveness_check(struct liveness *l, const struct liveness_view *v)
         stall_over(&l->processing_stalled, v->now, "stall:processing", "processing");
     }
 
+    if (v->commit_failing_since && v->now - v->commit_failing_since >= limit) {
+        long long failing = (long long)((v->now - v->commit_failing_since) / 1000);
+        if (!l->commit_stalled) {
+            l->commit_stalled = v->commit_failing_since;
+            log_error("archive commits have failed for %lld s; the articles wait in work/ and are retried "
+                      "(the archive's reason is logged above)", failing);
+        }
+        health_set("stall:commit", "archive commits have failed for %lld s; the articles wait in work/",
+                   failing);
+    } else if (!v->commit_failing_since) {
+        stall_over(&l->commit_stalled, v->now, "stall:commit", "archive commits");
+    }
+
+    if (v->work_checked && v->oldest_work_ms && v->work_age_s && v->wall_now - v->oldest_work_ms >= (int64_t)v->work_age_s * 1000) {
+        long long age = (long long)((v->wall_now - v->oldest_work_ms) / 1000);
+        if (!l->work_stalled)
+            log_error("%s has been in work/ for %lld s (work_age_s = %u): stuck in a retry, or a plugin "
+                      "or the archive keeps refusing it?", v->oldest_work, age, v->work_age_s);
+        l->work_stalled = v->oldest_work_ms;
+        health_set("stall:work", "%s has been in work/ for %lld s", v->oldest_work, age);
+    } else if (v->work_checked) {
+        /* Looked at, and nothing is that old (any more). */
+        if (l->work_stalled) {
+            char until[NEWSD_TIME_LEN];
+            newsd_format_time(v->wall_now, until);
+            log_notice("no article has been in work/ for %u s any more", v->work_age_s);
+            health_incident("stall:work", "an article was in work/ for more than %u s, until %s", v->work_age_s,
+                            until);
+            l->work_stalled = 0;
+        }
+    }
+
     size_t waiting = 0;
     if (v->can_claim && v->now - l->last_claim >= limit)
         waiting = v->count_waiting(v->ud, v->stall_s);

@@ -8,7 +8,11 @@
  *                       EROFS, ENOSPC ...): logged once per cause, retried;
  *   "stall:claim"       files wait in the inbox and none was claimed for
  *                       stall_s although newsd had room to take them;
- *   "stall:processing"  articles are in flight and none finished for stall_s.
+ *   "stall:processing"  articles are in flight and none finished for stall_s;
+ *   "stall:commit"      archive commits have failed for stall_s (the batch
+ *                       waits in work/ and is retried);
+ *   "stall:work"        an article has been in work/ for work_age_s (one
+ *                       stuck while the rest flow: a retry that never ends).
  *
  * Each becomes an incident (reported for health_hold_s) once it is over.
  * Times are monotonic ms (uv_hrtime), passed in so tests can drive them.
@@ -25,6 +29,8 @@ struct liveness {
     int claim_err;                /* -errno of the failing claims; 0: they work */
     int64_t claim_err_since;      /* wall clock ms */
     int64_t claim_stalled, processing_stalled;   /* monotonic ms since; 0: not stalled */
+    int64_t commit_stalled;       /* monotonic ms since commits fail; 0: they work */
+    int64_t work_stalled;         /* wall clock ms the oldest work/ file was claimed; 0: none too old */
 };
 
 /* What the daemon looks like now, for liveness_check(). */
@@ -37,6 +43,14 @@ struct liveness_view {
      * only called when nothing was claimed for stall_s). */
     size_t (*count_waiting)(void *ud, unsigned min_age_s);
     void *ud;
+    int64_t commit_failing_since; /* monotonic ms of the first failed commit in a row; 0: commits work */
+    unsigned work_age_s;
+    /* work_checked: work/ was looked at this time (a scan, not every
+     * round); then the oldest article there (name, claim time in wall
+     * clock ms), oldest_work_ms 0 when it holds none. */
+    bool work_checked;
+    const char *oldest_work;
+    int64_t oldest_work_ms, wall_now;
 };
 
 void liveness_init(struct liveness *l, int64_t now);

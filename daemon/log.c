@@ -21,6 +21,8 @@ static bool to_journal;
 static _Thread_local const char *ctx_plugin;
 static _Thread_local const char *ctx_file;
 static _Thread_local const char *ctx_id;
+static _Thread_local bool capturing;
+static _Thread_local char *captured;
 
 /* Repeated lines (log.h).  A small table of the lines written lately, keyed
  * by a hash of level and text; the least recently seen is evicted when it
@@ -234,6 +236,28 @@ void log_flush_repeats(bool all)
     pthread_mutex_unlock(&repeat_lock);
 }
 
+static void capture(const char *msg)
+{
+    char *joined = captured ? xasprintf("%s; %s", captured, msg) : xstrdup(msg);
+    free(captured);
+    captured = joined;
+}
+
+void log_capture_begin(void)
+{
+    free(captured);
+    captured = NULL;
+    capturing = true;
+}
+
+char *log_capture_end(void)
+{
+    char *out = captured;
+    captured = NULL;
+    capturing = false;
+    return out;
+}
+
 void log_vmsg(int level, const char *fmt, va_list ap)
 {
     char text[4096];
@@ -254,6 +278,8 @@ void log_vmsg(int level, const char *fmt, va_list ap)
                               ctx_id && *ctx_id ? " " : "", ctx_id ? ctx_id : "");
     if (n < sizeof text)
         vsnprintf(text + n, sizeof text - n, fmt, ap);
+    if (capturing && level == NEWSD_LOG_ERROR)
+        capture(text + (n < sizeof text ? n : sizeof text - 1));
     if (held_back(level, text))
         return;
     emit(level, text, "");

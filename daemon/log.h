@@ -46,6 +46,14 @@ void log_vmsg(int level, const char *fmt, va_list ap) NEWSD_PRINTF(2, 0);
 void log_set_plugin(const char *plugin);
 void log_set_article(const char *file, const char *id);
 
+/* A plugin's init(): collect the error lines logged on this thread until
+ * log_capture_end() (they are still written), so a refused start or reload
+ * can hand the plugin's own words to whoever asked (newsctl reload).
+ * log_capture_end() returns them malloc'd, joined by "; " and without the
+ * "plugin NAME: " prefix, or NULL when there were none. */
+void log_capture_begin(void);
+char *log_capture_end(void);
+
 /* Write the summaries of windows that are over (the loop calls this on a
  * timer, so a count is not left waiting for the next line); all: of every
  * window, at once (at exit). */

@@ -11,6 +11,7 @@
  */
 #include "lua_host.h"
 #include "budget.h"
+#include "config_keys.h"
 #include "lua_article.h"
 #include "lua_limits.h"
 #include "lua_sandbox.h"
@@ -22,6 +23,7 @@
 #include <lualib.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -59,6 +61,7 @@ struct l_plugin {
     unsigned max_ms;          /* calls that plugins.c did not make: init, archive */
     struct l_slot *slots;
     size_t n_slots;
+    const struct plugin_section *sec;  /* while l_plugin_load() runs: its keys are checked */
     uv_mutex_t main_lock;     /* slot 0 is shared by the non-worker threads */
 };
 
@@ -161,6 +164,62 @@ static int refuse(lua_State *L, struct open_ctx *c, const char *f, ...)
     return 1;
 }
 
+/* The plugin table's keys (on top of the stack): a list of names, or names
+ * mapped to a line of help, as struct newsd_config_key in C.  Checked
+ * against the section while the plugin loads; a table without one is
+ * said once, not refused.  Returns what open_plugin() returns when the
+ * section is refused, else 0. */
+static int check_lua_keys(lua_State *L, struct open_ctx *c, struct l_plugin *lp)
+{
+    const struct plugin_section *sec = lp->sec;
+    int t = lua_getfield(L, -1, "keys");
+    if (t == LUA_TNIL) {
+        lua_pop(L, 1);
+        log_info("%s declares no configuration keys (no keys table): the keys of [plugin.%s] are not checked "
+                 "for typing mistakes", lp->path, sec->name);
+        return 0;
+    }
+    if (t != LUA_TTABLE)
+        return refuse(L, c, "%s: the plugin table's 'keys' is a %s, not a table of key names", lp->path,
+                      lua_typename(L, t));
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        n++;
+        lua_pop(L, 1);
+    }
+    /* A userdata, so the array goes with the state if anything raises. */
+    struct newsd_config_key *keys = lua_newuserdatauv(L, (n + 1) * sizeof *keys, 0);
+    size_t i = 0;
+    lua_pushnil(L);
+    while (lua_next(L, -3)) {
+        /* keys[1] = "words" or keys.words = "help"; a string key has a
+         * string value, and a number key's value is the name. */
+        int kt = lua_type(L, -2);
+        if (kt == LUA_TSTRING && lua_type(L, -1) == LUA_TSTRING)
+            keys[i++] = (struct newsd_config_key){lua_tostring(L, -2), lua_tostring(L, -1)};
+        else if (kt == LUA_TNUMBER && lua_type(L, -1) == LUA_TSTRING)
+            keys[i++] = (struct newsd_config_key){lua_tostring(L, -1), NULL};
+        else
+            return refuse(L, c, "%s: the plugin table's 'keys' holds a %s = %s; expected names (keys = "
+                          "{\"words\", \"tag\"}) or names with help (keys = {words = \"...\"})",
+                          lp->path, luaL_typename(L, -2), luaL_typename(L, -1));
+        lua_pop(L, 1);
+    }
+    keys[i] = (struct newsd_config_key){NULL, NULL};
+    /* The names stay valid: the keys table is on the stack until the pop. */
+    const struct newsd_config_key *const tables[] = {config_plugin_core_keys, config_lua_limit_keys, keys};
+    char *why = NULL;
+    int rc = config_keys_check(sec, tables, 3, &why);
+    lua_pop(L, 2);
+    if (rc < 0) {
+        refuse(L, c, "%s", why);
+        free(why);
+        return 1;
+    }
+    return 0;
+}
+
 /* Runs under slot_pcall (budget, cap, traceback): load and run the script,
  * take the stage functions from its table, init(conf).  Nothing here may
  * run unprotected: an allocation failing outside a pcall is a panic. */
@@ -203,6 +262,9 @@ static int open_plugin(lua_State *L)
                       lp->path);
     if (s->ref[FN_COMMIT] != LUA_NOREF && s->ref[FN_ARCHIVE] == LUA_NOREF)
         return refuse(L, c, "%s: the plugin table has commit() but no archive()", lp->path);
+    /* Before init: a mistyped key is what the writer must hear of. */
+    if (lp->sec && s == &lp->slots[SLOT_MAIN] && check_lua_keys(L, c, lp))
+        return 1;
     if (!lp->script_name && lua_getfield(L, -1, "name") == LUA_TSTRING)
         lp->script_name = xstrdup(lua_tostring(L, -1));
     if (s->ref[FN_INIT] != LUA_NOREF) {
@@ -432,7 +494,9 @@ static int parse_limits(struct l_plugin *lp, const struct daemon_config *cfg, co
         errno = 0;
         double d = strtod(kv->value, &end);
         if (errno || end == kv->value || *end || !(d >= 1000 && d <= 2e9)) {
-            *err = xasprintf("max_instructions = %s: expected a number from 1000 to 2e9", kv->value);
+            char at[PATH_MAX + 32];
+            *err = xasprintf("%smax_instructions = %s: expected a number from 1000 to 2e9",
+                             config_kv_where(kv, at, sizeof at), kv->value);
             return -1;
         }
         lp->max_instructions = (long long)d;
@@ -441,7 +505,9 @@ static int parse_limits(struct l_plugin *lp, const struct daemon_config *cfg, co
     if (kv) {
         uint64_t v;
         if (config_parse_size(kv->value, &v) < 0 || v < (1u << 20) || v > ((uint64_t)16 << 30)) {
-            *err = xasprintf("max_memory = %s: expected a size from 1M to 16G", kv->value);
+            char at[PATH_MAX + 32];
+            *err = xasprintf("%smax_memory = %s: expected a size from 1M to 16G", config_kv_where(kv, at, sizeof at),
+                             kv->value);
             return -1;
         }
         lp->max_memory = (size_t)v;
@@ -487,7 +553,9 @@ struct l_plugin *l_plugin_load(const struct daemon_config *cfg, const struct plu
     lp->n_slots = (flags & L_LOAD_TRIAL_ONLY) ? 1 : SLOT_WORKER0 + workers;
     lp->slots = xcalloc(lp->n_slots, sizeof *lp->slots);
     log_set_plugin(lp->sb.instance);
+    lp->sec = sec;
     int rc = slot_open(&lp->slots[SLOT_MAIN], lp, &stages, err);
+    lp->sec = NULL;
     if (rc == 0 && !(flags & L_LOAD_TRIAL_ONLY)) {
         /* Only the states a stage needs: workers for parse/tag/score, the
          * archive slot for archive/commit. */

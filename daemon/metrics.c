@@ -39,6 +39,7 @@ uint64_t metrics_now_ns(void)
 struct plugin_series {
     char name[64];
     struct histogram h;
+    atomic_uint_fast64_t failures;   /* calls that failed (an error, a budget) */
 };
 
 static struct histogram processing;
@@ -55,7 +56,9 @@ static struct plugin_series *find_series(const char *name, size_t n)
     return NULL;
 }
 
-void metrics_plugin_time(const char *plugin, uint64_t ns)
+/* The series of plugin, made on first use; NULL when the table is full
+ * (more instances than anyone configures). */
+static struct plugin_series *series_of(const char *plugin)
 {
     size_t n = atomic_load_explicit(&n_plugin_series, memory_order_acquire);
     struct plugin_series *s = find_series(plugin, n);
@@ -69,10 +72,43 @@ void metrics_plugin_time(const char *plugin, uint64_t ns)
             atomic_store_explicit(&n_plugin_series, n + 1, memory_order_release);
         }
         pthread_mutex_unlock(&append_lock);
-        if (!s)
-            return;   /* table full: more instances than anyone configures */
     }
-    histogram_observe(&s->h, ns);
+    return s;
+}
+
+void metrics_plugin_time(const char *plugin, uint64_t ns)
+{
+    struct plugin_series *s = series_of(plugin);
+    if (s)
+        histogram_observe(&s->h, ns);
+}
+
+void metrics_plugin_failure(const char *plugin)
+{
+    struct plugin_series *s = series_of(plugin);
+    if (s)
+        atomic_fetch_add_explicit(&s->failures, 1, memory_order_relaxed);
+}
+
+static atomic_uint_fast64_t commit_retries;
+
+void metrics_commit_retry(void)
+{
+    atomic_fetch_add_explicit(&commit_retries, 1, memory_order_relaxed);
+}
+
+uint64_t metrics_commit_retries(void)
+{
+    return atomic_load_explicit(&commit_retries, memory_order_relaxed);
+}
+
+uint64_t metrics_plugin_failures(void)
+{
+    uint64_t sum = 0;
+    size_t n = atomic_load_explicit(&n_plugin_series, memory_order_acquire);
+    for (size_t i = 0; i < n; i++)
+        sum += atomic_load_explicit(&plugin_series[i].failures, memory_order_relaxed);
+    return sum;
 }
 
 void metrics_processing_time(uint64_t ns)
@@ -225,4 +261,16 @@ void metrics_write_histograms(struct strbuf *sb)
         snprintf(labels, sizeof labels, "plugin=\"%s\"", esc);
         prom_histogram(sb, "newsd_plugin_seconds", labels, &plugin_series[i].h);
     }
+    prom_header(sb, "newsd_plugin_failures_total", "counter",
+                "Plugin calls that failed (an error, a spent time budget), by plugin instance.");
+    for (size_t i = 0; i < n; i++) {
+        char esc[160], labels[180];
+        prom_escape(plugin_series[i].name, esc, sizeof esc);
+        snprintf(labels, sizeof labels, "plugin=\"%s\"", esc);
+        prom_value(sb, "newsd_plugin_failures_total", labels,
+                   (double)atomic_load_explicit(&plugin_series[i].failures, memory_order_relaxed));
+    }
+    prom_header(sb, "newsd_archive_commit_retries_total", "counter",
+                "Archive commits that failed and were retried (the batch stays in work/).");
+    prom_value(sb, "newsd_archive_commit_retries_total", "", (double)metrics_commit_retries());
 }

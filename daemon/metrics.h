@@ -36,6 +36,13 @@ uint64_t metrics_now_ns(void);
 
 /* Time spent in one plugin callback (any thread). */
 void metrics_plugin_time(const char *plugin, uint64_t ns);
+/* A failed plugin call (any thread): newsd_plugin_failures_total. */
+void metrics_plugin_failure(const char *plugin);
+/* A failed archive commit that will be retried (archive thread). */
+void metrics_commit_retry(void);
+/* Sums for /status. */
+uint64_t metrics_commit_retries(void);
+uint64_t metrics_plugin_failures(void);
 /* Claim to archive, per article (loop thread). */
 void metrics_processing_time(uint64_t ns);
 

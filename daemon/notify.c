@@ -34,3 +34,15 @@ void notify_status(const char *fmt, ...)
     va_end(ap);
     sd_notifyf(0, "STATUS=%s", buf);
 }
+
+/* 1 when systemd wants WATCHDOG=1 from us (WatchdogSec=), asked once:
+ * WATCHDOG_USEC and WATCHDOG_PID do not change while we run. */
+static int watchdog_wanted = -1;
+
+void notify_watchdog(void)
+{
+    if (watchdog_wanted < 0)
+        watchdog_wanted = sd_watchdog_enabled(0, NULL) > 0;
+    if (watchdog_wanted)
+        sd_notify(0, "WATCHDOG=1");
+}

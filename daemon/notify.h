@@ -8,5 +8,9 @@ void notify_ready(void);
 void notify_reloading(void);
 void notify_stopping(void);
 void notify_status(const char *fmt, ...) NEWSD_PRINTF(1, 2);
+/* WATCHDOG=1 when the unit has WatchdogSec= (else nothing).  Sent from a
+ * loop timer, so a loop that hangs stops sending and systemd restarts
+ * newsd. */
+void notify_watchdog(void);
 
 #endif

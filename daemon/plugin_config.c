@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,6 +14,13 @@
 const char *newsd_config_name(const newsd_config *conf)
 {
     return conf->section->name;
+}
+
+/* "FILE:LINE: " of key in its section, for the errors below: the key's
+ * own file, a conf.d drop-in included.  "" when unknown. */
+static const char *where(const newsd_config *conf, const char *key, char *buf, size_t size)
+{
+    return config_kv_where(config_section_find(conf->section, key), buf, size);
 }
 
 const char *newsd_config_get(const newsd_config *conf, const char *key)
@@ -39,7 +47,9 @@ int newsd_config_get_double(const newsd_config *conf, const char *key, double de
     /* "inf" and "nan" parse, but a plugin's arithmetic on them would
      * reach an article as a weight or points that newsd refuses. */
     if (errno || end == v || *end || !isfinite(d)) {
-        log_error("[plugin.%s] %s = %s: expected a number", conf->section->name, key, v);
+        char at[PATH_MAX + 32];
+        log_error("%s[plugin.%s] %s = %s: expected a number", where(conf, key, at, sizeof at),
+                  conf->section->name, key, v);
         return NEWSD_ERROR;
     }
     *out = d;
@@ -55,7 +65,9 @@ int newsd_config_get_bool(const newsd_config *conf, const char *key, int def, in
         return NEWSD_OK;
     }
     if (config_parse_bool(v, &b) < 0) {
-        log_error("[plugin.%s] %s = %s: expected true or false", conf->section->name, key, v);
+        char at[PATH_MAX + 32];
+        log_error("%s[plugin.%s] %s = %s: expected true or false", where(conf, key, at, sizeof at),
+                  conf->section->name, key, v);
         return NEWSD_ERROR;
     }
     *out = b;
@@ -130,7 +142,9 @@ int newsd_config_get_int(const newsd_config *conf, const char *key, int64_t def,
     if (parse_int64(v, &n) < 0 || n < min || n > max) {
         char range[64];
         describe_range(min, max, range, sizeof range);
-        log_error("[plugin.%s] %s = %s: expected a whole number%s", name, key, v, range);
+        char at[PATH_MAX + 32];
+        log_error("%s[plugin.%s] %s = %s: expected a whole number%s", where(conf, key, at, sizeof at), name, key,
+                  v, range);
         return NEWSD_ERROR;
     }
     *out = n;
@@ -170,8 +184,9 @@ int newsd_config_get_size(const newsd_config *conf, const char *key, uint64_t de
             format_size(max, m, sizeof m);
             snprintf(limit, sizeof limit, " of at most %s", m);
         }
-        log_error("[plugin.%s] %s = %s: expected a size in bytes%s (a whole number, optionally "
-                  "followed by k, M, G or T)", conf->section->name, key, v, limit);
+        char at[PATH_MAX + 32];
+        log_error("%s[plugin.%s] %s = %s: expected a size in bytes%s (a whole number, optionally "
+                  "followed by k, M, G or T)", where(conf, key, at, sizeof at), conf->section->name, key, v, limit);
         return NEWSD_ERROR;
     }
     *out = n;

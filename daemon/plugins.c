@@ -8,6 +8,7 @@
  */
 #include "plugins.h"
 #include "budget.h"
+#include "config_keys.h"
 #include "plugin_config.h"
 #include "plugin_stamp.h"
 #include "stage.h"
@@ -90,11 +91,11 @@ static char *resolve_so(const struct daemon_config *cfg, const struct config_kv 
 }
 
 /* How large a descriptor of each minor is at least: the minor that added a
- * field at the end added a row.  1.0 ended with fini(). */
+ * field at the end added a row.  1.0 ended with fini(), 1.1 with answer(). */
 static const size_t descriptor_size[NEWSD_ABI_MINOR + 1] = {
     [0] = offsetof(newsd_plugin, answer),
-    [1] = sizeof(newsd_plugin),
-    [2] = sizeof(newsd_plugin),   /* 1.2 added functions, no field */
+    [1] = offsetof(newsd_plugin, config_keys),
+    [2] = sizeof(newsd_plugin),   /* 1.2 added config_keys */
 };
 
 /* The version rule of plugin.h: our major, a minor up to ours, and at least
@@ -153,6 +154,62 @@ const char *newsd_version(void)
     return NEWSD_VERSION;
 }
 
+/* Every key of the section must be one the plugin declared or one of
+ * newsd's.  A plugin that declares none (built before 1.2) cannot be
+ * checked: said once per load, not refused. */
+static char *check_keys(const struct plugin_section *s, const struct plugin_instance *p)
+{
+    const struct newsd_config_key *own = p->desc->config_keys;
+    if (!own) {
+        log_info("plugin %s: %s declares no configuration keys (ABI %u.%u): the keys of [plugin.%s] are "
+                 "not checked for typing mistakes", s->name, p->path,
+                 NEWSD_ABI_STAMP_MAJOR(p->desc->abi_version), NEWSD_ABI_STAMP_MINOR(p->desc->abi_version),
+                 s->name);
+        return NULL;
+    }
+    /* A Lua limit in a C plugin's section is no typing mistake: say so. */
+    for (size_t i = 0; i < s->n_kv; i++)
+        for (const struct newsd_config_key *k = config_lua_limit_keys; k->name; k++)
+            if (strcmp(s->kv[i].key, k->name) == 0) {
+                char at[PATH_MAX + 32];
+                return xasprintf("%s[plugin.%s] %s limits Lua plugins; %s is a C plugin (its time budget "
+                                 "is max_ms)", config_kv_where(&s->kv[i], at, sizeof at), s->name, k->name,
+                                 p->path);
+            }
+    const struct newsd_config_key *const tables[] = {config_plugin_core_keys, own};
+    char *why = NULL;
+    return config_keys_check(s, tables, 2, &why) < 0 ? why : NULL;
+}
+
+/* "plugin X: FILE: init failed: what the plugin logged", with where it
+ * is about: the plugin's own message may name its place already (the
+ * newsd_config_get_* errors do); one that starts with a key ("path: cannot
+ * create ...") gets that key's FILE:LINE; else the section's. */
+static char *init_failure(const struct plugin_section *s, const char *path, char *logged)
+{
+    char at[PATH_MAX + 64] = "";
+    bool placed = false;
+    for (size_t i = 0; logged && i < s->n_kv && !placed; i++) {
+        const struct config_kv *kv = &s->kv[i];
+        size_t fn = kv->file ? strlen(kv->file) : 0, n = strlen(kv->key);
+        if (fn && strncmp(logged, kv->file, fn) == 0 && logged[fn] == ':') {
+            placed = true;
+        } else if (kv->file && strncmp(logged, kv->key, n) == 0 &&
+                   (logged[n] == ':' || strncmp(logged + n, " =", 2) == 0)) {
+            config_kv_where(kv, at, sizeof at);
+            placed = true;
+        }
+    }
+    char *msg;
+    if (placed)
+        msg = xasprintf("plugin %s: %s: init failed: %s%s", s->name, path, at, logged);
+    else
+        msg = xasprintf("plugin %s: %s: init failed ([plugin.%s] at %s:%u): %s", s->name, path, s->name,
+                        s->file ? s->file : "?", s->line, logged ? logged : "it gave no reason");
+    free(logged);
+    return msg;
+}
+
 static void instance_release(struct plugin_instance *p)
 {
     if (p->initialised && p->desc->fini) {
@@ -190,7 +247,9 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
         goto fail;
     }
     if (req && config_parse_bool(req->value, &p->required) < 0) {
-        *err = xasprintf("plugin %s: required = %s: expected true or false", s->name, req->value);
+        char at[PATH_MAX + 32];
+        *err = xasprintf("plugin %s: %srequired = %s: expected true or false", s->name,
+                         config_kv_where(req, at, sizeof at), req->value);
         goto fail;
     }
     if (budget_plugin_ms(cfg, s, &p->max_ms, &why) < 0) {
@@ -206,7 +265,8 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
             goto fail;
         }
         struct l_plugin *lp = l_plugin_load(cfg, s, p->path,
-                                                (flags & PLUGIN_LOAD_NO_ARCHIVE_INIT) ? L_LOAD_TRIAL_ONLY : 0,
+                                                (flags & (PLUGIN_LOAD_NO_ARCHIVE_INIT | PLUGIN_LOAD_DRY_RUN))
+                                                    ? L_LOAD_TRIAL_ONLY : 0,
                                                 &why);
         if (!lp) {
             *err = xasprintf("plugin %s: %s", s->name, why);
@@ -254,9 +314,15 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
         *err = xasprintf("plugin %s: %s: %s", s->name, p->path, why);
         goto fail;
     }
+    /* Before init: a mistyped key is what the writer must hear of, not
+     * what init makes of the key's absence. */
+    if ((why = check_keys(s, p))) {
+        *err = xasprintf("plugin %s: %s", s->name, why);
+        goto fail;
+    }
     if ((flags & PLUGIN_LOAD_NO_ARCHIVE_INIT) && p->desc->stages == NEWSD_STAGE_ARCHIVE) {
-        /* --try and --check-config: checked, but an archive's init may
-         * create folders in the state directory, so it is not called. */
+        /* --try: checked, but an archive's init may create folders in the
+         * state directory, so it is not called. */
         log_debug("plugin %s: checked %s (%s); archive not initialised", p->name, p->path, p->desc->name);
         return 0;
     }
@@ -269,12 +335,15 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
     if (p->desc->init) {
         struct newsd_config conf = {s, cfg->state_dir};
         log_set_plugin(p->name);
+        log_capture_begin();
         int rc = p->desc->init(&conf, &p->state);
+        char *logged = log_capture_end();
         log_set_plugin(NULL);
         if (rc != NEWSD_OK) {
-            *err = xasprintf("plugin %s: %s: init failed (the plugin's own message is logged above)", s->name, p->path);
+            *err = init_failure(s, p->path, logged);
             goto fail;
         }
+        free(logged);
     }
     p->initialised = true;
     log_debug("plugin %s: loaded %s (%s)", p->name, p->path, p->desc->name);
@@ -295,12 +364,26 @@ int plugin_set_load(const struct daemon_config *cfg, unsigned flags,
     *err = NULL;
     for (size_t i = 0; i < cfg->n_plugins; i++) {
         const struct plugin_section *s = &cfg->plugins[i];
-        if (instance_load(cfg, s, flags, &set->v[set->n], err) < 0) {
+        char *why = NULL;
+        if (instance_load(cfg, s, flags, &set->v[set->n], &why) < 0) {
+            /* The check goes on to the other plugins: one run shows every
+             * mistake.  A start or reload stops at the first. */
+            char *all = *err ? xasprintf("%s\n%s", *err, why) : why;
+            if (*err)
+                free(why);
+            free(*err);
+            *err = all;
+            if (flags & PLUGIN_LOAD_DRY_RUN)
+                continue;
             plugin_set_free(set);
             return -1;
         }
         set->stages |= set->v[set->n].desc->stages;
         set->n++;
+    }
+    if (*err) {
+        plugin_set_free(set);
+        return -1;
     }
     if (!(set->stages & NEWSD_STAGE_ARCHIVE)) {
         *err = xasprintf("%s: no archive plugin is configured; newsd removes an inbox file only after an archive "
@@ -376,6 +459,7 @@ int plugin_set_run_stage(struct plugin_set *set, enum newsd_stage stage,
             continue;
         }
         const char *reason = a->fail_reason ? a->fail_reason : "failed without giving a reason";
+        metrics_plugin_failure(p->name);
         article_truncate(a, n_tags, n_rules, n_meta);
         if (p->required) {
             log_set_plugin(NULL);
@@ -412,6 +496,7 @@ int plugin_set_archive(struct plugin_set *set, struct newsd_article *a,
         if (rc == NEWSD_OK) {
             result = NEWSD_OK;
         } else if (rc != NEWSD_DUPLICATE) {
+            metrics_plugin_failure(p->name);
             *plugin = p->name;
             *cause = xasprintf("archive plugin %s could not store the article: %s", p->name,
                          a->fail_reason ? a->fail_reason : "no reason given (see the log)");

@@ -41,13 +41,19 @@ struct plugin_set {
 };
 
 enum plugin_load_flags {
-    /* --try, --check-config: archive-only plugins are loaded and checked but
-     * not initialised (no folders created); never call their archive(). */
+    /* --try (and --check-config as root on another user's state dir):
+     * archive-only plugins are loaded and checked but not initialised (no
+     * folders created); never call their archive(). */
     PLUGIN_LOAD_NO_ARCHIVE_INIT = 1u << 0,
+    /* --check-config: every plugin, archives included, is initialised as a
+     * start would, and released again by plugin_set_free(); Lua plugins get
+     * only their trial state. */
+    PLUGIN_LOAD_DRY_RUN = 1u << 1,
 };
 
 /* Load and initialise every plugin of cfg.  On failure nothing stays loaded
- * and *err (malloc'd) names the plugin, the file and the cause. */
+ * and *err (malloc'd) names the plugin, the file and the cause; with
+ * PLUGIN_LOAD_DRY_RUN, of every plugin that failed, a line each. */
 int plugin_set_load(const struct daemon_config *cfg, unsigned flags,
                     struct plugin_set **out, char **err);
 void plugin_set_free(struct plugin_set *set);

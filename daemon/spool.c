@@ -1,5 +1,7 @@
 /* State directory layout, claims, failed/ moves and poison accounting. */
 #include "spool.h"
+#include "spool_access.h"
+#include "state_lock.h"
 #include "xalloc.h"
 #include "log.h"
 
@@ -108,7 +110,7 @@ static int mkdir_p(const char *path)
 int spool_open(struct spool *s, const char *state_dir, char **err)
 {
     memset(s, 0, sizeof *s);
-    s->state_fd = s->inbox_fd = s->tmp_fd = s->work_fd = s->failed_fd = s->archive_fd = -1;
+    s->state_fd = s->inbox_fd = s->tmp_fd = s->work_fd = s->failed_fd = s->archive_fd = s->lock_fd = -1;
     *err = NULL;
 
     int rc = mkdir_p(state_dir);
@@ -125,6 +127,12 @@ int spool_open(struct spool *s, const char *state_dir, char **err)
      * "config/../var" reads badly there. */
     char real[PATH_MAX];
     s->state_dir = xstrdup(realpath(state_dir, real) ? real : state_dir);
+    /* Before anything in it is touched: a second daemon must not so much
+     * as create a folder that the first is repairing. */
+    if ((s->lock_fd = state_lock_take(s->state_fd, s->state_dir, err)) < 0) {
+        spool_close(s);
+        return -1;
+    }
     s->inbox_path = xasprintf("%s/inbox", s->state_dir);
     if ((s->inbox_fd = open_dir(s->state_fd, "inbox", DROP_DIR_MODE, err, s->state_dir)) < 0 ||
         (s->tmp_fd = open_dir(s->state_fd, "tmp", DROP_DIR_MODE, err, s->state_dir)) < 0 ||
@@ -141,13 +149,20 @@ int spool_open(struct spool *s, const char *state_dir, char **err)
         spool_close(s);
         return -1;
     }
+    if (spool_access_check(s, err) < 0) {
+        spool_close(s);
+        return -1;
+    }
     spool_hold_archive(s);
     return 0;
 }
 
 void spool_close(struct spool *s)
 {
-    int *fds[] = {&s->state_fd, &s->inbox_fd, &s->tmp_fd, &s->work_fd, &s->failed_fd, &s->archive_fd};
+    /* The lock last: the folders are let go before another daemon may
+     * take them. */
+    int *fds[] = {&s->state_fd, &s->inbox_fd, &s->tmp_fd, &s->work_fd, &s->failed_fd, &s->archive_fd,
+                  &s->lock_fd};
     for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
         if (*fds[i] >= 0)
             close(*fds[i]);
@@ -232,6 +247,22 @@ static int reopen(struct spool *s, enum spool_folder f, bool *made)
 
 /* Is folder f (held open) still the one at its path?  1 with *f filled
  * when not (and repaired when possible), 0 when it is. */
+/* The state dir was made again: the old lock is on a file that is gone,
+ * so another daemon could start here.  Lock the new folder too. */
+static void relock(struct spool *s)
+{
+    char *err = NULL;
+    int fd = state_lock_take(s->state_fd, s->state_dir, &err);
+    if (fd < 0) {
+        log_error("%s", err);
+        free(err);
+        return;
+    }
+    if (s->lock_fd >= 0)
+        close(s->lock_fd);
+    s->lock_fd = fd;
+}
+
 static int check_one(struct spool *s, enum spool_folder f, struct spool_fault *out)
 {
     int *fd = folder_fd(s, f);
@@ -280,6 +311,8 @@ static int check_one(struct spool *s, enum spool_folder f, struct spool_fault *o
     out->adopted = !made;
     if (f == SPOOL_WORK)
         journals_follow(s);
+    if (f == SPOOL_STATE_DIR)
+        relock(s);
     return 1;
 }
 
@@ -473,6 +506,32 @@ void spool_clean_tmp(struct spool *s, time_t max_age)
         }
     }
     closedir(d);
+}
+
+int spool_oldest_work(struct spool *s, char name[NAME_MAX + 1], int64_t *claimed_ms)
+{
+    DIR *d = list_dir(s->work_fd);
+    struct dirent *e;
+    int found = 0;
+
+    if (!d)
+        return -errno;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.' && !spool_is_reprocess_name(e->d_name))
+            continue;
+        struct stat st;
+        if (fstatat(s->work_fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            continue;   /* archived and unlinked meanwhile */
+        /* The claim renamed it into work/, and a rename sets ctime. */
+        int64_t t = (int64_t)st.st_ctim.tv_sec * 1000 + st.st_ctim.tv_nsec / 1000000;
+        if (!found || t < *claimed_ms) {
+            *claimed_ms = t;
+            snprintf(name, NAME_MAX + 1, "%s", e->d_name);
+            found = 1;
+        }
+    }
+    closedir(d);
+    return found;
 }
 
 int spool_list_work(struct spool *s, char ***names, size_t *n)

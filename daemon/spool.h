@@ -21,7 +21,9 @@
 #ifndef NEWSD_SPOOL_H
 #define NEWSD_SPOOL_H
 
+#include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -32,6 +34,8 @@ struct spool {
     /* STATE_DIR/archive once it exists (the archive plugin makes it, or
      * not: archive_pg has none); only watched, never made here. */
     int archive_fd;
+    /* STATE_DIR/.lock, flocked while the spool is open (state_lock.h). */
+    int lock_fd;
     /* The workers' journals (spool_journal_open), re-pointed when work/
      * is made again; the workers own and close them. */
     int *journal_fds;
@@ -107,6 +111,10 @@ void spool_clean_tmp(struct spool *s, time_t max_age);
 /* Names in work/ to resume: the articles (dot-names are not) and the
  * reprocess files; malloc'd array of malloc'd names. */
 int spool_list_work(struct spool *s, char ***names, size_t *n);
+/* The article that has been in work/ longest (newsd's own dot files left
+ * out): its name and its claim time (ctime, wall clock ms).  Returns 1,
+ * 0 when work/ holds none, or -errno. */
+int spool_oldest_work(struct spool *s, char name[NAME_MAX + 1], int64_t *claimed_ms);
 
 /* ---- reprocessing ------------------------------------------------------- */
 

@@ -46,6 +46,8 @@ struct status_snapshot {
     unsigned queries_running;        /* archive queries on the plugin set */
     unsigned window_s;               /* the throughput window, seconds */
     uint64_t finished_in_window;     /* archived, duplicates, failed in it */
+    uint64_t plugin_failures;        /* failed plugin calls since start (metrics.c) */
+    uint64_t commit_retries;         /* failed archive commits, retried */
     const char *config_path, *state_dir, *control_socket, *metrics_listen;   /* NULL: none */
     const struct plugin_set *plugins;                                         /* in force */
     /* health.h's current problems (the control side fills them in). */

@@ -14,8 +14,8 @@ int try_files(const char *first, const char *const *more, size_t n_more, const c
 
 struct daemon_config;
 struct plugin_set;
-/* Load the configuration and its plugins for a one-shot tool (--try,
- * --check-config): archives are checked, not initialised.  Errors go to
+/* Load the configuration and its plugins for --try: archives are
+ * checked, not initialised (--check-config is check_config.h).  Errors go to
  * stderr.  Returns 0 or -1. */
 int load_for_tools(const char *config_path, const char *state_dir_override,
                    struct daemon_config *cfg, struct plugin_set **set);

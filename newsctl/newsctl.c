@@ -56,6 +56,7 @@ static void usage(FILE *out)
             "                        " SYSTEMD_SOCKET " if present, else " DEFAULT_STATE_DIR "/control.sock)\n"
             "  -d, --state-dir DIR   the daemon's state directory: DIR/control.sock\n"
             "      --json            print the daemon's JSON answer as is\n"
+            "  -V, --version         print newsctl's version (status shows the daemon's)\n"
             "  -h, --help            this text\n"
             "\n"
             "exit codes: 0 ok, 1 error from the daemon, 2 usage, 3 cannot connect\n");
@@ -303,6 +304,7 @@ int main(int argc, char **argv)
         {"all", no_argument, NULL, O_ALL},
         {"db", required_argument, NULL, O_DB},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {0},
     };
     struct opts o = {0};
@@ -310,7 +312,7 @@ int main(int argc, char **argv)
     static char sock_buf[4096];
     int c;
 
-    while ((c = getopt_long(argc, argv, "s:d:h", lopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:d:hV", lopts, NULL)) != -1) {
         switch (c) {
         case 's': o.socket = optarg; break;
         case 'd':
@@ -332,6 +334,8 @@ int main(int argc, char **argv)
         case O_ALL: o.all = true; break;
         case O_DB: o.db = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
+        /* The client's own version; `newsctl status` shows the daemon's. */
+        case 'V': printf("newsctl %s\n", NEWSD_VERSION); return EXIT_OK;
         default: usage(stderr); return EXIT_USAGE;
         }
     }

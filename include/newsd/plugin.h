@@ -81,7 +81,8 @@ extern "C" {
  * newsd_abi_version(), newsd_version(), answer() with typed queries, the
  * shared helpers (UTF-8, ids, paths, integers, sizes, lists) and the stage
  * table.  1.2 (newsd 0.3) added the text layer: tokens, stems, sentences
- * and stop words of an article or of any text.
+ * and stop words of an article or of any text, and the descriptor's
+ * config_keys, the keys a plugin reads, so newsd refuses a mistyped one.
  */
 #define NEWSD_ABI_MAJOR 1
 #define NEWSD_ABI_MINOR 2
@@ -265,6 +266,19 @@ struct newsd_query {
     double min_score;           /* score total >= min_score (finite) */
 };
 
+/* One configuration key a plugin reads, for the descriptor's config_keys
+ * (since 1.2): a table ended by an entry whose name is NULL.  A name that
+ * ends in '.' or '*' declares a family: "rule." (or "rule.*") accepts
+ * rule.AI, rule.CHIPS and every other key that starts with "rule." and
+ * goes on.  newsd refuses a [plugin.NAME] section holding a key that is
+ * neither in the table nor one of its own (so, lua, required, max_ms;
+ * for Lua max_instructions, max_memory), naming the file, the line and
+ * the nearest declared key.  help is one line for people (may be NULL). */
+struct newsd_config_key {
+    const char *name;
+    const char *help;
+};
+
 /* The descriptor a plugin exports.  Fill it with NEWSD_PLUGIN(); fields that
  * a plugin does not need stay NULL/0.  The struct only grows at its end. */
 typedef struct newsd_plugin {
@@ -326,6 +340,11 @@ typedef struct newsd_plugin {
      * Runs on a thread of its own, possibly while archive()/commit() run
      * on another, so use a separate database connection or a lock. */
     int (*answer)(void *state, const struct newsd_query *q, newsd_answer *ans);
+
+    /* Since 1.2.  The keys init() reads (see struct newsd_config_key), or
+     * NULL: then newsd cannot tell a mistyped key from one the plugin
+     * reads, says so once at info level, and checks none of the section. */
+    const struct newsd_config_key *config_keys;
 } newsd_plugin;
 
 /* The exported symbol the loader looks up.  Since 1.0. */

@@ -637,6 +637,12 @@ static int fs_init(const newsd_config *conf, void **state)
     return NEWSD_OK;
 }
 
+/* The keys init() reads: newsd refuses any other (since 1.2). */
+static const struct newsd_config_key fs_keys[] = {
+    {"dir", "the archive's folder, relative to the state directory (default " DEFAULT_DIR ")"},
+    {NULL, NULL},
+};
+
 NEWSD_PLUGIN(
     .name = "archive_fs",
     .description = "archives JSON records and originals as files, with group commit",
@@ -645,4 +651,5 @@ NEWSD_PLUGIN(
     .archive = fs_archive,
     .commit = fs_commit,
     .fini = fs_fini,
+    .config_keys = fs_keys,
 );

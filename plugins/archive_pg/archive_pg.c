@@ -304,6 +304,13 @@ static void pg_fini(void *state)
     pg_close(state);
 }
 
+/* The keys init() reads: newsd refuses any other (since 1.2). */
+static const struct newsd_config_key pg_keys[] = {
+    {"conninfo", "libpq connection string"},
+    {"connect_timeout", "seconds to wait for the server, 2 to 3600"},
+    {NULL, NULL},
+};
+
 NEWSD_PLUGIN(
     .name = "archive_pg",
     .description = "archives records and originals in PostgreSQL, searchable with tsvector",
@@ -313,4 +320,5 @@ NEWSD_PLUGIN(
     .commit = pg_commit,
     .answer = pg_answer,
     .fini = pg_fini,
+    .config_keys = pg_keys,
 );

@@ -251,6 +251,13 @@ static void sqlite_fini(void *state)
     sq_close(state);
 }
 
+/* The keys init() reads: newsd refuses any other (since 1.2). */
+static const struct newsd_config_key sqlite_keys[] = {
+    {"path", "the database file, relative to the state directory (default " DEFAULT_PATH ")"},
+    {"busy_timeout_ms", "how long to wait for a lock held elsewhere, 0 to 3600000"},
+    {NULL, NULL},
+};
+
 NEWSD_PLUGIN(
     .name = "archive_sqlite",
     .description = "archives records and originals in SQLite, searchable with FTS5",
@@ -260,4 +267,5 @@ NEWSD_PLUGIN(
     .commit = sq_commit,
     .answer = sq_answer,
     .fini = sqlite_fini,
+    .config_keys = sqlite_keys,
 );

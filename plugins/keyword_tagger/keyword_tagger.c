@@ -354,6 +354,17 @@ static int tagger_process(void *state, enum newsd_stage stage, newsd_article *a)
     return t->tags ? tag_each_word(t, a) : tag_if_any_word(t, a);
 }
 
+/* The keys init() reads: newsd refuses any other (since 1.2). */
+static const struct newsd_config_key tagger_keys[] = {
+    {"words", "comma-separated words (or one per line)"},
+    {"words_file", "a file with one word per line"},
+    {"prefix", "one tag per word found: PREFIX + word"},
+    {"tag", "one tag when any word is found"},
+    {"case", "insensitive (default) or sensitive"},
+    {"match", "substring (default) or word"},
+    {NULL, NULL},
+};
+
 NEWSD_PLUGIN(
     .name = "keyword_tagger",
     .description = "tags articles that contain words from a list",
@@ -362,4 +373,5 @@ NEWSD_PLUGIN(
     .init = tagger_init,
     .process = tagger_process,
     .fini = tagger_fini,
+    .config_keys = tagger_keys,
 );

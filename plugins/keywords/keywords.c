@@ -398,6 +398,14 @@ static int keywords_process(void *state, enum newsd_stage stage, newsd_article *
     return rc;
 }
 
+static const struct newsd_config_key keywords_keys[] = {
+    {"max", "at most this many keywords (1..100, default 10)"},
+    {"max_words", "words in a keyword phrase (1..6, default 3)"},
+    {"min_weight", "leave out keywords weighted below this (0..1, default 0)"},
+    {"stop_words", "words never at a keyword's edge, beside the language's stop words"},
+    {NULL, NULL},
+};
+
 NEWSD_PLUGIN(
     .name = "keywords",
     .description = "tags an article's own keywords (YAKE over the text layer)",
@@ -406,4 +414,5 @@ NEWSD_PLUGIN(
     .init = keywords_init,
     .process = keywords_process,
     .fini = keywords_fini,
+    .config_keys = keywords_keys,
 );

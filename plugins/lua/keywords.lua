@@ -14,6 +14,14 @@
 
 local p = { name = "keywords" }
 
+-- The keys init reads; newsd refuses a section with any other.
+p.keys = {
+  words = "comma-separated words (or one per line)",
+  tag = "one tag when any word is found",
+  prefix = "one tag per word found: PREFIX .. word",
+  match = "substring (default) or word",
+}
+
 local WORDS_FOR_FULL_WEIGHT = 3
 
 -- init runs once per Lua state (one per worker): keep what it computes in

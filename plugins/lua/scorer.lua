@@ -11,6 +11,9 @@
 
 local p = { name = "scorer" }
 
+-- The keys init reads (a family: rule.NAME); newsd refuses any other.
+p.keys = { ["rule."] = "rule.NAME = TAG or PREFIX*, POINTS [, MAX]" }
+
 local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
 
 function p.init(conf)

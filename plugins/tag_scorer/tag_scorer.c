@@ -351,6 +351,12 @@ static int scorer_process(void *state, enum newsd_stage stage, newsd_article *a)
     return NEWSD_OK;
 }
 
+/* The keys init() reads: newsd refuses any other (since 1.2). */
+static const struct newsd_config_key scorer_keys[] = {
+    {RULE_KEY_PREFIX, "rule.NAME = TAG or PREFIX*, POINTS [, MAX]"},
+    {NULL, NULL},
+};
+
 NEWSD_PLUGIN(
     .name = "tag_scorer",
     .description = "scores articles by their tags",
@@ -359,4 +365,5 @@ NEWSD_PLUGIN(
     .init = scorer_init,
     .process = scorer_process,
     .fini = scorer_fini,
+    .config_keys = scorer_keys,
 );

@@ -154,6 +154,10 @@ def parse_reason(path):
 # --------------------------------------------------------------------------
 # one running newsd
 
+# newsd refuses to run as root without --allow-root; the tests run as root.
+ROOT_FLAG = ["--allow-root"] if os.geteuid() == 0 else []
+
+
 class Daemon:
     def __init__(self, ctx, config, args=()):
         self.ctx = ctx
@@ -181,7 +185,7 @@ class Daemon:
 
     def argv(self):
         return [str(self.ctx.newsd), "-c", str(self.config),
-                "--state-dir", str(self.ctx.state)] + self.args
+                "--state-dir", str(self.ctx.state)] + ROOT_FLAG + self.args
 
     def log(self):
         with open(self.ctx.log_path, "rb") as f:
@@ -307,7 +311,8 @@ class Ctx:
     def run_newsd(self, args, timeout=30):
         """Run newsd in the foreground (--check-config, --try, ...)."""
         try:
-            p = subprocess.run([str(self.newsd)] + [str(a) for a in args],
+            # --allow-root is harmless in every mode, and some tests run the daemon here.
+            p = subprocess.run([str(self.newsd)] + [str(a) for a in args] + ROOT_FLAG,
                                stdin=subprocess.DEVNULL, capture_output=True,
                                cwd=self.base, timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -698,3 +698,21 @@ def control_legacy_archive_1_0(ctx):
     check(not ctx.work_files(), f"work/ not empty: {ctx.work_files()}")
     expect_status(ctx, "POST", "/reprocess", 400, body='{"all": true}', word="unknown op \"ids\"")
     ctx.assert_alive("after the legacy queries")
+
+
+@test()
+def control_plugin_failures_counted(ctx):
+    """A plugin call that fails is counted per instance in /metrics and in
+    /status's plugin_failures."""
+    ctx.write_config(ctx.plugins_with(ctx.crashy_section("flaky", fail_on="SCHEITERN")))
+    ctx.start()
+    ids = [ctx.drop(f"f{i}.txt", small_article(f"Fehler {i}", "Dieser Artikel soll SCHEITERN."))
+           for i in range(3)]
+    ids.append(ctx.drop("ok.txt", small_article("Gut", "Dieser Artikel geht durch.")))
+    ctx.wait_archived(ids)   # a failing optional plugin skips its result only
+    _, _, metrics = api(ctx, "GET", "/metrics")
+    check(b'newsd_plugin_failures_total{plugin="flaky"} 3' in metrics,
+          "newsd_plugin_failures_total{plugin=\"flaky\"} is not 3:\n" +
+          "\n".join(l for l in metrics.decode().splitlines() if "failures" in l))
+    st = json.loads(api(ctx, "GET", "/status")[2])
+    check(st["counters"]["plugin_failures"] == 3, f"/status plugin_failures: {st['counters']}")

@@ -155,7 +155,8 @@ def keywords_empty_body(ctx):
 
 @test()
 def keywords_bad_config_refused(ctx):
-    for key, value in (("max", "0"), ("max_words", "9"), ("min_weight", "1.5"), ("min_weight", "x")):
+    for key, value in (("max", "0"), ("max_words", "9"), ("min_weight", "1.5"), ("min_weight", "x"),
+                       ("max_word", "2")):
         ctx.write_config(ctx.plugins_with(("keywords", {"so": "keywords.so", key: value})))
         p = ctx.run_newsd(["--check-config", "-c", str(ctx.config_path)])
         check(p.returncode != 0, f"{key} = {value} accepted")

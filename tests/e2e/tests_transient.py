@@ -11,6 +11,7 @@ archived.  Each test ends with every article archived exactly once, none in
 failed/, and a log line that names the fault (errno text and file).
 """
 
+import json
 import os
 import re
 import signal
@@ -530,3 +531,31 @@ def transient_reload_and_stop_while_put_off(ctx):
     ctx.start()
     recovered(ctx, ids, time.monotonic(), "put off, stopped, restarted")
     ctx.verify_archive(expect_ids=ids)
+
+
+@test()
+def transient_health_flips_while_commits_fail(ctx):
+    """/health turns 503 ("stall:commit") while the archive cannot commit
+    for stall_s, and 200 again once it can; the retries and the plugin
+    failures are counted in /metrics and /status."""
+    flag = flag_file(ctx)
+    ctx.write_config(stall_s=1, health_hold_s=0)
+    start_wrapped(ctx, env=fault_env(ctx, "fsync", "EIO", ctx.archive, while_file=flag))
+    ids = drop_all(ctx, distinct_articles(5, "health"))
+
+    def health():
+        status, _, body = api(ctx, "GET", "/health")
+        return status, json.loads(body)
+
+    ctx.wait(lambda: health()[0] == 503 and any(p["key"] == "stall:commit" for p in health()[1]["problems"]),
+             20, "/health failing with stall:commit")
+    _, _, metrics = api(ctx, "GET", "/metrics")
+    m = re.search(rb"^newsd_archive_commit_retries_total (\d+)", metrics, re.M)
+    check(m and int(m.group(1)) >= 1, "newsd_archive_commit_retries_total did not count the failed commits")
+    flag.unlink()
+    recovered(ctx, ids, time.monotonic(), "EIO on syncfs, /health")
+    ctx.wait(lambda: health()[0] == 200, 20, "/health back to 200 once commits work")
+    status, _, body = api(ctx, "GET", "/status")
+    counters = json.loads(body)["counters"]
+    check(counters["commit_retries"] >= 1, f"/status counters: {counters}")
+    check("plugin_failures" in counters, f"/status has no plugin_failures: {counters}")

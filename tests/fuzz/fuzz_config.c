@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_keys.h"
 #include "fuzz_common.h"
 #include "plugin_config.h"
 
@@ -67,6 +68,14 @@ static void read_section(const struct daemon_config *cfg, const struct plugin_se
         free(newsd_config_state_path(&conf, k, "x"));
         char **items = newsd_list_split(v, NULL);
         newsd_list_free(items);
+    }
+    /* The key check of every section: any key, any length, a family. */
+    static const struct newsd_config_key own[] = {{"words", NULL}, {"rule.", NULL}, {NULL, NULL}};
+    const struct newsd_config_key *const tables[] = {config_plugin_core_keys, own};
+    char *why = NULL;
+    if (config_keys_check(s, tables, 2, &why) < 0) {
+        FUZZ_CHECK(why && strstr(why, "unknown key"), "a refused section without a reason");
+        free(why);
     }
     FUZZ_CHECK(newsd_config_get(&conf, "no such key here") == NULL || config_section_find(s, "no such key here"),
                "a key that is not there was found");

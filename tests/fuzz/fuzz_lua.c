@@ -80,10 +80,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
     /* Small limits: a runaway snippet costs a few ms, not seconds. */
     struct config_kv kv[] = {
-        {"max_instructions", "200000", (char *)dir},
-        {"max_memory", "2M", (char *)dir},
+        {.key = "max_instructions", .value = "200000", .origin_dir = (char *)dir},
+        {.key = "max_memory", .value = "2M", .origin_dir = (char *)dir},
     };
-    struct plugin_section sec = {"fuzz", kv, sizeof kv / sizeof *kv};
+    struct plugin_section sec = {.name = "fuzz", .kv = kv, .n_kv = sizeof kv / sizeof *kv};
     struct daemon_config cfg = {.workers = 1};
     char *err = NULL;
     plugin = l_plugin_load(&cfg, &sec, path, L_LOAD_TRIAL_ONLY, &err);

@@ -106,6 +106,79 @@ static void test_claim_stall(void **unused)
     assert_true(incident);
 }
 
+static void test_commit_stall(void **unused)
+{
+    struct liveness l;
+    struct liveness_view v;
+    int incident = -1;
+    (void)unused;
+
+    liveness_init(&l, 1000);
+    v = view(5000, 3, false);
+    v.commit_failing_since = 2000;           /* failing for 3 s: not yet */
+    liveness_progress(&l, 5000);
+    liveness_check(&l, &v);
+    assert_null(problem("stall:commit", NULL));
+
+    v = view(12500, 3, false);
+    v.commit_failing_since = 2000;
+    liveness_progress(&l, 12500);
+    liveness_check(&l, &v);
+    assert_non_null(problem("stall:commit", &incident));
+    assert_false(incident);
+    assert_non_null(strstr(problem("stall:commit", NULL), "failed for 10 s"));
+
+    v = view(13000, 0, true);                /* a commit worked */
+    liveness_check(&l, &v);
+    assert_non_null(problem("stall:commit", &incident));
+    assert_true(incident);
+}
+
+static void test_work_age(void **unused)
+{
+    struct liveness l;
+    struct liveness_view v;
+    int incident = -1;
+    (void)unused;
+
+    liveness_init(&l, 1000);
+    v = view(2000, 1, true);
+    v.work_age_s = 60;
+    v.wall_now = 1000000;
+    v.work_checked = true;
+    v.oldest_work = "young.txt";
+    v.oldest_work_ms = 1000000 - 59000;
+    liveness_check(&l, &v);
+    assert_null(problem("stall:work", NULL));
+
+    v.oldest_work = "old.txt";
+    v.oldest_work_ms = 1000000 - 61000;
+    liveness_check(&l, &v);
+    assert_non_null(problem("stall:work", &incident));
+    assert_false(incident);
+    assert_non_null(strstr(problem("stall:work", NULL), "old.txt has been in work/ for 61 s"));
+
+    /* Not looked at this round: nothing changes. */
+    v.work_checked = false;
+    v.oldest_work_ms = 0;
+    liveness_check(&l, &v);
+    assert_non_null(problem("stall:work", &incident));
+    assert_false(incident);
+
+    /* Looked at, work/ empty: over. */
+    v.work_checked = true;
+    liveness_check(&l, &v);
+    assert_non_null(problem("stall:work", &incident));
+    assert_true(incident);
+
+    /* work_age_s = 0 turns the check off. */
+    health_reset();
+    v.work_age_s = 0;
+    v.oldest_work_ms = 1;
+    liveness_check(&l, &v);
+    assert_null(problem("stall:work", NULL));
+}
+
 static void test_processing_stall(void **unused)
 {
     struct liveness l;
@@ -160,6 +233,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_claim_stall, reset),
         cmocka_unit_test_setup(test_processing_stall, reset),
+        cmocka_unit_test_setup(test_commit_stall, reset),
+        cmocka_unit_test_setup(test_work_age, reset),
         cmocka_unit_test_setup(test_claim_errors, reset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,13 +43,15 @@ static struct l_plugin *load(const char *src, char **err, ...)
         kv[n].key = (char *)k;
         kv[n].value = va_arg(ap, char *);
         kv[n].origin_dir = dir;
+        kv[n].file = NULL;
+        kv[n].line = 0;
         n++;
     }
     va_end(ap);
     write_file("t.lua", src);
     char path[512];
     snprintf(path, sizeof path, "%s/t.lua", dir);
-    struct plugin_section sec = {"t", kv, n};
+    struct plugin_section sec = {.name = "t", .kv = kv, .n_kv = n};
     struct daemon_config cfg = {0};
     cfg.workers = 1;
     char *e = NULL;
@@ -465,6 +467,34 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* The plugin table's keys: names, names with help, families; newsd's own
+ * keys always pass, others are refused before init runs. */
+static void test_keys_table(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    const char *src = "local p = { keys = { \"words\", tag = \"one tag\", [\"rule.\"] = \"rules\" } }\n"
+                      "function p.init(conf) if conf.wrods then error('init ran') end end\n"
+                      "function p.tag(a) end\nreturn p\n";
+    unload(load(src, NULL, "words", "a", "tag", "x", "rule.A", "t, 1", "max_instructions", "100000",
+                "max_memory", "8M", "required", "true", "max_ms", "100", NULL));
+    assert_null(load(src, &err, "words", "a", "wrods", "b", NULL));
+    assert_non_null(strstr(err, "[plugin.t] unknown key 'wrods' (did you mean 'words'?)"));
+    assert_null(strstr(err, "init ran"));
+    free(err);
+    assert_null(load(src, &err, "rul.B", "t, 1", NULL));
+    assert_non_null(strstr(err, "unknown key 'rul.B' (did you mean 'rule.B'?)"));
+    free(err);
+    assert_null(load("return { keys = 5, tag = function(a) end }", &err, NULL));
+    assert_non_null(strstr(err, "'keys' is a number, not a table"));
+    free(err);
+    assert_null(load("return { keys = { true }, tag = function(a) end }", &err, NULL));
+    assert_non_null(strstr(err, "'keys' holds a number = boolean"));
+    free(err);
+    /* No keys table: nothing is checked. */
+    unload(load("return { tag = function(a) end }", NULL, "anything", "goes", NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -482,6 +512,7 @@ int main(void)
         cmocka_unit_test(test_memory_cap),
         cmocka_unit_test(test_refused_at_load),
         cmocka_unit_test(test_init_gets_conf),
+        cmocka_unit_test(test_keys_table),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -37,8 +37,8 @@ static struct l_plugin *load(const char *src, const char *max_ms)
     assert_non_null(f);
     fputs(src, f);
     fclose(f);
-    struct config_kv kv[] = {{"max_ms", (char *)max_ms, dir}};
-    struct plugin_section sec = {"t", kv, max_ms ? 1 : 0};
+    struct config_kv kv[] = {{.key = "max_ms", .value = (char *)max_ms, .origin_dir = dir}};
+    struct plugin_section sec = {.name = "t", .kv = kv, .n_kv = max_ms ? 1 : 0};
     struct daemon_config cfg = {0};
     cfg.workers = 1;
     char *err = NULL;

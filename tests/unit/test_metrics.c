@@ -175,6 +175,8 @@ static void snapshot_fixture(struct status_snapshot *s)
         .queries_running = 2,
         .window_s = 60,
         .finished_in_window = 30,
+        .plugin_failures = 3,
+        .commit_retries = 2,
         .config_path = "/etc/newsd/newsd.ini",
         .state_dir = "/var/lib/newsd",
         .control_socket = "/run/newsd/control.sock",
@@ -286,7 +288,9 @@ static void test_status_json(void **unused)
     assert_true(json_is_null(json_object_get(o, "metrics_listen")));
 
     json_t *c = json_object_get(o, "counters");
-    assert_int_equal(json_object_size(c), 11);
+    assert_int_equal(json_object_size(c), 13);
+    assert_int_equal(jget_i(c, "plugin_failures"), 3);
+    assert_int_equal(jget_i(c, "commit_retries"), 2);
     assert_int_equal(jget_i(c, "received"), 500);
     assert_int_equal(jget_i(c, "archived"), 497);
     assert_int_equal(jget_i(c, "duplicates"), 2);
