@@ -286,14 +286,22 @@ def lua_bench(build, plugins, workdir):
 
 def ini_sections(path):
     """An INI file as [(section, [(key, value)])]: inline comments dropped,
-    a value that names a file beside it made absolute, so that a copy
-    written elsewhere reads the same files."""
+    indented lines kept with the value above (newsd limits a line's
+    length), a value that names a file
+    beside it made absolute, so that a copy written elsewhere reads the
+    same files."""
     base = os.path.dirname(os.path.abspath(path))
     sections, cur = [], None
     with open(path, encoding="utf-8") as fh:
         for raw in fh:
             line = raw.strip()
             if not line or line[0] in ";#":
+                continue
+            if raw[0] in " \t" and cur and cur[1]:
+                # An indented line goes on with the value above it.
+                key, value = cur[1][-1]
+                more = re.split(r"\s;", line, maxsplit=1)[0].strip()
+                cur[1][-1] = (key, value + "\n  " + more)
                 continue
             if line.startswith("["):
                 cur = (line[1:line.index("]")], [])
