@@ -121,6 +121,10 @@ bench: deps
 	$(MESON) compile -C build-release
 	$(PYTHON) bench/bench.py --build-dir build-release
 	$(PYTHON) bench/bench_archive.py --build-dir build-release
+	@# The text layer's speed over the corpus beside the repository, if there.
+	@if [ -d ../shared/corpus/10kgnad-de ] && [ -d ../shared/corpus/bbc-news-en ]; then \
+	  ./build-release/bench/text_bench de ../shared/corpus/10kgnad-de en ../shared/corpus/bbc-news-en; \
+	else echo "text_bench: no ../shared/corpus, skipped"; fi
 
 # FHS paths (docs/operations.md): /usr/sbin/newsd, /usr/bin/newsctl,
 # /usr/lib/newsd/plugins, /etc/newsd/newsd.ini and conf.d/, the unit,

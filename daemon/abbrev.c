@@ -33,16 +33,16 @@ static const char *const de[] = {
     "geb.", "gest.", "Gebr.", "jun.", "sen.", "Abb.", "Anm.", "Aufl.", "Hrsg.", "Kap.", "ff.", "Std.",
     "Sek.", "Tab.", "ehem.", "einschl.", "gem.", "max.", "min.", "rd.", "urspr.", "verh.", "Verf.",
     "Ziff.", "zit.", "zz.", "zzt.", "Univ.", "Pkt.", "Fa.", "Kfm.",
-    "Mitgl.", "Präs.", "Vors.", "stv.", "Stv.", NULL,
+    "Mitgl.", "Präs.", "Vors.", "stv.", "Stv.", "ital.", "franz.", "engl.", "dt.", "österr.", "schweiz.",
+    "span.", "russ.", "lat.", "griech.", NULL,
 };
 
 static const char *const en[] = {
     "Sen.", "Rep.", "Gov.", "Gen.", "Col.", "Lt.", "Sgt.", "Capt.", "Cmdr.", "Adm.", "Maj.", "Rev.",
     "Hon.", "Pres.", "Supt.", "Det.", "Insp.", "Mar.", "Apr.", "Jun.", "Jul.", "Sep.", "Mt.", "Ft.",
     "Ave.", "Blvd.", "Rd.", "Dept.", "Univ.", "Assn.", "Fig.", "cf.", "al.", "viz.", "est.", "Nos.",
-    "Messrs.", "Cos.", "Plc.", "plc.", "Pty.", "Mass.", "Calif.", "Fla.", "Conn.", "Penn.",
-    "Ariz.", "Colo.", "Ill.", "Wash.", "Mich.", "Minn.", "Tenn.", "Wis.", "Okla.", "Ore.", "Kan.",
-    NULL,
+    "Messrs.", "Cos.", "Plc.", "plc.", "Pty.", "Calif.", "Fla.", "Ariz.", "Colo.", "Minn.", "Tenn.",
+    "Okla.", NULL,
 };
 
 static const char *const fr[] = {
@@ -125,8 +125,13 @@ static bool in_list(const char *const *words, const char *s, size_t len)
     return false;
 }
 
+/* Longer than every listed abbreviation: not looked up. */
+#define ABBREV_MAX_LEN 12
+
 bool abbrev_is(const char *lang, const char *s, size_t len)
 {
+    if (len > ABBREV_MAX_LEN)
+        return false;
     return in_list(common, s, len) ||
            in_list(list_of(lists, sizeof lists / sizeof *lists, lang), s, len);
 }

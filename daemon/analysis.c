@@ -71,24 +71,27 @@ static size_t tidy_norm(char *s, size_t len, bool word)
     return w;
 }
 
-/* The case-folded form of the token text (NUL-terminated, in the arena). */
-static char *make_norm(struct newsd_analysis *an, const char *text, size_t len, size_t *norm_len)
+/* The case-folded form of the token text (NUL-terminated, in the arena;
+ * text itself when folding and tidy_norm() change nothing, as for most
+ * lower-case words).  word: tidy_norm()'s. */
+static const char *make_norm(struct newsd_analysis *an, const char *text, size_t len, bool word, size_t *norm_len)
 {
-    char *norm = arena_alloc(&an->arena, len + 1);
-    if (!norm)
-        return NULL;
-    size_t n = text_casefold_fast(text, len, norm);
+    char buf[256];
+    char *folded = NULL;
+    size_t n = len < sizeof buf ? text_casefold_fast(text, len, buf) : SIZE_MAX;
     if (n == SIZE_MAX) {
-        char *folded = text_casefold(text);   /* the general path: utf8proc */
+        folded = text_casefold(text);   /* long, or needs utf8proc */
         if (!folded)
             return NULL;
         n = strlen(folded);
-        norm = arena_strndup(&an->arena, folded, n);
-        free(folded);
-        if (!norm)
-            return NULL;
     }
+    char *f = folded ? folded : buf;
+    n = tidy_norm(f, n, word);
     *norm_len = n;
+    const char *norm = text;
+    if (n != len || memcmp(f, text, n) != 0)
+        norm = arena_strndup(&an->arena, f, n);
+    free(folded);
     return norm;
 }
 
@@ -105,10 +108,9 @@ static int first_of_text(struct fill *f, struct analysis_token *t)
         return 0;
     }
     size_t norm_len;
-    char *norm = make_norm(an, text, t->length, &norm_len);
+    const char *norm = make_norm(an, text, t->length, t->kind == NEWSD_TOKEN_WORD, &norm_len);
     if (!norm)
         return -1;
-    norm_len = tidy_norm(norm, norm_len, t->kind == NEWSD_TOKEN_WORD);
     t->norm = t->stem = norm;
     if (t->kind != NEWSD_TOKEN_WORD)
         return 0;

@@ -29,6 +29,8 @@ struct load_ctx {
     char *state_dir_origin;
     char *plugin_dir_value;
     char *plugin_dir_origin;
+    char *data_dir_value;
+    char *data_dir_origin;
     bool control_socket_set;   /* seen, possibly empty (= no control API) */
     char *control_socket_value;
     char *control_socket_origin;
@@ -206,6 +208,11 @@ static int daemon_key(struct load_ctx *c, const char *name, const char *value)
         free(c->plugin_dir_origin);
         c->plugin_dir_value = xstrdup(value);
         c->plugin_dir_origin = xstrdup(c->file_dir);
+    } else if (strcmp(name, "data_dir") == 0) {
+        free(c->data_dir_value);
+        free(c->data_dir_origin);
+        c->data_dir_value = xstrdup(value);
+        c->data_dir_origin = xstrdup(c->file_dir);
     } else if (strcmp(name, "control_socket") == 0) {
         free(c->control_socket_value);
         free(c->control_socket_origin);
@@ -499,6 +506,8 @@ int config_load(const char *path, const char *state_dir_override,
             cfg.state_dir = xstrdup("/var/lib/newsd");
         if (c.plugin_dir_value)
             cfg.plugin_dir = config_resolve_path(c.plugin_dir_origin, c.plugin_dir_value);
+        if (c.data_dir_value && *c.data_dir_value)
+            cfg.data_dir = config_resolve_path(c.data_dir_origin, c.data_dir_value);
         /* The socket lives with the state unless placed elsewhere (under
          * systemd: /run/newsd/control.sock); empty turns the API off. */
         if (!c.control_socket_set)
@@ -512,6 +521,8 @@ int config_load(const char *path, const char *state_dir_override,
     free(c.state_dir_origin);
     free(c.plugin_dir_value);
     free(c.plugin_dir_origin);
+    free(c.data_dir_value);
+    free(c.data_dir_origin);
     if (rc < 0) {
         config_free(&cfg);
         return -1;
@@ -541,6 +552,7 @@ void config_free(struct daemon_config *cfg)
     free(cfg->dir);
     free(cfg->state_dir);
     free(cfg->plugin_dir);
+    free(cfg->data_dir);
     free(cfg->control_socket);
     free(cfg->metrics_listen);
     memset(cfg, 0, sizeof *cfg);

@@ -40,6 +40,7 @@ struct daemon_config {
     char *dir;               /* its folder */
     char *state_dir;         /* absolute */
     char *plugin_dir;        /* absolute, or NULL */
+    char *data_dir;          /* absolute, or NULL: the text layer's data (datadir.h); read at start */
     unsigned workers;        /* 0 = one per CPU, resolved by the daemon */
     uint64_t max_article_bytes;
     unsigned settle_ms;

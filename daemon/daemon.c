@@ -18,6 +18,7 @@
  * /status and /metrics formats are control_status.c's.
  */
 #include "daemon.h"
+#include "datadir.h"
 #include "archiver.h"
 #include "budget.h"
 #include "config.h"
@@ -988,6 +989,8 @@ static int start(struct daemon *d)
     if (d->log_level_override < 0)
         log_set_level(d->cfg.log_level);
     apply_overrides(d, &d->cfg);
+    /* Before any plugin can analyse a text; fixed until a restart. */
+    datadir_configure(d->cfg.data_dir);
     /* After the log level is known (it logs), before anything is open. */
     fdlimit_raise();
     if (fdlimit_reserve_open() < 0)

@@ -254,6 +254,56 @@ static int l_words(lua_State *L)
     return 1;
 }
 
+/* ---- the text layer (since 1.2) ------------------------------------------ */
+
+static const newsd_analysis *analysis_of(lua_State *L, struct newsd_article *a)
+{
+    const newsd_analysis *an = newsd_article_analysis(a);
+    if (!an)
+        luaL_error(L, "not enough memory to analyse the article's text");
+    return an;
+}
+
+/* a:tokens(), a:stems(): the words and numbers of title and body, in
+ * order, as written or as their stems (upvalue 1: true for stems), from
+ * the analysis every plugin shares.  Punctuation is left out.  A fresh
+ * table each call: its memory counts against the plugin's cap. */
+static int l_tokens(lua_State *L)
+{
+    struct newsd_article *a = live(L);
+    int stems = lua_toboolean(L, lua_upvalueindex(1));
+    const newsd_analysis *an = analysis_of(L, a);
+    size_t n = newsd_analysis_token_count(an);
+    lua_createtable(L, n < 1u << 20 ? (int)n : 1 << 20, 0);
+    lua_Integer k = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct newsd_token t = {.struct_size = sizeof t};
+        if (newsd_analysis_token_at(an, i, &t) != NEWSD_OK || t.kind == NEWSD_TOKEN_PUNCT)
+            continue;
+        lua_pushstring(L, stems ? t.stem : t.text);
+        lua_rawseti(L, -2, ++k);
+    }
+    return 1;
+}
+
+/* a:sentences(): the sentences (headings, list items) as strings. */
+static int l_sentences(lua_State *L)
+{
+    struct newsd_article *a = live(L);
+    const newsd_analysis *an = analysis_of(L, a);
+    const char *text = newsd_analysis_text(an, NULL);
+    size_t n = newsd_analysis_sentence_count(an);
+    lua_createtable(L, n < 1u << 20 ? (int)n : 1 << 20, 0);
+    for (size_t i = 0; i < n; i++) {
+        struct newsd_sentence s = {.struct_size = sizeof s};
+        if (newsd_analysis_sentence_at(an, i, &s) != NEWSD_OK)
+            continue;
+        lua_pushlstring(L, text + s.offset, s.length);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
 /* ---- tags, scores, meta ------------------------------------------------- */
 
 static int l_tag(lua_State *L)
@@ -413,6 +463,7 @@ static const luaL_Reg methods[] = {
     {"score_total", l_score_total},
     {"scores", l_scores},
     {"meta", l_meta},
+    {"sentences", l_sentences},
     {NULL, NULL},
 };
 
@@ -445,6 +496,12 @@ void l_article_open(lua_State *L)
     lua_pushinteger(L, 0);
     lua_pushcclosure(L, l_contains_word, 2);
     lua_setfield(L, -2, "contains_word");
+    lua_pushboolean(L, 0);
+    lua_pushcclosure(L, l_tokens, 1);
+    lua_setfield(L, -2, "tokens");
+    lua_pushboolean(L, 1);
+    lua_pushcclosure(L, l_tokens, 1);
+    lua_setfield(L, -2, "stems");
     for (size_t i = 0; i < sizeof field_methods / sizeof field_methods[0]; i++) {
         lua_pushinteger(L, field_methods[i].field);
         lua_pushcclosure(L, l_field, 1);

@@ -18,6 +18,7 @@
  */
 #include "segment.h"
 #include "abbrev.h"
+#include "text.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -49,24 +50,6 @@ struct seg {
     uint32_t paragraph;
     bool ordinals;            /* lang writes ordinals as "3." (de) */
 };
-
-static size_t decode(const unsigned char *p, int32_t *cp)
-{
-    if (p[0] < 0x80) {
-        *cp = p[0];
-        return 1;
-    }
-    if ((p[0] & 0xE0) == 0xC0) {
-        *cp = ((p[0] & 0x1F) << 6) | (p[1] & 0x3F);
-        return 2;
-    }
-    if ((p[0] & 0xF0) == 0xE0) {
-        *cp = ((p[0] & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-        return 3;
-    }
-    *cp = ((p[0] & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) | (p[3] & 0x3F);
-    return 4;
-}
 
 static bool per_char_script(int32_t cp)
 {
@@ -141,7 +124,7 @@ static inline enum cclass class_at(const struct seg *g, size_t pos, int32_t *cp,
         return (enum cclass)ascii_class[b];
     }
     int32_t c;
-    size_t k = decode(g->s + pos, &c);
+    size_t k = text_next_cp(g->s + pos, &c);
     if (cp)
         *cp = c;
     if (n)
@@ -168,7 +151,18 @@ static bool is_apostrophe(int32_t cp)
 
 static bool is_terminator(int32_t cp)
 {
-    return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026;
+    switch (cp) {
+    case '.': case '!': case '?':
+    case 0x2026:                    /* … */
+    case 0x203C: case 0x2047: case 0x2048: case 0x2049:   /* ‼ ⁇ ⁈ ⁉ */
+    case 0x3002: case 0xFF61:       /* ideographic full stops */
+    case 0xFF01: case 0xFF1F:       /* fullwidth ! ? */
+    case 0x0964: case 0x0965:       /* Devanagari danda */
+    case 0x061F: case 0x06D4:       /* Arabic question mark, full stop */
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* What may follow a sentence's last punctuation and still belong to it:
@@ -281,7 +275,7 @@ static uint32_t case_flags(const unsigned char *s, size_t len)
             }
             continue;
         }
-        i += decode(s + i, &cp);
+        i += text_next_cp(s + i, &cp);
         utf8proc_category_t c = utf8proc_category(cp);
         if (c < UTF8PROC_CATEGORY_LU || c > UTF8PROC_CATEGORY_LO)
             continue;
@@ -318,17 +312,16 @@ static bool truncated_compound(const struct seg *g, size_t pos)
     return pos < g->len && class_at(g, pos, NULL, NULL) == CC_LETTER;
 }
 
-/* Are all the dot-separated parts of s[0..len) short ("U.S", "z.B",
- * "Ph.D"), as in an abbreviation, and not in a host name? */
+/* Are all the dot-separated parts of s[0..len) one or two letters, as in
+ * "U.S", "z.B", "Ph.D", "т.е" (and not a host name such as "bbc.co.uk")? */
 static bool short_parts(const unsigned char *s, size_t len)
 {
     size_t part = 0;
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '.') {
+        if (s[i] == '.')
             part = 0;
-        } else if (++part > 4) {
+        else if ((s[i] & 0xC0) != 0x80 && ++part > 2)   /* count code points, not bytes */
             return false;
-        }
     }
     return true;
 }
@@ -383,28 +376,75 @@ static bool ordinal_dot(const struct seg *g, size_t after)
     return abbrev_month(g->an->lang, (const char *)g->s + p, e - p);
 }
 
+/* Letters seen so far in a word, for its case flags. */
+struct cases {
+    size_t letters, lower;
+    int first;   /* 0: no letter yet; 1: the first was upper or title case; -1: it was not */
+};
+
+static void count_case(struct cases *c, bool letter, bool upper, bool lower)
+{
+    if (!letter)
+        return;
+    c->letters++;
+    c->lower += lower;
+    if (!c->first)
+        c->first = upper ? 1 : -1;
+}
+
+static uint32_t cases_flags(const struct cases *c)
+{
+    uint32_t f = 0;
+    if (c->first == 1)
+        f |= NEWSD_TOKEN_CAPITALISED;
+    if (c->letters >= 2 && c->lower == 0)
+        f |= NEWSD_TOKEN_ALL_CAPS;
+    return f;
+}
+
+/* Letters, digits and marks from p on, counting the letters' case; returns
+ * where they end.  ASCII, most of it, by table. */
+static size_t scan_run(const struct seg *g, size_t p, struct cases *cs)
+{
+    while (p < g->len) {
+        unsigned char b = g->s[p];
+        if (b < 0x80) {
+            unsigned char c = ascii_class[b];
+            if (c == CC_LETTER)
+                count_case(cs, true, b <= 'Z', b >= 'a');
+            else if (c != CC_DIGIT)
+                break;
+            p++;
+            continue;
+        }
+        int32_t cp;
+        size_t n;
+        enum cclass c = class_at(g, p, &cp, &n);
+        if (c != CC_LETTER && c != CC_DIGIT && c != CC_MARK)
+            break;
+        if (c == CC_LETTER) {
+            utf8proc_category_t cat = utf8proc_category(cp);
+            count_case(cs, cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO,
+                       cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT, cat == UTF8PROC_CATEGORY_LL);
+        }
+        p += n;
+    }
+    return p;
+}
+
 /* The word or number that starts at start (a letter or a digit). */
 static int scan_word(struct seg *g, size_t start, size_t *end_out)
 {
     size_t p = start;
     bool num = class_at(g, start, NULL, NULL) == CC_DIGIT;
     bool dotted = false, abbr = false;
+    struct cases cs = {0};
     for (;;) {
-        while (p < g->len) {
-            unsigned char b = g->s[p];
-            if (b < 0x80) {
-                if (ascii_class[b] != CC_LETTER && ascii_class[b] != CC_DIGIT)
-                    break;
-                p++;
-                continue;
-            }
-            size_t n;
-            enum cclass c = class_at(g, p, NULL, &n);
-            if (c != CC_LETTER && c != CC_DIGIT && c != CC_MARK)
-                break;
-            p += n;
-        }
+        p = scan_run(g, p, &cs);
         if (p >= g->len)
+            break;
+        /* Most words end at a space or a line break: nothing joins there. */
+        if (g->s[p] < 0x80 && ascii_class[g->s[p]] != CC_OTHER)
             break;
         int32_t cp;
         size_t n;
@@ -456,7 +496,9 @@ static int scan_word(struct seg *g, size_t start, size_t *end_out)
         }
         break;
     }
-    uint32_t flags = case_flags(g->s + start, p - start);
+    /* An abbreviation may have been taken whole past the run ("z. B."):
+     * count it again (they are few). */
+    uint32_t flags = abbr ? case_flags(g->s + start, p - start) : cases_flags(&cs);
     if (abbr)
         flags |= NEWSD_TOKEN_ABBREVIATION;
     *end_out = p;
@@ -533,6 +575,16 @@ static void line_break(struct seg *g, size_t pos, size_t line_start, size_t *end
 
 int segment_text(struct newsd_analysis *an)
 {
+    /* News text has a token per 6 bytes or so: room for that at once, so
+     * the arrays are rarely copied as they grow. */
+    if (!an->tokens && an->len) {
+        an->cap_tokens = an->len / 5 + 16;
+        an->tokens = reallocarray(NULL, an->cap_tokens, sizeof *an->tokens);
+        an->cap_sentences = an->len / 80 + 4;
+        an->sentences = reallocarray(NULL, an->cap_sentences, sizeof *an->sentences);
+        if (!an->tokens || !an->sentences)
+            return -1;
+    }
     struct seg g = {
         .an = an,
         .s = (const unsigned char *)an->text,

@@ -35,6 +35,7 @@ static struct {
     const struct stopword_set *set;
 } loaded[STOPWORDS_MAX_LANGS];
 static size_t n_loaded;
+static bool no_folder;   /* logged once: no need to log each language */
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
 /* Languages whose missing list was logged: a bit per code of two or three
@@ -54,11 +55,6 @@ bool stopwords_contains(const struct stopword_set *set, const char *norm, size_t
         if (strncmp(w, norm, len) == 0 && w[len] == '\0')
             return true;
     }
-}
-
-size_t stopwords_count(const struct stopword_set *set)
-{
-    return set ? set->n : 0;
 }
 
 static void set_insert(struct stopword_set *set, uint32_t offset)
@@ -158,6 +154,7 @@ static void load_all(void)
     DIR *d = opendir(dir);
     if (!d) {
         log_notice("stop words: %s: %s; no stop words are marked", dir, strerror(errno));
+        no_folder = true;
         free(dir);
         return;
     }
@@ -209,6 +206,7 @@ const struct stopword_set *stopwords_get(const char *lang)
     for (size_t i = 0; i < n_loaded; i++)
         if (strcmp(loaded[i].lang, lang) == 0)
             return loaded[i].set;
-    log_missing_once(lang, len);
+    if (!no_folder)
+        log_missing_once(lang, len);
     return NULL;
 }

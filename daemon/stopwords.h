@@ -1,8 +1,8 @@
 /*
  * Stop-word lists per language: DATA_DIR/stopwords/LANG.txt (datadir.h),
- * read on the first request for a language and kept for the life of the
- * process.  A language without a file has no stop words (logged once, at
- * notice level).
+ * all read on the first request and kept for the life of the process.  A
+ * language without a file has no stop words (logged once, at notice
+ * level).
  *
  * File format: UTF-8, words separated by white space, '#' starts a
  * comment that runs to the end of the line.  Words are case-folded as
@@ -22,8 +22,5 @@ const struct stopword_set *stopwords_get(const char *lang);
 
 /* Whether norm[0..len) is in the set (false for a NULL set). */
 bool stopwords_contains(const struct stopword_set *set, const char *norm, size_t len);
-
-/* How many words the set holds (0 for NULL). */
-size_t stopwords_count(const struct stopword_set *set);
 
 #endif

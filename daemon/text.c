@@ -154,25 +154,6 @@ static bool cp_fast(int32_t cp)
     return cp < 0x300 || (cp >= 0x2002 && cp <= 0x206F) || (cp >= 0x20A0 && cp <= 0x20CF);
 }
 
-/* Decode one code point of valid UTF-8; returns its length. */
-static size_t next_cp(const unsigned char *p, int32_t *cp)
-{
-    if (p[0] < 0x80) {
-        *cp = p[0];
-        return 1;
-    }
-    if ((p[0] & 0xE0) == 0xC0) {
-        *cp = ((p[0] & 0x1F) << 6) | (p[1] & 0x3F);
-        return 2;
-    }
-    if ((p[0] & 0xF0) == 0xE0) {
-        *cp = ((p[0] & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
-        return 3;
-    }
-    *cp = ((p[0] & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) | (p[3] & 0x3F);
-    return 4;
-}
-
 static bool fast_path_only(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
@@ -190,7 +171,7 @@ static bool fast_path_only(const char *s, size_t len)
             continue;
         }
         int32_t cp;
-        p += next_cp(p, &cp);
+        p += text_next_cp(p, &cp);
         if (!cp_fast(cp))
             return false;
     }
@@ -278,7 +259,7 @@ static size_t stream_safe_pass(const char *s, size_t len, char *out)
     unsigned run = 0;
     while (p < end) {
         int32_t cp;
-        size_t n = next_cp(p, &cp);
+        size_t n = text_next_cp(p, &cp);
         if (cp < 0xA0) {    /* ASCII and C1 controls: starters without decompositions */
             run = 0;
         } else {
@@ -329,27 +310,12 @@ static char *stream_safe(const char *s, size_t len, size_t *out_len, bool *nomem
 static char *casefold_fast(const char *s)
 {
     size_t len = strlen(s);
-    unsigned char *out = malloc(len * 2 + 1), *o = out;
-    const unsigned char *p = (const unsigned char *)s, *end = p + len;
-    if (!out)
+    char *out = malloc(len + 1);
+    if (out && text_casefold_fast(s, len, out) == SIZE_MAX) {
+        free(out);
         return NULL;
-    while (p < end) {
-        int32_t cp;
-        size_t n = next_cp(p, &cp);
-        size_t w = cp_fast(cp) ? fold_simple(cp, o) : 0;
-        if (!w) {
-            free(out);
-            return NULL;
-        }
-        if (cp >= 0x2002) {   /* punctuation: does not fold */
-            memcpy(o, p, n);
-            w = n;
-        }
-        o += w;
-        p += n;
     }
-    *o = '\0';
-    return (char *)out;
+    return out;
 }
 
 /* Newlines unified and NFC: utf8 (malloc'd, valid UTF-8, len bytes) is
@@ -514,7 +480,7 @@ int text_is_word_char_at(const char *p)
     if (!*p)
         return 0;
     int32_t cp;
-    next_cp((const unsigned char *)p, &cp);
+    text_next_cp((const unsigned char *)p, &cp);
     return is_word_cp(cp);
 }
 
@@ -561,7 +527,7 @@ size_t text_casefold_fast(const char *s, size_t len, char *out)
             continue;
         }
         int32_t cp;
-        size_t n = next_cp(p, &cp);
+        size_t n = text_next_cp(p, &cp);
         size_t w = cp_fast(cp) ? fold_simple(cp, o) : 0;
         if (!w)
             return SIZE_MAX;

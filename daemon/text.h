@@ -6,6 +6,27 @@
 #define NEWSD_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/* Decode the code point at p (valid UTF-8: the caller checked) into *cp;
+ * returns its length in bytes. */
+static inline size_t text_next_cp(const unsigned char *p, int32_t *cp)
+{
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    if ((p[0] & 0xE0) == 0xC0) {
+        *cp = ((p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+        return 2;
+    }
+    if ((p[0] & 0xF0) == 0xE0) {
+        *cp = ((p[0] & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+        return 3;
+    }
+    *cp = ((p[0] & 0x07) << 18) | ((p[1] & 0x3F) << 12) | ((p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+    return 4;
+}
 
 /*
  * Decode bytes to UTF-8 in NFC.  Valid UTF-8 (a BOM is dropped) is taken as

@@ -1,6 +1,7 @@
 /* newsd --try FILE: parse and run the parse/tag/score plugins, print the record. */
 #include "try.h"
 #include "config.h"
+#include "datadir.h"
 #include "log.h"
 #include "pipeline.h"
 #include "plugins.h"
@@ -19,6 +20,7 @@ int load_for_tools(const char *config_path, const char *state_dir_override,
         free(err);
         return -1;
     }
+    datadir_configure(cfg->data_dir);
     if (plugin_set_load(cfg, PLUGIN_LOAD_NO_ARCHIVE_INIT, set, &err) < 0) {
         fprintf(stderr, "newsd: %s\n", err);
         free(err);

@@ -589,15 +589,24 @@ NEWSD_EXPORT int newsd_article_fail(newsd_article *a, const char *fmt, ...) NEWS
  *     "Dr.", "U.S.", and "z. B." as one token (lists per language, plus
  *     the rule that a single letter with a dot is an initial);
  *   - words with apostrophes: "don't", "Xi's" (the possessive is part of
- *     the token; its norm drops it: "xi").
+ *     the token; its norm drops it: "xi"), except French and Italian
+ *     elision: "l'homme" is "l'" and "homme";
+ *   - letters of any script are letters; in scripts written without
+ *     spaces each Han ideograph and each Hiragana character is a token,
+ *     a run of Katakana, Thai, Lao, Khmer or Myanmar letters is one.
  * Sentences end at '.', '!', '?', '…' (and ':' or ';' never), at a line
  * break that ends a paragraph or a list item, and after the title.
  *
- * Language: stems and stop words follow the article's lang field as it is
- * when the analysis is built (the bundled lang plugin sets it in the PARSE
+ * Language: stems and stop words follow the article's lang field (its
+ * primary subtag in lower case: "de" of "de-AT") as it is when the
+ * analysis is built (the bundled lang plugin sets it in the PARSE
  * stage, before any TAG plugin asks).  A language without a Snowball
  * stemmer stems every word to its norm; one without a stop-word list marks
  * none.
+ *
+ * Threads: an analysis does not change once built, so several threads
+ * may read one at once (a gazetteer analysed in init, read by every
+ * worker).
  *
  * Lifetime: the article owns its analysis.  newsd_article_set() of the
  * title, the body or the lang discards it (pointers from it become
@@ -637,7 +646,7 @@ struct newsd_token {
     size_t offset;          /* where it starts in newsd_analysis_text(), in bytes */
     size_t length;          /* its length there, in bytes */
     const char *text;       /* as written (NFC): "Handelsbeschränkungen" */
-    const char *norm;       /* case-folded (ß becomes ss): "handelsbeschränkungen" */
+    const char *norm;       /* case-folded (ß becomes ss, ’ becomes '): "handelsbeschränkungen" */
     const char *stem;       /* Snowball stem of norm in the analysis language ("handelsbeschrank");
                              * norm itself for numbers, punctuation and languages without a stemmer */
 };

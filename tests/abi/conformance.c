@@ -11,6 +11,10 @@
  * Each stage that may change meta leaves "abi.STAGE" = "N checks"; the
  * archive stage logs "abi conformance: archive stage: N checks passed".
  *
+ * The text layer (1.2) is checked on a text of its own (init and every
+ * stage) and on the probe article's analysis (every stage, and again after
+ * the parse stage's set() of the title discarded it).
+ *
  * Config keys it expects (tests/e2e/tests_abi.py writes them):
  *   text = hello, num = 2.5, flag = true, int = 42, size = 64M,
  *   bad = x, inf = inf, file = rel/file.txt, abs = /tmp/abi-abs,
@@ -36,6 +40,92 @@ static void expect(struct run *r, int ok, const char *what)
     r->checks++;
     if (!ok && !r->failed[0])
         snprintf(r->failed, sizeof r->failed, "%s stage: %s", r->stage, what);
+}
+
+/* ---- the text layer (since 1.2) -------------------------------------------- */
+
+/* The index of the first token with this text, or the token count. */
+static size_t find_token(const newsd_analysis *an, const char *text, struct newsd_token *out)
+{
+    size_t n = newsd_analysis_token_count(an);
+    for (size_t i = 0; i < n; i++) {
+        out->struct_size = sizeof *out;
+        if (newsd_analysis_token_at(an, i, out) == NEWSD_OK && strcmp(out->text, text) == 0)
+            return i;
+    }
+    return n;
+}
+
+/* Any text, in init and in the stages alike. */
+static void analysis_new_checks(struct run *r)
+{
+    const char *text = "The investors ran. Running companies invested!";
+    newsd_analysis *an = newsd_analysis_new(text, strlen(text), "en");
+    expect(r, an != NULL, "newsd_analysis_new() analyses English");
+    if (!an)
+        return;
+    size_t len = 0;
+    expect(r, strcmp(newsd_analysis_text(an, &len), text) == 0 && len == strlen(text),
+           "newsd_analysis_text() is the text");
+    expect(r, strcmp(newsd_analysis_lang(an), "en") == 0, "newsd_analysis_lang() is en");
+    expect(r, newsd_analysis_token_count(an) == 8, "8 tokens");
+    expect(r, newsd_analysis_sentence_count(an) == 2, "2 sentences");
+    struct newsd_token t;
+    size_t i = find_token(an, "Running", &t);
+    expect(r, i < 8 && strcmp(t.norm, "running") == 0 && strcmp(t.stem, "run") == 0 &&
+                  t.kind == NEWSD_TOKEN_WORD && (t.flags & NEWSD_TOKEN_SENTENCE_START) &&
+                  (t.flags & NEWSD_TOKEN_CAPITALISED) && t.sentence == 1,
+           "Running: norm running, stem run, starts sentence 1");
+    i = find_token(an, "The", &t);
+    expect(r, i == 0 && (t.flags & NEWSD_TOKEN_STOPWORD) && t.offset == 0 && t.length == 3,
+           "The is a stop word at offset 0");
+    i = find_token(an, "!", &t);
+    expect(r, i == 7 && t.kind == NEWSD_TOKEN_PUNCT, "! is punctuation");
+    struct newsd_sentence s = {.struct_size = sizeof s};
+    expect(r, newsd_analysis_sentence_at(an, 1, &s) == NEWSD_OK && s.first_token == 4 && s.n_tokens == 4 &&
+                  s.offset == 19 && s.length == strlen(text) - 19,
+           "sentence 1 is the second");
+    expect(r, newsd_analysis_sentence_at(an, 2, &s) == NEWSD_ERROR, "sentence_at past the end fails");
+    expect(r, newsd_analysis_token_at(an, 8, &t) == NEWSD_ERROR, "token_at past the end fails");
+    t.struct_size = 8;
+    expect(r, newsd_analysis_token_at(an, 0, &t) == NEWSD_ERROR, "token_at refuses a small struct_size");
+    s.struct_size = 8;
+    expect(r, newsd_analysis_sentence_at(an, 0, &s) == NEWSD_ERROR, "sentence_at refuses a small struct_size");
+    newsd_analysis_free(an);
+    newsd_analysis_free(NULL);
+    expect(r, newsd_analysis_new("bad \xff", 5, "en") == NULL, "newsd_analysis_new() refuses invalid UTF-8");
+    expect(r, newsd_analysis_new("a\0b", 3, "en") == NULL, "newsd_analysis_new() refuses a NUL byte");
+    expect(r, newsd_stopword("en", "the") == 1 && newsd_stopword("de", "und") == 1, "the, und are stop words");
+    expect(r, newsd_stopword("en", "huawei") == 0 && newsd_stopword("xx", "the") == 0,
+           "huawei is none; xx has no list");
+}
+
+/* The article's own analysis (PROBE in tests/e2e/tests_abi.py: no lang). */
+static void article_analysis_checks(struct run *r)
+{
+    newsd_article *a = r->a;
+    const newsd_analysis *an = newsd_article_analysis(a);
+    expect(r, an != NULL, "newsd_article_analysis() gives one");
+    if (!an)
+        return;
+    expect(r, newsd_article_analysis(a) == an, "the analysis is built once");
+    char want[512];
+    snprintf(want, sizeof want, "%s\n\n%s", newsd_article_get(a, NEWSD_FIELD_TITLE),
+             newsd_article_get(a, NEWSD_FIELD_BODY));
+    expect(r, strcmp(newsd_analysis_text(an, NULL), want) == 0, "the analysed text is title, blank line, body");
+    struct newsd_token t;
+    size_t n = newsd_analysis_token_count(an);
+    size_t i = find_token(an, "Huawei", &t);
+    expect(r, i < n && t.kind == NEWSD_TOKEN_WORD && (t.flags & NEWSD_TOKEN_CAPITALISED) &&
+                  !(t.flags & NEWSD_TOKEN_TITLE) && strcmp(t.norm, "huawei") == 0 &&
+                  strcmp(t.stem, t.norm) == 0,
+           "Huawei is a body word; no lang: stem is norm");
+    i = find_token(an, "Conformance", &t);
+    expect(r, i == 0 && (t.flags & NEWSD_TOKEN_TITLE) && t.sentence == 0, "the title's first word");
+    struct newsd_sentence s = {.struct_size = sizeof s};
+    expect(r, newsd_analysis_sentence_count(an) == 2 && newsd_analysis_sentence_at(an, 1, &s) == NEWSD_OK &&
+                  s.paragraph == 1,
+           "two sentences: the title and the body's");
 }
 
 /* ---- init ------------------------------------------------------------------ */
@@ -107,6 +197,7 @@ static int init_checks(const newsd_config *conf)
 
     newsd_log(NEWSD_LOG_DEBUG, "abi conformance: a debug line");
     newsd_log(NEWSD_LOG_INFO, "abi conformance: an info line");
+    analysis_new_checks(&r);
     if (r.failed[0]) {
         newsd_log(NEWSD_LOG_ERROR, "conformance: %s", r.failed);
         return NEWSD_ERROR;
@@ -264,7 +355,11 @@ static int abi_process(void *state, enum newsd_stage stage, newsd_article *a)
         return newsd_article_fail(a, "conformance: process() called for stage %u", (unsigned)stage);
     }
     read_checks(&r, 0);
+    article_analysis_checks(&r);
+    analysis_new_checks(&r);
     change_checks(&r, may);
+    if (may.fields)   /* change_checks() set the title: a new analysis, of the same text */
+        article_analysis_checks(&r);
     char key[32], value[32];
     snprintf(key, sizeof key, "abi.%s", r.stage);
     snprintf(value, sizeof value, "%d checks", r.checks);
@@ -277,6 +372,7 @@ static int abi_archive(void *state, newsd_article *a)
     (void)state;
     struct run r = {.a = a, .stage = "archive"};
     read_checks(&r, 1);
+    article_analysis_checks(&r);
     change_checks(&r, (struct may){0});
     expect(&r, newsd_article_tag_weight(a, "abi:parse") == 1.0 && newsd_article_tag_weight(a, "abi:tag") == 1.0 &&
                    newsd_article_tag_weight(a, "abi:score") == 1.0,

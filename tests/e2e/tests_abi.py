@@ -114,3 +114,19 @@ def abi_cxx_plugin_loads(ctx):
     ctx.wait_archived([id_])
     tags = tag_names(ctx.record(id_))
     check(any(t.startswith("cxx:len/") for t in tags), f"tags {sorted(tags)}")
+
+
+@test()
+def abi_plugin_targeting_1_1_loads(ctx):
+    """The current header with NEWSD_ABI_TARGET_MINOR=1: stamped 1.1, it
+    loads and runs in a 1.2 newsd (the text layer is not declared for it)."""
+    t11 = ("t11", {"so": abi_plugin(ctx, "target_1_1")})
+    ctx.write_config(ctx.plugins_with(t11))
+    p = ctx.run_newsd(["--check-config", "-c", ctx.config_path])
+    check(p.returncode == 0, f"--check-config exit {p.returncode}: {p.stderr.decode()[-400:]}")
+    ctx.start()
+    id_ = ctx.drop("t11.txt", small_article("A title", "Body text."))
+    ctx.wait_archived([id_])
+    tags = tag_names(ctx.record(id_))
+    # newsd_abi_version() is the daemon's: 1.2 or later.
+    check(any(re.fullmatch(r"t11:abi/1\.([2-9]|\d\d+)", t) for t in tags), f"tags {sorted(tags)}")

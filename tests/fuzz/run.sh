@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets in build-fuzz/ (clang, ASan + UBSan) and runs
 # each for a time budget; `make fuzz` and tests/run-all.sh (CI) call this.
 #
-#   tests/fuzz/run.sh [TARGET...]      parse config control query lua (default: all)
+#   tests/fuzz/run.sh [TARGET...]      parse config control query lua text (default: all)
 #
 # Environment:
 #   FUZZ_SECONDS   budget per target (default 60)
@@ -34,7 +34,7 @@ JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
 MESON=${MESON:-meson}
 PYTHON=${PYTHON:-python3}
-ALL_TARGETS=(parse config control query lua)
+ALL_TARGETS=(parse config control query lua text)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${ALL_TARGETS[@]}")
 
@@ -43,7 +43,8 @@ targets=("$@")
 # sections and keys up by walking them, so a 32 KB file of short sections
 # ran at 300 inputs/s; 8 KB is still far more than a config has.  Queries stay small: q is
 # at most 4 KB, and a large input is only a slow one for SQLite.
-declare -A MAX_LEN=([parse]=524288 [config]=8192 [control]=131072 [query]=8192 [lua]=16384)
+declare -A MAX_LEN=([parse]=524288 [config]=8192 [control]=131072 [query]=8192 [lua]=16384
+                   [text]=262144)
 # Lua keeps what a snippet allocated until its collector runs, so every
 # input looks like a leak to libFuzzer's per-input check, and LeakSanitizer
 # would scan the heap after each: leaks are still checked at exit.

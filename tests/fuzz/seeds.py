@@ -3,7 +3,7 @@
 
     python3 tests/fuzz/seeds.py --out DIR [--shared SHARED] [--without-known]
 
-DIR/TARGET/ gets, for each target (parse, config, control, query, lua):
+DIR/TARGET/ gets, for each target (parse, config, control, query, lua, text):
 
   - the small hand-written seeds of tests/fuzz/seeds/TARGET/;
   - seeds made from the repository (config/newsd.ini, the bundled Lua
@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = ROOT / "tests" / "fuzz" / "seeds"
-TARGETS = ("parse", "config", "control", "query", "lua")
+TARGETS = ("parse", "config", "control", "query", "lua", "text")
 
 # The parse target's last byte picks the file name (fuzz_parse.c).
 TXT, JSON, HTML, NONAME = b"\x00", b"\x01", b"\x02", b"\x03"
@@ -124,8 +124,31 @@ def lua_seeds(shared):
     return out
 
 
+def text_seeds(shared):
+    """The text layer (fuzz_text.c): the last byte picks the language
+    (0 none, 1 de, 2 en, 3 fr, 4 it, 5 ru, 6 ko, 7 zh).  Each input is
+    analysed twice and checked token by token, so the large ones stay at
+    half the parser's (run.sh: -max_len 256 KiB)."""
+    big = BIG // 2
+    out = {}
+    texts = corpus_texts(shared, 8)
+    for i, t in enumerate(texts):
+        out[f"corpus-{i:02d}"] = t + (b"\x01" if i % 2 else b"\x02")
+    filler = b"\n\n".join(texts) or "Ein Satz \u00fcber Huawei. ".encode() * 100
+    out["big-de"] = (filler * (big // max(len(filler), 1) + 1))[:big].decode("utf-8", "ignore").encode() + b"\x01"
+    out["long-word"] = b"W" * big + b"\x01"
+    out["long-compound"] = b"KI-" * (big // 3) + b"\x01"
+    out["long-number"] = b"1.000," * (big // 6) + b"\x01"
+    out["many-dots"] = b"z. B. Dr. A. U.S. " * (big // 18) + b"\x01"
+    out["many-terminators"] = b"?!." * (big // 3) + b"\x02"
+    out["many-lines"] = b"a\n" * (big // 2) + b"\x02"
+    out["han"] = "\u534e\u4e3a".encode() * (big // 6) + b"\x07"
+    out["marks"] = "e\u0301\u0316 ".encode() * (big // 6) + b"\x00"
+    return out
+
+
 GENERATORS = {"parse": parse_seeds, "config": config_seeds, "control": control_seeds,
-              "query": query_seeds, "lua": lua_seeds}
+              "query": query_seeds, "lua": lua_seeds, "text": text_seeds}
 
 
 def main():

@@ -80,7 +80,8 @@ static void test_values_and_relative_paths(void **state)
     struct daemon_config cfg;
     char want[300];
     assert_null(load("[daemon]\nstate_dir = var ; inline comment\nworkers = 3\nmax_article_bytes = 1K\n"
-                     "settle_ms = 20\nlog_level = debug\nplugin_dir = plug\nstall_s = 5\nhealth_hold_s = 0\n",
+                     "settle_ms = 20\nlog_level = debug\nplugin_dir = plug\nstall_s = 5\nhealth_hold_s = 0\n"
+                     "data_dir = ../share/newsd\n",
                      &cfg, NULL));
     char real[256];
     assert_non_null(realpath(dir, real));
@@ -88,6 +89,9 @@ static void test_values_and_relative_paths(void **state)
     assert_string_equal(cfg.state_dir, want);
     snprintf(want, sizeof want, "%s/plug", real);
     assert_string_equal(cfg.plugin_dir, want);
+    /* data_dir: relative to the file's folder, like plugin_dir. */
+    snprintf(want, sizeof want, "%.*s/share/newsd", (int)(strrchr(real, '/') - real), real);
+    assert_string_equal(cfg.data_dir, want);
     assert_int_equal(cfg.workers, 3);
     assert_int_equal(cfg.max_article_bytes, 1024);
     assert_int_equal(cfg.settle_ms, 20);

@@ -175,6 +175,56 @@ static void test_find_and_words(void **state)
     unload(lp);
 }
 
+/* The text layer: the same analysis as C's newsd_article_analysis(). */
+static void test_tokens_stems_sentences(void **state)
+{
+    (void)state;
+    struct l_plugin *lp = load(
+        "return { tag = function(a)\n"
+        "  local t, s, z = a:tokens(), a:stems(), a:sentences()\n"
+        "  assert(#t == 11 and #s == #t, #t)\n"
+        "  assert(t[1] == 'Chinas' and t[2] == 'KI-Fortschritte' and t[4] == 'Lücke', t[4])\n"
+        "  assert(t[9] == 'Preis' and t[10] == '4,6' and t[11] == 'Milliarden', t[10])\n"
+        "  assert(s[2] == 'ki-fortschritt' and s[5] == 'schliess' and s[10] == '4,6', s[5])\n"
+        "  assert(#z == 3 and z[1] == 'Chinas KI-Fortschritte', z[1])\n"
+        "  assert(z[2] == 'Die Lücke schließen: Huawei und Intel-Chef.', z[2])\n"
+        "  assert(z[3] == 'Preis 4,6 Milliarden.', z[3])\n"
+        "end }\n", NULL, NULL);
+    struct newsd_article *a = german();
+    newsd_article_set(a, NEWSD_FIELD_LANG, "de");
+    run_ok(lp, NEWSD_STAGE_TAG, a);
+    article_free(a);
+    unload(lp);
+}
+
+/* The tables count against the memory cap: a long article's tokens do not
+ * fit in 1 MB. */
+static void test_tokens_memory_cap(void **state)
+{
+    (void)state;
+    struct l_plugin *lp = load(
+        "return { tag = function(a) local t = a:tokens(); assert(#t > 0) end }\n", NULL, "max_memory", "1M",
+        NULL);
+    struct newsd_article *a = german();
+    size_t n = 1600000;
+    char *body = malloc(n + 1);
+    for (size_t i = 0; i < n; i += 8)
+        memcpy(body + i, "Wort%02zu ", 8);
+    for (size_t i = 0; i < n; i += 8) {   /* distinct words, so the strings are not shared */
+        body[i + 4] = (char)('a' + (i / 8) % 26);
+        body[i + 5] = (char)('a' + (i / 208) % 26);
+        body[i + 6] = (char)('a' + (i / 5408) % 26);
+    }
+    body[n] = '\0';
+    newsd_article_set(a, NEWSD_FIELD_BODY, body);
+    free(body);
+    run_fails(lp, NEWSD_STAGE_TAG, a, "memory cap (max_memory = 1048576 bytes)");
+    newsd_article_set(a, NEWSD_FIELD_BODY, "kurz");
+    run_ok(lp, NEWSD_STAGE_TAG, a);
+    article_free(a);
+    unload(lp);
+}
+
 static void test_tags_scores_meta(void **state)
 {
     (void)state;
@@ -502,6 +552,8 @@ int main(void)
         cmocka_unit_test(test_contains_german),
         cmocka_unit_test(test_find_and_words),
         cmocka_unit_test(test_tags_scores_meta),
+        cmocka_unit_test(test_tokens_stems_sentences),
+        cmocka_unit_test(test_tokens_memory_cap),
         cmocka_unit_test(test_nul_in_names),
         cmocka_unit_test(test_limits_in_lua),
         cmocka_unit_test(test_stage_read_only),

@@ -1,0 +1,483 @@
+/*
+ * Unit tests for the text layer (daemon/analysis.c, segment.c, abbrev.c,
+ * stem.c, stopwords.c): normalisation, segmentation of German and English
+ * news text, stems per language, stop words, refused input, struct_size,
+ * and the analysis an article owns.
+ *
+ * The stop-word lists are read from NEWSD_DATA_DIR, which meson sets to
+ * the build tree's data/ folder.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "analysis.h"
+#include "article.h"
+#include "stem.h"
+
+enum part { TEXT, NORM, STEM };
+
+/* The tokens' texts (or norms or stems) joined by '|', for compact
+ * assertions.  Static buffer: one call per assertion. */
+static const char *joined(const newsd_analysis *an, enum part part)
+{
+    static char buf[8192];
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < newsd_analysis_token_count(an); i++) {
+        struct newsd_token t = {.struct_size = sizeof t};
+        assert_int_equal(newsd_analysis_token_at(an, i, &t), NEWSD_OK);
+        const char *s = part == TEXT ? t.text : part == NORM ? t.norm : t.stem;
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? "|" : "", s);
+        assert_true(n < sizeof buf);
+    }
+    return buf;
+}
+
+static const char *sentences(const newsd_analysis *an)
+{
+    static char buf[8192];
+    size_t n = 0;
+    buf[0] = '\0';
+    const char *text = newsd_analysis_text(an, NULL);
+    for (size_t i = 0; i < newsd_analysis_sentence_count(an); i++) {
+        struct newsd_sentence s = {.struct_size = sizeof s};
+        assert_int_equal(newsd_analysis_sentence_at(an, i, &s), NEWSD_OK);
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%.*s", i ? "|" : "", (int)s.length, text + s.offset);
+        assert_true(n < sizeof buf);
+    }
+    return buf;
+}
+
+static newsd_analysis *analyse(const char *text, const char *lang)
+{
+    newsd_analysis *an = newsd_analysis_new(text, strlen(text), lang);
+    assert_non_null(an);
+    return an;
+}
+
+static struct newsd_token token(const newsd_analysis *an, size_t i)
+{
+    struct newsd_token t = {.struct_size = sizeof t};
+    assert_int_equal(newsd_analysis_token_at(an, i, &t), NEWSD_OK);
+    return t;
+}
+
+/* The index of the first token with this text. */
+static size_t find(const newsd_analysis *an, const char *text)
+{
+    for (size_t i = 0; i < newsd_analysis_token_count(an); i++)
+        if (strcmp(token(an, i).text, text) == 0)
+            return i;
+    fail_msg("no token \"%s\" in %s", text, joined(an, TEXT));
+    return 0;
+}
+
+/* ---- normalisation -------------------------------------------------------- */
+
+static void test_nfc_and_case_folding(void **state)
+{
+    (void)state;
+    /* "Cafe" + U+0301 COMBINING ACUTE ACCENT becomes "Café" (U+00E9). */
+    newsd_analysis *an = analyse("Cafe\xcc\x81 STRASSE Straße ÄRGER ΣΟΦΊΑ", "");
+    size_t len;
+    assert_string_equal(newsd_analysis_text(an, &len), "Caf\xc3\xa9 STRASSE Straße ÄRGER ΣΟΦΊΑ");
+    assert_int_equal(len, strlen("Caf\xc3\xa9 STRASSE Straße ÄRGER ΣΟΦΊΑ"));
+    assert_string_equal(joined(an, TEXT), "Caf\xc3\xa9|STRASSE|Straße|ÄRGER|ΣΟΦΊΑ");
+    /* ß folds to ss; Greek goes through utf8proc (no fast path). */
+    assert_string_equal(joined(an, NORM), "caf\xc3\xa9|strasse|strasse|ärger|σοφία");
+    assert_string_equal(newsd_analysis_lang(an), "");
+    /* No language: stems are norms. */
+    assert_string_equal(joined(an, STEM), joined(an, NORM));
+    newsd_analysis_free(an);
+
+    /* CRLF is a line break like LF. */
+    an = analyse("Erste Zeile\r\nZweite Zeile", "de");
+    assert_string_equal(sentences(an), "Erste Zeile|Zweite Zeile");
+    newsd_analysis_free(an);
+}
+
+static void test_lang_codes(void **state)
+{
+    (void)state;
+    char code[ANALYSIS_LANG_MAX];
+    analysis_lang_code("de", code);
+    assert_string_equal(code, "de");
+    analysis_lang_code("DE-at", code);
+    assert_string_equal(code, "de");
+    analysis_lang_code("pt_BR", code);
+    assert_string_equal(code, "pt");
+    analysis_lang_code("german", code);
+    assert_string_equal(code, "");
+    analysis_lang_code("../x", code);
+    assert_string_equal(code, "");
+    analysis_lang_code(NULL, code);
+    assert_string_equal(code, "");
+}
+
+/* ---- segmentation: German ---------------------------------------------- */
+
+static void test_de_compounds(void **state)
+{
+    (void)state;
+    newsd_analysis *an = analyse("Chinesische KI-Chiphersteller trotz US-Handelsbeschränkungen: "
+                                 "die KI- und Chipherstellung, Chip-, Software- oder Cloud-Anbieter.", "de");
+    assert_string_equal(joined(an, TEXT), "Chinesische|KI-Chiphersteller|trotz|US-Handelsbeschränkungen|:|"
+                                           "die|KI-|und|Chipherstellung|,|Chip-|,|Software-|oder|Cloud-Anbieter|.");
+    struct newsd_token t = token(an, find(an, "KI-"));
+    assert_int_equal(t.kind, NEWSD_TOKEN_WORD);
+    assert_true(t.flags & NEWSD_TOKEN_ALL_CAPS);
+    t = token(an, find(an, "US-Handelsbeschränkungen"));
+    assert_string_equal(t.norm, "us-handelsbeschränkungen");
+    assert_true(t.flags & NEWSD_TOKEN_CAPITALISED);
+    assert_false(t.flags & NEWSD_TOKEN_ALL_CAPS);
+    /* A dash between spaces is punctuation, not a compound. */
+    newsd_analysis_free(an);
+    an = analyse("Wien – Die Regierung - so heißt es - plant", "de");
+    assert_string_equal(joined(an, TEXT), "Wien|–|Die|Regierung|-|so|heißt|es|-|plant");
+    newsd_analysis_free(an);
+}
+
+static void test_de_numbers(void **state)
+{
+    (void)state;
+    newsd_analysis *an = analyse("Der Umsatz stieg um 3,7% auf 4,6 Milliarden Yuan, das 10-fache von 2019; "
+                                 "1.000.000 Chips in 5nm, 3,5 % mehr, 20°C am 28.11.2026 um 10:30.", "de");
+    assert_string_equal(joined(an, TEXT), "Der|Umsatz|stieg|um|3,7%|auf|4,6|Milliarden|Yuan|,|das|10-fache|von|"
+                                           "2019|;|1.000.000|Chips|in|5nm|,|3,5|%|mehr|,|20°C|am|28.11.2026|um|"
+                                           "10:30|.");
+    assert_int_equal(token(an, find(an, "3,7%")).kind, NEWSD_TOKEN_NUMBER);
+    assert_int_equal(token(an, find(an, "10-fache")).kind, NEWSD_TOKEN_NUMBER);
+    assert_int_equal(token(an, find(an, "%")).kind, NEWSD_TOKEN_PUNCT);
+    /* Numbers are not stemmed. */
+    struct newsd_token t = token(an, find(an, "10-fache"));
+    assert_string_equal(t.stem, t.norm);
+    newsd_analysis_free(an);
+}
+
+static void test_de_abbreviations_and_sentences(void **state)
+{
+    (void)state;
+    newsd_analysis *an = analyse("Firmen wie z. B. Huawei bzw. Baidu investieren, sagte Dr. Li am 3. Oktober. "
+                                 "Die Huawei Technologies Co. Ltd. wächst! Warum? Das sagte Hans J. Müller, "
+                                 "d.h. der Chef, gestern… und ging. „Wo?“, fragte er.", "de");
+    assert_string_equal(sentences(an),
+                        "Firmen wie z. B. Huawei bzw. Baidu investieren, sagte Dr. Li am 3. Oktober.|"
+                        "Die Huawei Technologies Co. Ltd. wächst!|Warum?|"
+                        "Das sagte Hans J. Müller, d.h. der Chef, gestern… und ging.|„Wo?“, fragte er.");
+    struct newsd_token t = token(an, find(an, "z. B."));
+    assert_int_equal(t.kind, NEWSD_TOKEN_WORD);
+    assert_true(t.flags & NEWSD_TOKEN_ABBREVIATION);
+    assert_true(token(an, find(an, "bzw.")).flags & NEWSD_TOKEN_ABBREVIATION);
+    assert_true(token(an, find(an, "Dr.")).flags & NEWSD_TOKEN_ABBREVIATION);
+    assert_true(token(an, find(an, "Co.")).flags & NEWSD_TOKEN_ABBREVIATION);
+    assert_true(token(an, find(an, "J.")).flags & NEWSD_TOKEN_ABBREVIATION);
+    assert_true(token(an, find(an, "d.h.")).flags & NEWSD_TOKEN_ABBREVIATION);
+    /* The ordinal keeps its dot and is a number. */
+    t = token(an, find(an, "3."));
+    assert_int_equal(t.kind, NEWSD_TOKEN_NUMBER);
+    /* The closing quote stays with its sentence. */
+    assert_int_equal(token(an, find(an, "“")).sentence, 4);
+    newsd_analysis_free(an);
+}
+
+static void test_sentence_starts_paragraphs_and_lists(void **state)
+{
+    (void)state;
+    const char *text = "Kurzer Blick:\n\n"
+                       "  • Fortschritte bei KI-Chips: Chinesische Hersteller holen auf.\n"
+                       "  • Innovation trotz Sanktionen\n\n"
+                       "Ein langer Absatz, der auf mehrere Zeilen umbrochen wurde, weil\n"
+                       "Zeitungen das so machen. Danach kommt der nächste Satz.\n";
+    newsd_analysis *an = analyse(text, "de");
+    assert_string_equal(sentences(an), "Kurzer Blick:|• Fortschritte bei KI-Chips: Chinesische Hersteller holen auf.|"
+                                       "• Innovation trotz Sanktionen|"
+                                       "Ein langer Absatz, der auf mehrere Zeilen umbrochen wurde, weil\n"
+                                       "Zeitungen das so machen.|Danach kommt der nächste Satz.");
+    uint32_t paragraphs[5];
+    for (size_t i = 0; i < 5; i++) {
+        struct newsd_sentence s = {.struct_size = sizeof s};
+        assert_int_equal(newsd_analysis_sentence_at(an, i, &s), NEWSD_OK);
+        paragraphs[i] = s.paragraph;
+        /* The sentence's tokens are its own. */
+        for (size_t k = s.first_token; k < s.first_token + s.n_tokens; k++)
+            assert_int_equal(token(an, k).sentence, i);
+    }
+    assert_int_equal(paragraphs[0], 0);
+    assert_int_equal(paragraphs[1], 1);
+    assert_int_equal(paragraphs[2], 2);
+    assert_int_equal(paragraphs[3], 3);
+    assert_int_equal(paragraphs[4], 3);
+    /* SENTENCE_START: the first word, not the bullet. */
+    struct newsd_token bullet = token(an, find(an, "•"));
+    struct newsd_token first = token(an, find(an, "Fortschritte"));
+    assert_false(bullet.flags & NEWSD_TOKEN_SENTENCE_START);
+    assert_true(first.flags & NEWSD_TOKEN_SENTENCE_START);
+    assert_false(token(an, find(an, "Chinesische")).flags & NEWSD_TOKEN_SENTENCE_START);
+    /* Offsets point into the analysed text. */
+    assert_memory_equal(newsd_analysis_text(an, NULL) + first.offset, "Fortschritte", first.length);
+    newsd_analysis_free(an);
+}
+
+/* ---- segmentation: English and other scripts ------------------------------ */
+
+static void test_en_segmentation(void **state)
+{
+    (void)state;
+    newsd_analysis *an = analyse("Nvidia Corp. and Apple Inc. met Mr. Smith in the U.S. on Monday. "
+                                 "Xi's plan doesn't work, e.g. in 2023 sales fell 3.7% to $4.6bn. "
+                                 "Is it over? Yes!", "en");
+    assert_string_equal(sentences(an), "Nvidia Corp. and Apple Inc. met Mr. Smith in the U.S. on Monday.|"
+                                       "Xi's plan doesn't work, e.g. in 2023 sales fell 3.7% to $4.6bn.|"
+                                       "Is it over?|Yes!");
+    struct newsd_token t = token(an, find(an, "U.S."));
+    assert_true(t.flags & NEWSD_TOKEN_ABBREVIATION);
+    assert_true(t.flags & NEWSD_TOKEN_ALL_CAPS);
+    assert_string_equal(t.norm, "u.s.");
+    t = token(an, find(an, "Xi's"));
+    assert_string_equal(t.norm, "xi");
+    assert_string_equal(token(an, find(an, "doesn't")).norm, "doesn't");
+    assert_int_equal(token(an, find(an, "3.7%")).kind, NEWSD_TOKEN_NUMBER);
+    assert_int_equal(token(an, find(an, "4.6bn")).kind, NEWSD_TOKEN_NUMBER);
+    assert_int_equal(token(an, find(an, "$")).kind, NEWSD_TOKEN_PUNCT);
+    newsd_analysis_free(an);
+
+    /* A host name is no abbreviation: its dot ends the sentence. */
+    an = analyse("Visit bbc.co.uk. Then the Ph.D. students left.", "en");
+    assert_string_equal(sentences(an), "Visit bbc.co.uk.|Then the Ph.D. students left.");
+    newsd_analysis_free(an);
+
+    /* U+2019 as the apostrophe: the same norm. */
+    an = analyse("Xi\xe2\x80\x99s plan doesn\xe2\x80\x99t", "en");
+    assert_string_equal(joined(an, NORM), "xi|plan|doesn't");
+    newsd_analysis_free(an);
+}
+
+static void test_other_scripts(void **state)
+{
+    (void)state;
+    /* Han ideographs: a token each; Katakana: a run is one token. */
+    newsd_analysis *an = analyse("华为公司发布了新芯片。ファーウェイは新しいチップ", "zh");
+    assert_string_equal(joined(an, TEXT), "华|为|公|司|发|布|了|新|芯|片|。|ファーウェイ|は|新|し|い|チップ");
+    assert_string_equal(sentences(an), "华为公司发布了新芯片。|ファーウェイは新しいチップ");
+    newsd_analysis_free(an);
+
+    /* Cyrillic words, a Russian abbreviation, Snowball's Russian stems. */
+    an = analyse("Компания Хуавэй выпустила новые процессоры в 2023 г. и т. д.", "ru");
+    assert_string_equal(joined(an, TEXT), "Компания|Хуавэй|выпустила|новые|процессоры|в|2023|г.|и|т. д.");
+    assert_string_equal(token(an, 0).norm, "компания");
+    assert_string_equal(token(an, 4).stem, "процессор");
+    assert_true(token(an, find(an, "в")).flags & NEWSD_TOKEN_STOPWORD);
+    newsd_analysis_free(an);
+
+    /* Korean: words between spaces; no stemmer, no stop words. */
+    an = analyse("삼성전자는 새로운 칩을 발표했다.", "ko");
+    assert_string_equal(joined(an, TEXT), "삼성전자는|새로운|칩을|발표했다|.");
+    assert_string_equal(joined(an, STEM), joined(an, NORM));
+    assert_string_equal(newsd_analysis_lang(an), "ko");
+    newsd_analysis_free(an);
+
+    /* French elision. */
+    an = analyse("L'entreprise qu'il dirige a dit aujourd'hui", "fr");
+    assert_string_equal(joined(an, TEXT), "L'|entreprise|qu'|il|dirige|a|dit|aujourd'hui");
+    assert_true(token(an, 0).flags & NEWSD_TOKEN_STOPWORD);
+    newsd_analysis_free(an);
+}
+
+/* ---- stems and stop words ------------------------------------------------ */
+
+static void test_stems(void **state)
+{
+    (void)state;
+    newsd_analysis *an = analyse("Die Handelsbeschränkungen häuser Häusern schließen Schliessen", "de");
+    assert_string_equal(joined(an, STEM), "die|handelsbeschrank|haus|haus|schliess|schliess");
+    newsd_analysis_free(an);
+    an = analyse("Running runs ran companies company's investors invested", "en");
+    assert_string_equal(joined(an, STEM), "run|run|ran|compani|compani|investor|invest");
+    newsd_analysis_free(an);
+    an = analyse("Les entreprises chinoises investissent", "fr");
+    assert_string_equal(joined(an, STEM), "le|entrepris|chinois|invest");
+    newsd_analysis_free(an);
+    /* Abbreviations keep their norm. */
+    an = analyse("Dr. Li", "de");
+    assert_string_equal(joined(an, STEM), "dr.|li");
+    newsd_analysis_free(an);
+
+    /* The memo gives what the stemmer gives, again and again. */
+    struct stemmer *st = stem_stemmer("en");
+    assert_non_null(st);
+    for (int round = 0; round < 3; round++) {
+        size_t n;
+        const char *s = stem_word(st, "nationalities", 13, &n);
+        assert_non_null(s);
+        assert_int_equal(n, strlen("nation"));
+        assert_memory_equal(s, "nation", n);
+    }
+    assert_null(stem_stemmer("ko"));
+    assert_string_equal(stem_algorithm("no"), "norwegian");
+    assert_null(stem_algorithm("xx"));
+}
+
+static void test_stopwords(void **state)
+{
+    (void)state;
+    assert_true(newsd_stopword("de", "und"));
+    assert_true(newsd_stopword("de", "dass"));     /* listed as "daß" and "dass": folded alike */
+    assert_true(newsd_stopword("DE-AT", "der"));
+    assert_false(newsd_stopword("de", "huawei"));
+    assert_false(newsd_stopword("de", "Und"));     /* norms are case-folded; "Und" is not one */
+    assert_true(newsd_stopword("en", "the"));
+    assert_false(newsd_stopword("en", "und"));
+    assert_false(newsd_stopword("ko", "und"));     /* no list */
+    assert_false(newsd_stopword("", "the"));
+    assert_false(newsd_stopword(NULL, "the"));
+    assert_false(newsd_stopword("en", NULL));
+    assert_false(newsd_stopword("../../etc/passwd", "root"));
+
+    newsd_analysis *an = analyse("Der Chip und die KI", "de");
+    assert_true(token(an, 0).flags & NEWSD_TOKEN_STOPWORD);
+    assert_false(token(an, 1).flags & NEWSD_TOKEN_STOPWORD);
+    assert_true(token(an, 2).flags & NEWSD_TOKEN_STOPWORD);
+    assert_true(token(an, 3).flags & NEWSD_TOKEN_STOPWORD);
+    newsd_analysis_free(an);
+    /* The same words in a language without a list. */
+    an = analyse("Der Chip und die KI", "ko");
+    for (size_t i = 0; i < newsd_analysis_token_count(an); i++)
+        assert_false(token(an, i).flags & NEWSD_TOKEN_STOPWORD);
+    newsd_analysis_free(an);
+}
+
+/* ---- input and the ABI's structs -------------------------------------- */
+
+static void test_refused_input(void **state)
+{
+    (void)state;
+    assert_null(newsd_analysis_new("bad \xff byte", 10, "en"));
+    assert_null(newsd_analysis_new("trunc\xc3", 6, "en"));
+    assert_null(newsd_analysis_new("nul\0byte", 8, "en"));
+    assert_null(newsd_analysis_new("\xed\xa0\x80", 3, "en"));   /* a surrogate */
+    assert_null(newsd_analysis_new(NULL, 3, "en"));
+    /* Long ASCII before the bad byte (the eight-byte skip of the check). */
+    assert_null(newsd_analysis_new("abcdefghijklmnopqrstuvwxyz\x80", 27, "en"));
+
+    newsd_analysis *an = newsd_analysis_new(NULL, 0, NULL);
+    assert_non_null(an);
+    assert_int_equal(newsd_analysis_token_count(an), 0);
+    assert_int_equal(newsd_analysis_sentence_count(an), 0);
+    size_t len = 99;
+    assert_string_equal(newsd_analysis_text(an, &len), "");
+    assert_int_equal(len, 0);
+    newsd_analysis_free(an);
+    newsd_analysis_free(NULL);
+
+    /* Only part of a buffer is read. */
+    an = newsd_analysis_new("one two three", 7, "en");
+    assert_string_equal(joined(an, TEXT), "one|two");
+    newsd_analysis_free(an);
+}
+
+static void test_struct_size(void **state)
+{
+    (void)state;
+    newsd_analysis *an = analyse("Huawei baut Chips.", "de");
+    struct newsd_token t = {.struct_size = sizeof t - 1};
+    assert_int_equal(newsd_analysis_token_at(an, 0, &t), NEWSD_ERROR);
+    t.struct_size = 0;
+    assert_int_equal(newsd_analysis_token_at(an, 0, &t), NEWSD_ERROR);
+    t.struct_size = sizeof t;
+    assert_int_equal(newsd_analysis_token_at(an, 4, &t), NEWSD_ERROR);   /* past the end */
+    assert_int_equal(newsd_analysis_token_at(an, 3, &t), NEWSD_OK);
+    assert_string_equal(t.text, ".");
+
+    /* A later minor's larger struct: ours is filled, its tail zeroed, its
+     * struct_size kept. */
+    struct {
+        struct newsd_token t;
+        uint64_t later;
+    } big;
+    memset(&big, 0xAB, sizeof big);
+    big.t.struct_size = sizeof big;
+    assert_int_equal(newsd_analysis_token_at(an, 0, &big.t), NEWSD_OK);
+    assert_int_equal(big.t.struct_size, sizeof big);
+    assert_string_equal(big.t.text, "Huawei");
+    assert_int_equal(big.later, 0);
+
+    struct newsd_sentence s = {.struct_size = sizeof s - 1};
+    assert_int_equal(newsd_analysis_sentence_at(an, 0, &s), NEWSD_ERROR);
+    s.struct_size = sizeof s;
+    assert_int_equal(newsd_analysis_sentence_at(an, 0, &s), NEWSD_OK);
+    assert_int_equal(s.n_tokens, 4);
+    assert_int_equal(newsd_analysis_sentence_at(an, 1, &s), NEWSD_ERROR);
+    assert_int_equal(newsd_analysis_token_at(NULL, 0, &t), NEWSD_ERROR);
+    assert_int_equal(newsd_analysis_token_count(NULL), 0);
+    newsd_analysis_free(an);
+}
+
+/* ---- the article's analysis --------------------------------------------- */
+
+static void test_article_owns_analysis(void **state)
+{
+    (void)state;
+    struct newsd_article *a = article_new("a.txt", 0);
+    assert_int_equal(newsd_article_set(a, NEWSD_FIELD_TITLE, "Huawei baut Chips"), NEWSD_OK);
+    assert_int_equal(newsd_article_set(a, NEWSD_FIELD_BODY, "Die Chips sind schnell. Sehr schnell."), NEWSD_OK);
+    assert_int_equal(newsd_article_set(a, NEWSD_FIELD_LANG, "de"), NEWSD_OK);
+    const newsd_analysis *an = newsd_article_analysis(a);
+    assert_non_null(an);
+    assert_ptr_equal(newsd_article_analysis(a), an);   /* built once */
+    assert_string_equal(newsd_analysis_text(an, NULL), "Huawei baut Chips\n\nDie Chips sind schnell. Sehr schnell.");
+    assert_string_equal(sentences(an), "Huawei baut Chips|Die Chips sind schnell.|Sehr schnell.");
+    assert_true(token(an, 0).flags & NEWSD_TOKEN_TITLE);
+    assert_true(token(an, 2).flags & NEWSD_TOKEN_TITLE);
+    assert_false(token(an, 3).flags & NEWSD_TOKEN_TITLE);
+    struct newsd_sentence s = {.struct_size = sizeof s};
+    assert_int_equal(newsd_analysis_sentence_at(an, 1, &s), NEWSD_OK);
+    assert_int_equal(s.paragraph, 1);
+    assert_string_equal(token(an, 4).stem, "chips");   /* Snowball keeps -s after p */
+    assert_string_equal(token(an, 6).stem, "schnell");
+
+    /* Setting lang discards it; the new one stems in the new language. */
+    assert_int_equal(newsd_article_set(a, NEWSD_FIELD_LANG, "en"), NEWSD_OK);
+    an = newsd_article_analysis(a);
+    assert_string_equal(newsd_analysis_lang(an), "en");
+    /* Setting the body too. */
+    assert_int_equal(newsd_article_set(a, NEWSD_FIELD_BODY, ""), NEWSD_OK);
+    an = newsd_article_analysis(a);
+    assert_string_equal(joined(an, TEXT), "Huawei|baut|Chips");
+    /* Other fields keep it. */
+    assert_int_equal(newsd_article_set(a, NEWSD_FIELD_URL, "https://example.com/"), NEWSD_OK);
+    assert_ptr_equal(newsd_article_analysis(a), an);
+    /* No title: the body alone. */
+    assert_int_equal(newsd_article_set(a, NEWSD_FIELD_TITLE, ""), NEWSD_OK);
+    assert_int_equal(newsd_article_set(a, NEWSD_FIELD_BODY, "Nur Text."), NEWSD_OK);
+    an = newsd_article_analysis(a);
+    assert_string_equal(newsd_analysis_text(an, NULL), "Nur Text.");
+    assert_false(token(an, 0).flags & NEWSD_TOKEN_TITLE);
+    article_free(a);   /* frees the analysis (ASan: no leak) */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nfc_and_case_folding),
+        cmocka_unit_test(test_lang_codes),
+        cmocka_unit_test(test_de_compounds),
+        cmocka_unit_test(test_de_numbers),
+        cmocka_unit_test(test_de_abbreviations_and_sentences),
+        cmocka_unit_test(test_sentence_starts_paragraphs_and_lists),
+        cmocka_unit_test(test_en_segmentation),
+        cmocka_unit_test(test_other_scripts),
+        cmocka_unit_test(test_stems),
+        cmocka_unit_test(test_stopwords),
+        cmocka_unit_test(test_refused_input),
+        cmocka_unit_test(test_struct_size),
+        cmocka_unit_test(test_article_owns_analysis),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
