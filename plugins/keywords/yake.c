@@ -20,7 +20,8 @@
  *     no stop word ("US" is not "us") unless the text around it shouts.
  *   - Headings count as the title for the position of words the text
  *     takes up.
- *   - Edges: no unit after a number; in German, no word written small.
+ *   - Edges: no unit after a number; in German, no word written small,
+ *     and a name's genitive ("Chinas") is the name.
  *   - A phrase must occur twice and repeat no word; each word is in one
  *     keyword at most.  This replaces the reference's deduplication by an
  *     edit distance of the strings; its "unusual token" rule is the text
@@ -216,6 +217,28 @@ static const char *compound_head(const char *stem, size_t *len)
     return head;
 }
 
+/* German writes a name's genitive with an "s" that Snowball keeps after a
+ * vowel ("Chinas", "Teslas"): a capitalised word whose stem is another
+ * word's stem and an "s" is that word, when the text has it ("China").
+ * The tag then shows the bare name, as for a compound read as its head. */
+static void merge_genitives(struct work *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        const struct yake_token *t = &w->tok[i];
+        uint32_t id = w->tok_term[i];
+        if (id == NO_TERM || w->terms[id].stop || w->tok_merged[i] || !(t->flags & NEWSD_TOKEN_CAPITALISED))
+            continue;
+        size_t len = w->terms[id].key_len, slot;
+        if (len < 4 || w->terms[id].key[len - 1] != 's')
+            continue;
+        uint32_t base = term_find(w, w->terms[id].key, len - 1, false, &slot);
+        if (base != NO_TERM && w->terms[base].standalone) {
+            w->tok_term[i] = base;
+            w->tok_merged[i] = true;
+        }
+    }
+}
+
 /* Tokens to terms: words that stand alone first, so that a compound can
  * find its head among them. */
 static void assign_terms(struct work *w)
@@ -248,6 +271,8 @@ static void assign_terms(struct work *w)
         }
         w->tok_term[i] = id;
     }
+    if (w->capitalised_nouns)
+        merge_genitives(w);
 }
 
 /* ---- features ------------------------------------------------------------ */
@@ -373,7 +398,7 @@ static void score_terms(struct work *w)
         const struct term *e = &w->terms[i];
         if (e->tf > max_tf)
             max_tf = e->tf;
-        if (e->stop)
+        if (e->stop || e->tf == 0)
             continue;
         sum += e->tf;
         sum_sq += (double)e->tf * e->tf;
@@ -384,7 +409,7 @@ static void score_terms(struct work *w)
     double freq_norm = avg + sqrt(var > 0 ? var : 0);
     for (size_t i = 0; i < w->n_terms; i++) {
         struct term *e = &w->terms[i];
-        if (e->stop)
+        if (e->stop || e->tf == 0)   /* tf 0: all its tokens read as another term */
             continue;
         double tf = e->tf;
         double pl = e->left_total ? (double)e->left_distinct / e->left_total : 0.0;

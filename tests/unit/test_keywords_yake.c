@@ -421,6 +421,16 @@ static void test_capitalised_nouns(void **s)
     assert_int_equal(rank_of(&r, "Erhebliche"), -1);
     assert_true(rank_of(&r, "Verluste") >= 0);
     yake_keywords_free(r.kw, r.n);
+
+    /* A name's genitive is the name, shown bare; only in German. */
+    const char *gen = "Chinas Firmen wachsen . Chinas Banken leihen . China baut . Chinas Exporte steigen .";
+    r = extract_opts(gen, NULL, (struct yake_opts){.max = 20, .max_words = 1, .capitalised_nouns = 1});
+    assert_true(rank_of(&r, "China") >= 0);
+    assert_int_equal(rank_of(&r, "Chinas"), -1);
+    yake_keywords_free(r.kw, r.n);
+    r = extract_opts(gen, NULL, (struct yake_opts){.max = 20, .max_words = 1});
+    assert_true(rank_of(&r, "Chinas") >= 0);
+    yake_keywords_free(r.kw, r.n);
 }
 
 static void test_headings(void **s)
