@@ -426,6 +426,20 @@ def analysis(newsd, build, plugins, texts, n, workdir, gazetteer_key):
         for line in (out.stdout.strip() or out.stderr.strip()).splitlines():
             print(line)
 
+def entities_bench(build):
+    """The entities plugin's share per article with 10, 10,000 and all
+    bundled names (bench/entities_bench.c)."""
+    exe = os.path.join(build, "bench", "entities_bench")
+    if not os.access(exe, os.X_OK):
+        print("entities: %s not built" % exe)
+        return
+    runs = [("de", sorted(glob.glob(os.path.join(SHARED, "samples", "*.txt")))),
+            ("en", sorted(glob.glob(os.path.join(SHARED, "corpus", "bbc-news-en", "*.txt")))[:50])]
+    for lang, files in runs:
+        out = subprocess.run([exe, "--rounds", "20", lang] + files, capture_output=True, text=True)
+        for line in (out.stdout.strip() or out.stderr.strip()).splitlines():
+            print("entities: " + line)
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -459,6 +473,7 @@ def main():
             print("lua:     %.0f%% of the C pipeline's articles/s (target >= 75%%)"
                   % (100.0 * lua_rate / max(c_rate, 1e-9)))
             lua_bench(build, plugins, workdir)
+        entities_bench(build)
         for b in args.backlog:
             backlog(newsd, plugins, texts, b, workdir)
     finally:

@@ -79,6 +79,7 @@ void article_free(struct newsd_article *a)
     free(a->tags);
     free(a->rules);
     free(a->meta);
+    free(a->extraction);
     for (size_t i = 0; i < ARTICLE_N_FIELDS; i++)
         free(a->fields[i]);
     free(a->raw);
@@ -115,6 +116,12 @@ static void set_field(struct newsd_article *a, enum newsd_field f, char *owned)
 
 void article_take_parsed(struct newsd_article *a, struct parsed_article *p)
 {
+    /* Before any plugin (stage 0, the first meta key, ASCII text): nothing
+     * here can refuse it. */
+    if (p->warnings)
+        (void)newsd_article_set_meta(a, PARSE_META_WARNING, p->warnings);
+    free(p->warnings);
+    p->warnings = NULL;
     set_field(a, NEWSD_FIELD_TITLE, p->title);
     set_field(a, NEWSD_FIELD_BODY, p->body);
     set_field(a, NEWSD_FIELD_LANG, p->lang);
@@ -123,6 +130,11 @@ void article_take_parsed(struct newsd_article *a, struct parsed_article *p)
     set_field(a, NEWSD_FIELD_PUBLISHED, p->published);
     set_field(a, NEWSD_FIELD_FORMAT, xstrdup(p->format));
     set_field(a, NEWSD_FIELD_ENCODING, xstrdup(p->encoding));
+    if (p->site)
+        newsd_article_set_meta(a, "site", p->site);
+    free(p->site);
+    free(a->extraction);
+    a->extraction = p->extraction;
     memset(p, 0, sizeof *p);
 }
 

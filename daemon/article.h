@@ -63,6 +63,7 @@ struct newsd_article {
 
     char *folded;            /* case-folded title + body, built on demand */
     newsd_analysis *analysis; /* the text layer (analysis.c), built on demand */
+    char *extraction;        /* how the HTML parser chose the text, or NULL (--try) */
 
     /* Set by the plugin host around each callback. */
     enum newsd_stage stage;  /* 0 outside plugin calls: everything allowed */

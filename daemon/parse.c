@@ -75,25 +75,84 @@ static int check_binary(const unsigned char *b, size_t len, char **err)
     return 0;
 }
 
-static int starts_with_ci(const char *s, const char *prefix)
+/* Tags that open an HTML page or fragment. */
+static const char *const html_openers[] = {
+    "!doctype html", "html", "head", "body", "meta", "title", "link", "base",
+    "div", "p", "article", "section", "main", "header", "h1", "h2", "table",
+    "script", "style", "span", "a", "br", "ul",
+};
+
+static int is_html_tag_at(const char *s, const char *end, const char *const *tags, size_t n)
 {
-    return strncasecmp(s, prefix, strlen(prefix)) == 0;
+    if (s >= end || *s != '<')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(tags[i]);
+        if ((size_t)(end - s) < l + 2 || strncasecmp(s + 1, tags[i], l) != 0)
+            continue;
+        char c = s[1 + l];
+        if (c == '>' || c == '/' || is_space_byte((unsigned char)c) || tags[i][0] == '!')
+            return 1;
+    }
+    return 0;
 }
 
-/* HTML is recognised by its first tag, after white space and comments. */
-static int looks_like_html(const char *s)
+/*
+ * HTML is recognised by its content: the first tag after white space,
+ * comments and an XML declaration opens a page or a fragment.  A file
+ * named .html/.htm is HTML also when a tag of a page appears in its first
+ * HTML_SNIFF_BYTES (text before the first tag); without any, it is text.
+ * Works on the raw bytes of ASCII-compatible charsets and on decoded text.
+ */
+#define HTML_SNIFF_BYTES 4096
+static int looks_like_html(const char *s, size_t len, const char *filename)
 {
+    const char *end = s + len;
+    if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        s += 3;
     for (;;) {
-        while (is_space_byte((unsigned char)*s))
+        while (s < end && is_space_byte((unsigned char)*s))
             s++;
-        if (strncmp(s, "<!--", 4) != 0)
+        if (end - s >= 4 && strncmp(s, "<!--", 4) == 0) {
+            const char *e = memmem(s + 4, (size_t)(end - s - 4), "-->", 3);
+            if (!e)
+                return 0;
+            s = e + 3;
+        } else if (end - s >= 5 && strncmp(s, "<?xml", 5) == 0) {
+            const char *e = memmem(s, (size_t)(end - s), "?>", 2);
+            if (!e)
+                return 0;
+            s = e + 2;
+        } else {
             break;
-        const char *end = strstr(s + 4, "-->");
-        if (!end)
-            return 0;
-        s = end + 3;
+        }
     }
-    return starts_with_ci(s, "<!doctype html") || starts_with_ci(s, "<html");
+    size_t n_openers = sizeof html_openers / sizeof *html_openers;
+    if (is_html_tag_at(s, end, html_openers, n_openers))
+        return 1;
+    if (!(has_extension(filename, "html") || has_extension(filename, "htm") ||
+          has_extension(filename, "xhtml")))
+        return 0;
+    size_t scan = (size_t)(end - s) < HTML_SNIFF_BYTES ? (size_t)(end - s) : HTML_SNIFF_BYTES;
+    for (const char *p = s; p < s + scan; p++)
+        if (*p == '<' && is_html_tag_at(p, end, html_openers, n_openers))
+            return 1;
+    return 0;
+}
+
+/* An HTML page may hold a stray NUL or control byte (the parser drops
+ * them); only a page made mostly of them is binary. */
+static int check_binary_html(const unsigned char *b, size_t len, char **err)
+{
+    size_t controls = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = b[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F)
+            controls++;
+    }
+    if (len && controls * 100 >= len * BINARY_CONTROL_PERCENT)
+        return parse__fail(err, "binary data (%zu%% control characters)", controls * 100 / len);
+    return 0;
 }
 
 static int first_nonspace_is(const char *s, char c)
@@ -117,6 +176,22 @@ int parse_article(const unsigned char *bytes, size_t len, const char *filename,
         return parse__fail(err, "empty file");
     if (i == len)
         return parse__fail(err, "empty file (only white space)");
+
+    /* Compressed files are refused by name of what they are: inflating
+     * whatever a producer drops would make the inbox a decompression-bomb
+     * target, and a producer can store the page uncompressed. */
+    if (len >= 3 && bytes[0] == 0x1F && bytes[1] == 0x8B && bytes[2] == 0x08)
+        return parse__fail(err, "gzip-compressed data: newsd reads uncompressed articles only "
+                           "(gunzip the file before dropping it in the inbox)");
+
+    /* HTML finds its own charset (BOM, <meta>, detector), so it is
+     * recognised on the raw bytes of ASCII-compatible charsets. */
+    if (!has_utf16_bom(bytes, len) &&
+        looks_like_html((const char *)bytes, len < 65536 ? len : 65536, filename)) {
+        if (check_binary_html(bytes, len, err) < 0)
+            return -1;
+        return parse__html(bytes, len, out, err);
+    }
 
     const char *encoding = NULL;
     char *derr = NULL;
@@ -148,9 +223,11 @@ int parse_article(const unsigned char *bytes, size_t len, const char *filename,
 
     struct parsed_article a = {0};
     int rc;
-    if (has_extension(filename, "html") || has_extension(filename, "htm") ||
-        looks_like_html(text)) {
-        rc = parse__fail(err, "HTML articles are not supported yet");
+    if (looks_like_html(text, strlen(text), filename)) {
+        /* A UTF-16 page: parse__html decodes the bytes again, finding
+         * the same BOM. */
+        free(text);
+        return parse__html(bytes, len, out, err);
     } else if (has_extension(filename, "json")) {
         rc = parse__json(text, 0, &a, err);
     } else {
@@ -175,11 +252,14 @@ void parsed_article_clear(struct parsed_article *p)
 {
     if (!p)
         return;
+    free(p->warnings);
     free(p->title);
     free(p->body);
     free(p->lang);
     free(p->url);
     free(p->author);
     free(p->published);
+    free(p->site);
+    free(p->extraction);
     memset(p, 0, sizeof *p);
 }

@@ -1,5 +1,5 @@
 /*
- * Private to parse.c, parse_text.c and parse_json.c.
+ * Private to parse.c, parse_text.c, parse_json.c and parse_html.c.
  *
  * parse.c decides what the bytes are (empty, binary, HTML, JSON, text) and
  * decodes them; the format parsers get NUL-terminated UTF-8 in NFC with LF
@@ -28,6 +28,13 @@ int parse__text(const char *text, struct parsed_article *out, char **err);
  * leaves *out alone, and the caller treats the file as plain text.
  */
 int parse__json(const char *text, int sniffed, struct parsed_article *out,
+                char **err);
+
+/*
+ * An HTML page (the raw bytes: the page's charset is found from them).
+ * 0, or -1 with *err, which says why when the page holds no article.
+ */
+int parse__html(const unsigned char *bytes, size_t len, struct parsed_article *out,
                 char **err);
 
 /*

@@ -3,6 +3,7 @@
  * scrapers disagree on the names, so each field has a few aliases, tried
  * in order; the first one holding a usable value wins.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,15 +42,51 @@ static char *nfc(const char *s, size_t len)
     return text_to_utf8_nfc((const unsigned char *)s, len, NULL, NULL);
 }
 
-/* An author may be a list of names; they are joined with ", ". */
-static char *join_strings(const json_t *arr)
+/*
+ * Wrong-typed fields are ignored, but never silently: each one adds a
+ * sentence to *warnings ("; "-separated), which the pipeline logs and keeps
+ * in the record's meta (parse.warning).  null is how feeds say "none": no
+ * warning.  Returns -1 when out of memory.
+ */
+static int warn(char **warnings, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int warn(char **warnings, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *sentence = NULL;
+    int n = vasprintf(&sentence, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return -1;
+    if (!*warnings) {
+        *warnings = sentence;
+        return 0;
+    }
+    char *joined = NULL;
+    n = asprintf(&joined, "%s; %s", *warnings, sentence);
+    free(sentence);
+    if (n < 0)
+        return -1;
+    free(*warnings);
+    *warnings = joined;
+    return 0;
+}
+
+/* An author may be a list of names; they are joined with ", ".  Items that
+ * are not strings are skipped; *skipped says how many. */
+static char *join_strings(const json_t *arr, size_t *skipped)
 {
     size_t cap = 1;
     size_t i;
     const json_t *v;
-    json_array_foreach(arr, i, v)
+    *skipped = 0;
+    json_array_foreach(arr, i, v) {
         if (json_is_string(v))
             cap += json_string_length(v) + 2;
+        else if (!json_is_null(v))
+            (*skipped)++;
+    }
     char *out = malloc(cap);
     if (!out)
         return NULL;
@@ -68,54 +105,74 @@ static char *join_strings(const json_t *arr)
     return out;
 }
 
+static int usable(const json_t *v, int allow_more)
+{
+    return json_is_string(v) || (allow_more && (json_is_array(v) || json_is_integer(v)));
+}
+
 /*
  * The value of the first of keys that holds a usable value, in NFC and
  * normalised by norm.  Strings are used as they are; arrays of strings and
  * integers (a Unix time for "published") are accepted where allow_more is
- * set.  *result is NULL when no key gives anything but white space.
- * Returns -1 when out of memory.
+ * set.  Every key present is looked at, also after one gave the value, so
+ * that a wrong-typed alias is reported even when another one is used.
+ * *result is NULL when no key gives anything but white space.  Returns -1
+ * when out of memory.
  */
 static int get_field(const json_t *obj, const char *const *keys, int allow_more,
-                     char *(*norm)(const char *), char **result)
+                     char *(*norm)(const char *), char **result, char **warnings)
 {
     *result = NULL;
     for (; *keys; keys++) {
         const json_t *v = json_object_get(obj, *keys);
+        if (!v || json_is_null(v))
+            continue;
+        if (!usable(v, allow_more)) {
+            if (warn(warnings, "JSON field \"%s\" is %s, expected %s: ignored", *keys, type_name(v),
+                     allow_more ? "a string, a list of strings or a whole number" : "a string") < 0)
+                return -1;
+            continue;
+        }
+        if (*result)
+            continue;
         char *raw = NULL;
         if (json_is_string(v)) {
             raw = nfc(json_string_value(v), json_string_length(v));
-        } else if (allow_more && json_is_array(v)) {
-            char *joined = join_strings(v);
+        } else if (json_is_array(v)) {
+            size_t skipped;
+            char *joined = join_strings(v, &skipped);
             raw = joined ? nfc(joined, strlen(joined)) : NULL;
             free(joined);
-        } else if (allow_more && json_is_integer(v)) {
-            if (asprintf(&raw, "%" JSON_INTEGER_FORMAT, json_integer_value(v)) < 0)
-                raw = NULL;
-        } else {
-            continue;
+            if (raw && skipped &&
+                warn(warnings, "JSON field \"%s\": %zu of its %zu items %s not a string: skipped",
+                     *keys, skipped, json_array_size(v), skipped == 1 ? "is" : "are") < 0) {
+                free(raw);
+                return -1;
+            }
+        } else if (asprintf(&raw, "%" JSON_INTEGER_FORMAT, json_integer_value(v)) < 0) {
+            raw = NULL;
         }
         char *value = raw ? norm(raw) : NULL;
         free(raw);
         if (!value)
             return -1;
-        if (*value) {
+        if (*value)
             *result = value;
-            return 0;
-        }
-        free(value);
+        else
+            free(value);
     }
     return 0;
 }
 
 static int fill(const json_t *obj, struct parsed_article *a)
 {
-    if (get_field(obj, title_keys, 0, parse__normalise_title, &a->title) < 0 ||
-        get_field(obj, body_keys, 0, parse__normalise_body, &a->body) < 0 ||
-        get_field(obj, url_keys, 0, parse__normalise_line, &a->url) < 0 ||
-        get_field(obj, published_keys, 1, parse__normalise_line,
-                  &a->published) < 0 ||
-        get_field(obj, lang_keys, 0, parse__normalise_line, &a->lang) < 0 ||
-        get_field(obj, author_keys, 1, parse__normalise_line, &a->author) < 0)
+    char **w = &a->warnings;
+    if (get_field(obj, title_keys, 0, parse__normalise_title, &a->title, w) < 0 ||
+        get_field(obj, body_keys, 0, parse__normalise_body, &a->body, w) < 0 ||
+        get_field(obj, url_keys, 0, parse__normalise_line, &a->url, w) < 0 ||
+        get_field(obj, published_keys, 1, parse__normalise_line, &a->published, w) < 0 ||
+        get_field(obj, lang_keys, 0, parse__normalise_line, &a->lang, w) < 0 ||
+        get_field(obj, author_keys, 1, parse__normalise_line, &a->author, w) < 0)
         return -1;
     if (!a->title && a->body && !(a->title = parse__title_from_body(a->body)))
         return -1;
@@ -150,10 +207,13 @@ int parse__json(const char *text, int sniffed, struct parsed_article *out,
         return parse__fail(err, "out of memory");
     }
     if (!a.title && !a.body) {
+        /* The wrong types are the likely cause: the error says so. */
+        parse__fail(err, "the JSON object has no title and no body "
+                    "(looked for \"title\", \"body\", \"text\" and "
+                    "\"content\")%s%s", a.warnings ? "; " : "",
+                    a.warnings ? a.warnings : "");
         parsed_article_clear(&a);
-        return parse__fail(err, "the JSON object has no title and no body "
-                           "(looked for \"title\", \"body\", \"text\" and "
-                           "\"content\")");
+        return -1;
     }
     a.format = "json";
     *out = a;

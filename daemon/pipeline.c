@@ -218,6 +218,9 @@ void pipeline_run(const struct pipeline_opts *o, struct job *j)
         free(err);
         goto out;
     }
+    /* The log context names the file and the article. */
+    if (parsed.warnings)
+        log_warning("%s", parsed.warnings);
     article_take_parsed(j->article, &parsed);
 
     static const enum newsd_stage stages[] = {NEWSD_STAGE_PARSE, NEWSD_STAGE_TAG, NEWSD_STAGE_SCORE};

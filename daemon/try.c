@@ -38,6 +38,10 @@ static int try_one(const struct pipeline_opts *o, const char *file, int one_line
     struct job *j = job_new(file, now_ms());
 
     pipeline_run(o, j);
+    /* What an HTML page was reduced to, and why: on stderr, so that stdout
+     * stays one record per file. */
+    if (j->article && j->article->extraction)
+        fprintf(stderr, "newsd: %s: %s\n", file, j->article->extraction);
     if (j->status != JOB_OK) {
         if (j->plugin)
             fprintf(stderr, "newsd: %s: %s (plugin %s)\n", file, j->cause, j->plugin);

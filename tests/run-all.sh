@@ -7,6 +7,9 @@
 #   build-tsan/  debug build with ThreadSanitizer: unit + the e2e tests that
 #                exercise the workers, reload and the control API (TSAN_E2E);
 #                a ThreadSanitizer report anywhere fails the part
+#   deb          tests/deb/roundtrip.sh: the Debian package built, installed,
+#                run as user newsd on the installed config, purged (as root
+#                on Debian only; elsewhere it says "skipped: ...")
 #   build-fuzz/  under CI=true (or with NEWSD_FUZZ_SECONDS set): the libFuzzer
 #                targets, each for NEWSD_FUZZ_SECONDS (default 60), by
 #                tests/fuzz/run.sh; a crash or a timeout fails the part
@@ -19,7 +22,7 @@
 # no counts, ran no test or exited non-zero without counting a failure adds
 # one failure to the total, so the total line never looks green by mistake).
 #
-# Environment: MESON, PYTHON; NEWSD_UNIT_TIMEOUT, NEWSD_E2E_TIMEOUT (seconds
+# Environment: MESON, PYTHON; NEWSD_UNIT_TIMEOUT, NEWSD_E2E_TIMEOUT, NEWSD_DEB_TIMEOUT (seconds
 # per part: a hung part cannot push a CI run on 2 cores past 30 minutes);
 # NEWSD_E2E_JOBS (tests the e2e runner runs at once); NEWSD_E2E_SHARED (the
 # shared/ folder with the sample and corpora; default: ../shared beside this
@@ -35,6 +38,7 @@ ROOT=$PWD
 MESON=${MESON:-meson}
 PYTHON=${PYTHON:-python3}
 UNIT_TIMEOUT=${NEWSD_UNIT_TIMEOUT:-240}
+DEB_TIMEOUT=${NEWSD_DEB_TIMEOUT:-600}
 E2E_TIMEOUT=${NEWSD_E2E_TIMEOUT:-540}
 E2E_JOBS=${NEWSD_E2E_JOBS:-2}
 if [ -n "${NEWSD_FUZZ_SECONDS:-}" ]; then
@@ -226,6 +230,18 @@ if [ "$reports" -gt 0 ]; then
     note "tsan reports" 0 "$reports" "races or lock-order problems, printed above"
 else
     note "tsan reports" 1 0 "none"
+fi
+
+# The package round trip prints "N passed, N failed", or "skipped: WHY" and
+# exits 77 where it cannot run (no dpkg/apt, not root).
+echo "==> deb: the Debian package, built, installed, run and purged"
+run_logged "$LOG_DIR/deb.log" "$DEB_TIMEOUT" bash tests/deb/roundtrip.sh
+rc=$?
+if [ "$rc" -eq 77 ]; then
+    summary+=("$(printf '%-16s %s' deb "$(grep -m1 '^skipped:' "$LOG_DIR/deb.log")")")
+else
+    read -r p f <<<"$(e2e_counts "$LOG_DIR/deb.log")"
+    judge "deb" "$rc" "$p" "$f"
 fi
 
 if [ "$FUZZ_SECONDS" -gt 0 ]; then

@@ -1105,16 +1105,29 @@ def check_config_ok(ctx):
     check(b"OK" in p.stdout, f"stdout lacks OK: {p.stdout[-300:]!r}")
 
 
-@test()
-def check_config_shipped_newsd_ini(ctx):
-    """config/newsd.ini as shipped, only state_dir and plugin_dir changed."""
+def shipped_config(ctx, archive_fs=False):
+    """config/newsd.ini as shipped, with the files it names beside itself
+    (the entities plugin's example gazetteer), written into the test's
+    folder: only state_dir and plugin_dir changed, workers pinned to 2 (the
+    machine's CPUs are shared), and with archive_fs=True archive_fs for the
+    archive, which the runner reads back directly."""
     text = (SOURCE_ROOT / "config" / "newsd.ini").read_text(encoding="utf-8")
     text, n = re.subn(r"(?m)^state_dir\s*=.*$",
                       f"state_dir = {ctx.state}\nplugin_dir = {ctx.plugin_dir}", text)
-    if n == 0:
-        text = text.replace("[daemon]", f"[daemon]\nstate_dir = {ctx.state}\n"
-                                        f"plugin_dir = {ctx.plugin_dir}", 1)
+    check(n == 1, "config/newsd.ini has no state_dir line to replace")
+    text = re.sub(r"(?m)^workers\s*=.*$", "workers = 2", text)
+    if archive_fs:
+        text, n = re.subn(r"(?m)^so = archive_sqlite\.so.*$", "so = archive_fs.so", text)
+        check(n == 1, "config/newsd.ini has no archive_sqlite line to replace")
     ctx.config_path.write_text(text, encoding="utf-8")
+    shutil.copy(SOURCE_ROOT / "config" / "gazetteer.tsv", ctx.config_path.parent / "gazetteer.tsv")
+    return ctx.config_path
+
+
+@test()
+def check_config_shipped_newsd_ini(ctx):
+    """config/newsd.ini as shipped passes --check-config."""
+    shipped_config(ctx)
     p = ctx.run_newsd(["--check-config", "-c", ctx.config_path])
     check(p.returncode == 0, f"exit {p.returncode}; stderr: {p.stderr.decode()[-500:]}")
     check(b"OK" in p.stdout, f"stdout lacks OK: {p.stdout[-300:]!r}")

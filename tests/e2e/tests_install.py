@@ -49,7 +49,11 @@ def install_layout_and_unit(ctx):
     for rel in ("sbin/newsd", "bin/newsctl", "lib/newsd/plugins/archive_sqlite.so",
                 "lib/newsd/plugins/keywords.lua", "include/newsd/plugin.h",
                 "lib/systemd/system/newsd.service", "lib/sysusers.d/newsd.conf",
-                "lib/tmpfiles.d/newsd.conf", "share/doc/newsd/LICENSE"):
+                "lib/tmpfiles.d/newsd.conf", "share/doc/newsd/LICENSE",
+                # the unit's Documentation=man:newsd(8) (verify --man=no below
+                # does not look it up: the page is checked here instead)
+                "share/man/man8/newsd.8", "share/man/man1/newsctl.1",
+                "share/man/man5/newsd.ini.5", "share/man/man7/newsd-plugin.7"):
         check(os.path.exists(os.path.join(root, rel)), f"{prefix}/{rel} was not installed")
     ini = find_one(dest, "/**/newsd/newsd.ini")
     check(os.path.isdir(os.path.join(os.path.dirname(ini), "conf.d")), "conf.d/ was not installed")
@@ -58,6 +62,7 @@ def install_layout_and_unit(ctx):
     unit = os.path.join(root, "lib/systemd/system/newsd.service")
     unit_text = open(unit, encoding="utf-8").read()
     check(f"ExecStart={prefix}/sbin/newsd -c " in unit_text, "the unit's ExecStart is not the prefix's newsd")
+    check("Documentation=man:newsd(8) " in unit_text, "the unit's Documentation= does not name man:newsd(8)")
     state = [l.split()[1] for l in open(os.path.join(root, "lib/tmpfiles.d/newsd.conf"))
              if l.startswith("d ")][0]
     check(f"ReadWritePaths={state}" in unit_text, f"the unit does not make {state} writable")

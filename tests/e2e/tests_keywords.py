@@ -3,19 +3,14 @@
 import json
 import re
 
-from __main__ import test, check, SAMPLE, SOURCE_ROOT, small_article
+from __main__ import test, check, SAMPLE, shipped_config, small_article
 
 
 def default_config(ctx):
-    """The bundled config/newsd.ini, with the test's state dir and plugin
-    folder: the plugins and their order exactly as shipped."""
-    text = (SOURCE_ROOT / "config" / "newsd.ini").read_text(encoding="utf-8")
-    text, n = re.subn(r"(?m)^state_dir\s*=.*$",
-                      f"state_dir = {ctx.state}\nplugin_dir = {ctx.plugin_dir}", text, count=1)
-    check(n == 1, "config/newsd.ini has no state_dir line")
-    check("keywords.so" in text, "config/newsd.ini does not load keywords.so")
-    path = ctx.base / "default.ini"
-    path.write_text(text, encoding="utf-8")
+    """The bundled config/newsd.ini (run.py's shipped_config()): the plugins
+    and their order exactly as shipped."""
+    path = shipped_config(ctx)
+    check("keywords.so" in path.read_text(encoding="utf-8"), "config/newsd.ini does not load keywords.so")
     return path
 
 

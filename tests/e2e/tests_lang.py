@@ -2,24 +2,10 @@
 config/newsd.ini (lang first), real articles, records read back through
 newsctl from archive_sqlite."""
 import json
-import re
 import subprocess
 
-from __main__ import (BBC_DIR, GNAD_DIR, SOURCE_ROOT, check, Fail, content_id,
-                      small_article, test)
-
-
-def shipped_config(ctx):
-    """config/newsd.ini as shipped, only state_dir and plugin_dir changed
-    (workers pinned to 2: the machine's CPUs are shared)."""
-    text = (SOURCE_ROOT / "config" / "newsd.ini").read_text(encoding="utf-8")
-    text, n = re.subn(r"(?m)^state_dir\s*=.*$",
-                      f"state_dir = {ctx.state}\nplugin_dir = {ctx.plugin_dir}", text)
-    check(n == 1, "config/newsd.ini has no state_dir line to replace")
-    text = re.sub(r"(?m)^workers\s*=.*$", "workers = 2", text)
-    check(re.search(r"(?m)^\[plugin\.lang\]\s*$", text), "config/newsd.ini has no [plugin.lang]")
-    ctx.config_path.write_text(text, encoding="utf-8")
-    return ctx.config_path
+from __main__ import (BBC_DIR, GNAD_DIR, check, Fail, content_id,
+                      shipped_config, small_article, test)
 
 
 def show(ctx, id_):

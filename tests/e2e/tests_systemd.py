@@ -9,7 +9,7 @@ import socket
 import subprocess
 import time
 
-from __main__ import ROOT_FLAG, SAMPLE, check, small_article, test
+from __main__ import ROOT_FLAG, SAMPLE, check, shipped_config, small_article, test
 
 
 class Receiver:
@@ -146,7 +146,7 @@ def systemd_memory_deny_write_execute(ctx):
     configuration here, so a library that needs W+X fails this test rather
     than a production start."""
     import ctypes
-    from tests_lang import shipped_config, show
+    from tests_lang import show
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_GET_MDWE, 0, 0, 0, 0) < 0:
         print(f"skipped: this kernel has no PR_SET_MDWE (Linux 6.3+): errno {ctypes.get_errno()}")

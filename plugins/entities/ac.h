@@ -1,0 +1,56 @@
+/* ac: an Aho-Corasick automaton over symbol sequences.  A symbol is a
+ * token's form (a stem or a norm) turned into a number by the automaton's
+ * vocabulary, so one step per token costs the same for ten names as for ten
+ * thousand: a hash lookup of (state, symbol).  Each pattern carries a value
+ * (the gazetteer's pattern index); the patterns that end in a state are
+ * reached from it by out[] and then by dict[] (the next state down the
+ * failure chain that ends a pattern). */
+#ifndef ENTITIES_AC_H
+#define ENTITIES_AC_H
+
+#include "strmap.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define AC_NONE UINT32_MAX
+
+struct ac_pattern {
+    uint32_t value;
+    uint32_t len;      /* in symbols */
+    uint32_t next;     /* next pattern ending in the same state, or AC_NONE */
+};
+
+struct ac {
+    struct strmap vocab;   /* form -> symbol (1..) */
+    uint32_t n_symbols;
+    uint64_t *tkeys;       /* transitions: (state << 32 | symbol) + 1; 0 = empty */
+    uint32_t *tvals;
+    size_t tcap, tcount;
+    uint32_t *fail, *out, *dict, *depth;
+    size_t n_states, states_cap;
+    struct ac_pattern *pat;
+    size_t n_pat, pat_cap;
+    int built;
+};
+
+/* An empty automaton with its root.  0, or -1 when out of memory. */
+int ac_init(struct ac *a);
+void ac_free(struct ac *a);
+/* The symbol of a form; with create, a new one when it has none.
+ * 0 when it has none (or when out of memory with create). */
+uint32_t ac_symbol(struct ac *a, const char *form, size_t len, int create);
+uint32_t ac_lookup(const struct ac *a, const char *form, size_t len);
+/* Add a pattern of n >= 1 symbols, before ac_build().  0, or -1 when out of
+ * memory. */
+int ac_add(struct ac *a, const uint32_t *syms, size_t n, uint32_t value);
+/* Compute the failure links; no ac_add() after it.  0, or -1 when out of
+ * memory. */
+int ac_build(struct ac *a);
+/* The child of state on sym in the trie, or AC_NONE. */
+uint32_t ac_goto(const struct ac *a, uint32_t state, uint32_t sym);
+/* The state after reading sym in state (0 is the root; symbol 0, unknown
+ * to every pattern, leads to the root). */
+uint32_t ac_step(const struct ac *a, uint32_t state, uint32_t sym);
+
+#endif

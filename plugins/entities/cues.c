@@ -1,0 +1,195 @@
+#include "cues.h"
+
+#include "strmap.h"
+
+#include <pthread.h>
+#include <string.h>
+
+/* Word lists of the cues, as norms (case-folded).  They are the language's
+ * grammar of names (legal forms, roles, speech verbs), not names. */
+static const char *const legal_forms[] = {
+    "inc.", "inc", "corp.", "corp", "co.", "ltd.", "ltd", "gmbh", "ag", "se", "plc", "llc", "s.a.",
+    "n.v.", "kgaa", "corporation", "limited", "holdings", "holding", "group", "l.p.", NULL};
+/* Words that describe a company rather than name it: cut off the end of a
+ * name found by its legal form ("Naura Technology Group Ltd." -> Naura). */
+static const char *const descriptors[] = {
+    "technology", "technologies", "intelligent", "international", "electronics", "systems",
+    "global", "company", "holdings", "holding", "group", "corporation",
+    "&", "and", "und", NULL};
+/* Last words that make a capitalised sequence an organisation. */
+static const char *const org_words[] = {
+    "bank", "university", "universität", "institute", "institut", "motors", "airlines", "airways",
+    "agency", "ministry", "department", "commission", "council", "party", "foundation", "association",
+    "fund", "capital", "partners", "labs", "pharmaceuticals", "authority", "bureau", "exchange",
+    "reserve", "court", "stiftung", "partei", "semiconductor", "semiconductors", "networks",
+    "insurance", "securities", "investments", "ventures", "studios", "entertainment", "media",
+    "energy", "robotics", "motor", "airline", NULL};
+/* Roles before a person's name ("Ministerpräsident Li Qiang"). */
+static const char *const person_roles[] = {
+    "ceo", "cfo", "cto", "coo", "präsident", "präsidentin", "ministerpräsident", "ministerpräsidentin",
+    "kanzler", "kanzlerin", "bundeskanzler", "bundeskanzlerin", "minister", "ministerin",
+    "mitbegründer", "mitbegründerin", "gründer", "gründerin", "chef", "chefin", "vorstandschef",
+    "vorstandschefin", "sprecher", "sprecherin", "analyst", "analystin", "president", "chancellor",
+    "secretary", "senator", "governor", "mayor", "chairman", "chairwoman", "founder", "co-founder",
+    "cofounder", "spokesman", "spokeswoman", "spokesperson", "economist", "ökonom", "ökonomin",
+    "director", "direktor", "direktorin", "executive", "officer", "premier", "king", "queen",
+    "könig", "königin", "pope", "papst", "herr", "frau", "mr.", "mr", "mrs.", "mrs", "ms.", "ms",
+    "dr.", "dr", "prof.", "prof", "sir", "vorstand", "gouverneur", "gouverneurin", "bürgermeister", "bürgermeisterin", "abgeordnete", "abgeordneter",
+    "vorsitzende", "vorsitzender", "trainer", "coach", "manager", "managerin", "investor",
+    "professor", "professorin", "lawmaker", "judge", "richter", "richterin", "ambassador",
+    "botschafter", "botschafterin", "commissioner", "kommissar", "kommissarin", "leader", "chief",
+    "head", NULL};
+/* German compounds that end in a role: "Finanzminister", "US-Präsident". */
+static const char *const role_suffixes[] = {
+    "präsident", "präsidentin", "minister", "ministerin", "chef", "chefin", "kanzler", "kanzlerin",
+    "sprecher", "sprecherin", "gründer", "gründerin", "vorsitzende", "vorsitzender", "direktor",
+    "direktorin", "analyst", "analystin", "ökonom", "ökonomin", "bürgermeister", "vorstand", "gouverneur",
+    "gouverneurin", NULL};
+/* Roles that name the organisation after "von/der/of/at": "CEO von X". */
+static const char *const org_roles[] = {
+    "ceo", "cfo", "cto", "coo", "chef", "chefin", "gründer", "gründerin", "mitbegründer",
+    "mitbegründerin", "founder", "co-founder", "cofounder", "chairman", "chairwoman", "vorstandschef",
+    "vorstandschefin", "sprecher", "sprecherin", "spokesman", "spokeswoman", "spokesperson",
+    "executive", "officer", "analyst", "analystin", "investor", "manager", "managerin", "direktor",
+    "director", "präsident", "präsidentin", "president", "economist", "ökonom", "ökonomin", "analysts",
+    "analysten", "economists", "ökonomen", NULL};
+/* Nouns that stand before an organisation's name: "Gewerkschaft Verdi",
+ * "das Start-up Aleph Alpha", "rival Xpeng"; German compounds end in them
+ * ("Lokführergewerkschaft"). */
+static const char *const org_heads[] = {
+    "gewerkschaft", "konzern", "hersteller", "herstellers", "firma", "unternehmen", "unternehmens",
+    "start-up", "startup", "bank", "rivale", "rivalen", "verband", "partei", "autobauer", "versicherer",
+    "zulieferer", "anbieter", "plattform", "gesellschaft", "fonds", "sender", "zeitung", "agentur",
+    "airline", "fluggesellschaft", "reederei", "verein", "company", "firm", "maker", "chipmaker",
+    "carmaker", "automaker", "rival", "lender", "retailer", "supplier", "insurer", "carrier", "fund",
+    "broker", "brokerage", "conglomerate", "manufacturer", "publisher", "newspaper", "broadcaster",
+    "regulator", "union", NULL};
+/* Second parts of a hyphenated word that make its first part an
+ * organisation: "UniCredit-Chef", "GDL-Chef", "Nvidia-Aktie". */
+static const char *const org_part_heads[] = {
+    "chef", "chefin", "sprecher", "sprecherin", "gründer", "gründerin", "vorstand", "vorstandschef",
+    "aktie", "aktien", "konzern", "tochter", "zentrale", "aufsichtsrat", "betriebsrat", NULL};
+/* Last parts of a hyphenated word that make the whole an organisation:
+ * "Schwarz-Gruppe". */
+static const char *const org_whole_heads[] = {"gruppe", "konzern", "holding", "stiftung", "werke", NULL};
+/* Heads of organisations named "HEAD of/for/der/des/für NAME":
+ * "Confederation of British Industry", "Verband der Automobilindustrie". */
+static const char *const org_of_heads[] = {
+    "confederation", "federation", "association", "institute", "university", "ministry", "department",
+    "council", "chamber", "commission", "board", "society", "union", "bank", "court", "league",
+    "organisation", "organization", "office", "bureau", "agency", "academy", "college", "verband",
+    "bundesverband", "institut", "ministerium", "bundesministerium", "bundesamt", "kammer", "akademie",
+    "universität", "hochschule", "gesellschaft", "stiftung", "bundesanstalt", "behörde", NULL};
+static const char *const org_of_preps[] = {"of", "for", "der", "des", "für", NULL};
+/* Prepositions before a place in English: "in Baar", "near Belém".  Not
+ * "from", which comes before organisations and people as often; and not
+ * German "in", which comes before too many capitalised nouns that the word
+ * list lacks ("in Messaging-Apps"). */
+static const char *const place_preps[] = {"in", "near", NULL};
+static const char *const org_preps[] = {"von", "der", "des", "bei", "beim", "of", "at", NULL};
+static const char *const speech_verbs[] = {
+    "sagte", "sagt", "erklärte", "erklärt", "betonte", "meinte", "schrieb", "said", "says", "told",
+    "added", "stated", "wrote", "explained", "argued", "warned", "noted", NULL};
+/* Capitalised words that are never a name. */
+static const char *const non_names[] = {
+    "januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
+    "november", "dezember", "january", "february", "march", "may", "june", "july", "october",
+    "december", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "euro", "dollar",
+    "yuan", "prozent", "percent", NULL};
+
+
+static const struct {
+    const char *const *list;
+    uint32_t bit;
+} cue_lists[] = {
+    {legal_forms, C_LEGAL}, {descriptors, C_DESCR}, {org_words, C_ORGWORD}, {person_roles, C_PROLE},
+    {org_roles, C_OROLE}, {org_preps, C_OPREP}, {speech_verbs, C_SPEECH}, {non_names, C_NONNAME},
+    {org_heads, C_ORGHEAD}, {place_preps, C_PLACEPREP}, {role_suffixes, C_ROLESUFFIX},
+    {org_part_heads, C_ORGPART}, {org_whole_heads, C_ORGWHOLE}, {org_of_heads, C_ORGOF},
+    {org_of_preps, C_OFPREP},
+};
+
+/* Norm -> the lists it is in, built once: a run looks every word up
+ * once, not in every list. */
+static struct strmap cue_map;
+static struct strmap tail_map;  /* the last 3 bytes of every role suffix and org head */
+static struct strmap suffix_map; /* role suffixes and org heads -> their bits */
+static int cue_map_ok;
+
+#define TAIL 3
+static pthread_once_t cue_once = PTHREAD_ONCE_INIT;
+
+static void build_cue_map(void)
+{
+    strmap_init(&cue_map);
+    for (size_t i = 0; i < sizeof cue_lists / sizeof *cue_lists; i++)
+        for (const char *const *w = cue_lists[i].list; *w; w++) {
+            uint32_t bits = 0;
+            strmap_get(&cue_map, *w, strlen(*w), &bits);
+            if (strmap_put(&cue_map, *w, strlen(*w), bits | cue_lists[i].bit) < 0)
+                return;
+        }
+    strmap_init(&tail_map);
+    strmap_init(&suffix_map);
+    const char *const *tails[] = {role_suffixes, org_heads};
+    const uint32_t tail_bits[] = {C_ROLESUFFIX, C_ORGHEAD};
+    for (size_t i = 0; i < 2; i++)
+        for (const char *const *w = tails[i]; *w; w++) {
+            size_t len = strlen(*w);
+            uint32_t bits = 0;
+            strmap_get(&suffix_map, *w, len, &bits);
+            if (len < TAIL || strmap_put(&tail_map, *w + len - TAIL, TAIL, 1) < 0 ||
+                strmap_put(&suffix_map, *w, len, bits | tail_bits[i]) < 0)
+                return;
+        }
+    strmap_seal(&cue_map);
+    strmap_seal(&tail_map);
+    cue_map_ok = 1;
+}
+
+
+uint32_t cue_bits(const char *norm, size_t len)
+{
+    uint32_t bits = 0;
+    strmap_get(&cue_map, norm, len, &bits);
+    return bits;
+}
+
+
+
+
+
+int cues_init(void)
+{
+    pthread_once(&cue_once, build_cue_map);
+    return cue_map_ok ? 0 : -1;
+}
+
+uint32_t cue_suffix_bits(const char *norm, size_t len)
+{
+    uint32_t one, bits = 0;
+    /* Most words fail on their last three bytes already. */
+    if (len <= TAIL || !strmap_get(&tail_map, norm + len - TAIL, TAIL, &one))
+        return 0;
+    /* "Finanzminister": a suffix after at least three bytes. */
+    uint32_t hs[128];
+    if (len > sizeof hs / sizeof *hs)
+        return 0;
+    strmap_suffix_hashes(norm, len, hs);
+    for (size_t k = 3; k + TAIL <= len; k++) {
+        uint32_t b;
+        if (((unsigned char)norm[k] & 0xC0) != 0x80 && strmap_get_hashed(&suffix_map, norm + k, len - k, hs[k], &b))
+            bits |= b;
+    }
+    return bits;
+}
+
+uint32_t cue_bits_ascii_ci(const char *s)
+{
+    char buf[64];
+    size_t n = 0;
+    for (; s[n] && n < sizeof buf; n++)
+        buf[n] = (char)(s[n] >= 'A' && s[n] <= 'Z' ? s[n] + 32 : s[n]);
+    return n < sizeof buf ? cue_bits(buf, n) : 0;
+}

@@ -1,0 +1,37 @@
+/* cues: the words that point at a name (legal forms, roles, speech verbs,
+ * prepositions, organisation nouns) as bits, for heur.c.  They are the
+ * grammar of names in German and English, not names. */
+#ifndef ENTITIES_CUES_H
+#define ENTITIES_CUES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a word is: legal form, generic company word, organisation word
+ * (Bank, University), person role, organisation role (CEO), preposition
+ * after such a role (von, of), speech verb, never a name (months,
+ * currencies), organisation noun before a name (Gewerkschaft, rival),
+ * preposition of place, role at the end of a compound, second part of
+ * "X-Chef", last part of "X-Gruppe", head and preposition of "Council of
+ * Europe" / "Verband der Automobilindustrie". */
+enum cue_bit {
+    C_LEGAL = 1u << 0, C_DESCR = 1u << 1, C_ORGWORD = 1u << 2, C_PROLE = 1u << 3, C_OROLE = 1u << 4,
+    C_OPREP = 1u << 5, C_SPEECH = 1u << 6, C_NONNAME = 1u << 7, C_ORGHEAD = 1u << 8,
+    C_PLACEPREP = 1u << 9, C_ROLESUFFIX = 1u << 10, C_ORGPART = 1u << 11, C_ORGWHOLE = 1u << 12,
+    C_ORGOF = 1u << 13, C_OFPREP = 1u << 14,
+    /* heur.c's own, per token: a name word (for people / organisations),
+     * a hyphenated word as a whole, a comma */
+    C_NAMEY0 = 1u << 20, C_NAMEY1 = 1u << 21, C_WHOLE = 1u << 22, C_COMMA = 1u << 23,
+};
+
+/* Build the tables (once, thread-safe).  0, or -1 when out of memory. */
+int cues_init(void);
+/* The lists a norm is in (enum cue_bit; 0 for none). */
+uint32_t cue_bits(const char *norm, size_t len);
+/* C_ROLESUFFIX / C_ORGHEAD for a compound that ends in a role or an
+ * organisation noun ("Finanzminister", "Lokführergewerkschaft"). */
+uint32_t cue_suffix_bits(const char *norm, size_t len);
+/* cue_bits() of a word as written, ASCII letters folded. */
+uint32_t cue_bits_ascii_ci(const char *s);
+
+#endif

@@ -1,0 +1,314 @@
+/*
+ * entities: tag the organisations, people, places and products an article
+ * names, as entity:TYPE/NAME (entity:org/Huawei, entity:place/China).
+ *
+ *   gazetteer = countries.tsv, cities.tsv, towns.tsv, regions.tsv, orgs.tsv, people.tsv, products.tsv
+ *                            ; bundled lists (bare names, from data_dir) or absolute paths
+ *   user_gazetteer = gazetteer.tsv   ; the operator's list, relative to the config file
+ *   user_gazetteer.NAME = more.tsv   ; more of them (later files win on the same words)
+ *   data_dir = ...           ; where bundled lists are (default: entities/ beside this .so)
+ *   heuristics = true        ; also entities the lists lack (legal forms, roles, ...)
+ *   weight = 1.0             ; of a gazetteer hit
+ *   heuristic_weight = 0.6   ; of a heuristic find
+ *   dict_de = /usr/share/dict/ngerman         ; word lists of the heuristics
+ *   dict_en = /usr/share/dict/american-english
+ *
+ * The tag carries the entry's canonical name in the article's language
+ * (its LANG=NAME in the gazetteer), else its default name.  The TSV format
+ * and the rules are in docs/plugins.md ("entities").
+ *
+ * Thread-safe: the lists are shared read-only snapshots (snapshot.h).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* dladdr(), strndup() */
+#endif
+#include "gazetteer.h"
+#include "heur.h"
+#include "lexicon.h"
+#include "matcher.h"
+#include "resolve.h"
+#include "snapshot.h"
+#include "tokens_analysis.h"
+
+#include <newsd/plugin.h>
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_GAZETTEER "countries.tsv, cities.tsv, towns.tsv, regions.tsv, orgs.tsv, people.tsv, products.tsv"
+#define TAG_MAX 256
+
+struct entities {
+    struct gz_source source;
+    struct lexicon lex;
+    int heuristics;
+    double weight, heuristic_weight;
+};
+
+/* entities/ beside the .so this code is in: where the build and the
+ * install put the bundled lists. */
+static char *default_data_dir(void)
+{
+    Dl_info info;
+    if (!dladdr((void *)default_data_dir, &info) || !info.dli_fname)
+        return NULL;
+    const char *slash = strrchr(info.dli_fname, '/');
+    size_t dlen = slash ? (size_t)(slash - info.dli_fname) : 1;
+    const char *dir = slash ? info.dli_fname : ".";
+    char *out = malloc(dlen + sizeof "/entities");
+    if (out)
+        sprintf(out, "%.*s/entities", (int)dlen, dir);
+    return out;
+}
+
+static int push_path(char ***paths, size_t *n, char *p)
+{
+    if (!p)
+        return -1;
+    char **v = realloc(*paths, (*n + 2) * sizeof *v);
+    if (!v) {
+        free(p);
+        return -1;
+    }
+    v[(*n)++] = p;
+    v[*n] = NULL;
+    *paths = v;
+    return 0;
+}
+
+static int bundled_paths(const newsd_config *conf, char ***paths, size_t *n)
+{
+    const char *list = newsd_config_get(conf, "gazetteer");
+    char *dir = newsd_config_get(conf, "data_dir") ? newsd_config_path(conf, "data_dir") : default_data_dir();
+    size_t count;
+    char **items = newsd_list_split(list ? list : DEFAULT_GAZETTEER, &count);
+    int rc = dir && items ? NEWSD_OK : NEWSD_ERROR;
+    if (rc != NEWSD_OK)
+        newsd_log(NEWSD_LOG_ERROR, "out of memory");
+    for (size_t i = 0; rc == NEWSD_OK && i < count; i++) {
+        const char *it = items[i];
+        char *p = NULL;
+        if (it[0] == '/')
+            p = strdup(it);
+        else if (!strchr(it, '/')) {
+            p = malloc(strlen(dir) + strlen(it) + 2);
+            if (p)
+                sprintf(p, "%s/%s", dir, it);
+        } else {
+            newsd_log(NEWSD_LOG_ERROR, "gazetteer: %s: give a bundled list by its bare name or an "
+                      "absolute path; your own files go in user_gazetteer (relative to the "
+                      "config file)", it);
+            rc = NEWSD_ERROR;
+            break;
+        }
+        if (push_path(paths, n, p) < 0) {
+            newsd_log(NEWSD_LOG_ERROR, "out of memory");
+            rc = NEWSD_ERROR;
+        }
+    }
+    newsd_list_free(items);
+    free(dir);
+    return rc;
+}
+
+static int user_paths(const newsd_config *conf, char ***paths, size_t *n)
+{
+    size_t count = newsd_config_count(conf);
+    for (size_t i = 0; i < count; i++) {
+        const char *key, *value;
+        if (newsd_config_at(conf, i, &key, &value) != NEWSD_OK)
+            continue;
+        if (strcmp(key, "user_gazetteer") != 0 && strncmp(key, "user_gazetteer.", 15) != 0)
+            continue;
+        if (!*value) {
+            newsd_log(NEWSD_LOG_ERROR, "%s is empty: give a TSV file", key);
+            return NEWSD_ERROR;
+        }
+        if (push_path(paths, n, newsd_config_path(conf, key)) < 0) {
+            newsd_log(NEWSD_LOG_ERROR, "out of memory");
+            return NEWSD_ERROR;
+        }
+    }
+    return NEWSD_OK;
+}
+
+static int load_lexicon(const newsd_config *conf, struct lexicon *lex)
+{
+    static const struct {
+        const char *key, *def, *lang;
+        int (*load)(struct lexicon *, const char *, char *, size_t);
+    } lists[] = {
+        {"dict_de", "/usr/share/dict/ngerman", "German", lexicon_load_de},
+        {"dict_en", "/usr/share/dict/american-english", "English", lexicon_load_en},
+    };
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+        char *path = newsd_config_get(conf, lists[i].key) ? newsd_config_path(conf, lists[i].key)
+                                                          : strdup(lists[i].def);
+        char err[512];
+        if (!path) {
+            newsd_log(NEWSD_LOG_ERROR, "out of memory");
+            return NEWSD_ERROR;
+        }
+        if (lists[i].load(lex, path, err, sizeof err) < 0)
+            newsd_log(NEWSD_LOG_WARNING, "%s word list: %s; no heuristics for %s articles "
+                      "(install wngerman/wamerican or set %s)", lists[i].lang, err, lists[i].lang,
+                      lists[i].key);
+        free(path);
+    }
+    return NEWSD_OK;
+}
+
+static void entities_fini(void *state)
+{
+    struct entities *e = state;
+    if (!e)
+        return;
+    source_fini(&e->source);
+    lexicon_free(&e->lex);
+    free(e);
+}
+
+static int read_settings(const newsd_config *conf, struct entities *e)
+{
+    if (newsd_config_get_bool(conf, "heuristics", 1, &e->heuristics) != NEWSD_OK ||
+        newsd_config_get_double(conf, "weight", 1.0, &e->weight) != NEWSD_OK ||
+        newsd_config_get_double(conf, "heuristic_weight", 0.6, &e->heuristic_weight) != NEWSD_OK)
+        return NEWSD_ERROR;
+    if (e->weight < 0 || e->heuristic_weight < 0) {
+        newsd_log(NEWSD_LOG_ERROR, "weight and heuristic_weight must be >= 0");
+        return NEWSD_ERROR;
+    }
+    return NEWSD_OK;
+}
+
+static int entities_init(const newsd_config *conf, void **state)
+{
+    struct entities *e = calloc(1, sizeof *e);
+    if (!e) {
+        newsd_log(NEWSD_LOG_ERROR, "out of memory");
+        return NEWSD_ERROR;
+    }
+    lexicon_init(&e->lex);
+    char **paths = NULL;
+    size_t n = 0;
+    if (read_settings(conf, e) != NEWSD_OK || bundled_paths(conf, &paths, &n) != NEWSD_OK ||
+        user_paths(conf, &paths, &n) != NEWSD_OK ||
+        (e->heuristics && load_lexicon(conf, &e->lex) != NEWSD_OK)) {
+        for (size_t i = 0; i < n; i++)
+            free(paths[i]);
+        free(paths);
+        lexicon_free(&e->lex);
+        free(e);
+        return NEWSD_ERROR;
+    }
+    char err[600];
+    if (source_init(&e->source, paths, n, &tokens_analysis_tokeniser, err, sizeof err) < 0) {
+        newsd_log(NEWSD_LOG_ERROR, "gazetteer: %s", err);
+        source_fini(&e->source);
+        lexicon_free(&e->lex);
+        free(e);
+        return NEWSD_ERROR;
+    }
+    newsd_log(NEWSD_LOG_INFO, "gazetteer: %zu entries from %zu files", e->source.cur->gz.n, n);
+    *state = e;
+    return NEWSD_OK;
+}
+
+static int tag(newsd_article *a, enum ent_type type, const char *name, double weight)
+{
+    char buf[TAG_MAX];
+    int len = snprintf(buf, sizeof buf, "entity:%s/%s", ent_type_name(type), name);
+    if (len < 0 || (size_t)len >= sizeof buf)
+        return NEWSD_OK;  /* a name too long for a tag is no name */
+    if (newsd_article_tag(a, buf, weight) != NEWSD_OK)
+        return newsd_article_fail(a, "cannot add tag %s", buf);
+    return NEWSD_OK;
+}
+
+static int heuristics_for(const struct entities *e, const char *lang)
+{
+    return e->heuristics && ((strcmp(lang, "de") == 0 && e->lex.have_de) ||
+                             (strcmp(lang, "en") == 0 && e->lex.have_en));
+}
+
+static int tag_article(const struct entities *e, struct snapshot *snap, newsd_article *a)
+{
+    const newsd_analysis *an = newsd_article_analysis(a);
+    if (!an)
+        return newsd_article_fail(a, "out of memory (text analysis)");
+    const char *lang = newsd_analysis_lang(an);
+    const char *tag_lang = newsd_article_get(a, NEWSD_FIELD_LANG);
+    const struct matcher *m = snapshot_matcher(snap, lang);
+    struct ent_toks t = {0};
+    struct ent_hits hits = {0};
+    struct heur_cands cands = {0};
+    uint8_t *covered = NULL, *dropped = NULL;
+    int rc = NEWSD_OK;
+    if (!m || tokens_from_analysis(an, &t) < 0 || matcher_run(m, &t, &hits) < 0 ||
+        !(covered = calloc(t.n + 1, 1)) || !(dropped = calloc(hits.n + 1, 1)))
+        rc = newsd_article_fail(a, "out of memory (entities)");
+    if (rc == NEWSD_OK)
+        resolve_drop_uncued(&t, &hits, &snap->gz, dropped);
+    if (rc == NEWSD_OK && heuristics_for(e, lang)) {
+        resolve_mark_covered(&t, &hits, &snap->gz, dropped, covered);
+        resolve_drop_places_in_names(&e->lex, lang, &t, &hits, &snap->gz, covered, dropped);
+        memset(covered, 0, t.n + 1);
+        resolve_mark_covered(&t, &hits, &snap->gz, dropped, covered);
+        if (heur_run(&t, covered, lang, &e->lex, &cands) < 0)
+            rc = newsd_article_fail(a, "out of memory (entities)");
+        else
+            resolve_drop_places_in_orgs(&t, &hits, &snap->gz, &cands, dropped);
+    }
+    for (size_t h = 0; rc == NEWSD_OK && h < hits.n; h++) {
+        if (dropped[h])
+            continue;
+        const struct gz_entry *entry = &snap->gz.v[hits.v[h].entry];
+        rc = tag(a, entry->type, gz_entry_name(entry, tag_lang), e->weight);
+    }
+    for (size_t k = 0; rc == NEWSD_OK && k < cands.n; k++) {
+        newsd_log(NEWSD_LOG_DEBUG, "%s: %s/%s", cands.v[k].rule, ent_type_name(cands.v[k].type), cands.v[k].name);
+        rc = tag(a, cands.v[k].type, cands.v[k].name, e->heuristic_weight);
+    }
+    heur_cands_free(&cands);
+    hits_free(&hits);
+    toks_free(&t);
+    free(covered);
+    free(dropped);
+    return rc;
+}
+
+static int entities_process(void *state, enum newsd_stage stage, newsd_article *a)
+{
+    (void)stage;
+    struct entities *e = state;
+    struct snapshot *snap = source_acquire(&e->source);
+    int rc = tag_article(e, snap, a);
+    snapshot_release(snap);
+    return rc;
+}
+
+static const struct newsd_config_key entities_keys[] = {
+    {"gazetteer", "the bundled lists to load, by name (default: all of them)"},
+    {"data_dir", "where the bundled lists are (default: beside the plugin)"},
+    {"user_gazetteer", "your own TSV list, reloaded when it changes"},
+    {"user_gazetteer.", "more of your own lists: user_gazetteer.NAME = FILE"},
+    {"dict_de", "German word list that tells common nouns from names"},
+    {"dict_en", "English word list, likewise"},
+    {"heuristics", "also find names the lists lack (legal forms, roles, said)"},
+    {"weight", "weight of a gazetteer hit (default 1.0)"},
+    {"heuristic_weight", "weight of a heuristic find (default 0.6)"},
+    {NULL, NULL},
+};
+
+NEWSD_PLUGIN(
+    .name = "entities",
+    .description = "tags organisations, people, places and products (gazetteer + cues)",
+    .stages = NEWSD_STAGE_TAG,
+    .flags = NEWSD_PLUGIN_THREAD_SAFE,
+    .init = entities_init,
+    .process = entities_process,
+    .fini = entities_fini,
+    .config_keys = entities_keys,
+);

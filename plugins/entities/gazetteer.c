@@ -1,0 +1,309 @@
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* strndup(), getline() */
+#endif
+#include "gazetteer.h"
+
+#include <newsd/plugin.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const type_names[ENT_TYPE_COUNT] = {"org", "person", "place", "product"};
+
+const char *ent_type_name(enum ent_type t)
+{
+    return t < ENT_TYPE_COUNT ? type_names[t] : "?";
+}
+
+void gz_init(struct gazetteer *g)
+{
+    *g = (struct gazetteer){0};
+    strmap_init(&g->index);
+}
+
+static void entry_free(struct gz_entry *e)
+{
+    free(e->name);
+    for (size_t i = 0; i < e->n_locals; i++)
+        free(e->locals[i].name);
+    free(e->locals);
+    for (size_t i = 0; i < e->n_aliases; i++)
+        free(e->aliases[i]);
+    free(e->aliases);
+}
+
+void gz_free(struct gazetteer *g)
+{
+    for (size_t i = 0; i < g->n; i++)
+        entry_free(&g->v[i]);
+    free(g->v);
+    strmap_free(&g->index);
+    *g = (struct gazetteer){0};
+}
+
+const char *gz_entry_name(const struct gz_entry *e, const char *lang)
+{
+    if (lang && *lang)
+        for (size_t i = 0; i < e->n_locals; i++)
+            if (strcmp(e->locals[i].lang, lang) == 0)
+                return e->locals[i].name;
+    return e->name;
+}
+
+static int failf(char *err, size_t errlen, const char *fmt, ...) NEWSD_PRINTF(3, 4);
+static int failf(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+struct span {
+    const char *s;
+    size_t len;
+};
+
+static struct span trim(const char *s, size_t len)
+{
+    while (len > 0 && (*s == ' ' || *s == '\r'))
+        s++, len--;
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\r'))
+        len--;
+    return (struct span){s, len};
+}
+
+/* The next item of s up to sep (or its end); advances *pos past sep. */
+static struct span next_item(const char *s, size_t len, size_t *pos, char sep)
+{
+    const char *start = s + *pos;
+    const char *end = memchr(start, sep, len - *pos);
+    size_t n = end ? (size_t)(end - start) : len - *pos;
+    *pos += n + (end ? 1 : 0);
+    return trim(start, n);
+}
+
+/* A name: not empty, at most GZ_NAME_MAX bytes, no control characters
+ * (a tag name is one line), not only punctuation. */
+static int check_name(struct span n, const char *what, char *err, size_t errlen)
+{
+    if (n.len == 0)
+        return failf(err, errlen, "empty %s", what);
+    if (n.len > GZ_NAME_MAX)
+        return failf(err, errlen, "%s \"%.40s...\" is longer than %d bytes", what, n.s, GZ_NAME_MAX);
+    int alnum = 0;
+    for (size_t i = 0; i < n.len; i++) {
+        unsigned char c = (unsigned char)n.s[i];
+        if (c < 0x20 || c == 0x7f)
+            return failf(err, errlen, "%s \"%.*s\" holds a control character", what, (int)n.len, n.s);
+        alnum |= (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c >= 0x80;
+    }
+    if (!alnum)
+        return failf(err, errlen, "%s \"%.*s\" has no letter or digit", what, (int)n.len, n.s);
+    return 0;
+}
+
+static int parse_type(struct span t, enum ent_type *out)
+{
+    for (int i = 0; i < ENT_TYPE_COUNT; i++)
+        if (strlen(type_names[i]) == t.len && memcmp(type_names[i], t.s, t.len) == 0) {
+            *out = (enum ent_type)i;
+            return 0;
+        }
+    return -1;
+}
+
+static int lang_code_ok(struct span l)
+{
+    if (l.len < 2 || l.len >= GZ_LANG_MAX)
+        return 0;
+    for (size_t i = 0; i < l.len; i++)
+        if (!(l.s[i] >= 'a' && l.s[i] <= 'z'))
+            return 0;
+    return 1;
+}
+
+/* Find or add the entry (type, name).  Returns it, or NULL when out of
+ * memory. */
+static struct gz_entry *entry_for(struct gazetteer *g, enum ent_type type, struct span name, int needs_cue)
+{
+    char key[GZ_NAME_MAX + 16];
+    int klen = snprintf(key, sizeof key, "%s\t%.*s", type_names[type], (int)name.len, name.s);
+    uint32_t idx;
+    if (strmap_get(&g->index, key, (size_t)klen, &idx)) {
+        g->v[idx].needs_cue &= needs_cue;
+        return &g->v[idx];
+    }
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : 256;
+        struct gz_entry *v = realloc(g->v, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        g->v = v;
+        g->cap = cap;
+    }
+    struct gz_entry *e = &g->v[g->n];
+    *e = (struct gz_entry){.type = type, .needs_cue = needs_cue, .name = strndup(name.s, name.len)};
+    if (!e->name || strmap_put(&g->index, key, (size_t)klen, (uint32_t)g->n) < 0) {
+        free(e->name);
+        return NULL;
+    }
+    g->n++;
+    return e;
+}
+
+static int add_alias(struct gz_entry *e, struct span a)
+{
+    char **v = realloc(e->aliases, (e->n_aliases + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    e->aliases = v;
+    if (!(v[e->n_aliases] = strndup(a.s, a.len)))
+        return -1;
+    e->n_aliases++;
+    return 0;
+}
+
+static int add_alias(struct gz_entry *e, struct span a);
+
+/* A replaced localised name stays an alias: "de=Vereinigte Staaten" then
+ * "de=USA" tags as USA and still finds "Vereinigte Staaten". */
+static int set_local(struct gz_entry *e, struct span lang, struct span name)
+{
+    char *copy = strndup(name.s, name.len);
+    if (!copy)
+        return -1;
+    for (size_t i = 0; i < e->n_locals; i++)
+        if (strlen(e->locals[i].lang) == lang.len && memcmp(e->locals[i].lang, lang.s, lang.len) == 0) {
+            char *old = e->locals[i].name;
+            if (add_alias(e, (struct span){old, strlen(old)}) < 0) {
+                free(copy);
+                return -1;
+            }
+            free(old);
+            e->locals[i].name = copy;
+            return 0;
+        }
+    struct gz_local *v = realloc(e->locals, (e->n_locals + 1) * sizeof *v);
+    if (!v) {
+        free(copy);
+        return -1;
+    }
+    e->locals = v;
+    memcpy(v[e->n_locals].lang, lang.s, lang.len);
+    v[e->n_locals].lang[lang.len] = '\0';
+    v[e->n_locals].name = copy;
+    e->n_locals++;
+    return 0;
+}
+
+static int check_aliases(struct span col, char *err, size_t errlen)
+{
+    for (size_t pos = 0; pos < col.len;) {
+        struct span a = next_item(col.s, col.len, &pos, '|');
+        if (check_name(a, "alias", err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int check_locals(struct span col, char *err, size_t errlen)
+{
+    for (size_t pos = 0; pos < col.len;) {
+        struct span item = next_item(col.s, col.len, &pos, '|');
+        const char *eq = memchr(item.s, '=', item.len);
+        if (!eq)
+            return failf(err, errlen, "localised name \"%.*s\" is not LANG=NAME (e.g. de=Vereinigte Staaten)",
+                         (int)item.len, item.s);
+        struct span lang = trim(item.s, (size_t)(eq - item.s));
+        if (!lang_code_ok(lang))
+            return failf(err, errlen, "\"%.*s\" is not a language code (two or three lower-case letters: de, en)",
+                         (int)lang.len, lang.s);
+        if (check_name(trim(eq + 1, item.len - (size_t)(eq + 1 - item.s)), "localised name", err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int gz_add_line(struct gazetteer *g, const char *line, size_t len, int needs_cue, char *err, size_t errlen)
+{
+    struct span all = trim(line, len);
+    if (all.len == 0 || all.s[0] == '#')
+        return 0;
+    if (memchr(line, '\0', len) || !newsd_utf8_valid(line, len))
+        return failf(err, errlen, "not valid UTF-8 text (save the file as UTF-8)");
+    size_t pos = 0;
+    struct span col[4];
+    int ncol = 0;
+    while (pos < len && ncol < 4)
+        col[ncol++] = next_item(line, len, &pos, '\t');
+    if (pos < len)
+        return failf(err, errlen, "more than 4 columns (TYPE, NAME, ALIASES, LANG=NAME)");
+    enum ent_type type;
+    if (parse_type(col[0], &type) < 0)
+        return failf(err, errlen, "type \"%.*s\" is not org, person, place or product "
+                     "(columns are separated by tabs)", (int)col[0].len, col[0].s);
+    if (ncol < 2)
+        return failf(err, errlen, "no name: a line is TYPE<TAB>NAME[<TAB>ALIASES[<TAB>LANG=NAME]]");
+    if (check_name(col[1], "name", err, errlen) < 0)
+        return -1;
+    if (memchr(col[1].s, '|', col[1].len))
+        return failf(err, errlen, "name \"%.*s\" holds '|': aliases go in the third column",
+                     (int)col[1].len, col[1].s);
+    if ((ncol > 2 && check_aliases(col[2], err, errlen) < 0) ||
+        (ncol > 3 && check_locals(col[3], err, errlen) < 0))
+        return -1;
+
+    struct gz_entry *e = entry_for(g, type, col[1], needs_cue);
+    if (!e)
+        return failf(err, errlen, "out of memory");
+    for (pos = 0; ncol > 2 && pos < col[2].len;)
+        if (add_alias(e, next_item(col[2].s, col[2].len, &pos, '|')) < 0)
+            return failf(err, errlen, "out of memory");
+    for (pos = 0; ncol > 3 && pos < col[3].len;) {
+        struct span item = next_item(col[3].s, col[3].len, &pos, '|');
+        const char *eq = memchr(item.s, '=', item.len);
+        if (set_local(e, trim(item.s, (size_t)(eq - item.s)),
+                      trim(eq + 1, item.len - (size_t)(eq + 1 - item.s))) < 0)
+            return failf(err, errlen, "out of memory");
+    }
+    return 0;
+}
+
+int gz_load_file(struct gazetteer *g, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return failf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    char *line = NULL;
+    size_t size = 0, lineno = 0;
+    ssize_t n;
+    int rc = 0;
+    char why[512];
+    int needs_cue = 0;
+    errno = 0;
+    while ((n = getline(&line, &size, f)) >= 0) {
+        const char *s = line;
+        if (++lineno == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+            s += 3;  /* UTF-8 byte order mark */
+            n -= 3;
+        }
+        if (n > 0 && s[n - 1] == '\n')
+            n--;
+        if (lineno == 1 && n >= 5 && memcmp(s, "#!cue", 5) == 0)
+            needs_cue = 1;
+        if (gz_add_line(g, s, (size_t)n, needs_cue, why, sizeof why) < 0) {
+            rc = failf(err, errlen, "%s:%zu: %s", path, lineno, why);
+            break;
+        }
+    }
+    if (rc == 0 && ferror(f))
+        rc = failf(err, errlen, "%s: cannot read: %s", path, strerror(errno ? errno : EIO));
+    free(line);
+    fclose(f);
+    return rc;
+}

@@ -1,0 +1,611 @@
+#include "heur.h"
+
+#include "cues.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void heur_cands_free(struct heur_cands *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->v[i].name);
+    free(c->v);
+    *c = (struct heur_cands){0};
+}
+
+/* The state of one run: the article's words (hyphenated words whole, their
+ * parts left out) and what is already claimed. */
+struct run {
+    const struct ent_toks *t;
+    const uint8_t *covered;
+    const char *lang;
+    const struct lexicon *lex;
+    uint32_t *w;          /* view position -> token index */
+    size_t n;
+    uint8_t *taken;       /* per view position: a candidate has it */
+    uint32_t *sent_words; /* per sentence: words in it */
+    uint32_t *cls;        /* per view position: enum cue_bit */
+    struct memo_slot *memo; /* MEMO_SLOTS of them */
+    struct heur_cands *out;
+};
+
+static const struct ent_tok *tok(const struct run *r, size_t p)
+{
+    return &r->t->v[r->w[p]];
+}
+
+static int norm_in(const struct run *r, size_t p, uint32_t bits)
+{
+    return (r->cls[p] & bits) != 0;
+}
+
+static int is_person_role(const struct run *r, size_t p)
+{
+    return (r->cls[p] & (C_PROLE | C_ROLESUFFIX)) != 0;
+}
+
+static int is_cap(const struct ent_tok *t)
+{
+    return (t->flags & ENT_TOK_WORD) && (t->flags & (ENT_TOK_CAP | ENT_TOK_UPPER));
+}
+
+static int same_sentence(const struct run *r, size_t a, size_t b)
+{
+    return tok(r, a)->sentence == tok(r, b)->sentence;
+}
+
+static int namey(const struct run *r, size_t p, int acronyms)
+{
+    return (r->cls[p] & (acronyms ? C_NAMEY1 : C_NAMEY0)) != 0;
+}
+
+/* A word that can be part of a name.  acronyms: whether a short word in
+ * capitals (KI, EU, CEO) counts; for people it does not.  Computed once
+ * per word (classify()). */
+/* lexicon_common() with a memo per run: an article names the same
+ * things again and again, and a word list lookup is a cache miss. */
+#define MEMO_SLOTS 512
+
+struct memo_slot {
+    const char *norm;
+    uint32_t len;
+    int common;
+};
+
+static int common(const struct run *r, const char *norm, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)norm[i]) * 16777619u;
+    for (size_t i = 0; i < MEMO_SLOTS; i++) {
+        struct memo_slot *m = &r->memo[(h + i) & (MEMO_SLOTS - 1)];
+        if (!m->norm) {
+            m->norm = norm;
+            m->len = (uint32_t)len;
+            m->common = lexicon_common(r->lex, r->lang, norm, len);
+            return m->common;
+        }
+        if (m->len == len && memcmp(m->norm, norm, len) == 0)
+            return m->common;
+    }
+    return lexicon_common(r->lex, r->lang, norm, len);
+}
+
+static int namey_now(const struct run *r, size_t p, int acronyms)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (!is_cap(t) || (t->flags & ENT_TOK_STOP) || t->text_len < 2 || r->covered[r->w[p]])
+        return 0;
+    if ((t->flags & ENT_TOK_UPPER) && t->text_len <= 4 && !acronyms)
+        return 0;
+    if (r->cls[p] & (C_LEGAL | C_DESCR | C_NONNAME | C_PROLE | C_ROLESUFFIX | C_SPEECH))
+        return 0;
+    /* The last part of a compound says what it is: "KI-Entwickler". */
+    const char *norm = t->norm;
+    size_t len = t->norm_len;
+    const char *dash = memrchr(norm, '-', len);
+    if (dash) {
+        len -= (size_t)(dash + 1 - norm);
+        norm = dash + 1;
+    }
+    if (r->lang && strcmp(r->lang, "de") == 0)
+        return !common(r, norm, len);
+    if ((t->flags & ENT_TOK_START) && common(r, norm, len))
+        return 0;
+    return 1;
+}
+
+static int prose(const struct run *r, size_t p)
+{
+    return r->sent_words[tok(r, p)->sentence] >= HEUR_MIN_WORDS;
+}
+
+static int free_span(const struct run *r, size_t a, size_t b)
+{
+    for (size_t p = a; p < b; p++)
+        if (r->taken[p] || r->covered[r->w[p]])
+            return 0;
+    return 1;
+}
+
+/* The words of view positions [a, b) as written, a possessive cut off the
+ * last.  NULL when out of memory. */
+static char *span_name(const struct run *r, size_t a, size_t b)
+{
+    size_t cap = 1;
+    for (size_t p = a; p < b; p++)
+        cap += tok(r, p)->text_len + 1;
+    char *s = malloc(cap), *o = s;
+    if (!s)
+        return NULL;
+    for (size_t p = a; p < b; p++) {
+        const struct ent_tok *t = tok(r, p);
+        size_t len = t->text_len;
+        if (p + 1 == b) {
+            if (len > 2 && t->text[len - 2] == '\'' && t->text[len - 1] == 's')
+                len -= 2;
+            else if (len > 4 && memcmp(t->text + len - 4, "\xE2\x80\x99s", 4) == 0)
+                len -= 4;
+        }
+        if (o != s)
+            *o++ = ' ';
+        memcpy(o, t->text, len);
+        o += len;
+    }
+    *o = '\0';
+    return s;
+}
+
+#define add(r, a, b, type, strong) add_cand(r, a, b, type, strong, __func__)
+
+static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int strong, const char *rule)
+{
+    struct heur_cands *c = r->out;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 16;
+        struct heur_cand *v = realloc(c->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        c->v = v;
+        c->cap = cap;
+    }
+    char *name = span_name(r, a, b);
+    if (!name)
+        return -1;
+    c->v[c->n++] = (struct heur_cand){r->w[a], r->w[b - 1] + 1, type, strong, r->w[a], r->w[b - 1] + 1, name, rule};
+    for (size_t p = a; p < b; p++)
+        r->taken[p] = 1;
+    return 0;
+}
+
+static int place_at(const struct run *r, size_t p)
+{
+    return r->covered[r->w[p]] == 1 + ENT_PLACE;
+}
+
+/* "Naura Technology Group Ltd.": from a legal form back over name words,
+ * generic words and places; then the generic words and places at the end
+ * are cut off. */
+static int rule_legal_form(struct run *r, size_t j)
+{
+    const struct ent_tok *lt = tok(r, j);
+    if (!is_cap(lt) || !norm_in(r, j, C_LEGAL) ||
+        ((lt->norm_len <= 2) && !(lt->flags & ENT_TOK_UPPER)))
+        return 0;
+    size_t a = j;
+    while (a > 0 && same_sentence(r, a - 1, j) && !r->taken[a - 1]) {
+        size_t p = a - 1;
+        if (r->covered[r->w[p]] && !place_at(r, p))
+            return 0;  /* the gazetteer knows it */
+        if (!(namey(r, p, 1) || place_at(r, p) ||
+              (is_cap(tok(r, p)) && (norm_in(r, p, C_LEGAL) || norm_in(r, p, C_DESCR)))))
+            break;
+        a = p;
+    }
+    size_t b = j;
+    while (b > a && (norm_in(r, b - 1, C_LEGAL) || norm_in(r, b - 1, C_DESCR) || place_at(r, b - 1)))
+        b--;
+    while (a < b && !namey(r, a, 1) && !place_at(r, a))
+        a++;
+    if (a >= b)
+        return 0;
+    int names = 0;
+    for (size_t p = a; p < b; p++)
+        names += namey(r, p, 1);
+    if (!names)
+        return 0;
+    /* One ordinary word is half a name: "Reliance Industries Ltd." at a
+     * sentence start, where "Reliance" read as a word. */
+    if (b - a == 1 && a > 0 && same_sentence(r, a - 1, a) && is_cap(tok(r, a - 1)) && !r->taken[a - 1] &&
+        !(tok(r, a - 1)->flags & ENT_TOK_STOP) &&
+        !r->covered[r->w[a - 1]] && lexicon_common(r->lex, r->lang, tok(r, a)->norm, tok(r, a)->norm_len))
+        a--;
+    size_t first = a;
+    while (first > 0 && same_sentence(r, first - 1, j) && place_at(r, first - 1))
+        first--;
+    if (add(r, a, b, ENT_ORG, 1) < 0)
+        return -1;
+    struct heur_cand *c = &r->out->v[r->out->n - 1];
+    c->cover_start = r->w[first];
+    c->cover_end = r->w[j] + 1;
+    for (size_t p = b; p <= j; p++)
+        r->taken[p] = 1;
+    return 0;
+}
+
+static int possessive(const struct ent_tok *t)
+{
+    size_t len = t->text_len;
+    return (len > 2 && t->text[len - 2] == '\'' && t->text[len - 1] == 's') ||
+           (len > 4 && memcmp(t->text + len - 4, "\xE2\x80\x99s", 4) == 0);
+}
+
+static int initial(const struct ent_tok *t)
+{
+    return (t->flags & ENT_TOK_ABBREV) && (t->flags & (ENT_TOK_UPPER | ENT_TOK_CAP));
+}
+
+/* A capitalised word that is an ordinary word, as a surname after a
+ * first name may be ("Mario Reiß", "Tim Cook"): not a role, legal form or
+ * month, and followed by no other capitalised word. */
+static int plain_cap_word(const struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    return !(!is_cap(t) || (t->flags & (ENT_TOK_STOP | ENT_TOK_START)) || r->covered[r->w[p]] ||
+             r->taken[p] || (r->cls[p] & (C_LEGAL | C_DESCR | C_NONNAME | C_PROLE | C_ROLESUFFIX | C_SPEECH)));
+}
+
+static int surname_word(const struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (!is_cap(t) || (t->flags & (ENT_TOK_STOP | ENT_TOK_START | ENT_TOK_UPPER)) || r->covered[r->w[p]] ||
+        r->taken[p] ||
+        (r->cls[p] & (C_LEGAL | C_DESCR | C_NONNAME | C_ORGWORD | C_PROLE | C_ROLESUFFIX | C_SPEECH)))
+        return 0;
+    return p + 1 >= r->n || !same_sentence(r, p, p + 1) || !is_cap(tok(r, p + 1));
+}
+
+/* Up to max name words from p on.  People (acronyms = 0): no short words in
+ * capitals but initials ("J.W. Kuo"), at least one word that is no
+ * initial, and a last word that may be an ordinary word (surname_word()).
+ * A possessive ends the name ("Mistral's"). */
+static size_t names_from(const struct run *r, size_t p, size_t max, int acronyms)
+{
+    size_t n = 0, full = 0;
+    while (p + n < r->n && n < max && same_sentence(r, p, p + n) && !r->taken[p + n] &&
+           (namey(r, p + n, acronyms) || (!acronyms && initial(tok(r, p + n)) && !r->covered[r->w[p + n]]))) {
+        full += !initial(tok(r, p + n));
+        n++;
+        if (possessive(tok(r, p + n - 1)))
+            return n;
+    }
+    if (!acronyms && n > 0 && n < max && p + n < r->n && same_sentence(r, p, p + n) && surname_word(r, p + n)) {
+        n++;
+        full++;
+    }
+    return acronyms || full ? n : 0;
+}
+
+static size_t names_before(const struct run *r, size_t p, size_t max)
+{
+    size_t n = 0;
+    while (n < p && n < max && same_sentence(r, p - n - 1, p) && !r->taken[p - n - 1] &&
+           namey(r, p - n - 1, 0))
+        n++;
+    return n;
+}
+
+static int is_comma(const struct ent_tok *t)
+{
+    return t->norm_len == 1 && t->norm[0] == ',';
+}
+
+/* "CEO von Moore Threads", "chief executive of Acme". */
+/* An organisation's name after a cue: name words, then capitalised words
+ * that may be ordinary ones ("Aleph Alpha", "Pro Bahn"). */
+static size_t org_names_from(const struct run *r, size_t p, size_t max)
+{
+    size_t n = names_from(r, p, max, 1);
+    while (n > 0 && n < max && p + n < r->n && same_sentence(r, p, p + n) && !possessive(tok(r, p + n - 1)) &&
+           plain_cap_word(r, p + n))
+        n++;
+    return n;
+}
+
+static int rule_org_role(struct run *r, size_t p)
+{
+    if (p + 2 >= r->n || !norm_in(r, p, C_OROLE) || !norm_in(r, p + 1, C_OPREP) ||
+        !same_sentence(r, p, p + 2))
+        return 0;
+    size_t n = org_names_from(r, p + 2, 4);
+    while (n > 0 && norm_in(r, p + 2 + n - 1, C_DESCR))
+        n--;
+    if (n == 0 || !free_span(r, p + 2, p + 2 + n))
+        return 0;
+    return add(r, p + 2, p + 2 + n, ENT_ORG, 1);
+}
+
+/* "Ministerpräsident Li Qiang", "CEO Jensen Huang". */
+static int rule_person_role(struct run *r, size_t p)
+{
+    if (p + 1 >= r->n || !is_person_role(r, p))
+        return 0;
+    size_t q = p + 1;
+    if (is_comma(tok(r, q)) && q + 1 < r->n)
+        q++;  /* "The summit's president, Mukhtar Babayev," */
+    size_t n = names_from(r, q, 3, 0);
+    /* A first name that is also a word ("Markus Krebber"): after a role,
+     * before a name word, it is the name's. */
+    if (n == 0 && q + 1 < r->n && same_sentence(r, q, q + 1) && plain_cap_word(r, q) &&
+        !(tok(r, q)->flags & ENT_TOK_UPPER) && namey(r, q + 1, 0))
+        n = 1 + names_from(r, q + 1, 2, 0);
+    if (n == 0 || !free_span(r, q, q + n))
+        return 0;
+    return add(r, q, q + n, ENT_PERSON, 0);
+}
+
+/* "Xu Bing, Mitbegründer", "Lisa Su said", "said Lisa Su". */
+static int role_soon_after(const struct run *r, size_t p)
+{
+    /* "Arthur Mensch, Mistral's co-founder", "Stacy Rasgon, an analyst" */
+    for (size_t q = p + 1; q < r->n && q <= p + 3 && same_sentence(r, p, q); q++) {
+        if (is_person_role(r, q))
+            return 1;
+        if (!(tok(r, q)->flags & ENT_TOK_WORD))
+            return 0;
+    }
+    return 0;
+}
+
+/* Names before or after a speech verb: not mostly ordinary words, and not
+ * ending in an ordinary plural ("Jio Platforms, added"). */
+static int speaker_like(const struct run *r, size_t a, size_t b)
+{
+    size_t common = 0;
+    for (size_t p = a; p < b; p++)
+        common += (size_t)lexicon_common(r->lex, r->lang, tok(r, p)->norm, tok(r, p)->norm_len);
+    const struct ent_tok *last = tok(r, b - 1);
+    int plural = last->norm_len > 3 && last->norm[last->norm_len - 1] == 's' &&
+                 lexicon_common(r->lex, r->lang, last->norm, last->norm_len);
+    return 2 * common <= b - a && !plural;
+}
+
+static int rule_person_speech(struct run *r, size_t p)
+{
+    int role_after = p + 1 < r->n && is_comma(tok(r, p)) && role_soon_after(r, p);
+    int verb = norm_in(r, p, C_SPEECH);
+    if (!role_after && !verb)
+        return 0;
+    size_t at = p;
+    if (verb && p > 0 && is_comma(tok(r, p - 1)))
+        at = p - 1;  /* "Jun Young-hyun, said" */
+    size_t n = names_before(r, at, 3);
+    if (n >= (role_after ? 1 : 2) && free_span(r, at - n, at) && (role_after || speaker_like(r, at - n, at)))
+        return add(r, at - n, at, ENT_PERSON, 0);
+    n = 0;
+    if (verb) {
+        n = names_from(r, p + 1, 3, 0);
+        if (n >= 2 && free_span(r, p + 1, p + 1 + n) && speaker_like(r, p + 1, p + 1 + n))
+            return add(r, p + 1, p + 1 + n, ENT_PERSON, 0);
+    }
+    return 0;
+}
+
+/* Whether the norm of view position q comes back alone elsewhere: a
+ * capitalised word with no name word beside it. */
+static int comes_back_alone(const struct run *r, size_t a, size_t b, size_t q)
+{
+    const struct ent_tok *want = tok(r, q);
+    for (size_t p = 0; p < r->n; p++) {
+        if (p >= a && p < b)
+            continue;
+        const struct ent_tok *t = tok(r, p);
+        if (t->norm_len != want->norm_len || memcmp(t->norm, want->norm, t->norm_len) != 0 || !is_cap(t))
+            continue;
+        int left = p > 0 && same_sentence(r, p - 1, p) && namey(r, p - 1, 1);
+        int right = p + 1 < r->n && same_sentence(r, p, p + 1) && namey(r, p + 1, 1);
+        if (!left && !right)
+            return 1;
+    }
+    return 0;
+}
+
+/* Two or three name words: an organisation when an organisation word ends
+ * them, a person when the last comes back alone. */
+static int rule_sequence(struct run *r, size_t p)
+{
+    if (r->taken[p])
+        return 0;
+    size_t n = names_from(r, p, 4, 1);
+    if (n == 0)
+        return 0;
+    /* "ITA Airways", "Deutsche Bank": an organisation word ends them (it
+     * may itself read as a name word in English). */
+    if (n >= 2 && norm_in(r, p + n - 1, C_ORGWORD))
+        return add(r, p, p + n, ENT_ORG, 0);
+    size_t e = p + n;
+    if (e < r->n && same_sentence(r, p, e) && !r->taken[e] && !r->covered[r->w[e]] &&
+        is_cap(tok(r, e)) && norm_in(r, e, C_ORGWORD))
+        return add(r, p, e + 1, ENT_ORG, 0);
+    size_t m = names_from(r, p, 3, 0);
+    if (m >= 2 && m == n && (p + m >= r->n || !namey(r, p + m, 1)) && comes_back_alone(r, p, p + m, p + m - 1) &&
+        speaker_like(r, p, p + m))
+        return add(r, p, p + m, ENT_PERSON, 0);
+    return 0;
+}
+
+/* "Gewerkschaft Verdi", "Lokführergewerkschaft GDL", "rival Xpeng". */
+static int rule_org_head(struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (!(t->flags & ENT_TOK_WORD) || p + 1 >= r->n || !(r->cls[p] & C_ORGHEAD))
+        return 0;
+    size_t n = org_names_from(r, p + 1, 4);
+    while (n > 0 && norm_in(r, p + n, C_DESCR))
+        n--;
+    if (n == 0 || !free_span(r, p + 1, p + 1 + n))
+        return 0;
+    return add(r, p + 1, p + 1 + n, ENT_ORG, 0);
+}
+
+/* "UniCredit-Chef" (the first part), "Schwarz-Gruppe" (the whole). */
+static int rule_org_compound(struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (!(t->flags & ENT_TOK_WHOLE) || r->taken[p] || r->covered[r->w[p]])
+        return 0;
+    const char *dash = memchr(t->norm, '-', t->norm_len);
+    const char *last = memrchr(t->norm, '-', t->norm_len);
+    if (!dash || dash != last)
+        return 0;  /* two parts only */
+    size_t head_len = t->norm_len - (size_t)(last + 1 - t->norm);
+    const struct ent_tok *first = &r->t->v[r->w[p] + 1];  /* the first part follows its whole */
+    if (!(first->flags & ENT_TOK_PART) || !(first->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) ||
+        first->norm_len < 2 || lexicon_common(r->lex, r->lang, first->norm, first->norm_len))
+        return 0;
+    uint32_t head = cue_bits(last + 1, head_len);
+    if (head & C_ORGWHOLE)
+        return add(r, p, p + 1, ENT_ORG, 0);
+    if (!(head & C_ORGPART))
+        return 0;
+    struct heur_cands *c = r->out;
+    if (add(r, p, p + 1, ENT_ORG, 0) < 0)
+        return -1;
+    /* The name is the first part alone. */
+    struct heur_cand *cand = &c->v[c->n - 1];
+    cand->name[first->text_len] = '\0';
+    cand->start = r->w[p] + 1;
+    cand->end = r->w[p] + 2;
+    return 0;
+}
+
+/* "Confederation of British Industry", "Verband der Automobilindustrie":
+ * an organisation head, of/for/der/des/für, and capitalised words; name
+ * words before the head belong to it ("European Bank for ..."). */
+static int rule_org_of(struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (!is_cap(t) || !norm_in(r, p, C_ORGOF) || r->taken[p] || r->covered[r->w[p]] || p + 2 >= r->n ||
+        !norm_in(r, p + 1, C_OFPREP) || !same_sentence(r, p, p + 2))
+        return 0;
+    size_t n = 0;
+    while (n < 3 && p + 2 + n < r->n && same_sentence(r, p, p + 2 + n) &&
+           (namey(r, p + 2 + n, 1) || plain_cap_word(r, p + 2 + n)))
+        n++;
+    if (n == 0 || !free_span(r, p + 2, p + 2 + n))
+        return 0;
+    size_t a = p;
+    while (a > 0 && p - a < 2 && same_sentence(r, a - 1, p) && !r->taken[a - 1] && namey(r, a - 1, 1))
+        a--;
+    return add(r, a, p + 2 + n, ENT_ORG, 1);
+}
+
+/* "in Wolfsburg", "aus Ningde": a name of one or two words after a
+ * preposition of place, with no capitalised word after it. */
+static int rule_place(struct run *r, size_t p)
+{
+    if (strcmp(r->lang, "en") != 0 || p + 1 >= r->n || !norm_in(r, p, C_PLACEPREP) || !same_sentence(r, p, p + 1))
+        return 0;
+    size_t n = names_from(r, p + 1, 2, 0);
+    if (n == 0 || possessive(tok(r, p + n)) || !free_span(r, p + 1, p + 1 + n))
+        return 0;
+    size_t e = p + 1 + n;
+    if (e < r->n && same_sentence(r, p, e) && is_cap(tok(r, e)))
+        return 0;
+    return add(r, p + 1, e, ENT_PLACE, 0);
+}
+
+/* A single word that is the last word of a person found in full is that
+ * person again ("Xu Bing" ... "Xu" is not a second one); a person that
+ * ends in an organisation word is an organisation. */
+static void tidy(struct heur_cands *c)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        struct heur_cand *x = &c->v[i];
+        int drop = 0;
+        const char *sp = strrchr(x->name, ' ');
+        if (x->type == ENT_PERSON && sp && (cue_bits_ascii_ci(sp + 1) & C_ORGWORD))
+            x->type = ENT_ORG;
+        if (x->type == ENT_PERSON && !sp)
+            for (size_t j = 0; j < c->n && !drop; j++) {
+                const struct heur_cand *y = &c->v[j];
+                const char *ysp = y->type == ENT_PERSON ? strrchr(y->name, ' ') : NULL;
+                drop = ysp && (strcmp(ysp + 1, x->name) == 0 ||
+                               strncmp(y->name, x->name, strlen(x->name)) == 0);
+            }
+        if (drop)
+            free(x->name);
+        else
+            c->v[out++] = *x;
+    }
+    c->n = out;
+}
+
+typedef int (*rule_fn)(struct run *r, size_t p);
+
+int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang, const struct lexicon *lex,
+             struct heur_cands *out)
+{
+    struct run r = {.t = t, .covered = covered, .lang = lang, .lex = lex, .out = out};
+    r.w = malloc((t->n + 1) * sizeof *r.w);
+    r.taken = calloc(t->n + 1, 1);
+    r.sent_words = calloc(t->n_sentences + 1, sizeof *r.sent_words);
+    int rc = r.w && r.taken && r.sent_words ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < t->n; i++) {
+        if (t->v[i].flags & ENT_TOK_PART)
+            continue;
+        r.w[r.n++] = (uint32_t)i;
+        if (t->v[i].flags & ENT_TOK_WORD)
+            r.sent_words[t->v[i].sentence]++;
+    }
+    r.cls = calloc(r.n + 1, sizeof *r.cls);
+    r.memo = calloc(MEMO_SLOTS, sizeof *r.memo);
+    if (!r.cls || !r.memo || cues_init() < 0)
+        rc = -1;
+    for (size_t p = 0; rc == 0 && p < r.n; p++) {
+        const struct ent_tok *x = tok(&r, p);
+        r.cls[p] = cue_bits(x->norm, x->norm_len);
+        /* Compounds ending in a role or an organisation noun are German
+         * nouns, so capitalised. */
+        if (is_cap(x))
+            r.cls[p] |= cue_suffix_bits(x->norm, x->norm_len);
+    }
+    for (size_t p = 0; rc == 0 && p < r.n; p++) {
+        const struct ent_tok *x = tok(&r, p);
+        if (!namey_now(&r, p, 1))
+            continue;
+        r.cls[p] |= C_NAMEY1;
+        if (!((x->flags & ENT_TOK_UPPER) && x->text_len <= 4))
+            r.cls[p] |= C_NAMEY0;
+    }
+    /* The stronger cues claim their words first.  A rule is only tried
+     * where its cue is: most words are cues of nothing. */
+    static const struct {
+        rule_fn fn;
+        uint32_t cue;       /* enum cue_bit, or C_WHOLE / C_COMMA below */
+    } rules[] = {
+        {rule_legal_form, C_LEGAL}, {rule_org_role, C_OROLE}, {rule_org_compound, C_WHOLE},
+        {rule_org_of, C_ORGOF}, {rule_person_role, C_PROLE | C_ROLESUFFIX}, {rule_org_head, C_ORGHEAD},
+        {rule_person_speech, C_SPEECH | C_COMMA}, {rule_sequence, C_NAMEY1}, {rule_place, C_PLACEPREP},
+    };
+    for (size_t p = 0; rc == 0 && p < r.n; p++) {
+        const struct ent_tok *x = tok(&r, p);
+        if (x->flags & ENT_TOK_WHOLE)
+            r.cls[p] |= C_WHOLE;
+        if (is_comma(x))
+            r.cls[p] |= C_COMMA;
+    }
+    for (size_t k = 0; rc == 0 && k < sizeof rules / sizeof *rules; k++)
+        for (size_t p = 0; rc == 0 && p < r.n; p++)
+            if ((r.cls[p] & rules[k].cue) && prose(&r, p))
+                rc = rules[k].fn(&r, p);
+    if (rc == 0)
+        tidy(out);
+    free(r.w);
+    free(r.taken);
+    free(r.sent_words);
+    free(r.cls);
+    free(r.memo);
+    return rc;
+}

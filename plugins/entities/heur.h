@@ -1,0 +1,49 @@
+/* heur: entities the gazetteer does not know, found by cues in the text.
+ *
+ *   - a legal form after capitalised words: "Naura Technology Group Ltd."
+ *     is the organisation Naura (trailing legal forms, generic words such
+ *     as Technology, and places are cut off);
+ *   - a role before a name: "Ministerpräsident Li Qiang", "CEO Jensen
+ *     Huang" (person); a business role with "von/der/of/at" before one:
+ *     "dem CEO von Moore Threads" (organisation);
+ *   - a name before ", ROLE" or a speech verb, or after one: "Xu Bing,
+ *     Mitbegründer", "Lisa Su said", "said Lisa Su" (person);
+ *   - two or three capitalised words whose last word comes back alone
+ *     later in the article (a surname: "Xu Bing ... hob Xu hervor"), or
+ *     that end in an organisation word (Bank, University, Motors): person
+ *     or organisation.
+ * A capitalised word is a name word when it is no stop word, no role and
+ * no ordinary word of the lexicon (German: not a common noun; English: not
+ * a lower-case word when it starts the sentence).  Heuristics only look at
+ * sentences of at least HEUR_MIN_WORDS words, so headings, bylines and
+ * form labels ("Deine Email-Adresse ...") give nothing. */
+#ifndef ENTITIES_HEUR_H
+#define ENTITIES_HEUR_H
+
+#include "gazetteer.h"
+#include "lexicon.h"
+#include "tokens.h"
+
+#define HEUR_MIN_WORDS 6
+
+struct heur_cand {
+    uint32_t start, end;     /* token indices, end exclusive */
+    enum ent_type type;
+    int strong;              /* a legal form or an organisation role: beats a place inside it */
+    uint32_t cover_start, cover_end; /* the words it was read from, legal form and places included */
+    char *name;
+    const char *rule;        /* which cue found it (for the debug log) */
+};
+
+struct heur_cands {
+    struct heur_cand *v;
+    size_t n, cap;
+};
+
+/* covered[i]: 0, or 1 + the type of the gazetteer hit over token i (for a
+ * hyphenated word also over its parts).  0, or -1 when out of memory. */
+int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang, const struct lexicon *lex,
+             struct heur_cands *out);
+void heur_cands_free(struct heur_cands *c);
+
+#endif

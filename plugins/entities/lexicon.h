@@ -1,0 +1,40 @@
+/* lexicon: which capitalised words are ordinary words, not names, read
+ * from the system's word lists (Debian's wngerman and wamerican).
+ *
+ * German capitalises every noun, so a capitalised German word is taken for
+ * a common noun when ngerman knows it (it also lists some names, Merkel or
+ * Scholz: those are the gazetteer's).  Its nouns with a plural or case
+ * ending beside them (Antwort/Antworten) are marked as nouns: only they may
+ * end a compound of four letters ("Großbank").  A German compound that ngerman lacks is ordinary when it ends
+ * in a word that it knows ("Chipfertigungsanlagen": Anlagen).  A word that
+ * american-english lists capitalised (a proper name: Moore, Christian) is
+ * never ordinary in German: German nouns that are also names are read as
+ * names.  An English word is ordinary when american-english has it in
+ * lower case: the test for a capitalised word at a sentence start. */
+#ifndef ENTITIES_LEXICON_H
+#define ENTITIES_LEXICON_H
+
+#include "strmap.h"
+
+#include <stddef.h>
+
+struct lexicon {
+    struct strmap de;   /* folded German common words */
+    struct strmap en;   /* lower-case English words */
+    struct strmap en_names; /* folded, of the capitalised English words */
+    int have_de, have_en;
+};
+
+void lexicon_init(struct lexicon *l);
+void lexicon_free(struct lexicon *l);
+/* 0, or -1 with the cause in err (the list is then left empty). */
+int lexicon_load_de(struct lexicon *l, const char *path, char *err, size_t errlen);
+int lexicon_load_en(struct lexicon *l, const char *path, char *err, size_t errlen);
+/* 1 when norm (case-folded) is an ordinary word of lang ("de", "en"). */
+int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, size_t len);
+/* Case-fold a German word as the text layer does for these letters
+ * (ASCII, Latin-1 letters, ß -> ss) into out; returns its length, or 0
+ * when it does not fit. */
+size_t lexicon_fold(const char *w, size_t len, char *out, size_t cap);
+
+#endif

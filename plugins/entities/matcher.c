@@ -1,0 +1,292 @@
+#include "matcher.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Capitals up to this many letters must match capitals ("US" is not "us",
+ * "WHO" not "who"); longer ones are written either way (NASA, Nasa). */
+#define SHORT_CAPS_LETTERS 3
+
+void hits_free(struct ent_hits *h)
+{
+    free(h->v);
+    *h = (struct ent_hits){0};
+}
+
+static int hits_push(struct ent_hits *h, struct ent_hit hit)
+{
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? 2 * h->cap : 32;
+        struct ent_hit *v = realloc(h->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        h->v = v;
+        h->cap = cap;
+    }
+    h->v[h->n++] = hit;
+    return 0;
+}
+
+void matcher_free(struct matcher *m)
+{
+    ac_free(&m->ac);
+    free(m->pat);
+    free(m->cases);
+    *m = (struct matcher){0};
+}
+
+static size_t letters(const struct ent_tok *t)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->text_len; i++) {
+        unsigned char c = (unsigned char)t->text[i];
+        n += (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= 0xC0);
+    }
+    return n;
+}
+
+static uint8_t case_of(const struct ent_tok *t)
+{
+    if ((t->flags & ENT_TOK_UPPER) && letters(t) <= SHORT_CAPS_LETTERS)
+        return ENT_CASE_UPPER;
+    if (t->flags & (ENT_TOK_CAP | ENT_TOK_UPPER))
+        return ENT_CASE_CAP;
+    return ENT_CASE_ANY;
+}
+
+static int case_ok(uint8_t want, uint32_t flags)
+{
+    switch (want) {
+    case ENT_CASE_UPPER: return (flags & ENT_TOK_UPPER) != 0;
+    case ENT_CASE_CAP: return (flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) != 0;
+    default: return 1;
+    }
+}
+
+static int add_pattern(struct matcher *m, const uint32_t *syms, const uint8_t *cases, size_t n,
+                       uint32_t entry)
+{
+    if (m->n_pat == m->pat_cap) {
+        size_t cap = m->pat_cap ? 2 * m->pat_cap : 256;
+        struct matcher_pattern *p = realloc(m->pat, cap * sizeof *p);
+        if (!p)
+            return -1;
+        m->pat = p;
+        m->pat_cap = cap;
+    }
+    if (m->n_cases + n > m->cases_cap) {
+        size_t cap = m->cases_cap ? 2 * m->cases_cap : 1024;
+        while (cap < m->n_cases + n)
+            cap *= 2;
+        uint8_t *c = realloc(m->cases, cap);
+        if (!c)
+            return -1;
+        m->cases = c;
+        m->cases_cap = cap;
+    }
+    uint32_t idx = (uint32_t)m->n_pat;
+    m->pat[idx] = (struct matcher_pattern){entry, (uint32_t)m->n_cases, (uint32_t)n, n == 1 ? syms[0] : 0};
+    memcpy(m->cases + m->n_cases, cases, n);
+    if (ac_add(&m->ac, syms, n, idx) < 0)
+        return -1;
+    m->n_pat++;
+    m->n_cases += n;
+    return 0;
+}
+
+/* Add name as the patterns of its stems and of its norms.  Names the
+ * tokeniser refuses or that have no tokens are skipped: a name is checked
+ * for text when it is read, so this only drops what cannot be matched. */
+static int add_name(struct matcher *m, const char *name, uint32_t entry, const struct ent_tokeniser *tk)
+{
+    struct ent_toks t = {0};
+    void *keep = NULL;
+    if (tk->run(tk->ctx, name, strlen(name), m->lang, &t, &keep) < 0) {
+        toks_free(&t);
+        return 0;
+    }
+    int rc = 0;
+    size_t n = 0;
+    uint32_t *stems = malloc((t.n + 1) * sizeof *stems), *norms = malloc((t.n + 1) * sizeof *norms);
+    uint8_t *cases = malloc(t.n + 1);
+    if (!stems || !norms || !cases)
+        rc = -1;
+    for (size_t i = 0; rc == 0 && i < t.n; i++) {
+        const struct ent_tok *tok = &t.v[i];
+        if (tok->flags & ENT_TOK_WHOLE)
+            continue;
+        stems[n] = ac_symbol(&m->ac, tok->stem, tok->stem_len, 1);
+        norms[n] = ac_symbol(&m->ac, tok->norm, tok->norm_len, 1);
+        cases[n] = case_of(tok);
+        if (!stems[n] || !norms[n])
+            rc = -1;
+        n++;
+    }
+    /* A one-word name is matched by its norm alone: the stems of single
+     * words collide too often ("Konzern" and the town Konz are both
+     * "konz"); the genitive -s is tried at match time. */
+    if (rc == 0 && n > 0) {
+        rc = add_pattern(m, norms, cases, n, entry);
+        if (rc == 0 && n > 1 && memcmp(stems, norms, n * sizeof *stems) != 0)
+            rc = add_pattern(m, stems, cases, n, entry);
+    }
+    free(stems);
+    free(norms);
+    free(cases);
+    toks_free(&t);
+    tk->release(keep);
+    return rc;
+}
+
+int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang,
+                  const struct ent_tokeniser *tk)
+{
+    *m = (struct matcher){0};
+    snprintf(m->lang, sizeof m->lang, "%s", lang ? lang : "");
+    if (ac_init(&m->ac) < 0)
+        return -1;
+    /* Later entries first: on the same words, the entry of a later file
+     * (the user's) wins over the bundled lists; and entries that need no
+     * cue win over those that do. */
+    for (int cue = 0; cue <= 1; cue++)
+        for (size_t k = g->n; k-- > 0;) {
+            const struct gz_entry *e = &g->v[k];
+            uint32_t id = (uint32_t)k;
+            if (e->needs_cue != cue)
+                continue;
+            if (add_name(m, e->name, id, tk) < 0)
+                goto fail;
+            for (size_t i = 0; i < e->n_aliases; i++)
+                if (add_name(m, e->aliases[i], id, tk) < 0)
+                    goto fail;
+            for (size_t i = 0; i < e->n_locals; i++)
+                if (add_name(m, e->locals[i].name, id, tk) < 0)
+                    goto fail;
+        }
+    if (ac_build(&m->ac) < 0)
+        goto fail;
+    return 0;
+fail:
+    matcher_free(m);
+    return -1;
+}
+
+/* A token has up to three forms: its norm, its stem, and for a
+ * capitalised word ending in s its norm without the s (the genitive of a
+ * name: "Chinas", "Nvidias", which stemmers leave alone after a vowel).
+ * The automaton follows each of them, so it runs as a small set of states
+ * at once: "Vereinigten" goes on by its stem when another name begins with
+ * the norm "vereinigten". */
+#define MAX_FORMS 3
+#define MAX_STATES 8
+
+static size_t forms_of(const struct ac *ac, const struct ent_tok *t, uint32_t *syms)
+{
+    size_t n = 0;
+    uint32_t s;
+    if ((s = ac_lookup(ac, t->norm, t->norm_len)))
+        syms[n++] = s;
+    int stem_is_norm = t->stem_len == t->norm_len && memcmp(t->stem, t->norm, t->norm_len) == 0;
+    if (!stem_is_norm && (s = ac_lookup(ac, t->stem, t->stem_len)) && (n == 0 || s != syms[0]))
+        syms[n++] = s;
+    if ((t->flags & ENT_TOK_CAP) && t->norm_len > 2 && t->norm[t->norm_len - 1] == 's' &&
+        (s = ac_lookup(ac, t->norm, t->norm_len - 1)))
+        syms[n++] = s;
+    return n;
+}
+
+static void add_state(uint32_t *set, size_t *n, uint32_t s)
+{
+    if (s == 0 || *n == MAX_STATES)
+        return;
+    for (size_t i = 0; i < *n; i++)
+        if (set[i] == s)
+            return;
+    set[(*n)++] = s;
+}
+
+/* A one-word name matches the token's norm (or its genitive without the
+ * s), not its stem: "Pariser" is no mention of Paris. */
+static int norm_is(const struct ac *ac, const struct ent_tok *t, uint32_t sym)
+{
+    if (ac_lookup(ac, t->norm, t->norm_len) == sym)
+        return 1;
+    return (t->flags & ENT_TOK_CAP) && t->norm_len > 2 && t->norm[t->norm_len - 1] == 's' &&
+           ac_lookup(ac, t->norm, t->norm_len - 1) == sym;
+}
+
+static int hit_order(const void *a, const void *b)
+{
+    const struct ent_hit *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    uint32_t lx = x->end - x->start, ly = y->end - y->start;
+    if (lx != ly)
+        return lx > ly ? -1 : 1;
+    return 0;
+}
+
+/* Every pattern ending at stream position k whose case and sentence fit;
+ * pos[] maps stream positions to token indices. */
+static int collect(const struct matcher *m, const struct ent_toks *t, const uint32_t *pos, size_t k,
+                   uint32_t state, struct ent_hits *cand)
+{
+    const struct ac *ac = &m->ac;
+    for (uint32_t s = ac->out[state] != AC_NONE ? state : ac->dict[state]; s != AC_NONE; s = ac->dict[s]) {
+        for (uint32_t p = ac->out[s]; p != AC_NONE; p = ac->pat[p].next) {
+            const struct matcher_pattern *mp = &m->pat[ac->pat[p].value];
+            size_t first = k + 1 - mp->len;
+            const struct ent_tok *a = &t->v[pos[first]];
+            int ok = a->sentence == t->v[pos[k]].sentence && (mp->word == 0 || norm_is(ac, a, mp->word));
+            for (size_t j = 0; ok && j < mp->len; j++)
+                ok = case_ok(m->cases[mp->case_off + j], t->v[pos[first + j]].flags);
+            if (ok) {
+                if (hits_push(cand, (struct ent_hit){pos[first], pos[k] + 1, mp->entry}) < 0)
+                    return -1;
+                break;  /* the first fitting pattern of these words wins */
+            }
+        }
+    }
+    return 0;
+}
+
+int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hits *out)
+{
+    struct ent_hits cand = {0};
+    uint32_t *pos = malloc((t->n + 1) * sizeof *pos);
+    if (!pos)
+        return -1;
+    int rc = 0;
+    uint32_t cur[MAX_STATES], next[MAX_STATES];
+    size_t n_cur = 0, k = 0;
+    for (size_t i = 0; rc == 0 && i < t->n; i++) {
+        if (t->v[i].flags & ENT_TOK_WHOLE)
+            continue;
+        pos[k] = (uint32_t)i;
+        uint32_t syms[MAX_FORMS];
+        size_t n_syms = forms_of(&m->ac, &t->v[i], syms), n_next = 0;
+        for (size_t f = 0; f < n_syms; f++) {
+            add_state(next, &n_next, ac_step(&m->ac, 0, syms[f]));
+            for (size_t c = 0; c < n_cur; c++)
+                add_state(next, &n_next, ac_step(&m->ac, cur[c], syms[f]));
+        }
+        for (size_t c = 0; rc == 0 && c < n_next; c++)
+            rc = collect(m, t, pos, k, next[c], &cand);
+        memcpy(cur, next, n_next * sizeof *next);
+        n_cur = n_next;
+        k++;
+    }
+    free(pos);
+    if (rc == 0 && cand.n > 1)
+        qsort(cand.v, cand.n, sizeof *cand.v, hit_order);
+    uint32_t covered = 0;
+    for (size_t i = 0; rc == 0 && i < cand.n; i++) {
+        if (cand.v[i].start < covered)
+            continue;  /* overlaps the one taken (or is the same hit again) */
+        rc = hits_push(out, cand.v[i]);
+        covered = cand.v[i].end;
+    }
+    hits_free(&cand);
+    return rc;
+}

@@ -1,0 +1,71 @@
+/* matcher: the gazetteer's names as an Aho-Corasick automaton over tokens,
+ * for one analysis language.
+ *
+ * Each name (canonical, aliases, localised names) is tokenised as article
+ * text is, in the language of the articles it will be matched against, and
+ * added as the sequence of its tokens' norms, and a name of several words
+ * also as that of their stems (one word's stem collides too often: the
+ * town Konz and "Konzern").  An article token steps the automaton with its norm, else its
+ * stem, else (capitalised, ending in s) its norm without the s: "Chinas",
+ * "Nvidias" and "Vereinigten Staaten" find China, Nvidia and Vereinigte
+ * Staaten, "Huawei-Chef" finds Huawei by its first part.
+ *
+ * Case: a name's word written in capitals of at most three letters (US,
+ * UBS, WHO) only matches a word written in capitals; any other capitalised
+ * word of a name only matches a capitalised word; lower-case words match
+ * any case.  A match never crosses a sentence end, and of overlapping
+ * matches the leftmost, then the longest wins. */
+#ifndef ENTITIES_MATCHER_H
+#define ENTITIES_MATCHER_H
+
+#include "ac.h"
+#include "gazetteer.h"
+#include "tokens.h"
+
+/* Turns text into tokens as the articles' tokens are made. */
+struct ent_tokeniser {
+    /* Fill out (empty on entry); *keep receives what the strings point
+     * into, for release().  0, or -1 (the name is then skipped). */
+    int (*run)(void *ctx, const char *text, size_t len, const char *lang, struct ent_toks *out, void **keep);
+    void (*release)(void *keep);
+    void *ctx;
+};
+
+enum ent_case { ENT_CASE_ANY, ENT_CASE_CAP, ENT_CASE_UPPER };
+
+struct matcher_pattern {
+    uint32_t entry;
+    uint32_t case_off;
+    uint32_t len;
+    uint32_t word;      /* a one-word name: its norm's symbol, which the token's norm must be */
+};
+
+struct matcher {
+    struct ac ac;
+    struct matcher_pattern *pat;
+    size_t n_pat, pat_cap;
+    uint8_t *cases;
+    size_t n_cases, cases_cap;
+    char lang[GZ_LANG_MAX];
+};
+
+struct ent_hit {
+    uint32_t start, end;  /* token indices, end exclusive */
+    uint32_t entry;
+};
+
+struct ent_hits {
+    struct ent_hit *v;
+    size_t n, cap;
+};
+
+/* Build m for lang from every name of g.  0, or -1 when out of memory. */
+int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang,
+                  const struct ent_tokeniser *tk);
+void matcher_free(struct matcher *m);
+/* The gazetteer's names in t, overlaps resolved, in text order (appended
+ * to out).  0, or -1 when out of memory. */
+int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hits *out);
+void hits_free(struct ent_hits *h);
+
+#endif

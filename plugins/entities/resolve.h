@@ -1,0 +1,30 @@
+/* resolve: reconciling one article's gazetteer hits (matcher.h) and
+ * heuristic finds (heur.h).  `dropped` marks hits that give no tag. */
+#ifndef ENTITIES_RESOLVE_H
+#define ENTITIES_RESOLVE_H
+
+#include "gazetteer.h"
+#include "heur.h"
+#include "lexicon.h"
+#include "matcher.h"
+#include "tokens.h"
+
+/* A hit of an entry that needs a cue (gazetteer.h, "#!cue") without one:
+ * a preposition of place before it, or ", PLACE" after it. */
+void resolve_drop_uncued(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                         uint8_t *dropped);
+/* covered[i] = 1 + the type of the hit over token i (and over the
+ * hyphenated word whose part it is), for the hits not dropped. */
+void resolve_mark_covered(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                          const uint8_t *dropped, uint8_t *covered);
+/* A one-word place right beside a name word is part of a name ("Gary
+ * Nagle"). */
+void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                                  const struct ent_hits *hits, const struct gazetteer *gz,
+                                  const uint8_t *covered, uint8_t *dropped);
+/* A place inside an organisation found by its legal form or role, there
+ * and wherever its words come back ("Shanghai Biren Technology Co."). */
+void resolve_drop_places_in_orgs(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                                 const struct heur_cands *cands, uint8_t *dropped);
+
+#endif

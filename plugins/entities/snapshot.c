@@ -1,0 +1,198 @@
+#include "snapshot.h"
+
+#include <newsd/plugin.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void stamp_of(const char *path, struct file_stamp *st)
+{
+    struct stat sb;
+    *st = (struct file_stamp){0};
+    if (stat(path, &sb) != 0)
+        return;
+    *st = (struct file_stamp){1, sb.st_dev, sb.st_ino, sb.st_size, sb.st_mtim};
+}
+
+static int stamps_equal(const struct file_stamp *a, const struct file_stamp *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i].exists != b[i].exists || a[i].dev != b[i].dev || a[i].ino != b[i].ino ||
+            a[i].size != b[i].size || a[i].mtime.tv_sec != b[i].mtime.tv_sec ||
+            a[i].mtime.tv_nsec != b[i].mtime.tv_nsec)
+            return 0;
+    return 1;
+}
+
+static void snapshot_free(struct snapshot *snap)
+{
+    for (size_t i = 0; i < snap->n_m; i++) {
+        matcher_free(snap->m[i]);
+        free(snap->m[i]);
+    }
+    gz_free(&snap->gz);
+    free(snap->stamps);
+    pthread_mutex_destroy(&snap->lock);
+    free(snap);
+}
+
+void snapshot_release(struct snapshot *snap)
+{
+    if (snap && atomic_fetch_sub(&snap->refs, 1) == 1)
+        snapshot_free(snap);
+}
+
+/* Read every file into a new snapshot.  The stamps are taken before the
+ * reads: a file saved again while it is read then differs next time. */
+static struct snapshot *snapshot_load(const struct gz_source *s, struct file_stamp *stamps, char *err,
+                                      size_t errlen)
+{
+    struct snapshot *snap = calloc(1, sizeof *snap);
+    if (!snap) {
+        snprintf(err, errlen, "out of memory");
+        free(stamps);
+        return NULL;
+    }
+    atomic_init(&snap->refs, 1);
+    gz_init(&snap->gz);
+    pthread_mutex_init(&snap->lock, NULL);
+    snap->tk = s->tk;
+    snap->stamps = stamps;
+    for (size_t i = 0; i < s->n_paths; i++)
+        if (gz_load_file(&snap->gz, s->paths[i], err, errlen) < 0) {
+            snapshot_free(snap);
+            return NULL;
+        }
+    return snap;
+}
+
+static struct file_stamp *stamps_now(const struct gz_source *s)
+{
+    struct file_stamp *st = calloc(s->n_paths + 1, sizeof *st);
+    for (size_t i = 0; st && i < s->n_paths; i++)
+        stamp_of(s->paths[i], &st[i]);
+    return st;
+}
+
+int source_init(struct gz_source *s, char **paths, size_t n, const struct ent_tokeniser *tk,
+                char *err, size_t errlen)
+{
+    *s = (struct gz_source){.paths = paths, .n_paths = n, .tk = tk, .interval_ms = 1000};
+    pthread_mutex_init(&s->lock, NULL);
+    atomic_flag_clear(&s->checking);
+    atomic_init(&s->next_check_ms, now_ms() + s->interval_ms);
+    struct file_stamp *st = stamps_now(s);
+    if (!st) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    s->cur = snapshot_load(s, st, err, errlen);
+    return s->cur ? 0 : -1;
+}
+
+void source_fini(struct gz_source *s)
+{
+    snapshot_release(s->cur);
+    free(s->rejected);
+    for (size_t i = 0; i < s->n_paths; i++)
+        free(s->paths[i]);
+    free(s->paths);
+    pthread_mutex_destroy(&s->lock);
+    *s = (struct gz_source){0};
+}
+
+int source_reload(struct gz_source *s, char *err, size_t errlen)
+{
+    struct file_stamp *st = stamps_now(s);
+    if (!st)
+        return 0;  /* out of memory: try again at the next check */
+    pthread_mutex_lock(&s->lock);
+    int same = stamps_equal(st, s->cur->stamps, s->n_paths) ||
+               (s->rejected && stamps_equal(st, s->rejected, s->n_paths));
+    pthread_mutex_unlock(&s->lock);
+    if (same) {
+        free(st);
+        return 0;
+    }
+    struct file_stamp *copy = malloc((s->n_paths + 1) * sizeof *copy);
+    if (!copy) {
+        free(st);
+        return 0;
+    }
+    memcpy(copy, st, s->n_paths * sizeof *copy);
+    struct snapshot *fresh = snapshot_load(s, st, err, errlen);
+    pthread_mutex_lock(&s->lock);
+    struct snapshot *old = NULL;
+    if (fresh) {
+        old = s->cur;
+        s->cur = fresh;
+        free(s->rejected);
+        s->rejected = NULL;
+        free(copy);
+    } else {
+        free(s->rejected);
+        s->rejected = copy;
+    }
+    pthread_mutex_unlock(&s->lock);
+    snapshot_release(old);
+    return fresh ? 1 : -1;
+}
+
+struct snapshot *source_acquire(struct gz_source *s)
+{
+    int64_t now = now_ms();
+    if (now >= atomic_load(&s->next_check_ms) && !atomic_flag_test_and_set(&s->checking)) {
+        /* One worker checks; the others go on with the snapshot they find. */
+        atomic_store(&s->next_check_ms, now + s->interval_ms);
+        char err[600];
+        int rc = source_reload(s, err, sizeof err);
+        if (rc > 0)
+            newsd_log(NEWSD_LOG_INFO, "gazetteer reloaded: %zu entries", s->cur->gz.n);
+        else if (rc < 0)
+            newsd_log(NEWSD_LOG_ERROR, "gazetteer not reloaded, the previous list stays in use: %s", err);
+        atomic_flag_clear(&s->checking);
+    }
+    pthread_mutex_lock(&s->lock);
+    struct snapshot *snap = s->cur;
+    atomic_fetch_add(&snap->refs, 1);
+    pthread_mutex_unlock(&s->lock);
+    return snap;
+}
+
+const struct matcher *snapshot_matcher(struct snapshot *snap, const char *lang)
+{
+    if (!lang)
+        lang = "";
+    const struct matcher *found = NULL;
+    pthread_mutex_lock(&snap->lock);
+    for (size_t i = 0; i < snap->n_m && !found; i++)
+        if (strcmp(snap->m[i]->lang, lang) == 0)
+            found = snap->m[i];
+    if (!found && snap->n_m < SNAPSHOT_LANGS && strlen(lang) < GZ_LANG_MAX) {
+        struct matcher *m = malloc(sizeof *m);
+        if (m && matcher_build(m, &snap->gz, lang, snap->tk) == 0) {
+            snap->m[snap->n_m++] = m;
+            found = m;
+        } else {
+            free(m);
+        }
+    }
+    /* More languages than slots: the names unstemmed serve the rest, or
+     * else the first language's. */
+    for (size_t i = 0; i < snap->n_m && !found; i++)
+        if (snap->m[i]->lang[0] == '\0')
+            found = snap->m[i];
+    if (!found && snap->n_m == SNAPSHOT_LANGS)
+        found = snap->m[0];
+    pthread_mutex_unlock(&snap->lock);
+    return found;
+}

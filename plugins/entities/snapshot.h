@@ -1,0 +1,71 @@
+/* snapshot: the gazetteer files as loaded, and their reload.
+ *
+ * Workers share one snapshot read-only; each holds a reference while it
+ * tags an article.  At most once a second a worker stats the files; when
+ * one changed, it reads them all into a new snapshot and swaps it in (the
+ * old one goes when its last reader lets go).  A file that does not read
+ * leaves the current snapshot in place and is logged once, naming the file
+ * and line, until it changes again.
+ *
+ * The automaton depends on the language the names are stemmed in, so a
+ * snapshot builds one matcher per analysis language, on first use. */
+#ifndef ENTITIES_SNAPSHOT_H
+#define ENTITIES_SNAPSHOT_H
+
+#include "gazetteer.h"
+#include "matcher.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#define SNAPSHOT_LANGS 16
+
+struct file_stamp {
+    int exists;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+};
+
+struct snapshot {
+    atomic_uint refs;
+    struct gazetteer gz;
+    struct file_stamp *stamps;
+    const struct ent_tokeniser *tk;
+    pthread_mutex_t lock;  /* guards m[] */
+    struct matcher *m[SNAPSHOT_LANGS];
+    size_t n_m;
+};
+
+struct gz_source {
+    char **paths;
+    size_t n_paths;
+    const struct ent_tokeniser *tk;
+    pthread_mutex_t lock;       /* guards cur, rejected */
+    struct snapshot *cur;
+    struct file_stamp *rejected; /* the stamps of a version that did not read, or NULL */
+    atomic_llong next_check_ms;
+    atomic_flag checking;
+    int64_t interval_ms;
+};
+
+/* Take ownership of paths (malloc'd strings in a malloc'd array) and read
+ * them.  0, or -1 with the cause (FILE:LINE: ...) in err. */
+int source_init(struct gz_source *s, char **paths, size_t n, const struct ent_tokeniser *tk,
+                char *err, size_t errlen);
+void source_fini(struct gz_source *s);
+/* The current snapshot, with a reference; first reloads when the files
+ * changed and a check is due.  Never NULL. */
+struct snapshot *source_acquire(struct gz_source *s);
+/* Stat and reload now (tests; the daemon waits for the interval).
+ * 1 when a new snapshot was taken, 0 when nothing changed, -1 when the
+ * files changed but did not read (err says why). */
+int source_reload(struct gz_source *s, char *err, size_t errlen);
+void snapshot_release(struct snapshot *snap);
+/* The matcher for lang, built on first use.  NULL when out of memory. */
+const struct matcher *snapshot_matcher(struct snapshot *snap, const char *lang);
+
+#endif

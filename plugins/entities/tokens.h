@@ -1,0 +1,50 @@
+/* The tokens the matcher and the heuristics read: the text layer's tokens,
+ * with each hyphenated word also split into its parts ("Huawei-Chef" gives
+ * "Huawei" and "Chef"), so that a name written as the first part of a
+ * compound is found.  Built from a newsd_analysis by tokens_from_analysis()
+ * (tokens_analysis.c), or by hand in the unit tests. */
+#ifndef ENTITIES_TOKENS_H
+#define ENTITIES_TOKENS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum ent_tok_flags {
+    ENT_TOK_WORD = 1u << 0,       /* a word (not a number or punctuation) */
+    ENT_TOK_CAP = 1u << 1,        /* first letter upper case */
+    ENT_TOK_UPPER = 1u << 2,      /* two or more letters, none lower case */
+    ENT_TOK_STOP = 1u << 3,       /* a stop word of the analysis language */
+    ENT_TOK_START = 1u << 4,      /* first word of its sentence */
+    ENT_TOK_ABBREV = 1u << 5,     /* an abbreviation with its dots: "Co.", "U.S." */
+    ENT_TOK_PART = 1u << 6,       /* a part of a hyphenated word */
+    ENT_TOK_PART_LAST = 1u << 7,  /* ... its last part */
+    ENT_TOK_WHOLE = 1u << 8,      /* a hyphenated word as a whole (its parts follow it) */
+};
+
+/* Strings are not NUL-terminated: a part points into its word. */
+struct ent_tok {
+    const char *text;
+    const char *norm;
+    const char *stem;
+    uint32_t text_len, norm_len, stem_len;
+    uint32_t flags;
+    uint32_t sentence;
+};
+
+struct ent_toks {
+    struct ent_tok *v;
+    size_t n, cap;
+    uint32_t n_sentences;
+};
+
+void toks_free(struct ent_toks *t);
+/* Room for n tokens in all.  0, or -1 when out of memory. */
+int toks_reserve(struct ent_toks *t, size_t n);
+/* Append a token; 0, or -1 when out of memory. */
+int toks_push(struct ent_toks *t, const struct ent_tok *tok);
+/* Append tok, and when it is a hyphenated word, its parts after it (the
+ * whole gets ENT_TOK_WHOLE; its parts ENT_TOK_PART, and their case flags
+ * from their own letters).  0, or -1 when out of memory. */
+int toks_push_word(struct ent_toks *t, const struct ent_tok *tok);
+
+#endif

@@ -1,0 +1,123 @@
+"""End-to-end tests of the entities plugin (issue 8): loaded by run.py."""
+
+import re
+import time
+
+from __main__ import (test, check, SAMPLE, shipped_config, small_article, tag_names)
+
+SAMPLE_ENTITIES = [
+    "entity:org/SenseTime", "entity:org/Huawei", "entity:org/Shanghai Biren", "entity:org/Nvidia",
+    "entity:org/Moore Threads", "entity:org/Baidu", "entity:org/Naura", "entity:org/UBS",
+    "entity:person/Xu Bing", "entity:person/Li Qiang", "entity:place/China", "entity:place/Hongkong",
+    "entity:place/Asien",
+]
+FOOTER_WORDS = ("hinterlasse", "antwort", "email", "adresse", "deine")
+
+ENGLISH = small_article(
+    "Nvidia beats forecasts as demand for AI chips keeps growing",
+    "Nvidia reported quarterly revenue of $35 billion on Wednesday, ahead of analysts' estimates. "
+    "Chief executive Jensen Huang said demand for the new chips was strong and that supply would "
+    "stay tight well into next year.\n\n"
+    "The company said sales in China fell sharply after Washington tightened export rules. "
+    "Chief financial officer Colette Kress told analysts that Chinese revenue was now a small share "
+    "of the total. Rivals Advanced Micro Devices and Intel Corp. have struggled to win market share.")
+
+
+def entity_tags(rec):
+    return {n for n in tag_names(rec) if n.startswith("entity:")}
+
+
+@test()
+def entities_sample_default_config(ctx):
+    ctx.start(shipped_config(ctx, archive_fs=True))
+    id_ = ctx.drop(SAMPLE.name, SAMPLE.read_bytes())
+    ctx.wait_archived([id_])
+    rec = ctx.record(id_)
+    tags = entity_tags(rec)
+    missing = [t for t in SAMPLE_ENTITIES if t not in tags]
+    check(not missing, f"missing {missing}; found {sorted(tags)}")
+    check(tags & {"entity:place/USA", "entity:place/Vereinigte Staaten"}, f"no USA: {sorted(tags)}")
+    footer = [t for t in tags if any(w in t.lower() for w in FOOTER_WORDS)]
+    check(not footer, f"footer words tagged: {footer}")
+    check("CHIP_MAKERS" in {r["rule"] for r in rec["score"]["rules"]}, f"rules {rec['score']['rules']}")
+
+
+@test()
+def entities_english_article(ctx):
+    ctx.write_config([("lang", {"so": "lang.so"}), ("entities", {"so": "entities.so"}),
+                      ("archive", {"so": "archive_fs.so"})])
+    ctx.start()
+    id_ = ctx.drop("nvidia.txt", ENGLISH)
+    ctx.wait_archived([id_])
+    rec = ctx.record(id_)
+    tags = {t["name"]: t for t in rec["tags"]}
+    want = ["entity:org/Nvidia", "entity:person/Jensen Huang", "entity:place/China",
+            "entity:place/Washington", "entity:org/AMD", "entity:org/Intel"]
+    missing = [t for t in want if t not in tags]
+    check(not missing, f"missing {missing}; found {sorted(entity_tags(rec))}")
+    check(tags["entity:org/Nvidia"]["weight"] == 1.0 and tags["entity:org/Nvidia"]["plugin"] == "entities",
+          f"gazetteer hit {tags['entity:org/Nvidia']}")
+    found = tags.get("entity:person/Colette Kress")
+    check(found and found["weight"] < 1.0, f"the heuristic find Colette Kress: {sorted(entity_tags(rec))}")
+    # "Intel Corp." is Intel, not a second organisation "Intel Corp."
+    check(not [t for t in tags if "Corp" in t], f"legal form in a name: {sorted(entity_tags(rec))}")
+
+
+def user_gazetteer_config(ctx, text):
+    path = ctx.base / "user.tsv"
+    write_atomically(path, text)
+    ctx.write_config([("entities", {"so": "entities.so", "gazetteer": "countries.tsv",
+                                    "user_gazetteer": str(path), "heuristics": "false"}),
+                      ("archive", {"so": "archive_fs.so"})])
+    return path
+
+
+def write_atomically(path, text):
+    tmp = path.with_name(path.name + ".new")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.rename(path)
+
+
+def tagged(ctx, name, text):
+    id_ = ctx.drop(name, small_article("Zorblax news", text))
+    ctx.wait_archived([id_])
+    return entity_tags(ctx.record(id_))
+
+
+@test()
+def entities_gazetteer_edit_while_running(ctx):
+    path = user_gazetteer_config(ctx, "org\tAcme Rockets\n")
+    ctx.start()
+    text = "Zorblax Dynamics and Acme Rockets signed a deal with Quux Labs in France on {n}."
+    tags = tagged(ctx, "a1.txt", text.format(n=1))
+    check(tags == {"entity:org/Acme Rockets", "entity:place/France"}, f"before the edit: {sorted(tags)}")
+
+    # A good edit: new entities are tagged on the next article.
+    size = ctx.log_size()
+    time.sleep(1.1)   # the files are checked at most once a second
+    write_atomically(path, "org\tAcme Rockets\norg\tZorblax Dynamics\tZorblax\n")
+    ctx.drop("nudge1.txt", small_article("nudge", "Nothing here 1."))
+    ctx.wait_log(lambda l: "gazetteer reloaded" in l, 10, "'gazetteer reloaded'", since=size)
+    tags = tagged(ctx, "a2.txt", text.format(n=2))
+    check("entity:org/Zorblax Dynamics" in tags, f"after the edit: {sorted(tags)}")
+
+    # A broken edit: logged with file and line, the previous list stays.
+    size = ctx.log_size()
+    time.sleep(1.1)
+    write_atomically(path, "org\tAcme Rockets\norg\tZorblax Dynamics\norg\tQuux Labs\nbrand\tBroken\n")
+    ctx.drop("nudge2.txt", small_article("nudge", "Nothing here 2."))
+    ctx.wait_log(lambda l: f"{path}:4:" in l and "previous list" in l and "brand" in l, 10,
+                 "the broken line named", since=size)
+    tags = tagged(ctx, "a3.txt", text.format(n=3))
+    check("entity:org/Zorblax Dynamics" in tags and "entity:org/Quux Labs" not in tags,
+          f"after the broken edit: {sorted(tags)}")
+    ctx.assert_alive("after a broken gazetteer")
+
+
+@test()
+def entities_broken_gazetteer_at_start(ctx):
+    path = user_gazetteer_config(ctx, "org\tAcme\nperson\n")
+    p = ctx.run_newsd(["--check-config", "-c", ctx.config_path])
+    err = p.stderr.decode("utf-8", errors="replace")
+    check(p.returncode == 1, f"exit {p.returncode}; stderr {err[-400:]}")
+    check(f"{path}:2: no name" in err, f"stderr does not name the line: {err[-400:]}")

@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Quality of the entities plugin (issue 8): precision and recall per type on
+the annotated articles in tests/eval/entities/, the sample article's
+entities, and what is found in a few corpus articles (for a human look).
+
+  python3 tests/eval/eval_entities.py [--build-dir build] [--lang-so PATH]
+
+Each NAME.txt in tests/eval/entities/ has NAME.entities.tsv: TYPE<TAB>NAME
+lines (org, person, place), where NAME may list spellings that are all
+right as A|B.  A found entity counts when its type and name (ignoring case)
+are one of an annotation's; every other entity:org/person/place tag of the
+article is a false positive.
+
+Targets: precision >= 0.9 and recall >= 0.8 for each type; every entity of
+the sample found, and nothing from its footer.
+"""
+import argparse
+import glob
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import evallib  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TYPES = ("org", "person", "place")
+TARGET_P, TARGET_R = 0.9, 0.8
+SAMPLE = os.path.join(evallib.ROOT, "..", "shared", "samples", "000_115dcddbce64b551.txt")
+SAMPLE_WANT = [("org", "SenseTime"), ("org", "Huawei"), ("org", "Shanghai Biren"), ("org", "Nvidia"),
+               ("org", "Moore Threads"), ("org", "Baidu"), ("org", "Naura"), ("org", "UBS"),
+               ("person", "Xu Bing"), ("person", "Li Qiang"), ("place", "China"), ("place", "Hongkong"),
+               ("place", "USA|Vereinigte Staaten"), ("place", "Asien")]
+# Words of the sample's footer (the comment form) that must give no tag.
+FOOTER_WORDS = ("hinterlasse", "antwort", "email", "adresse", "deine", "veröffentlicht")
+CORPUS_LOOK = [("10kgnad-de", 5), ("bbc-news-en", 5)]
+
+
+def write_config(tmp, build_dir, lang_so):
+    lang = lang_so or os.path.join(os.path.abspath(build_dir), "plugins", "lang.so")
+    lines = ["[daemon]", f"state_dir = {tmp}/var", "log_level = error", ""]
+    if not os.path.exists(lang):
+        return None, lang
+    lines += ["[plugin.lang]", f"so = {lang}", ""]
+    lines += ["[plugin.entities]", "so = entities.so", "", "[plugin.archive]", "so = archive_fs.so", ""]
+    path = os.path.join(tmp, "newsd.ini")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines))
+    return path, lang
+
+
+def found(rec):
+    out = set()
+    for t in rec.get("tags", []):
+        name = t["name"]
+        if not name.startswith("entity:"):
+            continue
+        kind, _, ent = name[len("entity:"):].partition("/")
+        if kind in TYPES:
+            out.add((kind, ent))
+    return out
+
+
+def gold_of(path):
+    gold = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            kind, names = line.split("\t")[:2]
+            gold.append((kind, [n.strip() for n in names.split("|")]))
+    return gold
+
+
+def compare(gold, got):
+    """(tp, fp, fn) per type, and the misses and false positives."""
+    got_l = {(k, n.lower()): (k, n) for k, n in got}
+    used, stats, misses = set(), {t: [0, 0, 0] for t in TYPES}, []
+    for kind, names in gold:
+        hit = next(((kind, n.lower()) for n in names if (kind, n.lower()) in got_l), None)
+        if hit:
+            stats[kind][0] += 1
+            used.add(hit)
+        else:
+            stats[kind][2] += 1
+            misses.append(f"{kind}/{'|'.join(names)}")
+    extra = []
+    for key, (kind, n) in got_l.items():
+        if key not in used:
+            stats[kind][1] += 1
+            extra.append(f"{kind}/{n}")
+    return stats, misses, extra
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build-dir", default="build")
+    ap.add_argument("--lang-so", help="the lang plugin to run first (default: BUILD/plugins/lang.so)")
+    args = ap.parse_args()
+    articles = sorted(glob.glob(os.path.join(HERE, "entities", "*.txt")))
+    if not articles:
+        print("eval entities: no annotated articles"); return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        config, lang = write_config(tmp, args.build_dir, args.lang_so)
+        if not config:
+            # Without a language the names are not stemmed, nor localised,
+            # and the heuristics are off: nothing this task measures.
+            print(f"eval entities: no lang plugin at {lang} (build it, or give --lang-so)")
+            evallib.summary("entities", "could not run: no lang plugin")
+            return 2
+        corpus = evallib.corpus_dir()
+        look = []
+        for name, n in CORPUS_LOOK:
+            look += sorted(glob.glob(os.path.join(corpus, name, "*.txt")))[:n]
+        sample = os.path.abspath(SAMPLE)
+        records, failures = evallib.try_files(args.build_dir, config, articles + [sample] + look)
+    if failures:
+        for f, why in failures.items():
+            print(f"could not run {f}: {why}")
+        evallib.summary("entities", f"could not run {len(failures)} files")
+        return 2
+
+    totals = {t: [0, 0, 0] for t in TYPES}
+    print("== annotated articles (misses -, false positives +)")
+    for path in articles:
+        stats, misses, extra = compare(gold_of(path[:-4] + ".entities.tsv"), found(records[path]))
+        for t in TYPES:
+            for i in range(3):
+                totals[t][i] += stats[t][i]
+        print(f"{os.path.basename(path)} [{records[path].get('lang', '')}]: "
+              + " ".join(["-" + m for m in misses] + ["+" + e for e in extra]) or "all right")
+    scores, ok = {}, True
+    for t in TYPES:
+        tp, fp, fn = totals[t]
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        scores[t] = (p, r)
+        ok &= p >= TARGET_P and r >= TARGET_R
+        print(f"{t:7s} P={p:.2f} R={r:.2f} (tp {tp}, fp {fp}, fn {fn})")
+
+    print("== the sample")
+    got = found(records[sample])
+    stats, misses, extra = compare([(k, n.split("|")) for k, n in SAMPLE_WANT], got)
+    n_found = len(SAMPLE_WANT) - len(misses)
+    print("found:", ", ".join(sorted(f"{k}/{n}" for k, n in got)))
+    if misses:
+        print("missing:", ", ".join(misses))
+    footer = [f"{k}/{n}" for k, n in got if any(w in n.lower() for w in FOOTER_WORDS)]
+    if footer:
+        print("from the footer:", ", ".join(footer))
+    ok &= not misses and not footer
+
+    print("== corpus articles (for a human look)")
+    for path in look:
+        rec = records[path]
+        ents = sorted(f"{k}/{n}" for k, n in found(rec))
+        print(f"{os.path.relpath(path, corpus)} [{rec.get('lang', '')}] {rec.get('title', '')[:60]!r}")
+        print("   ", ", ".join(ents) or "(none)")
+
+    evallib.summary("entities", ", ".join(f"{t} P={scores[t][0]:.2f} R={scores[t][1]:.2f}" for t in TYPES)
+                    + f", sample {n_found}/{len(SAMPLE_WANT)}" + (", footer leaked" if footer else ""))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,407 @@
+/* Unit tests for the entities plugin's parts (plugins/entities/): the
+ * Aho-Corasick automaton, the gazetteer files and their reload, the matcher
+ * over the text layer's tokens, and the heuristics. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../plugins/entities/ac.h"
+#include "../../plugins/entities/gazetteer.h"
+#include "../../plugins/entities/heur.h"
+#include "../../plugins/entities/lexicon.h"
+#include "../../plugins/entities/matcher.h"
+#include "../../plugins/entities/snapshot.h"
+#include "../../plugins/entities/tokens_analysis.h"
+
+/* ---- the automaton ------------------------------------------------------ */
+
+static void test_ac_overlapping_patterns(void **state)
+{
+    (void)state;
+    struct ac a;
+    assert_int_equal(ac_init(&a), 0);
+    uint32_t ab[] = {1, 2}, b[] = {2}, bc[] = {2, 3}, abcd[] = {1, 2, 3, 4};
+    assert_int_equal(ac_add(&a, ab, 2, 10), 0);
+    assert_int_equal(ac_add(&a, b, 1, 20), 0);
+    assert_int_equal(ac_add(&a, bc, 2, 30), 0);
+    assert_int_equal(ac_add(&a, abcd, 4, 40), 0);
+    assert_int_equal(ac_build(&a), 0);
+    /* 1 2 3 5: after 2, "1 2" and "2" end; after 3, "2 3" ends. */
+    uint32_t text[] = {1, 2, 3, 5};
+    uint32_t s = 0, seen[8] = {0};
+    size_t n = 0;
+    for (size_t i = 0; i < 4; i++) {
+        s = ac_step(&a, s, text[i]);
+        for (uint32_t st = a.out[s] != AC_NONE ? s : a.dict[s]; st != AC_NONE; st = a.dict[st])
+            for (uint32_t p = a.out[st]; p != AC_NONE; p = a.pat[p].next)
+                seen[n++] = a.pat[p].value;
+    }
+    assert_int_equal(n, 3);
+    assert_int_equal(seen[0], 10);
+    assert_int_equal(seen[1], 20);
+    assert_int_equal(seen[2], 30);
+    ac_free(&a);
+}
+
+/* ---- gazetteer files ------------------------------------------------------ */
+
+static char tmpdir[64];
+
+static int make_tmpdir(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/test_entities.XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int remove_tmpdir(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *write_tsv(const char *name, const char *text)
+{
+    static char path[128];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    char tmp[140];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    assert_int_equal(rename(tmp, path), 0);  /* a new inode: the stamp changes */
+    return path;
+}
+
+static void test_gazetteer_merges_and_localises(void **state)
+{
+    (void)state;
+    char *p1 = strdup(write_tsv("a.tsv", "# comment\n\nplace\tUnited States\tUSA\tde=Vereinigte Staaten\n"
+                                         "org\tNvidia\tNvidia Corp.\n")),
+         *p2 = strdup(write_tsv("b.tsv", "\xEF\xBB\xBForg\tNvidia\tNVIDIA\n"
+                                         "place\tUnited States\t\tde=USA\n")),
+         err[600];
+    struct gazetteer g;
+    gz_init(&g);
+    assert_int_equal(gz_load_file(&g, p1, err, sizeof err), 0);
+    assert_int_equal(gz_load_file(&g, p2, err, sizeof err), 0);
+    assert_int_equal(g.n, 2);
+    const struct gz_entry *us = &g.v[0], *nv = &g.v[1];
+    assert_string_equal(gz_entry_name(us, "de"), "USA");
+    assert_string_equal(gz_entry_name(us, "en"), "United States");
+    assert_string_equal(gz_entry_name(us, ""), "United States");
+    /* The replaced German name stays an alias. */
+    int kept = 0;
+    for (size_t i = 0; i < us->n_aliases; i++)
+        kept |= strcmp(us->aliases[i], "Vereinigte Staaten") == 0;
+    assert_true(kept);
+    assert_int_equal(nv->n_aliases, 2);
+    gz_free(&g);
+    free(p1);
+    free(p2);
+}
+
+static void expect_line_error(const char *line, const char *want)
+{
+    struct gazetteer g;
+    char err[600];
+    gz_init(&g);
+    assert_int_equal(gz_add_line(&g, line, strlen(line), 0, err, sizeof err), -1);
+    if (!strstr(err, want))
+        fail_msg("error for \"%s\": \"%s\", expected \"%s\"", line, err, want);
+    gz_free(&g);
+}
+
+static void test_gazetteer_bad_lines(void **state)
+{
+    (void)state;
+    expect_line_error("company\tAcme", "type \"company\"");
+    expect_line_error("org", "no name");
+    expect_line_error("org\t\tAlias", "empty name");
+    expect_line_error("org\tA|B", "aliases go in the third column");
+    expect_line_error("org\tAcme\tAc||Acme Inc.", "empty alias");
+    expect_line_error("org\tAcme\t\tGerman=Akme", "not a language code");
+    expect_line_error("org\tAcme\t\tde", "not LANG=NAME");
+    expect_line_error("org\tAcme\tx\tde=y\tmore", "more than 4 columns");
+    expect_line_error("org\tAc\xffme", "not valid UTF-8");
+    expect_line_error("org\t---", "no letter or digit");
+    char path_err[600];
+    struct gazetteer g;
+    gz_init(&g);
+    char *p = write_tsv("bad.tsv", "org\tAcme\n# fine\nperson\tJane Doe\tJD\tde=\n");
+    assert_int_equal(gz_load_file(&g, p, path_err, sizeof path_err), -1);
+    char want[200];
+    snprintf(want, sizeof want, "%s:3: ", p);
+    assert_non_null(strstr(path_err, want));
+    gz_free(&g);
+}
+
+/* ---- the matcher over real tokens -------------------------------------- */
+
+struct found {
+    char names[32][80];
+    size_t n;
+};
+
+static void run_matcher(const char *gz_text, const char *lang, const char *text, struct found *out)
+{
+    struct gazetteer g;
+    char err[600];
+    gz_init(&g);
+    const char *line = gz_text;
+    while (*line) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        assert_int_equal(gz_add_line(&g, line, len, 0, err, sizeof err), 0);
+        line += len + (nl ? 1 : 0);
+    }
+    struct matcher m;
+    assert_int_equal(matcher_build(&m, &g, lang, &tokens_analysis_tokeniser), 0);
+    newsd_analysis *an = newsd_analysis_new(text, strlen(text), lang);
+    assert_non_null(an);
+    struct ent_toks t = {0};
+    struct ent_hits h = {0};
+    assert_int_equal(tokens_from_analysis(an, &t), 0);
+    assert_int_equal(matcher_run(&m, &t, &h), 0);
+    out->n = 0;
+    for (size_t i = 0; i < h.n && out->n < 32; i++)
+        snprintf(out->names[out->n++], sizeof out->names[0], "%s/%s", ent_type_name(g.v[h.v[i].entry].type),
+                 gz_entry_name(&g.v[h.v[i].entry], lang));
+    hits_free(&h);
+    toks_free(&t);
+    newsd_analysis_free(an);
+    matcher_free(&m);
+    gz_free(&g);
+}
+
+static void expect_found(const char *gz_text, const char *lang, const char *text, const char *want)
+{
+    struct found f;
+    run_matcher(gz_text, lang, text, &f);
+    char got[1024] = "";
+    for (size_t i = 0; i < f.n; i++)
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? ", " : "", f.names[i]);
+    if (strcmp(got, want) != 0)
+        fail_msg("in \"%s\": found \"%s\", expected \"%s\"", text, got, want);
+}
+
+static const char *const CHIPS =
+    "org\tNvidia\tNvidia Corp.|NVIDIA\n"
+    "org\tBaidu\n"
+    "org\tIntel\n"
+    "org\tMoore Threads\n"
+    "person\tMoore\n"
+    "place\tNew York\n"
+    "place\tYork\n"
+    "place\tUnited States\tUS|USA\tde=Vereinigte Staaten\n"
+    "place\tChina\n";
+
+static void test_matcher_longest_and_aliases(void **state)
+{
+    (void)state;
+    expect_found(CHIPS, "en", "Moore Threads and Moore met in New York and York.",
+                 "org/Moore Threads, person/Moore, place/New York, place/York");
+    expect_found(CHIPS, "en", "NVIDIA, Nvidia Corp. and nvidia.", "org/Nvidia, org/Nvidia");
+    /* No match across a sentence end. */
+    expect_found(CHIPS, "en", "They went to New. York was far.", "place/York");
+}
+
+static void test_matcher_word_boundaries(void **state)
+{
+    (void)state;
+    expect_found(CHIPS, "de", "Baiduxyz und die Intelligenz von Intelligent Systems.", "");
+    expect_found(CHIPS, "de", "Der Intel-Chef sprach mit Baidu.", "org/Intel, org/Baidu");
+    /* Short capitals match capitals only. */
+    expect_found(CHIPS, "en", "Tell us about the US.", "place/United States");
+}
+
+static void test_matcher_german_forms(void **state)
+{
+    (void)state;
+    expect_found(CHIPS, "de", "Chinas Weg und die Vereinigten Staaten.", "place/China, place/Vereinigte Staaten");
+    expect_found(CHIPS, "de", "Die US-Handelsbeschränkungen treffen Nvidias Kunden.",
+                 "place/Vereinigte Staaten, org/Nvidia");
+}
+
+static void test_matcher_10000_names(void **state)
+{
+    (void)state;
+    struct gazetteer g;
+    char err[600], line[128];
+    gz_init(&g);
+    for (int i = 0; i < 10000; i++) {
+        int len = snprintf(line, sizeof line, "%s\tZyx%05d Qorp\tZQ%05d\n", i % 2 ? "org" : "person", i, i);
+        assert_int_equal(gz_add_line(&g, line, (size_t)len - 1, 0, err, sizeof err), 0);
+    }
+    assert_int_equal(g.n, 10000);
+    struct matcher m;
+    assert_int_equal(matcher_build(&m, &g, "en", &tokens_analysis_tokeniser), 0);
+    const char *text = "Zyx00007 Qorp met Zyx09998 Qorp and ZQ04321, not Zyx00007 alone.";
+    newsd_analysis *an = newsd_analysis_new(text, strlen(text), "en");
+    struct ent_toks t = {0};
+    struct ent_hits h = {0};
+    assert_int_equal(tokens_from_analysis(an, &t), 0);
+    assert_int_equal(matcher_run(&m, &t, &h), 0);
+    assert_int_equal(h.n, 3);
+    assert_string_equal(g.v[h.v[0].entry].name, "Zyx00007 Qorp");
+    assert_string_equal(g.v[h.v[1].entry].name, "Zyx09998 Qorp");
+    assert_string_equal(g.v[h.v[2].entry].name, "Zyx04321 Qorp");
+    hits_free(&h);
+    toks_free(&t);
+    newsd_analysis_free(an);
+    matcher_free(&m);
+    gz_free(&g);
+}
+
+/* ---- reload --------------------------------------------------------------- */
+
+static void test_reload_good_and_broken(void **state)
+{
+    (void)state;
+    char *path = strdup(write_tsv("user.tsv", "org\tAcme\n"));
+    char **paths = malloc(2 * sizeof *paths), err[600];
+    paths[0] = strdup(path);
+    paths[1] = NULL;
+    struct gz_source s;
+    assert_int_equal(source_init(&s, paths, 1, &tokens_analysis_tokeniser, err, sizeof err), 0);
+    struct snapshot *before = source_acquire(&s);
+    assert_int_equal(before->gz.n, 1);
+    assert_int_equal(source_reload(&s, err, sizeof err), 0);  /* unchanged */
+
+    write_tsv("user.tsv", "org\tAcme\nperson\tJane Roe\n");
+    assert_int_equal(source_reload(&s, err, sizeof err), 1);
+    struct snapshot *after = source_acquire(&s);
+    assert_int_equal(after->gz.n, 2);
+    assert_int_equal(before->gz.n, 1);  /* a reader keeps the snapshot it holds */
+    snapshot_release(before);
+
+    write_tsv("user.tsv", "org\tAcme\nperson\tJane Roe\nthing\tWidget\n");
+    assert_int_equal(source_reload(&s, err, sizeof err), -1);
+    char want[200];
+    snprintf(want, sizeof want, "%s:3: type \"thing\"", path);
+    if (!strstr(err, want))
+        fail_msg("reload error \"%s\", expected \"%s\"", err, want);
+    struct snapshot *kept = source_acquire(&s);
+    assert_ptr_equal(kept, after);  /* the old list stays */
+    assert_int_equal(source_reload(&s, err, sizeof err), 0);  /* the same broken file: logged once */
+    snapshot_release(kept);
+    snapshot_release(after);
+
+    write_tsv("user.tsv", "org\tAcme\nproduct\tWidget\n");
+    assert_int_equal(source_reload(&s, err, sizeof err), 1);
+    source_fini(&s);
+    free(path);
+}
+
+static void test_init_refuses_a_broken_file(void **state)
+{
+    (void)state;
+    char **paths = malloc(2 * sizeof *paths), err[600];
+    paths[0] = strdup(write_tsv("broken.tsv", "org\n"));
+    paths[1] = NULL;
+    struct gz_source s;
+    assert_int_equal(source_init(&s, paths, 1, &tokens_analysis_tokeniser, err, sizeof err), -1);
+    assert_non_null(strstr(err, "broken.tsv:1: no name"));
+    source_fini(&s);
+}
+
+/* ---- heuristics ----------------------------------------------------------- */
+
+static struct lexicon lex;
+
+static int load_lexicon(void **state)
+{
+    (void)state;
+    char err[600];
+    lexicon_init(&lex);
+    if (lexicon_load_de(&lex, "/usr/share/dict/ngerman", err, sizeof err) < 0 ||
+        lexicon_load_en(&lex, "/usr/share/dict/american-english", err, sizeof err) < 0) {
+        fprintf(stderr, "word lists: %s (install wngerman and wamerican)\n", err);
+        return -1;
+    }
+    return make_tmpdir(state);
+}
+
+static int free_lexicon(void **state)
+{
+    lexicon_free(&lex);
+    return remove_tmpdir(state);
+}
+
+/* Heuristic finds in text, without a gazetteer: "type/name, ...". */
+static void expect_heuristics(const char *lang, const char *text, const char *want)
+{
+    newsd_analysis *an = newsd_analysis_new(text, strlen(text), lang);
+    assert_non_null(an);
+    struct ent_toks t = {0};
+    assert_int_equal(tokens_from_analysis(an, &t), 0);
+    uint8_t *covered = calloc(t.n + 1, 1);
+    struct heur_cands c = {0};
+    assert_int_equal(heur_run(&t, covered, lang, &lex, &c), 0);
+    char got[1024] = "";
+    for (size_t i = 0; i < c.n; i++)
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s/%s", i ? ", " : "",
+                 ent_type_name(c.v[i].type), c.v[i].name);
+    if (strcmp(got, want) != 0)
+        fail_msg("in \"%s\": found \"%s\", expected \"%s\"", text, got, want);
+    heur_cands_free(&c);
+    free(covered);
+    toks_free(&t);
+    newsd_analysis_free(an);
+}
+
+static void test_heuristics_legal_forms(void **state)
+{
+    (void)state;
+    expect_heuristics("de", "Dazu gehört der Hersteller von Chipfertigungsanlagen Naura Technology Group Ltd. aus dem Land.",
+                      "org/Naura");
+    expect_heuristics("en", "The deal was signed by Acme Widgets Holdings Inc. on a rainy day in spring.",
+                      "org/Acme Widgets");
+}
+
+static void test_heuristics_roles(void **state)
+{
+    (void)state;
+    expect_heuristics("de", "Im März traf sich der Ministerpräsident Li Qiang mit dem CEO von Moore Threads in der Stadt.",
+                      "org/Moore Threads, person/Li Qiang");
+    expect_heuristics("en", "Nothing is certain yet, said Jane Roe, an analyst at Foobar Research in a note.",
+                      "org/Foobar Research, person/Jane Roe");
+}
+
+static void test_heuristics_german_nouns_are_no_names(void **state)
+{
+    (void)state;
+    /* Capitalised nouns, with and without a cue, give nothing. */
+    expect_heuristics("de", "Laut Sprecher des Ministeriums sagte die Regierung, die Sanktionen blieben bestehen.", "");
+    expect_heuristics("de", "Hinterlasse eine Antwort. Deine Email-Adresse wird nicht veröffentlicht.", "");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ac_overlapping_patterns),
+        cmocka_unit_test(test_gazetteer_merges_and_localises),
+        cmocka_unit_test(test_gazetteer_bad_lines),
+        cmocka_unit_test(test_matcher_longest_and_aliases),
+        cmocka_unit_test(test_matcher_word_boundaries),
+        cmocka_unit_test(test_matcher_german_forms),
+        cmocka_unit_test(test_matcher_10000_names),
+        cmocka_unit_test(test_reload_good_and_broken),
+        cmocka_unit_test(test_init_refuses_a_broken_file),
+        cmocka_unit_test(test_heuristics_legal_forms),
+        cmocka_unit_test(test_heuristics_roles),
+        cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
+    };
+    return cmocka_run_group_tests(tests, load_lexicon, free_lexicon);
+}
