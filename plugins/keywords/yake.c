@@ -41,6 +41,7 @@
 struct term {
     const char *key;          /* stem (norm for stop words); not NUL-terminated for a head */
     size_t key_len;
+    uint64_t hash;            /* of key: compared before the bytes */
     bool stop;                /* a stop word or a number: never a phrase's edge */
     bool standalone;          /* seen as a token of its own (not only as a compound's head) */
     uint32_t tf, tf_upper, tf_acro;
@@ -145,9 +146,17 @@ static size_t table_size(size_t n)
 
 /* ---- terms --------------------------------------------------------------- */
 
-static uint32_t term_find(const struct work *w, const char *key, size_t len, bool stop, size_t *slot)
+static uint64_t term_hash(const char *key, size_t len, bool stop)
 {
-    size_t i = (size_t)mix(hash_bytes(FNV_OFFSET + stop, key, len)) & w->term_mask;
+    return mix(hash_bytes(FNV_OFFSET + stop, key, len));
+}
+
+/* The text layer gives tokens of the same text the same strings, so most
+ * hits are the same pointer; the stored hash settles most misses. */
+static uint32_t term_find(const struct work *w, const char *key, size_t len, bool stop, uint64_t h,
+                          size_t *slot)
+{
+    size_t i = (size_t)h & w->term_mask;
     for (;; i = (i + 1) & w->term_mask) {
         uint32_t t = w->term_slots[i];
         if (t == NO_TERM) {
@@ -155,7 +164,8 @@ static uint32_t term_find(const struct work *w, const char *key, size_t len, boo
             return NO_TERM;
         }
         const struct term *e = &w->terms[t];
-        if (e->stop == stop && e->key_len == len && memcmp(e->key, key, len) == 0)
+        if (e->hash == h && e->stop == stop && e->key_len == len &&
+            (e->key == key || memcmp(e->key, key, len) == 0))
             return t;
     }
 }
@@ -163,12 +173,13 @@ static uint32_t term_find(const struct work *w, const char *key, size_t len, boo
 static uint32_t term_add(struct work *w, const char *key, size_t len, bool stop)
 {
     size_t slot;
-    uint32_t t = term_find(w, key, len, stop, &slot);
+    uint64_t h = term_hash(key, len, stop);
+    uint32_t t = term_find(w, key, len, stop, h, &slot);
     if (t != NO_TERM)
         return t;
     t = (uint32_t)w->n_terms++;
     w->term_slots[slot] = t;
-    w->terms[t] = (struct term){.key = key, .key_len = len, .stop = stop,
+    w->terms[t] = (struct term){.key = key, .key_len = len, .hash = h, .stop = stop,
                                 .sent_head = NO_TERM, .sent_tail = NO_TERM, .last_sent = NO_TERM};
     return t;
 }
@@ -231,7 +242,8 @@ static void merge_genitives(struct work *w)
         size_t len = w->terms[id].key_len, slot;
         if (len < 4 || w->terms[id].key[len - 1] != 's')
             continue;
-        uint32_t base = term_find(w, w->terms[id].key, len - 1, false, &slot);
+        const char *key = w->terms[id].key;
+        uint32_t base = term_find(w, key, len - 1, false, term_hash(key, len - 1, false), &slot);
         if (base != NO_TERM && w->terms[base].standalone) {
             w->tok_term[i] = base;
             w->tok_merged[i] = true;
@@ -263,7 +275,7 @@ static void assign_terms(struct work *w)
             continue;
         size_t hl = 0, slot;
         const char *head = compound_head(t->stem, &hl);
-        uint32_t id = term_find(w, head, hl, false, &slot);
+        uint32_t id = term_find(w, head, hl, false, term_hash(head, hl, false), &slot);
         if (id != NO_TERM && w->terms[id].standalone) {
             w->tok_merged[i] = true;
         } else {
@@ -463,7 +475,10 @@ static uint64_t span_hash(const struct work *w, uint32_t pos, uint32_t len)
 
 static bool same_terms(const struct work *w, uint32_t p, uint32_t q, uint32_t len)
 {
-    return memcmp(&w->tok_term[p], &w->tok_term[q], len * sizeof *w->tok_term) == 0;
+    for (uint32_t k = 0; k < len; k++)
+        if (w->tok_term[p + k] != w->tok_term[q + k])
+            return false;
+    return true;
 }
 
 static uint32_t cand_add(struct work *w, uint32_t pos, uint32_t len)
