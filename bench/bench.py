@@ -12,6 +12,16 @@ Runs the real daemon in a fresh state dir and reports:
               as a share of the C pipeline's, and the in-process cost of a
               no-op Lua plugin per article (build/bench/lua_noop_bench).
 
+  4. analysis: the "core-only" config (one tagger, archive_fs) and the
+              "full default" config (config/newsd.ini as shipped: every
+              bundled analysis plugin, its archive), and the full analysis
+              with archive_fs, as bursts side by side; articles/s and the
+              ratio full/core.  Then build/bench/analysis_bench: the
+              microseconds per ~5 KB article of the parser, the text layer
+              and each plugin on one thread, for the full default config
+              with a synthetic gazetteer of 10,000 names for the entities
+              plugin (when the config has one).
+
 Run it on a quiet file system.  On ext4 without a journal (as on the CI
 machines) creating a file is much slower for 60-300 s after many files were
 deleted (the inode allocator skips recently deleted inodes one by one), so
@@ -50,7 +60,13 @@ so = archive_fs.so
 """
 
 # The same work twice: tag orgs (whole words) and topics, score the tags.
-PIPELINES = {"c": """
+PIPELINES = {"core": """
+[plugin.orgs]
+so = keyword_tagger.so
+prefix = entity:org/
+match = word
+words = SenseTime, Huawei, Shanghai Biren, Nvidia, Moore Threads, Baidu, Naura, Intel, AMD, TSMC, Samsung
+""", "c": """
 [plugin.orgs]
 so = keyword_tagger.so
 prefix = entity:org/
@@ -151,13 +167,14 @@ def is_empty(folder):
         return not any(not e.name.startswith(".") for e in it)
 
 
-def wait_archived(state, n, timeout, proc):
+def wait_archived(state, n, timeout, proc, count=count_ids):
     """Wait until inbox/ and work/ are empty, then check the archive once:
-    polling the archive itself would cost as much CPU as newsd."""
+    polling the archive itself would cost as much CPU as newsd.  count is
+    None for an archive other than archive_fs: the log lines tell then."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         if is_empty(os.path.join(state, "inbox")) and is_empty(os.path.join(state, "work")):
-            return count_ids(state) >= n
+            return count is None or count(state) >= n
         if proc.poll() is not None:
             return False
         time.sleep(0.05)
@@ -192,9 +209,15 @@ def write_config(base, state, plugins, log_level, extra="", pipeline="c"):
     return conf
 
 
-def burst(newsd, plugins, texts, n, workdir, pipeline="c"):
+def burst(newsd, plugins, texts, n, workdir, pipeline="c", sections=None, label=None):
+    """sections: a whole config as ini_sections() gives (pipeline unused)."""
     state = os.path.join(workdir, "burst" if pipeline == "c" else "burst-" + pipeline)
-    conf = write_config(workdir, state, plugins, "info", pipeline=pipeline)
+    if sections is not None:
+        conf = write_sections(os.path.join(workdir, pipeline + ".ini"), sections, state, plugins, "info")
+        fs_archive = any(dict(kv).get("so", "").startswith("archive_fs") for _, kv in sections)
+    else:
+        conf = write_config(workdir, state, plugins, "info", pipeline=pipeline)
+        fs_archive = True
     proc, log = start_daemon(newsd, conf, os.path.join(workdir, "burst.log"))
     tmp = os.path.join(state, "tmp")
     avg = prepare(tmp, n, texts, "b")
@@ -205,7 +228,7 @@ def burst(newsd, plugins, texts, n, workdir, pipeline="c"):
         os.rename(os.path.join(tmp, name), os.path.join(state, "inbox", name))
         dropped[name] = time.time()
     t_drop = time.time() - t0
-    ok = wait_archived(state, n, 600, proc)
+    ok = wait_archived(state, n, 600, proc, count_ids if fs_archive else None)
     rss = peak_rss_kib(proc.pid)
     stop(proc, log)
     done = parse_times(os.path.join(workdir, "burst.log"))
@@ -216,7 +239,7 @@ def burst(newsd, plugins, texts, n, workdir, pipeline="c"):
     rate = len(lat) / max(last - t0, 1e-9)
     p50 = lat[len(lat) // 2] if lat else float("nan")
     p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else float("nan")
-    what = "burst:  " if pipeline == "c" else "lua:    "
+    what = label or ("burst:  " if pipeline == "c" else "lua:    ")
     print("%s %d articles (avg %.0f bytes), %s plugins, dropped in %.2f s" % (what, n, avg, pipeline, t_drop))
     print("%s %.0f articles/s end to end (first drop -> last archived)" % (what, rate))
     print("%s latency drop -> archived p50 %.1f ms, p99 %.1f ms" % (what, p50, p99))
@@ -259,6 +282,150 @@ def lua_bench(build, plugins, workdir):
         print("lua:     " + line)
 
 
+# ---- analysis: core-only vs the full default config ---------------------
+
+def ini_sections(path):
+    """An INI file as [(section, [(key, value)])]: inline comments dropped,
+    indented lines kept with the value above (newsd limits a line's
+    length), a value that names a file
+    beside it made absolute, so that a copy written elsewhere reads the
+    same files."""
+    base = os.path.dirname(os.path.abspath(path))
+    sections, cur = [], None
+    with open(path, encoding="utf-8") as fh:
+        for raw in fh:
+            line = raw.strip()
+            if not line or line[0] in ";#":
+                continue
+            if raw[0] in " \t" and cur and cur[1]:
+                # An indented line goes on with the value above it.
+                key, value = cur[1][-1]
+                more = re.split(r"\s;", line, maxsplit=1)[0].strip()
+                cur[1][-1] = (key, value + "\n  " + more)
+                continue
+            if line.startswith("["):
+                cur = (line[1:line.index("]")], [])
+                sections.append(cur)
+                continue
+            key, _, value = line.partition("=")
+            value = re.split(r"\s;", value, maxsplit=1)[0].strip()
+            if value and not os.path.isabs(value) and os.path.exists(os.path.join(base, value)):
+                value = os.path.join(base, value)
+            cur[1].append((key.strip(), value))
+    return sections
+
+
+def write_sections(path, sections, state, plugins, log_level):
+    with open(path, "w", encoding="utf-8") as fh:
+        for name, kv in sections:
+            fh.write("[%s]\n" % name)
+            if name == "daemon":
+                kv = [(k, v) for k, v in kv if k not in ("state_dir", "plugin_dir", "log_level")]
+                kv += [("state_dir", state), ("plugin_dir", plugins), ("log_level", log_level)]
+            for k, v in kv:
+                fh.write("%s = %s\n" % (k, v))
+            fh.write("\n")
+    return path
+
+
+def with_fs_archive(sections):
+    """Every archive plugin of sections replaced by one archive_fs."""
+    def is_archive(kv):
+        return dict(kv).get("so", "").startswith("archive_")
+    out = [(n, kv) for n, kv in sections if not is_archive(kv)]
+    return out + [("plugin.archive", [("so", "archive_fs.so")])]
+
+
+def core_sections():
+    orgs = [tuple(p.strip() for p in line.split("=", 1))
+            for line in PIPELINES["core"].strip().splitlines()[1:]]
+    return [("daemon", []), ("plugin.orgs", orgs), ("plugin.archive", [("so", "archive_fs.so")])]
+
+
+SYLLABLES = ["ka", "lo", "mi", "ren", "tor", "vel", "dra", "sen", "qui", "bar", "nov", "tek",
+             "ul", "zan", "mer", "phi", "gro", "lin", "sta", "vex"]
+SUFFIXES = ["Systems", "Group", "AG", "Holdings", "Technologies", "Bank", "Motors", "Labs"]
+
+
+def synthetic_gazetteer(path, n=10000):
+    """n made-up names in the entities plugin's TSV (TYPE, NAME, aliases):
+    orgs, people and places, so that matching costs what a real list of
+    that size costs, without shipping one."""
+    import random
+    rnd = random.Random(7)
+
+    def word():
+        return "".join(rnd.choice(SYLLABLES) for _ in range(rnd.randint(2, 3))).capitalize()
+    seen = set()
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("# synthetic gazetteer written by bench/bench.py\n")
+        while len(seen) < n:
+            kind = rnd.choice(["org", "org", "person", "place"])
+            if kind == "org":
+                name = word() + " " + rnd.choice(SUFFIXES)
+                line = "org\t%s\t%s" % (name, name.split(" ")[0])
+            elif kind == "person":
+                name = word() + " " + word()
+                line = "person\t%s" % name
+            else:
+                name = word()
+                line = "place\t%s" % name
+            if name in seen:
+                continue
+            seen.add(name)
+            fh.write(line + "\n")
+    return path
+
+
+def with_gazetteer(sections, tsv, key):
+    """The entities section reads tsv as well (key = tsv); a config without
+    one gets an [plugin.entities] before its first tag plugin but lang."""
+    out, done = [], False
+    for n, kv in sections:
+        if n == "plugin.entities":
+            kv = [(k, v) for k, v in kv if k != key] + [(key, tsv)]
+            done = True
+        out.append((n, kv))
+    if not done:
+        at = next((i for i, (n, _) in enumerate(out) if n.startswith("plugin.") and n != "plugin.lang"),
+                  len(out))
+        out.insert(at, ("plugin.entities", [("so", "entities.so"), (key, tsv)]))
+    return out
+
+
+def analysis(newsd, build, plugins, texts, n, workdir, gazetteer_key):
+    default = ini_sections(os.path.join(ROOT, "config", "newsd.ini"))
+    core = burst(newsd, plugins, texts, n, workdir, pipeline="core", sections=core_sections(),
+                 label="core:   ")
+    full = burst(newsd, plugins, texts, n, workdir, pipeline="full", sections=default,
+                 label="full:   ")
+    full_fs = burst(newsd, plugins, texts, n, workdir, pipeline="full-fs",
+                    sections=with_fs_archive(default), label="full-fs:")
+    print("analysis: core-only %.0f articles/s, full default %.0f articles/s (%.0f%% of core; "
+          "target >= 5000), full analysis with archive_fs %.0f articles/s"
+          % (core, full, 100.0 * full / max(core, 1e-9), full_fs))
+
+    exe = os.path.join(build, "bench", "analysis_bench")
+    if not os.access(exe, os.X_OK):
+        print("analysis: %s not built" % exe)
+        return
+    if os.path.exists(os.path.join(plugins, "entities.so")):
+        tsv = synthetic_gazetteer(os.path.join(workdir, "gazetteer.tsv"))
+        default = with_gazetteer(default, tsv, gazetteer_key)
+        print("analysis: entities also read a synthetic gazetteer of 10,000 names (%s = %s)"
+              % (gazetteer_key, tsv))
+    dirs = [os.path.join(SHARED, "corpus", "10kgnad-de"), os.path.join(SHARED, "corpus", "bbc-news-en")]
+    # The core config's tagger does not read the text layer: -x leaves it
+    # to the plugins, as the daemon does.
+    for name, sections, flags in (("core", core_sections(), ["-x"]),
+                                  ("full", with_fs_archive(default), [])):
+        conf = write_sections(os.path.join(workdir, "inproc-%s.ini" % name), sections,
+                              os.path.join(workdir, "inproc-state"), plugins, "warning")
+        out = subprocess.run([exe, "-n", "2000", "-r", "5"] + flags + [conf] + dirs,
+                             capture_output=True, text=True)
+        for line in (out.stdout.strip() or out.stderr.strip()).splitlines():
+            print(line)
+
 def entities_bench(build):
     """The entities plugin's share per article with 10, 10,000 and all
     bundled names (bench/entities_bench.c)."""
@@ -282,6 +449,10 @@ def main():
                     help="backlog sizes (peak RSS should stay flat)")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir")
     ap.add_argument("--no-lua", action="store_true", help="skip the Lua pipeline run")
+    ap.add_argument("--only-analysis", action="store_true",
+                    help="only the core-only vs full default comparison and analysis_bench")
+    ap.add_argument("--gazetteer-key", default="user_gazetteer",
+                    help="the entities plugin's key for its TSV files")
     args = ap.parse_args()
 
     build = os.path.abspath(args.build_dir)
@@ -293,6 +464,9 @@ def main():
     workdir = tempfile.mkdtemp(prefix="newsd-bench-", dir=os.environ.get("BENCH_DIR", "/tmp"))
     print("newsd bench: %s, %d CPUs, state under %s" % (newsd, os.cpu_count(), workdir))
     try:
+        analysis(newsd, build, plugins, texts, args.n, workdir, args.gazetteer_key)
+        if args.only_analysis:
+            return
         c_rate = burst(newsd, plugins, texts, args.n, workdir)
         if not args.no_lua:
             lua_rate = burst(newsd, plugins, texts, args.n, workdir, pipeline="lua")

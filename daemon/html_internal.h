@@ -7,7 +7,8 @@
  *   html_score.c    what tags and class/id names say about an element;
  *   html_extract.c  the main-content block and its text;
  *   html_meta.c     title, author, date, url, language, site name;
- *   html_jsonld.c   schema.org JSON-LD (NewsArticle, Article, ...).
+ *   html_jsonld.c   schema.org JSON-LD (NewsArticle, Article, ...);
+ *   html_headline.c the visible headline and the date shown under it.
  *
  * Every walk over the tree is iterative (parent/next pointers, no
  * recursion) and touches each node a bounded number of times, so a page of
@@ -173,6 +174,37 @@ int html__jsonld(const char *script, struct html_meta *m, long long now);
  * else.  -1 when out of memory. */
 int html__meta(struct html_tree *t, xmlNodePtr block, struct html_meta *m);
 void html__meta_clear(struct html_meta *m);
+
+/* One line, white space collapsed, character references left over from
+ * double escaping decoded.  malloc'd (NULL when out of memory). */
+char *html__one_line(const char *s);
+
+/* ---- html_headline.c -------------------------------------------------- */
+
+/* Whether n is inside a list item or a <nav> (a breadcrumb's or a menu's
+ * entry, not the article's headline). */
+int html__in_navigation(xmlNodePtr n);
+
+/* Whether one of the n_h1 headlines is not navigation. */
+int html__has_plain_h1(xmlNodePtr *h1, size_t n_h1);
+
+/* The first of the n_h1 headlines (not navigation) that holds the title or
+ * is held by it, into *head (NULL when none).  -1 when out of memory. */
+int html__headline_of_title(const char *title, xmlNodePtr *h1, size_t n_h1, xmlNodePtr *head);
+
+/* The title without what a headline shows is a kicker or a site name:
+ * the longest headline (or part of one) that is a large part of it.
+ * malloc'd, or NULL when there is no better title (*oom set when out of
+ * memory). */
+char *html__refine_title(const char *title, xmlNodePtr *h1, size_t n_h1, int *oom);
+
+/* head's text when it is another wording of title, or the title without
+ * a kicker; malloc'd, or NULL (*oom set when out of memory). */
+char *html__visible_headline(const char *title, xmlNodePtr head, int *oom);
+
+/* The date shown under head, as html__iso_date writes it; malloc'd, or
+ * NULL (*oom set when out of memory). */
+char *html__header_date(xmlNodePtr head, long long now, int *oom);
 
 /*
  * A date as ISO 8601 ("2019-10-19", "2019-10-19T14:03:00+02:00"), or NULL

@@ -65,6 +65,8 @@ struct collect {
     xmlNodePtr h1[MAX_H1];
     size_t n_h1;
     xmlNodePtr scope;           /* <time> counts only inside it */
+    xmlNodePtr headline;        /* the first <h1> inside scope */
+    xmlNodePtr first_h2;        /* the first <h2> inside scope */
     char *text[S_N];            /* malloc'd text of <title> and <h1> */
     struct html_meta *m;
     long long now;
@@ -95,6 +97,7 @@ static xmlNodePtr scope_of(struct html_tree *t, xmlNodePtr block)
         block = block->parent;
     return block;
 }
+
 
 static void take(struct collect *c, enum slot s, const char *v)
 {
@@ -143,6 +146,10 @@ static int collect_enter(xmlNodePtr n, void *ctx)
     }
     if (strcmp(tag, "style") == 0 || strcmp(tag, "noscript") == 0 || strcmp(tag, "template") == 0)
         return 0;
+    if (strcmp(tag, "h1") == 0 && !c->headline && is_within(n, c->scope) && !html__in_navigation(n))
+        c->headline = n;
+    if (strcmp(tag, "h2") == 0 && !c->first_h2 && is_within(n, c->scope))
+        c->first_h2 = n;
     if (strcmp(tag, "meta") == 0) {
         meta_tag(c, n);
     } else if (strcmp(tag, "html") == 0) {
@@ -248,7 +255,7 @@ static size_t char_ref(const char *s, unsigned long *cp)
 
 /* One line, white space collapsed, character references left over from
  * double escaping decoded.  malloc'd. */
-static char *one_line(const char *s)
+char *html__one_line(const char *s)
 {
     char *out = malloc(strlen(s) + 1);
     if (!out)
@@ -377,7 +384,7 @@ static int looks_like_url(const char *s)
 /* "By Jane Doe" -> "Jane Doe"; "Von Max Muster" -> "Max Muster". */
 static char *clean_author(const char *s)
 {
-    char *a = one_line(s);
+    char *a = html__one_line(s);
     if (!a)
         return NULL;
     static const char *const by[] = {"By ", "by ", "BY ", "Von ", "von ", "VON "};
@@ -387,104 +394,6 @@ static char *clean_author(const char *s)
             break;
         }
     return a;
-}
-
-/* ---- the title and the visible headline ------------------------------ */
-
-/* Letters and digits only (ASCII lower-cased), for comparing titles that
- * differ in dashes, quotes and spacing.  malloc'd. */
-static char *fold(const char *s)
-{
-    static const char *const punct[] = {
-        "\u2013", "\u2014", "\u2010", "\u201C", "\u201D", "\u201E", "\u201A", "\u2018",
-        "\u2019", "\u00AB", "\u00BB", "\u2026", "\u01C0", "\u00B7", "\u2022", "\u00A0",
-        "\u203A", "\u2039",
-    };
-    char *out = malloc(strlen(s) + 1);
-    if (!out)
-        return NULL;
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        if (*p < 0x80) {
-            if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
-                out[w++] = (char)*p;
-            else if (*p >= 'A' && *p <= 'Z')
-                out[w++] = (char)(*p - 'A' + 'a');
-            p++;
-            continue;
-        }
-        size_t n = 1;
-        while ((p[n] & 0xC0) == 0x80)
-            n++;
-        int skip = 0;
-        for (size_t i = 0; i < sizeof punct / sizeof *punct && !skip; i++)
-            skip = strlen(punct[i]) == n && memcmp(p, punct[i], n) == 0;
-        if (!skip) {
-            memcpy(out + w, p, n);
-            w += n;
-        }
-        p += n;
-    }
-    out[w] = '\0';
-    return out;
-}
-
-/* Shorter than this share of the title, a part of a headline is a kicker
- * or a site name, not the headline. */
-#define HEADLINE_MIN_SHARE 0.4
-
-/*
- * The title, refined by the page's visible headline: when an <h1>, or a
- * part of one (its kicker and its headline are often two spans), appears
- * in the title and is shorter, the title was "Kicker: Headline" or
- * "Headline - Site" and the headline is taken.  The longest such part
- * wins.  Returns a malloc'd title or NULL when there is no better one.
- */
-static char *refine_title(const char *title, xmlNodePtr *h1, size_t n_h1, int *oom)
-{
-    char *ft = fold(title);
-    if (!ft) {
-        *oom = 1;
-        return NULL;
-    }
-    size_t tl = strlen(ft);
-    /* [0]: a whole headline, [1]: an element inside one, which wins: an
-     * h1 of two spans is a kicker and the headline proper. */
-    char *best[2] = {NULL, NULL};
-    size_t best_len[2] = {0, 0};
-    for (size_t i = 0; i < n_h1 && !*oom; i++) {
-        for (xmlNodePtr part = h1[i]; part && !*oom;
-             part = part == h1[i] ? h1[i]->children : part->next) {
-            int child = part != h1[i];
-            if (child && part->type != XML_ELEMENT_NODE && part->type != XML_TEXT_NODE)
-                continue;
-            xmlChar *text = xmlNodeGetContent(part);
-            char *line = text ? one_line((const char *)text) : NULL;
-            xmlFree(text);
-            char *fp = line ? fold(line) : NULL;
-            if (!fp) {
-                free(line);
-                *oom = 1;
-                break;
-            }
-            size_t pl = strlen(fp);
-            if (pl < tl && pl > best_len[child] &&
-                (double)pl >= HEADLINE_MIN_SHARE * (double)tl && strstr(ft, fp)) {
-                free(best[child]);
-                best[child] = line;
-                best_len[child] = pl;
-            } else {
-                free(line);
-            }
-            free(fp);
-        }
-    }
-    free(ft);
-    if (best[1]) {
-        free(best[0]);
-        return best[1];
-    }
-    return best[0];
 }
 
 /* ---- choosing ----------------------------------------------------------- */
@@ -515,7 +424,7 @@ int html__meta(struct html_tree *t, xmlNodePtr block, struct html_meta *m)
     /* JSON-LD filled m first; every value it gave is raw text. */
     char *tmp;
     if (m->title) {
-        tmp = one_line(m->title);
+        tmp = html__one_line(m->title);
         free(m->title);
         m->title = tmp;
         if (!tmp)
@@ -536,7 +445,7 @@ int html__meta(struct html_tree *t, xmlNodePtr block, struct html_meta *m)
 
     if (rc == 0) {
         /* Not application-name: many sites put the page's title there. */
-        if (pick_text(&m->site, v[S_OG_SITE], one_line) < 0)
+        if (pick_text(&m->site, v[S_OG_SITE], html__one_line) < 0)
             rc = -1;
     }
     static const struct { enum slot s; const char *from; } titles[] = {
@@ -545,22 +454,47 @@ int html__meta(struct html_tree *t, xmlNodePtr block, struct html_meta *m)
     };
     for (size_t i = 0; rc == 0 && !m->title && i < sizeof titles / sizeof *titles; i++) {
         const char *src = v[titles[i].s] ? v[titles[i].s] : c.text[titles[i].s];
-        if (pick_text(&m->title, src, one_line) < 0)
+        if (pick_text(&m->title, src, html__one_line) < 0)
             rc = -1;
         else if (m->title)
             m->title_from = titles[i].from;
     }
     if (rc == 0 && m->title && m->title_from && strcmp(m->title_from, "<h1>") != 0)
         m->title = clean_title(m->title, m->site, strcmp(m->title_from, "<title>") == 0);
+    /* The article's visible headline: the <h1> in the article, or else an
+     * <h1> that says the title (a page's h1 may also be its logo), or else,
+     * on a page whose only <h1> is a breadcrumb's or a menu's, the
+     * article's first <h2>. */
+    xmlNodePtr head = c.headline;
+    if (rc == 0 && !head && m->title && html__headline_of_title(m->title, c.h1, c.n_h1, &head) < 0)
+        rc = -1;
+    if (!head && !html__has_plain_h1(c.h1, c.n_h1))
+        head = c.first_h2;
+    /* An <h2> headline splits into kicker and headline like an <h1>. */
+    if (head && strcmp(html__tag(head), "h2") == 0 && c.n_h1 < MAX_H1)
+        c.h1[c.n_h1++] = head;
     if (rc == 0 && m->title) {
         int oom = 0;
-        char *better = refine_title(m->title, c.h1, c.n_h1, &oom);
+        char *better = html__refine_title(m->title, c.h1, c.n_h1, &oom);
         if (oom)
             rc = -1;
         if (better) {
             free(m->title);
             m->title = better;
-            m->title_from = "<h1> found in the title";
+            m->title_from = "headline found in the title";
+        }
+    }
+    if (rc == 0 && !head && m->title && html__headline_of_title(m->title, c.h1, c.n_h1, &head) < 0)
+        rc = -1;
+    if (rc == 0 && m->title && head) {
+        int oom = 0;
+        char *seen = html__visible_headline(m->title, head, &oom);
+        if (oom)
+            rc = -1;
+        if (seen) {
+            free(m->title);
+            m->title = seen;
+            m->title_from = "the visible headline";
         }
     }
 
@@ -589,8 +523,25 @@ int html__meta(struct html_tree *t, xmlNodePtr block, struct html_meta *m)
             m->published_from = dates[i].from;
     }
 
-    if (rc == 0 && (pick_text(&m->url, v[S_OG_URL], one_line) < 0 ||
-                    pick_text(&m->url, v[S_CANONICAL], one_line) < 0))
+    /* A page's date sources disagree when one is the last change (or the
+     * print edition): the article appeared on the earliest day it states
+     * for itself.  The date shown under its headline is one of them. */
+    if (rc == 0 && head) {
+        int oom = 0;
+        char *shown = html__header_date(head, c.now, &oom);
+        if (oom)
+            rc = -1;
+        if (shown && (!m->published || strncmp(shown, m->published, 10) < 0)) {
+            free(m->published);
+            m->published = shown;
+            m->published_from = "the date under the headline";
+        } else {
+            free(shown);
+        }
+    }
+
+    if (rc == 0 && (pick_text(&m->url, v[S_OG_URL], html__one_line) < 0 ||
+                    pick_text(&m->url, v[S_CANONICAL], html__one_line) < 0))
         rc = -1;
     static const enum slot langs[] = {S_OG_LOCALE, S_META_LANG, S_HTML_LANG};
     for (size_t i = 0; rc == 0 && !m->lang && i < sizeof langs / sizeof *langs; i++)

@@ -160,6 +160,17 @@ uint32_t cue_bits(const char *norm, size_t len)
 
 
 
+/* The maps live as long as the plugin is loaded: a reload unloads it
+ * (dlclose) and loads a fresh copy with fresh statics, so they go with the
+ * code that built them.  strmap_free() of a map never built is fine
+ * (strmap_init() zeroes; static storage starts zeroed). */
+__attribute__((destructor)) static void cues_unload(void)
+{
+    strmap_free(&cue_map);
+    strmap_free(&tail_map);
+    strmap_free(&suffix_map);
+}
+
 int cues_init(void)
 {
     pthread_once(&cue_once, build_cue_map);

@@ -520,33 +520,37 @@ static int rule_place(struct run *r, size_t p)
  * ends in an organisation word is an organisation. */
 static void tidy(struct heur_cands *c)
 {
-    /* Marked first and freed after: every candidate is compared with
-     * every other (a dropped one, a single word, never drops another). */
-    const enum ent_type dropped = ENT_TYPE_COUNT;
     for (size_t i = 0; i < c->n; i++) {
         struct heur_cand *x = &c->v[i];
-        int drop = 0;
         const char *sp = strrchr(x->name, ' ');
         if (x->type == ENT_PERSON && sp && (cue_bits_ascii_ci(sp + 1) & C_ORGWORD))
             x->type = ENT_ORG;
-        if (x->type == ENT_PERSON && !sp)
-            for (size_t j = 0; j < c->n && !drop; j++) {
-                const struct heur_cand *y = &c->v[j];
-                const char *ysp = y->type == ENT_PERSON ? strrchr(y->name, ' ') : NULL;
-                drop = ysp && (strcmp(ysp + 1, x->name) == 0 ||
-                               strncmp(y->name, x->name, strlen(x->name)) == 0);
-            }
-        if (drop)
-            x->type = dropped;
+    }
+    /* Every drop is decided against the whole list before any name is
+     * freed: the scan compares each candidate with all the others. */
+    unsigned char *drop = calloc(c->n ? c->n : 1, 1);
+    if (!drop)
+        return;   /* out of memory: the repeats stay, nothing is lost */
+    for (size_t i = 0; i < c->n; i++) {
+        const struct heur_cand *x = &c->v[i];
+        if (x->type != ENT_PERSON || strchr(x->name, ' '))
+            continue;
+        for (size_t j = 0; j < c->n && !drop[i]; j++) {
+            const struct heur_cand *y = &c->v[j];
+            const char *ysp = y->type == ENT_PERSON ? strrchr(y->name, ' ') : NULL;
+            drop[i] = ysp && (strcmp(ysp + 1, x->name) == 0 ||
+                              strncmp(y->name, x->name, strlen(x->name)) == 0);
+        }
     }
     size_t out = 0;
     for (size_t i = 0; i < c->n; i++) {
-        if (c->v[i].type == dropped)
+        if (drop[i])
             free(c->v[i].name);
         else
             c->v[out++] = c->v[i];
     }
     c->n = out;
+    free(drop);
 }
 
 typedef int (*rule_fn)(struct run *r, size_t p);

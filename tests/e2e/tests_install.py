@@ -57,6 +57,9 @@ def install_layout_and_unit(ctx):
         check(os.path.exists(os.path.join(root, rel)), f"{prefix}/{rel} was not installed")
     ini = find_one(dest, "/**/newsd/newsd.ini")
     check(os.path.isdir(os.path.join(os.path.dirname(ini), "conf.d")), "conf.d/ was not installed")
+    # What the installed config names beside itself is installed with it.
+    check(os.path.exists(os.path.join(os.path.dirname(ini), "gazetteer.tsv")),
+          "gazetteer.tsv (user_gazetteer of the shipped config) was not installed beside newsd.ini")
     text = open(ini, encoding="utf-8").read()
     check("state_dir = ../var" not in text, "the installed config still says state_dir = ../var")
     unit = os.path.join(root, "lib/systemd/system/newsd.service")

@@ -608,6 +608,112 @@ static void test_meta_dates(void **state)
     parsed_article_clear(&a);
 }
 
+static void test_meta_visible_headline(void **state)
+{
+    (void)state;
+    /* The metadata title is another wording of the visible headline (for
+     * search engines): the headline the reader sees is the title. */
+    struct parsed_article a = meta_page(
+        "<meta property=\"og:title\" content=\"Budget: council passes plan after night\">",
+        "<h1>The council passes the budget plan after a long night</h1>", "en");
+    assert_string_equal(a.title, "The council passes the budget plan after a long night");
+    parsed_article_clear(&a);
+
+    /* A heading with few of the title's words is some other heading. */
+    a = meta_page("<meta property=\"og:title\" content=\"Council passes budget after night\">",
+                  "<h1>Weather warning for the weekend</h1>", "en");
+    assert_string_equal(a.title, "Council passes budget after night");
+    parsed_article_clear(&a);
+
+    /* The visible headline is the title plus a kicker: the title stays. */
+    a = meta_page("<meta property=\"og:title\" content=\"Council passes budget after night\">",
+                  "<h1>Politics Council passes budget after night</h1>", "en");
+    assert_string_equal(a.title, "Council passes budget after night");
+    parsed_article_clear(&a);
+
+    /* The page's <h1> is the last entry of a breadcrumb: the article's
+     * <h2> is its headline, and its headline span without the kicker is
+     * the title. */
+    a = parse_str("<html><head><meta property=\"og:title\" content=\"Politics: Council passes "
+                  "budget after night\"></head><body><nav><ol><li><a href=\"/\">Home</a></li>"
+                  "<li><h1>Politics: Council passes budget after night</h1></li></ol></nav>"
+                  "<article><h2><span>Politics</span> <span>Council passes budget after "
+                  "night</span></h2>" ARTICLE_P "</article></body></html>");
+    assert_string_equal(a.title, "Council passes budget after night");
+    parsed_article_clear(&a);
+
+    /* With a real <h1> on the page, an <h2> is a section heading. */
+    a = parse_str("<html><head><meta property=\"og:title\" content=\"Council passes budget "
+                  "after night\"></head><body><h1>Council passes budget after night</h1>"
+                  "<article><h2>Budget passes after night</h2>" ARTICLE_P
+                  "</article></body></html>");
+    assert_string_equal(a.title, "Council passes budget after night");
+    parsed_article_clear(&a);
+}
+
+static void test_meta_header_date(void **state)
+{
+    (void)state;
+    /* <meta name=date> is a later day (the last change) than the date line
+     * under the headline: the article appeared on the earlier one. */
+    struct parsed_article a =
+        meta_page("<meta name=\"date\" content=\"2020-04-29T11:52:23\">",
+                  "<h1>Data of a company leaked</h1><p><span>Stand: 28.04.2020 18:00 "
+                  "Uhr</span></p>",
+                  "de");
+    assert_string_equal(a.published, "2020-04-28T18:00:00");
+    parsed_article_clear(&a);
+
+    /* A kicker, a subtitle and a byline may come before it; a <time>
+     * without datetime is read by its text; a label is visible text. */
+    a = meta_page("<meta name=\"date\" content=\"2020-04-30\">",
+                  "<h1>Rent strike</h1><h2>Tenants cannot pay</h2><ul><li>By Jane Doe</li>"
+                  "<li><time>29.04.2020, 12:01 Uhr</time></li></ul>",
+                  "de");
+    assert_string_equal(a.published, "2020-04-29");
+    parsed_article_clear(&a);
+    a = meta_page("", "<h1>New car</h1><div><label>November 20, 2019 13:42</label></div>", "en");
+    assert_string_equal(a.published, "2019-11-20");
+    parsed_article_clear(&a);
+
+    /* A later date under the headline ("updated") leaves datePublished. */
+    a = meta_page("<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+                  "\"headline\":\"Arms for Russia\",\"datePublished\":\"2023-11-06T18:19+01:00\"}"
+                  "</script>",
+                  "<h1>Arms for Russia</h1><p><span>Stand: </span>07.11.2023, 07:30 Uhr</p>",
+                  "de");
+    assert_string_equal(a.published, "2023-11-06T18:19:00+01:00");
+    parsed_article_clear(&a);
+
+    /* A date in the article's prose, or after the page's furniture (a
+     * list of other stories), is not the article's. */
+    a = meta_page("<meta name=\"date\" content=\"2020-04-29\">",
+                  "<h1>Data of a company leaked</h1><p>On 12.03.2019 the company had already "
+                  "reported a first leak of internal documents to the authorities.</p>",
+                  "en");
+    assert_string_equal(a.published, "2020-04-29");
+    parsed_article_clear(&a);
+    a = meta_page("<meta name=\"date\" content=\"2020-04-29\">",
+                  "<h1>Data of a company leaked</h1><aside><p>Older story</p><p>16.11.2016</p>"
+                  "</aside>",
+                  "en");
+    assert_string_equal(a.published, "2020-04-29");
+    parsed_article_clear(&a);
+
+    /* Nor one far below the headline, past many empty wrappers. */
+    size_t n_empty = 1000;
+    char *top = malloc(n_empty * 11 + 64);
+    assert_non_null(top);
+    strcpy(top, "<h1>Data of a company leaked</h1>");
+    for (size_t i = 0; i < n_empty; i++)
+        strcat(top, "<div></div>");
+    strcat(top, "<p>16.11.2016</p>");
+    a = meta_page("<meta name=\"date\" content=\"2020-04-29\">", top, "en");
+    free(top);
+    assert_string_equal(a.published, "2020-04-29");
+    parsed_article_clear(&a);
+}
+
 /* ---- broken HTML ------------------------------------------------------ */
 
 static void test_broken_markup(void **state)
@@ -724,6 +830,8 @@ int main(void)
         cmocka_unit_test(test_meta_preference),
         cmocka_unit_test(test_meta_title_refined_by_h1),
         cmocka_unit_test(test_meta_dates),
+        cmocka_unit_test(test_meta_visible_headline),
+        cmocka_unit_test(test_meta_header_date),
         cmocka_unit_test(test_broken_markup),
         cmocka_unit_test(test_nul_bytes),
         cmocka_unit_test(test_huge_page),

@@ -1,0 +1,871 @@
+/*
+ * YAKE over analysed tokens (see yake.h).  One pass builds the terms and
+ * their features, one pass the candidate phrases; every table is an open
+ * addressing hash sized from the token count up front, all in one block
+ * (or a scratch the caller lends), so time and memory are linear in the
+ * tokens.
+ *
+ * Where this differs from the reference implementation, and why
+ * (docs/plugins.md, "keywords", says it for users):
+ *   - A term is a stem of the text layer, not a lower-cased word, so
+ *     "Chiphersteller" and "Chipherstellern" are one term.
+ *   - A hyphenated compound whose last part also stands alone in the text
+ *     ("US-Handelsbeschränkungen" beside "Handelsbeschränkungen") is that
+ *     part: the article names the concept with the bare word, the modifier
+ *     narrows it and is a keyword or entity of its own, and the bare word
+ *     groups articles whatever modifier they use.  A compound whose last
+ *     part never stands alone ("KI-Chiphersteller" alone) stays a term.
+ *   - Casing counts only outside the title (a title may capitalise every
+ *     word) and not at a sentence's start, as in YAKE; an all-caps word is
+ *     no stop word ("US" is not "us") unless the text around it shouts.
+ *   - Headings count as the title for the position of words the text
+ *     takes up.
+ *   - Edges: no unit after a number; in German, no word written small,
+ *     and a name's genitive ("Chinas") is the name.
+ *   - A phrase must occur twice and repeat no word; each word is in one
+ *     keyword at most.  This replaces the reference's deduplication by an
+ *     edit distance of the strings; its "unusual token" rule is the text
+ *     layer's token kinds.
+ */
+#include "yake.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <newsd/plugin.h>
+
+#define NO_TERM UINT32_MAX
+
+struct term {
+    const char *key;          /* stem (norm for stop words); not NUL-terminated for a head */
+    size_t key_len;
+    uint64_t hash;            /* of key: compared before the bytes */
+    bool stop;                /* a stop word or a number: never a phrase's edge */
+    bool standalone;          /* seen as a token of its own (not only as a compound's head) */
+    uint32_t tf, tf_upper, tf_acro;
+    uint32_t inner, inner_cap;  /* occurrences not at a sentence's start, and those capitalised */
+    uint32_t n_sent, last_sent;
+    uint32_t n_head;          /* of them, headings */
+    uint32_t sent_head, sent_tail;   /* list of them in sent_nodes */
+    uint32_t after_number;    /* occurrences right after a number: a unit or quantity */
+    uint32_t left_distinct, left_total, right_distinct, right_total;
+    double h;                 /* YAKE's term score, lower is better */
+};
+
+struct sent_node {
+    uint32_t sentence;
+    uint32_t next;
+    bool heading;
+};
+
+struct pair {
+    uint32_t a, b;            /* b followed a; NO_TERM: empty slot */
+    uint32_t count;
+};
+
+struct candidate {
+    uint32_t pos;             /* first occurrence: its terms are tok_term[pos..pos+len) */
+    uint32_t len;
+    uint32_t tf;
+    uint32_t last_occ;        /* its occurrences: first_occ[c] .. last_occ through occs[].next */
+    double score;
+};
+
+/* One occurrence of a candidate: where, and the next of the same one. */
+struct occurrence {
+    uint32_t pos;
+    uint32_t next;
+};
+
+struct work {
+    const struct yake_token *tok;
+    size_t n;
+    uint32_t *tok_term;       /* NO_TERM for punctuation */
+    bool *tok_merged;
+    bool *tok_edge;           /* may start or end a phrase (is_edge()) */
+    struct term *terms;
+    size_t n_terms;
+    uint32_t *term_slots;
+    size_t term_mask;
+    struct sent_node *sent_nodes;
+    size_t n_sent_nodes;
+    struct pair *pairs;
+    size_t pair_mask;
+    struct candidate *cands;
+    size_t n_cands;
+    uint32_t *cand_slots;
+    size_t cand_mask;
+    struct occurrence *occs;  /* in the order found; a candidate's first is its first */
+    size_t n_occs;
+    uint32_t *first_occ;      /* per candidate */
+    uint32_t n_sentences;
+    bool capitalised_nouns;
+};
+
+/* ---- hashing ------------------------------------------------------------- */
+
+static uint64_t hash_bytes(uint64_t h, const char *s, size_t len)
+{
+    /* Eight bytes at a time: stems are short, and this is the hottest
+     * loop of the term table. */
+    for (; len >= 8; s += 8, len -= 8) {
+        uint64_t word;
+        memcpy(&word, s, 8);
+        h = (h ^ word) * 0x100000001b3ull;
+        h ^= h >> 29;
+    }
+    for (; len > 0; s++, len--) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+}
+
+#define FNV_OFFSET 0xcbf29ce484222325ull
+
+/* A power of two of at least 2 * n slots, so probes stay short. */
+static size_t table_size(size_t n)
+{
+    size_t s = 16;
+    while (s < 2 * n)
+        s <<= 1;
+    return s;
+}
+
+/* ---- terms --------------------------------------------------------------- */
+
+static uint64_t term_hash(const char *key, size_t len, bool stop)
+{
+    return mix(hash_bytes(FNV_OFFSET + stop, key, len));
+}
+
+/* The text layer gives tokens of the same text the same strings, so most
+ * hits are the same pointer; the stored hash settles most misses. */
+static uint32_t term_find(const struct work *w, const char *key, size_t len, bool stop, uint64_t h,
+                          size_t *slot)
+{
+    size_t i = (size_t)h & w->term_mask;
+    for (;; i = (i + 1) & w->term_mask) {
+        uint32_t t = w->term_slots[i];
+        if (t == NO_TERM) {
+            *slot = i;
+            return NO_TERM;
+        }
+        const struct term *e = &w->terms[t];
+        if (e->hash == h && e->stop == stop && e->key_len == len &&
+            (e->key == key || memcmp(e->key, key, len) == 0))
+            return t;
+    }
+}
+
+static uint32_t term_add(struct work *w, const char *key, size_t len, bool stop)
+{
+    size_t slot;
+    uint64_t h = term_hash(key, len, stop);
+    uint32_t t = term_find(w, key, len, stop, h, &slot);
+    if (t != NO_TERM)
+        return t;
+    t = (uint32_t)w->n_terms++;
+    w->term_slots[slot] = t;
+    w->terms[t] = (struct term){.key = key, .key_len = len, .hash = h, .stop = stop,
+                                .sent_head = NO_TERM, .sent_tail = NO_TERM, .last_sent = NO_TERM};
+    return t;
+}
+
+static bool is_word(const struct yake_token *t)
+{
+    return t->kind == NEWSD_TOKEN_WORD || t->kind == NEWSD_TOKEN_NUMBER;
+}
+
+static bool all_caps_word(const struct work *w, size_t i)
+{
+    return i < w->n && w->tok[i].kind == NEWSD_TOKEN_WORD && (w->tok[i].flags & NEWSD_TOKEN_ALL_CAPS);
+}
+
+/* Stop words are never a phrase's edge, and are scored by how strongly
+ * they bind their neighbours.  An acronym written in capitals is a word of
+ * its own even when its lower case is a stop word ("US", "IS"), unless its
+ * neighbours are in capitals too: then the text shouts ("DIE FRAU"). */
+static bool is_stop(const struct work *w, size_t i)
+{
+    const struct yake_token *t = &w->tok[i];
+    if (t->kind == NEWSD_TOKEN_NUMBER)
+        return true;
+    if (!(t->flags & NEWSD_TOKEN_STOPWORD))
+        return false;
+    if (!(t->flags & NEWSD_TOKEN_ALL_CAPS))
+        return true;
+    return (i > 0 && all_caps_word(w, i - 1)) || all_caps_word(w, i + 1);
+}
+
+/* The part of a compound's stem after its last hyphen, when it can be a
+ * word of its own: three bytes or more, no digit. */
+static const char *compound_head(const char *stem, size_t *len)
+{
+    const char *dash = strrchr(stem, '-');
+    if (!dash || dash == stem)
+        return NULL;
+    const char *head = dash + 1;
+    size_t n = strlen(head);
+    if (n < 3)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (head[i] >= '0' && head[i] <= '9')
+            return NULL;
+    *len = n;
+    return head;
+}
+
+/* German writes a name's genitive with an "s" that Snowball keeps after a
+ * vowel ("Chinas", "Teslas"): a capitalised word whose stem is another
+ * word's stem and an "s" is that word, when the text has it ("China").
+ * The tag then shows the bare name, as for a compound read as its head. */
+static void merge_genitives(struct work *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        const struct yake_token *t = &w->tok[i];
+        uint32_t id = w->tok_term[i];
+        if (id == NO_TERM || w->terms[id].stop || w->tok_merged[i] || !(t->flags & NEWSD_TOKEN_CAPITALISED))
+            continue;
+        size_t len = w->terms[id].key_len, slot;
+        if (len < 4 || w->terms[id].key[len - 1] != 's')
+            continue;
+        const char *key = w->terms[id].key;
+        uint32_t base = term_find(w, key, len - 1, false, term_hash(key, len - 1, false), &slot);
+        if (base != NO_TERM && w->terms[base].standalone) {
+            w->tok_term[i] = base;
+            w->tok_merged[i] = true;
+        }
+    }
+}
+
+/* Tokens to terms: words that stand alone first, so that a compound can
+ * find its head among them. */
+static void assign_terms(struct work *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        const struct yake_token *t = &w->tok[i];
+        w->tok_term[i] = NO_TERM;
+        if (!is_word(t))
+            continue;
+        bool stop = is_stop(w, i);
+        const char *key = stop ? t->norm : t->stem;
+        size_t hl = 0;
+        if (!stop && compound_head(key, &hl))
+            continue;
+        uint32_t id = term_add(w, key, strlen(key), stop);
+        w->terms[id].standalone = true;
+        w->tok_term[i] = id;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        const struct yake_token *t = &w->tok[i];
+        if (!is_word(t) || w->tok_term[i] != NO_TERM)
+            continue;
+        size_t hl = 0, slot;
+        const char *head = compound_head(t->stem, &hl);
+        uint32_t id = term_find(w, head, hl, false, term_hash(head, hl, false), &slot);
+        if (id != NO_TERM && w->terms[id].standalone) {
+            w->tok_merged[i] = true;
+        } else {
+            id = term_add(w, t->stem, strlen(t->stem), false);
+        }
+        w->tok_term[i] = id;
+    }
+    if (w->capitalised_nouns)
+        merge_genitives(w);
+}
+
+/* ---- features ------------------------------------------------------------ */
+
+static void count_pair(struct work *w, uint32_t a, uint32_t b)
+{
+    size_t i = (size_t)mix(((uint64_t)a << 32) | b) & w->pair_mask;
+    for (;; i = (i + 1) & w->pair_mask) {
+        struct pair *p = &w->pairs[i];
+        if (p->a == NO_TERM) {
+            *p = (struct pair){a, b, 1};
+            w->terms[a].right_distinct++;
+            w->terms[b].left_distinct++;
+            break;
+        }
+        if (p->a == a && p->b == b) {
+            p->count++;
+            break;
+        }
+    }
+    w->terms[a].right_total++;
+    w->terms[b].left_total++;
+}
+
+static uint32_t pair_count(const struct work *w, uint32_t a, uint32_t b)
+{
+    size_t i = (size_t)mix(((uint64_t)a << 32) | b) & w->pair_mask;
+    for (;; i = (i + 1) & w->pair_mask) {
+        const struct pair *p = &w->pairs[i];
+        if (p->a == NO_TERM)
+            return 0;
+        if (p->a == a && p->b == b)
+            return p->count;
+    }
+}
+
+/* Frequencies, casing, sentences and neighbours (YAKE's window of one
+ * word, within a run of words that punctuation or a sentence's end does
+ * not interrupt; numbers take no part). */
+static void count_features(struct work *w)
+{
+    uint32_t prev = NO_TERM, prev_sent = NO_TERM;
+    for (size_t i = 0; i < w->n; i++) {
+        const struct yake_token *t = &w->tok[i];
+        uint32_t id = w->tok_term[i];
+        if (t->sentence != prev_sent)
+            prev = NO_TERM;
+        prev_sent = t->sentence;
+        if (t->sentence + 1 > w->n_sentences)
+            w->n_sentences = t->sentence + 1;
+        if (id == NO_TERM) {
+            prev = NO_TERM;
+            continue;
+        }
+        struct term *e = &w->terms[id];
+        e->tf++;
+        if (!(t->flags & NEWSD_TOKEN_SENTENCE_START)) {
+            e->inner++;
+            e->inner_cap += (t->flags & (NEWSD_TOKEN_CAPITALISED | NEWSD_TOKEN_ALL_CAPS)) != 0;
+        }
+        if (!(t->flags & NEWSD_TOKEN_TITLE)) {
+            if (t->flags & NEWSD_TOKEN_ALL_CAPS)
+                e->tf_acro++;
+            else if ((t->flags & NEWSD_TOKEN_CAPITALISED) && !(t->flags & NEWSD_TOKEN_SENTENCE_START))
+                e->tf_upper++;
+        }
+        if (i > 0 && w->tok[i - 1].kind == NEWSD_TOKEN_NUMBER && w->tok[i - 1].sentence == t->sentence)
+            e->after_number++;
+        if (e->last_sent != t->sentence) {
+            bool heading = t->flags & YAKE_TOKEN_HEADING;
+            e->n_head += heading;
+            uint32_t node = (uint32_t)w->n_sent_nodes++;
+            w->sent_nodes[node] = (struct sent_node){t->sentence, NO_TERM, heading};
+            if (e->sent_tail == NO_TERM)
+                e->sent_head = node;
+            else
+                w->sent_nodes[e->sent_tail].next = node;
+            e->sent_tail = node;
+            e->last_sent = t->sentence;
+            e->n_sent++;
+        }
+        bool number = t->kind == NEWSD_TOKEN_NUMBER;
+        if (prev != NO_TERM && !number)
+            count_pair(w, prev, id);
+        prev = number ? NO_TERM : id;
+    }
+}
+
+/* The k-th of a term's sentences in order.  Headings count as the
+ * title's sentence 0 for a word that the text takes up (met twice or
+ * more): a word met once, in a heading, is often a figure of speech
+ * ("Der Weg von ...", "Die breitere Landschaft"). */
+static uint32_t nth_sentence(const struct work *w, const struct term *e, uint32_t k)
+{
+    bool lift = e->tf > 1;
+    if (lift && k < e->n_head)
+        return 0;
+    if (lift)
+        k -= e->n_head;
+    uint32_t node = e->sent_head;
+    for (;; node = w->sent_nodes[node].next) {
+        if (lift && w->sent_nodes[node].heading)
+            continue;
+        if (k-- == 0)
+            return w->sent_nodes[node].sentence;
+    }
+}
+
+static double median_sentence(const struct work *w, const struct term *e)
+{
+    uint32_t mid = (e->n_sent - 1) / 2;
+    double m = nth_sentence(w, e, mid);
+    if (e->n_sent % 2 == 0)
+        m = (m + nth_sentence(w, e, mid + 1)) / 2.0;
+    return m;
+}
+
+static void score_terms(struct work *w)
+{
+    double sum = 0, sum_sq = 0, max_tf = 1;
+    size_t valid = 0;
+    for (size_t i = 0; i < w->n_terms; i++) {
+        const struct term *e = &w->terms[i];
+        if (e->tf > max_tf)
+            max_tf = e->tf;
+        if (e->stop || e->tf == 0)
+            continue;
+        sum += e->tf;
+        sum_sq += (double)e->tf * e->tf;
+        valid++;
+    }
+    double avg = valid ? sum / (double)valid : 1.0;
+    double var = valid ? sum_sq / (double)valid - avg * avg : 0.0;
+    double freq_norm = avg + sqrt(var > 0 ? var : 0);
+    for (size_t i = 0; i < w->n_terms; i++) {
+        struct term *e = &w->terms[i];
+        if (e->stop || e->tf == 0)   /* tf 0: all its tokens read as another term */
+            continue;
+        double tf = e->tf;
+        double pl = e->left_total ? (double)e->left_distinct / e->left_total : 0.0;
+        double pr = e->right_total ? (double)e->right_distinct / e->right_total : 0.0;
+        double rel = (0.5 + pl * tf / max_tf) + (0.5 + pr * tf / max_tf);
+        double casing = (e->tf_upper > e->tf_acro ? e->tf_upper : e->tf_acro) / (1.0 + log(tf));
+        double position = log(log(3.0 + median_sentence(w, e)));
+        double freq = tf / freq_norm;
+        double spread = (double)e->n_sent / w->n_sentences;
+        e->h = position * rel / (casing + freq / rel + spread / rel);
+    }
+}
+
+/* ---- candidates ---------------------------------------------------------- */
+
+/* A phrase starts and ends with a word that can stand for something: not
+ * a stop word or number, not a truncated compound ("KI-"), not a dotted
+ * abbreviation such as "Co." (an acronym such as "U.S." is fine), and two
+ * letters or more (two only for an acronym: "KI", "EU"). */
+static bool is_edge(const struct work *w, size_t i)
+{
+    const struct yake_token *t = &w->tok[i];
+    if (t->kind != NEWSD_TOKEN_WORD || w->terms[w->tok_term[i]].stop)
+        return false;
+    /* German writes nouns and names with a capital, and keywords are
+     * nouns and names: a word mostly written small inside sentences is an
+     * adjective or a verb ("erhebliche", "schließen"). */
+    const struct term *e = &w->terms[w->tok_term[i]];
+    if (w->capitalised_nouns && e->inner > 0 && 2 * e->inner_cap <= e->inner)
+        return false;
+    /* A word that mostly follows a number counts something ("4,6
+     * Milliarden", "12 Monate", "25 years"): a unit, not a topic. */
+    if (2 * e->after_number >= e->tf)
+        return false;
+    size_t len = strlen(t->norm);
+    if (len == 0 || t->norm[len - 1] == '-')
+        return false;
+    bool caps = t->flags & NEWSD_TOKEN_ALL_CAPS;
+    if ((t->flags & NEWSD_TOKEN_ABBREVIATION) && !caps)
+        return false;
+    return len >= 3 || (caps && len >= 2);
+}
+
+static uint64_t span_hash(const struct work *w, uint32_t pos, uint32_t len)
+{
+    uint64_t h = FNV_OFFSET ^ len;
+    for (uint32_t k = 0; k < len; k++)
+        h = mix(h ^ w->tok_term[pos + k]);
+    return h;
+}
+
+static bool same_terms(const struct work *w, uint32_t p, uint32_t q, uint32_t len)
+{
+    for (uint32_t k = 0; k < len; k++)
+        if (w->tok_term[p + k] != w->tok_term[q + k])
+            return false;
+    return true;
+}
+
+static uint32_t cand_add(struct work *w, uint32_t pos, uint32_t len)
+{
+    size_t i = (size_t)span_hash(w, pos, len) & w->cand_mask;
+    for (;; i = (i + 1) & w->cand_mask) {
+        uint32_t c = w->cand_slots[i];
+        if (c == NO_TERM)
+            break;
+        struct candidate *e = &w->cands[c];
+        if (e->len == len && same_terms(w, e->pos, pos, len)) {
+            e->tf++;
+            return c;
+        }
+    }
+    uint32_t c = (uint32_t)w->n_cands++;
+    w->cand_slots[i] = c;
+    w->cands[c] = (struct candidate){.pos = pos, .len = len, .tf = 1, .last_occ = NO_TERM};
+    return c;
+}
+
+static void occurrence_add(struct work *w, uint32_t c, uint32_t pos)
+{
+    uint32_t o = (uint32_t)w->n_occs++;
+    w->occs[o] = (struct occurrence){pos, NO_TERM};
+    struct candidate *e = &w->cands[c];
+    if (e->last_occ == NO_TERM)
+        w->first_occ[c] = o;
+    else
+        w->occs[e->last_occ].next = o;
+    e->last_occ = o;
+}
+
+/* Every run of up to max_words words inside a sentence, without
+ * punctuation, that starts and ends with an edge word. */
+static void collect_candidates(struct work *w, size_t max_words)
+{
+    for (size_t i = 0; i < w->n; i++)
+        w->tok_edge[i] = is_edge(w, i);
+    for (size_t i = 0; i < w->n; i++) {
+        if (!w->tok_edge[i])
+            continue;
+        for (size_t len = 1; len <= max_words && i + len <= w->n; len++) {
+            size_t last = i + len - 1;
+            if (w->tok_term[last] == NO_TERM || w->tok[last].sentence != w->tok[i].sentence)
+                break;
+            if (!w->tok_edge[last])
+                continue;
+            occurrence_add(w, cand_add(w, (uint32_t)i, (uint32_t)len), (uint32_t)i);
+        }
+    }
+}
+
+/* YAKE's phrase score: the product of its words' scores over their sum,
+ * divided by how often the phrase occurs.  A stop word inside counts by
+ * how often it follows its left and precedes its right neighbour: one
+ * that binds them ("Bank of America") costs little. */
+static double score_candidate(const struct work *w, const struct candidate *c)
+{
+    /* A phrase met once is a chance sequence of words, not a name for
+     * something the article is about. */
+    if (c->len > 1 && c->tf < 2)
+        return HUGE_VAL;
+    /* Nor is a word said twice over ("Girls, Girls, Girls"). */
+    for (uint32_t k = 1; k < c->len; k++)
+        for (uint32_t j = 0; j < k; j++)
+            if (w->tok_term[c->pos + k] == w->tok_term[c->pos + j])
+                return HUGE_VAL;
+    double prod = 1.0, sum = 0.0;
+    for (uint32_t k = 0; k < c->len; k++) {
+        uint32_t id = w->tok_term[c->pos + k];
+        const struct term *e = &w->terms[id];
+        if (!e->stop) {
+            prod *= e->h;
+            sum += e->h;
+            continue;
+        }
+        /* Edges are never stop words, so both neighbours exist. */
+        uint32_t left = w->tok_term[c->pos + k - 1], right = w->tok_term[c->pos + k + 1];
+        double p1 = (double)pair_count(w, left, id) / w->terms[left].tf;
+        double p2 = (double)pair_count(w, id, right) / w->terms[right].tf;
+        double prob = p1 * p2;
+        prod *= 2.0 - prob;
+        sum -= 1.0 - prob;
+    }
+    /* Stop words can take the sum to -1 and below, where the formula turns
+     * meaningless; such a phrase is one of loose words: rank it last. */
+    double denom = sum + 1.0;
+    if (denom < 1e-3)
+        return HUGE_VAL;
+    return prod / (denom * c->tf);
+}
+
+/* ---- selection ----------------------------------------------------------- */
+
+static bool same_text(const struct work *w, uint32_t p, uint32_t q, uint32_t len)
+{
+    for (uint32_t k = 0; k < len; k++)
+        if (strcmp(w->tok[p + k].text, w->tok[q + k].text) != 0)
+            return false;
+    return true;
+}
+
+/* The form a tag shows: the bare word rather than a compound read as it,
+ * then the most frequent (an occurrence at a sentence's start, capitalised
+ * there, counts half), then the first.  merged_in() counts the compounds
+ * read as their head in one occurrence. */
+static uint32_t merged_in(const struct work *w, uint32_t pos, uint32_t len)
+{
+    uint32_t m = 0;
+    for (uint32_t k = 0; k < len; k++)
+        m += w->tok_merged[pos + k];
+    return m;
+}
+
+/* The forms of one candidate that best_surface() tells apart; a word
+ * seldom has more, and a further one is not counted (linear time). */
+#define MAX_FORMS 16
+
+/* The position of the form to show. */
+static uint32_t best_surface(const struct work *w, uint32_t c)
+{
+    const struct candidate *e = &w->cands[c];
+    uint32_t form_pos[MAX_FORMS], form_count[MAX_FORMS];
+    size_t n_forms = 0;
+    for (uint32_t o = w->first_occ[c]; o != NO_TERM; o = w->occs[o].next) {
+        uint32_t pos = w->occs[o].pos;
+        uint32_t weight = (w->tok[pos].flags & NEWSD_TOKEN_SENTENCE_START) ? 1 : 2;
+        size_t f = 0;
+        while (f < n_forms && !same_text(w, form_pos[f], pos, e->len))
+            f++;
+        if (f < n_forms) {
+            form_count[f] += weight;
+        } else if (n_forms < MAX_FORMS) {
+            form_pos[n_forms] = pos;
+            form_count[n_forms++] = weight;
+        }
+    }
+    uint32_t best = e->pos, best_merged = UINT32_MAX, best_count = 0;
+    for (size_t f = 0; f < n_forms; f++) {
+        uint32_t merged = merged_in(w, form_pos[f], e->len);
+        if (merged < best_merged || (merged == best_merged && form_count[f] > best_count)) {
+            best = form_pos[f];
+            best_merged = merged;
+            best_count = form_count[f];
+        }
+    }
+    return best;
+}
+
+static char *surface_text(const struct work *w, uint32_t pos, uint32_t len)
+{
+    size_t total = 0;
+    for (uint32_t k = 0; k < len; k++)
+        total += strlen(w->tok[pos + k].text) + 1;
+    char *out = malloc(total);
+    if (!out)
+        return NULL;
+    char *p = out;
+    for (uint32_t k = 0; k < len; k++) {
+        size_t l = strlen(w->tok[pos + k].text);
+        memcpy(p, w->tok[pos + k].text, l);
+        p += l;
+        *p++ = ' ';
+    }
+    p[-1] = '\0';
+    return out;
+}
+
+/* The best max candidates by score, in order, kept by insertion: max is
+ * small and most candidates are rejected by one comparison. */
+static size_t select_top(const struct work *w, uint32_t *top, size_t max)
+{
+    size_t n = 0;
+    for (size_t c = 0; c < w->n_cands; c++) {
+        double s = w->cands[c].score;
+        if (!isfinite(s))
+            continue;
+        if (n == max && s >= w->cands[top[n - 1]].score)
+            continue;
+        size_t i = n < max ? n++ : n - 1;
+        while (i > 0 && w->cands[top[i - 1]].score > s) {
+            top[i] = top[i - 1];
+            i--;
+        }
+        top[i] = (uint32_t)c;
+    }
+    return n;
+}
+
+/* Whether a candidate shares a word (not a stop word) with one taken. */
+static bool overlaps(const struct work *w, const struct candidate *c, const uint32_t *taken, size_t n_taken)
+{
+    for (uint32_t k = 0; k < c->len; k++) {
+        uint32_t id = w->tok_term[c->pos + k];
+        if (w->terms[id].stop)
+            continue;
+        for (size_t j = 0; j < n_taken; j++)
+            if (taken[j] == id)
+                return true;
+    }
+    return false;
+}
+
+/* The best max candidates that share no word with a better one, in order,
+ * in *pick.  Overlaps are skipped from a shortlist four times as long as
+ * needed; when it runs dry, a longer one is drawn. */
+static int pick_keywords(const struct work *w, size_t max, uint32_t *pick, size_t *n_pick)
+{
+    size_t want = max * 4, n_top;
+    uint32_t *top = NULL, *taken = malloc(max * YAKE_MAX_WORDS * sizeof *taken);
+    if (!taken)
+        return -1;
+    for (;;) {
+        size_t cap = want < w->n_cands ? want : w->n_cands;
+        free(top);
+        top = malloc((cap ? cap : 1) * sizeof *top);
+        if (!top) {
+            free(taken);
+            return -1;
+        }
+        n_top = select_top(w, top, cap);
+        size_t n = 0, n_taken = 0;
+        for (size_t i = 0; i < n_top && n < max; i++) {
+            const struct candidate *c = &w->cands[top[i]];
+            if (overlaps(w, c, taken, n_taken))
+                continue;
+            pick[n++] = top[i];
+            for (uint32_t k = 0; k < c->len; k++)
+                taken[n_taken++] = w->tok_term[c->pos + k];
+        }
+        *n_pick = n;
+        if (n == max || n_top < cap || cap == w->n_cands)
+            break;
+        want *= 4;
+    }
+    free(top);
+    free(taken);
+    return 0;
+}
+
+/* The work arrays live in one block: a block reused from a scratch
+ * (yake.h) costs no allocation and touches no fresh pages. */
+static size_t align8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+static void *carve(char **p, size_t bytes)
+{
+    void *at = *p;
+    *p += align8(bytes);
+    return at;
+}
+
+void yake_scratch_free(struct yake_scratch *scratch)
+{
+    if (!scratch)
+        return;
+    free(scratch->block);
+    *scratch = (struct yake_scratch){0};
+}
+
+static void work_free(struct yake_scratch *scratch, void *block)
+{
+    if (!scratch) {
+        free(block);
+        return;
+    }
+    /* Keep what an ordinary article needs, not what a huge one took. */
+    if (scratch->cap > YAKE_SCRATCH_KEEP)
+        yake_scratch_free(scratch);
+}
+
+static int work_alloc(struct work *w, size_t max_words, struct yake_scratch *scratch, void **block)
+{
+    size_t n = w->n, spans = n * max_words;
+    size_t ts = table_size(n), cs = table_size(spans);
+    size_t need = align8(n * sizeof *w->tok_term) + 2 * align8(n * sizeof *w->tok_merged) +
+                  align8(n * sizeof *w->terms) + align8(ts * sizeof *w->term_slots) +
+                  align8(n * sizeof *w->sent_nodes) + align8(ts * sizeof *w->pairs) +
+                  align8(spans * sizeof *w->cands) + align8(cs * sizeof *w->cand_slots) +
+                  align8(spans * sizeof *w->occs) + align8(spans * sizeof *w->first_occ);
+    char *p;
+    if (scratch && scratch->cap >= need) {
+        p = scratch->block;
+    } else {
+        p = malloc(need);
+        if (!p)
+            return -1;
+        if (scratch) {
+            free(scratch->block);
+            *scratch = (struct yake_scratch){p, need};
+        }
+    }
+    *block = p;
+    w->tok_term = carve(&p, n * sizeof *w->tok_term);
+    w->tok_merged = carve(&p, n * sizeof *w->tok_merged);
+    w->tok_edge = carve(&p, n * sizeof *w->tok_edge);
+    w->terms = carve(&p, n * sizeof *w->terms);
+    w->term_slots = carve(&p, ts * sizeof *w->term_slots);
+    w->sent_nodes = carve(&p, n * sizeof *w->sent_nodes);
+    w->pairs = carve(&p, ts * sizeof *w->pairs);
+    w->cands = carve(&p, spans * sizeof *w->cands);
+    w->cand_slots = carve(&p, cs * sizeof *w->cand_slots);
+    w->occs = carve(&p, spans * sizeof *w->occs);
+    w->first_occ = carve(&p, spans * sizeof *w->first_occ);
+    w->term_mask = ts - 1;
+    w->pair_mask = ts - 1;
+    w->cand_mask = cs - 1;
+    memset(w->tok_merged, 0, n * sizeof *w->tok_merged);
+    memset(w->term_slots, 0xff, ts * sizeof *w->term_slots);
+    memset(w->pairs, 0xff, ts * sizeof *w->pairs);   /* a = NO_TERM: empty */
+    memset(w->cand_slots, 0xff, cs * sizeof *w->cand_slots);
+    return 0;
+}
+
+void yake_keywords_free(struct yake_keyword *kw, size_t n)
+{
+    if (!kw)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(kw[i].text);
+    free(kw);
+}
+
+int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_opts *o,
+                 struct yake_scratch *scratch, struct yake_keyword **out, size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    size_t max_words = o->max_words < 1 ? 1 : o->max_words > YAKE_MAX_WORDS ? YAKE_MAX_WORDS : o->max_words;
+    if (n == 0 || o->max == 0)
+        return 0;
+    if (n >= UINT32_MAX / YAKE_MAX_WORDS)
+        return -1;
+
+    struct work w = {.tok = tokens, .n = n, .capitalised_nouns = o->capitalised_nouns != 0};
+    int rc = -1;
+    uint32_t *top = NULL;
+    struct yake_keyword *kw = NULL;
+    size_t n_kw = 0;
+    void *block = NULL;
+    if (work_alloc(&w, max_words, scratch, &block) < 0)
+        goto done;
+    assign_terms(&w);
+    count_features(&w);
+    score_terms(&w);
+    collect_candidates(&w, max_words);
+    for (size_t c = 0; c < w.n_cands; c++)
+        w.cands[c].score = score_candidate(&w, &w.cands[c]);
+
+    size_t max = o->max < w.n_cands ? o->max : w.n_cands;
+    rc = 0;
+    if (max == 0)
+        goto done;
+    rc = -1;
+    top = malloc(max * sizeof *top);
+    kw = calloc(max, sizeof *kw);
+    size_t n_top;
+    if (!top || !kw || pick_keywords(&w, max, top, &n_top) < 0)
+        goto done;
+    for (size_t i = 0; i < n_top; i++) {
+        const struct candidate *c = &w.cands[top[i]];
+        /* The square root spreads the weights: scores of one article span
+         * orders of magnitude.  A score of 0 is the best there is. */
+        double best = w.cands[top[0]].score;
+        double weight = c->score > 0 ? sqrt(best / c->score) : 1.0;
+        if (weight < o->min_weight)
+            break;
+        kw[n_kw].text = surface_text(&w, best_surface(&w, top[i]), c->len);
+        if (!kw[n_kw].text)
+            goto done;
+        kw[n_kw].score = c->score;
+        kw[n_kw].weight = weight;
+        n_kw++;
+    }
+    rc = 0;
+done:
+    free(top);
+    if (block)
+        work_free(scratch, block);
+    if (rc == 0 && n_kw > 0) {
+        *out = kw;
+        *n_out = n_kw;
+    } else {
+        yake_keywords_free(kw, n_kw);
+    }
+    return rc;
+}

@@ -1,0 +1,593 @@
+/*
+ * The keywords plugin's scoring core (plugins/keywords/yake.c) on token
+ * arrays built here: a small stand-in for the text layer splits on blanks,
+ * ends a sentence at ".", marks capitals, stop words from a list and stems
+ * from a table, so each test says exactly what the core sees.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <newsd/plugin.h>
+
+#include "../../plugins/keywords/yake.h"
+
+static const char *const STOP[] = {"die", "der", "und", "von", "the", "of", "and", "a", "in", "us", "is", NULL};
+
+struct doc {
+    struct yake_token *tok;
+    char **strings;
+    size_t n, n_strings;
+};
+
+static char *keep(struct doc *d, char *s)
+{
+    d->strings = realloc(d->strings, (d->n_strings + 1) * sizeof *d->strings);
+    assert_non_null(d->strings);
+    d->strings[d->n_strings++] = s;
+    return s;
+}
+
+static int is_stop_norm(const char *norm)
+{
+    for (size_t i = 0; STOP[i]; i++)
+        if (strcmp(STOP[i], norm) == 0)
+            return 1;
+    return 0;
+}
+
+/* stems: pairs "norm", "stem", NULL-terminated; a norm without one is its
+ * own stem.  Title words (before the first "|") get NEWSD_TOKEN_TITLE,
+ * words written "^word" YAKE_TOKEN_HEADING. */
+static struct doc build(const char *text, const char *const *stems)
+{
+    struct doc d = {0};
+    char *copy = strdup(text);
+    assert_non_null(copy);
+    uint32_t sentence = 0;
+    int start = 1, title = strchr(text, '|') != NULL;
+    for (char *save = NULL, *w = strtok_r(copy, " \n", &save); w; w = strtok_r(NULL, " \n", &save)) {
+        if (strcmp(w, "|") == 0) {
+            title = 0;
+            sentence++;
+            start = 1;
+            continue;
+        }
+        uint32_t heading = 0;
+        if (w[0] == '^' && w[1]) {
+            heading = YAKE_TOKEN_HEADING;
+            w++;
+        }
+        d.tok = realloc(d.tok, (d.n + 1) * sizeof *d.tok);
+        assert_non_null(d.tok);
+        struct yake_token *t = &d.tok[d.n++];
+        char *norm = keep(&d, strdup(w));
+        size_t upper = 0, letters = 0;
+        for (char *p = norm; *p; p++) {
+            if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'))
+                letters++;
+            if (*p >= 'A' && *p <= 'Z') {
+                upper++;
+                *p = (char)(*p - 'A' + 'a');
+            }
+        }
+        t->text = keep(&d, strdup(w));
+        t->norm = norm;
+        t->stem = norm;
+        for (size_t i = 0; stems && stems[i]; i += 2)
+            if (strcmp(stems[i], norm) == 0)
+                t->stem = stems[i + 1];
+        t->sentence = sentence;
+        t->flags = (title ? NEWSD_TOKEN_TITLE : 0) | heading;
+        if (strcmp(w, ".") == 0 || strcmp(w, ",") == 0 || strcmp(w, "%") == 0) {
+            t->kind = NEWSD_TOKEN_PUNCT;
+            if (strcmp(w, ".") == 0) {
+                sentence++;
+                start = 1;
+            }
+            continue;
+        }
+        t->kind = (w[0] >= '0' && w[0] <= '9') ? NEWSD_TOKEN_NUMBER : NEWSD_TOKEN_WORD;
+        if (t->kind == NEWSD_TOKEN_WORD && w[0] >= 'A' && w[0] <= 'Z')
+            t->flags |= NEWSD_TOKEN_CAPITALISED;
+        if (letters >= 2 && upper == letters)
+            t->flags |= NEWSD_TOKEN_ALL_CAPS;
+        if (is_stop_norm(norm))
+            t->flags |= NEWSD_TOKEN_STOPWORD;
+        if (start)
+            t->flags |= NEWSD_TOKEN_SENTENCE_START;
+        start = 0;
+    }
+    free(copy);
+    return d;
+}
+
+static void doc_free(struct doc *d)
+{
+    for (size_t i = 0; i < d->n_strings; i++)
+        free(d->strings[i]);
+    free(d->strings);
+    free(d->tok);
+}
+
+struct result {
+    struct yake_keyword *kw;
+    size_t n;
+};
+
+static struct result extract_opts(const char *text, const char *const *stems, struct yake_opts o)
+{
+    struct doc d = build(text, stems);
+    struct result r;
+    assert_int_equal(yake_extract(d.tok, d.n, &o, NULL, &r.kw, &r.n), 0);
+    doc_free(&d);
+    return r;
+}
+
+static struct result extract(const char *text, const char *const *stems, size_t max, size_t max_words)
+{
+    return extract_opts(text, stems, (struct yake_opts){.max = max, .max_words = max_words});
+}
+
+static long rank_of(const struct result *r, const char *text)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->kw[i].text, text) == 0)
+            return (long)i;
+    return -1;
+}
+
+static void check_weights(const struct result *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        assert_true(r->kw[i].weight > 0 && r->kw[i].weight <= 1.0);
+        if (i == 0)
+            assert_true(r->kw[i].weight == 1.0);
+        else
+            assert_true(r->kw[i].weight <= r->kw[i - 1].weight);
+    }
+}
+
+static void test_empty(void **s)
+{
+    (void)s;
+    struct yake_opts o = {.max = 10, .max_words = 3};
+    struct yake_keyword *kw = (void *)1;
+    size_t n = 7;
+    assert_int_equal(yake_extract(NULL, 0, &o, NULL, &kw, &n), 0);
+    assert_null(kw);
+    assert_int_equal(n, 0);
+    /* Only stop words, numbers and punctuation: nothing to tag. */
+    struct result r = extract("Die und der . 2023 , 4,6 % .", NULL, 10, 3);
+    assert_int_equal(r.n, 0);
+    assert_null(r.kw);
+}
+
+static void test_one_word(void **s)
+{
+    (void)s;
+    struct result r = extract("Rentabilität", NULL, 10, 3);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.kw[0].text, "Rentabilität");
+    assert_true(r.kw[0].weight == 1.0);
+    yake_keywords_free(r.kw, r.n);
+}
+
+static void test_frequency(void **s)
+{
+    (void)s;
+    /* "inflation" comes back four times; the others once, in the same
+     * sentences. */
+    struct result r = extract("prices rose and inflation stayed . inflation worried banks . "
+                              "inflation hit savers . wages lagged inflation .", NULL, 10, 1);
+    assert_true(rank_of(&r, "inflation") >= 0);
+    assert_true(rank_of(&r, "inflation") < rank_of(&r, "banks"));
+    assert_true(rank_of(&r, "inflation") < rank_of(&r, "savers"));
+    assert_true(rank_of(&r, "inflation") < rank_of(&r, "wages"));
+    check_weights(&r);
+    yake_keywords_free(r.kw, r.n);
+}
+
+static void test_position(void **s)
+{
+    (void)s;
+    /* Each word once; the earlier the sentence, the better. */
+    struct result r = extract("tariffs loom . markets wait . traders hedge . analysts shrug . "
+                              "regulators sleep .", NULL, 10, 1);
+    assert_true(rank_of(&r, "tariffs") >= 0);
+    assert_true(rank_of(&r, "tariffs") < rank_of(&r, "regulators"));
+    assert_true(rank_of(&r, "markets") < rank_of(&r, "analysts"));
+    yake_keywords_free(r.kw, r.n);
+}
+
+static void test_casing(void **s)
+{
+    (void)s;
+    /* Two words alike in frequency, sentences and neighbours, but for
+     * capitals inside a sentence (the plain one comes first, so a tie
+     * would rank it first). */
+    struct result r = extract("we saw rockets fly . we saw Falcon fly . they like Falcon now . "
+                              "they like rockets now .", NULL, 10, 1);
+    assert_true(rank_of(&r, "Falcon") >= 0);
+    assert_true(rank_of(&r, "Falcon") < rank_of(&r, "rockets"));
+    yake_keywords_free(r.kw, r.n);
+
+    /* An acronym is no stop word even when its lower case is one... */
+    r = extract("the US raised tariffs . the US and China talk . tariffs hurt the US .", NULL, 10, 1);
+    assert_true(rank_of(&r, "US") >= 0);
+    yake_keywords_free(r.kw, r.n);
+    /* ...but a shouted stop word is one. */
+    r = extract("DIE FRAU kommt . DIE FRAU geht . Leute schauen .", NULL, 10, 2);
+    assert_int_equal(rank_of(&r, "DIE FRAU"), -1);
+    assert_int_equal(rank_of(&r, "DIE"), -1);
+    assert_true(rank_of(&r, "FRAU") >= 0);
+    yake_keywords_free(r.kw, r.n);
+}
+
+static void test_stop_word_edges(void **s)
+{
+    (void)s;
+    struct result r = extract("the Bank of America said . the Bank of America grew . "
+                              "investors of the Bank of America cheered . in the end the bank won .",
+                              NULL, 20, 3);
+    assert_true(r.n > 0);
+    for (size_t i = 0; i < r.n; i++) {
+        const char *t = r.kw[i].text;
+        const char *last = strrchr(t, ' ');
+        last = last ? last + 1 : t;
+        char first[32];
+        sscanf(t, "%31s", first);
+        for (char *p = first; *p; p++)
+            *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+        assert_false(is_stop_norm(first));
+        assert_false(is_stop_norm(last));
+    }
+    /* A stop word inside a phrase is fine when it binds it. */
+    assert_true(rank_of(&r, "Bank of America") >= 0);
+    yake_keywords_free(r.kw, r.n);
+}
+
+static void test_phrases(void **s)
+{
+    (void)s;
+    struct result r = extract("Moore Threads builds chips . Moore Threads raised money . "
+                              "the CEO of Moore Threads met officials .", NULL, 10, 3);
+    assert_true(rank_of(&r, "Moore Threads") >= 0);
+    assert_true(rank_of(&r, "Moore Threads") < 3);
+    yake_keywords_free(r.kw, r.n);
+
+    /* max_words = 1: single words only. */
+    r = extract("Moore Threads builds chips . Moore Threads raised money .", NULL, 10, 1);
+    for (size_t i = 0; i < r.n; i++)
+        assert_null(strchr(r.kw[i].text, ' '));
+    yake_keywords_free(r.kw, r.n);
+}
+
+static void test_numbers_and_punct_never_alone(void **s)
+{
+    (void)s;
+    struct result r = extract("2023 profits fell . 2023 , 2023 % . revenue in 2023 rose .", NULL, 20, 3);
+    for (size_t i = 0; i < r.n; i++) {
+        const char *t = r.kw[i].text;
+        assert_false(t[0] >= '0' && t[0] <= '9');
+        const char *last = strrchr(t, ' ');
+        last = last ? last + 1 : t;
+        assert_false(last[0] >= '0' && last[0] <= '9');
+        assert_null(strchr(t, '%'));
+        assert_null(strchr(t, ','));
+    }
+    yake_keywords_free(r.kw, r.n);
+}
+
+static void test_stem_merging(void **s)
+{
+    (void)s;
+    static const char *const stems[] = {
+        "chiphersteller", "chipherstell", "chipherstellern", "chipherstell",
+        "rentabilität", "rentabilitat", "rentabilitätsziele", "rentabilitatsziel",
+        NULL};
+    struct result r = extract("Chiphersteller wachsen . Chipherstellern fehlt Geld . Chiphersteller klagen . "
+                              "Rentabilität zählt . Rentabilitätsziele wanken . Rentabilität sinkt .",
+                              stems, 20, 1);
+    assert_true(rank_of(&r, "Chiphersteller") >= 0);
+    assert_int_equal(rank_of(&r, "Chipherstellern"), -1);
+    /* Different stems stay different keywords. */
+    assert_true(rank_of(&r, "Rentabilität") >= 0);
+    assert_true(rank_of(&r, "Rentabilitätsziele") >= 0);
+    yake_keywords_free(r.kw, r.n);
+}
+
+static void test_compounds(void **s)
+{
+    (void)s;
+    static const char *const stems[] = {
+        "us-handelsbeschränkungen", "us-handelsbeschrank", "handelsbeschränkungen", "handelsbeschrank",
+        "ki-chiphersteller", "ki-chipherstell", NULL};
+    /* The bare word stands alone once: the compounds are read as it. */
+    struct result r = extract("US-Handelsbeschränkungen treffen Firmen . US-Handelsbeschränkungen wirken . "
+                              "Handelsbeschränkungen bleiben . KI-Chiphersteller leiden . "
+                              "KI-Chiphersteller wachsen .", stems, 20, 1);
+    assert_true(rank_of(&r, "Handelsbeschränkungen") >= 0);
+    assert_int_equal(rank_of(&r, "US-Handelsbeschränkungen"), -1);
+    /* A compound whose last part never stands alone stays whole. */
+    assert_true(rank_of(&r, "KI-Chiphersteller") >= 0);
+    yake_keywords_free(r.kw, r.n);
+}
+
+static void test_title_and_limits(void **s)
+{
+    (void)s;
+    struct doc d = build("Chipmakers Face Sanctions | chipmakers expand . the sanctions bite . "
+                         "analysts doubt growth . buyers wait . sellers hope .", NULL);
+    struct yake_opts o = {.max = 3, .max_words = 2, .min_weight = 0};
+    struct yake_keyword *kw;
+    size_t n;
+    assert_int_equal(yake_extract(d.tok, d.n, &o, NULL, &kw, &n), 0);
+    assert_int_equal(n, 3);
+    struct result r = {kw, n};
+    check_weights(&r);
+    /* Title words come first; the title's capitals count for nothing, so
+     * the forms are the body's. */
+    assert_true(rank_of(&r, "chipmakers") >= 0 || rank_of(&r, "Chipmakers") >= 0);
+    yake_keywords_free(kw, n);
+
+    o = (struct yake_opts){.max = 100, .max_words = 3, .min_weight = 0.9};
+    assert_int_equal(yake_extract(d.tok, d.n, &o, NULL, &kw, &n), 0);
+    assert_true(n >= 1);
+    for (size_t i = 0; i < n; i++)
+        assert_true(kw[i].weight >= 0.9);
+    yake_keywords_free(kw, n);
+    doc_free(&d);
+}
+
+static void test_phrase_must_recur(void **s)
+{
+    (void)s;
+    struct result r = extract("Moore Threads builds chips . prices rise . buyers wait .", NULL, 10, 3);
+    for (size_t i = 0; i < r.n; i++)
+        assert_null(strchr(r.kw[i].text, ' '));
+    assert_true(rank_of(&r, "Moore") >= 0);
+    yake_keywords_free(r.kw, r.n);
+
+    /* A word said twice over is no phrase. */
+    r = extract("Girls Girls sang . Girls Girls danced . the crowd cheered .", NULL, 10, 3);
+    assert_int_equal(rank_of(&r, "Girls Girls"), -1);
+    assert_true(rank_of(&r, "Girls") >= 0);
+    yake_keywords_free(r.kw, r.n);
+}
+
+/* No two keywords share a word that is not a stop word. */
+static void check_no_overlap(const struct result *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        for (size_t j = 0; j < i; j++) {
+            char a[256], b[256];
+            snprintf(a, sizeof a, " %s ", r->kw[i].text);
+            snprintf(b, sizeof b, "%s", r->kw[j].text);
+            for (char *save = NULL, *w = strtok_r(b, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+                char pat[64];
+                snprintf(pat, sizeof pat, " %s ", w);
+                if (!is_stop_norm(w) && strstr(a, pat))
+                    fail_msg("\"%s\" and \"%s\" share \"%s\"", r->kw[i].text, r->kw[j].text, w);
+            }
+        }
+}
+
+static void test_one_keyword_per_word(void **s)
+{
+    (void)s;
+    struct result r = extract("Moore Threads builds chips . Moore Threads raised money . "
+                              "the CEO of Moore Threads met officials . Threads grew . chips sold .",
+                              NULL, 10, 3);
+    assert_true(rank_of(&r, "Moore Threads") >= 0);
+    assert_int_equal(rank_of(&r, "Threads"), -1);
+    assert_int_equal(rank_of(&r, "Moore"), -1);
+    check_no_overlap(&r);
+    /* Shortlisted overlaps do not cost a place: all words get one. */
+    assert_true(rank_of(&r, "chips") >= 0);
+    yake_keywords_free(r.kw, r.n);
+}
+
+static void test_units_after_numbers(void **s)
+{
+    (void)s;
+    struct result r = extract("profits reached 4 Milliarden . losses hit 5 Milliarden . "
+                              "debt stood at 6 Milliarden . Milliarden flowed . auditors frowned .",
+                              NULL, 20, 2);
+    assert_int_equal(rank_of(&r, "Milliarden"), -1);
+    assert_true(rank_of(&r, "profits") >= 0);
+    yake_keywords_free(r.kw, r.n);
+}
+
+static void test_capitalised_nouns(void **s)
+{
+    (void)s;
+    /* "erhebliche" is written small inside sentences: in German, an
+     * adjective, never a keyword's edge. */
+    const char *text = "Firmen melden erhebliche Verluste . Banken sehen erhebliche Risiken . "
+                       "Erhebliche Sorgen bleiben . Analysten warnen .";
+    struct result r = extract_opts(text, NULL, (struct yake_opts){.max = 20, .max_words = 1});
+    assert_true(rank_of(&r, "erhebliche") >= 0);
+    yake_keywords_free(r.kw, r.n);
+    r = extract_opts(text, NULL, (struct yake_opts){.max = 20, .max_words = 1, .capitalised_nouns = 1});
+    assert_int_equal(rank_of(&r, "erhebliche"), -1);
+    assert_int_equal(rank_of(&r, "Erhebliche"), -1);
+    assert_true(rank_of(&r, "Verluste") >= 0);
+    yake_keywords_free(r.kw, r.n);
+
+    /* A name's genitive is the name, shown bare; only in German. */
+    const char *gen = "Chinas Firmen wachsen . Chinas Banken leihen . China baut . Chinas Exporte steigen .";
+    r = extract_opts(gen, NULL, (struct yake_opts){.max = 20, .max_words = 1, .capitalised_nouns = 1});
+    assert_true(rank_of(&r, "China") >= 0);
+    assert_int_equal(rank_of(&r, "Chinas"), -1);
+    yake_keywords_free(r.kw, r.n);
+    r = extract_opts(gen, NULL, (struct yake_opts){.max = 20, .max_words = 1});
+    assert_true(rank_of(&r, "Chinas") >= 0);
+    yake_keywords_free(r.kw, r.n);
+}
+
+static void test_headings(void **s)
+{
+    (void)s;
+    /* "tariffs" and "quotas" alike (twice, the same late sentences), but
+     * one of "tariffs" stands in a heading: it ranks first.  "landscape",
+     * once and in a heading, is not lifted over a word met once just
+     * before. */
+    const char *plain = "markets opened . traders bought . banks lent . funds grew . "
+                        "brokers sold . clerks filed . tariffs and quotas rose . tariffs and quotas fell .";
+    const char *headed = "markets opened . traders bought . banks lent . funds grew . "
+                         "brokers sold . ^landscape ^ahead . tariffs and quotas rose . "
+                         "^tariffs ^now . quotas fell .";
+    struct result r = extract(plain, NULL, 20, 1);
+    assert_true(rank_of(&r, "quotas") >= 0 && rank_of(&r, "tariffs") >= 0);
+    yake_keywords_free(r.kw, r.n);
+    r = extract(headed, NULL, 20, 1);
+    assert_true(rank_of(&r, "tariffs") >= 0);
+    assert_true(rank_of(&r, "tariffs") < rank_of(&r, "quotas"));
+    assert_true(rank_of(&r, "landscape") > rank_of(&r, "brokers"));
+    yake_keywords_free(r.kw, r.n);
+}
+
+/* A synthetic document of n tokens: sentences of twelve words drawn from
+ * a vocabulary of 5,000 with a few stop words, as long texts are. */
+static struct doc synthetic(size_t n, char ***vocab_out)
+{
+    static const char *const stops[] = {"the", "of", "and", "in"};
+    char **vocab = malloc(5000 * sizeof *vocab);
+    assert_non_null(vocab);
+    for (size_t i = 0; i < 5000; i++) {
+        vocab[i] = malloc(16);
+        snprintf(vocab[i], 16, "%s%zu", i % 7 == 0 ? "Word" : "word", i);
+    }
+    struct doc d = {.tok = malloc(n * sizeof *d.tok), .n = n};
+    assert_non_null(d.tok);
+    uint64_t x = 88172645463325252ull;
+    for (size_t i = 0; i < n; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        struct yake_token *t = &d.tok[i];
+        uint32_t sentence = (uint32_t)(i / 13);
+        if (i % 13 == 12) {
+            *t = (struct yake_token){".", ".", ".", NEWSD_TOKEN_PUNCT, 0, sentence};
+        } else if (x % 4 == 0) {
+            const char *w = stops[(x >> 8) % 4];
+            *t = (struct yake_token){w, w, w, NEWSD_TOKEN_WORD, NEWSD_TOKEN_STOPWORD, sentence};
+        } else {
+            /* Zipf-like: small indices far more often. */
+            size_t k = (size_t)((x >> 16) % 5000);
+            k = k * k / 5000;
+            const char *w = vocab[k];
+            *t = (struct yake_token){w, w, w, NEWSD_TOKEN_WORD,
+                                     w[0] == 'W' ? NEWSD_TOKEN_CAPITALISED : 0u, sentence};
+        }
+        if (i % 13 == 0)
+            t->flags |= NEWSD_TOKEN_SENTENCE_START;
+    }
+    *vocab_out = vocab;
+    return d;
+}
+
+static double time_extract(size_t n)
+{
+    char **vocab;
+    struct doc d = synthetic(n, &vocab);
+    struct yake_opts o = {.max = 10, .max_words = 3};
+    struct yake_keyword *kw;
+    size_t n_kw;
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    assert_int_equal(yake_extract(d.tok, d.n, &o, NULL, &kw, &n_kw), 0);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    assert_int_equal(n_kw, 10);
+    yake_keywords_free(kw, n_kw);
+    free(d.tok);
+    for (size_t i = 0; i < 5000; i++)
+        free(vocab[i]);
+    free(vocab);
+    return (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+}
+
+/* A scratch lent to one call after another gives the same keywords as
+ * none, grows for a larger text and is given back after a huge one. */
+static void test_scratch_reuse(void **s)
+{
+    (void)s;
+    struct doc small = build("Moore Threads builds chips . Moore Threads raised money . "
+                             "the CEO of Moore Threads met officials .", NULL);
+    char **vocab;
+    struct doc big = synthetic(200000, &vocab);
+    struct yake_opts o = {.max = 10, .max_words = 3};
+    struct yake_scratch scratch = {0};
+    struct yake_keyword *a, *b;
+    size_t na, nb;
+    assert_int_equal(yake_extract(small.tok, small.n, &o, NULL, &a, &na), 0);
+    for (int round = 0; round < 3; round++) {
+        assert_int_equal(yake_extract(small.tok, small.n, &o, &scratch, &b, &nb), 0);
+        assert_int_equal(na, nb);
+        for (size_t i = 0; i < na; i++) {
+            assert_string_equal(a[i].text, b[i].text);
+            assert_true(a[i].score == b[i].score);
+        }
+        yake_keywords_free(b, nb);
+        assert_non_null(scratch.block);
+        if (round == 1) {
+            /* A huge text in between: its block is not kept. */
+            assert_int_equal(yake_extract(big.tok, big.n, &o, &scratch, &b, &nb), 0);
+            yake_keywords_free(b, nb);
+            assert_null(scratch.block);
+            assert_int_equal(scratch.cap, 0);
+        }
+    }
+    yake_keywords_free(a, na);
+    yake_scratch_free(&scratch);
+    doc_free(&small);
+    free(big.tok);
+    for (size_t i = 0; i < 5000; i++)
+        free(vocab[i]);
+    free(vocab);
+}
+
+static void test_linear_time(void **s)
+{
+    (void)s;
+    /* 2 MB of text is about 300,000 tokens.  Ten times the tokens may take
+     * ten times as long, plus room for caches and a noisy machine; a
+     * quadratic step would take a hundred. */
+    double small = time_extract(30000), large = time_extract(300000);
+    if (small < 1e-3)
+        small = 1e-3;
+    printf("# 30,000 tokens: %.1f ms, 300,000 tokens: %.1f ms\n", small * 1e3, large * 1e3);
+    assert_true(large < 30 * small);
+    assert_true(large < 10.0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_one_word),
+        cmocka_unit_test(test_frequency),
+        cmocka_unit_test(test_position),
+        cmocka_unit_test(test_casing),
+        cmocka_unit_test(test_stop_word_edges),
+        cmocka_unit_test(test_phrases),
+        cmocka_unit_test(test_numbers_and_punct_never_alone),
+        cmocka_unit_test(test_stem_merging),
+        cmocka_unit_test(test_compounds),
+        cmocka_unit_test(test_title_and_limits),
+        cmocka_unit_test(test_phrase_must_recur),
+        cmocka_unit_test(test_one_keyword_per_word),
+        cmocka_unit_test(test_units_after_numbers),
+        cmocka_unit_test(test_capitalised_nouns),
+        cmocka_unit_test(test_headings),
+        cmocka_unit_test(test_scratch_reuse),
+        cmocka_unit_test(test_linear_time),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
