@@ -13,35 +13,28 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "temp_dir.h"
 #include "config_keys.h"
 #include "log.h"
 
-static char dir[64];
+static char dir[TEMP_DIR_MAX];
 
 static void write_file(const char *name, const char *text)
 {
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    temp_dir_write(dir, name, text);
 }
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(dir, "/tmp/newsd-test-keys-XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    temp_dir_make(dir, "keys");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd);
+    return temp_dir_remove(dir);
 }
 
 static char *load(const char *text, struct daemon_config *cfg)
