@@ -108,10 +108,14 @@ static void set_field(struct newsd_article *a, enum newsd_field f, char *owned)
     }
     /* The analysis reads title, body and lang (plugin.h: set() of any of
      * them discards it). */
-    if (f == NEWSD_FIELD_TITLE || f == NEWSD_FIELD_BODY || f == NEWSD_FIELD_LANG) {
-        newsd_analysis_free(a->analysis);
-        a->analysis = NULL;
-    }
+    if (f == NEWSD_FIELD_TITLE || f == NEWSD_FIELD_BODY || f == NEWSD_FIELD_LANG)
+        article_drop_analysis(a);
+}
+
+void article_drop_analysis(struct newsd_article *a)
+{
+    newsd_analysis_free(a->analysis);
+    a->analysis = NULL;
 }
 
 void article_take_parsed(struct newsd_article *a, struct parsed_article *p)

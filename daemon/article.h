@@ -79,6 +79,9 @@ void article_set_raw(struct newsd_article *a, unsigned char *raw, size_t len);
 /* Move the parsed fields into the article; p is left cleared. */
 void article_take_parsed(struct newsd_article *a, struct parsed_article *p);
 
+/* Free the text layer's analysis (built again if a plugin asks). */
+void article_drop_analysis(struct newsd_article *a);
+
 /* Drop tags, rules and meta added after the given counts: a plugin whose
  * call failed leaves no half result behind. */
 void article_truncate(struct newsd_article *a, size_t n_tags, size_t n_rules, size_t n_meta);

@@ -236,6 +236,11 @@ void pipeline_run(const struct pipeline_opts *o, struct job *j)
         }
     }
     spool_journal_end(o->journal_fd);
+    /* The text layer served these stages.  An article then waits for its
+     * archive batch, with hundreds of others, and needs only its record:
+     * tokens and stems held there were most of the daemon's memory in a
+     * burst.  An archive plugin that asks builds the analysis again. */
+    article_drop_analysis(j->article);
     if (j->status == JOB_PENDING) {
         j->article->processed_ms = now_ms();
         j->status = JOB_OK;

@@ -610,8 +610,11 @@ NEWSD_EXPORT int newsd_article_fail(newsd_article *a, const char *fmt, ...) NEWS
  *
  * Lifetime: the article owns its analysis.  newsd_article_set() of the
  * title, the body or the lang discards it (pointers from it become
- * invalid), and the next call builds it again.  Otherwise it lives as long
- * as the article: pointers stay valid for the rest of the callback.
+ * invalid), and the next call builds it again.  Otherwise it lives until
+ * the article leaves the SCORE stage (waiting for its archive batch, an
+ * article keeps only its record; an ARCHIVE plugin that asks gets it built
+ * again): pointers stay valid for the rest of the callback, and across the
+ * PARSE, TAG and SCORE stages of one article.
  *
  * Structs that newsd fills carry struct_size, which the caller sets to
  * sizeof of its own struct before the call: newsd fills that many bytes,
