@@ -62,15 +62,7 @@ def found(rec):
 
 
 def gold_of(path):
-    gold = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            kind, names = line.split("\t")[:2]
-            gold.append((kind, [n.strip() for n in names.split("|")]))
-    return gold
+    return [(row[0], [n.strip() for n in row[1].split("|")]) for row in evallib.tsv_rows(path)]
 
 
 def compare(gold, got):

@@ -52,13 +52,8 @@ def gold_sets(corpus):
     sets.append(("de", [(f, "de") for f in de]))
     en = sorted(glob.glob(os.path.join(corpus, "bbc-news-en", "*.txt")))
     sets.append(("en", [(f, "en") for f in en]))
-    html = []
-    with open(os.path.join(HERE, "data", "aeb-lang.tsv"), encoding="utf-8") as fh:
-        for line in fh:
-            line = line.rstrip("\n")
-            if line and not line.startswith("#"):
-                name, lang = line.split("\t")[:2]
-                html.append((os.path.join(corpus, "scrapinghub-aeb-html", name), lang))
+    html = [(os.path.join(corpus, "scrapinghub-aeb-html", row[0]), row[1])
+            for row in evallib.tsv_rows(os.path.join(HERE, "data", "aeb-lang.tsv"))]
     sets.append(("html", html))
     for name, items in sets:
         missing = [f for f, _ in items if not os.path.isfile(f)]

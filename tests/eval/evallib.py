@@ -62,18 +62,20 @@ def _reason_for(f, stderr):
     return "no record (newsd printed nothing for it)"
 
 
+def tsv_rows(path):
+    """The tab-separated fields of each line of path, blank lines and
+    '#' comments left out."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if line and not line.startswith("#"):
+                yield line.split("\t")
+
+
 def labels(tsv):
     """[(absolute path, label)] from a labels.tsv of file<TAB>label lines."""
     base = os.path.dirname(os.path.abspath(tsv))
-    out = []
-    with open(tsv, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            name, label = line.split("\t")[:2]
-            out.append((os.path.join(base, name), label))
-    return out
+    return [(os.path.join(base, row[0]), row[1]) for row in tsv_rows(tsv)]
 
 
 def summary(task, text):
