@@ -95,10 +95,12 @@ static const char *make_norm(struct newsd_analysis *an, const char *text, size_t
     return norm;
 }
 
-/* Text, norm and stem of the first token with this text. */
-static int first_of_text(struct fill *f, struct analysis_token *t)
+/* Text and norm of the first token with this text, and whether its norm
+ * is a stop word; *stem_it when its stem is still to be found. */
+static int first_of_text(struct fill *f, struct analysis_token *t, bool *stem_it)
 {
     struct newsd_analysis *an = f->an;
+    *stem_it = false;
     char *text = arena_strndup(&an->arena, an->text + t->offset, t->length);
     if (!text)
         return -1;
@@ -117,20 +119,35 @@ static int first_of_text(struct fill *f, struct analysis_token *t)
     if (stopwords_contains(f->stop, norm, norm_len))
         t->flags |= NEWSD_TOKEN_STOPWORD;
     if (f->stemmer && !(t->flags & NEWSD_TOKEN_ABBREVIATION)) {
-        size_t stem_len;
-        const char *stem = stem_word(f->stemmer, norm, norm_len, &stem_len);
-        if (!stem)
-            return -1;
-        if (stem_len != norm_len || memcmp(stem, norm, stem_len) != 0) {
-            char *copy = arena_strndup(&an->arena, stem, stem_len);
-            if (!copy)
-                return -1;
-            t->stem = copy;
-        }
+        stem_prefetch(f->stemmer, norm, norm_len);
+        *stem_it = true;
     }
     return 0;
 }
 
+static int stem_token(struct fill *f, struct analysis_token *t)
+{
+    size_t norm_len = strlen(t->norm), stem_len;
+    const char *stem = stem_word(f->stemmer, t->norm, norm_len, &stem_len);
+    if (!stem)
+        return -1;
+    if (stem_len != norm_len || memcmp(stem, t->norm, stem_len) != 0) {
+        char *copy = arena_strndup(&f->an->arena, stem, stem_len);
+        if (!copy)
+            return -1;
+        t->stem = copy;
+    }
+    return 0;
+}
+
+/*
+ * Three passes: the first finds the first token of each text and gives it
+ * its text and norm (first[] says, for every other token, which token
+ * that is); the second stems those first tokens; the third copies their
+ * strings to the repeats.  Stemming waits until every norm is known so
+ * that the memo entries of the stemmer (stem_prefetch()) are on their way
+ * from memory while the rest of the first pass runs.
+ */
 static int fill_strings(struct newsd_analysis *an)
 {
     struct fill f = {
@@ -142,31 +159,49 @@ static int fill_strings(struct newsd_analysis *an)
     while (size < an->n_tokens * 2)
         size *= 2;
     f.slots = calloc(size, sizeof *f.slots);
-    if (!f.slots)
-        return -1;
+    /* first[i]: index + 1 of the first token with token i's text; 0 for a
+     * first token itself.  to_stem: the first tokens to stem. */
+    uint32_t *first = malloc((an->n_tokens + 1) * sizeof *first);
+    uint32_t *to_stem = malloc((an->n_tokens + 1) * sizeof *to_stem);
+    int rc = f.slots && first && to_stem ? 0 : -1;
     f.mask = size - 1;
-    int rc = 0;
+    size_t n_stem = 0;
     for (size_t i = 0; i < an->n_tokens && rc == 0; i++) {
         struct analysis_token *t = &an->tokens[i];
         const char *src = an->text + t->offset;
+        first[i] = 0;
         for (size_t s = strhash(src, t->length) & f.mask;; s = (s + 1) & f.mask) {
             uint32_t o = f.slots[s];
             if (!o) {
+                bool stem_it;
                 f.slots[s] = (uint32_t)i + 1;
-                rc = first_of_text(&f, t);
+                rc = first_of_text(&f, t, &stem_it);
+                if (stem_it)
+                    to_stem[n_stem++] = (uint32_t)i;
                 break;
             }
-            const struct analysis_token *first = &an->tokens[o - 1];
-            if (first->length == t->length && memcmp(an->text + first->offset, src, t->length) == 0) {
-                t->text = first->text;
-                t->norm = first->norm;
-                t->stem = first->stem;
-                t->flags |= first->flags & NEWSD_TOKEN_STOPWORD;
+            const struct analysis_token *o_tok = &an->tokens[o - 1];
+            if (o_tok->length == t->length && memcmp(an->text + o_tok->offset, src, t->length) == 0) {
+                first[i] = o;
                 break;
             }
         }
     }
+    for (size_t k = 0; k < n_stem && rc == 0; k++)
+        rc = stem_token(&f, &an->tokens[to_stem[k]]);
+    for (size_t i = 0; i < an->n_tokens && rc == 0; i++) {
+        if (!first[i])
+            continue;
+        struct analysis_token *t = &an->tokens[i];
+        const struct analysis_token *o = &an->tokens[first[i] - 1];
+        t->text = o->text;
+        t->norm = o->norm;
+        t->stem = o->stem;
+        t->flags |= o->flags & NEWSD_TOKEN_STOPWORD;
+    }
     free(f.slots);
+    free(first);
+    free(to_stem);
     return rc;
 }
 

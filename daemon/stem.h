@@ -25,4 +25,10 @@ struct stemmer *stem_stemmer(const char *lang);
  * memory runs out. */
 const char *stem_word(struct stemmer *st, const char *word, size_t len, size_t *out_len);
 
+/* Ask the CPU to fetch the memo entries stem_word() will read for
+ * word[0..len): the memo is larger than the caches, so a lookup that
+ * has not been announced waits for memory.  Announcing the words of an
+ * article a while before stemming them overlaps those waits. */
+void stem_prefetch(const struct stemmer *st, const char *word, size_t len);
+
 #endif
