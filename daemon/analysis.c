@@ -18,6 +18,7 @@
 #include "text.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,8 +106,10 @@ static int first_of_text(struct fill *f, struct analysis_token *t, bool *stem_it
     if (!text)
         return -1;
     t->text = text;
+    t->type = (uint32_t)an->n_types++;
     if (t->kind == NEWSD_TOKEN_PUNCT) {
         t->norm = t->stem = text;
+        t->norm_len = t->stem_len = (uint32_t)t->length;
         return 0;
     }
     size_t norm_len;
@@ -114,6 +117,7 @@ static int first_of_text(struct fill *f, struct analysis_token *t, bool *stem_it
     if (!norm)
         return -1;
     t->norm = t->stem = norm;
+    t->norm_len = t->stem_len = (uint32_t)norm_len;
     if (t->kind != NEWSD_TOKEN_WORD)
         return 0;
     if (stopwords_contains(f->stop, norm, norm_len))
@@ -127,7 +131,7 @@ static int first_of_text(struct fill *f, struct analysis_token *t, bool *stem_it
 
 static int stem_token(struct fill *f, struct analysis_token *t)
 {
-    size_t norm_len = strlen(t->norm), stem_len;
+    size_t norm_len = t->norm_len, stem_len;
     const char *stem = stem_word(f->stemmer, t->norm, norm_len, &stem_len);
     if (!stem)
         return -1;
@@ -136,6 +140,7 @@ static int stem_token(struct fill *f, struct analysis_token *t)
         if (!copy)
             return -1;
         t->stem = copy;
+        t->stem_len = (uint32_t)stem_len;
     }
     return 0;
 }
@@ -197,6 +202,9 @@ static int fill_strings(struct newsd_analysis *an)
         t->text = o->text;
         t->norm = o->norm;
         t->stem = o->stem;
+        t->norm_len = o->norm_len;
+        t->stem_len = o->stem_len;
+        t->type = o->type;
         t->flags |= o->flags & NEWSD_TOKEN_STOPWORD;
     }
     free(f.slots);
@@ -315,24 +323,35 @@ size_t newsd_analysis_token_count(const newsd_analysis *an)
     return an ? an->n_tokens : 0;
 }
 
+size_t newsd_analysis_type_count(const newsd_analysis *an)
+{
+    return an ? an->n_types : 0;
+}
+
 size_t newsd_analysis_sentence_count(const newsd_analysis *an)
 {
     return an ? an->n_sentences : 0;
 }
 
-/* Copy ours (size bytes) into the caller's struct of *struct_size bytes:
- * a larger struct (a later minor's) gets its unknown tail zeroed. */
+/* Copy ours (size bytes) into the caller's struct of struct_size bytes
+ * (at least the 1.2 fields: checked): an older minor's struct gets the
+ * fields it knows, a larger one (a later minor's) its unknown tail
+ * zeroed. */
 static void fill_out(void *out, const void *ours, size_t size)
 {
     uint32_t caller = *(const uint32_t *)out;
-    memcpy(out, ours, size);
-    memset((char *)out + size, 0, caller - size);
+    memcpy(out, ours, caller < size ? caller : size);
+    if (caller > size)
+        memset((char *)out + size, 0, caller - size);
     *(uint32_t *)out = caller;
 }
 
+/* The struct newsd_token of ABI 1.2 ended with stem. */
+#define TOKEN_SIZE_1_2 offsetof(struct newsd_token, norm_length)
+
 int newsd_analysis_token_at(const newsd_analysis *an, size_t i, struct newsd_token *out)
 {
-    if (!an || !out || i >= an->n_tokens || out->struct_size < sizeof(struct newsd_token))
+    if (!an || !out || i >= an->n_tokens || out->struct_size < TOKEN_SIZE_1_2)
         return NEWSD_ERROR;
     const struct analysis_token *t = &an->tokens[i];
     struct newsd_token tok = {
@@ -345,6 +364,9 @@ int newsd_analysis_token_at(const newsd_analysis *an, size_t i, struct newsd_tok
         .text = t->text,
         .norm = t->norm,
         .stem = t->stem,
+        .norm_length = t->norm_len,
+        .stem_length = t->stem_len,
+        .type = t->type,
     };
     fill_out(out, &tok, sizeof tok);
     return NEWSD_OK;

@@ -26,6 +26,8 @@ struct analysis_token {
     const char *text, *norm, *stem;   /* in the arena; NUL-terminated */
     size_t offset, length;
     uint32_t kind, flags, sentence;
+    uint32_t type;                    /* tokens with the same text share it */
+    uint32_t norm_len, stem_len;
 };
 
 struct analysis_sentence {
@@ -41,6 +43,7 @@ struct newsd_analysis {
     char lang[ANALYSIS_LANG_MAX]; /* "" when none */
     struct analysis_token *tokens;
     size_t n_tokens, cap_tokens;
+    size_t n_types;             /* distinct token texts */
     struct analysis_sentence *sentences;
     size_t n_sentences, cap_sentences;
     struct arena arena;

@@ -96,6 +96,7 @@ static const size_t descriptor_size[NEWSD_ABI_MINOR + 1] = {
     [0] = offsetof(newsd_plugin, answer),
     [1] = offsetof(newsd_plugin, config_keys),
     [2] = sizeof(newsd_plugin),   /* 1.2 added config_keys */
+    [3] = sizeof(newsd_plugin),   /* 1.3 added no field here */
 };
 
 /* The version rule of plugin.h: our major, a minor up to ours, and at least

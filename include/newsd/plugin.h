@@ -83,9 +83,10 @@ extern "C" {
  * table.  1.2 (newsd 0.3) added the text layer: tokens, stems, sentences
  * and stop words of an article or of any text, and the descriptor's
  * config_keys, the keys a plugin reads, so newsd refuses a mistyped one.
+ * 1.3 added token types and the lengths of a token's norm and stem.
  */
 #define NEWSD_ABI_MAJOR 1
-#define NEWSD_ABI_MINOR 2
+#define NEWSD_ABI_MINOR 3
 
 /* The minor a plugin is stamped with and may use; defaults to this
  * header's.  Set it lower to build a plugin that also loads in an older
@@ -652,6 +653,11 @@ struct newsd_token {
     const char *norm;       /* case-folded (ß becomes ss, ’ becomes '): "handelsbeschränkungen" */
     const char *stem;       /* Snowball stem of norm in the analysis language ("handelsbeschrank");
                              * norm itself for numbers, punctuation and languages without a stemmer */
+#if NEWSD_ABI_TARGET_MINOR >= 3
+    size_t norm_length;     /* since 1.3: strlen(norm) */
+    size_t stem_length;     /* since 1.3: strlen(stem) */
+    uint32_t type;          /* since 1.3: the token's text as a number (see newsd_analysis_type_count()) */
+#endif
 };
 
 /* One sentence (or heading, or list item).  Since 1.2. */
@@ -735,6 +741,24 @@ NEWSD_EXPORT int newsd_answer_original_bytes(newsd_answer *ans, const void *data
  * on; returns status, for `return newsd_answer_fail(...)`. */
 NEWSD_EXPORT int newsd_answer_fail(newsd_answer *ans, enum newsd_query_status status, const char *fmt, ...)
     NEWSD_PRINTF(3, 4);
+#endif
+
+/* ---- the text layer: token types (since 1.3) ------------------------------ */
+
+#if NEWSD_ABI_TARGET_MINOR >= 3
+
+/*
+ * Tokens with the same text have the same type, a number from 0 to
+ * newsd_analysis_type_count() - 1, given in the order the texts first
+ * occur (struct newsd_token's type).  A plugin that works out something
+ * per word (a lookup in its own list, a symbol of its automaton) does it
+ * once per type and keeps the answer in an array of that many entries:
+ * an article's text repeats most of its words.  Tokens of one type have
+ * the same text, norm, stem and kind; flags that depend on where a token
+ * stands (SENTENCE_START, TITLE) may differ.  Since 1.3.
+ */
+NEWSD_EXPORT size_t newsd_analysis_type_count(const newsd_analysis *an);
+
 #endif
 
 #ifdef __cplusplus

@@ -574,14 +574,27 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
     r.memo = calloc(MEMO_SLOTS, sizeof *r.memo);
     if (!r.cls || !r.memo || cues_init() < 0)
         rc = -1;
+    /* The cue bits of a word depend on its text alone: looked up once
+     * per token type (type_cls[type] + 1; 0: not yet). */
+    uint32_t *type_cls = rc == 0 && t->n_types ? calloc(t->n_types, sizeof *type_cls) : NULL;
+    if (rc == 0 && t->n_types && !type_cls)
+        rc = -1;
     for (size_t p = 0; rc == 0 && p < r.n; p++) {
         const struct ent_tok *x = tok(&r, p);
+        uint32_t *known = type_cls && toks_typed(t, x) ? &type_cls[x->type] : NULL;
+        if (known && *known) {
+            r.cls[p] = *known - 1;
+            continue;
+        }
         r.cls[p] = cue_bits(x->norm, x->norm_len);
         /* Compounds ending in a role or an organisation noun are German
          * nouns, so capitalised. */
         if (is_cap(x))
             r.cls[p] |= cue_suffix_bits(x->norm, x->norm_len);
+        if (known)
+            *known = r.cls[p] + 1;
     }
+    free(type_cls);
     for (size_t p = 0; rc == 0 && p < r.n; p++) {
         const struct ent_tok *x = tok(&r, p);
         if (!namey_now(&r, p, 1))

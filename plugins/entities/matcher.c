@@ -266,12 +266,38 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
     return 0;
 }
 
+/* The forms of a token type, found once per type: the vocabulary is a
+ * hash table too large for the caches, and most tokens repeat a type. */
+struct type_forms {
+    uint32_t syms[MAX_FORMS];
+    uint32_t n;          /* FORMS_UNKNOWN: not looked up yet */
+};
+#define FORMS_UNKNOWN UINT32_MAX
+
+static size_t forms_of_type(const struct ac *ac, const struct ent_toks *t, const struct ent_tok *tok,
+                            struct type_forms *memo, uint32_t *syms)
+{
+    if (!memo || !toks_typed(t, tok))
+        return forms_of(ac, tok, syms);
+    struct type_forms *f = &memo[tok->type];
+    if (f->n == FORMS_UNKNOWN)
+        f->n = (uint32_t)forms_of(ac, tok, f->syms);
+    memcpy(syms, f->syms, f->n * sizeof *syms);
+    return f->n;
+}
+
 int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hits *out)
 {
     struct ent_hits cand = {0};
     uint32_t *pos = malloc((t->n + 1) * sizeof *pos);
-    if (!pos)
+    struct type_forms *memo = t->n_types ? malloc(t->n_types * sizeof *memo) : NULL;
+    if (!pos || (t->n_types && !memo)) {
+        free(pos);
+        free(memo);
         return -1;
+    }
+    for (size_t i = 0; i < t->n_types; i++)
+        memo[i].n = FORMS_UNKNOWN;
     int rc = 0;
     uint32_t cur[MAX_STATES], next[MAX_STATES];
     size_t n_cur = 0, k = 0;
@@ -280,7 +306,7 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
             continue;
         pos[k] = (uint32_t)i;
         uint32_t syms[MAX_FORMS];
-        size_t n_syms = forms_of(&m->ac, &t->v[i], syms), n_next = 0;
+        size_t n_syms = forms_of_type(&m->ac, t, &t->v[i], memo, syms), n_next = 0;
         for (size_t f = 0; f < n_syms; f++) {
             add_state(next, &n_next, ac_step(&m->ac, 0, syms[f]));
             for (size_t c = 0; c < n_cur; c++)
@@ -293,6 +319,7 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
         k++;
     }
     free(pos);
+    free(memo);
     if (rc == 0 && cand.n > 1)
         qsort(cand.v, cand.n, sizeof *cand.v, hit_order);
     uint32_t covered = 0;

@@ -94,6 +94,7 @@ int toks_push_word(struct ent_toks *t, const struct ent_tok *tok)
             .text = tx, .text_len = (uint32_t)(te - tx),
             .norm = nx, .norm_len = (uint32_t)(ne - nx),
             .sentence = tok->sentence,
+            .type = ENT_NO_TYPE,
         };
         if (k == hyphens && stem_parts) {
             p.stem = sx;

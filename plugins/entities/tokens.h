@@ -29,13 +29,27 @@ struct ent_tok {
     uint32_t text_len, norm_len, stem_len;
     uint32_t flags;
     uint32_t sentence;
+    uint32_t type;        /* the text layer's token type; ENT_NO_TYPE for a part */
 };
 
+/* A token without a type: what is worked out for it is not kept. */
+#define ENT_NO_TYPE UINT32_MAX
+
+/* n_types: tokens with a type below it share what is worked out per
+ * type (the matcher's symbols, the cue bits); 0 when the tokens carry no
+ * types (made by hand). */
 struct ent_toks {
     struct ent_tok *v;
     size_t n, cap;
     uint32_t n_sentences;
+    uint32_t n_types;
 };
+
+/* Whether t's type may index arrays of ts->n_types entries. */
+static inline int toks_typed(const struct ent_toks *ts, const struct ent_tok *t)
+{
+    return t->type < ts->n_types;
+}
 
 void toks_free(struct ent_toks *t);
 /* Room for n tokens in all.  0, or -1 when out of memory. */

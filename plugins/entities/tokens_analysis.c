@@ -26,15 +26,21 @@ int tokens_from_analysis(const newsd_analysis *an, struct ent_toks *out)
     /* A tenth more for the parts of hyphenated words. */
     if (toks_reserve(out, out->n + n + n / 10 + 16) < 0)
         return -1;
+    /* Types are kept per analysis: tokens appended after another
+     * analysis's carry none. */
+    size_t n_types = newsd_analysis_type_count(an);
+    int typed = out->n == 0 && n_types < ENT_NO_TYPE;
+    out->n_types = typed ? (uint32_t)n_types : 0;
     for (size_t i = 0; i < n; i++) {
         struct newsd_token nt = {.struct_size = sizeof nt};
         if (newsd_analysis_token_at(an, i, &nt) != NEWSD_OK)
             return -1;
         struct ent_tok t = {
-            .text = nt.text, .text_len = (uint32_t)strlen(nt.text),
-            .norm = nt.norm, .norm_len = (uint32_t)strlen(nt.norm),
-            .stem = nt.stem, .stem_len = (uint32_t)strlen(nt.stem),
+            .text = nt.text, .text_len = (uint32_t)nt.length,
+            .norm = nt.norm, .norm_len = (uint32_t)nt.norm_length,
+            .stem = nt.stem, .stem_len = (uint32_t)nt.stem_length,
             .flags = flags_of(&nt), .sentence = nt.sentence,
+            .type = typed ? nt.type : ENT_NO_TYPE,
         };
         if (toks_push_word(out, &t) < 0)
             return -1;
