@@ -136,6 +136,17 @@ uint32_t ac_lookup(const struct ac *a, const char *form, size_t len)
     return strmap_get(&a->vocab, form, len, &sym) ? sym : 0;
 }
 
+uint32_t ac_lookup_hashed(const struct ac *a, const char *form, size_t len, uint32_t hash)
+{
+    uint32_t sym;
+    return strmap_get_hashed(&a->vocab, form, len, hash, &sym) ? sym : 0;
+}
+
+void ac_prefetch(const struct ac *a, uint32_t hash)
+{
+    strmap_prefetch(&a->vocab, hash);
+}
+
 uint32_t ac_symbol(struct ac *a, const char *form, size_t len, int create)
 {
     uint32_t sym = ac_lookup(a, form, len);

@@ -196,19 +196,61 @@ fail:
 #define MAX_FORMS 3
 #define MAX_STATES 8
 
-static size_t forms_of(const struct ac *ac, const struct ent_tok *t, uint32_t *syms)
+/* The vocabulary hashes of a token's forms: norm, stem (0 when it is the
+ * norm), genitive without its s (0 when there is none). */
+struct form_hashes {
+    uint32_t norm, stem, genitive;
+};
+
+static int has_genitive(const struct ent_tok *t)
+{
+    return (t->flags & ENT_TOK_CAP) && t->norm_len > 2 && t->norm[t->norm_len - 1] == 's';
+}
+
+static int stem_is_norm(const struct ent_tok *t)
+{
+    return t->stem_len == t->norm_len && memcmp(t->stem, t->norm, t->norm_len) == 0;
+}
+
+static struct form_hashes hashes_of(const struct ent_tok *t)
+{
+    struct form_hashes h = {strmap_hash(t->norm, t->norm_len), 0, 0};
+    if (!stem_is_norm(t))
+        h.stem = strmap_hash(t->stem, t->stem_len);
+    if (has_genitive(t))
+        h.genitive = strmap_hash(t->norm, t->norm_len - 1);
+    return h;
+}
+
+static void prefetch_forms(const struct ac *ac, const struct form_hashes *h)
+{
+    ac_prefetch(ac, h->norm);
+    if (h->stem)
+        ac_prefetch(ac, h->stem);
+    if (h->genitive)
+        ac_prefetch(ac, h->genitive);
+}
+
+/* A hash of 0 is a real hash too (1 in 2^32): hashes_of() decides by
+ * the token, not by the number, which forms there are. */
+static size_t forms_hashed(const struct ac *ac, const struct ent_tok *t, const struct form_hashes *h,
+                           uint32_t *syms)
 {
     size_t n = 0;
     uint32_t s;
-    if ((s = ac_lookup(ac, t->norm, t->norm_len)))
+    if ((s = ac_lookup_hashed(ac, t->norm, t->norm_len, h->norm)))
         syms[n++] = s;
-    int stem_is_norm = t->stem_len == t->norm_len && memcmp(t->stem, t->norm, t->norm_len) == 0;
-    if (!stem_is_norm && (s = ac_lookup(ac, t->stem, t->stem_len)) && (n == 0 || s != syms[0]))
+    if (!stem_is_norm(t) && (s = ac_lookup_hashed(ac, t->stem, t->stem_len, h->stem)) && (n == 0 || s != syms[0]))
         syms[n++] = s;
-    if ((t->flags & ENT_TOK_CAP) && t->norm_len > 2 && t->norm[t->norm_len - 1] == 's' &&
-        (s = ac_lookup(ac, t->norm, t->norm_len - 1)))
+    if (has_genitive(t) && (s = ac_lookup_hashed(ac, t->norm, t->norm_len - 1, h->genitive)))
         syms[n++] = s;
     return n;
+}
+
+static size_t forms_of(const struct ac *ac, const struct ent_tok *t, uint32_t *syms)
+{
+    struct form_hashes h = hashes_of(t);
+    return forms_hashed(ac, t, &h, syms);
 }
 
 static void add_state(uint32_t *set, size_t *n, uint32_t s)
@@ -267,12 +309,30 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
 }
 
 /* The forms of a token type, found once per type: the vocabulary is a
- * hash table too large for the caches, and most tokens repeat a type. */
+ * hash table too large for the caches, and most tokens repeat a type.
+ * A first pass over the tokens hashes each type's forms and prefetches
+ * what their lookups read, so that the lookups of the second find it in
+ * the cache. */
 struct type_forms {
     uint32_t syms[MAX_FORMS];
-    uint32_t n;          /* FORMS_UNKNOWN: not looked up yet */
+    uint32_t n;          /* FORMS_UNKNOWN or FORMS_HASHED: not looked up yet */
+    struct form_hashes h;
 };
 #define FORMS_UNKNOWN UINT32_MAX
+#define FORMS_HASHED (UINT32_MAX - 1)
+
+static void prefetch_types(const struct ac *ac, const struct ent_toks *t, struct type_forms *memo)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        const struct ent_tok *tok = &t->v[i];
+        if ((tok->flags & ENT_TOK_WHOLE) || !toks_typed(t, tok) || memo[tok->type].n != FORMS_UNKNOWN)
+            continue;
+        struct type_forms *f = &memo[tok->type];
+        f->h = hashes_of(tok);
+        f->n = FORMS_HASHED;
+        prefetch_forms(ac, &f->h);
+    }
+}
 
 static size_t forms_of_type(const struct ac *ac, const struct ent_toks *t, const struct ent_tok *tok,
                             struct type_forms *memo, uint32_t *syms)
@@ -281,7 +341,9 @@ static size_t forms_of_type(const struct ac *ac, const struct ent_toks *t, const
         return forms_of(ac, tok, syms);
     struct type_forms *f = &memo[tok->type];
     if (f->n == FORMS_UNKNOWN)
-        f->n = (uint32_t)forms_of(ac, tok, f->syms);
+        f->h = hashes_of(tok);
+    if (f->n == FORMS_UNKNOWN || f->n == FORMS_HASHED)
+        f->n = (uint32_t)forms_hashed(ac, tok, &f->h, f->syms);
     memcpy(syms, f->syms, f->n * sizeof *syms);
     return f->n;
 }
@@ -298,6 +360,8 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
     }
     for (size_t i = 0; i < t->n_types; i++)
         memo[i].n = FORMS_UNKNOWN;
+    if (memo)
+        prefetch_types(&m->ac, t, memo);
     int rc = 0;
     uint32_t cur[MAX_STATES], next[MAX_STATES];
     size_t n_cur = 0, k = 0;

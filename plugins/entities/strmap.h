@@ -31,6 +31,12 @@ void strmap_free(struct strmap *m);
 int strmap_get(const struct strmap *m, const char *key, size_t len, uint32_t *value);
 /* strmap_get() with the key's hash from strmap_suffix_hashes(). */
 int strmap_get_hashed(const struct strmap *m, const char *key, size_t len, uint32_t hash, uint32_t *value);
+/* The hash strmap_get_hashed() takes for key. */
+uint32_t strmap_hash(const char *key, size_t len);
+/* Ask the CPU to fetch what a lookup of a key with this hash reads
+ * first (its word of the filter, else its slot): a map larger than the
+ * caches then costs one wait for memory for many lookups, not one each. */
+void strmap_prefetch(const struct strmap *m, uint32_t hash);
 /* out[k] = the hash of s + k (len - k bytes), for every k < len. */
 void strmap_suffix_hashes(const char *s, size_t len, uint32_t *out);
 /* Set key to value (replacing).  0, or -1 when out of memory. */
