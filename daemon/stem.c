@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <libstemmer.h>
 
@@ -112,6 +113,27 @@ static struct stem_cache *cache_get(void)
     return c;
 }
 
+/* The memo: zeroed, on one huge page where the kernel gives one (it is
+ * read at random, a word an entry: with 4 KB pages nearly every lookup
+ * would also miss the TLB), else at least aligned to the cache line, so
+ * that a slot is one line to fetch.  NULL when memory runs out. */
+#define MEMO_BYTES (2 * MEMO_SETS * sizeof(struct memo_slot))
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static struct memo_slot *memo_new(void)
+{
+    size_t align = MEMO_BYTES % HUGE_PAGE == 0 ? HUGE_PAGE : 64;
+    struct memo_slot *memo = aligned_alloc(align, MEMO_BYTES);
+    if (!memo)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    if (align == HUGE_PAGE)
+        madvise(memo, MEMO_BYTES, MADV_HUGEPAGE);   /* a hint: without it the memo works as well */
+#endif
+    memset(memo, 0, MEMO_BYTES);
+    return memo;
+}
+
 struct stemmer *stem_stemmer(const char *lang)
 {
     const char *alg = stem_algorithm(lang);
@@ -131,11 +153,7 @@ struct stemmer *stem_stemmer(const char *lang)
     strcpy(c->e[c->n].lang, lang);
     c->e[c->n].st.sb = sb;
     if (c->memos < MEMO_LANGS) {
-        /* Aligned to the cache line, so a slot is one line to fetch. */
-        struct memo_slot *memo = aligned_alloc(64, 2 * MEMO_SETS * sizeof *memo);   /* NULL: no memo */
-        if (memo)
-            memset(memo, 0, 2 * MEMO_SETS * sizeof *memo);
-        c->e[c->n].st.memo = memo;
+        c->e[c->n].st.memo = memo_new();   /* NULL: no memo */
         c->memos += c->e[c->n].st.memo != NULL;
     }
     return &c->e[c->n++].st;
