@@ -41,6 +41,8 @@ struct slot {
     struct yake_scratch scratch;
     struct yake_token *tok;
     size_t tok_cap;
+    uint8_t *seen;        /* per token type: mark_extra_stop_words()'s answer */
+    size_t seen_cap;
 };
 
 /* Slots kept for reuse (one per worker is enough; more are freed). */
@@ -63,6 +65,7 @@ static void slot_free(struct slot *s)
         return;
     yake_scratch_free(&s->scratch);
     free(s->tok);
+    free(s->seen);
     free(s);
 }
 
@@ -83,6 +86,9 @@ static void slot_give(struct keywords *k, struct slot *s)
         free(s->tok);
         s->tok = NULL;
         s->tok_cap = 0;
+        free(s->seen);
+        s->seen = NULL;
+        s->seen_cap = 0;
     }
     pthread_mutex_lock(&k->lock);
     if (k->n_pool < POOL_MAX) {
@@ -211,7 +217,7 @@ static int read_tokens(const newsd_analysis *an, struct slot *s, size_t *n_out)
         struct newsd_token t = {.struct_size = sizeof t};
         if (newsd_analysis_token_at(an, i, &t) != NEWSD_OK)
             return NEWSD_ERROR;
-        s->tok[i] = (struct yake_token){t.text, t.norm, t.stem, t.kind, t.flags, t.sentence};
+        s->tok[i] = (struct yake_token){t.text, t.norm, t.stem, t.kind, t.flags, t.sentence, t.type};
     }
     *n_out = n;
     return NEWSD_OK;
@@ -277,11 +283,32 @@ static int has_stop_words(const struct yake_token *tok, size_t n)
     return words < STOP_WORD_PROOF;
 }
 
-static void mark_extra_stop_words(const struct keywords *k, struct yake_token *tok, size_t n)
+/* Each type's answer once (types: newsd_analysis_type_count(), of which
+ * seen[] has room for; NULL when the tokens are not typed). */
+static void mark_extra_stop_words(const struct keywords *k, struct yake_token *tok, size_t n, uint8_t *seen,
+                                  size_t n_types)
 {
-    for (size_t i = 0; k->stop && i < n; i++)
-        if (tok[i].kind == NEWSD_TOKEN_WORD && is_extra_stop(k, tok[i].norm))
+    enum { UNSEEN, STOP, NOT_STOP };
+    if (!k->stop)
+        return;
+    if (seen)
+        memset(seen, UNSEEN, n_types);
+    for (size_t i = 0; i < n; i++) {
+        if (tok[i].kind != NEWSD_TOKEN_WORD)
+            continue;
+        uint8_t *known = seen && tok[i].type < n_types ? &seen[tok[i].type] : NULL;
+        if (!known || *known == UNSEEN) {
+            int stop = is_extra_stop(k, tok[i].norm);
+            if (!known) {
+                if (stop)
+                    tok[i].flags |= NEWSD_TOKEN_STOPWORD;
+                continue;
+            }
+            *known = stop ? STOP : NOT_STOP;
+        }
+        if (*known == STOP)
             tok[i].flags |= NEWSD_TOKEN_STOPWORD;
+    }
 }
 
 /* Headings: a paragraph of one short sentence that does not end as a
@@ -369,8 +396,17 @@ static int keywords_of(struct keywords *k, newsd_article *a, const newsd_analysi
         newsd_log(NEWSD_LOG_DEBUG, "no stop words for language \"%s\": no keywords", newsd_analysis_lang(an));
         return NEWSD_OK;
     }
-    mark_extra_stop_words(k, tokens, n);
+    size_t n_types = newsd_analysis_type_count(an);
+    if (n_types > s->seen_cap) {
+        uint8_t *v = realloc(s->seen, n_types);
+        if (!v)
+            return newsd_article_fail(a, "out of memory");
+        s->seen = v;
+        s->seen_cap = n_types;
+    }
+    mark_extra_stop_words(k, tokens, n, s->seen, n_types);
     struct yake_opts o = k->opts;
+    o.n_types = n_types;
     /* German capitalises every noun (Luxembourgish too). */
     const char *lang = newsd_analysis_lang(an);
     o.capitalised_nouns = strcmp(lang, "de") == 0 || strcmp(lang, "lb") == 0;

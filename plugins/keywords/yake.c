@@ -102,7 +102,18 @@ struct work {
     uint32_t *first_occ;      /* per candidate */
     uint32_t n_sentences;
     bool capitalised_nouns;
+    /* Per token type: its term (type_term[2 * type + stop]; TYPE_UNSEEN
+     * before its first token, TYPE_COMPOUND for a compound left to the
+     * second pass) and, in the second pass, compound_term[type]. */
+    uint32_t *type_term, *compound_term;
+    size_t n_types;
 };
+
+#define TYPE_UNSEEN UINT32_MAX
+#define TYPE_COMPOUND (UINT32_MAX - 1)
+/* compound_term[]'s flag: the compound reads as its head (term ids are
+ * below the token count, which yake_extract() keeps below 2^31). */
+#define COMPOUND_MERGED (1u << 31)
 
 /* ---- hashing ------------------------------------------------------------- */
 
@@ -253,6 +264,36 @@ static void merge_genitives(struct work *w)
 
 /* Tokens to terms: words that stand alone first, so that a compound can
  * find its head among them. */
+/* A token's term as a word of its own, or TYPE_COMPOUND. */
+static uint32_t standalone_term(struct work *w, const struct yake_token *t, bool stop)
+{
+    const char *key = stop ? t->norm : t->stem;
+    size_t hl = 0;
+    if (!stop && compound_head(key, &hl))
+        return TYPE_COMPOUND;
+    uint32_t id = term_add(w, key, strlen(key), stop);
+    w->terms[id].standalone = true;
+    return id;
+}
+
+/* A compound's term, once every standalone word is known: its head
+ * when that stands alone (*merged), else the compound's stem. */
+static uint32_t compound_term(struct work *w, const struct yake_token *t, bool *merged)
+{
+    size_t hl = 0, slot;
+    const char *head = compound_head(t->stem, &hl);
+    uint32_t id = term_find(w, head, hl, false, term_hash(head, hl, false), &slot);
+    *merged = id != NO_TERM && w->terms[id].standalone;
+    return *merged ? id : term_add(w, t->stem, strlen(t->stem), false);
+}
+
+static bool typed(const struct work *w, const struct yake_token *t)
+{
+    return t->type < w->n_types;
+}
+
+/* The answers of both functions above depend on the token's text (and
+ * whether it reads as a stop word) alone: each is asked once per type. */
 static void assign_terms(struct work *w)
 {
     for (size_t i = 0; i < w->n; i++) {
@@ -261,26 +302,29 @@ static void assign_terms(struct work *w)
         if (!is_word(t))
             continue;
         bool stop = is_stop(w, i);
-        const char *key = stop ? t->norm : t->stem;
-        size_t hl = 0;
-        if (!stop && compound_head(key, &hl))
-            continue;
-        uint32_t id = term_add(w, key, strlen(key), stop);
-        w->terms[id].standalone = true;
-        w->tok_term[i] = id;
+        uint32_t *known = typed(w, t) ? &w->type_term[2 * t->type + stop] : NULL;
+        uint32_t id = known && *known != TYPE_UNSEEN ? *known : standalone_term(w, t, stop);
+        if (known)
+            *known = id;
+        if (id != TYPE_COMPOUND)
+            w->tok_term[i] = id;
     }
     for (size_t i = 0; i < w->n; i++) {
         const struct yake_token *t = &w->tok[i];
         if (!is_word(t) || w->tok_term[i] != NO_TERM)
             continue;
-        size_t hl = 0, slot;
-        const char *head = compound_head(t->stem, &hl);
-        uint32_t id = term_find(w, head, hl, false, term_hash(head, hl, false), &slot);
-        if (id != NO_TERM && w->terms[id].standalone) {
-            w->tok_merged[i] = true;
+        uint32_t *known = typed(w, t) ? &w->compound_term[t->type] : NULL;
+        bool merged;
+        uint32_t id;
+        if (known && *known != TYPE_UNSEEN) {
+            id = *known & ~COMPOUND_MERGED;
+            merged = *known & COMPOUND_MERGED;
         } else {
-            id = term_add(w, t->stem, strlen(t->stem), false);
+            id = compound_term(w, t, &merged);
+            if (known)
+                *known = id | (merged ? COMPOUND_MERGED : 0);
         }
+        w->tok_merged[i] = merged;
         w->tok_term[i] = id;
     }
     if (w->capitalised_nouns)
@@ -761,7 +805,9 @@ static int work_alloc(struct work *w, size_t max_words, struct yake_scratch *scr
                   align8(n * sizeof *w->terms) + align8(ts * sizeof *w->term_slots) +
                   align8(n * sizeof *w->sent_nodes) + align8(ts * sizeof *w->pairs) +
                   align8(spans * sizeof *w->cands) + align8(cs * sizeof *w->cand_slots) +
-                  align8(spans * sizeof *w->occs) + align8(spans * sizeof *w->first_occ);
+                  align8(spans * sizeof *w->occs) + align8(spans * sizeof *w->first_occ) +
+                  align8(2 * w->n_types * sizeof *w->type_term) +
+                  align8(w->n_types * sizeof *w->compound_term);
     char *p;
     if (scratch && scratch->cap >= need) {
         p = scratch->block;
@@ -786,6 +832,8 @@ static int work_alloc(struct work *w, size_t max_words, struct yake_scratch *scr
     w->cand_slots = carve(&p, cs * sizeof *w->cand_slots);
     w->occs = carve(&p, spans * sizeof *w->occs);
     w->first_occ = carve(&p, spans * sizeof *w->first_occ);
+    w->type_term = carve(&p, 2 * w->n_types * sizeof *w->type_term);
+    w->compound_term = carve(&p, w->n_types * sizeof *w->compound_term);
     w->term_mask = ts - 1;
     w->pair_mask = ts - 1;
     w->cand_mask = cs - 1;
@@ -793,6 +841,8 @@ static int work_alloc(struct work *w, size_t max_words, struct yake_scratch *scr
     memset(w->term_slots, 0xff, ts * sizeof *w->term_slots);
     memset(w->pairs, 0xff, ts * sizeof *w->pairs);   /* a = NO_TERM: empty */
     memset(w->cand_slots, 0xff, cs * sizeof *w->cand_slots);
+    memset(w->type_term, 0xff, 2 * w->n_types * sizeof *w->type_term);   /* TYPE_UNSEEN */
+    memset(w->compound_term, 0xff, w->n_types * sizeof *w->compound_term);
     return 0;
 }
 
@@ -816,7 +866,8 @@ int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_op
     if (n >= UINT32_MAX / YAKE_MAX_WORDS)
         return -1;
 
-    struct work w = {.tok = tokens, .n = n, .capitalised_nouns = o->capitalised_nouns != 0};
+    struct work w = {.tok = tokens, .n = n, .capitalised_nouns = o->capitalised_nouns != 0,
+                     .n_types = o->n_types};
     int rc = -1;
     uint32_t *top = NULL;
     struct yake_keyword *kw = NULL;

@@ -24,6 +24,7 @@ struct yake_token {
     uint32_t kind;
     uint32_t flags;
     uint32_t sentence;   /* non-decreasing along the array */
+    uint32_t type;       /* the text layer's token type: below yake_opts.n_types, or ignored */
 };
 
 /* A flag of struct yake_token beside enum newsd_token_flags: the token
@@ -42,6 +43,9 @@ struct yake_opts {
     /* The language writes its nouns with a capital (German): a phrase then
      * starts and ends with a word written so inside sentences. */
     int capitalised_nouns;
+    /* Tokens of one type (struct yake_token's type, the same text) are
+     * read as one term once; 0: the tokens carry no types. */
+    size_t n_types;
 };
 
 struct yake_keyword {

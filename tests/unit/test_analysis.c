@@ -382,11 +382,42 @@ static void test_refused_input(void **state)
     newsd_analysis_free(an);
 }
 
+/* Types (1.3): one per distinct text, numbered in order of first
+ * occurrence; the lengths of norm and stem. */
+static void test_types(void **state)
+{
+    (void)state;
+    newsd_analysis *an = analyse("Chips, Chips und chips. Die CHIPS-Hersteller bauen Chips.", "de");
+    size_t n = newsd_analysis_token_count(an), next = 0;
+    const char *texts[32];
+    assert_true(n < 32);
+    for (size_t i = 0; i < n; i++) {
+        struct newsd_token t = {.struct_size = sizeof t};
+        assert_int_equal(newsd_analysis_token_at(an, i, &t), NEWSD_OK);
+        assert_int_equal(t.norm_length, strlen(t.norm));
+        assert_int_equal(t.stem_length, strlen(t.stem));
+        assert_true(t.type <= next);
+        if (t.type == next)
+            texts[next++] = t.text;
+        else
+            assert_string_equal(texts[t.type], t.text);
+        for (size_t j = 0; j < t.type; j++)
+            assert_string_not_equal(texts[j], t.text);
+    }
+    /* Chips , und chips . Die CHIPS-Hersteller bauen */
+    assert_int_equal(next, 8);
+    assert_int_equal(newsd_analysis_type_count(an), next);
+    assert_int_equal(newsd_analysis_type_count(NULL), 0);
+    newsd_analysis_free(an);
+}
+
 static void test_struct_size(void **state)
 {
     (void)state;
     newsd_analysis *an = analyse("Huawei baut Chips.", "de");
-    struct newsd_token t = {.struct_size = sizeof t - 1};
+    /* Smaller than the struct of 1.2 (which ended with stem): refused. */
+    const size_t size_1_2 = offsetof(struct newsd_token, norm_length);
+    struct newsd_token t = {.struct_size = size_1_2 - 1};
     assert_int_equal(newsd_analysis_token_at(an, 0, &t), NEWSD_ERROR);
     t.struct_size = 0;
     assert_int_equal(newsd_analysis_token_at(an, 0, &t), NEWSD_ERROR);
@@ -407,6 +438,15 @@ static void test_struct_size(void **state)
     assert_int_equal(big.t.struct_size, sizeof big);
     assert_string_equal(big.t.text, "Huawei");
     assert_int_equal(big.later, 0);
+
+    /* A 1.2 plugin's struct gets the 1.2 fields and nothing past them. */
+    memset(&big, 0xAB, sizeof big);
+    big.t.struct_size = (uint32_t)size_1_2;
+    assert_int_equal(newsd_analysis_token_at(an, 2, &big.t), NEWSD_OK);
+    assert_string_equal(big.t.norm, "chips");
+    const unsigned char *tail = (const unsigned char *)&big.t + size_1_2;
+    for (size_t i = 0; i < sizeof big - size_1_2; i++)
+        assert_int_equal(tail[i], 0xAB);
 
     struct newsd_sentence s = {.struct_size = sizeof s - 1};
     assert_int_equal(newsd_analysis_sentence_at(an, 0, &s), NEWSD_ERROR);
@@ -477,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_stopwords),
         cmocka_unit_test(test_refused_input),
         cmocka_unit_test(test_struct_size),
+        cmocka_unit_test(test_types),
         cmocka_unit_test(test_article_owns_analysis),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -474,17 +474,17 @@ static struct doc synthetic(size_t n, char ***vocab_out)
         struct yake_token *t = &d.tok[i];
         uint32_t sentence = (uint32_t)(i / 13);
         if (i % 13 == 12) {
-            *t = (struct yake_token){".", ".", ".", NEWSD_TOKEN_PUNCT, 0, sentence};
+            *t = (struct yake_token){".", ".", ".", NEWSD_TOKEN_PUNCT, 0, sentence, 0};
         } else if (x % 4 == 0) {
             const char *w = stops[(x >> 8) % 4];
-            *t = (struct yake_token){w, w, w, NEWSD_TOKEN_WORD, NEWSD_TOKEN_STOPWORD, sentence};
+            *t = (struct yake_token){w, w, w, NEWSD_TOKEN_WORD, NEWSD_TOKEN_STOPWORD, sentence, 0};
         } else {
             /* Zipf-like: small indices far more often. */
             size_t k = (size_t)((x >> 16) % 5000);
             k = k * k / 5000;
             const char *w = vocab[k];
             *t = (struct yake_token){w, w, w, NEWSD_TOKEN_WORD,
-                                     w[0] == 'W' ? NEWSD_TOKEN_CAPITALISED : 0u, sentence};
+                                     w[0] == 'W' ? NEWSD_TOKEN_CAPITALISED : 0u, sentence, 0};
         }
         if (i % 13 == 0)
             t->flags |= NEWSD_TOKEN_SENTENCE_START;
@@ -553,6 +553,61 @@ static void test_scratch_reuse(void **s)
     free(vocab);
 }
 
+/* Token types as the text layer numbers them: the same text, the same
+ * type, in the order of first occurrence.  Returns how many. */
+static size_t assign_types(struct doc *d)
+{
+    size_t n_types = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        size_t j = 0;
+        while (j < i && strcmp(d->tok[j].text, d->tok[i].text) != 0)
+            j++;
+        d->tok[i].type = j < i ? d->tok[j].type : (uint32_t)n_types++;
+    }
+    return n_types;
+}
+
+static void expect_same_keywords(struct doc *d, struct yake_opts o)
+{
+    struct yake_keyword *a, *b;
+    size_t na, nb;
+    o.n_types = 0;
+    assert_int_equal(yake_extract(d->tok, d->n, &o, NULL, &a, &na), 0);
+    o.n_types = assign_types(d);
+    assert_int_equal(yake_extract(d->tok, d->n, &o, NULL, &b, &nb), 0);
+    assert_true(na > 0);
+    assert_int_equal(na, nb);
+    for (size_t i = 0; i < na; i++) {
+        assert_string_equal(a[i].text, b[i].text);
+        assert_true(a[i].score == b[i].score);
+    }
+    yake_keywords_free(a, na);
+    yake_keywords_free(b, nb);
+}
+
+/* Typed tokens (read once per type) give the keywords untyped ones do:
+ * compounds read as their head, genitives, all-caps stop words, and a
+ * long text of many repeats. */
+static void test_typed_tokens(void **s)
+{
+    (void)s;
+    static const char *const stems[] = {"ki-chips", "ki-chip", "chips", "chip", "us-zölle", "us-zoll",
+                                        "zölle", "zoll", NULL};
+    struct doc d = build("KI-Chips and Chips | Nvidia sells KI-Chips . Chinas Zölle und US-Zölle rose . "
+                         "China answers US-Zölle . THE US said Chips matter . Nvidia sells Chips in China .",
+                         stems);
+    expect_same_keywords(&d, (struct yake_opts){.max = 10, .max_words = 3, .capitalised_nouns = 1});
+    expect_same_keywords(&d, (struct yake_opts){.max = 10, .max_words = 3});
+    doc_free(&d);
+    char **vocab;
+    struct doc big = synthetic(3000, &vocab);
+    expect_same_keywords(&big, (struct yake_opts){.max = 10, .max_words = 3});
+    free(big.tok);
+    for (size_t i = 0; i < 5000; i++)
+        free(vocab[i]);
+    free(vocab);
+}
+
 static void test_linear_time(void **s)
 {
     (void)s;
@@ -587,6 +642,7 @@ int main(void)
         cmocka_unit_test(test_capitalised_nouns),
         cmocka_unit_test(test_headings),
         cmocka_unit_test(test_scratch_reuse),
+        cmocka_unit_test(test_typed_tokens),
         cmocka_unit_test(test_linear_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
