@@ -142,9 +142,9 @@ uint32_t ac_lookup_hashed(const struct ac *a, const char *form, size_t len, uint
     return strmap_get_hashed(&a->vocab, form, len, hash, &sym) ? sym : 0;
 }
 
-void ac_prefetch(const struct ac *a, uint32_t hash)
+void ac_prefetch(const struct ac *a, uint32_t hash, int stage)
 {
-    strmap_prefetch(&a->vocab, hash);
+    strmap_prefetch(&a->vocab, hash, stage);
 }
 
 uint32_t ac_symbol(struct ac *a, const char *form, size_t len, int create)

@@ -50,9 +50,9 @@ void ac_free(struct ac *a);
 uint32_t ac_symbol(struct ac *a, const char *form, size_t len, int create);
 uint32_t ac_lookup(const struct ac *a, const char *form, size_t len);
 /* ac_lookup() with the form's strmap_hash(); ac_prefetch() announces it
- * (strmap_prefetch()). */
+ * (strmap_prefetch(), stage by stage). */
 uint32_t ac_lookup_hashed(const struct ac *a, const char *form, size_t len, uint32_t hash);
-void ac_prefetch(const struct ac *a, uint32_t hash);
+void ac_prefetch(const struct ac *a, uint32_t hash, int stage);
 /* Add a pattern of n >= 1 symbols, before ac_build().  0, or -1 when out of
  * memory. */
 int ac_add(struct ac *a, const uint32_t *syms, size_t n, uint32_t value);

@@ -91,6 +91,20 @@ static int common(const struct run *r, const char *norm, size_t len)
     return lexicon_common(r->lex, r->lang, norm, len);
 }
 
+/* The word namey_now() looks up: a compound's last part says what it
+ * is ("KI-Entwickler"). */
+static const char *looked_up(const struct ent_tok *t, size_t *len)
+{
+    const char *norm = t->norm;
+    *len = t->norm_len;
+    const char *dash = memrchr(norm, '-', *len);
+    if (dash) {
+        *len -= (size_t)(dash + 1 - norm);
+        norm = dash + 1;
+    }
+    return norm;
+}
+
 static int namey_now(const struct run *r, size_t p, int acronyms)
 {
     const struct ent_tok *t = tok(r, p);
@@ -100,14 +114,8 @@ static int namey_now(const struct run *r, size_t p, int acronyms)
         return 0;
     if (r->cls[p] & (C_LEGAL | C_DESCR | C_NONNAME | C_PROLE | C_ROLESUFFIX | C_SPEECH))
         return 0;
-    /* The last part of a compound says what it is: "KI-Entwickler". */
-    const char *norm = t->norm;
-    size_t len = t->norm_len;
-    const char *dash = memrchr(norm, '-', len);
-    if (dash) {
-        len -= (size_t)(dash + 1 - norm);
-        norm = dash + 1;
-    }
+    size_t len;
+    const char *norm = looked_up(t, &len);
     if (r->lang && strcmp(r->lang, "de") == 0)
         return !common(r, norm, len);
     if ((t->flags & ENT_TOK_START) && common(r, norm, len))
@@ -595,6 +603,19 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
             *known = r.cls[p] + 1;
     }
     free(type_cls);
+    /* The words namey_now() will look up, each type's once, announced
+     * together (lexicon_prefetch()). */
+    uint8_t *announced = rc == 0 && t->n_types ? calloc(t->n_types, 1) : NULL;
+    for (size_t p = 0; announced && p < r.n; p++) {
+        const struct ent_tok *x = tok(&r, p);
+        if (!is_cap(x) || (x->flags & ENT_TOK_STOP) || !toks_typed(t, x) || announced[x->type])
+            continue;
+        announced[x->type] = 1;
+        size_t len;
+        const char *norm = looked_up(x, &len);
+        lexicon_prefetch(lex, lang, norm, len);
+    }
+    free(announced);
     for (size_t p = 0; rc == 0 && p < r.n; p++) {
         const struct ent_tok *x = tok(&r, p);
         if (!namey_now(&r, p, 1))

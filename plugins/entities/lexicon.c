@@ -308,6 +308,24 @@ static int common_de(const struct lexicon *l, const char *norm, size_t len)
     return 0;
 }
 
+void lexicon_prefetch(const struct lexicon *l, const char *lang, const char *norm, size_t len)
+{
+    if (lang && strcmp(lang, "de") == 0 && l->have_de) {
+        if (len == 0 || len > WORD_MAX || has_noun_ending(norm, len))
+            return;
+        uint64_t hs[WORD_MAX];
+        fpset_suffix_hashes(norm, len, hs);
+        fpset_prefetch(&l->en_names, hs[0]);
+        fpset_prefetch(&l->de, hs[0]);
+        /* The heads common_de() tries when the word is not listed. */
+        for (size_t k = COMPOUND_MIN_PREFIX; k + COMPOUND_MIN_HEAD <= len; k++)
+            if (((unsigned char)norm[k] & 0xC0) != 0x80)
+                fpfilter_prefetch(&l->de_heads, hs[k]);
+    } else if (lang && strcmp(lang, "en") == 0 && l->have_en) {
+        fpset_prefetch(&l->en, fpset_hash(norm, len));
+    }
+}
+
 int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, size_t len)
 {
     if (lang && strcmp(lang, "de") == 0)

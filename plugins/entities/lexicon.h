@@ -34,6 +34,9 @@ int lexicon_load_de(struct lexicon *l, const char *path, char *err, size_t errle
 int lexicon_load_en(struct lexicon *l, const char *path, char *err, size_t errlen);
 /* 1 when norm (case-folded) is an ordinary word of lang ("de", "en"). */
 int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, size_t len);
+/* Announce a lexicon_common() of the same word to come (fpset_prefetch()):
+ * an article's words announced together wait for memory together. */
+void lexicon_prefetch(const struct lexicon *l, const char *lang, const char *norm, size_t len);
 /* Case-fold a German word as the text layer does for these letters
  * (ASCII, Latin-1 letters, ß -> ss) into out; returns its length, or 0
  * when it does not fit. */

@@ -222,13 +222,13 @@ static struct form_hashes hashes_of(const struct ent_tok *t)
     return h;
 }
 
-static void prefetch_forms(const struct ac *ac, const struct form_hashes *h)
+static void prefetch_forms(const struct ac *ac, const struct form_hashes *h, int stage)
 {
-    ac_prefetch(ac, h->norm);
+    ac_prefetch(ac, h->norm, stage);
     if (h->stem)
-        ac_prefetch(ac, h->stem);
+        ac_prefetch(ac, h->stem, stage);
     if (h->genitive)
-        ac_prefetch(ac, h->genitive);
+        ac_prefetch(ac, h->genitive, stage);
 }
 
 /* A hash of 0 is a real hash too (1 in 2^32): hashes_of() decides by
@@ -310,9 +310,9 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
 
 /* The forms of a token type, found once per type: the vocabulary is a
  * hash table too large for the caches, and most tokens repeat a type.
- * A first pass over the tokens hashes each type's forms and prefetches
- * what their lookups read, so that the lookups of the second find it in
- * the cache. */
+ * First each type's forms are hashed and what their lookups read is
+ * prefetched, stage by stage over all types (strmap_prefetch()), so
+ * that the lookups find it in the cache. */
 struct type_forms {
     uint32_t syms[MAX_FORMS];
     uint32_t n;          /* FORMS_UNKNOWN or FORMS_HASHED: not looked up yet */
@@ -321,8 +321,12 @@ struct type_forms {
 #define FORMS_UNKNOWN UINT32_MAX
 #define FORMS_HASHED (UINT32_MAX - 1)
 
-static void prefetch_types(const struct ac *ac, const struct ent_toks *t, struct type_forms *memo)
+static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct type_forms *memo)
 {
+    uint32_t *first = malloc((t->n_types + 1) * sizeof *first);   /* a token of each type */
+    if (!first)
+        return -1;
+    size_t n = 0;
     for (size_t i = 0; i < t->n; i++) {
         const struct ent_tok *tok = &t->v[i];
         if ((tok->flags & ENT_TOK_WHOLE) || !toks_typed(t, tok) || memo[tok->type].n != FORMS_UNKNOWN)
@@ -330,8 +334,14 @@ static void prefetch_types(const struct ac *ac, const struct ent_toks *t, struct
         struct type_forms *f = &memo[tok->type];
         f->h = hashes_of(tok);
         f->n = FORMS_HASHED;
-        prefetch_forms(ac, &f->h);
+        prefetch_forms(ac, &f->h, 0);
+        first[n++] = (uint32_t)i;
     }
+    for (int stage = 1; stage <= 2; stage++)
+        for (size_t k = 0; k < n; k++)
+            prefetch_forms(ac, &memo[t->v[first[k]].type].h, stage);
+    free(first);
+    return 0;
 }
 
 static size_t forms_of_type(const struct ac *ac, const struct ent_toks *t, const struct ent_tok *tok,
@@ -360,8 +370,11 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
     }
     for (size_t i = 0; i < t->n_types; i++)
         memo[i].n = FORMS_UNKNOWN;
-    if (memo)
-        prefetch_types(&m->ac, t, memo);
+    if (memo && prefetch_types(&m->ac, t, memo) < 0) {
+        free(pos);
+        free(memo);
+        return -1;
+    }
     int rc = 0;
     uint32_t cur[MAX_STATES], next[MAX_STATES];
     size_t n_cur = 0, k = 0;

@@ -85,12 +85,21 @@ uint32_t strmap_hash(const char *key, size_t len)
     return hash_bytes(key, len);
 }
 
-void strmap_prefetch(const struct strmap *m, uint32_t hash)
+void strmap_prefetch(const struct strmap *m, uint32_t hash, int stage)
 {
-    if (m->bloom)
+    if (m->cap == 0)
+        return;
+    if (stage == 0 && m->bloom) {
         __builtin_prefetch(bloom_word(m, hash));
-    else if (m->cap)
-        __builtin_prefetch(&m->slots[hash & (m->cap - 1)]);
+        return;
+    }
+    if (m->bloom && !bloom_has(m, hash))
+        return;   /* the lookup ends at the filter */
+    const struct strmap_slot *home = &m->slots[hash & (m->cap - 1)];
+    if (stage <= 1)
+        __builtin_prefetch(home);
+    else if (home->ref && home->hash == hash)
+        __builtin_prefetch(m->arena + home->ref - 1);
 }
 
 void strmap_seal(struct strmap *m)

@@ -33,10 +33,13 @@ int strmap_get(const struct strmap *m, const char *key, size_t len, uint32_t *va
 int strmap_get_hashed(const struct strmap *m, const char *key, size_t len, uint32_t hash, uint32_t *value);
 /* The hash strmap_get_hashed() takes for key. */
 uint32_t strmap_hash(const char *key, size_t len);
-/* Ask the CPU to fetch what a lookup of a key with this hash reads
- * first (its word of the filter, else its slot): a map larger than the
- * caches then costs one wait for memory for many lookups, not one each. */
-void strmap_prefetch(const struct strmap *m, uint32_t hash);
+/* Ask the CPU to fetch what a lookup of a key with this hash reads, one
+ * stage a call: 0 its word of the filter, 1 its slot (when the filter,
+ * read now, lets it pass), 2 its entry (when the slot, read now, has
+ * its hash).  Calling stage 0 for many keys, then stage 1 for them, then
+ * 2, a map larger than the caches costs one wait for memory per stage
+ * for all the lookups, not one per lookup and stage. */
+void strmap_prefetch(const struct strmap *m, uint32_t hash, int stage);
 /* out[k] = the hash of s + k (len - k bytes), for every k < len. */
 void strmap_suffix_hashes(const char *s, size_t len, uint32_t *out);
 /* Set key to value (replacing).  0, or -1 when out of memory. */
