@@ -27,7 +27,15 @@ struct run {
     uint32_t *cls;        /* per view position: enum cue_bit */
     struct memo_slot *memo; /* MEMO_SLOTS of them */
     struct heur_cands *out;
+    /* comes_back_alone()'s index, built on its first call (norms_index()):
+     * per token type the first capitalised view position whose norm is
+     * that type's (by the type that first had the norm), and per position
+     * the next one. */
+    int norms_state;       /* 0: not built; 1: built; -1: cannot be (untyped words, no memory) */
+    uint32_t *norm_of_type, *norm_head, *norm_next;
 };
+
+#define NO_POS UINT32_MAX
 
 static const struct ent_tok *tok(const struct run *r, size_t p)
 {
@@ -399,20 +407,88 @@ static int rule_person_speech(struct run *r, size_t p)
     return 0;
 }
 
-/* Whether the norm of view position q comes back alone elsewhere: a
- * capitalised word with no name word beside it. */
-static int comes_back_alone(const struct run *r, size_t a, size_t b, size_t q)
+static uint32_t norm_hash(const struct ent_tok *t)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < t->norm_len; i++)
+        h = (h ^ (unsigned char)t->norm[i]) * 16777619u;
+    return h ^ (h >> 15);
+}
+
+/* Build the index of capitalised words by norm (struct run).  Types with
+ * the same norm ("Xu", "XU") share the list of the first of them. */
+static int norms_index(struct run *r)
+{
+    const struct ent_toks *t = r->t;
+    size_t size = 16;
+    while (size < 2 * (size_t)t->n_types)
+        size *= 2;
+    uint32_t *table = malloc(size * sizeof *table);   /* types, by their norm's hash */
+    r->norm_of_type = malloc(((size_t)t->n_types + 1) * sizeof *r->norm_of_type);
+    r->norm_head = malloc(((size_t)t->n_types + 1) * sizeof *r->norm_head);
+    r->norm_next = malloc((r->n + 1) * sizeof *r->norm_next);
+    int ok = t->n_types && table && r->norm_of_type && r->norm_head && r->norm_next;
+    if (ok) {
+        memset(table, 0xff, size * sizeof *table);
+        memset(r->norm_of_type, 0xff, t->n_types * sizeof *r->norm_of_type);
+        memset(r->norm_head, 0xff, t->n_types * sizeof *r->norm_head);
+    }
+    for (size_t p = r->n; ok && p-- > 0;) {
+        const struct ent_tok *x = tok(r, p);
+        r->norm_next[p] = NO_POS;
+        if (!toks_typed(t, x)) {
+            ok = 0;
+            break;
+        }
+        if (!is_cap(x))
+            continue;
+        uint32_t *cls = &r->norm_of_type[x->type];
+        for (size_t i = norm_hash(x) & (size - 1); *cls == NO_POS; i = (i + 1) & (size - 1)) {
+            if (table[i] == NO_POS) {
+                table[i] = x->type;
+                *cls = x->type;
+                break;
+            }
+            const struct ent_tok *y = &t->v[r->w[r->norm_head[table[i]]]];
+            if (y->norm_len == x->norm_len && memcmp(y->norm, x->norm, x->norm_len) == 0)
+                *cls = table[i];
+        }
+        r->norm_next[p] = r->norm_head[*cls];
+        r->norm_head[*cls] = (uint32_t)p;
+    }
+    free(table);
+    return ok ? 1 : -1;
+}
+
+/* A capitalised word at p, outside [a, b), with no name word beside it. */
+static int alone_at(const struct run *r, size_t a, size_t b, size_t p)
+{
+    if (p >= a && p < b)
+        return 0;
+    int left = p > 0 && same_sentence(r, p - 1, p) && namey(r, p - 1, 1);
+    int right = p + 1 < r->n && same_sentence(r, p, p + 1) && namey(r, p + 1, 1);
+    return !left && !right;
+}
+
+/* Whether the norm of view position q (a capitalised word) comes back
+ * alone elsewhere: a capitalised word with no name word beside it.  By the
+ * index of norms when the words are typed, else by a scan. */
+static int comes_back_alone(struct run *r, size_t a, size_t b, size_t q)
 {
     const struct ent_tok *want = tok(r, q);
+    if (r->norms_state == 0)
+        r->norms_state = norms_index(r);
+    if (r->norms_state > 0 && is_cap(want)) {
+        for (uint32_t p = r->norm_head[r->norm_of_type[want->type]]; p != NO_POS; p = r->norm_next[p])
+            if (alone_at(r, a, b, p))
+                return 1;
+        return 0;
+    }
     for (size_t p = 0; p < r->n; p++) {
-        if (p >= a && p < b)
-            continue;
         const struct ent_tok *t = tok(r, p);
         if (t->norm_len != want->norm_len || memcmp(t->norm, want->norm, t->norm_len) != 0 || !is_cap(t))
             continue;
-        int left = p > 0 && same_sentence(r, p - 1, p) && namey(r, p - 1, 1);
-        int right = p + 1 < r->n && same_sentence(r, p, p + 1) && namey(r, p + 1, 1);
-        if (!left && !right)
+        if (alone_at(r, a, b, p))
             return 1;
     }
     return 0;
@@ -665,5 +741,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
     free(r.sent_words);
     free(r.cls);
     free(r.memo);
+    free(r.norm_of_type);
+    free(r.norm_head);
+    free(r.norm_next);
     return rc;
 }
