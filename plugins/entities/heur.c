@@ -33,7 +33,13 @@ struct run {
      * the next one. */
     int norms_state;       /* 0: not built; 1: built; -1: cannot be (untyped words, no memory) */
     uint32_t *norm_of_type, *norm_head, *norm_next;
+    /* Per token type: lexicon_common() of its norm, and of the part of it
+     * namey_now() looks up; LEX_UNKNOWN before the first ask.  NULL
+     * when the words are untyped. */
+    int8_t *common_of_type, *common_tail_of_type;
 };
+
+#define LEX_UNKNOWN (-1)
 
 #define NO_POS UINT32_MAX
 
@@ -113,6 +119,19 @@ static const char *looked_up(const struct ent_tok *t, size_t *len)
     return norm;
 }
 
+/* lexicon_common() of the norm of view position p, once per type. */
+static int common_at(const struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    int8_t *known = r->common_of_type && toks_typed(r->t, t) ? &r->common_of_type[t->type] : NULL;
+    if (known && *known != LEX_UNKNOWN)
+        return *known;
+    int c = lexicon_common(r->lex, r->lang, t->norm, t->norm_len);
+    if (known)
+        *known = (int8_t)c;
+    return c;
+}
+
 static int namey_now(const struct run *r, size_t p, int acronyms)
 {
     const struct ent_tok *t = tok(r, p);
@@ -124,11 +143,14 @@ static int namey_now(const struct run *r, size_t p, int acronyms)
         return 0;
     size_t len;
     const char *norm = looked_up(t, &len);
-    if (r->lang && strcmp(r->lang, "de") == 0)
-        return !common(r, norm, len);
-    if ((t->flags & ENT_TOK_START) && common(r, norm, len))
-        return 0;
-    return 1;
+    int de = r->lang && strcmp(r->lang, "de") == 0;
+    if (!de && !(t->flags & ENT_TOK_START))
+        return 1;
+    int8_t *known = r->common_tail_of_type && toks_typed(r->t, t) ? &r->common_tail_of_type[t->type] : NULL;
+    int c = known && *known != LEX_UNKNOWN ? *known : common(r, norm, len);
+    if (known)
+        *known = (int8_t)c;
+    return !c;
 }
 
 static int prose(const struct run *r, size_t p)
@@ -234,7 +256,7 @@ static int rule_legal_form(struct run *r, size_t j)
      * sentence start, where "Reliance" read as a word. */
     if (b - a == 1 && a > 0 && same_sentence(r, a - 1, a) && is_cap(tok(r, a - 1)) && !r->taken[a - 1] &&
         !(tok(r, a - 1)->flags & ENT_TOK_STOP) &&
-        !r->covered[r->w[a - 1]] && lexicon_common(r->lex, r->lang, tok(r, a)->norm, tok(r, a)->norm_len))
+        !r->covered[r->w[a - 1]] && common_at(r, a))
         a--;
     size_t first = a;
     while (first > 0 && same_sentence(r, first - 1, j) && place_at(r, first - 1))
@@ -379,10 +401,9 @@ static int speaker_like(const struct run *r, size_t a, size_t b)
 {
     size_t common = 0;
     for (size_t p = a; p < b; p++)
-        common += (size_t)lexicon_common(r->lex, r->lang, tok(r, p)->norm, tok(r, p)->norm_len);
+        common += (size_t)common_at(r, p);
     const struct ent_tok *last = tok(r, b - 1);
-    int plural = last->norm_len > 3 && last->norm[last->norm_len - 1] == 's' &&
-                 lexicon_common(r->lex, r->lang, last->norm, last->norm_len);
+    int plural = last->norm_len > 3 && last->norm[last->norm_len - 1] == 's' && common_at(r, b - 1);
     return 2 * common <= b - a && !plural;
 }
 
@@ -679,6 +700,16 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
             *known = r.cls[p] + 1;
     }
     free(type_cls);
+    if (rc == 0 && t->n_types) {
+        r.common_of_type = malloc(t->n_types);
+        r.common_tail_of_type = malloc(t->n_types);
+        if (!r.common_of_type || !r.common_tail_of_type)
+            rc = -1;
+        else {
+            memset(r.common_of_type, LEX_UNKNOWN, t->n_types);
+            memset(r.common_tail_of_type, LEX_UNKNOWN, t->n_types);
+        }
+    }
     /* The words namey_now() will look up, each type's once, announced
      * together (lexicon_prefetch()). */
     uint8_t *announced = rc == 0 && t->n_types ? calloc(t->n_types, 1) : NULL;
@@ -741,6 +772,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
     free(r.sent_words);
     free(r.cls);
     free(r.memo);
+    free(r.common_of_type);
+    free(r.common_tail_of_type);
     free(r.norm_of_type);
     free(r.norm_head);
     free(r.norm_next);
