@@ -22,6 +22,8 @@
 struct stopword_set {
     size_t n, mask;       /* words; table size - 1 (a power of two, at least 2n) */
     uint32_t *slots;      /* offset + 1 into pool; 0: empty */
+    uint32_t *tags;       /* per slot: the top half of its word's hash, so that a probe
+                           * that passes another word mostly ends without a compare */
     char *pool;           /* the words, each NUL-terminated */
 };
 
@@ -47,12 +49,13 @@ bool stopwords_contains(const struct stopword_set *set, const char *norm, size_t
 {
     if (!set || !set->n)
         return false;
-    for (size_t i = strhash(norm, len) & set->mask;; i = (i + 1) & set->mask) {
+    uint64_t h = strhash(norm, len);
+    for (size_t i = h & set->mask;; i = (i + 1) & set->mask) {
         uint32_t o = set->slots[i];
         if (!o)
             return false;
         const char *w = set->pool + o - 1;
-        if (strncmp(w, norm, len) == 0 && w[len] == '\0')
+        if (set->tags[i] == (uint32_t)(h >> 32) && strncmp(w, norm, len) == 0 && w[len] == '\0')
             return true;
     }
 }
@@ -61,10 +64,12 @@ static void set_insert(struct stopword_set *set, uint32_t offset)
 {
     const char *w = set->pool + offset;
     size_t len = strlen(w);
-    for (size_t i = strhash(w, len) & set->mask;; i = (i + 1) & set->mask) {
+    uint64_t h = strhash(w, len);
+    for (size_t i = h & set->mask;; i = (i + 1) & set->mask) {
         uint32_t o = set->slots[i];
         if (!o) {
             set->slots[i] = offset + 1;
+            set->tags[i] = (uint32_t)(h >> 32);
             set->n++;
             return;
         }
@@ -132,6 +137,7 @@ static struct stopword_set *load_file(const char *path, const char *lang)
         size *= 2;
     set->mask = size - 1;
     set->slots = xcalloc(size, sizeof *set->slots);
+    set->tags = xcalloc(size, sizeof *set->tags);
     set->pool = pool;
     for (size_t off = 0; off < pool_len; off += strlen(pool + off) + 1)
         set_insert(set, (uint32_t)off);
