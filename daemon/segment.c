@@ -417,6 +417,17 @@ static size_t scan_run(const struct seg *g, size_t p, struct cases *cs)
             p++;
             continue;
         }
+        /* The Latin-1 letters (U+00C0..U+00FF but × and ÷: "äöüß", "é"),
+         * most of the rest of Western text, without utf8proc: upper case
+         * up to U+00DE, lower case from U+00DF (ß). */
+        if (b == 0xC3 && p + 1 < g->len) {
+            int32_t cp = 0xC0 + (g->s[p + 1] & 0x3F);
+            if (cp != 0xD7 && cp != 0xF7) {
+                count_case(cs, true, cp <= 0xDE, cp >= 0xDF);
+                p += 2;
+                continue;
+            }
+        }
         int32_t cp;
         size_t n;
         enum cclass c = class_at(g, p, &cp, &n);
