@@ -27,7 +27,10 @@ static inline uint64_t strhash(const char *s, size_t len)
      * variable length into a word: that is stored byte by byte and then
      * read back whole, and the read waits for the stores (a
      * store-forwarding stall that cost more than the rest of the hash).
-     * With the length mixed in above, each tail maps to one word. */
+     * Each tail of a given length maps to one word; its length goes into
+     * the top byte, which a tail of 1..3 bytes leaves free, so that "a"
+     * and "ba" do not meet (the seed's length bits would cancel the low
+     * byte's difference). */
     uint64_t w = 0;
     if (len >= 4) {
         uint32_t a, b;
@@ -38,7 +41,7 @@ static inline uint64_t strhash(const char *s, size_t len)
         const unsigned char *u = (const unsigned char *)s;
         w = (uint64_t)u[0] | (uint64_t)u[len / 2] << 8 | (uint64_t)u[len - 1] << 16;
     }
-    h = (h ^ w) * 0x94D049BB133111EBu;
+    h = (h ^ w ^ (uint64_t)len << 56) * 0x94D049BB133111EBu;
     return h ^ (h >> 29);
 }
 

@@ -20,6 +20,7 @@
 #include "analysis.h"
 #include "article.h"
 #include "stem.h"
+#include "strhash.h"
 
 enum part { TEXT, NORM, STEM };
 
@@ -411,6 +412,41 @@ static void test_types(void **state)
     newsd_analysis_free(an);
 }
 
+/* strhash() reads a key's last 0..7 bytes by whole loads: every byte
+ * must still count.  All keys of 1..3 bytes over six byte values, and keys
+ * of 4..15 bytes that differ in one byte, hash apart. */
+static void test_strhash_tails(void **state)
+{
+    (void)state;
+    static const char bytes[] = {'a', 'b', 'z', '0', (char)0xC3, (char)0xA4};
+    enum { N = 6 + 36 + 216 };
+    uint64_t h[N];
+    size_t n = 0;
+    for (size_t len = 1; len <= 3; len++) {
+        size_t count = len == 1 ? 6 : len == 2 ? 36 : 216;
+        for (size_t k = 0; k < count; k++) {
+            char key[3];
+            for (size_t i = 0, v = k; i < len; i++, v /= 6)
+                key[i] = bytes[v % 6];
+            h[n++] = strhash(key, len);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            assert_true(h[i] != h[j]);
+    for (size_t len = 4; len <= 15; len++) {
+        char key[16];
+        memset(key, 'x', sizeof key);
+        uint64_t base = strhash(key, len);
+        for (size_t i = 0; i < len; i++) {
+            key[i] = 'y';
+            assert_true(strhash(key, len) != base);
+            key[i] = 'x';
+        }
+        assert_int_equal(strhash(key, len), base);
+    }
+}
+
 static void test_struct_size(void **state)
 {
     (void)state;
@@ -518,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_refused_input),
         cmocka_unit_test(test_struct_size),
         cmocka_unit_test(test_types),
+        cmocka_unit_test(test_strhash_tails),
         cmocka_unit_test(test_article_owns_analysis),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
