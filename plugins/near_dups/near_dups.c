@@ -6,7 +6,7 @@
  * similarity (the estimated Jaccard similarity of the two texts' shingles,
  * 0..1).  Identical bytes have the same id and are the archive's business.
  *
- *   min_similarity = 0.4    ; tag at or above this similarity (0.05 .. 1)
+ *   min_similarity = 0.5    ; tag at or above this similarity (0.05 .. 1)
  *   min_words      = 25     ; articles with fewer words are not fingerprinted
  *   max_entries    = 100000 ; fingerprints kept, the oldest leave first
  *   max_age_days   = 30     ; fingerprints older than this are forgotten (0: no age bound)
@@ -239,7 +239,7 @@ static int near_dups_init(const newsd_config *conf, void **state)
 {
     double min_sim;
     int64_t min_words, max_entries, max_age_days;
-    if (newsd_config_get_double(conf, "min_similarity", 0.4, &min_sim) != NEWSD_OK ||
+    if (newsd_config_get_double(conf, "min_similarity", 0.5, &min_sim) != NEWSD_OK ||
         newsd_config_get_int(conf, "min_words", 25, 1, 100000, &min_words) != NEWSD_OK ||
         newsd_config_get_int(conf, "max_entries", 100000, 1, 1 << 30, &max_entries) != NEWSD_OK ||
         newsd_config_get_int(conf, "max_age_days", 30, 0, 36500, &max_age_days) != NEWSD_OK)
@@ -360,7 +360,7 @@ static int near_dups_process(void *state, enum newsd_stage stage, newsd_article 
 }
 
 static const struct newsd_config_key near_dups_keys[] = {
-    {"min_similarity", "tag at or above this similarity, 0.05..1 (default 0.4)"},
+    {"min_similarity", "tag at or above this similarity, 0.05..1 (default 0.5)"},
     {"min_words", "articles with fewer words are not fingerprinted (default 25)"},
     {"max_entries", "fingerprints kept; the oldest leave first (default 100000)"},
     {"max_age_days", "fingerprints older than this many days are forgotten; 0: no age bound (default 30)"},
