@@ -155,7 +155,7 @@ int main(int argc, char **argv)
     struct nd_file *f = NULL;
     int ro = 0;
     char *err = NULL;
-    if (nd_index_init(&y, n, 0) < 0 || nd_file_open(path, &y, 0, &f, &ro, &err) < 0 ||
+    if (nd_index_init(&y, n, 0) < 0 || nd_file_open(path, 1, &y, 0, &f, &ro, &err) < 0 ||
         nd_file_compact(f, &x, &err) < 0) {
         fprintf(stderr, "dups_bench: %s\n", err ? err : "out of memory");
         return 1;
@@ -163,7 +163,7 @@ int main(int argc, char **argv)
     nd_file_close(f);
     nd_index_free(&y);
     t0 = now_s();
-    if (nd_index_init(&y, n, 0) < 0 || nd_file_open(path, &y, 0, &f, &ro, &err) < 0) {
+    if (nd_index_init(&y, n, 0) < 0 || nd_file_open(path, 1, &y, 0, &f, &ro, &err) < 0) {
         fprintf(stderr, "dups_bench: %s\n", err ? err : "out of memory");
         return 1;
     }

@@ -34,6 +34,11 @@ const char *newsd_config_state_dir(const newsd_config *conf)
     return conf->state_dir;
 }
 
+int newsd_config_run_mode(const newsd_config *conf)
+{
+    return conf->run_mode;
+}
+
 int newsd_config_get_double(const newsd_config *conf, const char *key, double def, double *out)
 {
     const char *v = newsd_config_get(conf, key);

@@ -333,7 +333,11 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
         goto fail;
     }
     if (p->desc->init) {
-        struct newsd_config conf = {s, cfg->state_dir};
+        /* --check-config as root also passes NO_ARCHIVE_INIT: a check. */
+        int mode = (flags & PLUGIN_LOAD_DRY_RUN)           ? NEWSD_RUN_CHECK
+                   : (flags & PLUGIN_LOAD_NO_ARCHIVE_INIT) ? NEWSD_RUN_TRY
+                                                           : NEWSD_RUN_DAEMON;
+        struct newsd_config conf = {s, cfg->state_dir, mode};
         log_set_plugin(p->name);
         log_capture_begin();
         int rc = p->desc->init(&conf, &p->state);

@@ -83,9 +83,10 @@ extern "C" {
  * table.  1.2 (newsd 0.3) added the text layer: tokens, stems, sentences
  * and stop words of an article or of any text, and the descriptor's
  * config_keys, the keys a plugin reads, so newsd refuses a mistyped one.
+ * 1.3 added newsd_config_run_mode().
  */
 #define NEWSD_ABI_MAJOR 1
-#define NEWSD_ABI_MINOR 2
+#define NEWSD_ABI_MINOR 3
 
 /* The minor a plugin is stamped with and may use; defaults to this
  * header's.  Set it lower to build a plugin that also loads in an older
@@ -735,6 +736,27 @@ NEWSD_EXPORT int newsd_answer_original_bytes(newsd_answer *ans, const void *data
  * on; returns status, for `return newsd_answer_fail(...)`. */
 NEWSD_EXPORT int newsd_answer_fail(newsd_answer *ans, enum newsd_query_status status, const char *fmt, ...)
     NEWSD_PRINTF(3, 4);
+#endif
+
+/* ---- how newsd runs the plugin (since 1.3) ------------------------------- */
+
+#if NEWSD_ABI_TARGET_MINOR >= 3
+
+/* Why newsd initialises a plugin.  Since 1.3. */
+enum newsd_run_mode {
+    NEWSD_RUN_DAEMON = 0,  /* the daemon (a start or a reload): articles are archived */
+    NEWSD_RUN_TRY,         /* newsd --try (and tools like it): articles are processed, printed and
+                            * forgotten; nothing is archived */
+    NEWSD_RUN_CHECK,       /* newsd --check-config: init() and fini(), no article */
+};
+
+/* Since 1.3, inside init() only.  How this instance runs (enum
+ * newsd_run_mode).  A plugin that keeps state of its own beside the
+ * archive (an index, a model it updates) changes it only under
+ * NEWSD_RUN_DAEMON: what newsd --try sees was never archived, and a
+ * configuration check changes nothing.  Reading that state is fine in
+ * every mode (and what a check is for). */
+NEWSD_EXPORT int newsd_config_run_mode(const newsd_config *conf);
 #endif
 
 #ifdef __cplusplus

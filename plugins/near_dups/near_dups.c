@@ -65,6 +65,7 @@ static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct shared *registry;
 
 struct near_dups {
+    int run_mode;               /* enum newsd_run_mode: only the daemon adds fingerprints to a store */
     double min_sim;
     size_t min_words;
     struct shared *sh;
@@ -125,7 +126,7 @@ static int shared_resize(struct shared *sh, size_t max_entries, int64_t max_age_
     return 0;
 }
 
-static struct shared *shared_open(const char *path, size_t max_entries, int64_t max_age_ms)
+static struct shared *shared_open(const char *path, int writable, size_t max_entries, int64_t max_age_ms)
 {
     pthread_mutex_lock(&registry_lock);
     struct shared *sh = registry;
@@ -157,14 +158,14 @@ static struct shared *shared_open(const char *path, size_t max_entries, int64_t 
     int read_only = 0;
     char *err = NULL;
     int64_t now = wall_ms();
-    if (nd_file_open(path, &sh->x, now, &sh->file, &read_only, &err) < 0) {
+    if (nd_file_open(path, writable, &sh->x, now, &sh->file, &read_only, &err) < 0) {
         newsd_log(NEWSD_LOG_ERROR, "path: %s", err ? err : "out of memory");
         free(err);
         shared_free(sh);
         pthread_mutex_unlock(&registry_lock);
         return NULL;
     }
-    if (read_only)
+    if (read_only && writable)
         newsd_log(NEWSD_LOG_NOTICE, "%s: another process writes this index: read it, will not write it", path);
     if (sh->file && nd_file_torn(sh->file))
         newsd_log(NEWSD_LOG_NOTICE, "%s: cut off a torn last record (%llu bytes; a write was interrupted)", path,
@@ -230,7 +231,12 @@ static int open_store(const newsd_config *conf, struct near_dups *nd, size_t max
         newsd_log(NEWSD_LOG_ERROR, "out of memory");
         return NEWSD_ERROR;
     }
-    nd->sh = shared_open(path, max_entries, max_age_ms);
+    /* newsd --try compares the tried articles with the index and with
+     * each other, in memory: they were never archived. */
+    nd->sh = shared_open(path, nd->run_mode == NEWSD_RUN_DAEMON, max_entries, max_age_ms);
+    if (nd->sh && nd->run_mode == NEWSD_RUN_TRY)
+        newsd_log(NEWSD_LOG_NOTICE, "%s: read only (newsd --try): tried articles are compared with its "
+                  "fingerprints and with each other, and not added to it", path);
     free(path);
     return nd->sh ? NEWSD_OK : NEWSD_ERROR;
 }
@@ -253,6 +259,7 @@ static int near_dups_init(const newsd_config *conf, void **state)
         newsd_log(NEWSD_LOG_ERROR, "out of memory");
         return NEWSD_ERROR;
     }
+    nd->run_mode = newsd_config_run_mode(conf);
     nd->min_sim = min_sim;
     nd->min_words = (size_t)min_words;
     if (open_store(conf, nd, (size_t)max_entries, max_age_days * DAY_MS) != NEWSD_OK) {
@@ -346,7 +353,8 @@ static int near_dups_process(void *state, enum newsd_stage stage, newsd_article 
 #ifdef NEAR_DUPS_PG
     if (nd->pg) {
         char *err = NULL;
-        int rc = nd_pg_lookup_add(nd->pg, &e, nd->min_sim, e.received_ms, &m, &err);
+        int rc = nd_pg_lookup_add(nd->pg, &e, nd->run_mode == NEWSD_RUN_DAEMON, nd->min_sim, e.received_ms, &m,
+                                  &err);
         if (rc < 0) {
             rc = newsd_article_fail(a, "%s", err ? err : "out of memory");
             free(err);

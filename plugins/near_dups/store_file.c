@@ -221,18 +221,21 @@ static int lock_file(int fd, int *read_only)
     return -1;
 }
 
-int nd_file_open(const char *path, struct nd_index *x, int64_t now_ms, struct nd_file **out, int *read_only,
-                 char **err)
+int nd_file_open(const char *path, int writable, struct nd_index *x, int64_t now_ms, struct nd_file **out,
+                 int *read_only, char **err)
 {
     *out = NULL;
     *err = NULL;
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_APPEND, 0640);
+    *read_only = !writable;
+    int fd = writable ? open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_APPEND, 0640) : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && !writable && errno == ENOENT)
+        return 0; /* nothing to read, and nothing is written */
     if (fd < 0) {
         set_err(err, path, "cannot open it", strerror(errno));
         return -1;
     }
     struct stat st;
-    if (lock_file(fd, read_only) < 0 || fstat(fd, &st) < 0) {
+    if ((writable && lock_file(fd, read_only) < 0) || fstat(fd, &st) < 0) {
         set_err(err, path, "cannot lock it", strerror(errno));
         close(fd);
         return -1;
@@ -272,7 +275,7 @@ int nd_file_open(const char *path, struct nd_index *x, int64_t now_ms, struct nd
         }
     }
     if (*read_only) {
-        close(fd);
+        close(fd); /* a torn last record is the writer's to cut */
         return 0;
     }
     struct nd_file *f = calloc(1, sizeof *f);

@@ -32,13 +32,15 @@
 
 struct nd_file;
 
-/* Open (or create) the index file at path and add its entries to x,
- * leaving out those older than x's age bound at now_ms.  *read_only is set
- * to 1 when another process holds the file: *out is then NULL and nothing
- * will be written.  Returns 0, or -1 with *err (malloc'd, one line that
- * names the file).  A file much longer than what counts is compacted. */
-int nd_file_open(const char *path, struct nd_index *x, int64_t now_ms, struct nd_file **out, int *read_only,
-                 char **err);
+/* Open (or, when writable, create) the index file at path and add its
+ * entries to x, leaving out those older than x's age bound at now_ms.
+ * *read_only is set to 1 when the file is not to be written (not
+ * writable, or another process holds it): *out is then NULL, a missing
+ * file reads as empty, and a torn last record is skipped, not cut.
+ * Returns 0, or -1 with *err (malloc'd, one line that names the file).
+ * A file much longer than what counts is compacted. */
+int nd_file_open(const char *path, int writable, struct nd_index *x, int64_t now_ms, struct nd_file **out,
+                 int *read_only, char **err);
 /* Append one entry.  0, or -1 with *err. */
 int nd_file_append(struct nd_file *f, const struct nd_entry *e, char **err);
 /* Rewrite the file with the entries of x that count (write a new file,

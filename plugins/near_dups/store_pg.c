@@ -218,8 +218,8 @@ static void bands_array(const struct nd_sig *s, char *out, size_t size)
 static const uint8_t ZERO[ND_ID_BYTES];
 
 /* One lookup and insert; -1 with *err on a server fault. */
-static int lookup_add(struct nd_pg *p, struct nd_entry *e, double min_sim, int64_t now_ms, struct nd_match *out,
-                      char **err)
+static int lookup_add(struct nd_pg *p, struct nd_entry *e, int add, double min_sim, int64_t now_ms,
+                      struct nd_match *out, char **err)
 {
     char id[2 * ND_ID_BYTES + 1], bands[ND_BANDS * 22 + 4], cutoff[24], limit[16];
     hex(e->id, ND_ID_BYTES, id);
@@ -266,6 +266,8 @@ static int lookup_add(struct nd_pg *p, struct nd_entry *e, double min_sim, int64
     }
     PQclear(r);
 
+    if (!add)
+        return 0;
     if (out->found) {
         memcpy(e->root, out->root, ND_ID_BYTES);
         e->sim = (float)out->sim;
@@ -297,8 +299,8 @@ static int lookup_add(struct nd_pg *p, struct nd_entry *e, double min_sim, int64
     return ok ? 0 : -1;
 }
 
-int nd_pg_lookup_add(struct nd_pg *p, struct nd_entry *e, double min_sim, int64_t now_ms, struct nd_match *out,
-                     char **err)
+int nd_pg_lookup_add(struct nd_pg *p, struct nd_entry *e, int add, double min_sim, int64_t now_ms,
+                     struct nd_match *out, char **err)
 {
     *err = NULL;
     pthread_mutex_lock(&p->lock);
@@ -310,7 +312,7 @@ int nd_pg_lookup_add(struct nd_pg *p, struct nd_entry *e, double min_sim, int64_
     }
     int rc = -1;
     if (p->c && PQstatus(p->c) == CONNECTION_OK) {
-        rc = lookup_add(p, e, min_sim, now_ms, out, err);
+        rc = lookup_add(p, e, add, min_sim, now_ms, out, err);
         if (rc < 0 && PQstatus(p->c) != CONNECTION_OK) {
             /* The server went away between calls: once more on a new
              * connection. */
@@ -318,7 +320,7 @@ int nd_pg_lookup_add(struct nd_pg *p, struct nd_entry *e, double min_sim, int64_
             *err = NULL;
             PQreset(p->c);
             if (PQstatus(p->c) == CONNECTION_OK)
-                rc = lookup_add(p, e, min_sim, now_ms, out, err);
+                rc = lookup_add(p, e, add, min_sim, now_ms, out, err);
             else
                 set_reason(err, "cannot reconnect", PQerrorMessage(p->c));
         }

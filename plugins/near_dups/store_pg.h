@@ -23,11 +23,11 @@ struct nd_pg;
  * (malloc'd; never contains the conninfo, which may hold a password). */
 int nd_pg_open(const char *conninfo, int connect_timeout, uint64_t max_entries, int64_t max_age_ms,
                struct nd_pg **out, char **err);
-/* Look e up (as nd_index_lookup()) and, unless its id is there, add it
- * with root and sim taken from the match.  Thread-safe.  0, or -1 with
- * *err when the server cannot answer. */
-int nd_pg_lookup_add(struct nd_pg *p, struct nd_entry *e, double min_sim, int64_t now_ms, struct nd_match *out,
-                     char **err);
+/* Look e up (as nd_index_lookup()) and, when add is set and its id is not
+ * there, add it with root and sim taken from the match.  Thread-safe.  0,
+ * or -1 with *err when the server cannot answer. */
+int nd_pg_lookup_add(struct nd_pg *p, struct nd_entry *e, int add, double min_sim, int64_t now_ms,
+                     struct nd_match *out, char **err);
 void nd_pg_close(struct nd_pg *p);
 
 #endif

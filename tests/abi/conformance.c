@@ -169,6 +169,9 @@ static int init_checks(const newsd_config *conf)
 
     const char *state = newsd_config_state_dir(conf);
     expect(&r, state && state[0] == '/', "newsd_config_state_dir() is absolute");
+    int mode = newsd_config_run_mode(conf);
+    expect(&r, mode == NEWSD_RUN_DAEMON || mode == NEWSD_RUN_TRY || mode == NEWSD_RUN_CHECK,
+           "newsd_config_run_mode() is one of enum newsd_run_mode");
     char *p = newsd_config_path(conf, "file");
     expect(&r, p && p[0] == '/' && strstr(p, "/rel/file.txt"), "newsd_config_path() resolves a relative path");
     free(p);

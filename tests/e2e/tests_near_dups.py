@@ -4,6 +4,7 @@ read back through newsctl; across a restart; a damaged index file; and two
 daemons sharing their fingerprints in PostgreSQL (skipped without a
 server, as tests_pg.py's are)."""
 
+import json
 import signal
 
 from __main__ import DEFAULT_PLUGINS, check, content_id, small_article, test
@@ -127,24 +128,46 @@ def near_dups_damaged_index_refused(ctx):
 
 
 @test(timeout=120)
-def near_dups_try_beside_daemon_writes_nothing(ctx):
-    """newsd --try on the daemon's config reads the index the daemon holds
-    and does not write it."""
+def near_dups_try_reads_the_index_and_writes_nothing(ctx):
+    """newsd --try compares the tried files with the index and with each
+    other, and adds nothing to it: with no index yet, beside a running
+    daemon, and after it."""
     cfg = ctx.write_config(plugins())
+    idx = ctx.state / "near_dups.idx"
+    orig = ctx.base / "orig.txt"
+    orig.write_bytes(original())
+    rewrite = ctx.base / "rewrite.txt"
+    rewrite.write_bytes(rewrite_headline_footer())
+    ctx.state.mkdir(parents=True, exist_ok=True)
+
+    def try_files(*paths):
+        p = ctx.run_newsd(["--try", *paths, "-c", cfg, "--state-dir", ctx.state, "--log-level", "notice"])
+        check(p.returncode == 0, f"--try exit {p.returncode}: {p.stderr[-400:]!r}")
+        check(b"read only (newsd --try)" in p.stderr, f"--try did not say it reads only: {p.stderr[-400:]!r}")
+        if len(paths) == 1:  # one file: one record, pretty-printed
+            return [json.loads(p.stdout)]
+        return [json.loads(line) for line in p.stdout.decode().splitlines() if line.strip()]
+
+    recs = try_files(orig, rewrite)
+    check(near_tags(recs[1]) and list(near_tags(recs[1])) == [f"dup:near/{recs[0]['id']}"],
+          f"--try of two copies: {recs[1]['tags']}")
+    check(not idx.exists(), "newsd --try created the index file")
+
     ctx.start()
     id1 = ctx.drop("wire.txt", original())
     ctx.wait(lambda: ctx.idle() and newsctl_json(ctx, "list")["total"] == 1, 20, "the article archived")
-    idx = ctx.state / "near_dups.idx"
     size = idx.stat().st_size
-    path = ctx.base / "rewrite.txt"
-    path.write_bytes(rewrite_headline_footer())
-    p = ctx.run_newsd(["--try", path, "-c", cfg, "--state-dir", ctx.state, "--log-level", "notice"])
-    check(p.returncode == 0, f"--try exit {p.returncode}: {p.stderr[-400:]!r}")
-    import json
-    rec = json.loads(p.stdout)
-    check(f"dup:near/{id1}" in near_tags(rec), f"--try: {rec['tags']}")
-    check(b"will not write it" in p.stderr, f"--try did not say it reads only: {p.stderr[-400:]!r}")
+    (rec,) = try_files(rewrite)
+    check(list(near_tags(rec)) == [f"dup:near/{id1}"], f"--try beside the daemon: {rec['tags']}")
     check(idx.stat().st_size == size, "newsd --try wrote to the daemon's index")
+    ctx.daemon.signal(signal.SIGTERM)
+    check(ctx.daemon.wait_exit(15) == 0, "SIGTERM did not make newsd exit 0")
+    (rec,) = try_files(rewrite)
+    check(list(near_tags(rec)) == [f"dup:near/{id1}"], f"--try after the daemon: {rec['tags']}")
+    check(idx.stat().st_size == size, "newsd --try wrote to the index")
+    # A check reads it too, and changes nothing.
+    p = ctx.run_newsd(["--check-config", "-c", cfg, "--state-dir", ctx.state])
+    check(p.returncode == 0 and idx.stat().st_size == size, f"--check-config: {p.stderr[-300:]!r}")
 
 
 @test(timeout=150)

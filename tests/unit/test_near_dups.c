@@ -210,7 +210,7 @@ static void write_file(const char *path, int n)
     int ro = 0;
     char *err = NULL;
     assert_int_equal(nd_index_init(&x, 100, 0), 0);
-    assert_int_equal(nd_file_open(path, &x, 0, &f, &ro, &err), 0);
+    assert_int_equal(nd_file_open(path, 1, &x, 0, &f, &ro, &err), 0);
     assert_false(ro);
     for (int i = 0; i < n; i++) {
         struct nd_entry e = entry((uint8_t)(i + 1), sig_range((uint64_t)i * 1000, (uint64_t)i * 1000 + 300), 1000 + i);
@@ -230,7 +230,7 @@ static int reopen(const char *path, struct nd_index *x, int64_t max_age_ms, int6
     struct nd_file *f = NULL;
     int ro = 0;
     assert_int_equal(nd_index_init(x, 100, max_age_ms), 0);
-    int rc = nd_file_open(path, x, now, &f, &ro, err);
+    int rc = nd_file_open(path, 1, x, now, &f, &ro, err);
     nd_file_close(f);
     return rc;
 }
@@ -272,7 +272,7 @@ static void test_file_torn_tail_is_cut(void **st)
     int ro = 0;
     char *err = NULL;
     assert_int_equal(nd_index_init(&x, 100, 0), 0);
-    assert_int_equal(nd_file_open(t->path, &x, 0, &f, &ro, &err), 0);
+    assert_int_equal(nd_file_open(t->path, 1, &x, 0, &f, &ro, &err), 0);
     assert_int_equal(nd_file_torn(f), ND_RECORD_BYTES / 2);
     assert_int_equal(nd_index_count(&x), 3);
     nd_file_close(f);
@@ -349,7 +349,7 @@ static void test_file_compaction(void **st)
     int ro = 0;
     char *err = NULL;
     assert_int_equal(nd_index_init(&x, 10, 0), 0);
-    assert_int_equal(nd_file_open(t->path, &x, 0, &f, &ro, &err), 0);
+    assert_int_equal(nd_file_open(t->path, 1, &x, 0, &f, &ro, &err), 0);
     for (int i = 0; i < 2000; i++) {
         struct nd_entry e = entry((uint8_t)i, sig_range((uint64_t)i * 1000, (uint64_t)i * 1000 + 50), i);
         e.id[1] = (uint8_t)(i >> 8);
@@ -371,8 +371,8 @@ static void test_file_compaction(void **st)
     int roa = 0, rob = 0;
     assert_int_equal(nd_index_init(&a, 100, 0), 0);
     assert_int_equal(nd_index_init(&b, 100, 0), 0);
-    assert_int_equal(nd_file_open(t->path, &a, 0, &fa, &roa, &err), 0);
-    assert_int_equal(nd_file_open(t->path, &b, 0, &fb, &rob, &err), 0);
+    assert_int_equal(nd_file_open(t->path, 1, &a, 0, &fa, &roa, &err), 0);
+    assert_int_equal(nd_file_open(t->path, 1, &b, 0, &fb, &rob, &err), 0);
     assert_false(roa);
     assert_true(rob);
     assert_null(fb);
@@ -380,6 +380,44 @@ static void test_file_compaction(void **st)
     nd_file_close(fa);
     nd_index_free(&a);
     nd_index_free(&b);
+}
+
+/* Not writable (newsd --try, --check-config): a missing file is an empty
+ * index and stays missing; a torn tail is skipped and left for the
+ * writer. */
+static void test_file_read_only(void **st)
+{
+    struct tmp *t = *st;
+    struct nd_index x;
+    struct nd_file *f = NULL;
+    int ro = 0;
+    char *err = NULL;
+    assert_int_equal(nd_index_init(&x, 100, 0), 0);
+    assert_int_equal(nd_file_open(t->path, 0, &x, 0, &f, &ro, &err), 0);
+    assert_true(ro);
+    assert_null(f);
+    assert_int_equal(nd_index_count(&x), 0);
+    assert_int_equal(access(t->path, F_OK), -1);
+    nd_index_free(&x);
+
+    write_file(t->path, 2);
+    FILE *fh = fopen(t->path, "ab");
+    fputs("torn", fh);
+    fclose(fh);
+    assert_int_equal(nd_index_init(&x, 100, 0), 0);
+    assert_int_equal(nd_file_open(t->path, 0, &x, 0, &f, &ro, &err), 0);
+    assert_int_equal(nd_index_count(&x), 2);
+    nd_index_free(&x);
+    struct stat sb;
+    assert_int_equal(stat(t->path, &sb), 0);
+    assert_int_equal(sb.st_size, ND_HEADER_BYTES + 2 * ND_RECORD_BYTES + 4);
+    /* Damage is refused all the same. */
+    corrupt_byte(t->path, ND_HEADER_BYTES + 3);
+    assert_int_equal(nd_index_init(&x, 100, 0), 0);
+    assert_int_equal(nd_file_open(t->path, 0, &x, 0, &f, &ro, &err), -1);
+    assert_non_null(strstr(err, "record 1"));
+    free(err);
+    nd_index_free(&x);
 }
 
 static struct nd_sig fingerprint_of(const char *text, size_t *words)
@@ -430,6 +468,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_file_torn_tail_is_cut, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_damage_refused, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_compaction, tmp_setup, tmp_teardown),
+        cmocka_unit_test_setup_teardown(test_file_read_only, tmp_setup, tmp_teardown),
         cmocka_unit_test(test_fingerprint_ignores_order_and_case),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
