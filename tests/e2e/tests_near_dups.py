@@ -84,6 +84,13 @@ def near_dups_across_restart(ctx):
     check(ctx.daemon.wait_exit(15) == 0, "SIGTERM did not make newsd exit 0")
     check((ctx.state / "near_dups.idx").exists(), "no index file in the state dir")
     ctx.start()
+    # A reload that changes the bounds hands the index over (a file has one
+    # writer: the new instance must not find it locked by the old one).
+    ctx.write_config(plugins(max_entries=5000, max_age_days=7))
+    mark = ctx.log_size()
+    ctx.daemon.signal(signal.SIGHUP)
+    ctx.wait_log(lambda l: "reloaded" in l, 15, "the reload", since=mark)
+    check("another process writes" not in ctx.log_text()[mark:], "the reload found its own index locked")
     id2 = ctx.drop("outlet-b.txt", rewrite_headline_footer())
     id3 = ctx.drop("outlet-c.txt", rewrite_cp1252_reordered())
     ctx.wait(lambda: ctx.idle() and newsctl_json(ctx, "list")["total"] == 4, 20, "4 articles archived")
@@ -107,6 +114,12 @@ def near_dups_across_restart(ctx):
     rc, out, _ = newsctl(ctx, "show", id2)
     check(rc == 0 and f"dup:near/{id1}" in out, f"newsctl show (table) lacks the tag:\n{out}")
     ctx.assert_alive()
+    # One record per fingerprinted article, the exact copy not twice: the
+    # header (32 bytes) and four records of 176.
+    ctx.daemon.signal(signal.SIGTERM)
+    check(ctx.daemon.wait_exit(15) == 0, "SIGTERM did not make newsd exit 0")
+    size = (ctx.state / "near_dups.idx").stat().st_size
+    check(size == 32 + 4 * 176, f"near_dups.idx has {size} bytes, not 32 + 4 * 176")
 
 
 @test(timeout=60)
