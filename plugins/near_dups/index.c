@@ -82,7 +82,9 @@ void nd_index_lookup(const struct nd_index *x, const uint8_t id[ND_ID_BYTES], co
     for (unsigned b = 0; b < ND_BANDS; b++) {
         uint32_t link = x->head[b * slots + (nd_band_hash(sig, b) & x->mask)];
         uint64_t below = UINT64_MAX;
-        for (const struct nd_entry *e; (e = follow(x, link, below)); link = x->next[(e->seq & x->mask) * ND_BANDS + b]) {
+        unsigned walked = 0;
+        for (const struct nd_entry *e; walked < ND_MAX_CHAIN && (e = follow(x, link, below));
+             link = x->next[(e->seq & x->mask) * ND_BANDS + b], walked++) {
             below = e->seq;
             if (e->received_ms < cutoff)
                 break; /* older still behind it */

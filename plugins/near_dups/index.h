@@ -23,6 +23,13 @@
 #include "minhash.h"
 
 #define ND_ID_BYTES 16
+/* Entries a lookup walks per band at most, newest first.  A key that
+ * every article of one site shares (both of a band's minima from its
+ * footer) makes a long chain; a rewrite shares several bands with its
+ * original (four of 16 on average at similarity 0.5), so cutting one
+ * chain short costs next to nothing, and it bounds a lookup at
+ * ND_BANDS * ND_MAX_CHAIN comparisons. */
+#define ND_MAX_CHAIN 1024
 
 struct nd_entry {
     uint64_t seq;                  /* 0: slot never used */

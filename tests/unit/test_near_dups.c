@@ -179,6 +179,42 @@ static void test_count_and_age_bounds(void **st)
     nd_index_free(&x);
 }
 
+/* A band key that thousands of entries share (one site's footer): the walk
+ * stops after ND_MAX_CHAIN of them, newest first, and the bands that are
+ * not hot still find what they share. */
+static void test_hot_chain_is_cut(void **st)
+{
+    (void)st;
+    struct nd_index x;
+    assert_int_equal(nd_index_init(&x, 4 * ND_MAX_CHAIN, 0), 0);
+    struct nd_sig old = sig_range(0, 1000);
+    old.h[0] = old.h[1] = 7; /* band 0: the hot key */
+    struct nd_entry first = entry(1, old, 1);
+    nd_index_add(&x, &first);
+    for (int i = 0; i < 2 * ND_MAX_CHAIN; i++) {
+        struct nd_sig s = sig_range((uint64_t)(i + 1) * 100000, (uint64_t)(i + 1) * 100000 + 50);
+        s.h[0] = s.h[1] = 7;
+        struct nd_entry e = entry((uint8_t)(i + 2), s, 2 + i);
+        e.id[1] = (uint8_t)((i + 2) >> 8);
+        nd_index_add(&x, &e);
+    }
+    /* Sharing only the hot band with the first entry: not reached. */
+    struct nd_sig q = old;
+    for (unsigned b = 1; b < ND_BANDS; b++)
+        q.h[b * ND_ROWS] ^= 0x4000;
+    uint8_t id[ND_ID_BYTES] = {0xee, [15] = 1};
+    struct nd_match m;
+    nd_index_lookup(&x, id, &q, 0.05, 10000, &m);
+    assert_false(m.found);
+    /* Sharing two more bands with it: found through them. */
+    q.h[3 * ND_ROWS] = old.h[3 * ND_ROWS];
+    q.h[9 * ND_ROWS] = old.h[9 * ND_ROWS];
+    nd_index_lookup(&x, id, &q, 0.5, 10000, &m);
+    assert_true(m.found);
+    assert_memory_equal(m.id, first.id, ND_ID_BYTES);
+    nd_index_free(&x);
+}
+
 struct tmp {
     char dir[TEMP_DIR_MAX];
     char path[TEMP_DIR_MAX + 16];
@@ -464,6 +500,7 @@ int main(void)
         cmocka_unit_test(test_lookup_only_through_a_band),
         cmocka_unit_test(test_story_root_and_self),
         cmocka_unit_test(test_count_and_age_bounds),
+        cmocka_unit_test(test_hot_chain_is_cut),
         cmocka_unit_test_setup_teardown(test_file_round_trip, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_torn_tail_is_cut, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_damage_refused, tmp_setup, tmp_teardown),
