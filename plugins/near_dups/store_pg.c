@@ -17,14 +17,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Rows a lookup looks at, newest last: more would all be near-copies of
- * one story, and the oldest (its root) comes first. */
-#define MAX_CANDIDATES 200
+/* Rows a lookup reads per band, newest first (see SCHEMA). */
+#define MAX_PER_BAND 256
 #define PRUNE_EVERY 1000
 /* Serialises the table's creation between instances starting together
  * ("ndup"). */
 #define SCHEMA_LOCK_KEY 0x6e647570
 
+/* The band hashes live in a table of their own, keyed (hash, seq): a
+ * lookup reads each band's newest MAX_PER_BAND rows from the index, so a
+ * key that every article of one site shares (its footer) costs no more
+ * than any other (the in-memory index's ND_MAX_CHAIN).  The bands go with
+ * their fingerprint (ON DELETE CASCADE). */
 static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS newsd_near_dups ("
     "  seq bigserial PRIMARY KEY,"
@@ -32,10 +36,13 @@ static const char SCHEMA[] =
     "  root text COLLATE \"C\","
     "  sim real NOT NULL,"
     "  received_ms bigint NOT NULL,"
-    "  sig bytea NOT NULL CHECK (octet_length(sig) = 128),"
-    "  bands bigint[] NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS newsd_near_dups_bands ON newsd_near_dups USING gin (bands);"
-    "CREATE INDEX IF NOT EXISTS newsd_near_dups_received ON newsd_near_dups (received_ms);";
+    "  sig bytea NOT NULL CHECK (octet_length(sig) = 128));"
+    "CREATE INDEX IF NOT EXISTS newsd_near_dups_received ON newsd_near_dups (received_ms);"
+    "CREATE TABLE IF NOT EXISTS newsd_near_dup_bands ("
+    "  hash bigint NOT NULL,"
+    "  seq bigint NOT NULL REFERENCES newsd_near_dups (seq) ON DELETE CASCADE,"
+    "  PRIMARY KEY (hash, seq));"
+    "CREATE INDEX IF NOT EXISTS newsd_near_dup_bands_seq ON newsd_near_dup_bands (seq);";
 
 struct nd_pg {
     pthread_mutex_t lock;
@@ -225,11 +232,14 @@ static int lookup_add(struct nd_pg *p, struct nd_entry *e, int add, double min_s
     hex(e->id, ND_ID_BYTES, id);
     bands_array(&e->sig, bands, sizeof bands);
     snprintf(cutoff, sizeof cutoff, "%lld", (long long)(p->max_age_ms > 0 ? now_ms - p->max_age_ms : INT64_MIN));
-    snprintf(limit, sizeof limit, "%d", MAX_CANDIDATES);
+    snprintf(limit, sizeof limit, "%d", MAX_PER_BAND);
     const char *qv[] = {bands, cutoff, limit};
     PGresult *r = PQexecParams(p->c,
-                               "SELECT id, root, sim, sig FROM newsd_near_dups WHERE bands && $1::bigint[] "
-                               "AND received_ms >= $2::bigint ORDER BY seq LIMIT $3::int",
+                               "SELECT DISTINCT ON (d.seq) d.id, d.root, d.sim, d.sig "
+                               "FROM unnest($1::bigint[]) AS k(h) CROSS JOIN LATERAL "
+                               "(SELECT seq FROM newsd_near_dup_bands WHERE hash = k.h ORDER BY seq DESC "
+                               "LIMIT $3::int) b JOIN newsd_near_dups d ON d.seq = b.seq "
+                               "WHERE d.received_ms >= $2::bigint ORDER BY d.seq",
                                3, NULL, qv, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         set_reason(err, "cannot look up the fingerprint", PQerrorMessage(p->c));
@@ -278,9 +288,12 @@ static int lookup_add(struct nd_pg *p, struct nd_entry *e, int add, double min_s
     snprintf(received, sizeof received, "%lld", (long long)e->received_ms);
     sig_bytea(&e->sig, sig);
     const char *iv[] = {id, memcmp(e->root, ZERO, ND_ID_BYTES) ? root : NULL, sim, received, sig, bands};
+    /* One statement, so the row and its bands arrive together. */
     r = PQexecParams(p->c,
-                     "INSERT INTO newsd_near_dups (id, root, sim, received_ms, sig, bands) "
-                     "VALUES ($1, $2, $3::real, $4::bigint, $5::bytea, $6::bigint[]) ON CONFLICT (id) DO NOTHING",
+                     "WITH ins AS (INSERT INTO newsd_near_dups (id, root, sim, received_ms, sig) "
+                     "VALUES ($1, $2, $3::real, $4::bigint, $5::bytea) ON CONFLICT (id) DO NOTHING RETURNING seq) "
+                     "INSERT INTO newsd_near_dup_bands (hash, seq) "
+                     "SELECT DISTINCT h, ins.seq FROM ins, unnest($6::bigint[]) AS h",
                      6, NULL, iv, NULL, NULL, 0);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok)

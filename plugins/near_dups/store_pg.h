@@ -2,10 +2,11 @@
  * near_dups: fingerprints in PostgreSQL, shared by every newsd instance
  * that names the same database (the archive_pg one, typically).
  *
- * One table, newsd_near_dups: the id (unique), the story's root, the
- * similarity, the received time, the signature (bytea) and the band hashes
- * (bigint[], GIN-indexed).  A lookup asks for the rows that share a band
- * and compares their signatures here; an insert that meets an id already
+ * Two tables: newsd_near_dups, the id (unique), the story's root, the
+ * similarity, the received time and the signature (bytea); and
+ * newsd_near_dup_bands, one row per band hash and fingerprint.  A lookup
+ * asks for the newest rows that share a band and compares their
+ * signatures here; an insert that meets an id already
  * there (another instance took the same bytes, or a reprocessing) does
  * nothing.  Rows past the count or age bound are deleted every
  * PRUNE_EVERY inserts, by whichever instance gets there.

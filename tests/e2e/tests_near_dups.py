@@ -216,4 +216,10 @@ def near_dups_pg_two_instances(ctx, srv):
     check(list(tags) == [f"dup:near/{id1}"], f"A's third copy after a restart: {tags}")
     rows = srv.psql("SELECT id, coalesce(root, '') FROM newsd_near_dups ORDER BY seq")
     check(rows == [[id1, ""], [id2, id1], [id3, id1]], f"rows: {rows}")
+    # Each fingerprint's band hashes (16, fewer only if two coincide) go
+    # with it.
+    per = srv.psql("SELECT seq, count(*) FROM newsd_near_dup_bands GROUP BY seq ORDER BY seq")
+    check(len(per) == 3 and all(14 <= int(n) <= 16 for _, n in per), f"band rows per fingerprint: {per}")
+    srv.psql(f"DELETE FROM newsd_near_dups WHERE id = '{id2}'")
+    check(srv.scalar("SELECT count(DISTINCT seq) FROM newsd_near_dup_bands") == 2, "band rows outlived their row")
     check(content_id(original()) == id1, "ids")
