@@ -130,6 +130,17 @@ uint64_t nd_index_add(struct nd_index *x, const struct nd_entry *in)
     return seq;
 }
 
+size_t nd_index_copy(const struct nd_index *x, uint64_t *from, uint64_t until, struct nd_entry *out, size_t max)
+{
+    uint64_t s = *from > x->oldest ? *from : x->oldest;
+    uint64_t end = until < x->next_seq ? until : x->next_seq;
+    size_t n = 0;
+    for (; s < end && n < max; s++)
+        out[n++] = x->e[s & x->mask];
+    *from = s;
+    return n;
+}
+
 int nd_index_each(const struct nd_index *x, int (*fn)(const struct nd_entry *e, void *arg), void *arg)
 {
     for (uint64_t s = x->oldest; s < x->next_seq; s++) {

@@ -80,6 +80,11 @@ void nd_index_lookup(const struct nd_index *x, const uint8_t id[ND_ID_BYTES], co
  * Returns its seq. */
 uint64_t nd_index_add(struct nd_index *x, const struct nd_entry *e);
 
+/* Copy up to max entries that count, oldest first, from seq *from (or the
+ * oldest that counts, if later) to before until; *from moves past them.
+ * Returns how many. */
+size_t nd_index_copy(const struct nd_index *x, uint64_t *from, uint64_t until, struct nd_entry *out, size_t max);
+
 /* The entries that count, oldest first: calls fn for each until it
  * returns non-zero, and returns that (0 after the last). */
 int nd_index_each(const struct nd_index *x, int (*fn)(const struct nd_entry *e, void *arg), void *arg);

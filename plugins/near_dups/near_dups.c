@@ -47,6 +47,8 @@
 #define DAY_MS (24 * 3600 * 1000LL)
 /* Appends between two fdatasync()s at most this far apart in time. */
 #define SYNC_MS 1000
+/* Entries the compactor copies under the lock at a time. */
+#define COMPACT_BATCH 4096
 
 /* One index file's fingerprints in this process, shared by the instances
  * (old and new across a reload) that name it. */
@@ -57,6 +59,10 @@ struct shared {
     struct nd_file *file;       /* NULL: read-only (another process writes the file) */
     int64_t synced_ms;
     int write_failed;           /* logged once until a write works again */
+    int compacting;             /* the compactor thread runs */
+    int joinable;               /* compactor holds a thread to join */
+    pthread_t compactor;
+    uint64_t compact_after;     /* after a failed compaction: not before the file has this many records */
     int refs;
     struct shared *next;
 };
@@ -85,6 +91,8 @@ static void shared_free(struct shared *sh)
 {
     if (!sh)
         return;
+    if (sh->joinable)
+        pthread_join(sh->compactor, NULL);
     if (sh->file) {
         char *err = NULL;
         if (nd_file_sync(sh->file, &err) < 0)
@@ -283,6 +291,70 @@ static int id_bytes(const char *hex, uint8_t out[ND_ID_BYTES])
     return 0;
 }
 
+/* The compactor: rewrites the index file with the entries that count,
+ * beside the workers.  The entries are copied out under the lock a batch
+ * at a time and written and synced without it; the ones added meanwhile,
+ * the rename and the switch of file happen under the lock, so no append
+ * is lost between the old file and the new. */
+static void *compact_run(void *arg)
+{
+    struct shared *sh = arg;
+    char *err = NULL;
+    struct nd_entry *buf = malloc(COMPACT_BATCH * sizeof *buf);
+    struct nd_compaction *c = buf ? nd_file_compact_begin(sh->file, &err) : NULL;
+    int ok = c != NULL;
+    uint64_t from = 0;
+    pthread_mutex_lock(&sh->lock);
+    uint64_t until = sh->x.next_seq;
+    pthread_mutex_unlock(&sh->lock);
+    for (size_t n = 1; ok && n > 0;) {
+        pthread_mutex_lock(&sh->lock);
+        n = nd_index_copy(&sh->x, &from, until, buf, COMPACT_BATCH);
+        pthread_mutex_unlock(&sh->lock);
+        for (size_t i = 0; i < n && ok; i++)
+            ok = nd_file_compact_add(c, &buf[i]) == 0;
+    }
+    ok = ok && nd_file_compact_sync(c, sh->file, &err) == 0;
+    pthread_mutex_lock(&sh->lock);
+    for (size_t n = 1; ok && n > 0;) {
+        n = nd_index_copy(&sh->x, &from, UINT64_MAX, buf, COMPACT_BATCH);
+        for (size_t i = 0; i < n && ok; i++)
+            ok = nd_file_compact_add(c, &buf[i]) == 0;
+    }
+    if (ok) {
+        ok = nd_file_compact_commit(sh->file, c, &err) == 0;
+        c = NULL; /* freed either way */
+    }
+    if (!ok) /* try again once the file has grown as much again */
+        sh->compact_after = 2 * nd_file_records(sh->file);
+    sh->compacting = 0;
+    pthread_mutex_unlock(&sh->lock);
+    if (!ok)
+        newsd_log(NEWSD_LOG_ERROR, "%s", err ? err : "cannot compact the index: out of memory or a write failed");
+    nd_file_compact_abort(c);
+    free(err);
+    free(buf);
+    return NULL;
+}
+
+/* Under sh->lock: a file with more than twice the records that count (and
+ * some slack) is compacted by a thread of its own. */
+static void maybe_compact(struct shared *sh)
+{
+    uint64_t records = nd_file_records(sh->file), count = nd_index_count(&sh->x);
+    uint64_t slack = sh->x.max_entries < 1024 ? sh->x.max_entries : 1024;
+    if (sh->compacting || records <= 2 * count + slack || records < sh->compact_after)
+        return;
+    if (sh->joinable) /* the last one has finished: it cleared compacting */
+        pthread_join(sh->compactor, NULL);
+    sh->joinable = pthread_create(&sh->compactor, NULL, compact_run, sh) == 0;
+    sh->compacting = sh->joinable;
+    if (!sh->joinable) {
+        sh->compact_after = 2 * records;
+        newsd_log(NEWSD_LOG_ERROR, "cannot start a thread to compact the index; it grows until the next start");
+    }
+}
+
 /* Look up and add under the lock; the file write too, so the file's order
  * is the index's. */
 static void lookup_add_file(struct shared *sh, struct nd_entry *e, double min_sim, struct nd_match *m)
@@ -302,8 +374,8 @@ static void lookup_add_file(struct shared *sh, struct nd_entry *e, double min_si
     if (sh->file) {
         char *err = NULL;
         int rc = nd_file_append(sh->file, e, &err);
-        if (rc == 0 && nd_file_records(sh->file) > 2 * nd_index_count(&sh->x) + 1024)
-            rc = nd_file_compact(sh->file, &sh->x, &err);
+        if (rc == 0)
+            maybe_compact(sh);
         if (rc == 0 && e->received_ms - sh->synced_ms >= SYNC_MS) {
             rc = nd_file_sync(sh->file, &err);
             sh->synced_ms = e->received_ms;

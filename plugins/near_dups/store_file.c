@@ -23,7 +23,9 @@ static const char MAGIC[8] = "NEWSDND";
 /* Records read at a time. */
 #define READ_BATCH 4096
 
-/* A file with this many more records than count is rewritten. */
+/* A file with more than twice the records that count and this many (or
+ * max_entries, if fewer) is rewritten when it is opened (near_dups.c does
+ * the same while it runs). */
 #define COMPACT_SLACK 1024
 
 struct nd_file {
@@ -296,7 +298,8 @@ int nd_file_open(const char *path, int writable, struct nd_index *x, int64_t now
         }
         f->torn = size - good;
     }
-    if (f->records > 2 * nd_index_count(x) + COMPACT_SLACK && nd_file_compact(f, x, err) < 0) {
+    uint64_t slack = x->max_entries < COMPACT_SLACK ? x->max_entries : COMPACT_SLACK;
+    if (f->records > 2 * nd_index_count(x) + slack && nd_file_compact(f, x, err) < 0) {
         nd_file_close(f);
         return -1;
     }
@@ -316,73 +319,118 @@ int nd_file_append(struct nd_file *f, const struct nd_entry *e, char **err)
     return 0;
 }
 
-struct writer {
+struct nd_compaction {
+    char *tmp;      /* PATH.tmp */
     FILE *out;
-    uint64_t n;
+    uint64_t n;     /* records written */
 };
 
-static int write_entry(const struct nd_entry *e, void *arg)
+void nd_file_compact_abort(struct nd_compaction *c)
 {
-    struct writer *w = arg;
+    if (!c)
+        return;
+    if (c->out)
+        fclose(c->out);
+    if (c->tmp) {
+        unlink(c->tmp);
+        free(c->tmp);
+    }
+    free(c);
+}
+
+struct nd_compaction *nd_file_compact_begin(const struct nd_file *f, char **err)
+{
+    struct nd_compaction *c = calloc(1, sizeof *c);
+    if (!c || asprintf(&c->tmp, "%s.tmp", f->path) < 0) {
+        free(c);
+        set_err(err, f->path, "out of memory", NULL);
+        return NULL;
+    }
+    int fd = open(c->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    c->out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    unsigned char h[ND_HEADER_BYTES];
+    encode_header(h);
+    if (!c->out || fwrite(h, sizeof h, 1, c->out) != 1) {
+        set_err(err, f->path, "cannot compact it", strerror(errno));
+        if (!c->out && fd >= 0)
+            close(fd);
+        nd_file_compact_abort(c);
+        return NULL;
+    }
+    return c;
+}
+
+int nd_file_compact_add(struct nd_compaction *c, const struct nd_entry *e)
+{
     unsigned char r[ND_RECORD_BYTES];
     encode_record(e, r);
-    if (fwrite(r, sizeof r, 1, w->out) != 1)
+    if (fwrite(r, sizeof r, 1, c->out) != 1)
         return -1;
-    w->n++;
+    c->n++;
     return 0;
 }
 
-int nd_file_compact(struct nd_file *f, const struct nd_index *x, char **err)
+int nd_file_compact_sync(struct nd_compaction *c, const struct nd_file *f, char **err)
 {
-    char *tmp = NULL;
-    if (asprintf(&tmp, "%s.tmp", f->path) < 0) {
-        set_err(err, f->path, "out of memory", NULL);
-        return -1;
-    }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!out) {
+    if (fflush(c->out) != 0 || fdatasync(fileno(c->out)) != 0) {
         set_err(err, f->path, "cannot compact it", strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        free(tmp);
         return -1;
     }
-    unsigned char h[ND_HEADER_BYTES];
-    encode_header(h);
-    struct writer w = {out, 0};
-    int ok = fwrite(h, sizeof h, 1, out) == 1 && nd_index_each(x, write_entry, &w) == 0 && fflush(out) == 0 &&
-             fsync(fileno(out)) == 0;
-    int nfd = ok ? open(tmp, O_RDWR | O_APPEND | O_CLOEXEC) : -1;
-    /* The new file is locked before it takes the old one's name. */
-    ok = ok && nfd >= 0 && flock(nfd, LOCK_EX | LOCK_NB) == 0 && rename(tmp, f->path) == 0;
-    int saved = errno;
-    fclose(out);
+    return 0;
+}
+
+int nd_file_compact_commit(struct nd_file *f, struct nd_compaction *c, char **err)
+{
+    int nfd = -1;
+    int ok = nd_file_compact_sync(c, f, err) == 0;
+    if (ok) {
+        nfd = open(c->tmp, O_RDWR | O_APPEND | O_CLOEXEC);
+        /* The new file is locked before it takes the old one's name. */
+        ok = nfd >= 0 && flock(nfd, LOCK_EX | LOCK_NB) == 0 && rename(c->tmp, f->path) == 0;
+        if (!ok)
+            set_err(err, f->path, "cannot compact it", strerror(errno));
+    }
     if (!ok) {
-        set_err(err, f->path, "cannot compact it", strerror(saved));
         if (nfd >= 0)
             close(nfd);
-        unlink(tmp);
-        free(tmp);
+        nd_file_compact_abort(c);
         return -1;
     }
-    free(tmp);
     /* The rename is durable once the folder is synced. */
-    char *dir = strdup(f->path);
-    char *slash = dir ? strrchr(dir, '/') : NULL;
+    char *slash = strrchr(c->tmp, '/');
     if (slash) {
         *slash = '\0';
-        int dfd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int dfd = open(*c->tmp ? c->tmp : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd >= 0) {
             fsync(dfd);
             close(dfd);
         }
     }
-    free(dir);
     close(f->fd);
     f->fd = nfd;
-    f->records = w.n;
+    f->records = c->n;
+    free(c->tmp);
+    c->tmp = NULL; /* renamed: nothing to unlink */
+    nd_file_compact_abort(c);
     return 0;
+}
+
+static int compact_entry(const struct nd_entry *e, void *arg)
+{
+    return nd_file_compact_add(arg, e);
+}
+
+int nd_file_compact(struct nd_file *f, const struct nd_index *x, char **err)
+{
+    struct nd_compaction *c = nd_file_compact_begin(f, err);
+    if (!c)
+        return -1;
+    if (nd_index_each(x, compact_entry, c) != 0) {
+        set_err(err, f->path, "cannot compact it", strerror(errno));
+        nd_file_compact_abort(c);
+        return -1;
+    }
+    return nd_file_compact_commit(f, c, err);
 }
 
 uint64_t nd_file_records(const struct nd_file *f)

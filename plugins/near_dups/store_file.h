@@ -46,6 +46,19 @@ int nd_file_append(struct nd_file *f, const struct nd_entry *e, char **err);
 /* Rewrite the file with the entries of x that count (write a new file,
  * fsync, rename over).  0, or -1 with *err (the old file stays). */
 int nd_file_compact(struct nd_file *f, const struct nd_index *x, char **err);
+
+/* The same in steps, for a compaction that runs beside the appends: begin
+ * (PATH.tmp with a header), add entries, sync what was added (the long
+ * part, without the caller's lock), then commit (sync the rest, rename
+ * over, and append from now on to the new file) under the lock that
+ * guards nd_file_append().  commit and abort free c; add returns -1 on a
+ * write error (then abort). */
+struct nd_compaction;
+struct nd_compaction *nd_file_compact_begin(const struct nd_file *f, char **err);
+int nd_file_compact_add(struct nd_compaction *c, const struct nd_entry *e);
+int nd_file_compact_sync(struct nd_compaction *c, const struct nd_file *f, char **err);
+int nd_file_compact_commit(struct nd_file *f, struct nd_compaction *c, char **err);
+void nd_file_compact_abort(struct nd_compaction *c);
 /* Records in the file (what compaction is measured against). */
 uint64_t nd_file_records(const struct nd_file *f);
 /* Bytes of a torn last record that open cut off (0: none), for the log. */

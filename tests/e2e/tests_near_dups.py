@@ -7,7 +7,7 @@ server, as tests_pg.py's are)."""
 import json
 import signal
 
-from __main__ import DEFAULT_PLUGINS, check, content_id, small_article, test
+from __main__ import DEFAULT_PLUGINS, check, content_id, corpus_files, small_article, test
 from tests_control import newsctl, newsctl_json
 from tests_pg import second_ctx, with_server
 
@@ -120,6 +120,38 @@ def near_dups_across_restart(ctx):
     check(ctx.daemon.wait_exit(15) == 0, "SIGTERM did not make newsd exit 0")
     size = (ctx.state / "near_dups.idx").stat().st_size
     check(size == 32 + 4 * 176, f"near_dups.idx has {size} bytes, not 32 + 4 * 176")
+
+
+@test(timeout=120)
+def near_dups_file_compacted_while_running(ctx):
+    """With max_entries = 3 the file is rewritten (by a thread beside the
+    workers) once it holds more than 2 * 3 + 3 records: it stays small, the
+    index keeps working, and a restart reads the compacted file."""
+    ctx.write_config(plugins(max_entries=3))
+    ctx.start()
+    files = [f for f in corpus_files() if f.name.startswith("bbc_")][:12]
+    for f in files:
+        ctx.drop(f.name, f.read_bytes())
+    ctx.wait(lambda: ctx.idle() and newsctl_json(ctx, "list")["total"] == len(files), 30,
+             f"{len(files)} articles archived")
+    idx = ctx.state / "near_dups.idx"
+    ctx.wait(lambda: not (ctx.state / "near_dups.idx.tmp").exists(), 10, "the compaction to finish")
+    size = idx.stat().st_size
+    check((size - 32) % 176 == 0 and size <= 32 + 9 * 176, f"near_dups.idx has {size} bytes after 12 articles")
+    # The newest three count: a rewrite of the last is found, of the first not.
+    last = files[-1].read_text(encoding="utf-8")
+    id_last = content_id(files[-1].read_bytes())
+    id_r = ctx.drop("rewrite-last.txt", ("Another headline" + last[last.index("\n"):]).encode())
+    ctx.wait(lambda: ctx.idle() and newsctl_json(ctx, "list")["total"] == len(files) + 1, 20, "the rewrite")
+    check(list(near_tags(show(ctx, id_r))) == [f"dup:near/{id_last}"], f"rewrite: {show(ctx, id_r)['tags']}")
+    ctx.daemon.signal(signal.SIGTERM)
+    check(ctx.daemon.wait_exit(15) == 0, "SIGTERM did not make newsd exit 0")
+    ctx.start()
+    first = files[0].read_text(encoding="utf-8")
+    id_f = ctx.drop("rewrite-first.txt", ("Yet another headline" + first[first.index("\n"):]).encode())
+    ctx.wait(lambda: ctx.idle() and newsctl_json(ctx, "list")["total"] == len(files) + 2, 20, "the old rewrite")
+    check(near_tags(show(ctx, id_f)) == {}, f"a rewrite of a forgotten article: {show(ctx, id_f)['tags']}")
+    check("cannot compact" not in ctx.log_text(), "a compaction error was logged")
 
 
 @test(timeout=60)
