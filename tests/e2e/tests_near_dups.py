@@ -129,15 +129,17 @@ def near_dups_file_compacted_while_running(ctx):
     index keeps working, and a restart reads the compacted file."""
     ctx.write_config(plugins(max_entries=3))
     ctx.start()
-    files = [f for f in corpus_files() if f.name.startswith("bbc_")][:12]
+    files = [f for f in corpus_files() if f.name.startswith("bbc_")][:60]
     for f in files:
         ctx.drop(f.name, f.read_bytes())
     ctx.wait(lambda: ctx.idle() and newsctl_json(ctx, "list")["total"] == len(files), 30,
              f"{len(files)} articles archived")
     idx = ctx.state / "near_dups.idx"
-    ctx.wait(lambda: not (ctx.state / "near_dups.idx.tmp").exists(), 10, "the compaction to finish")
+    # A compaction may still be under way for the last appends.
+    ctx.wait(lambda: not (ctx.state / "near_dups.idx.tmp").exists() and idx.stat().st_size <= 32 + 9 * 176, 10,
+             f"near_dups.idx compacted to at most 9 records after {len(files)} articles")
     size = idx.stat().st_size
-    check((size - 32) % 176 == 0 and size <= 32 + 9 * 176, f"near_dups.idx has {size} bytes after 12 articles")
+    check((size - 32) % 176 == 0, f"near_dups.idx has {size} bytes: not whole records")
     # The newest three count: a rewrite of the last is found, of the first not.
     last = files[-1].read_text(encoding="utf-8")
     id_last = content_id(files[-1].read_bytes())
