@@ -217,6 +217,11 @@ static void near_dups_fini(void *state)
 static int open_store(const newsd_config *conf, struct near_dups *nd, size_t max_entries, int64_t max_age_ms)
 {
     const char *conninfo = newsd_config_get(conf, "conninfo");
+    if (conninfo && newsd_config_get(conf, "path")) {
+        newsd_log(NEWSD_LOG_ERROR, "conninfo: the fingerprints are either in PostgreSQL (conninfo) or in a file "
+                  "(path), not both: remove one of the two keys");
+        return NEWSD_ERROR;
+    }
     if (conninfo) {
 #ifdef NEAR_DUPS_PG
         int64_t timeout;

@@ -168,6 +168,10 @@ def near_dups_damaged_index_refused(ctx):
           f"the refusal does not name the file and the cause: {err[-600:]}")
     # The file was not touched.
     check((ctx.state / "near_dups.idx").read_bytes() == b"NEWSDND\0" + b"\x07" * 100, "the index was changed")
+    # A file and PostgreSQL at once: refused.
+    cfg = ctx.write_config(plugins(path="x.idx", conninfo="host=127.0.0.1"))
+    p = ctx.run_newsd(["--check-config", "-c", cfg])
+    check(p.returncode == 1 and b"not both" in p.stderr, f"path and conninfo: {p.stderr[-400:]!r}")
     # A mistyped key is refused by name (config_keys).
     cfg = ctx.write_config(plugins(min_similarty=0.6))
     p = ctx.run_newsd(["--check-config", "-c", cfg])
