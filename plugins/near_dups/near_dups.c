@@ -21,193 +21,43 @@
  * (store_pg.h).
  *
  * Thread-safe: one lock around the index's lookup and insert, which take
- * microseconds; the fingerprint is computed outside it.  Instances that
- * name one index file share it in memory: on a reload the new instance
- * takes over the old one's index (a file can have one writer).
+ * microseconds (shared_index.h); the fingerprint is computed outside it.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* strdup(), asprintf() */
 #endif
 #include <newsd/plugin.h>
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "fingerprint.h"
 #include "index.h"
-#include "store_file.h"
+#include "shared_index.h"
 #ifdef NEAR_DUPS_PG
 #include "store_pg.h"
 #endif
 
 #define TAG_PREFIX "dup:near/"
 #define DAY_MS (24 * 3600 * 1000LL)
-/* Appends between two fdatasync()s at most this far apart in time. */
-#define SYNC_MS 1000
-/* Entries the compactor copies under the lock at a time. */
-#define COMPACT_BATCH 4096
-
-/* One index file's fingerprints in this process, shared by the instances
- * (old and new across a reload) that name it. */
-struct shared {
-    char *path;
-    pthread_mutex_t lock;       /* guards everything below */
-    struct nd_index x;
-    struct nd_file *file;       /* NULL: read-only (another process writes the file) */
-    int64_t synced_ms;
-    int write_failed;           /* logged once until a write works again */
-    int compacting;             /* the compactor thread runs */
-    int joinable;               /* compactor holds a thread to join */
-    pthread_t compactor;
-    uint64_t compact_after;     /* after a failed compaction: not before the file has this many records */
-    int refs;
-    struct shared *next;
-};
-
-static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct shared *registry;
 
 struct near_dups {
     int run_mode;               /* enum newsd_run_mode: only the daemon adds fingerprints to a store */
     double min_sim;
     size_t min_words;
-    struct shared *sh;
+    struct nd_shared *sh;
 #ifdef NEAR_DUPS_PG
     struct nd_pg *pg;
 #endif
 };
-
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void shared_free(struct shared *sh)
-{
-    if (!sh)
-        return;
-    if (sh->joinable)
-        pthread_join(sh->compactor, NULL);
-    if (sh->file) {
-        char *err = NULL;
-        if (nd_file_sync(sh->file, &err) < 0)
-            newsd_log(NEWSD_LOG_WARNING, "%s", err ? err : "out of memory");
-        free(err);
-    }
-    nd_file_close(sh->file);
-    nd_index_free(&sh->x);
-    pthread_mutex_destroy(&sh->lock);
-    free(sh->path);
-    free(sh);
-}
-
-struct copier {
-    struct nd_index *to;
-};
-
-static int copy_entry(const struct nd_entry *e, void *arg)
-{
-    nd_index_add(((struct copier *)arg)->to, e);
-    return 0;
-}
-
-/* A reload that changes the bounds: the entries move into an index of the
- * new size (the oldest leave when it is smaller).  Under sh->lock. */
-static int shared_resize(struct shared *sh, size_t max_entries, int64_t max_age_ms)
-{
-    if (sh->x.max_entries == max_entries) {
-        sh->x.max_age_ms = max_age_ms;
-        return 0;
-    }
-    struct nd_index nx;
-    if (nd_index_init(&nx, max_entries, max_age_ms) < 0)
-        return -1;
-    struct copier c = {&nx};
-    nd_index_each(&sh->x, copy_entry, &c);
-    nd_index_free(&sh->x);
-    sh->x = nx;
-    return 0;
-}
-
-static struct shared *shared_open(const char *path, int writable, size_t max_entries, int64_t max_age_ms)
-{
-    pthread_mutex_lock(&registry_lock);
-    struct shared *sh = registry;
-    while (sh && strcmp(sh->path, path) != 0)
-        sh = sh->next;
-    if (sh) {
-        pthread_mutex_lock(&sh->lock);
-        int rc = shared_resize(sh, max_entries, max_age_ms);
-        pthread_mutex_unlock(&sh->lock);
-        if (rc < 0) {
-            newsd_log(NEWSD_LOG_ERROR, "max_entries = %zu: out of memory for the index", max_entries);
-            sh = NULL;
-        } else {
-            sh->refs++;
-        }
-        pthread_mutex_unlock(&registry_lock);
-        return sh;
-    }
-    sh = calloc(1, sizeof *sh);
-    if (!sh || !(sh->path = strdup(path)) || nd_index_init(&sh->x, max_entries, max_age_ms) < 0) {
-        newsd_log(NEWSD_LOG_ERROR, "max_entries = %zu: out of memory for the index", max_entries);
-        if (sh)
-            free(sh->path);
-        free(sh);
-        pthread_mutex_unlock(&registry_lock);
-        return NULL;
-    }
-    pthread_mutex_init(&sh->lock, NULL);
-    int read_only = 0;
-    char *err = NULL;
-    int64_t now = wall_ms();
-    if (nd_file_open(path, writable, &sh->x, now, &sh->file, &read_only, &err) < 0) {
-        newsd_log(NEWSD_LOG_ERROR, "path: %s", err ? err : "out of memory");
-        free(err);
-        shared_free(sh);
-        pthread_mutex_unlock(&registry_lock);
-        return NULL;
-    }
-    if (read_only && writable)
-        newsd_log(NEWSD_LOG_NOTICE, "%s: another process writes this index: read it, will not write it", path);
-    if (sh->file && nd_file_torn(sh->file))
-        newsd_log(NEWSD_LOG_NOTICE, "%s: cut off a torn last record (%llu bytes; a write was interrupted)", path,
-                  (unsigned long long)nd_file_torn(sh->file));
-    newsd_log(NEWSD_LOG_INFO, "%s: %zu fingerprints", path, nd_index_count(&sh->x));
-    sh->synced_ms = now;
-    sh->refs = 1;
-    sh->next = registry;
-    registry = sh;
-    pthread_mutex_unlock(&registry_lock);
-    return sh;
-}
-
-static void shared_release(struct shared *sh)
-{
-    if (!sh)
-        return;
-    pthread_mutex_lock(&registry_lock);
-    if (--sh->refs == 0) {
-        struct shared **p = &registry;
-        while (*p != sh)
-            p = &(*p)->next;
-        *p = sh->next;
-        shared_free(sh);
-    }
-    pthread_mutex_unlock(&registry_lock);
-}
 
 static void near_dups_fini(void *state)
 {
     struct near_dups *nd = state;
     if (!nd)
         return;
-    shared_release(nd->sh);
+    nd_shared_release(nd->sh);
 #ifdef NEAR_DUPS_PG
     nd_pg_close(nd->pg);
 #endif
@@ -246,7 +96,7 @@ static int open_store(const newsd_config *conf, struct near_dups *nd, size_t max
     }
     /* newsd --try compares the tried articles with the index and with
      * each other, in memory: they were never archived. */
-    nd->sh = shared_open(path, nd->run_mode == NEWSD_RUN_DAEMON, max_entries, max_age_ms);
+    nd->sh = nd_shared_open(path, nd->run_mode == NEWSD_RUN_DAEMON, max_entries, max_age_ms);
     if (nd->sh && nd->run_mode == NEWSD_RUN_TRY)
         newsd_log(NEWSD_LOG_NOTICE, "%s: read only (newsd --try): tried articles are compared with its "
                   "fingerprints and with each other, and not added to it", path);
@@ -296,104 +146,6 @@ static int id_bytes(const char *hex, uint8_t out[ND_ID_BYTES])
     return 0;
 }
 
-/* The compactor: rewrites the index file with the entries that count,
- * beside the workers.  The entries are copied out under the lock a batch
- * at a time and written and synced without it; the ones added meanwhile,
- * the rename and the switch of file happen under the lock, so no append
- * is lost between the old file and the new. */
-static void *compact_run(void *arg)
-{
-    struct shared *sh = arg;
-    char *err = NULL;
-    struct nd_entry *buf = malloc(COMPACT_BATCH * sizeof *buf);
-    struct nd_compaction *c = buf ? nd_file_compact_begin(sh->file, &err) : NULL;
-    int ok = c != NULL;
-    uint64_t from = 0;
-    pthread_mutex_lock(&sh->lock);
-    uint64_t until = sh->x.next_seq;
-    pthread_mutex_unlock(&sh->lock);
-    for (size_t n = 1; ok && n > 0;) {
-        pthread_mutex_lock(&sh->lock);
-        n = nd_index_copy(&sh->x, &from, until, buf, COMPACT_BATCH);
-        pthread_mutex_unlock(&sh->lock);
-        for (size_t i = 0; i < n && ok; i++)
-            ok = nd_file_compact_add(c, &buf[i]) == 0;
-    }
-    ok = ok && nd_file_compact_sync(c, sh->file, &err) == 0;
-    pthread_mutex_lock(&sh->lock);
-    for (size_t n = 1; ok && n > 0;) {
-        n = nd_index_copy(&sh->x, &from, UINT64_MAX, buf, COMPACT_BATCH);
-        for (size_t i = 0; i < n && ok; i++)
-            ok = nd_file_compact_add(c, &buf[i]) == 0;
-    }
-    if (ok) {
-        ok = nd_file_compact_commit(sh->file, c, &err) == 0;
-        c = NULL; /* freed either way */
-    }
-    if (!ok) /* try again once the file has grown as much again */
-        sh->compact_after = 2 * nd_file_records(sh->file);
-    sh->compacting = 0;
-    pthread_mutex_unlock(&sh->lock);
-    if (!ok)
-        newsd_log(NEWSD_LOG_ERROR, "%s", err ? err : "cannot compact the index: out of memory or a write failed");
-    nd_file_compact_abort(c);
-    free(err);
-    free(buf);
-    return NULL;
-}
-
-/* Under sh->lock: a file with more than twice the records that count (and
- * some slack) is compacted by a thread of its own. */
-static void maybe_compact(struct shared *sh)
-{
-    uint64_t records = nd_file_records(sh->file), count = nd_index_count(&sh->x);
-    uint64_t slack = sh->x.max_entries < 1024 ? sh->x.max_entries : 1024;
-    if (sh->compacting || records <= 2 * count + slack || records < sh->compact_after)
-        return;
-    if (sh->joinable) /* the last one has finished: it cleared compacting */
-        pthread_join(sh->compactor, NULL);
-    sh->joinable = pthread_create(&sh->compactor, NULL, compact_run, sh) == 0;
-    sh->compacting = sh->joinable;
-    if (!sh->joinable) {
-        sh->compact_after = 2 * records;
-        newsd_log(NEWSD_LOG_ERROR, "cannot start a thread to compact the index; it grows until the next start");
-    }
-}
-
-/* Look up and add under the lock; the file write too, so the file's order
- * is the index's. */
-static void lookup_add_file(struct shared *sh, struct nd_entry *e, double min_sim, struct nd_match *m)
-{
-    pthread_mutex_lock(&sh->lock);
-    nd_index_expire(&sh->x, e->received_ms);
-    nd_index_lookup(&sh->x, e->id, &e->sig, min_sim, e->received_ms, m);
-    if (m->self) {
-        pthread_mutex_unlock(&sh->lock);
-        return;
-    }
-    if (m->found) {
-        memcpy(e->root, m->root, ND_ID_BYTES);
-        e->sim = (float)m->sim;
-    }
-    nd_index_add(&sh->x, e);
-    if (sh->file) {
-        char *err = NULL;
-        int rc = nd_file_append(sh->file, e, &err);
-        if (rc == 0)
-            maybe_compact(sh);
-        if (rc == 0 && e->received_ms - sh->synced_ms >= SYNC_MS) {
-            rc = nd_file_sync(sh->file, &err);
-            sh->synced_ms = e->received_ms;
-        }
-        if (rc < 0 && !sh->write_failed)
-            newsd_log(NEWSD_LOG_ERROR, "%s (fingerprints stay in memory until a write works)",
-                      err ? err : "out of memory");
-        sh->write_failed = rc < 0;
-        free(err);
-    }
-    pthread_mutex_unlock(&sh->lock);
-}
-
 static int tag_match(newsd_article *a, const struct nd_match *m)
 {
     static const uint8_t zero[ND_ID_BYTES];
@@ -440,7 +192,7 @@ static int near_dups_process(void *state, enum newsd_stage stage, newsd_article 
         return tag_match(a, &m);
     }
 #endif
-    lookup_add_file(nd->sh, &e, nd->min_sim, &m);
+    nd_shared_lookup_add(nd->sh, &e, nd->min_sim, &m);
     return tag_match(a, &m);
 }
 
