@@ -196,15 +196,29 @@ static int cmp_created(const void *a, const void *b)
 
 static int load(struct outbox *ob, char **err)
 {
-    int fd = dup(ob->dir_fd);
+    /* The dead letters first: those found corrupt below add to them. */
+    int fd = dup(ob->dead_fd);
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    struct dirent *de;
+    if (d) {
+        while ((de = readdir(d))) {
+            char id[33];
+            if (entry_name(de->d_name, id))
+                ob->st.dead++;
+        }
+        closedir(d);
+    } else if (fd >= 0) {
+        close(fd);
+    }
+
+    fd = dup(ob->dir_fd);
+    d = fd >= 0 ? fdopendir(fd) : NULL;
     if (!d) {
         if (fd >= 0)
             close(fd);
         *err = xasprintf("%s: cannot read: %s", ob->dir, strerror(errno));
         return -1;
     }
-    struct dirent *de;
     while ((de = readdir(d))) {
         char id[33];
         const char *name = de->d_name;
@@ -233,19 +247,6 @@ static int load(struct outbox *ob, char **err)
     }
     closedir(d);
     qsort(ob->v, ob->n, sizeof *ob->v, cmp_created);
-
-    fd = dup(ob->dead_fd);
-    d = fd >= 0 ? fdopendir(fd) : NULL;
-    if (d) {
-        while ((de = readdir(d))) {
-            char id[33];
-            if (entry_name(de->d_name, id))
-                ob->st.dead++;
-        }
-        closedir(d);
-    } else if (fd >= 0) {
-        close(fd);
-    }
     return 0;
 }
 
