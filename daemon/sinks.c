@@ -112,9 +112,7 @@ static void deliver_batch(struct runner *r, struct outbox_item *items, size_t n)
             it->error = xstrdup("the sink failed the whole batch (see the log)");
         if (it->error) {
             metrics_plugin_failure(r->p->name);
-            log_set_article(NULL, it->id);
-            log_warning("delivery attempt %u failed: %s", it->attempt, it->error);
-            log_set_article(NULL, NULL);
+            log_warning("delivery of %s, attempt %u, failed: %s", it->id, it->attempt, it->error);
         }
         outbox_done(r->ob, it, now);
     }
@@ -157,19 +155,33 @@ static void runner_main(void *arg)
     free(items);
 }
 
+/* The outbox, or NULL while it could not be opened: read under the lock,
+ * since the archive thread may open it while the loop reports on it. */
+static struct outbox *runner_outbox(struct runner *r)
+{
+    uv_mutex_lock(&r->mu);
+    struct outbox *ob = r->ob;
+    uv_mutex_unlock(&r->mu);
+    return ob;
+}
+
 static int runner_open(struct runner *r, char **err)
 {
-    if (r->ob)
+    struct outbox *ob;
+    if (runner_outbox(r))
         return 0;
-    if (outbox_open(&r->ob, r->dir, &r->policy->outbox, err) < 0)
+    if (outbox_open(&ob, r->dir, &r->policy->outbox, err) < 0)
         return -1;
     uv_mutex_lock(&r->mu);
+    r->ob = ob;
     r->stop = false;
     uv_mutex_unlock(&r->mu);
     if (uv_thread_create(&r->thread, runner_main, r) != 0) {
         *err = xasprintf("sink %s: cannot start its thread", r->p->name);
-        outbox_close(r->ob);
+        uv_mutex_lock(&r->mu);
         r->ob = NULL;
+        uv_mutex_unlock(&r->mu);
+        outbox_close(ob);
         return -1;
     }
     r->started = true;
@@ -248,6 +260,8 @@ int sinks_stage(struct sinks *s, struct job *head, char **err)
         if (runner_open(&s->v[i], err) < 0)
             return -1;
     int64_t now = now_ms();
+    bool *touched = xcalloc(s->n, sizeof *touched);
+    int result = -1;
     for (struct job *j = head; j; j = j->next) {
         if (j->status == JOB_FAILED || j->archive_rc != NEWSD_OK)
             continue;
@@ -256,21 +270,27 @@ int sinks_stage(struct sinks *s, struct job *head, char **err)
         if (!rec) {
             free(text);
             *err = xasprintf("cannot turn article %s into its record for the outbox", j->article->id);
-            return -1;
+            goto out;
         }
         int rc = 0;
         for (size_t i = 0; i < s->n && rc == 0; i++)
-            if (sink_filter_match(s->v[i].policy->filter, rec))
+            if (sink_filter_match(s->v[i].policy->filter, rec)) {
                 rc = outbox_stage(s->v[i].ob, j->article->id, text, strlen(text), now, err);
+                touched[i] = true;
+            }
         json_decref(rec);
         free(text);
         if (rc < 0)
-            return -1;
+            goto out;
     }
+    /* One folder fsync per outbox that got entries, not per entry. */
     for (size_t i = 0; i < s->n; i++)
-        if (outbox_sync(s->v[i].ob, err) < 0)
-            return -1;
-    return 0;
+        if (touched[i] && outbox_sync(s->v[i].ob, err) < 0)
+            goto out;
+    result = 0;
+out:
+    free(touched);
+    return result;
 }
 
 void sinks_settle(struct sinks *s, bool committed)
@@ -280,12 +300,13 @@ void sinks_settle(struct sinks *s, bool committed)
     int64_t now = now_ms();
     for (size_t i = 0; i < s->n; i++) {
         struct runner *r = &s->v[i];
-        if (!r->ob)
+        struct outbox *ob = runner_outbox(r);
+        if (!ob)
             continue;
         if (committed)
-            outbox_release(r->ob, now);
+            outbox_release(ob, now);
         else
-            outbox_unstage(r->ob);
+            outbox_unstage(ob);
         uv_mutex_lock(&r->mu);
         r->wake = true;
         uv_cond_signal(&r->cv);
@@ -307,11 +328,12 @@ json_t *sinks_status(struct sinks *s)
     for (size_t i = 0; s && i < s->n; i++) {
         struct runner *r = &s->v[i];
         struct outbox_stats st = {0};
-        if (r->ob)
-            outbox_stats(r->ob, &st);
+        struct outbox *ob = runner_outbox(r);
+        if (ob)
+            outbox_stats(ob, &st);
         json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
             "name", r->p->name, "plugin", r->p->desc->name, "filter", sink_filter_text(r->policy->filter),
-            "outbox", r->dir, "open", r->ob != NULL, "depth", (json_int_t)st.depth, "dead", (json_int_t)st.dead,
+            "outbox", r->dir, "open", ob != NULL, "depth", (json_int_t)st.depth, "dead", (json_int_t)st.dead,
             "delivered", (json_int_t)st.delivered, "retries", (json_int_t)st.retries,
             "dead_letters", (json_int_t)st.died, "errors", (json_int_t)st.errors, "oldest", jtime(st.oldest_ms)));
     }
@@ -339,9 +361,10 @@ void sinks_metrics(struct sinks *s, struct strbuf *sb)
         for (size_t i = 0; i < s->n; i++) {
             struct runner *r = &s->v[i];
             struct outbox_stats st = {0};
+            struct outbox *ob = runner_outbox(r);
             char esc[256], labels[300];
-            if (r->ob)
-                outbox_stats(r->ob, &st);
+            if (ob)
+                outbox_stats(ob, &st);
             prom_escape(r->p->name, esc, sizeof esc);
             snprintf(labels, sizeof labels, "sink=\"%s\"", esc);
             double v[] = {(double)st.depth, (double)st.dead, (double)st.delivered, (double)st.retries,
@@ -357,7 +380,8 @@ json_t *sinks_outbox(struct sinks *s, bool dead, size_t limit)
     json_t *a = json_array();
     for (size_t i = 0; s && i < s->n; i++) {
         struct runner *r = &s->v[i];
-        json_t *entries = r->ob ? outbox_list(r->ob, dead, limit) : json_array();
+        struct outbox *ob = runner_outbox(r);
+        json_t *entries = ob ? outbox_list(ob, dead, limit) : json_array();
         json_array_append_new(a, json_pack("{s:s,s:s,s:o}", "sink", r->p->name, "outbox", r->dir,
                                            dead ? "dead" : "entries", entries));
     }
