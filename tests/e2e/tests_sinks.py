@@ -7,18 +7,17 @@ between; and the delay from drop to POST.
 Loaded by run.py; every test here is named sinks_*.
 """
 
-import http.client
 import http.server
 import json
 import os
 import signal
-import socket
 import sys
 import threading
 import time
 
 from __main__ import (test, check, Fail, DEFAULT_PLUGINS, SAMPLE, content_id,
                       distinct_articles, small_article)
+from tests_control import free_port, http_json, newsctl
 
 # The scoring rules' [actions] (branch wt-rules) give every record an
 # "action"; sinks_action_alert needs them.  Set True once they are merged.
@@ -28,28 +27,8 @@ ACTION_FIELD = False
 # --------------------------------------------------------------------------
 # helpers
 
-class UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path, timeout=30):
-        super().__init__("newsd", timeout=timeout)
-        self.unix_path = str(path)
-
-    def connect(self):
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(self.timeout)
-        s.connect(self.unix_path)
-        self.sock = s
-
-
 def get_json(ctx, path):
-    c = UnixHTTPConnection(ctx.state / "control.sock")
-    try:
-        c.request("GET", path)
-        r = c.getresponse()
-        body = r.read()
-        check(r.status == 200, f"GET {path}: HTTP {r.status}: {body[:300]!r}")
-        return json.loads(body)
-    finally:
-        c.close()
+    return http_json(ctx, "GET", path)
 
 
 def sink_status(ctx, name):
@@ -64,25 +43,6 @@ def outbox(ctx, name, dead=False):
         if s["sink"] == name:
             return s["dead" if dead else "entries"]
     raise Fail(f"/outbox lists no sink {name}")
-
-
-def newsctl(ctx, *args):
-    import subprocess
-    argv = [str(ctx.build / "newsctl" / "newsctl"), "-d", str(ctx.state)] + [str(a) for a in args]
-    p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
-    out, err = p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
-    with open(ctx.log_path, "a", encoding="utf-8") as f:
-        f.write(f"----- e2e: newsctl {' '.join(map(str, args))} -> exit {p.returncode}\n"
-                f"[stdout]\n{out[-2000:]}\n[stderr]\n{err[-2000:]}\n")
-    return p.returncode, out, err
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def plugins_with_sinks(*sinks):
