@@ -246,7 +246,8 @@ static int load(struct outbox *ob, char **err)
         append(ob, id, created);
     }
     closedir(d);
-    qsort(ob->v, ob->n, sizeof *ob->v, cmp_created);
+    if (ob->n > 1)
+        qsort(ob->v, ob->n, sizeof *ob->v, cmp_created);
     return 0;
 }
 
