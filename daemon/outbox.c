@@ -263,6 +263,32 @@ static int open_dir(int at, const char *path, char **err, const char *shown)
     return fd;
 }
 
+/* The folder was removed under us (an operator, a cleanup script): make it
+ * again, so that new entries have a place; entries whose files went with
+ * it become dead letters when they are taken.  Under ob->mu. */
+static int reopen_dirs(struct outbox *ob)
+{
+    char *err = NULL, *dead = xasprintf("%s/dead", ob->dir);
+    int dir_fd = open_dir(AT_FDCWD, ob->dir, &err, ob->dir);
+    int dead_fd = dir_fd >= 0 ? open_dir(dir_fd, "dead", &err, dead) : -1;
+    free(dead);
+    if (dead_fd < 0) {
+        log_error("outbox %s", err);
+        free(err);
+        if (dir_fd >= 0)
+            close(dir_fd);
+        errno = ENOENT;
+        return -1;
+    }
+    log_warning("outbox %s: the folder was gone; made again", ob->dir);
+    close(ob->dir_fd);
+    close(ob->dead_fd);
+    ob->dir_fd = dir_fd;
+    ob->dead_fd = dead_fd;
+    ob->st.dead = 0;
+    return 0;
+}
+
 int outbox_open(struct outbox **out, const char *dir, const struct outbox_policy *p, char **err)
 {
     struct outbox *ob = xcalloc(1, sizeof *ob);
@@ -332,6 +358,8 @@ int outbox_stage(struct outbox *ob, const char *id, const char *json, size_t len
     int64_t created = e ? e->created_ms : now_ms;
     int hl = snprintf(header, sizeof header, MAGIC "%" PRId64 " %zu %s\n", created, len, sum);
     int fd = openat(ob->dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0 && errno == ENOENT && reopen_dirs(ob) == 0)
+        fd = openat(ob->dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
     int rc = -1;
     if (fd < 0 || write_all(fd, header, (size_t)hl) < 0 || write_all(fd, json, len) < 0 || fsync(fd) < 0) {
         *err = xasprintf("outbox %s: cannot write %s: %s", ob->dir, tmp, strerror(errno));

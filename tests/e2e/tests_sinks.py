@@ -374,3 +374,34 @@ def sinks_action_alert(ctx):
         check(plain_id not in {p[2] for p in rcv.posts}, "a record that is no alert was POSTed")
     finally:
         rcv.stop()
+
+
+@test(timeout=90)
+def sinks_reload_and_folder_gone(ctx):
+    """A reload keeps what waits in an outbox (new threads, same folders);
+    an outbox folder removed while newsd runs is made again."""
+    import shutil
+    port = free_port()
+    rcv = Receiver(port)
+    try:
+        ctx.write_config(plugins=plugins_with_sinks(hook_section("hook", port)))
+        d = ctx.start()
+        arts = distinct_articles(6, "hookreload")
+        first = {ctx.drop(n, b) for n, b in arts[:3]}
+        ctx.wait_archived(first)
+        ctx.wait(lambda: sink_status(ctx, "hook")["depth"] == 3, 10, "three waiting")
+        ctx.write_config(plugins=plugins_with_sinks(hook_section("hook", port, retry_max_ms=200)))
+        d.signal(signal.SIGHUP)
+        ctx.wait_log(lambda l: "reloaded" in l, 10, "the reload")
+        ctx.wait(lambda: sink_status(ctx, "hook")["depth"] == 3, 10, "still three waiting after the reload")
+        rcv.start()
+        ctx.wait(lambda: rcv.delivered() >= first, 15, "the waiting ones delivered after the reload")
+        # The folder goes; the next article's entry makes it again.
+        shutil.rmtree(ctx.state / "outbox" / "hook")
+        later = {ctx.drop(n, b) for n, b in arts[3:]}
+        ctx.wait_archived(later)
+        ctx.wait(lambda: rcv.delivered() >= later, 15, "delivered after the folder was made again")
+        check((ctx.state / "outbox" / "hook" / "dead").is_dir(), "outbox/hook/dead not made again")
+        ctx.assert_alive()
+    finally:
+        rcv.stop()

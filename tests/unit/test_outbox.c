@@ -315,6 +315,30 @@ static void test_corrupt_entries(void **state)
     assert_int_equal(st.dead, 4);
 }
 
+static void test_folder_gone(void **state)
+{
+    struct fx *f = *state;
+    char a[33], b[33], cmd[TEMP_DIR_MAX + 32];
+    struct outbox_item it[4];
+    struct outbox_stats st;
+
+    stage(f, id_of("a", a), "{}", T0);
+    outbox_release(f->ob, T0);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->box);
+    assert_int_equal(system(cmd), 0);
+    /* The next stage makes the folder again. */
+    stage(f, id_of("b", b), "{\"b\":1}", T0 + 1);
+    outbox_release(f->ob, T0 + 1);
+    assert_true(exists(f, "", b, ".json"));
+    /* a's file went with the folder: a dead letter, b goes out. */
+    assert_int_equal(outbox_take(f->ob, T0 + 2, it, 4), 1);
+    assert_string_equal(it[0].id, b);
+    outbox_done(f->ob, &it[0], T0 + 2);
+    outbox_stats(f->ob, &st);
+    assert_int_equal(st.depth, 0);
+    assert_int_equal(st.died, 1);
+}
+
 static void test_refuses(void **state)
 {
     struct fx *f = *state;
@@ -340,6 +364,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dead_letter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reload_after_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_entries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_folder_gone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuses, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
