@@ -7,6 +7,7 @@
 #include "sink_delivery.h"
 #include "xalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -188,15 +189,49 @@ static int runner_open(struct runner *r, char **err)
     return 0;
 }
 
+/* Outboxes of sinks that are no longer configured (renamed, removed):
+ * their records wait, and the operator should hear of them once. */
+static void warn_orphans(const char *top, const struct sinks *s)
+{
+    DIR *d = opendir(top);
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        bool known = false;
+        for (size_t i = 0; i < s->n && !known; i++)
+            known = strcmp(s->v[i].p->name, de->d_name) == 0;
+        if (known)
+            continue;
+        char *sub = xasprintf("%s/%s", top, de->d_name);
+        DIR *o = opendir(sub);
+        size_t n = 0;
+        struct dirent *e;
+        while (o && (e = readdir(o)))
+            n += strlen(e->d_name) > 5 && strcmp(e->d_name + strlen(e->d_name) - 5, ".json") == 0;
+        if (o)
+            closedir(o);
+        if (n)
+            log_warning("%s holds %zu records for a sink [plugin.%s] that is not configured; they wait there "
+                        "until it is again", sub, n, de->d_name);
+        free(sub);
+    }
+    if (d)
+        closedir(d);
+}
+
 struct sinks *sinks_start(const char *state_dir, struct plugin_set *set)
 {
     struct sinks *s = xcalloc(1, sizeof *s);
     size_t n = 0;
     for (size_t i = 0; set && i < set->n; i++)
         n += set->v[i].desc->deliver && set->v[i].sink;
-    if (!n)
-        return s;
     char *top = xasprintf("%s/outbox", state_dir);
+    if (!n) {
+        warn_orphans(top, s);
+        free(top);
+        return s;
+    }
     if (mkdir(top, 0750) < 0 && errno != EEXIST)
         log_error("%s: cannot create: %s", top, strerror(errno));
     s->v = xcalloc(n, sizeof *s->v);
@@ -221,6 +256,7 @@ struct sinks *sinks_start(const char *state_dir, struct plugin_set *set)
                      (unsigned long long)st.depth, (unsigned long long)st.dead);
         }
     }
+    warn_orphans(top, s);
     free(top);
     return s;
 }
