@@ -727,8 +727,8 @@ NEWSD_EXPORT const char *newsd_delivery_id(const newsd_delivery *d);
 /* The record as docs/record.md describes it (JSON, not NUL-terminated
  * inside: its length in *len; a NUL follows it). */
 NEWSD_EXPORT const char *newsd_delivery_json(const newsd_delivery *d, size_t *len);
-/* 1 at the first attempt, then 2, 3 ... (counted since this newsd
- * started). */
+/* 1 at the first attempt, then 2, 3 ... (counted since the sink started:
+ * after a restart or a reload it counts from 1 again). */
 NEWSD_EXPORT unsigned newsd_delivery_attempt(const newsd_delivery *d);
 /* When the record entered the outbox, ms since the Unix epoch. */
 NEWSD_EXPORT int64_t newsd_delivery_created_ms(const newsd_delivery *d);
