@@ -4,9 +4,10 @@
  * is killed delays a delivery and never loses it.
  *
  * Life of an entry:
- *   stage    written (tmp file, fsync, rename) while the archive commits a
- *            batch; outbox_sync() then fsyncs the folder, before the
- *            archive's commit, so a committed article always has its entry;
+ *   stage    written to .tmp-ID while the archive commits a batch;
+ *            outbox_sync() then flushes them all (one syncfs), renames them
+ *            to ID.json and fsyncs the folder, before the archive's
+ *            commit, so a committed article always has its entry;
  *   release  the commit succeeded: the entry may be delivered
  *            (unstage: it failed, the files go; the batch is retried and
  *            staged again);
@@ -73,7 +74,7 @@ const char *outbox_dir(const struct outbox *ob);
 /* Write one entry (not yet deliverable).  An id already in the outbox gets
  * its file rewritten and keeps its place.  Returns 0, or -1 with *err. */
 int outbox_stage(struct outbox *ob, const char *id, const char *json, size_t len, int64_t now_ms, char **err);
-/* Make the staged entries durable (fsync of the folder). */
+/* Make the staged entries durable and give them their names. */
 int outbox_sync(struct outbox *ob, char **err);
 /* The batch committed: staged entries become due now. */
 void outbox_release(struct outbox *ob, int64_t now_ms);

@@ -396,6 +396,7 @@ def sinks_reload_and_folder_gone(ctx):
         ctx.wait(lambda: sink_status(ctx, "hook")["depth"] == 3, 10, "still three waiting after the reload")
         rcv.start()
         ctx.wait(lambda: rcv.delivered() >= first, 15, "the waiting ones delivered after the reload")
+        ctx.wait(lambda: sink_status(ctx, "hook")["depth"] == 0, 10, "the outbox empty")
         # The folder goes; the next article's entry makes it again.
         shutil.rmtree(ctx.state / "outbox" / "hook")
         later = {ctx.drop(n, b) for n, b in arts[3:]}

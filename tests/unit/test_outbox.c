@@ -74,7 +74,9 @@ static bool exists(const struct fx *f, const char *sub, const char *id, const ch
 {
     char path[256];
     struct stat st;
-    snprintf(path, sizeof path, "%s/%s%s%s%s", f->box, sub, *sub ? "/" : "", id, ext);
+    /* sub: "" (the outbox), "dead" (a folder) or ".tmp-" (a name prefix) */
+    bool prefix = *sub && sub[strlen(sub) - 1] == '-';
+    snprintf(path, sizeof path, "%s/%s%s%s%s", f->box, sub, *sub && !prefix ? "/" : "", id, ext);
     return stat(path, &st) == 0;
 }
 
@@ -130,6 +132,28 @@ static void test_unstage(void **state)
     assert_int_equal(outbox_take(f->ob, T0, it, 2), 1);
     assert_string_equal(it[0].id, a);
     outbox_done(f->ob, &it[0], T0);
+}
+
+static void test_named_only_when_synced(void **state)
+{
+    struct fx *f = *state;
+    char a[33], b[33], *err = NULL;
+
+    id_of("a", a);
+    assert_int_equal(outbox_stage(f->ob, a, "{}", 2, T0, &err), 0);
+    /* Written, not yet flushed: no entry under its name. */
+    assert_false(exists(f, "", a, ".json"));
+    assert_true(exists(f, ".tmp-", a, ""));
+    assert_int_equal(outbox_sync(f->ob, &err), 0);
+    assert_true(exists(f, "", a, ".json"));
+    assert_false(exists(f, ".tmp-", a, ""));
+    outbox_release(f->ob, T0);
+    /* A batch whose commit fails before its sync leaves nothing. */
+    assert_int_equal(outbox_stage(f->ob, id_of("b", b), "{}", 2, T0, &err), 0);
+    outbox_unstage(f->ob);
+    assert_false(exists(f, ".tmp-", b, ""));
+    assert_false(exists(f, "", b, ".json"));
+    assert_true(exists(f, "", a, ".json"));
 }
 
 static void test_restage_same_id(void **state)
@@ -358,6 +382,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_stage_release_ack, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unstage, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_named_only_when_synced, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restage_same_id, setup, teardown),
         cmocka_unit_test(test_backoff),
         cmocka_unit_test_setup_teardown(test_retry_schedule, setup, teardown),
