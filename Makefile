@@ -126,6 +126,7 @@ bench: deps
 	  ./build-release/bench/text_bench de ../shared/corpus/10kgnad-de en ../shared/corpus/bbc-news-en; \
 	else echo "text_bench: no ../shared/corpus, skipped"; fi
 	$(PYTHON) bench/bench_html.py --build-dir build-release
+	$(PYTHON) bench/bench_sinks.py --build-dir build-release
 
 # FHS paths (docs/operations.md): /usr/sbin/newsd, /usr/bin/newsctl,
 # /usr/lib/newsd/plugins, /etc/newsd/newsd.ini and conf.d/, the unit,
