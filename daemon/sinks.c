@@ -95,8 +95,10 @@ struct sinks {
     size_t n;
 };
 
-static void deliver_batch(struct runner *r, struct outbox_item *items, size_t n)
+/* Returns how many of the n went out. */
+static size_t deliver_batch(struct runner *r, struct outbox_item *items, size_t n)
 {
+    size_t ok = 0;
     struct newsd_delivery *d = xcalloc(n, sizeof *d);
     newsd_delivery **ptrs = xcalloc(n, sizeof *ptrs);
     for (size_t i = 0; i < n; i++) {
@@ -114,11 +116,14 @@ static void deliver_batch(struct runner *r, struct outbox_item *items, size_t n)
         if (it->error) {
             metrics_plugin_failure(r->p->name);
             log_warning("delivery of %s, attempt %u, failed: %s", it->id, it->attempt, it->error);
+        } else {
+            ok++;
         }
         outbox_done(r->ob, it, now);
     }
     free(ptrs);
     free(d);
+    return ok;
 }
 
 static void runner_main(void *arg)
@@ -126,20 +131,33 @@ static void runner_main(void *arg)
     struct runner *r = arg;
     struct outbox_item *items = xcalloc(r->policy->batch, sizeof *items);
 
+    /* Batches in a row of which nothing went out: the receiver is likely
+     * down, so the next batch waits (the back-off of that count) instead
+     * of trying every due record at once, each into its own timeout. */
+    unsigned failing = 0;
+    int64_t pause_until = 0;
+
     log_set_plugin(r->p->name);
     uv_mutex_lock(&r->mu);
     while (!r->stop) {
         uv_mutex_unlock(&r->mu);
         int64_t now = now_ms();
-        size_t n = outbox_take(r->ob, now, items, r->policy->batch);
+        size_t n = now >= pause_until ? outbox_take(r->ob, now, items, r->policy->batch) : 0;
         if (n) {
-            deliver_batch(r, items, n);
+            if (deliver_batch(r, items, n)) {
+                failing = 0;
+            } else {
+                failing++;
+                pause_until = now_ms() + outbox_backoff(&r->policy->outbox, failing);
+            }
             uv_mutex_lock(&r->mu);
             continue;
         }
         int64_t next = outbox_next_due(r->ob);
+        if (next >= 0 && next < pause_until)
+            next = pause_until;
         uv_mutex_lock(&r->mu);
-        if (r->stop || r->wake) {
+        if (r->stop || (r->wake && now >= pause_until)) {
             r->wake = false;
             continue;
         }
