@@ -1,5 +1,6 @@
 /* Sinks and their delivery threads; see sinks.h. */
 #include "sinks.h"
+#include "health.h"
 #include "log.h"
 #include "pipeline.h"
 #include "plugin_config.h"
@@ -18,6 +19,9 @@
 
 /* The longest a delivery thread sleeps without looking at its outbox. */
 #define IDLE_WAIT_MS 1000
+/* Batches in a row that delivered nothing before /health says so: one
+ * failed batch is a blip, three are a receiver that is down. */
+#define HEALTH_AFTER_BATCHES 3
 
 const struct newsd_config_key sink_core_keys[] = {
     {"filter", "which archived records to deliver: action=NAME, tag:NAME, tag:PREFIX*, all"},
@@ -95,10 +99,11 @@ struct sinks {
     size_t n;
 };
 
-/* Returns how many of the n went out. */
-static size_t deliver_batch(struct runner *r, struct outbox_item *items, size_t n)
+/* Returns how many of the n went out; the first failure's reason in why. */
+static size_t deliver_batch(struct runner *r, struct outbox_item *items, size_t n, char why[200])
 {
     size_t ok = 0;
+    why[0] = '\0';
     struct newsd_delivery *d = xcalloc(n, sizeof *d);
     newsd_delivery **ptrs = xcalloc(n, sizeof *ptrs);
     for (size_t i = 0; i < n; i++) {
@@ -116,6 +121,8 @@ static size_t deliver_batch(struct runner *r, struct outbox_item *items, size_t 
         if (it->error) {
             metrics_plugin_failure(r->p->name);
             log_warning("delivery of %s, attempt %u, failed: %s", it->id, it->attempt, it->error);
+            if (!why[0])
+                snprintf(why, 200, "%s", it->error);
         } else {
             ok++;
         }
@@ -136,6 +143,8 @@ static void runner_main(void *arg)
      * of trying every due record at once, each into its own timeout. */
     unsigned failing = 0;
     int64_t pause_until = 0;
+    char why[200], key[HEALTH_KEY_MAX];
+    snprintf(key, sizeof key, "sink:%s", r->p->name);
 
     log_set_plugin(r->p->name);
     uv_mutex_lock(&r->mu);
@@ -144,11 +153,19 @@ static void runner_main(void *arg)
         int64_t now = now_ms();
         size_t n = now >= pause_until ? outbox_take(r->ob, now, items, r->policy->batch) : 0;
         if (n) {
-            if (deliver_batch(r, items, n)) {
+            if (deliver_batch(r, items, n, why)) {
+                if (failing >= HEALTH_AFTER_BATCHES)
+                    health_clear(key);
                 failing = 0;
             } else {
                 failing++;
                 pause_until = now_ms() + outbox_backoff(&r->policy->outbox, failing);
+                if (failing >= HEALTH_AFTER_BATCHES) {
+                    struct outbox_stats st;
+                    outbox_stats(r->ob, &st);
+                    health_set(key, "sink %s delivers nothing (%u batches in a row failed): %s; %llu records "
+                               "wait in %s", r->p->name, failing, why, (unsigned long long)st.depth, r->dir);
+                }
             }
             uv_mutex_lock(&r->mu);
             continue;
@@ -292,6 +309,10 @@ void sinks_stop(struct sinks *s)
             uv_mutex_unlock(&r->mu);
             uv_thread_join(&r->thread);
         }
+        /* The next set's thread says so again if it still fails. */
+        char key[HEALTH_KEY_MAX];
+        snprintf(key, sizeof key, "sink:%s", r->p->name);
+        health_clear(key);
         outbox_close(r->ob);
         uv_cond_destroy(&r->cv);
         uv_mutex_destroy(&r->mu);

@@ -17,7 +17,7 @@ import time
 
 from __main__ import (test, check, Fail, DEFAULT_PLUGINS, SAMPLE, content_id,
                       distinct_articles, small_article)
-from tests_control import free_port, http_json, newsctl
+from tests_control import api, free_port, http_json, newsctl
 
 # The scoring rules' [actions] (branch wt-rules) give every record an
 # "action"; sinks_action_alert needs them.  Set True once they are merged.
@@ -29,6 +29,12 @@ ACTION_FIELD = False
 
 def get_json(ctx, path):
     return http_json(ctx, "GET", path)
+
+
+def get_json_any(ctx, path):
+    """GET path; any status (/health answers 503 with a body)."""
+    st, _, body = api(ctx, "GET", path)
+    return json.loads(body)
 
 
 def sink_status(ctx, name):
@@ -310,6 +316,9 @@ def sinks_webhook_down_kill_restart(ctx):
         ctx.wait_archived(ids)
         ctx.wait(lambda: sink_status(ctx, "hook")["retries"] >= 20, 10, "attempts against a receiver that is down")
         check(sink_status(ctx, "hook")["depth"] == 20, f"outbox depth {sink_status(ctx, 'hook')}")
+        ctx.wait(lambda: any("sink hook delivers nothing" in q["problem"]
+                             for q in get_json_any(ctx, "/health")["problems"]),
+                 15, "/health naming the sink that delivers nothing")
         # SIGKILL while the receiver is down, with ten more in flight.
         for name, data in arts[20:]:
             ids.add(ctx.drop(name, data))
@@ -341,6 +350,7 @@ def sinks_webhook_down_kill_restart(ctx):
         print(f"note: {len(ids)} alerts, two SIGKILLs: {len(posts)} POSTs once the receiver came back, "
               f"{repeats} repeats, all with the article id as Idempotency-Key")
         ctx.wait(lambda: sink_status(ctx, "hook")["depth"] == 0, 10, "outbox empty")
+        ctx.wait(lambda: get_json_any(ctx, "/health")["status"] == "ok", 10, "/health ok again")
         check(not [n for n in os.listdir(ctx.state / "outbox" / "hook") if n.endswith(".json")],
               "outbox files left after delivery")
         check(sink_status(ctx, "hook")["dead"] == 0, "dead letters")
