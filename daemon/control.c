@@ -3,6 +3,7 @@
  * libuv loop, and the request handler (see control.h).
  */
 #include "control.h"
+#include "sinks.h"
 #include "control_internal.h"
 #include "health.h"
 #include "control_limits.h"
@@ -278,6 +279,22 @@ static enum MHD_Result dispatch(struct control *c, struct request *r, const char
             ret = queue(r, 200, status_render_metrics(&snap), METRICS_TYPE);
         free(problems);
         return ret;
+    }
+    case EP_OUTBOX: {
+        /* The sinks' outboxes: waiting entries, or with ?dead=1 the dead
+         * letters; ?limit=N per sink (default 100). */
+        struct status_snapshot snap;
+        const char *dead = get_arg(r->conn, "dead"), *lim = get_arg(r->conn, "limit");
+        char *end = NULL;
+        unsigned long limit = lim ? strtoul(lim, &end, 10) : 100;
+        if (lim && (!*lim || *end || limit == 0 || limit > 100000))
+            return reply_error(r, 400, "limit: expected a whole number from 1 to 100000");
+        c->ops->snapshot(c->ud, &snap);
+        bool want_dead = dead && strcmp(dead, "0") != 0 && strcmp(dead, "false") != 0;
+        json_t *o = json_pack("{s:o}", "sinks", sinks_outbox(snap.sinks, want_dead, limit));
+        char *body = xjson_dumps(o, JSON_COMPACT);
+        json_decref(o);
+        return reply_json(r, 200, body);
     }
     case EP_RELOAD:
         return do_reload(c, r);

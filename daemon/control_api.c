@@ -28,6 +28,7 @@ static const struct route routes[] = {
     {"/list", "GET", EP_LIST},
     {"/export", "GET", EP_EXPORT},
     {"/reprocess", "POST", EP_REPROCESS},
+    {"/outbox", "GET", EP_OUTBOX},
 };
 
 int control_route(const char *method, const char *url, enum endpoint *ep, const char **arg)

@@ -23,6 +23,7 @@ enum endpoint {
     EP_SHOW,
     EP_EXPORT,
     EP_REPROCESS,
+    EP_OUTBOX,
 };
 
 /* Largest request body accepted (413 above). */

@@ -7,6 +7,7 @@
 #include "xalloc.h"
 #include "query.h"
 #include "metrics.h"
+#include "sinks.h"
 #include "stage.h"
 #include "text.h"
 
@@ -151,6 +152,7 @@ char *status_render_json(const struct status_snapshot *s)
         "per_s", s->window_s ? (double)s->finished_in_window / s->window_s : 0.0));
     json_object_set_new(o, "archive", json_pack("{s:o,s:o}", "backends", archives, "queries", jstr(query_by)));
     json_object_set_new(o, "health", health_summary(s));
+    json_object_set_new(o, "sinks", sinks_status(s->sinks));
     char *out = xjson_dumps(o, JSON_COMPACT);
     json_decref(o);
     return out;
@@ -206,6 +208,7 @@ char *status_render_metrics(const struct status_snapshot *s)
         prom_header(&sb, gauges[i].name, "gauge", gauges[i].help);
         prom_value(&sb, gauges[i].name, "", gauges[i].value);
     }
+    sinks_metrics(s->sinks, &sb);
     metrics_write_histograms(&sb);
     return sb_take(&sb);
 }

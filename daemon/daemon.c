@@ -20,6 +20,7 @@
 #include "daemon.h"
 #include "datadir.h"
 #include "archiver.h"
+#include "sinks.h"
 #include "budget.h"
 #include "config.h"
 #include "control.h"
@@ -72,6 +73,7 @@ struct daemon {
     struct plugin_set *plugins;
     struct workers *workers;
     struct archiver *archiver;
+    struct sinks *sinks;           /* outboxes and delivery threads (sinks.h) */
     struct inbox *inbox;
     struct retry_queue *retries;   /* jobs put off by transient faults */
     unsigned n_workers;
@@ -553,6 +555,11 @@ static void apply_reload(struct daemon *d)
     memset(&d->next_cfg, 0, sizeof d->next_cfg);
     umask((mode_t)d->cfg.umask);
     d->max_inflight = max_inflight(&d->cfg);
+    /* No commit runs now (the reload waited for it): the old sinks stop
+     * before their plugins go, the new ones read the same outboxes. */
+    sinks_stop(d->sinks);
+    d->sinks = sinks_start(d->cfg.state_dir, d->plugins);
+    archiver_set_sinks(d->archiver, d->sinks);
     plugin_set_free(old);
     spool_hold_archive(&d->spool);
 
@@ -891,6 +898,7 @@ static void api_snapshot(void *ud, struct status_snapshot *s)
         .control_socket = d->cfg.control_socket,
         .metrics_listen = d->cfg.metrics_listen,
         .plugins = d->plugins,
+        .sinks = d->sinks,
     };
 }
 
@@ -1026,6 +1034,8 @@ static int start(struct daemon *d)
     }
     archiver_start(&d->archiver, &d->loop, &d->spool, d->plugins, d->cfg.batch_size, d->cfg.batch_ms,
                    on_archived, d);
+    d->sinks = sinks_start(d->spool.state_dir, d->plugins);
+    archiver_set_sinks(d->archiver, d->sinks);
     retry_queue_start(&d->retries, &d->loop, on_retry_due, d);
     char *work_dir = xasprintf("%s/work", d->spool.state_dir);
     struct control_opts copts = {
@@ -1125,6 +1135,7 @@ int daemon_run(const char *config_path, const char *state_dir_override, int log_
         log_flush_repeats(true);
         _exit(DAEMON_EXIT_STUCK);
     }
+    sinks_stop(d->sinks);   /* its threads call into the plugins */
     plugin_set_free(d->plugins);
     plugin_set_free(d->next_plugins);
     spool_close(&d->spool);

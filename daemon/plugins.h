@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+struct sink_policy;
+
 struct plugin_instance {
     char *name;               /* section name */
     char *path;               /* resolved .so or .lua path */
@@ -32,6 +34,7 @@ struct plugin_instance {
     bool serialise;           /* not thread-safe: process() under lock */
     unsigned max_ms;          /* time budget of a process() call (budget.h) */
     uv_mutex_t lock;
+    struct sink_policy *sink; /* a sink (deliver()): its filter and retries (sinks.h) */
 };
 
 struct plugin_set {

@@ -28,6 +28,7 @@ struct opts {
     bool json;
     const char *tag, *min_score, *since, *until, *lang, *limit, *offset;
     bool all;
+    bool dead;
 };
 
 static void usage(FILE *out)
@@ -47,6 +48,8 @@ static void usage(FILE *out)
             "                                every archived record as JSON lines\n"
             "  reload                        reread the configuration (like SIGHUP)\n"
             "  reprocess ID | --all          run archived articles through the plugins again\n"
+            "  outbox [--dead] [--limit N]   records the sinks have yet to deliver; --dead:\n"
+            "                                the dead letters they gave up on\n"
             "  check [--db FILE]             check the archive_sqlite database (default\n"
             "                                STATE_DIR/archive/newsd.db) on the file itself,\n"
             "                                not through the daemon; needs write access\n"
@@ -278,6 +281,19 @@ static int cmd_reprocess(const struct opts *o, const char *id)
     return rc;
 }
 
+static int cmd_outbox(const struct opts *o)
+{
+    char path[256];
+    json_t *ans = NULL;
+    snprintf(path, sizeof path, "/outbox%s", o->dead ? "?dead=1" : "");
+    add_param(path, sizeof path, "limit", o->limit);
+    int rc = call(o, "GET", path, NULL, "outbox", &ans, NULL);
+    if (rc == EXIT_OK && !o->json)
+        render_outbox(ans, o->dead);
+    json_decref(ans);
+    return rc;
+}
+
 static int need_args(const char *cmd, int have, int want)
 {
     if (have == want)
@@ -289,7 +305,7 @@ static int need_args(const char *cmd, int have, int want)
 
 int main(int argc, char **argv)
 {
-    enum { O_JSON = 256, O_TAG, O_MIN, O_SINCE, O_UNTIL, O_LANG, O_LIMIT, O_OFFSET, O_ALL, O_DB };
+    enum { O_JSON = 256, O_TAG, O_MIN, O_SINCE, O_UNTIL, O_LANG, O_LIMIT, O_OFFSET, O_ALL, O_DB, O_DEAD };
     static const struct option lopts[] = {
         {"socket", required_argument, NULL, 's'},
         {"state-dir", required_argument, NULL, 'd'},
@@ -303,6 +319,7 @@ int main(int argc, char **argv)
         {"offset", required_argument, NULL, O_OFFSET},
         {"all", no_argument, NULL, O_ALL},
         {"db", required_argument, NULL, O_DB},
+        {"dead", no_argument, NULL, O_DEAD},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {0},
@@ -333,6 +350,7 @@ int main(int argc, char **argv)
         case O_OFFSET: o.offset = optarg; break;
         case O_ALL: o.all = true; break;
         case O_DB: o.db = optarg; break;
+        case O_DEAD: o.dead = true; break;
         case 'h': usage(stdout); return EXIT_OK;
         /* The client's own version; `newsctl status` shows the daemon's. */
         case 'V': printf("newsctl %s\n", NEWSD_VERSION); return EXIT_OK;
@@ -398,6 +416,9 @@ int main(int argc, char **argv)
             fprintf(stderr, "newsctl: reprocess takes one ID or --all\n");
         else
             rc = cmd_reprocess(&o, o.all ? NULL : args[0]);
+    } else if (strcmp(cmd, "outbox") == 0) {
+        if (need_args(cmd, nargs, 0) == 0)
+            rc = cmd_outbox(&o);
     } else {
         fprintf(stderr, "newsctl: unknown command '%s' (newsctl --help)\n", cmd);
     }

@@ -213,3 +213,25 @@ void render_record(const json_t *rec)
     if (*body)
         printf("\n%s\n", body);
 }
+
+void render_outbox(const json_t *ans, int dead)
+{
+    size_t i, k;
+    const json_t *sink, *e;
+    json_array_foreach(json_object_get(ans, "sinks"), i, sink) {
+        const json_t *list = json_object_get(sink, dead ? "dead" : "entries");
+        printf("%s%s: %zu %s (%s)\n", i ? "\n" : "", str(sink, "sink"), json_array_size(list),
+               dead ? "dead letters" : "waiting", str(sink, "outbox"));
+        json_array_foreach(list, k, e) {
+            if (dead)
+                printf("  %s  created %s  died %s  after %lld attempts: %s\n", str(e, "id"), str(e, "created"),
+                       str(e, "died"), num(e, "attempts"), str(e, "error"));
+            else
+                printf("  %s  %-10s  created %s  attempts %lld  next %s%s%s\n", str(e, "id"), str(e, "state"),
+                       str(e, "created"), num(e, "attempts"), *str(e, "next") ? str(e, "next") : "-",
+                       *str(e, "error") ? "  last error: " : "", str(e, "error"));
+        }
+    }
+    if (!json_array_size(json_object_get(ans, "sinks")))
+        printf("no sinks are configured\n");
+}

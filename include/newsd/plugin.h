@@ -83,7 +83,8 @@ extern "C" {
  * table.  1.2 (newsd 0.3) added the text layer: tokens, stems, sentences
  * and stop words of an article or of any text, and the descriptor's
  * config_keys, the keys a plugin reads, so newsd refuses a mistyped one.
- * 1.3 added newsd_config_run_mode().
+ * 1.3 added sinks (the descriptor's deliver(), fed from the durable outbox,
+ * and the newsd_delivery_*() functions) and newsd_config_run_mode().
  */
 #define NEWSD_ABI_MAJOR 1
 #define NEWSD_ABI_MINOR 3
@@ -192,6 +193,7 @@ enum newsd_field {
 typedef struct newsd_article newsd_article;   /* opaque; since 1.0 */
 typedef struct newsd_config newsd_config;     /* opaque: the plugin's INI section; since 1.0 */
 typedef struct newsd_answer newsd_answer;     /* opaque: the answer to a query; since 1.1 */
+typedef struct newsd_delivery newsd_delivery; /* opaque: one record a sink delivers; since 1.3 */
 
 /* Since 1.0. */
 struct newsd_tag {
@@ -346,6 +348,23 @@ typedef struct newsd_plugin {
      * NULL: then newsd cannot tell a mistyped key from one the plugin
      * reads, says so once at info level, and checks none of the section. */
     const struct newsd_config_key *config_keys;
+
+    /* Since 1.3.  A sink: deliver archived records to somewhere else (a
+     * command, a web hook, a broker).  newsd writes each record that
+     * passes the sink's filter to its outbox in the state directory in the
+     * same commit as the archive, and calls deliver() with up to the
+     * section's batch of them that are due, on a thread of the sink's own
+     * (one call at a time per instance; it may block, best within a
+     * timeout of its own).  A record that deliver() did not mark with
+     * newsd_delivery_fail() counts as delivered and leaves the outbox; a
+     * failed one is offered again later with back-off, and becomes a dead
+     * letter after dead_after_s.  Delivery is at least once: after a
+     * crash a record may come again, with the same newsd_delivery_id(),
+     * which is what an idempotency key should be.  Return NEWSD_OK, or
+     * NEWSD_ERROR when nothing of the batch went out (each one then fails
+     * with the reason logged).  A plugin with deliver() may declare no
+     * stage. */
+    int (*deliver)(void *state, newsd_delivery *const *batch, size_t n);
 } newsd_plugin;
 
 /* The exported symbol the loader looks up.  Since 1.0. */
@@ -695,6 +714,28 @@ NEWSD_EXPORT int newsd_analysis_sentence_at(const newsd_analysis *an, size_t i, 
  * are data files that newsd reads at start (docs/plugins.md says where). */
 NEWSD_EXPORT int newsd_stopword(const char *lang, const char *norm);
 
+#endif
+
+/* ---- sinks: inside deliver() only (since 1.3) --------------------------- */
+
+#if NEWSD_ABI_TARGET_MINOR >= 3
+
+/* The article id of the record: the same at every attempt and after a
+ * restart, so receivers can drop a repeat (HTTP Idempotency-Key, Kafka key,
+ * JetStream Nats-Msg-Id). */
+NEWSD_EXPORT const char *newsd_delivery_id(const newsd_delivery *d);
+/* The record as docs/record.md describes it (JSON, not NUL-terminated
+ * inside: its length in *len; a NUL follows it). */
+NEWSD_EXPORT const char *newsd_delivery_json(const newsd_delivery *d, size_t *len);
+/* 1 at the first attempt, then 2, 3 ... (counted since the sink started:
+ * after a restart or a reload it counts from 1 again). */
+NEWSD_EXPORT unsigned newsd_delivery_attempt(const newsd_delivery *d);
+/* When the record entered the outbox, ms since the Unix epoch. */
+NEWSD_EXPORT int64_t newsd_delivery_created_ms(const newsd_delivery *d);
+/* This record was not delivered: it is offered again after the back-off.
+ * The reason (one line) shows in the log and in `newsctl outbox`.
+ * Returns NEWSD_ERROR.  Thread-safe for distinct records. */
+NEWSD_EXPORT int newsd_delivery_fail(newsd_delivery *d, const char *fmt, ...) NEWSD_PRINTF(2, 3);
 #endif
 
 /* ---- answering a query (inside answer() only; since 1.1) ----------------- */
