@@ -43,7 +43,7 @@ void sink_policy_free(struct sink_policy *p)
 struct sink_policy *sink_policy_parse(const struct plugin_section *s, char **err)
 {
     struct sink_policy *p = xcalloc(1, sizeof *p);
-    struct newsd_config conf = {s, NULL};
+    struct newsd_config conf = {s, NULL, NEWSD_RUN_DAEMON};
     int64_t batch, rmin, rmax, dead;
     const struct config_kv *f = config_section_find(s, "filter");
     char *why = NULL;
