@@ -1,0 +1,152 @@
+/* features: stems and character n-grams of an analysis, counted by hash (features.h). */
+#include "features.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FNV_PRIME 0x100000001b3ull
+
+uint64_t topics_hash(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= FNV_PRIME;
+    }
+    return h ? h : 1;
+}
+
+/* The finishing mix of splitmix64: FNV's low bits are weak as a table
+ * index. */
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+static int grow(struct fcount *fc)
+{
+    size_t cap = fc->cap ? fc->cap * 2 : 1024;
+    uint64_t *keys = calloc(cap, sizeof *keys);
+    uint32_t *counts = calloc(cap, sizeof *counts);
+    if (!keys || !counts) {
+        free(keys);
+        free(counts);
+        return -1;
+    }
+    for (size_t i = 0; i < fc->cap; i++) {
+        if (!fc->keys[i])
+            continue;
+        size_t j = mix(fc->keys[i]) & (cap - 1);
+        while (keys[j])
+            j = (j + 1) & (cap - 1);
+        keys[j] = fc->keys[i];
+        counts[j] = fc->counts[i];
+    }
+    free(fc->keys);
+    free(fc->counts);
+    fc->keys = keys;
+    fc->counts = counts;
+    fc->cap = cap;
+    return 0;
+}
+
+int fcount_add(struct fcount *fc, uint64_t key, uint32_t count)
+{
+    if ((fc->n + 1) * 2 > fc->cap && grow(fc) < 0)
+        return -1;
+    size_t j = mix(key) & (fc->cap - 1);
+    while (fc->keys[j] && fc->keys[j] != key)
+        j = (j + 1) & (fc->cap - 1);
+    if (!fc->keys[j]) {
+        fc->keys[j] = key;
+        fc->n++;
+    }
+    fc->counts[j] += count;
+    return 0;
+}
+
+uint32_t fcount_get(const struct fcount *fc, uint64_t key)
+{
+    if (!fc->cap)
+        return 0;
+    size_t j = mix(key) & (fc->cap - 1);
+    while (fc->keys[j]) {
+        if (fc->keys[j] == key)
+            return fc->counts[j];
+        j = (j + 1) & (fc->cap - 1);
+    }
+    return 0;
+}
+
+void fcount_free(struct fcount *fc)
+{
+    free(fc->keys);
+    free(fc->counts);
+    *fc = (struct fcount){0};
+}
+
+/* Bytes of the UTF-8 sequence that starts with c (norms are valid UTF-8). */
+static size_t utf8_len(unsigned char c)
+{
+    return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+/* The n-grams of " norm ": from each code point, hash onwards one code
+ * point at a time and count the lengths char_min..char_max. */
+static int add_char_grams(struct fcount *fc, const char *norm, uint32_t char_min, uint32_t char_max)
+{
+    size_t len = strlen(norm);
+    size_t starts[256 + 2];   /* byte offset of each code point in the padded word */
+    char buf[sizeof starts / sizeof starts[0] * 4];
+    size_t n_cp = 0, pos = 0;
+
+    if (len + 2 > sizeof buf)
+        return 0;   /* no word is that long; a URL-like run of letters says nothing either */
+    buf[0] = ' ';
+    memcpy(buf + 1, norm, len);
+    buf[len + 1] = ' ';
+    size_t total = len + 2;
+    while (pos < total && n_cp < sizeof starts / sizeof starts[0] - 1) {
+        starts[n_cp++] = pos;
+        pos += utf8_len((unsigned char)buf[pos]);
+    }
+    starts[n_cp] = total;
+    static const char seed = 'c';
+    for (size_t i = 0; i < n_cp; i++) {
+        uint64_t h = topics_hash(TOPICS_HASH_INIT, &seed, 1);
+        for (uint32_t n = 1; n <= char_max && i + n <= n_cp; n++) {
+            size_t from = starts[i + n - 1], to = starts[i + n];
+            h = topics_hash(h, buf + from, to - from);
+            /* A lone space is no feature. */
+            if (n >= char_min && !(n == 1 && buf[from] == ' ') && fcount_add(fc, h, 1) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int features_add(struct fcount *fc, const newsd_analysis *an, uint32_t kinds, uint32_t char_min,
+                 uint32_t char_max)
+{
+    size_t n = newsd_analysis_token_count(an);
+    static const char stem_seed = 's';
+    const uint64_t stem_h0 = topics_hash(TOPICS_HASH_INIT, &stem_seed, 1);
+
+    if (char_max > TOPICS_CHAR_N_MAX)
+        char_max = TOPICS_CHAR_N_MAX;
+    for (size_t i = 0; i < n; i++) {
+        struct newsd_token t = {.struct_size = sizeof t};
+        if (newsd_analysis_token_at(an, i, &t) != NEWSD_OK || t.kind != NEWSD_TOKEN_WORD)
+            continue;
+        if ((kinds & TOPICS_FEAT_STEMS) && !(t.flags & NEWSD_TOKEN_STOPWORD) &&
+            fcount_add(fc, topics_hash(stem_h0, t.stem, strlen(t.stem)), 1) < 0)
+            return -1;
+        if ((kinds & TOPICS_FEAT_CHARS) && char_min >= 1 && add_char_grams(fc, t.norm, char_min, char_max) < 0)
+            return -1;
+    }
+    return 0;
+}
