@@ -194,6 +194,8 @@ static int parse_opts_arg(const char *opt, const char *v, struct topics_opts *o)
             o->algo = TOPICS_ALGO_LR;
         else if (strcmp(v, "nb") == 0)
             o->algo = TOPICS_ALGO_NB;
+        else if (strcmp(v, "nblr") == 0)
+            o->algo = TOPICS_ALGO_NBLR;
         else
             return -1;
     } else if (strcmp(opt, "features") == 0) {
@@ -201,6 +203,10 @@ static int parse_opts_arg(const char *opt, const char *v, struct topics_opts *o)
             o->features = TOPICS_FEAT_STEMS;
         else if (strcmp(v, "chars") == 0)
             o->features = TOPICS_FEAT_CHARS;
+        else if (strcmp(v, "stream") == 0)
+            o->features = TOPICS_FEAT_STREAM;
+        else if (strcmp(v, "stems+stream") == 0)
+            o->features = TOPICS_FEAT_STEMS | TOPICS_FEAT_STREAM;
         else if (strcmp(v, "both") == 0)
             o->features = TOPICS_FEAT_STEMS | TOPICS_FEAT_CHARS;
         else
@@ -231,7 +237,9 @@ static int parse_opts_arg(const char *opt, const char *v, struct topics_opts *o)
 static void print_cv(const struct topics_cv *cv, char *const *labels, const struct topics_opts *o, double feat_s)
 {
     printf("%u-fold cross-validation of %zu texts, %u labels (%s, %s%s%s, chars %u-%u, C %g, min_df %u)\n",
-           cv->folds, cv->n, cv->n_labels, o->algo == TOPICS_ALGO_LR ? "logistic regression" : "naive Bayes",
+           cv->folds, cv->n, cv->n_labels, o->algo == TOPICS_ALGO_LR     ? "logistic regression"
+           : o->algo == TOPICS_ALGO_NBLR ? "NB-weighted logistic regression"
+                                         : "naive Bayes",
            o->features & TOPICS_FEAT_STEMS ? "stems" : "",
            o->features == (TOPICS_FEAT_STEMS | TOPICS_FEAT_CHARS) ? "+" : "",
            o->features & TOPICS_FEAT_CHARS ? "chars" : "", o->char_min, o->char_max, (double)o->c, o->min_df);

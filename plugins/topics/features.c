@@ -129,15 +129,63 @@ static int add_char_grams(struct fcount *fc, const char *norm, uint32_t char_min
     return 0;
 }
 
+/* n-grams over the words' norms joined by single spaces, across words. */
+static int add_stream_grams(struct fcount *fc, const newsd_analysis *an, uint32_t char_min, uint32_t char_max)
+{
+    size_t n = newsd_analysis_token_count(an), len = 1, cap = 4096;
+    char *buf = malloc(cap);
+    if (!buf)
+        return -1;
+    buf[0] = ' ';
+    for (size_t i = 0; i < n; i++) {
+        struct newsd_token t = {.struct_size = sizeof t};
+        if (newsd_analysis_token_at(an, i, &t) != NEWSD_OK || t.kind == NEWSD_TOKEN_PUNCT)
+            continue;
+        size_t l = strlen(t.norm);
+        if (len + l + 2 > cap) {
+            while (len + l + 2 > cap)
+                cap *= 2;
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                return -1;
+            }
+            buf = nb;
+        }
+        memcpy(buf + len, t.norm, l);
+        len += l;
+        buf[len++] = ' ';
+    }
+    static const char seed = 'x';
+    const uint64_t h0 = topics_hash(TOPICS_HASH_INIT, &seed, 1);
+    int rc = 0;
+    for (size_t i = 0; i < len && rc == 0; i += utf8_len((unsigned char)buf[i])) {
+        uint64_t h = h0;
+        size_t at = i;
+        for (uint32_t k = 1; k <= char_max && at < len; k++) {
+            size_t cl = utf8_len((unsigned char)buf[at]);
+            h = topics_hash(h, buf + at, cl);
+            at += cl;
+            if (k >= char_min && !(k == 1 && buf[i] == ' ') && fcount_add(fc, h, 1) < 0) {
+                rc = -1;
+                break;
+            }
+        }
+    }
+    free(buf);
+    return rc;
+}
+
 int features_add(struct fcount *fc, const newsd_analysis *an, uint32_t kinds, uint32_t char_min,
                  uint32_t char_max)
 {
+    if (char_max > TOPICS_CHAR_N_MAX)
+        char_max = TOPICS_CHAR_N_MAX;
+    if ((kinds & TOPICS_FEAT_STREAM) && add_stream_grams(fc, an, char_min, char_max) < 0)
+        return -1;
     size_t n = newsd_analysis_token_count(an);
     static const char stem_seed = 's';
     const uint64_t stem_h0 = topics_hash(TOPICS_HASH_INIT, &stem_seed, 1);
-
-    if (char_max > TOPICS_CHAR_N_MAX)
-        char_max = TOPICS_CHAR_N_MAX;
     for (size_t i = 0; i < n; i++) {
         struct newsd_token t = {.struct_size = sizeof t};
         if (newsd_analysis_token_at(an, i, &t) != NEWSD_OK || t.kind != NEWSD_TOKEN_WORD)

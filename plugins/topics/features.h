@@ -23,6 +23,7 @@
 enum topics_feature_kind {
     TOPICS_FEAT_STEMS = 1u << 0,
     TOPICS_FEAT_CHARS = 1u << 1,
+    TOPICS_FEAT_STREAM = 1u << 2,   /* character n-grams across words */
 };
 
 /* Room for the n of character n-grams. */

@@ -140,13 +140,14 @@ int model_predict_counts(const struct topics_model *m, const struct fcount *fc, 
         int64_t i = model_find(m, fc->keys[s]);
         if (i < 0)
             continue;
-        double v = m->opts.algo == TOPICS_ALGO_LR ? (1.0 + log((double)fc->counts[s])) * m->idf[i]
-                                                  : (double)fc->counts[s];
+        double v = m->opts.algo == TOPICS_ALGO_LR     ? (1.0 + log((double)fc->counts[s])) * m->idf[i]
+                   : m->opts.algo == TOPICS_ALGO_NBLR ? 1.0
+                                                      : (double)fc->counts[s];
         idx[n] = (uint32_t)i;
         val[n++] = v;
         norm2 += v * v;
     }
-    double scale = m->opts.algo == TOPICS_ALGO_LR && norm2 > 0 ? 1.0 / sqrt(norm2) : 1.0;
+    double scale = m->opts.algo != TOPICS_ALGO_NB && norm2 > 0 ? 1.0 / sqrt(norm2) : 1.0;
     for (uint32_t l = 0; l < L; l++)
         probs[l] = m->bias[l];
     for (size_t k = 0; k < n; k++) {
@@ -159,7 +160,7 @@ int model_predict_counts(const struct topics_model *m, const struct fcount *fc, 
     free(val);
 
     double sum = 0;
-    if (m->opts.algo == TOPICS_ALGO_LR) {
+    if (m->opts.algo != TOPICS_ALGO_NB) {
         for (uint32_t l = 0; l < L; l++)
             sum += probs[l] = 1.0 / (1.0 + exp(-probs[l]));
     } else {
@@ -392,8 +393,8 @@ struct topics_model *model_parse(const unsigned char *buf, size_t len, const cha
     o.c = get_f32(&b);
     o.alpha = get_f32(&b);
     uint32_t n_labels = get_u32(&b), n_feat = get_u32(&b);
-    if (b.short_read || (o.algo != TOPICS_ALGO_LR && o.algo != TOPICS_ALGO_NB) ||
-        !(o.features & (TOPICS_FEAT_STEMS | TOPICS_FEAT_CHARS)) || o.char_max > TOPICS_CHAR_N_MAX ||
+    if (b.short_read || (o.algo != TOPICS_ALGO_LR && o.algo != TOPICS_ALGO_NB && o.algo != TOPICS_ALGO_NBLR) ||
+        !(o.features & (TOPICS_FEAT_STEMS | TOPICS_FEAT_CHARS | TOPICS_FEAT_STREAM)) || o.char_max > TOPICS_CHAR_N_MAX ||
         o.char_min > o.char_max || n_labels < 2 || n_labels > 100000) {
         say(err, errlen, "%s: corrupt: impossible options or label count", name);
         return NULL;

@@ -8,6 +8,11 @@
  *     values are (1 + ln tf) * idf, the vector scaled to length 1; each
  *     label's probability is the logistic of its score, normalised to
  *     sum 1 over the labels;
+ *   - TOPICS_ALGO_NBLR (logistic regression on naive Bayes features, the
+ *     NBSVM of Wang and Manning, 2012): values are 1 for a feature that
+ *     is there, the vector scaled to length 1; each label's regression
+ *     sees them multiplied by the feature's log-count ratio for the label,
+ *     which the stored weights include; probabilities as for LR;
  *   - TOPICS_ALGO_NB (multinomial naive Bayes): values are the counts,
  *     weights the log-probabilities of a feature given the label, the bias
  *     the log prior; probabilities are the softmax of the scores.
@@ -38,6 +43,7 @@
 enum topics_algo {
     TOPICS_ALGO_NB = 1,
     TOPICS_ALGO_LR = 2,
+    TOPICS_ALGO_NBLR = 3,
 };
 
 /* How a model is trained and what it reads. */

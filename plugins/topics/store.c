@@ -265,6 +265,17 @@ int store_train(const char *models_dir, const char *name, const struct topics_ex
         say(err, errlen, "%s: path too long", models_dir);
         return -1;
     }
+    /* The state folder too: newsd learn may run before the daemon ever did. */
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", models_dir);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+        *slash = '\0';
+        if (mkdir(parent, 0755) < 0 && errno != EEXIST) {
+            say(err, errlen, "cannot create %s: %s", parent, strerror(errno));
+            return -1;
+        }
+    }
     if (mkdir(models_dir, 0755) < 0 && errno != EEXIST) {
         say(err, errlen, "cannot create %s: %s", models_dir, strerror(errno));
         return -1;

@@ -187,6 +187,116 @@ out:
     return rc;
 }
 
+/* NBSVM: per label, binary features times their log-count ratio
+ * r = log((p + a) / |p + a|_1) - log((q + a) / |q + a|_1), p and q the
+ * feature's counts in the label's texts and in the others; one regression
+ * of the label against the rest on x * r; the stored weight is w * r. */
+static int train_nblr(struct topics_model *m, const struct topics_doc *docs, const size_t *sub, size_t n_sub,
+                      char *err, size_t errlen)
+{
+    uint32_t L = m->n_labels, F = m->n_feat;
+    const double a = 1.0;
+    size_t nnz = 0;
+    for (size_t k = 0; k < n_sub; k++)
+        nnz += docs[sub[k]].f.n + 2;
+    struct feature_node *space = malloc(nnz * sizeof *space), *base = malloc(nnz * sizeof *base);
+    struct feature_node **x = malloc(n_sub * sizeof *x);
+    size_t *row_at = malloc(n_sub * sizeof *row_at);
+    double *y = malloc(n_sub * sizeof *y);
+    float *cnt = calloc((size_t)F * L, sizeof *cnt);   /* texts of label l with feature i */
+    double *r = malloc(F * sizeof *r);
+    int rc = -1;
+    if (!space || !base || !x || !row_at || !y || !cnt || !r) {
+        say(err, errlen, "out of memory for %zu texts", n_sub);
+        goto out;
+    }
+    size_t at = 0;
+    for (size_t k = 0; k < n_sub; k++) {
+        const struct topics_doc *d = &docs[sub[k]];
+        struct feature_node *row = base + at;
+        size_t len = 0;
+        for (size_t s = 0; s < d->f.cap; s++) {
+            if (!d->f.keys[s])
+                continue;
+            int64_t i = model_find(m, d->f.keys[s]);
+            if (i < 0)
+                continue;
+            row[len++] = (struct feature_node){.index = (int)i + 1, .value = 1.0};
+            cnt[(size_t)i * L + d->label] += 1;
+        }
+        double scale = len ? 1.0 / sqrt((double)len) : 1.0;
+        for (size_t j = 0; j < len; j++)
+            row[j].value = scale;
+        qsort(row, len, sizeof *row, cmp_node);
+        row[len++] = (struct feature_node){.index = (int)F + 1, .value = 1.0};
+        row[len++] = (struct feature_node){.index = -1};
+        row_at[k] = at;
+        at += len;
+    }
+    set_print_string_function(quiet);
+    for (uint32_t l = 0; l < L; l++) {
+        double psum = 0, qsum = 0;
+        for (uint32_t i = 0; i < F; i++) {
+            double p = cnt[(size_t)i * L + l], tot = 0;
+            for (uint32_t k = 0; k < L; k++)
+                tot += cnt[(size_t)i * L + k];
+            psum += p + a;
+            qsum += tot - p + a;
+        }
+        size_t n_pos = 0;
+        for (size_t k = 0; k < n_sub; k++)
+            n_pos += docs[sub[k]].label == l;
+        m->bias[l] = -30.0f;
+        if (n_pos == 0)
+            continue;
+        for (uint32_t i = 0; i < F; i++) {
+            double p = cnt[(size_t)i * L + l], tot = 0;
+            for (uint32_t k = 0; k < L; k++)
+                tot += cnt[(size_t)i * L + k];
+            r[i] = log((p + a) / psum) - log((tot - p + a) / qsum);
+        }
+        memcpy(space, base, at * sizeof *space);
+        for (size_t k = 0; k < n_sub; k++) {
+            struct feature_node *row = space + row_at[k];
+            x[k] = row;
+            y[k] = docs[sub[k]].label == l ? 1 : -1;
+            for (; row->index != -1; row++)
+                if ((uint32_t)row->index <= F)
+                    row->value *= r[row->index - 1];
+        }
+        struct problem prob = {.l = (int)n_sub, .n = (int)F + 1, .y = y, .x = x, .bias = 1.0};
+        struct parameter param = {.solver_type = L2R_LR_DUAL, .eps = 0.1, .C = m->opts.c};
+        const char *bad = check_parameter(&prob, &param);
+        if (bad) {
+            say(err, errlen, "liblinear refuses the parameters: %s", bad);
+            goto out;
+        }
+        struct model *lm = train(&prob, &param);
+        if (!lm) {
+            say(err, errlen, "liblinear could not train");
+            goto out;
+        }
+        /* Two classes: one weight vector, for liblinear's first label. */
+        double sign = lm->label[0] == 1 ? 1.0 : -1.0;
+        for (uint32_t i = 0; i < F; i++)
+            m->w[(size_t)i * L + l] = (float)(sign * lm->w[i] * r[i]);
+        m->bias[l] = (float)(sign * lm->w[F]);
+        free_and_destroy_model(&lm);
+    }
+    for (uint32_t i = 0; i < F; i++)
+        m->idf[i] = 1.0f;
+    rc = 0;
+out:
+    free(space);
+    free(base);
+    free(x);
+    free(row_at);
+    free(y);
+    free(cnt);
+    free(r);
+    return rc;
+}
+
 struct topics_model *topics_train(const struct topics_doc *docs, size_t n, const size_t *subset, size_t n_sub,
                                   char *const *labels, uint32_t n_labels, const struct topics_opts *o,
                                   char *err, size_t errlen)
@@ -230,6 +340,9 @@ struct topics_model *topics_train(const struct topics_doc *docs, size_t n, const
             say(err, errlen, "out of memory for naive Bayes");
             goto fail;
         }
+    } else if (o->algo == TOPICS_ALGO_NBLR) {
+        if (train_nblr(m, docs, subset, n_sub, err, errlen) < 0)
+            goto fail;
     } else if (train_lr(m, docs, subset, n_sub, err, errlen) < 0) {
         goto fail;
     }
