@@ -281,7 +281,7 @@ static int run_eval(const struct topics_examples *ex, const struct topics_opts *
 int learn_main(int argc, char **argv, const char *default_config)
 {
     enum { OPT_STATE_DIR = 256, OPT_MODEL, OPT_LABELS, OPT_EVAL, OPT_FOLDS, OPT_SEED, OPT_ALGO, OPT_FEATURES,
-           OPT_CHARS, OPT_COST, OPT_MIN_DF, OPT_LOG_LEVEL };
+           OPT_CHARS, OPT_COST, OPT_MIN_DF, OPT_LOG_LEVEL, OPT_ALLOW_ROOT };
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'},
         {"state-dir", required_argument, NULL, OPT_STATE_DIR},
@@ -296,6 +296,7 @@ int learn_main(int argc, char **argv, const char *default_config)
         {"cost", required_argument, NULL, OPT_COST},
         {"min-df", required_argument, NULL, OPT_MIN_DF},
         {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+        {"allow-root", no_argument, NULL, OPT_ALLOW_ROOT},
         {"help", no_argument, NULL, 'h'},
         {0},
     };
@@ -349,6 +350,7 @@ int learn_main(int argc, char **argv, const char *default_config)
                 return 2;
             }
             break;
+        case OPT_ALLOW_ROOT: break;   /* learning runs no daemon: accepted as in every mode */
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
