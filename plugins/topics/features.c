@@ -27,45 +27,57 @@ static uint64_t mix(uint64_t x)
     return x ^ (x >> 31);
 }
 
-static int grow(struct fcount *fc)
+static int grow_to(struct fcount *fc, size_t cap)
 {
-    size_t cap = fc->cap ? fc->cap * 2 : 1024;
-    uint64_t *keys = calloc(cap, sizeof *keys);
-    uint32_t *counts = calloc(cap, sizeof *counts);
-    if (!keys || !counts) {
-        free(keys);
-        free(counts);
+    struct fentry *e = calloc(cap, sizeof *e);
+    if (!e)
         return -1;
-    }
     for (size_t i = 0; i < fc->cap; i++) {
-        if (!fc->keys[i])
+        if (!fc->e[i].key)
             continue;
-        size_t j = mix(fc->keys[i]) & (cap - 1);
-        while (keys[j])
+        size_t j = mix(fc->e[i].key) & (cap - 1);
+        while (e[j].key)
             j = (j + 1) & (cap - 1);
-        keys[j] = fc->keys[i];
-        counts[j] = fc->counts[i];
+        e[j] = fc->e[i];
     }
-    free(fc->keys);
-    free(fc->counts);
-    fc->keys = keys;
-    fc->counts = counts;
+    free(fc->e);
+    fc->e = e;
     fc->cap = cap;
     return 0;
 }
 
+static int grow(struct fcount *fc)
+{
+    return grow_to(fc, fc->cap ? fc->cap * 2 : 1024);
+}
+
+/* Up to three quarters full: an article's table then stays under glibc's
+ * mmap threshold (128 KiB), below which a table costs no page faults. */
+static int full(size_t n, size_t cap)
+{
+    return n * 4 > cap * 3;
+}
+
+int fcount_reserve(struct fcount *fc, size_t n)
+{
+    size_t cap = fc->cap ? fc->cap : 1024;
+    while (full(n, cap))
+        cap *= 2;
+    return cap > fc->cap ? grow_to(fc, cap) : 0;
+}
+
 int fcount_add(struct fcount *fc, uint64_t key, uint32_t count)
 {
-    if ((fc->n + 1) * 2 > fc->cap && grow(fc) < 0)
+    if ((!fc->cap || full(fc->n + 1, fc->cap)) && grow(fc) < 0)
         return -1;
     size_t j = mix(key) & (fc->cap - 1);
-    while (fc->keys[j] && fc->keys[j] != key)
+    while (fc->e[j].key && fc->e[j].key != key)
         j = (j + 1) & (fc->cap - 1);
-    if (!fc->keys[j]) {
-        fc->keys[j] = key;
+    if (!fc->e[j].key) {
+        fc->e[j].key = key;
         fc->n++;
     }
-    fc->counts[j] += count;
+    fc->e[j].count += count;
     return 0;
 }
 
@@ -74,9 +86,9 @@ uint32_t fcount_get(const struct fcount *fc, uint64_t key)
     if (!fc->cap)
         return 0;
     size_t j = mix(key) & (fc->cap - 1);
-    while (fc->keys[j]) {
-        if (fc->keys[j] == key)
-            return fc->counts[j];
+    while (fc->e[j].key) {
+        if (fc->e[j].key == key)
+            return fc->e[j].count;
         j = (j + 1) & (fc->cap - 1);
     }
     return 0;
@@ -84,8 +96,7 @@ uint32_t fcount_get(const struct fcount *fc, uint64_t key)
 
 void fcount_free(struct fcount *fc)
 {
-    free(fc->keys);
-    free(fc->counts);
+    free(fc->e);
     *fc = (struct fcount){0};
 }
 
@@ -97,7 +108,7 @@ static size_t utf8_len(unsigned char c)
 
 /* The n-grams of " norm ": from each code point, hash onwards one code
  * point at a time and count the lengths char_min..char_max. */
-static int add_char_grams(struct fcount *fc, const char *norm, uint32_t char_min, uint32_t char_max)
+static int add_char_grams(struct fcount *fc, const char *norm, uint32_t times, uint32_t char_min, uint32_t char_max)
 {
     size_t len = strlen(norm);
     size_t starts[256 + 2];   /* byte offset of each code point in the padded word */
@@ -122,7 +133,7 @@ static int add_char_grams(struct fcount *fc, const char *norm, uint32_t char_min
             size_t from = starts[i + n - 1], to = starts[i + n];
             h = topics_hash(h, buf + from, to - from);
             /* A lone space is no feature. */
-            if (n >= char_min && !(n == 1 && buf[from] == ' ') && fcount_add(fc, h, 1) < 0)
+            if (n >= char_min && !(n == 1 && buf[from] == ' ') && fcount_add(fc, h, times) < 0)
                 return -1;
         }
     }
@@ -186,15 +197,39 @@ int features_add(struct fcount *fc, const newsd_analysis *an, uint32_t kinds, ui
     size_t n = newsd_analysis_token_count(an);
     static const char stem_seed = 's';
     const uint64_t stem_h0 = topics_hash(TOPICS_HASH_INIT, &stem_seed, 1);
-    for (size_t i = 0; i < n; i++) {
+    /* Each distinct word's n-grams once, counted as often as the word
+     * occurs: an article repeats its words, and the n-grams are most of
+     * the cost. */
+    struct word { const char *norm; uint64_t h; uint32_t count; } *words = NULL;
+    size_t cap = 16;
+    int chars = (kinds & TOPICS_FEAT_CHARS) && char_min >= 1;
+    if (chars) {
+        while (cap < n * 2)
+            cap *= 2;
+        if (!(words = calloc(cap, sizeof *words)))
+            return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
         struct newsd_token t = {.struct_size = sizeof t};
         if (newsd_analysis_token_at(an, i, &t) != NEWSD_OK || t.kind != NEWSD_TOKEN_WORD)
             continue;
         if ((kinds & TOPICS_FEAT_STEMS) && !(t.flags & NEWSD_TOKEN_STOPWORD) &&
             fcount_add(fc, topics_hash(stem_h0, t.stem, strlen(t.stem)), 1) < 0)
-            return -1;
-        if ((kinds & TOPICS_FEAT_CHARS) && char_min >= 1 && add_char_grams(fc, t.norm, char_min, char_max) < 0)
-            return -1;
+            rc = -1;
+        if (!chars)
+            continue;
+        uint64_t h = topics_hash(TOPICS_HASH_INIT, t.norm, strlen(t.norm));
+        size_t j = mix(h) & (cap - 1);
+        while (words[j].norm && !(words[j].h == h && strcmp(words[j].norm, t.norm) == 0))
+            j = (j + 1) & (cap - 1);
+        if (!words[j].norm)
+            words[j] = (struct word){t.norm, h, 0};
+        words[j].count++;
     }
-    return 0;
+    for (size_t j = 0; chars && j < cap && rc == 0; j++)
+        if (words[j].norm && add_char_grams(fc, words[j].norm, words[j].count, char_min, char_max) < 0)
+            rc = -1;
+    free(words);
+    return rc;
 }

@@ -31,9 +31,13 @@ enum topics_feature_kind {
 
 /* Counts per feature hash: an open-addressing table (a key of 0 is an
  * empty slot; hashes are never 0). */
+struct fentry {
+    uint64_t key;
+    uint32_t count;
+};
+
 struct fcount {
-    uint64_t *keys;
-    uint32_t *counts;
+    struct fentry *e;
     size_t n, cap;     /* cap: a power of two, or 0 */
 };
 
@@ -44,6 +48,8 @@ int features_add(struct fcount *fc, const newsd_analysis *an, uint32_t kinds, ui
                  uint32_t char_max);
 /* Add count to the feature key.  0, or -1 when out of memory. */
 int fcount_add(struct fcount *fc, uint64_t key, uint32_t count);
+/* Room for n features without growing.  0, or -1 when out of memory. */
+int fcount_reserve(struct fcount *fc, size_t n);
 /* The count of key, 0 when absent. */
 uint32_t fcount_get(const struct fcount *fc, uint64_t key);
 void fcount_free(struct fcount *fc);

@@ -81,83 +81,149 @@ void model_free(struct topics_model *m)
     free(m->idf);
     free(m->w);
     free(m->bias);
-    free(m->table);
+    free(m->tags);
+    free(m->slots);
     free(m);
 }
 
-static uint32_t slot_of(uint64_t key)
+static uint64_t slot_hash(uint64_t key)
 {
     key ^= key >> 33;
     key *= 0xff51afd7ed558ccdull;
     key ^= key >> 33;
-    return (uint32_t)key;
+    return key;
 }
+
+/* The tag byte of a hash: its top byte, never 0 (0 marks an empty slot). */
+static uint8_t tag_of(uint64_t h)
+{
+    uint8_t t = (uint8_t)(h >> 56);
+    return t ? t : 1;
+}
+
+struct slot_head {
+    uint64_t key;
+    uint32_t index;
+    float idf;           /* a copy: the slot holds all a lookup needs */
+};
 
 int model_index(struct topics_model *m)
 {
+    /* At most 70 % full: the probes stay short (the tags answer most of
+     * them) and the slots take less cache. */
     size_t cap = 16;
-    while (cap < (size_t)m->n_feat * 2)
+    while (cap * 7 < (size_t)m->n_feat * 10)
         cap *= 2;
-    free(m->table);
-    m->table = calloc(cap, sizeof *m->table);
-    if (!m->table)
+    free(m->tags);
+    free(m->slots);
+    m->slot_bytes = sizeof(struct slot_head) + (size_t)m->n_labels * sizeof(float);
+    m->tags = calloc(cap, 1);
+    m->slots = malloc(cap * m->slot_bytes);
+    if (!m->tags || !m->slots)
         return -1;
     m->table_mask = (uint32_t)(cap - 1);
     for (uint32_t i = 0; i < m->n_feat; i++) {
-        uint32_t j = slot_of(m->keys[i]) & m->table_mask;
-        while (m->table[j])
+        uint64_t h = slot_hash(m->keys[i]);
+        size_t j = h & m->table_mask;
+        while (m->tags[j])
             j = (j + 1) & m->table_mask;
-        m->table[j] = i + 1;
+        m->tags[j] = tag_of(h);
+        unsigned char *slot = m->slots + j * m->slot_bytes;
+        struct slot_head head = {m->keys[i], i, m->idf[i]};
+        memcpy(slot, &head, sizeof head);
+        memcpy(slot + sizeof head, m->w + (size_t)i * m->n_labels, m->n_labels * sizeof(float));
     }
     return 0;
 }
 
+/* Ask for the cache lines a lookup of key will read: the lookups of an
+ * article are independent, so their memory reads can overlap. */
+static void prefetch_slot(const struct topics_model *m, uint64_t key)
+{
+#if defined(__GNUC__)
+    size_t j = slot_hash(key) & m->table_mask;
+    __builtin_prefetch(m->tags + j);
+    __builtin_prefetch(m->slots + j * m->slot_bytes);
+#else
+    (void)m;
+    (void)key;
+#endif
+}
+
+static const unsigned char *find_slot(const struct topics_model *m, uint64_t key)
+{
+    uint64_t h = slot_hash(key);
+    uint8_t tag = tag_of(h);
+    for (size_t j = h & m->table_mask; m->tags[j]; j = (j + 1) & m->table_mask) {
+        if (m->tags[j] != tag)
+            continue;
+        const unsigned char *slot = m->slots + j * m->slot_bytes;
+        uint64_t k;
+        memcpy(&k, slot, sizeof k);
+        if (k == key)
+            return slot;
+    }
+    return NULL;
+}
+
 int64_t model_find(const struct topics_model *m, uint64_t key)
 {
-    uint32_t j = slot_of(key) & m->table_mask;
-    for (uint32_t e; (e = m->table[j]); j = (j + 1) & m->table_mask)
-        if (m->keys[e - 1] == key)
-            return (int64_t)e - 1;
-    return -1;
+    const unsigned char *slot = find_slot(m, key);
+    struct slot_head head;
+    if (!slot)
+        return -1;
+    memcpy(&head, slot, sizeof head);
+    return head.index;
+}
+
+const float *model_weights(const struct topics_model *m, uint64_t key)
+{
+    const unsigned char *slot = find_slot(m, key);
+    return slot ? (const float *)(const void *)(slot + sizeof(struct slot_head)) : NULL;
 }
 
 int model_predict_counts(const struct topics_model *m, const struct fcount *fc, double *probs)
 {
     uint32_t L = m->n_labels;
-    uint32_t *idx = malloc((fc->n ? fc->n : 1) * sizeof *idx);
-    double *val = malloc((fc->n ? fc->n : 1) * sizeof *val);
-    size_t n = 0;
     double norm2 = 0;
 
-    if (!idx || !val) {
-        free(idx);
-        free(val);
-        return -1;
-    }
+    /* One pass: the weights are read right after the key, from the same
+     * slot; the length that scales the vector is applied at the end. */
+    for (uint32_t l = 0; l < L; l++)
+        probs[l] = 0;
+    /* The lookup PREFETCH_AHEAD entries on is asked for before this one
+     * is made. */
+    enum { PREFETCH_AHEAD = 8 };
+    size_t ahead = 0;
+    for (unsigned k = 0; k < PREFETCH_AHEAD && ahead < fc->cap; ahead++)
+        if (fc->e[ahead].key) {
+            prefetch_slot(m, fc->e[ahead].key);
+            k++;
+        }
     for (size_t s = 0; s < fc->cap; s++) {
-        if (!fc->keys[s])
+        if (!fc->e[s].key)
             continue;
-        int64_t i = model_find(m, fc->keys[s]);
-        if (i < 0)
+        for (; ahead < fc->cap; ahead++)
+            if (fc->e[ahead].key) {
+                prefetch_slot(m, fc->e[ahead++].key);
+                break;
+            }
+        const unsigned char *slot = find_slot(m, fc->e[s].key);
+        if (!slot)
             continue;
-        double v = m->opts.algo == TOPICS_ALGO_LR     ? (1.0 + log((double)fc->counts[s])) * m->idf[i]
+        struct slot_head head;
+        memcpy(&head, slot, sizeof head);
+        double v = m->opts.algo == TOPICS_ALGO_LR     ? (1.0 + log((double)fc->e[s].count)) * head.idf
                    : m->opts.algo == TOPICS_ALGO_NBLR ? 1.0
-                                                      : (double)fc->counts[s];
-        idx[n] = (uint32_t)i;
-        val[n++] = v;
+                                                      : (double)fc->e[s].count;
+        const float *w = (const float *)(const void *)(slot + sizeof head);
+        for (uint32_t l = 0; l < L; l++)
+            probs[l] += v * w[l];
         norm2 += v * v;
     }
     double scale = m->opts.algo != TOPICS_ALGO_NB && norm2 > 0 ? 1.0 / sqrt(norm2) : 1.0;
     for (uint32_t l = 0; l < L; l++)
-        probs[l] = m->bias[l];
-    for (size_t k = 0; k < n; k++) {
-        const float *w = m->w + (size_t)idx[k] * L;
-        double v = val[k] * scale;
-        for (uint32_t l = 0; l < L; l++)
-            probs[l] += v * w[l];
-    }
-    free(idx);
-    free(val);
+        probs[l] = m->bias[l] + scale * probs[l];
 
     double sum = 0;
     if (m->opts.algo != TOPICS_ALGO_NB) {
@@ -179,6 +245,12 @@ int model_predict_counts(const struct topics_model *m, const struct fcount *fc, 
 int model_predict(const struct topics_model *m, const newsd_analysis *an, double *probs)
 {
     struct fcount fc = {0};
+    /* Room for the n-grams of the text's distinct words at once: growing
+     * the table rehashes it. */
+    size_t len = 0;
+    newsd_analysis_text(an, &len);
+    if (fcount_reserve(&fc, len + 64) < 0)
+        return -1;
     int rc = features_add(&fc, an, m->opts.features, m->opts.char_min, m->opts.char_max);
     if (rc == 0)
         rc = model_predict_counts(m, &fc, probs);

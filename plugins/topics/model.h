@@ -69,7 +69,15 @@ struct topics_model {
     float *idf;           /* [n_feat] (LR; 1 for NB) */
     float *w;             /* [n_feat * n_labels], a feature's labels side by side */
     float *bias;          /* [n_labels] */
-    uint32_t *table;      /* open addressing: feature index + 1, 0 empty */
+    /* The lookup, built by model_index(): open addressing over the keys,
+     * a byte of each key's hash per slot (tags: 0 is empty) in front of
+     * slots that hold the key and its weights side by side.  Most of an
+     * article's features are not in the model, and the small tag array
+     * answers those from the cache; a feature that is there costs one
+     * read of its slot. */
+    uint8_t *tags;
+    unsigned char *slots; /* slot_bytes each: u64 key, u32 index, float w[n_labels] */
+    size_t slot_bytes;
     uint32_t table_mask;
 };
 
@@ -82,6 +90,8 @@ void model_free(struct topics_model *m);
 int model_index(struct topics_model *m);
 /* The index of a feature hash, or -1. */
 int64_t model_find(const struct topics_model *m, uint64_t key);
+/* The weights of a feature hash (n_labels of them), or NULL. */
+const float *model_weights(const struct topics_model *m, uint64_t key);
 
 /* Probabilities of each label (probs: n_labels) for a text's feature
  * counts.  0, or -1 when out of memory. */

@@ -34,21 +34,21 @@ static struct topics_model *vocabulary(const struct topics_doc *docs, const size
     for (size_t k = 0; k < n_sub; k++) {
         const struct fcount *f = &docs[sub[k]].f;
         for (size_t s = 0; s < f->cap; s++)
-            if (f->keys[s] && fcount_add(&df, f->keys[s], 1) < 0)
+            if (f->e[s].key && fcount_add(&df, f->e[s].key, 1) < 0)
                 goto out;
     }
     uint32_t n_feat = 0;
     for (size_t s = 0; s < df.cap; s++)
-        if (df.keys[s] && df.counts[s] >= o->min_df)
+        if (df.e[s].key && df.e[s].count >= o->min_df)
             n_feat++;
     m = model_new(o, labels, n_labels, n_feat);
     if (!m)
         goto out;
     n_feat = 0;
     for (size_t s = 0; s < df.cap; s++)
-        if (df.keys[s] && df.counts[s] >= o->min_df) {
-            m->keys[n_feat] = df.keys[s];
-            m->idf[n_feat++] = (float)df.counts[s];
+        if (df.e[s].key && df.e[s].count >= o->min_df) {
+            m->keys[n_feat] = df.e[s].key;
+            m->idf[n_feat++] = (float)df.e[s].count;
         }
     if (model_index(m) < 0) {
         model_free(m);
@@ -73,13 +73,13 @@ static int train_nb(struct topics_model *m, const struct topics_doc *docs, const
         const struct topics_doc *d = &docs[sub[k]];
         prior[d->label] += 1;
         for (size_t s = 0; s < d->f.cap; s++) {
-            if (!d->f.keys[s])
+            if (!d->f.e[s].key)
                 continue;
-            int64_t i = model_find(m, d->f.keys[s]);
+            int64_t i = model_find(m, d->f.e[s].key);
             if (i < 0)
                 continue;
-            m->w[(size_t)i * L + d->label] += (float)d->f.counts[s];
-            total[d->label] += d->f.counts[s];
+            m->w[(size_t)i * L + d->label] += (float)d->f.e[s].count;
+            total[d->label] += d->f.e[s].count;
         }
     }
     double alpha = m->opts.alpha > 0 ? m->opts.alpha : 1e-3;
@@ -132,12 +132,12 @@ static int train_lr(struct topics_model *m, const struct topics_doc *docs, const
         size_t len = 0;
         double norm2 = 0;
         for (size_t s = 0; s < d->f.cap; s++) {
-            if (!d->f.keys[s])
+            if (!d->f.e[s].key)
                 continue;
-            int64_t i = model_find(m, d->f.keys[s]);
+            int64_t i = model_find(m, d->f.e[s].key);
             if (i < 0)
                 continue;
-            double v = (1.0 + log((double)d->f.counts[s])) * m->idf[i];
+            double v = (1.0 + log((double)d->f.e[s].count)) * m->idf[i];
             row[len++] = (struct feature_node){.index = (int)i + 1, .value = v};
             norm2 += v * v;
         }
@@ -216,9 +216,9 @@ static int train_nblr(struct topics_model *m, const struct topics_doc *docs, con
         struct feature_node *row = base + at;
         size_t len = 0;
         for (size_t s = 0; s < d->f.cap; s++) {
-            if (!d->f.keys[s])
+            if (!d->f.e[s].key)
                 continue;
-            int64_t i = model_find(m, d->f.keys[s]);
+            int64_t i = model_find(m, d->f.e[s].key);
             if (i < 0)
                 continue;
             row[len++] = (struct feature_node){.index = (int)i + 1, .value = 1.0};
@@ -344,6 +344,11 @@ struct topics_model *topics_train(const struct topics_doc *docs, size_t n, const
         if (train_nblr(m, docs, subset, n_sub, err, errlen) < 0)
             goto fail;
     } else if (train_lr(m, docs, subset, n_sub, err, errlen) < 0) {
+        goto fail;
+    }
+    /* The lookup holds copies of the weights, set only now. */
+    if (model_index(m) < 0) {
+        say(err, errlen, "out of memory for the model's lookup");
         goto fail;
     }
     goto out;
