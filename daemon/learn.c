@@ -48,11 +48,13 @@ static void usage(FILE *out)
             "                      precision and recall per label\n"
             "  --folds K           folds of --eval (default %d)\n"
             "  --seed N            shuffle of --eval (default %d)\n"
-            "  --algo lr|nb        logistic regression (default) or naive Bayes\n"
+            "  --algo lr|nb|nblr   logistic regression (default), naive Bayes, or logistic\n"
+            "                      regression on naive Bayes log-count ratios (NBSVM)\n"
             "  --features F        stems, chars or both (default)\n"
-            "  --chars MIN-MAX     n of the character n-grams (default 3-5)\n"
-            "  --cost C            logistic regression's C (default 10)\n"
-            "  --min-df N          keep features of at least N texts (default 2)\n"
+            "  --features ...      also stream or stems+stream: n-grams across words\n"
+            "  --chars MIN-MAX     n of the character n-grams (default 4-5)\n"
+            "  --cost C            logistic regression's C (default 30)\n"
+            "  --min-df N          keep features of at least N texts (default 4)\n"
             "  -c, --config FILE   the daemon's configuration: state_dir and the PARSE plugins\n"
             "      --state-dir DIR as for the daemon\n",
             DEFAULT_FOLDS, DEFAULT_SEED);

@@ -17,10 +17,10 @@
 const struct topics_opts topics_default_opts = {
     .algo = TOPICS_ALGO_LR,
     .features = TOPICS_FEAT_STEMS | TOPICS_FEAT_CHARS,
-    .char_min = 3,
+    .char_min = 4,
     .char_max = 5,
-    .min_df = 2,
-    .c = 10.0f,
+    .min_df = 4,
+    .c = 30.0f,
     .alpha = 0.1f,
 };
 
