@@ -24,8 +24,7 @@ const struct topics_opts topics_default_opts = {
     .alpha = 0.1f,
 };
 
-static void say(char *err, size_t errlen, const char *fmt, ...) NEWSD_PRINTF(3, 4);
-static void say(char *err, size_t errlen, const char *fmt, ...)
+void topics_say(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -356,27 +355,27 @@ int model_save(const struct topics_model *m, const char *path, char *err, size_t
     put_u64(&hd, pl.n);
     put_u64(&hd, topics_hash(TOPICS_HASH_INIT, pl.p, pl.n));
     if (pl.oom || hd.oom) {
-        say(err, errlen, "%s: out of memory writing the model", path);
+        topics_say(err, errlen, "%s: out of memory writing the model", path);
         goto out;
     }
     if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
-        say(err, errlen, "%s: path too long", path);
+        topics_say(err, errlen, "%s: path too long", path);
         goto out;
     }
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
-        say(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+        topics_say(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         goto out;
     }
     if (write_all(fd, hd.p, hd.n) < 0 || write_all(fd, pl.p, pl.n) < 0 || fsync(fd) < 0) {
-        say(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+        topics_say(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
         close(fd);
         unlink(tmp);
         goto out;
     }
     close(fd);
     if (rename(tmp, path) < 0) {
-        say(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        topics_say(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
         unlink(tmp);
         goto out;
     }
@@ -425,33 +424,33 @@ struct topics_model *model_parse(const unsigned char *buf, size_t len, const cha
     struct rbuf h = {.p = buf, .n = len};
 
     if (len < 8 || memcmp(buf, TOPICS_MODEL_MAGIC, 8) != 0) {
-        say(err, errlen, "%s: not a newsd topics model (no " TOPICS_MODEL_MAGIC " header)", name);
+        topics_say(err, errlen, "%s: not a newsd topics model (no " TOPICS_MODEL_MAGIC " header)", name);
         return NULL;
     }
     h.at = 8;
     uint32_t format = get_u32(&h), hbytes = get_u32(&h);
     uint64_t plen = get_u64(&h), sum = get_u64(&h);
     if (h.short_read) {
-        say(err, errlen, "%s: truncated: %zu bytes, the header alone has %u", name, len, HEADER_BYTES);
+        topics_say(err, errlen, "%s: truncated: %zu bytes, the header alone has %u", name, len, HEADER_BYTES);
         return NULL;
     }
     if (format != TOPICS_MODEL_FORMAT) {
-        say(err, errlen, "%s: model format %u, this newsd reads format %u: train it again with newsd learn",
+        topics_say(err, errlen, "%s: model format %u, this newsd reads format %u: train it again with newsd learn",
             name, format, TOPICS_MODEL_FORMAT);
         return NULL;
     }
     if (hbytes != HEADER_BYTES) {
-        say(err, errlen, "%s: corrupt header (header size %u, expected %u)", name, hbytes, HEADER_BYTES);
+        topics_say(err, errlen, "%s: corrupt header (header size %u, expected %u)", name, hbytes, HEADER_BYTES);
         return NULL;
     }
     if (plen != len - HEADER_BYTES) {
-        say(err, errlen, "%s: %s: the header says %llu bytes of model, the file has %zu", name,
+        topics_say(err, errlen, "%s: %s: the header says %llu bytes of model, the file has %zu", name,
             plen > len - HEADER_BYTES ? "truncated" : "trailing bytes", (unsigned long long)plen,
             len - HEADER_BYTES);
         return NULL;
     }
     if (topics_hash(TOPICS_HASH_INIT, buf + HEADER_BYTES, plen) != sum) {
-        say(err, errlen, "%s: corrupt: the checksum does not match the contents", name);
+        topics_say(err, errlen, "%s: corrupt: the checksum does not match the contents", name);
         return NULL;
     }
 
@@ -468,37 +467,37 @@ struct topics_model *model_parse(const unsigned char *buf, size_t len, const cha
     if (b.short_read || (o.algo != TOPICS_ALGO_LR && o.algo != TOPICS_ALGO_NB && o.algo != TOPICS_ALGO_NBLR) ||
         !(o.features & (TOPICS_FEAT_STEMS | TOPICS_FEAT_CHARS | TOPICS_FEAT_STREAM)) || o.char_max > TOPICS_CHAR_N_MAX ||
         o.char_min > o.char_max || n_labels < 2 || n_labels > 100000) {
-        say(err, errlen, "%s: corrupt: impossible options or label count", name);
+        topics_say(err, errlen, "%s: corrupt: impossible options or label count", name);
         return NULL;
     }
     /* Every count is bounded by the bytes that must follow it. */
     if ((uint64_t)n_feat * (12 + 4ull * n_labels) > plen) {
-        say(err, errlen, "%s: corrupt: %u features do not fit in %llu bytes", name, n_feat,
+        topics_say(err, errlen, "%s: corrupt: %u features do not fit in %llu bytes", name, n_feat,
             (unsigned long long)plen);
         return NULL;
     }
     char **labels = calloc(n_labels, sizeof *labels);
     struct topics_model *m = NULL;
     if (!labels) {
-        say(err, errlen, "%s: out of memory", name);
+        topics_say(err, errlen, "%s: out of memory", name);
         return NULL;
     }
     for (uint32_t i = 0; i < n_labels; i++) {
         uint32_t l = get_u32(&b);
         if (b.short_read || l > LABEL_MAX || b.n - b.at < l) {
-            say(err, errlen, "%s: corrupt: label %u", name, i + 1);
+            topics_say(err, errlen, "%s: corrupt: label %u", name, i + 1);
             goto fail;
         }
         labels[i] = strndup((const char *)b.p + b.at, l);
         b.at += l;
         if (!labels[i] || !topics_label_valid(labels[i])) {
-            say(err, errlen, "%s: corrupt: label %u is not a label", name, i + 1);
+            topics_say(err, errlen, "%s: corrupt: label %u is not a label", name, i + 1);
             goto fail;
         }
     }
     m = model_new(&o, labels, n_labels, n_feat);
     if (!m) {
-        say(err, errlen, "%s: out of memory for %u features", name, n_feat);
+        topics_say(err, errlen, "%s: out of memory for %u features", name, n_feat);
         goto fail;
     }
     for (uint32_t i = 0; i < n_feat; i++)
@@ -510,7 +509,7 @@ struct topics_model *model_parse(const unsigned char *buf, size_t len, const cha
     for (uint32_t i = 0; i < n_labels; i++)
         m->bias[i] = get_f32(&b);
     if (b.short_read || b.at != b.n) {
-        say(err, errlen, "%s: corrupt: the sizes inside do not add up", name);
+        topics_say(err, errlen, "%s: corrupt: the sizes inside do not add up", name);
         goto fail;
     }
     for (size_t i = 0; i < (size_t)n_feat * n_labels; i++)
@@ -523,7 +522,7 @@ struct topics_model *model_parse(const unsigned char *buf, size_t len, const cha
         if (!isfinite(m->bias[i]))
             goto nan;
     if (model_index(m) < 0) {
-        say(err, errlen, "%s: out of memory", name);
+        topics_say(err, errlen, "%s: out of memory", name);
         goto fail;
     }
     for (uint32_t i = 0; i < n_labels; i++)
@@ -531,7 +530,7 @@ struct topics_model *model_parse(const unsigned char *buf, size_t len, const cha
     free(labels);
     return m;
 nan:
-    say(err, errlen, "%s: corrupt: a weight is not a finite number", name);
+    topics_say(err, errlen, "%s: corrupt: a weight is not a finite number", name);
 fail:
     for (uint32_t i = 0; i < n_labels; i++)
         free(labels[i]);
@@ -546,11 +545,11 @@ struct topics_model *model_load(const char *path, char *err, size_t errlen)
     struct stat st;
 
     if (fd < 0) {
-        say(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        topics_say(err, errlen, "cannot open %s: %s", path, strerror(errno));
         return NULL;
     }
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        say(err, errlen, "%s: not a regular file", path);
+        topics_say(err, errlen, "%s: not a regular file", path);
         close(fd);
         return NULL;
     }
@@ -558,7 +557,7 @@ struct topics_model *model_load(const char *path, char *err, size_t errlen)
     unsigned char *buf = malloc(len ? len : 1);
     size_t got = 0;
     if (!buf) {
-        say(err, errlen, "%s: out of memory for %zu bytes", path, len);
+        topics_say(err, errlen, "%s: out of memory for %zu bytes", path, len);
         close(fd);
         return NULL;
     }

@@ -109,6 +109,10 @@ struct topics_model *model_load(const char *path, char *err, size_t errlen);
 struct topics_model *model_parse(const unsigned char *buf, size_t len, const char *name, char *err,
                                  size_t errlen);
 
+/* Write a message into err (errlen bytes): how the classifier's
+ * functions give their reasons. */
+void topics_say(char *err, size_t errlen, const char *fmt, ...) NEWSD_PRINTF(3, 4);
+
 /* 1 when s is a label a model takes (the LABEL of a topic:LABEL tag):
  * 1..200 bytes of valid UTF-8 without control characters. */
 int topics_label_valid(const char *s);

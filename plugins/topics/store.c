@@ -12,14 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void say(char *err, size_t errlen, const char *fmt, ...) NEWSD_PRINTF(3, 4);
-static void say(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 int topics_model_name_valid(const char *name)
 {
@@ -86,7 +78,7 @@ int examples_load(const char *path, struct topics_examples *ex, char *err, size_
     if (!f) {
         if (errno == ENOENT)
             return 0;
-        say(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        topics_say(err, errlen, "cannot open %s: %s", path, strerror(errno));
         return -1;
     }
     while ((len = getline(&line, &cap, f)) >= 0) {
@@ -97,14 +89,14 @@ int examples_load(const char *path, struct topics_examples *ex, char *err, size_
         json_t *o = json_loadb(line, (size_t)len, 0, &je);
         const char *label = json_string_value(json_object_get(o, "label"));
         if (!json_is_object(o) || !topics_label_valid(label)) {
-            say(err, errlen, "%s:%zu: not an example (a JSON object with a \"label\"): %s", path, lineno,
+            topics_say(err, errlen, "%s:%zu: not an example (a JSON object with a \"label\"): %s", path, lineno,
                 o ? "no valid label" : je.text);
             json_decref(o);
             rc = -1;
             break;
         }
         if (examples_add(ex, strdup(label), member(o, "lang"), member(o, "title"), member(o, "body")) < 0) {
-            say(err, errlen, "%s:%zu: out of memory", path, lineno);
+            topics_say(err, errlen, "%s:%zu: out of memory", path, lineno);
             json_decref(o);
             rc = -1;
             break;
@@ -120,12 +112,12 @@ static int write_examples(const char *path, const struct topics_examples *ex, ch
 {
     char tmp[4096];
     if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
-        say(err, errlen, "%s: path too long", path);
+        topics_say(err, errlen, "%s: path too long", path);
         return -1;
     }
     FILE *f = fopen(tmp, "we");
     if (!f) {
-        say(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+        topics_say(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         return -1;
     }
     int bad = 0;
@@ -139,14 +131,14 @@ static int write_examples(const char *path, const struct topics_examples *ex, ch
         json_decref(o);
     }
     if (bad || fflush(f) != 0 || fsync(fileno(f)) < 0) {
-        say(err, errlen, "cannot write %s: %s", tmp, errno ? strerror(errno) : "an example is not valid UTF-8");
+        topics_say(err, errlen, "cannot write %s: %s", tmp, errno ? strerror(errno) : "an example is not valid UTF-8");
         fclose(f);
         unlink(tmp);
         return -1;
     }
     fclose(f);
     if (rename(tmp, path) < 0) {
-        say(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        topics_say(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
         unlink(tmp);
         return -1;
     }
@@ -220,7 +212,7 @@ int examples_featurize(const struct topics_examples *ex, const struct topics_opt
         newsd_analysis *an = newsd_analysis_new(text, len, e->lang);
         free(text);
         if (!an) {
-            say(err, errlen, "example %zu (%s): its text cannot be analysed (not UTF-8, or a NUL byte)", i + 1,
+            topics_say(err, errlen, "example %zu (%s): its text cannot be analysed (not UTF-8, or a NUL byte)", i + 1,
                 e->label);
             goto fail;
         }
@@ -234,16 +226,29 @@ int examples_featurize(const struct topics_examples *ex, const struct topics_opt
     *n_labels_out = n_labels;
     return 0;
 oom:
-    say(err, errlen, "out of memory for %zu examples", ex->n);
+    topics_say(err, errlen, "out of memory for %zu examples", ex->n);
 fail:
     topics_docs_free(docs, ex->n);
     topics_labels_free(labels, labels ? n_labels : 0);
     return -1;
 }
 
-static int path_of(char *out, size_t cap, const char *dir, const char *name, const char *ext)
+/* MODELS_DIR/NAME.model and NAME.examples, for a valid name.  0, or -1
+ * with err. */
+static int model_paths(const char *models_dir, const char *name, char model[4096], char examples[4096],
+                       char *err, size_t errlen)
 {
-    return (size_t)snprintf(out, cap, "%s/%s.%s", dir, name, ext) < cap ? 0 : -1;
+    if (!topics_model_name_valid(name)) {
+        topics_say(err, errlen,
+                   "model name '%s': use 1 to 64 letters, digits, '_', '-' or '.', not starting with '.'", name);
+        return -1;
+    }
+    if ((size_t)snprintf(model, 4096, "%s/%s.model", models_dir, name) >= 4096 ||
+        (size_t)snprintf(examples, 4096, "%s/%s.examples", models_dir, name) >= 4096) {
+        topics_say(err, errlen, "%s: path too long", models_dir);
+        return -1;
+    }
+    return 0;
 }
 
 int store_train(const char *models_dir, const char *name, const struct topics_examples *ex,
@@ -255,16 +260,8 @@ int store_train(const char *models_dir, const char *name, const struct topics_ex
     uint32_t n_labels = 0;
     int rc = -1;
 
-    if (!topics_model_name_valid(name)) {
-        say(err, errlen, "model name '%s': use 1 to 64 letters, digits, '_', '-' or '.', not starting with '.'",
-            name);
+    if (model_paths(models_dir, name, model_path, ex_path, err, errlen) < 0)
         return -1;
-    }
-    if (path_of(model_path, sizeof model_path, models_dir, name, "model") < 0 ||
-        path_of(ex_path, sizeof ex_path, models_dir, name, "examples") < 0) {
-        say(err, errlen, "%s: path too long", models_dir);
-        return -1;
-    }
     /* The state folder too: newsd learn may run before the daemon ever did. */
     char parent[4096];
     snprintf(parent, sizeof parent, "%s", models_dir);
@@ -272,12 +269,12 @@ int store_train(const char *models_dir, const char *name, const struct topics_ex
     if (slash && slash != parent) {
         *slash = '\0';
         if (mkdir(parent, 0755) < 0 && errno != EEXIST) {
-            say(err, errlen, "cannot create %s: %s", parent, strerror(errno));
+            topics_say(err, errlen, "cannot create %s: %s", parent, strerror(errno));
             return -1;
         }
     }
     if (mkdir(models_dir, 0755) < 0 && errno != EEXIST) {
-        say(err, errlen, "cannot create %s: %s", models_dir, strerror(errno));
+        topics_say(err, errlen, "cannot create %s: %s", models_dir, strerror(errno));
         return -1;
     }
     if (examples_featurize(ex, o, &docs, &labels, &n_labels, err, errlen) < 0)
@@ -309,16 +306,8 @@ int store_learn(const char *models_dir, const char *name, struct topics_examples
     struct topics_opts o = topics_default_opts;
     int rc = -1;
 
-    if (!topics_model_name_valid(name)) {
-        say(err, errlen, "model name '%s': use 1 to 64 letters, digits, '_', '-' or '.', not starting with '.'",
-            name);
+    if (model_paths(models_dir, name, model_path, ex_path, err, errlen) < 0)
         return -1;
-    }
-    if (path_of(model_path, sizeof model_path, models_dir, name, "model") < 0 ||
-        path_of(ex_path, sizeof ex_path, models_dir, name, "examples") < 0) {
-        say(err, errlen, "%s: path too long", models_dir);
-        return -1;
-    }
     pthread_mutex_lock(&learn_lock);
     if (access(model_path, F_OK) == 0) {
         struct topics_model *old = model_load(model_path, err, errlen);
@@ -334,7 +323,7 @@ int store_learn(const char *models_dir, const char *name, struct topics_examples
         if (examples_add(&all, e->label, e->lang, e->title, e->body) < 0) {
             /* examples_add freed this one's strings: the rest are still ex's. */
             *e = (struct topics_example){0};
-            say(err, errlen, "out of memory");
+            topics_say(err, errlen, "out of memory");
             goto out;
         }
         *e = (struct topics_example){0};

@@ -9,14 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-static void say(char *err, size_t errlen, const char *fmt, ...) NEWSD_PRINTF(3, 4);
-static void say(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* liblinear prints its progress on stdout unless told otherwise. */
 static void quiet(const char *s)
@@ -105,26 +97,21 @@ static int cmp_node(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-static int train_lr(struct topics_model *m, const struct topics_doc *docs, const size_t *sub, size_t n_sub,
-                    char *err, size_t errlen)
+/* The rows liblinear reads, one per text of sub: its features that the
+ * vocabulary knows (index + 1), valued (1 + ln tf) * idf, or 1 when binary,
+ * scaled to length 1 and in index order, then the bias feature and the end
+ * mark.  space has room for rows_room() entries; rows[k] points into it. */
+static size_t rows_room(const struct topics_doc *docs, const size_t *sub, size_t n_sub)
 {
-    uint32_t L = m->n_labels;
-    double N = (double)n_sub;
-    /* idf[] holds document frequencies until here. */
-    for (uint32_t i = 0; i < m->n_feat; i++)
-        m->idf[i] = (float)(log((1.0 + N) / (1.0 + m->idf[i])) + 1.0);
-
     size_t nnz = 0;
     for (size_t k = 0; k < n_sub; k++)
         nnz += docs[sub[k]].f.n + 2;
-    struct feature_node *space = malloc(nnz * sizeof *space);
-    struct feature_node **x = malloc(n_sub * sizeof *x);
-    double *y = malloc(n_sub * sizeof *y);
-    int rc = -1;
-    if (!space || !x || !y) {
-        say(err, errlen, "out of memory for %zu texts", n_sub);
-        goto out;
-    }
+    return nnz;
+}
+
+static void build_rows(const struct topics_model *m, const struct topics_doc *docs, const size_t *sub, size_t n_sub,
+                       int binary, struct feature_node *space, struct feature_node **rows)
+{
     size_t at = 0;
     for (size_t k = 0; k < n_sub; k++) {
         const struct topics_doc *d = &docs[sub[k]];
@@ -137,7 +124,7 @@ static int train_lr(struct topics_model *m, const struct topics_doc *docs, const
             int64_t i = model_find(m, d->f.e[s].key);
             if (i < 0)
                 continue;
-            double v = (1.0 + log((double)d->f.e[s].count)) * m->idf[i];
+            double v = binary ? 1.0 : (1.0 + log((double)d->f.e[s].count)) * m->idf[i];
             row[len++] = (struct feature_node){.index = (int)i + 1, .value = v};
             norm2 += v * v;
         }
@@ -147,21 +134,42 @@ static int train_lr(struct topics_model *m, const struct topics_doc *docs, const
         qsort(row, len, sizeof *row, cmp_node);
         row[len++] = (struct feature_node){.index = (int)m->n_feat + 1, .value = 1.0};
         row[len++] = (struct feature_node){.index = -1};
-        x[k] = row;
-        y[k] = d->label;
+        rows[k] = row;
         at += len;
     }
+}
+
+static int train_lr(struct topics_model *m, const struct topics_doc *docs, const size_t *sub, size_t n_sub,
+                    char *err, size_t errlen)
+{
+    uint32_t L = m->n_labels;
+    double N = (double)n_sub;
+    /* idf[] holds document frequencies until here. */
+    for (uint32_t i = 0; i < m->n_feat; i++)
+        m->idf[i] = (float)(log((1.0 + N) / (1.0 + m->idf[i])) + 1.0);
+
+    struct feature_node *space = malloc(rows_room(docs, sub, n_sub) * sizeof *space);
+    struct feature_node **x = malloc(n_sub * sizeof *x);
+    double *y = malloc(n_sub * sizeof *y);
+    int rc = -1;
+    if (!space || !x || !y) {
+        topics_say(err, errlen, "out of memory for %zu texts", n_sub);
+        goto out;
+    }
+    build_rows(m, docs, sub, n_sub, 0, space, x);
+    for (size_t k = 0; k < n_sub; k++)
+        y[k] = docs[sub[k]].label;
     struct problem prob = {.l = (int)n_sub, .n = (int)m->n_feat + 1, .y = y, .x = x, .bias = 1.0};
     struct parameter param = {.solver_type = L2R_LR_DUAL, .eps = 0.1, .C = m->opts.c};
     const char *bad = check_parameter(&prob, &param);
     if (bad) {
-        say(err, errlen, "liblinear refuses the parameters: %s", bad);
+        topics_say(err, errlen, "liblinear refuses the parameters: %s", bad);
         goto out;
     }
     set_print_string_function(quiet);
     struct model *lm = train(&prob, &param);
     if (!lm) {
-        say(err, errlen, "liblinear could not train");
+        topics_say(err, errlen, "liblinear could not train");
         goto out;
     }
     int nr = get_nr_class(lm);
@@ -196,43 +204,22 @@ static int train_nblr(struct topics_model *m, const struct topics_doc *docs, con
 {
     uint32_t L = m->n_labels, F = m->n_feat;
     const double a = 1.0;
-    size_t nnz = 0;
-    for (size_t k = 0; k < n_sub; k++)
-        nnz += docs[sub[k]].f.n + 2;
-    struct feature_node *space = malloc(nnz * sizeof *space), *base = malloc(nnz * sizeof *base);
-    struct feature_node **x = malloc(n_sub * sizeof *x);
-    size_t *row_at = malloc(n_sub * sizeof *row_at);
+    size_t room = rows_room(docs, sub, n_sub);
+    struct feature_node *space = malloc(room * sizeof *space), *base = malloc(room * sizeof *base);
+    struct feature_node **x = malloc(n_sub * sizeof *x), **base_rows = malloc(n_sub * sizeof *base_rows);
     double *y = malloc(n_sub * sizeof *y);
     float *cnt = calloc((size_t)F * L, sizeof *cnt);   /* texts of label l with feature i */
     double *r = malloc(F * sizeof *r);
     int rc = -1;
-    if (!space || !base || !x || !row_at || !y || !cnt || !r) {
-        say(err, errlen, "out of memory for %zu texts", n_sub);
+    if (!space || !base || !x || !base_rows || !y || !cnt || !r) {
+        topics_say(err, errlen, "out of memory for %zu texts", n_sub);
         goto out;
     }
-    size_t at = 0;
-    for (size_t k = 0; k < n_sub; k++) {
-        const struct topics_doc *d = &docs[sub[k]];
-        struct feature_node *row = base + at;
-        size_t len = 0;
-        for (size_t s = 0; s < d->f.cap; s++) {
-            if (!d->f.e[s].key)
-                continue;
-            int64_t i = model_find(m, d->f.e[s].key);
-            if (i < 0)
-                continue;
-            row[len++] = (struct feature_node){.index = (int)i + 1, .value = 1.0};
-            cnt[(size_t)i * L + d->label] += 1;
-        }
-        double scale = len ? 1.0 / sqrt((double)len) : 1.0;
-        for (size_t j = 0; j < len; j++)
-            row[j].value = scale;
-        qsort(row, len, sizeof *row, cmp_node);
-        row[len++] = (struct feature_node){.index = (int)F + 1, .value = 1.0};
-        row[len++] = (struct feature_node){.index = -1};
-        row_at[k] = at;
-        at += len;
-    }
+    build_rows(m, docs, sub, n_sub, 1, base, base_rows);
+    for (size_t k = 0; k < n_sub; k++)
+        for (const struct feature_node *p = base_rows[k]; p->index != -1; p++)
+            if ((uint32_t)p->index <= F)
+                cnt[(size_t)(p->index - 1) * L + docs[sub[k]].label] += 1;
     set_print_string_function(quiet);
     for (uint32_t l = 0; l < L; l++) {
         double psum = 0, qsum = 0;
@@ -255,9 +242,9 @@ static int train_nblr(struct topics_model *m, const struct topics_doc *docs, con
                 tot += cnt[(size_t)i * L + k];
             r[i] = log((p + a) / psum) - log((tot - p + a) / qsum);
         }
-        memcpy(space, base, at * sizeof *space);
+        memcpy(space, base, room * sizeof *space);
         for (size_t k = 0; k < n_sub; k++) {
-            struct feature_node *row = space + row_at[k];
+            struct feature_node *row = space + (base_rows[k] - base);
             x[k] = row;
             y[k] = docs[sub[k]].label == l ? 1 : -1;
             for (; row->index != -1; row++)
@@ -268,12 +255,12 @@ static int train_nblr(struct topics_model *m, const struct topics_doc *docs, con
         struct parameter param = {.solver_type = L2R_LR_DUAL, .eps = 0.1, .C = m->opts.c};
         const char *bad = check_parameter(&prob, &param);
         if (bad) {
-            say(err, errlen, "liblinear refuses the parameters: %s", bad);
+            topics_say(err, errlen, "liblinear refuses the parameters: %s", bad);
             goto out;
         }
         struct model *lm = train(&prob, &param);
         if (!lm) {
-            say(err, errlen, "liblinear could not train");
+            topics_say(err, errlen, "liblinear could not train");
             goto out;
         }
         /* Two classes: one weight vector, for liblinear's first label. */
@@ -290,7 +277,7 @@ out:
     free(space);
     free(base);
     free(x);
-    free(row_at);
+    free(base_rows);
     free(y);
     free(cnt);
     free(r);
@@ -307,7 +294,7 @@ struct topics_model *topics_train(const struct topics_doc *docs, size_t n, const
     if (!subset) {
         all = malloc((n ? n : 1) * sizeof *all);
         if (!all) {
-            say(err, errlen, "out of memory");
+            topics_say(err, errlen, "out of memory");
             return NULL;
         }
         for (size_t i = 0; i < n; i++)
@@ -323,21 +310,21 @@ struct topics_model *topics_train(const struct topics_doc *docs, size_t n, const
                 break;
             }
     if (seen < 2) {
-        say(err, errlen, "a model needs texts of at least two labels (%u given)", seen);
+        topics_say(err, errlen, "a model needs texts of at least two labels (%u given)", seen);
         goto out;
     }
     m = vocabulary(docs, subset, n_sub, labels, n_labels, o);
     if (!m) {
-        say(err, errlen, "out of memory for the vocabulary");
+        topics_say(err, errlen, "out of memory for the vocabulary");
         goto out;
     }
     if (m->n_feat == 0) {
-        say(err, errlen, "no feature occurs in %u or more texts: too few or too short texts", o->min_df);
+        topics_say(err, errlen, "no feature occurs in %u or more texts: too few or too short texts", o->min_df);
         goto fail;
     }
     if (o->algo == TOPICS_ALGO_NB) {
         if (train_nb(m, docs, subset, n_sub) < 0) {
-            say(err, errlen, "out of memory for naive Bayes");
+            topics_say(err, errlen, "out of memory for naive Bayes");
             goto fail;
         }
     } else if (o->algo == TOPICS_ALGO_NBLR) {
@@ -348,7 +335,7 @@ struct topics_model *topics_train(const struct topics_doc *docs, size_t n, const
     }
     /* The lookup holds copies of the weights, set only now. */
     if (model_index(m) < 0) {
-        say(err, errlen, "out of memory for the model's lookup");
+        topics_say(err, errlen, "out of memory for the model's lookup");
         goto fail;
     }
     goto out;
@@ -399,11 +386,11 @@ int topics_cross_validate(const struct topics_doc *docs, size_t n, char *const *
 
     memset(out, 0, sizeof *out);
     if (!fold || !order || !train_set || !confusion || !probs) {
-        say(err, errlen, "out of memory");
+        topics_say(err, errlen, "out of memory");
         goto out;
     }
     if (folds < 2 || folds > n) {
-        say(err, errlen, "%u folds for %zu texts: need 2 to %zu", folds, n, n);
+        topics_say(err, errlen, "%u folds for %zu texts: need 2 to %zu", folds, n, n);
         goto out;
     }
     /* Stratify: each label's texts in a shuffled order, dealt round the
@@ -441,7 +428,7 @@ int topics_cross_validate(const struct topics_doc *docs, size_t n, char *const *
                 continue;
             if (model_predict_counts(m, &docs[i].f, probs) < 0) {
                 model_free(m);
-                say(err, errlen, "out of memory");
+                topics_say(err, errlen, "out of memory");
                 goto out;
             }
             uint32_t best = 0;
@@ -463,7 +450,7 @@ int topics_cross_validate(const struct topics_doc *docs, size_t n, char *const *
     out->support = calloc(L, sizeof(size_t));
     if (!out->precision || !out->recall || !out->f1 || !out->support) {
         topics_cv_free(out);
-        say(err, errlen, "out of memory");
+        topics_say(err, errlen, "out of memory");
         goto out;
     }
     size_t correct = 0, n_present = 0;
