@@ -100,11 +100,22 @@ static uint8_t tag_of(uint64_t h)
     return t ? t : 1;
 }
 
+/* A slot: the key, the feature's index, its idf and its weights as 16-bit
+ * fixed point. */
 struct slot_head {
     uint64_t key;
     uint32_t index;
-    float idf;           /* a copy: the slot holds all a lookup needs */
+    uint16_t idf;
 };
+#define SLOT_WEIGHTS 14          /* offset of the weights: the packed size of the head */
+#define IDF_ONE 4096.0           /* idf = idf_q / IDF_ONE (an idf is at most ln(N + 1) + 1) */
+
+static void read_head(const unsigned char *slot, struct slot_head *h)
+{
+    memcpy(&h->key, slot, 8);
+    memcpy(&h->index, slot + 8, 4);
+    memcpy(&h->idf, slot + 12, 2);
+}
 
 int model_index(struct topics_model *m)
 {
@@ -115,12 +126,17 @@ int model_index(struct topics_model *m)
         cap *= 2;
     free(m->tags);
     free(m->slots);
-    m->slot_bytes = sizeof(struct slot_head) + (size_t)m->n_labels * sizeof(float);
+    m->slot_bytes = (SLOT_WEIGHTS + (size_t)m->n_labels * sizeof(int16_t) + 7) & ~(size_t)7;
     m->tags = calloc(cap, 1);
-    m->slots = malloc(cap * m->slot_bytes);
+    m->slots = calloc(cap, m->slot_bytes);
     if (!m->tags || !m->slots)
         return -1;
     m->table_mask = (uint32_t)(cap - 1);
+    double max = 0;
+    for (size_t i = 0; i < (size_t)m->n_feat * m->n_labels; i++)
+        if (fabs(m->w[i]) > max)
+            max = fabs(m->w[i]);
+    m->w_scale = max > 0 ? max / 32767.0 : 1.0;
     for (uint32_t i = 0; i < m->n_feat; i++) {
         uint64_t h = slot_hash(m->keys[i]);
         size_t j = h & m->table_mask;
@@ -128,9 +144,15 @@ int model_index(struct topics_model *m)
             j = (j + 1) & m->table_mask;
         m->tags[j] = tag_of(h);
         unsigned char *slot = m->slots + j * m->slot_bytes;
-        struct slot_head head = {m->keys[i], i, m->idf[i]};
-        memcpy(slot, &head, sizeof head);
-        memcpy(slot + sizeof head, m->w + (size_t)i * m->n_labels, m->n_labels * sizeof(float));
+        double idf = m->idf[i] * IDF_ONE;
+        uint16_t idf_q = (uint16_t)(idf < 0 ? 0 : idf > 65535 ? 65535 : lrint(idf));
+        memcpy(slot, &m->keys[i], 8);
+        memcpy(slot + 8, &i, 4);
+        memcpy(slot + 12, &idf_q, 2);
+        for (uint32_t l = 0; l < m->n_labels; l++) {
+            int16_t q = (int16_t)lrint(m->w[(size_t)i * m->n_labels + l] / m->w_scale);
+            memcpy(slot + SLOT_WEIGHTS + 2 * l, &q, 2);
+        }
     }
     return 0;
 }
@@ -171,14 +193,8 @@ int64_t model_find(const struct topics_model *m, uint64_t key)
     struct slot_head head;
     if (!slot)
         return -1;
-    memcpy(&head, slot, sizeof head);
+    read_head(slot, &head);
     return head.index;
-}
-
-const float *model_weights(const struct topics_model *m, uint64_t key)
-{
-    const unsigned char *slot = find_slot(m, key);
-    return slot ? (const float *)(const void *)(slot + sizeof(struct slot_head)) : NULL;
 }
 
 int model_predict_counts(const struct topics_model *m, const struct fcount *fc, double *probs)
@@ -211,16 +227,18 @@ int model_predict_counts(const struct topics_model *m, const struct fcount *fc, 
         if (!slot)
             continue;
         struct slot_head head;
-        memcpy(&head, slot, sizeof head);
-        double v = m->opts.algo == TOPICS_ALGO_LR     ? (1.0 + log((double)fc->e[s].count)) * head.idf
+        read_head(slot, &head);
+        double v = m->opts.algo == TOPICS_ALGO_LR     ? (1.0 + log((double)fc->e[s].count)) * (head.idf / IDF_ONE)
                    : m->opts.algo == TOPICS_ALGO_NBLR ? 1.0
                                                       : (double)fc->e[s].count;
-        const float *w = (const float *)(const void *)(slot + sizeof head);
-        for (uint32_t l = 0; l < L; l++)
-            probs[l] += v * w[l];
+        for (uint32_t l = 0; l < L; l++) {
+            int16_t q;
+            memcpy(&q, slot + SLOT_WEIGHTS + 2 * l, 2);
+            probs[l] += v * q;
+        }
         norm2 += v * v;
     }
-    double scale = m->opts.algo != TOPICS_ALGO_NB && norm2 > 0 ? 1.0 / sqrt(norm2) : 1.0;
+    double scale = (m->opts.algo != TOPICS_ALGO_NB && norm2 > 0 ? 1.0 / sqrt(norm2) : 1.0) * m->w_scale;
     for (uint32_t l = 0; l < L; l++)
         probs[l] = m->bias[l] + scale * probs[l];
 

@@ -74,10 +74,13 @@ struct topics_model {
      * slots that hold the key and its weights side by side.  Most of an
      * article's features are not in the model, and the small tag array
      * answers those from the cache; a feature that is there costs one
-     * read of its slot. */
+     * read of its slot, which holds the idf and the weights in 16 bits
+     * (fixed point: a weight is w_q * w_scale), so that slots are small
+     * and more of them stay in the cache. */
     uint8_t *tags;
-    unsigned char *slots; /* slot_bytes each: u64 key, u32 index, float w[n_labels] */
+    unsigned char *slots; /* slot_bytes each: u64 key, u32 index, u16 idf, i16 w[n_labels] */
     size_t slot_bytes;
+    double w_scale;
     uint32_t table_mask;
 };
 
@@ -90,8 +93,6 @@ void model_free(struct topics_model *m);
 int model_index(struct topics_model *m);
 /* The index of a feature hash, or -1. */
 int64_t model_find(const struct topics_model *m, uint64_t key);
-/* The weights of a feature hash (n_labels of them), or NULL. */
-const float *model_weights(const struct topics_model *m, uint64_t key);
 
 /* Probabilities of each label (probs: n_labels) for a text's feature
  * counts.  0, or -1 when out of memory. */
