@@ -102,7 +102,11 @@ static void refresh(struct topics *t, int first)
         return;
     t->seen = s;
     if (!s.exists) {
-        if (first || t->cur)
+        /* A model that goes away is treated like one that does not read:
+         * the one in memory stays. */
+        if (t->cur)
+            newsd_log(NEWSD_LOG_WARNING, "model %s is gone; the model read before stays in use", t->path);
+        else
             newsd_log(NEWSD_LOG_NOTICE,
                       "no model %s: topics stays inactive until one is trained: "
                       "newsd learn --model %s --labels DIR/labels.tsv -c CONFIG",

@@ -81,6 +81,30 @@ def topics_learn_then_tag_through_cli(ctx):
     check("topic:ai-chips" not in tags, "the keyword topics are the ai_chips plugin's, not topics'")
 
 
+@test(timeout=120)
+def topics_threshold_tags_other_labels(ctx):
+    """threshold = 0: every label is tagged, weighted by its probability
+    (they sum to 1), the most probable highest; a removed model file leaves
+    the loaded model in use."""
+    cfg = train_two(ctx)
+    text = cfg.read_text(encoding="utf-8").replace("model = news\n", "model = news\nthreshold = 0\n", 1)
+    check("threshold = 0" in text, "the shipped config has no 'model = news' line")
+    cfg.write_text(text, encoding="utf-8")
+    ctx.start(cfg)
+    id_ = ctx.drop("sport.txt", (BBC_DIR / labelled("sport", 31, 1)[0]).read_bytes())
+    wait_shown(ctx, [id_])
+    tags = topic_tags(show(ctx, id_))
+    check(set(tags) == {"topic:sport", "topic:business"}, f"threshold 0: topics tags {tags}")
+    check(abs(sum(tags.values()) - 1.0) < 1e-6, f"the weights do not sum to 1: {tags}")
+    check(tags["topic:sport"] > tags["topic:business"], f"sport article: {tags}")
+    (ctx.state / "models" / "news.model").unlink()
+    time.sleep(1.2)
+    id_ = ctx.drop("sport2.txt", (BBC_DIR / labelled("sport", 32, 1)[0]).read_bytes())
+    wait_shown(ctx, [id_])
+    check("topic:sport" in topic_tags(show(ctx, id_)), "the loaded model was dropped with its file")
+    ctx.wait_log(lambda t: "is gone; the model read before stays in use" in t, 5, "the warning of a removed model")
+
+
 @test(timeout=180)
 def topics_newsctl_learn_adds_label(ctx):
     """newsctl learn adds archived articles as examples of a new label to the
