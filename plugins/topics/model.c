@@ -187,6 +187,16 @@ static const unsigned char *find_slot(const struct topics_model *m, uint64_t key
     return NULL;
 }
 
+void model_compact(struct topics_model *m)
+{
+    free(m->keys);
+    free(m->idf);
+    free(m->w);
+    m->keys = NULL;
+    m->idf = NULL;
+    m->w = NULL;
+}
+
 int64_t model_find(const struct topics_model *m, uint64_t key)
 {
     const unsigned char *slot = find_slot(m, key);
@@ -343,6 +353,11 @@ int model_save(const struct topics_model *m, const char *path, char *err, size_t
     struct wbuf pl = {0}, hd = {0};
     int rc = -1;
     char tmp[4096];
+
+    if (!m->w) {
+        topics_say(err, errlen, "%s: a compacted model cannot be saved", path);
+        return -1;
+    }
 
     put_u32(&pl, m->opts.algo);
     put_u32(&pl, m->opts.features);

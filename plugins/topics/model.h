@@ -91,6 +91,10 @@ struct topics_model *model_new(const struct topics_opts *o, char *const *labels,
 void model_free(struct topics_model *m);
 /* Build the lookup table once keys[] are set.  0, or -1 when out of memory. */
 int model_index(struct topics_model *m);
+/* Drop keys[], idf[] and w[], which only training and model_save() read:
+ * a model that only classifies keeps its lookup alone (half the memory).
+ * model_save() refuses a compacted model. */
+void model_compact(struct topics_model *m);
 /* The index of a feature hash, or -1. */
 int64_t model_find(const struct topics_model *m, uint64_t key);
 

@@ -120,6 +120,7 @@ static void refresh(struct topics *t, int first)
                   t->cur ? "the previous model stays in use" : "topics stays inactive");
         return;
     }
+    model_compact(m);
     struct loaded *l = malloc(sizeof *l);
     if (!l) {
         model_free(m);

@@ -248,6 +248,14 @@ static void test_model_round_trip(void **state)
     assert_int_equal(predict(m, t, &p1), predict(r, t, &p2));
     assert_true(p1 == p2);
     free(t);
+    /* A compacted model classifies alike and cannot be saved. */
+    model_compact(r);
+    t = text_of(2, 77);
+    assert_int_equal(predict(m, t, &p1), predict(r, t, &p2));
+    assert_true(p1 == p2);
+    free(t);
+    assert_int_equal(model_save(r, path, err, sizeof err), -1);
+    assert_non_null(strstr(err, "compacted"));
     /* No temporary file is left beside it. */
     char tmp[300];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
