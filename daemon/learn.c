@@ -52,7 +52,7 @@ static void usage(FILE *out)
             "                      regression on naive Bayes log-count ratios (NBSVM)\n"
             "  --features F        stems, chars or both (default)\n"
             "  --features ...      also stream or stems+stream: n-grams across words\n"
-            "  --chars MIN-MAX     n of the character n-grams (default 4-5)\n"
+            "  --chars MIN-MAX     n of the character n-grams (default 5-5)\n"
             "  --cost C            logistic regression's C (default 30)\n"
             "  --min-df N          keep features of at least N texts (default 4)\n"
             "  -c, --config FILE   the daemon's configuration: state_dir and the PARSE plugins\n"

@@ -17,7 +17,7 @@
 const struct topics_opts topics_default_opts = {
     .algo = TOPICS_ALGO_LR,
     .features = TOPICS_FEAT_STEMS | TOPICS_FEAT_CHARS,
-    .char_min = 4,
+    .char_min = 5,
     .char_max = 5,
     .min_df = 4,
     .c = 30.0f,

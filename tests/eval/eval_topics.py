@@ -36,12 +36,15 @@ TRAIN_S_TARGET = 5.0
 US_TARGET = 100.0
 COMPARE = [
     ("naive Bayes, stems", ["--algo", "nb", "--features", "stems"]),
-    ("naive Bayes, chars 4-5", ["--algo", "nb", "--features", "chars"]),
-    ("naive Bayes, both", ["--algo", "nb", "--features", "both"]),
+    ("naive Bayes, chars 5", ["--algo", "nb", "--features", "chars", "--chars", "5-5"]),
+    ("naive Bayes, stems + chars 5", ["--algo", "nb", "--features", "both", "--chars", "5-5"]),
     ("logistic regression, stems", ["--algo", "lr", "--features", "stems"]),
-    ("logistic regression, chars 4-5", ["--algo", "lr", "--features", "chars"]),
-    ("logistic regression, both (shipped)", []),
-    ("NB-weighted LR, both", ["--algo", "nblr"]),
+    ("logistic regression, chars 5", ["--algo", "lr", "--features", "chars", "--chars", "5-5"]),
+    ("logistic regression, chars 4-5", ["--algo", "lr", "--features", "chars", "--chars", "4-5"]),
+    ("logistic regression, stems + chars 5 (shipped)", []),
+    ("logistic regression, stems + chars 4-5", ["--chars", "4-5"]),
+    ("logistic regression, stems + chars 3-5", ["--chars", "3-5"]),
+    ("NB-weighted LR, stems + chars 5", ["--algo", "nblr"]),
     ("logistic regression, stems + chars 2-5 across words", ["--features", "stems+stream", "--chars", "2-5"]),
 ]
 
