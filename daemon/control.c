@@ -305,6 +305,14 @@ static enum MHD_Result dispatch(struct control *c, struct request *r, const char
             return ret;
         }
         return start_work(c, r);
+    case EP_LEARN:
+        if (control_parse_learn(r->body, r->len, &r->learn_model, &r->learn_label, &r->learn_ids,
+                                &r->n_learn_ids, &err) < 0) {
+            enum MHD_Result ret = reply_error(r, 400, err);
+            free(err);
+            return ret;
+        }
+        return start_work(c, r);
     default:
         if (control_query_parse(r->ep, arg, get_arg, r->conn, &r->query, &err) != NEWSD_QUERY_OK) {
             enum MHD_Result ret = reply_error(r, 400, err);
@@ -379,6 +387,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     free(r->answer);
     query_free_strings(&r->query);
     free(r->reprocess_id);
+    control_learn_args_free(r->learn_model, r->learn_label, r->learn_ids, r->n_learn_ids);
     for (size_t i = 0; i < r->n_names; i++)
         free(r->names[i]);
     free(r->names);
@@ -587,6 +596,7 @@ static void control_free(struct control *c)
 {
     free(c->socket_path);
     free(c->work_dir);
+    free(c->models_dir);
     free(c);
 }
 
@@ -634,6 +644,7 @@ int control_start(struct control **out, uv_loop_t *loop, const struct control_op
     c->ops = ops;
     c->ud = ud;
     c->work_dir = xstrdup(o->work_dir);
+    c->models_dir = o->models_dir ? xstrdup(o->models_dir) : NULL;
     c->max_connections = o->max_connections ? o->max_connections : CONTROL_MAX_CONNECTIONS;
     c->timeout_s = o->timeout_s ? o->timeout_s : 10;
     c->queries.max_running = o->queries_running ? o->queries_running : 2;

@@ -1038,10 +1038,12 @@ static int start(struct daemon *d)
     archiver_set_sinks(d->archiver, d->sinks);
     retry_queue_start(&d->retries, &d->loop, on_retry_due, d);
     char *work_dir = xasprintf("%s/work", d->spool.state_dir);
+    char *models_dir = xasprintf("%s/models", d->spool.state_dir);
     struct control_opts copts = {
         .socket_path = d->cfg.control_socket,
         .metrics_listen = d->cfg.metrics_listen,
         .work_dir = work_dir,
+        .models_dir = models_dir,
         .max_connections = fdlimit_connection_cap(CONTROL_MAX_CONNECTIONS, d->n_workers),
         .timeout_s = d->cfg.control_timeout_s,
         .queries_running = d->cfg.control_queries,
@@ -1049,6 +1051,7 @@ static int start(struct daemon *d)
     };
     rc = control_start(&d->control, &d->loop, &copts, &api_ops, d, &err);
     free(work_dir);
+    free(models_dir);
     if (rc < 0) {
         log_error("%s", err);
         free(err);

@@ -50,6 +50,9 @@ static void usage(FILE *out)
             "  reprocess ID | --all          run archived articles through the plugins again\n"
             "  outbox [--dead] [--limit N]   records the sinks have yet to deliver; --dead:\n"
             "                                the dead letters they gave up on\n"
+            "  learn MODEL LABEL ID...       add archived articles as examples of LABEL to the\n"
+            "                                topics model MODEL and train it again (the topics\n"
+            "                                plugin uses it within a second)\n"
             "  check [--db FILE]             check the archive_sqlite database (default\n"
             "                                STATE_DIR/archive/newsd.db) on the file itself,\n"
             "                                not through the daemon; needs write access\n"
@@ -294,6 +297,30 @@ static int cmd_outbox(const struct opts *o)
     return rc;
 }
 
+static int cmd_learn(const struct opts *o, const char *model, const char *label, char **ids, int n)
+{
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, json_string(ids[i]));
+    json_t *req = json_pack("{s:s,s:s,s:o}", "model", model, "label", label, "ids", arr);
+    if (!req) {
+        fprintf(stderr, "newsctl: learn: MODEL, LABEL and the ids must be UTF-8\n");
+        return EXIT_USAGE;
+    }
+    char *body = json_dumps(req, JSON_COMPACT);
+    json_t *ans = NULL;
+    json_decref(req);
+    int rc = call(o, "POST", "/learn", body, "learn", &ans, NULL);
+    free(body);
+    if (rc == EXIT_OK && !o->json)
+        printf("model %s: %lld example(s) of %s added; trained again on %lld examples (the topics plugin "
+               "reads it within a second)\n",
+               model, (long long)json_integer_value(json_object_get(ans, "added")), label,
+               (long long)json_integer_value(json_object_get(ans, "examples")));
+    json_decref(ans);
+    return rc;
+}
+
 static int need_args(const char *cmd, int have, int want)
 {
     if (have == want)
@@ -419,6 +446,11 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "outbox") == 0) {
         if (need_args(cmd, nargs, 0) == 0)
             rc = cmd_outbox(&o);
+    } else if (strcmp(cmd, "learn") == 0) {
+        if (nargs < 3)
+            fprintf(stderr, "newsctl: learn takes MODEL LABEL ID... (newsctl --help)\n");
+        else
+            rc = cmd_learn(&o, args[0], args[1], args + 2, nargs - 2);
     } else {
         fprintf(stderr, "newsctl: unknown command '%s' (newsctl --help)\n", cmd);
     }

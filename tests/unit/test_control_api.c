@@ -304,6 +304,50 @@ static void test_reprocess_body(void **unused)
     free(err);
 }
 
+/* POST /learn: {"model", "label", "ids"}, each checked; a refusal frees
+ * what it had taken. */
+static void test_learn_body(void **unused)
+{
+    char *model, *label, *err;
+    char **ids;
+    size_t n;
+    enum endpoint ep;
+    const char *arg;
+    (void)unused;
+
+    assert_int_equal(control_route("POST", "/learn", &ep, &arg), 200);
+    assert_int_equal(ep, EP_LEARN);
+    assert_int_equal(control_route("GET", "/learn", &ep, &arg), 405);
+
+    const char *body = "{\"model\":\"news\",\"label\":\"Sport\",\"ids\":[\"" ID "\",\"" ID "\"]}";
+    assert_int_equal(control_parse_learn(body, strlen(body), &model, &label, &ids, &n, &err), 0);
+    assert_string_equal(model, "news");
+    assert_string_equal(label, "Sport");
+    assert_int_equal(n, 2);
+    assert_string_equal(ids[1], ID);
+    control_learn_args_free(model, label, ids, n);
+
+    static const char *const bad[] = {
+        "", "[]", "{}", "{\"model\":\"news\",\"label\":\"Sport\"}",
+        "{\"model\":\"news\",\"label\":\"Sport\",\"ids\":[]}",
+        "{\"model\":\"../x\",\"label\":\"Sport\",\"ids\":[\"" ID "\"]}",
+        "{\"model\":\".hidden\",\"label\":\"Sport\",\"ids\":[\"" ID "\"]}",
+        "{\"model\":\"news\",\"label\":\"\",\"ids\":[\"" ID "\"]}",
+        "{\"model\":\"news\",\"label\":\"a\\tb\",\"ids\":[\"" ID "\"]}",
+        "{\"model\":\"news\",\"label\":\"Sport\",\"ids\":[\"" ID "\",\"nope\"]}",
+        "{\"model\":\"news\",\"label\":\"Sport\",\"ids\":[5]}",
+        "{\"model\":5,\"label\":\"Sport\",\"ids\":[\"" ID "\"]}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(control_parse_learn(bad[i], strlen(bad[i]), &model, &label, &ids, &n, &err), -1);
+        assert_non_null(err);
+        assert_null(model);
+        assert_null(ids);
+        assert_int_equal(n, 0);
+        free(err);
+    }
+}
+
 /* The enum is the whole protocol: no words of a reason are read here. */
 static void test_http_status(void **unused)
 {
@@ -338,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_query_errors),
         cmocka_unit_test(test_query_check),
         cmocka_unit_test(test_reprocess_body),
+        cmocka_unit_test(test_learn_body),
         cmocka_unit_test(test_http_status),
         cmocka_unit_test(test_error_json),
     };
