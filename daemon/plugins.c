@@ -96,6 +96,7 @@ static const size_t descriptor_size[NEWSD_ABI_MINOR + 1] = {
     [0] = offsetof(newsd_plugin, answer),
     [1] = offsetof(newsd_plugin, config_keys),
     [2] = sizeof(newsd_plugin),   /* 1.2 added config_keys */
+    [3] = sizeof(newsd_plugin),   /* 1.3 added functions and query fields, no descriptor field */
 };
 
 /* The version rule of plugin.h: our major, a minor up to ours, and at least
@@ -360,6 +361,7 @@ int plugin_set_load(const struct daemon_config *cfg, unsigned flags,
 {
     struct plugin_set *set = xcalloc(1, sizeof *set);
     set->v = xcalloc(cfg->n_plugins + 1, sizeof *set->v);
+    set->actions = cfg->actions;
 
     *err = NULL;
     for (size_t i = 0; i < cfg->n_plugins; i++) {

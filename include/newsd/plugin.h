@@ -83,9 +83,11 @@ extern "C" {
  * table.  1.2 (newsd 0.3) added the text layer: tokens, stems, sentences
  * and stop words of an article or of any text, and the descriptor's
  * config_keys, the keys a plugin reads, so newsd refuses a mistyped one.
+ * 1.3 added the article's action (newsd_article_action()), the action
+ * filters of a query and newsd_config_error().
  */
 #define NEWSD_ABI_MAJOR 1
-#define NEWSD_ABI_MINOR 2
+#define NEWSD_ABI_MINOR 3
 
 /* The minor a plugin is stamped with and may use; defaults to this
  * header's.  Set it lower to build a plugin that also loads in an older
@@ -264,6 +266,12 @@ struct newsd_query {
     const char *until;          /* received < until */
     int has_min_score;
     double min_score;           /* score total >= min_score (finite) */
+    /* Since 1.3 (a daemon's struct_size covers them; an archive built for
+     * 1.2 or older is never asked to filter by action: newsd answers such
+     * a query NEWSD_QUERY_UNSUPPORTED itself). */
+    const char *action;         /* LIST: the record's action is this one */
+    const char *hide_action;    /* LIST: leave out records with this action (newsctl list hides the
+                                 * operator's [actions] hide, "discard" by default, unless asked) */
 };
 
 /* One configuration key a plugin reads, for the descriptor's config_keys
@@ -734,6 +742,26 @@ NEWSD_EXPORT int newsd_answer_original_bytes(newsd_answer *ans, const void *data
 /* Refuse the query with a status and a one-line reason a person can act
  * on; returns status, for `return newsd_answer_fail(...)`. */
 NEWSD_EXPORT int newsd_answer_fail(newsd_answer *ans, enum newsd_query_status status, const char *fmt, ...)
+    NEWSD_PRINTF(3, 4);
+#endif
+
+/* ---- actions and configuration errors (since 1.3) ----------------------- */
+
+#if NEWSD_ABI_TARGET_MINOR >= 3
+
+/* Since 1.3.  The article's action: the name the operator's [actions]
+ * thresholds give its score total ("alert", "archive", "discard" by
+ * default; docs/operations.md).  newsd chooses it once the SCORE stage is
+ * over, so it is "" in the PARSE, TAG and SCORE stages and set in the
+ * ARCHIVE stage (and in every record). */
+NEWSD_EXPORT const char *newsd_article_action(const newsd_article *a);
+
+/* Since 1.3, inside init only.  Log a configuration error about key as
+ * newsd logs its own: "FILE:LINE: [plugin.NAME] KEY: message", with the
+ * file and line that set key (a conf.d drop-in included; the section's
+ * when key is NULL or not in the section).  Returns NEWSD_ERROR, for
+ * `return newsd_config_error(conf, key, ...)`. */
+NEWSD_EXPORT int newsd_config_error(const newsd_config *conf, const char *key, const char *fmt, ...)
     NEWSD_PRINTF(3, 4);
 #endif
 
