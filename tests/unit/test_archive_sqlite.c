@@ -780,7 +780,7 @@ static void test_migration_from_v2(void **state)
     make_v2(3);
     struct sq *s = NULL;
     assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
-    assert_int_equal(sq_schema_version(s->db), 3);
+    assert_int_equal(sq_schema_version(s->db), SQ_SCHEMA_VERSION);
     assert_int_equal(mark_of(s->db), 3);
     assert_int_equal(stat_of(s, "index_pending"), 0);
     assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Gletscher\"}"), 3);
