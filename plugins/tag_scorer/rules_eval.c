@@ -89,7 +89,9 @@ static void weighted_item(char *out, size_t size, const char *name, double weigh
         snprintf(out, size, "%s (%.2f)", name, weight);
 }
 
-/* ---- tag rules ------------------------------------------------------------ */
+/* ---- tag rules and watch lists --------------------------------------------- */
+
+typedef int (*tag_match_fn)(const struct rule *r, const char *tag);
 
 static int tag_matches(const struct rule *r, const char *name)
 {
@@ -97,49 +99,6 @@ static int tag_matches(const struct rule *r, const char *name)
         return strncmp(name, r->pattern, r->match_len) == 0;
     return strcmp(name, r->pattern) == 0;
 }
-
-/* Sum the weights of the tags that match a prefix rule and describe them:
- * "3 tags match keyword:*: KI-Chip, Halbleiter, chipmaker". */
-static double sum_prefix_matches(const struct rule *r, const newsd_article *a, struct reason *why)
-{
-    size_t count = newsd_article_tag_count(a), matched = 0;
-    double sum = 0;
-    for (size_t i = 0; i < count; i++) {
-        struct newsd_tag t;
-        if (newsd_article_tag_at(a, i, &t) == NEWSD_OK && tag_matches(r, t.name))
-            matched++;
-    }
-    if (matched == 0)
-        return 0;
-    reason_head(why, "%zu tag%s match%s %s: ", matched, matched == 1 ? "" : "s", matched == 1 ? "es" : "",
-                r->pattern);
-    int first = 1;
-    for (size_t i = 0; i < count; i++) {
-        struct newsd_tag t;
-        if (newsd_article_tag_at(a, i, &t) != NEWSD_OK || !tag_matches(r, t.name))
-            continue;
-        char item[REASON_MAX + 1];
-        const char *rest = t.name + r->match_len;
-        weighted_item(item, sizeof item, *rest ? rest : t.name, t.weight);
-        reason_add_item(why, item, first);
-        first = 0;
-        sum += t.weight;
-    }
-    reason_finish(why);
-    return sum;
-}
-
-/* An exact rule matches at most one tag: "topic:ai-chips (weight 1.00)". */
-static double exact_match(const struct rule *r, const newsd_article *a, struct reason *why)
-{
-    double w = newsd_article_tag_weight(a, r->pattern);
-    if (w < 0)
-        return 0;
-    reason_head(why, "%s (weight %.2f)", r->pattern, w);
-    return w;
-}
-
-/* ---- watch lists ------------------------------------------------------------ */
 
 /* Does the entity tag "entity:KIND/NAME" name one of the watched?  A
  * watched "Name" matches any kind, "kind/Name" that kind; letters compare
@@ -160,31 +119,68 @@ static int watched(const struct rule *r, const char *tag)
     return 0;
 }
 
-static double watch_matches(const struct rule *r, const newsd_article *a, struct reason *why)
+static size_t count_matching(const struct rule *r, const newsd_article *a, tag_match_fn match)
 {
     size_t count = newsd_article_tag_count(a), matched = 0;
-    double sum = 0;
     for (size_t i = 0; i < count; i++) {
         struct newsd_tag t;
-        if (newsd_article_tag_at(a, i, &t) == NEWSD_OK && watched(r, t.name))
+        if (newsd_article_tag_at(a, i, &t) == NEWSD_OK && match(r, t.name))
             matched++;
     }
-    if (matched == 0)
-        return 0;
-    reason_head(why, "%zu watched entit%s: ", matched, matched == 1 ? "y" : "ies");
+    return matched;
+}
+
+/* Append the matching tags to why (each without its first skip bytes, the
+ * whole name when nothing would be left) and sum their weights. */
+static double list_matching(const struct rule *r, const newsd_article *a, tag_match_fn match, size_t skip,
+                            struct reason *why)
+{
+    size_t count = newsd_article_tag_count(a);
+    double sum = 0;
     int first = 1;
     for (size_t i = 0; i < count; i++) {
         struct newsd_tag t;
-        if (newsd_article_tag_at(a, i, &t) != NEWSD_OK || !watched(r, t.name))
+        if (newsd_article_tag_at(a, i, &t) != NEWSD_OK || !match(r, t.name))
             continue;
         char item[REASON_MAX + 1];
-        weighted_item(item, sizeof item, t.name + strlen("entity:"), t.weight);
+        const char *rest = t.name + skip;
+        weighted_item(item, sizeof item, *rest ? rest : t.name, t.weight);
         reason_add_item(why, item, first);
         first = 0;
         sum += t.weight;
     }
     reason_finish(why);
     return sum;
+}
+
+/* "3 tags match keyword:*: KI-Chip, Halbleiter, chipmaker". */
+static double sum_prefix_matches(const struct rule *r, const newsd_article *a, struct reason *why)
+{
+    size_t n = count_matching(r, a, tag_matches);
+    if (n == 0)
+        return 0;
+    reason_head(why, "%zu tag%s match%s %s: ", n, n == 1 ? "" : "s", n == 1 ? "es" : "", r->pattern);
+    return list_matching(r, a, tag_matches, r->match_len, why);
+}
+
+/* An exact rule matches at most one tag: "topic:ai-chips (weight 1.00)". */
+static double exact_match(const struct rule *r, const newsd_article *a, struct reason *why)
+{
+    double w = newsd_article_tag_weight(a, r->pattern);
+    if (w < 0)
+        return 0;
+    reason_head(why, "%s (weight %.2f)", r->pattern, w);
+    return w;
+}
+
+/* "2 watched entities: org/Huawei, org/Nvidia (0.60)". */
+static double watch_matches(const struct rule *r, const newsd_article *a, struct reason *why)
+{
+    size_t n = count_matching(r, a, watched);
+    if (n == 0)
+        return 0;
+    reason_head(why, "%zu watched entit%s: ", n, n == 1 ? "y" : "ies");
+    return list_matching(r, a, watched, strlen("entity:"), why);
 }
 
 /* ---- freshness and length ------------------------------------------------- */
