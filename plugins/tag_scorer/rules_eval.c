@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* Reasons are one line for a person; longer lists end in "(+N more)". */
 #define REASON_MAX 200
@@ -100,22 +101,15 @@ static int tag_matches(const struct rule *r, const char *name)
     return strcmp(name, r->pattern) == 0;
 }
 
-/* Does the entity tag "entity:KIND/NAME" name one of the watched?  A
- * watched "Name" matches any kind, "kind/Name" that kind; letters compare
- * without regard to (ASCII) case. */
+/* Does the entity tag "entity:KIND/NAME" name one of the watched: in the
+ * rule's own names or in one of its lists (watchlist.h)? */
 static int watched(const struct rule *r, const char *tag)
 {
-    static const char prefix[] = "entity:";
-    if (strncmp(tag, prefix, sizeof prefix - 1) != 0)
-        return 0;
-    const char *kind = tag + sizeof prefix - 1;
-    const char *slash = strchr(kind, '/');
-    const char *name = slash ? slash + 1 : kind;
-    for (size_t i = 0; i < r->n_names; i++) {
-        const char *w = r->names[i];
-        if (strchr(w, '/') ? strcasecmp(w, kind) == 0 : strcasecmp(w, name) == 0)
+    if (nameset_has_entity(r->names, tag))
+        return 1;
+    for (size_t i = 0; i < r->n_list_refs; i++)
+        if (watchlist_has_entity(r->lists[i], tag))
             return 1;
-    }
     return 0;
 }
 
@@ -299,8 +293,27 @@ static double group_share(const struct group *g, double *sum, double points, str
     return given;
 }
 
+void rules_refresh_lists(const struct ruleset *rs)
+{
+    if (!rs->n_watchlists)
+        return;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    long long now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    for (size_t i = 0; i < rs->n_watchlists; i++) {
+        struct watchlist *w = rs->watchlists[i];
+        char err[WATCHLIST_ERR_MAX];
+        int rc = watchlist_refresh(w, now, err);
+        if (rc > 0)
+            newsd_log(NEWSD_LOG_INFO, "%s: %s read again: %zu names", w->key, w->path, nameset_count(w->set));
+        else if (rc < 0)
+            newsd_log(NEWSD_LOG_ERROR, "%s: %s", w->key, err);
+    }
+}
+
 int rules_apply(const struct ruleset *rs, newsd_article *a)
 {
+    rules_refresh_lists(rs);
     double sums_small[16] = {0};
     double *sums = rs->n_groups <= 16 ? sums_small : calloc(rs->n_groups, sizeof *sums);
     if (!sums)

@@ -30,9 +30,10 @@ static const struct family FAMILIES[] = {
     {"fresh.", "fresh.NAME = POINTS, HALF_LIFE (such as 12h or 2d)"},
     {"short.", "short.NAME = POINTS, WORDS"},
     {"group.", "group.NAME = CAP : RULE, RULE, ..."},
+    {"watchlist.", "watchlist.LIST = FILE (one name a line; watch rules name it as @LIST)"},
 };
 #define N_FAMILIES (sizeof FAMILIES / sizeof *FAMILIES)
-enum { FAM_RULE, FAM_WATCH, FAM_FRESH, FAM_SHORT, FAM_GROUP };
+enum { FAM_RULE, FAM_WATCH, FAM_FRESH, FAM_SHORT, FAM_GROUP, FAM_WATCHLIST };
 
 static int family_of(const char *key)
 {
@@ -347,13 +348,31 @@ static int copy_list(char *list, char ***out, size_t *n_out, const char *what, c
     return 0;
 }
 
-/* "entity:org/Huawei" and "org/Huawei" name a kind; "Huawei" any. */
-static void drop_entity_prefix(char **names, size_t n)
+/* The watched names of a rule: names into a set, @LIST into list_refs
+ * (resolved by rules_finish()). */
+static int watch_items(char **items, size_t n, struct rule *r, char err[RULES_ERR_MAX])
 {
-    static const char prefix[] = "entity:";
-    for (size_t i = 0; i < n; i++)
-        if (strncmp(names[i], prefix, sizeof prefix - 1) == 0)
-            memmove(names[i], names[i] + sizeof prefix - 1, strlen(names[i]) - (sizeof prefix - 1) + 1);
+    if (!(r->names = nameset_new()) || !(r->list_refs = calloc(n, sizeof *r->list_refs)))
+        return fail(err, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const char *item = items[i];
+        if (*item == '@') {
+            if (!item[1])
+                return fail(err, "'@' without the name of a watchlist.LIST key");
+            if (!(r->list_refs[r->n_list_refs] = strdup(item + 1)))
+                return fail(err, "out of memory");
+            r->n_list_refs++;
+            continue;
+        }
+        const char *bare = strncmp(item, "entity:", 7) == 0 ? item + 7 : item;
+        if (!*bare || bare[strlen(bare) - 1] == '/')
+            return fail(err, "an entity name is empty");
+        if (strlen(bare) > 256)
+            return fail(err, "an entity name is longer than 256 bytes");
+        if (nameset_add(r->names, bare) < 0)
+            return fail(err, "out of memory");
+    }
+    return 0;
 }
 
 static int parse_watch(char *v, struct rule *r, char err[RULES_ERR_MAX])
@@ -366,13 +385,15 @@ static int parse_watch(char *v, struct rule *r, char err[RULES_ERR_MAX])
         return fail(err, "too many fields before ':'");
     if (!*f[0])
         return fail(err, "POINTS is missing");
-    if (points_max(f, n, r, err) < 0 || copy_list(list, &r->names, &r->n_names, "entity names", err) < 0)
+    char **items = NULL;
+    size_t n_items = 0;
+    if (points_max(f, n, r, err) < 0 || copy_list(list, &items, &n_items, "entity names", err) < 0)
         return -1;
-    drop_entity_prefix(r->names, r->n_names);
-    for (size_t i = 0; i < r->n_names; i++)
-        if (!*r->names[i] || r->names[i][strlen(r->names[i]) - 1] == '/')
-            return fail(err, "an entity name is empty");
-    return 0;
+    int rc = watch_items(items, n_items, r, err);
+    for (size_t i = 0; i < n_items; i++)
+        free(items[i]);
+    free(items);
+    return rc;
 }
 
 static int parse_fresh(char *v, struct rule *r, char err[RULES_ERR_MAX])
@@ -427,9 +448,11 @@ static void rule_release(struct rule *r)
     free(r->name);
     free(r->key);
     free(r->pattern);
-    for (size_t i = 0; i < r->n_names; i++)
-        free(r->names[i]);
-    free(r->names);
+    nameset_free(r->names);
+    for (size_t i = 0; i < r->n_list_refs; i++)
+        free(r->list_refs[i]);
+    free(r->list_refs);
+    free(r->lists);
 }
 
 static void group_release(struct group *g)
@@ -468,14 +491,40 @@ static int add_group(struct ruleset *rs, const char *key, const char *name, char
     return 0;
 }
 
+static int add_watchlist(struct ruleset *rs, const char *key, const char *name, const char *path,
+                         char err[RULES_ERR_MAX])
+{
+    for (size_t i = 0; i < rs->n_watchlists; i++)
+        if (strcmp(rs->watchlists[i]->name, name) == 0)
+            return fail(err, "the watchlist %s is set twice", name);
+    if (!*path)
+        return fail(err, "the file name is missing");
+    struct watchlist **v = realloc(rs->watchlists, (rs->n_watchlists + 1) * sizeof *v);
+    if (!v)
+        return fail(err, "out of memory");
+    rs->watchlists = v;
+    struct watchlist *w = calloc(1, sizeof *w);
+    if (!w)
+        return fail(err, "out of memory");
+    if (watchlist_open(w, name, key, path, err) < 0) {
+        watchlist_close(w);
+        free(w);
+        return -1;
+    }
+    rs->watchlists[rs->n_watchlists++] = w;
+    return 0;
+}
+
 int rules_add(struct ruleset *rs, const char *key, const char *value, char err[RULES_ERR_MAX])
 {
     int fam = family_of(key);
     if (fam < 0)
-        return fail(err, "not a rule (keys start with rule., watch., fresh., short. or group.)");
+        return fail(err, "not a rule (keys start with rule., watch., watchlist., fresh., short. or group.)");
     const char *name = key + strlen(FAMILIES[fam].prefix);
     if (check_name(key, name, err) < 0)
         return -1;
+    if (fam == FAM_WATCHLIST)
+        return add_watchlist(rs, key, name, value ? value : "", err);
     char *copy = strdup(value ? value : "");
     if (!copy)
         return fail(err, "out of memory");
@@ -533,8 +582,32 @@ static struct rule *find_rule(struct ruleset *rs, const char *name)
     return NULL;
 }
 
+/* @LIST of the watch rules → the lists themselves. */
+static int resolve_lists(struct ruleset *rs, const char **bad_key, char err[RULES_ERR_MAX])
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        struct rule *r = &rs->rules[i];
+        if (!r->n_list_refs)
+            continue;
+        *bad_key = r->key;
+        if (!(r->lists = calloc(r->n_list_refs, sizeof *r->lists)))
+            return fail(err, "out of memory");
+        for (size_t k = 0; k < r->n_list_refs; k++) {
+            size_t j = 0;
+            while (j < rs->n_watchlists && strcmp(rs->watchlists[j]->name, r->list_refs[k]) != 0)
+                j++;
+            if (j == rs->n_watchlists)
+                return fail(err, "@%s names no list: add watchlist.%s = FILE", r->list_refs[k], r->list_refs[k]);
+            r->lists[k] = rs->watchlists[j];
+        }
+    }
+    return 0;
+}
+
 int rules_finish(struct ruleset *rs, const char **bad_key, char err[RULES_ERR_MAX])
 {
+    if (resolve_lists(rs, bad_key, err) < 0)
+        return -1;
     for (size_t g = 0; g < rs->n_groups; g++) {
         struct group *grp = &rs->groups[g];
         char **members;
@@ -570,6 +643,11 @@ void rules_free(struct ruleset *rs)
         rule_release(&rs->rules[i]);
     for (size_t i = 0; i < rs->n_groups; i++)
         group_release(&rs->groups[i]);
+    for (size_t i = 0; i < rs->n_watchlists; i++) {
+        watchlist_close(rs->watchlists[i]);
+        free(rs->watchlists[i]);
+    }
+    free(rs->watchlists);
     free(rs->rules);
     free(rs->groups);
     memset(rs, 0, sizeof *rs);

@@ -5,6 +5,8 @@
  *   rule.KEYWORDS    = keyword:*, 0.5, 3.0               ; PREFIX*, POINTS, MAX
  *   rule.REPEAT      = dup:of, -4.0                      ; penalties are negative points
  *   watch.RIVALS     = 1.5, 4 : Huawei, org/Nvidia       ; POINTS [, MAX] : ENTITIES
+ *   watch.PEOPLE     = 1.0 : @people                     ; @LIST: the names of a list file
+ *   watchlist.people = people.txt                        ; one name a line, reloaded when changed
  *   fresh.FRESH      = 2.0, 12h                          ; POINTS, HALF_LIFE
  *   short.SHORT      = -3.0, 80                          ; POINTS, WORDS
  *   group.COMPANIES  = 4 : CHIP_MAKERS, RIVALS           ; CAP : RULES
@@ -13,14 +15,16 @@
  * '*' matches every tag that starts with what precedes it, any other one
  * tag exactly) and scores POINTS * sum, at most MAX (for negative POINTS:
  * at least -MAX).  A watch rule does the same for the entity tags
- * (entity:KIND/NAME) of the names it lists.  A fresh rule gives POINTS
+ * (entity:KIND/NAME) of the names it lists, and of the list files it
+ * names (watchlist.h: read again within a second of a change).  A fresh rule gives POINTS
  * halved for every HALF_LIFE between the article's published time and its
  * arrival; a short rule POINTS when the body has fewer than WORDS words.
  * A group keeps its rules' points together within [-CAP, CAP].  Every rule
  * that fires is one line of the score breakdown with a reason
  * (docs/plugins.md, "tag_scorer").
  *
- * The rules are read-only after init, so process() is thread-safe.
+ * The rules are read-only after init and the lists swap under their own
+ * locks, so process() is thread-safe.
  */
 #include "rules.h"
 
@@ -48,7 +52,11 @@ static int read_rules(const newsd_config *conf, struct ruleset *rs)
         const char *key, *value;
         if (newsd_config_at(conf, i, &key, &value) != NEWSD_OK || !rules_is_key(key))
             continue; /* so, required, ...: read by newsd itself */
-        if (rules_add(rs, key, value, err) < 0)
+        /* A list file is found beside the INI file that names it. */
+        char *path = strncmp(key, "watchlist.", 10) == 0 ? newsd_config_path(conf, key) : NULL;
+        int rc = rules_add(rs, key, path ? path : value, err);
+        free(path);
+        if (rc < 0)
             return newsd_config_error(conf, key, "%s (expected: %s)", err, rules_syntax(key));
     }
     const char *bad_key;
@@ -87,6 +95,7 @@ static const struct newsd_config_key scorer_keys[] = {
     {"fresh.", "fresh.NAME = POINTS, HALF_LIFE"},
     {"short.", "short.NAME = POINTS, WORDS"},
     {"group.", "group.NAME = CAP : RULE, RULE, ..."},
+    {"watchlist.", "watchlist.LIST = FILE: names for watch rules' @LIST, one a line"},
     {NULL, NULL},
 };
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "actions.h"
 #include "article.h"
@@ -63,6 +64,9 @@ static void test_watch_fresh_short_errors(void **state)
     refused("watch.W", "1 : , ,", "the list of entity names after ':' is empty");
     refused("watch.W", "1 : Huawei, org/", "an entity name is empty");
     refused("watch.W", "1 : Hua\xffwei", "not valid UTF-8");
+    refused("watch.W", "1 : Huawei, @", "'@' without the name of a watchlist.LIST key");
+    refused("watchlist.L", "", "the file name is missing");
+    refused("watchlist.L", "/nonexistent/e2e/list.txt", "/nonexistent/e2e/list.txt: cannot open");
     refused("fresh.F", "2", "HALF_LIFE is missing");
     refused("fresh.F", "2, 12h, 3", "too many fields");
     refused("fresh.F", "soon, 12h", "POINTS 'soon' is not a number");
@@ -124,8 +128,12 @@ static void test_good_rules_parse(void **state)
     assert_int_equal(rs.n, 5);
     assert_true(rs.rules[1].is_prefix && rs.rules[1].match_len == strlen("entity:org/"));
     assert_true(rs.rules[1].max == 3.0 && rs.rules[0].max == HUGE_VAL);
-    assert_int_equal(rs.rules[2].n_names, 3);
-    assert_string_equal(rs.rules[2].names[1], "org/Nvidia");   /* "entity:" dropped */
+    assert_int_equal(nameset_count(rs.rules[2].names), 3);
+    /* "entity:" dropped; case does not matter; a kind only its own */
+    assert_true(nameset_has_entity(rs.rules[2].names, "entity:org/NVIDIA"));
+    assert_false(nameset_has_entity(rs.rules[2].names, "entity:product/Nvidia"));
+    assert_true(nameset_has_entity(rs.rules[2].names, "entity:place/huawei"));
+    assert_false(nameset_has_entity(rs.rules[2].names, "topic:huawei"));
     assert_true(rs.rules[3].half_life_s == 12 * 3600.0);
     assert_int_equal(rs.rules[4].min_words, 80);
     assert_int_equal(rs.rules[1].group, 0);
@@ -166,6 +174,86 @@ static void test_durations_and_times(void **state)
     assert_int_equal(rules_parse_time("2019-13-01", &ms), -1);
     assert_int_equal(rules_parse_time("2019-10-19T", &ms), -1);
     assert_int_equal(rules_parse_time("2019-10", &ms), -1);
+}
+
+/* ---- list files ------------------------------------------------------------- */
+
+static char list_path[] = "/tmp/newsd-test-rules-XXXXXX";
+
+static void write_list(const char *text)
+{
+    /* A new file (another inode) each time, as an editor's save makes. */
+    char tmp[sizeof list_path + 8];
+    snprintf(tmp, sizeof tmp, "%s.new", list_path);
+    FILE *f = fopen(tmp, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    assert_int_equal(rename(tmp, list_path), 0);
+}
+
+static void test_watchlists(void **state)
+{
+    (void)state;
+    int fd = mkstemp(list_path);
+    assert_true(fd >= 0);
+    close(fd);
+    write_list("# chip makers\nHuawei\n\n  org/Nvidia  \nentity:person/Xu Bing\n");
+
+    struct ruleset rs = {0};
+    char err[RULES_ERR_MAX];
+    const char *bad;
+    assert_int_equal(rules_add(&rs, "watchlist.chips", list_path, err), 0);
+    assert_int_equal(rules_add(&rs, "watch.CHIPS", "2 : @chips, TSMC", err), 0);
+    assert_int_equal(rules_add(&rs, "watchlist.chips", list_path, err), -1);
+    assert_non_null(strstr(err, "the watchlist chips is set twice"));
+    assert_int_equal(rules_finish(&rs, &bad, err), 0);
+    assert_int_equal(nameset_count(rs.watchlists[0]->set), 3);
+
+    struct newsd_article *a = article_new("w.txt", 0);
+    newsd_article_tag(a, "entity:org/Huawei", 1.0);
+    newsd_article_tag(a, "entity:org/TSMC", 1.0);
+    newsd_article_tag(a, "entity:person/Xu Bing", 0.5);
+    newsd_article_tag(a, "entity:org/Baidu", 1.0);
+    assert_int_equal(rules_apply(&rs, a), NEWSD_OK);
+    assert_true(a->rules[0].points == 5.0);   /* 2 x (1 + 1 + 0.5) */
+    assert_string_equal(a->rules[0].reason, "3 watched entities: org/Huawei, org/TSMC, person/Xu Bing (0.50)");
+    article_truncate(a, a->n_tags, 0, a->n_meta);
+
+    /* a saved change is read again (at most once a second: due at once here) */
+    write_list("Baidu\n");
+    atomic_store(&rs.watchlists[0]->next_check_ms, 0);
+    assert_int_equal(rules_apply(&rs, a), NEWSD_OK);
+    assert_string_equal(a->rules[0].reason, "2 watched entities: org/TSMC, org/Baidu");
+    article_truncate(a, a->n_tags, 0, a->n_meta);
+
+    /* a broken file keeps the previous names and says where it broke */
+    write_list("Huawei\nBai\xff\n");
+    atomic_store(&rs.watchlists[0]->next_check_ms, 0);
+    assert_int_equal(watchlist_refresh(rs.watchlists[0], 1, err), -1);
+    assert_non_null(strstr(err, ":2: not valid UTF-8"));
+    assert_non_null(strstr(err, "keeping the previous 1 names"));
+    assert_int_equal(rules_apply(&rs, a), NEWSD_OK);
+    assert_string_equal(a->rules[0].reason, "2 watched entities: org/TSMC, org/Baidu");
+    /* not due yet: nothing is read */
+    write_list("Huawei\n");
+    assert_int_equal(watchlist_refresh(rs.watchlists[0], 2, err), 0);
+    article_free(a);
+    rules_free(&rs);
+
+    /* @LIST must name a list; a broken file is refused at start */
+    memset(&rs, 0, sizeof rs);
+    assert_int_equal(rules_add(&rs, "watch.W", "1 : @nope", err), 0);
+    assert_int_equal(rules_finish(&rs, &bad, err), -1);
+    assert_string_equal(bad, "watch.W");
+    assert_non_null(strstr(err, "@nope names no list: add watchlist.nope = FILE"));
+    rules_free(&rs);
+    write_list("ok\n\xc3\n");
+    memset(&rs, 0, sizeof rs);
+    assert_int_equal(rules_add(&rs, "watchlist.x", list_path, err), -1);
+    assert_non_null(strstr(err, ":2: not valid UTF-8"));
+    rules_free(&rs);
+    unlink(list_path);
 }
 
 /* ---- evaluation ----------------------------------------------------------- */
@@ -374,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_durations_and_times),
         cmocka_unit_test(test_rules_fire_with_reasons),
         cmocka_unit_test(test_group_caps),
+        cmocka_unit_test(test_watchlists),
         cmocka_unit_test(test_actions_default_and_choose),
         cmocka_unit_test(test_actions_configured),
         cmocka_unit_test(test_actions_errors),
