@@ -206,3 +206,40 @@ def scorer_old_syntax_and_freshness(ctx):
     fresh = r.get("FRESH")
     check(fresh and 0.95 < fresh["points"] < 1.05 and "half-life 12.0 h" in fresh["reason"],
           f"FRESH after one half-life: {fresh}")
+
+
+@test()
+def scorer_watchlist_file_reloads(ctx):
+    """watchlist.LIST = FILE beside the config: a saved change counts from
+    the next article on, a broken save keeps the previous names and names
+    the line, and the daemon keeps running."""
+    lst = ctx.base / "rivals.txt"
+    lst.write_text("# who we watch\nHuawei\n", encoding="utf-8")
+    rules = {"so": "tag_scorer.so", "watchlist.rivals": "rivals.txt", "watch.RIVALS": "2 : @rivals"}
+    write_config(ctx, archive="archive_fs.so", rules=rules)
+    ctx.start()
+    body = "Huawei und Nvidia stellen neue Chips vor. " * 10
+
+    def scored(name, text):
+        id_ = ctx.drop(name, small_article(name, text))
+        ctx.wait_archived([id_])
+        return rules_of(ctx.record(id_)).get("RIVALS")
+
+    r = scored("one", body)
+    check(r and r["points"] == 2.0 and r["reason"] == "1 watched entity: org/Huawei", f"first: {r}")
+    tmp = ctx.base / "rivals.txt.new"
+    tmp.write_text("Nvidia\nTSMC\n", encoding="utf-8")
+    tmp.rename(lst)
+    time.sleep(1.2)
+    r = scored("two", body + " Zwei.")
+    check(r and r["reason"] == "1 watched entity: org/Nvidia", f"after the change: {r}")
+    ctx.wait(lambda: any("watchlist.rivals:" in l and "read again: 2 names" in l for l in ctx.daemon.log_lines()),
+             5, "the log line of the list read again")
+    tmp.write_bytes(b"Huawei\nBai\xffdu\n")
+    tmp.rename(lst)
+    time.sleep(1.2)
+    r = scored("three", body + " Drei.")
+    check(r and r["reason"] == "1 watched entity: org/Nvidia", f"after a broken save: {r}")
+    ctx.wait(lambda: any("rivals.txt:2: not valid UTF-8" in l and "keeping the previous 2 names" in l
+                         for l in ctx.daemon.log_lines()), 5, "the log line of the broken list")
+    ctx.assert_alive("after a broken watch list")
