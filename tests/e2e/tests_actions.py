@@ -131,6 +131,11 @@ def actions_list_by_action_sqlite(ctx):
     check(by("--action", "archive") == {ids["plain.txt"]}, "list --action archive")
     check(by("--action", "discard") == {ids["short.txt"]}, "list --action discard")
     check(by("--action", "nosuch") == set(), "list --action nosuch is not empty")
+    # /status and /metrics count them by action
+    st = newsctl_json(ctx, "status")
+    check(st.get("actions") == {"alert": 1, "archive": 1, "discard": 1} or
+          sorted((st.get("actions") or {}).items()) == [("alert", 1), ("archive", 1), ("discard", 1)],
+          f"status actions: {st.get('actions')}")
     # the default listing hides discard; --all shows it
     check(by() == {ids["alert.txt"], ids["plain.txt"]}, f"default list: {by()}")
     check(by("--all") == set(ids.values()), "list --all")

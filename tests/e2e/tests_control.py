@@ -258,6 +258,9 @@ def control_metrics_prometheus(ctx):
     check(samples[("newsd_articles_received_total", ())] == 20, "received_total != 20")
     check(samples[("newsd_articles_archived_total", ())] == 20, "archived_total != 20")
     check(samples[("newsd_processing_seconds_count", ())] == 20, "processing_seconds_count != 20")
+    check(types.get("newsd_articles_by_action_total") == "counter", "newsd_articles_by_action_total missing")
+    by_action = sum(v for (name, _), v in samples.items() if name == "newsd_articles_by_action_total")
+    check(by_action == 20, f"newsd_articles_by_action_total sums to {by_action}, expected 20")
     for plugin in ("orgs", "topics", "scorer", "archive"):
         n = samples.get(("newsd_plugin_seconds_count", (("plugin", plugin),)))
         check(n == 20, f"newsd_plugin_seconds_count{{plugin=\"{plugin}\"}} = {n}, expected 20")
