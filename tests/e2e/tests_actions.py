@@ -191,6 +191,17 @@ def scorer_rule_errors_name_file_line_section_key(ctx):
         check(p.returncode == 1 and want in err, f"{key} = {value}: exit {p.returncode}, wanted {want!r} in: "
               f"{err[-500:]}")
         check("expected:" in err, f"{key}: the error does not say what is expected: {err[-300:]}")
+    # a section without any rule, and a list file that is not there
+    conf = write_config(ctx, rules={"so": "tag_scorer.so"})
+    p = ctx.run_newsd(["--check-config", "-c", conf])
+    err = p.stderr.decode()
+    check(p.returncode == 1 and re.search(r"newsd\.ini:\d+: \[plugin\.scorer\]: no rules", err),
+          f"no rules: exit {p.returncode}: {err[-400:]}")
+    conf = write_config(ctx, rules=dict(RULES, **{"watchlist.gone": "gone.txt"}))
+    p = ctx.run_newsd(["--check-config", "-c", conf])
+    err = p.stderr.decode()
+    check(p.returncode == 1 and "[plugin.scorer] watchlist.gone: " in err and "gone.txt: cannot open" in err,
+          f"missing list file: exit {p.returncode}: {err[-400:]}")
 
 
 @test()

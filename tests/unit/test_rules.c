@@ -65,6 +65,21 @@ static void test_watch_fresh_short_errors(void **state)
     refused("watch.W", "1 : Huawei, org/", "an entity name is empty");
     refused("watch.W", "1 : Hua\xffwei", "not valid UTF-8");
     refused("watch.W", "1 : Huawei, @", "'@' without the name of a watchlist.LIST key");
+    char long_name[300];
+    memset(long_name, 'x', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    char value[320];
+    snprintf(value, sizeof value, "1 : %s", long_name);
+    refused("watch.W", value, "an entity name is longer than 256 bytes");
+    /* a list of more than 10,000 items */
+    size_t big = 10001 * 2 + 8;
+    char *many = malloc(big);
+    assert_non_null(many);
+    char *end = many + sprintf(many, "1 : x");
+    for (int i = 1; i < 10001; i++)
+        end += sprintf(end, ",x");
+    refused("watch.W", many, "more than 10000 entity names");
+    free(many);
     refused("watchlist.L", "", "the file name is missing");
     refused("watchlist.L", "/nonexistent/e2e/list.txt", "/nonexistent/e2e/list.txt: cannot open");
     refused("fresh.F", "2", "HALF_LIFE is missing");
@@ -252,6 +267,14 @@ static void test_watchlists(void **state)
     memset(&rs, 0, sizeof rs);
     assert_int_equal(rules_add(&rs, "watchlist.x", list_path, err), -1);
     assert_non_null(strstr(err, ":2: not valid UTF-8"));
+    rules_free(&rs);
+    char text[400];
+    memset(text, 'y', 300);
+    strcpy(text + 300, "\n");
+    write_list(text);
+    memset(&rs, 0, sizeof rs);
+    assert_int_equal(rules_add(&rs, "watchlist.x", list_path, err), -1);
+    assert_non_null(strstr(err, ":1: a name longer than 256 bytes"));
     rules_free(&rs);
     unlink(list_path);
 }
