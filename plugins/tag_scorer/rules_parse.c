@@ -3,6 +3,7 @@
 #define _GNU_SOURCE /* strdup() */
 #endif
 #include "rules.h"
+#include "trim.h"
 
 #include <newsd/plugin.h>
 
@@ -61,16 +62,6 @@ static int fail(char err[RULES_ERR_MAX], const char *fmt, ...)
     vsnprintf(err, RULES_ERR_MAX, fmt, ap);
     va_end(ap);
     return -1;
-}
-
-/* Blanks include line breaks: newsd joins continuation lines with '\n'. */
-static char *trim(char *s)
-{
-    s += strspn(s, " \t\r\n");
-    size_t n = strlen(s);
-    while (n > 0 && strchr(" \t\r\n", s[n - 1]))
-        s[--n] = '\0';
-    return s;
 }
 
 /* A finite number and nothing else. */

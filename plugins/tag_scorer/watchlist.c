@@ -3,6 +3,7 @@
 #define _GNU_SOURCE /* strdup(), getline() */
 #endif
 #include "watchlist.h"
+#include "trim.h"
 
 #include <newsd/plugin.h>
 
@@ -143,15 +144,6 @@ int nameset_has_entity(const struct nameset *s, const char *tag)
 }
 
 /* ---- list files ----------------------------------------------------------- */
-
-static char *trim(char *s)
-{
-    s += strspn(s, " \t\r\n");
-    size_t n = strlen(s);
-    while (n > 0 && strchr(" \t\r\n", s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
 
 int watchlist_read(const char *path, struct nameset **out, char err[WATCHLIST_ERR_MAX])
 {
