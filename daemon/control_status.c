@@ -208,7 +208,7 @@ char *status_render_metrics(const struct status_snapshot *s)
         prom_header(&sb, gauges[i].name, "gauge", gauges[i].help);
         prom_value(&sb, gauges[i].name, "", gauges[i].value);
     }
-    action_counts_write_prom(&sb);
     metrics_write_histograms(&sb);
+    action_counts_write_prom(&sb);
     return sb_take(&sb);
 }
