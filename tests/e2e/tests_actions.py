@@ -259,3 +259,34 @@ def scorer_watchlist_file_reloads(ctx):
     ctx.wait(lambda: any("rivals.txt:2: not valid UTF-8" in l and "keeping the previous 2 names" in l
                          for l in ctx.daemon.log_lines()), 5, "the log line of the broken list")
     ctx.assert_alive("after a broken watch list")
+
+
+@test()
+def scorer_watchlist_reload_under_load(ctx):
+    """The list file changes while two workers score a burst: every
+    article is archived and scored by one list or the other, and nothing
+    is left half-read (run it on build-tsan to check the locking)."""
+    lst = ctx.base / "rivals.txt"
+    lst.write_text("Huawei\n", encoding="utf-8")
+    rules = {"so": "tag_scorer.so", "watchlist.rivals": "rivals.txt", "watch.RIVALS": "2 : @rivals, TSMC"}
+    write_config(ctx, archive="archive_fs.so", rules=rules)
+    ctx.start()
+    ids = []
+    for i in range(4):
+        for k in range(50):
+            ids.append(ctx.drop(f"load_{i}_{k}.txt",
+                                small_article(f"Nummer {i} {k}", "Huawei, Nvidia und TSMC bauen Chips. " * 5)))
+        tmp = ctx.base / "rivals.txt.new"
+        tmp.write_text(("Nvidia\n" if i % 2 == 0 else "Huawei\n") * (1 + i), encoding="utf-8")
+        tmp.rename(lst)
+        time.sleep(0.4)
+    ctx.wait_archived(ids, timeout=60)
+    reasons = set()
+    for id_ in ids:
+        r = rules_of(ctx.record(id_)).get("RIVALS")
+        check(r and r["points"] == 4.0, f"{id_}: RIVALS {r}")
+        reasons.add(r["reason"])
+    check(reasons <= {"2 watched entities: org/Huawei, org/TSMC", "2 watched entities: org/Nvidia, org/TSMC"},
+          f"reasons: {reasons}")
+    ctx.assert_alive("after reloading the list under load")
+    check(not any("ThreadSanitizer" in l for l in ctx.daemon.log_lines()), "a ThreadSanitizer report")
