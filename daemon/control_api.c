@@ -137,6 +137,18 @@ int control_query_parse(enum endpoint ep, const char *show_id, control_arg_fn ar
         if (arg_number("min_score", arg(ctx, "min_score"), &q->has_min_score, &q->min_score, err) < 0)
             return NEWSD_QUERY_BAD_REQUEST;
     }
+    if (o->params & QUERY_PARAM_ACTION) {
+        /* all=1: every action, the hidden one too ("" asks for no hiding;
+         * plugin_set_query() fills in the operator's otherwise). */
+        const char *all = arg(ctx, "all");
+        if (all && strcmp(all, "1") != 0 && strcmp(all, "0") != 0) {
+            *err = xasprintf("all=%.40s: expected 1 or 0", all);
+            return NEWSD_QUERY_BAD_REQUEST;
+        }
+        arg_string(&q->action, arg(ctx, "action"));
+        if (all && strcmp(all, "1") == 0)
+            q->hide_action = xstrdup("");
+    }
     if (((o->params & QUERY_PARAM_LIMIT) && arg_uint("limit", arg(ctx, "limit"), &q->limit, err) < 0) ||
         ((o->params & QUERY_PARAM_OFFSET) && arg_uint("offset", arg(ctx, "offset"), &q->offset, err) < 0) ||
         ((o->params & QUERY_PARAM_CURSOR) && arg_uint("cursor", arg(ctx, "cursor"), &q->cursor, err) < 0))

@@ -18,6 +18,7 @@
  * /status and /metrics formats are control_status.c's.
  */
 #include "daemon.h"
+#include "action_counts.h"
 #include "datadir.h"
 #include "archiver.h"
 #include "sinks.h"
@@ -275,10 +276,11 @@ static void on_archived(struct job *j, void *ud)
     } else {
         log_set_article(j->name, a->id);
         const char *title = newsd_article_get(a, NEWSD_FIELD_TITLE);
-        log_info("archived: \"%.*s\" (%zu tags, score %.2f, %lld ms after claim)",
-                 utf8_prefix(title, 80), title, a->n_tags, newsd_article_score_total(a),
+        log_info("archived: \"%.*s\" (%zu tags, score %.2f, action %s, %lld ms after claim)",
+                 utf8_prefix(title, 80), title, a->n_tags, newsd_article_score_total(a), a->action,
                  (long long)(now_ms() - j->received_ms));
         log_set_article(NULL, NULL);
+        action_counts_add(a->action);
         if (j->reprocessing)
             d->counters.reprocessed++;
         else

@@ -372,6 +372,7 @@ int plugin_set_load(const struct daemon_config *cfg, unsigned flags,
 {
     struct plugin_set *set = xcalloc(1, sizeof *set);
     set->v = xcalloc(cfg->n_plugins + 1, sizeof *set->v);
+    set->actions = cfg->actions;
 
     *err = NULL;
     for (size_t i = 0; i < cfg->n_plugins; i++) {

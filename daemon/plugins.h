@@ -15,6 +15,7 @@
 
 #include <newsd/plugin.h>
 
+#include "actions.h"
 #include "config.h"
 
 struct sink_policy;
@@ -41,6 +42,7 @@ struct plugin_set {
     struct plugin_instance *v;
     size_t n;
     unsigned stages;          /* union of all instances' stages */
+    struct action_table actions;   /* the configuration's [actions], taken with it */
 };
 
 enum plugin_load_flags {

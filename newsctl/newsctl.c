@@ -26,7 +26,7 @@ struct opts {
     const char *socket;
     const char *state_dir, *db;
     bool json;
-    const char *tag, *min_score, *since, *until, *lang, *limit, *offset;
+    const char *tag, *min_score, *since, *until, *lang, *limit, *offset, *action;
     bool all;
     bool dead;
 };
@@ -40,7 +40,10 @@ static void usage(FILE *out)
             "  status                        the running daemon: uptime, plugins, counters\n"
             "  health                        ok, or the current problems (exit 0 healthy, 1 not)\n"
             "  list [--tag T] [--min-score N] [--since DATE] [--until DATE] [--lang L]\n"
-            "       [--limit N] [--offset N]  archived articles, newest first\n"
+            "       [--action A | --all] [--limit N] [--offset N]\n"
+            "                                archived articles, newest first; without\n"
+            "                                --action or --all, not those of the hidden\n"
+            "                                action ([actions] hide, discard by default)\n"
             "  search TEXT [--limit N] [--offset N]\n"
             "                                full-text search, best match first\n"
             "  show ID                       one article with its tags and score breakdown\n"
@@ -179,6 +182,10 @@ static int cmd_list(const struct opts *o, const char *search)
     add_param(path, sizeof path, "since", o->since);
     add_param(path, sizeof path, "until", o->until);
     add_param(path, sizeof path, "lang", o->lang);
+    if (!search) {
+        add_param(path, sizeof path, "action", o->action);
+        add_param(path, sizeof path, "all", o->all ? "1" : NULL);
+    }
     add_param(path, sizeof path, "limit", o->limit);
     add_param(path, sizeof path, "offset", o->offset);
     int rc = call(o, "GET", path, NULL, search ? "search" : "list", &page, NULL);
@@ -332,7 +339,7 @@ static int need_args(const char *cmd, int have, int want)
 
 int main(int argc, char **argv)
 {
-    enum { O_JSON = 256, O_TAG, O_MIN, O_SINCE, O_UNTIL, O_LANG, O_LIMIT, O_OFFSET, O_ALL, O_DB, O_DEAD };
+    enum { O_JSON = 256, O_TAG, O_MIN, O_SINCE, O_UNTIL, O_LANG, O_LIMIT, O_OFFSET, O_ALL, O_DB, O_DEAD, O_ACTION };
     static const struct option lopts[] = {
         {"socket", required_argument, NULL, 's'},
         {"state-dir", required_argument, NULL, 'd'},
@@ -347,6 +354,7 @@ int main(int argc, char **argv)
         {"all", no_argument, NULL, O_ALL},
         {"db", required_argument, NULL, O_DB},
         {"dead", no_argument, NULL, O_DEAD},
+        {"action", required_argument, NULL, O_ACTION},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {0},
@@ -378,6 +386,7 @@ int main(int argc, char **argv)
         case O_ALL: o.all = true; break;
         case O_DB: o.db = optarg; break;
         case O_DEAD: o.dead = true; break;
+        case O_ACTION: o.action = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
         /* The client's own version; `newsctl status` shows the daemon's. */
         case 'V': printf("newsctl %s\n", NEWSD_VERSION); return EXIT_OK;

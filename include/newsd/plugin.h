@@ -84,7 +84,9 @@ extern "C" {
  * and stop words of an article or of any text, and the descriptor's
  * config_keys, the keys a plugin reads, so newsd refuses a mistyped one.
  * 1.3 added sinks (the descriptor's deliver(), fed from the durable outbox,
- * and the newsd_delivery_*() functions) and newsd_config_run_mode().
+ * and the newsd_delivery_*() functions), newsd_config_run_mode(), the
+ * article's action (newsd_article_action()), the action filters of a
+ * query and newsd_config_error().
  */
 #define NEWSD_ABI_MAJOR 1
 #define NEWSD_ABI_MINOR 3
@@ -267,6 +269,12 @@ struct newsd_query {
     const char *until;          /* received < until */
     int has_min_score;
     double min_score;           /* score total >= min_score (finite) */
+    /* Since 1.3 (a daemon's struct_size covers them; an archive built for
+     * 1.2 or older is never asked to filter by action: newsd answers such
+     * a query NEWSD_QUERY_UNSUPPORTED itself). */
+    const char *action;         /* LIST: the record's action is this one */
+    const char *hide_action;    /* LIST: leave out records with this action (newsctl list hides the
+                                 * operator's [actions] hide, "discard" by default, unless asked) */
 };
 
 /* One configuration key a plugin reads, for the descriptor's config_keys
@@ -798,6 +806,27 @@ enum newsd_run_mode {
  * configuration check changes nothing.  Reading that state is fine in
  * every mode (and what a check is for). */
 NEWSD_EXPORT int newsd_config_run_mode(const newsd_config *conf);
+
+#endif
+
+/* ---- actions and configuration errors (since 1.3) ----------------------- */
+
+#if NEWSD_ABI_TARGET_MINOR >= 3
+
+/* Since 1.3.  The article's action: the name the operator's [actions]
+ * thresholds give its score total ("alert", "archive", "discard" by
+ * default; docs/operations.md).  newsd chooses it once the SCORE stage is
+ * over, so it is "" in the PARSE, TAG and SCORE stages and set in the
+ * ARCHIVE stage (and in every record). */
+NEWSD_EXPORT const char *newsd_article_action(const newsd_article *a);
+
+/* Since 1.3, inside init only.  Log a configuration error about key as
+ * newsd logs its own: "FILE:LINE: [plugin.NAME] KEY: message", with the
+ * file and line that set key (a conf.d drop-in included; the section's
+ * when key is NULL or not in the section).  Returns NEWSD_ERROR, for
+ * `return newsd_config_error(conf, key, ...)`. */
+NEWSD_EXPORT int newsd_config_error(const newsd_config *conf, const char *key, const char *fmt, ...)
+    NEWSD_PRINTF(3, 4);
 #endif
 
 #ifdef __cplusplus

@@ -118,6 +118,22 @@ static void test_query_requests(void **unused)
     assert_null(q->q);
     done(q);
 
+    /* since 1.3: action=NAME, and all=1 for every action ("" hides none) */
+    const char *act[] = {"action", "alert", NULL};
+    q = request(EP_LIST, NULL, act, &err);
+    assert_string_equal(q->action, "alert");
+    assert_null(q->hide_action);
+    done(q);
+    const char *all[] = {"all", "1", NULL};
+    q = request(EP_LIST, NULL, all, &err);
+    assert_null(q->action);
+    assert_string_equal(q->hide_action, "");
+    done(q);
+    const char *search_act[] = {"q", "x", "action", "alert", NULL};
+    q = request(EP_SEARCH, NULL, search_act, &err);
+    assert_null(q->action);            /* search takes no action filter */
+    done(q);
+
     const char *max[] = {"limit", "1000", "offset", "2147483647", "min_score", "-3", NULL};
     q = request(EP_LIST, NULL, max, &err);
     assert_int_equal(q->limit, 1000);
@@ -203,6 +219,10 @@ static void test_query_errors(void **unused)
     refused(EP_LIST, NULL, high, "min_score");
     const char *trail[] = {"min_score", "3x", NULL};
     refused(EP_LIST, NULL, trail, "min_score");
+    const char *all_yes[] = {"all", "yes", NULL};
+    refused(EP_LIST, NULL, all_yes, "all=yes");
+    const char *empty_action[] = {"action", "", NULL};
+    refused(EP_LIST, NULL, empty_action, "action=");
 
     /* ids: exactly NEWSD_ID_LEN lower-case hex digits */
     refused(EP_SHOW, "../etc", none, "article id");
