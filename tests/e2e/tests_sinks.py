@@ -21,7 +21,7 @@ from tests_control import api, free_port, http_json, newsctl
 
 # The scoring rules' [actions] (branch wt-rules) give every record an
 # "action"; sinks_action_alert needs them.  Set True once they are merged.
-ACTION_FIELD = False
+ACTION_FIELD = True
 
 
 # --------------------------------------------------------------------------
