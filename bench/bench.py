@@ -444,13 +444,23 @@ def entities_bench(build):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build-dir", default=os.path.join(ROOT, "build-release"))
-    ap.add_argument("-n", type=int, default=20000, help="burst size")
+    ap.add_argument("-n", type=int, default=None,
+                    help="articles per run (default: 10000 side by side, 20000 for the bursts)")
+    ap.add_argument("--rounds", type=int, default=2, help="side by side: rounds, interleaved")
+    ap.add_argument("--steady-rate", type=int, default=1000, help="side by side: the steady run's articles/s")
     ap.add_argument("--backlog", type=int, nargs="*", default=[10000, 100000],
-                    help="backlog sizes (peak RSS should stay flat)")
+                    help="--classic: backlog sizes (peak RSS should stay flat)")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir")
-    ap.add_argument("--no-lua", action="store_true", help="skip the Lua pipeline run")
+    ap.add_argument("--no-lua", action="store_true", help="--classic: skip the Lua pipeline run")
     ap.add_argument("--only-analysis", action="store_true",
                     help="only the core-only vs full default comparison and analysis_bench")
+    ap.add_argument("--classic", action="store_true",
+                    help="the earlier figures: analysis, C and Lua bursts, entities, backlogs")
+    ap.add_argument("--million", action="store_true",
+                    help="only the scale run: peak RSS and time to the first archived article "
+                         "for backlogs of 10,000 and 1,000,000 files (bench/scale.py)")
+    ap.add_argument("--scale-seconds", type=float, default=60,
+                    help="--million: how long the daemon runs on each backlog at most")
     ap.add_argument("--gazetteer-key", default="user_gazetteer",
                     help="the entities plugin's key for its TSV files")
     args = ap.parse_args()
@@ -464,21 +474,38 @@ def main():
     workdir = tempfile.mkdtemp(prefix="newsd-bench-", dir=os.environ.get("BENCH_DIR", "/tmp"))
     print("newsd bench: %s, %d CPUs, state under %s" % (newsd, os.cpu_count(), workdir))
     try:
-        analysis(newsd, build, plugins, texts, args.n, workdir, args.gazetteer_key)
-        if args.only_analysis:
+        if args.million:
+            import scale
+            scale.run(newsd, plugins, texts, workdir, args.scale_seconds)
             return
-        c_rate = burst(newsd, plugins, texts, args.n, workdir)
-        if not args.no_lua:
-            lua_rate = burst(newsd, plugins, texts, args.n, workdir, pipeline="lua")
-            print("lua:     %.0f%% of the C pipeline's articles/s (target >= 75%%)"
-                  % (100.0 * lua_rate / max(c_rate, 1e-9)))
-            lua_bench(build, plugins, workdir)
+        if args.only_analysis or args.classic:
+            classic(args, newsd, build, plugins, texts, workdir)
+            return
+        import compare
+        compare.compare(newsd, build, plugins, texts, args.n or 10000, args.rounds, workdir,
+                        steady_rate=args.steady_rate)
+        # The in-process figures: what each stage costs without the I/O.
+        lua_bench(build, plugins, workdir)
         entities_bench(build)
-        for b in args.backlog:
-            backlog(newsd, plugins, texts, b, workdir)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def classic(args, newsd, build, plugins, texts, workdir):
+    n = args.n or 20000
+    analysis(newsd, build, plugins, texts, n, workdir, args.gazetteer_key)
+    if args.only_analysis:
+        return
+    c_rate = burst(newsd, plugins, texts, n, workdir)
+    if not args.no_lua:
+        lua_rate = burst(newsd, plugins, texts, n, workdir, pipeline="lua")
+        print("lua:     %.0f%% of the C pipeline's articles/s (target >= 75%%)"
+              % (100.0 * lua_rate / max(c_rate, 1e-9)))
+        lua_bench(build, plugins, workdir)
+    entities_bench(build)
+    for b in args.backlog:
+        backlog(newsd, plugins, texts, b, workdir)
 
 
 if __name__ == "__main__":
