@@ -11,6 +11,9 @@
 #                (default 100) rounds per archive
 #   make eval    deps + build, then the quality figures (tests/eval/run.py)
 #   make bench   deps, then a release build in build-release/ and bench/bench.py
+#                (the I/O floor and newsd side by side, then the rest of bench/)
+#   make bench-scale  the same build, then bench/bench.py --million: peak RSS
+#                and first archived article for 10,000 and 1,000,000 files
 #   make install a release build in build-install/ (PREFIX, default /usr, so
 #                /etc/newsd and /var/lib/newsd), then meson install into
 #                DESTDIR (empty: the running system)
@@ -37,7 +40,7 @@ WERROR := -Dwerror=true
 endif
 
 .DEFAULT_GOAL := build
-.PHONY: deps build run test fuzz torture eval bench install clean
+.PHONY: deps build run test fuzz torture eval bench bench-scale bench-release install clean
 
 # Ask dpkg first, so an up-to-date machine does no apt work at all; apt-get
 # update runs only when something is missing.
@@ -113,12 +116,16 @@ torture: deps build
 eval: deps build
 	$(PYTHON) tests/eval/run.py --build-dir '$(BUILD_DIR)' $(EVAL_TASKS)
 
-bench: deps
+bench-release: deps
 	@if [ ! -f build-release/meson-private/coredata.dat ]; then \
 	  echo "$(MESON) setup build-release --buildtype=release"; \
 	  $(MESON) setup build-release --buildtype=release; \
 	fi
 	$(MESON) compile -C build-release
+
+# bench.py first: the floor, the default, core-only and full configs side by
+# side (bench/compare.py), ending with a summary table.
+bench: bench-release
 	$(PYTHON) bench/bench.py --build-dir build-release
 	$(PYTHON) bench/bench_archive.py --build-dir build-release
 	@# The text layer's speed over the corpus beside the repository, if there.
@@ -126,6 +133,11 @@ bench: deps
 	  ./build-release/bench/text_bench de ../shared/corpus/10kgnad-de en ../shared/corpus/bbc-news-en; \
 	else echo "text_bench: no ../shared/corpus, skipped"; fi
 	$(PYTHON) bench/bench_html.py --build-dir build-release
+
+# Not part of make bench: writes a million files (several GB of inodes;
+# BENCH_DIR picks the folder, default /tmp) and removes them afterwards.
+bench-scale: bench-release
+	$(PYTHON) bench/bench.py --build-dir build-release --million
 
 # FHS paths (docs/operations.md): /usr/sbin/newsd, /usr/bin/newsctl,
 # /usr/lib/newsd/plugins, /etc/newsd/newsd.ini and conf.d/, the unit,
