@@ -461,6 +461,8 @@ def main():
                          "for backlogs of 10,000 and 1,000,000 files (bench/scale.py)")
     ap.add_argument("--scale-seconds", type=float, default=60,
                     help="--million: how long the daemon runs on each backlog at most")
+    ap.add_argument("--scale-sizes", type=int, nargs=2, default=[10000, 1000000],
+                    help="--million: the two backlog sizes compared")
     ap.add_argument("--gazetteer-key", default="user_gazetteer",
                     help="the entities plugin's key for its TSV files")
     args = ap.parse_args()
@@ -476,7 +478,7 @@ def main():
     try:
         if args.million:
             import scale
-            scale.run(newsd, plugins, texts, workdir, args.scale_seconds)
+            scale.run(newsd, plugins, texts, workdir, args.scale_seconds, args.scale_sizes)
             return
         if args.only_analysis or args.classic:
             classic(args, newsd, build, plugins, texts, workdir)

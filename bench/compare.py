@@ -46,6 +46,8 @@ import bench as base
 
 ARCHIVED = re.compile(r"^(\S+Z) info: article (\S+) [0-9a-f]{32}: archived")
 READY = re.compile(r"^(\S+Z) notice: newsd \S+ ready")
+STOPPED = re.compile(r"notice: stopped: (\d+) received, (\d+) archived, (\d+) duplicates, "
+                     r"(\d+) replayed, (\d+) failed")
 TICK = os.sysconf("SC_CLK_TCK")
 
 # Bundled plugins that a full run leaves out: noop.lua is the bench's own
@@ -79,18 +81,23 @@ def ts(text):
 
 
 def read_log(path):
-    """(ready time or None, {name: archived time}) from a newsd log."""
-    ready, done = None, {}
+    """(ready time or None, {name: archived time}, the counters of the
+    "stopped:" line or None) from a newsd log."""
+    ready, done, counters = None, {}, None
     with open(path, errors="replace") as fh:
         for line in fh:
             m = ARCHIVED.match(line)
             if m:
                 done[m.group(2)] = ts(m.group(1))
-            elif ready is None:
-                r = READY.match(line)
-                if r:
-                    ready = ts(r.group(1))
-    return ready, done
+                continue
+            r = READY.match(line) if ready is None else None
+            if r:
+                ready = ts(r.group(1))
+            c = STOPPED.search(line)
+            if c:
+                counters = dict(zip(("received", "archived", "duplicates", "replayed", "failed"),
+                                    map(int, c.groups())))
+    return ready, done, counters
 
 
 def cpu_seconds(pid):
@@ -124,6 +131,13 @@ def write_files(folder, texts, n, backlog=False):
             os.close(fd)
 
 
+def settle_disk():
+    """Flush the freshly written articles before a run starts: otherwise the
+    first syncfs or journal commit of the run pays for writing them (and the
+    floor, which syncs once, would pay it all at once)."""
+    os.sync()
+
+
 def produce(src, dst, rate=None):
     """Renames every file of src into dst, in name order, as fast as it can
     or at rate files/s; returns {name: time right after its rename}."""
@@ -152,6 +166,7 @@ def run_floor(floor, texts, n, folder, mode, batch=0):
     src, tmp, out = (os.path.join(folder, d) for d in ("inbox", "tmp", "archive"))
     os.makedirs(src)
     write_files(src if mode == "backlog" else tmp, texts, n, mode == "backlog")
+    settle_disk()
     argv = [floor] + (["-b", str(batch)] if batch else [])
     times = os.path.join(folder, "times.txt")
     if mode == "stream":
@@ -240,6 +255,7 @@ def run_newsd(newsd, plugins, sections, name, texts, n, folder, mode, rate=None,
     conf = base.write_sections(os.path.join(folder, "newsd.ini"), sections, state, plugins, "info")
     log_path = os.path.join(folder, "newsd.log")
     write_files(os.path.join(state, "inbox" if mode == "backlog" else "tmp"), texts, n, mode == "backlog")
+    settle_disk()
     proc, log, t_spawn = spawn(newsd, conf, log_path)
     dropped = None
     if mode != "backlog":
@@ -249,10 +265,13 @@ def run_newsd(newsd, plugins, sections, name, texts, n, folder, mode, rate=None,
         res.cpu_ms = cpu_seconds(proc.pid) * 1000 / n
         res.rss_kib = base.peak_rss_kib(proc.pid)
     stop(proc, log)
-    ready, done = read_log(log_path)
+    ready, done, counters = read_log(log_path)
     res.archived = len(done)
     if not ok or res.archived < n:
         res.note = "only %d of %d archived (see %s)" % (res.archived, n, log_path)
+    elif not counters or counters["archived"] != n or counters["duplicates"] or counters["failed"]:
+        # Each file exactly once: no duplicates, no failures, no more.
+        res.note = "newsd counted %s (see %s)" % (counters, log_path)
     if not done:
         return res
     res.startup_s = ready - t_spawn if ready else None
@@ -310,8 +329,8 @@ def fmt_ms(v):
 
 
 def print_result(r, floor_rate):
-    ratio = r.rate / floor_rate if floor_rate else float("nan")
-    print("  %-10s %-7s %6d/%-6d %8.0f/s  %5.2f of floor  CPU %6.3f ms/article  RSS %6.1f MiB  "
+    ratio = "%5.2f" % (r.rate / floor_rate) if floor_rate else "    -"
+    print("  %-10s %-7s %6d/%-6d %8.0f/s  %s of floor  CPU %6.3f ms/article  RSS %6.1f MiB  "
           "p50 %7s ms  p99 %7s ms%s%s"
           % (r.config, r.mode, r.archived, r.n, r.rate, ratio, r.cpu_ms, r.rss_kib / 1024,
              fmt_ms(r.p50), fmt_ms(r.p99),
@@ -339,7 +358,11 @@ def compare(newsd, build, plugins, texts, n, rounds, workdir, steady_rate=1000, 
         print("round %d:" % rnd, flush=True)
         floor_rate = {}
         for mode in ("backlog", "stream"):
-            for name, sections in configs:
+            # The floor first (each ratio needs it), the others in a turned
+            # order each round, so that no configuration always runs right
+            # after the same one (slow file creation after deletions, say).
+            k = (rnd - 1) % (len(configs) - 1)
+            for name, sections in configs[:1] + configs[1 + k:] + configs[1:1 + k]:
                 folder = os.path.join(workdir, "r%d-%s-%s" % (rnd, name, mode))
                 os.makedirs(folder)
                 if name.startswith("floor"):
