@@ -1,7 +1,14 @@
 #!/usr/bin/env python3
 """newsd benchmark: figures, not a pass/fail test.
 
-Runs the real daemon in a fresh state dir and reports:
+By default (make bench): the I/O floor (bench/floor.c) and newsd with the
+default, core-only and full configs side by side on the same files, in
+backlog and stream mode, a steady 1,000 articles/s, 1 and 2 workers, and a
+summary table (bench/compare.py says how each figure is taken); then the
+in-process Lua and entities figures.  --million: the scale run
+(bench/scale.py, make bench-scale).
+
+--classic runs the earlier figures, each in a fresh state dir:
   1. burst:   N articles renamed into a running daemon's inbox at once;
               articles/s from first drop to last archived, p50/p99 latency
               drop -> archived (from the daemon's log timestamps), peak RSS.
@@ -12,7 +19,7 @@ Runs the real daemon in a fresh state dir and reports:
               as a share of the C pipeline's, and the in-process cost of a
               no-op Lua plugin per article (build/bench/lua_noop_bench).
 
-  4. analysis: the "core-only" config (one tagger, archive_fs) and the
+  4. analysis (also --only-analysis): the "core-only" config (one tagger, archive_fs) and the
               "full default" config (config/newsd.ini as shipped: every
               bundled analysis plugin, its archive), and the full analysis
               with archive_fs, as bursts side by side; articles/s and the
@@ -116,14 +123,19 @@ def corpus_texts():
     return texts
 
 
-def prepare(dirpath, n, texts, prefix):
+def prepare(dirpath, n, texts, prefix, backdate=False):
+    """backdate: mtimes a minute back, as a backlog's are (newsd takes a
+    file it finds at start only once its mtime is 10 s old)."""
     os.makedirs(dirpath, exist_ok=True)
     total = 0
+    past = time.time() - 60
     for i in range(n):
         data = texts[i % len(texts)] + b"\n\nbench %s %d\n" % (prefix.encode(), i)
         total += len(data)
         with open(os.path.join(dirpath, "%s%06d.txt" % (prefix, i)), "wb") as fh:
             fh.write(data)
+            if backdate:
+                os.utime(fh.fileno(), (past, past))
     return total / max(n, 1)
 
 
@@ -250,7 +262,7 @@ def burst(newsd, plugins, texts, n, workdir, pipeline="c", sections=None, label=
 def backlog(newsd, plugins, texts, n, workdir):
     state = os.path.join(workdir, "backlog%d" % n)
     conf = write_config(workdir, state, plugins, "notice")
-    avg = prepare(os.path.join(state, "inbox"), n, texts, "k")
+    avg = prepare(os.path.join(state, "inbox"), n, texts, "k", backdate=True)
     t0 = time.time()
     proc, log = start_daemon(newsd, conf, os.path.join(workdir, "backlog.log"))
     ok = wait_archived(state, n, 1200, proc)

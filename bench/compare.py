@@ -184,6 +184,9 @@ def run_floor(floor, texts, n, folder, mode, batch=0):
         sys.exit("bench: the floor failed (exit %d): %s" % (proc.returncode, summary.strip()))
     m = re.search(r"(\d+) articles in ([\d.]+) s", summary)
     res.archived = int(m.group(1))
+    kept = [len(os.listdir(os.path.join(out, d))) for d in ("records", "originals")]
+    if kept != [n, n] or not base.is_empty(src):
+        res.note = "the floor kept %d records and %d originals of %d" % (kept[0], kept[1], n)
     res.cpu_ms = (ru.ru_utime + ru.ru_stime) * 1000 / max(res.archived, 1)
     # Its own VmHWM: ru_maxrss would count the Python process it was forked from.
     res.rss_kib = int(float(re.search(r"peak RSS ([\d.]+) MiB", summary).group(1)) * 1024)

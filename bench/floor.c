@@ -182,7 +182,7 @@ static int archive_one(struct floor *f, const char *name, const char **what)
 
     if (name[0] == '.')
         return 0;
-    *what = "open";
+    *what = "open it";
     int fd = openat(f->src_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return errno == ENOENT ? 0 : -errno;
@@ -191,29 +191,29 @@ static int archive_one(struct floor *f, const char *name, const char **what)
         close(fd);
         return 0;
     }
-    *what = "read";
+    *what = "read it";
     ssize_t len = read_all(f, fd, (size_t)st.st_size);
     close(fd);
     if (len < 0)
         return (int)len;
     hex_id(f->buf, (size_t)len, id);
-    *what = "write the record of";
+    *what = "write its record";
     int rc = write_record(f, id, name, (size_t)len);
     if (rc == -EEXIST)
-        *what = "archive (its bytes are those of an article archived already; the floor expects "
-                "unique files)";
+        *what = "archive it, its bytes are those of an article archived already (the floor "
+                "expects unique files)";
     if (rc < 0)
         return rc;
-    *what = "rename into the archive";
+    *what = "rename it into the archive";
     snprintf(orig, sizeof orig, "%s.orig", id);
     if (renameat(f->src_fd, name, f->orig_fd, orig) < 0)
         return -errno;
-    *what = "remember";
+    *what = "remember it";
     if ((rc = remember(f, name)) < 0)
         return rc;
     f->done++;
     f->unsynced++;
-    *what = "syncfs after";
+    *what = "syncfs after it";
     if (f->batch && f->unsynced >= f->batch && (rc = sync_now(f)) < 0)
         return rc;
     return 1;
@@ -221,7 +221,7 @@ static int archive_one(struct floor *f, const char *name, const char **what)
 
 static int fail(const char *what, const char *name, int rc)
 {
-    fprintf(stderr, "floor: could not %s %s: %s\n", what, name, strerror(-rc));
+    fprintf(stderr, "floor: %s: could not %s: %s\n", name, what, strerror(-rc));
     return -1;
 }
 
@@ -234,7 +234,7 @@ static long scan_once(struct floor *f, size_t limit)
     if (!d) {
         if (dfd >= 0)
             close(dfd);
-        return fail("read the folder", f->src_path, -errno);
+        return fail("read it", f->src_path, -errno);
     }
     rewinddir(d);
     long n = 0;
@@ -268,10 +268,10 @@ static int run_stream(struct floor *f, size_t want)
 {
     int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
     if (in < 0)
-        return fail("start", "inotify", -errno);
+        return fail("start it", "inotify", -errno);
     if (inotify_add_watch(in, f->src_path, IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR) < 0) {
         close(in);
-        return fail("watch", f->src_path, -errno);
+        return fail("watch it", f->src_path, -errno);
     }
     printf("ready\n");
     fflush(stdout);
@@ -281,14 +281,16 @@ static int run_stream(struct floor *f, size_t want)
     char events[64 * 1024] __attribute__((aligned(__alignof__(struct inotify_event))));
     while (f->done < want) {
         struct pollfd p = {.fd = in, .events = POLLIN};
-        /* Nothing waiting: commit what there is (batch mode), then block. */
-        int timeout = 0;
-        if (poll(&p, 1, 0) == 0) {
-            if (f->batch && sync_now(f) < 0)
-                goto out_fail_sync;
-            timeout = 1000;
+        int pr = poll(&p, 1, 0);
+        if (pr == 0) {
+            /* Nothing waiting: commit what there is (batch mode), then block. */
+            int rc = f->batch ? sync_now(f) : 0;
+            if (rc < 0) {
+                fail("syncfs", "the archive folder", rc);
+                goto out_fail;
+            }
+            pr = poll(&p, 1, 1000);
         }
-        int pr = poll(&p, 1, timeout);
         if (pr < 0 && errno != EINTR)
             goto out_fail_errno;
         if (pr == 0) {
@@ -322,11 +324,8 @@ static int run_stream(struct floor *f, size_t want)
     }
     close(in);
     return 0;
-out_fail_sync:
-    fail("syncfs after", "the last batch", -errno);
-    goto out_fail;
 out_fail_errno:
-    fail("read inotify events for", f->src_path, -errno);
+    fail("read its inotify events", f->src_path, -errno);
 out_fail:
     close(in);
     return -1;
@@ -413,19 +412,21 @@ int main(int argc, char **argv)
     const char *src = argv[optind], *out = argv[optind + 1];
     f.keep_times = times_path != NULL;
     f.src_path = src;
-    f.src_fd = open_dir(AT_FDCWD, src, false);
-    f.out_fd = open_dir(AT_FDCWD, out, true);
-    f.rec_fd = f.out_fd >= 0 ? open_dir(f.out_fd, "records", true) : -1;
-    f.orig_fd = f.out_fd >= 0 ? open_dir(f.out_fd, "originals", true) : -1;
-    if (f.src_fd < 0 || f.rec_fd < 0 || f.orig_fd < 0) {
-        fprintf(stderr, "floor: cannot open %s: %s\n", f.src_fd < 0 ? src : out, strerror(errno));
+    if ((f.src_fd = open_dir(AT_FDCWD, src, false)) < 0) {
+        fprintf(stderr, "floor: cannot open %s: %s\n", src, strerror(errno));
+        return 1;
+    }
+    if ((f.out_fd = open_dir(AT_FDCWD, out, true)) < 0 ||
+        (f.rec_fd = open_dir(f.out_fd, "records", true)) < 0 ||
+        (f.orig_fd = open_dir(f.out_fd, "originals", true)) < 0) {
+        fprintf(stderr, "floor: cannot make or open %s (records/, originals/): %s\n", out, strerror(errno));
         return 1;
     }
 
     double t0 = now_mono();
     int rc = want ? run_stream(&f, want) : run_backlog(&f);
     if (rc == 0 && sync_now(&f) < 0) {
-        fail("syncfs", out, -errno);
+        fail("syncfs it", out, -errno);
         rc = -1;
     }
     double secs = now_mono() - t0;
