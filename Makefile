@@ -11,7 +11,7 @@
 #                (default 100) rounds per archive
 #   make eval    deps + build, then the quality figures (tests/eval/run.py)
 #   make bench   deps, then a release build in build-release/ and bench/bench.py
-#                (the I/O floor and newsd side by side, then the rest of bench/)
+#                (the rest of bench/, then the I/O floor and newsd side by side)
 #   make bench-scale  the same build, then bench/bench.py --million: peak RSS
 #                and first archived article for 10,000 and 1,000,000 files
 #   make install a release build in build-install/ (PREFIX, default /usr, so
@@ -123,16 +123,16 @@ bench-release: deps
 	fi
 	$(MESON) compile -C build-release
 
-# bench.py first: the floor, the default, core-only and full configs side by
-# side (bench/compare.py), ending with a summary table.
+# bench.py last: the floor, the default, core-only and full configs side by
+# side (bench/compare.py), so that its summary table ends the output.
 bench: bench-release
-	$(PYTHON) bench/bench.py --build-dir build-release
-	$(PYTHON) bench/bench_archive.py --build-dir build-release
+	$(PYTHON) bench/bench_archive.py --build-dir build-release -n 10000
 	@# The text layer's speed over the corpus beside the repository, if there.
 	@if [ -d ../shared/corpus/10kgnad-de ] && [ -d ../shared/corpus/bbc-news-en ]; then \
 	  ./build-release/bench/text_bench de ../shared/corpus/10kgnad-de en ../shared/corpus/bbc-news-en; \
 	else echo "text_bench: no ../shared/corpus, skipped"; fi
 	$(PYTHON) bench/bench_html.py --build-dir build-release
+	$(PYTHON) bench/bench.py --build-dir build-release
 
 # Not part of make bench: writes a million files (several GB of inodes;
 # BENCH_DIR picks the folder, default /tmp) and removes them afterwards.

@@ -495,12 +495,13 @@ def main():
         if args.only_analysis or args.classic:
             classic(args, newsd, build, plugins, texts, workdir)
             return
+        # The in-process figures first (what stages cost without the I/O),
+        # so that the side-by-side summary table ends the output.
+        lua_bench(build, plugins, workdir)
+        entities_bench(build)
         import compare
         compare.compare(newsd, build, plugins, texts, args.n or 10000, args.rounds, workdir,
                         steady_rate=args.steady_rate)
-        # The in-process figures: what each stage costs without the I/O.
-        lua_bench(build, plugins, workdir)
-        entities_bench(build)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
