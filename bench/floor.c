@@ -243,8 +243,9 @@ static long scan_once(struct floor *f, size_t limit)
         const char *what;
         int rc = archive_one(f, e->d_name, &what);
         if (rc < 0) {
+            fail(what, e->d_name, rc);   /* before closedir(): e lives in d */
             closedir(d);
-            return fail(what, e->d_name, rc);
+            return -1;
         }
         n += rc;
     }
