@@ -37,7 +37,6 @@ per article that the floor does not pay.
 import datetime as dt
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -227,16 +226,6 @@ def spawn(newsd, conf, log_path):
     sys.exit("bench: newsd did not become ready in 60 s; see " + log_path)
 
 
-def stop(proc, log):
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=120)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    log.close()
-
-
 def wait_drained(state, proc, timeout):
     """inbox/ and work/ empty: every file claimed and its batch committed
     (a work file is unlinked only after its commit)."""
@@ -267,7 +256,7 @@ def run_newsd(newsd, plugins, sections, name, texts, n, folder, mode, rate=None,
     if ok:
         res.cpu_ms = cpu_seconds(proc.pid) * 1000 / n
         res.rss_kib = base.peak_rss_kib(proc.pid)
-    stop(proc, log)
+    base.stop(proc, log)
     ready, done, counters = read_log(log_path)
     res.archived = len(done)
     if not ok or res.archived < n:

@@ -2,8 +2,8 @@
  * archiving an article takes, on one thread, so that newsd's articles/s can
  * be read as a share of what this machine's file system allows.
  *
- * For each file in SRC: read it, hash it (SHA-256 through OpenSSL, as
- * daemon/hash.c does), write a small JSON record OUT/records/ID.json (the
+ * For each file in SRC: read it, hash it (daemon/hash.c itself: SHA-256
+ * through OpenSSL), write a small JSON record OUT/records/ID.json (the
  * one inode per article the floor creates), rename the original to
  * OUT/originals/ID.orig (no copy, no unlink), and make it durable with
  * syncfs(): by default once at the end, as the issue's floor does; with
@@ -25,7 +25,6 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
-#include <openssl/sha.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -36,6 +35,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "hash.h"   /* the daemon's own content id (daemon/hash.c) */
 
 struct done_time {
     char *name;
@@ -99,20 +100,6 @@ static ssize_t read_all(struct floor *f, int fd, size_t size_hint)
             return (ssize_t)len;
         len += (size_t)r;
     }
-}
-
-static void hex_id(const unsigned char *bytes, size_t len, char out[33])
-{
-    static const char hex[] = "0123456789abcdef";
-    unsigned char md[SHA256_DIGEST_LENGTH];
-
-    SHA256(bytes, len, md);
-    /* The daemon's id: the first 128 bits of the digest in hex. */
-    for (int i = 0; i < 16; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
-    out[32] = '\0';
 }
 
 static int write_record(struct floor *f, const char *id, const char *name, size_t size)
@@ -196,7 +183,7 @@ static int archive_one(struct floor *f, const char *name, const char **what)
     close(fd);
     if (len < 0)
         return (int)len;
-    hex_id(f->buf, (size_t)len, id);
+    hash_id(f->buf, (size_t)len, id);
     *what = "write its record";
     int rc = write_record(f, id, name, (size_t)len);
     if (rc == -EEXIST)

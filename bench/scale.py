@@ -109,7 +109,7 @@ def one(newsd, plugins, texts, n, workdir, seconds):
         time.sleep(0.2)
     rss = max(rss, base.peak_rss_kib(proc.pid))
     t_end = time.time()
-    compare.stop(proc, log)
+    base.stop(proc, log)
     tail.poll()
     tail.close()
     ready = tail.ready
