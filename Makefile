@@ -132,6 +132,9 @@ bench: bench-release
 	  ./build-release/bench/text_bench de ../shared/corpus/10kgnad-de en ../shared/corpus/bbc-news-en; \
 	else echo "text_bench: no ../shared/corpus, skipped"; fi
 	$(PYTHON) bench/bench_html.py --build-dir build-release
+	@# The near_dups index with 1,000,000 fingerprints: lookup p50/p99.
+	./build-release/bench/dups_bench 1000000
+	$(PYTHON) bench/bench_sinks.py --build-dir build-release
 	$(PYTHON) bench/bench.py --build-dir build-release
 
 # Not part of make bench: writes a million files (several GB of inodes;

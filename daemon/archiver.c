@@ -1,6 +1,7 @@
 /* Group commit of finished articles; see archiver.h. */
 #include "archiver.h"
 #include "metrics.h"
+#include "sinks.h"
 #include "xalloc.h"
 #include "log.h"
 
@@ -46,6 +47,7 @@ struct archiver {
 
     archiver_done_cb done;
     void *ud;
+    struct sinks *sinks;         /* outboxes written with each commit; may be NULL */
 };
 
 static void batch_push(struct batch *b, struct job *j)
@@ -113,7 +115,17 @@ static void commit_work(uv_work_t *req)
             free(cause);
         }
     }
-    a->commit_rc = plugin_set_commit(a->plugins, &plugin);
+    /* The outbox entries are durable before the archive's commit: an
+     * archived article cannot lose its delivery (sinks.h). */
+    char *why = NULL;
+    if (sinks_stage(a->sinks, a->committing.head, &why) < 0) {
+        log_error("%s", why);
+        free(why);
+        a->commit_rc = NEWSD_ERROR;
+        plugin = "outbox";
+    } else {
+        a->commit_rc = plugin_set_commit(a->plugins, &plugin);
+    }
     a->unlink_errno = 0;
     if (a->commit_rc != NEWSD_OK) {
         snprintf(a->failed_plugin, sizeof a->failed_plugin, "%s", plugin ? plugin : "?");
@@ -140,6 +152,7 @@ static void commit_done(uv_work_t *req, int status)
 {
     struct archiver *a = req->data;
     a->busy = false;
+    sinks_settle(a->sinks, status == 0 && a->commit_rc == NEWSD_OK);
 
     if (status == 0 && a->commit_rc == NEWSD_OK) {
         if (a->unlink_errno)
@@ -323,6 +336,11 @@ void archiver_stop(struct archiver *a)
 {
     uv_close((uv_handle_t *)&a->batch_timer, on_closed);
     uv_close((uv_handle_t *)&a->retry_timer, on_closed);
+}
+
+void archiver_set_sinks(struct archiver *a, struct sinks *sinks)
+{
+    a->sinks = sinks;
 }
 
 int64_t archiver_failing_since(const struct archiver *a)

@@ -37,6 +37,10 @@ bool archiver_idle(const struct archiver *a);
  * them at once.  Not while a commit runs. */
 void archiver_set_plugins(struct archiver *a, struct plugin_set *plugins,
                           unsigned batch_size, unsigned batch_ms);
+/* The sinks whose outboxes each commit writes (sinks.h); NULL: none.  Not
+ * while a commit runs. */
+struct sinks;
+void archiver_set_sinks(struct archiver *a, struct sinks *sinks);
 /* True while a failed commit waits for its retry. */
 bool archiver_failing(const struct archiver *a);
 /* Since when commits have failed without a success in between (monotonic

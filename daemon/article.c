@@ -112,6 +112,16 @@ static void set_field(struct newsd_article *a, enum newsd_field f, char *owned)
         article_drop_analysis(a);
 }
 
+void article_choose_action(struct newsd_article *a, const struct action_table *t)
+{
+    snprintf(a->action, sizeof a->action, "%s", actions_choose(t, newsd_article_score_total(a)));
+}
+
+const char *newsd_article_action(const newsd_article *a)
+{
+    return a->action;
+}
+
 void article_drop_analysis(struct newsd_article *a)
 {
     newsd_analysis_free(a->analysis);
@@ -512,6 +522,7 @@ char *newsd_article_to_json(const newsd_article *a)
     json_object_set_new(rec, "tags", tags);
     json_object_set_new(rec, "score", json_pack("{s:f, s:o}", "total", newsd_article_score_total(a),
                                                 "rules", rules));
+    json_object_set_new(rec, "action", json_string(a->action));
     json_object_set_new(rec, "meta", meta);
 
     char *out = json_dumps(rec, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

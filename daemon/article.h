@@ -14,6 +14,7 @@
 
 #include <newsd/plugin.h>
 
+#include "actions.h"
 #include "article_limits.h"
 #include "name_index.h"
 #include "parse.h"
@@ -58,6 +59,8 @@ struct newsd_article {
     size_t n_meta, cap_meta;
     struct name_index tag_index, meta_index;
 
+    char action[ACTION_NAME_MAX + 1]; /* set once the SCORE stage is over; "" before */
+
     struct article_limits limits;   /* ARTICLE_LIMITS_DEFAULT unless the pipeline sets them */
     unsigned limits_logged;         /* which refusals this article has logged (article.c) */
 
@@ -78,6 +81,10 @@ void article_free(struct newsd_article *a);
 void article_set_raw(struct newsd_article *a, unsigned char *raw, size_t len);
 /* Move the parsed fields into the article; p is left cleared. */
 void article_take_parsed(struct newsd_article *a, struct parsed_article *p);
+
+/* The action of the article's score total under t (actions.h): called by
+ * the pipeline once the SCORE stage is over. */
+void article_choose_action(struct newsd_article *a, const struct action_table *t);
 
 /* Free the text layer's analysis (built again if a plugin asks). */
 void article_drop_analysis(struct newsd_article *a);

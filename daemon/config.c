@@ -336,6 +336,19 @@ static int plugin_key(struct load_ctx *c, const char *section, const char *name,
     return 1;
 }
 
+/* A key of [actions] (actions.h); its place is kept for the checks that
+ * can only run once every file is read. */
+static int actions_key(struct load_ctx *c, const char *name, const char *value)
+{
+    char where[160], *err = NULL;
+    snprintf(where, sizeof where, "%s:%u", c->file, c->line);
+    if (actions_add(&c->cfg->actions, name, value, where, &err) < 0) {
+        set_error(c, err);
+        return 0;
+    }
+    return 1;
+}
+
 static int on_ini_line(void *user, const char *section, const char *name, const char *value)
 {
     struct load_ctx *c = user;
@@ -346,10 +359,14 @@ static int on_ini_line(void *user, const char *section, const char *name, const 
     }
     if (strncmp(section, PLUGIN_PREFIX, strlen(PLUGIN_PREFIX)) == 0)
         return plugin_key(c, section + strlen(PLUGIN_PREFIX), name, value);
+    if (strcmp(section, "actions") == 0) {
+        c->last_section = NULL;
+        return name ? actions_key(c, name, value) : 1;
+    }
     if (!*section)
         set_error(c, xasprintf("key '%s' outside of any section", name ? name : "?"));
     else
-        set_error(c, xasprintf("unknown section [%s] (expected [daemon] or [plugin.NAME])", section));
+        set_error(c, xasprintf("unknown section [%s] (expected [daemon], [actions] or [plugin.NAME])", section));
     return 0;
 }
 
@@ -497,6 +514,8 @@ int config_load(const char *path, const char *state_dir_override,
     if (rc == 0)
         rc = read_conf_d(&c, cfg.dir, err);
 
+    if (rc == 0)
+        rc = actions_finish(&cfg.actions, err);
     if (rc == 0) {
         if (state_dir_override)
             cfg.state_dir = config_resolve_path(NULL, state_dir_override);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "actions.h"
 #include "article_limits.h"
 
 struct config_kv {
@@ -64,6 +65,7 @@ struct daemon_config {
     unsigned control_query_queue; /* ... and waiting; more are answered 503 */
     struct plugin_section *plugins;
     size_t n_plugins;
+    struct action_table actions;   /* [actions]: score thresholds (actions.h) */
 };
 
 /*

@@ -3,6 +3,7 @@
  * libuv loop, and the request handler (see control.h).
  */
 #include "control.h"
+#include "sinks.h"
 #include "control_internal.h"
 #include "health.h"
 #include "control_limits.h"
@@ -279,10 +280,34 @@ static enum MHD_Result dispatch(struct control *c, struct request *r, const char
         free(problems);
         return ret;
     }
+    case EP_OUTBOX: {
+        /* The sinks' outboxes: waiting entries, or with ?dead=1 the dead
+         * letters; ?limit=N per sink (default 100). */
+        struct status_snapshot snap;
+        const char *dead = get_arg(r->conn, "dead"), *lim = get_arg(r->conn, "limit");
+        char *end = NULL;
+        unsigned long limit = lim ? strtoul(lim, &end, 10) : 100;
+        if (lim && (!*lim || *end || limit == 0 || limit > 100000))
+            return reply_error(r, 400, "limit: expected a whole number from 1 to 100000");
+        c->ops->snapshot(c->ud, &snap);
+        bool want_dead = dead && strcmp(dead, "0") != 0 && strcmp(dead, "false") != 0;
+        json_t *o = json_pack("{s:o}", "sinks", sinks_outbox(snap.sinks, want_dead, limit));
+        char *body = xjson_dumps(o, JSON_COMPACT);
+        json_decref(o);
+        return reply_json(r, 200, body);
+    }
     case EP_RELOAD:
         return do_reload(c, r);
     case EP_REPROCESS:
         if (control_parse_reprocess(r->body, r->len, &r->reprocess_id, &r->reprocess_all, &err) < 0) {
+            enum MHD_Result ret = reply_error(r, 400, err);
+            free(err);
+            return ret;
+        }
+        return start_work(c, r);
+    case EP_LEARN:
+        if (control_parse_learn(r->body, r->len, &r->learn_model, &r->learn_label, &r->learn_ids,
+                                &r->n_learn_ids, &err) < 0) {
             enum MHD_Result ret = reply_error(r, 400, err);
             free(err);
             return ret;
@@ -362,6 +387,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     free(r->answer);
     query_free_strings(&r->query);
     free(r->reprocess_id);
+    control_learn_args_free(r->learn_model, r->learn_label, r->learn_ids, r->n_learn_ids);
     for (size_t i = 0; i < r->n_names; i++)
         free(r->names[i]);
     free(r->names);
@@ -570,6 +596,7 @@ static void control_free(struct control *c)
 {
     free(c->socket_path);
     free(c->work_dir);
+    free(c->models_dir);
     free(c);
 }
 
@@ -617,6 +644,7 @@ int control_start(struct control **out, uv_loop_t *loop, const struct control_op
     c->ops = ops;
     c->ud = ud;
     c->work_dir = xstrdup(o->work_dir);
+    c->models_dir = o->models_dir ? xstrdup(o->models_dir) : NULL;
     c->max_connections = o->max_connections ? o->max_connections : CONTROL_MAX_CONNECTIONS;
     c->timeout_s = o->timeout_s ? o->timeout_s : 10;
     c->queries.max_running = o->queries_running ? o->queries_running : 2;

@@ -52,6 +52,7 @@ struct control_opts {
     const char *socket_path;     /* NULL: no Unix socket */
     const char *metrics_listen;  /* "127.0.0.1:9107", "[::1]:9107", or NULL */
     const char *work_dir;        /* STATE_DIR/work, where reprocessed articles go */
+    const char *models_dir;      /* STATE_DIR/models, the topics models POST /learn trains */
     unsigned max_connections;    /* per listener; 0: CONTROL_MAX_CONNECTIONS */
     unsigned timeout_s;          /* a request's deadline (control_limits.h) */
     unsigned queries_running;    /* archive queries at once */

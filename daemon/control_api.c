@@ -1,6 +1,7 @@
 /* Routing, query arguments and status mapping of the control API (see control_api.h). */
 #include "control_api.h"
 #include "query.h"
+#include "../plugins/topics/store.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -28,6 +29,8 @@ static const struct route routes[] = {
     {"/list", "GET", EP_LIST},
     {"/export", "GET", EP_EXPORT},
     {"/reprocess", "POST", EP_REPROCESS},
+    {"/outbox", "GET", EP_OUTBOX},
+    {"/learn", "POST", EP_LEARN},
 };
 
 int control_route(const char *method, const char *url, enum endpoint *ep, const char **arg)
@@ -134,6 +137,18 @@ int control_query_parse(enum endpoint ep, const char *show_id, control_arg_fn ar
         if (arg_number("min_score", arg(ctx, "min_score"), &q->has_min_score, &q->min_score, err) < 0)
             return NEWSD_QUERY_BAD_REQUEST;
     }
+    if (o->params & QUERY_PARAM_ACTION) {
+        /* all=1: every action, the hidden one too ("" asks for no hiding;
+         * plugin_set_query() fills in the operator's otherwise). */
+        const char *all = arg(ctx, "all");
+        if (all && strcmp(all, "1") != 0 && strcmp(all, "0") != 0) {
+            *err = xasprintf("all=%.40s: expected 1 or 0", all);
+            return NEWSD_QUERY_BAD_REQUEST;
+        }
+        arg_string(&q->action, arg(ctx, "action"));
+        if (all && strcmp(all, "1") == 0)
+            q->hide_action = xstrdup("");
+    }
     if (((o->params & QUERY_PARAM_LIMIT) && arg_uint("limit", arg(ctx, "limit"), &q->limit, err) < 0) ||
         ((o->params & QUERY_PARAM_OFFSET) && arg_uint("offset", arg(ctx, "offset"), &q->offset, err) < 0) ||
         ((o->params & QUERY_PARAM_CURSOR) && arg_uint("cursor", arg(ctx, "cursor"), &q->cursor, err) < 0))
@@ -174,6 +189,69 @@ int control_parse_reprocess(const char *body, size_t len, char **id, bool *all, 
     }
     json_decref(root);
     return *err ? -1 : 0;
+}
+
+void control_learn_args_free(char *model, char *label, char **ids, size_t n_ids)
+{
+    free(model);
+    free(label);
+    for (size_t i = 0; i < n_ids; i++)
+        free(ids[i]);
+    free(ids);
+}
+
+int control_parse_learn(const char *body, size_t len, char **model, char **label, char ***ids, size_t *n_ids,
+                        char **err)
+{
+    json_error_t je;
+    json_t *root = json_loadb(body ? body : "", len, 0, &je);
+
+    *model = *label = NULL;
+    *ids = NULL;
+    *n_ids = 0;
+    *err = NULL;
+    if (!root) {
+        *err = xasprintf("body is not JSON: %s (line %d, column %d)", je.text, je.line, je.column);
+        return -1;
+    }
+    const char *m = json_string_value(json_object_get(root, "model"));
+    const char *l = json_string_value(json_object_get(root, "label"));
+    json_t *jids = json_object_get(root, "ids");
+    if (!json_is_object(root) || !m || !l || !json_is_array(jids)) {
+        *err = xstrdup("body must be {\"model\": NAME, \"label\": LABEL, \"ids\": [ID, ...]}");
+    } else if (!topics_model_name_valid(m)) {
+        *err = xasprintf("\"model\": '%.80s' is not a model name (1 to 64 letters, digits, '_', '-' or '.', "
+                         "not starting with '.')", m);
+    } else if (!topics_label_valid(l)) {
+        *err = xstrdup("\"label\" must be 1 to 200 bytes of UTF-8 without control characters");
+    } else if (json_array_size(jids) == 0 || json_array_size(jids) > CONTROL_LEARN_MAX_IDS) {
+        *err = xasprintf("\"ids\" must hold 1 to %d article ids", CONTROL_LEARN_MAX_IDS);
+    } else {
+        size_t i;
+        json_t *v;
+        *ids = xcalloc(json_array_size(jids), sizeof **ids);
+        json_array_foreach(jids, i, v) {
+            const char *id = json_string_value(v);
+            if (!id || !newsd_id_valid(id)) {
+                *err = xasprintf("\"ids\"[%zu] is not an article id (%d lower-case hex digits)", i, NEWSD_ID_LEN);
+                break;
+            }
+            (*ids)[(*n_ids)++] = xstrdup(id);
+        }
+        if (!*err) {
+            *model = xstrdup(m);
+            *label = xstrdup(l);
+        }
+    }
+    json_decref(root);
+    if (*err) {
+        control_learn_args_free(*model, *label, *ids, *n_ids);
+        *model = *label = NULL;
+        *ids = NULL;
+        *n_ids = 0;
+        return -1;
+    }
+    return 0;
 }
 
 int control_query_http_status(int status)

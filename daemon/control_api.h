@@ -23,6 +23,8 @@ enum endpoint {
     EP_SHOW,
     EP_EXPORT,
     EP_REPROCESS,
+    EP_OUTBOX,
+    EP_LEARN,
 };
 
 /* Largest request body accepted (413 above). */
@@ -49,6 +51,16 @@ int control_query_parse(enum endpoint ep, const char *show_id, control_arg_fn ar
  * with *id (malloc'd; an article id, newsd_id_valid()) or *all set, or -1
  * with *err (malloc'd). */
 int control_parse_reprocess(const char *body, size_t len, char **id, bool *all, char **err);
+
+/* Most article ids one POST /learn takes. */
+#define CONTROL_LEARN_MAX_IDS 1000
+
+/* The body of POST /learn: {"model": NAME, "label": LABEL, "ids": [ID...]}.
+ * Returns 0 with *model, *label and *ids (n_ids of them; all malloc'd,
+ * free with control_learn_args_free()), or -1 with *err (malloc'd). */
+int control_parse_learn(const char *body, size_t len, char **model, char **label, char ***ids, size_t *n_ids,
+                        char **err);
+void control_learn_args_free(char *model, char *label, char **ids, size_t n_ids);
 
 /* The HTTP status of a query's enum newsd_query_status: 200, 400, 404,
  * 503, 501; 500 for a value that is none of them. */

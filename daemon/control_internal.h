@@ -65,6 +65,7 @@ struct control {
     dev_t socket_dev;
     ino_t socket_ino;
     char *work_dir;
+    char *models_dir;
     struct request *waiting;    /* queries waiting for a reload to swap plugins */
     struct request *reloading;  /* POST /reload waiting for the swap */
     struct query_line queries;
@@ -103,11 +104,18 @@ struct request {
     bool reprocess_all;
     char **names;         /* work/ names placed for reprocessing */
     size_t n_names;
+    char *learn_model;    /* POST /learn */
+    char *learn_label;
+    char **learn_ids;
+    size_t n_learn_ids;
 };
 
 /* control_work.c: run r's query or reprocess on the thread pool; the
  * connection is suspended by the caller and resumed by control_answer(). */
 void control_work_start(struct control *c, struct request *r);
+/* control_learn.c, on the thread pool: POST /learn's examples fetched from
+ * the archive, the model trained again; the answer in r->answer/status. */
+void control_learn(struct control *c, struct request *r);
 /* True when some archive plugin of set answers queries. */
 bool control_set_can_query(const struct plugin_set *set);
 /* control.c: set r's answer (body is taken) and resume its connection. */

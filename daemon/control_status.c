@@ -4,9 +4,11 @@
  * come from the stage table (stage.h).
  */
 #include "status.h"
+#include "action_counts.h"
 #include "xalloc.h"
 #include "query.h"
 #include "metrics.h"
+#include "sinks.h"
 #include "stage.h"
 #include "text.h"
 
@@ -146,11 +148,13 @@ char *status_render_json(const struct status_snapshot *s)
         "reloads", (json_int_t)c->reloads_taken,
         "plugin_failures", (json_int_t)s->plugin_failures,
         "commit_retries", (json_int_t)s->commit_retries));
+    json_object_set_new(o, "actions", action_counts_json());
     json_object_set_new(o, "throughput", json_pack("{s:i,s:I,s:f}", "window_s", (int)s->window_s,
         "finished", (json_int_t)s->finished_in_window,
         "per_s", s->window_s ? (double)s->finished_in_window / s->window_s : 0.0));
     json_object_set_new(o, "archive", json_pack("{s:o,s:o}", "backends", archives, "queries", jstr(query_by)));
     json_object_set_new(o, "health", health_summary(s));
+    json_object_set_new(o, "sinks", sinks_status(s->sinks));
     char *out = xjson_dumps(o, JSON_COMPACT);
     json_decref(o);
     return out;
@@ -206,6 +210,8 @@ char *status_render_metrics(const struct status_snapshot *s)
         prom_header(&sb, gauges[i].name, "gauge", gauges[i].help);
         prom_value(&sb, gauges[i].name, "", gauges[i].value);
     }
+    sinks_metrics(s->sinks, &sb);
     metrics_write_histograms(&sb);
+    action_counts_write_prom(&sb);
     return sb_take(&sb);
 }

@@ -269,6 +269,10 @@ static void on_work(uv_work_t *w)
         reprocess(c, r);
         return;
     }
+    if (r->ep == EP_LEARN) {
+        control_learn(c, r);
+        return;
+    }
     struct query_result res;
     if (plugin_set_query(r->set, &r->query, &res) == NEWSD_QUERY_OK) {
         r->status = 200;

@@ -18,8 +18,10 @@
  * /status and /metrics formats are control_status.c's.
  */
 #include "daemon.h"
+#include "action_counts.h"
 #include "datadir.h"
 #include "archiver.h"
+#include "sinks.h"
 #include "budget.h"
 #include "config.h"
 #include "control.h"
@@ -72,6 +74,7 @@ struct daemon {
     struct plugin_set *plugins;
     struct workers *workers;
     struct archiver *archiver;
+    struct sinks *sinks;           /* outboxes and delivery threads (sinks.h) */
     struct inbox *inbox;
     struct retry_queue *retries;   /* jobs put off by transient faults */
     unsigned n_workers;
@@ -273,10 +276,11 @@ static void on_archived(struct job *j, void *ud)
     } else {
         log_set_article(j->name, a->id);
         const char *title = newsd_article_get(a, NEWSD_FIELD_TITLE);
-        log_info("archived: \"%.*s\" (%zu tags, score %.2f, %lld ms after claim)",
-                 utf8_prefix(title, 80), title, a->n_tags, newsd_article_score_total(a),
+        log_info("archived: \"%.*s\" (%zu tags, score %.2f, action %s, %lld ms after claim)",
+                 utf8_prefix(title, 80), title, a->n_tags, newsd_article_score_total(a), a->action,
                  (long long)(now_ms() - j->received_ms));
         log_set_article(NULL, NULL);
+        action_counts_add(a->action);
         if (j->reprocessing)
             d->counters.reprocessed++;
         else
@@ -553,6 +557,11 @@ static void apply_reload(struct daemon *d)
     memset(&d->next_cfg, 0, sizeof d->next_cfg);
     umask((mode_t)d->cfg.umask);
     d->max_inflight = max_inflight(&d->cfg);
+    /* No commit runs now (the reload waited for it): the old sinks stop
+     * before their plugins go, the new ones read the same outboxes. */
+    sinks_stop(d->sinks);
+    d->sinks = sinks_start(d->cfg.state_dir, d->plugins);
+    archiver_set_sinks(d->archiver, d->sinks);
     plugin_set_free(old);
     spool_hold_archive(&d->spool);
 
@@ -891,6 +900,7 @@ static void api_snapshot(void *ud, struct status_snapshot *s)
         .control_socket = d->cfg.control_socket,
         .metrics_listen = d->cfg.metrics_listen,
         .plugins = d->plugins,
+        .sinks = d->sinks,
     };
 }
 
@@ -1026,12 +1036,16 @@ static int start(struct daemon *d)
     }
     archiver_start(&d->archiver, &d->loop, &d->spool, d->plugins, d->cfg.batch_size, d->cfg.batch_ms,
                    on_archived, d);
+    d->sinks = sinks_start(d->spool.state_dir, d->plugins);
+    archiver_set_sinks(d->archiver, d->sinks);
     retry_queue_start(&d->retries, &d->loop, on_retry_due, d);
     char *work_dir = xasprintf("%s/work", d->spool.state_dir);
+    char *models_dir = xasprintf("%s/models", d->spool.state_dir);
     struct control_opts copts = {
         .socket_path = d->cfg.control_socket,
         .metrics_listen = d->cfg.metrics_listen,
         .work_dir = work_dir,
+        .models_dir = models_dir,
         .max_connections = fdlimit_connection_cap(CONTROL_MAX_CONNECTIONS, d->n_workers),
         .timeout_s = d->cfg.control_timeout_s,
         .queries_running = d->cfg.control_queries,
@@ -1039,6 +1053,7 @@ static int start(struct daemon *d)
     };
     rc = control_start(&d->control, &d->loop, &copts, &api_ops, d, &err);
     free(work_dir);
+    free(models_dir);
     if (rc < 0) {
         log_error("%s", err);
         free(err);
@@ -1125,6 +1140,7 @@ int daemon_run(const char *config_path, const char *state_dir_override, int log_
         log_flush_repeats(true);
         _exit(DAEMON_EXIT_STUCK);
     }
+    sinks_stop(d->sinks);   /* its threads call into the plugins */
     plugin_set_free(d->plugins);
     plugin_set_free(d->next_plugins);
     spool_close(&d->spool);

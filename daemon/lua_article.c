@@ -392,6 +392,19 @@ static int l_score_total(lua_State *L)
     return 1;
 }
 
+/* a:action(): the action newsd chose from the total ("alert", ...); nil
+ * before the SCORE stage is over, as there is none yet. */
+static int l_action(lua_State *L)
+{
+    struct newsd_article *a = live(L);
+    const char *action = newsd_article_action(a);
+    if (*action)
+        lua_pushstring(L, action);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
 /* a:scores(): the breakdown so far, as {rule=, points=, reason=, plugin=}. */
 static int l_scores(lua_State *L)
 {
@@ -462,6 +475,7 @@ static const luaL_Reg methods[] = {
     {"score", l_score},
     {"score_total", l_score_total},
     {"scores", l_scores},
+    {"action", l_action},
     {"meta", l_meta},
     {"sentences", l_sentences},
     {NULL, NULL},

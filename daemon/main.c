@@ -2,6 +2,7 @@
 #include "check_config.h"
 #include "config.h"
 #include "daemon.h"
+#include "learn.h"
 #include "log.h"
 #include "plugins.h"
 #include "try.h"
@@ -22,6 +23,7 @@ static void usage(FILE *out)
             "usage: newsd [-c FILE] [--state-dir DIR] [--log-level LEVEL] [--allow-root]\n"
             "       newsd --check-config [-c FILE]\n"
             "       newsd --try ARTICLE [ARTICLE...] [-c FILE]\n"
+            "       newsd learn --model NAME --labels TSV | --eval TSV [--folds K] (newsd learn --help)\n"
             "\n"
             "  -c, --config FILE     configuration (default " DEFAULT_CONFIG ")\n"
             "      --state-dir DIR   put inbox/, work/, failed/, archive/ under DIR\n"
@@ -54,6 +56,13 @@ int main(int argc, char **argv)
     };
     const char *config = NULL, *state_dir = NULL, *try_path = NULL, *control_socket = NULL;
     int check = 0, level = -1, allow_root = 0, c;
+
+    /* A subcommand with options of its own: the topics trainer. */
+    if (argc > 1 && strcmp(argv[1], "learn") == 0) {
+        signal(SIGPIPE, SIG_IGN);
+        log_init();
+        return learn_main(argc - 1, argv + 1, DEFAULT_CONFIG);
+    }
 
     while ((c = getopt_long(argc, argv, "c:Vh", opts, NULL)) != -1) {
         switch (c) {

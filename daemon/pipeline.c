@@ -242,6 +242,9 @@ void pipeline_run(const struct pipeline_opts *o, struct job *j)
      * burst.  An archive plugin that asks builds the analysis again. */
     article_drop_analysis(j->article);
     if (j->status == JOB_PENDING) {
+        /* The action is the core's, from the total the score stage left:
+         * no plugin's order can change it (actions.h). */
+        article_choose_action(j->article, &o->plugins->actions);
         j->article->processed_ms = now_ms();
         j->status = JOB_OK;
     }

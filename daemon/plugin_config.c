@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,11 @@ const char *newsd_config_get(const newsd_config *conf, const char *key)
 const char *newsd_config_state_dir(const newsd_config *conf)
 {
     return conf->state_dir;
+}
+
+int newsd_config_run_mode(const newsd_config *conf)
+{
+    return conf->run_mode;
 }
 
 int newsd_config_get_double(const newsd_config *conf, const char *key, double def, double *out)
@@ -208,4 +214,24 @@ char *newsd_config_state_path(const newsd_config *conf, const char *key, const c
      * directory: it may be a symbolic link, where that would name another
      * folder. */
     return xasprintf("%s/%s", conf->state_dir, v);
+}
+
+int newsd_config_error(const newsd_config *conf, const char *key, const char *fmt, ...)
+{
+    const struct config_kv *kv = key ? config_section_find(conf->section, key) : NULL;
+    char at[PATH_MAX + 32] = "";
+    if (kv)
+        config_kv_where(kv, at, sizeof at);
+    else if (conf->section->file)
+        snprintf(at, sizeof at, "%s:%u: ", conf->section->file, conf->section->line);
+    char *msg = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
+    va_end(ap);
+    log_error("%s[plugin.%s]%s%s: %s", at, conf->section->name, key ? " " : "", key ? key : "",
+              msg ? msg : fmt);
+    free(msg);
+    return NEWSD_ERROR;
 }

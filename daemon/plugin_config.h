@@ -13,6 +13,7 @@
 struct newsd_config {
     const struct plugin_section *section;
     const char *state_dir;
+    int run_mode;       /* enum newsd_run_mode */
 };
 
 #endif

@@ -11,6 +11,7 @@
 #include "config_keys.h"
 #include "plugin_config.h"
 #include "plugin_stamp.h"
+#include "sinks.h"
 #include "stage.h"
 #include "article.h"
 #include "log.h"
@@ -95,7 +96,8 @@ static char *resolve_so(const struct daemon_config *cfg, const struct config_kv 
 static const size_t descriptor_size[NEWSD_ABI_MINOR + 1] = {
     [0] = offsetof(newsd_plugin, answer),
     [1] = offsetof(newsd_plugin, config_keys),
-    [2] = sizeof(newsd_plugin),   /* 1.2 added config_keys */
+    [2] = offsetof(newsd_plugin, deliver),   /* 1.2 added config_keys */
+    [3] = sizeof(newsd_plugin),              /* 1.3 added deliver */
 };
 
 /* The version rule of plugin.h: our major, a minor up to ours, and at least
@@ -133,7 +135,7 @@ static char *check_descriptor(const newsd_plugin *d)
 {
     if (!d->name || !*d->name)
         return xasprintf("descriptor has no name");
-    if (!d->stages || (d->stages & ~STAGE_ALL))
+    if ((!d->stages && !d->deliver) || (d->stages & ~STAGE_ALL))
         return xasprintf("descriptor declares no stage or an unknown one (stages = 0x%x)", d->stages);
     if ((d->stages & ~(unsigned)NEWSD_STAGE_ARCHIVE) && !d->process)
         return xasprintf("declares a parse, tag or score stage but has no process() callback");
@@ -176,9 +178,9 @@ static char *check_keys(const struct plugin_section *s, const struct plugin_inst
                                  "is max_ms)", config_kv_where(&s->kv[i], at, sizeof at), s->name, k->name,
                                  p->path);
             }
-    const struct newsd_config_key *const tables[] = {config_plugin_core_keys, own};
+    const struct newsd_config_key *const tables[] = {config_plugin_core_keys, own, sink_core_keys};
     char *why = NULL;
-    return config_keys_check(s, tables, 2, &why) < 0 ? why : NULL;
+    return config_keys_check(s, tables, p->desc->deliver ? 3 : 2, &why) < 0 ? why : NULL;
 }
 
 /* "plugin X: FILE: init failed: what the plugin logged", with where it
@@ -219,6 +221,7 @@ static void instance_release(struct plugin_instance *p)
     }
     if (p->serialise)
         uv_mutex_destroy(&p->lock);
+    sink_policy_free(p->sink);
     if (p->dl)
         dlclose(p->dl);
     free(p->name);
@@ -320,7 +323,12 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
         *err = xasprintf("plugin %s: %s", s->name, why);
         goto fail;
     }
-    if ((flags & PLUGIN_LOAD_NO_ARCHIVE_INIT) && p->desc->stages == NEWSD_STAGE_ARCHIVE) {
+    if (p->desc->deliver && !(p->sink = sink_policy_parse(s, &why))) {
+        *err = xasprintf("plugin %s: %s", s->name, why);
+        goto fail;
+    }
+    if ((flags & PLUGIN_LOAD_NO_ARCHIVE_INIT) &&
+        (p->desc->stages == NEWSD_STAGE_ARCHIVE || (p->desc->deliver && !p->desc->stages))) {
         /* --try: checked, but an archive's init may create folders in the
          * state directory, so it is not called. */
         log_debug("plugin %s: checked %s (%s); archive not initialised", p->name, p->path, p->desc->name);
@@ -333,7 +341,11 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
         goto fail;
     }
     if (p->desc->init) {
-        struct newsd_config conf = {s, cfg->state_dir};
+        /* --check-config as root also passes NO_ARCHIVE_INIT: a check. */
+        int mode = (flags & PLUGIN_LOAD_DRY_RUN)           ? NEWSD_RUN_CHECK
+                   : (flags & PLUGIN_LOAD_NO_ARCHIVE_INIT) ? NEWSD_RUN_TRY
+                                                           : NEWSD_RUN_DAEMON;
+        struct newsd_config conf = {s, cfg->state_dir, mode};
         log_set_plugin(p->name);
         log_capture_begin();
         int rc = p->desc->init(&conf, &p->state);
@@ -360,6 +372,7 @@ int plugin_set_load(const struct daemon_config *cfg, unsigned flags,
 {
     struct plugin_set *set = xcalloc(1, sizeof *set);
     set->v = xcalloc(cfg->n_plugins + 1, sizeof *set->v);
+    set->actions = cfg->actions;
 
     *err = NULL;
     for (size_t i = 0; i < cfg->n_plugins; i++) {

@@ -15,7 +15,10 @@
 
 #include <newsd/plugin.h>
 
+#include "actions.h"
 #include "config.h"
+
+struct sink_policy;
 
 struct plugin_instance {
     char *name;               /* section name */
@@ -32,12 +35,14 @@ struct plugin_instance {
     bool serialise;           /* not thread-safe: process() under lock */
     unsigned max_ms;          /* time budget of a process() call (budget.h) */
     uv_mutex_t lock;
+    struct sink_policy *sink; /* a sink (deliver()): its filter and retries (sinks.h) */
 };
 
 struct plugin_set {
     struct plugin_instance *v;
     size_t n;
     unsigned stages;          /* union of all instances' stages */
+    struct action_table actions;   /* the configuration's [actions], taken with it */
 };
 
 enum plugin_load_flags {

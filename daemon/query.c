@@ -23,7 +23,7 @@ static const struct query_op OPS[] = {
     {NEWSD_QUERY_SEARCH, "search", QUERY_PARAM_Q | QUERY_PARAM_LIMIT | QUERY_PARAM_OFFSET, 20, 1000,
      QUERY_PART_TOTAL | QUERY_PART_ITEMS | QUERY_PART_MEMBERS, "hits"},
     {NEWSD_QUERY_LIST, "list",
-     QUERY_PARAM_LIMIT | QUERY_PARAM_OFFSET | QUERY_PARAM_RANGE | QUERY_PARAM_FILTERS, 50, 1000,
+     QUERY_PARAM_LIMIT | QUERY_PARAM_OFFSET | QUERY_PARAM_RANGE | QUERY_PARAM_FILTERS | QUERY_PARAM_ACTION, 50, 1000,
      QUERY_PART_TOTAL | QUERY_PART_ITEMS | QUERY_PART_MEMBERS, "items"},
     {NEWSD_QUERY_SHOW, "show", QUERY_PARAM_ID, 0, 0, QUERY_PART_JSON, NULL},
     {NEWSD_QUERY_EXPORT, "export", QUERY_PARAM_LIMIT | QUERY_PARAM_CURSOR | QUERY_PARAM_RANGE, 100, 1000,
@@ -78,7 +78,10 @@ void query_free_strings(struct newsd_query *q)
     free((char *)q->lang);
     free((char *)q->since);
     free((char *)q->until);
+    free((char *)q->action);
+    free((char *)q->hide_action);
     q->id = q->q = q->tag = q->tag_prefix = q->lang = q->since = q->until = NULL;
+    q->action = q->hide_action = NULL;
 }
 
 void query_result_free(struct query_result *r)
@@ -134,6 +137,8 @@ int query_check(struct newsd_query *q, char **err)
         q->tag = q->tag_prefix = q->lang = NULL;
         q->has_min_score = 0;
     }
+    if (!(o->params & QUERY_PARAM_ACTION))
+        q->action = q->hide_action = NULL;
     if (!q->has_min_score)
         q->min_score = 0;
     q->has_min_score = q->has_min_score != 0;
@@ -164,14 +169,44 @@ int query_check(struct newsd_query *q, char **err)
         return bad(err, xasprintf("min_score must be a finite number"));
     if (text_ok("q", q->q, err) < 0 || text_ok("tag", q->tag, err) < 0 ||
         text_ok("tag_prefix", q->tag_prefix, err) < 0 || text_ok("lang", q->lang, err) < 0 ||
-        text_ok("since", q->since, err) < 0 || text_ok("until", q->until, err) < 0)
+        text_ok("since", q->since, err) < 0 || text_ok("until", q->until, err) < 0 ||
+        text_ok("action", q->action, err) < 0 || text_ok("hide_action", q->hide_action, err) < 0)
         return NEWSD_QUERY_BAD_REQUEST;
+    if (q->action && (!*q->action || strlen(q->action) > ACTION_NAME_MAX))
+        return bad(err, xasprintf("action=%.40s: expected an action name such as alert", q->action));
     return NEWSD_QUERY_OK;
 }
 
 bool plugin_answers_queries(const struct plugin_instance *p)
 {
     return (p->desc->stages & NEWSD_STAGE_ARCHIVE) && p->initialised && (p->desc->answer || p->desc->query);
+}
+
+/* The action filters (since 1.3) for plugin p: the operator's hidden
+ * action unless the caller asked for one action or for all; an archive
+ * older than 1.3 stores no action, so a filter by one is refused rather
+ * than ignored (it would list everything), and hiding is moot.  Returns
+ * NEWSD_QUERY_OK or NEWSD_QUERY_UNSUPPORTED with *err. */
+static int action_filters(const struct plugin_set *set, const struct plugin_instance *p, struct newsd_query *q,
+                          char **err)
+{
+    if (q->op != NEWSD_QUERY_LIST)
+        return NEWSD_QUERY_OK;
+    if (q->hide_action && !*q->hide_action)
+        q->hide_action = NULL;      /* "" : the caller asked for every action */
+    else if (!q->action && !q->hide_action && *set->actions.hide)
+        q->hide_action = set->actions.hide;
+    if (q->action)
+        q->hide_action = NULL;
+    if (NEWSD_ABI_STAMP_MINOR(p->desc->abi_version) >= 3)
+        return NEWSD_QUERY_OK;
+    q->hide_action = NULL;
+    if (!q->action)
+        return NEWSD_QUERY_OK;
+    *err = xasprintf("archive plugin %s was built for newsd ABI %u.%u and cannot list by action (1.3 added it); "
+                     "rebuild it, or list without --action", p->name, NEWSD_ABI_STAMP_MAJOR(p->desc->abi_version),
+                     NEWSD_ABI_STAMP_MINOR(p->desc->abi_version));
+    return NEWSD_QUERY_UNSUPPORTED;
 }
 
 int plugin_set_query(struct plugin_set *set, const struct newsd_query *request, struct query_result *out)
@@ -189,6 +224,11 @@ int plugin_set_query(struct plugin_set *set, const struct newsd_query *request, 
         struct plugin_instance *p = &set->v[i];
         if (!plugin_answers_queries(p))
             continue;
+        if (action_filters(set, p, &q, &err) != NEWSD_QUERY_OK) {
+            out->status = NEWSD_QUERY_UNSUPPORTED;
+            out->reason = err;
+            return out->status;
+        }
         log_set_plugin(p->name);
         if (p->desc->answer)
             query_run_answer(p->desc->answer, p->state, p->name, &q, out);

@@ -54,6 +54,7 @@ enum query_param {
     QUERY_PARAM_CURSOR = 1u << 4,
     QUERY_PARAM_RANGE = 1u << 5,   /* since, until */
     QUERY_PARAM_FILTERS = 1u << 6, /* tag, tag_prefix, lang, min_score */
+    QUERY_PARAM_ACTION = 1u << 7,  /* action, hide_action (since 1.3) */
 };
 
 /* Which newsd_answer_*() an op's answer is made of. */

@@ -14,6 +14,8 @@
 #include "health.h"
 #include "plugins.h"
 
+struct sinks;
+
 /* The daemon's run state (reload and shutdown: see daemon.c). */
 enum daemon_state {
     DAEMON_RUNNING,
@@ -50,6 +52,7 @@ struct status_snapshot {
     uint64_t commit_retries;         /* failed archive commits, retried */
     const char *config_path, *state_dir, *control_socket, *metrics_listen;   /* NULL: none */
     const struct plugin_set *plugins;                                         /* in force */
+    struct sinks *sinks;             /* their outboxes (sinks.h); NULL: none */
     /* health.h's current problems (the control side fills them in). */
     const struct health_problem *problems;
     size_t n_problems;

@@ -26,8 +26,9 @@ struct opts {
     const char *socket;
     const char *state_dir, *db;
     bool json;
-    const char *tag, *min_score, *since, *until, *lang, *limit, *offset;
+    const char *tag, *min_score, *since, *until, *lang, *limit, *offset, *action;
     bool all;
+    bool dead;
 };
 
 static void usage(FILE *out)
@@ -39,7 +40,10 @@ static void usage(FILE *out)
             "  status                        the running daemon: uptime, plugins, counters\n"
             "  health                        ok, or the current problems (exit 0 healthy, 1 not)\n"
             "  list [--tag T] [--min-score N] [--since DATE] [--until DATE] [--lang L]\n"
-            "       [--limit N] [--offset N]  archived articles, newest first\n"
+            "       [--action A | --all] [--limit N] [--offset N]\n"
+            "                                archived articles, newest first; without\n"
+            "                                --action or --all, not those of the hidden\n"
+            "                                action ([actions] hide, discard by default)\n"
             "  search TEXT [--limit N] [--offset N]\n"
             "                                full-text search, best match first\n"
             "  show ID                       one article with its tags and score breakdown\n"
@@ -47,6 +51,11 @@ static void usage(FILE *out)
             "                                every archived record as JSON lines\n"
             "  reload                        reread the configuration (like SIGHUP)\n"
             "  reprocess ID | --all          run archived articles through the plugins again\n"
+            "  outbox [--dead] [--limit N]   records the sinks have yet to deliver; --dead:\n"
+            "                                the dead letters they gave up on\n"
+            "  learn MODEL LABEL ID...       add archived articles as examples of LABEL to the\n"
+            "                                topics model MODEL and train it again (the topics\n"
+            "                                plugin uses it within a second)\n"
             "  check [--db FILE]             check the archive_sqlite database (default\n"
             "                                STATE_DIR/archive/newsd.db) on the file itself,\n"
             "                                not through the daemon; needs write access\n"
@@ -173,6 +182,10 @@ static int cmd_list(const struct opts *o, const char *search)
     add_param(path, sizeof path, "since", o->since);
     add_param(path, sizeof path, "until", o->until);
     add_param(path, sizeof path, "lang", o->lang);
+    if (!search) {
+        add_param(path, sizeof path, "action", o->action);
+        add_param(path, sizeof path, "all", o->all ? "1" : NULL);
+    }
     add_param(path, sizeof path, "limit", o->limit);
     add_param(path, sizeof path, "offset", o->offset);
     int rc = call(o, "GET", path, NULL, search ? "search" : "list", &page, NULL);
@@ -278,6 +291,43 @@ static int cmd_reprocess(const struct opts *o, const char *id)
     return rc;
 }
 
+static int cmd_outbox(const struct opts *o)
+{
+    char path[256];
+    json_t *ans = NULL;
+    snprintf(path, sizeof path, "/outbox%s", o->dead ? "?dead=1" : "");
+    add_param(path, sizeof path, "limit", o->limit);
+    int rc = call(o, "GET", path, NULL, "outbox", &ans, NULL);
+    if (rc == EXIT_OK && !o->json)
+        render_outbox(ans, o->dead);
+    json_decref(ans);
+    return rc;
+}
+
+static int cmd_learn(const struct opts *o, const char *model, const char *label, char **ids, int n)
+{
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(arr, json_string(ids[i]));
+    json_t *req = json_pack("{s:s,s:s,s:o}", "model", model, "label", label, "ids", arr);
+    if (!req) {
+        fprintf(stderr, "newsctl: learn: MODEL, LABEL and the ids must be UTF-8\n");
+        return EXIT_USAGE;
+    }
+    char *body = json_dumps(req, JSON_COMPACT);
+    json_t *ans = NULL;
+    json_decref(req);
+    int rc = call(o, "POST", "/learn", body, "learn", &ans, NULL);
+    free(body);
+    if (rc == EXIT_OK && !o->json)
+        printf("model %s: %lld example(s) of %s added; trained again on %lld examples (the topics plugin "
+               "reads it within a second)\n",
+               model, (long long)json_integer_value(json_object_get(ans, "added")), label,
+               (long long)json_integer_value(json_object_get(ans, "examples")));
+    json_decref(ans);
+    return rc;
+}
+
 static int need_args(const char *cmd, int have, int want)
 {
     if (have == want)
@@ -289,7 +339,7 @@ static int need_args(const char *cmd, int have, int want)
 
 int main(int argc, char **argv)
 {
-    enum { O_JSON = 256, O_TAG, O_MIN, O_SINCE, O_UNTIL, O_LANG, O_LIMIT, O_OFFSET, O_ALL, O_DB };
+    enum { O_JSON = 256, O_TAG, O_MIN, O_SINCE, O_UNTIL, O_LANG, O_LIMIT, O_OFFSET, O_ALL, O_DB, O_DEAD, O_ACTION };
     static const struct option lopts[] = {
         {"socket", required_argument, NULL, 's'},
         {"state-dir", required_argument, NULL, 'd'},
@@ -303,6 +353,8 @@ int main(int argc, char **argv)
         {"offset", required_argument, NULL, O_OFFSET},
         {"all", no_argument, NULL, O_ALL},
         {"db", required_argument, NULL, O_DB},
+        {"dead", no_argument, NULL, O_DEAD},
+        {"action", required_argument, NULL, O_ACTION},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {0},
@@ -333,6 +385,8 @@ int main(int argc, char **argv)
         case O_OFFSET: o.offset = optarg; break;
         case O_ALL: o.all = true; break;
         case O_DB: o.db = optarg; break;
+        case O_DEAD: o.dead = true; break;
+        case O_ACTION: o.action = optarg; break;
         case 'h': usage(stdout); return EXIT_OK;
         /* The client's own version; `newsctl status` shows the daemon's. */
         case 'V': printf("newsctl %s\n", NEWSD_VERSION); return EXIT_OK;
@@ -398,6 +452,14 @@ int main(int argc, char **argv)
             fprintf(stderr, "newsctl: reprocess takes one ID or --all\n");
         else
             rc = cmd_reprocess(&o, o.all ? NULL : args[0]);
+    } else if (strcmp(cmd, "outbox") == 0) {
+        if (need_args(cmd, nargs, 0) == 0)
+            rc = cmd_outbox(&o);
+    } else if (strcmp(cmd, "learn") == 0) {
+        if (nargs < 3)
+            fprintf(stderr, "newsctl: learn takes MODEL LABEL ID... (newsctl --help)\n");
+        else
+            rc = cmd_learn(&o, args[0], args[1], args + 2, nargs - 2);
     } else {
         fprintf(stderr, "newsctl: unknown command '%s' (newsctl --help)\n", cmd);
     }

@@ -157,13 +157,14 @@ void render_list(const json_t *page, const char *key)
         printf("no articles%s%s\n", total ? " on this page" : "", fresh);
         return;
     }
-    printf("%-32s  %6s  %-16s  %s\n", "ID", "SCORE", "RECEIVED", "TITLE");
+    printf("%-32s  %6s  %-8s  %-16s  %s\n", "ID", "SCORE", "ACTION", "RECEIVED", "TITLE");
     size_t i;
     json_t *it;
     json_array_foreach(items, i, it) {
         char score[32];
         snprintf(score, sizeof score, "%6.1f", real(it, "score_total"));
         printf("%-32s  %s  ", str(it, "id"), score);
+        cell(str(it, "action"), 8, 0);   /* search hits have none: blank */
         /* 2026-11-28T15:13:23.029Z -> 2026-11-28 15:13: enough for a table */
         char when[17];
         snprintf(when, sizeof when, "%s", str(it, "received"));
@@ -204,7 +205,10 @@ void render_record(const json_t *rec)
             printf("  %-40s %5.2f  (%s)\n", str(t, "name"), real(t, "weight"), str(t, "plugin"));
     }
     const json_t *score = json_object_get(rec, "score");
-    printf("\nscore %.2f\n", real(score, "total"));
+    printf("\nscore %.2f", real(score, "total"));
+    if (*str(rec, "action"))
+        printf(", action %s", str(rec, "action"));
+    printf("\n");
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(score, "rules"), i, r)
@@ -212,4 +216,26 @@ void render_record(const json_t *rec)
     const char *body = str(rec, "body");
     if (*body)
         printf("\n%s\n", body);
+}
+
+void render_outbox(const json_t *ans, int dead)
+{
+    size_t i, k;
+    const json_t *sink, *e;
+    json_array_foreach(json_object_get(ans, "sinks"), i, sink) {
+        const json_t *list = json_object_get(sink, dead ? "dead" : "entries");
+        printf("%s%s: %zu %s (%s)\n", i ? "\n" : "", str(sink, "sink"), json_array_size(list),
+               dead ? "dead letters" : "waiting", str(sink, "outbox"));
+        json_array_foreach(list, k, e) {
+            if (dead)
+                printf("  %s  created %s  died %s  after %lld attempts: %s\n", str(e, "id"), str(e, "created"),
+                       str(e, "died"), num(e, "attempts"), str(e, "error"));
+            else
+                printf("  %s  %-10s  created %s  attempts %lld  next %s%s%s\n", str(e, "id"), str(e, "state"),
+                       str(e, "created"), num(e, "attempts"), *str(e, "next") ? str(e, "next") : "-",
+                       *str(e, "error") ? "  last error: " : "", str(e, "error"));
+        }
+    }
+    if (!json_array_size(json_object_get(ans, "sinks")))
+        printf("no sinks are configured\n");
 }

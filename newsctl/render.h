@@ -13,4 +13,8 @@ void render_list(const json_t *page, const char *key);
 /* one record as docs/record.md describes it */
 void render_record(const json_t *rec);
 
+/* GET /outbox's answer: per sink, the records waiting (or, dead, the dead
+ * letters) with their attempts and last error */
+void render_outbox(const json_t *ans, int dead);
+
 #endif

@@ -56,7 +56,7 @@ FUZZ_TIMEOUT=${NEWSD_FUZZ_TIMEOUT:-$((FUZZ_SECONDS * 5 / FUZZ_JOBS + 600))}
 # Lua states per worker, the SQLite writer/indexer/reader threads, the
 # control API's queries off the loop, SIGKILL and SIGTERM mid-burst.
 TSAN_E2E=(burst_1000 duplicate_pair sighup_ sigterm_during_burst control_ lua_two_workers
-          lua_reload_under_load sqlite_500 sqlite_sigkill)
+          lua_reload_under_load sqlite_500 sqlite_sigkill near_dups_file_compacted sinks_)
 if [ -z "${NEWSD_E2E_SHARED:-}" ] && [ -d "$ROOT/../shared/samples" ]; then
     NEWSD_E2E_SHARED=$(cd "$ROOT/../shared" && pwd)
     export NEWSD_E2E_SHARED

@@ -83,9 +83,13 @@ extern "C" {
  * table.  1.2 (newsd 0.3) added the text layer: tokens, stems, sentences
  * and stop words of an article or of any text, and the descriptor's
  * config_keys, the keys a plugin reads, so newsd refuses a mistyped one.
+ * 1.3 added sinks (the descriptor's deliver(), fed from the durable outbox,
+ * and the newsd_delivery_*() functions), newsd_config_run_mode(), the
+ * article's action (newsd_article_action()), the action filters of a
+ * query and newsd_config_error().
  */
 #define NEWSD_ABI_MAJOR 1
-#define NEWSD_ABI_MINOR 2
+#define NEWSD_ABI_MINOR 3
 
 /* The minor a plugin is stamped with and may use; defaults to this
  * header's.  Set it lower to build a plugin that also loads in an older
@@ -191,6 +195,7 @@ enum newsd_field {
 typedef struct newsd_article newsd_article;   /* opaque; since 1.0 */
 typedef struct newsd_config newsd_config;     /* opaque: the plugin's INI section; since 1.0 */
 typedef struct newsd_answer newsd_answer;     /* opaque: the answer to a query; since 1.1 */
+typedef struct newsd_delivery newsd_delivery; /* opaque: one record a sink delivers; since 1.3 */
 
 /* Since 1.0. */
 struct newsd_tag {
@@ -264,6 +269,12 @@ struct newsd_query {
     const char *until;          /* received < until */
     int has_min_score;
     double min_score;           /* score total >= min_score (finite) */
+    /* Since 1.3 (a daemon's struct_size covers them; an archive built for
+     * 1.2 or older is never asked to filter by action: newsd answers such
+     * a query NEWSD_QUERY_UNSUPPORTED itself). */
+    const char *action;         /* LIST: the record's action is this one */
+    const char *hide_action;    /* LIST: leave out records with this action (newsctl list hides the
+                                 * operator's [actions] hide, "discard" by default, unless asked) */
 };
 
 /* One configuration key a plugin reads, for the descriptor's config_keys
@@ -345,6 +356,23 @@ typedef struct newsd_plugin {
      * NULL: then newsd cannot tell a mistyped key from one the plugin
      * reads, says so once at info level, and checks none of the section. */
     const struct newsd_config_key *config_keys;
+
+    /* Since 1.3.  A sink: deliver archived records to somewhere else (a
+     * command, a web hook, a broker).  newsd writes each record that
+     * passes the sink's filter to its outbox in the state directory in the
+     * same commit as the archive, and calls deliver() with up to the
+     * section's batch of them that are due, on a thread of the sink's own
+     * (one call at a time per instance; it may block, best within a
+     * timeout of its own).  A record that deliver() did not mark with
+     * newsd_delivery_fail() counts as delivered and leaves the outbox; a
+     * failed one is offered again later with back-off, and becomes a dead
+     * letter after dead_after_s.  Delivery is at least once: after a
+     * crash a record may come again, with the same newsd_delivery_id(),
+     * which is what an idempotency key should be.  Return NEWSD_OK, or
+     * NEWSD_ERROR when nothing of the batch went out (each one then fails
+     * with the reason logged).  A plugin with deliver() may declare no
+     * stage. */
+    int (*deliver)(void *state, newsd_delivery *const *batch, size_t n);
 } newsd_plugin;
 
 /* The exported symbol the loader looks up.  Since 1.0. */
@@ -696,6 +724,28 @@ NEWSD_EXPORT int newsd_stopword(const char *lang, const char *norm);
 
 #endif
 
+/* ---- sinks: inside deliver() only (since 1.3) --------------------------- */
+
+#if NEWSD_ABI_TARGET_MINOR >= 3
+
+/* The article id of the record: the same at every attempt and after a
+ * restart, so receivers can drop a repeat (HTTP Idempotency-Key, Kafka key,
+ * JetStream Nats-Msg-Id). */
+NEWSD_EXPORT const char *newsd_delivery_id(const newsd_delivery *d);
+/* The record as docs/record.md describes it (JSON, not NUL-terminated
+ * inside: its length in *len; a NUL follows it). */
+NEWSD_EXPORT const char *newsd_delivery_json(const newsd_delivery *d, size_t *len);
+/* 1 at the first attempt, then 2, 3 ... (counted since the sink started:
+ * after a restart or a reload it counts from 1 again). */
+NEWSD_EXPORT unsigned newsd_delivery_attempt(const newsd_delivery *d);
+/* When the record entered the outbox, ms since the Unix epoch. */
+NEWSD_EXPORT int64_t newsd_delivery_created_ms(const newsd_delivery *d);
+/* This record was not delivered: it is offered again after the back-off.
+ * The reason (one line) shows in the log and in `newsctl outbox`.
+ * Returns NEWSD_ERROR.  Thread-safe for distinct records. */
+NEWSD_EXPORT int newsd_delivery_fail(newsd_delivery *d, const char *fmt, ...) NEWSD_PRINTF(2, 3);
+#endif
+
 /* ---- answering a query (inside answer() only; since 1.1) ----------------- */
 
 #if NEWSD_ABI_TARGET_MINOR >= 1
@@ -734,6 +784,48 @@ NEWSD_EXPORT int newsd_answer_original_bytes(newsd_answer *ans, const void *data
 /* Refuse the query with a status and a one-line reason a person can act
  * on; returns status, for `return newsd_answer_fail(...)`. */
 NEWSD_EXPORT int newsd_answer_fail(newsd_answer *ans, enum newsd_query_status status, const char *fmt, ...)
+    NEWSD_PRINTF(3, 4);
+#endif
+
+/* ---- how newsd runs the plugin (since 1.3) ------------------------------- */
+
+#if NEWSD_ABI_TARGET_MINOR >= 3
+
+/* Why newsd initialises a plugin.  Since 1.3. */
+enum newsd_run_mode {
+    NEWSD_RUN_DAEMON = 0,  /* the daemon (a start or a reload): articles are archived */
+    NEWSD_RUN_TRY,         /* newsd --try (and tools like it): articles are processed, printed and
+                            * forgotten; nothing is archived */
+    NEWSD_RUN_CHECK,       /* newsd --check-config: init() and fini(), no article */
+};
+
+/* Since 1.3, inside init() only.  How this instance runs (enum
+ * newsd_run_mode).  A plugin that keeps state of its own beside the
+ * archive (an index, a model it updates) changes it only under
+ * NEWSD_RUN_DAEMON: what newsd --try sees was never archived, and a
+ * configuration check changes nothing.  Reading that state is fine in
+ * every mode (and what a check is for). */
+NEWSD_EXPORT int newsd_config_run_mode(const newsd_config *conf);
+
+#endif
+
+/* ---- actions and configuration errors (since 1.3) ----------------------- */
+
+#if NEWSD_ABI_TARGET_MINOR >= 3
+
+/* Since 1.3.  The article's action: the name the operator's [actions]
+ * thresholds give its score total ("alert", "archive", "discard" by
+ * default; docs/operations.md).  newsd chooses it once the SCORE stage is
+ * over, so it is "" in the PARSE, TAG and SCORE stages and set in the
+ * ARCHIVE stage (and in every record). */
+NEWSD_EXPORT const char *newsd_article_action(const newsd_article *a);
+
+/* Since 1.3, inside init only.  Log a configuration error about key as
+ * newsd logs its own: "FILE:LINE: [plugin.NAME] KEY: message", with the
+ * file and line that set key (a conf.d drop-in included; the section's
+ * when key is NULL or not in the section).  Returns NEWSD_ERROR, for
+ * `return newsd_config_error(conf, key, ...)`. */
+NEWSD_EXPORT int newsd_config_error(const newsd_config *conf, const char *key, const char *fmt, ...)
     NEWSD_PRINTF(3, 4);
 #endif
 

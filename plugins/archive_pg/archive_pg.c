@@ -37,6 +37,9 @@
  * Schema history (newsd_schema.version):
  *   1  articles (with tsconfig and the generated tsvector + GIN index),
  *      tags, score_rules, meta, originals, duplicates
+ *   2  articles.action, the action newsd chose from the score total (ABI
+ *      1.3), indexed with received for listing by action; rows archived
+ *      before it have '' until they are reprocessed
  *
  * articles.seq (bigserial) is the stable position that export/ids page by;
  * id (the content hash) is UNIQUE, which is what dedup across instances
@@ -96,7 +99,11 @@ static const char STEP_1[] =
     "  id text COLLATE \"C\" NOT NULL, source text NOT NULL, received text NOT NULL);"
     "CREATE INDEX duplicates_id ON duplicates (id);";
 
-static const char *const STEPS[PG_SCHEMA_VERSION] = {STEP_1};
+static const char STEP_2[] =
+    "ALTER TABLE articles ADD COLUMN action text COLLATE \"C\" NOT NULL DEFAULT '';"
+    "CREATE INDEX articles_action ON articles (action, received);";
+
+static const char *const STEPS[PG_SCHEMA_VERSION] = {STEP_1, STEP_2};
 
 int64_t pg_now_ms(void)
 {

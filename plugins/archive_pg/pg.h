@@ -16,7 +16,7 @@
 #include <newsd/plugin.h>
 
 /* The schema version this code writes; see archive_pg.c for the history. */
-#define PG_SCHEMA_VERSION 1
+#define PG_SCHEMA_VERSION 2
 
 struct pg {
     char *conninfo;             /* as configured (may hold a password: never logged) */

@@ -35,7 +35,7 @@
     " 'score', json_build_object('total', a.score_total, 'rules', coalesce((SELECT"                   \
     "   json_agg(json_build_object('rule', r.rule, 'points', r.points, 'reason', r.reason,"          \
     "   'plugin', r.plugin) ORDER BY r.pos) FROM score_rules r WHERE r.article_id = a.id),"          \
-    "   '[]'::json)),"                                                                               \
+    "   '[]'::json)), 'action', a.action,"                                                           \
     " 'meta', coalesce((SELECT json_object_agg(m.key, m.value ORDER BY m.pos) FROM meta m"            \
     "   WHERE m.article_id = a.id), '{}'::json))"
 
@@ -166,6 +166,10 @@ static void where_clause(const struct newsd_query *q, struct where *w)
         ADD(" AND a.received < $%d", q->until);
     if (q->lang)
         ADD(" AND a.lang = $%d", q->lang);
+    if (q->action)
+        ADD(" AND a.action = $%d", q->action);
+    if (q->hide_action)
+        ADD(" AND a.action <> $%d", q->hide_action);
 #undef ADD
 }
 
@@ -186,7 +190,7 @@ static void op_list(struct ask *k)
     w.v[w.n + 1] = off;
     snprintf(sql, sizeof sql,
              "SELECT json_build_object('id', a.id, 'title', a.title, 'score_total', a.score_total,"
-             " 'received', a.received, 'source', a.source, 'lang', a.lang) FROM articles a"
+             " 'received', a.received, 'source', a.source, 'lang', a.lang, 'action', a.action) FROM articles a"
              " WHERE true%s ORDER BY a.received DESC, a.seq DESC LIMIT $%d OFFSET $%d", w.sql, w.n + 1, w.n + 2);
     res = run(k, sql, w.n + 2, w.v, 0, "list");
     if (res)

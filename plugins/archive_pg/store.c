@@ -41,9 +41,9 @@
 
 #define ARTICLE_COLS \
     "id, source, size, format, encoding, received, processed, title, body, lang, url, author," \
-    " published, score_total, tsconfig"
+    " published, score_total, tsconfig, action"
 #define ARTICLE_VALUES \
-    "($1, $2, $3::bigint, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::float8, $15::regconfig)"
+    "($1, $2, $3::bigint, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::float8, $15::regconfig, $20)"
 /* The children of the row just written (the CTE `ins`), from JSON arrays
  * ($16 tags, $17 rules, $18 meta); pos keeps the plugins' order. */
 #define CHILDREN \
@@ -73,7 +73,7 @@ static const char SQL_REPLACE[] =
     "   processed = EXCLUDED.processed, title = EXCLUDED.title, body = EXCLUDED.body,"
     "   lang = EXCLUDED.lang, url = EXCLUDED.url, author = EXCLUDED.author,"
     "   published = EXCLUDED.published, score_total = EXCLUDED.score_total,"
-    "   tsconfig = EXCLUDED.tsconfig RETURNING id)," CHILDREN
+    "   tsconfig = EXCLUDED.tsconfig, action = EXCLUDED.action RETURNING id)," CHILDREN
     " SELECT count(*) FROM ins";
 
 /* Before SQL_REPLACE, in its own statement: sibling CTEs that delete and
@@ -83,7 +83,7 @@ static const char SQL_CLEAR[] =
     " b AS (DELETE FROM score_rules WHERE article_id = $1)"
     " DELETE FROM meta WHERE article_id = $1";
 
-#define N_PARAMS 19
+#define N_PARAMS 20
 
 int pg_prepare_writer(struct pg *p, PGconn *c, char **reason)
 {
@@ -277,6 +277,7 @@ static void fill_params(struct params *q, const newsd_article *a)
     q->v[18] = raw ? (const char *)raw : "";
     q->len[18] = raw ? (int)len : 0;
     q->fmt[18] = 1;
+    set_text(q, 19, newsd_article_action(a));
 }
 
 static void free_params(struct params *q)

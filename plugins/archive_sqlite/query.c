@@ -43,7 +43,7 @@
     " 'score', json_object('total', " NUM("a.score_total") ", 'rules', json((SELECT"                \
     "   json_group_array(json_object('rule', rule, 'points', " NUM("points") ", 'reason', reason,"   \
     "   'plugin', plugin)) FROM (SELECT * FROM score_rules WHERE article_id = a.id ORDER BY pos)))),"  \
-    " 'meta', json((SELECT json_group_object(key, value)"                                           \
+    " 'action', a.action, 'meta', json((SELECT json_group_object(key, value)"                         \
     "   FROM (SELECT * FROM meta WHERE article_id = a.id ORDER BY pos))))"
 
 /* Articles archived but not yet in the full-text index (indexer.c): rows
@@ -235,13 +235,15 @@ static int op_search(struct ask *k)
  * order. */
 static void where_clause(const struct newsd_query *q, char *out, size_t size)
 {
-    snprintf(out, size, "%s%s%s%s%s%s",
+    snprintf(out, size, "%s%s%s%s%s%s%s%s",
              q->tag ? " AND a.id IN (SELECT article_id FROM tags WHERE name = ?)" : "",
              q->tag_prefix ? " AND a.id IN (SELECT article_id FROM tags WHERE name >= ? AND name < ?)" : "",
              q->has_min_score ? " AND a.score_total >= ?" : "",
              q->since ? " AND a.received >= ?" : "",
              q->until ? " AND a.received < ?" : "",
-             q->lang ? " AND a.lang = ?" : "");
+             q->lang ? " AND a.lang = ?" : "",
+             q->action ? " AND a.action = ?" : "",
+             q->hide_action ? " AND a.action <> ?" : "");
 }
 
 /* Bind the filters from parameter *i on; returns -1 when out of memory. */
@@ -270,6 +272,10 @@ static int bind_filters(sqlite3_stmt *st, const struct newsd_query *q, int *i)
         bind_str(st, (*i)++, q->until);
     if (q->lang)
         bind_str(st, (*i)++, q->lang);
+    if (q->action)
+        bind_str(st, (*i)++, q->action);
+    if (q->hide_action)
+        bind_str(st, (*i)++, q->hide_action);
     return 0;
 }
 
@@ -290,7 +296,7 @@ static int op_list(struct ask *k)
 
     snprintf(sql, sizeof sql,
              "SELECT json_object('id', a.id, 'title', a.title, 'score_total', %s, 'received', a.received,"
-             " 'source', a.source, 'lang', a.lang) FROM articles a"
+             " 'source', a.source, 'lang', a.lang, 'action', a.action) FROM articles a"
              " WHERE 1%s ORDER BY a.received DESC, a.seq DESC LIMIT ? OFFSET ?", NUM("a.score_total"), where);
     i = 1;
     st = NULL;

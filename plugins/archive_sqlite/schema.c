@@ -15,6 +15,9 @@
  *   3  the index is kept by the background indexer (indexer.c), not by an
  *      insert trigger: fts_mark holds the highest seq indexed; the update
  *      and delete triggers touch the index only for rows at or below it
+ *   4  articles.action, the action newsd chose from the score total (ABI
+ *      1.3), with an index for listing by action; rows archived before it
+ *      have '' until they are reprocessed
  *
  * To change the schema, append a step; never edit one that has shipped.
  */
@@ -154,7 +157,14 @@ static const char STEP_3[] =
     "  UPDATE fts_mark SET seq = new.seq - 1;"
     " END;";
 
-static const char *const STEPS[SQ_SCHEMA_VERSION] = {STEP_1, STEP_2, STEP_3};
+/* The action of articles archived from now on; older rows keep '' (no
+ * thresholds were applied to them, and the migration cannot know the
+ * configuration's): `newsctl reprocess --all` gives them one. */
+static const char STEP_4[] =
+    "ALTER TABLE articles ADD COLUMN action TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX articles_action ON articles(action, received);";
+
+static const char *const STEPS[SQ_SCHEMA_VERSION] = {STEP_1, STEP_2, STEP_3, STEP_4};
 
 int sq_schema_version(sqlite3 *db)
 {

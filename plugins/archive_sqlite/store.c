@@ -43,12 +43,12 @@ static const char *const SQL[SQ_N_STMTS] = {
     [SQ_EXISTS] = "SELECT 1 FROM articles WHERE id = ?1",
     [SQ_INSERT_ARTICLE] =
         "INSERT INTO articles (id, source, size, format, encoding, received, processed, title,"
-        " body, lang, url, author, published, score_total)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        " body, lang, url, author, published, score_total, action)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     [SQ_UPDATE_ARTICLE] =
         "UPDATE articles SET source = ?2, size = ?3, format = ?4, encoding = ?5, received = ?6,"
         " processed = ?7, title = ?8, body = ?9, lang = ?10, url = ?11, author = ?12,"
-        " published = ?13, score_total = ?14 WHERE id = ?1",
+        " published = ?13, score_total = ?14, action = ?15 WHERE id = ?1",
     [SQ_INSERT_TAG] =
         "INSERT INTO tags (article_id, pos, name, weight, plugin) VALUES (?1, ?2, ?3, ?4, ?5)",
     [SQ_INSERT_RULE] =
@@ -152,6 +152,7 @@ static int write_fields(struct sq *s, enum sq_stmt k, const newsd_article *a)
     sqlite3_bind_text(st, 6, received, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 7, processed, -1, SQLITE_TRANSIENT);
     sqlite3_bind_double(st, 14, newsd_article_score_total(a));
+    bind_text(st, 15, newsd_article_action(a));
     return run(s, k);
 }
 

@@ -167,8 +167,15 @@ static int init_checks(const newsd_config *conf)
     expect(&r, n >= 10 && found_text, "newsd_config_count/at list the section");
     expect(&r, newsd_config_at(conf, n, &k, &v) == NEWSD_ERROR, "newsd_config_at past the end fails");
 
+    /* 1.3: an error that names the key's place; it only logs */
+    expect(&r, newsd_config_error(conf, "text", "conformance: this error is expected") == NEWSD_ERROR,
+           "newsd_config_error returns NEWSD_ERROR");
+
     const char *state = newsd_config_state_dir(conf);
     expect(&r, state && state[0] == '/', "newsd_config_state_dir() is absolute");
+    int mode = newsd_config_run_mode(conf);
+    expect(&r, mode == NEWSD_RUN_DAEMON || mode == NEWSD_RUN_TRY || mode == NEWSD_RUN_CHECK,
+           "newsd_config_run_mode() is one of enum newsd_run_mode");
     char *p = newsd_config_path(conf, "file");
     expect(&r, p && p[0] == '/' && strstr(p, "/rel/file.txt"), "newsd_config_path() resolves a relative path");
     free(p);
@@ -259,6 +266,10 @@ static void read_checks(struct run *r, int archived)
             total += sr.points;
     expect(r, newsd_article_score_at(a, ns, &sr) == NEWSD_ERROR, "score_at past the end fails");
     expect(r, newsd_article_score_total(a) == total, "score_total is the sum of the rules");
+    /* 1.3: the core chooses the action after the score stage */
+    const char *action = newsd_article_action(a);
+    expect(r, action && (archived ? *action != '\0' : *action == '\0'),
+           archived ? "the archive stage sees an action" : "no action before the score stage ends");
 
     struct newsd_meta m;
     size_t nm = newsd_article_meta_count(a);

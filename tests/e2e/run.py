@@ -568,7 +568,7 @@ def sample_article_archived(ctx):
     check("AI_CHIPS" in rule_names(rec), f"score rule AI_CHIPS missing; rules: {rule_names(rec)}")
     for field in ("id", "source", "size", "format", "encoding", "received", "processed",
                   "title", "body", "lang", "url", "author", "published", "tags", "score",
-                  "meta"):
+                  "action", "meta"):
         check(field in rec, f"record has no '{field}' field")
     check(name in str(rec.get("source")), f"source {rec.get('source')!r} does not name {name}")
     check(rec.get("size") == len(data), f"size {rec.get('size')}, file has {len(data)}")

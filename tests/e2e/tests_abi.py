@@ -32,6 +32,9 @@ def abi_conformance_every_function_every_stage(ctx):
     d = ctx.start()
     check(any("abi conformance: init:" in l and "checks passed" in l for l in d.log_lines()),
           "no 'init: N checks passed' line")
+    # newsd_config_error (1.3) names the file and line of the key
+    check(any(re.search(r"newsd\.ini:\d+: \[plugin\.abi\] text: conformance: this error is expected", l)
+              for l in d.log_lines()), "no newsd_config_error line naming newsd.ini:LINE: [plugin.abi] text")
     id_ = ctx.drop("probe.txt", PROBE)
     # A failed check sends the probe to failed/ with the check in its reason.
     ctx.wait(lambda: ctx.failed_items() or (ctx.idle() and id_ in ctx.ids()), 20,

@@ -258,6 +258,9 @@ def control_metrics_prometheus(ctx):
     check(samples[("newsd_articles_received_total", ())] == 20, "received_total != 20")
     check(samples[("newsd_articles_archived_total", ())] == 20, "archived_total != 20")
     check(samples[("newsd_processing_seconds_count", ())] == 20, "processing_seconds_count != 20")
+    check(types.get("newsd_articles_by_action_total") == "counter", "newsd_articles_by_action_total missing")
+    by_action = sum(v for (name, _), v in samples.items() if name == "newsd_articles_by_action_total")
+    check(by_action == 20, f"newsd_articles_by_action_total sums to {by_action}, expected 20")
     for plugin in ("orgs", "topics", "scorer", "archive"):
         n = samples.get(("newsd_plugin_seconds_count", (("plugin", plugin),)))
         check(n == 20, f"newsd_plugin_seconds_count{{plugin=\"{plugin}\"}} = {n}, expected 20")
@@ -646,14 +649,14 @@ def control_query_statuses_sqlite(ctx):
     check(list(res) == ["q", "total", "limit", "offset", "pending", "hits"], f"search answer keys: {list(res)}")
     lst = expect_status(ctx, "GET", "/list?limit=5", 200)
     check(list(lst) == ["total", "limit", "offset", "items"], f"list answer keys: {list(lst)}")
-    check(set(lst["items"][0]) == {"id", "title", "score_total", "received", "source", "lang"},
+    check(set(lst["items"][0]) == {"id", "title", "score_total", "received", "source", "lang", "action"},
           f"list item: {lst['items'][0]}")
     exp = expect_status(ctx, "GET", "/export", 200)
     check(list(exp) == ["records", "count", "next_cursor"] and exp["count"] == 1 and exp["next_cursor"] is None,
           f"export answer: {str(exp)[:300]}")
     rec = expect_status(ctx, "GET", "/show/" + sample_id, 200)
     check(list(rec) == ["id", "source", "size", "format", "encoding", "received", "processed", "title", "body",
-                        "lang", "url", "author", "published", "tags", "score", "meta"],
+                        "lang", "url", "author", "published", "tags", "score", "action", "meta"],
           f"record keys: {list(rec)}")
     check(exp["records"][0] == rec, "export's record differs from show's")
     check(rec["size"] == len(SAMPLE.read_bytes()) and rec["score"]["total"] > 0, f"record: {str(rec)[:300]}")

@@ -140,7 +140,7 @@ def pg_two_daemons_same_article_stored_once(ctx, srv):
     ctx_b.write_config(pg_plugins(srv))
     a = ctx.start()
     b = ctx_b.start()
-    check(srv.scalar("SELECT max(version) FROM newsd_schema") == 1, "schema version not recorded")
+    check(srv.scalar("SELECT max(version) FROM newsd_schema") == 2, "schema version not recorded")
 
     same = small_article("Dieselbe Meldung auf zwei Rechnern",
                          "Huawei und Shanghai Biren bauen KI-Chips; der Chiphersteller wächst.")
@@ -212,7 +212,15 @@ def pg_queries_like_sqlite(ctx, srv):
     check([i["id"] for i in lst["items"]] == [sample_id], f"list --tag: {lst}")
     lst = newsctl_json(ctx, "list", "--since", "2999-01-01")
     check(lst["total"] == 0, f"list --since 2999: {lst}")
+    # the action (ABI 1.3): 3 + 3 points reach the default alert threshold 6
+    lst = newsctl_json(ctx, "list", "--action", "alert")
+    check([i["id"] for i in lst["items"]] == [sample_id] and lst["items"][0]["action"] == "alert",
+          f"list --action alert: {lst}")
+    lst = newsctl_json(ctx, "list", "--action", "archive")
+    check([i["id"] for i in lst["items"]] == [other], f"list --action archive: {lst}")
+    check(newsctl_json(ctx, "list", "--action", "discard")["total"] == 0, "list --action discard")
     rec = newsctl_json(ctx, "show", sample_id)
+    check(rec.get("action") == "alert", f"show: action {rec.get('action')!r}")
     check(rec["id"] == sample_id and rec["size"] == len(data) and "Huawei" in rec["body"]
           and "topic:ai-chips" in {t["name"] for t in rec["tags"]}
           and "AI_CHIPS" in {r["rule"] for r in rec["score"]["rules"]}, f"show: {str(rec)[:400]}")
@@ -328,7 +336,7 @@ def pg_query_statuses(ctx, srv):
     check(res["total"] == 1, f"words mode: {res}")
     rec = expect_status(ctx, "GET", "/show/" + sample_id, 200)
     check(list(rec) == ["id", "source", "size", "format", "encoding", "received", "processed", "title", "body",
-                        "lang", "url", "author", "published", "tags", "score", "meta"],
+                        "lang", "url", "author", "published", "tags", "score", "action", "meta"],
           f"record keys: {list(rec)}")
     check(rec["size"] == len(data) and rec["score"]["total"] > 0 and rec["tags"], f"record: {str(rec)[:300]}")
     exp = expect_status(ctx, "GET", "/export", 200)

@@ -20,7 +20,7 @@
  *                        or a number (ops of later minors)
  *   key=value\n          fields of struct newsd_query: q, mode (words),
  *                        id, limit, offset, cursor, tag, tag_prefix,
- *                        lang, since, until, min_score
+ *                        lang, since, until, min_score, action, hide_action
  *   \n
  *   SCRIPT               lines for the scripted answer (see script()),
  *                        and the 1.0 response as a whole
@@ -175,7 +175,8 @@ static int same_query(const struct newsd_query *a, const struct newsd_query *b)
     return a->op == b->op && a->id == b->id && a->q == b->q && a->words == b->words && a->limit == b->limit &&
            a->offset == b->offset && a->cursor == b->cursor && a->tag == b->tag && a->tag_prefix == b->tag_prefix &&
            a->lang == b->lang && a->since == b->since && a->until == b->until &&
-           a->has_min_score == b->has_min_score && a->min_score == b->min_score;
+           a->has_min_score == b->has_min_score && a->min_score == b->min_score && a->action == b->action &&
+           a->hide_action == b->hide_action;
 }
 
 /* The query the head of the input describes; strings point into head. */
@@ -206,6 +207,8 @@ static void read_query(char *head, struct newsd_query *q)
         else if (strcmp(line, "lang") == 0) q->lang = v;
         else if (strcmp(line, "since") == 0) q->since = v;
         else if (strcmp(line, "until") == 0) q->until = v;
+        else if (strcmp(line, "action") == 0) q->action = v;
+        else if (strcmp(line, "hide_action") == 0) q->hide_action = v;
         else if (strcmp(line, "min_score") == 0) {
             q->has_min_score = 1;
             q->min_score = strtod(v, NULL);

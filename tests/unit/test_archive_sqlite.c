@@ -102,6 +102,8 @@ static void typed(const json_t *j, struct newsd_query *q)
     q->lang = json_string_value(json_object_get(j, "lang"));
     q->since = json_string_value(json_object_get(j, "since"));
     q->until = json_string_value(json_object_get(j, "until"));
+    q->action = json_string_value(json_object_get(j, "action"));
+    q->hide_action = json_string_value(json_object_get(j, "hide_action"));
     if (json_is_number(json_object_get(j, "min_score"))) {
         q->has_min_score = 1;
         q->min_score = json_number_value(json_object_get(j, "min_score"));
@@ -395,6 +397,44 @@ static void test_fts_german(void **state)
     j = ask(s, "{\"op\":\"search\",\"q\":\"lucke\",\"limit\":1,\"offset\":1}");
     assert_int_equal(json_array_size(json_object_get(j, "hits")), 1);
     assert_int_equal(json_integer_value(json_object_get(j, "total")), 2);
+    json_decref(j);
+    sq_close(s);
+}
+
+/* The action newsd chose (ABI 1.3) is stored, shown and listed by. */
+static void test_list_by_action(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    struct action_table t = {0};
+    char *err = NULL;
+    assert_int_equal(actions_finish(&t, &err), 0);   /* alert >= 6, archive >= 0, discard */
+    const double points[] = {7, 6.5, 1, -2, 0};
+    for (int i = 0; i < 5; i++) {
+        char raw[8];
+        snprintf(raw, sizeof raw, "act%d", i);
+        struct newsd_article *a = make(raw, "Titel", "Text", T0 + i, NULL, points[i]);
+        article_choose_action(a, &t);
+        store(s, a);
+    }
+    assert_int_equal(total_of(s, "{\"op\":\"list\"}"), 5);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"action\":\"alert\"}"), 2);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"action\":\"archive\"}"), 2);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"action\":\"discard\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"hide_action\":\"discard\"}"), 4);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"action\":\"alert\",\"min_score\":7}"), 1);
+    json_t *j = ask(s, "{\"op\":\"list\",\"action\":\"discard\"}");
+    json_t *item = json_array_get(json_object_get(j, "items"), 0);
+    assert_string_equal(json_string_value(json_object_get(item, "action")), "discard");
+    json_decref(j);
+    char id[NEWSD_ID_LEN + 1], request[128];
+    struct newsd_article *a = make("act0", "Titel", "Text", T0, NULL, 0);
+    snprintf(id, sizeof id, "%s", newsd_article_get(a, NEWSD_FIELD_ID));
+    article_free(a);
+    snprintf(request, sizeof request, "{\"op\":\"show\",\"id\":\"%s\"}", id);
+    j = ask(s, request);
+    assert_string_equal(json_string_value(json_object_get(j, "action")), "alert");
     json_decref(j);
     sq_close(s);
 }
@@ -780,8 +820,16 @@ static void test_migration_from_v2(void **state)
     make_v2(3);
     struct sq *s = NULL;
     assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
-    assert_int_equal(sq_schema_version(s->db), 3);
+    assert_int_equal(sq_schema_version(s->db), SQ_SCHEMA_VERSION);
     assert_int_equal(mark_of(s->db), 3);
+    /* schema 4: rows from before have no action, and list as such */
+    sqlite3_stmt *st0 = NULL;
+    assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT count(*) FROM articles WHERE action = ''", -1, &st0, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st0), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st0, 0), 3);
+    sqlite3_finalize(st0);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"hide_action\":\"discard\"}"), 3);
     assert_int_equal(stat_of(s, "index_pending"), 0);
     assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Gletscher\"}"), 3);
     assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"strasse\"}"), 3);
@@ -913,6 +961,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insert_dedup_reprocess, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_from_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fts_german, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_by_action, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_failure_then_retry, setup, teardown),

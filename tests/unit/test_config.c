@@ -201,6 +201,43 @@ static void test_errors_name_file_line_and_cause(void **state)
     free(e2);
 }
 
+/* [actions]: defaults, a table of one's own, conf.d overrides, and errors
+ * that name the file and the line. */
+static void test_actions_section(void **state)
+{
+    (void)state;
+    struct daemon_config cfg;
+    assert_null(load("[daemon]\nworkers = 1\n", &cfg, NULL));
+    assert_int_equal(cfg.actions.n, 3);
+    assert_string_equal(actions_choose(&cfg.actions, 6), "alert");
+    assert_string_equal(cfg.actions.hide, "discard");
+    config_free(&cfg);
+
+    char confd[256];
+    snprintf(confd, sizeof confd, "%s/conf.d", dir);
+    mkdir(confd, 0755);
+    write_file("conf.d/50-actions.ini", "[actions]\npage = 8\n");
+    assert_null(load("[actions]\npage = 12\nkeep = -inf\nhide =\n", &cfg, NULL));
+    assert_int_equal(cfg.actions.n, 2);
+    assert_string_equal(actions_choose(&cfg.actions, 9), "page");   /* conf.d's 8 */
+    assert_string_equal(actions_choose(&cfg.actions, 7), "keep");
+    assert_string_equal(cfg.actions.hide, "");
+    config_free(&cfg);
+    char path[256];
+    snprintf(path, sizeof path, "%s/conf.d/50-actions.ini", dir);
+    unlink(path);
+
+    char *err = load("[daemon]\nworkers = 1\n[actions]\nalert = soon\n", &cfg, NULL);
+    assert_non_null(strstr(err, "newsd.ini:4: [actions] alert = soon: expected the lowest score total"));
+    free(err);
+    err = load("[actions]\nalert = 5\narchive = 0\n", &cfg, NULL);
+    assert_non_null(strstr(err, "newsd.ini:3: [actions] no action for a total under 0"));
+    free(err);
+    err = load("[actions]\nalert = 5\nkeep = -inf\n\nhide = discard\n", &cfg, NULL);
+    assert_non_null(strstr(err, "newsd.ini:5: [actions] hide = discard: there is no action discard"));
+    free(err);
+}
+
 static void test_plugin_sections_keep_order_and_conf_d_overrides(void **state)
 {
     (void)state;
@@ -349,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_resolve_path_drops_leading_dotdot),
         cmocka_unit_test(test_parse_size_and_bool),
         cmocka_unit_test(test_time_budget_keys),
+        cmocka_unit_test(test_actions_section),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

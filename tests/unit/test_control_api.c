@@ -118,6 +118,22 @@ static void test_query_requests(void **unused)
     assert_null(q->q);
     done(q);
 
+    /* since 1.3: action=NAME, and all=1 for every action ("" hides none) */
+    const char *act[] = {"action", "alert", NULL};
+    q = request(EP_LIST, NULL, act, &err);
+    assert_string_equal(q->action, "alert");
+    assert_null(q->hide_action);
+    done(q);
+    const char *all[] = {"all", "1", NULL};
+    q = request(EP_LIST, NULL, all, &err);
+    assert_null(q->action);
+    assert_string_equal(q->hide_action, "");
+    done(q);
+    const char *search_act[] = {"q", "x", "action", "alert", NULL};
+    q = request(EP_SEARCH, NULL, search_act, &err);
+    assert_null(q->action);            /* search takes no action filter */
+    done(q);
+
     const char *max[] = {"limit", "1000", "offset", "2147483647", "min_score", "-3", NULL};
     q = request(EP_LIST, NULL, max, &err);
     assert_int_equal(q->limit, 1000);
@@ -203,6 +219,10 @@ static void test_query_errors(void **unused)
     refused(EP_LIST, NULL, high, "min_score");
     const char *trail[] = {"min_score", "3x", NULL};
     refused(EP_LIST, NULL, trail, "min_score");
+    const char *all_yes[] = {"all", "yes", NULL};
+    refused(EP_LIST, NULL, all_yes, "all=yes");
+    const char *empty_action[] = {"action", "", NULL};
+    refused(EP_LIST, NULL, empty_action, "action=");
 
     /* ids: exactly NEWSD_ID_LEN lower-case hex digits */
     refused(EP_SHOW, "../etc", none, "article id");
@@ -304,6 +324,50 @@ static void test_reprocess_body(void **unused)
     free(err);
 }
 
+/* POST /learn: {"model", "label", "ids"}, each checked; a refusal frees
+ * what it had taken. */
+static void test_learn_body(void **unused)
+{
+    char *model, *label, *err;
+    char **ids;
+    size_t n;
+    enum endpoint ep;
+    const char *arg;
+    (void)unused;
+
+    assert_int_equal(control_route("POST", "/learn", &ep, &arg), 200);
+    assert_int_equal(ep, EP_LEARN);
+    assert_int_equal(control_route("GET", "/learn", &ep, &arg), 405);
+
+    const char *body = "{\"model\":\"news\",\"label\":\"Sport\",\"ids\":[\"" ID "\",\"" ID "\"]}";
+    assert_int_equal(control_parse_learn(body, strlen(body), &model, &label, &ids, &n, &err), 0);
+    assert_string_equal(model, "news");
+    assert_string_equal(label, "Sport");
+    assert_int_equal(n, 2);
+    assert_string_equal(ids[1], ID);
+    control_learn_args_free(model, label, ids, n);
+
+    static const char *const bad[] = {
+        "", "[]", "{}", "{\"model\":\"news\",\"label\":\"Sport\"}",
+        "{\"model\":\"news\",\"label\":\"Sport\",\"ids\":[]}",
+        "{\"model\":\"../x\",\"label\":\"Sport\",\"ids\":[\"" ID "\"]}",
+        "{\"model\":\".hidden\",\"label\":\"Sport\",\"ids\":[\"" ID "\"]}",
+        "{\"model\":\"news\",\"label\":\"\",\"ids\":[\"" ID "\"]}",
+        "{\"model\":\"news\",\"label\":\"a\\tb\",\"ids\":[\"" ID "\"]}",
+        "{\"model\":\"news\",\"label\":\"Sport\",\"ids\":[\"" ID "\",\"nope\"]}",
+        "{\"model\":\"news\",\"label\":\"Sport\",\"ids\":[5]}",
+        "{\"model\":5,\"label\":\"Sport\",\"ids\":[\"" ID "\"]}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(control_parse_learn(bad[i], strlen(bad[i]), &model, &label, &ids, &n, &err), -1);
+        assert_non_null(err);
+        assert_null(model);
+        assert_null(ids);
+        assert_int_equal(n, 0);
+        free(err);
+    }
+}
+
 /* The enum is the whole protocol: no words of a reason are read here. */
 static void test_http_status(void **unused)
 {
@@ -338,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_query_errors),
         cmocka_unit_test(test_query_check),
         cmocka_unit_test(test_reprocess_body),
+        cmocka_unit_test(test_learn_body),
         cmocka_unit_test(test_http_status),
         cmocka_unit_test(test_error_json),
     };

@@ -353,6 +353,29 @@ static void test_stage_read_only(void **state)
     unload(lp);
 }
 
+/* a:action() (since 1.3): nil while the score is being made, the core's
+ * choice from the archive stage on. */
+static void test_action(void **state)
+{
+    (void)state;
+    struct l_plugin *lp = load(
+        "local p = {}\n"
+        "function p.score(a) a:score('BIG', 7, 'because'); seen = a:action() end\n"
+        "function p.archive(a) if seen ~= nil then error('action before the score stage ended') end\n"
+        "  if a:action() ~= 'alert' then error('archive sees ' .. tostring(a:action())) end end\n"
+        "return p\n", NULL, NULL);
+    struct newsd_article *a = german();
+    run_ok(lp, NEWSD_STAGE_SCORE, a);
+    struct action_table t = {0};
+    char *err = NULL;
+    assert_int_equal(actions_finish(&t, &err), 0);
+    article_choose_action(a, &t);
+    assert_string_equal(newsd_article_action(a), "alert");
+    run_ok(lp, NEWSD_STAGE_ARCHIVE, a);
+    article_free(a);
+    unload(lp);
+}
+
 static void test_use_after_callback(void **state)
 {
     (void)state;
@@ -557,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_nul_in_names),
         cmocka_unit_test(test_limits_in_lua),
         cmocka_unit_test(test_stage_read_only),
+        cmocka_unit_test(test_action),
         cmocka_unit_test(test_use_after_callback),
         cmocka_unit_test(test_sandbox),
         cmocka_unit_test(test_io_open_is_an_error),

@@ -316,7 +316,7 @@ static void test_c_call_over_budget_fails(void **state)
     newsd_plugin desc = {.name = "slow", .stages = NEWSD_STAGE_TAG, .process = slow_process};
     struct plugin_instance inst = {.name = "slow", .desc = &desc, .state = &sleep_ms, .initialised = true,
                                    .required = true, .max_ms = 20};
-    struct plugin_set set = {&inst, 1, NEWSD_STAGE_TAG};
+    struct plugin_set set = {.v = &inst, .n = 1, .stages = NEWSD_STAGE_TAG};
     struct newsd_article *a = article();
     const char *plugin = NULL;
     char *cause = NULL;

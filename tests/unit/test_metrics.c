@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "metrics.h"
+#include "action_counts.h"
 #include "status.h"
 
 static void test_histogram_buckets(void **unused)
@@ -185,6 +186,27 @@ static void snapshot_fixture(struct status_snapshot *s)
     };
 }
 
+/* Articles per action: counted by name as they come, "" as none. */
+static void test_action_counts(void **unused)
+{
+    (void)unused;
+    action_counts_add("alert");
+    action_counts_add("archive");
+    action_counts_add("alert");
+    action_counts_add("");
+    json_t *o = action_counts_json();
+    char *got = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    assert_string_equal(got, "{\"alert\":2,\"archive\":1,\"none\":1}");
+    free(got);
+    json_decref(o);
+    struct strbuf sb = {0};
+    action_counts_write_prom(&sb);
+    char *text = sb_take(&sb);
+    assert_non_null(strstr(text, "newsd_articles_by_action_total{action=\"alert\"} 2\n"));
+    assert_non_null(strstr(text, "newsd_articles_by_action_total{action=\"none\"} 1\n"));
+    free(text);
+}
+
 static void test_status_metrics_text(void **unused)
 {
     struct status_snapshot s;
@@ -241,6 +263,7 @@ static void test_status_metrics_text(void **unused)
         "# HELP newsd_processing_seconds ";
     assert_memory_equal(text, head, sizeof head - 1);
     assert_non_null(strstr(text, "# TYPE newsd_plugin_seconds histogram\n"));
+    assert_non_null(strstr(text, "# TYPE newsd_articles_by_action_total counter\n"));
     assert_int_equal(text[strlen(text) - 1], '\n');
     free(text);
 }
@@ -394,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_rate_window),
         cmocka_unit_test(test_strbuf_grows),
         cmocka_unit_test(test_status_metrics_text),
+        cmocka_unit_test(test_action_counts),
         cmocka_unit_test(test_status_json),
         cmocka_unit_test(test_status_key_order),
         cmocka_unit_test(test_daemon_state_names),

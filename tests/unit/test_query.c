@@ -470,6 +470,79 @@ static void test_plugin_set(void **unused)
     query_result_free(&res);
 }
 
+/* ---- the action filters (since 1.3) ------------------------------------------ */
+
+static const char *seen_action, *seen_hide;
+
+static int list_seen(const struct newsd_query *q, newsd_answer *ans)
+{
+    seen_action = q->action;
+    seen_hide = q->hide_action;
+    newsd_answer_total(ans, 0);
+    return NEWSD_QUERY_OK;
+}
+
+static void test_action_filters(void **unused)
+{
+    struct query_result res;
+    struct newsd_query q;
+    newsd_plugin typed = {.abi_version = NEWSD_ABI_STAMP(1, 3), .name = "typed", .stages = NEWSD_STAGE_ARCHIVE,
+                          .answer = fake_answer};
+    struct plugin_instance v[1] = {{.name = "db", .desc = &typed, .initialised = true}};
+    struct plugin_set set = {.v = v, .n = 1};
+    actions_default(&set.actions);   /* hide = discard */
+    (void)unused;
+    script = list_seen;
+
+    /* newsctl list: the operator's hidden action is left out */
+    query_init(&q, NEWSD_QUERY_LIST);
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_OK);
+    assert_null(seen_action);
+    assert_string_equal(seen_hide, "discard");
+    query_result_free(&res);
+    /* --action alert: that one, nothing hidden */
+    q.action = "alert";
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_OK);
+    assert_string_equal(seen_action, "alert");
+    assert_null(seen_hide);
+    query_result_free(&res);
+    /* --all: "" asks for every action */
+    q.action = NULL;
+    q.hide_action = "";
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_OK);
+    assert_null(seen_action);
+    assert_null(seen_hide);
+    query_result_free(&res);
+    /* search and show take no action filter */
+    query_init(&q, NEWSD_QUERY_SEARCH);
+    q.q = "x";
+    q.action = "alert";
+    script = search_ok;
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_OK);
+    query_result_free(&res);
+    script = list_seen;
+    /* an empty or overlong action is refused */
+    query_init(&q, NEWSD_QUERY_LIST);
+    q.action = "";
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_BAD_REQUEST);
+    assert_non_null(strstr(res.reason, "action="));
+    query_result_free(&res);
+
+    /* an archive of 1.2 stores no action: hiding is moot, a filter refused */
+    typed.abi_version = NEWSD_ABI_STAMP(1, 2);
+    seen_hide = "unset";
+    query_init(&q, NEWSD_QUERY_LIST);
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_OK);
+    assert_null(seen_hide);
+    query_result_free(&res);
+    q.action = "alert";
+    calls = 0;
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_UNSUPPORTED);
+    assert_int_equal(calls, 0);
+    assert_non_null(strstr(res.reason, "built for newsd ABI 1.2 and cannot list by action"));
+    query_result_free(&res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -478,6 +551,7 @@ int main(void)
         cmocka_unit_test(test_failures),
         cmocka_unit_test(test_legacy_requests),
         cmocka_unit_test(test_legacy_answers),
+        cmocka_unit_test(test_action_filters),
         cmocka_unit_test(test_plugin_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,152 @@
+/*
+ * The in-memory fingerprint index (see index.h for the layout).
+ */
+#include "index.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static size_t pow2_at_least(size_t n)
+{
+    size_t p = 1;
+    while (p < n)
+        p <<= 1;
+    return p;
+}
+
+int nd_index_init(struct nd_index *x, size_t max_entries, int64_t max_age_ms)
+{
+    memset(x, 0, sizeof *x);
+    if (max_entries == 0 || max_entries > (1u << 30))
+        return -1;
+    size_t slots = pow2_at_least(max_entries);
+    x->max_entries = max_entries;
+    x->max_age_ms = max_age_ms;
+    x->mask = slots - 1;
+    x->e = calloc(slots, sizeof *x->e);
+    x->next = calloc(slots * ND_BANDS, sizeof *x->next);
+    x->head = calloc(slots * ND_BANDS, sizeof *x->head);
+    x->next_seq = 1;
+    x->oldest = 1;
+    if (!x->e || !x->next || !x->head) {
+        nd_index_free(x);
+        return -1;
+    }
+    return 0;
+}
+
+void nd_index_free(struct nd_index *x)
+{
+    free(x->e);
+    free(x->next);
+    free(x->head);
+    memset(x, 0, sizeof *x);
+}
+
+/* The live entry a link names, or NULL when it has left (or the link is
+ * empty).  below: the seq of the entry the link came from (links only
+ * point to older entries); UINT64_MAX for a bucket head. */
+static const struct nd_entry *follow(const struct nd_index *x, uint32_t link, uint64_t below)
+{
+    if (link == 0)
+        return NULL;
+    const struct nd_entry *e = &x->e[link & x->mask];
+    if ((uint32_t)e->seq != link || e->seq == 0 || e->seq < x->oldest || e->seq >= below)
+        return NULL;
+    return e;
+}
+
+void nd_index_expire(struct nd_index *x, int64_t now_ms)
+{
+    if (x->max_age_ms <= 0)
+        return;
+    int64_t cutoff = now_ms - x->max_age_ms;
+    while (x->oldest < x->next_seq && x->e[x->oldest & x->mask].received_ms < cutoff)
+        x->oldest++;
+}
+
+size_t nd_index_count(const struct nd_index *x)
+{
+    return (size_t)(x->next_seq - x->oldest);
+}
+
+void nd_index_lookup(const struct nd_index *x, const uint8_t id[ND_ID_BYTES], const struct nd_sig *sig,
+                     double min_sim, int64_t now_ms, struct nd_match *out)
+{
+    static const uint8_t zero[ND_ID_BYTES];
+    memset(out, 0, sizeof *out);
+    int64_t cutoff = x->max_age_ms > 0 ? now_ms - x->max_age_ms : INT64_MIN;
+    const struct nd_entry *best = NULL;
+    double best_sim = -1;
+    size_t slots = x->mask + 1;
+    for (unsigned b = 0; b < ND_BANDS; b++) {
+        uint32_t link = x->head[b * slots + (nd_band_hash(sig, b) & x->mask)];
+        uint64_t below = UINT64_MAX;
+        unsigned walked = 0;
+        for (const struct nd_entry *e; walked < ND_MAX_CHAIN && (e = follow(x, link, below));
+             link = x->next[(e->seq & x->mask) * ND_BANDS + b], walked++) {
+            below = e->seq;
+            if (e->received_ms < cutoff)
+                break; /* older still behind it */
+            if (!nd_band_equal(sig, &e->sig, b))
+                continue; /* another key in this bucket */
+            if (memcmp(e->id, id, ND_ID_BYTES) == 0) {
+                out->found = out->self = 1;
+                memcpy(out->id, e->id, ND_ID_BYTES);
+                memcpy(out->root, e->root, ND_ID_BYTES);
+                out->sim = e->sim;
+                return;
+            }
+            double s = nd_similarity(sig, &e->sig);
+            if (s > best_sim || (s == best_sim && e->seq < best->seq)) {
+                best = e;
+                best_sim = s;
+            }
+        }
+    }
+    if (!best || best_sim < min_sim)
+        return;
+    out->found = 1;
+    out->sim = best_sim;
+    memcpy(out->id, best->id, ND_ID_BYTES);
+    memcpy(out->root, memcmp(best->root, zero, ND_ID_BYTES) ? best->root : best->id, ND_ID_BYTES);
+}
+
+uint64_t nd_index_add(struct nd_index *x, const struct nd_entry *in)
+{
+    uint64_t seq = x->next_seq++;
+    if (seq - x->oldest >= x->max_entries)
+        x->oldest = seq - x->max_entries + 1;
+    size_t slot = seq & x->mask;
+    struct nd_entry *e = &x->e[slot];
+    *e = *in;
+    e->seq = seq;
+    size_t slots = x->mask + 1;
+    for (unsigned b = 0; b < ND_BANDS; b++) {
+        uint32_t *h = &x->head[b * slots + (nd_band_hash(&e->sig, b) & x->mask)];
+        x->next[slot * ND_BANDS + b] = *h;
+        *h = (uint32_t)seq;
+    }
+    return seq;
+}
+
+size_t nd_index_copy(const struct nd_index *x, uint64_t *from, uint64_t until, struct nd_entry *out, size_t max)
+{
+    uint64_t s = *from > x->oldest ? *from : x->oldest;
+    uint64_t end = until < x->next_seq ? until : x->next_seq;
+    size_t n = 0;
+    for (; s < end && n < max; s++)
+        out[n++] = x->e[s & x->mask];
+    *from = s;
+    return n;
+}
+
+int nd_index_each(const struct nd_index *x, int (*fn)(const struct nd_entry *e, void *arg), void *arg)
+{
+    for (uint64_t s = x->oldest; s < x->next_seq; s++) {
+        int rc = fn(&x->e[s & x->mask], arg);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}

@@ -1,0 +1,609 @@
+/* model: a topics classifier in memory and on disk (model.h). */
+#include "model.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define HEADER_BYTES 32u
+#define LABEL_MAX 200u
+
+const struct topics_opts topics_default_opts = {
+    .algo = TOPICS_ALGO_LR,
+    .features = TOPICS_FEAT_STEMS | TOPICS_FEAT_CHARS,
+    .char_min = 5,
+    .char_max = 5,
+    .min_df = 4,
+    .c = 30.0f,
+    .alpha = 0.1f,
+};
+
+void topics_say(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+int topics_label_valid(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > LABEL_MAX || !newsd_utf8_valid(s, n))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return 0;
+    return 1;
+}
+
+struct topics_model *model_new(const struct topics_opts *o, char *const *labels, uint32_t n_labels,
+                               uint32_t n_feat)
+{
+    struct topics_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->opts = *o;
+    m->n_labels = n_labels;
+    m->n_feat = n_feat;
+    m->labels = calloc(n_labels ? n_labels : 1, sizeof *m->labels);
+    m->keys = calloc(n_feat ? n_feat : 1, sizeof *m->keys);
+    m->idf = calloc(n_feat ? n_feat : 1, sizeof *m->idf);
+    m->w = calloc((size_t)n_feat * n_labels + 1, sizeof *m->w);
+    m->bias = calloc(n_labels ? n_labels : 1, sizeof *m->bias);
+    if (!m->labels || !m->keys || !m->idf || !m->w || !m->bias)
+        goto fail;
+    for (uint32_t i = 0; i < n_labels; i++)
+        if (!(m->labels[i] = strdup(labels[i])))
+            goto fail;
+    return m;
+fail:
+    model_free(m);
+    return NULL;
+}
+
+void model_free(struct topics_model *m)
+{
+    if (!m)
+        return;
+    if (m->labels)
+        for (uint32_t i = 0; i < m->n_labels; i++)
+            free(m->labels[i]);
+    free(m->labels);
+    free(m->keys);
+    free(m->idf);
+    free(m->w);
+    free(m->bias);
+    free(m->tags);
+    free(m->slots);
+    free(m);
+}
+
+static uint64_t slot_hash(uint64_t key)
+{
+    key ^= key >> 33;
+    key *= 0xff51afd7ed558ccdull;
+    key ^= key >> 33;
+    return key;
+}
+
+/* The tag byte of a hash: its top byte, never 0 (0 marks an empty slot). */
+static uint8_t tag_of(uint64_t h)
+{
+    uint8_t t = (uint8_t)(h >> 56);
+    return t ? t : 1;
+}
+
+/* A slot: the key, the feature's index, its idf and its weights as 16-bit
+ * fixed point. */
+struct slot_head {
+    uint64_t key;
+    uint32_t index;
+    uint16_t idf;
+};
+#define SLOT_WEIGHTS 14          /* offset of the weights: the packed size of the head */
+#define IDF_ONE 4096.0           /* idf = idf_q / IDF_ONE (an idf is at most ln(N + 1) + 1) */
+
+static void read_head(const unsigned char *slot, struct slot_head *h)
+{
+    memcpy(&h->key, slot, 8);
+    memcpy(&h->index, slot + 8, 4);
+    memcpy(&h->idf, slot + 12, 2);
+}
+
+int model_index(struct topics_model *m)
+{
+    /* At most 70 % full: the probes stay short (the tags answer most of
+     * them) and the slots take less cache. */
+    size_t cap = 16;
+    while (cap * 7 < (size_t)m->n_feat * 10)
+        cap *= 2;
+    free(m->tags);
+    free(m->slots);
+    m->slot_bytes = (SLOT_WEIGHTS + (size_t)m->n_labels * sizeof(int16_t) + 7) & ~(size_t)7;
+    m->tags = calloc(cap, 1);
+    m->slots = calloc(cap, m->slot_bytes);
+    if (!m->tags || !m->slots)
+        return -1;
+    m->table_mask = (uint32_t)(cap - 1);
+    double max = 0;
+    for (size_t i = 0; i < (size_t)m->n_feat * m->n_labels; i++)
+        if (fabs(m->w[i]) > max)
+            max = fabs(m->w[i]);
+    m->w_scale = max > 0 ? max / 32767.0 : 1.0;
+    for (uint32_t i = 0; i < m->n_feat; i++) {
+        uint64_t h = slot_hash(m->keys[i]);
+        size_t j = h & m->table_mask;
+        while (m->tags[j])
+            j = (j + 1) & m->table_mask;
+        m->tags[j] = tag_of(h);
+        unsigned char *slot = m->slots + j * m->slot_bytes;
+        double idf = m->idf[i] * IDF_ONE;
+        uint16_t idf_q = (uint16_t)(idf < 0 ? 0 : idf > 65535 ? 65535 : lrint(idf));
+        memcpy(slot, &m->keys[i], 8);
+        memcpy(slot + 8, &i, 4);
+        memcpy(slot + 12, &idf_q, 2);
+        for (uint32_t l = 0; l < m->n_labels; l++) {
+            int16_t q = (int16_t)lrint(m->w[(size_t)i * m->n_labels + l] / m->w_scale);
+            memcpy(slot + SLOT_WEIGHTS + 2 * l, &q, 2);
+        }
+    }
+    return 0;
+}
+
+/* Ask for the cache lines a lookup of key will read: the lookups of an
+ * article are independent, so their memory reads can overlap. */
+static void prefetch_slot(const struct topics_model *m, uint64_t key)
+{
+#if defined(__GNUC__)
+    size_t j = slot_hash(key) & m->table_mask;
+    __builtin_prefetch(m->tags + j);
+    __builtin_prefetch(m->slots + j * m->slot_bytes);
+#else
+    (void)m;
+    (void)key;
+#endif
+}
+
+static const unsigned char *find_slot(const struct topics_model *m, uint64_t key)
+{
+    uint64_t h = slot_hash(key);
+    uint8_t tag = tag_of(h);
+    for (size_t j = h & m->table_mask; m->tags[j]; j = (j + 1) & m->table_mask) {
+        if (m->tags[j] != tag)
+            continue;
+        const unsigned char *slot = m->slots + j * m->slot_bytes;
+        uint64_t k;
+        memcpy(&k, slot, sizeof k);
+        if (k == key)
+            return slot;
+    }
+    return NULL;
+}
+
+void model_compact(struct topics_model *m)
+{
+    free(m->keys);
+    free(m->idf);
+    free(m->w);
+    m->keys = NULL;
+    m->idf = NULL;
+    m->w = NULL;
+}
+
+int64_t model_find(const struct topics_model *m, uint64_t key)
+{
+    const unsigned char *slot = find_slot(m, key);
+    struct slot_head head;
+    if (!slot)
+        return -1;
+    read_head(slot, &head);
+    return head.index;
+}
+
+int model_predict_counts(const struct topics_model *m, const struct fcount *fc, double *probs)
+{
+    uint32_t L = m->n_labels;
+    double norm2 = 0;
+
+    /* One pass: the weights are read right after the key, from the same
+     * slot; the length that scales the vector is applied at the end. */
+    for (uint32_t l = 0; l < L; l++)
+        probs[l] = 0;
+    /* The lookup PREFETCH_AHEAD entries on is asked for before this one
+     * is made. */
+    enum { PREFETCH_AHEAD = 8 };
+    size_t ahead = 0;
+    for (unsigned k = 0; k < PREFETCH_AHEAD && ahead < fc->cap; ahead++)
+        if (fc->e[ahead].key) {
+            prefetch_slot(m, fc->e[ahead].key);
+            k++;
+        }
+    for (size_t s = 0; s < fc->cap; s++) {
+        if (!fc->e[s].key)
+            continue;
+        for (; ahead < fc->cap; ahead++)
+            if (fc->e[ahead].key) {
+                prefetch_slot(m, fc->e[ahead++].key);
+                break;
+            }
+        const unsigned char *slot = find_slot(m, fc->e[s].key);
+        if (!slot)
+            continue;
+        struct slot_head head;
+        read_head(slot, &head);
+        double v = m->opts.algo == TOPICS_ALGO_LR     ? (1.0 + log((double)fc->e[s].count)) * (head.idf / IDF_ONE)
+                   : m->opts.algo == TOPICS_ALGO_NBLR ? 1.0
+                                                      : (double)fc->e[s].count;
+        for (uint32_t l = 0; l < L; l++) {
+            int16_t q;
+            memcpy(&q, slot + SLOT_WEIGHTS + 2 * l, 2);
+            probs[l] += v * q;
+        }
+        norm2 += v * v;
+    }
+    double scale = (m->opts.algo != TOPICS_ALGO_NB && norm2 > 0 ? 1.0 / sqrt(norm2) : 1.0) * m->w_scale;
+    for (uint32_t l = 0; l < L; l++)
+        probs[l] = m->bias[l] + scale * probs[l];
+
+    double sum = 0;
+    if (m->opts.algo != TOPICS_ALGO_NB) {
+        for (uint32_t l = 0; l < L; l++)
+            sum += probs[l] = 1.0 / (1.0 + exp(-probs[l]));
+    } else {
+        double max = probs[0];
+        for (uint32_t l = 1; l < L; l++)
+            if (probs[l] > max)
+                max = probs[l];
+        for (uint32_t l = 0; l < L; l++)
+            sum += probs[l] = exp(probs[l] - max);
+    }
+    for (uint32_t l = 0; l < L; l++)
+        probs[l] = sum > 0 ? probs[l] / sum : 1.0 / L;
+    return 0;
+}
+
+int model_predict(const struct topics_model *m, const newsd_analysis *an, double *probs)
+{
+    struct fcount fc = {0};
+    /* Room for the n-grams of the text's distinct words at once: growing
+     * the table rehashes it. */
+    size_t len = 0;
+    newsd_analysis_text(an, &len);
+    if (fcount_reserve(&fc, len + 64) < 0)
+        return -1;
+    int rc = features_add(&fc, an, m->opts.features, m->opts.char_min, m->opts.char_max);
+    if (rc == 0)
+        rc = model_predict_counts(m, &fc, probs);
+    fcount_free(&fc);
+    return rc;
+}
+
+/* ---- the file ------------------------------------------------------------ */
+
+struct wbuf {
+    unsigned char *p;
+    size_t n, cap;
+    int oom;
+};
+
+static void put(struct wbuf *b, const void *data, size_t len)
+{
+    if (b->oom)
+        return;
+    if (b->n + len > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + len)
+            cap *= 2;
+        unsigned char *p = realloc(b->p, cap);
+        if (!p) {
+            b->oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, data, len);
+    b->n += len;
+}
+
+static void put_u32(struct wbuf *b, uint32_t v)
+{
+    unsigned char x[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 24)};
+    put(b, x, 4);
+}
+
+static void put_u64(struct wbuf *b, uint64_t v)
+{
+    put_u32(b, (uint32_t)v);
+    put_u32(b, (uint32_t)(v >> 32));
+}
+
+static void put_f32(struct wbuf *b, float f)
+{
+    uint32_t v;
+    memcpy(&v, &f, 4);
+    put_u32(b, v);
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int model_save(const struct topics_model *m, const char *path, char *err, size_t errlen)
+{
+    struct wbuf pl = {0}, hd = {0};
+    int rc = -1;
+    char tmp[4096];
+
+    if (!m->w) {
+        topics_say(err, errlen, "%s: a compacted model cannot be saved", path);
+        return -1;
+    }
+
+    put_u32(&pl, m->opts.algo);
+    put_u32(&pl, m->opts.features);
+    put_u32(&pl, m->opts.char_min);
+    put_u32(&pl, m->opts.char_max);
+    put_u32(&pl, m->opts.min_df);
+    put_f32(&pl, m->opts.c);
+    put_f32(&pl, m->opts.alpha);
+    put_u32(&pl, m->n_labels);
+    put_u32(&pl, m->n_feat);
+    for (uint32_t i = 0; i < m->n_labels; i++) {
+        uint32_t len = (uint32_t)strlen(m->labels[i]);
+        put_u32(&pl, len);
+        put(&pl, m->labels[i], len);
+    }
+    for (uint32_t i = 0; i < m->n_feat; i++)
+        put_u64(&pl, m->keys[i]);
+    for (uint32_t i = 0; i < m->n_feat; i++)
+        put_f32(&pl, m->idf[i]);
+    for (size_t i = 0; i < (size_t)m->n_feat * m->n_labels; i++)
+        put_f32(&pl, m->w[i]);
+    for (uint32_t i = 0; i < m->n_labels; i++)
+        put_f32(&pl, m->bias[i]);
+
+    put(&hd, TOPICS_MODEL_MAGIC, 8);
+    put_u32(&hd, TOPICS_MODEL_FORMAT);
+    put_u32(&hd, HEADER_BYTES);
+    put_u64(&hd, pl.n);
+    put_u64(&hd, topics_hash(TOPICS_HASH_INIT, pl.p, pl.n));
+    if (pl.oom || hd.oom) {
+        topics_say(err, errlen, "%s: out of memory writing the model", path);
+        goto out;
+    }
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+        topics_say(err, errlen, "%s: path too long", path);
+        goto out;
+    }
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        topics_say(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    if (write_all(fd, hd.p, hd.n) < 0 || write_all(fd, pl.p, pl.n) < 0 || fsync(fd) < 0) {
+        topics_say(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        goto out;
+    }
+    close(fd);
+    if (rename(tmp, path) < 0) {
+        topics_say(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        unlink(tmp);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(pl.p);
+    free(hd.p);
+    return rc;
+}
+
+struct rbuf {
+    const unsigned char *p;
+    size_t n, at;
+    int short_read;
+};
+
+static uint32_t get_u32(struct rbuf *b)
+{
+    if (b->n - b->at < 4) {
+        b->short_read = 1;
+        b->at = b->n;
+        return 0;
+    }
+    const unsigned char *x = b->p + b->at;
+    b->at += 4;
+    return (uint32_t)x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16 | (uint32_t)x[3] << 24;
+}
+
+static uint64_t get_u64(struct rbuf *b)
+{
+    uint64_t lo = get_u32(b);
+    return lo | (uint64_t)get_u32(b) << 32;
+}
+
+static float get_f32(struct rbuf *b)
+{
+    uint32_t v = get_u32(b);
+    float f;
+    memcpy(&f, &v, 4);
+    return f;
+}
+
+struct topics_model *model_parse(const unsigned char *buf, size_t len, const char *name, char *err,
+                                 size_t errlen)
+{
+    struct rbuf h = {.p = buf, .n = len};
+
+    if (len < 8 || memcmp(buf, TOPICS_MODEL_MAGIC, 8) != 0) {
+        topics_say(err, errlen, "%s: not a newsd topics model (no " TOPICS_MODEL_MAGIC " header)", name);
+        return NULL;
+    }
+    h.at = 8;
+    uint32_t format = get_u32(&h), hbytes = get_u32(&h);
+    uint64_t plen = get_u64(&h), sum = get_u64(&h);
+    if (h.short_read) {
+        topics_say(err, errlen, "%s: truncated: %zu bytes, the header alone has %u", name, len, HEADER_BYTES);
+        return NULL;
+    }
+    if (format != TOPICS_MODEL_FORMAT) {
+        topics_say(err, errlen, "%s: model format %u, this newsd reads format %u: train it again with newsd learn",
+            name, format, TOPICS_MODEL_FORMAT);
+        return NULL;
+    }
+    if (hbytes != HEADER_BYTES) {
+        topics_say(err, errlen, "%s: corrupt header (header size %u, expected %u)", name, hbytes, HEADER_BYTES);
+        return NULL;
+    }
+    if (plen != len - HEADER_BYTES) {
+        topics_say(err, errlen, "%s: %s: the header says %llu bytes of model, the file has %zu", name,
+            plen > len - HEADER_BYTES ? "truncated" : "trailing bytes", (unsigned long long)plen,
+            len - HEADER_BYTES);
+        return NULL;
+    }
+    if (topics_hash(TOPICS_HASH_INIT, buf + HEADER_BYTES, plen) != sum) {
+        topics_say(err, errlen, "%s: corrupt: the checksum does not match the contents", name);
+        return NULL;
+    }
+
+    struct rbuf b = {.p = buf + HEADER_BYTES, .n = plen};
+    struct topics_opts o;
+    o.algo = get_u32(&b);
+    o.features = get_u32(&b);
+    o.char_min = get_u32(&b);
+    o.char_max = get_u32(&b);
+    o.min_df = get_u32(&b);
+    o.c = get_f32(&b);
+    o.alpha = get_f32(&b);
+    uint32_t n_labels = get_u32(&b), n_feat = get_u32(&b);
+    if (b.short_read || (o.algo != TOPICS_ALGO_LR && o.algo != TOPICS_ALGO_NB && o.algo != TOPICS_ALGO_NBLR) ||
+        !(o.features & (TOPICS_FEAT_STEMS | TOPICS_FEAT_CHARS | TOPICS_FEAT_STREAM)) || o.char_max > TOPICS_CHAR_N_MAX ||
+        o.char_min > o.char_max || n_labels < 2 || n_labels > 100000) {
+        topics_say(err, errlen, "%s: corrupt: impossible options or label count", name);
+        return NULL;
+    }
+    /* Every count is bounded by the bytes that must follow it. */
+    if ((uint64_t)n_feat * (12 + 4ull * n_labels) > plen) {
+        topics_say(err, errlen, "%s: corrupt: %u features do not fit in %llu bytes", name, n_feat,
+            (unsigned long long)plen);
+        return NULL;
+    }
+    char **labels = calloc(n_labels, sizeof *labels);
+    struct topics_model *m = NULL;
+    if (!labels) {
+        topics_say(err, errlen, "%s: out of memory", name);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < n_labels; i++) {
+        uint32_t l = get_u32(&b);
+        if (b.short_read || l > LABEL_MAX || b.n - b.at < l) {
+            topics_say(err, errlen, "%s: corrupt: label %u", name, i + 1);
+            goto fail;
+        }
+        labels[i] = strndup((const char *)b.p + b.at, l);
+        b.at += l;
+        if (!labels[i] || !topics_label_valid(labels[i])) {
+            topics_say(err, errlen, "%s: corrupt: label %u is not a label", name, i + 1);
+            goto fail;
+        }
+    }
+    m = model_new(&o, labels, n_labels, n_feat);
+    if (!m) {
+        topics_say(err, errlen, "%s: out of memory for %u features", name, n_feat);
+        goto fail;
+    }
+    for (uint32_t i = 0; i < n_feat; i++)
+        m->keys[i] = get_u64(&b);
+    for (uint32_t i = 0; i < n_feat; i++)
+        m->idf[i] = get_f32(&b);
+    for (size_t i = 0; i < (size_t)n_feat * n_labels; i++)
+        m->w[i] = get_f32(&b);
+    for (uint32_t i = 0; i < n_labels; i++)
+        m->bias[i] = get_f32(&b);
+    if (b.short_read || b.at != b.n) {
+        topics_say(err, errlen, "%s: corrupt: the sizes inside do not add up", name);
+        goto fail;
+    }
+    for (size_t i = 0; i < (size_t)n_feat * n_labels; i++)
+        if (!isfinite(m->w[i]))
+            goto nan;
+    for (uint32_t i = 0; i < n_feat; i++)
+        if (!isfinite(m->idf[i]) || !m->keys[i])
+            goto nan;
+    for (uint32_t i = 0; i < n_labels; i++)
+        if (!isfinite(m->bias[i]))
+            goto nan;
+    if (model_index(m) < 0) {
+        topics_say(err, errlen, "%s: out of memory", name);
+        goto fail;
+    }
+    for (uint32_t i = 0; i < n_labels; i++)
+        free(labels[i]);
+    free(labels);
+    return m;
+nan:
+    topics_say(err, errlen, "%s: corrupt: a weight is not a finite number", name);
+fail:
+    for (uint32_t i = 0; i < n_labels; i++)
+        free(labels[i]);
+    free(labels);
+    model_free(m);
+    return NULL;
+}
+
+struct topics_model *model_load(const char *path, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+
+    if (fd < 0) {
+        topics_say(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        topics_say(err, errlen, "%s: not a regular file", path);
+        close(fd);
+        return NULL;
+    }
+    size_t len = (size_t)st.st_size;
+    unsigned char *buf = malloc(len ? len : 1);
+    size_t got = 0;
+    if (!buf) {
+        topics_say(err, errlen, "%s: out of memory for %zu bytes", path, len);
+        close(fd);
+        return NULL;
+    }
+    while (got < len) {
+        ssize_t r = read(fd, buf + got, len - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    struct topics_model *m = model_parse(buf, got, path, err, errlen);
+    free(buf);
+    return m;
+}

@@ -1,0 +1,425 @@
+/* Unit tests for the topics classifier (plugins/topics/): features,
+ * training (logistic regression and naive Bayes), cross-validation, the
+ * model file (round trip; truncated, corrupt and other-format files
+ * refused with the cause) and adding examples to a stored model. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../plugins/topics/store.h"
+#include "temp_dir.h"
+
+static const char *const vocab[3][12] = {
+    {"football", "goal", "match", "team", "player", "scored", "league", "coach", "striker", "season", "cup",
+     "stadium"},
+    {"market", "shares", "profit", "bank", "investors", "economy", "prices", "growth", "company", "sales",
+     "interest", "trade"},
+    {"software", "computer", "internet", "phone", "technology", "users", "digital", "network", "online",
+     "data", "chip", "device"},
+};
+static const char *const label_names[3] = {"sport", "business", "tech"};
+
+/* A text of label l: 30 of its words picked by a small generator, with
+ * common words between them. */
+static char *text_of(unsigned l, unsigned seed)
+{
+    static const char *const common[] = {"the", "a", "and", "year", "said", "new"};
+    char *buf = malloc(4096);
+    size_t n = 0;
+    uint32_t x = seed * 2654435761u + l + 1;
+    for (int i = 0; i < 30; i++) {
+        x = x * 1103515245u + 12345u;
+        const char *w = (i % 3 == 2) ? common[(x >> 16) % 6] : vocab[l][(x >> 16) % 12];
+        n += (size_t)snprintf(buf + n, 4096 - n, "%s%s", i ? " " : "", w);
+    }
+    snprintf(buf + n, 4096 - n, ".");
+    return buf;
+}
+
+static void add_examples(struct topics_examples *ex, unsigned l, unsigned from, unsigned n)
+{
+    for (unsigned i = from; i < from + n; i++)
+        assert_int_equal(examples_add(ex, strdup(label_names[l]), strdup("en"), strdup(""), text_of(l, i)), 0);
+}
+
+static uint32_t predict(const struct topics_model *m, const char *text, double *p_best)
+{
+    newsd_analysis *an = newsd_analysis_new(text, strlen(text), "en");
+    assert_non_null(an);
+    double probs[16];
+    assert_true(m->n_labels <= 16);
+    assert_int_equal(model_predict(m, an, probs), 0);
+    newsd_analysis_free(an);
+    uint32_t best = 0;
+    double sum = 0;
+    for (uint32_t i = 0; i < m->n_labels; i++) {
+        sum += probs[i];
+        if (probs[i] > probs[best])
+            best = i;
+    }
+    assert_true(sum > 0.999 && sum < 1.001);
+    if (p_best)
+        *p_best = probs[best];
+    return best;
+}
+
+static struct topics_model *train_three(const struct topics_opts *o)
+{
+    struct topics_examples ex = {0};
+    for (unsigned l = 0; l < 3; l++)
+        add_examples(&ex, l, 0, 10);
+    struct topics_doc *docs;
+    char **labels;
+    uint32_t n_labels;
+    char err[256];
+    assert_int_equal(examples_featurize(&ex, o, &docs, &labels, &n_labels, err, sizeof err), 0);
+    assert_int_equal(n_labels, 3);
+    /* Sorted: business, sport, tech. */
+    assert_string_equal(labels[0], "business");
+    struct topics_model *m = topics_train(docs, ex.n, NULL, 0, labels, n_labels, o, err, sizeof err);
+    assert_non_null(m);
+    topics_docs_free(docs, ex.n);
+    topics_labels_free(labels, n_labels);
+    examples_free(&ex);
+    return m;
+}
+
+static const char *label_of(const struct topics_model *m, uint32_t i)
+{
+    return m->labels[i];
+}
+
+/* ---- features -------------------------------------------------------------- */
+
+static void test_features_stems_and_chars(void **state)
+{
+    (void)state;
+    const char *text = "Chips chip the ab";
+    newsd_analysis *an = newsd_analysis_new(text, strlen(text), "en");
+    assert_non_null(an);
+    struct fcount stems = {0}, chars = {0};
+    assert_int_equal(features_add(&stems, an, TOPICS_FEAT_STEMS, 3, 5), 0);
+    /* "chips" and "chip" share a stem; "the" is a stop word; "ab" stays. */
+    assert_int_equal(stems.n, 2);
+    assert_int_equal(features_add(&chars, an, TOPICS_FEAT_CHARS, 2, 2), 0);
+    /* " ab " gives " a", "ab", "b "; of the rest, " c" and "ch" come from
+     * both chip words. */
+    static const char seed = 'c';
+    uint64_t h = topics_hash(TOPICS_HASH_INIT, &seed, 1);
+    assert_int_equal(fcount_get(&chars, topics_hash(topics_hash(h, " ", 1), "c", 1)), 2);
+    assert_int_equal(fcount_get(&chars, topics_hash(topics_hash(h, "a", 1), "b", 1)), 1);
+    assert_int_equal(fcount_get(&chars, topics_hash(topics_hash(h, "x", 1), "y", 1)), 0);
+    fcount_free(&stems);
+    fcount_free(&chars);
+    newsd_analysis_free(an);
+}
+
+/* ---- training ---------------------------------------------------------------- */
+
+static void check_held_out(const struct topics_model *m)
+{
+    for (unsigned l = 0; l < 3; l++) {
+        char *t = text_of(l, 1000 + l);
+        double p;
+        uint32_t best = predict(m, t, &p);
+        assert_string_equal(label_of(m, best), label_names[l]);
+        assert_true(p > 1.0 / 3);
+        free(t);
+    }
+}
+
+static void test_train_logistic_regression(void **state)
+{
+    (void)state;
+    struct topics_model *m = train_three(&topics_default_opts);
+    assert_int_equal(m->opts.algo, TOPICS_ALGO_LR);
+    assert_true(m->n_feat > 30);
+    check_held_out(m);
+    model_free(m);
+}
+
+static void test_train_naive_bayes(void **state)
+{
+    (void)state;
+    struct topics_opts o = topics_default_opts;
+    o.algo = TOPICS_ALGO_NB;
+    o.features = TOPICS_FEAT_STEMS;
+    struct topics_model *m = train_three(&o);
+    check_held_out(m);
+    model_free(m);
+    o.algo = TOPICS_ALGO_NBLR;
+    m = train_three(&o);
+    check_held_out(m);
+    model_free(m);
+}
+
+static void test_train_needs_two_labels(void **state)
+{
+    (void)state;
+    struct topics_examples ex = {0};
+    add_examples(&ex, 0, 0, 5);
+    struct topics_doc *docs;
+    char **labels;
+    uint32_t n_labels;
+    char err[256];
+    assert_int_equal(examples_featurize(&ex, &topics_default_opts, &docs, &labels, &n_labels, err, sizeof err), 0);
+    assert_null(topics_train(docs, ex.n, NULL, 0, labels, n_labels, &topics_default_opts, err, sizeof err));
+    assert_non_null(strstr(err, "at least two labels"));
+    topics_docs_free(docs, ex.n);
+    topics_labels_free(labels, n_labels);
+    examples_free(&ex);
+}
+
+static void test_cross_validation(void **state)
+{
+    (void)state;
+    struct topics_examples ex = {0};
+    for (unsigned l = 0; l < 3; l++)
+        add_examples(&ex, l, 0, 10);
+    struct topics_doc *docs;
+    char **labels;
+    uint32_t n_labels;
+    char err[256];
+    assert_int_equal(examples_featurize(&ex, &topics_default_opts, &docs, &labels, &n_labels, err, sizeof err), 0);
+    struct topics_cv a, b;
+    assert_int_equal(topics_cross_validate(docs, ex.n, labels, n_labels, &topics_default_opts, 5, 42, &a, err,
+                                           sizeof err), 0);
+    assert_int_equal(topics_cross_validate(docs, ex.n, labels, n_labels, &topics_default_opts, 5, 42, &b, err,
+                                           sizeof err), 0);
+    /* The same seed, the same folds, the same figures. */
+    assert_true(a.accuracy == b.accuracy && a.macro_f1 == b.macro_f1);
+    assert_int_equal(a.n, 30);
+    assert_true(a.accuracy >= 0.9);
+    for (uint32_t l = 0; l < 3; l++) {
+        assert_int_equal(a.support[l], 10);
+        assert_true(a.recall[l] >= 0.8);
+    }
+    topics_cv_free(&a);
+    topics_cv_free(&b);
+    assert_int_equal(topics_cross_validate(docs, ex.n, labels, n_labels, &topics_default_opts, 1, 42, &a, err,
+                                           sizeof err), -1);
+    topics_docs_free(docs, ex.n);
+    topics_labels_free(labels, n_labels);
+    examples_free(&ex);
+}
+
+/* ---- the model file ---------------------------------------------------------- */
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *len = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *buf = malloc(*len);
+    assert_int_equal(fread(buf, 1, *len, f), *len);
+    fclose(f);
+    return buf;
+}
+
+static void test_model_round_trip(void **state)
+{
+    (void)state;
+    char dir[TEMP_DIR_MAX], path[256], err[512];
+    temp_dir_make(dir, "topics");
+    snprintf(path, sizeof path, "%s/m.model", dir);
+    struct topics_model *m = train_three(&topics_default_opts);
+    assert_int_equal(model_save(m, path, err, sizeof err), 0);
+    struct topics_model *r = model_load(path, err, sizeof err);
+    assert_non_null(r);
+    assert_int_equal(r->n_labels, m->n_labels);
+    assert_int_equal(r->n_feat, m->n_feat);
+    assert_memory_equal(&r->opts, &m->opts, sizeof m->opts);
+    for (uint32_t i = 0; i < m->n_labels; i++)
+        assert_string_equal(r->labels[i], m->labels[i]);
+    assert_memory_equal(r->keys, m->keys, m->n_feat * sizeof *m->keys);
+    assert_memory_equal(r->w, m->w, (size_t)m->n_feat * m->n_labels * sizeof *m->w);
+    char *t = text_of(2, 77);
+    double p1, p2;
+    assert_int_equal(predict(m, t, &p1), predict(r, t, &p2));
+    assert_true(p1 == p2);
+    free(t);
+    /* A compacted model classifies alike and cannot be saved. */
+    model_compact(r);
+    t = text_of(2, 77);
+    assert_int_equal(predict(m, t, &p1), predict(r, t, &p2));
+    assert_true(p1 == p2);
+    free(t);
+    assert_int_equal(model_save(r, path, err, sizeof err), -1);
+    assert_non_null(strstr(err, "compacted"));
+    /* No temporary file is left beside it. */
+    char tmp[300];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    assert_int_not_equal(access(tmp, F_OK), 0);
+    model_free(m);
+    model_free(r);
+    temp_dir_remove(dir);
+}
+
+/* The bytes of a saved model, for the tests that break them. */
+static unsigned char *saved_model(size_t *len)
+{
+    char dir[TEMP_DIR_MAX], path[256], err[512];
+    temp_dir_make(dir, "topics");
+    snprintf(path, sizeof path, "%s/m.model", dir);
+    struct topics_model *m = train_three(&topics_default_opts);
+    assert_int_equal(model_save(m, path, err, sizeof err), 0);
+    model_free(m);
+    unsigned char *buf = slurp(path, len);
+    temp_dir_remove(dir);
+    return buf;
+}
+
+static void expect_refused(const unsigned char *buf, size_t len, const char *cause)
+{
+    char err[512] = "";
+    struct topics_model *m = model_parse(buf, len, "/x/news.model", err, sizeof err);
+    if (m)
+        fail_msg("accepted a model that should be refused for: %s", cause);
+    if (!strstr(err, cause) || !strstr(err, "/x/news.model"))
+        fail_msg("refused with '%s', expected the file and '%s'", err, cause);
+}
+
+static void test_model_truncated(void **state)
+{
+    (void)state;
+    size_t len;
+    unsigned char *buf = saved_model(&len);
+    expect_refused(buf, 0, "not a newsd topics model");
+    expect_refused(buf, 12, "truncated");
+    expect_refused(buf, 31, "truncated");
+    expect_refused(buf, 32, "truncated");
+    expect_refused(buf, len / 2, "truncated");
+    expect_refused(buf, len - 1, "truncated");
+    free(buf);
+}
+
+static void test_model_corrupt(void **state)
+{
+    (void)state;
+    size_t len;
+    unsigned char *buf = saved_model(&len);
+    buf[len / 2] ^= 0x40;
+    expect_refused(buf, len, "checksum");
+    buf[len / 2] ^= 0x40;
+    buf[0] = 'X';
+    expect_refused(buf, len, "not a newsd topics model");
+    buf[0] = 'N';
+    unsigned char *longer = malloc(len + 3);
+    memcpy(longer, buf, len);
+    memset(longer + len, 0, 3);
+    expect_refused(longer, len + 3, "trailing bytes");
+    free(longer);
+    /* Intact again: accepted. */
+    char err[512];
+    struct topics_model *m = model_parse(buf, len, "ok", err, sizeof err);
+    assert_non_null(m);
+    model_free(m);
+    free(buf);
+}
+
+static void test_model_other_format(void **state)
+{
+    (void)state;
+    size_t len;
+    unsigned char *buf = saved_model(&len);
+    /* The format number follows the 8-byte magic, little-endian. */
+    buf[8] = TOPICS_MODEL_FORMAT + 1;
+    expect_refused(buf, len, "model format 2, this newsd reads format 1");
+    free(buf);
+}
+
+/* ---- adding examples to a stored model -------------------------------------- */
+
+static size_t lines_of(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = 0;
+    for (int c; (c = fgetc(f)) != EOF;)
+        n += c == '\n';
+    fclose(f);
+    return n;
+}
+
+static void test_store_learn_adds_label(void **state)
+{
+    (void)state;
+    char dir[TEMP_DIR_MAX], models[128], model_path[256], ex_path[256], err[512];
+    temp_dir_make(dir, "topics");
+    snprintf(models, sizeof models, "%s/state/models", dir);
+    snprintf(model_path, sizeof model_path, "%s/news.model", models);
+    snprintf(ex_path, sizeof ex_path, "%s/news.examples", models);
+
+    struct topics_examples ex = {0};
+    add_examples(&ex, 0, 0, 8);
+    add_examples(&ex, 1, 0, 8);
+    struct topics_opts o = topics_default_opts;
+    o.algo = TOPICS_ALGO_NB;   /* kept by the update below */
+    uint32_t n_labels = 0;
+    assert_int_equal(store_train(models, "news", &ex, &o, &n_labels, err, sizeof err), 0);
+    assert_int_equal(n_labels, 2);
+    examples_free(&ex);
+    assert_int_equal(lines_of(ex_path), 16);
+
+    char *t = text_of(2, 500);
+    struct topics_model *m = model_load(model_path, err, sizeof err);
+    assert_non_null(m);
+    assert_int_equal(m->n_labels, 2);
+    model_free(m);
+
+    /* Eight tech examples: the model learns a third label. */
+    add_examples(&ex, 2, 0, 8);
+    size_t total = 0;
+    assert_int_equal(store_learn(models, "news", &ex, &total, err, sizeof err), 0);
+    examples_free(&ex);
+    assert_int_equal(total, 24);
+    assert_int_equal(lines_of(ex_path), 24);
+    m = model_load(model_path, err, sizeof err);
+    assert_non_null(m);
+    assert_int_equal(m->n_labels, 3);
+    assert_int_equal(m->opts.algo, TOPICS_ALGO_NB);
+    assert_string_equal(label_of(m, predict(m, t, NULL)), "tech");
+    model_free(m);
+    free(t);
+
+    /* A broken examples file is refused naming its line; nothing changes. */
+    FILE *f = fopen(ex_path, "a");
+    fputs("{\"title\": \"no label\"}\n", f);
+    fclose(f);
+    add_examples(&ex, 2, 10, 1);
+    assert_int_equal(store_learn(models, "news", &ex, &total, err, sizeof err), -1);
+    assert_non_null(strstr(err, "news.examples:25:"));
+    examples_free(&ex);
+    add_examples(&ex, 2, 10, 1);
+    assert_int_equal(store_learn(models, "../evil", &ex, &total, err, sizeof err), -1);
+    assert_non_null(strstr(err, "model name"));
+    examples_free(&ex);
+    temp_dir_remove(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_features_stems_and_chars),
+        cmocka_unit_test(test_train_logistic_regression),
+        cmocka_unit_test(test_train_naive_bayes),
+        cmocka_unit_test(test_train_needs_two_labels),
+        cmocka_unit_test(test_cross_validation),
+        cmocka_unit_test(test_model_round_trip),
+        cmocka_unit_test(test_model_truncated),
+        cmocka_unit_test(test_model_corrupt),
+        cmocka_unit_test(test_model_other_format),
+        cmocka_unit_test(test_store_learn_adds_label),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
