@@ -310,7 +310,8 @@ def full_sections(newsd, plugins, default, folder):
             sections = trial
             notes.append("added " + f)
         else:
-            notes.append("left out %s (%s)" % (f, why))
+            # The cause, without the plugin's path and the config's line.
+            notes.append("left out %s (%s)" % (f, why.rsplit("): ", 1)[-1]))
     return sections, notes
 
 
