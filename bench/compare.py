@@ -419,5 +419,14 @@ def summary(results, steady, by_workers, rounds):
     for r in by_workers:
         print("  %-10s %-7s %10.0f %14s %10.3f %9.1f %9s %9s"
               % (r.config, r.mode, r.rate, "-", r.cpu_ms, r.rss_kib / 1024, "-", "-"))
+    # What CPU alone allows: all cores busy at the measured CPU per article.
+    cpus = os.cpu_count() or 1
+    ceiling = []
+    for config in ("default", "core", "full"):
+        cpu = mean([r.cpu_ms for r in results if r.config == config and r.mode == "backlog"])
+        floor = mean([r.rate for r in results if r.config == "floor" and r.mode == "backlog"])
+        if cpu == cpu and cpu > 0:
+            ceiling.append("%s %.0f/s (%.2f of the floor)" % (config, cpus * 1000 / cpu, cpus * 1000 / cpu / floor))
+    print("  CPU ceiling on %d cores (backlog CPU per article, every core busy): %s" % (cpus, ", ".join(ceiling)))
     print("  targets: default >= 0.5 of the floor (backlog and stream), core >= 0.6, "
           "default peak RSS <= 30 MiB")
