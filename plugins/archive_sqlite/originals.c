@@ -25,7 +25,7 @@
  *     a folder we may not write, a producer that still wrote to the file
  *     after newsd read it), the bytes go into the `originals` table as
  *     before, and the read side looks in both: file first, then BLOB.
- *     Databases written before schema version 4 hold only BLOBs.
+ *     Databases written before schema version 5 hold only BLOBs.
  *
  * The folder's descriptor is opened once; the reader thread (answer())
  * only reads through it, relative opens need no lock.

@@ -391,7 +391,7 @@ static int op_stats(struct ask *k)
 
 /* A file beside the database (originals.c), given by its path (newsd
  * links it for reprocessing: no copy), else a BLOB: an archive written
- * before schema version 4, or an article whose work file could not be
+ * before schema version 5, or an article whose work file could not be
  * linked. */
 static int op_original(struct ask *k)
 {
