@@ -155,9 +155,12 @@ int sq_originals_link(struct sq *s, const char *id, const newsd_article *a)
     if (!path || !raw || s->orig_fd < 0)
         return 0;
     rel_of(rel, id);
-    for (int attempt = 0; attempt < 3; attempt++) {
-        if (linkat(AT_FDCWD, path, s->orig_fd, rel, 0) == 0)
+    int linked = 0;
+    for (int attempt = 0; attempt < 3 && !linked; attempt++) {
+        if (linkat(AT_FDCWD, path, s->orig_fd, rel, 0) == 0) {
+            linked = 1;
             break;
+        }
         if (errno == ENOENT && attempt == 0) {
             snprintf(folder, sizeof folder, "%.2s", id);
             if (mkdirat(s->orig_fd, folder, 0755) < 0 && errno != EEXIST) {
@@ -182,6 +185,8 @@ int sq_originals_link(struct sq *s, const char *id, const newsd_article *a)
         cannot_link(s, "link the work file", errno);
         return 0;
     }
+    if (!linked)
+        return 0;   /* the name kept coming back: someone else writes there */
     /* The link must hold the bytes newsd read and hashed: a producer that
      * went on writing after the claim would make them differ. */
     struct stat st;
