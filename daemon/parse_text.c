@@ -274,6 +274,10 @@ static char *normalise(const char *s, int single_line)
             pending_breaks = 0;
             memcpy(out + w, s + i, n);
             w += n;
+            /* The printable ASCII that follows is text too: copied
+             * without a look at each character's class. */
+            while ((unsigned char)s[i + n] > ' ' && (unsigned char)s[i + n] < 0x7F)
+                out[w++] = s[i + n++];
             break;
         }
         i += n;
