@@ -6,6 +6,8 @@
 #include "sinks.h"
 #include "control_internal.h"
 #include "health.h"
+#include "listen_addr.h"
+#include "web.h"
 #include "control_limits.h"
 #include "log.h"
 #include "xalloc.h"
@@ -246,6 +248,8 @@ static enum MHD_Result dispatch(struct control *c, struct request *r, const char
     char *err = NULL;
     int st = control_route(method, url, &r->ep, &arg);
 
+    if (r->srv->web)
+        return web_dispatch(c, r, method, url);
     if (r->srv->metrics_only && r->ep != EP_METRICS)
         return reply_error(r, 404, "only /metrics is served on this address; the rest of the API is on "
                                    "the control socket");
@@ -499,61 +503,37 @@ static int unix_listen(struct control *c, const char *path, char **err)
     return fd;
 }
 
-static int tcp_listen(const char *addr, char **err)
+/* key names the config key, for the error. */
+static int tcp_listen(const char *key, const char *addr, char **err)
 {
-    char host[64];
-    const char *colon = strrchr(addr, ':');
-    struct sockaddr_storage ss = {0};
+    struct sockaddr_storage ss;
     socklen_t len;
 
-    if (!colon || colon == addr || (size_t)(colon - addr) >= sizeof host || !colon[1])
-        goto bad;
-    memcpy(host, addr, (size_t)(colon - addr));
-    host[colon - addr] = '\0';
-    char *end;
-    unsigned long port = strtoul(colon + 1, &end, 10);
-    if (*end || port == 0 || port > 65535)
-        goto bad;
-    if (host[0] == '[') {
-        size_t n = strlen(host);
-        if (n < 3 || host[n - 1] != ']')
-            goto bad;
-        host[n - 1] = '\0';
-        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons((uint16_t)port);
-        if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
-            goto bad;
-        len = sizeof *s6;
-    } else {
-        struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-        s4->sin_family = AF_INET;
-        s4->sin_port = htons((uint16_t)port);
-        if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
-            goto bad;
-        len = sizeof *s4;
+    if (listen_addr_parse(addr, &ss, &len) < 0) {
+        *err = xasprintf("%s = %s: expected a numeric address and port, such as 127.0.0.1:9107 or "
+                         "[::1]:9107", key, addr);
+        return -1;
     }
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     int one = 1;
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
         bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 64) < 0) {
-        *err = xasprintf("metrics_listen = %s: cannot listen: %s", addr, strerror(errno));
+        *err = xasprintf("%s = %s: cannot listen: %s", key, addr, strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
     }
     return fd;
-bad:
-    *err = xasprintf("metrics_listen = %s: expected a numeric address and port, such as 127.0.0.1:9107 or "
-                "[::1]:9107", addr);
-    return -1;
 }
 
-static int server_start(struct control *c, struct server *s, int fd, bool metrics_only, const char *name,
+enum server_kind { SERVE_API, SERVE_METRICS, SERVE_WEB };
+
+static int server_start(struct control *c, struct server *s, int fd, enum server_kind kind, const char *name,
                         char **err)
 {
     s->ctl = c;
-    s->metrics_only = metrics_only;
+    s->metrics_only = kind == SERVE_METRICS;
+    s->web = kind == SERVE_WEB;
     /* No threads of MHD's own: MHD_USE_EPOLL without an internal thread
      * means we drive it (MHD_run) from the loop.  No listening socket of
      * its own either: control_accept.c accepts. */
@@ -597,6 +577,8 @@ static void control_free(struct control *c)
     free(c->socket_path);
     free(c->work_dir);
     free(c->models_dir);
+    free(c->state_dir);
+    web_close(c->web);
     free(c);
 }
 
@@ -657,14 +639,25 @@ int control_start(struct control **out, uv_loop_t *loop, const struct control_op
         if (fd < 0)
             goto fail;
         c->socket_path = xstrdup(o->socket_path);
-        if (server_start(c, &c->srv[c->n_srv++], fd, false, o->socket_path, err) < 0)
+        if (server_start(c, &c->srv[c->n_srv++], fd, SERVE_API, o->socket_path, err) < 0)
             goto fail;
     }
     if (o->metrics_listen && *o->metrics_listen) {
-        int fd = tcp_listen(o->metrics_listen, err);
+        int fd = tcp_listen("metrics_listen", o->metrics_listen, err);
         if (fd < 0)
             goto fail;
-        if (server_start(c, &c->srv[c->n_srv++], fd, true, o->metrics_listen, err) < 0)
+        if (server_start(c, &c->srv[c->n_srv++], fd, SERVE_METRICS, o->metrics_listen, err) < 0)
+            goto fail;
+    }
+    if (o->web_listen && *o->web_listen) {
+        if (web_listen_check(o->web_listen, o->web_behind_proxy, err) < 0 ||
+            web_open(&c->web, o->state_dir, o->web_behind_proxy, err) < 0)
+            goto fail;
+        c->state_dir = xstrdup(o->state_dir);
+        int fd = tcp_listen("web_listen", o->web_listen, err);
+        if (fd < 0)
+            goto fail;
+        if (server_start(c, &c->srv[c->n_srv++], fd, SERVE_WEB, o->web_listen, err) < 0)
             goto fail;
     }
     if (!c->n_srv) {

@@ -33,6 +33,7 @@ struct server {
     uv_timer_t timer;
     uv_timer_t sweep;      /* deadlines (control_limits.c) */
     bool metrics_only;     /* the TCP listener serves /metrics alone */
+    bool web;              /* the web_listen listener: the dashboard (web.c) alone */
     bool started;
 
     /* control_accept.c: the listening socket, accepted by newsd. */
@@ -59,13 +60,15 @@ struct control {
     uv_loop_t *loop;
     const struct control_ops *ops;
     void *ud;
-    struct server srv[2];
+    struct server srv[3];   /* the control socket, metrics_listen, web_listen */
     size_t n_srv;
     char *socket_path;
     dev_t socket_dev;
     ino_t socket_ino;
     char *work_dir;
     char *models_dir;
+    char *state_dir;            /* for the dashboard's failed/ and inbox/ */
+    struct web *web;            /* the dashboard's secrets; NULL without web_listen */
     struct request *waiting;    /* queries waiting for a reload to swap plugins */
     struct request *reloading;  /* POST /reload waiting for the swap */
     struct query_line queries;
@@ -129,6 +132,8 @@ void control_accept_stop(struct server *s, uv_close_cb closed);
 /* control.c: start the suspended query r, which holds a slot: take the
  * plugin set (or wait for a reload) and run it on the thread pool. */
 void control_begin_query(struct control *c, struct request *r);
+/* web.c: a request on the web_listen listener (web.h). */
+enum MHD_Result web_dispatch(struct control *c, struct request *r, const char *method, const char *url);
 /* control.c: have libmicrohttpd look at its connections soon. */
 void control_kick(struct server *s);
 

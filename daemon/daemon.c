@@ -740,6 +740,13 @@ static int begin_reload(struct daemon *d, const char *why, char **err)
         cfg.control_socket = xstrdup(d->cfg.control_socket);
         cfg.metrics_listen = xstrdup(d->cfg.metrics_listen);
     }
+    if (!same_str(cfg.web_listen, d->cfg.web_listen) || cfg.web_behind_proxy != d->cfg.web_behind_proxy) {
+        log_warning("reload: web_listen or web_behind_proxy changed; that takes a restart, the current "
+                    "dashboard listener stays");
+        free(cfg.web_listen);
+        cfg.web_listen = d->cfg.web_listen ? xstrdup(d->cfg.web_listen) : NULL;
+        cfg.web_behind_proxy = d->cfg.web_behind_proxy;
+    }
     if (cfg.control_timeout_s != d->cfg.control_timeout_s || cfg.control_queries != d->cfg.control_queries ||
         cfg.control_query_queue != d->cfg.control_query_queue) {
         log_warning("reload: control_timeout_s, control_queries or control_query_queue changed; that takes "
@@ -1044,6 +1051,9 @@ static int start(struct daemon *d)
     struct control_opts copts = {
         .socket_path = d->cfg.control_socket,
         .metrics_listen = d->cfg.metrics_listen,
+        .web_listen = d->cfg.web_listen,
+        .web_behind_proxy = d->cfg.web_behind_proxy,
+        .state_dir = d->spool.state_dir,
         .work_dir = work_dir,
         .models_dir = models_dir,
         .max_connections = fdlimit_connection_cap(CONTROL_MAX_CONNECTIONS, d->n_workers),

@@ -1,0 +1,280 @@
+/* The web dashboard's requests: routing, access, answers; see web.h. */
+
+#include "web.h"
+#include "control_internal.h"
+#include "health.h"
+#include "listen_addr.h"
+#include "log.h"
+#include "web_assets.h"
+#include "web_html.h"
+#include "web_pages.h"
+#include "web_token.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define COOKIE "newsd_web"
+#define HTML_TYPE "text/html; charset=utf-8"
+/* No inline script or style anywhere: what runs is /assets/refresh.js. */
+#define CSP "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " \
+            "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+struct web {
+    char token[WEB_TOKEN_HEX + 1];
+    char csrf[WEB_TOKEN_HEX + 1];
+    bool behind_proxy;    /* TLS in front: the cookie is Secure */
+};
+
+int web_listen_check(const char *addr, bool behind_proxy, char **err)
+{
+    struct sockaddr_storage ss;
+    socklen_t len;
+    if (listen_addr_parse(addr, &ss, &len) < 0) {
+        *err = xasprintf("web_listen = %s: expected a numeric address and port, such as 127.0.0.1:9108 or "
+                         "[::1]:9108", addr);
+        return -1;
+    }
+    if (!listen_addr_is_loopback(&ss) && !behind_proxy) {
+        *err = xasprintf("web_listen = %s: not a loopback address; the dashboard speaks plain HTTP, so put a "
+                         "reverse proxy with TLS in front of it and set web_behind_proxy = true, or listen on "
+                         "127.0.0.1", addr);
+        return -1;
+    }
+    return 0;
+}
+
+int web_open(struct web **out, const char *state_dir, bool behind_proxy, char **err)
+{
+    struct web *w = xcalloc(1, sizeof *w);
+    if (web_token_load(state_dir, w->token, err) < 0) {
+        free(w);
+        return -1;
+    }
+    int rc = web_token_random(w->csrf);
+    if (rc < 0) {
+        *err = xasprintf("web dashboard: no random bytes for the CSRF token: %s", strerror(-rc));
+        free(w);
+        return -1;
+    }
+    w->behind_proxy = behind_proxy;
+    *out = w;
+    return 0;
+}
+
+void web_close(struct web *w)
+{
+    if (!w)
+        return;
+    explicit_bzero(w, sizeof *w);
+    free(w);
+}
+
+/* ---- answers ------------------------------------------------------------------ */
+
+static enum MHD_Result reply(struct request *r, int status, const void *body, size_t len, enum MHD_ResponseMemoryMode mode,
+                             const char *type, const char *hdr, const char *value)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)body, mode);
+    if (!resp) {
+        if (mode == MHD_RESPMEM_MUST_FREE)
+            free((void *)body);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (hdr)
+        MHD_add_response_header(resp, hdr, value);
+    enum MHD_Result rc = MHD_queue_response(r->conn, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+static enum MHD_Result reply_html(struct request *r, int status, char *html)
+{
+    return reply(r, status, html, strlen(html), MHD_RESPMEM_MUST_FREE, HTML_TYPE, NULL, NULL);
+}
+
+static enum MHD_Result reply_error(struct request *r, int status, const char *title, const char *msg)
+{
+    return reply_html(r, status, web_page_error(title, msg));
+}
+
+/* 303 to a page of ours (a fixed path, never from the request). */
+static enum MHD_Result see_other(struct request *r, const char *location, const char *cookie)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, location);
+    MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (cookie)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+    enum MHD_Result rc = MHD_queue_response(r->conn, 303, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+/* ---- access -------------------------------------------------------------------- */
+
+static bool authorized(const struct web *w, struct MHD_Connection *conn)
+{
+    const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (auth && strncasecmp(auth, "Bearer ", 7) == 0)
+        return web_token_matches(w->token, auth + 7);
+    return web_token_matches(w->token, MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, COOKIE));
+}
+
+static enum MHD_Result login(struct web *w, struct request *r)
+{
+    const char *given = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "token");
+    if (!web_token_matches(w->token, given))
+        return reply_error(r, 401, "Not signed in",
+                           "That token is not this newsd's: run `newsctl web-url` on its host for the address.");
+    /* HttpOnly: no script reads it; SameSite=Strict: no other site's page
+     * sends it along. */
+    char cookie[256];
+    snprintf(cookie, sizeof cookie, COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s", w->token,
+             w->behind_proxy ? "; Secure" : "");
+    return see_other(r, "/", cookie);
+}
+
+/* The value of key in an application/x-www-form-urlencoded body, decoded
+ * (malloc'd), or NULL. */
+static char *form_value(const char *body, size_t len, const char *key)
+{
+    size_t klen = strlen(key);
+    const char *p = body, *end = body + len;
+    while (p && p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *stop = amp ? amp : end;
+        if ((size_t)(stop - p) > klen && memcmp(p, key, klen) == 0 && p[klen] == '=') {
+            char *v = strndup(p + klen + 1, (size_t)(stop - p - (ptrdiff_t)klen - 1));
+            if (!v)
+                return NULL;
+            for (char *c = v; *c; c++)
+                if (*c == '+')
+                    *c = ' ';
+            size_t n = MHD_http_unescape(v);
+            if (memchr(v, '\0', n)) {   /* %00 */
+                free(v);
+                return NULL;
+            }
+            return v;
+        }
+        p = amp ? amp + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* ---- pages --------------------------------------------------------------------- */
+
+static enum MHD_Result asset(struct request *r, const char *name)
+{
+    for (unsigned i = 0; i < web_n_assets; i++)
+        if (strcmp(web_assets[i].name, name) == 0)
+            return reply(r, 200, web_assets[i].data, web_assets[i].size, MHD_RESPMEM_PERSISTENT,
+                         web_assets[i].content_type, NULL, NULL);
+    return reply_error(r, 404, "Not found", "No such file.");
+}
+
+static void snapshot(struct control *c, struct status_snapshot *snap, struct health_problem **problems)
+{
+    c->ops->snapshot(c->ud, snap);
+    snap->n_problems = health_snapshot(problems);
+    snap->problems = *problems;
+}
+
+/* A name as failed/ holds articles: one path component, not hidden, not a
+ * sidecar. */
+static bool retry_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    return n && n < 256 && name[0] != '.' && !strchr(name, '/') && !(n > 7 && !strcmp(name + n - 7, ".reason"));
+}
+
+/* POST /failed/retry: failed/NAME back into inbox/NAME, its .reason gone. */
+static enum MHD_Result retry(struct control *c, struct request *r)
+{
+    const char *type = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (!type || strncasecmp(type, "application/x-www-form-urlencoded", 33) != 0)
+        return reply_error(r, 415, "Unsupported form", "Expected an application/x-www-form-urlencoded form.");
+    char *csrf = r->body ? form_value(r->body, r->len, "csrf") : NULL;
+    bool csrf_ok = web_token_matches(c->web->csrf, csrf);
+    free(csrf);
+    if (!csrf_ok)
+        return reply_error(r, 403, "Forbidden",
+                           "The form's CSRF token is missing or stale (newsd restarted?): reload the page and try "
+                           "again.");
+    char *name = r->body ? form_value(r->body, r->len, "name") : NULL;
+    if (!name || !retry_name_ok(name)) {
+        free(name);
+        return reply_error(r, 400, "Bad request", "name: expected a file name in failed/.");
+    }
+    char *failed = xasprintf("%s/failed/%s", c->state_dir, name);
+    char *inbox = xasprintf("%s/inbox/%s", c->state_dir, name);
+    char *note = NULL;
+    int status = 200;
+    if (renameat2(AT_FDCWD, failed, AT_FDCWD, inbox, RENAME_NOREPLACE) < 0) {
+        int e = errno;
+        status = e == ENOENT ? 404 : e == EEXIST ? 409 : 500;
+        note = xasprintf("%s was not moved back: %s%s", name, strerror(e),
+                         e == EEXIST ? " (a file of that name is in the inbox)" : "");
+    } else {
+        char *reason = xasprintf("%s.reason", failed);
+        if (unlink(reason) < 0 && errno != ENOENT)
+            log_warning("web dashboard: retry of %s: cannot remove %s: %s", name, reason, strerror(errno));
+        free(reason);
+        log_notice("web dashboard: %s moved from failed/ back into the inbox", name);
+    }
+    free(failed);
+    free(inbox);
+    free(name);
+    if (status == 200) /* Post/Redirect/Get: a reload does not post again. */
+        return see_other(r, "/failed", NULL);
+    enum MHD_Result ret = reply_html(r, status, web_page_failed(c->state_dir, c->web->csrf, note));
+    free(note);
+    return ret;
+}
+
+enum MHD_Result web_dispatch(struct control *c, struct request *r, const char *method, const char *url)
+{
+    bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+    bool post = strcmp(method, "POST") == 0;
+
+    if (get && strcmp(url, "/login") == 0)
+        return login(c->web, r);
+    if (!authorized(c->web, r->conn))
+        return reply_error(r, 401, "Not signed in",
+                           "This dashboard needs its token: run `newsctl web-url` on the newsd host and open the "
+                           "address it prints.");
+    if (post && strcmp(url, "/failed/retry") == 0)
+        return retry(c, r);
+    if (!get)
+        return reply_error(r, 405, "Method not allowed", "Only GET here; retry is a POST to /failed/retry.");
+    if (strncmp(url, "/assets/", 8) == 0)
+        return asset(r, url + 8);
+    if (strcmp(url, "/") == 0 || strcmp(url, "/alerts") == 0) {
+        struct status_snapshot snap;
+        struct health_problem *problems;
+        snapshot(c, &snap, &problems);
+        char *page = strcmp(url, "/") == 0 ? web_page_overview(&snap) : web_page_alerts(snap.sinks);
+        free(problems);
+        return reply_html(r, 200, page);
+    }
+    if (strcmp(url, "/failed") == 0)
+        return reply_html(r, 200, web_page_failed(c->state_dir, c->web->csrf, NULL));
+    return reply_error(r, 404, "Not found", "No such page.");
+}

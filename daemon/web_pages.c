@@ -1,0 +1,271 @@
+/* The web dashboard's pages; see web_pages.h. */
+#include "web_pages.h"
+#include "sinks.h"
+#include "web_html.h"
+#include "xalloc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* How much of a .reason sidecar is shown (they are a few lines). */
+#define REASON_MAX 4096
+/* Rows of failed/ and of each outbox list on one page. */
+#define LIST_MAX 500
+
+static void card(struct strbuf *sb, const char *label, unsigned long long n)
+{
+    sb_printf(sb, "<div class=\"card\"><div class=\"n\">%llu</div><div class=\"l\">", n);
+    html_text(sb, label);
+    sb_printf(sb, "</div></div>");
+}
+
+static void time_text(struct strbuf *sb, int64_t ms)
+{
+    char buf[32];
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (ms <= 0 || !gmtime_r(&t, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm)) {
+        sb_printf(sb, "\xe2\x80\x94");
+        return;
+    }
+    sb_printf(sb, "%s", buf);
+}
+
+char *web_page_overview(const struct status_snapshot *s)
+{
+    struct strbuf sb = {0};
+    const struct daemon_counters *c = &s->counters;
+    html_page_start(&sb, WEB_PAGE_OVERVIEW, "Overview", 10);
+    sb_printf(&sb, "<p>State: <b>%s</b>, pid %ld, since ", daemon_state_name(s->state), s->pid);
+    time_text(&sb, s->started_ms);
+    sb_printf(&sb, "; %zu health problem%s.</p>\n", s->n_problems, s->n_problems == 1 ? "" : "s");
+    sb_printf(&sb, "<h2>Since start</h2><div class=\"cards\">");
+    card(&sb, "received", c->received);
+    card(&sb, "archived", c->archived);
+    card(&sb, "duplicates", c->duplicates);
+    card(&sb, "failed", c->failed);
+    card(&sb, "reprocessed", c->reprocessed);
+    card(&sb, "plugin failures", s->plugin_failures);
+    sb_printf(&sb, "</div>\n<h2>Now</h2><div class=\"cards\">");
+    card(&sb, "in flight", s->in_flight);
+    card(&sb, "waiting for a worker", s->queue_depth);
+    card(&sb, "waiting to be reprocessed", s->reprocess_pending);
+    sb_printf(&sb, "</div><div class=\"cards\">");
+    char label[64];
+    snprintf(label, sizeof label, "finished in the last %u s", s->window_s);
+    card(&sb, label, s->finished_in_window);
+    card(&sb, "archive queries running", s->queries_running);
+    sb_printf(&sb, "</div>\n");
+    if (s->n_problems) {
+        sb_printf(&sb, "<h2>Health problems</h2><table><tr><th>Key</th><th>Problem</th></tr>");
+        for (size_t i = 0; i < s->n_problems; i++) {
+            sb_printf(&sb, "<tr><td>");
+            html_text(&sb, s->problems[i].key);
+            sb_printf(&sb, "</td><td>");
+            html_text(&sb, s->problems[i].text);
+            sb_printf(&sb, "</td></tr>");
+        }
+        sb_printf(&sb, "</table>\n");
+    }
+    html_page_end(&sb);
+    return sb_take(&sb);
+}
+
+/* Whether name in failed/ is an article (not a sidecar, not hidden). */
+static bool failed_article(const char *name)
+{
+    size_t n = strlen(name);
+    return name[0] != '.' && !(n > 7 && strcmp(name + n - 7, ".reason") == 0);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void reason_cell(struct strbuf *sb, int dirfd, const char *name)
+{
+    char side[512], buf[REASON_MAX];
+    snprintf(side, sizeof side, "%.500s.reason", name);
+    int fd = openat(dirfd, side, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0) {
+        sb_printf(sb, "<td class=\"empty\">no .reason file</td>");
+        return;
+    }
+    sb_printf(sb, "<td class=\"reason\">");
+    html_text_n(sb, buf, (size_t)n);
+    sb_printf(sb, "</td>");
+}
+
+char *web_page_failed(const char *state_dir, const char *csrf, const char *note)
+{
+    struct strbuf sb = {0};
+    html_page_start(&sb, WEB_PAGE_FAILED, "Failed articles", 0);
+    if (note) {
+        sb_printf(&sb, "<p class=\"msg\">");
+        html_text(&sb, note);
+        sb_printf(&sb, "</p>\n");
+    }
+    char *path = xasprintf("%s/failed", state_dir);
+    int dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = dirfd >= 0 ? fdopendir(dirfd) : NULL;
+    if (!d) {
+        sb_printf(&sb, "<p class=\"msg\">Cannot read ");
+        html_text(&sb, path);
+        sb_printf(&sb, ": ");
+        html_text(&sb, strerror(errno));
+        sb_printf(&sb, "</p>");
+        if (dirfd >= 0)
+            close(dirfd);
+        free(path);
+        html_page_end(&sb);
+        return sb_take(&sb);
+    }
+    char **names = NULL;
+    size_t n = 0, total = 0;
+    for (struct dirent *de; (de = readdir(d));) {
+        if (!failed_article(de->d_name))
+            continue;
+        total++;
+        if (n < LIST_MAX) {
+            names = xreallocarray(names, n + 1, sizeof *names);
+            names[n++] = xstrdup(de->d_name);
+        }
+    }
+    qsort(names, n, sizeof *names, cmp_str);
+    sb_printf(&sb, "<p>%zu file%s in ", total, total == 1 ? "" : "s");
+    html_text(&sb, path);
+    sb_printf(&sb, "%s. <i>Retry</i> moves a file back into the inbox; fix its cause first.</p>\n",
+              total > n ? " (the first 500 by name shown)" : "");
+    if (n) {
+        sb_printf(&sb, "<table><tr><th>File</th><th>Size</th><th>Reason</th><th></th></tr>\n");
+        for (size_t i = 0; i < n; i++) {
+            struct stat st;
+            sb_printf(&sb, "<tr><td>");
+            html_text(&sb, names[i]);
+            if (fstatat(dirfd, names[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
+                sb_printf(&sb, "</td><td>%lld</td>", (long long)st.st_size);
+            else
+                sb_printf(&sb, "</td><td>?</td>");
+            reason_cell(&sb, dirfd, names[i]);
+            sb_printf(&sb, "<td><form method=\"post\" action=\"/failed/retry\">"
+                           "<input type=\"hidden\" name=\"csrf\" value=\"");
+            html_text(&sb, csrf);
+            sb_printf(&sb, "\"><input type=\"hidden\" name=\"name\" value=\"");
+            html_text(&sb, names[i]);
+            sb_printf(&sb, "\"><button type=\"submit\">Retry</button></form></td></tr>\n");
+            free(names[i]);
+        }
+        sb_printf(&sb, "</table>\n");
+    }
+    free(names);
+    closedir(d);
+    free(path);
+    html_page_end(&sb);
+    return sb_take(&sb);
+}
+
+static const char *jstr(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+/* A JSON time (an ISO string or null) as text. */
+static void jtime_cell(struct strbuf *sb, const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    sb_printf(sb, "<td>");
+    if (s)
+        html_text(sb, s);
+    else
+        sb_printf(sb, "\xe2\x80\x94");
+    sb_printf(sb, "</td>");
+}
+
+static void outbox_table(struct strbuf *sb, const json_t *entries, bool dead)
+{
+    if (!json_array_size(entries)) {
+        sb_printf(sb, "<p class=\"empty\">%s</p>\n", dead ? "No dead letters." : "Nothing waiting.");
+        return;
+    }
+    sb_printf(sb, "<table><tr><th>Record</th><th>Created</th><th>Attempts</th><th>%s</th><th>Error</th></tr>\n",
+              dead ? "Given up" : "State");
+    size_t i;
+    const json_t *e;
+    json_array_foreach(entries, i, e) {
+        sb_printf(sb, "<tr><td>");
+        html_text(sb, jstr(e, "id"));
+        sb_printf(sb, "</td>");
+        jtime_cell(sb, e, "created");
+        sb_printf(sb, "<td>%lld</td>", (long long)json_integer_value(json_object_get(e, "attempts")));
+        if (dead) {
+            jtime_cell(sb, e, "died");
+        } else {
+            sb_printf(sb, "<td>");
+            html_text(sb, jstr(e, "state"));
+            sb_printf(sb, "</td>");
+        }
+        sb_printf(sb, "<td>");
+        html_text(sb, jstr(e, "error"));
+        sb_printf(sb, "</td></tr>\n");
+    }
+    sb_printf(sb, "</table>\n");
+}
+
+char *web_page_alerts(struct sinks *sinks)
+{
+    struct strbuf sb = {0};
+    html_page_start(&sb, WEB_PAGE_ALERTS, "Alerts", 10);
+    json_t *status = sinks_status(sinks);
+    json_t *waiting = sinks_outbox(sinks, false, LIST_MAX);
+    json_t *dead = sinks_outbox(sinks, true, LIST_MAX);
+    if (!json_array_size(status))
+        sb_printf(&sb, "<p class=\"empty\">No sink is configured, so nothing is alerted "
+                       "(see docs/operations.md, sinks).</p>\n");
+    size_t i;
+    const json_t *s;
+    json_array_foreach(status, i, s) {
+        sb_printf(&sb, "<h2>Sink ");
+        html_text(&sb, jstr(s, "name"));
+        sb_printf(&sb, " (");
+        html_text(&sb, jstr(s, "plugin"));
+        sb_printf(&sb, ")</h2><div class=\"cards\">");
+        card(&sb, "waiting", (unsigned long long)json_integer_value(json_object_get(s, "depth")));
+        card(&sb, "delivered", (unsigned long long)json_integer_value(json_object_get(s, "delivered")));
+        card(&sb, "retries", (unsigned long long)json_integer_value(json_object_get(s, "retries")));
+        card(&sb, "dead letters", (unsigned long long)json_integer_value(json_object_get(s, "dead")));
+        sb_printf(&sb, "</div><p>Filter: <code>");
+        html_text(&sb, jstr(s, "filter"));
+        sb_printf(&sb, "</code></p><h3>Waiting</h3>");
+        outbox_table(&sb, json_object_get(json_array_get(waiting, i), "entries"), false);
+        sb_printf(&sb, "<h3>Dead letters</h3>");
+        outbox_table(&sb, json_object_get(json_array_get(dead, i), "dead"), true);
+    }
+    json_decref(status);
+    json_decref(waiting);
+    json_decref(dead);
+    html_page_end(&sb);
+    return sb_take(&sb);
+}
+
+char *web_page_error(const char *title, const char *msg)
+{
+    struct strbuf sb = {0};
+    html_page_start(&sb, WEB_PAGE_NONE, title, 0);
+    sb_printf(&sb, "<p>");
+    html_text(&sb, msg);
+    sb_printf(&sb, "</p>\n");
+    html_page_end(&sb);
+    return sb_take(&sb);
+}
