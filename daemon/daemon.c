@@ -906,6 +906,7 @@ static void api_snapshot(void *ud, struct status_snapshot *s)
         .state_dir = d->cfg.state_dir,
         .control_socket = d->cfg.control_socket,
         .metrics_listen = d->cfg.metrics_listen,
+        .web_listen = d->cfg.web_listen,
         .plugins = d->plugins,
         .sinks = d->sinks,
     };
@@ -1107,6 +1108,9 @@ static int start(struct daemon *d)
         log_notice("control API on %s%s%s (newsctl -s %s status)", d->cfg.control_socket,
                    d->cfg.metrics_listen ? ", /metrics also on " : "",
                    d->cfg.metrics_listen ? d->cfg.metrics_listen : "", d->cfg.control_socket);
+    if (d->cfg.web_listen)
+        log_notice("web dashboard on http://%s/ (newsctl web-url prints its address with the access token)",
+                   d->cfg.web_listen);
     notify_ready();
     pump(d);
     return 0;

@@ -51,6 +51,7 @@ struct status_snapshot {
     uint64_t plugin_failures;        /* failed plugin calls since start (metrics.c) */
     uint64_t commit_retries;         /* failed archive commits, retried */
     const char *config_path, *state_dir, *control_socket, *metrics_listen;   /* NULL: none */
+    const char *web_listen;                                                   /* NULL: none */
     const struct plugin_set *plugins;                                         /* in force */
     struct sinks *sinks;             /* their outboxes (sinks.h); NULL: none */
     /* health.h's current problems (the control side fills them in). */

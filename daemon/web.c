@@ -260,10 +260,11 @@ enum MHD_Result web_dispatch(struct control *c, struct request *r, const char *m
         return reply_error(r, 401, "Not signed in",
                            "This dashboard needs its token: run `newsctl web-url` on the newsd host and open the "
                            "address it prints.");
-    if (post && strcmp(url, "/failed/retry") == 0)
-        return retry(c, r);
+    if (strcmp(url, "/failed/retry") == 0)
+        return post ? retry(c, r)
+                    : reply_error(r, 405, "Method not allowed", "Retry is a POST from the form of /failed.");
     if (!get)
-        return reply_error(r, 405, "Method not allowed", "Only GET here; retry is a POST to /failed/retry.");
+        return reply_error(r, 405, "Method not allowed", "Only GET here.");
     if (strncmp(url, "/assets/", 8) == 0)
         return asset(r, url + 8);
     if (strcmp(url, "/") == 0 || strcmp(url, "/alerts") == 0) {

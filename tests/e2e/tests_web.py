@@ -1,0 +1,194 @@
+"""End-to-end tests of the web dashboard ([daemon] web_listen; docs/operations.md,
+"Web dashboard") over plain HTTP with urllib: the token and its file, 401 without
+it, the security headers on every answer, escaping of a hostile file name and
+reason, retry with and without the CSRF token, and the loopback rule.
+
+Loaded by run.py; every test here is named web_*.
+"""
+
+import http.client
+import os
+import re
+import stat
+import urllib.parse
+
+from __main__ import test, check, Fail, content_id, small_article
+from tests_control import free_port, newsctl
+
+# A file name cannot hold "/", so no "</script>": the rest of the usual payloads.
+HOSTILE = "x<script>alert(1)<script>\"><img src=x onerror=alert(2)>'.txt"
+
+
+class Web:
+    """A client of the dashboard at 127.0.0.1:port; no redirects followed."""
+
+    def __init__(self, port):
+        self.port = port
+        self.cookie = None
+
+    def request(self, method, path, body=None, headers=None):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        try:
+            h = dict(headers or {})
+            if self.cookie and "Cookie" not in h:
+                h["Cookie"] = self.cookie
+            c.request(method, path, body=body, headers=h)
+            r = c.getresponse()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read().decode("utf-8", "replace")
+        finally:
+            c.close()
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post_form(self, path, fields):
+        return self.request("POST", path, body=urllib.parse.urlencode(fields),
+                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def start_web(ctx, **keys):
+    port = free_port()
+    ctx.write_config(web_listen=f"127.0.0.1:{port}", **keys)
+    ctx.start()
+    return Web(port)
+
+
+def check_headers(what, hdrs):
+    csp = hdrs.get("content-security-policy", "")
+    check("script-src 'self'" in csp and "unsafe-inline" not in csp,
+          f"{what}: CSP without inline script expected, got {csp!r}")
+    check("frame-ancestors 'none'" in csp, f"{what}: CSP lacks frame-ancestors 'none': {csp!r}")
+    check(hdrs.get("x-content-type-options") == "nosniff",
+          f"{what}: X-Content-Type-Options {hdrs.get('x-content-type-options')!r}")
+
+
+def token_of(ctx):
+    path = ctx.state / "web.token"
+    check(path.exists(), f"{path} was not made at start")
+    mode = stat.S_IMODE(path.stat().st_mode)
+    check(mode == 0o600, f"{path} has mode {oct(mode)}, expected 0600")
+    tok = path.read_text().strip()
+    check(re.fullmatch(r"[0-9a-f]{64}", tok), f"{path} holds {tok!r}, not 64 hex digits")
+    return tok
+
+
+def login(ctx, web):
+    """Sign in the way an operator does: newsctl web-url, then its address."""
+    rc, out, err = newsctl(ctx, "web-url")
+    check(rc == 0, f"newsctl web-url: exit {rc}: {err.strip()}")
+    url = urllib.parse.urlsplit(out.strip())
+    check(url.netloc == f"127.0.0.1:{web.port}", f"newsctl web-url printed {out.strip()!r}")
+    st, hdrs, _ = web.get(f"{url.path}?{url.query}")
+    check(st == 303 and hdrs.get("location") == "/", f"/login: HTTP {st}, Location {hdrs.get('location')!r}")
+    cookie = hdrs.get("set-cookie", "")
+    check("HttpOnly" in cookie and "SameSite=Strict" in cookie, f"/login cookie lacks HttpOnly/SameSite: {cookie!r}")
+    web.cookie = cookie.split(";", 1)[0]
+    return web
+
+
+@test()
+def web_token_and_access(ctx):
+    web = start_web(ctx)
+    tok = token_of(ctx)
+    for path in ("/", "/failed", "/alerts", "/assets/style.css", "/nowhere"):
+        st, hdrs, body = web.get(path)
+        check(st == 401, f"GET {path} without a token: HTTP {st}, expected 401")
+        check_headers(f"401 of {path}", hdrs)
+        check("newsctl web-url" in body, f"the 401 page does not say how to sign in: {body[:300]!r}")
+    st, _, _ = web.get("/", headers={"Authorization": "Bearer " + "0" * 64})
+    check(st == 401, f"a wrong bearer token: HTTP {st}, expected 401")
+    st, _, _ = web.get("/login?token=" + "f" * 64)
+    check(st == 401, f"/login with a wrong token: HTTP {st}, expected 401")
+    st, hdrs, body = web.get("/", headers={"Authorization": f"Bearer {tok}"})
+    check(st == 200 and "Overview" in body, f"bearer token: HTTP {st}: {body[:200]!r}")
+    check_headers("/ with a bearer token", hdrs)
+    login(ctx, web)
+    for path, kind, needle in (("/", "text/html", "archived"), ("/failed", "text/html", "Failed"),
+                               ("/alerts", "text/html", "No sink is configured"),
+                               ("/assets/style.css", "text/css", "body"),
+                               ("/assets/refresh.js", "text/javascript", "data-refresh")):
+        st, hdrs, body = web.get(path)
+        check(st == 200, f"GET {path} with the cookie: HTTP {st}")
+        check(hdrs.get("content-type", "").startswith(kind), f"{path}: content-type {hdrs.get('content-type')!r}")
+        check(needle in body, f"{path} lacks {needle!r}")
+        check_headers(path, hdrs)
+        if kind == "text/html":
+            check(not re.search(r"<script(?![^>]*\bsrc=\"/assets/)", body), f"{path}: an inline <script>")
+    st, _, _ = web.get("/assets/nothing.js")
+    check(st == 404, f"an unknown asset: HTTP {st}")
+    # The token survives a restart: the operator's bookmark keeps working.
+    ctx.daemon.signal(15)
+    ctx.daemon.wait_exit(20)
+    ctx.start()
+    check(token_of(ctx) == tok, "the token changed across a restart")
+    st, _, _ = web.get("/")
+    check(st == 200, f"the cookie after a restart: HTTP {st}")
+
+
+@test()
+def web_failed_escaped_and_retry(ctx):
+    web = login(ctx, start_web(ctx))
+    ctx.drop(HOSTILE, b"")                       # empty: fails
+    ctx.wait_failed(HOSTILE)
+    st, hdrs, body = web.get("/failed")
+    check(st == 200, f"/failed: HTTP {st}")
+    check("<script>alert" not in body and "<img" not in body,
+          "the hostile file name reached /failed unescaped")
+    check("x&lt;script&gt;alert(1)&lt;script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;&#39;.txt" in body,
+          "/failed does not show the hostile name escaped")
+    check("empty" in body, "/failed does not show the .reason")
+    m = re.search(r'name="csrf" value="([0-9a-f]{64})"', body)
+    check(m, "/failed has no retry form with a CSRF token")
+    csrf = m.group(1)
+
+    # No CSRF token, a wrong one, or no cookie: nothing moves.
+    for fields, cookie, expect in (({"name": HOSTILE}, True, 403),
+                                   ({"name": HOSTILE, "csrf": "0" * 64}, True, 403),
+                                   ({"name": HOSTILE, "csrf": csrf}, False, 401)):
+        saved = web.cookie
+        if not cookie:
+            web.cookie = None
+        st, hdrs, _ = web.post_form("/failed/retry", fields)
+        web.cookie = saved
+        check(st == expect, f"retry with {sorted(fields)} cookie={cookie}: HTTP {st}, expected {expect}")
+        check_headers(f"retry answered {st}", hdrs)
+        check(os.path.lexists(ctx.failed / HOSTILE), "a refused retry moved the file anyway")
+    st, _, _ = web.get("/failed/retry")
+    check(st == 405, f"GET /failed/retry: HTTP {st}, expected 405")
+    for bad in ("../inbox/x", HOSTILE + ".reason", ".hidden"):
+        st, _, _ = web.post_form("/failed/retry", {"name": bad, "csrf": csrf})
+        check(st == 400, f"retry of {bad!r}: HTTP {st}, expected 400")
+    st, _, _ = web.post_form("/failed/retry", {"name": "not-there.txt", "csrf": csrf})
+    check(st == 404, f"retry of a missing file: HTTP {st}, expected 404")
+
+    # The operator fixes the cause, then retries: the article is archived.
+    data = small_article("Wiederholt", "Nach der Korrektur verarbeitet newsd den Artikel: Siemens in München.")
+    (ctx.failed / HOSTILE).write_bytes(data)
+    st, hdrs, _ = web.post_form("/failed/retry", {"name": HOSTILE, "csrf": csrf})
+    check(st == 303 and hdrs.get("location") == "/failed", f"retry: HTTP {st}, Location {hdrs.get('location')!r}")
+    ctx.wait_archived([content_id(data)])
+    check(not os.path.lexists(ctx.failed / HOSTILE) and not (ctx.failed / f"{HOSTILE}.reason").exists(),
+          "failed/ still holds the retried file or its .reason")
+    st, _, body = web.get("/")
+    check(st == 200 and re.search(r'<div class="n">1</div><div class="l">archived', body),
+          "the overview does not count the archived article")
+
+
+@test()
+def web_listen_loopback_only(ctx):
+    port = free_port()
+    cfg = ctx.write_config(web_listen=f"0.0.0.0:{port}")
+    p = ctx.run_newsd(["-c", cfg, "--check-config"])
+    err = p.stderr.decode("utf-8", "replace")
+    check(p.returncode != 0, "--check-config took a non-loopback web_listen without web_behind_proxy")
+    check(str(cfg) in err and "web_listen" in err and "web_behind_proxy" in err,
+          f"the refusal does not name the file, the key and the way out: {err.strip()!r}")
+    for bad in ("localhost:9108", "127.0.0.1", "127.0.0.1:0"):
+        cfg = ctx.write_config(web_listen=bad)
+        p = ctx.run_newsd(["-c", cfg, "--check-config"])
+        check(p.returncode != 0 and "web_listen" in p.stderr.decode("utf-8", "replace"),
+              f"web_listen = {bad} was not refused with a message")
+    ctx.write_config(web_listen=f"0.0.0.0:{port}", web_behind_proxy="true")
+    ctx.start()
+    st, _, _ = Web(port).get("/")
+    check(st == 401, f"behind a proxy, GET / without a token: HTTP {st}, expected 401")
