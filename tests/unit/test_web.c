@@ -1,0 +1,196 @@
+/* Unit tests for the web dashboard's pure parts: HTML escaping
+ * (web_html.c), listening addresses and the loopback rule (listen_addr.c,
+ * web_listen_check), the token file (web_token.c), and the Failed page
+ * with a hostile file name (web_pages.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "listen_addr.h"
+#include "temp_dir.h"
+#include "web.h"
+#include "web_html.h"
+#include "web_pages.h"
+#include "web_token.h"
+
+static char *escaped(const char *s, size_t n)
+{
+    struct strbuf sb = {0};
+    html_text_n(&sb, s, n);
+    return sb_take(&sb);
+}
+
+static void test_html_escapes_all_five(void **unused)
+{
+    (void)unused;
+    const char *in = "<script>alert('x')</script>\"><img src=x onerror=alert(1)>&amp;";
+    char *out = escaped(in, strlen(in));
+    assert_string_equal(out, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&gt;&lt;img src=x "
+                             "onerror=alert(1)&gt;&amp;amp;");
+    free(out);
+    /* UTF-8 passes as is; a NUL becomes U+FFFD rather than ending the text. */
+    out = escaped("M\xc3\xbcnchen\0<", 10);
+    assert_string_equal(out, "M\xc3\xbcnchen\xef\xbf\xbd&lt;");
+    free(out);
+    out = escaped("", 0);
+    assert_string_equal(out, "");
+    free(out);
+}
+
+static void test_url_value(void **unused)
+{
+    (void)unused;
+    struct strbuf sb = {0};
+    html_url_value(&sb, "a b&c=\"<\xc3\xa4>~");
+    char *s = sb_take(&sb);
+    assert_string_equal(s, "a%20b%26c%3D%22%3C%C3%A4%3E~");
+    free(s);
+}
+
+static void test_listen_addresses(void **unused)
+{
+    (void)unused;
+    struct sockaddr_storage ss;
+    socklen_t len;
+    assert_int_equal(listen_addr_parse("127.0.0.1:9108", &ss, &len), 0);
+    assert_true(listen_addr_is_loopback(&ss));
+    assert_int_equal(listen_addr_parse("127.8.9.10:1", &ss, &len), 0);
+    assert_true(listen_addr_is_loopback(&ss));
+    assert_int_equal(listen_addr_parse("[::1]:9108", &ss, &len), 0);
+    assert_true(listen_addr_is_loopback(&ss));
+    assert_int_equal(listen_addr_parse("[::ffff:127.0.0.1]:9108", &ss, &len), 0);
+    assert_true(listen_addr_is_loopback(&ss));
+    assert_int_equal(listen_addr_parse("0.0.0.0:9108", &ss, &len), 0);
+    assert_false(listen_addr_is_loopback(&ss));
+    assert_int_equal(listen_addr_parse("[::]:9108", &ss, &len), 0);
+    assert_false(listen_addr_is_loopback(&ss));
+    assert_int_equal(listen_addr_parse("192.168.1.2:80", &ss, &len), 0);
+    assert_false(listen_addr_is_loopback(&ss));
+    const char *bad[] = {"localhost:9108", "127.0.0.1", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536",
+                         "127.0.0.1:+80", "[::1:80", ":80", "::1:80"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(listen_addr_parse(bad[i], &ss, &len), -1);
+}
+
+static void test_web_listen_check(void **unused)
+{
+    (void)unused;
+    char *err = NULL;
+    assert_int_equal(web_listen_check("127.0.0.1:9108", false, &err), 0);
+    assert_int_equal(web_listen_check("0.0.0.0:9108", false, &err), -1);
+    assert_non_null(strstr(err, "web_behind_proxy"));
+    free(err);
+    err = NULL;
+    assert_int_equal(web_listen_check("0.0.0.0:9108", true, &err), 0);
+    assert_int_equal(web_listen_check("example.org:9108", true, &err), -1);
+    assert_non_null(strstr(err, "numeric"));
+    free(err);
+}
+
+static void test_token_matches(void **unused)
+{
+    (void)unused;
+    char a[WEB_TOKEN_HEX + 1], b[WEB_TOKEN_HEX + 1];
+    assert_int_equal(web_token_random(a), 0);
+    assert_int_equal(web_token_random(b), 0);
+    assert_int_equal(strlen(a), WEB_TOKEN_HEX);
+    assert_string_not_equal(a, b);
+    assert_true(web_token_matches(a, a));
+    assert_false(web_token_matches(a, b));
+    assert_false(web_token_matches(a, NULL));
+    assert_false(web_token_matches(a, ""));
+    char longer[WEB_TOKEN_HEX + 2];
+    snprintf(longer, sizeof longer, "%s0", a);
+    assert_false(web_token_matches(a, longer));
+    longer[WEB_TOKEN_HEX - 1] = '\0';
+    assert_false(web_token_matches(a, longer));
+}
+
+static void test_token_file(void **unused)
+{
+    (void)unused;
+    char dir[TEMP_DIR_MAX], path[256], first[WEB_TOKEN_HEX + 1], again[WEB_TOKEN_HEX + 1];
+    char *err = NULL;
+    struct stat st;
+    temp_dir_make(dir, "web");
+    snprintf(path, sizeof path, "%s/" WEB_TOKEN_FILE, dir);
+
+    assert_int_equal(web_token_load(dir, first, &err), 0);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(web_token_load(dir, again, &err), 0);
+    assert_string_equal(first, again);
+
+    /* Readable by others: made 0600 again, same token. */
+    assert_int_equal(chmod(path, 0644), 0);
+    assert_int_equal(web_token_load(dir, again, &err), 0);
+    assert_string_equal(first, again);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+
+    /* Not a token: refused with the file's name, not replaced. */
+    temp_dir_write(dir, WEB_TOKEN_FILE, "secret\n");
+    assert_int_equal(web_token_load(dir, again, &err), -1);
+    assert_non_null(strstr(err, path));
+    free(err);
+    err = NULL;
+
+    /* A missing state folder: an error naming it. */
+    char gone[300];
+    snprintf(gone, sizeof gone, "%s/nope", dir);
+    assert_int_equal(web_token_load(gone, again, &err), -1);
+    assert_non_null(strstr(err, gone));
+    free(err);
+    assert_int_equal(temp_dir_remove(dir), 0);
+}
+
+static void test_failed_page_escapes(void **unused)
+{
+    (void)unused;
+    char dir[TEMP_DIR_MAX], failed[128];
+    temp_dir_make(dir, "webf");
+    snprintf(failed, sizeof failed, "%s/failed", dir);
+    assert_int_equal(mkdir(failed, 0700), 0);
+    temp_dir_write(failed, "a<img src=x onerror=alert(1)>.txt", "");
+    temp_dir_write(failed, "a<img src=x onerror=alert(1)>.txt.reason", "cause: <b>bold</b> & \"quoted\"\n");
+    temp_dir_write(failed, "plain.txt", "x");
+
+    char *page = web_page_failed(dir, "c5rf\"><x", "<note>");
+    assert_null(strstr(page, "<img"));
+    assert_null(strstr(page, "<b>"));
+    assert_null(strstr(page, "<note>"));
+    assert_null(strstr(page, "c5rf\""));
+    assert_non_null(strstr(page, "a&lt;img src=x onerror=alert(1)&gt;.txt"));
+    assert_non_null(strstr(page, "cause: &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;"));
+    assert_non_null(strstr(page, "2 files in"));
+    assert_non_null(strstr(page, "no .reason file"));   /* plain.txt has none */
+    assert_null(strstr(page, ".reason</td>"));            /* sidecars are not listed as files */
+    free(page);
+
+    page = web_page_error("Not <found>", "x'y");
+    assert_non_null(strstr(page, "Not &lt;found&gt;"));
+    assert_non_null(strstr(page, "x&#39;y"));
+    free(page);
+    assert_int_equal(temp_dir_remove(dir), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_html_escapes_all_five),
+        cmocka_unit_test(test_url_value),
+        cmocka_unit_test(test_listen_addresses),
+        cmocka_unit_test(test_web_listen_check),
+        cmocka_unit_test(test_token_matches),
+        cmocka_unit_test(test_token_file),
+        cmocka_unit_test(test_failed_page_escapes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
