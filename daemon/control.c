@@ -8,6 +8,7 @@
 #include "health.h"
 #include "listen_addr.h"
 #include "web.h"
+#include "status.h"
 #include "control_limits.h"
 #include "log.h"
 #include "xalloc.h"
@@ -572,6 +573,14 @@ static int server_start(struct control *c, struct server *s, int fd, enum server
     return 0;
 }
 
+static void on_web_sample(uv_timer_t *t)
+{
+    struct server *s = t->data;
+    struct status_snapshot snap;
+    s->ctl->ops->snapshot(s->ctl->ud, &snap);
+    web_sample(s->ctl->web, &snap);
+}
+
 static void control_free(struct control *c)
 {
     free(c->socket_path);
@@ -593,6 +602,11 @@ static void on_handle_closed(uv_handle_t *h)
 static void servers_close(struct control *c)
 {
     c->stopped = true;
+    if (c->web_sampling) {
+        c->web_sampling = false;
+        uv_timer_stop(&c->web_sampler);
+        uv_close((uv_handle_t *)&c->web_sampler, on_handle_closed);
+    }
     for (size_t i = 0; i < c->n_srv; i++) {
         struct server *s = &c->srv[i];
         if (!s->started)
@@ -657,8 +671,14 @@ int control_start(struct control **out, uv_loop_t *loop, const struct control_op
         int fd = tcp_listen("web_listen", o->web_listen, err);
         if (fd < 0)
             goto fail;
-        if (server_start(c, &c->srv[c->n_srv++], fd, SERVE_WEB, o->web_listen, err) < 0)
+        struct server *s = &c->srv[c->n_srv++];
+        if (server_start(c, s, fd, SERVE_WEB, o->web_listen, err) < 0)
             goto fail;
+        uv_timer_init(loop, &c->web_sampler);
+        c->web_sampler.data = s;   /* on_handle_closed() finds c through it */
+        c->open_handles++;
+        c->web_sampling = true;
+        uv_timer_start(&c->web_sampler, on_web_sample, 0, WEB_SAMPLE_MS);
     }
     if (!c->n_srv) {
         control_free(c);

@@ -69,6 +69,8 @@ struct control {
     char *models_dir;
     char *state_dir;            /* for the dashboard's failed/ and inbox/ */
     struct web *web;            /* the dashboard's secrets; NULL without web_listen */
+    uv_timer_t web_sampler;     /* the dashboard's per-minute history (web.h) */
+    bool web_sampling;
     struct request *waiting;    /* queries waiting for a reload to swap plugins */
     struct request *reloading;  /* POST /reload waiting for the swap */
     struct query_line queries;

@@ -6,6 +6,7 @@
 #include "listen_addr.h"
 #include "log.h"
 #include "web_assets.h"
+#include "web_history.h"
 #include "web_html.h"
 #include "web_pages.h"
 #include "web_token.h"
@@ -29,6 +30,7 @@ struct web {
     char token[WEB_TOKEN_HEX + 1];
     char csrf[WEB_TOKEN_HEX + 1];
     bool behind_proxy;    /* TLS in front: the cookie is Secure */
+    struct web_history history;
 };
 
 int web_listen_check(const char *addr, bool behind_proxy, char **err)
@@ -73,6 +75,14 @@ void web_close(struct web *w)
         return;
     explicit_bzero(w, sizeof *w);
     free(w);
+}
+
+void web_sample(struct web *w, const struct status_snapshot *snap)
+{
+    const struct daemon_counters *c = &snap->counters;
+    uint64_t v[HIST_SERIES] = {[HIST_RECEIVED] = c->received, [HIST_ARCHIVED] = c->archived,
+                               [HIST_FAILED] = c->failed, [HIST_DUPLICATES] = c->duplicates};
+    web_history_note(&w->history, snap->now_ms, v);
 }
 
 /* ---- answers ------------------------------------------------------------------ */
@@ -271,7 +281,9 @@ enum MHD_Result web_dispatch(struct control *c, struct request *r, const char *m
         struct status_snapshot snap;
         struct health_problem *problems;
         snapshot(c, &snap, &problems);
-        char *page = strcmp(url, "/") == 0 ? web_page_overview(&snap) : web_page_alerts(snap.sinks);
+        web_sample(c->web, &snap);   /* the current minute up to now */
+        char *page = strcmp(url, "/") == 0 ? web_page_overview(&snap, &c->web->history)
+                                           : web_page_alerts(snap.sinks);
         free(problems);
         return reply_html(r, 200, page);
     }

@@ -31,4 +31,10 @@ struct web;
 int web_open(struct web **out, const char *state_dir, bool behind_proxy, char **err);
 void web_close(struct web *w);
 
+struct status_snapshot;
+/* Note the counters of snap in the per-minute history (web_history.h);
+ * the control side calls it every WEB_SAMPLE_MS. */
+#define WEB_SAMPLE_MS 5000
+void web_sample(struct web *w, const struct status_snapshot *snap);
+
 #endif

@@ -1,6 +1,7 @@
 /* The web dashboard's pages; see web_pages.h. */
 #include "web_pages.h"
 #include "sinks.h"
+#include "web_history.h"
 #include "web_html.h"
 #include "xalloc.h"
 
@@ -38,7 +39,7 @@ static void time_text(struct strbuf *sb, int64_t ms)
     sb_printf(sb, "%s", buf);
 }
 
-char *web_page_overview(const struct status_snapshot *s)
+char *web_page_overview(const struct status_snapshot *s, const struct web_history *h)
 {
     struct strbuf sb = {0};
     const struct daemon_counters *c = &s->counters;
@@ -46,6 +47,8 @@ char *web_page_overview(const struct status_snapshot *s)
     sb_printf(&sb, "<p>State: <b>%s</b>, pid %ld, since ", daemon_state_name(s->state), s->pid);
     time_text(&sb, s->started_ms);
     sb_printf(&sb, "; %zu health problem%s.</p>\n", s->n_problems, s->n_problems == 1 ? "" : "s");
+    sb_printf(&sb, "<h2>Articles per minute</h2>\n");
+    web_history_svg(h, &sb);
     sb_printf(&sb, "<h2>Since start</h2><div class=\"cards\">");
     card(&sb, "received", c->received);
     card(&sb, "archived", c->archived);

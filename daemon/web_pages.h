@@ -8,8 +8,9 @@
 
 #include "status.h"
 
-/* Counters, gauges and the plugin set; reloads itself. */
-char *web_page_overview(const struct status_snapshot *s);
+struct web_history;
+/* Articles per minute (h), counters and gauges; reloads itself. */
+char *web_page_overview(const struct status_snapshot *s, const struct web_history *h);
 /* STATE_DIR/failed/ with each file's .reason and a retry form carrying
  * csrf; note (may be NULL) is shown above the table. */
 char *web_page_failed(const char *state_dir, const char *csrf, const char *note);

@@ -16,6 +16,7 @@
 #include "listen_addr.h"
 #include "temp_dir.h"
 #include "web.h"
+#include "web_history.h"
 #include "web_html.h"
 #include "web_pages.h"
 #include "web_token.h"
@@ -181,6 +182,47 @@ static void test_failed_page_escapes(void **unused)
     assert_int_equal(temp_dir_remove(dir), 0);
 }
 
+static void test_history(void **unused)
+{
+    (void)unused;
+    static struct web_history h;   /* large: not on the stack */
+    uint64_t c[HIST_SERIES] = {10, 8, 1, 1};
+    const int64_t t0 = 1700000000000LL - 1700000000000LL % 60000;
+    web_history_note(&h, t0, c);             /* the counters at start are not this minute's */
+    c[HIST_RECEIVED] = 13;
+    c[HIST_ARCHIVED] = 10;
+    web_history_note(&h, t0 + 30000, c);
+    c[HIST_RECEIVED] = 20;
+    web_history_note(&h, t0 + 65000, c);     /* the next minute: 7 more arrive in it up to now */
+    int64_t m0 = t0 / 60000;
+    assert_int_equal(h.per_minute[m0 % HISTORY_MINUTES][HIST_RECEIVED], 3);
+    assert_int_equal(h.per_minute[m0 % HISTORY_MINUTES][HIST_ARCHIVED], 2);
+    assert_int_equal(h.per_minute[m0 % HISTORY_MINUTES][HIST_FAILED], 0);
+    /* Three idle minutes later: the minutes between are zero, the old one kept. */
+    c[HIST_RECEIVED] = 21;
+    web_history_note(&h, t0 + 4 * 60000 + 1000, c);
+    assert_int_equal(h.per_minute[(m0 + 1) % HISTORY_MINUTES][HIST_RECEIVED], 7);
+    assert_int_equal(h.per_minute[(m0 + 2) % HISTORY_MINUTES][HIST_RECEIVED], 0);
+    assert_int_equal(h.per_minute[(m0 + 4) % HISTORY_MINUTES][HIST_RECEIVED], 1);
+    assert_int_equal(h.per_minute[m0 % HISTORY_MINUTES][HIST_RECEIVED], 3);
+
+    struct strbuf sb = {0};
+    web_history_svg(&h, &sb);
+    char *svg = sb_take(&sb);
+    assert_non_null(strstr(svg, "data-points=\"3\""));
+    assert_non_null(strstr(svg, "data-max=\"7\""));
+    assert_non_null(strstr(svg, "<td>11</td>"));   /* received in 24 h: 3 + 7 + 1 */
+    free(svg);
+
+    /* A day later everything has scrolled out. */
+    web_history_note(&h, t0 + 2LL * 24 * 3600 * 1000, c);
+    sb = (struct strbuf){0};
+    web_history_svg(&h, &sb);
+    svg = sb_take(&sb);
+    assert_non_null(strstr(svg, "data-points=\"0\""));
+    free(svg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -191,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_token_matches),
         cmocka_unit_test(test_token_file),
         cmocka_unit_test(test_failed_page_escapes),
+        cmocka_unit_test(test_history),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
