@@ -85,6 +85,8 @@ static enum MHD_Result queue(struct request *r, int status, char *body, const ch
         return MHD_NO;
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    if (r->srv->web)
+        web_secure_headers(resp);
     if (r->retry_after) {
         char secs[16];
         snprintf(secs, sizeof secs, "%u", r->retry_after);
@@ -169,7 +171,7 @@ void control_begin_query(struct control *c, struct request *r)
 
 /* Queries and reprocessing: a slot in the line (control_limits.c), then
  * the plugin set, then off the loop. */
-static enum MHD_Result start_work(struct control *c, struct request *r)
+enum MHD_Result control_start_work(struct control *c, struct request *r)
 {
     switch (limits_query_admit(c, r)) {
     case QUERY_BUSY: {
@@ -309,7 +311,7 @@ static enum MHD_Result dispatch(struct control *c, struct request *r, const char
             free(err);
             return ret;
         }
-        return start_work(c, r);
+        return control_start_work(c, r);
     case EP_LEARN:
         if (control_parse_learn(r->body, r->len, &r->learn_model, &r->learn_label, &r->learn_ids,
                                 &r->n_learn_ids, &err) < 0) {
@@ -317,14 +319,14 @@ static enum MHD_Result dispatch(struct control *c, struct request *r, const char
             free(err);
             return ret;
         }
-        return start_work(c, r);
+        return control_start_work(c, r);
     default:
         if (control_query_parse(r->ep, arg, get_arg, r->conn, &r->query, &err) != NEWSD_QUERY_OK) {
             enum MHD_Result ret = reply_error(r, 400, err);
             free(err);
             return ret;
         }
-        return start_work(c, r);
+        return control_start_work(c, r);
     }
 }
 
@@ -371,6 +373,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (r->answer) {   /* resumed: the work is done */
         char *a = r->answer;
         r->answer = NULL;
+        if (s->web)
+            return web_answer(s->ctl, r, url, a);
         return queue(r, r->status, a, r->content_type);
     }
     if (r->too_big)

@@ -136,6 +136,13 @@ void control_accept_stop(struct server *s, uv_close_cb closed);
 void control_begin_query(struct control *c, struct request *r);
 /* web.c: a request on the web_listen listener (web.h). */
 enum MHD_Result web_dispatch(struct control *c, struct request *r, const char *method, const char *url);
+/* web.c: the archive's answer (JSON, taken) to the query of r, as a page. */
+enum MHD_Result web_answer(struct control *c, struct request *r, const char *url, char *json);
+/* web.c: the dashboard's security headers, on every answer of its listener. */
+void web_secure_headers(struct MHD_Response *resp);
+/* control.c: run r's query (or reprocess) off the loop: a slot in the
+ * line, the plugin set, the thread pool; answers at once when it cannot. */
+enum MHD_Result control_start_work(struct control *c, struct request *r);
 /* control.c: have libmicrohttpd look at its connections soon. */
 void control_kick(struct server *s);
 

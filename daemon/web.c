@@ -5,6 +5,7 @@
 #include "health.h"
 #include "listen_addr.h"
 #include "log.h"
+#include "web_archive_pages.h"
 #include "web_assets.h"
 #include "web_history.h"
 #include "web_html.h"
@@ -87,6 +88,15 @@ void web_sample(struct web *w, const struct status_snapshot *snap)
 
 /* ---- answers ------------------------------------------------------------------ */
 
+void web_secure_headers(struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+}
+
 static enum MHD_Result reply(struct request *r, int status, const void *body, size_t len, enum MHD_ResponseMemoryMode mode,
                              const char *type, const char *hdr, const char *value)
 {
@@ -97,11 +107,7 @@ static enum MHD_Result reply(struct request *r, int status, const void *body, si
         return MHD_NO;
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    MHD_add_response_header(resp, "Content-Security-Policy", CSP);
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    web_secure_headers(resp);
     if (hdr)
         MHD_add_response_header(resp, hdr, value);
     enum MHD_Result rc = MHD_queue_response(r->conn, (unsigned)status, resp);
@@ -126,10 +132,7 @@ static enum MHD_Result see_other(struct request *r, const char *location, const 
     if (!resp)
         return MHD_NO;
     MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, location);
-    MHD_add_response_header(resp, "Content-Security-Policy", CSP);
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    web_secure_headers(resp);
     if (cookie)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, cookie);
     enum MHD_Result rc = MHD_queue_response(r->conn, 303, resp);
@@ -259,6 +262,93 @@ static enum MHD_Result retry(struct control *c, struct request *r)
     return ret;
 }
 
+/* ---- archive pages: the query runs as the control API's does ------------------- */
+
+/* The search form's field, an empty one as absent. */
+static const char *form_arg(struct MHD_Connection *conn, const char *key)
+{
+    const char *v = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
+    return v && *v ? v : NULL;
+}
+
+static void search_form(struct MHD_Connection *conn, struct web_search_form *f)
+{
+    *f = (struct web_search_form){
+        .q = form_arg(conn, "q"), .tag = form_arg(conn, "tag"), .lang = form_arg(conn, "lang"),
+        .action = form_arg(conn, "action"), .min_score = form_arg(conn, "min_score"),
+        .since = form_arg(conn, "since"), .until = form_arg(conn, "until"),
+    };
+}
+
+/* control_query_parse()'s view of the form: the text box is plain words. */
+static const char *query_arg(void *ctx, const char *key)
+{
+    if (strcmp(key, "mode") == 0)
+        return "words";
+    if (strcmp(key, "limit") == 0 || strcmp(key, "offset") == 0 || strcmp(key, "all") == 0)
+        return NULL;
+    return form_arg(ctx, key);
+}
+
+static enum MHD_Result archive_query(struct control *c, struct request *r, enum endpoint ep, const char *id)
+{
+    char *err = NULL;
+    r->ep = ep;
+    if (control_query_parse(ep, id, query_arg, r->conn, &r->query, &err) != NEWSD_QUERY_OK) {
+        enum MHD_Result ret;
+        if (ep == EP_SHOW) {
+            ret = reply_error(r, 404, "Not found", err ? err : "no such article");
+        } else {
+            struct web_search_form f;
+            search_form(r->conn, &f);
+            ret = reply_html(r, 400, web_page_search(&f, NULL, err ? err : "bad search"));
+        }
+        free(err);
+        return ret;
+    }
+    return control_start_work(c, r);
+}
+
+/* /article/ID or /article/ID/raw: ID into id (33 bytes); *raw set. */
+static bool article_path(const char *url, char *id, bool *raw)
+{
+    const char *p = url + strlen("/article/");
+    size_t n = strcspn(p, "/");
+    if (n != NEWSD_ID_LEN)
+        return false;
+    memcpy(id, p, n);
+    id[n] = '\0';
+    *raw = strcmp(p + n, "/raw") == 0;
+    return newsd_id_valid(id) && (*raw || !p[n]);
+}
+
+enum MHD_Result web_answer(struct control *c, struct request *r, const char *url, char *json)
+{
+    (void)c;
+    json_t *ans = json_loads(json, 0, NULL);
+    bool raw = strncmp(url, "/article/", 9) == 0 && strstr(url, "/raw") != NULL;
+    enum MHD_Result ret;
+    if (raw && r->status == 200) {
+        json_decref(ans);
+        return reply(r, 200, json, strlen(json), MHD_RESPMEM_MUST_FREE, "application/json; charset=utf-8", NULL,
+                     NULL);
+    }
+    const char *error = r->status == 200 ? NULL : json_string_value(json_object_get(ans, "error"));
+    if (r->status != 200 && !error)
+        error = "the archive gave no answer";
+    if (r->ep == EP_SHOW) {
+        ret = error ? reply_error(r, r->status, r->status == 404 ? "Not found" : "No answer", error)
+                    : reply_html(r, 200, web_page_article(ans));
+    } else {
+        struct web_search_form f;
+        search_form(r->conn, &f);
+        ret = reply_html(r, r->status, web_page_search(&f, ans, error));
+    }
+    json_decref(ans);
+    free(json);
+    return ret;
+}
+
 enum MHD_Result web_dispatch(struct control *c, struct request *r, const char *method, const char *url)
 {
     bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
@@ -289,5 +379,14 @@ enum MHD_Result web_dispatch(struct control *c, struct request *r, const char *m
     }
     if (strcmp(url, "/failed") == 0)
         return reply_html(r, 200, web_page_failed(c->state_dir, c->web->csrf, NULL));
+    if (strcmp(url, "/search") == 0)
+        return archive_query(c, r, form_arg(r->conn, "q") ? EP_SEARCH : EP_LIST, NULL);
+    if (strncmp(url, "/article/", 9) == 0) {
+        char id[NEWSD_ID_LEN + 1];
+        bool raw;
+        if (!article_path(url, id, &raw))
+            return reply_error(r, 404, "Not found", "No such page: /article/ID or /article/ID/raw, ID an article id.");
+        return archive_query(c, r, EP_SHOW, id);
+    }
     return reply_error(r, 404, "Not found", "No such page.");
 }

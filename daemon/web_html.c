@@ -47,6 +47,7 @@ static const struct {
     const char *href, *label;
 } nav[] = {
     [WEB_PAGE_OVERVIEW] = {"/", "Overview"},
+    [WEB_PAGE_SEARCH] = {"/search", "Search"},
     [WEB_PAGE_FAILED] = {"/failed", "Failed"},
     [WEB_PAGE_ALERTS] = {"/alerts", "Alerts"},
 };

@@ -12,8 +12,11 @@ import re
 import stat
 import urllib.parse
 
-from __main__ import test, check, Fail, content_id, small_article
-from tests_control import free_port, newsctl
+import json
+import time
+
+from __main__ import test, check, Fail, content_id, small_article, SAMPLE, BBC_DIR
+from tests_control import free_port, newsctl, have_sqlite, sqlite_plugins, wait_counter
 
 # A file name cannot hold "/", so no "</script>": the rest of the usual payloads.
 HOSTILE = "x<script>alert(1)<script>\"><img src=x onerror=alert(2)>'.txt"
@@ -197,3 +200,75 @@ def web_listen_loopback_only(ctx):
     ctx.start()
     st, _, _ = Web(port).get("/")
     check(st == 401, f"behind a proxy, GET / without a token: HTTP {st}, expected 401")
+
+
+HOSTILE_ARTICLE = {
+    "title": "<script>alert(1)</script> Huawei \"><img src=x onerror=alert(2)>",
+    "body": "Huawei <script>alert(3)</script> baut Chips. \"><img src=x onerror=alert(4)> "
+            "<a href=\"javascript:alert(5)\">klick</a>",
+    "url": "javascript:alert(6)",
+    "author": "<b onmouseover=alert(7)>x</b>",
+}
+
+
+def wait_search(web, q, want_id, timeout=15):
+    """The full-text index is built behind the commits: poll until found."""
+    deadline = time.monotonic() + timeout
+    while True:
+        st, _, body = web.get("/search?" + urllib.parse.urlencode({"q": q}))
+        check(st == 200, f"/search?q={q}: HTTP {st}: {body[:300]!r}")
+        if f'href="/article/{want_id}"' in body:
+            return body
+        if time.monotonic() > deadline:
+            raise Fail(f"/search?q={q} did not find {want_id} within {timeout}s: {body[-800:]!r}")
+        time.sleep(0.2)
+
+
+@test()
+def web_search_and_article(ctx):
+    if not have_sqlite(ctx):
+        return
+    port = free_port()
+    ctx.write_config(plugins=sqlite_plugins(), web_listen=f"127.0.0.1:{port}")
+    ctx.start()
+    web = login(ctx, Web(port))
+    de = SAMPLE.read_bytes()
+    en = sorted(BBC_DIR.glob("bbc_*.txt"))[0].read_bytes()
+    bad = json.dumps(HOSTILE_ARTICLE).encode()
+    ids = [ctx.drop("de.txt", de), ctx.drop("en.txt", en), ctx.drop("hostile.json", bad)]
+    wait_counter(ctx, "archived", 3)
+    de_id, _, bad_id = ids
+
+    body = wait_search(web, "Huawei", de_id)
+    check("<mark>" in body, "search hits carry no highlighted snippet")
+    check("<script>alert" not in body and "<img" not in body, "a hostile field reached /search unescaped")
+    # Without text: the newest articles that match the filters.
+    st, _, body = web.get("/search?" + urllib.parse.urlencode({"tag": "topic:ai-chips", "q": ""}))
+    check(st == 200 and f'href="/article/{de_id}"' in body, f"/search?tag=topic:ai-chips misses the sample: HTTP {st}")
+    st, _, body = web.get("/search?min_score=abc")
+    check(st == 400 and "min_score" in body, f"/search?min_score=abc: HTTP {st}, expected 400 naming the field")
+
+    st, hdrs, body = web.get(f"/article/{de_id}")
+    check(st == 200, f"/article/{de_id}: HTTP {st}")
+    check_headers("the article page", hdrs)
+    check(re.search(r"<td>AI_CHIPS</td><td class=\"num\">\+3</td>", body), "the score breakdown lacks AI_CHIPS +3")
+    check("action: <b>" in body, "the article page does not show the action")
+    check('<mark class="ent ent-org" title="org">Huawei</mark>' in body, "Huawei is not marked as an org in the text")
+    check("<th>entity</th>" in body and "<th>topic</th>" in body, "tags are not grouped by namespace")
+    check(f'href="/article/{de_id}/raw"' in body, "no link to the raw record")
+
+    st, hdrs, body = web.get(f"/article/{bad_id}")
+    check(st == 200, f"/article/{bad_id}: HTTP {st}")
+    for raw in ("<script>alert", "<img", "<b onmouseover", 'href="javascript:', "<a href=\"javascript"):
+        check(raw not in body, f"the hostile article's page contains {raw!r} unescaped")
+    check("&lt;script&gt;alert(1)&lt;/script&gt;" in body, "the hostile title is not shown escaped")
+    check("javascript:alert(6)" in body, "the hostile URL is not shown as text")
+
+    st, hdrs, body = web.get(f"/article/{bad_id}/raw")
+    check(st == 200 and hdrs.get("content-type", "").startswith("application/json"),
+          f"raw record: HTTP {st}, {hdrs.get('content-type')!r}")
+    check(json.loads(body)["id"] == bad_id, "the raw record is another article")
+    check_headers("the raw record", hdrs)
+    for path, expect in (("/article/" + "0" * 32, 404), ("/article/xyz", 404), (f"/article/{de_id}/x", 404)):
+        st, _, _ = web.get(path)
+        check(st == expect, f"GET {path}: HTTP {st}, expected {expect}")
