@@ -64,13 +64,16 @@ void web_history_svg(const struct web_history *h, struct strbuf *sb)
               HISTORY_MINUTES, points, max);
     for (int s = 0; s < HIST_SERIES && h->started; s++) {
         sb_printf(sb, "<polyline class=\"s-%s\" points=\"", series_name[s]);
-        for (int64_t m = from < h->first_minute ? h->first_minute : from; m <= h->minute; m++) {
-            uint32_t v = h->per_minute[m % HISTORY_MINUTES][s];
+        /* Minutes before newsd started drawn as 0, so a first busy minute
+         * is a spike at the right edge and not a lone, invisible point. */
+        for (int64_t m = from; m <= h->minute; m++) {
+            uint32_t v = m < h->first_minute ? 0 : h->per_minute[m % HISTORY_MINUTES][s];
             sb_printf(sb, "%lld,%.1f ", (long long)(m - from), 102.0 - 100.0 * v / max);
         }
         sb_printf(sb, "\"/>");
     }
-    sb_printf(sb, "</svg>\n<table class=\"legend\"><tr><th>Last 24 h</th>");
+    sb_printf(sb, "</svg>\n<div class=\"axis\"><span>24 h ago</span><span>18 h</span><span>12 h</span>"
+                  "<span>6 h</span><span>now</span></div>\n<table class=\"legend\"><tr><th>Last 24 h</th>");
     for (int s = 0; s < HIST_SERIES; s++)
         sb_printf(sb, "<th><span class=\"key s-%s\"></span>%s</th>", series_name[s], series_name[s]);
     sb_printf(sb, "<th>busiest minute</th></tr><tr><td>articles</td>");

@@ -58,7 +58,7 @@ void html_page_start(struct strbuf *sb, enum web_page here, const char *title, u
                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                   "<title>");
     html_text(sb, title);
-    sb_printf(sb, " \xe2\x80\x94 newsd</title><link rel=\"stylesheet\" href=\"/assets/style.css\">"
+    sb_printf(sb, " \xe2\x80\x94 newsd</title><link rel=\"icon\" href=\"/assets/icon.svg\"><link rel=\"stylesheet\" href=\"/assets/style.css\">"
                   "<script src=\"/assets/refresh.js\" defer></script></head>\n"
                   "<body data-refresh=\"%u\"><header><strong>newsd</strong>", refresh_s);
     for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++)

@@ -272,3 +272,123 @@ def web_search_and_article(ctx):
     for path, expect in (("/article/" + "0" * 32, 404), ("/article/xyz", 404), (f"/article/{de_id}/x", 404)):
         st, _, _ = web.get(path)
         check(st == expect, f"GET {path}: HTTP {st}, expected {expect}")
+
+
+# --------------------------------------------------------------------------
+# headless Chromium (Debian's chromium) through the DevTools protocol
+
+# Articles of our own, so that the screenshots may go into the docs.
+GERMAN = small_article(
+    "Huawei und SenseTime setzen auf eigene KI-Chips",
+    "Der Chiphersteller Huawei will mit neuen KI-Beschleunigern unabhängiger werden. "
+    "Auch SenseTime und Baidu investieren in Halbleiter aus heimischer Fertigung.\n\n"
+    "Nvidia bleibt Marktführer, doch die Lücke wird kleiner.")
+ENGLISH = small_article(
+    "Samsung and TSMC race for the next AI chip",
+    "Samsung said its new semiconductor line will ship an AI accelerator next year. "
+    "TSMC and Intel are expanding capacity as chipmaker demand keeps growing.")
+PWNED = {
+    "title": "<script>alert(1)</script> Huawei \"><img src=x onerror=\"window.__pwned=1;alert(2)\">",
+    "body": "Huawei <script>window.__pwned=1;alert(3)</script> "
+            "\"><img src=x onerror=\"window.__pwned=1;alert(4)\"> "
+            "<a href=\"javascript:window.__pwned=1\">klick</a>",
+    "url": "javascript:window.__pwned=1;alert(5)",
+}
+FAIL_NAME = "failing <img src=x onerror=alert(6)>.txt"
+
+
+def shots_dir(ctx, name):
+    d = ctx.build / "e2e-output" / name
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+@test(timeout=180)
+def web_browser_pages(ctx):
+    import cdp
+    if not have_sqlite(ctx):
+        return
+    port = free_port()
+    ctx.write_config(plugins=sqlite_plugins(), web_listen=f"127.0.0.1:{port}")
+    ctx.start()
+    de_id, en_id, bad_id = (ctx.drop("de.txt", GERMAN), ctx.drop("en.txt", ENGLISH),
+                            ctx.drop("pwned.json", json.dumps(PWNED).encode()))
+    ctx.drop(FAIL_NAME, b"")
+    wait_counter(ctx, "archived", 3)
+    ctx.wait_failed(FAIL_NAME)
+    rc, out, err = newsctl(ctx, "web-url")
+    check(rc == 0, f"newsctl web-url: exit {rc}: {err.strip()}")
+    shots = shots_dir(ctx, "web_browser_pages")
+    try:
+        b = cdp.Browser(ctx.base / "chromium.log")
+    except cdp.BrowserError as e:
+        raise Fail(f"headless Chromium cannot start, so the dashboard is not tested in a browser: {e}")
+    try:
+        b.start_page()
+
+        def page(path, shot, what):
+            b.navigate(f"http://127.0.0.1:{port}{path}")
+            probs = b.problems()
+            check(not probs, f"{what} ({path}): {probs}")
+            check(b.evaluate("window.__pwned") is None, f"{what}: a hostile script ran")
+            check(b.evaluate("document.querySelectorAll('img').length") == 0, f"{what}: an <img> got into the page")
+            if shot:
+                b.screenshot(str(shots / shot))
+
+        # Sign in as an operator does: the address newsctl prints.
+        b.navigate(out.strip())
+        check(b.evaluate("location.pathname") == "/", "the login address does not lead to the overview")
+        page("/", "overview.png", "the overview")
+        points = b.evaluate("document.querySelector('svg.chart').dataset.points")
+        check(points and int(points) >= 1, f"the overview chart has no data points ({points!r})")
+        check(b.evaluate("getComputedStyle(document.querySelector('header')).display") == "flex",
+              "the stylesheet was not applied")
+
+        deadline = time.monotonic() + 15
+        while True:
+            page("/search?q=KI-Beschleunigern", None, "search")
+            if b.evaluate(f"!!document.querySelector('a[href=\"/article/{de_id}\"]')"):
+                break
+            check(time.monotonic() < deadline, "search does not find the German article")
+            time.sleep(0.3)
+        check(b.evaluate("document.querySelectorAll('mark').length") >= 1, "no highlighted match in the snippet")
+        b.screenshot(str(shots / "search.png"))
+
+        page(f"/article/{de_id}", "article.png", "the German article")
+        rules = b.evaluate("[...document.querySelectorAll('table.score td:first-child')].map(t => t.textContent)")
+        check("AI_CHIPS" in rules and "CHIP_MAKERS" in rules, f"the score breakdown shows {rules}")
+        check(b.evaluate("document.querySelectorAll('mark.ent-org').length") >= 3, "entities are not marked")
+
+        page(f"/article/{bad_id}", "article-hostile.png", "the hostile article")
+        check("<script>" in b.evaluate("document.querySelector('h1').textContent"),
+              "the hostile title is not shown as text")
+        check(b.evaluate("[...document.links].some(a => a.protocol === 'javascript:')") is False,
+              "the hostile article's page has a javascript: link")
+        # The CSP itself: markup slipped in by any means runs no inline handler,
+        # and the violation is seen (so the checks above can see one).
+        b.evaluate("document.body.insertAdjacentHTML('beforeend', "
+                   "'<svg><image href=\"/x\" onerror=\"window.__pwned=1\"/></svg>'); 1")
+        b.evaluate("document.body.insertAdjacentHTML('beforeend', '<a id=\"csp\" onclick=\"window.__pwned=1\">x</a>');"
+                   "document.getElementById('csp').click(); 1")
+        b.pump(0.5)
+        check(b.evaluate("window.__pwned") is None, "an inline event handler ran despite the CSP")
+        csp = [p for p in b.problems() if "Content Security Policy" in p]
+        check(csp, "the browser reported no CSP violation for an inline handler")
+
+        page("/alerts", "alerts.png", "the alerts page")
+        page("/failed", "failed.png", "the failed page")
+        check(b.evaluate("document.querySelectorAll('form button').length") == 1, "no retry button on /failed")
+        # Fix the cause, then press Retry: a POST with the form's CSRF token.
+        fixed = small_article("Nachgereicht", "Der Artikel kam leer an und wurde korrigiert: Huawei.")
+        (ctx.failed / FAIL_NAME).write_bytes(fixed)
+        b.evaluate("document.querySelector('form button').click(); 1")
+        b.wait_event("Page.loadEventFired")
+        b.pump(0.3)
+        check(not b.problems(), "problems after retry")
+        check(b.evaluate("location.pathname") == "/failed", "retry did not lead back to /failed")
+        wait_counter(ctx, "archived", 4)
+        check(not os.path.lexists(ctx.failed / FAIL_NAME), "the retried file is still in failed/")
+        page("/", None, "the overview after retry")
+    finally:
+        b.close()
+    print(f"screenshots in {shots}")
