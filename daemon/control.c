@@ -396,6 +396,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     free(r->answer);
     query_free_strings(&r->query);
     free(r->reprocess_id);
+    free(r->original);
     control_learn_args_free(r->learn_model, r->learn_label, r->learn_ids, r->n_learn_ids);
     for (size_t i = 0; i < r->n_names; i++)
         free(r->names[i]);

@@ -109,6 +109,8 @@ struct request {
     bool reprocess_all;
     char **names;         /* work/ names placed for reprocessing */
     size_t n_names;
+    unsigned char *original;   /* EP_ORIGINAL: the original's bytes (malloc'd) */
+    size_t original_len;
     char *learn_model;    /* POST /learn */
     char *learn_label;
     char **learn_ids;

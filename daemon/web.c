@@ -309,26 +309,70 @@ static enum MHD_Result archive_query(struct control *c, struct request *r, enum 
     return control_start_work(c, r);
 }
 
-/* /article/ID or /article/ID/raw: ID into id (33 bytes); *raw set. */
-static bool article_path(const char *url, char *id, bool *raw)
+/* The article's pages: the record (/article/ID), as JSON (/raw), the
+ * original file (/original). */
+enum article_view { ARTICLE_PAGE, ARTICLE_RAW, ARTICLE_ORIGINAL, ARTICLE_NONE };
+
+/* /article/ID[/raw|/original]: ID into id (NEWSD_ID_LEN + 1 bytes). */
+static enum article_view article_path(const char *url, char *id)
 {
-    const char *p = url + strlen("/article/");
+    if (strncmp(url, "/article/", 9) != 0)
+        return ARTICLE_NONE;
+    const char *p = url + 9;
     size_t n = strcspn(p, "/");
     if (n != NEWSD_ID_LEN)
-        return false;
+        return ARTICLE_NONE;
     memcpy(id, p, n);
     id[n] = '\0';
-    *raw = strcmp(p + n, "/raw") == 0;
-    return newsd_id_valid(id) && (*raw || !p[n]);
+    if (!newsd_id_valid(id))
+        return ARTICLE_NONE;
+    if (!p[n])
+        return ARTICLE_PAGE;
+    if (strcmp(p + n, "/raw") == 0)
+        return ARTICLE_RAW;
+    if (strcmp(p + n, "/original") == 0)
+        return ARTICLE_ORIGINAL;
+    return ARTICLE_NONE;
+}
+
+/* The original's download: never rendered, whatever it holds. */
+static enum MHD_Result original_reply(struct request *r, const char *id)
+{
+    char disposition[96];
+    snprintf(disposition, sizeof disposition, "attachment; filename=\"%s.orig\"", id);
+    unsigned char *bytes = r->original;
+    size_t len = r->original_len;
+    r->original = NULL;
+    return reply(r, 200, bytes, len, MHD_RESPMEM_MUST_FREE, "application/octet-stream",
+                 MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+}
+
+static enum MHD_Result original_query(struct control *c, struct request *r, const char *id)
+{
+    char *err = NULL;
+    r->ep = EP_ORIGINAL;
+    query_init(&r->query, NEWSD_QUERY_ORIGINAL);
+    r->query.id = xstrdup(id);
+    if (query_check(&r->query, &err) != NEWSD_QUERY_OK) {
+        enum MHD_Result ret = reply_error(r, 404, "Not found", err ? err : "no such article");
+        free(err);
+        return ret;
+    }
+    return control_start_work(c, r);
 }
 
 enum MHD_Result web_answer(struct control *c, struct request *r, const char *url, char *json)
 {
     (void)c;
+    char id[NEWSD_ID_LEN + 1];
+    enum article_view view = article_path(url, id);
+    if (view == ARTICLE_ORIGINAL && r->status == 200 && r->original) {
+        free(json);
+        return original_reply(r, id);
+    }
     json_t *ans = json_loads(json, 0, NULL);
-    bool raw = strncmp(url, "/article/", 9) == 0 && strstr(url, "/raw") != NULL;
     enum MHD_Result ret;
-    if (raw && r->status == 200) {
+    if (view == ARTICLE_RAW && r->status == 200) {
         json_decref(ans);
         return reply(r, 200, json, strlen(json), MHD_RESPMEM_MUST_FREE, "application/json; charset=utf-8", NULL,
                      NULL);
@@ -336,7 +380,7 @@ enum MHD_Result web_answer(struct control *c, struct request *r, const char *url
     const char *error = r->status == 200 ? NULL : json_string_value(json_object_get(ans, "error"));
     if (r->status != 200 && !error)
         error = "the archive gave no answer";
-    if (r->ep == EP_SHOW) {
+    if (r->ep == EP_SHOW || r->ep == EP_ORIGINAL) {
         ret = error ? reply_error(r, r->status, r->status == 404 ? "Not found" : "No answer", error)
                     : reply_html(r, 200, web_page_article(ans));
     } else {
@@ -383,10 +427,17 @@ enum MHD_Result web_dispatch(struct control *c, struct request *r, const char *m
         return archive_query(c, r, form_arg(r->conn, "q") ? EP_SEARCH : EP_LIST, NULL);
     if (strncmp(url, "/article/", 9) == 0) {
         char id[NEWSD_ID_LEN + 1];
-        bool raw;
-        if (!article_path(url, id, &raw))
-            return reply_error(r, 404, "Not found", "No such page: /article/ID or /article/ID/raw, ID an article id.");
-        return archive_query(c, r, EP_SHOW, id);
+        switch (article_path(url, id)) {
+        case ARTICLE_PAGE:
+        case ARTICLE_RAW:
+            return archive_query(c, r, EP_SHOW, id);
+        case ARTICLE_ORIGINAL:
+            return original_query(c, r, id);
+        case ARTICLE_NONE:
+            break;
+        }
+        return reply_error(r, 404, "Not found",
+                           "No such page: /article/ID, /article/ID/raw or /article/ID/original, ID an article id.");
     }
     return reply_error(r, 404, "Not found", "No such page.");
 }

@@ -290,7 +290,8 @@ char *web_page_article(const json_t *rec)
     field(&sb, "URL", jstr(rec, "url"));
     sb_printf(&sb, "</table>\n");
     if (newsd_id_valid(id))
-        sb_printf(&sb, "<p><a href=\"/article/%s/raw\">The record as JSON</a></p>\n", id);
+        sb_printf(&sb, "<p><a href=\"/article/%s/raw\">The record as JSON</a> \xc2\xb7 "
+                       "<a href=\"/article/%s/original\" download>Download the original file</a></p>\n", id, id);
     sb_printf(&sb, "<h2>Score</h2>\n");
     score_html(&sb, rec);
     sb_printf(&sb, "<h2>Near duplicates</h2>\n");

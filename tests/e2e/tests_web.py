@@ -269,7 +269,20 @@ def web_search_and_article(ctx):
           f"raw record: HTTP {st}, {hdrs.get('content-type')!r}")
     check(json.loads(body)["id"] == bad_id, "the raw record is another article")
     check_headers("the raw record", hdrs)
-    for path, expect in (("/article/" + "0" * 32, 404), ("/article/xyz", 404), (f"/article/{de_id}/x", 404)):
+    # The original: a download, never rendered, byte for byte.
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    c.request("GET", f"/article/{bad_id}/original", headers={"Cookie": web.cookie})
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    check(r.status == 200 and data == bad, f"original: HTTP {r.status}, {len(data)} bytes, expected {len(bad)}")
+    check(r.getheader("Content-Type") == "application/octet-stream",
+          f"original: Content-Type {r.getheader('Content-Type')!r}")
+    check(r.getheader("Content-Disposition") == f'attachment; filename="{bad_id}.orig"',
+          f"original: Content-Disposition {r.getheader('Content-Disposition')!r}")
+    check(r.getheader("X-Content-Type-Options") == "nosniff", "original: no nosniff")
+    for path, expect in (("/article/" + "0" * 32, 404), ("/article/xyz", 404), (f"/article/{de_id}/x", 404),
+                         ("/article/" + "0" * 32 + "/original", 404)):
         st, _, _ = web.get(path)
         check(st == expect, f"GET {path}: HTTP {st}, expected {expect}")
 
