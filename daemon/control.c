@@ -116,6 +116,8 @@ static enum MHD_Result reply_json(struct request *r, int status, char *json)
 
 static enum MHD_Result reply_error(struct request *r, int status, const char *msg)
 {
+    if (r->srv->web)   /* a browser's page, with the dashboard's headers */
+        return web_reply_error(r, status, msg);
     return reply_json(r, status, control_error_json(msg));
 }
 

@@ -140,6 +140,9 @@ void control_begin_query(struct control *c, struct request *r);
 enum MHD_Result web_dispatch(struct control *c, struct request *r, const char *method, const char *url);
 /* web.c: the archive's answer (JSON, taken) to the query of r, as a page. */
 enum MHD_Result web_answer(struct control *c, struct request *r, const char *url, char *json);
+/* web.c: an error of the control side (busy, stopping, no archive that
+ * answers queries, body too large) as a dashboard page. */
+enum MHD_Result web_reply_error(struct request *r, int status, const char *msg);
 /* web.c: the dashboard's security headers, on every answer of its listener. */
 void web_secure_headers(struct MHD_Response *resp);
 /* control.c: run r's query (or reprocess) off the loop: a slot in the

@@ -125,6 +125,11 @@ static enum MHD_Result reply_error(struct request *r, int status, const char *ti
     return reply_html(r, status, web_page_error(title, msg));
 }
 
+enum MHD_Result web_reply_error(struct request *r, int status, const char *msg)
+{
+    return reply_error(r, status, status == 503 ? "Busy" : status == 501 ? "Not available" : "Error", msg);
+}
+
 /* 303 to a page of ours (a fixed path, never from the request). */
 static enum MHD_Result see_other(struct request *r, const char *location, const char *cookie)
 {

@@ -119,6 +119,11 @@ def web_token_and_access(ctx):
             check(not re.search(r"<script(?![^>]*\bsrc=\"/assets/)", body), f"{path}: an inline <script>")
     st, _, _ = web.get("/assets/nothing.js")
     check(st == 404, f"an unknown asset: HTTP {st}")
+    # archive_fs answers no queries: Search says so on a page of its own.
+    st, hdrs, body = web.get("/search?q=Huawei")
+    check(st == 501 and hdrs.get("content-type", "").startswith("text/html") and "archive_sqlite" in body,
+          f"/search without a queryable archive: HTTP {st}, {hdrs.get('content-type')!r}: {body[:200]!r}")
+    check_headers("the 501 page", hdrs)
     # The token survives a restart: the operator's bookmark keeps working.
     ctx.daemon.signal(15)
     ctx.daemon.wait_exit(20)
