@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,6 +40,44 @@ static void time_text(struct strbuf *sb, int64_t ms)
     sb_printf(sb, "%s", buf);
 }
 
+/* Seconds as a person reads them: 0.8 ms, 12 ms, 1.3 s. */
+static void duration(struct strbuf *sb, double s)
+{
+    if (s < 0)
+        sb_printf(sb, "\xe2\x80\x94");
+    else if (s < 0.001)
+        sb_printf(sb, "%.2f ms", s * 1000);
+    else if (s < 1)
+        sb_printf(sb, "%.1f ms", s * 1000);
+    else
+        sb_printf(sb, "%.2f s", s);
+}
+
+static void plugin_row(void *ud, const char *name, const struct histogram *h, uint64_t failures)
+{
+    struct strbuf *sb = ud;
+    sb_printf(sb, "<tr><td>");
+    html_text(sb, name);
+    sb_printf(sb, "</td><td class=\"num\">%llu</td><td class=\"num\">",
+              (unsigned long long)atomic_load_explicit(&h->count, memory_order_relaxed));
+    duration(sb, histogram_quantile(h, 0.5));
+    sb_printf(sb, "</td><td class=\"num\">");
+    duration(sb, histogram_quantile(h, 0.99));
+    sb_printf(sb, "</td><td class=\"num\">%llu</td></tr>\n", (unsigned long long)failures);
+}
+
+static unsigned long long outbox_depth(struct sinks *sinks)
+{
+    json_t *st = sinks_status(sinks);
+    unsigned long long depth = 0;
+    size_t i;
+    const json_t *s;
+    json_array_foreach(st, i, s)
+        depth += (unsigned long long)json_integer_value(json_object_get(s, "depth"));
+    json_decref(st);
+    return depth;
+}
+
 char *web_page_overview(const struct status_snapshot *s, const struct web_history *h)
 {
     struct strbuf sb = {0};
@@ -65,7 +104,12 @@ char *web_page_overview(const struct status_snapshot *s, const struct web_histor
     snprintf(label, sizeof label, "finished in the last %u s", s->window_s);
     card(&sb, label, s->finished_in_window);
     card(&sb, "archive queries running", s->queries_running);
-    sb_printf(&sb, "</div>\n");
+    card(&sb, "alerts waiting in outboxes", outbox_depth(s->sinks));
+    sb_printf(&sb, "</div>\n<h2>Plugins</h2>\n<table class=\"plugins\"><tr><th>Instance</th><th>Calls</th>"
+                   "<th>p50</th><th>p99</th><th>Failures</th></tr>\n");
+    metrics_each_plugin(plugin_row, &sb);
+    sb_printf(&sb, "</table>\n<p class=\"hint\">Time of one call since start; p50 and p99 are estimated "
+                   "within the buckets of newsd_plugin_seconds (/metrics).</p>\n");
     if (s->n_problems) {
         sb_printf(&sb, "<h2>Health problems</h2><table><tr><th>Key</th><th>Problem</th></tr>");
         for (size_t i = 0; i < s->n_problems; i++) {

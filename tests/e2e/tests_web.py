@@ -180,6 +180,9 @@ def web_failed_escaped_and_retry(ctx):
     st, _, body = web.get("/")
     check(st == 200 and re.search(r'<div class="n">1</div><div class="l">archived', body),
           "the overview does not count the archived article")
+    m = re.search(r'<tr><td>orgs</td><td class="num">(\d+)</td><td class="num">([^<]+)</td>', body)
+    check(m and int(m.group(1)) >= 1 and "ms" in m.group(2),
+          f"the overview's plugin table has no timed calls of orgs: {m and m.group(0)!r}")
     m = re.search(r'<svg class="chart"[^>]*data-points="(\d+)"', body)
     check(m and int(m.group(1)) >= 1, f"the overview chart has no data point: {m and m.group(0)!r}")
     m = re.search(r'<polyline class="s-archived" points="([^"]*)"', body)

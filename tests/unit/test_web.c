@@ -223,6 +223,23 @@ static void test_history(void **unused)
     free(svg);
 }
 
+/* p50/p99 of the overview's plugin table (metrics.c). */
+static void test_histogram_quantile(void **unused)
+{
+    (void)unused;
+    static struct histogram h;
+    assert_true(histogram_quantile(&h, 0.5) < 0);
+    for (int i = 0; i < 100; i++)   /* 100 calls of 3 ms: the (2.5 ms, 5 ms] bucket */
+        histogram_observe(&h, 3000000);
+    double p50 = histogram_quantile(&h, 0.5);
+    assert_true(p50 > 0.0025 && p50 <= 0.005);
+    assert_true(histogram_quantile(&h, 0.99) <= 0.005);
+    histogram_observe(&h, 60ull * 1000000000);   /* one minute: +Inf */
+    histogram_observe(&h, 60ull * 1000000000);
+    assert_true(histogram_quantile(&h, 0.99) == 10.0);
+    assert_true(histogram_quantile(&h, 0.5) <= 0.005);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_token_file),
         cmocka_unit_test(test_failed_page_escapes),
         cmocka_unit_test(test_history),
+        cmocka_unit_test(test_histogram_quantile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
