@@ -19,6 +19,7 @@
  */
 #include "daemon.h"
 #include "action_counts.h"
+#include "tag_trends.h"
 #include "datadir.h"
 #include "archiver.h"
 #include "sinks.h"
@@ -281,10 +282,12 @@ static void on_archived(struct job *j, void *ud)
                  (long long)(now_ms() - j->received_ms));
         log_set_article(NULL, NULL);
         action_counts_add(a->action);
-        if (j->reprocessing)
+        if (j->reprocessing) {
             d->counters.reprocessed++;
-        else
+        } else {
             d->counters.archived++;
+            tag_trends_add(a, now_ms());
+        }
         metrics_processing_time((uint64_t)(now_ms() - j->received_ms) * 1000000u);
     }
     job_finished(d, j);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #define COOKIE "newsd_web"
@@ -428,6 +429,8 @@ enum MHD_Result web_dispatch(struct control *c, struct request *r, const char *m
     }
     if (strcmp(url, "/failed") == 0)
         return reply_html(r, 200, web_page_failed(c->state_dir, c->web->csrf, NULL));
+    if (strcmp(url, "/trends") == 0)
+        return reply_html(r, 200, web_page_trends((int64_t)time(NULL) * 1000));
     if (strcmp(url, "/search") == 0)
         return archive_query(c, r, form_arg(r->conn, "q") ? EP_SEARCH : EP_LIST, NULL);
     if (strncmp(url, "/article/", 9) == 0) {

@@ -48,6 +48,7 @@ static const struct {
 } nav[] = {
     [WEB_PAGE_OVERVIEW] = {"/", "Overview"},
     [WEB_PAGE_SEARCH] = {"/search", "Search"},
+    [WEB_PAGE_TRENDS] = {"/trends", "Trends"},
     [WEB_PAGE_FAILED] = {"/failed", "Failed"},
     [WEB_PAGE_ALERTS] = {"/alerts", "Alerts"},
 };

@@ -19,7 +19,7 @@ void html_text_n(struct strbuf *sb, const char *s, size_t n);
 void html_url_value(struct strbuf *sb, const char *s);
 
 /* The dashboard's pages, in the order of the navigation bar. */
-enum web_page { WEB_PAGE_OVERVIEW, WEB_PAGE_SEARCH, WEB_PAGE_FAILED, WEB_PAGE_ALERTS, WEB_PAGE_NONE };
+enum web_page { WEB_PAGE_OVERVIEW, WEB_PAGE_SEARCH, WEB_PAGE_TRENDS, WEB_PAGE_FAILED, WEB_PAGE_ALERTS, WEB_PAGE_NONE };
 
 /* The page's start: head (stylesheet, script), navigation, <main>, <h1>
  * title.  refresh_s > 0: the page reloads itself that often. */

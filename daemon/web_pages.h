@@ -16,6 +16,9 @@ char *web_page_overview(const struct status_snapshot *s, const struct web_histor
 char *web_page_failed(const char *state_dir, const char *csrf, const char *note);
 /* The sinks' outboxes: waiting entries and dead letters. */
 char *web_page_alerts(struct sinks *sinks);
+/* The most tagged entities and topics over 24 h and 7 days up to now_ms
+ * (web_trends.c). */
+char *web_page_trends(int64_t now_ms);
 /* A page that says what went wrong (401, 403, 404 ...). */
 char *web_page_error(const char *title, const char *msg);
 

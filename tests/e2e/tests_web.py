@@ -396,6 +396,9 @@ def web_browser_pages(ctx):
         csp = [p for p in b.problems() if "Content Security Policy" in p]
         check(csp, "the browser reported no CSP violation for an inline handler")
 
+        page("/trends", "trends.png", "the trends page")
+        top = b.evaluate("[...document.querySelectorAll('.trend a')].map(a => a.textContent)")
+        check("org/Huawei" in top and "ai-chips" in top, f"the trends page lists {top}")
         page("/alerts", "alerts.png", "the alerts page")
         page("/failed", "failed.png", "the failed page")
         check(b.evaluate("document.querySelectorAll('form button').length") == 1, "no retry button on /failed")

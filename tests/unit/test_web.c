@@ -13,7 +13,9 @@
 
 #include <cmocka.h>
 
+#include "article.h"
 #include "listen_addr.h"
+#include "tag_trends.h"
 #include "temp_dir.h"
 #include "web.h"
 #include "web_history.h"
@@ -240,6 +242,61 @@ static void test_histogram_quantile(void **unused)
     assert_true(histogram_quantile(&h, 0.5) <= 0.005);
 }
 
+static void tag(struct newsd_article *a, const char *name)
+{
+    assert_int_equal(newsd_article_tag(a, name, 1.0), NEWSD_OK);
+}
+
+/* The Trends page's counts: entity:/topic: only, per hour, 7 days. */
+static void test_tag_trends(void **unused)
+{
+    (void)unused;
+    const int64_t hour = 3600000, t0 = 1700000000000LL;
+    struct trend_row rows[4];
+    tag_trends_reset();
+    struct newsd_article *a = article_new("a.txt", t0);
+    tag(a, "entity:org/Huawei");
+    tag(a, "topic:ai-chips");
+    tag(a, "lang:de");
+    struct newsd_article *b = article_new("b.txt", t0);
+    tag(b, "entity:org/Nvidia");
+    tag(b, "entity:org/Huawei");
+    tag_trends_add(a, t0);
+    tag_trends_add(b, t0);
+    tag_trends_add(b, t0 + 2 * hour);
+
+    size_t n = tag_trends_top("entity:", 24, t0 + 2 * hour, rows, 4);
+    assert_int_equal(n, 2);
+    assert_string_equal(rows[0].name, "entity:org/Huawei");
+    assert_int_equal(rows[0].total, 3);
+    assert_int_equal(rows[0].per_hour[23], 1);   /* this hour */
+    assert_int_equal(rows[0].per_hour[21], 2);   /* two hours ago */
+    assert_string_equal(rows[1].name, "entity:org/Nvidia");
+    assert_int_equal(rows[1].total, 2);
+    assert_int_equal(tag_trends_top("topic:", 24, t0 + 2 * hour, rows, 4), 1);
+    assert_int_equal(tag_trends_top("lang:", 24, t0 + 2 * hour, rows, 4), 0);
+    assert_int_equal(tag_trends_names(NULL), 3);
+    /* The last hour alone; max 1 keeps the best. */
+    assert_int_equal(tag_trends_top("entity:", 1, t0 + 2 * hour, rows, 1), 1);
+    assert_int_equal(rows[0].total, 1);
+    /* A day later the 24 h window is empty, the 7 days still count all. */
+    assert_int_equal(tag_trends_top("entity:", 24, t0 + 27 * hour, rows, 4), 0);
+    assert_int_equal(tag_trends_top("entity:", TRENDS_HOURS, t0 + 27 * hour, rows, 4), 2);
+    assert_int_equal(rows[0].total, 3);
+    /* Eight days later: gone, the hours that passed start at zero. */
+    tag_trends_add(a, t0 + 8 * 24 * hour);
+    assert_int_equal(tag_trends_top("entity:", TRENDS_HOURS, t0 + 8 * 24 * hour, rows, 4), 1);
+    assert_int_equal(rows[0].total, 1);
+
+    char *page = web_page_trends(t0 + 8 * 24 * hour);
+    assert_non_null(strstr(page, "href=\"/search?tag=entity%3Aorg%2FHuawei\">org/Huawei</a>"));
+    assert_non_null(strstr(page, "<svg class=\"spark\""));
+    free(page);
+    article_free(a);
+    article_free(b);
+    tag_trends_reset();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_failed_page_escapes),
         cmocka_unit_test(test_history),
         cmocka_unit_test(test_histogram_quantile),
+        cmocka_unit_test(test_tag_trends),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
