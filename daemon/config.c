@@ -169,7 +169,7 @@ static const struct uint_key uint_keys[] = {
 /* The [daemon] keys that are not in uint_keys. */
 static const char *const other_daemon_keys[] = {
     "state_dir", "plugin_dir", "control_socket", "metrics_listen", "max_article_bytes", "umask", "log_level",
-    "web_listen", "web_behind_proxy",
+    "web_listen", "web_behind_proxy", "web_tls_cert", "web_tls_key",
 };
 
 static void unknown_daemon_key(struct load_ctx *c, const char *name)
@@ -227,6 +227,10 @@ static int daemon_key(struct load_ctx *c, const char *name, const char *value)
     } else if (strcmp(name, "web_listen") == 0) {
         free(cfg->web_listen);
         cfg->web_listen = *value ? xstrdup(value) : NULL;
+    } else if (strcmp(name, "web_tls_cert") == 0 || strcmp(name, "web_tls_key") == 0) {
+        char **slot = name[8] == 'c' ? &cfg->web_tls_cert : &cfg->web_tls_key;
+        free(*slot);
+        *slot = *value ? config_resolve_path(c->file_dir, value) : NULL;
     } else if (strcmp(name, "web_behind_proxy") == 0) {
         if (config_parse_bool(value, &cfg->web_behind_proxy) < 0) {
             set_error(c, xasprintf("[daemon] web_behind_proxy = %s: expected true or false", value));
@@ -526,7 +530,13 @@ int config_load(const char *path, const char *state_dir_override,
 
     if (rc == 0)
         rc = actions_finish(&cfg.actions, err);
-    if (rc == 0 && cfg.web_listen && web_listen_check(cfg.web_listen, cfg.web_behind_proxy, err) < 0) {
+    if (rc == 0 && !cfg.web_tls_cert != !cfg.web_tls_key) {
+        *err = xasprintf("%s: [daemon] web_tls_cert and web_tls_key go together: set both (HTTPS) or neither",
+                         cfg.path);
+        rc = -1;
+    }
+    if (rc == 0 && cfg.web_listen &&
+        web_listen_check(cfg.web_listen, cfg.web_behind_proxy || cfg.web_tls_cert, err) < 0) {
         char *why = *err;
         *err = xasprintf("%s: [daemon] %s", cfg.path, why);
         free(why);
@@ -591,6 +601,8 @@ void config_free(struct daemon_config *cfg)
     free(cfg->control_socket);
     free(cfg->metrics_listen);
     free(cfg->web_listen);
+    free(cfg->web_tls_cert);
+    free(cfg->web_tls_key);
     memset(cfg, 0, sizeof *cfg);
 }
 

@@ -536,6 +536,43 @@ static int tcp_listen(const char *key, const char *addr, char **err)
 
 enum server_kind { SERVE_API, SERVE_METRICS, SERVE_WEB };
 
+/* Largest PEM file taken for web_tls_cert (a chain) or web_tls_key. */
+#define PEM_MAX (1u << 20)
+
+/* The text of the PEM file path into *out (malloc'd).  Returns 0, or -1
+ * with *err naming the key, the file and the cause. */
+static int read_pem(const char *key, const char *path, char **out, char **err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        *err = xasprintf("%s = %s: cannot read: %s", key, path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size == 0 || (uint64_t)st.st_size > PEM_MAX) {
+        *err = xasprintf("%s = %s: not a PEM file (empty, too large or not a regular file)", key, path);
+        close(fd);
+        return -1;
+    }
+    char *buf = xmalloc((size_t)st.st_size + 1);
+    ssize_t n = read(fd, buf, (size_t)st.st_size);
+    int e = errno;
+    close(fd);
+    if (n != (ssize_t)st.st_size || !strstr(buf, "-----BEGIN ")) {
+        if (n >= 0)
+            buf[n] = '\0';
+        *err = xasprintf("%s = %s: %s", key, path, n < 0 ? strerror(e) : "not a PEM file (no -----BEGIN line)");
+        explicit_bzero(buf, (size_t)st.st_size + 1);
+        free(buf);
+        return -1;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    return 0;
+}
+
 static int server_start(struct control *c, struct server *s, int fd, enum server_kind kind, const char *name,
                         char **err)
 {
@@ -545,18 +582,31 @@ static int server_start(struct control *c, struct server *s, int fd, enum server
     /* No threads of MHD's own: MHD_USE_EPOLL without an internal thread
      * means we drive it (MHD_run) from the loop.  No listening socket of
      * its own either: control_accept.c accepts. */
+    /* The dashboard's own HTTPS: the PEM texts stay in c until the
+     * daemon is stopped (libmicrohttpd keeps the pointers). */
+    bool tls = kind == SERVE_WEB && c->web_tls_key;
+    struct MHD_OptionItem tls_opts[] = {
+        {tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, c->web_tls_key},
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, c->web_tls_cert},
+        {MHD_OPTION_END, 0, NULL},
+    };
     s->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
-                                  MHD_USE_NO_LISTEN_SOCKET,
+                                  MHD_USE_NO_LISTEN_SOCKET | (tls ? MHD_USE_TLS : 0),
                               0, NULL, NULL, on_request, s,
                               MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
                               MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
                               MHD_OPTION_NOTIFY_CONNECTION, limits_on_connection, s,
                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
                               MHD_OPTION_CONNECTION_LIMIT, c->max_connections + LIMITS_HEADROOM,
+                              MHD_OPTION_ARRAY, tls_opts,
                               MHD_OPTION_END);
     if (!s->mhd) {
         close(fd);
-        *err = xasprintf("control API: libmicrohttpd would not start");
+        if (tls)
+            *err = xasprintf("web_listen = %s: libmicrohttpd would not start HTTPS with web_tls_cert and "
+                             "web_tls_key (not a PEM certificate and its private key?)", name);
+        else
+            *err = xasprintf("control API: libmicrohttpd would not start");
         return -1;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_EPOLL_FD);
@@ -595,6 +645,10 @@ static void control_free(struct control *c)
     free(c->models_dir);
     free(c->state_dir);
     web_close(c->web);
+    free(c->web_tls_cert);
+    if (c->web_tls_key)   /* a secret: not left in freed memory */
+        explicit_bzero(c->web_tls_key, strlen(c->web_tls_key));
+    free(c->web_tls_key);
     free(c);
 }
 
@@ -671,8 +725,11 @@ int control_start(struct control **out, uv_loop_t *loop, const struct control_op
             goto fail;
     }
     if (o->web_listen && *o->web_listen) {
-        if (web_listen_check(o->web_listen, o->web_behind_proxy, err) < 0 ||
-            web_open(&c->web, o->state_dir, o->web_behind_proxy, err) < 0)
+        bool tls = o->web_tls_cert && o->web_tls_key;
+        if (web_listen_check(o->web_listen, o->web_behind_proxy || tls, err) < 0 ||
+            (tls && (read_pem("web_tls_cert", o->web_tls_cert, &c->web_tls_cert, err) < 0 ||
+                     read_pem("web_tls_key", o->web_tls_key, &c->web_tls_key, err) < 0)) ||
+            web_open(&c->web, o->state_dir, o->web_behind_proxy || tls, err) < 0)
             goto fail;
         c->state_dir = xstrdup(o->state_dir);
         int fd = tcp_listen("web_listen", o->web_listen, err);

@@ -69,6 +69,7 @@ struct control {
     char *models_dir;
     char *state_dir;            /* for the dashboard's failed/ and inbox/ */
     struct web *web;            /* the dashboard's secrets; NULL without web_listen */
+    char *web_tls_cert, *web_tls_key;   /* PEM texts: the dashboard speaks HTTPS; or NULL */
     uv_timer_t web_sampler;     /* the dashboard's per-minute history (web.h) */
     bool web_sampling;
     struct request *waiting;    /* queries waiting for a reload to swap plugins */

@@ -743,11 +743,16 @@ static int begin_reload(struct daemon *d, const char *why, char **err)
         cfg.control_socket = xstrdup(d->cfg.control_socket);
         cfg.metrics_listen = xstrdup(d->cfg.metrics_listen);
     }
-    if (!same_str(cfg.web_listen, d->cfg.web_listen) || cfg.web_behind_proxy != d->cfg.web_behind_proxy) {
-        log_warning("reload: web_listen or web_behind_proxy changed; that takes a restart, the current "
-                    "dashboard listener stays");
+    if (!same_str(cfg.web_listen, d->cfg.web_listen) || cfg.web_behind_proxy != d->cfg.web_behind_proxy ||
+        !same_str(cfg.web_tls_cert, d->cfg.web_tls_cert) || !same_str(cfg.web_tls_key, d->cfg.web_tls_key)) {
+        log_warning("reload: web_listen, web_behind_proxy or web_tls_* changed; that takes a restart, the "
+                    "current dashboard listener stays");
         free(cfg.web_listen);
+        free(cfg.web_tls_cert);
+        free(cfg.web_tls_key);
         cfg.web_listen = d->cfg.web_listen ? xstrdup(d->cfg.web_listen) : NULL;
+        cfg.web_tls_cert = d->cfg.web_tls_cert ? xstrdup(d->cfg.web_tls_cert) : NULL;
+        cfg.web_tls_key = d->cfg.web_tls_key ? xstrdup(d->cfg.web_tls_key) : NULL;
         cfg.web_behind_proxy = d->cfg.web_behind_proxy;
     }
     if (cfg.control_timeout_s != d->cfg.control_timeout_s || cfg.control_queries != d->cfg.control_queries ||
@@ -910,6 +915,7 @@ static void api_snapshot(void *ud, struct status_snapshot *s)
         .control_socket = d->cfg.control_socket,
         .metrics_listen = d->cfg.metrics_listen,
         .web_listen = d->cfg.web_listen,
+        .web_tls = d->cfg.web_tls_cert != NULL,
         .plugins = d->plugins,
         .sinks = d->sinks,
     };
@@ -1057,6 +1063,8 @@ static int start(struct daemon *d)
         .metrics_listen = d->cfg.metrics_listen,
         .web_listen = d->cfg.web_listen,
         .web_behind_proxy = d->cfg.web_behind_proxy,
+        .web_tls_cert = d->cfg.web_tls_cert,
+        .web_tls_key = d->cfg.web_tls_key,
         .state_dir = d->spool.state_dir,
         .work_dir = work_dir,
         .models_dir = models_dir,
@@ -1112,8 +1120,8 @@ static int start(struct daemon *d)
                    d->cfg.metrics_listen ? ", /metrics also on " : "",
                    d->cfg.metrics_listen ? d->cfg.metrics_listen : "", d->cfg.control_socket);
     if (d->cfg.web_listen)
-        log_notice("web dashboard on http://%s/ (newsctl web-url prints its address with the access token)",
-                   d->cfg.web_listen);
+        log_notice("web dashboard on %s://%s/ (newsctl web-url prints its address with the access token)",
+                   d->cfg.web_tls_cert ? "https" : "http", d->cfg.web_listen);
     notify_ready();
     pump(d);
     return 0;

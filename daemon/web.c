@@ -31,11 +31,11 @@
 struct web {
     char token[WEB_TOKEN_HEX + 1];
     char csrf[WEB_TOKEN_HEX + 1];
-    bool behind_proxy;    /* TLS in front: the cookie is Secure */
+    bool secure;          /* TLS (newsd's or a proxy's): the cookie is Secure */
     struct web_history history;
 };
 
-int web_listen_check(const char *addr, bool behind_proxy, char **err)
+int web_listen_check(const char *addr, bool encrypted, char **err)
 {
     struct sockaddr_storage ss;
     socklen_t len;
@@ -44,16 +44,16 @@ int web_listen_check(const char *addr, bool behind_proxy, char **err)
                          "[::1]:9108", addr);
         return -1;
     }
-    if (!listen_addr_is_loopback(&ss) && !behind_proxy) {
-        *err = xasprintf("web_listen = %s: not a loopback address; the dashboard speaks plain HTTP, so put a "
-                         "reverse proxy with TLS in front of it and set web_behind_proxy = true, or listen on "
-                         "127.0.0.1", addr);
+    if (!listen_addr_is_loopback(&ss) && !encrypted) {
+        *err = xasprintf("web_listen = %s: not a loopback address, and the dashboard would speak plain HTTP: set "
+                         "web_tls_cert and web_tls_key, or put a reverse proxy with TLS in front of it and set "
+                         "web_behind_proxy = true, or listen on 127.0.0.1", addr);
         return -1;
     }
     return 0;
 }
 
-int web_open(struct web **out, const char *state_dir, bool behind_proxy, char **err)
+int web_open(struct web **out, const char *state_dir, bool secure, char **err)
 {
     struct web *w = xcalloc(1, sizeof *w);
     if (web_token_load(state_dir, w->token, err) < 0) {
@@ -66,7 +66,7 @@ int web_open(struct web **out, const char *state_dir, bool behind_proxy, char **
         free(w);
         return -1;
     }
-    w->behind_proxy = behind_proxy;
+    w->secure = secure;
     *out = w;
     return 0;
 }
@@ -166,7 +166,7 @@ static enum MHD_Result login(struct web *w, struct request *r)
      * sends it along. */
     char cookie[256];
     snprintf(cookie, sizeof cookie, COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s", w->token,
-             w->behind_proxy ? "; Secure" : "");
+             w->secure ? "; Secure" : "");
     return see_other(r, "/", cookie);
 }
 

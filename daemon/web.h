@@ -12,8 +12,9 @@
  * - every answer carries a Content-Security-Policy without inline script,
  *   frame-ancestors 'none', and X-Content-Type-Options: nosniff; every
  *   outside field is escaped (web_html.h);
- * - web_listen is loopback unless [daemon] web_behind_proxy = true says a
- *   reverse proxy terminates TLS in front of it.
+ * - web_listen is loopback unless newsd speaks HTTPS itself (web_tls_cert,
+ *   web_tls_key) or [daemon] web_behind_proxy = true says a reverse proxy
+ *   terminates TLS in front of it.
  */
 #ifndef NEWSD_WEB_H
 #define NEWSD_WEB_H
@@ -21,14 +22,15 @@
 #include <stdbool.h>
 
 /* Whether addr may be listened on: numeric, and loopback unless
- * behind_proxy.  Returns 0, or -1 with *err (malloc'd, "web_listen = ...:
- * why"). */
-int web_listen_check(const char *addr, bool behind_proxy, char **err);
+ * encrypted (newsd's own TLS, or a reverse proxy's).  Returns 0, or -1
+ * with *err (malloc'd, "web_listen = ...: why"). */
+int web_listen_check(const char *addr, bool encrypted, char **err);
 
 struct web;
 
-/* Load (or make) the token of state_dir.  Returns 0, or -1 with *err. */
-int web_open(struct web **out, const char *state_dir, bool behind_proxy, char **err);
+/* Load (or make) the token of state_dir; secure: the browser reaches
+ * newsd over TLS (its cookie is marked Secure).  Returns 0, or -1 with *err. */
+int web_open(struct web **out, const char *state_dir, bool secure, char **err);
 void web_close(struct web *w);
 
 struct status_snapshot;

@@ -175,7 +175,8 @@ static int cmd_web_url(const struct opts *o)
     }
     fclose(f);
     token[strcspn(token, "\r\n")] = '\0';
-    printf("http://%s/login?token=%s\n", listen, token);
+    printf("%s://%s/login?token=%s\n", json_is_true(json_object_get(st, "web_tls")) ? "https" : "http", listen,
+           token);
     json_decref(st);
     return EXIT_OK;
 }

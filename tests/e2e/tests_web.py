@@ -8,6 +8,8 @@ Loaded by run.py; every test here is named web_*.
 
 import http.client
 import os
+import ssl
+import subprocess
 import re
 import stat
 import urllib.parse
@@ -416,3 +418,54 @@ def web_browser_pages(ctx):
     finally:
         b.close()
     print(f"screenshots in {shots}")
+
+
+@test()
+def web_https_own_tls(ctx):
+    """web_tls_cert/web_tls_key: newsd speaks HTTPS itself, so a non-loopback
+    web_listen is allowed; the cookie is Secure; plain HTTP gets nowhere."""
+    cert, key = ctx.base / "web.crt", ctx.base / "web.key"
+    p = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                       capture_output=True)
+    check(p.returncode == 0, f"openssl could not make a test certificate: {p.stderr[-300:]!r}")
+    port = free_port()
+
+    cfg = ctx.write_config(web_listen=f"0.0.0.0:{port}", web_tls_cert=cert)
+    p = ctx.run_newsd(["-c", cfg, "--check-config"])
+    check(p.returncode != 0 and b"web_tls_key" in p.stderr, f"a certificate without its key was taken: {p.stderr!r}")
+    cfg = ctx.write_config(web_listen=f"0.0.0.0:{port}", web_tls_cert=cert, web_tls_key=ctx.base / "newsd.ini")
+    d = ctx.start(wait_ready=False)
+    d.wait_exit(15)
+    check(d.proc.returncode != 0 and "web_tls_key" in d.log(), f"a key that is no PEM file was taken: {d.log()[-400:]!r}")
+
+    ctx.write_config(web_listen=f"0.0.0.0:{port}", web_tls_cert=cert, web_tls_key=key)
+    ctx.start()
+    tls = ssl.create_default_context(cafile=str(cert))
+    tls.check_hostname = False
+
+    def get(path, headers=None):
+        c = http.client.HTTPSConnection("127.0.0.1", port, timeout=20, context=tls)
+        try:
+            c.request("GET", path, headers=headers or {})
+            r = c.getresponse()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read().decode("utf-8", "replace")
+        finally:
+            c.close()
+
+    st, hdrs, _ = get("/")
+    check(st == 401, f"HTTPS without a token: HTTP {st}")
+    check_headers("HTTPS 401", hdrs)
+    tok = token_of(ctx)
+    st, _, body = get("/", {"Authorization": f"Bearer {tok}"})
+    check(st == 200 and "Overview" in body, f"HTTPS with the token: HTTP {st}")
+    rc, out, err = newsctl(ctx, "web-url")
+    check(rc == 0 and out.strip() == f"https://0.0.0.0:{port}/login?token={tok}", f"newsctl web-url: {out!r} {err!r}")
+    st, hdrs, _ = get(f"/login?token={tok}")
+    check(st == 303 and "; Secure" in hdrs.get("set-cookie", ""), f"the HTTPS cookie is not Secure: {hdrs}")
+    # Plain HTTP on the TLS port is no way in.
+    try:
+        st, _, _ = Web(port).get("/", headers={"Authorization": f"Bearer {tok}"})
+    except (http.client.HTTPException, OSError):
+        st = None
+    check(st != 200, "plain HTTP was served on the HTTPS listener")
