@@ -283,6 +283,7 @@ static void search_form(struct MHD_Connection *conn, struct web_search_form *f)
         .q = form_arg(conn, "q"), .tag = form_arg(conn, "tag"), .lang = form_arg(conn, "lang"),
         .action = form_arg(conn, "action"), .min_score = form_arg(conn, "min_score"),
         .since = form_arg(conn, "since"), .until = form_arg(conn, "until"),
+        .offset = form_arg(conn, "offset"),
     };
 }
 
@@ -291,8 +292,8 @@ static const char *query_arg(void *ctx, const char *key)
 {
     if (strcmp(key, "mode") == 0)
         return "words";
-    if (strcmp(key, "limit") == 0 || strcmp(key, "offset") == 0 || strcmp(key, "all") == 0)
-        return NULL;
+    if (strcmp(key, "limit") == 0 || strcmp(key, "all") == 0)
+        return NULL;   /* the op's page size; the hidden action stays hidden */
     return form_arg(ctx, key);
 }
 

@@ -61,6 +61,23 @@ static void article_link(struct strbuf *sb, const char *id, const char *text)
     }
 }
 
+/* A link to the same search at another offset. */
+static void page_link(struct strbuf *sb, const struct web_search_form *f, json_int_t offset, const char *label)
+{
+    const struct {
+        const char *key, *value;
+    } fields[] = {{"q", f->q}, {"tag", f->tag}, {"lang", f->lang}, {"action", f->action},
+                  {"min_score", f->min_score}, {"since", f->since}, {"until", f->until}};
+    sb_printf(sb, "<a class=\"page\" href=\"/search?offset=%lld", (long long)offset);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        if (!fields[i].value)
+            continue;
+        sb_printf(sb, "&amp;%s=", fields[i].key);
+        html_url_value(sb, fields[i].value);
+    }
+    sb_printf(sb, "\">%s</a> ", label);
+}
+
 char *web_page_search(const struct web_search_form *f, const json_t *answer, const char *error)
 {
     struct strbuf sb = {0};
@@ -86,8 +103,18 @@ char *web_page_search(const struct web_search_form *f, const json_t *answer, con
     }
     const json_t *rows = json_object_get(answer, searching ? "hits" : "items");
     json_int_t total = json_integer_value(json_object_get(answer, "total"));
-    sb_printf(&sb, "<p>%lld article%s%s.</p>\n", (long long)total, total == 1 ? "" : "s",
-              total > (json_int_t)json_array_size(rows) ? " (the first page shown)" : "");
+    json_int_t offset = json_integer_value(json_object_get(answer, "offset"));
+    json_int_t limit = json_integer_value(json_object_get(answer, "limit"));
+    json_int_t shown = (json_int_t)json_array_size(rows);
+    sb_printf(&sb, "<p>%lld article%s", (long long)total, total == 1 ? "" : "s");
+    if (shown && (offset > 0 || offset + shown < total))
+        sb_printf(&sb, ", %lld to %lld shown", (long long)offset + 1, (long long)(offset + shown));
+    sb_printf(&sb, ". ");
+    if (offset > 0 && limit > 0)
+        page_link(&sb, f, offset > limit ? offset - limit : 0, "\xe2\x80\xb9 Previous");
+    if (limit > 0 && offset + shown < total)
+        page_link(&sb, f, offset + limit, "Next \xe2\x80\xba");
+    sb_printf(&sb, "</p>\n");
     if (json_array_size(rows)) {
         sb_printf(&sb, "<table class=\"hits\"><tr><th>Title</th><th>Received</th><th>Score</th>%s</tr>\n",
                   searching ? "<th>Snippet</th>" : "<th>Language</th><th>Source</th>");

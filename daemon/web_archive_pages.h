@@ -11,6 +11,7 @@
 /* The search form's fields, as the browser sent them (NULL: absent). */
 struct web_search_form {
     const char *q, *tag, *lang, *action, *min_score, *since, *until;
+    const char *offset;   /* the page: how many hits to skip */
 };
 
 /* The form, then the hits of answer (a search answer when f->q is set,

@@ -255,6 +255,13 @@ def web_search_and_article(ctx):
     # Without text: the newest articles that match the filters.
     st, _, body = web.get("/search?" + urllib.parse.urlencode({"tag": "topic:ai-chips", "q": ""}))
     check(st == 200 and f'href="/article/{de_id}"' in body, f"/search?tag=topic:ai-chips misses the sample: HTTP {st}")
+    # Pages: 20 a page (the list op's default is 50: more articles than that are needed for a next page,
+    # so check the links at an offset instead).
+    st, _, body = web.get("/search?offset=1&tag=topic%3Aai-chips")
+    check(st == 200 and "Previous</a>" in body and 'href="/search?offset=0&amp;tag=topic%3Aai-chips"' in body,
+          f"/search at offset 1 has no link back to the first page: HTTP {st}")
+    st, _, body = web.get("/search?offset=-1")
+    check(st == 400 and "offset" in body, f"/search?offset=-1: HTTP {st}, expected 400 naming offset")
     st, _, body = web.get("/search?min_score=abc")
     check(st == 400 and "min_score" in body, f"/search?min_score=abc: HTTP {st}, expected 400 naming the field")
 
