@@ -1,5 +1,6 @@
 /* The web dashboard's pages; see web_pages.h. */
 #include "web_pages.h"
+#include "newsd/plugin.h"
 #include "sinks.h"
 #include "web_history.h"
 #include "web_html.h"
@@ -251,9 +252,14 @@ static void outbox_table(struct strbuf *sb, const json_t *entries, bool dead)
     size_t i;
     const json_t *e;
     json_array_foreach(entries, i, e) {
-        sb_printf(sb, "<tr><td>");
-        html_text(sb, jstr(e, "id"));
-        sb_printf(sb, "</td>");
+        const char *id = jstr(e, "id");
+        if (newsd_id_valid(id))   /* the article the record is about */
+            sb_printf(sb, "<tr><td><a href=\"/article/%s\">%s</a></td>", id, id);
+        else {
+            sb_printf(sb, "<tr><td>");
+            html_text(sb, id);
+            sb_printf(sb, "</td>");
+        }
         jtime_cell(sb, e, "created");
         sb_printf(sb, "<td>%lld</td>", (long long)json_integer_value(json_object_get(e, "attempts")));
         if (dead) {

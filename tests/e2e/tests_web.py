@@ -339,7 +339,12 @@ def web_browser_pages(ctx):
     if not have_sqlite(ctx):
         return
     port = free_port()
-    ctx.write_config(plugins=sqlite_plugins(), web_listen=f"127.0.0.1:{port}")
+    # A sink that always fails, saying something hostile: the Alerts page
+    # shows its dead letters, escaped.
+    pager = ("pager", {"so": "sink_exec.so", "shell": "true",
+                       "command": "echo 'pager down <img src=x onerror=window.__pwned=1>' >&2; exit 3",
+                       "filter": "all", "retry_min_ms": "100", "retry_max_ms": "200", "dead_after_s": "1"})
+    ctx.write_config(plugins=sqlite_plugins() + [pager], web_listen=f"127.0.0.1:{port}")
     ctx.start()
     de_id, en_id, bad_id = (ctx.drop("de.txt", GERMAN), ctx.drop("en.txt", ENGLISH),
                             ctx.drop("pwned.json", json.dumps(PWNED).encode()))
@@ -408,7 +413,18 @@ def web_browser_pages(ctx):
         page("/trends", "trends.png", "the trends page")
         top = b.evaluate("[...document.querySelectorAll('.trend a')].map(a => a.textContent)")
         check("org/Huawei" in top and "ai-chips" in top, f"the trends page lists {top}")
-        page("/alerts", "alerts.png", "the alerts page")
+        deadline = time.monotonic() + 15
+        while True:
+            page("/alerts", None, "the alerts page")
+            dead = b.evaluate("[...document.querySelectorAll('table')].filter(t => t.previousElementSibling && "
+                              "t.previousElementSibling.textContent === 'Dead letters').map(t => t.rows.length - 1)")
+            if dead and dead[0] >= 3:
+                break
+            check(time.monotonic() < deadline, f"the alerts page shows no dead letters of the failing sink: {dead}")
+            time.sleep(0.5)
+        check("pager down <img" in b.evaluate("document.body.textContent"),
+              "the sink's error is not shown as text on the alerts page")
+        b.screenshot(str(shots / "alerts.png"))
         page("/failed", "failed.png", "the failed page")
         check(b.evaluate("document.querySelectorAll('form button').length") == 1, "no retry button on /failed")
         # Fix the cause, then press Retry: a POST with the form's CSRF token.
