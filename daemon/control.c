@@ -560,15 +560,16 @@ static int read_pem(const char *key, const char *path, char **out, char **err)
     ssize_t n = read(fd, buf, (size_t)st.st_size);
     int e = errno;
     close(fd);
+    buf[n > 0 ? n : 0] = '\0';
     if (n != (ssize_t)st.st_size || !strstr(buf, "-----BEGIN ")) {
-        if (n >= 0)
-            buf[n] = '\0';
-        *err = xasprintf("%s = %s: %s", key, path, n < 0 ? strerror(e) : "not a PEM file (no -----BEGIN line)");
+        *err = xasprintf("%s = %s: %s", key, path,
+                         n < 0 ? strerror(e)
+                         : n != (ssize_t)st.st_size ? "changed while being read"
+                                                    : "not a PEM file (no -----BEGIN line)");
         explicit_bzero(buf, (size_t)st.st_size + 1);
         free(buf);
         return -1;
     }
-    buf[n] = '\0';
     *out = buf;
     return 0;
 }
