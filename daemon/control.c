@@ -637,6 +637,7 @@ static void on_web_sample(uv_timer_t *t)
     struct status_snapshot snap;
     s->ctl->ops->snapshot(s->ctl->ud, &snap);
     web_sample(s->ctl->web, &snap);
+    web_stats_tick(s->ctl);
 }
 
 static void control_free(struct control *c)

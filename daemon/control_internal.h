@@ -144,6 +144,9 @@ enum MHD_Result web_answer(struct control *c, struct request *r, const char *url
 /* web.c: an error of the control side (busy, stopping, no archive that
  * answers queries, body too large) as a dashboard page. */
 enum MHD_Result web_reply_error(struct request *r, int status, const char *msg);
+/* web.c: ask the archive's stats op for the overview now and then (off the
+ * loop, holding the plugin set like a query); called every WEB_SAMPLE_MS. */
+void web_stats_tick(struct control *c);
 /* web.c: the dashboard's security headers, on every answer of its listener. */
 void web_secure_headers(struct MHD_Response *resp);
 /* control.c: run r's query (or reprocess) off the loop: a slot in the

@@ -33,6 +33,11 @@ struct web {
     char csrf[WEB_TOKEN_HEX + 1];
     bool secure;          /* TLS (newsd's or a proxy's): the cookie is Secure */
     struct web_history history;
+    /* The archive's stats op, asked in the background (web_stats_tick). */
+    json_t *stats;        /* the last answer, or NULL */
+    int64_t stats_ms;     /* when it came (wall clock) */
+    bool stats_running;
+    unsigned ticks;
 };
 
 int web_listen_check(const char *addr, bool encrypted, char **err)
@@ -75,6 +80,7 @@ void web_close(struct web *w)
 {
     if (!w)
         return;
+    json_decref(w->stats);
     explicit_bzero(w, sizeof *w);
     free(w);
 }
@@ -85,6 +91,75 @@ void web_sample(struct web *w, const struct status_snapshot *snap)
     uint64_t v[HIST_SERIES] = {[HIST_RECEIVED] = c->received, [HIST_ARCHIVED] = c->archived,
                                [HIST_FAILED] = c->failed, [HIST_DUPLICATES] = c->duplicates};
     web_history_note(&w->history, snap->now_ms, v);
+}
+
+/* ---- the archive's size, asked in the background -------------------------------- */
+
+/* Every this many samples (of WEB_SAMPLE_MS): once a minute. */
+#define STATS_EVERY 12
+
+struct stats_job {
+    uv_work_t work;
+    struct control *c;
+    struct plugin_set *set;
+    json_t *answer;       /* the stats object, or NULL */
+};
+
+static void stats_work(uv_work_t *w)
+{
+    struct stats_job *j = w->data;
+    struct newsd_query q;
+    struct query_result res;
+    char *err = NULL;
+    query_init(&q, NEWSD_QUERY_STATS);
+    if (query_check(&q, &err) != NEWSD_QUERY_OK) {
+        free(err);
+        return;
+    }
+    if (plugin_set_query(j->set, &q, &res) == NEWSD_QUERY_OK && json_is_object(res.json))
+        j->answer = json_incref(res.json);
+    query_result_free(&res);
+}
+
+static void stats_done(uv_work_t *w, int status)
+{
+    struct stats_job *j = w->data;
+    struct web *web = j->c->web;
+    (void)status;
+    if (j->answer) {
+        json_decref(web->stats);
+        web->stats = j->answer;
+        web->stats_ms = (int64_t)time(NULL) * 1000;
+    }
+    web->stats_running = false;
+    /* Last: the release may let a shutdown go on. */
+    j->c->ops->release(j->c->ud);
+    free(j);
+}
+
+void web_stats_tick(struct control *c)
+{
+    struct web *w = c->web;
+    if (c->stopped || w->stats_running || w->ticks++ % STATS_EVERY)
+        return;
+    bool wait;
+    struct plugin_set *set = c->ops->acquire(c->ud, &wait);
+    if (!set)
+        return;   /* reloading or stopping: the next tick */
+    if (!control_set_can_query(set)) {
+        c->ops->release(c->ud);
+        return;
+    }
+    struct stats_job *j = xcalloc(1, sizeof *j);
+    j->c = c;
+    j->set = set;
+    j->work.data = j;
+    if (uv_queue_work(c->loop, &j->work, stats_work, stats_done) < 0) {
+        free(j);
+        c->ops->release(c->ud);
+        return;
+    }
+    w->stats_running = true;
 }
 
 /* ---- answers ------------------------------------------------------------------ */
@@ -423,8 +498,9 @@ enum MHD_Result web_dispatch(struct control *c, struct request *r, const char *m
         struct health_problem *problems;
         snapshot(c, &snap, &problems);
         web_sample(c->web, &snap);   /* the current minute up to now */
-        char *page = strcmp(url, "/") == 0 ? web_page_overview(&snap, &c->web->history)
-                                           : web_page_alerts(snap.sinks);
+        char *page = strcmp(url, "/") == 0
+                         ? web_page_overview(&snap, &c->web->history, c->web->stats, c->web->stats_ms)
+                         : web_page_alerts(snap.sinks);
         free(problems);
         return reply_html(r, 200, page);
     }

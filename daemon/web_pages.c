@@ -79,7 +79,56 @@ static unsigned long long outbox_depth(struct sinks *sinks)
     return depth;
 }
 
-char *web_page_overview(const struct status_snapshot *s, const struct web_history *h)
+/* Bytes as a person reads them. */
+static void size_text(struct strbuf *sb, double b)
+{
+    static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    size_t u = 0;
+    while (b >= 1024 && u + 1 < sizeof unit / sizeof unit[0]) {
+        b /= 1024;
+        u++;
+    }
+    sb_printf(sb, u ? "%.1f %s" : "%.0f %s", b, unit[u]);
+}
+
+/* The archive's figures (docs/api.md, stats), those it gives. */
+static void archive_stats(struct strbuf *sb, const json_t *stats, int64_t stats_ms)
+{
+    static const struct {
+        const char *key, *label;
+        bool bytes;
+    } figures[] = {
+        {"articles", "articles", false},   {"duplicates", "duplicate arrivals", false},
+        {"db_bytes", "database", true},    {"wal_bytes", "write-ahead log", true},
+        {"originals_bytes", "originals", true}, {"index_pending", "not yet searchable", false},
+    };
+    sb_printf(sb, "<h2>Archive</h2>");
+    if (!stats) {
+        sb_printf(sb, "<p class=\"empty\">No figures (yet): asked once a minute of an archive that answers "
+                      "queries.</p>\n");
+        return;
+    }
+    sb_printf(sb, "<div class=\"cards\">");
+    for (size_t i = 0; i < sizeof figures / sizeof figures[0]; i++) {
+        const json_t *v = json_object_get(stats, figures[i].key);
+        if (!json_is_number(v))
+            continue;
+        sb_printf(sb, "<div class=\"card\"><div class=\"n\">");
+        if (figures[i].bytes)
+            size_text(sb, json_number_value(v));
+        else
+            sb_printf(sb, "%.0f", json_number_value(v));
+        sb_printf(sb, "</div><div class=\"l\">%s</div></div>", figures[i].label);
+    }
+    sb_printf(sb, "</div><p class=\"hint\">");
+    html_text(sb, json_string_value(json_object_get(stats, "backend")) ? json_string_value(json_object_get(stats, "backend")) : "");
+    sb_printf(sb, " archive, as of ");
+    time_text(sb, stats_ms);
+    sb_printf(sb, ".</p>\n");
+}
+
+char *web_page_overview(const struct status_snapshot *s, const struct web_history *h, const json_t *stats,
+                        int64_t stats_ms)
 {
     struct strbuf sb = {0};
     const struct daemon_counters *c = &s->counters;
@@ -106,7 +155,9 @@ char *web_page_overview(const struct status_snapshot *s, const struct web_histor
     card(&sb, label, s->finished_in_window);
     card(&sb, "archive queries running", s->queries_running);
     card(&sb, "alerts waiting in outboxes", outbox_depth(s->sinks));
-    sb_printf(&sb, "</div>\n<h2>Plugins</h2>\n<table class=\"plugins\"><tr><th>Instance</th><th>Calls</th>"
+    sb_printf(&sb, "</div>\n");
+    archive_stats(&sb, stats, stats_ms);
+    sb_printf(&sb, "<h2>Plugins</h2>\n<table class=\"plugins\"><tr><th>Instance</th><th>Calls</th>"
                    "<th>p50</th><th>p99</th><th>Failures</th></tr>\n");
     metrics_each_plugin(plugin_row, &sb);
     sb_printf(&sb, "</table>\n<p class=\"hint\">Time of one call since start; p50 and p99 are estimated "

@@ -8,9 +8,14 @@
 
 #include "status.h"
 
+#include <jansson.h>
+
 struct web_history;
-/* Articles per minute (h), counters and gauges; reloads itself. */
-char *web_page_overview(const struct status_snapshot *s, const struct web_history *h);
+/* Articles per minute (h), counters and gauges, and the archive's stats
+ * answer as of stats_ms (NULL: none yet, or no archive answers queries);
+ * reloads itself. */
+char *web_page_overview(const struct status_snapshot *s, const struct web_history *h, const json_t *stats,
+                        int64_t stats_ms);
 /* STATE_DIR/failed/ with each file's .reason and a retry form carrying
  * csrf; note (may be NULL) is shown above the table. */
 char *web_page_failed(const char *state_dir, const char *csrf, const char *note);

@@ -121,6 +121,8 @@ def web_token_and_access(ctx):
             check(not re.search(r"<script(?![^>]*\bsrc=\"/assets/)", body), f"{path}: an inline <script>")
     st, _, _ = web.get("/assets/nothing.js")
     check(st == 404, f"an unknown asset: HTTP {st}")
+    st, _, body = web.get("/")
+    check("No figures (yet)" in body, "the overview claims archive figures from archive_fs, which answers no queries")
     # archive_fs answers no queries: Search says so on a page of its own.
     st, hdrs, body = web.get("/search?q=Huawei")
     check(st == 501 and hdrs.get("content-type", "").startswith("text/html") and "archive_sqlite" in body,
@@ -249,6 +251,10 @@ def web_search_and_article(ctx):
     wait_counter(ctx, "archived", 3)
     de_id, _, bad_id = ids
 
+    # The archive's figures on the overview, asked at start and then once a minute.
+    ctx.wait(lambda: "sqlite archive, as of" in web.get("/")[2], 5, "the archive's figures on the overview")
+    st, _, body = web.get("/")
+    check(st == 200 and '<div class="l">articles</div>' in body, "the overview's archive figures lack articles")
     body = wait_search(web, "Huawei", de_id)
     check("<mark>" in body, "search hits carry no highlighted snippet")
     check("<script>alert" not in body and "<img" not in body, "a hostile field reached /search unescaped")
@@ -298,6 +304,11 @@ def web_search_and_article(ctx):
     check(r.getheader("Content-Disposition") == f'attachment; filename="{bad_id}.orig"',
           f"original: Content-Disposition {r.getheader('Content-Disposition')!r}")
     check(r.getheader("X-Content-Type-Options") == "nosniff", "original: no nosniff")
+    # A reload swaps the plugin set under the dashboard's background stats query.
+    rc, _, err = newsctl(ctx, "reload")
+    check(rc == 0, f"newsctl reload with the dashboard on: exit {rc}: {err.strip()}")
+    st, _, _ = web.get(f"/article/{de_id}")
+    check(st == 200, f"the article page after a reload: HTTP {st}")
     for path, expect in (("/article/" + "0" * 32, 404), ("/article/xyz", 404), (f"/article/{de_id}/x", 404),
                          ("/article/" + "0" * 32 + "/original", 404)):
         st, _, _ = web.get(path)
