@@ -97,6 +97,8 @@ void web_sample(struct web *w, const struct status_snapshot *snap)
 
 /* Every this many samples (of WEB_SAMPLE_MS): once a minute. */
 #define STATS_EVERY 12
+/* ... or when the overview is shown with figures older than this. */
+#define STATS_FRESH_MS 5000
 
 struct stats_job {
     uv_work_t work;
@@ -137,15 +139,16 @@ static void stats_done(uv_work_t *w, int status)
     free(j);
 }
 
-void web_stats_tick(struct control *c)
+/* Ask now, unless a question is out. */
+static void stats_start(struct control *c)
 {
     struct web *w = c->web;
-    if (c->stopped || w->stats_running || w->ticks++ % STATS_EVERY)
+    if (c->stopped || w->stats_running)
         return;
     bool wait;
     struct plugin_set *set = c->ops->acquire(c->ud, &wait);
     if (!set)
-        return;   /* reloading or stopping: the next tick */
+        return;   /* reloading or stopping: later */
     if (!control_set_can_query(set)) {
         c->ops->release(c->ud);
         return;
@@ -160,6 +163,12 @@ void web_stats_tick(struct control *c)
         return;
     }
     w->stats_running = true;
+}
+
+void web_stats_tick(struct control *c)
+{
+    if (c->web->ticks++ % STATS_EVERY == 0)
+        stats_start(c);
 }
 
 /* ---- answers ------------------------------------------------------------------ */
@@ -498,6 +507,10 @@ enum MHD_Result web_dispatch(struct control *c, struct request *r, const char *m
         struct health_problem *problems;
         snapshot(c, &snap, &problems);
         web_sample(c->web, &snap);   /* the current minute up to now */
+        /* Someone is looking: figures older than a refresh of the page
+         * are asked again, for the next one. */
+        if (strcmp(url, "/") == 0 && snap.now_ms - c->web->stats_ms > STATS_FRESH_MS)
+            stats_start(c);
         char *page = strcmp(url, "/") == 0
                          ? web_page_overview(&snap, &c->web->history, c->web->stats, c->web->stats_ms)
                          : web_page_alerts(snap.sinks);
