@@ -2,6 +2,7 @@
 #include "config.h"
 #include "config_keys.h"
 #include "log.h"
+#include "web.h"
 #include "xalloc.h"
 
 #include <dirent.h>
@@ -168,6 +169,7 @@ static const struct uint_key uint_keys[] = {
 /* The [daemon] keys that are not in uint_keys. */
 static const char *const other_daemon_keys[] = {
     "state_dir", "plugin_dir", "control_socket", "metrics_listen", "max_article_bytes", "umask", "log_level",
+    "web_listen", "web_behind_proxy", "web_tls_cert", "web_tls_key",
 };
 
 static void unknown_daemon_key(struct load_ctx *c, const char *name)
@@ -222,6 +224,18 @@ static int daemon_key(struct load_ctx *c, const char *name, const char *value)
     } else if (strcmp(name, "metrics_listen") == 0) {
         free(cfg->metrics_listen);
         cfg->metrics_listen = *value ? xstrdup(value) : NULL;
+    } else if (strcmp(name, "web_listen") == 0) {
+        free(cfg->web_listen);
+        cfg->web_listen = *value ? xstrdup(value) : NULL;
+    } else if (strcmp(name, "web_tls_cert") == 0 || strcmp(name, "web_tls_key") == 0) {
+        char **slot = name[8] == 'c' ? &cfg->web_tls_cert : &cfg->web_tls_key;
+        free(*slot);
+        *slot = *value ? config_resolve_path(c->file_dir, value) : NULL;
+    } else if (strcmp(name, "web_behind_proxy") == 0) {
+        if (config_parse_bool(value, &cfg->web_behind_proxy) < 0) {
+            set_error(c, xasprintf("[daemon] web_behind_proxy = %s: expected true or false", value));
+            return 0;
+        }
     } else if (strcmp(name, "max_article_bytes") == 0) {
         if (config_parse_size(value, &cfg->max_article_bytes) < 0 || cfg->max_article_bytes == 0) {
             set_error(c, xasprintf("[daemon] max_article_bytes = %s: expected a size such as 16M, 512K or 100000", value));
@@ -516,6 +530,18 @@ int config_load(const char *path, const char *state_dir_override,
 
     if (rc == 0)
         rc = actions_finish(&cfg.actions, err);
+    if (rc == 0 && !cfg.web_tls_cert != !cfg.web_tls_key) {
+        *err = xasprintf("%s: [daemon] web_tls_cert and web_tls_key go together: set both (HTTPS) or neither",
+                         cfg.path);
+        rc = -1;
+    }
+    if (rc == 0 && cfg.web_listen &&
+        web_listen_check(cfg.web_listen, cfg.web_behind_proxy || cfg.web_tls_cert, err) < 0) {
+        char *why = *err;
+        *err = xasprintf("%s: [daemon] %s", cfg.path, why);
+        free(why);
+        rc = -1;
+    }
     if (rc == 0) {
         if (state_dir_override)
             cfg.state_dir = config_resolve_path(NULL, state_dir_override);
@@ -574,6 +600,9 @@ void config_free(struct daemon_config *cfg)
     free(cfg->data_dir);
     free(cfg->control_socket);
     free(cfg->metrics_listen);
+    free(cfg->web_listen);
+    free(cfg->web_tls_cert);
+    free(cfg->web_tls_key);
     memset(cfg, 0, sizeof *cfg);
 }
 

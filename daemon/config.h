@@ -60,6 +60,10 @@ struct daemon_config {
     unsigned umask;          /* the process umask: what newsd creates is at most 0777/0666 less it */
     char *control_socket;    /* absolute; NULL: no control API (control_socket = empty) */
     char *metrics_listen;    /* "127.0.0.1:9107" for /metrics over TCP, or NULL */
+    char *web_listen;        /* "127.0.0.1:9108" for the web dashboard (web.h), or NULL */
+    bool web_behind_proxy;   /* a reverse proxy terminates TLS: a non-loopback web_listen is allowed */
+    char *web_tls_cert;      /* absolute PEM files: the dashboard speaks HTTPS; both or neither */
+    char *web_tls_key;
     unsigned control_timeout_s;   /* a control request's deadline */
     unsigned control_queries;     /* archive queries at once */
     unsigned control_query_queue; /* ... and waiting; more are answered 503 */

@@ -6,6 +6,9 @@
 #include "sinks.h"
 #include "control_internal.h"
 #include "health.h"
+#include "listen_addr.h"
+#include "web.h"
+#include "status.h"
 #include "control_limits.h"
 #include "log.h"
 #include "xalloc.h"
@@ -82,6 +85,8 @@ static enum MHD_Result queue(struct request *r, int status, char *body, const ch
         return MHD_NO;
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    if (r->srv->web)
+        web_secure_headers(resp);
     if (r->retry_after) {
         char secs[16];
         snprintf(secs, sizeof secs, "%u", r->retry_after);
@@ -111,6 +116,8 @@ static enum MHD_Result reply_json(struct request *r, int status, char *json)
 
 static enum MHD_Result reply_error(struct request *r, int status, const char *msg)
 {
+    if (r->srv->web)   /* a browser's page, with the dashboard's headers */
+        return web_reply_error(r, status, msg);
     return reply_json(r, status, control_error_json(msg));
 }
 
@@ -166,7 +173,7 @@ void control_begin_query(struct control *c, struct request *r)
 
 /* Queries and reprocessing: a slot in the line (control_limits.c), then
  * the plugin set, then off the loop. */
-static enum MHD_Result start_work(struct control *c, struct request *r)
+enum MHD_Result control_start_work(struct control *c, struct request *r)
 {
     switch (limits_query_admit(c, r)) {
     case QUERY_BUSY: {
@@ -246,6 +253,8 @@ static enum MHD_Result dispatch(struct control *c, struct request *r, const char
     char *err = NULL;
     int st = control_route(method, url, &r->ep, &arg);
 
+    if (r->srv->web)
+        return web_dispatch(c, r, method, url);
     if (r->srv->metrics_only && r->ep != EP_METRICS)
         return reply_error(r, 404, "only /metrics is served on this address; the rest of the API is on "
                                    "the control socket");
@@ -304,7 +313,7 @@ static enum MHD_Result dispatch(struct control *c, struct request *r, const char
             free(err);
             return ret;
         }
-        return start_work(c, r);
+        return control_start_work(c, r);
     case EP_LEARN:
         if (control_parse_learn(r->body, r->len, &r->learn_model, &r->learn_label, &r->learn_ids,
                                 &r->n_learn_ids, &err) < 0) {
@@ -312,14 +321,14 @@ static enum MHD_Result dispatch(struct control *c, struct request *r, const char
             free(err);
             return ret;
         }
-        return start_work(c, r);
+        return control_start_work(c, r);
     default:
         if (control_query_parse(r->ep, arg, get_arg, r->conn, &r->query, &err) != NEWSD_QUERY_OK) {
             enum MHD_Result ret = reply_error(r, 400, err);
             free(err);
             return ret;
         }
-        return start_work(c, r);
+        return control_start_work(c, r);
     }
 }
 
@@ -366,6 +375,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (r->answer) {   /* resumed: the work is done */
         char *a = r->answer;
         r->answer = NULL;
+        if (s->web)
+            return web_answer(s->ctl, r, url, a);
         return queue(r, r->status, a, r->content_type);
     }
     if (r->too_big)
@@ -387,6 +398,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     free(r->answer);
     query_free_strings(&r->query);
     free(r->reprocess_id);
+    free(r->original);
     control_learn_args_free(r->learn_model, r->learn_label, r->learn_ids, r->n_learn_ids);
     for (size_t i = 0; i < r->n_names; i++)
         free(r->names[i]);
@@ -499,76 +511,103 @@ static int unix_listen(struct control *c, const char *path, char **err)
     return fd;
 }
 
-static int tcp_listen(const char *addr, char **err)
+/* key names the config key, for the error. */
+static int tcp_listen(const char *key, const char *addr, char **err)
 {
-    char host[64];
-    const char *colon = strrchr(addr, ':');
-    struct sockaddr_storage ss = {0};
+    struct sockaddr_storage ss;
     socklen_t len;
 
-    if (!colon || colon == addr || (size_t)(colon - addr) >= sizeof host || !colon[1])
-        goto bad;
-    memcpy(host, addr, (size_t)(colon - addr));
-    host[colon - addr] = '\0';
-    char *end;
-    unsigned long port = strtoul(colon + 1, &end, 10);
-    if (*end || port == 0 || port > 65535)
-        goto bad;
-    if (host[0] == '[') {
-        size_t n = strlen(host);
-        if (n < 3 || host[n - 1] != ']')
-            goto bad;
-        host[n - 1] = '\0';
-        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons((uint16_t)port);
-        if (inet_pton(AF_INET6, host + 1, &s6->sin6_addr) != 1)
-            goto bad;
-        len = sizeof *s6;
-    } else {
-        struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-        s4->sin_family = AF_INET;
-        s4->sin_port = htons((uint16_t)port);
-        if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
-            goto bad;
-        len = sizeof *s4;
+    if (listen_addr_parse(addr, &ss, &len) < 0) {
+        *err = xasprintf("%s = %s: expected a numeric address and port, such as 127.0.0.1:9107 or "
+                         "[::1]:9107", key, addr);
+        return -1;
     }
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     int one = 1;
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
         bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 64) < 0) {
-        *err = xasprintf("metrics_listen = %s: cannot listen: %s", addr, strerror(errno));
+        *err = xasprintf("%s = %s: cannot listen: %s", key, addr, strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
     }
     return fd;
-bad:
-    *err = xasprintf("metrics_listen = %s: expected a numeric address and port, such as 127.0.0.1:9107 or "
-                "[::1]:9107", addr);
-    return -1;
 }
 
-static int server_start(struct control *c, struct server *s, int fd, bool metrics_only, const char *name,
+enum server_kind { SERVE_API, SERVE_METRICS, SERVE_WEB };
+
+/* Largest PEM file taken for web_tls_cert (a chain) or web_tls_key. */
+#define PEM_MAX (1u << 20)
+
+/* The text of the PEM file path into *out (malloc'd).  Returns 0, or -1
+ * with *err naming the key, the file and the cause. */
+static int read_pem(const char *key, const char *path, char **out, char **err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        *err = xasprintf("%s = %s: cannot read: %s", key, path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size == 0 || (uint64_t)st.st_size > PEM_MAX) {
+        *err = xasprintf("%s = %s: not a PEM file (empty, too large or not a regular file)", key, path);
+        close(fd);
+        return -1;
+    }
+    char *buf = xmalloc((size_t)st.st_size + 1);
+    ssize_t n = read(fd, buf, (size_t)st.st_size);
+    int e = errno;
+    close(fd);
+    buf[n > 0 ? n : 0] = '\0';
+    if (n != (ssize_t)st.st_size || !strstr(buf, "-----BEGIN ")) {
+        *err = xasprintf("%s = %s: %s", key, path,
+                         n < 0 ? strerror(e)
+                         : n != (ssize_t)st.st_size ? "changed while being read"
+                                                    : "not a PEM file (no -----BEGIN line)");
+        explicit_bzero(buf, (size_t)st.st_size + 1);
+        free(buf);
+        return -1;
+    }
+    *out = buf;
+    return 0;
+}
+
+static int server_start(struct control *c, struct server *s, int fd, enum server_kind kind, const char *name,
                         char **err)
 {
     s->ctl = c;
-    s->metrics_only = metrics_only;
+    s->metrics_only = kind == SERVE_METRICS;
+    s->web = kind == SERVE_WEB;
     /* No threads of MHD's own: MHD_USE_EPOLL without an internal thread
      * means we drive it (MHD_run) from the loop.  No listening socket of
      * its own either: control_accept.c accepts. */
+    /* The dashboard's own HTTPS: the PEM texts stay in c until the
+     * daemon is stopped (libmicrohttpd keeps the pointers). */
+    bool tls = kind == SERVE_WEB && c->web_tls_key;
+    struct MHD_OptionItem tls_opts[] = {
+        {tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, c->web_tls_key},
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, c->web_tls_cert},
+        {MHD_OPTION_END, 0, NULL},
+    };
     s->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
-                                  MHD_USE_NO_LISTEN_SOCKET,
+                                  MHD_USE_NO_LISTEN_SOCKET | (tls ? MHD_USE_TLS : 0),
                               0, NULL, NULL, on_request, s,
                               MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
                               MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
                               MHD_OPTION_NOTIFY_CONNECTION, limits_on_connection, s,
                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
                               MHD_OPTION_CONNECTION_LIMIT, c->max_connections + LIMITS_HEADROOM,
+                              MHD_OPTION_ARRAY, tls_opts,
                               MHD_OPTION_END);
     if (!s->mhd) {
         close(fd);
-        *err = xasprintf("control API: libmicrohttpd would not start");
+        if (tls)
+            *err = xasprintf("web_listen = %s: libmicrohttpd would not start HTTPS with web_tls_cert and "
+                             "web_tls_key (not a PEM certificate and its private key?)", name);
+        else
+            *err = xasprintf("control API: libmicrohttpd would not start");
         return -1;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_EPOLL_FD);
@@ -592,11 +631,26 @@ static int server_start(struct control *c, struct server *s, int fd, bool metric
     return 0;
 }
 
+static void on_web_sample(uv_timer_t *t)
+{
+    struct server *s = t->data;
+    struct status_snapshot snap;
+    s->ctl->ops->snapshot(s->ctl->ud, &snap);
+    web_sample(s->ctl->web, &snap);
+    web_stats_tick(s->ctl);
+}
+
 static void control_free(struct control *c)
 {
     free(c->socket_path);
     free(c->work_dir);
     free(c->models_dir);
+    free(c->state_dir);
+    web_close(c->web);
+    free(c->web_tls_cert);
+    if (c->web_tls_key)   /* a secret: not left in freed memory */
+        explicit_bzero(c->web_tls_key, strlen(c->web_tls_key));
+    free(c->web_tls_key);
     free(c);
 }
 
@@ -611,6 +665,11 @@ static void on_handle_closed(uv_handle_t *h)
 static void servers_close(struct control *c)
 {
     c->stopped = true;
+    if (c->web_sampling) {
+        c->web_sampling = false;
+        uv_timer_stop(&c->web_sampler);
+        uv_close((uv_handle_t *)&c->web_sampler, on_handle_closed);
+    }
     for (size_t i = 0; i < c->n_srv; i++) {
         struct server *s = &c->srv[i];
         if (!s->started)
@@ -657,15 +716,35 @@ int control_start(struct control **out, uv_loop_t *loop, const struct control_op
         if (fd < 0)
             goto fail;
         c->socket_path = xstrdup(o->socket_path);
-        if (server_start(c, &c->srv[c->n_srv++], fd, false, o->socket_path, err) < 0)
+        if (server_start(c, &c->srv[c->n_srv++], fd, SERVE_API, o->socket_path, err) < 0)
             goto fail;
     }
     if (o->metrics_listen && *o->metrics_listen) {
-        int fd = tcp_listen(o->metrics_listen, err);
+        int fd = tcp_listen("metrics_listen", o->metrics_listen, err);
         if (fd < 0)
             goto fail;
-        if (server_start(c, &c->srv[c->n_srv++], fd, true, o->metrics_listen, err) < 0)
+        if (server_start(c, &c->srv[c->n_srv++], fd, SERVE_METRICS, o->metrics_listen, err) < 0)
             goto fail;
+    }
+    if (o->web_listen && *o->web_listen) {
+        bool tls = o->web_tls_cert && o->web_tls_key;
+        if (web_listen_check(o->web_listen, o->web_behind_proxy || tls, err) < 0 ||
+            (tls && (read_pem("web_tls_cert", o->web_tls_cert, &c->web_tls_cert, err) < 0 ||
+                     read_pem("web_tls_key", o->web_tls_key, &c->web_tls_key, err) < 0)) ||
+            web_open(&c->web, o->state_dir, o->web_behind_proxy || tls, err) < 0)
+            goto fail;
+        c->state_dir = xstrdup(o->state_dir);
+        int fd = tcp_listen("web_listen", o->web_listen, err);
+        if (fd < 0)
+            goto fail;
+        struct server *s = &c->srv[c->n_srv++];
+        if (server_start(c, s, fd, SERVE_WEB, o->web_listen, err) < 0)
+            goto fail;
+        uv_timer_init(loop, &c->web_sampler);
+        c->web_sampler.data = s;   /* on_handle_closed() finds c through it */
+        c->open_handles++;
+        c->web_sampling = true;
+        uv_timer_start(&c->web_sampler, on_web_sample, 0, WEB_SAMPLE_MS);
     }
     if (!c->n_srv) {
         control_free(c);

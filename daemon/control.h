@@ -51,6 +51,11 @@ struct control_ops {
 struct control_opts {
     const char *socket_path;     /* NULL: no Unix socket */
     const char *metrics_listen;  /* "127.0.0.1:9107", "[::1]:9107", or NULL */
+    const char *web_listen;      /* the web dashboard (web.h), checked by web_listen_check(); or NULL */
+    bool web_behind_proxy;       /* a reverse proxy terminates TLS in front of web_listen */
+    const char *web_tls_cert;    /* PEM files: web_listen speaks HTTPS; both or NULL */
+    const char *web_tls_key;
+    const char *state_dir;       /* the dashboard's web.token, failed/ and inbox/ */
     const char *work_dir;        /* STATE_DIR/work, where reprocessed articles go */
     const char *models_dir;      /* STATE_DIR/models, the topics models POST /learn trains */
     unsigned max_connections;    /* per listener; 0: CONTROL_MAX_CONNECTIONS */

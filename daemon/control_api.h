@@ -25,6 +25,7 @@ enum endpoint {
     EP_REPROCESS,
     EP_OUTBOX,
     EP_LEARN,
+    EP_ORIGINAL,   /* the web dashboard's download of an original; no control API route */
 };
 
 /* Largest request body accepted (413 above). */

@@ -33,6 +33,7 @@ struct server {
     uv_timer_t timer;
     uv_timer_t sweep;      /* deadlines (control_limits.c) */
     bool metrics_only;     /* the TCP listener serves /metrics alone */
+    bool web;              /* the web_listen listener: the dashboard (web.c) alone */
     bool started;
 
     /* control_accept.c: the listening socket, accepted by newsd. */
@@ -59,13 +60,18 @@ struct control {
     uv_loop_t *loop;
     const struct control_ops *ops;
     void *ud;
-    struct server srv[2];
+    struct server srv[3];   /* the control socket, metrics_listen, web_listen */
     size_t n_srv;
     char *socket_path;
     dev_t socket_dev;
     ino_t socket_ino;
     char *work_dir;
     char *models_dir;
+    char *state_dir;            /* for the dashboard's failed/ and inbox/ */
+    struct web *web;            /* the dashboard's secrets; NULL without web_listen */
+    char *web_tls_cert, *web_tls_key;   /* PEM texts: the dashboard speaks HTTPS; or NULL */
+    uv_timer_t web_sampler;     /* the dashboard's per-minute history (web.h) */
+    bool web_sampling;
     struct request *waiting;    /* queries waiting for a reload to swap plugins */
     struct request *reloading;  /* POST /reload waiting for the swap */
     struct query_line queries;
@@ -104,6 +110,8 @@ struct request {
     bool reprocess_all;
     char **names;         /* work/ names placed for reprocessing */
     size_t n_names;
+    unsigned char *original;   /* EP_ORIGINAL: the original's bytes (malloc'd) */
+    size_t original_len;
     char *learn_model;    /* POST /learn */
     char *learn_label;
     char **learn_ids;
@@ -129,6 +137,21 @@ void control_accept_stop(struct server *s, uv_close_cb closed);
 /* control.c: start the suspended query r, which holds a slot: take the
  * plugin set (or wait for a reload) and run it on the thread pool. */
 void control_begin_query(struct control *c, struct request *r);
+/* web.c: a request on the web_listen listener (web.h). */
+enum MHD_Result web_dispatch(struct control *c, struct request *r, const char *method, const char *url);
+/* web.c: the archive's answer (JSON, taken) to the query of r, as a page. */
+enum MHD_Result web_answer(struct control *c, struct request *r, const char *url, char *json);
+/* web.c: an error of the control side (busy, stopping, no archive that
+ * answers queries, body too large) as a dashboard page. */
+enum MHD_Result web_reply_error(struct request *r, int status, const char *msg);
+/* web.c: ask the archive's stats op for the overview now and then (off the
+ * loop, holding the plugin set like a query); called every WEB_SAMPLE_MS. */
+void web_stats_tick(struct control *c);
+/* web.c: the dashboard's security headers, on every answer of its listener. */
+void web_secure_headers(struct MHD_Response *resp);
+/* control.c: run r's query (or reprocess) off the loop: a slot in the
+ * line, the plugin set, the thread pool; answers at once when it cannot. */
+enum MHD_Result control_start_work(struct control *c, struct request *r);
 /* control.c: have libmicrohttpd look at its connections soon. */
 void control_kick(struct server *s);
 

@@ -136,6 +136,8 @@ char *status_render_json(const struct status_snapshot *s)
         "uptime_s", (json_int_t)((s->now_ms - s->started_ms) / 1000), "started_ms", (json_int_t)s->started_ms,
         "config", jstr(s->config_path), "state_dir", jstr(s->state_dir),
         "control_socket", jstr(s->control_socket), "metrics_listen", jstr(s->metrics_listen));
+    json_object_set_new(o, "web_listen", jstr(s->web_listen));
+    json_object_set_new(o, "web_tls", json_boolean(s->web_tls));
     json_object_set_new(o, "plugins", plugins);
     json_object_set_new(o, "counters", json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
         "received", (json_int_t)c->received, "archived", (json_int_t)c->archived,

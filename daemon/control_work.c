@@ -260,6 +260,65 @@ static void reprocess(struct control *c, struct request *r)
     json_decref(o);
 }
 
+/* Most bytes of an original the dashboard hands out (articles are at most
+ * max_article_bytes, 16 MiB by default). */
+#define ORIGINAL_MAX ((size_t)256 << 20)
+
+static int read_whole(const char *path, unsigned char **out, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > ORIGINAL_MAX) {
+        int e = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    unsigned char *buf = xmalloc((size_t)st.st_size + 1);
+    size_t got = 0;
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    *out = buf;
+    *len = got;
+    return 0;
+}
+
+/* EP_ORIGINAL: the bytes into r->original; the answer says only whether. */
+static void original(struct request *r)
+{
+    struct query_result res;
+    if (plugin_set_query(r->set, &r->query, &res) != NEWSD_QUERY_OK) {
+        answer_failure(r, &res);
+        query_result_free(&res);
+        return;
+    }
+    if (res.original) {
+        r->original = res.original;
+        r->original_len = res.original_len;
+        res.original = NULL;
+    } else if (!res.original_path || read_whole(res.original_path, &r->original, &r->original_len) < 0) {
+        r->status = 500;
+        char *msg = xasprintf("cannot read the original %s: %s", res.original_path ? res.original_path : "",
+                              strerror(errno));
+        r->answer = control_error_json(msg);
+        free(msg);
+        query_result_free(&res);
+        return;
+    }
+    r->status = 200;
+    r->answer = xstrdup("{\"original\":true}");
+    query_result_free(&res);
+}
+
 static void on_work(uv_work_t *w)
 {
     struct request *r = w->data;
@@ -271,6 +330,10 @@ static void on_work(uv_work_t *w)
     }
     if (r->ep == EP_LEARN) {
         control_learn(c, r);
+        return;
+    }
+    if (r->ep == EP_ORIGINAL) {
+        original(r);
         return;
     }
     struct query_result res;

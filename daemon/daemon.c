@@ -19,6 +19,7 @@
  */
 #include "daemon.h"
 #include "action_counts.h"
+#include "tag_trends.h"
 #include "datadir.h"
 #include "archiver.h"
 #include "sinks.h"
@@ -281,10 +282,12 @@ static void on_archived(struct job *j, void *ud)
                  (long long)(now_ms() - j->received_ms));
         log_set_article(NULL, NULL);
         action_counts_add(a->action);
-        if (j->reprocessing)
+        if (j->reprocessing) {
             d->counters.reprocessed++;
-        else
+        } else {
             d->counters.archived++;
+            tag_trends_add(a, now_ms());
+        }
         metrics_processing_time((uint64_t)(now_ms() - j->received_ms) * 1000000u);
     }
     job_finished(d, j);
@@ -740,6 +743,18 @@ static int begin_reload(struct daemon *d, const char *why, char **err)
         cfg.control_socket = xstrdup(d->cfg.control_socket);
         cfg.metrics_listen = xstrdup(d->cfg.metrics_listen);
     }
+    if (!same_str(cfg.web_listen, d->cfg.web_listen) || cfg.web_behind_proxy != d->cfg.web_behind_proxy ||
+        !same_str(cfg.web_tls_cert, d->cfg.web_tls_cert) || !same_str(cfg.web_tls_key, d->cfg.web_tls_key)) {
+        log_warning("reload: web_listen, web_behind_proxy or web_tls_* changed; that takes a restart, the "
+                    "current dashboard listener stays");
+        free(cfg.web_listen);
+        free(cfg.web_tls_cert);
+        free(cfg.web_tls_key);
+        cfg.web_listen = d->cfg.web_listen ? xstrdup(d->cfg.web_listen) : NULL;
+        cfg.web_tls_cert = d->cfg.web_tls_cert ? xstrdup(d->cfg.web_tls_cert) : NULL;
+        cfg.web_tls_key = d->cfg.web_tls_key ? xstrdup(d->cfg.web_tls_key) : NULL;
+        cfg.web_behind_proxy = d->cfg.web_behind_proxy;
+    }
     if (cfg.control_timeout_s != d->cfg.control_timeout_s || cfg.control_queries != d->cfg.control_queries ||
         cfg.control_query_queue != d->cfg.control_query_queue) {
         log_warning("reload: control_timeout_s, control_queries or control_query_queue changed; that takes "
@@ -899,6 +914,8 @@ static void api_snapshot(void *ud, struct status_snapshot *s)
         .state_dir = d->cfg.state_dir,
         .control_socket = d->cfg.control_socket,
         .metrics_listen = d->cfg.metrics_listen,
+        .web_listen = d->cfg.web_listen,
+        .web_tls = d->cfg.web_tls_cert != NULL,
         .plugins = d->plugins,
         .sinks = d->sinks,
     };
@@ -1044,6 +1061,11 @@ static int start(struct daemon *d)
     struct control_opts copts = {
         .socket_path = d->cfg.control_socket,
         .metrics_listen = d->cfg.metrics_listen,
+        .web_listen = d->cfg.web_listen,
+        .web_behind_proxy = d->cfg.web_behind_proxy,
+        .web_tls_cert = d->cfg.web_tls_cert,
+        .web_tls_key = d->cfg.web_tls_key,
+        .state_dir = d->spool.state_dir,
         .work_dir = work_dir,
         .models_dir = models_dir,
         .max_connections = fdlimit_connection_cap(CONTROL_MAX_CONNECTIONS, d->n_workers),
@@ -1097,6 +1119,9 @@ static int start(struct daemon *d)
         log_notice("control API on %s%s%s (newsctl -s %s status)", d->cfg.control_socket,
                    d->cfg.metrics_listen ? ", /metrics also on " : "",
                    d->cfg.metrics_listen ? d->cfg.metrics_listen : "", d->cfg.control_socket);
+    if (d->cfg.web_listen)
+        log_notice("web dashboard on %s://%s/ (newsctl web-url prints its address with the access token)",
+                   d->cfg.web_tls_cert ? "https" : "http", d->cfg.web_listen);
     notify_ready();
     pump(d);
     return 0;

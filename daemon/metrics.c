@@ -274,3 +274,31 @@ void metrics_write_histograms(struct strbuf *sb)
                 "Archive commits that failed and were retried (the batch stays in work/).");
     prom_value(sb, "newsd_archive_commit_retries_total", "", (double)metrics_commit_retries());
 }
+
+double histogram_quantile(const struct histogram *h, double q)
+{
+    uint64_t n[METRICS_N_BOUNDS + 1], total = 0;
+    for (size_t i = 0; i <= METRICS_N_BOUNDS; i++) {
+        n[i] = atomic_load_explicit(&h->bucket[i], memory_order_relaxed);
+        total += n[i];
+    }
+    if (!total)
+        return -1;
+    double rank = q * (double)total, below = 0;
+    for (size_t i = 0; i < METRICS_N_BOUNDS; i++) {
+        if (below + (double)n[i] >= rank) {
+            double lo = i ? metrics_bounds[i - 1] : 0, hi = metrics_bounds[i];
+            return lo + (hi - lo) * (n[i] ? (rank - below) / (double)n[i] : 0);
+        }
+        below += (double)n[i];
+    }
+    return metrics_bounds[METRICS_N_BOUNDS - 1];
+}
+
+void metrics_each_plugin(metrics_plugin_fn fn, void *ud)
+{
+    size_t n = atomic_load_explicit(&n_plugin_series, memory_order_acquire);
+    for (size_t i = 0; i < n; i++)
+        fn(ud, plugin_series[i].name, &plugin_series[i].h,
+           atomic_load_explicit(&plugin_series[i].failures, memory_order_relaxed));
+}

@@ -76,4 +76,12 @@ void prom_escape(const char *in, char *out, size_t n);
 /* newsd_processing_seconds and newsd_plugin_seconds. */
 void metrics_write_histograms(struct strbuf *sb);
 
+/* The q-quantile (0 < q < 1) of h in seconds, interpolated linearly
+ * within its bucket as Prometheus' histogram_quantile() does; a value in
+ * the +Inf bucket is given as the largest bound.  -1 when h is empty. */
+double histogram_quantile(const struct histogram *h, double q);
+/* Each plugin instance's time and failures so far (the web dashboard). */
+typedef void (*metrics_plugin_fn)(void *ud, const char *name, const struct histogram *h, uint64_t failures);
+void metrics_each_plugin(metrics_plugin_fn fn, void *ud);
+
 #endif

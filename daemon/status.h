@@ -8,6 +8,7 @@
 #ifndef NEWSD_STATUS_H
 #define NEWSD_STATUS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,6 +52,8 @@ struct status_snapshot {
     uint64_t plugin_failures;        /* failed plugin calls since start (metrics.c) */
     uint64_t commit_retries;         /* failed archive commits, retried */
     const char *config_path, *state_dir, *control_socket, *metrics_listen;   /* NULL: none */
+    const char *web_listen;                                                   /* NULL: none */
+    bool web_tls;                    /* the dashboard speaks HTTPS itself */
     const struct plugin_set *plugins;                                         /* in force */
     struct sinks *sinks;             /* their outboxes (sinks.h); NULL: none */
     /* health.h's current problems (the control side fills them in). */

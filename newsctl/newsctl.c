@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -56,6 +57,9 @@ static void usage(FILE *out)
             "  learn MODEL LABEL ID...       add archived articles as examples of LABEL to the\n"
             "                                topics model MODEL and train it again (the topics\n"
             "                                plugin uses it within a second)\n"
+            "  web-url                       the web dashboard's address with its access token\n"
+            "                                (needs [daemon] web_listen and read access to\n"
+            "                                STATE_DIR/web.token)\n"
             "  check [--db FILE]             check the archive_sqlite database (default\n"
             "                                STATE_DIR/archive/newsd.db) on the file itself,\n"
             "                                not through the daemon; needs write access\n"
@@ -140,6 +144,41 @@ static int cmd_status(const struct opts *o)
         render_status(st);
     json_decref(st);
     return rc;
+}
+
+/* The dashboard's address with its token, read from the daemon's state
+ * directory (0600: only newsd's user, or root, can print it). */
+static int cmd_web_url(const struct opts *o)
+{
+    json_t *st = NULL;
+    int rc = call(o, "GET", "/status", NULL, "web-url", &st, NULL);
+    if (rc != EXIT_OK)
+        return rc;
+    const char *listen = json_string_value(json_object_get(st, "web_listen"));
+    const char *state_dir = json_string_value(json_object_get(st, "state_dir"));
+    if (!listen || !state_dir) {
+        fprintf(stderr, "newsctl: web-url: the dashboard is off; set [daemon] web_listen = 127.0.0.1:9108 and "
+                        "restart newsd\n");
+        json_decref(st);
+        return EXIT_DAEMON;
+    }
+    char path[4096], token[80];
+    snprintf(path, sizeof path, "%s/web.token", state_dir);
+    FILE *f = fopen(path, "r");
+    if (!f || !fgets(token, sizeof token, f)) {
+        fprintf(stderr, "newsctl: web-url: cannot read %s: %s (run as newsd's user)\n", path,
+                f ? "empty" : strerror(errno));
+        if (f)
+            fclose(f);
+        json_decref(st);
+        return EXIT_DAEMON;
+    }
+    fclose(f);
+    token[strcspn(token, "\r\n")] = '\0';
+    printf("%s://%s/login?token=%s\n", json_is_true(json_object_get(st, "web_tls")) ? "https" : "http", listen,
+           token);
+    json_decref(st);
+    return EXIT_OK;
 }
 
 /* 200 healthy, 503 not: both carry the same JSON, and the exit code says
@@ -440,6 +479,9 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "reload") == 0) {
         if (need_args(cmd, nargs, 0) == 0)
             rc = cmd_reload(&o);
+    } else if (strcmp(cmd, "web-url") == 0) {
+        if (need_args(cmd, nargs, 0) == 0)
+            rc = cmd_web_url(&o);
     } else if (strcmp(cmd, "check") == 0) {
         if (need_args(cmd, nargs, 0) == 0) {
             char *db = o.db ? xstrdup(o.db)
