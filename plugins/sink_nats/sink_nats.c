@@ -171,13 +171,15 @@ static int ensure_stream(struct sink_nats *s, char *why, size_t why_size)
     return NEWSD_OK;
 }
 
-static void publish_one(struct sink_nats *s, newsd_delivery *d, const jsPubOptions *po)
+/* Publish one record and wait for its ack.  Returns NATS_OK, or the
+ * status of a failure (the record is then marked failed). */
+static natsStatus publish_one(struct sink_nats *s, newsd_delivery *d, const jsPubOptions *po)
 {
     size_t len;
     const char *json = newsd_delivery_json(d, &len);
     if (len > (size_t)INT32_MAX) {
         newsd_delivery_fail(d, "record of %zu bytes is too big for a NATS message", len);
-        return;
+        return NATS_INVALID_ARG;
     }
     natsMsg *msg = NULL;
     natsStatus st = natsMsg_Create(&msg, s->subject, NULL, json, (int)len);
@@ -196,12 +198,29 @@ static void publish_one(struct sink_nats *s, newsd_delivery *d, const jsPubOptio
                             jerr ? " (JetStream refused it)" : "");
     jsPubAck_Destroy(pa);
     natsMsg_Destroy(msg);
+    return st;
+}
+
+/* A failure that the rest of the batch would meet too, each after its
+ * own timeout: the server is away or does not answer. */
+static bool server_away(natsStatus st)
+{
+    return st == NATS_TIMEOUT || st == NATS_CONNECTION_CLOSED || st == NATS_CONNECTION_DISCONNECTED ||
+           st == NATS_NOT_YET_CONNECTED || st == NATS_NO_SERVER || st == NATS_NO_RESPONDERS;
 }
 
 static int sn_deliver(void *state, newsd_delivery *const *batch, size_t n)
 {
     struct sink_nats *s = state;
     char why[512];
+    natsConnStatus cs = natsConnection_Status(s->nc);
+    if (cs != NATS_CONN_STATUS_CONNECTED) {
+        snprintf(why, sizeof why, "%s: not connected (%s)", s->url,
+                 cs == NATS_CONN_STATUS_RECONNECTING ? "reconnecting" : "connecting");
+        for (size_t i = 0; i < n; i++)
+            newsd_delivery_fail(batch[i], "%s", why);
+        return NEWSD_OK;
+    }
     if (ensure_stream(s, why, sizeof why) != NEWSD_OK) {
         for (size_t i = 0; i < n; i++)
             newsd_delivery_fail(batch[i], "%s", why);
@@ -212,8 +231,15 @@ static int sn_deliver(void *state, newsd_delivery *const *batch, size_t n)
     po.MaxWait = s->timeout_ms;
     /* One at a time: each waits for its ack, so a failure belongs to one
      * record: one round trip per record (async publish is a later step). */
-    for (size_t i = 0; i < n; i++)
-        publish_one(s, batch[i], &po);
+    for (size_t i = 0; i < n; i++) {
+        natsStatus st = publish_one(s, batch[i], &po);
+        if (!server_away(st))
+            continue;
+        for (size_t j = i + 1; j < n; j++)
+            newsd_delivery_fail(batch[j], "not published: %s went away during the batch (%s)", s->url,
+                                natsStatus_GetText(st));
+        break;
+    }
     return NEWSD_OK;
 }
 
