@@ -21,7 +21,7 @@ import subprocess
 import threading
 import time
 
-from __main__ import test, check, Fail, distinct_articles
+from __main__ import test, check, Fail, content_id, distinct_articles
 from tests_control import free_port
 from tests_sinks import plugins_with_sinks, sink_status
 
@@ -258,3 +258,94 @@ def stream_kafka_errors_broker_down_kill(ctx):
               f"{len(set(keys))} distinct ids, {len(keys) - len(set(keys))} duplicates delivered")
     finally:
         mock.stop()
+
+
+# --------------------------------------------------------------------------
+# input_nats
+
+def nats_publish(ctx, url, subject, files):
+    peek = ctx.build / "tests" / "e2e" / "nats_peek"
+    p = subprocess.run([str(peek), "--pub", url, subject] + [str(f) for f in files], capture_output=True,
+                       timeout=60)
+    check(p.returncode == 0, f"nats_peek --pub: {p.stderr.decode(errors='replace')}")
+
+
+def nats_consumer(ctx, url, stream, durable):
+    peek = ctx.build / "tests" / "e2e" / "nats_peek"
+    p = subprocess.run([str(peek), "--consumer", url, stream, durable], capture_output=True, timeout=30)
+    check(p.returncode == 0, f"nats_peek --consumer: {p.stderr.decode(errors='replace')}")
+    return json.loads(p.stdout)
+
+
+def input_status(ctx, name):
+    from tests_sinks import get_json
+    for s in get_json(ctx, "/status").get("inputs", []):
+        if s["name"] == name:
+            return s
+    raise Fail(f"/status lists no input {name}")
+
+
+@test(timeout=150)
+def stream_input_nats_bad_messages_kill(ctx):
+    """input_nats takes a JetStream stream into the inbox with a small
+    max_backlog: every article is archived once; an empty, an oversized
+    and a binary message go to failed/ under names that say the stream and
+    sequence, and are acknowledged; a SIGKILL of newsd mid-stream loses and
+    doubles nothing; at the end nothing is pending or unacknowledged."""
+    need(ctx.plugin_dir / "input_nats.so", "input_nats (libnats-dev)")
+    need(ctx.build / "tests" / "e2e" / "nats_peek", "nats_peek (libnats-dev)")
+    srv = NatsServer(ctx).start()
+    try:
+        plugins = plugins_with_sinks(("bus", {
+            "so": "input_nats.so", "url": srv.url, "stream": "ARTICLES", "subject": "articles.in",
+            "durable": "newsd", "create_stream": "true", "batch": "8", "max_backlog": "5", "ack_wait_s": "3"}))
+        ctx.write_config(plugins=plugins, max_article_bytes="16K")
+        d = ctx.start()
+        ctx.wait(lambda: nats_messages(ctx, srv.url, "ARTICLES") is not None, 15,
+                 "input_nats created stream ARTICLES")
+        msgs = ctx.base / "msgs"
+        msgs.mkdir()
+        arts = distinct_articles(60, "natsin")
+        files, ids = [], set()
+        for name, data in arts[:30]:
+            (msgs / name).write_bytes(data)
+            files.append(msgs / name)
+            ids.add(content_id(data))
+        bad = {"empty.txt": b"", "big.txt": b"Zu gross. " * 4000,
+               "binary.txt": b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 8}
+        for name, data in bad.items():
+            (msgs / name).write_bytes(data)
+        nats_publish(ctx, srv.url, "articles.in", files[:10] + [msgs / n for n in bad] + files[10:])
+        ctx.wait_archived(ids, timeout=60)
+        ctx.wait(lambda: len(ctx.failed_items()) == 3, 20, "the three bad messages in failed/")
+        for item in ctx.failed_items():
+            check(item.startswith("ARTICLES-") and any(item.endswith(n) for n in bad),
+                  f"failed/{item}: the name does not say stream, sequence and the Newsd-Name")
+            reason = (ctx.failed / (item + ".reason")).read_text()
+            check("ARTICLES-" in reason, f"failed/{item}.reason does not name the stream: {reason}")
+        st = input_status(ctx, "bus")
+        check(st["put"] == 33 and st["put_errors"] == 0 and st["running"], f"/status inputs: {st}")
+        waits = st["full_waits"]
+
+        # 30 more; SIGKILL once some are in, restart.
+        files2 = []
+        for name, data in arts[30:]:
+            (msgs / name).write_bytes(data)
+            files2.append(msgs / name)
+            ids.add(content_id(data))
+        nats_publish(ctx, srv.url, "articles.in", files2)
+        ctx.wait(lambda: len(ctx.ids()) >= 35, 30, "some of the second 30 archived")
+        kill_daemon(d)
+        ctx.start()
+        ctx.wait_archived(ids, timeout=60)
+        ctx.wait(lambda: nats_consumer(ctx, srv.url, "ARTICLES", "newsd")["ack_pending"] == 0, 20,
+                 "every message acknowledged")
+        c = nats_consumer(ctx, srv.url, "ARTICLES", "newsd")
+        check(c["pending"] == 0, f"consumer still has {c['pending']} pending")
+        check(ctx.ids() == ids, f"archive holds {len(ctx.ids())} ids, published {len(ids)} distinct articles")
+        check(len(ctx.failed_items()) == 3, f"failed/ holds {ctx.failed_items()}")
+        print(f"note: 63 messages (3 bad), max_backlog 5, a SIGKILL: {len(ids)} archived once, 3 in failed/, "
+              f"consumer pending 0, ack_pending 0, redelivered {c['redelivered']}, {waits} waits on a full backlog, "
+              f"duplicates seen {len(ctx.duplicates())}")
+    finally:
+        srv.stop()
