@@ -94,6 +94,7 @@ class KafkaMock:
         self.proc = subprocess.Popen([str(exe), topic, str(partitions)], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.err)
         first = queue.Queue()
+        self.replies = queue.Queue()
         self.messages = []
         self.lock = threading.Lock()
 
@@ -103,8 +104,12 @@ class KafkaMock:
                 if line.startswith("bootstrap "):
                     first.put(line.split()[1])
                     continue
+                o = json.loads(line)
+                if "produced" in o or "uncommitted" in o:
+                    self.replies.put(o)
+                    continue
                 with self.lock:
-                    self.messages.append(json.loads(line))
+                    self.messages.append(o)
         threading.Thread(target=read, daemon=True).start()
         try:
             self.bootstrap = first.get(timeout=15)
@@ -116,9 +121,16 @@ class KafkaMock:
         self.proc.stdin.write((line + "\n").encode())
         self.proc.stdin.flush()
 
+    def ask(self, line, timeout=30):
+        self.command(line)
+        try:
+            return self.replies.get(timeout=timeout)
+        except queue.Empty:
+            raise Fail(f"kafka_mock did not answer {line!r} within {timeout} s")
+
     def keys(self):
         with self.lock:
-            return [m["key"] for m in self.messages]
+            return [m["key"] for m in self.messages if m["key"] is not None]
 
     def stop(self):
         if self.proc.poll() is None:
@@ -349,3 +361,4 @@ def stream_input_nats_bad_messages_kill(ctx):
               f"duplicates seen {len(ctx.duplicates())}")
     finally:
         srv.stop()
+
