@@ -28,6 +28,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../stream_common/kafka_conf.h"
+
 #define POLL_MS 200
 #define BACKOFF_MAX_MS 10000
 
@@ -59,30 +61,13 @@ static void ik_fini(void *state)
     free(s);
 }
 
-static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
-{
-    (void)rk;
-    if (level <= 4)
-        newsd_log(level <= 3 ? NEWSD_LOG_ERROR : NEWSD_LOG_WARNING, "librdkafka %s: %s", fac, buf);
-}
-
-static int set_prop(const newsd_config *conf, rd_kafka_conf_t *kc, const char *key, const char *name,
-                    const char *value)
-{
-    char err[512];
-    if (rd_kafka_conf_set(kc, name, value, err, sizeof err) != RD_KAFKA_CONF_OK)
-        return newsd_config_error(conf, key, "%s", err);
-    return NEWSD_OK;
-}
-
 static int ik_init(const newsd_config *conf, void **state)
 {
     const char *brokers = newsd_config_get(conf, "brokers"), *topic = newsd_config_get(conf, "topic");
     const char *group = newsd_config_get(conf, "group");
     if (!brokers || !*brokers)
         return newsd_config_error(conf, "brokers", "missing: the bootstrap servers, e.g. 127.0.0.1:9092");
-    if (!topic || !*topic || strlen(topic) > 249 ||
-        strspn(topic, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(topic))
+    if (!kafka_topic_ok(topic))
         return newsd_config_error(conf, "topic", "%s", topic ? "a Kafka topic is 1-249 of [a-zA-Z0-9._-]"
                                                              : "missing: the topic to consume");
     if (!group || !*group)
@@ -98,26 +83,21 @@ static int ik_init(const newsd_config *conf, void **state)
     s->conf = rd_kafka_conf_new();
     if (!s->brokers || !s->topic || !s->group || !s->conf)
         goto fail;
-    for (size_t i = 0, n = newsd_config_count(conf); i < n; i++) {
-        const char *k, *v;
-        if (newsd_config_at(conf, i, &k, &v) != NEWSD_OK || strncmp(k, "kafka.", 6) != 0)
-            continue;
-        if (set_prop(conf, s->conf, k, k + 6, v) != NEWSD_OK)
-            goto fail;
-    }
+    if (kafka_conf_passthrough(conf, s->conf) != NEWSD_OK)
+        goto fail;
     /* After kafka.*: what keeps the promise (no offset before the inbox
      * has the message) cannot be configured away. */
-    if (set_prop(conf, s->conf, "brokers", "bootstrap.servers", s->brokers) != NEWSD_OK ||
-        set_prop(conf, s->conf, "group", "group.id", s->group) != NEWSD_OK ||
-        set_prop(conf, s->conf, NULL, "enable.auto.commit", "false") != NEWSD_OK ||
-        set_prop(conf, s->conf, NULL, "enable.auto.offset.store", "false") != NEWSD_OK ||
-        set_prop(conf, s->conf, NULL, "client.id", "newsd-input_kafka") != NEWSD_OK)
+    if (kafka_conf_set(conf, s->conf, "brokers", "bootstrap.servers", s->brokers) != NEWSD_OK ||
+        kafka_conf_set(conf, s->conf, "group", "group.id", s->group) != NEWSD_OK ||
+        kafka_conf_set(conf, s->conf, NULL, "enable.auto.commit", "false") != NEWSD_OK ||
+        kafka_conf_set(conf, s->conf, NULL, "enable.auto.offset.store", "false") != NEWSD_OK ||
+        kafka_conf_set(conf, s->conf, NULL, "client.id", "newsd-input_kafka") != NEWSD_OK)
         goto fail;
     /* A new group starts at the beginning unless the operator says otherwise. */
     if (!newsd_config_get(conf, "kafka.auto.offset.reset") &&
-        set_prop(conf, s->conf, NULL, "auto.offset.reset", "earliest") != NEWSD_OK)
+        kafka_conf_set(conf, s->conf, NULL, "auto.offset.reset", "earliest") != NEWSD_OK)
         goto fail;
-    rd_kafka_conf_set_log_cb(s->conf, on_log);
+    rd_kafka_conf_set_log_cb(s->conf, kafka_log);
     *state = s;
     return NEWSD_OK;
 fail:

@@ -35,6 +35,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../stream_common/nats_util.h"
+
 #define FETCH_WAIT_MS 1000
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 10000
@@ -110,12 +112,6 @@ fail:
     return NEWSD_ERROR;
 }
 
-static const char *reason(natsStatus st)
-{
-    const char *last = nats_GetLastError(NULL);
-    return last && *last ? last : natsStatus_GetText(st);
-}
-
 /* Sleep ms, or less when newsd stops.  Returns false on the stop. */
 static bool pause_ms(newsd_input *in, int64_t ms)
 {
@@ -133,25 +129,11 @@ static bool pause_ms(newsd_input *in, int64_t ms)
 /* The stream, created on subject when configured so and missing. */
 static natsStatus ensure_stream(struct input_nats *s, jsCtx *js)
 {
-    jsStreamInfo *si = NULL;
     jsErrCode jerr = 0;
-    natsStatus st = js_GetStreamInfo(&si, js, s->stream, NULL, &jerr);
-    if (st == NATS_NOT_FOUND && s->create_stream) {
-        jsStreamConfig cfg;
-        jsStreamConfig_Init(&cfg);
-        cfg.Name = s->stream;
-        const char *subjects[] = {s->subject};
-        cfg.Subjects = subjects;
-        cfg.SubjectsLen = 1;
-        cfg.Storage = js_FileStorage;
-        st = js_AddStream(&si, js, &cfg, NULL, &jerr);
-        if (st == NATS_OK)
-            newsd_log(NEWSD_LOG_INFO, "created JetStream stream %s on %s", s->stream, s->subject);
-    } else if (st == NATS_NOT_FOUND) {
+    natsStatus st = nats_stream_ensure(js, s->stream, s->subject, s->create_stream, &jerr);
+    if (st == NATS_NOT_FOUND && !s->create_stream)
         newsd_log(NEWSD_LOG_ERROR, "%s: no JetStream stream %s (create_stream = true creates it)", s->url,
                   s->stream);
-    }
-    jsStreamInfo_Destroy(si);
     return st;
 }
 
@@ -191,7 +173,7 @@ static int take(struct input_nats *s, newsd_input *in, natsMsg *m, uint64_t *pen
     natsStatus st = natsMsg_Ack(m, NULL);
     if (st != NATS_OK)
         newsd_log(NEWSD_LOG_WARNING, "%s: ack of %s failed (%s): it comes again, and its id makes the repeat "
-                  "a duplicate", s->url, name, reason(st));
+                  "a duplicate", s->url, name, nats_reason(st));
     return NEWSD_OK;
 }
 
@@ -222,7 +204,7 @@ static int in_run(void *state, newsd_input *in)
     if (st == NATS_OK)
         st = natsConnection_JetStream(&js, nc, NULL);
     if (st != NATS_OK) {
-        newsd_log(NEWSD_LOG_ERROR, "%s: %s", s->url, reason(st));
+        newsd_log(NEWSD_LOG_ERROR, "%s: %s", s->url, nats_reason(st));
         natsConnection_Destroy(nc);
         natsOptions_Destroy(opts);
         return NEWSD_ERROR;
@@ -236,7 +218,7 @@ static int in_run(void *state, newsd_input *in)
         if (!sub && (st = subscribe(s, js, &sub)) != NATS_OK) {
             sub = NULL;
             newsd_log(NEWSD_LOG_WARNING, "%s: consumer %s on stream %s: %s; trying again in %lld ms", s->url,
-                      s->durable, s->stream, reason(st), (long long)backoff);
+                      s->durable, s->stream, nats_reason(st), (long long)backoff);
             newsd_input_gauge(in, "errors", ++errors);
             if (!pause_ms(in, backoff))
                 break;
@@ -251,7 +233,7 @@ static int in_run(void *state, newsd_input *in)
         }
         if (st != NATS_OK) {
             newsd_log(NEWSD_LOG_WARNING, "%s: fetch from %s: %s; trying again in %lld ms", s->url, s->stream,
-                      reason(st), (long long)backoff);
+                      nats_reason(st), (long long)backoff);
             newsd_input_gauge(in, "errors", ++errors);
             if (!pause_ms(in, backoff))
                 break;

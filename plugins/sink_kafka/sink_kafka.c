@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../stream_common/kafka_conf.h"
+
 struct sink_kafka {
     char *brokers;
     char *topic;
@@ -72,32 +74,13 @@ static void on_report(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
     s->outstanding--;
 }
 
-static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
-{
-    (void)rk;
-    /* librdkafka's syslog levels: 0-3 errors, 4 warnings, the rest chatter. */
-    if (level <= 4)
-        newsd_log(level <= 3 ? NEWSD_LOG_ERROR : NEWSD_LOG_WARNING, "librdkafka %s: %s", fac, buf);
-}
-
-static int set_prop(const newsd_config *conf, rd_kafka_conf_t *kc, const char *key, const char *name,
-                    const char *value)
-{
-    char err[512];
-    if (rd_kafka_conf_set(kc, name, value, err, sizeof err) != RD_KAFKA_CONF_OK)
-        return newsd_config_error(conf, key, "%s", err);
-    return NEWSD_OK;
-}
-
 static int sk_init(const newsd_config *conf, void **state)
 {
     const char *brokers = newsd_config_get(conf, "brokers");
     const char *topic = newsd_config_get(conf, "topic");
     if (!brokers || !*brokers)
         return newsd_config_error(conf, "brokers", "missing: the bootstrap servers, e.g. 127.0.0.1:9092");
-    if (!topic || !*topic || strlen(topic) > 249 || strspn(topic, "abcdefghijklmnopqrstuvwxyz"
-                                                           "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-                                                        != strlen(topic))
+    if (!kafka_topic_ok(topic))
         return newsd_config_error(conf, "topic", "%s", topic ? "a Kafka topic is 1-249 of [a-zA-Z0-9._-]"
                                                              : "missing: the topic to publish to");
     struct sink_kafka *s = calloc(1, sizeof *s);
@@ -114,21 +97,16 @@ static int sk_init(const newsd_config *conf, void **state)
     snprintf(tmo, sizeof tmo, "%lld", (long long)s->timeout_ms);
     /* The operator's kafka.* first, so that what makes the sink's promise
      * (idempotence, acks, the report) cannot be configured away. */
-    for (size_t i = 0, n = newsd_config_count(conf); i < n; i++) {
-        const char *k, *v;
-        if (newsd_config_at(conf, i, &k, &v) != NEWSD_OK || strncmp(k, "kafka.", 6) != 0)
-            continue;
-        if (set_prop(conf, s->conf, k, k + 6, v) != NEWSD_OK)
-            goto fail;
-    }
-    if (set_prop(conf, s->conf, "brokers", "bootstrap.servers", s->brokers) != NEWSD_OK ||
-        set_prop(conf, s->conf, "timeout_ms", "message.timeout.ms", tmo) != NEWSD_OK ||
-        set_prop(conf, s->conf, NULL, "enable.idempotence", "true") != NEWSD_OK ||
-        set_prop(conf, s->conf, NULL, "acks", "all") != NEWSD_OK ||
-        set_prop(conf, s->conf, NULL, "client.id", "newsd-sink_kafka") != NEWSD_OK)
+    if (kafka_conf_passthrough(conf, s->conf) != NEWSD_OK)
+        goto fail;
+    if (kafka_conf_set(conf, s->conf, "brokers", "bootstrap.servers", s->brokers) != NEWSD_OK ||
+        kafka_conf_set(conf, s->conf, "timeout_ms", "message.timeout.ms", tmo) != NEWSD_OK ||
+        kafka_conf_set(conf, s->conf, NULL, "enable.idempotence", "true") != NEWSD_OK ||
+        kafka_conf_set(conf, s->conf, NULL, "acks", "all") != NEWSD_OK ||
+        kafka_conf_set(conf, s->conf, NULL, "client.id", "newsd-sink_kafka") != NEWSD_OK)
         goto fail;
     rd_kafka_conf_set_dr_msg_cb(s->conf, on_report);
-    rd_kafka_conf_set_log_cb(s->conf, on_log);
+    rd_kafka_conf_set_log_cb(s->conf, kafka_log);
     rd_kafka_conf_set_opaque(s->conf, s);
     *state = s;
     return NEWSD_OK;

@@ -30,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../stream_common/nats_util.h"
+
 struct sink_nats {
     char *url;
     char *subject;
@@ -70,12 +72,6 @@ static bool subject_ok(const char *subj)
     if (!*subj || subj[0] == '.' || subj[strlen(subj) - 1] == '.' || strstr(subj, ".."))
         return false;
     return !strpbrk(subj, " \t\r\n*>");
-}
-
-static const char *nats_reason(natsStatus st)
-{
-    const char *last = nats_GetLastError(NULL);
-    return last && *last ? last : natsStatus_GetText(st);
 }
 
 static int sn_init(const newsd_config *conf, void **state)
@@ -146,22 +142,8 @@ static int ensure_stream(struct sink_nats *s, char *why, size_t why_size)
 {
     if (!s->stream || s->stream_ready)
         return NEWSD_OK;
-    jsStreamInfo *si = NULL;
     jsErrCode jerr = 0;
-    natsStatus st = js_GetStreamInfo(&si, s->js, s->stream, NULL, &jerr);
-    if (st == NATS_NOT_FOUND) {
-        jsStreamConfig cfg;
-        jsStreamConfig_Init(&cfg);
-        cfg.Name = s->stream;
-        const char *subjects[] = {s->subject};
-        cfg.Subjects = subjects;
-        cfg.SubjectsLen = 1;
-        cfg.Storage = js_FileStorage;
-        st = js_AddStream(&si, s->js, &cfg, NULL, &jerr);
-        if (st == NATS_OK)
-            newsd_log(NEWSD_LOG_INFO, "created JetStream stream %s on %s", s->stream, s->subject);
-    }
-    jsStreamInfo_Destroy(si);
+    natsStatus st = nats_stream_ensure(s->js, s->stream, s->subject, true, &jerr);
     if (st != NATS_OK) {
         snprintf(why, why_size, "stream %s on %s: %s (JetStream error %d)", s->stream, s->url,
                  nats_reason(st), (int)jerr);
