@@ -303,7 +303,8 @@ def stream_input_nats_bad_messages_kill(ctx):
     max_backlog: every article is archived once; an empty, an oversized
     and a binary message go to failed/ under names that say the stream and
     sequence, and are acknowledged; a SIGKILL of newsd mid-stream loses and
-    doubles nothing; at the end nothing is pending or unacknowledged."""
+    doubles nothing, nor does a reload; at the end nothing is pending or
+    unacknowledged."""
     need(ctx.plugin_dir / "input_nats.so", "input_nats (libnats-dev)")
     need(ctx.build / "tests" / "e2e" / "nats_peek", "nats_peek (libnats-dev)")
     srv = NatsServer(ctx).start()
@@ -348,15 +349,25 @@ def stream_input_nats_bad_messages_kill(ctx):
         nats_publish(ctx, srv.url, "articles.in", files2)
         ctx.wait(lambda: len(ctx.ids()) >= 35, 30, "some of the second 30 archived")
         kill_daemon(d)
-        ctx.start()
+        d = ctx.start()
         ctx.wait_archived(ids, timeout=60)
+        # A reload stops the input's run() and starts a new one; it goes on.
+        since = ctx.log_size()
+        d.signal(signal.SIGHUP)
+        ctx.wait_log(lambda l: "reloaded" in l, 15, "the reload", since=since)
+        extra = distinct_articles(65, "natsin")[60:]
+        for name, data in extra:
+            (msgs / name).write_bytes(data)
+            ids.add(content_id(data))
+        nats_publish(ctx, srv.url, "articles.in", [msgs / n for n, _ in extra])
+        ctx.wait_archived(ids, timeout=30)
         ctx.wait(lambda: nats_consumer(ctx, srv.url, "ARTICLES", "newsd")["ack_pending"] == 0, 20,
                  "every message acknowledged")
         c = nats_consumer(ctx, srv.url, "ARTICLES", "newsd")
         check(c["pending"] == 0, f"consumer still has {c['pending']} pending")
         check(ctx.ids() == ids, f"archive holds {len(ctx.ids())} ids, published {len(ids)} distinct articles")
         check(len(ctx.failed_items()) == 3, f"failed/ holds {ctx.failed_items()}")
-        print(f"note: 63 messages (3 bad), max_backlog 5, a SIGKILL: {len(ids)} archived once, 3 in failed/, "
+        print(f"note: 68 messages (3 bad), max_backlog 5, a SIGKILL, a reload: {len(ids)} archived once, 3 in failed/, "
               f"consumer pending 0, ack_pending 0, redelivered {c['redelivered']}, {waits} waits on a full backlog, "
               f"duplicates seen {len(ctx.duplicates())}")
     finally:
