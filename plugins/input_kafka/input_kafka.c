@@ -174,7 +174,8 @@ static int take(struct input_kafka *s, newsd_input *in, rd_kafka_message_t *m)
         snprintf(name, sizeof name, "%s-p%d-o%lld.txt", s->topic, (int)m->partition, (long long)m->offset);
     if (newsd_input_put(in, name, m->payload ? m->payload : "", m->len) != NEWSD_OK)
         return NEWSD_ERROR;
-    rd_kafka_resp_err_t e = rd_kafka_offset_store(m->rkt, m->partition, m->offset + 1);
+    /* offset_store() itself stores offset + 1, the next message to read. */
+    rd_kafka_resp_err_t e = rd_kafka_offset_store(m->rkt, m->partition, m->offset);
     if (e)
         newsd_log(NEWSD_LOG_WARNING, "%s: offset of %s not stored (%s): it comes again, as a duplicate",
                   s->brokers, name, rd_kafka_err2str(e));
