@@ -1,4 +1,6 @@
-"""End-to-end tests of the streaming sinks (docs/operations.md, "Sinks"):
+"""End-to-end tests of the streaming sinks (docs/operations.md, "Sinks")
+and of input_nats (docs/operations.md, "Inputs"; input_kafka's test is in
+tests_stream_input_kafka.py):
 sink_nats against a real nats-server with JetStream, started here on a
 free loopback port with a store dir of its own; sink_kafka against
 librdkafka's mock cluster (tests/e2e/kafka_mock, there is no Kafka broker
@@ -214,6 +216,14 @@ def stream_config_errors(ctx):
         ({"so": "sink_kafka.so", "brokers": "127.0.0.1:1", "topic": "t", "kafka.no.such.thing": "1"},
          "kafka.no.such.thing"),
         ({"so": "sink_kafka.so", "brokers": "127.0.0.1:1", "topc": "t"}, "did you mean 'topic'"),
+        ({"so": "input_nats.so", "url": "nats://127.0.0.1:1", "stream": "S", "subject": "a"}, "durable: missing"),
+        ({"so": "input_nats.so", "url": "nats://127.0.0.1:1", "stream": "S", "subject": "a", "durable": "d",
+          "max_backlog": "0"}, "max_backlog"),
+        ({"so": "input_nats.so", "url": "nats://127.0.0.1:1", "stream": "S", "subject": "a", "durable": "d",
+          "filter": "all"}, "unknown key 'filter'"),
+        ({"so": "input_kafka.so", "brokers": "127.0.0.1:1", "topic": "t"}, "group: missing"),
+        ({"so": "input_kafka.so", "brokers": "127.0.0.1:1", "topic": "t", "group": "g", "kafka.bogus": "1"},
+         "kafka.bogus"),
     ]
     for keys, want in cases:
         need(ctx.plugin_dir / keys["so"], keys["so"])
@@ -338,6 +348,7 @@ def stream_input_nats_bad_messages_kill(ctx):
             check("ARTICLES-" in reason, f"failed/{item}.reason does not name the stream: {reason}")
         st = input_status(ctx, "bus")
         check(st["put"] == 33 and st["put_errors"] == 0 and st["running"], f"/status inputs: {st}")
+        check("lag" in st and "in_flight" in st, f"/status inputs lacks the plugin's lag and in_flight: {st}")
         waits = st["full_waits"]
 
         # 30 more; SIGKILL once some are in, restart.
