@@ -129,6 +129,7 @@ bench: deps
 	@# The near_dups index with 1,000,000 fingerprints: lookup p50/p99.
 	./build-release/bench/dups_bench 1000000
 	$(PYTHON) bench/bench_sinks.py --build-dir build-release
+	$(PYTHON) bench/bench_stream.py --build-dir build-release
 
 # FHS paths (docs/operations.md): /usr/sbin/newsd, /usr/bin/newsctl,
 # /usr/lib/newsd/plugins, /etc/newsd/newsd.ini and conf.d/, the unit,
