@@ -11,6 +11,9 @@
 #                (default 100) rounds per archive
 #   make eval    deps + build, then the quality figures (tests/eval/run.py)
 #   make bench   deps, then a release build in build-release/ and bench/bench.py
+#                (the rest of bench/, then the I/O floor and newsd side by side)
+#   make bench-scale  the same build, then bench/bench.py --million: peak RSS
+#                and first archived article for 10,000 and 1,000,000 files
 #   make install a release build in build-install/ (PREFIX, default /usr, so
 #                /etc/newsd and /var/lib/newsd), then meson install into
 #                DESTDIR (empty: the running system)
@@ -37,7 +40,7 @@ WERROR := -Dwerror=true
 endif
 
 .DEFAULT_GOAL := build
-.PHONY: deps build run test fuzz torture eval bench install clean
+.PHONY: deps build run test fuzz torture eval bench bench-scale bench-release install clean
 
 # Ask dpkg first, so an up-to-date machine does no apt work at all; apt-get
 # update runs only when something is missing.
@@ -113,14 +116,17 @@ torture: deps build
 eval: deps build
 	$(PYTHON) tests/eval/run.py --build-dir '$(BUILD_DIR)' $(EVAL_TASKS)
 
-bench: deps
+bench-release: deps
 	@if [ ! -f build-release/meson-private/coredata.dat ]; then \
 	  echo "$(MESON) setup build-release --buildtype=release"; \
 	  $(MESON) setup build-release --buildtype=release; \
 	fi
 	$(MESON) compile -C build-release
-	$(PYTHON) bench/bench.py --build-dir build-release
-	$(PYTHON) bench/bench_archive.py --build-dir build-release
+
+# bench.py last: the floor, the default, core-only and full configs side by
+# side (bench/compare.py), so that its summary table ends the output.
+bench: bench-release
+	$(PYTHON) bench/bench_archive.py --build-dir build-release -n 10000
 	@# The text layer's speed over the corpus beside the repository, if there.
 	@if [ -d ../shared/corpus/10kgnad-de ] && [ -d ../shared/corpus/bbc-news-en ]; then \
 	  ./build-release/bench/text_bench de ../shared/corpus/10kgnad-de en ../shared/corpus/bbc-news-en; \
@@ -130,6 +136,12 @@ bench: deps
 	./build-release/bench/dups_bench 1000000
 	$(PYTHON) bench/bench_sinks.py --build-dir build-release
 	$(PYTHON) bench/bench_stream.py --build-dir build-release
+	$(PYTHON) bench/bench.py --build-dir build-release
+
+# Not part of make bench: writes a million files (several GB of inodes;
+# BENCH_DIR picks the folder, default /tmp) and removes them afterwards.
+bench-scale: bench-release
+	$(PYTHON) bench/bench.py --build-dir build-release --million
 
 # FHS paths (docs/operations.md): /usr/sbin/newsd, /usr/bin/newsctl,
 # /usr/lib/newsd/plugins, /etc/newsd/newsd.ini and conf.d/, the unit,

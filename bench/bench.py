@@ -1,7 +1,14 @@
 #!/usr/bin/env python3
 """newsd benchmark: figures, not a pass/fail test.
 
-Runs the real daemon in a fresh state dir and reports:
+By default (make bench): the I/O floor (bench/floor.c) and newsd with the
+default, core-only and full configs side by side on the same files, in
+backlog and stream mode, a steady 1,000 articles/s, 1 and 2 workers, and a
+summary table (bench/compare.py says how each figure is taken); then the
+in-process Lua and entities figures.  --million: the scale run
+(bench/scale.py, make bench-scale).
+
+--classic runs the earlier figures, each in a fresh state dir:
   1. burst:   N articles renamed into a running daemon's inbox at once;
               articles/s from first drop to last archived, p50/p99 latency
               drop -> archived (from the daemon's log timestamps), peak RSS.
@@ -12,7 +19,7 @@ Runs the real daemon in a fresh state dir and reports:
               as a share of the C pipeline's, and the in-process cost of a
               no-op Lua plugin per article (build/bench/lua_noop_bench).
 
-  4. analysis: the "core-only" config (one tagger, archive_fs) and the
+  4. analysis (also --only-analysis): the "core-only" config (one tagger, archive_fs) and the
               "full default" config (config/newsd.ini as shipped: every
               bundled analysis plugin, its archive), and the full analysis
               with archive_fs, as bursts side by side; articles/s and the
@@ -116,14 +123,19 @@ def corpus_texts():
     return texts
 
 
-def prepare(dirpath, n, texts, prefix):
+def prepare(dirpath, n, texts, prefix, backdate=False):
+    """backdate: mtimes a minute back, as a backlog's are (newsd takes a
+    file it finds at start only once its mtime is 10 s old)."""
     os.makedirs(dirpath, exist_ok=True)
     total = 0
+    past = time.time() - 60
     for i in range(n):
         data = texts[i % len(texts)] + b"\n\nbench %s %d\n" % (prefix.encode(), i)
         total += len(data)
         with open(os.path.join(dirpath, "%s%06d.txt" % (prefix, i)), "wb") as fh:
             fh.write(data)
+            if backdate:
+                os.utime(fh.fileno(), (past, past))
     return total / max(n, 1)
 
 
@@ -250,7 +262,7 @@ def burst(newsd, plugins, texts, n, workdir, pipeline="c", sections=None, label=
 def backlog(newsd, plugins, texts, n, workdir):
     state = os.path.join(workdir, "backlog%d" % n)
     conf = write_config(workdir, state, plugins, "notice")
-    avg = prepare(os.path.join(state, "inbox"), n, texts, "k")
+    avg = prepare(os.path.join(state, "inbox"), n, texts, "k", backdate=True)
     t0 = time.time()
     proc, log = start_daemon(newsd, conf, os.path.join(workdir, "backlog.log"))
     ok = wait_archived(state, n, 1200, proc)
@@ -444,13 +456,25 @@ def entities_bench(build):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build-dir", default=os.path.join(ROOT, "build-release"))
-    ap.add_argument("-n", type=int, default=20000, help="burst size")
+    ap.add_argument("-n", type=int, default=None,
+                    help="articles per run (default: 10000 side by side, 20000 for the bursts)")
+    ap.add_argument("--rounds", type=int, default=2, help="side by side: rounds, interleaved")
+    ap.add_argument("--steady-rate", type=int, default=1000, help="side by side: the steady run's articles/s")
     ap.add_argument("--backlog", type=int, nargs="*", default=[10000, 100000],
-                    help="backlog sizes (peak RSS should stay flat)")
+                    help="--classic: backlog sizes (peak RSS should stay flat)")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir")
-    ap.add_argument("--no-lua", action="store_true", help="skip the Lua pipeline run")
+    ap.add_argument("--no-lua", action="store_true", help="--classic: skip the Lua pipeline run")
     ap.add_argument("--only-analysis", action="store_true",
                     help="only the core-only vs full default comparison and analysis_bench")
+    ap.add_argument("--classic", action="store_true",
+                    help="the earlier figures: analysis, C and Lua bursts, entities, backlogs")
+    ap.add_argument("--million", action="store_true",
+                    help="only the scale run: peak RSS and time to the first archived article "
+                         "for backlogs of 10,000 and 1,000,000 files (bench/scale.py)")
+    ap.add_argument("--scale-seconds", type=float, default=60,
+                    help="--million: how long the daemon runs on each backlog at most")
+    ap.add_argument("--scale-sizes", type=int, nargs=2, default=[10000, 1000000],
+                    help="--million: the two backlog sizes compared")
     ap.add_argument("--gazetteer-key", default="user_gazetteer",
                     help="the entities plugin's key for its TSV files")
     args = ap.parse_args()
@@ -464,21 +488,39 @@ def main():
     workdir = tempfile.mkdtemp(prefix="newsd-bench-", dir=os.environ.get("BENCH_DIR", "/tmp"))
     print("newsd bench: %s, %d CPUs, state under %s" % (newsd, os.cpu_count(), workdir))
     try:
-        analysis(newsd, build, plugins, texts, args.n, workdir, args.gazetteer_key)
-        if args.only_analysis:
+        if args.million:
+            import scale
+            scale.run(newsd, plugins, texts, workdir, args.scale_seconds, args.scale_sizes)
             return
-        c_rate = burst(newsd, plugins, texts, args.n, workdir)
-        if not args.no_lua:
-            lua_rate = burst(newsd, plugins, texts, args.n, workdir, pipeline="lua")
-            print("lua:     %.0f%% of the C pipeline's articles/s (target >= 75%%)"
-                  % (100.0 * lua_rate / max(c_rate, 1e-9)))
-            lua_bench(build, plugins, workdir)
+        if args.only_analysis or args.classic:
+            classic(args, newsd, build, plugins, texts, workdir)
+            return
+        # The in-process figures first (what stages cost without the I/O),
+        # so that the side-by-side summary table ends the output.
+        lua_bench(build, plugins, workdir)
         entities_bench(build)
-        for b in args.backlog:
-            backlog(newsd, plugins, texts, b, workdir)
+        import compare
+        compare.compare(newsd, build, plugins, texts, args.n or 10000, args.rounds, workdir,
+                        steady_rate=args.steady_rate)
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def classic(args, newsd, build, plugins, texts, workdir):
+    n = args.n or 20000
+    analysis(newsd, build, plugins, texts, n, workdir, args.gazetteer_key)
+    if args.only_analysis:
+        return
+    c_rate = burst(newsd, plugins, texts, n, workdir)
+    if not args.no_lua:
+        lua_rate = burst(newsd, plugins, texts, n, workdir, pipeline="lua")
+        print("lua:     %.0f%% of the C pipeline's articles/s (target >= 75%%)"
+              % (100.0 * lua_rate / max(c_rate, 1e-9)))
+        lua_bench(build, plugins, workdir)
+    entities_bench(build)
+    for b in args.backlog:
+        backlog(newsd, plugins, texts, b, workdir)
 
 
 if __name__ == "__main__":

@@ -95,6 +95,15 @@ int main(int argc, char **argv)
      * come again: ~5 brk calls and ~20 µs an article.  1 MB of free heap
      * kept per arena costs little and stays flat. */
     mallopt(M_TRIM_THRESHOLD, 1 << 20);
+    /* glibc gives each thread that allocates its own arena (up to 8 per
+     * CPU), and each keeps its free memory and the 1 MB above: workers,
+     * the libuv pool and the archive's indexer were ~8 arenas.  Two are
+     * enough for a handful of threads that mostly run one at a time per
+     * CPU: peak RSS of a 20,000-article backlog with archive_sqlite went
+     * from ~32 to ~29 MB, throughput unchanged.  MALLOC_ARENA_MAX in the
+     * environment still wins. */
+    if (!getenv("MALLOC_ARENA_MAX"))
+        mallopt(M_ARENA_MAX, 2);
     /* A log reader that went away must not kill the daemon: write() then
      * fails with EPIPE instead. */
     signal(SIGPIPE, SIG_IGN);

@@ -99,6 +99,10 @@ static const char *const abbreviations[] = {
 /* Decodes one code point of valid UTF-8; returns its length in bytes. */
 static size_t next_cp(const char *s, int32_t *cp)
 {
+    if ((unsigned char)*s < 0x80) {   /* ASCII: most of an article */
+        *cp = (unsigned char)*s;
+        return 1;
+    }
     utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, cp);
     if (n < 1) {
         *cp = 0xFFFD;
@@ -147,12 +151,16 @@ static size_t chars_to_bytes(const char *s, size_t len, size_t max_chars)
 
 static int is_letter(int32_t cp)
 {
+    if (cp < 0x80)
+        return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
     utf8proc_category_t c = utf8proc_category(cp);
     return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
 }
 
 static int is_lower(int32_t cp)
 {
+    if (cp < 0x80)
+        return cp >= 'a' && cp <= 'z';
     return utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
 }
 
@@ -194,6 +202,33 @@ static int starts_with_bullet(const char *s, size_t len)
 
 /* ---- white space ------------------------------------------------------ */
 
+/* What a code point is to normalise(). */
+enum ws_class { WS_TEXT, WS_BREAK, WS_PARAGRAPH, WS_SPACE, WS_DROP };
+
+static enum ws_class ws_class_of(int32_t cp)
+{
+    /* ASCII, most of any article, without a Unicode table look-up (that
+     * look-up for every character was the largest cost of parsing). */
+    if (cp < 0x80) {
+        if (cp == '\n')
+            return WS_BREAK;
+        if (cp == ' ' || cp == '\t' || cp == '\f' || cp == '\v')
+            return WS_SPACE;
+        return cp < 0x20 || cp == 0x7F ? WS_DROP : WS_TEXT;
+    }
+    utf8proc_category_t cat = utf8proc_category(cp);
+    if (cat == UTF8PROC_CATEGORY_ZL)
+        return WS_BREAK;
+    if (cat == UTF8PROC_CATEGORY_ZP)
+        return WS_PARAGRAPH;
+    if (cat == UTF8PROC_CATEGORY_ZS)
+        return WS_SPACE;
+    /* Control characters and stray BOMs carry nothing readable. */
+    if (cat == UTF8PROC_CATEGORY_CC || cp == 0xFEFF || cp == 0x200B)
+        return WS_DROP;
+    return WS_TEXT;
+}
+
 static char *normalise(const char *s, int single_line)
 {
     /* Every code point maps to at most as many bytes as it had, and a
@@ -207,22 +242,23 @@ static char *normalise(const char *s, int single_line)
     for (size_t i = 0; s[i];) {
         int32_t cp;
         size_t n = next_cp(s + i, &cp);
-        utf8proc_category_t cat = utf8proc_category(cp);
-        if (cp == '\n' || cat == UTF8PROC_CATEGORY_ZL) {
+        switch (ws_class_of(cp)) {
+        case WS_BREAK:
             pending_breaks++;
             pending_space = 0;
-        } else if (cat == UTF8PROC_CATEGORY_ZP) {
+            break;
+        case WS_PARAGRAPH:
             pending_breaks += 2;
             pending_space = 0;
-        } else if (cp == ' ' || cp == '\t' || cp == '\f' || cp == '\v' ||
-                   cat == UTF8PROC_CATEGORY_ZS) {
+            break;
+        case WS_SPACE:
             /* Spaces at the start of a line are indentation: dropped. */
             if (w > 0 && pending_breaks == 0)
                 pending_space = 1;
-        } else if (cat == UTF8PROC_CATEGORY_CC || cp == 0xFEFF ||
-                   cp == 0x200B) {
-            /* Control characters and stray BOMs carry nothing readable. */
-        } else {
+            break;
+        case WS_DROP:
+            break;
+        case WS_TEXT:
             if (w > 0 && pending_breaks > 0) {
                 if (single_line) {
                     out[w++] = ' ';
@@ -238,6 +274,11 @@ static char *normalise(const char *s, int single_line)
             pending_breaks = 0;
             memcpy(out + w, s + i, n);
             w += n;
+            /* The printable ASCII that follows is text too: copied
+             * without a look at each character's class. */
+            while ((unsigned char)s[i + n] > ' ' && (unsigned char)s[i + n] < 0x7F)
+                out[w++] = s[i + n++];
+            break;
         }
         i += n;
     }

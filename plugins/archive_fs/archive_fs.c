@@ -255,12 +255,18 @@ static int write_record(struct archive *s, const newsd_article *a, const struct 
  * was half of the archive's time.)  The link must hold exactly the bytes
  * newsd read and hashed; if a producer went on writing, copy instead.
  */
-static int link_original(struct archive *s, const newsd_article *a, const char *rel, size_t len)
+static int link_original(struct archive *s, const newsd_article *a, const char *rel, size_t len,
+                         int *taken)
 {
     const char *path = newsd_article_path(a);
     struct stat st;
-    if (!path || linkat(AT_FDCWD, path, s->dirfd, rel, 0) < 0)
+    *taken = 0;
+    if (!path)
         return -1;
+    if (linkat(AT_FDCWD, path, s->dirfd, rel, 0) < 0) {
+        *taken = errno == EEXIST;
+        return -1;
+    }
     if (fstatat(s->dirfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
         (uint64_t)st.st_size == len)
         return 0;
@@ -276,12 +282,15 @@ static int write_original(struct archive *s, const newsd_article *a, const struc
     const unsigned char *raw = newsd_article_raw(a, &len);
     if (!raw)
         len = 0;
+    int taken;
+    if (link_original(s, a, rel, len, &taken) == 0)
+        return NEWSD_OK;
     /* A stale tmp may be a link to a work file: never write through it. */
     if (unlinkat(s->dirfd, rel, 0) < 0 && errno != ENOENT) {
         log_path_error(s, "cannot replace", rel, errno);
         return NEWSD_ERROR;
     }
-    if (link_original(s, a, rel, len) == 0)
+    if (taken && link_original(s, a, rel, len, &taken) == 0)
         return NEWSD_OK;
     return write_file(s, rel, p->day, raw, len, 0);
 }
@@ -445,27 +454,25 @@ static int flush_all(struct archive *s)
 }
 
 /* rename() between two links to one inode succeeds and does nothing, so
- * the tmp name would stay.  That happens to a resumed batch: the original
+ * the tmp name would stay.  That happens to a resumed batch's original: it
  * is a hard link of the work file, and an earlier commit may have renamed
  * one link to the final name before it stopped.  Then the final name
- * already holds these very bytes and the tmp name just goes. */
-static int rename_tmp(struct archive *s, const struct pending *p, const char *ext)
+ * already holds these very bytes and the tmp name just goes: after the
+ * rename, an unlink of the tmp name that usually finds nothing (one call,
+ * where comparing the two names first took two for every article).  A
+ * record's tmp is a file of its own, made by open(), so it needs no such
+ * care. */
+static int rename_tmp(struct archive *s, const struct pending *p, const char *ext, int may_be_link)
 {
     char from[REL_PATH_MAX], to[REL_PATH_MAX];
     snprintf(from, sizeof from, "%s/%s%s.tmp", p->day, p->id, ext);
     snprintf(to, sizeof to, "%s/%s%s", p->day, p->id, ext);
-    struct stat a, b;
-    if (fstatat(s->dirfd, from, &a, AT_SYMLINK_NOFOLLOW) == 0 &&
-        fstatat(s->dirfd, to, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev == b.st_dev &&
-        a.st_ino == b.st_ino) {
-        if (unlinkat(s->dirfd, from, 0) < 0) {
-            log_path_error(s, "cannot remove", from, errno);
-            return NEWSD_ERROR;
-        }
-        return NEWSD_OK;
-    }
     if (renameat(s->dirfd, from, s->dirfd, to) < 0) {
         log_path_error(s, "cannot rename", from, errno);
+        return NEWSD_ERROR;
+    }
+    if (may_be_link && unlinkat(s->dirfd, from, 0) < 0 && errno != ENOENT) {
+        log_path_error(s, "cannot remove", from, errno);
         return NEWSD_ERROR;
     }
     return NEWSD_OK;
@@ -500,7 +507,7 @@ static int publish_all(struct archive *s)
 {
     for (size_t i = 0; i < s->len; i++) {
         const struct pending *p = &s->items[i];
-        if (rename_tmp(s, p, ".orig") != NEWSD_OK || rename_tmp(s, p, ".json") != NEWSD_OK ||
+        if (rename_tmp(s, p, ".orig", 1) != NEWSD_OK || rename_tmp(s, p, ".json", 0) != NEWSD_OK ||
             link_index(s, p) != NEWSD_OK)
             return NEWSD_ERROR;
     }

@@ -14,8 +14,8 @@
  * The database is opened in WAL mode with synchronous=FULL: a committed
  * batch survives a crash or power loss (FULL fsyncs the WAL at every
  * commit; NORMAL would not), and readers (answer()) never block the writer.
- * The originals are kept in the database as BLOBs, so that one fsync makes
- * a batch durable whole; see docs/archive.md for why not files beside it.
+ * The originals are hard links of the work files in a folder beside the
+ * database (originals.c), flushed before each COMMIT; see docs/archive.md.
  */
 #include "sq.h"
 
@@ -187,6 +187,7 @@ void sq_close(struct sq *s)
     sq_indexer_stop(s);     /* before the connections: it reads s */
     close_writer(s);
     sqlite3_close(s->rdb);
+    sq_originals_close(s);
     pthread_mutex_destroy(&s->read_lock);
     pthread_mutex_destroy(&s->gate);
     free(s->path);
@@ -204,12 +205,13 @@ int sq_open(const char *path, const struct sq_options *opt, struct sq **out)
     pthread_mutex_init(&s->read_lock, NULL);
     pthread_mutex_init(&s->gate, NULL);
     s->opt = *opt;
+    s->orig_fd = -1;
     if (make_parent_dirs(path) < 0) {
         newsd_log(NEWSD_LOG_ERROR, "path: cannot create the folder of %s: %s", path, strerror(errno));
         sq_close(s);
         return NEWSD_ERROR;
     }
-    if (open_writer(s) != NEWSD_OK) {
+    if (open_writer(s) != NEWSD_OK || sq_originals_open(s) != NEWSD_OK) {
         sq_close(s);
         return NEWSD_ERROR;
     }

@@ -16,6 +16,8 @@
  */
 #include "sq.h"
 
+#include <errno.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -387,8 +389,22 @@ static int op_stats(struct ask *k)
     return rc == SQLITE_ROW ? NEWSD_QUERY_OK : db_fail(k, "count");
 }
 
+/* A file beside the database (originals.c), given by its path (newsd
+ * links it for reprocessing: no copy), else a BLOB: an archive written
+ * before schema version 5, or an article whose work file could not be
+ * linked. */
 static int op_original(struct ask *k)
 {
+    char *path = NULL;
+    int found = sq_originals_find(k->s, k->q->id, &path);
+    if (found == 1) {
+        int rc = newsd_answer_original_path(k->ans, path);
+        free(path);
+        return rc == NEWSD_OK ? NEWSD_QUERY_OK : NEWSD_QUERY_UNAVAILABLE;
+    }
+    if (found < 0)
+        return newsd_answer_fail(k->ans, NEWSD_QUERY_UNAVAILABLE, "cannot look up the original of %s in %s: %s",
+                                 k->q->id, k->s->orig_dir, strerror(errno));
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(k->db, "SELECT data FROM originals WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
         return db_fail(k, "read an original");

@@ -18,6 +18,10 @@
  *   4  articles.action, the action newsd chose from the score total (ABI
  *      1.3), with an index for listing by action; rows archived before it
  *      have '' until they are reprocessed
+ *   5  originals are files beside the database (originals.c); the
+ *      `originals` table keeps older ones and those that could not be
+ *      linked.  No table changes: the version keeps an older newsd, which
+ *      would look only in the table, from using the database
  *
  * To change the schema, append a step; never edit one that has shipped.
  */
@@ -164,7 +168,10 @@ static const char STEP_4[] =
     "ALTER TABLE articles ADD COLUMN action TEXT NOT NULL DEFAULT '';"
     "CREATE INDEX articles_action ON articles(action, received);";
 
-static const char *const STEPS[SQ_SCHEMA_VERSION] = {STEP_1, STEP_2, STEP_3, STEP_4};
+/* Nothing to change in the tables (see the history above). */
+static const char STEP_5[] = "";
+
+static const char *const STEPS[SQ_SCHEMA_VERSION] = {STEP_1, STEP_2, STEP_3, STEP_4, STEP_5};
 
 int sq_schema_version(sqlite3 *db)
 {

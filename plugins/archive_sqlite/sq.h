@@ -9,6 +9,7 @@
  *                     connection), behind the committed rows
  *   wal.c             checkpoints that keep the WAL small
  *   fold.c            the ß folding as an FTS5 tokenizer, on every connection
+ *   originals.c       the original bytes as files beside the database
  *
  * The functions here take the database path and options directly rather
  * than a newsd_config, so that the unit tests can drive them without the
@@ -27,7 +28,7 @@
 #include "fold.h"
 
 /* The schema version this code writes; see schema.c for the history. */
-#define SQ_SCHEMA_VERSION 4
+#define SQ_SCHEMA_VERSION 5
 
 struct sq_options {
     int busy_timeout_ms;   /* how long a statement waits for a lock */
@@ -85,6 +86,13 @@ struct sq {
      * (when the last one ended, CLOCK_MONOTONIC) tell the indexer whether
      * the writer is quiet: it indexes a row only then (indexer.c). */
     struct sq_indexer *ix;
+
+    /* originals.c: DIR/originals, its descriptor (-1: none), links made
+     * since the last flush, and whether the BLOB fallback was logged. */
+    char *orig_dir;
+    int orig_fd;
+    int orig_pending;
+    int orig_warned;
     pthread_mutex_t gate;
     atomic_int writer_in_tx;
     atomic_llong writer_end_ms;
@@ -152,6 +160,20 @@ const char *sq_os_error(const struct sq *s, sqlite3 *db, char *buf, size_t len);
 long long sq_wal_bytes(const struct sq *s);
 int sq_checkpoint(struct sq *s, const char *why);
 void sq_after_batch(struct sq *s, int failed_rc);
+
+/* originals.c (see there).  sq_originals_open() makes and opens the
+ * folder beside the database (logs and returns NEWSD_ERROR on failure).
+ * sq_originals_link() links the article's work file as the original of id:
+ * 1 when it is there (made now, or already holding these bytes), 0 when
+ * the bytes must go into the database instead.  sq_originals_sync() makes
+ * the links of this batch durable (NEWSD_OK when there are none).
+ * sq_originals_find() gives the path of id's file (malloc'd): 1, 0 when
+ * there is no file, -1 with errno on an error. */
+int sq_originals_open(struct sq *s);
+void sq_originals_close(struct sq *s);
+int sq_originals_link(struct sq *s, const char *id, const newsd_article *a);
+int sq_originals_sync(struct sq *s);
+int sq_originals_find(const struct sq *s, const char *id, char **path);
 
 /* query.c: the answer callback. */
 int sq_answer(void *state, const struct newsd_query *q, newsd_answer *ans);

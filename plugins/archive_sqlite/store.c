@@ -17,6 +17,10 @@
  * articles again is the normal case and needs nothing special.  Only an id
  * that is not an id is the article's fault.
  *
+ * Originals: hard links of the work files beside the database, flushed
+ * before the COMMIT (originals.c); a BLOB in `originals` when no link can
+ * be made.
+ *
  * Dedup: articles.id is UNIQUE.  An id that is archived (or earlier in this
  * batch: the transaction sees its own rows) is a duplicate: a row goes into
  * `duplicates` and archive() returns NEWSD_DUPLICATE.  While an article is
@@ -224,8 +228,12 @@ static int delete_children(struct sq *s, const char *id)
     return 0;
 }
 
+/* A file beside the database (originals.c) when the work file can be
+ * linked, else a BLOB. */
 static int write_original(struct sq *s, const char *id, const newsd_article *a)
 {
+    if (sq_originals_link(s, id, a) == 1)
+        return 0;
     size_t len = 0;
     const unsigned char *raw = newsd_article_raw(a, &len);
     sqlite3_stmt *st = s->stmt[SQ_INSERT_ORIGINAL];
@@ -330,6 +338,12 @@ int sq_commit(void *state)
     }
     if (!s->in_tx)
         return NEWSD_OK;
+    /* The originals' links and data first: a committed row must find its
+     * original after a power cut (originals.c). */
+    if (sq_originals_sync(s) != NEWSD_OK) {
+        roll_back(s);
+        return NEWSD_ERROR;
+    }
     int rc = run(s, SQ_COMMIT);
     if (rc != SQLITE_OK) {
         char os[128];

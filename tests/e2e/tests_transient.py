@@ -154,7 +154,12 @@ def wait_in_db(ctx, ids, t0, what, timeout=60):
     rows = db_query(ctx, "SELECT id, count(*) FROM articles GROUP BY id")
     check(len(rows) == len(ids) and all(n == 1 for _, n in rows) and {r[0] for r in rows} == ids,
           f"{len(rows)} distinct ids archived for {len(ids)} articles")
-    for id_, data in db_query(ctx, "SELECT id, data FROM originals"):
+    # originals: a file beside the database (schema 4), else a BLOB
+    blobs = dict(db_query(ctx, "SELECT id, data FROM originals"))
+    for id_ in ids:
+        f = ctx.archive / "originals" / id_[:2] / id_
+        data = f.read_bytes() if f.exists() else blobs.get(id_)
+        check(data is not None, f"the original of {id_} is missing")
         check(content_id(data) == id_, f"the original of {id_} does not hash to its id")
     check(ctx.failed_items() == [], f"failed/ is not empty: {ctx.failed_items()[:5]}")
     return took

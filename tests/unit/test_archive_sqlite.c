@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "article.h"
 #include "query.h"
@@ -954,6 +956,184 @@ static void test_read_only_connection_reopened(void **state)
     sq_close(s);
 }
 
+/* ---- originals as files (schema 5, originals.c) --------------------------- */
+
+/* A work file holding raw, and an article read from it as the pipeline
+ * makes one (path set). */
+static struct newsd_article *make_from_file(const char *name, const char *raw, const char *title)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fputs(raw, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+    struct newsd_article *a = make(raw, title, "Text", T0, NULL, 0);
+    a->path = strdup(path);
+    return a;
+}
+
+static void original_path_of(const char *id, char *out, size_t len)
+{
+    snprintf(out, len, "%s/archive/originals/%.2s/%s", dir, id, id);
+}
+
+static long long blobs(struct sq *s)
+{
+    sqlite3_stmt *st = NULL;
+    long long n = -1;
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM originals", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* The original op answers a path (a file) or the bytes (a BLOB); either
+ * way they are raw. */
+static void assert_original(struct sq *s, const char *id, const char *raw, int as_file)
+{
+    char req[128];
+    snprintf(req, sizeof req, "{\"op\":\"original\",\"id\":\"%s\"}", id);
+    struct query_result res;
+    assert_int_equal(run(s, req, &res), NEWSD_QUERY_OK);
+    if (as_file) {
+        char want[256], got[256] = {0};
+        original_path_of(id, want, sizeof want);
+        assert_non_null(res.original_path);
+        assert_non_null(realpath(want, got));
+        assert_string_equal(res.original_path, got);
+        FILE *f = fopen(res.original_path, "r");
+        assert_non_null(f);
+        size_t n = fread(got, 1, sizeof got, f);
+        fclose(f);
+        assert_int_equal(n, strlen(raw));
+        assert_memory_equal(got, raw, n);
+    } else {
+        assert_null(res.original_path);
+        assert_int_equal(res.original_len, strlen(raw));
+        assert_memory_equal(res.original, raw, strlen(raw));
+    }
+    query_result_free(&res);
+}
+
+static void test_originals_linked(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    struct newsd_article *a = make_from_file("w1", "original eins", "Eins");
+    char id[NEWSD_ID_LEN + 1], work[256], orig[256];
+    strcpy(id, a->id);
+    strcpy(work, a->path);
+    assert_int_equal(store(s, a), NEWSD_OK);
+    /* a hard link of the work file: the same inode, no BLOB */
+    struct stat w, o;
+    original_path_of(id, orig, sizeof orig);
+    assert_int_equal(stat(work, &w), 0);
+    assert_int_equal(stat(orig, &o), 0);
+    assert_true(w.st_ino == o.st_ino && w.st_nlink == 2);
+    assert_int_equal(blobs(s), 0);
+    /* newsd unlinks the work file after the commit: the original stays */
+    assert_int_equal(unlink(work), 0);
+    assert_original(s, id, "original eins", 1);
+
+    /* no work file path (or one that cannot be linked): a BLOB, read back too */
+    struct newsd_article *b = make("original zwei", "Zwei", "Text", T0, NULL, 0);
+    strcpy(id, b->id);
+    assert_int_equal(store(s, b), NEWSD_OK);
+    assert_int_equal(blobs(s), 1);
+    original_path_of(id, orig, sizeof orig);
+    assert_int_equal(access(orig, F_OK), -1);
+    assert_original(s, id, "original zwei", 0);
+    struct newsd_article *c = make_from_file("w2", "original drei", "Drei");
+    c->path[strlen(c->path) - 1] = 'x';   /* gone: w2 -> w2x */
+    strcpy(id, c->id);
+    assert_int_equal(store(s, c), NEWSD_OK);
+    assert_int_equal(blobs(s), 2);
+    assert_original(s, id, "original drei", 0);
+
+    /* a duplicate links nothing */
+    struct newsd_article *d = make_from_file("w3", "original eins", "Eins");
+    strcpy(work, d->path);
+    assert_int_equal(store(s, d), NEWSD_DUPLICATE);
+    assert_int_equal(stat(work, &w), 0);
+    assert_int_equal(w.st_nlink, 1);
+    sq_close(s);
+}
+
+/* A crash (or a failed commit) after the link and before the COMMIT
+ * leaves a link without a row; the article comes again from work/ and
+ * finds it.  A stale file holding other bytes (cut short by a power cut)
+ * is replaced. */
+static void test_originals_after_crash(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    struct newsd_article *a = make_from_file("w1", "vor dem Absturz", "Eins");
+    char id[NEWSD_ID_LEN + 1], orig[256];
+    strcpy(id, a->id);
+    assert_int_equal(sq_archive(s, a), NEWSD_OK);
+    article_free(a);
+    sq_close(s);    /* no commit: rolled back, the link stays */
+    original_path_of(id, orig, sizeof orig);
+    assert_int_equal(access(orig, F_OK), 0);
+
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    assert_int_equal(stat_of(s, "articles"), 0);
+    a = make_from_file("w1", "vor dem Absturz", "Eins");   /* the same work file again */
+    assert_int_equal(store(s, a), NEWSD_OK);
+    assert_int_equal(stat_of(s, "articles"), 1);
+    assert_int_equal(stat_of(s, "duplicates"), 0);
+    assert_int_equal(blobs(s), 0);
+    assert_original(s, id, "vor dem Absturz", 1);
+
+    /* an orphan with other bytes under the id of a new article */
+    struct newsd_article *b = make_from_file("w2", "neue Bytes", "Zwei");
+    strcpy(id, b->id);
+    original_path_of(id, orig, sizeof orig);
+    char folder[256];
+    snprintf(folder, sizeof folder, "%s/archive/originals/%.2s", dir, id);
+    mkdir(folder, 0755);
+    FILE *f = fopen(orig, "w");
+    assert_non_null(f);
+    fputs("neue By", f);   /* cut short */
+    fclose(f);
+    assert_int_equal(store(s, b), NEWSD_OK);
+    assert_original(s, id, "neue Bytes", 1);
+    assert_int_equal(blobs(s), 0);
+    sq_close(s);
+}
+
+/* A version 4 archive keeps its BLOBs readable, and new articles get files. */
+static void test_originals_migration_from_v4(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    struct newsd_article *a = make("alt und in der Datenbank", "Alt", "Text", T0, NULL, 0);
+    char old_id[NEWSD_ID_LEN + 1], id[NEWSD_ID_LEN + 1];
+    strcpy(old_id, a->id);
+    assert_int_equal(store(s, a), NEWSD_OK);
+    assert_int_equal(blobs(s), 1);
+    assert_int_equal(sqlite3_exec(s->db, "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
+    sq_close(s);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf %s/archive/originals", dir);
+    assert_int_equal(system(cmd), 0);
+
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    assert_int_equal(sq_schema_version(s->db), SQ_SCHEMA_VERSION);
+    assert_original(s, old_id, "alt und in der Datenbank", 0);
+    a = make_from_file("w1", "neu und als Datei", "Neu");
+    strcpy(id, a->id);
+    assert_int_equal(store(s, a), NEWSD_OK);
+    assert_original(s, id, "neu und als Datei", 1);
+    assert_int_equal(blobs(s), 1);
+    sq_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -975,6 +1155,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migration_from_v2_incomplete_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_indexer_thread, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_only_connection_reopened, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_originals_linked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_originals_after_crash, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_originals_migration_from_v4, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
