@@ -313,8 +313,8 @@ def stream_input_nats_bad_messages_kill(ctx):
     max_backlog: every article is archived once; an empty, an oversized
     and a binary message go to failed/ under names that say the stream and
     sequence, and are acknowledged; a SIGKILL of newsd mid-stream loses and
-    doubles nothing, nor does a reload; at the end nothing is pending or
-    unacknowledged."""
+    doubles nothing, nor do a reload and a restart of nats-server; at the
+    end nothing is pending or unacknowledged."""
     need(ctx.plugin_dir / "input_nats.so", "input_nats (libnats-dev)")
     need(ctx.build / "tests" / "e2e" / "nats_peek", "nats_peek (libnats-dev)")
     srv = NatsServer(ctx).start()
@@ -372,13 +372,24 @@ def stream_input_nats_bad_messages_kill(ctx):
             ids.add(content_id(data))
         nats_publish(ctx, srv.url, "articles.in", [msgs / n for n, _ in extra])
         ctx.wait_archived(ids, timeout=30)
+        # nats-server restarts (same store): the input backs off, reconnects
+        # and takes what comes after.
+        srv.stop()
+        time.sleep(1.0)
+        srv.start()
+        extra = distinct_articles(70, "natsin")[65:]
+        for name, data in extra:
+            (msgs / name).write_bytes(data)
+            ids.add(content_id(data))
+        nats_publish(ctx, srv.url, "articles.in", [msgs / n for n, _ in extra])
+        ctx.wait_archived(ids, timeout=40)
         ctx.wait(lambda: nats_consumer(ctx, srv.url, "ARTICLES", "newsd")["ack_pending"] == 0, 20,
                  "every message acknowledged")
         c = nats_consumer(ctx, srv.url, "ARTICLES", "newsd")
         check(c["pending"] == 0, f"consumer still has {c['pending']} pending")
         check(ctx.ids() == ids, f"archive holds {len(ctx.ids())} ids, published {len(ids)} distinct articles")
         check(len(ctx.failed_items()) == 3, f"failed/ holds {ctx.failed_items()}")
-        print(f"note: 68 messages (3 bad), max_backlog 5, a SIGKILL, a reload: {len(ids)} archived once, 3 in failed/, "
+        print(f"note: 73 messages (3 bad), max_backlog 5, a SIGKILL, a reload, a server restart: {len(ids)} archived once, 3 in failed/, "
               f"consumer pending 0, ack_pending 0, redelivered {c['redelivered']}, {waits} waits on a full backlog, "
               f"duplicates seen {len(ctx.duplicates())}")
     finally:
