@@ -48,6 +48,8 @@ class NatsServer:
         self.proc = None
 
     def start(self):
+        # The log is appended to: only what this start writes counts.
+        since = len(self.log_tail(10 ** 9))
         self.proc = subprocess.Popen([self.exe, "-a", "127.0.0.1", "-p", str(self.port), "-js",
                                       "-sd", str(self.store), "-l", str(self.log)],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
@@ -55,7 +57,7 @@ class NatsServer:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise Fail(f"nats-server exited with {self.proc.returncode}: {self.log_tail()}")
-            if "Server is ready" in self.log_tail(100000):
+            if "Server is ready" in self.log_tail(10 ** 9)[since:]:
                 return self
             time.sleep(0.05)
         raise Fail(f"nats-server not ready within 10 s: {self.log_tail()}")
