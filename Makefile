@@ -135,6 +135,7 @@ bench: bench-release
 	@# The near_dups index with 1,000,000 fingerprints: lookup p50/p99.
 	./build-release/bench/dups_bench 1000000
 	$(PYTHON) bench/bench_sinks.py --build-dir build-release
+	$(PYTHON) bench/bench_stream.py --build-dir build-release
 	$(PYTHON) bench/bench.py --build-dir build-release
 
 # Not part of make bench: writes a million files (several GB of inodes;

@@ -8,6 +8,7 @@
 #include "xalloc.h"
 #include "query.h"
 #include "metrics.h"
+#include "inputs.h"
 #include "sinks.h"
 #include "stage.h"
 #include "text.h"
@@ -157,6 +158,7 @@ char *status_render_json(const struct status_snapshot *s)
     json_object_set_new(o, "archive", json_pack("{s:o,s:o}", "backends", archives, "queries", jstr(query_by)));
     json_object_set_new(o, "health", health_summary(s));
     json_object_set_new(o, "sinks", sinks_status(s->sinks));
+    json_object_set_new(o, "inputs", inputs_status(s->inputs));
     char *out = xjson_dumps(o, JSON_COMPACT);
     json_decref(o);
     return out;
@@ -213,6 +215,7 @@ char *status_render_metrics(const struct status_snapshot *s)
         prom_value(&sb, gauges[i].name, "", gauges[i].value);
     }
     sinks_metrics(s->sinks, &sb);
+    inputs_metrics(s->inputs, &sb);
     metrics_write_histograms(&sb);
     action_counts_write_prom(&sb);
     return sb_take(&sb);

@@ -22,6 +22,7 @@
 #include "tag_trends.h"
 #include "datadir.h"
 #include "archiver.h"
+#include "inputs.h"
 #include "sinks.h"
 #include "budget.h"
 #include "config.h"
@@ -76,6 +77,7 @@ struct daemon {
     struct workers *workers;
     struct archiver *archiver;
     struct sinks *sinks;           /* outboxes and delivery threads (sinks.h) */
+    struct inputs *inputs;         /* input plugins' threads (inputs.h) */
     struct inbox *inbox;
     struct retry_queue *retries;   /* jobs put off by transient faults */
     unsigned n_workers;
@@ -565,6 +567,10 @@ static void apply_reload(struct daemon *d)
     sinks_stop(d->sinks);
     d->sinks = sinks_start(d->cfg.state_dir, d->plugins);
     archiver_set_sinks(d->archiver, d->sinks);
+    /* The old inputs return from run() (their messages not put are not
+     * acknowledged, so they come again) before their plugins go. */
+    inputs_stop(d->inputs);
+    d->inputs = inputs_start(d->cfg.state_dir, d->plugins);
     plugin_set_free(old);
     spool_hold_archive(&d->spool);
 
@@ -918,6 +924,7 @@ static void api_snapshot(void *ud, struct status_snapshot *s)
         .web_tls = d->cfg.web_tls_cert != NULL,
         .plugins = d->plugins,
         .sinks = d->sinks,
+        .inputs = d->inputs,
     };
 }
 
@@ -1055,6 +1062,7 @@ static int start(struct daemon *d)
                    on_archived, d);
     d->sinks = sinks_start(d->spool.state_dir, d->plugins);
     archiver_set_sinks(d->archiver, d->sinks);
+    d->inputs = inputs_start(d->spool.state_dir, d->plugins);
     retry_queue_start(&d->retries, &d->loop, on_retry_due, d);
     char *work_dir = xasprintf("%s/work", d->spool.state_dir);
     char *models_dir = xasprintf("%s/models", d->spool.state_dir);
@@ -1165,6 +1173,7 @@ int daemon_run(const char *config_path, const char *state_dir_override, int log_
         log_flush_repeats(true);
         _exit(DAEMON_EXIT_STUCK);
     }
+    inputs_stop(d->inputs);   /* their threads call into the plugins */
     sinks_stop(d->sinks);   /* its threads call into the plugins */
     plugin_set_free(d->plugins);
     plugin_set_free(d->next_plugins);

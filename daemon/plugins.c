@@ -11,6 +11,7 @@
 #include "config_keys.h"
 #include "plugin_config.h"
 #include "plugin_stamp.h"
+#include "inputs.h"
 #include "sinks.h"
 #include "stage.h"
 #include "article.h"
@@ -97,7 +98,7 @@ static const size_t descriptor_size[NEWSD_ABI_MINOR + 1] = {
     [0] = offsetof(newsd_plugin, answer),
     [1] = offsetof(newsd_plugin, config_keys),
     [2] = offsetof(newsd_plugin, deliver),   /* 1.2 added config_keys */
-    [3] = sizeof(newsd_plugin),              /* 1.3 added deliver */
+    [3] = sizeof(newsd_plugin),              /* 1.3 added deliver and run */
 };
 
 /* The version rule of plugin.h: our major, a minor up to ours, and at least
@@ -135,7 +136,7 @@ static char *check_descriptor(const newsd_plugin *d)
 {
     if (!d->name || !*d->name)
         return xasprintf("descriptor has no name");
-    if ((!d->stages && !d->deliver) || (d->stages & ~STAGE_ALL))
+    if ((!d->stages && !d->deliver && !d->run) || (d->stages & ~STAGE_ALL))
         return xasprintf("descriptor declares no stage or an unknown one (stages = 0x%x)", d->stages);
     if ((d->stages & ~(unsigned)NEWSD_STAGE_ARCHIVE) && !d->process)
         return xasprintf("declares a parse, tag or score stage but has no process() callback");
@@ -178,9 +179,14 @@ static char *check_keys(const struct plugin_section *s, const struct plugin_inst
                                  "is max_ms)", config_kv_where(&s->kv[i], at, sizeof at), s->name, k->name,
                                  p->path);
             }
-    const struct newsd_config_key *const tables[] = {config_plugin_core_keys, own, sink_core_keys};
+    const struct newsd_config_key *tables[4] = {config_plugin_core_keys, own};
+    size_t n = 2;
+    if (p->desc->deliver)
+        tables[n++] = sink_core_keys;
+    if (p->desc->run)
+        tables[n++] = input_core_keys;
     char *why = NULL;
-    return config_keys_check(s, tables, p->desc->deliver ? 3 : 2, &why) < 0 ? why : NULL;
+    return config_keys_check(s, tables, n, &why) < 0 ? why : NULL;
 }
 
 /* "plugin X: FILE: init failed: what the plugin logged", with where it
@@ -327,8 +333,12 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
         *err = xasprintf("plugin %s: %s", s->name, why);
         goto fail;
     }
+    if (p->desc->run && input_policy_parse(s, &p->input_max_backlog, &why) < 0) {
+        *err = xasprintf("plugin %s: %s", s->name, why);
+        goto fail;
+    }
     if ((flags & PLUGIN_LOAD_NO_ARCHIVE_INIT) &&
-        (p->desc->stages == NEWSD_STAGE_ARCHIVE || (p->desc->deliver && !p->desc->stages))) {
+        (p->desc->stages == NEWSD_STAGE_ARCHIVE || ((p->desc->deliver || p->desc->run) && !p->desc->stages))) {
         /* --try: checked, but an archive's init may create folders in the
          * state directory, so it is not called. */
         log_debug("plugin %s: checked %s (%s); archive not initialised", p->name, p->path, p->desc->name);

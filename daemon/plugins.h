@@ -36,6 +36,7 @@ struct plugin_instance {
     unsigned max_ms;          /* time budget of a process() call (budget.h) */
     uv_mutex_t lock;
     struct sink_policy *sink; /* a sink (deliver()): its filter and retries (sinks.h) */
+    int64_t input_max_backlog; /* an input (run()): its back-pressure bound (inputs.h) */
 };
 
 struct plugin_set {

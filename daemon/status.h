@@ -16,6 +16,7 @@
 #include "plugins.h"
 
 struct sinks;
+struct inputs;
 
 /* The daemon's run state (reload and shutdown: see daemon.c). */
 enum daemon_state {
@@ -56,6 +57,7 @@ struct status_snapshot {
     bool web_tls;                    /* the dashboard speaks HTTPS itself */
     const struct plugin_set *plugins;                                         /* in force */
     struct sinks *sinks;             /* their outboxes (sinks.h); NULL: none */
+    struct inputs *inputs;           /* input plugins' threads (inputs.h); NULL: none */
     /* health.h's current problems (the control side fills them in). */
     const struct health_problem *problems;
     size_t n_problems;

@@ -87,7 +87,8 @@ extern "C" {
  * and the newsd_delivery_*() functions), newsd_config_run_mode(), the
  * article's action (newsd_article_action()), the action filters of a
  * query, newsd_config_error(), and token types and the lengths of a
- * token's norm and stem (newsd_analysis_type_count()).
+ * token's norm and stem (newsd_analysis_type_count()), and inputs (the
+ * descriptor's run() and the newsd_input_*() functions).
  */
 #define NEWSD_ABI_MAJOR 1
 #define NEWSD_ABI_MINOR 3
@@ -197,6 +198,7 @@ typedef struct newsd_article newsd_article;   /* opaque; since 1.0 */
 typedef struct newsd_config newsd_config;     /* opaque: the plugin's INI section; since 1.0 */
 typedef struct newsd_answer newsd_answer;     /* opaque: the answer to a query; since 1.1 */
 typedef struct newsd_delivery newsd_delivery; /* opaque: one record a sink delivers; since 1.3 */
+typedef struct newsd_input newsd_input;       /* opaque: an input's way into the inbox; since 1.3 */
 
 /* Since 1.0. */
 struct newsd_tag {
@@ -374,6 +376,19 @@ typedef struct newsd_plugin {
      * with the reason logged).  A plugin with deliver() may declare no
      * stage. */
     int (*deliver)(void *state, newsd_delivery *const *batch, size_t n);
+
+    /* Since 1.3.  An input: bring articles in from somewhere else (a
+     * broker, a queue).  newsd calls run() once, after init(), on a thread
+     * of the instance's own, and the plugin fetches until
+     * newsd_input_wait() says NEWSD_INPUT_STOP (a stop or a reload), then
+     * returns.  Each message goes into the inbox with newsd_input_put(),
+     * which returns only once the file is durable there; only then may the
+     * plugin acknowledge it upstream.  A crash between the two means a
+     * redelivery, which the content-hash id makes harmless.  Return
+     * NEWSD_OK, or NEWSD_ERROR after logging why (newsd logs that the
+     * input ended; it is started again at the next reload).  A plugin with
+     * run() may declare no stage. */
+    int (*run)(void *state, newsd_input *in);
 } newsd_plugin;
 
 /* The exported symbol the loader looks up.  Since 1.0. */
@@ -750,6 +765,41 @@ NEWSD_EXPORT int64_t newsd_delivery_created_ms(const newsd_delivery *d);
  * The reason (one line) shows in the log and in `newsctl outbox`.
  * Returns NEWSD_ERROR.  Thread-safe for distinct records. */
 NEWSD_EXPORT int newsd_delivery_fail(newsd_delivery *d, const char *fmt, ...) NEWSD_PRINTF(2, 3);
+#endif
+
+/* ---- inputs: inside run() only (since 1.3) ------------------------------- */
+
+#if NEWSD_ABI_TARGET_MINOR >= 3
+
+/* What newsd_input_wait() says.  Since 1.3. */
+enum newsd_input_go {
+    NEWSD_INPUT_FETCH = 0, /* the inbox has room: fetch and put */
+    NEWSD_INPUT_FULL = 1,  /* the timeout passed and the inbox backlog is still at the
+                            * section's max_backlog: keep the connection, fetch nothing */
+    NEWSD_INPUT_STOP = 2,  /* newsd stops or reloads: return from run() */
+};
+
+/* Back-pressure and the stop.  Waits up to timeout_ms (0: only looks) for
+ * the backlog of files in inbox/ and work/ to fall below the section's
+ * max_backlog.  Returns enum newsd_input_go.  Call it before each fetch. */
+NEWSD_EXPORT int newsd_input_wait(newsd_input *in, int64_t timeout_ms);
+
+/* Put one message into the inbox as an article file: data (the file's
+ * bytes, any length, the pipeline judges them like a dropped file) is
+ * written to tmp/, fsynced, renamed into inbox/ and the folder fsynced;
+ * then it returns NEWSD_OK and the plugin acknowledges upstream.  name is
+ * the file name (a '/' or a leading '.' is replaced; a taken name gets a
+ * suffix): let it say where the message came from (subject or topic,
+ * partition, offset), since a bad message's reason in failed/ names its
+ * file.  NEWSD_ERROR: not written (the reason is logged: disk full, inbox
+ * gone); do not acknowledge, back off, let the broker redeliver. */
+NEWSD_EXPORT int newsd_input_put(newsd_input *in, const char *name, const void *data, size_t len);
+
+/* A figure of the input for /status ("inputs") and /metrics
+ * (newsd_input_NAME{input=...}): "lag" (messages upstream not yet taken),
+ * "in_flight" (taken, not yet acknowledged), "errors" (a counter), or a
+ * name of the plugin's own ([a-z_], up to 31 bytes). */
+NEWSD_EXPORT void newsd_input_gauge(newsd_input *in, const char *name, int64_t value);
 #endif
 
 /* ---- answering a query (inside answer() only; since 1.1) ----------------- */
