@@ -83,12 +83,12 @@ extern "C" {
  * table.  1.2 (newsd 0.3) added the text layer: tokens, stems, sentences
  * and stop words of an article or of any text, and the descriptor's
  * config_keys, the keys a plugin reads, so newsd refuses a mistyped one.
- * 1.3 added sinks (the descriptor's deliver(), fed from the durable outbox,
- * and the newsd_delivery_*() functions), newsd_config_run_mode(), the
- * article's action (newsd_article_action()), the action filters of a
- * query, newsd_config_error(), and token types and the lengths of a
- * token's norm and stem (newsd_analysis_type_count()), and inputs (the
- * descriptor's run() and the newsd_input_*() functions).
+ * 1.3 (newsd 0.4) added sinks (the descriptor's deliver(), fed from the
+ * durable outbox, and the newsd_delivery_*() functions), inputs (the
+ * descriptor's run() and the newsd_input_*() functions),
+ * newsd_config_run_mode(), the article's action (newsd_article_action()),
+ * the action filters of a query, newsd_config_error(), and token types and
+ * the lengths of a token's norm and stem (newsd_analysis_type_count()).
  */
 #define NEWSD_ABI_MAJOR 1
 #define NEWSD_ABI_MINOR 3
