@@ -241,11 +241,12 @@ char *web_page_failed(const char *state_dir, const char *csrf, const char *note)
             names[n++] = xstrdup(de->d_name);
         }
     }
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n > 1) /* qsort's base may not be NULL, even for no elements */
+        qsort(names, n, sizeof *names, cmp_str);
     sb_printf(&sb, "<p>%zu file%s in ", total, total == 1 ? "" : "s");
     html_text(&sb, path);
     sb_printf(&sb, "%s. <i>Retry</i> moves a file back into the inbox; fix its cause first.</p>\n",
-              total > n ? " (the first 500 by name shown)" : "");
+              total > n ? " (500 of them shown, in name order)" : "");
     if (n) {
         sb_printf(&sb, "<table><tr><th>File</th><th>Size</th><th>Reason</th><th></th></tr>\n");
         for (size_t i = 0; i < n; i++) {
