@@ -84,16 +84,6 @@ struct sink_filter *sink_filter_parse(const char *text, char **err)
     return f;
 }
 
-/* The action: a top-level "action" string (the scoring rules put it there),
- * or one inside "score". */
-static const char *record_action(const json_t *rec)
-{
-    const char *a = json_string_value(json_object_get(rec, "action"));
-    if (!a)
-        a = json_string_value(json_object_get(json_object_get(rec, "score"), "action"));
-    return a;
-}
-
 static bool has_tag(const json_t *rec, const char *name, bool prefix)
 {
     size_t i, n = strlen(name);
@@ -114,7 +104,7 @@ bool sink_filter_match(const struct sink_filter *f, const json_t *rec)
         case TERM_ALL:
             return true;
         case TERM_ACTION: {
-            const char *a = record_action(rec);
+            const char *a = json_string_value(json_object_get(rec, "action"));
             if (a && strcmp(a, t->value) == 0)
                 return true;
             break;
