@@ -486,7 +486,10 @@ int html__meta(struct html_tree *t, xmlNodePtr block, struct html_meta *m)
     }
     if (rc == 0 && !head && m->title && html__headline_of_title(m->title, c.h1, c.n_h1, &head) < 0)
         rc = -1;
-    if (rc == 0 && m->title && head) {
+    /* An <h2> taken because the only <h1> is navigation is a guess: it
+     * may split the title into kicker and headline above, but it does not
+     * replace the publisher's wording of the title with its own. */
+    if (rc == 0 && m->title && head && strcmp(html__tag(head), "h2") != 0) {
         int oom = 0;
         char *seen = html__visible_headline(m->title, head, &oom);
         if (oom)

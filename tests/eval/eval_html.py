@@ -22,10 +22,7 @@ is empty); with >= 95 %, without <= 5 %; titles >= 95 %; dates >= 90 %,
 none in the future.
 
 The trafilatura set's titles and dates are hand-picked, not the
-publisher's metadata, and not always consistent: two pages with the same
-layout (an <h1> that is the last breadcrumb entry, an <h2> over the article
-with other words) have the h1 as the title on one and the h2 on the other;
-one title is on no part of the page; some dates are the last modification
+publisher's metadata, and not always consistent: one title is on no part of the page; some dates are the last modification
 (the page's datePublished and its visible "published" say an earlier day)
 or a day the page states nowhere.  -v
 lists every miss, so each can be checked against the page.

@@ -642,6 +642,17 @@ static void test_meta_visible_headline(void **state)
     assert_string_equal(a.title, "Council passes budget after night");
     parsed_article_clear(&a);
 
+    /* Under a breadcrumb <h1>, an <h2> worded otherwise than the
+     * publisher's title is only a fallback: it does not replace a title
+     * the metadata gives. */
+    a = parse_str("<html><head><meta property=\"og:title\" content=\"Council passes the "
+                  "city budget after a long night\"></head><body><nav><ol><li><a "
+                  "href=\"/\">Home</a></li><li><h1>Council passes the city budget after a "
+                  "long night</h1></li></ol></nav><article><h2>City budget: council passes it "
+                  "after a night</h2>" ARTICLE_P "</article></body></html>");
+    assert_string_equal(a.title, "Council passes the city budget after a long night");
+    parsed_article_clear(&a);
+
     /* With a real <h1> on the page, an <h2> is a section heading. */
     a = parse_str("<html><head><meta property=\"og:title\" content=\"Council passes budget "
                   "after night\"></head><body><h1>Council passes budget after night</h1>"
