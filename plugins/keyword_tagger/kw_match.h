@@ -1,0 +1,67 @@
+/* kw_match: keyword_tagger's words as one Aho-Corasick automaton over an
+ * article's tokens (the entities plugin's ac.c and tokens.c), so that an
+ * article costs one pass whether the list has ten words or ten thousand.
+ *
+ * A word or phrase is tokenised as article text is (newsd_analysis_new())
+ * and added as the sequence of its tokens' norms (case-folded), or of
+ * their texts with case = sensitive.  A hyphenated word counts as its
+ * parts, in the article as in the list: "KI-Chip" is "ki" "chip", so it
+ * also finds "KI Chip", and "Intel" finds "Intel-Chef".  Tokens never
+ * match across a sentence end that the phrase does not have itself.
+ *
+ * With compounds on (match = substring), the phrase's first word may also
+ * end a token and its last word begin one: "KI-Chip" finds
+ * "KI-Chiphersteller", "Chip" finds "Computerchip", "Halbleiter" finds
+ * "Halbleitern", and "Intel" finds "Intelligenz".  Without (match = word)
+ * word boundaries hold.  A word inside a token, neither at its start nor
+ * at its end, is not found ("chip" in "Mikrochiphersteller"). */
+#ifndef KEYWORD_TAGGER_KW_MATCH_H
+#define KEYWORD_TAGGER_KW_MATCH_H
+
+#include "../entities/ac.h"
+#include "../entities/tokens.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct kw_pattern {
+    uint32_t word;       /* the caller's index of the word */
+    uint32_t off, len;   /* its symbols: syms[off .. off + len) */
+    uint32_t span;       /* sentences its tokens cross (0: one sentence) */
+};
+
+struct kw_matcher {
+    struct ac ac;
+    struct kw_pattern *pat;
+    size_t n_pat, pat_cap;
+    uint32_t *syms;
+    size_t n_syms, syms_cap;
+    /* By symbol: bit 0 the first word of some pattern, bit 1 the last. */
+    uint8_t *ends;
+    size_t n_words;      /* 1 + the largest word index added */
+    size_t min_len, max_len;  /* bytes of the first and last words, for compounds */
+    int compounds;
+    int sensitive;
+};
+
+/* An empty matcher.  0, or -1 when out of memory. */
+int kw_matcher_init(struct kw_matcher *m, int compounds, int sensitive);
+void kw_matcher_free(struct kw_matcher *m);
+/* Add the word or phrase toks (tokenised as articles are) as word.  0; 1
+ * when it has no tokens to match (nothing added); -1 when out of memory. */
+int kw_matcher_add(struct kw_matcher *m, const struct ent_toks *toks, uint32_t word);
+/* Done adding.  0, or -1 when out of memory. */
+int kw_matcher_build(struct kw_matcher *m);
+
+/* The distinct words found in t, in the order first found. */
+struct kw_found {
+    uint32_t *v;
+    size_t n, cap;
+};
+void kw_found_free(struct kw_found *f);
+
+/* Append to out the words found in t, each once.  0, or -1 when out of
+ * memory.  Thread-safe: m is only read. */
+int kw_matcher_run(const struct kw_matcher *m, const struct ent_toks *t, struct kw_found *out);
+
+#endif
