@@ -192,6 +192,13 @@ static void test_match_compounds(void **state)
     assert_string_equal(run(&m, "Der Computerchip Hersteller"), "0");
     assert_string_equal(run(&m, "Der Chipsatz Hersteller"), "");
     kw_matcher_free(&m);
+
+    /* An inner word is whole, even when it may begin a word elsewhere. */
+    static const char *const inner[] = {"big chip maker", "chip", "maker"};
+    build(&m, inner, N(inner), 1, 0);
+    assert_string_equal(run(&m, "a big chips maker"), "1,2");
+    assert_string_equal(run(&m, "a big chip makers"), "0,1,2");
+    kw_matcher_free(&m);
 }
 
 static void test_match_case(void **state)
