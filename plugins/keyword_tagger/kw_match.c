@@ -24,6 +24,7 @@ void kw_matcher_free(struct kw_matcher *m)
     free(m->pat);
     free(m->syms);
     free(m->ends);
+    free(m->pairs);
     *m = (struct kw_matcher){0};
 }
 
@@ -54,10 +55,34 @@ static int grow(void **v, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
-/* Note the length of a first or last word: a token's start and end are
- * looked up with the lengths between the shortest and the longest. */
-static void note_len(struct kw_matcher *m, size_t len)
+#define PAIR_WORDS (65536 / 64)
+
+static unsigned pair_at(const char *s)
 {
+    return (unsigned)(unsigned char)s[0] << 8 | (unsigned char)s[1];
+}
+
+static void pair_set(struct kw_matcher *m, int filter, const char *s)
+{
+    unsigned p = pair_at(s);
+    m->pairs[(size_t)filter * PAIR_WORDS + p / 64] |= 1ull << (p % 64);
+}
+
+static int pair_has(const struct kw_matcher *m, int filter, const char *s)
+{
+    unsigned p = pair_at(s);
+    return (m->pairs[(size_t)filter * PAIR_WORDS + p / 64] >> (p % 64)) & 1;
+}
+
+/* Note a first or last word of len bytes (two or more) for compounds:
+ * its byte pairs, and its length (a token's start and end are looked up
+ * with the lengths between the shortest and the longest). */
+static void note_end(struct kw_matcher *m, const char *s, size_t len, int last)
+{
+    if (len < 2)
+        return;
+    pair_set(m, last ? KW_LAST_START : KW_FIRST_START, s);
+    pair_set(m, last ? KW_LAST_END : KW_FIRST_END, s + len - 2);
     if (len < m->min_len)
         m->min_len = len;
     if (len > m->max_len)
@@ -69,6 +94,7 @@ int kw_matcher_add(struct kw_matcher *m, const struct ent_toks *toks, uint32_t w
     size_t n = 0;
     uint32_t first_sentence = 0, last_sentence = 0;
     size_t first_len = 0, last_len = 0;
+    const char *first_form = NULL, *last_form = NULL;
     if (grow((void **)&m->syms, &m->syms_cap, m->n_syms + toks->n, sizeof *m->syms) < 0)
         return -1;
     size_t old_symbols = m->ac.n_symbols;
@@ -86,9 +112,11 @@ int kw_matcher_add(struct kw_matcher *m, const struct ent_toks *toks, uint32_t w
         if (n == 0) {
             first_sentence = t->sentence;
             first_len = len;
+            first_form = s;
         }
         last_sentence = t->sentence;
         last_len = len;
+        last_form = s;
         m->syms[m->n_syms + n++] = sym;
     }
     if (n == 0)
@@ -105,8 +133,12 @@ int kw_matcher_add(struct kw_matcher *m, const struct ent_toks *toks, uint32_t w
     const uint32_t *syms = m->syms + m->n_syms;
     m->ends[syms[0]] |= END_FIRST;
     m->ends[syms[n - 1]] |= END_LAST;
-    note_len(m, first_len);
-    note_len(m, last_len);
+    if (m->compounds && !m->pairs && !(m->pairs = calloc((size_t)KW_PAIR_FILTERS * PAIR_WORDS, sizeof *m->pairs)))
+        return -1;
+    if (m->compounds) {
+        note_end(m, first_form, first_len, 0);
+        note_end(m, last_form, last_len, 1);
+    }
     if (grow((void **)&m->pat, &m->pat_cap, m->n_pat + 1, sizeof *m->pat) < 0)
         return -1;
     m->pat[m->n_pat] = (struct kw_pattern){word, (uint32_t)m->n_syms, (uint32_t)n,
@@ -145,16 +177,20 @@ static void forms_of(const struct kw_matcher *m, const struct ent_tok *tok, stru
     f->exact = len ? ac_lookup(&m->ac, s, len) : 0;
     f->n_pre = f->n_suf = 0;
     f->known = 1;
-    if (!m->compounds || len <= m->min_len)
+    if (!m->pairs || len <= m->min_len)
         return;
     size_t hi = len - 1 < m->max_len ? len - 1 : m->max_len;
-    for (size_t k = m->min_len; k <= hi; k++) {
+    /* A word the token begins with starts with the token's first two
+     * bytes; one it ends with ends with its last two. */
+    int pre = pair_has(m, KW_LAST_START, s), suf = pair_has(m, KW_FIRST_END, s + len - 2);
+    for (size_t k = m->min_len; (pre || suf) && k <= hi; k++) {
         uint32_t sym;
-        if (f->n_pre < MAX_PARTIAL && !continuation(s[k]) && (sym = ac_lookup(&m->ac, s, k)) &&
-            (m->ends[sym] & END_LAST))
+        if (pre && f->n_pre < MAX_PARTIAL && !continuation(s[k]) && pair_has(m, KW_LAST_END, s + k - 2) &&
+            (sym = ac_lookup(&m->ac, s, k)) && (m->ends[sym] & END_LAST))
             f->pre[f->n_pre++] = sym;
-        if (f->n_suf < MAX_PARTIAL && !continuation(s[len - k]) &&
-            (sym = ac_lookup(&m->ac, s + len - k, k)) && (m->ends[sym] & END_FIRST))
+        if (suf && f->n_suf < MAX_PARTIAL && !continuation(s[len - k]) &&
+            pair_has(m, KW_FIRST_START, s + len - k) && (sym = ac_lookup(&m->ac, s + len - k, k)) &&
+            (m->ends[sym] & END_FIRST))
             f->suf[f->n_suf++] = sym;
     }
 }

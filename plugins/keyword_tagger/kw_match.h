@@ -14,7 +14,8 @@
  * "KI-Chiphersteller", "Chip" finds "Computerchip", "Halbleiter" finds
  * "Halbleitern", and "Intel" finds "Intelligenz".  Without (match = word)
  * word boundaries hold.  A word inside a token, neither at its start nor
- * at its end, is not found ("chip" in "Mikrochiphersteller"). */
+ * at its end, is not found ("chip" in "Mikrochiphersteller"), nor is a
+ * word of one byte ("x") inside another. */
 #ifndef KEYWORD_TAGGER_KW_MATCH_H
 #define KEYWORD_TAGGER_KW_MATCH_H
 
@@ -23,6 +24,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+enum { KW_LAST_START, KW_LAST_END, KW_FIRST_START, KW_FIRST_END, KW_PAIR_FILTERS };
 
 struct kw_pattern {
     uint32_t word;       /* the caller's index of the word */
@@ -40,6 +43,10 @@ struct kw_matcher {
     uint8_t *ends;
     size_t n_words;      /* 1 + the largest word index added */
     size_t min_len, max_len;  /* bytes of the first and last words, for compounds */
+    /* Filters of the byte pairs that start and end the first and the last
+     * words (a bit per pair), so that most tokens are done with a compound
+     * after a look at two bits instead of a lookup per length. */
+    uint64_t *pairs;          /* KW_PAIR_FILTERS filters of 65536 bits */
     int compounds;
     int sensitive;
 };
