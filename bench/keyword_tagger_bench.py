@@ -13,9 +13,12 @@ article, the best of the rounds, for each instance.  The text layer's
 analysis is built before the tag stage and counted apart (analysis_bench);
 the entities plugin and the topics read it anyway.
 
-The 20 words are the e2e tests' organisations and chip words; the 10,000
-are those and capitalised words of the corpus itself (so that many are
-found, as a real list's are), every one a word of five letters or more.
+The 20 words are the e2e tests' organisations and chip words.  Two lists
+of 10,000: those 20 and capitalised words of the corpus itself (many are
+found: the old tag mode stops at its third word, the new one must find all
+for their weights), and those 20 and made-up names that never occur (the
+list of a rare topic, where the old one reads the text once per word).
+Each list is run with match = substring (the default) and match = word.
 """
 
 import argparse
@@ -50,16 +53,21 @@ def corpus_words(n):
     return [words[int(i * step)] for i in range(n)]
 
 
-def config(tmp, words, plugins):
-    path = os.path.join(tmp, f"kw{len(words)}.txt")
+def made_up(n):
+    return [f"Qzx{i:05d}werk" if i % 2 else f"Qzx{i:05d} Holding" for i in range(n)]
+
+
+def config(tmp, label, words, plugins, match):
+    path = os.path.join(tmp, f"{label}.txt")
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(words) + "\n")
     lines = ["[daemon]", f"state_dir = {tmp}/state", "", "[plugin.lang]", "so = lang.so"]
     for name, so in plugins:
         for mode, key in (("tag", "tag = topic:bench"), ("prefix", "prefix = kw/")):
-            lines += ["", f"[plugin.{name}_{mode}]", f"so = {so}", key, f"words_file = {path}"]
+            lines += ["", f"[plugin.{name}_{mode}]", f"so = {so}", key, f"words_file = {path}",
+                      f"match = {match}"]
     lines += ["", "[plugin.archive]", "so = archive_fs.so"]
-    ini = os.path.join(tmp, f"kw{len(words)}.ini")
+    ini = os.path.join(tmp, f"{label}-{match}.ini")
     with open(ini, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
     return ini
@@ -77,10 +85,11 @@ def main():
     plugins = [("new", os.path.join(build, "plugins", "keyword_tagger.so"))]
     if args.old:
         plugins.append(("old", os.path.abspath(args.old)))
-    lists = [TWENTY, TWENTY + corpus_words(10000 - len(TWENTY))]
+    lists = [("20", TWENTY), ("10000-found", TWENTY + corpus_words(10000 - len(TWENTY))),
+             ("10000-absent", TWENTY + made_up(10000 - len(TWENTY)))]
     with tempfile.TemporaryDirectory(prefix="kw-bench-") as tmp:
-        for words in lists:
-            ini = config(tmp, words, plugins)
+        for (label, words), match in [(l, m) for l in lists for m in ("substring", "word")]:
+            ini = config(tmp, label, words, plugins, match)
             p = subprocess.run([exe, "-n", str(args.n), "-r", str(args.r), ini] + CORPUS,
                                capture_output=True, text=True)
             if p.returncode != 0:
@@ -88,10 +97,10 @@ def main():
             for line in p.stdout.splitlines():
                 m = re.match(r"analysis:\s+((new|old)_(tag|prefix)) \(tag\)\s+([\d.]+) us/article", line)
                 if m:
-                    print(f"keyword_tagger {len(words):>6} words  {m.group(2)} {m.group(3):<6} "
+                    print(f"keyword_tagger {label:<12} {match:<9}  {m.group(2)} {m.group(3):<6} "
                           f"{float(m.group(4)):10.1f} us/article")
                 elif "text layer" in line:
-                    print(f"keyword_tagger {len(words):>6} words  (the text layer, built once: "
+                    print(f"keyword_tagger {label:<12} {match:<9}  (the text layer, built once: "
                           f"{line.split()[-2]} us/article)")
 
 

@@ -376,12 +376,9 @@ static int tagger_process(void *state, enum newsd_stage stage, newsd_article *a)
     if (!lang_wanted(t, a))
         return NEWSD_OK;
     const newsd_analysis *an = newsd_article_analysis(a);
-    struct ent_toks toks = {0};
     struct kw_found found = {0};
-    int rc = an && tokens_from_analysis(an, &toks) == 0 && kw_matcher_run(&t->matcher, &toks, &found) == 0
-                 ? tag_found(t, a, &found)
-                 : newsd_article_fail(a, "out of memory");
-    toks_free(&toks);
+    int rc = an && kw_matcher_run(&t->matcher, an, &found) == 0 ? tag_found(t, a, &found)
+                                                                 : newsd_article_fail(a, "out of memory");
     kw_found_free(&found);
     return rc;
 }

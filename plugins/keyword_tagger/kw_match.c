@@ -12,10 +12,36 @@
 
 enum { END_FIRST = 1, END_LAST = 2 };
 
+#define PAIR_WORDS (65536 / 64)
+
+static unsigned pair_at(const char *s)
+{
+    return (unsigned)(unsigned char)s[0] << 8 | (unsigned char)s[1];
+}
+
+static void pair_set(struct kw_matcher *m, int filter, const char *s)
+{
+    unsigned p = pair_at(s);
+    m->pairs[(size_t)filter * PAIR_WORDS + p / 64] |= 1ull << (p % 64);
+}
+
+static int pair_has(const struct kw_matcher *m, int filter, const char *s)
+{
+    unsigned p = pair_at(s);
+    return (m->pairs[(size_t)filter * PAIR_WORDS + p / 64] >> (p % 64)) & 1;
+}
+
+
 int kw_matcher_init(struct kw_matcher *m, int compounds, int sensitive)
 {
     *m = (struct kw_matcher){.compounds = compounds, .sensitive = sensitive, .min_len = SIZE_MAX};
-    return ac_init(&m->ac);
+    m->pairs = calloc((size_t)KW_PAIR_FILTERS * PAIR_WORDS, sizeof *m->pairs);
+    if (!m->pairs || ac_init(&m->ac) < 0) {
+        free(m->pairs);
+        m->pairs = NULL;
+        return -1;
+    }
+    return 0;
 }
 
 void kw_matcher_free(struct kw_matcher *m)
@@ -55,25 +81,6 @@ static int grow(void **v, size_t *cap, size_t need, size_t size)
     return 0;
 }
 
-#define PAIR_WORDS (65536 / 64)
-
-static unsigned pair_at(const char *s)
-{
-    return (unsigned)(unsigned char)s[0] << 8 | (unsigned char)s[1];
-}
-
-static void pair_set(struct kw_matcher *m, int filter, const char *s)
-{
-    unsigned p = pair_at(s);
-    m->pairs[(size_t)filter * PAIR_WORDS + p / 64] |= 1ull << (p % 64);
-}
-
-static int pair_has(const struct kw_matcher *m, int filter, const char *s)
-{
-    unsigned p = pair_at(s);
-    return (m->pairs[(size_t)filter * PAIR_WORDS + p / 64] >> (p % 64)) & 1;
-}
-
 /* Note a first or last word of len bytes (two or more) for compounds:
  * its byte pairs, and its length (a token's start and end are looked up
  * with the lengths between the shortest and the longest). */
@@ -109,6 +116,12 @@ int kw_matcher_add(struct kw_matcher *m, const struct ent_toks *toks, uint32_t w
         uint32_t sym = ac_symbol(&m->ac, s, len, 1);
         if (!sym)
             return -1;
+        if (len == 1) {
+            m->bytes[(unsigned char)s[0] / 64] |= 1ull << ((unsigned char)s[0] % 64);
+        } else {
+            pair_set(m, KW_ANY_START, s);
+            pair_set(m, KW_ANY_END, s + len - 2);
+        }
         if (n == 0) {
             first_sentence = t->sentence;
             first_len = len;
@@ -133,8 +146,6 @@ int kw_matcher_add(struct kw_matcher *m, const struct ent_toks *toks, uint32_t w
     const uint32_t *syms = m->syms + m->n_syms;
     m->ends[syms[0]] |= END_FIRST;
     m->ends[syms[n - 1]] |= END_LAST;
-    if (m->compounds && !m->pairs && !(m->pairs = calloc((size_t)KW_PAIR_FILTERS * PAIR_WORDS, sizeof *m->pairs)))
-        return -1;
     if (m->compounds) {
         note_end(m, first_form, first_len, 0);
         note_end(m, last_form, last_len, 1);
@@ -161,7 +172,7 @@ int kw_matcher_build(struct kw_matcher *m)
  * listed first words it ends with and last words it begins with. */
 struct tok_forms {
     uint32_t exact;
-    uint8_t n_pre, n_suf, known;
+    uint8_t n_pre, n_suf;
     uint32_t pre[MAX_PARTIAL], suf[MAX_PARTIAL];
 };
 
@@ -170,14 +181,20 @@ static int continuation(char c)
     return ((unsigned char)c & 0xC0) == 0x80;
 }
 
+static int has_forms(const struct tok_forms *f)
+{
+    return f->exact || f->n_pre || f->n_suf;
+}
+
 static void forms_of(const struct kw_matcher *m, const struct ent_tok *tok, struct tok_forms *f)
 {
     size_t len;
     const char *s = form_of(m, tok, &len);
-    f->exact = len ? ac_lookup(&m->ac, s, len) : 0;
+    int maybe = len == 1 ? (int)((m->bytes[(unsigned char)s[0] / 64] >> ((unsigned char)s[0] % 64)) & 1)
+                         : len > 1 && pair_has(m, KW_ANY_START, s) && pair_has(m, KW_ANY_END, s + len - 2);
+    f->exact = maybe ? ac_lookup(&m->ac, s, len) : 0;
     f->n_pre = f->n_suf = 0;
-    f->known = 1;
-    if (!m->pairs || len <= m->min_len)
+    if (!m->compounds || len <= m->min_len)
         return;
     size_t hi = len - 1 < m->max_len ? len - 1 : m->max_len;
     /* A word the token begins with starts with the token's first two
@@ -213,15 +230,38 @@ static void add_state(uint32_t *set, size_t *n, uint32_t s)
     set[(*n)++] = s;
 }
 
-/* Whether the tokens at stream positions first .. first + p->len - 1 are
- * p's words: each one exactly, but the first may end a token and the last
- * begin one. */
-static int fits(const struct kw_matcher *m, const struct kw_pattern *p, const struct tok_forms *forms,
-                size_t first)
+/* One token of the stream the automaton reads: tokens without a form
+ * reset it, so they are not kept; the last ring_mask + 1 are, which is
+ * as far back as a pattern reaches. */
+struct stream_tok {
+    struct tok_forms f;
+    uint32_t sentence;
+};
+
+struct run {
+    const struct kw_matcher *m;
+    struct stream_tok *ring;
+    size_t ring_mask;
+    size_t k;                      /* tokens read since the last reset */
+    uint32_t cur[MAX_STATES];
+    size_t n_cur;
+    uint8_t *seen;                 /* a bit per word */
+    struct kw_found *out;
+};
+
+/* Whether the last p->len tokens read are p's words: each one exactly,
+ * but the first may end a token and the last begin one; across as many
+ * sentence ends as p has. */
+static int fits(const struct run *r, const struct kw_pattern *p)
 {
-    const uint32_t *syms = m->syms + p->off;
+    if (p->len > r->k)
+        return 0;
+    const uint32_t *syms = r->m->syms + p->off;
+    size_t first = r->k - p->len;
+    if (r->ring[(r->k - 1) & r->ring_mask].sentence - r->ring[first & r->ring_mask].sentence != p->span)
+        return 0;
     for (size_t j = 0; j < p->len; j++) {
-        const struct tok_forms *f = &forms[first + j];
+        const struct tok_forms *f = &r->ring[(first + j) & r->ring_mask].f;
         if (f->exact == syms[j])
             continue;
         if (j + 1 == p->len && has(f->pre, f->n_pre, syms[j]))
@@ -233,27 +273,14 @@ static int fits(const struct kw_matcher *m, const struct kw_pattern *p, const st
     return 1;
 }
 
-struct run {
-    const struct kw_matcher *m;
-    const struct ent_toks *t;
-    const uint32_t *pos;           /* stream position -> token index */
-    const struct tok_forms *forms; /* by stream position */
-    uint8_t *seen;                 /* a bit per word */
-    struct kw_found *out;
-};
-
-static int collect(struct run *r, size_t k, uint32_t state)
+static int collect(struct run *r, uint32_t state)
 {
     const struct ac *ac = &r->m->ac;
     for (uint32_t s = ac->out[state] != AC_NONE ? state : ac->dict[state]; s != AC_NONE; s = ac->dict[s]) {
         for (uint32_t p = ac->out[s]; p != AC_NONE; p = ac->pat[p].next) {
             const struct kw_pattern *kp = &r->m->pat[ac->pat[p].value];
             uint32_t w = kp->word;
-            if (r->seen[w / 8] & (1u << (w % 8)))
-                continue;
-            size_t first = k + 1 - kp->len;
-            if (r->t->v[r->pos[k]].sentence - r->t->v[r->pos[first]].sentence != kp->span ||
-                !fits(r->m, kp, r->forms, first))
+            if ((r->seen[w / 8] & (1u << (w % 8))) || !fits(r, kp))
                 continue;
             r->seen[w / 8] |= (uint8_t)(1u << (w % 8));
             if (grow((void **)&r->out->v, &r->out->cap, r->out->n + 1, sizeof *r->out->v) < 0)
@@ -264,61 +291,138 @@ static int collect(struct run *r, size_t k, uint32_t state)
     return 0;
 }
 
-/* The forms of a token: once per type, as an article repeats its words. */
-static void forms_at(const struct kw_matcher *m, const struct ent_toks *t, const struct ent_tok *tok,
-                     struct tok_forms *memo, struct tok_forms *out)
+/* Step the automaton with a token of these forms. */
+static int step(struct run *r, const struct tok_forms *f, uint32_t sentence)
 {
-    if (!memo || !toks_typed(t, tok)) {
-        forms_of(m, tok, out);
-        return;
+    const struct ac *ac = &r->m->ac;
+    r->ring[r->k & r->ring_mask] = (struct stream_tok){*f, sentence};
+    r->k++;
+    uint32_t syms[1 + 2 * MAX_PARTIAL], next[MAX_STATES];
+    size_t n_syms = 0, n_next = 0;
+    if (f->exact)
+        syms[n_syms++] = f->exact;
+    for (size_t j = 0; j < f->n_pre; j++)
+        syms[n_syms++] = f->pre[j];
+    for (size_t j = 0; j < f->n_suf; j++)
+        syms[n_syms++] = f->suf[j];
+    for (size_t s = 0; s < n_syms; s++) {
+        add_state(next, &n_next, ac_step(ac, 0, syms[s]));
+        for (size_t c = 0; c < r->n_cur; c++)
+            add_state(next, &n_next, ac_step(ac, r->cur[c], syms[s]));
     }
-    struct tok_forms *f = &memo[tok->type];
-    if (!f->known)
-        forms_of(m, tok, f);
-    *out = *f;
+    for (size_t c = 0; c < n_next; c++)
+        if (collect(r, next[c]) < 0)
+            return -1;
+    memcpy(r->cur, next, n_next * sizeof *next);
+    r->n_cur = n_next;
+    return 0;
 }
 
-int kw_matcher_run(const struct kw_matcher *m, const struct ent_toks *t, struct kw_found *out)
+static void reset(struct run *r)
 {
-    if (m->n_pat == 0 || t->n == 0)
-        return 0;
-    uint32_t *pos = malloc(t->n * sizeof *pos);
-    struct tok_forms *forms = malloc(t->n * sizeof *forms);
-    struct tok_forms *memo = t->n_types ? calloc(t->n_types, sizeof *memo) : NULL;
-    uint8_t *seen = calloc(m->n_words / 8 + 1, 1);
-    int rc = pos && forms && seen && (memo || !t->n_types) ? 0 : -1;
-    struct run r = {m, t, pos, forms, seen, out};
-    uint32_t cur[MAX_STATES], next[MAX_STATES];
-    size_t n_cur = 0, k = 0;
-    for (size_t i = 0; rc == 0 && i < t->n; i++) {
-        const struct ent_tok *tok = &t->v[i];
-        if (tok->flags & ENT_TOK_WHOLE)
+    r->n_cur = 0;
+    r->k = 0;
+}
+
+/* What is known of a token type: not looked at yet, no form (the
+ * automaton resets), forms (in memo), or a hyphenated word whose parts
+ * may have forms (split it). */
+enum { TYPE_UNKNOWN, TYPE_NONE, TYPE_FORMS, TYPE_PARTS };
+
+struct type_memo {
+    struct tok_forms f;
+    uint8_t kind;
+};
+
+static struct ent_tok ent_tok_of(const struct newsd_token *nt)
+{
+    return (struct ent_tok){
+        .text = nt->text, .text_len = (uint32_t)nt->length,
+        .norm = nt->norm, .norm_len = (uint32_t)nt->norm_length,
+        .stem = nt->stem, .stem_len = (uint32_t)nt->stem_length,
+        .flags = nt->kind == NEWSD_TOKEN_WORD ? ENT_TOK_WORD : 0,
+        .sentence = nt->sentence, .type = ENT_NO_TYPE,
+    };
+}
+
+/* A token: its parts when it is a hyphenated word (toks_push_word()),
+ * else itself.  Returns 1 when some part has forms. */
+static int read_token(struct run *r, const struct ent_tok *tok, struct ent_toks *parts, int *any)
+{
+    parts->n = 0;
+    if (toks_push_word(parts, tok) < 0)
+        return -1;
+    *any = 0;
+    for (size_t i = 0; i < parts->n; i++) {
+        const struct ent_tok *p = &parts->v[i];
+        if (p->flags & ENT_TOK_WHOLE)
             continue;
-        pos[k] = (uint32_t)i;
-        struct tok_forms *f = &forms[k];
-        forms_at(m, t, tok, memo, f);
-        uint32_t syms[1 + 2 * MAX_PARTIAL];
-        size_t n_syms = 0, n_next = 0;
-        if (f->exact)
-            syms[n_syms++] = f->exact;
-        for (size_t j = 0; j < f->n_pre; j++)
-            syms[n_syms++] = f->pre[j];
-        for (size_t j = 0; j < f->n_suf; j++)
-            syms[n_syms++] = f->suf[j];
-        for (size_t s = 0; s < n_syms; s++) {
-            add_state(next, &n_next, ac_step(&m->ac, 0, syms[s]));
-            for (size_t c = 0; c < n_cur; c++)
-                add_state(next, &n_next, ac_step(&m->ac, cur[c], syms[s]));
+        struct tok_forms f;
+        forms_of(r->m, p, &f);
+        if (!has_forms(&f)) {
+            reset(r);
+            continue;
         }
-        for (size_t c = 0; rc == 0 && c < n_next; c++)
-            rc = collect(&r, k, next[c]);
-        memcpy(cur, next, n_next * sizeof *next);
-        n_cur = n_next;
-        k++;
+        *any = 1;
+        if (step(r, &f, p->sentence) < 0)
+            return -1;
     }
-    free(pos);
-    free(forms);
+    return 0;
+}
+
+int kw_matcher_run(const struct kw_matcher *m, const newsd_analysis *an, struct kw_found *out)
+{
+    size_t n = newsd_analysis_token_count(an);
+    if (m->n_pat == 0 || n == 0)
+        return 0;
+    size_t ring = 1;
+    for (size_t i = 0; i < m->n_pat; i++)
+        while (ring < m->pat[i].len)
+            ring *= 2;
+    size_t n_types = newsd_analysis_type_count(an);
+    struct type_memo *memo = n_types ? calloc(n_types, sizeof *memo) : NULL;
+    struct run r = {.m = m, .ring = malloc(ring * sizeof *r.ring), .ring_mask = ring - 1,
+                    .seen = calloc(m->n_words / 8 + 1, 1), .out = out};
+    struct ent_toks parts = {0};
+    int rc = r.ring && r.seen && (memo || !n_types) ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct newsd_token nt = {.struct_size = sizeof nt};
+        if (newsd_analysis_token_at(an, i, &nt) != NEWSD_OK) {
+            rc = -1;
+            break;
+        }
+        struct type_memo *t = memo && nt.type < n_types ? &memo[nt.type] : NULL;
+        if (t && t->kind == TYPE_NONE) {
+            reset(&r);
+            continue;
+        }
+        if (t && t->kind == TYPE_FORMS) {
+            rc = step(&r, &t->f, nt.sentence);
+            continue;
+        }
+        struct ent_tok tok = ent_tok_of(&nt);
+        int hyphenated = (tok.flags & ENT_TOK_WORD) && memchr(tok.text, '-', tok.text_len);
+        if (!hyphenated && (!t || t->kind == TYPE_UNKNOWN)) {
+            struct tok_forms f;
+            forms_of(m, &tok, &f);
+            if (t) {
+                t->f = f;
+                t->kind = has_forms(&f) ? TYPE_FORMS : TYPE_NONE;
+            }
+            if (has_forms(&f))
+                rc = step(&r, &f, nt.sentence);
+            else
+                reset(&r);
+            continue;
+        }
+        int any;
+        rc = read_token(&r, &tok, &parts, &any);
+        if (rc == 0 && t && t->kind == TYPE_UNKNOWN)
+            t->kind = any ? TYPE_PARTS : TYPE_NONE;
+    }
+    toks_free(&parts);
     free(memo);
-    free(seen);
+    free(r.ring);
+    free(r.seen);
     return rc;
 }

@@ -22,10 +22,12 @@
 #include "../entities/ac.h"
 #include "../entities/tokens.h"
 
+#include <newsd/plugin.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
-enum { KW_LAST_START, KW_LAST_END, KW_FIRST_START, KW_FIRST_END, KW_PAIR_FILTERS };
+enum { KW_LAST_START, KW_LAST_END, KW_FIRST_START, KW_FIRST_END, KW_ANY_START, KW_ANY_END, KW_PAIR_FILTERS };
 
 struct kw_pattern {
     uint32_t word;       /* the caller's index of the word */
@@ -43,10 +45,13 @@ struct kw_matcher {
     uint8_t *ends;
     size_t n_words;      /* 1 + the largest word index added */
     size_t min_len, max_len;  /* bytes of the first and last words, for compounds */
-    /* Filters of the byte pairs that start and end the first and the last
-     * words (a bit per pair), so that most tokens are done with a compound
-     * after a look at two bits instead of a lookup per length. */
+    /* Filters of the byte pairs that start and end the words (a bit per
+     * pair): of every word, and of the first and the last words of the
+     * patterns, so that most tokens are done after a look at two bits
+     * instead of a hash lookup, and a compound after two more instead of
+     * a lookup per length.  Words of one byte are in bytes[]. */
     uint64_t *pairs;          /* KW_PAIR_FILTERS filters of 65536 bits */
+    uint64_t bytes[4];
     int compounds;
     int sensitive;
 };
@@ -67,8 +72,10 @@ struct kw_found {
 };
 void kw_found_free(struct kw_found *f);
 
-/* Append to out the words found in t, each once.  0, or -1 when out of
- * memory.  Thread-safe: m is only read. */
-int kw_matcher_run(const struct kw_matcher *m, const struct ent_toks *t, struct kw_found *out);
+/* Append to out the words found in the tokens of an, each once: one pass,
+ * in which a token without a form (most are: no listed word is it,
+ * begins or ends it) resets the automaton, and each token type is looked
+ * up once.  0, or -1 when out of memory.  Thread-safe: m is only read. */
+int kw_matcher_run(const struct kw_matcher *m, const newsd_analysis *an, struct kw_found *out);
 
 #endif
