@@ -324,14 +324,16 @@ static void reset(struct run *r)
     r->k = 0;
 }
 
-/* What is known of a token type: not looked at yet, no form (the
- * automaton resets), forms (in memo), or a hyphenated word whose parts
- * may have forms (split it). */
-enum { TYPE_UNKNOWN, TYPE_NONE, TYPE_FORMS, TYPE_PARTS };
+/* What is known of a token type, one number a type (an article has a
+ * few hundred types, most of them without a form): not looked at yet, no
+ * form (the automaton resets), a hyphenated word whose parts may have
+ * forms (split it), or TYPE_FORMS + i: its forms are forms[i]. */
+enum { TYPE_UNKNOWN, TYPE_NONE, TYPE_PARTS, TYPE_FORMS };
 
 struct type_memo {
-    struct tok_forms f;
-    uint8_t kind;
+    uint32_t *kind;          /* by type */
+    struct tok_forms *forms;
+    size_t n_forms, cap;
 };
 
 static struct ent_tok ent_tok_of(const struct newsd_token *nt)
@@ -380,48 +382,56 @@ int kw_matcher_run(const struct kw_matcher *m, const newsd_analysis *an, struct 
         while (ring < m->pat[i].len)
             ring *= 2;
     size_t n_types = newsd_analysis_type_count(an);
-    struct type_memo *memo = n_types ? calloc(n_types, sizeof *memo) : NULL;
+    struct type_memo memo = {.kind = n_types ? calloc(n_types, sizeof *memo.kind) : NULL};
     struct run r = {.m = m, .ring = malloc(ring * sizeof *r.ring), .ring_mask = ring - 1,
                     .seen = calloc(m->n_words / 8 + 1, 1), .out = out};
     struct ent_toks parts = {0};
-    int rc = r.ring && r.seen && (memo || !n_types) ? 0 : -1;
+    int rc = r.ring && r.seen && (memo.kind || !n_types) ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         struct newsd_token nt = {.struct_size = sizeof nt};
         if (newsd_analysis_token_at(an, i, &nt) != NEWSD_OK) {
             rc = -1;
             break;
         }
-        struct type_memo *t = memo && nt.type < n_types ? &memo[nt.type] : NULL;
-        if (t && t->kind == TYPE_NONE) {
+        uint32_t *kind = memo.kind && nt.type < n_types ? &memo.kind[nt.type] : NULL;
+        if (kind && *kind == TYPE_NONE) {
             reset(&r);
             continue;
         }
-        if (t && t->kind == TYPE_FORMS) {
-            rc = step(&r, &t->f, nt.sentence);
+        if (kind && *kind >= TYPE_FORMS) {
+            rc = step(&r, &memo.forms[*kind - TYPE_FORMS], nt.sentence);
             continue;
         }
         struct ent_tok tok = ent_tok_of(&nt);
         int hyphenated = (tok.flags & ENT_TOK_WORD) && memchr(tok.text, '-', tok.text_len);
-        if (!hyphenated && (!t || t->kind == TYPE_UNKNOWN)) {
+        if (!hyphenated && (!kind || *kind == TYPE_UNKNOWN)) {
             struct tok_forms f;
             forms_of(m, &tok, &f);
-            if (t) {
-                t->f = f;
-                t->kind = has_forms(&f) ? TYPE_FORMS : TYPE_NONE;
-            }
-            if (has_forms(&f))
-                rc = step(&r, &f, nt.sentence);
-            else
+            if (!has_forms(&f)) {
+                if (kind)
+                    *kind = TYPE_NONE;
                 reset(&r);
+                continue;
+            }
+            if (kind) {
+                if (grow((void **)&memo.forms, &memo.cap, memo.n_forms + 1, sizeof *memo.forms) < 0) {
+                    rc = -1;
+                    break;
+                }
+                memo.forms[memo.n_forms] = f;
+                *kind = TYPE_FORMS + (uint32_t)memo.n_forms++;
+            }
+            rc = step(&r, &f, nt.sentence);
             continue;
         }
         int any;
         rc = read_token(&r, &tok, &parts, &any);
-        if (rc == 0 && t && t->kind == TYPE_UNKNOWN)
-            t->kind = any ? TYPE_PARTS : TYPE_NONE;
+        if (rc == 0 && kind && *kind == TYPE_UNKNOWN)
+            *kind = any ? TYPE_PARTS : TYPE_NONE;
     }
     toks_free(&parts);
-    free(memo);
+    free(memo.kind);
+    free(memo.forms);
     free(r.ring);
     free(r.seen);
     return rc;
