@@ -9,6 +9,9 @@
 /* States followed at once: a token steps by its own symbol and by those
  * of the listed words it begins or ends with. */
 #define MAX_STATES 16
+/* What may follow a word that ends a compound: German and English
+ * inflection endings ("" first: the word ends the token). */
+static const char *const endings[] = {"", "s", "e", "n", "en", "es", "er", "ern", "ens", "in", "ed"};
 
 enum { END_FIRST = 1, END_LAST = 2 };
 
@@ -181,6 +184,14 @@ static int continuation(char c)
     return ((unsigned char)c & 0xC0) == 0x80;
 }
 
+static int has(const uint32_t *v, size_t n, uint32_t sym)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == sym)
+            return 1;
+    return 0;
+}
+
 static int has_forms(const struct tok_forms *f)
 {
     return f->exact || f->n_pre || f->n_suf;
@@ -198,27 +209,34 @@ static void forms_of(const struct kw_matcher *m, const struct ent_tok *tok, stru
         return;
     size_t hi = len - 1 < m->max_len ? len - 1 : m->max_len;
     /* A word the token begins with starts with the token's first two
-     * bytes; one it ends with ends with its last two. */
-    int pre = pair_has(m, KW_LAST_START, s), suf = pair_has(m, KW_FIRST_END, s + len - 2);
-    for (size_t k = m->min_len; (pre || suf) && k <= hi; k++) {
-        uint32_t sym;
-        if (pre && f->n_pre < MAX_PARTIAL && !continuation(s[k]) && pair_has(m, KW_LAST_END, s + k - 2) &&
-            (sym = ac_lookup(&m->ac, s, k)) && (m->ends[sym] & END_LAST))
-            f->pre[f->n_pre++] = sym;
-        if (suf && f->n_suf < MAX_PARTIAL && !continuation(s[len - k]) &&
-            pair_has(m, KW_FIRST_START, s + len - k) && (sym = ac_lookup(&m->ac, s + len - k, k)) &&
-            (m->ends[sym] & END_FIRST))
-            f->suf[f->n_suf++] = sym;
+     * bytes. */
+    if (pair_has(m, KW_LAST_START, s))
+        for (size_t k = m->min_len; f->n_pre < MAX_PARTIAL && k <= hi; k++) {
+            uint32_t sym;
+            if (!continuation(s[k]) && pair_has(m, KW_LAST_END, s + k - 2) && (sym = ac_lookup(&m->ac, s, k)) &&
+                (m->ends[sym] & END_LAST))
+                f->pre[f->n_pre++] = sym;
+        }
+    /* One it ends with may be followed by an inflection ending:
+     * "Minister" in "Premierministers" and "Innenministerin", "Film" in
+     * "Kinderfilmen" (but not "Finanzministerium"). */
+    for (size_t e = 0; e < sizeof endings / sizeof *endings; e++) {
+        size_t elen = strlen(endings[e]);
+        if (elen + m->min_len >= len || memcmp(s + len - elen, endings[e], elen) != 0)
+            continue;
+        size_t end = len - elen, top = (elen ? end : end - 1) < m->max_len ? (elen ? end : end - 1) : m->max_len;
+        if (!pair_has(m, KW_FIRST_END, s + end - 2))
+            continue;
+        for (size_t k = m->min_len; f->n_suf < MAX_PARTIAL && k <= top; k++) {
+            uint32_t sym;
+            if (!continuation(s[end - k]) && pair_has(m, KW_FIRST_START, s + end - k) &&
+                (sym = ac_lookup(&m->ac, s + end - k, k)) && (m->ends[sym] & END_FIRST) &&
+                !has(f->suf, f->n_suf, sym))
+                f->suf[f->n_suf++] = sym;
+        }
     }
 }
 
-static int has(const uint32_t *v, size_t n, uint32_t sym)
-{
-    for (size_t i = 0; i < n; i++)
-        if (v[i] == sym)
-            return 1;
-    return 0;
-}
 
 static void add_state(uint32_t *set, size_t *n, uint32_t s)
 {

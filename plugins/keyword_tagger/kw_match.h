@@ -10,9 +10,11 @@
  * match across a sentence end that the phrase does not have itself.
  *
  * With compounds on (match = substring), the phrase's first word may also
- * end a token and its last word begin one: "KI-Chip" finds
- * "KI-Chiphersteller", "Chip" finds "Computerchip", "Halbleiter" finds
- * "Halbleitern", and "Intel" finds "Intelligenz".  Without (match = word)
+ * end a token (before an inflection ending: s, e, n, en, es, er, ern, ens,
+ * in, ed) and its last word begin one: "KI-Chip" finds
+ * "KI-Chiphersteller", "Chip" finds "Computerchip", "Minister" finds
+ * "Premierministers", "Halbleiter" finds "Halbleitern", and "Intel" finds
+ * "Intelligenz".  Without (match = word)
  * word boundaries hold.  A word inside a token, neither at its start nor
  * at its end, is not found ("chip" in "Mikrochiphersteller"), nor is a
  * word of one byte ("x") inside another. */

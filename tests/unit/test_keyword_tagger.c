@@ -191,6 +191,18 @@ static void test_match_compounds(void **state)
     assert_string_equal(run(&m, "Der Chipsatz Hersteller"), "");
     kw_matcher_free(&m);
 
+    /* A compound's head may carry an inflection ending of up to three
+     * letters; a longer tail is another word. */
+    static const char *const heads[] = {"Minister", "Film", "Minister Rede"};
+    build(&m, heads, N(heads), 1, 0);
+    assert_string_equal(run(&m, "Des Premierministers Worte"), "0");
+    assert_string_equal(run(&m, "Die Innenministerin sprach."), "0");
+    assert_string_equal(run(&m, "Mit Kinderfilmen"), "1");
+    assert_string_equal(run(&m, "Das Finanzministerium"), "");
+    assert_string_equal(run(&m, "Die Innenministerinnen"), "");
+    assert_string_equal(run(&m, "Des Ministers Rede"), "0,2");
+    kw_matcher_free(&m);
+
     /* An inner word is whole, even when it may begin a word elsewhere. */
     static const char *const inner[] = {"big chip maker", "chip", "maker"};
     build(&m, inner, N(inner), 1, 0);
