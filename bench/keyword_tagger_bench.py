@@ -80,6 +80,9 @@ def main():
     ap.add_argument("-n", type=int, default=300, help="articles (default 300)")
     ap.add_argument("-r", type=int, default=3, help="rounds (default 3)")
     args = ap.parse_args()
+    if not all(os.path.isdir(d) for d in CORPUS):
+        print("keyword_tagger_bench: no ../shared/corpus, skipped")
+        return
     build = os.path.abspath(args.build_dir)
     exe = os.path.join(build, "bench", "analysis_bench")
     plugins = [("new", os.path.join(build, "plugins", "keyword_tagger.so"))]
