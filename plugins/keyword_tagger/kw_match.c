@@ -34,7 +34,6 @@ static int pair_has(const struct kw_matcher *m, int filter, const char *s)
     return (m->pairs[(size_t)filter * PAIR_WORDS + p / 64] >> (p % 64)) & 1;
 }
 
-
 int kw_matcher_init(struct kw_matcher *m, int compounds, int sensitive)
 {
     *m = (struct kw_matcher){.compounds = compounds, .sensitive = sensitive, .min_len = SIZE_MAX};
@@ -236,7 +235,6 @@ static void forms_of(const struct kw_matcher *m, const struct ent_tok *tok, stru
         }
     }
 }
-
 
 static void add_state(uint32_t *set, size_t *n, uint32_t s)
 {
