@@ -79,6 +79,7 @@ def main():
     ap.add_argument("--old", help="another build's keyword_tagger.so, measured beside this one")
     ap.add_argument("-n", type=int, default=300, help="articles (default 300)")
     ap.add_argument("-r", type=int, default=3, help="rounds (default 3)")
+    ap.add_argument("--sizes", default="10000", help="the long lists' sizes, comma-separated (default 10000)")
     args = ap.parse_args()
     if not all(os.path.isdir(d) for d in CORPUS):
         print("keyword_tagger_bench: no ../shared/corpus, skipped")
@@ -88,8 +89,10 @@ def main():
     plugins = [("new", os.path.join(build, "plugins", "keyword_tagger.so"))]
     if args.old:
         plugins.append(("old", os.path.abspath(args.old)))
-    lists = [("20", TWENTY), ("10000-found", TWENTY + corpus_words(10000 - len(TWENTY))),
-             ("10000-absent", TWENTY + made_up(10000 - len(TWENTY)))]
+    lists = [("20", TWENTY)]
+    for n in (int(x) for x in args.sizes.split(",")):
+        lists += [(f"{n}-found", TWENTY + corpus_words(n - len(TWENTY))),
+                  (f"{n}-absent", TWENTY + made_up(n - len(TWENTY)))]
     with tempfile.TemporaryDirectory(prefix="kw-bench-") as tmp:
         for (label, words), match in [(l, m) for l in lists for m in ("substring", "word")]:
             ini = config(tmp, label, words, plugins, match)

@@ -403,8 +403,9 @@ int kw_matcher_run(const struct kw_matcher *m, const newsd_analysis *an, struct 
                     .seen = calloc(m->n_words / 8 + 1, 1), .out = out};
     struct ent_toks parts = {0};
     int rc = r.ring && r.seen && (memo.kind || !n_types) ? 0 : -1;
+    /* newsd fills the whole struct at every call. */
+    struct newsd_token nt = {.struct_size = sizeof nt};
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        struct newsd_token nt = {.struct_size = sizeof nt};
         if (newsd_analysis_token_at(an, i, &nt) != NEWSD_OK) {
             rc = -1;
             break;
