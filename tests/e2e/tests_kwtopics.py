@@ -75,6 +75,26 @@ def kwtopics_try_and_min(ctx):
     check(t is not None and abs(t["weight"] - 0.7) < 1e-9, f"Zebrafant alone: {t}")
 
 
+@test()
+def kwtopics_lang_limits_articles(ctx):
+    """lang = en: a German article (its lang field) is not looked at, an
+    English one (en-GB) is; without a language neither is."""
+    cfg, _ = topic_config(ctx, TOPIC + "lang = en\n")
+    arts = []
+    for name, lang in (("de.json", "de"), ("en.json", "en-GB"), ("none.json", None)):
+        art = {"title": "Zebrafant", "body": "Ein Zebrafant und ein Streifenhorn."}
+        if lang:
+            art["lang"] = lang
+        path = ctx.base / name
+        path.write_text(json.dumps(art), encoding="utf-8")
+        arts.append(path)
+    p = ctx.run_newsd(["--try"] + arts + ["-c", cfg])
+    check(p.returncode == 0, f"--try: exit {p.returncode}: {p.stderr.decode()[-600:]}")
+    recs = [json.loads(line) for line in p.stdout.decode("utf-8").splitlines() if line.strip()]
+    got = [zebra_tag(r) is not None for r in recs]
+    check(got == [False, True, False], f"tagged (de, en-GB, none): {got}")
+
+
 BROKEN = [
     ("Zebrafant 1,5", "words: '5' is a weight without a word (a decimal comma? write 2.5)"),
     ("Zebrafant 2x", "words: 'Zebrafant 2x': the weight '2x' is not a number"),
