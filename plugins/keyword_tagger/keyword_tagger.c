@@ -377,8 +377,10 @@ static int tagger_process(void *state, enum newsd_stage stage, newsd_article *a)
         return NEWSD_OK;
     const newsd_analysis *an = newsd_article_analysis(a);
     struct kw_found found = {0};
-    int rc = an && kw_matcher_run(&t->matcher, an, &found) == 0 ? tag_found(t, a, &found)
-                                                                 : newsd_article_fail(a, "out of memory");
+    /* Without weights, a tag of one word for all is full at the third. */
+    size_t limit = t->tag && !t->weighted ? WORDS_FOR_FULL_WEIGHT : 0;
+    int rc = an && kw_matcher_run(&t->matcher, an, limit, &found) == 0 ? tag_found(t, a, &found)
+                                                                        : newsd_article_fail(a, "out of memory");
     kw_found_free(&found);
     return rc;
 }

@@ -388,7 +388,7 @@ static int read_token(struct run *r, const struct ent_tok *tok, struct ent_toks 
     return 0;
 }
 
-int kw_matcher_run(const struct kw_matcher *m, const newsd_analysis *an, struct kw_found *out)
+int kw_matcher_run(const struct kw_matcher *m, const newsd_analysis *an, size_t limit, struct kw_found *out)
 {
     size_t n = newsd_analysis_token_count(an);
     if (m->n_pat == 0 || n == 0)
@@ -405,7 +405,7 @@ int kw_matcher_run(const struct kw_matcher *m, const newsd_analysis *an, struct 
     int rc = r.ring && r.seen && (memo.kind || !n_types) ? 0 : -1;
     /* newsd fills the whole struct at every call. */
     struct newsd_token nt = {.struct_size = sizeof nt};
-    for (size_t i = 0; rc == 0 && i < n; i++) {
+    for (size_t i = 0; rc == 0 && i < n && (limit == 0 || out->n < limit); i++) {
         if (newsd_analysis_token_at(an, i, &nt) != NEWSD_OK) {
             rc = -1;
             break;

@@ -77,7 +77,8 @@ void kw_found_free(struct kw_found *f);
 /* Append to out the words found in the tokens of an, each once: one pass,
  * in which a token without a form (most are: no listed word is it,
  * begins or ends it) resets the automaton, and each token type is looked
- * up once.  0, or -1 when out of memory.  Thread-safe: m is only read. */
-int kw_matcher_run(const struct kw_matcher *m, const newsd_analysis *an, struct kw_found *out);
+ * up once.  With limit > 0 the pass ends once out holds limit words.  0,
+ * or -1 when out of memory.  Thread-safe: m is only read. */
+int kw_matcher_run(const struct kw_matcher *m, const newsd_analysis *an, size_t limit, struct kw_found *out);
 
 #endif

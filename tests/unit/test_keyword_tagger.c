@@ -124,7 +124,7 @@ static char *run(const struct kw_matcher *m, const char *text)
     newsd_analysis *an = newsd_analysis_new(text, strlen(text), NULL);
     assert_non_null(an);
     struct kw_found f = {0};
-    assert_int_equal(kw_matcher_run(m, an, &f), 0);
+    assert_int_equal(kw_matcher_run(m, an, 0, &f), 0);
     size_t n = m->n_words;
     char *seen = calloc(n + 1, 1);
     assert_non_null(seen);
@@ -270,6 +270,19 @@ static void test_match_10000_words(void **state)
         assert_string_equal(run(&m, text), want);
     }
     assert_string_equal(run(&m, "Firma3 ohne Holding, Wortq1, KI-Teil, Holding Firma3."), "");
+    /* A limit ends the pass at that many words. */
+    newsd_analysis *an = newsd_analysis_new("Wortq1x, Wortq4x, KI-Teil2, Wortq7x.", 36, NULL);
+    assert_non_null(an);
+    struct kw_found f = {0};
+    assert_int_equal(kw_matcher_run(&m, an, 2, &f), 0);
+    assert_int_equal(f.n, 2);
+    assert_int_equal(f.v[0], 1);
+    assert_int_equal(f.v[1], 4);
+    f.n = 0;
+    assert_int_equal(kw_matcher_run(&m, an, 0, &f), 0);
+    assert_int_equal(f.n, 4);
+    kw_found_free(&f);
+    newsd_analysis_free(an);
     kw_matcher_free(&m);
     for (size_t i = 0; i < N_WORDS; i++)
         free(words[i]);
