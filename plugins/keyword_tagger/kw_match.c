@@ -12,6 +12,7 @@
 /* What may follow a word that ends a compound: German and English
  * inflection endings ("" first: the word ends the token). */
 static const char *const endings[] = {"", "s", "e", "n", "en", "es", "er", "ern", "ens", "in", "ed"};
+static const uint8_t ending_len[] = {0, 1, 1, 1, 2, 2, 2, 3, 3, 2, 2};
 
 enum { END_FIRST = 1, END_LAST = 2 };
 
@@ -220,12 +221,12 @@ static void forms_of(const struct kw_matcher *m, const struct ent_tok *tok, stru
      * "Minister" in "Premierministers" and "Innenministerin", "Film" in
      * "Kinderfilmen" (but not "Finanzministerium"). */
     for (size_t e = 0; e < sizeof endings / sizeof *endings; e++) {
-        size_t elen = strlen(endings[e]);
-        if (elen + m->min_len >= len || memcmp(s + len - elen, endings[e], elen) != 0)
+        size_t elen = ending_len[e];
+        /* Two bits and a byte rule out most endings before a compare. */
+        if (elen + m->min_len >= len || (elen && s[len - 1] != endings[e][elen - 1]) ||
+            !pair_has(m, KW_FIRST_END, s + len - elen - 2) || memcmp(s + len - elen, endings[e], elen) != 0)
             continue;
         size_t end = len - elen, top = (elen ? end : end - 1) < m->max_len ? (elen ? end : end - 1) : m->max_len;
-        if (!pair_has(m, KW_FIRST_END, s + end - 2))
-            continue;
         for (size_t k = m->min_len; f->n_suf < MAX_PARTIAL && k <= top; k++) {
             uint32_t sym;
             if (!continuation(s[end - k]) && pair_has(m, KW_FIRST_START, s + end - k) &&
