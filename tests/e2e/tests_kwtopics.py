@@ -10,7 +10,7 @@ Loaded by run.py; every test here is named kwtopics_*.
 import json
 import signal
 
-from __main__ import test, check, DEFAULT_PLUGINS, small_article, tag_names, normal_article_after
+from __main__ import test, check, DEFAULT_PLUGINS, SAMPLE, small_article, shipped_config, normal_article_after
 
 TOPIC = """
 [topic.zebra]
@@ -93,6 +93,22 @@ def kwtopics_lang_limits_articles(ctx):
     recs = [json.loads(line) for line in p.stdout.decode("utf-8").splitlines() if line.strip()]
     got = [zebra_tag(r) is not None for r in recs]
     check(got == [False, True, False], f"tagged (de, en-GB, none): {got}")
+
+
+@test()
+def kwtopics_shipped_sample_still_alerts(ctx):
+    """config/newsd.ini's [topic.ai-chips] gives the sample topic:ai-chips
+    1.0 (its cap), so rule.AI_CHIPS 3 points and the action alert."""
+    cfg = shipped_config(ctx)
+    p = ctx.run_newsd(["--try", SAMPLE, "-c", cfg])
+    check(p.returncode == 0, f"--try: exit {p.returncode}: {p.stderr.decode()[-600:]}")
+    rec = json.loads(p.stdout.decode("utf-8"))  # one file: one (indented) record
+    tags = {t["name"]: t for t in rec.get("tags") or []}
+    t = tags.get("topic:ai-chips")
+    check(t is not None and t["weight"] == 1.0 and t.get("plugin") == "topic.ai-chips", f"topic:ai-chips: {t}")
+    rules = {r["rule"]: r["points"] for r in rec["score"]["rules"]}
+    check(rules.get("AI_CHIPS") == 3.0, f"AI_CHIPS: {rules}")
+    check(rec.get("action") == "alert", f"action {rec.get('action')}, total {rec['score']['total']}")
 
 
 BROKEN = [
