@@ -145,6 +145,8 @@ bench: bench-release
 	$(PYTHON) bench/bench_html.py --build-dir build-release
 	@# The near_dups index with 1,000,000 fingerprints: lookup p50/p99.
 	./build-release/bench/dups_bench 1000000
+	@# keyword_tagger per article with 20 and 10,000 words (its automaton).
+	$(PYTHON) bench/keyword_tagger_bench.py --build-dir build-release
 	$(PYTHON) bench/bench_sinks.py --build-dir build-release
 	$(PYTHON) bench/bench_stream.py --build-dir build-release
 	$(PYTHON) bench/bench.py --build-dir build-release
