@@ -366,6 +366,7 @@ static void search_form(struct MHD_Connection *conn, struct web_search_form *f)
     *f = (struct web_search_form){
         .q = form_arg(conn, "q"), .tag = form_arg(conn, "tag"), .lang = form_arg(conn, "lang"),
         .action = form_arg(conn, "action"), .min_score = form_arg(conn, "min_score"),
+        .max_score = form_arg(conn, "max_score"),
         .since = form_arg(conn, "since"), .until = form_arg(conn, "until"),
         .offset = form_arg(conn, "offset"),
     };
