@@ -89,8 +89,8 @@ char *web_page_search(const struct web_search_form *f, const json_t *answer, con
     input(&sb, "tag", "Tag", f->tag, "topic:ai-chips");
     input(&sb, "lang", "Language", f->lang, "de");
     input(&sb, "action", "Action", f->action, "alert");
-    input(&sb, "min_score", "Score at least", f->min_score, "3");
-    input(&sb, "max_score", "at most", f->max_score, "9");
+    input(&sb, "min_score", "Min score", f->min_score, "3");
+    input(&sb, "max_score", "Max score", f->max_score, "9");
     input(&sb, "since", "Since", f->since, "2026-11-01");
     input(&sb, "until", "Until", f->until, "2026-11-30");
     sb_printf(&sb, "<button type=\"submit\">Search</button></form>\n"

@@ -429,7 +429,7 @@ def web_browser_pages(ctx):
                 break
             check(time.monotonic() < deadline, f"search chip* does not find both articles: {links()}")
             time.sleep(0.3)
-        for lang, want, other in (("de", de_id, en_id), ("en", en_id, de_id)):
+        for lang, want, other in (("en", en_id, de_id), ("de", de_id, en_id)):
             page("/search", None, "the empty search form")
             b.evaluate("document.querySelector('input[name=q]').value = 'chip*';"
                        f"document.querySelector('input[name=lang]').value = '{lang}';"
