@@ -527,6 +527,86 @@ def web_search_filters_old_archive(ctx):
     ctx.assert_alive("after refused searches")
 
 
+def trend_counts(web):
+    """The Trends page's 24-hour counts: {"org/Huawei": 2, "ai-chips": 1, ...}."""
+    st, _, body = web.get("/trends")
+    check(st == 200, f"/trends: HTTP {st}")
+    day = body.split("<h2>Last 7 days</h2>")[0]
+    return {urllib.parse.unquote(m.group(2)): int(m.group(3)) for m in re.finditer(
+        r'<a href="/search\?tag=([^"]+)">([^<]+)</a></td><td class="num">(\d+)</td>', day)}
+
+
+def chart_archived(web):
+    """The overview's articles archived over 24 hours, and the chart's minutes with counts."""
+    st, _, body = web.get("/")
+    check(st == 200, f"/: HTTP {st}")
+    m = re.search(r"<tr><td>articles</td><td>(\d+)</td><td>(\d+)</td>", body)
+    pts = re.search(r'<svg class="chart"[^>]*data-points="(\d+)"', body)
+    check(m and pts, "the overview has no chart totals")
+    return int(m.group(2)), int(pts.group(1))
+
+
+@test(timeout=240)
+def web_trends_survive_restart(ctx):
+    """The per-minute chart and the trends are kept in STATE_DIR/trends.dat:
+    a SIGTERM writes them, a restart reads them; a SIGKILL loses at most
+    what came since the last periodic write; a corrupt file is named in
+    the log and ignored."""
+    web = start_web(ctx)
+    login(ctx, web)
+    ctx.drop("de.txt", GERMAN)
+    ctx.drop("en.txt", ENGLISH)
+    wait_counter(ctx, "archived", 2)
+    ctx.wait(lambda: chart_archived(web)[0] == 2, 15, "the chart counts 2 archived articles")
+    before = trend_counts(web)
+    check(before.get("org/Huawei") == 1 and before.get("org/Samsung") == 1 and before.get("ai-chips") == 2,
+          f"the trends before the restart: {before}")
+    path = ctx.state / "trends.dat"
+
+    ctx.daemon.signal(15)
+    ctx.daemon.wait_exit(20)
+    check(path.exists() and stat.S_IMODE(path.stat().st_mode) == 0o600, f"{path} was not written at the stop")
+    check(not (ctx.state / "trends.dat.tmp").exists(), "trends.dat.tmp left behind")
+    ctx.start()
+    check(trend_counts(web) == before, f"the trends after a restart: {trend_counts(web)}, before: {before}")
+    archived, points = chart_archived(web)
+    check(archived == 2 and points >= 1, f"the chart after a restart: {archived} archived, {points} minutes")
+
+    # A periodic write (every 60 s), then SIGKILL: what the write saw survives.
+    mtime = path.stat().st_mtime_ns
+    ctx.drop("de2.txt", small_article("Baidu baut Chips", "Baidu und Huawei kooperieren bei KI-Chips."))
+    wait_counter(ctx, "archived", 1)
+    ctx.wait(lambda: path.stat().st_mtime_ns != mtime, 75, "the periodic write of trends.dat", interval=1)
+    ctx.daemon.signal(9)
+    ctx.daemon.wait_exit(20)
+    ctx.start()
+    after = trend_counts(web)
+    want = dict(before)
+    for name in ("org/Huawei", "org/Baidu", "ai-chips"):
+        want[name] = want.get(name, 0) + 1
+    check(after == want, f"the trends after SIGKILL: {after}, expected {want}")
+    check(chart_archived(web)[0] == 3, f"the chart after SIGKILL: {chart_archived(web)}")
+
+    # A corrupt file: logged with its path, ignored, newsd runs on empty.
+    ctx.daemon.signal(15)
+    ctx.daemon.wait_exit(20)
+    path.write_text("newsd-trends 1\nhistory 1 0\nend 0\n")
+    since = ctx.log_size()
+    ctx.start()
+    ctx.wait_log(lambda l: str(path) in l and "ignored" in l and "bad history record" in l, 5,
+                 "the corrupt trends.dat named", since=since)
+    check(trend_counts(web) == {}, f"the trends from a corrupt file: {trend_counts(web)}")
+    check(chart_archived(web)[0] == 0, "the chart from a corrupt file is not empty")
+    # A file of another version is ignored the same way.
+    ctx.daemon.signal(15)
+    ctx.daemon.wait_exit(20)
+    path.write_text("newsd-trends 9\n")
+    since = ctx.log_size()
+    ctx.start()
+    ctx.wait_log(lambda l: str(path) in l and "version 9" in l, 5, "the foreign trends.dat named", since=since)
+    ctx.assert_alive("after an ignored trends.dat")
+
+
 @test()
 def web_https_own_tls(ctx):
     """web_tls_cert/web_tls_key: newsd speaks HTTPS itself, so a non-loopback
