@@ -165,57 +165,54 @@ static void where_clause(const struct newsd_query *q, struct where *w, int first
     "       ORDER BY rank DESC, a.seq LIMIT $%d OFFSET $%d) m" \
     " JOIN articles a ON a.seq = m.seq ORDER BY m.rank DESC, m.seq"
 
-/* The filters are LIST's (where_clause) on the matching rows, so total
- * counts only the matches that pass them. */
-static void op_search(struct ask *k)
+/* search and list: the total that count_sql counts, then the page that
+ * page_sql selects; both take w's parameters, and page_sql the limit and
+ * the offset after them ($n+1, $n+2). */
+static void paged(struct ask *k, struct where *w, const char *count_sql, const char *page_sql, const char *what)
 {
-    struct where w;
-    char sql[4096], lim[24], off[24];
-    int words = k->q->words;
-    w.v[0] = k->q->q;
-    where_clause(k->q, &w, 1);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM articles a WHERE %s%s",
-             words ? MATCH("plainto_tsquery") : MATCH("websearch_to_tsquery"), w.sql);
-    PGresult *res = run(k, sql, w.n, w.v, 0, "search");
+    char lim[24], off[24];
+    PGresult *res = run(k, count_sql, w->n, w->v, 0, what);
     if (!res)
         return;
     newsd_answer_total(k->ans, strtoll(PQgetvalue(res, 0, 0), NULL, 10));
     PQclear(res);
     snprintf(lim, sizeof lim, "%lld", (long long)k->q->limit);
     snprintf(off, sizeof off, "%lld", (long long)k->q->offset);
-    w.v[w.n] = lim;
-    w.v[w.n + 1] = off;
-    snprintf(sql, sizeof sql, words ? SEARCH_SQL("plainto_tsquery") : SEARCH_SQL("websearch_to_tsquery"), w.sql,
-             w.n + 1, w.n + 2);
-    res = run(k, sql, w.n + 2, w.v, 0, "search");
+    w->v[w->n] = lim;
+    w->v[w->n + 1] = off;
+    res = run(k, page_sql, w->n + 2, w->v, 0, what);
     if (res)
         give_items(k, res, 0);
     PQclear(res);
 }
 
+/* The filters are LIST's (where_clause) on the matching rows, so total
+ * counts only the matches that pass them. */
+static void op_search(struct ask *k)
+{
+    struct where w;
+    char count[2048], page[4096];
+    int words = k->q->words;
+    w.v[0] = k->q->q;
+    where_clause(k->q, &w, 1);
+    snprintf(count, sizeof count, "SELECT count(*) FROM articles a WHERE %s%s",
+             words ? MATCH("plainto_tsquery") : MATCH("websearch_to_tsquery"), w.sql);
+    snprintf(page, sizeof page, words ? SEARCH_SQL("plainto_tsquery") : SEARCH_SQL("websearch_to_tsquery"), w.sql,
+             w.n + 1, w.n + 2);
+    paged(k, &w, count, page, "search");
+}
+
 static void op_list(struct ask *k)
 {
     struct where w;
-    char sql[1536], lim[24], off[24];
+    char count[1024], page[1536];
     where_clause(k->q, &w, 0);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM articles a WHERE true%s", w.sql);
-    PGresult *res = run(k, sql, w.n, w.v, 0, "list");
-    if (!res)
-        return;
-    newsd_answer_total(k->ans, strtoll(PQgetvalue(res, 0, 0), NULL, 10));
-    PQclear(res);
-    snprintf(lim, sizeof lim, "%lld", (long long)k->q->limit);
-    snprintf(off, sizeof off, "%lld", (long long)k->q->offset);
-    w.v[w.n] = lim;
-    w.v[w.n + 1] = off;
-    snprintf(sql, sizeof sql,
+    snprintf(count, sizeof count, "SELECT count(*) FROM articles a WHERE true%s", w.sql);
+    snprintf(page, sizeof page,
              "SELECT json_build_object('id', a.id, 'title', a.title, 'score_total', a.score_total,"
              " 'received', a.received, 'source', a.source, 'lang', a.lang, 'action', a.action) FROM articles a"
              " WHERE true%s ORDER BY a.received DESC, a.seq DESC LIMIT $%d OFFSET $%d", w.sql, w.n + 1, w.n + 2);
-    res = run(k, sql, w.n + 2, w.v, 0, "list");
-    if (res)
-        give_items(k, res, 0);
-    PQclear(res);
+    paged(k, &w, count, page, "list");
 }
 
 static void op_show(struct ask *k)
