@@ -443,6 +443,12 @@ def web_browser_pages(ctx):
             check(b.evaluate("document.querySelector('input[name=lang]').value") == lang,
                   "the form does not keep the language filter")
         b.screenshot(str(shots / "search.png"))
+        # newsctl search takes the same filters.
+        for lang, want, other in (("de", de_id, en_id), ("en", en_id, de_id)):
+            rc, out, err = newsctl(ctx, "--json", "search", "chip*", "--lang", lang)
+            check(rc == 0, f"newsctl search chip* --lang {lang}: exit {rc}: {err}")
+            got = [h["id"] for h in json.loads(out)["hits"]]
+            check(got == [want], f"newsctl search chip* --lang {lang}: {got}, expected [{want}] (not {other})")
 
         page(f"/article/{de_id}", "article.png", "the German article")
         rules = b.evaluate("[...document.querySelectorAll('table.score td:first-child')].map(t => t.textContent)")
