@@ -99,6 +99,7 @@ static const size_t descriptor_size[NEWSD_ABI_MINOR + 1] = {
     [1] = offsetof(newsd_plugin, config_keys),
     [2] = offsetof(newsd_plugin, deliver),   /* 1.2 added config_keys */
     [3] = sizeof(newsd_plugin),              /* 1.3 added deliver and run */
+    [4] = sizeof(newsd_plugin),              /* 1.4 grew struct newsd_query only */
 };
 
 /* The version rule of plugin.h: our major, a minor up to ours, and at least
