@@ -13,7 +13,9 @@
  * failed with spool_fail(); the test reads failed/NAME.reason back.  The
  * poison message crashes a TAG plugin in a forked child max_attempts
  * times; the crashes are counted by the workers' journal as at a restart
- * (spool_recover_attempts) and spool_poison_cause() sets it aside. */
+ * (spool_recover_attempts) and spool_poison_cause() sets it aside; the
+ * broker's redelivery of it (the ack lost in the crash) is acknowledged
+ * without a second copy (newsd_input_put: held_as). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -351,6 +353,12 @@ static void test_poison_set_aside_after_ack(void **st)
     assert_true(feed.acked[0] && feed.acked[1]);
     const char *name = "articles-p1-o99.txt";
     assert_int_equal(spool_claim(&f->spool, name), 0);
+    /* Delivered again while in work/: held, not put twice. */
+    deliver(f, msgs, 1);
+    assert_true(feed.acked[0]);
+    char inbox_copy[256];
+    snprintf(inbox_copy, sizeof inbox_copy, "%s/inbox/%s", f->dir, name);
+    assert_int_equal(access(inbox_copy, F_OK), -1);
 
     unsigned attempts = attempts_after_restart(f, name);
     char *cause = NULL;
@@ -374,6 +382,21 @@ static void test_poison_set_aside_after_ack(void **st)
     job_free(j);
     assert_true(in_failed(f, name));
     assert_int_equal(attempts_after_restart(f, name), 0);   /* gone from work/: no count left */
+
+    /* The broker delivers it again (its ack was lost in a crash): newsd
+     * holds it in failed/ under the same name, so it is acknowledged and
+     * not put again, or it would crash the plugin once more, before its
+     * ack, and come back for ever. */
+    deliver(f, msgs, 1);
+    assert_true(feed.acked[0]);
+    char again[256];
+    snprintf(again, sizeof again, "%s/inbox/%s", f->dir, name);
+    assert_int_equal(access(again, F_OK), -1);
+    /* The same name with other bytes is another message: put. */
+    const struct message other[] = {{"articles", 1, 99, NULL, good, sizeof good - 1}};
+    deliver(f, other, 1);
+    assert_true(feed.acked[0]);
+    assert_int_equal(access(again, F_OK), 0);
 
     /* The message behind it is not held up: it goes through the same plugin. */
     assert_int_equal(spool_claim(&f->spool, "articles-p1-o100.txt"), 0);
