@@ -4,8 +4,10 @@
     python3 bench/torture_kafka.py --build-dir build [--articles 20000] [--kills 20]
 
 One librdkafka mock cluster of three brokers (tests/e2e/kafka_mock; there
-is no Kafka broker in Debian) holds topic "articles" (3 partitions) with N
-distinct articles, produced beforehand, and topic "records".  One newsd
+is no Kafka broker in Debian) holds topic "articles" (3 partitions), fed N
+distinct articles in chunks of 500 while newsd consumes (at most --ahead
+beyond what is archived: a mock partition keeps only its last ~5 MB, so a
+topic produced all at once would lose its start), and topic "records".  One newsd
 takes "articles" with input_kafka (group newsd) into archive_fs and
 publishes every archived record to "records" with sink_kafka.  While it
 works it is SIGKILLed --kills times at random points of the run and
@@ -53,6 +55,7 @@ class Mock:
         self.replies = queue.Queue()
         self.keys = []
         self.lock = threading.Lock()
+        self.asking = threading.Lock()
         first = queue.Queue()
 
         def read():
@@ -79,11 +82,12 @@ class Mock:
         self.proc.stdin.flush()
 
     def ask(self, line, timeout=60):
-        self.command(line)
-        try:
-            return self.replies.get(timeout=timeout)
-        except queue.Empty:
-            raise SystemExit("torture_kafka: kafka_mock did not answer %r within %d s" % (line, timeout))
+        with self.asking:   # one question at a time: the replies are not labelled
+            self.command(line)
+            try:
+                return self.replies.get(timeout=timeout)
+            except queue.Empty:
+                raise SystemExit("torture_kafka: kafka_mock did not answer %r within %d s" % (line, timeout))
 
     def published(self):
         with self.lock:
@@ -196,6 +200,31 @@ def failed_items(state):
         return []
 
 
+CHUNK = 500
+
+
+class Feeder(threading.Thread):
+    """Produces the chunk folders one by one, each once fewer than ahead
+    articles wait (produced, not yet archived or failed)."""
+
+    def __init__(self, mock, chunks, state, ahead, deadline):
+        super().__init__(daemon=True)
+        self.mock, self.chunks, self.state, self.ahead, self.deadline = mock, chunks, state, ahead, deadline
+        self.produced = 0
+        self.error = None
+
+    def run(self):
+        for folder, count in self.chunks:
+            while time.time() < self.deadline and \
+                    self.produced - core.count_ids(self.state) - len(failed_items(self.state)) > self.ahead - count:
+                time.sleep(0.2)
+            r = self.mock.ask("produce_dir articles %s" % folder, timeout=300)
+            if r.get("count") != count or r.get("errors"):
+                self.error = "producing %s: %s" % (folder, r)
+                return
+            self.produced += count
+
+
 def wait_for(cond, timeout, what):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -214,6 +243,7 @@ def main():
     ap.add_argument("--down-s", type=float, default=10.0, help="seconds broker 2 is down after the kills")
     ap.add_argument("--seed", type=int, default=None, help="of the kill points (default: random, printed)")
     ap.add_argument("--timeout", type=int, default=3600, help="seconds for the whole run")
+    ap.add_argument("--ahead", type=int, default=1500, help="most articles produced and not yet archived")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     args = ap.parse_args()
     build = os.path.abspath(args.build_dir)
@@ -236,12 +266,14 @@ def main():
         mock = Mock(mock_exe, os.path.join(workdir, "kafka_mock.log"))
         msgs = os.path.join(workdir, "msgs")
         core.prepare(msgs, n, texts, "tk")
-        tp = time.time()
-        r = mock.ask("produce_dir articles %s" % msgs, timeout=600)
-        if r.get("count") != n or r.get("errors"):
-            print("torture_kafka: producing the articles: %s" % r)
-            return 1
-        t_produce = time.time() - tp
+        chunks = []
+        for i, name in enumerate(sorted(os.listdir(msgs))):
+            folder = os.path.join(msgs, "%04d" % (i // CHUNK))
+            if i % CHUNK == 0:
+                os.mkdir(folder)
+                chunks.append([folder, 0])
+            os.rename(os.path.join(msgs, name), os.path.join(folder, name))
+            chunks[-1][1] += 1
         state = os.path.join(workdir, "state")
         conf = os.path.join(workdir, "newsd.ini")
         with open(conf, "w") as fh:
@@ -253,6 +285,8 @@ def main():
         points = sorted(rng.uniform(0.03, 0.85) for _ in range(args.kills))
         t0 = time.time()
         deadline = t0 + args.timeout
+        feeder = Feeder(mock, chunks, state, max(args.ahead, CHUNK), deadline)
+        feeder.start()
         d.start()
         kills = 0
         for p in points:
@@ -278,6 +312,10 @@ def main():
         ok = ok and wait_for(lambda: outbox_depth(state) == 0, max(10, deadline - time.time()), "the outbox emptied")
         ids = set(archived_records(state))
         ok = ok and wait_for(lambda: set(mock.published()) >= ids, 120, "every archived record in topic records")
+        feeder.join(5)
+        if feeder.error:
+            print("torture_kafka: " + feeder.error)
+            ok = False
         t_all = time.time() - t0
         uncommitted = mock.ask("committed newsd articles")["uncommitted"]
         if uncommitted:
@@ -289,9 +327,9 @@ def main():
         distinct = set(keys)
         failed = failed_items(state)
         dups_delivered = len(keys) - len(distinct)
-        print("torture_kafka: %d articles over %d partitions (produced in %.1f s, seed %d), %d SIGKILLs + "
-              "restarts, broker 2 down %.0f s at %d archived"
-              % (n, PARTITIONS, t_produce, seed, kills, args.down_s, down_at))
+        print("torture_kafka: %d articles over %d partitions (fed in chunks of %d, at most %d ahead; seed %d), "
+              "%d SIGKILLs + restarts, broker 2 down %.0f s at %d archived"
+              % (n, PARTITIONS, CHUNK, max(args.ahead, CHUNK), seed, kills, args.down_s, down_at))
         print("  time: %.1f s to the last archived, %.1f s to the last published; %.0f articles/s end to end"
               % (t_archived, t_all, n / t_all))
         print("  archived: %d distinct ids, %d archived more than once, %d in failed/ %s"

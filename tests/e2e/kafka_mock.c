@@ -11,7 +11,8 @@
  *   produce FILE        produce FILE's bytes to TOPIC (header Newsd-Name:
  *                       its base name), flushed; prints {"produced": FILE}
  *   produce_dir TOPIC DIR  produce every file of DIR (name order) to TOPIC,
- *                       as produce does, flushed once at the end; prints
+ *                       as produce does but round robin over its partitions,
+ *                       flushed once at the end; prints
  *                       {"produced": DIR, "count": N, "errors": N}
  *   committed GROUP [TOPIC]  print {"uncommitted": N}: messages of TOPIC
  *                       (default the first) past GROUP's committed offsets
@@ -46,6 +47,7 @@ struct mock {
     const char *topics[MAX_TOPICS];
     int topic_partitions[MAX_TOPICS];
     int n_topics;
+    unsigned next_partition;   /* produce_dir's round robin */
 };
 
 static bool ensure_producer(struct mock *k)
@@ -63,9 +65,10 @@ static bool ensure_producer(struct mock *k)
     return k->producer != NULL;
 }
 
-/* Queue path's bytes to topic, with its base name as Newsd-Name.  0, or -1
- * (said on stderr). */
-static int produce_file(struct mock *k, const char *topic, const char *path)
+/* Queue path's bytes to topic (partition, or RD_KAFKA_PARTITION_UA: the
+ * partitioner's choice), with its base name as Newsd-Name.  0, or -1 (said
+ * on stderr). */
+static int produce_file(struct mock *k, const char *topic, int32_t partition, const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -79,7 +82,8 @@ static int produce_file(struct mock *k, const char *topic, const char *path)
     base = base ? base + 1 : path;
     rd_kafka_resp_err_t e;
     for (;;) {
-        e = rd_kafka_producev(k->producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_VALUE(len ? buf : NULL, len),
+        e = rd_kafka_producev(k->producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+                              RD_KAFKA_V_VALUE(len ? buf : NULL, len),
                               RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
                               RD_KAFKA_V_HEADER("Newsd-Name", base, -1), RD_KAFKA_V_END);
         if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL)
@@ -101,15 +105,22 @@ static int regular(const struct dirent *e)
     return e->d_name[0] != '.';
 }
 
+/* Round robin over the partitions: the partitioner would put a burst into
+ * one, and a mock partition keeps only its last few MB (older messages
+ * are dropped, consumed or not). */
 static void produce_dir(struct mock *k, const char *topic, const char *dir)
 {
+    int partitions = 1;
+    for (int t = 0; t < k->n_topics; t++)
+        if (strcmp(k->topics[t], topic) == 0)
+            partitions = k->topic_partitions[t];
     struct dirent **names = NULL;
     int n = ensure_producer(k) ? scandir(dir, &names, regular, by_name) : -1;
     int errors = 0;
     for (int i = 0; i < n; i++) {
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
-        errors += produce_file(k, topic, path) != 0;
+        errors += produce_file(k, topic, (int32_t)(k->next_partition++ % partitions), path) != 0;
         free(names[i]);
     }
     free(names);
@@ -128,7 +139,7 @@ static void produce(struct mock *k, const char *path)
 {
     if (!ensure_producer(k))
         return;
-    produce_file(k, k->topic, path);
+    produce_file(k, k->topic, RD_KAFKA_PARTITION_UA, path);
     rd_kafka_flush(k->producer, 10000);
     json_t *o = json_pack("{s:s}", "produced", path);
     char *line = json_dumps(o, JSON_COMPACT);
@@ -236,7 +247,7 @@ int main(int argc, char **argv)
     rd_kafka_mock_cluster_t *mc = rd_kafka_mock_cluster_new(host, 3);
     if (!mc)
         return die("mock cluster", "cannot be created");
-    struct mock k = {mc, argv[1], NULL, atoi(argv[2]), NULL, {0}, {0}, 0};
+    struct mock k = {mc, argv[1], NULL, atoi(argv[2]), NULL, {0}, {0}, 0, 0};
     for (int a = 1; a + 1 < argc; a += 2) {
         if (rd_kafka_mock_topic_create(mc, argv[a], atoi(argv[a + 1]), 3))
             return die(argv[a], "cannot be created");
