@@ -55,7 +55,7 @@ def run_through_crashes(ctx, done, what):
 
 
 def failed_reason(ctx, suffix):
-    items = [n for n in ctx.failed_items() if n.endswith(suffix)]
+    items = [n for n in ctx.failed_items() if suffix in n]   # with any .N copies
     check(items, f"no failed/*{suffix}: failed/ holds {ctx.failed_items()}")
     return items, parse_reason(ctx.failed / f"{items[0]}.reason")
 
@@ -116,11 +116,17 @@ def stream_input_kafka_not_utf8_poison(ctx):
             ctx, lambda: want <= ctx.ids() and ctx.idle() and any(n.endswith("poison.txt") for n in ctx.failed_items()),
             "every good message archived and the poison message in failed/")
         items = check_bad_outcome(ctx, r"articles-p[0-2]-o\d+", bad, ids)
-        check(crashes >= MAX_ATTEMPTS, f"newsd crashed {crashes} times, fewer than max_attempts = {MAX_ATTEMPTS}")
+        # The ack of the poison message's batch may be lost in each crash:
+        # its redelivery is held (inputs.c), not crashed on again (this
+        # test found input_kafka crashing on it for ever, one
+        # failed/...poison.txt.N after another).
+        check(crashes == MAX_ATTEMPTS, f"newsd crashed {crashes} times, expected max_attempts = {MAX_ATTEMPTS}")
+        check(len(items) == 1, f"the poison message is in failed/ {len(items)} times: {items}")
+        held = ctx.log_text().count("acknowledged without a second copy")
         ctx.wait(lambda: mock.ask("committed newsd")["uncommitted"] == 0, 30,
                  "every offset committed, the bad messages' too")
         print(f"note: 12 good + 3 bad messages: latin archived as windows-1252, noise and poison in failed/ "
-              f"({items[0]}), {crashes} crashes (max_attempts {MAX_ATTEMPTS}), 0 uncommitted")
+              f"({items[0]}), {crashes} crashes (max_attempts {MAX_ATTEMPTS}), {held} redeliveries held, 0 uncommitted")
     finally:
         mock.stop()
 
@@ -152,7 +158,8 @@ def stream_input_nats_not_utf8_poison(ctx):
             ctx, lambda: want <= ctx.ids() and ctx.idle() and any(n.endswith("poison.txt") for n in ctx.failed_items()),
             "every good message archived and the poison message in failed/")
         items = check_bad_outcome(ctx, r"ARTICLES-\d+", bad, ids)
-        check(crashes >= MAX_ATTEMPTS, f"newsd crashed {crashes} times, fewer than max_attempts = {MAX_ATTEMPTS}")
+        check(crashes == MAX_ATTEMPTS, f"newsd crashed {crashes} times, expected max_attempts = {MAX_ATTEMPTS}")
+        check(len(items) == 1, f"the poison message is in failed/ {len(items)} times: {items}")
         ctx.wait(lambda: nats_consumer(ctx, srv.url, "ARTICLES", "newsd")["ack_pending"] == 0, 30,
                  "every message acknowledged, the bad ones too")
         c = nats_consumer(ctx, srv.url, "ARTICLES", "newsd")
