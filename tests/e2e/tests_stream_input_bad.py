@@ -37,6 +37,37 @@ def bad_messages():
     return {"latin.txt": latin, "noise.txt": noise, "poison.txt": poison}
 
 
+def message_files(ctx, tag):
+    """12 good articles with the bad ones in the middle, as files (the
+    publishers' input): (paths in publishing order, good ids, bad)."""
+    msgs = ctx.base / "msgs"
+    msgs.mkdir()
+    good = distinct_articles(12, tag)
+    bad = bad_messages()
+    for name, data in good + list(bad.items()):
+        (msgs / name).write_bytes(data)
+    order = [n for n, _ in good[:6]] + list(bad) + [n for n, _ in good[6:]]
+    return [msgs / n for n in order], {content_id(data) for _, data in good}, bad
+
+
+def through_crashes_to_the_end(ctx, origin_re, ids, bad):
+    """Run until every good message is archived and the poison message is
+    in failed/, starting newsd again after each crash; check the outcome.
+    The ack of the poison message (or of its batch) may be lost in each
+    crash: its redelivery is held (inputs.c), not crashed on again (this
+    test found input_kafka crashing on it for ever, one
+    failed/...poison.txt.N after another).  Returns failed/'s poison items
+    and the crashes."""
+    want = ids | {content_id(bad["latin.txt"])}
+    crashes = run_through_crashes(
+        ctx, lambda: want <= ctx.ids() and ctx.idle() and any(n.endswith("poison.txt") for n in ctx.failed_items()),
+        "every good message archived and the poison message in failed/")
+    items = check_bad_outcome(ctx, origin_re, bad, ids)
+    check(crashes == MAX_ATTEMPTS, f"newsd crashed {crashes} times, expected max_attempts = {MAX_ATTEMPTS}")
+    check(len(items) == 1, f"the poison message is in failed/ {len(items)} times: {items}")
+    return items, crashes
+
+
 def run_through_crashes(ctx, done, what):
     """Wait for done() while newsd crashes on the poison message, starting
     it again after each crash; returns the number of crashes."""
@@ -100,28 +131,11 @@ def stream_input_kafka_not_utf8_poison(ctx):
         config(ctx, ("kin", {
             "so": "input_kafka.so", "brokers": mock.bootstrap, "topic": "articles", "group": "newsd",
             "batch": "4", "kafka.session.timeout.ms": "6000", "kafka.heartbeat.interval.ms": "500"}))
-        msgs = ctx.base / "msgs"
-        msgs.mkdir()
-        good = distinct_articles(12, "kafkabad")
-        bad = bad_messages()
-        ids = {content_id(data) for _, data in good}
-        for name, data in good + list(bad.items()):
-            (msgs / name).write_bytes(data)
-        order = [n for n, _ in good[:6]] + list(bad) + [n for n, _ in good[6:]]
-        for name in order:
-            mock.ask(f"produce {msgs / name}")
+        paths, ids, bad = message_files(ctx, "kafkabad")
+        for path in paths:
+            mock.ask(f"produce {path}")
         ctx.start(wait_ready=False)   # the poison message may crash it before 'ready'
-        want = ids | {content_id(bad["latin.txt"])}
-        crashes = run_through_crashes(
-            ctx, lambda: want <= ctx.ids() and ctx.idle() and any(n.endswith("poison.txt") for n in ctx.failed_items()),
-            "every good message archived and the poison message in failed/")
-        items = check_bad_outcome(ctx, r"articles-p[0-2]-o\d+", bad, ids)
-        # The ack of the poison message's batch may be lost in each crash:
-        # its redelivery is held (inputs.c), not crashed on again (this
-        # test found input_kafka crashing on it for ever, one
-        # failed/...poison.txt.N after another).
-        check(crashes == MAX_ATTEMPTS, f"newsd crashed {crashes} times, expected max_attempts = {MAX_ATTEMPTS}")
-        check(len(items) == 1, f"the poison message is in failed/ {len(items)} times: {items}")
+        items, crashes = through_crashes_to_the_end(ctx, r"articles-p[0-2]-o\d+", ids, bad)
         held = ctx.log_text().count("acknowledged without a second copy")
         ctx.wait(lambda: mock.ask("committed newsd")["uncommitted"] == 0, 30,
                  "every offset committed, the bad messages' too")
@@ -144,22 +158,9 @@ def stream_input_nats_not_utf8_poison(ctx):
             "durable": "newsd", "create_stream": "true", "batch": "4", "ack_wait_s": "3"}))
         ctx.start()
         ctx.wait(lambda: nats_messages(ctx, srv.url, "ARTICLES") is not None, 15, "input_nats created stream ARTICLES")
-        msgs = ctx.base / "msgs"
-        msgs.mkdir()
-        good = distinct_articles(12, "natsbad")
-        bad = bad_messages()
-        ids = {content_id(data) for _, data in good}
-        for name, data in good + list(bad.items()):
-            (msgs / name).write_bytes(data)
-        order = [n for n, _ in good[:6]] + list(bad) + [n for n, _ in good[6:]]
-        nats_publish(ctx, srv.url, "articles.in", [msgs / n for n in order])
-        want = ids | {content_id(bad["latin.txt"])}
-        crashes = run_through_crashes(
-            ctx, lambda: want <= ctx.ids() and ctx.idle() and any(n.endswith("poison.txt") for n in ctx.failed_items()),
-            "every good message archived and the poison message in failed/")
-        items = check_bad_outcome(ctx, r"ARTICLES-\d+", bad, ids)
-        check(crashes == MAX_ATTEMPTS, f"newsd crashed {crashes} times, expected max_attempts = {MAX_ATTEMPTS}")
-        check(len(items) == 1, f"the poison message is in failed/ {len(items)} times: {items}")
+        paths, ids, bad = message_files(ctx, "natsbad")
+        nats_publish(ctx, srv.url, "articles.in", paths)
+        items, crashes = through_crashes_to_the_end(ctx, r"ARTICLES-\d+", ids, bad)
         ctx.wait(lambda: nats_consumer(ctx, srv.url, "ARTICLES", "newsd")["ack_pending"] == 0, 30,
                  "every message acknowledged, the bad ones too")
         c = nats_consumer(ctx, srv.url, "ARTICLES", "newsd")
