@@ -3,9 +3,11 @@ tests_stream_input_kafka.py do not cover, against the real brokers
 (nats-server with JetStream; librdkafka's mock cluster): a message that is
 not valid UTF-8 (Windows-1252 text: archived decoded, as the same file
 dropped into the inbox is; and non-UTF-8 bytes that are no text: failed/),
-and a poison message that crashes a plugin (tests/e2e/crashy.so) each time
-it is processed.  newsd is restarted after each crash; the core's poison
-accounting sets the message aside in failed/ after max_attempts crashes.
+a poison message that crashes a plugin (tests/e2e/crashy.so) each time it
+is processed, and one on which the plugin hangs.  newsd is restarted after
+each crash or exit on a stuck call; the core's poison accounting sets the
+poison message aside in failed/ after max_attempts crashes, the watchdog's
+mark the hanging one at the next start.
 Each refused message's .reason names where it came from (topic, partition
 and offset; stream and sequence), and the input has acknowledged it all
 the same: at the end nothing is uncommitted or unacknowledged, and the
@@ -24,17 +26,19 @@ from tests_sinks import plugins_with_sinks
 
 MAX_ATTEMPTS = 2
 POISON_MARK = "GIFTPILLE-E2E"
+HANG_MARK = "HAENGT-E2E"
 
 LATIN = "Preisschock im Café\n\nDer Kaffee kostet jetzt 5 € – „teurer“ als gestern, sagt die Bäckerei.\n"
 
 
 def bad_messages():
-    """{file name: bytes} of the three bad cases."""
+    """{file name: bytes} of the bad cases."""
     latin = LATIN.encode("windows-1252")
     assert b"\x80" in latin   # not UTF-8
     noise = bytes([0x01, 0x02, 0x80, 0xff, 0x9c, 0x03, 0x04, 0xfe, 0x05, 0x06]) * 40
     poison = small_article("Vergifteter Artikel", f"Dieser Text enthält die {POISON_MARK}.")
-    return {"latin.txt": latin, "noise.txt": noise, "poison.txt": poison}
+    hang = small_article("Hängender Artikel", f"Dieser Text {HANG_MARK} für immer.")
+    return {"latin.txt": latin, "noise.txt": noise, "poison.txt": poison, "hang.txt": hang}
 
 
 def message_files(ctx, tag):
@@ -51,26 +55,39 @@ def message_files(ctx, tag):
 
 
 def through_crashes_to_the_end(ctx, origin_re, ids, bad):
-    """Run until every good message is archived and the poison message is
-    in failed/, starting newsd again after each crash; check the outcome.
+    """Run until every good message is archived and the poison and the
+    hanging message are in failed/, starting newsd again after each crash
+    (the poison message's) and each exit on a stuck call (the hanging one's:
+    the next start sets it aside); check the outcome.  With one worker
+    each exit is one message's: max_attempts crashes and one stuck call.
     The ack of the poison message (or of its batch) may be lost in each
     crash: its redelivery is held (inputs.c), not crashed on again (this
     test found input_kafka crashing on it for ever, one
     failed/...poison.txt.N after another).  Returns failed/'s poison items
     and the crashes."""
     want = ids | {content_id(bad["latin.txt"])}
-    crashes = run_through_crashes(
-        ctx, lambda: want <= ctx.ids() and ctx.idle() and any(n.endswith("poison.txt") for n in ctx.failed_items()),
-        "every good message archived and the poison message in failed/")
+
+    def done():
+        failed = ctx.failed_items()
+        return (want <= ctx.ids() and ctx.idle() and any(n.endswith("poison.txt") for n in failed)
+                and any(n.endswith("hang.txt") for n in failed))
+    crashes = run_through_crashes(ctx, done, "every good message archived, the poison and hanging ones in failed/")
     items = check_bad_outcome(ctx, origin_re, bad, ids)
-    check(crashes == MAX_ATTEMPTS, f"newsd crashed {crashes} times, expected max_attempts = {MAX_ATTEMPTS}")
+    check(crashes == MAX_ATTEMPTS + 1,
+          f"newsd stopped {crashes} times, expected max_attempts = {MAX_ATTEMPTS} crashes + 1 stuck call")
     check(len(items) == 1, f"the poison message is in failed/ {len(items)} times: {items}")
+    hang, reason = failed_reason(ctx, "hang.txt")
+    check(len(hang) == 1, f"the hanging message is in failed/ {len(hang)} times: {hang}")
+    check(re.fullmatch(origin_re + "-hang.txt", reason.get("file", "")),
+          f"failed/{hang[0]}.reason: file {reason.get('file')!r} does not name the origin ({origin_re})")
+    cause = reason.get("cause", "")
+    check("took longer than" in cause and "crashy" in cause, f"hanging message's cause: {cause!r}")
     return items, crashes
 
 
 def run_through_crashes(ctx, done, what):
-    """Wait for done() while newsd crashes on the poison message, starting
-    it again after each crash; returns the number of crashes."""
+    """Wait for done() while newsd crashes (or exits on a stuck call),
+    starting it again each time; returns the number of such stops."""
     crashes = 0
     for _ in range(MAX_ATTEMPTS + 6):
         d = ctx.daemon
@@ -116,8 +133,9 @@ def check_bad_outcome(ctx, origin_re, bad, ids):
 
 
 def config(ctx, section):
-    ctx.write_config(plugins=plugins_with_sinks(section, ctx.crashy_section(crash_on=POISON_MARK)),
-                     max_attempts=MAX_ATTEMPTS, max_article_bytes="16K")
+    ctx.write_config(plugins=plugins_with_sinks(section, ctx.crashy_section(crash_on=POISON_MARK,
+                                                                            hang_on=HANG_MARK)),
+                     max_attempts=MAX_ATTEMPTS, max_article_bytes="16K", max_plugin_ms="500", workers="1")
 
 
 @test(timeout=170)
@@ -139,8 +157,8 @@ def stream_input_kafka_not_utf8_poison(ctx):
         held = ctx.log_text().count("acknowledged without a second copy")
         ctx.wait(lambda: mock.ask("committed newsd")["uncommitted"] == 0, 30,
                  "every offset committed, the bad messages' too")
-        print(f"note: 12 good + 3 bad messages: latin archived as windows-1252, noise and poison in failed/ "
-              f"({items[0]}), {crashes} crashes (max_attempts {MAX_ATTEMPTS}), {held} redeliveries held, 0 uncommitted")
+        print(f"note: 12 good + 4 bad messages: latin archived as windows-1252, noise, poison and hang in failed/ "
+              f"({items[0]}), {crashes} stops (max_attempts {MAX_ATTEMPTS} crashes + 1 stuck call), {held} redeliveries held, 0 uncommitted")
     finally:
         mock.stop()
 
@@ -165,8 +183,8 @@ def stream_input_nats_not_utf8_poison(ctx):
                  "every message acknowledged, the bad ones too")
         c = nats_consumer(ctx, srv.url, "ARTICLES", "newsd")
         check(c["pending"] == 0, f"consumer still has {c['pending']} pending")
-        print(f"note: 12 good + 3 bad messages: latin archived as windows-1252, noise and poison in failed/ "
-              f"({items[0]}), {crashes} crashes (max_attempts {MAX_ATTEMPTS}), pending 0, ack_pending 0, "
+        print(f"note: 12 good + 4 bad messages: latin archived as windows-1252, noise, poison and hang in failed/ "
+              f"({items[0]}), {crashes} stops (max_attempts {MAX_ATTEMPTS} crashes + 1 stuck call), pending 0, ack_pending 0, "
               f"redelivered {c['redelivered']}")
     finally:
         srv.stop()
