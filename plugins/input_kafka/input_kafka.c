@@ -168,8 +168,10 @@ static int take(struct input_kafka *s, newsd_input *in, rd_kafka_message_t *m)
     const void *given = NULL;
     size_t glen = 0;
     rd_kafka_headers_t *h = NULL;
-    if (rd_kafka_message_headers(m, &h) || rd_kafka_header_get_last(h, "Newsd-Name", &given, &glen))
-        given = NULL, glen = 0;
+    if (rd_kafka_message_headers(m, &h) || rd_kafka_header_get_last(h, "Newsd-Name", &given, &glen)) {
+        given = NULL;
+        glen = 0;
+    }
     inbox_name_kafka(name, sizeof name, s->topic, m->partition, m->offset, given, glen);
     if (newsd_input_put(in, name, m->payload ? m->payload : "", m->len) != NEWSD_OK)
         return NEWSD_ERROR;

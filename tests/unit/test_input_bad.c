@@ -59,6 +59,7 @@ static struct {
     char names[8][320];
     bool acked[8];
     _Atomic int done;
+    json_int_t held;   /* /status: redeliveries acknowledged without a copy */
 } feed;
 
 /* What input_kafka's and input_nats's take() do, minus the broker: name
@@ -128,6 +129,9 @@ static void deliver(struct fixture *f, const struct message *msgs, size_t n)
     struct inputs *in = inputs_start(f->dir, &f->inputs);
     for (int i = 0; i < 500 && !atomic_load(&feed.done); i++)
         nanosleep(&(struct timespec){0, 10 * 1000000L}, NULL);
+    json_t *status = inputs_status(in);
+    feed.held = json_integer_value(json_object_get(json_array_get(status, 0), "redelivered_held"));
+    json_decref(status);
     inputs_stop(in);
     assert_true(atomic_load(&feed.done));
 }
@@ -356,6 +360,7 @@ static void test_poison_set_aside_after_ack(void **st)
     /* Delivered again while in work/: held, not put twice. */
     deliver(f, msgs, 1);
     assert_true(feed.acked[0]);
+    assert_int_equal(feed.held, 1);
     char inbox_copy[256];
     snprintf(inbox_copy, sizeof inbox_copy, "%s/inbox/%s", f->dir, name);
     assert_int_equal(access(inbox_copy, F_OK), -1);
@@ -389,6 +394,7 @@ static void test_poison_set_aside_after_ack(void **st)
      * ack, and come back for ever. */
     deliver(f, msgs, 1);
     assert_true(feed.acked[0]);
+    assert_int_equal(feed.held, 1);
     char again[256];
     snprintf(again, sizeof again, "%s/inbox/%s", f->dir, name);
     assert_int_equal(access(again, F_OK), -1);
@@ -396,6 +402,7 @@ static void test_poison_set_aside_after_ack(void **st)
     const struct message other[] = {{"articles", 1, 99, NULL, good, sizeof good - 1}};
     deliver(f, other, 1);
     assert_true(feed.acked[0]);
+    assert_int_equal(feed.held, 0);
     assert_int_equal(access(again, F_OK), 0);
 
     /* The message behind it is not held up: it goes through the same plugin. */
