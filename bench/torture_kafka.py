@@ -30,6 +30,7 @@ import json
 import os
 import queue
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -225,6 +226,20 @@ class Feeder(threading.Thread):
             self.produced += count
 
 
+def redeliveries(log_path):
+    """(held, duplicates): messages the input got again after a kill,
+    acknowledged without a copy because newsd still held them, and ones
+    put again and recognised by id (a duplicate, or a replay of work/)."""
+    held = dups = 0
+    with open(log_path, errors="replace") as fh:
+        for line in fh:
+            if "acknowledged without a second copy" in line:
+                held += 1
+            elif re.search(r" [0-9a-f]{32}: (duplicate|already archived)", line):
+                dups += 1
+    return held, dups
+
+
 def wait_for(cond, timeout, what):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -334,8 +349,10 @@ def main():
               % (t_archived, t_all, n / t_all))
         print("  archived: %d distinct ids, %d archived more than once, %d in failed/ %s"
               % (len(records), twice, len(failed), failed[:3]))
-        print("  input: committed offsets == end of every partition: %s (uncommitted %d)"
-              % (uncommitted == 0, uncommitted))
+        held, dups = redeliveries(d.log_path)
+        print("  input: committed offsets == end of every partition: %s (uncommitted %d); redelivered after "
+              "kills: %d held without a copy, %d taken again and deduplicated by id"
+              % (uncommitted == 0, uncommitted, held, dups))
         print("  sink: %d messages published, %d distinct ids, distinct == archived: %s, duplicates delivered %d, "
               "outbox depth %d" % (len(keys), len(distinct), distinct == set(records), dups_delivered,
                                    outbox_depth(state)))
