@@ -11,7 +11,8 @@
 #   make fuzz    deps-test, then build-fuzz/ (clang, libFuzzer) and each fuzz target
 #                for FUZZ_SECONDS (default 60); tests/fuzz/run.sh
 #   make torture deps-test + build, then the crash torture with TORTURE_ROUNDS
-#                (default 100) rounds per archive
+#                (default 100) rounds per archive, then bench/torture_*.py
+#                (kafka: 20,000 articles, 20 SIGKILLs, a broker down 10 s)
 #   make eval    deps + build, then the quality figures (tests/eval/run.py)
 #   make bench   deps-test, then a release build in build-release/ and bench/bench.py
 #                (the rest of bench/, then the I/O floor and newsd side by side)
@@ -121,6 +122,7 @@ fuzz: deps-test
 torture: deps-test build
 	NEWSD_TORTURE_ROUNDS='$(TORTURE_ROUNDS)' $(PYTHON) tests/e2e/run.py \
 	  --build-dir '$(BUILD_DIR)' -k torture_ -j 1 -v
+	$(PYTHON) bench/torture_kafka.py --build-dir '$(BUILD_DIR)'
 
 # Quality figures on ../shared/corpus (tests/eval/run.py; one summary line
 # per task).  EVAL_TASKS='lang entities' runs only those.

@@ -339,11 +339,10 @@ static void dispatch(struct daemon *d, const char *name, unsigned attempts, bool
     d->inflight++;
     if (!j->reprocessing)
         d->counters.received++;
-    if (attempts >= d->cfg.max_attempts) {
-        job_fail(j, NULL,
-                 "newsd crashed %u times while processing this file, so it was set aside to let the other "
-                 "articles through (max_attempts = %u); look for the crash in the log before retrying",
-                 attempts, d->cfg.max_attempts);
+    char *poison = spool_poison_cause(attempts, d->cfg.max_attempts);
+    if (poison) {
+        job_fail(j, NULL, "%s", poison);
+        free(poison);
         fail_job(d, j);
         return;
     }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -51,14 +52,14 @@ struct gauge {
 
 struct newsd_input {
     struct plugin_instance *p;
-    int tmp_fd, inbox_fd, work_fd;
+    int tmp_fd, inbox_fd, work_fd, failed_fd;
     uv_thread_t thread;
     bool started;
     uv_mutex_t mu;            /* guards what follows */
     uv_cond_t cv;
     bool stop, running;
     uint64_t seq;             /* names of the files in tmp/ */
-    uint64_t put, put_errors, full_waits;
+    uint64_t put, put_errors, full_waits, held;
     int64_t backlog, backlog_at_ms;
     struct gauge gauges[MAX_GAUGES];
     size_t n_gauges;
@@ -136,8 +137,6 @@ int newsd_input_wait(newsd_input *in, int64_t timeout_ms)
     }
 }
 
-/* ---- putting a message into the inbox ------------------------------------ */
-
 static int write_all(int fd, const unsigned char *p, size_t len)
 {
     while (len) {
@@ -151,6 +150,51 @@ static int write_all(int fd, const unsigned char *p, size_t len)
     }
     return 0;
 }
+
+/* ---- redeliveries ------------------------------------------------------- */
+
+/* The file name in dir_fd holds exactly these bytes. */
+static bool same_file(int dir_fd, const char *name, const unsigned char *data, size_t len)
+{
+    int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size == len;
+    unsigned char buf[65536];
+    for (size_t at = 0; same && at < len;) {
+        ssize_t r = read(fd, buf, len - at < sizeof buf ? len - at : sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        same = r > 0 && memcmp(buf, data + at, (size_t)r) == 0;
+        at += r > 0 ? (size_t)r : 0;
+    }
+    close(fd);
+    return same;
+}
+
+/* Where newsd already holds this message under its name (inbox/, work/
+ * or failed/), or NULL.  An input names a message by its origin (topic,
+ * partition, offset; stream, sequence), so the same name with the same
+ * bytes is the same message delivered again: the broker did not hear the
+ * ack before newsd stopped.  Taking it again would be harmless for an
+ * article (its id deduplicates) but not for a poison message: the plugin
+ * that crashed on it would crash again before the ack of the copy, the
+ * broker would deliver it once more, and the stream would never get past
+ * it.  The file there is durable, so the message can be acknowledged. */
+static const char *held_as(struct newsd_input *in, const char *name, const void *data, size_t len)
+{
+    const struct {
+        int fd;
+        const char *folder;
+    } places[] = {{in->inbox_fd, "inbox/"}, {in->work_fd, "work/"}, {in->failed_fd, "failed/"}};
+    for (size_t i = 0; i < sizeof places / sizeof places[0]; i++)
+        if (places[i].fd >= 0 && same_file(places[i].fd, name, data, len))
+            return places[i].folder;
+    return NULL;
+}
+
+/* ---- putting a message into the inbox ------------------------------------ */
 
 /* The file name: no '/', no control characters, no leading '.' (a hidden
  * name is one the inbox ignores), at most 200 bytes so a suffix fits. */
@@ -184,6 +228,15 @@ int newsd_input_put(newsd_input *in, const char *name, const void *data, size_t 
 {
     char clean[256], tmp[300], target[256];
     clean_name(name, clean);
+    const char *held = held_as(in, clean, data, len);
+    if (held) {
+        uv_mutex_lock(&in->mu);
+        in->held++;
+        uv_mutex_unlock(&in->mu);
+        log_info("input %s: %s is in %s already, with the same bytes: delivered again, acknowledged without a "
+                 "second copy", in->p->name, clean, held);
+        return NEWSD_OK;
+    }
     uv_mutex_lock(&in->mu);
     uint64_t seq = ++in->seq;
     uv_mutex_unlock(&in->mu);
@@ -300,6 +353,7 @@ struct inputs *inputs_start(const char *state_dir, struct plugin_set *set)
         in->tmp_fd = open_folder(state_dir, "tmp");
         in->inbox_fd = open_folder(state_dir, "inbox");
         in->work_fd = open_folder(state_dir, "work");
+        in->failed_fd = open_folder(state_dir, "failed");   /* -1: no check there (held_as) */
         /* Fails only without memory, like xalloc.h's functions. */
         if (uv_mutex_init(&in->mu) != 0 || uv_cond_init(&in->cv) != 0)
             abort();
@@ -338,8 +392,8 @@ void inputs_stop(struct inputs *s)
             uv_thread_join(&in->thread);
         uv_cond_destroy(&in->cv);
         uv_mutex_destroy(&in->mu);
-        int fds[] = {in->tmp_fd, in->inbox_fd, in->work_fd};
-        for (size_t f = 0; f < 3; f++)
+        int fds[] = {in->tmp_fd, in->inbox_fd, in->work_fd, in->failed_fd};
+        for (size_t f = 0; f < sizeof fds / sizeof fds[0]; f++)
             if (fds[f] >= 0)
                 close(fds[f]);
     }
@@ -355,11 +409,11 @@ json_t *inputs_status(struct inputs *s)
     for (size_t i = 0; s && i < s->n; i++) {
         struct newsd_input *in = &s->v[i];
         uv_mutex_lock(&in->mu);
-        json_t *o = json_pack("{s:s,s:s,s:b,s:I,s:I,s:I,s:I,s:I}", "name", in->p->name, "plugin",
+        json_t *o = json_pack("{s:s,s:s,s:b,s:I,s:I,s:I,s:I,s:I,s:I}", "name", in->p->name, "plugin",
                               in->p->desc->name, "running", in->running, "max_backlog",
                               (json_int_t)in->p->input_max_backlog, "backlog", (json_int_t)in->backlog, "put",
                               (json_int_t)in->put, "put_errors", (json_int_t)in->put_errors, "full_waits",
-                              (json_int_t)in->full_waits);
+                              (json_int_t)in->full_waits, "redelivered_held", (json_int_t)in->held);
         for (size_t g = 0; g < in->n_gauges; g++)
             json_object_set_new(o, in->gauges[g].name, json_integer(in->gauges[g].value));
         uv_mutex_unlock(&in->mu);
@@ -377,6 +431,8 @@ void inputs_metrics(struct inputs *s, struct strbuf *sb)
         {"newsd_input_put_errors_total", "counter", "Messages an input could not put (not acknowledged)."},
         {"newsd_input_backlog", "gauge", "Files in inbox/ and work/ as the input last counted them."},
         {"newsd_input_full_waits_total", "counter", "Times an input waited for the backlog to fall."},
+        {"newsd_input_redelivered_held_total", "counter",
+         "Messages delivered again that newsd held already (same name and bytes): acknowledged, not put."},
     };
     if (!s || !s->n)
         return;
@@ -388,7 +444,8 @@ void inputs_metrics(struct inputs *s, struct strbuf *sb)
             prom_escape(in->p->name, esc, sizeof esc);
             snprintf(labels, sizeof labels, "input=\"%s\"", esc);
             uv_mutex_lock(&in->mu);
-            double v[] = {(double)in->put, (double)in->put_errors, (double)in->backlog, (double)in->full_waits};
+            double v[] = {(double)in->put, (double)in->put_errors, (double)in->backlog, (double)in->full_waits,
+                          (double)in->held};
             uv_mutex_unlock(&in->mu);
             prom_value(sb, m[k].name, labels, v[k]);
         }

@@ -5,7 +5,10 @@
  * of the folder, and only then may the plugin acknowledge upstream.  So an
  * acknowledged message is a durable inbox file, and from there the
  * pipeline's own promise holds; a crash before the ack means a redelivery,
- * which the content-hash id deduplicates.
+ * which the content-hash id deduplicates; and a redelivery newsd still
+ * holds under the same name with the same bytes (inbox/, work/, failed/)
+ * is acknowledged without a second copy, so that a poison message, whose
+ * crash comes before its ack, does not come back for ever.
  *
  * Back-pressure: newsd_input_wait() holds the input while the files in
  * inbox/ and work/ number the section's max_backlog or more, so a broker

@@ -681,6 +681,15 @@ void spool_attempts_free(struct attempt *v, size_t n)
     free(v);
 }
 
+char *spool_poison_cause(unsigned attempts, unsigned max_attempts)
+{
+    if (attempts < max_attempts)
+        return NULL;
+    return xasprintf("newsd crashed %u times while processing this file, so it was set aside to let the other "
+                     "articles through (max_attempts = %u); look for the crash in the log before retrying",
+                     attempts, max_attempts);
+}
+
 int spool_journal_open(struct spool *s, unsigned worker)
 {
     char name[64];

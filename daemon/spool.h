@@ -142,6 +142,12 @@ struct attempt {
 int spool_recover_attempts(struct spool *s, struct attempt **out, size_t *n);
 void spool_attempts_free(struct attempt *v, size_t n);
 
+/* The set-aside rule: a file newsd crashed on max_attempts times (counts
+ * from spool_recover_attempts) goes to failed/ without running again, so
+ * the articles behind it get through.  Returns the failed/ cause
+ * (malloc'd), or NULL: run it. */
+char *spool_poison_cause(unsigned attempts, unsigned max_attempts);
+
 /* A worker's journal: work/.inflight-<worker>. */
 int spool_journal_open(struct spool *s, unsigned worker);
 /* 0, or -errno when the record could not be written (fd -1: nothing to

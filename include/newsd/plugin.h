@@ -801,8 +801,13 @@ NEWSD_EXPORT int newsd_input_wait(newsd_input *in, int64_t timeout_ms);
  * the file name (a '/' or a leading '.' is replaced; a taken name gets a
  * suffix): let it say where the message came from (subject or topic,
  * partition, offset), since a bad message's reason in failed/ names its
- * file.  NEWSD_ERROR: not written (the reason is logged: disk full, inbox
- * gone); do not acknowledge, back off, let the broker redeliver. */
+ * file.  A message whose name and bytes newsd holds already (in inbox/,
+ * work/ or failed/: the broker delivered it again because the ack did not
+ * reach it) is not written twice, and NEWSD_OK says acknowledge it: a
+ * poison message set aside in failed/ then no longer comes back (newsd
+ * after 0.4.0; a behaviour, not an ABI change).  NEWSD_ERROR: not
+ * written (the reason is logged: disk full, inbox gone); do not
+ * acknowledge, back off, let the broker redeliver. */
 NEWSD_EXPORT int newsd_input_put(newsd_input *in, const char *name, const void *data, size_t len);
 
 /* A figure of the input for /status ("inputs") and /metrics

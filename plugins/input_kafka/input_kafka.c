@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../stream_common/inbox_name.h"
 #include "../stream_common/kafka_conf.h"
 
 #define POLL_MS 200
@@ -167,11 +168,11 @@ static int take(struct input_kafka *s, newsd_input *in, rd_kafka_message_t *m)
     const void *given = NULL;
     size_t glen = 0;
     rd_kafka_headers_t *h = NULL;
-    if (!rd_kafka_message_headers(m, &h) && !rd_kafka_header_get_last(h, "Newsd-Name", &given, &glen) && glen)
-        snprintf(name, sizeof name, "%s-p%d-o%lld-%.*s", s->topic, (int)m->partition, (long long)m->offset,
-                 (int)(glen < 200 ? glen : 200), (const char *)given);
-    else
-        snprintf(name, sizeof name, "%s-p%d-o%lld.txt", s->topic, (int)m->partition, (long long)m->offset);
+    if (rd_kafka_message_headers(m, &h) || rd_kafka_header_get_last(h, "Newsd-Name", &given, &glen)) {
+        given = NULL;
+        glen = 0;
+    }
+    inbox_name_kafka(name, sizeof name, s->topic, m->partition, m->offset, given, glen);
     if (newsd_input_put(in, name, m->payload ? m->payload : "", m->len) != NEWSD_OK)
         return NEWSD_ERROR;
     /* offset_store() itself stores offset + 1, the next message to read. */

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../stream_common/inbox_name.h"
 #include "../stream_common/nats_util.h"
 
 #define FETCH_WAIT_MS 1000
@@ -163,10 +164,9 @@ static int take(struct input_nats *s, newsd_input *in, natsMsg *m, uint64_t *pen
         *pending = meta->NumPending;
     }
     const char *given = NULL;
-    if (natsMsgHeader_Get(m, "Newsd-Name", &given) == NATS_OK && given && *given)
-        snprintf(name, sizeof name, "%s-%llu-%.200s", s->stream, (unsigned long long)seq, given);
-    else
-        snprintf(name, sizeof name, "%s-%llu.txt", s->stream, (unsigned long long)seq);
+    if (natsMsgHeader_Get(m, "Newsd-Name", &given) != NATS_OK)
+        given = NULL;
+    inbox_name_nats(name, sizeof name, s->stream, seq, given);
     jsMsgMetaData_Destroy(meta);
     if (newsd_input_put(in, name, natsMsg_GetData(m), (size_t)natsMsg_GetDataLength(m)) != NEWSD_OK)
         return NEWSD_ERROR;   /* not acked: it comes again */

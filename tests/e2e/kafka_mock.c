@@ -1,27 +1,37 @@
 /*
- * kafka_mock TOPIC PARTITIONS: a librdkafka mock cluster of three brokers
- * for tests_stream.py (there is no Kafka broker in Debian).  It creates
- * TOPIC, prints "bootstrap HOST:PORT,..." and then every message of TOPIC
- * as one JSON object a line ({"partition", "offset", "key", "value"}),
- * consumed from the start.  Commands on stdin, one a line:
+ * kafka_mock TOPIC PARTITIONS [TOPIC2 PARTITIONS2 ...]: a librdkafka mock
+ * cluster of three brokers for tests_stream.py (there is no Kafka broker in
+ * Debian).  It creates the topics, prints "bootstrap HOST:PORT,..." and
+ * then every message of the first TOPIC as one JSON object a line
+ * ({"partition", "offset", "key", "value"}), consumed from the start; the
+ * other topics are only created (an input's source, whose messages nobody
+ * needs to see twice).  Commands on stdin, one a line:
  *   down ID / up ID     take broker ID (1-3) down or bring it back
  *   errors N            fail the next N Produce requests (retriable)
  *   produce FILE        produce FILE's bytes to TOPIC (header Newsd-Name:
  *                       its base name), flushed; prints {"produced": FILE}
- *   committed GROUP     print {"uncommitted": N}: messages of TOPIC past
- *                       GROUP's committed offsets (what an input left undone)
+ *   produce_dir TOPIC DIR  produce every file of DIR (name order) to TOPIC,
+ *                       as produce does but round robin over its partitions,
+ *                       flushed once at the end; prints
+ *                       {"produced": DIR, "count": N, "errors": N}
+ *   committed GROUP [TOPIC]  print {"uncommitted": N}: messages of TOPIC
+ *                       (default the first) past GROUP's committed offsets
+ *                       (what an input left undone)
  * It ends at the end of stdin.
  */
+#include <dirent.h>
 #include <jansson.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define PRODUCE_API_KEY 0
+#define MAX_TOPICS 4
 
 static int die(const char *what, const char *why)
 {
@@ -31,39 +41,105 @@ static int die(const char *what, const char *why)
 
 struct mock {
     rd_kafka_mock_cluster_t *mc;
-    const char *topic, *boot;
+    const char *topic, *boot;   /* topic: the first, the one printed */
     int partitions;
     rd_kafka_t *producer;
+    const char *topics[MAX_TOPICS];
+    int topic_partitions[MAX_TOPICS];
+    int n_topics;
+    unsigned next_partition;   /* produce_dir's round robin */
 };
 
-static void produce(struct mock *k, const char *path)
+static bool ensure_producer(struct mock *k)
 {
     char err[512];
-    if (!k->producer) {
-        rd_kafka_conf_t *pc = rd_kafka_conf_new();
-        rd_kafka_conf_set(pc, "bootstrap.servers", k->boot, err, sizeof err);
-        k->producer = rd_kafka_new(RD_KAFKA_PRODUCER, pc, err, sizeof err);
-        if (!k->producer) {
-            fprintf(stderr, "kafka_mock: producer: %s\n", err);
-            return;
-        }
-    }
+    if (k->producer)
+        return true;
+    rd_kafka_conf_t *pc = rd_kafka_conf_new();
+    rd_kafka_conf_set(pc, "bootstrap.servers", k->boot, err, sizeof err);
+    /* produce_dir queues thousands before its one flush. */
+    rd_kafka_conf_set(pc, "queue.buffering.max.messages", "1000000", err, sizeof err);
+    k->producer = rd_kafka_new(RD_KAFKA_PRODUCER, pc, err, sizeof err);
+    if (!k->producer)
+        fprintf(stderr, "kafka_mock: producer: %s\n", err);
+    return k->producer != NULL;
+}
+
+/* Queue path's bytes to topic (partition, or RD_KAFKA_PARTITION_UA: the
+ * partitioner's choice), with its base name as Newsd-Name.  0, or -1 (said
+ * on stderr). */
+static int produce_file(struct mock *k, const char *topic, int32_t partition, const char *path)
+{
     FILE *f = fopen(path, "rb");
     if (!f) {
         fprintf(stderr, "kafka_mock: cannot read %s\n", path);
-        return;
+        return -1;
     }
     static char buf[4 << 20];
     size_t len = fread(buf, 1, sizeof buf, f);
     fclose(f);
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    rd_kafka_resp_err_t e = rd_kafka_producev(k->producer, RD_KAFKA_V_TOPIC(k->topic),
-                                              RD_KAFKA_V_VALUE(len ? buf : NULL, len),
-                                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                              RD_KAFKA_V_HEADER("Newsd-Name", base, -1), RD_KAFKA_V_END);
+    rd_kafka_resp_err_t e;
+    for (;;) {
+        e = rd_kafka_producev(k->producer, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+                              RD_KAFKA_V_VALUE(len ? buf : NULL, len),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                              RD_KAFKA_V_HEADER("Newsd-Name", base, -1), RD_KAFKA_V_END);
+        if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+            break;
+        rd_kafka_poll(k->producer, 100);
+    }
     if (e)
         fprintf(stderr, "kafka_mock: produce %s: %s\n", path, rd_kafka_err2str(e));
+    return e ? -1 : 0;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int regular(const struct dirent *e)
+{
+    return e->d_name[0] != '.';
+}
+
+/* Round robin over the partitions: the partitioner would put a burst into
+ * one, and a mock partition keeps only its last few MB (older messages
+ * are dropped, consumed or not). */
+static void produce_dir(struct mock *k, const char *topic, const char *dir)
+{
+    int partitions = 1;
+    for (int t = 0; t < k->n_topics; t++)
+        if (strcmp(k->topics[t], topic) == 0)
+            partitions = k->topic_partitions[t];
+    struct dirent **names = NULL;
+    int n = ensure_producer(k) ? scandir(dir, &names, regular, by_name) : -1;
+    int errors = 0;
+    for (int i = 0; i < n; i++) {
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+        errors += produce_file(k, topic, (int32_t)(k->next_partition++ % partitions), path) != 0;
+        free(names[i]);
+    }
+    free(names);
+    if (k->producer && rd_kafka_flush(k->producer, 120000))
+        fprintf(stderr, "kafka_mock: produce_dir %s: not all delivered within 120 s\n", dir);
+    json_t *o = json_pack("{s:s,s:i,s:i}", "produced", dir, "count", n < 0 ? 0 : n, "errors",
+                          n < 0 ? 1 : errors);
+    char *line = json_dumps(o, JSON_COMPACT);
+    puts(line);
+    fflush(stdout);
+    free(line);
+    json_decref(o);
+}
+
+static void produce(struct mock *k, const char *path)
+{
+    if (!ensure_producer(k))
+        return;
+    produce_file(k, k->topic, RD_KAFKA_PARTITION_UA, path);
     rd_kafka_flush(k->producer, 10000);
     json_t *o = json_pack("{s:s}", "produced", path);
     char *line = json_dumps(o, JSON_COMPACT);
@@ -73,23 +149,33 @@ static void produce(struct mock *k, const char *path)
     json_decref(o);
 }
 
-static void committed(struct mock *k, const char *group)
+static void committed(struct mock *k, const char *group, const char *topic)
 {
     char err[512];
+    int partitions = -1;
+    for (int t = 0; t < k->n_topics; t++)
+        if (strcmp(k->topics[t], topic) == 0)
+            partitions = k->topic_partitions[t];
+    if (partitions < 0) {
+        fprintf(stderr, "kafka_mock: committed: no topic %s\n", topic);
+        printf("{\"uncommitted\": -1}\n");
+        fflush(stdout);
+        return;
+    }
     rd_kafka_conf_t *cc = rd_kafka_conf_new();
     rd_kafka_conf_set(cc, "bootstrap.servers", k->boot, err, sizeof err);
     rd_kafka_conf_set(cc, "group.id", group, err, sizeof err);
     rd_kafka_t *c = rd_kafka_new(RD_KAFKA_CONSUMER, cc, err, sizeof err);
     long long left = -1;
     if (c) {
-        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(k->partitions);
-        for (int p = 0; p < k->partitions; p++)
-            rd_kafka_topic_partition_list_add(l, k->topic, p);
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(partitions);
+        for (int p = 0; p < partitions; p++)
+            rd_kafka_topic_partition_list_add(l, topic, p);
         if (!rd_kafka_committed(c, l, 10000)) {
             left = 0;
             for (int p = 0; p < l->cnt; p++) {
                 int64_t lo, hi;
-                if (rd_kafka_query_watermark_offsets(c, k->topic, p, &lo, &hi, 10000))
+                if (rd_kafka_query_watermark_offsets(c, topic, p, &lo, &hi, 10000))
                     continue;
                 int64_t at = l->elems[p].offset >= 0 ? l->elems[p].offset : lo;
                 left += hi - at;
@@ -106,11 +192,14 @@ static void command(struct mock *k, const char *line)
 {
     rd_kafka_mock_cluster_t *mc = k->mc;
     int n;
-    char arg[4096];
-    if (sscanf(line, "produce %4095[^\n]", arg) == 1)
+    char arg[4096], arg2[4096];
+    int got;
+    if (sscanf(line, "produce_dir %4095s %4095[^\n]", arg, arg2) == 2)
+        produce_dir(k, arg, arg2);
+    else if (sscanf(line, "produce %4095[^\n]", arg) == 1)
         produce(k, arg);
-    else if (sscanf(line, "committed %4095s", arg) == 1)
-        committed(k, arg);
+    else if ((got = sscanf(line, "committed %4095s %4095s", arg, arg2)) >= 1)
+        committed(k, arg, got == 2 ? arg2 : k->topic);
     else if (sscanf(line, "down %d", &n) == 1)
         rd_kafka_mock_broker_set_down(mc, n);
     else if (sscanf(line, "up %d", &n) == 1)
@@ -149,8 +238,8 @@ static void print_message(const rd_kafka_message_t *m)
 int main(int argc, char **argv)
 {
     char err[512];
-    if (argc != 3)
-        return die("usage", "kafka_mock TOPIC PARTITIONS");
+    if (argc < 3 || argc % 2 != 1 || argc > 1 + 2 * MAX_TOPICS)
+        return die("usage", "kafka_mock TOPIC PARTITIONS [TOPIC2 PARTITIONS2 ...] (at most 4 topics)");
     rd_kafka_conf_t *hc = rd_kafka_conf_new();
     rd_kafka_t *host = rd_kafka_new(RD_KAFKA_PRODUCER, hc, err, sizeof err);
     if (!host)
@@ -158,9 +247,15 @@ int main(int argc, char **argv)
     rd_kafka_mock_cluster_t *mc = rd_kafka_mock_cluster_new(host, 3);
     if (!mc)
         return die("mock cluster", "cannot be created");
-    if (rd_kafka_mock_topic_create(mc, argv[1], atoi(argv[2]), 3))
-        return die(argv[1], "cannot be created");
+    struct mock k = {mc, argv[1], NULL, atoi(argv[2]), NULL, {0}, {0}, 0, 0};
+    for (int a = 1; a + 1 < argc; a += 2) {
+        if (rd_kafka_mock_topic_create(mc, argv[a], atoi(argv[a + 1]), 3))
+            return die(argv[a], "cannot be created");
+        k.topics[k.n_topics] = argv[a];
+        k.topic_partitions[k.n_topics++] = atoi(argv[a + 1]);
+    }
     const char *boot = rd_kafka_mock_cluster_bootstraps(mc);
+    k.boot = boot;
     printf("bootstrap %s\n", boot);
     fflush(stdout);
 
@@ -179,7 +274,6 @@ int main(int argc, char **argv)
         return die(argv[1], "cannot subscribe");
     rd_kafka_topic_partition_list_destroy(subs);
 
-    struct mock k = {mc, argv[1], boot, atoi(argv[2]), NULL};
     /* Unbuffered: a second command that came with the first must not wait
      * in stdio's buffer, unseen by poll(). */
     setvbuf(stdin, NULL, _IONBF, 0);

@@ -51,6 +51,8 @@ def stream_input_kafka_bad_messages_kill(ctx):
         for item in ctx.failed_items():
             check(item.startswith("articles-p") and "-o" in item and any(item.endswith(n) for n in bad),
                   f"failed/{item}: the name does not say topic, partition, offset and the Newsd-Name")
+            reason = (ctx.failed / (item + ".reason")).read_text()
+            check(f"file: {item}\n" in reason, f"failed/{item}.reason does not name the message: {reason}")
         st = input_status(ctx, "kin")
         check(st["put"] == 33 and st["put_errors"] == 0 and st["running"], f"/status inputs: {st}")
 
