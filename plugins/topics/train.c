@@ -336,19 +336,25 @@ out:
     return NULL;
 }
 
-/* Mean negative log-likelihood of the true labels under softmax(k * s). */
+/* Mean cross-entropy of softmax(k * s) against targets that give the true
+ * label 1 - eps and the others eps / (L - 1).  Smoothed as Platt (1999)
+ * smooths his: with targets of exactly 1, scores that separate every
+ * held-out text would drive k to infinity and every probability to 0 or 1. */
 static double nll(const double *scores, const uint32_t *truth, size_t n, uint32_t L, double k)
 {
-    double total = 0;
+    double eps = 1.0 / ((double)n + 2.0), total = 0;
     for (size_t i = 0; i < n; i++) {
         const double *s = scores + i * L;
-        double max = s[0], sum = 0;
+        double max = s[0], sum = 0, others = 0;
         for (uint32_t l = 1; l < L; l++)
             if (s[l] > max)
                 max = s[l];
-        for (uint32_t l = 0; l < L; l++)
+        for (uint32_t l = 0; l < L; l++) {
             sum += exp(k * (s[l] - max));
-        total += log(sum) - k * (s[truth[i]] - max);
+            if (l != truth[i])
+                others += s[l] - max;
+        }
+        total += log(sum) - k * ((1 - eps) * (s[truth[i]] - max) + eps / (L - 1) * others);
     }
     return n ? total / (double)n : 0;
 }
@@ -356,13 +362,14 @@ static double nll(const double *scores, const uint32_t *truth, size_t n, uint32_
 #define CALIB_FOLDS 3
 
 /* The SVM's prob_scale: the k that makes softmax(k * scores) most likely on
- * scores of texts the SVM did not see.  Each text of sub is scored by a
- * model of the other CALIB_FOLDS - 1 folds (each label's texts dealt round
- * the folds in turn); the likelihood is concave in k, so a ternary search
- * over ln k finds its maximum.  When a fold's model cannot be trained (too
- * few texts: it needs two labels and features), the final model's scores of its own
- * texts stand in: they are surer than they should be, so the scale comes
- * out too large (probabilities too close to 0 and 1), never wrong in order.
+ * scores of texts the SVM did not see (nll(): with smoothed targets).  Each
+ * text of sub is scored by a model of the other CALIB_FOLDS - 1 folds (each
+ * label's texts dealt round the folds in turn); the cross-entropy is convex
+ * in k, so a ternary search over ln k finds its minimum.  When a fold's
+ * model cannot be trained (too few texts: it needs two labels and
+ * features), the final model's scores of its own texts stand in: they are
+ * surer than they should be, so the scale comes out too large
+ * (probabilities too close to 0 and 1), never wrong in order.
  * 0, or -1 with err. */
 static int calibrate(struct topics_model *m, const struct topics_doc *docs, const size_t *sub, size_t n_sub,
                      char *const *labels, uint32_t L, char *err, size_t errlen)
