@@ -246,6 +246,16 @@ static void test_cross_validation(void **state)
 
 /* ---- the model file ---------------------------------------------------------- */
 
+/* a and b give a text of label l the same label and probability. */
+static void same_prediction(const struct topics_model *a, const struct topics_model *b, unsigned l, unsigned seed)
+{
+    char *t = text_of(l, seed);
+    double p1, p2;
+    assert_int_equal(predict(a, t, &p1), predict(b, t, &p2));
+    assert_true(p1 == p2);
+    free(t);
+}
+
 static unsigned char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -276,17 +286,10 @@ static void round_trip(const struct topics_opts *o)
         assert_string_equal(r->labels[i], m->labels[i]);
     assert_memory_equal(r->keys, m->keys, m->n_feat * sizeof *m->keys);
     assert_memory_equal(r->w, m->w, (size_t)m->n_feat * m->n_labels * sizeof *m->w);
-    char *t = text_of(2, 77);
-    double p1, p2;
-    assert_int_equal(predict(m, t, &p1), predict(r, t, &p2));
-    assert_true(p1 == p2);
-    free(t);
+    same_prediction(m, r, 2, 77);
     /* A compacted model classifies alike and cannot be saved. */
     model_compact(r);
-    t = text_of(2, 77);
-    assert_int_equal(predict(m, t, &p1), predict(r, t, &p2));
-    assert_true(p1 == p2);
-    free(t);
+    same_prediction(m, r, 2, 77);
     assert_int_equal(model_save(r, path, err, sizeof err), -1);
     assert_non_null(strstr(err, "compacted"));
     /* No temporary file is left beside it. */
@@ -428,11 +431,7 @@ static void test_model_format_1_still_reads(void **state)
     assert_non_null(now);
     assert_true(was->prob_scale == 1.0f);
     assert_memory_equal(&was->opts, &now->opts, sizeof now->opts);
-    char *t = text_of(0, 99);
-    double p1, p2;
-    assert_int_equal(predict(was, t, &p1), predict(now, t, &p2));
-    assert_true(p1 == p2);
-    free(t);
+    same_prediction(was, now, 0, 99);
     model_free(was);
     model_free(now);
     free(old);
