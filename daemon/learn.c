@@ -48,12 +48,13 @@ static void usage(FILE *out)
             "                      precision and recall per label\n"
             "  --folds K           folds of --eval (default %d)\n"
             "  --seed N            shuffle of --eval (default %d)\n"
-            "  --algo lr|nb|nblr   logistic regression (default), naive Bayes, or logistic\n"
-            "                      regression on naive Bayes log-count ratios (NBSVM)\n"
+            "  --algo lr|nb|nblr|svm  logistic regression (default), naive Bayes, logistic\n"
+            "                      regression on naive Bayes log-count ratios (NBSVM), or\n"
+            "                      a linear SVM with calibrated probabilities\n"
             "  --features F        stems, chars or both (default)\n"
             "  --features ...      also stream or stems+stream: n-grams across words\n"
             "  --chars MIN-MAX     n of the character n-grams (default 5-5)\n"
-            "  --cost C            logistic regression's C (default 30)\n"
+            "  --cost C            C of logistic regression and the SVM (default 30)\n"
             "  --min-df N          keep features of at least N texts (default 4)\n"
             "  -c, --config FILE   the daemon's configuration: state_dir and the PARSE plugins\n"
             "      --state-dir DIR as for the daemon\n",
@@ -198,6 +199,8 @@ static int parse_opts_arg(const char *opt, const char *v, struct topics_opts *o)
             o->algo = TOPICS_ALGO_NB;
         else if (strcmp(v, "nblr") == 0)
             o->algo = TOPICS_ALGO_NBLR;
+        else if (strcmp(v, "svm") == 0)
+            o->algo = TOPICS_ALGO_SVM;
         else
             return -1;
     } else if (strcmp(opt, "features") == 0) {
@@ -241,6 +244,7 @@ static void print_cv(const struct topics_cv *cv, char *const *labels, const stru
     printf("%u-fold cross-validation of %zu texts, %u labels (%s, %s%s%s, chars %u-%u, C %g, min_df %u)\n",
            cv->folds, cv->n, cv->n_labels, o->algo == TOPICS_ALGO_LR     ? "logistic regression"
            : o->algo == TOPICS_ALGO_NBLR ? "NB-weighted logistic regression"
+           : o->algo == TOPICS_ALGO_SVM  ? "linear SVM"
                                          : "naive Bayes",
            o->features & TOPICS_FEAT_STEMS ? "stems" : "",
            o->features == (TOPICS_FEAT_STEMS | TOPICS_FEAT_CHARS) ? "+" : "",

@@ -50,6 +50,7 @@ struct topics_model *model_new(const struct topics_opts *o, char *const *labels,
     if (!m)
         return NULL;
     m->opts = *o;
+    m->prob_scale = 1.0f;
     m->n_labels = n_labels;
     m->n_feat = n_feat;
     m->labels = calloc(n_labels ? n_labels : 1, sizeof *m->labels);
@@ -207,7 +208,7 @@ int64_t model_find(const struct topics_model *m, uint64_t key)
     return head.index;
 }
 
-int model_predict_counts(const struct topics_model *m, const struct fcount *fc, double *probs)
+void model_scores_counts(const struct topics_model *m, const struct fcount *fc, double *scores)
 {
     uint32_t L = m->n_labels;
     double norm2 = 0;
@@ -215,7 +216,7 @@ int model_predict_counts(const struct topics_model *m, const struct fcount *fc, 
     /* One pass: the weights are read right after the key, from the same
      * slot; the length that scales the vector is applied at the end. */
     for (uint32_t l = 0; l < L; l++)
-        probs[l] = 0;
+        scores[l] = 0;
     /* The lookup PREFETCH_AHEAD entries on is asked for before this one
      * is made. */
     enum { PREFETCH_AHEAD = 8 };
@@ -238,25 +239,34 @@ int model_predict_counts(const struct topics_model *m, const struct fcount *fc, 
             continue;
         struct slot_head head;
         read_head(slot, &head);
-        double v = m->opts.algo == TOPICS_ALGO_LR     ? (1.0 + log((double)fc->e[s].count)) * (head.idf / IDF_ONE)
-                   : m->opts.algo == TOPICS_ALGO_NBLR ? 1.0
-                                                      : (double)fc->e[s].count;
+        double v = m->opts.algo == TOPICS_ALGO_NBLR ? 1.0
+                   : m->opts.algo == TOPICS_ALGO_NB ? (double)fc->e[s].count
+                                                    : (1.0 + log((double)fc->e[s].count)) * (head.idf / IDF_ONE);
         for (uint32_t l = 0; l < L; l++) {
             int16_t q;
             memcpy(&q, slot + SLOT_WEIGHTS + 2 * l, 2);
-            probs[l] += v * q;
+            scores[l] += v * q;
         }
         norm2 += v * v;
     }
     double scale = (m->opts.algo != TOPICS_ALGO_NB && norm2 > 0 ? 1.0 / sqrt(norm2) : 1.0) * m->w_scale;
     for (uint32_t l = 0; l < L; l++)
-        probs[l] = m->bias[l] + scale * probs[l];
+        scores[l] = m->bias[l] + scale * scores[l];
+}
 
+int model_predict_counts(const struct topics_model *m, const struct fcount *fc, double *probs)
+{
+    uint32_t L = m->n_labels;
+    model_scores_counts(m, fc, probs);
     double sum = 0;
-    if (m->opts.algo != TOPICS_ALGO_NB) {
+    if (m->opts.algo == TOPICS_ALGO_LR || m->opts.algo == TOPICS_ALGO_NBLR) {
         for (uint32_t l = 0; l < L; l++)
             sum += probs[l] = 1.0 / (1.0 + exp(-probs[l]));
     } else {
+        /* NB: scores are log-probabilities; SVM: scaled (model.h). */
+        double k = m->opts.algo == TOPICS_ALGO_SVM ? m->prob_scale : 1.0;
+        for (uint32_t l = 0; l < L; l++)
+            probs[l] *= k;
         double max = probs[0];
         for (uint32_t l = 1; l < L; l++)
             if (probs[l] > max)
@@ -366,6 +376,7 @@ int model_save(const struct topics_model *m, const char *path, char *err, size_t
     put_u32(&pl, m->opts.min_df);
     put_f32(&pl, m->opts.c);
     put_f32(&pl, m->opts.alpha);
+    put_f32(&pl, m->prob_scale);
     put_u32(&pl, m->n_labels);
     put_u32(&pl, m->n_feat);
     for (uint32_t i = 0; i < m->n_labels; i++) {
@@ -467,9 +478,10 @@ struct topics_model *model_parse(const unsigned char *buf, size_t len, const cha
         topics_say(err, errlen, "%s: truncated: %zu bytes, the header alone has %u", name, len, HEADER_BYTES);
         return NULL;
     }
-    if (format != TOPICS_MODEL_FORMAT) {
-        topics_say(err, errlen, "%s: model format %u, this newsd reads format %u: train it again with newsd learn",
-            name, format, TOPICS_MODEL_FORMAT);
+    if (format < TOPICS_MODEL_FORMAT_OLDEST || format > TOPICS_MODEL_FORMAT) {
+        topics_say(err, errlen,
+            "%s: model format %u, this newsd reads formats %u to %u: train it again with newsd learn", name, format,
+            TOPICS_MODEL_FORMAT_OLDEST, TOPICS_MODEL_FORMAT);
         return NULL;
     }
     if (hbytes != HEADER_BYTES) {
@@ -496,8 +508,12 @@ struct topics_model *model_parse(const unsigned char *buf, size_t len, const cha
     o.min_df = get_u32(&b);
     o.c = get_f32(&b);
     o.alpha = get_f32(&b);
+    /* Format 1 knew no SVM, and its algorithms no scale. */
+    float prob_scale = format >= 2 ? get_f32(&b) : 1.0f;
     uint32_t n_labels = get_u32(&b), n_feat = get_u32(&b);
-    if (b.short_read || (o.algo != TOPICS_ALGO_LR && o.algo != TOPICS_ALGO_NB && o.algo != TOPICS_ALGO_NBLR) ||
+    int algo_known = o.algo == TOPICS_ALGO_LR || o.algo == TOPICS_ALGO_NB || o.algo == TOPICS_ALGO_NBLR ||
+                     (o.algo == TOPICS_ALGO_SVM && format >= 2);
+    if (b.short_read || !algo_known || !isfinite(prob_scale) || !(prob_scale > 0) ||
         !(o.features & (TOPICS_FEAT_STEMS | TOPICS_FEAT_CHARS | TOPICS_FEAT_STREAM)) || o.char_max > TOPICS_CHAR_N_MAX ||
         o.char_min > o.char_max || n_labels < 2 || n_labels > 100000) {
         topics_say(err, errlen, "%s: corrupt: impossible options or label count", name);
@@ -533,6 +549,7 @@ struct topics_model *model_parse(const unsigned char *buf, size_t len, const cha
         topics_say(err, errlen, "%s: out of memory for %u features", name, n_feat);
         goto fail;
     }
+    m->prob_scale = prob_scale;
     for (uint32_t i = 0; i < n_feat; i++)
         m->keys[i] = get_u64(&b);
     for (uint32_t i = 0; i < n_feat; i++)

@@ -15,14 +15,21 @@
  *     which the stored weights include; probabilities as for LR;
  *   - TOPICS_ALGO_NB (multinomial naive Bayes): values are the counts,
  *     weights the log-probabilities of a feature given the label, the bias
- *     the log prior; probabilities are the softmax of the scores.
+ *     the log prior; probabilities are the softmax of the scores;
+ *   - TOPICS_ALGO_SVM (linear SVM, L2-regularised, squared hinge loss, one
+ *     against the rest): values as for LR; an SVM's scores are distances
+ *     from its margins, not log-odds, so probabilities are the softmax of
+ *     the scores times prob_scale, a factor fitted at training on scores of
+ *     texts the SVM did not see (see train.h).
  *
  * The file (little-endian, written in one go through a temporary name and
  * a rename, so a reader sees the old model or the new one):
  *   "NEWSDTPC" | u32 format | u32 header bytes | u64 payload bytes |
  *   u64 FNV-1a of the payload | payload
- * A file of another format, truncated, or whose payload does not match
- * its checksum is refused with a sentence that says which.
+ * Format 2 added prob_scale after the options; a format 1 file (LR, NB or
+ * NBLR, which have no use for it) still loads.  A file of another format,
+ * truncated, or whose payload does not match its checksum is refused with
+ * a sentence that says which.
  *
  * A loaded model is read-only: many threads may classify with it at once.
  * Public ABI only (the plugin and newsd share this file).
@@ -37,13 +44,15 @@
 
 #include "features.h"
 
-#define TOPICS_MODEL_FORMAT 1
+#define TOPICS_MODEL_FORMAT 2          /* what model_save() writes */
+#define TOPICS_MODEL_FORMAT_OLDEST 1   /* the oldest model_parse() reads */
 #define TOPICS_MODEL_MAGIC "NEWSDTPC"
 
 enum topics_algo {
     TOPICS_ALGO_NB = 1,
     TOPICS_ALGO_LR = 2,
     TOPICS_ALGO_NBLR = 3,
+    TOPICS_ALGO_SVM = 4,
 };
 
 /* How a model is trained and what it reads. */
@@ -52,7 +61,7 @@ struct topics_opts {
     uint32_t features;    /* OR of enum topics_feature_kind */
     uint32_t char_min, char_max;
     uint32_t min_df;      /* a feature must be in this many training texts */
-    float c;              /* LR: inverse regularisation (liblinear's C) */
+    float c;              /* LR, NBLR, SVM: inverse regularisation (liblinear's C) */
     float alpha;          /* NB: additive smoothing */
 };
 
@@ -69,6 +78,7 @@ struct topics_model {
     float *idf;           /* [n_feat] (LR; 1 for NB) */
     float *w;             /* [n_feat * n_labels], a feature's labels side by side */
     float *bias;          /* [n_labels] */
+    float prob_scale;     /* SVM: probabilities are softmax(prob_scale * scores); 1 otherwise */
     /* The lookup, built by model_index(): open addressing over the keys,
      * a byte of each key's hash per slot (tags: 0 is empty) in front of
      * slots that hold the key and its weights side by side.  Most of an
@@ -98,6 +108,9 @@ void model_compact(struct topics_model *m);
 /* The index of a feature hash, or -1. */
 int64_t model_find(const struct topics_model *m, uint64_t key);
 
+/* The score of each label (scores: n_labels) for a text's feature counts:
+ * the linear model's output before it becomes a probability. */
+void model_scores_counts(const struct topics_model *m, const struct fcount *fc, double *scores);
 /* Probabilities of each label (probs: n_labels) for a text's feature
  * counts.  0, or -1 when out of memory. */
 int model_predict_counts(const struct topics_model *m, const struct fcount *fc, double *probs);

@@ -1,4 +1,4 @@
-/* train: vocabulary, TF-IDF, naive Bayes and liblinear's logistic regression; cross-validation (train.h). */
+/* train: vocabulary, TF-IDF, naive Bayes, liblinear's logistic regression and SVM; cross-validation (train.h). */
 #include "train.h"
 
 #include <linear.h>
@@ -139,8 +139,10 @@ static void build_rows(const struct topics_model *m, const struct topics_doc *do
     }
 }
 
-static int train_lr(struct topics_model *m, const struct topics_doc *docs, const size_t *sub, size_t n_sub,
-                    char *err, size_t errlen)
+/* Logistic regression, or the SVM: liblinear on TF-IDF rows, one model
+ * per label against the rest. */
+static int train_linear(struct topics_model *m, const struct topics_doc *docs, const size_t *sub, size_t n_sub,
+                        char *err, size_t errlen)
 {
     uint32_t L = m->n_labels;
     double N = (double)n_sub;
@@ -160,7 +162,8 @@ static int train_lr(struct topics_model *m, const struct topics_doc *docs, const
     for (size_t k = 0; k < n_sub; k++)
         y[k] = docs[sub[k]].label;
     struct problem prob = {.l = (int)n_sub, .n = (int)m->n_feat + 1, .y = y, .x = x, .bias = 1.0};
-    struct parameter param = {.solver_type = L2R_LR_DUAL, .eps = 0.1, .C = m->opts.c};
+    int solver = m->opts.algo == TOPICS_ALGO_SVM ? L2R_L2LOSS_SVC_DUAL : L2R_LR_DUAL;
+    struct parameter param = {.solver_type = solver, .eps = 0.1, .C = m->opts.c};
     const char *bad = check_parameter(&prob, &param);
     if (bad) {
         topics_say(err, errlen, "liblinear refuses the parameters: %s", bad);
@@ -284,24 +287,12 @@ out:
     return rc;
 }
 
-struct topics_model *topics_train(const struct topics_doc *docs, size_t n, const size_t *subset, size_t n_sub,
-                                  char *const *labels, uint32_t n_labels, const struct topics_opts *o,
-                                  char *err, size_t errlen)
+/* A model of docs[subset[0..n_sub)], its probabilities not calibrated. */
+static struct topics_model *train_model(const struct topics_doc *docs, const size_t *subset, size_t n_sub,
+                                        char *const *labels, uint32_t n_labels, const struct topics_opts *o,
+                                        char *err, size_t errlen)
 {
-    size_t *all = NULL;
     struct topics_model *m = NULL;
-
-    if (!subset) {
-        all = malloc((n ? n : 1) * sizeof *all);
-        if (!all) {
-            topics_say(err, errlen, "out of memory");
-            return NULL;
-        }
-        for (size_t i = 0; i < n; i++)
-            all[i] = i;
-        subset = all;
-        n_sub = n;
-    }
     uint32_t seen = 0;
     for (uint32_t l = 0; l < n_labels; l++)
         for (size_t k = 0; k < n_sub; k++)
@@ -330,7 +321,7 @@ struct topics_model *topics_train(const struct topics_doc *docs, size_t n, const
     } else if (o->algo == TOPICS_ALGO_NBLR) {
         if (train_nblr(m, docs, subset, n_sub, err, errlen) < 0)
             goto fail;
-    } else if (train_lr(m, docs, subset, n_sub, err, errlen) < 0) {
+    } else if (train_linear(m, docs, subset, n_sub, err, errlen) < 0) {
         goto fail;
     }
     /* The lookup holds copies of the weights, set only now. */
@@ -338,11 +329,128 @@ struct topics_model *topics_train(const struct topics_doc *docs, size_t n, const
         topics_say(err, errlen, "out of memory for the model's lookup");
         goto fail;
     }
-    goto out;
+    return m;
 fail:
     model_free(m);
-    m = NULL;
 out:
+    return NULL;
+}
+
+/* Mean cross-entropy of softmax(k * s) against targets that give the true
+ * label 1 - eps and the others eps / (L - 1).  Smoothed as Platt (1999)
+ * smooths his: with targets of exactly 1, scores that separate every
+ * held-out text would drive k to infinity and every probability to 0 or 1. */
+static double nll(const double *scores, const uint32_t *truth, size_t n, uint32_t L, double k)
+{
+    double eps = 1.0 / ((double)n + 2.0), total = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double *s = scores + i * L;
+        double max = s[0], sum = 0, others = 0;
+        for (uint32_t l = 1; l < L; l++)
+            if (s[l] > max)
+                max = s[l];
+        for (uint32_t l = 0; l < L; l++) {
+            sum += exp(k * (s[l] - max));
+            if (l != truth[i])
+                others += s[l] - max;
+        }
+        total += log(sum) - k * ((1 - eps) * (s[truth[i]] - max) + eps / (L - 1) * others);
+    }
+    return n ? total / (double)n : 0;
+}
+
+#define CALIB_FOLDS 3
+
+/* The SVM's prob_scale: the k that makes softmax(k * scores) most likely on
+ * scores of texts the SVM did not see (nll(): with smoothed targets).  Each
+ * text of sub is scored by a model of the other CALIB_FOLDS - 1 folds (each
+ * label's texts dealt round the folds in turn); the cross-entropy is convex
+ * in k, so a ternary search over ln k finds its minimum.  When a fold's
+ * model cannot be trained (too few texts: it needs two labels and
+ * features), the final model's scores of its own texts stand in: they are
+ * surer than they should be, so the scale comes out too large
+ * (probabilities too close to 0 and 1), never wrong in order.
+ * 0, or -1 with err. */
+static int calibrate(struct topics_model *m, const struct topics_doc *docs, const size_t *sub, size_t n_sub,
+                     char *const *labels, uint32_t L, char *err, size_t errlen)
+{
+    double *scores = malloc((n_sub ? n_sub : 1) * L * sizeof *scores);
+    uint32_t *truth = malloc((n_sub ? n_sub : 1) * sizeof *truth), *fold = malloc((n_sub ? n_sub : 1) * sizeof *fold);
+    size_t *train_set = malloc((n_sub ? n_sub : 1) * sizeof *train_set);
+    int rc = -1;
+    if (!scores || !truth || !fold || !train_set) {
+        topics_say(err, errlen, "out of memory for calibration");
+        goto out;
+    }
+    uint32_t next = 0;
+    for (uint32_t l = 0; l < L; l++)
+        for (size_t k = 0; k < n_sub; k++)
+            if (docs[sub[k]].label == l) {
+                fold[k] = next;
+                next = (next + 1) % CALIB_FOLDS;
+            }
+    for (size_t k = 0; k < n_sub; k++)
+        truth[k] = docs[sub[k]].label;
+    int held_out = 1;
+    for (uint32_t f = 0; f < CALIB_FOLDS && held_out; f++) {
+        size_t n_train = 0;
+        for (size_t k = 0; k < n_sub; k++)
+            if (fold[k] != f)
+                train_set[n_train++] = sub[k];
+        char why[256];
+        struct topics_model *part = train_model(docs, train_set, n_train, labels, L, &m->opts, why, sizeof why);
+        if (!part) {
+            held_out = 0;
+            break;
+        }
+        for (size_t k = 0; k < n_sub; k++)
+            if (fold[k] == f)
+                model_scores_counts(part, &docs[sub[k]].f, scores + k * L);
+        model_free(part);
+    }
+    if (!held_out)
+        for (size_t k = 0; k < n_sub; k++)
+            model_scores_counts(m, &docs[sub[k]].f, scores + k * L);
+    double lo = log(0.01), hi = log(1000.0);
+    for (int i = 0; i < 100; i++) {
+        double a = lo + (hi - lo) / 3, b = hi - (hi - lo) / 3;
+        if (nll(scores, truth, n_sub, L, exp(a)) <= nll(scores, truth, n_sub, L, exp(b)))
+            hi = b;
+        else
+            lo = a;
+    }
+    m->prob_scale = (float)exp((lo + hi) / 2);
+    rc = 0;
+out:
+    free(scores);
+    free(truth);
+    free(fold);
+    free(train_set);
+    return rc;
+}
+
+struct topics_model *topics_train(const struct topics_doc *docs, size_t n, const size_t *subset, size_t n_sub,
+                                  char *const *labels, uint32_t n_labels, const struct topics_opts *o,
+                                  char *err, size_t errlen)
+{
+    size_t *all = NULL;
+
+    if (!subset) {
+        all = malloc((n ? n : 1) * sizeof *all);
+        if (!all) {
+            topics_say(err, errlen, "out of memory");
+            return NULL;
+        }
+        for (size_t i = 0; i < n; i++)
+            all[i] = i;
+        subset = all;
+        n_sub = n;
+    }
+    struct topics_model *m = train_model(docs, subset, n_sub, labels, n_labels, o, err, errlen);
+    if (m && o->algo == TOPICS_ALGO_SVM && calibrate(m, docs, subset, n_sub, labels, n_labels, err, errlen) < 0) {
+        model_free(m);
+        m = NULL;
+    }
     free(all);
     return m;
 }

@@ -17,6 +17,8 @@ struct topics_doc {
 
 /* Train on docs[subset[0..n_sub)] (subset NULL: all n).  labels: the
  * n_labels names (a label without a text keeps weight 0 and a low bias).
+ * An SVM's prob_scale is fitted on scores from an inner 3-fold split of
+ * the texts (three more trainings on two thirds of them).
  * Returns the model, or NULL with a sentence in err. */
 struct topics_model *topics_train(const struct topics_doc *docs, size_t n, const size_t *subset, size_t n_sub,
                                   char *const *labels, uint32_t n_labels, const struct topics_opts *o,

@@ -81,21 +81,27 @@ def topics_learn_then_tag_through_cli(ctx):
     check("topic:ai-chips" not in tags, "the keyword topics are the ai_chips plugin's, not topics'")
 
 
+def tags_at_threshold_zero(ctx, cfg, nth):
+    """Start newsd on cfg with threshold = 0, drop the nth sport article and
+    return its topics tags: both labels, weights summing to 1."""
+    text = cfg.read_text(encoding="utf-8").replace("model = news\n", "model = news\nthreshold = 0\n", 1)
+    check("threshold = 0" in text, "the shipped config has no 'model = news' line")
+    cfg.write_text(text, encoding="utf-8")
+    ctx.start(cfg)
+    id_ = ctx.drop(f"sport{nth}.txt", (BBC_DIR / labelled("sport", nth, 1)[0]).read_bytes())
+    wait_shown(ctx, [id_])
+    tags = topic_tags(show(ctx, id_))
+    check(set(tags) == {"topic:sport", "topic:business"}, f"threshold 0: topics tags {tags}")
+    check(abs(sum(tags.values()) - 1.0) < 1e-6, f"the weights do not sum to 1: {tags}")
+    return tags
+
+
 @test(timeout=120)
 def topics_threshold_tags_other_labels(ctx):
     """threshold = 0: every label is tagged, weighted by its probability
     (they sum to 1), the most probable highest; a removed model file leaves
     the loaded model in use."""
-    cfg = train_two(ctx)
-    text = cfg.read_text(encoding="utf-8").replace("model = news\n", "model = news\nthreshold = 0\n", 1)
-    check("threshold = 0" in text, "the shipped config has no 'model = news' line")
-    cfg.write_text(text, encoding="utf-8")
-    ctx.start(cfg)
-    id_ = ctx.drop("sport.txt", (BBC_DIR / labelled("sport", 31, 1)[0]).read_bytes())
-    wait_shown(ctx, [id_])
-    tags = topic_tags(show(ctx, id_))
-    check(set(tags) == {"topic:sport", "topic:business"}, f"threshold 0: topics tags {tags}")
-    check(abs(sum(tags.values()) - 1.0) < 1e-6, f"the weights do not sum to 1: {tags}")
+    tags = tags_at_threshold_zero(ctx, train_two(ctx), 31)
     check(tags["topic:sport"] > tags["topic:business"], f"sport article: {tags}")
     (ctx.state / "models" / "news.model").unlink()
     time.sleep(1.2)
@@ -199,3 +205,20 @@ def topics_learn_eval_and_errors(ctx):
     one.write_text(f"{os.path.relpath(BBC_DIR / pairs[0][0], ctx.base)}\tsport\n")
     p = learn(ctx, "--model", "x", "--labels", one, "--state-dir", ctx.state, ok=False)
     check(p.returncode == 1 and "at least two labels" in p.stderr.decode(), f"one label: {p.stderr.decode()[-300:]}")
+
+
+@test(timeout=120)
+def topics_svm_learn_then_tag(ctx):
+    """newsd learn --algo svm trains a linear SVM whose scores the plugin
+    turns into probabilities (softmax with the scale fitted at training):
+    with threshold = 0 both labels are tagged, the weights sum to 1 and a
+    held-out sport article is most probably sport; --eval measures it."""
+    cfg = shipped_config(ctx)
+    pairs = [(f, "sport") for f in labelled("sport", 0, 12)] + \
+            [(f, "business") for f in labelled("business", 0, 12)]
+    tsv = write_labels(ctx, "labels.tsv", pairs)
+    out = learn(ctx, "--eval", tsv, "--folds", "3", "--algo", "svm", "--cost", "1").stdout.decode()
+    check("linear SVM" in out, f"newsd learn --eval --algo svm does not say what it measured: {out[:300]}")
+    learn(ctx, "--model", "news", "--labels", tsv, "--algo", "svm", "--cost", "1", "-c", cfg)
+    tags = tags_at_threshold_zero(ctx, cfg, 33)
+    check(0.5 < tags["topic:sport"] < 1.0, f"sport article, SVM probabilities: {tags}")

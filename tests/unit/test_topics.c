@@ -1,7 +1,8 @@
 /* Unit tests for the topics classifier (plugins/topics/): features,
- * training (logistic regression and naive Bayes), cross-validation, the
- * model file (round trip; truncated, corrupt and other-format files
- * refused with the cause) and adding examples to a stored model. */
+ * training (logistic regression, naive Bayes, the SVM and its calibrated
+ * probabilities), cross-validation, the model file (round trip; a format 1
+ * file still read; truncated, corrupt and other-format files refused with
+ * the cause) and adding examples to a stored model. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <math.h>
 
 #include "../../plugins/topics/store.h"
 #include "temp_dir.h"
@@ -161,6 +163,37 @@ static void test_train_naive_bayes(void **state)
     model_free(m);
 }
 
+static void test_train_svm(void **state)
+{
+    (void)state;
+    struct topics_opts o = topics_default_opts;
+    o.algo = TOPICS_ALGO_SVM;
+    o.c = 1.0f;
+    struct topics_model *m = train_three(&o);
+    /* Fitted on held-out scores: some scale, not the 1 a new model has. */
+    assert_true(isfinite(m->prob_scale) && m->prob_scale > 0 && m->prob_scale != 1.0f);
+    check_held_out(m);
+    /* The scale sharpens or flattens the probabilities, never reorders
+     * them: the best label is the best score. */
+    char *t = text_of(1, 555);
+    newsd_analysis *an = newsd_analysis_new(t, strlen(t), "en");
+    struct fcount fc = {0};
+    assert_int_equal(features_add(&fc, an, o.features, o.char_min, o.char_max), 0);
+    double scores[3], probs[3];
+    model_scores_counts(m, &fc, scores);
+    assert_int_equal(model_predict_counts(m, &fc, probs), 0);
+    for (uint32_t a = 0; a < 3; a++)
+        for (uint32_t b = 0; b < 3; b++)
+            assert_true((scores[a] < scores[b]) == (probs[a] < probs[b]));
+    /* softmax(k * scores): the log-ratio of two probabilities is k times
+     * the difference of their scores. */
+    assert_true(fabs(log(probs[0] / probs[1]) - m->prob_scale * (scores[0] - scores[1])) < 1e-6);
+    fcount_free(&fc);
+    newsd_analysis_free(an);
+    free(t);
+    model_free(m);
+}
+
 static void test_train_needs_two_labels(void **state)
 {
     (void)state;
@@ -213,6 +246,16 @@ static void test_cross_validation(void **state)
 
 /* ---- the model file ---------------------------------------------------------- */
 
+/* a and b give a text of label l the same label and probability. */
+static void same_prediction(const struct topics_model *a, const struct topics_model *b, unsigned l, unsigned seed)
+{
+    char *t = text_of(l, seed);
+    double p1, p2;
+    assert_int_equal(predict(a, t, &p1), predict(b, t, &p2));
+    assert_true(p1 == p2);
+    free(t);
+}
+
 static unsigned char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -226,34 +269,27 @@ static unsigned char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-static void test_model_round_trip(void **state)
+static void round_trip(const struct topics_opts *o)
 {
-    (void)state;
     char dir[TEMP_DIR_MAX], path[256], err[512];
     temp_dir_make(dir, "topics");
     snprintf(path, sizeof path, "%s/m.model", dir);
-    struct topics_model *m = train_three(&topics_default_opts);
+    struct topics_model *m = train_three(o);
     assert_int_equal(model_save(m, path, err, sizeof err), 0);
     struct topics_model *r = model_load(path, err, sizeof err);
     assert_non_null(r);
     assert_int_equal(r->n_labels, m->n_labels);
     assert_int_equal(r->n_feat, m->n_feat);
     assert_memory_equal(&r->opts, &m->opts, sizeof m->opts);
+    assert_true(r->prob_scale == m->prob_scale);
     for (uint32_t i = 0; i < m->n_labels; i++)
         assert_string_equal(r->labels[i], m->labels[i]);
     assert_memory_equal(r->keys, m->keys, m->n_feat * sizeof *m->keys);
     assert_memory_equal(r->w, m->w, (size_t)m->n_feat * m->n_labels * sizeof *m->w);
-    char *t = text_of(2, 77);
-    double p1, p2;
-    assert_int_equal(predict(m, t, &p1), predict(r, t, &p2));
-    assert_true(p1 == p2);
-    free(t);
+    same_prediction(m, r, 2, 77);
     /* A compacted model classifies alike and cannot be saved. */
     model_compact(r);
-    t = text_of(2, 77);
-    assert_int_equal(predict(m, t, &p1), predict(r, t, &p2));
-    assert_true(p1 == p2);
-    free(t);
+    same_prediction(m, r, 2, 77);
     assert_int_equal(model_save(r, path, err, sizeof err), -1);
     assert_non_null(strstr(err, "compacted"));
     /* No temporary file is left beside it. */
@@ -265,18 +301,33 @@ static void test_model_round_trip(void **state)
     temp_dir_remove(dir);
 }
 
-/* The bytes of a saved model, for the tests that break them. */
-static unsigned char *saved_model(size_t *len)
+static void test_model_round_trip(void **state)
+{
+    (void)state;
+    round_trip(&topics_default_opts);
+    struct topics_opts o = topics_default_opts;
+    o.algo = TOPICS_ALGO_SVM;
+    round_trip(&o);
+}
+
+/* The bytes of a model trained with o and saved. */
+static unsigned char *saved_model_of(const struct topics_opts *o, size_t *len)
 {
     char dir[TEMP_DIR_MAX], path[256], err[512];
     temp_dir_make(dir, "topics");
     snprintf(path, sizeof path, "%s/m.model", dir);
-    struct topics_model *m = train_three(&topics_default_opts);
+    struct topics_model *m = train_three(o);
     assert_int_equal(model_save(m, path, err, sizeof err), 0);
     model_free(m);
     unsigned char *buf = slurp(path, len);
     temp_dir_remove(dir);
     return buf;
+}
+
+/* The bytes of a saved model, for the tests that break them. */
+static unsigned char *saved_model(size_t *len)
+{
+    return saved_model_of(&topics_default_opts, len);
 }
 
 static void expect_refused(const unsigned char *buf, size_t len, const char *cause)
@@ -334,7 +385,64 @@ static void test_model_other_format(void **state)
     unsigned char *buf = saved_model(&len);
     /* The format number follows the 8-byte magic, little-endian. */
     buf[8] = TOPICS_MODEL_FORMAT + 1;
-    expect_refused(buf, len, "model format 2, this newsd reads format 1");
+    expect_refused(buf, len, "model format 3, this newsd reads formats 1 to 2");
+    buf[8] = 0;
+    expect_refused(buf, len, "model format 0, this newsd reads formats 1 to 2");
+    free(buf);
+}
+
+/* Offsets in a model file: the header's payload size and checksum, and
+ * prob_scale, which format 2 put after the seven options. */
+#define PAYLOAD_BYTES_AT 16
+#define CHECKSUM_AT 24
+#define PROB_SCALE_AT (32 + 7 * 4)
+
+static void put_le64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* The format 1 file of the same model: format 2 without prob_scale. */
+static unsigned char *as_format_1(const unsigned char *buf, size_t len, size_t *out_len)
+{
+    unsigned char *old = malloc(len - 4);
+    assert_non_null(old);
+    memcpy(old, buf, PROB_SCALE_AT);
+    memcpy(old + PROB_SCALE_AT, buf + PROB_SCALE_AT + 4, len - PROB_SCALE_AT - 4);
+    *out_len = len - 4;
+    old[8] = 1;
+    put_le64(old + PAYLOAD_BYTES_AT, *out_len - 32);
+    put_le64(old + CHECKSUM_AT, topics_hash(TOPICS_HASH_INIT, old + 32, *out_len - 32));
+    return old;
+}
+
+static void test_model_format_1_still_reads(void **state)
+{
+    (void)state;
+    size_t len, old_len;
+    char err[512];
+    unsigned char *buf = saved_model(&len);
+    unsigned char *old = as_format_1(buf, len, &old_len);
+    struct topics_model *now = model_parse(buf, len, "new", err, sizeof err);
+    struct topics_model *was = model_parse(old, old_len, "old", err, sizeof err);
+    if (!was)
+        fail_msg("a format 1 model was refused: %s", err);
+    assert_non_null(now);
+    assert_true(was->prob_scale == 1.0f);
+    assert_memory_equal(&was->opts, &now->opts, sizeof now->opts);
+    same_prediction(was, now, 0, 99);
+    model_free(was);
+    model_free(now);
+    free(old);
+    free(buf);
+    /* Format 1 knew no SVM: such a file is not one newsd wrote. */
+    struct topics_opts o = topics_default_opts;
+    o.algo = TOPICS_ALGO_SVM;
+    buf = saved_model_of(&o, &len);
+    old = as_format_1(buf, len, &old_len);
+    expect_refused(old, old_len, "corrupt: impossible options");
+    free(old);
     free(buf);
 }
 
@@ -413,12 +521,14 @@ int main(void)
         cmocka_unit_test(test_features_stems_and_chars),
         cmocka_unit_test(test_train_logistic_regression),
         cmocka_unit_test(test_train_naive_bayes),
+        cmocka_unit_test(test_train_svm),
         cmocka_unit_test(test_train_needs_two_labels),
         cmocka_unit_test(test_cross_validation),
         cmocka_unit_test(test_model_round_trip),
         cmocka_unit_test(test_model_truncated),
         cmocka_unit_test(test_model_corrupt),
         cmocka_unit_test(test_model_other_format),
+        cmocka_unit_test(test_model_format_1_still_reads),
         cmocka_unit_test(test_store_learn_adds_label),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
