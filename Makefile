@@ -114,11 +114,11 @@ fuzz: deps
 torture: deps build
 	NEWSD_TORTURE_ROUNDS='$(TORTURE_ROUNDS)' $(PYTHON) tests/e2e/run.py \
 	  --build-dir '$(BUILD_DIR)' -k torture_ -j 1 -v
-	@set -e; for t in bench/torture_*.py; do \
+	@rc=0; for t in bench/torture_*.py; do \
 	  [ -e "$$t" ] || continue; \
 	  echo "$(PYTHON) $$t --build-dir $(BUILD_DIR)"; \
-	  $(PYTHON) "$$t" --build-dir '$(BUILD_DIR)'; \
-	done
+	  $(PYTHON) "$$t" --build-dir '$(BUILD_DIR)' || rc=1; \
+	done; exit $$rc
 
 # Quality figures on ../shared/corpus (tests/eval/run.py; one summary line
 # per task).  EVAL_TASKS='lang entities' runs only those.
