@@ -46,17 +46,21 @@ class Postgres:
         with open(os.path.join(self.dir, "bindir")) as fh:
             self.psql_exe = os.path.join(fh.read().strip(), "psql")
 
-    def psql(self, sql, timeout=120):
-        """Rows of sql as lists of strings."""
+    def psql(self, sql, timeout=120, conninfo=None):
+        """Rows of sql as lists of strings (in another database of the
+        server with conninfo)."""
         p = subprocess.run([self.psql_exe, "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
-                            "-d", self.conninfo, "-c", sql], stdin=subprocess.DEVNULL, capture_output=True,
-                           text=True, timeout=timeout)
+                            "-d", conninfo or self.conninfo, "-c", sql], stdin=subprocess.DEVNULL,
+                           capture_output=True, text=True, timeout=timeout)
         if p.returncode != 0:
             raise RigError("psql %r: %s" % (sql, p.stderr.strip()))
         return [line.split("\t") for line in p.stdout.splitlines() if line]
 
     def scalar(self, sql):
         return int(self.psql(sql)[0][0])
+
+    def scalar_in(self, conninfo, sql):
+        return int(self.psql(sql, conninfo=conninfo)[0][0])
 
     def count(self, table="articles"):
         """Rows of table, 0 while archive_pg has not made it yet."""
