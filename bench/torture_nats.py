@@ -154,7 +154,8 @@ def run(args, workdir):
     try:
         nats = rig.Nats(workdir).start()
         conf = PIPELINE % {"plugins": plugins, "conninfo": pg.conninfo}
-        conf += rig.input_nats_section(nats.url, batch=64, max_ack_pending=1000, ack_wait_s=ACK_WAIT_S)
+        conf += rig.input_nats_section(nats.url, batch=64, max_ack_pending=args.max_ack_pending,
+                                       ack_wait_s=ACK_WAIT_S)
         insts = [rig.Instance(newsd, workdir, "newsd-%d" % (k + 1), conf) for k in range(INSTANCES)]
         for inst in insts:
             inst.start()
@@ -282,6 +283,8 @@ def main():
     ap.add_argument("-n", type=int, default=100000)
     ap.add_argument("--kills", type=int, default=20)
     ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--max-ack-pending", type=int, default=1000,
+                    help="input_nats max_ack_pending (64, the batch, shows the stall after a kill)")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds the whole run may take")
     ap.add_argument("--keep", action="store_true", help="keep the work folder (logs, state dirs)")
     args = ap.parse_args()
