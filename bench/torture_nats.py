@@ -36,6 +36,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench as core  # noqa: E402  (bench/bench.py)
 import stream_rig as rig  # noqa: E402  (bench/stream_rig.py)
 
 SHARED = os.path.join(os.path.dirname(rig.ROOT), "shared")
@@ -43,36 +44,12 @@ INSTANCES = 3
 CHUNK = 1000             # messages per nats_peek call
 ACK_WAIT_S = 5           # a killed instance's unacknowledged batch comes back after this
 
-PIPELINE = """
-[daemon]
-state_dir = {state}
-plugin_dir = %(plugins)s
-log_level = notice
-
-[plugin.orgs]
-so = keyword_tagger.so
-prefix = entity:org/
-match = word
-words = SenseTime, Huawei, Shanghai Biren, Nvidia, Moore Threads, Baidu, Naura, Intel, AMD, TSMC, Samsung
-
-[plugin.topics]
-so = keyword_tagger.so
-tag = topic:ai-chips
-words = KI-Chip, AI chip, Chiphersteller, chipmaker, Halbleiter, semiconductor, KI-Beschleuniger, AI accelerator
-
-[plugin.scorer]
-so = tag_scorer.so
-rule.AI_CHIPS = topic:ai-chips, 3.0
-rule.CHIP_MAKERS = entity:org/*, 0.5, 3.0
-
-[plugin.near_dups]
-so = near_dups.so
-conninfo = %(conninfo)s
-
-[plugin.archive]
-so = archive_pg.so
-conninfo = %(conninfo)s
-"""
+# bench.py's "c" pipeline (two keyword_taggers, tag_scorer), near_dups
+# and archive_pg on the shared server; {state} is each instance's.
+PIPELINE = ("\n[daemon]\nstate_dir = {state}\nplugin_dir = %(plugins)s\nlog_level = notice\n"
+            + core.PIPELINES["c"].replace("%", "%%")
+            + "\n[plugin.near_dups]\nso = near_dups.so\nconninfo = %(conninfo)s\n"
+            "\n[plugin.archive]\nso = archive_pg.so\nconninfo = %(conninfo)s\n")
 
 
 class TortureFail(Exception):
