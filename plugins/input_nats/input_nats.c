@@ -238,6 +238,17 @@ static int take(struct input_nats *s, newsd_input *in, natsMsg *m, uint64_t *pen
     return NEWSD_OK;
 }
 
+/* Set as the connected callback, which makes natsConnection_Connect()
+ * return at once while the server is away (NATS_NOT_YET_CONNECTED; libnats
+ * goes on trying in its own thread).  Without it, Connect() with endless
+ * retries would block run() until the server came, through any stop. */
+static void on_connected(natsConnection *nc, void *closure)
+{
+    (void)nc;
+    const struct input_nats *s = closure;
+    newsd_log(NEWSD_LOG_NOTICE, "%s: connected (it was away when newsd started)", s->url);
+}
+
 static int in_run(void *state, newsd_input *in)
 {
     struct input_nats *s = state;
@@ -256,7 +267,7 @@ static int in_run(void *state, newsd_input *in)
     if (st == NATS_OK)
         st = natsOptions_SetReconnectWait(opts, 500);
     if (st == NATS_OK)
-        st = natsOptions_SetRetryOnFailedConnect(opts, true, NULL, NULL);
+        st = natsOptions_SetRetryOnFailedConnect(opts, true, on_connected, s);
     if (st == NATS_OK) {
         st = natsConnection_Connect(&nc, opts);
         if (st == NATS_NOT_YET_CONNECTED)
