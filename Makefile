@@ -1,17 +1,20 @@
 # newsd: a thin front over meson.  The build itself lives in meson.build.
 #
-#   make deps    install the missing Debian 12 packages (deps/debian-packages.txt)
+#   make deps    install the missing Debian 12 packages that build and run
+#                newsd (deps/debian-packages.txt)
+#   make deps-test  those and the ones only tests, bench and packaging need
+#                (deps/debian-test-packages.txt too)
 #   make build   configure build/ once, then compile (CI=true: warnings are errors)
 #   make run     deps + build, then run newsd in the foreground on config/newsd.ini
-#   make test    deps, then build/, build-asan/ and build-tsan/ with their tests
+#   make test    deps-test, then build/, build-asan/ and build-tsan/ with their tests
 #                (tests/run-all.sh; under CI=true also the fuzz targets)
-#   make fuzz    deps, then build-fuzz/ (clang, libFuzzer) and each fuzz target
+#   make fuzz    deps-test, then build-fuzz/ (clang, libFuzzer) and each fuzz target
 #                for FUZZ_SECONDS (default 60); tests/fuzz/run.sh
-#   make torture deps + build, then the crash torture with TORTURE_ROUNDS
+#   make torture deps-test + build, then the crash torture with TORTURE_ROUNDS
 #                (default 100) rounds per archive, then bench/torture_*.py
 #                (JetStream/Kafka into one PostgreSQL, 100,000 articles each)
 #   make eval    deps + build, then the quality figures (tests/eval/run.py)
-#   make bench   deps, then a release build in build-release/ and bench/bench.py
+#   make bench   deps-test, then a release build in build-release/ and bench/bench.py
 #                (the rest of bench/, then the I/O floor and newsd side by side)
 #   make bench-scale  the same build, then bench/bench.py --million: peak RSS
 #                and first archived article for 10,000 and 1,000,000 files
@@ -28,6 +31,7 @@ SHELL := /bin/bash
 MESON     ?= meson
 PYTHON    ?= python3
 DEPS_FILE ?= deps/debian-packages.txt
+TEST_DEPS_FILE ?= deps/debian-test-packages.txt
 BUILD_DIR ?= build
 CONFIG    ?= config/newsd.ini
 # Extra arguments for the daemon: make run ARGS='--state-dir /tmp/x'
@@ -41,15 +45,15 @@ WERROR := -Dwerror=true
 endif
 
 .DEFAULT_GOAL := build
-.PHONY: deps build run test fuzz torture eval bench bench-scale bench-release install clean
+.PHONY: deps deps-test build run test fuzz torture eval bench bench-scale bench-release install clean
 
 # Ask dpkg first, so an up-to-date machine does no apt work at all; apt-get
 # update runs only when something is missing.
-deps:
+define install_deps
 	@set -eu; \
-	pkgs=$$(sed -e 's/#.*//' '$(DEPS_FILE)'); \
+	pkgs=$$(sed -e 's/#.*//' $(1)); \
 	if ! command -v dpkg-query >/dev/null 2>&1; then \
-	  echo "deps: no dpkg-query, so not Debian: install the equivalents of $(DEPS_FILE) yourself" >&2; \
+	  echo "deps: no dpkg-query, so not Debian: install the equivalents of $(1) yourself" >&2; \
 	  exit 0; \
 	fi; \
 	missing=; \
@@ -58,7 +62,7 @@ deps:
 	    || missing="$$missing $$p"; \
 	done; \
 	if [ -z "$$missing" ]; then \
-	  echo "deps: all $$(echo $$pkgs | wc -w) packages in $(DEPS_FILE) are installed"; \
+	  echo "deps: all $$(echo $$pkgs | wc -w) packages in $(1) are installed"; \
 	  exit 0; \
 	fi; \
 	echo "deps: missing:$$missing"; \
@@ -71,6 +75,13 @@ deps:
 	fi; \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update; \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
+endef
+
+deps:
+	$(call install_deps,'$(DEPS_FILE)')
+
+deps-test:
+	$(call install_deps,'$(DEPS_FILE)' '$(TEST_DEPS_FILE)')
 
 # meson setup runs once (meson compile reconfigures by itself when a
 # meson.build changes).  A setup that failed leaves no coredata.dat, so the
@@ -99,11 +110,11 @@ run: deps build
 # tests/run-all.sh builds build/ (werror), build-asan/ (ASan + UBSan) and
 # build-tsan/ (ThreadSanitizer) and runs their tests (docs/testing.md); it
 # ends with "N passed, N failed".
-test: deps
+test: deps-test
 	bash tests/run-all.sh
 
 # Its own tree, build-fuzz/ (clang); a crash or a timeout fails it.
-fuzz: deps
+fuzz: deps-test
 	FUZZ_SECONDS='$(FUZZ_SECONDS)' bash tests/fuzz/run.sh
 
 # The torture tests of the e2e suite alone, with more rounds and their
@@ -111,7 +122,7 @@ fuzz: deps
 # each bench/torture_*.py (brokers, many instances, one PostgreSQL; each
 # takes --build-dir, prints its figures and exits non-zero when its
 # invariant broke or it could not run).
-torture: deps build
+torture: deps-test build
 	NEWSD_TORTURE_ROUNDS='$(TORTURE_ROUNDS)' $(PYTHON) tests/e2e/run.py \
 	  --build-dir '$(BUILD_DIR)' -k torture_ -j 1 -v
 	@rc=0; for t in bench/torture_*.py; do \
@@ -125,7 +136,7 @@ torture: deps build
 eval: deps build
 	$(PYTHON) tests/eval/run.py --build-dir '$(BUILD_DIR)' $(EVAL_TASKS)
 
-bench-release: deps
+bench-release: deps-test
 	@if [ ! -f build-release/meson-private/coredata.dat ]; then \
 	  echo "$(MESON) setup build-release --buildtype=release"; \
 	  $(MESON) setup build-release --buildtype=release; \
@@ -143,6 +154,8 @@ bench: bench-release
 	$(PYTHON) bench/bench_html.py --build-dir build-release
 	@# The near_dups index with 1,000,000 fingerprints: lookup p50/p99.
 	./build-release/bench/dups_bench 1000000
+	@# keyword_tagger per article with 20 and 10,000 words (its automaton).
+	$(PYTHON) bench/keyword_tagger_bench.py --build-dir build-release
 	$(PYTHON) bench/bench_sinks.py --build-dir build-release
 	$(PYTHON) bench/bench_stream.py --build-dir build-release
 	$(PYTHON) bench/bench.py --build-dir build-release

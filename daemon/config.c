@@ -1,6 +1,7 @@
 /* INI configuration: main file, conf.d drop-ins, [daemon] keys, plugin sections. */
 #include "config.h"
 #include "config_keys.h"
+#include "config_topic.h"
 #include "log.h"
 #include "web.h"
 #include "xalloc.h"
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #define PLUGIN_PREFIX "plugin."
+#define TOPIC_PREFIX "topic."
 
 struct load_ctx {
     struct daemon_config *cfg;
@@ -284,26 +286,76 @@ static bool valid_plugin_name(const char *s)
     return true;
 }
 
-static int plugin_key(struct load_ctx *c, const char *section, const char *name, const char *value)
+static struct plugin_section *new_section(struct load_ctx *c, char *name)
 {
     struct daemon_config *cfg = c->cfg;
-    struct plugin_section *s = find_section(cfg, section);
+    cfg->plugins = xreallocarray(cfg->plugins, cfg->n_plugins + 1, sizeof *cfg->plugins);
+    struct plugin_section *s = &cfg->plugins[cfg->n_plugins++];
+    memset(s, 0, sizeof *s);
+    s->name = name;
+    s->file = xstrdup(c->file);
+    s->line = c->header_line ? c->header_line : c->line;
+    c->last_section = NULL;
+    return s;
+}
+
+/* Set name = value in s: a new key, a continuation line of the last one,
+ * or a later file's (conf.d) replacement. */
+static int section_key(struct load_ctx *c, struct plugin_section *s, const char *name, const char *value);
+
+static int plugin_key(struct load_ctx *c, const char *section, const char *name, const char *value)
+{
+    struct plugin_section *s = find_section(c->cfg, section);
 
     if (!s) {
         if (!valid_plugin_name(section)) {
             set_error(c, xasprintf("[plugin.%s]: a plugin name may hold only letters, digits, '_' and '-'", section));
             return 0;
         }
-        cfg->plugins = xreallocarray(cfg->plugins, cfg->n_plugins + 1, sizeof *cfg->plugins);
-        s = &cfg->plugins[cfg->n_plugins++];
-        memset(s, 0, sizeof *s);
-        s->name = xstrdup(section);
-        s->file = xstrdup(c->file);
-        s->line = c->header_line ? c->header_line : c->line;
-        c->last_section = NULL;
+        s = new_section(c, xstrdup(section));
     }
     if (!name)   /* an empty section still declares the plugin */
         return 1;
+    return section_key(c, s, name, value);
+}
+
+/* [topic.NAME]: the plugin instance "topic.NAME", which no [plugin.X]
+ * can name ('.' is not allowed there), with the keys config_topic.h
+ * implies. */
+static int topic_key(struct load_ctx *c, const char *topic, const char *name, const char *value)
+{
+    if (!valid_plugin_name(topic)) {
+        set_error(c, xasprintf("[topic.%s]: a topic name may hold only letters, digits, '_' and '-'", topic));
+        return 0;
+    }
+    char *instance = xasprintf("topic.%s", topic);
+    struct plugin_section *s = find_section(c->cfg, instance);
+    if (!s) {
+        s = new_section(c, instance);
+        s->topic = true;
+        for (size_t i = 0; i < CONFIG_TOPIC_IMPLIED_COUNT; i++) {
+            char *v = config_topic_implied(topic, i);
+            section_key(c, s, config_topic_implied_keys[i], v);
+            free(v);
+            s->kv[s->n_kv - 1].line = s->line;
+        }
+        c->last_section = NULL;
+    } else {
+        free(instance);
+    }
+    if (!name)
+        return 1;
+    char *why = config_topic_key_refused(topic, name);
+    if (why) {
+        set_error(c, xasprintf("[topic.%s] %s: %s", topic, name, why));
+        free(why);
+        return 0;
+    }
+    return section_key(c, s, name, value);
+}
+
+static int section_key(struct load_ctx *c, struct plugin_section *s, const char *name, const char *value)
+{
 
     for (size_t i = 0; i < s->n_kv; i++) {
         struct config_kv *kv = &s->kv[i];
@@ -373,6 +425,8 @@ static int on_ini_line(void *user, const char *section, const char *name, const 
     }
     if (strncmp(section, PLUGIN_PREFIX, strlen(PLUGIN_PREFIX)) == 0)
         return plugin_key(c, section + strlen(PLUGIN_PREFIX), name, value);
+    if (strncmp(section, TOPIC_PREFIX, strlen(TOPIC_PREFIX)) == 0)
+        return topic_key(c, section + strlen(TOPIC_PREFIX), name, value);
     if (strcmp(section, "actions") == 0) {
         c->last_section = NULL;
         return name ? actions_key(c, name, value) : 1;
@@ -380,7 +434,7 @@ static int on_ini_line(void *user, const char *section, const char *name, const 
     if (!*section)
         set_error(c, xasprintf("key '%s' outside of any section", name ? name : "?"));
     else
-        set_error(c, xasprintf("unknown section [%s] (expected [daemon], [actions] or [plugin.NAME])", section));
+        set_error(c, xasprintf("unknown section [%s] (expected [daemon], [actions], [plugin.NAME] or [topic.NAME])", section));
     return 0;
 }
 

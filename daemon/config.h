@@ -25,12 +25,17 @@ struct config_kv {
 };
 
 struct plugin_section {
-    char *name;        /* "orgs" for [plugin.orgs] */
+    char *name;        /* "orgs" for [plugin.orgs]; "topic.ai-chips" for [topic.ai-chips] */
     struct config_kv *kv;
     size_t n_kv;
     char *file;        /* where [plugin.NAME] first appeared */
     unsigned line;
+    bool topic;        /* [topic.NAME]: keyword_tagger with tag = topic:NAME (config_topic.c) */
 };
+
+/* "[plugin.orgs]" or "[topic.ai-chips]": the header as the operator wrote
+ * it, for messages: "[%s%s]", CONFIG_SECTION_KIND(s), s->name. */
+#define CONFIG_SECTION_KIND(s) ((s)->topic ? "" : "plugin.")
 
 /* Defaults of the [daemon] time budgets (budget.h). */
 #define CONFIG_DEFAULT_MAX_PLUGIN_MS 5000

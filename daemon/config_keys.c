@@ -148,8 +148,8 @@ int config_keys_check(const struct plugin_section *s, const struct newsd_config_
             for (const struct newsd_config_key *k = tables[t]; k && k->name; k++)
                 config_key_offer(&sug, kv->key, k->name);
         const char *near = config_key_suggested(&sug, kv->key);
-        char *one = xasprintf("%s:%u: [plugin.%s] unknown key '%s'%s%s%s", kv->file ? kv->file : "?", kv->line,
-                              s->name, kv->key, near ? " (did you mean '" : "", near ? near : "",
+        char *one = xasprintf("%s:%u: [%s%s] unknown key '%s'%s%s%s", kv->file ? kv->file : "?", kv->line,
+                              CONFIG_SECTION_KIND(s), s->name, kv->key, near ? " (did you mean '" : "", near ? near : "",
                               near ? "'?)" : "");
         if (msg) {
             char *joined = xasprintf("%s; %s", msg, one);

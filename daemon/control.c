@@ -667,6 +667,11 @@ static void servers_close(struct control *c)
     c->stopped = true;
     if (c->web_sampling) {
         c->web_sampling = false;
+        /* A last sample and the counts to disk: the next start shows them. */
+        struct status_snapshot snap;
+        c->ops->snapshot(c->ud, &snap);
+        web_sample(c->web, &snap);
+        web_save(c->web);
         uv_timer_stop(&c->web_sampler);
         uv_close((uv_handle_t *)&c->web_sampler, on_handle_closed);
     }

@@ -134,7 +134,8 @@ int control_query_parse(enum endpoint ep, const char *show_id, control_arg_fn ar
         arg_string(&q->tag, arg(ctx, "tag"));
         arg_string(&q->tag_prefix, arg(ctx, "tag_prefix"));
         arg_string(&q->lang, arg(ctx, "lang"));
-        if (arg_number("min_score", arg(ctx, "min_score"), &q->has_min_score, &q->min_score, err) < 0)
+        if (arg_number("min_score", arg(ctx, "min_score"), &q->has_min_score, &q->min_score, err) < 0 ||
+            arg_number("max_score", arg(ctx, "max_score"), &q->has_max_score, &q->max_score, err) < 0)
             return NEWSD_QUERY_BAD_REQUEST;
     }
     if (o->params & QUERY_PARAM_ACTION) {

@@ -54,8 +54,8 @@ int newsd_config_get_double(const newsd_config *conf, const char *key, double de
      * reach an article as a weight or points that newsd refuses. */
     if (errno || end == v || *end || !isfinite(d)) {
         char at[PATH_MAX + 32];
-        log_error("%s[plugin.%s] %s = %s: expected a number", where(conf, key, at, sizeof at),
-                  conf->section->name, key, v);
+        log_error("%s[%s%s] %s = %s: expected a number", where(conf, key, at, sizeof at),
+                  CONFIG_SECTION_KIND(conf->section), conf->section->name, key, v);
         return NEWSD_ERROR;
     }
     *out = d;
@@ -72,8 +72,8 @@ int newsd_config_get_bool(const newsd_config *conf, const char *key, int def, in
     }
     if (config_parse_bool(v, &b) < 0) {
         char at[PATH_MAX + 32];
-        log_error("%s[plugin.%s] %s = %s: expected true or false", where(conf, key, at, sizeof at),
-                  conf->section->name, key, v);
+        log_error("%s[%s%s] %s = %s: expected true or false", where(conf, key, at, sizeof at),
+                  CONFIG_SECTION_KIND(conf->section), conf->section->name, key, v);
         return NEWSD_ERROR;
     }
     *out = b;
@@ -135,8 +135,8 @@ int newsd_config_get_int(const newsd_config *conf, const char *key, int64_t def,
     const char *name = conf->section->name;
     if (min > max) {
         /* The plugin's own mistake, but its init() must still fail. */
-        log_error("[plugin.%s] %s: the plugin asks for a number from %" PRId64 " to %" PRId64
-                  ", an empty range", name, key, min, max);
+        log_error("[%s%s] %s: the plugin asks for a number from %" PRId64 " to %" PRId64
+                  ", an empty range", CONFIG_SECTION_KIND(conf->section), name, key, min, max);
         return NEWSD_ERROR;
     }
     const char *v = newsd_config_get(conf, key);
@@ -149,7 +149,8 @@ int newsd_config_get_int(const newsd_config *conf, const char *key, int64_t def,
         char range[64];
         describe_range(min, max, range, sizeof range);
         char at[PATH_MAX + 32];
-        log_error("%s[plugin.%s] %s = %s: expected a whole number%s", where(conf, key, at, sizeof at), name, key,
+        log_error("%s[%s%s] %s = %s: expected a whole number%s", where(conf, key, at, sizeof at),
+                  CONFIG_SECTION_KIND(conf->section), name, key,
                   v, range);
         return NEWSD_ERROR;
     }
@@ -191,8 +192,9 @@ int newsd_config_get_size(const newsd_config *conf, const char *key, uint64_t de
             snprintf(limit, sizeof limit, " of at most %s", m);
         }
         char at[PATH_MAX + 32];
-        log_error("%s[plugin.%s] %s = %s: expected a size in bytes%s (a whole number, optionally "
-                  "followed by k, M, G or T)", where(conf, key, at, sizeof at), conf->section->name, key, v, limit);
+        log_error("%s[%s%s] %s = %s: expected a size in bytes%s (a whole number, optionally "
+                  "followed by k, M, G or T)", where(conf, key, at, sizeof at), CONFIG_SECTION_KIND(conf->section),
+                  conf->section->name, key, v, limit);
         return NEWSD_ERROR;
     }
     *out = n;
@@ -230,7 +232,7 @@ int newsd_config_error(const newsd_config *conf, const char *key, const char *fm
     if (vasprintf(&msg, fmt, ap) < 0)
         msg = NULL;
     va_end(ap);
-    log_error("%s[plugin.%s]%s%s: %s", at, conf->section->name, key ? " " : "", key ? key : "",
+    log_error("%s[%s%s]%s%s: %s", at, CONFIG_SECTION_KIND(conf->section), conf->section->name, key ? " " : "", key ? key : "",
               msg ? msg : fmt);
     free(msg);
     return NEWSD_ERROR;

@@ -99,6 +99,7 @@ static const size_t descriptor_size[NEWSD_ABI_MINOR + 1] = {
     [1] = offsetof(newsd_plugin, config_keys),
     [2] = offsetof(newsd_plugin, deliver),   /* 1.2 added config_keys */
     [3] = sizeof(newsd_plugin),              /* 1.3 added deliver and run */
+    [4] = sizeof(newsd_plugin),              /* 1.4 grew struct newsd_query only */
 };
 
 /* The version rule of plugin.h: our major, a minor up to ours, and at least
@@ -164,10 +165,10 @@ static char *check_keys(const struct plugin_section *s, const struct plugin_inst
 {
     const struct newsd_config_key *own = p->desc->config_keys;
     if (!own) {
-        log_info("plugin %s: %s declares no configuration keys (ABI %u.%u): the keys of [plugin.%s] are "
+        log_info("plugin %s: %s declares no configuration keys (ABI %u.%u): the keys of [%s%s] are "
                  "not checked for typing mistakes", s->name, p->path,
                  NEWSD_ABI_STAMP_MAJOR(p->desc->abi_version), NEWSD_ABI_STAMP_MINOR(p->desc->abi_version),
-                 s->name);
+                 CONFIG_SECTION_KIND(s), s->name);
         return NULL;
     }
     /* A Lua limit in a C plugin's section is no typing mistake: say so. */
@@ -175,8 +176,8 @@ static char *check_keys(const struct plugin_section *s, const struct plugin_inst
         for (const struct newsd_config_key *k = config_lua_limit_keys; k->name; k++)
             if (strcmp(s->kv[i].key, k->name) == 0) {
                 char at[PATH_MAX + 32];
-                return xasprintf("%s[plugin.%s] %s limits Lua plugins; %s is a C plugin (its time budget "
-                                 "is max_ms)", config_kv_where(&s->kv[i], at, sizeof at), s->name, k->name,
+                return xasprintf("%s[%s%s] %s limits Lua plugins; %s is a C plugin (its time budget "
+                                 "is max_ms)", config_kv_where(&s->kv[i], at, sizeof at), CONFIG_SECTION_KIND(s), s->name, k->name,
                                  p->path);
             }
     const struct newsd_config_key *tables[4] = {config_plugin_core_keys, own};
@@ -212,7 +213,7 @@ static char *init_failure(const struct plugin_section *s, const char *path, char
     if (placed)
         msg = xasprintf("plugin %s: %s: init failed: %s%s", s->name, path, at, logged);
     else
-        msg = xasprintf("plugin %s: %s: init failed ([plugin.%s] at %s:%u): %s", s->name, path, s->name,
+        msg = xasprintf("plugin %s: %s: init failed ([%s%s] at %s:%u): %s", s->name, path, CONFIG_SECTION_KIND(s), s->name,
                         s->file ? s->file : "?", s->line, logged ? logged : "it gave no reason");
     free(logged);
     return msg;

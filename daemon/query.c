@@ -20,7 +20,9 @@
  * (the defaults and maxima the archives used to define each for itself)
  * and what their answer is made of. */
 static const struct query_op OPS[] = {
-    {NEWSD_QUERY_SEARCH, "search", QUERY_PARAM_Q | QUERY_PARAM_LIMIT | QUERY_PARAM_OFFSET, 20, 1000,
+    {NEWSD_QUERY_SEARCH, "search",
+     QUERY_PARAM_Q | QUERY_PARAM_LIMIT | QUERY_PARAM_OFFSET | QUERY_PARAM_RANGE | QUERY_PARAM_FILTERS |
+         QUERY_PARAM_ACTION, 20, 1000,
      QUERY_PART_TOTAL | QUERY_PART_ITEMS | QUERY_PART_MEMBERS, "hits"},
     {NEWSD_QUERY_LIST, "list",
      QUERY_PARAM_LIMIT | QUERY_PARAM_OFFSET | QUERY_PARAM_RANGE | QUERY_PARAM_FILTERS | QUERY_PARAM_ACTION, 50, 1000,
@@ -135,13 +137,16 @@ int query_check(struct newsd_query *q, char **err)
         q->since = q->until = NULL;
     if (!(o->params & QUERY_PARAM_FILTERS)) {
         q->tag = q->tag_prefix = q->lang = NULL;
-        q->has_min_score = 0;
+        q->has_min_score = q->has_max_score = 0;
     }
     if (!(o->params & QUERY_PARAM_ACTION))
         q->action = q->hide_action = NULL;
     if (!q->has_min_score)
         q->min_score = 0;
+    if (!q->has_max_score)
+        q->max_score = 0;
     q->has_min_score = q->has_min_score != 0;
+    q->has_max_score = q->has_max_score != 0;
     q->words = q->words != 0;
 
     if (o->params & QUERY_PARAM_Q) {
@@ -167,6 +172,11 @@ int query_check(struct newsd_query *q, char **err)
                                   (long long)q->cursor));
     if (q->has_min_score && !isfinite(q->min_score))
         return bad(err, xasprintf("min_score must be a finite number"));
+    if (q->has_max_score && !isfinite(q->max_score))
+        return bad(err, xasprintf("max_score must be a finite number"));
+    if (q->has_min_score && q->has_max_score && q->min_score > q->max_score)
+        return bad(err, xasprintf("min_score=%g is above max_score=%g: no score lies between them", q->min_score,
+                                  q->max_score));
     if (text_ok("q", q->q, err) < 0 || text_ok("tag", q->tag, err) < 0 ||
         text_ok("tag_prefix", q->tag_prefix, err) < 0 || text_ok("lang", q->lang, err) < 0 ||
         text_ok("since", q->since, err) < 0 || text_ok("until", q->until, err) < 0 ||
@@ -182,31 +192,55 @@ bool plugin_answers_queries(const struct plugin_instance *p)
     return (p->desc->stages & NEWSD_STAGE_ARCHIVE) && p->initialised && (p->desc->answer || p->desc->query);
 }
 
-/* The action filters (since 1.3) for plugin p: the operator's hidden
- * action unless the caller asked for one action or for all; an archive
- * older than 1.3 stores no action, so a filter by one is refused rather
- * than ignored (it would list everything), and hiding is moot.  Returns
- * NEWSD_QUERY_OK or NEWSD_QUERY_UNSUPPORTED with *err. */
-static int action_filters(const struct plugin_set *set, const struct plugin_instance *p, struct newsd_query *q,
-                          char **err)
+/* The action filters (since 1.3): for a list, the operator's hidden
+ * action unless the caller asked for one action or for all ("" asks for
+ * none); a search hides nothing unless asked (docs/operations.md). */
+static void action_defaults(const struct plugin_set *set, struct newsd_query *q)
 {
-    if (q->op != NEWSD_QUERY_LIST)
-        return NEWSD_QUERY_OK;
     if (q->hide_action && !*q->hide_action)
-        q->hide_action = NULL;      /* "" : the caller asked for every action */
-    else if (!q->action && !q->hide_action && *set->actions.hide)
+        q->hide_action = NULL;
+    else if (q->op == NEWSD_QUERY_LIST && !q->action && !q->hide_action && *set->actions.hide)
         q->hide_action = set->actions.hide;
     if (q->action)
         q->hide_action = NULL;
-    if (NEWSD_ABI_STAMP_MINOR(p->desc->abi_version) >= 3)
+}
+
+/* Whether a search asks for more than its text (since 1.4). */
+static bool search_filtered(const struct newsd_query *q)
+{
+    return q->tag || q->tag_prefix || q->lang || q->since || q->until || q->has_min_score || q->has_max_score ||
+           q->action || q->hide_action;
+}
+
+/* What plugin p's ABI lets it be asked: a filter it would not know it has
+ * to apply is refused here rather than silently ignored (a search or list
+ * would then answer more than was asked for).  An archive older than 1.3
+ * stores no action, so hiding one is moot.  Returns NEWSD_QUERY_OK or
+ * NEWSD_QUERY_UNSUPPORTED with *err. */
+static int abi_filters(const struct plugin_instance *p, struct newsd_query *q, char **err)
+{
+    unsigned major = NEWSD_ABI_STAMP_MAJOR(p->desc->abi_version);
+    unsigned minor = NEWSD_ABI_STAMP_MINOR(p->desc->abi_version);
+    if (minor >= 4)
         return NEWSD_QUERY_OK;
-    q->hide_action = NULL;
-    if (!q->action)
-        return NEWSD_QUERY_OK;
-    *err = xasprintf("archive plugin %s was built for newsd ABI %u.%u and cannot list by action (1.3 added it); "
-                     "rebuild it, or list without --action", p->name, NEWSD_ABI_STAMP_MAJOR(p->desc->abi_version),
-                     NEWSD_ABI_STAMP_MINOR(p->desc->abi_version));
-    return NEWSD_QUERY_UNSUPPORTED;
+    if (minor < 3 && q->op == NEWSD_QUERY_LIST)
+        q->hide_action = NULL;
+    if (q->op == NEWSD_QUERY_SEARCH && search_filtered(q)) {
+        *err = xasprintf("archive plugin %s was built for newsd ABI %u.%u and cannot combine a search with "
+                         "filters (1.4 added it); rebuild it, or search without filters", p->name, major, minor);
+        return NEWSD_QUERY_UNSUPPORTED;
+    }
+    if (q->has_max_score) {
+        *err = xasprintf("archive plugin %s was built for newsd ABI %u.%u and cannot filter by max_score (1.4 "
+                         "added it); rebuild it, or list without max_score", p->name, major, minor);
+        return NEWSD_QUERY_UNSUPPORTED;
+    }
+    if (minor < 3 && q->action) {
+        *err = xasprintf("archive plugin %s was built for newsd ABI %u.%u and cannot list by action (1.3 added "
+                         "it); rebuild it, or list without --action", p->name, major, minor);
+        return NEWSD_QUERY_UNSUPPORTED;
+    }
+    return NEWSD_QUERY_OK;
 }
 
 int plugin_set_query(struct plugin_set *set, const struct newsd_query *request, struct query_result *out)
@@ -224,7 +258,8 @@ int plugin_set_query(struct plugin_set *set, const struct newsd_query *request, 
         struct plugin_instance *p = &set->v[i];
         if (!plugin_answers_queries(p))
             continue;
-        if (action_filters(set, p, &q, &err) != NEWSD_QUERY_OK) {
+        action_defaults(set, &q);
+        if (abi_filters(p, &q, &err) != NEWSD_QUERY_OK) {
             out->status = NEWSD_QUERY_UNSUPPORTED;
             out->reason = err;
             return out->status;

@@ -53,7 +53,7 @@ enum query_param {
     QUERY_PARAM_OFFSET = 1u << 3,
     QUERY_PARAM_CURSOR = 1u << 4,
     QUERY_PARAM_RANGE = 1u << 5,   /* since, until */
-    QUERY_PARAM_FILTERS = 1u << 6, /* tag, tag_prefix, lang, min_score */
+    QUERY_PARAM_FILTERS = 1u << 6, /* tag, tag_prefix, lang, min_score, max_score (1.4) */
     QUERY_PARAM_ACTION = 1u << 7,  /* action, hide_action (since 1.3) */
 };
 

@@ -21,20 +21,25 @@
 static char *request_json(const struct newsd_query *q)
 {
     const struct query_op *o = query_op(q->op);
+    /* 1.0's search took no filters (plugin_set_query() never asks a 1.0
+     * archive a filtered one): its request stays as 1.0 documented it. */
+    unsigned params = q->op == NEWSD_QUERY_SEARCH
+                          ? o->params & ~(unsigned)(QUERY_PARAM_RANGE | QUERY_PARAM_FILTERS | QUERY_PARAM_ACTION)
+                          : o->params;
     json_t *r = json_object();
 
     json_object_set_new(r, "op", json_string(o->name));
-    if (o->params & QUERY_PARAM_Q) {
+    if (params & QUERY_PARAM_Q) {
         json_object_set_new(r, "q", json_string(q->q));
         json_object_set_new(r, "mode", json_string(q->words ? "words" : "fts"));
     }
-    if (o->params & QUERY_PARAM_ID)
+    if (params & QUERY_PARAM_ID)
         json_object_set_new(r, "id", json_string(q->id));
-    if (o->params & QUERY_PARAM_LIMIT)
+    if (params & QUERY_PARAM_LIMIT)
         json_object_set_new(r, "limit", json_integer((json_int_t)q->limit));
-    if (o->params & QUERY_PARAM_OFFSET)
+    if (params & QUERY_PARAM_OFFSET)
         json_object_set_new(r, "offset", json_integer((json_int_t)q->offset));
-    if (o->params & QUERY_PARAM_CURSOR)
+    if (params & QUERY_PARAM_CURSOR)
         json_object_set_new(r, "cursor", json_integer((json_int_t)q->cursor));
     /* Absent filters are absent keys, as a 1.0 client sent them. */
     const struct { unsigned param; const char *key, *value; } strings[] = {
@@ -43,9 +48,9 @@ static char *request_json(const struct newsd_query *q)
         {QUERY_PARAM_RANGE, "until", q->until},
     };
     for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
-        if ((o->params & strings[i].param) && strings[i].value)
+        if ((params & strings[i].param) && strings[i].value)
             json_object_set_new(r, strings[i].key, json_string(strings[i].value));
-    if ((o->params & QUERY_PARAM_FILTERS) && q->has_min_score)
+    if ((params & QUERY_PARAM_FILTERS) && q->has_min_score)
         json_object_set_new(r, "min_score", json_real(q->min_score));
     char *s = xjson_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(r);

@@ -37,35 +37,47 @@ static void advance(int64_t hour)
         current_hour = hour;
 }
 
-void tag_trends_add(const struct newsd_article *a, int64_t now_ms)
+void tag_trends_count_at(const char *name, int64_t hour, uint32_t n)
 {
-    int64_t hour = now_ms / HOUR_MS;
+    if (!followed_tag(name) || hour < 0 || !n)
+        return;
     advance(hour);
     if (hour < current_hour - (TRENDS_HOURS - 1))
         return;   /* the clock went back more than the window */
-    for (size_t t = 0; t < a->n_tags; t++) {
-        const char *name = a->tags[t].name;
-        if (!followed_tag(name))
-            continue;
-        size_t i = name_index_find(&index_, names, sizeof *names, n_names, name);
-        if (i == SIZE_MAX) {
-            if (n_names == TRENDS_MAX_NAMES) {
-                full = true;
-                continue;
-            }
-            if (n_names == cap_names) {
-                cap_names = cap_names ? cap_names * 2 : 64;
-                names = xreallocarray(names, cap_names, sizeof *names);
-            }
-            memset(&names[n_names], 0, sizeof *names);
-            names[n_names].name = xstrdup(name);
-            i = n_names++;
-            name_index_add(&index_, names, sizeof *names, n_names);
+    size_t i = name_index_find(&index_, names, sizeof *names, n_names, name);
+    if (i == SIZE_MAX) {
+        if (n_names == TRENDS_MAX_NAMES) {
+            full = true;
+            return;
         }
-        uint32_t *c = &names[i].by_hour[hour % TRENDS_HOURS];
-        if (*c < UINT32_MAX)
-            (*c)++;
+        if (n_names == cap_names) {
+            cap_names = cap_names ? cap_names * 2 : 64;
+            names = xreallocarray(names, cap_names, sizeof *names);
+        }
+        memset(&names[n_names], 0, sizeof *names);
+        names[n_names].name = xstrdup(name);
+        i = n_names++;
+        name_index_add(&index_, names, sizeof *names, n_names);
     }
+    uint32_t *c = &names[i].by_hour[hour % TRENDS_HOURS];
+    *c = *c > UINT32_MAX - n ? UINT32_MAX : *c + n;
+}
+
+void tag_trends_add(const struct newsd_article *a, int64_t now_ms)
+{
+    for (size_t t = 0; t < a->n_tags; t++)
+        tag_trends_count_at(a->tags[t].name, now_ms / HOUR_MS, 1);
+}
+
+int64_t tag_trends_latest_hour(void)
+{
+    return current_hour;
+}
+
+const char *tag_trends_row(size_t i, const uint32_t **by_hour)
+{
+    *by_hour = names[i].by_hour;
+    return names[i].name;
 }
 
 static int by_total(const void *a, const void *b)

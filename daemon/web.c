@@ -11,6 +11,7 @@
 #include "web_html.h"
 #include "web_pages.h"
 #include "web_token.h"
+#include "trends_file.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -33,6 +34,8 @@ struct web {
     char csrf[WEB_TOKEN_HEX + 1];
     bool secure;          /* TLS (newsd's or a proxy's): the cookie is Secure */
     struct web_history history;
+    char *trends_path;    /* STATE_DIR/trends.dat */
+    unsigned samples;
     /* The archive's stats op, asked in the background (web_stats_tick). */
     json_t *stats;        /* the last answer, or NULL */
     int64_t stats_ms;     /* when it came (wall clock) */
@@ -72,8 +75,27 @@ int web_open(struct web **out, const char *state_dir, bool secure, char **err)
         return -1;
     }
     w->secure = secure;
+    /* The last run's counts: a restart keeps the chart and the trends. */
+    w->trends_path = xasprintf("%s/%s", state_dir, TRENDS_FILE_NAME);
+    char *why = NULL;
+    int loaded = trends_file_load(w->trends_path, &w->history, (int64_t)time(NULL) * 1000, &why);
+    if (loaded < 0)
+        log_warning("web dashboard: %s; ignored: the chart and the trends start empty", why);
+    else if (loaded > 0)
+        log_info("web dashboard: the counts of the last run read from %s", w->trends_path);
+    free(why);
     *out = w;
     return 0;
+}
+
+void web_save(struct web *w)
+{
+    char *err = NULL;
+    if (trends_file_save(w->trends_path, &w->history, &err) < 0) {
+        log_warning("web dashboard: %s; the chart and trends since the last write are lost if newsd stops now",
+                    err);
+        free(err);
+    }
 }
 
 void web_close(struct web *w)
@@ -81,6 +103,7 @@ void web_close(struct web *w)
     if (!w)
         return;
     json_decref(w->stats);
+    free(w->trends_path);
     explicit_bzero(w, sizeof *w);
     free(w);
 }
@@ -91,6 +114,8 @@ void web_sample(struct web *w, const struct status_snapshot *snap)
     uint64_t v[HIST_SERIES] = {[HIST_RECEIVED] = c->received, [HIST_ARCHIVED] = c->archived,
                                [HIST_FAILED] = c->failed, [HIST_DUPLICATES] = c->duplicates};
     web_history_note(&w->history, snap->now_ms, v);
+    if (++w->samples % (TRENDS_FILE_SAVE_MS / WEB_SAMPLE_MS) == 0)
+        web_save(w);
 }
 
 /* ---- the archive's size, asked in the background -------------------------------- */
@@ -366,6 +391,7 @@ static void search_form(struct MHD_Connection *conn, struct web_search_form *f)
     *f = (struct web_search_form){
         .q = form_arg(conn, "q"), .tag = form_arg(conn, "tag"), .lang = form_arg(conn, "lang"),
         .action = form_arg(conn, "action"), .min_score = form_arg(conn, "min_score"),
+        .max_score = form_arg(conn, "max_score"),
         .since = form_arg(conn, "since"), .until = form_arg(conn, "until"),
         .offset = form_arg(conn, "offset"),
     };

@@ -38,5 +38,9 @@ struct status_snapshot;
  * the control side calls it every WEB_SAMPLE_MS. */
 #define WEB_SAMPLE_MS 5000
 void web_sample(struct web *w, const struct status_snapshot *snap);
+/* Write the counts to STATE_DIR/trends.dat (trends_file.h); web_sample()
+ * does every TRENDS_FILE_SAVE_MS, the control side once more when newsd
+ * stops.  A failure is logged: the counts stay in memory. */
+void web_save(struct web *w);
 
 #endif

@@ -67,7 +67,8 @@ static void page_link(struct strbuf *sb, const struct web_search_form *f, json_i
     const struct {
         const char *key, *value;
     } fields[] = {{"q", f->q}, {"tag", f->tag}, {"lang", f->lang}, {"action", f->action},
-                  {"min_score", f->min_score}, {"since", f->since}, {"until", f->until}};
+                  {"min_score", f->min_score}, {"max_score", f->max_score}, {"since", f->since},
+                  {"until", f->until}};
     sb_printf(sb, "<a class=\"page\" href=\"/search?offset=%lld", (long long)offset);
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         if (!fields[i].value)
@@ -88,12 +89,13 @@ char *web_page_search(const struct web_search_form *f, const json_t *answer, con
     input(&sb, "tag", "Tag", f->tag, "topic:ai-chips");
     input(&sb, "lang", "Language", f->lang, "de");
     input(&sb, "action", "Action", f->action, "alert");
-    input(&sb, "min_score", "Score at least", f->min_score, "3");
+    input(&sb, "min_score", "Min score", f->min_score, "3");
+    input(&sb, "max_score", "Max score", f->max_score, "9");
     input(&sb, "since", "Since", f->since, "2026-11-01");
     input(&sb, "until", "Until", f->until, "2026-11-30");
     sb_printf(&sb, "<button type=\"submit\">Search</button></form>\n"
-                   "<p class=\"hint\">With text: a full-text search, best match first (the other fields do not "
-                   "apply to it). Without: the newest articles that match the filters.</p>\n");
+                   "<p class=\"hint\">With text: a full-text search among the articles that match the filters, "
+                   "best match first. Without: the newest articles that match the filters.</p>\n");
     if (error) {
         sb_printf(&sb, "<p class=\"msg\">");
         html_text(&sb, error);

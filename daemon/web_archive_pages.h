@@ -10,7 +10,7 @@
 
 /* The search form's fields, as the browser sent them (NULL: absent). */
 struct web_search_form {
-    const char *q, *tag, *lang, *action, *min_score, *since, *until;
+    const char *q, *tag, *lang, *action, *min_score, *max_score, *since, *until;
     const char *offset;   /* the page: how many hits to skip */
 };
 

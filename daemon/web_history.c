@@ -23,16 +23,26 @@ void web_history_note(struct web_history *h, int64_t now_ms, const uint64_t coun
         memcpy(h->last, counters, sizeof h->last);
         return;
     }
+    if (h->resumed) {
+        /* The last run's history (trends_file.h): this run's counters
+         * started at zero, and a minute that run had begun keeps its
+         * counts. */
+        h->resumed = false;
+        memset(h->base, 0, sizeof h->base);
+        memset(h->last, 0, sizeof h->last);
+        memcpy(h->carry, h->per_minute[h->minute % HISTORY_MINUTES], sizeof h->carry);
+    }
     if (minute != h->minute) {
         /* Minutes without a sample saw nothing counted. */
         for (int64_t m = h->minute + 1; m <= minute && m - h->minute <= HISTORY_MINUTES; m++)
             memset(h->per_minute[m % HISTORY_MINUTES], 0, sizeof h->per_minute[0]);
         h->minute = minute;
         memcpy(h->base, h->last, sizeof h->base);
+        memset(h->carry, 0, sizeof h->carry);
     }
     uint32_t *cur = h->per_minute[minute % HISTORY_MINUTES];
     for (int s = 0; s < HIST_SERIES; s++)
-        cur[s] = clamp32(counters[s] - h->base[s]);
+        cur[s] = clamp32(h->carry[s] + (counters[s] - h->base[s]));
     memcpy(h->last, counters, sizeof h->last);
 }
 

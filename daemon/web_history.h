@@ -2,7 +2,8 @@
  * The dashboard's articles per minute over the last 24 hours: received,
  * archived, failed and duplicates, from the daemon's counters sampled every
  * few seconds (a minute gets what the counters grew by from the last sample
- * before it to its last sample).  In memory: a restart starts an empty history.
+ * before it to its last sample).  In memory, and kept across a restart in
+ * STATE_DIR/trends.dat (trends_file.h).
  */
 #ifndef NEWSD_WEB_HISTORY_H
 #define NEWSD_WEB_HISTORY_H
@@ -18,10 +19,12 @@ enum history_series { HIST_RECEIVED, HIST_ARCHIVED, HIST_FAILED, HIST_DUPLICATES
 
 struct web_history {
     bool started;
+    bool resumed;                      /* loaded from the last run: no sample of this run yet */
     int64_t first_minute;              /* minutes since the epoch of the first sample */
     int64_t minute;                    /* ... of the current minute */
     uint64_t base[HIST_SERIES];        /* the counters at the last sample of the minute before */
     uint64_t last[HIST_SERIES];        /* ... and at the last sample */
+    uint32_t carry[HIST_SERIES];       /* the current minute's counts from before base: the last run's */
     uint32_t per_minute[HISTORY_MINUTES][HIST_SERIES];   /* by minute % HISTORY_MINUTES */
 };
 

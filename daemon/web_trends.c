@@ -58,8 +58,8 @@ char *web_page_trends(int64_t now_ms)
     int full;
     size_t names = tag_trends_names(&full);
     html_page_start(&sb, WEB_PAGE_TRENDS, "Trends", 60);
-    sb_printf(&sb, "<p class=\"hint\">entity: and topic: tags of the articles archived since newsd started "
-                   "(kept in memory, up to 7 days); %zu tags followed%s.</p>\n", names,
+    sb_printf(&sb, "<p class=\"hint\">entity: and topic: tags of the articles archived over the last 7 days "
+                   "(kept across restarts in the state folder's trends.dat); %zu tags followed%s.</p>\n", names,
               full ? ", the limit: newer ones are not" : "");
     sb_printf(&sb, "<h2>Last 24 hours</h2><div class=\"trends\">");
     top_table(&sb, "Entities", "entity:", 24, 1, now_ms);

@@ -27,7 +27,7 @@ struct opts {
     const char *socket;
     const char *state_dir, *db;
     bool json;
-    const char *tag, *min_score, *since, *until, *lang, *limit, *offset, *action;
+    const char *tag, *min_score, *max_score, *since, *until, *lang, *limit, *offset, *action;
     bool all;
     bool dead;
 };
@@ -40,13 +40,15 @@ static void usage(FILE *out)
             "commands:\n"
             "  status                        the running daemon: uptime, plugins, counters\n"
             "  health                        ok, or the current problems (exit 0 healthy, 1 not)\n"
-            "  list [--tag T] [--min-score N] [--since DATE] [--until DATE] [--lang L]\n"
-            "       [--action A | --all] [--limit N] [--offset N]\n"
+            "  list [--tag T] [--min-score N] [--max-score N] [--since DATE] [--until DATE]\n"
+            "       [--lang L] [--action A | --all] [--limit N] [--offset N]\n"
             "                                archived articles, newest first; without\n"
             "                                --action or --all, not those of the hidden\n"
             "                                action ([actions] hide, discard by default)\n"
-            "  search TEXT [--limit N] [--offset N]\n"
-            "                                full-text search, best match first\n"
+            "  search TEXT [--tag T] [--min-score N] [--max-score N] [--since DATE]\n"
+            "       [--until DATE] [--lang L] [--action A] [--limit N] [--offset N]\n"
+            "                                full-text search, best match first, among the\n"
+            "                                articles that pass the filters\n"
             "  show ID                       one article with its tags and score breakdown\n"
             "  export [--since DATE] [--until DATE]\n"
             "                                every archived record as JSON lines\n"
@@ -218,13 +220,14 @@ static int cmd_list(const struct opts *o, const char *search)
     add_param(path, sizeof path, "q", search);
     add_param(path, sizeof path, "tag", o->tag);
     add_param(path, sizeof path, "min_score", o->min_score);
+    add_param(path, sizeof path, "max_score", o->max_score);
     add_param(path, sizeof path, "since", o->since);
     add_param(path, sizeof path, "until", o->until);
     add_param(path, sizeof path, "lang", o->lang);
-    if (!search) {
-        add_param(path, sizeof path, "action", o->action);
+    add_param(path, sizeof path, "action", o->action);
+    /* A search hides no action unless asked: --all is list's. */
+    if (!search)
         add_param(path, sizeof path, "all", o->all ? "1" : NULL);
-    }
     add_param(path, sizeof path, "limit", o->limit);
     add_param(path, sizeof path, "offset", o->offset);
     int rc = call(o, "GET", path, NULL, search ? "search" : "list", &page, NULL);
@@ -378,13 +381,15 @@ static int need_args(const char *cmd, int have, int want)
 
 int main(int argc, char **argv)
 {
-    enum { O_JSON = 256, O_TAG, O_MIN, O_SINCE, O_UNTIL, O_LANG, O_LIMIT, O_OFFSET, O_ALL, O_DB, O_DEAD, O_ACTION };
+    enum { O_JSON = 256, O_TAG, O_MIN, O_SINCE, O_UNTIL, O_LANG, O_LIMIT, O_OFFSET, O_ALL, O_DB, O_DEAD, O_ACTION,
+           O_MAX };
     static const struct option lopts[] = {
         {"socket", required_argument, NULL, 's'},
         {"state-dir", required_argument, NULL, 'd'},
         {"json", no_argument, NULL, O_JSON},
         {"tag", required_argument, NULL, O_TAG},
         {"min-score", required_argument, NULL, O_MIN},
+        {"max-score", required_argument, NULL, O_MAX},
         {"since", required_argument, NULL, O_SINCE},
         {"until", required_argument, NULL, O_UNTIL},
         {"lang", required_argument, NULL, O_LANG},
@@ -417,6 +422,7 @@ int main(int argc, char **argv)
         case O_JSON: o.json = true; break;
         case O_TAG: o.tag = optarg; break;
         case O_MIN: o.min_score = optarg; break;
+        case O_MAX: o.max_score = optarg; break;
         case O_SINCE: o.since = optarg; break;
         case O_UNTIL: o.until = optarg; break;
         case O_LANG: o.lang = optarg; break;

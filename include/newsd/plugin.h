@@ -89,9 +89,11 @@ extern "C" {
  * newsd_config_run_mode(), the article's action (newsd_article_action()),
  * the action filters of a query, newsd_config_error(), and token types and
  * the lengths of a token's norm and stem (newsd_analysis_type_count()).
+ * 1.4 made SEARCH apply the filters of a query as LIST does, and added
+ * max_score (has_max_score) to struct newsd_query.
  */
 #define NEWSD_ABI_MAJOR 1
-#define NEWSD_ABI_MINOR 3
+#define NEWSD_ABI_MINOR 4
 
 /* The minor a plugin is stamped with and may use; defaults to this
  * header's.  Set it lower to build a plugin that also loads in an older
@@ -227,7 +229,7 @@ struct newsd_meta {
  * ("Archive queries").  Since 1.1; a later minor may add ops, so answer
  * NEWSD_QUERY_UNSUPPORTED to one you do not know. */
 enum newsd_query_op {
-    NEWSD_QUERY_SEARCH = 1,   /* full-text search: q, words, limit, offset */
+    NEWSD_QUERY_SEARCH = 1,   /* full-text search: q, words, limit, offset; since 1.4 the filters */
     NEWSD_QUERY_LIST,         /* newest first: filters, limit, offset */
     NEWSD_QUERY_SHOW,         /* one record: id */
     NEWSD_QUERY_EXPORT,       /* records in archive order: since/until, limit, cursor */
@@ -250,7 +252,7 @@ enum newsd_query_status {
 /* A query, parsed and checked by newsd before answer() sees it: op is one
  * of enum newsd_query_op, strings are valid UTF-8, numbers are in range,
  * and absent parameters hold their defaults (limit: the op's default page
- * size; offset, cursor: 0; filters: NULL, has_min_score: 0).  Since 1.1;
+ * size; offset, cursor: 0; filters: NULL, has_min_score, has_max_score: 0).  Since 1.1;
  * fields are only ever added at the end, and struct_size says how many
  * there are. */
 struct newsd_query {
@@ -263,8 +265,11 @@ struct newsd_query {
     int64_t limit;              /* SEARCH, LIST, EXPORT, IDS: 1 .. the op's maximum */
     int64_t offset;             /* SEARCH, LIST: >= 0 */
     int64_t cursor;             /* EXPORT, IDS: 0, or the next_cursor of the previous page */
-    /* Filters, ANDed; NULL when not given.  LIST uses all of them; EXPORT
-     * and IDS use since and until. */
+    /* Filters, ANDed; NULL when not given.  LIST uses all of them, and
+     * since 1.4 SEARCH does too (its hits are the matches that pass every
+     * filter; total counts those); EXPORT and IDS use since and until.  An
+     * archive built for 1.3 or older is never asked a SEARCH with a filter:
+     * newsd answers it NEWSD_QUERY_UNSUPPORTED itself. */
     const char *tag;            /* an exact tag name */
     const char *tag_prefix;     /* tag names starting with this */
     const char *lang;           /* the article's lang */
@@ -275,9 +280,14 @@ struct newsd_query {
     /* Since 1.3 (a daemon's struct_size covers them; an archive built for
      * 1.2 or older is never asked to filter by action: newsd answers such
      * a query NEWSD_QUERY_UNSUPPORTED itself). */
-    const char *action;         /* LIST: the record's action is this one */
-    const char *hide_action;    /* LIST: leave out records with this action (newsctl list hides the
-                                 * operator's [actions] hide, "discard" by default, unless asked) */
+    const char *action;         /* LIST, SEARCH (1.4): the record's action is this one */
+    const char *hide_action;    /* LIST, SEARCH (1.4): leave out records with this action (newsctl list
+                                 * hides the operator's [actions] hide, "discard" by default, unless
+                                 * asked; a search hides nothing unless asked) */
+    /* Since 1.4 (read them only when struct_size covers them; an archive
+     * built for 1.3 or older is never asked to filter by max_score). */
+    int has_max_score;
+    double max_score;           /* LIST, SEARCH: score total <= max_score (finite, >= min_score) */
 };
 
 /* One configuration key a plugin reads, for the descriptor's config_keys

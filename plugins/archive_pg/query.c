@@ -19,6 +19,7 @@
  */
 #include "pg.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,57 @@ static void give_items(struct ask *k, PGresult *res, int col)
 
 /* ---- ops ----------------------------------------------------------------- */
 
+/* The filters of search, list, export and ids (newsd clears those an op
+ * does not take): a WHERE clause on the articles row a and its
+ * parameters, v[first] on as $first+1 on (the caller's own come first). */
+struct where {
+    char sql[768];
+    const char *v[MAX_BINDS];
+    int n;                /* parameters in v, the caller's first ones included */
+    char min_score[40], max_score[40];
+};
+
+/* max_score (since 1.4), read only when the daemon's query has it. */
+static int has_max_score(const struct newsd_query *q)
+{
+    return q->struct_size >= offsetof(struct newsd_query, max_score) + sizeof q->max_score && q->has_max_score;
+}
+
+static void where_clause(const struct newsd_query *q, struct where *w, int first)
+{
+    size_t len = 0;
+    w->sql[0] = '\0';
+    w->n = first;
+#define ADD(cond, val)                                                              \
+    do {                                                                            \
+        w->v[w->n++] = (val);                                                       \
+        len += (size_t)snprintf(w->sql + len, sizeof w->sql - len, cond, w->n);      \
+    } while (0)
+    if (q->tag)
+        ADD(" AND a.id IN (SELECT article_id FROM tags WHERE name = $%d)", q->tag);
+    if (q->tag_prefix)
+        ADD(" AND a.id IN (SELECT article_id FROM tags WHERE starts_with(name, $%d))", q->tag_prefix);
+    if (q->has_min_score) {
+        snprintf(w->min_score, sizeof w->min_score, "%.17g", q->min_score);
+        ADD(" AND a.score_total >= $%d::float8", w->min_score);
+    }
+    if (has_max_score(q)) {
+        snprintf(w->max_score, sizeof w->max_score, "%.17g", q->max_score);
+        ADD(" AND a.score_total <= $%d::float8", w->max_score);
+    }
+    if (q->since)
+        ADD(" AND a.received >= $%d", q->since);
+    if (q->until)
+        ADD(" AND a.received < $%d", q->until);
+    if (q->lang)
+        ADD(" AND a.lang = $%d", q->lang);
+    if (q->action)
+        ADD(" AND a.action = $%d", q->action);
+    if (q->hide_action)
+        ADD(" AND a.action <> $%d", q->hide_action);
+#undef ADD
+}
+
 /* The articles that match $1, each with the query parsed in its own
  * language: three OR'ed conditions that the GIN index answers each (a
  * per-row query would not be indexable).  FN is websearch_to_tsquery or
@@ -109,93 +161,58 @@ static void give_items(struct ask *k, PGresult *res, int col)
     "   'StartSel=[, StopSel=], MaxWords=16, MinWords=8, MaxFragments=2," \
     "    FragmentDelimiter=\" … \"')," \
     " 'rank', -m.rank)" \
-    " FROM (SELECT a.seq, " RANK(FN) " AS rank FROM articles a WHERE " MATCH(FN) \
-    "       ORDER BY rank DESC, a.seq LIMIT $2 OFFSET $3) m" \
+    " FROM (SELECT a.seq, " RANK(FN) " AS rank FROM articles a WHERE " MATCH(FN) "%s" \
+    "       ORDER BY rank DESC, a.seq LIMIT $%d OFFSET $%d) m" \
     " JOIN articles a ON a.seq = m.seq ORDER BY m.rank DESC, m.seq"
 
-static void op_search(struct ask *k)
+/* search and list: the total that count_sql counts, then the page that
+ * page_sql selects; both take w's parameters, and page_sql the limit and
+ * the offset after them ($n+1, $n+2). */
+static void paged(struct ask *k, struct where *w, const char *count_sql, const char *page_sql, const char *what)
 {
     char lim[24], off[24];
-    snprintf(lim, sizeof lim, "%lld", (long long)k->q->limit);
-    snprintf(off, sizeof off, "%lld", (long long)k->q->offset);
-    const char *v[3] = {k->q->q, lim, off};
-    int words = k->q->words;
-    PGresult *res = run(k, words ? "SELECT count(*) FROM articles a WHERE " MATCH("plainto_tsquery")
-                                 : "SELECT count(*) FROM articles a WHERE " MATCH("websearch_to_tsquery"),
-                        1, v, 0, "search");
+    PGresult *res = run(k, count_sql, w->n, w->v, 0, what);
     if (!res)
         return;
     newsd_answer_total(k->ans, strtoll(PQgetvalue(res, 0, 0), NULL, 10));
     PQclear(res);
-    res = run(k, words ? SEARCH_SQL("plainto_tsquery") : SEARCH_SQL("websearch_to_tsquery"), 3, v, 0, "search");
+    snprintf(lim, sizeof lim, "%lld", (long long)k->q->limit);
+    snprintf(off, sizeof off, "%lld", (long long)k->q->offset);
+    w->v[w->n] = lim;
+    w->v[w->n + 1] = off;
+    res = run(k, page_sql, w->n + 2, w->v, 0, what);
     if (res)
         give_items(k, res, 0);
     PQclear(res);
 }
 
-/* The filters of list, export and ids (newsd clears those an op does not
- * take): a WHERE clause and its parameters, numbered from *n + 1. */
-struct where {
-    char sql[768];
-    const char *v[MAX_BINDS];
-    int n;
-    char min_score[40];
-};
-
-static void where_clause(const struct newsd_query *q, struct where *w)
+/* The filters are LIST's (where_clause) on the matching rows, so total
+ * counts only the matches that pass them. */
+static void op_search(struct ask *k)
 {
-    size_t len = 0;
-    w->sql[0] = '\0';
-    w->n = 0;
-#define ADD(cond, val)                                                              \
-    do {                                                                            \
-        w->v[w->n++] = (val);                                                       \
-        len += (size_t)snprintf(w->sql + len, sizeof w->sql - len, cond, w->n);      \
-    } while (0)
-    if (q->tag)
-        ADD(" AND a.id IN (SELECT article_id FROM tags WHERE name = $%d)", q->tag);
-    if (q->tag_prefix)
-        ADD(" AND a.id IN (SELECT article_id FROM tags WHERE starts_with(name, $%d))", q->tag_prefix);
-    if (q->has_min_score) {
-        snprintf(w->min_score, sizeof w->min_score, "%.17g", q->min_score);
-        ADD(" AND a.score_total >= $%d::float8", w->min_score);
-    }
-    if (q->since)
-        ADD(" AND a.received >= $%d", q->since);
-    if (q->until)
-        ADD(" AND a.received < $%d", q->until);
-    if (q->lang)
-        ADD(" AND a.lang = $%d", q->lang);
-    if (q->action)
-        ADD(" AND a.action = $%d", q->action);
-    if (q->hide_action)
-        ADD(" AND a.action <> $%d", q->hide_action);
-#undef ADD
+    struct where w;
+    char count[2048], page[4096];
+    int words = k->q->words;
+    w.v[0] = k->q->q;
+    where_clause(k->q, &w, 1);
+    snprintf(count, sizeof count, "SELECT count(*) FROM articles a WHERE %s%s",
+             words ? MATCH("plainto_tsquery") : MATCH("websearch_to_tsquery"), w.sql);
+    snprintf(page, sizeof page, words ? SEARCH_SQL("plainto_tsquery") : SEARCH_SQL("websearch_to_tsquery"), w.sql,
+             w.n + 1, w.n + 2);
+    paged(k, &w, count, page, "search");
 }
 
 static void op_list(struct ask *k)
 {
     struct where w;
-    char sql[1536], lim[24], off[24];
-    where_clause(k->q, &w);
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM articles a WHERE true%s", w.sql);
-    PGresult *res = run(k, sql, w.n, w.v, 0, "list");
-    if (!res)
-        return;
-    newsd_answer_total(k->ans, strtoll(PQgetvalue(res, 0, 0), NULL, 10));
-    PQclear(res);
-    snprintf(lim, sizeof lim, "%lld", (long long)k->q->limit);
-    snprintf(off, sizeof off, "%lld", (long long)k->q->offset);
-    w.v[w.n] = lim;
-    w.v[w.n + 1] = off;
-    snprintf(sql, sizeof sql,
+    char count[1024], page[1536];
+    where_clause(k->q, &w, 0);
+    snprintf(count, sizeof count, "SELECT count(*) FROM articles a WHERE true%s", w.sql);
+    snprintf(page, sizeof page,
              "SELECT json_build_object('id', a.id, 'title', a.title, 'score_total', a.score_total,"
              " 'received', a.received, 'source', a.source, 'lang', a.lang, 'action', a.action) FROM articles a"
              " WHERE true%s ORDER BY a.received DESC, a.seq DESC LIMIT $%d OFFSET $%d", w.sql, w.n + 1, w.n + 2);
-    res = run(k, sql, w.n + 2, w.v, 0, "list");
-    if (res)
-        give_items(k, res, 0);
-    PQclear(res);
+    paged(k, &w, count, page, "list");
 }
 
 static void op_show(struct ask *k)
@@ -217,7 +234,7 @@ static void op_page(struct ask *k)
     int records = k->q->op == NEWSD_QUERY_EXPORT;
     struct where w;
     char sql[3072], cur[24], lim[24];
-    where_clause(k->q, &w);
+    where_clause(k->q, &w, 0);
     snprintf(cur, sizeof cur, "%lld", (long long)k->q->cursor);
     snprintf(lim, sizeof lim, "%lld", (long long)k->q->limit + 1);   /* one more: is there a next page? */
     w.v[w.n] = cur;

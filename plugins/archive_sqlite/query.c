@@ -17,7 +17,7 @@
 #include "sq.h"
 
 #include <errno.h>
-
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,85 +162,22 @@ static char *words_to_fts(const char *q)
 
 /* ---- ops ----------------------------------------------------------------- */
 
-/* The search's failure: what FTS5 says of a query it cannot parse ("fts5:
- * syntax error near ...", "no such column: x") is the best reason to give;
- * any other failure is the database's. */
-static int search_fail(struct ask *k, int rc)
+/* max_score (since 1.4), read only when the daemon's query has it. */
+static int has_max_score(const struct newsd_query *q)
 {
-    if ((rc & 0xff) == SQLITE_ERROR)
-        return newsd_answer_fail(k->ans, NEWSD_QUERY_BAD_REQUEST, "bad search query \"%.200s\": %s", k->q->q,
-                                 sqlite3_errmsg(k->db));
-    return db_fail(k, "search");
+    return q->struct_size >= offsetof(struct newsd_query, max_score) + sizeof q->max_score && q->has_max_score;
 }
 
-static int op_search(struct ask *k)
-{
-    const struct newsd_query *q = k->q;
-    char *expr = q->words ? words_to_fts(q->q) : strdup(q->q);
-    if (!expr && q->words)
-        return newsd_answer_fail(k->ans, NEWSD_QUERY_BAD_REQUEST, "q=%.200s has no word", q->q);
-    char *fts = expr ? fold_eszett(expr) : NULL;
-    free(expr);
-    if (!fts)
-        return newsd_answer_fail(k->ans, NEWSD_QUERY_UNAVAILABLE, "archive_sqlite: out of memory");
-
-    /* Search covers indexed articles only; "pending" tells the caller how
-     * many archived ones it cannot see yet (same snapshot as the hits). */
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(k->db, "SELECT (SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?1), "
-                                INDEX_PENDING, -1, &st, NULL);
-    if (rc != SQLITE_OK) {
-        free(fts);
-        return db_fail(k, "search");
-    }
-    bind_str(st, 1, fts);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        newsd_answer_total(k->ans, sqlite3_column_int64(st, 0));
-        newsd_answer_member(k->ans, "pending", col_text(st, 1));
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW) {
-        free(fts);
-        return search_fail(k, rc);
-    }
-    /* bm25 with the title weighing five times the body: a word in the
-     * headline says more about an article than one in its text.  It is
-     * given as the rank function ("rank MATCH") and sorted by the rank
-     * column, not as ORDER BY bm25(...): FTS5 then ranks the matches
-     * itself and computes snippets only for the page; for 4,000 matches
-     * among 100,000 articles that is 8 ms instead of 22. */
-    rc = sqlite3_prepare_v2(k->db,
-                            "SELECT json_object('id', a.id, 'title', a.title, 'score_total', "
-                            NUM("a.score_total") ", 'received', a.received, 'snippet',"
-                            " snippet(articles_fts, -1, '" HIT_OPEN "', '" HIT_CLOSE "', '…', ?4),"
-                            " 'rank', " NUM("rank") ")"
-                            " FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid"
-                            " WHERE articles_fts MATCH ?1 AND rank MATCH 'bm25(5.0, 1.0)'"
-                            " ORDER BY rank LIMIT ?2 OFFSET ?3",
-                            -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        bind_str(st, 1, fts);
-        sqlite3_bind_int64(st, 2, q->limit);
-        sqlite3_bind_int64(st, 3, q->offset);
-        sqlite3_bind_int(st, 4, SNIPPET_TOKENS);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW && newsd_answer_item(k->ans, col_text(st, 0)) == NEWSD_OK)
-            ;
-    }
-    sqlite3_finalize(st);
-    free(fts);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? NEWSD_QUERY_OK : search_fail(k, rc);
-}
-
-/* The filters of list, export and ids (newsd clears those an op does not
- * take) as a WHERE clause; bind_filters() fills its parameters in the same
- * order. */
+/* The filters of search, list, export and ids (newsd clears those an op
+ * does not take) as a WHERE clause on the articles row a; bind_filters()
+ * fills its parameters in the same order. */
 static void where_clause(const struct newsd_query *q, char *out, size_t size)
 {
-    snprintf(out, size, "%s%s%s%s%s%s%s%s",
+    snprintf(out, size, "%s%s%s%s%s%s%s%s%s",
              q->tag ? " AND a.id IN (SELECT article_id FROM tags WHERE name = ?)" : "",
              q->tag_prefix ? " AND a.id IN (SELECT article_id FROM tags WHERE name >= ? AND name < ?)" : "",
              q->has_min_score ? " AND a.score_total >= ?" : "",
+             has_max_score(q) ? " AND a.score_total <= ?" : "",
              q->since ? " AND a.received >= ?" : "",
              q->until ? " AND a.received < ?" : "",
              q->lang ? " AND a.lang = ?" : "",
@@ -268,6 +205,8 @@ static int bind_filters(sqlite3_stmt *st, const struct newsd_query *q, int *i)
     }
     if (q->has_min_score)
         sqlite3_bind_double(st, (*i)++, q->min_score);
+    if (has_max_score(q))
+        sqlite3_bind_double(st, (*i)++, q->max_score);
     if (q->since)
         bind_str(st, (*i)++, q->since);
     if (q->until)
@@ -279,6 +218,86 @@ static int bind_filters(sqlite3_stmt *st, const struct newsd_query *q, int *i)
     if (q->hide_action)
         bind_str(st, (*i)++, q->hide_action);
     return 0;
+}
+
+
+/* The search's failure: what FTS5 says of a query it cannot parse ("fts5:
+ * syntax error near ...", "no such column: x") is the best reason to give;
+ * any other failure is the database's. */
+static int search_fail(struct ask *k, int rc)
+{
+    if ((rc & 0xff) == SQLITE_ERROR)
+        return newsd_answer_fail(k->ans, NEWSD_QUERY_BAD_REQUEST, "bad search query \"%.200s\": %s", k->q->q,
+                                 sqlite3_errmsg(k->db));
+    return db_fail(k, "search");
+}
+
+static int op_search(struct ask *k)
+{
+    const struct newsd_query *q = k->q;
+    char *expr = q->words ? words_to_fts(q->q) : strdup(q->q);
+    if (!expr && q->words)
+        return newsd_answer_fail(k->ans, NEWSD_QUERY_BAD_REQUEST, "q=%.200s has no word", q->q);
+    char *fts = expr ? fold_eszett(expr) : NULL;
+    free(expr);
+    if (!fts)
+        return newsd_answer_fail(k->ans, NEWSD_QUERY_UNAVAILABLE, "archive_sqlite: out of memory");
+
+    /* Search covers indexed articles only; "pending" tells the caller how
+     * many archived ones it cannot see yet (same snapshot as the hits).
+     * The filters are LIST's (where_clause), on the article row of each
+     * match: total counts only the matches that pass them. */
+    char where[512], sql[2048];
+    where_clause(q, where, sizeof where);
+    /* Without filters the index alone counts: no row of articles is read. */
+    snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM articles_fts%s WHERE articles_fts MATCH ?%s), "
+             INDEX_PENDING, *where ? " JOIN articles a ON a.seq = articles_fts.rowid" : "", where);
+    sqlite3_stmt *st = NULL;
+    int i = 1, rc = sqlite3_prepare_v2(k->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        free(fts);
+        return search_fail(k, rc);
+    }
+    bind_str(st, i++, fts);
+    rc = bind_filters(st, q, &i) == 0 ? sqlite3_step(st) : SQLITE_NOMEM;
+    if (rc == SQLITE_ROW) {
+        newsd_answer_total(k->ans, sqlite3_column_int64(st, 0));
+        newsd_answer_member(k->ans, "pending", col_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) {
+        free(fts);
+        return search_fail(k, rc);
+    }
+    /* bm25 with the title weighing five times the body: a word in the
+     * headline says more about an article than one in its text.  It is
+     * given as the rank function ("rank MATCH") and sorted by the rank
+     * column, not as ORDER BY bm25(...): FTS5 then ranks the matches
+     * itself and computes snippets only for the page; for 4,000 matches
+     * among 100,000 articles that is 8 ms instead of 22. */
+    snprintf(sql, sizeof sql,
+             "SELECT json_object('id', a.id, 'title', a.title, 'score_total', %s, 'received', a.received,"
+             " 'snippet', snippet(articles_fts, -1, '" HIT_OPEN "', '" HIT_CLOSE "', '…', ?), 'rank', %s)"
+             " FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid"
+             " WHERE articles_fts MATCH ? AND rank MATCH 'bm25(5.0, 1.0)'%s"
+             " ORDER BY rank LIMIT ? OFFSET ?", NUM("a.score_total"), NUM("rank"), where);
+    i = 1;
+    st = NULL;
+    rc = sqlite3_prepare_v2(k->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int(st, i++, SNIPPET_TOKENS);
+        bind_str(st, i++, fts);
+        rc = bind_filters(st, q, &i) == 0 ? SQLITE_OK : SQLITE_NOMEM;
+    }
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, i++, q->limit);
+        sqlite3_bind_int64(st, i++, q->offset);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW && newsd_answer_item(k->ans, col_text(st, 0)) == NEWSD_OK)
+            ;
+    }
+    sqlite3_finalize(st);
+    free(fts);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? NEWSD_QUERY_OK : search_fail(k, rc);
 }
 
 static int op_list(struct ask *k)

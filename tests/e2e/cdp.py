@@ -33,7 +33,7 @@ class Browser:
     def __init__(self, log_path):
         exe = find_chromium()
         if not exe:
-            raise BrowserError("no chromium on PATH: install Debian's chromium (make deps)")
+            raise BrowserError("no chromium on PATH: install Debian's chromium (make deps-test)")
         self.profile = tempfile.mkdtemp(prefix="newsd-chromium-")
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()

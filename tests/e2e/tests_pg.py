@@ -175,6 +175,20 @@ def pg_two_daemons_same_article_stored_once(ctx, srv):
           f"B: search Chiphersteller: {hits}")
     hits = newsctl_json(ctx, "search", "chipmakers")        # English stemming
     check([h["id"] for h in hits["hits"]] == [id_b], f"A: search chipmakers: {hits}")
+    # Since ABI 1.4 a search applies list's filters (a tag, the score range, dates).
+    hits = newsctl_json(ctx, "search", "Huawei OR Intel")
+    check(sorted(h["id"] for h in hits["hits"]) == sorted([id_same, id_b]), f"search Huawei OR Intel: {hits}")
+    for org, want_id in (("Huawei", id_same), ("Intel", id_b)):
+        hits = newsctl_json(ctx, "search", "Huawei OR Intel", "--tag", f"entity:org/{org}")
+        check([h["id"] for h in hits["hits"]] == [want_id] and hits["total"] == 1,
+              f"search Huawei OR Intel --tag entity:org/{org}: {hits}")
+    hits = newsctl_json(ctx, "search", "Huawei OR Intel", "--max-score", "-1")
+    check(hits["total"] == 0 and hits["hits"] == [], f"search --max-score -1: {hits}")
+    hits = newsctl_json(ctx, "search", "Huawei OR Intel", "--tag", "entity:org/Intel", "--min-score", "-100",
+                        "--max-score", "100", "--since", "2000-01-01", "--until", "2999-01-01")
+    check([h["id"] for h in hits["hits"]] == [id_b], f"search with every filter: {hits}")
+    check(newsctl_json(ctx, "search", "Huawei OR Intel", "--until", "2000-01-01")["total"] == 0,
+          "search --until 2000-01-01 finds articles")
     check(newsctl_json(ctx, "list")["total"] == 3, "list total is not 3")
     st = newsctl_json(ctx, "status")
     check(a.alive() and b.alive(), "a daemon died")

@@ -9,7 +9,7 @@ SIGKILL of the daemon while the broker is away.  What was published is
 read back with tests/e2e/nats_peek and kafka_mock's own consumer.
 
 A missing nats-server, plugin or helper fails the test and says why: CI
-installs them through make deps (deps/debian-packages.txt).
+installs them through make deps-test (deps/debian-test-packages.txt).
 
 Loaded by run.py; every test here is named stream_*.
 """
@@ -40,7 +40,7 @@ class NatsServer:
     def __init__(self, ctx):
         self.exe = shutil.which("nats-server") or "/usr/sbin/nats-server"
         if not os.path.exists(self.exe):
-            raise Fail("nats-server is not installed (Debian package nats-server, in deps/debian-packages.txt)")
+            raise Fail("nats-server is not installed (Debian package nats-server, in deps/debian-test-packages.txt: make deps-test)")
         self.port = free_port()
         self.store = ctx.base / "nats-store"
         self.log = ctx.base / "nats-server.log"

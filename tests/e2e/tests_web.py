@@ -17,7 +17,7 @@ import urllib.parse
 import json
 import time
 
-from __main__ import test, check, Fail, content_id, small_article, SAMPLE, BBC_DIR
+from __main__ import test, check, Fail, content_id, small_article, SAMPLE, BBC_DIR, DEFAULT_PLUGINS
 from tests_control import free_port, newsctl, have_sqlite, sqlite_plugins, wait_counter
 
 # A file name cannot hold "/", so no "</script>": the rest of the usual payloads.
@@ -270,6 +270,17 @@ def web_search_and_article(ctx):
     check(st == 400 and "offset" in body, f"/search?offset=-1: HTTP {st}, expected 400 naming offset")
     st, _, body = web.get("/search?min_score=abc")
     check(st == 400 and "min_score" in body, f"/search?min_score=abc: HTTP {st}, expected 400 naming the field")
+    # Text and filters together (ABI 1.4): the sample scores AI_CHIPS +3 and more.
+    def search_ids(**args):
+        st, _, body = web.get("/search?" + urllib.parse.urlencode(args))
+        check(st == 200, f"/search?{urllib.parse.urlencode(args)}: HTTP {st}: {body[:300]!r}")
+        return set(re.findall(r'href="/article/([0-9a-f]{32})"', body))
+    check(de_id in search_ids(q="Huawei", tag="topic:ai-chips", min_score="3"),
+          "search Huawei with tag and min_score misses the sample")
+    check(de_id not in search_ids(q="Huawei", max_score="0"), "search Huawei with max_score=0 finds the sample")
+    check(de_id not in search_ids(q="Huawei", until="2000-01-01"), "search Huawei until 2000 finds the sample")
+    st, _, body = web.get("/search?q=Huawei&min_score=5&max_score=4")
+    check(st == 400 and "above max_score" in body, f"/search with an empty score range: HTTP {st}")
 
     st, hdrs, body = web.get(f"/article/{de_id}")
     check(st == 200, f"/article/{de_id}: HTTP {st}")
@@ -355,7 +366,8 @@ def web_browser_pages(ctx):
     pager = ("pager", {"so": "sink_exec.so", "shell": "true",
                        "command": "echo 'pager down <img src=x onerror=window.__pwned=1>' >&2; exit 3",
                        "filter": "all", "retry_min_ms": "100", "retry_max_ms": "200", "dead_after_s": "1"})
-    ctx.write_config(plugins=sqlite_plugins() + [pager], web_listen=f"127.0.0.1:{port}")
+    ctx.write_config(plugins=[("lang", {"so": "lang.so"})] + sqlite_plugins() + [pager],
+                     web_listen=f"127.0.0.1:{port}")
     ctx.start()
     de_id, en_id, bad_id = (ctx.drop("de.txt", GERMAN), ctx.drop("en.txt", ENGLISH),
                             ctx.drop("pwned.json", json.dumps(PWNED).encode()))
@@ -405,7 +417,38 @@ def web_browser_pages(ctx):
             check(time.monotonic() < deadline, "search does not find the German article")
             time.sleep(0.3)
         check(b.evaluate("document.querySelectorAll('mark').length") >= 1, "no highlighted match in the snippet")
+
+        # Text and a filter together, typed into the form as an operator does:
+        # chip* matches both articles, the language picks the German one.
+        def links():
+            return b.evaluate("[...document.querySelectorAll('table.hits a')].map(a => a.getAttribute('href'))")
+        deadline = time.monotonic() + 15
+        while True:
+            page("/search?q=chip*", None, "search chip*")
+            if {f"/article/{de_id}", f"/article/{en_id}"} <= set(links()):
+                break
+            check(time.monotonic() < deadline, f"search chip* does not find both articles: {links()}")
+            time.sleep(0.3)
+        for lang, want, other in (("en", en_id, de_id), ("de", de_id, en_id)):
+            page("/search", None, "the empty search form")
+            b.evaluate("document.querySelector('input[name=q]').value = 'chip*';"
+                       f"document.querySelector('input[name=lang]').value = '{lang}';"
+                       "document.querySelector('form.search').submit(); 1")
+            b.wait_event("Page.loadEventFired")
+            b.pump(0.3)
+            check(not b.problems(), f"problems after searching chip* in {lang}")
+            got = links()
+            check(f"/article/{want}" in got and f"/article/{other}" not in got,
+                  f"search chip* with language {lang} lists {got}")
+            check(b.evaluate("document.querySelector('input[name=lang]').value") == lang,
+                  "the form does not keep the language filter")
         b.screenshot(str(shots / "search.png"))
+        # newsctl search takes the same filters.
+        for lang, want, other in (("de", de_id, en_id), ("en", en_id, de_id)):
+            rc, out, err = newsctl(ctx, "--json", "search", "chip*", "--lang", lang)
+            check(rc == 0, f"newsctl search chip* --lang {lang}: exit {rc}: {err}")
+            got = [h["id"] for h in json.loads(out)["hits"]]
+            check(got == [want], f"newsctl search chip* --lang {lang}: {got}, expected [{want}] (not {other})")
 
         page(f"/article/{de_id}", "article.png", "the German article")
         rules = b.evaluate("[...document.querySelectorAll('table.score td:first-child')].map(t => t.textContent)")
@@ -459,6 +502,115 @@ def web_browser_pages(ctx):
     finally:
         b.close()
     print(f"screenshots in {shots}")
+
+
+@test()
+def web_search_filters_old_archive(ctx):
+    """An archive built for ABI 1.3 or older would ignore a search's filters:
+    newsd refuses such a search itself, and the page and newsctl say why."""
+    so = ctx.build / "tests" / "e2e" / "legacy_archive.so"
+    if not so.exists():
+        raise Fail(f"{so} is not built (ninja -C {ctx.build})")
+    port = free_port()
+    ctx.write_config([p for p in DEFAULT_PLUGINS if p[0] != "archive"] + [("legacy", {"so": str(so)})],
+                     web_listen=f"127.0.0.1:{port}")
+    ctx.start()
+    web = login(ctx, Web(port))
+    sample_id = ctx.drop(SAMPLE.name, SAMPLE.read_bytes())
+    wait_counter(ctx, "archived", 1)
+    # legacy_archive's search: titles containing q
+    word = json.loads(web.get(f"/article/{sample_id}/raw")[2])["title"].split()[0]
+    st, _, body = web.get("/search?" + urllib.parse.urlencode({"q": word}))
+    check(st == 200 and f'href="/article/{sample_id}"' in body, f"a plain search of a 1.0 archive: HTTP {st}")
+    st, hdrs, body = web.get("/search?" + urllib.parse.urlencode({"q": word, "lang": "de"}))
+    check(st == 501 and hdrs.get("content-type", "").startswith("text/html"),
+          f"a filtered search of a 1.0 archive: HTTP {st}, {hdrs.get('content-type')!r}")
+    check("cannot combine a search with filters" in body and "legacy" in body and "ABI 1.0" in body,
+          f"the page does not say why the search was refused: {body[-600:]!r}")
+    check(f'href="/article/{sample_id}"' not in body, "the refused search still lists the article")
+    rc, _, err = newsctl(ctx, "search", word, "--max-score", "3")
+    check(rc == 1 and "cannot combine a search with filters" in err, f"newsctl search --max-score: exit {rc}: {err}")
+    ctx.assert_alive("after refused searches")
+
+
+def trend_counts(web):
+    """The Trends page's 24-hour counts: {"org/Huawei": 2, "ai-chips": 1, ...}."""
+    st, _, body = web.get("/trends")
+    check(st == 200, f"/trends: HTTP {st}")
+    day = body.split("<h2>Last 7 days</h2>")[0]
+    return {urllib.parse.unquote(m.group(2)): int(m.group(3)) for m in re.finditer(
+        r'<a href="/search\?tag=([^"]+)">([^<]+)</a></td><td class="num">(\d+)</td>', day)}
+
+
+def chart_archived(web):
+    """The overview's articles archived over 24 hours, and the chart's minutes with counts."""
+    st, _, body = web.get("/")
+    check(st == 200, f"/: HTTP {st}")
+    m = re.search(r"<tr><td>articles</td><td>(\d+)</td><td>(\d+)</td>", body)
+    pts = re.search(r'<svg class="chart"[^>]*data-points="(\d+)"', body)
+    check(m and pts, "the overview has no chart totals")
+    return int(m.group(2)), int(pts.group(1))
+
+
+@test(timeout=240)
+def web_trends_survive_restart(ctx):
+    """The per-minute chart and the trends are kept in STATE_DIR/trends.dat:
+    a SIGTERM writes them, a restart reads them; a SIGKILL loses at most
+    what came since the last periodic write; a corrupt file is named in
+    the log and ignored."""
+    web = start_web(ctx)
+    login(ctx, web)
+    ctx.drop("de.txt", GERMAN)
+    ctx.drop("en.txt", ENGLISH)
+    wait_counter(ctx, "archived", 2)
+    ctx.wait(lambda: chart_archived(web)[0] == 2, 15, "the chart counts 2 archived articles")
+    before = trend_counts(web)
+    check(before.get("org/Huawei") == 1 and before.get("org/Samsung") == 1 and before.get("ai-chips") == 2,
+          f"the trends before the restart: {before}")
+    path = ctx.state / "trends.dat"
+
+    ctx.daemon.signal(15)
+    ctx.daemon.wait_exit(20)
+    check(path.exists() and stat.S_IMODE(path.stat().st_mode) == 0o600, f"{path} was not written at the stop")
+    check(not (ctx.state / "trends.dat.tmp").exists(), "trends.dat.tmp left behind")
+    ctx.start()
+    check(trend_counts(web) == before, f"the trends after a restart: {trend_counts(web)}, before: {before}")
+    archived, points = chart_archived(web)
+    check(archived == 2 and points >= 1, f"the chart after a restart: {archived} archived, {points} minutes")
+
+    # A periodic write (every 60 s), then SIGKILL: what the write saw survives.
+    mtime = path.stat().st_mtime_ns
+    ctx.drop("de2.txt", small_article("Baidu baut Chips", "Baidu und Huawei kooperieren bei KI-Chips."))
+    wait_counter(ctx, "archived", 1)
+    ctx.wait(lambda: path.stat().st_mtime_ns != mtime, 75, "the periodic write of trends.dat", interval=1)
+    ctx.daemon.signal(9)
+    ctx.daemon.wait_exit(20)
+    ctx.start()
+    after = trend_counts(web)
+    want = dict(before)
+    for name in ("org/Huawei", "org/Baidu", "ai-chips"):
+        want[name] = want.get(name, 0) + 1
+    check(after == want, f"the trends after SIGKILL: {after}, expected {want}")
+    check(chart_archived(web)[0] == 3, f"the chart after SIGKILL: {chart_archived(web)}")
+
+    # A corrupt file: logged with its path, ignored, newsd runs on empty.
+    ctx.daemon.signal(15)
+    ctx.daemon.wait_exit(20)
+    path.write_text("newsd-trends 1\nhistory 1 0\nend 0\n")
+    since = ctx.log_size()
+    ctx.start()
+    ctx.wait_log(lambda l: str(path) in l and "ignored" in l and "bad history record" in l, 5,
+                 "the corrupt trends.dat named", since=since)
+    check(trend_counts(web) == {}, f"the trends from a corrupt file: {trend_counts(web)}")
+    check(chart_archived(web)[0] == 0, "the chart from a corrupt file is not empty")
+    # A file of another version is ignored the same way.
+    ctx.daemon.signal(15)
+    ctx.daemon.wait_exit(20)
+    path.write_text("newsd-trends 9\n")
+    since = ctx.log_size()
+    ctx.start()
+    ctx.wait_log(lambda l: str(path) in l and "version 9" in l, 5, "the foreign trends.dat named", since=since)
+    ctx.assert_alive("after an ignored trends.dat")
 
 
 @test()

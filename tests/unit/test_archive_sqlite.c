@@ -110,6 +110,10 @@ static void typed(const json_t *j, struct newsd_query *q)
         q->has_min_score = 1;
         q->min_score = json_number_value(json_object_get(j, "min_score"));
     }
+    if (json_is_number(json_object_get(j, "max_score"))) {
+        q->has_max_score = 1;
+        q->max_score = json_number_value(json_object_get(j, "max_score"));
+    }
     if (json_is_integer(json_object_get(j, "limit")))
         q->limit = json_integer_value(json_object_get(j, "limit"));
     q->offset = json_integer_value(json_object_get(j, "offset"));
@@ -501,6 +505,75 @@ static void test_list_filters(void **state)
     assert_memory_equal(res.original, "l4", 2);
     assert_null(res.json);
     query_result_free(&res);
+    sq_close(s);
+}
+
+/* Since 1.4 a search applies list's filters: total and hits are the
+ * matches that pass every one of them. */
+static void test_search_filters(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    struct action_table t = {0};
+    char *err = NULL;
+    assert_int_equal(actions_finish(&t, &err), 0);   /* alert >= 6, archive >= 0, discard */
+    const struct {
+        const char *raw, *title, *body, *lang, *tag;
+        int64_t received;
+        double points;
+    } rows[] = {
+        {"s1", "Chips aus China", "Der Chiphersteller liefert Chips.", "de", "topic:ai-chips", T0 - 2 * DAY, 7},
+        {"s2", "Chips from China", "The chip maker ships chips.", "en", "topic:ai-chips", T0 - DAY, 3},
+        {"s3", "Mehr Chips", "Noch mehr Chips, und Brot.", "de", "topic:other", T0, 1},
+        {"s4", "Brot", "Kein Wort davon.", "de", "topic:ai-chips", T0, 7},
+        {"s5", "Chips verworfen", "Chips, die keiner will.", "de", NULL, T0, -3},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        struct newsd_article *a = make(rows[i].raw, rows[i].title, rows[i].body, rows[i].received, rows[i].tag,
+                                       rows[i].points);
+        assert_int_equal(newsd_article_set(a, NEWSD_FIELD_LANG, rows[i].lang), NEWSD_OK);
+        article_choose_action(a, &t);
+        store(s, a);
+    }
+    assert_int_equal(index_all(s), 5);
+
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"chips\"}"), 4);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"chips\",\"lang\":\"de\"}"), 3);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"chips\",\"lang\":\"en\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"chips\",\"tag\":\"topic:ai-chips\"}"), 2);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"chips\",\"tag_prefix\":\"topic:\"}"), 3);
+    /* the score range includes both ends */
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"chips\",\"min_score\":1,\"max_score\":3}"), 2);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"chips\",\"max_score\":0}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"chips\",\"min_score\":7}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"chips\",\"action\":\"discard\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"chips\",\"hide_action\":\"discard\"}"), 3);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"chips\",\"since\":\"2026-11-27\"}"), 3);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"chips\",\"until\":\"2026-11-27\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"chips\",\"lang\":\"de\",\"min_score\":0,"
+                                 "\"since\":\"2026-11-27\"}"), 1);
+    /* the FTS5 syntax still works beside the filters, and its errors are the request's */
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"chips NOT brot\",\"lang\":\"de\"}"), 2);
+    char *why = refused(s, "{\"op\":\"search\",\"q\":\"chips AND\",\"lang\":\"de\"}", NEWSD_QUERY_BAD_REQUEST);
+    assert_non_null(strstr(why, "bad search query"));
+    free(why);
+
+    /* the hits: best match first, paged among the filtered ones only */
+    json_t *j = ask(s, "{\"op\":\"search\",\"q\":\"chips\",\"lang\":\"de\",\"limit\":2,\"offset\":1}");
+    assert_int_equal(json_integer_value(json_object_get(j, "total")), 3);
+    json_t *hits = json_object_get(j, "hits");
+    assert_int_equal(json_array_size(hits), 2);
+    size_t i;
+    json_t *h;
+    json_array_foreach(hits, i, h) {
+        const char *title = json_string_value(json_object_get(h, "title"));
+        assert_true(strcmp(title, "Chips from China") != 0 && strcmp(title, "Brot") != 0);
+        assert_non_null(strchr(json_string_value(json_object_get(h, "snippet")), '['));
+    }
+    json_decref(j);
+    /* list takes max_score too */
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"max_score\":3}"), 3);
     sq_close(s);
 }
 
@@ -1143,6 +1216,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fts_german, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_by_action, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_failure_then_retry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wal_checkpoint, setup, teardown),

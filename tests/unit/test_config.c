@@ -263,6 +263,55 @@ static void test_plugin_sections_keep_order_and_conf_d_overrides(void **state)
     assert_int_equal(system(path), 0);
 }
 
+/* [topic.NAME]: the instance topic.NAME, keyword_tagger with tag and
+ * weights implied, its own keys after them (a multi-line list joined);
+ * the keys that would make it another plugin and bad names are refused
+ * with the file and line. */
+static void test_topic_sections(void **state)
+{
+    (void)state;
+    struct daemon_config cfg;
+    assert_null(load("[plugin.ai-chips]\nso = a.so\n[topic.ai-chips]\nwords = KI-Chip 2,\n  Halbleiter\nmax = 3\n",
+                     &cfg, NULL));
+    assert_int_equal(cfg.n_plugins, 2);
+    const struct plugin_section *t = &cfg.plugins[1];
+    assert_false(cfg.plugins[0].topic);
+    assert_true(t->topic);
+    assert_string_equal(t->name, "topic.ai-chips");
+    assert_int_equal(t->line, 3);
+    assert_string_equal(config_section_find(t, "so")->value, "keyword_tagger.so");
+    assert_string_equal(config_section_find(t, "tag")->value, "topic:ai-chips");
+    assert_string_equal(config_section_find(t, "weights")->value, "true");
+    assert_int_equal(config_section_find(t, "tag")->line, 3);
+    assert_string_equal(config_section_find(t, "words")->value, "KI-Chip 2,\nHalbleiter");
+    assert_int_equal(config_section_find(t, "words")->line, 4);
+    assert_string_equal(config_section_find(t, "max")->value, "3");
+    config_free(&cfg);
+
+    /* weights may be turned off: the count-based weight of [plugin.X] */
+    assert_null(load("[topic.x]\nwords = a\nweights = false\n", &cfg, NULL));
+    assert_string_equal(config_section_find(&cfg.plugins[0], "weights")->value, "false");
+    config_free(&cfg);
+
+    static const struct {
+        const char *ini, *want;
+    } bad[] = {
+        {"[topic.x]\nwords = a\nso = other.so\n", "newsd.ini:3: [topic.x] so: a [topic.NAME] section is always keyword_tagger"},
+        {"[topic.x]\nlua = t.lua\n", "newsd.ini:2: [topic.x] lua:"},
+        {"[topic.x]\nwords = a\ntag = topic:y\n", "newsd.ini:3: [topic.x] tag: [topic.x] always tags topic:x"},
+        {"[topic.x]\nprefix = p/\n", "newsd.ini:2: [topic.x] prefix:"},
+        {"[topic.a.b]\nwords = a\n", "newsd.ini:2: [topic.a.b]: a topic name may hold only"},
+        {"[topic.]\nwords = a\n", "[topic.]: a topic name"},
+        {"[topics.x]\nwords = a\n", "[plugin.NAME] or [topic.NAME]"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *err = load(bad[i].ini, &cfg, NULL);
+        if (!strstr(err, bad[i].want))
+            fail_msg("%s: got '%s', want '%s'", bad[i].ini, err, bad[i].want);
+        free(err);
+    }
+}
+
 static void test_multiline_value_is_joined(void **state)
 {
     (void)state;
@@ -382,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_errors_name_file_line_and_cause),
         cmocka_unit_test(test_plugin_sections_keep_order_and_conf_d_overrides),
         cmocka_unit_test(test_multiline_value_is_joined),
+        cmocka_unit_test(test_topic_sections),
         cmocka_unit_test(test_long_multiline_value_is_linear),
         cmocka_unit_test(test_resolve_path_drops_leading_dotdot),
         cmocka_unit_test(test_parse_size_and_bool),

@@ -84,7 +84,8 @@ static void test_query_requests(void **unused)
     char *err = NULL;
     (void)unused;
 
-    const char *search[] = {"q", "Huawei Chips", "limit", "5", "offset", "10", "tag", "ignored", NULL};
+    const char *search[] = {"q", "Huawei Chips", "limit", "5", "offset", "10", "tag", "topic:ai", "lang", "de",
+                            "min_score", "1", "max_score", "7.5", "since", "2026-11-01", "action", "alert", NULL};
     struct newsd_query *q = request(EP_SEARCH, NULL, search, &err);
     assert_non_null(q);
     assert_int_equal(q->struct_size, sizeof *q);
@@ -93,7 +94,13 @@ static void test_query_requests(void **unused)
     assert_int_equal(q->words, 0);
     assert_int_equal(q->limit, 5);
     assert_int_equal(q->offset, 10);
-    assert_null(q->tag);              /* search takes no filters */
+    /* since 1.4 a search takes the filters of list */
+    assert_string_equal(q->tag, "topic:ai");
+    assert_string_equal(q->lang, "de");
+    assert_string_equal(q->since, "2026-11-01");
+    assert_string_equal(q->action, "alert");
+    assert_true(q->has_min_score && q->min_score == 1);
+    assert_true(q->has_max_score && q->max_score == 7.5);
     done(q);
 
     const char *words[] = {"q", "KI-Chips", "mode", "words", NULL};
@@ -112,6 +119,7 @@ static void test_query_requests(void **unused)
     assert_string_equal(q->tag_prefix, "entity:");
     assert_string_equal(q->lang, "de");
     assert_true(q->has_min_score && q->min_score == 2.5);
+    assert_false(q->has_max_score);
     assert_string_equal(q->since, "2026-11-01");
     assert_string_equal(q->until, "2026-12-01");
     assert_int_equal(q->limit, 50);
@@ -131,7 +139,7 @@ static void test_query_requests(void **unused)
     done(q);
     const char *search_act[] = {"q", "x", "action", "alert", NULL};
     q = request(EP_SEARCH, NULL, search_act, &err);
-    assert_null(q->action);            /* search takes no action filter */
+    assert_string_equal(q->action, "alert");   /* since 1.4 search takes it too */
     done(q);
 
     const char *max[] = {"limit", "1000", "offset", "2147483647", "min_score", "-3", NULL};
@@ -219,6 +227,10 @@ static void test_query_errors(void **unused)
     refused(EP_LIST, NULL, high, "min_score");
     const char *trail[] = {"min_score", "3x", NULL};
     refused(EP_LIST, NULL, trail, "min_score");
+    const char *max_nan[] = {"max_score", "nan", NULL};
+    refused(EP_SEARCH, NULL, max_nan, "max_score");
+    const char *empty_range[] = {"min_score", "5", "max_score", "4", NULL};
+    refused(EP_LIST, NULL, empty_range, "above max_score");
     const char *all_yes[] = {"all", "yes", NULL};
     refused(EP_LIST, NULL, all_yes, "all=yes");
     const char *empty_action[] = {"action", "", NULL};

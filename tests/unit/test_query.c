@@ -2,6 +2,7 @@
  * newsd_answer_*() functions and the answers newsd puts together
  * (query_answer.c), the 1.0 adapter (query_legacy.c) and the choice of the
  * archive that answers (plugin_set_query()). */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -513,14 +514,12 @@ static void test_action_filters(void **unused)
     assert_null(seen_action);
     assert_null(seen_hide);
     query_result_free(&res);
-    /* search and show take no action filter */
+    /* a search hides nothing unless asked (the operator's hide is list's) */
     query_init(&q, NEWSD_QUERY_SEARCH);
     q.q = "x";
-    q.action = "alert";
-    script = search_ok;
     assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_OK);
+    assert_null(seen_hide);
     query_result_free(&res);
-    script = list_seen;
     /* an empty or overlong action is refused */
     query_init(&q, NEWSD_QUERY_LIST);
     q.action = "";
@@ -543,6 +542,130 @@ static void test_action_filters(void **unused)
     query_result_free(&res);
 }
 
+/* ---- search with filters, max_score (since 1.4) ------------------------------ */
+
+static struct newsd_query seen;
+
+static int search_seen(const struct newsd_query *q, newsd_answer *ans)
+{
+    seen = *q;
+    if (q->op == NEWSD_QUERY_SHOW)
+        newsd_answer_json(ans, "{}");
+    else
+        newsd_answer_total(ans, 0);
+    return NEWSD_QUERY_OK;
+}
+
+static void test_search_filters(void **unused)
+{
+    struct query_result res;
+    struct newsd_query q;
+    newsd_plugin typed = {.abi_version = NEWSD_ABI_STAMP(1, 4), .name = "typed", .stages = NEWSD_STAGE_ARCHIVE,
+                          .answer = fake_answer};
+    struct plugin_instance v[1] = {{.name = "db", .desc = &typed, .initialised = true}};
+    struct plugin_set set = {.v = v, .n = 1};
+    actions_default(&set.actions);
+    (void)unused;
+    script = search_seen;
+
+    /* a 1.4 archive gets every filter of a search, and max_score */
+    query_init(&q, NEWSD_QUERY_SEARCH);
+    q.q = "Chips";
+    q.lang = "de";
+    q.tag = "topic:ai";
+    q.since = "2026-11-01";
+    q.until = "2026-12-01";
+    q.action = "alert";
+    q.has_min_score = 1;
+    q.min_score = 2;
+    q.has_max_score = 1;
+    q.max_score = 8.5;
+    calls = 0;
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_OK);
+    assert_int_equal(calls, 1);
+    assert_string_equal(seen.lang, "de");
+    assert_string_equal(seen.tag, "topic:ai");
+    assert_string_equal(seen.since, "2026-11-01");
+    assert_string_equal(seen.until, "2026-12-01");
+    assert_string_equal(seen.action, "alert");
+    assert_true(seen.has_min_score && seen.min_score == 2);
+    assert_true(seen.has_max_score && seen.max_score == 8.5);
+    assert_int_equal(seen.struct_size, sizeof(struct newsd_query));
+    query_result_free(&res);
+
+    /* show reads no filter: a stray max_score is cleared before the archive sees it */
+    query_init(&q, NEWSD_QUERY_SHOW);
+    q.id = ID;
+    q.has_max_score = 1;
+    q.max_score = 3;
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_OK);
+    assert_false(seen.has_max_score);
+    assert_true(seen.max_score == 0);
+    query_result_free(&res);
+
+    /* a range with nothing in it, and a score that is no number, are refused */
+    query_init(&q, NEWSD_QUERY_LIST);
+    q.has_min_score = q.has_max_score = 1;
+    q.min_score = 5;
+    q.max_score = 4;
+    calls = 0;
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_BAD_REQUEST);
+    assert_non_null(strstr(res.reason, "above max_score"));
+    query_result_free(&res);
+    q.has_min_score = 0;
+    q.max_score = NAN;
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_BAD_REQUEST);
+    assert_non_null(strstr(res.reason, "max_score"));
+    query_result_free(&res);
+    assert_int_equal(calls, 0);
+
+    /* an archive of 1.3 would ignore them: a filtered search is refused,
+     * naming the plugin, and the archive is not asked */
+    typed.abi_version = NEWSD_ABI_STAMP(1, 3);
+    const char *filters[] = {"lang", "tag", "since", "action", "min_score"};
+    for (size_t i = 0; i < sizeof filters / sizeof *filters; i++) {
+        query_init(&q, NEWSD_QUERY_SEARCH);
+        q.q = "Chips";
+        if (strcmp(filters[i], "lang") == 0)
+            q.lang = "de";
+        else if (strcmp(filters[i], "tag") == 0)
+            q.tag = "topic:ai";
+        else if (strcmp(filters[i], "since") == 0)
+            q.since = "2026-11-01";
+        else if (strcmp(filters[i], "action") == 0)
+            q.action = "alert";
+        else
+            q.has_min_score = 1;
+        calls = 0;
+        assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_UNSUPPORTED);
+        assert_int_equal(calls, 0);
+        if (!strstr(res.reason, "built for newsd ABI 1.3 and cannot combine a search with filters"))
+            fail_msg("%s: reason \"%s\"", filters[i], res.reason);
+        assert_non_null(strstr(res.reason, "db"));
+        query_result_free(&res);
+    }
+    /* ... a plain search, or one with all=1 ("" hides nothing), is answered */
+    query_init(&q, NEWSD_QUERY_SEARCH);
+    q.q = "Chips";
+    q.hide_action = "";
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_OK);
+    assert_null(seen.hide_action);
+    assert_null(seen.lang);
+    query_result_free(&res);
+    /* ... and so is its list with min_score, but not with max_score */
+    query_init(&q, NEWSD_QUERY_LIST);
+    q.has_min_score = 1;
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_OK);
+    query_result_free(&res);
+    q.has_max_score = 1;
+    q.max_score = 9;
+    calls = 0;
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_UNSUPPORTED);
+    assert_int_equal(calls, 0);
+    assert_non_null(strstr(res.reason, "cannot filter by max_score"));
+    query_result_free(&res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -552,6 +675,7 @@ int main(void)
         cmocka_unit_test(test_legacy_requests),
         cmocka_unit_test(test_legacy_answers),
         cmocka_unit_test(test_action_filters),
+        cmocka_unit_test(test_search_filters),
         cmocka_unit_test(test_plugin_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
