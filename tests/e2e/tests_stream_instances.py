@@ -208,3 +208,36 @@ def stream_nats_three_instances_one_pg(ctx):
         nats.stop()
         if srv:
             srv.remove()
+
+
+@test(timeout=60)
+def stream_nats_consumer_updated_to_config(ctx):
+    """A durable made with other settings (0.4.0 made max_ack_pending equal
+    to batch, which throttles several instances to one batch in flight in
+    all) is updated to the config's max_ack_pending and ack wait, logged,
+    and consumed from as before."""
+    need(ctx.plugin_dir / "input_nats.so", "input_nats (libnats-dev)")
+    nats = NatsServer(ctx).start()
+    try:
+        def plugins(**keys):
+            bus = {"so": "input_nats.so", "url": nats.url, "stream": STREAM, "subject": SUBJECT,
+                   "durable": DURABLE, "create_stream": "true", "batch": "8"}
+            bus.update(keys)
+            return ctx.plugins_with(("bus", bus))
+        ctx.write_config(plugins(max_ack_pending="8", ack_wait_s="30"))
+        d = ctx.start()
+        ctx.wait(lambda: nats_consumer_or_none(ctx, nats.url) is not None, 15, "the consumer made")
+        d.signal(signal.SIGTERM)
+        check(d.wait_exit(15) == 0, "SIGTERM: exit code not 0")
+        ctx.write_config(plugins(max_ack_pending="300", ack_wait_s="5"))
+        since = ctx.log_size()
+        ctx.start()
+        ctx.wait_log(lambda l: "updated to the config: max_ack_pending 300 (was 8), ack wait 5 s (was 30 s)" in l,
+                     15, "the consumer's update logged", since=since)
+        msgs = ctx.base / "msgs"
+        msgs.mkdir()
+        ids = publish(ctx, nats.url, distinct_articles(20, "upd"), msgs)
+        ctx.wait_archived(ids, timeout=30)
+        ctx.wait(lambda: nats_consumer(ctx, nats.url, STREAM, DURABLE)["ack_pending"] == 0, 15, "all acknowledged")
+    finally:
+        nats.stop()
