@@ -136,8 +136,8 @@ def jetstream_run(newsd, plugins, peek, archive, texts, n, workdir):
     label = archive.name.split("_")[1] + "_js"
     nats = rig.Nats(os.path.join(workdir, label + "-nats"))
     os.makedirs(os.path.dirname(nats.log), exist_ok=True)
-    nats.start()
     try:
+        nats.start()
         state = os.path.join(workdir, label)
         section = ("\n[plugin.bus]\nso = input_nats.so\nurl = %s\nstream = ARTICLES\nsubject = articles.in\n"
                    "durable = newsd\ncreate_stream = true\n" % nats.url)

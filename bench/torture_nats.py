@@ -129,7 +129,8 @@ def run(args, workdir):
     nats = None
     insts = []
     try:
-        nats = rig.Nats(workdir).start()
+        nats = rig.Nats(workdir)
+        nats.start()   # stopped in the finally even when it fails to get ready
         conf = PIPELINE % {"plugins": plugins, "conninfo": pg.conninfo}
         conf += rig.input_nats_section(nats.url, batch=64, max_ack_pending=args.max_ack_pending,
                                        ack_wait_s=ACK_WAIT_S)
