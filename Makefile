@@ -12,7 +12,8 @@
 #                for FUZZ_SECONDS (default 60); tests/fuzz/run.sh
 #   make torture deps-test + build, then the crash torture with TORTURE_ROUNDS
 #                (default 100) rounds per archive, then bench/torture_*.py
-#                (kafka: 20,000 articles, 20 SIGKILLs, a broker down 10 s)
+#                (JetStream: 100,000 articles, 3 instances, one PostgreSQL;
+#                Kafka: 20,000 articles, 20 SIGKILLs, a broker down 10 s)
 #   make eval    deps + build, then the quality figures (tests/eval/run.py)
 #   make bench   deps-test, then a release build in build-release/ and bench/bench.py
 #                (the rest of bench/, then the I/O floor and newsd side by side)
@@ -118,11 +119,18 @@ fuzz: deps-test
 	FUZZ_SECONDS='$(FUZZ_SECONDS)' bash tests/fuzz/run.sh
 
 # The torture tests of the e2e suite alone, with more rounds and their
-# per-round notes.  The hard limit per test grows with the rounds.
+# per-round notes.  The hard limit per test grows with the rounds.  Then
+# each bench/torture_*.py (brokers, many instances, one PostgreSQL; each
+# takes --build-dir, prints its figures and exits non-zero when its
+# invariant broke or it could not run).
 torture: deps-test build
 	NEWSD_TORTURE_ROUNDS='$(TORTURE_ROUNDS)' $(PYTHON) tests/e2e/run.py \
 	  --build-dir '$(BUILD_DIR)' -k torture_ -j 1 -v
-	$(PYTHON) bench/torture_kafka.py --build-dir '$(BUILD_DIR)'
+	@rc=0; for t in bench/torture_*.py; do \
+	  [ -e "$$t" ] || continue; \
+	  echo "$(PYTHON) $$t --build-dir $(BUILD_DIR)"; \
+	  $(PYTHON) "$$t" --build-dir '$(BUILD_DIR)' || rc=1; \
+	done; exit $$rc
 
 # Quality figures on ../shared/corpus (tests/eval/run.py; one summary line
 # per task).  EVAL_TASKS='lang entities' runs only those.

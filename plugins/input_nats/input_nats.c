@@ -7,7 +7,9 @@
  *   subject       = articles.>              ; what the consumer takes of the stream
  *   durable       = newsd                   ; the consumer's name: instances that share it share the work
  *   create_stream = false                   ; true: create the stream on subject when it is missing
+ *   retention     = limits                  ; of a stream created here: limits, or workqueue
  *   batch         = 64                      ; messages fetched at once: the most in flight
+ *   max_ack_pending = 1000                  ; unacked at once over all instances sharing durable
  *   ack_wait_s    = 30                      ; unacked this long (an instance killed): redelivered
  *
  * Each message body is an article file's bytes (text, JSON or HTML, what a
@@ -21,6 +23,15 @@
  * binary, undecodable: failed/, with the reason), and the message is
  * acknowledged all the same, so a poison message does not block the
  * stream.
+ *
+ * Many instances (separate state dirs, separate machines) that name the
+ * same durable share one pull consumer: the server hands each message to
+ * one fetch.  The consumer's settings are the config's: created when
+ * missing, updated when its ack wait or max_ack_pending differ, and then
+ * bound to, so that instances starting together do not trip over each
+ * other's creation.  max_ack_pending is the consumer's, not an instance's:
+ * an instance killed with a batch in hand holds that many until the ack
+ * wait, and the others go on only while the rest of the window is free.
  *
  * run() connects (libnats reconnects on its own); a fetch that fails for
  * another reason than "nothing yet" is retried after a back-off that
@@ -44,8 +55,8 @@
 
 struct input_nats {
     char *url, *stream, *subject, *durable;
-    int create_stream;
-    int64_t batch;
+    int create_stream, work_queue;
+    int64_t batch, max_ack_pending;
     int64_t ack_wait_s;
 };
 
@@ -55,7 +66,9 @@ static const struct newsd_config_key keys[] = {
     {"subject", "the subject (filter) the consumer takes of the stream"},
     {"durable", "the durable consumer's name, shared by the instances that share the work"},
     {"create_stream", "true: create the stream on subject when it is missing (default false)"},
+    {"retention", "of a stream create_stream makes: limits (default) or workqueue (gone once acknowledged)"},
     {"batch", "messages fetched at once, the most in flight (default 64)"},
+    {"max_ack_pending", "unacknowledged messages at once over every instance sharing durable (default 1000)"},
     {"ack_wait_s", "a message not acknowledged this long is delivered again (default 30)"},
     {NULL, NULL},
 };
@@ -93,13 +106,23 @@ static int in_init(const newsd_config *conf, void **state)
         return newsd_config_error(conf, "durable", "%s", durable ? "a consumer name without blanks, '.', '*', "
                                                                    "'>' or slashes"
                                                                  : "missing: the durable consumer's name");
+    const char *retention = newsd_config_get(conf, "retention");
+    if (retention && strcmp(retention, "limits") != 0 && strcmp(retention, "workqueue") != 0)
+        return newsd_config_error(conf, "retention", "'%s': expected limits or workqueue", retention);
     struct input_nats *s = calloc(1, sizeof *s);
     if (!s)
         return NEWSD_ERROR;
+    s->work_queue = retention && strcmp(retention, "workqueue") == 0;
     if (newsd_config_get_bool(conf, "create_stream", 0, &s->create_stream) != NEWSD_OK ||
         newsd_config_get_int(conf, "batch", 64, 1, 10000, &s->batch) != NEWSD_OK ||
+        newsd_config_get_int(conf, "max_ack_pending", 1000, 1, 1000000, &s->max_ack_pending) != NEWSD_OK ||
         newsd_config_get_int(conf, "ack_wait_s", 30, 1, 86400, &s->ack_wait_s) != NEWSD_OK)
         goto fail;
+    if (s->max_ack_pending < s->batch) {
+        newsd_config_error(conf, "max_ack_pending", "%lld is below batch (%lld): a fetch could never be filled",
+                           (long long)s->max_ack_pending, (long long)s->batch);
+        goto fail;
+    }
     s->url = strdup(url);
     s->stream = strdup(stream);
     s->subject = strdup(subject);
@@ -131,24 +154,62 @@ static bool pause_ms(newsd_input *in, int64_t ms)
 static natsStatus ensure_stream(struct input_nats *s, jsCtx *js)
 {
     jsErrCode jerr = 0;
-    natsStatus st = nats_stream_ensure(js, s->stream, s->subject, s->create_stream, &jerr);
+    natsStatus st = nats_stream_ensure(js, s->stream, s->subject, s->create_stream, s->work_queue, &jerr);
     if (st == NATS_NOT_FOUND && !s->create_stream)
         newsd_log(NEWSD_LOG_ERROR, "%s: no JetStream stream %s (create_stream = true creates it)", s->url,
                   s->stream);
     return st;
 }
 
+/* The durable consumer as configured: created when missing, updated when
+ * its ack wait or max_ack_pending differ (a config changed, or the 0.4.0
+ * default of max_ack_pending = batch).  Two instances that create it at
+ * once send the same config, which the server takes as one creation. */
+static natsStatus ensure_consumer(struct input_nats *s, jsCtx *js)
+{
+    jsConsumerConfig cc;
+    jsConsumerConfig_Init(&cc);
+    cc.Durable = s->durable;
+    cc.AckPolicy = js_AckExplicit;
+    cc.AckWait = s->ack_wait_s * 1000000000LL;   /* nanoseconds */
+    cc.MaxAckPending = s->max_ack_pending;
+    cc.FilterSubject = s->subject;
+    jsConsumerInfo *ci = NULL;
+    jsErrCode jerr = 0;
+    natsStatus st = js_GetConsumerInfo(&ci, js, s->stream, s->durable, NULL, &jerr);
+    if (st == NATS_NOT_FOUND) {
+        st = js_AddConsumer(&ci, js, s->stream, &cc, NULL, &jerr);
+        if (st == NATS_OK)
+            newsd_log(NEWSD_LOG_INFO, "%s: created durable consumer %s on stream %s (max_ack_pending %lld, "
+                      "ack wait %lld s)", s->url, s->durable, s->stream, (long long)s->max_ack_pending,
+                      (long long)s->ack_wait_s);
+    } else if (st == NATS_OK && (ci->Config->AckWait != cc.AckWait || ci->Config->MaxAckPending != cc.MaxAckPending)) {
+        long long was_pending = (long long)ci->Config->MaxAckPending, was_wait = (long long)ci->Config->AckWait;
+        jsConsumerInfo_Destroy(ci);
+        ci = NULL;
+        st = js_UpdateConsumer(&ci, js, s->stream, &cc, NULL, &jerr);
+        if (st == NATS_OK)
+            newsd_log(NEWSD_LOG_NOTICE, "%s: consumer %s on stream %s updated to the config: max_ack_pending %lld "
+                      "(was %lld), ack wait %lld s (was %lld s)", s->url, s->durable, s->stream,
+                      (long long)s->max_ack_pending, was_pending, (long long)s->ack_wait_s,
+                      was_wait / 1000000000LL);
+    }
+    jsConsumerInfo_Destroy(ci);
+    return st;
+}
+
 static natsStatus subscribe(struct input_nats *s, jsCtx *js, natsSubscription **sub)
 {
     natsStatus st = ensure_stream(s, js);
+    if (st == NATS_OK)
+        st = ensure_consumer(s, js);
     if (st != NATS_OK)
         return st;
+    /* Bound to the consumer as it is: its settings were made above. */
     jsSubOptions so;
     jsSubOptions_Init(&so);
     so.Stream = s->stream;
-    so.Config.AckPolicy = js_AckExplicit;
-    so.Config.MaxAckPending = s->batch;
-    so.Config.AckWait = s->ack_wait_s * 1000000000LL;   /* nanoseconds */
+    so.Consumer = s->durable;
     jsErrCode jerr = 0;
     return js_PullSubscribe(sub, js, s->subject, s->durable, NULL, &so, &jerr);
 }
@@ -177,6 +238,17 @@ static int take(struct input_nats *s, newsd_input *in, natsMsg *m, uint64_t *pen
     return NEWSD_OK;
 }
 
+/* Set as the connected callback, which makes natsConnection_Connect()
+ * return at once while the server is away (NATS_NOT_YET_CONNECTED; libnats
+ * goes on trying in its own thread).  Without it, Connect() with endless
+ * retries would block run() until the server came, through any stop. */
+static void on_connected(natsConnection *nc, void *closure)
+{
+    (void)nc;
+    const struct input_nats *s = closure;
+    newsd_log(NEWSD_LOG_NOTICE, "%s: connected (it was away when newsd started)", s->url);
+}
+
 static int in_run(void *state, newsd_input *in)
 {
     struct input_nats *s = state;
@@ -195,7 +267,7 @@ static int in_run(void *state, newsd_input *in)
     if (st == NATS_OK)
         st = natsOptions_SetReconnectWait(opts, 500);
     if (st == NATS_OK)
-        st = natsOptions_SetRetryOnFailedConnect(opts, true, NULL, NULL);
+        st = natsOptions_SetRetryOnFailedConnect(opts, true, on_connected, s);
     if (st == NATS_OK) {
         st = natsConnection_Connect(&nc, opts);
         if (st == NATS_NOT_YET_CONNECTED)

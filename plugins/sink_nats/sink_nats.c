@@ -143,7 +143,7 @@ static int ensure_stream(struct sink_nats *s, char *why, size_t why_size)
     if (!s->stream || s->stream_ready)
         return NEWSD_OK;
     jsErrCode jerr = 0;
-    natsStatus st = nats_stream_ensure(s->js, s->stream, s->subject, true, &jerr);
+    natsStatus st = nats_stream_ensure(s->js, s->stream, s->subject, true, false, &jerr);
     if (st != NATS_OK) {
         snprintf(why, why_size, "stream %s on %s: %s (JetStream error %d)", s->stream, s->url,
                  nats_reason(st), (int)jerr);

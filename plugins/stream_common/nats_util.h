@@ -10,9 +10,12 @@
 const char *nats_reason(natsStatus st);
 
 /* The stream named stream: NATS_OK when it is there, or when create is
- * set and it was created on subject (file storage; logged); otherwise
- * the failure, NATS_NOT_FOUND when it is missing and create is not set.
- * An existing stream is left as it is (its subjects are the operator's). */
-natsStatus nats_stream_ensure(jsCtx *js, const char *stream, const char *subject, bool create, jsErrCode *jerr);
+ * set and it was created on subject (file storage, and work-queue
+ * retention when work_queue is set; logged); otherwise the failure,
+ * NATS_NOT_FOUND when it is missing and create is not set.  An existing
+ * stream is left as it is (its subjects and retention are the
+ * operator's). */
+natsStatus nats_stream_ensure(jsCtx *js, const char *stream, const char *subject, bool create, bool work_queue,
+                              jsErrCode *jerr);
 
 #endif

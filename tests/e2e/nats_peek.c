@@ -8,6 +8,10 @@
  *   nats_peek --pub URL SUBJECT FILE...
  *                              publish each file's bytes to JetStream (with
  *                              "Newsd-Name: BASENAME"), waiting for each ack
+ *   nats_peek --pub-ids URL SUBJECT FILE...
+ *                              the same with "Nats-Msg-Id: BASENAME", so that
+ *                              a publisher that retries after an outage
+ *                              stores no message twice (bench/torture_nats.py)
  *   nats_peek --consumer URL STREAM DURABLE
  *                              print {"pending", "ack_pending", "redelivered"}
  *                              of a consumer: what input_nats left undone
@@ -16,6 +20,7 @@
  */
 #include <jansson.h>
 #include <nats/nats.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +56,7 @@ static char *slurp(const char *path, size_t *len)
     return buf ? buf : malloc(1);
 }
 
-static int publish(const char *url, const char *subject, char **files, int n)
+static int publish(const char *url, const char *subject, char **files, int n, bool with_ids)
 {
     natsConnection *nc = NULL;
     jsCtx *js = NULL;
@@ -73,6 +78,8 @@ static int publish(const char *url, const char *subject, char **files, int n)
         st = natsMsg_Create(&m, subject, NULL, data, (int)len);
         if (st == NATS_OK)
             st = natsMsgHeader_Set(m, "Newsd-Name", base ? base + 1 : files[i]);
+        if (st == NATS_OK && with_ids)
+            st = natsMsgHeader_Set(m, "Nats-Msg-Id", base ? base + 1 : files[i]);
         if (st == NATS_OK)
             st = js_PublishMsg(NULL, js, m, NULL, &jerr);
         natsMsg_Destroy(m);
@@ -108,7 +115,9 @@ static int consumer(const char *url, const char *stream, const char *durable)
 int main(int argc, char **argv)
 {
     if (argc >= 4 && strcmp(argv[1], "--pub") == 0)
-        return publish(argv[2], argv[3], argv + 4, argc - 4);
+        return publish(argv[2], argv[3], argv + 4, argc - 4, false);
+    if (argc >= 4 && strcmp(argv[1], "--pub-ids") == 0)
+        return publish(argv[2], argv[3], argv + 4, argc - 4, true);
     if (argc == 5 && strcmp(argv[1], "--consumer") == 0)
         return consumer(argv[2], argv[3], argv[4]);
     if (argc != 3) {
