@@ -9,7 +9,7 @@ import signal
 
 from __main__ import DEFAULT_PLUGINS, check, content_id, corpus_files, small_article, test
 from tests_control import newsctl, newsctl_json
-from tests_pg import second_ctx, with_server
+from tests_pg import second_ctx, skip, with_server
 
 # Written for these tests (not a corpus text): one wire story and the ways
 # outlets rewrite it.
@@ -228,7 +228,7 @@ def near_dups_pg_two_instances(ctx, srv):
     PostgreSQL: a rewrite dropped into B is tagged near A's first copy,
     and a third rewrite into A after A's restart too."""
     if not (ctx.plugin_dir / "near_dups.so").exists():
-        print("skipped: near_dups.so is not built")
+        skip("near_dups.so is not built")
         return
     ctx_b = second_ctx(ctx)
     conf = plugins(conninfo=srv.conninfo)
