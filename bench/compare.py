@@ -322,11 +322,11 @@ def fmt_ms(v):
     return "%.1f" % v if v is not None else "-"
 
 
-def print_result(r, floor_rate):
+def print_result(r, floor_rate, of="of floor"):
     ratio = "%5.2f" % (r.rate / floor_rate) if floor_rate else "    -"
-    print("  %-10s %-7s %6d/%-6d %8.0f/s  %s of floor  CPU %6.3f ms/article  RSS %6.1f MiB  "
+    print("  %-10s %-7s %6d/%-6d %8.0f/s  %s %s  CPU %6.3f ms/article  RSS %6.1f MiB  "
           "p50 %7s ms  p99 %7s ms%s%s"
-          % (r.config, r.mode, r.archived, r.n, r.rate, ratio, r.cpu_ms, r.rss_kib / 1024,
+          % (r.config, r.mode, r.archived, r.n, r.rate, ratio, of, r.cpu_ms, r.rss_kib / 1024,
              fmt_ms(r.p50), fmt_ms(r.p99),
              "  start %.2f s" % r.startup_s if r.startup_s is not None else "",
              "  " + r.note if r.note else ""), flush=True)
@@ -478,7 +478,7 @@ def versus(builds, texts, n, rounds, workdir, modes, steady_rate=1000):
                 batch.append(r)
             first = next(r.rate for r in batch if r.config == builds[0][0])
             for r in sorted(batch, key=lambda r: [b[0] for b in builds].index(r.config)):
-                print_result(r, first)
+                print_result(r, first, "of " + builds[0][0])
             results.extend(batch)
     print()
     print("versus summary (mean of %d rounds; ratio = articles/s over %s's in the same round and mode)"
