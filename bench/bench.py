@@ -475,6 +475,11 @@ def main():
                     help="--million: how long the daemon runs on each backlog at most")
     ap.add_argument("--scale-sizes", type=int, nargs=2, default=[10000, 1000000],
                     help="--million: the two backlog sizes compared")
+    ap.add_argument("--versus", metavar="BUILD_DIR", nargs="+", default=None,
+                    help="only the default config, --build-dir against these builds (say, main's "
+                         "release build), side by side in one run: before/after of a change")
+    ap.add_argument("--modes", nargs="+", default=["backlog", "stream", "steady"],
+                    choices=["backlog", "stream", "steady"], help="--versus: which runs")
     ap.add_argument("--gazetteer-key", default="user_gazetteer",
                     help="the entities plugin's key for its TSV files")
     args = ap.parse_args()
@@ -491,6 +496,16 @@ def main():
         if args.million:
             import scale
             scale.run(newsd, plugins, texts, workdir, args.scale_seconds, args.scale_sizes)
+            return
+        if args.versus:
+            import compare
+            builds = [(os.path.basename(build.rstrip("/")), build)]
+            builds += [(os.path.basename(os.path.abspath(b).rstrip("/")), os.path.abspath(b))
+                       for b in args.versus]
+            if len({label for label, _ in builds}) < len(builds):
+                builds = [("%s#%d" % (label, i), b) for i, (label, b) in enumerate(builds)]
+            compare.versus(builds, texts, args.n or 10000, args.rounds, workdir, args.modes,
+                           steady_rate=args.steady_rate)
             return
         if args.only_analysis or args.classic:
             classic(args, newsd, build, plugins, texts, workdir)

@@ -322,11 +322,11 @@ def fmt_ms(v):
     return "%.1f" % v if v is not None else "-"
 
 
-def print_result(r, floor_rate):
+def print_result(r, floor_rate, of="of floor"):
     ratio = "%5.2f" % (r.rate / floor_rate) if floor_rate else "    -"
-    print("  %-10s %-7s %6d/%-6d %8.0f/s  %s of floor  CPU %6.3f ms/article  RSS %6.1f MiB  "
+    print("  %-10s %-7s %6d/%-6d %8.0f/s  %s %s  CPU %6.3f ms/article  RSS %6.1f MiB  "
           "p50 %7s ms  p99 %7s ms%s%s"
-          % (r.config, r.mode, r.archived, r.n, r.rate, ratio, r.cpu_ms, r.rss_kib / 1024,
+          % (r.config, r.mode, r.archived, r.n, r.rate, ratio, of, r.cpu_ms, r.rss_kib / 1024,
              fmt_ms(r.p50), fmt_ms(r.p99),
              "  start %.2f s" % r.startup_s if r.startup_s is not None else "",
              "  " + r.note if r.note else ""), flush=True)
@@ -441,3 +441,59 @@ def summary(results, steady, by_workers, rounds):
     print("  CPU ceiling on %d cores (backlog CPU per article, every core busy): %s" % (cpus, ", ".join(ceiling)))
     print("  targets: default >= 0.5 of the floor (backlog and stream), core >= 0.6, "
           "default peak RSS <= 30 MiB")
+
+
+# ---- one build against another ----------------------------------------------------
+
+def versus(builds, texts, n, rounds, workdir, modes, steady_rate=1000):
+    """Two (or more) builds of newsd on the default config, side by side on
+    the same files: per round and mode each build once, in a turned order
+    (so that neither always runs first on a file system that just saw
+    deletions).  For a change's before/after in one run; the figures are
+    those of print_result, the ratio is to the first build's articles/s in
+    the same round and mode."""
+    default = base.ini_sections(os.path.join(base.ROOT, "config", "newsd.ini"))
+    results = []
+    print("versus: default config, %d articles per run, %d rounds, modes %s; builds %s"
+          % (n, rounds, ", ".join(modes), ", ".join(label for label, _ in builds)), flush=True)
+    for rnd in range(1, rounds + 1):
+        print("round %d:" % rnd, flush=True)
+        for mode in modes:
+            k = (rnd - 1) % len(builds)
+            order = builds[k:] + builds[:k]
+            batch = []
+            for label, build in order:
+                newsd = os.path.join(build, "daemon", "newsd")
+                plugins = os.path.join(build, "plugins")
+                folder = os.path.join(workdir, "v%d-%s-%s" % (rnd, label, mode))
+                os.makedirs(folder)
+                r = run_newsd(newsd, plugins, default, label, texts, n, folder,
+                              "stream" if mode == "steady" else mode,
+                              rate=steady_rate if mode == "steady" else None)
+                r.mode = mode
+                r.round = rnd
+                if mode == "steady" and r.rate < 0.95 * steady_rate:
+                    r.note = "did not keep up with %d articles/s" % steady_rate + (
+                        "; " + r.note if r.note else "")
+                batch.append(r)
+            first = next(r.rate for r in batch if r.config == builds[0][0])
+            for r in sorted(batch, key=lambda r: [b[0] for b in builds].index(r.config)):
+                print_result(r, first, "of " + builds[0][0])
+            results.extend(batch)
+    print()
+    print("versus summary (mean of %d rounds; ratio = articles/s over %s's in the same round and mode)"
+          % (rounds, builds[0][0]))
+    print("  %-10s %-7s %10s %10s %10s %9s %9s %9s"
+          % ("build", "mode", "articles/s", "ratio", "CPU ms/art", "RSS MiB", "p50 ms", "p99 ms"))
+    for mode in modes:
+        firsts = {r.round: r.rate for r in results if r.mode == mode and r.config == builds[0][0]}
+        for label, _ in builds:
+            rs = [r for r in results if r.mode == mode and r.config == label]
+            p50 = [r.p50 for r in rs if r.p50 is not None]
+            p99 = [r.p99 for r in rs if r.p99 is not None]
+            print("  %-10s %-7s %10.0f %10.2f %10.3f %9.1f %9s %9s"
+                  % (label, mode, mean([r.rate for r in rs]),
+                     mean([r.rate / firsts[r.round] for r in rs if firsts.get(r.round)]),
+                     mean([r.cpu_ms for r in rs]), max(r.rss_kib for r in rs) / 1024,
+                     fmt_ms(mean(p50) if p50 else None), fmt_ms(mean(p99) if p99 else None)))
+    return results

@@ -1,7 +1,11 @@
 /*
  * Group commit.  Finished jobs collect in a batch; a batch is handed to the
  * archive plugins (archive() per article, then one commit()) on a libuv
- * thread-pool thread when it holds batch_size jobs or batch_ms have passed.
+ * thread-pool thread as soon as none is in their hands (batch_ms 0, the
+ * default: a batch forms while the one before is being committed, so it
+ * is as large as the load makes it and an article arriving at an idle
+ * archive waits for nothing), when it holds batch_size jobs, or when
+ * batch_ms have passed.
  * Only after commit() succeeded are the batch's work files unlinked (and
  * work/ fsynced once).  One batch is in the archive's hands at a time; a
  * failed commit is retried with backoff and nothing is unlinked.

@@ -102,10 +102,8 @@ static void set_field(struct newsd_article *a, enum newsd_field f, char *owned)
 {
     free(a->fields[f]);
     a->fields[f] = owned;
-    if (f == NEWSD_FIELD_TITLE || f == NEWSD_FIELD_BODY) {
-        free(a->folded);
-        a->folded = NULL;
-    }
+    if (f == NEWSD_FIELD_TITLE || f == NEWSD_FIELD_BODY)
+        article_drop_folded(a);
     /* The analysis reads title, body and lang (plugin.h: set() of any of
      * them discards it). */
     if (f == NEWSD_FIELD_TITLE || f == NEWSD_FIELD_BODY || f == NEWSD_FIELD_LANG)
@@ -120,6 +118,12 @@ void article_choose_action(struct newsd_article *a, const struct action_table *t
 const char *newsd_article_action(const newsd_article *a)
 {
     return a->action;
+}
+
+void article_drop_folded(struct newsd_article *a)
+{
+    free(a->folded);
+    a->folded = NULL;
 }
 
 void article_drop_analysis(struct newsd_article *a)

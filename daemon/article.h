@@ -88,6 +88,9 @@ void article_choose_action(struct newsd_article *a, const struct action_table *t
 
 /* Free the text layer's analysis (built again if a plugin asks). */
 void article_drop_analysis(struct newsd_article *a);
+/* Free the case-folded copy of title and body that contains() searches
+ * (built again if a plugin asks). */
+void article_drop_folded(struct newsd_article *a);
 
 /* Drop tags, rules and meta added after the given counts: a plugin whose
  * call failed leaves no half result behind. */

@@ -48,6 +48,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,9 @@ struct daemon {
     /* work/.reprocess-<id> names (malloc'd) waiting to be claimed,
      * before the inbox. */
     struct fifo reprocess;
+    /* trim_after_burst(): articles finished since the last trim, and when. */
+    unsigned since_trim;
+    int64_t trimmed_ms;
 };
 
 static void pump(struct daemon *d);
@@ -164,6 +168,25 @@ static int utf8_prefix(const char *s, size_t max)
     return (int)n;
 }
 
+/* A burst leaves its articles' memory free but resident: chunks freed
+ * between live ones stay in glibc's arenas (the trim threshold only
+ * returns the top of a heap).  Once nothing is in flight, give it back,
+ * after TRIM_AFTER articles and at most every TRIM_EVERY_MS, so that a
+ * trickle of articles does not pay malloc_trim's walk of the arenas (a few
+ * ms) each time the pipeline empties.  This lowers the RSS between bursts,
+ * not the peak of one. */
+#define TRIM_AFTER 256
+#define TRIM_EVERY_MS 10000
+
+static void trim_after_burst(struct daemon *d)
+{
+    if (d->inflight || d->since_trim < TRIM_AFTER || mono_ms() - d->trimmed_ms < TRIM_EVERY_MS)
+        return;
+    malloc_trim(0);
+    d->since_trim = 0;
+    d->trimmed_ms = mono_ms();
+}
+
 static void job_finished(struct daemon *d, struct job *j)
 {
     rate_add(&d->finished, now_ms() / 1000, 1);
@@ -171,8 +194,10 @@ static void job_finished(struct daemon *d, struct job *j)
     job_free(j);
     assert(d->inflight > 0);
     d->inflight--;
+    d->since_trim++;
     check_drained(d);
     pump(d);
+    trim_after_burst(d);
 }
 
 /* A job that leaves without an end: its file stays in work/ and the next

@@ -239,8 +239,10 @@ void pipeline_run(const struct pipeline_opts *o, struct job *j)
     /* The text layer served these stages.  An article then waits for its
      * archive batch, with hundreds of others, and needs only its record:
      * tokens and stems held there were most of the daemon's memory in a
-     * burst.  An archive plugin that asks builds the analysis again. */
+     * burst, and the case-folded copy of the text another copy of it.  An
+     * archive plugin that asks builds them again. */
     article_drop_analysis(j->article);
+    article_drop_folded(j->article);
     if (j->status == JOB_PENDING) {
         /* The action is the core's, from the total the score stage left:
          * no plugin's order can change it (actions.h). */

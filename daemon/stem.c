@@ -42,14 +42,17 @@ const char *stem_algorithm(const char *lang)
 /* The memo: two ways per set, the way not hit since the other was taken
  * is the one replaced, so the words a feed keeps using stay while its
  * one-off words come and go.  A word or stem longer than a slot's room is
- * not memoised (few are, and those are rare words).  32768 slots of 64
- * bytes, 2 MB per thread and language.  Measured with text_bench on the
+ * not memoised (few are, and those are rare words).  16384 slots of 64
+ * bytes, 1 MB per thread and language.  Measured with text_bench on the
  * corpus (later passes, µs/article, de / en): 4 MB 77 / 50, 2 MB 78-82 /
- * 49-52, 1 MB 82-90 / 54-57; 2 MB costs nothing measurable and keeps
- * two workers in two languages 8 MB smaller.  Only the first
+ * 49-52, 1 MB 82-90 / 54-57.  The memo is hashed, so all of it is
+ * resident after a few articles: 1 MB costs ~5 µs an article (under 1 %
+ * of the default config's CPU per article) and keeps the default config's
+ * two workers in two languages 4 MB smaller than 2 MB did (the peak RSS
+ * target is 30 MB).  Only the first
  * MEMO_LANGS languages a thread meets get one, so an article stream in
  * thirty languages cannot make a worker hold thirty. */
-#define MEMO_SETS 16384
+#define MEMO_SETS 8192
 #define MEMO_NORM_ROOM 30
 #define MEMO_STEM_ROOM 22
 #define MEMO_LANGS 4

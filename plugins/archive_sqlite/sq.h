@@ -140,6 +140,9 @@ int sq_commit(void *state);
  * connection to index synchronously. */
 int sq_indexer_start(struct sq *s);
 void sq_indexer_wake(struct sq *s);
+/* The writer waits for the gate: the indexer runs at the writer's priority
+ * until it lets go (indexer.c). */
+void sq_indexer_hurry(struct sq *s);
 void sq_indexer_stop(struct sq *s);
 #define SQ_INDEX_BUSY (-2)
 int sq_index_chunk(sqlite3 *db, int max_rows, int (*yield)(void *), void *arg);

@@ -282,7 +282,10 @@ int sq_archive(void *state, newsd_article *a)
         /* If the indexer is in a chunk, it ends it after the current row
          * and releases the gate (indexer.c, sq.h). */
         atomic_store(&s->writer_in_tx, 1);
-        pthread_mutex_lock(&s->gate);
+        if (pthread_mutex_trylock(&s->gate) != 0) {
+            sq_indexer_hurry(s);
+            pthread_mutex_lock(&s->gate);
+        }
         int rc = run(s, SQ_BEGIN);
         pthread_mutex_unlock(&s->gate);
         if (rc != SQLITE_OK) {

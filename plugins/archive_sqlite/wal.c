@@ -72,7 +72,10 @@ int sq_checkpoint(struct sq *s, const char *why)
     int frames = 0, copied = 0;
 
     atomic_store(&s->writer_in_tx, 1);
-    pthread_mutex_lock(&s->gate);
+    if (pthread_mutex_trylock(&s->gate) != 0) {
+        sq_indexer_hurry(s);
+        pthread_mutex_lock(&s->gate);
+    }
     int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &frames, &copied);
     pthread_mutex_unlock(&s->gate);
     atomic_store(&s->writer_end_ms, sq_now_ms());

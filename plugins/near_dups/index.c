@@ -14,24 +14,70 @@ static size_t pow2_at_least(size_t n)
     return p;
 }
 
+/* The ring's slots at the start: it doubles as entries come, up to the
+ * power of two that holds max_entries.  Allocating that at once made the
+ * default 100,000 fingerprints 40 MB of address space whose bucket heads
+ * (touched at random) were all resident after a few thousand articles. */
+#define FIRST_SLOTS 4096
+
+static int alloc_tables(struct nd_index *x, size_t slots)
+{
+    x->mask = slots - 1;
+    x->e = calloc(slots, sizeof *x->e);
+    x->next = calloc(slots * ND_BANDS, sizeof *x->next);
+    x->head = calloc(slots * ND_BANDS, sizeof *x->head);
+    return x->e && x->next && x->head ? 0 : -1;
+}
+
+static void link_entry(struct nd_index *x, uint64_t seq)
+{
+    size_t slots = x->mask + 1, slot = seq & x->mask;
+    const struct nd_entry *e = &x->e[slot];
+    for (unsigned b = 0; b < ND_BANDS; b++) {
+        uint32_t *h = &x->head[b * slots + (nd_band_hash(&e->sig, b) & x->mask)];
+        x->next[slot * ND_BANDS + b] = *h;
+        *h = (uint32_t)seq;
+    }
+}
+
 int nd_index_init(struct nd_index *x, size_t max_entries, int64_t max_age_ms)
 {
     memset(x, 0, sizeof *x);
     if (max_entries == 0 || max_entries > (1u << 30))
         return -1;
-    size_t slots = pow2_at_least(max_entries);
+    x->max_slots = pow2_at_least(max_entries);
     x->max_entries = max_entries;
     x->max_age_ms = max_age_ms;
-    x->mask = slots - 1;
-    x->e = calloc(slots, sizeof *x->e);
-    x->next = calloc(slots * ND_BANDS, sizeof *x->next);
-    x->head = calloc(slots * ND_BANDS, sizeof *x->head);
     x->next_seq = 1;
     x->oldest = 1;
-    if (!x->e || !x->next || !x->head) {
+    if (alloc_tables(x, x->max_slots < FIRST_SLOTS ? x->max_slots : FIRST_SLOTS) < 0) {
         nd_index_free(x);
         return -1;
     }
+    return 0;
+}
+
+/* Twice the slots, the entries that count moved over with their seqs (so
+ * that a caller's position in the sequence, nd_index_copy's, stays true)
+ * and their chains made again oldest first.  -1: no memory; x is as it
+ * was. */
+static int grow(struct nd_index *x)
+{
+    struct nd_index nx = *x;
+    if (alloc_tables(&nx, (x->mask + 1) * 2) < 0) {
+        free(nx.e);
+        free(nx.next);
+        free(nx.head);
+        return -1;
+    }
+    for (uint64_t s = x->oldest; s < x->next_seq; s++) {
+        nx.e[s & nx.mask] = x->e[s & x->mask];
+        link_entry(&nx, s);
+    }
+    free(x->e);
+    free(x->next);
+    free(x->head);
+    *x = nx;
     return 0;
 }
 
@@ -114,19 +160,22 @@ void nd_index_lookup(const struct nd_index *x, const uint8_t id[ND_ID_BYTES], co
 
 uint64_t nd_index_add(struct nd_index *x, const struct nd_entry *in)
 {
-    uint64_t seq = x->next_seq++;
+    uint64_t seq = x->next_seq;   /* counted below, after a growth moved the others */
     if (seq - x->oldest >= x->max_entries)
         x->oldest = seq - x->max_entries + 1;
-    size_t slot = seq & x->mask;
-    struct nd_entry *e = &x->e[slot];
+    /* A full ring below its final size grows rather than drop the oldest;
+     * without the memory for that, the oldest go (the index is bounded by
+     * what it has, and says so: nd_index_short). */
+    if (seq - x->oldest > x->mask && x->mask + 1 < x->max_slots && !x->short_of_memory &&
+        grow(x) < 0)
+        x->short_of_memory = 1;
+    if (seq - x->oldest > x->mask)
+        x->oldest = seq - x->mask;
+    x->next_seq++;
+    struct nd_entry *e = &x->e[seq & x->mask];
     *e = *in;
     e->seq = seq;
-    size_t slots = x->mask + 1;
-    for (unsigned b = 0; b < ND_BANDS; b++) {
-        uint32_t *h = &x->head[b * slots + (nd_band_hash(&e->sig, b) & x->mask)];
-        x->next[slot * ND_BANDS + b] = *h;
-        *h = (uint32_t)seq;
-    }
+    link_entry(x, seq);
     return seq;
 }
 

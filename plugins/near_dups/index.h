@@ -43,7 +43,9 @@ struct nd_entry {
 struct nd_index {
     size_t max_entries;            /* the count bound */
     int64_t max_age_ms;            /* the age bound (0: none) */
-    size_t mask;                   /* slots - 1 */
+    size_t mask;                   /* slots - 1; the slots double up to max_slots as entries come */
+    size_t max_slots;              /* the power of two that holds max_entries */
+    int short_of_memory;           /* a growth failed: the index stays at its size */
     struct nd_entry *e;
     uint32_t *next;                /* [slot * ND_BANDS + band]: the older entry's seq (low 32 bits), 0: none */
     uint32_t *head;                /* [band * slots + bucket] */
@@ -77,7 +79,8 @@ void nd_index_lookup(const struct nd_index *x, const uint8_t id[ND_ID_BYTES], co
                      double min_sim, int64_t now_ms, struct nd_match *out);
 
 /* Add an entry (copied); the oldest leaves when the index is full.
- * Returns its seq. */
+ * Returns its seq.  The ring grows on the way (x->short_of_memory set when
+ * it could not: then the oldest leave earlier than max_entries says). */
 uint64_t nd_index_add(struct nd_index *x, const struct nd_entry *e);
 
 /* Copy up to max entries that count, oldest first, from seq *from (or the

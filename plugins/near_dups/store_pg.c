@@ -12,6 +12,8 @@
 #include "store_pg.h"
 
 #include <libpq-fe.h>
+#define ND_PQ_CALLS
+#include "pq_load.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +126,8 @@ int nd_pg_open(const char *conninfo, int connect_timeout, uint64_t max_entries, 
 {
     *out = NULL;
     *err = NULL;
+    if (nd_pq_load(err) < 0)
+        return -1;
     char *perr = NULL;
     PQconninfoOption *opts = PQconninfoParse(conninfo, &perr);
     if (!opts) {

@@ -1,6 +1,6 @@
 /*
  * near_dups (plugins/near_dups/): MinHash similarity and bands, the LSH
- * index (lookup, story roots, the count and age bounds), the index file
+ * index (lookup, story roots, the count and age bounds, growth), the index file
  * (round trip, a torn last record, damage refused with the file and the
  * cause, compaction) and fingerprints over the daemon's text layer.
  */
@@ -182,6 +182,55 @@ static void test_count_and_age_bounds(void **st)
 /* A band key that thousands of entries share (one site's footer): the walk
  * stops after ND_MAX_CHAIN of them, newest first, and the bands that are
  * not hot still find what they share. */
+/* The ring starts small and doubles as entries come (so that memory
+ * follows what is stored, not max_entries); entries keep their seqs and
+ * stay findable across each doubling; the count bound still holds. */
+static void test_index_grows(void **st)
+{
+    (void)st;
+    struct nd_index x;
+    assert_int_equal(nd_index_init(&x, 10000, 0), 0);
+    size_t first = x.mask + 1;
+    assert_true(first < 10000);
+    struct nd_entry e;
+    for (uint64_t i = 0; i < 12000; i++) {
+        e = entry(0, sig_range(i * 1000, i * 1000 + 40), 1000);
+        memcpy(e.id + 1, &i, sizeof i);
+        assert_int_equal(nd_index_add(&x, &e), i + 1);
+        if (i + 1 == first)
+            assert_int_equal(x.mask + 1, first);      /* full, not grown yet */
+        if (i + 1 == first + 1)
+            assert_int_equal(x.mask + 1, 2 * first);  /* one more: doubled */
+        if (i + 1 == 5000) {
+            /* Entries from before the doubling are found through their bands. */
+            for (uint64_t k = 0; k < 5000; k += 499) {
+                struct nd_entry q = entry(0, sig_range(k * 1000, k * 1000 + 40), 1000);
+                memcpy(q.id + 1, &k, sizeof k);
+                struct nd_match m;
+                nd_index_lookup(&x, q.id, &q.sig, 0.9, 1000, &m);
+                assert_true(m.found && m.self);
+            }
+        }
+    }
+    assert_false(x.short_of_memory);
+    assert_int_equal(nd_index_count(&x), 10000);
+    assert_int_equal(x.mask + 1, 16384);
+    /* The oldest 2,000 left (count bound); the rest count, in seq order. */
+    struct nd_match m;
+    for (uint64_t k = 1990; k < 2010; k++) {
+        struct nd_entry q = entry(0, sig_range(k * 1000, k * 1000 + 40), 1000);
+        memcpy(q.id + 1, &k, sizeof k);
+        nd_index_lookup(&x, q.id, &q.sig, 0.9, 1000, &m);
+        assert_int_equal(m.found && m.self, k >= 2000);
+    }
+    uint64_t from = 0;
+    struct nd_entry out[4];
+    assert_int_equal(nd_index_copy(&x, &from, UINT64_MAX, out, 4), 4);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(out[i].seq, 2001 + i);
+    nd_index_free(&x);
+}
+
 static void test_hot_chain_is_cut(void **st)
 {
     (void)st;
@@ -501,6 +550,7 @@ int main(void)
         cmocka_unit_test(test_story_root_and_self),
         cmocka_unit_test(test_count_and_age_bounds),
         cmocka_unit_test(test_hot_chain_is_cut),
+        cmocka_unit_test(test_index_grows),
         cmocka_unit_test_setup_teardown(test_file_round_trip, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_torn_tail_is_cut, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_damage_refused, tmp_setup, tmp_teardown),
