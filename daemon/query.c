@@ -215,32 +215,40 @@ static bool search_filtered(const struct newsd_query *q)
 /* What plugin p's ABI lets it be asked: a filter it would not know it has
  * to apply is refused here rather than silently ignored (a search or list
  * would then answer more than was asked for).  An archive older than 1.3
- * stores no action, so hiding one is moot.  Returns NEWSD_QUERY_OK or
- * NEWSD_QUERY_UNSUPPORTED with *err. */
+ * stores no action, so hiding one is moot.  A plugin without answer()
+ * speaks query()'s JSON protocol of 1.0 (query_legacy.c), which has none
+ * of the later filters whatever the plugin's stamp says: it is held to
+ * 1.0's.  Returns NEWSD_QUERY_OK or NEWSD_QUERY_UNSUPPORTED with *err. */
 static int abi_filters(const struct plugin_instance *p, struct newsd_query *q, char **err)
 {
     unsigned major = NEWSD_ABI_STAMP_MAJOR(p->desc->abi_version);
     unsigned minor = NEWSD_ABI_STAMP_MINOR(p->desc->abi_version);
+    bool legacy = !p->desc->answer;
+    if (legacy)
+        minor = 0;
     if (minor >= 4)
         return NEWSD_QUERY_OK;
+    char *who = legacy ? xasprintf("archive plugin %s answers through query(), the JSON protocol of ABI 1.0,",
+                                   p->name)
+                       : xasprintf("archive plugin %s was built for newsd ABI %u.%u", p->name, major, minor);
+    const char *fix = legacy ? "give it answer()" : "rebuild it";
+    int rc = NEWSD_QUERY_OK;
     if (minor < 3 && q->op == NEWSD_QUERY_LIST)
         q->hide_action = NULL;
     if (q->op == NEWSD_QUERY_SEARCH && search_filtered(q)) {
-        *err = xasprintf("archive plugin %s was built for newsd ABI %u.%u and cannot combine a search with "
-                         "filters (1.4 added it); rebuild it, or search without filters", p->name, major, minor);
-        return NEWSD_QUERY_UNSUPPORTED;
+        *err = xasprintf("%s and cannot combine a search with filters (1.4 added it); %s, or search without "
+                         "filters", who, fix);
+        rc = NEWSD_QUERY_UNSUPPORTED;
+    } else if (q->has_max_score) {
+        *err = xasprintf("%s and cannot filter by max_score (1.4 added it); %s, or list without max_score", who,
+                         fix);
+        rc = NEWSD_QUERY_UNSUPPORTED;
+    } else if (minor < 3 && q->action) {
+        *err = xasprintf("%s and cannot list by action (1.3 added it); %s, or list without --action", who, fix);
+        rc = NEWSD_QUERY_UNSUPPORTED;
     }
-    if (q->has_max_score) {
-        *err = xasprintf("archive plugin %s was built for newsd ABI %u.%u and cannot filter by max_score (1.4 "
-                         "added it); rebuild it, or list without max_score", p->name, major, minor);
-        return NEWSD_QUERY_UNSUPPORTED;
-    }
-    if (minor < 3 && q->action) {
-        *err = xasprintf("archive plugin %s was built for newsd ABI %u.%u and cannot list by action (1.3 added "
-                         "it); rebuild it, or list without --action", p->name, major, minor);
-        return NEWSD_QUERY_UNSUPPORTED;
-    }
-    return NEWSD_QUERY_OK;
+    free(who);
+    return rc;
 }
 
 int plugin_set_query(struct plugin_set *set, const struct newsd_query *request, struct query_result *out)

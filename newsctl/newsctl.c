@@ -128,14 +128,31 @@ static int call(const struct opts *o, const char *method, const char *path, cons
 }
 
 /* ?a=b&c=d from the options that are set. */
-static void add_param(char *buf, size_t n, const char *key, const char *value)
+/* Append key=value (escaped) to the request path buf of n bytes.  false
+ * when it does not fit: buf is then left as it was, and the caller must not
+ * send it, since a request cut short drops what came after the cut (a
+ * search's filters) or splits an escape. */
+static bool add_param(char *buf, size_t n, const char *key, const char *value)
 {
     if (!value)
-        return;
+        return true;
     char *e = client_escape(value);
     size_t len = strlen(buf);
-    snprintf(buf + len, n - len, "%s%s=%s", strchr(buf, '?') ? "&" : "?", key, e);
+    int w = snprintf(buf + len, n - len, "%s%s=%s", strchr(buf, '?') ? "&" : "?", key, e);
     free(e);
+    if (w < 0 || (size_t)w >= n - len) {
+        buf[len] = '\0';
+        return false;
+    }
+    return true;
+}
+
+/* What a command says when its arguments do not fit in one request. */
+static int too_long(const char *what, size_t n)
+{
+    fprintf(stderr, "newsctl: %s: the arguments are too long for one request (at most %zu bytes, URL-escaped)\n",
+            what, n);
+    return EXIT_USAGE;
 }
 
 static int cmd_status(const struct opts *o)
@@ -217,19 +234,16 @@ static int cmd_list(const struct opts *o, const char *search)
     char path[8192] = "";
     json_t *page = NULL;
     snprintf(path, sizeof path, "%s", search ? "/search" : "/list");
-    add_param(path, sizeof path, "q", search);
-    add_param(path, sizeof path, "tag", o->tag);
-    add_param(path, sizeof path, "min_score", o->min_score);
-    add_param(path, sizeof path, "max_score", o->max_score);
-    add_param(path, sizeof path, "since", o->since);
-    add_param(path, sizeof path, "until", o->until);
-    add_param(path, sizeof path, "lang", o->lang);
-    add_param(path, sizeof path, "action", o->action);
-    /* A search hides no action unless asked: --all is list's. */
-    if (!search)
-        add_param(path, sizeof path, "all", o->all ? "1" : NULL);
-    add_param(path, sizeof path, "limit", o->limit);
-    add_param(path, sizeof path, "offset", o->offset);
+    bool fits = add_param(path, sizeof path, "q", search) && add_param(path, sizeof path, "tag", o->tag) &&
+                add_param(path, sizeof path, "min_score", o->min_score) &&
+                add_param(path, sizeof path, "max_score", o->max_score) &&
+                add_param(path, sizeof path, "since", o->since) && add_param(path, sizeof path, "until", o->until) &&
+                add_param(path, sizeof path, "lang", o->lang) && add_param(path, sizeof path, "action", o->action) &&
+                /* A search hides no action unless asked: --all is list's. */
+                (search || add_param(path, sizeof path, "all", o->all ? "1" : NULL)) &&
+                add_param(path, sizeof path, "limit", o->limit) && add_param(path, sizeof path, "offset", o->offset);
+    if (!fits)
+        return too_long(search ? "search" : "list", sizeof path);
     int rc = call(o, "GET", path, NULL, search ? "search" : "list", &page, NULL);
     if (rc == EXIT_OK && !o->json)
         render_list(page, search ? "hits" : "items");
@@ -261,12 +275,14 @@ static int cmd_export(const struct opts *o)
         char path[4096], num[32];
         json_t *page = NULL;
         snprintf(path, sizeof path, "/export");
-        add_param(path, sizeof path, "since", o->since);
-        add_param(path, sizeof path, "until", o->until);
-        snprintf(num, sizeof num, "%d", EXPORT_PAGE);
-        add_param(path, sizeof path, "limit", num);
+        char limit[32];
+        snprintf(limit, sizeof limit, "%d", EXPORT_PAGE);
         snprintf(num, sizeof num, "%lld", cursor);
-        add_param(path, sizeof path, "cursor", num);
+        /* Without its cursor the request would ask for the first page
+         * again, for ever. */
+        if (!add_param(path, sizeof path, "since", o->since) || !add_param(path, sizeof path, "until", o->until) ||
+            !add_param(path, sizeof path, "limit", limit) || !add_param(path, sizeof path, "cursor", num))
+            return too_long("export", sizeof path);
         int rc = call(&quiet, "GET", path, NULL, "export", &page, NULL);
         if (rc != EXIT_OK)
             return rc;
@@ -338,7 +354,8 @@ static int cmd_outbox(const struct opts *o)
     char path[256];
     json_t *ans = NULL;
     snprintf(path, sizeof path, "/outbox%s", o->dead ? "?dead=1" : "");
-    add_param(path, sizeof path, "limit", o->limit);
+    if (!add_param(path, sizeof path, "limit", o->limit))
+        return too_long("outbox", sizeof path);
     int rc = call(o, "GET", path, NULL, "outbox", &ans, NULL);
     if (rc == EXIT_OK && !o->json)
         render_outbox(ans, o->dead);

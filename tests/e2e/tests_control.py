@@ -719,3 +719,25 @@ def control_plugin_failures_counted(ctx):
           "\n".join(l for l in metrics.decode().splitlines() if "failures" in l))
     st = json.loads(api(ctx, "GET", "/status")[2])
     check(st["counters"]["plugin_failures"] == 3, f"/status plugin_failures: {st['counters']}")
+
+
+@test(timeout=60)
+def control_newsctl_search_too_long_refused(ctx):
+    """newsctl builds a request of bounded length: a search whose words and
+    filters do not fit is refused (exit 2) rather than sent cut short,
+    which silently dropped the filters after the words (--lang here) or cut
+    an escape in two."""
+    if not have_sqlite(ctx):
+        return
+    ctx.write_config(sqlite_plugins())
+    ctx.start()
+    sample_id = ctx.drop(SAMPLE.name, SAMPLE.read_bytes())
+    wait_counter(ctx, "archived", 1)
+    wait_searchable(ctx, "Huawei")
+    words = " OR ".join(["Huawei"] * 1000)
+    rc, out, err = newsctl(ctx, "search", words, "--lang", "xx")
+    check(rc == 2 and "too long" in err and sample_id not in out,
+          f"newsctl search with a {len(words)}-byte query and --lang: exit {rc}: {out[:300]!r} {err[:300]!r}")
+    rc, out, err = newsctl(ctx, "search", "Huawei", "--lang", "xx")
+    check(rc == 0 and sample_id not in out, f"newsctl search Huawei --lang xx: exit {rc}: {out[:300]!r} {err!r}")
+    ctx.assert_alive("after a refused search")

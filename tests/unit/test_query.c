@@ -666,6 +666,67 @@ static void test_search_filters(void **unused)
     query_result_free(&res);
 }
 
+/* ---- query() of 1.0 in a plugin stamped later -------------------------------- */
+
+/* query() speaks 1.0's JSON protocol, which carries no action, no
+ * max_score and no filter of a search: a plugin without answer() would
+ * ignore them whatever its stamp says, so newsd refuses them itself. */
+static void test_legacy_stamped_later(void **unused)
+{
+    struct query_result res;
+    struct newsd_query q;
+    newsd_plugin old = {.abi_version = NEWSD_ABI_STAMP(1, 4), .name = "old", .stages = NEWSD_STAGE_ARCHIVE,
+                        .query = fake_query};
+    struct plugin_instance v[1] = {{.name = "db", .desc = &old, .initialised = true}};
+    struct plugin_set set = {.v = v, .n = 1};
+    actions_default(&set.actions);
+    (void)unused;
+    reply_rc = NEWSD_OK;
+    reply = "{\"total\": 0, \"hits\": []}";
+
+    query_init(&q, NEWSD_QUERY_SEARCH);
+    q.q = "Chips";
+    q.lang = "de";
+    json_decref(last_request);
+    last_request = NULL;
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_UNSUPPORTED);
+    assert_null(last_request);
+    assert_non_null(strstr(res.reason, "db"));
+    assert_non_null(strstr(res.reason, "query()"));
+    query_result_free(&res);
+
+    query_init(&q, NEWSD_QUERY_LIST);
+    q.has_max_score = 1;
+    q.max_score = 3;
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_UNSUPPORTED);
+    assert_null(last_request);
+    assert_non_null(strstr(res.reason, "max_score"));
+    query_result_free(&res);
+
+    query_init(&q, NEWSD_QUERY_LIST);
+    q.action = "alert";
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_UNSUPPORTED);
+    assert_null(last_request);
+    assert_non_null(strstr(res.reason, "action"));
+    query_result_free(&res);
+
+    /* what 1.0 could say still goes through: a list by tag, a plain search */
+    reply = "{\"total\": 0, \"items\": []}";
+    query_init(&q, NEWSD_QUERY_LIST);
+    q.tag = "topic:ai";
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_OK);
+    assert_non_null(last_request);
+    assert_string_equal(json_string_value(json_object_get(last_request, "tag")), "topic:ai");
+    query_result_free(&res);
+    reply = "{\"total\": 0, \"hits\": []}";
+    query_init(&q, NEWSD_QUERY_SEARCH);
+    q.q = "Chips";
+    assert_int_equal(plugin_set_query(&set, &q, &res), NEWSD_QUERY_OK);
+    query_result_free(&res);
+    json_decref(last_request);
+    last_request = NULL;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -676,6 +737,7 @@ int main(void)
         cmocka_unit_test(test_legacy_answers),
         cmocka_unit_test(test_action_filters),
         cmocka_unit_test(test_search_filters),
+        cmocka_unit_test(test_legacy_stamped_later),
         cmocka_unit_test(test_plugin_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
