@@ -93,11 +93,11 @@ int trends_file_save(const char *path, const struct web_history *h, char **err)
     long long n = write_records(f, h);
     fprintf(f, "end %lld\n", n);
     int rc = 0;
+    /* No fsync: this runs on the event loop, where a busy disk would stall
+     * everything for the sake of counts.  A power cut may leave a torn
+     * file; its missing "end" line makes the next start ignore it. */
     if (fflush(f) != 0 || ferror(f)) {
         step = "write";
-        rc = -1;
-    } else if (fsync(fileno(f)) < 0) {
-        step = "fsync";
         rc = -1;
     }
     int e = errno;
