@@ -89,7 +89,7 @@ extern "C" {
  * newsd_config_run_mode(), the article's action (newsd_article_action()),
  * the action filters of a query, newsd_config_error(), and token types and
  * the lengths of a token's norm and stem (newsd_analysis_type_count()).
- * 1.4 made SEARCH apply the filters of a query as LIST does, and added
+ * 1.4 (newsd 0.5) made SEARCH apply the filters of a query as LIST does, and added
  * max_score (has_max_score) to struct newsd_query.
  */
 #define NEWSD_ABI_MAJOR 1
