@@ -96,9 +96,11 @@ static const char *make_norm(struct newsd_analysis *an, const char *text, size_t
     return norm;
 }
 
-/* Text and norm of the first token with this text, and whether its norm
- * is a stop word; *stem_it when its stem is still to be found. */
-static int first_of_text(struct fill *f, struct analysis_token *t, bool *stem_it)
+/* Text and norm of the first token with this text (text_hash: strhash()
+ * of it), and whether its norm is a stop word; *stem_it when its stem is
+ * still to be found, with the norm's hash in *norm_hash. */
+static int first_of_text(struct fill *f, struct analysis_token *t, uint64_t text_hash, bool *stem_it,
+                         uint64_t *norm_hash)
 {
     struct newsd_analysis *an = f->an;
     *stem_it = false;
@@ -120,19 +122,23 @@ static int first_of_text(struct fill *f, struct analysis_token *t, bool *stem_it
     t->norm_len = t->stem_len = (uint32_t)norm_len;
     if (t->kind != NEWSD_TOKEN_WORD)
         return 0;
-    if (stopwords_contains(f->stop, norm, norm_len))
+    /* Most words fold to themselves (make_norm() then returns the text):
+     * their norm's hash is the text's. */
+    uint64_t h = norm == text ? text_hash : strhash(norm, norm_len);
+    if (stopwords_contains_hashed(f->stop, norm, norm_len, h))
         t->flags |= NEWSD_TOKEN_STOPWORD;
     if (f->stemmer && !(t->flags & NEWSD_TOKEN_ABBREVIATION)) {
-        stem_prefetch(f->stemmer, norm, norm_len);
+        stem_prefetch_hashed(f->stemmer, norm_len, h);
         *stem_it = true;
+        *norm_hash = h;
     }
     return 0;
 }
 
-static int stem_token(struct fill *f, struct analysis_token *t)
+static int stem_token(struct fill *f, struct analysis_token *t, uint64_t norm_hash)
 {
     size_t norm_len = t->norm_len, stem_len;
-    const char *stem = stem_word(f->stemmer, t->norm, norm_len, &stem_len);
+    const char *stem = stem_word_hashed(f->stemmer, t->norm, norm_len, norm_hash, &stem_len);
     if (!stem)
         return -1;
     if (stem_len != norm_len || memcmp(stem, t->norm, stem_len) != 0) {
@@ -168,19 +174,21 @@ static int fill_strings(struct newsd_analysis *an)
      * first token itself.  to_stem: the first tokens to stem. */
     uint32_t *first = malloc((an->n_tokens + 1) * sizeof *first);
     uint32_t *to_stem = malloc((an->n_tokens + 1) * sizeof *to_stem);
-    int rc = f.slots && first && to_stem ? 0 : -1;
+    uint64_t *stem_hash = malloc((an->n_tokens + 1) * sizeof *stem_hash);   /* of to_stem's norms */
+    int rc = f.slots && first && to_stem && stem_hash ? 0 : -1;
     f.mask = size - 1;
     size_t n_stem = 0;
     for (size_t i = 0; i < an->n_tokens && rc == 0; i++) {
         struct analysis_token *t = &an->tokens[i];
         const char *src = an->text + t->offset;
         first[i] = 0;
-        for (size_t s = strhash(src, t->length) & f.mask;; s = (s + 1) & f.mask) {
+        uint64_t h = strhash(src, t->length);
+        for (size_t s = h & f.mask;; s = (s + 1) & f.mask) {
             uint32_t o = f.slots[s];
             if (!o) {
                 bool stem_it;
                 f.slots[s] = (uint32_t)i + 1;
-                rc = first_of_text(&f, t, &stem_it);
+                rc = first_of_text(&f, t, h, &stem_it, &stem_hash[n_stem]);
                 if (stem_it)
                     to_stem[n_stem++] = (uint32_t)i;
                 break;
@@ -193,7 +201,7 @@ static int fill_strings(struct newsd_analysis *an)
         }
     }
     for (size_t k = 0; k < n_stem && rc == 0; k++)
-        rc = stem_token(&f, &an->tokens[to_stem[k]]);
+        rc = stem_token(&f, &an->tokens[to_stem[k]], stem_hash[k]);
     for (size_t i = 0; i < an->n_tokens && rc == 0; i++) {
         if (!first[i])
             continue;
@@ -210,6 +218,7 @@ static int fill_strings(struct newsd_analysis *an)
     free(f.slots);
     free(first);
     free(to_stem);
+    free(stem_hash);
     return rc;
 }
 

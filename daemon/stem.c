@@ -167,21 +167,33 @@ static struct memo_slot *memo_set(const struct stemmer *st, uint64_t h)
 
 void stem_prefetch(const struct stemmer *st, const char *word, size_t len)
 {
+    if (st->memo && len <= MEMO_NORM_ROOM)
+        stem_prefetch_hashed(st, len, strhash(word, len));
+}
+
+void stem_prefetch_hashed(const struct stemmer *st, size_t len, uint64_t hash)
+{
     if (!st->memo || len > MEMO_NORM_ROOM)
         return;
-    const struct memo_slot *set = memo_set(st, strhash(word, len) | 1);
+    const struct memo_slot *set = memo_set(st, hash | 1);
     __builtin_prefetch(&set[0]);
     __builtin_prefetch(&set[1]);
 }
 
 const char *stem_word(struct stemmer *st, const char *word, size_t len, size_t *out_len)
 {
+    uint64_t h = st->memo && len <= MEMO_NORM_ROOM ? strhash(word, len) : 0;
+    return stem_word_hashed(st, word, len, h, out_len);
+}
+
+const char *stem_word_hashed(struct stemmer *st, const char *word, size_t len, uint64_t hash, size_t *out_len)
+{
     if (len > INT_MAX)
         return NULL;
     struct memo_slot *slot = NULL;
     uint64_t h = 0;
     if (st->memo && len <= MEMO_NORM_ROOM) {
-        h = strhash(word, len) | 1;
+        h = hash | 1;
         struct memo_slot *set = memo_set(st, h);
         for (int w = 0; w < 2; w++) {
             struct memo_slot *m = &set[w];
