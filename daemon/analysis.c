@@ -53,9 +53,16 @@ struct fill {
  * possessive "'s" goes ("xi's" → "xi").  Returns the new length. */
 static size_t tidy_norm(char *s, size_t len, bool word)
 {
+    /* Most norms have neither: nothing to rewrite up to the first. */
     size_t w = 0;
+    while (w < len && (unsigned char)s[w] != 0xE2 && s[w] != '\'')
+        w++;
+    if (w == len) {
+        s[w] = '\0';
+        return w;
+    }
     bool apostrophe = false;
-    for (size_t r = 0; r < len; r++) {
+    for (size_t r = w; r < len; r++) {
         if ((unsigned char)s[r] == 0xE2 && r + 2 < len && (unsigned char)s[r + 1] == 0x80 &&
             (unsigned char)s[r + 2] == 0x99) {
             s[w++] = '\'';
