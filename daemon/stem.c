@@ -47,14 +47,15 @@ const char *stem_algorithm(const char *lang)
  * suffix; "happy" -> "happi" keeps 4 and adds "i").  A word whose
  * word and added bytes exceed a slot's room is not memoised (few are, and
  * those are rare words).  65536 slots in 16384 sets of two cache lines,
- * 2 MB per thread and language.  Measured on the analysis bench's stream
- * (analysis_bench, 1,000 articles of 5 KB a language, later passes): the
- * earlier layout (32768 slots of 64 bytes, two ways) missed on 100 words
- * an article in German and 24 in English; this one, in the same 2 MB, on
- * about a quarter of that (a simulation said 25 and 2).  4 MB of the
- * earlier layout had given 44 / 8.  Only the first MEMO_LANGS languages
- * a thread meets get one, so an article stream in thirty languages cannot
- * make a worker hold thirty. */
+ * 2 MB per thread and language.  The earlier layout (32768 slots of 64
+ * bytes, two ways, in the same 2 MB) let the stemmer run on 83 words of a
+ * 5 KB article that had been seen before (analysis_bench, 150 articles a
+ * language, second pass, counted with callgrind); this one on 5.5.  A
+ * simulation of the bench's 1,000 articles a language gave 100 -> 25
+ * (de) and 24 -> 2 (en) misses an article; 4 MB of the earlier layout
+ * would have given 44 / 8.  Only the first MEMO_LANGS languages a thread
+ * meets get one, so an article stream in thirty languages cannot make a
+ * worker hold thirty. */
 #define MEMO_SETS 16384
 #define MEMO_WAYS 4
 #define MEMO_ROOM 24
