@@ -370,6 +370,23 @@ int newsd_analysis_token_at(const newsd_analysis *an, size_t i, struct newsd_tok
     if (!an || !out || i >= an->n_tokens || out->struct_size < TOKEN_SIZE_1_2)
         return NEWSD_ERROR;
     const struct analysis_token *t = &an->tokens[i];
+    /* Plugins read every token of every article, and almost all with
+     * the struct of this minor: its fields are stored straight into the
+     * caller's (a struct built here and copied costs the stores twice). */
+    if (out->struct_size == sizeof(struct newsd_token)) {
+        out->kind = t->kind;
+        out->flags = t->flags;
+        out->sentence = t->sentence;
+        out->offset = t->offset;
+        out->length = t->length;
+        out->text = t->text;
+        out->norm = t->norm;
+        out->stem = t->stem;
+        out->norm_length = t->norm_len;
+        out->stem_length = t->stem_len;
+        out->type = t->type;
+        return NEWSD_OK;
+    }
     struct newsd_token tok = {
         .struct_size = sizeof tok,
         .kind = t->kind,
@@ -384,12 +401,7 @@ int newsd_analysis_token_at(const newsd_analysis *an, size_t i, struct newsd_tok
         .stem_length = t->stem_len,
         .type = t->type,
     };
-    /* Plugins read every token of every article: the struct of this
-     * minor, the common case, is written whole. */
-    if (out->struct_size == sizeof tok)
-        *out = tok;
-    else
-        fill_out(out, &tok, sizeof tok);
+    fill_out(out, &tok, sizeof tok);
     return NEWSD_OK;
 }
 
