@@ -201,7 +201,7 @@ static int fill_strings(struct newsd_analysis *an)
                 break;
             }
             const struct analysis_token *o_tok = &an->tokens[o - 1];
-            if (o_tok->length == t->length && memcmp(an->text + o_tok->offset, src, t->length) == 0) {
+            if (o_tok->length == t->length && strhash_equal(an->text + o_tok->offset, src, t->length)) {
                 first[i] = o;
                 break;
             }

@@ -259,7 +259,7 @@ const char *stem_word_hashed(struct stemmer *st, const char *word, size_t len, u
         set = memo_set(st, hash);
         for (int w = 0; w < MEMO_WAYS; w++) {
             struct memo_slot *m = &set[w];
-            if (m->tag != tag || m->norm_len != len || memcmp(m->bytes, word, len) != 0)
+            if (m->tag != tag || m->norm_len != len || !strhash_equal(m->bytes, word, len))
                 continue;
             memo_touch(set, w);
             *out_len = (size_t)m->keep + m->tail_len;

@@ -489,6 +489,24 @@ static void test_strhash_tails(void **state)
     }
 }
 
+/* strhash_equal() compares short keys by overlapping loads: at every
+ * length, a difference in any one byte is seen, and equal keys are. */
+static void test_strhash_equal(void **state)
+{
+    (void)state;
+    for (size_t len = 0; len <= 40; len++) {
+        char a[41], b[41];
+        for (size_t i = 0; i < len; i++)
+            a[i] = b[i] = (char)('a' + i % 26);
+        assert_true(strhash_equal(a, b, len));
+        for (size_t i = 0; i < len; i++) {
+            b[i] = (char)0xC3;
+            assert_false(strhash_equal(a, b, len));
+            b[i] = a[i];
+        }
+    }
+}
+
 static void test_struct_size(void **state)
 {
     (void)state;
@@ -597,6 +615,7 @@ int main(void)
         cmocka_unit_test(test_struct_size),
         cmocka_unit_test(test_types),
         cmocka_unit_test(test_strhash_tails),
+        cmocka_unit_test(test_strhash_equal),
         cmocka_unit_test(test_article_owns_analysis),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
