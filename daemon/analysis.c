@@ -372,36 +372,27 @@ int newsd_analysis_token_at(const newsd_analysis *an, size_t i, struct newsd_tok
     const struct analysis_token *t = &an->tokens[i];
     /* Plugins read every token of every article, and almost all with
      * the struct of this minor: its fields are stored straight into the
-     * caller's (a struct built here and copied costs the stores twice). */
-    if (out->struct_size == sizeof(struct newsd_token)) {
-        out->kind = t->kind;
-        out->flags = t->flags;
-        out->sentence = t->sentence;
-        out->offset = t->offset;
-        out->length = t->length;
-        out->text = t->text;
-        out->norm = t->norm;
-        out->stem = t->stem;
-        out->norm_length = t->norm_len;
-        out->stem_length = t->stem_len;
-        out->type = t->type;
-        return NEWSD_OK;
+     * caller's (a struct built here and copied costs the stores twice).
+     * Another minor's struct is filled from a whole one of ours. */
+    struct newsd_token tok, *dst = out;
+    if (out->struct_size != sizeof tok) {
+        memset(&tok, 0, sizeof tok);
+        tok.struct_size = sizeof tok;
+        dst = &tok;
     }
-    struct newsd_token tok = {
-        .struct_size = sizeof tok,
-        .kind = t->kind,
-        .flags = t->flags,
-        .sentence = t->sentence,
-        .offset = t->offset,
-        .length = t->length,
-        .text = t->text,
-        .norm = t->norm,
-        .stem = t->stem,
-        .norm_length = t->norm_len,
-        .stem_length = t->stem_len,
-        .type = t->type,
-    };
-    fill_out(out, &tok, sizeof tok);
+    dst->kind = t->kind;
+    dst->flags = t->flags;
+    dst->sentence = t->sentence;
+    dst->offset = t->offset;
+    dst->length = t->length;
+    dst->text = t->text;
+    dst->norm = t->norm;
+    dst->stem = t->stem;
+    dst->norm_length = t->norm_len;
+    dst->stem_length = t->stem_len;
+    dst->type = t->type;
+    if (dst == &tok)
+        fill_out(out, &tok, sizeof tok);
     return NEWSD_OK;
 }
 
