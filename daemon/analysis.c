@@ -53,9 +53,16 @@ struct fill {
  * possessive "'s" goes ("xi's" → "xi").  Returns the new length. */
 static size_t tidy_norm(char *s, size_t len, bool word)
 {
+    /* Most norms have neither: nothing to rewrite up to the first. */
     size_t w = 0;
+    while (w < len && (unsigned char)s[w] != 0xE2 && s[w] != '\'')
+        w++;
+    if (w == len) {
+        s[w] = '\0';
+        return w;
+    }
     bool apostrophe = false;
-    for (size_t r = 0; r < len; r++) {
+    for (size_t r = w; r < len; r++) {
         if ((unsigned char)s[r] == 0xE2 && r + 2 < len && (unsigned char)s[r + 1] == 0x80 &&
             (unsigned char)s[r + 2] == 0x99) {
             s[w++] = '\'';
@@ -96,9 +103,11 @@ static const char *make_norm(struct newsd_analysis *an, const char *text, size_t
     return norm;
 }
 
-/* Text and norm of the first token with this text, and whether its norm
- * is a stop word; *stem_it when its stem is still to be found. */
-static int first_of_text(struct fill *f, struct analysis_token *t, bool *stem_it)
+/* Text and norm of the first token with this text (text_hash: strhash()
+ * of it), and whether its norm is a stop word; *stem_it when its stem is
+ * still to be found, with the norm's hash in *norm_hash. */
+static int first_of_text(struct fill *f, struct analysis_token *t, uint64_t text_hash, bool *stem_it,
+                         uint64_t *norm_hash)
 {
     struct newsd_analysis *an = f->an;
     *stem_it = false;
@@ -120,19 +129,23 @@ static int first_of_text(struct fill *f, struct analysis_token *t, bool *stem_it
     t->norm_len = t->stem_len = (uint32_t)norm_len;
     if (t->kind != NEWSD_TOKEN_WORD)
         return 0;
-    if (stopwords_contains(f->stop, norm, norm_len))
+    /* Most words fold to themselves (make_norm() then returns the text):
+     * their norm's hash is the text's. */
+    uint64_t h = norm == text ? text_hash : strhash(norm, norm_len);
+    if (stopwords_contains_hashed(f->stop, norm, norm_len, h))
         t->flags |= NEWSD_TOKEN_STOPWORD;
     if (f->stemmer && !(t->flags & NEWSD_TOKEN_ABBREVIATION)) {
-        stem_prefetch(f->stemmer, norm, norm_len);
+        stem_prefetch_hashed(f->stemmer, norm_len, h);
         *stem_it = true;
+        *norm_hash = h;
     }
     return 0;
 }
 
-static int stem_token(struct fill *f, struct analysis_token *t)
+static int stem_token(struct fill *f, struct analysis_token *t, uint64_t norm_hash)
 {
     size_t norm_len = t->norm_len, stem_len;
-    const char *stem = stem_word(f->stemmer, t->norm, norm_len, &stem_len);
+    const char *stem = stem_word_hashed(f->stemmer, t->norm, norm_len, norm_hash, &stem_len);
     if (!stem)
         return -1;
     if (stem_len != norm_len || memcmp(stem, t->norm, stem_len) != 0) {
@@ -168,32 +181,34 @@ static int fill_strings(struct newsd_analysis *an)
      * first token itself.  to_stem: the first tokens to stem. */
     uint32_t *first = malloc((an->n_tokens + 1) * sizeof *first);
     uint32_t *to_stem = malloc((an->n_tokens + 1) * sizeof *to_stem);
-    int rc = f.slots && first && to_stem ? 0 : -1;
+    uint64_t *stem_hash = malloc((an->n_tokens + 1) * sizeof *stem_hash);   /* of to_stem's norms */
+    int rc = f.slots && first && to_stem && stem_hash ? 0 : -1;
     f.mask = size - 1;
     size_t n_stem = 0;
     for (size_t i = 0; i < an->n_tokens && rc == 0; i++) {
         struct analysis_token *t = &an->tokens[i];
         const char *src = an->text + t->offset;
         first[i] = 0;
-        for (size_t s = strhash(src, t->length) & f.mask;; s = (s + 1) & f.mask) {
+        uint64_t h = strhash(src, t->length);
+        for (size_t s = h & f.mask;; s = (s + 1) & f.mask) {
             uint32_t o = f.slots[s];
             if (!o) {
                 bool stem_it;
                 f.slots[s] = (uint32_t)i + 1;
-                rc = first_of_text(&f, t, &stem_it);
+                rc = first_of_text(&f, t, h, &stem_it, &stem_hash[n_stem]);
                 if (stem_it)
                     to_stem[n_stem++] = (uint32_t)i;
                 break;
             }
             const struct analysis_token *o_tok = &an->tokens[o - 1];
-            if (o_tok->length == t->length && memcmp(an->text + o_tok->offset, src, t->length) == 0) {
+            if (o_tok->length == t->length && strhash_equal(an->text + o_tok->offset, src, t->length)) {
                 first[i] = o;
                 break;
             }
         }
     }
     for (size_t k = 0; k < n_stem && rc == 0; k++)
-        rc = stem_token(&f, &an->tokens[to_stem[k]]);
+        rc = stem_token(&f, &an->tokens[to_stem[k]], stem_hash[k]);
     for (size_t i = 0; i < an->n_tokens && rc == 0; i++) {
         if (!first[i])
             continue;
@@ -210,6 +225,7 @@ static int fill_strings(struct newsd_analysis *an)
     free(f.slots);
     free(first);
     free(to_stem);
+    free(stem_hash);
     return rc;
 }
 
@@ -354,25 +370,28 @@ int newsd_analysis_token_at(const newsd_analysis *an, size_t i, struct newsd_tok
     if (!an || !out || i >= an->n_tokens || out->struct_size < TOKEN_SIZE_1_2)
         return NEWSD_ERROR;
     const struct analysis_token *t = &an->tokens[i];
-    struct newsd_token tok = {
-        .struct_size = sizeof tok,
-        .kind = t->kind,
-        .flags = t->flags,
-        .sentence = t->sentence,
-        .offset = t->offset,
-        .length = t->length,
-        .text = t->text,
-        .norm = t->norm,
-        .stem = t->stem,
-        .norm_length = t->norm_len,
-        .stem_length = t->stem_len,
-        .type = t->type,
-    };
-    /* Plugins read every token of every article: the struct of this
-     * minor, the common case, is written whole. */
-    if (out->struct_size == sizeof tok)
-        *out = tok;
-    else
+    /* Plugins read every token of every article, and almost all with
+     * the struct of this minor: its fields are stored straight into the
+     * caller's (a struct built here and copied costs the stores twice).
+     * Another minor's struct is filled from a whole one of ours. */
+    struct newsd_token tok, *dst = out;
+    if (out->struct_size != sizeof tok) {
+        memset(&tok, 0, sizeof tok);
+        tok.struct_size = sizeof tok;
+        dst = &tok;
+    }
+    dst->kind = t->kind;
+    dst->flags = t->flags;
+    dst->sentence = t->sentence;
+    dst->offset = t->offset;
+    dst->length = t->length;
+    dst->text = t->text;
+    dst->norm = t->norm;
+    dst->stem = t->stem;
+    dst->norm_length = t->norm_len;
+    dst->stem_length = t->stem_len;
+    dst->type = t->type;
+    if (dst == &tok)
         fill_out(out, &tok, sizeof tok);
     return NEWSD_OK;
 }

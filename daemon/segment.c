@@ -408,6 +408,19 @@ static size_t scan_run(const struct seg *g, size_t p, struct cases *cs)
 {
     while (p < g->len) {
         unsigned char b = g->s[p];
+        if (b >= 'a' && b <= 'z') {
+            /* A run of lower-case ASCII letters, most of a word's letters,
+             * counted at once. */
+            size_t q = p + 1;
+            while (q < g->len && g->s[q] >= 'a' && g->s[q] <= 'z')
+                q++;
+            if (!cs->first)
+                cs->first = -1;
+            cs->letters += q - p;
+            cs->lower += q - p;
+            p = q;
+            continue;
+        }
         if (b < 0x80) {
             unsigned char c = ascii_class[b];
             if (c == CC_LETTER)

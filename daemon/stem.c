@@ -39,35 +39,46 @@ const char *stem_algorithm(const char *lang)
     return NULL;
 }
 
-/* The memo: two ways per set, the way not hit since the other was taken
- * is the one replaced, so the words a feed keeps using stay while its
- * one-off words come and go.  A word or stem longer than a slot's room is
- * not memoised (few are, and those are rare words).  16384 slots of 64
- * bytes, 1 MB per thread and language.  Measured with text_bench on the
- * corpus (later passes, µs/article, de / en): 4 MB 77 / 50, 2 MB 78-82 /
- * 49-52, 1 MB 82-90 / 54-57.  The memo is hashed, so all of it is
- * resident after a few articles: 1 MB costs ~5 µs an article (under 1 %
- * of the default config's CPU per article) and keeps the default config's
- * two workers in two languages 4 MB smaller than 2 MB did (the peak RSS
- * target is 30 MB).  Only the first
- * MEMO_LANGS languages a thread meets get one, so an article stream in
- * thirty languages cannot make a worker hold thirty. */
+/* The memo: four ways per set, the way hit least recently being the one
+ * replaced (near enough: a way hit since the others were is "used"), so
+ * the words a feed keeps using stay while its one-off words come and go.
+ * A slot is 32 bytes: the word, and its stem as the length of what it
+ * keeps of the word and the bytes after that (Snowball mostly cuts a
+ * suffix; "happy" -> "happi" keeps 4 and adds "i").  A word whose
+ * word and added bytes exceed a slot's room is not memoised (few are, and
+ * those are rare words).  32768 slots in 8192 sets of two cache lines,
+ * 1 MB per thread and language: as many words as the earlier layout held
+ * in 2 MB, and the peak RSS target is 30 MB.  That earlier layout (32768
+ * slots of 64 bytes, two ways, 2 MB) let the stemmer run on 83 words of a
+ * 5 KB article that had been seen before (analysis_bench, 150 articles a
+ * language, second pass, counted with callgrind); this one on 5.5.  A
+ * simulation of the bench's 1,000 articles a language gave 100 -> 25
+ * (de) and 24 -> 2 (en) misses an article; 4 MB of the earlier layout
+ * would have given 44 / 8.  Only the first MEMO_LANGS languages a thread
+ * meets get one, so an article stream in thirty languages cannot make a
+ * worker hold thirty. */
 #define MEMO_SETS 8192
-#define MEMO_NORM_ROOM 30
-#define MEMO_STEM_ROOM 22
+#define MEMO_WAYS 4
+#define MEMO_ROOM 24
+#define MEMO_NORM_ROOM MEMO_ROOM
 #define MEMO_LANGS 4
 
 struct memo_slot {
-    uint64_t hash;          /* 0: empty */
-    uint8_t norm_len, stem_len, used;
-    char norm[MEMO_NORM_ROOM], stem[MEMO_STEM_ROOM];
+    uint32_t tag;           /* of the word's hash, never 0; 0: empty */
+    uint8_t norm_len;       /* the word is bytes[0 .. norm_len) */
+    uint8_t keep;           /* the stem is the word's first keep bytes ... */
+    uint8_t tail_len;       /* ... and then bytes[norm_len .. norm_len + tail_len) */
+    uint8_t used;
+    char bytes[MEMO_ROOM];
 };
 
-_Static_assert(sizeof(struct memo_slot) == 64, "a memo slot is one cache line");
+_Static_assert(sizeof(struct memo_slot) == 32, "a memo slot is half a cache line");
+_Static_assert(MEMO_WAYS * sizeof(struct memo_slot) == 128, "a memo set is two cache lines");
 
 struct stemmer {
     struct sb_stemmer *sb;
-    struct memo_slot *memo;   /* 2 * MEMO_SETS; NULL when it could not be had */
+    struct memo_slot *memo;   /* MEMO_WAYS * MEMO_SETS; NULL when it could not be had */
+    char stem[MEMO_ROOM];     /* a memoised stem put together (stem_word()'s answer) */
 };
 
 /* One entry per code of the table at most. */
@@ -120,7 +131,7 @@ static struct stem_cache *cache_get(void)
  * read at random, a word an entry: with 4 KB pages nearly every lookup
  * would also miss the TLB), else at least aligned to the cache line, so
  * that a slot is one line to fetch.  NULL when memory runs out. */
-#define MEMO_BYTES (2 * MEMO_SETS * sizeof(struct memo_slot))
+#define MEMO_BYTES (MEMO_WAYS * MEMO_SETS * sizeof(struct memo_slot))
 #define HUGE_PAGE ((size_t)2 << 20)
 
 static struct memo_slot *memo_new(void)
@@ -162,52 +173,109 @@ struct stemmer *stem_stemmer(const char *lang)
     return &c->e[c->n++].st;
 }
 
-/* The memo set of word: two ways of 64 bytes. */
+/* The memo set of a word's hash: MEMO_WAYS slots in two cache lines. */
 static struct memo_slot *memo_set(const struct stemmer *st, uint64_t h)
 {
-    return &st->memo[2 * (h % MEMO_SETS)];
+    return &st->memo[MEMO_WAYS * (h % MEMO_SETS)];
+}
+
+static uint32_t memo_tag(uint64_t h)
+{
+    return (uint32_t)(h >> 32) | 1;
 }
 
 void stem_prefetch(const struct stemmer *st, const char *word, size_t len)
 {
+    if (st->memo && len <= MEMO_NORM_ROOM)
+        stem_prefetch_hashed(st, len, strhash(word, len));
+}
+
+void stem_prefetch_hashed(const struct stemmer *st, size_t len, uint64_t hash)
+{
     if (!st->memo || len > MEMO_NORM_ROOM)
         return;
-    const struct memo_slot *set = memo_set(st, strhash(word, len) | 1);
-    __builtin_prefetch(&set[0]);
-    __builtin_prefetch(&set[1]);
+    const char *set = (const char *)memo_set(st, hash);
+    __builtin_prefetch(set);
+    __builtin_prefetch(set + 64);
 }
 
 const char *stem_word(struct stemmer *st, const char *word, size_t len, size_t *out_len)
 {
+    uint64_t h = st->memo && len <= MEMO_NORM_ROOM ? strhash(word, len) : 0;
+    return stem_word_hashed(st, word, len, h, out_len);
+}
+
+/* Mark way w of set as hit; when every way then is, the others are not
+ * (so "not used" means "not hit since the last of them was"). */
+static void memo_touch(struct memo_slot *set, int w)
+{
+    set[w].used = 1;
+    for (int k = 0; k < MEMO_WAYS; k++)
+        if (!set[k].used)
+            return;
+    for (int k = 0; k < MEMO_WAYS; k++)
+        set[k].used = k == w;
+}
+
+/* The way a new word takes: an empty one, else one not used. */
+static int memo_victim(const struct memo_slot *set)
+{
+    for (int k = 0; k < MEMO_WAYS; k++)
+        if (!set[k].tag)
+            return k;
+    for (int k = 0; k < MEMO_WAYS; k++)
+        if (!set[k].used)
+            return k;
+    return 0;   /* not reached: memo_touch() leaves a way unused */
+}
+
+/* Keep word's stem in way w of set (taking it counts as a use, so that
+ * the next new word of the set takes another way). */
+static void memo_store(struct memo_slot *set, int w, uint32_t tag, const char *word, size_t len, const char *stem,
+                       size_t stem_len)
+{
+    size_t keep = 0;
+    while (keep < len && keep < stem_len && word[keep] == stem[keep])
+        keep++;
+    size_t tail = stem_len - keep;
+    if (len + tail > MEMO_ROOM)
+        return;
+    struct memo_slot *slot = &set[w];
+    slot->tag = tag;
+    slot->norm_len = (uint8_t)len;
+    slot->keep = (uint8_t)keep;
+    slot->tail_len = (uint8_t)tail;
+    memcpy(slot->bytes, word, len);
+    memcpy(slot->bytes + len, stem + keep, tail);
+    memo_touch(set, w);
+}
+
+const char *stem_word_hashed(struct stemmer *st, const char *word, size_t len, uint64_t hash, size_t *out_len)
+{
     if (len > INT_MAX)
         return NULL;
-    struct memo_slot *slot = NULL;
-    uint64_t h = 0;
+    struct memo_slot *set = NULL;
+    uint32_t tag = memo_tag(hash);
     if (st->memo && len <= MEMO_NORM_ROOM) {
-        h = strhash(word, len) | 1;
-        struct memo_slot *set = memo_set(st, h);
-        for (int w = 0; w < 2; w++) {
+        set = memo_set(st, hash);
+        for (int w = 0; w < MEMO_WAYS; w++) {
             struct memo_slot *m = &set[w];
-            if (m->hash == h && m->norm_len == len && memcmp(m->norm, word, len) == 0) {
-                m->used = 1;
-                set[!w].used = 0;
-                *out_len = m->stem_len;
-                return m->stem;
-            }
+            if (m->tag != tag || m->norm_len != len || !strhash_equal(m->bytes, word, len))
+                continue;
+            memo_touch(set, w);
+            *out_len = (size_t)m->keep + m->tail_len;
+            if (m->tail_len == 0)
+                return m->bytes;   /* the stem is a prefix of the word */
+            memcpy(st->stem, m->bytes, m->keep);
+            memcpy(st->stem + m->keep, m->bytes + len, m->tail_len);
+            return st->stem;
         }
-        slot = !set[0].hash ? &set[0] : !set[1].hash ? &set[1] : set[0].used ? &set[1] : &set[0];
     }
     const sb_symbol *r = sb_stemmer_stem(st->sb, (const sb_symbol *)word, (int)len);
     if (!r)
         return NULL;
     *out_len = (size_t)sb_stemmer_length(st->sb);
-    if (slot && *out_len <= MEMO_STEM_ROOM) {
-        slot->hash = h;
-        slot->norm_len = (uint8_t)len;
-        memcpy(slot->norm, word, len);
-        slot->stem_len = (uint8_t)*out_len;
-        memcpy(slot->stem, r, *out_len);
-        slot->used = 0;
-    }
+    if (set)
+        memo_store(set, memo_victim(set), tag, word, len, (const char *)r, *out_len);
     return (const char *)r;
 }

@@ -9,6 +9,7 @@
 #define NEWSD_STEM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* libstemmer's algorithm for an ISO 639-1 code ("de" → "german"), or NULL
  * when there is none. */
@@ -30,5 +31,10 @@ const char *stem_word(struct stemmer *st, const char *word, size_t len, size_t *
  * has not been announced waits for memory.  Announcing the words of an
  * article a while before stemming them overlaps those waits. */
 void stem_prefetch(const struct stemmer *st, const char *word, size_t len);
+/* Both with the word's strhash() (strhash.h) given: the text layer has
+ * it already from its own tables, and a word hashed once is cheaper
+ * than one hashed three times. */
+const char *stem_word_hashed(struct stemmer *st, const char *word, size_t len, uint64_t hash, size_t *out_len);
+void stem_prefetch_hashed(const struct stemmer *st, size_t len, uint64_t hash);
 
 #endif

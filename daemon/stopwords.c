@@ -47,9 +47,13 @@ static atomic_uint missing_logged[(LANG_CODES + 31) / 32];
 
 bool stopwords_contains(const struct stopword_set *set, const char *norm, size_t len)
 {
+    return set && set->n && stopwords_contains_hashed(set, norm, len, strhash(norm, len));
+}
+
+bool stopwords_contains_hashed(const struct stopword_set *set, const char *norm, size_t len, uint64_t h)
+{
     if (!set || !set->n)
         return false;
-    uint64_t h = strhash(norm, len);
     for (size_t i = h & set->mask;; i = (i + 1) & set->mask) {
         uint32_t o = set->slots[i];
         if (!o)

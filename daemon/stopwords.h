@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct stopword_set;
 
@@ -22,5 +23,7 @@ const struct stopword_set *stopwords_get(const char *lang);
 
 /* Whether norm[0..len) is in the set (false for a NULL set). */
 bool stopwords_contains(const struct stopword_set *set, const char *norm, size_t len);
+/* The same with strhash(norm, len) given. */
+bool stopwords_contains_hashed(const struct stopword_set *set, const char *norm, size_t len, uint64_t hash);
 
 #endif

@@ -45,4 +45,34 @@ static inline uint64_t strhash(const char *s, size_t len)
     return h ^ (h >> 29);
 }
 
+/* Whether a and b (n >= k bytes) agree on their first and last k bytes;
+ * k is 4 or 8, a constant where it is inlined, so each copy is one load. */
+static inline int strhash_same_ends(const char *a, const char *b, size_t n, size_t k)
+{
+    uint64_t a0 = 0, b0 = 0, a1 = 0, b1 = 0;
+    memcpy(&a0, a, k);
+    memcpy(&b0, b, k);
+    memcpy(&a1, a + n - k, k);
+    memcpy(&b1, b + n - k, k);
+    return a0 == b0 && a1 == b1;
+}
+
+/* Whether a[0..n) and b[0..n) are the same bytes: the keys of those
+ * tables are mostly words of a few bytes, compared here by two
+ * overlapping loads (all inside the n bytes) rather than by a call. */
+static inline int strhash_equal(const char *a, const char *b, size_t n)
+{
+    if (n >= 8 && n <= 16)
+        return strhash_same_ends(a, b, n, 8);
+    if (n >= 4 && n < 8)
+        return strhash_same_ends(a, b, n, 4);
+    if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            if (a[i] != b[i])
+                return 0;
+        return 1;
+    }
+    return memcmp(a, b, n) == 0;
+}
+
 #endif

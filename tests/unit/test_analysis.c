@@ -320,6 +320,48 @@ static void test_stems(void **state)
         assert_int_equal(n, strlen("nation"));
         assert_memory_equal(s, "nation", n);
     }
+    /* A stem that is not a prefix of its word comes back whole too
+     * (the memo keeps what it adds), in German and English. */
+    static const struct {
+        const char *lang, *word, *stem;
+    } added[] = {{"en", "happy", "happi"}, {"en", "skies", "sky"}, {"de", "häuser", "haus"},
+                 {"de", "beschränkungen", "beschrank"}};
+    for (size_t i = 0; i < sizeof added / sizeof *added; i++)
+        for (int round = 0; round < 3; round++) {
+            size_t n;
+            const char *s = stem_word(stem_stemmer(added[i].lang), added[i].word, strlen(added[i].word), &n);
+            assert_non_null(s);
+            assert_int_equal(n, strlen(added[i].stem));
+            assert_memory_equal(s, added[i].stem, n);
+        }
+    /* More words than the memo holds: each one's stem, asked again right
+     * away (from the memo) or after many others (evicted or not), is the
+     * stemmer's. */
+    static const char *const endings[] = {"ies", "y", "ing", "ed", "ness", "s", "ational", "ly"};
+    enum { N_WORDS = 150000 };
+    char (*first)[40] = calloc(N_WORDS, sizeof *first);
+    assert_non_null(first);
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < N_WORDS; i++) {
+            char w[40];
+            int len = 0;
+            for (int v = i; len < 6; v /= 26)
+                w[len++] = (char)('a' + v % 26);
+            len += snprintf(w + len, sizeof w - (size_t)len, "%s", endings[i % 8]);
+            size_t n;
+            for (int again = 0; again < 2; again++) {
+                const char *s = stem_word(st, w, (size_t)len, &n);
+                assert_non_null(s);
+                assert_true(n < sizeof first[i]);
+                if (pass == 0 && again == 0) {
+                    memcpy(first[i], s, n);
+                    first[i][n] = '\0';
+                }
+                assert_int_equal(n, strlen(first[i]));
+                assert_memory_equal(s, first[i], n);
+            }
+        }
+    free(first);
     assert_null(stem_stemmer("ko"));
     assert_string_equal(stem_algorithm("no"), "norwegian");
     assert_null(stem_algorithm("xx"));
@@ -447,6 +489,24 @@ static void test_strhash_tails(void **state)
     }
 }
 
+/* strhash_equal() compares short keys by overlapping loads: at every
+ * length, a difference in any one byte is seen, and equal keys are. */
+static void test_strhash_equal(void **state)
+{
+    (void)state;
+    for (size_t len = 0; len <= 40; len++) {
+        char a[41], b[41];
+        for (size_t i = 0; i < len; i++)
+            a[i] = b[i] = (char)('a' + i % 26);
+        assert_true(strhash_equal(a, b, len));
+        for (size_t i = 0; i < len; i++) {
+            b[i] = (char)0xC3;
+            assert_false(strhash_equal(a, b, len));
+            b[i] = a[i];
+        }
+    }
+}
+
 static void test_struct_size(void **state)
 {
     (void)state;
@@ -555,6 +615,7 @@ int main(void)
         cmocka_unit_test(test_struct_size),
         cmocka_unit_test(test_types),
         cmocka_unit_test(test_strhash_tails),
+        cmocka_unit_test(test_strhash_equal),
         cmocka_unit_test(test_article_owns_analysis),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
