@@ -76,3 +76,67 @@ def stream_input_kafka_bad_messages_kill(ctx):
               f"{len(ids)} archived once, 3 in failed/, 0 uncommitted, duplicates seen {len(ctx.duplicates())}")
     finally:
         mock.stop()
+
+
+@test(timeout=240)
+def stream_input_kafka_rebalance_two_instances(ctx):
+    """Two newsd instances (own state dirs, own archives) in one consumer
+    group share a 4-partition topic.  The group rebalances three times: B
+    joins mid-stream, A is SIGKILLed (its partitions pass to B when its
+    session times out), A comes back.  Every article is archived by one
+    instance or the other, none is lost, and an article archived by both
+    can only be one of a member's uncommitted window at a rebalance: at
+    most batch messages per partition per rebalance."""
+    from tests_pg import second_ctx
+    need(ctx.plugin_dir / "input_kafka.so", "input_kafka (librdkafka-dev)")
+    partitions, batch, rebalances = 4, 8, 3
+    mock = KafkaMock(ctx, "articles", partitions=partitions)
+    ctx_b = second_ctx(ctx)
+    try:
+        def config(c):
+            c.write_config(plugins=plugins_with_sinks(("kin", {
+                "so": "input_kafka.so", "brokers": mock.bootstrap, "topic": "articles", "group": "newsd",
+                "batch": str(batch), "kafka.session.timeout.ms": "6000",
+                "kafka.heartbeat.interval.ms": "500"})))
+        config(ctx)
+        config(ctx_b)
+        msgs = ctx.base / "msgs"
+        msgs.mkdir()
+        arts = distinct_articles(400, "rebal")
+        ids = set()
+
+        def produce(part):
+            for name, data in part:
+                (msgs / name).write_bytes(data)
+                ids.add(content_id(data))
+                mock.ask(f"produce {msgs / name}")
+
+        def union():
+            return ctx.ids() | ctx_b.ids()
+
+        a = ctx.start()
+        produce(arts[:100])
+        ctx.wait(lambda: len(ctx.ids()) >= 50, 60, "A taking the first articles")
+        ctx_b.start()
+        produce(arts[100:200])
+        ctx.wait(lambda: ctx_b.ids(), 60, "B given partitions after it joined")
+        kill_daemon(a)
+        produce(arts[200:300])
+        ctx.wait(lambda: len(union()) >= 250, 90, "B taking over A's partitions")
+        ctx.start()
+        produce(arts[300:])
+        ctx.wait(lambda: union() == ids, 120, "every produced article archived by A or B")
+        ctx.wait(lambda: mock.ask("committed newsd")["uncommitted"] == 0, 30, "offsets committed to the end")
+        got_a, got_b = ctx.ids(), ctx_b.ids()
+        both = got_a & got_b
+        bound = batch * partitions * rebalances
+        check(union() == ids, f"{len(ids - union())} produced articles archived by neither instance")
+        check(len(both) <= bound, f"{len(both)} articles archived by both instances, more than "
+              f"{bound} (batch {batch} x {partitions} partitions x {rebalances} rebalances)")
+        check(got_b - got_a and got_a - got_b, "the group did not share the work between A and B")
+        check(not ctx.failed_items() and not ctx_b.failed_items(), "an article went to failed/")
+        print(f"note: 400 articles, 4 partitions, B joins, A SIGKILLed and back: A {len(got_a)}, "
+              f"B {len(got_b)}, archived by both {len(both)} (bound {bound}), none lost, 0 uncommitted")
+    finally:
+        ctx_b.shutdown(strict=False)
+        mock.stop()
