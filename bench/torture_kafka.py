@@ -26,9 +26,7 @@ published) and these counts.  tests/e2e/tests_stream_torture_kafka.py runs
 it small (1,000 articles, 5 kills) in CI.
 """
 import argparse
-import json
 import os
-import queue
 import random
 import re
 import shutil
@@ -40,69 +38,31 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
 import bench as core  # noqa: E402  (bench/bench.py: corpus, articles, archive counts)
+from kafka_mock_client import KafkaMockProcess, MockError  # noqa: E402
 
 PARTITIONS = 3
 
 
-class Mock:
-    """kafka_mock records 3 articles 3: prints what "records" receives;
-    answers produce_dir, committed, down and up."""
+class Mock(KafkaMockProcess):
+    """kafka_mock records 3 articles 3: what topic "records" receives, and
+    answers to produce_dir, committed, down and up."""
 
     def __init__(self, exe, log_path):
-        self.err = open(log_path, "wb")
-        self.proc = subprocess.Popen([exe, "records", str(PARTITIONS), "articles", str(PARTITIONS)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err)
-        self.replies = queue.Queue()
-        self.keys = []
-        self.lock = threading.Lock()
-        self.asking = threading.Lock()
-        first = queue.Queue()
-
-        def read():
-            for line in self.proc.stdout:
-                line = line.decode()
-                if line.startswith("bootstrap "):
-                    first.put(line.split()[1])
-                    continue
-                o = json.loads(line)
-                if "produced" in o or "uncommitted" in o:
-                    self.replies.put(o)
-                    continue
-                with self.lock:
-                    self.keys.append(o["key"])
-        threading.Thread(target=read, daemon=True).start()
         try:
-            self.bootstrap = first.get(timeout=30)
-        except queue.Empty:
-            self.stop()
-            raise SystemExit("torture_kafka: kafka_mock printed no bootstrap servers within 30 s")
-
-    def command(self, line):
-        self.proc.stdin.write((line + "\n").encode())
-        self.proc.stdin.flush()
+            super().__init__([exe, "records", PARTITIONS, "articles", PARTITIONS], log_path, 30)
+        except MockError as e:
+            raise SystemExit(f"torture_kafka: {e}")
 
     def ask(self, line, timeout=60):
-        with self.asking:   # one question at a time: the replies are not labelled
-            self.command(line)
-            try:
-                return self.replies.get(timeout=timeout)
-            except queue.Empty:
-                raise SystemExit("torture_kafka: kafka_mock did not answer %r within %d s" % (line, timeout))
+        try:
+            return super().ask(line, timeout)
+        except MockError as e:
+            raise SystemExit(f"torture_kafka: {e}")
 
     def published(self):
-        with self.lock:
-            return list(self.keys)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            try:
-                self.proc.stdin.close()
-                self.proc.wait(15)
-            except (OSError, subprocess.TimeoutExpired):
-                self.proc.kill()
-                self.proc.wait()
-        self.err.close()
+        return self.received_keys()
 
 
 CONFIG = """[daemon]

@@ -16,16 +16,15 @@ Loaded by run.py; every test here is named stream_*.
 
 import json
 import os
-import queue
 import shutil
 import signal
 import subprocess
-import threading
 import time
 
 from __main__ import test, check, Fail, content_id, distinct_articles
 from tests_control import free_port
 from tests_sinks import plugins_with_sinks, sink_status
+from kafka_mock_client import KafkaMockProcess, MockError
 
 
 def need(path, what):
@@ -87,64 +86,26 @@ def nats_messages(ctx, url, stream):
     return [json.loads(line) for line in p.stdout.decode().splitlines()]
 
 
-class KafkaMock:
+class KafkaMock(KafkaMockProcess):
     """tests/e2e/kafka_mock: a mock cluster of three brokers and a consumer
     that collects what the topic receives."""
 
     def __init__(self, ctx, topic, partitions=3):
         exe = ctx.build / "tests" / "e2e" / "kafka_mock"
         need(exe, "kafka_mock (librdkafka-dev)")
-        self.err = open(ctx.base / "kafka_mock.log", "wb")
-        self.proc = subprocess.Popen([str(exe), topic, str(partitions)], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.err)
-        first = queue.Queue()
-        self.replies = queue.Queue()
-        self.messages = []
-        self.lock = threading.Lock()
-
-        def read():
-            for line in self.proc.stdout:
-                line = line.decode()
-                if line.startswith("bootstrap "):
-                    first.put(line.split()[1])
-                    continue
-                o = json.loads(line)
-                if "produced" in o or "uncommitted" in o:
-                    self.replies.put(o)
-                    continue
-                with self.lock:
-                    self.messages.append(o)
-        threading.Thread(target=read, daemon=True).start()
         try:
-            self.bootstrap = first.get(timeout=15)
-        except queue.Empty:
-            self.stop()
-            raise Fail("kafka_mock printed no bootstrap servers within 15 s")
-
-    def command(self, line):
-        self.proc.stdin.write((line + "\n").encode())
-        self.proc.stdin.flush()
+            super().__init__([exe, topic, partitions], ctx.base / "kafka_mock.log", 15)
+        except MockError as e:
+            raise Fail(str(e))
 
     def ask(self, line, timeout=30):
-        self.command(line)
         try:
-            return self.replies.get(timeout=timeout)
-        except queue.Empty:
-            raise Fail(f"kafka_mock did not answer {line!r} within {timeout} s")
+            return super().ask(line, timeout)
+        except MockError as e:
+            raise Fail(str(e))
 
     def keys(self):
-        with self.lock:
-            return [m["key"] for m in self.messages if m["key"] is not None]
-
-    def stop(self):
-        if self.proc.poll() is None:
-            try:
-                self.proc.stdin.close()
-                self.proc.wait(10)
-            except (OSError, subprocess.TimeoutExpired):
-                self.proc.kill()
-                self.proc.wait()
-        self.err.close()
+        return [k for k in self.received_keys() if k is not None]
 
 
 def kill_daemon(d):
