@@ -13,6 +13,7 @@
  * at the next start, still marked.
  */
 #include "control_internal.h"
+#include "fdio.h"
 #include "log.h"
 #include "spool.h"
 #include "xalloc.h"
@@ -40,20 +41,6 @@ bool control_set_can_query(const struct plugin_set *set)
 
 /* ---- placing an original into work/ ---------------------------------------- */
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
 
 static int copy_file(const char *from, const char *to)
 {

@@ -1,5 +1,6 @@
 /* Inputs, their threads and the newsd_input_*() functions; see inputs.h. */
 #include "inputs.h"
+#include "fdio.h"
 #include "log.h"
 #include "pipeline.h"
 #include "plugin_config.h"
@@ -137,19 +138,6 @@ int newsd_input_wait(newsd_input *in, int64_t timeout_ms)
     }
 }
 
-static int write_all(int fd, const unsigned char *p, size_t len)
-{
-    while (len) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -errno;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
 
 /* ---- redeliveries ------------------------------------------------------- */
 

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE /* strndup */
 #endif
 #include "outbox.h"
+#include "fdio.h"
 #include "hash.h"
 #include "log.h"
 #include "pipeline.h"
@@ -77,19 +78,6 @@ static struct entry *append(struct outbox *ob, const char *id, int64_t created_m
     return e;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
 
 /* Read NAME in dir_fd and check it against its header.  Returns 0 with
  * *json (malloc'd, NUL-terminated) and *created, or -1 with *why. */

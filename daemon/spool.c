@@ -1,5 +1,6 @@
 /* State directory layout, claims, failed/ moves and poison accounting. */
 #include "spool.h"
+#include "fdio.h"
 #include "spool_access.h"
 #include "state_lock.h"
 #include "xalloc.h"
@@ -389,20 +390,6 @@ static void iso_now(char out[32])
     snprintf(out + n, 32 - n, ".%03ldZ", ts.tv_nsec / 1000000);
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-    while (len) {
-        ssize_t w = write(fd, buf, len);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        buf += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
 
 static int write_sidecar(struct spool *s, const char *path, const char *name, const char *id,
                          const char *plugin, const char *cause)
