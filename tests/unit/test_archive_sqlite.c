@@ -407,6 +407,43 @@ static void test_fts_german(void **state)
     sq_close(s);
 }
 
+/* The indexer feeds the stored text to the folding tokenizer (fold.c)
+ * rather than SQ_FOLD_SQL's folded copy: every token and position must be
+ * the same as from the folded text, which the triggers (a reprocessed or
+ * deleted article) and other SQLite programs still feed the index. */
+static void test_indexer_tokens_as_folded_text(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    store(s, make("f1", "GROẞE Straße", "Die Maße der Straßen: ẞ und ß, Fußball-Spaß, Grüße.", T0, NULL, 0));
+    store(s, make("f2", "Plain", "No sharp s here, only strasse and Masse.", T0, NULL, 0));
+    assert_int_equal(index_all(s), 2);
+    assert_fts_matches_content(s);
+    assert_int_equal(sqlite3_exec(s->db,
+        "CREATE VIRTUAL TABLE temp.ref USING fts5(title, body, tokenize='unicode61 remove_diacritics 2');"
+        "INSERT INTO temp.ref (rowid, title, body) SELECT seq, " SQ_FOLD_SQL("title") ", "
+        SQ_FOLD_SQL("body") " FROM articles;"
+        "CREATE VIRTUAL TABLE temp.v_idx USING fts5vocab(main, articles_fts, instance);"
+        "CREATE VIRTUAL TABLE temp.v_ref USING fts5vocab(temp, ref, instance);",
+        NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(s->db,
+        "SELECT (SELECT count(*) FROM temp.v_idx), (SELECT count(*) FROM temp.v_ref),"
+        " (SELECT count(*) FROM (SELECT term, doc, col, offset FROM temp.v_idx EXCEPT"
+        "                        SELECT term, doc, col, offset FROM temp.v_ref)),"
+        " (SELECT count(*) FROM temp.v_idx WHERE term = 'strasse')", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_true(sqlite3_column_int(st, 0) > 20);
+    assert_int_equal(sqlite3_column_int(st, 0), sqlite3_column_int(st, 1));
+    assert_int_equal(sqlite3_column_int(st, 2), 0);
+    assert_int_equal(sqlite3_column_int(st, 3), 2);     /* Straße (title of f1), strasse (f2) */
+    sqlite3_finalize(st);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"grosse\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Spass\"}"), 1);
+    sq_close(s);
+}
+
 /* The action newsd chose (ABI 1.3) is stored, shown and listed by. */
 static void test_list_by_action(void **state)
 {
@@ -1214,6 +1251,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_insert_dedup_reprocess, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_from_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fts_german, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_indexer_tokens_as_folded_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_by_action, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_filters, setup, teardown),
