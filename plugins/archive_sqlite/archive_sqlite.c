@@ -33,15 +33,6 @@
 /* The WAL is cut back to this size after a checkpoint; without a limit it
  * keeps the size of the largest batch ever written. */
 #define WAL_SIZE_LIMIT (64 * 1024 * 1024)
-/* The writer's page cache, in KiB (SQLite's default is 2 MiB).  An article
- * dirties ~16 pages, most of them leaves at random places of the indexes
- * keyed by tag name and by id, so a batch of 30 articles or more
- * outgrew the default: SQLite spilled dirty pages into the WAL in the
- * middle of the transaction, read them back for the next article and wrote
- * them again at COMMIT.  Measured on a 8,000-article backlog of the default
- * config: WAL and database writes 132 -> 81 KB an article, reads 156 -> 104
- * KB, the archive thread's CPU 0.29 -> 0.23 ms an article; peak RSS +12 MiB. */
-#define WRITER_CACHE_KIB 8192
 
 /* mkdir -p of the folder that holds path. */
 static int make_parent_dirs(const char *path)
@@ -96,12 +87,10 @@ static int enable_wal(struct sq *s)
 static int configure(struct sq *s)
 {
     char limit[64];
-    char cache[64];
     snprintf(limit, sizeof limit, "PRAGMA journal_size_limit = %d", WAL_SIZE_LIMIT);
-    snprintf(cache, sizeof cache, "PRAGMA cache_size = -%d", WRITER_CACHE_KIB);
     sqlite3_busy_timeout(s->db, s->opt.busy_timeout_ms);
     if (enable_wal(s) != NEWSD_OK || exec_pragma(s, "PRAGMA synchronous = FULL") != NEWSD_OK ||
-        exec_pragma(s, limit) != NEWSD_OK || exec_pragma(s, cache) != NEWSD_OK)
+        exec_pragma(s, limit) != NEWSD_OK)
         return NEWSD_ERROR;
     return NEWSD_OK;
 }
