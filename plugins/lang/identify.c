@@ -116,7 +116,7 @@ int lang_identify(const struct lang_opts *o, const char *text, size_t len, struc
     /* CLD2's time grows with the text, and most articles say what they
      * are in their first lines: a look at a shorter prefix settles them,
      * and only a prefix that leaves a doubt is read to max_bytes. */
-    size_t first = cut_at_char(text, len, LANG_FIRST_LOOK_BYTES);
+    size_t first = o->first_look ? cut_at_char(text, len, o->first_look) : len;
     if (first < len && settled_by(text, first, o, &r))
         len = first;
     else if (lang_cld2_detect(text, len, o->hint, &r) < 0)
