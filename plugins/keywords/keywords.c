@@ -213,8 +213,10 @@ static int read_tokens(const newsd_analysis *an, struct slot *s, size_t *n_out)
         s->tok = v;
         s->tok_cap = n;
     }
+    /* One struct for all: newsd_analysis_token_at() sets every field of
+     * a struct of this minor, so it need not be cleared per token. */
+    struct newsd_token t = {.struct_size = sizeof t};
     for (size_t i = 0; i < n; i++) {
-        struct newsd_token t = {.struct_size = sizeof t};
         if (newsd_analysis_token_at(an, i, &t) != NEWSD_OK)
             return NEWSD_ERROR;
         s->tok[i] = (struct yake_token){t.text, t.norm, t.stem, t.kind, t.flags, t.sentence, t.type};
