@@ -73,9 +73,8 @@ static uint32_t part_case(const char *text, size_t len, const char *norm, size_t
 
 int toks_push_word(struct ent_toks *t, const struct ent_tok *tok)
 {
-    /* Counted inline: words are short, and a call to memchr() first cost
-     * more than the count. */
-    size_t hyphens = (tok->flags & ENT_TOK_WORD) ? count_char(tok->text, tok->text_len, '-') : 0;
+    size_t hyphens = (tok->flags & ENT_TOK_WORD) && memchr(tok->text, '-', tok->text_len)
+                         ? count_char(tok->text, tok->text_len, '-') : 0;
     if (hyphens == 0 || count_char(tok->norm, tok->norm_len, '-') != hyphens)
         return toks_push(t, tok);
     struct ent_tok whole = *tok;
