@@ -219,7 +219,8 @@ static int read_tokens(const newsd_analysis *an, struct slot *s, size_t *n_out)
     for (size_t i = 0; i < n; i++) {
         if (newsd_analysis_token_at(an, i, &t) != NEWSD_OK)
             return NEWSD_ERROR;
-        s->tok[i] = (struct yake_token){t.text, t.norm, t.stem, t.kind, t.flags, t.sentence, t.type};
+        s->tok[i] = (struct yake_token){t.text, t.norm, t.stem, t.kind, t.flags, t.sentence, t.type,
+                                        (uint32_t)t.norm_length, (uint32_t)t.stem_length};
     }
     *n_out = n;
     return NEWSD_OK;

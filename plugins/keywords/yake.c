@@ -221,15 +221,15 @@ static bool is_stop(const struct work *w, size_t i)
     return (i > 0 && all_caps_word(w, i - 1)) || all_caps_word(w, i + 1);
 }
 
-/* The part of a compound's stem after its last hyphen, when it can be a
- * word of its own: three bytes or more, no digit. */
-static const char *compound_head(const char *stem, size_t *len)
+/* The part of a compound's stem (stem_len bytes) after its last hyphen,
+ * when it can be a word of its own: three bytes or more, no digit. */
+static const char *compound_head(const char *stem, size_t stem_len, size_t *len)
 {
-    const char *dash = strrchr(stem, '-');
+    const char *dash = memrchr(stem, '-', stem_len);
     if (!dash || dash == stem)
         return NULL;
     const char *head = dash + 1;
-    size_t n = strlen(head);
+    size_t n = stem_len - (size_t)(head - stem);
     if (n < 3)
         return NULL;
     for (size_t i = 0; i < n; i++)
@@ -268,10 +268,10 @@ static void merge_genitives(struct work *w)
 static uint32_t standalone_term(struct work *w, const struct yake_token *t, bool stop)
 {
     const char *key = stop ? t->norm : t->stem;
-    size_t hl = 0;
-    if (!stop && compound_head(key, &hl))
+    size_t key_len = stop ? t->norm_len : t->stem_len, hl = 0;
+    if (!stop && compound_head(key, key_len, &hl))
         return TYPE_COMPOUND;
-    uint32_t id = term_add(w, key, strlen(key), stop);
+    uint32_t id = term_add(w, key, key_len, stop);
     w->terms[id].standalone = true;
     return id;
 }
@@ -281,10 +281,10 @@ static uint32_t standalone_term(struct work *w, const struct yake_token *t, bool
 static uint32_t compound_term(struct work *w, const struct yake_token *t, bool *merged)
 {
     size_t hl = 0, slot;
-    const char *head = compound_head(t->stem, &hl);
+    const char *head = compound_head(t->stem, t->stem_len, &hl);
     uint32_t id = term_find(w, head, hl, false, term_hash(head, hl, false), &slot);
     *merged = id != NO_TERM && w->terms[id].standalone;
-    return *merged ? id : term_add(w, t->stem, strlen(t->stem), false);
+    return *merged ? id : term_add(w, t->stem, t->stem_len, false);
 }
 
 static bool typed(const struct work *w, const struct yake_token *t)
@@ -500,7 +500,7 @@ static bool is_edge(const struct work *w, size_t i)
      * Milliarden", "12 Monate", "25 years"): a unit, not a topic. */
     if (2 * e->after_number >= e->tf)
         return false;
-    size_t len = strlen(t->norm);
+    size_t len = t->norm_len;
     if (len == 0 || t->norm[len - 1] == '-')
         return false;
     bool caps = t->flags & NEWSD_TOKEN_ALL_CAPS;
