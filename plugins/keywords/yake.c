@@ -556,8 +556,21 @@ static void occurrence_add(struct work *w, uint32_t c, uint32_t pos)
     e->last_occ = o;
 }
 
+/* Whether the words at last - 1 and last can be together in a phrase met
+ * twice or more: count_features() counted every such pair of neighbours
+ * but those with a number, so a pair met once ends every phrase through
+ * it (a phrase met once is never a keyword: score_candidate()).  Most
+ * runs of words are met once, and are not made candidates at all. */
+static bool pair_may_repeat(const struct work *w, size_t last)
+{
+    if (w->tok[last - 1].kind == NEWSD_TOKEN_NUMBER || w->tok[last].kind == NEWSD_TOKEN_NUMBER)
+        return true;
+    return pair_count(w, w->tok_term[last - 1], w->tok_term[last]) >= 2;
+}
+
 /* Every run of up to max_words words inside a sentence, without
- * punctuation, that starts and ends with an edge word. */
+ * punctuation, that starts and ends with an edge word (runs of several
+ * words only when they may occur twice). */
 static void collect_candidates(struct work *w, size_t max_words)
 {
     for (size_t i = 0; i < w->n; i++)
@@ -568,6 +581,8 @@ static void collect_candidates(struct work *w, size_t max_words)
         for (size_t len = 1; len <= max_words && i + len <= w->n; len++) {
             size_t last = i + len - 1;
             if (w->tok_term[last] == NO_TERM || w->tok[last].sentence != w->tok[i].sentence)
+                break;
+            if (len > 1 && !pair_may_repeat(w, last))
                 break;
             if (!w->tok_edge[last])
                 continue;
