@@ -51,7 +51,8 @@ struct term {
     uint32_t sent_head, sent_tail;   /* list of them in sent_nodes */
     uint32_t after_number;    /* occurrences right after a number: a unit or quantity */
     uint32_t left_distinct, left_total, right_distinct, right_total;
-    double h;                 /* YAKE's term score, lower is better */
+    double h;                 /* YAKE's term score, lower is better (once scored) */
+    bool scored;              /* h is known */
 };
 
 struct sent_node {
@@ -101,6 +102,7 @@ struct work {
     size_t n_occs;
     uint32_t *first_occ;      /* per candidate */
     uint32_t n_sentences;
+    double max_tf, freq_norm;  /* score_terms()'s, for term_score() */
     bool capitalised_nouns;
     /* Per token type: its term (type_term[2 * type + stop]; TYPE_UNSEEN
      * before its first token, TYPE_COMPOUND for a compound left to the
@@ -446,6 +448,8 @@ static double median_sentence(const struct work *w, const struct term *e)
     return m;
 }
 
+/* What the terms' scores share; each term is scored when a candidate
+ * asks (term_score()): most terms are in no candidate. */
 static void score_terms(struct work *w)
 {
     double sum = 0, sum_sq = 0, max_tf = 1;
@@ -462,12 +466,16 @@ static void score_terms(struct work *w)
     }
     double avg = valid ? sum / (double)valid : 1.0;
     double var = valid ? sum_sq / (double)valid - avg * avg : 0.0;
-    double freq_norm = avg + sqrt(var > 0 ? var : 0);
-    for (size_t i = 0; i < w->n_terms; i++) {
-        struct term *e = &w->terms[i];
-        if (e->stop || e->tf == 0)   /* tf 0: all its tokens read as another term */
-            continue;
-        double tf = e->tf;
+    w->freq_norm = avg + sqrt(var > 0 ? var : 0);
+    w->max_tf = max_tf;
+}
+
+/* YAKE's score of a word that is no stop word (and occurs: a term all of
+ * whose tokens read as another has tf 0 and is in no candidate). */
+static double term_score(const struct work *w, struct term *e)
+{
+    if (!e->scored && !e->stop && e->tf > 0) {
+        double tf = e->tf, max_tf = w->max_tf, freq_norm = w->freq_norm;
         double pl = e->left_total ? (double)e->left_distinct / e->left_total : 0.0;
         double pr = e->right_total ? (double)e->right_distinct / e->right_total : 0.0;
         double rel = (0.5 + pl * tf / max_tf) + (0.5 + pr * tf / max_tf);
@@ -476,7 +484,9 @@ static void score_terms(struct work *w)
         double freq = tf / freq_norm;
         double spread = (double)e->n_sent / w->n_sentences;
         e->h = position * rel / (casing + freq / rel + spread / rel);
+        e->scored = true;
     }
+    return e->h;
 }
 
 /* ---- candidates ---------------------------------------------------------- */
@@ -609,10 +619,11 @@ static double score_candidate(const struct work *w, const struct candidate *c)
     double prod = 1.0, sum = 0.0;
     for (uint32_t k = 0; k < c->len; k++) {
         uint32_t id = w->tok_term[c->pos + k];
-        const struct term *e = &w->terms[id];
+        struct term *e = &w->terms[id];
         if (!e->stop) {
-            prod *= e->h;
-            sum += e->h;
+            double h = term_score(w, e);
+            prod *= h;
+            sum += h;
             continue;
         }
         /* Edges are never stop words, so both neighbours exist. */
