@@ -575,6 +575,11 @@ static bool pair_may_repeat(const struct work *w, size_t last)
 {
     if (w->tok[last - 1].kind == NEWSD_TOKEN_NUMBER || w->tok[last].kind == NEWSD_TOKEN_NUMBER)
         return true;
+    /* A word each of whose right neighbours differs (most words: met
+     * once) repeats no pair; so for the left neighbours of the next. */
+    const struct term *a = &w->terms[w->tok_term[last - 1]], *b = &w->terms[w->tok_term[last]];
+    if (a->right_total == a->right_distinct || b->left_total == b->left_distinct)
+        return false;
     return pair_count(w, w->tok_term[last - 1], w->tok_term[last]) >= 2;
 }
 
