@@ -2,15 +2,15 @@
  * lang_bench: in-process cost of the lang plugin's identification, per
  * article, without newsd --try's start-up and JSON around it.
  *
- *   lang_bench [-r RUNS] [-b MAX_BYTES] [-v] FILE...
+ *   lang_bench [-r RUNS] [-b MAX_BYTES] [-f FIRST_LOOK] [-v] FILE...
  *
  * Each FILE is an article's text as the plugin reads it (title, blank line,
  * body; tests/eval/eval_lang.py writes them).  All are read first, then
  * identified RUNS times (default 5) with the plugin's default settings
- * (but max_bytes from -b).  Prints the best and the median run: on a
+ * (but max_bytes from -b, first_look from -f).  Prints the best and the median run: on a
  * shared, noisy machine the best run is the closest to what the code
  * costs.  "lang_bench: N articles, X us/article best, Y median of R runs
- * (max_bytes B)";
+ * (max_bytes B, first_look F)";
  * -v also prints "FILE<TAB>verdict<TAB>code<TAB>best<TAB>confidence" per file
  * (the first run's answers).
  */
@@ -73,20 +73,22 @@ static int cmp_double(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     int runs = 5, verbose = 0, i = 1;
-    long max_bytes = LANG_DEFAULT_MAX_BYTES;
+    long max_bytes = LANG_DEFAULT_MAX_BYTES, first_look = LANG_DEFAULT_FIRST_LOOK;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
             runs = atoi(argv[++i]);
         else if (strcmp(argv[i], "-b") == 0 && i + 1 < argc)
             max_bytes = atol(argv[++i]);
+        else if (strcmp(argv[i], "-f") == 0 && i + 1 < argc)
+            first_look = atol(argv[++i]);
         else if (strcmp(argv[i], "-v") == 0)
             verbose = 1;
         else
             break;
     }
     int n = argc - i;
-    if (n <= 0 || runs <= 0 || runs > 1000 || max_bytes <= 0) {
-        fprintf(stderr, "usage: lang_bench [-r RUNS (1..1000)] [-b MAX_BYTES] [-v] FILE...\n");
+    if (n <= 0 || runs <= 0 || runs > 1000 || max_bytes <= 0 || first_look < 0) {
+        fprintf(stderr, "usage: lang_bench [-r RUNS (1..1000)] [-b MAX_BYTES] [-f FIRST_LOOK] [-v] FILE...\n");
         return 2;
     }
     struct text *texts = calloc((size_t)n, sizeof *texts);
@@ -100,6 +102,7 @@ int main(int argc, char **argv)
         .min_chars = LANG_DEFAULT_MIN_CHARS,
         .min_confidence = LANG_DEFAULT_MIN_CONFIDENCE,
         .max_bytes = (size_t)max_bytes,
+        .first_look = (size_t)first_look,
     };
     for (int r = 0; rc == 0 && r < runs; r++) {
         double t0 = now_us();
@@ -121,8 +124,8 @@ int main(int argc, char **argv)
                 printf("%s\t%s\t%s\t%s\t%.2f\n", argv[i + k], lang_verdict_name(guesses[k].verdict),
                        guesses[k].code, guesses[k].best, guesses[k].confidence);
         qsort(times, (size_t)runs, sizeof *times, cmp_double);
-        printf("lang_bench: %d articles, %.1f us/article best, %.1f median of %d runs (max_bytes %ld)\n",
-               n, times[0], times[runs / 2], runs, max_bytes);
+        printf("lang_bench: %d articles, %.1f us/article best, %.1f median of %d runs (max_bytes %ld, first_look %ld)\n",
+               n, times[0], times[runs / 2], runs, max_bytes, first_look);
     }
     for (int k = 0; texts && k < n; k++)
         free(texts[k].data);

@@ -84,6 +84,16 @@ static size_t tidy_norm(char *s, size_t len, bool word)
  * lower-case words).  word: tidy_norm()'s. */
 static const char *make_norm(struct newsd_analysis *an, const char *text, size_t len, bool word, size_t *norm_len)
 {
+    /* Most words are ASCII without a capital or an apostrophe: their norm
+     * is their text, seen in one pass. */
+    size_t plain = 0;
+    while (plain < len && (unsigned char)text[plain] < 0x80 && (text[plain] < 'A' || text[plain] > 'Z') &&
+           text[plain] != '\'')
+        plain++;
+    if (plain == len) {
+        *norm_len = len;
+        return text;
+    }
     char buf[256];
     char *folded = NULL;
     size_t n = len < sizeof buf ? text_casefold_fast(text, len, buf) : SIZE_MAX;

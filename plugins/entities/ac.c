@@ -147,6 +147,11 @@ void ac_prefetch(const struct ac *a, uint32_t hash, int stage)
     strmap_prefetch(&a->vocab, hash, stage);
 }
 
+int ac_may_have(const struct ac *a, uint32_t hash)
+{
+    return strmap_may_have(&a->vocab, hash);
+}
+
 uint32_t ac_symbol(struct ac *a, const char *form, size_t len, int create)
 {
     uint32_t sym = ac_lookup(a, form, len);

@@ -145,6 +145,7 @@ static void build_cue_map(void)
         }
     strmap_seal(&cue_map);
     strmap_seal(&tail_map);
+    strmap_seal(&suffix_map);
     cue_map_ok = 1;
 }
 

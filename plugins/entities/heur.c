@@ -19,6 +19,7 @@ struct run {
     const struct ent_toks *t;
     const uint8_t *covered;
     const char *lang;
+    int de;               /* lang is German */
     const struct lexicon *lex;
     uint32_t *w;          /* view position -> token index */
     size_t n;
@@ -141,13 +142,15 @@ static int namey_now(const struct run *r, size_t p, int acronyms)
         return 0;
     if (r->cls[p] & (C_LEGAL | C_DESCR | C_NONNAME | C_PROLE | C_ROLESUFFIX | C_SPEECH))
         return 0;
+    if (!r->de && !(t->flags & ENT_TOK_START))
+        return 1;
+    /* Per type first: most words repeat one already asked. */
+    int8_t *known = r->common_tail_of_type && toks_typed(r->t, t) ? &r->common_tail_of_type[t->type] : NULL;
+    if (known && *known != LEX_UNKNOWN)
+        return !*known;
     size_t len;
     const char *norm = looked_up(t, &len);
-    int de = r->lang && strcmp(r->lang, "de") == 0;
-    if (!de && !(t->flags & ENT_TOK_START))
-        return 1;
-    int8_t *known = r->common_tail_of_type && toks_typed(r->t, t) ? &r->common_tail_of_type[t->type] : NULL;
-    int c = known && *known != LEX_UNKNOWN ? *known : common(r, norm, len);
+    int c = common(r, norm, len);
     if (known)
         *known = (int8_t)c;
     return !c;
@@ -663,7 +666,8 @@ typedef int (*rule_fn)(struct run *r, size_t p);
 int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang, const struct lexicon *lex,
              struct heur_cands *out)
 {
-    struct run r = {.t = t, .covered = covered, .lang = lang, .lex = lex, .out = out};
+    struct run r = {.t = t, .covered = covered, .lang = lang, .de = lang && strcmp(lang, "de") == 0, .lex = lex,
+                    .out = out};
     r.w = malloc((t->n + 1) * sizeof *r.w);
     r.taken = calloc(t->n + 1, 1);
     r.sent_words = calloc(t->n_sentences + 1, sizeof *r.sent_words);

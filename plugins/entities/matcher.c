@@ -196,11 +196,17 @@ fail:
 #define MAX_FORMS 3
 #define MAX_STATES 8
 
-/* The vocabulary hashes of a token's forms: norm, stem (0 when it is the
- * norm), genitive without its s (0 when there is none). */
+/* The vocabulary hashes of a token's forms: norm, stem, genitive without
+ * its s; forms says which it has (a stem that is not the norm, a
+ * genitive) and, once the vocabulary's filter has been asked
+ * (prefetch_forms(), stage 1), which of them may have a symbol. */
 struct form_hashes {
     uint32_t norm, stem, genitive;
+    uint32_t forms;     /* FORM_* */
 };
+#define FORM_NORM 1u
+#define FORM_STEM 2u
+#define FORM_GENITIVE 4u
 
 static int has_genitive(const struct ent_tok *t)
 {
@@ -214,35 +220,49 @@ static int stem_is_norm(const struct ent_tok *t)
 
 static struct form_hashes hashes_of(const struct ent_tok *t)
 {
-    struct form_hashes h = {strmap_hash(t->norm, t->norm_len), 0, 0};
-    if (!stem_is_norm(t))
+    struct form_hashes h = {strmap_hash(t->norm, t->norm_len), 0, 0, FORM_NORM};
+    if (!stem_is_norm(t)) {
         h.stem = strmap_hash(t->stem, t->stem_len);
-    if (has_genitive(t))
+        h.forms |= FORM_STEM;
+    }
+    if (has_genitive(t)) {
         h.genitive = strmap_hash(t->norm, t->norm_len - 1);
+        h.forms |= FORM_GENITIVE;
+    }
     return h;
 }
 
-static void prefetch_forms(const struct ac *ac, const struct form_hashes *h, int stage)
+/* Stage 0 fetches the filter's words; stage 1 asks the filter, drops the
+ * forms it refuses (most words of an article are in no name: their
+ * look-ups then end here) and fetches the others' slots; stage 2 their
+ * entries (strmap_prefetch()). */
+static void prefetch_forms(const struct ac *ac, struct form_hashes *h, int stage)
 {
-    ac_prefetch(ac, h->norm, stage);
-    if (h->stem)
-        ac_prefetch(ac, h->stem, stage);
-    if (h->genitive)
-        ac_prefetch(ac, h->genitive, stage);
+    const uint32_t hashes[] = {h->norm, h->stem, h->genitive};
+    for (int f = 0; f < 3; f++) {
+        uint32_t bit = 1u << f;
+        if (!(h->forms & bit))
+            continue;
+        if (stage == 1 && !ac_may_have(ac, hashes[f])) {
+            h->forms &= ~bit;
+            continue;
+        }
+        ac_prefetch(ac, hashes[f], stage);
+    }
 }
 
-/* A hash of 0 is a real hash too (1 in 2^32): hashes_of() decides by
- * the token, not by the number, which forms there are. */
+/* The symbols of the forms h has (FORM_*), norm first. */
 static size_t forms_hashed(const struct ac *ac, const struct ent_tok *t, const struct form_hashes *h,
                            uint32_t *syms)
 {
     size_t n = 0;
     uint32_t s;
-    if ((s = ac_lookup_hashed(ac, t->norm, t->norm_len, h->norm)))
+    if ((h->forms & FORM_NORM) && (s = ac_lookup_hashed(ac, t->norm, t->norm_len, h->norm)))
         syms[n++] = s;
-    if (!stem_is_norm(t) && (s = ac_lookup_hashed(ac, t->stem, t->stem_len, h->stem)) && (n == 0 || s != syms[0]))
+    if ((h->forms & FORM_STEM) && (s = ac_lookup_hashed(ac, t->stem, t->stem_len, h->stem)) &&
+        (n == 0 || s != syms[0]))
         syms[n++] = s;
-    if (has_genitive(t) && (s = ac_lookup_hashed(ac, t->norm, t->norm_len - 1, h->genitive)))
+    if ((h->forms & FORM_GENITIVE) && (s = ac_lookup_hashed(ac, t->norm, t->norm_len - 1, h->genitive)))
         syms[n++] = s;
     return n;
 }
@@ -338,8 +358,11 @@ static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct 
         first[n++] = (uint32_t)i;
     }
     for (int stage = 1; stage <= 2; stage++)
-        for (size_t k = 0; k < n; k++)
-            prefetch_forms(ac, &memo[t->v[first[k]].type].h, stage);
+        for (size_t k = 0; k < n; k++) {
+            struct form_hashes *h = &memo[t->v[first[k]].type].h;
+            if (h->forms)
+                prefetch_forms(ac, h, stage);
+        }
     free(first);
     return 0;
 }

@@ -102,6 +102,11 @@ void strmap_prefetch(const struct strmap *m, uint32_t hash, int stage)
         __builtin_prefetch(m->arena + home->ref - 1);
 }
 
+int strmap_may_have(const struct strmap *m, uint32_t hash)
+{
+    return m->cap != 0 && (!m->bloom || bloom_has(m, hash));
+}
+
 void strmap_seal(struct strmap *m)
 {
     if (m->arena_cap > m->arena_len && m->arena_len > 0) {

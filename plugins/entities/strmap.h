@@ -40,6 +40,9 @@ uint32_t strmap_hash(const char *key, size_t len);
  * 2, a map larger than the caches costs one wait for memory per stage
  * for all the lookups, not one per lookup and stage. */
 void strmap_prefetch(const struct strmap *m, uint32_t hash, int stage);
+/* 0 when no key with this hash is there (the filter says so: it is never
+ * wrong about that), else 1: a key with it may be there. */
+int strmap_may_have(const struct strmap *m, uint32_t hash);
 /* out[k] = the hash of s + k (len - k bytes), for every k < len. */
 void strmap_suffix_hashes(const char *s, size_t len, uint32_t *out);
 /* Set key to value (replacing).  0, or -1 when out of memory. */

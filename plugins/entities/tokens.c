@@ -21,16 +21,6 @@ int toks_reserve(struct ent_toks *t, size_t n)
     return 0;
 }
 
-int toks_push(struct ent_toks *t, const struct ent_tok *tok)
-{
-    if (t->n == t->cap && toks_reserve(t, t->cap ? 2 * t->cap : 256) < 0)
-        return -1;
-    t->v[t->n++] = *tok;
-    if (tok->sentence + 1 > t->n_sentences)
-        t->n_sentences = tok->sentence + 1;
-    return 0;
-}
-
 static size_t count_char(const char *s, size_t len, char c)
 {
     size_t n = 0;

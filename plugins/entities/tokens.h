@@ -54,8 +54,17 @@ static inline int toks_typed(const struct ent_toks *ts, const struct ent_tok *t)
 void toks_free(struct ent_toks *t);
 /* Room for n tokens in all.  0, or -1 when out of memory. */
 int toks_reserve(struct ent_toks *t, size_t n);
-/* Append a token; 0, or -1 when out of memory. */
-int toks_push(struct ent_toks *t, const struct ent_tok *tok);
+/* Append a token; 0, or -1 when out of memory.  Inline: it runs for
+ * every token of every article. */
+static inline int toks_push(struct ent_toks *t, const struct ent_tok *tok)
+{
+    if (t->n == t->cap && toks_reserve(t, t->cap ? 2 * t->cap : 256) < 0)
+        return -1;
+    t->v[t->n++] = *tok;
+    if (tok->sentence + 1 > t->n_sentences)
+        t->n_sentences = tok->sentence + 1;
+    return 0;
+}
 /* Append tok, and when it is a hyphenated word, its parts after it (the
  * whole gets ENT_TOK_WHOLE; its parts ENT_TOK_PART, and their case flags
  * from their own letters).  0, or -1 when out of memory. */

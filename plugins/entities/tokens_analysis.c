@@ -31,8 +31,10 @@ int tokens_from_analysis(const newsd_analysis *an, struct ent_toks *out)
     size_t n_types = newsd_analysis_type_count(an);
     int typed = out->n == 0 && n_types < ENT_NO_TYPE;
     out->n_types = typed ? (uint32_t)n_types : 0;
+    /* One struct for all: newsd_analysis_token_at() sets every field of
+     * a struct of this minor, so it need not be cleared per token. */
+    struct newsd_token nt = {.struct_size = sizeof nt};
     for (size_t i = 0; i < n; i++) {
-        struct newsd_token nt = {.struct_size = sizeof nt};
         if (newsd_analysis_token_at(an, i, &nt) != NEWSD_OK)
             return -1;
         struct ent_tok t = {

@@ -54,6 +54,9 @@ struct keywords {
     struct yake_opts opts;
     char **stop;          /* slots; NULL: empty */
     size_t stop_mask;
+    /* Per first byte of a word in stop: bit min(length, 31) set for each
+     * length there is; most words are refused here, without a hash. */
+    uint32_t stop_shape[256];
     pthread_mutex_t lock; /* guards pool */
     struct slot *pool[POOL_MAX];
     size_t n_pool;
@@ -109,9 +112,15 @@ static uint64_t hash_norm(const char *s)
     return h;
 }
 
-static int is_extra_stop(const struct keywords *k, const char *norm)
+static unsigned shape_bit(size_t len)
 {
-    if (!k->stop)
+    return len < 31 ? (unsigned)len : 31u;
+}
+
+/* Whether norm (len bytes) is one of the configured stop words. */
+static int is_extra_stop(const struct keywords *k, const char *norm, size_t len)
+{
+    if (!k->stop || !((k->stop_shape[(unsigned char)norm[0]] >> shape_bit(len)) & 1u))
         return 0;
     for (size_t i = hash_norm(norm) & k->stop_mask; k->stop[i]; i = (i + 1) & k->stop_mask)
         if (strcmp(k->stop[i], norm) == 0)
@@ -159,12 +168,14 @@ static int read_stop_words(const newsd_config *conf, struct keywords *k)
             t.kind != NEWSD_TOKEN_WORD) {
             newsd_log(NEWSD_LOG_ERROR, "stop_words: \"%s\" is not one word", words[i]);
             rc = NEWSD_ERROR;
-        } else if (!is_extra_stop(k, t.norm)) {
+        } else if (!is_extra_stop(k, t.norm, t.norm_length)) {
             size_t slot = hash_norm(t.norm) & k->stop_mask;
             while (k->stop[slot])
                 slot = (slot + 1) & k->stop_mask;
             if (!(k->stop[slot] = strdup(t.norm)))
                 rc = NEWSD_ERROR;
+            else
+                k->stop_shape[(unsigned char)t.norm[0]] |= 1u << shape_bit(t.norm_length);
         }
         newsd_analysis_free(an);
     }
@@ -213,11 +224,14 @@ static int read_tokens(const newsd_analysis *an, struct slot *s, size_t *n_out)
         s->tok = v;
         s->tok_cap = n;
     }
+    /* One struct for all: newsd_analysis_token_at() sets every field of
+     * a struct of this minor, so it need not be cleared per token. */
+    struct newsd_token t = {.struct_size = sizeof t};
     for (size_t i = 0; i < n; i++) {
-        struct newsd_token t = {.struct_size = sizeof t};
         if (newsd_analysis_token_at(an, i, &t) != NEWSD_OK)
             return NEWSD_ERROR;
-        s->tok[i] = (struct yake_token){t.text, t.norm, t.stem, t.kind, t.flags, t.sentence, t.type};
+        s->tok[i] = (struct yake_token){t.text, t.norm, t.stem, t.kind, t.flags, t.sentence, t.type,
+                                        (uint32_t)t.norm_length, (uint32_t)t.stem_length};
     }
     *n_out = n;
     return NEWSD_OK;
@@ -298,7 +312,7 @@ static void mark_extra_stop_words(const struct keywords *k, struct yake_token *t
             continue;
         uint8_t *known = seen && tok[i].type < n_types ? &seen[tok[i].type] : NULL;
         if (!known || *known == UNSEEN) {
-            int stop = is_extra_stop(k, tok[i].norm);
+            int stop = is_extra_stop(k, tok[i].norm, tok[i].norm_len);
             if (!known) {
                 if (stop)
                     tok[i].flags |= NEWSD_TOKEN_STOPWORD;

@@ -51,7 +51,8 @@ struct term {
     uint32_t sent_head, sent_tail;   /* list of them in sent_nodes */
     uint32_t after_number;    /* occurrences right after a number: a unit or quantity */
     uint32_t left_distinct, left_total, right_distinct, right_total;
-    double h;                 /* YAKE's term score, lower is better */
+    double h;                 /* YAKE's term score, lower is better (once scored) */
+    bool scored;              /* h is known */
 };
 
 struct sent_node {
@@ -101,6 +102,7 @@ struct work {
     size_t n_occs;
     uint32_t *first_occ;      /* per candidate */
     uint32_t n_sentences;
+    double max_tf, freq_norm;  /* score_terms()'s, for term_score() */
     bool capitalised_nouns;
     /* Per token type: its term (type_term[2 * type + stop]; TYPE_UNSEEN
      * before its first token, TYPE_COMPOUND for a compound left to the
@@ -221,15 +223,15 @@ static bool is_stop(const struct work *w, size_t i)
     return (i > 0 && all_caps_word(w, i - 1)) || all_caps_word(w, i + 1);
 }
 
-/* The part of a compound's stem after its last hyphen, when it can be a
- * word of its own: three bytes or more, no digit. */
-static const char *compound_head(const char *stem, size_t *len)
+/* The part of a compound's stem (stem_len bytes) after its last hyphen,
+ * when it can be a word of its own: three bytes or more, no digit. */
+static const char *compound_head(const char *stem, size_t stem_len, size_t *len)
 {
-    const char *dash = strrchr(stem, '-');
+    const char *dash = memrchr(stem, '-', stem_len);
     if (!dash || dash == stem)
         return NULL;
     const char *head = dash + 1;
-    size_t n = strlen(head);
+    size_t n = stem_len - (size_t)(head - stem);
     if (n < 3)
         return NULL;
     for (size_t i = 0; i < n; i++)
@@ -268,10 +270,10 @@ static void merge_genitives(struct work *w)
 static uint32_t standalone_term(struct work *w, const struct yake_token *t, bool stop)
 {
     const char *key = stop ? t->norm : t->stem;
-    size_t hl = 0;
-    if (!stop && compound_head(key, &hl))
+    size_t key_len = stop ? t->norm_len : t->stem_len, hl = 0;
+    if (!stop && compound_head(key, key_len, &hl))
         return TYPE_COMPOUND;
-    uint32_t id = term_add(w, key, strlen(key), stop);
+    uint32_t id = term_add(w, key, key_len, stop);
     w->terms[id].standalone = true;
     return id;
 }
@@ -281,10 +283,10 @@ static uint32_t standalone_term(struct work *w, const struct yake_token *t, bool
 static uint32_t compound_term(struct work *w, const struct yake_token *t, bool *merged)
 {
     size_t hl = 0, slot;
-    const char *head = compound_head(t->stem, &hl);
+    const char *head = compound_head(t->stem, t->stem_len, &hl);
     uint32_t id = term_find(w, head, hl, false, term_hash(head, hl, false), &slot);
     *merged = id != NO_TERM && w->terms[id].standalone;
-    return *merged ? id : term_add(w, t->stem, strlen(t->stem), false);
+    return *merged ? id : term_add(w, t->stem, t->stem_len, false);
 }
 
 static bool typed(const struct work *w, const struct yake_token *t)
@@ -446,6 +448,8 @@ static double median_sentence(const struct work *w, const struct term *e)
     return m;
 }
 
+/* What the terms' scores share; each term is scored when a candidate
+ * asks (term_score()): most terms are in no candidate. */
 static void score_terms(struct work *w)
 {
     double sum = 0, sum_sq = 0, max_tf = 1;
@@ -462,12 +466,16 @@ static void score_terms(struct work *w)
     }
     double avg = valid ? sum / (double)valid : 1.0;
     double var = valid ? sum_sq / (double)valid - avg * avg : 0.0;
-    double freq_norm = avg + sqrt(var > 0 ? var : 0);
-    for (size_t i = 0; i < w->n_terms; i++) {
-        struct term *e = &w->terms[i];
-        if (e->stop || e->tf == 0)   /* tf 0: all its tokens read as another term */
-            continue;
-        double tf = e->tf;
+    w->freq_norm = avg + sqrt(var > 0 ? var : 0);
+    w->max_tf = max_tf;
+}
+
+/* YAKE's score of a word that is no stop word (and occurs: a term all of
+ * whose tokens read as another has tf 0 and is in no candidate). */
+static double term_score(const struct work *w, struct term *e)
+{
+    if (!e->scored && !e->stop && e->tf > 0) {
+        double tf = e->tf, max_tf = w->max_tf, freq_norm = w->freq_norm;
         double pl = e->left_total ? (double)e->left_distinct / e->left_total : 0.0;
         double pr = e->right_total ? (double)e->right_distinct / e->right_total : 0.0;
         double rel = (0.5 + pl * tf / max_tf) + (0.5 + pr * tf / max_tf);
@@ -476,7 +484,9 @@ static void score_terms(struct work *w)
         double freq = tf / freq_norm;
         double spread = (double)e->n_sent / w->n_sentences;
         e->h = position * rel / (casing + freq / rel + spread / rel);
+        e->scored = true;
     }
+    return e->h;
 }
 
 /* ---- candidates ---------------------------------------------------------- */
@@ -500,7 +510,7 @@ static bool is_edge(const struct work *w, size_t i)
      * Milliarden", "12 Monate", "25 years"): a unit, not a topic. */
     if (2 * e->after_number >= e->tf)
         return false;
-    size_t len = strlen(t->norm);
+    size_t len = t->norm_len;
     if (len == 0 || t->norm[len - 1] == '-')
         return false;
     bool caps = t->flags & NEWSD_TOKEN_ALL_CAPS;
@@ -556,8 +566,26 @@ static void occurrence_add(struct work *w, uint32_t c, uint32_t pos)
     e->last_occ = o;
 }
 
+/* Whether the words at last - 1 and last can be together in a phrase met
+ * twice or more: count_features() counted every such pair of neighbours
+ * but those with a number, so a pair met once ends every phrase through
+ * it (a phrase met once is never a keyword: score_candidate()).  Most
+ * runs of words are met once, and are not made candidates at all. */
+static bool pair_may_repeat(const struct work *w, size_t last)
+{
+    if (w->tok[last - 1].kind == NEWSD_TOKEN_NUMBER || w->tok[last].kind == NEWSD_TOKEN_NUMBER)
+        return true;
+    /* A word each of whose right neighbours differs (most words: met
+     * once) repeats no pair; so for the left neighbours of the next. */
+    const struct term *a = &w->terms[w->tok_term[last - 1]], *b = &w->terms[w->tok_term[last]];
+    if (a->right_total == a->right_distinct || b->left_total == b->left_distinct)
+        return false;
+    return pair_count(w, w->tok_term[last - 1], w->tok_term[last]) >= 2;
+}
+
 /* Every run of up to max_words words inside a sentence, without
- * punctuation, that starts and ends with an edge word. */
+ * punctuation, that starts and ends with an edge word (runs of several
+ * words only when they may occur twice). */
 static void collect_candidates(struct work *w, size_t max_words)
 {
     for (size_t i = 0; i < w->n; i++)
@@ -568,6 +596,8 @@ static void collect_candidates(struct work *w, size_t max_words)
         for (size_t len = 1; len <= max_words && i + len <= w->n; len++) {
             size_t last = i + len - 1;
             if (w->tok_term[last] == NO_TERM || w->tok[last].sentence != w->tok[i].sentence)
+                break;
+            if (len > 1 && !pair_may_repeat(w, last))
                 break;
             if (!w->tok_edge[last])
                 continue;
@@ -594,10 +624,11 @@ static double score_candidate(const struct work *w, const struct candidate *c)
     double prod = 1.0, sum = 0.0;
     for (uint32_t k = 0; k < c->len; k++) {
         uint32_t id = w->tok_term[c->pos + k];
-        const struct term *e = &w->terms[id];
+        struct term *e = &w->terms[id];
         if (!e->stop) {
-            prod *= e->h;
-            sum += e->h;
+            double h = term_score(w, e);
+            prod *= h;
+            sum += h;
             continue;
         }
         /* Edges are never stop words, so both neighbours exist. */

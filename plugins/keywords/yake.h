@@ -25,6 +25,7 @@ struct yake_token {
     uint32_t flags;
     uint32_t sentence;   /* non-decreasing along the array */
     uint32_t type;       /* the text layer's token type: below yake_opts.n_types, or ignored */
+    uint32_t norm_len, stem_len;   /* strlen(norm), strlen(stem) */
 };
 
 /* A flag of struct yake_token beside enum newsd_token_flags: the token

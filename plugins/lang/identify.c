@@ -89,6 +89,17 @@ const char *lang_verdict_name(enum lang_verdict v)
     return "?";
 }
 
+/* Whether CLD2 on the first len bytes of text is sure enough to stand
+ * for a longer prefix (its answer in *r); 0 also when it fails (the
+ * longer look then runs, and reports a failure itself). */
+static int settled_by(const char *text, size_t len, const struct lang_opts *o, struct lang_cld2_result *r)
+{
+    if (lang_cld2_detect(text, len, o->hint, r) < 0)
+        return 0;
+    return r->reliable && r->code[0][0] && r->percent[0] >= LANG_FIRST_LOOK_PERCENT &&
+           r->text_bytes >= LANG_FULL_EVIDENCE_BYTES && (!o->hint || listed(o->hint, r->code[0]));
+}
+
 int lang_identify(const struct lang_opts *o, const char *text, size_t len, struct lang_guess *out)
 {
     if (!o || !out || (!text && len > 0))
@@ -101,8 +112,14 @@ int lang_identify(const struct lang_opts *o, const char *text, size_t len, struc
     if (len > 0 && (!newsd_utf8_valid(text, len) || memchr(text, '\0', len)))
         return -1;
 
-    struct lang_cld2_result r;
-    if (lang_cld2_detect(text, len, o->hint, &r) < 0)
+    struct lang_cld2_result r = {0};
+    /* CLD2's time grows with the text, and most articles say what they
+     * are in their first lines: a look at a shorter prefix settles them,
+     * and only a prefix that leaves a doubt is read to max_bytes. */
+    size_t first = o->first_look ? cut_at_char(text, len, o->first_look) : len;
+    if (first < len && settled_by(text, first, o, &r))
+        len = first;
+    else if (lang_cld2_detect(text, len, o->hint, &r) < 0)
         return -1;
     out->letters = lang_count_letters(text, len);
     memcpy(out->best, r.code[0], sizeof out->best);

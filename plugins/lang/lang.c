@@ -14,7 +14,8 @@
  *     the identifier still runs and a confident disagreement is logged at
  *     notice level.
  *
- * Keys (docs/plugins.md): min_chars, min_confidence, max_bytes, languages.
+ * Keys (docs/plugins.md): min_chars, min_confidence, max_bytes, first_look,
+ * languages.
  * The state is read-only after init and CLD2 keeps no state between calls,
  * so process() is thread-safe.
  */
@@ -91,10 +92,11 @@ static int lang_init(const newsd_config *conf, void **state)
         return NEWSD_ERROR;
     }
     int64_t min_chars;
-    uint64_t max_bytes;
+    uint64_t max_bytes, first_look;
     double min_confidence;
     if (newsd_config_get_int(conf, "min_chars", LANG_DEFAULT_MIN_CHARS, 1, 100000, &min_chars) != NEWSD_OK ||
         newsd_config_get_size(conf, "max_bytes", LANG_DEFAULT_MAX_BYTES, 1u << 20, &max_bytes) != NEWSD_OK ||
+        newsd_config_get_size(conf, "first_look", LANG_DEFAULT_FIRST_LOOK, 1u << 20, &first_look) != NEWSD_OK ||
         newsd_config_get_double(conf, "min_confidence", LANG_DEFAULT_MIN_CONFIDENCE,
                                 &min_confidence) != NEWSD_OK ||
         read_languages(conf, p) != NEWSD_OK) {
@@ -115,6 +117,7 @@ static int lang_init(const newsd_config *conf, void **state)
     }
     p->opts.min_chars = (size_t)min_chars;
     p->opts.max_bytes = (size_t)max_bytes;
+    p->opts.first_look = (size_t)first_look;
     p->opts.min_confidence = min_confidence;
     *state = p;
     return NEWSD_OK;
@@ -177,6 +180,7 @@ static const struct newsd_config_key lang_keys[] = {
     {"min_chars", "fewer letters than this: lang:und (default 30)"},
     {"min_confidence", "the top language's share below this: lang:und (0..1, default 0.6)"},
     {"max_bytes", "identify on at most this much of the text (default 512)"},
+    {"first_look", "a clear answer on this much of the text settles it (default 256; 0: off)"},
     {"languages", "accept only these ISO 639-1 codes; any other answer is und"},
     {NULL, NULL},
 };

@@ -24,7 +24,7 @@ Speed: build/bench/lang_bench identifies the articles' texts (title, blank
 line, body, as the plugin joins them) in-process, seven times; newsd
 --try's start-up would dominate a per-article timing.  The target is held
 against the best run (the machine is shared and noisy; the median is
-printed too).  It does not follow --set (only max_bytes).
+printed too).  It does not follow --set (only max_bytes and first_look).
 
 Targets: full >= 99.5 % right; 80 characters >= 99 % right (und counts as
 not right, and is reported); <= 50 us per article.
@@ -145,7 +145,9 @@ def bench(build_dir, records, tmp, settings):
     for kv in settings:
         k, v = kv.split("=", 1)
         if k.strip() == "max_bytes":
-            opts = ["-b", v.strip()]
+            opts += ["-b", v.strip()]
+        elif k.strip() == "first_look":
+            opts += ["-f", v.strip()]
     p = subprocess.run([exe, "-r", "7", *opts, *paths], capture_output=True, text=True)
     if p.returncode != 0:
         print(f"eval_lang: lang_bench failed: {p.stderr.strip()}", file=sys.stderr)
@@ -162,7 +164,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build-dir", default="build")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                    help="a key of [plugin.lang] (min_chars, min_confidence, max_bytes, languages)")
+                    help="a key of [plugin.lang] (min_chars, min_confidence, max_bytes, first_look, languages)")
     args = ap.parse_args()
     build_dir = os.path.abspath(args.build_dir)
     evallib.newsd_binary(build_dir)

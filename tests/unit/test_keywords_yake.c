@@ -84,6 +84,8 @@ static struct doc build(const char *text, const char *const *stems)
         for (size_t i = 0; stems && stems[i]; i += 2)
             if (strcmp(stems[i], norm) == 0)
                 t->stem = stems[i + 1];
+        t->norm_len = (uint32_t)strlen(t->norm);
+        t->stem_len = (uint32_t)strlen(t->stem);
         t->sentence = sentence;
         t->flags = (title ? NEWSD_TOKEN_TITLE : 0) | heading;
         if (strcmp(w, ".") == 0 || strcmp(w, ",") == 0 || strcmp(w, "%") == 0) {
@@ -474,17 +476,19 @@ static struct doc synthetic(size_t n, char ***vocab_out)
         struct yake_token *t = &d.tok[i];
         uint32_t sentence = (uint32_t)(i / 13);
         if (i % 13 == 12) {
-            *t = (struct yake_token){".", ".", ".", NEWSD_TOKEN_PUNCT, 0, sentence, 0};
+            *t = (struct yake_token){".", ".", ".", NEWSD_TOKEN_PUNCT, 0, sentence, 0, 1, 1};
         } else if (x % 4 == 0) {
             const char *w = stops[(x >> 8) % 4];
-            *t = (struct yake_token){w, w, w, NEWSD_TOKEN_WORD, NEWSD_TOKEN_STOPWORD, sentence, 0};
+            *t = (struct yake_token){w, w, w, NEWSD_TOKEN_WORD, NEWSD_TOKEN_STOPWORD, sentence, 0,
+                                     (uint32_t)strlen(w), (uint32_t)strlen(w)};
         } else {
             /* Zipf-like: small indices far more often. */
             size_t k = (size_t)((x >> 16) % 5000);
             k = k * k / 5000;
             const char *w = vocab[k];
             *t = (struct yake_token){w, w, w, NEWSD_TOKEN_WORD,
-                                     w[0] == 'W' ? NEWSD_TOKEN_CAPITALISED : 0u, sentence, 0};
+                                     w[0] == 'W' ? NEWSD_TOKEN_CAPITALISED : 0u, sentence, 0,
+                                     (uint32_t)strlen(w), (uint32_t)strlen(w)};
         }
         if (i % 13 == 0)
             t->flags |= NEWSD_TOKEN_SENTENCE_START;

@@ -50,6 +50,7 @@ static struct lang_opts defaults(void)
         .min_chars = LANG_DEFAULT_MIN_CHARS,
         .min_confidence = LANG_DEFAULT_MIN_CONFIDENCE,
         .max_bytes = LANG_DEFAULT_MAX_BYTES,
+        .first_look = LANG_DEFAULT_FIRST_LOOK,
     };
 }
 
@@ -175,6 +176,7 @@ static void mixed_text_dominant_or_und(void **unused)
     (void)unused;
     struct lang_opts o = defaults();
     o.max_bytes = 4096; /* read all of it */
+    o.first_look = 0;
     char text[4096];
 
     snprintf(text, sizeof text, "%s %s", GERMAN, ENGLISH_QUOTE);
@@ -199,6 +201,32 @@ static void mixed_text_dominant_or_und(void **unused)
     expect(&g, LANG_FOUND, "de");
 }
 
+/* A clear first look settles the text; a prefix in two languages is read
+ * on to max_bytes, as without a first look. */
+static void first_look_settles_clear_text(void **unused)
+{
+    (void)unused;
+    struct lang_opts o = defaults();
+    o.max_bytes = 4096;
+    char text[4096];
+    /* German for the first look, English after it: German. */
+    snprintf(text, sizeof text, "%s\n\n%s\n\n%s", GERMAN, ENGLISH, ENGLISH);
+    struct lang_guess g = identify_with(&o, text);
+    expect(&g, LANG_FOUND, "de");
+    assert_true(g.share >= LANG_FIRST_LOOK_PERCENT / 100.0);
+    /* Half a German sentence, then English: the first look is not clear,
+     * the whole is read and is mostly English. */
+    snprintf(text, sizeof text, "%.120s\n\n%s\n\n%s", GERMAN, ENGLISH, ENGLISH);
+    g = identify_with(&o, text);
+    expect(&g, LANG_FOUND, "en");
+    assert_true(g.share < LANG_FIRST_LOOK_PERCENT / 100.0);
+    /* The same without a first look. */
+    o.first_look = 0;
+    snprintf(text, sizeof text, "%s\n\n%s\n\n%s", GERMAN, ENGLISH, ENGLISH);
+    g = identify_with(&o, text);
+    assert_string_equal(g.best, "en");
+}
+
 /* Only the first max_bytes are read, cut at a character boundary. */
 static void max_bytes_reads_the_head(void **unused)
 {
@@ -210,6 +238,7 @@ static void max_bytes_reads_the_head(void **unused)
     struct lang_guess g = identify_with(&o, text);
     expect(&g, LANG_FOUND, "de");
     o.max_bytes = sizeof text; /* mostly English */
+    o.first_look = 0;
     g = identify_with(&o, text);
     assert_string_equal(g.best, "en");
 
@@ -353,6 +382,7 @@ int main(void)
         cmocka_unit_test(control_characters_identified),
         cmocka_unit_test(mixed_text_dominant_or_und),
         cmocka_unit_test(max_bytes_reads_the_head),
+        cmocka_unit_test(first_look_settles_clear_text),
         cmocka_unit_test(languages_list_restricts),
         cmocka_unit_test(canonical_codes),
         cmocka_unit_test(letters_counted),
