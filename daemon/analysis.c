@@ -116,7 +116,7 @@ static const char *make_norm(struct newsd_analysis *an, const char *text, size_t
 /* Text and norm of the first token with this text (text_hash: strhash()
  * of it), and whether its norm is a stop word; *stem_it when its stem is
  * still to be found, with the norm's hash in *norm_hash. */
-static int first_of_text(struct fill *f, struct analysis_token *t, uint64_t text_hash, bool *stem_it,
+static int first_of_text(struct fill *f, struct newsd_token *t, uint64_t text_hash, bool *stem_it,
                          uint64_t *norm_hash)
 {
     struct newsd_analysis *an = f->an;
@@ -128,7 +128,7 @@ static int first_of_text(struct fill *f, struct analysis_token *t, uint64_t text
     t->type = (uint32_t)an->n_types++;
     if (t->kind == NEWSD_TOKEN_PUNCT) {
         t->norm = t->stem = text;
-        t->norm_len = t->stem_len = (uint32_t)t->length;
+        t->norm_length = t->stem_length = t->length;
         return 0;
     }
     size_t norm_len;
@@ -136,7 +136,7 @@ static int first_of_text(struct fill *f, struct analysis_token *t, uint64_t text
     if (!norm)
         return -1;
     t->norm = t->stem = norm;
-    t->norm_len = t->stem_len = (uint32_t)norm_len;
+    t->norm_length = t->stem_length = norm_len;
     if (t->kind != NEWSD_TOKEN_WORD)
         return 0;
     /* Most words fold to themselves (make_norm() then returns the text):
@@ -152,9 +152,9 @@ static int first_of_text(struct fill *f, struct analysis_token *t, uint64_t text
     return 0;
 }
 
-static int stem_token(struct fill *f, struct analysis_token *t, uint64_t norm_hash)
+static int stem_token(struct fill *f, struct newsd_token *t, uint64_t norm_hash)
 {
-    size_t norm_len = t->norm_len, stem_len;
+    size_t norm_len = t->norm_length, stem_len;
     const char *stem = stem_word_hashed(f->stemmer, t->norm, norm_len, norm_hash, &stem_len);
     if (!stem)
         return -1;
@@ -163,7 +163,7 @@ static int stem_token(struct fill *f, struct analysis_token *t, uint64_t norm_ha
         if (!copy)
             return -1;
         t->stem = copy;
-        t->stem_len = (uint32_t)stem_len;
+        t->stem_length = stem_len;
     }
     return 0;
 }
@@ -196,7 +196,7 @@ static int fill_strings(struct newsd_analysis *an)
     f.mask = size - 1;
     size_t n_stem = 0;
     for (size_t i = 0; i < an->n_tokens && rc == 0; i++) {
-        struct analysis_token *t = &an->tokens[i];
+        struct newsd_token *t = &an->tokens[i];
         const char *src = an->text + t->offset;
         first[i] = 0;
         uint64_t h = strhash(src, t->length);
@@ -210,7 +210,7 @@ static int fill_strings(struct newsd_analysis *an)
                     to_stem[n_stem++] = (uint32_t)i;
                 break;
             }
-            const struct analysis_token *o_tok = &an->tokens[o - 1];
+            const struct newsd_token *o_tok = &an->tokens[o - 1];
             if (o_tok->length == t->length && strhash_equal(an->text + o_tok->offset, src, t->length)) {
                 first[i] = o;
                 break;
@@ -222,13 +222,13 @@ static int fill_strings(struct newsd_analysis *an)
     for (size_t i = 0; i < an->n_tokens && rc == 0; i++) {
         if (!first[i])
             continue;
-        struct analysis_token *t = &an->tokens[i];
-        const struct analysis_token *o = &an->tokens[first[i] - 1];
+        struct newsd_token *t = &an->tokens[i];
+        const struct newsd_token *o = &an->tokens[first[i] - 1];
         t->text = o->text;
         t->norm = o->norm;
         t->stem = o->stem;
-        t->norm_len = o->norm_len;
-        t->stem_len = o->stem_len;
+        t->norm_length = o->norm_length;
+        t->stem_length = o->stem_length;
         t->type = o->type;
         t->flags |= o->flags & NEWSD_TOKEN_STOPWORD;
     }
@@ -379,31 +379,27 @@ int newsd_analysis_token_at(const newsd_analysis *an, size_t i, struct newsd_tok
 {
     if (!an || !out || i >= an->n_tokens || out->struct_size < TOKEN_SIZE_1_2)
         return NEWSD_ERROR;
-    const struct analysis_token *t = &an->tokens[i];
-    /* Plugins read every token of every article, and almost all with
-     * the struct of this minor: its fields are stored straight into the
-     * caller's (a struct built here and copied costs the stores twice).
-     * Another minor's struct is filled from a whole one of ours. */
-    struct newsd_token tok, *dst = out;
-    if (out->struct_size != sizeof tok) {
-        memset(&tok, 0, sizeof tok);
-        tok.struct_size = sizeof tok;
-        dst = &tok;
-    }
-    dst->kind = t->kind;
-    dst->flags = t->flags;
-    dst->sentence = t->sentence;
-    dst->offset = t->offset;
-    dst->length = t->length;
-    dst->text = t->text;
-    dst->norm = t->norm;
-    dst->stem = t->stem;
-    dst->norm_length = t->norm_len;
-    dst->stem_length = t->stem_len;
-    dst->type = t->type;
-    if (dst == &tok)
-        fill_out(out, &tok, sizeof tok);
+    /* The stored token is the ABI struct: a caller of this minor gets it
+     * whole in one copy, another minor's the part it knows. */
+    const struct newsd_token *t = &an->tokens[i];
+    if (out->struct_size == sizeof *t)
+        *out = *t;
+    else
+        fill_out(out, t, sizeof *t);
     return NEWSD_OK;
+}
+
+const struct newsd_token *newsd_analysis_tokens(const newsd_analysis *an, size_t *count, size_t *stride)
+{
+    /* The stride is what this newsd stores: at least the caller's
+     * sizeof(struct newsd_token) for every minor, since fields only grow
+     * at the end. */
+    if (stride)
+        *stride = sizeof(struct newsd_token);
+    size_t n = an ? an->n_tokens : 0;
+    if (count)
+        *count = n;
+    return n ? an->tokens : NULL;
 }
 
 int newsd_analysis_sentence_at(const newsd_analysis *an, size_t i, struct newsd_sentence *out)

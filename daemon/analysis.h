@@ -22,14 +22,6 @@
 /* Room for a language code: two or three lower-case ASCII letters. */
 #define ANALYSIS_LANG_MAX 4
 
-struct analysis_token {
-    const char *text, *norm, *stem;   /* in the arena; NUL-terminated */
-    size_t offset, length;
-    uint32_t kind, flags, sentence;
-    uint32_t type;                    /* tokens with the same text share it */
-    uint32_t norm_len, stem_len;
-};
-
 struct analysis_sentence {
     size_t offset, length;
     size_t first_token, n_tokens;
@@ -41,7 +33,10 @@ struct newsd_analysis {
     size_t len;
     size_t title_len;           /* bytes of text that are the title (0: none) */
     char lang[ANALYSIS_LANG_MAX]; /* "" when none */
-    struct analysis_token *tokens;
+    /* The ABI's own structs (struct_size set), so that this array is what
+     * newsd_analysis_tokens() hands out: plugins read it without a copy.
+     * Strings are in the arena; tokens with the same text share them. */
+    struct newsd_token *tokens;
     size_t n_tokens, cap_tokens;
     size_t n_types;             /* distinct token texts */
     struct analysis_sentence *sentences;

@@ -273,14 +273,18 @@ static int l_tokens(lua_State *L)
     struct newsd_article *a = live(L);
     int stems = lua_toboolean(L, lua_upvalueindex(1));
     const newsd_analysis *an = analysis_of(L, a);
-    size_t n = newsd_analysis_token_count(an);
+    size_t n, stride;
+    const struct newsd_token *base = newsd_analysis_tokens(an, &n, &stride);
     lua_createtable(L, n < 1u << 20 ? (int)n : 1 << 20, 0);
     lua_Integer k = 0;
     for (size_t i = 0; i < n; i++) {
-        struct newsd_token t = {.struct_size = sizeof t};
-        if (newsd_analysis_token_at(an, i, &t) != NEWSD_OK || t.kind == NEWSD_TOKEN_PUNCT)
+        const struct newsd_token *t = newsd_token_in(base, stride, i);
+        if (t->kind == NEWSD_TOKEN_PUNCT)
             continue;
-        lua_pushstring(L, stems ? t.stem : t.text);
+        if (stems)
+            lua_pushlstring(L, t->stem, t->stem_length);
+        else
+            lua_pushlstring(L, t->text, t->length);
         lua_rawseti(L, -2, ++k);
     }
     return 1;

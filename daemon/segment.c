@@ -229,7 +229,8 @@ static int push_token(struct seg *g, size_t offset, size_t length, uint32_t kind
     }
     if (offset < an->title_len)
         flags |= NEWSD_TOKEN_TITLE;
-    an->tokens[an->n_tokens++] = (struct analysis_token){
+    an->tokens[an->n_tokens++] = (struct newsd_token){
+        .struct_size = sizeof(struct newsd_token),
         .offset = offset,
         .length = length,
         .kind = kind,

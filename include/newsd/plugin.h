@@ -91,9 +91,11 @@ extern "C" {
  * the lengths of a token's norm and stem (newsd_analysis_type_count()).
  * 1.4 (newsd 0.5) made SEARCH apply the filters of a query as LIST does, and added
  * max_score (has_max_score) to struct newsd_query.
+ * 1.5 added newsd_analysis_tokens(): an analysis's tokens as one read-only
+ * array, without a copy per token.
  */
 #define NEWSD_ABI_MAJOR 1
-#define NEWSD_ABI_MINOR 4
+#define NEWSD_ABI_MINOR 5
 
 /* The minor a plugin is stamped with and may use; defaults to this
  * header's.  Set it lower to build a plugin that also loads in an older
@@ -915,6 +917,46 @@ NEWSD_EXPORT int newsd_config_error(const newsd_config *conf, const char *key, c
  * stands (SENTENCE_START, TITLE) may differ.  Since 1.3.
  */
 NEWSD_EXPORT size_t newsd_analysis_type_count(const newsd_analysis *an);
+
+#endif
+
+/* ---- the text layer: the token array (since 1.5) ------------------------- */
+
+#if NEWSD_ABI_TARGET_MINOR >= 5
+
+/*
+ * Since 1.5.  The analysis's tokens as one read-only array, in text order:
+ * the analysis's own storage, so reading it copies nothing (where
+ * newsd_analysis_token_at() copies a token per call).  *count gets the
+ * number of tokens, *stride the distance in bytes from one token to the
+ * next (either pointer may be NULL).  Returns NULL (and *count 0) for a
+ * NULL analysis or one without tokens.
+ *
+ * The array belongs to the analysis and lives as long as it does (see
+ * "Lifetime" above); it never changes, so threads may read it at once.
+ *
+ * Read token i with newsd_token_in(base, stride, i), never base[i]: the
+ * stride is that of the newsd that runs the plugin, which may be newer
+ * and store a longer struct newsd_token.  It is at least the caller's
+ * sizeof(struct newsd_token) (fields only grow at the end), so every field
+ * a plugin knows is there; each token's struct_size says how long it is.
+ *
+ *     size_t n, stride;
+ *     const struct newsd_token *base = newsd_analysis_tokens(an, &n, &stride);
+ *     for (size_t i = 0; i < n; i++) {
+ *         const struct newsd_token *t = newsd_token_in(base, stride, i);
+ *         if (t->kind == NEWSD_TOKEN_WORD && !(t->flags & NEWSD_TOKEN_STOPWORD))
+ *             count_word(t->stem, t->stem_length);
+ *     }
+ */
+NEWSD_EXPORT const struct newsd_token *newsd_analysis_tokens(const newsd_analysis *an, size_t *count,
+                                                             size_t *stride);
+
+/* Token i of an array from newsd_analysis_tokens().  Since 1.5. */
+static inline const struct newsd_token *newsd_token_in(const struct newsd_token *base, size_t stride, size_t i)
+{
+    return (const struct newsd_token *)(const void *)((const char *)base + i * stride);
+}
 
 #endif
 

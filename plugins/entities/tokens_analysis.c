@@ -22,7 +22,8 @@ static uint32_t flags_of(const struct newsd_token *t)
 
 int tokens_from_analysis(const newsd_analysis *an, struct ent_toks *out)
 {
-    size_t n = newsd_analysis_token_count(an);
+    size_t n, stride;
+    const struct newsd_token *base = newsd_analysis_tokens(an, &n, &stride);
     /* A tenth more for the parts of hyphenated words. */
     if (toks_reserve(out, out->n + n + n / 10 + 16) < 0)
         return -1;
@@ -31,18 +32,14 @@ int tokens_from_analysis(const newsd_analysis *an, struct ent_toks *out)
     size_t n_types = newsd_analysis_type_count(an);
     int typed = out->n == 0 && n_types < ENT_NO_TYPE;
     out->n_types = typed ? (uint32_t)n_types : 0;
-    /* One struct for all: newsd_analysis_token_at() sets every field of
-     * a struct of this minor, so it need not be cleared per token. */
-    struct newsd_token nt = {.struct_size = sizeof nt};
     for (size_t i = 0; i < n; i++) {
-        if (newsd_analysis_token_at(an, i, &nt) != NEWSD_OK)
-            return -1;
+        const struct newsd_token *nt = newsd_token_in(base, stride, i);
         struct ent_tok t = {
-            .text = nt.text, .text_len = (uint32_t)nt.length,
-            .norm = nt.norm, .norm_len = (uint32_t)nt.norm_length,
-            .stem = nt.stem, .stem_len = (uint32_t)nt.stem_length,
-            .flags = flags_of(&nt), .sentence = nt.sentence,
-            .type = typed ? nt.type : ENT_NO_TYPE,
+            .text = nt->text, .text_len = (uint32_t)nt->length,
+            .norm = nt->norm, .norm_len = (uint32_t)nt->norm_length,
+            .stem = nt->stem, .stem_len = (uint32_t)nt->stem_length,
+            .flags = flags_of(nt), .sentence = nt->sentence,
+            .type = typed ? nt->type : ENT_NO_TYPE,
         };
         if (toks_push_word(out, &t) < 0)
             return -1;

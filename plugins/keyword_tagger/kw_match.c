@@ -391,7 +391,8 @@ static int read_token(struct run *r, const struct ent_tok *tok, struct ent_toks 
 
 int kw_matcher_run(const struct kw_matcher *m, const newsd_analysis *an, size_t limit, struct kw_found *out)
 {
-    size_t n = newsd_analysis_token_count(an);
+    size_t n, stride;
+    const struct newsd_token *base = newsd_analysis_tokens(an, &n, &stride);
     if (m->n_pat == 0 || n == 0)
         return 0;
     size_t ring = 1;
@@ -404,23 +405,18 @@ int kw_matcher_run(const struct kw_matcher *m, const newsd_analysis *an, size_t 
                     .seen = calloc(m->n_words / 8 + 1, 1), .out = out};
     struct ent_toks parts = {0};
     int rc = r.ring && r.seen && (memo.kind || !n_types) ? 0 : -1;
-    /* newsd fills the whole struct at every call. */
-    struct newsd_token nt = {.struct_size = sizeof nt};
     for (size_t i = 0; rc == 0 && i < n && (limit == 0 || out->n < limit); i++) {
-        if (newsd_analysis_token_at(an, i, &nt) != NEWSD_OK) {
-            rc = -1;
-            break;
-        }
-        uint32_t *kind = memo.kind && nt.type < n_types ? &memo.kind[nt.type] : NULL;
+        const struct newsd_token *nt = newsd_token_in(base, stride, i);
+        uint32_t *kind = memo.kind && nt->type < n_types ? &memo.kind[nt->type] : NULL;
         if (kind && *kind == TYPE_NONE) {
             reset(&r);
             continue;
         }
         if (kind && *kind >= TYPE_FORMS) {
-            rc = step(&r, &memo.forms[*kind - TYPE_FORMS], nt.sentence);
+            rc = step(&r, &memo.forms[*kind - TYPE_FORMS], nt->sentence);
             continue;
         }
-        struct ent_tok tok = ent_tok_of(&nt);
+        struct ent_tok tok = ent_tok_of(nt);
         int hyphenated = (tok.flags & ENT_TOK_WORD) && memchr(tok.text, '-', tok.text_len);
         if (!hyphenated && (!kind || *kind == TYPE_UNKNOWN)) {
             struct tok_forms f;
@@ -439,7 +435,7 @@ int kw_matcher_run(const struct kw_matcher *m, const newsd_analysis *an, size_t 
                 memo.forms[memo.n_forms] = f;
                 *kind = TYPE_FORMS + (uint32_t)memo.n_forms++;
             }
-            rc = step(&r, &f, nt.sentence);
+            rc = step(&r, &f, nt->sentence);
             continue;
         }
         int any;

@@ -215,7 +215,8 @@ static int keywords_init(const newsd_config *conf, void **state)
 /* The text layer's tokens as the scoring core reads them, in s->tok. */
 static int read_tokens(const newsd_analysis *an, struct slot *s, size_t *n_out)
 {
-    size_t n = newsd_analysis_token_count(an);
+    size_t n, stride;
+    const struct newsd_token *base = newsd_analysis_tokens(an, &n, &stride);
     *n_out = 0;
     if (n > s->tok_cap) {
         struct yake_token *v = realloc(s->tok, n * sizeof *v);
@@ -224,14 +225,10 @@ static int read_tokens(const newsd_analysis *an, struct slot *s, size_t *n_out)
         s->tok = v;
         s->tok_cap = n;
     }
-    /* One struct for all: newsd_analysis_token_at() sets every field of
-     * a struct of this minor, so it need not be cleared per token. */
-    struct newsd_token t = {.struct_size = sizeof t};
     for (size_t i = 0; i < n; i++) {
-        if (newsd_analysis_token_at(an, i, &t) != NEWSD_OK)
-            return NEWSD_ERROR;
-        s->tok[i] = (struct yake_token){t.text, t.norm, t.stem, t.kind, t.flags, t.sentence, t.type,
-                                        (uint32_t)t.norm_length, (uint32_t)t.stem_length};
+        const struct newsd_token *t = newsd_token_in(base, stride, i);
+        s->tok[i] = (struct yake_token){t->text, t->norm, t->stem, t->kind, t->flags, t->sentence, t->type,
+                                        (uint32_t)t->norm_length, (uint32_t)t->stem_length};
     }
     *n_out = n;
     return NEWSD_OK;

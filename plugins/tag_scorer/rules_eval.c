@@ -218,11 +218,11 @@ static int body_words(newsd_article *a, size_t *out)
     const newsd_analysis *an = newsd_article_analysis(a);
     if (!an)
         return -1;
-    size_t n = newsd_analysis_token_count(an), words = 0;
+    size_t n, stride, words = 0;
+    const struct newsd_token *base = newsd_analysis_tokens(an, &n, &stride);
     for (size_t i = 0; i < n; i++) {
-        struct newsd_token t = {.struct_size = sizeof t};
-        if (newsd_analysis_token_at(an, i, &t) == NEWSD_OK && t.kind == NEWSD_TOKEN_WORD &&
-            !(t.flags & NEWSD_TOKEN_TITLE))
+        const struct newsd_token *t = newsd_token_in(base, stride, i);
+        if (t->kind == NEWSD_TOKEN_WORD && !(t->flags & NEWSD_TOKEN_TITLE))
             words++;
     }
     *out = words;

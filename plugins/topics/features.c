@@ -143,16 +143,17 @@ static int add_char_grams(struct fcount *fc, const char *norm, uint32_t times, u
 /* n-grams over the words' norms joined by single spaces, across words. */
 static int add_stream_grams(struct fcount *fc, const newsd_analysis *an, uint32_t char_min, uint32_t char_max)
 {
-    size_t n = newsd_analysis_token_count(an), len = 1, cap = 4096;
+    size_t n, stride, len = 1, cap = 4096;
+    const struct newsd_token *base = newsd_analysis_tokens(an, &n, &stride);
     char *buf = malloc(cap);
     if (!buf)
         return -1;
     buf[0] = ' ';
     for (size_t i = 0; i < n; i++) {
-        struct newsd_token t = {.struct_size = sizeof t};
-        if (newsd_analysis_token_at(an, i, &t) != NEWSD_OK || t.kind == NEWSD_TOKEN_PUNCT)
+        const struct newsd_token *t = newsd_token_in(base, stride, i);
+        if (t->kind == NEWSD_TOKEN_PUNCT)
             continue;
-        size_t l = strlen(t.norm);
+        size_t l = t->norm_length;
         if (len + l + 2 > cap) {
             while (len + l + 2 > cap)
                 cap *= 2;
@@ -163,7 +164,7 @@ static int add_stream_grams(struct fcount *fc, const newsd_analysis *an, uint32_
             }
             buf = nb;
         }
-        memcpy(buf + len, t.norm, l);
+        memcpy(buf + len, t->norm, l);
         len += l;
         buf[len++] = ' ';
     }
@@ -194,7 +195,8 @@ int features_add(struct fcount *fc, const newsd_analysis *an, uint32_t kinds, ui
         char_max = TOPICS_CHAR_N_MAX;
     if ((kinds & TOPICS_FEAT_STREAM) && add_stream_grams(fc, an, char_min, char_max) < 0)
         return -1;
-    size_t n = newsd_analysis_token_count(an);
+    size_t n, stride;
+    const struct newsd_token *base = newsd_analysis_tokens(an, &n, &stride);
     static const char stem_seed = 's';
     const uint64_t stem_h0 = topics_hash(TOPICS_HASH_INIT, &stem_seed, 1);
     /* Each distinct word's n-grams once, counted as often as the word
@@ -211,20 +213,20 @@ int features_add(struct fcount *fc, const newsd_analysis *an, uint32_t kinds, ui
     }
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        struct newsd_token t = {.struct_size = sizeof t};
-        if (newsd_analysis_token_at(an, i, &t) != NEWSD_OK || t.kind != NEWSD_TOKEN_WORD)
+        const struct newsd_token *t = newsd_token_in(base, stride, i);
+        if (t->kind != NEWSD_TOKEN_WORD)
             continue;
-        if ((kinds & TOPICS_FEAT_STEMS) && !(t.flags & NEWSD_TOKEN_STOPWORD) &&
-            fcount_add(fc, topics_hash(stem_h0, t.stem, strlen(t.stem)), 1) < 0)
+        if ((kinds & TOPICS_FEAT_STEMS) && !(t->flags & NEWSD_TOKEN_STOPWORD) &&
+            fcount_add(fc, topics_hash(stem_h0, t->stem, t->stem_length), 1) < 0)
             rc = -1;
         if (!chars)
             continue;
-        uint64_t h = topics_hash(TOPICS_HASH_INIT, t.norm, strlen(t.norm));
+        uint64_t h = topics_hash(TOPICS_HASH_INIT, t->norm, t->norm_length);
         size_t j = mix(h) & (cap - 1);
-        while (words[j].norm && !(words[j].h == h && strcmp(words[j].norm, t.norm) == 0))
+        while (words[j].norm && !(words[j].h == h && strcmp(words[j].norm, t->norm) == 0))
             j = (j + 1) & (cap - 1);
         if (!words[j].norm)
-            words[j] = (struct word){t.norm, h, 0};
+            words[j] = (struct word){t->norm, h, 0};
         words[j].count++;
     }
     for (size_t j = 0; chars && j < cap && rc == 0; j++)

@@ -2,7 +2,7 @@
  * Unit tests for the text layer (daemon/analysis.c, segment.c, abbrev.c,
  * stem.c, stopwords.c): normalisation, segmentation of German and English
  * news text, stems per language, stop words, refused input, struct_size,
- * and the analysis an article owns.
+ * the token array (1.5) and the analysis an article owns.
  *
  * The stop-word lists are read from NEWSD_DATA_DIR, which meson sets to
  * the build tree's data/ folder.
@@ -555,6 +555,92 @@ static void test_struct_size(void **state)
     newsd_analysis_free(an);
 }
 
+/* ---- the token array (since 1.5) ---------------------------------------- */
+
+/* Every token of the array is the token newsd_analysis_token_at() gives,
+ * field by field. */
+static void assert_array_is_token_at(const newsd_analysis *an)
+{
+    size_t n = 12345, stride = 0;
+    const struct newsd_token *base = newsd_analysis_tokens(an, &n, &stride);
+    assert_int_equal(n, newsd_analysis_token_count(an));
+    assert_true(n > 0);
+    assert_non_null(base);
+    assert_true(stride >= sizeof(struct newsd_token));
+    for (size_t i = 0; i < n; i++) {
+        const struct newsd_token *a = newsd_token_in(base, stride, i);
+        struct newsd_token t = {.struct_size = sizeof t};
+        assert_int_equal(newsd_analysis_token_at(an, i, &t), NEWSD_OK);
+        assert_int_equal(a->struct_size, sizeof t);
+        assert_int_equal(a->kind, t.kind);
+        assert_int_equal(a->flags, t.flags);
+        assert_int_equal(a->sentence, t.sentence);
+        assert_int_equal(a->offset, t.offset);
+        assert_int_equal(a->length, t.length);
+        assert_ptr_equal(a->text, t.text);
+        assert_ptr_equal(a->norm, t.norm);
+        assert_ptr_equal(a->stem, t.stem);
+        assert_int_equal(a->norm_length, t.norm_length);
+        assert_int_equal(a->stem_length, t.stem_length);
+        assert_int_equal(a->type, t.type);
+        assert_int_equal(strlen(a->norm), a->norm_length);
+        assert_int_equal(strlen(a->stem), a->stem_length);
+    }
+    /* The analysis's own storage: the same array at every call. */
+    assert_ptr_equal(newsd_analysis_tokens(an, NULL, NULL), base);
+}
+
+static void test_token_array(void **state)
+{
+    (void)state;
+    newsd_analysis *de = analyse("Der KI-Chiphersteller Huawei meldete 4,6 Milliarden Yuan Umsatz, z. B. in "
+                                 "Shenzhen. Die US-Handelsbeschränkungen treffen ihn hart!\n\n"
+                                 "• Huawei baut Chips.\n• Die Chips sind schnell.",
+                                 "de");
+    assert_array_is_token_at(de);
+    size_t n, stride;
+    const struct newsd_token *base = newsd_analysis_tokens(de, &n, &stride);
+    assert_string_equal(newsd_token_in(base, stride, 1)->text, "KI-Chiphersteller");
+    assert_string_equal(newsd_token_in(base, stride, n - 1)->text, ".");
+    newsd_analysis_free(de);
+
+    newsd_analysis *en = analyse("U.S. officials said Xi's visit didn't change the 3.7% forecast. "
+                                 "The officials' statement, however, was brief.",
+                                 "en");
+    assert_array_is_token_at(en);
+    base = newsd_analysis_tokens(en, &n, &stride);
+    assert_string_equal(newsd_token_in(base, stride, 0)->text, "U.S.");
+    assert_string_equal(newsd_token_in(base, stride, 1)->stem, "offici");
+    newsd_analysis_free(en);
+
+    /* An article's analysis: title flags are in the array too. */
+    struct newsd_article *a = article_new("a.txt", 0);
+    assert_int_equal(newsd_article_set(a, NEWSD_FIELD_TITLE, "Huawei baut Chips"), NEWSD_OK);
+    assert_int_equal(newsd_article_set(a, NEWSD_FIELD_BODY, "Die Chips sind schnell."), NEWSD_OK);
+    const newsd_analysis *an = newsd_article_analysis(a);
+    assert_non_null(an);
+    assert_array_is_token_at(an);
+    base = newsd_analysis_tokens(an, &n, &stride);
+    assert_true(newsd_token_in(base, stride, 2)->flags & NEWSD_TOKEN_TITLE);
+    assert_false(newsd_token_in(base, stride, 3)->flags & NEWSD_TOKEN_TITLE);
+    article_free(a);
+
+    /* No analysis, or one without tokens: NULL and a count of 0. */
+    n = 7;
+    stride = 0;
+    assert_null(newsd_analysis_tokens(NULL, &n, &stride));
+    assert_int_equal(n, 0);
+    assert_true(stride >= sizeof(struct newsd_token));
+    const char *empties[] = {"", " \n\n  "};
+    for (size_t k = 0; k < sizeof empties / sizeof *empties; k++) {
+        newsd_analysis *e = analyse(empties[k], "de");
+        n = 7;
+        assert_null(newsd_analysis_tokens(e, &n, &stride));
+        assert_int_equal(n, 0);
+        newsd_analysis_free(e);
+    }
+}
+
 /* ---- the article's analysis --------------------------------------------- */
 
 static void test_article_owns_analysis(void **state)
@@ -613,6 +699,7 @@ int main(void)
         cmocka_unit_test(test_stopwords),
         cmocka_unit_test(test_refused_input),
         cmocka_unit_test(test_struct_size),
+        cmocka_unit_test(test_token_array),
         cmocka_unit_test(test_types),
         cmocka_unit_test(test_strhash_tails),
         cmocka_unit_test(test_strhash_equal),
