@@ -126,6 +126,24 @@ static void article_analysis_checks(struct run *r)
     expect(r, newsd_analysis_sentence_count(an) == 2 && newsd_analysis_sentence_at(an, 1, &s) == NEWSD_OK &&
                   s.paragraph == 1,
            "two sentences: the title and the body's");
+
+    /* Since 1.5: the same tokens as one array, read in place. */
+    size_t count = 0, stride = 0;
+    const struct newsd_token *base = newsd_analysis_tokens(an, &count, &stride);
+    int same = base != NULL && count == n && stride >= sizeof(struct newsd_token);
+    for (size_t k = 0; same && k < n; k++) {
+        const struct newsd_token *at = newsd_token_in(base, stride, k);
+        struct newsd_token c = {.struct_size = sizeof c};
+        same = newsd_analysis_token_at(an, k, &c) == NEWSD_OK && at->struct_size >= sizeof c &&
+               at->kind == c.kind && at->flags == c.flags && at->sentence == c.sentence &&
+               at->offset == c.offset && at->length == c.length && at->text == c.text &&
+               at->norm == c.norm && at->stem == c.stem && at->norm_length == c.norm_length &&
+               at->stem_length == c.stem_length && at->type == c.type;
+    }
+    expect(r, same, "newsd_analysis_tokens() is token_at() for every token");
+    count = 1;
+    expect(r, newsd_analysis_tokens(NULL, &count, &stride) == NULL && count == 0,
+           "newsd_analysis_tokens(NULL) is empty");
 }
 
 /* ---- init ------------------------------------------------------------------ */
