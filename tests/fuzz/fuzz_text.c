@@ -36,7 +36,10 @@ static void check_analysis(const newsd_analysis *an, const char *lang)
     const char *text = newsd_analysis_text(an, &len);
     FUZZ_CHECK(text && strlen(text) == len && newsd_utf8_valid(text, len), "the analysed text");
     FUZZ_CHECK(strcmp(newsd_analysis_lang(an), lang) == 0, "lang %s", newsd_analysis_lang(an));
-    size_t n = newsd_analysis_token_count(an), end = 0;
+    size_t n = newsd_analysis_token_count(an), end = 0, n_array = 0, stride = 0;
+    const struct newsd_token *base = newsd_analysis_tokens(an, &n_array, &stride);
+    FUZZ_CHECK(n_array == n && (n == 0) == (base == NULL) && stride >= sizeof *base, "the token array: %zu of %zu",
+               n_array, n);
     const uint32_t all_flags = NEWSD_TOKEN_CAPITALISED | NEWSD_TOKEN_ALL_CAPS | NEWSD_TOKEN_STOPWORD |
                                NEWSD_TOKEN_SENTENCE_START | NEWSD_TOKEN_ABBREVIATION | NEWSD_TOKEN_TITLE;
     for (size_t i = 0; i < n; i++) {
@@ -52,6 +55,13 @@ static void check_analysis(const newsd_analysis *an, const char *lang)
         FUZZ_CHECK(*t.norm && newsd_utf8_valid(t.norm, strlen(t.norm)), "token %zu's norm", i);
         FUZZ_CHECK(*t.stem && newsd_utf8_valid(t.stem, strlen(t.stem)), "token %zu's stem", i);
         FUZZ_CHECK(!(t.flags & NEWSD_TOKEN_TITLE), "a title in newsd_analysis_new()");
+        FUZZ_CHECK(strlen(t.norm) == t.norm_length && strlen(t.stem) == t.stem_length, "token %zu's lengths", i);
+        /* The 1.5 array is the same token, in place. */
+        const struct newsd_token *a = newsd_token_in(base, stride, i);
+        FUZZ_CHECK(a->offset == t.offset && a->length == t.length && a->kind == t.kind && a->flags == t.flags &&
+                       a->sentence == t.sentence && a->text == t.text && a->norm == t.norm && a->stem == t.stem &&
+                       a->norm_length == t.norm_length && a->stem_length == t.stem_length && a->type == t.type,
+                   "token %zu differs in newsd_analysis_tokens()", i);
     }
     struct newsd_token t = {.struct_size = sizeof t};
     FUZZ_CHECK(newsd_analysis_token_at(an, n, &t) == NEWSD_ERROR, "token past the end");
