@@ -4,7 +4,10 @@
  * and print microseconds (CPU time of the one thread) per article and per
  * KB.  Each file is read once; the first pass over them is timed on its
  * own (the stemmers' memos start empty, as in a daemon that just
- * started), then ROUNDS more passes (memos warm, as later on).
+ * started), then ROUNDS more passes (memos warm, as later on).  Then
+ * what a plugin's loop over every token costs, per token, through
+ * newsd_analysis_token_at() (a copy per token) and in place through
+ * newsd_analysis_tokens() (ABI 1.5).
  *
  *   text_bench [--rounds N] LANG DIR [LANG DIR ...]
  *   text_bench --tokens LANG FILE     print the tokens and sentences of FILE
@@ -98,6 +101,46 @@ static double now_us(void)
     return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
+/* A plugin's loop over an article's tokens, both ways: microseconds summed
+ * over the articles (each read rounds times, per round).  The sum of
+ * fields read goes to a volatile so that neither loop is optimised away. */
+static int read_tokens(const struct doc *docs, size_t n, const char *lang, int rounds, double *copied,
+                       double *in_place)
+{
+    static volatile size_t sink;
+    *copied = *in_place = 0;
+    for (size_t i = 0; i < n; i++) {
+        newsd_analysis *an = newsd_analysis_new(docs[i].text, docs[i].len, lang);
+        if (!an)
+            return -1;
+        size_t count = newsd_analysis_token_count(an), sum = 0;
+        double t0 = now_us();
+        for (int r = 0; r < rounds; r++) {
+            struct newsd_token t = {.struct_size = sizeof t};
+            for (size_t k = 0; k < count; k++) {
+                newsd_analysis_token_at(an, k, &t);
+                sum += t.kind + t.flags + t.stem_length;
+            }
+        }
+        double t1 = now_us();
+        size_t stride;
+        const struct newsd_token *base = newsd_analysis_tokens(an, &count, &stride);
+        for (int r = 0; r < rounds; r++) {
+            for (size_t k = 0; k < count; k++) {
+                const struct newsd_token *t = newsd_token_in(base, stride, k);
+                sum += t->kind + t->flags + t->stem_length;
+            }
+        }
+        double t2 = now_us();
+        sink = sum;
+        (void)sink;
+        *copied += (t1 - t0) / rounds;
+        *in_place += (t2 - t1) / rounds;
+        newsd_analysis_free(an);
+    }
+    return 0;
+}
+
 static int bench(const char *lang, const char *dir, int rounds)
 {
     struct doc *docs = NULL;
@@ -133,6 +176,12 @@ static int bench(const char *lang, const char *dir, int rounds)
            "  first pass: %.1f us/article, %.1f us/KB; later passes: %.1f us/article, %.1f us/KB\n",
            dir, lang, n, kb / n, (double)tokens / n, (double)sentences / n, first / n, first / kb, us / n,
            us / kb);
+    double copied, in_place;
+    if (read_tokens(docs, n, lang, rounds, &copied, &in_place) < 0)
+        return 1;
+    printf("  reading every token: %.2f ns/token with newsd_analysis_token_at(), %.2f ns/token in place "
+           "(newsd_analysis_tokens())\n",
+           copied * 1000 / tokens, in_place * 1000 / tokens);
     for (size_t i = 0; i < n; i++)
         free(docs[i].text);
     free(docs);
