@@ -46,18 +46,19 @@ const char *stem_algorithm(const char *lang)
  * keeps of the word and the bytes after that (Snowball mostly cuts a
  * suffix; "happy" -> "happi" keeps 4 and adds "i").  A word whose
  * word and added bytes exceed a slot's room is not memoised (few are, and
- * those are rare words).  32768 slots in 8192 sets of two cache lines,
- * 1 MB per thread and language: as many words as the earlier layout held
- * in 2 MB, and the peak RSS target is 30 MB.  That earlier layout (32768
- * slots of 64 bytes, two ways, 2 MB) let the stemmer run on 83 words of a
- * 5 KB article that had been seen before (analysis_bench, 150 articles a
- * language, second pass, counted with callgrind); this one on 5.5.  A
- * simulation of the bench's 1,000 articles a language gave 100 -> 25
- * (de) and 24 -> 2 (en) misses an article; 4 MB of the earlier layout
- * would have given 44 / 8.  Only the first MEMO_LANGS languages a thread
+ * those are rare words).  16384 slots in 4096 sets of two cache lines,
+ * 512 KB per thread and language: with two workers and two languages the
+ * 1 MB of the layout before was 4 MB of the default config's peak RSS
+ * (target 30 MB).  The 2 MB layout before that (32768 slots of 64 bytes,
+ * two ways) let the stemmer run on 83 words of a 5 KB article that had
+ * been seen before (analysis_bench, 150 articles a language, second
+ * pass, counted with callgrind); the 1 MB one on 5.5.  A simulation of
+ * the bench's 1,000 articles a language gave 100 -> 25 (de) and 24 -> 2
+ * (en) misses an article for 2 MB -> 1 MB of this layout.  Only the
+ * first MEMO_LANGS languages a thread
  * meets get one, so an article stream in thirty languages cannot make a
  * worker hold thirty. */
-#define MEMO_SETS 8192
+#define MEMO_SETS 4096
 #define MEMO_WAYS 4
 #define MEMO_ROOM 24
 #define MEMO_NORM_ROOM MEMO_ROOM
