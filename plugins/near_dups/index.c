@@ -57,27 +57,44 @@ int nd_index_init(struct nd_index *x, size_t max_entries, int64_t max_age_ms)
     return 0;
 }
 
-/* Twice the slots, the entries that count moved over with their seqs (so
- * that a caller's position in the sequence, nd_index_copy's, stays true)
- * and their chains made again oldest first.  -1: no memory; x is as it
- * was. */
+/* Twice the slots, in place: each array is realloc'ed (a block this size
+ * is mmap'ed, so glibc moves it with mremap, without a copy), the entries
+ * that count moved to their new slots with their seqs (so that a caller's
+ * position in the sequence, nd_index_copy's, stays true) and their chains
+ * made again oldest first.  Tables allocated anew beside the old ones held
+ * both at once: 7.5 MB instead of 5 MB when 8192 slots became 16384, in
+ * the middle of a burst.  -1: no memory; x is as it was (an array that did
+ * grow is used at its old size). */
 static int grow(struct nd_index *x)
 {
-    struct nd_index nx = *x;
-    if (alloc_tables(&nx, (x->mask + 1) * 2) < 0) {
-        free(nx.e);
-        free(nx.next);
-        free(nx.head);
+    size_t old = x->mask + 1, slots = old * 2;
+    struct nd_entry *e = realloc(x->e, slots * sizeof *e);
+    if (!e)
         return -1;
-    }
+    x->e = e;
+    uint32_t *next = realloc(x->next, slots * ND_BANDS * sizeof *next);
+    if (!next)
+        return -1;
+    x->next = next;
+    uint32_t *head = realloc(x->head, slots * ND_BANDS * sizeof *head);
+    if (!head)
+        return -1;
+    x->head = head;
+    memset(e + old, 0, old * sizeof *e);
+    /* At most old entries count, so their seqs differ in their low bits:
+     * each either stays or moves to the new upper half, which only moved
+     * entries fill. */
     for (uint64_t s = x->oldest; s < x->next_seq; s++) {
-        nx.e[s & nx.mask] = x->e[s & x->mask];
-        link_entry(&nx, s);
+        size_t from = s & (old - 1), to = s & (slots - 1);
+        if (to != from) {
+            e[to] = e[from];
+            memset(&e[from], 0, sizeof e[from]);
+        }
     }
-    free(x->e);
-    free(x->next);
-    free(x->head);
-    *x = nx;
+    x->mask = slots - 1;
+    memset(head, 0, slots * ND_BANDS * sizeof *head);
+    for (uint64_t s = x->oldest; s < x->next_seq; s++)
+        link_entry(x, s);
     return 0;
 }
 
