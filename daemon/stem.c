@@ -159,8 +159,8 @@ static struct memo *memo_of(const char *lang)
 {
     struct memo *m = NULL;
     pthread_mutex_lock(&memos_lock);
-    for (size_t i = 0; i < n_memos && !m; i++)
-        if (strcmp(memos[i].lang, lang) == 0)
+    for (size_t i = 0; i < n_memos && i < MEMO_LANGS && !m; i++)
+        if (strncmp(memos[i].lang, lang, sizeof memos[i].lang) == 0)
             m = memos[i].memo;
     if (!m && n_memos < MEMO_LANGS) {
         void *p = mmap(NULL, sizeof *m, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
