@@ -100,10 +100,10 @@ int main(int argc, char **argv)
      * the libuv pool and the archive's indexer were ~8 arenas.  Two are
      * enough for a handful of threads that mostly run one at a time per
      * CPU: peak RSS of a 20,000-article backlog with archive_sqlite went
-     * from ~32 to ~29 MB, throughput unchanged.  One arena for all (the
-     * workers' allocations are few since the per-article arena) took the
-     * default config's peak in a 10,000-article backlog from 53 to 48 MB:
-     * each arena keeps its own free chunks and top.  MALLOC_ARENA_MAX in
+     * from ~32 to ~29 MB, throughput unchanged.  One arena for all took the
+     * default config's peak in a 10,000-article backlog from 53 to 48 MB
+     * (each arena keeps its own free chunks and top), articles/s and CPU
+     * time per article unchanged within the bench's noise.  MALLOC_ARENA_MAX in
      * the environment still wins. */
     if (!getenv("MALLOC_ARENA_MAX"))
         mallopt(M_ARENA_MAX, 1);
