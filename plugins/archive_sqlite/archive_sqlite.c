@@ -90,7 +90,7 @@ static int configure(struct sq *s)
     snprintf(limit, sizeof limit, "PRAGMA journal_size_limit = %d", WAL_SIZE_LIMIT);
     sqlite3_busy_timeout(s->db, s->opt.busy_timeout_ms);
     if (enable_wal(s) != NEWSD_OK || exec_pragma(s, "PRAGMA synchronous = FULL") != NEWSD_OK ||
-        exec_pragma(s, limit) != NEWSD_OK || exec_pragma(s, SQ_CACHE_PRAGMA) != NEWSD_OK)
+        exec_pragma(s, limit) != NEWSD_OK)
         return NEWSD_ERROR;
     return NEWSD_OK;
 }

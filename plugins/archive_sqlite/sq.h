@@ -30,13 +30,6 @@
 /* The schema version this code writes; see schema.c for the history. */
 #define SQ_SCHEMA_VERSION 5
 
-/* The page cache of the writer's and the indexer's connections (SQLite's
- * default is 2 MB each).  A batch's pages are written once and spill to
- * the WAL anyway; what is read again (the id and hash indexes, the FTS
- * segment being merged) fits in 512 KB.  Peak RSS is part of the targets
- * (docs/architecture.md, "Memory."). */
-#define SQ_CACHE_PRAGMA "PRAGMA cache_size = -512"
-
 struct sq_options {
     int busy_timeout_ms;   /* how long a statement waits for a lock */
 };
