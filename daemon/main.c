@@ -101,7 +101,7 @@ int main(int argc, char **argv)
      * enough for a handful of threads that mostly run one at a time per
      * CPU: peak RSS of a 20,000-article backlog with archive_sqlite went
      * from ~32 to ~29 MB, throughput unchanged.  One arena for all took
-     * the default config's peak in a 10,000-article backlog from 46 to 41
+     * the default config's peak in a 10,000-article backlog from 46 to ~42
      * MB (each arena keeps its own free chunks: SQLite's page caches, on
      * the archive's thread, grew apart from the workers' free memory), for
      * ~3 % more CPU time per article in bench.py --versus, within its
