@@ -100,10 +100,15 @@ int main(int argc, char **argv)
      * the libuv pool and the archive's indexer were ~8 arenas.  Two are
      * enough for a handful of threads that mostly run one at a time per
      * CPU: peak RSS of a 20,000-article backlog with archive_sqlite went
-     * from ~32 to ~29 MB, throughput unchanged.  MALLOC_ARENA_MAX in the
-     * environment still wins. */
+     * from ~32 to ~29 MB, throughput unchanged.  One arena for all took
+     * the default config's peak in a 10,000-article backlog from 46 to ~42
+     * MB (each arena keeps its own free chunks: SQLite's page caches, on
+     * the archive's thread, grew apart from the workers' free memory), for
+     * ~3 % more CPU time per article in bench.py --versus, within its
+     * noise on this 2-core machine.  MALLOC_ARENA_MAX in the environment
+     * still wins. */
     if (!getenv("MALLOC_ARENA_MAX"))
-        mallopt(M_ARENA_MAX, 2);
+        mallopt(M_ARENA_MAX, 1);
     /* A log reader that went away must not kill the daemon: write() then
      * fails with EPIPE instead. */
     signal(SIGPIPE, SIG_IGN);

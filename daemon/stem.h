@@ -1,9 +1,10 @@
 /*
  * Snowball stemming (libstemmer) per language.  libstemmer's stemmers are
  * not thread-safe, so each thread keeps its own, one per language, made
- * on first use and deleted when the thread exits.  Each keeps a memo of
- * recent stems: news repeats its words, and a memo hit costs a hash and a
- * compare where the stemmer costs a third of a microsecond per word.
+ * on first use and deleted when the thread exits.  A memo of recent stems
+ * per language, shared by the threads, serves them all: news repeats its
+ * words, and a memo hit costs a hash and a compare where the stemmer costs
+ * a third of a microsecond per word.
  */
 #ifndef NEWSD_STEM_H
 #define NEWSD_STEM_H

@@ -35,7 +35,8 @@ size_t tag_trends_names(int *full);
 /* The hour (since the epoch) of the latest count, -1 before any. */
 int64_t tag_trends_latest_hour(void);
 /* Name i (0 .. tag_trends_names() - 1) and its counts by hour %
- * TRENDS_HOURS, valid for the hours of the window up to the latest hour. */
+ * TRENDS_HOURS, valid for the hours of the window up to the latest hour;
+ * the counts are a copy that the next call overwrites. */
 const char *tag_trends_row(size_t i, const uint32_t **by_hour);
 /* Count n taggings of name (an entity:* or topic:* tag, else ignored) in
  * hour, as tag_trends_add() counts each tag of an article. */

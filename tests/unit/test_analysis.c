@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <libstemmer.h>
+#include <pthread.h>
 
 #include "analysis.h"
 #include "article.h"
@@ -367,6 +369,69 @@ static void test_stems(void **state)
     assert_null(stem_algorithm("xx"));
 }
 
+/* Threads share a language's memo: two of them stemming the same words at
+ * once, in opposite orders and more than the memo holds (so each keeps
+ * replacing what the other wrote), always get the stemmer's own answer. */
+enum { SHARED_WORDS = 60000, SHARED_PASSES = 3 };
+static char (*shared_stems)[40];
+
+static void shared_word(int i, char *w, int *len)
+{
+    static const char *const endings[] = {"ies", "y", "ing", "ed", "ness", "s", "ational", "ly"};
+    *len = 0;
+    for (int v = i; *len < 5; v /= 26)
+        w[(*len)++] = (char)('a' + v % 26);
+    *len += snprintf(w + *len, 40 - (size_t)*len, "%s", endings[i % 8]);
+}
+
+static void *stem_shared(void *arg)
+{
+    int backwards = *(const int *)arg;
+    struct stemmer *st = stem_stemmer("en");
+    intptr_t wrong = st ? 0 : 1;
+    for (int pass = 0; st && pass < SHARED_PASSES; pass++)
+        for (int k = 0; k < SHARED_WORDS; k++) {
+            int i = backwards ? SHARED_WORDS - 1 - k : k, len;
+            char w[40];
+            shared_word(i, w, &len);
+            size_t n;
+            const char *s = stem_word(st, w, (size_t)len, &n);
+            if (!s || n != strlen(shared_stems[i]) || memcmp(s, shared_stems[i], n) != 0)
+                wrong++;
+        }
+    return (void *)wrong;
+}
+
+static void test_stems_shared_by_threads(void **state)
+{
+    (void)state;
+    struct sb_stemmer *sb = sb_stemmer_new("english", "UTF_8");
+    assert_non_null(sb);
+    shared_stems = calloc(SHARED_WORDS, sizeof *shared_stems);
+    assert_non_null(shared_stems);
+    for (int i = 0; i < SHARED_WORDS; i++) {
+        char w[40];
+        int len;
+        shared_word(i, w, &len);
+        const sb_symbol *r = sb_stemmer_stem(sb, (const sb_symbol *)w, len);
+        assert_non_null(r);
+        int n = sb_stemmer_length(sb);
+        assert_true(n < 40);
+        memcpy(shared_stems[i], r, (size_t)n);
+    }
+    sb_stemmer_delete(sb);
+    pthread_t t[2];
+    int backwards[2] = {0, 1};
+    for (int k = 0; k < 2; k++)
+        assert_int_equal(pthread_create(&t[k], NULL, stem_shared, &backwards[k]), 0);
+    for (int k = 0; k < 2; k++) {
+        void *wrong;
+        assert_int_equal(pthread_join(t[k], &wrong), 0);
+        assert_int_equal((intptr_t)wrong, 0);
+    }
+    free(shared_stems);
+}
+
 static void test_stopwords(void **state)
 {
     (void)state;
@@ -696,6 +761,7 @@ int main(void)
         cmocka_unit_test(test_en_segmentation),
         cmocka_unit_test(test_other_scripts),
         cmocka_unit_test(test_stems),
+        cmocka_unit_test(test_stems_shared_by_threads),
         cmocka_unit_test(test_stopwords),
         cmocka_unit_test(test_refused_input),
         cmocka_unit_test(test_struct_size),

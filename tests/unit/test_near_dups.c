@@ -179,6 +179,53 @@ static void test_count_and_age_bounds(void **st)
     nd_index_free(&x);
 }
 
+/* A doubling in place when the entries that count wrap around the ring
+ * (the oldest left by age, not from slot 0): every entry that counts moves
+ * to its new slot and stays findable, those that left stay gone. */
+static struct nd_entry numbered(uint64_t i, int64_t ms)
+{
+    struct nd_entry e = entry(0, sig_range(i * 1000, i * 1000 + 40), ms);
+    memcpy(e.id + 1, &i, sizeof i);
+    return e;
+}
+
+static void test_index_grows_wrapped(void **st)
+{
+    (void)st;
+    struct nd_index x;
+    assert_int_equal(nd_index_init(&x, 100000, 1000), 0);
+    size_t first = x.mask + 1;
+    uint64_t gone = first / 2 + 7, last = gone + first + 1;   /* seqs 1..gone leave by age */
+    struct nd_entry e;
+    for (uint64_t i = 1; i <= gone; i++) {
+        e = numbered(i, 0);
+        assert_int_equal(nd_index_add(&x, &e), i);
+    }
+    nd_index_expire(&x, 1001);
+    assert_int_equal(nd_index_count(&x), 0);
+    for (uint64_t i = gone + 1; i < last; i++) {
+        e = numbered(i, 1000);
+        assert_int_equal(nd_index_add(&x, &e), i);
+    }
+    assert_int_equal(x.mask + 1, first);   /* full, wrapped, not grown yet */
+    e = numbered(last, 1000);
+    assert_int_equal(nd_index_add(&x, &e), last);
+    assert_int_equal(x.mask + 1, 2 * first);
+    assert_int_equal(nd_index_count(&x), first + 1);
+    struct nd_match m;
+    for (uint64_t k = 1; k <= last; k++) {
+        struct nd_entry q = numbered(k, 1000);
+        nd_index_lookup(&x, q.id, &q.sig, 0.9, 1000, &m);
+        assert_int_equal(m.found && m.self, k > gone);
+    }
+    uint64_t from = 0;
+    struct nd_entry out[3];
+    assert_int_equal(nd_index_copy(&x, &from, UINT64_MAX, out, 3), 3);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(out[i].seq, gone + 1 + (uint64_t)i);
+    nd_index_free(&x);
+}
+
 /* A band key that thousands of entries share (one site's footer): the walk
  * stops after ND_MAX_CHAIN of them, newest first, and the bands that are
  * not hot still find what they share. */
@@ -551,6 +598,7 @@ int main(void)
         cmocka_unit_test(test_count_and_age_bounds),
         cmocka_unit_test(test_hot_chain_is_cut),
         cmocka_unit_test(test_index_grows),
+        cmocka_unit_test(test_index_grows_wrapped),
         cmocka_unit_test_setup_teardown(test_file_round_trip, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_torn_tail_is_cut, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_damage_refused, tmp_setup, tmp_teardown),
