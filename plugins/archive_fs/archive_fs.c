@@ -57,12 +57,10 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,8 +83,6 @@ struct pending {
     char id[NEWSD_ID_LEN + 1];
     char day[sizeof "YYYY/MM/DD"];
     uint64_t key;           /* names its tmp files: hash of the work file's path */
-    int record_fd;          /* the record as an unnamed file (O_TMPFILE), named at
-                               commit; -1: it is the named tmp file */
 };
 
 /* An article whose tmp files prepare() wrote, not yet taken by archive(). */
@@ -116,14 +112,6 @@ struct archive {
 
     pthread_mutex_t prepared_lock;  /* prepare() runs on the workers */
     struct prepared *prepared[PREPARED_BUCKETS];
-
-    /* Records are unnamed files until commit() links them (see
-     * probe_unnamed()), each holding a descriptor until then: at most
-     * max_unnamed at once, a share of the process's limit, beyond which
-     * they are named tmp files again. */
-    int unnamed;
-    atomic_size_t n_unnamed;
-    size_t max_unnamed;
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -288,36 +276,7 @@ static int write_file(struct archive *s, const char *rel, const char *day,
     return NEWSD_OK;
 }
 
-/* An unnamed file (O_TMPFILE) in the day folder for the record, or -1
- * (then it is a named tmp file): a file that has no name until commit()
- * links it costs no directory entry to make and none to rename, and a crash
- * leaves nothing of it.  Counted against max_unnamed. */
-static int open_unnamed(struct archive *s, const char *day)
-{
-    if (!s->unnamed || atomic_fetch_add(&s->n_unnamed, 1) >= s->max_unnamed)
-        goto none;
-    const int flags = O_WRONLY | O_TMPFILE | O_CLOEXEC;
-    int fd = openat(s->dirfd, day, flags, FILE_MODE);
-    if (fd < 0 && errno == ENOENT && make_dirs(s->dirfd, day) == 0)
-        fd = openat(s->dirfd, day, flags, FILE_MODE);
-    if (fd >= 0)
-        return fd;
-none:
-    if (s->unnamed)
-        atomic_fetch_sub(&s->n_unnamed, 1);
-    return -1;
-}
-
-static void close_unnamed(struct archive *s, struct pending *p)
-{
-    if (p->record_fd < 0)
-        return;
-    close(p->record_fd);
-    p->record_fd = -1;
-    atomic_fetch_sub(&s->n_unnamed, 1);
-}
-
-static int write_record(struct archive *s, const newsd_article *a, struct pending *p)
+static int write_record(struct archive *s, const newsd_article *a, const struct pending *p)
 {
     char rel[REL_PATH_MAX];
     tmp_path(rel, p, ".json");
@@ -326,19 +285,7 @@ static int write_record(struct archive *s, const newsd_article *a, struct pendin
         newsd_log(NEWSD_LOG_ERROR, "cannot make the JSON record: out of memory");
         return NEWSD_ERROR;
     }
-    size_t len = strlen(json);
-    int rc = NEWSD_OK;
-    p->record_fd = open_unnamed(s, p->day);
-    if (p->record_fd >= 0) {
-        json[len] = '\n'; /* the record's line end, in place of the NUL */
-        if (write_all(p->record_fd, json, len + 1) < 0) {
-            log_path_error(s, "cannot write a record in", p->day, errno);
-            close_unnamed(s, p);
-            rc = NEWSD_ERROR;
-        }
-    } else {
-        rc = write_file(s, rel, p->day, json, len, 1);
-    }
+    int rc = write_file(s, rel, p->day, json, strlen(json), 1);
     free(json);
     return rc;
 }
@@ -473,8 +420,6 @@ static int add_pending(struct archive *s, const struct pending *p)
 
 static void forget_batch(struct archive *s)
 {
-    for (size_t i = 0; i < s->len; i++)
-        close_unnamed(s, &s->items[i]);
     s->len = 0;
     s->duplicates.len = 0;
     s->lost = 0;
@@ -500,9 +445,8 @@ static int is_archived(const struct archive *s, const char *id)
 
 /* ---- archive() ---------------------------------------------------------- */
 
-static void remove_tmp_files(struct archive *s, struct pending *p)
+static void remove_tmp_files(struct archive *s, const struct pending *p)
 {
-    close_unnamed(s, p);
     char rel[REL_PATH_MAX];
     tmp_path(rel, p, ".json");
     unlinkat(s->dirfd, rel, 0);
@@ -522,7 +466,6 @@ static int pending_of(newsd_article *a, struct pending *p)
                                   (long long)newsd_article_received_ms(a));
     memcpy(p->id, id, NEWSD_ID_LEN + 1);
     p->key = path_key(a);
-    p->record_fd = -1;
     return NEWSD_OK;
 }
 
@@ -575,8 +518,6 @@ static int fs_prepare(void *state, newsd_article *a)
     struct prepared *stale = take_prepared(s, note->p.key);
     if (stale && (strcmp(stale->p.id, note->p.id) != 0 || strcmp(stale->p.day, note->p.day) != 0))
         remove_tmp_files(s, &stale->p);
-    else if (stale)
-        close_unnamed(s, &stale->p);
     free(stale);
     pthread_mutex_lock(&s->prepared_lock);
     struct prepared **at = prepared_bucket(s, note->p.key);
@@ -596,9 +537,7 @@ static int fs_archive(void *state, newsd_article *a)
      * day) are used; any other note of this work file is stale. */
     struct prepared *note = p.key ? take_prepared(s, p.key) : NULL;
     int prepared = note && strcmp(note->p.id, p.id) == 0 && strcmp(note->p.day, p.day) == 0;
-    if (prepared)
-        p = note->p; /* with its record's descriptor */
-    else if (note)
+    if (note && !prepared)
         remove_tmp_files(s, &note->p);
     free(note);
     if (s->lost) {
@@ -661,60 +600,21 @@ static int rename_tmp(struct archive *s, const struct pending *p, const char *ex
     return NEWSD_OK;
 }
 
-/* Link the unnamed file fd as rel (the kernel's documented way for an
- * O_TMPFILE file, without CAP_DAC_READ_SEARCH). */
-static int link_unnamed(const struct archive *s, int fd, const char *rel)
-{
-    char proc[sizeof "/proc/self/fd/" + 12];
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-    return linkat(AT_FDCWD, proc, s->dirfd, rel, AT_SYMLINK_FOLLOW);
-}
-
-/* Give an unnamed record its final name.  A record of this id already
- * there (a commit that stopped before its ids/ entry) is replaced, through
- * the tmp name, as a named tmp file would replace it. */
-static int publish_record(struct archive *s, const struct pending *p)
-{
-    char to[REL_PATH_MAX], tmp[REL_PATH_MAX];
-    rel_path(to, p->day, p->id, ".json");
-    if (link_unnamed(s, p->record_fd, to) == 0)
-        return NEWSD_OK;
-    if (errno != EEXIST) {
-        log_path_error(s, "cannot link", to, errno);
-        return NEWSD_ERROR;
-    }
-    tmp_path(tmp, p, ".json");
-    if ((unlinkat(s->dirfd, tmp, 0) < 0 && errno != ENOENT) || link_unnamed(s, p->record_fd, tmp) < 0) {
-        log_path_error(s, "cannot link", tmp, errno);
-        return NEWSD_ERROR;
-    }
-    return rename_tmp(s, p, ".json", 0);
-}
-
-/* ids/xx/<id>.json -> the record (through its descriptor while it has
- * one: no look-up in the large day folder).  An existing entry is fine:
- * the article was archived before. */
-static int link_record(const struct archive *s, const struct pending *p, const char *record,
-                       const char *entry)
-{
-    if (p->record_fd >= 0)
-        return link_unnamed(s, p->record_fd, entry);
-    return linkat(s->dirfd, record, s->dirfd, entry, 0);
-}
-
+/* ids/xx/<id>.json -> the record.  An existing entry is fine: the article
+ * was archived before. */
 static int link_index(struct archive *s, const struct pending *p)
 {
     char record[REL_PATH_MAX], entry[REL_PATH_MAX], folder[sizeof "ids/xx"];
     rel_path(record, p->day, p->id, ".json");
     index_path(entry, p->id);
-    int rc = link_record(s, p, record, entry);
+    int rc = linkat(s->dirfd, record, s->dirfd, entry, 0);
     if (rc < 0 && errno == ENOENT) {
         snprintf(folder, sizeof folder, "ids/%.2s", p->id);
         if (make_dirs(s->dirfd, folder) < 0) {
             log_path_error(s, "cannot create folder", folder, errno);
             return NEWSD_ERROR;
         }
-        rc = link_record(s, p, record, entry);
+        rc = linkat(s->dirfd, record, s->dirfd, entry, 0);
     }
     if (rc < 0 && errno != EEXIST) {
         log_path_error(s, "cannot link", entry, errno);
@@ -729,8 +629,7 @@ static int publish_all(struct archive *s)
 {
     for (size_t i = 0; i < s->len; i++) {
         const struct pending *p = &s->items[i];
-        if (rename_tmp(s, p, ".orig", 1) != NEWSD_OK ||
-            (p->record_fd >= 0 ? publish_record(s, p) : rename_tmp(s, p, ".json", 0)) != NEWSD_OK ||
+        if (rename_tmp(s, p, ".orig", 1) != NEWSD_OK || rename_tmp(s, p, ".json", 0) != NEWSD_OK ||
             link_index(s, p) != NEWSD_OK)
             return NEWSD_ERROR;
     }
@@ -819,31 +718,6 @@ static int open_archive_dir(struct archive *s)
     return NEWSD_OK;
 }
 
-/* Whether this file system makes O_TMPFILE files that /proc/self/fd can
- * link (ext4, XFS, btrfs, tmpfs with /proc mounted): tried once here, so
- * that commit() never finds out half-way.  Otherwise records are named
- * tmp files, as before.  The share of descriptors they may hold: a quarter
- * of the limit, and no more than 4096. */
-static void probe_unnamed(struct archive *s)
-{
-    static const char probe[] = ".unnamed-probe.tmp";
-    struct rlimit rl;
-    s->max_unnamed = 0;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
-        s->max_unnamed = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur / 4 > 4096 ? 4096 : rl.rlim_cur / 4;
-    int fd = openat(s->dirfd, ".", O_WRONLY | O_TMPFILE | O_CLOEXEC, FILE_MODE);
-    if (fd < 0)
-        return;
-    unlinkat(s->dirfd, probe, 0);
-    s->unnamed = link_unnamed(s, fd, probe) == 0;
-    int err = errno;
-    unlinkat(s->dirfd, probe, 0);
-    close(fd);
-    if (!s->unnamed)
-        newsd_log(NEWSD_LOG_INFO, "%s: unnamed files cannot be linked here (%s): records are written as "
-                  "named tmp files", s->dir, strerror(err));
-}
-
 /* Remove the *.tmp files of a batch that was never committed; newsd still
  * has their work files and hands the articles over again. */
 static void remove_uncommitted(struct archive *s)
@@ -898,7 +772,6 @@ static int fs_init(const newsd_config *conf, void **state)
         fs_fini(s);
         return NEWSD_ERROR;
     }
-    probe_unnamed(s);
     *state = s;
     return NEWSD_OK;
 }
