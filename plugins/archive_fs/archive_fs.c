@@ -497,12 +497,11 @@ static int fs_prepare(void *state, newsd_article *a)
     struct pending p;
     if (pending_of(a, &p) != NEWSD_OK)
         return NEWSD_ERROR;
-    /* An article archived before is a duplicate for archive(), with
-     * nothing to write; without a work file there is no key. */
-    char rel[REL_PATH_MAX];
-    struct stat st;
-    index_path(rel, p.id);
-    if (p.key == 0 || fstatat(s->dirfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0)
+    /* Without a work file there is no key to name the files by.  Whether
+     * the article is a duplicate is archive()'s to find out (one look-up,
+     * not two, for the articles that are not): it removes what was
+     * written for one. */
+    if (p.key == 0)
         return NEWSD_OK;
     struct prepared *note = calloc(1, sizeof *note);
     if (!note)

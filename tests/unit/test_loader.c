@@ -228,7 +228,7 @@ static void test_archive_fs_prepare(void **state)
     assert_true(archived(a));
     assert_int_equal(count_files(".orig"), 1);
     assert_int_equal(count_files(".json"), 2); /* the dated record and its ids/ link */
-    assert_int_equal(count_files(".tmp"), 1);  /* b's original, linked ahead */
+    assert_int_equal(count_files(".tmp"), 2);  /* b's record and original, made ahead */
 
     /* b was prepared, never archived: nothing of it stays. */
     plugin_set_free(set);
