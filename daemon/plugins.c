@@ -552,7 +552,7 @@ int plugin_set_prepare(struct plugin_set *set, struct newsd_article *a,
         if (rc != NEWSD_OK) {
             metrics_plugin_failure(p->name);
             *plugin = p->name;
-            *cause = xasprintf("archive plugin %s could not prepare the article: %s", p->name,
+            *cause = xasprintf("archive plugin %s could not store the article: %s", p->name,
                                a->fail_reason ? a->fail_reason : "no reason given (see the log)");
             return NEWSD_ERROR;
         }
