@@ -499,6 +499,33 @@ int plugin_set_run_stage(struct plugin_set *set, enum newsd_stage stage,
     return 0;
 }
 
+/* One archive callback (archive() or prepare()) of p over a, timed, with
+ * the article and the log saying whose call it is.  A NEWSD_ERROR sets
+ * *plugin and *cause (malloc'd). */
+static int call_archive(struct plugin_instance *p, int (*cb)(void *, newsd_article *),
+                        struct newsd_article *a, const char **plugin, char **cause)
+{
+    free(a->fail_reason);
+    a->fail_reason = NULL;
+    a->stage = NEWSD_STAGE_ARCHIVE;
+    a->plugin = p->name;
+    log_set_plugin(p->name);
+    uint64_t t0 = metrics_now_ns();
+    int rc = cb(p->state, a);
+    metrics_plugin_time(p->name, metrics_now_ns() - t0);
+    log_set_plugin(NULL);
+    a->stage = 0;
+    a->plugin = NULL;
+    if (rc != NEWSD_OK && rc != NEWSD_DUPLICATE) {
+        metrics_plugin_failure(p->name);
+        *plugin = p->name;
+        *cause = xasprintf("archive plugin %s could not store the article: %s", p->name,
+                     a->fail_reason ? a->fail_reason : "no reason given (see the log)");
+        return NEWSD_ERROR;
+    }
+    return rc;
+}
+
 int plugin_set_archive(struct plugin_set *set, struct newsd_article *a,
                        const char **plugin, char **cause)
 {
@@ -507,26 +534,11 @@ int plugin_set_archive(struct plugin_set *set, struct newsd_article *a,
         struct plugin_instance *p = &set->v[i];
         if (!(p->desc->stages & NEWSD_STAGE_ARCHIVE))
             continue;
-        free(a->fail_reason);
-        a->fail_reason = NULL;
-        a->stage = NEWSD_STAGE_ARCHIVE;
-        a->plugin = p->name;
-        log_set_plugin(p->name);
-        uint64_t t0 = metrics_now_ns();
-        int rc = p->desc->archive(p->state, a);
-        metrics_plugin_time(p->name, metrics_now_ns() - t0);
-        log_set_plugin(NULL);
-        a->stage = 0;
-        a->plugin = NULL;
-        if (rc == NEWSD_OK) {
-            result = NEWSD_OK;
-        } else if (rc != NEWSD_DUPLICATE) {
-            metrics_plugin_failure(p->name);
-            *plugin = p->name;
-            *cause = xasprintf("archive plugin %s could not store the article: %s", p->name,
-                         a->fail_reason ? a->fail_reason : "no reason given (see the log)");
+        int rc = call_archive(p, p->desc->archive, a, plugin, cause);
+        if (rc == NEWSD_ERROR)
             return NEWSD_ERROR;
-        }
+        if (rc == NEWSD_OK)
+            result = NEWSD_OK;
     }
     return result;
 }
@@ -538,24 +550,10 @@ int plugin_set_prepare(struct plugin_set *set, struct newsd_article *a,
         struct plugin_instance *p = &set->v[i];
         if (!(p->desc->stages & NEWSD_STAGE_ARCHIVE) || !p->desc->prepare)
             continue;
-        free(a->fail_reason);
-        a->fail_reason = NULL;
-        a->stage = NEWSD_STAGE_ARCHIVE;
-        a->plugin = p->name;
-        log_set_plugin(p->name);
-        uint64_t t0 = metrics_now_ns();
-        int rc = p->desc->prepare(p->state, a);
-        metrics_plugin_time(p->name, metrics_now_ns() - t0);
-        log_set_plugin(NULL);
-        a->stage = 0;
-        a->plugin = NULL;
-        if (rc != NEWSD_OK) {
-            metrics_plugin_failure(p->name);
-            *plugin = p->name;
-            *cause = xasprintf("archive plugin %s could not store the article: %s", p->name,
-                               a->fail_reason ? a->fail_reason : "no reason given (see the log)");
+        /* A duplicate is archive()'s to say: from prepare() it means
+         * nothing. */
+        if (call_archive(p, p->desc->prepare, a, plugin, cause) == NEWSD_ERROR)
             return NEWSD_ERROR;
-        }
     }
     return NEWSD_OK;
 }
