@@ -480,6 +480,10 @@ def main():
                          "release build), side by side in one run: before/after of a change")
     ap.add_argument("--modes", nargs="+", default=["backlog", "stream", "steady"],
                     choices=["backlog", "stream", "steady"], help="--versus: which runs")
+    ap.add_argument("--configs", nargs="+", default=["default"], choices=["default", "core"],
+                    help="--versus: which configurations")
+    ap.add_argument("--workers", nargs="+", type=int, default=[0],
+                    help="--versus: the [daemon] workers of each run (0: the config's)")
     ap.add_argument("--gazetteer-key", default="user_gazetteer",
                     help="the entities plugin's key for its TSV files")
     args = ap.parse_args()
@@ -503,9 +507,14 @@ def main():
             builds += [(os.path.basename(os.path.abspath(b).rstrip("/")), os.path.abspath(b))
                        for b in args.versus]
             if len({label for label, _ in builds}) < len(builds):
+                # Both build-release: name them by their source trees.
+                builds = [(os.path.basename(os.path.dirname(b.rstrip("/"))) + "/" + label, b)
+                          for label, b in builds]
+            if len({label for label, _ in builds}) < len(builds):
                 builds = [("%s#%d" % (label, i), b) for i, (label, b) in enumerate(builds)]
             compare.versus(builds, texts, args.n or 10000, args.rounds, workdir, args.modes,
-                           steady_rate=args.steady_rate)
+                           steady_rate=args.steady_rate, configs=args.configs,
+                           workers=[w or None for w in args.workers])
             return
         if args.only_analysis or args.classic:
             classic(args, newsd, build, plugins, texts, workdir)

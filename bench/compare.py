@@ -445,32 +445,49 @@ def summary(results, steady, by_workers, rounds):
 
 # ---- one build against another ----------------------------------------------------
 
-def versus(builds, texts, n, rounds, workdir, modes, steady_rate=1000):
-    """Two (or more) builds of newsd on the default config, side by side on
-    the same files: per round and mode each build once, in a turned order
-    (so that neither always runs first on a file system that just saw
-    deletions).  For a change's before/after in one run; the figures are
-    those of print_result, the ratio is to the first build's articles/s in
-    the same round and mode."""
-    default = base.ini_sections(os.path.join(base.ROOT, "config", "newsd.ini"))
-    results = []
-    print("versus: default config, %d articles per run, %d rounds, modes %s; builds %s"
-          % (n, rounds, ", ".join(modes), ", ".join(label for label, _ in builds)), flush=True)
+def versus(builds, texts, n, rounds, workdir, modes, steady_rate=1000, configs=("default",),
+           workers=(None,)):
+    """Two (or more) builds of newsd side by side on the same files: per
+    round, config (default, core), workers and mode each build once, in a
+    turned order (so that neither always runs first on a file system that
+    just saw deletions), and the floor (bench/floor of the first build)
+    before and after them in backlog and stream mode.  For a change's
+    before/after in one run; the figures are those of print_result, the
+    ratio is to the first build's articles/s in the same round and run,
+    "floor" to the faster floor run of that round and mode."""
+    sections = {"default": base.ini_sections(os.path.join(base.ROOT, "config", "newsd.ini")),
+                "core": base.core_sections()}
+    floor = os.path.join(builds[0][1], "bench", "floor")
+    results, floors = [], {}
+    runs = [(c, w, m) for c in configs for w in workers for m in modes]
+
+    def run_name(c, w, m):
+        return "%s/%s%s" % (c, m, "/w%s" % w if w else "")
+    print("versus: configs %s, workers %s, %d articles per run, %d rounds, modes %s; builds %s"
+          % (", ".join(configs), ", ".join(str(w or "default") for w in workers), n, rounds,
+             ", ".join(modes), ", ".join(label for label, _ in builds)), flush=True)
     for rnd in range(1, rounds + 1):
         print("round %d:" % rnd, flush=True)
-        for mode in modes:
-            k = (rnd - 1) % len(builds)
+        floor_runs = {}
+        for i, (config, w, mode) in enumerate(runs):
+            if mode != "steady" and mode not in floor_runs and os.access(floor, os.X_OK):
+                folder = os.path.join(workdir, "v%d-floor-%s-a" % (rnd, mode))
+                os.makedirs(folder)
+                floor_runs[mode] = [run_floor(floor, texts, n, folder, mode)]
+            k = (rnd - 1 + i) % len(builds)
             order = builds[k:] + builds[:k]
             batch = []
+            name = run_name(config, w, mode)
             for label, build in order:
                 newsd = os.path.join(build, "daemon", "newsd")
                 plugins = os.path.join(build, "plugins")
-                folder = os.path.join(workdir, "v%d-%s-%s" % (rnd, label, mode))
+                folder = os.path.join(workdir, "v%d-%s-%s" % (rnd, label, name.replace("/", "-")))
                 os.makedirs(folder)
-                r = run_newsd(newsd, plugins, default, label, texts, n, folder,
+                r = run_newsd(newsd, plugins, sections[config], label, texts, n, folder,
                               "stream" if mode == "steady" else mode,
-                              rate=steady_rate if mode == "steady" else None)
-                r.mode = mode
+                              rate=steady_rate if mode == "steady" else None,
+                              extra=[("workers", str(w))] if w else ())
+                r.mode = name
                 r.round = rnd
                 if mode == "steady" and r.rate < 0.95 * steady_rate:
                     r.note = "did not keep up with %d articles/s" % steady_rate + (
@@ -480,20 +497,30 @@ def versus(builds, texts, n, rounds, workdir, modes, steady_rate=1000):
             for r in sorted(batch, key=lambda r: [b[0] for b in builds].index(r.config)):
                 print_result(r, first, "of " + builds[0][0])
             results.extend(batch)
+        for mode, rs in floor_runs.items():
+            folder = os.path.join(workdir, "v%d-floor-%s-b" % (rnd, mode))
+            os.makedirs(folder)
+            rs.append(run_floor(floor, texts, n, folder, mode))
+            floors[(rnd, mode)] = max(r.rate for r in rs)
+            print("  floor      %-7s %8.0f/s (the faster of %s)"
+                  % (mode, floors[(rnd, mode)], " and ".join("%.0f" % r.rate for r in rs)), flush=True)
     print()
-    print("versus summary (mean of %d rounds; ratio = articles/s over %s's in the same round and mode)"
-          % (rounds, builds[0][0]))
-    print("  %-10s %-7s %10s %10s %10s %9s %9s %9s"
-          % ("build", "mode", "articles/s", "ratio", "CPU ms/art", "RSS MiB", "p50 ms", "p99 ms"))
-    for mode in modes:
-        firsts = {r.round: r.rate for r in results if r.mode == mode and r.config == builds[0][0]}
+    print("versus summary (mean of %d rounds; ratio = articles/s over %s's in the same round and run; "
+          "floor = over the floor's in the same round and mode)" % (rounds, builds[0][0]))
+    print("  %-10s %-20s %10s %10s %7s %10s %9s %9s %9s"
+          % ("build", "run", "articles/s", "ratio", "floor", "CPU ms/art", "RSS MiB", "p50 ms", "p99 ms"))
+    for config, w, mode in runs:
+        name = run_name(config, w, mode)
+        firsts = {r.round: r.rate for r in results if r.mode == name and r.config == builds[0][0]}
         for label, _ in builds:
-            rs = [r for r in results if r.mode == mode and r.config == label]
+            rs = [r for r in results if r.mode == name and r.config == label]
             p50 = [r.p50 for r in rs if r.p50 is not None]
             p99 = [r.p99 for r in rs if r.p99 is not None]
-            print("  %-10s %-7s %10.0f %10.2f %10.3f %9.1f %9s %9s"
-                  % (label, mode, mean([r.rate for r in rs]),
+            of_floor = [r.rate / floors[(r.round, mode)] for r in rs if floors.get((r.round, mode))]
+            print("  %-10s %-20s %10.0f %10.2f %7s %10.3f %9.1f %9s %9s"
+                  % (label, name, mean([r.rate for r in rs]),
                      mean([r.rate / firsts[r.round] for r in rs if firsts.get(r.round)]),
+                     "%.2f" % mean(of_floor) if of_floor else "-",
                      mean([r.cpu_ms for r in rs]), max(r.rss_kib for r in rs) / 1024,
                      fmt_ms(mean(p50) if p50 else None), fmt_ms(mean(p99) if p99 else None)))
     return results

@@ -249,6 +249,14 @@ void pipeline_run(const struct pipeline_opts *o, struct job *j)
         article_choose_action(j->article, &o->plugins->actions);
         j->article->processed_ms = now_ms();
         j->status = JOB_OK;
+        /* The record is final: an archive's per-article work can run here,
+         * on this worker, instead of on the single archive thread. */
+        const char *plugin = NULL;
+        char *cause = NULL;
+        if (o->prepare_archive && plugin_set_prepare(o->plugins, j->article, &plugin, &cause) < 0) {
+            job_fail(j, plugin, "%s", cause);
+            free(cause);
+        }
     }
 out:
     log_set_article(NULL, NULL);

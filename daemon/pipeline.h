@@ -49,6 +49,7 @@ struct pipeline_opts {
     const struct article_limits *limits;   /* NULL: ARTICLE_LIMITS_DEFAULT */
     struct plugin_set *plugins;
     int journal_fd;             /* -1: no poison accounting (--try) */
+    bool prepare_archive;       /* run the archives' prepare() (not for --try) */
 };
 
 struct job *job_new(const char *name, int64_t received_ms);

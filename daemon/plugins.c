@@ -98,8 +98,9 @@ static const size_t descriptor_size[NEWSD_ABI_MINOR + 1] = {
     [0] = offsetof(newsd_plugin, answer),
     [1] = offsetof(newsd_plugin, config_keys),
     [2] = offsetof(newsd_plugin, deliver),   /* 1.2 added config_keys */
-    [3] = sizeof(newsd_plugin),              /* 1.3 added deliver and run */
-    [4] = sizeof(newsd_plugin),              /* 1.4 grew struct newsd_query only */
+    [3] = offsetof(newsd_plugin, prepare),   /* 1.3 added deliver and run */
+    [4] = offsetof(newsd_plugin, prepare),   /* 1.4 grew struct newsd_query only */
+    [5] = sizeof(newsd_plugin),              /* 1.5 added prepare */
 };
 
 /* The version rule of plugin.h: our major, a minor up to ours, and at least
@@ -498,6 +499,33 @@ int plugin_set_run_stage(struct plugin_set *set, enum newsd_stage stage,
     return 0;
 }
 
+/* One archive callback (archive() or prepare()) of p over a, timed, with
+ * the article and the log saying whose call it is.  A NEWSD_ERROR sets
+ * *plugin and *cause (malloc'd). */
+static int call_archive(struct plugin_instance *p, int (*cb)(void *, newsd_article *),
+                        struct newsd_article *a, const char **plugin, char **cause)
+{
+    free(a->fail_reason);
+    a->fail_reason = NULL;
+    a->stage = NEWSD_STAGE_ARCHIVE;
+    a->plugin = p->name;
+    log_set_plugin(p->name);
+    uint64_t t0 = metrics_now_ns();
+    int rc = cb(p->state, a);
+    metrics_plugin_time(p->name, metrics_now_ns() - t0);
+    log_set_plugin(NULL);
+    a->stage = 0;
+    a->plugin = NULL;
+    if (rc != NEWSD_OK && rc != NEWSD_DUPLICATE) {
+        metrics_plugin_failure(p->name);
+        *plugin = p->name;
+        *cause = xasprintf("archive plugin %s could not store the article: %s", p->name,
+                     a->fail_reason ? a->fail_reason : "no reason given (see the log)");
+        return NEWSD_ERROR;
+    }
+    return rc;
+}
+
 int plugin_set_archive(struct plugin_set *set, struct newsd_article *a,
                        const char **plugin, char **cause)
 {
@@ -506,28 +534,28 @@ int plugin_set_archive(struct plugin_set *set, struct newsd_article *a,
         struct plugin_instance *p = &set->v[i];
         if (!(p->desc->stages & NEWSD_STAGE_ARCHIVE))
             continue;
-        free(a->fail_reason);
-        a->fail_reason = NULL;
-        a->stage = NEWSD_STAGE_ARCHIVE;
-        a->plugin = p->name;
-        log_set_plugin(p->name);
-        uint64_t t0 = metrics_now_ns();
-        int rc = p->desc->archive(p->state, a);
-        metrics_plugin_time(p->name, metrics_now_ns() - t0);
-        log_set_plugin(NULL);
-        a->stage = 0;
-        a->plugin = NULL;
-        if (rc == NEWSD_OK) {
-            result = NEWSD_OK;
-        } else if (rc != NEWSD_DUPLICATE) {
-            metrics_plugin_failure(p->name);
-            *plugin = p->name;
-            *cause = xasprintf("archive plugin %s could not store the article: %s", p->name,
-                         a->fail_reason ? a->fail_reason : "no reason given (see the log)");
+        int rc = call_archive(p, p->desc->archive, a, plugin, cause);
+        if (rc == NEWSD_ERROR)
             return NEWSD_ERROR;
-        }
+        if (rc == NEWSD_OK)
+            result = NEWSD_OK;
     }
     return result;
+}
+
+int plugin_set_prepare(struct plugin_set *set, struct newsd_article *a,
+                       const char **plugin, char **cause)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        struct plugin_instance *p = &set->v[i];
+        if (!(p->desc->stages & NEWSD_STAGE_ARCHIVE) || !p->desc->prepare)
+            continue;
+        /* A duplicate is archive()'s to say: from prepare() it means
+         * nothing. */
+        if (call_archive(p, p->desc->prepare, a, plugin, cause) == NEWSD_ERROR)
+            return NEWSD_ERROR;
+    }
+    return NEWSD_OK;
 }
 
 int plugin_set_commit(struct plugin_set *set, const char **plugin)

@@ -75,6 +75,11 @@ int plugin_set_run_stage(struct plugin_set *set, enum newsd_stage stage,
  * already had it) or NEWSD_ERROR (*plugin, *cause set). */
 int plugin_set_archive(struct plugin_set *set, struct newsd_article *a,
                        const char **plugin, char **cause);
+/* The archives' prepare() (since 1.5), on a worker after the last stage.
+ * Returns NEWSD_OK or NEWSD_ERROR (a fault of the article: *plugin,
+ * *cause set). */
+int plugin_set_prepare(struct plugin_set *set, struct newsd_article *a,
+                       const char **plugin, char **cause);
 /* Queries to the archives: plugin_set_query() in query.h. */
 /* Commit every archive plugin; NEWSD_ERROR names the first that failed. */
 int plugin_set_commit(struct plugin_set *set, const char **plugin);

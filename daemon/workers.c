@@ -83,6 +83,7 @@ static void worker_main(void *arg)
             .limits = &w->limits,
             .plugins = w->plugins,
             .journal_fd = self->journal_fd,
+            .prepare_archive = true,
         };
         uv_mutex_unlock(&w->lock);
 

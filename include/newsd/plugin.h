@@ -28,7 +28,8 @@
  * Threading: process() runs on worker threads.  A plugin that sets
  * NEWSD_PLUGIN_THREAD_SAFE may be called from several workers at once with
  * the same state; one that does not is serialised by the daemon.  archive()
- * and commit() always run on one thread at a time.
+ * and commit() always run on one thread at a time; an archive's prepare()
+ * (since 1.5) runs on the workers, beside them.
  *
  * Text: every string an article gives out is valid UTF-8 (bytes of a file
  * name that are not read as U+FFFD), and the functions that change an
@@ -90,8 +91,9 @@ extern "C" {
  * the action filters of a query, newsd_config_error(), and token types and
  * the lengths of a token's norm and stem (newsd_analysis_type_count()).
  * 1.4 (newsd 0.5) made SEARCH apply the filters of a query as LIST does, and added
- * max_score (has_max_score) to struct newsd_query.
- * 1.5 added newsd_analysis_tokens(): an analysis's tokens as one read-only
+ * max_score (has_max_score) to struct newsd_query.  1.5 added the
+ * descriptor's prepare(): an archive's per-article work on the workers;
+ * and newsd_analysis_tokens(): an analysis's tokens as one read-only
  * array, without a copy per token.
  */
 #define NEWSD_ABI_MAJOR 1
@@ -401,6 +403,25 @@ typedef struct newsd_plugin {
      * input ended; it is started again at the next reload).  A plugin with
      * run() may declare no stage. */
     int (*run)(void *state, newsd_input *in);
+
+    /* Since 1.5.  ARCHIVE stage, optional: the per-article half of
+     * archive(), done ahead on the worker that processed the article,
+     * right after its last stage (the record is final then: tags, score,
+     * action, processed time).  It may run on several workers at once,
+     * and while archive() and commit() run on the archive's thread, all
+     * with the same state: guard what they share.  Store nothing that
+     * counts as archived: archive() and commit() still come, one thread at
+     * a time, and decide; prepare() only does ahead what archive() would
+     * (build the record, write it to a file of its own), and archive()
+     * finds it there, or does it itself when it is not (the instance was
+     * replaced by a reload, the commit failed and the batch is retried).
+     * An article prepared may never reach archive() (newsd stops first):
+     * fini() cleans up what is left.  Return NEWSD_OK, also when the
+     * archive failed to prepare (leave that to archive(), which logs it
+     * and fails commit()), or NEWSD_ERROR after newsd_article_fail() for a
+     * fault of the article itself: it then goes to failed/.  Not called
+     * by newsd --try, which archives nothing. */
+    int (*prepare)(void *state, newsd_article *a);
 } newsd_plugin;
 
 /* The exported symbol the loader looks up.  Since 1.0. */

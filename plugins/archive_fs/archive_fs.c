@@ -10,8 +10,10 @@
  * proof that an article is archived: it is made last, after the data is on
  * disk, so whoever sees it can rely on the record and the original.
  *
- * Group commit.  archive() writes <id>.json.tmp and <id>.orig.tmp without
- * flushing them.  commit() then, for the whole batch:
+ * Group commit.  archive() writes <id>.<key>.json.tmp and <id>.<key>.orig.tmp
+ * without flushing them (key: a hash of the work file's path, so that two
+ * copies of one article in flight at once never write the same file, and a
+ * resumed article reuses its names).  commit() then, for the whole batch:
  *   1. flushes all the data with one syncfs() on the archive's file system,
  *      instead of two fsync()s per article (one flush per batch is what makes
  *      group commit cheap; see docs/record.md for figures);
@@ -37,8 +39,14 @@
  * commit() fails, so newsd keeps the articles in work/ and retries the batch
  * until the archive works again.
  *
- * archive() and commit() run on one thread at a time, so the state needs no
- * lock.
+ * archive() and commit() run on one thread at a time, so the batch needs no
+ * lock.  prepare() (ABI 1.5) writes the same two tmp files ahead, on the
+ * worker that processed the article, and notes them in the prepared table
+ * (under its mutex); archive() takes the note and only checks for a
+ * duplicate, so the archive's single thread is left with the lookups and
+ * commit().  Nothing prepared counts as archived: an article whose note is
+ * gone (a retried batch, a new instance after a reload) is written by
+ * archive() as before, and fini() removes the files of notes never taken.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* syncfs() */
@@ -48,6 +56,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -61,13 +70,25 @@
 #define FILE_MODE 0644
 #define DIR_MODE 0755
 
-/* "YYYY/MM/DD/<id>.json.tmp" and "ids/xx/<id>.json" fit with room to spare. */
-#define REL_PATH_MAX 80
+/* "YYYY/MM/DD/<id>.<key>.orig.tmp" and "ids/xx/<id>.json" fit with room to
+ * spare. */
+#define REL_PATH_MAX 96
+
+/* Buckets of the prepared table: more than the articles in flight at once
+ * with the default limits, so chains stay short. */
+#define PREPARED_BUCKETS 1024
 
 /* An article written by archive() and waiting for commit(). */
 struct pending {
     char id[NEWSD_ID_LEN + 1];
     char day[sizeof "YYYY/MM/DD"];
+    uint64_t key;           /* names its tmp files: hash of the work file's path */
+};
+
+/* An article whose tmp files prepare() wrote, not yet taken by archive(). */
+struct prepared {
+    struct prepared *next;
+    struct pending p;
 };
 
 /* A growing byte buffer. */
@@ -88,6 +109,9 @@ struct archive {
     struct buf duplicates;  /* lines for duplicates.jsonl, '\n'-terminated */
     size_t lost;            /* articles of the batch that archive() could not write */
     int unsynced;           /* a failed commit may have left changes not yet durable */
+
+    pthread_mutex_t prepared_lock;  /* prepare() runs on the workers */
+    struct prepared *prepared[PREPARED_BUCKETS];
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -190,6 +214,25 @@ static void rel_path(char out[REL_PATH_MAX], const char *dir, const char *id, co
     snprintf(out, REL_PATH_MAX, "%s/%s%s", dir, id, ext);
 }
 
+/* The tmp file of ext (".json", ".orig") for p. */
+static void tmp_path(char out[REL_PATH_MAX], const struct pending *p, const char *ext)
+{
+    snprintf(out, REL_PATH_MAX, "%s/%s.%016llx%s.tmp", p->day, p->id, (unsigned long long)p->key, ext);
+}
+
+/* FNV-1a of the work file's path: the key of its tmp names and of its
+ * note in the prepared table.  0 when newsd gave no path. */
+static uint64_t path_key(const newsd_article *a)
+{
+    const char *path = newsd_article_path(a);
+    uint64_t h = 0xcbf29ce484222325u;
+    if (!path)
+        return 0;
+    for (const unsigned char *c = (const unsigned char *)path; *c; c++)
+        h = (h ^ *c) * 0x100000001b3u;
+    return h;
+}
+
 static void index_path(char out[REL_PATH_MAX], const char *id)
 {
     snprintf(out, REL_PATH_MAX, "ids/%.2s/%s.json", id, id);
@@ -236,7 +279,7 @@ static int write_file(struct archive *s, const char *rel, const char *day,
 static int write_record(struct archive *s, const newsd_article *a, const struct pending *p)
 {
     char rel[REL_PATH_MAX];
-    rel_path(rel, p->day, p->id, ".json.tmp");
+    tmp_path(rel, p, ".json");
     char *json = newsd_article_to_json(a);
     if (!json) {
         newsd_log(NEWSD_LOG_ERROR, "cannot make the JSON record: out of memory");
@@ -277,7 +320,7 @@ static int link_original(struct archive *s, const newsd_article *a, const char *
 static int write_original(struct archive *s, const newsd_article *a, const struct pending *p)
 {
     char rel[REL_PATH_MAX];
-    rel_path(rel, p->day, p->id, ".orig.tmp");
+    tmp_path(rel, p, ".orig");
     size_t len = 0;
     const unsigned char *raw = newsd_article_raw(a, &len);
     if (!raw)
@@ -405,34 +448,112 @@ static int is_archived(const struct archive *s, const char *id)
 static void remove_tmp_files(struct archive *s, const struct pending *p)
 {
     char rel[REL_PATH_MAX];
-    rel_path(rel, p->day, p->id, ".json.tmp");
+    tmp_path(rel, p, ".json");
     unlinkat(s->dirfd, rel, 0);
-    rel_path(rel, p->day, p->id, ".orig.tmp");
+    tmp_path(rel, p, ".orig");
     unlinkat(s->dirfd, rel, 0);
+}
+
+/* The id and day folder of a, or NEWSD_ERROR after newsd_article_fail(). */
+static int pending_of(newsd_article *a, struct pending *p)
+{
+    const char *id = newsd_article_get(a, NEWSD_FIELD_ID);
+    if (!newsd_id_valid(id))
+        return newsd_article_fail(a, "article id \"%.40s\" is not %d lowercase hex digits", id,
+                                  NEWSD_ID_LEN);
+    if (day_folder(newsd_article_received_ms(a), p->day) < 0)
+        return newsd_article_fail(a, "received time %lld ms is out of range",
+                                  (long long)newsd_article_received_ms(a));
+    memcpy(p->id, id, NEWSD_ID_LEN + 1);
+    p->key = path_key(a);
+    return NEWSD_OK;
+}
+
+/* ---- prepare(): the files, ahead on the workers ------------------------- */
+
+static struct prepared **prepared_bucket(struct archive *s, uint64_t key)
+{
+    return &s->prepared[key % PREPARED_BUCKETS];
+}
+
+/* Take the note of the work file key out of the table: it is the
+ * caller's now, or NULL. */
+static struct prepared *take_prepared(struct archive *s, uint64_t key)
+{
+    pthread_mutex_lock(&s->prepared_lock);
+    struct prepared **at = prepared_bucket(s, key);
+    while (*at && (*at)->p.key != key)
+        at = &(*at)->next;
+    struct prepared *found = *at;
+    if (found)
+        *at = found->next;
+    pthread_mutex_unlock(&s->prepared_lock);
+    return found;
+}
+
+static int fs_prepare(void *state, newsd_article *a)
+{
+    struct archive *s = state;
+    struct pending p;
+    if (pending_of(a, &p) != NEWSD_OK)
+        return NEWSD_ERROR;
+    /* Without a work file there is no key to name the files by.  Whether
+     * the article is a duplicate is archive()'s to find out (one look-up,
+     * not two, for the articles that are not): it removes what was
+     * written for one. */
+    if (p.key == 0)
+        return NEWSD_OK;
+    struct prepared *note = calloc(1, sizeof *note);
+    if (!note)
+        return NEWSD_OK; /* archive() writes the files */
+    note->p = p;
+    if (write_record(s, a, &note->p) != NEWSD_OK || write_original(s, a, &note->p) != NEWSD_OK) {
+        remove_tmp_files(s, &note->p);
+        free(note);
+        return NEWSD_OK;
+    }
+    /* A note left by an article of this work file that never reached
+     * archive() is stale: its files were overwritten or are another id's. */
+    struct prepared *stale = take_prepared(s, note->p.key);
+    if (stale && (strcmp(stale->p.id, note->p.id) != 0 || strcmp(stale->p.day, note->p.day) != 0))
+        remove_tmp_files(s, &stale->p);
+    free(stale);
+    pthread_mutex_lock(&s->prepared_lock);
+    struct prepared **at = prepared_bucket(s, note->p.key);
+    note->next = *at;
+    *at = note;
+    pthread_mutex_unlock(&s->prepared_lock);
+    return NEWSD_OK;
 }
 
 static int fs_archive(void *state, newsd_article *a)
 {
     struct archive *s = state;
-    const char *id = newsd_article_get(a, NEWSD_FIELD_ID);
-    if (!newsd_id_valid(id))
-        return newsd_article_fail(a, "article id \"%.40s\" is not %d lowercase hex digits", id,
-                                  NEWSD_ID_LEN);
     struct pending p;
-    if (day_folder(newsd_article_received_ms(a), p.day) < 0)
-        return newsd_article_fail(a, "received time %lld ms is out of range",
-                                  (long long)newsd_article_received_ms(a));
-    memcpy(p.id, id, NEWSD_ID_LEN + 1);
+    if (pending_of(a, &p) != NEWSD_OK)
+        return NEWSD_ERROR;
+    /* Files prepare() wrote for this very article (same work file, id and
+     * day) are used; any other note of this work file is stale. */
+    struct prepared *note = p.key ? take_prepared(s, p.key) : NULL;
+    int prepared = note && strcmp(note->p.id, p.id) == 0 && strcmp(note->p.day, p.day) == 0;
+    if (note && !prepared)
+        remove_tmp_files(s, &note->p);
+    free(note);
     if (s->lost) {
+        if (prepared)
+            remove_tmp_files(s, &p);
         s->lost++; /* the batch fails anyway: spare the disk and the log */
         return NEWSD_OK;
     }
 
-    int archived = is_archived(s, id);
-    if (archived == 1 && remember_duplicate(s, a, id) == 0)
+    int archived = is_archived(s, p.id);
+    if (archived != 0 && prepared)
+        remove_tmp_files(s, &p);
+    if (archived == 1 && remember_duplicate(s, a, p.id) == 0)
         return NEWSD_DUPLICATE;
-    if (archived == 0 && write_record(s, a, &p) == NEWSD_OK &&
-        write_original(s, a, &p) == NEWSD_OK && add_pending(s, &p) == NEWSD_OK)
+    if (archived == 0 && (prepared || (write_record(s, a, &p) == NEWSD_OK &&
+                                       write_original(s, a, &p) == NEWSD_OK)) &&
+        add_pending(s, &p) == NEWSD_OK)
         return NEWSD_OK;
     /* The archive's fault, logged above: fail the commit (see the top). */
     if (archived == 0)
@@ -465,8 +586,8 @@ static int flush_all(struct archive *s)
 static int rename_tmp(struct archive *s, const struct pending *p, const char *ext, int may_be_link)
 {
     char from[REL_PATH_MAX], to[REL_PATH_MAX];
-    snprintf(from, sizeof from, "%s/%s%s.tmp", p->day, p->id, ext);
-    snprintf(to, sizeof to, "%s/%s%s", p->day, p->id, ext);
+    tmp_path(from, p, ext);
+    rel_path(to, p->day, p->id, ext);
     if (renameat(s->dirfd, from, s->dirfd, to) < 0) {
         log_path_error(s, "cannot rename", from, errno);
         return NEWSD_ERROR;
@@ -602,6 +723,14 @@ static void remove_uncommitted(struct archive *s)
 {
     for (size_t i = 0; i < s->len; i++)
         remove_tmp_files(s, &s->items[i]);
+    for (size_t b = 0; b < PREPARED_BUCKETS; b++) {
+        while (s->prepared[b]) {
+            struct prepared *note = s->prepared[b];
+            s->prepared[b] = note->next;
+            remove_tmp_files(s, &note->p);
+            free(note);
+        }
+    }
 }
 
 static void fs_fini(void *state)
@@ -617,6 +746,7 @@ static void fs_fini(void *state)
     free(s->slots);
     free(s->duplicates.data);
     free(s->dir);
+    pthread_mutex_destroy(&s->prepared_lock);
     free(s);
 }
 
@@ -628,6 +758,7 @@ static int fs_init(const newsd_config *conf, void **state)
         return NEWSD_ERROR;
     }
     s->dirfd = -1;
+    pthread_mutex_init(&s->prepared_lock, NULL);
     /* dir: absolute, or relative to the state directory (not to the INI
      * file: the archive belongs with the state). */
     s->dir = newsd_config_state_path(conf, "dir", DEFAULT_DIR);
@@ -659,4 +790,5 @@ NEWSD_PLUGIN(
     .commit = fs_commit,
     .fini = fs_fini,
     .config_keys = fs_keys,
+    .prepare = fs_prepare,
 );

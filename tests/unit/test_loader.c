@@ -1,6 +1,7 @@
 /* Unit tests: the C plugin loader's checks and stage dispatch. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "article.h"
@@ -33,8 +35,17 @@ static int teardown(void **state)
     return system(cmd);
 }
 
+static int load_flags(const char *sections, unsigned flags, struct daemon_config *cfg,
+                      struct plugin_set **set, char **err);
+
 /* Load a config made of the given plugin sections plus an archive. */
 static int load(const char *sections, struct daemon_config *cfg, struct plugin_set **set, char **err)
+{
+    return load_flags(sections, PLUGIN_LOAD_NO_ARCHIVE_INIT, cfg, set, err);
+}
+
+static int load_flags(const char *sections, unsigned flags, struct daemon_config *cfg,
+                      struct plugin_set **set, char **err)
 {
     char path[256];
     snprintf(path, sizeof path, "%s/newsd.ini", dir);
@@ -45,7 +56,7 @@ static int load(const char *sections, struct daemon_config *cfg, struct plugin_s
     *err = NULL;
     if (config_load(path, NULL, cfg, err) < 0)
         return -1;
-    int rc = plugin_set_load(cfg, PLUGIN_LOAD_NO_ARCHIVE_INIT, set, err);
+    int rc = plugin_set_load(cfg, flags, set, err);
     config_free(cfg);
     return rc;
 }
@@ -150,6 +161,101 @@ static void test_bare_names_use_plugin_dir(void **state)
     plugin_set_free(set);
 }
 
+/* An article as a worker has it: its bytes read from a file in work/. */
+static struct newsd_article *work_article(const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/work", dir);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/work/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    struct newsd_article *a = article_new(name, 1700000000000); /* 2023-11-14 UTC */
+    article_set_raw(a, (unsigned char *)strdup(text), strlen(text));
+    a->path = strdup(path);
+    return a;
+}
+
+/* Files under the archive whose names end in suffix. */
+static int count_files(const char *suffix)
+{
+    char cmd[256], line[512];
+    snprintf(cmd, sizeof cmd, "find %s/archive -type f -name '*%s'", dir, suffix);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    int n = 0;
+    while (fgets(line, sizeof line, p))
+        n++;
+    pclose(p);
+    return n;
+}
+
+static bool archived(const struct newsd_article *a)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/archive/ids/%.2s/%s.json", dir, a->id, a->id);
+    return access(path, F_OK) == 0;
+}
+
+/* archive_fs's prepare() (ABI 1.5) writes an article's record and links its
+ * original ahead; archive() and commit() give them their names.  What was
+ * prepared and never archived leaves nothing once the instance goes. */
+static void test_archive_fs_prepare(void **state)
+{
+    (void)state;
+    struct daemon_config cfg;
+    struct plugin_set *set;
+    char *err, sections[256];
+    snprintf(sections, sizeof sections, "[plugin.archive]\nso = " ARCHIVE_SO "\ndir = %s/archive\n", dir);
+    assert_int_equal(load_flags(sections, 0, &cfg, &set, &err), 0);
+
+    struct newsd_article *a = work_article("one.txt", "Eins\n\nDer erste Text.\n");
+    struct newsd_article *b = work_article("two.txt", "Zwei\n\nDer zweite Text.\n");
+    struct newsd_article *again = work_article("one-again.txt", "Eins\n\nDer erste Text.\n");
+    const char *plugin = NULL;
+    char *cause = NULL;
+    assert_int_equal(plugin_set_prepare(set, a, &plugin, &cause), NEWSD_OK);
+    assert_int_equal(plugin_set_prepare(set, b, &plugin, &cause), NEWSD_OK);
+    assert_int_equal(plugin_set_prepare(set, again, &plugin, &cause), NEWSD_OK);
+    assert_false(archived(a));
+
+    assert_int_equal(plugin_set_archive(set, a, &plugin, &cause), NEWSD_OK);
+    assert_int_equal(plugin_set_archive(set, again, &plugin, &cause), NEWSD_DUPLICATE);
+    assert_false(archived(a));
+    assert_int_equal(plugin_set_commit(set, &plugin), NEWSD_OK);
+    assert_true(archived(a));
+    assert_int_equal(count_files(".orig"), 1);
+    assert_int_equal(count_files(".json"), 2); /* the dated record and its ids/ link */
+    assert_int_equal(count_files(".tmp"), 2);  /* b's record and original, made ahead */
+
+    /* b was prepared, never archived: nothing of it stays. */
+    plugin_set_free(set);
+    assert_false(archived(b));
+    assert_int_equal(count_files(".orig"), 1);
+    assert_int_equal(count_files(".json"), 2);
+    assert_int_equal(count_files(".tmp"), 0);
+    article_free(a);
+    article_free(b);
+    article_free(again);
+}
+
+/* An archive without prepare() (every plugin before ABI 1.5): nothing to
+ * call, and it archives as before. */
+static void test_prepare_without_callback(void **state)
+{
+    (void)state;
+    struct daemon_config cfg;
+    struct plugin_set *set;
+    char *err;
+    assert_int_equal(load("[plugin.good]\nso = " FIXTURE_DIR "/fixture_good.so\n"
+                          "[plugin.archive]\nso = " ARCHIVE_SO "\n", &cfg, &set, &err), 0);
+    assert_null(set->v[0].desc->prepare);
+    assert_non_null(set->v[1].desc->prepare);
+    plugin_set_free(set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -157,6 +263,8 @@ int main(void)
         cmocka_unit_test(test_failing_plugin_required_or_not),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_bare_names_use_plugin_dir),
+        cmocka_unit_test(test_archive_fs_prepare),
+        cmocka_unit_test(test_prepare_without_callback),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,51 @@
+"""End-to-end tests of an archive's prepare() (ABI 1.5) with archive_fs:
+the record and the original's link are made on the workers, and the
+archive's thread only decides and commits (docs/plugins.md, "prepare").
+
+Loaded by run.py; every test here is named prepare_*.
+"""
+
+import signal
+
+from __main__ import check, content_id, distinct_articles, test
+
+
+@test(timeout=120)
+def prepare_fs_same_bytes_twice_at_once(ctx):
+    """Two copies of one article in flight at once are prepared side by
+    side on two workers: one is archived, the other is a duplicate, and
+    neither leaves a file of its own behind."""
+    ctx.write_config(workers=2)
+    ctx.start()
+    arts = distinct_articles(40, "twice")
+    for name, data in arts:
+        ctx.drop("a_" + name, data)
+        ctx.drop("b_" + name, data)
+    ids = {content_id(d) for _, d in arts}
+    ctx.wait_archived(ids, timeout=60)
+    ctx.wait(lambda: len(ctx.duplicates()) == len(arts), 10, f"{len(arts)} lines in duplicates.jsonl")
+    check({d["id"] for d in ctx.duplicates()} == ids, "the duplicates are not the articles dropped twice")
+    ctx.verify_archive(expect_ids=ids)
+    check(ctx.failed_items() == [], f"failed/: {ctx.failed_items()[:5]}")
+    ctx.wait(lambda: not ctx.stray_tmp(), 5, "no *.tmp files left in archive/")
+
+
+@test(timeout=120)
+def prepare_fs_stop_mid_burst_leaves_nothing(ctx):
+    """A stop while articles are prepared but not yet in a batch: what
+    prepare() wrote for them goes (fini), they stay in work/, and the next
+    start archives each once."""
+    ctx.write_config(workers=2)
+    d = ctx.start()
+    arts = distinct_articles(300, "stop")
+    for name, data in arts:
+        ctx.drop(name, data)
+    d.signal(signal.SIGTERM)
+    d.wait_exit(60)
+    check(not ctx.stray_tmp(), f"*.tmp files left in archive/ after the stop: {ctx.stray_tmp()[:3]}")
+    ctx.start()
+    ids = {content_id(data) for _, data in arts}
+    ctx.wait_archived(ids, timeout=90)
+    ctx.verify_archive(expect_ids=ids)
+    check(ctx.duplicates() == [], "duplicates.jsonl has entries")
+    ctx.wait(lambda: not ctx.stray_tmp(), 5, "no *.tmp files left in archive/")
