@@ -91,7 +91,7 @@ extern "C" {
  * the action filters of a query, newsd_config_error(), and token types and
  * the lengths of a token's norm and stem (newsd_analysis_type_count()).
  * 1.4 (newsd 0.5) made SEARCH apply the filters of a query as LIST does, and added
- * max_score (has_max_score) to struct newsd_query.  1.5 added the
+ * max_score (has_max_score) to struct newsd_query.  1.5 (newsd 0.6) added the
  * descriptor's prepare(): an archive's per-article work on the workers;
  * and newsd_analysis_tokens(): an analysis's tokens as one read-only
  * array, without a copy per token.
