@@ -261,9 +261,11 @@ def control_metrics_prometheus(ctx):
     check(types.get("newsd_articles_by_action_total") == "counter", "newsd_articles_by_action_total missing")
     by_action = sum(v for (name, _), v in samples.items() if name == "newsd_articles_by_action_total")
     check(by_action == 20, f"newsd_articles_by_action_total sums to {by_action}, expected 20")
-    for plugin in ("orgs", "topics", "scorer", "archive"):
+    # one call per article and stage; archive_fs is called twice, prepare()
+    # on the worker and archive() on the archive thread
+    for plugin, calls in (("orgs", 20), ("topics", 20), ("scorer", 20), ("archive", 40)):
         n = samples.get(("newsd_plugin_seconds_count", (("plugin", plugin),)))
-        check(n == 20, f"newsd_plugin_seconds_count{{plugin=\"{plugin}\"}} = {n}, expected 20")
+        check(n == calls, f"newsd_plugin_seconds_count{{plugin=\"{plugin}\"}} = {n}, expected {calls}")
     # the TCP listener: /metrics, and nothing else
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     c.request("GET", "/metrics")
