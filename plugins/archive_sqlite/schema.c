@@ -25,7 +25,8 @@
  *   6  tags, score_rules and meta keyed by (seq, pos), articles' growing
  *      INTEGER PRIMARY KEY, instead of (article_id, pos) with the random
  *      hex id; tags_name on (name, seq).  New rows become appends at the
- *      right edge of each b-tree instead of inserts at random leaves
+ *      right edge of each b-tree instead of inserts at random leaves.
+ *      Deleting an article deletes its rows (a seq may be reused)
  *
  * To change the schema, append a step; never edit one that has shipped.
  */
@@ -186,6 +187,12 @@ static const char STEP_5[] = "";
  * The rows are copied in (seq, pos) order, so the new b-trees are written
  * left to right.  A row whose article is gone (deleted by hand: newsd
  * deletes none) has no seq and is left behind with the old table.
+ *
+ * articles_children_delete: a seq can be handed out again after the
+ * newest article is deleted by hand (see articles_fts_reuse), and the new
+ * article's rows would collide with the old one's (seq, pos) and fail
+ * every batch.  So deleting an article deletes its rows too; it costs the
+ * insert path nothing.
  */
 static const char STEP_6[] =
     "CREATE TABLE tags_v6 ("
@@ -215,7 +222,12 @@ static const char STEP_6[] =
     "  SELECT a.seq, m.pos, m.key, m.value"
     "  FROM meta m JOIN articles a ON a.id = m.article_id ORDER BY a.seq, m.pos;"
     "DROP TABLE meta;"
-    "ALTER TABLE meta_v6 RENAME TO meta;";
+    "ALTER TABLE meta_v6 RENAME TO meta;"
+    "CREATE TRIGGER articles_children_delete AFTER DELETE ON articles BEGIN"
+    "  DELETE FROM tags WHERE seq = old.seq;"
+    "  DELETE FROM score_rules WHERE seq = old.seq;"
+    "  DELETE FROM meta WHERE seq = old.seq;"
+    " END;";
 
 static const char *const STEPS[SQ_SCHEMA_VERSION] = {STEP_1, STEP_2, STEP_3, STEP_4, STEP_5,
                                                      STEP_6};

@@ -881,7 +881,7 @@ static void test_delete_and_seq_reuse(void **state)
     struct sq *s = NULL;
     assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
     store(s, make("d1", "Eins", "Apfel", T0, NULL, 0));
-    store(s, make("d2", "Zwei", "Birne", T0, NULL, 0));
+    store(s, make("d2", "Zwei", "Birne", T0, "topic:zwei", 2));
     index_all(s);
     store(s, make("d3", "Drei", "Kirsche", T0, NULL, 0));
     assert_int_equal(sqlite3_exec(s->db, "DELETE FROM articles WHERE title IN ('Eins', 'Drei')",
@@ -892,7 +892,14 @@ static void test_delete_and_seq_reuse(void **state)
     /* the newest indexed row goes; its seq (2) comes back for a new row */
     assert_int_equal(sqlite3_exec(s->db, "DELETE FROM articles WHERE title = 'Zwei'", NULL, NULL, NULL),
                      SQLITE_OK);
-    store(s, make("d4", "Vier", "Pflaume", T0, NULL, 0));
+    /* and its tags, rules and meta went with it, so the new row's (keyed
+     * by the same seq) go in */
+    assert_int_equal(stat_of(s, "tags"), 0);
+    assert_int_equal(stat_of(s, "score_rules"), 0);
+    assert_int_equal(store(s, make("d4", "Vier", "Pflaume", T0, "topic:vier", 4)), NEWSD_OK);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:zwei\"}"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:vier\"}"), 1);
+    assert_int_equal(stat_of(s, "tags"), 2);
     assert_int_equal(stat_of(s, "index_pending"), 1);
     assert_int_equal(index_all(s), 1);
     assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Pflaume\"}"), 1);
@@ -1224,6 +1231,7 @@ static void to_id_layout(sqlite3 *db, int version)
     char sql[4096];
     snprintf(sql, sizeof sql,
         "BEGIN;"
+        "DROP TRIGGER articles_children_delete;"
         "CREATE TABLE old_tags ("
         "  article_id TEXT NOT NULL, pos INTEGER NOT NULL,"
         "  name TEXT NOT NULL, weight REAL NOT NULL, plugin TEXT NOT NULL,"
@@ -1378,6 +1386,11 @@ static void test_migration_to_seq_keys(void **state)
     assert_int_equal(json_array_size(t), 2);
     assert_string_equal(json_string_value(json_object_get(json_array_get(t, 0), "name")), "topic:y");
     json_decref(rec);
+    /* a migrated archive also deletes an article's rows with it */
+    assert_true(count_of(s->db, "SELECT count(*) FROM tags WHERE seq = 1") > 0);
+    assert_int_equal(sqlite3_exec(s->db, "DELETE FROM articles WHERE seq = 1", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tags WHERE seq = 1")
+                     + count_of(s->db, "SELECT count(*) FROM meta WHERE seq = 1"), 0);
     sq_close(s);
 }
 
