@@ -218,15 +218,20 @@ static void assert_fts_matches_content(struct sq *s)
         fail_msg("FTS5 integrity-check, rank 1: %s", err ? err : sqlite3_errmsg(s->db));
 }
 
-static long long mark_of(sqlite3 *db)
+/* The first column of the first row of sql, as an integer; -1 on error. */
+static long long count_of(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;
-    long long v = -1;
-    if (sqlite3_prepare_v2(db, "SELECT seq FROM fts_mark", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
+    long long n = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return v;
+    return n;
+}
+
+static long long mark_of(sqlite3 *db)
+{
+    return count_of(db, "SELECT seq FROM fts_mark");
 }
 
 static void test_schema_created(void **state)
@@ -1097,13 +1102,7 @@ static void original_path_of(const char *id, char *out, size_t len)
 
 static long long blobs(struct sq *s)
 {
-    sqlite3_stmt *st = NULL;
-    long long n = -1;
-    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM originals", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
+    return count_of(s->db, "SELECT count(*) FROM originals");
 }
 
 /* The original op answers a path (a file) or the bytes (a BLOB); either
@@ -1287,16 +1286,6 @@ static void test_originals_migration_from_v4(void **state)
     assert_original(s, id, "neu und als Datei", 1);
     assert_int_equal(blobs(s), 1);
     sq_close(s);
-}
-
-static long long count_of(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    long long n = -1;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
 }
 
 /* Version 6 keys tags, rules and meta by seq: a version 5 archive (keyed
