@@ -45,7 +45,7 @@ HITS_SQL = ("SELECT a.id, a.title, a.score_total, a.received,"
 # The same with filters (since plugin ABI 1.4 a search applies list's
 # filters): query.c joins the article row and adds where_clause()'s
 # conditions, here a tag and a minimum score.
-FILTERS = " AND a.id IN (SELECT article_id FROM tags WHERE name = ?2) AND a.score_total >= ?3"
+FILTERS = " AND a.seq IN (SELECT seq FROM tags WHERE name = ?2) AND a.score_total >= ?3"
 FILTERED_COUNT_SQL = ("SELECT count(*) FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid"
                       " WHERE articles_fts MATCH ?1" + FILTERS)
 FILTERED_HITS_SQL = HITS_SQL.replace(" ORDER BY rank", FILTERS + " ORDER BY rank")
@@ -217,8 +217,10 @@ def grow(db, target):
                         " SELECT m.new, a.source, a.size, a.format, a.encoding, a.received, a.processed,"
                         " a.title, a.body || ' copy' || ?1, a.lang, a.url, a.author, a.published,"
                         " a.score_total FROM m JOIN articles a ON a.id = m.old", (round_,))
-            con.execute("INSERT INTO tags SELECT m.new, t.pos, t.name, t.weight, t.plugin"
-                        " FROM m JOIN tags t ON t.article_id = m.old")
+            # tags are keyed by the article's seq (schema 6)
+            con.execute("INSERT INTO tags SELECT n.seq, t.pos, t.name, t.weight, t.plugin"
+                        " FROM m JOIN articles o ON o.id = m.old JOIN articles n ON n.id = m.new"
+                        " JOIN tags t ON t.seq = o.seq")
         n += take
     # What indexer.c does, in one go: index the rows above the mark.
     with con:

@@ -74,6 +74,8 @@ class Result:
         self.rate = 0.0
         self.cpu_ms = float("nan")      # per article
         self.rss_kib = 0
+        self.write_kb = None            # per article: /proc/PID/io write_bytes, wchar
+        self.wchar_kb = None
         self.p50 = self.p99 = None      # ms, stream mode
         self.startup_s = None           # spawn -> ready (newsd)
         self.note = ""
@@ -109,6 +111,18 @@ def cpu_seconds(pid):
         data = fh.read()
     rest = data[data.rindex(")") + 2:].split()
     return (int(rest[11]) + int(rest[12])) / TICK
+
+
+def io_bytes(pid):
+    """(write_bytes, wchar) of /proc/PID/io: what the process had the
+    storage layer write (dirtied pages, whoever flushes them) and what it
+    passed to write calls; (None, None) where the kernel does not say."""
+    try:
+        with open("/proc/%d/io" % pid) as fh:
+            io = dict(line.split(": ") for line in fh.read().splitlines())
+        return int(io["write_bytes"]), int(io["wchar"])
+    except (OSError, KeyError, ValueError):
+        return None, None
 
 
 def percentile(sorted_values, q):
@@ -286,6 +300,9 @@ def run_newsd(newsd, plugins, sections, name, texts, n, folder, mode, rate=None,
     if ok:
         res.cpu_ms = cpu_seconds(proc.pid) * 1000 / n
         res.rss_kib = base.peak_rss_kib(proc.pid)
+        wb, wc = io_bytes(proc.pid)
+        if wb is not None:
+            res.write_kb, res.wchar_kb = wb / 1000 / n, wc / 1000 / n
     base.stop(proc, log)
     ready, done, counters = read_log(log_path)
     res.archived = len(done)
@@ -354,10 +371,12 @@ def fmt_ms(v):
 def print_result(r, floor_rate, of="of floor"):
     ratio = "%5.2f" % (r.rate / floor_rate) if floor_rate else "    -"
     print("  %-10s %-7s %6d/%-6d %8.0f/s  %s %s  CPU %6.3f ms/article  RSS %6.1f MiB  "
-          "p50 %7s ms  p99 %7s ms%s%s"
+          "p50 %7s ms  p99 %7s ms%s%s%s"
           % (r.config, r.mode, r.archived, r.n, r.rate, ratio, of, r.cpu_ms, r.rss_kib / 1024,
              fmt_ms(r.p50), fmt_ms(r.p99),
              "  start %.2f s" % r.startup_s if r.startup_s is not None else "",
+             "  wrote %.1f kB/article (write calls %.1f)" % (r.write_kb, r.wchar_kb)
+             if r.write_kb is not None else "",
              "  " + r.note if r.note else ""), flush=True)
 
 

@@ -41,12 +41,12 @@
     " 'encoding', a.encoding, 'received', a.received, 'processed', a.processed, 'title', a.title,"   \
     " 'body', a.body, 'lang', a.lang, 'url', a.url, 'author', a.author, 'published', a.published,"   \
     " 'tags', json((SELECT json_group_array(json_object('name', name, 'weight', " NUM("weight")      \
-    "   , 'plugin', plugin)) FROM (SELECT * FROM tags WHERE article_id = a.id ORDER BY pos))),"     \
+    "   , 'plugin', plugin)) FROM (SELECT * FROM tags WHERE seq = a.seq ORDER BY pos))),"     \
     " 'score', json_object('total', " NUM("a.score_total") ", 'rules', json((SELECT"                \
     "   json_group_array(json_object('rule', rule, 'points', " NUM("points") ", 'reason', reason,"   \
-    "   'plugin', plugin)) FROM (SELECT * FROM score_rules WHERE article_id = a.id ORDER BY pos)))),"  \
+    "   'plugin', plugin)) FROM (SELECT * FROM score_rules WHERE seq = a.seq ORDER BY pos)))),"  \
     " 'action', a.action, 'meta', json((SELECT json_group_object(key, value)"                         \
-    "   FROM (SELECT * FROM meta WHERE article_id = a.id ORDER BY pos))))"
+    "   FROM (SELECT * FROM meta WHERE seq = a.seq ORDER BY pos))))"
 
 /* Articles archived but not yet in the full-text index (indexer.c): rows
  * above the high-water mark, a range scan of the primary key. */
@@ -174,8 +174,8 @@ static int has_max_score(const struct newsd_query *q)
 static void where_clause(const struct newsd_query *q, char *out, size_t size)
 {
     snprintf(out, size, "%s%s%s%s%s%s%s%s%s",
-             q->tag ? " AND a.id IN (SELECT article_id FROM tags WHERE name = ?)" : "",
-             q->tag_prefix ? " AND a.id IN (SELECT article_id FROM tags WHERE name >= ? AND name < ?)" : "",
+             q->tag ? " AND a.seq IN (SELECT seq FROM tags WHERE name = ?)" : "",
+             q->tag_prefix ? " AND a.seq IN (SELECT seq FROM tags WHERE name >= ? AND name < ?)" : "",
              q->has_min_score ? " AND a.score_total >= ?" : "",
              has_max_score(q) ? " AND a.score_total <= ?" : "",
              q->since ? " AND a.received >= ?" : "",

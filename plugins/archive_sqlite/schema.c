@@ -22,6 +22,11 @@
  *      `originals` table keeps older ones and those that could not be
  *      linked.  No table changes: the version keeps an older newsd, which
  *      would look only in the table, from using the database
+ *   6  tags, score_rules and meta keyed by (seq, pos), articles' growing
+ *      INTEGER PRIMARY KEY, instead of (article_id, pos) with the random
+ *      hex id; tags_name on (name, seq).  New rows become appends at the
+ *      right edge of each b-tree instead of inserts at random leaves.
+ *      Deleting an article deletes its rows (a seq may be reused)
  *
  * To change the schema, append a step; never edit one that has shipped.
  */
@@ -39,7 +44,7 @@
  * tags/score_rules/meta keep `pos`, the order in which plugins added them,
  * because the record lists them in that order.  They are WITHOUT ROWID
  * tables clustered on (article_id, pos): reading one article's tags is one
- * range scan.
+ * range scan.  (Step 6 keys them by seq instead.)
  */
 static const char STEP_1[] =
     "CREATE TABLE articles ("
@@ -171,7 +176,61 @@ static const char STEP_4[] =
 /* Nothing to change in the tables (see the history above). */
 static const char STEP_5[] = "";
 
-static const char *const STEPS[SQ_SCHEMA_VERSION] = {STEP_1, STEP_2, STEP_3, STEP_4, STEP_5};
+/*
+ * Keyed by the random content id, every article's ~20 tag, rule and meta
+ * rows landed on leaves at random places of three tables and of tags_name,
+ * so a batch dirtied (and the WAL and the checkpoint copied) a page per
+ * table per article.  Keyed by seq, which only grows, the rows of a batch
+ * fill the last pages; tags_name's entries for one name stay in seq order,
+ * at the end of that name's run.
+ *
+ * The rows are copied in (seq, pos) order, so the new b-trees are written
+ * left to right.  A row whose article is gone (deleted by hand: newsd
+ * deletes none) has no seq and is left behind with the old table.
+ *
+ * articles_children_delete: a seq can be handed out again after the
+ * newest article is deleted by hand (see articles_fts_reuse), and the new
+ * article's rows would collide with the old one's (seq, pos) and fail
+ * every batch.  So deleting an article deletes its rows too; it costs the
+ * insert path nothing.
+ */
+static const char STEP_6[] =
+    "CREATE TABLE tags_v6 ("
+    "  seq INTEGER NOT NULL, pos INTEGER NOT NULL,"
+    "  name TEXT NOT NULL, weight REAL NOT NULL, plugin TEXT NOT NULL,"
+    "  PRIMARY KEY (seq, pos)) WITHOUT ROWID;"
+    "INSERT INTO tags_v6 (seq, pos, name, weight, plugin)"
+    "  SELECT a.seq, t.pos, t.name, t.weight, t.plugin"
+    "  FROM tags t JOIN articles a ON a.id = t.article_id ORDER BY a.seq, t.pos;"
+    "DROP TABLE tags;"
+    "ALTER TABLE tags_v6 RENAME TO tags;"
+    "CREATE INDEX tags_name ON tags(name, seq);"
+    "CREATE TABLE score_rules_v6 ("
+    "  seq INTEGER NOT NULL, pos INTEGER NOT NULL,"
+    "  rule TEXT NOT NULL, points REAL NOT NULL, reason TEXT NOT NULL, plugin TEXT NOT NULL,"
+    "  PRIMARY KEY (seq, pos)) WITHOUT ROWID;"
+    "INSERT INTO score_rules_v6 (seq, pos, rule, points, reason, plugin)"
+    "  SELECT a.seq, r.pos, r.rule, r.points, r.reason, r.plugin"
+    "  FROM score_rules r JOIN articles a ON a.id = r.article_id ORDER BY a.seq, r.pos;"
+    "DROP TABLE score_rules;"
+    "ALTER TABLE score_rules_v6 RENAME TO score_rules;"
+    "CREATE TABLE meta_v6 ("
+    "  seq INTEGER NOT NULL, pos INTEGER NOT NULL,"
+    "  key TEXT NOT NULL, value TEXT NOT NULL,"
+    "  PRIMARY KEY (seq, pos)) WITHOUT ROWID;"
+    "INSERT INTO meta_v6 (seq, pos, key, value)"
+    "  SELECT a.seq, m.pos, m.key, m.value"
+    "  FROM meta m JOIN articles a ON a.id = m.article_id ORDER BY a.seq, m.pos;"
+    "DROP TABLE meta;"
+    "ALTER TABLE meta_v6 RENAME TO meta;"
+    "CREATE TRIGGER articles_children_delete AFTER DELETE ON articles BEGIN"
+    "  DELETE FROM tags WHERE seq = old.seq;"
+    "  DELETE FROM score_rules WHERE seq = old.seq;"
+    "  DELETE FROM meta WHERE seq = old.seq;"
+    " END;";
+
+static const char *const STEPS[SQ_SCHEMA_VERSION] = {STEP_1, STEP_2, STEP_3, STEP_4, STEP_5,
+                                                     STEP_6};
 
 int sq_schema_version(sqlite3 *db)
 {

@@ -28,7 +28,7 @@
 #include "fold.h"
 
 /* The schema version this code writes; see schema.c for the history. */
-#define SQ_SCHEMA_VERSION 5
+#define SQ_SCHEMA_VERSION 6
 
 struct sq_options {
     int busy_timeout_ms;   /* how long a statement waits for a lock */

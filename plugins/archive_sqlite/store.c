@@ -27,6 +27,10 @@
  * being reprocessed its row is updated in place (same seq, so a paging
  * cursor over ids is not disturbed) and its tags, rules and meta replaced.
  *
+ * Tags, rules and meta are keyed by the article's seq (schema step 6): it
+ * only grows, so a batch's rows are appended at the end of those tables
+ * rather than scattered over them as the random ids would.
+ *
  * The fields are read through the accessors, not through
  * newsd_article_to_json(): the JSON round trip cost ~140 us per article,
  * as much as everything else here.  Two fields
@@ -44,7 +48,7 @@ static const char *const SQL[SQ_N_STMTS] = {
     [SQ_BEGIN] = "BEGIN IMMEDIATE",
     [SQ_COMMIT] = "COMMIT",
     [SQ_ROLLBACK] = "ROLLBACK",
-    [SQ_EXISTS] = "SELECT 1 FROM articles WHERE id = ?1",
+    [SQ_EXISTS] = "SELECT seq FROM articles WHERE id = ?1",
     [SQ_INSERT_ARTICLE] =
         "INSERT INTO articles (id, source, size, format, encoding, received, processed, title,"
         " body, lang, url, author, published, score_total, action)"
@@ -54,16 +58,16 @@ static const char *const SQL[SQ_N_STMTS] = {
         " processed = ?7, title = ?8, body = ?9, lang = ?10, url = ?11, author = ?12,"
         " published = ?13, score_total = ?14, action = ?15 WHERE id = ?1",
     [SQ_INSERT_TAG] =
-        "INSERT INTO tags (article_id, pos, name, weight, plugin) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO tags (seq, pos, name, weight, plugin) VALUES (?1, ?2, ?3, ?4, ?5)",
     [SQ_INSERT_RULE] =
-        "INSERT INTO score_rules (article_id, pos, rule, points, reason, plugin)"
+        "INSERT INTO score_rules (seq, pos, rule, points, reason, plugin)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [SQ_INSERT_META] = "INSERT INTO meta (article_id, pos, key, value) VALUES (?1, ?2, ?3, ?4)",
+    [SQ_INSERT_META] = "INSERT INTO meta (seq, pos, key, value) VALUES (?1, ?2, ?3, ?4)",
     [SQ_INSERT_ORIGINAL] = "INSERT OR IGNORE INTO originals (id, data) VALUES (?1, ?2)",
     [SQ_INSERT_DUPLICATE] = "INSERT INTO duplicates (id, source, received) VALUES (?1, ?2, ?3)",
-    [SQ_DELETE_TAGS] = "DELETE FROM tags WHERE article_id = ?1",
-    [SQ_DELETE_RULES] = "DELETE FROM score_rules WHERE article_id = ?1",
-    [SQ_DELETE_META] = "DELETE FROM meta WHERE article_id = ?1",
+    [SQ_DELETE_TAGS] = "DELETE FROM tags WHERE seq = ?1",
+    [SQ_DELETE_RULES] = "DELETE FROM score_rules WHERE seq = ?1",
+    [SQ_DELETE_META] = "DELETE FROM meta WHERE seq = ?1",
 };
 
 int sq_prepare_writer(struct sq *s)
@@ -125,12 +129,15 @@ static int lose(struct sq *s, const char *what)
     return NEWSD_OK;
 }
 
-/* 1 if id is archived (or earlier in this batch), 0 if not, -1 on error. */
-static int exists(struct sq *s, const char *id)
+/* 1 if id is archived (or earlier in this batch), with its seq in *seq;
+ * 0 if not, -1 on error. */
+static int exists(struct sq *s, const char *id, sqlite3_int64 *seq)
 {
     sqlite3_stmt *st = s->stmt[SQ_EXISTS];
     bind_text(st, 1, id);
     int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *seq = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -160,7 +167,7 @@ static int write_fields(struct sq *s, enum sq_stmt k, const newsd_article *a)
     return run(s, k);
 }
 
-static int write_tags(struct sq *s, const char *id, const newsd_article *a)
+static int write_tags(struct sq *s, sqlite3_int64 seq, const newsd_article *a)
 {
     sqlite3_stmt *st = s->stmt[SQ_INSERT_TAG];
     size_t n = newsd_article_tag_count(a);
@@ -168,7 +175,7 @@ static int write_tags(struct sq *s, const char *id, const newsd_article *a)
         struct newsd_tag t;
         if (newsd_article_tag_at(a, i, &t) != NEWSD_OK)
             continue;
-        bind_text(st, 1, id);
+        sqlite3_bind_int64(st, 1, seq);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
         bind_text(st, 3, t.name);
         sqlite3_bind_double(st, 4, t.weight);
@@ -179,7 +186,7 @@ static int write_tags(struct sq *s, const char *id, const newsd_article *a)
     return 0;
 }
 
-static int write_rules(struct sq *s, const char *id, const newsd_article *a)
+static int write_rules(struct sq *s, sqlite3_int64 seq, const newsd_article *a)
 {
     sqlite3_stmt *st = s->stmt[SQ_INSERT_RULE];
     size_t n = newsd_article_score_count(a);
@@ -187,7 +194,7 @@ static int write_rules(struct sq *s, const char *id, const newsd_article *a)
         struct newsd_score_rule r;
         if (newsd_article_score_at(a, i, &r) != NEWSD_OK)
             continue;
-        bind_text(st, 1, id);
+        sqlite3_bind_int64(st, 1, seq);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
         bind_text(st, 3, r.rule);
         sqlite3_bind_double(st, 4, r.points);
@@ -199,7 +206,7 @@ static int write_rules(struct sq *s, const char *id, const newsd_article *a)
     return 0;
 }
 
-static int write_meta(struct sq *s, const char *id, const newsd_article *a)
+static int write_meta(struct sq *s, sqlite3_int64 seq, const newsd_article *a)
 {
     sqlite3_stmt *st = s->stmt[SQ_INSERT_META];
     size_t n = newsd_article_meta_count(a);
@@ -207,7 +214,7 @@ static int write_meta(struct sq *s, const char *id, const newsd_article *a)
         struct newsd_meta m;
         if (newsd_article_meta_at(a, i, &m) != NEWSD_OK)
             continue;
-        bind_text(st, 1, id);
+        sqlite3_bind_int64(st, 1, seq);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
         bind_text(st, 3, m.key);
         bind_text(st, 4, m.value);
@@ -217,11 +224,11 @@ static int write_meta(struct sq *s, const char *id, const newsd_article *a)
     return 0;
 }
 
-static int delete_children(struct sq *s, const char *id)
+static int delete_children(struct sq *s, sqlite3_int64 seq)
 {
     static const enum sq_stmt del[] = {SQ_DELETE_TAGS, SQ_DELETE_RULES, SQ_DELETE_META};
     for (size_t i = 0; i < sizeof del / sizeof *del; i++) {
-        bind_text(s->stmt[del[i]], 1, id);
+        sqlite3_bind_int64(s->stmt[del[i]], 1, seq);
         if (run(s, del[i]) != SQLITE_OK)
             return -1;
     }
@@ -294,7 +301,8 @@ int sq_archive(void *state, newsd_article *a)
         }
         s->in_tx = 1;
     }
-    int found = exists(s, id);
+    sqlite3_int64 seq = 0;
+    int found = exists(s, id, &seq);
     if (found < 0)
         return lose(s, "look the id up");
     int replace = found && newsd_article_reprocessing(a);
@@ -302,11 +310,12 @@ int sq_archive(void *state, newsd_article *a)
         return note_duplicate(s, id, a);
 
     int rc = NEWSD_OK;
-    if (replace && delete_children(s, id) < 0)
+    if (replace && delete_children(s, seq) < 0)
         rc = lose(s, "remove the old tags of a reprocessed article");
     else if (write_fields(s, replace ? SQ_UPDATE_ARTICLE : SQ_INSERT_ARTICLE, a) != SQLITE_OK)
         rc = lose(s, replace ? "update the article" : "insert the article");
-    else if (write_tags(s, id, a) < 0 || write_rules(s, id, a) < 0 || write_meta(s, id, a) < 0)
+    else if ((!replace && (seq = sqlite3_last_insert_rowid(s->db)) <= 0) ||
+             write_tags(s, seq, a) < 0 || write_rules(s, seq, a) < 0 || write_meta(s, seq, a) < 0)
         rc = lose(s, "insert the tags, score rules and meta");
     else if (write_original(s, id, a) < 0)
         rc = lose(s, "store the original bytes");

@@ -109,10 +109,10 @@ def sqlite_sample_archived_and_searchable(ctx):
     check(mode == "wal", f"journal_mode is {mode}, expected wal")
     (version,) = query(ctx, "PRAGMA user_version")[0]
     check(version >= 3, f"user_version {version}")
-    tags = {r[0] for r in query(ctx, "SELECT name FROM tags WHERE article_id = ?", (id_,))}
+    tags = {r[0] for r in query(ctx, "SELECT name FROM tags WHERE seq = (SELECT seq FROM articles WHERE id = ?)", (id_,))}
     for t in ("entity:org/Huawei", "topic:ai-chips"):
         check(t in tags, f"tag {t} missing: {sorted(tags)}")
-    rules = {r[0] for r in query(ctx, "SELECT rule FROM score_rules WHERE article_id = ?", (id_,))}
+    rules = {r[0] for r in query(ctx, "SELECT rule FROM score_rules WHERE seq = (SELECT seq FROM articles WHERE id = ?)", (id_,))}
     check("AI_CHIPS" in rules, f"rule AI_CHIPS missing: {rules}")
     (total,) = query(ctx, "SELECT score_total FROM articles WHERE id = ?", (id_,))[0]
     check(total > 0, f"score_total {total}")

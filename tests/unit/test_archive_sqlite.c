@@ -218,15 +218,20 @@ static void assert_fts_matches_content(struct sq *s)
         fail_msg("FTS5 integrity-check, rank 1: %s", err ? err : sqlite3_errmsg(s->db));
 }
 
-static long long mark_of(sqlite3 *db)
+/* The first column of the first row of sql, as an integer; -1 on error. */
+static long long count_of(sqlite3 *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;
-    long long v = -1;
-    if (sqlite3_prepare_v2(db, "SELECT seq FROM fts_mark", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
+    long long n = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return v;
+    return n;
+}
+
+static long long mark_of(sqlite3 *db)
+{
+    return count_of(db, "SELECT seq FROM fts_mark");
 }
 
 static void test_schema_created(void **state)
@@ -881,7 +886,7 @@ static void test_delete_and_seq_reuse(void **state)
     struct sq *s = NULL;
     assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
     store(s, make("d1", "Eins", "Apfel", T0, NULL, 0));
-    store(s, make("d2", "Zwei", "Birne", T0, NULL, 0));
+    store(s, make("d2", "Zwei", "Birne", T0, "topic:zwei", 2));
     index_all(s);
     store(s, make("d3", "Drei", "Kirsche", T0, NULL, 0));
     assert_int_equal(sqlite3_exec(s->db, "DELETE FROM articles WHERE title IN ('Eins', 'Drei')",
@@ -892,7 +897,14 @@ static void test_delete_and_seq_reuse(void **state)
     /* the newest indexed row goes; its seq (2) comes back for a new row */
     assert_int_equal(sqlite3_exec(s->db, "DELETE FROM articles WHERE title = 'Zwei'", NULL, NULL, NULL),
                      SQLITE_OK);
-    store(s, make("d4", "Vier", "Pflaume", T0, NULL, 0));
+    /* and its tags, rules and meta went with it, so the new row's (keyed
+     * by the same seq) go in */
+    assert_int_equal(stat_of(s, "tags"), 0);
+    assert_int_equal(stat_of(s, "score_rules"), 0);
+    assert_int_equal(store(s, make("d4", "Vier", "Pflaume", T0, "topic:vier", 4)), NEWSD_OK);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:zwei\"}"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:vier\"}"), 1);
+    assert_int_equal(stat_of(s, "tags"), 2);
     assert_int_equal(stat_of(s, "index_pending"), 1);
     assert_int_equal(index_all(s), 1);
     assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Pflaume\"}"), 1);
@@ -1090,13 +1102,7 @@ static void original_path_of(const char *id, char *out, size_t len)
 
 static long long blobs(struct sq *s)
 {
-    sqlite3_stmt *st = NULL;
-    long long n = -1;
-    if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM originals", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
+    return count_of(s->db, "SELECT count(*) FROM originals");
 }
 
 /* The original op answers a path (a file) or the bytes (a BLOB); either
@@ -1216,6 +1222,44 @@ static void test_originals_after_crash(void **state)
     sq_close(s);
 }
 
+/* Turn db back into the layout of schema versions 1 to 5 (tags, rules and
+ * meta keyed by the article's hex id), with the old SQL of step 1, and set
+ * user_version to version: an archive as an older newsd left it. */
+static void to_id_layout(sqlite3 *db, int version)
+{
+    char sql[4096];
+    snprintf(sql, sizeof sql,
+        "BEGIN;"
+        "DROP TRIGGER articles_children_delete;"
+        "CREATE TABLE old_tags ("
+        "  article_id TEXT NOT NULL, pos INTEGER NOT NULL,"
+        "  name TEXT NOT NULL, weight REAL NOT NULL, plugin TEXT NOT NULL,"
+        "  PRIMARY KEY (article_id, pos)) WITHOUT ROWID;"
+        "INSERT INTO old_tags SELECT a.id, t.pos, t.name, t.weight, t.plugin"
+        "  FROM tags t JOIN articles a USING (seq);"
+        "DROP TABLE tags; ALTER TABLE old_tags RENAME TO tags;"
+        "CREATE INDEX tags_name ON tags(name, article_id);"
+        "CREATE TABLE old_rules ("
+        "  article_id TEXT NOT NULL, pos INTEGER NOT NULL,"
+        "  rule TEXT NOT NULL, points REAL NOT NULL, reason TEXT NOT NULL, plugin TEXT NOT NULL,"
+        "  PRIMARY KEY (article_id, pos)) WITHOUT ROWID;"
+        "INSERT INTO old_rules SELECT a.id, r.pos, r.rule, r.points, r.reason, r.plugin"
+        "  FROM score_rules r JOIN articles a USING (seq);"
+        "DROP TABLE score_rules; ALTER TABLE old_rules RENAME TO score_rules;"
+        "CREATE TABLE old_meta ("
+        "  article_id TEXT NOT NULL, pos INTEGER NOT NULL,"
+        "  key TEXT NOT NULL, value TEXT NOT NULL,"
+        "  PRIMARY KEY (article_id, pos)) WITHOUT ROWID;"
+        "INSERT INTO old_meta SELECT a.id, m.pos, m.key, m.value"
+        "  FROM meta m JOIN articles a USING (seq);"
+        "DROP TABLE meta; ALTER TABLE old_meta RENAME TO meta;"
+        "PRAGMA user_version = %d;"
+        "COMMIT;", version);
+    char *err = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("cannot build the old layout: %s", err);
+}
+
 /* A version 4 archive keeps its BLOBs readable, and new articles get files. */
 static void test_originals_migration_from_v4(void **state)
 {
@@ -1227,7 +1271,7 @@ static void test_originals_migration_from_v4(void **state)
     strcpy(old_id, a->id);
     assert_int_equal(store(s, a), NEWSD_OK);
     assert_int_equal(blobs(s), 1);
-    assert_int_equal(sqlite3_exec(s->db, "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
+    to_id_layout(s->db, 4);
     sq_close(s);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf %s/archive/originals", dir);
@@ -1241,6 +1285,101 @@ static void test_originals_migration_from_v4(void **state)
     assert_int_equal(store(s, a), NEWSD_OK);
     assert_original(s, id, "neu und als Datei", 1);
     assert_int_equal(blobs(s), 1);
+    sq_close(s);
+}
+
+/* Version 6 keys tags, rules and meta by seq: a version 5 archive (keyed
+ * by the hex id) comes across with every row, in the order plugins added
+ * them, and answers every query as before; a row whose article is gone is
+ * left behind. */
+static void test_migration_to_seq_keys(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    for (int i = 0; i < 12; i++) {
+        char raw[32], title[32];
+        snprintf(raw, sizeof raw, "seq-%d", i);
+        snprintf(title, sizeof title, "Artikel %d", i);
+        struct newsd_article *a = make(raw, title, "Text", T0 + i, i % 3 ? "topic:x" : "topic:y", i - 4);
+        a->stage = NEWSD_STAGE_TAG;
+        /* more tags than one page of an index key, out of name order */
+        for (int k = 0; k < i; k++) {
+            char tag[32];
+            snprintf(tag, sizeof tag, "topic:%c%d", 'z' - k, i);
+            assert_int_equal(newsd_article_tag(a, tag, k / 8.0), NEWSD_OK);
+        }
+        assert_int_equal(newsd_article_set_meta(a, "a-last", title), NEWSD_OK);
+        a->stage = NEWSD_STAGE_SCORE;
+        assert_int_equal(newsd_article_score(a, "ZWEI", 0.5, "zweite Regel"), NEWSD_OK);
+        a->stage = 0;
+        assert_int_equal(store(s, a), NEWSD_OK);
+    }
+    const char *requests[] = {
+        "{\"op\":\"export\"}",
+        "{\"op\":\"list\",\"tag\":\"topic:x\"}",
+        "{\"op\":\"list\",\"tag_prefix\":\"topic:w\"}",
+        "{\"op\":\"list\",\"tag\":\"entity:org/Huawei\",\"min_score\":0}",
+        "{\"op\":\"search\",\"q\":\"Artikel\",\"tag\":\"topic:y\"}",
+    };
+    enum { N_REQ = sizeof requests / sizeof *requests };
+    index_all(s);
+    json_t *before[N_REQ];
+    for (int i = 0; i < N_REQ; i++)
+        before[i] = ask(s, requests[i]);
+    long long tags = count_of(s->db, "SELECT count(*) FROM tags");
+    long long rules = stat_of(s, "score_rules");
+    assert_true(tags > 12 * 2);
+    assert_int_equal(stat_of(s, "tags"), tags);
+    to_id_layout(s->db, 5);
+    /* an orphan: its article was deleted by hand */
+    assert_int_equal(sqlite3_exec(s->db, "INSERT INTO tags VALUES ('ffffffffffffffffffffffffffffffff', 0,"
+                                  " 'topic:orphan', 1, 'unit')", NULL, NULL, NULL), SQLITE_OK);
+    sq_close(s);
+
+    s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    assert_int_equal(sq_schema_version(s->db), SQ_SCHEMA_VERSION);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tags"), tags);
+    assert_int_equal(stat_of(s, "score_rules"), rules);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM meta"), 12 * 2);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM pragma_table_info('tags') WHERE name = 'article_id'"), 0);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM pragma_index_info('tags_name')"
+                              " WHERE (seqno = 0 AND name = 'name') OR (seqno = 1 AND name = 'seq')"), 2);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_v6'"), 0);
+    /* every tag row points at its article's seq */
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tags WHERE seq NOT IN (SELECT seq FROM articles)"),
+                     0);
+    for (int i = 0; i < N_REQ; i++) {
+        json_t *after = ask(s, requests[i]);
+        if (!json_equal(before[i], after)) {
+            char *w = json_dumps(before[i], JSON_COMPACT), *g = json_dumps(after, JSON_COMPACT);
+            fail_msg("%s differs after the migration:\n%s\n%s", requests[i], w, g);
+        }
+        json_decref(after);
+        json_decref(before[i]);
+    }
+    /* new articles and reprocessing go on with the new keys */
+    struct newsd_article *a = make("seq-new", "Neu", "Text", T0 + 100, "topic:x", 1);
+    char id[NEWSD_ID_LEN + 1], req[128];
+    strcpy(id, a->id);
+    assert_int_equal(store(s, a), NEWSD_OK);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:x\"}"), 9);
+    a = make("seq-new", "Neu bearbeitet", "Text", T0 + 100, "topic:y", 1);
+    a->reprocessing = true;
+    assert_int_equal(store(s, a), NEWSD_OK);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:x\"}"), 8);
+    snprintf(req, sizeof req, "{\"op\":\"show\",\"id\":\"%s\"}", id);
+    json_t *rec = ask(s, req);
+    json_t *t = json_object_get(rec, "tags");
+    assert_int_equal(json_array_size(t), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(t, 0), "name")), "topic:y");
+    json_decref(rec);
+    /* a migrated archive also deletes an article's rows with it */
+    assert_true(count_of(s->db, "SELECT count(*) FROM tags WHERE seq = 1") > 0);
+    assert_int_equal(sqlite3_exec(s->db, "DELETE FROM articles WHERE seq = 1", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tags WHERE seq = 1")
+                     + count_of(s->db, "SELECT count(*) FROM meta WHERE seq = 1"), 0);
     sq_close(s);
 }
 
@@ -1270,6 +1409,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_originals_linked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_originals_after_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_originals_migration_from_v4, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_to_seq_keys, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
