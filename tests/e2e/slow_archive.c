@@ -4,6 +4,8 @@
  * be filled on purpose.
  *
  *   answer_ms = N    every answer() sleeps N ms first (default 0)
+ *   crash_on = TEXT  prepare() aborts when the article contains TEXT (a
+ *                    poison article of an archive's worker-side half)
  *
  * It stores nothing (every article is "archived") and answers SEARCH with
  * no hits; anything else is NEWSD_QUERY_UNSUPPORTED.
@@ -11,10 +13,12 @@
 #include <newsd/plugin.h>
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 struct slow {
     int64_t answer_ms;
+    char *crash_on;   /* NULL: prepare() never aborts */
 };
 
 static int slow_init(const newsd_config *conf, void **state)
@@ -26,13 +30,29 @@ static int slow_init(const newsd_config *conf, void **state)
         free(s);
         return NEWSD_ERROR;
     }
+    const char *crash_on = newsd_config_get(conf, "crash_on");
+    if (crash_on && *crash_on && !(s->crash_on = strdup(crash_on))) {
+        free(s);
+        return NEWSD_ERROR;
+    }
     *state = s;
     return NEWSD_OK;
 }
 
 static void slow_fini(void *state)
 {
-    free(state);
+    struct slow *s = state;
+    if (s)
+        free(s->crash_on);
+    free(s);
+}
+
+static int slow_prepare(void *state, newsd_article *a)
+{
+    const struct slow *s = state;
+    if (s->crash_on && newsd_article_contains(a, s->crash_on))
+        abort();
+    return NEWSD_OK;
 }
 
 static int slow_archive(void *state, newsd_article *a)
@@ -69,4 +89,5 @@ NEWSD_PLUGIN(
     .commit = slow_commit,
     .answer = slow_answer,
     .fini = slow_fini,
+    .prepare = slow_prepare,
 );

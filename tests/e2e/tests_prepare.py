@@ -49,3 +49,35 @@ def prepare_fs_stop_mid_burst_leaves_nothing(ctx):
     ctx.verify_archive(expect_ids=ids)
     check(ctx.duplicates() == [], "duplicates.jsonl has entries")
     ctx.wait(lambda: not ctx.stray_tmp(), 5, "no *.tmp files left in archive/")
+
+
+@test(timeout=120)
+def prepare_crash_counts_as_poison(ctx):
+    """prepare() runs on the worker inside the in-flight journal: an article
+    that makes it crash is counted like a crash in a stage and goes to
+    failed/ after max_attempts, instead of crashing every start."""
+    import os
+    from __main__ import small_article
+    max_attempts = 2
+    slow = ("prep_crash", {"so": str(ctx.build / "tests" / "e2e" / "slow_archive.so"),
+                           "crash_on": "PREPGIFT-E2E"})
+    ctx.write_config(ctx.plugins_with(slow), max_attempts=max_attempts)
+    ctx.start()
+    poison = small_article("Vergiftet beim Vorbereiten", "Dieser Text enthält PREPGIFT-E2E.")
+    ctx.drop("poison.txt", poison)
+    crashes = 0
+    for _ in range(max_attempts + 3):
+        d = ctx.daemon
+        ctx.wait(lambda: not d.alive() or (os.path.lexists(ctx.failed / "poison.txt") and ctx.idle()),
+                 30, "a crash or the poison article in failed/", daemon=None)
+        if d.alive():
+            break
+        d.expect_alive = False
+        crashes += 1
+        ctx.start(wait_ready=False)      # resuming work/ may crash before 'ready'
+    reason = ctx.wait_failed("poison.txt", timeout=5)
+    check("crash" in reason.get("cause", "").lower(),
+          f"poison sidecar cause {reason.get('cause')!r} does not mention the crash")
+    check(crashes == max_attempts, f"newsd crashed {crashes} times, expected max_attempts = {max_attempts}")
+    check(content_id(poison) not in ctx.ids(), "the poison article was archived")
+    ctx.assert_alive("after moving the poison article")
