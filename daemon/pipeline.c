@@ -235,7 +235,6 @@ void pipeline_run(const struct pipeline_opts *o, struct job *j)
             break;
         }
     }
-    spool_journal_end(o->journal_fd);
     /* The text layer served these stages.  An article then waits for its
      * archive batch, with hundreds of others, and needs only its record:
      * tokens and stems held there were most of the daemon's memory in a
@@ -258,6 +257,10 @@ void pipeline_run(const struct pipeline_opts *o, struct job *j)
             free(cause);
         }
     }
+    /* Only now: prepare() is a plugin's call on this worker too, and an
+     * article that kills the process there must be counted as one that
+     * does so in a stage, or every start would crash on it again. */
+    spool_journal_end(o->journal_fd);
 out:
     log_set_article(NULL, NULL);
 }

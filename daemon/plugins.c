@@ -550,9 +550,18 @@ int plugin_set_prepare(struct plugin_set *set, struct newsd_article *a,
         struct plugin_instance *p = &set->v[i];
         if (!(p->desc->stages & NEWSD_STAGE_ARCHIVE) || !p->desc->prepare)
             continue;
+        /* Under the plugin's budget, so that the watchdog sees a stuck
+         * prepare() as the plugin's call, not newsd's own work.  With the
+         * article's budget spent it is skipped: archive() does the same
+         * work when nothing was prepared. */
+        struct budget_call bc;
+        if (budget_call_begin(&bc, p->name, p->max_ms) < 0)
+            continue;
         /* A duplicate is archive()'s to say: from prepare() it means
          * nothing. */
-        if (call_archive(p, p->desc->prepare, a, plugin, cause) == NEWSD_ERROR)
+        int rc = call_archive(p, p->desc->prepare, a, plugin, cause);
+        budget_call_end(&bc);
+        if (rc == NEWSD_ERROR)
             return NEWSD_ERROR;
     }
     return NEWSD_OK;

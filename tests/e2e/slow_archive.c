@@ -4,6 +4,9 @@
  * be filled on purpose.
  *
  *   answer_ms = N    every answer() sleeps N ms first (default 0)
+ *   crash_on = TEXT  prepare() aborts when the article contains TEXT (a
+ *                    poison article of an archive's worker-side half)
+ *   hang_on = TEXT   prepare() never returns when the article contains TEXT
  *
  * It stores nothing (every article is "archived") and answers SEARCH with
  * no hits; anything else is NEWSD_QUERY_UNSUPPORTED.
@@ -11,10 +14,13 @@
 #include <newsd/plugin.h>
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 struct slow {
     int64_t answer_ms;
+    char *crash_on;   /* NULL: prepare() never aborts */
+    char *hang_on;    /* NULL: prepare() always returns */
 };
 
 static int slow_init(const newsd_config *conf, void **state)
@@ -26,13 +32,39 @@ static int slow_init(const newsd_config *conf, void **state)
         free(s);
         return NEWSD_ERROR;
     }
+    const char *crash_on = newsd_config_get(conf, "crash_on");
+    const char *hang_on = newsd_config_get(conf, "hang_on");
+    if ((crash_on && *crash_on && !(s->crash_on = strdup(crash_on))) ||
+        (hang_on && *hang_on && !(s->hang_on = strdup(hang_on)))) {
+        free(s->crash_on);
+        free(s);
+        return NEWSD_ERROR;
+    }
     *state = s;
     return NEWSD_OK;
 }
 
 static void slow_fini(void *state)
 {
-    free(state);
+    struct slow *s = state;
+    if (s) {
+        free(s->crash_on);
+        free(s->hang_on);
+    }
+    free(s);
+}
+
+static int slow_prepare(void *state, newsd_article *a)
+{
+    const struct slow *s = state;
+    if (s->crash_on && newsd_article_contains(a, s->crash_on))
+        abort();
+    if (s->hang_on && newsd_article_contains(a, s->hang_on)) {
+        struct timespec t = {.tv_sec = 0, .tv_nsec = 100000000L};
+        for (;;)
+            nanosleep(&t, NULL);
+    }
+    return NEWSD_OK;
 }
 
 static int slow_archive(void *state, newsd_article *a)
@@ -69,4 +101,5 @@ NEWSD_PLUGIN(
     .commit = slow_commit,
     .answer = slow_answer,
     .fini = slow_fini,
+    .prepare = slow_prepare,
 );

@@ -49,3 +49,60 @@ def prepare_fs_stop_mid_burst_leaves_nothing(ctx):
     ctx.verify_archive(expect_ids=ids)
     check(ctx.duplicates() == [], "duplicates.jsonl has entries")
     ctx.wait(lambda: not ctx.stray_tmp(), 5, "no *.tmp files left in archive/")
+
+
+@test(timeout=120)
+def prepare_crash_counts_as_poison(ctx):
+    """prepare() runs on the worker inside the in-flight journal: an article
+    that makes it crash is counted like a crash in a stage and goes to
+    failed/ after max_attempts, instead of crashing every start."""
+    import os
+    from __main__ import small_article
+    max_attempts = 2
+    slow = ("prep_crash", {"so": str(ctx.build / "tests" / "e2e" / "slow_archive.so"),
+                           "crash_on": "PREPGIFT-E2E"})
+    ctx.write_config(ctx.plugins_with(slow), max_attempts=max_attempts)
+    ctx.start()
+    poison = small_article("Vergiftet beim Vorbereiten", "Dieser Text enthält PREPGIFT-E2E.")
+    ctx.drop("poison.txt", poison)
+    crashes = 0
+    for _ in range(max_attempts + 3):
+        d = ctx.daemon
+        ctx.wait(lambda: not d.alive() or (os.path.lexists(ctx.failed / "poison.txt") and ctx.idle()),
+                 30, "a crash or the poison article in failed/", daemon=None)
+        if d.alive():
+            break
+        d.expect_alive = False
+        crashes += 1
+        ctx.start(wait_ready=False)      # resuming work/ may crash before 'ready'
+    reason = ctx.wait_failed("poison.txt", timeout=5)
+    check("crash" in reason.get("cause", "").lower(),
+          f"poison sidecar cause {reason.get('cause')!r} does not mention the crash")
+    check(crashes == max_attempts, f"newsd crashed {crashes} times, expected max_attempts = {max_attempts}")
+    check(content_id(poison) not in ctx.ids(), "the poison article was archived")
+    ctx.assert_alive("after moving the poison article")
+
+
+@test(timeout=120)
+def prepare_stuck_names_the_plugin(ctx):
+    """A prepare() that never returns is a plugin's stuck call like a
+    stage's: the watchdog gives up on it after twice the plugin's budget
+    (not twice the article's, as newsd's own work), newsd exits 75, and the
+    restart moves the article to failed/ naming the plugin."""
+    import time
+    from __main__ import small_article
+    slow = ("prep_hang", {"so": str(ctx.build / "tests" / "e2e" / "slow_archive.so"),
+                          "hang_on": "PREPHAENGT-E2E"})
+    ctx.write_config(ctx.plugins_with(slow), max_plugin_ms=500, max_article_ms=10000)
+    d = ctx.start()
+    ctx.drop("hang.txt", small_article("Hängt beim Vorbereiten", "Dieser Text PREPHAENGT-E2E für immer."))
+    t0 = time.monotonic()
+    ctx.wait(lambda: not d.alive(), 60, "newsd to give up on the stuck prepare() and exit", daemon=None)
+    d.expect_alive = False
+    took = time.monotonic() - t0
+    check(d.proc.returncode == 75, f"exit code {d.proc.returncode}, expected 75 (stuck plugin call)")
+    check(took < 10, f"given up after {took:.1f}s: by the article's budget, not prepare_hang's")
+    ctx.start()
+    reason = ctx.wait_failed("hang.txt", timeout=10)
+    check("in plugin prep_hang" in reason.get("cause", ""), f"the reason does not name the plugin: {reason!r}")
+    check(reason.get("plugin") == "prep_hang", f"sidecar plugin {reason.get('plugin')!r}")
