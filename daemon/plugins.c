@@ -146,6 +146,8 @@ static char *check_descriptor(const newsd_plugin *d)
         return xasprintf("declares the archive stage but lacks archive() or commit()");
     if ((d->query || d->answer) && !(d->stages & NEWSD_STAGE_ARCHIVE))
         return xasprintf("answers queries but declares no archive stage");
+    if (d->prepare && !(d->stages & NEWSD_STAGE_ARCHIVE))
+        return xasprintf("has prepare() but declares no archive stage (prepare() would never be called)");
     return NULL;
 }
 

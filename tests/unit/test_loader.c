@@ -130,6 +130,8 @@ static void test_refusals(void **state)
                    (const char *[]){"plugin x", "fixture_no_descriptor.so", "not a newsd plugin", NULL});
     expect_refusal("[plugin.x]\nso = " FIXTURE_DIR "/fixture_init_fails.so\n[plugin.archive]\nso = " ARCHIVE_SO "\n",
                    (const char *[]){"plugin x", "init failed", NULL});
+    expect_refusal("[plugin.x]\nso = " FIXTURE_DIR "/fixture_prepare_no_archive.so\n[plugin.archive]\nso = " ARCHIVE_SO "\n",
+                   (const char *[]){"plugin x", "prepare()", "no archive stage", NULL});
     expect_refusal("[plugin.x]\nso = /nonexistent/plugin.so\n[plugin.archive]\nso = " ARCHIVE_SO "\n",
                    (const char *[]){"plugin x", "/nonexistent/plugin.so", "no such file", NULL});
     expect_refusal("[plugin.x]\nso = no_such_plugin.so\n[plugin.archive]\nso = " ARCHIVE_SO "\n",
