@@ -106,11 +106,11 @@ static size_t utf8_len(unsigned char c)
     return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 }
 
-/* The n-grams of " norm ": from each code point, hash onwards one code
- * point at a time and count the lengths char_min..char_max. */
-static int add_char_grams(struct fcount *fc, const char *norm, uint32_t times, uint32_t char_min, uint32_t char_max)
+/* The n-grams of " norm " (len bytes): from each code point, hash onwards
+ * one code point at a time and count the lengths char_min..char_max. */
+static int add_char_grams(struct fcount *fc, const char *norm, size_t len, uint32_t times, uint32_t char_min,
+                          uint32_t char_max)
 {
-    size_t len = strlen(norm);
     size_t starts[256 + 2];   /* byte offset of each code point in the padded word */
     char buf[sizeof starts / sizeof starts[0] * 4];
     size_t n_cp = 0, pos = 0;
@@ -230,8 +230,73 @@ int features_add(struct fcount *fc, const newsd_analysis *an, uint32_t kinds, ui
         words[j].count++;
     }
     for (size_t j = 0; chars && j < cap && rc == 0; j++)
-        if (words[j].norm && add_char_grams(fc, words[j].norm, words[j].count, char_min, char_max) < 0)
+        if (words[j].norm && add_char_grams(fc, words[j].norm, strlen(words[j].norm), words[j].count, char_min,
+                                            char_max) < 0)
             rc = -1;
     free(words);
+    return rc;
+}
+
+/* One token of each type, and how often the type occurs as a word. */
+struct type_use {
+    uint32_t first;
+    uint32_t count;
+};
+
+int features_add_by_type(struct fcount *fc, const newsd_analysis *an, uint32_t kinds, uint32_t char_min,
+                         uint32_t char_max)
+{
+    if (char_max > TOPICS_CHAR_N_MAX)
+        char_max = TOPICS_CHAR_N_MAX;
+    if ((kinds & TOPICS_FEAT_STREAM) && add_stream_grams(fc, an, char_min, char_max) < 0)
+        return -1;
+    int chars = (kinds & TOPICS_FEAT_CHARS) && char_min >= 1;
+    if (!(kinds & TOPICS_FEAT_STEMS) && !chars)
+        return 0;
+    size_t n, stride, n_types = newsd_analysis_type_count(an);
+    const struct newsd_token *base = newsd_analysis_tokens(an, &n, &stride);
+    struct type_use *use = calloc(n_types ? n_types : 1, sizeof *use);
+    if (!use)
+        return -1;
+    static const char stem_seed = 's';
+    const uint64_t stem_h0 = topics_hash(TOPICS_HASH_INIT, &stem_seed, 1);
+    /* A type's features are the same for each of its tokens: hashed once,
+     * counted as often as it occurs.  A token without a type (none should
+     * be) is a type of its own. */
+    size_t grams = 0, typed_words = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct newsd_token *t = newsd_token_in(base, stride, i);
+        if (t->kind != NEWSD_TOKEN_WORD)
+            continue;
+        if (t->type < n_types) {
+            if (use[t->type].count++ == 0) {
+                use[t->type].first = (uint32_t)i;
+                typed_words++;
+                grams += t->norm_length + 2;
+            }
+            continue;
+        }
+        if ((kinds & TOPICS_FEAT_STEMS) && !(t->flags & NEWSD_TOKEN_STOPWORD) &&
+            fcount_add(fc, topics_hash(stem_h0, t->stem, t->stem_length), 1) < 0)
+            rc = -1;
+        if (chars && rc == 0 && add_char_grams(fc, t->norm, t->norm_length, 1, char_min, char_max) < 0)
+            rc = -1;
+    }
+    /* Room for every feature at once (an n-gram per byte of the padded
+     * words is more than there are): growing would rehash the table. */
+    if (rc == 0 && fcount_reserve(fc, fc->n + typed_words + (chars ? grams * (char_max >= char_min ? char_max - char_min + 1 : 0) : 0)) < 0)
+        rc = -1;
+    for (size_t k = 0; k < n_types && rc == 0; k++) {
+        if (!use[k].count)
+            continue;
+        const struct newsd_token *t = newsd_token_in(base, stride, use[k].first);
+        if ((kinds & TOPICS_FEAT_STEMS) && !(t->flags & NEWSD_TOKEN_STOPWORD) &&
+            fcount_add(fc, topics_hash(stem_h0, t->stem, t->stem_length), use[k].count) < 0)
+            rc = -1;
+        if (chars && rc == 0 && add_char_grams(fc, t->norm, t->norm_length, use[k].count, char_min, char_max) < 0)
+            rc = -1;
+    }
+    free(use);
     return rc;
 }

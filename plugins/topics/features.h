@@ -46,6 +46,13 @@ struct fcount {
  * n-grams (1..TOPICS_CHAR_N_MAX).  0, or -1 when out of memory. */
 int features_add(struct fcount *fc, const newsd_analysis *an, uint32_t kinds, uint32_t char_min,
                  uint32_t char_max);
+/* The same features and counts as features_add(), worked out once per
+ * token type (newsd_analysis_type_count()) rather than once per token:
+ * what the classifier of an article uses.  The table's order of entries
+ * may differ from features_add()'s, which the trainer keeps using so that
+ * a model trains as before.  0, or -1 when out of memory. */
+int features_add_by_type(struct fcount *fc, const newsd_analysis *an, uint32_t kinds, uint32_t char_min,
+                         uint32_t char_max);
 /* Add count to the feature key.  0, or -1 when out of memory. */
 int fcount_add(struct fcount *fc, uint64_t key, uint32_t count);
 /* Room for n features without growing.  0, or -1 when out of memory. */

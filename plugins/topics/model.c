@@ -82,6 +82,7 @@ void model_free(struct topics_model *m)
     free(m->w);
     free(m->bias);
     free(m->tags);
+    free(m->index);
     free(m->slots);
     free(m);
 }
@@ -101,38 +102,30 @@ static uint8_t tag_of(uint64_t h)
     return t ? t : 1;
 }
 
-/* A slot: the key, the feature's index, its idf and its weights as 16-bit
- * fixed point. */
-struct slot_head {
-    uint64_t key;
-    uint32_t index;
-    uint16_t idf;
-};
-#define SLOT_WEIGHTS 14          /* offset of the weights: the packed size of the head */
+/* A slot: the key, its idf and its weights as 16-bit fixed point. */
+#define ROW_IDF 8
+#define ROW_WEIGHTS 10           /* offset of the weights: the packed size of key and idf */
 #define IDF_ONE 4096.0           /* idf = idf_q / IDF_ONE (an idf is at most ln(N + 1) + 1) */
-
-static void read_head(const unsigned char *slot, struct slot_head *h)
-{
-    memcpy(&h->key, slot, 8);
-    memcpy(&h->index, slot + 8, 4);
-    memcpy(&h->idf, slot + 12, 2);
-}
 
 int model_index(struct topics_model *m)
 {
     /* At most 70 % full: the probes stay short (the tags answer most of
-     * them) and the slots take less cache. */
+     * them). */
     size_t cap = 16;
     while (cap * 7 < (size_t)m->n_feat * 10)
         cap *= 2;
     free(m->tags);
+    free(m->index);
     free(m->slots);
-    m->slot_bytes = (SLOT_WEIGHTS + (size_t)m->n_labels * sizeof(int16_t) + 7) & ~(size_t)7;
+    m->slot_bytes = (ROW_WEIGHTS + (size_t)m->n_labels * sizeof(int16_t) + 7) & ~(size_t)7;
     m->tags = calloc(cap, 1);
+    m->index = malloc(cap * sizeof *m->index);
     m->slots = calloc(cap, m->slot_bytes);
-    if (!m->tags || !m->slots)
+    if (!m->tags || !m->index || !m->slots)
         return -1;
     m->table_mask = (uint32_t)(cap - 1);
+    for (size_t c = 0; c < sizeof m->log_count / sizeof m->log_count[0]; c++)
+        m->log_count[c] = c ? log((double)c) : 0.0;
     double max = 0;
     for (size_t i = 0; i < (size_t)m->n_feat * m->n_labels; i++)
         if (fabs(m->w[i]) > max)
@@ -144,15 +137,15 @@ int model_index(struct topics_model *m)
         while (m->tags[j])
             j = (j + 1) & m->table_mask;
         m->tags[j] = tag_of(h);
+        m->index[j] = i;
         unsigned char *slot = m->slots + j * m->slot_bytes;
         double idf = m->idf[i] * IDF_ONE;
         uint16_t idf_q = (uint16_t)(idf < 0 ? 0 : idf > 65535 ? 65535 : lrint(idf));
         memcpy(slot, &m->keys[i], 8);
-        memcpy(slot + 8, &i, 4);
-        memcpy(slot + 12, &idf_q, 2);
+        memcpy(slot + ROW_IDF, &idf_q, 2);
         for (uint32_t l = 0; l < m->n_labels; l++) {
             int16_t q = (int16_t)lrint(m->w[(size_t)i * m->n_labels + l] / m->w_scale);
-            memcpy(slot + SLOT_WEIGHTS + 2 * l, &q, 2);
+            memcpy(slot + ROW_WEIGHTS + 2 * l, &q, 2);
         }
     }
     return 0;
@@ -172,7 +165,7 @@ static void prefetch_slot(const struct topics_model *m, uint64_t key)
 #endif
 }
 
-static const unsigned char *find_slot(const struct topics_model *m, uint64_t key)
+static const unsigned char *find_slot(const struct topics_model *m, uint64_t key, size_t *at)
 {
     uint64_t h = slot_hash(key);
     uint8_t tag = tag_of(h);
@@ -182,14 +175,18 @@ static const unsigned char *find_slot(const struct topics_model *m, uint64_t key
         const unsigned char *slot = m->slots + j * m->slot_bytes;
         uint64_t k;
         memcpy(&k, slot, sizeof k);
-        if (k == key)
+        if (k == key) {
+            *at = j;
             return slot;
+        }
     }
     return NULL;
 }
 
 void model_compact(struct topics_model *m)
 {
+    free(m->index);
+    m->index = NULL;
     free(m->keys);
     free(m->idf);
     free(m->w);
@@ -200,12 +197,21 @@ void model_compact(struct topics_model *m)
 
 int64_t model_find(const struct topics_model *m, uint64_t key)
 {
-    const unsigned char *slot = find_slot(m, key);
-    struct slot_head head;
-    if (!slot)
+    size_t at;
+    if (!m->index)
         return -1;
-    read_head(slot, &head);
-    return head.index;
+    return find_slot(m, key, &at) ? (int64_t)m->index[at] : -1;
+}
+
+/* One feature's value times its weights, into acc (n_labels): apart from
+ * the caller so that acc, which aliases nothing, stays in registers. */
+static void add_row(double *restrict acc, const unsigned char *restrict row, double v, uint32_t n_labels)
+{
+    for (uint32_t l = 0; l < n_labels; l++) {
+        int16_t q;
+        memcpy(&q, row + ROW_WEIGHTS + 2 * l, 2);
+        acc[l] += v * q;
+    }
 }
 
 void model_scores_counts(const struct topics_model *m, const struct fcount *fc, double *scores)
@@ -214,7 +220,7 @@ void model_scores_counts(const struct topics_model *m, const struct fcount *fc, 
     double norm2 = 0;
 
     /* One pass: the weights are read right after the key, from the same
-     * slot; the length that scales the vector is applied at the end. */
+     * row; the length that scales the vector is applied at the end. */
     for (uint32_t l = 0; l < L; l++)
         scores[l] = 0;
     /* The lookup PREFETCH_AHEAD entries on is asked for before this one
@@ -234,19 +240,19 @@ void model_scores_counts(const struct topics_model *m, const struct fcount *fc, 
                 prefetch_slot(m, fc->e[ahead++].key);
                 break;
             }
-        const unsigned char *slot = find_slot(m, fc->e[s].key);
-        if (!slot)
+        size_t at;
+        const unsigned char *row = find_slot(m, fc->e[s].key, &at);
+        if (!row)
             continue;
-        struct slot_head head;
-        read_head(slot, &head);
+        uint16_t idf_q;
+        memcpy(&idf_q, row + ROW_IDF, 2);
+        uint32_t count = fc->e[s].count;
+        double log_count = count < sizeof m->log_count / sizeof m->log_count[0] ? m->log_count[count]
+                                                                               : log((double)count);
         double v = m->opts.algo == TOPICS_ALGO_NBLR ? 1.0
-                   : m->opts.algo == TOPICS_ALGO_NB ? (double)fc->e[s].count
-                                                    : (1.0 + log((double)fc->e[s].count)) * (head.idf / IDF_ONE);
-        for (uint32_t l = 0; l < L; l++) {
-            int16_t q;
-            memcpy(&q, slot + SLOT_WEIGHTS + 2 * l, 2);
-            scores[l] += v * q;
-        }
+                   : m->opts.algo == TOPICS_ALGO_NB ? (double)count
+                                                    : (1.0 + log_count) * (idf_q / IDF_ONE);
+        add_row(scores, row, v, L);
         norm2 += v * v;
     }
     double scale = (m->opts.algo != TOPICS_ALGO_NB && norm2 > 0 ? 1.0 / sqrt(norm2) : 1.0) * m->w_scale;
@@ -282,13 +288,7 @@ int model_predict_counts(const struct topics_model *m, const struct fcount *fc, 
 int model_predict(const struct topics_model *m, const newsd_analysis *an, double *probs)
 {
     struct fcount fc = {0};
-    /* Room for the n-grams of the text's distinct words at once: growing
-     * the table rehashes it. */
-    size_t len = 0;
-    newsd_analysis_text(an, &len);
-    if (fcount_reserve(&fc, len + 64) < 0)
-        return -1;
-    int rc = features_add(&fc, an, m->opts.features, m->opts.char_min, m->opts.char_max);
+    int rc = features_add_by_type(&fc, an, m->opts.features, m->opts.char_min, m->opts.char_max);
     if (rc == 0)
         rc = model_predict_counts(m, &fc, probs);
     fcount_free(&fc);

@@ -86,11 +86,15 @@ struct topics_model {
      * answers those from the cache; a feature that is there costs one
      * read of its slot, which holds the idf and the weights in 16 bits
      * (fixed point: a weight is w_q * w_scale), so that slots are small
-     * and more of them stay in the cache. */
+     * and more of them stay in the cache.  The feature's index, which
+     * only training asks for (model_find()), is in index[], apart from
+     * the slots, and model_compact() drops it. */
     uint8_t *tags;
-    unsigned char *slots; /* slot_bytes each: u64 key, u32 index, u16 idf, i16 w[n_labels] */
+    unsigned char *slots; /* slot_bytes each: u64 key, u16 idf, i16 w[n_labels] */
+    uint32_t *index;      /* per slot: the feature's index in keys[] */
     size_t slot_bytes;
     double w_scale;
+    double log_count[64]; /* log(c) for the small counts, as log() gives it */
     uint32_t table_mask;
 };
 
