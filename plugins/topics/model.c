@@ -462,8 +462,11 @@ static float get_f32(struct rbuf *b)
     return f;
 }
 
-struct topics_model *model_parse(const unsigned char *buf, size_t len, const char *name, char *err,
-                                 size_t errlen)
+/* model_parse() without the lookup table: model_load() builds that once
+ * the file's bytes are freed, so that the bytes, the arrays and the table
+ * are never in memory all at once (the peak RSS of a start or a reload). */
+static struct topics_model *parse_arrays(const unsigned char *buf, size_t len, const char *name, char *err,
+                                         size_t errlen)
 {
     struct rbuf h = {.p = buf, .n = len};
 
@@ -571,10 +574,6 @@ struct topics_model *model_parse(const unsigned char *buf, size_t len, const cha
     for (uint32_t i = 0; i < n_labels; i++)
         if (!isfinite(m->bias[i]))
             goto nan;
-    if (model_index(m) < 0) {
-        topics_say(err, errlen, "%s: out of memory", name);
-        goto fail;
-    }
     for (uint32_t i = 0; i < n_labels; i++)
         free(labels[i]);
     free(labels);
@@ -587,6 +586,23 @@ fail:
     free(labels);
     model_free(m);
     return NULL;
+}
+
+/* The lookup table of a model parse_arrays() read. */
+static struct topics_model *indexed(struct topics_model *m, const char *name, char *err, size_t errlen)
+{
+    if (m && model_index(m) < 0) {
+        topics_say(err, errlen, "%s: out of memory", name);
+        model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+struct topics_model *model_parse(const unsigned char *buf, size_t len, const char *name, char *err,
+                                 size_t errlen)
+{
+    return indexed(parse_arrays(buf, len, name, err, errlen), name, err, errlen);
 }
 
 struct topics_model *model_load(const char *path, char *err, size_t errlen)
@@ -620,7 +636,7 @@ struct topics_model *model_load(const char *path, char *err, size_t errlen)
         got += (size_t)r;
     }
     close(fd);
-    struct topics_model *m = model_parse(buf, got, path, err, errlen);
+    struct topics_model *m = parse_arrays(buf, got, path, err, errlen);
     free(buf);
-    return m;
+    return indexed(m, path, err, errlen);
 }

@@ -124,6 +124,35 @@ static void test_features_stems_and_chars(void **state)
     newsd_analysis_free(an);
 }
 
+/* What the classifier of an article reads (once per token type) is what
+ * the trainer reads (once per token): the same keys with the same counts,
+ * for every kind of feature, in a text that repeats words in other cases
+ * and has stop words, compounds and numbers. */
+static void test_features_by_type_match(void **state)
+{
+    (void)state;
+    const char *text = "Der KI-Chiphersteller Moore Threads meldet 4,6 Milliarden Yuan. Die Chips der "
+                       "Chiphersteller und der KI-Chiphersteller: Chips, chips, CHIPS! Der Umsatz der Moore "
+                       "Threads stieg, die Chiphersteller jubeln.";
+    newsd_analysis *an = newsd_analysis_new(text, strlen(text), "de");
+    assert_non_null(an);
+    static const uint32_t kinds[] = {TOPICS_FEAT_STEMS, TOPICS_FEAT_CHARS, TOPICS_FEAT_STEMS | TOPICS_FEAT_CHARS,
+                                     TOPICS_FEAT_STEMS | TOPICS_FEAT_STREAM};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        struct fcount per_token = {0}, per_type = {0};
+        assert_int_equal(features_add(&per_token, an, kinds[k], 3, 5), 0);
+        assert_int_equal(features_add_by_type(&per_type, an, kinds[k], 3, 5), 0);
+        assert_true(per_token.n > 0);
+        assert_int_equal(per_type.n, per_token.n);
+        for (size_t s = 0; s < per_token.cap; s++)
+            if (per_token.e[s].key)
+                assert_int_equal(fcount_get(&per_type, per_token.e[s].key), per_token.e[s].count);
+        fcount_free(&per_token);
+        fcount_free(&per_type);
+    }
+    newsd_analysis_free(an);
+}
+
 /* ---- training ---------------------------------------------------------------- */
 
 static void check_held_out(const struct topics_model *m)
@@ -519,6 +548,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_features_stems_and_chars),
+        cmocka_unit_test(test_features_by_type_match),
         cmocka_unit_test(test_train_logistic_regression),
         cmocka_unit_test(test_train_naive_bayes),
         cmocka_unit_test(test_train_svm),
