@@ -283,9 +283,12 @@ int features_add_by_type(struct fcount *fc, const newsd_analysis *an, uint32_t k
         if (chars && rc == 0 && add_char_grams(fc, t->norm, t->norm_length, 1, char_min, char_max) < 0)
             rc = -1;
     }
-    /* Room for every feature at once (an n-gram per byte of the padded
-     * words is more than there are): growing would rehash the table. */
-    if (rc == 0 && fcount_reserve(fc, fc->n + typed_words + (chars ? grams * (char_max >= char_min ? char_max - char_min + 1 : 0) : 0)) < 0)
+    /* Room for the features at once, so that the table seldom grows (and
+     * rehashes): an n-gram per byte of the padded words is two to three
+     * times as many as there are distinct ones in an article, so half of
+     * that, which keeps the table small for the scan that reads it. */
+    size_t range = char_max >= char_min ? char_max - char_min + 1 : 0;
+    if (rc == 0 && fcount_reserve(fc, fc->n + (typed_words + (chars ? grams * range : 0)) / 2) < 0)
         rc = -1;
     for (size_t k = 0; k < n_types && rc == 0; k++) {
         if (!use[k].count)

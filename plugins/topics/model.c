@@ -289,8 +289,17 @@ int model_predict(const struct topics_model *m, const newsd_analysis *an, double
 {
     struct fcount fc = {0};
     int rc = features_add_by_type(&fc, an, m->opts.features, m->opts.char_min, m->opts.char_max);
-    if (rc == 0)
-        rc = model_predict_counts(m, &fc, probs);
+    if (rc == 0) {
+        /* The scores read the entries alone, not the table: packed to the
+         * front they are a scan without gaps (the table is not looked up
+         * again, and is freed right after). */
+        size_t n = 0;
+        for (size_t s = 0; s < fc.cap; s++)
+            if (fc.e[s].key)
+                fc.e[n++] = fc.e[s];
+        struct fcount packed = {.e = fc.e, .n = n, .cap = n};
+        rc = model_predict_counts(m, &packed, probs);
+    }
     fcount_free(&fc);
     return rc;
 }
