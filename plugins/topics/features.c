@@ -73,10 +73,10 @@ int fcount_add(struct fcount *fc, uint64_t key, uint32_t count)
     size_t j = mix(key) & (fc->cap - 1);
     while (fc->e[j].key && fc->e[j].key != key)
         j = (j + 1) & (fc->cap - 1);
-    if (!fc->e[j].key) {
-        fc->e[j].key = key;
-        fc->n++;
-    }
+    /* New or seen before, without a branch: an article's n-grams are
+     * either about as often, at random. */
+    fc->n += fc->e[j].key == 0;
+    fc->e[j].key = key;
     fc->e[j].count += count;
     return 0;
 }
