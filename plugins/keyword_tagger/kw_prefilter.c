@@ -1,0 +1,260 @@
+#include "kw_prefilter.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The code points (not ASCII) whose Unicode case folding, as the text
+ * layer folds (utf8proc, full folding, NFC), holds an ASCII letter or
+ * digit; in NFC only KELVIN SIGN becomes one ("K").  Sorted by code
+ * point.  tests/unit/test_keyword_tagger.c checks every code point
+ * against the utf8proc newsd links, so a Unicode update that adds one
+ * fails there. */
+const struct kw_prefilter_fold kw_prefilter_fold[] = {
+    {0x00DF, "ss"},        /* ß */
+    {0x0130, "i\x80"},     /* İ: i and a combining dot */
+    {0x0149, "\x80n"},     /* ŉ: modifier apostrophe and n */
+    {0x017F, "s"},         /* ſ */
+    {0x1E9A, "a\x80"},     /* ẚ */
+    {0x1E9E, "ss"},        /* ẞ */
+    {0x212A, "k"},         /* KELVIN SIGN */
+    {0xFB00, "ff"},        /* the Latin ligatures ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ */
+    {0xFB01, "fi"},
+    {0xFB02, "fl"},
+    {0xFB03, "ffi"},
+    {0xFB04, "ffl"},
+    {0xFB05, "st"},
+    {0xFB06, "st"},
+};
+const size_t kw_prefilter_n_fold = sizeof kw_prefilter_fold / sizeof *kw_prefilter_fold;
+
+/* The automaton's symbol of an ASCII byte, -1 for a break. */
+static int symbol(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 0x20;
+    if (c >= 'a' && c <= 'z')
+        return 10 + (c - 'a');
+    return -1;
+}
+
+static int grow_states(struct kw_prefilter *p)
+{
+    if (p->n_states < p->cap_states)
+        return 0;
+    size_t cap = p->cap_states ? 2 * p->cap_states : 64;
+    uint32_t *next = realloc(p->next, cap * KW_PREFILTER_SYMBOLS * sizeof *next);
+    if (!next)
+        return -1;
+    p->next = next;
+    uint8_t *accept = realloc(p->accept, cap);
+    if (!accept)
+        return -1;
+    p->accept = accept;
+    p->cap_states = cap;
+    return 0;
+}
+
+/* A state without edges; its number, or 0 when out of memory (0 is the
+ * root, never a new state). */
+static uint32_t new_state(struct kw_prefilter *p)
+{
+    if (grow_states(p) < 0)
+        return 0;
+    memset(p->next + p->n_states * KW_PREFILTER_SYMBOLS, 0, KW_PREFILTER_SYMBOLS * sizeof *p->next);
+    p->accept[p->n_states] = 0;
+    return (uint32_t)p->n_states++;
+}
+
+int kw_prefilter_init(struct kw_prefilter *p)
+{
+    *p = (struct kw_prefilter){0};
+    return new_state(p) == 0 && p->n_states == 1 ? 0 : -1;
+}
+
+void kw_prefilter_free(struct kw_prefilter *p)
+{
+    free(p->next);
+    free(p->fail);
+    free(p->accept);
+    *p = (struct kw_prefilter){0};
+}
+
+/* Off for good: every text may match, the tables are not needed. */
+static void turn_off(struct kw_prefilter *p)
+{
+    free(p->next);
+    free(p->fail);
+    free(p->accept);
+    *p = (struct kw_prefilter){.off = 1};
+}
+
+/* The longest run of ASCII letters and digits in the forms of toks
+ * (the parts of a hyphenated word, not the whole). */
+static const char *longest_run(const struct ent_toks *toks, int sensitive, size_t *run_len, int *any)
+{
+    const char *best = NULL;
+    *run_len = 0;
+    *any = 0;
+    for (size_t i = 0; i < toks->n; i++) {
+        const struct ent_tok *t = &toks->v[i];
+        if (t->flags & ENT_TOK_WHOLE)
+            continue;
+        const char *s = sensitive ? t->text : t->norm;
+        size_t len = sensitive ? t->text_len : t->norm_len;
+        *any |= len > 0;
+        for (size_t k = 0; k < len;) {
+            size_t start = k;
+            while (k < len && (unsigned char)s[k] < 0x80 && symbol((unsigned char)s[k]) >= 0)
+                k++;
+            if (k - start > *run_len) {
+                *run_len = k - start;
+                best = s + start;
+            }
+            if (k == start)
+                k++;
+        }
+    }
+    return best;
+}
+
+int kw_prefilter_add(struct kw_prefilter *p, const struct ent_toks *toks, int sensitive)
+{
+    if (p->off)
+        return 0;
+    size_t len;
+    int any;
+    const char *lit = longest_run(toks, sensitive, &len, &any);
+    if (!any)
+        return 0;   /* the matcher skips it too */
+    if (len < 2) {
+        turn_off(p);
+        return 0;
+    }
+    uint32_t s = 0;
+    for (size_t i = 0; i < len; i++) {
+        uint32_t *edge = &p->next[(size_t)s * KW_PREFILTER_SYMBOLS + (size_t)symbol((unsigned char)lit[i])];
+        if (!*edge) {
+            if (p->n_states >= KW_PREFILTER_MAX_STATES) {
+                turn_off(p);
+                return 0;
+            }
+            size_t at = (size_t)(edge - p->next);   /* new_state() may move the table */
+            uint32_t ns = new_state(p);
+            if (!ns)
+                return -1;
+            p->next[at] = ns;
+            edge = &p->next[at];
+        }
+        s = *edge;
+    }
+    p->accept[s] = 1;
+    return 0;
+}
+
+/* Aho-Corasick: failure links in breadth-first order, folded into the
+ * edges so that each byte is one table lookup. */
+int kw_prefilter_build(struct kw_prefilter *p)
+{
+    if (p->off)
+        return 0;
+    uint32_t *queue = malloc(p->n_states * sizeof *queue);
+    p->fail = calloc(p->n_states, sizeof *p->fail);
+    if (!queue || !p->fail) {
+        free(queue);
+        return -1;
+    }
+    size_t head = 0, tail = 0;
+    for (size_t c = 0; c < KW_PREFILTER_SYMBOLS; c++)
+        if (p->next[c])
+            queue[tail++] = p->next[c];   /* their failure link is the root */
+    while (head < tail) {
+        uint32_t r = queue[head++];
+        uint32_t f = p->fail[r];
+        p->accept[r] |= p->accept[f];
+        uint32_t *edges = p->next + (size_t)r * KW_PREFILTER_SYMBOLS;
+        const uint32_t *fedges = p->next + (size_t)f * KW_PREFILTER_SYMBOLS;
+        for (size_t c = 0; c < KW_PREFILTER_SYMBOLS; c++) {
+            if (edges[c]) {
+                p->fail[edges[c]] = fedges[c];
+                queue[tail++] = edges[c];
+            } else {
+                edges[c] = fedges[c];
+            }
+        }
+    }
+    free(queue);
+    free(p->fail);
+    p->fail = NULL;
+    return 0;
+}
+
+static const char *folded_ascii(uint32_t cp)
+{
+    if (cp < kw_prefilter_fold[0].cp)
+        return NULL;
+    size_t lo = 0, hi = kw_prefilter_n_fold;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (kw_prefilter_fold[mid].cp == cp)
+            return kw_prefilter_fold[mid].ascii;
+        if (kw_prefilter_fold[mid].cp < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* The code point of the sequence at s[0..avail) and its length; a byte
+ * that starts no valid sequence is one byte of code point 0 (a break). */
+static size_t decode(const unsigned char *s, size_t avail, uint32_t *cp)
+{
+    size_t n = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 1;
+    *cp = 0;
+    if (n == 1 || n > avail)
+        return 1;
+    uint32_t c = s[0] & (0x7F >> n);
+    for (size_t k = 1; k < n; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return 1;
+        c = (c << 6) | (s[k] & 0x3F);
+    }
+    *cp = c;
+    return n;
+}
+
+int kw_prefilter_may_match(const struct kw_prefilter *p, const char *s, size_t len)
+{
+    if (p->off)
+        return 1;
+    const unsigned char *u = (const unsigned char *)s;
+    const uint32_t *next = p->next;
+    const uint8_t *accept = p->accept;
+    uint32_t state = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = u[i];
+        if (c < 0x80) {
+            int sym = symbol(c);
+            state = sym < 0 ? 0 : next[(size_t)state * KW_PREFILTER_SYMBOLS + (size_t)sym];
+            if (accept[state])
+                return 1;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        i += decode(u + i, len - i, &cp);
+        const char *fold = folded_ascii(cp);
+        if (!fold) {
+            state = 0;
+            continue;
+        }
+        for (; *fold; fold++) {
+            int sym = (unsigned char)*fold < 0x80 ? symbol((unsigned char)*fold) : -1;
+            state = sym < 0 ? 0 : next[(size_t)state * KW_PREFILTER_SYMBOLS + (size_t)sym];
+            if (accept[state])
+                return 1;
+        }
+    }
+    return 0;
+}
