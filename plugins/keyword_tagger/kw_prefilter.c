@@ -27,15 +27,26 @@ const struct kw_prefilter_fold kw_prefilter_fold[] = {
 };
 const size_t kw_prefilter_n_fold = sizeof kw_prefilter_fold / sizeof *kw_prefilter_fold;
 
-/* The automaton's symbol of an ASCII byte, -1 for a break. */
+#define BREAK (KW_PREFILTER_SYMBOLS - 1)
+/* A byte that starts or continues a code point beyond ASCII. */
+#define NOT_ASCII 0xFF
+
+/* The automaton's symbol of each byte. */
+static const uint8_t symbol_of[256] = {
+    [0 ... '0' - 1] = BREAK,
+    ['0'] = 0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    [':' ... 'A' - 1] = BREAK,
+    ['A'] = 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+    ['Z' + 1 ... 'a' - 1] = BREAK,
+    ['a'] = 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35,
+    ['z' + 1 ... 0x7F] = BREAK,
+    [0x80 ... 0xFF] = NOT_ASCII,
+};
+
+/* The symbol of an ASCII byte, -1 for a break. */
 static int symbol(unsigned char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    if (c >= 'a' && c <= 'z')
-        return 10 + (c - 'a');
-    return -1;
+    return symbol_of[c] < BREAK ? symbol_of[c] : -1;
 }
 
 static int grow_states(struct kw_prefilter *p)
@@ -75,7 +86,6 @@ int kw_prefilter_init(struct kw_prefilter *p)
 void kw_prefilter_free(struct kw_prefilter *p)
 {
     free(p->next);
-    free(p->fail);
     free(p->accept);
     *p = (struct kw_prefilter){0};
 }
@@ -84,7 +94,6 @@ void kw_prefilter_free(struct kw_prefilter *p)
 static void turn_off(struct kw_prefilter *p)
 {
     free(p->next);
-    free(p->fail);
     free(p->accept);
     *p = (struct kw_prefilter){.off = 1};
 }
@@ -153,30 +162,32 @@ int kw_prefilter_add(struct kw_prefilter *p, const struct ent_toks *toks, int se
 }
 
 /* Aho-Corasick: failure links in breadth-first order, folded into the
- * edges so that each byte is one table lookup. */
+ * edges so that each byte is one table lookup; then the entries turned
+ * into rows with the accept bit. */
 int kw_prefilter_build(struct kw_prefilter *p)
 {
     if (p->off)
         return 0;
     uint32_t *queue = malloc(p->n_states * sizeof *queue);
-    p->fail = calloc(p->n_states, sizeof *p->fail);
-    if (!queue || !p->fail) {
+    uint32_t *fail = calloc(p->n_states, sizeof *fail);
+    if (!queue || !fail) {
         free(queue);
+        free(fail);
         return -1;
     }
     size_t head = 0, tail = 0;
-    for (size_t c = 0; c < KW_PREFILTER_SYMBOLS; c++)
+    for (size_t c = 0; c < BREAK; c++)
         if (p->next[c])
             queue[tail++] = p->next[c];   /* their failure link is the root */
     while (head < tail) {
         uint32_t r = queue[head++];
-        uint32_t f = p->fail[r];
+        uint32_t f = fail[r];
         p->accept[r] |= p->accept[f];
         uint32_t *edges = p->next + (size_t)r * KW_PREFILTER_SYMBOLS;
         const uint32_t *fedges = p->next + (size_t)f * KW_PREFILTER_SYMBOLS;
-        for (size_t c = 0; c < KW_PREFILTER_SYMBOLS; c++) {
+        for (size_t c = 0; c < BREAK; c++) {
             if (edges[c]) {
-                p->fail[edges[c]] = fedges[c];
+                fail[edges[c]] = fedges[c];
                 queue[tail++] = edges[c];
             } else {
                 edges[c] = fedges[c];
@@ -184,8 +195,13 @@ int kw_prefilter_build(struct kw_prefilter *p)
         }
     }
     free(queue);
-    free(p->fail);
-    p->fail = NULL;
+    free(fail);
+    for (size_t i = 0; i < p->n_states * KW_PREFILTER_SYMBOLS; i++) {
+        uint32_t t = p->next[i];   /* a break's column is 0: the root */
+        p->next[i] = t * KW_PREFILTER_SYMBOLS | (p->accept[t] ? KW_PREFILTER_ACCEPT : 0);
+    }
+    free(p->accept);
+    p->accept = NULL;
     return 0;
 }
 
@@ -230,15 +246,14 @@ int kw_prefilter_may_match(const struct kw_prefilter *p, const char *s, size_t l
         return 1;
     const unsigned char *u = (const unsigned char *)s;
     const uint32_t *next = p->next;
-    const uint8_t *accept = p->accept;
-    uint32_t state = 0;
+    uint32_t row = 0;
     for (size_t i = 0; i < len;) {
-        unsigned char c = u[i];
-        if (c < 0x80) {
-            int sym = symbol(c);
-            state = sym < 0 ? 0 : next[(size_t)state * KW_PREFILTER_SYMBOLS + (size_t)sym];
-            if (accept[state])
+        unsigned sym = symbol_of[u[i]];
+        if (sym != NOT_ASCII) {
+            uint32_t e = next[row + sym];
+            if (e & KW_PREFILTER_ACCEPT)
                 return 1;
+            row = e;
             i++;
             continue;
         }
@@ -246,14 +261,15 @@ int kw_prefilter_may_match(const struct kw_prefilter *p, const char *s, size_t l
         i += decode(u + i, len - i, &cp);
         const char *fold = folded_ascii(cp);
         if (!fold) {
-            state = 0;
+            row = 0;
             continue;
         }
         for (; *fold; fold++) {
-            int sym = (unsigned char)*fold < 0x80 ? symbol((unsigned char)*fold) : -1;
-            state = sym < 0 ? 0 : next[(size_t)state * KW_PREFILTER_SYMBOLS + (size_t)sym];
-            if (accept[state])
+            unsigned fs = symbol_of[(unsigned char)*fold];
+            uint32_t e = next[row + (fs == NOT_ASCII ? BREAK : fs)];
+            if (e & KW_PREFILTER_ACCEPT)
                 return 1;
+            row = e;
         }
     }
     return 0;

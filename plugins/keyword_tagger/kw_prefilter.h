@@ -28,17 +28,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 0-9 and a-z: the automaton's alphabet; every other byte is a break. */
-#define KW_PREFILTER_SYMBOLS 36
+/* 0-9 and a-z: the automaton's alphabet, and a last symbol for a break
+ * (any other byte). */
+#define KW_PREFILTER_SYMBOLS 37
 #define KW_PREFILTER_MAX_STATES 16384
 
 struct kw_prefilter {
-    uint32_t *next;       /* by state * KW_PREFILTER_SYMBOLS + symbol; after build, the full DFA */
-    uint32_t *fail;       /* by state; freed by build */
-    uint8_t *accept;      /* by state: a literal ends here */
+    /* By state * KW_PREFILTER_SYMBOLS + symbol: while adding, the trie's
+     * next state (0: none); after build, the full automaton, each entry
+     * its target's row (state * KW_PREFILTER_SYMBOLS) with KW_PREFILTER_ACCEPT
+     * when a literal ends there, so that a byte costs one lookup and an
+     * add on the chain from byte to byte. */
+    uint32_t *next;
+    uint8_t *accept;      /* by state, while adding: a literal ends here */
     size_t n_states, cap_states;
     int off;              /* 1: the filter lets every text through */
 };
+#define KW_PREFILTER_ACCEPT 0x80000000u
 
 /* A code point other than ASCII whose case folding holds ASCII letters:
  * what the pass reads for it ("\x80" stands for a break). */
