@@ -274,10 +274,23 @@ static char *normalise(const char *s, int single_line)
             pending_breaks = 0;
             memcpy(out + w, s + i, n);
             w += n;
-            /* The printable ASCII that follows is text too: copied
-             * without a look at each character's class. */
-            while ((unsigned char)s[i + n] > ' ' && (unsigned char)s[i + n] < 0x7F)
-                out[w++] = s[i + n++];
+            /* The printable ASCII that follows is text too, and so is a
+             * single space between two of its characters (what a space
+             * before text becomes): copied without a look at each
+             * character's class, and without leaving the loop at every
+             * word's end. */
+            for (;;) {
+                unsigned char c = (unsigned char)s[i + n];
+                if (c == ' ') {
+                    unsigned char d = (unsigned char)s[i + n + 1];
+                    if (d <= ' ' || d >= 0x7F)
+                        break;
+                } else if (c < ' ' || c >= 0x7F) {
+                    break;
+                }
+                out[w++] = (char)c;
+                n++;
+            }
             break;
         }
         i += n;
