@@ -14,7 +14,9 @@
  *   lang       = de, en         ; only articles in these languages
  *
  * The words are one automaton over the article's tokens (kw_match.h): one
- * pass per article, whatever the list's length.  By default (substring) a
+ * pass per article, whatever the list's length.  Before it, a byte-level
+ * pass over title and body (kw_prefilter.h) turns away the articles that
+ * cannot hold any listed word, without building their text layer.  By default (substring) a
  * phrase's first word may end a word of the article and its last word
  * begin one, so "KI-Chip" also finds "KI-Chiphersteller": in German a word
  * is often part of a compound.  The price is that a short word matches at
