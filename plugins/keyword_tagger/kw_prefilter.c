@@ -240,37 +240,101 @@ static size_t decode(const unsigned char *s, size_t avail, uint32_t *cp)
     return n;
 }
 
+/* A stretch of the text read on its own: a cut is always at a break, so
+ * no literal spans two stretches. */
+struct lane {
+    const unsigned char *p, *end;
+    uint32_t row;
+};
+
+/* Read one code point of the lane.  1 when a literal ends with it. */
+static inline int lane_step(const uint32_t *next, struct lane *l)
+{
+    unsigned sym = symbol_of[*l->p];
+    if (sym != NOT_ASCII) {
+        uint32_t e = next[l->row + sym];
+        l->row = e;
+        l->p++;
+        return (e & KW_PREFILTER_ACCEPT) != 0;
+    }
+    uint32_t cp;
+    l->p += decode(l->p, (size_t)(l->end - l->p), &cp);
+    const char *fold = folded_ascii(cp);
+    if (!fold) {
+        l->row = 0;
+        return 0;
+    }
+    for (; *fold; fold++) {
+        unsigned fs = symbol_of[(unsigned char)*fold];
+        uint32_t e = next[l->row + (fs == NOT_ASCII ? BREAK : fs)];
+        if (e & KW_PREFILTER_ACCEPT)
+            return 1;
+        l->row = e;
+    }
+    return 0;
+}
+
+/* Lanes read side by side: each byte's lookup waits for the one before
+ * it in its lane only, so the processor overlaps the lanes' lookups. */
+#define LANES 4
+#define LANE_MIN 64
+
 int kw_prefilter_may_match(const struct kw_prefilter *p, const char *s, size_t len)
 {
     if (p->off)
         return 1;
-    const unsigned char *u = (const unsigned char *)s;
+    const unsigned char *u = (const unsigned char *)s, *end = u + len;
     const uint32_t *next = p->next;
-    uint32_t row = 0;
-    for (size_t i = 0; i < len;) {
-        unsigned sym = symbol_of[u[i]];
-        if (sym != NOT_ASCII) {
-            uint32_t e = next[row + sym];
-            if (e & KW_PREFILTER_ACCEPT)
-                return 1;
-            row = e;
-            i++;
-            continue;
-        }
-        uint32_t cp;
-        i += decode(u + i, len - i, &cp);
-        const char *fold = folded_ascii(cp);
-        if (!fold) {
-            row = 0;
-            continue;
-        }
-        for (; *fold; fold++) {
-            unsigned fs = symbol_of[(unsigned char)*fold];
-            uint32_t e = next[row + (fs == NOT_ASCII ? BREAK : fs)];
-            if (e & KW_PREFILTER_ACCEPT)
-                return 1;
-            row = e;
+    struct lane lane[LANES];
+    size_t n_lanes = len >= LANES * LANE_MIN ? LANES : 1;
+    const unsigned char *from = u;
+    for (size_t k = 0; k < n_lanes; k++) {
+        const unsigned char *cut = k + 1 == n_lanes ? end : u + len / n_lanes * (k + 1);
+        if (cut < from)
+            cut = from;
+        while (cut < end && symbol_of[*cut] != BREAK)
+            cut++;
+        lane[k] = (struct lane){from, cut, 0};
+        from = cut;
+    }
+    if (n_lanes == LANES) {
+        /* The four rows in registers while all four lanes read ASCII;
+         * a lane at a code point beyond it takes lane_step(). */
+        for (;;) {
+            const unsigned char *p0 = lane[0].p, *p1 = lane[1].p, *p2 = lane[2].p, *p3 = lane[3].p;
+            uint32_t r0 = lane[0].row, r1 = lane[1].row, r2 = lane[2].row, r3 = lane[3].row;
+            while (p0 < lane[0].end && p1 < lane[1].end && p2 < lane[2].end && p3 < lane[3].end) {
+                unsigned s0 = symbol_of[*p0], s1 = symbol_of[*p1], s2 = symbol_of[*p2], s3 = symbol_of[*p3];
+                if ((s0 | s1 | s2 | s3) & 0x80)   /* NOT_ASCII has it, no symbol does */
+                    break;
+                r0 = next[r0 + s0];
+                r1 = next[r1 + s1];
+                r2 = next[r2 + s2];
+                r3 = next[r3 + s3];
+                if ((r0 | r1 | r2 | r3) & KW_PREFILTER_ACCEPT)
+                    return 1;
+                p0++;
+                p1++;
+                p2++;
+                p3++;
+            }
+            lane[0] = (struct lane){p0, lane[0].end, r0};
+            lane[1] = (struct lane){p1, lane[1].end, r1};
+            lane[2] = (struct lane){p2, lane[2].end, r2};
+            lane[3] = (struct lane){p3, lane[3].end, r3};
+            int live = 1;
+            for (size_t k = 0; k < LANES; k++)
+                live &= lane[k].p < lane[k].end;
+            if (!live)
+                break;
+            for (size_t k = 0; k < LANES; k++)
+                if (symbol_of[*lane[k].p] == NOT_ASCII && lane_step(next, &lane[k]))
+                    return 1;
         }
     }
+    for (size_t k = 0; k < n_lanes; k++)
+        while (lane[k].p < lane[k].end)
+            if (lane_step(next, &lane[k]))
+                return 1;
     return 0;
 }

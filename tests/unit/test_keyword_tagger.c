@@ -425,6 +425,75 @@ static void test_prefilter(void **state)
     kw_prefilter_free(&last_prefilter);
 }
 
+/* What the prefilter must answer, the slow way: the text as its ASCII
+ * letters under case folding (the fold table for the rest), searched for
+ * each literal. */
+static int oracle(const char *text, const char *const *literals, size_t n)
+{
+    char folded[8192];
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p && o + 8 < sizeof folded;) {
+        if (*p < 0x80) {
+            folded[o++] = (char)((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')
+                                     ? (*p | (*p >= 'A' ? 0x20 : 0)) : '|');
+            p++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+        assert_true(k > 0);
+        const char *fold = "|";
+        for (size_t i = 0; i < kw_prefilter_n_fold; i++)
+            if (kw_prefilter_fold[i].cp == (uint32_t)cp)
+                fold = kw_prefilter_fold[i].ascii;
+        for (; *fold; fold++)
+            folded[o++] = (unsigned char)*fold < 0x80 ? *fold : '|';
+        p += k;
+    }
+    folded[o] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (strstr(folded, literals[i]))
+            return 1;
+    return 0;
+}
+
+/* Long texts are read in four lanes side by side: random texts of pieces
+ * that make the literals now and then, across lane cuts and beside folded
+ * letters, give the oracle's answer. */
+static void test_prefilter_lanes(void **state)
+{
+    (void)state;
+    static const char *const words[] = {"KI-Chip", "Straße", "Kelvin"};
+    static const char *const literals[] = {"chip", "strasse", "kelvin"};
+    static const char *const pieces[] = {"chi", "p", "CH", "IP", "stra", "sse", "\xC3\x9F", "e", "\xC3\xA4", " ",
+                                         ".", "\n", "\xE1\xBA\x9E", "\xEF\xAC\x81", "kel", "vin", "\xE2\x84\xAA",
+                                         "x", "-", "ELV", "s", "Stra\xC3\x9F", "\xE8\x8F\xAF"};
+    struct kw_matcher m;
+    build(&m, words, N(words), 1, 0);
+    unsigned seed = 12345;
+    size_t hits = 0;
+    for (int round = 0; round < 3000; round++) {
+        char text[4096];
+        size_t len = 0, want = 200 + (size_t)(round % 7) * 150;
+        while (len < want) {
+            seed = seed * 1103515245u + 12345u;
+            const char *piece = pieces[(seed >> 16) % N(pieces)];
+            size_t n = strlen(piece);
+            memcpy(text + len, piece, n);
+            len += n;
+        }
+        text[len] = '\0';
+        int expect = oracle(text, literals, N(literals));
+        hits += (size_t)expect;
+        if (kw_prefilter_may_match(&last_prefilter, text, len) != expect)
+            fail_msg("round %d: the prefilter says %d, the oracle %d", round, !expect, expect);
+    }
+    /* Both answers came up often enough to mean something. */
+    assert_true(hits > 300 && hits < 2700);
+    kw_matcher_free(&m);
+    kw_prefilter_free(&last_prefilter);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -437,6 +506,7 @@ int main(void)
         cmocka_unit_test(test_match_10000_words),
         cmocka_unit_test(test_prefilter_fold_table),
         cmocka_unit_test(test_prefilter),
+        cmocka_unit_test(test_prefilter_lanes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
