@@ -57,6 +57,7 @@ struct tagger {
     struct kw_words words;
     struct kw_matcher matcher;
     struct kw_prefilter prefilter;   /* articles without a literal skip the text layer */
+    struct kw_prefilter_use use;     /* ... while it turns away enough of them to pay */
     char **tags;  /* prefix mode: tags[i] = prefix + words[i]; else NULL */
     char *tag;    /* tag mode: the one tag; else NULL */
     int weighted;
@@ -379,15 +380,19 @@ static int tag_found(const struct tagger *t, newsd_article *a, const struct kw_f
 static int tagger_process(void *state, enum newsd_stage stage, newsd_article *a)
 {
     (void)stage;
-    const struct tagger *t = state;
+    struct tagger *t = state;
     if (!lang_wanted(t, a))
         return NEWSD_OK;
     /* The analysed text is title "\n\n" body: a literal, letters and
      * digits only, lies in one of them. */
-    const char *title = newsd_article_get(a, NEWSD_FIELD_TITLE), *body = newsd_article_get(a, NEWSD_FIELD_BODY);
-    if (!kw_prefilter_may_match(&t->prefilter, title, strlen(title)) &&
-        !kw_prefilter_may_match(&t->prefilter, body, strlen(body)))
-        return NEWSD_OK;
+    if (!t->prefilter.off && kw_prefilter_use_now(&t->use)) {
+        const char *title = newsd_article_get(a, NEWSD_FIELD_TITLE), *body = newsd_article_get(a, NEWSD_FIELD_BODY);
+        int through = kw_prefilter_may_match(&t->prefilter, title, strlen(title)) ||
+                      kw_prefilter_may_match(&t->prefilter, body, strlen(body));
+        kw_prefilter_use_note(&t->use, through);
+        if (!through)
+            return NEWSD_OK;
+    }
     const newsd_analysis *an = newsd_article_analysis(a);
     struct kw_found found = {0};
     /* Without weights, a tag of one word for all is full at the third. */

@@ -338,3 +338,25 @@ int kw_prefilter_may_match(const struct kw_prefilter *p, const char *s, size_t l
                 return 1;
     return 0;
 }
+
+/* The filter is skipped while it lets three in four articles through. */
+int kw_prefilter_use_now(struct kw_prefilter_use *u)
+{
+    uint32_t n = atomic_fetch_add_explicit(&u->articles, 1, memory_order_relaxed);
+    uint32_t read = atomic_load_explicit(&u->read, memory_order_relaxed);
+    uint32_t through = atomic_load_explicit(&u->through, memory_order_relaxed);
+    if (read < KW_PREFILTER_SAMPLE || through < read / 4 * 3)
+        return 1;
+    return n % KW_PREFILTER_SAMPLE == 0;
+}
+
+void kw_prefilter_use_note(struct kw_prefilter_use *u, int through)
+{
+    uint32_t read = atomic_fetch_add_explicit(&u->read, 1, memory_order_relaxed) + 1;
+    uint32_t t = through ? atomic_fetch_add_explicit(&u->through, 1, memory_order_relaxed) + 1
+                         : atomic_load_explicit(&u->through, memory_order_relaxed);
+    if (read >= KW_PREFILTER_WINDOW) {
+        atomic_store_explicit(&u->read, read / 2, memory_order_relaxed);
+        atomic_store_explicit(&u->through, t / 2, memory_order_relaxed);
+    }
+}

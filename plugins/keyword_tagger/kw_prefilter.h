@@ -19,12 +19,14 @@
  * The filter is off (every article goes to the matcher) when a word has no
  * run of two or more such characters ("x", "華為", "€"), or when the list is
  * so long that the automaton would pass KW_PREFILTER_MAX_STATES states:
- * such lists find a literal in nearly every article anyway. */
+ * such lists find a literal in nearly every article anyway; and it is
+ * mostly skipped while it lets most articles through (kw_prefilter_use). */
 #ifndef KEYWORD_TAGGER_KW_PREFILTER_H
 #define KEYWORD_TAGGER_KW_PREFILTER_H
 
 #include "../entities/tokens.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,5 +70,26 @@ int kw_prefilter_build(struct kw_prefilter *p);
 /* 1 when s[0..len) (UTF-8; invalid bytes read as breaks) may hold a
  * listed word: it holds a literal, or the filter is off.  Thread-safe. */
 int kw_prefilter_may_match(const struct kw_prefilter *p, const char *s, size_t len);
+
+/* Whether the filter pays: when it lets most articles through (a list of
+ * common words), its pass is only a cost, so it is skipped, except for
+ * one article in KW_PREFILTER_SAMPLE, which keeps the share it lets
+ * through known (as the news changes, so does the share).  Counts of the
+ * articles it read, halved now and then so that the recent ones weigh
+ * most; threads update them at once without a lock (relaxed: a count
+ * that loses an increment only moves an estimate). */
+#define KW_PREFILTER_SAMPLE 16
+#define KW_PREFILTER_WINDOW 1024
+
+struct kw_prefilter_use {
+    _Atomic uint32_t articles;   /* asked, since the start */
+    _Atomic uint32_t read;       /* read by the filter, in the window */
+    _Atomic uint32_t through;    /* ... and let through */
+};
+
+/* Whether to read this article with the filter. */
+int kw_prefilter_use_now(struct kw_prefilter_use *u);
+/* Note what the filter said of an article it read. */
+void kw_prefilter_use_note(struct kw_prefilter_use *u, int through);
 
 #endif

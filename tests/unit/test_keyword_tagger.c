@@ -494,6 +494,34 @@ static void test_prefilter_lanes(void **state)
     kw_prefilter_free(&last_prefilter);
 }
 
+/* A filter that lets nearly everything through is read for one article in
+ * KW_PREFILTER_SAMPLE only; once it turns articles away again, for all. */
+static void test_prefilter_use(void **state)
+{
+    (void)state;
+    struct kw_prefilter_use u = {0};
+    size_t used = 0;
+    for (int i = 0; i < 4000; i++) {
+        if (kw_prefilter_use_now(&u)) {
+            used++;
+            kw_prefilter_use_note(&u, 1);
+        }
+    }
+    assert_true(used < 4000 / KW_PREFILTER_SAMPLE + 2 * KW_PREFILTER_SAMPLE);
+    /* The news change: the samples see articles turned away, and the
+     * filter is read for every article again. */
+    for (int i = 0; i < 40000; i++)
+        if (kw_prefilter_use_now(&u))
+            kw_prefilter_use_note(&u, i % 10 == 0);
+    used = 0;
+    for (int i = 0; i < 1000; i++)
+        if (kw_prefilter_use_now(&u)) {
+            used++;
+            kw_prefilter_use_note(&u, i % 10 == 0);
+        }
+    assert_int_equal(used, 1000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -507,6 +535,7 @@ int main(void)
         cmocka_unit_test(test_prefilter_fold_table),
         cmocka_unit_test(test_prefilter),
         cmocka_unit_test(test_prefilter_lanes),
+        cmocka_unit_test(test_prefilter_use),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
