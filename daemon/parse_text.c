@@ -229,11 +229,36 @@ static enum ws_class ws_class_of(int32_t cp)
     return WS_TEXT;
 }
 
+/* Whether the eight bytes at p are printable ASCII or spaces, no space
+ * beside another and none last: text that normalise() copies as it is (a
+ * space between two printable characters stays one space). */
+static int plain_eight(const char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t w;
+    memcpy(&w, p, 8);
+    if (w & highs)
+        return 0;
+    /* Per byte (each below 0x80, so no carry between bytes): the high
+     * bit from 0x20 on, and for DEL. */
+    uint64_t from_space = (w + 0x60 * ones) & highs;
+    uint64_t del = (w + ones) & highs;
+    uint64_t x = w ^ (0x20 * ones);
+    uint64_t space = ~(((x & ~highs) + ~highs) | x) & highs;
+    return from_space == highs && !del && !(space & (space << 8)) && !(space >> 56);
+#else
+    (void)p;
+    return 0;
+#endif
+}
+
 static char *normalise(const char *s, int single_line)
 {
     /* Every code point maps to at most as many bytes as it had, and a
      * paragraph separator (3 bytes) to two newlines. */
-    char *out = malloc(strlen(s) + 1);
+    size_t len = strlen(s);
+    char *out = malloc(len + 1);
     if (!out)
         return NULL;
     size_t w = 0;
@@ -274,10 +299,29 @@ static char *normalise(const char *s, int single_line)
             pending_breaks = 0;
             memcpy(out + w, s + i, n);
             w += n;
-            /* The printable ASCII that follows is text too: copied
-             * without a look at each character's class. */
-            while ((unsigned char)s[i + n] > ' ' && (unsigned char)s[i + n] < 0x7F)
-                out[w++] = s[i + n++];
+            /* The printable ASCII that follows is text too, and so is a
+             * single space between two of its characters (what a space
+             * before text becomes): copied without a look at each
+             * character's class, and without leaving the loop at every
+             * word's end. */
+            for (;;) {
+                if (len - (i + n) >= 8 && plain_eight(s + i + n)) {
+                    memcpy(out + w, s + i + n, 8);
+                    w += 8;
+                    n += 8;
+                    continue;
+                }
+                unsigned char c = (unsigned char)s[i + n];
+                if (c == ' ') {
+                    unsigned char d = (unsigned char)s[i + n + 1];
+                    if (d <= ' ' || d >= 0x7F)
+                        break;
+                } else if (c < ' ' || c >= 0x7F) {
+                    break;
+                }
+                out[w++] = (char)c;
+                n++;
+            }
             break;
         }
         i += n;

@@ -14,7 +14,9 @@
  *   lang       = de, en         ; only articles in these languages
  *
  * The words are one automaton over the article's tokens (kw_match.h): one
- * pass per article, whatever the list's length.  By default (substring) a
+ * pass per article, whatever the list's length.  Before it, a byte-level
+ * pass over title and body (kw_prefilter.h) turns away the articles that
+ * cannot hold any listed word, without building their text layer.  By default (substring) a
  * phrase's first word may end a word of the article and its last word
  * begin one, so "KI-Chip" also finds "KI-Chiphersteller": in German a word
  * is often part of a compound.  The price is that a short word matches at
@@ -35,6 +37,7 @@
 #define _GNU_SOURCE /* getline() */
 #endif
 #include "kw_match.h"
+#include "kw_prefilter.h"
 #include "kw_words.h"
 #include "../entities/tokens_analysis.h"
 
@@ -53,6 +56,8 @@
 struct tagger {
     struct kw_words words;
     struct kw_matcher matcher;
+    struct kw_prefilter prefilter;   /* articles without a literal skip the text layer */
+    struct kw_prefilter_use use;     /* ... while it turns away enough of them to pay */
     char **tags;  /* prefix mode: tags[i] = prefix + words[i]; else NULL */
     char *tag;    /* tag mode: the one tag; else NULL */
     int weighted;
@@ -166,13 +171,15 @@ static int read_words(const newsd_config *conf, struct tagger *t)
 /* Each word as the automaton's pattern, tokenised as article text is. */
 static int build_matcher(const newsd_config *conf, struct tagger *t, int compounds, int sensitive)
 {
-    if (kw_matcher_init(&t->matcher, compounds, sensitive) < 0)
+    if (kw_matcher_init(&t->matcher, compounds, sensitive) < 0 || kw_prefilter_init(&t->prefilter) < 0)
         return newsd_config_error(conf, NULL, "out of memory");
     for (size_t i = 0; i < t->words.n; i++) {
         const char *w = t->words.v[i].text;
         newsd_analysis *an = newsd_analysis_new(w, strlen(w), NULL);
         struct ent_toks toks = {0};
         int r = an && tokens_from_analysis(an, &toks) == 0 ? kw_matcher_add(&t->matcher, &toks, (uint32_t)i) : -1;
+        if (r >= 0 && kw_prefilter_add(&t->prefilter, &toks, sensitive) < 0)
+            r = -1;
         toks_free(&toks);
         newsd_analysis_free(an);
         if (r < 0)
@@ -180,7 +187,7 @@ static int build_matcher(const newsd_config *conf, struct tagger *t, int compoun
         if (r == 1)
             newsd_log(NEWSD_LOG_WARNING, "'%s' has no letters, digits or signs to match: it is ignored", w);
     }
-    if (kw_matcher_build(&t->matcher) < 0)
+    if (kw_matcher_build(&t->matcher) < 0 || kw_prefilter_build(&t->prefilter) < 0)
         return newsd_config_error(conf, NULL, "out of memory");
     return NEWSD_OK;
 }
@@ -305,6 +312,7 @@ static void tagger_fini(void *state)
     free(t->tag);
     newsd_list_free(t->langs);
     kw_matcher_free(&t->matcher);
+    kw_prefilter_free(&t->prefilter);
     kw_words_free(&t->words);
     free(t);
 }
@@ -372,9 +380,19 @@ static int tag_found(const struct tagger *t, newsd_article *a, const struct kw_f
 static int tagger_process(void *state, enum newsd_stage stage, newsd_article *a)
 {
     (void)stage;
-    const struct tagger *t = state;
+    struct tagger *t = state;
     if (!lang_wanted(t, a))
         return NEWSD_OK;
+    /* The analysed text is title "\n\n" body: a literal, letters and
+     * digits only, lies in one of them. */
+    if (!t->prefilter.off && kw_prefilter_use_now(&t->use)) {
+        const char *title = newsd_article_get(a, NEWSD_FIELD_TITLE), *body = newsd_article_get(a, NEWSD_FIELD_BODY);
+        int through = kw_prefilter_may_match(&t->prefilter, title, strlen(title)) ||
+                      kw_prefilter_may_match(&t->prefilter, body, strlen(body));
+        kw_prefilter_use_note(&t->use, through);
+        if (!through)
+            return NEWSD_OK;
+    }
     const newsd_analysis *an = newsd_article_analysis(a);
     struct kw_found found = {0};
     /* Without weights, a tag of one word for all is full at the third. */
