@@ -335,6 +335,7 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
  * that the lookups find it in the cache. */
 struct type_forms {
     uint32_t syms[MAX_FORMS];
+    uint32_t root[MAX_FORMS];  /* ac_step(root, syms[f]): the same for every token of the type */
     uint32_t n;          /* FORMS_UNKNOWN or FORMS_HASHED: not looked up yet */
     struct form_hashes h;
 };
@@ -367,18 +368,25 @@ static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct 
     return 0;
 }
 
-static size_t forms_of_type(const struct ac *ac, const struct ent_toks *t, const struct ent_tok *tok,
-                            struct type_forms *memo, uint32_t *syms)
+/* The forms of tok and where each leads from the root, in f (which
+ * points into memo, or at spare for a token without a type). */
+static const struct type_forms *forms_of_type(const struct ac *ac, const struct ent_toks *t,
+                                              const struct ent_tok *tok, struct type_forms *memo,
+                                              struct type_forms *spare)
 {
-    if (!memo || !toks_typed(t, tok))
-        return forms_of(ac, tok, syms);
-    struct type_forms *f = &memo[tok->type];
-    if (f->n == FORMS_UNKNOWN)
-        f->h = hashes_of(tok);
-    if (f->n == FORMS_UNKNOWN || f->n == FORMS_HASHED)
+    struct type_forms *f = memo && toks_typed(t, tok) ? &memo[tok->type] : spare;
+    if (f == spare) {
+        f->n = (uint32_t)forms_of(ac, tok, f->syms);
+    } else if (f->n == FORMS_UNKNOWN || f->n == FORMS_HASHED) {
+        if (f->n == FORMS_UNKNOWN)
+            f->h = hashes_of(tok);
         f->n = (uint32_t)forms_hashed(ac, tok, &f->h, f->syms);
-    memcpy(syms, f->syms, f->n * sizeof *syms);
-    return f->n;
+    } else {
+        return f;
+    }
+    for (uint32_t k = 0; k < f->n; k++)
+        f->root[k] = ac_step(ac, 0, f->syms[k]);
+    return f;
 }
 
 int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hits *out)
@@ -405,12 +413,13 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
         if (t->v[i].flags & ENT_TOK_WHOLE)
             continue;
         pos[k] = (uint32_t)i;
-        uint32_t syms[MAX_FORMS];
-        size_t n_syms = forms_of_type(&m->ac, t, &t->v[i], memo, syms), n_next = 0;
-        for (size_t f = 0; f < n_syms; f++) {
-            add_state(next, &n_next, ac_step(&m->ac, 0, syms[f]));
+        struct type_forms spare;
+        const struct type_forms *forms = forms_of_type(&m->ac, t, &t->v[i], memo, &spare);
+        size_t n_next = 0;
+        for (size_t f = 0; f < forms->n; f++) {
+            add_state(next, &n_next, forms->root[f]);
             for (size_t c = 0; c < n_cur; c++)
-                add_state(next, &n_next, ac_step(&m->ac, cur[c], syms[f]));
+                add_state(next, &n_next, ac_step(&m->ac, cur[c], forms->syms[f]));
         }
         for (size_t c = 0; rc == 0 && c < n_next; c++)
             rc = collect(m, t, pos, k, next[c], &cand);
