@@ -94,6 +94,8 @@ struct memo_slot {
 
 static int common(const struct run *r, const char *norm, size_t len)
 {
+    if (!r->memo)
+        return lexicon_common(r->lex, r->lang, norm, len);
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < len; i++)
         h = (h ^ (unsigned char)norm[i]) * 16777619u;
@@ -155,7 +157,8 @@ static int namey_now(const struct run *r, size_t p, int acronyms)
         return !(*known - 1);
     size_t len;
     const char *norm = looked_up(t, &len);
-    int c = common(r, norm, len);
+    /* A type is asked once: the memo by norm is for untyped words. */
+    int c = known ? lexicon_common(r->lex, r->lang, norm, len) : common(r, norm, len);
     if (known)
         *known = (uint8_t)(1 + c);
     return !c;
@@ -685,8 +688,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
             r.sent_words[t->v[i].sentence]++;
     }
     r.cls = calloc(r.n + 1, sizeof *r.cls);
-    r.memo = calloc(MEMO_SLOTS, sizeof *r.memo);
-    if (!r.cls || !r.memo || cues_init() < 0)
+    r.memo = t->n_types ? NULL : calloc(MEMO_SLOTS, sizeof *r.memo);
+    if (!r.cls || (!t->n_types && !r.memo) || cues_init() < 0)
         rc = -1;
     /* What a word is depends on its text alone: worked out once per
      * token type.  Its cue bits; and the words namey_now() will look up
