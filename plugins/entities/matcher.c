@@ -344,27 +344,37 @@ struct type_forms {
 
 static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct type_forms *memo)
 {
-    uint32_t *first = malloc((t->n_types + 1) * sizeof *first);   /* a token of each type */
-    if (!first)
+    uint32_t *hashed = malloc((t->n_types + 1) * sizeof *hashed);   /* the types hashed here */
+    if (!hashed)
         return -1;
     size_t n = 0;
+    /* Types are numbered in the order they first occur (plugin.h): a
+     * token whose type is the next number is its type's first, and one
+     * below it is not, without a look at the memo. */
+    uint32_t next_type = 0;
     for (size_t i = 0; i < t->n; i++) {
         const struct ent_tok *tok = &t->v[i];
-        if ((tok->flags & ENT_TOK_WHOLE) || !toks_typed(t, tok) || memo[tok->type].n != FORMS_UNKNOWN)
+        if (!toks_typed(t, tok))
+            continue;
+        if (tok->type == next_type)
+            next_type++;
+        else if (tok->type < next_type || memo[tok->type].n != FORMS_UNKNOWN)
+            continue;
+        if (tok->flags & ENT_TOK_WHOLE)
             continue;
         struct type_forms *f = &memo[tok->type];
         f->h = hashes_of(tok);
         f->n = FORMS_HASHED;
         prefetch_forms(ac, &f->h, 0);
-        first[n++] = (uint32_t)i;
+        hashed[n++] = tok->type;
     }
     for (int stage = 1; stage <= 2; stage++)
         for (size_t k = 0; k < n; k++) {
-            struct form_hashes *h = &memo[t->v[first[k]].type].h;
+            struct form_hashes *h = &memo[hashed[k]].h;
             if (h->forms)
                 prefetch_forms(ac, h, stage);
         }
-    free(first);
+    free(hashed);
     return 0;
 }
 
