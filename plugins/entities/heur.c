@@ -140,6 +140,9 @@ static int common_at(const struct run *r, size_t p)
     return c;
 }
 
+/* Cue bits of words that are never name words. */
+#define NOT_NAMEY (C_LEGAL | C_DESCR | C_NONNAME | C_PROLE | C_ROLESUFFIX | C_SPEECH)
+
 static int namey_now(const struct run *r, size_t p, int acronyms)
 {
     const struct ent_tok *t = tok(r, p);
@@ -147,7 +150,7 @@ static int namey_now(const struct run *r, size_t p, int acronyms)
         return 0;
     if ((t->flags & ENT_TOK_UPPER) && t->text_len <= 4 && !acronyms)
         return 0;
-    if (r->cls[p] & (C_LEGAL | C_DESCR | C_NONNAME | C_PROLE | C_ROLESUFFIX | C_SPEECH))
+    if (r->cls[p] & NOT_NAMEY)
         return 0;
     if (!r->de && !(t->flags & ENT_TOK_START))
         return 1;
@@ -716,7 +719,10 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
             r.cls[p] |= C_WHOLE;
         if (is_comma(x))
             r.cls[p] |= C_COMMA;
-        if (known && !known->announced && is_cap(x) && !(x->flags & ENT_TOK_STOP)) {
+        /* Only what namey_now() goes on to ask: in English a word at a
+         * sentence start, no word the cue bits already rule out. */
+        if (known && !known->announced && is_cap(x) && !(x->flags & ENT_TOK_STOP) && x->text_len >= 2 &&
+            (r.de || (x->flags & ENT_TOK_START)) && !(r.cls[p] & NOT_NAMEY)) {
             known->announced = 1;
             size_t len;
             const char *norm = looked_up(x, &len);
