@@ -147,6 +147,12 @@ void ac_prefetch(const struct ac *a, uint32_t hash, int stage)
     strmap_prefetch(&a->vocab, hash, stage);
 }
 
+void ac_prefetch_root(const struct ac *a, uint32_t sym)
+{
+    if (a->built && sym < a->n_root)
+        __builtin_prefetch(&a->root_next[sym]);
+}
+
 int ac_may_have(const struct ac *a, uint32_t hash)
 {
     return strmap_may_have(&a->vocab, hash);

@@ -332,7 +332,8 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
  * hash table too large for the caches, and most tokens repeat a type.
  * First each type's forms are hashed and what their lookups read is
  * prefetched, stage by stage over all types (strmap_prefetch()), so
- * that the lookups find it in the cache. */
+ * that the lookups find it in the cache; then, likewise, the step from
+ * the root on each symbol. */
 struct type_forms {
     uint32_t syms[MAX_FORMS];
     uint32_t root[MAX_FORMS];  /* ac_step(root, syms[f]): the same for every token of the type */
@@ -344,7 +345,7 @@ struct type_forms {
 
 static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct type_forms *memo)
 {
-    uint32_t *hashed = malloc((t->n_types + 1) * sizeof *hashed);   /* the types hashed here */
+    uint32_t *hashed = malloc((t->n_types + 1) * sizeof *hashed);   /* a token of each type hashed here */
     if (!hashed)
         return -1;
     size_t n = 0;
@@ -366,14 +367,29 @@ static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct 
         f->h = hashes_of(tok);
         f->n = FORMS_HASHED;
         prefetch_forms(ac, &f->h, 0);
-        hashed[n++] = tok->type;
+        hashed[n++] = (uint32_t)i;
     }
     for (int stage = 1; stage <= 2; stage++)
         for (size_t k = 0; k < n; k++) {
-            struct form_hashes *h = &memo[hashed[k]].h;
+            struct form_hashes *h = &memo[t->v[hashed[k]].type].h;
             if (h->forms)
                 prefetch_forms(ac, h, stage);
         }
+    /* Then the symbols, and where they lead from the root (an array as
+     * large as the vocabulary, read at random): asked for all types
+     * first, read after. */
+    for (size_t k = 0; k < n; k++) {
+        const struct ent_tok *tok = &t->v[hashed[k]];
+        struct type_forms *f = &memo[tok->type];
+        f->n = (uint32_t)forms_hashed(ac, tok, &f->h, f->syms);
+        for (uint32_t j = 0; j < f->n; j++)
+            ac_prefetch_root(ac, f->syms[j]);
+    }
+    for (size_t k = 0; k < n; k++) {
+        struct type_forms *f = &memo[t->v[hashed[k]].type];
+        for (uint32_t j = 0; j < f->n; j++)
+            f->root[j] = ac_step(ac, 0, f->syms[j]);
+    }
     free(hashed);
     return 0;
 }
