@@ -197,7 +197,7 @@ int ac_add(struct ac *a, const uint32_t *syms, size_t n, uint32_t value)
     }
     /* Appended at the end of the state's list: earlier patterns win ties. */
     uint32_t idx = (uint32_t)a->n_pat++;
-    a->pat[idx] = (struct ac_pattern){value, (uint32_t)n, AC_NONE};
+    a->pat[idx] = (struct ac_pattern){value, AC_NONE};
     uint32_t *link = &a->out[s];
     while (*link != AC_NONE)
         link = &a->pat[*link].next;

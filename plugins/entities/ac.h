@@ -15,9 +15,10 @@
 
 #define AC_NONE UINT32_MAX
 
+/* A pattern's length is its user's to keep (the matcher's patterns have
+ * theirs): 8 bytes a pattern, for tens of thousands of names a language. */
 struct ac_pattern {
     uint32_t value;
-    uint32_t len;      /* in symbols */
     uint32_t next;     /* next pattern ending in the same state, or AC_NONE */
 };
 
