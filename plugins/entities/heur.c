@@ -478,7 +478,8 @@ static int norms_index(struct run *r)
         if (!is_cap(x))
             continue;
         uint32_t *cls = &r->norm_of_type[x->type];
-        for (size_t i = norm_hash(x) & (size - 1); *cls == NO_POS; i = (i + 1) & (size - 1)) {
+        /* A type met before has its class: its norm is hashed once. */
+        for (size_t i = *cls == NO_POS ? norm_hash(x) & (size - 1) : 0; *cls == NO_POS; i = (i + 1) & (size - 1)) {
             if (table[i] == NO_POS) {
                 table[i] = x->type;
                 *cls = x->type;
