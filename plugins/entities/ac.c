@@ -147,6 +147,12 @@ void ac_prefetch(const struct ac *a, uint32_t hash, int stage)
     strmap_prefetch(&a->vocab, hash, stage);
 }
 
+void ac_prefetch_root(const struct ac *a, uint32_t sym)
+{
+    if (a->built && sym < a->n_root)
+        __builtin_prefetch(&a->root_next[sym]);
+}
+
 int ac_may_have(const struct ac *a, uint32_t hash)
 {
     return strmap_may_have(&a->vocab, hash);
@@ -191,7 +197,7 @@ int ac_add(struct ac *a, const uint32_t *syms, size_t n, uint32_t value)
     }
     /* Appended at the end of the state's list: earlier patterns win ties. */
     uint32_t idx = (uint32_t)a->n_pat++;
-    a->pat[idx] = (struct ac_pattern){value, (uint32_t)n, AC_NONE};
+    a->pat[idx] = (struct ac_pattern){value, AC_NONE};
     uint32_t *link = &a->out[s];
     while (*link != AC_NONE)
         link = &a->pat[*link].next;

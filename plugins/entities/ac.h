@@ -15,9 +15,10 @@
 
 #define AC_NONE UINT32_MAX
 
+/* A pattern's length is its user's to keep (the matcher's patterns have
+ * theirs): 8 bytes a pattern, for tens of thousands of names a language. */
 struct ac_pattern {
     uint32_t value;
-    uint32_t len;      /* in symbols */
     uint32_t next;     /* next pattern ending in the same state, or AC_NONE */
 };
 
@@ -53,6 +54,8 @@ uint32_t ac_lookup(const struct ac *a, const char *form, size_t len);
  * (strmap_prefetch(), stage by stage). */
 uint32_t ac_lookup_hashed(const struct ac *a, const char *form, size_t len, uint32_t hash);
 void ac_prefetch(const struct ac *a, uint32_t hash, int stage);
+/* Announce an ac_step() from the root on sym (after ac_build()). */
+void ac_prefetch_root(const struct ac *a, uint32_t sym);
 /* 0 when no form with this hash has a symbol (strmap_may_have()). */
 int ac_may_have(const struct ac *a, uint32_t hash);
 /* Add a pattern of n >= 1 symbols, before ac_build().  0, or -1 when out of

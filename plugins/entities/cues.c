@@ -131,7 +131,7 @@ static void build_cue_map(void)
                 return;
         }
     strmap_init(&tail_map);
-    strmap_init(&suffix_map);
+    strmap_init_suffixes(&suffix_map);
     const char *const *tails[] = {role_suffixes, org_heads};
     const uint32_t tail_bits[] = {C_ROLESUFFIX, C_ORGHEAD};
     for (size_t i = 0; i < 2; i++)

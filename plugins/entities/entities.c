@@ -29,6 +29,7 @@
 #include "resolve.h"
 #include "snapshot.h"
 #include "tokens_analysis.h"
+#include "tokpool.h"
 
 #include <newsd/plugin.h>
 
@@ -45,6 +46,7 @@ struct entities {
     struct lexicon lex;
     int heuristics;
     double weight, heuristic_weight;
+    struct tokpool toks;
 };
 
 /* entities/ beside the .so this code is in: where the build and the
@@ -167,6 +169,7 @@ static void entities_fini(void *state)
         return;
     source_fini(&e->source);
     lexicon_free(&e->lex);
+    tokpool_fini(&e->toks);
     free(e);
 }
 
@@ -191,6 +194,7 @@ static int entities_init(const newsd_config *conf, void **state)
         return NEWSD_ERROR;
     }
     lexicon_init(&e->lex);
+    tokpool_init(&e->toks);
     char **paths = NULL;
     size_t n = 0;
     if (read_settings(conf, e) != NEWSD_OK || bundled_paths(conf, &paths, &n) != NEWSD_OK ||
@@ -200,6 +204,7 @@ static int entities_init(const newsd_config *conf, void **state)
             free(paths[i]);
         free(paths);
         lexicon_free(&e->lex);
+        tokpool_fini(&e->toks);
         free(e);
         return NEWSD_ERROR;
     }
@@ -208,6 +213,7 @@ static int entities_init(const newsd_config *conf, void **state)
         newsd_log(NEWSD_LOG_ERROR, "gazetteer: %s", err);
         source_fini(&e->source);
         lexicon_free(&e->lex);
+        tokpool_fini(&e->toks);
         free(e);
         return NEWSD_ERROR;
     }
@@ -233,7 +239,7 @@ static int heuristics_for(const struct entities *e, const char *lang)
                              (strcmp(lang, "en") == 0 && e->lex.have_en));
 }
 
-static int tag_article(const struct entities *e, struct snapshot *snap, newsd_article *a)
+static int tag_article(const struct entities *e, struct snapshot *snap, struct ent_toks *tp, newsd_article *a)
 {
     const newsd_analysis *an = newsd_article_analysis(a);
     if (!an)
@@ -241,25 +247,26 @@ static int tag_article(const struct entities *e, struct snapshot *snap, newsd_ar
     const char *lang = newsd_analysis_lang(an);
     const char *tag_lang = newsd_article_get(a, NEWSD_FIELD_LANG);
     const struct matcher *m = snapshot_matcher(snap, lang);
-    struct ent_toks t = {0};
+    /* The pool's array, or one of its own when the pool had none. */
+    struct ent_toks own = {0}, *t = tp ? tp : &own;
     struct ent_hits hits = {0};
     struct heur_cands cands = {0};
     uint8_t *covered = NULL, *dropped = NULL;
     int rc = NEWSD_OK;
-    if (!m || tokens_from_analysis(an, &t) < 0 || matcher_run(m, &t, &hits) < 0 ||
-        !(covered = calloc(t.n + 1, 1)) || !(dropped = calloc(hits.n + 1, 1)))
+    if (!m || tokens_from_analysis(an, t) < 0 || matcher_run(m, t, &hits) < 0 ||
+        !(covered = calloc(t->n + 1, 1)) || !(dropped = calloc(hits.n + 1, 1)))
         rc = newsd_article_fail(a, "out of memory (entities)");
     if (rc == NEWSD_OK)
-        resolve_drop_uncued(&t, &hits, &snap->gz, dropped);
+        resolve_drop_uncued(t, &hits, &snap->gz, dropped);
     if (rc == NEWSD_OK && heuristics_for(e, lang)) {
-        resolve_mark_covered(&t, &hits, &snap->gz, dropped, covered);
-        resolve_drop_places_in_names(&e->lex, lang, &t, &hits, &snap->gz, covered, dropped);
-        memset(covered, 0, t.n + 1);
-        resolve_mark_covered(&t, &hits, &snap->gz, dropped, covered);
-        if (heur_run(&t, covered, lang, &e->lex, &cands) < 0)
+        resolve_mark_covered(t, &hits, &snap->gz, dropped, covered);
+        resolve_drop_places_in_names(&e->lex, lang, t, &hits, &snap->gz, covered, dropped);
+        memset(covered, 0, t->n + 1);
+        resolve_mark_covered(t, &hits, &snap->gz, dropped, covered);
+        if (heur_run(t, covered, lang, &e->lex, &cands) < 0)
             rc = newsd_article_fail(a, "out of memory (entities)");
         else
-            resolve_drop_places_in_orgs(&t, &hits, &snap->gz, &cands, dropped);
+            resolve_drop_places_in_orgs(t, &hits, &snap->gz, &cands, dropped);
     }
     for (size_t h = 0; rc == NEWSD_OK && h < hits.n; h++) {
         if (dropped[h])
@@ -273,7 +280,7 @@ static int tag_article(const struct entities *e, struct snapshot *snap, newsd_ar
     }
     heur_cands_free(&cands);
     hits_free(&hits);
-    toks_free(&t);
+    toks_free(&own);
     free(covered);
     free(dropped);
     return rc;
@@ -284,7 +291,9 @@ static int entities_process(void *state, enum newsd_stage stage, newsd_article *
     (void)stage;
     struct entities *e = state;
     struct snapshot *snap = source_acquire(&e->source);
-    int rc = tag_article(e, snap, a);
+    struct tokpool_item *toks = tokpool_take(&e->toks);
+    int rc = tag_article(e, snap, toks ? &toks->toks : NULL, a);
+    tokpool_give(&e->toks, toks);
     snapshot_release(snap);
     return rc;
 }

@@ -38,6 +38,17 @@ void fpset_suffix_hashes(const char *w, size_t len, uint64_t *out)
     }
 }
 
+void fpset_head_hashes(const char *w, size_t len, size_t lo, size_t hi, uint64_t *out)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = len; i-- > 0;) {
+        unsigned char c = (unsigned char)w[i];
+        h = fnv_step(h, c);
+        if (i == 0 || (i >= lo && i <= hi && (c & 0xC0) != 0x80))
+            out[i] = mix(h);
+    }
+}
+
 void fpset_init(struct fpset *s)
 {
     *s = (struct fpset){0};

@@ -50,6 +50,10 @@ int fpset_reserve(struct fpset *s, size_t n);
 uint64_t fpset_hash(const char *w, size_t len);
 /* out[k] = fpset_hash(s + k, len - k), for every k < len. */
 void fpset_suffix_hashes(const char *w, size_t len, uint64_t *out);
+/* The same for k = 0 and for the k in [lo, hi] where a UTF-8 character
+ * starts; the other out[k] are left as they are (the mix is most of a
+ * suffix's cost, and a compound's head is looked up only there). */
+void fpset_head_hashes(const char *w, size_t len, size_t lo, size_t hi, uint64_t *out);
 /* The value (1..3) of the word with this hash, or 0 when it is not there. */
 unsigned fpset_get(const struct fpset *s, uint64_t hash);
 /* Set the value (1..3) of the word with this hash.  0, or -1 when out of

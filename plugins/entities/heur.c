@@ -34,13 +34,18 @@ struct run {
      * the next one. */
     int norms_state;       /* 0: not built; 1: built; -1: cannot be (untyped words, no memory) */
     uint32_t *norm_of_type, *norm_head, *norm_next;
-    /* Per token type: lexicon_common() of its norm, and of the part of it
-     * namey_now() looks up; LEX_UNKNOWN before the first ask.  NULL
-     * when the words are untyped. */
-    int8_t *common_of_type, *common_tail_of_type;
+    /* Per token type, what is worked out for its text once (NULL when
+     * the words are untyped). */
+    struct type_memo *types;
 };
 
-#define LEX_UNKNOWN (-1)
+/* 0 in every field: not worked out yet. */
+struct type_memo {
+    uint32_t cls;          /* 1 + its cue bits (enum cue_bit) */
+    uint8_t common;        /* 1 + lexicon_common() of its norm */
+    uint8_t common_tail;   /* 1 + lexicon_common() of the part namey_now() looks up */
+    uint8_t announced;     /* lexicon_prefetch() was asked for it */
+};
 
 #define NO_POS UINT32_MAX
 
@@ -89,6 +94,8 @@ struct memo_slot {
 
 static int common(const struct run *r, const char *norm, size_t len)
 {
+    if (!r->memo)
+        return lexicon_common(r->lex, r->lang, norm, len);
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < len; i++)
         h = (h ^ (unsigned char)norm[i]) * 16777619u;
@@ -124,14 +131,17 @@ static const char *looked_up(const struct ent_tok *t, size_t *len)
 static int common_at(const struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
-    int8_t *known = r->common_of_type && toks_typed(r->t, t) ? &r->common_of_type[t->type] : NULL;
-    if (known && *known != LEX_UNKNOWN)
-        return *known;
+    uint8_t *known = r->types && toks_typed(r->t, t) ? &r->types[t->type].common : NULL;
+    if (known && *known)
+        return *known - 1;
     int c = lexicon_common(r->lex, r->lang, t->norm, t->norm_len);
     if (known)
-        *known = (int8_t)c;
+        *known = (uint8_t)(1 + c);
     return c;
 }
+
+/* Cue bits of words that are never name words. */
+#define NOT_NAMEY (C_LEGAL | C_DESCR | C_NONNAME | C_PROLE | C_ROLESUFFIX | C_SPEECH)
 
 static int namey_now(const struct run *r, size_t p, int acronyms)
 {
@@ -140,19 +150,20 @@ static int namey_now(const struct run *r, size_t p, int acronyms)
         return 0;
     if ((t->flags & ENT_TOK_UPPER) && t->text_len <= 4 && !acronyms)
         return 0;
-    if (r->cls[p] & (C_LEGAL | C_DESCR | C_NONNAME | C_PROLE | C_ROLESUFFIX | C_SPEECH))
+    if (r->cls[p] & NOT_NAMEY)
         return 0;
     if (!r->de && !(t->flags & ENT_TOK_START))
         return 1;
     /* Per type first: most words repeat one already asked. */
-    int8_t *known = r->common_tail_of_type && toks_typed(r->t, t) ? &r->common_tail_of_type[t->type] : NULL;
-    if (known && *known != LEX_UNKNOWN)
-        return !*known;
+    uint8_t *known = r->types && toks_typed(r->t, t) ? &r->types[t->type].common_tail : NULL;
+    if (known && *known)
+        return !(*known - 1);
     size_t len;
     const char *norm = looked_up(t, &len);
-    int c = common(r, norm, len);
+    /* A type is asked once: the memo by norm is for untyped words. */
+    int c = known ? lexicon_common(r->lex, r->lang, norm, len) : common(r, norm, len);
     if (known)
-        *known = (int8_t)c;
+        *known = (uint8_t)(1 + c);
     return !c;
 }
 
@@ -467,7 +478,8 @@ static int norms_index(struct run *r)
         if (!is_cap(x))
             continue;
         uint32_t *cls = &r->norm_of_type[x->type];
-        for (size_t i = norm_hash(x) & (size - 1); *cls == NO_POS; i = (i + 1) & (size - 1)) {
+        /* A type met before has its class: its norm is hashed once. */
+        for (size_t i = *cls == NO_POS ? norm_hash(x) & (size - 1) : 0; *cls == NO_POS; i = (i + 1) & (size - 1)) {
             if (table[i] == NO_POS) {
                 table[i] = x->type;
                 *cls = x->type;
@@ -680,60 +692,43 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
             r.sent_words[t->v[i].sentence]++;
     }
     r.cls = calloc(r.n + 1, sizeof *r.cls);
-    r.memo = calloc(MEMO_SLOTS, sizeof *r.memo);
-    if (!r.cls || !r.memo || cues_init() < 0)
+    r.memo = t->n_types ? NULL : calloc(MEMO_SLOTS, sizeof *r.memo);
+    if (!r.cls || (!t->n_types && !r.memo) || cues_init() < 0)
         rc = -1;
-    /* The cue bits of a word depend on its text alone: looked up once
-     * per token type (type_cls[type] + 1; 0: not yet). */
-    uint32_t *type_cls = rc == 0 && t->n_types ? calloc(t->n_types, sizeof *type_cls) : NULL;
-    if (rc == 0 && t->n_types && !type_cls)
+    /* What a word is depends on its text alone: worked out once per
+     * token type.  Its cue bits; and the words namey_now() will look up
+     * in the word lists, each type's once, announced together
+     * (lexicon_prefetch()) before the first is asked. */
+    r.types = rc == 0 && t->n_types ? calloc(t->n_types, sizeof *r.types) : NULL;
+    if (rc == 0 && t->n_types && !r.types)
         rc = -1;
     for (size_t p = 0; rc == 0 && p < r.n; p++) {
         const struct ent_tok *x = tok(&r, p);
-        uint32_t *known = type_cls && toks_typed(t, x) ? &type_cls[x->type] : NULL;
-        if (known && *known) {
-            r.cls[p] = *known - 1;
-            continue;
+        struct type_memo *known = r.types && toks_typed(t, x) ? &r.types[x->type] : NULL;
+        if (known && known->cls) {
+            r.cls[p] = known->cls - 1;
+        } else {
+            r.cls[p] = cue_bits(x->norm, x->norm_len);
+            /* Compounds ending in a role or an organisation noun are German
+             * nouns, so capitalised. */
+            if (is_cap(x))
+                r.cls[p] |= cue_suffix_bits(x->norm, x->norm_len);
+            if (known)
+                known->cls = r.cls[p] + 1;
         }
-        r.cls[p] = cue_bits(x->norm, x->norm_len);
-        /* Compounds ending in a role or an organisation noun are German
-         * nouns, so capitalised. */
-        if (is_cap(x))
-            r.cls[p] |= cue_suffix_bits(x->norm, x->norm_len);
-        if (known)
-            *known = r.cls[p] + 1;
-    }
-    free(type_cls);
-    if (rc == 0 && t->n_types) {
-        r.common_of_type = malloc(t->n_types);
-        r.common_tail_of_type = malloc(t->n_types);
-        if (!r.common_of_type || !r.common_tail_of_type)
-            rc = -1;
-        else {
-            memset(r.common_of_type, LEX_UNKNOWN, t->n_types);
-            memset(r.common_tail_of_type, LEX_UNKNOWN, t->n_types);
+        if (x->flags & ENT_TOK_WHOLE)
+            r.cls[p] |= C_WHOLE;
+        if (is_comma(x))
+            r.cls[p] |= C_COMMA;
+        /* Only what namey_now() goes on to ask: in English a word at a
+         * sentence start, no word the cue bits already rule out. */
+        if (known && !known->announced && is_cap(x) && !(x->flags & ENT_TOK_STOP) && x->text_len >= 2 &&
+            (r.de || (x->flags & ENT_TOK_START)) && !(r.cls[p] & NOT_NAMEY)) {
+            known->announced = 1;
+            size_t len;
+            const char *norm = looked_up(x, &len);
+            lexicon_prefetch(lex, lang, norm, len);
         }
-    }
-    /* The words namey_now() will look up, each type's once, announced
-     * together (lexicon_prefetch()). */
-    uint8_t *announced = rc == 0 && t->n_types ? calloc(t->n_types, 1) : NULL;
-    for (size_t p = 0; announced && p < r.n; p++) {
-        const struct ent_tok *x = tok(&r, p);
-        if (!is_cap(x) || (x->flags & ENT_TOK_STOP) || !toks_typed(t, x) || announced[x->type])
-            continue;
-        announced[x->type] = 1;
-        size_t len;
-        const char *norm = looked_up(x, &len);
-        lexicon_prefetch(lex, lang, norm, len);
-    }
-    free(announced);
-    for (size_t p = 0; rc == 0 && p < r.n; p++) {
-        const struct ent_tok *x = tok(&r, p);
-        if (!namey_now(&r, p, 1))
-            continue;
-        r.cls[p] |= C_NAMEY1;
-        if (!((x->flags & ENT_TOK_UPPER) && x->text_len <= 4))
-            r.cls[p] |= C_NAMEY0;
     }
     /* The stronger cues claim their words first.  A rule is only tried
      * where its cue is: most words are cues of nothing. */
@@ -745,15 +740,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
         {rule_org_of, C_ORGOF}, {rule_person_role, C_PROLE | C_ROLESUFFIX}, {rule_org_head, C_ORGHEAD},
         {rule_person_speech, C_SPEECH | C_COMMA}, {rule_sequence, C_NAMEY1}, {rule_place, C_PLACEPREP},
     };
-    for (size_t p = 0; rc == 0 && p < r.n; p++) {
-        const struct ent_tok *x = tok(&r, p);
-        if (x->flags & ENT_TOK_WHOLE)
-            r.cls[p] |= C_WHOLE;
-        if (is_comma(x))
-            r.cls[p] |= C_COMMA;
-    }
-    /* The few positions that are some rule's cue, in text order: each
-     * rule then walks them, not the whole article. */
+    /* The name words; and the few positions that are some rule's cue, in
+     * text order: each rule then walks them, not the whole article. */
     uint32_t any_cue = 0;
     for (size_t k = 0; k < sizeof rules / sizeof *rules; k++)
         any_cue |= rules[k].cue;
@@ -761,9 +749,16 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
     size_t n_cued = 0;
     if (rc == 0 && !cued_at)
         rc = -1;
-    for (size_t p = 0; rc == 0 && p < r.n; p++)
+    for (size_t p = 0; rc == 0 && p < r.n; p++) {
+        if (namey_now(&r, p, 1)) {
+            const struct ent_tok *x = tok(&r, p);
+            r.cls[p] |= C_NAMEY1;
+            if (!((x->flags & ENT_TOK_UPPER) && x->text_len <= 4))
+                r.cls[p] |= C_NAMEY0;
+        }
         if ((r.cls[p] & any_cue) && prose(&r, p))
             cued_at[n_cued++] = (uint32_t)p;
+    }
     for (size_t k = 0; rc == 0 && k < sizeof rules / sizeof *rules; k++)
         for (size_t i = 0; rc == 0 && i < n_cued; i++)
             if (r.cls[cued_at[i]] & rules[k].cue)
@@ -776,8 +771,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
     free(r.sent_words);
     free(r.cls);
     free(r.memo);
-    free(r.common_of_type);
-    free(r.common_tail_of_type);
+    free(r.types);
     free(r.norm_of_type);
     free(r.norm_head);
     free(r.norm_next);

@@ -281,6 +281,12 @@ static int has_noun_ending(const char *norm, size_t len)
     return 0;
 }
 
+/* The last place a compound's head may start in a word of len bytes. */
+static size_t head_end(size_t len)
+{
+    return len >= COMPOUND_MIN_HEAD ? len - COMPOUND_MIN_HEAD : 0;
+}
+
 static int common_de(const struct lexicon *l, const char *norm, size_t len)
 {
     if (has_noun_ending(norm, len))
@@ -289,7 +295,7 @@ static int common_de(const struct lexicon *l, const char *norm, size_t len)
     if (len > WORD_MAX || len == 0)
         hs[0] = fpset_hash(norm, len);
     else
-        fpset_suffix_hashes(norm, len, hs);
+        fpset_head_hashes(norm, len, COMPOUND_MIN_PREFIX, head_end(len), hs);
     if (fpset_get(&l->en_names, hs[0]))
         return 0;
     /* Any word of ngerman: its capitalised entries without a noun's
@@ -317,7 +323,7 @@ void lexicon_prefetch(const struct lexicon *l, const char *lang, const char *nor
         if (len == 0 || len > WORD_MAX || has_noun_ending(norm, len))
             return;
         uint64_t hs[WORD_MAX];
-        fpset_suffix_hashes(norm, len, hs);
+        fpset_head_hashes(norm, len, COMPOUND_MIN_PREFIX, head_end(len), hs);
         fpset_prefetch(&l->en_names, hs[0]);
         fpset_prefetch(&l->de, hs[0]);
         /* The heads common_de() tries when the word is not listed. */

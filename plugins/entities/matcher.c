@@ -332,9 +332,11 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
  * hash table too large for the caches, and most tokens repeat a type.
  * First each type's forms are hashed and what their lookups read is
  * prefetched, stage by stage over all types (strmap_prefetch()), so
- * that the lookups find it in the cache. */
+ * that the lookups find it in the cache; then, likewise, the step from
+ * the root on each symbol. */
 struct type_forms {
     uint32_t syms[MAX_FORMS];
+    uint32_t root[MAX_FORMS];  /* ac_step(root, syms[f]): the same for every token of the type */
     uint32_t n;          /* FORMS_UNKNOWN or FORMS_HASHED: not looked up yet */
     struct form_hashes h;
 };
@@ -343,42 +345,74 @@ struct type_forms {
 
 static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct type_forms *memo)
 {
-    uint32_t *first = malloc((t->n_types + 1) * sizeof *first);   /* a token of each type */
-    if (!first)
+    uint32_t *hashed = malloc((t->n_types + 1) * sizeof *hashed);   /* a token of each type hashed here */
+    if (!hashed)
         return -1;
     size_t n = 0;
+    /* Types are numbered in the order they first occur (plugin.h): a
+     * token whose type is the next number is its type's first, and one
+     * below it is not, without a look at the memo. */
+    uint32_t next_type = 0;
     for (size_t i = 0; i < t->n; i++) {
         const struct ent_tok *tok = &t->v[i];
-        if ((tok->flags & ENT_TOK_WHOLE) || !toks_typed(t, tok) || memo[tok->type].n != FORMS_UNKNOWN)
+        if (!toks_typed(t, tok))
+            continue;
+        if (tok->type == next_type)
+            next_type++;
+        else if (tok->type < next_type || memo[tok->type].n != FORMS_UNKNOWN)
+            continue;
+        if (tok->flags & ENT_TOK_WHOLE)
             continue;
         struct type_forms *f = &memo[tok->type];
         f->h = hashes_of(tok);
         f->n = FORMS_HASHED;
         prefetch_forms(ac, &f->h, 0);
-        first[n++] = (uint32_t)i;
+        hashed[n++] = (uint32_t)i;
     }
     for (int stage = 1; stage <= 2; stage++)
         for (size_t k = 0; k < n; k++) {
-            struct form_hashes *h = &memo[t->v[first[k]].type].h;
+            struct form_hashes *h = &memo[t->v[hashed[k]].type].h;
             if (h->forms)
                 prefetch_forms(ac, h, stage);
         }
-    free(first);
+    /* Then the symbols, and where they lead from the root (an array as
+     * large as the vocabulary, read at random): asked for all types
+     * first, read after. */
+    for (size_t k = 0; k < n; k++) {
+        const struct ent_tok *tok = &t->v[hashed[k]];
+        struct type_forms *f = &memo[tok->type];
+        f->n = (uint32_t)forms_hashed(ac, tok, &f->h, f->syms);
+        for (uint32_t j = 0; j < f->n; j++)
+            ac_prefetch_root(ac, f->syms[j]);
+    }
+    for (size_t k = 0; k < n; k++) {
+        struct type_forms *f = &memo[t->v[hashed[k]].type];
+        for (uint32_t j = 0; j < f->n; j++)
+            f->root[j] = ac_step(ac, 0, f->syms[j]);
+    }
+    free(hashed);
     return 0;
 }
 
-static size_t forms_of_type(const struct ac *ac, const struct ent_toks *t, const struct ent_tok *tok,
-                            struct type_forms *memo, uint32_t *syms)
+/* The forms of tok and where each leads from the root, in f (which
+ * points into memo, or at spare for a token without a type). */
+static const struct type_forms *forms_of_type(const struct ac *ac, const struct ent_toks *t,
+                                              const struct ent_tok *tok, struct type_forms *memo,
+                                              struct type_forms *spare)
 {
-    if (!memo || !toks_typed(t, tok))
-        return forms_of(ac, tok, syms);
-    struct type_forms *f = &memo[tok->type];
-    if (f->n == FORMS_UNKNOWN)
-        f->h = hashes_of(tok);
-    if (f->n == FORMS_UNKNOWN || f->n == FORMS_HASHED)
+    struct type_forms *f = memo && toks_typed(t, tok) ? &memo[tok->type] : spare;
+    if (f == spare) {
+        f->n = (uint32_t)forms_of(ac, tok, f->syms);
+    } else if (f->n == FORMS_UNKNOWN || f->n == FORMS_HASHED) {
+        if (f->n == FORMS_UNKNOWN)
+            f->h = hashes_of(tok);
         f->n = (uint32_t)forms_hashed(ac, tok, &f->h, f->syms);
-    memcpy(syms, f->syms, f->n * sizeof *syms);
-    return f->n;
+    } else {
+        return f;
+    }
+    for (uint32_t k = 0; k < f->n; k++)
+        f->root[k] = ac_step(ac, 0, f->syms[k]);
+    return f;
 }
 
 int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hits *out)
@@ -405,12 +439,13 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
         if (t->v[i].flags & ENT_TOK_WHOLE)
             continue;
         pos[k] = (uint32_t)i;
-        uint32_t syms[MAX_FORMS];
-        size_t n_syms = forms_of_type(&m->ac, t, &t->v[i], memo, syms), n_next = 0;
-        for (size_t f = 0; f < n_syms; f++) {
-            add_state(next, &n_next, ac_step(&m->ac, 0, syms[f]));
+        struct type_forms spare;
+        const struct type_forms *forms = forms_of_type(&m->ac, t, &t->v[i], memo, &spare);
+        size_t n_next = 0;
+        for (size_t f = 0; f < forms->n; f++) {
+            add_state(next, &n_next, forms->root[f]);
             for (size_t c = 0; c < n_cur; c++)
-                add_state(next, &n_next, ac_step(&m->ac, cur[c], syms[f]));
+                add_state(next, &n_next, ac_step(&m->ac, cur[c], forms->syms[f]));
         }
         for (size_t c = 0; rc == 0 && c < n_next; c++)
             rc = collect(m, t, pos, k, next[c], &cand);

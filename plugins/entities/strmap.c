@@ -7,10 +7,13 @@
  * (read with memcpy: entries are not aligned). */
 #define ENTRY_HEAD 8
 
-/* FNV-1a over the bytes from the last to the first, then a mix (FNV's low
- * bits are weak for short keys; the slot is taken from them).  Backwards,
- * so that one pass over a word gives the hashes of all its suffixes
- * (strmap_suffix_hashes(): the heads of German compounds). */
+/* A map of suffixes (strmap_init_suffixes()): FNV-1a over the bytes from
+ * the last to the first, then a mix (FNV's low bits are weak for short
+ * keys; the slot is taken from them).  Backwards, so that one pass over a
+ * word gives the hashes of all its suffixes (strmap_suffix_hashes(): the
+ * heads of German compounds).  Every other map takes its key eight bytes
+ * at a time (word_hash()): a byte at a time is a chain of multiplications
+ * as long as the key, and the matcher hashes every word of an article. */
 static uint32_t fnv_step(uint32_t h, unsigned char c)
 {
     return (h ^ c) * 16777619u;
@@ -32,6 +35,45 @@ static uint32_t hash_bytes(const char *s, size_t len)
     return mix(h);
 }
 
+/* The key in 64-bit words (the last one overlapping the one before it,
+ * or, for a key under eight bytes, two overlapping halves or three of its
+ * bytes: its length, in the seed, tells the cases apart), each multiplied
+ * in, then MurmurHash3's finaliser. */
+static uint32_t word_hash(const char *s, size_t len)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull * (len + 1), w;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 29;
+    }
+    if (i < len) {
+        if (len >= 8) {
+            memcpy(&w, s + len - 8, 8);
+        } else if (len >= 4) {
+            uint32_t lo, hi;
+            memcpy(&lo, s, 4);
+            memcpy(&hi, s + len - 4, 4);
+            w = (uint64_t)hi << 32 | lo;
+        } else {
+            w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[len / 2] << 8 |
+                (uint64_t)(unsigned char)s[len - 1] << 16;
+        }
+        h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+        h ^= h >> 29;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return (uint32_t)h;
+}
+
+static uint32_t key_hash(const struct strmap *m, const char *key, size_t len)
+{
+    return m->suffixes ? hash_bytes(key, len) : word_hash(key, len);
+}
+
 void strmap_suffix_hashes(const char *s, size_t len, uint32_t *out)
 {
     uint32_t h = 2166136261u;
@@ -44,6 +86,11 @@ void strmap_suffix_hashes(const char *s, size_t len, uint32_t *out)
 void strmap_init(struct strmap *m)
 {
     *m = (struct strmap){0};
+}
+
+void strmap_init_suffixes(struct strmap *m)
+{
+    *m = (struct strmap){.suffixes = 1};
 }
 
 void strmap_free(struct strmap *m)
@@ -82,7 +129,7 @@ static void bloom_add(struct strmap *m, uint32_t h)
 
 uint32_t strmap_hash(const char *key, size_t len)
 {
-    return hash_bytes(key, len);
+    return word_hash(key, len);
 }
 
 void strmap_prefetch(const struct strmap *m, uint32_t hash, int stage)
@@ -148,7 +195,7 @@ static size_t find_slot(const struct strmap *m, const char *key, size_t len, uin
 
 int strmap_get(const struct strmap *m, const char *key, size_t len, uint32_t *value)
 {
-    return strmap_get_hashed(m, key, len, hash_bytes(key, len), value);
+    return strmap_get_hashed(m, key, len, key_hash(m, key, len), value);
 }
 
 int strmap_get_hashed(const struct strmap *m, const char *key, size_t len, uint32_t h, uint32_t *value)
@@ -222,7 +269,7 @@ int strmap_put(struct strmap *m, const char *key, size_t len, uint32_t value)
      * does not touch the arena. */
     if ((m->count + 1) * 4 > m->cap * 3 && grow(m) < 0)
         return -1;
-    uint32_t h = hash_bytes(key, len);
+    uint32_t h = key_hash(m, key, len);
     size_t i = find_slot(m, key, len, h);
     if (m->slots[i].ref) {
         memcpy(m->arena + m->slots[i].ref - 1, &value, sizeof value);

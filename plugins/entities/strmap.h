@@ -23,15 +23,20 @@ struct strmap {
     size_t arena_len, arena_cap;
     uint64_t *bloom;   /* after strmap_seal(): a filter of the keys' hashes, or NULL */
     size_t bloom_mask; /* its size in bits - 1 */
+    int suffixes;      /* keys hashed as strmap_suffix_hashes() does (strmap_init_suffixes()) */
 };
 
 void strmap_init(struct strmap *m);
+/* A map looked up by the suffixes of words: strmap_get_hashed() takes the
+ * hashes of strmap_suffix_hashes(), not strmap_hash()'s. */
+void strmap_init_suffixes(struct strmap *m);
 void strmap_free(struct strmap *m);
 /* 1 and *value when key is there, else 0. */
 int strmap_get(const struct strmap *m, const char *key, size_t len, uint32_t *value);
-/* strmap_get() with the key's hash from strmap_suffix_hashes(). */
+/* strmap_get() with the key's hash: strmap_hash()'s, or for a map of
+ * suffixes strmap_suffix_hashes()'s. */
 int strmap_get_hashed(const struct strmap *m, const char *key, size_t len, uint32_t hash, uint32_t *value);
-/* The hash strmap_get_hashed() takes for key. */
+/* The hash strmap_get_hashed() takes for key (a map not of suffixes). */
 uint32_t strmap_hash(const char *key, size_t len);
 /* Ask the CPU to fetch what a lookup of a key with this hash reads, one
  * stage a call: 0 its word of the filter, 1 its slot (when the filter,
@@ -43,7 +48,8 @@ void strmap_prefetch(const struct strmap *m, uint32_t hash, int stage);
 /* 0 when no key with this hash is there (the filter says so: it is never
  * wrong about that), else 1: a key with it may be there. */
 int strmap_may_have(const struct strmap *m, uint32_t hash);
-/* out[k] = the hash of s + k (len - k bytes), for every k < len. */
+/* out[k] = the hash of s + k (len - k bytes) in a map of suffixes, for
+ * every k < len. */
 void strmap_suffix_hashes(const char *s, size_t len, uint32_t *out);
 /* Set key to value (replacing).  0, or -1 when out of memory. */
 int strmap_put(struct strmap *m, const char *key, size_t len, uint32_t value);

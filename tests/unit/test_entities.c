@@ -65,6 +65,22 @@ static void test_fpset_values_and_packing(void **state)
     fpset_suffix_hashes("Windparks", 9, hs);
     assert_true(hs[4] == fpset_hash("parks", 5));
     assert_true(hs[0] == fpset_hash("Windparks", 9));
+    /* The heads' hashes are those suffixes' hashes, at the start and
+     * where a character starts in [lo, hi]; the rest is left alone. */
+    const char *word = "Großwindparks";   /* ß is two bytes: 3 and 4 */
+    size_t wl = strlen(word);
+    uint64_t all[16], heads[16];
+    fpset_suffix_hashes(word, wl, all);
+    for (size_t k = 0; k < wl; k++)
+        heads[k] = 42;
+    fpset_head_hashes(word, wl, 3, wl - 4, heads);
+    for (size_t k = 0; k < wl; k++) {
+        int wanted = k == 0 || (k >= 3 && k <= wl - 4 && k != 4);
+        if (wanted)
+            assert_true(heads[k] == all[k]);
+        else
+            assert_true(heads[k] == 42);
+    }
     fpfilter_free(&f);
     fpset_free(&s);
     /* An empty set finds nothing, packed or not. */
@@ -73,6 +89,53 @@ static void test_fpset_values_and_packing(void **state)
     assert_int_equal(fpset_freeze(&s), 0);
     assert_int_equal(fpset_get(&s, fpset_hash("a", 1)), 0);
     fpset_free(&s);
+}
+
+/* Keys of every length the hashing reads differently (under 4, under 8,
+ * whole words, a word and a bit) are found by strmap_get() and by the
+ * hash strmap_get_hashed() takes; a map of suffixes by the hashes of
+ * strmap_suffix_hashes(). */
+static void test_strmap_hashings(void **state)
+{
+    (void)state;
+    static const char text[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    for (int suffixes = 0; suffixes <= 1; suffixes++) {
+        struct strmap m;
+        if (suffixes)
+            strmap_init_suffixes(&m);
+        else
+            strmap_init(&m);
+        for (size_t len = 1; len <= 20; len++) {
+            assert_int_equal(strmap_put(&m, text, len, (uint32_t)len), 0);
+            assert_int_equal(strmap_put(&m, text + 1, len, (uint32_t)(100 + len)), 0);
+        }
+        for (int sealed = 0; sealed <= 1; sealed++) {
+            if (sealed)
+                strmap_seal(&m);
+            for (size_t len = 1; len <= 20; len++) {
+                uint32_t v = 0, hs[24];
+                assert_int_equal(strmap_get(&m, text, len, &v), 1);
+                assert_int_equal(v, len);
+                assert_int_equal(strmap_get(&m, text + 1, len, &v), 1);
+                assert_int_equal(v, 100 + len);
+                /* Same length, other bytes; same bytes, one more. */
+                assert_int_equal(strmap_get(&m, text + 2, len, &v), 0);
+                if (len < 20)
+                    assert_int_equal(strmap_get(&m, text + 1, len + 1, &v), len + 1 <= 20);
+                uint32_t h;
+                if (suffixes) {
+                    strmap_suffix_hashes(text, len + 1, hs);
+                    h = hs[1];  /* text + 1, len bytes */
+                } else {
+                    h = strmap_hash(text + 1, len);
+                }
+                v = 0;
+                assert_int_equal(strmap_get_hashed(&m, text + 1, len, h, &v), 1);
+                assert_int_equal(v, 100 + len);
+            }
+        }
+        strmap_free(&m);
+    }
 }
 
 /* ---- the automaton ------------------------------------------------------ */
@@ -467,6 +530,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fpset_values_and_packing),
+        cmocka_unit_test(test_strmap_hashings),
         cmocka_unit_test(test_ac_overlapping_patterns),
         cmocka_unit_test(test_gazetteer_sealed),
         cmocka_unit_test(test_gazetteer_merges_and_localises),
