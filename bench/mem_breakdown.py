@@ -86,6 +86,8 @@ def main():
     ap.add_argument("--interval", type=float, default=0.05)
     ap.add_argument("--top", type=int, default=30)
     ap.add_argument("--env", action="append", default=[], help="NAME=VALUE for newsd")
+    ap.add_argument("--log-level", default="notice")
+    ap.add_argument("--keep-log", help="copy newsd's log here")
     ap.add_argument("--anon", action="store_true", help="also list the anonymous mappings at the peak")
     ap.add_argument("--wrap", default="", help="a command newsd runs under, e.g. 'heaptrack -o FILE'")
     args = ap.parse_args()
@@ -100,7 +102,7 @@ def main():
     try:
         state = os.path.join(folder, "state")
         sections = base.ini_sections(args.config)
-        conf = base.write_sections(os.path.join(folder, "newsd.ini"), sections, state, plugins, "notice")
+        conf = base.write_sections(os.path.join(folder, "newsd.ini"), sections, state, plugins, args.log_level)
         compare.train_topics(newsd, sections, conf, folder)
         compare.write_files(os.path.join(state, "inbox"), texts, args.n, True)
         compare.settle_disk()
@@ -131,6 +133,8 @@ def main():
         elapsed = time.time() - t0
         hwm = base.peak_rss_kib(proc.pid)
         base.stop(proc, log)
+        if args.keep_log:
+            shutil.copy(os.path.join(folder, "newsd.log"), args.keep_log)
         print("%d articles in %.1f s; VmHWM %.1f MiB; largest sampled Rss %.1f MiB (at ready %.1f)"
               % (args.n, elapsed, hwm / 1024, best_total / 1024, sum(at_ready.values()) / 1024))
         print("  %-50s %9s %9s" % ("mapping", "peak KiB", "ready KiB"))

@@ -37,8 +37,9 @@ static struct nd_entry *ring_map(size_t slots)
  * at random, so all of them are resident: one per slot and band was 1 MB
  * of the 3.4 MB that 10,000 fingerprints took.  Four times fewer make the
  * chains ~4 times longer (2.4 entries at 10,000 fingerprints in 16,384
- * slots), which a lookup walks comparing one band (16 bands, a few µs an
- * article, where an article costs ~1 ms). */
+ * slots), which a lookup walks comparing one band: dups_bench's lookup p50 went
+ * from 3 to 10-13 µs at 100,000 fingerprints (an article costs ~0.8 ms
+ * of CPU), its index from 35 to 29 MiB. */
 #define HEADS_SHIFT 2
 
 static size_t heads_per_band(size_t slots)
