@@ -12,6 +12,7 @@ import collections
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -78,6 +79,20 @@ def group(maps, sps, anon=None):
     return out
 
 
+def descendants(pid):
+    """The processes below pid: a wrapper (heaptrack is a shell script)
+    does not pass SIGTERM on to newsd."""
+    out = []
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/children" % (pid, tid)) as fh:
+                for child in map(int, fh.read().split()):
+                    out += [child] + descendants(child)
+    except OSError:
+        pass
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build-dir", default=os.path.join(base.ROOT, "build-release"))
@@ -132,6 +147,11 @@ def main():
             time.sleep(args.interval)
         elapsed = time.time() - t0
         hwm = base.peak_rss_kib(proc.pid)
+        for child in reversed(descendants(proc.pid)):
+            try:
+                os.kill(child, signal.SIGTERM)
+            except OSError:
+                pass
         base.stop(proc, log)
         if args.keep_log:
             shutil.copy(os.path.join(folder, "newsd.log"), args.keep_log)
