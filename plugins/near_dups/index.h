@@ -48,7 +48,7 @@ struct nd_index {
     int short_of_memory;           /* a growth failed: the index stays at its size */
     struct nd_entry *e;
     uint32_t *next;                /* [slot * ND_BANDS + band]: the older entry's seq (low 32 bits), 0: none */
-    uint32_t *head;                /* [band * slots + bucket] */
+    uint32_t *head;                /* [band * slots / 4 + bucket] (index.c, HEADS_SHIFT) */
     uint64_t next_seq;             /* seq of the next entry; the first is 1 */
     uint64_t oldest;               /* the oldest seq that counts */
 };
