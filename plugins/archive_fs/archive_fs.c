@@ -59,7 +59,6 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -113,7 +112,6 @@ struct archive {
     struct buf duplicates;  /* lines for duplicates.jsonl, '\n'-terminated */
     size_t lost;            /* articles of the batch that archive() could not write */
     int unsynced;           /* a failed commit may have left changes not yet durable */
-    atomic_int no_tmpfile;  /* O_TMPFILE or /proc/self/fd failed here once: plain creates */
 
     pthread_mutex_t prepared_lock;  /* prepare() runs on the workers */
     struct prepared *prepared[PREPARED_BUCKETS];
@@ -260,63 +258,10 @@ static int open_new_file(struct archive *s, const char *rel, const char *day)
     return fd;
 }
 
-/*
- * Write data to a nameless file (O_TMPFILE) in the folder day and only then
- * link it as rel, replacing a stale rel.  On ext4 the new inode is allocated
- * while the folder is locked when a file is created by name, and that
- * allocation is slow (after many deletions on ext4 without a journal it
- * skips recently freed inodes one by one): the other workers' creates and
- * links and the commit's renames in the same day folder wait for it.  A
- * nameless file is allocated without that lock; the link takes it briefly.
- * Returns NEWSD_OK, NEWSD_ERROR (logged), or 1: not possible here, create
- * by name instead.
- */
-static int write_detached(struct archive *s, const char *rel, const char *day,
-                          const void *data, size_t len)
-{
-    if (atomic_load_explicit(&s->no_tmpfile, memory_order_relaxed))
-        return 1;
-    int fd = openat(s->dirfd, day, O_TMPFILE | O_WRONLY | O_CLOEXEC, FILE_MODE);
-    if (fd < 0) {
-        /* No day folder yet: the create by name makes it. */
-        if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)
-            atomic_store(&s->no_tmpfile, 1);
-        return 1;
-    }
-    if (write_all(fd, data, len) < 0) {
-        int err = errno;
-        close(fd);
-        log_path_error(s, "cannot write", rel, err);
-        return NEWSD_ERROR;
-    }
-    /* linkat(AT_EMPTY_PATH) would need CAP_DAC_READ_SEARCH; the fd's
-     * /proc link needs nothing. */
-    char proc[sizeof "/proc/self/fd/" + 12];
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-    int rc = linkat(AT_FDCWD, proc, s->dirfd, rel, AT_SYMLINK_FOLLOW);
-    if (rc < 0 && errno == EEXIST && unlinkat(s->dirfd, rel, 0) == 0)
-        rc = linkat(AT_FDCWD, proc, s->dirfd, rel, AT_SYMLINK_FOLLOW);
-    int err = errno;
-    close(fd);
-    if (rc == 0)
-        return NEWSD_OK;
-    if (err == ENOENT && faccessat(AT_FDCWD, "/proc/self/fd", F_OK, 0) == 0)
-        return 1;                           /* the day folder went away */
-    if (err == ENOENT || err == EPERM || err == EACCES || err == EOPNOTSUPP) {
-        atomic_store(&s->no_tmpfile, 1);    /* no /proc, or it refuses */
-        return 1;
-    }
-    log_path_error(s, "cannot link", rel, err);
-    return NEWSD_ERROR;
-}
-
 /* Write data to the new file rel. */
 static int write_file(struct archive *s, const char *rel, const char *day,
                       const void *data, size_t len)
 {
-    int rc = write_detached(s, rel, day, data, len);
-    if (rc != 1)
-        return rc;
     int fd = open_new_file(s, rel, day);
     if (fd < 0)
         return NEWSD_ERROR;
