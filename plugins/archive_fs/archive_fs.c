@@ -86,6 +86,7 @@ struct pending {
     char day[sizeof "YYYY/MM/DD"];
     uint64_t key;           /* names its tmp files: hash of the work file's path */
     int orig_at_tmp;        /* the original waits under its tmp name (else: final name) */
+    ino_t orig_ino;         /* !orig_at_tmp: the inode this article linked there */
 };
 
 /* An article whose tmp files prepare() wrote, not yet taken by archive(). */
@@ -308,7 +309,7 @@ static int write_record(struct archive *s, const newsd_article *a, const struct 
  * newsd read and hashed; if a producer went on writing, copy instead.
  */
 static int link_original(struct archive *s, const newsd_article *a, const char *rel, size_t len,
-                         int *taken)
+                         int *taken, ino_t *ino)
 {
     const char *path = newsd_article_path(a);
     struct stat st;
@@ -320,8 +321,10 @@ static int link_original(struct archive *s, const newsd_article *a, const char *
         return -1;
     }
     if (fstatat(s->dirfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-        (uint64_t)st.st_size == len)
+        (uint64_t)st.st_size == len) {
+        *ino = st.st_ino;
         return 0;
+    }
     unlinkat(s->dirfd, rel, 0);
     return -1;
 }
@@ -345,20 +348,21 @@ static int write_original(struct archive *s, const newsd_article *a, struct pend
      * be an archived article's original, or a stale one. */
     rel_path(rel, p->day, p->id, ".orig");
     p->orig_at_tmp = 0;
-    if (link_original(s, a, rel, len, &taken) == 0)
+    if (link_original(s, a, rel, len, &taken, &p->orig_ino) == 0)
         return NEWSD_OK;
     p->orig_at_tmp = 1;
+    ino_t ino;
     tmp_path(rel, p, ".orig");
     /* Any failure but a taken name (another file system, no work file)
      * would only repeat for the tmp name. */
-    if (taken && link_original(s, a, rel, len, &taken) == 0)
+    if (taken && link_original(s, a, rel, len, &taken, &ino) == 0)
         return NEWSD_OK;
     /* A stale tmp may be a link to a work file: never write through it. */
     if (unlinkat(s->dirfd, rel, 0) < 0 && errno != ENOENT) {
         log_path_error(s, "cannot replace", rel, errno);
         return NEWSD_ERROR;
     }
-    if (taken && link_original(s, a, rel, len, &taken) == 0)
+    if (taken && link_original(s, a, rel, len, &taken, &ino) == 0)
         return NEWSD_OK;
     return write_file(s, rel, p->day, raw, len);
 }
@@ -470,6 +474,11 @@ static int is_archived(const struct archive *s, const char *id)
 
 /* ---- archive() ---------------------------------------------------------- */
 
+/* The files of p's article that no commit published: its tmp files, and
+ * the original it linked under the final name.  That one stays when the
+ * name holds another inode by now (a copy of the article renamed there) or
+ * the article has its ids/ entry after all: then it is an archived
+ * article's original. */
 static void remove_tmp_files(struct archive *s, const struct pending *p)
 {
     char rel[REL_PATH_MAX];
@@ -477,6 +486,15 @@ static void remove_tmp_files(struct archive *s, const struct pending *p)
     unlinkat(s->dirfd, rel, 0);
     tmp_path(rel, p, ".orig");
     unlinkat(s->dirfd, rel, 0);
+    if (p->orig_at_tmp)
+        return;
+    char entry[REL_PATH_MAX];
+    struct stat st;
+    rel_path(rel, p->day, p->id, ".orig");
+    index_path(entry, p->id);
+    if (fstatat(s->dirfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_ino == p->orig_ino &&
+        fstatat(s->dirfd, entry, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+        unlinkat(s->dirfd, rel, 0);
 }
 
 /* The id and day folder of a, or NEWSD_ERROR after newsd_article_fail(). */
@@ -563,7 +581,7 @@ static int fs_archive(void *state, newsd_article *a)
     struct prepared *note = p.key ? take_prepared(s, p.key) : NULL;
     int prepared = note && strcmp(note->p.id, p.id) == 0 && strcmp(note->p.day, p.day) == 0;
     if (prepared)
-        p.orig_at_tmp = note->p.orig_at_tmp;
+        p.orig_at_tmp = note->p.orig_at_tmp, p.orig_ino = note->p.orig_ino;
     if (note && !prepared)
         remove_tmp_files(s, &note->p);
     free(note);
