@@ -162,6 +162,13 @@ static unsigned char *read_all(const struct pipeline_opts *o, struct job *j, int
         if (r == 0)
             break;
         n += (size_t)r;
+        /* All the bytes fstat() promised and a short read: that is the end,
+         * no second read() just to be told so (a short read before that
+         * point, as network file systems may give, reads on).  A file that
+         * grows after this is the producer's race, as it was after a read
+         * of 0; archive_fs's size check of its link catches it. */
+        if (n >= hint && n < cap)
+            break;
     }
     if (n > o->max_bytes) {
         job_fail(j, NULL, "file grew past the size limit of %llu bytes while being read",

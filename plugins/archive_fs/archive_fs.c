@@ -10,8 +10,9 @@
  * proof that an article is archived: it is made last, after the data is on
  * disk, so whoever sees it can rely on the record and the original.
  *
- * Group commit.  archive() writes <id>.<key>.json.tmp and <id>.<key>.orig.tmp
- * without flushing them (key: a hash of the work file's path, so that two
+ * Group commit.  archive() writes <id>.<key>.json.tmp and links the work
+ * file as <id>.orig (or, when that name is taken already, as
+ * <id>.<key>.orig.tmp; see write_original()) without flushing them (key: a hash of the work file's path, so that two
  * copies of one article in flight at once never write the same file, and a
  * resumed article reuses its names).  commit() then, for the whole batch:
  *   1. flushes all the data with one syncfs() on the archive's file system,
@@ -23,8 +24,9 @@
  *      a second syncfs() (a batch touches up to 256 ids/ folders: one syncfs
  *      is cheaper than an fsync per folder, and it also covers what a
  *      previous failed commit left behind).
- * Because the data is durable before any final name exists, a crash at any
- * point leaves complete files under their final names, or *.tmp files; and
+ * Because the data is durable before any final record name exists, a crash
+ * at any point leaves complete files under their final names, or *.tmp
+ * files, or a final original without its record and ids/ entry; and
  * an article without its ids/ entry still has its work file in newsd, which
  * archives it again (overwriting the stale files) when it resumes.
  *
@@ -83,6 +85,8 @@ struct pending {
     char id[NEWSD_ID_LEN + 1];
     char day[sizeof "YYYY/MM/DD"];
     uint64_t key;           /* names its tmp files: hash of the work file's path */
+    int orig_at_tmp;        /* the original waits under its tmp name (else: final name) */
+    ino_t orig_ino;         /* !orig_at_tmp: the inode this article linked there */
 };
 
 /* An article whose tmp files prepare() wrote, not yet taken by archive(). */
@@ -255,14 +259,14 @@ static int open_new_file(struct archive *s, const char *rel, const char *day)
     return fd;
 }
 
-/* Write data (and a newline if newline is set) to the new file rel. */
+/* Write data to the new file rel. */
 static int write_file(struct archive *s, const char *rel, const char *day,
-                      const void *data, size_t len, int newline)
+                      const void *data, size_t len)
 {
     int fd = open_new_file(s, rel, day);
     if (fd < 0)
         return NEWSD_ERROR;
-    int failed = write_all(fd, data, len) < 0 || (newline && write_all(fd, "\n", 1) < 0);
+    int failed = write_all(fd, data, len) < 0;
     int err = errno;
     if (close(fd) < 0 && !failed) {
         failed = 1;
@@ -281,12 +285,18 @@ static int write_record(struct archive *s, const newsd_article *a, const struct 
     char rel[REL_PATH_MAX];
     tmp_path(rel, p, ".json");
     char *json = newsd_article_to_json(a);
-    if (!json) {
+    size_t len = json ? strlen(json) : 0;
+    /* The newline goes into the same buffer: one write(), not two. */
+    char *line = json ? realloc(json, len + 2) : NULL;
+    if (!line) {
+        free(json);
         newsd_log(NEWSD_LOG_ERROR, "cannot make the JSON record: out of memory");
         return NEWSD_ERROR;
     }
-    int rc = write_file(s, rel, p->day, json, strlen(json), 1);
-    free(json);
+    line[len] = '\n';
+    line[len + 1] = '\0';
+    int rc = write_file(s, rel, p->day, line, len + 1);
+    free(line);
     return rc;
 }
 
@@ -299,7 +309,7 @@ static int write_record(struct archive *s, const newsd_article *a, const struct 
  * newsd read and hashed; if a producer went on writing, copy instead.
  */
 static int link_original(struct archive *s, const newsd_article *a, const char *rel, size_t len,
-                         int *taken)
+                         int *taken, ino_t *ino)
 {
     const char *path = newsd_article_path(a);
     struct stat st;
@@ -311,31 +321,50 @@ static int link_original(struct archive *s, const newsd_article *a, const char *
         return -1;
     }
     if (fstatat(s->dirfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-        (uint64_t)st.st_size == len)
+        (uint64_t)st.st_size == len) {
+        *ino = st.st_ino;
         return 0;
+    }
     unlinkat(s->dirfd, rel, 0);
     return -1;
 }
 
-static int write_original(struct archive *s, const newsd_article *a, const struct pending *p)
+static int write_original(struct archive *s, const newsd_article *a, struct pending *p)
 {
     char rel[REL_PATH_MAX];
-    tmp_path(rel, p, ".orig");
     size_t len = 0;
     const unsigned char *raw = newsd_article_raw(a, &len);
     if (!raw)
         len = 0;
     int taken;
-    if (link_original(s, a, rel, len, &taken) == 0)
+    /* The link goes straight to its final name when that is free: a hard
+     * link of the bytes the id was computed from cannot be incomplete, and
+     * the name is the content's, so it needs no tmp name and no rename in
+     * commit() (two directory operations fewer on the archive's single
+     * thread).  Only the ids/ entry says "archived"; a final original
+     * without one is what a crash before the commit leaves, and the
+     * resumed article finds the name taken and goes the tmp way below.
+     * A name already taken is never trusted nor written through: it may
+     * be an archived article's original, or a stale one. */
+    rel_path(rel, p->day, p->id, ".orig");
+    p->orig_at_tmp = 0;
+    if (link_original(s, a, rel, len, &taken, &p->orig_ino) == 0)
+        return NEWSD_OK;
+    p->orig_at_tmp = 1;
+    ino_t ino;
+    tmp_path(rel, p, ".orig");
+    /* Any failure but a taken name (another file system, no work file)
+     * would only repeat for the tmp name. */
+    if (taken && link_original(s, a, rel, len, &taken, &ino) == 0)
         return NEWSD_OK;
     /* A stale tmp may be a link to a work file: never write through it. */
     if (unlinkat(s->dirfd, rel, 0) < 0 && errno != ENOENT) {
         log_path_error(s, "cannot replace", rel, errno);
         return NEWSD_ERROR;
     }
-    if (taken && link_original(s, a, rel, len, &taken) == 0)
+    if (taken && link_original(s, a, rel, len, &taken, &ino) == 0)
         return NEWSD_OK;
-    return write_file(s, rel, p->day, raw, len, 0);
+    return write_file(s, rel, p->day, raw, len);
 }
 
 /* ---- duplicates --------------------------------------------------------- */
@@ -445,6 +474,11 @@ static int is_archived(const struct archive *s, const char *id)
 
 /* ---- archive() ---------------------------------------------------------- */
 
+/* The files of p's article that no commit published: its tmp files, and
+ * the original it linked under the final name.  That one stays when the
+ * name holds another inode by now (a copy of the article renamed there) or
+ * the article has its ids/ entry after all: then it is an archived
+ * article's original. */
 static void remove_tmp_files(struct archive *s, const struct pending *p)
 {
     char rel[REL_PATH_MAX];
@@ -452,6 +486,15 @@ static void remove_tmp_files(struct archive *s, const struct pending *p)
     unlinkat(s->dirfd, rel, 0);
     tmp_path(rel, p, ".orig");
     unlinkat(s->dirfd, rel, 0);
+    if (p->orig_at_tmp)
+        return;
+    char entry[REL_PATH_MAX];
+    struct stat st;
+    rel_path(rel, p->day, p->id, ".orig");
+    index_path(entry, p->id);
+    if (fstatat(s->dirfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_ino == p->orig_ino &&
+        fstatat(s->dirfd, entry, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+        unlinkat(s->dirfd, rel, 0);
 }
 
 /* The id and day folder of a, or NEWSD_ERROR after newsd_article_fail(). */
@@ -466,6 +509,7 @@ static int pending_of(newsd_article *a, struct pending *p)
                                   (long long)newsd_article_received_ms(a));
     memcpy(p->id, id, NEWSD_ID_LEN + 1);
     p->key = path_key(a);
+    p->orig_at_tmp = 1;
     return NEWSD_OK;
 }
 
@@ -536,6 +580,8 @@ static int fs_archive(void *state, newsd_article *a)
      * day) are used; any other note of this work file is stale. */
     struct prepared *note = p.key ? take_prepared(s, p.key) : NULL;
     int prepared = note && strcmp(note->p.id, p.id) == 0 && strcmp(note->p.day, p.day) == 0;
+    if (prepared)
+        p.orig_at_tmp = note->p.orig_at_tmp, p.orig_ino = note->p.orig_ino;
     if (note && !prepared)
         remove_tmp_files(s, &note->p);
     free(note);
@@ -628,7 +674,8 @@ static int publish_all(struct archive *s)
 {
     for (size_t i = 0; i < s->len; i++) {
         const struct pending *p = &s->items[i];
-        if (rename_tmp(s, p, ".orig", 1) != NEWSD_OK || rename_tmp(s, p, ".json", 0) != NEWSD_OK ||
+        if ((p->orig_at_tmp && rename_tmp(s, p, ".orig", 1) != NEWSD_OK) ||
+            rename_tmp(s, p, ".json", 0) != NEWSD_OK ||
             link_index(s, p) != NEWSD_OK)
             return NEWSD_ERROR;
     }

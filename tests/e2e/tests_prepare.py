@@ -5,9 +5,11 @@ archive's thread only decides and commits (docs/plugins.md, "prepare").
 Loaded by run.py; every test here is named prepare_*.
 """
 
+import os
 import signal
+import time
 
-from __main__ import check, content_id, distinct_articles, test
+from __main__ import check, content_id, distinct_articles, small_article, test
 
 
 @test(timeout=120)
@@ -106,3 +108,32 @@ def prepare_stuck_names_the_plugin(ctx):
     reason = ctx.wait_failed("hang.txt", timeout=10)
     check("in plugin prep_hang" in reason.get("cause", ""), f"the reason does not name the plugin: {reason!r}")
     check(reason.get("plugin") == "prep_hang", f"sidecar plugin {reason.get('plugin')!r}")
+
+
+@test(timeout=120)
+def prepare_fs_taken_original_name_not_trusted(ctx):
+    """prepare() links the work file straight to its final name ID.orig
+    when that name is free.  A name that is taken already (here by wrong
+    bytes, as a crash or a torn write could leave them, without a record
+    or ids/ entry) is never trusted nor written through: the article's own
+    bytes replace it at the commit, and no tmp file is left."""
+    data = small_article("Vergebener Name", "Unter dem endgültigen Namen liegt schon etwas.")
+    id_ = content_id(data)
+    day = ctx.archive / time.strftime("%Y/%m/%d", time.gmtime())
+    day.mkdir(parents=True)
+    stale = day / f"{id_}.orig"
+    stale.write_bytes(b"not these bytes\n")
+    other = ctx.state.parent / "stale-link"
+    os.link(stale, other)   # the stale inode must come through unchanged
+    ctx.write_config(workers=2)
+    ctx.start()
+    fresh = distinct_articles(20, "fresh")
+    ctx.drop("taken.txt", data)
+    for name, body in fresh:
+        ctx.drop(name, body)
+    ids = {id_} | {content_id(body) for _, body in fresh}
+    ctx.wait_archived(ids, timeout=60)
+    check(stale.read_bytes() == data, "ID.orig does not hold the article's bytes")
+    check(other.read_bytes() == b"not these bytes\n", "the stale file was written through")
+    ctx.wait(lambda: not ctx.stray_tmp(), 5, "no *.tmp files left in archive/")
+    ctx.verify_archive(expect_ids=ids)
