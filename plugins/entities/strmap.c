@@ -3,9 +3,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An entry in the arena: uint32 value, uint32 length, the key's bytes
- * (read with memcpy: entries are not aligned). */
-#define ENTRY_HEAD 8
+/* An entry in the arena: uint32 value, one byte of length (LONG_KEY:
+ * a uint32 length follows), the key's bytes (read with memcpy: entries
+ * are not aligned).  Most keys are a word of a few bytes: a four-byte
+ * length was a third of the arena. */
+#define ENTRY_HEAD 5
+#define LONG_KEY 255
+#define LONG_HEAD (ENTRY_HEAD + 4)
+
+/* The home slot of a hash: its top bits scaled to the table (Lemire's
+ * multiply-shift), so that a table need not be a power of two and a
+ * sealed one is sized to its keys (strmap_seal()). */
+static size_t home_of(uint32_t h, size_t cap)
+{
+    return (size_t)(((uint64_t)h * cap) >> 32);
+}
+
+static size_t next_slot(size_t i, size_t cap)
+{
+    return i + 1 == cap ? 0 : i + 1;
+}
 
 /* A map of suffixes (strmap_init_suffixes()): FNV-1a over the bytes from
  * the last to the first, then a mix (FNV's low bits are weak for short
@@ -142,7 +159,7 @@ void strmap_prefetch(const struct strmap *m, uint32_t hash, int stage)
     }
     if (m->bloom && !bloom_has(m, hash))
         return;   /* the lookup ends at the filter */
-    const struct strmap_slot *home = &m->slots[hash & (m->cap - 1)];
+    const struct strmap_slot *home = &m->slots[home_of(hash, m->cap)];
     if (stage <= 1)
         __builtin_prefetch(home);
     else if (home->ref && home->hash == hash)
@@ -154,8 +171,16 @@ int strmap_may_have(const struct strmap *m, uint32_t hash)
     return m->cap != 0 && (!m->bloom || bloom_has(m, hash));
 }
 
+static int rehash(struct strmap *m, size_t cap);
+
 void strmap_seal(struct strmap *m)
 {
+    /* Growth doubles the table, so that it is from 3/8 to 3/4 full; a
+     * sealed map takes no more keys: it is cut to 3/4 full (the probes
+     * stay short, and the filter ends most misses before them). */
+    size_t fit = m->count + m->count / 3 + 1;
+    if (m->count > 0 && fit < m->cap)
+        rehash(m, fit);  /* best effort: without memory it stays as it is */
     if (m->arena_cap > m->arena_len && m->arena_len > 0) {
         char *a = realloc(m->arena, m->arena_len);
         if (a) {
@@ -180,16 +205,19 @@ void strmap_seal(struct strmap *m)
 static int entry_is(const struct strmap *m, uint32_t ref, const char *key, size_t len)
 {
     const char *e = m->arena + ref - 1;
+    unsigned char short_len = (unsigned char)e[4];
+    if (short_len != LONG_KEY)
+        return short_len == len && memcmp(e + ENTRY_HEAD, key, len) == 0;
     uint32_t elen;
-    memcpy(&elen, e + 4, sizeof elen);
-    return elen == len && memcmp(e + ENTRY_HEAD, key, len) == 0;
+    memcpy(&elen, e + ENTRY_HEAD, sizeof elen);
+    return elen == len && memcmp(e + LONG_HEAD, key, len) == 0;
 }
 
 static size_t find_slot(const struct strmap *m, const char *key, size_t len, uint32_t h)
 {
-    size_t mask = m->cap - 1, i = h & mask;
+    size_t i = home_of(h, m->cap);
     while (m->slots[i].ref && !(m->slots[i].hash == h && entry_is(m, m->slots[i].ref, key, len)))
-        i = (i + 1) & mask;
+        i = next_slot(i, m->cap);
     return i;
 }
 
@@ -211,9 +239,8 @@ int strmap_get_hashed(const struct strmap *m, const char *key, size_t len, uint3
     return 1;
 }
 
-static int grow(struct strmap *m)
+static int rehash(struct strmap *m, size_t cap)
 {
-    size_t cap = m->cap ? 2 * m->cap : 64;
     struct strmap_slot *slots = calloc(cap, sizeof *slots);
     if (!slots)
         return -1;
@@ -221,9 +248,9 @@ static int grow(struct strmap *m)
         const struct strmap_slot *s = &m->slots[i];
         if (!s->ref)
             continue;
-        size_t j = s->hash & (cap - 1);
+        size_t j = home_of(s->hash, cap);
         while (slots[j].ref)
-            j = (j + 1) & (cap - 1);
+            j = next_slot(j, cap);
         slots[j] = *s;
     }
     free(m->slots);
@@ -232,11 +259,16 @@ static int grow(struct strmap *m)
     return 0;
 }
 
+static int grow(struct strmap *m)
+{
+    return rehash(m, m->cap ? 2 * m->cap : 64);
+}
+
 /* Append an entry; its offset, or -1 when out of memory (or when the
  * arena would outgrow 32-bit offsets). */
 static long long append_entry(struct strmap *m, const char *key, size_t len, uint32_t value)
 {
-    size_t need = ENTRY_HEAD + len;
+    size_t head = len < LONG_KEY ? ENTRY_HEAD : LONG_HEAD, need = head + len;
     if (m->arena_len + need >= UINT32_MAX)
         return -1;
     if (m->arena_cap - m->arena_len < need) {
@@ -250,10 +282,13 @@ static long long append_entry(struct strmap *m, const char *key, size_t len, uin
         m->arena_cap = cap;
     }
     char *e = m->arena + m->arena_len;
-    uint32_t l32 = (uint32_t)len;
     memcpy(e, &value, sizeof value);
-    memcpy(e + 4, &l32, sizeof l32);
-    memcpy(e + ENTRY_HEAD, key, len);
+    e[4] = (char)(len < LONG_KEY ? len : LONG_KEY);
+    if (len >= LONG_KEY) {
+        uint32_t l32 = (uint32_t)len;
+        memcpy(e + ENTRY_HEAD, &l32, sizeof l32);
+    }
+    memcpy(e + head, key, len);
     long long off = (long long)m->arena_len;
     m->arena_len += need;
     return off;
