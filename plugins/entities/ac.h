@@ -25,9 +25,12 @@ struct ac_pattern {
 struct ac {
     struct strmap vocab;   /* form -> symbol (1..) */
     uint32_t n_symbols;
-    /* While patterns are added: the transitions in a hash table. */
-    uint64_t *tkeys;       /* (state << 32 | symbol) + 1; 0 = empty */
-    uint32_t *tvals;
+    /* While patterns are added: each state's parent and the symbol that
+     * leads to it (a trie's state has one way in), and a hash table of
+     * the states by (parent, symbol): 4 bytes a slot, not the 12 of a
+     * table keyed by the pair itself. */
+    uint32_t *parent, *in_sym;
+    uint32_t *tslots;      /* a state, or 0 = empty (the root is no child) */
     size_t tcap, tcount;
     /* After ac_build(): the root's children by symbol (AC_NONE: none),
      * every other state's children sorted by symbol in child_sym[] and
@@ -36,7 +39,8 @@ struct ac {
     size_t n_root;
     uint32_t *child_start; /* n_states + 1 */
     uint32_t *child_sym, *child_next;
-    uint32_t *fail, *out, *dict;
+    uint32_t *out;         /* states_cap while patterns are added */
+    uint32_t *fail, *dict; /* from ac_build() */
     size_t n_states, states_cap;
     struct ac_pattern *pat;
     size_t n_pat, pat_cap;
