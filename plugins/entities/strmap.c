@@ -6,23 +6,10 @@
 /* An entry in the arena: uint32 value, one byte of length (LONG_KEY:
  * a uint32 length follows), the key's bytes (read with memcpy: entries
  * are not aligned).  Most keys are a word of a few bytes: a four-byte
- * length was a third of the arena. */
+ * length was a fifth of the arena. */
 #define ENTRY_HEAD 5
 #define LONG_KEY 255
 #define LONG_HEAD (ENTRY_HEAD + 4)
-
-/* The home slot of a hash: its top bits scaled to the table (Lemire's
- * multiply-shift), so that a table need not be a power of two and a
- * sealed one is sized to its keys (strmap_seal()). */
-static size_t home_of(uint32_t h, size_t cap)
-{
-    return (size_t)(((uint64_t)h * cap) >> 32);
-}
-
-static size_t next_slot(size_t i, size_t cap)
-{
-    return i + 1 == cap ? 0 : i + 1;
-}
 
 /* A map of suffixes (strmap_init_suffixes()): FNV-1a over the bytes from
  * the last to the first, then a mix (FNV's low bits are weak for short
@@ -159,7 +146,7 @@ void strmap_prefetch(const struct strmap *m, uint32_t hash, int stage)
     }
     if (m->bloom && !bloom_has(m, hash))
         return;   /* the lookup ends at the filter */
-    const struct strmap_slot *home = &m->slots[home_of(hash, m->cap)];
+    const struct strmap_slot *home = &m->slots[hash & (m->cap - 1)];
     if (stage <= 1)
         __builtin_prefetch(home);
     else if (home->ref && home->hash == hash)
@@ -171,16 +158,8 @@ int strmap_may_have(const struct strmap *m, uint32_t hash)
     return m->cap != 0 && (!m->bloom || bloom_has(m, hash));
 }
 
-static int rehash(struct strmap *m, size_t cap);
-
 void strmap_seal(struct strmap *m)
 {
-    /* Growth doubles the table, so that it is from 3/8 to 3/4 full; a
-     * sealed map takes no more keys: it is cut to 3/4 full (the probes
-     * stay short, and the filter ends most misses before them). */
-    size_t fit = m->count + m->count / 3 + 1;
-    if (m->count > 0 && fit < m->cap)
-        rehash(m, fit);  /* best effort: without memory it stays as it is */
     if (m->arena_cap > m->arena_len && m->arena_len > 0) {
         char *a = realloc(m->arena, m->arena_len);
         if (a) {
@@ -215,9 +194,9 @@ static int entry_is(const struct strmap *m, uint32_t ref, const char *key, size_
 
 static size_t find_slot(const struct strmap *m, const char *key, size_t len, uint32_t h)
 {
-    size_t i = home_of(h, m->cap);
+    size_t mask = m->cap - 1, i = h & mask;
     while (m->slots[i].ref && !(m->slots[i].hash == h && entry_is(m, m->slots[i].ref, key, len)))
-        i = next_slot(i, m->cap);
+        i = (i + 1) & mask;
     return i;
 }
 
@@ -239,8 +218,9 @@ int strmap_get_hashed(const struct strmap *m, const char *key, size_t len, uint3
     return 1;
 }
 
-static int rehash(struct strmap *m, size_t cap)
+static int grow(struct strmap *m)
 {
+    size_t cap = m->cap ? 2 * m->cap : 64;
     struct strmap_slot *slots = calloc(cap, sizeof *slots);
     if (!slots)
         return -1;
@@ -248,20 +228,15 @@ static int rehash(struct strmap *m, size_t cap)
         const struct strmap_slot *s = &m->slots[i];
         if (!s->ref)
             continue;
-        size_t j = home_of(s->hash, cap);
+        size_t j = s->hash & (cap - 1);
         while (slots[j].ref)
-            j = next_slot(j, cap);
+            j = (j + 1) & (cap - 1);
         slots[j] = *s;
     }
     free(m->slots);
     m->slots = slots;
     m->cap = cap;
     return 0;
-}
-
-static int grow(struct strmap *m)
-{
-    return rehash(m, m->cap ? 2 * m->cap : 64);
 }
 
 /* Append an entry; its offset, or -1 when out of memory (or when the

@@ -2,7 +2,8 @@
  * Open addressing, keys compared as bytes; used for the automaton's
  * symbols, the gazetteer's (type, name) index and the cue words.  The keys
  * are in one arena (no malloc per key) and a slot is two 32-bit numbers,
- * so a sealed map costs about 16 bytes a key beside the keys themselves. */
+ * so a map costs about 20 bytes a key beside the keys themselves (and a
+ * 5-byte head of an entry). */
 #ifndef ENTITIES_STRMAP_H
 #define ENTITIES_STRMAP_H
 
@@ -17,7 +18,7 @@ struct strmap_slot {
 
 struct strmap {
     struct strmap_slot *slots;
-    size_t cap;        /* slots; 0: none yet (not a power of two once sealed) */
+    size_t cap;        /* a power of two, or 0 */
     size_t count;
     char *arena;       /* the entries, one after another: value, length, key bytes */
     size_t arena_len, arena_cap;
