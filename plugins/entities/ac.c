@@ -123,7 +123,7 @@ void ac_free(struct ac *a)
     free(a->child_start);
     free(a->child_sym);
     free(a->child_next);
-    free(a->pat);
+    free(a->pat_next);
     *a = (struct ac){0};
 }
 
@@ -167,9 +167,9 @@ uint32_t ac_symbol(struct ac *a, const char *form, size_t len, int create)
     return sym;
 }
 
-int ac_add(struct ac *a, const uint32_t *syms, size_t n, uint32_t value)
+int ac_add(struct ac *a, const uint32_t *syms, size_t n)
 {
-    if (a->built || n == 0 || n > UINT32_MAX)
+    if (a->built || n == 0 || n > UINT32_MAX || a->n_pat >= AC_NONE)
         return -1;
     uint32_t s = 0;
     for (size_t i = 0; i < n; i++) {
@@ -181,23 +181,20 @@ int ac_add(struct ac *a, const uint32_t *syms, size_t n, uint32_t value)
         }
         s = next;
     }
-    for (uint32_t p = a->out[s]; p != AC_NONE; p = a->pat[p].next)
-        if (a->pat[p].value == value)
-            return 0;  /* the same name twice (an alias equal to the name) */
     if (a->n_pat == a->pat_cap) {
         size_t cap = a->pat_cap ? 2 * a->pat_cap : 256;
-        struct ac_pattern *pat = realloc(a->pat, cap * sizeof *pat);
-        if (!pat)
+        uint32_t *next = realloc(a->pat_next, cap * sizeof *next);
+        if (!next)
             return -1;
-        a->pat = pat;
+        a->pat_next = next;
         a->pat_cap = cap;
     }
     /* Appended at the end of the state's list: earlier patterns win ties. */
     uint32_t idx = (uint32_t)a->n_pat++;
-    a->pat[idx] = (struct ac_pattern){value, AC_NONE};
+    a->pat_next[idx] = AC_NONE;
     uint32_t *link = &a->out[s];
     while (*link != AC_NONE)
-        link = &a->pat[*link].next;
+        link = &a->pat_next[*link];
     *link = idx;
     return 0;
 }
@@ -321,9 +318,9 @@ int ac_build(struct ac *a)
         }
     }
     if (a->n_pat > 0 && a->n_pat < a->pat_cap) {
-        struct ac_pattern *p = realloc(a->pat, a->n_pat * sizeof *p);
+        uint32_t *p = realloc(a->pat_next, a->n_pat * sizeof *p);
         if (p) {
-            a->pat = p;
+            a->pat_next = p;
             a->pat_cap = a->n_pat;
         }
     }

@@ -91,7 +91,7 @@ static int add_pattern(struct matcher *m, const uint32_t *syms, const uint8_t *c
     m->pat[idx] = (struct matcher_pattern){.entry = entry, .case_off = (uint32_t)m->n_cases & 0xffffffu,
                                            .len = (uint32_t)n & 0xffu, .word = n == 1 ? syms[0] : 0};
     memcpy(m->cases + m->n_cases, cases, n);
-    if (ac_add(&m->ac, syms, n, idx) < 0)
+    if (ac_add(&m->ac, syms, n) < 0)
         return -1;
     m->n_pat++;
     m->n_cases += n;
@@ -316,8 +316,8 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
 {
     const struct ac *ac = &m->ac;
     for (uint32_t s = ac->out[state] != AC_NONE ? state : ac->dict[state]; s != AC_NONE; s = ac->dict[s]) {
-        for (uint32_t p = ac->out[s]; p != AC_NONE; p = ac->pat[p].next) {
-            const struct matcher_pattern *mp = &m->pat[ac->pat[p].value];
+        for (uint32_t p = ac->out[s]; p != AC_NONE; p = ac->pat_next[p]) {
+            const struct matcher_pattern *mp = &m->pat[p];
             size_t first = k + 1 - mp->len;
             const struct ent_tok *a = &t->v[pos[first]];
             int ok = a->sentence == t->v[pos[k]].sentence && (mp->word == 0 || norm_is(ac, a, mp->word));
