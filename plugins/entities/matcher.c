@@ -166,7 +166,7 @@ int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang
                 if (add_name(m, e->aliases[i], id, tk) < 0)
                     goto fail;
             for (size_t i = 0; i < e->n_locals; i++)
-                if (add_name(m, e->locals[i].name, id, tk) < 0)
+                if (add_name(m, gz_local_name(e, i), id, tk) < 0)
                     goto fail;
         }
     if (ac_build(&m->ac) < 0)
