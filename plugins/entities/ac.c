@@ -3,17 +3,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t tkey(uint32_t state, uint32_t sym)
+/* The home slot of (state, sym) in the table of transitions. */
+static size_t thome(const struct ac *a, uint32_t state, uint32_t sym)
 {
-    return (((uint64_t)state << 32) | sym) + 1;
+    uint64_t h = ((((uint64_t)state << 32) | sym) + 1) * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 17) & (a->tcap - 1);
 }
 
-static size_t tslot(const struct ac *a, uint64_t key)
+/* The slot holding the child of state on sym, or the empty one where it
+ * would go. */
+static size_t tslot(const struct ac *a, uint32_t state, uint32_t sym)
 {
-    uint64_t h = key * 0x9E3779B97F4A7C15ull;
-    size_t i = (size_t)(h >> 17) & (a->tcap - 1);
-    while (a->tkeys[i] && a->tkeys[i] != key)
-        i = (i + 1) & (a->tcap - 1);
+    size_t i = thome(a, state, sym);
+    for (uint32_t c; (c = a->tslots[i]) != 0; i = (i + 1) & (a->tcap - 1))
+        if (a->parent[c] == state && a->in_sym[c] == sym)
+            break;
     return i;
 }
 
@@ -39,52 +43,44 @@ uint32_t ac_goto(const struct ac *a, uint32_t state, uint32_t sym)
         return packed_goto(a, state, sym);
     if (a->tcap == 0)
         return AC_NONE;
-    size_t i = tslot(a, tkey(state, sym));
-    return a->tkeys[i] ? a->tvals[i] : AC_NONE;
+    uint32_t c = a->tslots[tslot(a, state, sym)];
+    return c ? c : AC_NONE;
 }
 
 static int grow_transitions(struct ac *a)
 {
     size_t cap = a->tcap ? 2 * a->tcap : 1024;
-    uint64_t *keys = calloc(cap, sizeof *keys);
-    uint32_t *vals = malloc(cap * sizeof *vals);
-    if (!keys || !vals) {
-        free(keys);
-        free(vals);
+    uint32_t *slots = calloc(cap, sizeof *slots);
+    if (!slots)
         return -1;
-    }
-    struct ac old = *a;
-    a->tkeys = keys;
-    a->tvals = vals;
+    uint32_t *old = a->tslots;
+    size_t old_cap = a->tcap;
+    a->tslots = slots;
     a->tcap = cap;
-    for (size_t i = 0; i < old.tcap; i++)
-        if (old.tkeys[i]) {
-            size_t j = tslot(a, old.tkeys[i]);
-            a->tkeys[j] = old.tkeys[i];
-            a->tvals[j] = old.tvals[i];
-        }
-    free(old.tkeys);
-    free(old.tvals);
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i])
+            a->tslots[tslot(a, a->parent[old[i]], a->in_sym[old[i]])] = old[i];
+    free(old);
     return 0;
 }
 
-static int set_transition(struct ac *a, uint32_t state, uint32_t sym, uint32_t next)
+/* Enter child (whose parent and symbol are set) into the table. */
+static int set_transition(struct ac *a, uint32_t child)
 {
-    if ((a->tcount + 1) * 2 > a->tcap && grow_transitions(a) < 0)
+    /* At most 3/4 full: a probe reads a 4-byte slot, and the parent and
+     * symbol of the states it holds only where they may match. */
+    if ((a->tcount + 1) * 4 > a->tcap * 3 && grow_transitions(a) < 0)
         return -1;
-    size_t i = tslot(a, tkey(state, sym));
-    if (!a->tkeys[i])
-        a->tcount++;
-    a->tkeys[i] = tkey(state, sym);
-    a->tvals[i] = next;
+    a->tslots[tslot(a, a->parent[child], a->in_sym[child])] = child;
+    a->tcount++;
     return 0;
 }
 
-/* Resize the per-state arrays to cap.  0, or -1 when out of memory (the
- * arrays that were resized stay valid). */
+/* Resize the per-state arrays of the adding phase to cap.  0, or -1 when
+ * out of memory (the arrays that were resized stay valid). */
 static int resize_states(struct ac *a, size_t cap)
 {
-    uint32_t **arrays[3] = {&a->fail, &a->out, &a->dict};
+    uint32_t **arrays[3] = {&a->out, &a->parent, &a->in_sym};
     for (int k = 0; k < 3; k++) {
         uint32_t *p = realloc(*arrays[k], cap * sizeof *p);
         if (!p)
@@ -95,15 +91,15 @@ static int resize_states(struct ac *a, size_t cap)
     return 0;
 }
 
-static uint32_t new_state(struct ac *a)
+static uint32_t new_state(struct ac *a, uint32_t parent, uint32_t sym)
 {
     if (a->n_states == a->states_cap &&
         resize_states(a, a->states_cap ? 2 * a->states_cap : 256) < 0)
         return AC_NONE;
     uint32_t s = (uint32_t)a->n_states++;
-    a->fail[s] = 0;
     a->out[s] = AC_NONE;
-    a->dict[s] = AC_NONE;
+    a->parent[s] = parent;
+    a->in_sym[s] = sym;
     return s;
 }
 
@@ -111,14 +107,15 @@ int ac_init(struct ac *a)
 {
     *a = (struct ac){0};
     strmap_init(&a->vocab);
-    return new_state(a) == 0 ? 0 : -1;
+    return new_state(a, 0, 0) == 0 ? 0 : -1;
 }
 
 void ac_free(struct ac *a)
 {
     strmap_free(&a->vocab);
-    free(a->tkeys);
-    free(a->tvals);
+    free(a->parent);
+    free(a->in_sym);
+    free(a->tslots);
     free(a->fail);
     free(a->out);
     free(a->dict);
@@ -126,7 +123,7 @@ void ac_free(struct ac *a)
     free(a->child_start);
     free(a->child_sym);
     free(a->child_next);
-    free(a->pat);
+    free(a->pat_next);
     *a = (struct ac){0};
 }
 
@@ -170,174 +167,164 @@ uint32_t ac_symbol(struct ac *a, const char *form, size_t len, int create)
     return sym;
 }
 
-int ac_add(struct ac *a, const uint32_t *syms, size_t n, uint32_t value)
+int ac_add(struct ac *a, const uint32_t *syms, size_t n)
 {
-    if (a->built || n == 0 || n > UINT32_MAX)
+    if (a->built || n == 0 || n > UINT32_MAX || a->n_pat >= AC_NONE)
         return -1;
     uint32_t s = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t next = ac_goto(a, s, syms[i]);
         if (next == AC_NONE) {
-            next = new_state(a);
-            if (next == AC_NONE || set_transition(a, s, syms[i], next) < 0)
+            next = new_state(a, s, syms[i]);
+            if (next == AC_NONE || set_transition(a, next) < 0)
                 return -1;
         }
         s = next;
     }
-    for (uint32_t p = a->out[s]; p != AC_NONE; p = a->pat[p].next)
-        if (a->pat[p].value == value)
-            return 0;  /* the same name twice (an alias equal to the name) */
     if (a->n_pat == a->pat_cap) {
         size_t cap = a->pat_cap ? 2 * a->pat_cap : 256;
-        struct ac_pattern *pat = realloc(a->pat, cap * sizeof *pat);
-        if (!pat)
+        uint32_t *next = realloc(a->pat_next, cap * sizeof *next);
+        if (!next)
             return -1;
-        a->pat = pat;
+        a->pat_next = next;
         a->pat_cap = cap;
     }
     /* Appended at the end of the state's list: earlier patterns win ties. */
     uint32_t idx = (uint32_t)a->n_pat++;
-    a->pat[idx] = (struct ac_pattern){value, AC_NONE};
+    a->pat_next[idx] = AC_NONE;
     uint32_t *link = &a->out[s];
     while (*link != AC_NONE)
-        link = &a->pat[*link].next;
+        link = &a->pat_next[*link];
     *link = idx;
     return 0;
 }
 
-static int by_parent_sym(const void *x, const void *y)
+static int by_value(const void *x, const void *y)
 {
     uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
     return a < b ? -1 : a > b;
 }
 
-/* Replace the hash table of transitions by the packed arrays: a quarter
- * of the room, and the root (where most steps start) is one array read.
- * The arrays sized for growth are cut to what they hold.  0, or -1 when
- * out of memory (nothing is changed then). */
-static int pack(struct ac *a)
+/* Replace the table of transitions by the packed arrays: the root's
+ * children by symbol (where most steps start: one array read), every
+ * other state's sorted by symbol; then the failure links, breadth-first
+ * over the packed form.  The states' parents and symbols go, and the
+ * arrays sized for growth are cut to what they hold.  0, or -1 when out
+ * of memory (nothing is changed then). */
+int ac_build(struct ac *a)
 {
+    size_t n = a->n_states;
     /* Symbols come from ac_symbol(), or are the caller's own (tests). */
     size_t n_sym = (size_t)a->n_symbols + 1, n_child = 0;
-    for (size_t i = 0; i < a->tcap; i++) {
-        if (!a->tkeys[i])
-            continue;
-        uint64_t key = a->tkeys[i] - 1;
-        if (key >> 32 != 0)
+    for (size_t s = 1; s < n; s++) {
+        if (a->parent[s] != 0)
             n_child++;
-        else if ((key & 0xffffffffu) >= n_sym)
-            n_sym = (size_t)(key & 0xffffffffu) + 1;
+        else if (a->in_sym[s] >= n_sym)
+            n_sym = (size_t)a->in_sym[s] + 1;
     }
     uint32_t *root_next = malloc(n_sym * sizeof *root_next);
-    uint32_t *start = calloc(a->n_states + 1, sizeof *start);
+    uint32_t *start = calloc(n + 1, sizeof *start);
     uint32_t *sym = malloc((n_child + 1) * sizeof *sym), *child = malloc((n_child + 1) * sizeof *child);
     uint64_t *keys = malloc((n_child + 1) * sizeof *keys);
-    if (!root_next || !start || !sym || !child || !keys) {
+    uint32_t *fail = malloc(n * sizeof *fail), *dict = malloc(n * sizeof *dict);
+    uint32_t *queue = malloc(n * sizeof *queue);
+    if (!root_next || !start || !sym || !child || !keys || !fail || !dict || !queue) {
         free(root_next);
         free(start);
         free(sym);
         free(child);
         free(keys);
+        free(fail);
+        free(dict);
+        free(queue);
         return -1;
     }
-    for (size_t s = 0; s < n_sym; s++)
-        root_next[s] = AC_NONE;
-    size_t k = 0;
-    for (size_t i = 0; i < a->tcap; i++) {
-        if (!a->tkeys[i])
-            continue;
-        uint64_t key = a->tkeys[i] - 1;
-        if (key >> 32 == 0)
-            root_next[key & 0xffffffffu] = a->tvals[i];
-        else
-            keys[k++] = key;
-    }
-    qsort(keys, n_child, sizeof *keys, by_parent_sym);
-    for (size_t i = 0; i < n_child; i++) {
-        uint32_t parent = (uint32_t)(keys[i] >> 32);
-        sym[i] = (uint32_t)(keys[i] & 0xffffffffu);
-        child[i] = ac_goto(a, parent, sym[i]);
-        start[parent + 1]++;
-    }
-    for (size_t s = 0; s < a->n_states; s++)
+    for (size_t k = 0; k < n_sym; k++)
+        root_next[k] = AC_NONE;
+    /* The children of each parent together (fail[] is the cursor of each
+     * parent's run for now), as (symbol, child) to sort by symbol. */
+    for (size_t s = 1; s < n; s++)
+        if (a->parent[s] != 0)
+            start[a->parent[s] + 1]++;
+    for (size_t s = 0; s < n; s++) {
         start[s + 1] += start[s];
+        fail[s] = start[s];
+    }
+    for (size_t s = 1; s < n; s++) {
+        if (a->parent[s] == 0)
+            root_next[a->in_sym[s]] = (uint32_t)s;
+        else
+            keys[fail[a->parent[s]]++] = (uint64_t)a->in_sym[s] << 32 | s;
+    }
+    for (size_t s = 1; s < n; s++)
+        if (start[s + 1] - start[s] > 1)
+            qsort(keys + start[s], start[s + 1] - start[s], sizeof *keys, by_value);
+    for (size_t i = 0; i < n_child; i++) {
+        sym[i] = (uint32_t)(keys[i] >> 32);
+        child[i] = (uint32_t)keys[i];
+    }
     free(keys);
-    free(a->tkeys);
-    free(a->tvals);
-    a->tkeys = NULL;
-    a->tvals = NULL;
+    free(a->tslots);
+    free(a->parent);
+    free(a->in_sym);
+    a->tslots = a->parent = a->in_sym = NULL;
     a->tcap = a->tcount = 0;
     a->root_next = root_next;
     a->n_root = n_sym;
     a->child_start = start;
     a->child_sym = sym;
     a->child_next = child;
-    /* Best effort: a smaller block is given back where realloc can. */
-    resize_states(a, a->n_states);
-    if (a->n_pat > 0 && a->n_pat < a->pat_cap) {
-        struct ac_pattern *p = realloc(a->pat, a->n_pat * sizeof *p);
-        if (p) {
-            a->pat = p;
-            a->pat_cap = a->n_pat;
-        }
-    }
-    return 0;
-}
+    a->fail = fail;
+    a->dict = dict;
+    a->built = 1;
 
-/* Breadth-first over the trie.  The children of a state are found by
- * scanning the transition table once and bucketing by parent. */
-int ac_build(struct ac *a)
-{
-    size_t n = a->n_states;
-    uint32_t *first = malloc(n * sizeof *first), *next = malloc(a->tcap * sizeof *next);
-    uint32_t *queue = malloc(n * sizeof *queue);
-    if (!first || !next || !queue) {
-        free(first);
-        free(next);
-        free(queue);
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++)
-        first[i] = AC_NONE;
-    for (size_t i = 0; i < a->tcap; i++)
-        if (a->tkeys[i]) {
-            uint32_t parent = (uint32_t)((a->tkeys[i] - 1) >> 32);
-            next[i] = first[parent];
-            first[parent] = (uint32_t)i;
-        }
     size_t head = 0, tail = 0;
+    fail[0] = 0;
+    dict[0] = AC_NONE;
     queue[tail++] = 0;
     while (head < tail) {
         uint32_t s = queue[head++];
-        for (uint32_t t = first[s]; t != AC_NONE; t = next[t]) {
-            uint32_t sym = (uint32_t)((a->tkeys[t] - 1) & 0xffffffffu);
-            uint32_t child = a->tvals[t];
+        uint32_t lo = s == 0 ? 0 : start[s], hi = s == 0 ? (uint32_t)n_sym : start[s + 1];
+        for (uint32_t i = lo; i < hi; i++) {
+            uint32_t c = s == 0 ? root_next[i] : child[i], on = s == 0 ? i : sym[i];
+            if (c == AC_NONE)
+                continue;
             uint32_t f = 0;
             if (s != 0) {
-                uint32_t g = a->fail[s];
+                uint32_t g = fail[s];
                 for (;;) {
-                    uint32_t c = ac_goto(a, g, sym);
-                    if (c != AC_NONE) {
-                        f = c;
+                    uint32_t next = packed_goto(a, g, on);
+                    if (next != AC_NONE) {
+                        f = next;
                         break;
                     }
                     if (g == 0)
                         break;
-                    g = a->fail[g];
+                    g = fail[g];
                 }
             }
-            a->fail[child] = f;
-            a->dict[child] = a->out[f] != AC_NONE ? f : a->dict[f];
-            queue[tail++] = child;
+            fail[c] = f;
+            dict[c] = a->out[f] != AC_NONE ? f : dict[f];
+            queue[tail++] = c;
         }
     }
-    free(first);
-    free(next);
     free(queue);
-    if (pack(a) < 0)
-        return -1;
+    /* Best effort: a smaller block is given back where realloc can. */
+    if (n < a->states_cap) {
+        uint32_t *out = realloc(a->out, n * sizeof *out);
+        if (out) {
+            a->out = out;
+            a->states_cap = n;
+        }
+    }
+    if (a->n_pat > 0 && a->n_pat < a->pat_cap) {
+        uint32_t *p = realloc(a->pat_next, a->n_pat * sizeof *p);
+        if (p) {
+            a->pat_next = p;
+            a->pat_cap = a->n_pat;
+        }
+    }
     strmap_seal(&a->vocab);
-    a->built = 1;
     return 0;
 }
 

@@ -15,19 +15,21 @@
 
 #define AC_NONE UINT32_MAX
 
-/* A pattern's length is its user's to keep (the matcher's patterns have
- * theirs): 8 bytes a pattern, for tens of thousands of names a language. */
-struct ac_pattern {
-    uint32_t value;
-    uint32_t next;     /* next pattern ending in the same state, or AC_NONE */
-};
+/* A pattern is its number: patterns are numbered from 0 in the order
+ * they are added, and the caller keeps what it needs of pattern p at
+ * index p of its own array (the matcher's length, entry and cases).  The
+ * automaton keeps one number a pattern: the next one ending in the same
+ * state. */
 
 struct ac {
     struct strmap vocab;   /* form -> symbol (1..) */
     uint32_t n_symbols;
-    /* While patterns are added: the transitions in a hash table. */
-    uint64_t *tkeys;       /* (state << 32 | symbol) + 1; 0 = empty */
-    uint32_t *tvals;
+    /* While patterns are added: each state's parent and the symbol that
+     * leads to it (a trie's state has one way in), and a hash table of
+     * the states by (parent, symbol): 4 bytes a slot, not the 12 of a
+     * table keyed by the pair itself. */
+    uint32_t *parent, *in_sym;
+    uint32_t *tslots;      /* a state, or 0 = empty (the root is no child) */
     size_t tcap, tcount;
     /* After ac_build(): the root's children by symbol (AC_NONE: none),
      * every other state's children sorted by symbol in child_sym[] and
@@ -36,9 +38,10 @@ struct ac {
     size_t n_root;
     uint32_t *child_start; /* n_states + 1 */
     uint32_t *child_sym, *child_next;
-    uint32_t *fail, *out, *dict;
+    uint32_t *out;         /* states_cap while patterns are added */
+    uint32_t *fail, *dict; /* from ac_build() */
     size_t n_states, states_cap;
-    struct ac_pattern *pat;
+    uint32_t *pat_next;    /* the next pattern ending in the same state, or AC_NONE */
     size_t n_pat, pat_cap;
     int built;
 };
@@ -58,9 +61,9 @@ void ac_prefetch(const struct ac *a, uint32_t hash, int stage);
 void ac_prefetch_root(const struct ac *a, uint32_t sym);
 /* 0 when no form with this hash has a symbol (strmap_may_have()). */
 int ac_may_have(const struct ac *a, uint32_t hash);
-/* Add a pattern of n >= 1 symbols, before ac_build().  0, or -1 when out of
- * memory. */
-int ac_add(struct ac *a, const uint32_t *syms, size_t n, uint32_t value);
+/* Add a pattern of n >= 1 symbols, before ac_build(): pattern number
+ * a->n_pat (before the call).  0, or -1 when out of memory. */
+int ac_add(struct ac *a, const uint32_t *syms, size_t n);
 /* Compute the failure links; no ac_add() after it.  0, or -1 when out of
  * memory. */
 int ac_build(struct ac *a);

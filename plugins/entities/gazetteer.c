@@ -56,10 +56,8 @@ void gz_init(struct gazetteer *g)
 
 void gz_free(struct gazetteer *g)
 {
-    for (size_t i = 0; i < g->n; i++) {
-        free(g->v[i].locals);
+    for (size_t i = 0; i < g->n; i++)
         free(g->v[i].aliases);
-    }
     free(g->v);
     strmap_free(&g->index);
     struct gz_pool_chunk *c = g->pool;
@@ -88,8 +86,8 @@ const char *gz_entry_name(const struct gz_entry *e, const char *lang)
 {
     if (lang && *lang)
         for (size_t i = 0; i < e->n_locals; i++)
-            if (strcmp(e->locals[i].lang, lang) == 0)
-                return e->locals[i].name;
+            if (strcmp(gz_local_lang(e, i), lang) == 0)
+                return gz_local_name(e, i);
     return e->name;
 }
 
@@ -195,17 +193,28 @@ static struct gz_entry *entry_for(struct gazetteer *g, enum ent_type type, struc
     return e;
 }
 
+/* The array of aliases and localised names more slots longer.  0, or -1
+ * when out of memory. */
+static int grow_names(struct gz_entry *e, size_t more)
+{
+    size_t n = (size_t)e->n_aliases + 2 * (size_t)e->n_locals;
+    const char **v = realloc(e->aliases, (n + more) * sizeof *v);
+    if (!v)
+        return -1;
+    e->aliases = v;
+    return 0;
+}
+
 static int add_alias(struct gazetteer *g, struct gz_entry *e, struct span a)
 {
     if (e->n_aliases == UINT32_MAX)
         return -1;
-    const char **v = realloc(e->aliases, (e->n_aliases + 1) * sizeof *v);
-    if (!v)
+    const char *copy = pool_copy(g, a.s, a.len);
+    if (!copy || grow_names(e, 1) < 0)
         return -1;
-    e->aliases = v;
-    if (!(v[e->n_aliases] = pool_copy(g, a.s, a.len)))
-        return -1;
-    e->n_aliases++;
+    /* The localised names move up one slot, after the aliases. */
+    memmove(e->aliases + e->n_aliases + 1, e->aliases + e->n_aliases, 2 * (size_t)e->n_locals * sizeof *e->aliases);
+    e->aliases[e->n_aliases++] = copy;
     return 0;
 }
 
@@ -216,23 +225,24 @@ static int set_local(struct gazetteer *g, struct gz_entry *e, struct span lang, 
     const char *copy = pool_copy(g, name.s, name.len);
     if (!copy)
         return -1;
-    for (size_t i = 0; i < e->n_locals; i++)
-        if (strlen(e->locals[i].lang) == lang.len && memcmp(e->locals[i].lang, lang.s, lang.len) == 0) {
-            const char *old = e->locals[i].name;
+    for (size_t i = 0; i < e->n_locals; i++) {
+        const char *l = gz_local_lang(e, i);
+        if (strlen(l) == lang.len && memcmp(l, lang.s, lang.len) == 0) {
+            const char *old = gz_local_name(e, i);
             if (add_alias(g, e, (struct span){old, strlen(old)}) < 0)
                 return -1;
-            e->locals[i].name = copy;
+            e->aliases[e->n_aliases + 2 * i + 1] = copy;
             return 0;
         }
+    }
     if (e->n_locals == UINT16_MAX)
         return -1;
-    struct gz_local *v = realloc(e->locals, (e->n_locals + 1) * sizeof *v);
-    if (!v)
+    const char *lang_copy = pool_copy(g, lang.s, lang.len);
+    if (!lang_copy || grow_names(e, 2) < 0)
         return -1;
-    e->locals = v;
-    memcpy(v[e->n_locals].lang, lang.s, lang.len);
-    v[e->n_locals].lang[lang.len] = '\0';
-    v[e->n_locals].name = copy;
+    size_t at = (size_t)e->n_aliases + 2 * (size_t)e->n_locals;
+    e->aliases[at] = lang_copy;
+    e->aliases[at + 1] = copy;
     e->n_locals++;
     return 0;
 }

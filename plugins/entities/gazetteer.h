@@ -27,13 +27,11 @@ const char *ent_type_name(enum ent_type t);
 #define GZ_LANG_MAX 8
 #define GZ_NAME_MAX 200
 
-struct gz_local {
-    char lang[GZ_LANG_MAX];
-    const char *name;
-};
-
-/* 32 bytes: the bundled lists have 25,000 entries, most of them a town
- * with neither aliases nor localised names.  The strings are the
+/* 24 bytes: the bundled lists have 25,000 entries, most of them a town
+ * with neither aliases nor localised names.  The aliases and the
+ * localised names share one array (one block, one pointer): first the
+ * n_aliases aliases, then for each localised name its language and the
+ * name (gz_local_lang(), gz_local_name()).  The strings are the
  * gazetteer's (its pool). */
 struct gz_entry {
     uint8_t type;       /* enum ent_type */
@@ -41,9 +39,18 @@ struct gz_entry {
     uint16_t n_locals;
     uint32_t n_aliases;
     const char *name;
-    struct gz_local *locals;
     const char **aliases;
 };
+
+static inline const char *gz_local_lang(const struct gz_entry *e, size_t i)
+{
+    return e->aliases[e->n_aliases + 2 * i];
+}
+
+static inline const char *gz_local_name(const struct gz_entry *e, size_t i)
+{
+    return e->aliases[e->n_aliases + 2 * i + 1];
+}
 
 struct gz_pool_chunk;
 

@@ -67,6 +67,8 @@ static int case_ok(uint8_t want, uint32_t flags)
 static int add_pattern(struct matcher *m, const uint32_t *syms, const uint8_t *cases, size_t n,
                        uint32_t entry)
 {
+    if (n > MATCHER_PATTERN_LEN_MAX || m->n_cases + n > MATCHER_CASES_MAX)
+        return -1;
     if (m->n_pat == m->pat_cap) {
         size_t cap = m->pat_cap ? 2 * m->pat_cap : 256;
         struct matcher_pattern *p = realloc(m->pat, cap * sizeof *p);
@@ -86,9 +88,10 @@ static int add_pattern(struct matcher *m, const uint32_t *syms, const uint8_t *c
         m->cases_cap = cap;
     }
     uint32_t idx = (uint32_t)m->n_pat;
-    m->pat[idx] = (struct matcher_pattern){entry, (uint32_t)m->n_cases, (uint32_t)n, n == 1 ? syms[0] : 0};
+    m->pat[idx] = (struct matcher_pattern){.entry = entry, .case_off = (uint32_t)m->n_cases & 0xffffffu,
+                                           .len = (uint32_t)n & 0xffu, .word = n == 1 ? syms[0] : 0};
     memcpy(m->cases + m->n_cases, cases, n);
-    if (ac_add(&m->ac, syms, n, idx) < 0)
+    if (ac_add(&m->ac, syms, n) < 0)
         return -1;
     m->n_pat++;
     m->n_cases += n;
@@ -126,7 +129,9 @@ static int add_name(struct matcher *m, const char *name, uint32_t entry, const s
     /* A one-word name is matched by its norm alone: the stems of single
      * words collide too often ("Konzern" and the town Konz are both
      * "konz"); the genitive -s is tried at match time. */
-    if (rc == 0 && n > 0) {
+    /* GZ_NAME_MAX bytes make fewer tokens than a pattern holds: a longer
+     * name would come from a tokeniser gone wrong, and is skipped. */
+    if (rc == 0 && n > 0 && n <= MATCHER_PATTERN_LEN_MAX) {
         rc = add_pattern(m, norms, cases, n, entry);
         if (rc == 0 && n > 1 && memcmp(stems, norms, n * sizeof *stems) != 0)
             rc = add_pattern(m, stems, cases, n, entry);
@@ -161,7 +166,7 @@ int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang
                 if (add_name(m, e->aliases[i], id, tk) < 0)
                     goto fail;
             for (size_t i = 0; i < e->n_locals; i++)
-                if (add_name(m, e->locals[i].name, id, tk) < 0)
+                if (add_name(m, gz_local_name(e, i), id, tk) < 0)
                     goto fail;
         }
     if (ac_build(&m->ac) < 0)
@@ -311,8 +316,8 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
 {
     const struct ac *ac = &m->ac;
     for (uint32_t s = ac->out[state] != AC_NONE ? state : ac->dict[state]; s != AC_NONE; s = ac->dict[s]) {
-        for (uint32_t p = ac->out[s]; p != AC_NONE; p = ac->pat[p].next) {
-            const struct matcher_pattern *mp = &m->pat[ac->pat[p].value];
+        for (uint32_t p = ac->out[s]; p != AC_NONE; p = ac->pat_next[p]) {
+            const struct matcher_pattern *mp = &m->pat[p];
             size_t first = k + 1 - mp->len;
             const struct ent_tok *a = &t->v[pos[first]];
             int ok = a->sentence == t->v[pos[k]].sentence && (mp->word == 0 || norm_is(ac, a, mp->word));

@@ -33,10 +33,16 @@ struct ent_tokeniser {
 
 enum ent_case { ENT_CASE_ANY, ENT_CASE_CAP, ENT_CASE_UPPER };
 
+/* 12 bytes: tens of thousands of patterns a language.  A name is at most
+ * GZ_NAME_MAX bytes, so its tokens fit in len's 8 bits; the cases of all
+ * patterns (case_off's 24 bits) are a few per name. */
+#define MATCHER_PATTERN_LEN_MAX 255u
+#define MATCHER_CASES_MAX (1u << 24)
+
 struct matcher_pattern {
     uint32_t entry;
-    uint32_t case_off;
-    uint32_t len;
+    uint32_t case_off : 24;
+    uint32_t len : 8;
     uint32_t word;      /* a one-word name: its norm's symbol, which the token's norm must be */
 };
 

@@ -3,9 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An entry in the arena: uint32 value, uint32 length, the key's bytes
- * (read with memcpy: entries are not aligned). */
-#define ENTRY_HEAD 8
+/* An entry in the arena: uint32 value, one byte of length (LONG_KEY:
+ * a uint32 length follows), the key's bytes (read with memcpy: entries
+ * are not aligned).  Most keys are a word of a few bytes: a four-byte
+ * length was a fifth of the arena. */
+#define ENTRY_HEAD 5
+#define LONG_KEY 255
+#define LONG_HEAD (ENTRY_HEAD + 4)
 
 /* A map of suffixes (strmap_init_suffixes()): FNV-1a over the bytes from
  * the last to the first, then a mix (FNV's low bits are weak for short
@@ -180,9 +184,12 @@ void strmap_seal(struct strmap *m)
 static int entry_is(const struct strmap *m, uint32_t ref, const char *key, size_t len)
 {
     const char *e = m->arena + ref - 1;
+    unsigned char short_len = (unsigned char)e[4];
+    if (short_len != LONG_KEY)
+        return short_len == len && memcmp(e + ENTRY_HEAD, key, len) == 0;
     uint32_t elen;
-    memcpy(&elen, e + 4, sizeof elen);
-    return elen == len && memcmp(e + ENTRY_HEAD, key, len) == 0;
+    memcpy(&elen, e + ENTRY_HEAD, sizeof elen);
+    return elen == len && memcmp(e + LONG_HEAD, key, len) == 0;
 }
 
 static size_t find_slot(const struct strmap *m, const char *key, size_t len, uint32_t h)
@@ -236,7 +243,7 @@ static int grow(struct strmap *m)
  * arena would outgrow 32-bit offsets). */
 static long long append_entry(struct strmap *m, const char *key, size_t len, uint32_t value)
 {
-    size_t need = ENTRY_HEAD + len;
+    size_t head = len < LONG_KEY ? ENTRY_HEAD : LONG_HEAD, need = head + len;
     if (m->arena_len + need >= UINT32_MAX)
         return -1;
     if (m->arena_cap - m->arena_len < need) {
@@ -250,10 +257,13 @@ static long long append_entry(struct strmap *m, const char *key, size_t len, uin
         m->arena_cap = cap;
     }
     char *e = m->arena + m->arena_len;
-    uint32_t l32 = (uint32_t)len;
     memcpy(e, &value, sizeof value);
-    memcpy(e + 4, &l32, sizeof l32);
-    memcpy(e + ENTRY_HEAD, key, len);
+    e[4] = (char)(len < LONG_KEY ? len : LONG_KEY);
+    if (len >= LONG_KEY) {
+        uint32_t l32 = (uint32_t)len;
+        memcpy(e + ENTRY_HEAD, &l32, sizeof l32);
+    }
+    memcpy(e + head, key, len);
     long long off = (long long)m->arena_len;
     m->arena_len += need;
     return off;

@@ -2,7 +2,8 @@
  * Open addressing, keys compared as bytes; used for the automaton's
  * symbols, the gazetteer's (type, name) index and the cue words.  The keys
  * are in one arena (no malloc per key) and a slot is two 32-bit numbers,
- * so a map costs about 20 bytes a key beside the keys themselves. */
+ * so a map costs about 20 bytes a key beside the keys themselves (and a
+ * 5-byte head of an entry). */
 #ifndef ENTITIES_STRMAP_H
 #define ENTITIES_STRMAP_H
 

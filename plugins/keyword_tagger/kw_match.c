@@ -157,7 +157,7 @@ int kw_matcher_add(struct kw_matcher *m, const struct ent_toks *toks, uint32_t w
         return -1;
     m->pat[m->n_pat] = (struct kw_pattern){word, (uint32_t)m->n_syms, (uint32_t)n,
                                            last_sentence - first_sentence};
-    if (ac_add(&m->ac, syms, n, (uint32_t)m->n_pat) < 0)
+    if (ac_add(&m->ac, syms, n) < 0)
         return -1;
     m->n_pat++;
     m->n_syms += n;
@@ -294,8 +294,8 @@ static int collect(struct run *r, uint32_t state)
 {
     const struct ac *ac = &r->m->ac;
     for (uint32_t s = ac->out[state] != AC_NONE ? state : ac->dict[state]; s != AC_NONE; s = ac->dict[s]) {
-        for (uint32_t p = ac->out[s]; p != AC_NONE; p = ac->pat[p].next) {
-            const struct kw_pattern *kp = &r->m->pat[ac->pat[p].value];
+        for (uint32_t p = ac->out[s]; p != AC_NONE; p = ac->pat_next[p]) {
+            const struct kw_pattern *kp = &r->m->pat[p];
             uint32_t w = kp->word;
             if ((r->seen[w / 8] & (1u << (w % 8))) || !fits(r, kp))
                 continue;

@@ -146,10 +146,12 @@ static void test_ac_overlapping_patterns(void **state)
     struct ac a;
     assert_int_equal(ac_init(&a), 0);
     uint32_t ab[] = {1, 2}, b[] = {2}, bc[] = {2, 3}, abcd[] = {1, 2, 3, 4};
-    assert_int_equal(ac_add(&a, ab, 2, 10), 0);
-    assert_int_equal(ac_add(&a, b, 1, 20), 0);
-    assert_int_equal(ac_add(&a, bc, 2, 30), 0);
-    assert_int_equal(ac_add(&a, abcd, 4, 40), 0);
+    /* Patterns 0 to 3, numbered in the order they are added. */
+    assert_int_equal(ac_add(&a, ab, 2), 0);
+    assert_int_equal(ac_add(&a, b, 1), 0);
+    assert_int_equal(ac_add(&a, bc, 2), 0);
+    assert_int_equal(ac_add(&a, abcd, 4), 0);
+    assert_int_equal(a.n_pat, 4);
     assert_int_equal(ac_build(&a), 0);
     /* 1 2 3 5: after 2, "1 2" and "2" end; after 3, "2 3" ends. */
     uint32_t text[] = {1, 2, 3, 5};
@@ -158,13 +160,13 @@ static void test_ac_overlapping_patterns(void **state)
     for (size_t i = 0; i < 4; i++) {
         s = ac_step(&a, s, text[i]);
         for (uint32_t st = a.out[s] != AC_NONE ? s : a.dict[s]; st != AC_NONE; st = a.dict[st])
-            for (uint32_t p = a.out[st]; p != AC_NONE; p = a.pat[p].next)
-                seen[n++] = a.pat[p].value;
+            for (uint32_t p = a.out[st]; p != AC_NONE; p = a.pat_next[p])
+                seen[n++] = p;
     }
     assert_int_equal(n, 3);
-    assert_int_equal(seen[0], 10);
-    assert_int_equal(seen[1], 20);
-    assert_int_equal(seen[2], 30);
+    assert_int_equal(seen[0], 0);
+    assert_int_equal(seen[1], 1);
+    assert_int_equal(seen[2], 2);
     ac_free(&a);
 }
 
