@@ -474,10 +474,29 @@ static int is_archived(const struct archive *s, const char *id)
 
 /* ---- archive() ---------------------------------------------------------- */
 
+/* 1 when the ids/ entry of p's id is the record in p's day folder: the
+ * article was archived on that very day, so the day's ID.orig is its
+ * original.  An entry of another day (the article came again on a later
+ * date: a duplicate) says nothing about this day's ID.orig. */
+static int archived_on_day(const struct archive *s, const struct pending *p)
+{
+    char record[REL_PATH_MAX], entry[REL_PATH_MAX];
+    struct stat rec, ent;
+    rel_path(record, p->day, p->id, ".json");
+    index_path(entry, p->id);
+    /* A look-up that fails for another reason than a missing name keeps
+     * the original: better a stray link than a lost original. */
+    if (fstatat(s->dirfd, entry, &ent, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno != ENOENT;
+    if (fstatat(s->dirfd, record, &rec, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno != ENOENT;
+    return ent.st_dev == rec.st_dev && ent.st_ino == rec.st_ino;
+}
+
 /* The files of p's article that no commit published: its tmp files, and
  * the original it linked under the final name.  That one stays when the
  * name holds another inode by now (a copy of the article renamed there) or
- * the article has its ids/ entry after all: then it is an archived
+ * the article was archived on that day after all: then it is an archived
  * article's original. */
 static void remove_tmp_files(struct archive *s, const struct pending *p)
 {
@@ -488,12 +507,10 @@ static void remove_tmp_files(struct archive *s, const struct pending *p)
     unlinkat(s->dirfd, rel, 0);
     if (p->orig_at_tmp)
         return;
-    char entry[REL_PATH_MAX];
     struct stat st;
     rel_path(rel, p->day, p->id, ".orig");
-    index_path(entry, p->id);
     if (fstatat(s->dirfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_ino == p->orig_ino &&
-        fstatat(s->dirfd, entry, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+        !archived_on_day(s, p))
         unlinkat(s->dirfd, rel, 0);
 }
 

@@ -5,6 +5,7 @@ archive's thread only decides and commits (docs/plugins.md, "prepare").
 Loaded by run.py; every test here is named prepare_*.
 """
 
+import json
 import os
 import signal
 import time
@@ -136,4 +137,34 @@ def prepare_fs_taken_original_name_not_trusted(ctx):
     check(stale.read_bytes() == data, "ID.orig does not hold the article's bytes")
     check(other.read_bytes() == b"not these bytes\n", "the stale file was written through")
     ctx.wait(lambda: not ctx.stray_tmp(), 5, "no *.tmp files left in archive/")
+    ctx.verify_archive(expect_ids=ids)
+
+
+@test(timeout=120)
+def prepare_fs_duplicate_of_earlier_day_leaves_no_original(ctx):
+    """An article archived on an earlier day and received again today is a
+    duplicate.  prepare() already linked today's ID.orig (the name was
+    free in today's folder); archive() finds the ids/ entry, which is the
+    earlier day's record, and must remove that link, not keep it as if it
+    were the archived original: else every such duplicate leaks a hard
+    link of its whole work file and the id has two .orig files."""
+    data = small_article("Schon gestern", "Diese Meldung kam schon an einem früheren Tag.")
+    id_ = content_id(data)
+    old = ctx.archive / "2020" / "01" / "01"
+    old.mkdir(parents=True)
+    (old / f"{id_}.orig").write_bytes(data)
+    (old / f"{id_}.json").write_text(json.dumps({"id": id_, "size": len(data)}) + "\n")
+    (ctx.archive / "ids" / id_[:2]).mkdir(parents=True)
+    os.link(old / f"{id_}.json", ctx.archive / "ids" / id_[:2] / f"{id_}.json")
+    ctx.write_config(workers=2)
+    ctx.start()
+    fresh = distinct_articles(10, "later")
+    ctx.drop("again.txt", data)
+    for name, body in fresh:
+        ctx.drop(name, body)
+    ids = {id_} | {content_id(body) for _, body in fresh}
+    ctx.wait_archived(ids, timeout=60)
+    ctx.wait(lambda: any(d.get("id") == id_ for d in ctx.duplicates()), 10, "the duplicate noted")
+    today = ctx.archive / time.strftime("%Y/%m/%d", time.gmtime())
+    check(not (today / f"{id_}.orig").exists(), f"{today}/{id_}.orig left behind by the duplicate")
     ctx.verify_archive(expect_ids=ids)
