@@ -181,3 +181,33 @@ def systemd_memory_deny_write_execute(ctx):
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=20)
         log.close()
+
+
+@test(timeout=60)
+def systemd_abstract_socket_and_foreign_watchdog_pid(ctx):
+    """NOTIFY_SOCKET="@name" is the abstract namespace (what systemd itself
+    hands out): READY=1, STATUS= and STOPPING=1 arrive there.  A
+    WATCHDOG_PID that is not newsd's (the watchdog of a parent that
+    started it) means no WATCHDOG=1 from newsd."""
+    cfg = ctx.write_config()
+    name = f"newsd-e2e-{os.getpid()}-{time.monotonic_ns()}"
+    rx = Receiver("\0" + name)
+    env = dict(os.environ, NOTIFY_SOCKET="@" + name, WATCHDOG_USEC="1000000", WATCHDOG_PID=str(os.getpid()))
+    log = open(ctx.log_path, "ab")
+    proc = subprocess.Popen([str(ctx.newsd), "-c", str(cfg), "--state-dir", str(ctx.state)] + ROOT_FLAG,
+                            env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+    try:
+        rx.wait_for("READY=1", 15)
+        ctx.drop("one.txt", small_article("Abstrakt", "Ein Artikel, damit STATUS etwas zählt."))
+        rx.drain(2.5)
+        check(any(k.startswith("STATUS=") for k in rx.keys()), f"no STATUS= on the abstract socket: {rx.keys()}")
+        check(rx.index("WATCHDOG=1") is None, f"WATCHDOG=1 sent for another process's WATCHDOG_PID: {rx.keys()}")
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+        rx.drain(0.3)
+        check(rx.index("STOPPING=1") is not None, f"no STOPPING=1 on the abstract socket: {rx.keys()}")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        log.close()
