@@ -13,6 +13,21 @@ import time
 from __main__ import check, content_id, distinct_articles, small_article, test
 
 
+def archive_among_others(ctx, name, data, others, prefix):
+    """Start newsd with two workers, drop data as name among `others`
+    distinct articles (so that it meets prepare() on a busy worker), wait
+    until all are archived; their ids."""
+    ctx.write_config(workers=2)
+    ctx.start()
+    fresh = distinct_articles(others, prefix)
+    ctx.drop(name, data)
+    for fname, body in fresh:
+        ctx.drop(fname, body)
+    ids = {content_id(data)} | {content_id(body) for _, body in fresh}
+    ctx.wait_archived(ids, timeout=60)
+    return ids
+
+
 @test(timeout=120)
 def prepare_fs_same_bytes_twice_at_once(ctx):
     """Two copies of one article in flight at once are prepared side by
@@ -126,14 +141,7 @@ def prepare_fs_taken_original_name_not_trusted(ctx):
     stale.write_bytes(b"not these bytes\n")
     other = ctx.state.parent / "stale-link"
     os.link(stale, other)   # the stale inode must come through unchanged
-    ctx.write_config(workers=2)
-    ctx.start()
-    fresh = distinct_articles(20, "fresh")
-    ctx.drop("taken.txt", data)
-    for name, body in fresh:
-        ctx.drop(name, body)
-    ids = {id_} | {content_id(body) for _, body in fresh}
-    ctx.wait_archived(ids, timeout=60)
+    ids = archive_among_others(ctx, "taken.txt", data, 20, "fresh")
     check(stale.read_bytes() == data, "ID.orig does not hold the article's bytes")
     check(other.read_bytes() == b"not these bytes\n", "the stale file was written through")
     ctx.wait(lambda: not ctx.stray_tmp(), 5, "no *.tmp files left in archive/")
@@ -156,14 +164,7 @@ def prepare_fs_duplicate_of_earlier_day_leaves_no_original(ctx):
     (old / f"{id_}.json").write_text(json.dumps({"id": id_, "size": len(data)}) + "\n")
     (ctx.archive / "ids" / id_[:2]).mkdir(parents=True)
     os.link(old / f"{id_}.json", ctx.archive / "ids" / id_[:2] / f"{id_}.json")
-    ctx.write_config(workers=2)
-    ctx.start()
-    fresh = distinct_articles(10, "later")
-    ctx.drop("again.txt", data)
-    for name, body in fresh:
-        ctx.drop(name, body)
-    ids = {id_} | {content_id(body) for _, body in fresh}
-    ctx.wait_archived(ids, timeout=60)
+    ids = archive_among_others(ctx, "again.txt", data, 10, "later")
     ctx.wait(lambda: any(d.get("id") == id_ for d in ctx.duplicates()), 10, "the duplicate noted")
     today = ctx.archive / time.strftime("%Y/%m/%d", time.gmtime())
     check(not (today / f"{id_}.orig").exists(), f"{today}/{id_}.orig left behind by the duplicate")
