@@ -10,6 +10,7 @@
 #include "notify.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -29,10 +30,13 @@ static int notify_send(const char *msg)
         return 0;
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     size_t n = strlen(path);
-    if ((path[0] != '/' && path[0] != '@') || n >= sizeof sa.sun_path)
+    /* A path needs its NUL inside sun_path; an abstract name has none and
+     * may fill all of it (its length is in the address length). */
+    bool abstract = path[0] == '@';
+    if ((path[0] != '/' && !abstract) || n > sizeof sa.sun_path - (abstract ? 0 : 1))
         return -EINVAL;
     memcpy(sa.sun_path, path, n);
-    if (sa.sun_path[0] == '@')
+    if (abstract)
         sa.sun_path[0] = '\0';
     int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)

@@ -186,11 +186,13 @@ def systemd_memory_deny_write_execute(ctx):
 @test(timeout=60)
 def systemd_abstract_socket_and_foreign_watchdog_pid(ctx):
     """NOTIFY_SOCKET="@name" is the abstract namespace (what systemd itself
-    hands out): READY=1, STATUS= and STOPPING=1 arrive there.  A
+    hands out): READY=1, STATUS= and STOPPING=1 arrive there, also when the
+    name fills all 108 bytes of sun_path (no NUL in an abstract name).  A
     WATCHDOG_PID that is not newsd's (the watchdog of a parent that
     started it) means no WATCHDOG=1 from newsd."""
     cfg = ctx.write_config()
-    name = f"newsd-e2e-{os.getpid()}-{time.monotonic_ns()}"
+    name = f"newsd-e2e-{os.getpid()}-{time.monotonic_ns()}-"
+    name += "x" * (107 - len(name))
     rx = Receiver("\0" + name)
     env = dict(os.environ, NOTIFY_SOCKET="@" + name, WATCHDOG_USEC="1000000", WATCHDOG_PID=str(os.getpid()))
     log = open(ctx.log_path, "ab")
