@@ -109,6 +109,7 @@ struct work {
      * second pass) and, in the second pass, compound_term[type]. */
     uint32_t *type_term, *compound_term;
     size_t n_types;
+    uint32_t *genitive_base;  /* per term, merge_genitives()'s */
 };
 
 #define TYPE_UNSEEN UINT32_MAX
@@ -116,6 +117,8 @@ struct work {
 /* compound_term[]'s flag: the compound reads as its head (term ids are
  * below the token count, which yake_extract() keeps below 2^31). */
 #define COMPOUND_MERGED (1u << 31)
+/* genitive_base[]'s answer for a term that is no genitive of another. */
+#define NO_GENITIVE (UINT32_MAX - 1)
 
 /* ---- hashing ------------------------------------------------------------- */
 
@@ -227,10 +230,14 @@ static bool is_stop(const struct work *w, size_t i)
  * when it can be a word of its own: three bytes or more, no digit. */
 static const char *compound_head(const char *stem, size_t stem_len, size_t *len)
 {
-    const char *dash = memrchr(stem, '-', stem_len);
-    if (!dash || dash == stem)
+    /* A loop, not memrchr(): stems are a few bytes, and this is asked of
+     * every word type, where the call cost more than the search. */
+    size_t at = stem_len;
+    while (at > 0 && stem[at - 1] != '-')
+        at--;
+    if (at <= 1)
         return NULL;
-    const char *head = dash + 1;
+    const char *head = stem + at;
     size_t n = stem_len - (size_t)(head - stem);
     if (n < 3)
         return NULL;
@@ -247,17 +254,26 @@ static const char *compound_head(const char *stem, size_t stem_len, size_t *len)
  * The tag then shows the bare name, as for a compound read as its head. */
 static void merge_genitives(struct work *w)
 {
+    /* The answer depends on the term alone: looked up once per term
+     * (genitive_base[id]: TYPE_UNSEEN before, NO_GENITIVE for none). */
+    memset(w->genitive_base, 0xff, w->n_terms * sizeof *w->genitive_base);
     for (size_t i = 0; i < w->n; i++) {
         const struct yake_token *t = &w->tok[i];
         uint32_t id = w->tok_term[i];
         if (id == NO_TERM || w->terms[id].stop || w->tok_merged[i] || !(t->flags & NEWSD_TOKEN_CAPITALISED))
             continue;
-        size_t len = w->terms[id].key_len, slot;
-        if (len < 4 || w->terms[id].key[len - 1] != 's')
-            continue;
-        const char *key = w->terms[id].key;
-        uint32_t base = term_find(w, key, len - 1, false, term_hash(key, len - 1, false), &slot);
-        if (base != NO_TERM && w->terms[base].standalone) {
+        uint32_t base = w->genitive_base[id];
+        if (base == TYPE_UNSEEN) {
+            size_t len = w->terms[id].key_len, slot;
+            const char *key = w->terms[id].key;
+            base = NO_TERM;
+            if (len >= 4 && key[len - 1] == 's')
+                base = term_find(w, key, len - 1, false, term_hash(key, len - 1, false), &slot);
+            if (base == NO_TERM || !w->terms[base].standalone)
+                base = NO_GENITIVE;
+            w->genitive_base[id] = base;
+        }
+        if (base != NO_GENITIVE) {
             w->tok_term[i] = base;
             w->tok_merged[i] = true;
         }
@@ -838,7 +854,7 @@ static int work_alloc(struct work *w, size_t max_words, struct yake_scratch *scr
                   align8(spans * sizeof *w->cands) + align8(cs * sizeof *w->cand_slots) +
                   align8(spans * sizeof *w->occs) + align8(spans * sizeof *w->first_occ) +
                   align8(2 * w->n_types * sizeof *w->type_term) +
-                  align8(w->n_types * sizeof *w->compound_term);
+                  align8(w->n_types * sizeof *w->compound_term) + align8(n * sizeof *w->genitive_base);
     char *p;
     if (scratch && scratch->cap >= need) {
         p = scratch->block;
@@ -865,6 +881,7 @@ static int work_alloc(struct work *w, size_t max_words, struct yake_scratch *scr
     w->first_occ = carve(&p, spans * sizeof *w->first_occ);
     w->type_term = carve(&p, 2 * w->n_types * sizeof *w->type_term);
     w->compound_term = carve(&p, w->n_types * sizeof *w->compound_term);
+    w->genitive_base = carve(&p, n * sizeof *w->genitive_base);
     w->term_mask = ts - 1;
     w->pair_mask = ts - 1;
     w->cand_mask = cs - 1;
