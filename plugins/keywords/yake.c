@@ -109,7 +109,7 @@ struct work {
      * second pass) and, in the second pass, compound_term[type]. */
     uint32_t *type_term, *compound_term;
     size_t n_types;
-    uint32_t *genitive_base;  /* per term, merge_genitives()'s */
+    uint32_t *genitive_base;  /* per term, merge_genitive()'s */
 };
 
 #define TYPE_UNSEEN UINT32_MAX
@@ -252,31 +252,30 @@ static const char *compound_head(const char *stem, size_t stem_len, size_t *len)
  * vowel ("Chinas", "Teslas"): a capitalised word whose stem is another
  * word's stem and an "s" is that word, when the text has it ("China").
  * The tag then shows the bare name, as for a compound read as its head. */
-static void merge_genitives(struct work *w)
+static void merge_genitive(struct work *w, size_t i)
 {
+    const struct yake_token *t = &w->tok[i];
+    uint32_t id = w->tok_term[i];
+    if (id == NO_TERM || w->terms[id].stop || w->tok_merged[i] || !(t->flags & NEWSD_TOKEN_CAPITALISED))
+        return;
     /* The answer depends on the term alone: looked up once per term
-     * (genitive_base[id]: TYPE_UNSEEN before, NO_GENITIVE for none). */
-    memset(w->genitive_base, 0xff, w->n_terms * sizeof *w->genitive_base);
-    for (size_t i = 0; i < w->n; i++) {
-        const struct yake_token *t = &w->tok[i];
-        uint32_t id = w->tok_term[i];
-        if (id == NO_TERM || w->terms[id].stop || w->tok_merged[i] || !(t->flags & NEWSD_TOKEN_CAPITALISED))
-            continue;
-        uint32_t base = w->genitive_base[id];
-        if (base == TYPE_UNSEEN) {
-            size_t len = w->terms[id].key_len, slot;
-            const char *key = w->terms[id].key;
-            base = NO_TERM;
-            if (len >= 4 && key[len - 1] == 's')
-                base = term_find(w, key, len - 1, false, term_hash(key, len - 1, false), &slot);
-            if (base == NO_TERM || !w->terms[base].standalone)
-                base = NO_GENITIVE;
-            w->genitive_base[id] = base;
-        }
-        if (base != NO_GENITIVE) {
-            w->tok_term[i] = base;
-            w->tok_merged[i] = true;
-        }
+     * (genitive_base[id]: TYPE_UNSEEN before, NO_GENITIVE for none).
+     * Only the words of the first pass stand alone, so the compounds'
+     * terms made meanwhile change no answer. */
+    uint32_t base = w->genitive_base[id];
+    if (base == TYPE_UNSEEN) {
+        size_t len = w->terms[id].key_len, slot;
+        const char *key = w->terms[id].key;
+        base = NO_TERM;
+        if (len >= 4 && key[len - 1] == 's')
+            base = term_find(w, key, len - 1, false, term_hash(key, len - 1, false), &slot);
+        if (base == NO_TERM || !w->terms[base].standalone)
+            base = NO_GENITIVE;
+        w->genitive_base[id] = base;
+    }
+    if (base != NO_GENITIVE) {
+        w->tok_term[i] = base;
+        w->tok_merged[i] = true;
     }
 }
 
@@ -311,8 +310,10 @@ static bool typed(const struct work *w, const struct yake_token *t)
 }
 
 /* The answers of both functions above depend on the token's text (and
- * whether it reads as a stop word) alone: each is asked once per type. */
-static void assign_terms(struct work *w)
+ * whether it reads as a stop word) alone: each is asked once per type.
+ * The first pass gives each word that stands alone its term;
+ * final_term() then the others, token by token in order. */
+static void standalone_terms(struct work *w)
 {
     for (size_t i = 0; i < w->n; i++) {
         const struct yake_token *t = &w->tok[i];
@@ -327,10 +328,15 @@ static void assign_terms(struct work *w)
         if (id != TYPE_COMPOUND)
             w->tok_term[i] = id;
     }
-    for (size_t i = 0; i < w->n; i++) {
-        const struct yake_token *t = &w->tok[i];
-        if (!is_word(t) || w->tok_term[i] != NO_TERM)
-            continue;
+    memset(w->genitive_base, 0xff, w->n * sizeof *w->genitive_base);
+}
+
+/* Token i's term once standalone_terms() has run: a compound's, and in
+ * German a genitive read as its name. */
+static void final_term(struct work *w, size_t i)
+{
+    const struct yake_token *t = &w->tok[i];
+    if (is_word(t) && w->tok_term[i] == NO_TERM) {
         uint32_t *known = typed(w, t) ? &w->compound_term[t->type] : NULL;
         bool merged;
         uint32_t id;
@@ -346,7 +352,7 @@ static void assign_terms(struct work *w)
         w->tok_term[i] = id;
     }
     if (w->capitalised_nouns)
-        merge_genitives(w);
+        merge_genitive(w, i);
 }
 
 /* ---- features ------------------------------------------------------------ */
@@ -385,12 +391,15 @@ static uint32_t pair_count(const struct work *w, uint32_t a, uint32_t b)
 
 /* Frequencies, casing, sentences and neighbours (YAKE's window of one
  * word, within a run of words that punctuation or a sentence's end does
- * not interrupt; numbers take no part). */
+ * not interrupt; numbers take no part).  The same pass gives each token
+ * its final term (final_term()): a token's term is all it needs of the
+ * tokens after it, so one pass over the tokens does for both. */
 static void count_features(struct work *w)
 {
     uint32_t prev = NO_TERM, prev_sent = NO_TERM;
     for (size_t i = 0; i < w->n; i++) {
         const struct yake_token *t = &w->tok[i];
+        final_term(w, i);
         uint32_t id = w->tok_term[i];
         if (t->sentence != prev_sent)
             prev = NO_TERM;
@@ -923,7 +932,7 @@ int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_op
     void *block = NULL;
     if (work_alloc(&w, max_words, scratch, &block) < 0)
         goto done;
-    assign_terms(&w);
+    standalone_terms(&w);
     count_features(&w);
     score_terms(&w);
     collect_candidates(&w, max_words);
