@@ -615,6 +615,10 @@ static void collect_candidates(struct work *w, size_t max_words)
 {
     for (size_t i = 0; i < w->n; i++)
         w->tok_edge[i] = is_edge(w, i);
+    /* The runs first (their lengths wait in occs[].next), then the table
+     * of candidates, sized for them: far fewer than the tokens times
+     * max_words it would take before, so less memory to clear and probe. */
+    size_t n_runs = 0;
     for (size_t i = 0; i < w->n; i++) {
         if (!w->tok_edge[i])
             continue;
@@ -626,8 +630,15 @@ static void collect_candidates(struct work *w, size_t max_words)
                 break;
             if (!w->tok_edge[last])
                 continue;
-            occurrence_add(w, cand_add(w, (uint32_t)i, (uint32_t)len), (uint32_t)i);
+            w->occs[n_runs++] = (struct occurrence){(uint32_t)i, (uint32_t)len};
         }
+    }
+    size_t size = table_size(n_runs);
+    w->cand_mask = size - 1;
+    memset(w->cand_slots, 0xff, size * sizeof *w->cand_slots);
+    for (size_t r = 0; r < n_runs; r++) {
+        uint32_t pos = w->occs[r].pos, len = w->occs[r].next;
+        occurrence_add(w, cand_add(w, pos, len), pos);
     }
 }
 
@@ -893,11 +904,9 @@ static int work_alloc(struct work *w, size_t max_words, struct yake_scratch *scr
     w->genitive_base = carve(&p, n * sizeof *w->genitive_base);
     w->term_mask = ts - 1;
     w->pair_mask = ts - 1;
-    w->cand_mask = cs - 1;
     memset(w->tok_merged, 0, n * sizeof *w->tok_merged);
     memset(w->term_slots, 0xff, ts * sizeof *w->term_slots);
     memset(w->pairs, 0xff, ts * sizeof *w->pairs);   /* a = NO_TERM: empty */
-    memset(w->cand_slots, 0xff, cs * sizeof *w->cand_slots);
     memset(w->type_term, 0xff, 2 * w->n_types * sizeof *w->type_term);   /* TYPE_UNSEEN */
     memset(w->compound_term, 0xff, w->n_types * sizeof *w->compound_term);
     return 0;
