@@ -102,16 +102,6 @@ static void slot_give(struct keywords *k, struct slot *s)
     slot_free(s);
 }
 
-static uint64_t hash_norm(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
 static unsigned shape_bit(size_t len)
 {
     return len < 31 ? (unsigned)len : 31u;
@@ -122,7 +112,7 @@ static int is_extra_stop(const struct keywords *k, const char *norm, size_t len)
 {
     if (!k->stop || !((k->stop_shape[(unsigned char)norm[0]] >> shape_bit(len)) & 1u))
         return 0;
-    for (size_t i = hash_norm(norm) & k->stop_mask; k->stop[i]; i = (i + 1) & k->stop_mask)
+    for (size_t i = yake_hash(norm, len) & k->stop_mask; k->stop[i]; i = (i + 1) & k->stop_mask)
         if (strcmp(k->stop[i], norm) == 0)
             return 1;
     return 0;
@@ -169,7 +159,7 @@ static int read_stop_words(const newsd_config *conf, struct keywords *k)
             newsd_log(NEWSD_LOG_ERROR, "stop_words: \"%s\" is not one word", words[i]);
             rc = NEWSD_ERROR;
         } else if (!is_extra_stop(k, t.norm, t.norm_length)) {
-            size_t slot = hash_norm(t.norm) & k->stop_mask;
+            size_t slot = yake_hash(t.norm, t.norm_length) & k->stop_mask;
             while (k->stop[slot])
                 slot = (slot + 1) & k->stop_mask;
             if (!(k->stop[slot] = strdup(t.norm)))

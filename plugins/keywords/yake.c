@@ -126,17 +126,28 @@ static uint64_t hash_bytes(uint64_t h, const char *s, size_t len)
 {
     /* Eight bytes at a time: stems are short, and this is the hottest
      * loop of the term table. */
+    h ^= len;
     for (; len >= 8; s += 8, len -= 8) {
         uint64_t word;
         memcpy(&word, s, 8);
         h = (h ^ word) * 0x100000001b3ull;
         h ^= h >> 29;
     }
-    for (; len > 0; s++, len--) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ull;
+    /* The last 0..7 bytes by whole loads (two overlapping ones of four
+     * bytes, or the first, middle and last byte), not a multiply per byte
+     * in a chain; the length (mixed in above) tells tails apart that
+     * these loads would not. */
+    uint64_t tail = 0;
+    if (len >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4);
+        tail = (uint64_t)a << 32 | b;
+    } else if (len > 0) {
+        const unsigned char *u = (const unsigned char *)s;
+        tail = (uint64_t)u[0] | (uint64_t)u[len / 2] << 8 | (uint64_t)u[len - 1] << 16;
     }
-    return h;
+    return (h ^ tail) * 0x100000001b3ull;
 }
 
 static uint64_t mix(uint64_t x)
@@ -150,6 +161,11 @@ static uint64_t mix(uint64_t x)
 }
 
 #define FNV_OFFSET 0xcbf29ce484222325ull
+
+uint64_t yake_hash(const char *s, size_t len)
+{
+    return mix(hash_bytes(FNV_OFFSET, s, len));
+}
 
 /* A power of two of at least 2 * n slots, so probes stay short. */
 static size_t table_size(size_t n)
