@@ -30,6 +30,7 @@
 #include "yake.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -480,13 +481,60 @@ static uint32_t nth_sentence(const struct work *w, const struct term *e, uint32_
     }
 }
 
-static double median_sentence(const struct work *w, const struct term *e)
+/* Twice the median sentence: a whole number, since the median is one or
+ * halfway between two. */
+static uint64_t median_sentence_x2(const struct work *w, const struct term *e)
 {
     uint32_t mid = (e->n_sent - 1) / 2;
-    double m = nth_sentence(w, e, mid);
+    uint64_t m = nth_sentence(w, e, mid);
     if (e->n_sent % 2 == 0)
-        m = (m + nth_sentence(w, e, mid + 1)) / 2.0;
-    return m;
+        return m + nth_sentence(w, e, mid + 1);
+    return 2 * m;
+}
+
+/* The logarithms of the term scores, of small whole numbers (tf) and half
+ * numbers (3 + median) that article after article asks again: each
+ * computed once by the same expression, so the same bits, and kept.  An
+ * entry is the complement of the double's bits (0: not yet); threads may
+ * both compute one and store the same value. */
+#define LOG_TF_TABLE 256
+#define LOG_POSITION_TABLE 2048
+static _Atomic uint64_t log_tf_table[LOG_TF_TABLE], log_position_table[LOG_POSITION_TABLE];
+
+static double kept(_Atomic uint64_t *entry, double (*f)(uint64_t), uint64_t arg)
+{
+    uint64_t bits = atomic_load_explicit(entry, memory_order_relaxed);
+    double v;
+    if (bits) {
+        bits = ~bits;
+        memcpy(&v, &bits, sizeof v);
+        return v;
+    }
+    v = f(arg);
+    memcpy(&bits, &v, sizeof v);
+    atomic_store_explicit(entry, ~bits, memory_order_relaxed);
+    return v;
+}
+
+static double log_tf_of(uint64_t tf)
+{
+    return log((double)tf);
+}
+
+/* log(log(3 + median)), median = x2 / 2. */
+static double log_position_of(uint64_t x2)
+{
+    return log(log(3.0 + (double)x2 / 2.0));
+}
+
+static double log_tf(uint64_t tf)
+{
+    return tf < LOG_TF_TABLE ? kept(&log_tf_table[tf], log_tf_of, tf) : log_tf_of(tf);
+}
+
+static double log_position(uint64_t x2)
+{
+    return x2 < LOG_POSITION_TABLE ? kept(&log_position_table[x2], log_position_of, x2) : log_position_of(x2);
 }
 
 /* What the terms' scores share; each term is scored when a candidate
@@ -520,8 +568,8 @@ static double term_score(const struct work *w, struct term *e)
         double pl = e->left_total ? (double)e->left_distinct / e->left_total : 0.0;
         double pr = e->right_total ? (double)e->right_distinct / e->right_total : 0.0;
         double rel = (0.5 + pl * tf / max_tf) + (0.5 + pr * tf / max_tf);
-        double casing = (e->tf_upper > e->tf_acro ? e->tf_upper : e->tf_acro) / (1.0 + log(tf));
-        double position = log(log(3.0 + median_sentence(w, e)));
+        double casing = (e->tf_upper > e->tf_acro ? e->tf_upper : e->tf_acro) / (1.0 + log_tf(e->tf));
+        double position = log_position(median_sentence_x2(w, e));
         double freq = tf / freq_norm;
         double spread = (double)e->n_sent / w->n_sentences;
         e->h = position * rel / (casing + freq / rel + spread / rel);
