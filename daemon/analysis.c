@@ -114,13 +114,14 @@ static const char *make_norm(struct newsd_analysis *an, const char *text, size_t
 }
 
 /* Text and norm of the first token with this text (text_hash: strhash()
- * of it), and whether its norm is a stop word; *stem_it when its stem is
- * still to be found, with the norm's hash in *norm_hash. */
-static int first_of_text(struct fill *f, struct newsd_token *t, uint64_t text_hash, bool *stem_it,
+ * of it); *look_up when it is a word, whose stop-word entry and stem are
+ * still to be looked up (look_up()), with the norm's hash in *norm_hash.
+ * Both are fetched from memory meanwhile. */
+static int first_of_text(struct fill *f, struct newsd_token *t, uint64_t text_hash, bool *look_up,
                          uint64_t *norm_hash)
 {
     struct newsd_analysis *an = f->an;
-    *stem_it = false;
+    *look_up = false;
     char *text = arena_strndup(&an->arena, an->text + t->offset, t->length);
     if (!text)
         return -1;
@@ -142,19 +143,22 @@ static int first_of_text(struct fill *f, struct newsd_token *t, uint64_t text_ha
     /* Most words fold to themselves (make_norm() then returns the text):
      * their norm's hash is the text's. */
     uint64_t h = norm == text ? text_hash : strhash(norm, norm_len);
-    if (stopwords_contains_hashed(f->stop, norm, norm_len, h))
-        t->flags |= NEWSD_TOKEN_STOPWORD;
-    if (f->stemmer && !(t->flags & NEWSD_TOKEN_ABBREVIATION)) {
+    stopwords_prefetch_hashed(f->stop, h);
+    if (f->stemmer && !(t->flags & NEWSD_TOKEN_ABBREVIATION))
         stem_prefetch_hashed(f->stemmer, norm_len, h);
-        *stem_it = true;
-        *norm_hash = h;
-    }
+    *look_up = true;
+    *norm_hash = h;
     return 0;
 }
 
-static int stem_token(struct fill *f, struct newsd_token *t, uint64_t norm_hash)
+/* A first word's stop-word flag and stem (first_of_text() set its norm). */
+static int look_up(struct fill *f, struct newsd_token *t, uint64_t norm_hash)
 {
     size_t norm_len = t->norm_length, stem_len;
+    if (stopwords_contains_hashed(f->stop, t->norm, norm_len, norm_hash))
+        t->flags |= NEWSD_TOKEN_STOPWORD;
+    if (!f->stemmer || (t->flags & NEWSD_TOKEN_ABBREVIATION))
+        return 0;
     const char *stem = stem_word_hashed(f->stemmer, t->norm, norm_len, norm_hash, &stem_len);
     if (!stem)
         return -1;
@@ -171,10 +175,11 @@ static int stem_token(struct fill *f, struct newsd_token *t, uint64_t norm_hash)
 /*
  * Three passes: the first finds the first token of each text and gives it
  * its text and norm (first[] says, for every other token, which token
- * that is); the second stems those first tokens; the third copies their
- * strings to the repeats.  Stemming waits until every norm is known so
- * that the memo entries of the stemmer (stem_prefetch()) are on their way
- * from memory while the rest of the first pass runs.
+ * that is); the second looks up the stop words and stems of those first
+ * tokens; the third copies their strings to the repeats.  The look-ups
+ * wait until every norm is known so that the stop-word slots and the
+ * stemmer's memo entries (stem_prefetch()) are on their way from memory
+ * while the rest of the first pass runs.
  */
 static int fill_strings(struct newsd_analysis *an)
 {
@@ -186,13 +191,18 @@ static int fill_strings(struct newsd_analysis *an)
     size_t size = 64;
     while (size < an->n_tokens * 2)
         size *= 2;
-    f.slots = calloc(size, sizeof *f.slots);
     /* first[i]: index + 1 of the first token with token i's text; 0 for a
-     * first token itself.  to_stem: the first tokens to stem. */
-    uint32_t *first = malloc((an->n_tokens + 1) * sizeof *first);
-    uint32_t *to_stem = malloc((an->n_tokens + 1) * sizeof *to_stem);
-    uint64_t *stem_hash = malloc((an->n_tokens + 1) * sizeof *stem_hash);   /* of to_stem's norms */
-    int rc = f.slots && first && to_stem && stem_hash ? 0 : -1;
+     * first token itself.  to_stem: the first words, to look up.  One block
+     * for the four arrays, the 64-bit one first (aligned by malloc). */
+    size_t n1 = an->n_tokens + 1;
+    char *block = malloc(n1 * sizeof(uint64_t) + size * sizeof *f.slots + 2 * n1 * sizeof(uint32_t));
+    int rc = block ? 0 : -1;
+    uint64_t *stem_hash = (uint64_t *)block;   /* of to_stem's norms */
+    f.slots = (uint32_t *)(block + n1 * sizeof(uint64_t));
+    uint32_t *first = f.slots + size;
+    uint32_t *to_stem = first + n1;
+    if (block)
+        memset(f.slots, 0, size * sizeof *f.slots);
     f.mask = size - 1;
     size_t n_stem = 0;
     for (size_t i = 0; i < an->n_tokens && rc == 0; i++) {
@@ -203,10 +213,10 @@ static int fill_strings(struct newsd_analysis *an)
         for (size_t s = h & f.mask;; s = (s + 1) & f.mask) {
             uint32_t o = f.slots[s];
             if (!o) {
-                bool stem_it;
+                bool word;
                 f.slots[s] = (uint32_t)i + 1;
-                rc = first_of_text(&f, t, h, &stem_it, &stem_hash[n_stem]);
-                if (stem_it)
+                rc = first_of_text(&f, t, h, &word, &stem_hash[n_stem]);
+                if (word)
                     to_stem[n_stem++] = (uint32_t)i;
                 break;
             }
@@ -218,7 +228,7 @@ static int fill_strings(struct newsd_analysis *an)
         }
     }
     for (size_t k = 0; k < n_stem && rc == 0; k++)
-        rc = stem_token(&f, &an->tokens[to_stem[k]], stem_hash[k]);
+        rc = look_up(&f, &an->tokens[to_stem[k]], stem_hash[k]);
     for (size_t i = 0; i < an->n_tokens && rc == 0; i++) {
         if (!first[i])
             continue;
@@ -232,10 +242,7 @@ static int fill_strings(struct newsd_analysis *an)
         t->type = o->type;
         t->flags |= o->flags & NEWSD_TOKEN_STOPWORD;
     }
-    free(f.slots);
-    free(first);
-    free(to_stem);
-    free(stem_hash);
+    free(block);
     return rc;
 }
 
@@ -294,9 +301,21 @@ newsd_analysis *analysis_of_article(const char *title, const char *body, const c
 {
     /* Fields are NFC when the parser sets them; a plugin's
      * newsd_article_set() need not be, so both go through the
-     * normaliser (whose fast path is a scan for text that already is). */
-    char *t = text_utf8_nfc(title, strlen(title));
-    char *b = text_utf8_nfc(body, strlen(body));
+     * normaliser.  Most are seen to be NFC by its fast path's scan: then
+     * they are copied once, into the text analysed. */
+    size_t title_len = strlen(title), body_len = strlen(body);
+    if (text_is_nfc_fast(title, title_len) && text_is_nfc_fast(body, body_len)) {
+        size_t sep = title_len ? 2 : 0;
+        char *both = malloc(title_len + sep + body_len + 1);
+        if (!both)
+            return NULL;
+        memcpy(both, title, title_len);
+        memcpy(both + title_len, "\n\n", sep);
+        memcpy(both + title_len + sep, body, body_len + 1);
+        return analysis_build(both, title_len + sep + body_len, title_len, lang);
+    }
+    char *t = text_utf8_nfc(title, title_len);
+    char *b = text_utf8_nfc(body, body_len);
     if (!t || !b) {
         free(t);
         free(b);

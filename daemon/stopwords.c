@@ -64,6 +64,14 @@ bool stopwords_contains_hashed(const struct stopword_set *set, const char *norm,
     }
 }
 
+void stopwords_prefetch_hashed(const struct stopword_set *set, uint64_t h)
+{
+    if (!set || !set->n)
+        return;
+    __builtin_prefetch(&set->slots[h & set->mask]);
+    __builtin_prefetch(&set->tags[h & set->mask]);
+}
+
 static void set_insert(struct stopword_set *set, uint32_t offset)
 {
     const char *w = set->pool + offset;

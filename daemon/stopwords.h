@@ -25,5 +25,8 @@ const struct stopword_set *stopwords_get(const char *lang);
 bool stopwords_contains(const struct stopword_set *set, const char *norm, size_t len);
 /* The same with strhash(norm, len) given. */
 bool stopwords_contains_hashed(const struct stopword_set *set, const char *norm, size_t len, uint64_t hash);
+/* Start loading the slot that stopwords_contains_hashed() reads first
+ * for this hash, so that a lookup some work later finds it in cache. */
+void stopwords_prefetch_hashed(const struct stopword_set *set, uint64_t hash);
 
 #endif

@@ -439,6 +439,11 @@ char *text_utf8_nfc(const char *s, size_t len)
     return nfc_in_place(copy, len, NULL);
 }
 
+bool text_is_nfc_fast(const char *s, size_t len)
+{
+    return !memchr(s, '\r', len) && fast_path_only(s, len);
+}
+
 char *text_casefold(const char *s)
 {
     if (!s)

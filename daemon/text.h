@@ -5,6 +5,7 @@
 #ifndef NEWSD_TEXT_H
 #define NEWSD_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,11 @@ char *text_to_utf8_nfc(const unsigned char *bytes, size_t len,
  * text_to_utf8_nfc() would give it, without the decoding: CRLF and CR
  * become LF, stream-safe, NFC.  malloc'd, NULL when memory runs out. */
 char *text_utf8_nfc(const char *s, size_t len);
+
+/* Whether text_utf8_nfc() would give s[0..len) back unchanged, as far as
+ * its fast path can tell (no CR, only code points that are NFC alone):
+ * false means "maybe not", and the caller normalises. */
+bool text_is_nfc_fast(const char *s, size_t len);
 
 /* A copy of s in which every byte that does not start a valid UTF-8
  * sequence is replaced by U+FFFD (malloc'd; never NULL). */

@@ -41,7 +41,7 @@ struct slot {
     struct yake_scratch scratch;
     struct yake_token *tok;
     size_t tok_cap;
-    uint8_t *seen;        /* per token type: mark_extra_stop_words()'s answer */
+    uint8_t *seen;        /* per token type: extra_stop()'s answer */
     size_t seen_cap;
 };
 
@@ -102,16 +102,6 @@ static void slot_give(struct keywords *k, struct slot *s)
     slot_free(s);
 }
 
-static uint64_t hash_norm(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
 static unsigned shape_bit(size_t len)
 {
     return len < 31 ? (unsigned)len : 31u;
@@ -122,7 +112,7 @@ static int is_extra_stop(const struct keywords *k, const char *norm, size_t len)
 {
     if (!k->stop || !((k->stop_shape[(unsigned char)norm[0]] >> shape_bit(len)) & 1u))
         return 0;
-    for (size_t i = hash_norm(norm) & k->stop_mask; k->stop[i]; i = (i + 1) & k->stop_mask)
+    for (size_t i = yake_hash(norm, len) & k->stop_mask; k->stop[i]; i = (i + 1) & k->stop_mask)
         if (strcmp(k->stop[i], norm) == 0)
             return 1;
     return 0;
@@ -169,7 +159,7 @@ static int read_stop_words(const newsd_config *conf, struct keywords *k)
             newsd_log(NEWSD_LOG_ERROR, "stop_words: \"%s\" is not one word", words[i]);
             rc = NEWSD_ERROR;
         } else if (!is_extra_stop(k, t.norm, t.norm_length)) {
-            size_t slot = hash_norm(t.norm) & k->stop_mask;
+            size_t slot = yake_hash(t.norm, t.norm_length) & k->stop_mask;
             while (k->stop[slot])
                 slot = (slot + 1) & k->stop_mask;
             if (!(k->stop[slot] = strdup(t.norm)))
@@ -212,11 +202,29 @@ static int keywords_init(const newsd_config *conf, void **state)
     return NEWSD_OK;
 }
 
-/* The text layer's tokens as the scoring core reads them, in s->tok. */
-static int read_tokens(const newsd_analysis *an, struct slot *s, size_t *n_out)
+/* Whether the word t is one of the extra stop words: each type's answer
+ * once (seen[type], types below n_types; reset per article). */
+enum { UNSEEN, STOP, NOT_STOP };
+
+static int extra_stop(const struct keywords *k, const struct newsd_token *t, uint8_t *seen, size_t n_types)
+{
+    uint8_t *known = t->type < n_types ? &seen[t->type] : NULL;
+    if (known && *known != UNSEEN)
+        return *known == STOP;
+    int stop = is_extra_stop(k, t->norm, t->norm_length);
+    if (known)
+        *known = stop ? STOP : NOT_STOP;
+    return stop;
+}
+
+/* The text layer's tokens as the scoring core reads them, in s->tok,
+ * with the extra stop words marked (in the same pass: has_stop_words()
+ * reads the text layer's own marks). */
+static int read_tokens(const struct keywords *k, const newsd_analysis *an, struct slot *s, size_t *n_out)
 {
     size_t n, stride;
     const struct newsd_token *base = newsd_analysis_tokens(an, &n, &stride);
+    size_t n_types = newsd_analysis_type_count(an);
     *n_out = 0;
     if (n > s->tok_cap) {
         struct yake_token *v = realloc(s->tok, n * sizeof *v);
@@ -225,9 +233,21 @@ static int read_tokens(const newsd_analysis *an, struct slot *s, size_t *n_out)
         s->tok = v;
         s->tok_cap = n;
     }
+    if (n_types > s->seen_cap) {
+        uint8_t *v = realloc(s->seen, n_types);
+        if (!v)
+            return NEWSD_ERROR;
+        s->seen = v;
+        s->seen_cap = n_types;
+    }
+    if (k->stop && n_types)
+        memset(s->seen, UNSEEN, n_types);
     for (size_t i = 0; i < n; i++) {
         const struct newsd_token *t = newsd_token_in(base, stride, i);
-        s->tok[i] = (struct yake_token){t->text, t->norm, t->stem, t->kind, t->flags, t->sentence, t->type,
+        uint32_t flags = t->flags;
+        if (k->stop && t->kind == NEWSD_TOKEN_WORD && extra_stop(k, t, s->seen, n_types))
+            flags |= NEWSD_TOKEN_STOPWORD;
+        s->tok[i] = (struct yake_token){t->text, t->norm, t->stem, t->kind, flags, t->sentence, t->type,
                                         (uint32_t)t->norm_length, (uint32_t)t->stem_length};
     }
     *n_out = n;
@@ -268,9 +288,10 @@ static size_t drop_title(struct yake_token *tok, size_t n)
     return n - skip;
 }
 
-/* Whether the text has stop words of its language (that has a name), or
- * is too short to tell: a text of STOP_WORD_PROOF words without one has no
- * list for its language.  Asked before the extra stop_words are marked. */
+/* Whether the text (the analysis's tokens from `from` on) has stop words
+ * of its language (that has a name), or is too short to tell: a text of
+ * STOP_WORD_PROOF words without one has no list for its language.  The
+ * text layer's marks, not the extra stop_words. */
 #define STOP_WORD_PROOF 30
 
 /* Keywords say what a text is about: a title over an empty body has none
@@ -283,43 +304,17 @@ static int has_body_words(const struct yake_token *tok, size_t n)
     return 0;
 }
 
-static int has_stop_words(const struct yake_token *tok, size_t n)
+static int has_stop_words(const newsd_analysis *an, size_t from)
 {
-    size_t words = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (tok[i].flags & NEWSD_TOKEN_STOPWORD)
+    size_t n, stride, words = 0;
+    const struct newsd_token *base = newsd_analysis_tokens(an, &n, &stride);
+    for (size_t i = from; i < n; i++) {
+        const struct newsd_token *t = newsd_token_in(base, stride, i);
+        if (t->flags & NEWSD_TOKEN_STOPWORD)
             return 1;
-        words += tok[i].kind == NEWSD_TOKEN_WORD;
+        words += t->kind == NEWSD_TOKEN_WORD;
     }
     return words < STOP_WORD_PROOF;
-}
-
-/* Each type's answer once (types: newsd_analysis_type_count(), of which
- * seen[] has room for; NULL when the tokens are not typed). */
-static void mark_extra_stop_words(const struct keywords *k, struct yake_token *tok, size_t n, uint8_t *seen,
-                                  size_t n_types)
-{
-    enum { UNSEEN, STOP, NOT_STOP };
-    if (!k->stop)
-        return;
-    if (seen)
-        memset(seen, UNSEEN, n_types);
-    for (size_t i = 0; i < n; i++) {
-        if (tok[i].kind != NEWSD_TOKEN_WORD)
-            continue;
-        uint8_t *known = seen && tok[i].type < n_types ? &seen[tok[i].type] : NULL;
-        if (!known || *known == UNSEEN) {
-            int stop = is_extra_stop(k, tok[i].norm, tok[i].norm_len);
-            if (!known) {
-                if (stop)
-                    tok[i].flags |= NEWSD_TOKEN_STOPWORD;
-                continue;
-            }
-            *known = stop ? STOP : NOT_STOP;
-        }
-        if (*known == STOP)
-            tok[i].flags |= NEWSD_TOKEN_STOPWORD;
-    }
 }
 
 /* Headings: a paragraph of one short sentence that does not end as a
@@ -391,9 +386,10 @@ static int tag_keywords(newsd_article *a, const struct yake_keyword *kw, size_t 
 /* The keywords of the article's tokens in s->tok, tagged. */
 static int keywords_of(struct keywords *k, newsd_article *a, const newsd_analysis *an, struct slot *s)
 {
-    size_t n;
-    if (read_tokens(an, s, &n) != NEWSD_OK)
+    size_t n, n_all;
+    if (read_tokens(k, an, s, &n) != NEWSD_OK)
         return newsd_article_fail(a, "out of memory reading the tokens");
+    n_all = n;
     struct yake_token *tokens = s->tok;
     if (mark_headings(an, tokens, n) != NEWSD_OK)
         return newsd_article_fail(a, "out of memory reading the sentences");
@@ -401,23 +397,14 @@ static int keywords_of(struct keywords *k, newsd_article *a, const newsd_analysi
         n = drop_title(tokens, n);
     if (!has_body_words(tokens, n))
         return NEWSD_OK;
-    if (!*newsd_analysis_lang(an) || !has_stop_words(tokens, n)) {
+    if (!*newsd_analysis_lang(an) || !has_stop_words(an, n_all - n)) {
         /* No language, or one without a stop-word list: every function
          * word would be a keyword candidate ("der", "und"). */
         newsd_log(NEWSD_LOG_DEBUG, "no stop words for language \"%s\": no keywords", newsd_analysis_lang(an));
         return NEWSD_OK;
     }
-    size_t n_types = newsd_analysis_type_count(an);
-    if (n_types > s->seen_cap) {
-        uint8_t *v = realloc(s->seen, n_types);
-        if (!v)
-            return newsd_article_fail(a, "out of memory");
-        s->seen = v;
-        s->seen_cap = n_types;
-    }
-    mark_extra_stop_words(k, tokens, n, s->seen, n_types);
     struct yake_opts o = k->opts;
-    o.n_types = n_types;
+    o.n_types = newsd_analysis_type_count(an);
     /* German capitalises every noun (Luxembourgish too). */
     const char *lang = newsd_analysis_lang(an);
     o.capitalised_nouns = strcmp(lang, "de") == 0 || strcmp(lang, "lb") == 0;

@@ -30,6 +30,7 @@
 #include "yake.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,7 @@ struct work {
      * second pass) and, in the second pass, compound_term[type]. */
     uint32_t *type_term, *compound_term;
     size_t n_types;
+    uint32_t *genitive_base;  /* per term, merge_genitive()'s */
 };
 
 #define TYPE_UNSEEN UINT32_MAX
@@ -116,6 +118,8 @@ struct work {
 /* compound_term[]'s flag: the compound reads as its head (term ids are
  * below the token count, which yake_extract() keeps below 2^31). */
 #define COMPOUND_MERGED (1u << 31)
+/* genitive_base[]'s answer for a term that is no genitive of another. */
+#define NO_GENITIVE (UINT32_MAX - 1)
 
 /* ---- hashing ------------------------------------------------------------- */
 
@@ -123,17 +127,28 @@ static uint64_t hash_bytes(uint64_t h, const char *s, size_t len)
 {
     /* Eight bytes at a time: stems are short, and this is the hottest
      * loop of the term table. */
+    h ^= len;
     for (; len >= 8; s += 8, len -= 8) {
         uint64_t word;
         memcpy(&word, s, 8);
         h = (h ^ word) * 0x100000001b3ull;
         h ^= h >> 29;
     }
-    for (; len > 0; s++, len--) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ull;
+    /* The last 0..7 bytes by whole loads (two overlapping ones of four
+     * bytes, or the first, middle and last byte), not a multiply per byte
+     * in a chain; the length (mixed in above) tells tails apart that
+     * these loads would not. */
+    uint64_t tail = 0;
+    if (len >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4);
+        tail = (uint64_t)a << 32 | b;
+    } else if (len > 0) {
+        const unsigned char *u = (const unsigned char *)s;
+        tail = (uint64_t)u[0] | (uint64_t)u[len / 2] << 8 | (uint64_t)u[len - 1] << 16;
     }
-    return h;
+    return (h ^ tail) * 0x100000001b3ull;
 }
 
 static uint64_t mix(uint64_t x)
@@ -147,6 +162,11 @@ static uint64_t mix(uint64_t x)
 }
 
 #define FNV_OFFSET 0xcbf29ce484222325ull
+
+uint64_t yake_hash(const char *s, size_t len)
+{
+    return mix(hash_bytes(FNV_OFFSET, s, len));
+}
 
 /* A power of two of at least 2 * n slots, so probes stay short. */
 static size_t table_size(size_t n)
@@ -227,10 +247,14 @@ static bool is_stop(const struct work *w, size_t i)
  * when it can be a word of its own: three bytes or more, no digit. */
 static const char *compound_head(const char *stem, size_t stem_len, size_t *len)
 {
-    const char *dash = memrchr(stem, '-', stem_len);
-    if (!dash || dash == stem)
+    /* A loop, not memrchr(): stems are a few bytes, and this is asked of
+     * every word type, where the call cost more than the search. */
+    size_t at = stem_len;
+    while (at > 0 && stem[at - 1] != '-')
+        at--;
+    if (at <= 1)
         return NULL;
-    const char *head = dash + 1;
+    const char *head = stem + at;
     size_t n = stem_len - (size_t)(head - stem);
     if (n < 3)
         return NULL;
@@ -245,22 +269,30 @@ static const char *compound_head(const char *stem, size_t stem_len, size_t *len)
  * vowel ("Chinas", "Teslas"): a capitalised word whose stem is another
  * word's stem and an "s" is that word, when the text has it ("China").
  * The tag then shows the bare name, as for a compound read as its head. */
-static void merge_genitives(struct work *w)
+static void merge_genitive(struct work *w, size_t i)
 {
-    for (size_t i = 0; i < w->n; i++) {
-        const struct yake_token *t = &w->tok[i];
-        uint32_t id = w->tok_term[i];
-        if (id == NO_TERM || w->terms[id].stop || w->tok_merged[i] || !(t->flags & NEWSD_TOKEN_CAPITALISED))
-            continue;
+    const struct yake_token *t = &w->tok[i];
+    uint32_t id = w->tok_term[i];
+    if (id == NO_TERM || w->terms[id].stop || w->tok_merged[i] || !(t->flags & NEWSD_TOKEN_CAPITALISED))
+        return;
+    /* The answer depends on the term alone: looked up once per term
+     * (genitive_base[id]: TYPE_UNSEEN before, NO_GENITIVE for none).
+     * Only the words of the first pass stand alone, so the compounds'
+     * terms made meanwhile change no answer. */
+    uint32_t base = w->genitive_base[id];
+    if (base == TYPE_UNSEEN) {
         size_t len = w->terms[id].key_len, slot;
-        if (len < 4 || w->terms[id].key[len - 1] != 's')
-            continue;
         const char *key = w->terms[id].key;
-        uint32_t base = term_find(w, key, len - 1, false, term_hash(key, len - 1, false), &slot);
-        if (base != NO_TERM && w->terms[base].standalone) {
-            w->tok_term[i] = base;
-            w->tok_merged[i] = true;
-        }
+        base = NO_TERM;
+        if (len >= 4 && key[len - 1] == 's')
+            base = term_find(w, key, len - 1, false, term_hash(key, len - 1, false), &slot);
+        if (base == NO_TERM || !w->terms[base].standalone)
+            base = NO_GENITIVE;
+        w->genitive_base[id] = base;
+    }
+    if (base != NO_GENITIVE) {
+        w->tok_term[i] = base;
+        w->tok_merged[i] = true;
     }
 }
 
@@ -295,8 +327,10 @@ static bool typed(const struct work *w, const struct yake_token *t)
 }
 
 /* The answers of both functions above depend on the token's text (and
- * whether it reads as a stop word) alone: each is asked once per type. */
-static void assign_terms(struct work *w)
+ * whether it reads as a stop word) alone: each is asked once per type.
+ * The first pass gives each word that stands alone its term;
+ * final_term() then the others, token by token in order. */
+static void standalone_terms(struct work *w)
 {
     for (size_t i = 0; i < w->n; i++) {
         const struct yake_token *t = &w->tok[i];
@@ -311,10 +345,15 @@ static void assign_terms(struct work *w)
         if (id != TYPE_COMPOUND)
             w->tok_term[i] = id;
     }
-    for (size_t i = 0; i < w->n; i++) {
-        const struct yake_token *t = &w->tok[i];
-        if (!is_word(t) || w->tok_term[i] != NO_TERM)
-            continue;
+    memset(w->genitive_base, 0xff, w->n * sizeof *w->genitive_base);
+}
+
+/* Token i's term once standalone_terms() has run: a compound's, and in
+ * German a genitive read as its name. */
+static void final_term(struct work *w, size_t i)
+{
+    const struct yake_token *t = &w->tok[i];
+    if (is_word(t) && w->tok_term[i] == NO_TERM) {
         uint32_t *known = typed(w, t) ? &w->compound_term[t->type] : NULL;
         bool merged;
         uint32_t id;
@@ -330,7 +369,7 @@ static void assign_terms(struct work *w)
         w->tok_term[i] = id;
     }
     if (w->capitalised_nouns)
-        merge_genitives(w);
+        merge_genitive(w, i);
 }
 
 /* ---- features ------------------------------------------------------------ */
@@ -369,12 +408,15 @@ static uint32_t pair_count(const struct work *w, uint32_t a, uint32_t b)
 
 /* Frequencies, casing, sentences and neighbours (YAKE's window of one
  * word, within a run of words that punctuation or a sentence's end does
- * not interrupt; numbers take no part). */
+ * not interrupt; numbers take no part).  The same pass gives each token
+ * its final term (final_term()): a token's term is all it needs of the
+ * tokens after it, so one pass over the tokens does for both. */
 static void count_features(struct work *w)
 {
     uint32_t prev = NO_TERM, prev_sent = NO_TERM;
     for (size_t i = 0; i < w->n; i++) {
         const struct yake_token *t = &w->tok[i];
+        final_term(w, i);
         uint32_t id = w->tok_term[i];
         if (t->sentence != prev_sent)
             prev = NO_TERM;
@@ -439,13 +481,60 @@ static uint32_t nth_sentence(const struct work *w, const struct term *e, uint32_
     }
 }
 
-static double median_sentence(const struct work *w, const struct term *e)
+/* Twice the median sentence: a whole number, since the median is one or
+ * halfway between two. */
+static uint64_t median_sentence_x2(const struct work *w, const struct term *e)
 {
     uint32_t mid = (e->n_sent - 1) / 2;
-    double m = nth_sentence(w, e, mid);
+    uint64_t m = nth_sentence(w, e, mid);
     if (e->n_sent % 2 == 0)
-        m = (m + nth_sentence(w, e, mid + 1)) / 2.0;
-    return m;
+        return m + nth_sentence(w, e, mid + 1);
+    return 2 * m;
+}
+
+/* The logarithms of the term scores, of small whole numbers (tf) and half
+ * numbers (3 + median) that article after article asks again: each
+ * computed once by the same expression, so the same bits, and kept.  An
+ * entry is the complement of the double's bits (0: not yet); threads may
+ * both compute one and store the same value. */
+#define LOG_TF_TABLE 256
+#define LOG_POSITION_TABLE 2048
+static _Atomic uint64_t log_tf_table[LOG_TF_TABLE], log_position_table[LOG_POSITION_TABLE];
+
+static double kept(_Atomic uint64_t *entry, double (*f)(uint64_t), uint64_t arg)
+{
+    uint64_t bits = atomic_load_explicit(entry, memory_order_relaxed);
+    double v;
+    if (bits) {
+        bits = ~bits;
+        memcpy(&v, &bits, sizeof v);
+        return v;
+    }
+    v = f(arg);
+    memcpy(&bits, &v, sizeof v);
+    atomic_store_explicit(entry, ~bits, memory_order_relaxed);
+    return v;
+}
+
+static double log_tf_of(uint64_t tf)
+{
+    return log((double)tf);
+}
+
+/* log(log(3 + median)), median = x2 / 2. */
+static double log_position_of(uint64_t x2)
+{
+    return log(log(3.0 + (double)x2 / 2.0));
+}
+
+static double log_tf(uint64_t tf)
+{
+    return tf < LOG_TF_TABLE ? kept(&log_tf_table[tf], log_tf_of, tf) : log_tf_of(tf);
+}
+
+static double log_position(uint64_t x2)
+{
+    return x2 < LOG_POSITION_TABLE ? kept(&log_position_table[x2], log_position_of, x2) : log_position_of(x2);
 }
 
 /* What the terms' scores share; each term is scored when a candidate
@@ -479,8 +568,8 @@ static double term_score(const struct work *w, struct term *e)
         double pl = e->left_total ? (double)e->left_distinct / e->left_total : 0.0;
         double pr = e->right_total ? (double)e->right_distinct / e->right_total : 0.0;
         double rel = (0.5 + pl * tf / max_tf) + (0.5 + pr * tf / max_tf);
-        double casing = (e->tf_upper > e->tf_acro ? e->tf_upper : e->tf_acro) / (1.0 + log(tf));
-        double position = log(log(3.0 + median_sentence(w, e)));
+        double casing = (e->tf_upper > e->tf_acro ? e->tf_upper : e->tf_acro) / (1.0 + log_tf(e->tf));
+        double position = log_position(median_sentence_x2(w, e));
         double freq = tf / freq_norm;
         double spread = (double)e->n_sent / w->n_sentences;
         e->h = position * rel / (casing + freq / rel + spread / rel);
@@ -590,6 +679,10 @@ static void collect_candidates(struct work *w, size_t max_words)
 {
     for (size_t i = 0; i < w->n; i++)
         w->tok_edge[i] = is_edge(w, i);
+    /* The runs first (their lengths wait in occs[].next), then the table
+     * of candidates, sized for them: far fewer than the tokens times
+     * max_words it would take before, so less memory to clear and probe. */
+    size_t n_runs = 0;
     for (size_t i = 0; i < w->n; i++) {
         if (!w->tok_edge[i])
             continue;
@@ -601,8 +694,15 @@ static void collect_candidates(struct work *w, size_t max_words)
                 break;
             if (!w->tok_edge[last])
                 continue;
-            occurrence_add(w, cand_add(w, (uint32_t)i, (uint32_t)len), (uint32_t)i);
+            w->occs[n_runs++] = (struct occurrence){(uint32_t)i, (uint32_t)len};
         }
+    }
+    size_t size = table_size(n_runs);
+    w->cand_mask = size - 1;
+    memset(w->cand_slots, 0xff, size * sizeof *w->cand_slots);
+    for (size_t r = 0; r < n_runs; r++) {
+        uint32_t pos = w->occs[r].pos, len = w->occs[r].next;
+        occurrence_add(w, cand_add(w, pos, len), pos);
     }
 }
 
@@ -838,7 +938,7 @@ static int work_alloc(struct work *w, size_t max_words, struct yake_scratch *scr
                   align8(spans * sizeof *w->cands) + align8(cs * sizeof *w->cand_slots) +
                   align8(spans * sizeof *w->occs) + align8(spans * sizeof *w->first_occ) +
                   align8(2 * w->n_types * sizeof *w->type_term) +
-                  align8(w->n_types * sizeof *w->compound_term);
+                  align8(w->n_types * sizeof *w->compound_term) + align8(n * sizeof *w->genitive_base);
     char *p;
     if (scratch && scratch->cap >= need) {
         p = scratch->block;
@@ -865,13 +965,12 @@ static int work_alloc(struct work *w, size_t max_words, struct yake_scratch *scr
     w->first_occ = carve(&p, spans * sizeof *w->first_occ);
     w->type_term = carve(&p, 2 * w->n_types * sizeof *w->type_term);
     w->compound_term = carve(&p, w->n_types * sizeof *w->compound_term);
+    w->genitive_base = carve(&p, n * sizeof *w->genitive_base);
     w->term_mask = ts - 1;
     w->pair_mask = ts - 1;
-    w->cand_mask = cs - 1;
     memset(w->tok_merged, 0, n * sizeof *w->tok_merged);
     memset(w->term_slots, 0xff, ts * sizeof *w->term_slots);
     memset(w->pairs, 0xff, ts * sizeof *w->pairs);   /* a = NO_TERM: empty */
-    memset(w->cand_slots, 0xff, cs * sizeof *w->cand_slots);
     memset(w->type_term, 0xff, 2 * w->n_types * sizeof *w->type_term);   /* TYPE_UNSEEN */
     memset(w->compound_term, 0xff, w->n_types * sizeof *w->compound_term);
     return 0;
@@ -906,7 +1005,7 @@ int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_op
     void *block = NULL;
     if (work_alloc(&w, max_words, scratch, &block) < 0)
         goto done;
-    assign_terms(&w);
+    standalone_terms(&w);
     count_features(&w);
     score_terms(&w);
     collect_candidates(&w, max_words);

@@ -83,4 +83,8 @@ int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_op
                  struct yake_scratch *scratch, struct yake_keyword **out, size_t *n_out);
 void yake_keywords_free(struct yake_keyword *kw, size_t n);
 
+/* The hash the scoring's tables use, for the plugin's own (a set of
+ * words): 64 bits of s[0..len). */
+uint64_t yake_hash(const char *s, size_t len);
+
 #endif

@@ -746,6 +746,18 @@ static void test_article_owns_analysis(void **state)
     an = newsd_article_analysis(a);
     assert_string_equal(newsd_analysis_text(an, NULL), "Nur Text.");
     assert_false(token(an, 0).flags & NEWSD_TOKEN_TITLE);
+    /* Fields a plugin set that are not NFC, or have CR line ends, are
+     * normalised on the way (those that are go in as they are). */
+    assert_int_equal(newsd_article_set(a, NEWSD_FIELD_TITLE, "Cafe\xCC\x81 Ko\xCC\x88ln"), NEWSD_OK);
+    assert_int_equal(newsd_article_set(a, NEWSD_FIELD_BODY, "Eins.\r\nZwei."), NEWSD_OK);
+    an = newsd_article_analysis(a);
+    assert_string_equal(newsd_analysis_text(an, NULL), "Caf\xC3\xA9 K\xC3\xB6ln\n\nEins.\nZwei.");
+    assert_true(token(an, 1).flags & NEWSD_TOKEN_TITLE);
+    assert_false(token(an, 2).flags & NEWSD_TOKEN_TITLE);
+    assert_int_equal(newsd_article_set(a, NEWSD_FIELD_TITLE, "K\xC3\xB6ln"), NEWSD_OK);
+    assert_int_equal(newsd_article_set(a, NEWSD_FIELD_BODY, "Cafe\xCC\x81."), NEWSD_OK);
+    an = newsd_article_analysis(a);
+    assert_string_equal(newsd_analysis_text(an, NULL), "K\xC3\xB6ln\n\nCaf\xC3\xA9.");
     article_free(a);   /* frees the analysis (ASan: no leak) */
 }
 
