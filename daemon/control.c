@@ -70,7 +70,7 @@ static void on_poll(uv_poll_t *p, int status, int events)
  * from inside whatever callback resumed it. */
 void control_kick(struct server *s)
 {
-    if (!s->ctl->stopped)
+    if (!s->ctl->stopped && s->started)
         uv_timer_start(&s->timer, on_timer, 0, 0);
 }
 
@@ -574,18 +574,24 @@ static int read_pem(const char *key, const char *path, char **out, char **err)
     return 0;
 }
 
-static int server_start(struct control *c, struct server *s, int fd, enum server_kind kind, const char *name,
-                        char **err)
+/* libmicrohttpd under s: loaded (mhd_load.h) and started, its epoll fd
+ * under the loop.  name is the listener's, for the error. */
+static int server_serve(struct server *s, const char *name, char **err)
 {
-    s->ctl = c;
-    s->metrics_only = kind == SERVE_METRICS;
-    s->web = kind == SERVE_WEB;
+    struct control *c = s->ctl;
+    const char *why;
+    if (mhd_load(&why) < 0) {
+        *err = s->metrics_only ? xasprintf("metrics_listen = %s: %s", name, why)
+               : s->web        ? xasprintf("web_listen = %s: %s", name, why)
+                               : xasprintf("control API on %s: %s", name, why);
+        return -1;
+    }
     /* No threads of MHD's own: MHD_USE_EPOLL without an internal thread
      * means we drive it (MHD_run) from the loop.  No listening socket of
      * its own either: control_accept.c accepts. */
     /* The dashboard's own HTTPS: the PEM texts stay in c until the
      * daemon is stopped (libmicrohttpd keeps the pointers). */
-    bool tls = kind == SERVE_WEB && c->web_tls_key;
+    bool tls = s->web && c->web_tls_key;
     struct MHD_OptionItem tls_opts[] = {
         {tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, c->web_tls_key},
         {MHD_OPTION_HTTPS_MEM_CERT, 0, c->web_tls_cert},
@@ -602,7 +608,6 @@ static int server_start(struct control *c, struct server *s, int fd, enum server
                               MHD_OPTION_ARRAY, tls_opts,
                               MHD_OPTION_END);
     if (!s->mhd) {
-        close(fd);
         if (tls)
             *err = xasprintf("web_listen = %s: libmicrohttpd would not start HTTPS with web_tls_cert and "
                              "web_tls_key (not a PEM certificate and its private key?)", name);
@@ -614,7 +619,6 @@ static int server_start(struct control *c, struct server *s, int fd, enum server
     if (!info) {
         MHD_stop_daemon(s->mhd);
         s->mhd = NULL;
-        close(fd);
         *err = xasprintf("control API: libmicrohttpd has no epoll fd");
         return -1;
     }
@@ -626,8 +630,30 @@ static int server_start(struct control *c, struct server *s, int fd, enum server
     uv_poll_start(&s->poll, UV_READABLE, on_poll);
     limits_sweep_start(s);
     s->started = true;
-    control_accept_start(s, fd, name);
     srv_arm(s);
+    return 0;
+}
+
+int control_serve(struct server *s, char **err)
+{
+    return s->started ? 0 : server_serve(s, s->name, err);
+}
+
+static int server_start(struct control *c, struct server *s, int fd, enum server_kind kind, const char *name,
+                        char **err)
+{
+    s->ctl = c;
+    s->metrics_only = kind == SERVE_METRICS;
+    s->web = kind == SERVE_WEB;
+    /* The control socket serves newsctl, which a daemon may never see: it
+     * loads libmicrohttpd on its first connection (control_accept.c).
+     * The TCP listeners are asked for in the config, so a library that
+     * cannot be loaded (or HTTPS that will not start) is an error now. */
+    if (kind != SERVE_API && server_serve(s, name, err) < 0) {
+        close(fd);
+        return -1;
+    }
+    control_accept_start(s, fd, name);
     return 0;
 }
 
@@ -677,9 +703,9 @@ static void servers_close(struct control *c)
     }
     for (size_t i = 0; i < c->n_srv; i++) {
         struct server *s = &c->srv[i];
+        control_accept_stop(s, on_handle_closed);
         if (!s->started)
             continue;
-        control_accept_stop(s, on_handle_closed);
         uv_poll_stop(&s->poll);
         uv_timer_stop(&s->timer);
         uv_timer_stop(&s->sweep);

@@ -23,6 +23,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -117,6 +118,13 @@ static void on_readable(uv_poll_t *p, int status, int events)
         if (s->pause_ms) {
             log_notice("control API: accepting connections on %s again", s->name);
             s->pause_ms = 0;
+        }
+        char *err = NULL;
+        if (control_serve(s, &err) < 0) {
+            log_error("%s; connection on %s refused", err, s->name);
+            free(err);
+            refuse(fd, "newsd cannot start its HTTP server; see its log");
+            continue;
         }
         if (over_cap(s)) {
             log_warning("control API: %u connections open on %s, the most it takes; one more was answered 503",

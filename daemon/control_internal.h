@@ -3,7 +3,6 @@
 #ifndef NEWSD_CONTROL_INTERNAL_H
 #define NEWSD_CONTROL_INTERNAL_H
 
-#include <microhttpd.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <uv.h>
@@ -11,6 +10,9 @@
 #include "control.h"
 #include "control_api.h"
 #include "control_limits.h"
+/* MHD_...() calls go through the loaded library (mhd_load.h). */
+#define MHD_LOAD_CALLS
+#include "mhd_load.h"
 #include "query.h"
 
 /* One open connection (libmicrohttpd's socket context), control_limits.c. */
@@ -34,7 +36,7 @@ struct server {
     uv_timer_t sweep;      /* deadlines (control_limits.c) */
     bool metrics_only;     /* the TCP listener serves /metrics alone */
     bool web;              /* the web_listen listener: the dashboard (web.c) alone */
-    bool started;
+    bool started;          /* libmicrohttpd runs under it (control_serve()) */
 
     /* control_accept.c: the listening socket, accepted by newsd. */
     int listen_fd;
@@ -153,6 +155,9 @@ void web_secure_headers(struct MHD_Response *resp);
  * line, the plugin set, the thread pool; answers at once when it cannot. */
 enum MHD_Result control_start_work(struct control *c, struct request *r);
 /* control.c: have libmicrohttpd look at its connections soon. */
+/* control.c: libmicrohttpd started under s if it is not yet (the control
+ * socket's first connection).  0, or -1 with *err (malloc'd). */
+int control_serve(struct server *s, char **err);
 void control_kick(struct server *s);
 
 #endif

@@ -81,16 +81,22 @@ struct topics_model {
     float prob_scale;     /* SVM: probabilities are softmax(prob_scale * scores); 1 otherwise */
     /* The lookup, built by model_index(): open addressing over the keys,
      * a byte of each key's hash per slot (tags: 0 is empty) in front of
-     * slots that hold the key and its weights side by side.  Most of an
+     * rows that hold the key and its weights side by side.  Most of an
      * article's features are not in the model, and the small tag array
      * answers those from the cache; a feature that is there costs one
-     * read of its slot, which holds the idf and the weights in 16 bits
-     * (fixed point: a weight is w_q * w_scale), so that slots are small
-     * and more of them stay in the cache.  The feature's index, which
-     * only training asks for (model_find()), is in index[], apart from
-     * the slots, and model_compact() drops it. */
+     * read of its row, which holds the idf and the weights in 16 bits
+     * (fixed point: a weight is w_q * w_scale), so that rows are small
+     * and more of them stay in the cache.  Only occupied slots have a
+     * row: a slot's row is the number of occupied slots before it (one
+     * bit a slot in occupied[], their count before each 64 in rank[]),
+     * so the 30-65 % of slots that are empty cost 1.2 bytes, not a row.
+     * The feature's index, which only training asks for (model_find()),
+     * is in index[] per slot, apart from the rows, and model_compact()
+     * drops it. */
     uint8_t *tags;
-    unsigned char *slots; /* slot_bytes each: u64 key, u16 idf, i16 w[n_labels] */
+    uint64_t *occupied;   /* [cap / 64] a bit per slot */
+    uint32_t *rank;       /* [cap / 64] occupied slots before each word of occupied[] */
+    unsigned char *rows;  /* [n_feat] slot_bytes each: u64 key, u16 idf, i16 w[n_labels] */
     uint32_t *index;      /* per slot: the feature's index in keys[] */
     size_t slot_bytes;
     double w_scale;

@@ -1,6 +1,9 @@
 /* train: vocabulary, TF-IDF, naive Bayes, liblinear's logistic regression and SVM; cross-validation (train.h). */
 #include "train.h"
 
+#define TOPICS_LINEAR_CALLS
+#include "linear_load.h"
+
 #include <linear.h>
 #include <math.h>
 #include <stdarg.h>
@@ -313,6 +316,8 @@ static struct topics_model *train_model(const struct topics_doc *docs, const siz
         topics_say(err, errlen, "no feature occurs in %u or more texts: too few or too short texts", o->min_df);
         goto fail;
     }
+    if (o->algo != TOPICS_ALGO_NB && topics_linear_load(err, errlen) < 0)
+        goto fail;
     if (o->algo == TOPICS_ALGO_NB) {
         if (train_nb(m, docs, subset, n_sub) < 0) {
             topics_say(err, errlen, "out of memory for naive Bayes");

@@ -743,3 +743,42 @@ def control_newsctl_search_too_long_refused(ctx):
     rc, out, err = newsctl(ctx, "search", "Huawei", "--lang", "xx")
     check(rc == 0 and sample_id not in out, f"newsctl search Huawei --lang xx: exit {rc}: {out[:300]!r} {err!r}")
     ctx.assert_alive("after a refused search")
+
+
+def mapped_libraries(pid):
+    with open(f"/proc/{pid}/maps") as f:
+        return {os.path.basename(l.split()[-1]) for l in f if "/" in l}
+
+
+def has_lib(pid, prefix):
+    return any(name.startswith(prefix) for name in mapped_libraries(pid))
+
+
+@test()
+def control_http_library_loaded_on_demand(ctx):
+    """libmicrohttpd (with GnuTLS) is not in a daemon nobody asks over HTTP;
+    the control socket's first connection loads it and is answered; with
+    metrics_listen it is there from the start (daemon/mhd_load.h)."""
+    ctx.write_config()
+    d = ctx.start()
+    check(not has_lib(d.pid, "libmicrohttpd"), "libmicrohttpd is mapped before any HTTP connection")
+    check(not has_lib(d.pid, "libgnutls"), "GnuTLS is mapped before any HTTP connection")
+    check(not has_lib(d.pid, "liblinear"), "liblinear is mapped though nothing was trained")
+    st = status(ctx)
+    check(st["counters"]["archived"] == 0, f"status on the first connection: {st}")
+    check(has_lib(d.pid, "libmicrohttpd"), "libmicrohttpd is not mapped after a control connection")
+    ids = drop_burst(ctx, distinct_articles(3, "mhdload"))
+    ctx.wait_archived(ids)
+    ctx.wait(lambda: status(ctx)["counters"]["archived"] == 3, 10, "archived == 3")
+    d.signal(signal.SIGTERM)
+    check(d.wait_exit(15) == 0, "exit code after SIGTERM")
+    port = free_port()
+    ctx.write_config(metrics_listen=f"127.0.0.1:{port}")
+    d = ctx.start()
+    check(has_lib(d.pid, "libmicrohttpd"), "metrics_listen set, but libmicrohttpd is not loaded at start")
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.request("GET", "/metrics")
+    r = c.getresponse()
+    r.read()
+    check(r.status == 200, f"TCP /metrics: HTTP {r.status}")
+    c.close()
