@@ -28,7 +28,7 @@
 #include "fold.h"
 
 /* The schema version this code writes; see schema.c for the history. */
-#define SQ_SCHEMA_VERSION 6
+#define SQ_SCHEMA_VERSION 7
 
 struct sq_options {
     int busy_timeout_ms;   /* how long a statement waits for a lock */
@@ -50,6 +50,8 @@ enum sq_stmt {
     SQ_DELETE_TAGS,
     SQ_DELETE_RULES,
     SQ_DELETE_META,
+    SQ_UNINDEX_TAGS,
+    SQ_REINDEX_TAGS,
     SQ_N_STMTS
 };
 

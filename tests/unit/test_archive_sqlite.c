@@ -1231,6 +1231,7 @@ static void to_id_layout(sqlite3 *db, int version)
     snprintf(sql, sizeof sql,
         "BEGIN;"
         "DROP TRIGGER articles_children_delete;"
+        "DROP TABLE tag_index;"
         "CREATE TABLE old_tags ("
         "  article_id TEXT NOT NULL, pos INTEGER NOT NULL,"
         "  name TEXT NOT NULL, weight REAL NOT NULL, plugin TEXT NOT NULL,"
@@ -1344,8 +1345,11 @@ static void test_migration_to_seq_keys(void **state)
     assert_int_equal(stat_of(s, "score_rules"), rules);
     assert_int_equal(count_of(s->db, "SELECT count(*) FROM meta"), 12 * 2);
     assert_int_equal(count_of(s->db, "SELECT count(*) FROM pragma_table_info('tags') WHERE name = 'article_id'"), 0);
-    assert_int_equal(count_of(s->db, "SELECT count(*) FROM pragma_index_info('tags_name')"
-                              " WHERE (seqno = 0 AND name = 'name') OR (seqno = 1 AND name = 'seq')"), 2);
+    /* step 7: the name lookup is tag_index, filled for the indexed rows */
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'tags_name'"), 0);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index"),
+                     count_of(s->db, "SELECT count(*) FROM (SELECT DISTINCT name, seq FROM tags"
+                                     " WHERE seq IN (SELECT seq FROM articles))"));
     assert_int_equal(count_of(s->db, "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_v6'"), 0);
     /* every tag row points at its article's seq */
     assert_int_equal(count_of(s->db, "SELECT count(*) FROM tags WHERE seq NOT IN (SELECT seq FROM articles)"),
@@ -1383,6 +1387,51 @@ static void test_migration_to_seq_keys(void **state)
     sq_close(s);
 }
 
+/* Schema step 7: the lookup by tag name (tag_index) is written by the
+ * indexer; a query by tag finds the same articles whether they are indexed
+ * or not (none twice), and reprocessing or deleting an indexed article
+ * keeps tag_index right. */
+static void test_tag_lookup_behind_the_indexer(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    store(s, make("t1", "Eins", "Apfel Birne", T0, "topic:obst", 1));
+    store(s, make("t2", "Zwei", "Apfel Kirsche", T0, "topic:obst", 2));
+    /* nothing indexed: written by archive() only into tags */
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:obst\"}"), 2);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag_prefix\":\"topic:o\"}"), 2);
+    /* one of two indexed: one from each side, none twice */
+    assert_int_equal(sq_index_chunk(s->db, 1, NULL, NULL), 1);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE seq = 1"), 2);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE seq = 2"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:obst\"}"), 2);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag_prefix\":\"topic:o\"}"), 2);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"entity:org/Huawei\",\"min_score\":2}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Apfel\",\"tag\":\"topic:obst\"}"), 1);
+    assert_int_equal(index_all(s), 1);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index"), 4);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:obst\"}"), 2);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Apfel\",\"tag_prefix\":\"topic:\"}"), 2);
+
+    /* an indexed article reprocessed with another tag */
+    struct newsd_article *a = make("t1", "Eins", "Apfel Birne", T0, "topic:baum", 1);
+    a->reprocessing = true;
+    assert_int_equal(store(s, a), NEWSD_OK);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:obst\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:baum\"}"), 1);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE seq = 1 AND name = 'topic:baum'"),
+                     1);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE name = 'topic:obst'"), 1);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index"), 4);
+    /* an indexed article deleted by hand takes its entries along */
+    assert_int_equal(sqlite3_exec(s->db, "DELETE FROM articles WHERE seq = 2", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE seq = 2"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"entity:org/Huawei\"}"), 1);
+    sq_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1410,6 +1459,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_originals_after_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_originals_migration_from_v4, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_to_seq_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tag_lookup_behind_the_indexer, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
