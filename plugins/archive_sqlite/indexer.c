@@ -361,6 +361,9 @@ int sq_indexer_start(struct sq *s)
      * another program writes); the indexer comes back at the next commit
      * or timer instead of waiting (see drain()). */
     sqlite3_busy_timeout(ix->db, 0);
+    /* Its commits' checkpoints go to the checkpointer (wal.c), not into
+     * the chunk it runs under the gate. */
+    sq_wal_hook_install(s, ix->db);
     int rc = pthread_create(&ix->thread, NULL, run, ix);
     if (rc != 0) {
         newsd_log(NEWSD_LOG_ERROR, "full-text indexer: cannot start a thread: %s", strerror(rc));

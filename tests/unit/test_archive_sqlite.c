@@ -1432,6 +1432,60 @@ static void test_tag_lookup_behind_the_indexer(void **state)
     sq_close(s);
 }
 
+static long long db_file_bytes(void)
+{
+    struct stat st;
+    return stat(db_path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* Store n articles of ~300 kB (~75 WAL frames each), one batch each. */
+static void store_big(struct sq *s, int n, int from)
+{
+    char *big = malloc(300001);
+    assert_non_null(big);
+    for (int i = from; i < from + n; i++) {
+        memset(big, 'a' + i % 26, 300000);
+        int k = snprintf(big, 32, "ckpt %d ", i);
+        big[k] = 'x';
+        big[300000] = '\0';
+        store(s, make(big, "Groß", big, T0, NULL, 0));
+    }
+    free(big);
+}
+
+/* SQLite's own checkpoint once the WAL passes SQ_CHECKPOINT_FRAMES: with
+ * the checkpointer thread it runs there (the database file grows without
+ * anyone else checkpointing); without it (as here in the other tests) the
+ * hook runs it after the commit, as SQLite's would. */
+static void test_checkpointer(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    long long before = db_file_bytes();
+    store_big(s, 20, 0);           /* ~1,500 frames */
+    long long inline_grown = db_file_bytes();
+    assert_true(inline_grown > before + 2 * 1024 * 1024);
+    sq_close(s);
+
+    s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    assert_int_equal(sq_checkpointer_start(s), NEWSD_OK);
+    before = db_file_bytes();
+    store_big(s, 20, 100);
+    long long after = db_file_bytes();
+    for (int i = 0; i < 1000 && after <= before + 2 * 1024 * 1024; i++) {
+        struct timespec t = {0, 10 * 1000 * 1000};
+        nanosleep(&t, NULL);
+        after = db_file_bytes();
+    }
+    assert_true(after > before + 2 * 1024 * 1024);
+    assert_int_equal(stat_of(s, "articles"), 40);
+    sq_checkpointer_stop(s);
+    assert_null(s->ckpt);
+    sq_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1460,6 +1514,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_originals_migration_from_v4, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_to_seq_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tag_lookup_behind_the_indexer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checkpointer, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
