@@ -81,10 +81,10 @@ static const char *const IX_SQL[IX_N] = {
      * from SQ_FOLD_SQL's folded text, without two copies of every body. */
     [IX_INDEX] = "INSERT INTO articles_fts (rowid, title, body) SELECT seq, title, body"
                  " FROM articles WHERE seq = ?1",
-    /* The row's tag names (schema.c, step 7), row by row like the text,
-     * so that a batch waiting for the gate waits for one row at most; a
-     * leaf of tag_index is still written once per chunk, at its COMMIT. */
-    [IX_TAGS] = "INSERT OR IGNORE INTO tag_index (name, seq) SELECT name, seq FROM tags WHERE seq = ?1",
+    /* The chunk's tag names, sorted: each leaf of tag_index is written
+     * once per chunk (schema.c, step 7). */
+    [IX_TAGS] = "INSERT OR IGNORE INTO tag_index (name, seq) SELECT name, seq FROM tags"
+                " WHERE seq > ?1 AND seq <= ?2 ORDER BY name, seq",
     [IX_SET_MARK] = "UPDATE fts_mark SET seq = ?1",
 };
 
@@ -136,6 +136,7 @@ int sq_index_chunk(sqlite3 *db, int max_rows, int (*yield)(void *), void *arg)
     ok = ok && sqlite3_reset(st[IX_BEGIN]) == SQLITE_OK;
     in_tx = ok;
     sqlite3_int64 mark = ok ? step(st[IX_MARK]) : -2;
+    sqlite3_int64 first = mark;
     ok = ok && mark >= 0;
     while (ok && n < max_rows && !(yield && n > 0 && yield(arg))) {
         sqlite3_bind_int64(st[IX_NEXT], 1, mark);
@@ -143,10 +144,14 @@ int sq_index_chunk(sqlite3 *db, int max_rows, int (*yield)(void *), void *arg)
         if (seq == -1)
             break;                          /* nothing left above the mark */
         sqlite3_bind_int64(st[IX_INDEX], 1, seq);
-        sqlite3_bind_int64(st[IX_TAGS], 1, seq);
-        ok = seq >= 0 && step(st[IX_INDEX]) != -2 && step(st[IX_TAGS]) != -2;
+        ok = seq >= 0 && step(st[IX_INDEX]) != -2;
         mark = seq;
         n += ok;
+    }
+    if (ok && n > 0) {
+        sqlite3_bind_int64(st[IX_TAGS], 1, first);
+        sqlite3_bind_int64(st[IX_TAGS], 2, mark);
+        ok = step(st[IX_TAGS]) != -2;
     }
     if (ok && n > 0) {
         sqlite3_bind_int64(st[IX_SET_MARK], 1, mark);

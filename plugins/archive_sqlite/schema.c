@@ -240,7 +240,7 @@ static const char STEP_6[] =
  * and copy back at the checkpoint, for ~2 kB of text an article; in CPU
  * the index cost half of everything the writer did.  tag_index holds the
  * same (name, seq) pairs, written by the indexer (indexer.c) in chunks of
- * up to 500 articles: each leaf is written once per chunk (at its COMMIT), not
+ * up to 500 articles, sorted: each leaf is written once per chunk, not
  * once per batch, and not on the commit path.
  *
  * A row is in tag_index exactly when its seq is at or below fts_mark.seq
