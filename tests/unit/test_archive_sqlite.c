@@ -1486,6 +1486,54 @@ static void test_checkpointer(void **state)
     sq_close(s);
 }
 
+/* Schema 6 -> 7 with the indexer half way: tag_index gets the entries of
+ * the indexed rows only, queries by tag find every article before and
+ * after, and the indexer adds the rest. */
+static void test_migration_to_tag_index(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    store(s, make("m1", "Eins", "Apfel", T0, "topic:obst", 1));
+    store(s, make("m2", "Zwei", "Apfel", T0, "topic:obst", 2));
+    store(s, make("m3", "Drei", "Apfel", T0, "topic:baum", 3));
+    assert_int_equal(sq_index_chunk(s->db, 1, NULL, NULL), 1);
+    /* back to version 6: the index on tags, the old trigger, no tag_index */
+    char *err = NULL;
+    if (sqlite3_exec(s->db,
+                     "BEGIN;"
+                     "DROP TABLE tag_index;"
+                     "CREATE INDEX tags_name ON tags(name, seq);"
+                     "DROP TRIGGER articles_children_delete;"
+                     "CREATE TRIGGER articles_children_delete AFTER DELETE ON articles BEGIN"
+                     "  DELETE FROM tags WHERE seq = old.seq;"
+                     "  DELETE FROM score_rules WHERE seq = old.seq;"
+                     "  DELETE FROM meta WHERE seq = old.seq;"
+                     " END;"
+                     "PRAGMA user_version = 6;"
+                     "COMMIT;", NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("cannot build version 6: %s", err);
+    sq_close(s);
+
+    s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    assert_int_equal(sq_schema_version(s->db), SQ_SCHEMA_VERSION);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'tags_name'"), 0);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index"), 2);   /* m1's two tags */
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE seq <> 1"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:obst\"}"), 2);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"entity:org/Huawei\"}"), 3);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag_prefix\":\"topic:\"}"), 3);
+    assert_int_equal(index_all(s), 2);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index"), 6);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:baum\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Apfel\",\"tag\":\"topic:obst\"}"), 2);
+    /* the new trigger: deleting by hand takes the entries along */
+    assert_int_equal(sqlite3_exec(s->db, "DELETE FROM articles WHERE seq = 1", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE seq = 1"), 0);
+    sq_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1515,6 +1563,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migration_to_seq_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tag_lookup_behind_the_indexer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkpointer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_to_tag_index, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
