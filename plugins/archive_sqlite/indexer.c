@@ -105,6 +105,8 @@ struct sq_indexer {
     atomic_int tid;             /* the thread's id once it runs (Linux), else 0 */
     atomic_int boosted;         /* sq_indexer_hurry() raised its priority */
     atomic_int boost_denied;    /* ... and may not (RLIMIT_NICE): not tried again */
+    sqlite3_stmt *st[IX_N];     /* the chunk's statements (prepare_all()) */
+    int prepared;               /* ... all of them are there */
 };
 
 /* One step of a statement that must succeed; reset afterwards.  Returns
@@ -125,15 +127,36 @@ long long sq_now_ms(void)
     return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-int sq_index_chunk(sqlite3 *db, int max_rows, int (*yield)(void *), void *arg)
+/* The chunk's statements, prepared once per connection: the thread keeps
+ * them (at a steady rate its chunks are a few rows each, and preparing
+ * eight statements for each cost as much as indexing a row); a NULL in
+ * st[0] means they could not be prepared. */
+static int prepare_all(sqlite3 *db, sqlite3_stmt *st[IX_N])
 {
-    sqlite3_stmt *st[IX_N] = {0};
-    int n = 0, ok = 1, in_tx = 0;
+    int ok = 1;
+    for (int i = 0; i < IX_N; i++)
+        st[i] = NULL;
     for (int i = 0; ok && i < IX_N; i++)
-        ok = sqlite3_prepare_v2(db, IX_SQL[i], -1, &st[i], NULL) == SQLITE_OK;
+        ok = sqlite3_prepare_v3(db, IX_SQL[i], -1, SQLITE_PREPARE_PERSISTENT, &st[i], NULL) == SQLITE_OK;
+    return ok;
+}
+
+static void finalize_all(sqlite3_stmt *st[IX_N])
+{
+    for (int i = 0; i < IX_N; i++) {
+        sqlite3_finalize(st[i]);
+        st[i] = NULL;
+    }
+}
+
+/* sq_index_chunk() with the statements prepared (ok: prepare_all() gave
+ * them all). */
+static int index_chunk(sqlite3 *db, sqlite3_stmt *st[IX_N], int ok, int max_rows,
+                       int (*yield)(void *), void *arg)
+{
+    int n = 0, in_tx = 0;
     if (ok && (sqlite3_step(st[IX_BEGIN]) & 0xff) == SQLITE_BUSY) {
-        for (int i = 0; i < IX_N; i++)
-            sqlite3_finalize(st[i]);
+        sqlite3_reset(st[IX_BEGIN]);
         return SQ_INDEX_BUSY;
     }
     ok = ok && sqlite3_reset(st[IX_BEGIN]) == SQLITE_OK;
@@ -168,9 +191,16 @@ int sq_index_chunk(sqlite3 *db, int max_rows, int (*yield)(void *), void *arg)
         if (in_tx && !sqlite3_get_autocommit(db))
             step(st[IX_ROLLBACK]);
     }
-    for (int i = 0; i < IX_N; i++)
-        sqlite3_finalize(st[i]);
     return ok ? n : -1;
+}
+
+int sq_index_chunk(sqlite3 *db, int max_rows, int (*yield)(void *), void *arg)
+{
+    sqlite3_stmt *st[IX_N];
+    int ok = prepare_all(db, st);
+    int n = index_chunk(db, st, ok, max_rows, yield, arg);
+    finalize_all(st);
+    return n;
 }
 
 /* The thread runs at the lowest priority so that, during a burst, it gets
@@ -286,7 +316,14 @@ static void drain(struct sq_indexer *ix)
             continue;
         }
         pthread_mutex_lock(&s->gate);
-        n = sq_index_chunk(ix->db, CHUNK_ROWS, writer_busy, s);
+        /* Statements lost to an error (or never made) are made again. */
+        if (!ix->prepared)
+            ix->prepared = prepare_all(ix->db, ix->st);
+        n = index_chunk(ix->db, ix->st, ix->prepared, CHUNK_ROWS, writer_busy, s);
+        if (n == -1 && ix->prepared) {
+            finalize_all(ix->st);
+            ix->prepared = 0;
+        }
         pthread_mutex_unlock(&s->gate);
         unboost(ix);
         if (n >= 0 && ix->failures) {
@@ -329,6 +366,7 @@ static void *run(void *arg)
 
 static void free_indexer(struct sq_indexer *ix)
 {
+    finalize_all(ix->st);
     sqlite3_close(ix->db);
     pthread_cond_destroy(&ix->cond);
     pthread_mutex_destroy(&ix->lock);
