@@ -128,9 +128,9 @@ long long sq_now_ms(void)
 }
 
 /* The chunk's statements, prepared once per connection: the thread keeps
- * them (at a steady rate its chunks are a few rows each, and preparing
- * eight statements for each cost as much as indexing a row); a NULL in
- * st[0] means they could not be prepared. */
+ * them.  At a steady rate its chunks are a row or a few, and preparing the
+ * eight cost ~19 us a chunk (measured on a 10,000-article archive), ~5-10 %
+ * of indexing a row. */
 static int prepare_all(sqlite3 *db, sqlite3_stmt *st[IX_N])
 {
     int ok = 1;
