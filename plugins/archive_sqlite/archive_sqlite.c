@@ -170,6 +170,21 @@ static int open_writer(struct sq *s)
     return NEWSD_OK;
 }
 
+int sq_open_helper(const struct sq *s, const char *who, const char *pragmas, sqlite3 **db)
+{
+    char *err = NULL;
+    *db = NULL;
+    if (sqlite3_open_v2(s->path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+        sq_fold_register(*db) == SQLITE_OK && sqlite3_exec(*db, pragmas, NULL, NULL, &err) == SQLITE_OK)
+        return NEWSD_OK;
+    newsd_log(NEWSD_LOG_ERROR, "%s: %s: cannot open: %s", s->path, who,
+              err ? err : *db ? sqlite3_errmsg(*db) : "out of memory");
+    sqlite3_free(err);
+    sqlite3_close(*db);
+    *db = NULL;
+    return NEWSD_ERROR;
+}
+
 int sq_reopen_writer(struct sq *s)
 {
     close_writer(s);

@@ -387,14 +387,7 @@ int sq_indexer_start(struct sq *s)
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&ix->cond, &ca);
     pthread_condattr_destroy(&ca);
-    char *err = NULL;
-    if (sqlite3_open_v2(s->path, &ix->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-            SQLITE_OK ||
-        sq_fold_register(ix->db) != SQLITE_OK ||
-        sqlite3_exec(ix->db, "PRAGMA synchronous = NORMAL", NULL, NULL, &err) != SQLITE_OK) {
-        newsd_log(NEWSD_LOG_ERROR, "%s: full-text indexer: cannot open: %s", s->path,
-                  err ? err : ix->db ? sqlite3_errmsg(ix->db) : "out of memory");
-        sqlite3_free(err);
+    if (sq_open_helper(s, "full-text indexer", "PRAGMA synchronous = NORMAL", &ix->db) != NEWSD_OK) {
         free_indexer(ix);
         return NEWSD_ERROR;
     }

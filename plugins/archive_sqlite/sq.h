@@ -114,6 +114,11 @@ void sq_close(struct sq *s);
  * sq_open() (a read-only file is refused).  Logs and returns NEWSD_ERROR
  * on failure, leaving s->db NULL. */
 int sq_reopen_writer(struct sq *s);
+/* A connection of a helper thread (the indexer, the checkpointer) to s's
+ * database: read-write, the folding tokenizer registered, pragmas run.
+ * Logs (naming who) and returns NEWSD_ERROR on failure, *db then closed
+ * or NULL. */
+int sq_open_helper(const struct sq *s, const char *who, const char *pragmas, sqlite3 **db);
 
 /* schema.c: bring db to version target (0 < target <= SQ_SCHEMA_VERSION),
  * each step in its own transaction.  Refuses a database newer than this

@@ -214,14 +214,9 @@ int sq_checkpointer_start(struct sq *s)
     }
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->cond, NULL);
-    char *err = NULL;
     /* synchronous=FULL: the checkpoint fsyncs the WAL before it copies and
      * the database after, as the writer's own checkpoint did. */
-    if (sqlite3_open_v2(s->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-        sqlite3_exec(c->db, "PRAGMA synchronous = FULL", NULL, NULL, &err) != SQLITE_OK) {
-        newsd_log(NEWSD_LOG_ERROR, "%s: WAL checkpointer: cannot open: %s", s->path,
-                  err ? err : c->db ? sqlite3_errmsg(c->db) : "out of memory");
-        sqlite3_free(err);
+    if (sq_open_helper(s, "WAL checkpointer", "PRAGMA synchronous = FULL", &c->db) != NEWSD_OK) {
         free_checkpointer(c);
         return NEWSD_ERROR;
     }
