@@ -45,7 +45,10 @@ HITS_SQL = ("SELECT a.id, a.title, a.score_total, a.received,"
 # The same with filters (since plugin ABI 1.4 a search applies list's
 # filters): query.c joins the article row and adds where_clause()'s
 # conditions, here a tag and a minimum score.
-FILTERS = " AND a.seq IN (SELECT seq FROM tags WHERE name = ?2) AND a.score_total >= ?3"
+# Since schema 7 the lookup by tag name is tag_index (indexed rows) and
+# tags by seq (rows above the mark).
+FILTERS = (" AND a.seq IN (SELECT seq FROM tag_index WHERE name = ?2 UNION ALL SELECT seq FROM tags"
+           " WHERE seq > (SELECT seq FROM fts_mark) AND name = ?2) AND a.score_total >= ?3")
 FILTERED_COUNT_SQL = ("SELECT count(*) FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid"
                       " WHERE articles_fts MATCH ?1" + FILTERS)
 FILTERED_HITS_SQL = HITS_SQL.replace(" ORDER BY rank", FILTERS + " ORDER BY rank")
@@ -226,6 +229,8 @@ def grow(db, target):
     with con:
         con.execute("INSERT INTO articles_fts (rowid, title, body) SELECT seq, %s, %s FROM articles"
                     " WHERE seq > (SELECT seq FROM fts_mark) ORDER BY seq" % (FOLD % "title", FOLD % "body"))
+        con.execute("INSERT OR IGNORE INTO tag_index (name, seq) SELECT name, seq FROM tags"
+                    " WHERE seq > (SELECT seq FROM fts_mark) ORDER BY name, seq")
         con.execute("UPDATE fts_mark SET seq = (SELECT max(seq) FROM articles)")
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()

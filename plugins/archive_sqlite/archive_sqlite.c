@@ -155,6 +155,7 @@ static int open_writer(struct sq *s)
         return NEWSD_ERROR;
     }
     sqlite3_extended_result_codes(s->db, 1);
+    sq_wal_hook_install(s, s->db);
     if (sq_fold_register(s->db) != SQLITE_OK) {
         newsd_log(NEWSD_LOG_ERROR, "%s: cannot register the full-text tokenizer: %s", s->path,
                   sqlite3_errmsg(s->db));
@@ -167,6 +168,21 @@ static int open_writer(struct sq *s)
         return NEWSD_ERROR;
     }
     return NEWSD_OK;
+}
+
+int sq_open_helper(const struct sq *s, const char *who, const char *pragmas, sqlite3 **db)
+{
+    char *err = NULL;
+    *db = NULL;
+    if (sqlite3_open_v2(s->path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+        sq_fold_register(*db) == SQLITE_OK && sqlite3_exec(*db, pragmas, NULL, NULL, &err) == SQLITE_OK)
+        return NEWSD_OK;
+    newsd_log(NEWSD_LOG_ERROR, "%s: %s: cannot open: %s", s->path, who,
+              err ? err : *db ? sqlite3_errmsg(*db) : "out of memory");
+    sqlite3_free(err);
+    sqlite3_close(*db);
+    *db = NULL;
+    return NEWSD_ERROR;
 }
 
 int sq_reopen_writer(struct sq *s)
@@ -185,6 +201,7 @@ void sq_close(struct sq *s)
     if (!s)
         return;
     sq_indexer_stop(s);     /* before the connections: it reads s */
+    sq_checkpointer_stop(s); /* after the indexer, whose commits may wake it */
     close_writer(s);
     sqlite3_close(s->rdb);
     sq_originals_close(s);
@@ -238,8 +255,11 @@ static int sqlite_init(const newsd_config *conf, void **state)
     free(path);
     /* The indexer is started here rather than in sq_open(), so that the
      * unit tests can open the archive without it and index synchronously
-     * (sq_index_chunk()) where they need to. */
-    if (rc == NEWSD_OK && (rc = sq_indexer_start(s)) != NEWSD_OK)
+     * (sq_index_chunk()) where they need to.  The checkpointer first: the
+     * indexer's commits may wake it from the start (s->ckpt is set before
+     * any other thread reads it, and cleared after they are gone). */
+    if (rc == NEWSD_OK && ((rc = sq_checkpointer_start(s)) != NEWSD_OK ||
+                           (rc = sq_indexer_start(s)) != NEWSD_OK))
         sq_close(s);
     if (rc == NEWSD_OK)
         *state = s;

@@ -168,14 +168,21 @@ static int has_max_score(const struct newsd_query *q)
     return q->struct_size >= offsetof(struct newsd_query, max_score) + sizeof q->max_score && q->has_max_score;
 }
 
+/* The seqs of the articles with a tag whose name matches cond: tag_index
+ * holds the indexed ones, `tags` (by its seq key) those the indexer has
+ * not reached (schema.c, step 7).  cond's parameters come twice. */
+#define TAGGED(cond) \
+    "SELECT seq FROM tag_index WHERE " cond \
+    " UNION ALL SELECT seq FROM tags WHERE seq > (SELECT seq FROM fts_mark) AND " cond
+
 /* The filters of search, list, export and ids (newsd clears those an op
  * does not take) as a WHERE clause on the articles row a; bind_filters()
  * fills its parameters in the same order. */
 static void where_clause(const struct newsd_query *q, char *out, size_t size)
 {
     snprintf(out, size, "%s%s%s%s%s%s%s%s%s",
-             q->tag ? " AND a.seq IN (SELECT seq FROM tags WHERE name = ?)" : "",
-             q->tag_prefix ? " AND a.seq IN (SELECT seq FROM tags WHERE name >= ? AND name < ?)" : "",
+             q->tag ? " AND a.seq IN (" TAGGED("name = ?") ")" : "",
+             q->tag_prefix ? " AND a.seq IN (" TAGGED("name >= ? AND name < ?") ")" : "",
              q->has_min_score ? " AND a.score_total >= ?" : "",
              has_max_score(q) ? " AND a.score_total <= ?" : "",
              q->since ? " AND a.received >= ?" : "",
@@ -188,7 +195,7 @@ static void where_clause(const struct newsd_query *q, char *out, size_t size)
 /* Bind the filters from parameter *i on; returns -1 when out of memory. */
 static int bind_filters(sqlite3_stmt *st, const struct newsd_query *q, int *i)
 {
-    if (q->tag)
+    for (int twice = 0; q->tag && twice < 2; twice++)
         bind_str(st, (*i)++, q->tag);
     if (q->tag_prefix) {
         /* Every name that starts with the prefix sorts between the prefix
@@ -200,8 +207,10 @@ static int bind_filters(sqlite3_stmt *st, const struct newsd_query *q, int *i)
         memcpy(end, q->tag_prefix, len);
         end[len] = (char)0xff;
         end[len + 1] = '\0';
-        bind_str(st, (*i)++, q->tag_prefix);
-        sqlite3_bind_text(st, (*i)++, end, (int)len + 1, free);
+        for (int twice = 0; twice < 2; twice++) {
+            bind_str(st, (*i)++, q->tag_prefix);
+            sqlite3_bind_text(st, (*i)++, end, (int)len + 1, twice ? free : SQLITE_TRANSIENT);
+        }
     }
     if (q->has_min_score)
         sqlite3_bind_double(st, (*i)++, q->min_score);
@@ -247,7 +256,7 @@ static int op_search(struct ask *k)
      * many archived ones it cannot see yet (same snapshot as the hits).
      * The filters are LIST's (where_clause), on the article row of each
      * match: total counts only the matches that pass them. */
-    char where[512], sql[2048];
+    char where[1024], sql[3072];
     where_clause(q, where, sizeof where);
     /* Without filters the index alone counts: no row of articles is read. */
     snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM articles_fts%s WHERE articles_fts MATCH ?%s), "
@@ -302,7 +311,7 @@ static int op_search(struct ask *k)
 
 static int op_list(struct ask *k)
 {
-    char where[512], sql[2048];
+    char where[1024], sql[3072];
     sqlite3_stmt *st = NULL;
     int i = 1;
 
@@ -355,7 +364,7 @@ static int op_show(struct ask *k)
 static int op_page(struct ask *k)
 {
     int records = k->q->op == NEWSD_QUERY_EXPORT;
-    char where[512], sql[4096];
+    char where[1024], sql[4096];
     where_clause(k->q, where, sizeof where);
     snprintf(sql, sizeof sql, "SELECT a.seq, %s FROM articles a WHERE 1%s AND a.seq > ?"
              " ORDER BY a.seq LIMIT ?", records ? RECORD_JSON : "json_quote(a.id)", where);

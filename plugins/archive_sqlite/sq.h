@@ -7,7 +7,8 @@
  *   query.c           answer(): search, list, show, export, stats, ...
  *   indexer.c         the background full-text indexer (its own thread and
  *                     connection), behind the committed rows
- *   wal.c             checkpoints that keep the WAL small
+ *   wal.c             checkpoints that keep the WAL small, on a thread of
+ *                     their own
  *   fold.c            the ß folding as an FTS5 tokenizer, on every connection
  *   originals.c       the original bytes as files beside the database
  *
@@ -28,7 +29,7 @@
 #include "fold.h"
 
 /* The schema version this code writes; see schema.c for the history. */
-#define SQ_SCHEMA_VERSION 6
+#define SQ_SCHEMA_VERSION 7
 
 struct sq_options {
     int busy_timeout_ms;   /* how long a statement waits for a lock */
@@ -50,6 +51,8 @@ enum sq_stmt {
     SQ_DELETE_TAGS,
     SQ_DELETE_RULES,
     SQ_DELETE_META,
+    SQ_UNINDEX_TAGS,
+    SQ_REINDEX_TAGS,
     SQ_N_STMTS
 };
 
@@ -96,6 +99,9 @@ struct sq {
     pthread_mutex_t gate;
     atomic_int writer_in_tx;
     atomic_llong writer_end_ms;
+
+    /* wal.c: the checkpointer thread, NULL until sq_checkpointer_start(). */
+    struct sq_checkpointer *ckpt;
 };
 
 /* Open (creating and migrating as needed) the database at path.  Returns
@@ -108,6 +114,11 @@ void sq_close(struct sq *s);
  * sq_open() (a read-only file is refused).  Logs and returns NEWSD_ERROR
  * on failure, leaving s->db NULL. */
 int sq_reopen_writer(struct sq *s);
+/* A connection of a helper thread (the indexer, the checkpointer) to s's
+ * database: read-write, the folding tokenizer registered, pragmas run.
+ * Logs (naming who) and returns NEWSD_ERROR on failure, *db then closed
+ * or NULL. */
+int sq_open_helper(const struct sq *s, const char *who, const char *pragmas, sqlite3 **db);
 
 /* schema.c: bring db to version target (0 < target <= SQ_SCHEMA_VERSION),
  * each step in its own transaction.  Refuses a database newer than this
@@ -163,6 +174,20 @@ const char *sq_os_error(const struct sq *s, sqlite3 *db, char *buf, size_t len);
 long long sq_wal_bytes(const struct sq *s);
 int sq_checkpoint(struct sq *s, const char *why);
 void sq_after_batch(struct sq *s, int failed_rc);
+
+/* wal.c: SQLite's own checkpoint (PASSIVE, once a commit leaves the WAL
+ * over SQ_CHECKPOINT_FRAMES frames) moved off the committing threads.
+ * sq_wal_hook_install() takes the place of SQLite's autocheckpoint on a
+ * connection of s's database (the writer's, the indexer's): after such a
+ * commit it wakes the checkpointer, which runs the checkpoint on its own
+ * connection; without a checkpointer (unit tests) the hook checkpoints on
+ * the spot, as SQLite would.  sq_checkpointer_start() logs and returns
+ * NEWSD_ERROR on failure; sq_checkpointer_stop() joins the thread (a
+ * checkpoint under way is finished); sq_close() calls it. */
+#define SQ_CHECKPOINT_FRAMES 1000
+void sq_wal_hook_install(struct sq *s, sqlite3 *db);
+int sq_checkpointer_start(struct sq *s);
+void sq_checkpointer_stop(struct sq *s);
 
 /* originals.c (see there).  sq_originals_open() makes and opens the
  * folder beside the database (logs and returns NEWSD_ERROR on failure).

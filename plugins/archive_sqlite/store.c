@@ -29,7 +29,9 @@
  *
  * Tags, rules and meta are keyed by the article's seq (schema step 6): it
  * only grows, so a batch's rows are appended at the end of those tables
- * rather than scattered over them as the random ids would.
+ * rather than scattered over them as the random ids would.  The lookup by
+ * tag name (tag_index, step 7), whose entries would land at random places,
+ * is the indexer's to write; only reprocessing touches it here.
  *
  * The fields are read through the accessors, not through
  * newsd_article_to_json(): the JSON round trip cost ~140 us per article,
@@ -68,6 +70,15 @@ static const char *const SQL[SQ_N_STMTS] = {
     [SQ_DELETE_TAGS] = "DELETE FROM tags WHERE seq = ?1",
     [SQ_DELETE_RULES] = "DELETE FROM score_rules WHERE seq = ?1",
     [SQ_DELETE_META] = "DELETE FROM meta WHERE seq = ?1",
+    /* The lookup by tag name of an indexed article (schema step 7): its
+     * old names out before its tags go, its new ones in after they are
+     * written.  An article above the mark has none yet: the indexer adds
+     * them when it gets there. */
+    [SQ_UNINDEX_TAGS] =
+        "DELETE FROM tag_index WHERE seq = ?1 AND name IN (SELECT name FROM tags WHERE seq = ?1)",
+    [SQ_REINDEX_TAGS] =
+        "INSERT OR IGNORE INTO tag_index (name, seq) SELECT name, seq FROM tags"
+        " WHERE seq = ?1 AND seq <= (SELECT seq FROM fts_mark)",
 };
 
 int sq_prepare_writer(struct sq *s)
@@ -226,13 +237,20 @@ static int write_meta(struct sq *s, sqlite3_int64 seq, const newsd_article *a)
 
 static int delete_children(struct sq *s, sqlite3_int64 seq)
 {
-    static const enum sq_stmt del[] = {SQ_DELETE_TAGS, SQ_DELETE_RULES, SQ_DELETE_META};
+    static const enum sq_stmt del[] = {SQ_UNINDEX_TAGS, SQ_DELETE_TAGS, SQ_DELETE_RULES,
+                                       SQ_DELETE_META};
     for (size_t i = 0; i < sizeof del / sizeof *del; i++) {
         sqlite3_bind_int64(s->stmt[del[i]], 1, seq);
         if (run(s, del[i]) != SQLITE_OK)
             return -1;
     }
     return 0;
+}
+
+static int reindex_tags(struct sq *s, sqlite3_int64 seq)
+{
+    sqlite3_bind_int64(s->stmt[SQ_REINDEX_TAGS], 1, seq);
+    return run(s, SQ_REINDEX_TAGS) == SQLITE_OK ? 0 : -1;
 }
 
 /* A file beside the database (originals.c) when the work file can be
@@ -315,7 +333,8 @@ int sq_archive(void *state, newsd_article *a)
     else if (write_fields(s, replace ? SQ_UPDATE_ARTICLE : SQ_INSERT_ARTICLE, a) != SQLITE_OK)
         rc = lose(s, replace ? "update the article" : "insert the article");
     else if ((!replace && (seq = sqlite3_last_insert_rowid(s->db)) <= 0) ||
-             write_tags(s, seq, a) < 0 || write_rules(s, seq, a) < 0 || write_meta(s, seq, a) < 0)
+             write_tags(s, seq, a) < 0 || (replace && reindex_tags(s, seq) < 0) ||
+             write_rules(s, seq, a) < 0 || write_meta(s, seq, a) < 0)
         rc = lose(s, "insert the tags, score rules and meta");
     else if (write_original(s, id, a) < 0)
         rc = lose(s, "store the original bytes");

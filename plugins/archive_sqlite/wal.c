@@ -116,3 +116,133 @@ void sq_after_batch(struct sq *s, int failed_rc)
         return;
     s->wal_bound = sq_checkpoint(s, "the WAL outgrew its bound") == NEWSD_OK ? 0 : wal + SQ_WAL_BOUND;
 }
+
+/* ---- the checkpointer ------------------------------------------------------
+ *
+ * SQLite's autocheckpoint runs in the thread whose commit took the WAL past
+ * 1000 frames, right after that commit: the archive thread (its batch
+ * reported done only after the checkpoint copied ~4 MB into the database
+ * and fsynced it), or the indexer while it held the gate the archive thread
+ * waits for.  The same PASSIVE checkpoint on a thread and connection of its
+ * own takes that off both paths; a checkpoint never waits for the writer,
+ * nor the writer for it (WAL: the writer appends while the checkpointer
+ * copies older frames).  Durability is the commits' (synchronous=FULL
+ * fsyncs the WAL at every COMMIT), as before: the checkpoint only copies
+ * committed frames into the database file, and fsyncs both files as
+ * SQLite's own does.  sq_checkpoint() (TRUNCATE, after failures or past
+ * SQ_WAL_BOUND) stays on the writer.
+ */
+
+struct sq_checkpointer {
+    sqlite3 *db;                /* the checkpointer's own connection */
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int wake;                   /* a commit left the WAL over SQ_CHECKPOINT_FRAMES */
+    int stop;
+};
+
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    struct sq *s = arg;
+    if (frames < SQ_CHECKPOINT_FRAMES)
+        return SQLITE_OK;
+    struct sq_checkpointer *c = s->ckpt;
+    if (!c) {
+        /* What SQLite's own hook does; its failure is not the commit's. */
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        return SQLITE_OK;
+    }
+    pthread_mutex_lock(&c->lock);
+    c->wake = 1;
+    pthread_cond_signal(&c->cond);
+    pthread_mutex_unlock(&c->lock);
+    return SQLITE_OK;
+}
+
+void sq_wal_hook_install(struct sq *s, sqlite3 *db)
+{
+    sqlite3_wal_hook(db, wal_hook, s);
+}
+
+static void *checkpointer_run(void *arg)
+{
+    struct sq *s = arg;
+    struct sq_checkpointer *c = s->ckpt;
+    int warned = 0;
+    pthread_mutex_lock(&c->lock);
+    while (!c->stop) {
+        if (!c->wake) {
+            pthread_cond_wait(&c->cond, &c->lock);
+            continue;
+        }
+        c->wake = 0;
+        pthread_mutex_unlock(&c->lock);
+        int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        /* BUSY: another checkpoint is running (the writer's TRUNCATE):
+         * nothing to do.  Anything else is said once; the next commit over
+         * the bound tries again, and the writer's bound (SQ_WAL_BOUND)
+         * still holds the WAL. */
+        if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && !warned) {
+            char os[128];
+            newsd_log(NEWSD_LOG_WARNING, "%s: background WAL checkpoint failed: %s%s; will try again",
+                      s->path, sqlite3_errmsg(c->db), sq_os_error(s, c->db, os, sizeof os));
+            warned = 1;
+        } else if (rc == SQLITE_OK) {
+            warned = 0;
+        }
+        pthread_mutex_lock(&c->lock);
+    }
+    pthread_mutex_unlock(&c->lock);
+    return NULL;
+}
+
+static void free_checkpointer(struct sq_checkpointer *c)
+{
+    sqlite3_close(c->db);
+    pthread_cond_destroy(&c->cond);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+int sq_checkpointer_start(struct sq *s)
+{
+    struct sq_checkpointer *c = calloc(1, sizeof *c);
+    if (!c) {
+        newsd_log(NEWSD_LOG_ERROR, "WAL checkpointer: out of memory");
+        return NEWSD_ERROR;
+    }
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_cond_init(&c->cond, NULL);
+    /* synchronous=FULL: the checkpoint fsyncs the WAL before it copies and
+     * the database after, as the writer's own checkpoint did. */
+    if (sq_open_helper(s, "WAL checkpointer", "PRAGMA synchronous = FULL", &c->db) != NEWSD_OK) {
+        free_checkpointer(c);
+        return NEWSD_ERROR;
+    }
+    /* Its own connection commits nothing; no autocheckpoint of its own. */
+    sqlite3_wal_autocheckpoint(c->db, 0);
+    s->ckpt = c;
+    int rc = pthread_create(&c->thread, NULL, checkpointer_run, s);
+    if (rc != 0) {
+        s->ckpt = NULL;
+        newsd_log(NEWSD_LOG_ERROR, "WAL checkpointer: cannot start a thread: %s", strerror(rc));
+        free_checkpointer(c);
+        return NEWSD_ERROR;
+    }
+    return NEWSD_OK;
+}
+
+void sq_checkpointer_stop(struct sq *s)
+{
+    struct sq_checkpointer *c = s->ckpt;
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->lock);
+    c->stop = 1;
+    pthread_cond_signal(&c->cond);
+    pthread_mutex_unlock(&c->lock);
+    pthread_join(c->thread, NULL);
+    s->ckpt = NULL;
+    free_checkpointer(c);
+}

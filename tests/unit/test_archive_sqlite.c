@@ -1231,6 +1231,7 @@ static void to_id_layout(sqlite3 *db, int version)
     snprintf(sql, sizeof sql,
         "BEGIN;"
         "DROP TRIGGER articles_children_delete;"
+        "DROP TABLE tag_index;"
         "CREATE TABLE old_tags ("
         "  article_id TEXT NOT NULL, pos INTEGER NOT NULL,"
         "  name TEXT NOT NULL, weight REAL NOT NULL, plugin TEXT NOT NULL,"
@@ -1344,8 +1345,11 @@ static void test_migration_to_seq_keys(void **state)
     assert_int_equal(stat_of(s, "score_rules"), rules);
     assert_int_equal(count_of(s->db, "SELECT count(*) FROM meta"), 12 * 2);
     assert_int_equal(count_of(s->db, "SELECT count(*) FROM pragma_table_info('tags') WHERE name = 'article_id'"), 0);
-    assert_int_equal(count_of(s->db, "SELECT count(*) FROM pragma_index_info('tags_name')"
-                              " WHERE (seqno = 0 AND name = 'name') OR (seqno = 1 AND name = 'seq')"), 2);
+    /* step 7: the name lookup is tag_index, filled for the indexed rows */
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'tags_name'"), 0);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index"),
+                     count_of(s->db, "SELECT count(*) FROM (SELECT DISTINCT name, seq FROM tags"
+                                     " WHERE seq IN (SELECT seq FROM articles))"));
     assert_int_equal(count_of(s->db, "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_v6'"), 0);
     /* every tag row points at its article's seq */
     assert_int_equal(count_of(s->db, "SELECT count(*) FROM tags WHERE seq NOT IN (SELECT seq FROM articles)"),
@@ -1383,6 +1387,153 @@ static void test_migration_to_seq_keys(void **state)
     sq_close(s);
 }
 
+/* Schema step 7: the lookup by tag name (tag_index) is written by the
+ * indexer; a query by tag finds the same articles whether they are indexed
+ * or not (none twice), and reprocessing or deleting an indexed article
+ * keeps tag_index right. */
+static void test_tag_lookup_behind_the_indexer(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    store(s, make("t1", "Eins", "Apfel Birne", T0, "topic:obst", 1));
+    store(s, make("t2", "Zwei", "Apfel Kirsche", T0, "topic:obst", 2));
+    /* nothing indexed: written by archive() only into tags */
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:obst\"}"), 2);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag_prefix\":\"topic:o\"}"), 2);
+    /* one of two indexed: one from each side, none twice */
+    assert_int_equal(sq_index_chunk(s->db, 1, NULL, NULL), 1);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE seq = 1"), 2);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE seq = 2"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:obst\"}"), 2);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag_prefix\":\"topic:o\"}"), 2);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"entity:org/Huawei\",\"min_score\":2}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Apfel\",\"tag\":\"topic:obst\"}"), 1);
+    assert_int_equal(index_all(s), 1);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index"), 4);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:obst\"}"), 2);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Apfel\",\"tag_prefix\":\"topic:\"}"), 2);
+
+    /* an indexed article reprocessed with another tag */
+    struct newsd_article *a = make("t1", "Eins", "Apfel Birne", T0, "topic:baum", 1);
+    a->reprocessing = true;
+    assert_int_equal(store(s, a), NEWSD_OK);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:obst\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:baum\"}"), 1);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE seq = 1 AND name = 'topic:baum'"),
+                     1);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE name = 'topic:obst'"), 1);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index"), 4);
+    /* an indexed article deleted by hand takes its entries along */
+    assert_int_equal(sqlite3_exec(s->db, "DELETE FROM articles WHERE seq = 2", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE seq = 2"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"entity:org/Huawei\"}"), 1);
+    sq_close(s);
+}
+
+static long long db_file_bytes(void)
+{
+    struct stat st;
+    return stat(db_path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* Store n articles of ~300 kB (~75 WAL frames each), one batch each. */
+static void store_big(struct sq *s, int n, int from)
+{
+    char *big = malloc(300001);
+    assert_non_null(big);
+    for (int i = from; i < from + n; i++) {
+        memset(big, 'a' + i % 26, 300000);
+        int k = snprintf(big, 32, "ckpt %d ", i);
+        big[k] = 'x';
+        big[300000] = '\0';
+        store(s, make(big, "Groß", big, T0, NULL, 0));
+    }
+    free(big);
+}
+
+/* SQLite's own checkpoint once the WAL passes SQ_CHECKPOINT_FRAMES: with
+ * the checkpointer thread it runs there (the database file grows without
+ * anyone else checkpointing); without it (as here in the other tests) the
+ * hook runs it after the commit, as SQLite's would. */
+static void test_checkpointer(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    long long before = db_file_bytes();
+    store_big(s, 20, 0);           /* ~1,500 frames */
+    long long inline_grown = db_file_bytes();
+    assert_true(inline_grown > before + 2 * 1024 * 1024);
+    sq_close(s);
+
+    s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    assert_int_equal(sq_checkpointer_start(s), NEWSD_OK);
+    before = db_file_bytes();
+    store_big(s, 20, 100);
+    long long after = db_file_bytes();
+    for (int i = 0; i < 1000 && after <= before + 2 * 1024 * 1024; i++) {
+        struct timespec t = {0, 10 * 1000 * 1000};
+        nanosleep(&t, NULL);
+        after = db_file_bytes();
+    }
+    assert_true(after > before + 2 * 1024 * 1024);
+    assert_int_equal(stat_of(s, "articles"), 40);
+    sq_checkpointer_stop(s);
+    assert_null(s->ckpt);
+    sq_close(s);
+}
+
+/* Schema 6 -> 7 with the indexer half way: tag_index gets the entries of
+ * the indexed rows only, queries by tag find every article before and
+ * after, and the indexer adds the rest. */
+static void test_migration_to_tag_index(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    store(s, make("m1", "Eins", "Apfel", T0, "topic:obst", 1));
+    store(s, make("m2", "Zwei", "Apfel", T0, "topic:obst", 2));
+    store(s, make("m3", "Drei", "Apfel", T0, "topic:baum", 3));
+    assert_int_equal(sq_index_chunk(s->db, 1, NULL, NULL), 1);
+    /* back to version 6: the index on tags, the old trigger, no tag_index */
+    char *err = NULL;
+    if (sqlite3_exec(s->db,
+                     "BEGIN;"
+                     "DROP TABLE tag_index;"
+                     "CREATE INDEX tags_name ON tags(name, seq);"
+                     "DROP TRIGGER articles_children_delete;"
+                     "CREATE TRIGGER articles_children_delete AFTER DELETE ON articles BEGIN"
+                     "  DELETE FROM tags WHERE seq = old.seq;"
+                     "  DELETE FROM score_rules WHERE seq = old.seq;"
+                     "  DELETE FROM meta WHERE seq = old.seq;"
+                     " END;"
+                     "PRAGMA user_version = 6;"
+                     "COMMIT;", NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("cannot build version 6: %s", err);
+    sq_close(s);
+
+    s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    assert_int_equal(sq_schema_version(s->db), SQ_SCHEMA_VERSION);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'tags_name'"), 0);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index"), 2);   /* m1's two tags */
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE seq <> 1"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:obst\"}"), 2);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"entity:org/Huawei\"}"), 3);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag_prefix\":\"topic:\"}"), 3);
+    assert_int_equal(index_all(s), 2);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index"), 6);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:baum\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Apfel\",\"tag\":\"topic:obst\"}"), 2);
+    /* the new trigger: deleting by hand takes the entries along */
+    assert_int_equal(sqlite3_exec(s->db, "DELETE FROM articles WHERE seq = 1", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE seq = 1"), 0);
+    sq_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1410,6 +1561,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_originals_after_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_originals_migration_from_v4, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_to_seq_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tag_lookup_behind_the_indexer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checkpointer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_to_tag_index, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
