@@ -315,6 +315,8 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
                    uint32_t state, struct ent_hits *cand)
 {
     const struct ac *ac = &m->ac;
+    if (!ac_emits(ac, state))
+        return 0;
     for (uint32_t s = ac->out[state] != AC_NONE ? state : ac->dict[state]; s != AC_NONE; s = ac->dict[s]) {
         for (uint32_t p = ac->out[s]; p != AC_NONE; p = ac->pat_next[p]) {
             const struct matcher_pattern *mp = &m->pat[p];
