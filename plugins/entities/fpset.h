@@ -78,10 +78,9 @@ int fpfilter_build(struct fpfilter *f, const struct fpset *s, unsigned values);
 void fpfilter_free(struct fpfilter *f);
 int fpfilter_may_have(const struct fpfilter *f, uint64_t hash);
 
-/* Ask the CPU to fetch what fpset_get() (of a frozen set) and
- * fpfilter_may_have() read first for a hash: the tables are larger than
- * the caches, and a caller that knows its words ahead overlaps the waits. */
+/* Ask the CPU to fetch what fpset_get() (of a frozen set) reads first
+ * for a hash: the tables are larger than the caches, and a caller that
+ * knows its words ahead overlaps the waits. */
 void fpset_prefetch(const struct fpset *s, uint64_t hash);
-void fpfilter_prefetch(const struct fpfilter *f, uint64_t hash);
 
 #endif

@@ -1,6 +1,7 @@
 #include "heur.h"
 
 #include "cues.h"
+#include "strmap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -442,14 +443,6 @@ static int rule_person_speech(struct run *r, size_t p)
     return 0;
 }
 
-static uint32_t norm_hash(const struct ent_tok *t)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < t->norm_len; i++)
-        h = (h ^ (unsigned char)t->norm[i]) * 16777619u;
-    return h ^ (h >> 15);
-}
-
 /* Build the index of capitalised words by norm (struct run).  Types with
  * the same norm ("Xu", "XU") share the list of the first of them. */
 static int norms_index(struct run *r)
@@ -479,7 +472,7 @@ static int norms_index(struct run *r)
             continue;
         uint32_t *cls = &r->norm_of_type[x->type];
         /* A type met before has its class: its norm is hashed once. */
-        for (size_t i = *cls == NO_POS ? norm_hash(x) & (size - 1) : 0; *cls == NO_POS; i = (i + 1) & (size - 1)) {
+        for (size_t i = *cls == NO_POS ? strmap_hash(x->norm, x->norm_len) & (size - 1) : 0; *cls == NO_POS; i = (i + 1) & (size - 1)) {
             if (table[i] == NO_POS) {
                 table[i] = x->type;
                 *cls = x->type;

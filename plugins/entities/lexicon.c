@@ -291,20 +291,19 @@ static int common_de(const struct lexicon *l, const char *norm, size_t len)
 {
     if (has_noun_ending(norm, len))
         return 1;
-    uint64_t hs[WORD_MAX];
-    if (len > WORD_MAX || len == 0)
-        hs[0] = fpset_hash(norm, len);
-    else
-        fpset_head_hashes(norm, len, COMPOUND_MIN_PREFIX, head_end(len), hs);
-    if (fpset_get(&l->en_names, hs[0]))
+    uint64_t whole = fpset_hash(norm, len);
+    if (fpset_get(&l->en_names, whole))
         return 0;
     /* Any word of ngerman: its capitalised entries without a noun's
      * family are mostly nouns too (Stadt/Städte); the names among them
      * (Merkel) are the gazetteer's job. */
-    if (fpset_get(&l->de, hs[0]))
+    if (fpset_get(&l->de, whole))
         return 1;
     if (len < COMPOUND_MIN_PREFIX + COMPOUND_MIN_HEAD || len > WORD_MAX)
         return 0;
+    /* The heads' hashes only now: most words are listed. */
+    uint64_t hs[WORD_MAX];
+    fpset_head_hashes(norm, len, COMPOUND_MIN_PREFIX, head_end(len), hs);
     for (size_t k = COMPOUND_MIN_PREFIX; k + COMPOUND_MIN_HEAD <= len; k++) {
         if (((unsigned char)norm[k] & 0xC0) == 0x80)
             continue;  /* not at a character boundary */
@@ -322,14 +321,13 @@ void lexicon_prefetch(const struct lexicon *l, const char *lang, const char *nor
     if (lang && strcmp(lang, "de") == 0 && l->have_de) {
         if (len == 0 || len > WORD_MAX || has_noun_ending(norm, len))
             return;
-        uint64_t hs[WORD_MAX];
-        fpset_head_hashes(norm, len, COMPOUND_MIN_PREFIX, head_end(len), hs);
-        fpset_prefetch(&l->en_names, hs[0]);
-        fpset_prefetch(&l->de, hs[0]);
-        /* The heads common_de() tries when the word is not listed. */
-        for (size_t k = COMPOUND_MIN_PREFIX; k + COMPOUND_MIN_HEAD <= len; k++)
-            if (((unsigned char)norm[k] & 0xC0) != 0x80)
-                fpfilter_prefetch(&l->de_heads, hs[k]);
+        /* The whole word's slots; not the heads' filter words, which
+         * common_de() asks only for the few words the list lacks: hashing
+         * every head of every word to announce them cost more than the
+         * waits they saved. */
+        uint64_t h = fpset_hash(norm, len);
+        fpset_prefetch(&l->en_names, h);
+        fpset_prefetch(&l->de, h);
     } else if (lang && strcmp(lang, "en") == 0 && l->have_en) {
         fpset_prefetch(&l->en, fpset_hash(norm, len));
     }

@@ -352,9 +352,12 @@ struct type_forms {
 
 static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct type_forms *memo)
 {
-    uint32_t *hashed = malloc((t->n_types + 1) * sizeof *hashed);   /* a token of each type hashed here */
+    /* A token of each type hashed here, and its type: the stages read
+     * the memo by the type, not through the token. */
+    uint32_t *hashed = malloc(2 * ((size_t)t->n_types + 1) * sizeof *hashed);
     if (!hashed)
         return -1;
+    uint32_t *hashed_type = hashed + t->n_types + 1;
     size_t n = 0;
     /* Types are numbered in the order they first occur (plugin.h): a
      * token whose type is the next number is its type's first, and one
@@ -374,11 +377,12 @@ static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct 
         f->h = hashes_of(tok);
         f->n = FORMS_HASHED;
         prefetch_forms(ac, &f->h, 0);
+        hashed_type[n] = tok->type;
         hashed[n++] = (uint32_t)i;
     }
     for (int stage = 1; stage <= 2; stage++)
         for (size_t k = 0; k < n; k++) {
-            struct form_hashes *h = &memo[t->v[hashed[k]].type].h;
+            struct form_hashes *h = &memo[hashed_type[k]].h;
             if (h->forms)
                 prefetch_forms(ac, h, stage);
         }
@@ -386,14 +390,17 @@ static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct 
      * large as the vocabulary, read at random): asked for all types
      * first, read after. */
     for (size_t k = 0; k < n; k++) {
-        const struct ent_tok *tok = &t->v[hashed[k]];
-        struct type_forms *f = &memo[tok->type];
-        f->n = (uint32_t)forms_hashed(ac, tok, &f->h, f->syms);
+        struct type_forms *f = &memo[hashed_type[k]];
+        if (!f->h.forms) {
+            f->n = 0;   /* no form of it passed the filter */
+            continue;
+        }
+        f->n = (uint32_t)forms_hashed(ac, &t->v[hashed[k]], &f->h, f->syms);
         for (uint32_t j = 0; j < f->n; j++)
             ac_prefetch_root(ac, f->syms[j]);
     }
     for (size_t k = 0; k < n; k++) {
-        struct type_forms *f = &memo[t->v[hashed[k]].type];
+        struct type_forms *f = &memo[hashed_type[k]];
         for (uint32_t j = 0; j < f->n; j++)
             f->root[j] = ac_step(ac, 0, f->syms[j]);
     }
