@@ -46,6 +46,7 @@ struct type_memo {
     uint8_t common;        /* 1 + lexicon_common() of its norm */
     uint8_t common_tail;   /* 1 + lexicon_common() of the part namey_now() looks up */
     uint8_t announced;     /* lexicon_prefetch() was asked for it */
+    uint64_t hash;         /* what it returned */
 };
 
 #define NO_POS UINT32_MAX
@@ -162,7 +163,9 @@ static int namey_now(const struct run *r, size_t p, int acronyms)
     size_t len;
     const char *norm = looked_up(t, &len);
     /* A type is asked once: the memo by norm is for untyped words. */
-    int c = known ? lexicon_common(r->lex, r->lang, norm, len) : common(r, norm, len);
+    const struct type_memo *tm = known ? &r->types[t->type] : NULL;
+    int c = tm ? lexicon_common_hashed(r->lex, r->lang, norm, len, tm->announced ? tm->hash : 0)
+               : common(r, norm, len);
     if (known)
         *known = (uint8_t)(1 + c);
     return !c;
@@ -720,7 +723,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
             known->announced = 1;
             size_t len;
             const char *norm = looked_up(x, &len);
-            lexicon_prefetch(lex, lang, norm, len);
+            known->hash = lexicon_prefetch(lex, lang, norm, len);
         }
     }
     /* The stronger cues claim their words first.  A rule is only tried

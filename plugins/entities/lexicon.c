@@ -287,11 +287,12 @@ static size_t head_end(size_t len)
     return len >= COMPOUND_MIN_HEAD ? len - COMPOUND_MIN_HEAD : 0;
 }
 
-static int common_de(const struct lexicon *l, const char *norm, size_t len)
+static int common_de(const struct lexicon *l, const char *norm, size_t len, uint64_t whole)
 {
     if (has_noun_ending(norm, len))
         return 1;
-    uint64_t whole = fpset_hash(norm, len);
+    if (!whole)
+        whole = fpset_hash(norm, len);
     if (fpset_get(&l->en_names, whole))
         return 0;
     /* Any word of ngerman: its capitalised entries without a noun's
@@ -316,11 +317,11 @@ static int common_de(const struct lexicon *l, const char *norm, size_t len)
     return 0;
 }
 
-void lexicon_prefetch(const struct lexicon *l, const char *lang, const char *norm, size_t len)
+uint64_t lexicon_prefetch(const struct lexicon *l, const char *lang, const char *norm, size_t len)
 {
     if (lang && strcmp(lang, "de") == 0 && l->have_de) {
         if (len == 0 || len > WORD_MAX || has_noun_ending(norm, len))
-            return;
+            return 0;
         /* The whole word's slots; not the heads' filter words, which
          * common_de() asks only for the few words the list lacks: hashing
          * every head of every word to announce them cost more than the
@@ -328,16 +329,25 @@ void lexicon_prefetch(const struct lexicon *l, const char *lang, const char *nor
         uint64_t h = fpset_hash(norm, len);
         fpset_prefetch(&l->en_names, h);
         fpset_prefetch(&l->de, h);
+        return h;
     } else if (lang && strcmp(lang, "en") == 0 && l->have_en) {
-        fpset_prefetch(&l->en, fpset_hash(norm, len));
+        uint64_t h = fpset_hash(norm, len);
+        fpset_prefetch(&l->en, h);
+        return h;
     }
+    return 0;
+}
+
+int lexicon_common_hashed(const struct lexicon *l, const char *lang, const char *norm, size_t len, uint64_t hash)
+{
+    if (lang && strcmp(lang, "de") == 0)
+        return common_de(l, norm, len, hash);
+    if (lang && strcmp(lang, "en") == 0)
+        return fpset_get(&l->en, hash ? hash : fpset_hash(norm, len)) != 0;
+    return 0;
 }
 
 int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, size_t len)
 {
-    if (lang && strcmp(lang, "de") == 0)
-        return common_de(l, norm, len);
-    if (lang && strcmp(lang, "en") == 0)
-        return fpset_get(&l->en, fpset_hash(norm, len)) != 0;
-    return 0;
+    return lexicon_common_hashed(l, lang, norm, len, 0);
 }
