@@ -281,12 +281,6 @@ static int has_noun_ending(const char *norm, size_t len)
     return 0;
 }
 
-/* The last place a compound's head may start in a word of len bytes. */
-static size_t head_end(size_t len)
-{
-    return len >= COMPOUND_MIN_HEAD ? len - COMPOUND_MIN_HEAD : 0;
-}
-
 static int common_de(const struct lexicon *l, const char *norm, size_t len, uint64_t whole)
 {
     if (has_noun_ending(norm, len))
@@ -302,15 +296,15 @@ static int common_de(const struct lexicon *l, const char *norm, size_t len, uint
         return 1;
     if (len < COMPOUND_MIN_PREFIX + COMPOUND_MIN_HEAD || len > WORD_MAX)
         return 0;
-    /* The heads' hashes only now: most words are listed. */
-    uint64_t hs[WORD_MAX];
-    fpset_head_hashes(norm, len, COMPOUND_MIN_PREFIX, head_end(len), hs);
+    /* The heads are hashed only now, one by one: most words are listed,
+     * and the first head found ends the search. */
     for (size_t k = COMPOUND_MIN_PREFIX; k + COMPOUND_MIN_HEAD <= len; k++) {
         if (((unsigned char)norm[k] & 0xC0) == 0x80)
             continue;  /* not at a character boundary */
-        if (!fpfilter_may_have(&l->de_heads, hs[k]))
+        uint64_t head = fpset_hash(norm + k, len - k);
+        if (!fpfilter_may_have(&l->de_heads, head))
             continue;
-        unsigned v = fpset_get(&l->de, hs[k]);
+        unsigned v = fpset_get(&l->de, head);
         if (v == LEX_NOUN || (v == LEX_CAPITALISED && len - k > COMPOUND_MIN_HEAD))
             return 1;
     }
