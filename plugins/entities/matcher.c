@@ -347,18 +347,21 @@ struct type_forms {
     uint32_t root[MAX_FORMS];  /* ac_step(root, syms[f]): the same for every token of the type */
     uint32_t word[2];    /* forms_hashed()'s */
     uint32_t n;          /* FORMS_UNKNOWN or FORMS_HASHED: not looked up yet */
-    struct form_hashes h;
 };
 #define FORMS_UNKNOWN UINT32_MAX
 #define FORMS_HASHED (UINT32_MAX - 1)
 
 static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct type_forms *memo)
 {
-    /* A token of each type hashed here, and its type: the stages read
-     * the memo by the type, not through the token. */
+    /* A token of each type hashed here, its type and its hashes, in the
+     * order they are hashed: the stages read them one after another. */
     uint32_t *hashed = malloc(2 * ((size_t)t->n_types + 1) * sizeof *hashed);
-    if (!hashed)
+    struct form_hashes *hs = malloc(((size_t)t->n_types + 1) * sizeof *hs);
+    if (!hashed || !hs) {
+        free(hashed);
+        free(hs);
         return -1;
+    }
     uint32_t *hashed_type = hashed + t->n_types + 1;
     size_t n = 0;
     /* Types are numbered in the order they first occur (plugin.h): a
@@ -375,29 +378,26 @@ static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct 
             continue;
         if (tok->flags & ENT_TOK_WHOLE)
             continue;
-        struct type_forms *f = &memo[tok->type];
-        f->h = hashes_of(tok);
-        f->n = FORMS_HASHED;
-        prefetch_forms(ac, &f->h, 0);
+        memo[tok->type].n = FORMS_HASHED;
+        hs[n] = hashes_of(tok);
+        prefetch_forms(ac, &hs[n], 0);
         hashed_type[n] = tok->type;
         hashed[n++] = (uint32_t)i;
     }
     for (int stage = 1; stage <= 2; stage++)
-        for (size_t k = 0; k < n; k++) {
-            struct form_hashes *h = &memo[hashed_type[k]].h;
-            if (h->forms)
-                prefetch_forms(ac, h, stage);
-        }
+        for (size_t k = 0; k < n; k++)
+            if (hs[k].forms)
+                prefetch_forms(ac, &hs[k], stage);
     /* Then the symbols, and where they lead from the root (an array as
      * large as the vocabulary, read at random): asked for all types
      * first, read after. */
     for (size_t k = 0; k < n; k++) {
         struct type_forms *f = &memo[hashed_type[k]];
-        if (!f->h.forms) {
+        if (!hs[k].forms) {
             f->n = f->word[0] = f->word[1] = 0;   /* no form of it passed the filter */
             continue;
         }
-        f->n = (uint32_t)forms_hashed(ac, &t->v[hashed[k]], &f->h, f->syms, f->word);
+        f->n = (uint32_t)forms_hashed(ac, &t->v[hashed[k]], &hs[k], f->syms, f->word);
         for (uint32_t j = 0; j < f->n; j++)
             ac_prefetch_root(ac, f->syms[j]);
     }
@@ -407,6 +407,7 @@ static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct 
             f->root[j] = ac_step(ac, 0, f->syms[j]);
     }
     free(hashed);
+    free(hs);
     return 0;
 }
 
@@ -420,9 +421,9 @@ static const struct type_forms *forms_of_type(const struct ac *ac, const struct 
     if (f == spare) {
         f->n = (uint32_t)forms_of(ac, tok, f->syms, f->word);
     } else if (f->n == FORMS_UNKNOWN || f->n == FORMS_HASHED) {
-        if (f->n == FORMS_UNKNOWN)
-            f->h = hashes_of(tok);
-        f->n = (uint32_t)forms_hashed(ac, tok, &f->h, f->syms, f->word);
+        /* A type prefetch_types() did not finish (it finishes every type
+         * it hashes): worked out here. */
+        f->n = (uint32_t)forms_of(ac, tok, f->syms, f->word);
     } else {
         return f;
     }
