@@ -679,27 +679,24 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
     r.w = malloc((t->n + 1) * sizeof *r.w);
     r.taken = calloc(t->n + 1, 1);
     r.sent_words = calloc(t->n_sentences + 1, sizeof *r.sent_words);
-    int rc = r.w && r.taken && r.sent_words ? 0 : -1;
-    for (size_t i = 0; rc == 0 && i < t->n; i++) {
-        if (t->v[i].flags & ENT_TOK_PART)
-            continue;
-        r.w[r.n++] = (uint32_t)i;
-        if (t->v[i].flags & ENT_TOK_WORD)
-            r.sent_words[t->v[i].sentence]++;
-    }
-    r.cls = calloc(r.n + 1, sizeof *r.cls);
+    r.cls = calloc(t->n + 1, sizeof *r.cls);   /* the view has at most t->n words */
     r.memo = t->n_types ? NULL : calloc(MEMO_SLOTS, sizeof *r.memo);
-    if (!r.cls || (!t->n_types && !r.memo) || cues_init() < 0)
-        rc = -1;
-    /* What a word is depends on its text alone: worked out once per
-     * token type.  Its cue bits; and the words namey_now() will look up
-     * in the word lists, each type's once, announced together
-     * (lexicon_prefetch()) before the first is asked. */
-    r.types = rc == 0 && t->n_types ? calloc(t->n_types, sizeof *r.types) : NULL;
-    if (rc == 0 && t->n_types && !r.types)
-        rc = -1;
-    for (size_t p = 0; rc == 0 && p < r.n; p++) {
-        const struct ent_tok *x = tok(&r, p);
+    r.types = t->n_types ? calloc(t->n_types, sizeof *r.types) : NULL;
+    int rc = r.w && r.taken && r.sent_words && r.cls && (t->n_types ? r.types != NULL : r.memo != NULL) &&
+             cues_init() == 0 ? 0 : -1;
+    /* One pass builds the view and works out what each word is.  That
+     * depends on its text alone: once per token type.  Its cue bits; and
+     * the words namey_now() will look up in the word lists, each type's
+     * once, announced together (lexicon_prefetch()) before the first is
+     * asked. */
+    for (size_t i = 0; rc == 0 && i < t->n; i++) {
+        const struct ent_tok *x = &t->v[i];
+        if (x->flags & ENT_TOK_PART)
+            continue;
+        size_t p = r.n++;
+        r.w[p] = (uint32_t)i;
+        if (x->flags & ENT_TOK_WORD)
+            r.sent_words[x->sentence]++;
         struct type_memo *known = r.types && toks_typed(t, x) ? &r.types[x->type] : NULL;
         if (known && known->cls) {
             r.cls[p] = known->cls - 1;
