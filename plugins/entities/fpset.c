@@ -152,7 +152,9 @@ static uint32_t *alloc_table(size_t bytes)
     void *p = NULL;
     if (bytes < HUGE_PAGE || posix_memalign(&p, HUGE_PAGE, bytes) != 0)
         return calloc(1, bytes);
+#ifdef MADV_HUGEPAGE
     madvise(p, bytes, MADV_HUGEPAGE);
+#endif
     memset(p, 0, bytes);
     return p;
 }
