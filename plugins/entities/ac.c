@@ -124,6 +124,7 @@ void ac_free(struct ac *a)
     free(a->child_sym);
     free(a->child_next);
     free(a->pat_next);
+    free(a->emits);
     *a = (struct ac){0};
 }
 
@@ -228,7 +229,9 @@ int ac_build(struct ac *a)
     uint64_t *keys = malloc((n_child + 1) * sizeof *keys);
     uint32_t *fail = malloc(n * sizeof *fail), *dict = malloc(n * sizeof *dict);
     uint32_t *queue = malloc(n * sizeof *queue);
-    if (!root_next || !start || !sym || !child || !keys || !fail || !dict || !queue) {
+    uint64_t *emits = calloc(n / 64 + 1, sizeof *emits);
+    if (!root_next || !start || !sym || !child || !keys || !fail || !dict || !queue || !emits) {
+        free(emits);
         free(root_next);
         free(start);
         free(sym);
@@ -276,6 +279,7 @@ int ac_build(struct ac *a)
     a->child_next = child;
     a->fail = fail;
     a->dict = dict;
+    a->emits = emits;
     a->built = 1;
 
     size_t head = 0, tail = 0;
@@ -305,6 +309,8 @@ int ac_build(struct ac *a)
             }
             fail[c] = f;
             dict[c] = a->out[f] != AC_NONE ? f : dict[f];
+            if (a->out[c] != AC_NONE || dict[c] != AC_NONE)
+                emits[c >> 6] |= 1ull << (c & 63);
             queue[tail++] = c;
         }
     }

@@ -40,6 +40,11 @@ struct ac {
     uint32_t *child_sym, *child_next;
     uint32_t *out;         /* states_cap while patterns are added */
     uint32_t *fail, *dict; /* from ac_build() */
+    /* From ac_build(): bit s set when a pattern ends in state s or down
+     * its dict[] chain.  Most states an article reaches end none (the
+     * first word of a name of several), and this small array answers for
+     * them where out[] and dict[] would each cost a cache miss. */
+    uint64_t *emits;
     size_t n_states, states_cap;
     uint32_t *pat_next;    /* the next pattern ending in the same state, or AC_NONE */
     size_t n_pat, pat_cap;
@@ -69,6 +74,12 @@ int ac_add(struct ac *a, const uint32_t *syms, size_t n);
 int ac_build(struct ac *a);
 /* The child of state on sym in the trie, or AC_NONE. */
 uint32_t ac_goto(const struct ac *a, uint32_t state, uint32_t sym);
+/* Whether a pattern ends in state or down its dict[] chain (after
+ * ac_build()). */
+static inline int ac_emits(const struct ac *a, uint32_t state)
+{
+    return (int)(a->emits[state >> 6] >> (state & 63) & 1);
+}
 /* The state after reading sym in state (0 is the root; symbol 0, unknown
  * to every pattern, leads to the root). */
 uint32_t ac_step(const struct ac *a, uint32_t state, uint32_t sym);

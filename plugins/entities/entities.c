@@ -224,10 +224,17 @@ static int entities_init(const newsd_config *conf, void **state)
 
 static int tag(newsd_article *a, enum ent_type type, const char *name, double weight)
 {
+    /* Put together by hand: snprintf() cost more than the rest of it. */
+    static const char prefix[] = "entity:";
+    const char *tname = ent_type_name(type);
+    size_t plen = sizeof prefix - 1, tlen = strlen(tname), nlen = strlen(name);
     char buf[TAG_MAX];
-    int len = snprintf(buf, sizeof buf, "entity:%s/%s", ent_type_name(type), name);
-    if (len < 0 || (size_t)len >= sizeof buf)
+    if (plen + tlen + 1 + nlen >= sizeof buf)
         return NEWSD_OK;  /* a name too long for a tag is no name */
+    memcpy(buf, prefix, plen);
+    memcpy(buf + plen, tname, tlen);
+    buf[plen + tlen] = '/';
+    memcpy(buf + plen + tlen + 1, name, nlen + 1);
     if (newsd_article_tag(a, buf, weight) != NEWSD_OK)
         return newsd_article_fail(a, "cannot add tag %s", buf);
     return NEWSD_OK;

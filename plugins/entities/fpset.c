@@ -1,16 +1,12 @@
 #include "fpset.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 
 #define VALUE_MASK 3ull
 
-static uint64_t fnv_step(uint64_t h, unsigned char c)
-{
-    return (h ^ c) * 0x100000001b3ull;
-}
-
-/* FNV's low bits are weak for short keys; the finaliser of MurmurHash3
- * spreads every input bit over the whole word. */
+/* MurmurHash3's finaliser: every input bit over the whole word. */
 static uint64_t mix(uint64_t h)
 {
     h ^= h >> 33;
@@ -21,32 +17,36 @@ static uint64_t mix(uint64_t h)
     return h;
 }
 
+/* Eight bytes at a time (the last word overlapping the one before it; a
+ * key under eight bytes as two overlapping halves or three of its bytes,
+ * its length in the seed telling the cases apart), each multiplied in,
+ * then mixed.  A byte at a time was a chain of multiplications as long as
+ * the word, and every capitalised word of an article is hashed. */
 uint64_t fpset_hash(const char *w, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = len; i-- > 0;)
-        h = fnv_step(h, (unsigned char)w[i]);
+    uint64_t h = 0x9E3779B97F4A7C15ull * (len + 1), x;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&x, w + i, 8);
+        h = (h ^ x) * 0xff51afd7ed558ccdull;
+        h ^= h >> 29;
+    }
+    if (i < len) {
+        if (len >= 8) {
+            memcpy(&x, w + len - 8, 8);
+        } else if (len >= 4) {
+            uint32_t lo, hi;
+            memcpy(&lo, w, 4);
+            memcpy(&hi, w + len - 4, 4);
+            x = (uint64_t)hi << 32 | lo;
+        } else {
+            x = (uint64_t)(unsigned char)w[0] | (uint64_t)(unsigned char)w[len / 2] << 8 |
+                (uint64_t)(unsigned char)w[len - 1] << 16;
+        }
+        h = (h ^ x) * 0xc4ceb9fe1a85ec53ull;
+        h ^= h >> 29;
+    }
     return mix(h);
-}
-
-void fpset_suffix_hashes(const char *w, size_t len, uint64_t *out)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = len; i-- > 0;) {
-        h = fnv_step(h, (unsigned char)w[i]);
-        out[i] = mix(h);
-    }
-}
-
-void fpset_head_hashes(const char *w, size_t len, size_t lo, size_t hi, uint64_t *out)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = len; i-- > 0;) {
-        unsigned char c = (unsigned char)w[i];
-        h = fnv_step(h, c);
-        if (i == 0 || (i >= lo && i <= hi && (c & 0xC0) != 0x80))
-            out[i] = mix(h);
-    }
 }
 
 void fpset_init(struct fpset *s)
@@ -140,6 +140,25 @@ int fpset_put(struct fpset *s, uint64_t hash, unsigned value)
     return 0;
 }
 
+/* A zeroed table.  One of a huge page or more is aligned to huge pages
+ * and asked to be backed by them (where the kernel leaves that to
+ * madvise()): the German word list is 2 MB read at random, some 500
+ * times an article, and with 4 KB pages nearly every look-up also missed
+ * the TLB.  Best effort: without them it is an ordinary block. */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static uint32_t *alloc_table(size_t bytes)
+{
+    void *p = NULL;
+    if (bytes < HUGE_PAGE || posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+        return calloc(1, bytes);
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    memset(p, 0, bytes);
+    return p;
+}
+
 int fpset_freeze(struct fpset *s)
 {
     if (s->packed)
@@ -150,7 +169,7 @@ int fpset_freeze(struct fpset *s)
         bits++;
     if (bits > 30)
         return -1;  /* packed_of() needs 30 bits below the home's */
-    uint32_t *packed = calloc(cap, sizeof *packed);
+    uint32_t *packed = alloc_table(cap * sizeof *packed);
     if (!packed)
         return -1;
     for (size_t i = 0; i < s->cap; i++)
@@ -207,12 +226,6 @@ void fpset_prefetch(const struct fpset *s, uint64_t hash)
 {
     if (s->packed)
         __builtin_prefetch(&s->packed[hash >> (64 - s->bits)]);
-}
-
-void fpfilter_prefetch(const struct fpfilter *f, uint64_t hash)
-{
-    if (f->words)
-        __builtin_prefetch(&f->words[(hash >> 2) & f->mask]);
 }
 
 int fpfilter_may_have(const struct fpfilter *f, uint64_t hash)

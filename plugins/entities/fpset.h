@@ -21,9 +21,9 @@
  * or may not change a tag).  Two words of ngerman share 49 bits with a
  * probability of 1e-4.
  *
- * The hash is FNV-1a (64 bits) over the bytes from the last to the first,
- * then mixed: one pass over a word gives the hashes of all its suffixes
- * (fpset_suffix_hashes(): the heads of German compounds). */
+ * The hash takes a word eight bytes at a time, then mixes (fpset.c); the
+ * heads of a German compound that is not listed are hashed one by one
+ * (fpset_head_hashes()), which only the few such words pay for. */
 #ifndef ENTITIES_FPSET_H
 #define ENTITIES_FPSET_H
 
@@ -48,12 +48,6 @@ void fpset_free(struct fpset *s);
  * of memory. */
 int fpset_reserve(struct fpset *s, size_t n);
 uint64_t fpset_hash(const char *w, size_t len);
-/* out[k] = fpset_hash(s + k, len - k), for every k < len. */
-void fpset_suffix_hashes(const char *w, size_t len, uint64_t *out);
-/* The same for k = 0 and for the k in [lo, hi] where a UTF-8 character
- * starts; the other out[k] are left as they are (the mix is most of a
- * suffix's cost, and a compound's head is looked up only there). */
-void fpset_head_hashes(const char *w, size_t len, size_t lo, size_t hi, uint64_t *out);
 /* The value (1..3) of the word with this hash, or 0 when it is not there. */
 unsigned fpset_get(const struct fpset *s, uint64_t hash);
 /* Set the value (1..3) of the word with this hash.  0, or -1 when out of
@@ -78,10 +72,9 @@ int fpfilter_build(struct fpfilter *f, const struct fpset *s, unsigned values);
 void fpfilter_free(struct fpfilter *f);
 int fpfilter_may_have(const struct fpfilter *f, uint64_t hash);
 
-/* Ask the CPU to fetch what fpset_get() (of a frozen set) and
- * fpfilter_may_have() read first for a hash: the tables are larger than
- * the caches, and a caller that knows its words ahead overlaps the waits. */
+/* Ask the CPU to fetch what fpset_get() (of a frozen set) reads first
+ * for a hash: the tables are larger than the caches, and a caller that
+ * knows its words ahead overlaps the waits. */
 void fpset_prefetch(const struct fpset *s, uint64_t hash);
-void fpfilter_prefetch(const struct fpfilter *f, uint64_t hash);
 
 #endif

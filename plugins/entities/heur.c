@@ -1,6 +1,7 @@
 #include "heur.h"
 
 #include "cues.h"
+#include "strmap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,7 @@ struct type_memo {
     uint8_t common;        /* 1 + lexicon_common() of its norm */
     uint8_t common_tail;   /* 1 + lexicon_common() of the part namey_now() looks up */
     uint8_t announced;     /* lexicon_prefetch() was asked for it */
+    uint64_t hash;         /* what it returned */
 };
 
 #define NO_POS UINT32_MAX
@@ -161,7 +163,9 @@ static int namey_now(const struct run *r, size_t p, int acronyms)
     size_t len;
     const char *norm = looked_up(t, &len);
     /* A type is asked once: the memo by norm is for untyped words. */
-    int c = known ? lexicon_common(r->lex, r->lang, norm, len) : common(r, norm, len);
+    const struct type_memo *tm = known ? &r->types[t->type] : NULL;
+    int c = tm ? lexicon_common_hashed(r->lex, r->lang, norm, len, tm->announced ? tm->hash : 0)
+               : common(r, norm, len);
     if (known)
         *known = (uint8_t)(1 + c);
     return !c;
@@ -442,14 +446,6 @@ static int rule_person_speech(struct run *r, size_t p)
     return 0;
 }
 
-static uint32_t norm_hash(const struct ent_tok *t)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < t->norm_len; i++)
-        h = (h ^ (unsigned char)t->norm[i]) * 16777619u;
-    return h ^ (h >> 15);
-}
-
 /* Build the index of capitalised words by norm (struct run).  Types with
  * the same norm ("Xu", "XU") share the list of the first of them. */
 static int norms_index(struct run *r)
@@ -479,7 +475,7 @@ static int norms_index(struct run *r)
             continue;
         uint32_t *cls = &r->norm_of_type[x->type];
         /* A type met before has its class: its norm is hashed once. */
-        for (size_t i = *cls == NO_POS ? norm_hash(x) & (size - 1) : 0; *cls == NO_POS; i = (i + 1) & (size - 1)) {
+        for (size_t i = *cls == NO_POS ? strmap_hash(x->norm, x->norm_len) & (size - 1) : 0; *cls == NO_POS; i = (i + 1) & (size - 1)) {
             if (table[i] == NO_POS) {
                 table[i] = x->type;
                 *cls = x->type;
@@ -683,27 +679,24 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
     r.w = malloc((t->n + 1) * sizeof *r.w);
     r.taken = calloc(t->n + 1, 1);
     r.sent_words = calloc(t->n_sentences + 1, sizeof *r.sent_words);
-    int rc = r.w && r.taken && r.sent_words ? 0 : -1;
-    for (size_t i = 0; rc == 0 && i < t->n; i++) {
-        if (t->v[i].flags & ENT_TOK_PART)
-            continue;
-        r.w[r.n++] = (uint32_t)i;
-        if (t->v[i].flags & ENT_TOK_WORD)
-            r.sent_words[t->v[i].sentence]++;
-    }
-    r.cls = calloc(r.n + 1, sizeof *r.cls);
+    r.cls = calloc(t->n + 1, sizeof *r.cls);   /* the view has at most t->n words */
     r.memo = t->n_types ? NULL : calloc(MEMO_SLOTS, sizeof *r.memo);
-    if (!r.cls || (!t->n_types && !r.memo) || cues_init() < 0)
-        rc = -1;
-    /* What a word is depends on its text alone: worked out once per
-     * token type.  Its cue bits; and the words namey_now() will look up
-     * in the word lists, each type's once, announced together
-     * (lexicon_prefetch()) before the first is asked. */
-    r.types = rc == 0 && t->n_types ? calloc(t->n_types, sizeof *r.types) : NULL;
-    if (rc == 0 && t->n_types && !r.types)
-        rc = -1;
-    for (size_t p = 0; rc == 0 && p < r.n; p++) {
-        const struct ent_tok *x = tok(&r, p);
+    r.types = t->n_types ? calloc(t->n_types, sizeof *r.types) : NULL;
+    int rc = r.w && r.taken && r.sent_words && r.cls && (t->n_types ? r.types != NULL : r.memo != NULL) &&
+             cues_init() == 0 ? 0 : -1;
+    /* One pass builds the view and works out what each word is.  That
+     * depends on its text alone: once per token type.  Its cue bits; and
+     * the words namey_now() will look up in the word lists, each type's
+     * once, announced together (lexicon_prefetch()) before the first is
+     * asked. */
+    for (size_t i = 0; rc == 0 && i < t->n; i++) {
+        const struct ent_tok *x = &t->v[i];
+        if (x->flags & ENT_TOK_PART)
+            continue;
+        size_t p = r.n++;
+        r.w[p] = (uint32_t)i;
+        if (x->flags & ENT_TOK_WORD)
+            r.sent_words[x->sentence]++;
         struct type_memo *known = r.types && toks_typed(t, x) ? &r.types[x->type] : NULL;
         if (known && known->cls) {
             r.cls[p] = known->cls - 1;
@@ -727,7 +720,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
             known->announced = 1;
             size_t len;
             const char *norm = looked_up(x, &len);
-            lexicon_prefetch(lex, lang, norm, len);
+            known->hash = lexicon_prefetch(lex, lang, norm, len);
         }
     }
     /* The stronger cues claim their words first.  A rule is only tried

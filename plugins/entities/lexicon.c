@@ -281,65 +281,67 @@ static int has_noun_ending(const char *norm, size_t len)
     return 0;
 }
 
-/* The last place a compound's head may start in a word of len bytes. */
-static size_t head_end(size_t len)
-{
-    return len >= COMPOUND_MIN_HEAD ? len - COMPOUND_MIN_HEAD : 0;
-}
-
-static int common_de(const struct lexicon *l, const char *norm, size_t len)
+static int common_de(const struct lexicon *l, const char *norm, size_t len, uint64_t whole)
 {
     if (has_noun_ending(norm, len))
         return 1;
-    uint64_t hs[WORD_MAX];
-    if (len > WORD_MAX || len == 0)
-        hs[0] = fpset_hash(norm, len);
-    else
-        fpset_head_hashes(norm, len, COMPOUND_MIN_PREFIX, head_end(len), hs);
-    if (fpset_get(&l->en_names, hs[0]))
+    if (!whole)
+        whole = fpset_hash(norm, len);
+    if (fpset_get(&l->en_names, whole))
         return 0;
     /* Any word of ngerman: its capitalised entries without a noun's
      * family are mostly nouns too (Stadt/Städte); the names among them
      * (Merkel) are the gazetteer's job. */
-    if (fpset_get(&l->de, hs[0]))
+    if (fpset_get(&l->de, whole))
         return 1;
     if (len < COMPOUND_MIN_PREFIX + COMPOUND_MIN_HEAD || len > WORD_MAX)
         return 0;
+    /* The heads are hashed only now, one by one: most words are listed,
+     * and the first head found ends the search. */
     for (size_t k = COMPOUND_MIN_PREFIX; k + COMPOUND_MIN_HEAD <= len; k++) {
         if (((unsigned char)norm[k] & 0xC0) == 0x80)
             continue;  /* not at a character boundary */
-        if (!fpfilter_may_have(&l->de_heads, hs[k]))
+        uint64_t head = fpset_hash(norm + k, len - k);
+        if (!fpfilter_may_have(&l->de_heads, head))
             continue;
-        unsigned v = fpset_get(&l->de, hs[k]);
+        unsigned v = fpset_get(&l->de, head);
         if (v == LEX_NOUN || (v == LEX_CAPITALISED && len - k > COMPOUND_MIN_HEAD))
             return 1;
     }
     return 0;
 }
 
-void lexicon_prefetch(const struct lexicon *l, const char *lang, const char *norm, size_t len)
+uint64_t lexicon_prefetch(const struct lexicon *l, const char *lang, const char *norm, size_t len)
 {
     if (lang && strcmp(lang, "de") == 0 && l->have_de) {
         if (len == 0 || len > WORD_MAX || has_noun_ending(norm, len))
-            return;
-        uint64_t hs[WORD_MAX];
-        fpset_head_hashes(norm, len, COMPOUND_MIN_PREFIX, head_end(len), hs);
-        fpset_prefetch(&l->en_names, hs[0]);
-        fpset_prefetch(&l->de, hs[0]);
-        /* The heads common_de() tries when the word is not listed. */
-        for (size_t k = COMPOUND_MIN_PREFIX; k + COMPOUND_MIN_HEAD <= len; k++)
-            if (((unsigned char)norm[k] & 0xC0) != 0x80)
-                fpfilter_prefetch(&l->de_heads, hs[k]);
+            return 0;
+        /* The whole word's slots; not the heads' filter words, which
+         * common_de() asks only for the few words the list lacks: hashing
+         * every head of every word to announce them cost more than the
+         * waits they saved. */
+        uint64_t h = fpset_hash(norm, len);
+        fpset_prefetch(&l->en_names, h);
+        fpset_prefetch(&l->de, h);
+        return h;
     } else if (lang && strcmp(lang, "en") == 0 && l->have_en) {
-        fpset_prefetch(&l->en, fpset_hash(norm, len));
+        uint64_t h = fpset_hash(norm, len);
+        fpset_prefetch(&l->en, h);
+        return h;
     }
+    return 0;
+}
+
+int lexicon_common_hashed(const struct lexicon *l, const char *lang, const char *norm, size_t len, uint64_t hash)
+{
+    if (lang && strcmp(lang, "de") == 0)
+        return common_de(l, norm, len, hash);
+    if (lang && strcmp(lang, "en") == 0)
+        return fpset_get(&l->en, hash ? hash : fpset_hash(norm, len)) != 0;
+    return 0;
 }
 
 int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, size_t len)
 {
-    if (lang && strcmp(lang, "de") == 0)
-        return common_de(l, norm, len);
-    if (lang && strcmp(lang, "en") == 0)
-        return fpset_get(&l->en, fpset_hash(norm, len)) != 0;
-    return 0;
+    return lexicon_common_hashed(l, lang, norm, len, 0);
 }

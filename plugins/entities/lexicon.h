@@ -17,6 +17,7 @@
 #include "fpset.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct lexicon {
     /* Hashes of the words (fpset.h: collisions are negligible) */
@@ -35,8 +36,13 @@ int lexicon_load_en(struct lexicon *l, const char *path, char *err, size_t errle
 /* 1 when norm (case-folded) is an ordinary word of lang ("de", "en"). */
 int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, size_t len);
 /* Announce a lexicon_common() of the same word to come (fpset_prefetch()):
- * an article's words announced together wait for memory together. */
-void lexicon_prefetch(const struct lexicon *l, const char *lang, const char *norm, size_t len);
+ * an article's words announced together wait for memory together.
+ * Returns the word's hash for lexicon_common_hashed(), or 0 when none was
+ * needed. */
+uint64_t lexicon_prefetch(const struct lexicon *l, const char *lang, const char *norm, size_t len);
+/* lexicon_common() with the hash lexicon_prefetch() returned for the word
+ * (0: none; it is then worked out): the word is hashed once. */
+int lexicon_common_hashed(const struct lexicon *l, const char *lang, const char *norm, size_t len, uint64_t hash);
 /* Case-fold a German word as the text layer does for these letters
  * (ASCII, Latin-1 letters, ß -> ss) into out; returns its length, or 0
  * when it does not fit. */

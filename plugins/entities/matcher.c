@@ -256,26 +256,29 @@ static void prefetch_forms(const struct ac *ac, struct form_hashes *h, int stage
     }
 }
 
-/* The symbols of the forms h has (FORM_*), norm first. */
+/* The symbols of the forms h has (FORM_*), norm first; and in word[]
+ * those of the norm and of the genitive alone (0: none), which a one-word
+ * name must be (norm_is()). */
 static size_t forms_hashed(const struct ac *ac, const struct ent_tok *t, const struct form_hashes *h,
-                           uint32_t *syms)
+                           uint32_t *syms, uint32_t *word)
 {
     size_t n = 0;
     uint32_t s;
+    word[0] = word[1] = 0;
     if ((h->forms & FORM_NORM) && (s = ac_lookup_hashed(ac, t->norm, t->norm_len, h->norm)))
-        syms[n++] = s;
+        syms[n++] = word[0] = s;
     if ((h->forms & FORM_STEM) && (s = ac_lookup_hashed(ac, t->stem, t->stem_len, h->stem)) &&
         (n == 0 || s != syms[0]))
         syms[n++] = s;
     if ((h->forms & FORM_GENITIVE) && (s = ac_lookup_hashed(ac, t->norm, t->norm_len - 1, h->genitive)))
-        syms[n++] = s;
+        syms[n++] = word[1] = s;
     return n;
 }
 
-static size_t forms_of(const struct ac *ac, const struct ent_tok *t, uint32_t *syms)
+static size_t forms_of(const struct ac *ac, const struct ent_tok *t, uint32_t *syms, uint32_t *word)
 {
     struct form_hashes h = hashes_of(t);
-    return forms_hashed(ac, t, &h, syms);
+    return forms_hashed(ac, t, &h, syms, word);
 }
 
 static void add_state(uint32_t *set, size_t *n, uint32_t s)
@@ -289,13 +292,11 @@ static void add_state(uint32_t *set, size_t *n, uint32_t s)
 }
 
 /* A one-word name matches the token's norm (or its genitive without the
- * s), not its stem: "Pariser" is no mention of Paris. */
-static int norm_is(const struct ac *ac, const struct ent_tok *t, uint32_t sym)
+ * s), not its stem: "Pariser" is no mention of Paris.  word[]: the
+ * symbols of the token's norm and genitive (forms_hashed()). */
+static int norm_is(const uint32_t *word, uint32_t sym)
 {
-    if (ac_lookup(ac, t->norm, t->norm_len) == sym)
-        return 1;
-    return (t->flags & ENT_TOK_CAP) && t->norm_len > 2 && t->norm[t->norm_len - 1] == 's' &&
-           ac_lookup(ac, t->norm, t->norm_len - 1) == sym;
+    return word[0] == sym || word[1] == sym;
 }
 
 static int hit_order(const void *a, const void *b)
@@ -312,15 +313,17 @@ static int hit_order(const void *a, const void *b)
 /* Every pattern ending at stream position k whose case and sentence fit;
  * pos[] maps stream positions to token indices. */
 static int collect(const struct matcher *m, const struct ent_toks *t, const uint32_t *pos, size_t k,
-                   uint32_t state, struct ent_hits *cand)
+                   uint32_t state, const uint32_t *word, struct ent_hits *cand)
 {
     const struct ac *ac = &m->ac;
+    if (!ac_emits(ac, state))
+        return 0;
     for (uint32_t s = ac->out[state] != AC_NONE ? state : ac->dict[state]; s != AC_NONE; s = ac->dict[s]) {
         for (uint32_t p = ac->out[s]; p != AC_NONE; p = ac->pat_next[p]) {
             const struct matcher_pattern *mp = &m->pat[p];
             size_t first = k + 1 - mp->len;
             const struct ent_tok *a = &t->v[pos[first]];
-            int ok = a->sentence == t->v[pos[k]].sentence && (mp->word == 0 || norm_is(ac, a, mp->word));
+            int ok = a->sentence == t->v[pos[k]].sentence && (mp->word == 0 || norm_is(word, mp->word));
             for (size_t j = 0; ok && j < mp->len; j++)
                 ok = case_ok(m->cases[mp->case_off + j], t->v[pos[first + j]].flags);
             if (ok) {
@@ -342,17 +345,24 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
 struct type_forms {
     uint32_t syms[MAX_FORMS];
     uint32_t root[MAX_FORMS];  /* ac_step(root, syms[f]): the same for every token of the type */
+    uint32_t word[2];    /* forms_hashed()'s */
     uint32_t n;          /* FORMS_UNKNOWN or FORMS_HASHED: not looked up yet */
-    struct form_hashes h;
 };
 #define FORMS_UNKNOWN UINT32_MAX
 #define FORMS_HASHED (UINT32_MAX - 1)
 
 static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct type_forms *memo)
 {
-    uint32_t *hashed = malloc((t->n_types + 1) * sizeof *hashed);   /* a token of each type hashed here */
-    if (!hashed)
+    /* A token of each type hashed here, its type and its hashes, in the
+     * order they are hashed: the stages read them one after another. */
+    uint32_t *hashed = malloc(2 * ((size_t)t->n_types + 1) * sizeof *hashed);
+    struct form_hashes *hs = malloc(((size_t)t->n_types + 1) * sizeof *hs);
+    if (!hashed || !hs) {
+        free(hashed);
+        free(hs);
         return -1;
+    }
+    uint32_t *hashed_type = hashed + t->n_types + 1;
     size_t n = 0;
     /* Types are numbered in the order they first occur (plugin.h): a
      * token whose type is the next number is its type's first, and one
@@ -368,34 +378,36 @@ static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct 
             continue;
         if (tok->flags & ENT_TOK_WHOLE)
             continue;
-        struct type_forms *f = &memo[tok->type];
-        f->h = hashes_of(tok);
-        f->n = FORMS_HASHED;
-        prefetch_forms(ac, &f->h, 0);
+        memo[tok->type].n = FORMS_HASHED;
+        hs[n] = hashes_of(tok);
+        prefetch_forms(ac, &hs[n], 0);
+        hashed_type[n] = tok->type;
         hashed[n++] = (uint32_t)i;
     }
     for (int stage = 1; stage <= 2; stage++)
-        for (size_t k = 0; k < n; k++) {
-            struct form_hashes *h = &memo[t->v[hashed[k]].type].h;
-            if (h->forms)
-                prefetch_forms(ac, h, stage);
-        }
+        for (size_t k = 0; k < n; k++)
+            if (hs[k].forms)
+                prefetch_forms(ac, &hs[k], stage);
     /* Then the symbols, and where they lead from the root (an array as
      * large as the vocabulary, read at random): asked for all types
      * first, read after. */
     for (size_t k = 0; k < n; k++) {
-        const struct ent_tok *tok = &t->v[hashed[k]];
-        struct type_forms *f = &memo[tok->type];
-        f->n = (uint32_t)forms_hashed(ac, tok, &f->h, f->syms);
+        struct type_forms *f = &memo[hashed_type[k]];
+        if (!hs[k].forms) {
+            f->n = f->word[0] = f->word[1] = 0;   /* no form of it passed the filter */
+            continue;
+        }
+        f->n = (uint32_t)forms_hashed(ac, &t->v[hashed[k]], &hs[k], f->syms, f->word);
         for (uint32_t j = 0; j < f->n; j++)
             ac_prefetch_root(ac, f->syms[j]);
     }
     for (size_t k = 0; k < n; k++) {
-        struct type_forms *f = &memo[t->v[hashed[k]].type];
+        struct type_forms *f = &memo[hashed_type[k]];
         for (uint32_t j = 0; j < f->n; j++)
             f->root[j] = ac_step(ac, 0, f->syms[j]);
     }
     free(hashed);
+    free(hs);
     return 0;
 }
 
@@ -407,11 +419,11 @@ static const struct type_forms *forms_of_type(const struct ac *ac, const struct 
 {
     struct type_forms *f = memo && toks_typed(t, tok) ? &memo[tok->type] : spare;
     if (f == spare) {
-        f->n = (uint32_t)forms_of(ac, tok, f->syms);
+        f->n = (uint32_t)forms_of(ac, tok, f->syms, f->word);
     } else if (f->n == FORMS_UNKNOWN || f->n == FORMS_HASHED) {
-        if (f->n == FORMS_UNKNOWN)
-            f->h = hashes_of(tok);
-        f->n = (uint32_t)forms_hashed(ac, tok, &f->h, f->syms);
+        /* A type prefetch_types() did not finish (it finishes every type
+         * it hashes): worked out here. */
+        f->n = (uint32_t)forms_of(ac, tok, f->syms, f->word);
     } else {
         return f;
     }
@@ -453,7 +465,7 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
                 add_state(next, &n_next, ac_step(&m->ac, cur[c], forms->syms[f]));
         }
         for (size_t c = 0; rc == 0 && c < n_next; c++)
-            rc = collect(m, t, pos, k, next[c], &cand);
+            rc = collect(m, t, pos, k, next[c], forms->word, &cand);
         memcpy(cur, next, n_next * sizeof *next);
         n_cur = n_next;
         k++;

@@ -60,27 +60,19 @@ static void test_fpset_values_and_packing(void **state)
     }
     /* Packed, the set takes no more words. */
     assert_int_equal(fpset_put(&s, fpset_hash("neu", 3), 1), -1);
-    /* The suffixes' hashes are the hashes of the suffixes. */
-    uint64_t hs[16];
-    fpset_suffix_hashes("Windparks", 9, hs);
-    assert_true(hs[4] == fpset_hash("parks", 5));
-    assert_true(hs[0] == fpset_hash("Windparks", 9));
-    /* The heads' hashes are those suffixes' hashes, at the start and
-     * where a character starts in [lo, hi]; the rest is left alone. */
-    const char *word = "Großwindparks";   /* ß is two bytes: 3 and 4 */
-    size_t wl = strlen(word);
-    uint64_t all[16], heads[16];
-    fpset_suffix_hashes(word, wl, all);
-    for (size_t k = 0; k < wl; k++)
-        heads[k] = 42;
-    fpset_head_hashes(word, wl, 3, wl - 4, heads);
-    for (size_t k = 0; k < wl; k++) {
-        int wanted = k == 0 || (k >= 3 && k <= wl - 4 && k != 4);
-        if (wanted)
-            assert_true(heads[k] == all[k]);
-        else
-            assert_true(heads[k] == 42);
+    /* Keys of every length the hash reads differently (three bytes, two
+     * halves, eight-byte words and an overlapping last one) hash apart,
+     * and so do keys that differ in one byte or in case. */
+    const char *abc = "abcdefghijklmnopqrstuvwxyz";
+    uint64_t seen[26];
+    for (size_t n = 1; n <= 26; n++) {
+        seen[n - 1] = fpset_hash(abc, n);
+        for (size_t m = 1; m < n; m++)
+            assert_true(seen[m - 1] != seen[n - 1]);
     }
+    assert_true(fpset_hash("Windparks", 9) != fpset_hash("windparks", 9));
+    assert_true(fpset_hash("abcdefghi", 9) != fpset_hash("abcdefghj", 9));
+    assert_true(fpset_hash("abx", 3) != fpset_hash("aby", 3));
     fpfilter_free(&f);
     fpset_free(&s);
     /* An empty set finds nothing, packed or not. */
