@@ -84,6 +84,7 @@ const char *stem_algorithm(const char *lang)
 #define LONG_ROOM (LONG_WORDS * 8 - HEAD_BYTES)
 #define MEMO_ROOM LONG_ROOM
 #define MEMO_LANGS 4
+#define SPILL_BITS 32768
 
 /* The head's fields. */
 #define HEAD_TAG(h) ((h) & 0x7fffu)
@@ -101,6 +102,11 @@ struct memo {
     _Atomic uint32_t long_version[LONG_SETS];
     _Atomic uint64_t short_slots[SHORT_SETS * SHORT_WAYS * SHORT_WORDS];
     _Atomic uint64_t long_slots[LONG_SETS * LONG_WAYS * LONG_WORDS];
+    /* A bit per few short words' hashes: set when one of them went to
+     * the long table, so that a short word missing from the short table
+     * looks there only when it may be (a miss of the long set's lines
+     * on every miss of a short word cost more than the bits). */
+    _Atomic uint64_t spill[SPILL_BITS / 64];
 };
 
 _Static_assert((SHORT_SETS + LONG_SETS) * sizeof(uint32_t) % 128 == 0, "the slots start on a cache line");
@@ -332,14 +338,22 @@ static inline size_t memo_get(struct table t, size_t i, uint32_t tag, const char
     return SIZE_MAX;
 }
 
+/* The spill bit of a hash (other bits of it than the sets'). */
+static inline size_t spill_bit(uint64_t hash)
+{
+    return (size_t)(hash >> 16) % SPILL_BITS;
+}
+
 /* A short word is in the short table unless its stem adds more bytes
- * than the slot has room for; then in the long one. */
+ * than the slot has room for; then in the long one, and its spill bit
+ * says so. */
 static size_t memo_get_any(struct memo *m, uint64_t hash, uint32_t tag, const char *word, size_t len, char *out)
 {
-    size_t n = SIZE_MAX;
-    if (len <= SHORT_ROOM)
-        n = memo_get(short_table(m), hash % SHORT_SETS, tag, word, len, out);
-    if (n == SIZE_MAX)
+    if (len > SHORT_ROOM)
+        return memo_get(long_table(m), hash % LONG_SETS, tag, word, len, out);
+    size_t n = memo_get(short_table(m), hash % SHORT_SETS, tag, word, len, out);
+    size_t b = spill_bit(hash);
+    if (n == SIZE_MAX && atomic_load_explicit(&m->spill[b / 64], memory_order_relaxed) >> (b % 64) & 1)
         n = memo_get(long_table(m), hash % LONG_SETS, tag, word, len, out);
     return n;
 }
@@ -370,6 +384,12 @@ static void memo_put(struct memo *m, uint64_t hash, uint32_t tag, const char *wo
     if (len + tail > LONG_ROOM)
         return;
     struct table t = len + tail <= SHORT_ROOM ? short_table(m) : long_table(m);
+    if (len <= SHORT_ROOM && len + tail > SHORT_ROOM) {
+        size_t b = spill_bit(hash);
+        uint64_t bit = (uint64_t)1 << (b % 64);
+        if (!(atomic_load_explicit(&m->spill[b / 64], memory_order_relaxed) & bit))
+            atomic_fetch_or_explicit(&m->spill[b / 64], bit, memory_order_relaxed);
+    }
     size_t i = hash % t.sets;
     _Atomic uint32_t *version = &t.version[i];
     uint32_t v = atomic_load_explicit(version, memory_order_relaxed);
