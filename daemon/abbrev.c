@@ -12,7 +12,10 @@
  * initial.
  */
 #include "abbrev.h"
+#include "strhash.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 struct abbrev_list {
@@ -128,12 +131,72 @@ static bool in_list(const char *const *words, const char *s, size_t len)
 /* Longer than every listed abbreviation: not looked up. */
 #define ABBREV_MAX_LEN 12
 
+/* The dotted abbreviations of common[] and lists[] in one hash set, made
+ * on first use: abbrev_is() runs for every word before a dot, and most of
+ * those are no abbreviation, which a scan of the common list and the
+ * language's (some hundred entries) only tells at its end.  An entry
+ * says in which lists its word stands: bit 0 common[], bit 1 + i
+ * lists[i]. */
+#define DOTTED_SLOTS 1024
+#define COMMON_BIT 1u
+
+struct dotted {
+    const char *word;   /* NULL: empty */
+    uint32_t len;
+    uint32_t lists;
+};
+
+static struct dotted dotted[DOTTED_SLOTS];
+static pthread_once_t dotted_once = PTHREAD_ONCE_INIT;
+
+_Static_assert(sizeof lists / sizeof *lists < 31, "a list's bit fits in dotted.lists");
+
+static void dotted_add(const char *const *words, uint32_t bit)
+{
+    for (; *words; words++) {
+        size_t len = strlen(*words);
+        for (size_t s = strhash(*words, len) & (DOTTED_SLOTS - 1);; s = (s + 1) & (DOTTED_SLOTS - 1)) {
+            if (!dotted[s].word) {
+                dotted[s] = (struct dotted){*words, (uint32_t)len, bit};
+                break;
+            }
+            if (dotted[s].len == len && memcmp(dotted[s].word, *words, len) == 0) {
+                dotted[s].lists |= bit;
+                break;
+            }
+        }
+    }
+}
+
+static void dotted_make(void)
+{
+    dotted_add(common, COMMON_BIT);
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+        dotted_add(lists[i].words, COMMON_BIT << (i + 1));
+}
+
+/* The bit of lang's list in dotted[].lists, 0 when it has none. */
+static uint32_t list_bit(const char *lang)
+{
+    for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+        if (strcmp(lists[i].lang, lang) == 0)
+            return COMMON_BIT << (i + 1);
+    return 0;
+}
+
 bool abbrev_is(const char *lang, const char *s, size_t len)
 {
     if (len > ABBREV_MAX_LEN)
         return false;
-    return in_list(common, s, len) ||
-           in_list(list_of(lists, sizeof lists / sizeof *lists, lang), s, len);
+    pthread_once(&dotted_once, dotted_make);
+    uint32_t want = COMMON_BIT | list_bit(lang);
+    for (size_t i = strhash(s, len) & (DOTTED_SLOTS - 1);; i = (i + 1) & (DOTTED_SLOTS - 1)) {
+        const struct dotted *d = &dotted[i];
+        if (!d->word)
+            return false;
+        if (d->len == len && memcmp(d->word, s, len) == 0)
+            return (d->lists & want) != 0;
+    }
 }
 
 /* Length of a space that may stand inside a spaced abbreviation at t, or

@@ -43,54 +43,92 @@ const char *stem_algorithm(const char *lang)
 /* The memo: one per language, shared by all threads (a thread's own memo
  * per language was 1 MB per worker and language, and memory grew with the
  * workers; at 512 KB each the hit rate fell and an article took ~13 µs
- * more in German).  Four ways per set, the way hit least recently being
- * the one replaced (near enough: a way hit since the others were is
- * "used"), so the words a feed keeps using stay while its one-off words
- * come and go.  A slot is 32 bytes: the word, and its stem as the length
- * of what it keeps of the word and the bytes after that (Snowball mostly
- * cuts a suffix; "happy" -> "happi" keeps 4 and adds "i").  A word whose
- * word and added bytes exceed a slot's room is not memoised (few are, and
- * those are rare words).  32768 slots in 8192 sets of two cache lines, 1
- * MB per language.  The 2 MB layout before (32768 slots of 64 bytes, two
- * ways) let the stemmer run on 83 words of a 5 KB article that had been
- * seen before (analysis_bench, 150 articles a language, second pass,
- * counted with callgrind); this one on 5.5.  A simulation of the bench's
- * 1,000 articles a language gave 100 -> 25 (de) and 24 -> 2 (en) misses
- * an article.  Only the first MEMO_LANGS languages get one, so an article
- * stream in thirty languages cannot make the process hold thirty.
+ * more in German).  A memo is two tables of 512 KB: one of 16-byte slots
+ * for words of up to SHORT_ROOM bytes, one of 32-byte slots for longer
+ * ones (up to LONG_ROOM), each set two cache lines (eight short ways or
+ * four long ones).  One table of 32-byte slots held 32,768 words in 1 MB;
+ * the two hold 32,768 short and 16,384 long ones, and most words are
+ * short (of the 10kgnad-de corpus's 36,931 distinct words 24,682 fit a
+ * short slot, of bbc-news-en's 18,337 all but 757), so the memo holds
+ * the vocabulary of a feed that the single table kept missing on.
+ *
+ * A slot: a 32-bit head (the tag: 15 bits of the word's hash, never 0, 0
+ * is empty; the word's length; how many of its bytes the stem keeps; the
+ * stem's added bytes; used), then the word and the added bytes (Snowball
+ * mostly cuts a suffix; "happy" -> "happi" keeps 4 and adds "i").  A word
+ * and added bytes that fit a short slot go there, else to the long table
+ * (a short word with many added bytes, as German's umlauts give, too), or,
+ * when they exceed even that, are not memoised (rare words).  In a set,
+ * the way hit least recently is the one replaced (near enough: a way hit
+ * since the others were is "used"), so the words a feed keeps using stay
+ * while its one-off words come and go.  Only the first MEMO_LANGS
+ * languages get one, so an article stream in thirty languages cannot make
+ * the process hold thirty.
  *
  * Threads share a set through its version (a sequence lock): a writer
  * makes it odd while it rewrites the set, and a reader that saw it odd or
  * changed takes what it read for a miss.  A writer that finds the set
  * taken does not memoise (the next miss of the word will).  Every access
  * to a slot is atomic (relaxed: 64-bit loads and stores), so there is no
- * data race, only a stale read that the version tells. */
-#define MEMO_SETS 8192
-#define MEMO_WAYS 4
-#define MEMO_ROOM 24
-#define MEMO_NORM_ROOM MEMO_ROOM
+ * data race, only a stale read that the version tells.  The head is kept
+ * in the slot's first four bytes in memory (not by value), so the word's
+ * bytes follow it whatever the byte order. */
+#define SHORT_SETS 4096
+#define SHORT_WAYS 8
+#define SHORT_WORDS 2   /* 64-bit words a slot */
+#define LONG_SETS 4096
+#define LONG_WAYS 4
+#define LONG_WORDS 4
+#define HEAD_BYTES 4
+#define SHORT_ROOM (SHORT_WORDS * 8 - HEAD_BYTES)
+#define LONG_ROOM (LONG_WORDS * 8 - HEAD_BYTES)
+#define MEMO_ROOM LONG_ROOM
 #define MEMO_LANGS 4
+#define SPILL_BITS 32768
 
-/* w[0]: tag (bits 0-31, never 0; 0: empty), the word's length (32-39),
- * how many of its bytes the stem keeps (40-47), the stem's added bytes
- * (48-55), used (56); w[1..3]: the word, then the added bytes. */
-struct memo_slot {
-    _Atomic uint64_t w[4];
-};
+/* The head's fields. */
+#define HEAD_TAG(h) ((h) & 0x7fffu)
+#define HEAD_LEN(h) ((size_t)((h) >> 15) & 0x1f)
+#define HEAD_KEEP(h) ((size_t)((h) >> 20) & 0x1f)
+#define HEAD_TAIL(h) ((size_t)((h) >> 25) & 0x1f)
+#define HEAD_USED ((uint32_t)1 << 30)
 
-#define SLOT_LEN(h) ((size_t)((h) >> 32) & 0xff)
-#define SLOT_KEEP(h) ((size_t)((h) >> 40) & 0xff)
-#define SLOT_TAIL(h) ((size_t)((h) >> 48) & 0xff)
-#define SLOT_USED ((uint64_t)1 << 56)
-
-_Static_assert(sizeof(struct memo_slot) == 32, "a memo slot is half a cache line");
-_Static_assert(MEMO_WAYS * sizeof(struct memo_slot) == 128, "a memo set is two cache lines");
-_Static_assert(MEMO_ROOM == 3 * sizeof(uint64_t), "a slot's bytes are w[1..3]");
+_Static_assert(LONG_ROOM <= 0x1f, "a length fits its five bits");
+_Static_assert(SHORT_WAYS * SHORT_WORDS * 8 == 128, "a short set is two cache lines");
+_Static_assert(LONG_WAYS * LONG_WORDS * 8 == 128, "a long set is two cache lines");
 
 struct memo {
-    _Atomic uint32_t version[MEMO_SETS];   /* odd while a thread writes the set */
-    struct memo_slot slot[MEMO_SETS * MEMO_WAYS];
+    _Atomic uint32_t short_version[SHORT_SETS];   /* odd while a thread writes the set */
+    _Atomic uint32_t long_version[LONG_SETS];
+    _Atomic uint64_t short_slots[SHORT_SETS * SHORT_WAYS * SHORT_WORDS];
+    _Atomic uint64_t long_slots[LONG_SETS * LONG_WAYS * LONG_WORDS];
+    /* A bit per few short words' hashes: set when one of them went to
+     * the long table, so that a short word missing from the short table
+     * looks there only when it may be (a miss of the long set's lines
+     * on every miss of a short word cost more than the bits). */
+    _Atomic uint64_t spill[SPILL_BITS / 64];
 };
+
+_Static_assert((SHORT_SETS + LONG_SETS) * sizeof(uint32_t) % 128 == 0, "the slots start on a cache line");
+
+/* One of a memo's tables, and the set a hash picks in it. */
+struct table {
+    _Atomic uint32_t *version;
+    _Atomic uint64_t *slots;
+    size_t sets;
+    int ways, words;
+    size_t room;
+};
+
+static inline struct table short_table(struct memo *m)
+{
+    return (struct table){m->short_version, m->short_slots, SHORT_SETS, SHORT_WAYS, SHORT_WORDS, SHORT_ROOM};
+}
+
+static inline struct table long_table(struct memo *m)
+{
+    return (struct table){m->long_version, m->long_slots, LONG_SETS, LONG_WAYS, LONG_WORDS, LONG_ROOM};
+}
 
 struct stemmer {
     struct sb_stemmer *sb;
@@ -196,113 +234,164 @@ struct stemmer *stem_stemmer(const char *lang)
     return &c->e[c->n++].st;
 }
 
-static size_t memo_index(uint64_t h)
-{
-    return (size_t)(h % MEMO_SETS);
-}
-
 static uint32_t memo_tag(uint64_t h)
 {
-    return (uint32_t)(h >> 32) | 1;
+    return (uint32_t)HEAD_TAG(h >> 32) | 1;
+}
+
+/* The table of a word of len bytes (looked up first: a short word may
+ * also be in the long table, see memo_get_any()). */
+static inline struct table table_of(struct memo *m, size_t len)
+{
+    return len <= SHORT_ROOM ? short_table(m) : long_table(m);
 }
 
 void stem_prefetch(const struct stemmer *st, const char *word, size_t len)
 {
-    if (st->memo && len <= MEMO_NORM_ROOM)
+    if (st->memo && len <= MEMO_ROOM)
         stem_prefetch_hashed(st, len, strhash(word, len));
 }
 
 void stem_prefetch_hashed(const struct stemmer *st, size_t len, uint64_t hash)
 {
-    if (!st->memo || len > MEMO_NORM_ROOM)
+    if (!st->memo || len > MEMO_ROOM)
         return;
-    size_t i = memo_index(hash);
-    const char *set = (const char *)&st->memo->slot[MEMO_WAYS * i];
+    struct table t = table_of(st->memo, len);
+    size_t i = hash % t.sets;
+    const char *set = (const char *)&t.slots[i * (size_t)(t.ways * t.words)];
     __builtin_prefetch(set);
     __builtin_prefetch(set + 64);
-    __builtin_prefetch(&st->memo->version[i]);
+    __builtin_prefetch(&t.version[i]);
 }
 
 const char *stem_word(struct stemmer *st, const char *word, size_t len, size_t *out_len)
 {
-    uint64_t h = st->memo && len <= MEMO_NORM_ROOM ? strhash(word, len) : 0;
+    uint64_t h = st->memo && len <= MEMO_ROOM ? strhash(word, len) : 0;
     return stem_word_hashed(st, word, len, h, out_len);
+}
+
+/* A slot's head as a 64-bit value of its first word: the head's bits in
+ * the word's first four bytes. */
+static inline uint64_t head_bits(uint32_t head)
+{
+    uint64_t v = 0;
+    memcpy(&v, &head, sizeof head);
+    return v;
+}
+
+static inline uint32_t head_of(uint64_t first)
+{
+    uint32_t head;
+    memcpy(&head, &first, sizeof head);
+    return head;
 }
 
 /* Mark way w of set as hit; when every way then is, the others are not
  * (so "not used" means "not hit since the last of them was").  A hint
  * only, so outside the version: a way already marked costs no write (the
  * common hit, and no cache line bouncing between threads). */
-static void memo_touch(struct memo_slot *set, int w)
+static void memo_touch(const struct table *t, _Atomic uint64_t *set, int w)
 {
-    if (atomic_load_explicit(&set[w].w[0], memory_order_relaxed) & SLOT_USED)
+    uint64_t used = head_bits(HEAD_USED);
+    if (atomic_load_explicit(&set[w * t->words], memory_order_relaxed) & used)
         return;
-    atomic_fetch_or_explicit(&set[w].w[0], SLOT_USED, memory_order_relaxed);
-    for (int k = 0; k < MEMO_WAYS; k++)
-        if (!(atomic_load_explicit(&set[k].w[0], memory_order_relaxed) & SLOT_USED))
+    atomic_fetch_or_explicit(&set[w * t->words], used, memory_order_relaxed);
+    for (int k = 0; k < t->ways; k++)
+        if (!(atomic_load_explicit(&set[k * t->words], memory_order_relaxed) & used))
             return;
-    for (int k = 0; k < MEMO_WAYS; k++)
+    for (int k = 0; k < t->ways; k++)
         if (k != w)
-            atomic_fetch_and_explicit(&set[k].w[0], ~SLOT_USED, memory_order_relaxed);
+            atomic_fetch_and_explicit(&set[k * t->words], ~used, memory_order_relaxed);
 }
 
-/* The stem of word from set i into out (MEMO_ROOM bytes): its length, or
- * SIZE_MAX when it is not there (or a writer changed the set meanwhile). */
-static size_t memo_get(struct memo *m, size_t i, uint32_t tag, const char *word, size_t len, char *out)
+/* The stem of word from set i of table t into out (MEMO_ROOM bytes): its
+ * length, or SIZE_MAX when it is not there (or a writer changed the set
+ * meanwhile). */
+static inline size_t memo_get(struct table t, size_t i, uint32_t tag, const char *word, size_t len, char *out)
 {
-    _Atomic uint32_t *version = &m->version[i];
+    _Atomic uint32_t *version = &t.version[i];
     uint32_t v = atomic_load_explicit(version, memory_order_acquire);
     if (v & 1)
         return SIZE_MAX;
-    struct memo_slot *set = &m->slot[MEMO_WAYS * i];
-    for (int w = 0; w < MEMO_WAYS; w++) {
-        uint64_t head = atomic_load_explicit(&set[w].w[0], memory_order_relaxed);
-        if ((uint32_t)head != tag || SLOT_LEN(head) != len)
+    _Atomic uint64_t *set = &t.slots[i * (size_t)(t.ways * t.words)];
+    for (int w = 0; w < t.ways; w++) {
+        uint32_t head = head_of(atomic_load_explicit(&set[w * t.words], memory_order_relaxed));
+        if (HEAD_TAG(head) != tag || HEAD_LEN(head) != len)
             continue;
-        uint64_t bytes[3];
-        for (int k = 0; k < 3; k++)
-            bytes[k] = atomic_load_explicit(&set[w].w[k + 1], memory_order_relaxed);
-        if (!strhash_equal((const char *)bytes, word, len))
+        uint64_t slot[LONG_WORDS];
+        for (int k = 0; k < t.words; k++)
+            slot[k] = atomic_load_explicit(&set[w * t.words + k], memory_order_relaxed);
+        const char *bytes = (const char *)slot + HEAD_BYTES;
+        if (!strhash_equal(bytes, word, len))
             continue;
         atomic_thread_fence(memory_order_acquire);
         if (atomic_load_explicit(version, memory_order_relaxed) != v)
             return SIZE_MAX;
-        size_t keep = SLOT_KEEP(head), tail = SLOT_TAIL(head);
-        if (keep > len || len + tail > MEMO_ROOM)
+        size_t keep = HEAD_KEEP(head), tail = HEAD_TAIL(head);
+        if (keep > len || len + tail > t.room)
             return SIZE_MAX;   /* not written so; cannot be, but out has only this room */
-        memo_touch(set, w);
+        memo_touch(&t, set, w);
         memcpy(out, bytes, keep);
-        memcpy(out + keep, (const char *)bytes + len, tail);
+        memcpy(out + keep, bytes + len, tail);
         return keep + tail;
     }
     return SIZE_MAX;
 }
 
-/* The way a new word takes: an empty one, else one not used. */
-static int memo_victim(struct memo_slot *set)
+/* The spill bit of a hash (other bits of it than the sets'). */
+static inline size_t spill_bit(uint64_t hash)
 {
-    for (int k = 0; k < MEMO_WAYS; k++)
-        if (!(uint32_t)atomic_load_explicit(&set[k].w[0], memory_order_relaxed))
+    return (size_t)(hash >> 16) % SPILL_BITS;
+}
+
+/* A short word is in the short table unless its stem adds more bytes
+ * than the slot has room for; then in the long one, and its spill bit
+ * says so. */
+static size_t memo_get_any(struct memo *m, uint64_t hash, uint32_t tag, const char *word, size_t len, char *out)
+{
+    if (len > SHORT_ROOM)
+        return memo_get(long_table(m), hash % LONG_SETS, tag, word, len, out);
+    size_t n = memo_get(short_table(m), hash % SHORT_SETS, tag, word, len, out);
+    size_t b = spill_bit(hash);
+    if (n == SIZE_MAX && atomic_load_explicit(&m->spill[b / 64], memory_order_relaxed) >> (b % 64) & 1)
+        n = memo_get(long_table(m), hash % LONG_SETS, tag, word, len, out);
+    return n;
+}
+
+/* The way a new word takes: an empty one, else one not used. */
+static int memo_victim(const struct table *t, _Atomic uint64_t *set)
+{
+    uint64_t used = head_bits(HEAD_USED);
+    for (int k = 0; k < t->ways; k++)
+        if (!head_of(atomic_load_explicit(&set[k * t->words], memory_order_relaxed)))
             return k;
-    for (int k = 0; k < MEMO_WAYS; k++)
-        if (!(atomic_load_explicit(&set[k].w[0], memory_order_relaxed) & SLOT_USED))
+    for (int k = 0; k < t->ways; k++)
+        if (!(atomic_load_explicit(&set[k * t->words], memory_order_relaxed) & used))
             return k;
     return 0;   /* not reached: memo_touch() leaves a way unused */
 }
 
-/* Keep word's stem in set i, unless another thread is writing the set
- * (taking a way counts as a use, so that the next new word of the set
- * takes another). */
-static void memo_put(struct memo *m, size_t i, uint32_t tag, const char *word, size_t len, const char *stem,
+/* Keep word's stem in the table whose slots have room for it, unless
+ * another thread is writing the set (taking a way counts as a use, so
+ * that the next new word of the set takes another). */
+static void memo_put(struct memo *m, uint64_t hash, uint32_t tag, const char *word, size_t len, const char *stem,
                      size_t stem_len)
 {
     size_t keep = 0;
     while (keep < len && keep < stem_len && word[keep] == stem[keep])
         keep++;
     size_t tail = stem_len - keep;
-    if (len + tail > MEMO_ROOM)
+    if (len + tail > LONG_ROOM)
         return;
-    _Atomic uint32_t *version = &m->version[i];
+    struct table t = len + tail <= SHORT_ROOM ? short_table(m) : long_table(m);
+    if (len <= SHORT_ROOM && len + tail > SHORT_ROOM) {
+        size_t b = spill_bit(hash);
+        uint64_t bit = (uint64_t)1 << (b % 64);
+        if (!(atomic_load_explicit(&m->spill[b / 64], memory_order_relaxed) & bit))
+            atomic_fetch_or_explicit(&m->spill[b / 64], bit, memory_order_relaxed);
+    }
+    size_t i = hash % t.sets;
+    _Atomic uint32_t *version = &t.version[i];
     uint32_t v = atomic_load_explicit(version, memory_order_relaxed);
     if ((v & 1) || !atomic_compare_exchange_strong_explicit(version, &v, v + 1, memory_order_relaxed,
                                                             memory_order_relaxed))
@@ -310,17 +399,18 @@ static void memo_put(struct memo *m, size_t i, uint32_t tag, const char *word, s
     /* The odd version before any of the slot's new bytes, for a reader
      * that sees those bytes (it fences before it reads the version again). */
     atomic_thread_fence(memory_order_release);
-    struct memo_slot *set = &m->slot[MEMO_WAYS * i];
-    int w = memo_victim(set);
-    uint64_t bytes[3] = {0};
-    memcpy(bytes, word, len);
-    memcpy((char *)bytes + len, stem + keep, tail);
-    for (int k = 0; k < 3; k++)
-        atomic_store_explicit(&set[w].w[k + 1], bytes[k], memory_order_relaxed);
-    atomic_store_explicit(&set[w].w[0],
-                          (uint64_t)tag | (uint64_t)len << 32 | (uint64_t)keep << 40 | (uint64_t)tail << 48,
-                          memory_order_relaxed);
-    memo_touch(set, w);
+    _Atomic uint64_t *set = &t.slots[i * (size_t)(t.ways * t.words)];
+    int w = memo_victim(&t, set);
+    uint64_t slot[LONG_WORDS] = {0};
+    uint32_t head = tag | (uint32_t)len << 15 | (uint32_t)keep << 20 | (uint32_t)tail << 25;
+    memcpy(slot, &head, sizeof head);
+    memcpy((char *)slot + HEAD_BYTES, word, len);
+    memcpy((char *)slot + HEAD_BYTES + len, stem + keep, tail);
+    /* The head last, so that a reader that takes the new tag with the
+     * old bytes fails the compare or the version check. */
+    for (int k = t.words - 1; k >= 0; k--)
+        atomic_store_explicit(&set[w * t.words + k], slot[k], memory_order_relaxed);
+    memo_touch(&t, set, w);
     atomic_store_explicit(version, v + 2, memory_order_release);
 }
 
@@ -328,11 +418,10 @@ const char *stem_word_hashed(struct stemmer *st, const char *word, size_t len, u
 {
     if (len > INT_MAX)
         return NULL;
-    bool memo = st->memo && len <= MEMO_NORM_ROOM;
-    size_t i = memo_index(hash);
+    bool memo = st->memo && len <= MEMO_ROOM;
     uint32_t tag = memo_tag(hash);
     if (memo) {
-        size_t n = memo_get(st->memo, i, tag, word, len, st->stem);
+        size_t n = memo_get_any(st->memo, hash, tag, word, len, st->stem);
         if (n != SIZE_MAX) {
             *out_len = n;
             return st->stem;
@@ -343,6 +432,6 @@ const char *stem_word_hashed(struct stemmer *st, const char *word, size_t len, u
         return NULL;
     *out_len = (size_t)sb_stemmer_length(st->sb);
     if (memo)
-        memo_put(st->memo, i, tag, word, len, (const char *)r, *out_len);
+        memo_put(st->memo, hash, tag, word, len, (const char *)r, *out_len);
     return (const char *)r;
 }

@@ -369,6 +369,45 @@ static void test_stems(void **state)
     assert_null(stem_algorithm("xx"));
 }
 
+/* The memo keeps short words (with what their stem adds) and long ones
+ * in tables of their own: German words of every length from 1 to 40
+ * bytes, with umlauts (the stem replaces them, so a short word may add
+ * more than its slot holds and go to the long table), more of them than
+ * either table holds, each one's stem asked three times is the
+ * stemmer's. */
+static void test_stems_every_length(void **state)
+{
+    (void)state;
+    struct sb_stemmer *sb = sb_stemmer_new("german", "UTF_8");
+    struct stemmer *st = stem_stemmer("de");
+    assert_non_null(sb);
+    assert_non_null(st);
+    static const char *const parts[] = {"h\xc3\xa4", "ung", "s", "\xc3\xbc", "en", "er", "b", "\xc3\xb6",
+                                        "lich", "t", "e"};
+    enum { N_WORDS = 120000, LONGEST = 40 };
+    for (int pass = 0; pass < 3; pass++)
+        for (int i = 0; i < N_WORDS; i++) {
+            char w[LONGEST + 8];
+            size_t len = 0, want = 1 + (size_t)i % LONGEST;
+            for (unsigned v = (unsigned)i * 2654435761u; len < want; v = v / 11 + 7) {
+                const char *p = parts[v % 11];
+                size_t n = strlen(p);
+                if (len + n > want)
+                    p = "x", n = 1;
+                memcpy(w + len, p, n);
+                len += n;
+            }
+            const sb_symbol *r = sb_stemmer_stem(sb, (const sb_symbol *)w, (int)len);
+            assert_non_null(r);
+            size_t n, expect = (size_t)sb_stemmer_length(sb);
+            const char *s = stem_word(st, w, len, &n);
+            assert_non_null(s);
+            assert_int_equal(n, expect);
+            assert_memory_equal(s, r, n);
+        }
+    sb_stemmer_delete(sb);
+}
+
 /* Threads share a language's memo: two of them stemming the same words at
  * once, in opposite orders and more than the memo holds (so each keeps
  * replacing what the other wrote), always get the stemmer's own answer. */
@@ -774,6 +813,7 @@ int main(void)
         cmocka_unit_test(test_other_scripts),
         cmocka_unit_test(test_stems),
         cmocka_unit_test(test_stems_shared_by_threads),
+        cmocka_unit_test(test_stems_every_length),
         cmocka_unit_test(test_stopwords),
         cmocka_unit_test(test_refused_input),
         cmocka_unit_test(test_struct_size),
