@@ -1486,6 +1486,27 @@ static void test_checkpointer(void **state)
     sq_close(s);
 }
 
+/* The writer's TRUNCATE checkpoint (sq_checkpoint(): after a failed batch,
+ * past SQ_WAL_BOUND) while the checkpointer thread runs its PASSIVE one:
+ * SQLite refuses a second checkpoint at once (SQLITE_BUSY, no busy
+ * handler), so the writer's must wait for the other to finish, not fail. */
+static void test_truncate_beside_checkpointer(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    assert_int_equal(sq_checkpointer_start(s), NEWSD_OK);
+    /* 14 batches take the WAL past SQ_CHECKPOINT_FRAMES: the last commit
+     * wakes the checkpointer, and the truncation right after it meets its
+     * checkpoint (~4 MB to copy and fsync) under way. */
+    for (int round = 0; round < 5; round++) {
+        store_big(s, 14, round * 14);
+        assert_int_equal(sq_checkpoint(s, "test"), NEWSD_OK);
+        assert_int_equal(sq_wal_bytes(s), 0);
+    }
+    sq_close(s);
+}
+
 /* Schema 6 -> 7 with the indexer half way: tag_index gets the entries of
  * the indexed rows only, queries by tag find every article before and
  * after, and the indexer adds the rest. */
@@ -1564,6 +1585,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tag_lookup_behind_the_indexer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkpointer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_to_tag_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_truncate_beside_checkpointer, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
