@@ -1050,6 +1050,32 @@ static void test_indexer_thread(void **state)
     sq_close(s);
 }
 
+/* The indexer thread cannot prepare its statements (here: tag_index is
+ * gone) and tries again on its back-off: each try must release what the
+ * failed one prepared (ASan reports the statements and the connection,
+ * which cannot close with them, otherwise); once the table is back it
+ * indexes. */
+static void test_indexer_prepare_failure(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    store(s, make("p1", "Eins", "Apfel", T0, "topic:obst", 1));
+    assert_int_equal(sqlite3_exec(s->db, "DROP TABLE tag_index", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sq_indexer_start(s), NEWSD_OK);
+    struct timespec t = {2, 500 * 1000 * 1000};    /* the try at start and one after 1 s */
+    nanosleep(&t, NULL);
+    assert_int_equal(stat_of(s, "index_pending"), 1);
+    assert_int_equal(sqlite3_exec(s->db,
+                                  "CREATE TABLE tag_index (name TEXT NOT NULL, seq INTEGER NOT NULL,"
+                                  " PRIMARY KEY (name, seq)) WITHOUT ROWID",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    store(s, make("p2", "Zwei", "Apfel", T0, "topic:obst", 2));
+    assert_int_equal(wait_indexed(s), 0);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE name = 'topic:obst'"), 2);
+    sq_close(s);
+}
+
 /* A writer connection that cannot write (SQLite opened its file or its
  * -wal read-only: a permission that has been fixed since) fails the batch,
  * and the next batch opens the connection again instead of failing for
@@ -1586,6 +1612,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_checkpointer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_to_tag_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncate_beside_checkpointer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_indexer_prepare_failure, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
