@@ -190,7 +190,8 @@ static int index_chunk(sqlite3 *db, sqlite3_stmt *st[IX_N], int ok, int max_rows
     if (!ok) {
         /* Said once here; the thread's back-off keeps a lasting fault
          * quiet (and the daemon's log folds what repeats). */
-        newsd_log(NEWSD_LOG_WARNING, "full-text indexer: %s; will try again", sqlite3_errmsg(db));
+        newsd_log(NEWSD_LOG_WARNING, "%s: full-text indexer: %s; will try again",
+                  sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
         if (in_tx && !sqlite3_get_autocommit(db))
             step(st[IX_ROLLBACK]);
     }

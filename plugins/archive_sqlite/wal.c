@@ -234,7 +234,7 @@ int sq_checkpointer_start(struct sq *s)
 {
     struct sq_checkpointer *c = calloc(1, sizeof *c);
     if (!c) {
-        newsd_log(NEWSD_LOG_ERROR, "WAL checkpointer: out of memory");
+        newsd_log(NEWSD_LOG_ERROR, "%s: WAL checkpointer: out of memory", s->path);
         return NEWSD_ERROR;
     }
     pthread_mutex_init(&c->lock, NULL);
@@ -252,7 +252,8 @@ int sq_checkpointer_start(struct sq *s)
     int rc = pthread_create(&c->thread, NULL, checkpointer_run, s);
     if (rc != 0) {
         s->ckpt = NULL;
-        newsd_log(NEWSD_LOG_ERROR, "WAL checkpointer: cannot start a thread: %s", strerror(rc));
+        newsd_log(NEWSD_LOG_ERROR, "%s: WAL checkpointer: cannot start a thread: %s", s->path,
+                  strerror(rc));
         free_checkpointer(c);
         return NEWSD_ERROR;
     }
