@@ -1458,6 +1458,42 @@ static void test_tag_lookup_behind_the_indexer(void **state)
     sq_close(s);
 }
 
+/* tag_index at the edges of the mark: an article above it reprocessed
+ * gets no entry before the indexer reaches it, and a seq handed out again
+ * after the newest indexed article was deleted by hand (the mark drops
+ * below it, articles_fts_reuse) is found by its new tags only. */
+static void test_tag_lookup_at_the_mark(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    store(s, make("e1", "Eins", "Apfel", T0, "topic:obst", 1));
+    store(s, make("e2", "Zwei", "Apfel", T0, "topic:obst", 2));
+    assert_int_equal(sq_index_chunk(s->db, 1, NULL, NULL), 1);
+    struct newsd_article *a = make("e2", "Zwei", "Apfel", T0, "topic:baum", 2);
+    a->reprocessing = true;
+    assert_int_equal(store(s, a), NEWSD_OK);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE seq = 2"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:baum\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:obst\"}"), 1);
+    assert_int_equal(index_all(s), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:baum\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:obst\"}"), 1);
+
+    assert_int_equal(sqlite3_exec(s->db, "DELETE FROM articles WHERE seq = 2", NULL, NULL, NULL), SQLITE_OK);
+    store(s, make("e3", "Drei", "Apfel", T0, "topic:nuss", 3));
+    assert_int_equal(count_of(s->db, "SELECT seq FROM articles WHERE title = 'Drei'"), 2);
+    assert_int_equal(count_of(s->db, "SELECT seq FROM fts_mark"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:baum\"}"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:nuss\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag_prefix\":\"topic:n\"}"), 1);
+    assert_int_equal(index_all(s), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:nuss\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Apfel\",\"tag\":\"topic:nuss\"}"), 1);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE name = 'topic:baum'"), 0);
+    sq_close(s);
+}
+
 static long long db_file_bytes(void)
 {
     struct stat st;
@@ -1613,6 +1649,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migration_to_tag_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncate_beside_checkpointer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_indexer_prepare_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tag_lookup_at_the_mark, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
