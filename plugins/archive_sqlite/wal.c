@@ -192,9 +192,9 @@ static void *checkpointer_run(void *arg)
         int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
         pthread_mutex_unlock(&c->running);
         /* BUSY: another program's checkpoint is running (the writer's
-         * waits for `running`): nothing to do.  Anything else is said once; the next commit over
-         * the bound tries again, and the writer's bound (SQ_WAL_BOUND)
-         * still holds the WAL. */
+         * waits for `running`): nothing to do.  Anything else is said
+         * once; the next commit over the bound tries again, and the
+         * writer's bound (SQ_WAL_BOUND) still holds the WAL. */
         if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && !warned) {
             char os[128];
             newsd_log(NEWSD_LOG_WARNING, "%s: background WAL checkpoint failed: %s%s; will try again",
