@@ -13,7 +13,12 @@
  *   2. FTS5's check against the content, on a connection with the folding
  *      tokenizer that newsd itself uses (plugins/archive_sqlite/fold.c),
  *      after indexing the pending rows inside the same transaction, which
- *      is then rolled back: the database is left exactly as it was.
+ *      is then rolled back: the database is left exactly as it was;
+ *   3. the lookup by tag name (schema 7 on): tag_index must hold exactly
+ *      the (name, seq) pairs of the tags of the indexed rows.  It is a
+ *      table that newsd fills, not an index, so step 1 does not see it
+ *      out of step, and a query by tag would miss or wrongly find an
+ *      article.
  *
  * Step 2 is an INSERT for SQLite, so it needs write access to the
  * database and takes the write lock while it runs: newsd's batches wait
@@ -95,6 +100,28 @@ static void check_index(sqlite3 *db, struct verdict *v)
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* 3: tag_index against tags, up to the mark (each count is one statement,
+ * so one snapshot, while newsd's indexer moves the mark). */
+static void check_tag_index(sqlite3 *db, long long version, struct verdict *v)
+{
+    if (version < 7)
+        return;
+    long long missing = count(db, "SELECT count(*) FROM (SELECT name, seq FROM tags"
+                                  " WHERE seq <= (SELECT seq FROM fts_mark) EXCEPT SELECT name, seq FROM tag_index)");
+    long long extra = count(db, "SELECT count(*) FROM (SELECT name, seq FROM tag_index EXCEPT"
+                                " SELECT name, seq FROM tags WHERE seq <= (SELECT seq FROM fts_mark))");
+    if (missing < 0 || extra < 0) {
+        problem(v, "cannot check the lookup by tag name (tag_index)", sqlite3_errmsg(db));
+        return;
+    }
+    if (missing == 0 && extra == 0)
+        return;
+    char detail[160];
+    snprintf(detail, sizeof detail, "tags of indexed articles missing from it: %lld; entries that are no "
+             "article's tag: %lld", missing, extra);
+    problem(v, "the lookup by tag name (tag_index) does not match the tags", detail);
+}
+
 static void print_verdict(const char *path, const struct verdict *v, bool json)
 {
     size_t n = json_array_size(v->problems);
@@ -151,6 +178,7 @@ int check_archive(const char *path, bool json)
     struct verdict v = {.problems = json_array(), .articles = -1, .pending = -1};
     check_tables(db, &v);
     check_index(db, &v);
+    check_tag_index(db, version, &v);
     sqlite3_close(db);
     print_verdict(path, &v, json);
     rc = json_array_size(v.problems) ? EXIT_DAEMON : EXIT_OK;

@@ -127,6 +127,14 @@ long long sq_now_ms(void)
     return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+static void finalize_all(sqlite3_stmt *st[IX_N])
+{
+    for (int i = 0; i < IX_N; i++) {
+        sqlite3_finalize(st[i]);
+        st[i] = NULL;
+    }
+}
+
 /* The chunk's statements, prepared once per connection: the thread keeps
  * them.  At a steady rate its chunks are a row or a few, and preparing the
  * eight cost ~19 us a chunk (measured on a 10,000-article archive), ~5-10 %
@@ -138,15 +146,10 @@ static int prepare_all(sqlite3 *db, sqlite3_stmt *st[IX_N])
         st[i] = NULL;
     for (int i = 0; ok && i < IX_N; i++)
         ok = sqlite3_prepare_v3(db, IX_SQL[i], -1, SQLITE_PREPARE_PERSISTENT, &st[i], NULL) == SQLITE_OK;
+    /* All or none: drain() prepares again after a failure, over st. */
+    if (!ok)
+        finalize_all(st);
     return ok;
-}
-
-static void finalize_all(sqlite3_stmt *st[IX_N])
-{
-    for (int i = 0; i < IX_N; i++) {
-        sqlite3_finalize(st[i]);
-        st[i] = NULL;
-    }
 }
 
 /* sq_index_chunk() with the statements prepared (ok: prepare_all() gave
@@ -187,7 +190,8 @@ static int index_chunk(sqlite3 *db, sqlite3_stmt *st[IX_N], int ok, int max_rows
     if (!ok) {
         /* Said once here; the thread's back-off keeps a lasting fault
          * quiet (and the daemon's log folds what repeats). */
-        newsd_log(NEWSD_LOG_WARNING, "full-text indexer: %s; will try again", sqlite3_errmsg(db));
+        newsd_log(NEWSD_LOG_WARNING, "%s: full-text indexer: %s; will try again",
+                  sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
         if (in_tx && !sqlite3_get_autocommit(db))
             step(st[IX_ROLLBACK]);
     }

@@ -296,8 +296,8 @@ static int run_step(sqlite3 *db, int from)
     }
     return NEWSD_OK;
 fail:
-    newsd_log(NEWSD_LOG_ERROR, "cannot migrate the archive schema from version %d to %d: %s",
-              from, from + 1, err ? err : sqlite3_errmsg(db));
+    newsd_log(NEWSD_LOG_ERROR, "%s: cannot migrate the archive schema from version %d to %d: %s",
+              sqlite3_db_filename(db, "main"), from, from + 1, err ? err : sqlite3_errmsg(db));
     sqlite3_free(err);
     return NEWSD_ERROR;
 }
@@ -306,12 +306,14 @@ int sq_migrate(sqlite3 *db, int target)
 {
     int v = sq_schema_version(db);
     if (v < 0) {
-        newsd_log(NEWSD_LOG_ERROR, "cannot read the archive schema version: %s", sqlite3_errmsg(db));
+        newsd_log(NEWSD_LOG_ERROR, "%s: cannot read the archive schema version: %s",
+                  sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
         return NEWSD_ERROR;
     }
     if (v > SQ_SCHEMA_VERSION) {
-        newsd_log(NEWSD_LOG_ERROR, "the archive database has schema version %d, newer than the %d "
-                  "this newsd knows; use a newer newsd (or another database)", v, SQ_SCHEMA_VERSION);
+        newsd_log(NEWSD_LOG_ERROR, "%s: the archive database has schema version %d, newer than the "
+                  "%d this newsd knows; use a newer newsd (or another database)",
+                  sqlite3_db_filename(db, "main"), v, SQ_SCHEMA_VERSION);
         return NEWSD_ERROR;
     }
     int from = v;

@@ -30,6 +30,9 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+static void checkpointer_hold(struct sq_checkpointer *c);
+static void checkpointer_release(struct sq_checkpointer *c);
+
 const char *sq_os_error(const struct sq *s, sqlite3 *db, char *buf, size_t len)
 {
     int e = sqlite3_system_errno(db);
@@ -76,7 +79,13 @@ int sq_checkpoint(struct sq *s, const char *why)
         sq_indexer_hurry(s);
         pthread_mutex_lock(&s->gate);
     }
+    /* SQLite refuses a checkpoint while another runs (SQLITE_BUSY at once,
+     * whatever the busy timeout): wait for the checkpointer's to end. */
+    if (s->ckpt)
+        checkpointer_hold(s->ckpt);
     int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &frames, &copied);
+    if (s->ckpt)
+        checkpointer_release(s->ckpt);
     pthread_mutex_unlock(&s->gate);
     atomic_store(&s->writer_end_ms, sq_now_ms());
     atomic_store(&s->writer_in_tx, 0);
@@ -138,6 +147,7 @@ struct sq_checkpointer {
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t cond;
+    pthread_mutex_t running;    /* held for each checkpoint, by either side */
     int wake;                   /* a commit left the WAL over SQ_CHECKPOINT_FRAMES */
     int stop;
 };
@@ -178,11 +188,13 @@ static void *checkpointer_run(void *arg)
         }
         c->wake = 0;
         pthread_mutex_unlock(&c->lock);
+        pthread_mutex_lock(&c->running);
         int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-        /* BUSY: another checkpoint is running (the writer's TRUNCATE):
-         * nothing to do.  Anything else is said once; the next commit over
-         * the bound tries again, and the writer's bound (SQ_WAL_BOUND)
-         * still holds the WAL. */
+        pthread_mutex_unlock(&c->running);
+        /* BUSY: another program's checkpoint is running (the writer's
+         * waits for `running`): nothing to do.  Anything else is said
+         * once; the next commit over the bound tries again, and the
+         * writer's bound (SQ_WAL_BOUND) still holds the WAL. */
         if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && !warned) {
             char os[128];
             newsd_log(NEWSD_LOG_WARNING, "%s: background WAL checkpoint failed: %s%s; will try again",
@@ -197,9 +209,22 @@ static void *checkpointer_run(void *arg)
     return NULL;
 }
 
+/* The writer's TRUNCATE checkpoint (sq_checkpoint()) waits for the
+ * checkpointer's PASSIVE one and keeps it from starting. */
+static void checkpointer_hold(struct sq_checkpointer *c)
+{
+    pthread_mutex_lock(&c->running);
+}
+
+static void checkpointer_release(struct sq_checkpointer *c)
+{
+    pthread_mutex_unlock(&c->running);
+}
+
 static void free_checkpointer(struct sq_checkpointer *c)
 {
     sqlite3_close(c->db);
+    pthread_mutex_destroy(&c->running);
     pthread_cond_destroy(&c->cond);
     pthread_mutex_destroy(&c->lock);
     free(c);
@@ -209,11 +234,12 @@ int sq_checkpointer_start(struct sq *s)
 {
     struct sq_checkpointer *c = calloc(1, sizeof *c);
     if (!c) {
-        newsd_log(NEWSD_LOG_ERROR, "WAL checkpointer: out of memory");
+        newsd_log(NEWSD_LOG_ERROR, "%s: WAL checkpointer: out of memory", s->path);
         return NEWSD_ERROR;
     }
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->cond, NULL);
+    pthread_mutex_init(&c->running, NULL);
     /* synchronous=FULL: the checkpoint fsyncs the WAL before it copies and
      * the database after, as the writer's own checkpoint did. */
     if (sq_open_helper(s, "WAL checkpointer", "PRAGMA synchronous = FULL", &c->db) != NEWSD_OK) {
@@ -226,7 +252,8 @@ int sq_checkpointer_start(struct sq *s)
     int rc = pthread_create(&c->thread, NULL, checkpointer_run, s);
     if (rc != 0) {
         s->ckpt = NULL;
-        newsd_log(NEWSD_LOG_ERROR, "WAL checkpointer: cannot start a thread: %s", strerror(rc));
+        newsd_log(NEWSD_LOG_ERROR, "%s: WAL checkpointer: cannot start a thread: %s", s->path,
+                  strerror(rc));
         free_checkpointer(c);
         return NEWSD_ERROR;
     }

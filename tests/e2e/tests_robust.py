@@ -401,6 +401,19 @@ def robust_sqlite_check_with_sharp_s(ctx):
     (pending,) = sqlite_rw(ctx, "SELECT count(*) FROM articles WHERE seq > (SELECT seq FROM fts_mark)")[0]
     check(pending == 1, f"the check changed the database: {pending} pending afterwards")
 
+    # The lookup by tag name out of step with the tags (schema 7) is found:
+    # an entry missing, and one that is no article's tag.
+    (name, seq) = sqlite_rw(ctx, "SELECT name, seq FROM tag_index LIMIT 1")[0]
+    sqlite_rw(ctx, "DELETE FROM tag_index WHERE name = ? AND seq = ?", (name, seq))
+    sqlite_rw(ctx, "INSERT INTO tag_index (name, seq) VALUES ('topic:nirgends', ?)", (seq,))
+    rc, out, err = newsctl(ctx, "check")
+    check(rc == 1 and "tag_index" in err and "missing from it: 1; entries that are no article's tag: 1" in err,
+          f"newsctl check on a broken tag_index: exit {rc}: {out!r} {err!r}")
+    sqlite_rw(ctx, "DELETE FROM tag_index WHERE name = 'topic:nirgends'")
+    sqlite_rw(ctx, "INSERT INTO tag_index (name, seq) VALUES (?, ?)", (name, seq))
+    rc, out, err = newsctl(ctx, "check")
+    check(rc == 0, f"newsctl check with tag_index mended: exit {rc}: {out!r} {err!r}")
+
     # A broken index is found.
     sqlite_rw(ctx, "INSERT INTO articles_fts(articles_fts, rowid, title, body)"
                    " SELECT 'delete', seq, 'falsch', 'ganz falsch' FROM articles WHERE id = ?", (ids[1],))

@@ -1050,6 +1050,32 @@ static void test_indexer_thread(void **state)
     sq_close(s);
 }
 
+/* The indexer thread cannot prepare its statements (here: tag_index is
+ * gone) and tries again on its back-off: each try must release what the
+ * failed one prepared (ASan reports the statements and the connection,
+ * which cannot close with them, otherwise); once the table is back it
+ * indexes. */
+static void test_indexer_prepare_failure(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    store(s, make("p1", "Eins", "Apfel", T0, "topic:obst", 1));
+    assert_int_equal(sqlite3_exec(s->db, "DROP TABLE tag_index", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sq_indexer_start(s), NEWSD_OK);
+    struct timespec t = {2, 500 * 1000 * 1000};    /* the try at start and one after 1 s */
+    nanosleep(&t, NULL);
+    assert_int_equal(stat_of(s, "index_pending"), 1);
+    assert_int_equal(sqlite3_exec(s->db,
+                                  "CREATE TABLE tag_index (name TEXT NOT NULL, seq INTEGER NOT NULL,"
+                                  " PRIMARY KEY (name, seq)) WITHOUT ROWID",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    store(s, make("p2", "Zwei", "Apfel", T0, "topic:obst", 2));
+    assert_int_equal(wait_indexed(s), 0);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE name = 'topic:obst'"), 2);
+    sq_close(s);
+}
+
 /* A writer connection that cannot write (SQLite opened its file or its
  * -wal read-only: a permission that has been fixed since) fails the batch,
  * and the next batch opens the connection again instead of failing for
@@ -1432,6 +1458,42 @@ static void test_tag_lookup_behind_the_indexer(void **state)
     sq_close(s);
 }
 
+/* tag_index at the edges of the mark: an article above it reprocessed
+ * gets no entry before the indexer reaches it, and a seq handed out again
+ * after the newest indexed article was deleted by hand (the mark drops
+ * below it, articles_fts_reuse) is found by its new tags only. */
+static void test_tag_lookup_at_the_mark(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    store(s, make("e1", "Eins", "Apfel", T0, "topic:obst", 1));
+    store(s, make("e2", "Zwei", "Apfel", T0, "topic:obst", 2));
+    assert_int_equal(sq_index_chunk(s->db, 1, NULL, NULL), 1);
+    struct newsd_article *a = make("e2", "Zwei", "Apfel", T0, "topic:baum", 2);
+    a->reprocessing = true;
+    assert_int_equal(store(s, a), NEWSD_OK);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE seq = 2"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:baum\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:obst\"}"), 1);
+    assert_int_equal(index_all(s), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:baum\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:obst\"}"), 1);
+
+    assert_int_equal(sqlite3_exec(s->db, "DELETE FROM articles WHERE seq = 2", NULL, NULL, NULL), SQLITE_OK);
+    store(s, make("e3", "Drei", "Apfel", T0, "topic:nuss", 3));
+    assert_int_equal(count_of(s->db, "SELECT seq FROM articles WHERE title = 'Drei'"), 2);
+    assert_int_equal(count_of(s->db, "SELECT seq FROM fts_mark"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:baum\"}"), 0);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:nuss\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag_prefix\":\"topic:n\"}"), 1);
+    assert_int_equal(index_all(s), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"list\",\"tag\":\"topic:nuss\"}"), 1);
+    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Apfel\",\"tag\":\"topic:nuss\"}"), 1);
+    assert_int_equal(count_of(s->db, "SELECT count(*) FROM tag_index WHERE name = 'topic:baum'"), 0);
+    sq_close(s);
+}
+
 static long long db_file_bytes(void)
 {
     struct stat st;
@@ -1483,6 +1545,27 @@ static void test_checkpointer(void **state)
     assert_int_equal(stat_of(s, "articles"), 40);
     sq_checkpointer_stop(s);
     assert_null(s->ckpt);
+    sq_close(s);
+}
+
+/* The writer's TRUNCATE checkpoint (sq_checkpoint(): after a failed batch,
+ * past SQ_WAL_BOUND) while the checkpointer thread runs its PASSIVE one:
+ * SQLite refuses a second checkpoint at once (SQLITE_BUSY, no busy
+ * handler), so the writer's must wait for the other to finish, not fail. */
+static void test_truncate_beside_checkpointer(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    assert_int_equal(sq_checkpointer_start(s), NEWSD_OK);
+    /* 14 batches take the WAL past SQ_CHECKPOINT_FRAMES: the last commit
+     * wakes the checkpointer, and the truncation right after it meets its
+     * checkpoint (~4 MB to copy and fsync) under way. */
+    for (int round = 0; round < 5; round++) {
+        store_big(s, 14, round * 14);
+        assert_int_equal(sq_checkpoint(s, "test"), NEWSD_OK);
+        assert_int_equal(sq_wal_bytes(s), 0);
+    }
     sq_close(s);
 }
 
@@ -1564,6 +1647,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tag_lookup_behind_the_indexer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkpointer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_to_tag_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_truncate_beside_checkpointer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_indexer_prepare_failure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tag_lookup_at_the_mark, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
