@@ -189,6 +189,7 @@ static void on_readable(uv_poll_t *p, int status, int events)
         pause_listener(s, -status);
         return;
     }
+    refusals_expire(s);   /* a client that never asks waits no longer than that */
     for (unsigned i = 0; i < ACCEPT_BATCH; i++) {
         struct sockaddr_storage ss;
         socklen_t len = sizeof ss;
