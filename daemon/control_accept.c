@@ -90,8 +90,10 @@ static void refusal_end(struct refusal *r)
             break;
         }
     s->n_refusals--;
+    /* A request is a few hundred bytes; a client that keeps sending does
+     * not keep the loop here. */
     char drop[4096];
-    while (recv(r->fd, drop, sizeof drop, MSG_DONTWAIT) > 0)
+    for (int i = 0; i < 4 && recv(r->fd, drop, sizeof drop, MSG_DONTWAIT) > 0; i++)
         ;
     uv_poll_stop(&r->poll);
     refuse(r->fd, r->why);
