@@ -95,9 +95,9 @@ static void refusal_end(struct refusal *r)
     char drop[4096];
     for (int i = 0; i < 4 && recv(r->fd, drop, sizeof drop, MSG_DONTWAIT) > 0; i++)
         ;
-    uv_poll_stop(&r->poll);
-    refuse(r->fd, r->why);
+    /* The handle first: libuv forgets the descriptor before it is closed. */
     uv_close((uv_handle_t *)&r->poll, on_refusal_closed);
+    refuse(r->fd, r->why);
 }
 
 static void on_refusal_readable(uv_poll_t *p, int status, int events)
