@@ -680,12 +680,16 @@ static void control_free(struct control *c)
     free(c);
 }
 
+void control_handle_gone(struct control *c)
+{
+    if (--c->open_handles == 0)
+        control_free(c);
+}
+
 static void on_handle_closed(uv_handle_t *h)
 {
     struct server *s = h->data;
-    struct control *c = s->ctl;
-    if (--c->open_handles == 0)
-        control_free(c);
+    control_handle_gone(s->ctl);
 }
 
 static void servers_close(struct control *c)

@@ -16,7 +16,8 @@
  * a 503 through the reserve descriptor (fdlimit.h), the socket is not
  * polled for a pause that doubles from 100 ms to 5 s, and then tried
  * again; a connection accepted resets the pause.  Beyond the connection
- * cap a client gets a 503 at once instead of a silent close.
+ * cap, or when libmicrohttpd cannot be loaded, a client gets a 503 (once
+ * its request is there, refuse_later()) instead of a silent close.
  */
 #include "control_internal.h"
 #include "fdlimit.h"
@@ -48,6 +49,94 @@ static void refuse(int fd, const char *why)
         (void)w;
     }
     close(fd);
+}
+
+/*
+ * A 503 sent at once and the socket closed races with the client: a Unix
+ * socket's peer that closes before the client has checked its connect()
+ * shows as a failed connection (libcurl, so newsctl: "Couldn't connect to
+ * server", about one time in two), and the message is lost.  So, but for
+ * want of descriptors, the client is answered once its request is there
+ * (or it hung up), at most REFUSALS_MAX of them waiting, each for
+ * REFUSAL_WAIT_MS at most; beyond that it is refused at once.
+ */
+#define REFUSALS_MAX 8
+#define REFUSAL_WAIT_MS 2000
+
+struct refusal {
+    uv_poll_t poll;           /* first: the handle's address is the refusal's */
+    struct server *s;
+    int fd;
+    const char *why;
+    uint64_t since_ms;
+    struct refusal *next;
+};
+
+static void on_refusal_closed(uv_handle_t *h)
+{
+    struct refusal *r = (struct refusal *)h;
+    struct control *c = r->s->ctl;
+    free(r);
+    control_handle_gone(c);
+}
+
+/* Answers r's client (its request read and dropped) and lets r go. */
+static void refusal_end(struct refusal *r)
+{
+    struct server *s = r->s;
+    for (struct refusal **p = &s->refusals; *p; p = &(*p)->next)
+        if (*p == r) {
+            *p = r->next;
+            break;
+        }
+    s->n_refusals--;
+    /* A request is a few hundred bytes; a client that keeps sending does
+     * not keep the loop here. */
+    char drop[4096];
+    for (int i = 0; i < 4 && recv(r->fd, drop, sizeof drop, MSG_DONTWAIT) > 0; i++)
+        ;
+    /* The handle first: libuv forgets the descriptor before it is closed. */
+    uv_close((uv_handle_t *)&r->poll, on_refusal_closed);
+    refuse(r->fd, r->why);
+}
+
+static void on_refusal_readable(uv_poll_t *p, int status, int events)
+{
+    (void)status;
+    (void)events;
+    refusal_end((struct refusal *)p);
+}
+
+/* Those that waited too long answered now, so that clients that never
+ * ask do not keep the places. */
+static void refusals_expire(struct server *s)
+{
+    uint64_t now = uv_now(s->ctl->loop);
+    for (struct refusal *r = s->refusals, *next; r; r = next) {
+        next = r->next;
+        if (now - r->since_ms >= REFUSAL_WAIT_MS)
+            refusal_end(r);
+    }
+}
+
+static void refuse_later(struct server *s, int fd, const char *why)
+{
+    refusals_expire(s);
+    struct refusal *r = s->n_refusals < REFUSALS_MAX ? calloc(1, sizeof *r) : NULL;
+    if (!r || uv_poll_init(s->ctl->loop, &r->poll, fd) < 0) {
+        free(r);
+        refuse(fd, why);
+        return;
+    }
+    r->s = s;
+    r->fd = fd;
+    r->why = why;
+    r->since_ms = uv_now(s->ctl->loop);
+    r->next = s->refusals;
+    s->refusals = r;
+    s->n_refusals++;
+    s->ctl->open_handles++;
+    uv_poll_start(&r->poll, UV_READABLE | UV_DISCONNECT, on_refusal_readable);
 }
 
 /* Out of descriptors: spend the reserve on answering the waiting clients,
@@ -102,6 +191,7 @@ static void on_readable(uv_poll_t *p, int status, int events)
         pause_listener(s, -status);
         return;
     }
+    refusals_expire(s);   /* a client that never asks waits no longer than that */
     for (unsigned i = 0; i < ACCEPT_BATCH; i++) {
         struct sockaddr_storage ss;
         socklen_t len = sizeof ss;
@@ -123,13 +213,13 @@ static void on_readable(uv_poll_t *p, int status, int events)
         if (control_serve(s, &err) < 0) {
             log_error("%s; connection on %s refused", err, s->name);
             free(err);
-            refuse(fd, "newsd cannot start its HTTP server; see its log");
+            refuse_later(s, fd, "newsd cannot start its HTTP server; see its log");
             continue;
         }
         if (over_cap(s)) {
             log_warning("control API: %u connections open on %s, the most it takes; one more was answered 503",
                         s->ctl->max_connections, s->name);
-            refuse(fd, "too many connections to newsd; try again in a moment");
+            refuse_later(s, fd, "too many connections to newsd; try again in a moment");
             continue;
         }
         /* MHD closes the socket itself when it cannot take it. */
@@ -156,6 +246,8 @@ void control_accept_stop(struct server *s, uv_close_cb closed)
 {
     if (!s->accepting)
         return;
+    while (s->refusals)
+        refusal_end(s->refusals);
     uv_poll_stop(&s->listen_poll);
     uv_timer_stop(&s->pause_timer);
     uv_close((uv_handle_t *)&s->listen_poll, closed);

@@ -45,6 +45,8 @@ struct server {
     unsigned pause_ms;        /* 0: not paused */
     bool accepting;
     char name[112];           /* the socket path or address, for the log */
+    struct refusal *refusals; /* clients answered 503 once they have asked */
+    unsigned n_refusals;
     struct conn *conns;
     unsigned n_general, n_reserved;
     /* Since the last sweep, for one log line a second at most. */
@@ -136,6 +138,9 @@ void control_answer(struct request *r, int status, char *body);
  * s->ctl->open_handles; stop closes them with closed. */
 void control_accept_start(struct server *s, int fd, const char *name);
 void control_accept_stop(struct server *s, uv_close_cb closed);
+/* control.c: one of s->ctl->open_handles closed (control_free() after the
+ * last). */
+void control_handle_gone(struct control *c);
 /* control.c: start the suspended query r, which holds a slot: take the
  * plugin set (or wait for a reload) and run it on the thread pool. */
 void control_begin_query(struct control *c, struct request *r);

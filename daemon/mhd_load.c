@@ -11,7 +11,9 @@
 
 struct mhd_api mhd_api;
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
+/* A failure is not kept: the next call tries again, so that installing
+ * the package helps without a restart.  Once loaded, it stays. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int loaded;
 static char failure[320];
 
@@ -43,8 +45,12 @@ static void load(void)
 
 int mhd_load(const char **why)
 {
-    pthread_once(&once, load);
-    if (loaded)
+    pthread_mutex_lock(&lock);
+    if (!loaded)
+        load();
+    int ok = loaded;
+    pthread_mutex_unlock(&lock);
+    if (ok)
         return 0;
     *why = failure;
     return -1;

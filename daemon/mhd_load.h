@@ -31,9 +31,10 @@ struct mhd_api {
 /* Filled by mhd_load(); read only after it returned 0. */
 extern struct mhd_api mhd_api;
 
-/* Load libmicrohttpd once, from the loop thread (later calls return the
- * first result): 0, or -1 with *why (a static string) naming the library
- * and the cause.  It stays loaded for the life of the process. */
+/* Load libmicrohttpd, from the loop thread: 0, or -1 with *why (a static
+ * string, good until the next call) naming the library and the cause.
+ * Once loaded it stays for the life of the process; after a failure the
+ * next call tries again (the package may have been installed since). */
 int mhd_load(const char **why);
 
 #ifdef MHD_LOAD_CALLS

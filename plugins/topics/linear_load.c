@@ -12,7 +12,10 @@
 
 struct topics_linear topics_linear;
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
+/* A failure is not kept: the next training tries again, so that
+ * installing the package helps without a restart.  The lock: trainings
+ * may run in several threads at once. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int loaded;
 static char failure[320];
 
@@ -44,9 +47,12 @@ static void load(void)
 
 int topics_linear_load(char *err, size_t errlen)
 {
-    pthread_once(&once, load);
-    if (loaded)
-        return 0;
-    topics_say(err, errlen, "%s", failure);
-    return -1;
+    pthread_mutex_lock(&lock);
+    if (!loaded)
+        load();
+    int ok = loaded;
+    if (!ok)
+        topics_say(err, errlen, "%s", failure);
+    pthread_mutex_unlock(&lock);
+    return ok ? 0 : -1;
 }

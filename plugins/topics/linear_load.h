@@ -26,9 +26,9 @@ struct topics_linear {
 /* Filled by topics_linear_load(); read only after it returned 0. */
 extern struct topics_linear topics_linear;
 
-/* Load liblinear once (later calls return the first result): 0, or -1
- * with err naming the library and the cause.  It stays loaded for the
- * life of the process. */
+/* Load liblinear (any thread): 0, or -1 with err naming the library and
+ * the cause.  Once loaded it stays for the life of the process; after a
+ * failure the next call tries again. */
 int topics_linear_load(char *err, size_t errlen);
 
 #ifdef TOPICS_LINEAR_CALLS

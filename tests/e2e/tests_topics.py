@@ -222,3 +222,36 @@ def topics_svm_learn_then_tag(ctx):
     learn(ctx, "--model", "news", "--labels", tsv, "--algo", "svm", "--cost", "1", "-c", cfg)
     tags = tags_at_threshold_zero(ctx, cfg, 33)
     check(0.5 < tags["topic:sport"] < 1.0, f"sport article, SVM probabilities: {tags}")
+
+
+@test(timeout=120)
+def topics_learn_without_liblinear(ctx):
+    """liblinear is opened on the first training (plugins/topics/linear_load.c):
+    without it, newsd learn says which library and package are missing and
+    trains nothing; naive Bayes, which does without it, still trains."""
+    lib = os.path.realpath("/lib/x86_64-linux-gnu/liblinear.so.4")
+    if os.geteuid() != 0 or not os.path.isfile(lib):
+        print("skipped: needs root (a mount namespace) and liblinear.so.4 at the Debian path")
+        return
+    if subprocess.run(["unshare", "-m", "--propagation", "private", "true"]).returncode != 0:
+        print("skipped: cannot make a mount namespace here")
+        return
+    cfg = shipped_config(ctx)
+    pairs = [(f, "sport") for f in labelled("sport", 0, 12)] + \
+            [(f, "business") for f in labelled("business", 0, 12)]
+    labels = write_labels(ctx, "labels.tsv", pairs)
+
+    def hidden_learn(*args):
+        argv = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                'mount --bind /dev/null "$0" && exec "$@"', lib, str(ctx.newsd), "learn"] + \
+               [str(a) for a in args] + ["--allow-root"] * (os.geteuid() == 0)
+        return subprocess.run(argv, capture_output=True, text=True, cwd=ctx.base, timeout=120)
+
+    p = hidden_learn("--model", "news", "--labels", labels, "-c", cfg)
+    check(p.returncode != 0, f"newsd learn without liblinear: exit 0: {p.stdout[-300:]}")
+    check("cannot load liblinear.so.4" in p.stderr and "liblinear4" in p.stderr,
+          f"the error does not name the library and its package: {p.stderr[-500:]!r}")
+    check(not (ctx.state / "models" / "news.model").exists(), "a model was written without liblinear")
+    p = hidden_learn("--model", "news", "--labels", labels, "-c", cfg, "--algo", "nb")
+    check(p.returncode == 0, f"newsd learn --algo nb without liblinear: exit {p.returncode}: {p.stderr[-500:]}")
+    check((ctx.state / "models" / "news.model").is_file(), "naive Bayes wrote no model")

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include <newsd/plugin.h>
+#include <pthread.h>
 
 #include "../../plugins/keywords/yake.h"
 
@@ -636,9 +637,74 @@ static void test_linear_time(void **s)
     assert_true(large < 10.0);
 }
 
+/* The scores' logarithm tables (yake.c, kept()) are shared by the
+ * workers without a lock: threads that fill the same entries at once get
+ * the scores one thread alone gets, bit for bit (and a TSan build of this
+ * test reports no race).  Run first, while the tables are empty; tf and
+ * median sentences beyond what the other tests reach. */
+struct shared_run {
+    const struct doc *d;
+    pthread_barrier_t *go;
+    struct yake_keyword *kw;
+    size_t n;
+    int rc;
+};
+
+static void *shared_run(void *arg)
+{
+    struct shared_run *r = arg;
+    struct yake_opts o = {.max = 20, .max_words = 3};
+    pthread_barrier_wait(r->go);
+    r->rc = yake_extract(r->d->tok, r->d->n, &o, NULL, &r->kw, &r->n);
+    return NULL;
+}
+
+static void test_threads_share_log_tables(void **state)
+{
+    (void)state;
+    /* Words met in a growing number of sentences, late in the text. */
+    size_t cap = 1 << 20, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (int s = 0; s < 900; s++)
+        len += (size_t)snprintf(text + len, cap - len, "Wort%d Alpha%d Beta%d und Gamma%d . ", s % 37, s % 53,
+                                s % 11, s % 3);
+    struct doc d = build(text, NULL);
+    free(text);
+    enum { THREADS = 4 };
+    struct shared_run runs[THREADS];
+    pthread_t th[THREADS];
+    pthread_barrier_t go;
+    assert_int_equal(pthread_barrier_init(&go, NULL, THREADS), 0);
+    for (int i = 0; i < THREADS; i++) {
+        runs[i] = (struct shared_run){.d = &d, .go = &go};
+        assert_int_equal(pthread_create(&th[i], NULL, shared_run, &runs[i]), 0);
+    }
+    for (int i = 0; i < THREADS; i++)
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+    pthread_barrier_destroy(&go);
+    struct yake_opts o = {.max = 20, .max_words = 3};
+    struct yake_keyword *kw;
+    size_t n;
+    assert_int_equal(yake_extract(d.tok, d.n, &o, NULL, &kw, &n), 0);
+    assert_true(n > 5);
+    for (int i = 0; i < THREADS; i++) {
+        assert_int_equal(runs[i].rc, 0);
+        assert_int_equal(runs[i].n, n);
+        for (size_t k = 0; k < n; k++) {
+            assert_string_equal(runs[i].kw[k].text, kw[k].text);
+            assert_memory_equal(&runs[i].kw[k].score, &kw[k].score, sizeof kw[k].score);
+        }
+        yake_keywords_free(runs[i].kw, runs[i].n);
+    }
+    yake_keywords_free(kw, n);
+    doc_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_threads_share_log_tables),   /* first: the tables empty */
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_one_word),
         cmocka_unit_test(test_frequency),
