@@ -410,7 +410,10 @@ static void test_stems_every_length(void **state)
 
 /* Threads share a language's memo: two of them stemming the same words at
  * once, in opposite orders and more than the memo holds (so each keeps
- * replacing what the other wrote), always get the stemmer's own answer. */
+ * replacing what the other wrote), always get the stemmer's own answer.
+ * The words run from 6 to 30 bytes, so that both of the memo's tables are
+ * raced on, and the short words whose stem does not fit a short slot
+ * ("...y" -> "...i" at 12 bytes) go through the spill bits. */
 enum { SHARED_WORDS = 60000, SHARED_PASSES = 3 };
 static char (*shared_stems)[40];
 
@@ -418,8 +421,9 @@ static void shared_word(int i, char *w, int *len)
 {
     static const char *const endings[] = {"ies", "y", "ing", "ed", "ness", "s", "ational", "ly"};
     *len = 0;
-    for (int v = i; *len < 5; v /= 26)
-        w[(*len)++] = (char)('a' + v % 26);
+    int prefix = 5 + i % 19;
+    for (uint32_t v = (uint32_t)i * 2654435761u + 1; *len < prefix; v = v * 1664525u + 1013904223u)
+        w[(*len)++] = (char)('a' + (v >> 24) % 26);
     *len += snprintf(w + *len, 40 - (size_t)*len, "%s", endings[i % 8]);
 }
 
