@@ -150,6 +150,14 @@ static struct dotted dotted[DOTTED_SLOTS];
 static pthread_once_t dotted_once = PTHREAD_ONCE_INIT;
 
 _Static_assert(sizeof lists / sizeof *lists < 31, "a list's bit fits in dotted.lists");
+/* A full table would make the probes below loop for ever on a word not in
+ * it; at most half full keeps them short.  A list added to lists[] is
+ * added here too. */
+_Static_assert((sizeof common + sizeof de + sizeof en + sizeof fr + sizeof es + sizeof it + sizeof nl + sizeof ru) /
+                       sizeof(const char *) <=
+                   DOTTED_SLOTS / 2,
+               "dotted[] has room for every dotted abbreviation");
+_Static_assert(sizeof lists / sizeof *lists == 7, "every list of lists[] is counted above");
 
 static void dotted_add(const char *const *words, uint32_t bit)
 {

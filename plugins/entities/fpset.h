@@ -23,7 +23,7 @@
  *
  * The hash takes a word eight bytes at a time, then mixes (fpset.c); the
  * heads of a German compound that is not listed are hashed one by one
- * (fpset_head_hashes()), which only the few such words pay for. */
+ * (lexicon.c, common_de()), which only the few such words pay for. */
 #ifndef ENTITIES_FPSET_H
 #define ENTITIES_FPSET_H
 

@@ -410,7 +410,10 @@ static void test_stems_every_length(void **state)
 
 /* Threads share a language's memo: two of them stemming the same words at
  * once, in opposite orders and more than the memo holds (so each keeps
- * replacing what the other wrote), always get the stemmer's own answer. */
+ * replacing what the other wrote), always get the stemmer's own answer.
+ * The words run from 6 to 30 bytes, so that both of the memo's tables are
+ * raced on, and the short words whose stem does not fit a short slot
+ * ("...y" -> "...i" at 12 bytes) go through the spill bits. */
 enum { SHARED_WORDS = 60000, SHARED_PASSES = 3 };
 static char (*shared_stems)[40];
 
@@ -418,8 +421,9 @@ static void shared_word(int i, char *w, int *len)
 {
     static const char *const endings[] = {"ies", "y", "ing", "ed", "ness", "s", "ational", "ly"};
     *len = 0;
-    for (int v = i; *len < 5; v /= 26)
-        w[(*len)++] = (char)('a' + v % 26);
+    int prefix = 5 + i % 19;
+    for (uint32_t v = (uint32_t)i * 2654435761u + 1; *len < prefix; v = v * 1664525u + 1013904223u)
+        w[(*len)++] = (char)('a' + (v >> 24) % 26);
     *len += snprintf(w + *len, 40 - (size_t)*len, "%s", endings[i % 8]);
 }
 
@@ -469,6 +473,77 @@ static void test_stems_shared_by_threads(void **state)
         assert_int_equal((intptr_t)wrong, 0);
     }
     free(shared_stems);
+}
+
+/* The same race on one set: every word has the same low 16 bits of its
+ * hash, so all of them fall in one set of each of the memo's tables
+ * (whatever their number of sets up to 65,536), more words than a set has
+ * ways.  Four threads keep evicting one another's words there while they
+ * read them back, so readers and writers meet on the same slots (what
+ * ThreadSanitizer needs to see a slot accessed other than atomically),
+ * and each word's stem adds bytes of its own (German "bä..." -> "ba...":
+ * a reader that took one word's bytes with another's added ones would
+ * return a wrong stem).  Such a torn read needs a writer between two of
+ * the reader's loads: the test shows one only if it is frequent. */
+enum { ONE_SET_WORDS = 24, ONE_SET_ROUNDS = 20000, ONE_SET_THREADS = 4 };
+static char one_set_word[ONE_SET_WORDS][32], one_set_stem[ONE_SET_WORDS][32];
+static size_t one_set_len[ONE_SET_WORDS], one_set_stem_len[ONE_SET_WORDS];
+
+static void *stem_one_set(void *arg)
+{
+    unsigned seed = (unsigned)(uintptr_t)arg;
+    struct stemmer *st = stem_stemmer("de");
+    intptr_t wrong = st ? 0 : 1;
+    for (int r = 0; st && r < ONE_SET_ROUNDS; r++) {
+        seed = seed * 1664525u + 1013904223u;
+        int i = (int)((seed >> 16) % ONE_SET_WORDS);
+        size_t n;
+        const char *s = stem_word(st, one_set_word[i], one_set_len[i], &n);
+        if (!s || n != one_set_stem_len[i] || memcmp(s, one_set_stem[i], n) != 0)
+            wrong++;
+    }
+    return (void *)wrong;
+}
+
+static void test_stems_one_set_raced(void **state)
+{
+    (void)state;
+    struct sb_stemmer *sb = sb_stemmer_new("german", "UTF_8");
+    assert_non_null(sb);
+    /* Half of 6 bytes (a short slot holds word and stem), half of 12 (the
+     * long table, through the spill bits): a letter, "ä", then letters. */
+    uint64_t want = 0;
+    int n = 0;
+    for (uint32_t v = 1; n < ONE_SET_WORDS; v++) {
+        char *w = one_set_word[n];
+        size_t len = n % 2 ? 12 : 6;
+        uint32_t x = v;
+        w[0] = 'b';
+        w[1] = '\xc3';
+        w[2] = '\xa4';
+        for (size_t k = 3; k < len; k++, x = x * 1664525u + 1013904223u)
+            w[k] = "bdfgklmnoprtuxz"[(x >> 24) % 15];
+        uint64_t h = strhash(w, len);
+        if (n == 0)
+            want = h & 0xffff;
+        else if ((h & 0xffff) != want)
+            continue;
+        const sb_symbol *r = sb_stemmer_stem(sb, (const sb_symbol *)w, (int)len);
+        assert_non_null(r);
+        one_set_stem_len[n] = (size_t)sb_stemmer_length(sb);
+        assert_true(one_set_stem_len[n] < sizeof one_set_stem[n]);
+        memcpy(one_set_stem[n], r, one_set_stem_len[n]);
+        one_set_len[n++] = len;
+    }
+    sb_stemmer_delete(sb);
+    pthread_t t[ONE_SET_THREADS];
+    for (uintptr_t k = 0; k < ONE_SET_THREADS; k++)
+        assert_int_equal(pthread_create(&t[k], NULL, stem_one_set, (void *)(k + 1)), 0);
+    for (int k = 0; k < ONE_SET_THREADS; k++) {
+        void *wrong;
+        assert_int_equal(pthread_join(t[k], &wrong), 0);
+        assert_int_equal((intptr_t)wrong, 0);
+    }
 }
 
 static void test_stopwords(void **state)
@@ -814,6 +889,7 @@ int main(void)
         cmocka_unit_test(test_stems),
         cmocka_unit_test(test_stems_shared_by_threads),
         cmocka_unit_test(test_stems_every_length),
+        cmocka_unit_test(test_stems_one_set_raced),
         cmocka_unit_test(test_stopwords),
         cmocka_unit_test(test_refused_input),
         cmocka_unit_test(test_struct_size),
