@@ -1,4 +1,5 @@
 #include "fpset.h"
+#include "wordhash.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,36 +18,10 @@ static uint64_t mix(uint64_t h)
     return h;
 }
 
-/* Eight bytes at a time (the last word overlapping the one before it; a
- * key under eight bytes as two overlapping halves or three of its bytes,
- * its length in the seed telling the cases apart), each multiplied in,
- * then mixed.  A byte at a time was a chain of multiplications as long as
- * the word, and every capitalised word of an article is hashed. */
+/* wordhash.h, then mixed in full: the fingerprint keeps 49-62 bits. */
 uint64_t fpset_hash(const char *w, size_t len)
 {
-    uint64_t h = 0x9E3779B97F4A7C15ull * (len + 1), x;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        memcpy(&x, w + i, 8);
-        h = (h ^ x) * 0xff51afd7ed558ccdull;
-        h ^= h >> 29;
-    }
-    if (i < len) {
-        if (len >= 8) {
-            memcpy(&x, w + len - 8, 8);
-        } else if (len >= 4) {
-            uint32_t lo, hi;
-            memcpy(&lo, w, 4);
-            memcpy(&hi, w + len - 4, 4);
-            x = (uint64_t)hi << 32 | lo;
-        } else {
-            x = (uint64_t)(unsigned char)w[0] | (uint64_t)(unsigned char)w[len / 2] << 8 |
-                (uint64_t)(unsigned char)w[len - 1] << 16;
-        }
-        h = (h ^ x) * 0xc4ceb9fe1a85ec53ull;
-        h ^= h >> 29;
-    }
-    return mix(h);
+    return mix(wordhash_absorb(w, len));
 }
 
 void fpset_init(struct fpset *s)

@@ -1,4 +1,5 @@
 #include "strmap.h"
+#include "wordhash.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,34 +40,10 @@ static uint32_t hash_bytes(const char *s, size_t len)
     return mix(h);
 }
 
-/* The key in 64-bit words (the last one overlapping the one before it,
- * or, for a key under eight bytes, two overlapping halves or three of its
- * bytes: its length, in the seed, tells the cases apart), each multiplied
- * in, then MurmurHash3's finaliser. */
+/* wordhash.h, then MurmurHash3's finaliser (the slot takes 32 bits). */
 static uint32_t word_hash(const char *s, size_t len)
 {
-    uint64_t h = 0x9E3779B97F4A7C15ull * (len + 1), w;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-        h ^= h >> 29;
-    }
-    if (i < len) {
-        if (len >= 8) {
-            memcpy(&w, s + len - 8, 8);
-        } else if (len >= 4) {
-            uint32_t lo, hi;
-            memcpy(&lo, s, 4);
-            memcpy(&hi, s + len - 4, 4);
-            w = (uint64_t)hi << 32 | lo;
-        } else {
-            w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[len / 2] << 8 |
-                (uint64_t)(unsigned char)s[len - 1] << 16;
-        }
-        h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-        h ^= h >> 29;
-    }
+    uint64_t h = wordhash_absorb(s, len);
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;
     h ^= h >> 33;
