@@ -134,6 +134,7 @@ void control_answer(struct request *r, int status, char *body)
     r->content_type = JSON_TYPE;
     if (r->suspended) {
         r->suspended = false;
+        limits_answer_ready(r);
         MHD_resume_connection(r->conn);
         control_kick(r->srv);
     }

@@ -195,6 +195,16 @@ void limits_detach(struct request *r)
     r->conn_rec = NULL;
 }
 
+void limits_answer_ready(struct request *r)
+{
+    struct conn *k = r->conn_rec;
+    /* The time newsd took to make the answer is not the client's: it gets
+     * the full time to take it.  Without this, the sweep could close a
+     * connection between the answer's resume and libmicrohttpd's send. */
+    if (k)
+        k->deadline_ms = uv_now(k->srv->ctl->loop) + (uint64_t)k->srv->ctl->timeout_s * 1000;
+}
+
 /* ---- the line of archive queries -------------------------------------------- */
 
 static void line_remove(struct query_line *q, struct request *r)

@@ -79,6 +79,7 @@ void limits_on_connection(void *cls, struct MHD_Connection *conn, void **socket_
  * it is not served. */
 bool limits_attach(struct request *r);   /* false: the connection was refused, close it */
 void limits_detach(struct request *r);
+void limits_answer_ready(struct request *r);   /* a suspended request's answer is made */
 /* Start the server's deadline sweep (s->sweep, initialised by control.c). */
 void limits_sweep_start(struct server *s);
 
