@@ -1,67 +1,46 @@
 /* libxml2 opened on first use; see libxml_load.h. */
 #include "libxml_load.h"
+#include "dl_load.h"
 
 #include <assert.h>
-#include <dlfcn.h>
-#include <pthread.h>
 #include <stdio.h>
+
+static struct libxml api;
+
+/* xmlFree is a variable (a function pointer), set before any parse. */
+static const char *const names[] = {"xmlInitParser",     "htmlReadMemory",    "xmlDocGetRootElement",
+                                    "xmlFreeDoc",        "xmlNodeGetContent", "xmlFree"};
+static void *slots[sizeof names / sizeof names[0]];
+
+static int setup(void *const *s, char *err, size_t errlen)
+{
+    /* libxml2 sets up its globals on first use; workers parse at the same
+     * time, so that first use happens once, here, under the load lock. */
+    ((void (*)(void))s[0])();
+    api.read_memory = (htmlDocPtr(*)(const char *, int, const char *, const char *, int))s[1];
+    api.root_element = (xmlNodePtr(*)(const xmlDoc *))s[2];
+    api.free_doc = (void (*)(xmlDocPtr))s[3];
+    api.node_content = (xmlChar * (*)(const xmlNode *)) s[4];
+    api.free = *(xmlFreeFunc *)s[5];
+    if (!api.free) {
+        snprintf(err, errlen, "libxml2.so.2: xmlFree is not set");
+        return -1;
+    }
+    return 0;
+}
 
 /* The soname the headers were built against: a libxml2 with another
  * soname has another ABI. */
-#define LIBXML_SONAME "libxml2.so.2"
-
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static struct libxml api;
-static int loaded;
-static char failure[256];
-
-static void *symbol(void *h, const char *name)
-{
-    void *p = dlsym(h, name);
-    if (!p)
-        snprintf(failure, sizeof failure, "cannot find %s in %s: %s", name, LIBXML_SONAME, dlerror());
-    return p;
-}
-
-static void load(void)
-{
-    /* Never closed: trees and strings it made may outlive any caller. */
-    void *h = dlopen(LIBXML_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        snprintf(failure, sizeof failure, "cannot load %s, the HTML parser's library: %s", LIBXML_SONAME,
-                 dlerror());
-        return;
-    }
-    void (*init)(void) = (void (*)(void))symbol(h, "xmlInitParser");
-    api.read_memory = (htmlDocPtr(*)(const char *, int, const char *, const char *, int))symbol(h, "htmlReadMemory");
-    api.root_element = (xmlNodePtr(*)(const xmlDoc *))symbol(h, "xmlDocGetRootElement");
-    api.free_doc = (void (*)(xmlDocPtr))symbol(h, "xmlFreeDoc");
-    api.node_content = (xmlChar * (*)(const xmlNode *)) symbol(h, "xmlNodeGetContent");
-    /* xmlFree is a variable (a function pointer), set before any parse. */
-    xmlFreeFunc *free_var = (xmlFreeFunc *)symbol(h, "xmlFree");
-    if (!init || !api.read_memory || !api.root_element || !api.free_doc || !api.node_content || !free_var)
-        return;
-    /* libxml2 sets up its globals on first use; workers parse at the same
-     * time, so that first use happens once, here. */
-    init();
-    api.free = *free_var;
-    loaded = api.free != NULL;
-    if (!loaded)
-        snprintf(failure, sizeof failure, "%s: xmlFree is not set", LIBXML_SONAME);
-}
+static struct dl_lib lib = DL_LIB_INIT("libxml2.so.2", "the HTML parser's library, package libxml2", names, slots,
+                                       setup);
 
 const struct libxml *libxml_load(const char **why)
 {
-    pthread_once(&once, load);
-    if (!loaded) {
-        *why = failure;
-        return NULL;
-    }
-    return &api;
+    return dl_lib_load(&lib, why) == 0 ? &api : NULL;
 }
 
 const struct libxml *libxml_loaded(void)
 {
-    assert(loaded);
+    assert(atomic_load_explicit(&lib.loaded, memory_order_relaxed));
     return &api;
 }

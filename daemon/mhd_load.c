@@ -1,57 +1,31 @@
 /* libmicrohttpd loaded on first use; see mhd_load.h. */
 #include "mhd_load.h"
-
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdio.h>
-
-/* The soname the headers were built against (libmicrohttpd12 in Debian):
- * another soname has another ABI. */
-#define MHD_SONAME "libmicrohttpd.so.12"
+#include "dl_load.h"
 
 struct mhd_api mhd_api;
 
-/* A failure is not kept: the next call tries again, so that installing
- * the package helps without a restart.  Once loaded, it stays. */
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static int loaded;
-static char failure[320];
+#define MHD_LOAD_NAME(f) #f,
+static const char *const names[] = {MHD_LOAD_FUNCTIONS(MHD_LOAD_NAME)};
+#undef MHD_LOAD_NAME
+static void *slots[sizeof names / sizeof names[0]];
 
-static void load(void)
+static int setup(void *const *s, char *err, size_t errlen)
 {
-    /* Never closed: MHD daemons and responses may outlive any caller. */
-    void *h = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        const char *why = dlerror();
-        snprintf(failure, sizeof failure, "cannot load %s (the HTTP server's library, package libmicrohttpd12): %s",
-                 MHD_SONAME, why ? why : "unknown error");
-        return;
-    }
-    struct mhd_api t;
-    const char *missing = NULL;
-#define MHD_LOAD_RESOLVE(f) \
-    if (!missing && !(*(void **)&t.f = dlsym(h, #f))) \
-        missing = #f;
-    MHD_LOAD_FUNCTIONS(MHD_LOAD_RESOLVE)
-#undef MHD_LOAD_RESOLVE
-    if (missing) {
-        snprintf(failure, sizeof failure, "%s has no %s: too old a libmicrohttpd", MHD_SONAME, missing);
-        dlclose(h);
-        return;
-    }
-    mhd_api = t;
-    loaded = 1;
+    (void)err;
+    (void)errlen;
+    size_t i = 0;
+#define MHD_LOAD_TAKE(f) *(void **)&mhd_api.f = s[i++];
+    MHD_LOAD_FUNCTIONS(MHD_LOAD_TAKE)
+#undef MHD_LOAD_TAKE
+    return 0;
 }
+
+/* The soname the headers were built against (libmicrohttpd12 in Debian):
+ * another soname has another ABI. */
+static struct dl_lib lib = DL_LIB_INIT("libmicrohttpd.so.12", "the HTTP server's library, package libmicrohttpd12",
+                                       names, slots, setup);
 
 int mhd_load(const char **why)
 {
-    pthread_mutex_lock(&lock);
-    if (!loaded)
-        load();
-    int ok = loaded;
-    pthread_mutex_unlock(&lock);
-    if (ok)
-        return 0;
-    *why = failure;
-    return -1;
+    return dl_lib_load(&lib, why);
 }

@@ -42,18 +42,14 @@ struct newsd_answer {
     char *misuse;             /* the first mistake in using these functions */
 };
 
-/* xasprintf() of a va_list. */
+/* xasprintf() of a va_list, except that a format the plugin got wrong
+ * (vasprintf() fails) gives a placeholder instead of ending the daemon. */
 static char *format(const char *fmt, va_list ap) NEWSD_PRINTF(1, 0);
 static char *format(const char *fmt, va_list ap)
 {
-    va_list again;
-    va_copy(again, ap);
-    int n = vsnprintf(NULL, 0, fmt, again);
-    va_end(again);
-    if (n < 0)
+    char *s;
+    if (vasprintf(&s, fmt, ap) < 0)
         return xstrdup("(the reason could not be formatted)");
-    char *s = xmalloc((size_t)n + 1);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
     return s;
 }
 

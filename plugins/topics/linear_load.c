@@ -2,57 +2,37 @@
 #include "linear_load.h"
 #include "model.h"
 
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdio.h>
-
-/* The soname of the headers built against (liblinear4 in Debian): another
- * soname has another ABI. */
-#define LIBLINEAR "liblinear.so.4"
+#include "dl_load.h"   /* daemon/: this file is compiled into newsd only */
 
 struct topics_linear topics_linear;
 
-/* A failure is not kept: the next training tries again, so that
- * installing the package helps without a restart.  The lock: trainings
- * may run in several threads at once. */
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static int loaded;
-static char failure[320];
+#define TOPICS_LINEAR_NAME(f) #f,
+static const char *const names[] = {TOPICS_LINEAR_FUNCTIONS(TOPICS_LINEAR_NAME)};
+#undef TOPICS_LINEAR_NAME
+static void *slots[sizeof names / sizeof names[0]];
 
-static void load(void)
+static int setup(void *const *s, char *err, size_t errlen)
 {
-    /* Never closed: training may run again. */
-    void *h = dlopen(LIBLINEAR, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        const char *why = dlerror();
-        snprintf(failure, sizeof failure, "cannot load %s (the topics trainer's library, package liblinear4): %s",
-                 LIBLINEAR, why ? why : "unknown error");
-        return;
-    }
-    struct topics_linear t;
-    const char *missing = NULL;
-#define TOPICS_LINEAR_RESOLVE(f) \
-    if (!missing && !(*(void **)&t.f = dlsym(h, #f))) \
-        missing = #f;
-    TOPICS_LINEAR_FUNCTIONS(TOPICS_LINEAR_RESOLVE)
-#undef TOPICS_LINEAR_RESOLVE
-    if (missing) {
-        snprintf(failure, sizeof failure, "%s has no %s: too old a liblinear", LIBLINEAR, missing);
-        dlclose(h);
-        return;
-    }
-    topics_linear = t;
-    loaded = 1;
+    (void)err;
+    (void)errlen;
+    size_t i = 0;
+#define TOPICS_LINEAR_TAKE(f) *(void **)&topics_linear.f = s[i++];
+    TOPICS_LINEAR_FUNCTIONS(TOPICS_LINEAR_TAKE)
+#undef TOPICS_LINEAR_TAKE
+    return 0;
 }
+
+/* The soname of the headers built against (liblinear4 in Debian): another
+ * soname has another ABI.  Trainings may run in several threads at once;
+ * dl_lib_load() serialises the loading. */
+static struct dl_lib lib = DL_LIB_INIT("liblinear.so.4", "the topics trainer's library, package liblinear4", names,
+                                       slots, setup);
 
 int topics_linear_load(char *err, size_t errlen)
 {
-    pthread_mutex_lock(&lock);
-    if (!loaded)
-        load();
-    int ok = loaded;
-    if (!ok)
-        topics_say(err, errlen, "%s", failure);
-    pthread_mutex_unlock(&lock);
-    return ok ? 0 : -1;
+    const char *why;
+    if (dl_lib_load(&lib, &why) == 0)
+        return 0;
+    topics_say(err, errlen, "%s", why);
+    return -1;
 }
