@@ -1287,52 +1287,6 @@ static void to_id_layout(sqlite3 *db, int version)
         fail_msg("cannot build the old layout: %s", err);
 }
 
-/* A batch of up to SQ_FLUSH_EACH_MAX originals is flushed file by file,
- * so an original that went between the link and the commit fails the
- * commit (the row would have no original); the batch is rolled back and
- * its retry links again and commits.  A larger batch takes one syncfs(),
- * which flushes whatever is there. */
-static void test_originals_flush_paths(void **state)
-{
-    (void)state;
-    struct sq *s = NULL;
-    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
-    struct newsd_article *a = make_from_file("w1", "einzeln gesichert", "Eins");
-    char id[NEWSD_ID_LEN + 1], orig[256];
-    strcpy(id, a->id);
-    assert_int_equal(sq_archive(s, a), NEWSD_OK);
-    original_path_of(id, orig, sizeof orig);
-    assert_int_equal(unlink(orig), 0);
-    assert_int_equal(sq_commit(s), NEWSD_ERROR);
-    assert_int_equal(stat_of(s, "articles"), 0);
-    assert_int_equal(sq_archive(s, a), NEWSD_OK);       /* the retry */
-    assert_int_equal(sq_commit(s), NEWSD_OK);
-    article_free(a);
-    assert_int_equal(stat_of(s, "articles"), 1);
-    assert_original(s, id, "einzeln gesichert", 1);
-
-    /* one more than the file-by-file bound: a syncfs() */
-    char ids[SQ_FLUSH_EACH_MAX + 1][NEWSD_ID_LEN + 1];
-    for (int i = 0; i <= SQ_FLUSH_EACH_MAX; i++) {
-        char name[32], raw[64];
-        snprintf(name, sizeof name, "m%d", i);
-        snprintf(raw, sizeof raw, "Artikel Nummer %d", i);
-        struct newsd_article *b = make_from_file(name, raw, "Viele");
-        strcpy(ids[i], b->id);
-        assert_int_equal(sq_archive(s, b), NEWSD_OK);
-        article_free(b);
-    }
-    assert_int_equal(sq_commit(s), NEWSD_OK);
-    assert_int_equal(stat_of(s, "articles"), SQ_FLUSH_EACH_MAX + 2);
-    for (int i = 0; i <= SQ_FLUSH_EACH_MAX; i++) {
-        char raw[64];
-        snprintf(raw, sizeof raw, "Artikel Nummer %d", i);
-        assert_original(s, ids[i], raw, 1);
-    }
-    assert_int_equal(blobs(s), 0);
-    sq_close(s);
-}
-
 /* A version 4 archive keeps its BLOBs readable, and new articles get files. */
 static void test_originals_migration_from_v4(void **state)
 {
@@ -1689,7 +1643,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_originals_linked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_originals_after_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_originals_migration_from_v4, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_originals_flush_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_to_seq_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tag_lookup_behind_the_indexer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkpointer, setup, teardown),
