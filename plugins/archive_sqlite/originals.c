@@ -6,17 +6,7 @@
  *
  * archive() hard-links the article's work file there (newsd_article_path(),
  * same file system), and commit() flushes the links and the files' data
- * before the COMMIT that makes the rows durable: a batch of up to
- * SQ_FLUSH_EACH_MAX originals with an fsync() of each file and of each
- * folder it was linked into, a larger one with one syncfs().  syncfs()
- * writes every dirty page of the file system, other programs' and the WAL
- * checkpointer's too: at a steady 1,000 articles/s on a machine where
- * other programs wrote, single syncfs() calls took 35-125 ms (mean 2.3)
- * while the batch needed a few of its own files flushed, and every article
- * behind that commit waited for them (the p99 of the drop-to-archived
- * latency).  The batches of a steady rate are small; those of a burst or
- * a backlog are large, and there one syncfs() costs less than an fsync()
- * per file and folder.  No
+ * with one syncfs() before the COMMIT that makes the rows durable.  No
  * inode is created for an original, and none is freed when newsd then
  * unlinks the work file: on ext4 without a journal and with `discard`,
  * freeing the inode of every article (the work file after its bytes went
@@ -156,15 +146,6 @@ static void cannot_link(struct sq *s, const char *what, int err)
               "linked, goes into the database instead (logged once)", what, s->orig_dir, strerror(err));
 }
 
-/* id's original is to be made durable with this batch. */
-static void note_pending(struct sq *s, const char *id)
-{
-    s->orig_pending = 1;
-    if (s->orig_n < SQ_FLUSH_EACH_MAX)
-        memcpy(s->orig_ids[s->orig_n], id, NEWSD_ID_LEN + 1);
-    s->orig_n++;
-}
-
 int sq_originals_link(struct sq *s, const char *id, const newsd_article *a)
 {
     const char *path = newsd_article_path(a);
@@ -186,14 +167,13 @@ int sq_originals_link(struct sq *s, const char *id, const newsd_article *a)
                 cannot_link(s, "create a folder", errno);
                 return 0;
             }
-            s->orig_new_folder = 1;
             continue;
         }
         if (errno == EEXIST) {
             /* An orphan of a batch that never committed, or the original
              * of a reprocessed article: keep it if it holds these bytes. */
             if (holds(s, rel, path, raw, len)) {
-                note_pending(s, id);
+                s->orig_pending = 1;
                 return 1;
             }
             if (unlinkat(s->orig_fd, rel, 0) < 0 && errno != ENOENT) {
@@ -214,73 +194,20 @@ int sq_originals_link(struct sq *s, const char *id, const newsd_article *a)
         unlinkat(s->orig_fd, rel, 0);
         return 0;
     }
-    note_pending(s, id);
+    s->orig_pending = 1;
     return 1;
-}
-
-/* fsync() of rel under the originals' folder ("." for the folder itself):
- * 0, or -1 with errno. */
-static int fsync_at(const struct sq *s, const char *rel, int flags)
-{
-    int fd = openat(s->orig_fd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | flags);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    int err = errno;
-    close(fd);
-    errno = err;
-    return rc;
-}
-
-/* The batch's few originals one by one: each file (its data and inode),
- * then each folder once (the new name in it), then the originals' folder
- * when a folder was made in it.  0, or -1 with errno and what failed in
- * *what. */
-static int flush_each(struct sq *s, const char **what)
-{
-    char rel[REL_LEN], folder[3];
-    uint32_t seen[256 / 32] = {0};
-    for (int i = 0; i < s->orig_n; i++) {
-        rel_of(rel, s->orig_ids[i]);
-        *what = "an original";
-        if (fsync_at(s, rel, 0) < 0)
-            return -1;
-    }
-    for (int i = 0; i < s->orig_n; i++) {
-        /* ids are lowercase hex: the folder is one of 256 */
-        unsigned f = 0;
-        sscanf(s->orig_ids[i], "%2x", &f);
-        if (seen[f / 32] & (1u << (f % 32)))
-            continue;
-        seen[f / 32] |= 1u << (f % 32);
-        snprintf(folder, sizeof folder, "%.2s", s->orig_ids[i]);
-        *what = "a folder of originals";
-        if (fsync_at(s, folder, O_DIRECTORY) < 0)
-            return -1;
-    }
-    *what = "the originals' folder";
-    return s->orig_new_folder ? fsync(s->orig_fd) : 0;
-}
-
-void sq_originals_forget(struct sq *s)
-{
-    s->orig_pending = 0;
-    s->orig_n = 0;
-    s->orig_new_folder = 0;
 }
 
 int sq_originals_sync(struct sq *s)
 {
     if (!s->orig_pending)
         return NEWSD_OK;
-    const char *what = "the file system";
-    int rc = s->orig_n <= SQ_FLUSH_EACH_MAX ? flush_each(s, &what) : syncfs(s->orig_fd);
-    if (rc < 0) {
-        newsd_log(NEWSD_LOG_ERROR, "cannot flush %s in %s: %s; the batch is rolled back and retried",
-                  what, s->orig_dir, strerror(errno));
+    if (syncfs(s->orig_fd) < 0) {
+        newsd_log(NEWSD_LOG_ERROR, "cannot flush the originals in %s: %s; the batch is rolled back and "
+                  "retried", s->orig_dir, strerror(errno));
         return NEWSD_ERROR;
     }
-    sq_originals_forget(s);
+    s->orig_pending = 0;
     return NEWSD_OK;
 }
 

@@ -31,11 +31,6 @@
 /* The schema version this code writes; see schema.c for the history. */
 #define SQ_SCHEMA_VERSION 7
 
-/* originals.c: a batch of at most this many new originals is made durable
- * file by file (fsync of each and of its folder), a larger one with one
- * syncfs() of the file system. */
-#define SQ_FLUSH_EACH_MAX 16
-
 struct sq_options {
     int busy_timeout_ms;   /* how long a statement waits for a lock */
 };
@@ -101,12 +96,6 @@ struct sq {
     int orig_fd;
     int orig_pending;
     int orig_warned;
-    /* originals.c: the ids linked since the last flush, when there are at
-     * most SQ_FLUSH_EACH_MAX of them (orig_n counts on past that), and
-     * whether a folder was made meanwhile. */
-    char orig_ids[SQ_FLUSH_EACH_MAX][NEWSD_ID_LEN + 1];
-    int orig_n;
-    int orig_new_folder;
     pthread_mutex_t gate;
     atomic_int writer_in_tx;
     atomic_llong writer_end_ms;
@@ -170,8 +159,6 @@ void sq_indexer_stop(struct sq *s);
 int sq_index_chunk(sqlite3 *db, int max_rows, int (*yield)(void *), void *arg);
 /* CLOCK_MONOTONIC in ms. */
 long long sq_now_ms(void);
-/* CLOCK_MONOTONIC in us. */
-long long sq_now_us(void);
 
 /* wal.c: the WAL's size in bytes (-1: none, or it cannot tell); a
  * TRUNCATE checkpoint on the writer's connection, logged with why
@@ -207,17 +194,13 @@ void sq_checkpointer_stop(struct sq *s);
  * sq_originals_link() links the article's work file as the original of id:
  * 1 when it is there (made now, or already holding these bytes), 0 when
  * the bytes must go into the database instead.  sq_originals_sync() makes
- * the links of this batch durable (NEWSD_OK when there are none; logs and
- * returns NEWSD_ERROR when it cannot).
+ * the links of this batch durable (NEWSD_OK when there are none).
  * sq_originals_find() gives the path of id's file (malloc'd): 1, 0 when
  * there is no file, -1 with errno on an error. */
 int sq_originals_open(struct sq *s);
 void sq_originals_close(struct sq *s);
 int sq_originals_link(struct sq *s, const char *id, const newsd_article *a);
 int sq_originals_sync(struct sq *s);
-/* A batch rolled back: its links are orphans that need no flush (a retry
- * links them again). */
-void sq_originals_forget(struct sq *s);
 int sq_originals_find(const struct sq *s, const char *id, char **path);
 
 /* query.c: the answer callback. */

@@ -351,7 +351,6 @@ static void roll_back(struct sq *s)
         newsd_log(NEWSD_LOG_ERROR, "%s: cannot roll back: %s", s->path, sqlite3_errmsg(s->db));
     s->in_tx = 0;
     s->lost = 0;
-    sq_originals_forget(s);
     writer_done(s);
     int fault = s->fault ? s->fault : SQLITE_ERROR;
     s->fault = 0;
@@ -372,15 +371,11 @@ int sq_commit(void *state)
         return NEWSD_OK;
     /* The originals' links and data first: a committed row must find its
      * original after a power cut (originals.c). */
-    long long t0 = sq_now_us();
     if (sq_originals_sync(s) != NEWSD_OK) {
         roll_back(s);
         return NEWSD_ERROR;
     }
-    long long t1 = sq_now_us();
     int rc = run(s, SQ_COMMIT);
-    newsd_log(NEWSD_LOG_DEBUG, "%s: batch committed: originals flushed in %.1f ms, COMMIT %.1f ms",
-              s->path, (t1 - t0) / 1000.0, (sq_now_us() - t1) / 1000.0);
     if (rc != SQLITE_OK) {
         char os[128];
         newsd_log(NEWSD_LOG_ERROR, "%s: cannot commit the batch: %s%s; it is rolled back and retried",
