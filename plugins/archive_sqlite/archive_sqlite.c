@@ -223,7 +223,6 @@ int sq_open(const char *path, const struct sq_options *opt, struct sq **out)
     pthread_mutex_init(&s->gate, NULL);
     s->opt = *opt;
     s->orig_fd = -1;
-    s->ix_max_lag_ms = SQ_INDEX_MAX_LAG_MS;
     if (make_parent_dirs(path) < 0) {
         newsd_log(NEWSD_LOG_ERROR, "path: cannot create the folder of %s: %s", path, strerror(errno));
         sq_close(s);

@@ -31,15 +31,6 @@
  *    within milliseconds.  The check is made before every row, and a
  *    batch that begins meanwhile waits for one row at most (the gate in
  *    sq.h).
- *  - But a steady stream never leaves the writer quiet: at 1,000 articles/s
- *    its batches follow each other a few ms apart, and in 10 s runs of the
- *    bench only 9-20 % of the articles were indexed by the end, whatever
- *    the CPU left over; a stream that lasts would never be searchable.  So
- *    once rows have waited s->ix_max_lag_ms (SQ_INDEX_MAX_LAG_MS) for a
- *    quiet writer, the indexer takes the gate between the writer's batches
- *    anyway, for chunks of FORCED_BUDGET_MS at most (a batch that begins
- *    meanwhile waits that long at most), until it has caught up.  Bursts
- *    shorter than that bound are archived at full speed as before.
  *  - Its commits use synchronous=NORMAL: the index can always be rebuilt
  *    from the rows, and a chunk lost to a power cut (with its mark) is
  *    simply indexed again.  The fsync stays on the articles' commit path,
@@ -74,9 +65,6 @@
  * than the gap between the batches of a burst (the core goes straight on
  * to the next), short enough not to matter for freshness. */
 #define QUIET_MS 10
-/* A chunk taken while the writer is busy (rows waited longer than the
- * lag bound) ends after this much time: what a batch may wait for it. */
-#define FORCED_BUDGET_MS 5
 
 enum ix_stmt {
     IX_BEGIN, IX_COMMIT, IX_ROLLBACK, IX_MARK, IX_NEXT, IX_INDEX, IX_TAGS, IX_SET_MARK, IX_N
@@ -111,7 +99,6 @@ struct sq_indexer {
     pthread_cond_t cond;        /* CLOCK_MONOTONIC, for the timer */
     int wake;                   /* commit() committed rows since the last look */
     long long backoff_ms;       /* after a failed chunk: wait this long; 0: none */
-    long long behind_since;     /* rows first waited for a busy writer (ms); 0: caught up */
     int failures;               /* chunks failed in a row */
     int stop;                   /* fini: end after the current chunk */
     atomic_int stopping;        /* stop, readable without the lock */
@@ -299,13 +286,6 @@ static int writer_busy(void *s)
     return writer_busy_for(s) > 0;
 }
 
-/* The yield callback of a chunk taken while the writer is busy: end it
- * once its time is up. */
-static int budget_spent(void *end_ms)
-{
-    return sq_now_ms() >= *(const long long *)end_ms;
-}
-
 /* Wait up to ms on the condition variable (stop and commit() wake it
  * early); called and returns with ix->lock held. */
 static void wait_ms(struct sq_indexer *ix, long long ms)
@@ -332,44 +312,24 @@ static void drain(struct sq_indexer *ix)
     while (n > 0 && !atomic_load(&ix->stopping)) {
         unboost(ix);
         long long busy = writer_busy_for(s);
-        long long now = sq_now_ms();
-        /* Rows are pending (the last chunk indexed some, or a commit woke
-         * the thread) and the writer is busy: since when (see the top). */
-        if (busy > 0 && !ix->behind_since)
-            ix->behind_since = now;
-        int forced = busy > 0 && now - ix->behind_since >= s->ix_max_lag_ms;
-        if (busy > 0 && !forced) {
+        if (busy > 0) {
             pthread_mutex_lock(&ix->lock);
             if (!ix->stop)
                 wait_ms(ix, busy);
             pthread_mutex_unlock(&ix->lock);
             continue;
         }
-        long long end_ms = now + FORCED_BUDGET_MS;
         pthread_mutex_lock(&s->gate);
         /* Statements lost to an error (or never made) are made again. */
         if (!ix->prepared)
             ix->prepared = prepare_all(ix->db, ix->st);
-        n = forced ? index_chunk(ix->db, ix->st, ix->prepared, CHUNK_ROWS, budget_spent, &end_ms)
-                   : index_chunk(ix->db, ix->st, ix->prepared, CHUNK_ROWS, writer_busy, s);
-        /* Caught up: the lag is measured afresh from the next rows. */
-        if (n == 0)
-            ix->behind_since = 0;
+        n = index_chunk(ix->db, ix->st, ix->prepared, CHUNK_ROWS, writer_busy, s);
         if (n == -1 && ix->prepared) {
             finalize_all(ix->st);
             ix->prepared = 0;
         }
         pthread_mutex_unlock(&s->gate);
         unboost(ix);
-        /* The writer's next batch gets the gate before the next chunk: a
-         * mutex is not fair, and the chunks would follow each other. */
-        if (forced && n > 0) {
-            pthread_mutex_lock(&ix->lock);
-            if (!ix->stop && !ix->wake)
-                wait_ms(ix, FORCED_BUDGET_MS);
-            ix->wake = 0;
-            pthread_mutex_unlock(&ix->lock);
-        }
         if (n >= 0 && ix->failures) {
             newsd_log(NEWSD_LOG_NOTICE, "full-text indexer: working again after %d failed tr%s",
                       ix->failures, ix->failures == 1 ? "y" : "ies");

@@ -89,9 +89,6 @@ struct sq {
      * (when the last one ended, CLOCK_MONOTONIC) tell the indexer whether
      * the writer is quiet: it indexes a row only then (indexer.c). */
     struct sq_indexer *ix;
-    /* indexer.c: how long rows wait for a quiet writer before the indexer
-     * indexes between its batches anyway (SQ_INDEX_MAX_LAG_MS). */
-    long long ix_max_lag_ms;
 
     /* originals.c: DIR/originals, its descriptor (-1: none), links made
      * since the last flush, and whether the BLOB fallback was logged. */
@@ -159,7 +156,6 @@ void sq_indexer_wake(struct sq *s);
 void sq_indexer_hurry(struct sq *s);
 void sq_indexer_stop(struct sq *s);
 #define SQ_INDEX_BUSY (-2)
-#define SQ_INDEX_MAX_LAG_MS 10000
 int sq_index_chunk(sqlite3 *db, int max_rows, int (*yield)(void *), void *arg);
 /* CLOCK_MONOTONIC in ms. */
 long long sq_now_ms(void);

@@ -1050,42 +1050,6 @@ static void test_indexer_thread(void **state)
     sq_close(s);
 }
 
-/* A writer that is never quiet (a steady stream: its batches a few ms
- * apart) must not keep the index behind for ever: once rows waited the lag
- * bound, the indexer indexes between its batches.  Here the writer counts
- * as busy all along; with the bound at 50 ms the rows are indexed all the
- * same, with the default (10 s) not within the test's second. */
-static void test_indexer_busy_writer(void **state)
-{
-    (void)state;
-    struct sq *s = NULL;
-    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
-    assert_int_equal(sq_indexer_start(s), NEWSD_OK);
-    atomic_store(&s->writer_in_tx, 1);     /* from now on never quiet */
-    for (int i = 0; i < 30; i++) {
-        char raw[32], body[64];
-        snprintf(raw, sizeof raw, "b%d", i);
-        snprintf(body, sizeof body, "Hagel Nummer h%d", i);
-        struct newsd_article *a = make(raw, "Wetter", body, T0, NULL, 0);
-        assert_int_equal(sq_archive(s, a), NEWSD_OK);
-        assert_int_equal(sq_commit(s), NEWSD_OK);
-        article_free(a);
-        atomic_store(&s->writer_in_tx, 1); /* commit() said quiet: busy again at once */
-    }
-    usleep(1000 * 1000);
-    assert_int_equal(stat_of(s, "index_pending"), 30);
-    sq_close(s);
-
-    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
-    s->ix_max_lag_ms = 50;
-    atomic_store(&s->writer_in_tx, 1);
-    assert_int_equal(sq_indexer_start(s), NEWSD_OK);
-    assert_int_equal(wait_indexed(s), 0);
-    assert_int_equal(total_of(s, "{\"op\":\"search\",\"q\":\"Hagel\"}"), 30);
-    assert_fts_intact(s);
-    sq_close(s);
-}
-
 /* The indexer thread cannot prepare its statements (here: tag_index is
  * gone) and tries again on its back-off: each try must release what the
  * failed one prepared (ASan reports the statements and the connection,
@@ -1675,7 +1639,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migration_from_v2, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_from_v2_incomplete_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_indexer_thread, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_indexer_busy_writer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_only_connection_reopened, setup, teardown),
         cmocka_unit_test_setup_teardown(test_originals_linked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_originals_after_crash, setup, teardown),
