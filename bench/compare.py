@@ -31,6 +31,10 @@ How each figure is taken:
               time.time() right after its rename(2).  In backlog mode every
               file waits for those before it, so there is none to report;
               the end-sync floor has none either (all durable at its end).
+  indexed     archive_sqlite: the share of the articles full-text indexed
+              when newsd stopped.  Its indexer works behind the commits,
+              while the writer is quiet (docs/archive.md): a run that ends
+              with the index behind leaves that CPU out of the figures.
 The topics plugin of the default config gets its model first, as a user
 following the README would (`newsd learn --model news` on the labelled
 corpus articles, German and English): without one it tags nothing and its
@@ -78,6 +82,7 @@ class Result:
         self.wchar_kb = None
         self.p50 = self.p99 = None      # ms, stream mode
         self.startup_s = None           # spawn -> ready (newsd)
+        self.indexed = None             # archive_sqlite: share full-text indexed at the stop
         self.note = ""
 
 
@@ -282,6 +287,27 @@ def train_topics(newsd, sections, conf, folder):
             sys.exit("bench: newsd learn --model %s failed: %s" % (m, out.stderr.strip()[-500:]))
 
 
+def indexed_share(state):
+    """archive_sqlite: the share of the archived articles that its
+    full-text indexer had indexed when newsd stopped, or None.  The indexer
+    works behind the commits while the writer is quiet (docs/archive.md):
+    in a run that ends while it is behind, its CPU is not in the figures."""
+    path = os.path.join(state, "archive", "newsd.db")
+    if not os.path.exists(path):
+        return None
+    import sqlite3
+    try:
+        db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+        try:
+            total, done = db.execute("SELECT count(*), count(*) FILTER (WHERE seq <= (SELECT seq FROM fts_mark))"
+                                     " FROM articles").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return done / total if total else None
+
+
 def run_newsd(newsd, plugins, sections, name, texts, n, folder, mode, rate=None, extra=()):
     res = Result(name, mode, n)
     state = os.path.join(folder, "state")
@@ -304,6 +330,7 @@ def run_newsd(newsd, plugins, sections, name, texts, n, folder, mode, rate=None,
         if wb is not None:
             res.write_kb, res.wchar_kb = wb / 1000 / n, wc / 1000 / n
     base.stop(proc, log)
+    res.indexed = indexed_share(state)
     ready, done, counters = read_log(log_path)
     res.archived = len(done)
     if not ok or res.archived < n:
@@ -371,10 +398,11 @@ def fmt_ms(v):
 def print_result(r, floor_rate, of="of floor"):
     ratio = "%5.2f" % (r.rate / floor_rate) if floor_rate else "    -"
     print("  %-10s %-7s %6d/%-6d %8.0f/s  %s %s  CPU %6.3f ms/article  RSS %6.1f MiB  "
-          "p50 %7s ms  p99 %7s ms%s%s%s"
+          "p50 %7s ms  p99 %7s ms%s%s%s%s"
           % (r.config, r.mode, r.archived, r.n, r.rate, ratio, of, r.cpu_ms, r.rss_kib / 1024,
              fmt_ms(r.p50), fmt_ms(r.p99),
              "  start %.2f s" % r.startup_s if r.startup_s is not None else "",
+             "  indexed %.0f %% at the stop" % (100 * r.indexed) if r.indexed is not None else "",
              "  wrote %.1f kB/article (write calls %.1f)" % (r.write_kb, r.wchar_kb)
              if r.write_kb is not None else "",
              "  " + r.note if r.note else ""), flush=True)

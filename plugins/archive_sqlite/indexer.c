@@ -127,6 +127,13 @@ long long sq_now_ms(void)
     return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+long long sq_now_us(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
 static void finalize_all(sqlite3_stmt *st[IX_N])
 {
     for (int i = 0; i < IX_N; i++) {

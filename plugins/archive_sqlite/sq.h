@@ -159,6 +159,8 @@ void sq_indexer_stop(struct sq *s);
 int sq_index_chunk(sqlite3 *db, int max_rows, int (*yield)(void *), void *arg);
 /* CLOCK_MONOTONIC in ms. */
 long long sq_now_ms(void);
+/* CLOCK_MONOTONIC in us. */
+long long sq_now_us(void);
 
 /* wal.c: the WAL's size in bytes (-1: none, or it cannot tell); a
  * TRUNCATE checkpoint on the writer's connection, logged with why

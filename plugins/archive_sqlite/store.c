@@ -371,11 +371,18 @@ int sq_commit(void *state)
         return NEWSD_OK;
     /* The originals' links and data first: a committed row must find its
      * original after a power cut (originals.c). */
+    long long t0 = sq_now_us();
     if (sq_originals_sync(s) != NEWSD_OK) {
         roll_back(s);
         return NEWSD_ERROR;
     }
+    long long t1 = sq_now_us();
     int rc = run(s, SQ_COMMIT);
+    /* Which flush a slow commit waited for: syncfs() waits for every dirty
+     * page of the file system (other programs' too), the COMMIT for the
+     * WAL's fsync (docs/architecture.md, "Latency at a steady rate"). */
+    newsd_log(NEWSD_LOG_DEBUG, "%s: commit: originals flushed in %.1f ms, COMMIT in %.1f ms", s->path,
+              (double)(t1 - t0) / 1000, (double)(sq_now_us() - t1) / 1000);
     if (rc != SQLITE_OK) {
         char os[128];
         newsd_log(NEWSD_LOG_ERROR, "%s: cannot commit the batch: %s%s; it is rolled back and retried",
