@@ -63,8 +63,10 @@ struct yake_keyword {
  * the 19 KB ones of the corpus, ~3 MB of the default config's peak RSS
  * with two workers. */
 struct yake_scratch {
-    void *block;
+    void *block;         /* the tokens' and terms' arrays */
     size_t cap;
+    void *cand_block;    /* the candidates' */
+    size_t cand_cap;
 };
 #define YAKE_SCRATCH_KEEP ((size_t)512 << 10)
 void yake_scratch_free(struct yake_scratch *scratch);
