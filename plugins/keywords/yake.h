@@ -63,8 +63,10 @@ struct yake_keyword {
  * the 19 KB ones of the corpus, ~3 MB of the default config's peak RSS
  * with two workers. */
 struct yake_scratch {
-    void *block;         /* the tokens' and terms' arrays */
+    void *block;         /* the tokens' arrays */
     size_t cap;
+    void *term_block;    /* the terms' */
+    size_t term_cap;
     void *cand_block;    /* the candidates' */
     size_t cand_cap;
 };
