@@ -88,8 +88,7 @@ static struct slot *slot_take(struct keywords *k)
  * together.  Each up to that alone let two workers keep ~2 MB. */
 static void slot_give(struct keywords *k, struct slot *s)
 {
-    if (s->tok_cap * sizeof *s->tok + s->seen_cap + s->scratch.cap + s->scratch.term_cap +
-        s->scratch.cand_cap > YAKE_SCRATCH_KEEP) {
+    if (s->tok_cap * sizeof *s->tok + s->seen_cap + s->scratch.cap + s->scratch.cand_cap > YAKE_SCRATCH_KEEP) {
         free(s->tok);
         s->tok = NULL;
         s->tok_cap = 0;

@@ -39,13 +39,12 @@
 
 #define NO_TERM UINT32_MAX
 
-/* 96 bytes: the 8-byte fields first, the flags last (104 in the order of
- * their meaning). */
 struct term {
     const char *key;          /* stem (norm for stop words); not NUL-terminated for a head */
+    size_t key_len;
     uint64_t hash;            /* of key: compared before the bytes */
-    double h;                 /* YAKE's term score, lower is better (once scored) */
-    uint32_t key_len;
+    bool stop;                /* a stop word or a number: never a phrase's edge */
+    bool standalone;          /* seen as a token of its own (not only as a compound's head) */
     uint32_t tf, tf_upper, tf_acro;
     uint32_t inner, inner_cap;  /* occurrences not at a sentence's start, and those capitalised */
     uint32_t n_sent, last_sent;
@@ -53,8 +52,7 @@ struct term {
     uint32_t sent_head, sent_tail;   /* list of them in sent_nodes */
     uint32_t after_number;    /* occurrences right after a number: a unit or quantity */
     uint32_t left_distinct, left_total, right_distinct, right_total;
-    bool stop;                /* a stop word or a number: never a phrase's edge */
-    bool standalone;          /* seen as a token of its own (not only as a compound's head) */
+    double h;                 /* YAKE's term score, lower is better (once scored) */
     bool scored;              /* h is known */
 };
 
@@ -91,7 +89,7 @@ struct work {
     bool *tok_edge;           /* may start or end a phrase (is_edge()) */
     uint8_t *tok_runs;        /* bit len - 1: the run of len words from here is a candidate's occurrence */
     struct term *terms;
-    size_t n_terms, terms_cap;   /* terms_cap: count_terms()'s bound */
+    size_t n_terms;
     uint32_t *term_slots;
     size_t term_mask;
     struct sent_node *sent_nodes;
@@ -215,7 +213,7 @@ static uint32_t term_add(struct work *w, const char *key, size_t len, bool stop)
         return t;
     t = (uint32_t)w->n_terms++;
     w->term_slots[slot] = t;
-    w->terms[t] = (struct term){.key = key, .key_len = (uint32_t)len, .hash = h, .stop = stop,
+    w->terms[t] = (struct term){.key = key, .key_len = len, .hash = h, .stop = stop,
                                 .sent_head = NO_TERM, .sent_tail = NO_TERM, .last_sent = NO_TERM};
     return t;
 }
@@ -348,7 +346,7 @@ static void standalone_terms(struct work *w)
         if (id != TYPE_COMPOUND)
             w->tok_term[i] = id;
     }
-    memset(w->genitive_base, 0xff, w->terms_cap * sizeof *w->genitive_base);
+    memset(w->genitive_base, 0xff, w->n * sizeof *w->genitive_base);
 }
 
 /* Token i's term once standalone_terms() has run: a compound's, and in
@@ -938,35 +936,34 @@ void yake_scratch_free(struct yake_scratch *scratch)
     if (!scratch)
         return;
     free(scratch->block);
-    free(scratch->term_block);
     free(scratch->cand_block);
     *scratch = (struct yake_scratch){0};
 }
 
-static void work_free(struct yake_scratch *scratch, void *block, void *term_block, void *cand_block)
+static void work_free(struct yake_scratch *scratch, void *block, void *cand_block)
 {
     if (!scratch) {
         free(block);
-        free(term_block);
         free(cand_block);
         return;
     }
     /* Keep what an ordinary article needs, not what a huge one took. */
-    if (scratch->cap + scratch->term_cap + scratch->cand_cap > YAKE_SCRATCH_KEEP)
+    if (scratch->cap + scratch->cand_cap > YAKE_SCRATCH_KEEP)
         yake_scratch_free(scratch);
 }
 
-/* The arrays of the tokens; the terms' (term_alloc()) and the
- * candidates' (cand_alloc()) come once their counts are bounded. */
+/* The arrays of the tokens and terms; the candidates' come once their
+ * count is known (cand_alloc()). */
 static int work_alloc(struct work *w, struct yake_scratch *scratch, void **block)
 {
     _Static_assert(YAKE_MAX_WORDS <= 8, "a token's runs are the bits of a byte");
     size_t n = w->n;
     size_t ts = table_size(n);
     size_t need = align8(n * sizeof *w->tok_term) + 2 * align8(n * sizeof *w->tok_merged) +
-                  align8(n * sizeof *w->tok_runs) + align8(n * sizeof *w->sent_nodes) +
+                  align8(n * sizeof *w->tok_runs) + align8(n * sizeof *w->terms) +
+                  align8(ts * sizeof *w->term_slots) + align8(n * sizeof *w->sent_nodes) +
                   align8(ts * sizeof *w->pairs) + align8(2 * w->n_types * sizeof *w->type_term) +
-                  align8(w->n_types * sizeof *w->compound_term);
+                  align8(w->n_types * sizeof *w->compound_term) + align8(n * sizeof *w->genitive_base);
     char *p = scratch ? block_take(&scratch->block, &scratch->cap, need, true) : block_take(NULL, NULL, need, false);
     if (!p)
         return -1;
@@ -975,59 +972,20 @@ static int work_alloc(struct work *w, struct yake_scratch *scratch, void **block
     w->tok_merged = carve(&p, n * sizeof *w->tok_merged);
     w->tok_edge = carve(&p, n * sizeof *w->tok_edge);
     w->tok_runs = carve(&p, n * sizeof *w->tok_runs);
+    w->terms = carve(&p, n * sizeof *w->terms);
+    w->term_slots = carve(&p, ts * sizeof *w->term_slots);
     w->sent_nodes = carve(&p, n * sizeof *w->sent_nodes);
     w->pairs = carve(&p, ts * sizeof *w->pairs);
     w->type_term = carve(&p, 2 * w->n_types * sizeof *w->type_term);
     w->compound_term = carve(&p, w->n_types * sizeof *w->compound_term);
+    w->genitive_base = carve(&p, n * sizeof *w->genitive_base);
+    w->term_mask = ts - 1;
     w->pair_mask = ts - 1;
     memset(w->tok_merged, 0, n * sizeof *w->tok_merged);
+    memset(w->term_slots, 0xff, ts * sizeof *w->term_slots);
     memset(w->pairs, 0xff, ts * sizeof *w->pairs);   /* a = NO_TERM: empty */
     memset(w->type_term, 0xff, 2 * w->n_types * sizeof *w->type_term);   /* TYPE_UNSEEN */
     memset(w->compound_term, 0xff, w->n_types * sizeof *w->compound_term);
-    return 0;
-}
-
-/* At most how many terms the tokens make: standalone_terms() and
- * final_term() make one per word type and stop-word reading at most (a
- * compound's when its standalone reading made none), and one per
- * untyped word; ~0.5 of the tokens in news text, where sizing for every
- * token cost ~60 bytes a token more.  type_term[] marks the pairs seen
- * and is cleared again. */
-static size_t count_terms(struct work *w)
-{
-    size_t bound = 0;
-    for (size_t i = 0; i < w->n; i++) {
-        const struct yake_token *t = &w->tok[i];
-        if (!is_word(t))
-            continue;
-        if (!typed(w, t)) {
-            bound++;
-            continue;
-        }
-        uint32_t *mark = &w->type_term[2 * t->type + is_stop(w, i)];
-        bound += *mark == TYPE_UNSEEN;
-        *mark = 0;
-    }
-    memset(w->type_term, 0xff, 2 * w->n_types * sizeof *w->type_term);
-    return bound;
-}
-
-static int term_alloc(struct work *w, struct yake_scratch *scratch, void **block)
-{
-    size_t bound = count_terms(w), ts = table_size(bound);
-    size_t need = align8(bound * sizeof *w->terms) + align8(ts * sizeof *w->term_slots) +
-                  align8(bound * sizeof *w->genitive_base);
-    char *p = scratch ? block_take(&scratch->term_block, &scratch->term_cap, need, true)
-                      : block_take(NULL, NULL, need, false);
-    if (!p)
-        return -1;
-    *block = p;
-    w->terms = carve(&p, bound * sizeof *w->terms);
-    w->term_slots = carve(&p, ts * sizeof *w->term_slots);
-    w->genitive_base = carve(&p, bound * sizeof *w->genitive_base);
-    w->terms_cap = bound;
-    w->term_mask = ts - 1;
-    memset(w->term_slots, 0xff, ts * sizeof *w->term_slots);
     return 0;
 }
 
@@ -1079,8 +1037,8 @@ int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_op
     uint32_t *top = NULL;
     struct yake_keyword *kw = NULL;
     size_t n_kw = 0;
-    void *block = NULL, *term_block = NULL, *cand_block = NULL;
-    if (work_alloc(&w, scratch, &block) < 0 || term_alloc(&w, scratch, &term_block) < 0)
+    void *block = NULL, *cand_block = NULL;
+    if (work_alloc(&w, scratch, &block) < 0)
         goto done;
     standalone_terms(&w);
     count_features(&w);
@@ -1119,7 +1077,7 @@ int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_op
 done:
     free(top);
     if (block)
-        work_free(scratch, block, term_block, cand_block);
+        work_free(scratch, block, cand_block);
     if (rc == 0 && n_kw > 0) {
         *out = kw;
         *n_out = n_kw;

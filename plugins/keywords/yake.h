@@ -65,10 +65,8 @@ struct yake_keyword {
  * word types, then the candidate runs): ~133 bytes a token over the
  * corpus, where one block sized by the tokens alone took ~321. */
 struct yake_scratch {
-    void *block;         /* the tokens' arrays */
+    void *block;         /* the tokens' and terms' arrays */
     size_t cap;
-    void *term_block;    /* the terms' */
-    size_t term_cap;
     void *cand_block;    /* the candidates' */
     size_t cand_cap;
 };
