@@ -60,10 +60,12 @@ struct yake_keyword {
  * time, release with yake_scratch_free().  A call whose blocks together
  * came to more than YAKE_SCRATCH_KEEP bytes (a long text) releases them
  * on return: each worker kept the block of the longest article it had
- * seen, ~3 MB of the default config's peak RSS with two workers.  Three
- * blocks, each sized once its count is bounded (the tokens, then the
- * word types, then the candidate runs): ~133 bytes a token over the
- * corpus, where one block sized by the tokens alone took ~321. */
+ * seen, ~3 MB of the default config's peak RSS with two workers.  Two
+ * blocks: the tokens' and terms', and the candidates', sized once the
+ * candidate runs are counted: ~198 bytes a token over the corpus, where
+ * one block sized by the tokens times max_words took ~321.  (Sizing the
+ * terms by a count of the word types first, ~133 bytes a token, cost
+ * ~10 % of the plugin's time in analysis_bench: left out.) */
 struct yake_scratch {
     void *block;         /* the tokens' and terms' arrays */
     size_t cap;
