@@ -93,8 +93,10 @@ int main(int argc, char **argv)
     /* Per-article scratch memory (CLD2 in the lang plugin takes ~200 KB a
      * call) would otherwise go back to the kernel after every article and
      * come again: ~5 brk calls and ~20 µs an article.  1 MB of free heap
-     * kept per arena costs little and stays flat. */
-    mallopt(M_TRIM_THRESHOLD, 1 << 20);
+     * kept per arena costs little and stays flat.  MALLOC_TRIM_THRESHOLD_
+     * in the environment still wins (to measure another figure). */
+    if (!getenv("MALLOC_TRIM_THRESHOLD_"))
+        mallopt(M_TRIM_THRESHOLD, 1 << 20);
     /* glibc gives each thread that allocates its own arena (up to 8 per
      * CPU), and each keeps its free memory and the 1 MB above: workers,
      * the libuv pool and the archive's indexer were ~8 arenas.  Two are

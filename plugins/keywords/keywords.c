@@ -83,15 +83,19 @@ static struct slot *slot_take(struct keywords *k)
     return s ? s : calloc(1, sizeof *s);
 }
 
+/* A slot keeps what an ordinary article needs, not what a long one
+ * took: YAKE_SCRATCH_KEEP for the token array and the scoring's blocks
+ * together.  Each up to that alone let two workers keep ~2 MB. */
 static void slot_give(struct keywords *k, struct slot *s)
 {
-    if (s->tok_cap * sizeof *s->tok > YAKE_SCRATCH_KEEP) {
+    if (s->tok_cap * sizeof *s->tok + s->seen_cap + s->scratch.cap + s->scratch.cand_cap > YAKE_SCRATCH_KEEP) {
         free(s->tok);
         s->tok = NULL;
         s->tok_cap = 0;
         free(s->seen);
         s->seen = NULL;
         s->seen_cap = 0;
+        yake_scratch_free(&s->scratch);
     }
     pthread_mutex_lock(&k->lock);
     if (k->n_pool < POOL_MAX) {

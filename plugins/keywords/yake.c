@@ -87,6 +87,7 @@ struct work {
     uint32_t *tok_term;       /* NO_TERM for punctuation */
     bool *tok_merged;
     bool *tok_edge;           /* may start or end a phrase (is_edge()) */
+    uint8_t *tok_runs;        /* bit len - 1: the run of len words from here is a candidate's occurrence */
     struct term *terms;
     size_t n_terms;
     uint32_t *term_slots;
@@ -675,15 +676,19 @@ static bool pair_may_repeat(const struct work *w, size_t last)
 /* Every run of up to max_words words inside a sentence, without
  * punctuation, that starts and ends with an edge word (runs of several
  * words only when they may occur twice). */
-static void collect_candidates(struct work *w, size_t max_words)
+static int cand_alloc(struct work *w, size_t n_runs, struct yake_scratch *scratch, void **block);
+
+static int collect_candidates(struct work *w, size_t max_words, struct yake_scratch *scratch, void **block)
 {
     for (size_t i = 0; i < w->n; i++)
         w->tok_edge[i] = is_edge(w, i);
-    /* The runs first (their lengths wait in occs[].next), then the table
-     * of candidates, sized for them: far fewer than the tokens times
-     * max_words it would take before, so less memory to clear and probe. */
+    /* The runs first, a bit per length at their first token, then the
+     * candidates' arrays and table, sized for them: far fewer than the
+     * tokens times max_words (~0.6 of the tokens in news text), so less
+     * memory to take, clear and probe. */
     size_t n_runs = 0;
     for (size_t i = 0; i < w->n; i++) {
+        w->tok_runs[i] = 0;
         if (!w->tok_edge[i])
             continue;
         for (size_t len = 1; len <= max_words && i + len <= w->n; len++) {
@@ -694,16 +699,17 @@ static void collect_candidates(struct work *w, size_t max_words)
                 break;
             if (!w->tok_edge[last])
                 continue;
-            w->occs[n_runs++] = (struct occurrence){(uint32_t)i, (uint32_t)len};
+            w->tok_runs[i] |= (uint8_t)(1u << (len - 1));
+            n_runs++;
         }
     }
-    size_t size = table_size(n_runs);
-    w->cand_mask = size - 1;
-    memset(w->cand_slots, 0xff, size * sizeof *w->cand_slots);
-    for (size_t r = 0; r < n_runs; r++) {
-        uint32_t pos = w->occs[r].pos, len = w->occs[r].next;
-        occurrence_add(w, cand_add(w, pos, len), pos);
-    }
+    if (cand_alloc(w, n_runs, scratch, block) < 0)
+        return -1;
+    for (size_t i = 0; i < w->n; i++)
+        for (unsigned runs = w->tok_runs[i], len = 1; runs; runs >>= 1, len++)
+            if (runs & 1)
+                occurrence_add(w, cand_add(w, (uint32_t)i, len), (uint32_t)i);
+    return 0;
 }
 
 /* YAKE's phrase score: the product of its words' scores over their sum,
@@ -909,60 +915,67 @@ static void *carve(char **p, size_t bytes)
     return at;
 }
 
+/* A block of need bytes: the scratch's own when it is large enough, else
+ * a new one that the scratch keeps (the old one freed).  Without a
+ * scratch the caller frees it. */
+static void *block_take(void **kept, size_t *cap, size_t need, bool lent)
+{
+    if (lent && *cap >= need)
+        return *kept;
+    void *p = malloc(need ? need : 1);
+    if (p && lent) {
+        free(*kept);
+        *kept = p;
+        *cap = need;
+    }
+    return p;
+}
+
 void yake_scratch_free(struct yake_scratch *scratch)
 {
     if (!scratch)
         return;
     free(scratch->block);
+    free(scratch->cand_block);
     *scratch = (struct yake_scratch){0};
 }
 
-static void work_free(struct yake_scratch *scratch, void *block)
+static void work_free(struct yake_scratch *scratch, void *block, void *cand_block)
 {
     if (!scratch) {
         free(block);
+        free(cand_block);
         return;
     }
     /* Keep what an ordinary article needs, not what a huge one took. */
-    if (scratch->cap > YAKE_SCRATCH_KEEP)
+    if (scratch->cap + scratch->cand_cap > YAKE_SCRATCH_KEEP)
         yake_scratch_free(scratch);
 }
 
-static int work_alloc(struct work *w, size_t max_words, struct yake_scratch *scratch, void **block)
+/* The arrays of the tokens and terms; the candidates' come once their
+ * count is known (cand_alloc()). */
+static int work_alloc(struct work *w, struct yake_scratch *scratch, void **block)
 {
-    size_t n = w->n, spans = n * max_words;
-    size_t ts = table_size(n), cs = table_size(spans);
+    _Static_assert(YAKE_MAX_WORDS <= 8, "a token's runs are the bits of a byte");
+    size_t n = w->n;
+    size_t ts = table_size(n);
     size_t need = align8(n * sizeof *w->tok_term) + 2 * align8(n * sizeof *w->tok_merged) +
-                  align8(n * sizeof *w->terms) + align8(ts * sizeof *w->term_slots) +
-                  align8(n * sizeof *w->sent_nodes) + align8(ts * sizeof *w->pairs) +
-                  align8(spans * sizeof *w->cands) + align8(cs * sizeof *w->cand_slots) +
-                  align8(spans * sizeof *w->occs) + align8(spans * sizeof *w->first_occ) +
-                  align8(2 * w->n_types * sizeof *w->type_term) +
+                  align8(n * sizeof *w->tok_runs) + align8(n * sizeof *w->terms) +
+                  align8(ts * sizeof *w->term_slots) + align8(n * sizeof *w->sent_nodes) +
+                  align8(ts * sizeof *w->pairs) + align8(2 * w->n_types * sizeof *w->type_term) +
                   align8(w->n_types * sizeof *w->compound_term) + align8(n * sizeof *w->genitive_base);
-    char *p;
-    if (scratch && scratch->cap >= need) {
-        p = scratch->block;
-    } else {
-        p = malloc(need);
-        if (!p)
-            return -1;
-        if (scratch) {
-            free(scratch->block);
-            *scratch = (struct yake_scratch){p, need};
-        }
-    }
+    char *p = scratch ? block_take(&scratch->block, &scratch->cap, need, true) : block_take(NULL, NULL, need, false);
+    if (!p)
+        return -1;
     *block = p;
     w->tok_term = carve(&p, n * sizeof *w->tok_term);
     w->tok_merged = carve(&p, n * sizeof *w->tok_merged);
     w->tok_edge = carve(&p, n * sizeof *w->tok_edge);
+    w->tok_runs = carve(&p, n * sizeof *w->tok_runs);
     w->terms = carve(&p, n * sizeof *w->terms);
     w->term_slots = carve(&p, ts * sizeof *w->term_slots);
     w->sent_nodes = carve(&p, n * sizeof *w->sent_nodes);
     w->pairs = carve(&p, ts * sizeof *w->pairs);
-    w->cands = carve(&p, spans * sizeof *w->cands);
-    w->cand_slots = carve(&p, cs * sizeof *w->cand_slots);
-    w->occs = carve(&p, spans * sizeof *w->occs);
-    w->first_occ = carve(&p, spans * sizeof *w->first_occ);
     w->type_term = carve(&p, 2 * w->n_types * sizeof *w->type_term);
     w->compound_term = carve(&p, w->n_types * sizeof *w->compound_term);
     w->genitive_base = carve(&p, n * sizeof *w->genitive_base);
@@ -973,6 +986,28 @@ static int work_alloc(struct work *w, size_t max_words, struct yake_scratch *scr
     memset(w->pairs, 0xff, ts * sizeof *w->pairs);   /* a = NO_TERM: empty */
     memset(w->type_term, 0xff, 2 * w->n_types * sizeof *w->type_term);   /* TYPE_UNSEEN */
     memset(w->compound_term, 0xff, w->n_types * sizeof *w->compound_term);
+    return 0;
+}
+
+/* The candidates' arrays for n_runs occurrences (there are no more
+ * candidates than that).  Sized by the tokens times max_words they were
+ * ~140 bytes a token, most of YAKE's memory, and mostly never touched. */
+static int cand_alloc(struct work *w, size_t n_runs, struct yake_scratch *scratch, void **block)
+{
+    size_t cs = table_size(n_runs);
+    size_t need = align8(n_runs * sizeof *w->cands) + align8(cs * sizeof *w->cand_slots) +
+                  align8(n_runs * sizeof *w->occs) + align8(n_runs * sizeof *w->first_occ);
+    char *p = scratch ? block_take(&scratch->cand_block, &scratch->cand_cap, need, true)
+                      : block_take(NULL, NULL, need, false);
+    if (!p)
+        return -1;
+    *block = p;
+    w->cands = carve(&p, n_runs * sizeof *w->cands);
+    w->cand_slots = carve(&p, cs * sizeof *w->cand_slots);
+    w->occs = carve(&p, n_runs * sizeof *w->occs);
+    w->first_occ = carve(&p, n_runs * sizeof *w->first_occ);
+    w->cand_mask = cs - 1;
+    memset(w->cand_slots, 0xff, cs * sizeof *w->cand_slots);
     return 0;
 }
 
@@ -1002,13 +1037,14 @@ int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_op
     uint32_t *top = NULL;
     struct yake_keyword *kw = NULL;
     size_t n_kw = 0;
-    void *block = NULL;
-    if (work_alloc(&w, max_words, scratch, &block) < 0)
+    void *block = NULL, *cand_block = NULL;
+    if (work_alloc(&w, scratch, &block) < 0)
         goto done;
     standalone_terms(&w);
     count_features(&w);
     score_terms(&w);
-    collect_candidates(&w, max_words);
+    if (collect_candidates(&w, max_words, scratch, &cand_block) < 0)
+        goto done;
     for (size_t c = 0; c < w.n_cands; c++)
         w.cands[c].score = score_candidate(&w, &w.cands[c]);
 
@@ -1041,7 +1077,7 @@ int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_op
 done:
     free(top);
     if (block)
-        work_free(scratch, block);
+        work_free(scratch, block, cand_block);
     if (rc == 0 && n_kw > 0) {
         *out = kw;
         *n_out = n_kw;

@@ -57,14 +57,20 @@ struct yake_keyword {
 
 /* Memory a caller lends yake_extract() for its work arrays, so that one
  * call after another reuses it: zero-initialise, pass to one call at a
- * time, release with yake_scratch_free().  A call that needed more than
- * YAKE_SCRATCH_KEEP bytes (a long text) releases it on return: each
- * worker kept the block of the longest article it had seen, 1.5 MB for
- * the 19 KB ones of the corpus, ~3 MB of the default config's peak RSS
- * with two workers. */
+ * time, release with yake_scratch_free().  A call whose blocks together
+ * came to more than YAKE_SCRATCH_KEEP bytes (a long text) releases them
+ * on return: each worker kept the block of the longest article it had
+ * seen, ~3 MB of the default config's peak RSS with two workers.  Two
+ * blocks: the tokens' and terms', and the candidates', sized once the
+ * candidate runs are counted: ~198 bytes a token over the corpus, where
+ * one block sized by the tokens times max_words took ~321.  (Sizing the
+ * terms by a count of the word types first, ~133 bytes a token, cost
+ * ~10 % of the plugin's time in analysis_bench: left out.) */
 struct yake_scratch {
-    void *block;
+    void *block;         /* the tokens' and terms' arrays */
     size_t cap;
+    void *cand_block;    /* the candidates' */
+    size_t cand_cap;
 };
 #define YAKE_SCRATCH_KEEP ((size_t)512 << 10)
 void yake_scratch_free(struct yake_scratch *scratch);

@@ -25,10 +25,10 @@ static size_t pow2_at_least(size_t n)
  * gives a page only when an entry first reaches it, and mremap() doubles
  * the ring in place, its new half again untouched.  A ring of 16384 slots
  * (3 MB) holding 10,000 entries then costs 1.8 MB, where a zeroed block
- * would cost all of it. */
-static struct nd_entry *ring_map(size_t slots)
+ * would cost all of it (at 184 bytes an entry, before struct nd_slot). */
+static struct nd_slot *ring_map(size_t slots)
 {
-    void *p = mmap(NULL, slots * sizeof(struct nd_entry), PROT_READ | PROT_WRITE,
+    void *p = mmap(NULL, slots * sizeof(struct nd_slot), PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     return p == MAP_FAILED ? NULL : p;
 }
@@ -41,6 +41,67 @@ static struct nd_entry *ring_map(size_t slots)
  * from 3 to 10-13 µs at 100,000 fingerprints (an article costs ~0.8 ms
  * of CPU), its index from 35 to 29 MiB. */
 #define HEADS_SHIFT 2
+
+/* The dup ring's slots at the start. */
+#define FIRST_DUPS 64
+
+/* The full seq of a live entry from its low 32 bits: it is among the
+ * 2^30 before next_seq at most (nd_index_init()). */
+static uint64_t seq_full(const struct nd_index *x, uint32_t low)
+{
+    return x->next_seq - (uint32_t)((uint32_t)x->next_seq - low);
+}
+
+/* The entry of a slot, for callers (struct nd_entry). */
+static void slot_entry(const struct nd_index *x, const struct nd_slot *sl, struct nd_entry *out)
+{
+    memset(out, 0, sizeof *out);
+    out->seq = seq_full(x, sl->seq);
+    out->received_ms = sl->received_ms;
+    memcpy(out->id, sl->id, ND_ID_BYTES);
+    out->sig = sl->sig;
+    if (sl->dup) {
+        const struct nd_dup *d = &x->dups[sl->dup & x->dup_mask];
+        /* Another seq: its dup was overwritten when the dup ring could
+         * not grow (short of memory); the entry then reads as a first. */
+        if (d->seq == out->seq) {
+            memcpy(out->root, d->root, ND_ID_BYTES);
+            out->sim = d->sim;
+        }
+    }
+}
+
+/* Keep the root and similarity of entry seq; its number (low 32 bits,
+ * never 0 for a kept one), or 0 when it cannot be kept. */
+static uint32_t dup_add(struct nd_index *x, uint64_t seq, const uint8_t root[ND_ID_BYTES], float sim)
+{
+    while (x->oldest_dup < x->next_dup && x->dups[x->oldest_dup & x->dup_mask].seq < x->oldest)
+        x->oldest_dup++;
+    size_t old = x->dup_mask + 1;
+    if (x->next_dup - x->oldest_dup >= old) {
+        struct nd_dup *d = realloc(x->dups, 2 * old * sizeof *d);
+        if (d) {
+            x->dups = d;
+            /* As grow() moves the ring's entries: each stays or moves to
+             * the new upper half. */
+            for (uint64_t n = x->oldest_dup; n < x->next_dup; n++)
+                if ((n & (2 * old - 1)) != (n & (old - 1)))
+                    d[n & (2 * old - 1)] = d[n & (old - 1)];
+            x->dup_mask = 2 * old - 1;
+        } else {
+            x->short_of_memory = 1;
+            x->oldest_dup++;   /* overwritten: that entry reads as a first */
+        }
+    }
+    uint64_t n = x->next_dup++;
+    if ((uint32_t)n == 0)
+        n = x->next_dup++;   /* 0 says "a first" */
+    struct nd_dup *d = &x->dups[n & x->dup_mask];
+    d->seq = seq;
+    memcpy(d->root, root, ND_ID_BYTES);
+    d->sim = sim;
+    return (uint32_t)n;
+}
 
 static size_t heads_per_band(size_t slots)
 {
@@ -59,13 +120,15 @@ static int alloc_tables(struct nd_index *x, size_t slots)
     x->e = ring_map(slots);
     x->next = calloc(slots * ND_BANDS, sizeof *x->next);
     x->head = calloc(heads_per_band(slots) * ND_BANDS, sizeof *x->head);
-    return x->e && x->next && x->head ? 0 : -1;
+    x->dups = malloc(FIRST_DUPS * sizeof *x->dups);
+    x->dup_mask = FIRST_DUPS - 1;
+    return x->e && x->next && x->head && x->dups ? 0 : -1;
 }
 
 static void link_entry(struct nd_index *x, uint64_t seq)
 {
     size_t slot = seq & x->mask;
-    const struct nd_entry *e = &x->e[slot];
+    const struct nd_slot *e = &x->e[slot];
     for (unsigned b = 0; b < ND_BANDS; b++) {
         uint32_t *h = head_of(x, &e->sig, b);
         x->next[slot * ND_BANDS + b] = *h;
@@ -83,6 +146,7 @@ int nd_index_init(struct nd_index *x, size_t max_entries, int64_t max_age_ms)
     x->max_age_ms = max_age_ms;
     x->next_seq = 1;
     x->oldest = 1;
+    x->next_dup = x->oldest_dup = 1;
     if (alloc_tables(x, x->max_slots < FIRST_SLOTS ? x->max_slots : FIRST_SLOTS) < 0) {
         nd_index_free(x);
         return -1;
@@ -115,7 +179,7 @@ static int grow(struct nd_index *x)
     void *ring = mremap(x->e, old * sizeof *x->e, slots * sizeof *x->e, MREMAP_MAYMOVE);
     if (ring == MAP_FAILED)
         return -1;
-    struct nd_entry *e = x->e = ring;
+    struct nd_slot *e = x->e = ring;
     /* At most old entries count, so their seqs differ in their low bits:
      * each either stays or moves to the new upper half, which only moved
      * entries fill. */
@@ -139,18 +203,22 @@ void nd_index_free(struct nd_index *x)
         munmap(x->e, (x->mask + 1) * sizeof *x->e);
     free(x->next);
     free(x->head);
+    free(x->dups);
     memset(x, 0, sizeof *x);
 }
 
-/* The live entry a link names, or NULL when it has left (or the link is
- * empty).  below: the seq of the entry the link came from (links only
- * point to older entries); UINT64_MAX for a bucket head. */
-static const struct nd_entry *follow(const struct nd_index *x, uint32_t link, uint64_t below)
+/* The live slot a link names, or NULL when it has left (or the link is
+ * empty); *seq its full seq.  below: the seq of the entry the link came
+ * from (links only point to older entries); UINT64_MAX for a bucket head. */
+static const struct nd_slot *follow(const struct nd_index *x, uint32_t link, uint64_t below, uint64_t *seq)
 {
     if (link == 0)
         return NULL;
-    const struct nd_entry *e = &x->e[link & x->mask];
-    if ((uint32_t)e->seq != link || e->seq == 0 || e->seq < x->oldest || e->seq >= below)
+    const struct nd_slot *e = &x->e[link & x->mask];
+    if (e->seq != link)
+        return NULL;
+    *seq = seq_full(x, link);
+    if (*seq < x->oldest || *seq >= below)
         return NULL;
     return e;
 }
@@ -175,39 +243,44 @@ void nd_index_lookup(const struct nd_index *x, const uint8_t id[ND_ID_BYTES], co
     static const uint8_t zero[ND_ID_BYTES];
     memset(out, 0, sizeof *out);
     int64_t cutoff = x->max_age_ms > 0 ? now_ms - x->max_age_ms : INT64_MIN;
-    const struct nd_entry *best = NULL;
+    const struct nd_slot *best = NULL;
+    uint64_t best_seq = 0;
     double best_sim = -1;
+    struct nd_entry e;
     for (unsigned b = 0; b < ND_BANDS; b++) {
         uint32_t link = *head_of(x, sig, b);
-        uint64_t below = UINT64_MAX;
+        uint64_t below = UINT64_MAX, seq;
         unsigned walked = 0;
-        for (const struct nd_entry *e; walked < ND_MAX_CHAIN && (e = follow(x, link, below));
-             link = x->next[(e->seq & x->mask) * ND_BANDS + b], walked++) {
-            below = e->seq;
-            if (e->received_ms < cutoff)
+        for (const struct nd_slot *s; walked < ND_MAX_CHAIN && (s = follow(x, link, below, &seq));
+             link = x->next[(seq & x->mask) * ND_BANDS + b], walked++) {
+            below = seq;
+            if (s->received_ms < cutoff)
                 break; /* older still behind it */
-            if (!nd_band_equal(sig, &e->sig, b))
+            if (!nd_band_equal(sig, &s->sig, b))
                 continue; /* another key in this bucket */
-            if (memcmp(e->id, id, ND_ID_BYTES) == 0) {
+            if (memcmp(s->id, id, ND_ID_BYTES) == 0) {
+                slot_entry(x, s, &e);
                 out->found = out->self = 1;
-                memcpy(out->id, e->id, ND_ID_BYTES);
-                memcpy(out->root, e->root, ND_ID_BYTES);
-                out->sim = e->sim;
+                memcpy(out->id, e.id, ND_ID_BYTES);
+                memcpy(out->root, e.root, ND_ID_BYTES);
+                out->sim = e.sim;
                 return;
             }
-            double s = nd_similarity(sig, &e->sig);
-            if (s > best_sim || (s == best_sim && e->seq < best->seq)) {
-                best = e;
-                best_sim = s;
+            double sim = nd_similarity(sig, &s->sig);
+            if (sim > best_sim || (sim == best_sim && seq < best_seq)) {
+                best = s;
+                best_seq = seq;
+                best_sim = sim;
             }
         }
     }
     if (!best || best_sim < min_sim)
         return;
+    slot_entry(x, best, &e);
     out->found = 1;
     out->sim = best_sim;
-    memcpy(out->id, best->id, ND_ID_BYTES);
-    memcpy(out->root, memcmp(best->root, zero, ND_ID_BYTES) ? best->root : best->id, ND_ID_BYTES);
+    memcpy(out->id, e.id, ND_ID_BYTES);
+    memcpy(out->root, memcmp(e.root, zero, ND_ID_BYTES) ? e.root : e.id, ND_ID_BYTES);
 }
 
 uint64_t nd_index_add(struct nd_index *x, const struct nd_entry *in)
@@ -224,9 +297,13 @@ uint64_t nd_index_add(struct nd_index *x, const struct nd_entry *in)
     if (seq - x->oldest > x->mask)
         x->oldest = seq - x->mask;
     x->next_seq++;
-    struct nd_entry *e = &x->e[seq & x->mask];
-    *e = *in;
-    e->seq = seq;
+    static const uint8_t zero[ND_ID_BYTES];
+    struct nd_slot *e = &x->e[seq & x->mask];
+    e->received_ms = in->received_ms;
+    e->seq = (uint32_t)seq;
+    e->dup = memcmp(in->root, zero, ND_ID_BYTES) || in->sim != 0 ? dup_add(x, seq, in->root, in->sim) : 0;
+    memcpy(e->id, in->id, ND_ID_BYTES);
+    e->sig = in->sig;
     link_entry(x, seq);
     return seq;
 }
@@ -237,15 +314,17 @@ size_t nd_index_copy(const struct nd_index *x, uint64_t *from, uint64_t until, s
     uint64_t end = until < x->next_seq ? until : x->next_seq;
     size_t n = 0;
     for (; s < end && n < max; s++)
-        out[n++] = x->e[s & x->mask];
+        slot_entry(x, &x->e[s & x->mask], &out[n++]);
     *from = s;
     return n;
 }
 
 int nd_index_each(const struct nd_index *x, int (*fn)(const struct nd_entry *e, void *arg), void *arg)
 {
+    struct nd_entry e;
     for (uint64_t s = x->oldest; s < x->next_seq; s++) {
-        int rc = fn(&x->e[s & x->mask], arg);
+        slot_entry(x, &x->e[s & x->mask], &e);
+        int rc = fn(&e, arg);
         if (rc)
             return rc;
     }

@@ -40,17 +40,39 @@ struct nd_entry {
     struct nd_sig sig;
 };
 
+/* How the ring keeps an entry: 160 bytes where struct nd_entry takes 184.
+ * Most entries are the first of their story, so a root and a similarity
+ * live in a ring of their own (struct nd_dup), which the entries that
+ * have one name; the seq is kept as its low 32 bits, as links are. */
+struct nd_slot {
+    int64_t received_ms;
+    uint32_t seq;                  /* low 32 bits; 0: slot never used */
+    uint32_t dup;                  /* low 32 bits of its number in the dup ring; 0: a first */
+    uint8_t id[ND_ID_BYTES];
+    struct nd_sig sig;
+};
+
+/* The root and similarity of an entry found near another. */
+struct nd_dup {
+    uint64_t seq;                  /* the entry's */
+    uint8_t root[ND_ID_BYTES];
+    float sim;
+};
+
 struct nd_index {
     size_t max_entries;            /* the count bound */
     int64_t max_age_ms;            /* the age bound (0: none) */
     size_t mask;                   /* slots - 1; the slots double up to max_slots as entries come */
     size_t max_slots;              /* the power of two that holds max_entries */
     int short_of_memory;           /* a growth failed: the index stays at its size */
-    struct nd_entry *e;
+    struct nd_slot *e;
     uint32_t *next;                /* [slot * ND_BANDS + band]: the older entry's seq (low 32 bits), 0: none */
     uint32_t *head;                /* [band * slots / 4 + bucket] (index.c, HEADS_SHIFT) */
     uint64_t next_seq;             /* seq of the next entry; the first is 1 */
     uint64_t oldest;               /* the oldest seq that counts */
+    struct nd_dup *dups;           /* a ring, [number & dup_mask]; doubles while all of it counts */
+    size_t dup_mask;
+    uint64_t next_dup, oldest_dup; /* numbers: the next one (the first is 1), the oldest kept */
 };
 
 /* The best match of a lookup. */

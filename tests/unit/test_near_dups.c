@@ -226,6 +226,65 @@ static void test_index_grows_wrapped(void **st)
     nd_index_free(&x);
 }
 
+/* Roots and similarities live in a ring of their own beside the entries
+ * (index.h, struct nd_dup): it grows while all of its dups count, drops
+ * those whose entries left, and every entry still reads back as added,
+ * a first with a zero root, a dup with its root and similarity. */
+static void test_index_dup_roots(void **st)
+{
+    (void)st;
+    struct nd_index x;
+    assert_int_equal(nd_index_init(&x, 3000, 0), 0);
+    struct nd_entry e;
+    for (uint64_t i = 1; i <= 5000; i++) {
+        e = numbered(i, 1000);
+        if (i % 3 == 0) {   /* a dup of the entry before it */
+            memset(e.root, 0, ND_ID_BYTES);
+            memcpy(e.root + 2, &i, sizeof i);
+            e.root[15] = 1;
+            e.sim = (float)(i % 100) / 100.0f + 0.01f;
+        }
+        assert_int_equal(nd_index_add(&x, &e), i);
+    }
+    assert_false(x.short_of_memory);
+    assert_int_equal(nd_index_count(&x), 3000);
+    /* 1,000 dups count; the ring holds them and not many more. */
+    assert_true(x.dup_mask + 1 >= 1000 && x.dup_mask + 1 <= 2048);
+    uint64_t from = 0;
+    struct nd_entry out[64];
+    size_t got, total = 0;
+    while ((got = nd_index_copy(&x, &from, UINT64_MAX, out, 64)) > 0) {
+        for (size_t k = 0; k < got; k++) {
+            uint64_t i = out[k].seq;
+            struct nd_entry want = numbered(i, 1000);
+            assert_memory_equal(out[k].id, want.id, ND_ID_BYTES);
+            assert_memory_equal(&out[k].sig, &want.sig, sizeof want.sig);
+            assert_int_equal(out[k].received_ms, 1000);
+            if (i % 3 == 0) {
+                uint64_t r;
+                memcpy(&r, out[k].root + 2, sizeof r);
+                assert_int_equal(r, i);
+                assert_true(out[k].sim == (float)(i % 100) / 100.0f + 0.01f);
+            } else {
+                static const uint8_t zero[ND_ID_BYTES];
+                assert_memory_equal(out[k].root, zero, ND_ID_BYTES);
+                assert_true(out[k].sim == 0);
+            }
+        }
+        total += got;
+    }
+    assert_int_equal(total, 3000);
+    /* A lookup of a dup finds itself with its root and similarity. */
+    struct nd_entry q = numbered(4998, 1000);
+    struct nd_match m;
+    nd_index_lookup(&x, q.id, &q.sig, 0.9, 1000, &m);
+    assert_true(m.found && m.self);
+    uint64_t r;
+    memcpy(&r, m.root + 2, sizeof r);
+    assert_int_equal(r, 4998);
+    nd_index_free(&x);
+}
+
 /* A band key that thousands of entries share (one site's footer): the walk
  * stops after ND_MAX_CHAIN of them, newest first, and the bands that are
  * not hot still find what they share. */
@@ -599,6 +658,7 @@ int main(void)
         cmocka_unit_test(test_hot_chain_is_cut),
         cmocka_unit_test(test_index_grows),
         cmocka_unit_test(test_index_grows_wrapped),
+        cmocka_unit_test(test_index_dup_roots),
         cmocka_unit_test_setup_teardown(test_file_round_trip, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_torn_tail_is_cut, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_damage_refused, tmp_setup, tmp_teardown),
