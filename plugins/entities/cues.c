@@ -157,6 +157,13 @@ uint32_t cue_bits(const char *norm, size_t len)
     return bits;
 }
 
+uint32_t cue_bits_hashed(const char *norm, size_t len, uint32_t hash)
+{
+    uint32_t bits = 0;
+    strmap_get_hashed(&cue_map, norm, len, hash, &bits);
+    return bits;
+}
+
 
 
 

@@ -47,6 +47,7 @@ struct type_memo {
     uint8_t common_tail;   /* 1 + lexicon_common() of the part namey_now() looks up */
     uint8_t announced;     /* lexicon_prefetch() was asked for it */
     uint64_t hash;         /* what it returned */
+    uint32_t norm_hash;    /* strmap_hash() of its norm, set with cls: norms_index() reuses it */
 };
 
 #define NO_POS UINT32_MAX
@@ -487,8 +488,11 @@ static int norms_index(struct run *r)
         if (!is_cap(x))
             continue;
         uint32_t *cls = &r->norm_of_type[x->type];
-        /* A type met before has its class: its norm is hashed once. */
-        for (size_t i = *cls == NO_POS ? strmap_hash(x->norm, x->norm_len) & (size - 1) : 0; *cls == NO_POS; i = (i + 1) & (size - 1)) {
+        /* A type met before has its class; a new one's norm was hashed by
+         * the view's pass, for its cue bits. */
+        const struct type_memo *m = &r->types[x->type];
+        uint32_t h = m->cls ? m->norm_hash : strmap_hash(x->norm, x->norm_len);
+        for (size_t i = *cls == NO_POS ? h & (size - 1) : 0; *cls == NO_POS; i = (i + 1) & (size - 1)) {
             if (table[i] == NO_POS) {
                 table[i] = x->type;
                 *cls = x->type;
@@ -714,13 +718,16 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
         if (known && known->cls) {
             r.cls[p] = known->cls - 1;
         } else {
-            r.cls[p] = cue_bits(x->norm, x->norm_len);
+            uint32_t h = strmap_hash(x->norm, x->norm_len);
+            r.cls[p] = cue_bits_hashed(x->norm, x->norm_len, h);
             /* Compounds ending in a role or an organisation noun are German
              * nouns, so capitalised. */
             if (is_cap(x))
                 r.cls[p] |= cue_suffix_bits(x->norm, x->norm_len);
-            if (known)
+            if (known) {
                 known->cls = r.cls[p] + 1;
+                known->norm_hash = h;
+            }
         }
         if (x->flags & ENT_TOK_WHOLE)
             r.cls[p] |= C_WHOLE;
