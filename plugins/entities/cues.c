@@ -116,6 +116,10 @@ static struct strmap cue_map;
 static struct strmap tail_map;  /* the last 3 bytes of every role suffix and org head */
 static struct strmap suffix_map; /* role suffixes and org heads -> their bits */
 static int cue_map_ok;
+/* The lengths of suffix_map's keys: bit L for length L (a key of 64 bytes
+ * or more sets none: such lengths are always tried), and the longest. */
+static uint64_t suffix_lens;
+static size_t suffix_max;
 
 #define TAIL 3
 static pthread_once_t cue_once = PTHREAD_ONCE_INIT;
@@ -142,6 +146,10 @@ static void build_cue_map(void)
             if (len < TAIL || strmap_put(&tail_map, *w + len - TAIL, TAIL, 1) < 0 ||
                 strmap_put(&suffix_map, *w, len, bits | tail_bits[i]) < 0)
                 return;
+            if (len < 64)
+                suffix_lens |= 1ull << len;
+            if (len > suffix_max)
+                suffix_max = len;
         }
     strmap_seal(&cue_map);
     strmap_seal(&tail_map);
@@ -154,6 +162,13 @@ uint32_t cue_bits(const char *norm, size_t len)
 {
     uint32_t bits = 0;
     strmap_get(&cue_map, norm, len, &bits);
+    return bits;
+}
+
+uint32_t cue_bits_hashed(const char *norm, size_t len, uint32_t hash)
+{
+    uint32_t bits = 0;
+    strmap_get_hashed(&cue_map, norm, len, hash, &bits);
     return bits;
 }
 
@@ -184,14 +199,18 @@ uint32_t cue_suffix_bits(const char *norm, size_t len)
     /* Most words fail on their last three bytes already. */
     if (len <= TAIL || !strmap_get(&tail_map, norm + len - TAIL, TAIL, &one))
         return 0;
-    /* "Finanzminister": a suffix after at least three bytes. */
+    /* "Finanzminister": a suffix after at least three bytes.  Only those
+     * as long as some key are asked; hashed from the end, a suffix's hash
+     * is that of itself alone, so only they are hashed. */
     uint32_t hs[128];
     if (len > sizeof hs / sizeof *hs)
         return 0;
-    strmap_suffix_hashes(norm, len, hs);
-    for (size_t k = 3; k + TAIL <= len; k++) {
+    size_t lo = len > suffix_max + 3 ? len - suffix_max : 3;
+    strmap_suffix_hashes(norm + lo, len - lo, hs);
+    for (size_t k = lo; k + TAIL <= len; k++) {
         uint32_t b;
-        if (((unsigned char)norm[k] & 0xC0) != 0x80 && strmap_get_hashed(&suffix_map, norm + k, len - k, hs[k], &b))
+        if ((len - k >= 64 || (suffix_lens >> (len - k) & 1)) && ((unsigned char)norm[k] & 0xC0) != 0x80 &&
+            strmap_get_hashed(&suffix_map, norm + k, len - k, hs[k - lo], &b))
             bits |= b;
     }
     return bits;

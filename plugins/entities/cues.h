@@ -28,6 +28,8 @@ enum cue_bit {
 int cues_init(void);
 /* The lists a norm is in (enum cue_bit; 0 for none). */
 uint32_t cue_bits(const char *norm, size_t len);
+/* cue_bits() with the norm's strmap_hash() (a caller that keeps it). */
+uint32_t cue_bits_hashed(const char *norm, size_t len, uint32_t hash);
 /* C_ROLESUFFIX / C_ORGHEAD for a compound that ends in a role or an
  * organisation noun ("Finanzminister", "Lokführergewerkschaft"). */
 uint32_t cue_suffix_bits(const char *norm, size_t len);

@@ -203,6 +203,12 @@ void fpset_prefetch(const struct fpset *s, uint64_t hash)
         __builtin_prefetch(&s->packed[hash >> (64 - s->bits)]);
 }
 
+void fpfilter_prefetch(const struct fpfilter *f, uint64_t hash)
+{
+    if (f->words)
+        __builtin_prefetch(&f->words[(hash >> 2) & f->mask]);
+}
+
 int fpfilter_may_have(const struct fpfilter *f, uint64_t hash)
 {
     if (!f->words)

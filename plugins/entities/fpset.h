@@ -71,6 +71,8 @@ struct fpfilter {
 int fpfilter_build(struct fpfilter *f, const struct fpset *s, unsigned values);
 void fpfilter_free(struct fpfilter *f);
 int fpfilter_may_have(const struct fpfilter *f, uint64_t hash);
+/* Ask the CPU to fetch the filter's word for a hash (see fpset_prefetch()). */
+void fpfilter_prefetch(const struct fpfilter *f, uint64_t hash);
 
 /* Ask the CPU to fetch what fpset_get() (of a frozen set) reads first
  * for a hash: the tables are larger than the caches, and a caller that

@@ -47,6 +47,7 @@ struct type_memo {
     uint8_t common_tail;   /* 1 + lexicon_common() of the part namey_now() looks up */
     uint8_t announced;     /* lexicon_prefetch() was asked for it */
     uint64_t hash;         /* what it returned */
+    uint32_t norm_hash;    /* strmap_hash() of its norm, set with cls: norms_index() reuses it */
 };
 
 #define NO_POS UINT32_MAX
@@ -129,16 +130,30 @@ static const char *looked_up(const struct ent_tok *t, size_t *len)
     return norm;
 }
 
+/* For a word without a hyphen, the word namey_now() looks up is its norm:
+ * common and common_tail are the same answer, and whichever is worked out
+ * first gives both (the rules ask common_at() of words namey_now() asked,
+ * and a look-up in the word lists is a cache miss). */
+static void set_common(struct type_memo *m, const struct ent_tok *t, int whole, int c)
+{
+    uint8_t v = (uint8_t)(1 + c);
+    int same = !memchr(t->norm, '-', t->norm_len);
+    if (whole || same)
+        m->common = v;
+    if (!whole || same)
+        m->common_tail = v;
+}
+
 /* lexicon_common() of the norm of view position p, once per type. */
 static int common_at(const struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
-    uint8_t *known = r->types && toks_typed(r->t, t) ? &r->types[t->type].common : NULL;
-    if (known && *known)
-        return *known - 1;
+    struct type_memo *m = r->types && toks_typed(r->t, t) ? &r->types[t->type] : NULL;
+    if (m && m->common)
+        return m->common - 1;
     int c = lexicon_common(r->lex, r->lang, t->norm, t->norm_len);
-    if (known)
-        *known = (uint8_t)(1 + c);
+    if (m)
+        set_common(m, t, 1, c);
     return c;
 }
 
@@ -157,17 +172,16 @@ static int namey_now(const struct run *r, size_t p, int acronyms)
     if (!r->de && !(t->flags & ENT_TOK_START))
         return 1;
     /* Per type first: most words repeat one already asked. */
-    uint8_t *known = r->types && toks_typed(r->t, t) ? &r->types[t->type].common_tail : NULL;
-    if (known && *known)
-        return !(*known - 1);
+    struct type_memo *tm = r->types && toks_typed(r->t, t) ? &r->types[t->type] : NULL;
+    if (tm && tm->common_tail)
+        return !(tm->common_tail - 1);
     size_t len;
     const char *norm = looked_up(t, &len);
     /* A type is asked once: the memo by norm is for untyped words. */
-    const struct type_memo *tm = known ? &r->types[t->type] : NULL;
     int c = tm ? lexicon_common_hashed(r->lex, r->lang, norm, len, tm->announced ? tm->hash : 0)
                : common(r, norm, len);
-    if (known)
-        *known = (uint8_t)(1 + c);
+    if (tm)
+        set_common(tm, t, 0, c);
     return !c;
 }
 
@@ -474,8 +488,11 @@ static int norms_index(struct run *r)
         if (!is_cap(x))
             continue;
         uint32_t *cls = &r->norm_of_type[x->type];
-        /* A type met before has its class: its norm is hashed once. */
-        for (size_t i = *cls == NO_POS ? strmap_hash(x->norm, x->norm_len) & (size - 1) : 0; *cls == NO_POS; i = (i + 1) & (size - 1)) {
+        /* A type met before has its class; a new one's norm was hashed by
+         * the view's pass, for its cue bits. */
+        const struct type_memo *m = &r->types[x->type];
+        uint32_t h = m->cls ? m->norm_hash : strmap_hash(x->norm, x->norm_len);
+        for (size_t i = *cls == NO_POS ? h & (size - 1) : 0; *cls == NO_POS; i = (i + 1) & (size - 1)) {
             if (table[i] == NO_POS) {
                 table[i] = x->type;
                 *cls = x->type;
@@ -701,13 +718,16 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
         if (known && known->cls) {
             r.cls[p] = known->cls - 1;
         } else {
-            r.cls[p] = cue_bits(x->norm, x->norm_len);
+            uint32_t h = strmap_hash(x->norm, x->norm_len);
+            r.cls[p] = cue_bits_hashed(x->norm, x->norm_len, h);
             /* Compounds ending in a role or an organisation noun are German
              * nouns, so capitalised. */
             if (is_cap(x))
                 r.cls[p] |= cue_suffix_bits(x->norm, x->norm_len);
-            if (known)
+            if (known) {
                 known->cls = r.cls[p] + 1;
+                known->norm_hash = h;
+            }
         }
         if (x->flags & ENT_TOK_WHOLE)
             r.cls[p] |= C_WHOLE;
