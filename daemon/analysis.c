@@ -84,15 +84,25 @@ static size_t tidy_norm(char *s, size_t len, bool word)
  * lower-case words).  word: tidy_norm()'s. */
 static const char *make_norm(struct newsd_analysis *an, const char *text, size_t len, bool word, size_t *norm_len)
 {
-    /* Most words are ASCII without a capital or an apostrophe: their norm
-     * is their text, seen in one pass. */
-    size_t plain = 0;
-    while (plain < len && (unsigned char)text[plain] < 0x80 && (text[plain] < 'A' || text[plain] > 'Z') &&
-           text[plain] != '\'')
-        plain++;
-    if (plain == len) {
+    /* Most words are ASCII without an apostrophe: their norm is their
+     * text, or with capitals (German nouns, names) the text in lower case,
+     * both seen in one pass. */
+    size_t ascii = 0;
+    unsigned upper = 0;
+    while (ascii < len && (unsigned char)text[ascii] < 0x80 && text[ascii] != '\'') {
+        upper |= (unsigned char)(text[ascii] - 'A') < 26u;
+        ascii++;
+    }
+    if (ascii == len) {
         *norm_len = len;
-        return text;
+        if (!upper)
+            return text;
+        char *lower = arena_strndup(&an->arena, text, len);
+        if (!lower)
+            return NULL;
+        for (size_t i = 0; i < len; i++)
+            lower[i] = (char)(lower[i] | ((unsigned char)(lower[i] - 'A') < 26u ? 0x20 : 0));
+        return lower;
     }
     char buf[256];
     char *folded = NULL;
@@ -107,7 +117,7 @@ static const char *make_norm(struct newsd_analysis *an, const char *text, size_t
     n = tidy_norm(f, n, word);
     *norm_len = n;
     const char *norm = text;
-    if (n != len || memcmp(f, text, n) != 0)
+    if (n != len || !strhash_equal(f, text, n))
         norm = arena_strndup(&an->arena, f, n);
     free(folded);
     return norm;
@@ -143,9 +153,12 @@ static int first_of_text(struct fill *f, struct newsd_token *t, uint64_t text_ha
     /* Most words fold to themselves (make_norm() then returns the text):
      * their norm's hash is the text's. */
     uint64_t h = norm == text ? text_hash : strhash(norm, norm_len);
-    stopwords_prefetch_hashed(f->stop, h);
+    /* A stemmed word's stop-word flag comes with its stem (the memo keeps
+     * both): only the others read the stop words. */
     if (f->stemmer && !(t->flags & NEWSD_TOKEN_ABBREVIATION))
         stem_prefetch_hashed(f->stemmer, norm_len, h);
+    else
+        stopwords_prefetch_hashed(f->stop, h);
     *look_up = true;
     *norm_hash = h;
     return 0;
@@ -155,14 +168,18 @@ static int first_of_text(struct fill *f, struct newsd_token *t, uint64_t text_ha
 static int look_up(struct fill *f, struct newsd_token *t, uint64_t norm_hash)
 {
     size_t norm_len = t->norm_length, stem_len;
-    if (stopwords_contains_hashed(f->stop, t->norm, norm_len, norm_hash))
-        t->flags |= NEWSD_TOKEN_STOPWORD;
-    if (!f->stemmer || (t->flags & NEWSD_TOKEN_ABBREVIATION))
+    if (!f->stemmer || (t->flags & NEWSD_TOKEN_ABBREVIATION)) {
+        if (stopwords_contains_hashed(f->stop, t->norm, norm_len, norm_hash))
+            t->flags |= NEWSD_TOKEN_STOPWORD;
         return 0;
-    const char *stem = stem_word_hashed(f->stemmer, t->norm, norm_len, norm_hash, &stem_len);
+    }
+    bool stop;
+    const char *stem = stem_word_stop_hashed(f->stemmer, t->norm, norm_len, norm_hash, &stop, &stem_len);
     if (!stem)
         return -1;
-    if (stem_len != norm_len || memcmp(stem, t->norm, stem_len) != 0) {
+    if (stop)
+        t->flags |= NEWSD_TOKEN_STOPWORD;
+    if (stem_len != norm_len || !strhash_equal(stem, t->norm, stem_len)) {
         char *copy = arena_strndup(&f->an->arena, stem, stem_len);
         if (!copy)
             return -1;
@@ -205,10 +222,26 @@ static int fill_strings(struct newsd_analysis *an)
         memset(f.slots, 0, size * sizeof *f.slots);
     f.mask = size - 1;
     size_t n_stem = 0;
+    /* Tokens of one ASCII byte (",", ".", "a", "3": a fifth of the
+     * tokens of news) find their first by the byte, without a hash. */
+    uint32_t first_byte[128] = {0};
     for (size_t i = 0; i < an->n_tokens && rc == 0; i++) {
         struct newsd_token *t = &an->tokens[i];
         const char *src = an->text + t->offset;
         first[i] = 0;
+        if (t->length == 1 && (unsigned char)src[0] < 0x80) {
+            uint32_t *o = &first_byte[(unsigned char)src[0]];
+            if (*o) {
+                first[i] = *o;
+                continue;
+            }
+            bool word;
+            *o = (uint32_t)i + 1;
+            rc = first_of_text(&f, t, strhash(src, 1), &word, &stem_hash[n_stem]);
+            if (word)
+                to_stem[n_stem++] = (uint32_t)i;
+            continue;
+        }
         uint64_t h = strhash(src, t->length);
         for (size_t s = h & f.mask;; s = (s + 1) & f.mask) {
             uint32_t o = f.slots[s];
