@@ -645,13 +645,18 @@ int segment_text(struct newsd_analysis *an)
     size_t pos = 0, line_start = 0;
     bool in_title = an->title_len > 0;
     while (pos < g.len) {
-        int32_t cp;
-        size_t n, end = pos;
-        enum cclass c = class_at(&g, pos, &cp, &n);
         if (in_title && pos >= an->title_len) {   /* the title is a sentence and paragraph of its own */
             end_paragraph(&g);
             in_title = false;
         }
+        /* A space, every sixth byte or so, is passed without the switch. */
+        if (g.s[pos] == ' ') {
+            pos++;
+            continue;
+        }
+        int32_t cp;
+        size_t n, end = pos;
+        enum cclass c = class_at(&g, pos, &cp, &n);
         int rc = 0;
         switch (c) {
         case CC_SPACE:
