@@ -80,6 +80,8 @@ static const struct abbrev_list lists[] = {
 };
 
 /* Spaced abbreviations, one ASCII space between their parts. */
+/* Each spaced abbreviation starts with one letter and its dot
+ * (abbrev_spaced() relies on it to pass other words at once). */
 static const char *const spaced_de[] = {
     "z. B.", "d. h.", "u. a.", "v. a.", "z. T.", "u. U.", "o. Ä.", "o. ä.", "s. o.", "s. u.",
     "i. d. R.", "m. E.", "z. Zt.", "u. a. m.", "v. Chr.", "n. Chr.", "i. A.", "i. V.", "a. D.", "e. V.",
@@ -225,6 +227,11 @@ size_t abbrev_spaced(const char *lang, const char *text, size_t avail)
 {
     const char *const *words = list_of(spaced_lists, sizeof spaced_lists / sizeof *spaced_lists, lang);
     const unsigned char *t = (const unsigned char *)text;
+    /* All start with one letter and a dot (see the lists): a word of
+     * more letters, most of those that end a sentence, is none of them. */
+    size_t first = t[0] < 0x80 ? 1 : (t[0] & 0xE0) == 0xC0 ? 2 : (t[0] & 0xF0) == 0xE0 ? 3 : 4;
+    if (avail <= first || t[first] != '.')
+        return 0;
     size_t best = 0;
     for (; words && *words; words++) {
         const char *w = *words;

@@ -49,25 +49,6 @@ void *arena_alloc(struct arena *ar, size_t n)
     return p;
 }
 
-char *arena_strndup(struct arena *ar, const char *s, size_t n)
-{
-    if (n == SIZE_MAX)
-        return NULL;
-    /* Strings need no alignment: take them byte-exact from the free room. */
-    char *p;
-    if (ar->next && (size_t)(ar->end - ar->next) > n) {
-        p = ar->next;
-        ar->next += n + 1;
-    } else {
-        p = arena_alloc(ar, n + 1);
-        if (!p)
-            return NULL;
-    }
-    memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
-}
-
 void arena_free_all(struct arena *ar)
 {
     struct arena_chunk *c = ar->chunks;

@@ -194,35 +194,51 @@ static size_t skip_blanks(const struct seg *g, size_t pos)
 
 /* ---- tokens ----------------------------------------------------------- */
 
-static int push_token(struct seg *g, size_t offset, size_t length, uint32_t kind, uint32_t flags)
+/* Room for one more token: the arrays double (rarely: segment_text()
+ * makes room for the usual count at once). */
+static __attribute__((noinline)) int grow_tokens(struct newsd_analysis *an)
+{
+    size_t cap = an->cap_tokens ? an->cap_tokens * 2 : 64;
+    void *t = reallocarray(an->tokens, cap, sizeof *an->tokens);
+    if (!t)
+        return -1;
+    an->tokens = t;
+    an->cap_tokens = cap;
+    return 0;
+}
+
+/* A new sentence, whose first token starts at offset. */
+static __attribute__((noinline)) int open_sentence(struct seg *g, size_t offset)
 {
     struct newsd_analysis *an = g->an;
-    if (an->n_tokens == an->cap_tokens) {
-        size_t cap = an->cap_tokens ? an->cap_tokens * 2 : 64;
-        void *t = reallocarray(an->tokens, cap, sizeof *an->tokens);
-        if (!t)
+    if (an->n_sentences == an->cap_sentences) {
+        size_t cap = an->cap_sentences ? an->cap_sentences * 2 : 16;
+        void *s = reallocarray(an->sentences, cap, sizeof *an->sentences);
+        if (!s)
             return -1;
-        an->tokens = t;
-        an->cap_tokens = cap;
+        an->sentences = s;
+        an->cap_sentences = cap;
     }
-    if (!g->sentence_open) {
-        if (an->n_sentences == an->cap_sentences) {
-            size_t cap = an->cap_sentences ? an->cap_sentences * 2 : 16;
-            void *s = reallocarray(an->sentences, cap, sizeof *an->sentences);
-            if (!s)
-                return -1;
-            an->sentences = s;
-            an->cap_sentences = cap;
-        }
-        an->sentences[an->n_sentences++] = (struct analysis_sentence){
-            .offset = offset,
-            .first_token = an->n_tokens,
-            .paragraph = g->paragraph,
-        };
-        g->sentence_open = true;
-        g->sentence_has_word = false;
-        g->paragraph_has_tokens = true;
-    }
+    an->sentences[an->n_sentences++] = (struct analysis_sentence){
+        .offset = offset,
+        .first_token = an->n_tokens,
+        .paragraph = g->paragraph,
+    };
+    g->sentence_open = true;
+    g->sentence_has_word = false;
+    g->paragraph_has_tokens = true;
+    return 0;
+}
+
+/* Inline (a call per token cost more than the token's store), with the
+ * rare work in the two functions above. */
+static inline int push_token(struct seg *g, size_t offset, size_t length, uint32_t kind, uint32_t flags)
+{
+    struct newsd_analysis *an = g->an;
+    if (an->n_tokens == an->cap_tokens && grow_tokens(an) < 0)
+        return -1;
+    if (!g->sentence_open && open_sentence(g, offset) < 0)
+        return -1;
     struct analysis_sentence *s = &an->sentences[an->n_sentences - 1];
     if (kind != NEWSD_TOKEN_PUNCT && !g->sentence_has_word) {
         flags |= NEWSD_TOKEN_SENTENCE_START;
@@ -645,13 +661,18 @@ int segment_text(struct newsd_analysis *an)
     size_t pos = 0, line_start = 0;
     bool in_title = an->title_len > 0;
     while (pos < g.len) {
-        int32_t cp;
-        size_t n, end = pos;
-        enum cclass c = class_at(&g, pos, &cp, &n);
         if (in_title && pos >= an->title_len) {   /* the title is a sentence and paragraph of its own */
             end_paragraph(&g);
             in_title = false;
         }
+        /* A space, every sixth byte or so, is passed without the switch. */
+        if (g.s[pos] == ' ') {
+            pos++;
+            continue;
+        }
+        int32_t cp;
+        size_t n, end = pos;
+        enum cclass c = class_at(&g, pos, &cp, &n);
         int rc = 0;
         switch (c) {
         case CC_SPACE:

@@ -5,6 +5,7 @@
  * destructor deletes a thread's stemmers when the thread exits.
  */
 #include "stem.h"
+#include "stopwords.h"
 #include "strhash.h"
 
 #include <limits.h>
@@ -92,6 +93,7 @@ const char *stem_algorithm(const char *lang)
 #define HEAD_KEEP(h) ((size_t)((h) >> 20) & 0x1f)
 #define HEAD_TAIL(h) ((size_t)((h) >> 25) & 0x1f)
 #define HEAD_USED ((uint32_t)1 << 30)
+#define HEAD_STOP ((uint32_t)1 << 31)   /* the word is a stop word of the memo's language */
 
 _Static_assert(LONG_ROOM <= 0x1f, "a length fits its five bits");
 _Static_assert(SHORT_WAYS * SHORT_WORDS * 8 == 128, "a short set is two cache lines");
@@ -133,6 +135,7 @@ static inline struct table long_table(struct memo *m)
 struct stemmer {
     struct sb_stemmer *sb;
     struct memo *memo;        /* the language's; NULL when it has none */
+    const struct stopword_set *stop;   /* the language's (NULL: none) */
     char stem[MEMO_ROOM];     /* a memoised stem put together (stem_word()'s answer) */
 };
 
@@ -231,6 +234,7 @@ struct stemmer *stem_stemmer(const char *lang)
     strcpy(c->e[c->n].lang, lang);
     c->e[c->n].st.sb = sb;
     c->e[c->n].st.memo = memo_of(lang);
+    c->e[c->n].st.stop = stopwords_get(lang);
     return &c->e[c->n++].st;
 }
 
@@ -307,7 +311,8 @@ static void memo_touch(const struct table *t, _Atomic uint64_t *set, int w)
 /* The stem of word from set i of table t into out (MEMO_ROOM bytes): its
  * length, or SIZE_MAX when it is not there (or a writer changed the set
  * meanwhile). */
-static inline size_t memo_get(struct table t, size_t i, uint32_t tag, const char *word, size_t len, char *out)
+static inline size_t memo_get(struct table t, size_t i, uint32_t tag, const char *word, size_t len, char *out,
+                              bool *stop)
 {
     _Atomic uint32_t *version = &t.version[i];
     uint32_t v = atomic_load_explicit(version, memory_order_acquire);
@@ -331,8 +336,16 @@ static inline size_t memo_get(struct table t, size_t i, uint32_t tag, const char
         if (keep > len || len + tail > t.room)
             return SIZE_MAX;   /* not written so; cannot be, but out has only this room */
         memo_touch(&t, set, w);
-        memcpy(out, bytes, keep);
-        memcpy(out + keep, bytes + len, tail);
+        /* The slot's bytes whole (a copy of a constant size, no call),
+         * then the added bytes moved after the kept ones: few, and never
+         * before where they are (keep <= len). */
+        if (t.words == SHORT_WORDS)
+            memcpy(out, bytes, SHORT_ROOM);
+        else
+            memcpy(out, bytes, LONG_ROOM);
+        for (size_t k = 0; k < tail; k++)
+            out[keep + k] = out[len + k];
+        *stop = (head & HEAD_STOP) != 0;
         return keep + tail;
     }
     return SIZE_MAX;
@@ -347,14 +360,15 @@ static inline size_t spill_bit(uint64_t hash)
 /* A short word is in the short table unless its stem adds more bytes
  * than the slot has room for; then in the long one, and its spill bit
  * says so. */
-static size_t memo_get_any(struct memo *m, uint64_t hash, uint32_t tag, const char *word, size_t len, char *out)
+static size_t memo_get_any(struct memo *m, uint64_t hash, uint32_t tag, const char *word, size_t len, char *out,
+                           bool *stop)
 {
     if (len > SHORT_ROOM)
-        return memo_get(long_table(m), hash % LONG_SETS, tag, word, len, out);
-    size_t n = memo_get(short_table(m), hash % SHORT_SETS, tag, word, len, out);
+        return memo_get(long_table(m), hash % LONG_SETS, tag, word, len, out, stop);
+    size_t n = memo_get(short_table(m), hash % SHORT_SETS, tag, word, len, out, stop);
     size_t b = spill_bit(hash);
     if (n == SIZE_MAX && atomic_load_explicit(&m->spill[b / 64], memory_order_relaxed) >> (b % 64) & 1)
-        n = memo_get(long_table(m), hash % LONG_SETS, tag, word, len, out);
+        n = memo_get(long_table(m), hash % LONG_SETS, tag, word, len, out, stop);
     return n;
 }
 
@@ -375,7 +389,7 @@ static int memo_victim(const struct table *t, _Atomic uint64_t *set)
  * another thread is writing the set (taking a way counts as a use, so
  * that the next new word of the set takes another). */
 static void memo_put(struct memo *m, uint64_t hash, uint32_t tag, const char *word, size_t len, const char *stem,
-                     size_t stem_len)
+                     size_t stem_len, bool stop)
 {
     size_t keep = 0;
     while (keep < len && keep < stem_len && word[keep] == stem[keep])
@@ -402,7 +416,7 @@ static void memo_put(struct memo *m, uint64_t hash, uint32_t tag, const char *wo
     _Atomic uint64_t *set = &t.slots[i * (size_t)(t.ways * t.words)];
     int w = memo_victim(&t, set);
     uint64_t slot[LONG_WORDS] = {0};
-    uint32_t head = tag | (uint32_t)len << 15 | (uint32_t)keep << 20 | (uint32_t)tail << 25;
+    uint32_t head = tag | (uint32_t)len << 15 | (uint32_t)keep << 20 | (uint32_t)tail << 25 | (stop ? HEAD_STOP : 0);
     memcpy(slot, &head, sizeof head);
     memcpy((char *)slot + HEAD_BYTES, word, len);
     memcpy((char *)slot + HEAD_BYTES + len, stem + keep, tail);
@@ -416,22 +430,36 @@ static void memo_put(struct memo *m, uint64_t hash, uint32_t tag, const char *wo
 
 const char *stem_word_hashed(struct stemmer *st, const char *word, size_t len, uint64_t hash, size_t *out_len)
 {
+    return stem_word_stop_hashed(st, word, len, hash, NULL, out_len);
+}
+
+const char *stem_word_stop_hashed(struct stemmer *st, const char *word, size_t len, uint64_t hash, bool *stop,
+                                  size_t *out_len)
+{
     if (len > INT_MAX)
         return NULL;
     bool memo = st->memo && len <= MEMO_ROOM;
     uint32_t tag = memo_tag(hash);
     if (memo) {
-        size_t n = memo_get_any(st->memo, hash, tag, word, len, st->stem);
+        bool memo_stop;
+        size_t n = memo_get_any(st->memo, hash, tag, word, len, st->stem, &memo_stop);
         if (n != SIZE_MAX) {
+            if (stop)
+                *stop = memo_stop;
             *out_len = n;
             return st->stem;
         }
     }
+    /* The memo keeps whether the word is a stop word with its stem, so
+     * that a hit answers both: every entry has the bit. */
+    bool is_stop = (memo || stop) && stopwords_contains_hashed(st->stop, word, len, hash);
+    if (stop)
+        *stop = is_stop;
     const sb_symbol *r = sb_stemmer_stem(st->sb, (const sb_symbol *)word, (int)len);
     if (!r)
         return NULL;
     *out_len = (size_t)sb_stemmer_length(st->sb);
     if (memo)
-        memo_put(st->memo, hash, tag, word, len, (const char *)r, *out_len);
+        memo_put(st->memo, hash, tag, word, len, (const char *)r, *out_len, is_stop);
     return (const char *)r;
 }

@@ -9,6 +9,7 @@
 #ifndef NEWSD_STEM_H
 #define NEWSD_STEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,5 +38,12 @@ void stem_prefetch(const struct stemmer *st, const char *word, size_t len);
  * than one hashed three times. */
 const char *stem_word_hashed(struct stemmer *st, const char *word, size_t len, uint64_t hash, size_t *out_len);
 void stem_prefetch_hashed(const struct stemmer *st, size_t len, uint64_t hash);
+
+/* stem_word_hashed() that also tells whether word is a stop word of the
+ * stemmer's language (stopwords_contains() of stopwords_get(lang)): the
+ * memo keeps that bit with the stem, so a hit costs no look-up in the
+ * stop words.  stop may be NULL. */
+const char *stem_word_stop_hashed(struct stemmer *st, const char *word, size_t len, uint64_t hash, bool *stop,
+                                  size_t *out_len);
 
 #endif

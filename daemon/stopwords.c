@@ -22,8 +22,8 @@
 struct stopword_set {
     size_t n, mask;       /* words; table size - 1 (a power of two, at least 2n) */
     uint32_t *slots;      /* offset + 1 into pool; 0: empty */
-    uint32_t *tags;       /* per slot: the top half of its word's hash, so that a probe
-                           * that passes another word mostly ends without a compare */
+    uint32_t *tags;       /* per slot: tag() of its word, so that a probe that passes
+                           * another word mostly ends without a compare */
     char *pool;           /* the words, each NUL-terminated */
 };
 
@@ -45,6 +45,13 @@ static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 #define LANG_CODES (27 * 27 * 27)
 static atomic_uint missing_logged[(LANG_CODES + 31) / 32];
 
+/* 24 bits of a word's hash and its length (255: 255 bytes or more): a
+ * word whose tag matches has the length the compare needs. */
+static inline uint32_t tag(uint64_t h, size_t len)
+{
+    return (uint32_t)(h >> 40) << 8 | (uint32_t)(len < 255 ? len : 255);
+}
+
 bool stopwords_contains(const struct stopword_set *set, const char *norm, size_t len)
 {
     return set && set->n && stopwords_contains_hashed(set, norm, len, strhash(norm, len));
@@ -54,12 +61,15 @@ bool stopwords_contains_hashed(const struct stopword_set *set, const char *norm,
 {
     if (!set || !set->n)
         return false;
+    uint32_t want = tag(h, len);
     for (size_t i = h & set->mask;; i = (i + 1) & set->mask) {
         uint32_t o = set->slots[i];
         if (!o)
             return false;
         const char *w = set->pool + o - 1;
-        if (set->tags[i] == (uint32_t)(h >> 32) && strncmp(w, norm, len) == 0 && w[len] == '\0')
+        if (set->tags[i] != want)
+            continue;
+        if (len < 255 ? strhash_equal(w, norm, len) : strncmp(w, norm, len) == 0 && w[len] == '\0')
             return true;
     }
 }
@@ -81,7 +91,7 @@ static void set_insert(struct stopword_set *set, uint32_t offset)
         uint32_t o = set->slots[i];
         if (!o) {
             set->slots[i] = offset + 1;
-            set->tags[i] = (uint32_t)(h >> 32);
+            set->tags[i] = tag(h, len);
             set->n++;
             return;
         }

@@ -23,6 +23,7 @@
 #include "article.h"
 #include "stem.h"
 #include "strhash.h"
+#include "text.h"
 
 enum part { TEXT, NORM, STEM };
 
@@ -575,6 +576,108 @@ static void test_stopwords(void **state)
     newsd_analysis_free(an);
 }
 
+/* ---- the fast paths give what the general ones give --------------------- */
+
+/* ASCII words of every length from 1 to 20 with a capital or an
+ * apostrophe at every place (make_norm() reads ASCII words eight bytes a
+ * step, and lower-cases them itself): each norm is text_casefold()'s,
+ * less a possessive "'s" (tidy_norm()). */
+static void test_ascii_norms(void **state)
+{
+    (void)state;
+    for (size_t len = 1; len <= 20; len++)
+        for (size_t at = 0; at < len; at++)
+            for (int what = 0; what < 4; what++) {
+                char w[32];
+                for (size_t i = 0; i < len; i++)
+                    w[i] = (char)('a' + (i * 7 + len) % 26);
+                /* A capital, two, an apostrophe inside, a byte beyond ASCII ("é"). */
+                if (what == 0)
+                    w[at] = (char)(w[at] - 0x20);
+                else if (what == 1)
+                    w[at] = 'Z', w[0] = 'A';
+                else if (what == 2 && at > 0 && at + 1 < len)
+                    w[at] = '\'';
+                size_t n = len;
+                if (what == 3) {
+                    memmove(w + at + 2, w + at, len - at);
+                    memcpy(w + at, "\xc3\xa9", 2);
+                    n += 2;
+                }
+                w[n] = '\0';
+                newsd_analysis *an = newsd_analysis_new(w, n, "");
+                assert_non_null(an);
+                if (what == 2 && at > 0 && at + 1 < len) {
+                    /* "ab'cd" is one word; its norm keeps the apostrophe. */
+                    assert_int_equal(newsd_analysis_token_count(an), 1);
+                }
+                if (newsd_analysis_token_count(an) == 1) {
+                    char *want = text_casefold(w);
+                    assert_non_null(want);
+                    size_t wl = strlen(want);
+                    if (wl > 2 && want[wl - 2] == '\'' && want[wl - 1] == 's')
+                        want[wl - 2] = '\0';
+                    struct newsd_token t = token(an, 0);
+                    assert_string_equal(t.norm, want);
+                    assert_int_equal(t.norm_length, strlen(want));
+                    /* A norm equal to the text is the text itself. */
+                    if (strcmp(want, w) == 0)
+                        assert_ptr_equal(t.norm, t.text);
+                    free(want);
+                }
+                newsd_analysis_free(an);
+            }
+}
+
+/* The stem memo keeps the stop-word flag with the stem: a word first
+ * stemmed through stem_word() (no flag asked for), then met in an
+ * analysis, is still flagged, and a word that is no stop word is not;
+ * the same on the memo's miss and hit. */
+static void test_stopword_flag_from_memo(void **state)
+{
+    (void)state;
+    struct stemmer *st = stem_stemmer("de");
+    assert_non_null(st);
+    size_t n;
+    assert_non_null(stem_word(st, "zwischen", 8, &n));   /* a stop word of the list */
+    assert_non_null(stem_word(st, "halbleiter", 10, &n));
+    for (int round = 0; round < 3; round++) {
+        newsd_analysis *an = analyse("zwischen Halbleiter und Sanktionen", "de");
+        assert_string_equal(joined(an, NORM), "zwischen|halbleiter|und|sanktionen");
+        assert_true(token(an, 0).flags & NEWSD_TOKEN_STOPWORD);
+        assert_false(token(an, 1).flags & NEWSD_TOKEN_STOPWORD);
+        assert_true(token(an, 2).flags & NEWSD_TOKEN_STOPWORD);
+        assert_false(token(an, 3).flags & NEWSD_TOKEN_STOPWORD);
+        newsd_analysis_free(an);
+    }
+    bool stop = false;
+    uint64_t h = strhash("und", 3);
+    assert_non_null(stem_word_stop_hashed(st, "und", 3, h, &stop, &n));
+    assert_true(stop);
+    h = strhash("chip", 4);
+    assert_non_null(stem_word_stop_hashed(st, "chip", 4, h, &stop, &n));
+    assert_false(stop);
+    /* A word too long for the memo is looked up in the list itself. */
+    static const char longword[] = "donaudampfschifffahrtsgesellschaftskapitaen";
+    h = strhash(longword, strlen(longword));
+    stop = true;
+    assert_non_null(stem_word_stop_hashed(st, longword, strlen(longword), h, &stop, &n));
+    assert_false(stop);
+}
+
+/* Spaced abbreviations are looked for only after a one-letter word:
+ * "z. B." and Russian "т. е." still are one token, "Nr. B." is not. */
+static void test_spaced_abbreviations_fast(void **state)
+{
+    (void)state;
+    newsd_analysis *an = analyse("Chips, z. B. von Huawei. Nr. B ist neu.", "de");
+    assert_string_equal(joined(an, TEXT), "Chips|,|z. B.|von|Huawei|.|Nr.|B|ist|neu|.");
+    newsd_analysis_free(an);
+    an = analyse("\xd1\x82. \xd0\xb5. \xd0\xb4\xd0\xb0", "ru");   /* "т. е. да" */
+    assert_string_equal(joined(an, TEXT), "\xd1\x82. \xd0\xb5.|\xd0\xb4\xd0\xb0");
+    newsd_analysis_free(an);
+}
+
 /* ---- input and the ABI's structs -------------------------------------- */
 
 static void test_refused_input(void **state)
@@ -898,6 +1001,9 @@ int main(void)
         cmocka_unit_test(test_strhash_tails),
         cmocka_unit_test(test_strhash_equal),
         cmocka_unit_test(test_article_owns_analysis),
+        cmocka_unit_test(test_ascii_norms),
+        cmocka_unit_test(test_stopword_flag_from_memo),
+        cmocka_unit_test(test_spaced_abbreviations_fast),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

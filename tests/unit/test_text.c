@@ -360,6 +360,38 @@ static void test_stream_safe_long_run(void **state)
 }
 
 /* Folding refuses what is not UTF-8 instead of reading past its end. */
+/* text_is_nfc_fast() finds a CR or a code point off the fast path at
+ * every place: it reads sixteen bytes of ASCII a step and checks for CR
+ * in the same pass. */
+static void test_nfc_fast_scan(void **state)
+{
+    (void)state;
+    char buf[64];
+    for (size_t len = 1; len <= 48; len++) {
+        memset(buf, 'a', len);
+        buf[len] = '\0';
+        assert_true(text_is_nfc_fast(buf, len));
+        for (size_t at = 0; at < len; at++) {
+            buf[at] = '\r';
+            assert_false(text_is_nfc_fast(buf, len));
+            buf[at] = '\n';
+            assert_true(text_is_nfc_fast(buf, len));
+            buf[at] = 'a';
+        }
+        /* After a Latin-1 letter (the slow part of the scan) too. */
+        if (len >= 4) {
+            memcpy(buf, "\xc3\xa4", 2);
+            assert_true(text_is_nfc_fast(buf, len));
+            buf[len - 1] = '\r';
+            assert_false(text_is_nfc_fast(buf, len));
+            buf[len - 1] = 'a';
+            /* U+0301 COMBINING ACUTE ACCENT is off the fast path. */
+            memcpy(buf + len - 2, "\xcc\x81", 2);
+            assert_false(text_is_nfc_fast(buf, len));
+        }
+    }
+}
+
 static void test_casefold_invalid(void **state)
 {
     (void)state;
@@ -371,6 +403,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_is_utf8_valid),
+        cmocka_unit_test(test_nfc_fast_scan),
         cmocka_unit_test(test_is_utf8_invalid),
         cmocka_unit_test(test_is_utf8_overlong),
         cmocka_unit_test(test_is_utf8_surrogates),
