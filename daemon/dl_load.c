@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 #include <stdio.h>
+#include <string.h>
 
 static int load(struct dl_lib *lib)
 {
@@ -33,6 +34,11 @@ static int load(struct dl_lib *lib)
 
 int dl_lib_load(struct dl_lib *lib, const char **why)
 {
+    /* The caller's copy of a failure, taken under the lock: lib->failure
+     * is rewritten by the next failed call, perhaps another thread's
+     * while this one still reads it (parse workers each report a missing
+     * libxml2). */
+    static _Thread_local char failure[sizeof lib->failure];
     /* Loaded once, read on every HTML page: no lock then. */
     if (atomic_load_explicit(&lib->loaded, memory_order_acquire))
         return 0;
@@ -42,9 +48,11 @@ int dl_lib_load(struct dl_lib *lib, const char **why)
         atomic_store_explicit(&lib->loaded, 1, memory_order_release);
         ok = 1;
     }
+    if (!ok)
+        memcpy(failure, lib->failure, sizeof failure);
     pthread_mutex_unlock(&lib->lock);
     if (ok)
         return 0;
-    *why = lib->failure;
+    *why = failure;
     return -1;
 }

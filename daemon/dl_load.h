@@ -37,8 +37,8 @@ struct dl_lib {
       .lock = PTHREAD_MUTEX_INITIALIZER }
 
 /* Load lib from any thread: 0 (slots filled and setup done, now or by an
- * earlier call), or -1 with *why (lib's own buffer, good until the next
- * call) naming the library, its package and the cause. */
+ * earlier call), or -1 with *why (a buffer of this thread's, good until
+ * its next call) naming the library, its package and the cause. */
 int dl_lib_load(struct dl_lib *lib, const char **why);
 
 #endif

@@ -21,7 +21,8 @@ struct libxml {
 
 /* libxml2's calls, the library loaded and initialised on the first call
  * (from any thread).  NULL when it cannot be loaded; *why then says why
- * (a static string), and the next call tries again. */
+ * (this thread's string, good until its next call), and the next call
+ * tries again. */
 const struct libxml *libxml_load(const char **why);
 
 /* The same, once libxml_load() has succeeded (a tree exists). */

@@ -31,8 +31,8 @@ struct mhd_api {
 /* Filled by mhd_load(); read only after it returned 0. */
 extern struct mhd_api mhd_api;
 
-/* Load libmicrohttpd, from the loop thread: 0, or -1 with *why (a static
- * string, good until the next call) naming the library and the cause.
+/* Load libmicrohttpd, from the loop thread: 0, or -1 with *why (this
+ * thread's string, good until its next call) naming the library and the cause.
  * Once loaded it stays for the life of the process; after a failure the
  * next call tries again (the package may have been installed since). */
 int mhd_load(const char **why);

@@ -77,8 +77,11 @@ static uint32_t dup_add(struct nd_index *x, uint64_t seq, const uint8_t root[ND_
 {
     while (x->oldest_dup < x->next_dup && x->dups[x->oldest_dup & x->dup_mask].seq < x->oldest)
         x->oldest_dup++;
+    /* A number whose low 32 bits are 0 is skipped (0 says "a first"):
+     * then two numbers are taken, and the ring needs room for both. */
+    uint64_t take = (uint32_t)x->next_dup == 0 ? 2 : 1;
     size_t old = x->dup_mask + 1;
-    if (x->next_dup - x->oldest_dup >= old) {
+    if (x->next_dup - x->oldest_dup + take > old) {
         struct nd_dup *d = realloc(x->dups, 2 * old * sizeof *d);
         if (d) {
             x->dups = d;
@@ -90,12 +93,13 @@ static uint32_t dup_add(struct nd_index *x, uint64_t seq, const uint8_t root[ND_
             x->dup_mask = 2 * old - 1;
         } else {
             x->short_of_memory = 1;
-            x->oldest_dup++;   /* overwritten: that entry reads as a first */
+            /* overwritten: those entries read as firsts */
+            x->oldest_dup = x->next_dup + take - old;
         }
     }
+    if (take == 2)   /* no entry's seq: the loop above drops it */
+        x->dups[x->next_dup++ & x->dup_mask].seq = 0;
     uint64_t n = x->next_dup++;
-    if ((uint32_t)n == 0)
-        n = x->next_dup++;   /* 0 says "a first" */
     struct nd_dup *d = &x->dups[n & x->dup_mask];
     d->seq = seq;
     memcpy(d->root, root, ND_ID_BYTES);
@@ -212,8 +216,12 @@ void nd_index_free(struct nd_index *x)
  * from (links only point to older entries); UINT64_MAX for a bucket head. */
 static const struct nd_slot *follow(const struct nd_index *x, uint32_t link, uint64_t below, uint64_t *seq)
 {
-    if (link == 0)
-        return NULL;
+    /* No early return for link 0 (an empty head, a chain's end): the
+     * entries whose seq's low 32 bits are 0 (one each 2^32) have links of
+     * 0 too, and would be lost with their buckets' older entries.  Before
+     * 2^32, a 0 names seq 0, below the oldest; after, it names the last
+     * such entry, which an empty bucket's walk then visits while that
+     * entry counts (its band keys tell it apart). */
     const struct nd_slot *e = &x->e[link & x->mask];
     if (e->seq != link)
         return NULL;

@@ -46,7 +46,7 @@ struct nd_entry {
  * have one name; the seq is kept as its low 32 bits, as links are. */
 struct nd_slot {
     int64_t received_ms;
-    uint32_t seq;                  /* low 32 bits; 0: slot never used */
+    uint32_t seq;                  /* low 32 bits; 0: slot never used (or a seq of k * 2^32) */
     uint32_t dup;                  /* low 32 bits of its number in the dup ring; 0: a first */
     uint8_t id[ND_ID_BYTES];
     struct nd_sig sig;
@@ -66,7 +66,7 @@ struct nd_index {
     size_t max_slots;              /* the power of two that holds max_entries */
     int short_of_memory;           /* a growth failed: the index stays at its size */
     struct nd_slot *e;
-    uint32_t *next;                /* [slot * ND_BANDS + band]: the older entry's seq (low 32 bits), 0: none */
+    uint32_t *next;                /* [slot * ND_BANDS + band]: the older entry's seq (low 32 bits), 0: none (index.c, follow()) */
     uint32_t *head;                /* [band * slots / 4 + bucket] (index.c, HEADS_SHIFT) */
     uint64_t next_seq;             /* seq of the next entry; the first is 1 */
     uint64_t oldest;               /* the oldest seq that counts */

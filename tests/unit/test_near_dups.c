@@ -285,6 +285,95 @@ static void test_index_dup_roots(void **st)
     nd_index_free(&x);
 }
 
+/* Across 2^32 entries: links and slots keep a seq's low 32 bits, and the
+ * entry whose low bits are all 0 must neither vanish nor cut the chains
+ * of the buckets it shares with older entries (a head of 0 reads as an
+ * empty bucket).  The index starts just below 2^32, as after 4 billion
+ * articles. */
+static void test_index_seq_wraps(void **st)
+{
+    (void)st;
+    struct nd_index x;
+    assert_int_equal(nd_index_init(&x, 64, 0), 0);
+    uint64_t base = (UINT64_C(1) << 32) - 4;
+    x.next_seq = x.oldest = base;
+    x.next_dup = x.oldest_dup = (UINT64_C(1) << 32) - 2;
+    struct nd_sig shared = sig_range(0, 40);
+    struct nd_entry e;
+    for (uint64_t i = 0; i < 8; i++) {
+        /* base + 3 (the last below 2^32) and 2^32 share a signature. */
+        uint64_t seq = base + i;
+        e = seq == base + 3 || seq == base + 4 ? entry(0, shared, 1000) : numbered(seq, 1000);
+        memcpy(e.id + 1, &seq, sizeof seq);
+        if (i % 2) {   /* every other one a dup, its number crossing 2^32 too */
+            memset(e.root, 0, ND_ID_BYTES);
+            memcpy(e.root + 2, &seq, sizeof seq);
+            e.root[15] = 1;
+            e.sim = 0.75f;
+        }
+        assert_int_equal(nd_index_add(&x, &e), seq);
+    }
+    struct nd_match m;
+    for (uint64_t i = 0; i < 8; i++) {
+        uint64_t seq = base + i;
+        struct nd_entry q = seq == base + 3 || seq == base + 4 ? entry(0, shared, 1000) : numbered(seq, 1000);
+        memcpy(q.id + 1, &seq, sizeof seq);
+        nd_index_lookup(&x, q.id, &q.sig, 0.9, 1000, &m);
+        assert_true(m.found && m.self);
+        uint64_t r = 0;
+        memcpy(&r, m.root + 2, sizeof r);
+        assert_int_equal(r, i % 2 ? seq : 0);
+    }
+    /* A new article like the two that share a signature: the older of
+     * them, reached through the 2^32 one's buckets. */
+    struct nd_entry q = entry(9, shared, 1000);
+    nd_index_lookup(&x, q.id, &q.sig, 0.9, 1000, &m);
+    assert_true(m.found && !m.self);
+    uint64_t got;
+    memcpy(&got, m.id + 1, sizeof got);
+    assert_int_equal(got, base + 3);
+    uint64_t from = 0;
+    struct nd_entry out[8];
+    assert_int_equal(nd_index_copy(&x, &from, UINT64_MAX, out, 8), 8);
+    for (uint64_t i = 0; i < 8; i++)
+        assert_int_equal(out[i].seq, base + i);
+    nd_index_free(&x);
+}
+
+/* The dup ring's numbers skip those whose low 32 bits are 0 (a slot's 0
+ * says "a first"): the skip must not push a kept root out of a ring that
+ * had room for one more, nor leave a slot of the ring unwritten. */
+static void test_index_dup_number_wraps(void **st)
+{
+    (void)st;
+    struct nd_index x;
+    assert_int_equal(nd_index_init(&x, 1000, 0), 0);
+    size_t ring = x.dup_mask + 1;
+    x.next_dup = x.oldest_dup = (UINT64_C(1) << 32) - (ring - 1);
+    struct nd_entry e;
+    for (uint64_t i = 1; i <= ring; i++) {   /* the last one's number is the skip */
+        e = numbered(i, 1000);
+        memcpy(e.root + 2, &i, sizeof i);
+        e.root[15] = 1;
+        e.sim = 0.5f;
+        assert_int_equal(nd_index_add(&x, &e), i);
+    }
+    assert_false(x.short_of_memory);
+    uint64_t from = 0;
+    struct nd_entry out[64];
+    size_t got;
+    uint64_t total = 0;
+    while ((got = nd_index_copy(&x, &from, UINT64_MAX, out, 64)) > 0)
+        for (size_t k = 0; k < got; k++, total++) {
+            uint64_t r = 0;
+            memcpy(&r, out[k].root + 2, sizeof r);
+            assert_int_equal(r, out[k].seq);
+            assert_true(out[k].sim == 0.5f);
+        }
+    assert_int_equal(total, ring);
+    nd_index_free(&x);
+}
+
 /* A band key that thousands of entries share (one site's footer): the walk
  * stops after ND_MAX_CHAIN of them, newest first, and the bands that are
  * not hot still find what they share. */
@@ -659,6 +748,8 @@ int main(void)
         cmocka_unit_test(test_index_grows),
         cmocka_unit_test(test_index_grows_wrapped),
         cmocka_unit_test(test_index_dup_roots),
+        cmocka_unit_test(test_index_seq_wraps),
+        cmocka_unit_test(test_index_dup_number_wraps),
         cmocka_unit_test_setup_teardown(test_file_round_trip, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_torn_tail_is_cut, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_damage_refused, tmp_setup, tmp_teardown),
