@@ -35,6 +35,7 @@ struct nd_shared {
     int joinable;               /* compactor holds a thread to join */
     pthread_t compactor;
     uint64_t compact_after;     /* after a failed compaction: not before the file has this many records */
+    unsigned resizes;           /* counts shared_resize()s: the compactor's seqs are void after one */
     int refs;
     struct nd_shared *next;
 };
@@ -93,6 +94,7 @@ static int shared_resize(struct nd_shared *sh, size_t max_entries, int64_t max_a
     nd_index_each(&sh->x, copy_entry, &c);
     nd_index_free(&sh->x);
     sh->x = nx;
+    sh->resizes++;
     return 0;
 }
 
@@ -179,31 +181,42 @@ static void *compact_run(void *arg)
     uint64_t from = 0;
     pthread_mutex_lock(&sh->lock);
     uint64_t until = sh->x.next_seq;
+    /* A reload that resizes the index numbers its entries anew: what was
+     * copied by the old numbers is then neither all nor in order, so the
+     * compaction is abandoned (the next append starts another). */
+    unsigned resizes = sh->resizes;
     pthread_mutex_unlock(&sh->lock);
-    for (size_t n = 1; ok && n > 0;) {
+    int resized = 0;
+    for (size_t n = 1; ok && !resized && n > 0;) {
         pthread_mutex_lock(&sh->lock);
-        n = nd_index_copy(&sh->x, &from, until, buf, COMPACT_BATCH);
+        resized = sh->resizes != resizes;
+        n = resized ? 0 : nd_index_copy(&sh->x, &from, until, buf, COMPACT_BATCH);
         pthread_mutex_unlock(&sh->lock);
         for (size_t i = 0; i < n && ok; i++)
             ok = nd_file_compact_add(c, &buf[i]) == 0;
     }
-    ok = ok && nd_file_compact_sync(c, sh->file, &err) == 0;
+    ok = ok && !resized && nd_file_compact_sync(c, sh->file, &err) == 0;
     pthread_mutex_lock(&sh->lock);
-    for (size_t n = 1; ok && n > 0;) {
+    resized = resized || sh->resizes != resizes;
+    for (size_t n = 1; ok && !resized && n > 0;) {
         n = nd_index_copy(&sh->x, &from, UINT64_MAX, buf, COMPACT_BATCH);
         for (size_t i = 0; i < n && ok; i++)
             ok = nd_file_compact_add(c, &buf[i]) == 0;
     }
+    ok = ok && !resized;
     if (ok) {
         ok = nd_file_compact_commit(sh->file, c, &err) == 0;
         c = NULL; /* freed either way */
     }
-    if (!ok) /* try again once the file has grown as much again */
+    if (!ok && !resized) /* try again once the file has grown as much again */
         sh->compact_after = 2 * nd_file_records(sh->file);
     sh->compacting = 0;
     pthread_mutex_unlock(&sh->lock);
-    if (!ok)
+    if (!ok && !resized)
         newsd_log(NEWSD_LOG_ERROR, "%s", err ? err : "cannot compact the index: out of memory or a write failed");
+    else if (resized)
+        newsd_log(NEWSD_LOG_INFO, "%s: index compaction abandoned: a reload resized the index; it starts again",
+                  sh->path);
     nd_file_compact_abort(c);
     free(err);
     free(buf);
