@@ -10,11 +10,14 @@
  * proof that an article is archived: it is made last, after the data is on
  * disk, so whoever sees it can rely on the record and the original.
  *
- * Group commit.  archive() writes <id>.<key>.json.tmp and links the work
- * file as <id>.orig (or, when that name is taken already, as
- * <id>.<key>.orig.tmp; see write_original()) without flushing them (key: a hash of the work file's path, so that two
- * copies of one article in flight at once never write the same file, and a
- * resumed article reuses its names).  commit() then, for the whole batch:
+ * Group commit.  archive() creates the record as <id>.json (O_EXCL) and
+ * links the work file as <id>.orig, without flushing them; a name that is
+ * taken already (a duplicate, or what a crash left) is never written
+ * through: the file goes to <id>.<key>.json.tmp or <id>.<key>.orig.tmp
+ * instead (see write_record(), write_original(); key: a hash of the work
+ * file's path, so that two copies of one article in flight at once never
+ * write the same file, and a resumed article reuses its names).  commit()
+ * then, for the whole batch:
  *   1. flushes all the data with one syncfs() on the archive's file system,
  *      instead of two fsync()s per article (one flush per batch is what makes
  *      group commit cheap; see docs/record.md for figures);
@@ -24,11 +27,11 @@
  *      a second syncfs() (a batch touches up to 256 ids/ folders: one syncfs
  *      is cheaper than an fsync per folder, and it also covers what a
  *      previous failed commit left behind).
- * Because the data is durable before any final record name exists, a crash
- * at any point leaves complete files under their final names, or *.tmp
- * files, or a final original without its record and ids/ entry; and
- * an article without its ids/ entry still has its work file in newsd, which
- * archives it again (overwriting the stale files) when it resumes.
+ * Because the data is durable before any ids/ entry exists, a crash at any
+ * point leaves archived articles whole, plus *.tmp files and final names
+ * without an ids/ entry (a record possibly cut short); and an article
+ * without its ids/ entry still has its work file in newsd, which archives
+ * it again (replacing the stale files by rename) when it resumes.
  *
  * On failure commit() logs the path and the cause, forgets the batch and
  * returns NEWSD_ERROR; newsd hands the whole batch over again.  Articles
@@ -42,7 +45,7 @@
  * until the archive works again.
  *
  * archive() and commit() run on one thread at a time, so the batch needs no
- * lock.  prepare() (ABI 1.5) writes the same two tmp files ahead, on the
+ * lock.  prepare() (ABI 1.5) writes the same two files ahead, on the
  * worker that processed the article, and notes them in the prepared table
  * (under its mutex); archive() takes the note and only checks for a
  * duplicate, so the archive's single thread is left with the lookups and
