@@ -282,7 +282,8 @@ static int fill_file(struct archive *s, int fd, const char *rel, const void *dat
     if (!failed && ino) {
         failed = fstat(fd, &st) < 0;
         err = errno;
-        *ino = st.st_ino;
+        if (!failed)
+            *ino = st.st_ino;
     }
     if (close(fd) < 0 && !failed) {
         failed = 1;
