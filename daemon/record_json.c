@@ -10,32 +10,45 @@
  * shortest-round-trip format is not worth copying.
  */
 #include "record_json.h"
-#include "xalloc.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The text so far.  Out of memory, it stops growing and is thrown away
+ * at the end: newsd_article_to_json() returns NULL then (plugin.h), and
+ * the writers need no check of their own. */
 struct out {
     char *p;
     size_t len, cap;
+    int failed;
 };
 
-static void reserve(struct out *o, size_t more)
+/* Room for more bytes and the NUL; 0, or -1 when out of memory. */
+static int reserve(struct out *o, size_t more)
 {
+    if (o->failed)
+        return -1;
     if (o->len + more + 1 <= o->cap)
-        return;
+        return 0;
     size_t cap = o->cap ? o->cap : 1024;
     while (cap < o->len + more + 1)
         cap *= 2;
-    o->p = xrealloc(o->p, cap);
+    char *p = realloc(o->p, cap);
+    if (!p) {
+        o->failed = 1;
+        return -1;
+    }
+    o->p = p;
     o->cap = cap;
+    return 0;
 }
 
 static void put(struct out *o, const char *s, size_t n)
 {
-    reserve(o, n);
+    if (reserve(o, n) < 0)
+        return;
     memcpy(o->p + o->len, s, n);
     o->len += n;
     o->p[o->len] = '\0';
@@ -88,8 +101,10 @@ static int put_real(struct out *o, double v)
     json_t *j = json_real(v);
     char *text = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
     json_decref(j);
-    if (!text)
+    if (!text) {
+        o->failed = 1;
         return -1;
+    }
     put_str(o, text);
     free(text);
     return 0;
@@ -98,7 +113,8 @@ static int put_real(struct out *o, double v)
 /* A newline and the indent of depth. */
 static void newline(struct out *o, int depth)
 {
-    reserve(o, 1 + 2 * (size_t)depth);
+    if (reserve(o, 1 + 2 * (size_t)depth) < 0)
+        return;
     o->p[o->len++] = '\n';
     memset(o->p + o->len, ' ', 2 * (size_t)depth);
     o->len += 2 * (size_t)depth;
@@ -209,16 +225,18 @@ char *record_json(const struct newsd_article *a)
     field_member(&o, a, "url", NEWSD_FIELD_URL);
     field_member(&o, a, "author", NEWSD_FIELD_AUTHOR);
     field_member(&o, a, "published", NEWSD_FIELD_PUBLISHED);
-    if (put_tags(&o, a) < 0 || put_score(&o, a) < 0) {
+    if (put_tags(&o, a) == 0 && put_score(&o, a) == 0) {
+        string_member(&o, 1, 0, "action", a->action);
+        key(&o, 1, 0, "meta");
+        put(&o, "{", 1);
+        for (size_t i = 0; i < a->n_meta; i++)
+            string_member(&o, 2, i == 0, a->meta[i].key, a->meta[i].value);
+        close_container(&o, 1, a->n_meta, "}");
+        close_container(&o, 0, 1, "}");
+    }
+    if (o.failed || !o.p) {
         free(o.p);
         return NULL;
     }
-    string_member(&o, 1, 0, "action", a->action);
-    key(&o, 1, 0, "meta");
-    put(&o, "{", 1);
-    for (size_t i = 0; i < a->n_meta; i++)
-        string_member(&o, 2, i == 0, a->meta[i].key, a->meta[i].value);
-    close_container(&o, 1, a->n_meta, "}");
-    close_container(&o, 0, 1, "}");
     return o.p;
 }

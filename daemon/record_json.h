@@ -6,8 +6,7 @@
 
 /* The record, pretty-printed with two spaces as jansson's JSON_INDENT(2)
  * | JSON_PRESERVE_ORDER prints it (byte for byte), NUL-terminated; the
- * caller frees it.  NULL only when a number cannot be printed (out of
- * memory). */
+ * caller frees it.  NULL when out of memory. */
 char *record_json(const struct newsd_article *a);
 
 #endif
