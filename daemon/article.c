@@ -1,12 +1,12 @@
 /* The article and the public newsd_article_* accessors of the plugin ABI. */
 #include "article.h"
+#include "record_json.h"
 #include "hash.h"
 #include "log.h"
 #include "stage.h"
 #include "text.h"
 #include "xalloc.h"
 
-#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -477,59 +477,7 @@ char *newsd_format_time(int64_t ms, char out[NEWSD_TIME_LEN])
     return out;
 }
 
-/* Every string of an article is valid UTF-8 (checked where it is set),
- * so json_string() cannot refuse one. */
-static json_t *jstr(const char *s)
-{
-    json_t *j = json_string(s);
-    return j ? j : json_string("");
-}
-
-static json_t *str(const newsd_article *a, enum newsd_field f)
-{
-    return jstr(newsd_article_get(a, f));
-}
-
 char *newsd_article_to_json(const newsd_article *a)
 {
-    char received[NEWSD_TIME_LEN], processed[NEWSD_TIME_LEN];
-    newsd_format_time(a->received_ms, received);
-    newsd_format_time(a->processed_ms ? a->processed_ms : a->received_ms, processed);
-
-    json_t *tags = json_array();
-    for (size_t i = 0; i < a->n_tags; i++)
-        json_array_append_new(tags, json_pack("{s:s, s:f, s:s}", "name", a->tags[i].name,
-                                              "weight", a->tags[i].weight, "plugin", a->tags[i].plugin));
-    json_t *rules = json_array();
-    for (size_t i = 0; i < a->n_rules; i++)
-        json_array_append_new(rules, json_pack("{s:s, s:f, s:s, s:s}", "rule", a->rules[i].rule,
-                                               "points", a->rules[i].points, "reason", a->rules[i].reason,
-                                               "plugin", a->rules[i].plugin));
-    json_t *meta = json_object();
-    for (size_t i = 0; i < a->n_meta; i++)
-        json_object_set_new(meta, a->meta[i].key, json_string(a->meta[i].value));
-
-    json_t *rec = json_object();
-    json_object_set_new(rec, "id", json_string(a->id));
-    json_object_set_new(rec, "source", str(a, NEWSD_FIELD_SOURCE));
-    json_object_set_new(rec, "size", json_integer((json_int_t)a->raw_len));
-    json_object_set_new(rec, "format", str(a, NEWSD_FIELD_FORMAT));
-    json_object_set_new(rec, "encoding", str(a, NEWSD_FIELD_ENCODING));
-    json_object_set_new(rec, "received", json_string(received));
-    json_object_set_new(rec, "processed", json_string(processed));
-    json_object_set_new(rec, "title", str(a, NEWSD_FIELD_TITLE));
-    json_object_set_new(rec, "body", str(a, NEWSD_FIELD_BODY));
-    json_object_set_new(rec, "lang", str(a, NEWSD_FIELD_LANG));
-    json_object_set_new(rec, "url", str(a, NEWSD_FIELD_URL));
-    json_object_set_new(rec, "author", str(a, NEWSD_FIELD_AUTHOR));
-    json_object_set_new(rec, "published", str(a, NEWSD_FIELD_PUBLISHED));
-    json_object_set_new(rec, "tags", tags);
-    json_object_set_new(rec, "score", json_pack("{s:f, s:o}", "total", newsd_article_score_total(a),
-                                                "rules", rules));
-    json_object_set_new(rec, "action", json_string(a->action));
-    json_object_set_new(rec, "meta", meta);
-
-    char *out = json_dumps(rec, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(rec);
-    return out;
+    return record_json(a);
 }

@@ -169,3 +169,30 @@ def prepare_fs_duplicate_of_earlier_day_leaves_no_original(ctx):
     today = ctx.archive / time.strftime("%Y/%m/%d", time.gmtime())
     check(not (today / f"{id_}.orig").exists(), f"{today}/{id_}.orig left behind by the duplicate")
     ctx.verify_archive(expect_ids=ids)
+
+
+@test(timeout=120)
+def prepare_fs_crash_left_record_is_replaced(ctx):
+    """archive_fs creates the record under its final name ID.json when
+    that is free, and only the ids/ entry (made after the flush) says
+    "archived".  A crash before the commit leaves ID.json without an ids/
+    entry, maybe cut short, and the article in work/.  The resumed article
+    finds the name taken, writes its record under a tmp name, and the
+    commit's rename replaces the stale one (never written through)."""
+    for sub in ("inbox", "tmp", "work", "failed", "archive"):
+        (ctx.state / sub).mkdir(parents=True)
+    data = small_article("Abgebrochen", "Der Datensatz lag schon unter seinem Namen, halb geschrieben.")
+    id_ = content_id(data)
+    (ctx.work / "cut.txt").write_bytes(data)
+    day = ctx.archive / time.strftime("%Y/%m/%d", time.gmtime())
+    day.mkdir(parents=True)
+    stale = day / f"{id_}.json"
+    stale.write_bytes(b'{\n  "id": "' + id_.encode())
+    other = ctx.state.parent / "stale-record"
+    os.link(stale, other)   # the stale inode must come through unchanged
+    ctx.start()
+    ctx.wait_archived([id_])
+    ctx.wait(lambda: not ctx.stray_tmp(), 5, "no *.tmp file left in archive/")
+    ctx.verify_archive(expect_ids=[id_])
+    check(other.read_bytes() == b'{\n  "id": "' + id_.encode(), "the stale record was written through")
+    check(not os.path.samefile(stale, other), "the stale record is still the dated record")

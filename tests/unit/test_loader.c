@@ -228,11 +228,11 @@ static void test_archive_fs_prepare(void **state)
     assert_false(archived(a));
     assert_int_equal(plugin_set_commit(set, &plugin), NEWSD_OK);
     assert_true(archived(a));
-    /* a's original, and b's, linked ahead under its final name (a name
-     * that is the content's); "again" found a's name taken and left none. */
+    /* a's original and record, and b's, made ahead under their final
+     * names; "again" found a's names taken and left none. */
     assert_int_equal(count_files(".orig"), 2);
-    assert_int_equal(count_files(".json"), 2); /* the dated record and its ids/ link */
-    assert_int_equal(count_files(".tmp"), 1);  /* b's record, made ahead */
+    assert_int_equal(count_files(".json"), 3); /* a's record and its ids/ link, b's record */
+    assert_int_equal(count_files(".tmp"), 0);
 
     /* b was prepared, never archived: nothing of it stays. */
     plugin_set_free(set);
