@@ -545,6 +545,16 @@ static void test_heuristics_german_nouns_are_no_names(void **state)
     expect_heuristics("de", "Hinterlasse eine Antwort. Deine Email-Adresse wird nicht veröffentlicht.", "");
 }
 
+/* A hyphenated word's two lexicon answers, its norm's (common_at()) and
+ * its last part's (namey_now()), are kept apart in the per-type memo:
+ * "Ki-Xautos" is a plural noun as a whole (Autos), its part "Xautos" no
+ * word, so it is a name word, yet "Qaxo Ki-Xautos" is no speaker. */
+static void test_heuristics_hyphen_memos_apart(void **state)
+{
+    (void)state;
+    expect_heuristics("de", "Am Montag sagte Qaxo Ki-Xautos, die Preise stiegen.", "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -564,6 +574,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_roles),
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
         cmocka_unit_test(test_lexicon_compound_heads),
+        cmocka_unit_test(test_heuristics_hyphen_memos_apart),
     };
     return cmocka_run_group_tests(tests, load_lexicon, free_lexicon);
 }
