@@ -555,6 +555,15 @@ static void test_heuristics_hyphen_memos_apart(void **state)
     expect_heuristics("de", "Am Montag sagte Qaxo Ki-Xautos, die Preise stiegen.", "");
 }
 
+/* The norms index (comes_back_alone()) finds a word again by its norm,
+ * not its text: "Presley's" is "Presley" again. */
+static void test_heuristics_comes_back_by_norm(void **state)
+{
+    (void)state;
+    expect_heuristics("en", "Yesterday the singer Elvis Presley sang in the town. Fans loved Presley's voice.",
+                      "person/Elvis Presley");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -575,6 +584,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
         cmocka_unit_test(test_lexicon_compound_heads),
         cmocka_unit_test(test_heuristics_hyphen_memos_apart),
+        cmocka_unit_test(test_heuristics_comes_back_by_norm),
     };
     return cmocka_run_group_tests(tests, load_lexicon, free_lexicon);
 }
