@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "../../plugins/entities/ac.h"
+#include "../../plugins/entities/cues.h"
 #include "../../plugins/entities/fpset.h"
 #include "../../plugins/entities/gazetteer.h"
 #include "../../plugins/entities/heur.h"
@@ -564,6 +565,31 @@ static void test_heuristics_comes_back_by_norm(void **state)
                       "person/Elvis Presley");
 }
 
+/* Compounds ending in a role or an organisation noun, at the edges of
+ * the suffixes cue_suffix_bits() asks: the longest key ("fluggesellschaft",
+ * 16 bytes) right after the 3-byte minimum and after more, a key after
+ * a non-ASCII prefix, a word longer than 64 bytes. */
+static void test_cue_suffix_bits_edges(void **state)
+{
+    (void)state;
+    assert_int_equal(cues_init(), 0);
+    static const struct {
+        const char *word;
+        uint32_t bits;
+    } cases[] = {
+        {"xyzfluggesellschaft", C_ORGHEAD}, {"abcdfluggesellschaft", C_ORGHEAD},
+        {"abcdefghijfluggesellschaft", C_ORGHEAD}, {"finanzminister", C_ROLESUFFIX},
+        {"finanzministerin", C_ROLESUFFIX}, {"äöüchef", C_ROLESUFFIX}, {"großbank", C_ORGHEAD},
+        {"qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqbürgermeister", C_ROLESUFFIX},
+        {"fluggesellschaftx", 0}, {"chef", 0}, {"abchef", 0}, {"ab", 0}, {"", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        uint32_t got = cue_suffix_bits(cases[i].word, strlen(cases[i].word)) & (C_ORGHEAD | C_ROLESUFFIX);
+        if (got != cases[i].bits)
+            fail_msg("%s: bits %u, expected %u", cases[i].word, (unsigned)got, (unsigned)cases[i].bits);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -585,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_lexicon_compound_heads),
         cmocka_unit_test(test_heuristics_hyphen_memos_apart),
         cmocka_unit_test(test_heuristics_comes_back_by_norm),
+        cmocka_unit_test(test_cue_suffix_bits_edges),
     };
     return cmocka_run_group_tests(tests, load_lexicon, free_lexicon);
 }
