@@ -590,6 +590,23 @@ static void test_cue_suffix_bits_edges(void **state)
     }
 }
 
+/* Every noun ending makes an unlisted German word a noun, from three
+ * bytes of stem on ("abcung", not "abung"), whatever its last letter. */
+static void test_lexicon_noun_endings(void **state)
+{
+    (void)state;
+    static const char *const nouns[] = {"quxismus", "abcung", "quxungen", "quxheit", "quxheiten", "quxkeiten",
+                                        "quxtion", "quxtionen", "quxtät", "quxtäten", "quxnisse", "quxtum",
+                                        "quxium", "quxiums"};
+    for (size_t i = 0; i < sizeof nouns / sizeof *nouns; i++)
+        if (!lexicon_common(&lex, "de", nouns[i], strlen(nouns[i])))
+            fail_msg("%s: its noun ending not seen", nouns[i]);
+    static const char *const others[] = {"abung", "ung", "quxtur", "quxnis"};
+    for (size_t i = 0; i < sizeof others / sizeof *others; i++)
+        if (lexicon_common(&lex, "de", others[i], strlen(others[i])))
+            fail_msg("%s: read as a noun", others[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -612,6 +629,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_hyphen_memos_apart),
         cmocka_unit_test(test_heuristics_comes_back_by_norm),
         cmocka_unit_test(test_cue_suffix_bits_edges),
+        cmocka_unit_test(test_lexicon_noun_endings),
     };
     return cmocka_run_group_tests(tests, load_lexicon, free_lexicon);
 }
