@@ -607,6 +607,19 @@ static void test_lexicon_noun_endings(void **state)
             fail_msg("%s: read as a noun", others[i]);
 }
 
+/* A capitalised entry without a noun's family ends a compound only when
+ * longer than four bytes, also when other heads come before it: "Maria"
+ * does ("Quxmaria"), "Anna" does not ("Quxanna", "Quxxanna"). */
+static void test_lexicon_compound_head_lengths(void **state)
+{
+    (void)state;
+    assert_true(lexicon_common(&lex, "de", "quxmaria", 8));
+    assert_true(lexicon_common(&lex, "de", "quxxxmaria", 10));
+    assert_false(lexicon_common(&lex, "de", "quxanna", 7));
+    assert_false(lexicon_common(&lex, "de", "quxxanna", 8));
+    assert_false(lexicon_common(&lex, "de", "quxxxxanna", 10));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -630,6 +643,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_comes_back_by_norm),
         cmocka_unit_test(test_cue_suffix_bits_edges),
         cmocka_unit_test(test_lexicon_noun_endings),
+        cmocka_unit_test(test_lexicon_compound_head_lengths),
     };
     return cmocka_run_group_tests(tests, load_lexicon, free_lexicon);
 }
