@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "../../plugins/entities/ac.h"
+#include "../../plugins/entities/cues.h"
 #include "../../plugins/entities/fpset.h"
 #include "../../plugins/entities/gazetteer.h"
 #include "../../plugins/entities/heur.h"
@@ -545,6 +546,80 @@ static void test_heuristics_german_nouns_are_no_names(void **state)
     expect_heuristics("de", "Hinterlasse eine Antwort. Deine Email-Adresse wird nicht veröffentlicht.", "");
 }
 
+/* A hyphenated word's two lexicon answers, its norm's (common_at()) and
+ * its last part's (namey_now()), are kept apart in the per-type memo:
+ * "Ki-Xautos" is a plural noun as a whole (Autos), its part "Xautos" no
+ * word, so it is a name word, yet "Qaxo Ki-Xautos" is no speaker. */
+static void test_heuristics_hyphen_memos_apart(void **state)
+{
+    (void)state;
+    expect_heuristics("de", "Am Montag sagte Qaxo Ki-Xautos, die Preise stiegen.", "");
+}
+
+/* The norms index (comes_back_alone()) finds a word again by its norm,
+ * not its text: "Presley's" is "Presley" again. */
+static void test_heuristics_comes_back_by_norm(void **state)
+{
+    (void)state;
+    expect_heuristics("en", "Yesterday the singer Elvis Presley sang in the town. Fans loved Presley's voice.",
+                      "person/Elvis Presley");
+}
+
+/* Compounds ending in a role or an organisation noun, at the edges of
+ * the suffixes cue_suffix_bits() asks: the longest key ("fluggesellschaft",
+ * 16 bytes) right after the 3-byte minimum and after more, a key after
+ * a non-ASCII prefix, a word longer than 64 bytes. */
+static void test_cue_suffix_bits_edges(void **state)
+{
+    (void)state;
+    assert_int_equal(cues_init(), 0);
+    static const struct {
+        const char *word;
+        uint32_t bits;
+    } cases[] = {
+        {"xyzfluggesellschaft", C_ORGHEAD}, {"abcdfluggesellschaft", C_ORGHEAD},
+        {"abcdefghijfluggesellschaft", C_ORGHEAD}, {"finanzminister", C_ROLESUFFIX},
+        {"finanzministerin", C_ROLESUFFIX}, {"äöüchef", C_ROLESUFFIX}, {"großbank", C_ORGHEAD},
+        {"qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqbürgermeister", C_ROLESUFFIX},
+        {"fluggesellschaftx", 0}, {"chef", 0}, {"abchef", 0}, {"ab", 0}, {"", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        uint32_t got = cue_suffix_bits(cases[i].word, strlen(cases[i].word)) & (C_ORGHEAD | C_ROLESUFFIX);
+        if (got != cases[i].bits)
+            fail_msg("%s: bits %u, expected %u", cases[i].word, (unsigned)got, (unsigned)cases[i].bits);
+    }
+}
+
+/* Every noun ending makes an unlisted German word a noun, from three
+ * bytes of stem on ("abcung", not "abung"), whatever its last letter. */
+static void test_lexicon_noun_endings(void **state)
+{
+    (void)state;
+    static const char *const nouns[] = {"quxismus", "abcung", "quxungen", "quxheit", "quxheiten", "quxkeiten",
+                                        "quxtion", "quxtionen", "quxtät", "quxtäten", "quxnisse", "quxtum",
+                                        "quxium", "quxiums"};
+    for (size_t i = 0; i < sizeof nouns / sizeof *nouns; i++)
+        if (!lexicon_common(&lex, "de", nouns[i], strlen(nouns[i])))
+            fail_msg("%s: its noun ending not seen", nouns[i]);
+    static const char *const others[] = {"abung", "ung", "quxtur", "quxnis"};
+    for (size_t i = 0; i < sizeof others / sizeof *others; i++)
+        if (lexicon_common(&lex, "de", others[i], strlen(others[i])))
+            fail_msg("%s: read as a noun", others[i]);
+}
+
+/* A capitalised entry without a noun's family ends a compound only when
+ * longer than four bytes, also when other heads come before it: "Maria"
+ * does ("Quxmaria"), "Anna" does not ("Quxanna", "Quxxanna"). */
+static void test_lexicon_compound_head_lengths(void **state)
+{
+    (void)state;
+    assert_true(lexicon_common(&lex, "de", "quxmaria", 8));
+    assert_true(lexicon_common(&lex, "de", "quxxxmaria", 10));
+    assert_false(lexicon_common(&lex, "de", "quxanna", 7));
+    assert_false(lexicon_common(&lex, "de", "quxxanna", 8));
+    assert_false(lexicon_common(&lex, "de", "quxxxxanna", 10));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -564,6 +639,11 @@ int main(void)
         cmocka_unit_test(test_heuristics_roles),
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
         cmocka_unit_test(test_lexicon_compound_heads),
+        cmocka_unit_test(test_heuristics_hyphen_memos_apart),
+        cmocka_unit_test(test_heuristics_comes_back_by_norm),
+        cmocka_unit_test(test_cue_suffix_bits_edges),
+        cmocka_unit_test(test_lexicon_noun_endings),
+        cmocka_unit_test(test_lexicon_compound_head_lengths),
     };
     return cmocka_run_group_tests(tests, load_lexicon, free_lexicon);
 }
