@@ -547,6 +547,68 @@ static void test_stems_one_set_raced(void **state)
     }
 }
 
+/* The stop-word bit rides in the head of a memo slot: readers racing
+ * writers on one set must never take a word's stem with another word's
+ * bit.  One stop word ("und") and non-stop words whose hashes pick the
+ * same set of the short table (low 16 bits equal); four threads evict
+ * one another there, half of them stemming without asking for the flag
+ * (stem_word(): the entry they write must still carry the right bit). */
+enum { STOP_SET_WORDS = 20, STOP_SET_ROUNDS = 20000, STOP_SET_THREADS = 4 };
+static char stop_set_word[STOP_SET_WORDS][16];
+static size_t stop_set_len[STOP_SET_WORDS];
+static bool stop_set_is_stop[STOP_SET_WORDS];
+
+static void *stem_stop_set(void *arg)
+{
+    unsigned seed = (unsigned)(uintptr_t)arg;
+    bool ask = seed % 2;
+    struct stemmer *st = stem_stemmer("de");
+    intptr_t wrong = st ? 0 : 1;
+    for (int r = 0; st && r < STOP_SET_ROUNDS; r++) {
+        seed = seed * 1664525u + 1013904223u;
+        int i = (int)((seed >> 16) % STOP_SET_WORDS);
+        size_t n;
+        uint64_t h = strhash(stop_set_word[i], stop_set_len[i]);
+        bool stop = !stop_set_is_stop[i];
+        const char *s = ask || r % 2 ? stem_word_stop_hashed(st, stop_set_word[i], stop_set_len[i], h, &stop, &n)
+                                     : stem_word_hashed(st, stop_set_word[i], stop_set_len[i], h, &n);
+        if (!s || ((ask || r % 2) && stop != stop_set_is_stop[i]))
+            wrong++;
+    }
+    return (void *)wrong;
+}
+
+static void test_stop_bit_raced(void **state)
+{
+    (void)state;
+    strcpy(stop_set_word[0], "und");
+    stop_set_len[0] = 3;
+    uint64_t want = strhash("und", 3) & 0xffff;
+    int n = 1;
+    for (uint32_t v = 1; n < STOP_SET_WORDS; v++) {
+        char *w = stop_set_word[n];
+        size_t len = 4 + v % 5;
+        uint32_t x = v;
+        for (size_t k = 0; k < len; k++, x = x * 1664525u + 1013904223u)
+            w[k] = (char)('a' + (x >> 24) % 26);
+        w[len] = '\0';
+        if ((strhash(w, len) & 0xffff) != want || newsd_stopword("de", w))
+            continue;
+        stop_set_len[n++] = len;
+    }
+    for (int i = 0; i < STOP_SET_WORDS; i++)
+        stop_set_is_stop[i] = newsd_stopword("de", stop_set_word[i]);
+    assert_true(stop_set_is_stop[0]);
+    pthread_t t[STOP_SET_THREADS];
+    for (uintptr_t k = 0; k < STOP_SET_THREADS; k++)
+        assert_int_equal(pthread_create(&t[k], NULL, stem_stop_set, (void *)(k + 1)), 0);
+    for (int k = 0; k < STOP_SET_THREADS; k++) {
+        void *wrong;
+        assert_int_equal(pthread_join(t[k], &wrong), 0);
+        assert_int_equal((intptr_t)wrong, 0);
+    }
+}
+
 static void test_stopwords(void **state)
 {
     (void)state;
@@ -993,6 +1055,7 @@ int main(void)
         cmocka_unit_test(test_stems_shared_by_threads),
         cmocka_unit_test(test_stems_every_length),
         cmocka_unit_test(test_stems_one_set_raced),
+        cmocka_unit_test(test_stop_bit_raced),
         cmocka_unit_test(test_stopwords),
         cmocka_unit_test(test_refused_input),
         cmocka_unit_test(test_struct_size),

@@ -359,7 +359,6 @@ static void test_stream_safe_long_run(void **state)
     free(in);
 }
 
-/* Folding refuses what is not UTF-8 instead of reading past its end. */
 /* text_is_nfc_fast() finds a CR or a code point off the fast path at
  * every place: it reads sixteen bytes of ASCII a step and checks for CR
  * in the same pass. */
@@ -392,6 +391,7 @@ static void test_nfc_fast_scan(void **state)
     }
 }
 
+/* Folding refuses what is not UTF-8 instead of reading past its end. */
 static void test_casefold_invalid(void **state)
 {
     (void)state;
