@@ -334,6 +334,20 @@ static int finite_number(double v, double min, const char *what, const char *nam
     return 0;
 }
 
+/* The total goes into the record, and JSON has no infinity: a rule whose
+ * points would carry the sum past the finite numbers is refused (rules
+ * are only ever appended, or the last ones dropped, so every total the
+ * article passes through stays finite). */
+static int finite_total(const newsd_article *a, double points, const char *rule)
+{
+    double total = newsd_article_score_total(a) + points;
+    if (isfinite(total))
+        return 1;
+    log_warning("newsd_article_score \"%.80s\": %g points would make the total %g; refused", rule,
+                points, total);
+    return 0;
+}
+
 /* The limits of article_limits.h.  Each refusal is logged once per article
  * and kind: a plugin in a loop would otherwise write a line per call. */
 enum limit_kind { LIMIT_TAGS, LIMIT_RULES, LIMIT_META, LIMIT_TAG_NAME, LIMIT_RULE_NAME, LIMIT_META_KEY };
@@ -410,6 +424,7 @@ int newsd_article_score(newsd_article *a, const char *rule, double points, const
     if (!rule || !*rule || !name_fits(a, rule, LIMIT_RULE_NAME, "score rule name") ||
         !text_is_utf8((const unsigned char *)rule, strlen(rule)) ||
         !finite_number(points, -HUGE_VAL, "newsd_article_score", rule) ||
+        !finite_total(a, points, rule) ||
         (reason && !text_is_utf8((const unsigned char *)reason, strlen(reason))) ||
         !room_for(a, a->n_rules, a->limits.max_score_rules, LIMIT_RULES, "score rules",
                   "max_score_rules", rule))

@@ -381,6 +381,9 @@ static int l_score(lua_State *L)
     require_stage(L, a, NEWSD_CHANGE_SCORE, "score");
     if (!isfinite(points))
         return luaL_error(L, "a:score(): points must be a finite number, not %f", points);
+    if (!isfinite(newsd_article_score_total(a) + points))
+        return luaL_error(L, "a:score(): %f more points would make the total not a finite number",
+                          points);
     if (newsd_article_score(a, rule, points, reason) != NEWSD_OK) {
         if (!text_is_utf8((const unsigned char *)reason, strlen(reason)))
             return luaL_error(L, "a:score(): the reason must be UTF-8");

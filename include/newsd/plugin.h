@@ -623,7 +623,9 @@ NEWSD_EXPORT int newsd_article_set(newsd_article *a, enum newsd_field field, con
  * (max_meta) below. */
 NEWSD_EXPORT int newsd_article_tag(newsd_article *a, const char *name, double weight);
 /* Since 1.0.  Stages that may change the score (SCORE): add a rule to the
- * score breakdown.  points must be finite; reason may be NULL.  The rule
+ * score breakdown.  points must be finite, and so must the total with
+ * them (a rule that would carry it past the finite numbers is refused
+ * with NEWSD_ERROR); reason may be NULL.  The rule
  * name is at most max_name_bytes long, and an article holds at most
  * max_score_rules rules: past either, NEWSD_ERROR (logged once per
  * article). */

@@ -245,6 +245,54 @@ static void test_archive_fs_prepare(void **state)
     article_free(again);
 }
 
+/* Two copies of one article prepared at once: the first holds the final
+ * names, the second tmp names.  When the second reaches archive() first,
+ * the first is its duplicate, and removing the first's files must leave
+ * the second's record and original to be published: one archived copy,
+ * whole, nothing left over. */
+static void test_archive_fs_copy_with_final_names_is_the_duplicate(void **state)
+{
+    (void)state;
+    struct daemon_config cfg;
+    struct plugin_set *set;
+    char *err, sections[256];
+    snprintf(sections, sizeof sections, "[plugin.archive]\nso = " ARCHIVE_SO "\ndir = %s/archive\n", dir);
+    assert_int_equal(load_flags(sections, 0, &cfg, &set, &err), 0);
+
+    const char *text = "Drei\n\nDer dritte Text, in zwei Kopien.\n";
+    struct newsd_article *first = work_article("first.txt", text);
+    struct newsd_article *second = work_article("second.txt", text);
+    /* what earlier tests archived stays */
+    int origs = count_files(".orig"), jsons = count_files(".json");
+    const char *plugin = NULL;
+    char *cause = NULL;
+    assert_int_equal(plugin_set_prepare(set, first, &plugin, &cause), NEWSD_OK);
+    assert_int_equal(plugin_set_prepare(set, second, &plugin, &cause), NEWSD_OK);
+    assert_int_equal(count_files(".tmp"), 2); /* second's record and original */
+    assert_int_equal(plugin_set_archive(set, second, &plugin, &cause), NEWSD_OK);
+    assert_int_equal(plugin_set_archive(set, first, &plugin, &cause), NEWSD_DUPLICATE);
+    assert_int_equal(plugin_set_commit(set, &plugin), NEWSD_OK);
+    assert_true(archived(second));
+    assert_int_equal(count_files(".orig"), origs + 1);
+    assert_int_equal(count_files(".json"), jsons + 2); /* the record and its ids/ link */
+    assert_int_equal(count_files(".tmp"), 0);
+
+    char rec[256];
+    snprintf(rec, sizeof rec, "%s/archive/ids/%.2s/%s.json", dir, second->id, second->id);
+    FILE *f = fopen(rec, "r");
+    assert_non_null(f);
+    char head[64] = "";
+    assert_non_null(fgets(head, sizeof head, f));
+    fclose(f);
+    assert_string_equal(head, "{\n");
+
+    plugin_set_free(set);
+    assert_true(archived(second));
+    assert_int_equal(count_files(".json"), jsons + 2);
+    article_free(first);
+    article_free(second);
+}
+
 /* An archive without prepare() (every plugin before ABI 1.5): nothing to
  * call, and it archives as before. */
 static void test_prepare_without_callback(void **state)
@@ -268,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_bare_names_use_plugin_dir),
         cmocka_unit_test(test_archive_fs_prepare),
+        cmocka_unit_test(test_archive_fs_copy_with_final_names_is_the_duplicate),
         cmocka_unit_test(test_prepare_without_callback),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -328,6 +328,28 @@ static void test_limits_in_lua(void **state)
     unload(lp);
 }
 
+/* A rule that would carry the total past the finite numbers is refused
+ * (the record cannot hold an infinite total) with an error that says so,
+ * not one about max_score_rules. */
+static void test_total_overflow_in_lua(void **state)
+{
+    (void)state;
+    struct l_plugin *lp = load(
+        "local p = {}\n"
+        "function p.score(a)\n"
+        "  a:score('BIG', 1e308)\n"
+        "  local ok, e = pcall(a.score, a, 'MORE', 1e308)\n"
+        "  assert(not ok and e:find('not a finite number', 1, true), tostring(e))\n"
+        "  assert(a:score_total() == 1e308)\n"
+        "end\n"
+        "return p\n", NULL, NULL);
+    struct newsd_article *a = german();
+    run_ok(lp, NEWSD_STAGE_SCORE, a);
+    assert_int_equal(a->n_rules, 1);
+    article_free(a);
+    unload(lp);
+}
+
 /* What a stage does not allow is a Lua error that names the method and the
  * stage, and changes nothing. */
 static void test_stage_read_only(void **state)
@@ -579,6 +601,7 @@ int main(void)
         cmocka_unit_test(test_tokens_memory_cap),
         cmocka_unit_test(test_nul_in_names),
         cmocka_unit_test(test_limits_in_lua),
+        cmocka_unit_test(test_total_overflow_in_lua),
         cmocka_unit_test(test_stage_read_only),
         cmocka_unit_test(test_action),
         cmocka_unit_test(test_use_after_callback),

@@ -6,7 +6,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <float.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +160,31 @@ static void test_long_body(void **state)
     article_free(a);
 }
 
+/* Every point is finite, but their sum need not be: two rules of 1e308
+ * made the total infinite, which JSON cannot hold, and the record NULL,
+ * so archive_fs failed the batch and newsd retried it for ever.  The rule
+ * that would make the total leave the finite numbers is refused. */
+static void test_total_stays_finite(void **state)
+{
+    (void)state;
+    struct newsd_article *a = article("Titel", "Text");
+    assert_int_equal(newsd_article_score(a, "BIG", 1e308, NULL), NEWSD_OK);
+    assert_int_equal(newsd_article_score(a, "BIGGER", 1e308, NULL), NEWSD_ERROR);
+    assert_int_equal(newsd_article_score(a, "NEG", -1e308, NULL), NEWSD_OK);
+    assert_int_equal(newsd_article_score(a, "NEG2", -1e308, NULL), NEWSD_OK);
+    assert_int_equal(newsd_article_score(a, "NEG3", -DBL_MAX, NULL), NEWSD_ERROR);
+    assert_true(isfinite(newsd_article_score_total(a)));
+    char *got = record_json(a);
+    assert_non_null(got);
+    json_t *rec = json_loads(got, 0, NULL);
+    assert_non_null(rec);
+    assert_non_null(json_object_get(rec, "score"));
+    json_decref(rec);
+    free(got);
+    expect_same(a);
+    article_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -165,6 +192,7 @@ int main(void)
         cmocka_unit_test(test_escapes),
         cmocka_unit_test(test_tags_rules_meta),
         cmocka_unit_test(test_long_body),
+        cmocka_unit_test(test_total_stays_finite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
