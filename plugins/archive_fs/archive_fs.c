@@ -271,19 +271,33 @@ static int open_new_file(struct archive *s, const char *rel, const char *day, in
     return fd;
 }
 
-/* Write data to fd, the new file rel, and close it; *ino (when not NULL)
- * gets its inode.  On failure rel is removed. */
+/* Remove rel when it still is the inode ino.  A final name is shared by
+ * every copy of an article: between making the file and giving up on it,
+ * another copy's commit may have renamed its record over the name, and
+ * that one is archived.  (What is left between the look and the unlink is
+ * a window of one system call, not of a whole write.) */
+static void unlink_if_inode(struct archive *s, const char *rel, ino_t ino)
+{
+    struct stat st;
+    if (fstatat(s->dirfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_ino == ino)
+        unlinkat(s->dirfd, rel, 0);
+}
+
+/* Write data to fd, the new file rel, and close it; *ino (when not NULL:
+ * rel is a final name, see unlink_if_inode()) gets its inode.  On failure
+ * rel is removed: a tmp name always, a final name while it is this file
+ * (one whose inode is unknown stays: it has no ids/ entry, so it is not
+ * archived, and a resumed copy of the article replaces it). */
 static int fill_file(struct archive *s, int fd, const char *rel, const void *data, size_t len,
                      ino_t *ino)
 {
     struct stat st;
-    int failed = write_all(fd, data, len) < 0;
+    int known = ino && fstat(fd, &st) == 0;
+    int failed = ino && !known;
     int err = errno;
-    if (!failed && ino) {
-        failed = fstat(fd, &st) < 0;
+    if (!failed && write_all(fd, data, len) < 0) {
+        failed = 1;
         err = errno;
-        if (!failed)
-            *ino = st.st_ino;
     }
     if (close(fd) < 0 && !failed) {
         failed = 1;
@@ -291,9 +305,14 @@ static int fill_file(struct archive *s, int fd, const char *rel, const void *dat
     }
     if (failed) {
         log_path_error(s, "cannot write", rel, err);
-        unlinkat(s->dirfd, rel, 0);
+        if (!ino)
+            unlinkat(s->dirfd, rel, 0);
+        else if (known)
+            unlink_if_inode(s, rel, st.st_ino);
         return NEWSD_ERROR;
     }
+    if (ino)
+        *ino = st.st_ino;
     return NEWSD_OK;
 }
 
@@ -370,7 +389,11 @@ static int link_original(struct archive *s, const newsd_article *a, const char *
         *ino = st.st_ino;
         return 0;
     }
-    unlinkat(s->dirfd, rel, 0);
+    /* Only the work file's own link goes: at a final name, another copy's
+     * record may have been renamed over it meanwhile (unlink_if_inode()). */
+    struct stat own;
+    if (stat(path, &own) == 0)
+        unlink_if_inode(s, rel, own.st_ino);
     return -1;
 }
 
@@ -548,6 +571,8 @@ static void remove_final_file(struct archive *s, const struct pending *p, const 
     char rel[REL_PATH_MAX];
     struct stat st;
     rel_path(rel, p->day, p->id, ext);
+    /* One look at the name first; the two of archived_on_day() only for
+     * a name that still is this file. */
     if (fstatat(s->dirfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_ino == ino &&
         !archived_on_day(s, p))
         unlinkat(s->dirfd, rel, 0);
