@@ -214,7 +214,7 @@ static int look_up(struct fill *f, struct newsd_token *t, uint64_t norm_hash)
         return -1;
     if (stop)
         t->flags |= NEWSD_TOKEN_STOPWORD;
-    if (stem_len != norm_len || !strhash_equal(stem, t->norm, stem_len)) {
+    if (stem != t->norm && (stem_len != norm_len || !strhash_equal(stem, t->norm, stem_len))) {
         char *copy = arena_strndup(&f->an->arena, stem, stem_len);
         if (!copy)
             return -1;

@@ -52,6 +52,11 @@ const char *stem_algorithm(const char *lang)
  * short (of the 10kgnad-de corpus's 36,931 distinct words 24,682 fit a
  * short slot, of bbc-news-en's 18,337 all but 757), so the memo holds
  * the vocabulary of a feed that the single table kept missing on.
+ * Holds it if each word may take either of two sets (set_first(),
+ * set_second()): with one set per word, a quarter of that German
+ * vocabulary fell in sets given more words than ways, which pushed one
+ * another out on every pass over the corpus (11 of an article's ~250
+ * look-ups missed, at ~1 µs each in German); with two, under one.
  *
  * A slot: a 32-bit head (the tag: 15 bits of the word's hash, never 0, 0
  * is empty; the word's length; how many of its bytes the stem keeps; the
@@ -74,10 +79,11 @@ const char *stem_algorithm(const char *lang)
  * data race, only a stale read that the version tells.  The head is kept
  * in the slot's first four bytes in memory (not by value), so the word's
  * bytes follow it whatever the byte order. */
-#define SHORT_SETS 4096
+#define SET_BITS 12
+#define SHORT_SETS (1 << SET_BITS)
 #define SHORT_WAYS 8
 #define SHORT_WORDS 2   /* 64-bit words a slot */
-#define LONG_SETS 4096
+#define LONG_SETS (1 << SET_BITS)
 #define LONG_WAYS 4
 #define LONG_WORDS 4
 #define HEAD_BYTES 4
@@ -109,6 +115,11 @@ struct memo {
      * looks there only when it may be (a miss of the long set's lines
      * on every miss of a short word cost more than the bits). */
     _Atomic uint64_t spill[SPILL_BITS / 64];
+    /* A bit per set: set once a word that picked it first went to its
+     * second set (set_second()), so that a lookup reads (and fetches)
+     * the second set only when the first one ever overflowed. */
+    _Atomic uint64_t short_over[SHORT_SETS / 64];
+    _Atomic uint64_t long_over[LONG_SETS / 64];
 };
 
 _Static_assert((SHORT_SETS + LONG_SETS) * sizeof(uint32_t) % 128 == 0, "the slots start on a cache line");
@@ -117,6 +128,7 @@ _Static_assert((SHORT_SETS + LONG_SETS) * sizeof(uint32_t) % 128 == 0, "the slot
 struct table {
     _Atomic uint32_t *version;
     _Atomic uint64_t *slots;
+    _Atomic uint64_t *over;
     size_t sets;
     int ways, words;
     size_t room;
@@ -124,12 +136,14 @@ struct table {
 
 static inline struct table short_table(struct memo *m)
 {
-    return (struct table){m->short_version, m->short_slots, SHORT_SETS, SHORT_WAYS, SHORT_WORDS, SHORT_ROOM};
+    return (struct table){m->short_version, m->short_slots, m->short_over, SHORT_SETS, SHORT_WAYS, SHORT_WORDS,
+                          SHORT_ROOM};
 }
 
 static inline struct table long_table(struct memo *m)
 {
-    return (struct table){m->long_version, m->long_slots, LONG_SETS, LONG_WAYS, LONG_WORDS, LONG_ROOM};
+    return (struct table){m->long_version, m->long_slots, m->long_over, LONG_SETS, LONG_WAYS, LONG_WORDS,
+                          LONG_ROOM};
 }
 
 struct stemmer {
@@ -192,6 +206,31 @@ static struct stem_cache *cache_get(void)
     return c;
 }
 
+/* A huge page holds a memo: it is read at random, a few hundred times
+ * an article, and with 4 KB pages most of those reads also missed the
+ * TLB once the other stages of an article had run (so did the
+ * prefetches, which then stalled).  The mapping is aligned to the huge
+ * page (a larger one is cut down to it); the kernel backs it with one
+ * where it leaves that to madvise(), and with small pages otherwise.
+ * NULL when memory runs out. */
+#define HUGE_PAGE ((size_t)2 << 20)
+_Static_assert(sizeof(struct memo) <= HUGE_PAGE, "a memo fits a huge page");
+
+static void *memo_map(void)
+{
+    char *p = mmap(NULL, 2 * HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    char *at = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (at > p)
+        munmap(p, (size_t)(at - p));
+    munmap(at + HUGE_PAGE, (size_t)(p + 2 * HUGE_PAGE - (at + HUGE_PAGE)));
+#ifdef MADV_HUGEPAGE
+    madvise(at, HUGE_PAGE, MADV_HUGEPAGE);
+#endif
+    return at;
+}
+
 /* lang's memo, made on first use: an anonymous mapping, so zero (every
  * slot empty, every version even) and page-aligned (a set is two whole
  * cache lines).  NULL when MEMO_LANGS languages have one or memory runs
@@ -204,8 +243,8 @@ static struct memo *memo_of(const char *lang)
         if (strncmp(memos[i].lang, lang, sizeof memos[i].lang) == 0)
             m = memos[i].memo;
     if (!m && n_memos < MEMO_LANGS) {
-        void *p = mmap(NULL, sizeof *m, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p != MAP_FAILED) {
+        void *p = memo_map();
+        if (p) {
             m = p;
             strcpy(memos[n_memos].lang, lang);
             memos[n_memos++].memo = m;
@@ -256,16 +295,46 @@ void stem_prefetch(const struct stemmer *st, const char *word, size_t len)
         stem_prefetch_hashed(st, len, strhash(word, len));
 }
 
+/* The two sets a word may take in a table: the first by the low bits of
+ * its hash, the second one of sixteen others picked by the next four
+ * bits (never the first).  A word goes to whichever has room, so that
+ * the words of a crowded set spread to their second sets instead of
+ * pushing one another out (with one set per word, a quarter of a
+ * German feed's vocabulary fell in sets holding more words than ways,
+ * and kept missing).  Both depend on the low SET_BITS + 4 bits only. */
+static inline size_t set_first(uint64_t hash)
+{
+    return (size_t)hash & ((1u << SET_BITS) - 1);
+}
+
+static inline size_t set_second(uint64_t hash)
+{
+    return ((size_t)hash + 1 + ((size_t)(hash >> SET_BITS) & 15) * 255) & ((1u << SET_BITS) - 1);
+}
+
+/* Whether set i of t ever overflowed into second sets. */
+static inline bool set_overflowed(_Atomic uint64_t *over, size_t i)
+{
+    return atomic_load_explicit(&over[i / 64], memory_order_relaxed) >> (i % 64) & 1;
+}
+
+static inline void prefetch_set(const struct table *t, size_t i)
+{
+    const char *set = (const char *)&t->slots[i * (size_t)(t->ways * t->words)];
+    __builtin_prefetch(set);
+    __builtin_prefetch(set + 64);
+    __builtin_prefetch(&t->version[i]);
+}
+
 void stem_prefetch_hashed(const struct stemmer *st, size_t len, uint64_t hash)
 {
     if (!st->memo || len > MEMO_ROOM)
         return;
     struct table t = table_of(st->memo, len);
-    size_t i = hash % t.sets;
-    const char *set = (const char *)&t.slots[i * (size_t)(t.ways * t.words)];
-    __builtin_prefetch(set);
-    __builtin_prefetch(set + 64);
-    __builtin_prefetch(&t.version[i]);
+    size_t a = set_first(hash);
+    prefetch_set(&t, a);
+    if (set_overflowed(t.over, a))
+        prefetch_set(&t, set_second(hash));
 }
 
 const char *stem_word(struct stemmer *st, const char *word, size_t len, size_t *out_len)
@@ -294,61 +363,123 @@ static inline uint32_t head_of(uint64_t first)
  * (so "not used" means "not hit since the last of them was").  A hint
  * only, so outside the version: a way already marked costs no write (the
  * common hit, and no cache line bouncing between threads). */
-static void memo_touch(const struct table *t, _Atomic uint64_t *set, int w)
+static inline __attribute__((always_inline)) void memo_touch(_Atomic uint64_t *set, int ways, int words, int w)
 {
     uint64_t used = head_bits(HEAD_USED);
-    if (atomic_load_explicit(&set[w * t->words], memory_order_relaxed) & used)
+    if (atomic_load_explicit(&set[w * words], memory_order_relaxed) & used)
         return;
-    atomic_fetch_or_explicit(&set[w * t->words], used, memory_order_relaxed);
-    for (int k = 0; k < t->ways; k++)
-        if (!(atomic_load_explicit(&set[k * t->words], memory_order_relaxed) & used))
+    atomic_fetch_or_explicit(&set[w * words], used, memory_order_relaxed);
+    for (int k = 0; k < ways; k++)
+        if (!(atomic_load_explicit(&set[k * words], memory_order_relaxed) & used))
             return;
-    for (int k = 0; k < t->ways; k++)
+    for (int k = 0; k < ways; k++)
         if (k != w)
-            atomic_fetch_and_explicit(&set[k * t->words], ~used, memory_order_relaxed);
+            atomic_fetch_and_explicit(&set[k * words], ~used, memory_order_relaxed);
 }
 
-/* The stem of word from set i of table t into out (MEMO_ROOM bytes): its
- * length, or SIZE_MAX when it is not there (or a writer changed the set
- * meanwhile). */
-static inline size_t memo_get(struct table t, size_t i, uint32_t tag, const char *word, size_t len, char *out,
-                              bool *stop)
+/* The n (0..8) bytes at p as the low bytes of a little-endian word,
+ * without reading past them (loads that overlap, as strhash() does). */
+static inline uint64_t load_bytes(const char *p, size_t n)
 {
-    _Atomic uint32_t *version = &t.version[i];
+    uint64_t v = 0;
+    if (n >= 8) {
+        memcpy(&v, p, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + n - 4, 4);
+        v = a | (uint64_t)b << (8 * (n - 4));
+    } else if (n > 0) {
+        const unsigned char *u = (const unsigned char *)p;
+        v = u[0] | (uint64_t)u[n / 2] << (8 * (n / 2)) | (uint64_t)u[n - 1] << (8 * (n - 1));
+    }
+    return v;
+}
+
+static inline uint64_t low_bytes_mask(size_t n)
+{
+    return n >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1;
+}
+
+/* Whether the slot (its words as loaded) holds word[0..len) after its
+ * head.  Compared in registers: copying the slot's words to memory and
+ * reading the word's bytes back across them made the CPU wait for the
+ * stores at every hit. */
+static inline __attribute__((always_inline)) bool slot_holds(const uint64_t *slot, int words, const char *word,
+                                                             size_t len)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    size_t n = len < 8 - HEAD_BYTES ? len : 8 - HEAD_BYTES;
+    uint64_t diff = (slot[0] >> (8 * HEAD_BYTES) ^ load_bytes(word, n)) & low_bytes_mask(n);
+    for (int k = 1; k < words; k++) {
+        size_t at = 8 * (size_t)k - HEAD_BYTES;
+        n = len > at ? (len - at < 8 ? len - at : 8) : 0;
+        diff |= (slot[k] ^ load_bytes(word + at, n)) & low_bytes_mask(n);
+    }
+    return diff == 0;
+#else
+    return strhash_equal((const char *)slot + HEAD_BYTES, word, len);
+#endif
+}
+
+/* The stem of word[0..len) from set i of a table (its versions and
+ * slots; ways, words and room its shape): its length, with its bytes in
+ * out (MEMO_ROOM bytes) or, when the stem is the word itself, *same set
+ * and out untouched; SIZE_MAX when it is not there (or a writer changed
+ * the set meanwhile).  Inlined per table, so that the shape is constant. */
+static inline __attribute__((always_inline)) size_t
+memo_get(_Atomic uint32_t *versions, _Atomic uint64_t *slots, int ways, int words, size_t room, size_t i,
+         uint32_t tag, const char *word, size_t len, char *out, bool *same, bool *stop)
+{
+    _Atomic uint32_t *version = &versions[i];
     uint32_t v = atomic_load_explicit(version, memory_order_acquire);
     if (v & 1)
         return SIZE_MAX;
-    _Atomic uint64_t *set = &t.slots[i * (size_t)(t.ways * t.words)];
-    for (int w = 0; w < t.ways; w++) {
-        uint32_t head = head_of(atomic_load_explicit(&set[w * t.words], memory_order_relaxed));
+    _Atomic uint64_t *set = &slots[i * (size_t)(ways * words)];
+    for (int w = 0; w < ways; w++) {
+        uint64_t slot[LONG_WORDS];
+        slot[0] = atomic_load_explicit(&set[w * words], memory_order_relaxed);
+        uint32_t head = head_of(slot[0]);
         if (HEAD_TAG(head) != tag || HEAD_LEN(head) != len)
             continue;
-        uint64_t slot[LONG_WORDS];
-        for (int k = 0; k < t.words; k++)
-            slot[k] = atomic_load_explicit(&set[w * t.words + k], memory_order_relaxed);
-        const char *bytes = (const char *)slot + HEAD_BYTES;
-        if (!strhash_equal(bytes, word, len))
+        for (int k = 1; k < words; k++)
+            slot[k] = atomic_load_explicit(&set[w * words + k], memory_order_relaxed);
+        if (!slot_holds(slot, words, word, len))
             continue;
         atomic_thread_fence(memory_order_acquire);
         if (atomic_load_explicit(version, memory_order_relaxed) != v)
             return SIZE_MAX;
         size_t keep = HEAD_KEEP(head), tail = HEAD_TAIL(head);
-        if (keep > len || len + tail > t.room)
+        if (keep > len || len + tail > room)
             return SIZE_MAX;   /* not written so; cannot be, but out has only this room */
-        memo_touch(&t, set, w);
-        /* The slot's bytes whole (a copy of a constant size, no call),
-         * then the added bytes moved after the kept ones: few, and never
-         * before where they are (keep <= len). */
-        if (t.words == SHORT_WORDS)
-            memcpy(out, bytes, SHORT_ROOM);
-        else
-            memcpy(out, bytes, LONG_ROOM);
-        for (size_t k = 0; k < tail; k++)
-            out[keep + k] = out[len + k];
+        memo_touch(set, ways, words, w);
         *stop = (head & HEAD_STOP) != 0;
+        *same = keep == len && tail == 0;
+        if (!*same) {
+            /* The kept bytes from the word, the added ones from the slot
+             * (byte by byte: each inside one of the words just stored). */
+            const char *added = (const char *)slot + HEAD_BYTES + len;
+            memcpy(out, word, keep);
+            for (size_t k = 0; k < tail; k++)
+                out[keep + k] = added[k];
+        }
         return keep + tail;
     }
     return SIZE_MAX;
+}
+
+static size_t memo_get_short(struct memo *m, size_t i, uint32_t tag, const char *word, size_t len, char *out,
+                             bool *same, bool *stop)
+{
+    return memo_get(m->short_version, m->short_slots, SHORT_WAYS, SHORT_WORDS, SHORT_ROOM, i, tag, word, len, out,
+                    same, stop);
+}
+
+static size_t memo_get_long(struct memo *m, size_t i, uint32_t tag, const char *word, size_t len, char *out,
+                            bool *same, bool *stop)
+{
+    return memo_get(m->long_version, m->long_slots, LONG_WAYS, LONG_WORDS, LONG_ROOM, i, tag, word, len, out, same,
+                    stop);
 }
 
 /* The spill bit of a hash (other bits of it than the sets'). */
@@ -361,14 +492,20 @@ static inline size_t spill_bit(uint64_t hash)
  * than the slot has room for; then in the long one, and its spill bit
  * says so. */
 static size_t memo_get_any(struct memo *m, uint64_t hash, uint32_t tag, const char *word, size_t len, char *out,
-                           bool *stop)
+                           bool *same, bool *stop)
 {
-    if (len > SHORT_ROOM)
-        return memo_get(long_table(m), hash % LONG_SETS, tag, word, len, out, stop);
-    size_t n = memo_get(short_table(m), hash % SHORT_SETS, tag, word, len, out, stop);
-    size_t b = spill_bit(hash);
-    if (n == SIZE_MAX && atomic_load_explicit(&m->spill[b / 64], memory_order_relaxed) >> (b % 64) & 1)
-        n = memo_get(long_table(m), hash % LONG_SETS, tag, word, len, out, stop);
+    size_t a = set_first(hash), n;
+    if (len <= SHORT_ROOM) {
+        n = memo_get_short(m, a, tag, word, len, out, same, stop);
+        if (n == SIZE_MAX && set_overflowed(m->short_over, a))
+            n = memo_get_short(m, set_second(hash), tag, word, len, out, same, stop);
+        size_t b = spill_bit(hash);
+        if (n != SIZE_MAX || !(atomic_load_explicit(&m->spill[b / 64], memory_order_relaxed) >> (b % 64) & 1))
+            return n;
+    }
+    n = memo_get_long(m, a, tag, word, len, out, same, stop);
+    if (n == SIZE_MAX && set_overflowed(m->long_over, a))
+        n = memo_get_long(m, set_second(hash), tag, word, len, out, same, stop);
     return n;
 }
 
@@ -383,6 +520,40 @@ static int memo_victim(const struct table *t, _Atomic uint64_t *set)
         if (!(atomic_load_explicit(&set[k * t->words], memory_order_relaxed) & used))
             return k;
     return 0;   /* not reached: memo_touch() leaves a way unused */
+}
+
+/* Ways of set i of t that are empty, and that are not used. */
+static void set_room(const struct table *t, size_t i, int *empty, int *unused)
+{
+    _Atomic uint64_t *set = &t->slots[i * (size_t)(t->ways * t->words)];
+    uint64_t used = head_bits(HEAD_USED);
+    *empty = *unused = 0;
+    for (int k = 0; k < t->ways; k++) {
+        uint64_t first = atomic_load_explicit(&set[k * t->words], memory_order_relaxed);
+        *empty += !head_of(first);
+        *unused += !(first & used);
+    }
+}
+
+/* Which of a word's two sets takes it: the first while it has an empty
+ * way (so most words are found in their first set, and a lookup rarely
+ * reads two), else the second when it has one, else the one with more
+ * ways not used lately (the first on a tie).  Going to the second
+ * marks the first as overflowed, before the word is written. */
+static size_t set_for(const struct table *t, uint64_t hash)
+{
+    size_t a = set_first(hash), b = set_second(hash);
+    int empty_a, unused_a, empty_b, unused_b;
+    set_room(t, a, &empty_a, &unused_a);
+    if (empty_a)
+        return a;
+    set_room(t, b, &empty_b, &unused_b);
+    if (!empty_b && unused_b <= unused_a)
+        return a;
+    uint64_t bit = (uint64_t)1 << (a % 64);
+    if (!(atomic_load_explicit(&t->over[a / 64], memory_order_relaxed) & bit))
+        atomic_fetch_or_explicit(&t->over[a / 64], bit, memory_order_relaxed);
+    return b;
 }
 
 /* Keep word's stem in the table whose slots have room for it, unless
@@ -404,7 +575,7 @@ static void memo_put(struct memo *m, uint64_t hash, uint32_t tag, const char *wo
         if (!(atomic_load_explicit(&m->spill[b / 64], memory_order_relaxed) & bit))
             atomic_fetch_or_explicit(&m->spill[b / 64], bit, memory_order_relaxed);
     }
-    size_t i = hash % t.sets;
+    size_t i = set_for(&t, hash);
     _Atomic uint32_t *version = &t.version[i];
     uint32_t v = atomic_load_explicit(version, memory_order_relaxed);
     if ((v & 1) || !atomic_compare_exchange_strong_explicit(version, &v, v + 1, memory_order_relaxed,
@@ -424,7 +595,7 @@ static void memo_put(struct memo *m, uint64_t hash, uint32_t tag, const char *wo
      * old bytes fails the compare or the version check. */
     for (int k = t.words - 1; k >= 0; k--)
         atomic_store_explicit(&set[w * t.words + k], slot[k], memory_order_relaxed);
-    memo_touch(&t, set, w);
+    memo_touch(set, t.ways, t.words, w);
     atomic_store_explicit(version, v + 2, memory_order_release);
 }
 
@@ -442,12 +613,13 @@ const char *stem_word_stop_hashed(struct stemmer *st, const char *word, size_t l
     uint32_t tag = memo_tag(hash);
     if (memo) {
         bool memo_stop;
-        size_t n = memo_get_any(st->memo, hash, tag, word, len, st->stem, &memo_stop);
+        bool same;
+        size_t n = memo_get_any(st->memo, hash, tag, word, len, st->stem, &same, &memo_stop);
         if (n != SIZE_MAX) {
             if (stop)
                 *stop = memo_stop;
             *out_len = n;
-            return st->stem;
+            return same ? word : st->stem;
         }
     }
     /* The memo keeps whether the word is a stop word with its stem, so

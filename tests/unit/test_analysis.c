@@ -477,16 +477,16 @@ static void test_stems_shared_by_threads(void **state)
 }
 
 /* The same race on one set: every word has the same low 16 bits of its
- * hash, so all of them fall in one set of each of the memo's tables
- * (whatever their number of sets up to 65,536), more words than a set has
- * ways.  Four threads keep evicting one another's words there while they
+ * hash, so all of them may take the same two sets of each of the memo's
+ * tables (both of a word's sets follow from those bits), more words than
+ * the two sets have ways.  Four threads keep evicting one another's words there while they
  * read them back, so readers and writers meet on the same slots (what
  * ThreadSanitizer needs to see a slot accessed other than atomically),
  * and each word's stem adds bytes of its own (German "bä..." -> "ba...":
  * a reader that took one word's bytes with another's added ones would
  * return a wrong stem).  Such a torn read needs a writer between two of
  * the reader's loads: the test shows one only if it is frequent. */
-enum { ONE_SET_WORDS = 24, ONE_SET_ROUNDS = 20000, ONE_SET_THREADS = 4 };
+enum { ONE_SET_WORDS = 40, ONE_SET_ROUNDS = 20000, ONE_SET_THREADS = 4 };
 static char one_set_word[ONE_SET_WORDS][32], one_set_stem[ONE_SET_WORDS][32];
 static size_t one_set_len[ONE_SET_WORDS], one_set_stem_len[ONE_SET_WORDS];
 
@@ -550,7 +550,7 @@ static void test_stems_one_set_raced(void **state)
 /* The stop-word bit rides in the head of a memo slot: readers racing
  * writers on one set must never take a word's stem with another word's
  * bit.  One stop word ("und") and non-stop words whose hashes pick the
- * same set of the short table (low 16 bits equal); four threads evict
+ * same two sets of the short table (low 16 bits equal); four threads evict
  * one another there, half of them stemming without asking for the flag
  * (stem_word(): the entry they write must still carry the right bit). */
 enum { STOP_SET_WORDS = 20, STOP_SET_ROUNDS = 20000, STOP_SET_THREADS = 4 };
