@@ -206,31 +206,6 @@ static struct stem_cache *cache_get(void)
     return c;
 }
 
-/* A huge page holds a memo: it is read at random, a few hundred times
- * an article, and with 4 KB pages most of those reads also missed the
- * TLB once the other stages of an article had run (so did the
- * prefetches, which then stalled).  The mapping is aligned to the huge
- * page (a larger one is cut down to it); the kernel backs it with one
- * where it leaves that to madvise(), and with small pages otherwise.
- * NULL when memory runs out. */
-#define HUGE_PAGE ((size_t)2 << 20)
-_Static_assert(sizeof(struct memo) <= HUGE_PAGE, "a memo fits a huge page");
-
-static void *memo_map(void)
-{
-    char *p = mmap(NULL, 2 * HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-    char *at = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
-    if (at > p)
-        munmap(p, (size_t)(at - p));
-    munmap(at + HUGE_PAGE, (size_t)(p + 2 * HUGE_PAGE - (at + HUGE_PAGE)));
-#ifdef MADV_HUGEPAGE
-    madvise(at, HUGE_PAGE, MADV_HUGEPAGE);
-#endif
-    return at;
-}
-
 /* lang's memo, made on first use: an anonymous mapping, so zero (every
  * slot empty, every version even) and page-aligned (a set is two whole
  * cache lines).  NULL when MEMO_LANGS languages have one or memory runs
@@ -243,8 +218,8 @@ static struct memo *memo_of(const char *lang)
         if (strncmp(memos[i].lang, lang, sizeof memos[i].lang) == 0)
             m = memos[i].memo;
     if (!m && n_memos < MEMO_LANGS) {
-        void *p = memo_map();
-        if (p) {
+        void *p = mmap(NULL, sizeof *m, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p != MAP_FAILED) {
             m = p;
             strcpy(memos[n_memos].lang, lang);
             memos[n_memos++].memo = m;
