@@ -223,6 +223,51 @@ static void test_train_svm(void **state)
     model_free(m);
 }
 
+/* model_scores_counts() looks every feature up (its pipeline asks for
+ * the lookups' memory ahead, in a ring): the scores are those of the
+ * model's float weights summed here one feature at a time, to the
+ * precision of the 16-bit weights, and the same to the last bit for the
+ * table with its empty slots and packed (the order of the sums). */
+static void test_scores_look_up_every_feature(void **state)
+{
+    (void)state;
+    struct topics_model *m = train_three(&topics_default_opts);
+    char *t = text_of(2, 777);
+    newsd_analysis *an = newsd_analysis_new(t, strlen(t), "en");
+    struct fcount fc = {0};
+    assert_int_equal(features_add(&fc, an, m->opts.features, m->opts.char_min, m->opts.char_max), 0);
+    uint32_t L = m->n_labels;
+    double scores[3], packed_scores[3], acc[3] = {0}, norm2 = 0;
+    size_t known = 0;
+    model_scores_counts(m, &fc, scores);
+    for (size_t s = 0; s < fc.cap; s++) {
+        int64_t i = fc.e[s].key ? model_find(m, fc.e[s].key) : -1;
+        if (i < 0)
+            continue;
+        known++;
+        double v = (1.0 + log((double)fc.e[s].count)) * m->idf[i];
+        for (uint32_t l = 0; l < L; l++)
+            acc[l] += v * m->w[(size_t)i * L + l];
+        norm2 += v * v;
+    }
+    assert_true(known > 32);    /* more than the pipeline holds */
+    for (uint32_t l = 0; l < L; l++)
+        assert_true(fabs(scores[l] - (m->bias[l] + acc[l] / sqrt(norm2))) < 1e-3);
+    struct fentry *e = calloc(fc.n, sizeof *e);
+    size_t n = 0;
+    for (size_t s = 0; s < fc.cap; s++)
+        if (fc.e[s].key)
+            e[n++] = fc.e[s];
+    struct fcount packed = {.e = e, .n = n, .cap = n};
+    model_scores_counts(m, &packed, packed_scores);
+    assert_memory_equal(scores, packed_scores, sizeof scores);
+    free(e);
+    fcount_free(&fc);
+    newsd_analysis_free(an);
+    free(t);
+    model_free(m);
+}
+
 static void test_train_needs_two_labels(void **state)
 {
     (void)state;
@@ -552,6 +597,7 @@ int main(void)
         cmocka_unit_test(test_train_logistic_regression),
         cmocka_unit_test(test_train_naive_bayes),
         cmocka_unit_test(test_train_svm),
+        cmocka_unit_test(test_scores_look_up_every_feature),
         cmocka_unit_test(test_train_needs_two_labels),
         cmocka_unit_test(test_cross_validation),
         cmocka_unit_test(test_model_round_trip),
