@@ -147,14 +147,38 @@ static int add_char_grams(struct fcount *fc, const char *norm, size_t len, uint3
     memcpy(buf + 1, norm, len);
     buf[len + 1] = ' ';
     size_t total = len + 2;
+    static const char seed = 'c';
+    struct gram_batch b;
+    b.n = 0;
+    int ascii = total < sizeof starts / sizeof starts[0];
+    for (size_t i = 0; ascii && i < len; i++)
+        ascii = (unsigned char)norm[i] < 0x80;
+    if (ascii) {
+        /* A code point a byte: the same hashes as below, without the
+         * code points' offsets and the loop over each one's bytes, whose
+         * exits the branch predictor misses; the chains of consecutive
+         * n-grams then overlap. */
+        const uint64_t h0 = topics_hash(TOPICS_HASH_INIT, &seed, 1);
+        for (size_t i = 0; i < total; i++) {
+            uint64_t h = h0;
+            size_t top = char_max < total - i ? char_max : total - i;
+            for (size_t n = 1; n <= top; n++) {
+                h = (h ^ (unsigned char)buf[i + n - 1]) * FNV_PRIME;
+                h = h ? h : 1;
+                if (n >= char_min && !(n == 1 && buf[i] == ' ')) {
+                    b.h[b.n++] = h;
+                    if (b.n == sizeof b.h / sizeof b.h[0] && gram_flush(fc, &b, times) < 0)
+                        return -1;
+                }
+            }
+        }
+        return gram_flush(fc, &b, times);
+    }
     while (pos < total && n_cp < sizeof starts / sizeof starts[0] - 1) {
         starts[n_cp++] = pos;
         pos += utf8_len((unsigned char)buf[pos]);
     }
     starts[n_cp] = total;
-    static const char seed = 'c';
-    struct gram_batch b;
-    b.n = 0;
     for (size_t i = 0; i < n_cp; i++) {
         uint64_t h = topics_hash(TOPICS_HASH_INIT, &seed, 1);
         for (uint32_t n = 1; n <= char_max && i + n <= n_cp; n++) {

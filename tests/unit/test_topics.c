@@ -124,6 +124,41 @@ static void test_features_stems_and_chars(void **state)
     newsd_analysis_free(an);
 }
 
+/* The hash of an n-gram chains its code points (features.h), whether the
+ * word is ASCII (a path of its own, a byte a code point) or not. */
+static uint64_t gram_hash(const char *const *cps, size_t n)
+{
+    static const char seed = 'c';
+    uint64_t h = topics_hash(TOPICS_HASH_INIT, &seed, 1);
+    for (size_t i = 0; i < n; i++)
+        h = topics_hash(h, cps[i], strlen(cps[i]));
+    return h;
+}
+
+static void test_features_chars_ascii_and_not(void **state)
+{
+    (void)state;
+    const char *text = "Bücher chips";
+    newsd_analysis *an = newsd_analysis_new(text, strlen(text), "de");
+    assert_non_null(an);
+    struct fcount fc = {0};
+    assert_int_equal(features_add(&fc, an, TOPICS_FEAT_CHARS, 2, 5), 0);
+    static const char *const buecher[] = {" ", "b", "ü", "c", "h", "e", "r", " "};
+    static const char *const chips[] = {" ", "c", "h", "i", "p", "s", " "};
+    assert_int_equal(fcount_get(&fc, gram_hash(buecher + 2, 2)), 1);    /* "üc" */
+    assert_int_equal(fcount_get(&fc, gram_hash(buecher + 1, 5)), 1);    /* "büche" */
+    assert_int_equal(fcount_get(&fc, gram_hash(chips, 5)), 1);          /* " chip" */
+    assert_int_equal(fcount_get(&fc, gram_hash(chips + 3, 4)), 1);      /* "ips " */
+    assert_int_equal(fcount_get(&fc, gram_hash(chips + 5, 2)), 1);      /* "s " */
+    assert_int_equal(fcount_get(&fc, gram_hash(chips + 6, 1)), 0);      /* a lone space is none */
+    /* 2..5-grams of 8 and 7 code points: 7 + 6 + 5 + 4 and 6 + 5 + 4 + 3,
+     * "ch" in both. */
+    assert_int_equal(fc.n, 39);
+    assert_int_equal(fcount_get(&fc, gram_hash(chips + 1, 2)), 2);
+    fcount_free(&fc);
+    newsd_analysis_free(an);
+}
+
 /* What the classifier of an article reads (once per token type) is what
  * the trainer reads (once per token): the same keys with the same counts,
  * for every kind of feature, in a text that repeats words in other cases
@@ -593,6 +628,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_features_stems_and_chars),
+        cmocka_unit_test(test_features_chars_ascii_and_not),
         cmocka_unit_test(test_features_by_type_match),
         cmocka_unit_test(test_train_logistic_regression),
         cmocka_unit_test(test_train_naive_bayes),
