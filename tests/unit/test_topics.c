@@ -303,6 +303,54 @@ static void test_scores_look_up_every_feature(void **state)
     model_free(m);
 }
 
+/* The same with a model built here, of 7 labels (the weights are added
+ * several labels at a time, and the rest one by one) and 600 features,
+ * for counts of features of which a third are not in it. */
+static void test_scores_seven_labels(void **state)
+{
+    (void)state;
+    enum { L = 7, N = 600 };
+    char *labels[L];
+    char names[L][8];
+    for (unsigned l = 0; l < L; l++) {
+        snprintf(names[l], sizeof names[l], "l%u", l);
+        labels[l] = names[l];
+    }
+    struct topics_model *m = model_new(&topics_default_opts, labels, L, N);
+    assert_non_null(m);
+    uint32_t x = 12345;
+    for (uint32_t i = 0; i < N; i++) {
+        m->keys[i] = topics_hash(TOPICS_HASH_INIT, &i, sizeof i);
+        x = x * 1103515245u + 12345u;
+        m->idf[i] = 1.0f + (float)((x >> 16) % 2000) / 1000.0f;
+        for (unsigned l = 0; l < L; l++) {
+            x = x * 1103515245u + 12345u;
+            m->w[(size_t)i * L + l] = (float)((int)((x >> 16) % 2001) - 1000) / 1000.0f;
+        }
+    }
+    for (unsigned l = 0; l < L; l++)
+        m->bias[l] = 0.1f * (float)l - 0.3f;
+    assert_int_equal(model_index(m), 0);
+    struct fcount fc = {0};
+    for (uint32_t i = 0; i < 3 * N / 2; i += 2)   /* the odd ones, and 300 past N, are not in it */
+        assert_int_equal(fcount_add(&fc, topics_hash(TOPICS_HASH_INIT, &i, sizeof i), 1 + i % 5), 0);
+    double scores[L], acc[L] = {0}, norm2 = 0;
+    model_scores_counts(m, &fc, scores);
+    for (size_t s = 0; s < fc.cap; s++) {
+        int64_t i = fc.e[s].key ? model_find(m, fc.e[s].key) : -1;
+        if (i < 0)
+            continue;
+        double v = (1.0 + log((double)fc.e[s].count)) * m->idf[i];
+        for (unsigned l = 0; l < L; l++)
+            acc[l] += v * m->w[(size_t)i * L + l];
+        norm2 += v * v;
+    }
+    for (unsigned l = 0; l < L; l++)
+        assert_true(fabs(scores[l] - (m->bias[l] + acc[l] / sqrt(norm2))) < 1e-3);
+    fcount_free(&fc);
+    model_free(m);
+}
+
 static void test_train_needs_two_labels(void **state)
 {
     (void)state;
@@ -634,6 +682,7 @@ int main(void)
         cmocka_unit_test(test_train_naive_bayes),
         cmocka_unit_test(test_train_svm),
         cmocka_unit_test(test_scores_look_up_every_feature),
+        cmocka_unit_test(test_scores_seven_labels),
         cmocka_unit_test(test_train_needs_two_labels),
         cmocka_unit_test(test_cross_validation),
         cmocka_unit_test(test_model_round_trip),
