@@ -5,9 +5,26 @@
 
 #include <string.h>
 
+/* Shingles wait here to be added to the minima in batches. */
+struct shingles {
+    uint64_t h[256];
+    size_t n;
+};
+
+static void add(struct nd_minhash *m, struct shingles *b, uint64_t shingle)
+{
+    b->h[b->n++] = shingle;
+    if (b->n == sizeof b->h / sizeof b->h[0]) {
+        nd_minhash_add_n(m, b->h, b->n);
+        b->n = 0;
+    }
+}
+
 int nd_fingerprint(const newsd_analysis *an, struct nd_sig *sig, size_t *words)
 {
     struct nd_minhash m;
+    struct shingles batch;
+    batch.n = 0;
     nd_minhash_init(&m);
     uint64_t win[ND_SHINGLE];
     size_t in_win = 0, n_words = 0;
@@ -20,7 +37,7 @@ int nd_fingerprint(const newsd_analysis *an, struct nd_sig *sig, size_t *words)
         const struct newsd_token *t = end ? NULL : newsd_token_in(base, stride, i);
         if (end || t->sentence != sentence) {
             if (in_win > 0 && !full) /* a sentence shorter than a shingle */
-                nd_minhash_add(&m, nd_hash_shingle(win, in_win));
+                add(&m, &batch, nd_hash_shingle(win, in_win));
             in_win = 0;
             full = 0;
             if (end)
@@ -36,10 +53,11 @@ int nd_fingerprint(const newsd_analysis *an, struct nd_sig *sig, size_t *words)
         }
         win[in_win++] = nd_hash_bytes(t->stem, t->stem_length);
         if (in_win == ND_SHINGLE) {
-            nd_minhash_add(&m, nd_hash_shingle(win, in_win));
+            add(&m, &batch, nd_hash_shingle(win, in_win));
             full = 1;
         }
     }
+    nd_minhash_add_n(&m, batch.h, batch.n);
     nd_minhash_sig(&m, sig);
     *words = n_words;
     return 0;

@@ -107,6 +107,16 @@ static uint32_t dup_add(struct nd_index *x, uint64_t seq, const uint8_t root[ND_
     return (uint32_t)n;
 }
 
+/* Ask for the cache line of p ahead of its read. */
+static inline void prefetch(const void *p)
+{
+#if defined(__GNUC__)
+    __builtin_prefetch(p);
+#else
+    (void)p;
+#endif
+}
+
 static size_t heads_per_band(size_t slots)
 {
     return slots >> HEADS_SHIFT ? slots >> HEADS_SHIFT : 1;
@@ -255,8 +265,26 @@ void nd_index_lookup(const struct nd_index *x, const uint8_t id[ND_ID_BYTES], co
     uint64_t best_seq = 0;
     double best_sim = -1;
     struct nd_entry e;
+    /* The bands' buckets are independent: their heads are asked for all
+     * at once, then the first entry of each (its seq and the band's
+     * values, which the walk reads first), and only then walked; between
+     * articles the rest of the pipeline evicts the index, and each of
+     * these reads is a miss.  Entries past the first are not asked for:
+     * most buckets hold one entry or none. */
+    const uint32_t *heads[ND_BANDS];
+    uint32_t first[ND_BANDS];
     for (unsigned b = 0; b < ND_BANDS; b++) {
-        uint32_t link = *head_of(x, sig, b);
+        heads[b] = head_of(x, sig, b);
+        prefetch(heads[b]);
+    }
+    for (unsigned b = 0; b < ND_BANDS; b++) {
+        first[b] = *heads[b];
+        const struct nd_slot *s = &x->e[first[b] & x->mask];
+        prefetch(&s->seq);
+        prefetch(&s->sig.h[b * ND_ROWS]);
+    }
+    for (unsigned b = 0; b < ND_BANDS; b++) {
+        uint32_t link = first[b];
         uint64_t below = UINT64_MAX, seq;
         unsigned walked = 0;
         for (const struct nd_slot *s; walked < ND_MAX_CHAIN && (s = follow(x, link, below, &seq));

@@ -95,6 +95,37 @@ void nd_minhash_add(struct nd_minhash *m, uint64_t shingle)
     m->n++;
 }
 
+/* One version per instruction set, chosen when the plugin is loaded (an
+ * ifunc): x86-64's baseline has no 64-bit vector multiply, so the
+ * default one emulates it with three 32-bit ones per pair of positions,
+ * ~15 instructions a position; AVX-512DQ has it (vpmullq), ~0.5.  An
+ * article's fingerprint has hundreds of shingles: this was ~20 us of the
+ * near_dups plugin's ~45 per article in the default config. */
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define MINHASH_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#endif
+#endif
+#ifndef MINHASH_CLONES
+#define MINHASH_CLONES
+#endif
+
+MINHASH_CLONES
+void nd_minhash_add_n(struct nd_minhash *m, const uint64_t *shingles, size_t n)
+{
+    uint32_t min[ND_K];
+    memcpy(min, m->min, sizeof min);
+    for (size_t k = 0; k < n; k++) {
+        uint64_t s = shingles[k];
+        for (unsigned i = 0; i < ND_K; i++) {
+            uint32_t v = (uint32_t)((A[i] * s + B[i]) >> 32);
+            min[i] = v < min[i] ? v : min[i];
+        }
+    }
+    memcpy(m->min, min, sizeof min);
+    m->n += n;
+}
+
 void nd_minhash_sig(const struct nd_minhash *m, struct nd_sig *out)
 {
     for (unsigned i = 0; i < ND_K; i++)

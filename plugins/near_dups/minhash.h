@@ -47,6 +47,10 @@ uint64_t nd_hash_shingle(const uint64_t *words, size_t n);
 
 void nd_minhash_init(struct nd_minhash *m);
 void nd_minhash_add(struct nd_minhash *m, uint64_t shingle);
+/* The same for n shingles at once: the minima stay in registers, and on
+ * a CPU with AVX-512 (or AVX2) the 64 positions are computed 8 (4) at a
+ * time.  The minima are those of nd_minhash_add() one by one. */
+void nd_minhash_add_n(struct nd_minhash *m, const uint64_t *shingles, size_t n);
 void nd_minhash_sig(const struct nd_minhash *m, struct nd_sig *out);
 
 /* Estimated Jaccard similarity: the share of equal positions, 0..1. */

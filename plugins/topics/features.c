@@ -106,6 +106,32 @@ static size_t utf8_len(unsigned char c)
     return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 }
 
+/* n-gram hashes on their way into a table: hashed first, their slots
+ * asked for, then added in the order they came (the table's layout, and
+ * with it the order in which the classifier sums, depends on it).  The
+ * hashing of one n-gram is a chain of multiplications; without the table
+ * in between, the next n-grams' chains overlap it, and the slots, which
+ * are misses as often as not in a table new to each article, are read
+ * in parallel. */
+struct gram_batch {
+    uint64_t h[64];
+    size_t n;
+};
+
+static int gram_flush(struct fcount *fc, struct gram_batch *b, uint32_t times)
+{
+#if defined(__GNUC__)
+    if (fc->cap)
+        for (size_t k = 0; k < b->n; k++)
+            __builtin_prefetch(&fc->e[mix(b->h[k]) & (fc->cap - 1)]);
+#endif
+    for (size_t k = 0; k < b->n; k++)
+        if (fcount_add(fc, b->h[k], times) < 0)
+            return -1;
+    b->n = 0;
+    return 0;
+}
+
 /* The n-grams of " norm " (len bytes): from each code point, hash onwards
  * one code point at a time and count the lengths char_min..char_max. */
 static int add_char_grams(struct fcount *fc, const char *norm, size_t len, uint32_t times, uint32_t char_min,
@@ -121,23 +147,52 @@ static int add_char_grams(struct fcount *fc, const char *norm, size_t len, uint3
     memcpy(buf + 1, norm, len);
     buf[len + 1] = ' ';
     size_t total = len + 2;
+    static const char seed = 'c';
+    struct gram_batch b;
+    b.n = 0;
+    int ascii = total < sizeof starts / sizeof starts[0];
+    for (size_t i = 0; ascii && i < len; i++)
+        ascii = (unsigned char)norm[i] < 0x80;
+    if (ascii) {
+        /* A code point a byte: the same hashes as below, without the
+         * code points' offsets and the loop over each one's bytes, whose
+         * exits the branch predictor misses; the chains of consecutive
+         * n-grams then overlap. */
+        const uint64_t h0 = topics_hash(TOPICS_HASH_INIT, &seed, 1);
+        for (size_t i = 0; i < total; i++) {
+            uint64_t h = h0;
+            size_t top = char_max < total - i ? char_max : total - i;
+            for (size_t n = 1; n <= top; n++) {
+                h = (h ^ (unsigned char)buf[i + n - 1]) * FNV_PRIME;
+                h = h ? h : 1;
+                if (n >= char_min && !(n == 1 && buf[i] == ' ')) {
+                    b.h[b.n++] = h;
+                    if (b.n == sizeof b.h / sizeof b.h[0] && gram_flush(fc, &b, times) < 0)
+                        return -1;
+                }
+            }
+        }
+        return gram_flush(fc, &b, times);
+    }
     while (pos < total && n_cp < sizeof starts / sizeof starts[0] - 1) {
         starts[n_cp++] = pos;
         pos += utf8_len((unsigned char)buf[pos]);
     }
     starts[n_cp] = total;
-    static const char seed = 'c';
     for (size_t i = 0; i < n_cp; i++) {
         uint64_t h = topics_hash(TOPICS_HASH_INIT, &seed, 1);
         for (uint32_t n = 1; n <= char_max && i + n <= n_cp; n++) {
             size_t from = starts[i + n - 1], to = starts[i + n];
             h = topics_hash(h, buf + from, to - from);
             /* A lone space is no feature. */
-            if (n >= char_min && !(n == 1 && buf[from] == ' ') && fcount_add(fc, h, times) < 0)
-                return -1;
+            if (n >= char_min && !(n == 1 && buf[from] == ' ')) {
+                b.h[b.n++] = h;
+                if (b.n == sizeof b.h / sizeof b.h[0] && gram_flush(fc, &b, times) < 0)
+                    return -1;
+            }
         }
     }
-    return 0;
+    return gram_flush(fc, &b, times);
 }
 
 /* n-grams over the words' norms joined by single spaces, across words. */

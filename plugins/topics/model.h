@@ -93,6 +93,8 @@ struct topics_model {
      * The feature's index, which only training asks for (model_find()),
      * is in index[] per slot, apart from the rows, and model_compact()
      * drops it. */
+    unsigned char *lookup; /* the mapping that holds tags, occupied, rank and rows */
+    size_t lookup_bytes;
     uint8_t *tags;
     uint64_t *occupied;   /* [cap / 64] a bit per slot */
     uint32_t *rank;       /* [cap / 64] occupied slots before each word of occupied[] */

@@ -67,6 +67,30 @@ static void test_similarity_estimates_jaccard(void **st)
     assert_memory_equal(&r, &a, sizeof r);
 }
 
+/* nd_minhash_add_n() (a version per instruction set, the one this CPU
+ * takes) gives the minima of nd_minhash_add() (baseline) one by one, for
+ * batches of every size and hashes with their high and low bits set. */
+static void test_minhash_batches_equal_one_by_one(void **st)
+{
+    (void)st;
+    static const size_t sizes[] = {0, 1, 2, 7, 255, 256, 1000};
+    uint64_t h[1000];
+    for (size_t i = 0; i < 1000; i++)
+        h[i] = i % 97 == 0 ? UINT64_MAX - i : i % 89 == 0 ? i : nd_hash_bytes(&i, sizeof i);
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        struct nd_minhash one, many;
+        nd_minhash_init(&one);
+        nd_minhash_init(&many);
+        for (size_t i = 0; i < sizes[k]; i++)
+            nd_minhash_add(&one, h[i]);
+        /* Two batches: the second starts from the first's minima. */
+        nd_minhash_add_n(&many, h, sizes[k] / 3);
+        nd_minhash_add_n(&many, h + sizes[k] / 3, sizes[k] - sizes[k] / 3);
+        assert_memory_equal(one.min, many.min, sizeof one.min);
+        assert_int_equal(one.n, many.n);
+    }
+}
+
 static void test_bands(void **st)
 {
     (void)st;
@@ -740,6 +764,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_similarity_estimates_jaccard),
+        cmocka_unit_test(test_minhash_batches_equal_one_by_one),
         cmocka_unit_test(test_bands),
         cmocka_unit_test(test_lookup_only_through_a_band),
         cmocka_unit_test(test_story_root_and_self),

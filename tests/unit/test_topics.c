@@ -124,6 +124,41 @@ static void test_features_stems_and_chars(void **state)
     newsd_analysis_free(an);
 }
 
+/* The hash of an n-gram chains its code points (features.h), whether the
+ * word is ASCII (a path of its own, a byte a code point) or not. */
+static uint64_t gram_hash(const char *const *cps, size_t n)
+{
+    static const char seed = 'c';
+    uint64_t h = topics_hash(TOPICS_HASH_INIT, &seed, 1);
+    for (size_t i = 0; i < n; i++)
+        h = topics_hash(h, cps[i], strlen(cps[i]));
+    return h;
+}
+
+static void test_features_chars_ascii_and_not(void **state)
+{
+    (void)state;
+    const char *text = "Bücher chips";
+    newsd_analysis *an = newsd_analysis_new(text, strlen(text), "de");
+    assert_non_null(an);
+    struct fcount fc = {0};
+    assert_int_equal(features_add(&fc, an, TOPICS_FEAT_CHARS, 2, 5), 0);
+    static const char *const buecher[] = {" ", "b", "ü", "c", "h", "e", "r", " "};
+    static const char *const chips[] = {" ", "c", "h", "i", "p", "s", " "};
+    assert_int_equal(fcount_get(&fc, gram_hash(buecher + 2, 2)), 1);    /* "üc" */
+    assert_int_equal(fcount_get(&fc, gram_hash(buecher + 1, 5)), 1);    /* "büche" */
+    assert_int_equal(fcount_get(&fc, gram_hash(chips, 5)), 1);          /* " chip" */
+    assert_int_equal(fcount_get(&fc, gram_hash(chips + 3, 4)), 1);      /* "ips " */
+    assert_int_equal(fcount_get(&fc, gram_hash(chips + 5, 2)), 1);      /* "s " */
+    assert_int_equal(fcount_get(&fc, gram_hash(chips + 6, 1)), 0);      /* a lone space is none */
+    /* 2..5-grams of 8 and 7 code points: 7 + 6 + 5 + 4 and 6 + 5 + 4 + 3,
+     * "ch" in both. */
+    assert_int_equal(fc.n, 39);
+    assert_int_equal(fcount_get(&fc, gram_hash(chips + 1, 2)), 2);
+    fcount_free(&fc);
+    newsd_analysis_free(an);
+}
+
 /* What the classifier of an article reads (once per token type) is what
  * the trainer reads (once per token): the same keys with the same counts,
  * for every kind of feature, in a text that repeats words in other cases
@@ -220,6 +255,99 @@ static void test_train_svm(void **state)
     fcount_free(&fc);
     newsd_analysis_free(an);
     free(t);
+    model_free(m);
+}
+
+/* model_scores_counts() looks every feature up (its pipeline asks for
+ * the lookups' memory ahead, in a ring): the scores are those of the
+ * model's float weights summed here one feature at a time, to the
+ * precision of the 16-bit weights, and the same to the last bit for the
+ * table with its empty slots and packed (the order of the sums). */
+static void test_scores_look_up_every_feature(void **state)
+{
+    (void)state;
+    struct topics_model *m = train_three(&topics_default_opts);
+    char *t = text_of(2, 777);
+    newsd_analysis *an = newsd_analysis_new(t, strlen(t), "en");
+    struct fcount fc = {0};
+    assert_int_equal(features_add(&fc, an, m->opts.features, m->opts.char_min, m->opts.char_max), 0);
+    uint32_t L = m->n_labels;
+    double scores[3], packed_scores[3], acc[3] = {0}, norm2 = 0;
+    size_t known = 0;
+    model_scores_counts(m, &fc, scores);
+    for (size_t s = 0; s < fc.cap; s++) {
+        int64_t i = fc.e[s].key ? model_find(m, fc.e[s].key) : -1;
+        if (i < 0)
+            continue;
+        known++;
+        double v = (1.0 + log((double)fc.e[s].count)) * m->idf[i];
+        for (uint32_t l = 0; l < L; l++)
+            acc[l] += v * m->w[(size_t)i * L + l];
+        norm2 += v * v;
+    }
+    assert_true(known > 32);    /* more than the pipeline holds */
+    for (uint32_t l = 0; l < L; l++)
+        assert_true(fabs(scores[l] - (m->bias[l] + acc[l] / sqrt(norm2))) < 1e-3);
+    struct fentry *e = calloc(fc.n, sizeof *e);
+    size_t n = 0;
+    for (size_t s = 0; s < fc.cap; s++)
+        if (fc.e[s].key)
+            e[n++] = fc.e[s];
+    struct fcount packed = {.e = e, .n = n, .cap = n};
+    model_scores_counts(m, &packed, packed_scores);
+    assert_memory_equal(scores, packed_scores, sizeof scores);
+    free(e);
+    fcount_free(&fc);
+    newsd_analysis_free(an);
+    free(t);
+    model_free(m);
+}
+
+/* The same with a model built here, of 7 labels (the weights are added
+ * several labels at a time, and the rest one by one) and 600 features,
+ * for counts of features of which a third are not in it. */
+static void test_scores_seven_labels(void **state)
+{
+    (void)state;
+    enum { L = 7, N = 600 };
+    char *labels[L];
+    char names[L][8];
+    for (unsigned l = 0; l < L; l++) {
+        snprintf(names[l], sizeof names[l], "l%u", l);
+        labels[l] = names[l];
+    }
+    struct topics_model *m = model_new(&topics_default_opts, labels, L, N);
+    assert_non_null(m);
+    uint32_t x = 12345;
+    for (uint32_t i = 0; i < N; i++) {
+        m->keys[i] = topics_hash(TOPICS_HASH_INIT, &i, sizeof i);
+        x = x * 1103515245u + 12345u;
+        m->idf[i] = 1.0f + (float)((x >> 16) % 2000) / 1000.0f;
+        for (unsigned l = 0; l < L; l++) {
+            x = x * 1103515245u + 12345u;
+            m->w[(size_t)i * L + l] = (float)((int)((x >> 16) % 2001) - 1000) / 1000.0f;
+        }
+    }
+    for (unsigned l = 0; l < L; l++)
+        m->bias[l] = 0.1f * (float)l - 0.3f;
+    assert_int_equal(model_index(m), 0);
+    struct fcount fc = {0};
+    for (uint32_t i = 0; i < 3 * N / 2; i += 2)   /* the odd ones, and 300 past N, are not in it */
+        assert_int_equal(fcount_add(&fc, topics_hash(TOPICS_HASH_INIT, &i, sizeof i), 1 + i % 5), 0);
+    double scores[L], acc[L] = {0}, norm2 = 0;
+    model_scores_counts(m, &fc, scores);
+    for (size_t s = 0; s < fc.cap; s++) {
+        int64_t i = fc.e[s].key ? model_find(m, fc.e[s].key) : -1;
+        if (i < 0)
+            continue;
+        double v = (1.0 + log((double)fc.e[s].count)) * m->idf[i];
+        for (unsigned l = 0; l < L; l++)
+            acc[l] += v * m->w[(size_t)i * L + l];
+        norm2 += v * v;
+    }
+    for (unsigned l = 0; l < L; l++)
+        assert_true(fabs(scores[l] - (m->bias[l] + acc[l] / sqrt(norm2))) < 1e-3);
+    fcount_free(&fc);
     model_free(m);
 }
 
@@ -548,10 +676,13 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_features_stems_and_chars),
+        cmocka_unit_test(test_features_chars_ascii_and_not),
         cmocka_unit_test(test_features_by_type_match),
         cmocka_unit_test(test_train_logistic_regression),
         cmocka_unit_test(test_train_naive_bayes),
         cmocka_unit_test(test_train_svm),
+        cmocka_unit_test(test_scores_look_up_every_feature),
+        cmocka_unit_test(test_scores_seven_labels),
         cmocka_unit_test(test_train_needs_two_labels),
         cmocka_unit_test(test_cross_validation),
         cmocka_unit_test(test_model_round_trip),
