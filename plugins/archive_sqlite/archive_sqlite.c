@@ -86,11 +86,12 @@ static int enable_wal(struct sq *s)
 
 static int configure(struct sq *s)
 {
-    char limit[64];
+    char limit[64], cache[64];
     snprintf(limit, sizeof limit, "PRAGMA journal_size_limit = %d", WAL_SIZE_LIMIT);
+    snprintf(cache, sizeof cache, "PRAGMA cache_size = -%d", SQ_WRITER_CACHE_KIB);
     sqlite3_busy_timeout(s->db, s->opt.busy_timeout_ms);
     if (enable_wal(s) != NEWSD_OK || exec_pragma(s, "PRAGMA synchronous = FULL") != NEWSD_OK ||
-        exec_pragma(s, limit) != NEWSD_OK)
+        exec_pragma(s, limit) != NEWSD_OK || exec_pragma(s, cache) != NEWSD_OK)
         return NEWSD_ERROR;
     return NEWSD_OK;
 }

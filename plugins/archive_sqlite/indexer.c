@@ -42,6 +42,7 @@
 #include "sq.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -398,7 +399,10 @@ int sq_indexer_start(struct sq *s)
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&ix->cond, &ca);
     pthread_condattr_destroy(&ca);
-    if (sq_open_helper(s, "full-text indexer", "PRAGMA synchronous = NORMAL", &ix->db) != NEWSD_OK) {
+    char pragmas[96];
+    snprintf(pragmas, sizeof pragmas, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -%d",
+             SQ_INDEXER_CACHE_KIB);
+    if (sq_open_helper(s, "full-text indexer", pragmas, &ix->db) != NEWSD_OK) {
         free_indexer(ix);
         return NEWSD_ERROR;
     }

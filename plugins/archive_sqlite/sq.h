@@ -31,6 +31,21 @@
 /* The schema version this code writes; see schema.c for the history. */
 #define SQ_SCHEMA_VERSION 7
 
+/* Page caches (PRAGMA cache_size, KiB; SQLite's default is ~2 MB a
+ * connection).  Their pages are malloc'd one by one from the daemon's
+ * single arena and count towards its peak RSS (docs/architecture.md,
+ * "Memory"): SQLite's own high-water mark in a 10,000-article backlog of
+ * the default config was 3.3-4.5 MB with the defaults, ~1.9 MB with these.
+ * The writer's cache holds a batch's dirty pages until the COMMIT, and
+ * what does not fit spills into the WAL early: at 1 MiB the bytes written
+ * an article and the CPU time stayed within the noise of bench.py
+ * --versus (earlier, 512 KiB cost ~3 % CPU time, see docs/architecture.md).
+ * The indexer appends (FTS5 segments, tag_index in name order a chunk at a
+ * time): at 256 KiB it indexed as much of a backlog by the stop as with the
+ * default. */
+#define SQ_WRITER_CACHE_KIB 1024
+#define SQ_INDEXER_CACHE_KIB 256
+
 struct sq_options {
     int busy_timeout_ms;   /* how long a statement waits for a lock */
 };
