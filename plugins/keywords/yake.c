@@ -54,6 +54,7 @@ struct term {
     uint32_t left_distinct, left_total, right_distinct, right_total;
     double h;                 /* YAKE's term score, lower is better (once scored) */
     bool scored;              /* h is known */
+    bool edge;                /* its tokens may be a phrase's edge, as far as the term decides (score_terms()) */
 };
 
 struct sent_node {
@@ -545,7 +546,15 @@ static void score_terms(struct work *w)
     double sum = 0, sum_sq = 0, max_tf = 1;
     size_t valid = 0;
     for (size_t i = 0; i < w->n_terms; i++) {
-        const struct term *e = &w->terms[i];
+        struct term *e = &w->terms[i];
+        /* is_edge()'s part that the term decides: no stop word or number.
+         * German writes nouns and names with a capital, and keywords are
+         * nouns and names: a word mostly written small inside sentences
+         * is an adjective or a verb ("erhebliche", "schließen").  A word
+         * that mostly follows a number counts something ("4,6 Milliarden",
+         * "12 Monate", "25 years"): a unit, not a topic. */
+        bool lower_case = w->capitalised_nouns & (e->inner > 0) & (2 * e->inner_cap <= e->inner);
+        e->edge = (!e->stop) & (!lower_case) & (2 * e->after_number < e->tf);
         if (e->tf > max_tf)
             max_tf = e->tf;
         if (e->stop || e->tf == 0)
@@ -584,29 +593,22 @@ static double term_score(const struct work *w, struct term *e)
 /* A phrase starts and ends with a word that can stand for something: not
  * a stop word or number, not a truncated compound ("KI-"), not a dotted
  * abbreviation such as "Co." (an acronym such as "U.S." is fine), and two
- * letters or more (two only for an acronym: "KI", "EU"). */
+ * letters or more (two only for an acronym: "KI", "EU").  Asked of every
+ * token, whose answers follow no pattern: the tests are combined without
+ * branches, which the processor would guess wrong.  Needs a term (the
+ * punctuation's reads term 0, and its answer is no). */
 static bool is_edge(const struct work *w, size_t i)
 {
     const struct yake_token *t = &w->tok[i];
-    if (t->kind != NEWSD_TOKEN_WORD || w->terms[w->tok_term[i]].stop)
-        return false;
-    /* German writes nouns and names with a capital, and keywords are
-     * nouns and names: a word mostly written small inside sentences is an
-     * adjective or a verb ("erhebliche", "schließen"). */
-    const struct term *e = &w->terms[w->tok_term[i]];
-    if (w->capitalised_nouns && e->inner > 0 && 2 * e->inner_cap <= e->inner)
-        return false;
-    /* A word that mostly follows a number counts something ("4,6
-     * Milliarden", "12 Monate", "25 years"): a unit, not a topic. */
-    if (2 * e->after_number >= e->tf)
-        return false;
+    uint32_t id = w->tok_term[i];
     size_t len = t->norm_len;
-    if (len == 0 || t->norm[len - 1] == '-')
-        return false;
-    bool caps = t->flags & NEWSD_TOKEN_ALL_CAPS;
-    if ((t->flags & NEWSD_TOKEN_ABBREVIATION) && !caps)
-        return false;
-    return len >= 3 || (caps && len >= 2);
+    bool caps = (t->flags & NEWSD_TOKEN_ALL_CAPS) != 0;
+    bool ok = (t->kind == NEWSD_TOKEN_WORD) & (id != NO_TERM) & w->terms[id == NO_TERM ? 0 : id].edge;
+    ok &= (len >= 3) | (caps & (len >= 2));
+    ok &= (!(t->flags & NEWSD_TOKEN_ABBREVIATION)) | caps;
+    /* len >= 2 here when ok: norm[0] keeps the read inside the string. */
+    ok &= t->norm[len ? len - 1 : 0] != '-';
+    return ok;
 }
 
 static uint64_t span_hash(const struct work *w, uint32_t pos, uint32_t len)
@@ -680,6 +682,8 @@ static int cand_alloc(struct work *w, size_t n_runs, struct yake_scratch *scratc
 
 static int collect_candidates(struct work *w, size_t max_words, struct yake_scratch *scratch, void **block)
 {
+    if (w->n_terms == 0)
+        return cand_alloc(w, 0, scratch, block);
     for (size_t i = 0; i < w->n; i++)
         w->tok_edge[i] = is_edge(w, i);
     /* The runs first, a bit per length at their first token, then the
