@@ -235,22 +235,23 @@ static bool all_caps_word(const struct work *w, size_t i)
  * neighbours are in capitals too: then the text shouts ("DIE FRAU"). */
 static bool is_stop(const struct work *w, size_t i)
 {
+    /* Without a branch on the common cases: whether a word is a stop word
+     * follows no pattern the processor could guess. */
     const struct yake_token *t = &w->tok[i];
-    if (t->kind == NEWSD_TOKEN_NUMBER)
-        return true;
-    if (!(t->flags & NEWSD_TOKEN_STOPWORD))
-        return false;
-    if (!(t->flags & NEWSD_TOKEN_ALL_CAPS))
-        return true;
-    return (i > 0 && all_caps_word(w, i - 1)) || all_caps_word(w, i + 1);
+    uint32_t f = t->flags & (NEWSD_TOKEN_STOPWORD | NEWSD_TOKEN_ALL_CAPS);
+    if (f == (NEWSD_TOKEN_STOPWORD | NEWSD_TOKEN_ALL_CAPS) && t->kind != NEWSD_TOKEN_NUMBER)
+        return (i > 0 && all_caps_word(w, i - 1)) || all_caps_word(w, i + 1);
+    return (t->kind == NEWSD_TOKEN_NUMBER) | (f == NEWSD_TOKEN_STOPWORD);
 }
 
 /* The part of a compound's stem (stem_len bytes) after its last hyphen,
  * when it can be a word of its own: three bytes or more, no digit. */
 static const char *compound_head(const char *stem, size_t stem_len, size_t *len)
 {
-    /* A loop, not memrchr(): stems are a few bytes, and this is asked of
-     * every word type, where the call cost more than the search. */
+    /* Most stems have no hyphen: memchr() says so without a branch per
+     * byte, whose end a loop's would have the processor guess wrong. */
+    if (!memchr(stem, '-', stem_len))
+        return NULL;
     size_t at = stem_len;
     while (at > 0 && stem[at - 1] != '-')
         at--;
