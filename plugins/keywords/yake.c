@@ -612,12 +612,19 @@ static bool is_edge(const struct work *w, size_t i)
     return ok;
 }
 
-static uint64_t span_hash(const struct work *w, uint32_t pos, uint32_t len)
+/* The hash of a run of terms, one word longer than the run whose hash
+ * is h (0 for none): the runs from one token are hashed word by word, one
+ * multiplication each, instead of each run from the start through mix().
+ * Runs of different lengths may collide; cand_add() compares lengths. */
+static uint64_t span_hash_more(uint64_t h, uint32_t term)
 {
-    uint64_t h = FNV_OFFSET ^ len;
-    for (uint32_t k = 0; k < len; k++)
-        h = mix(h ^ w->tok_term[pos + k]);
-    return h;
+    return (h + term + 1) * 0x9e3779b97f4a7c15ull;
+}
+
+/* The table's slot for a hash: its top bits. */
+static size_t span_slot(const struct work *w, uint64_t h)
+{
+    return (size_t)((h ^ h >> 29) * 0xbf58476d1ce4e5b9ull >> 32) & w->cand_mask;
 }
 
 static bool same_terms(const struct work *w, uint32_t p, uint32_t q, uint32_t len)
@@ -628,9 +635,9 @@ static bool same_terms(const struct work *w, uint32_t p, uint32_t q, uint32_t le
     return true;
 }
 
-static uint32_t cand_add(struct work *w, uint32_t pos, uint32_t len)
+static uint32_t cand_add(struct work *w, uint32_t pos, uint32_t len, uint64_t hash)
 {
-    size_t i = (size_t)span_hash(w, pos, len) & w->cand_mask;
+    size_t i = span_slot(w, hash);
     for (;; i = (i + 1) & w->cand_mask) {
         uint32_t c = w->cand_slots[i];
         if (c == NO_TERM)
@@ -685,17 +692,25 @@ static int collect_candidates(struct work *w, size_t max_words, struct yake_scra
 {
     if (w->n_terms == 0)
         return cand_alloc(w, 0, scratch, block);
-    for (size_t i = 0; i < w->n; i++)
-        w->tok_edge[i] = is_edge(w, i);
+    /* The edge words, listed without a branch on each token (whose answer
+     * follows no pattern), in genitive_base's array: count_features() was
+     * its last reader. */
+    uint32_t *edges = w->genitive_base;
+    size_t n_edges = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        bool edge = is_edge(w, i);
+        w->tok_edge[i] = edge;
+        edges[n_edges] = (uint32_t)i;
+        n_edges += edge;
+    }
     /* The runs first, a bit per length at their first token, then the
      * candidates' arrays and table, sized for them: far fewer than the
      * tokens times max_words (~0.6 of the tokens in news text), so less
      * memory to take, clear and probe. */
     size_t n_runs = 0;
-    for (size_t i = 0; i < w->n; i++) {
+    for (size_t e = 0; e < n_edges; e++) {
+        size_t i = edges[e];
         w->tok_runs[i] = 0;
-        if (!w->tok_edge[i])
-            continue;
         for (size_t len = 1; len <= max_words && i + len <= w->n; len++) {
             size_t last = i + len - 1;
             if (w->tok_term[last] == NO_TERM || w->tok[last].sentence != w->tok[i].sentence)
@@ -710,10 +725,15 @@ static int collect_candidates(struct work *w, size_t max_words, struct yake_scra
     }
     if (cand_alloc(w, n_runs, scratch, block) < 0)
         return -1;
-    for (size_t i = 0; i < w->n; i++)
-        for (unsigned runs = w->tok_runs[i], len = 1; runs; runs >>= 1, len++)
+    for (size_t e = 0; e < n_edges; e++) {
+        size_t i = edges[e];
+        uint64_t h = 0;
+        for (unsigned runs = w->tok_runs[i], len = 1; runs; runs >>= 1, len++) {
+            h = span_hash_more(h, w->tok_term[i + len - 1]);
             if (runs & 1)
-                occurrence_add(w, cand_add(w, (uint32_t)i, len), (uint32_t)i);
+                occurrence_add(w, cand_add(w, (uint32_t)i, len, h), (uint32_t)i);
+        }
+    }
     return 0;
 }
 
