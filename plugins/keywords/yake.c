@@ -377,9 +377,17 @@ static void final_term(struct work *w, size_t i)
 
 /* ---- features ------------------------------------------------------------ */
 
+/* A pair's slot: one multiplication and its top bits (term ids are small
+ * numbers, which the multiplication spreads). */
+static size_t pair_slot(const struct work *w, uint32_t a, uint32_t b)
+{
+    uint64_t h = (((uint64_t)a << 32) | b) * 0x9e3779b97f4a7c15ull;
+    return (size_t)(h >> 32) & w->pair_mask;
+}
+
 static void count_pair(struct work *w, uint32_t a, uint32_t b)
 {
-    size_t i = (size_t)mix(((uint64_t)a << 32) | b) & w->pair_mask;
+    size_t i = pair_slot(w, a, b);
     for (;; i = (i + 1) & w->pair_mask) {
         struct pair *p = &w->pairs[i];
         if (p->a == NO_TERM) {
@@ -399,7 +407,7 @@ static void count_pair(struct work *w, uint32_t a, uint32_t b)
 
 static uint32_t pair_count(const struct work *w, uint32_t a, uint32_t b)
 {
-    size_t i = (size_t)mix(((uint64_t)a << 32) | b) & w->pair_mask;
+    size_t i = pair_slot(w, a, b);
     for (;; i = (i + 1) & w->pair_mask) {
         const struct pair *p = &w->pairs[i];
         if (p->a == NO_TERM)
