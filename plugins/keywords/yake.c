@@ -111,6 +111,7 @@ struct work {
      * before its first token, TYPE_COMPOUND for a compound left to the
      * second pass) and, in the second pass, compound_term[type]. */
     uint32_t *type_term, *compound_term;
+    bool *type_shape;         /* per type: edge_shape() of its words (false before) */
     size_t n_types;
     uint32_t *genitive_base;  /* per term, merge_genitive()'s */
 };
@@ -329,6 +330,21 @@ static bool typed(const struct work *w, const struct yake_token *t)
     return t->type < w->n_types;
 }
 
+/* is_edge()'s part that a word's text decides: not a truncated compound
+ * ("KI-"), not a dotted abbreviation such as "Co." (an acronym such as
+ * "U.S." is fine), and two letters or more (two only for an acronym: "KI",
+ * "EU").  Without branches (see is_edge()). */
+static bool edge_shape(const struct yake_token *t)
+{
+    size_t len = t->norm_len;
+    bool caps = (t->flags & NEWSD_TOKEN_ALL_CAPS) != 0;
+    bool ok = (len >= 3) | (caps & (len >= 2));
+    ok &= (!(t->flags & NEWSD_TOKEN_ABBREVIATION)) | caps;
+    /* len >= 2 here when ok: norm[0] keeps the read inside the string. */
+    ok &= t->norm[len ? len - 1 : 0] != '-';
+    return ok;
+}
+
 /* The answers of both functions above depend on the token's text (and
  * whether it reads as a stop word) alone: each is asked once per type.
  * The first pass gives each word that stands alone its term;
@@ -342,9 +358,16 @@ static void standalone_terms(struct work *w)
             continue;
         bool stop = is_stop(w, i);
         uint32_t *known = typed(w, t) ? &w->type_term[2 * t->type + stop] : NULL;
-        uint32_t id = known && *known != TYPE_UNSEEN ? *known : standalone_term(w, t, stop);
-        if (known)
-            *known = id;
+        uint32_t id;
+        if (known && *known != TYPE_UNSEEN) {
+            id = *known;
+        } else {
+            id = standalone_term(w, t, stop);
+            if (known) {
+                *known = id;
+                w->type_shape[t->type] = edge_shape(t);   /* once per type, not per token in is_edge() */
+            }
+        }
         if (id != TYPE_COMPOUND)
             w->tok_term[i] = id;
     }
@@ -600,9 +623,7 @@ static double term_score(const struct work *w, struct term *e)
 /* ---- candidates ---------------------------------------------------------- */
 
 /* A phrase starts and ends with a word that can stand for something: not
- * a stop word or number, not a truncated compound ("KI-"), not a dotted
- * abbreviation such as "Co." (an acronym such as "U.S." is fine), and two
- * letters or more (two only for an acronym: "KI", "EU").  Asked of every
+ * a stop word or number, and of a shape that can (edge_shape()).  Asked of every
  * token, whose answers follow no pattern: the tests are combined without
  * branches, which the processor would guess wrong.  Needs a term (the
  * punctuation's reads term 0, and its answer is no). */
@@ -610,14 +631,8 @@ static bool is_edge(const struct work *w, size_t i)
 {
     const struct yake_token *t = &w->tok[i];
     uint32_t id = w->tok_term[i];
-    size_t len = t->norm_len;
-    bool caps = (t->flags & NEWSD_TOKEN_ALL_CAPS) != 0;
     bool ok = (t->kind == NEWSD_TOKEN_WORD) & (id != NO_TERM) & w->terms[id == NO_TERM ? 0 : id].edge;
-    ok &= (len >= 3) | (caps & (len >= 2));
-    ok &= (!(t->flags & NEWSD_TOKEN_ABBREVIATION)) | caps;
-    /* len >= 2 here when ok: norm[0] keeps the read inside the string. */
-    ok &= t->norm[len ? len - 1 : 0] != '-';
-    return ok;
+    return ok & (typed(w, t) ? w->type_shape[t->type] : edge_shape(t));
 }
 
 /* The hash of a run of terms, one word longer than the run whose hash
@@ -996,7 +1011,8 @@ static int work_alloc(struct work *w, struct yake_scratch *scratch, void **block
                   align8(n * sizeof *w->tok_runs) + align8(n * sizeof *w->terms) +
                   align8(ts * sizeof *w->term_slots) + align8(n * sizeof *w->sent_nodes) +
                   align8(ts * sizeof *w->pairs) + align8(2 * w->n_types * sizeof *w->type_term) +
-                  align8(w->n_types * sizeof *w->compound_term) + align8(n * sizeof *w->genitive_base);
+                  align8(w->n_types * sizeof *w->compound_term) + align8(w->n_types * sizeof *w->type_shape) +
+                  align8(n * sizeof *w->genitive_base);
     char *p = scratch ? block_take(&scratch->block, &scratch->cap, need, true) : block_take(NULL, NULL, need, false);
     if (!p)
         return -1;
@@ -1011,6 +1027,7 @@ static int work_alloc(struct work *w, struct yake_scratch *scratch, void **block
     w->pairs = carve(&p, ts * sizeof *w->pairs);
     w->type_term = carve(&p, 2 * w->n_types * sizeof *w->type_term);
     w->compound_term = carve(&p, w->n_types * sizeof *w->compound_term);
+    w->type_shape = carve(&p, w->n_types * sizeof *w->type_shape);
     w->genitive_base = carve(&p, n * sizeof *w->genitive_base);
     w->term_mask = ts - 1;
     w->pair_mask = ts - 1;
@@ -1019,6 +1036,7 @@ static int work_alloc(struct work *w, struct yake_scratch *scratch, void **block
     memset(w->pairs, 0xff, ts * sizeof *w->pairs);   /* a = NO_TERM: empty */
     memset(w->type_term, 0xff, 2 * w->n_types * sizeof *w->type_term);   /* TYPE_UNSEEN */
     memset(w->compound_term, 0xff, w->n_types * sizeof *w->compound_term);
+    memset(w->type_shape, 0, w->n_types * sizeof *w->type_shape);
     return 0;
 }
 
