@@ -46,18 +46,16 @@ struct slot {
 /* Slots kept for reuse (one per worker is enough; more are freed). */
 #define POOL_MAX 16
 
-/* The extra stop words: norms in an open addressing set, so that a token
- * costs one hash and at most a comparison or two, behind a filter that
- * refuses most words for two bytes and the length. */
+/* The extra stop words: norms in an open addressing set, so that a word
+ * type costs one hash and at most a comparison or two, behind a filter
+ * that refuses most words for two bytes and the length. */
 #define STOP_FILTER_BITS 4096
 struct keywords {
     struct yake_opts opts;
     char **stop;          /* slots; NULL: empty */
     size_t stop_mask;
     /* Bit filter_bit() of each word in stop: a word whose bit is clear is
-     * none of them (~98 % of the words of a text with the default list),
-     * told without a hash, a branch that can go either way, or a table per
-     * article. */
+     * none of them, told without a hash. */
     uint64_t stop_filter[STOP_FILTER_BITS / 64];
     pthread_mutex_t lock; /* guards pool */
     struct slot *pool[POOL_MAX];
@@ -123,12 +121,19 @@ static int filter_has(const struct keywords *k, const char *norm, size_t len)
 /* Whether norm (len bytes) is one of the configured stop words. */
 static int is_extra_stop(const struct keywords *k, const char *norm, size_t len)
 {
+    /* The filter first: the rare word it lets through is looked up. */
     if (!k->stop || len == 0 || !filter_has(k, norm, len))
         return 0;
     for (size_t i = yake_hash(norm, len) & k->stop_mask; k->stop[i]; i = (i + 1) & k->stop_mask)
         if (strcmp(k->stop[i], norm) == 0)
             return 1;
     return 0;
+}
+
+/* yake_opts.is_stop_word. */
+static int stop_word_of(const void *ctx, const char *norm, size_t len)
+{
+    return is_extra_stop(ctx, norm, len);
 }
 
 static void keywords_fini(void *state)
@@ -217,9 +222,9 @@ static int keywords_init(const newsd_config *conf, void **state)
     return NEWSD_OK;
 }
 
-/* The text layer's tokens as the scoring core reads them, in s->tok,
- * with the extra stop words marked (in the same pass: has_stop_words()
- * reads the text layer's own marks). */
+/* The text layer's tokens as the scoring core reads them, in s->tok.
+ * The extra stop words are the scoring's to ask (yake_opts.is_stop_word,
+ * once per word type). */
 static int read_tokens(const struct keywords *k, const newsd_analysis *an, struct slot *s, size_t *n_out)
 {
     size_t n, stride;
@@ -234,13 +239,7 @@ static int read_tokens(const struct keywords *k, const newsd_analysis *an, struc
     }
     for (size_t i = 0; i < n; i++) {
         const struct newsd_token *t = newsd_token_in(base, stride, i);
-        uint32_t flags = t->flags;
-        /* The filter first, for every token without a branch on its kind:
-         * the rare word it lets through is looked up. */
-        if (k->stop && t->norm_length > 0 && (filter_has(k, t->norm, t->norm_length) & (t->kind == NEWSD_TOKEN_WORD)) &&
-            is_extra_stop(k, t->norm, t->norm_length))
-            flags |= NEWSD_TOKEN_STOPWORD;
-        s->tok[i] = (struct yake_token){t->text, t->norm, t->stem, t->kind, flags, t->sentence, t->type,
+        s->tok[i] = (struct yake_token){t->text, t->norm, t->stem, t->kind, t->flags, t->sentence, t->type,
                                         (uint32_t)t->norm_length, (uint32_t)t->stem_length};
     }
     *n_out = n;
@@ -398,6 +397,10 @@ static int keywords_of(struct keywords *k, newsd_article *a, const newsd_analysi
     }
     struct yake_opts o = k->opts;
     o.n_types = newsd_analysis_type_count(an);
+    if (k->stop) {
+        o.is_stop_word = stop_word_of;
+        o.stop_ctx = k;
+    }
     /* German capitalises every noun (Luxembourgish too). */
     const char *lang = newsd_analysis_lang(an);
     o.capitalised_nouns = strcmp(lang, "de") == 0 || strcmp(lang, "lb") == 0;

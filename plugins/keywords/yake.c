@@ -111,13 +111,19 @@ struct work {
      * before its first token, TYPE_COMPOUND for a compound left to the
      * second pass) and, in the second pass, compound_term[type]. */
     uint32_t *type_term, *compound_term;
-    bool *type_shape;         /* per type: edge_shape() of its words (false before) */
+    uint8_t *type_info;       /* per type: TYPE_* bits of its text (0 before its first token) */
+    int (*is_stop_word)(const void *ctx, const char *norm, size_t len);   /* yake_opts' */
+    const void *stop_ctx;
     size_t n_types;
     uint32_t *genitive_base;  /* per term, merge_genitive()'s */
 };
 
 #define TYPE_UNSEEN UINT32_MAX
 #define TYPE_COMPOUND (UINT32_MAX - 1)
+/* type_info[]'s bits. */
+#define TYPE_SEEN 1u
+#define TYPE_SHAPE 2u             /* edge_shape() */
+#define TYPE_EXTRA_STOP 4u        /* yake_opts.is_stop_word() */
 /* compound_term[]'s flag: the compound reads as its head (term ids are
  * below the token count, which yake_extract() keeps below 2^31). */
 #define COMPOUND_MERGED (1u << 31)
@@ -234,12 +240,12 @@ static bool all_caps_word(const struct work *w, size_t i)
  * they bind their neighbours.  An acronym written in capitals is a word of
  * its own even when its lower case is a stop word ("US", "IS"), unless its
  * neighbours are in capitals too: then the text shouts ("DIE FRAU"). */
-static bool is_stop(const struct work *w, size_t i)
+static bool is_stop(const struct work *w, size_t i, bool extra)
 {
     /* Without a branch on the common cases: whether a word is a stop word
      * follows no pattern the processor could guess. */
     const struct yake_token *t = &w->tok[i];
-    uint32_t f = t->flags & (NEWSD_TOKEN_STOPWORD | NEWSD_TOKEN_ALL_CAPS);
+    uint32_t f = (t->flags | (extra ? NEWSD_TOKEN_STOPWORD : 0)) & (NEWSD_TOKEN_STOPWORD | NEWSD_TOKEN_ALL_CAPS);
     if (f == (NEWSD_TOKEN_STOPWORD | NEWSD_TOKEN_ALL_CAPS) && t->kind != NEWSD_TOKEN_NUMBER)
         return (i > 0 && all_caps_word(w, i - 1)) || all_caps_word(w, i + 1);
     return (t->kind == NEWSD_TOKEN_NUMBER) | (f == NEWSD_TOKEN_STOPWORD);
@@ -345,6 +351,23 @@ static bool edge_shape(const struct yake_token *t)
     return ok;
 }
 
+/* Whether word t is one of the caller's stop words (yake_opts), and the
+ * edge_shape() of its text: asked once per type, with the type's first
+ * token, as the text alone decides both. */
+static bool extra_stop(struct work *w, const struct yake_token *t)
+{
+    if (!typed(w, t))
+        return w->is_stop_word && w->is_stop_word(w->stop_ctx, t->norm, t->norm_len);
+    uint8_t *info = &w->type_info[t->type];
+    if (!*info)
+        *info = (uint8_t)(TYPE_SEEN | (edge_shape(t) ? TYPE_SHAPE : 0) |
+                          (w->is_stop_word && t->kind == NEWSD_TOKEN_WORD &&
+                                   w->is_stop_word(w->stop_ctx, t->norm, t->norm_len)
+                               ? TYPE_EXTRA_STOP
+                               : 0));
+    return *info & TYPE_EXTRA_STOP;
+}
+
 /* The answers of both functions above depend on the token's text (and
  * whether it reads as a stop word) alone: each is asked once per type.
  * The first pass gives each word that stands alone its term;
@@ -356,17 +379,15 @@ static void standalone_terms(struct work *w)
         w->tok_term[i] = NO_TERM;
         if (!is_word(t))
             continue;
-        bool stop = is_stop(w, i);
+        bool stop = is_stop(w, i, extra_stop(w, t));
         uint32_t *known = typed(w, t) ? &w->type_term[2 * t->type + stop] : NULL;
         uint32_t id;
         if (known && *known != TYPE_UNSEEN) {
             id = *known;
         } else {
             id = standalone_term(w, t, stop);
-            if (known) {
+            if (known)
                 *known = id;
-                w->type_shape[t->type] = edge_shape(t);   /* once per type, not per token in is_edge() */
-            }
         }
         if (id != TYPE_COMPOUND)
             w->tok_term[i] = id;
@@ -632,7 +653,7 @@ static bool is_edge(const struct work *w, size_t i)
     const struct yake_token *t = &w->tok[i];
     uint32_t id = w->tok_term[i];
     bool ok = (t->kind == NEWSD_TOKEN_WORD) & (id != NO_TERM) & w->terms[id == NO_TERM ? 0 : id].edge;
-    return ok & (typed(w, t) ? w->type_shape[t->type] : edge_shape(t));
+    return ok & (typed(w, t) ? (w->type_info[t->type] & TYPE_SHAPE) != 0 : edge_shape(t));
 }
 
 /* The hash of a run of terms, one word longer than the run whose hash
@@ -1011,7 +1032,7 @@ static int work_alloc(struct work *w, struct yake_scratch *scratch, void **block
                   align8(n * sizeof *w->tok_runs) + align8(n * sizeof *w->terms) +
                   align8(ts * sizeof *w->term_slots) + align8(n * sizeof *w->sent_nodes) +
                   align8(ts * sizeof *w->pairs) + align8(2 * w->n_types * sizeof *w->type_term) +
-                  align8(w->n_types * sizeof *w->compound_term) + align8(w->n_types * sizeof *w->type_shape) +
+                  align8(w->n_types * sizeof *w->compound_term) + align8(w->n_types * sizeof *w->type_info) +
                   align8(n * sizeof *w->genitive_base);
     char *p = scratch ? block_take(&scratch->block, &scratch->cap, need, true) : block_take(NULL, NULL, need, false);
     if (!p)
@@ -1027,7 +1048,7 @@ static int work_alloc(struct work *w, struct yake_scratch *scratch, void **block
     w->pairs = carve(&p, ts * sizeof *w->pairs);
     w->type_term = carve(&p, 2 * w->n_types * sizeof *w->type_term);
     w->compound_term = carve(&p, w->n_types * sizeof *w->compound_term);
-    w->type_shape = carve(&p, w->n_types * sizeof *w->type_shape);
+    w->type_info = carve(&p, w->n_types * sizeof *w->type_info);
     w->genitive_base = carve(&p, n * sizeof *w->genitive_base);
     w->term_mask = ts - 1;
     w->pair_mask = ts - 1;
@@ -1036,7 +1057,7 @@ static int work_alloc(struct work *w, struct yake_scratch *scratch, void **block
     memset(w->pairs, 0xff, ts * sizeof *w->pairs);   /* a = NO_TERM: empty */
     memset(w->type_term, 0xff, 2 * w->n_types * sizeof *w->type_term);   /* TYPE_UNSEEN */
     memset(w->compound_term, 0xff, w->n_types * sizeof *w->compound_term);
-    memset(w->type_shape, 0, w->n_types * sizeof *w->type_shape);
+    memset(w->type_info, 0, w->n_types * sizeof *w->type_info);
     return 0;
 }
 
@@ -1083,7 +1104,7 @@ int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_op
         return -1;
 
     struct work w = {.tok = tokens, .n = n, .capitalised_nouns = o->capitalised_nouns != 0,
-                     .n_types = o->n_types};
+                     .n_types = o->n_types, .is_stop_word = o->is_stop_word, .stop_ctx = o->stop_ctx};
     int rc = -1;
     uint32_t *top = NULL;
     struct yake_keyword *kw = NULL;

@@ -47,6 +47,11 @@ struct yake_opts {
     /* Tokens of one type (struct yake_token's type, the same text) are
      * read as one term once; 0: the tokens carry no types. */
     size_t n_types;
+    /* The caller's own stop words beside NEWSD_TOKEN_STOPWORD (NULL:
+     * none): whether a word's norm (len bytes) is one, asked once per type
+     * (per word without types). */
+    int (*is_stop_word)(const void *ctx, const char *norm, size_t len);
+    const void *stop_ctx;
 };
 
 struct yake_keyword {
