@@ -188,9 +188,11 @@ static size_t table_size(size_t n)
 
 /* ---- terms --------------------------------------------------------------- */
 
+/* One multiplication after hash_bytes(), not mix(): term_find() takes
+ * the slot from the top bits, which it spreads. */
 static uint64_t term_hash(const char *key, size_t len, bool stop)
 {
-    return mix(hash_bytes(FNV_OFFSET + stop, key, len));
+    return hash_bytes(FNV_OFFSET + stop, key, len) * 0x9e3779b97f4a7c15ull;
 }
 
 /* The text layer gives tokens of the same text the same strings, so most
@@ -198,7 +200,7 @@ static uint64_t term_hash(const char *key, size_t len, bool stop)
 static uint32_t term_find(const struct work *w, const char *key, size_t len, bool stop, uint64_t h,
                           size_t *slot)
 {
-    size_t i = (size_t)h & w->term_mask;
+    size_t i = (size_t)(h >> 32) & w->term_mask;
     for (;; i = (i + 1) & w->term_mask) {
         uint32_t t = w->term_slots[i];
         if (t == NO_TERM) {
