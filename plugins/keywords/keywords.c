@@ -359,14 +359,18 @@ static int mark_headings(const newsd_analysis *an, struct yake_token *tok, size_
 static int tag_keywords(newsd_article *a, const struct yake_keyword *kw, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
+        /* A name on the stack: keywords are a few words, and newsd copies
+         * the name it keeps. */
+        char buf[256];
         size_t len = strlen(kw[i].text);
-        char *name = malloc(sizeof TAG_PREFIX + len);
+        char *name = sizeof TAG_PREFIX + len <= sizeof buf ? buf : malloc(sizeof TAG_PREFIX + len);
         if (!name)
             return newsd_article_fail(a, "out of memory");
         memcpy(name, TAG_PREFIX, sizeof TAG_PREFIX - 1);
         memcpy(name + sizeof TAG_PREFIX - 1, kw[i].text, len + 1);
         int rc = newsd_article_tag(a, name, kw[i].weight);
-        free(name);
+        if (name != buf)
+            free(name);
         /* newsd has logged the limit that refused it (max_tags,
          * max_name_bytes). */
         if (rc != NEWSD_OK)

@@ -938,18 +938,26 @@ static bool overlaps(const struct work *w, const struct candidate *c, const uint
 /* The best max candidates that share no word with a better one, in order,
  * in *pick.  Overlaps are skipped from a shortlist four times as long as
  * needed; when it runs dry, a longer one is drawn. */
+#define PICK_STACK 512   /* entries of pick_keywords()'s arrays kept on the stack */
+
 static int pick_keywords(const struct work *w, size_t max, uint32_t *pick, size_t *n_pick)
 {
+    /* On the stack for an ordinary max (the default 10 takes 60 and 40
+     * entries): no allocation per article. */
+    uint32_t taken_buf[PICK_STACK], top_buf[PICK_STACK];
     size_t want = max * 4, n_top;
-    uint32_t *top = NULL, *taken = malloc(max * YAKE_MAX_WORDS * sizeof *taken);
+    uint32_t *top = NULL, *taken = max * YAKE_MAX_WORDS <= PICK_STACK ? taken_buf
+                                                                      : malloc(max * YAKE_MAX_WORDS * sizeof *taken);
     if (!taken)
         return -1;
     for (;;) {
         size_t cap = want < w->n_cands ? want : w->n_cands;
-        free(top);
-        top = malloc((cap ? cap : 1) * sizeof *top);
+        if (top != top_buf)
+            free(top);
+        top = cap <= PICK_STACK ? top_buf : malloc(cap * sizeof *top);
         if (!top) {
-            free(taken);
+            if (taken != taken_buf)
+                free(taken);
             return -1;
         }
         n_top = select_top(w, top, cap);
@@ -967,8 +975,10 @@ static int pick_keywords(const struct work *w, size_t max, uint32_t *pick, size_
             break;
         want *= 4;
     }
-    free(top);
-    free(taken);
+    if (top != top_buf)
+        free(top);
+    if (taken != taken_buf)
+        free(taken);
     return 0;
 }
 
