@@ -39,12 +39,13 @@
 
 #define NO_TERM UINT32_MAX
 
+/* 88 bytes (one per token in the scratch): the hash's low half and the
+ * length in 32 bits, the booleans together at the end. */
 struct term {
     const char *key;          /* stem (norm for stop words); not NUL-terminated for a head */
-    size_t key_len;
-    uint64_t hash;            /* of key: compared before the bytes */
-    bool stop;                /* a stop word or a number: never a phrase's edge */
-    bool standalone;          /* seen as a token of its own (not only as a compound's head) */
+    double h;                 /* YAKE's term score, lower is better (once scored) */
+    uint32_t hash;            /* of key (its low half): compared before the bytes */
+    uint32_t key_len;
     uint32_t tf, tf_upper, tf_acro;
     uint32_t inner, inner_cap;  /* occurrences not at a sentence's start, and those capitalised */
     uint32_t n_sent, last_sent;
@@ -52,16 +53,19 @@ struct term {
     uint32_t sent_head, sent_tail;   /* list of them in sent_nodes */
     uint32_t after_number;    /* occurrences right after a number: a unit or quantity */
     uint32_t left_distinct, left_total, right_distinct, right_total;
-    double h;                 /* YAKE's term score, lower is better (once scored) */
+    bool stop;                /* a stop word or a number: never a phrase's edge */
+    bool standalone;          /* seen as a token of its own (not only as a compound's head) */
     bool scored;              /* h is known */
     bool edge;                /* its tokens may be a phrase's edge, as far as the term decides (score_terms()) */
 };
 
+/* One of a term's sentences: its number, SENT_HEADING set for a heading
+ * (sentence numbers are below the token count, below 2^31). */
 struct sent_node {
     uint32_t sentence;
     uint32_t next;
-    bool heading;
 };
+#define SENT_HEADING (1u << 31)
 
 struct pair {
     uint32_t a, b;            /* b followed a; NO_TERM: empty slot */
@@ -208,7 +212,7 @@ static uint32_t term_find(const struct work *w, const char *key, size_t len, boo
             return NO_TERM;
         }
         const struct term *e = &w->terms[t];
-        if (e->hash == h && e->stop == stop && e->key_len == len &&
+        if (e->hash == (uint32_t)h && e->stop == stop && e->key_len == len &&
             (e->key == key || memcmp(e->key, key, len) == 0))
             return t;
     }
@@ -223,7 +227,7 @@ static uint32_t term_add(struct work *w, const char *key, size_t len, bool stop)
         return t;
     t = (uint32_t)w->n_terms++;
     w->term_slots[slot] = t;
-    w->terms[t] = (struct term){.key = key, .key_len = len, .hash = h, .stop = stop,
+    w->terms[t] = (struct term){.key = key, .key_len = (uint32_t)len, .hash = (uint32_t)h, .stop = stop,
                                 .sent_head = NO_TERM, .sent_tail = NO_TERM, .last_sent = NO_TERM};
     return t;
 }
@@ -502,7 +506,7 @@ static void count_features(struct work *w)
             bool heading = t->flags & YAKE_TOKEN_HEADING;
             e->n_head += heading;
             uint32_t node = (uint32_t)w->n_sent_nodes++;
-            w->sent_nodes[node] = (struct sent_node){t->sentence, NO_TERM, heading};
+            w->sent_nodes[node] = (struct sent_node){t->sentence | (heading ? SENT_HEADING : 0), NO_TERM};
             if (e->sent_tail == NO_TERM)
                 e->sent_head = node;
             else
@@ -531,10 +535,10 @@ static uint32_t nth_sentence(const struct work *w, const struct term *e, uint32_
         k -= e->n_head;
     uint32_t node = e->sent_head;
     for (;; node = w->sent_nodes[node].next) {
-        if (lift && w->sent_nodes[node].heading)
+        if (lift && (w->sent_nodes[node].sentence & SENT_HEADING))
             continue;
         if (k-- == 0)
-            return w->sent_nodes[node].sentence;
+            return w->sent_nodes[node].sentence & ~SENT_HEADING;
     }
 }
 
@@ -1038,6 +1042,7 @@ static void work_free(struct yake_scratch *scratch, void *block, void *cand_bloc
 static int work_alloc(struct work *w, struct yake_scratch *scratch, void **block)
 {
     _Static_assert(YAKE_MAX_WORDS <= 8, "a token's runs are the bits of a byte");
+    _Static_assert(sizeof(struct term) == 88, "struct term's size (yake.h's figures)");
     size_t n = w->n;
     size_t ts = table_size(n);
     size_t need = align8(n * sizeof *w->tok_term) + 2 * align8(n * sizeof *w->tok_merged) +
