@@ -119,7 +119,8 @@ struct work {
     int (*is_stop_word)(const void *ctx, const char *norm, size_t len);   /* yake_opts' */
     const void *stop_ctx;
     size_t n_types;
-    uint32_t *genitive_base;  /* per term, merge_genitive()'s */
+    uint32_t *genitive_base;  /* per term, genitive_of()'s (TYPE_UNSEEN before) */
+    size_t n_first_terms;     /* the terms find_genitives() answered for */
 };
 
 #define TYPE_UNSEEN UINT32_MAX
@@ -285,31 +286,39 @@ static const char *compound_head(const char *stem, size_t stem_len, size_t *len)
  * vowel ("Chinas", "Teslas"): a capitalised word whose stem is another
  * word's stem and an "s" is that word, when the text has it ("China").
  * The tag then shows the bare name, as for a compound read as its head. */
-static void merge_genitive(struct work *w, size_t i)
+static uint32_t genitive_of(const struct work *w, uint32_t id)
 {
-    const struct yake_token *t = &w->tok[i];
-    uint32_t id = w->tok_term[i];
-    if (id == NO_TERM || w->terms[id].stop || w->tok_merged[i] || !(t->flags & NEWSD_TOKEN_CAPITALISED))
-        return;
-    /* The answer depends on the term alone: looked up once per term
-     * (genitive_base[id]: TYPE_UNSEEN before, NO_GENITIVE for none).
-     * Only the words of the first pass stand alone, so the compounds'
-     * terms made meanwhile change no answer. */
+    size_t len = w->terms[id].key_len, slot;
+    const char *key = w->terms[id].key;
+    /* One branch, mostly not taken, where three would each go either way. */
+    if (!((!w->terms[id].stop) & (len >= 4) & (key[len ? len - 1 : 0] == 's')))
+        return NO_GENITIVE;
+    uint32_t base = term_find(w, key, len - 1, false, term_hash(key, len - 1, false), &slot);
+    return base == NO_TERM || !w->terms[base].standalone ? NO_GENITIVE : base;
+}
+
+/* genitive_of() of every term the first pass made, in a loop of its own;
+ * the compounds' terms made after it are asked as they come (the answer
+ * depends on the term alone, and only the first pass's words stand
+ * alone, so the compounds' terms change no answer). */
+static void find_genitives(struct work *w)
+{
+    for (size_t id = 0; id < w->n_terms; id++)
+        w->genitive_base[id] = genitive_of(w, (uint32_t)id);
+    w->n_first_terms = w->n_terms;
+}
+
+/* Token i's term (id), or in German the name whose genitive it is: a
+ * capitalised word not read as a compound's head.  Without a branch on
+ * the token: whether a word is capitalised follows no pattern. */
+static uint32_t merge_genitive(struct work *w, size_t i, uint32_t id)
+{
+    if (id >= w->n_first_terms && w->genitive_base[id] == TYPE_UNSEEN)
+        w->genitive_base[id] = genitive_of(w, id);
     uint32_t base = w->genitive_base[id];
-    if (base == TYPE_UNSEEN) {
-        size_t len = w->terms[id].key_len, slot;
-        const char *key = w->terms[id].key;
-        base = NO_TERM;
-        if (len >= 4 && key[len - 1] == 's')
-            base = term_find(w, key, len - 1, false, term_hash(key, len - 1, false), &slot);
-        if (base == NO_TERM || !w->terms[base].standalone)
-            base = NO_GENITIVE;
-        w->genitive_base[id] = base;
-    }
-    if (base != NO_GENITIVE) {
-        w->tok_term[i] = base;
-        w->tok_merged[i] = true;
-    }
+    bool merge = (base != NO_GENITIVE) & !w->tok_merged[i] & ((w->tok[i].flags & NEWSD_TOKEN_CAPITALISED) != 0);
+    w->tok_merged[i] |= merge;
+    return merge ? base : id;
 }
 
 /* Tokens to terms: words that stand alone first, so that a compound can
@@ -395,10 +404,12 @@ static void standalone_terms(struct work *w)
             if (known)
                 *known = id;
         }
-        if (id != TYPE_COMPOUND)
-            w->tok_term[i] = id;
+        /* A compound keeps the marker for final_term(). */
+        w->tok_term[i] = id;
     }
     memset(w->genitive_base, 0xff, w->n * sizeof *w->genitive_base);
+    if (w->capitalised_nouns)
+        find_genitives(w);
 }
 
 /* Token i's term once standalone_terms() has run: a compound's, and in
@@ -406,7 +417,7 @@ static void standalone_terms(struct work *w)
 static void final_term(struct work *w, size_t i)
 {
     const struct yake_token *t = &w->tok[i];
-    if (is_word(t) && w->tok_term[i] == NO_TERM) {
+    if (w->tok_term[i] == TYPE_COMPOUND) {
         uint32_t *known = typed(w, t) ? &w->compound_term[t->type] : NULL;
         bool merged;
         uint32_t id;
@@ -421,8 +432,8 @@ static void final_term(struct work *w, size_t i)
         w->tok_merged[i] = merged;
         w->tok_term[i] = id;
     }
-    if (w->capitalised_nouns)
-        merge_genitive(w, i);
+    if (w->capitalised_nouns && w->tok_term[i] != NO_TERM)
+        w->tok_term[i] = merge_genitive(w, i, w->tok_term[i]);
 }
 
 /* ---- features ------------------------------------------------------------ */
