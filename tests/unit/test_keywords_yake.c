@@ -574,6 +574,16 @@ static size_t assign_types(struct doc *d)
     return n_types;
 }
 
+/* The same keywords, in the same order, with the same scores. */
+static void expect_equal(const struct yake_keyword *a, size_t na, const struct yake_keyword *b, size_t nb)
+{
+    assert_int_equal(na, nb);
+    for (size_t i = 0; i < na; i++) {
+        assert_string_equal(a[i].text, b[i].text);
+        assert_true(a[i].score == b[i].score);
+    }
+}
+
 static void expect_same_keywords(struct doc *d, struct yake_opts o)
 {
     struct yake_keyword *a, *b;
@@ -583,11 +593,7 @@ static void expect_same_keywords(struct doc *d, struct yake_opts o)
     o.n_types = assign_types(d);
     assert_int_equal(yake_extract(d->tok, d->n, &o, NULL, &b, &nb), 0);
     assert_true(na > 0);
-    assert_int_equal(na, nb);
-    for (size_t i = 0; i < na; i++) {
-        assert_string_equal(a[i].text, b[i].text);
-        assert_true(a[i].score == b[i].score);
-    }
+    expect_equal(a, na, b, nb);
     yake_keywords_free(a, na);
     yake_keywords_free(b, nb);
 }
@@ -647,11 +653,7 @@ static void test_caller_stop_words(void **s)
     for (int typed = 0; typed < 2; typed++) {
         o.n_types = typed ? assign_types(&asked) : 0;
         assert_int_equal(yake_extract(asked.tok, asked.n, &o, NULL, &got, &n_got), 0);
-        assert_int_equal(n_got, n_want);
-        for (size_t i = 0; i < n_want; i++) {
-            assert_string_equal(got[i].text, want[i].text);
-            assert_true(got[i].score == want[i].score);
-        }
+        expect_equal(got, n_got, want, n_want);
         yake_keywords_free(got, n_got);
     }
     yake_keywords_free(want, n_want);
