@@ -41,22 +41,22 @@ struct slot {
     struct yake_scratch scratch;
     struct yake_token *tok;
     size_t tok_cap;
-    uint8_t *seen;        /* per token type: extra_stop()'s answer */
-    size_t seen_cap;
 };
 
 /* Slots kept for reuse (one per worker is enough; more are freed). */
 #define POOL_MAX 16
 
-/* The extra stop words: norms in an open addressing set, so that a token
- * costs one hash and at most a comparison or two. */
+/* The extra stop words: norms in an open addressing set, so that a word
+ * type costs one hash and at most a comparison or two, behind a filter
+ * that refuses most words for two bytes and the length. */
+#define STOP_FILTER_BITS 4096
 struct keywords {
     struct yake_opts opts;
     char **stop;          /* slots; NULL: empty */
     size_t stop_mask;
-    /* Per first byte of a word in stop: bit min(length, 31) set for each
-     * length there is; most words are refused here, without a hash. */
-    uint32_t stop_shape[256];
+    /* Bit filter_bit() of each word in stop: a word whose bit is clear is
+     * none of them, told without a hash. */
+    uint64_t stop_filter[STOP_FILTER_BITS / 64];
     pthread_mutex_t lock; /* guards pool */
     struct slot *pool[POOL_MAX];
     size_t n_pool;
@@ -68,7 +68,6 @@ static void slot_free(struct slot *s)
         return;
     yake_scratch_free(&s->scratch);
     free(s->tok);
-    free(s->seen);
     free(s);
 }
 
@@ -88,13 +87,10 @@ static struct slot *slot_take(struct keywords *k)
  * together.  Each up to that alone let two workers keep ~2 MB. */
 static void slot_give(struct keywords *k, struct slot *s)
 {
-    if (s->tok_cap * sizeof *s->tok + s->seen_cap + s->scratch.cap + s->scratch.cand_cap > YAKE_SCRATCH_KEEP) {
+    if (s->tok_cap * sizeof *s->tok + s->scratch.cap + s->scratch.cand_cap > YAKE_SCRATCH_KEEP) {
         free(s->tok);
         s->tok = NULL;
         s->tok_cap = 0;
-        free(s->seen);
-        s->seen = NULL;
-        s->seen_cap = 0;
         yake_scratch_free(&s->scratch);
     }
     pthread_mutex_lock(&k->lock);
@@ -106,20 +102,38 @@ static void slot_give(struct keywords *k, struct slot *s)
     slot_free(s);
 }
 
-static unsigned shape_bit(size_t len)
+/* A word's bit in stop_filter: of its first and last byte and its length
+ * (len >= 1). */
+static unsigned filter_bit(const char *norm, size_t len)
 {
-    return len < 31 ? (unsigned)len : 31u;
+    uint32_t key = (uint32_t)(unsigned char)norm[0] << 16 | (uint32_t)(unsigned char)norm[len - 1] << 8 |
+                   (uint32_t)(len & 0xff);
+    return (key * 0x9e3779b1u) >> (32 - 12);
+}
+
+static int filter_has(const struct keywords *k, const char *norm, size_t len)
+{
+    _Static_assert(STOP_FILTER_BITS == 1 << 12, "filter_bit() gives 12 bits");
+    unsigned bit = filter_bit(norm, len);
+    return (int)(k->stop_filter[bit / 64] >> (bit % 64) & 1);
 }
 
 /* Whether norm (len bytes) is one of the configured stop words. */
 static int is_extra_stop(const struct keywords *k, const char *norm, size_t len)
 {
-    if (!k->stop || !((k->stop_shape[(unsigned char)norm[0]] >> shape_bit(len)) & 1u))
+    /* The filter first: the rare word it lets through is looked up. */
+    if (!k->stop || len == 0 || !filter_has(k, norm, len))
         return 0;
     for (size_t i = yake_hash(norm, len) & k->stop_mask; k->stop[i]; i = (i + 1) & k->stop_mask)
         if (strcmp(k->stop[i], norm) == 0)
             return 1;
     return 0;
+}
+
+/* yake_opts.is_stop_word. */
+static int stop_word_of(const void *ctx, const char *norm, size_t len)
+{
+    return is_extra_stop(ctx, norm, len);
 }
 
 static void keywords_fini(void *state)
@@ -168,8 +182,10 @@ static int read_stop_words(const newsd_config *conf, struct keywords *k)
                 slot = (slot + 1) & k->stop_mask;
             if (!(k->stop[slot] = strdup(t.norm)))
                 rc = NEWSD_ERROR;
-            else
-                k->stop_shape[(unsigned char)t.norm[0]] |= 1u << shape_bit(t.norm_length);
+            else {
+                unsigned bit = filter_bit(t.norm, t.norm_length);
+                k->stop_filter[bit / 64] |= (uint64_t)1 << (bit % 64);
+            }
         }
         newsd_analysis_free(an);
     }
@@ -206,29 +222,13 @@ static int keywords_init(const newsd_config *conf, void **state)
     return NEWSD_OK;
 }
 
-/* Whether the word t is one of the extra stop words: each type's answer
- * once (seen[type], types below n_types; reset per article). */
-enum { UNSEEN, STOP, NOT_STOP };
-
-static int extra_stop(const struct keywords *k, const struct newsd_token *t, uint8_t *seen, size_t n_types)
-{
-    uint8_t *known = t->type < n_types ? &seen[t->type] : NULL;
-    if (known && *known != UNSEEN)
-        return *known == STOP;
-    int stop = is_extra_stop(k, t->norm, t->norm_length);
-    if (known)
-        *known = stop ? STOP : NOT_STOP;
-    return stop;
-}
-
-/* The text layer's tokens as the scoring core reads them, in s->tok,
- * with the extra stop words marked (in the same pass: has_stop_words()
- * reads the text layer's own marks). */
+/* The text layer's tokens as the scoring core reads them, in s->tok.
+ * The extra stop words are the scoring's to ask (yake_opts.is_stop_word,
+ * once per word type). */
 static int read_tokens(const struct keywords *k, const newsd_analysis *an, struct slot *s, size_t *n_out)
 {
     size_t n, stride;
     const struct newsd_token *base = newsd_analysis_tokens(an, &n, &stride);
-    size_t n_types = newsd_analysis_type_count(an);
     *n_out = 0;
     if (n > s->tok_cap) {
         struct yake_token *v = realloc(s->tok, n * sizeof *v);
@@ -237,21 +237,9 @@ static int read_tokens(const struct keywords *k, const newsd_analysis *an, struc
         s->tok = v;
         s->tok_cap = n;
     }
-    if (n_types > s->seen_cap) {
-        uint8_t *v = realloc(s->seen, n_types);
-        if (!v)
-            return NEWSD_ERROR;
-        s->seen = v;
-        s->seen_cap = n_types;
-    }
-    if (k->stop && n_types)
-        memset(s->seen, UNSEEN, n_types);
     for (size_t i = 0; i < n; i++) {
         const struct newsd_token *t = newsd_token_in(base, stride, i);
-        uint32_t flags = t->flags;
-        if (k->stop && t->kind == NEWSD_TOKEN_WORD && extra_stop(k, t, s->seen, n_types))
-            flags |= NEWSD_TOKEN_STOPWORD;
-        s->tok[i] = (struct yake_token){t->text, t->norm, t->stem, t->kind, flags, t->sentence, t->type,
+        s->tok[i] = (struct yake_token){t->text, t->norm, t->stem, t->kind, t->flags, t->sentence, t->type,
                                         (uint32_t)t->norm_length, (uint32_t)t->stem_length};
     }
     *n_out = n;
@@ -371,14 +359,18 @@ static int mark_headings(const newsd_analysis *an, struct yake_token *tok, size_
 static int tag_keywords(newsd_article *a, const struct yake_keyword *kw, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
+        /* A name on the stack: keywords are a few words, and newsd copies
+         * the name it keeps. */
+        char buf[256];
         size_t len = strlen(kw[i].text);
-        char *name = malloc(sizeof TAG_PREFIX + len);
+        char *name = sizeof TAG_PREFIX + len <= sizeof buf ? buf : malloc(sizeof TAG_PREFIX + len);
         if (!name)
             return newsd_article_fail(a, "out of memory");
         memcpy(name, TAG_PREFIX, sizeof TAG_PREFIX - 1);
         memcpy(name + sizeof TAG_PREFIX - 1, kw[i].text, len + 1);
         int rc = newsd_article_tag(a, name, kw[i].weight);
-        free(name);
+        if (name != buf)
+            free(name);
         /* newsd has logged the limit that refused it (max_tags,
          * max_name_bytes). */
         if (rc != NEWSD_OK)
@@ -409,6 +401,10 @@ static int keywords_of(struct keywords *k, newsd_article *a, const newsd_analysi
     }
     struct yake_opts o = k->opts;
     o.n_types = newsd_analysis_type_count(an);
+    if (k->stop) {
+        o.is_stop_word = stop_word_of;
+        o.stop_ctx = k;
+    }
     /* German capitalises every noun (Luxembourgish too). */
     const char *lang = newsd_analysis_lang(an);
     o.capitalised_nouns = strcmp(lang, "de") == 0 || strcmp(lang, "lb") == 0;

@@ -39,12 +39,13 @@
 
 #define NO_TERM UINT32_MAX
 
+/* 88 bytes (one per token in the scratch): the hash's low half and the
+ * length in 32 bits, the booleans together at the end. */
 struct term {
     const char *key;          /* stem (norm for stop words); not NUL-terminated for a head */
-    size_t key_len;
-    uint64_t hash;            /* of key: compared before the bytes */
-    bool stop;                /* a stop word or a number: never a phrase's edge */
-    bool standalone;          /* seen as a token of its own (not only as a compound's head) */
+    double h;                 /* YAKE's term score, lower is better (once scored) */
+    uint32_t hash;            /* of key (its low half): compared before the bytes */
+    uint32_t key_len;
     uint32_t tf, tf_upper, tf_acro;
     uint32_t inner, inner_cap;  /* occurrences not at a sentence's start, and those capitalised */
     uint32_t n_sent, last_sent;
@@ -52,15 +53,19 @@ struct term {
     uint32_t sent_head, sent_tail;   /* list of them in sent_nodes */
     uint32_t after_number;    /* occurrences right after a number: a unit or quantity */
     uint32_t left_distinct, left_total, right_distinct, right_total;
-    double h;                 /* YAKE's term score, lower is better (once scored) */
+    bool stop;                /* a stop word or a number: never a phrase's edge */
+    bool standalone;          /* seen as a token of its own (not only as a compound's head) */
     bool scored;              /* h is known */
+    bool edge;                /* its tokens may be a phrase's edge, as far as the term decides (score_terms()) */
 };
 
+/* One of a term's sentences: its number, SENT_HEADING set for a heading
+ * (sentence numbers are below the token count, below 2^31). */
 struct sent_node {
     uint32_t sentence;
     uint32_t next;
-    bool heading;
 };
+#define SENT_HEADING (1u << 31)
 
 struct pair {
     uint32_t a, b;            /* b followed a; NO_TERM: empty slot */
@@ -110,12 +115,20 @@ struct work {
      * before its first token, TYPE_COMPOUND for a compound left to the
      * second pass) and, in the second pass, compound_term[type]. */
     uint32_t *type_term, *compound_term;
+    uint8_t *type_info;       /* per type: TYPE_* bits of its text (0 before its first token) */
+    int (*is_stop_word)(const void *ctx, const char *norm, size_t len);   /* yake_opts' */
+    const void *stop_ctx;
     size_t n_types;
-    uint32_t *genitive_base;  /* per term, merge_genitive()'s */
+    uint32_t *genitive_base;  /* per term, genitive_of()'s (TYPE_UNSEEN before) */
+    size_t n_first_terms;     /* the terms find_genitives() answered for */
 };
 
 #define TYPE_UNSEEN UINT32_MAX
 #define TYPE_COMPOUND (UINT32_MAX - 1)
+/* type_info[]'s bits. */
+#define TYPE_SEEN 1u
+#define TYPE_SHAPE 2u             /* edge_shape() */
+#define TYPE_EXTRA_STOP 4u        /* yake_opts.is_stop_word() */
 /* compound_term[]'s flag: the compound reads as its head (term ids are
  * below the token count, which yake_extract() keeps below 2^31). */
 #define COMPOUND_MERGED (1u << 31)
@@ -180,9 +193,11 @@ static size_t table_size(size_t n)
 
 /* ---- terms --------------------------------------------------------------- */
 
+/* One multiplication after hash_bytes(), not mix(): term_find() takes
+ * the slot from the top bits, which it spreads. */
 static uint64_t term_hash(const char *key, size_t len, bool stop)
 {
-    return mix(hash_bytes(FNV_OFFSET + stop, key, len));
+    return hash_bytes(FNV_OFFSET + stop, key, len) * 0x9e3779b97f4a7c15ull;
 }
 
 /* The text layer gives tokens of the same text the same strings, so most
@@ -190,7 +205,7 @@ static uint64_t term_hash(const char *key, size_t len, bool stop)
 static uint32_t term_find(const struct work *w, const char *key, size_t len, bool stop, uint64_t h,
                           size_t *slot)
 {
-    size_t i = (size_t)h & w->term_mask;
+    size_t i = (size_t)(h >> 32) & w->term_mask;
     for (;; i = (i + 1) & w->term_mask) {
         uint32_t t = w->term_slots[i];
         if (t == NO_TERM) {
@@ -198,7 +213,7 @@ static uint32_t term_find(const struct work *w, const char *key, size_t len, boo
             return NO_TERM;
         }
         const struct term *e = &w->terms[t];
-        if (e->hash == h && e->stop == stop && e->key_len == len &&
+        if (e->hash == (uint32_t)h && e->stop == stop && e->key_len == len &&
             (e->key == key || memcmp(e->key, key, len) == 0))
             return t;
     }
@@ -213,7 +228,7 @@ static uint32_t term_add(struct work *w, const char *key, size_t len, bool stop)
         return t;
     t = (uint32_t)w->n_terms++;
     w->term_slots[slot] = t;
-    w->terms[t] = (struct term){.key = key, .key_len = len, .hash = h, .stop = stop,
+    w->terms[t] = (struct term){.key = key, .key_len = (uint32_t)len, .hash = (uint32_t)h, .stop = stop,
                                 .sent_head = NO_TERM, .sent_tail = NO_TERM, .last_sent = NO_TERM};
     return t;
 }
@@ -232,24 +247,25 @@ static bool all_caps_word(const struct work *w, size_t i)
  * they bind their neighbours.  An acronym written in capitals is a word of
  * its own even when its lower case is a stop word ("US", "IS"), unless its
  * neighbours are in capitals too: then the text shouts ("DIE FRAU"). */
-static bool is_stop(const struct work *w, size_t i)
+static bool is_stop(const struct work *w, size_t i, bool extra)
 {
+    /* Without a branch on the common cases: whether a word is a stop word
+     * follows no pattern the processor could guess. */
     const struct yake_token *t = &w->tok[i];
-    if (t->kind == NEWSD_TOKEN_NUMBER)
-        return true;
-    if (!(t->flags & NEWSD_TOKEN_STOPWORD))
-        return false;
-    if (!(t->flags & NEWSD_TOKEN_ALL_CAPS))
-        return true;
-    return (i > 0 && all_caps_word(w, i - 1)) || all_caps_word(w, i + 1);
+    uint32_t f = (t->flags | (extra ? NEWSD_TOKEN_STOPWORD : 0)) & (NEWSD_TOKEN_STOPWORD | NEWSD_TOKEN_ALL_CAPS);
+    if (f == (NEWSD_TOKEN_STOPWORD | NEWSD_TOKEN_ALL_CAPS) && t->kind != NEWSD_TOKEN_NUMBER)
+        return (i > 0 && all_caps_word(w, i - 1)) || all_caps_word(w, i + 1);
+    return (t->kind == NEWSD_TOKEN_NUMBER) | (f == NEWSD_TOKEN_STOPWORD);
 }
 
 /* The part of a compound's stem (stem_len bytes) after its last hyphen,
  * when it can be a word of its own: three bytes or more, no digit. */
 static const char *compound_head(const char *stem, size_t stem_len, size_t *len)
 {
-    /* A loop, not memrchr(): stems are a few bytes, and this is asked of
-     * every word type, where the call cost more than the search. */
+    /* Most stems have no hyphen: memchr() says so without a branch per
+     * byte, whose end a loop's would have the processor guess wrong. */
+    if (!memchr(stem, '-', stem_len))
+        return NULL;
     size_t at = stem_len;
     while (at > 0 && stem[at - 1] != '-')
         at--;
@@ -270,31 +286,39 @@ static const char *compound_head(const char *stem, size_t stem_len, size_t *len)
  * vowel ("Chinas", "Teslas"): a capitalised word whose stem is another
  * word's stem and an "s" is that word, when the text has it ("China").
  * The tag then shows the bare name, as for a compound read as its head. */
-static void merge_genitive(struct work *w, size_t i)
+static uint32_t genitive_of(const struct work *w, uint32_t id)
 {
-    const struct yake_token *t = &w->tok[i];
-    uint32_t id = w->tok_term[i];
-    if (id == NO_TERM || w->terms[id].stop || w->tok_merged[i] || !(t->flags & NEWSD_TOKEN_CAPITALISED))
-        return;
-    /* The answer depends on the term alone: looked up once per term
-     * (genitive_base[id]: TYPE_UNSEEN before, NO_GENITIVE for none).
-     * Only the words of the first pass stand alone, so the compounds'
-     * terms made meanwhile change no answer. */
+    size_t len = w->terms[id].key_len, slot;
+    const char *key = w->terms[id].key;
+    /* One branch, mostly not taken, where three would each go either way. */
+    if (!((!w->terms[id].stop) & (len >= 4) & (key[len ? len - 1 : 0] == 's')))
+        return NO_GENITIVE;
+    uint32_t base = term_find(w, key, len - 1, false, term_hash(key, len - 1, false), &slot);
+    return base == NO_TERM || !w->terms[base].standalone ? NO_GENITIVE : base;
+}
+
+/* genitive_of() of every term the first pass made, in a loop of its own;
+ * the compounds' terms made after it are asked as they come (the answer
+ * depends on the term alone, and only the first pass's words stand
+ * alone, so the compounds' terms change no answer). */
+static void find_genitives(struct work *w)
+{
+    for (size_t id = 0; id < w->n_terms; id++)
+        w->genitive_base[id] = genitive_of(w, (uint32_t)id);
+    w->n_first_terms = w->n_terms;
+}
+
+/* Token i's term (id), or in German the name whose genitive it is: a
+ * capitalised word not read as a compound's head.  Without a branch on
+ * the token: whether a word is capitalised follows no pattern. */
+static uint32_t merge_genitive(struct work *w, size_t i, uint32_t id)
+{
+    if (id >= w->n_first_terms && w->genitive_base[id] == TYPE_UNSEEN)
+        w->genitive_base[id] = genitive_of(w, id);
     uint32_t base = w->genitive_base[id];
-    if (base == TYPE_UNSEEN) {
-        size_t len = w->terms[id].key_len, slot;
-        const char *key = w->terms[id].key;
-        base = NO_TERM;
-        if (len >= 4 && key[len - 1] == 's')
-            base = term_find(w, key, len - 1, false, term_hash(key, len - 1, false), &slot);
-        if (base == NO_TERM || !w->terms[base].standalone)
-            base = NO_GENITIVE;
-        w->genitive_base[id] = base;
-    }
-    if (base != NO_GENITIVE) {
-        w->tok_term[i] = base;
-        w->tok_merged[i] = true;
-    }
+    bool merge = (base != NO_GENITIVE) & !w->tok_merged[i] & ((w->tok[i].flags & NEWSD_TOKEN_CAPITALISED) != 0);
+    w->tok_merged[i] |= merge;
+    return merge ? base : id;
 }
 
 /* Tokens to terms: words that stand alone first, so that a compound can
@@ -327,6 +351,38 @@ static bool typed(const struct work *w, const struct yake_token *t)
     return t->type < w->n_types;
 }
 
+/* is_edge()'s part that a word's text decides: not a truncated compound
+ * ("KI-"), not a dotted abbreviation such as "Co." (an acronym such as
+ * "U.S." is fine), and two letters or more (two only for an acronym: "KI",
+ * "EU").  Without branches (see is_edge()). */
+static bool edge_shape(const struct yake_token *t)
+{
+    size_t len = t->norm_len;
+    bool caps = (t->flags & NEWSD_TOKEN_ALL_CAPS) != 0;
+    bool ok = (len >= 3) | (caps & (len >= 2));
+    ok &= (!(t->flags & NEWSD_TOKEN_ABBREVIATION)) | caps;
+    /* len >= 2 here when ok: norm[0] keeps the read inside the string. */
+    ok &= t->norm[len ? len - 1 : 0] != '-';
+    return ok;
+}
+
+/* Whether word t is one of the caller's stop words (yake_opts), and the
+ * edge_shape() of its text: asked once per type, with the type's first
+ * token, as the text alone decides both. */
+static bool extra_stop(struct work *w, const struct yake_token *t)
+{
+    if (!typed(w, t))
+        return w->is_stop_word && w->is_stop_word(w->stop_ctx, t->norm, t->norm_len);
+    uint8_t *info = &w->type_info[t->type];
+    if (!*info)
+        *info = (uint8_t)(TYPE_SEEN | (edge_shape(t) ? TYPE_SHAPE : 0) |
+                          (w->is_stop_word && t->kind == NEWSD_TOKEN_WORD &&
+                                   w->is_stop_word(w->stop_ctx, t->norm, t->norm_len)
+                               ? TYPE_EXTRA_STOP
+                               : 0));
+    return *info & TYPE_EXTRA_STOP;
+}
+
 /* The answers of both functions above depend on the token's text (and
  * whether it reads as a stop word) alone: each is asked once per type.
  * The first pass gives each word that stands alone its term;
@@ -338,15 +394,22 @@ static void standalone_terms(struct work *w)
         w->tok_term[i] = NO_TERM;
         if (!is_word(t))
             continue;
-        bool stop = is_stop(w, i);
+        bool stop = is_stop(w, i, extra_stop(w, t));
         uint32_t *known = typed(w, t) ? &w->type_term[2 * t->type + stop] : NULL;
-        uint32_t id = known && *known != TYPE_UNSEEN ? *known : standalone_term(w, t, stop);
-        if (known)
-            *known = id;
-        if (id != TYPE_COMPOUND)
-            w->tok_term[i] = id;
+        uint32_t id;
+        if (known && *known != TYPE_UNSEEN) {
+            id = *known;
+        } else {
+            id = standalone_term(w, t, stop);
+            if (known)
+                *known = id;
+        }
+        /* A compound keeps the marker for final_term(). */
+        w->tok_term[i] = id;
     }
     memset(w->genitive_base, 0xff, w->n * sizeof *w->genitive_base);
+    if (w->capitalised_nouns)
+        find_genitives(w);
 }
 
 /* Token i's term once standalone_terms() has run: a compound's, and in
@@ -354,7 +417,7 @@ static void standalone_terms(struct work *w)
 static void final_term(struct work *w, size_t i)
 {
     const struct yake_token *t = &w->tok[i];
-    if (is_word(t) && w->tok_term[i] == NO_TERM) {
+    if (w->tok_term[i] == TYPE_COMPOUND) {
         uint32_t *known = typed(w, t) ? &w->compound_term[t->type] : NULL;
         bool merged;
         uint32_t id;
@@ -369,15 +432,23 @@ static void final_term(struct work *w, size_t i)
         w->tok_merged[i] = merged;
         w->tok_term[i] = id;
     }
-    if (w->capitalised_nouns)
-        merge_genitive(w, i);
+    if (w->capitalised_nouns && w->tok_term[i] != NO_TERM)
+        w->tok_term[i] = merge_genitive(w, i, w->tok_term[i]);
 }
 
 /* ---- features ------------------------------------------------------------ */
 
+/* A pair's slot: one multiplication and its top bits (term ids are small
+ * numbers, which the multiplication spreads). */
+static size_t pair_slot(const struct work *w, uint32_t a, uint32_t b)
+{
+    uint64_t h = (((uint64_t)a << 32) | b) * 0x9e3779b97f4a7c15ull;
+    return (size_t)(h >> 32) & w->pair_mask;
+}
+
 static void count_pair(struct work *w, uint32_t a, uint32_t b)
 {
-    size_t i = (size_t)mix(((uint64_t)a << 32) | b) & w->pair_mask;
+    size_t i = pair_slot(w, a, b);
     for (;; i = (i + 1) & w->pair_mask) {
         struct pair *p = &w->pairs[i];
         if (p->a == NO_TERM) {
@@ -397,7 +468,7 @@ static void count_pair(struct work *w, uint32_t a, uint32_t b)
 
 static uint32_t pair_count(const struct work *w, uint32_t a, uint32_t b)
 {
-    size_t i = (size_t)mix(((uint64_t)a << 32) | b) & w->pair_mask;
+    size_t i = pair_slot(w, a, b);
     for (;; i = (i + 1) & w->pair_mask) {
         const struct pair *p = &w->pairs[i];
         if (p->a == NO_TERM)
@@ -446,7 +517,7 @@ static void count_features(struct work *w)
             bool heading = t->flags & YAKE_TOKEN_HEADING;
             e->n_head += heading;
             uint32_t node = (uint32_t)w->n_sent_nodes++;
-            w->sent_nodes[node] = (struct sent_node){t->sentence, NO_TERM, heading};
+            w->sent_nodes[node] = (struct sent_node){t->sentence | (heading ? SENT_HEADING : 0), NO_TERM};
             if (e->sent_tail == NO_TERM)
                 e->sent_head = node;
             else
@@ -475,10 +546,10 @@ static uint32_t nth_sentence(const struct work *w, const struct term *e, uint32_
         k -= e->n_head;
     uint32_t node = e->sent_head;
     for (;; node = w->sent_nodes[node].next) {
-        if (lift && w->sent_nodes[node].heading)
+        if (lift && (w->sent_nodes[node].sentence & SENT_HEADING))
             continue;
         if (k-- == 0)
-            return w->sent_nodes[node].sentence;
+            return w->sent_nodes[node].sentence & ~SENT_HEADING;
     }
 }
 
@@ -545,7 +616,15 @@ static void score_terms(struct work *w)
     double sum = 0, sum_sq = 0, max_tf = 1;
     size_t valid = 0;
     for (size_t i = 0; i < w->n_terms; i++) {
-        const struct term *e = &w->terms[i];
+        struct term *e = &w->terms[i];
+        /* is_edge()'s part that the term decides: no stop word or number.
+         * German writes nouns and names with a capital, and keywords are
+         * nouns and names: a word mostly written small inside sentences
+         * is an adjective or a verb ("erhebliche", "schließen").  A word
+         * that mostly follows a number counts something ("4,6 Milliarden",
+         * "12 Monate", "25 years"): a unit, not a topic. */
+        bool lower_case = w->capitalised_nouns & (e->inner > 0) & (2 * e->inner_cap <= e->inner);
+        e->edge = (!e->stop) & (!lower_case) & (2 * e->after_number < e->tf);
         if (e->tf > max_tf)
             max_tf = e->tf;
         if (e->stop || e->tf == 0)
@@ -582,39 +661,31 @@ static double term_score(const struct work *w, struct term *e)
 /* ---- candidates ---------------------------------------------------------- */
 
 /* A phrase starts and ends with a word that can stand for something: not
- * a stop word or number, not a truncated compound ("KI-"), not a dotted
- * abbreviation such as "Co." (an acronym such as "U.S." is fine), and two
- * letters or more (two only for an acronym: "KI", "EU"). */
+ * a stop word or number, and of a shape that can (edge_shape()).  Asked of every
+ * token, whose answers follow no pattern: the tests are combined without
+ * branches, which the processor would guess wrong.  Needs a term (the
+ * punctuation's reads term 0, and its answer is no). */
 static bool is_edge(const struct work *w, size_t i)
 {
     const struct yake_token *t = &w->tok[i];
-    if (t->kind != NEWSD_TOKEN_WORD || w->terms[w->tok_term[i]].stop)
-        return false;
-    /* German writes nouns and names with a capital, and keywords are
-     * nouns and names: a word mostly written small inside sentences is an
-     * adjective or a verb ("erhebliche", "schließen"). */
-    const struct term *e = &w->terms[w->tok_term[i]];
-    if (w->capitalised_nouns && e->inner > 0 && 2 * e->inner_cap <= e->inner)
-        return false;
-    /* A word that mostly follows a number counts something ("4,6
-     * Milliarden", "12 Monate", "25 years"): a unit, not a topic. */
-    if (2 * e->after_number >= e->tf)
-        return false;
-    size_t len = t->norm_len;
-    if (len == 0 || t->norm[len - 1] == '-')
-        return false;
-    bool caps = t->flags & NEWSD_TOKEN_ALL_CAPS;
-    if ((t->flags & NEWSD_TOKEN_ABBREVIATION) && !caps)
-        return false;
-    return len >= 3 || (caps && len >= 2);
+    uint32_t id = w->tok_term[i];
+    bool ok = (t->kind == NEWSD_TOKEN_WORD) & (id != NO_TERM) & w->terms[id == NO_TERM ? 0 : id].edge;
+    return ok & (typed(w, t) ? (w->type_info[t->type] & TYPE_SHAPE) != 0 : edge_shape(t));
 }
 
-static uint64_t span_hash(const struct work *w, uint32_t pos, uint32_t len)
+/* The hash of a run of terms, one word longer than the run whose hash
+ * is h (0 for none): the runs from one token are hashed word by word, one
+ * multiplication each, instead of each run from the start through mix().
+ * Runs of different lengths may collide; cand_add() compares lengths. */
+static uint64_t span_hash_more(uint64_t h, uint32_t term)
 {
-    uint64_t h = FNV_OFFSET ^ len;
-    for (uint32_t k = 0; k < len; k++)
-        h = mix(h ^ w->tok_term[pos + k]);
-    return h;
+    return (h + term + 1) * 0x9e3779b97f4a7c15ull;
+}
+
+/* The table's slot for a hash: its top bits. */
+static size_t span_slot(const struct work *w, uint64_t h)
+{
+    return (size_t)((h ^ h >> 29) * 0xbf58476d1ce4e5b9ull >> 32) & w->cand_mask;
 }
 
 static bool same_terms(const struct work *w, uint32_t p, uint32_t q, uint32_t len)
@@ -625,9 +696,9 @@ static bool same_terms(const struct work *w, uint32_t p, uint32_t q, uint32_t le
     return true;
 }
 
-static uint32_t cand_add(struct work *w, uint32_t pos, uint32_t len)
+static uint32_t cand_add(struct work *w, uint32_t pos, uint32_t len, uint64_t hash)
 {
-    size_t i = (size_t)span_hash(w, pos, len) & w->cand_mask;
+    size_t i = span_slot(w, hash);
     for (;; i = (i + 1) & w->cand_mask) {
         uint32_t c = w->cand_slots[i];
         if (c == NO_TERM)
@@ -680,17 +751,27 @@ static int cand_alloc(struct work *w, size_t n_runs, struct yake_scratch *scratc
 
 static int collect_candidates(struct work *w, size_t max_words, struct yake_scratch *scratch, void **block)
 {
-    for (size_t i = 0; i < w->n; i++)
-        w->tok_edge[i] = is_edge(w, i);
+    if (w->n_terms == 0)
+        return cand_alloc(w, 0, scratch, block);
+    /* The edge words, listed without a branch on each token (whose answer
+     * follows no pattern), in genitive_base's array: count_features() was
+     * its last reader. */
+    uint32_t *edges = w->genitive_base;
+    size_t n_edges = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        bool edge = is_edge(w, i);
+        w->tok_edge[i] = edge;
+        edges[n_edges] = (uint32_t)i;
+        n_edges += edge;
+    }
     /* The runs first, a bit per length at their first token, then the
      * candidates' arrays and table, sized for them: far fewer than the
      * tokens times max_words (~0.6 of the tokens in news text), so less
      * memory to take, clear and probe. */
     size_t n_runs = 0;
-    for (size_t i = 0; i < w->n; i++) {
+    for (size_t e = 0; e < n_edges; e++) {
+        size_t i = edges[e];
         w->tok_runs[i] = 0;
-        if (!w->tok_edge[i])
-            continue;
         for (size_t len = 1; len <= max_words && i + len <= w->n; len++) {
             size_t last = i + len - 1;
             if (w->tok_term[last] == NO_TERM || w->tok[last].sentence != w->tok[i].sentence)
@@ -705,10 +786,15 @@ static int collect_candidates(struct work *w, size_t max_words, struct yake_scra
     }
     if (cand_alloc(w, n_runs, scratch, block) < 0)
         return -1;
-    for (size_t i = 0; i < w->n; i++)
-        for (unsigned runs = w->tok_runs[i], len = 1; runs; runs >>= 1, len++)
+    for (size_t e = 0; e < n_edges; e++) {
+        size_t i = edges[e];
+        uint64_t h = 0;
+        for (unsigned runs = w->tok_runs[i], len = 1; runs; runs >>= 1, len++) {
+            h = span_hash_more(h, w->tok_term[i + len - 1]);
             if (runs & 1)
-                occurrence_add(w, cand_add(w, (uint32_t)i, len), (uint32_t)i);
+                occurrence_add(w, cand_add(w, (uint32_t)i, len, h), (uint32_t)i);
+        }
+    }
     return 0;
 }
 
@@ -865,20 +951,31 @@ static bool overlaps(const struct work *w, const struct candidate *c, const uint
 }
 
 /* The best max candidates that share no word with a better one, in order,
- * in *pick.  Overlaps are skipped from a shortlist four times as long as
- * needed; when it runs dry, a longer one is drawn. */
+ * in *pick.  Overlaps are skipped from a shortlist twice as long as
+ * needed; when it runs dry, one four times longer is drawn (the greedy
+ * pick over a prefix of the order is the pick over the whole, so the
+ * length changes the time, not the answer; four times as long first
+ * took ~1 us more per article, in the insertions into it). */
+#define PICK_STACK 512   /* entries of pick_keywords()'s arrays kept on the stack */
+
 static int pick_keywords(const struct work *w, size_t max, uint32_t *pick, size_t *n_pick)
 {
-    size_t want = max * 4, n_top;
-    uint32_t *top = NULL, *taken = malloc(max * YAKE_MAX_WORDS * sizeof *taken);
+    /* On the stack for an ordinary max (the default 10 takes 60 and 40
+     * entries): no allocation per article. */
+    uint32_t taken_buf[PICK_STACK], top_buf[PICK_STACK];
+    size_t want = max * 2, n_top;
+    uint32_t *top = NULL, *taken = max * YAKE_MAX_WORDS <= PICK_STACK ? taken_buf
+                                                                      : malloc(max * YAKE_MAX_WORDS * sizeof *taken);
     if (!taken)
         return -1;
     for (;;) {
         size_t cap = want < w->n_cands ? want : w->n_cands;
-        free(top);
-        top = malloc((cap ? cap : 1) * sizeof *top);
+        if (top != top_buf)
+            free(top);
+        top = cap <= PICK_STACK ? top_buf : malloc(cap * sizeof *top);
         if (!top) {
-            free(taken);
+            if (taken != taken_buf)
+                free(taken);
             return -1;
         }
         n_top = select_top(w, top, cap);
@@ -896,8 +993,10 @@ static int pick_keywords(const struct work *w, size_t max, uint32_t *pick, size_
             break;
         want *= 4;
     }
-    free(top);
-    free(taken);
+    if (top != top_buf)
+        free(top);
+    if (taken != taken_buf)
+        free(taken);
     return 0;
 }
 
@@ -957,13 +1056,15 @@ static void work_free(struct yake_scratch *scratch, void *block, void *cand_bloc
 static int work_alloc(struct work *w, struct yake_scratch *scratch, void **block)
 {
     _Static_assert(YAKE_MAX_WORDS <= 8, "a token's runs are the bits of a byte");
+    _Static_assert(sizeof(struct term) == 88, "struct term's size (yake.h's figures)");
     size_t n = w->n;
     size_t ts = table_size(n);
     size_t need = align8(n * sizeof *w->tok_term) + 2 * align8(n * sizeof *w->tok_merged) +
                   align8(n * sizeof *w->tok_runs) + align8(n * sizeof *w->terms) +
                   align8(ts * sizeof *w->term_slots) + align8(n * sizeof *w->sent_nodes) +
                   align8(ts * sizeof *w->pairs) + align8(2 * w->n_types * sizeof *w->type_term) +
-                  align8(w->n_types * sizeof *w->compound_term) + align8(n * sizeof *w->genitive_base);
+                  align8(w->n_types * sizeof *w->compound_term) + align8(w->n_types * sizeof *w->type_info) +
+                  align8(n * sizeof *w->genitive_base);
     char *p = scratch ? block_take(&scratch->block, &scratch->cap, need, true) : block_take(NULL, NULL, need, false);
     if (!p)
         return -1;
@@ -978,6 +1079,7 @@ static int work_alloc(struct work *w, struct yake_scratch *scratch, void **block
     w->pairs = carve(&p, ts * sizeof *w->pairs);
     w->type_term = carve(&p, 2 * w->n_types * sizeof *w->type_term);
     w->compound_term = carve(&p, w->n_types * sizeof *w->compound_term);
+    w->type_info = carve(&p, w->n_types * sizeof *w->type_info);
     w->genitive_base = carve(&p, n * sizeof *w->genitive_base);
     w->term_mask = ts - 1;
     w->pair_mask = ts - 1;
@@ -986,6 +1088,7 @@ static int work_alloc(struct work *w, struct yake_scratch *scratch, void **block
     memset(w->pairs, 0xff, ts * sizeof *w->pairs);   /* a = NO_TERM: empty */
     memset(w->type_term, 0xff, 2 * w->n_types * sizeof *w->type_term);   /* TYPE_UNSEEN */
     memset(w->compound_term, 0xff, w->n_types * sizeof *w->compound_term);
+    memset(w->type_info, 0, w->n_types * sizeof *w->type_info);
     return 0;
 }
 
@@ -1032,7 +1135,7 @@ int yake_extract(const struct yake_token *tokens, size_t n, const struct yake_op
         return -1;
 
     struct work w = {.tok = tokens, .n = n, .capitalised_nouns = o->capitalised_nouns != 0,
-                     .n_types = o->n_types};
+                     .n_types = o->n_types, .is_stop_word = o->is_stop_word, .stop_ctx = o->stop_ctx};
     int rc = -1;
     uint32_t *top = NULL;
     struct yake_keyword *kw = NULL;

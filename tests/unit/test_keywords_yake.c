@@ -574,6 +574,16 @@ static size_t assign_types(struct doc *d)
     return n_types;
 }
 
+/* The same keywords, in the same order, with the same scores. */
+static void expect_equal(const struct yake_keyword *a, size_t na, const struct yake_keyword *b, size_t nb)
+{
+    assert_int_equal(na, nb);
+    for (size_t i = 0; i < na; i++) {
+        assert_string_equal(a[i].text, b[i].text);
+        assert_true(a[i].score == b[i].score);
+    }
+}
+
 static void expect_same_keywords(struct doc *d, struct yake_opts o)
 {
     struct yake_keyword *a, *b;
@@ -583,11 +593,7 @@ static void expect_same_keywords(struct doc *d, struct yake_opts o)
     o.n_types = assign_types(d);
     assert_int_equal(yake_extract(d->tok, d->n, &o, NULL, &b, &nb), 0);
     assert_true(na > 0);
-    assert_int_equal(na, nb);
-    for (size_t i = 0; i < na; i++) {
-        assert_string_equal(a[i].text, b[i].text);
-        assert_true(a[i].score == b[i].score);
-    }
+    expect_equal(a, na, b, nb);
     yake_keywords_free(a, na);
     yake_keywords_free(b, nb);
 }
@@ -613,6 +619,46 @@ static void test_typed_tokens(void **s)
     for (size_t i = 0; i < 5000; i++)
         free(vocab[i]);
     free(vocab);
+}
+
+/* A caller's own stop words (yake_opts.is_stop_word, asked once per word
+ * type) read as words marked NEWSD_TOKEN_STOPWORD do, typed or not; an
+ * all-caps one is a word of its own, as a marked one is. */
+static int said_is_stop(const void *ctx, const char *norm, size_t len)
+{
+    (void)ctx;
+    return len == 4 && memcmp(norm, "said", 4) == 0;
+}
+
+static void test_caller_stop_words(void **s)
+{
+    (void)s;
+    const char *text = "Nvidia said chips | Nvidia said chips sell . Analysts said Nvidia chips sell well . "
+                       "SAID Nvidia said chips . Huawei said chips sell . Said Huawei , chips sell .";
+    struct doc marked = build(text, NULL), asked = build(text, NULL);
+    for (size_t i = 0; i < marked.n; i++)
+        if (strcmp(marked.tok[i].norm, "said") == 0)
+            marked.tok[i].flags |= NEWSD_TOKEN_STOPWORD;
+    struct yake_opts o = {.max = 10, .max_words = 3};
+    struct yake_keyword *plain, *want, *got;
+    size_t n_plain, n_want, n_got;
+    assert_int_equal(yake_extract(asked.tok, asked.n, &o, NULL, &plain, &n_plain), 0);
+    int plain_said = 0;
+    for (size_t i = 0; i < n_plain; i++)
+        plain_said |= strstr(plain[i].text, "said") != NULL || strstr(plain[i].text, "Said") != NULL;
+    assert_true(plain_said);   /* the test asks something: without the list "said" is a keyword */
+    yake_keywords_free(plain, n_plain);
+    assert_int_equal(yake_extract(marked.tok, marked.n, &o, NULL, &want, &n_want), 0);
+    o.is_stop_word = said_is_stop;
+    for (int typed = 0; typed < 2; typed++) {
+        o.n_types = typed ? assign_types(&asked) : 0;
+        assert_int_equal(yake_extract(asked.tok, asked.n, &o, NULL, &got, &n_got), 0);
+        expect_equal(got, n_got, want, n_want);
+        yake_keywords_free(got, n_got);
+    }
+    yake_keywords_free(want, n_want);
+    doc_free(&marked);
+    doc_free(&asked);
 }
 
 static void test_linear_time(void **s)
@@ -723,6 +769,7 @@ int main(void)
         cmocka_unit_test(test_headings),
         cmocka_unit_test(test_scratch_reuse),
         cmocka_unit_test(test_typed_tokens),
+        cmocka_unit_test(test_caller_stop_words),
         cmocka_unit_test(test_linear_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
