@@ -24,8 +24,10 @@ struct stemmer;
 struct stemmer *stem_stemmer(const char *lang);
 
 /* The stem of word[0..len) (case-folded UTF-8): a pointer that stays
- * valid until the stemmer's next call (or word itself, when the stem is
- * the word), its length in *out_len.  NULL when memory runs out. */
+ * valid until the stemmer's next call (or word itself, when the memo
+ * knows the stem is the word: a stem equal to its word may still be a
+ * copy, so compare the bytes), its length in *out_len.  NULL when memory
+ * runs out. */
 const char *stem_word(struct stemmer *st, const char *word, size_t len, size_t *out_len);
 
 /* Ask the CPU to fetch the memo entries stem_word() will read for
