@@ -100,8 +100,11 @@ void nd_minhash_add(struct nd_minhash *m, uint64_t shingle)
  * default one emulates it with three 32-bit ones per pair of positions,
  * ~15 instructions a position; AVX-512DQ has it (vpmullq), ~0.5.  An
  * article's fingerprint has hundreds of shingles: this was ~20 us of the
- * near_dups plugin's ~45 per article in the default config. */
-#if defined(__x86_64__) && defined(__has_attribute)
+ * near_dups plugin's ~45 per article in the default config.  Clang before
+ * 18 names the dispatcher nd_minhash_add_n.ifunc, and the calls from the
+ * other files (fingerprint.c, the tests) then do not link (llvm-project
+ * pull request 71706): with it, the baseline alone. */
+#if defined(__x86_64__) && defined(__has_attribute) && (!defined(__clang__) || __clang_major__ >= 18)
 #if __has_attribute(target_clones)
 #define MINHASH_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #endif

@@ -351,6 +351,123 @@ static void test_scores_seven_labels(void **state)
     model_free(m);
 }
 
+/* A model of L labels and n random features, built here; the features'
+ * keys are topics_hash() of their index. */
+static struct topics_model *random_model(uint32_t L, uint32_t n)
+{
+    char *labels[16];
+    char names[16][8];
+    assert_true(L <= 16);
+    for (unsigned l = 0; l < L; l++) {
+        snprintf(names[l], sizeof names[l], "l%u", l);
+        labels[l] = names[l];
+    }
+    struct topics_model *m = model_new(&topics_default_opts, labels, L, n);
+    assert_non_null(m);
+    uint32_t x = 777;
+    for (uint32_t i = 0; i < n; i++) {
+        m->keys[i] = topics_hash(TOPICS_HASH_INIT, &i, sizeof i);
+        x = x * 1103515245u + 12345u;
+        m->idf[i] = 1.0f + (float)((x >> 16) % 2000) / 1000.0f;
+        for (unsigned l = 0; l < L; l++) {
+            x = x * 1103515245u + 12345u;
+            m->w[(size_t)i * L + l] = (float)((int)((x >> 16) % 2001) - 1000) / 1000.0f;
+        }
+    }
+    for (unsigned l = 0; l < L; l++)
+        m->bias[l] = 0.1f * (float)l - 0.3f;
+    return m;
+}
+
+/* The scores of fc against the float weights summed one feature at a
+ * time (the bias alone when no feature is in the model). */
+static void assert_scores_of_weights(const struct topics_model *m, const struct fcount *fc)
+{
+    uint32_t L = m->n_labels;
+    double scores[16], acc[16] = {0}, norm2 = 0;
+    model_scores_counts(m, fc, scores);
+    for (size_t s = 0; s < fc->cap; s++) {
+        int64_t i = fc->e[s].key ? model_find(m, fc->e[s].key) : -1;
+        if (i < 0)
+            continue;
+        double v = (1.0 + log((double)fc->e[s].count)) * m->idf[i];
+        for (uint32_t l = 0; l < L; l++)
+            acc[l] += v * m->w[(size_t)i * L + l];
+        norm2 += v * v;
+    }
+    for (uint32_t l = 0; l < L; l++)
+        assert_true(fabs(scores[l] - (m->bias[l] + (norm2 > 0 ? acc[l] / sqrt(norm2) : 0))) < 1e-3);
+}
+
+/* The lookup pipeline at the ends of an article's features: none, fewer
+ * than the ring holds, about as many, more; in a small model and in one
+ * whose lookup is on huge pages (over 1 MiB: 100,000 rows of 32 bytes),
+ * each indexed twice (the second unmaps the first's lookup). */
+static void test_scores_few_features_small_and_huge_model(void **state)
+{
+    (void)state;
+    static const uint32_t sizes[][2] = {{7, 600}, {9, 100000}, {1, 1}, {4, 0}};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        struct topics_model *m = random_model(sizes[k][0], sizes[k][1]);
+        assert_int_equal(model_index(m), 0);
+        assert_int_equal(model_index(m), 0);
+        for (uint32_t n = 0; n <= 40; n++) {
+            struct fcount fc = {0};
+            for (uint32_t i = 0; i < n; i++) {   /* the odd ones are not in the model */
+                uint32_t f = (i % 2 ? 2 * sizes[k][1] + i : i * 7);
+                assert_int_equal(fcount_add(&fc, topics_hash(TOPICS_HASH_INIT, &f, sizeof f), 1 + i % 3), 0);
+            }
+            assert_scores_of_weights(m, &fc);
+            fcount_free(&fc);
+        }
+        model_free(m);
+    }
+}
+
+/* The character n-grams of ASCII words up to the longest that takes the
+ * ASCII path (255 letters: 257 bytes with the spaces) and of one with a
+ * letter of two bytes: the hashes of their code points chained
+ * (gram_hash()), each counted once, nothing else. */
+static void test_features_chars_long_words(void **state)
+{
+    (void)state;
+    static const size_t lengths[] = {1, 63, 64, 65, 200, 253, 254, 255};
+    char word[300];
+    const char *cps[300];
+    static const char *const letters[] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m",
+                                          "n", "o", "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "z"};
+    for (size_t k = 0; k <= sizeof lengths / sizeof lengths[0]; k++) {
+        int umlaut = k == sizeof lengths / sizeof lengths[0];   /* last: 200 letters, one of them "ü" */
+        size_t len = umlaut ? 200 : lengths[k], bytes = 0, n_cp = 0;
+        uint32_t x = 99;
+        cps[n_cp++] = " ";
+        for (size_t i = 0; i < len; i++) {
+            x = x * 1103515245u + 12345u;
+            const char *c = umlaut && i == 100 ? "ü" : letters[(x >> 16) % 26];
+            memcpy(word + bytes, c, strlen(c));
+            bytes += strlen(c);
+            cps[n_cp++] = c;
+        }
+        word[bytes] = '\0';
+        cps[n_cp++] = " ";
+        newsd_analysis *an = newsd_analysis_new(word, bytes, "de");
+        assert_non_null(an);
+        struct fcount fc = {0}, want = {0};
+        assert_int_equal(features_add(&fc, an, TOPICS_FEAT_CHARS, 1, 5), 0);
+        for (size_t i = 0; i < n_cp; i++)
+            for (size_t n = 1; n <= 5 && i + n <= n_cp; n++)
+                if (!(n == 1 && cps[i][0] == ' '))
+                    assert_int_equal(fcount_add(&want, gram_hash(cps + i, n), 1), 0);
+        assert_int_equal(fc.n, want.n);
+        for (size_t s = 0; s < want.cap; s++)
+            if (want.e[s].key)
+                assert_int_equal(fcount_get(&fc, want.e[s].key), want.e[s].count);
+        fcount_free(&fc);
+        fcount_free(&want);
+        newsd_analysis_free(an);
+    }
+}
+
 static void test_train_needs_two_labels(void **state)
 {
     (void)state;
@@ -683,6 +800,8 @@ int main(void)
         cmocka_unit_test(test_train_svm),
         cmocka_unit_test(test_scores_look_up_every_feature),
         cmocka_unit_test(test_scores_seven_labels),
+        cmocka_unit_test(test_scores_few_features_small_and_huge_model),
+        cmocka_unit_test(test_features_chars_long_words),
         cmocka_unit_test(test_train_needs_two_labels),
         cmocka_unit_test(test_cross_validation),
         cmocka_unit_test(test_model_round_trip),
