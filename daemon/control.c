@@ -408,6 +408,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
+/* fmt is libmicrohttpd's own printf format. */
+NEWSD_PRINTF(2, 0)
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char msg[512];

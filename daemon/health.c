@@ -50,6 +50,7 @@ static void drop_expired(int64_t mono)
     }
 }
 
+NEWSD_PRINTF(3, 0)
 static void put(const char *key, int incident, const char *fmt, va_list ap)
 {
     char text[HEALTH_TEXT_MAX];

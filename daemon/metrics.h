@@ -62,7 +62,7 @@ struct strbuf {
     size_t len, cap;
 };
 void sb_printf(struct strbuf *sb, const char *fmt, ...) NEWSD_PRINTF(2, 3);
-void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap) NEWSD_PRINTF(2, 0);
 /* Take the string (never NULL); sb is left empty. */
 char *sb_take(struct strbuf *sb);
 

@@ -43,6 +43,7 @@ void job_free(struct job *j)
     free(j);
 }
 
+NEWSD_PRINTF(2, 0)
 static void set_cause(struct job *j, const char *fmt, va_list ap)
 {
     free(j->cause);
