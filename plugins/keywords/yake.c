@@ -960,8 +960,9 @@ static bool overlaps(const struct work *w, const struct candidate *c, const uint
 
 static int pick_keywords(const struct work *w, size_t max, uint32_t *pick, size_t *n_pick)
 {
-    /* On the stack for an ordinary max (the default 10 takes 60 and 40
-     * entries): no allocation per article. */
+    /* On the stack for an ordinary max (the default 10 takes 60 and 20
+     * entries, 80 when the first shortlist runs dry): no allocation per
+     * article. */
     uint32_t taken_buf[PICK_STACK], top_buf[PICK_STACK];
     size_t want = max * 2, n_top;
     uint32_t *top = NULL, *taken = max * YAKE_MAX_WORDS <= PICK_STACK ? taken_buf
