@@ -92,7 +92,9 @@ static uint32_t dup_add(struct nd_index *x, uint64_t seq, const uint8_t root[ND_
                     d[n & (2 * old - 1)] = d[n & (old - 1)];
             x->dup_mask = 2 * old - 1;
         } else {
-            x->short_of_memory = 1;
+            /* Only this ring stays at its size: the entries' ring may
+             * still grow (its own failure is short_of_memory). */
+            x->dups_short = 1;
             /* overwritten: those entries read as firsts */
             x->oldest_dup = x->next_dup + take - old;
         }

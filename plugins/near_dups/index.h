@@ -65,6 +65,7 @@ struct nd_index {
     size_t mask;                   /* slots - 1; the slots double up to max_slots as entries come */
     size_t max_slots;              /* the power of two that holds max_entries */
     int short_of_memory;           /* a growth failed: the index stays at its size */
+    int dups_short;                /* the duplicates' ring could not grow: its oldest are overwritten */
     struct nd_slot *e;
     uint32_t *next;                /* [slot * ND_BANDS + band]: the older entry's seq (low 32 bits), 0: none (index.c, follow()) */
     uint32_t *head;                /* [band * slots / 4 + bucket] (index.c, HEADS_SHIFT) */
@@ -102,7 +103,9 @@ void nd_index_lookup(const struct nd_index *x, const uint8_t id[ND_ID_BYTES], co
 
 /* Add an entry (copied); the oldest leaves when the index is full.
  * Returns its seq.  The ring grows on the way (x->short_of_memory set when
- * it could not: then the oldest leave earlier than max_entries says). */
+ * it could not: then the oldest leave earlier than max_entries says), and
+ * so does the ring of duplicates' roots (x->dups_short when it could not:
+ * then the oldest duplicates read as firsts). */
 uint64_t nd_index_add(struct nd_index *x, const struct nd_entry *e);
 
 /* Copy up to max entries that count, oldest first, from seq *from (or the

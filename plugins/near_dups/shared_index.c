@@ -256,11 +256,15 @@ void nd_shared_lookup_add(struct nd_shared *sh, struct nd_entry *e, double min_s
         memcpy(e->root, m->root, ND_ID_BYTES);
         e->sim = (float)m->sim;
     }
-    int was_short = sh->x.short_of_memory;
+    int was_short = sh->x.short_of_memory, dups_were_short = sh->x.dups_short;
     nd_index_add(&sh->x, e);
     if (sh->x.short_of_memory && !was_short)
         newsd_log(NEWSD_LOG_WARNING, "%s: out of memory to grow the index beyond %zu fingerprints; the "
                   "oldest leave from now on", sh->path, sh->x.mask + 1);
+    if (sh->x.dups_short && !dups_were_short)
+        newsd_log(NEWSD_LOG_WARNING, "%s: out of memory to grow the ring of near-duplicates' roots beyond "
+                  "%zu; from now on the oldest near-duplicates are looked up as firsts", sh->path,
+                  sh->x.dup_mask + 1);
     if (sh->file) {
         char *err = NULL;
         int rc = nd_file_append(sh->file, e, &err);

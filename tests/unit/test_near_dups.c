@@ -22,6 +22,17 @@
 #include "../../plugins/near_dups/store_file.h"
 #include "temp_dir.h"
 
+/* meson.build builds this test with realloc named nd_test_realloc, in the
+ * near_dups sources too: while fail_reallocs is set, growths fail. */
+#undef realloc
+void *realloc(void *p, size_t n);   /* <stdlib.h> declared the other name */
+static int fail_reallocs;
+void *nd_test_realloc(void *p, size_t n);
+void *nd_test_realloc(void *p, size_t n)
+{
+    return fail_reallocs ? NULL : realloc(p, n);
+}
+
 /* The signature of the shingles lo .. hi-1 (shingle i hashes i). */
 static struct nd_sig sig_range(uint64_t lo, uint64_t hi)
 {
@@ -211,6 +222,38 @@ static struct nd_entry numbered(uint64_t i, int64_t ms)
     struct nd_entry e = entry(0, sig_range(i * 1000, i * 1000 + 40), ms);
     memcpy(e.id + 1, &i, sizeof i);
     return e;
+}
+
+/* A ring of near-duplicates' roots that cannot grow stops only itself: its
+ * oldest roots are overwritten (they read as firsts), and the entries'
+ * ring still grows.  (Its failure once stopped both, and the log blamed
+ * the index.) */
+static void test_index_dup_ring_short(void **st)
+{
+    (void)st;
+    struct nd_index x;
+    assert_int_equal(nd_index_init(&x, 100000, 0), 0);
+    size_t ring = x.dup_mask + 1, first = x.mask + 1;
+    assert_true(ring + 1 < first);
+    struct nd_entry e;
+    fail_reallocs = 1;
+    for (uint64_t i = 1; i <= ring + 1; i++) {   /* one more than the ring holds */
+        e = numbered(i, 1000);
+        e.root[15] = 1;
+        e.sim = 0.5f;
+        assert_int_equal(nd_index_add(&x, &e), i);
+    }
+    fail_reallocs = 0;
+    assert_true(x.dups_short);
+    assert_false(x.short_of_memory);
+    assert_int_equal(x.dup_mask + 1, ring);
+    for (uint64_t i = ring + 2; i <= first + 1; i++) {
+        e = numbered(i, 1000);
+        assert_int_equal(nd_index_add(&x, &e), i);
+    }
+    assert_false(x.short_of_memory);
+    assert_int_equal(x.mask + 1, 2 * first);
+    nd_index_free(&x);
 }
 
 static void test_index_grows_wrapped(void **st)
@@ -775,6 +818,7 @@ int main(void)
         cmocka_unit_test(test_index_dup_roots),
         cmocka_unit_test(test_index_seq_wraps),
         cmocka_unit_test(test_index_dup_number_wraps),
+        cmocka_unit_test(test_index_dup_ring_short),
         cmocka_unit_test_setup_teardown(test_file_round_trip, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_torn_tail_is_cut, tmp_setup, tmp_teardown),
         cmocka_unit_test_setup_teardown(test_file_damage_refused, tmp_setup, tmp_teardown),
