@@ -103,8 +103,10 @@ void nd_minhash_add(struct nd_minhash *m, uint64_t shingle)
  * near_dups plugin's ~45 per article in the default config.  Clang before
  * 18 names the dispatcher nd_minhash_add_n.ifunc, and the calls from the
  * other files (fingerprint.c, the tests) then do not link (llvm-project
- * pull request 71706): with it, the baseline alone. */
-#if defined(__x86_64__) && defined(__has_attribute) && (!defined(__clang__) || __clang_major__ >= 18)
+ * pull request 71706): with it, the baseline alone.  An ifunc needs glibc
+ * (musl has none). */
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__has_attribute) && \
+    (!defined(__clang__) || __clang_major__ >= 18)
 #if __has_attribute(target_clones)
 #define MINHASH_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #endif
