@@ -104,9 +104,11 @@ void nd_minhash_add(struct nd_minhash *m, uint64_t shingle)
  * 18 names the dispatcher nd_minhash_add_n.ifunc, and the calls from the
  * other files (fingerprint.c, the tests) then do not link (llvm-project
  * pull request 71706): with it, the baseline alone.  An ifunc needs glibc
- * (musl has none). */
+ * (musl has none).  Under ThreadSanitizer the dispatcher is instrumented
+ * too, and in an executable it runs at relocation, before TSan's runtime
+ * is up: test_near_dups crashed at start; TSan builds take the baseline. */
 #if defined(__x86_64__) && defined(__GLIBC__) && defined(__has_attribute) && \
-    (!defined(__clang__) || __clang_major__ >= 18)
+    !defined(__SANITIZE_THREAD__) && (!defined(__clang__) || __clang_major__ >= 18)
 #if __has_attribute(target_clones)
 #define MINHASH_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #endif

@@ -356,7 +356,7 @@ static void test_scores_seven_labels(void **state)
 static struct topics_model *random_model(uint32_t L, uint32_t n)
 {
     char *labels[16];
-    char names[16][8];
+    char names[16][16];   /* "l" and any unsigned: GCC's -Wformat-truncation checks %u's range */
     assert_true(L <= 16);
     for (unsigned l = 0; l < L; l++) {
         snprintf(names[l], sizeof names[l], "l%u", l);
