@@ -303,23 +303,21 @@ static void test_scores_look_up_every_feature(void **state)
     model_free(m);
 }
 
-/* The same with a model built here, of 7 labels (the weights are added
- * several labels at a time, and the rest one by one) and 600 features,
- * for counts of features of which a third are not in it. */
-static void test_scores_seven_labels(void **state)
+/* A model of L labels and n random features (from seed), built here; the
+ * features' keys are topics_hash() of their index.  Not indexed yet. */
+static struct topics_model *random_model(uint32_t L, uint32_t n, uint32_t seed)
 {
-    (void)state;
-    enum { L = 7, N = 600 };
-    char *labels[L];
-    char names[L][8];
+    char *labels[16];
+    char names[16][16];   /* "l" and any unsigned: GCC's -Wformat-truncation checks %u's range */
+    assert_true(L <= 16);
     for (unsigned l = 0; l < L; l++) {
         snprintf(names[l], sizeof names[l], "l%u", l);
         labels[l] = names[l];
     }
-    struct topics_model *m = model_new(&topics_default_opts, labels, L, N);
+    struct topics_model *m = model_new(&topics_default_opts, labels, L, n);
     assert_non_null(m);
-    uint32_t x = 12345;
-    for (uint32_t i = 0; i < N; i++) {
+    uint32_t x = seed;
+    for (uint32_t i = 0; i < n; i++) {
         m->keys[i] = topics_hash(TOPICS_HASH_INIT, &i, sizeof i);
         x = x * 1103515245u + 12345u;
         m->idf[i] = 1.0f + (float)((x >> 16) % 2000) / 1000.0f;
@@ -330,6 +328,18 @@ static void test_scores_seven_labels(void **state)
     }
     for (unsigned l = 0; l < L; l++)
         m->bias[l] = 0.1f * (float)l - 0.3f;
+    return m;
+}
+
+/* The pipelined scores against sums made here, as above, with a model of
+ * 7 labels (the weights are added several labels at a time, and the rest
+ * one by one) and 600 features, for counts of features of which a third
+ * are not in it. */
+static void test_scores_seven_labels(void **state)
+{
+    (void)state;
+    enum { L = 7, N = 600 };
+    struct topics_model *m = random_model(L, N, 12345);
     assert_int_equal(model_index(m), 0);
     struct fcount fc = {0};
     for (uint32_t i = 0; i < 3 * N / 2; i += 2)   /* the odd ones, and 300 past N, are not in it */
@@ -351,33 +361,6 @@ static void test_scores_seven_labels(void **state)
     model_free(m);
 }
 
-/* A model of L labels and n random features, built here; the features'
- * keys are topics_hash() of their index. */
-static struct topics_model *random_model(uint32_t L, uint32_t n)
-{
-    char *labels[16];
-    char names[16][16];   /* "l" and any unsigned: GCC's -Wformat-truncation checks %u's range */
-    assert_true(L <= 16);
-    for (unsigned l = 0; l < L; l++) {
-        snprintf(names[l], sizeof names[l], "l%u", l);
-        labels[l] = names[l];
-    }
-    struct topics_model *m = model_new(&topics_default_opts, labels, L, n);
-    assert_non_null(m);
-    uint32_t x = 777;
-    for (uint32_t i = 0; i < n; i++) {
-        m->keys[i] = topics_hash(TOPICS_HASH_INIT, &i, sizeof i);
-        x = x * 1103515245u + 12345u;
-        m->idf[i] = 1.0f + (float)((x >> 16) % 2000) / 1000.0f;
-        for (unsigned l = 0; l < L; l++) {
-            x = x * 1103515245u + 12345u;
-            m->w[(size_t)i * L + l] = (float)((int)((x >> 16) % 2001) - 1000) / 1000.0f;
-        }
-    }
-    for (unsigned l = 0; l < L; l++)
-        m->bias[l] = 0.1f * (float)l - 0.3f;
-    return m;
-}
 
 /* The scores of fc against the float weights summed one feature at a
  * time (the bias alone when no feature is in the model). */
@@ -408,7 +391,7 @@ static void test_scores_few_features_small_and_huge_model(void **state)
     (void)state;
     static const uint32_t sizes[][2] = {{7, 600}, {9, 100000}, {1, 1}, {4, 0}};
     for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
-        struct topics_model *m = random_model(sizes[k][0], sizes[k][1]);
+        struct topics_model *m = random_model(sizes[k][0], sizes[k][1], 777);
         assert_int_equal(model_index(m), 0);
         assert_int_equal(model_index(m), 0);
         for (uint32_t n = 0; n <= 40; n++) {
