@@ -124,6 +124,25 @@ static size_t suffix_max;
 #define TAIL 3
 static pthread_once_t cue_once = PTHREAD_ONCE_INIT;
 
+/* Filters in front of cue_map and tail_map, read before a word is
+ * hashed: most words of an article are in no list, and a bit of its
+ * first byte, last byte and length (cue_map), or of its last three bytes
+ * (tail_map), tells most of them without the hash and the look-up. */
+static uint64_t cue_ends[64];    /* 4096 bits */
+static uint64_t tail_filter[512]; /* 32768 bits */
+
+static unsigned cue_end_bit(const char *w, size_t len)
+{
+    uint32_t k = (unsigned char)w[0] | (uint32_t)(unsigned char)w[len - 1] << 8 | (uint32_t)(len & 0xff) << 16;
+    return k * 2654435761u >> 20;
+}
+
+static unsigned tail_bit(const char *t)
+{
+    uint32_t k = (unsigned char)t[0] | (uint32_t)(unsigned char)t[1] << 8 | (uint32_t)(unsigned char)t[2] << 16;
+    return k * 2654435761u >> 17;
+}
+
 static void build_cue_map(void)
 {
     strmap_init(&cue_map);
@@ -133,6 +152,8 @@ static void build_cue_map(void)
             strmap_get(&cue_map, *w, strlen(*w), &bits);
             if (strmap_put(&cue_map, *w, strlen(*w), bits | cue_lists[i].bit) < 0)
                 return;
+            unsigned b = cue_end_bit(*w, strlen(*w));
+            cue_ends[b / 64] |= 1ull << (b % 64);
         }
     strmap_init(&tail_map);
     strmap_init_suffixes(&suffix_map);
@@ -146,6 +167,8 @@ static void build_cue_map(void)
             if (len < TAIL || strmap_put(&tail_map, *w + len - TAIL, TAIL, 1) < 0 ||
                 strmap_put(&suffix_map, *w, len, bits | tail_bits[i]) < 0)
                 return;
+            unsigned b = tail_bit(*w + len - TAIL);
+            tail_filter[b / 64] |= 1ull << (b % 64);
             if (len < 64)
                 suffix_lens |= 1ull << len;
             if (len > suffix_max)
@@ -163,6 +186,14 @@ uint32_t cue_bits(const char *norm, size_t len)
     uint32_t bits = 0;
     strmap_get(&cue_map, norm, len, &bits);
     return bits;
+}
+
+int cue_may_be(const char *norm, size_t len)
+{
+    if (len == 0)
+        return 1;
+    unsigned b = cue_end_bit(norm, len);
+    return cue_ends[b / 64] >> (b % 64) & 1;
 }
 
 uint32_t cue_bits_hashed(const char *norm, size_t len, uint32_t hash)
@@ -197,7 +228,10 @@ uint32_t cue_suffix_bits(const char *norm, size_t len)
 {
     uint32_t one, bits = 0;
     /* Most words fail on their last three bytes already. */
-    if (len <= TAIL || !strmap_get(&tail_map, norm + len - TAIL, TAIL, &one))
+    if (len <= TAIL)
+        return 0;
+    unsigned tb = tail_bit(norm + len - TAIL);
+    if (!(tail_filter[tb / 64] >> (tb % 64) & 1) || !strmap_get(&tail_map, norm + len - TAIL, TAIL, &one))
         return 0;
     /* "Finanzminister": a suffix after at least three bytes.  Only those
      * as long as some key are asked; hashed from the end, a suffix's hash

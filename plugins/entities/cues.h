@@ -28,6 +28,10 @@ enum cue_bit {
 int cues_init(void);
 /* The lists a norm is in (enum cue_bit; 0 for none). */
 uint32_t cue_bits(const char *norm, size_t len);
+/* 0 when norm is in no list (cue_bits() would give 0): a filter of its
+ * first and last bytes and its length, asked before it is hashed.  1: it
+ * may be in one. */
+int cue_may_be(const char *norm, size_t len);
 /* cue_bits() with the norm's strmap_hash() (a caller that keeps it). */
 uint32_t cue_bits_hashed(const char *norm, size_t len, uint32_t hash);
 /* C_ROLESUFFIX / C_ORGHEAD for a compound that ends in a role or an

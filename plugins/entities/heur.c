@@ -34,6 +34,9 @@ struct run {
      * that type's (by the type that first had the norm), and per position
      * the next one. */
     int norms_state;       /* 0: not built; 1: built; -1: cannot be (untyped words, no memory) */
+    int untyped;           /* some word of the view has no type */
+    uint32_t *look;        /* the view positions of capitalised words and of cues, in text order */
+    size_t n_look;
     uint32_t *norm_of_type, *norm_head, *norm_next;
     /* Per token type, what is worked out for its text once (NULL when
      * the words are untyped). */
@@ -47,7 +50,13 @@ struct type_memo {
     uint8_t common_tail;   /* 1 + lexicon_common() of the part namey_now() looks up */
     uint8_t announced;     /* lexicon_prefetch() was asked for it */
     uint64_t hash;         /* what it returned */
-    uint32_t norm_hash;    /* strmap_hash() of its norm, set with cls: norms_index() reuses it */
+    uint8_t hashed;        /* norm_hash is set */
+    uint32_t norm_hash;    /* strmap_hash() of its norm when the cue words were asked: norms_index() reuses it */
+    /* A hyphenated word's first part (rule_org_compound()): 1 +
+     * lexicon_common() of it, and lexicon_prefetch()'s hash of it. */
+    uint8_t first_common;
+    uint8_t first_announced;
+    uint64_t first_hash;
 };
 
 #define NO_POS UINT32_MAX
@@ -472,26 +481,25 @@ static int norms_index(struct run *r)
     r->norm_of_type = malloc(((size_t)t->n_types + 1) * sizeof *r->norm_of_type);
     r->norm_head = malloc(((size_t)t->n_types + 1) * sizeof *r->norm_head);
     r->norm_next = malloc((r->n + 1) * sizeof *r->norm_next);
-    int ok = t->n_types && table && r->norm_of_type && r->norm_head && r->norm_next;
+    int ok = t->n_types && !r->untyped && table && r->norm_of_type && r->norm_head && r->norm_next;
     if (ok) {
         memset(table, 0xff, size * sizeof *table);
         memset(r->norm_of_type, 0xff, t->n_types * sizeof *r->norm_of_type);
         memset(r->norm_head, 0xff, t->n_types * sizeof *r->norm_head);
     }
-    for (size_t p = r->n; ok && p-- > 0;) {
+    /* Only the capitalised words are listed: the view's pass kept their
+     * positions (r->look), so the others are not read again. */
+    for (size_t k = r->n_look; ok && k-- > 0;) {
+        size_t p = r->look[k];
         const struct ent_tok *x = tok(r, p);
-        r->norm_next[p] = NO_POS;
-        if (!toks_typed(t, x)) {
-            ok = 0;
-            break;
-        }
         if (!is_cap(x))
             continue;
+        r->norm_next[p] = NO_POS;
         uint32_t *cls = &r->norm_of_type[x->type];
         /* A type met before has its class; a new one's norm was hashed by
          * the view's pass, for its cue bits. */
         const struct type_memo *m = &r->types[x->type];
-        uint32_t h = m->cls ? m->norm_hash : strmap_hash(x->norm, x->norm_len);
+        uint32_t h = m->hashed ? m->norm_hash : strmap_hash(x->norm, x->norm_len);
         for (size_t i = *cls == NO_POS ? h & (size - 1) : 0; *cls == NO_POS; i = (i + 1) & (size - 1)) {
             if (table[i] == NO_POS) {
                 table[i] = x->type;
@@ -581,6 +589,28 @@ static int rule_org_head(struct run *r, size_t p)
     return add(r, p + 1, p + 1 + n, ENT_ORG, 0);
 }
 
+/* Whether the first part of a hyphenated word may be a name, as far as
+ * its flags tell. */
+static int first_part_named(const struct ent_tok *first)
+{
+    return (first->flags & ENT_TOK_PART) && (first->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) && first->norm_len >= 2;
+}
+
+/* lexicon_common() of the first part of the hyphenated word whole: once
+ * per type of the whole (its text gives its parts), with the hash the
+ * view's pass announced. */
+static int first_part_common(const struct run *r, const struct ent_tok *whole, const struct ent_tok *first)
+{
+    struct type_memo *m = r->types && toks_typed(r->t, whole) ? &r->types[whole->type] : NULL;
+    if (m && m->first_common)
+        return m->first_common - 1;
+    int c = lexicon_common_hashed(r->lex, r->lang, first->norm, first->norm_len,
+                                  m && m->first_announced ? m->first_hash : 0);
+    if (m)
+        m->first_common = (uint8_t)(1 + c);
+    return c;
+}
+
 /* "UniCredit-Chef" (the first part), "Schwarz-Gruppe" (the whole). */
 static int rule_org_compound(struct run *r, size_t p)
 {
@@ -593,8 +623,7 @@ static int rule_org_compound(struct run *r, size_t p)
         return 0;  /* two parts only */
     size_t head_len = t->norm_len - (size_t)(last + 1 - t->norm);
     const struct ent_tok *first = &r->t->v[r->w[p] + 1];  /* the first part follows its whole */
-    if (!(first->flags & ENT_TOK_PART) || !(first->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) ||
-        first->norm_len < 2 || lexicon_common(r->lex, r->lang, first->norm, first->norm_len))
+    if (!first_part_named(first) || first_part_common(r, t, first))
         return 0;
     uint32_t head = cue_bits(last + 1, head_len);
     if (head & C_ORGWHOLE)
@@ -699,8 +728,22 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
     r.cls = calloc(t->n + 1, sizeof *r.cls);   /* the view has at most t->n words */
     r.memo = t->n_types ? NULL : calloc(MEMO_SLOTS, sizeof *r.memo);
     r.types = t->n_types ? calloc(t->n_types, sizeof *r.types) : NULL;
-    int rc = r.w && r.taken && r.sent_words && r.cls && (t->n_types ? r.types != NULL : r.memo != NULL) &&
+    r.look = malloc((t->n + 1) * sizeof *r.look);
+    int rc = r.w && r.taken && r.sent_words && r.cls && r.look && (t->n_types ? r.types != NULL : r.memo != NULL) &&
              cues_init() == 0 ? 0 : -1;
+    /* The stronger cues claim their words first.  A rule is only tried
+     * where its cue is: most words are cues of nothing. */
+    static const struct {
+        rule_fn fn;
+        uint32_t cue;       /* enum cue_bit, or C_WHOLE / C_COMMA below */
+    } rules[] = {
+        {rule_legal_form, C_LEGAL}, {rule_org_role, C_OROLE}, {rule_org_compound, C_WHOLE},
+        {rule_org_of, C_ORGOF}, {rule_person_role, C_PROLE | C_ROLESUFFIX}, {rule_org_head, C_ORGHEAD},
+        {rule_person_speech, C_SPEECH | C_COMMA}, {rule_sequence, C_NAMEY1}, {rule_place, C_PLACEPREP},
+    };
+    uint32_t any_cue = 0;
+    for (size_t k = 0; k < sizeof rules / sizeof *rules; k++)
+        any_cue |= rules[k].cue;
     /* One pass builds the view and works out what each word is.  That
      * depends on its text alone: once per token type.  Its cue bits; and
      * the words namey_now() will look up in the word lists, each type's
@@ -715,17 +758,21 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
         if (x->flags & ENT_TOK_WORD)
             r.sent_words[x->sentence]++;
         struct type_memo *known = r.types && toks_typed(t, x) ? &r.types[x->type] : NULL;
+        r.untyped |= !toks_typed(t, x);
         if (known && known->cls) {
             r.cls[p] = known->cls - 1;
         } else {
-            uint32_t h = strmap_hash(x->norm, x->norm_len);
-            r.cls[p] = cue_bits_hashed(x->norm, x->norm_len, h);
+            /* Most words are no cue, and the filter tells them unhashed. */
+            int may = cue_may_be(x->norm, x->norm_len);
+            uint32_t h = may ? strmap_hash(x->norm, x->norm_len) : 0;
+            r.cls[p] = may ? cue_bits_hashed(x->norm, x->norm_len, h) : 0;
             /* Compounds ending in a role or an organisation noun are German
              * nouns, so capitalised. */
             if (is_cap(x))
                 r.cls[p] |= cue_suffix_bits(x->norm, x->norm_len);
             if (known) {
                 known->cls = r.cls[p] + 1;
+                known->hashed = (uint8_t)may;
                 known->norm_hash = h;
             }
         }
@@ -733,47 +780,53 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
             r.cls[p] |= C_WHOLE;
         if (is_comma(x))
             r.cls[p] |= C_COMMA;
+        int cap = is_cap(x);
+        if (cap || (r.cls[p] & any_cue))
+            r.look[r.n_look++] = (uint32_t)p;
         /* Only what namey_now() goes on to ask: in English a word at a
          * sentence start, no word the cue bits already rule out. */
-        if (known && !known->announced && is_cap(x) && !(x->flags & ENT_TOK_STOP) && x->text_len >= 2 &&
+        if (known && !known->announced && cap && !(x->flags & ENT_TOK_STOP) && x->text_len >= 2 &&
             (r.de || (x->flags & ENT_TOK_START)) && !(r.cls[p] & NOT_NAMEY)) {
             known->announced = 1;
             size_t len;
             const char *norm = looked_up(x, &len);
             known->hash = lexicon_prefetch(lex, lang, norm, len);
         }
+        /* rule_org_compound()'s look-up of a first part ("UniCredit-Chef"),
+         * announced likewise: the first part follows its whole. */
+        if ((x->flags & ENT_TOK_WHOLE) && known && !known->first_announced && i + 1 < t->n &&
+            first_part_named(&t->v[i + 1])) {
+            const struct ent_tok *first = &t->v[i + 1];
+            known->first_announced = 1;
+            known->first_hash = lexicon_prefetch(lex, lang, first->norm, first->norm_len);
+        }
     }
-    /* The stronger cues claim their words first.  A rule is only tried
-     * where its cue is: most words are cues of nothing. */
-    static const struct {
-        rule_fn fn;
-        uint32_t cue;       /* enum cue_bit, or C_WHOLE / C_COMMA below */
-    } rules[] = {
-        {rule_legal_form, C_LEGAL}, {rule_org_role, C_OROLE}, {rule_org_compound, C_WHOLE},
-        {rule_org_of, C_ORGOF}, {rule_person_role, C_PROLE | C_ROLESUFFIX}, {rule_org_head, C_ORGHEAD},
-        {rule_person_speech, C_SPEECH | C_COMMA}, {rule_sequence, C_NAMEY1}, {rule_place, C_PLACEPREP},
-    };
     /* The name words; and the few positions that are some rule's cue, in
-     * text order: each rule then walks them, not the whole article. */
-    uint32_t any_cue = 0;
-    for (size_t k = 0; k < sizeof rules / sizeof *rules; k++)
-        any_cue |= rules[k].cue;
+     * text order: each rule then walks them, not the whole article.  Only
+     * a capitalised word can be a name word, and C_NAMEY1 is the only cue
+     * this pass adds: the view's pass listed those positions (r.look). */
     uint32_t *cued_at = rc == 0 ? malloc((r.n + 1) * sizeof *cued_at) : NULL;
     size_t n_cued = 0;
+    uint32_t cued = 0;     /* the cue bits of those positions together */
     if (rc == 0 && !cued_at)
         rc = -1;
-    for (size_t p = 0; rc == 0 && p < r.n; p++) {
+    for (size_t i = 0; rc == 0 && i < r.n_look; i++) {
+        size_t p = r.look[i];
         if (namey_now(&r, p, 1)) {
             const struct ent_tok *x = tok(&r, p);
             r.cls[p] |= C_NAMEY1;
             if (!((x->flags & ENT_TOK_UPPER) && x->text_len <= 4))
                 r.cls[p] |= C_NAMEY0;
         }
-        if ((r.cls[p] & any_cue) && prose(&r, p))
+        if ((r.cls[p] & any_cue) && prose(&r, p)) {
             cued_at[n_cued++] = (uint32_t)p;
+            cued |= r.cls[p];
+        }
     }
+    /* A rule whose cue no word is (most articles have no legal form, no
+     * "Verband der") is not walked at all; the rules change no cue bits. */
     for (size_t k = 0; rc == 0 && k < sizeof rules / sizeof *rules; k++)
-        for (size_t i = 0; rc == 0 && i < n_cued; i++)
+        for (size_t i = 0; rc == 0 && (cued & rules[k].cue) && i < n_cued; i++)
             if (r.cls[cued_at[i]] & rules[k].cue)
                 rc = rules[k].fn(&r, cued_at[i]);
     free(cued_at);
@@ -785,6 +838,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
     free(r.cls);
     free(r.memo);
     free(r.types);
+    free(r.look);
     free(r.norm_of_type);
     free(r.norm_head);
     free(r.norm_next);

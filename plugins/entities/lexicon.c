@@ -290,10 +290,13 @@ static int has_noun_ending(const char *norm, size_t len)
 
 static int common_de(const struct lexicon *l, const char *norm, size_t len, uint64_t whole)
 {
-    if (has_noun_ending(norm, len))
-        return 1;
-    if (!whole)
+    /* A hash from lexicon_prefetch() says the word has no noun ending:
+     * it gives none for such a word. */
+    if (!whole) {
+        if (has_noun_ending(norm, len))
+            return 1;
         whole = fpset_hash(norm, len);
+    }
     if (fpset_get(&l->en_names, whole))
         return 0;
     /* Any word of ngerman: its capitalised entries without a noun's

@@ -41,7 +41,9 @@ int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, 
  * needed. */
 uint64_t lexicon_prefetch(const struct lexicon *l, const char *lang, const char *norm, size_t len);
 /* lexicon_common() with the hash lexicon_prefetch() returned for the word
- * (0: none; it is then worked out): the word is hashed once. */
+ * (0: none; it is then worked out): the word is hashed once, and what
+ * lexicon_prefetch() found out about it is not asked again.  No other
+ * hash may be passed. */
 int lexicon_common_hashed(const struct lexicon *l, const char *lang, const char *norm, size_t len, uint64_t hash);
 /* Case-fold a German word as the text layer does for these letters
  * (ASCII, Latin-1 letters, ß -> ss) into out; returns its length, or 0
