@@ -1,6 +1,7 @@
 /* Group commit of finished articles; see archiver.h. */
 #include "archiver.h"
 #include "metrics.h"
+#include "sched_hint.h"
 #include "sinks.h"
 #include "xalloc.h"
 #include "log.h"
@@ -107,7 +108,13 @@ static void commit_work(uv_work_t *req)
 {
     struct archiver *a = req->data;
     const char *plugin = NULL;
+    /* Any of libuv's pool threads may run a batch: each asks once. */
+    static _Thread_local bool hinted;
 
+    if (!hinted) {
+        sched_hint_short_slice("archive thread");
+        hinted = true;
+    }
     a->t_start = uv_hrtime();
     for (struct job *j = a->committing.head; j; j = j->next) {
         char *cause = NULL;
