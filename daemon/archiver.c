@@ -1,6 +1,7 @@
 /* Group commit of finished articles; see archiver.h. */
 #include "archiver.h"
 #include "metrics.h"
+#include "sched_hint.h"
 #include "sinks.h"
 #include "xalloc.h"
 #include "log.h"
@@ -45,9 +46,15 @@ struct archiver {
      * unlinks + fsync of work/. */
     uint64_t t_queued, t_start, t_archived, t_committed, t_end;
 
+    /* fsync(work/) after the unlinks, off the batch's path (sync_work_dir()). */
+    uv_work_t sync_work;
+    bool unlinked;               /* commit_work removed work files */
+    bool sync_busy, sync_wanted;
+    int sync_errno;
+
     uv_timer_t batch_timer;
     uv_timer_t retry_timer;
-    int open_handles;
+    int open_handles;            /* the two timers and a sync_work queued */
 
     archiver_done_cb done;
     void *ud;
@@ -107,7 +114,13 @@ static void commit_work(uv_work_t *req)
 {
     struct archiver *a = req->data;
     const char *plugin = NULL;
+    /* Any of libuv's pool threads may run a batch: each asks once. */
+    static _Thread_local bool hinted;
 
+    if (!hinted) {
+        sched_hint_short_slice("archive thread");
+        hinted = true;
+    }
     a->t_start = uv_hrtime();
     for (struct job *j = a->committing.head; j; j = j->next) {
         char *cause = NULL;
@@ -138,16 +151,65 @@ static void commit_work(uv_work_t *req)
         snprintf(a->failed_plugin, sizeof a->failed_plugin, "%s", plugin ? plugin : "?");
         return;
     }
-    /* Durable in the archive: now, and only now, the work files may go. */
+    /* Durable in the archive: now, and only now, the work files may go.
+     * The unlinks are made durable by sync_work_dir(), after the batch is
+     * reported. */
     for (struct job *j = a->committing.head; j; j = j->next) {
         if (j->status == JOB_FAILED)
             continue;
         if (unlinkat(a->spool->work_fd, j->name, 0) < 0 && errno != ENOENT)
             a->unlink_errno = errno;
+        else
+            a->unlinked = true;
     }
-    if (fsync(a->spool->work_fd) < 0)
-        a->unlink_errno = errno;
     a->t_end = uv_hrtime();
+}
+
+/* Why the fsync of work/ is not on the batch's path: the articles are
+ * durable once commit() returned, and an unlink lost to a power cut only
+ * brings a work file back, which the next start recognises as already
+ * archived (a replay).  On the path it was the batch's third device flush
+ * after the archive's two (syncfs, the WAL's fsync), each waiting for
+ * whatever else the disk had queued.  So it runs on a pool thread of its
+ * own while the next batch commits, one at a time, again if more unlinks
+ * came meanwhile. */
+static void sync_run(uv_work_t *req)
+{
+    struct archiver *a = req->data;
+    a->sync_errno = fsync(a->spool->work_fd) < 0 ? errno : 0;
+}
+
+static void sync_work_dir(struct archiver *a);
+
+static void sync_done(uv_work_t *req, int status)
+{
+    struct archiver *a = req->data;
+    a->sync_busy = false;
+    if (status == 0 && a->sync_errno)
+        log_warning("archived, but could not flush the removal of work files: %s (they are recognised as "
+                    "duplicates at the next start after a power cut)", strerror(a->sync_errno));
+    if (a->sync_wanted)
+        sync_work_dir(a);
+    if (--a->open_handles == 0)
+        free(a);
+}
+
+static void sync_work_dir(struct archiver *a)
+{
+    if (a->sync_busy) {
+        a->sync_wanted = true;
+        return;
+    }
+    a->sync_wanted = false;
+    a->sync_work.data = a;
+    if (uv_queue_work(a->loop, &a->sync_work, sync_run, sync_done) < 0) {
+        /* Nowhere to run it: here, as before. */
+        if (fsync(a->spool->work_fd) < 0)
+            log_warning("archived, but could not flush the removal of work files: %s", strerror(errno));
+        return;
+    }
+    a->sync_busy = true;
+    a->open_handles++;
 }
 
 static void on_retry(uv_timer_t *t)
@@ -177,6 +239,8 @@ static void commit_done(uv_work_t *req, int status)
         a->retry_ms = 0;
         a->failing_since = 0;
         a->limit = a->limit * 2 < a->batch_size ? a->limit * 2 : a->batch_size;
+        bool unlinked = a->unlinked;
+        a->unlinked = false;
         struct job *j = a->committing.head;
         a->committing = (struct batch){0};
         while (j) {
@@ -187,6 +251,8 @@ static void commit_done(uv_work_t *req, int status)
         }
         if (commit_due(a))
             start_commit(a);
+        if (unlinked)
+            sync_work_dir(a);
         return;
     }
 

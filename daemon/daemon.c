@@ -36,6 +36,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
+#include "sched_hint.h"
 #include "pipeline.h"
 #include "plugins.h"
 #include "retry.h"
@@ -1159,6 +1160,7 @@ static int start(struct daemon *d)
     if (d->cfg.web_listen)
         log_notice("web dashboard on %s://%s/ (newsctl web-url prints its address with the access token)",
                    d->cfg.web_tls_cert ? "https" : "http", d->cfg.web_listen);
+    sched_hint_short_slice("event loop");
     notify_ready();
     pump(d);
     return 0;
