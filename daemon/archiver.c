@@ -243,16 +243,19 @@ static void commit_done(uv_work_t *req, int status)
         a->unlinked = false;
         struct job *j = a->committing.head;
         a->committing = (struct batch){0};
+        /* The next batch first, then the finished one's results: those
+         * log, free and claim new files (done() pumps the inbox), a few ms
+         * a batch on the loop that the archive thread would wait for. */
+        if (commit_due(a))
+            start_commit(a);
+        if (unlinked)
+            sync_work_dir(a);
         while (j) {
             struct job *next = j->next;
             j->next = NULL;
             a->done(j, a->ud);
             j = next;
         }
-        if (commit_due(a))
-            start_commit(a);
-        if (unlinked)
-            sync_work_dir(a);
         return;
     }
 
