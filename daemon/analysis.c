@@ -17,6 +17,7 @@
 #include "strhash.h"
 #include "text.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -242,6 +243,55 @@ static int look_up(struct fill *f, struct type_strings *r, uint64_t norm_hash)
 /* How many words ahead the look-ups fetch their memo entries again. */
 #define LOOKUP_AHEAD 8
 
+/* fill_strings()'s working memory (~60 bytes a token) is kept by each
+ * thread from one analysis to the next, up to this size: a fresh block
+ * per article cost a malloc and a free, and glibc gives a freed block of
+ * 64 KB or more back to the system at once (a 5 KB article's is ~70 KB),
+ * so the next one was faulted in again. */
+#define SCRATCH_KEEP (512 * 1024)
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static bool scratch_keyed;
+static _Thread_local char *scratch;
+static _Thread_local size_t scratch_size;
+
+static void scratch_key_make(void)
+{
+    /* Without a key an exiting thread's block would leak: then none is
+     * kept. */
+    scratch_keyed = pthread_key_create(&scratch_key, free) == 0;
+}
+
+/* At least size bytes: the thread's kept block, or a new one (kept when
+ * it may be); give it back with scratch_put(). */
+static char *scratch_get(size_t size)
+{
+    if (size <= scratch_size)
+        return scratch;
+    pthread_once(&scratch_once, scratch_key_make);
+    if (size > SCRATCH_KEEP || !scratch_keyed)
+        return malloc(size);
+    size_t want = 16 * 1024;
+    while (want < size)
+        want *= 2;
+    char *b = malloc(want);
+    if (!b)
+        return NULL;
+    if (pthread_setspecific(scratch_key, b) != 0)
+        return b;   /* not kept: scratch_put() frees it */
+    free(scratch);
+    scratch = b;
+    scratch_size = want;
+    return b;
+}
+
+static void scratch_put(char *b)
+{
+    if (b != scratch)
+        free(b);
+}
+
 /*
  * Three passes: the first gives each token its type, making a new one
  * (text and norm) for the first token of each text; the second looks up
@@ -266,7 +316,7 @@ static int fill_strings(struct newsd_analysis *an)
      * up, the hash table (slots: type + 1; 0: empty) and the word types
      * to look up (to_stem), the wider ones first (aligned by malloc). */
     size_t n1 = an->n_tokens + 1;
-    char *block = malloc(n1 * (sizeof *f.types + sizeof(uint64_t) + sizeof(uint32_t)) + size * sizeof(uint32_t));
+    char *block = scratch_get(n1 * (sizeof *f.types + sizeof(uint64_t) + sizeof(uint32_t)) + size * sizeof(uint32_t));
     if (!block)
         return -1;
     f.types = (struct type_strings *)block;
@@ -335,7 +385,7 @@ static int fill_strings(struct newsd_analysis *an)
         t->stem_length = r->stem_length;
         t->flags |= r->stop ? NEWSD_TOKEN_STOPWORD : 0;
     }
-    free(block);
+    scratch_put(block);
     return rc;
 }
 
