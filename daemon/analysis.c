@@ -243,12 +243,14 @@ static int look_up(struct fill *f, struct type_strings *r, uint64_t norm_hash)
 /* How many words ahead the look-ups fetch their memo entries again. */
 #define LOOKUP_AHEAD 8
 
-/* fill_strings()'s working memory (~60 bytes a token) is kept by each
- * thread from one analysis to the next, up to this size: a fresh block
- * per article cost a malloc and a free, and glibc gives a freed block of
- * 64 KB or more back to the system at once (a 5 KB article's is ~70 KB),
- * so the next one was faulted in again. */
-#define SCRATCH_KEEP (512 * 1024)
+/* fill_strings()'s working memory (~60 bytes a token, ~70 KB for a 5 KB
+ * article) is kept by each thread from one analysis to the next, up to
+ * this size (a thread's one large article is not kept).  A block per
+ * article cost a malloc and a free, and glibc's free of 64 KB or more
+ * consolidates the heap and trims its top past M_TRIM_THRESHOLD (128 KB
+ * unless set, as newsd sets it to 1 MB), so a bench without that faulted
+ * the next block in again. */
+#define SCRATCH_KEEP (256 * 1024)
 
 static pthread_key_t scratch_key;
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
