@@ -47,8 +47,7 @@ void analysis_lang_code(const char *lang, char out[ANALYSIS_LANG_MAX])
  * a token, ~70 KB for a 5 KB article) was read at random for both. */
 struct type_strings {
     const char *text, *norm, *stem;
-    uint32_t length, tag;                /* tag: strhash()'s top bits, checked before the bytes */
-    uint32_t norm_length, stem_length;
+    uint32_t length, norm_length, stem_length;
     bool stemmed;                        /* the stem comes from the stemmer (else stop words only) */
     bool stop;
 };
@@ -188,7 +187,6 @@ static int new_type(struct fill *f, struct newsd_token *t, uint64_t text_hash, b
         .norm = text,
         .stem = text,
         .length = (uint32_t)t->length,
-        .tag = (uint32_t)(text_hash >> 32),
         .norm_length = (uint32_t)t->length,
         .stem_length = (uint32_t)t->length,
     };
@@ -345,14 +343,13 @@ static int fill_strings(struct newsd_analysis *an)
             h = strhash(src, 1);
         } else {
             h = strhash(src, t->length);
-            uint32_t tag = (uint32_t)(h >> 32);
             size_t s = h & mask;
             for (;; s = (s + 1) & mask) {
                 uint32_t o = slots[s];
                 if (!o)
                     break;
                 const struct type_strings *r = &f.types[o - 1];
-                if (r->tag == tag && r->length == t->length && strhash_equal(r->text, src, t->length))
+                if (r->length == t->length && strhash_equal(r->text, src, t->length))
                     break;
             }
             slot = &slots[s];
