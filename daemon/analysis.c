@@ -17,6 +17,7 @@
 #include "strhash.h"
 #include "text.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -40,12 +41,22 @@ void analysis_lang_code(const char *lang, char out[ANALYSIS_LANG_MAX])
 
 /* ---- the strings of the tokens ------------------------------------------ */
 
+/* The strings one text's tokens share, one per type in type order.  A
+ * repeated token is recognised, and later given its strings, from this
+ * small array rather than from its first token: the token array (80 bytes
+ * a token, ~70 KB for a 5 KB article) was read at random for both. */
+struct type_strings {
+    const char *text, *norm, *stem;
+    uint32_t length, norm_length, stem_length;
+    bool stemmed;                        /* the stem comes from the stemmer (else stop words only) */
+    bool stop;
+};
+
 struct fill {
     struct newsd_analysis *an;
     struct stemmer *stemmer;             /* NULL: stems are norms */
     const struct stopword_set *stop;     /* NULL: no stop words */
-    uint32_t *slots;                     /* index + 1 of the first token of a text; 0: empty */
-    size_t mask;
+    struct type_strings *types;          /* an->n_types of them */
 };
 
 /* Rewrite a norm in place: U+2019 RIGHT SINGLE QUOTATION MARK becomes an
@@ -158,31 +169,35 @@ static const char *make_norm(struct newsd_analysis *an, const char *text, size_t
     return norm;
 }
 
-/* Text and norm of the first token with this text (text_hash: strhash()
- * of it); *look_up when it is a word, whose stop-word entry and stem are
- * still to be looked up (look_up()), with the norm's hash in *norm_hash.
- * Both are fetched from memory meanwhile. */
-static int first_of_text(struct fill *f, struct newsd_token *t, uint64_t text_hash, bool *look_up,
-                         uint64_t *norm_hash)
+/* A new type, whose first token is t (text_hash: strhash() of its text):
+ * its text and norm; *look_up when it is a word, whose stop-word entry and
+ * stem are still to be looked up (look_up()), with the norm's hash in
+ * *norm_hash.  Both are fetched from memory meanwhile. */
+static int new_type(struct fill *f, struct newsd_token *t, uint64_t text_hash, bool *look_up, uint64_t *norm_hash)
 {
     struct newsd_analysis *an = f->an;
     *look_up = false;
     char *text = arena_strndup(&an->arena, an->text + t->offset, t->length);
     if (!text)
         return -1;
-    t->text = text;
-    t->type = (uint32_t)an->n_types++;
-    if (t->kind == NEWSD_TOKEN_PUNCT) {
-        t->norm = t->stem = text;
-        t->norm_length = t->stem_length = t->length;
+    t->type = (uint32_t)an->n_types;
+    struct type_strings *r = &f->types[an->n_types++];
+    *r = (struct type_strings){
+        .text = text,
+        .norm = text,
+        .stem = text,
+        .length = (uint32_t)t->length,
+        .norm_length = (uint32_t)t->length,
+        .stem_length = (uint32_t)t->length,
+    };
+    if (t->kind == NEWSD_TOKEN_PUNCT)
         return 0;
-    }
     size_t norm_len;
     const char *norm = make_norm(an, text, t->length, t->kind == NEWSD_TOKEN_WORD, &norm_len);
     if (!norm)
         return -1;
-    t->norm = t->stem = norm;
-    t->norm_length = t->stem_length = norm_len;
+    r->norm = r->stem = norm;
+    r->norm_length = r->stem_length = (uint32_t)norm_len;
     if (t->kind != NEWSD_TOKEN_WORD)
         return 0;
     /* Most words fold to themselves (make_norm() then returns the text):
@@ -190,7 +205,8 @@ static int first_of_text(struct fill *f, struct newsd_token *t, uint64_t text_ha
     uint64_t h = norm == text ? text_hash : strhash(norm, norm_len);
     /* A stemmed word's stop-word flag comes with its stem (the memo keeps
      * both): only the others read the stop words. */
-    if (f->stemmer && !(t->flags & NEWSD_TOKEN_ABBREVIATION))
+    r->stemmed = f->stemmer && !(t->flags & NEWSD_TOKEN_ABBREVIATION);
+    if (r->stemmed)
         stem_prefetch_hashed(f->stemmer, norm_len, h);
     else
         stopwords_prefetch_hashed(f->stop, h);
@@ -199,27 +215,25 @@ static int first_of_text(struct fill *f, struct newsd_token *t, uint64_t text_ha
     return 0;
 }
 
-/* A first word's stop-word flag and stem (first_of_text() set its norm). */
-static int look_up(struct fill *f, struct newsd_token *t, uint64_t norm_hash)
+/* A word type's stop-word flag and stem (new_type() set its norm). */
+static int look_up(struct fill *f, struct type_strings *r, uint64_t norm_hash)
 {
-    size_t norm_len = t->norm_length, stem_len;
-    if (!f->stemmer || (t->flags & NEWSD_TOKEN_ABBREVIATION)) {
-        if (stopwords_contains_hashed(f->stop, t->norm, norm_len, norm_hash))
-            t->flags |= NEWSD_TOKEN_STOPWORD;
+    size_t norm_len = r->norm_length, stem_len;
+    if (!r->stemmed) {
+        r->stop = stopwords_contains_hashed(f->stop, r->norm, norm_len, norm_hash);
         return 0;
     }
     bool stop;
-    const char *stem = stem_word_stop_hashed(f->stemmer, t->norm, norm_len, norm_hash, &stop, &stem_len);
+    const char *stem = stem_word_stop_hashed(f->stemmer, r->norm, norm_len, norm_hash, &stop, &stem_len);
     if (!stem)
         return -1;
-    if (stop)
-        t->flags |= NEWSD_TOKEN_STOPWORD;
-    if (stem != t->norm && (stem_len != norm_len || !strhash_equal(stem, t->norm, stem_len))) {
+    r->stop = stop;
+    if (stem != r->norm && (stem_len != norm_len || !strhash_equal(stem, r->norm, stem_len))) {
         char *copy = arena_strndup(&f->an->arena, stem, stem_len);
         if (!copy)
             return -1;
-        t->stem = copy;
-        t->stem_length = stem_len;
+        r->stem = copy;
+        r->stem_length = (uint32_t)stem_len;
     }
     return 0;
 }
@@ -227,14 +241,65 @@ static int look_up(struct fill *f, struct newsd_token *t, uint64_t norm_hash)
 /* How many words ahead the look-ups fetch their memo entries again. */
 #define LOOKUP_AHEAD 8
 
+/* fill_strings()'s working memory (~60 bytes a token, ~70 KB for a 5 KB
+ * article) is kept by each thread from one analysis to the next, up to
+ * this size (a thread's one large article is not kept).  A block per
+ * article cost a malloc and a free, and glibc's free of 64 KB or more
+ * consolidates the heap and trims its top past M_TRIM_THRESHOLD (128 KB
+ * unless set, as newsd sets it to 1 MB), so a bench without that faulted
+ * the next block in again. */
+#define SCRATCH_KEEP (256 * 1024)
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static bool scratch_keyed;
+static _Thread_local char *scratch;
+static _Thread_local size_t scratch_size;
+
+static void scratch_key_make(void)
+{
+    /* Without a key an exiting thread's block would leak: then none is
+     * kept. */
+    scratch_keyed = pthread_key_create(&scratch_key, free) == 0;
+}
+
+/* At least size bytes: the thread's kept block, or a new one (kept when
+ * it may be); give it back with scratch_put(). */
+static char *scratch_get(size_t size)
+{
+    if (size <= scratch_size)
+        return scratch;
+    pthread_once(&scratch_once, scratch_key_make);
+    if (size > SCRATCH_KEEP || !scratch_keyed)
+        return malloc(size);
+    size_t want = 16 * 1024;
+    while (want < size)
+        want *= 2;
+    char *b = malloc(want);
+    if (!b)
+        return NULL;
+    if (pthread_setspecific(scratch_key, b) != 0)
+        return b;   /* not kept: scratch_put() frees it */
+    free(scratch);
+    scratch = b;
+    scratch_size = want;
+    return b;
+}
+
+static void scratch_put(char *b)
+{
+    if (b != scratch)
+        free(b);
+}
+
 /*
- * Three passes: the first finds the first token of each text and gives it
- * its text and norm (first[] says, for every other token, which token
- * that is); the second looks up the stop words and stems of those first
- * tokens; the third copies their strings to the repeats.  The look-ups
- * wait until every norm is known so that the stop-word slots and the
- * stemmer's memo entries (stem_prefetch()) are on their way from memory
- * while the rest of the first pass runs.
+ * Three passes: the first gives each token its type, making a new one
+ * (text and norm) for the first token of each text; the second looks up
+ * the stop words and stems of the word types; the third gives every token
+ * its type's strings.  The look-ups wait until every norm is known so
+ * that the stop-word slots and the stemmer's memo entries
+ * (stem_prefetch()) are on their way from memory while the rest of the
+ * first pass runs.
  */
 static int fill_strings(struct newsd_analysis *an)
 {
@@ -246,82 +311,80 @@ static int fill_strings(struct newsd_analysis *an)
     size_t size = 64;
     while (size < an->n_tokens * 2)
         size *= 2;
-    /* first[i]: index + 1 of the first token with token i's text; 0 for a
-     * first token itself.  to_stem: the first words, to look up.  One block
-     * for the four arrays, the 64-bit one first (aligned by malloc). */
+    size_t mask = size - 1;
+    /* One block: the types, the norms' hashes of the word types to look
+     * up, the hash table (slots: type + 1; 0: empty) and the word types
+     * to look up (to_stem), the wider ones first (aligned by malloc). */
     size_t n1 = an->n_tokens + 1;
-    char *block = malloc(n1 * sizeof(uint64_t) + size * sizeof *f.slots + 2 * n1 * sizeof(uint32_t));
-    int rc = block ? 0 : -1;
-    uint64_t *stem_hash = (uint64_t *)block;   /* of to_stem's norms */
-    f.slots = (uint32_t *)(block + n1 * sizeof(uint64_t));
-    uint32_t *first = f.slots + size;
-    uint32_t *to_stem = first + n1;
-    if (block)
-        memset(f.slots, 0, size * sizeof *f.slots);
-    f.mask = size - 1;
+    char *block = scratch_get(n1 * (sizeof *f.types + sizeof(uint64_t) + sizeof(uint32_t)) + size * sizeof(uint32_t));
+    if (!block)
+        return -1;
+    f.types = (struct type_strings *)block;
+    uint64_t *stem_hash = (uint64_t *)(f.types + n1);
+    uint32_t *slots = (uint32_t *)(stem_hash + n1);
+    uint32_t *to_stem = slots + size;
+    memset(slots, 0, size * sizeof *slots);
     size_t n_stem = 0;
+    int rc = 0;
     /* Tokens of one ASCII byte (",", ".", "a", "3": a fifth of the
-     * tokens of news) find their first by the byte, without a hash. */
+     * tokens of news) find their type by the byte, without a hash. */
     uint32_t first_byte[128] = {0};
     for (size_t i = 0; i < an->n_tokens && rc == 0; i++) {
         struct newsd_token *t = &an->tokens[i];
         const char *src = an->text + t->offset;
-        first[i] = 0;
+        uint32_t *slot;
+        uint64_t h;
         if (t->length == 1 && (unsigned char)src[0] < 0x80) {
-            uint32_t *o = &first_byte[(unsigned char)src[0]];
-            if (*o) {
-                first[i] = *o;
+            slot = &first_byte[(unsigned char)src[0]];
+            if (*slot) {
+                t->type = *slot - 1;
                 continue;
             }
-            bool word;
-            *o = (uint32_t)i + 1;
-            rc = first_of_text(&f, t, strhash(src, 1), &word, &stem_hash[n_stem]);
-            if (word)
-                to_stem[n_stem++] = (uint32_t)i;
-            continue;
-        }
-        uint64_t h = strhash(src, t->length);
-        for (size_t s = h & f.mask;; s = (s + 1) & f.mask) {
-            uint32_t o = f.slots[s];
-            if (!o) {
-                bool word;
-                f.slots[s] = (uint32_t)i + 1;
-                rc = first_of_text(&f, t, h, &word, &stem_hash[n_stem]);
-                if (word)
-                    to_stem[n_stem++] = (uint32_t)i;
-                break;
+            h = strhash(src, 1);
+        } else {
+            h = strhash(src, t->length);
+            size_t s = h & mask;
+            for (;; s = (s + 1) & mask) {
+                uint32_t o = slots[s];
+                if (!o)
+                    break;
+                const struct type_strings *r = &f.types[o - 1];
+                if (r->length == t->length && strhash_equal(r->text, src, t->length))
+                    break;
             }
-            const struct newsd_token *o_tok = &an->tokens[o - 1];
-            if (o_tok->length == t->length && strhash_equal(an->text + o_tok->offset, src, t->length)) {
-                first[i] = o;
-                break;
+            slot = &slots[s];
+            if (*slot) {
+                t->type = *slot - 1;
+                continue;
             }
         }
+        bool word;
+        *slot = (uint32_t)an->n_types + 1;
+        rc = new_type(&f, t, h, &word, &stem_hash[n_stem]);
+        if (word)
+            to_stem[n_stem++] = t->type;
     }
     /* The first pass's prefetches of the memo are long gone from the
      * nearest cache when a 5 KB article's last word is met (its tokens
      * alone are 70 KB): each is asked for again a few words ahead, where
      * it is on its way back, not from memory. */
     for (size_t k = 0; k < n_stem && rc == 0; k++) {
-        if (f.stemmer && k + LOOKUP_AHEAD < n_stem)
-            stem_prefetch_hashed(f.stemmer, an->tokens[to_stem[k + LOOKUP_AHEAD]].norm_length,
+        if (k + LOOKUP_AHEAD < n_stem && f.types[to_stem[k + LOOKUP_AHEAD]].stemmed)
+            stem_prefetch_hashed(f.stemmer, f.types[to_stem[k + LOOKUP_AHEAD]].norm_length,
                                  stem_hash[k + LOOKUP_AHEAD]);
-        rc = look_up(&f, &an->tokens[to_stem[k]], stem_hash[k]);
+        rc = look_up(&f, &f.types[to_stem[k]], stem_hash[k]);
     }
     for (size_t i = 0; i < an->n_tokens && rc == 0; i++) {
-        if (!first[i])
-            continue;
         struct newsd_token *t = &an->tokens[i];
-        const struct newsd_token *o = &an->tokens[first[i] - 1];
-        t->text = o->text;
-        t->norm = o->norm;
-        t->stem = o->stem;
-        t->norm_length = o->norm_length;
-        t->stem_length = o->stem_length;
-        t->type = o->type;
-        t->flags |= o->flags & NEWSD_TOKEN_STOPWORD;
+        const struct type_strings *r = &f.types[t->type];
+        t->text = r->text;
+        t->norm = r->norm;
+        t->stem = r->stem;
+        t->norm_length = r->norm_length;
+        t->stem_length = r->stem_length;
+        t->flags |= r->stop ? NEWSD_TOKEN_STOPWORD : 0;
     }
-    free(block);
+    scratch_put(block);
     return rc;
 }
 
