@@ -2,6 +2,7 @@
 #include "article.h"
 #include "record_json.h"
 #include "hash.h"
+#include "plugin_names.h"
 #include "log.h"
 #include "stage.h"
 #include "text.h"
@@ -44,19 +45,42 @@ static void reindex(struct name_index *ix, const void *items, size_t stride, siz
         name_index_free(ix);
 }
 
+/* Shrink a vector of elem-sized items to its n items. */
+static void *fit(void *v, size_t n, size_t *cap, size_t elem)
+{
+    if (n == *cap)
+        return v;
+    if (n == 0) {
+        free(v);
+        *cap = 0;
+        return NULL;
+    }
+    *cap = n;
+    return xrealloc(v, n * elem);
+}
+
+void article_compact(struct newsd_article *a)
+{
+    a->tags = fit(a->tags, a->n_tags, &a->cap_tags, sizeof *a->tags);
+    a->rules = fit(a->rules, a->n_rules, &a->cap_rules, sizeof *a->rules);
+    a->meta = fit(a->meta, a->n_meta, &a->cap_meta, sizeof *a->meta);
+    /* A lookup without an index scans (name_index.h), as few look once
+     * the stages are over: the archive and sinks walk the tags in order. */
+    name_index_free(&a->tag_index);
+    name_index_free(&a->meta_index);
+}
+
 void article_truncate(struct newsd_article *a, size_t n_tags, size_t n_rules, size_t n_meta)
 {
     bool tags_dropped = a->n_tags > n_tags, meta_dropped = a->n_meta > n_meta;
     while (a->n_tags > n_tags) {
         struct article_tag *t = &a->tags[--a->n_tags];
         free(t->name);
-        free(t->plugin);
     }
     while (a->n_rules > n_rules) {
         struct article_rule *r = &a->rules[--a->n_rules];
         free(r->rule);
         free(r->reason);
-        free(r->plugin);
     }
     while (a->n_meta > n_meta) {
         struct article_meta *m = &a->meta[--a->n_meta];
@@ -412,7 +436,7 @@ int newsd_article_tag(newsd_article *a, const char *name, double weight)
     if (!room_for(a, a->n_tags, a->limits.max_tags, LIMIT_TAGS, "tags", "max_tags", name))
         return NEWSD_ERROR;
     a->tags = grow(a->tags, a->n_tags, &a->cap_tags, sizeof *a->tags);
-    a->tags[a->n_tags++] = (struct article_tag){xstrdup(name), weight, xstrdup(a->plugin ? a->plugin : "newsd")};
+    a->tags[a->n_tags++] = (struct article_tag){xstrdup(name), weight, plugin_name_intern(a->plugin ? a->plugin : "newsd")};
     name_index_add(&a->tag_index, a->tags, sizeof *a->tags, a->n_tags);
     return NEWSD_OK;
 }
@@ -431,7 +455,7 @@ int newsd_article_score(newsd_article *a, const char *rule, double points, const
         return NEWSD_ERROR;
     a->rules = grow(a->rules, a->n_rules, &a->cap_rules, sizeof *a->rules);
     a->rules[a->n_rules++] = (struct article_rule){
-        xstrdup(rule), points, xstrdup(reason ? reason : ""), xstrdup(a->plugin ? a->plugin : "newsd")};
+        xstrdup(rule), points, xstrdup(reason ? reason : ""), plugin_name_intern(a->plugin ? a->plugin : "newsd")};
     return NEWSD_OK;
 }
 

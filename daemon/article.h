@@ -24,14 +24,14 @@
 struct article_tag {
     char *name;
     double weight;
-    char *plugin;
+    const char *plugin;   /* plugin_names.h: shared, not the article's */
 };
 
 struct article_rule {
     char *rule;
     double points;
     char *reason;
-    char *plugin;
+    const char *plugin;   /* plugin_names.h: shared, not the article's */
 };
 
 struct article_meta {
@@ -91,6 +91,11 @@ void article_drop_analysis(struct newsd_article *a);
 /* Free the case-folded copy of title and body that contains() searches
  * (built again if a plugin asks). */
 void article_drop_folded(struct newsd_article *a);
+
+/* An article done with its stages waits for its archive batch, with
+ * hundreds of others: give back what only adding needs (the arrays' room
+ * to grow, the name indexes; adding again grows and indexes anew). */
+void article_compact(struct newsd_article *a);
 
 /* Drop tags, rules and meta added after the given counts: a plugin whose
  * call failed leaves no half result behind. */

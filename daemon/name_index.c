@@ -23,8 +23,12 @@ static size_t hash(const char *s)
 size_t name_index_find(const struct name_index *ix, const void *items, size_t stride, size_t n,
                        const char *name)
 {
-    if (!ix->cap)
+    if (!ix->cap) {
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(name_at(items, stride, i), name) == 0)
+                return i;
         return SIZE_MAX;
+    }
     for (size_t i = hash(name) & (ix->cap - 1);; i = (i + 1) & (ix->cap - 1)) {
         uint32_t s = ix->slots[i];
         if (!s)

@@ -19,7 +19,8 @@ struct name_index {
 };
 
 /* The position of the item named name among the first n of items (each
- * stride bytes), or SIZE_MAX. */
+ * stride bytes), or SIZE_MAX.  Without slots (never built, or freed to
+ * save memory: name_index_free()) the items are scanned. */
 size_t name_index_find(const struct name_index *ix, const void *items, size_t stride, size_t n,
                        const char *name);
 /* Index item n - 1, just appended (its name is not in the index yet). */

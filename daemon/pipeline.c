@@ -250,6 +250,7 @@ void pipeline_run(const struct pipeline_opts *o, struct job *j)
      * archive plugin that asks builds them again. */
     article_drop_analysis(j->article);
     article_drop_folded(j->article);
+    article_compact(j->article);
     if (j->status == JOB_PENDING) {
         /* The action is the core's, from the total the score stage left:
          * no plugin's order can change it (actions.h). */

@@ -251,6 +251,42 @@ static void test_many_names(void **state)
     article_free(a);
 }
 
+/* What a finished article gives back while it waits for its batch: lookups
+ * and additions work as before, and tags of one plugin share its name. */
+static void test_compact(void **state)
+{
+    (void)state;
+    struct newsd_article *a = sample();
+    a->stage = NEWSD_STAGE_TAG;
+    a->plugin = "orgs";
+    char name[32];
+    for (int i = 0; i < 20; i++) {
+        snprintf(name, sizeof name, "topic:%d", i);
+        assert_int_equal(newsd_article_tag(a, name, i), NEWSD_OK);
+    }
+    assert_int_equal(newsd_article_set_meta(a, "k", "v"), NEWSD_OK);
+    article_compact(a);
+    assert_int_equal(a->cap_tags, 20);
+    assert_int_equal(a->tag_index.cap, 0);
+    assert_true(newsd_article_tag_weight(a, "topic:19") == 19);
+    assert_true(newsd_article_tag_weight(a, "topic:20") < 0);
+    assert_string_equal(newsd_article_meta(a, "k"), "v");
+    struct newsd_tag t0, t1;
+    assert_int_equal(newsd_article_tag_at(a, 0, &t0), NEWSD_OK);
+    assert_int_equal(newsd_article_tag_at(a, 19, &t1), NEWSD_OK);
+    assert_string_equal(t0.plugin, "orgs");
+    assert_ptr_equal(t0.plugin, t1.plugin);
+    /* adding again: the array grows and the index is built anew */
+    assert_int_equal(newsd_article_tag(a, "topic:20", 20), NEWSD_OK);
+    assert_int_equal(newsd_article_tag(a, "topic:3", 30), NEWSD_OK);
+    assert_int_equal(newsd_article_tag_count(a), 21);
+    assert_true(newsd_article_tag_weight(a, "topic:3") == 30);
+    assert_true(newsd_article_tag_weight(a, "topic:20") == 20);
+    assert_true(a->tag_index.cap > 0);
+    a->stage = 0;
+    article_free(a);
+}
+
 static void test_format_time(void **state)
 {
     (void)state;
@@ -303,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_score_and_meta_limits),
         cmocka_unit_test(test_name_length_limit),
         cmocka_unit_test(test_many_names),
+        cmocka_unit_test(test_compact),
         cmocka_unit_test(test_format_time),
         cmocka_unit_test(test_record_json),
     };
