@@ -43,7 +43,11 @@ void sched_hint_short_slice(const char *who)
     if (a.policy != SCHED_OTHER && a.policy != SCHED_BATCH)
         return;
     a.size = sizeof a;
-    a.flags = HINT_RESET_ON_FORK;
+    /* Reset-on-fork also gives the threads created later (the libuv pool,
+     * inputs and sinks a reload starts) nice 0 in place of a negative
+     * nice: a daemon given Nice=-5 keeps it there and lets them inherit
+     * the short slice instead.  A flag the service manager set stays. */
+    a.flags = a.nice < 0 ? a.flags & HINT_RESET_ON_FORK : HINT_RESET_ON_FORK;
     a.runtime = SLICE_NS;
     if (syscall(SYS_sched_setattr, 0, &a, 0) < 0)
         log_debug("%s: no short scheduler slice: %s", who, strerror(errno));

@@ -15,7 +15,9 @@
  * kernels accept the call and ignore the value.
  *
  * SCHED_FLAG_RESET_ON_FORK: threads these threads create (libuv's pool,
- * inputs and sinks started on a reload) keep the default slice.
+ * inputs and sinks started on a reload) keep the default slice.  Not at a
+ * negative nice value, which the flag would reset to 0 in those threads:
+ * they then inherit the short slice.
  */
 #ifndef NEWSD_SCHED_HINT_H
 #define NEWSD_SCHED_HINT_H
