@@ -43,7 +43,7 @@ struct archiver {
     int unlink_errno;
     /* Where the last commit's time went (uv_hrtime ns), for the debug
      * line that commit_done writes: archive() calls, outbox + commit(),
-     * unlinks + fsync of work/. */
+     * unlinks (the fsync of work/ is sync_work_dir()'s). */
     uint64_t t_queued, t_start, t_archived, t_committed, t_end;
 
     /* fsync(work/) after the unlinks, off the batch's path (sync_work_dir()). */

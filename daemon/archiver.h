@@ -7,8 +7,10 @@
  * archive waits for nothing), when it holds batch_size jobs, or when
  * batch_ms have passed.
  * Only after commit() succeeded are the batch's work files unlinked (and
- * work/ fsynced once, on another pool thread after the batch is reported).  One batch is in the archive's hands at a time; a
- * failed commit is retried with backoff and nothing is unlinked.
+ * work/ fsynced, on another pool thread after the batch is reported, one
+ * fsync at a time; the loop waits for it at a stop).  One batch is in the
+ * archive's hands at a time; a failed commit is retried with backoff and
+ * nothing is unlinked.
  */
 #ifndef NEWSD_ARCHIVER_H
 #define NEWSD_ARCHIVER_H
