@@ -43,21 +43,24 @@ struct run {
     struct type_memo *types;
 };
 
-/* 0 in every field: not worked out yet. */
+/* 0 in every field: not worked out yet.  The wide fields first, so that
+ * an entry is 32 bytes, not 40 (an article has hundreds of types, and the
+ * array is zeroed for each).  first_*: a hyphenated word's first part
+ * (rule_org_compound()): 1 + lexicon_common() of it, and
+ * lexicon_prefetch()'s hash of it. */
 struct type_memo {
+    uint64_t hash;         /* what lexicon_prefetch() returned for it (announced) */
+    uint64_t first_hash;
     uint32_t cls;          /* 1 + its cue bits (enum cue_bit) */
+    uint32_t norm_hash;    /* strmap_hash() of its norm when the cue words were asked: norms_index() reuses it */
     uint8_t common;        /* 1 + lexicon_common() of its norm */
     uint8_t common_tail;   /* 1 + lexicon_common() of the part namey_now() looks up */
     uint8_t announced;     /* lexicon_prefetch() was asked for it */
-    uint64_t hash;         /* what it returned */
     uint8_t hashed;        /* norm_hash is set */
-    uint32_t norm_hash;    /* strmap_hash() of its norm when the cue words were asked: norms_index() reuses it */
-    /* A hyphenated word's first part (rule_org_compound()): 1 +
-     * lexicon_common() of it, and lexicon_prefetch()'s hash of it. */
     uint8_t first_common;
     uint8_t first_announced;
-    uint64_t first_hash;
 };
+_Static_assert(sizeof(struct type_memo) == 32, "struct type_memo: 32 bytes");
 
 #define NO_POS UINT32_MAX
 
