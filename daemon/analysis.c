@@ -137,6 +137,19 @@ static void ascii_lower(char *s, size_t len)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     if (len < 8) {
+        /* Four bytes a step here, both steps always (they overlap below
+         * eight bytes). */
+        if (len >= 4) {
+            const uint32_t ones4 = (uint32_t)ones, highs4 = (uint32_t)highs;
+            uint32_t a, b;
+            memcpy(&a, s, 4);
+            a |= ((a + (0x80 - 'A') * ones4) & ~(a + (0x80 - 'Z' - 1) * ones4) & highs4) >> 2;
+            memcpy(s, &a, 4);
+            memcpy(&b, s + len - 4, 4);
+            b |= ((b + (0x80 - 'A') * ones4) & ~(b + (0x80 - 'Z' - 1) * ones4) & highs4) >> 2;
+            memcpy(s + len - 4, &b, 4);
+            return;
+        }
         for (size_t i = 0; i < len; i++)
             s[i] = (char)(s[i] | ((unsigned char)(s[i] - 'A') < 26u ? 0x20 : 0));
         return;
