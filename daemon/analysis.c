@@ -130,6 +130,42 @@ static bool ascii_word(const char *s, size_t len, bool *upper)
     return bad == 0;
 }
 
+/* s[0..len) (ASCII) in lower case, in place: eight bytes a step, the
+ * last step overlapping the one before (a byte lowered twice stays
+ * lowered).  A byte at a time cost a branch or a table read per letter. */
+static void ascii_lower(char *s, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    if (len < 8) {
+        /* Four bytes a step here, both steps always (they overlap below
+         * eight bytes). */
+        if (len >= 4) {
+            const uint32_t ones4 = (uint32_t)ones, highs4 = (uint32_t)highs;
+            uint32_t a, b;
+            memcpy(&a, s, 4);
+            a |= ((a + (0x80 - 'A') * ones4) & ~(a + (0x80 - 'Z' - 1) * ones4) & highs4) >> 2;
+            memcpy(s, &a, 4);
+            memcpy(&b, s + len - 4, 4);
+            b |= ((b + (0x80 - 'A') * ones4) & ~(b + (0x80 - 'Z' - 1) * ones4) & highs4) >> 2;
+            memcpy(s + len - 4, &b, 4);
+            return;
+        }
+        for (size_t i = 0; i < len; i++)
+            s[i] = (char)(s[i] | ((unsigned char)(s[i] - 'A') < 26u ? 0x20 : 0));
+        return;
+    }
+    for (size_t i = 0;; i += 8) {
+        size_t at = i + 8 <= len ? i : len - 8;
+        uint64_t w;
+        memcpy(&w, s + at, 8);
+        /* 'A'..'Z' as in ascii_word(); its high bit shifted to 0x20. */
+        w |= ((w + (0x80 - 'A') * ones) & ~(w + (0x80 - 'Z' - 1) * ones) & highs) >> 2;
+        memcpy(s + at, &w, 8);
+        if (at + 8 == len)
+            return;
+    }
+}
+
 /* The case-folded form of the token text (NUL-terminated, in the arena;
  * text itself when folding and tidy_norm() change nothing, as for most
  * lower-case words).  word: tidy_norm()'s. */
@@ -146,8 +182,7 @@ static const char *make_norm(struct newsd_analysis *an, const char *text, size_t
         char *lower = arena_strndup(&an->arena, text, len);
         if (!lower)
             return NULL;
-        for (size_t i = 0; i < len; i++)
-            lower[i] = (char)(lower[i] | ((unsigned char)(lower[i] - 'A') < 26u ? 0x20 : 0));
+        ascii_lower(lower, len);
         return lower;
     }
     char buf[256];
@@ -329,9 +364,14 @@ static int fill_strings(struct newsd_analysis *an)
     /* Tokens of one ASCII byte (",", ".", "a", "3": a fifth of the
      * tokens of news) find their type by the byte, without a hash. */
     uint32_t first_byte[128] = {0};
-    for (size_t i = 0; i < an->n_tokens && rc == 0; i++) {
-        struct newsd_token *t = &an->tokens[i];
-        const char *src = an->text + t->offset;
+    /* In locals: new_type() is a call, after which the fields would be
+     * read again. */
+    struct newsd_token *tokens = an->tokens;
+    const char *text = an->text;
+    size_t n_tokens = an->n_tokens;
+    for (size_t i = 0; i < n_tokens && rc == 0; i++) {
+        struct newsd_token *t = &tokens[i];
+        const char *src = text + t->offset;
         uint32_t *slot;
         uint64_t h;
         if (t->length == 1 && (unsigned char)src[0] < 0x80) {
@@ -374,8 +414,8 @@ static int fill_strings(struct newsd_analysis *an)
                                  stem_hash[k + LOOKUP_AHEAD]);
         rc = look_up(&f, &f.types[to_stem[k]], stem_hash[k]);
     }
-    for (size_t i = 0; i < an->n_tokens && rc == 0; i++) {
-        struct newsd_token *t = &an->tokens[i];
+    for (size_t i = 0; i < n_tokens && rc == 0; i++) {
+        struct newsd_token *t = &tokens[i];
         const struct type_strings *r = &f.types[t->type];
         t->text = r->text;
         t->norm = r->norm;

@@ -239,23 +239,22 @@ static inline int push_token(struct seg *g, size_t offset, size_t length, uint32
         return -1;
     if (!g->sentence_open && open_sentence(g, offset) < 0)
         return -1;
-    struct analysis_sentence *s = &an->sentences[an->n_sentences - 1];
     if (kind != NEWSD_TOKEN_PUNCT && !g->sentence_has_word) {
         flags |= NEWSD_TOKEN_SENTENCE_START;
         g->sentence_has_word = true;
     }
     if (offset < an->title_len)
         flags |= NEWSD_TOKEN_TITLE;
-    an->tokens[an->n_tokens++] = (struct newsd_token){
-        .struct_size = sizeof(struct newsd_token),
-        .offset = offset,
-        .length = length,
-        .kind = kind,
-        .flags = flags,
-        .sentence = (uint32_t)(an->n_sentences - 1),
-    };
-    s->n_tokens++;
-    s->length = offset + length - s->offset;
+    /* Only the fields known here: fill_strings() sets the strings, their
+     * lengths and the type of every token (a compound literal stored
+     * zeros in all of them first). */
+    struct newsd_token *t = &an->tokens[an->n_tokens++];
+    t->struct_size = sizeof(struct newsd_token);
+    t->kind = kind;
+    t->flags = flags;
+    t->sentence = (uint32_t)(an->n_sentences - 1);
+    t->offset = offset;
+    t->length = length;
     return 0;
 }
 
@@ -640,6 +639,20 @@ static void line_break(struct seg *g, size_t pos, size_t line_start, size_t *end
         end_paragraph(g);
 }
 
+/* Each sentence's token count and length, from where the next one starts
+ * (sentences are runs of tokens, none empty): once at the end rather
+ * than updated with every token. */
+static void close_sentences(struct newsd_analysis *an)
+{
+    for (size_t i = 0; i < an->n_sentences; i++) {
+        struct analysis_sentence *s = &an->sentences[i];
+        size_t end = i + 1 < an->n_sentences ? an->sentences[i + 1].first_token : an->n_tokens;
+        const struct newsd_token *last = &an->tokens[end - 1];
+        s->n_tokens = end - s->first_token;
+        s->length = last->offset + last->length - s->offset;
+    }
+}
+
 int segment_text(struct newsd_analysis *an)
 {
     /* News text has a token per 6 bytes or so: room for that at once, so
@@ -699,5 +712,6 @@ int segment_text(struct newsd_analysis *an)
             return -1;
         pos = end;
     }
+    close_sentences(an);
     return 0;
 }
