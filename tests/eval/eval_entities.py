@@ -67,7 +67,10 @@ def gold_of(path):
 
 def compare(gold, got):
     """(tp, fp, fn) per type, and the misses and false positives."""
-    got_l = {(k, n.lower()): (k, n) for k, n in got}
+    # sorted: got is a set, and the order it iterates in (which false
+    # positive is printed first, which spelling stands for a name met in two)
+    # would change with the hash seed from one run to the next.
+    got_l = {(k, n.lower()): (k, n) for k, n in sorted(got)}
     used, stats, misses = set(), {t: [0, 0, 0] for t in TYPES}, []
     for kind, names in gold:
         hit = next(((kind, n.lower()) for n in names if (kind, n.lower()) in got_l), None)
@@ -138,7 +141,7 @@ def main():
     print("found:", ", ".join(sorted(f"{k}/{n}" for k, n in got)))
     if misses:
         print("missing:", ", ".join(misses))
-    footer = [f"{k}/{n}" for k, n in got if any(w in n.lower() for w in FOOTER_WORDS)]
+    footer = [f"{k}/{n}" for k, n in sorted(got) if any(w in n.lower() for w in FOOTER_WORDS)]
     if footer:
         print("from the footer:", ", ".join(footer))
     ok &= not misses and not footer
