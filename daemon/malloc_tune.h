@@ -7,6 +7,15 @@
 #ifndef NEWSD_MALLOC_TUNE_H
 #define NEWSD_MALLOC_TUNE_H
 
+#include <stdbool.h>
+
 void malloc_tune(void);
+
+/* Whether the environment chose a malloc setting itself: env_value is the
+ * old-style variable's value (getenv("MALLOC_ARENA_MAX"), NULL when
+ * unset), tunables GLIBC_TUNABLES's ("glibc.malloc.arena_max=2:...",
+ * NULL when unset), tunable the setting's name there.  glibc reads both at
+ * start, but a mallopt() afterwards would override them. */
+bool malloc_setting_from_env(const char *env_value, const char *tunables, const char *tunable);
 
 #endif
