@@ -12,6 +12,8 @@
  *   heuristic_weight = 0.6   ; of a heuristic find
  *   dict_de = /usr/share/dict/ngerman         ; word lists of the heuristics
  *   dict_en = /usr/share/dict/american-english
+ *   languages = de, en       ; whose matchers are built at start (none: each
+ *                            ; language at its first article)
  *
  * The tag carries the entry's canonical name in the article's language
  * (its LANG=NAME in the gazetteer), else its default name.  The TSV format
@@ -37,8 +39,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DEFAULT_GAZETTEER "countries.tsv, cities.tsv, towns.tsv, regions.tsv, orgs.tsv, people.tsv, products.tsv"
+/* The languages of the word lists: what a default config expects to meet. */
+#define DEFAULT_LANGUAGES "de, en"
 #define TAG_MAX 256
 
 struct entities {
@@ -186,6 +191,41 @@ static int read_settings(const newsd_config *conf, struct entities *e)
     return NEWSD_OK;
 }
 
+/* The languages key as a list; none gives an empty one.  The codes are the
+ * analysis's (newsd_analysis_lang()): lower-case ISO 639-1 or -3. */
+static int start_languages(const newsd_config *conf, char ***items, size_t *n)
+{
+    const char *value = newsd_config_get(conf, "languages");
+    if (value && strcmp(value, "none") == 0)
+        value = "";
+    *items = newsd_list_split(value ? value : DEFAULT_LANGUAGES, n);
+    if (!*items) {
+        newsd_log(NEWSD_LOG_ERROR, "out of memory");
+        return NEWSD_ERROR;
+    }
+    if (*n > SNAPSHOT_LANGS) {
+        newsd_log(NEWSD_LOG_ERROR, "languages: %zu languages, at most %d", *n, SNAPSHOT_LANGS);
+        return NEWSD_ERROR;
+    }
+    for (size_t i = 0; i < *n; i++) {
+        const char *l = (*items)[i];
+        size_t len = strspn(l, "abcdefghijklmnopqrstuvwxyz");
+        if (l[len] != '\0' || len < 2 || len > 3) {
+            newsd_log(NEWSD_LOG_ERROR, "languages: \"%s\" is not a language code (de, en, ...; "
+                      "none for no language)", l);
+            return NEWSD_ERROR;
+        }
+    }
+    return NEWSD_OK;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static int entities_init(const newsd_config *conf, void **state)
 {
     struct entities *e = calloc(1, sizeof *e);
@@ -195,29 +235,39 @@ static int entities_init(const newsd_config *conf, void **state)
     }
     lexicon_init(&e->lex);
     tokpool_init(&e->toks);
-    char **paths = NULL;
-    size_t n = 0;
-    if (read_settings(conf, e) != NEWSD_OK || bundled_paths(conf, &paths, &n) != NEWSD_OK ||
-        user_paths(conf, &paths, &n) != NEWSD_OK ||
+    char **paths = NULL, **langs = NULL;
+    size_t n = 0, n_langs = 0;
+    if (read_settings(conf, e) != NEWSD_OK || start_languages(conf, &langs, &n_langs) != NEWSD_OK ||
+        bundled_paths(conf, &paths, &n) != NEWSD_OK || user_paths(conf, &paths, &n) != NEWSD_OK ||
         (e->heuristics && load_lexicon(conf, &e->lex) != NEWSD_OK)) {
         for (size_t i = 0; i < n; i++)
             free(paths[i]);
         free(paths);
+        newsd_list_free(langs);
         lexicon_free(&e->lex);
         tokpool_fini(&e->toks);
         free(e);
         return NEWSD_ERROR;
     }
     char err[600];
-    if (source_init(&e->source, paths, n, &tokens_analysis_tokeniser, err, sizeof err) < 0) {
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (source_init(&e->source, paths, n, &tokens_analysis_tokeniser, (const char *const *)langs, n_langs,
+                    err, sizeof err) < 0) {
         newsd_log(NEWSD_LOG_ERROR, "gazetteer: %s", err);
+        newsd_list_free(langs);
         source_fini(&e->source);
         lexicon_free(&e->lex);
         tokpool_fini(&e->toks);
         free(e);
         return NEWSD_ERROR;
     }
-    newsd_log(NEWSD_LOG_INFO, "gazetteer: %zu entries from %zu files", e->source.cur->gz.n, n);
+    char built[SNAPSHOT_LANGS * 5 + 16] = "no language";
+    for (size_t i = 0, len = 0; i < n_langs; i++)
+        len += (size_t)snprintf(built + len, sizeof built - len, "%s%s", i ? ", " : "", langs[i]);
+    newsd_log(NEWSD_LOG_INFO, "gazetteer: %zu entries from %zu files; matchers for %s built in %.0f ms",
+              e->source.cur->gz.n, n, built, seconds_since(&t0) * 1000);
+    newsd_list_free(langs);
     *state = e;
     return NEWSD_OK;
 }
@@ -315,6 +365,7 @@ static const struct newsd_config_key entities_keys[] = {
     {"heuristics", "also find names the lists lack (legal forms, roles, said)"},
     {"weight", "weight of a gazetteer hit (default 1.0)"},
     {"heuristic_weight", "weight of a heuristic find (default 0.6)"},
+    {"languages", "whose matchers are built at start (default: de, en; none: at each language's first article)"},
     {NULL, NULL},
 };
 

@@ -84,8 +84,83 @@ static struct file_stamp *stamps_now(const struct gz_source *s)
     return st;
 }
 
+struct build_job {
+    const struct snapshot *snap;
+    char lang[GZ_LANG_MAX];
+    struct matcher *m; /* NULL when the build failed */
+    pthread_t thread;
+    int threaded;
+};
+
+static void *build_one(void *arg)
+{
+    struct build_job *j = arg;
+    j->m = malloc(sizeof *j->m);
+    if (j->m && matcher_build(j->m, &j->snap->gz, j->lang, j->snap->tk) != 0) {
+        free(j->m);
+        j->m = NULL;
+    }
+    return NULL;
+}
+
+static int has_lang(const struct snapshot *snap, const struct build_job *jobs, size_t n_jobs,
+                    const char *lang)
+{
+    for (size_t i = 0; i < snap->n_m; i++)
+        if (strcmp(snap->m[i]->lang, lang) == 0)
+            return 1;
+    for (size_t i = 0; i < n_jobs; i++)
+        if (strcmp(jobs[i].lang, lang) == 0)
+            return 1;
+    return 0;
+}
+
+int snapshot_prepare(struct snapshot *snap, const char *const *langs, size_t n)
+{
+    struct build_job jobs[SNAPSHOT_LANGS];
+    size_t n_jobs = 0;
+    for (size_t i = 0; i < n && snap->n_m + n_jobs < SNAPSHOT_LANGS; i++)
+        if (strlen(langs[i]) < GZ_LANG_MAX && !has_lang(snap, jobs, n_jobs, langs[i])) {
+            jobs[n_jobs] = (struct build_job){.snap = snap};
+            strcpy(jobs[n_jobs++].lang, langs[i]);
+        }
+    /* In parallel: the start-up (or a reload's worker) waits for the
+     * slowest language, not for their sum.  A thread that cannot start
+     * leaves its language to the caller. */
+    for (size_t i = 1; i < n_jobs; i++)
+        jobs[i].threaded = pthread_create(&jobs[i].thread, NULL, build_one, &jobs[i]) == 0;
+    for (size_t i = 0; i < n_jobs; i++)
+        if (!jobs[i].threaded)
+            build_one(&jobs[i]);
+    int rc = 0;
+    pthread_mutex_lock(&snap->lock);
+    for (size_t i = 0; i < n_jobs; i++) {
+        if (jobs[i].threaded)
+            pthread_join(jobs[i].thread, NULL);
+        if (jobs[i].m)
+            snap->m[snap->n_m++] = jobs[i].m;
+        else
+            rc = -1;
+    }
+    pthread_mutex_unlock(&snap->lock);
+    return rc;
+}
+
+/* The languages snap has matchers for, copied into buf. */
+static size_t snapshot_langs(struct snapshot *snap, char buf[][GZ_LANG_MAX], const char **langs)
+{
+    pthread_mutex_lock(&snap->lock);
+    size_t n = snap->n_m;
+    for (size_t i = 0; i < n; i++) {
+        strcpy(buf[i], snap->m[i]->lang);
+        langs[i] = buf[i];
+    }
+    pthread_mutex_unlock(&snap->lock);
+    return n;
+}
+
 int source_init(struct gz_source *s, char **paths, size_t n, const struct ent_tokeniser *tk,
-                char *err, size_t errlen)
+                const char *const *langs, size_t n_langs, char *err, size_t errlen)
 {
     *s = (struct gz_source){.paths = paths, .n_paths = n, .tk = tk, .interval_ms = 1000};
     pthread_mutex_init(&s->lock, NULL);
@@ -97,7 +172,13 @@ int source_init(struct gz_source *s, char **paths, size_t n, const struct ent_to
         return -1;
     }
     s->cur = snapshot_load(s, st, err, errlen);
-    return s->cur ? 0 : -1;
+    if (!s->cur)
+        return -1;
+    if (snapshot_prepare(s->cur, langs, n_langs) < 0) {
+        snprintf(err, errlen, "out of memory (the matchers of the languages built at start)");
+        return -1;
+    }
+    return 0;
 }
 
 void source_fini(struct gz_source *s)
@@ -131,6 +212,20 @@ int source_reload(struct gz_source *s, char *err, size_t errlen)
     }
     memcpy(copy, st, s->n_paths * sizeof *copy);
     struct snapshot *fresh = snapshot_load(s, st, err, errlen);
+    if (fresh) {
+        /* The languages in use, built before the swap: the other workers
+         * go on with the old snapshot meanwhile.  Out of memory leaves a
+         * language to its next article. */
+        char buf[SNAPSHOT_LANGS][GZ_LANG_MAX];
+        const char *langs[SNAPSHOT_LANGS];
+        pthread_mutex_lock(&s->lock);
+        struct snapshot *cur = s->cur;
+        atomic_fetch_add(&cur->refs, 1);
+        pthread_mutex_unlock(&s->lock);
+        size_t n_langs = snapshot_langs(cur, buf, langs);
+        snapshot_release(cur);
+        (void)snapshot_prepare(fresh, langs, n_langs);
+    }
     pthread_mutex_lock(&s->lock);
     struct snapshot *old = NULL;
     if (fresh) {

@@ -1,6 +1,7 @@
 """End-to-end tests of the entities plugin (issue 8): loaded by run.py."""
 
 import re
+import signal
 import time
 
 from __main__ import (test, check, SAMPLE, shipped_config, small_article, tag_names)
@@ -121,3 +122,36 @@ def entities_broken_gazetteer_at_start(ctx):
     err = p.stderr.decode("utf-8", errors="replace")
     check(p.returncode == 1, f"exit {p.returncode}; stderr {err[-400:]}")
     check(f"{path}:2: no name" in err, f"stderr does not name the line: {err[-400:]}")
+
+
+@test()
+def entities_languages_built_at_start(ctx):
+    """The matchers of `languages` are built before ready (the log says so
+    and how long it took); none leaves every language to its first
+    article, which is still tagged; a wrong code is a config error."""
+    def config(languages):
+        kv = {"so": "entities.so", "gazetteer": "countries.tsv", "heuristics": "false"}
+        if languages is not None:
+            kv["languages"] = languages
+        ctx.write_config([("entities", kv), ("archive", {"so": "archive_fs.so"})])
+
+    config("german")
+    p = ctx.run_newsd(["--check-config", "-c", ctx.config_path])
+    err = p.stderr.decode("utf-8", errors="replace")
+    check(p.returncode == 1 and "languages" in err and '"german" is not a language code' in err,
+          f"exit {p.returncode}; stderr {err[-400:]}")
+
+    config(None)
+    d = ctx.start()
+    ctx.wait_log(lambda l: re.search(r"matchers for de, en built in \d+ ms", l), 10, "the default languages built")
+    d.signal(signal.SIGTERM)
+    check(d.wait_exit(15) == 0, "newsd did not stop cleanly")
+
+    config("none")
+    size = ctx.log_size()
+    ctx.start()
+    ctx.wait_log(lambda l: "matchers for no language built" in l, 10, "no language built at start", since=size)
+    id_ = ctx.drop("fr.txt", small_article("Paris", "Le gouvernement de la France a annoncé un plan pour l'Allemagne."))
+    ctx.wait_archived([id_])
+    tags = entity_tags(ctx.record(id_))
+    check({"entity:place/France", "entity:place/Germany"} & tags, f"built on first use: {sorted(tags)}")

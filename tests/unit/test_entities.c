@@ -408,7 +408,7 @@ static void test_reload_good_and_broken(void **state)
     paths[0] = strdup(path);
     paths[1] = NULL;
     struct gz_source s;
-    assert_int_equal(source_init(&s, paths, 1, &tokens_analysis_tokeniser, err, sizeof err), 0);
+    assert_int_equal(source_init(&s, paths, 1, &tokens_analysis_tokeniser, NULL, 0, err, sizeof err), 0);
     struct snapshot *before = source_acquire(&s);
     assert_int_equal(before->gz.n, 1);
     assert_int_equal(source_reload(&s, err, sizeof err), 0);  /* unchanged */
@@ -438,6 +438,54 @@ static void test_reload_good_and_broken(void **state)
     free(path);
 }
 
+/* The languages named at start are built by source_init(), in parallel,
+ * and a reload builds the languages in use before the swap: no worker
+ * waits for a build at the first article after either. */
+static void test_matchers_built_before_use(void **state)
+{
+    (void)state;
+    char **paths = malloc(2 * sizeof *paths), err[600];
+    paths[0] = strdup(write_tsv("langs.tsv", "org\tAcme Holding\nplace\tLondon\n"));
+    paths[1] = NULL;
+    static const char *const langs[] = {"de", "en", "de"};
+    struct gz_source s;
+    assert_int_equal(source_init(&s, paths, 1, &tokens_analysis_tokeniser, langs, 3, err, sizeof err), 0);
+    struct snapshot *snap = source_acquire(&s);
+    assert_int_equal(snap->n_m, 2);  /* de once */
+    assert_string_equal(snap->m[0]->lang, "de");
+    assert_string_equal(snap->m[1]->lang, "en");
+    const struct matcher *de = snap->m[0];
+    assert_ptr_equal(snapshot_matcher(snap, "de"), de);  /* no second build */
+    assert_int_equal(snap->n_m, 2);
+
+    /* The prebuilt matcher is the one a first use would build. */
+    struct gazetteer g;
+    gz_init(&g);
+    assert_int_equal(gz_load_file(&g, paths[0], err, sizeof err), 0);
+    gz_seal(&g);
+    struct matcher lazy;
+    assert_int_equal(matcher_build(&lazy, &g, "en", &tokens_analysis_tokeniser), 0);
+    assert_int_equal(lazy.n_pat, snap->m[1]->n_pat);
+    assert_true(lazy.n_pat >= 2);
+    matcher_free(&lazy);
+    gz_free(&g);
+
+    assert_non_null(snapshot_matcher(snap, "fr"));  /* met later: built on first use */
+    assert_int_equal(snap->n_m, 3);
+    snapshot_release(snap);
+
+    write_tsv("langs.tsv", "org\tAcme Holding\nplace\tLondon\nperson\tJane Roe\n");
+    assert_int_equal(source_reload(&s, err, sizeof err), 1);
+    struct snapshot *fresh = source_acquire(&s);
+    assert_int_equal(fresh->gz.n, 3);
+    assert_int_equal(fresh->n_m, 3);
+    assert_string_equal(fresh->m[0]->lang, "de");
+    assert_string_equal(fresh->m[1]->lang, "en");
+    assert_string_equal(fresh->m[2]->lang, "fr");
+    snapshot_release(fresh);
+    source_fini(&s);
+}
+
 static void test_init_refuses_a_broken_file(void **state)
 {
     (void)state;
@@ -445,7 +493,7 @@ static void test_init_refuses_a_broken_file(void **state)
     paths[0] = strdup(write_tsv("broken.tsv", "org\n"));
     paths[1] = NULL;
     struct gz_source s;
-    assert_int_equal(source_init(&s, paths, 1, &tokens_analysis_tokeniser, err, sizeof err), -1);
+    assert_int_equal(source_init(&s, paths, 1, &tokens_analysis_tokeniser, NULL, 0, err, sizeof err), -1);
     assert_non_null(strstr(err, "broken.tsv:1: no name"));
     source_fini(&s);
 }
@@ -634,6 +682,7 @@ int main(void)
         cmocka_unit_test(test_matcher_german_forms),
         cmocka_unit_test(test_matcher_10000_names),
         cmocka_unit_test(test_reload_good_and_broken),
+        cmocka_unit_test(test_matchers_built_before_use),
         cmocka_unit_test(test_init_refuses_a_broken_file),
         cmocka_unit_test(test_heuristics_legal_forms),
         cmocka_unit_test(test_heuristics_roles),
