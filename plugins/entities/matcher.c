@@ -100,25 +100,33 @@ static int add_pattern(struct matcher *m, const uint32_t *syms, const uint8_t *c
 
 /* Add name as the patterns of its stems and of its norms.  Names the
  * tokeniser refuses or that have no tokens are skipped: a name is checked
- * for text when it is read, so this only drops what cannot be matched. */
-static int add_name(struct matcher *m, const char *name, uint32_t entry, const struct ent_tokeniser *tk)
+ * for text when it is read, so this only drops what cannot be matched.
+ * t is the caller's, emptied and reused: a build adds tens of thousands of
+ * names. */
+static int add_name(struct matcher *m, const char *name, uint32_t entry, const struct ent_tokeniser *tk,
+                    struct ent_toks *t)
 {
-    struct ent_toks t = {0};
     void *keep = NULL;
-    if (tk->run(tk->ctx, name, strlen(name), m->lang, &t, &keep) < 0) {
-        toks_free(&t);
+    toks_clear(t);
+    if (tk->run(tk->ctx, name, strlen(name), m->lang, t, &keep) < 0) {
+        tk->release(keep);
         return 0;
     }
     int rc = 0;
     size_t n = 0;
-    uint32_t *stems = malloc((t.n + 1) * sizeof *stems), *norms = malloc((t.n + 1) * sizeof *norms);
-    uint8_t *cases = malloc(t.n + 1);
-    if (!stems || !norms || !cases)
-        rc = -1;
-    for (size_t i = 0; rc == 0 && i < t.n; i++) {
-        const struct ent_tok *tok = &t.v[i];
+    uint32_t stems[MATCHER_PATTERN_LEN_MAX], norms[MATCHER_PATTERN_LEN_MAX];
+    uint8_t cases[MATCHER_PATTERN_LEN_MAX];
+    for (size_t i = 0; rc == 0 && i < t->n; i++) {
+        const struct ent_tok *tok = &t->v[i];
         if (tok->flags & ENT_TOK_WHOLE)
             continue;
+        /* GZ_NAME_MAX bytes make fewer tokens than a pattern holds: a
+         * longer name would come from a tokeniser gone wrong, and is
+         * skipped. */
+        if (n == MATCHER_PATTERN_LEN_MAX) {
+            n = 0;
+            break;
+        }
         stems[n] = ac_symbol(&m->ac, tok->stem, tok->stem_len, 1);
         norms[n] = ac_symbol(&m->ac, tok->norm, tok->norm_len, 1);
         cases[n] = case_of(tok);
@@ -129,17 +137,11 @@ static int add_name(struct matcher *m, const char *name, uint32_t entry, const s
     /* A one-word name is matched by its norm alone: the stems of single
      * words collide too often ("Konzern" and the town Konz are both
      * "konz"); the genitive -s is tried at match time. */
-    /* GZ_NAME_MAX bytes make fewer tokens than a pattern holds: a longer
-     * name would come from a tokeniser gone wrong, and is skipped. */
-    if (rc == 0 && n > 0 && n <= MATCHER_PATTERN_LEN_MAX) {
+    if (rc == 0 && n > 0) {
         rc = add_pattern(m, norms, cases, n, entry);
         if (rc == 0 && n > 1 && memcmp(stems, norms, n * sizeof *stems) != 0)
             rc = add_pattern(m, stems, cases, n, entry);
     }
-    free(stems);
-    free(norms);
-    free(cases);
-    toks_free(&t);
     tk->release(keep);
     return rc;
 }
@@ -154,21 +156,23 @@ int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang
     /* Later entries first: on the same words, the entry of a later file
      * (the user's) wins over the bundled lists; and entries that need no
      * cue win over those that do. */
+    struct ent_toks t = {0};
     for (int cue = 0; cue <= 1; cue++)
         for (size_t k = g->n; k-- > 0;) {
             const struct gz_entry *e = &g->v[k];
             uint32_t id = (uint32_t)k;
             if (e->needs_cue != cue)
                 continue;
-            if (add_name(m, e->name, id, tk) < 0)
+            if (add_name(m, e->name, id, tk, &t) < 0)
                 goto fail;
             for (size_t i = 0; i < e->n_aliases; i++)
-                if (add_name(m, e->aliases[i], id, tk) < 0)
+                if (add_name(m, e->aliases[i], id, tk, &t) < 0)
                     goto fail;
             for (size_t i = 0; i < e->n_locals; i++)
-                if (add_name(m, gz_local_name(e, i), id, tk) < 0)
+                if (add_name(m, gz_local_name(e, i), id, tk, &t) < 0)
                     goto fail;
         }
+    toks_free(&t);
     if (ac_build(&m->ac) < 0)
         goto fail;
     /* Best effort: cut the arrays sized for growth to what they hold. */
@@ -188,6 +192,7 @@ int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang
     }
     return 0;
 fail:
+    toks_free(&t);
     matcher_free(m);
     return -1;
 }

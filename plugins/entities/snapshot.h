@@ -72,9 +72,9 @@ struct snapshot *source_acquire(struct gz_source *s);
  * files changed but did not read (err says why). */
 int source_reload(struct gz_source *s, char *err, size_t errlen);
 void snapshot_release(struct snapshot *snap);
-/* Build the matchers of langs that snap lacks, each in a thread of its own
- * (the first in the caller's): snap must not be shared yet.  0, or -1 when
- * out of memory (the matchers built so far stay). */
+/* Build the matchers of langs that snap lacks, in that order, before snap
+ * is shared (source_init(), a reload).  0, or -1 when out of memory (the
+ * matchers built so far stay). */
 int snapshot_prepare(struct snapshot *snap, const char *const *langs, size_t n);
 /* The matcher for lang, built on first use.  NULL when out of memory. */
 const struct matcher *snapshot_matcher(struct snapshot *snap, const char *lang);

@@ -54,6 +54,11 @@ static inline int toks_typed(const struct ent_toks *ts, const struct ent_tok *t)
 void toks_free(struct ent_toks *t);
 /* Room for n tokens in all.  0, or -1 when out of memory. */
 int toks_reserve(struct ent_toks *t, size_t n);
+/* Empty t, keeping its room for the next text. */
+static inline void toks_clear(struct ent_toks *t)
+{
+    *t = (struct ent_toks){.v = t->v, .cap = t->cap};
+}
 /* Append a token; 0, or -1 when out of memory.  Inline: it runs for
  * every token of every article. */
 static inline int toks_push(struct ent_toks *t, const struct ent_tok *tok)

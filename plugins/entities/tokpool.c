@@ -33,8 +33,7 @@ struct tokpool_item *tokpool_take(struct tokpool *p)
     pthread_mutex_unlock(&p->lock);
     if (!it)
         return calloc(1, sizeof *it);
-    /* Empty again, with its room. */
-    it->toks = (struct ent_toks){.v = it->toks.v, .cap = it->toks.cap};
+    toks_clear(&it->toks);
     return it;
 }
 

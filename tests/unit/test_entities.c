@@ -438,8 +438,7 @@ static void test_reload_good_and_broken(void **state)
     free(path);
 }
 
-/* The languages named at start are built by source_init(), in parallel,
- * and a reload builds the languages in use before the swap: no worker
+/* The languages named at start are built by source_init(), and a reload builds the languages in use before the swap: no worker
  * waits for a build at the first article after either. */
 static void test_matchers_built_before_use(void **state)
 {
