@@ -42,6 +42,7 @@ static void snapshot_free(struct snapshot *snap)
     gz_free(&snap->gz);
     free(snap->stamps);
     pthread_mutex_destroy(&snap->lock);
+    pthread_cond_destroy(&snap->built);
     free(snap);
 }
 
@@ -65,6 +66,7 @@ static struct snapshot *snapshot_load(const struct gz_source *s, struct file_sta
     atomic_init(&snap->refs, 1);
     gz_init(&snap->gz);
     pthread_mutex_init(&snap->lock, NULL);
+    pthread_cond_init(&snap->built, NULL);
     snap->tk = s->tk;
     snap->stamps = stamps;
     for (size_t i = 0; i < s->n_paths; i++)
@@ -82,33 +84,6 @@ static struct file_stamp *stamps_now(const struct gz_source *s)
     for (size_t i = 0; st && i < s->n_paths; i++)
         stamp_of(s->paths[i], &st[i]);
     return st;
-}
-
-int snapshot_prepare(struct snapshot *snap, const char *const *langs, size_t n)
-{
-    int rc = 0;
-    for (size_t i = 0; i < n && snap->n_m < SNAPSHOT_LANGS; i++) {
-        if (strlen(langs[i]) >= GZ_LANG_MAX)
-            continue;
-        size_t k = 0;
-        while (k < snap->n_m && strcmp(snap->m[k]->lang, langs[i]) != 0)
-            k++;
-        if (k < snap->n_m)
-            continue;
-        /* One after the other.  Built in threads of their own, de and en
-         * took 150-330 ms against 180-240 in turn: the tokeniser's mallocs
-         * queue for the daemon's single malloc arena. */
-        struct matcher *m = malloc(sizeof *m);
-        if (!m || matcher_build(m, &snap->gz, langs[i], snap->tk) != 0) {
-            free(m);
-            rc = -1;
-            continue;
-        }
-        pthread_mutex_lock(&snap->lock);
-        snap->m[snap->n_m++] = m;
-        pthread_mutex_unlock(&snap->lock);
-    }
-    return rc;
 }
 
 /* The languages snap has matchers for, copied into buf. */
@@ -229,31 +204,84 @@ struct snapshot *source_acquire(struct gz_source *s)
     return snap;
 }
 
+static struct matcher *find_matcher(const struct snapshot *snap, const char *lang)
+{
+    for (size_t i = 0; i < snap->n_m; i++)
+        if (strcmp(snap->m[i]->lang, lang) == 0)
+            return snap->m[i];
+    return NULL;
+}
+
+static int is_building(const struct snapshot *snap, const char *lang)
+{
+    for (size_t i = 0; i < snap->n_building; i++)
+        if (strcmp(snap->building[i], lang) == 0)
+            return 1;
+    return 0;
+}
+
+/* Build lang's matcher with snap->lock released (held on entry and on
+ * return): a build takes ~0.1 s, and held, it kept every worker waiting,
+ * whatever the language of its article.  NULL when out of memory. */
+static struct matcher *build_unlocked(struct snapshot *snap, const char *lang)
+{
+    strcpy(snap->building[snap->n_building++], lang);
+    pthread_mutex_unlock(&snap->lock);
+    struct matcher *m = malloc(sizeof *m);
+    if (m && matcher_build(m, &snap->gz, lang, snap->tk) != 0) {
+        free(m);
+        m = NULL;
+    }
+    pthread_mutex_lock(&snap->lock);
+    size_t i = 0;
+    while (strcmp(snap->building[i], lang) != 0)
+        i++;
+    memmove(snap->building[i], snap->building[i + 1], (--snap->n_building - i) * sizeof snap->building[0]);
+    if (m)
+        snap->m[snap->n_m++] = m;
+    pthread_cond_broadcast(&snap->built);
+    return m;
+}
+
 const struct matcher *snapshot_matcher(struct snapshot *snap, const char *lang)
 {
     if (!lang)
         lang = "";
-    const struct matcher *found = NULL;
     pthread_mutex_lock(&snap->lock);
-    for (size_t i = 0; i < snap->n_m && !found; i++)
-        if (strcmp(snap->m[i]->lang, lang) == 0)
-            found = snap->m[i];
-    if (!found && snap->n_m < SNAPSHOT_LANGS && strlen(lang) < GZ_LANG_MAX) {
-        struct matcher *m = malloc(sizeof *m);
-        if (m && matcher_build(m, &snap->gz, lang, snap->tk) == 0) {
-            snap->m[snap->n_m++] = m;
-            found = m;
-        } else {
-            free(m);
+    const struct matcher *found = find_matcher(snap, lang);
+    while (!found && strlen(lang) < GZ_LANG_MAX) {
+        int room = snap->n_m + snap->n_building < SNAPSHOT_LANGS;
+        if (is_building(snap, lang) || (!room && snap->n_building > 0)) {
+            /* Its build, or builds that hold the last free slots: one
+             * that fails leaves its slot. */
+            pthread_cond_wait(&snap->built, &snap->lock);
+            found = find_matcher(snap, lang);
+            continue;
         }
+        if (room)
+            found = build_unlocked(snap, lang);
+        break;
     }
-    /* More languages than slots: the names unstemmed serve the rest, or
-     * else the first language's. */
-    for (size_t i = 0; i < snap->n_m && !found; i++)
-        if (snap->m[i]->lang[0] == '\0')
-            found = snap->m[i];
+    /* More languages than slots (or no memory for this one's): the names
+     * unstemmed serve the rest, or else the first language's. */
+    if (!found)
+        found = find_matcher(snap, "");
     if (!found && snap->n_m == SNAPSHOT_LANGS)
         found = snap->m[0];
     pthread_mutex_unlock(&snap->lock);
     return found;
+}
+
+int snapshot_prepare(struct snapshot *snap, const char *const *langs, size_t n)
+{
+    int rc = 0;
+    pthread_mutex_lock(&snap->lock);
+    for (size_t i = 0; i < n && snap->n_m < SNAPSHOT_LANGS; i++)
+        /* One after the other.  Built in threads of their own, de and en
+         * took 150-330 ms against 180-240 in turn: the tokeniser's mallocs
+         * queue for the daemon's single malloc arena. */
+        if (strlen(langs[i]) < GZ_LANG_MAX && !find_matcher(snap, langs[i]) && !build_unlocked(snap, langs[i]))
+            rc = -1;
+    pthread_mutex_unlock(&snap->lock);
+    return rc;
 }

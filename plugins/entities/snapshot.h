@@ -40,9 +40,14 @@ struct snapshot {
     struct gazetteer gz;
     struct file_stamp *stamps;
     const struct ent_tokeniser *tk;
-    pthread_mutex_t lock;  /* guards m[] */
+    pthread_mutex_t lock;  /* guards m[] and building[] */
     struct matcher *m[SNAPSHOT_LANGS];
     size_t n_m;
+    /* The languages a worker builds now, without the lock: the workers
+     * of other languages go on, those of the same one wait for built. */
+    char building[SNAPSHOT_LANGS][GZ_LANG_MAX];
+    size_t n_building;
+    pthread_cond_t built;
 };
 
 struct gz_source {
@@ -76,7 +81,9 @@ void snapshot_release(struct snapshot *snap);
  * is shared (source_init(), a reload).  0, or -1 when out of memory (the
  * matchers built so far stay). */
 int snapshot_prepare(struct snapshot *snap, const char *const *langs, size_t n);
-/* The matcher for lang, built on first use.  NULL when out of memory. */
+/* The matcher for lang, built on first use (by the first worker that
+ * needs it, while the others go on; one that needs the same language
+ * waits for it).  NULL when out of memory. */
 const struct matcher *snapshot_matcher(struct snapshot *snap, const char *lang);
 
 #endif

@@ -1,6 +1,7 @@
 /* Unit tests for the entities plugin's parts (plugins/entities/): the
  * Aho-Corasick automaton, the gazetteer files and their reload, the matcher
  * over the text layer's tokens, and the heuristics. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -485,6 +486,94 @@ static void test_matchers_built_before_use(void **state)
     source_fini(&s);
 }
 
+/* A tokeniser that holds every build of "fr" at its first name until the
+ * test opens the gate, and counts the threads that build it. */
+struct gate {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int open;
+    pthread_t builders[4];
+    int n_builders;
+};
+
+static int gated_run(void *ctx, const char *text, size_t len, const char *lang, struct ent_toks *out,
+                     void **keep)
+{
+    struct gate *g = ctx;
+    if (strcmp(lang, "fr") == 0) {
+        pthread_mutex_lock(&g->mu);
+        int known = 0;
+        for (int i = 0; i < g->n_builders; i++)
+            known |= pthread_equal(g->builders[i], pthread_self());
+        if (!known && g->n_builders < 4)
+            g->builders[g->n_builders++] = pthread_self();
+        pthread_cond_broadcast(&g->cv);
+        while (!g->open)
+            pthread_cond_wait(&g->cv, &g->mu);
+        pthread_mutex_unlock(&g->mu);
+    }
+    return tokens_analysis_tokeniser.run(tokens_analysis_tokeniser.ctx, text, len, lang, out, keep);
+}
+
+struct lookup {
+    struct snapshot *snap;
+    const struct matcher *m;
+};
+
+static void *lookup_fr(void *arg)
+{
+    struct lookup *l = arg;
+    l->m = snapshot_matcher(l->snap, "fr");
+    return NULL;
+}
+
+/* A language met for the first time is built without the snapshot's lock:
+ * a worker with an article in another language goes on meanwhile (here:
+ * it would never return), and a second one of the same language waits
+ * for that build instead of making its own. */
+static void test_first_use_build_keeps_other_languages_going(void **state)
+{
+    (void)state;
+    struct gate g = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+    const struct ent_tokeniser gated = {gated_run, tokens_analysis_tokeniser.release, &g};
+    char **paths = malloc(2 * sizeof *paths), err[600];
+    paths[0] = strdup(write_tsv("gate.tsv", "org\tAcme Holding\nplace\tParis\n"));
+    paths[1] = NULL;
+    static const char *const langs[] = {"de"};
+    struct gz_source s;
+    assert_int_equal(source_init(&s, paths, 1, &gated, langs, 1, err, sizeof err), 0);
+    struct snapshot *snap = source_acquire(&s);
+    const struct matcher *de = snap->m[0];
+
+    struct lookup first = {snap, NULL}, second = {snap, NULL};
+    pthread_t t1, t2;
+    assert_int_equal(pthread_create(&t1, NULL, lookup_fr, &first), 0);
+    pthread_mutex_lock(&g.mu);
+    while (g.n_builders == 0)
+        pthread_cond_wait(&g.cv, &g.mu);
+    pthread_mutex_unlock(&g.mu);
+    /* fr is being built, held at the gate. */
+    assert_ptr_equal(snapshot_matcher(snap, "de"), de);
+    assert_int_equal(pthread_create(&t2, NULL, lookup_fr, &second), 0);
+    struct timespec pause = {0, 50 * 1000 * 1000};
+    nanosleep(&pause, NULL);  /* time for t2 to find the build under way */
+    pthread_mutex_lock(&g.mu);
+    g.open = 1;
+    pthread_cond_broadcast(&g.cv);
+    pthread_mutex_unlock(&g.mu);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+
+    assert_non_null(first.m);
+    assert_ptr_equal(second.m, first.m);
+    assert_string_equal(first.m->lang, "fr");
+    assert_int_equal(g.n_builders, 1);
+    assert_int_equal(snap->n_m, 2);
+    assert_int_equal(snap->n_building, 0);
+    snapshot_release(snap);
+    source_fini(&s);
+}
+
 static void test_init_refuses_a_broken_file(void **state)
 {
     (void)state;
@@ -682,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_matcher_10000_names),
         cmocka_unit_test(test_reload_good_and_broken),
         cmocka_unit_test(test_matchers_built_before_use),
+        cmocka_unit_test(test_first_use_build_keeps_other_languages_going),
         cmocka_unit_test(test_init_refuses_a_broken_file),
         cmocka_unit_test(test_heuristics_legal_forms),
         cmocka_unit_test(test_heuristics_roles),
