@@ -191,8 +191,9 @@ static int read_settings(const newsd_config *conf, struct entities *e)
     return NEWSD_OK;
 }
 
-/* The languages key as a list; none gives an empty one.  The codes are the
- * analysis's (newsd_analysis_lang()): lower-case ISO 639-1 or -3. */
+/* The languages key as a list; none (or an empty value) gives an empty
+ * one.  The codes are the analysis's (newsd_analysis_lang()): lower-case
+ * ISO 639-1 or -3, as the lang plugin sets them. */
 static int start_languages(const newsd_config *conf, char ***items, size_t *n)
 {
     const char *value = newsd_config_get(conf, "languages");
@@ -262,11 +263,15 @@ static int entities_init(const newsd_config *conf, void **state)
         free(e);
         return NEWSD_ERROR;
     }
-    char built[SNAPSHOT_LANGS * 5 + 16] = "no language";
+    char built[SNAPSHOT_LANGS * 5 + 16] = "";
     for (size_t i = 0, len = 0; i < n_langs; i++)
         len += (size_t)snprintf(built + len, sizeof built - len, "%s%s", i ? ", " : "", langs[i]);
-    newsd_log(NEWSD_LOG_INFO, "gazetteer: %zu entries from %zu files; matchers for %s built in %.0f ms",
-              e->source.cur->gz.n, n, built, seconds_since(&t0) * 1000);
+    if (n_langs)
+        newsd_log(NEWSD_LOG_INFO, "gazetteer: %zu entries from %zu files; matchers for %s built in %.0f ms",
+                  e->source.cur->gz.n, n, built, seconds_since(&t0) * 1000);
+    else
+        newsd_log(NEWSD_LOG_INFO, "gazetteer: %zu entries from %zu files; no matcher built at start "
+                  "(languages = none): each language's is built at its first article", e->source.cur->gz.n, n);
     newsd_list_free(langs);
     *state = e;
     return NEWSD_OK;

@@ -25,7 +25,9 @@
 /* Turns text into tokens as the articles' tokens are made. */
 struct ent_tokeniser {
     /* Fill out (empty on entry); *keep receives what the strings point
-     * into, for release().  0, or -1 (the name is then skipped). */
+     * into, for release().  0, or -1 (the name is then skipped).
+     * release() follows either way, with *keep as run() left it (NULL
+     * when it kept nothing). */
     int (*run)(void *ctx, const char *text, size_t len, const char *lang, struct ent_toks *out, void **keep);
     void (*release)(void *keep);
     void *ctx;

@@ -86,16 +86,18 @@ static struct file_stamp *stamps_now(const struct gz_source *s)
     return st;
 }
 
-/* The languages snap has matchers for, copied into buf. */
+/* The languages snap has matchers for or builds now, copied into buf. */
 static size_t snapshot_langs(struct snapshot *snap, char buf[][GZ_LANG_MAX], const char **langs)
 {
     pthread_mutex_lock(&snap->lock);
-    size_t n = snap->n_m;
-    for (size_t i = 0; i < n; i++) {
-        strcpy(buf[i], snap->m[i]->lang);
-        langs[i] = buf[i];
-    }
+    size_t n = 0;
+    for (size_t i = 0; i < snap->n_m; i++)
+        strcpy(buf[n++], snap->m[i]->lang);
+    for (size_t i = 0; i < snap->n_building; i++)
+        strcpy(buf[n++], snap->building[i]);
     pthread_mutex_unlock(&snap->lock);
+    for (size_t i = 0; i < n; i++)
+        langs[i] = buf[i];
     return n;
 }
 
@@ -276,11 +278,12 @@ int snapshot_prepare(struct snapshot *snap, const char *const *langs, size_t n)
 {
     int rc = 0;
     pthread_mutex_lock(&snap->lock);
-    for (size_t i = 0; i < n && snap->n_m < SNAPSHOT_LANGS; i++)
+    for (size_t i = 0; i < n && snap->n_m + snap->n_building < SNAPSHOT_LANGS; i++)
         /* One after the other.  Built in threads of their own, de and en
          * took 150-330 ms against 180-240 in turn: the tokeniser's mallocs
          * queue for the daemon's single malloc arena. */
-        if (strlen(langs[i]) < GZ_LANG_MAX && !find_matcher(snap, langs[i]) && !build_unlocked(snap, langs[i]))
+        if (strlen(langs[i]) < GZ_LANG_MAX && !find_matcher(snap, langs[i]) && !is_building(snap, langs[i]) &&
+            !build_unlocked(snap, langs[i]))
             rc = -1;
     pthread_mutex_unlock(&snap->lock);
     return rc;

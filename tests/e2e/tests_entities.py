@@ -150,7 +150,8 @@ def entities_languages_built_at_start(ctx):
     config("none")
     size = ctx.log_size()
     ctx.start()
-    ctx.wait_log(lambda l: "matchers for no language built" in l, 10, "no language built at start", since=size)
+    ctx.wait_log(lambda l: "no matcher built at start (languages = none)" in l, 10, "no language built at start",
+                 since=size)
     id_ = ctx.drop("fr.txt", small_article("Paris", "Le gouvernement de la France a annoncé un plan pour l'Allemagne."))
     ctx.wait_archived([id_])
     tags = entity_tags(ctx.record(id_))
