@@ -202,6 +202,10 @@ void sq_after_batch(struct sq *s, int failed_rc);
  * NEWSD_ERROR on failure; sq_checkpointer_stop() joins the thread (a
  * checkpoint under way is finished); sq_close() calls it. */
 #define SQ_CHECKPOINT_FRAMES 1000
+/* wal.c: the writer copies what the checkpointer left of a WAL past
+ * SQ_CHECKPOINT_FRAMES when it is at most this many frames, so that the
+ * next batch rewinds the WAL. */
+#define SQ_REWIND_FRAMES_LEFT 128
 void sq_wal_hook_install(struct sq *s, sqlite3 *db);
 int sq_checkpointer_start(struct sq *s);
 void sq_checkpointer_stop(struct sq *s);

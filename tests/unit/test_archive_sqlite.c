@@ -1569,6 +1569,69 @@ static void test_truncate_beside_checkpointer(void **state)
     sq_close(s);
 }
 
+/* The WAL header's checkpoint sequence number (offset 12, big-endian):
+ * SQLite raises it each time the WAL is rewound or truncated. */
+static long long wal_rewinds(void)
+{
+    char path[4200];
+    unsigned char h[16];
+    snprintf(path, sizeof path, "%s-wal", db_path);
+    FILE *f = fopen(path, "rb");
+    size_t got = f ? fread(h, 1, sizeof h, f) : 0;
+    if (f)
+        fclose(f);
+    if (got < sizeof h)
+        return -1;
+    return (long long)h[12] << 24 | h[13] << 16 | h[14] << 8 | h[15];
+}
+
+/* A steady stream of small batches, with a pause between them as the
+ * archive thread has at a steady rate: the WAL is rewound once the
+ * checkpointer has copied it, long before SQ_WAL_BOUND.  Before, every
+ * batch began while the checkpointer copied, so the WAL grew to the bound
+ * and was cut back by the writer's TRUNCATE (~30 ms of a batch). */
+static void test_wal_rewound_under_a_stream(void **state)
+{
+    (void)state;
+    struct sq *s = NULL;
+    assert_int_equal(sq_open(db_path, &OPTS, &s), NEWSD_OK);
+    assert_int_equal(sq_checkpointer_start(s), NEWSD_OK);
+    char *body = malloc(30001);
+    assert_non_null(body);
+    store(s, make("first", "Erste", "Apfel", T0, NULL, 0));
+    long long first = wal_rewinds(), largest = 0;
+    assert_true(first >= 0);
+    /* ~8 frames a batch: 600 batches write ~19 MB of WAL, past the bound;
+     * a rewind is due at each 1000 frames copied. */
+    int i;
+    for (i = 0; i < 600 && wal_rewinds() == first; i++) {
+        memset(body, 'a' + i % 26, 30000);
+        int k = snprintf(body, 32, "stream %d ", i);
+        body[k] = 'x';
+        body[30000] = '\0';
+        /* As in the daemon, the batch's transaction is open most of the
+         * time (archive() begins it; the originals' flush comes before
+         * the COMMIT), and the next one begins soon after. */
+        struct newsd_article *a = make(body, "Strom", body, T0, NULL, 0);
+        assert_int_equal(sq_archive(s, a), NEWSD_OK);
+        struct timespec open_for = {0, 3 * 1000 * 1000}, gap = {0, 500 * 1000};
+        nanosleep(&open_for, NULL);
+        assert_int_equal(sq_commit(s), NEWSD_OK);
+        article_free(a);
+        long long wal = sq_wal_bytes(s);
+        largest = wal > largest ? wal : largest;
+        nanosleep(&gap, NULL);
+    }
+    free(body);
+    /* A truncation past the bound leaves no header (-1) until the next
+     * batch: that is the failure this test is about. */
+    long long now = wal_rewinds();
+    if (now <= first || largest >= SQ_WAL_BOUND)
+        fail_msg("after %d batches: WAL header's checkpoint number %lld (was %lld; -1: truncated), "
+                 "at most %lld bytes (bound %lld)", i, now, first, largest, (long long)SQ_WAL_BOUND);
+    sq_close(s);
+}
+
 /* Schema 6 -> 7 with the indexer half way: tag_index gets the entries of
  * the indexed rows only, queries by tag find every article before and
  * after, and the indexer adds the rest. */
@@ -1648,6 +1711,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_checkpointer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_to_tag_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncate_beside_checkpointer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wal_rewound_under_a_stream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_indexer_prepare_failure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tag_lookup_at_the_mark, setup, teardown),
     };
