@@ -315,13 +315,6 @@ static int rule_legal_form(struct run *r, size_t j)
     return 0;
 }
 
-static int possessive(const struct ent_tok *t)
-{
-    size_t len = t->text_len;
-    return (len > 2 && t->text[len - 2] == '\'' && t->text[len - 1] == 's') ||
-           (len > 4 && memcmp(t->text + len - 4, "\xE2\x80\x99s", 4) == 0);
-}
-
 static int initial(const struct ent_tok *t)
 {
     return (t->flags & ENT_TOK_ABBREV) && (t->flags & (ENT_TOK_UPPER | ENT_TOK_CAP));
@@ -358,7 +351,7 @@ static size_t names_from(const struct run *r, size_t p, size_t max, int acronyms
            (namey(r, p + n, acronyms) || (!acronyms && initial(tok(r, p + n)) && !r->covered[r->w[p + n]]))) {
         full += !initial(tok(r, p + n));
         n++;
-        if (possessive(tok(r, p + n - 1)))
+        if (tok_possessive(tok(r, p + n - 1)))
             return n;
     }
     if (!acronyms && n > 0 && n < max && p + n < r->n && same_sentence(r, p, p + n) && surname_word(r, p + n)) {
@@ -388,7 +381,7 @@ static int is_comma(const struct ent_tok *t)
 static size_t org_names_from(const struct run *r, size_t p, size_t max)
 {
     size_t n = names_from(r, p, max, 1);
-    while (n > 0 && n < max && p + n < r->n && same_sentence(r, p, p + n) && !possessive(tok(r, p + n - 1)) &&
+    while (n > 0 && n < max && p + n < r->n && same_sentence(r, p, p + n) && !tok_possessive(tok(r, p + n - 1)) &&
            plain_cap_word(r, p + n))
         n++;
     return n;
@@ -672,7 +665,7 @@ static int rule_place(struct run *r, size_t p)
     if (strcmp(r->lang, "en") != 0 || p + 1 >= r->n || !norm_in(r, p, C_PLACEPREP) || !same_sentence(r, p, p + 1))
         return 0;
     size_t n = names_from(r, p + 1, 2, 0);
-    if (n == 0 || possessive(tok(r, p + n)) || !free_span(r, p + 1, p + 1 + n))
+    if (n == 0 || tok_possessive(tok(r, p + n)) || !free_span(r, p + 1, p + 1 + n))
         return 0;
     size_t e = p + 1 + n;
     if (e < r->n && same_sentence(r, p, e) && is_cap(tok(r, e)))

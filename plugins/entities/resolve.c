@@ -83,7 +83,8 @@ static int name_word(const struct lexicon *lex, const char *lang, const struct e
 }
 
 /* A one-word place right beside a name word is part of a person's or a
- * company's name: "Gary Nagle", "Stacy Baar", "Shanghai Biren". */
+ * company's name: "Gary Nagle", "Stacy Baar", "Shanghai Biren".  Not
+ * across a possessive, which ends a name: "London's Leicester Square". */
 void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                                  const struct ent_hits *hits, const struct gazetteer *gz,
                                  const uint8_t *covered, uint8_t *dropped)
@@ -95,8 +96,9 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
             continue;
         size_t i = x->start;
         int before = i > 0 && t->v[i - 1].sentence == t->v[i].sentence &&
-                     !(t->v[i - 1].flags & ENT_TOK_PART) && name_word(lex, lang, &t->v[i - 1], covered[i - 1]);
-        int after = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence &&
+                     !(t->v[i - 1].flags & ENT_TOK_PART) && !tok_possessive(&t->v[i - 1]) &&
+                     name_word(lex, lang, &t->v[i - 1], covered[i - 1]);
+        int after = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
                     name_word(lex, lang, &t->v[i + 1], covered[i + 1]);
         if (before || after)
             dropped[h] = 1;

@@ -51,6 +51,16 @@ static inline int toks_typed(const struct ent_toks *ts, const struct ent_tok *t)
     return t->type < ts->n_types;
 }
 
+/* Whether t ends in an English possessive ("London's", "Google’s"): it
+ * ends a name, as the text layer keeps the ending in the word. */
+static inline int tok_possessive(const struct ent_tok *t)
+{
+    size_t len = t->text_len;
+    return (len > 2 && t->text[len - 2] == '\'' && t->text[len - 1] == 's') ||
+           (len > 4 && t->text[len - 1] == 's' && t->text[len - 4] == '\xE2' && t->text[len - 3] == '\x80' &&
+            t->text[len - 2] == '\x99');
+}
+
 void toks_free(struct ent_toks *t);
 /* Room for n tokens in all.  0, or -1 when out of memory. */
 int toks_reserve(struct ent_toks *t, size_t n);
