@@ -23,7 +23,8 @@ static const char *const org_words[] = {
     "fund", "capital", "partners", "labs", "pharmaceuticals", "authority", "bureau", "exchange",
     "reserve", "court", "stiftung", "partei", "semiconductor", "semiconductors", "networks",
     "insurance", "securities", "investments", "ventures", "studios", "entertainment", "media",
-    "energy", "robotics", "motor", "airline", NULL};
+    "energy", "robotics", "motor", "airline", "post", "times", "journal", "herald", "tribune", "gazette",
+    NULL};
 /* Roles before a person's name ("Ministerpräsident Li Qiang"). */
 static const char *const person_roles[] = {
     "ceo", "cfo", "cto", "coo", "präsident", "präsidentin", "ministerpräsident", "ministerpräsidentin",
@@ -97,7 +98,22 @@ static const char *const non_names[] = {
     "december", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "euro", "dollar",
     "yuan", "prozent", "percent", NULL};
-
+/* The last word of the name of a street, building or venue: a given name
+ * before it names the place, not a person ("Victoria Station", "George
+ * Street", "Karl-Marx-Straße"); nor do titles and the first words of
+ * places, which faker's lists hold as first names ("Prince", "Duke",
+ * "Santa", "North"). */
+static const char *const non_persons[] = {
+    "street", "road", "avenue", "lane", "square", "station", "hall", "park", "bridge", "airport",
+    "stadium", "arena", "centre", "center", "church", "cathedral", "chapel", "hospital", "school",
+    "college", "theatre", "theater", "hotel", "tower", "house", "palace", "castle", "gardens",
+    "straße", "strasse", "platz", "gasse", "allee", "bahnhof", "flughafen", "stadion", "brücke",
+    "kirche", "dom", "halle", "schule", "klinik", "krankenhaus", "schloss", "turm",
+    "prince", "princess", "duke", "earl", "lord", "lady", "bishop", "major", "general", "colonel",
+    "captain", "justice", "saint", "santa", "san", "north", "south", "east", "west", "prinz", "prinzessin", "herzog", "graf", "gräfin", "bischof", NULL};
+static const char *const articles[] = {
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "the",
+    "a", "an", NULL};
 
 static const struct {
     const char *const *list;
@@ -107,7 +123,7 @@ static const struct {
     {org_roles, C_OROLE}, {org_preps, C_OPREP}, {speech_verbs, C_SPEECH}, {non_names, C_NONNAME},
     {org_heads, C_ORGHEAD}, {place_preps, C_PLACEPREP}, {role_suffixes, C_ROLESUFFIX},
     {org_part_heads, C_ORGPART}, {org_whole_heads, C_ORGWHOLE}, {org_of_heads, C_ORGOF},
-    {org_of_preps, C_OFPREP},
+    {org_of_preps, C_OFPREP}, {non_persons, C_NONPERSON}, {articles, C_ARTICLE},
 };
 
 /* Norm -> the lists it is in, built once: a run looks every word up

@@ -13,12 +13,16 @@
  * currencies), organisation noun before a name (Gewerkschaft, rival),
  * preposition of place, role at the end of a compound, second part of
  * "X-Chef", last part of "X-Gruppe", head and preposition of "Council of
- * Europe" / "Verband der Automobilindustrie". */
+ * Europe" / "Verband der Automobilindustrie", a word that ends a place's
+ * name or is a title rather than a name ("Station", "Prince"), an
+ * article. */
 enum cue_bit {
     C_LEGAL = 1u << 0, C_DESCR = 1u << 1, C_ORGWORD = 1u << 2, C_PROLE = 1u << 3, C_OROLE = 1u << 4,
     C_OPREP = 1u << 5, C_SPEECH = 1u << 6, C_NONNAME = 1u << 7, C_ORGHEAD = 1u << 8,
     C_PLACEPREP = 1u << 9, C_ROLESUFFIX = 1u << 10, C_ORGPART = 1u << 11, C_ORGWHOLE = 1u << 12,
-    C_ORGOF = 1u << 13, C_OFPREP = 1u << 14,
+    C_ORGOF = 1u << 13, C_OFPREP = 1u << 14, C_NONPERSON = 1u << 15, C_ARTICLE = 1u << 17,
+    /* a given name (lexicon.h), set by heur.c from the word lists */
+    C_GIVEN = 1u << 16,
     /* heur.c's own, per token: a name word (for people / organisations),
      * a hyphenated word as a whole, a comma */
     C_NAMEY0 = 1u << 20, C_NAMEY1 = 1u << 21, C_WHOLE = 1u << 22, C_COMMA = 1u << 23,

@@ -12,6 +12,8 @@
  *   heuristic_weight = 0.6   ; of a heuristic find
  *   dict_de = /usr/share/dict/ngerman         ; word lists of the heuristics
  *   dict_en = /usr/share/dict/american-english
+ *   given_names = ...        ; given names, one a line (default: the bundled
+ *                            ; given_names.txt beside the lists)
  *   languages = de, en       ; whose matchers are built at start (none: each
  *                            ; language at its first article)
  *
@@ -141,6 +143,33 @@ static int user_paths(const newsd_config *conf, char ***paths, size_t *n)
     return NEWSD_OK;
 }
 
+/* The given names' list: the given_names key, else given_names.txt among
+ * the bundled lists.  Without it the heuristics find people by their
+ * other cues only. */
+static int load_given(const newsd_config *conf, struct lexicon *lex)
+{
+    char *path;
+    if (newsd_config_get(conf, "given_names")) {
+        path = newsd_config_path(conf, "given_names");
+    } else {
+        char *dir = newsd_config_get(conf, "data_dir") ? newsd_config_path(conf, "data_dir") : default_data_dir();
+        path = dir ? malloc(strlen(dir) + sizeof "/given_names.txt") : NULL;
+        if (path)
+            sprintf(path, "%s/given_names.txt", dir);
+        free(dir);
+    }
+    if (!path) {
+        newsd_log(NEWSD_LOG_ERROR, "out of memory");
+        return NEWSD_ERROR;
+    }
+    char err[512];
+    if (lexicon_load_given(lex, path, err, sizeof err) < 0)
+        newsd_log(NEWSD_LOG_WARNING, "given names: %s; people are found by roles, speech verbs and "
+                  "repetition only (set given_names)", err);
+    free(path);
+    return NEWSD_OK;
+}
+
 static int load_lexicon(const newsd_config *conf, struct lexicon *lex)
 {
     static const struct {
@@ -164,7 +193,7 @@ static int load_lexicon(const newsd_config *conf, struct lexicon *lex)
                       lists[i].key);
         free(path);
     }
-    return NEWSD_OK;
+    return load_given(conf, lex);
 }
 
 static void entities_fini(void *state)
@@ -367,6 +396,7 @@ static const struct newsd_config_key entities_keys[] = {
     {"user_gazetteer.", "more of your own lists: user_gazetteer.NAME = FILE"},
     {"dict_de", "German word list that tells common nouns from names"},
     {"dict_en", "English word list, likewise"},
+    {"given_names", "given names, one a line, that begin a person's name (default: the bundled list)"},
     {"heuristics", "also find names the lists lack (legal forms, roles, said)"},
     {"weight", "weight of a gazetteer hit (default 1.0)"},
     {"heuristic_weight", "weight of a heuristic find (default 0.6)"},

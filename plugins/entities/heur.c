@@ -571,6 +571,41 @@ static int rule_sequence(struct run *r, size_t p)
     return 0;
 }
 
+/* "Bob Hoskins", "Jörg Albrecht": a given name (lexicon_given()), then one
+ * or two name words, or one capitalised ordinary word as the surname
+ * ("Orlando Bloom", "Peter Müller").  Not when a word of the span, or the
+ * one after it, ends the name of a place or building ("Victoria Station")
+ * or an organisation, or is a title ("Prince"); nor inside a longer run
+ * of name words, whose reading the other rules decide. */
+static int rule_person_given(struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    const uint32_t not_person = NOT_NAMEY | C_NONPERSON | C_ORGWORD;
+    if (r->taken[p] || r->covered[r->w[p]] || !is_cap(t) || (t->flags & (ENT_TOK_UPPER | ENT_TOK_STOP)) ||
+        (r->cls[p] & not_person) || p + 1 >= r->n || !same_sentence(r, p, p + 1) || tok_possessive(t))
+        return 0;
+    if (p > 0 && same_sentence(r, p - 1, p) && !r->taken[p - 1] && namey(r, p - 1, 1) &&
+        !tok_possessive(tok(r, p - 1)))
+        return 0;
+    /* A person's name takes no article: after one, a given name is a word
+     * ("eine Art Trost") or begins a title ("The Amber Spyglass"). */
+    if (p > 0 && same_sentence(r, p - 1, p) && (r->cls[p - 1] & C_ARTICLE))
+        return 0;
+    size_t q = p + 1, n = names_from(r, q, 2, 0);
+    if (n == 0 && surname_word(r, q))
+        n = 1;
+    if (n == 0 || !free_span(r, q, q + n))
+        return 0;
+    for (size_t k = q; k < q + n; k++)
+        if (r->cls[k] & not_person)
+            return 0;
+    size_t e = q + n;
+    if (e < r->n && same_sentence(r, p, e) && !tok_possessive(tok(r, e - 1)) &&
+        ((r->cls[e] & (C_NONPERSON | C_ORGWORD | C_LEGAL)) || namey(r, e, 1)))
+        return 0;
+    return add(r, p, e, ENT_PERSON, 0);
+}
+
 /* "Gewerkschaft Verdi", "Lokführergewerkschaft GDL", "rival Xpeng". */
 static int rule_org_head(struct run *r, size_t p)
 {
@@ -735,7 +770,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
     } rules[] = {
         {rule_legal_form, C_LEGAL}, {rule_org_role, C_OROLE}, {rule_org_compound, C_WHOLE},
         {rule_org_of, C_ORGOF}, {rule_person_role, C_PROLE | C_ROLESUFFIX}, {rule_org_head, C_ORGHEAD},
-        {rule_person_speech, C_SPEECH | C_COMMA}, {rule_sequence, C_NAMEY1}, {rule_place, C_PLACEPREP},
+        {rule_person_speech, C_SPEECH | C_COMMA}, {rule_sequence, C_NAMEY1}, {rule_person_given, C_GIVEN},
+        {rule_place, C_PLACEPREP},
     };
     uint32_t any_cue = 0;
     for (size_t k = 0; k < sizeof rules / sizeof *rules; k++)
@@ -764,8 +800,11 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
             r.cls[p] = may ? cue_bits_hashed(x->norm, x->norm_len, h) : 0;
             /* Compounds ending in a role or an organisation noun are German
              * nouns, so capitalised. */
-            if (is_cap(x))
+            if (is_cap(x)) {
                 r.cls[p] |= cue_suffix_bits(x->norm, x->norm_len);
+                if (lexicon_given(lex, x->norm, x->norm_len))
+                    r.cls[p] |= C_GIVEN;
+            }
             if (known) {
                 known->cls = r.cls[p] + 1;
                 known->hashed = (uint8_t)may;

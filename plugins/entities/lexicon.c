@@ -23,6 +23,7 @@ void lexicon_init(struct lexicon *l)
     fpset_init(&l->de);
     fpset_init(&l->en);
     fpset_init(&l->en_names);
+    fpset_init(&l->given);
 }
 
 void lexicon_free(struct lexicon *l)
@@ -31,6 +32,7 @@ void lexicon_free(struct lexicon *l)
     fpfilter_free(&l->de_heads);
     fpset_free(&l->en);
     fpset_free(&l->en_names);
+    fpset_free(&l->given);
     *l = (struct lexicon){0};
 }
 
@@ -370,4 +372,39 @@ int lexicon_common_hashed(const struct lexicon *l, const char *lang, const char 
 int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, size_t len)
 {
     return lexicon_common_hashed(l, lang, norm, len, 0);
+}
+
+/* A line of the given names' list: a folded name, or a comment. */
+static int put_given(void *ctx, const char *w, size_t len)
+{
+    if (w[0] == '#')
+        return 0;
+    return fpset_put(ctx, fpset_hash(w, len), LEX_WORD);
+}
+
+int lexicon_load_given(struct lexicon *l, const char *path, char *err, size_t errlen)
+{
+    size_t lines = 0;
+    int rc = each_line(path, count_line, &lines, err, errlen);
+    if (rc == 0 && fpset_reserve(&l->given, lines) < 0) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = each_line(path, put_given, &l->given, err, errlen);
+    if (rc == 0 && l->given.count == 0) {
+        snprintf(err, errlen, "%s: no names in it", path);
+        rc = -1;
+    }
+    if (rc == 0)
+        fpset_freeze(&l->given);  /* best effort: unpacked it works too */
+    else
+        fpset_free(&l->given);
+    l->have_given = rc == 0;
+    return rc;
+}
+
+int lexicon_given(const struct lexicon *l, const char *norm, size_t len)
+{
+    return l->have_given && len > 0 && len <= WORD_MAX && fpset_get(&l->given, fpset_hash(norm, len)) != 0;
 }

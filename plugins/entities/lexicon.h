@@ -25,7 +25,8 @@ struct lexicon {
     struct fpfilter de_heads; /* of its nouns and capitalised words: compound heads */
     struct fpset en;       /* lower-case English words */
     struct fpset en_names; /* folded, of the capitalised English words */
-    int have_de, have_en;
+    struct fpset given;    /* folded given names (Bob, Jörg, Thiago): a person's first word */
+    int have_de, have_en, have_given;
 };
 
 void lexicon_init(struct lexicon *l);
@@ -33,6 +34,11 @@ void lexicon_free(struct lexicon *l);
 /* 0, or -1 with the cause in err (the list is then left empty). */
 int lexicon_load_de(struct lexicon *l, const char *path, char *err, size_t errlen);
 int lexicon_load_en(struct lexicon *l, const char *path, char *err, size_t errlen);
+/* The given names' list: one case-folded name a line, '#' comments
+ * (gen_gazetteer.py given).  0, or -1 with the cause in err. */
+int lexicon_load_given(struct lexicon *l, const char *path, char *err, size_t errlen);
+/* 1 when norm (case-folded) is a given name of the list. */
+int lexicon_given(const struct lexicon *l, const char *norm, size_t len);
 /* 1 when norm (case-folded) is an ordinary word of lang ("de", "en"). */
 int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, size_t len);
 /* Announce a lexicon_common() of the same word to come (fpset_prefetch()):

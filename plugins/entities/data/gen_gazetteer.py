@@ -4,20 +4,30 @@
   gen_gazetteer.py countries OUT.tsv   # iso-codes: ISO 3166-1 names, German from its translations
   gen_gazetteer.py cities OUT.tsv      # tzdata: the cities that name time zones (zone.tab)
   gen_gazetteer.py towns OUT.tsv       # libgeonames-common: GeoNames' towns, German names too
+  gen_gazetteer.py given OUT.txt       # python3-fake-factory: given names of 29 Latin-script locales
 
 Run at build time (plugins/entities/meson.build), so the lists follow the
 installed packages instead of being typed by hand.  The output is the
 gazetteer TSV of docs/plugins.md: TYPE, NAME, ALIASES, LANG=NAME.
 """
+import ast
 import gettext
 import json
 import os
 import re
 import sys
+import unicodedata
 
 ISO_JSON = os.environ.get("ISO_CODES_JSON", "/usr/share/iso-codes/json/iso_3166-1.json")
 LOCALE_DIR = os.environ.get("ISO_CODES_LOCALE", "/usr/share/locale")
 ZONE_TAB = os.environ.get("ZONE_TAB", "/usr/share/zoneinfo/zone.tab")
+FAKER_PERSON_DIR = os.environ.get("FAKER_PERSON_DIR", "/usr/lib/python3/dist-packages/faker/providers/person")
+# Locales whose names news in German and English print as they are (no
+# transliteration from another script).
+GIVEN_LOCALES = ("de_DE", "de_AT", "de_CH", "en", "en_US", "en_GB", "en_NZ", "fr_FR", "fr_CH", "it_IT",
+                 "es_ES", "es_MX", "pt_BR", "pt_PT", "nl_NL", "pl_PL", "cs_CZ", "hr_HR", "sl_SI", "hu_HU",
+                 "ro_RO", "sv_SE", "no_NO", "dk_DK", "fi_FI", "tr_TR", "lt_LT", "lv_LV", "et_EE")
+GIVEN_NAME = re.compile(r"^[^\W\d_][^\W\d_'-]*(?:[-'][^\W\d_]+)*$")
 EN_WORDS = "/usr/share/dict/american-english"
 DE_WORDS = "/usr/share/dict/ngerman"
 
@@ -170,10 +180,95 @@ def cities(out):
             out.write(f"place\t{city}\n")
 
 
+def strings_in(node):
+    """Every string constant under an AST node (a tuple of names, a dict or
+    an OrderedDict of names and weights)."""
+    for n in ast.walk(node):
+        if isinstance(n, ast.Constant) and isinstance(n.value, str):
+            yield n.value
+
+
+def places_and_languages():
+    """Case-folded: the countries (English and German names), the cities of
+    cities(), the curated regions, and ISO 639-2's English language names."""
+    out = set()
+    with open(ISO_JSON, encoding="utf-8") as fh:
+        data = json.load(fh)["3166-1"]
+    try:
+        de = gettext.translation("iso_3166-1", localedir=LOCALE_DIR, languages=["de"])
+    except OSError:
+        de = None
+    for c in data:
+        for n in (c["name"], c.get("common_name"), c.get("official_name")):
+            if n:
+                out.add(n.casefold())
+                if de:
+                    out.add(de.gettext(n).casefold())
+    with open(ZONE_TAB, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if not line.startswith("#") and len(parts) >= 3:
+                out.add(parts[2].split("/")[-1].replace("_", " ").casefold())
+    regions = os.path.join(os.path.dirname(os.path.abspath(__file__)), "regions.tsv")
+    with open(regions, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            fields = line.rstrip("\n").split("\t")
+            for f in fields[1:]:
+                for n in f.split("|"):
+                    out.add(n.partition("=")[2].casefold() if "=" in n else n.strip().casefold())
+    try:
+        with open(os.path.join(os.path.dirname(ISO_JSON), "iso_639-2.json"), encoding="utf-8") as fh:
+            for lang in json.load(fh)["639-2"]:
+                for n in lang["name"].split(";"):
+                    out.add(n.strip().casefold())
+    except OSError:
+        pass
+    return out
+
+
+def given(out):
+    """The first names of faker's person providers, read as data (parsed,
+    not imported): case-folded as the text layer folds a word's norm."""
+    names = set()
+    for loc in GIVEN_LOCALES:
+        path = os.path.join(FAKER_PERSON_DIR, loc, "__init__.py")
+        try:
+            with open(path, encoding="utf-8") as fh:
+                tree = ast.parse(fh.read(), path)
+        except OSError:
+            sys.exit(f"gen_gazetteer: cannot read {path} (install python3-fake-factory)")
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Assign):
+                continue
+            if not any(isinstance(t, ast.Name) and t.id.startswith("first_name") for t in node.targets):
+                continue
+            for name in strings_in(node.value):
+                name = unicodedata.normalize("NFC", name.strip())
+                if len(name) >= 3 and name[0].isupper() and GIVEN_NAME.match(name):
+                    names.add(name.casefold())
+    # Names that are also a place or a language ("China", "Paris",
+    # "Washington", "French") would make "China Precision Machinery" or
+    # "French Culture" a person: the gazetteer and the heuristics' other
+    # rules read them.
+    names -= places_and_languages()
+    if len(names) < 1000:
+        sys.exit(f"gen_gazetteer: only {len(names)} given names under {FAKER_PERSON_DIR}")
+    out.write("# Given names: the first names of the person providers of Debian's\n"
+              f"# python3-fake-factory ({FAKER_PERSON_DIR}), locales\n"
+              f"# {', '.join(GIVEN_LOCALES)};\n"
+              "# case-folded, one a line.  The entities heuristics read a given name\n"
+              "# before a capitalised word as a person (docs/plugins.md).\n"
+              "# Generated at build time by gen_gazetteer.py; do not edit.\n")
+    for name in sorted(names):
+        out.write(name + "\n")
+
+
 def main():
-    kinds = {"countries": countries, "cities": cities, "towns": towns}
+    kinds = {"countries": countries, "cities": cities, "towns": towns, "given": given}
     if len(sys.argv) != 3 or sys.argv[1] not in kinds:
-        sys.exit("usage: gen_gazetteer.py countries|cities|towns OUT.tsv")
+        sys.exit("usage: gen_gazetteer.py countries|cities|towns|given OUT")
     tmp = sys.argv[2] + ".tmp"
     with open(tmp, "w", encoding="utf-8") as out:
         kinds[sys.argv[1]](out)
