@@ -24,7 +24,9 @@ static const char *const org_words[] = {
     "reserve", "court", "stiftung", "partei", "semiconductor", "semiconductors", "networks",
     "insurance", "securities", "investments", "ventures", "studios", "entertainment", "media",
     "energy", "robotics", "motor", "airline", "post", "times", "journal", "herald", "tribune", "gazette",
-    NULL};
+    "office", "service", "museum", "gallery", "galerie", "orchestra", "philharmonic", "philharmoniker",
+    "police", "polizei", "army", "navy", "gericht", "gerichtshof", "ministerium", "club", "fc", "united",
+    "rovers", "wanderers", "albion", "hotspur", NULL};
 /* Roles before a person's name ("Ministerpräsident Li Qiang"). */
 static const char *const person_roles[] = {
     "ceo", "cfo", "cto", "coo", "präsident", "präsidentin", "ministerpräsident", "ministerpräsidentin",

@@ -129,7 +129,8 @@ static int add_name(struct matcher *m, const char *name, uint32_t entry, const s
         }
         stems[n] = ac_symbol(&m->ac, tok->stem, tok->stem_len, 1);
         norms[n] = ac_symbol(&m->ac, tok->norm, tok->norm_len, 1);
-        cases[n] = case_of(tok);
+        /* "The Guardian" is "the Guardian" in a sentence. */
+        cases[n] = n == 0 && tok->norm_len == 3 && memcmp(tok->norm, "the", 3) == 0 ? ENT_CASE_ANY : case_of(tok);
         if (!stems[n] || !norms[n])
             rc = -1;
         n++;

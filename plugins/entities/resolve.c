@@ -117,16 +117,23 @@ static int norm_is(const struct ent_tok *t, const char *const *list)
 
 /* Whether a hit of an entry that needs a cue (a file marked "#!cue", such
  * as the towns list) has one: a preposition of place before it ("in
- * Wolfsburg"), or ", PLACE" after it ("Baar, Switzerland"). */
+ * Wolfsburg"), or ", PLACE" after it ("Baar, Switzerland"); and no
+ * capitalised word right after it. */
 static int cued(const struct ent_toks *t, const struct ent_hits *hits, size_t h, const struct gazetteer *gz)
 {
     const struct ent_hit *x = &hits->v[h];
     size_t i = x->start;
     while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
         i--;  /* a part: what stands before its word */
+    size_t j = x->end;
+    /* "at Oxford Economics", "in Leicester Square": the town begins a
+     * longer name, whose words the heuristics read. */
+    const struct ent_tok *last = &t->v[x->end - 1];
+    if (j < t->n && t->v[j].sentence == last->sentence && (t->v[j].flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) &&
+        !tok_possessive(last))
+        return 0;
     if (i > 0 && t->v[i - 1].sentence == t->v[x->start].sentence && norm_is(&t->v[i - 1], place_preps))
         return 1;
-    size_t j = x->end;
     if (j + 1 < t->n && t->v[j].norm_len == 1 && t->v[j].norm[0] == ',' && h + 1 < hits->n &&
         hits->v[h + 1].start == j + 1 && gz->v[hits->v[h + 1].entry].type == ENT_PLACE)
         return 1;

@@ -64,6 +64,51 @@ def entities_english_article(ctx):
     check(not [t for t in tags if "Corp" in t], f"legal form in a name: {sorted(entity_tags(rec))}")
 
 
+PREMIERE = small_article(
+    "Film stars gather in London for a premiere",
+    "The premiere was held in London's Leicester Square on Thursday. The film stars the actors "
+    "Bob Hoskins and Brenda Blethyn, who spoke to reporters from the BBC's arts desk before the "
+    "screening. According to the Guardian, the production cost twenty million pounds and took "
+    "three years to finish. Hoskins said he was proud of the result and thanked the crew.")
+
+
+@test()
+def entities_given_names_and_possessives(ctx):
+    """People by their given names (the bundled given_names.txt), a place
+    and an organisation before an English possessive, "the Guardian" for
+    The Guardian; without the given names the heuristics say so in the
+    log and find the people by their other cues only."""
+    ctx.write_config([("lang", {"so": "lang.so"}), ("entities", {"so": "entities.so"}),
+                      ("archive", {"so": "archive_fs.so"})])
+    ctx.start()
+    id_ = ctx.drop("premiere.txt", PREMIERE)
+    ctx.wait_archived([id_])
+    tags = entity_tags(ctx.record(id_))
+    want = ["entity:person/Bob Hoskins", "entity:person/Brenda Blethyn", "entity:place/London",
+            "entity:org/BBC", "entity:org/The Guardian"]
+    missing = [t for t in want if t not in tags]
+    check(not missing, f"missing {missing}; found {sorted(tags)}")
+    check("entity:place/Leicester Square" not in tags and not [t for t in tags if "Leicester" in t
+                                                                and t.startswith("entity:person")],
+          f"Leicester Square read as a place or person: {sorted(tags)}")
+    ctx.daemon.signal(signal.SIGTERM)
+    ctx.daemon.wait_exit(20)
+
+    missing_list = ctx.base / "no-such-given-names.txt"
+    ctx.write_config([("lang", {"so": "lang.so"}),
+                      ("entities", {"so": "entities.so", "given_names": str(missing_list)}),
+                      ("archive", {"so": "archive_fs.so"})])
+    size = ctx.log_size()
+    ctx.start()
+    ctx.wait_log(lambda l: "given names:" in l and str(missing_list) in l and "cannot open" in l, 10,
+                 "the missing given names' list named", since=size)
+    id_ = ctx.drop("premiere2.txt", PREMIERE.replace(b"Thursday", b"Friday"))
+    ctx.wait_archived([id_])
+    tags = entity_tags(ctx.record(id_))
+    check("entity:person/Brenda Blethyn" not in tags and "entity:place/London" in tags,
+          f"without given names: {sorted(tags)}")
+
+
 def user_gazetteer_config(ctx, text):
     path = ctx.base / "user.tsv"
     write_atomically(path, text)

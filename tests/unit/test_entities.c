@@ -21,6 +21,7 @@
 #include "../../plugins/entities/heur.h"
 #include "../../plugins/entities/lexicon.h"
 #include "../../plugins/entities/matcher.h"
+#include "../../plugins/entities/resolve.h"
 #include "../../plugins/entities/snapshot.h"
 #include "../../plugins/entities/tokens_analysis.h"
 
@@ -369,6 +370,21 @@ static void test_matcher_german_forms(void **state)
                  "place/Vereinigte Staaten, org/Nvidia");
 }
 
+/* The English possessive stays in the word: a one-word name matches it,
+ * a short name in capitals keeps them ("BBC's"), and a leading "The" of a
+ * name is "the" in a sentence. */
+static void test_matcher_possessives_and_the(void **state)
+{
+    (void)state;
+    static const char *const gz = "place\tLondon\norg\tBBC\norg\tThe Guardian\nplace\tChina\n";
+    expect_found(gz, "en", "It opened in London's Leicester Square and the BBC's reporter was there.",
+                 "place/London, org/BBC");
+    expect_found(gz, "en", "China\u2019s exports rose, according to the Guardian on Monday.",
+                 "place/China, org/The Guardian");
+    /* Not a lower-case "bbc's". */
+    expect_found(gz, "en", "The bbc's site was down for an hour.", "");
+}
+
 static void test_matcher_10000_names(void **state)
 {
     (void)state;
@@ -659,6 +675,73 @@ static void test_heuristics_roles(void **state)
                       "org/Foobar Research, person/Jane Roe");
 }
 
+/* A given name before a capitalised word is a person; not after an
+ * article, not before a word that ends a place's name, not a title. */
+static void test_heuristics_given_names(void **state)
+{
+    (void)state;
+    char *path = write_tsv("given.txt", "# given names\nbob\nbrenda\nart\nvictoria\nprince\njörg\n");
+    char err[600];
+    assert_int_equal(lexicon_load_given(&lex, path, err, sizeof err), 0);
+    assert_true(lexicon_given(&lex, "jörg", strlen("jörg")));
+    expect_heuristics("en", "The film also stars the British actors Bob Hoskins and Brenda Blethyn as her parents.",
+                      "person/Bob Hoskins, person/Brenda Blethyn");
+    expect_heuristics("en", "The trains from Victoria Station were late again, and Prince Zorblax waved at them.", "");
+    expect_heuristics("de", "Das war eine Art Trost für die Leute, sagte später Jörg Albrecht aus dem Ort.",
+                      "person/Jörg Albrecht");
+    fpset_free(&lex.given);
+    lex.have_given = 0;
+    expect_heuristics("en", "The film also stars the British actors Bob Hoskins and Brenda Blethyn as her parents.", "");
+}
+
+/* A town that needs a cue is no mention of it before another capitalised
+ * word ("at Oxford Economics"); a possessive place is no part of the name
+ * after it ("London's Leicester Square"). */
+static void test_resolve_cues_and_possessives(void **state)
+{
+    (void)state;
+    struct gazetteer g;
+    char err[600];
+    gz_init(&g);
+    assert_int_equal(gz_add_line(&g, "place\tOxford", strlen("place\tOxford"), 1, err, sizeof err), 0);
+    assert_int_equal(gz_add_line(&g, "place\tLondon", strlen("place\tLondon"), 0, err, sizeof err), 0);
+    struct matcher m;
+    assert_int_equal(matcher_build(&m, &g, "en", &tokens_analysis_tokeniser), 0);
+    static const struct {
+        const char *text;
+        size_t kept;
+    } cases[] = {
+        {"He is an economist at Oxford Economics, a research firm.", 0},
+        {"He lives in Oxford with his family.", 1},
+        {"It opened in London's Leicester Square on a Monday.", 1},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        newsd_analysis *an = newsd_analysis_new(cases[k].text, strlen(cases[k].text), "en");
+        assert_non_null(an);
+        struct ent_toks t = {0};
+        struct ent_hits h = {0};
+        assert_int_equal(tokens_from_analysis(an, &t), 0);
+        assert_int_equal(matcher_run(&m, &t, &h), 0);
+        uint8_t *dropped = calloc(h.n + 1, 1), *covered = calloc(t.n + 1, 1);
+        assert_non_null(dropped);
+        assert_non_null(covered);
+        resolve_drop_uncued(&t, &h, &g, dropped);
+        resolve_drop_places_in_names(&lex, "en", &t, &h, &g, covered, dropped);
+        size_t kept = 0;
+        for (size_t i = 0; i < h.n; i++)
+            kept += !dropped[i];
+        if (kept != cases[k].kept)
+            fail_msg("in \"%s\": %zu places kept, expected %zu", cases[k].text, kept, cases[k].kept);
+        free(dropped);
+        free(covered);
+        hits_free(&h);
+        toks_free(&t);
+        newsd_analysis_free(an);
+    }
+    matcher_free(&m);
+    gz_free(&g);
+}
+
 /* A compound the list lacks is a noun when one of its heads is one,
  * whichever head that is. */
 static void test_lexicon_compound_heads(void **state)
@@ -768,6 +851,7 @@ int main(void)
         cmocka_unit_test(test_matcher_longest_and_aliases),
         cmocka_unit_test(test_matcher_word_boundaries),
         cmocka_unit_test(test_matcher_german_forms),
+        cmocka_unit_test(test_matcher_possessives_and_the),
         cmocka_unit_test(test_matcher_10000_names),
         cmocka_unit_test(test_reload_good_and_broken),
         cmocka_unit_test(test_matchers_built_before_use),
@@ -775,6 +859,8 @@ int main(void)
         cmocka_unit_test(test_init_refuses_a_broken_file),
         cmocka_unit_test(test_heuristics_legal_forms),
         cmocka_unit_test(test_heuristics_roles),
+        cmocka_unit_test(test_heuristics_given_names),
+        cmocka_unit_test(test_resolve_cues_and_possessives),
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
         cmocka_unit_test(test_lexicon_compound_heads),
         cmocka_unit_test(test_heuristics_hyphen_memos_apart),

@@ -2,7 +2,8 @@
 """Build the entities plugin's place lists from Debian's data packages.
 
   gen_gazetteer.py countries OUT.tsv   # iso-codes: ISO 3166-1 names, German from its translations
-  gen_gazetteer.py cities OUT.tsv      # tzdata: the cities that name time zones (zone.tab)
+  gen_gazetteer.py cities OUT.tsv      # tzdata: the cities that name time zones (zone.tab), and
+                                       # libgeonames0: GeoNames' cities of 250,000 people or more
   gen_gazetteer.py towns OUT.tsv       # libgeonames-common: GeoNames' towns, German names too
   gen_gazetteer.py given OUT.txt       # python3-fake-factory: given names of 29 Latin-script locales
 
@@ -11,6 +12,7 @@ installed packages instead of being typed by hand.  The output is the
 gazetteer TSV of docs/plugins.md: TYPE, NAME, ALIASES, LANG=NAME.
 """
 import ast
+import ctypes
 import gettext
 import json
 import os
@@ -46,6 +48,14 @@ SHORT_NAMES = {
 
 # Time zone areas whose cities are places people live in.
 CITY_AREAS = {"Europe", "Asia", "Africa", "America", "Australia", "Pacific", "Atlantic", "Indian"}
+# GeoNames cities this large are named without a cue ("Ankara", not only
+# "in Ankara"); a city whose name is also a given name only from the
+# second size on ("Charlotte Smith").  Smaller ones are towns.tsv's.
+BIG_CITY = 250_000
+BIG_CITY_GIVEN = 1_000_000
+# towns.tsv leaves out names that american-english lists as proper names
+# (people's names: Gary, Taylor), unless the town has this many people.
+KNOWN_TOWN = 50_000
 
 
 def clean(name):
@@ -114,12 +124,75 @@ def german_common(name, de_words):
     return name in de_words and any(name + e in de_words for e in ("e", "en", "n"))
 
 
-def towns(out):
+def geonames_population():
+    """{GeoNames id: population} of the cities libgeonames0 has compiled in
+    (those of the geonames.mo catalogs)."""
+    try:
+        lib = ctypes.CDLL("libgeonames.so.0")
+        glib = ctypes.CDLL("libglib-2.0.so.0")
+    except OSError:
+        sys.exit("gen_gazetteer: cannot load libgeonames.so.0 (install libgeonames0)")
+    lib.geonames_get_n_cities.restype = ctypes.c_int
+    lib.geonames_get_city.restype = ctypes.c_void_p
+    lib.geonames_get_city.argtypes = [ctypes.c_int]
+    lib.geonames_city_get_population.restype = ctypes.c_uint
+    lib.geonames_city_get_population.argtypes = [ctypes.c_void_p]
+    lib.geonames_city_free.argtypes = [ctypes.c_void_p]
+    glib.g_variant_get_child_value.restype = ctypes.c_void_p
+    glib.g_variant_get_child_value.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    glib.g_variant_get_string.restype = ctypes.c_char_p
+    glib.g_variant_get_string.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+    glib.g_variant_unref.argtypes = [ctypes.c_void_p]
+    out = {}
+    for i in range(lib.geonames_get_n_cities()):
+        city = lib.geonames_get_city(i)
+        if not city:
+            continue
+        # A city is a tuple whose first member is its GeoNames id.
+        child = glib.g_variant_get_child_value(city, 0)
+        gid = glib.g_variant_get_string(child, None).decode()
+        glib.g_variant_unref(child)
+        out[gid] = lib.geonames_city_get_population(city)
+        lib.geonames_city_free(city)
+    return out
+
+
+def geonames_catalogs():
     try:
         en = gettext.translation("geonames", localedir=LOCALE_DIR, languages=["en"])._catalog
         de = gettext.translation("geonames", localedir=LOCALE_DIR, languages=["de"])._catalog
     except OSError:
         sys.exit(f"gen_gazetteer: no geonames catalogs under {LOCALE_DIR} (install libgeonames-common)")
+    return en, de
+
+
+def big_cities():
+    """[(English name, German name or None)] of the GeoNames cities that
+    cities.tsv lists (BIG_CITY), largest first."""
+    en, de = geonames_catalogs()
+    population = geonames_population()
+    words = english_words()
+    de_words = word_list(DE_WORDS, True)
+    given = given_names()
+    out, seen = [], set()
+    for gid, pop in sorted(population.items(), key=lambda kv: -kv[1]):
+        name = en.get(gid)
+        if pop < BIG_CITY or not name or "\t" in name or "|" in name or name in seen or len(name) < 4:
+            continue
+        if name.lower() in words or german_common(name, de_words):
+            continue
+        if name.casefold() in given and pop < BIG_CITY_GIVEN:
+            continue
+        seen.add(name)
+        de_name = de.get(gid)
+        ok = de_name and de_name != name and "|" not in de_name and de_name.lower() not in de_words
+        out.append((name, de_name if ok else None))
+    return out
+
+
+def towns(out):
+    en, de = geonames_catalogs()
+    population = geonames_population()
     en_all = word_list(EN_WORDS, True)
     en_lower = {w for w in en_all if w[:1].islower()}
     en_proper = {w for w in en_all if w[:1].isupper()}
@@ -136,7 +209,9 @@ def towns(out):
               "# letters, names that are English or German words (Nice, Reading,\n"
               "# Essen, Halle) and names that american-english lists as proper names\n"
               "# (Gary, Taylor, Jackson: people's names) unless German spells the\n"
-              "# town otherwise, which marks a well-known one.\n"
+              "# town otherwise; but none of these for a town of 50,000 people or\n"
+              "# more (libgeonames0), which is a well-known one and counts only after\n"
+              "# its cue (\"in Oxford\", \"in Essen\").\n"
               "# Generated at build time by gen_gazetteer.py; do not edit.\n")
     seen = set()
     for gid, name in sorted(en.items()):
@@ -145,9 +220,10 @@ def towns(out):
             continue
         de_name = de.get(gid)
         de_name = de_name if de_name and de_name != name and "|" not in de_name else None
-        if name.lower() in en_lower or german_common(name, de_words):
+        known = population.get(gid, 0) >= KNOWN_TOWN
+        if not known and (name.lower() in en_lower or german_common(name, de_words)):
             continue
-        if name in en_proper and not de_name:
+        if name in en_proper and not de_name and not known:
             continue
         if de_name and de_name.lower() in de_words:
             de_name = None
@@ -159,9 +235,13 @@ def cities(out):
     words = english_words()
     seen = set()
     out.write("# Cities: the places that name time zones in Debian's tzdata\n"
-              f"# ({ZONE_TAB}: AREA/City, two parts, inhabited areas only).\n"
+              f"# ({ZONE_TAB}: AREA/City, two parts, inhabited areas only), then\n"
+              "# GeoNames' cities of 250,000 people or more (libgeonames0, German\n"
+              "# names from libgeonames-common), largest first; of those, names that\n"
+              "# are also a given name only from 1,000,000 on (Charlotte).\n"
               "# Cities whose name is also an English word (american-english, when\n"
-              "# installed) are left out: Phoenix or Regina would tag the words.\n"
+              "# installed) are left out: Phoenix or Regina would tag the words; and\n"
+              "# GeoNames' that German uses as a word (Essen).\n"
               "# Generated at build time by gen_gazetteer.py; do not edit.\n")
     with open(ZONE_TAB, encoding="utf-8") as fh:
         for line in fh:
@@ -178,6 +258,11 @@ def cities(out):
                 continue
             seen.add(city)
             out.write(f"place\t{city}\n")
+    for name, de_name in big_cities():
+        if name in seen:
+            continue
+        seen.add(name)
+        out.write(f"place\t{name}\t\tde={de_name}\n" if de_name else f"place\t{name}\n")
 
 
 def strings_in(node):
@@ -228,7 +313,7 @@ def places_and_languages():
     return out
 
 
-def given(out):
+def given_names():
     """The first names of faker's person providers, read as data (parsed,
     not imported): case-folded as the text layer folds a word's norm."""
     names = set()
@@ -255,6 +340,11 @@ def given(out):
     names -= places_and_languages()
     if len(names) < 1000:
         sys.exit(f"gen_gazetteer: only {len(names)} given names under {FAKER_PERSON_DIR}")
+    return names
+
+
+def given(out):
+    names = given_names()
     out.write("# Given names: the first names of the person providers of Debian's\n"
               f"# python3-fake-factory ({FAKER_PERSON_DIR}), locales\n"
               f"# {', '.join(GIVEN_LOCALES)};\n"
