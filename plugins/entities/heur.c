@@ -59,6 +59,7 @@ struct type_memo {
     uint8_t hashed;        /* norm_hash is set */
     uint8_t first_common;
     uint8_t first_announced;
+    uint8_t given;         /* 1 + lexicon_given() of its norm */
 };
 _Static_assert(sizeof(struct type_memo) == 32, "struct type_memo: 32 bytes");
 
@@ -195,6 +196,25 @@ static int namey_now(const struct run *r, size_t p, int acronyms)
     if (tm)
         set_common(tm, t, 0, c);
     return !c;
+}
+
+/* Whether the capitalised word at p is a given name that may begin a
+ * person's name: only before another capitalised word is the list asked
+ * (a cache miss; most capitalised words have none after them), once per
+ * type. */
+static int given_at(const struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (!r->lex->have_given || !is_cap(t) || p + 1 >= r->n || !same_sentence(r, p, p + 1) ||
+        !is_cap(tok(r, p + 1)))
+        return 0;
+    struct type_memo *m = r->types && toks_typed(r->t, t) ? &r->types[t->type] : NULL;
+    if (m && m->given)
+        return m->given - 1;
+    int g = lexicon_given(r->lex, t->norm, t->norm_len);
+    if (m)
+        m->given = (uint8_t)(1 + g);
+    return g;
 }
 
 static int prose(const struct run *r, size_t p)
@@ -800,11 +820,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
             r.cls[p] = may ? cue_bits_hashed(x->norm, x->norm_len, h) : 0;
             /* Compounds ending in a role or an organisation noun are German
              * nouns, so capitalised. */
-            if (is_cap(x)) {
+            if (is_cap(x))
                 r.cls[p] |= cue_suffix_bits(x->norm, x->norm_len);
-                if (lexicon_given(lex, x->norm, x->norm_len))
-                    r.cls[p] |= C_GIVEN;
-            }
             if (known) {
                 known->cls = r.cls[p] + 1;
                 known->hashed = (uint8_t)may;
@@ -853,6 +870,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
             if (!((x->flags & ENT_TOK_UPPER) && x->text_len <= 4))
                 r.cls[p] |= C_NAMEY0;
         }
+        if (given_at(&r, p))
+            r.cls[p] |= C_GIVEN;
         if ((r.cls[p] & any_cue) && prose(&r, p)) {
             cued_at[n_cued++] = (uint32_t)p;
             cued |= r.cls[p];
