@@ -2,7 +2,7 @@
  * entities: tag the organisations, people, places and products an article
  * names, as entity:TYPE/NAME (entity:org/Huawei, entity:place/China).
  *
- *   gazetteer = countries.tsv, cities.tsv, towns.tsv, regions.tsv, orgs.tsv, people.tsv, products.tsv
+ *   gazetteer = countries.tsv, cities.tsv, towns.tsv, subdivisions.tsv, regions.tsv, orgs.tsv, people.tsv, products.tsv
  *                            ; bundled lists (bare names, from data_dir) or absolute paths
  *   user_gazetteer = gazetteer.tsv   ; the operator's list, relative to the config file
  *   user_gazetteer.NAME = more.tsv   ; more of them (later files win on the same words)
@@ -43,7 +43,7 @@
 #include <string.h>
 #include <time.h>
 
-#define DEFAULT_GAZETTEER "countries.tsv, cities.tsv, towns.tsv, regions.tsv, orgs.tsv, people.tsv, products.tsv"
+#define DEFAULT_GAZETTEER "countries.tsv, cities.tsv, towns.tsv, subdivisions.tsv, regions.tsv, orgs.tsv, people.tsv, products.tsv"
 /* The languages of the word lists: what a default config expects to meet. */
 #define DEFAULT_LANGUAGES "de, en"
 #define TAG_MAX 256

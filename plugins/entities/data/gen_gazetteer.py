@@ -5,6 +5,8 @@
   gen_gazetteer.py cities OUT.tsv      # tzdata: the cities that name time zones (zone.tab), and
                                        # libgeonames0: GeoNames' cities of 250,000 people or more
   gen_gazetteer.py towns OUT.tsv       # libgeonames-common: GeoNames' towns, German names too
+  gen_gazetteer.py subdivisions OUT.tsv # iso-codes: ISO 3166-2 states of Austria, Germany, Switzerland
+                                       # (German names) and the counties of England
   gen_gazetteer.py given OUT.txt       # python3-fake-factory: given names of 29 Latin-script locales
 
 Run at build time (plugins/entities/meson.build), so the lists follow the
@@ -265,6 +267,48 @@ def cities(out):
         out.write(f"place\t{name}\t\tde={de_name}\n" if de_name else f"place\t{name}\n")
 
 
+SUBDIVISION_COUNTRIES = ("AT", "DE", "CH")
+SUBDIVISION_GB_TYPES = ("Two-tier county",)
+
+
+def subdivisions(out):
+    path = os.path.join(os.path.dirname(ISO_JSON), "iso_3166-2.json")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)["3166-2"]
+        de = gettext.translation("iso_3166-2", localedir=LOCALE_DIR, languages=["de"])
+    except OSError:
+        sys.exit(f"gen_gazetteer: cannot read {path} or its German translation (install iso-codes)")
+    de_words = word_list(DE_WORDS, True)
+    en_lower = english_words()
+    given = given_names()
+    out.write("# Subdivisions: ISO 3166-2 from Debian's iso-codes (iso_3166-2.json):\n"
+              "# the states of Austria and Germany and the cantons of Switzerland by\n"
+              "# their German names (iso_3166-2.mo), and the two-tier counties of\n"
+              "# England.  Left out: names that German uses as a word (Zug), names\n"
+              "# that are given names (Uri, Kent), and counties whose name is an\n"
+              "# English word (Surrey).  Generated at build time by gen_gazetteer.py; do not edit.\n")
+    seen = set()
+    for sub in data:
+        country = sub["code"][:2]
+        if country in SUBDIVISION_COUNTRIES:
+            name = clean(de.gettext(sub["name"]))
+            if not name or german_common(name, de_words):
+                continue
+        elif country == "GB" and sub["type"] in SUBDIVISION_GB_TYPES:
+            name = clean(sub["name"])
+            if not name or name.lower() in en_lower or name.casefold() in given:
+                continue
+        else:
+            continue
+        name = tsv_field(name)
+        if name.casefold() in given:
+            continue   # "Uri Geller", "Wallis Simpson"
+        if name and name not in seen:
+            seen.add(name)
+            out.write(f"place\t{name}\n")
+
+
 def strings_in(node):
     """Every string constant under an AST node (a tuple of names, a dict or
     an OrderedDict of names and weights)."""
@@ -356,9 +400,10 @@ def given(out):
 
 
 def main():
-    kinds = {"countries": countries, "cities": cities, "towns": towns, "given": given}
+    kinds = {"countries": countries, "cities": cities, "towns": towns, "subdivisions": subdivisions,
+             "given": given}
     if len(sys.argv) != 3 or sys.argv[1] not in kinds:
-        sys.exit("usage: gen_gazetteer.py countries|cities|towns|given OUT")
+        sys.exit("usage: gen_gazetteer.py countries|cities|towns|subdivisions|given OUT")
     tmp = sys.argv[2] + ".tmp"
     with open(tmp, "w", encoding="utf-8") as out:
         kinds[sys.argv[1]](out)
