@@ -348,7 +348,7 @@ static int tag_article(const struct entities *e, struct snapshot *snap, struct e
         !(covered = calloc(t->n + 1, 1)) || !(dropped = calloc(hits.n + 1, 1)))
         rc = newsd_article_fail(a, "out of memory (entities)");
     if (rc == NEWSD_OK)
-        resolve_drop_uncued(t, &hits, &snap->gz, dropped);
+        resolve_drop_uncued(&e->lex, lang, t, &hits, &snap->gz, dropped);
     if (rc == NEWSD_OK && heuristics_for(e, lang)) {
         resolve_mark_covered(t, &hits, &snap->gz, dropped, covered);
         resolve_drop_places_in_names(&e->lex, lang, t, &hits, &snap->gz, covered, dropped);

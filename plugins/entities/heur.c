@@ -198,10 +198,10 @@ static int namey_now(const struct run *r, size_t p, int acronyms)
     return !c;
 }
 
-/* Whether the capitalised word at p is a given name that may begin a
- * person's name: only before another capitalised word is the list asked
- * (a cache miss; most capitalised words have none after them), once per
- * type. */
+/* lexicon_given() of the capitalised word at p when it may begin a
+ * person's name, else 0: only before another capitalised word is the list
+ * asked (a cache miss; most capitalised words have none after them), once
+ * per type. */
 static int given_at(const struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
@@ -611,8 +611,14 @@ static int rule_person_given(struct run *r, size_t p)
      * ("eine Art Trost") or begins a title ("The Amber Spyglass"). */
     if (p > 0 && same_sentence(r, p - 1, p) && (r->cls[p - 1] & C_ARTICLE))
         return 0;
+    /* A given name that is also a word ("Grant", "Hans") only before a
+     * name word, and not where a sentence's first word is capitalised
+     * anyway. */
+    int word = given_at(r, p) == LEXICON_GIVEN_WORD;
+    if (word && (t->flags & ENT_TOK_START))
+        return 0;
     size_t q = p + 1, n = names_from(r, q, 2, 0);
-    if (n == 0 && surname_word(r, q))
+    if (n == 0 && !word && surname_word(r, q))
         n = 1;
     if (n == 0 || !free_span(r, q, q + n))
         return 0;

@@ -17,6 +17,10 @@
 #define LEX_NOUN 2
 #define LEX_CAPITALISED 3
 
+/* Values in lexicon.given (lexicon_given()). */
+#define GIVEN_NAME LEXICON_GIVEN_NAME
+#define GIVEN_WORD LEXICON_GIVEN_WORD
+
 void lexicon_init(struct lexicon *l)
 {
     *l = (struct lexicon){0};
@@ -374,12 +378,27 @@ int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, 
     return lexicon_common_hashed(l, lang, norm, len, 0);
 }
 
-/* A line of the given names' list: a folded name, or a comment. */
+/* A line of the given names' list: a name, folded here as the text layer
+ * folds these letters (the bundled list is folded already), then a tab and
+ * "word" when it is also an ordinary word; or a comment. */
 static int put_given(void *ctx, const char *w, size_t len)
 {
-    if (w[0] == '#')
+    const char *tab = memchr(w, '\t', len);
+    size_t n = tab ? (size_t)(tab - w) : len;
+    while (n > 0 && *w == ' ') {
+        w++;
+        n--;
+    }
+    while (n > 0 && w[n - 1] == ' ')
+        n--;
+    if (n == 0 || w[0] == '#')
         return 0;
-    return fpset_put(ctx, fpset_hash(w, len), LEX_WORD);
+    char buf[WORD_MAX + 8];
+    size_t folded = lexicon_fold(w, n, buf, sizeof buf);
+    if (folded == 0)
+        return 0;
+    int word = tab && strncmp(tab + 1, "word", 4) == 0;
+    return fpset_put(ctx, fpset_hash(buf, folded), word ? GIVEN_WORD : GIVEN_NAME);
 }
 
 int lexicon_load_given(struct lexicon *l, const char *path, char *err, size_t errlen)
@@ -406,5 +425,7 @@ int lexicon_load_given(struct lexicon *l, const char *path, char *err, size_t er
 
 int lexicon_given(const struct lexicon *l, const char *norm, size_t len)
 {
-    return l->have_given && len > 0 && len <= WORD_MAX && fpset_get(&l->given, fpset_hash(norm, len)) != 0;
+    if (!l->have_given || len == 0 || len > WORD_MAX)
+        return 0;
+    return (int)fpset_get(&l->given, fpset_hash(norm, len));
 }

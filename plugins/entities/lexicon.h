@@ -34,10 +34,14 @@ void lexicon_free(struct lexicon *l);
 /* 0, or -1 with the cause in err (the list is then left empty). */
 int lexicon_load_de(struct lexicon *l, const char *path, char *err, size_t errlen);
 int lexicon_load_en(struct lexicon *l, const char *path, char *err, size_t errlen);
-/* The given names' list: one case-folded name a line, '#' comments
- * (gen_gazetteer.py given).  0, or -1 with the cause in err. */
+/* The given names' list: a name a line, then a tab and "word" when it is
+ * also an ordinary word ("Grant"); '#' comments (gen_gazetteer.py given).
+ * 0, or -1 with the cause in err. */
 int lexicon_load_given(struct lexicon *l, const char *path, char *err, size_t errlen);
-/* 1 when norm (case-folded) is a given name of the list. */
+/* What norm (case-folded) is in the given names' list: 0 (not there),
+ * LEXICON_GIVEN_NAME, or LEXICON_GIVEN_WORD for a name that is also a word. */
+#define LEXICON_GIVEN_NAME 1
+#define LEXICON_GIVEN_WORD 2
 int lexicon_given(const struct lexicon *l, const char *norm, size_t len);
 /* 1 when norm (case-folded) is an ordinary word of lang ("de", "en"). */
 int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, size_t len);

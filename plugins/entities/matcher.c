@@ -198,10 +198,9 @@ fail:
     return -1;
 }
 
-/* A token has up to three forms: its norm, its stem, and its norm
- * without a genitive ending (genitive_len(): "London's"; for a
- * capitalised word ending in s the s, the genitive of a German name:
- * "Chinas", "Nvidias", which stemmers leave alone after a vowel).
+/* A token has up to three forms: its norm, its stem, and for a
+ * capitalised word ending in s its norm without the s (the genitive of a
+ * name: "Chinas", "Nvidias", which stemmers leave alone after a vowel).
  * The automaton follows each of them, so it runs as a small set of states
  * at once: "Vereinigten" goes on by its stem when another name begins with
  * the norm "vereinigten". */
@@ -220,20 +219,11 @@ struct form_hashes {
 #define FORM_STEM 2u
 #define FORM_GENITIVE 4u
 
-/* The length of the token's norm without its genitive ending, or 0 when
- * it has none: an English possessive ("London's", "Google’s") whatever
- * its case, else the s of a capitalised word.  The text layer keeps the
- * possessive in the word, and English stemming cuts it, but a one-word
- * name must match a norm, not a stem (norm_is()). */
-static size_t genitive_len(const struct ent_tok *t)
+/* An English possessive needs nothing here: the text layer's norm of
+ * "London's" is "london" (its text keeps the ending, tok_possessive()). */
+static int has_genitive(const struct ent_tok *t)
 {
-    size_t n = t->norm_len;
-    const char *w = t->norm;
-    if (n > 2 && w[n - 1] == 's' && w[n - 2] == '\'')
-        return n - 2;
-    if (n > 4 && w[n - 1] == 's' && memcmp(w + n - 4, "\xE2\x80\x99", 3) == 0)
-        return n - 4;
-    return (t->flags & ENT_TOK_CAP) && n > 2 && w[n - 1] == 's' ? n - 1 : 0;
+    return (t->flags & ENT_TOK_CAP) && t->norm_len > 2 && t->norm[t->norm_len - 1] == 's';
 }
 
 static int stem_is_norm(const struct ent_tok *t)
@@ -248,9 +238,8 @@ static struct form_hashes hashes_of(const struct ent_tok *t)
         h.stem = strmap_hash(t->stem, t->stem_len);
         h.forms |= FORM_STEM;
     }
-    size_t glen = genitive_len(t);
-    if (glen) {
-        h.genitive = strmap_hash(t->norm, glen);
+    if (has_genitive(t)) {
+        h.genitive = strmap_hash(t->norm, t->norm_len - 1);
         h.forms |= FORM_GENITIVE;
     }
     return h;
@@ -289,7 +278,7 @@ static size_t forms_hashed(const struct ac *ac, const struct ent_tok *t, const s
     if ((h->forms & FORM_STEM) && (s = ac_lookup_hashed(ac, t->stem, t->stem_len, h->stem)) &&
         (n == 0 || s != syms[0]))
         syms[n++] = s;
-    if ((h->forms & FORM_GENITIVE) && (s = ac_lookup_hashed(ac, t->norm, genitive_len(t), h->genitive)))
+    if ((h->forms & FORM_GENITIVE) && (s = ac_lookup_hashed(ac, t->norm, t->norm_len - 1, h->genitive)))
         syms[n++] = word[1] = s;
     return n;
 }

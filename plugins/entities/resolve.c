@@ -2,6 +2,8 @@
  * article are reconciled before they become tags. */
 #include "resolve.h"
 
+#include "cues.h"
+
 #include <string.h>
 
 /* Mark the tokens of each hit (and a hyphenated word whose part it covers)
@@ -84,11 +86,15 @@ static int name_word(const struct lexicon *lex, const char *lang, const struct e
 
 /* A one-word place right beside a name word is part of a person's or a
  * company's name: "Gary Nagle", "Stacy Baar", "Shanghai Biren".  Not
- * across a possessive, which ends a name: "London's Leicester Square". */
+ * across a possessive, which ends a name: "London's Leicester Square".
+ * Before a word that ends the name of a street, square, station or
+ * building it is part of that name: "Leicester Square", "Oxford Street". */
 void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                                  const struct ent_hits *hits, const struct gazetteer *gz,
                                  const uint8_t *covered, uint8_t *dropped)
 {
+    /* The cue words' table (built once); without memory no word is one. */
+    int cues = cues_init() == 0;
     for (size_t h = 0; h < hits->n; h++) {
         const struct ent_hit *x = &hits->v[h];
         if (gz->v[x->entry].type != ENT_PLACE || x->end - x->start != 1 ||
@@ -100,7 +106,10 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
                      name_word(lex, lang, &t->v[i - 1], covered[i - 1]);
         int after = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
                     name_word(lex, lang, &t->v[i + 1], covered[i + 1]);
-        if (before || after)
+        int building = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
+                       (t->v[i + 1].flags & ENT_TOK_CAP) && cues &&
+                       (cue_bits(t->v[i + 1].norm, t->v[i + 1].norm_len) & C_NONPERSON);
+        if (before || after || building)
             dropped[h] = 1;
     }
 }
@@ -119,7 +128,8 @@ static int norm_is(const struct ent_tok *t, const char *const *list)
  * as the towns list) has one: a preposition of place before it ("in
  * Wolfsburg"), or ", PLACE" after it ("Baar, Switzerland"); and no
  * capitalised word right after it. */
-static int cued(const struct ent_toks *t, const struct ent_hits *hits, size_t h, const struct gazetteer *gz)
+static int cued(const struct lexicon *lex, const char *lang, const struct ent_toks *t, const struct ent_hits *hits,
+                size_t h, const struct gazetteer *gz)
 {
     const struct ent_hit *x = &hits->v[h];
     size_t i = x->start;
@@ -127,10 +137,13 @@ static int cued(const struct ent_toks *t, const struct ent_hits *hits, size_t h,
         i--;  /* a part: what stands before its word */
     size_t j = x->end;
     /* "at Oxford Economics", "in Leicester Square": the town begins a
-     * longer name, whose words the heuristics read. */
+     * longer name, whose words the heuristics read.  German capitalises
+     * every noun ("in Wolfsburg Stellen streichen"): there only a name
+     * word after it does. */
     const struct ent_tok *last = &t->v[x->end - 1];
-    if (j < t->n && t->v[j].sentence == last->sentence && (t->v[j].flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) &&
-        !tok_possessive(last))
+    if (j < t->n && t->v[j].sentence == last->sentence && !(t->v[j].flags & ENT_TOK_PART) &&
+        (t->v[j].flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) && !tok_possessive(last) &&
+        (!lang || strcmp(lang, "de") != 0 || name_word(lex, lang, &t->v[j], 0)))
         return 0;
     if (i > 0 && t->v[i - 1].sentence == t->v[x->start].sentence && norm_is(&t->v[i - 1], place_preps))
         return 1;
@@ -140,11 +153,11 @@ static int cued(const struct ent_toks *t, const struct ent_hits *hits, size_t h,
     return 0;
 }
 
-void resolve_drop_uncued(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
-                        uint8_t *dropped)
+void resolve_drop_uncued(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                         const struct ent_hits *hits, const struct gazetteer *gz, uint8_t *dropped)
 {
     for (size_t h = 0; h < hits->n; h++)
-        if (gz->v[hits->v[h].entry].needs_cue && !cued(t, hits, h, gz))
+        if (gz->v[hits->v[h].entry].needs_cue && !cued(lex, lang, t, hits, h, gz))
             dropped[h] = 1;
 }
 

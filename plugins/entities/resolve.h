@@ -10,15 +10,18 @@
 #include "tokens.h"
 
 /* A hit of an entry that needs a cue (gazetteer.h, "#!cue") without one:
- * a preposition of place before it, or ", PLACE" after it. */
-void resolve_drop_uncued(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
-                         uint8_t *dropped);
+ * a preposition of place before it, or ", PLACE" after it; and one that
+ * begins a longer name (a capitalised word after it; in German a name
+ * word, lex and lang tell). */
+void resolve_drop_uncued(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                         const struct ent_hits *hits, const struct gazetteer *gz, uint8_t *dropped);
 /* covered[i] = 1 + the type of the hit over token i (and over the
  * hyphenated word whose part it is), for the hits not dropped. */
 void resolve_mark_covered(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                           const uint8_t *dropped, uint8_t *covered);
 /* A one-word place right beside a name word is part of a name ("Gary
- * Nagle"). */
+ * Nagle"), as it is before the last word of a street's or a building's
+ * name ("Leicester Square"). */
 void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                                   const struct ent_hits *hits, const struct gazetteer *gz,
                                   const uint8_t *covered, uint8_t *dropped);

@@ -52,7 +52,8 @@ static inline int toks_typed(const struct ent_toks *ts, const struct ent_tok *t)
 }
 
 /* Whether t ends in an English possessive ("London's", "Google’s"): it
- * ends a name, as the text layer keeps the ending in the word. */
+ * ends a name.  The text layer keeps the ending in the word's text (its
+ * norm is "london"). */
 static inline int tok_possessive(const struct ent_tok *t)
 {
     size_t len = t->text_len;

@@ -86,13 +86,13 @@ def gazetteer_names(build_dir):
         for row in evallib.tsv_rows(path):
             if len(row) < 2 or row[0] not in TYPES:
                 continue
-            names = {row[1]}
+            localised = [v.partition("=")[2] for extra in row[3:] for v in extra.split("|") if "=" in v]
+            names = {row[1]} | set(localised)
             if len(row) > 2:
                 names |= {a for a in row[2].split("|") if a}
-            for extra in row[3:]:
-                names |= {v.partition("=")[2] for v in extra.split("|") if "=" in v}
             names = {n.lower() for n in names if n}
-            for n in [row[1]] + [extra.partition("=")[2] for extra in row[3:] if "=" in extra]:
+            # A tag carries the canonical name or a localised one.
+            for n in [row[1]] + localised:
                 out.setdefault((row[0], n.lower()), set()).update(names)
     return out
 
@@ -134,8 +134,11 @@ def heldout_articles(corpus, folder):
     for gold in sorted(glob.glob(os.path.join(HERE, folder, "*.entities.tsv"))):
         name = os.path.basename(gold)[:-len(".entities.tsv")]
         sub = HELDOUT_DIRS.get(name.partition("_")[0])
-        if sub:
-            out.append((os.path.join(corpus, sub, name + ".txt"), gold))
+        article = os.path.join(corpus, sub, name + ".txt") if sub else None
+        if article and os.path.exists(article):
+            out.append((article, gold))
+        else:
+            print(f"eval entities: {gold}: no article {article or name} (skipped)")
     return out
 
 

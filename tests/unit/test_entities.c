@@ -370,9 +370,10 @@ static void test_matcher_german_forms(void **state)
                  "place/Vereinigte Staaten, org/Nvidia");
 }
 
-/* The English possessive stays in the word: a one-word name matches it,
- * a short name in capitals keeps them ("BBC's"), and a leading "The" of a
- * name is "the" in a sentence. */
+/* Before an English possessive a short name in capitals keeps them
+ * ("BBC's"; the norm has no "'s", the text layer's flags read "Bbc"), a
+ * place matches too, and a leading "The" of a name is "the" in a
+ * sentence. */
 static void test_matcher_possessives_and_the(void **state)
 {
     (void)state;
@@ -680,10 +681,16 @@ static void test_heuristics_roles(void **state)
 static void test_heuristics_given_names(void **state)
 {
     (void)state;
-    char *path = write_tsv("given.txt", "# given names\nbob\nbrenda\nart\nvictoria\nprince\njörg\n");
+    char *path = write_tsv("given.txt", "# given names\nbob\nbrenda\nart\nvictoria\nprince\n Jörg \nfrank\tword\n");
     char err[600];
     assert_int_equal(lexicon_load_given(&lex, path, err, sizeof err), 0);
-    assert_true(lexicon_given(&lex, "jörg", strlen("jörg")));
+    assert_int_equal(lexicon_given(&lex, "jörg", strlen("jörg")), LEXICON_GIVEN_NAME);
+    assert_int_equal(lexicon_given(&lex, "frank", strlen("frank")), LEXICON_GIVEN_WORD);
+    assert_int_equal(lexicon_given(&lex, "zorblax", strlen("zorblax")), 0);
+    /* A given name that is also a word wants a name word after it. */
+    expect_heuristics("de", "Die Firma von Jörg Müller baut jetzt auch Häuser in der ganzen Stadt.",
+                      "person/Jörg Müller");
+    expect_heuristics("de", "Die Firma von Frank Müller baut jetzt auch Häuser in der ganzen Stadt.", "");
     expect_heuristics("en", "The film also stars the British actors Bob Hoskins and Brenda Blethyn as her parents.",
                       "person/Bob Hoskins, person/Brenda Blethyn");
     expect_heuristics("en", "The trains from Victoria Station were late again, and Prince Zorblax waved at them.", "");
@@ -696,7 +703,8 @@ static void test_heuristics_given_names(void **state)
 
 /* A town that needs a cue is no mention of it before another capitalised
  * word ("at Oxford Economics"); a possessive place is no part of the name
- * after it ("London's Leicester Square"). */
+ * after it ("London's Leicester Square"), a place before "Square" is
+ * (Leicester). */
 static void test_resolve_cues_and_possessives(void **state)
 {
     (void)state;
@@ -705,28 +713,35 @@ static void test_resolve_cues_and_possessives(void **state)
     gz_init(&g);
     assert_int_equal(gz_add_line(&g, "place\tOxford", strlen("place\tOxford"), 1, err, sizeof err), 0);
     assert_int_equal(gz_add_line(&g, "place\tLondon", strlen("place\tLondon"), 0, err, sizeof err), 0);
-    struct matcher m;
-    assert_int_equal(matcher_build(&m, &g, "en", &tokens_analysis_tokeniser), 0);
+    assert_int_equal(gz_add_line(&g, "place\tLeicester", strlen("place\tLeicester"), 0, err, sizeof err), 0);
+    assert_int_equal(gz_add_line(&g, "place\tWolfsburg", strlen("place\tWolfsburg"), 1, err, sizeof err), 0);
+    struct matcher m_en, m_de;
+    assert_int_equal(matcher_build(&m_en, &g, "en", &tokens_analysis_tokeniser), 0);
+    assert_int_equal(matcher_build(&m_de, &g, "de", &tokens_analysis_tokeniser), 0);
     static const struct {
-        const char *text;
+        const char *lang, *text;
         size_t kept;
     } cases[] = {
-        {"He is an economist at Oxford Economics, a research firm.", 0},
-        {"He lives in Oxford with his family.", 1},
-        {"It opened in London's Leicester Square on a Monday.", 1},
+        {"en", "He is an economist at Oxford Economics, a research firm.", 0},
+        {"en", "He lives in Oxford with his family.", 1},
+        {"en", "It opened in London's Leicester Square on a Monday.", 1},
+        /* German capitalises its nouns: only a name word begins a name. */
+        {"de", "Der Konzern will in Wolfsburg Stellen streichen, hieß es am Montag.", 1},
+        {"de", "Er arbeitet in Wolfsburg Zorblax Motors seit vielen Jahren.", 0},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
-        newsd_analysis *an = newsd_analysis_new(cases[k].text, strlen(cases[k].text), "en");
+        const struct matcher *mp = strcmp(cases[k].lang, "de") == 0 ? &m_de : &m_en;
+        newsd_analysis *an = newsd_analysis_new(cases[k].text, strlen(cases[k].text), cases[k].lang);
         assert_non_null(an);
         struct ent_toks t = {0};
         struct ent_hits h = {0};
         assert_int_equal(tokens_from_analysis(an, &t), 0);
-        assert_int_equal(matcher_run(&m, &t, &h), 0);
+        assert_int_equal(matcher_run(mp, &t, &h), 0);
         uint8_t *dropped = calloc(h.n + 1, 1), *covered = calloc(t.n + 1, 1);
         assert_non_null(dropped);
         assert_non_null(covered);
-        resolve_drop_uncued(&t, &h, &g, dropped);
-        resolve_drop_places_in_names(&lex, "en", &t, &h, &g, covered, dropped);
+        resolve_drop_uncued(&lex, cases[k].lang, &t, &h, &g, dropped);
+        resolve_drop_places_in_names(&lex, cases[k].lang, &t, &h, &g, covered, dropped);
         size_t kept = 0;
         for (size_t i = 0; i < h.n; i++)
             kept += !dropped[i];
@@ -738,7 +753,8 @@ static void test_resolve_cues_and_possessives(void **state)
         toks_free(&t);
         newsd_analysis_free(an);
     }
-    matcher_free(&m);
+    matcher_free(&m_en);
+    matcher_free(&m_de);
     gz_free(&g);
 }
 

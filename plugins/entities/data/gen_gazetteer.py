@@ -145,16 +145,26 @@ def geonames_population():
     glib.g_variant_get_string.restype = ctypes.c_char_p
     glib.g_variant_get_string.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
     glib.g_variant_unref.argtypes = [ctypes.c_void_p]
+    glib.g_variant_get_type_string.restype = ctypes.c_char_p
+    glib.g_variant_get_type_string.argtypes = [ctypes.c_void_p]
     out = {}
     for i in range(lib.geonames_get_n_cities()):
         city = lib.geonames_get_city(i)
         if not city:
             continue
-        # A city is a tuple whose first member is its GeoNames id.
+        # A city is a GVariant tuple whose first member is its GeoNames id
+        # (libgeonames 0.3: "(sssssssudd)"); the header does not promise
+        # it, so anything else stops the build rather than guessing.
+        kind = glib.g_variant_get_type_string(city) or b""
+        if not kind.startswith(b"(s"):
+            lib.geonames_city_free(city)
+            sys.exit(f"gen_gazetteer: libgeonames0's cities are {kind.decode()!r}, not a tuple that "
+                     "begins with the GeoNames id: update gen_gazetteer.py")
         child = glib.g_variant_get_child_value(city, 0)
-        gid = glib.g_variant_get_string(child, None).decode()
+        gid = glib.g_variant_get_string(child, None)
         glib.g_variant_unref(child)
-        out[gid] = lib.geonames_city_get_population(city)
+        if gid:
+            out[gid.decode()] = lib.geonames_city_get_population(city)
         lib.geonames_city_free(city)
     return out
 
@@ -318,8 +328,9 @@ def strings_in(node):
 
 
 def places_and_languages():
-    """Case-folded: the countries (English and German names), the cities of
-    cities(), the curated regions, and ISO 639-2's English language names."""
+    """Case-folded: the countries (English and German names), the cities
+    that name time zones (zone.tab), the curated regions, and ISO 639-2's
+    English language names."""
     out = set()
     with open(ISO_JSON, encoding="utf-8") as fh:
         data = json.load(fh)["3166-1"]
@@ -357,34 +368,65 @@ def places_and_languages():
     return out
 
 
-def given_names():
-    """The first names of faker's person providers, read as data (parsed,
-    not imported): case-folded as the text layer folds a word's norm."""
+def locale_given_names(loc):
+    """The first names of one faker locale, case-folded, or None when the
+    locale is not installed."""
+    path = os.path.join(FAKER_PERSON_DIR, loc, "__init__.py")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            tree = ast.parse(fh.read(), path)
+    except (OSError, SyntaxError):
+        return None
     names = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assign):
+            continue
+        if not any(isinstance(t, ast.Name) and t.id.startswith("first_name") for t in node.targets):
+            continue
+        for name in strings_in(node.value):
+            name = unicodedata.normalize("NFC", name.strip())
+            if len(name) >= 3 and name[0].isupper() and GIVEN_NAME.match(name):
+                names.add(name.casefold())
+    return names
+
+
+def given_names():
+    """{case-folded given name: also a word?} of faker's person providers,
+    read as data (parsed, not imported), folded as the text layer folds a
+    word's norm.  A name that is also an English or German word (Grant,
+    Hans, but also Star, Unknown: the en locale's baby names) is kept only
+    when two locales other than en have it, and marked: the heuristics then
+    want a name word after it."""
+    per_locale = {}
     for loc in GIVEN_LOCALES:
-        path = os.path.join(FAKER_PERSON_DIR, loc, "__init__.py")
-        try:
-            with open(path, encoding="utf-8") as fh:
-                tree = ast.parse(fh.read(), path)
-        except OSError:
-            sys.exit(f"gen_gazetteer: cannot read {path} (install python3-fake-factory)")
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Assign):
-                continue
-            if not any(isinstance(t, ast.Name) and t.id.startswith("first_name") for t in node.targets):
-                continue
-            for name in strings_in(node.value):
-                name = unicodedata.normalize("NFC", name.strip())
-                if len(name) >= 3 and name[0].isupper() and GIVEN_NAME.match(name):
-                    names.add(name.casefold())
+        names = locale_given_names(loc)
+        if names is None:
+            print(f"gen_gazetteer: warning: no faker locale {loc} under {FAKER_PERSON_DIR}", file=sys.stderr)
+        else:
+            per_locale[loc] = names
+    en_lower = {w.casefold() for w in english_words()}
+    de_words = word_list(DE_WORDS, True)
+    seen_in = {}
+    for loc, names in per_locale.items():
+        for name in names:
+            seen_in[name] = seen_in.get(name, 0) + (loc != "en")
     # Names that are also a place or a language ("China", "Paris",
     # "Washington", "French") would make "China Precision Machinery" or
     # "French Culture" a person: the gazetteer and the heuristics' other
     # rules read them.
-    names -= places_and_languages()
-    if len(names) < 1000:
-        sys.exit(f"gen_gazetteer: only {len(names)} given names under {FAKER_PERSON_DIR}")
-    return names
+    places = places_and_languages()
+    out = {}
+    for name, locales in seen_in.items():
+        if name in places:
+            continue
+        word = name in en_lower or german_common(name[:1].upper() + name[1:], de_words)
+        if word and locales < 2:
+            continue
+        out[name] = word
+    if len(out) < 1000:
+        sys.exit(f"gen_gazetteer: only {len(out)} given names under {FAKER_PERSON_DIR} "
+                 "(install python3-fake-factory)")
+    return out
 
 
 def given(out):
@@ -392,11 +434,14 @@ def given(out):
     out.write("# Given names: the first names of the person providers of Debian's\n"
               f"# python3-fake-factory ({FAKER_PERSON_DIR}), locales\n"
               f"# {', '.join(GIVEN_LOCALES)};\n"
-              "# case-folded, one a line.  The entities heuristics read a given name\n"
-              "# before a capitalised word as a person (docs/plugins.md).\n"
-              "# Generated at build time by gen_gazetteer.py; do not edit.\n")
+              "# case-folded, one a line; \"NAME<TAB>word\" for a name that is also an\n"
+              "# English or German word (Grant, Hans: kept only when two locales besides\n"
+              "# en have it).  The entities heuristics read a given name before a\n"
+              "# capitalised word as a person, a marked one before a name word only\n"
+              "# (docs/plugins.md).  Without the names of countries, tz cities, regions\n"
+              "# and languages.  Generated at build time by gen_gazetteer.py; do not edit.\n")
     for name in sorted(names):
-        out.write(name + "\n")
+        out.write(name + ("\tword\n" if names[name] else "\n"))
 
 
 def main():
@@ -405,8 +450,13 @@ def main():
     if len(sys.argv) != 3 or sys.argv[1] not in kinds:
         sys.exit("usage: gen_gazetteer.py countries|cities|towns|subdivisions|given OUT")
     tmp = sys.argv[2] + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as out:
-        kinds[sys.argv[1]](out)
+    try:
+        with open(tmp, "w", encoding="utf-8") as out:
+            kinds[sys.argv[1]](out)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
     os.replace(tmp, sys.argv[2])
 
 
