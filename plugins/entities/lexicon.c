@@ -37,6 +37,7 @@ void lexicon_free(struct lexicon *l)
     fpset_free(&l->en);
     fpset_free(&l->en_names);
     fpset_free(&l->given);
+    fpfilter_free(&l->given_filter);
     *l = (struct lexicon){0};
 }
 
@@ -415,10 +416,14 @@ int lexicon_load_given(struct lexicon *l, const char *path, char *err, size_t er
         snprintf(err, errlen, "%s: no names in it", path);
         rc = -1;
     }
-    if (rc == 0)
-        fpset_freeze(&l->given);  /* best effort: unpacked it works too */
-    else
+    if (rc == 0) {
+        /* Best effort, both: without the filter every word asks the set,
+         * and unpacked the set works too. */
+        fpfilter_build(&l->given_filter, &l->given, 1u << GIVEN_NAME | 1u << GIVEN_WORD);
+        fpset_freeze(&l->given);
+    } else {
         fpset_free(&l->given);
+    }
     l->have_given = rc == 0;
     return rc;
 }
@@ -427,5 +432,6 @@ int lexicon_given(const struct lexicon *l, const char *norm, size_t len)
 {
     if (!l->have_given || len == 0 || len > WORD_MAX)
         return 0;
-    return (int)fpset_get(&l->given, fpset_hash(norm, len));
+    uint64_t h = fpset_hash(norm, len);
+    return fpfilter_may_have(&l->given_filter, h) ? (int)fpset_get(&l->given, h) : 0;
 }

@@ -26,6 +26,7 @@ struct lexicon {
     struct fpset en;       /* lower-case English words */
     struct fpset en_names; /* folded, of the capitalised English words */
     struct fpset given;    /* folded given names (Bob, Jörg, Thiago): a person's first word */
+    struct fpfilter given_filter; /* of them: most capitalised words end here, not in a cache miss */
     int have_de, have_en, have_given;
 };
 

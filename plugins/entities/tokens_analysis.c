@@ -21,7 +21,8 @@ static uint32_t flags_of(const struct newsd_token *t)
  * short name needs ("BBC" is no "Bbc"). */
 static uint32_t possessive_caps(const struct ent_tok *t)
 {
-    if ((t->flags & ENT_TOK_UPPER) || !(t->flags & ENT_TOK_CAP) || !tok_possessive(t))
+    if ((t->flags & (ENT_TOK_UPPER | ENT_TOK_CAP)) != ENT_TOK_CAP || t->text[t->text_len - 1] != 's' ||
+        !tok_possessive(t))
         return 0;
     size_t len = t->text_len - (t->text[t->text_len - 2] == '\'' ? 2 : 4), letters = 0;
     for (size_t i = 0; i < len; i++) {

@@ -697,6 +697,7 @@ static void test_heuristics_given_names(void **state)
     expect_heuristics("de", "Das war eine Art Trost für die Leute, sagte später Jörg Albrecht aus dem Ort.",
                       "person/Jörg Albrecht");
     fpset_free(&lex.given);
+    fpfilter_free(&lex.given_filter);
     lex.have_given = 0;
     expect_heuristics("en", "The film also stars the British actors Bob Hoskins and Brenda Blethyn as her parents.", "");
 }
