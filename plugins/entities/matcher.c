@@ -55,6 +55,24 @@ static uint8_t case_of(const struct ent_tok *t)
     return ENT_CASE_ANY;
 }
 
+/* "BBC's": the text layer reads it as a capitalised word (its s is lower
+ * case), but before the possessive it is in capitals, which a short name
+ * in capitals wants ("BBC" is no "Bbc").  Asked only when the case is
+ * what stands between a token and a name. */
+static int capitals_before_possessive(const struct ent_tok *t)
+{
+    if (!(t->flags & ENT_TOK_CAP) || !tok_possessive(t))
+        return 0;
+    size_t len = t->text_len - (t->text[t->text_len - 2] == '\'' ? 2 : 4), letters = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)t->text[i];
+        if (c >= 'a' && c <= 'z')
+            return 0;
+        letters += c >= 'A' && c <= 'Z';
+    }
+    return letters >= 2;
+}
+
 static int case_ok(uint8_t want, uint32_t flags)
 {
     switch (want) {
@@ -332,8 +350,11 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
             size_t first = k + 1 - mp->len;
             const struct ent_tok *a = &t->v[pos[first]];
             int ok = a->sentence == t->v[pos[k]].sentence && (mp->word == 0 || norm_is(word, mp->word));
-            for (size_t j = 0; ok && j < mp->len; j++)
-                ok = case_ok(m->cases[mp->case_off + j], t->v[pos[first + j]].flags);
+            for (size_t j = 0; ok && j < mp->len; j++) {
+                const struct ent_tok *x = &t->v[pos[first + j]];
+                uint8_t want = m->cases[mp->case_off + j];
+                ok = case_ok(want, x->flags) || (want == ENT_CASE_UPPER && capitals_before_possessive(x));
+            }
             if (ok) {
                 if (hits_push(cand, (struct ent_hit){pos[first], pos[k] + 1, mp->entry}) < 0)
                     return -1;

@@ -16,24 +16,6 @@ static uint32_t flags_of(const struct newsd_token *t)
     return (t->flags & SHIFTED_FLAGS) << 1 | (t->kind == NEWSD_TOKEN_WORD);
 }
 
-/* The text layer reads "BBC's" as a capitalised word (its s is lower
- * case); the matcher must see the capitals of the name before it, which a
- * short name needs ("BBC" is no "Bbc"). */
-static uint32_t possessive_caps(const struct ent_tok *t)
-{
-    if ((t->flags & (ENT_TOK_UPPER | ENT_TOK_CAP)) != ENT_TOK_CAP || t->text[t->text_len - 1] != 's' ||
-        !tok_possessive(t))
-        return 0;
-    size_t len = t->text_len - (t->text[t->text_len - 2] == '\'' ? 2 : 4), letters = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)t->text[i];
-        if (c >= 'a' && c <= 'z')
-            return 0;
-        letters += c >= 'A' && c <= 'Z';
-    }
-    return letters >= 2 ? ENT_TOK_UPPER : 0;
-}
-
 int tokens_from_analysis(const newsd_analysis *an, struct ent_toks *out)
 {
     size_t n, stride;
@@ -55,7 +37,6 @@ int tokens_from_analysis(const newsd_analysis *an, struct ent_toks *out)
             .flags = flags_of(nt), .sentence = nt->sentence,
             .type = typed ? nt->type : ENT_NO_TYPE,
         };
-        t.flags |= possessive_caps(&t);
         if (toks_push_word(out, &t) < 0)
             return -1;
     }
