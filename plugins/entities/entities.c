@@ -72,6 +72,13 @@ static char *default_data_dir(void)
     return out;
 }
 
+/* The data_dir key, else entities/ beside the .so; malloc'd, NULL when out
+ * of memory. */
+static char *data_dir_of(const newsd_config *conf)
+{
+    return newsd_config_get(conf, "data_dir") ? newsd_config_path(conf, "data_dir") : default_data_dir();
+}
+
 static int push_path(char ***paths, size_t *n, char *p)
 {
     if (!p)
@@ -90,7 +97,7 @@ static int push_path(char ***paths, size_t *n, char *p)
 static int bundled_paths(const newsd_config *conf, char ***paths, size_t *n)
 {
     const char *list = newsd_config_get(conf, "gazetteer");
-    char *dir = newsd_config_get(conf, "data_dir") ? newsd_config_path(conf, "data_dir") : default_data_dir();
+    char *dir = data_dir_of(conf);
     size_t count;
     char **items = newsd_list_split(list ? list : DEFAULT_GAZETTEER, &count);
     int rc = dir && items ? NEWSD_OK : NEWSD_ERROR;
@@ -152,7 +159,7 @@ static int load_given(const newsd_config *conf, struct lexicon *lex)
     if (newsd_config_get(conf, "given_names")) {
         path = newsd_config_path(conf, "given_names");
     } else {
-        char *dir = newsd_config_get(conf, "data_dir") ? newsd_config_path(conf, "data_dir") : default_data_dir();
+        char *dir = data_dir_of(conf);
         path = dir ? malloc(strlen(dir) + sizeof "/given_names.txt") : NULL;
         if (path)
             sprintf(path, "%s/given_names.txt", dir);

@@ -61,9 +61,10 @@ static uint8_t case_of(const struct ent_tok *t)
  * what stands between a token and a name. */
 static int capitals_before_possessive(const struct ent_tok *t)
 {
-    if (!(t->flags & ENT_TOK_CAP) || !tok_possessive(t))
+    size_t ending = t->flags & ENT_TOK_CAP ? tok_possessive(t) : 0;
+    if (!ending)
         return 0;
-    size_t len = t->text_len - (t->text[t->text_len - 2] == '\'' ? 2 : 4), letters = 0;
+    size_t len = t->text_len - ending, letters = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)t->text[i];
         if (c >= 'a' && c <= 'z')

@@ -51,15 +51,18 @@ static inline int toks_typed(const struct ent_toks *ts, const struct ent_tok *t)
     return t->type < ts->n_types;
 }
 
-/* Whether t ends in an English possessive ("London's", "Google’s"): it
- * ends a name.  The text layer keeps the ending in the word's text (its
- * norm is "london"). */
-static inline int tok_possessive(const struct ent_tok *t)
+/* The bytes of the English possessive t ends in ("London's": 2,
+ * "Google’s": 4), or 0: a possessive ends a name.  The text layer keeps
+ * the ending in the word's text (its norm is "london"). */
+static inline size_t tok_possessive(const struct ent_tok *t)
 {
     size_t len = t->text_len;
-    return (len > 2 && t->text[len - 2] == '\'' && t->text[len - 1] == 's') ||
-           (len > 4 && t->text[len - 1] == 's' && t->text[len - 4] == '\xE2' && t->text[len - 3] == '\x80' &&
-            t->text[len - 2] == '\x99');
+    if (len > 2 && t->text[len - 2] == '\'' && t->text[len - 1] == 's')
+        return 2;
+    if (len > 4 && t->text[len - 1] == 's' && t->text[len - 4] == '\xE2' && t->text[len - 3] == '\x80' &&
+        t->text[len - 2] == '\x99')
+        return 4;
+    return 0;
 }
 
 void toks_free(struct ent_toks *t);
