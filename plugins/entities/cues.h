@@ -15,12 +15,14 @@
  * "X-Chef", last part of "X-Gruppe", head and preposition of "Council of
  * Europe" / "Verband der Automobilindustrie", a word that ends a place's
  * name or is a title rather than a name ("Station", "Prince"), an
- * article. */
+ * article, a word of team sport (a sports report names clubs by their
+ * towns: "Newcastle beat Sunderland"). */
 enum cue_bit {
     C_LEGAL = 1u << 0, C_DESCR = 1u << 1, C_ORGWORD = 1u << 2, C_PROLE = 1u << 3, C_OROLE = 1u << 4,
     C_OPREP = 1u << 5, C_SPEECH = 1u << 6, C_NONNAME = 1u << 7, C_ORGHEAD = 1u << 8,
     C_PLACEPREP = 1u << 9, C_ROLESUFFIX = 1u << 10, C_ORGPART = 1u << 11, C_ORGWHOLE = 1u << 12,
     C_ORGOF = 1u << 13, C_OFPREP = 1u << 14, C_NONPERSON = 1u << 15, C_ARTICLE = 1u << 17,
+    C_SPORT = 1u << 18,
     /* a given name (lexicon.h), set by heur.c from the word lists */
     C_GIVEN = 1u << 16,
     /* heur.c's own, per token: a name word (for people / organisations),

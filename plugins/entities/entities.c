@@ -365,6 +365,8 @@ static int tag_article(const struct entities *e, struct snapshot *snap, struct e
             rc = newsd_article_fail(a, "out of memory (entities)");
         else
             resolve_drop_places_in_orgs(t, &hits, &snap->gz, &cands, dropped);
+        if (rc == NEWSD_OK && resolve_sports_clubs(&e->lex, lang, t, &hits, &snap->gz, tag_lang, &cands, dropped) < 0)
+            rc = newsd_article_fail(a, "out of memory (entities)");
     }
     for (size_t h = 0; rc == NEWSD_OK && h < hits.n; h++) {
         if (dropped[h])

@@ -167,13 +167,15 @@ static int lang_code_ok(struct span l)
 
 /* Find or add the entry (type, name).  Returns it, or NULL when out of
  * memory. */
-static struct gz_entry *entry_for(struct gazetteer *g, enum ent_type type, struct span name, int needs_cue)
+static struct gz_entry *entry_for(struct gazetteer *g, enum ent_type type, struct span name, unsigned marks)
 {
+    unsigned needs_cue = (marks & GZ_MARK_CUE) != 0, town = (marks & GZ_MARK_TOWN) != 0;
     char key[GZ_NAME_MAX + 16];
     int klen = snprintf(key, sizeof key, "%s\t%.*s", type_names[type], (int)name.len, name.s);
     uint32_t idx;
     if (strmap_get(&g->index, key, (size_t)klen, &idx)) {
         g->v[idx].needs_cue &= needs_cue;
+        g->v[idx].town &= town;
         return &g->v[idx];
     }
     if (g->n == g->cap) {
@@ -185,7 +187,7 @@ static struct gz_entry *entry_for(struct gazetteer *g, enum ent_type type, struc
         g->cap = cap;
     }
     struct gz_entry *e = &g->v[g->n];
-    *e = (struct gz_entry){.type = (uint8_t)type, .needs_cue = (uint8_t)needs_cue,
+    *e = (struct gz_entry){.type = (uint8_t)type, .needs_cue = needs_cue, .town = town,
                            .name = pool_copy(g, name.s, name.len)};
     if (!e->name || strmap_put(&g->index, key, (size_t)klen, (uint32_t)g->n) < 0)
         return NULL;
@@ -275,7 +277,7 @@ static int check_locals(struct span col, char *err, size_t errlen)
     return 0;
 }
 
-int gz_add_line(struct gazetteer *g, const char *line, size_t len, int needs_cue, char *err, size_t errlen)
+int gz_add_line(struct gazetteer *g, const char *line, size_t len, unsigned marks, char *err, size_t errlen)
 {
     struct span all = trim(line, len);
     if (all.len == 0 || all.s[0] == '#')
@@ -306,7 +308,7 @@ int gz_add_line(struct gazetteer *g, const char *line, size_t len, int needs_cue
         (ncol > 3 && check_locals(col[3], err, errlen) < 0))
         return -1;
 
-    struct gz_entry *e = entry_for(g, type, col[1], needs_cue);
+    struct gz_entry *e = entry_for(g, type, col[1], marks);
     if (!e)
         return failf(err, errlen, "out of memory");
     for (pos = 0; ncol > 2 && pos < col[2].len;)
@@ -322,6 +324,34 @@ int gz_add_line(struct gazetteer *g, const char *line, size_t len, int needs_cue
     return 0;
 }
 
+/* The marks of a line "#!MARK ..." after its "#!": words apart by blanks
+ * or commas.  0, or -1 with the reason in err. */
+static int parse_marks(const char *s, size_t len, unsigned *marks, char *err, size_t errlen)
+{
+    static const struct {
+        const char *word;
+        unsigned mark;
+    } known[] = {{"cue", GZ_MARK_CUE}, {"town", GZ_MARK_TOWN}};
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == ',' || s[i] == '\r'))
+            i++;
+        size_t j = i;
+        while (j < len && s[j] != ' ' && s[j] != '\t' && s[j] != ',' && s[j] != '\r')
+            j++;
+        if (j == i)
+            break;
+        size_t k = 0;
+        while (k < sizeof known / sizeof *known && !(strlen(known[k].word) == j - i && memcmp(known[k].word, s + i, j - i) == 0))
+            k++;
+        if (k == sizeof known / sizeof *known)
+            return failf(err, errlen, "unknown mark \"%.*s\" after #! (known: cue, town)", (int)(j - i), s + i);
+        *marks |= known[k].mark;
+        i = j;
+    }
+    return 0;
+}
+
 int gz_load_file(struct gazetteer *g, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "re");
@@ -332,7 +362,7 @@ int gz_load_file(struct gazetteer *g, const char *path, char *err, size_t errlen
     ssize_t n;
     int rc = 0;
     char why[512];
-    int needs_cue = 0;
+    unsigned marks = 0;
     errno = 0;
     while ((n = getline(&line, &size, f)) >= 0) {
         const char *s = line;
@@ -342,9 +372,14 @@ int gz_load_file(struct gazetteer *g, const char *path, char *err, size_t errlen
         }
         if (n > 0 && s[n - 1] == '\n')
             n--;
-        if (lineno == 1 && n >= 5 && memcmp(s, "#!cue", 5) == 0)
-            needs_cue = 1;
-        if (gz_add_line(g, s, (size_t)n, needs_cue, why, sizeof why) < 0) {
+        if (n >= 2 && memcmp(s, "#!", 2) == 0) {
+            marks = 0;
+            if (parse_marks(s + 2, (size_t)n - 2, &marks, why, sizeof why) < 0) {
+                rc = failf(err, errlen, "%s:%zu: %s", path, lineno, why);
+                break;
+            }
+        }
+        if (gz_add_line(g, s, (size_t)n, marks, why, sizeof why) < 0) {
             rc = failf(err, errlen, "%s:%zu: %s", path, lineno, why);
             break;
         }

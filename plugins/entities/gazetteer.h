@@ -7,10 +7,15 @@
  * aliases are other ways of writing it; LANG=NAME gives the canonical name
  * in a language (ISO 639-1), which is also an alias.  An entry whose type
  * and name an earlier file already has adds to it: its aliases are added,
- * its localised names replace earlier ones.  A file whose first line is
- * "#!cue" (the towns list) holds names that are often ordinary words or
- * people's names elsewhere: its entries count only with a cue (see
- * entities.c, cued()), unless another file lists them too.  docs/plugins.md
+ * its localised names replace earlier ones.  A line "#!MARK ..." marks
+ * the entries after it, up to the next such line ("#!" alone: no marks):
+ *   - cue: names that are often ordinary words or people's names
+ *     elsewhere (the towns list); they count only with a cue (resolve.c,
+ *     cued());
+ *   - town: names of towns and cities, whose clubs a sports report names
+ *     by them (resolve_sports_clubs()).
+ * An entry keeps a mark only when every line that lists it has it: a name
+ * that another list has as a country or region is neither. docs/plugins.md
  * documents the format. */
 #ifndef ENTITIES_GAZETTEER_H
 #define ENTITIES_GAZETTEER_H
@@ -35,7 +40,8 @@ const char *ent_type_name(enum ent_type t);
  * gazetteer's (its pool). */
 struct gz_entry {
     uint8_t type;       /* enum ent_type */
-    uint8_t needs_cue;  /* only from files marked "#!cue", and from no other file */
+    uint8_t needs_cue : 1;  /* only from lines marked "#!cue" */
+    uint8_t town : 1;       /* only from lines marked "#!town" */
     uint16_t n_locals;
     uint32_t n_aliases;
     const char *name;
@@ -68,9 +74,13 @@ void gz_free(struct gazetteer *g);
  * "PATH: cause") in err; g then holds what came before the bad line, so a
  * caller that must keep its old list throws g away. */
 int gz_load_file(struct gazetteer *g, const char *path, char *err, size_t errlen);
-/* Parse one line (without its newline) as gz_load_file() does: 0 (also for
- * comments and blank lines), or -1 with the reason in err. */
-int gz_add_line(struct gazetteer *g, const char *line, size_t len, int needs_cue, char *err, size_t errlen);
+/* The marks of a line "#!cue town". */
+#define GZ_MARK_CUE 1u
+#define GZ_MARK_TOWN 2u
+/* Parse one line (without its newline) as gz_load_file() does, its
+ * entries marked with marks (GZ_MARK_*): 0 (also for comments and blank
+ * lines), or -1 with the reason in err. */
+int gz_add_line(struct gazetteer *g, const char *line, size_t len, unsigned marks, char *err, size_t errlen);
 /* Done loading: give back the unused room and drop the index (later
  * gz_add_line() calls then fail). */
 void gz_seal(struct gazetteer *g);

@@ -802,6 +802,9 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
     uint32_t any_cue = 0;
     for (size_t k = 0; k < sizeof rules / sizeof *rules; k++)
         any_cue |= rules[k].cue;
+    size_t n_sport = 0;
+    int sport_kinds = 1;
+    const struct ent_tok *first_sport = NULL;
     /* One pass builds the view and works out what each word is.  That
      * depends on its text alone: once per token type.  Its cue bits; and
      * the words namey_now() will look up in the word lists, each type's
@@ -833,6 +836,12 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
                 known->hashed = (uint8_t)may;
                 known->norm_hash = h;
             }
+        }
+        if ((r.cls[p] & C_SPORT) && (x->flags & ENT_TOK_WORD)) {
+            if (!n_sport++)
+                first_sport = x;
+            else if (x->norm_len != first_sport->norm_len || memcmp(x->norm, first_sport->norm, x->norm_len) != 0)
+                sport_kinds = 2;
         }
         if (x->flags & ENT_TOK_WHOLE)
             r.cls[p] |= C_WHOLE;
@@ -890,6 +899,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
             if (r.cls[cued_at[i]] & rules[k].cue)
                 rc = rules[k].fn(&r, cued_at[i]);
     free(cued_at);
+    out->sports = n_sport >= HEUR_SPORT_WORDS && sport_kinds == 2;
     if (rc == 0)
         tidy(out);
     free(r.w);

@@ -38,7 +38,13 @@ struct heur_cand {
 struct heur_cands {
     struct heur_cand *v;
     size_t n, cap;
+    /* The article reads as a report on team sport: HEUR_SPORT_WORDS words
+     * of sport (cues.h, C_SPORT), two of them different.  There a town's
+     * name may stand for its club (resolve_sports_clubs()). */
+    int sports;
 };
+
+#define HEUR_SPORT_WORDS 3
 
 /* covered[i]: 0, or 1 + the type of the gazetteer hit over token i (for a
  * hyphenated word also over its parts).  0, or -1 when out of memory. */

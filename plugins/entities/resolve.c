@@ -4,6 +4,7 @@
 
 #include "cues.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Mark the tokens of each hit (and a hyphenated word whose part it covers)
@@ -124,6 +125,19 @@ static int norm_is(const struct ent_tok *t, const char *const *list)
     return 0;
 }
 
+/* Whether the capitalised word at j, after last, goes on a name that last
+ * ends: "at Oxford Economics", "in Leicester Square"; not a stop word
+ * ("the best Liverpool I have seen").  German capitalises
+ * every noun ("in Wolfsburg Stellen streichen"): there only a name word
+ * does. */
+static int begins_name(const struct lexicon *lex, const char *lang, const struct ent_toks *t, size_t j,
+                       const struct ent_tok *last)
+{
+    return j < t->n && t->v[j].sentence == last->sentence && !(t->v[j].flags & ENT_TOK_PART) &&
+           (t->v[j].flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) && !(t->v[j].flags & ENT_TOK_STOP) && !tok_possessive(last) &&
+           (!lang || strcmp(lang, "de") != 0 || name_word(lex, lang, &t->v[j], 0));
+}
+
 /* Whether a hit of an entry that needs a cue (a file marked "#!cue", such
  * as the towns list) has one: a preposition of place before it ("in
  * Wolfsburg"), or ", PLACE" after it ("Baar, Switzerland"); and no
@@ -136,14 +150,8 @@ static int cued(const struct lexicon *lex, const char *lang, const struct ent_to
     while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
         i--;  /* a part: what stands before its word */
     size_t j = x->end;
-    /* "at Oxford Economics", "in Leicester Square": the town begins a
-     * longer name, whose words the heuristics read.  German capitalises
-     * every noun ("in Wolfsburg Stellen streichen"): there only a name
-     * word after it does. */
-    const struct ent_tok *last = &t->v[x->end - 1];
-    if (j < t->n && t->v[j].sentence == last->sentence && !(t->v[j].flags & ENT_TOK_PART) &&
-        (t->v[j].flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) && !tok_possessive(last) &&
-        (!lang || strcmp(lang, "de") != 0 || name_word(lex, lang, &t->v[j], 0)))
+    /* The town begins a longer name, whose words the heuristics read. */
+    if (begins_name(lex, lang, t, j, &t->v[x->end - 1]))
         return 0;
     if (i > 0 && t->v[i - 1].sentence == t->v[x->start].sentence && norm_is(&t->v[i - 1], place_preps))
         return 1;
@@ -158,6 +166,152 @@ void resolve_drop_uncued(const struct lexicon *lex, const char *lang, const stru
 {
     for (size_t h = 0; h < hits->n; h++)
         if (gz->v[hits->v[h].entry].needs_cue && !cued(lex, lang, t, hits, h, gz))
-            dropped[h] = 1;
+            dropped[h] = RESOLVE_UNCUED;
 }
 
+
+static const char *const venue_preps[] = {"in", "near", "aus", "nahe", NULL};
+
+static int is_dash(const struct ent_tok *t)
+{
+    return (t->norm_len == 1 && t->norm[0] == '-') ||
+           (t->norm_len == 3 && (memcmp(t->norm, "\xE2\x80\x93", 3) == 0 || memcmp(t->norm, "\xE2\x80\x94", 3) == 0));
+}
+
+/* Tokens [a, b) as written, apart by blanks, a possessive cut off the
+ * last; the whole of a hyphenated word is left out (its parts follow).
+ * NULL when out of memory. */
+static char *words_as_written(const struct ent_toks *t, size_t a, size_t b)
+{
+    size_t cap = 1;
+    for (size_t i = a; i < b; i++)
+        cap += t->v[i].text_len + 1;
+    char *s = malloc(cap), *o = s;
+    if (!s)
+        return NULL;
+    for (size_t i = a; i < b; i++) {
+        const struct ent_tok *x = &t->v[i];
+        if ((x->flags & ENT_TOK_WHOLE) && i + 1 < b)
+            continue;
+        size_t len = x->text_len - (i + 1 == b ? tok_possessive(x) : 0);
+        if (o != s)
+            *o++ = ' ';
+        memcpy(o, x->text, len);
+        o += len;
+    }
+    *o = '\0';
+    return s;
+}
+
+/* Whether name begins with "town " or ends with " town". */
+static int names_club_of(const char *name, const char *town)
+{
+    size_t n = strlen(name), k = strlen(town);
+    return n > k + 1 && ((memcmp(name, town, k) == 0 && name[k] == ' ') ||
+                         (memcmp(name + n - k, town, k) == 0 && name[n - k - 1] == ' '));
+}
+
+static const char *club_of(const struct ent_hits *hits, const struct gazetteer *gz, const char *tag_lang,
+                           const struct heur_cands *cands, size_t n_cands, const uint8_t *dropped, const char *town)
+{
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct gz_entry *e = &gz->v[hits->v[h].entry];
+        const char *name = gz_entry_name(e, tag_lang);
+        if (!dropped[h] && e->type == ENT_ORG && names_club_of(name, town))
+            return name;
+    }
+    for (size_t k = 0; k < n_cands; k++)
+        if (cands->v[k].type == ENT_ORG && names_club_of(cands->v[k].name, town))
+            return cands->v[k].name;
+    return NULL;
+}
+
+static int same_norm(const struct ent_tok *a, const struct ent_tok *b)
+{
+    return a->norm_len == b->norm_len && memcmp(a->norm, b->norm, a->norm_len) == 0;
+}
+
+/* Whether w is the last word of a person the article names: "Greenwood"
+ * after "Will Greenwood" is him, not the town. */
+static int surname_of_someone(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                              const struct heur_cands *cands, size_t n_cands, const struct ent_tok *w)
+{
+    for (size_t k = 0; k < n_cands; k++)
+        if (cands->v[k].type == ENT_PERSON && cands->v[k].end - cands->v[k].start > 1 &&
+            same_norm(&t->v[cands->v[k].end - 1], w))
+            return 1;
+    for (size_t h = 0; h < hits->n; h++)
+        if (gz->v[hits->v[h].entry].type == ENT_PERSON && hits->v[h].end - hits->v[h].start > 1 &&
+            same_norm(&t->v[hits->v[h].end - 1], w))
+            return 1;
+    return 0;
+}
+
+static int push_cand(struct heur_cands *c, const struct heur_cand *x)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 16;
+        struct heur_cand *v = realloc(c->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        c->v = v;
+        c->cap = cap;
+    }
+    c->v[c->n++] = *x;
+    return 0;
+}
+
+int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                         const struct ent_hits *hits, const struct gazetteer *gz, const char *tag_lang,
+                         struct heur_cands *cands, uint8_t *dropped)
+{
+    if (!cands->sports)
+        return 0;
+    size_t n_found = cands->n;   /* the heuristics' finds; the clubs come after them */
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct ent_hit *x = &hits->v[h];
+        const struct gz_entry *e = &gz->v[x->entry];
+        if (e->type != ENT_PLACE || !e->town || (dropped[h] && dropped[h] != RESOLVE_UNCUED))
+            continue;
+        const struct ent_tok *first = &t->v[x->start], *last = &t->v[x->end - 1];
+        /* Not a part of a hyphenated word: "Stanley-Cup". */
+        if (!(first->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) || (first->flags & ENT_TOK_PART))
+            continue;
+        /* A town needs a cue where its name is also a word ("zu Boden"). */
+        if (dropped[h] == RESOLVE_UNCUED && lexicon_common(lex, lang, first->norm, first->norm_len))
+            continue;
+        size_t i = x->start;
+        while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
+            i--;  /* a part: what stands before its word */
+        if (i > 0 && t->v[i - 1].sentence == first->sentence && norm_is(&t->v[i - 1], venue_preps))
+            continue;
+        /* "Wien – ", "Paris/Lissabon – " */
+        int heads = (first->flags & ENT_TOK_START) ||
+                    (i > 0 && t->v[i - 1].norm_len == 1 && t->v[i - 1].norm[0] == '/');
+        if (heads && x->end < t->n && is_dash(&t->v[x->end]))
+            continue;
+        /* The town begins a longer name ("Vienna Capitals", "Bath
+         * Rugby"), as in cued(); the heuristics read those words. */
+        if (begins_name(lex, lang, t, x->end, last))
+            continue;
+        int inside = 0;
+        for (size_t k = 0; k < n_found && !inside; k++)
+            inside = x->start < cands->v[k].cover_end && cands->v[k].cover_start < x->end;
+        if (inside || (dropped[h] == RESOLVE_UNCUED && x->end - x->start == 1 && surname_of_someone(t, hits, gz, cands, n_found, first)))
+            continue;
+        char *town = words_as_written(t, x->start, x->end);
+        if (!town)
+            return -1;
+        const char *club = club_of(hits, gz, tag_lang, cands, n_found, dropped, town);
+        char *name = club ? strdup(club) : town;
+        if (club)
+            free(town);
+        struct heur_cand c = {x->start, x->end, ENT_ORG, 0, x->start, x->end, name, "sports_club"};
+        if (!name || push_cand(cands, &c) < 0) {
+            free(name);
+            return -1;
+        }
+        dropped[h] = RESOLVE_DROPPED;
+    }
+    return 0;
+}

@@ -9,10 +9,13 @@
 #include "matcher.h"
 #include "tokens.h"
 
+/* dropped[h]: 0, or why hit h gives no tag. */
+enum { RESOLVE_DROPPED = 1, RESOLVE_UNCUED = 2 };
+
 /* A hit of an entry that needs a cue (gazetteer.h, "#!cue") without one:
  * a preposition of place before it, or ", PLACE" after it; and one that
  * begins a longer name (a capitalised word after it; in German a name
- * word, lex and lang tell). */
+ * word, lex and lang tell).  Marked RESOLVE_UNCUED. */
 void resolve_drop_uncued(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                          const struct ent_hits *hits, const struct gazetteer *gz, uint8_t *dropped);
 /* covered[i] = 1 + the type of the hit over token i (and over the
@@ -29,5 +32,17 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
  * and wherever its words come back ("Shanghai Biren Technology Co."). */
 void resolve_drop_places_in_orgs(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                                  const struct heur_cands *cands, uint8_t *dropped);
+/* In a sports report (cands->sports) a town's name stands for its club
+ * ("Newcastle beat Sunderland", "wechselte nach Augsburg"), unless "in",
+ * "near" or "aus" comes before it, or it begins a sentence with a dash
+ * after it (a dateline: "Wien – ").  Such
+ * a hit of an entry marked town (gazetteer.h), also one dropped for want
+ * of a cue, is dropped as a place and added to cands as an organisation:
+ * named as the article's organisation that begins or ends with its words
+ * ("Newcastle United", "AS Monaco"), else as written.  tag_lang: the
+ * language of the canonical names.  0, or -1 when out of memory. */
+int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                         const struct ent_hits *hits, const struct gazetteer *gz, const char *tag_lang,
+                         struct heur_cands *cands, uint8_t *dropped);
 
 #endif

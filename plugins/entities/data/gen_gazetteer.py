@@ -202,8 +202,19 @@ def big_cities():
     return out
 
 
+def people_names():
+    """Case-folded given names and surnames of faker's person providers."""
+    out = set()
+    for loc in GIVEN_LOCALES:
+        for kind in ("first_name", "last_name"):
+            out |= locale_given_names(loc, kind) or set()
+    return out
+
+
 def towns(out):
     en, de = geonames_catalogs()
+    people = people_names()
+    big = {name for name, _ in big_cities()}
     population = geonames_population()
     en_all = word_list(EN_WORDS, True)
     en_lower = {w for w in en_all if w[:1].islower()}
@@ -212,9 +223,12 @@ def towns(out):
     with open(ISO_JSON, encoding="utf-8") as fh:
         countries_ = {n for c in json.load(fh)["3166-1"]
                       for n in (c["name"], c.get("common_name"), c.get("official_name")) if n}
-    out.write("#!cue\n"
+    out.write("#!cue town\n"
               "# (the first line: these names count only after a preposition of place\n"
-              "# or before \", PLACE\", see docs/plugins.md)\n"
+              "# or before \", PLACE\", and in a sports report they may stand for a\n"
+              "# club; the towns whose names are also words or people's names come\n"
+              "# last, after a line \"#!cue\": they stand for no club; see\n"
+              "# docs/plugins.md)\n"
               "# Towns: the GeoNames places of Debian's libgeonames-common (its\n"
               "# geonames.mo catalogs: English names, German ones where translated).\n"
               "# Left out: countries (countries.tsv has them), names of fewer than 4\n"
@@ -226,6 +240,7 @@ def towns(out):
               "# its cue (\"in Oxford\", \"in Essen\").\n"
               "# Generated at build time by gen_gazetteer.py; do not edit.\n")
     seen = set()
+    lines, word_like = [], []
     for gid, name in sorted(en.items()):
         if not gid or not name or "\t" in name or "|" in name or name in seen or len(name) < 4 \
                 or name in countries_:
@@ -233,20 +248,31 @@ def towns(out):
         de_name = de.get(gid)
         de_name = de_name if de_name and de_name != name and "|" not in de_name else None
         known = population.get(gid, 0) >= KNOWN_TOWN
-        if not known and (name.lower() in en_lower or german_common(name, de_words)):
+        word = name.lower() in en_lower or german_common(name, de_words)
+        if not known and word:
             continue
         if name in en_proper and not de_name and not known:
             continue
         if de_name and de_name.lower() in de_words:
             de_name = None
         seen.add(name)
-        out.write(f"place\t{name}\t\tde={de_name}\n" if de_name else f"place\t{name}\n")
+        line = f"place\t{name}\t\tde={de_name}\n" if de_name else f"place\t{name}\n"
+        # A city of cities.tsv is a town whatever else its name is.
+        (word_like if (word or name.casefold() in people) and name not in big else lines).append(line)
+    out.writelines(lines)
+    out.write("#!cue\n"
+              "# Towns whose names are also words, or given names or surnames of faker's\n"
+              "# person providers (Siegen, Taylor, Preston), smaller than cities.tsv's.\n")
+    out.writelines(word_like)
 
 
 def cities(out):
     words = english_words()
     seen = set()
-    out.write("# Cities: the places that name time zones in Debian's tzdata\n"
+    out.write("#!town\n"
+              "# (the first line: in a sports report these names may stand for a club,\n"
+              "# see docs/plugins.md)\n"
+              "# Cities: the places that name time zones in Debian's tzdata\n"
               f"# ({ZONE_TAB}: AREA/City, two parts, inhabited areas only), then\n"
               "# GeoNames' cities of 250,000 people or more (libgeonames0, German\n"
               "# names from libgeonames-common), largest first; of those, names that\n"
@@ -368,9 +394,9 @@ def places_and_languages():
     return out
 
 
-def locale_given_names(loc):
-    """The first names of one faker locale, case-folded, or None when the
-    locale is not installed."""
+def locale_given_names(loc, kind="first_name"):
+    """The first names (kind "last_name": the surnames) of one faker
+    locale, case-folded, or None when the locale is not installed."""
     path = os.path.join(FAKER_PERSON_DIR, loc, "__init__.py")
     try:
         with open(path, encoding="utf-8") as fh:
@@ -381,7 +407,7 @@ def locale_given_names(loc):
     for node in ast.walk(tree):
         if not isinstance(node, ast.Assign):
             continue
-        if not any(isinstance(t, ast.Name) and t.id.startswith("first_name") for t in node.targets):
+        if not any(isinstance(t, ast.Name) and t.id.startswith(kind) for t in node.targets):
             continue
         for name in strings_in(node.value):
             name = unicodedata.normalize("NFC", name.strip())
