@@ -283,6 +283,40 @@ static void test_gazetteer_bad_lines(void **state)
     gz_free(&g);
 }
 
+/* "#!cue town" marks the entries after it, up to the next "#!" line; an
+ * entry keeps a mark only when every line that lists it has it; an
+ * unknown mark is an error that names the file and the line. */
+static void test_gazetteer_marks(void **state)
+{
+    (void)state;
+    struct gazetteer g;
+    char err[600];
+    gz_init(&g);
+    char *p = write_tsv("marks.tsv", "#!cue town\nplace\tBurnley\nplace\tBavaria\n#!town\nplace\tLeeds\n"
+                                     "#!\nplace\tBavaria\nplace\tEurope\n#!cue\nplace\tTaylor\n");
+    assert_int_equal(gz_load_file(&g, p, err, sizeof err), 0);
+    static const struct {
+        const char *name;
+        unsigned cue, town;
+    } want[] = {{"Burnley", 1, 1}, {"Bavaria", 0, 0}, {"Leeds", 0, 1}, {"Europe", 0, 0}, {"Taylor", 1, 0}};
+    assert_int_equal(g.n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < g.n; i++) {
+        assert_string_equal(g.v[i].name, want[i].name);
+        if (g.v[i].needs_cue != want[i].cue || g.v[i].town != want[i].town)
+            fail_msg("%s: cue %u town %u, expected %u %u", g.v[i].name, (unsigned)g.v[i].needs_cue,
+                     (unsigned)g.v[i].town, want[i].cue, want[i].town);
+    }
+    gz_free(&g);
+    gz_init(&g);
+    p = write_tsv("badmark.tsv", "place\tLeeds\n#!cue village\nplace\tBurnley\n");
+    assert_int_equal(gz_load_file(&g, p, err, sizeof err), -1);
+    char where[200];
+    snprintf(where, sizeof where, "%s:2: ", p);
+    assert_non_null(strstr(err, where));
+    assert_non_null(strstr(err, "unknown mark \"village\""));
+    gz_free(&g);
+}
+
 /* ---- the matcher over real tokens -------------------------------------- */
 
 struct found {
@@ -761,6 +795,82 @@ static void test_resolve_cues_and_possessives(void **state)
 
 /* A compound the list lacks is a noun when one of its heads is one,
  * whichever head that is. */
+/* In a sports report a town's name is its club, named as the article's
+ * organisation that holds it or as written; after "in", in a dateline,
+ * in another article, it stays a place.  A town that needs a cue is a
+ * club there too, unless its name is a word or a person's surname. */
+static void expect_clubs(const struct gazetteer *g, const struct matcher *m, const char *lang, const char *text,
+                         const char *want)
+{
+    newsd_analysis *an = newsd_analysis_new(text, strlen(text), lang);
+    assert_non_null(an);
+    struct ent_toks t = {0};
+    struct ent_hits h = {0};
+    struct heur_cands c = {0};
+    assert_int_equal(tokens_from_analysis(an, &t), 0);
+    assert_int_equal(matcher_run(m, &t, &h), 0);
+    uint8_t *dropped = calloc(h.n + 1, 1), *covered = calloc(t.n + 1, 1);
+    assert_non_null(dropped);
+    assert_non_null(covered);
+    resolve_drop_uncued(&lex, lang, &t, &h, g, dropped);
+    resolve_mark_covered(&t, &h, g, dropped, covered);
+    assert_int_equal(heur_run(&t, covered, lang, &lex, &c), 0);
+    assert_int_equal(resolve_sports_clubs(&lex, lang, &t, &h, g, lang, &c, dropped), 0);
+    char got[1024] = "";
+    for (size_t i = 0; i < h.n; i++)
+        if (!dropped[i])
+            snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s/%s", *got ? ", " : "",
+                     ent_type_name(g->v[h.v[i].entry].type), g->v[h.v[i].entry].name);
+    for (size_t i = 0; i < c.n; i++)
+        if (strcmp(c.v[i].rule, "sports_club") == 0)
+            snprintf(got + strlen(got), sizeof got - strlen(got), "%sclub/%s", *got ? ", " : "", c.v[i].name);
+    if (strcmp(got, want) != 0)
+        fail_msg("in \"%s\": \"%s\", expected \"%s\"", text, got, want);
+    heur_cands_free(&c);
+    free(dropped);
+    free(covered);
+    hits_free(&h);
+    toks_free(&t);
+    newsd_analysis_free(an);
+}
+
+static void test_resolve_sports_clubs(void **state)
+{
+    (void)state;
+    struct gazetteer g;
+    char err[600];
+    gz_init(&g);
+    static const struct {
+        const char *line;
+        unsigned marks;
+    } lines[] = {
+        {"place\tNewcastle", GZ_MARK_TOWN}, {"place\tSunderland", GZ_MARK_TOWN}, {"place\tWien", GZ_MARK_TOWN},
+        {"place\tSalzburg", GZ_MARK_TOWN}, {"place\tBurnley", GZ_MARK_CUE | GZ_MARK_TOWN},
+        {"place\tGreenwood", GZ_MARK_CUE | GZ_MARK_TOWN}, {"place\tSiegen", GZ_MARK_CUE | GZ_MARK_TOWN},
+        {"place\tEngland", 0}, {"org\tNewcastle United", 0},
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
+        assert_int_equal(gz_add_line(&g, lines[i].line, strlen(lines[i].line), lines[i].marks, err, sizeof err), 0);
+    struct matcher m_en, m_de;
+    assert_int_equal(matcher_build(&m_en, &g, "en", &tokens_analysis_tokeniser), 0);
+    assert_int_equal(matcher_build(&m_de, &g, "de", &tokens_analysis_tokeniser), 0);
+    expect_clubs(&g, &m_en, "en", "Newcastle beat Sunderland in the league match, and their striker scored twice.",
+                 "club/Newcastle, club/Sunderland");
+    expect_clubs(&g, &m_en, "en", "Newcastle and Sunderland agreed on a new plan for the buses of the region.",
+                 "place/Newcastle, place/Sunderland");
+    expect_clubs(&g, &m_en, "en", "The match in Newcastle ended late, and the striker scored a goal for Burnley.",
+                 "place/Newcastle, club/Burnley");
+    expect_clubs(&g, &m_en, "en", "Newcastle United's striker scored a goal in the league match, and Newcastle won.",
+                 "org/Newcastle United, club/Newcastle United");
+    expect_clubs(&g, &m_en, "en", "The match was hard, said Tom Greenwood after the game, and the coach of the "
+                 "league side was happy with Greenwood.", "");
+    expect_clubs(&g, &m_de, "de", "Das Spiel war hart. Wien – Der Stürmer erzielte im Spiel der Liga ein Tor für "
+                 "Salzburg, sagte der Trainer nach 16 Siegen in Folge.", "place/Wien, club/Salzburg");
+    matcher_free(&m_en);
+    matcher_free(&m_de);
+    gz_free(&g);
+}
+
 static void test_lexicon_compound_heads(void **state)
 {
     (void)state;
@@ -865,6 +975,7 @@ int main(void)
         cmocka_unit_test(test_gazetteer_sealed),
         cmocka_unit_test(test_gazetteer_merges_and_localises),
         cmocka_unit_test(test_gazetteer_bad_lines),
+        cmocka_unit_test(test_gazetteer_marks),
         cmocka_unit_test(test_matcher_longest_and_aliases),
         cmocka_unit_test(test_matcher_word_boundaries),
         cmocka_unit_test(test_matcher_german_forms),
@@ -878,6 +989,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_roles),
         cmocka_unit_test(test_heuristics_given_names),
         cmocka_unit_test(test_resolve_cues_and_possessives),
+        cmocka_unit_test(test_resolve_sports_clubs),
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
         cmocka_unit_test(test_lexicon_compound_heads),
         cmocka_unit_test(test_heuristics_hyphen_memos_apart),
