@@ -354,20 +354,9 @@ static int tag_article(const struct entities *e, struct snapshot *snap, struct e
     if (!m || tokens_from_analysis(an, t) < 0 || matcher_run(m, t, &hits) < 0 ||
         !(covered = calloc(t->n + 1, 1)) || !(dropped = calloc(hits.n + 1, 1)))
         rc = newsd_article_fail(a, "out of memory (entities)");
-    if (rc == NEWSD_OK)
-        resolve_drop_uncued(&e->lex, lang, t, &hits, &snap->gz, dropped);
-    if (rc == NEWSD_OK && heuristics_for(e, lang)) {
-        resolve_mark_covered(t, &hits, &snap->gz, dropped, covered);
-        resolve_drop_places_in_names(&e->lex, lang, t, &hits, &snap->gz, covered, dropped);
-        memset(covered, 0, t->n + 1);
-        resolve_mark_covered(t, &hits, &snap->gz, dropped, covered);
-        if (heur_run(t, covered, lang, &e->lex, &cands) < 0)
-            rc = newsd_article_fail(a, "out of memory (entities)");
-        else
-            resolve_drop_places_in_orgs(t, &hits, &snap->gz, &cands, dropped);
-        if (rc == NEWSD_OK && resolve_sports_clubs(&e->lex, lang, t, &hits, &snap->gz, tag_lang, &cands, dropped) < 0)
-            rc = newsd_article_fail(a, "out of memory (entities)");
-    }
+    if (rc == NEWSD_OK && resolve_article(&e->lex, lang, tag_lang, heuristics_for(e, lang), t, &hits, &snap->gz,
+                                          covered, dropped, &cands) < 0)
+        rc = newsd_article_fail(a, "out of memory (entities)");
     for (size_t h = 0; rc == NEWSD_OK && h < hits.n; h++) {
         if (dropped[h])
             continue;

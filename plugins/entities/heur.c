@@ -567,6 +567,27 @@ static int comes_back_alone(struct run *r, size_t a, size_t b, size_t q)
     return 0;
 }
 
+/* The organisation [a, b), with the place right before it and an "of
+ * PLACE" right after it, which are part of its name: "Sri Lanka Banks
+ * Association", "Telecom Regulatory Authority of India".  With a place in
+ * it, it is strong: the place is not tagged there (resolve.h). */
+static int add_org_with_places(struct run *r, size_t a, size_t b)
+{
+    size_t a0 = a, b0 = b;
+    while (a > 0 && same_sentence(r, a - 1, a) && !r->taken[a - 1] && place_at(r, a - 1) &&
+           is_cap(tok(r, a - 1)) && !tok_possessive(tok(r, a - 1)))
+        a--;
+    if (b + 1 < r->n && same_sentence(r, b - 1, b + 1) && !tok_possessive(tok(r, b - 1)) &&
+        tok(r, b)->norm_len == 2 && memcmp(tok(r, b)->norm, "of", 2) == 0 && !r->taken[b + 1] &&
+        place_at(r, b + 1) && is_cap(tok(r, b + 1))) {
+        b += 2;
+        while (b < r->n && same_sentence(r, b - 1, b) && !r->taken[b] && place_at(r, b) && is_cap(tok(r, b)) &&
+               !tok_possessive(tok(r, b - 1)))
+            b++;
+    }
+    return add_cand(r, a, b, ENT_ORG, a != a0 || b != b0, "rule_sequence");
+}
+
 /* Two or three name words: an organisation when an organisation word ends
  * them, a person when the last comes back alone. */
 static int rule_sequence(struct run *r, size_t p)
@@ -579,11 +600,11 @@ static int rule_sequence(struct run *r, size_t p)
     /* "ITA Airways", "Deutsche Bank": an organisation word ends them (it
      * may itself read as a name word in English). */
     if (n >= 2 && norm_in(r, p + n - 1, C_ORGWORD))
-        return add(r, p, p + n, ENT_ORG, 0);
+        return add_org_with_places(r, p, p + n);
     size_t e = p + n;
     if (e < r->n && same_sentence(r, p, e) && !r->taken[e] && !r->covered[r->w[e]] &&
         is_cap(tok(r, e)) && norm_in(r, e, C_ORGWORD))
-        return add(r, p, e + 1, ENT_ORG, 0);
+        return add_org_with_places(r, p, e + 1);
     size_t m = names_from(r, p, 3, 0);
     if (m >= 2 && m == n && (p + m >= r->n || !namey(r, p + m, 1)) && comes_back_alone(r, p, p + m, p + m - 1) &&
         speaker_like(r, p, p + m))

@@ -315,3 +315,20 @@ int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const stru
     }
     return 0;
 }
+
+int resolve_article(const struct lexicon *lex, const char *lang, const char *tag_lang, int heuristics,
+                    const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                    uint8_t *covered, uint8_t *dropped, struct heur_cands *cands)
+{
+    resolve_drop_uncued(lex, lang, t, hits, gz, dropped);
+    if (!heuristics)
+        return 0;
+    resolve_mark_covered(t, hits, gz, dropped, covered);
+    resolve_drop_places_in_names(lex, lang, t, hits, gz, covered, dropped);
+    memset(covered, 0, t->n + 1);
+    resolve_mark_covered(t, hits, gz, dropped, covered);
+    if (heur_run(t, covered, lang, lex, cands) < 0)
+        return -1;
+    resolve_drop_places_in_orgs(t, hits, gz, cands, dropped);
+    return resolve_sports_clubs(lex, lang, t, hits, gz, tag_lang, cands, dropped);
+}

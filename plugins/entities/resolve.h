@@ -44,5 +44,13 @@ void resolve_drop_places_in_orgs(const struct ent_toks *t, const struct ent_hits
 int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                          const struct ent_hits *hits, const struct gazetteer *gz, const char *tag_lang,
                          struct heur_cands *cands, uint8_t *dropped);
+/* All of the above for one article, in their order: hits that need a
+ * cue, places inside names, the heuristics' finds (with heuristics) into
+ * cands, places inside those organisations, clubs.  covered (t->n + 1
+ * bytes) and dropped (hits->n + 1) come zeroed.  0, or -1 when out of
+ * memory. */
+int resolve_article(const struct lexicon *lex, const char *lang, const char *tag_lang, int heuristics,
+                    const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                    uint8_t *covered, uint8_t *dropped, struct heur_cands *cands);
 
 #endif

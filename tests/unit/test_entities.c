@@ -795,11 +795,10 @@ static void test_resolve_cues_and_possessives(void **state)
 
 /* A compound the list lacks is a noun when one of its heads is one,
  * whichever head that is. */
-/* In a sports report a town's name is its club, named as the article's
- * organisation that holds it or as written; after "in", in a dateline,
- * in another article, it stays a place.  A town that needs a cue is a
- * club there too, unless its name is a word or a person's surname. */
-static void expect_clubs(const struct gazetteer *g, const struct matcher *m, const char *lang, const char *text,
+/* What the gazetteer's hits and the heuristics make of text: "type/name"
+ * of the hits kept, then of the heuristics' finds ("club/name" for a town
+ * read as its club). */
+static void expect_resolved(const struct gazetteer *g, const struct matcher *m, const char *lang, const char *text,
                          const char *want)
 {
     newsd_analysis *an = newsd_analysis_new(text, strlen(text), lang);
@@ -812,18 +811,15 @@ static void expect_clubs(const struct gazetteer *g, const struct matcher *m, con
     uint8_t *dropped = calloc(h.n + 1, 1), *covered = calloc(t.n + 1, 1);
     assert_non_null(dropped);
     assert_non_null(covered);
-    resolve_drop_uncued(&lex, lang, &t, &h, g, dropped);
-    resolve_mark_covered(&t, &h, g, dropped, covered);
-    assert_int_equal(heur_run(&t, covered, lang, &lex, &c), 0);
-    assert_int_equal(resolve_sports_clubs(&lex, lang, &t, &h, g, lang, &c, dropped), 0);
+    assert_int_equal(resolve_article(&lex, lang, lang, 1, &t, &h, g, covered, dropped, &c), 0);
     char got[1024] = "";
     for (size_t i = 0; i < h.n; i++)
         if (!dropped[i])
             snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s/%s", *got ? ", " : "",
                      ent_type_name(g->v[h.v[i].entry].type), g->v[h.v[i].entry].name);
     for (size_t i = 0; i < c.n; i++)
-        if (strcmp(c.v[i].rule, "sports_club") == 0)
-            snprintf(got + strlen(got), sizeof got - strlen(got), "%sclub/%s", *got ? ", " : "", c.v[i].name);
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s/%s", *got ? ", " : "",
+                 strcmp(c.v[i].rule, "sports_club") == 0 ? "club" : ent_type_name(c.v[i].type), c.v[i].name);
     if (strcmp(got, want) != 0)
         fail_msg("in \"%s\": \"%s\", expected \"%s\"", text, got, want);
     heur_cands_free(&c);
@@ -834,6 +830,10 @@ static void expect_clubs(const struct gazetteer *g, const struct matcher *m, con
     newsd_analysis_free(an);
 }
 
+/* In a sports report a town's name is its club, named as the article's
+ * organisation that holds it or as written; after "in", in a dateline,
+ * in another article, it stays a place.  A town that needs a cue is a
+ * club there too, unless it is the surname of a person named. */
 static void test_resolve_sports_clubs(void **state)
 {
     (void)state;
@@ -854,20 +854,45 @@ static void test_resolve_sports_clubs(void **state)
     struct matcher m_en, m_de;
     assert_int_equal(matcher_build(&m_en, &g, "en", &tokens_analysis_tokeniser), 0);
     assert_int_equal(matcher_build(&m_de, &g, "de", &tokens_analysis_tokeniser), 0);
-    expect_clubs(&g, &m_en, "en", "Newcastle beat Sunderland in the league match, and their striker scored twice.",
+    expect_resolved(&g, &m_en, "en", "Newcastle beat Sunderland in the league match, and their striker scored twice.",
                  "club/Newcastle, club/Sunderland");
-    expect_clubs(&g, &m_en, "en", "Newcastle and Sunderland agreed on a new plan for the buses of the region.",
+    expect_resolved(&g, &m_en, "en", "Newcastle and Sunderland agreed on a new plan for the buses of the region.",
                  "place/Newcastle, place/Sunderland");
-    expect_clubs(&g, &m_en, "en", "The match in Newcastle ended late, and the striker scored a goal for Burnley.",
+    expect_resolved(&g, &m_en, "en", "The match in Newcastle ended late, and the striker scored a goal for Burnley.",
                  "place/Newcastle, club/Burnley");
-    expect_clubs(&g, &m_en, "en", "Newcastle United's striker scored a goal in the league match, and Newcastle won.",
+    expect_resolved(&g, &m_en, "en", "Newcastle United's striker scored a goal in the league match, and Newcastle won.",
                  "org/Newcastle United, club/Newcastle United");
-    expect_clubs(&g, &m_en, "en", "The match was hard, said Tom Greenwood after the game, and the coach of the "
-                 "league side was happy with Greenwood.", "");
-    expect_clubs(&g, &m_de, "de", "Das Spiel war hart. Wien – Der Stürmer erzielte im Spiel der Liga ein Tor für "
+    expect_resolved(&g, &m_en, "en", "The match was hard, said Tom Greenwood after the game, and the coach of the "
+                 "league side was happy with Greenwood.", "person/Tom Greenwood");
+    expect_resolved(&g, &m_de, "de", "Das Spiel war hart. Wien – Der Stürmer erzielte im Spiel der Liga ein Tor für "
                  "Salzburg, sagte der Trainer nach 16 Siegen in Folge.", "place/Wien, club/Salzburg");
     matcher_free(&m_en);
     matcher_free(&m_de);
+    gz_free(&g);
+}
+
+/* A place right before an organisation's name, and "of PLACE" after it,
+ * are part of the name, and not tagged as places there. */
+static void test_heuristics_orgs_take_their_places(void **state)
+{
+    (void)state;
+    struct gazetteer g;
+    char err[600];
+    gz_init(&g);
+    static const char *const lines[] = {"place\tSri Lanka", "place\tIndia", "place\tLos Angeles"};
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
+        assert_int_equal(gz_add_line(&g, lines[i], strlen(lines[i]), 0, err, sizeof err), 0);
+    struct matcher m;
+    assert_int_equal(matcher_build(&m, &g, "en", &tokens_analysis_tokeniser), 0);
+    expect_resolved(&g, &m, "en", "The chairman of the Sri Lanka Banks Association met the minister on Monday.",
+                    "org/Sri Lanka Banks Association");
+    expect_resolved(&g, &m, "en", "A report by the Telecom Regulatory Authority of India was published on Monday.",
+                    "org/Telecom Regulatory Authority of India");
+    expect_resolved(&g, &m, "en", "The film won the prize of the Los Angeles Film Critics Association this year.",
+                    "org/Los Angeles Film Critics Association");
+    expect_resolved(&g, &m, "en", "The bank opened new offices in Sri Lanka and in India this year, it said.",
+                    "place/Sri Lanka, place/India");
+    matcher_free(&m);
     gz_free(&g);
 }
 
@@ -990,6 +1015,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_given_names),
         cmocka_unit_test(test_resolve_cues_and_possessives),
         cmocka_unit_test(test_resolve_sports_clubs),
+        cmocka_unit_test(test_heuristics_orgs_take_their_places),
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
         cmocka_unit_test(test_lexicon_compound_heads),
         cmocka_unit_test(test_heuristics_hyphen_memos_apart),
