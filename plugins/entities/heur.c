@@ -755,6 +755,30 @@ static int rule_place(struct run *r, size_t p)
     return add(r, p + 1, e, ENT_PLACE, 0);
 }
 
+/* German writes a person's genitive with an s: "Egon Schieles Werk".  A
+ * person whose last word ends in s is named without it when the article
+ * also has that word without it ("Schiele", also as a part of
+ * "Schiele-Werke"): "Fuchs" or "Jones" stay. */
+static void strip_genitives(struct run *r)
+{
+    for (size_t k = 0; k < r->out->n; k++) {
+        struct heur_cand *c = &r->out->v[k];
+        size_t len = strlen(c->name);
+        const char *last = strrchr(c->name, ' ');
+        last = last ? last + 1 : c->name;
+        size_t wlen = (size_t)(c->name + len - last);
+        if (c->type != ENT_PERSON || wlen < 4 || c->name[len - 1] != 's' || c->name[len - 2] == 's')
+            continue;
+        for (size_t i = 0; i < r->t->n; i++) {   /* parts too: "Schiele-Werke" */
+            const struct ent_tok *t = &r->t->v[i];
+            if (is_cap(t) && t->text_len == wlen - 1 && memcmp(t->text, last, wlen - 1) == 0) {
+                c->name[len - 1] = '\0';
+                break;
+            }
+        }
+    }
+}
+
 /* A single word that is the last word of a person found in full is that
  * person again ("Xu Bing" ... "Xu" is not a second one); a person that
  * ends in an organisation word is an organisation. */
@@ -921,6 +945,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
                 rc = rules[k].fn(&r, cued_at[i]);
     free(cued_at);
     out->sports = n_sport >= HEUR_SPORT_WORDS && sport_kinds == 2;
+    if (rc == 0 && r.de)
+        strip_genitives(&r);
     if (rc == 0)
         tidy(out);
     free(r.w);

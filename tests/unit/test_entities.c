@@ -730,6 +730,11 @@ static void test_heuristics_given_names(void **state)
     expect_heuristics("en", "The trains from Victoria Station were late again, and Prince Zorblax waved at them.", "");
     expect_heuristics("de", "Das war eine Art Trost für die Leute, sagte später Jörg Albrecht aus dem Ort.",
                       "person/Jörg Albrecht");
+    /* A German genitive s goes when the article has the name without it. */
+    expect_heuristics("de", "Das Werk Jörg Albrechts ist bekannt, sagte die Kuratorin, und die Albrecht-Stiftung zahlt.",
+                      "person/Jörg Albrecht");
+    expect_heuristics("de", "Das Werk Jörg Albrechts ist bekannt, sagte die Kuratorin des Museums am Abend.",
+                      "person/Jörg Albrechts");
     fpset_free(&lex.given);
     fpfilter_free(&lex.given_filter);
     lex.have_given = 0;
