@@ -81,19 +81,22 @@ def gazetteer_names(build_dir):
     of the lists the build bundles: a tag carries an entry's canonical
     name ("Die Grünen"), and an annotation may give another of its names
     ("Grünen"); the gazetteer says they are one entity."""
-    out = {}
+    # Rows of the same type and name are one entry, in whichever file, as
+    # the plugin merges them.
+    entries = {}
     for path in glob.glob(os.path.join(build_dir, "plugins", "entities", "*.tsv")):
         for row in evallib.tsv_rows(path):
             if len(row) < 2 or row[0] not in TYPES:
                 continue
             localised = [v.partition("=")[2] for extra in row[3:] for v in extra.split("|") if "=" in v]
-            names = {row[1]} | set(localised)
-            if len(row) > 2:
-                names |= {a for a in row[2].split("|") if a}
-            names = {n.lower() for n in names if n}
-            # A tag carries the canonical name or a localised one.
-            for n in [row[1]] + localised:
-                out.setdefault((row[0], n.lower()), set()).update(names)
+            tags, names = entries.setdefault((row[0], row[1]), (set(), set()))
+            tags.update([row[1]] + localised)
+            names.update([row[1]] + localised + ([a for a in row[2].split("|") if a] if len(row) > 2 else []))
+    out = {}
+    for (type_, _), (tags, names) in entries.items():
+        # A tag carries the canonical name or a localised one.
+        for n in tags:
+            out.setdefault((type_, n.lower()), set()).update(x.lower() for x in names if x)
     return out
 
 
