@@ -133,6 +133,11 @@ static const char *const sport_words[] = {
     "auswärtsspiel", "pokal", "remis", "unentschieden", "kader", "mannschaft", "klub", "fußball",
     "eishockey", "trainer", "teamchef", "legionär", "nationalspieler", "nationalteam", "öfb", "dfb",
     "ablöse", "ablösefrei", "fußballer", NULL};
+/* English words of a holding in a company: "in" after them names one
+ * ("shares in Jarvis", "a stake in Tube Lines"). */
+static const char *const holdings[] = {
+    "stake", "stakes", "share", "shares", "shareholding", "holding", "holdings", "investment", "investments",
+    "invest", "invests", "invested", "investing", NULL};
 static const char *const articles[] = {
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "the",
     "a", "an", NULL};
@@ -145,7 +150,7 @@ static const struct {
     {org_roles, C_OROLE}, {org_preps, C_OPREP}, {speech_verbs, C_SPEECH}, {non_names, C_NONNAME},
     {org_heads, C_ORGHEAD}, {place_preps, C_PLACEPREP}, {role_suffixes, C_ROLESUFFIX},
     {org_part_heads, C_ORGPART}, {org_whole_heads, C_ORGWHOLE}, {org_of_heads, C_ORGOF},
-    {org_of_preps, C_OFPREP}, {non_persons, C_NONPERSON}, {articles, C_ARTICLE}, {sport_words, C_SPORT},
+    {org_of_preps, C_OFPREP}, {non_persons, C_NONPERSON}, {articles, C_ARTICLE}, {sport_words, C_SPORT}, {holdings, C_HOLDING},
 };
 
 /* Norm -> the lists it is in, built once: a run looks every word up

@@ -23,6 +23,9 @@ enum cue_bit {
     C_PLACEPREP = 1u << 9, C_ROLESUFFIX = 1u << 10, C_ORGPART = 1u << 11, C_ORGWHOLE = 1u << 12,
     C_ORGOF = 1u << 13, C_OFPREP = 1u << 14, C_NONPERSON = 1u << 15, C_ARTICLE = 1u << 17,
     C_SPORT = 1u << 18,
+    /* a holding in a company ("stake", "shares"): "a stake in X" names
+     * an organisation, not a place */
+    C_HOLDING = 1u << 19,
     /* a given name (lexicon.h), set by heur.c from the word lists */
     C_GIVEN = 1u << 16,
     /* heur.c's own, per token: a name word (for people / organisations),

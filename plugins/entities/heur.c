@@ -741,7 +741,8 @@ static int rule_org_of(struct run *r, size_t p)
 }
 
 /* "in Wolfsburg", "aus Ningde": a name of one or two words after a
- * preposition of place, with no capitalised word after it. */
+ * preposition of place, with no capitalised word after it; after a
+ * holding ("shares in Jarvis") an organisation. */
 static int rule_place(struct run *r, size_t p)
 {
     if (strcmp(r->lang, "en") != 0 || p + 1 >= r->n || !norm_in(r, p, C_PLACEPREP) || !same_sentence(r, p, p + 1))
@@ -752,6 +753,9 @@ static int rule_place(struct run *r, size_t p)
     size_t e = p + 1 + n;
     if (e < r->n && same_sentence(r, p, e) && is_cap(tok(r, e)))
         return 0;
+    /* "shares in Jarvis", "a stake in Tube Lines": a company */
+    if (p > 0 && same_sentence(r, p - 1, p) && norm_in(r, p - 1, C_HOLDING))
+        return add_cand(r, p + 1, e, ENT_ORG, 0, "rule_place");
     return add(r, p + 1, e, ENT_PLACE, 0);
 }
 

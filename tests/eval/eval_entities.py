@@ -11,8 +11,9 @@ right as A|B.  A found entity counts when its type and name (ignoring case)
 are one of an annotation's; every other entity:org/person/place tag of the
 article is a false positive.
 
-The held-out sets: tests/eval/entities-heldout/ (A) and
-tests/eval/entities-heldout-b/ (B) have annotations only
+The held-out sets: tests/eval/entities-heldout/ (A),
+tests/eval/entities-heldout-b/ (B) and tests/eval/entities-heldout-c/ (C)
+have annotations only
 (gnad_NNNN.entities.tsv, bbc_NNNN.entities.tsv, same format) of real
 articles of ../shared/corpus/ (10kgnad-de, bbc-news-en), annotated blind
 (without a look at the plugin's output): their figures are what a user's
@@ -44,7 +45,7 @@ FOOTER_WORDS = ("hinterlasse", "antwort", "email", "adresse", "deine", "veröffe
 CORPUS_LOOK = [("10kgnad-de", 5), ("bbc-news-en", 5)]
 HELDOUT_DIRS = {"gnad": "10kgnad-de", "bbc": "bbc-news-en"}
 # The held-out sets: folder, name in the output.
-HELDOUT_SETS = [("entities-heldout", "A"), ("entities-heldout-b", "B")]
+HELDOUT_SETS = [("entities-heldout", "A"), ("entities-heldout-b", "B"), ("entities-heldout-c", "C")]
 
 
 def write_config(tmp, build_dir, lang_so):

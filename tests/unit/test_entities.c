@@ -708,6 +708,11 @@ static void test_heuristics_roles(void **state)
                       "org/Moore Threads, person/Li Qiang");
     expect_heuristics("en", "Nothing is certain yet, said Jane Roe, an analyst at Foobar Research in a note.",
                       "org/Foobar Research, person/Jane Roe");
+    /* After a holding, "in" names a company, not a place. */
+    expect_heuristics("en", "The group has agreed to sell its whole stake in Zorblax to a rival on Monday.",
+                      "org/Zorblax");
+    expect_heuristics("en", "The group has agreed to open a new office in Zorblax next year, it said.",
+                      "place/Zorblax");
 }
 
 /* A given name before a capitalised word is a person; not after an
