@@ -113,10 +113,10 @@ static const char *const non_persons[] = {
     "kirche", "dom", "halle", "schule", "klinik", "krankenhaus", "schloss", "turm",
     "prince", "princess", "duke", "earl", "lord", "lady", "bishop", "major", "general", "colonel",
     "captain", "justice", "saint", "santa", "san", "north", "south", "east", "west", "prinz", "prinzessin", "herzog", "graf", "gräfin", "bischof", NULL};
-/* Words of a report on team sport, whose clubs go by their towns'
- * names.  Words a business or political story uses as well (season,
- * manager, title, transfer, Vertrag, Spiel, Sieg) are not among them:
- * with them, one in twenty other articles of the corpora read as sport. */
+/* Words of a report on team sport, whose clubs go by their towns' names.
+ * Words that other stories use as well are not among them: season,
+ * manager, title, transfer, boss, coach, trainer, signing, "v" (a court
+ * case), Saison, Meister, Klub, Vertrag, Spiel, Sieg. */
 static const char *const sport_words[] = {
     "striker", "strikers", "midfielder", "midfielders", "defender", "defenders", "goalkeeper",
     "goalkeepers", "keeper", "goalscorer", "equaliser", "equalizer", "penalty", "penalties",
@@ -125,19 +125,18 @@ static const char *const sport_words[] = {
     "centre-back", "fly-half", "scrum-half", "wicket", "wickets", "innings", "semi-final",
     "quarter-final", "championship", "derby", "playoff", "play-off", "tournament", "referee",
     "injury-time", "stoppage-time", "try-scorer", "lineout", "scrum", "batsman", "bowler", "football",
-    "soccer", "rugby", "cricket", "boss", "bosses", "coach", "uefa", "fifa", "fa", "signing",
-    "footballer", "footballers", "v",
+    "soccer", "rugby", "cricket", "uefa", "fifa", "fa", "footballer", "footballers",
     "tor", "tore", "treffer", "stürmer", "mittelfeldspieler", "verteidiger", "torhüter", "tormann",
     "goalie", "elfmeter", "liga", "bundesliga", "abstieg", "aufstieg", "tabelle", "tabellenführer",
-    "meister", "meisterschaft", "saison", "spieltag", "halbzeit", "schiedsrichter", "heimspiel",
-    "auswärtsspiel", "pokal", "remis", "unentschieden", "kader", "mannschaft", "klub", "fußball",
-    "eishockey", "trainer", "teamchef", "legionär", "nationalspieler", "nationalteam", "öfb", "dfb",
-    "ablöse", "ablösefrei", "fußballer", NULL};
+    "meisterschaft", "spieltag", "halbzeit", "schiedsrichter", "heimspiel", "auswärtsspiel", "pokal",
+    "remis", "unentschieden", "kader", "mannschaft", "fußball", "eishockey", "teamchef", "legionär",
+    "nationalspieler", "nationalteam", "öfb", "dfb", "ablöse", "ablösefrei", "fußballer", NULL};
 /* English words of a holding in a company: "in" after them names one
- * ("shares in Jarvis", "a stake in Tube Lines"). */
+ * ("shares in Jarvis", "a stake in Tube Lines"); in lower case only
+ * ("Acme Holdings in Leeds" is no holding).  Not "investing": one invests
+ * in places too. */
 static const char *const holdings[] = {
-    "stake", "stakes", "share", "shares", "shareholding", "holding", "holdings", "investment", "investments",
-    "invest", "invests", "invested", "investing", NULL};
+    "stake", "stakes", "share", "shares", "shareholding", "shareholdings", "holding", "holdings", NULL};
 static const char *const articles[] = {
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "the",
     "a", "an", NULL};

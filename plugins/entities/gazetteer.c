@@ -175,7 +175,7 @@ static struct gz_entry *entry_for(struct gazetteer *g, enum ent_type type, struc
     uint32_t idx;
     if (strmap_get(&g->index, key, (size_t)klen, &idx)) {
         g->v[idx].needs_cue &= needs_cue;
-        g->v[idx].town &= town;
+        g->v[idx].town |= town;
         return &g->v[idx];
     }
     if (g->n == g->cap) {
@@ -324,32 +324,39 @@ int gz_add_line(struct gazetteer *g, const char *line, size_t len, unsigned mark
     return 0;
 }
 
-/* The marks of a line "#!MARK ..." after its "#!": words apart by blanks
- * or commas.  0, or -1 with the reason in err. */
+/* The marks of a line "#!cue town": after the "#!", words apart by blanks
+ * or commas, up to the end or a "#" (a comment: "#!cue # the towns").
+ * "#!none" marks nothing.  1 with *marks set; 0 for a line that is no list
+ * of marks but a comment ("#!/usr/bin/env", "#! note"); -1 with the reason
+ * in err for a word that is no mark. */
 static int parse_marks(const char *s, size_t len, unsigned *marks, char *err, size_t errlen)
 {
     static const struct {
         const char *word;
         unsigned mark;
-    } known[] = {{"cue", GZ_MARK_CUE}, {"town", GZ_MARK_TOWN}};
-    size_t i = 0;
-    while (i < len) {
-        while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == ',' || s[i] == '\r'))
+    } known[] = {{"cue", GZ_MARK_CUE}, {"town", GZ_MARK_TOWN}, {"none", 0}};
+    if (len < 3 || memcmp(s, "#!", 2) != 0 || s[2] < 'a' || s[2] > 'z')
+        return 0;
+    unsigned got = 0;
+    for (size_t i = 2; i < len && s[i] != '#';) {
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == ',' || s[i] == '\r') {
             i++;
+            continue;
+        }
         size_t j = i;
-        while (j < len && s[j] != ' ' && s[j] != '\t' && s[j] != ',' && s[j] != '\r')
+        while (j < len && s[j] != ' ' && s[j] != '\t' && s[j] != ',' && s[j] != '\r' && s[j] != '#')
             j++;
-        if (j == i)
-            break;
         size_t k = 0;
-        while (k < sizeof known / sizeof *known && !(strlen(known[k].word) == j - i && memcmp(known[k].word, s + i, j - i) == 0))
+        while (k < sizeof known / sizeof *known &&
+               !(strlen(known[k].word) == j - i && memcmp(known[k].word, s + i, j - i) == 0))
             k++;
         if (k == sizeof known / sizeof *known)
-            return failf(err, errlen, "unknown mark \"%.*s\" after #! (known: cue, town)", (int)(j - i), s + i);
-        *marks |= known[k].mark;
+            return failf(err, errlen, "unknown mark \"%.*s\" after #! (known: cue, town, none)", (int)(j - i), s + i);
+        got |= known[k].mark;
         i = j;
     }
-    return 0;
+    *marks = got;
+    return 1;
 }
 
 int gz_load_file(struct gazetteer *g, const char *path, char *err, size_t errlen)
@@ -372,12 +379,9 @@ int gz_load_file(struct gazetteer *g, const char *path, char *err, size_t errlen
         }
         if (n > 0 && s[n - 1] == '\n')
             n--;
-        if (n >= 2 && memcmp(s, "#!", 2) == 0) {
-            marks = 0;
-            if (parse_marks(s + 2, (size_t)n - 2, &marks, why, sizeof why) < 0) {
-                rc = failf(err, errlen, "%s:%zu: %s", path, lineno, why);
-                break;
-            }
+        if (parse_marks(s, (size_t)n, &marks, why, sizeof why) < 0) {
+            rc = failf(err, errlen, "%s:%zu: %s", path, lineno, why);
+            break;
         }
         if (gz_add_line(g, s, (size_t)n, marks, why, sizeof why) < 0) {
             rc = failf(err, errlen, "%s:%zu: %s", path, lineno, why);

@@ -8,15 +8,13 @@
  * in a language (ISO 639-1), which is also an alias.  An entry whose type
  * and name an earlier file already has adds to it: its aliases are added,
  * its localised names replace earlier ones.  A line "#!MARK ..." marks
- * the entries after it, up to the next such line ("#!" alone: no marks):
+ * the entries after it, up to the next such line ("#!none": no marks):
  *   - cue: names that are often ordinary words or people's names
  *     elsewhere (the towns list); they count only with a cue (resolve.c,
- *     cued());
+ *     cued()), unless a line without the mark lists them too;
  *   - town: names of towns and cities, whose clubs a sports report names
- *     by them (resolve_sports_clubs()).
- * An entry keeps a mark only when every line that lists it has it: a name
- * that another list has as a country or region is neither. docs/plugins.md
- * documents the format. */
+ *     by them (resolve_sports_clubs()); one marked line is enough.
+ * docs/plugins.md documents the format. */
 #ifndef ENTITIES_GAZETTEER_H
 #define ENTITIES_GAZETTEER_H
 
@@ -41,7 +39,7 @@ const char *ent_type_name(enum ent_type t);
 struct gz_entry {
     uint8_t type;       /* enum ent_type */
     uint8_t needs_cue : 1;  /* only from lines marked "#!cue" */
-    uint8_t town : 1;       /* only from lines marked "#!town" */
+    uint8_t town : 1;       /* from a line marked "#!town" */
     uint16_t n_locals;
     uint32_t n_aliases;
     const char *name;

@@ -754,15 +754,17 @@ static int rule_place(struct run *r, size_t p)
     if (e < r->n && same_sentence(r, p, e) && is_cap(tok(r, e)))
         return 0;
     /* "shares in Jarvis", "a stake in Tube Lines": a company */
-    if (p > 0 && same_sentence(r, p - 1, p) && norm_in(r, p - 1, C_HOLDING))
+    if (p > 0 && same_sentence(r, p - 1, p) && norm_in(r, p - 1, C_HOLDING) &&
+        (!is_cap(tok(r, p - 1)) || (tok(r, p - 1)->flags & ENT_TOK_START)))
         return add_cand(r, p + 1, e, ENT_ORG, 0, "rule_place");
     return add(r, p + 1, e, ENT_PLACE, 0);
 }
 
 /* German writes a person's genitive with an s: "Egon Schieles Werk".  A
  * person whose last word ends in s is named without it when the article
- * also has that word without it ("Schiele", also as a part of
- * "Schiele-Werke"): "Fuchs" or "Jones" stay. */
+ * also has the name without it, or that word alone or as the first part
+ * of a hyphenated word ("Schiele-Werke"), and that word is no given name:
+ * "Klaus Fuchs", "Douglas Adams" ... "Adam Riese" stay. */
 static void strip_genitives(struct run *r)
 {
     for (size_t k = 0; k < r->out->n; k++) {
@@ -773,9 +775,30 @@ static void strip_genitives(struct run *r)
         size_t wlen = (size_t)(c->name + len - last);
         if (c->type != ENT_PERSON || wlen < 4 || c->name[len - 1] != 's' || c->name[len - 2] == 's')
             continue;
-        for (size_t i = 0; i < r->t->n; i++) {   /* parts too: "Schiele-Werke" */
+        /* The word before the last, for the whole name again. */
+        const char *prev = NULL;
+        size_t plen = 0;
+        if (last != c->name) {
+            const char *e = last - 1;
+            prev = e;
+            while (prev > c->name && prev[-1] != ' ')
+                prev--;
+            plen = (size_t)(e - prev);
+        }
+        for (size_t i = 0; i < r->t->n; i++) {
             const struct ent_tok *t = &r->t->v[i];
-            if (is_cap(t) && t->text_len == wlen - 1 && memcmp(t->text, last, wlen - 1) == 0) {
+            if (!is_cap(t) || t->text_len != wlen - 1 || memcmp(t->text, last, wlen - 1) != 0 ||
+                lexicon_given(r->lex, t->norm, t->norm_len))
+                continue;  /* "Adams" ... "Adam Riese" is no genitive */
+            /* "Schiele-Werke"; the whole name again, "Egon Schiele"; or the
+             * word alone, between no other capitalised words */
+            int part = (t->flags & ENT_TOK_PART) && !(t->flags & ENT_TOK_PART_LAST);
+            int again = prev && i > 0 && r->t->v[i - 1].text_len == plen && memcmp(r->t->v[i - 1].text, prev, plen) == 0;
+            int alone = !(t->flags & ENT_TOK_PART) &&
+                        (i == 0 || r->t->v[i - 1].sentence != t->sentence || !is_cap(&r->t->v[i - 1]) ||
+                         (r->t->v[i - 1].flags & ENT_TOK_START)) &&
+                        (i + 1 >= r->t->n || r->t->v[i + 1].sentence != t->sentence || !is_cap(&r->t->v[i + 1]));
+            if (part || again || alone) {
                 c->name[len - 1] = '\0';
                 break;
             }
@@ -851,9 +874,9 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
     uint32_t any_cue = 0;
     for (size_t k = 0; k < sizeof rules / sizeof *rules; k++)
         any_cue |= rules[k].cue;
+    /* The different words of sport met, up to as many as make a report. */
+    const struct ent_tok *sport[HEUR_SPORT_WORDS];
     size_t n_sport = 0;
-    int sport_kinds = 1;
-    const struct ent_tok *first_sport = NULL;
     /* One pass builds the view and works out what each word is.  That
      * depends on its text alone: once per token type.  Its cue bits; and
      * the words namey_now() will look up in the word lists, each type's
@@ -886,11 +909,12 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
                 known->norm_hash = h;
             }
         }
-        if ((r.cls[p] & C_SPORT) && (x->flags & ENT_TOK_WORD)) {
-            if (!n_sport++)
-                first_sport = x;
-            else if (x->norm_len != first_sport->norm_len || memcmp(x->norm, first_sport->norm, x->norm_len) != 0)
-                sport_kinds = 2;
+        if ((r.cls[p] & C_SPORT) && (x->flags & ENT_TOK_WORD) && n_sport < HEUR_SPORT_WORDS) {
+            size_t k = 0;
+            while (k < n_sport && !(sport[k]->norm_len == x->norm_len && memcmp(sport[k]->norm, x->norm, x->norm_len) == 0))
+                k++;
+            if (k == n_sport)
+                sport[n_sport++] = x;
         }
         if (x->flags & ENT_TOK_WHOLE)
             r.cls[p] |= C_WHOLE;
@@ -948,7 +972,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
             if (r.cls[cued_at[i]] & rules[k].cue)
                 rc = rules[k].fn(&r, cued_at[i]);
     free(cued_at);
-    out->sports = n_sport >= HEUR_SPORT_WORDS && sport_kinds == 2;
+    out->sports = n_sport == HEUR_SPORT_WORDS;
     if (rc == 0 && r.de)
         strip_genitives(&r);
     if (rc == 0)

@@ -38,9 +38,9 @@ struct heur_cand {
 struct heur_cands {
     struct heur_cand *v;
     size_t n, cap;
-    /* The article reads as a report on team sport: HEUR_SPORT_WORDS words
-     * of sport (cues.h, C_SPORT), two of them different.  There a town's
-     * name may stand for its club (resolve_sports_clubs()). */
+    /* The article reads as a report on team sport: HEUR_SPORT_WORDS
+     * different words of sport (cues.h, C_SPORT).  There a town's name
+     * may stand for its club (resolve_sports_clubs()). */
     int sports;
 };
 

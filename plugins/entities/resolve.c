@@ -178,6 +178,31 @@ static int is_dash(const struct ent_tok *t)
            (t->norm_len == 3 && (memcmp(t->norm, "\xE2\x80\x93", 3) == 0 || memcmp(t->norm, "\xE2\x80\x94", 3) == 0));
 }
 
+static int is_slash(const struct ent_tok *t)
+{
+    return t->norm_len == 1 && t->norm[0] == '/';
+}
+
+/* Whether the town over tokens [a, end) is in a dateline: "Wien – ",
+ * "Paris/Lissabon – ", "St. Petersburg/Moskau – ": capitalised words and
+ * slashes from the sentence's start to a dash. */
+static int in_dateline(const struct ent_toks *t, size_t a, size_t end)
+{
+    size_t i = a;
+    while (i > 0 && t->v[i - 1].sentence == t->v[a].sentence && !(t->v[i].flags & ENT_TOK_START) &&
+           (is_slash(&t->v[i - 1]) || (t->v[i - 1].flags & (ENT_TOK_CAP | ENT_TOK_UPPER | ENT_TOK_PART))))
+        i--;
+    if (!(t->v[i].flags & ENT_TOK_START))
+        return 0;
+    for (size_t j = end; j < t->n && j < end + 8 && t->v[j].sentence == t->v[a].sentence; j++) {
+        if (is_dash(&t->v[j]))
+            return 1;
+        if (!is_slash(&t->v[j]) && !(t->v[j].flags & (ENT_TOK_CAP | ENT_TOK_UPPER | ENT_TOK_PART | ENT_TOK_ABBREV)))
+            return 0;
+    }
+    return 0;
+}
+
 /* Tokens [a, b) as written, apart by blanks, a possessive cut off the
  * last; the whole of a hyphenated word is left out (its parts follow).
  * NULL when out of memory. */
@@ -274,8 +299,11 @@ int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const stru
         if (e->type != ENT_PLACE || !e->town || (dropped[h] && dropped[h] != RESOLVE_UNCUED))
             continue;
         const struct ent_tok *first = &t->v[x->start], *last = &t->v[x->end - 1];
-        /* Not a part of a hyphenated word: "Stanley-Cup". */
-        if (!(first->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) || (first->flags & ENT_TOK_PART))
+        /* Not a part of a hyphenated word ("Stanley-Cup"), but a town
+         * whose name is the whole of one ("Villingen-Schwenningen"). */
+        int whole = !(first->flags & ENT_TOK_PART) ||
+                    (x->start > 0 && (t->v[x->start - 1].flags & ENT_TOK_WHOLE) && (last->flags & ENT_TOK_PART_LAST));
+        if (!(first->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) || !whole)
             continue;
         /* A town needs a cue where its name is also a word ("zu Boden"). */
         if (dropped[h] == RESOLVE_UNCUED && lexicon_common(lex, lang, first->norm, first->norm_len))
@@ -285,10 +313,7 @@ int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const stru
             i--;  /* a part: what stands before its word */
         if (i > 0 && t->v[i - 1].sentence == first->sentence && norm_is(&t->v[i - 1], venue_preps))
             continue;
-        /* "Wien – ", "Paris/Lissabon – " */
-        int heads = (first->flags & ENT_TOK_START) ||
-                    (i > 0 && t->v[i - 1].norm_len == 1 && t->v[i - 1].norm[0] == '/');
-        if (heads && x->end < t->n && is_dash(&t->v[x->end]))
+        if (in_dateline(t, i, x->end))
             continue;
         /* The town begins a longer name ("Vienna Capitals", "Bath
          * Rugby"), as in cued(); the heuristics read those words. */
@@ -299,7 +324,9 @@ int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const stru
             inside = x->start < cands->v[k].cover_end && cands->v[k].cover_start < x->end;
         if (inside || (dropped[h] == RESOLVE_UNCUED && x->end - x->start == 1 && surname_of_someone(t, hits, gz, cands, n_found, first)))
             continue;
-        char *town = words_as_written(t, x->start, x->end);
+        /* A hyphenated name as written: the whole word, not its parts. */
+        size_t a = (first->flags & ENT_TOK_PART) ? x->start - 1 : x->start;
+        char *town = words_as_written(t, a, (first->flags & ENT_TOK_PART) ? x->start : x->end);
         if (!town)
             return -1;
         const char *club = club_of(hits, gz, tag_lang, cands, n_found, dropped, town);

@@ -283,22 +283,25 @@ static void test_gazetteer_bad_lines(void **state)
     gz_free(&g);
 }
 
-/* "#!cue town" marks the entries after it, up to the next "#!" line; an
- * entry keeps a mark only when every line that lists it has it; an
- * unknown mark is an error that names the file and the line. */
+/* "#!cue town" marks the entries after it, up to the next such line;
+ * "#!" and no mark is a comment; an unknown mark is an error that names
+ * the file and the line. */
 static void test_gazetteer_marks(void **state)
 {
     (void)state;
     struct gazetteer g;
     char err[600];
     gz_init(&g);
-    char *p = write_tsv("marks.tsv", "#!cue town\nplace\tBurnley\nplace\tBavaria\n#!town\nplace\tLeeds\n"
-                                     "#!\nplace\tBavaria\nplace\tEurope\n#!cue\nplace\tTaylor\n");
+    char *p = write_tsv("marks.tsv", "#!cue town\nplace\tBurnley\nplace\tReading\n#!town # cities\nplace\tLeeds\n"
+                                     "#!none\nplace\tReading\nplace\tEurope\n#!/usr/bin/env is a comment\n"
+                                     "place\tBavaria\n#!cue,town\nplace\tBavaria\n#!cue\nplace\tTaylor\n");
     assert_int_equal(gz_load_file(&g, p, err, sizeof err), 0);
+    /* A cue only when every line has the mark; a town when one has. */
     static const struct {
         const char *name;
         unsigned cue, town;
-    } want[] = {{"Burnley", 1, 1}, {"Bavaria", 0, 0}, {"Leeds", 0, 1}, {"Europe", 0, 0}, {"Taylor", 1, 0}};
+    } want[] = {{"Burnley", 1, 1}, {"Reading", 0, 1}, {"Leeds", 0, 1}, {"Europe", 0, 0}, {"Bavaria", 0, 1},
+                {"Taylor", 1, 0}};
     assert_int_equal(g.n, sizeof want / sizeof *want);
     for (size_t i = 0; i < g.n; i++) {
         assert_string_equal(g.v[i].name, want[i].name);
@@ -713,6 +716,10 @@ static void test_heuristics_roles(void **state)
                       "org/Zorblax");
     expect_heuristics("en", "The group has agreed to open a new office in Zorblax next year, it said.",
                       "place/Zorblax");
+    expect_heuristics("en", "Shares in Zorblax rose sharply on Monday after the results were published.",
+                      "org/Zorblax");
+    expect_heuristics("en", "The company is investing in Zorblax and in two other towns next year.",
+                      "place/Zorblax");
 }
 
 /* A given name before a capitalised word is a person; not after an
@@ -739,6 +746,9 @@ static void test_heuristics_given_names(void **state)
     expect_heuristics("de", "Das Werk Jörg Albrechts ist bekannt, sagte die Kuratorin, und die Albrecht-Stiftung zahlt.",
                       "person/Jörg Albrecht");
     expect_heuristics("de", "Das Werk Jörg Albrechts ist bekannt, sagte die Kuratorin des Museums am Abend.",
+                      "person/Jörg Albrechts");
+    /* The word alone elsewhere is no sign: another name begins with it. */
+    expect_heuristics("de", "Das Werk Jörg Albrechts ist bekannt, sagte die Kuratorin über Albrecht Zorblax.",
                       "person/Jörg Albrechts");
     fpset_free(&lex.given);
     fpfilter_free(&lex.given_filter);
@@ -803,13 +813,11 @@ static void test_resolve_cues_and_possessives(void **state)
     gz_free(&g);
 }
 
-/* A compound the list lacks is a noun when one of its heads is one,
- * whichever head that is. */
 /* What the gazetteer's hits and the heuristics make of text: "type/name"
  * of the hits kept, then of the heuristics' finds ("club/name" for a town
  * read as its club). */
 static void expect_resolved(const struct gazetteer *g, const struct matcher *m, const char *lang, const char *text,
-                         const char *want)
+                            const char *want)
 {
     newsd_analysis *an = newsd_analysis_new(text, strlen(text), lang);
     assert_non_null(an);
@@ -857,7 +865,8 @@ static void test_resolve_sports_clubs(void **state)
         {"place\tNewcastle", GZ_MARK_TOWN}, {"place\tSunderland", GZ_MARK_TOWN}, {"place\tWien", GZ_MARK_TOWN},
         {"place\tSalzburg", GZ_MARK_TOWN}, {"place\tBurnley", GZ_MARK_CUE | GZ_MARK_TOWN},
         {"place\tGreenwood", GZ_MARK_CUE | GZ_MARK_TOWN}, {"place\tSiegen", GZ_MARK_CUE | GZ_MARK_TOWN},
-        {"place\tEngland", 0}, {"org\tNewcastle United", 0},
+        {"place\tEngland", 0}, {"org\tNewcastle United", 0}, {"place\tVillingen-Schwenningen", GZ_MARK_TOWN},
+        {"place\tParis", GZ_MARK_TOWN}, {"place\tLissabon", GZ_MARK_TOWN},
     };
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
         assert_int_equal(gz_add_line(&g, lines[i].line, strlen(lines[i].line), lines[i].marks, err, sizeof err), 0);
@@ -876,6 +885,12 @@ static void test_resolve_sports_clubs(void **state)
                  "league side was happy with Greenwood.", "person/Tom Greenwood");
     expect_resolved(&g, &m_de, "de", "Das Spiel war hart. Wien – Der Stürmer erzielte im Spiel der Liga ein Tor für "
                  "Salzburg, sagte der Trainer nach 16 Siegen in Folge.", "place/Wien, club/Salzburg");
+    expect_resolved(&g, &m_de, "de", "Das Spiel war hart. Paris/Lissabon – Der Stürmer erzielte im Spiel der Liga ein "
+                    "Tor für Villingen-Schwenningen, sagte der Schiedsrichter.",
+                    "place/Paris, place/Lissabon, club/Villingen-Schwenningen");
+    /* Words that other stories use as well make no sports report. */
+    expect_resolved(&g, &m_en, "en", "The boss said the goal of the deal was clear, and the coach firm's signing "
+                    "pleased Newcastle and Sunderland, whose councils agreed.", "place/Newcastle, place/Sunderland");
     matcher_free(&m_en);
     matcher_free(&m_de);
     gz_free(&g);
@@ -906,6 +921,8 @@ static void test_heuristics_orgs_take_their_places(void **state)
     gz_free(&g);
 }
 
+/* A compound the list lacks is a noun when one of its heads is one,
+ * whichever head that is. */
 static void test_lexicon_compound_heads(void **state)
 {
     (void)state;

@@ -211,10 +211,44 @@ def people_names():
     return out
 
 
+# ISO 3166-2 types whose names are a country's parts, not its towns
+# ("Scotland", "California", "Bayern").
+NOT_TOWN_TYPES = {"State", "Land", "Country", "Nation", "Autonomous community", "Autonomous region", "Republic"}
+
+
+def not_towns():
+    """Names that are countries or regions rather than towns: ISO 3166-1's
+    (with countries.tsv's short names), ISO 3166-2's states and nations, and regions.tsv's before its "#!town"
+    line (with their aliases and German names).  GeoNames' catalogs hold
+    them beside the towns."""
+    out = set()
+    with open(ISO_JSON, encoding="utf-8") as fh:
+        for c in json.load(fh)["3166-1"]:
+            out |= {n for n in (c["name"], c.get("common_name"), c.get("official_name")) if n}
+            short = SHORT_NAMES.get(c["alpha_2"])
+            out |= {n for n in (short or ()) if n}
+    try:
+        with open(os.path.join(os.path.dirname(ISO_JSON), "iso_3166-2.json"), encoding="utf-8") as fh:
+            out |= {clean(s["name"]) for s in json.load(fh)["3166-2"] if s["type"] in NOT_TOWN_TYPES}
+    except OSError:
+        pass
+    regions = os.path.join(os.path.dirname(os.path.abspath(__file__)), "regions.tsv")
+    with open(regions, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#!town"):
+                break
+            fields = line.rstrip("\n").split("\t")
+            if line.startswith("#") or len(fields) < 2:
+                continue
+            for f in fields[1:]:
+                out |= {n.partition("=")[2] if "=" in n else n for n in f.split("|") if n}
+    return out
+
+
 def towns(out):
     en, de = geonames_catalogs()
     people = people_names()
-    big = {name for name, _ in big_cities()}
+    regions = not_towns()
     population = geonames_population()
     en_all = word_list(EN_WORDS, True)
     en_lower = {w for w in en_all if w[:1].islower()}
@@ -226,9 +260,9 @@ def towns(out):
     out.write("#!cue town\n"
               "# (the first line: these names count only after a preposition of place\n"
               "# or before \", PLACE\", and in a sports report they may stand for a\n"
-              "# club; the towns whose names are also words or people's names come\n"
-              "# last, after a line \"#!cue\": they stand for no club; see\n"
-              "# docs/plugins.md)\n"
+              "# club; the towns whose names are also words, people's names or names\n"
+              "# of countries and regions come last, after a line \"#!cue\": they\n"
+              "# stand for no club; see docs/plugins.md)\n"
               "# Towns: the GeoNames places of Debian's libgeonames-common (its\n"
               "# geonames.mo catalogs: English names, German ones where translated).\n"
               "# Left out: countries (countries.tsv has them), names of fewer than 4\n"
@@ -257,12 +291,13 @@ def towns(out):
             de_name = None
         seen.add(name)
         line = f"place\t{name}\t\tde={de_name}\n" if de_name else f"place\t{name}\n"
-        # A city of cities.tsv is a town whatever else its name is.
-        (word_like if (word or name.casefold() in people) and name not in big else lines).append(line)
+        # cities.tsv marks the cities it lists, whatever list this is.
+        (word_like if word or name.casefold() in people or name in regions else lines).append(line)
     out.writelines(lines)
     out.write("#!cue\n"
-              "# Towns whose names are also words, or given names or surnames of faker's\n"
-              "# person providers (Siegen, Taylor, Preston), smaller than cities.tsv's.\n")
+              "# Towns whose names are also words, given names or surnames of faker's\n"
+              "# person providers (Siegen, Taylor, Preston), or countries and regions\n"
+              "# (Scotland, Bavaria).\n")
     out.writelines(word_like)
 
 
