@@ -260,9 +260,8 @@ static char *span_name(const struct run *r, size_t a, size_t b)
 
 #define add(r, a, b, type, strong) add_cand(r, a, b, type, strong, __func__)
 
-static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int strong, const char *rule)
+int heur_cands_push(struct heur_cands *c, const struct heur_cand *x)
 {
-    struct heur_cands *c = r->out;
     if (c->n == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 16;
         struct heur_cand *v = realloc(c->v, cap * sizeof *v);
@@ -271,10 +270,18 @@ static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int s
         c->v = v;
         c->cap = cap;
     }
+    c->v[c->n++] = *x;
+    return 0;
+}
+
+static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int strong, const char *rule)
+{
     char *name = span_name(r, a, b);
-    if (!name)
+    struct heur_cand x = {r->w[a], r->w[b - 1] + 1, type, strong, r->w[a], r->w[b - 1] + 1, name, rule};
+    if (!name || heur_cands_push(r->out, &x) < 0) {
+        free(name);
         return -1;
-    c->v[c->n++] = (struct heur_cand){r->w[a], r->w[b - 1] + 1, type, strong, r->w[a], r->w[b - 1] + 1, name, rule};
+    }
     for (size_t p = a; p < b; p++)
         r->taken[p] = 1;
     return 0;

@@ -50,6 +50,9 @@ struct heur_cands {
  * hyphenated word also over its parts).  0, or -1 when out of memory. */
 int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang, const struct lexicon *lex,
              struct heur_cands *out);
+/* Append x (c takes its name).  0, or -1 when out of memory (the name
+ * then stays the caller's). */
+int heur_cands_push(struct heur_cands *c, const struct heur_cand *x);
 void heur_cands_free(struct heur_cands *c);
 
 #endif

@@ -272,20 +272,6 @@ static int surname_of_someone(const struct ent_toks *t, const struct ent_hits *h
     return 0;
 }
 
-static int push_cand(struct heur_cands *c, const struct heur_cand *x)
-{
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 16;
-        struct heur_cand *v = realloc(c->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        c->v = v;
-        c->cap = cap;
-    }
-    c->v[c->n++] = *x;
-    return 0;
-}
-
 int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                          const struct ent_hits *hits, const struct gazetteer *gz, const char *tag_lang,
                          struct heur_cands *cands, uint8_t *dropped)
@@ -334,7 +320,7 @@ int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const stru
         if (club)
             free(town);
         struct heur_cand c = {x->start, x->end, ENT_ORG, 0, x->start, x->end, name, "sports_club"};
-        if (!name || push_cand(cands, &c) < 0) {
+        if (!name || heur_cands_push(cands, &c) < 0) {
             free(name);
             return -1;
         }
