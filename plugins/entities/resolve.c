@@ -169,7 +169,6 @@ void resolve_drop_uncued(const struct lexicon *lex, const char *lang, const stru
             dropped[h] = RESOLVE_UNCUED;
 }
 
-
 static const char *const venue_preps[] = {"in", "near", "aus", "nahe", NULL};
 
 static int is_dash(const struct ent_tok *t)
