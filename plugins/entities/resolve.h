@@ -34,13 +34,15 @@ void resolve_drop_places_in_orgs(const struct ent_toks *t, const struct ent_hits
                                  const struct heur_cands *cands, uint8_t *dropped);
 /* In a sports report (cands->sports) a town's name stands for its club
  * ("Newcastle beat Sunderland", "wechselte nach Augsburg"), unless "in",
- * "near" or "aus" comes before it, or it begins a sentence with a dash
- * after it (a dateline: "Wien – ").  Such
- * a hit of an entry marked town (gazetteer.h), also one dropped for want
- * of a cue, is dropped as a place and added to cands as an organisation:
- * named as the article's organisation that begins or ends with its words
- * ("Newcastle United", "AS Monaco"), else as written.  tag_lang: the
- * language of the canonical names.  0, or -1 when out of memory. */
+ * "near", "aus" or "nahe" comes before it, it is in a dateline ("Wien – ",
+ * "Paris/Lissabon – "), a part of a hyphenated word ("Stanley-Cup"), or
+ * goes on into a longer name ("Vienna Capitals").  Such a hit of an entry
+ * marked town (gazetteer.h) is dropped as a place and added to cands as
+ * an organisation, named as the article's organisation that begins or
+ * ends with its words ("Newcastle United", "AS Monaco"), else as written.
+ * One dropped for want of a cue counts too, unless its name is a word or
+ * the surname of a person the article names.  tag_lang: the language of
+ * the canonical names.  0, or -1 when out of memory. */
 int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                          const struct ent_hits *hits, const struct gazetteer *gz, const char *tag_lang,
                          struct heur_cands *cands, uint8_t *dropped);

@@ -218,9 +218,9 @@ NOT_TOWN_TYPES = {"State", "Land", "Country", "Nation", "Autonomous community", 
 
 def not_towns():
     """Names that are countries or regions rather than towns: ISO 3166-1's
-    (with countries.tsv's short names), ISO 3166-2's states and nations, and regions.tsv's before its "#!town"
-    line (with their aliases and German names).  GeoNames' catalogs hold
-    them beside the towns."""
+    (with countries.tsv's short names), ISO 3166-2's states and nations,
+    and regions.tsv's before its "#!town" line (with their aliases and
+    German names).  GeoNames' catalogs hold them beside the towns."""
     out = set()
     with open(ISO_JSON, encoding="utf-8") as fh:
         for c in json.load(fh)["3166-1"]:
@@ -248,7 +248,7 @@ def not_towns():
 def towns(out):
     en, de = geonames_catalogs()
     people = people_names()
-    regions = not_towns()
+    no_towns = not_towns()
     population = geonames_population()
     en_all = word_list(EN_WORDS, True)
     en_lower = {w for w in en_all if w[:1].islower()}
@@ -292,7 +292,7 @@ def towns(out):
         seen.add(name)
         line = f"place\t{name}\t\tde={de_name}\n" if de_name else f"place\t{name}\n"
         # cities.tsv marks the cities it lists, whatever list this is.
-        (word_like if word or name.casefold() in people or name in regions else lines).append(line)
+        (word_like if word or name.casefold() in people or name in no_towns else lines).append(line)
     out.writelines(lines)
     out.write("#!cue\n"
               "# Towns whose names are also words, given names or surnames of faker's\n"
