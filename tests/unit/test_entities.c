@@ -813,6 +813,20 @@ static void test_resolve_cues_and_possessives(void **state)
     gz_free(&g);
 }
 
+/* A gazetteer of lines, each with its marks (GZ_MARK_*). */
+struct marked_line {
+    const char *line;
+    unsigned marks;
+};
+
+static void add_lines(struct gazetteer *g, const struct marked_line *lines, size_t n)
+{
+    char err[600];
+    for (size_t i = 0; i < n; i++)
+        if (gz_add_line(g, lines[i].line, strlen(lines[i].line), lines[i].marks, err, sizeof err) < 0)
+            fail_msg("%s: %s", lines[i].line, err);
+}
+
 /* What the gazetteer's hits and the heuristics make of text: "type/name"
  * of the hits kept, then of the heuristics' finds ("club/name" for a town
  * read as its club). */
@@ -856,35 +870,30 @@ static void test_resolve_sports_clubs(void **state)
 {
     (void)state;
     struct gazetteer g;
-    char err[600];
     gz_init(&g);
-    static const struct {
-        const char *line;
-        unsigned marks;
-    } lines[] = {
+    static const struct marked_line lines[] = {
         {"place\tNewcastle", GZ_MARK_TOWN}, {"place\tSunderland", GZ_MARK_TOWN}, {"place\tWien", GZ_MARK_TOWN},
         {"place\tSalzburg", GZ_MARK_TOWN}, {"place\tBurnley", GZ_MARK_CUE | GZ_MARK_TOWN},
         {"place\tGreenwood", GZ_MARK_CUE | GZ_MARK_TOWN}, {"place\tSiegen", GZ_MARK_CUE | GZ_MARK_TOWN},
         {"place\tEngland", 0}, {"org\tNewcastle United", 0}, {"place\tVillingen-Schwenningen", GZ_MARK_TOWN},
         {"place\tParis", GZ_MARK_TOWN}, {"place\tLissabon", GZ_MARK_TOWN},
     };
-    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
-        assert_int_equal(gz_add_line(&g, lines[i].line, strlen(lines[i].line), lines[i].marks, err, sizeof err), 0);
+    add_lines(&g, lines, sizeof lines / sizeof *lines);
     struct matcher m_en, m_de;
     assert_int_equal(matcher_build(&m_en, &g, "en", &tokens_analysis_tokeniser), 0);
     assert_int_equal(matcher_build(&m_de, &g, "de", &tokens_analysis_tokeniser), 0);
     expect_resolved(&g, &m_en, "en", "Newcastle beat Sunderland in the league match, and their striker scored twice.",
-                 "club/Newcastle, club/Sunderland");
+                    "club/Newcastle, club/Sunderland");
     expect_resolved(&g, &m_en, "en", "Newcastle and Sunderland agreed on a new plan for the buses of the region.",
-                 "place/Newcastle, place/Sunderland");
+                    "place/Newcastle, place/Sunderland");
     expect_resolved(&g, &m_en, "en", "The match in Newcastle ended late, and the striker scored a goal for Burnley.",
-                 "place/Newcastle, club/Burnley");
+                    "place/Newcastle, club/Burnley");
     expect_resolved(&g, &m_en, "en", "Newcastle United's striker scored a goal in the league match, and Newcastle won.",
-                 "org/Newcastle United, club/Newcastle United");
+                    "org/Newcastle United, club/Newcastle United");
     expect_resolved(&g, &m_en, "en", "The match was hard, said Tom Greenwood after the game, and the coach of the "
-                 "league side was happy with Greenwood.", "person/Tom Greenwood");
+                    "league side was happy with Greenwood.", "person/Tom Greenwood");
     expect_resolved(&g, &m_de, "de", "Das Spiel war hart. Wien – Der Stürmer erzielte im Spiel der Liga ein Tor für "
-                 "Salzburg, sagte der Trainer nach 16 Siegen in Folge.", "place/Wien, club/Salzburg");
+                    "Salzburg, sagte der Trainer nach 16 Siegen in Folge.", "place/Wien, club/Salzburg");
     expect_resolved(&g, &m_de, "de", "Das Spiel war hart. Paris/Lissabon – Der Stürmer erzielte im Spiel der Liga ein "
                     "Tor für Villingen-Schwenningen, sagte der Schiedsrichter.",
                     "place/Paris, place/Lissabon, club/Villingen-Schwenningen");
@@ -902,11 +911,9 @@ static void test_heuristics_orgs_take_their_places(void **state)
 {
     (void)state;
     struct gazetteer g;
-    char err[600];
     gz_init(&g);
-    static const char *const lines[] = {"place\tSri Lanka", "place\tIndia", "place\tLos Angeles"};
-    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
-        assert_int_equal(gz_add_line(&g, lines[i], strlen(lines[i]), 0, err, sizeof err), 0);
+    static const struct marked_line lines[] = {{"place\tSri Lanka", 0}, {"place\tIndia", 0}, {"place\tLos Angeles", 0}};
+    add_lines(&g, lines, sizeof lines / sizeof *lines);
     struct matcher m;
     assert_int_equal(matcher_build(&m, &g, "en", &tokens_analysis_tokeniser), 0);
     expect_resolved(&g, &m, "en", "The chairman of the Sri Lanka Banks Association met the minister on Monday.",
