@@ -137,6 +137,13 @@ static const char *const sport_words[] = {
  * in places too. */
 static const char *const holdings[] = {
     "stake", "stakes", "share", "shares", "shareholding", "shareholdings", "holding", "holdings", NULL};
+/* German public bodies named by the noun and their town, "Landesgericht
+ * Linz", "Staatsanwaltschaft Wien", "Universität Twente", or by the
+ * town's adjective, "Wiener Straflandesgericht"; compounds end in them
+ * ("Arbeiterkammer"). */
+static const char *const institutions[] = {
+    "gericht", "gerichtshof", "staatsanwaltschaft", "universität", "hochschule", "kammer",
+    "polizeidirektion", "bezirkshauptmannschaft", "stadtwerke", "rechnungshof", NULL};
 static const char *const articles[] = {
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "the",
     "a", "an", NULL};
@@ -150,13 +157,14 @@ static const struct {
     {org_heads, C_ORGHEAD}, {place_preps, C_PLACEPREP}, {role_suffixes, C_ROLESUFFIX},
     {org_part_heads, C_ORGPART}, {org_whole_heads, C_ORGWHOLE}, {org_of_heads, C_ORGOF},
     {org_of_preps, C_OFPREP}, {non_persons, C_NONPERSON}, {articles, C_ARTICLE}, {sport_words, C_SPORT}, {holdings, C_HOLDING},
+    {institutions, C_INSTITUTION},
 };
 
 /* Norm -> the lists it is in, built once: a run looks every word up
  * once, not in every list. */
 static struct strmap cue_map;
-static struct strmap tail_map;  /* the last 3 bytes of every role suffix and org head */
-static struct strmap suffix_map; /* role suffixes and org heads -> their bits */
+static struct strmap tail_map;  /* the last 3 bytes of every role suffix, org head and institution */
+static struct strmap suffix_map; /* role suffixes, org heads and institutions -> their bits */
 static int cue_map_ok;
 /* The lengths of suffix_map's keys: bit L for length L (a key of 64 bytes
  * or more sets none: such lengths are always tried), and the longest. */
@@ -199,9 +207,9 @@ static void build_cue_map(void)
         }
     strmap_init(&tail_map);
     strmap_init_suffixes(&suffix_map);
-    const char *const *tails[] = {role_suffixes, org_heads};
-    const uint32_t tail_bits[] = {C_ROLESUFFIX, C_ORGHEAD};
-    for (size_t i = 0; i < 2; i++)
+    const char *const *tails[] = {role_suffixes, org_heads, institutions};
+    const uint32_t tail_bits[] = {C_ROLESUFFIX, C_ORGHEAD, C_INSTITUTION};
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++)
         for (const char *const *w = tails[i]; *w; w++) {
             size_t len = strlen(*w);
             uint32_t bits = 0;

@@ -26,6 +26,9 @@ enum cue_bit {
     /* a holding in a company ("stake", "shares"): "a stake in X" names
      * an organisation, not a place */
     C_HOLDING = 1u << 19,
+    /* a German public body named with its town ("Landesgericht Linz"),
+     * also at the end of a compound */
+    C_INSTITUTION = 1u << 24,
     /* a given name (lexicon.h), set by heur.c from the word lists */
     C_GIVEN = 1u << 16,
     /* heur.c's own, per token: a name word (for people / organisations),
@@ -43,8 +46,9 @@ uint32_t cue_bits(const char *norm, size_t len);
 int cue_may_be(const char *norm, size_t len);
 /* cue_bits() with the norm's strmap_hash() (a caller that keeps it). */
 uint32_t cue_bits_hashed(const char *norm, size_t len, uint32_t hash);
-/* C_ROLESUFFIX / C_ORGHEAD for a compound that ends in a role or an
- * organisation noun ("Finanzminister", "Lokführergewerkschaft"). */
+/* C_ROLESUFFIX / C_ORGHEAD / C_INSTITUTION for a compound that ends in a
+ * role, an organisation noun or a public body ("Finanzminister",
+ * "Lokführergewerkschaft", "Landesgericht"). */
 uint32_t cue_suffix_bits(const char *norm, size_t len);
 /* cue_bits() of a word as written, ASCII letters folded. */
 uint32_t cue_bits_ascii_ci(const char *s);

@@ -574,15 +574,21 @@ static int comes_back_alone(struct run *r, size_t a, size_t b, size_t q)
     return 0;
 }
 
-/* The organisation [a, b), with the place right before it and an "of
- * PLACE" right after it, which are part of its name: "Sri Lanka Banks
- * Association", "Telecom Regulatory Authority of India".  With a place in
+/* The organisation [a, b), with the place right before it (and name words
+ * before that) and an "of PLACE" right after it, which are part of its
+ * name: "Sri Lanka Banks Association", "North Wales Police", "Telecom
+ * Regulatory Authority of India".  With a place in
  * it, it is strong: the place is not tagged there (resolve.h). */
 static int add_org_with_places(struct run *r, size_t a, size_t b)
 {
     size_t a0 = a, b0 = b;
     while (a > 0 && same_sentence(r, a - 1, a) && !r->taken[a - 1] && place_at(r, a - 1) &&
            is_cap(tok(r, a - 1)) && !tok_possessive(tok(r, a - 1)))
+        a--;
+    /* Name words before the place are the name's too: "North Wales Police". */
+    for (size_t k = 0; a != a0 && k < 2 && a > 0 && same_sentence(r, a - 1, a) && !r->taken[a - 1] &&
+                       namey(r, a - 1, 1) && !tok_possessive(tok(r, a - 1));
+         k++)
         a--;
     if (b + 1 < r->n && same_sentence(r, b - 1, b + 1) && !tok_possessive(tok(r, b - 1)) &&
         tok(r, b)->norm_len == 2 && memcmp(tok(r, b)->norm, "of", 2) == 0 && !r->taken[b + 1] &&
@@ -604,6 +610,11 @@ static int rule_sequence(struct run *r, size_t p)
     size_t n = names_from(r, p, 4, 1);
     if (n == 0)
         return 0;
+    /* "Wales Police", "Cambridge University": a place, then an
+     * organisation word (English word order). */
+    if (n == 1 && !r->de && norm_in(r, p, C_ORGWORD) && p > 0 && same_sentence(r, p - 1, p) && !r->taken[p - 1] &&
+        place_at(r, p - 1) && !tok_possessive(tok(r, p - 1)))
+        return add_org_with_places(r, p, p + 1);
     /* "ITA Airways", "Deutsche Bank": an organisation word ends them (it
      * may itself read as a name word in English). */
     if (n >= 2 && norm_in(r, p + n - 1, C_ORGWORD))
@@ -739,12 +750,44 @@ static int rule_org_of(struct run *r, size_t p)
     while (n < 3 && p + 2 + n < r->n && same_sentence(r, p, p + 2 + n) &&
            (namey(r, p + 2 + n, 1) || plain_cap_word(r, p + 2 + n)))
         n++;
-    if (n == 0 || !free_span(r, p + 2, p + 2 + n))
+    /* "University of Texas": places, which the name takes in. */
+    if (n == 0)
+        while (n < 3 && p + 2 + n < r->n && same_sentence(r, p, p + 2 + n) && !r->taken[p + 2 + n] &&
+               place_at(r, p + 2 + n) && is_cap(tok(r, p + 2 + n)))
+            n++;
+    if (n == 0 || (!place_at(r, p + 2) && !free_span(r, p + 2, p + 2 + n)))
         return 0;
     size_t a = p;
     while (a > 0 && p - a < 2 && same_sentence(r, a - 1, p) && !r->taken[a - 1] && namey(r, a - 1, 1))
         a--;
     return add(r, a, p + 2 + n, ENT_ORG, 1);
+}
+
+/* German public bodies: "Landesgericht Linz", "Universität Twente" (the
+ * body, then places or a name word), "Wiener Straflandesgericht",
+ * "Oberster Gerichtshof" (a capitalised adjective before it).  The noun
+ * alone is no name ("das Landesgericht"). */
+static int rule_institution(struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (!r->de || !is_cap(t) || r->taken[p] || r->covered[r->w[p]] || tok_possessive(t))
+        return 0;
+    size_t e = p + 1;
+    while (e < r->n && e < p + 4 && same_sentence(r, p, e) && !r->taken[e] && place_at(r, e) && is_cap(tok(r, e)))
+        e++;
+    if (e > p + 1)
+        return add(r, p, e, ENT_ORG, 1);
+    /* A town no list has: one name word, no given name, nothing capitalised after. */
+    if (e < r->n && same_sentence(r, p, e) && !r->taken[e] && namey(r, e, 0) && !given_at(r, e) &&
+        !tok_possessive(tok(r, e)) && (e + 1 >= r->n || !same_sentence(r, e, e + 1) || !is_cap(tok(r, e + 1))))
+        return add(r, p, e + 1, ENT_ORG, 1);
+    if (p == 0 || !same_sentence(r, p - 1, p) || r->taken[p - 1] || r->covered[r->w[p - 1]])
+        return 0;
+    const struct ent_tok *adj = tok(r, p - 1);
+    if (!is_cap(adj) || (adj->flags & (ENT_TOK_STOP | ENT_TOK_UPPER)) || adj->norm_len < 5 ||
+        memcmp(adj->norm + adj->norm_len - 2, "er", 2) != 0 || (r->cls[p - 1] & NOT_NAMEY))
+        return 0;
+    return add(r, p - 1, p + 1, ENT_ORG, 1);
 }
 
 /* "in Wolfsburg", "aus Ningde": a name of one or two words after a
@@ -813,6 +856,179 @@ static void strip_genitives(struct run *r)
     }
 }
 
+/* Line-ups: the team sheets and substitutes of a match report, names
+ * apart by commas or dashes after a label ("Everton: Martyn, Hibbert,
+ * Yobo, ...", "Salzburg: Walke – Schwegler, Miranda, ...") or as a
+ * sentence of their own.  Each name is a person, most of them a surname
+ * alone that no other rule reads. */
+
+static int text_is(const struct ent_tok *t, const char *s)
+{
+    return t->text_len == strlen(s) && memcmp(t->text, s, t->text_len) == 0;
+}
+
+static int is_number(const struct ent_tok *t)
+{
+    return t->text_len > 0 && t->text[0] >= '0' && t->text[0] <= '9';
+}
+
+/* A word of a player's name: capitalised, or an initial ("Ch.", "P");
+ * none of another type's gazetteer hit, no role or legal form. */
+static int line_up_word(const struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    uint8_t cov = r->covered[r->w[p]];
+    return is_cap(t) && !(t->flags & ENT_TOK_STOP) && (!cov || cov == 1 + ENT_PERSON) && !(r->cls[p] & NOT_NAMEY);
+}
+
+/* Whether a label ("Subs:", "Es fehlen:") begins at p: up to three words
+ * and a colon. */
+static int label_at(const struct run *r, size_t p)
+{
+    for (size_t k = p; k < r->n && k < p + 3 && (tok(r, k)->flags & ENT_TOK_WORD); k++)
+        if (k + 1 < r->n && text_is(tok(r, k + 1), ":"))
+            return 1;
+    return 0;
+}
+
+/* Whether view position q goes on from q - 1's list: in its sentence, or
+ * after an initial ("Ch. Leitgeb") or a minute ("74. Bajrami"), where
+ * the text layer may have seen the end of a sentence. */
+static int line_up_goes_on(const struct run *r, size_t q)
+{
+    if (q >= r->n)
+        return 0;
+    if (q == 0 || same_sentence(r, q - 1, q))
+        return 1;
+    const struct ent_tok *prev = tok(r, q - 1);
+    return initial(prev) || (text_is(prev, ".") && q >= 2 && is_number(tok(r, q - 2)));
+}
+
+/* An initial the text layer left apart from its dot ("Ch", "."): at
+ * view position p, a capitalised word of one or two letters. */
+static int split_initial(const struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    return is_cap(t) && t->text_len <= 2 && p + 1 < r->n && text_is(tok(r, p + 1), ".") && p + 2 < r->n &&
+           line_up_word(r, p + 2);
+}
+
+/* The name from p: up to three words, from *from on (after initials
+ * written apart, which the name leaves out), to the return value.  A word
+ * before a colon is the next label ("... Reyna Ersatz: C. Stankovic"),
+ * not a name.  p when there is none. */
+static size_t line_up_name(const struct run *r, size_t p, size_t *from)
+{
+    while (p < r->n && split_initial(r, p))
+        p += 2;
+    *from = p;
+    size_t n = 0;
+    while (p + n < r->n && n < 3 && (n == 0 || line_up_goes_on(r, p + n)) && line_up_word(r, p + n) &&
+           !(p + n + 1 < r->n && text_is(tok(r, p + n + 1), ":")) &&
+           !(n > 0 && !namey(r, p + n, 0) && label_at(r, p + n)))   /* "Djurdic Gelbe Karten:" */
+        n++;
+    return n ? p + n : *from == p ? p : p - 2;
+}
+
+/* At most this many names a list: two teams and their substitutes. */
+#define LINE_UP_MAX 40
+
+struct line_up {
+    uint32_t a[LINE_UP_MAX], b[LINE_UP_MAX];  /* view positions of each name */
+    size_t n, named;                          /* names; those with a name word (namey()) */
+};
+
+static void line_up_add(const struct run *r, struct line_up *l, size_t a, size_t b)
+{
+    if (l->n == LINE_UP_MAX)
+        return;
+    l->a[l->n] = (uint32_t)a;
+    l->b[l->n] = (uint32_t)b;
+    l->n++;
+    for (size_t p = a; p < b; p++)
+        if (namey(r, p, 0) || r->covered[r->w[p]]) {
+            l->named++;
+            break;
+        }
+}
+
+/* The list from p: its end (a view position), or 0 when p begins none.
+ * A name may be followed by minutes ("Bramble 35 og") and by a
+ * substitute in brackets ("Taylor (Martin 89)", "Knasmüllner (74.
+ * Bajrami)"); other brackets are passed over ("Djuricin
+ * (Knöchelverletzung)", a club: "Coyne (Burnley)"). */
+static size_t line_up_from(const struct run *r, size_t p, struct line_up *l)
+{
+    size_t q = p;
+    l->n = l->named = 0;
+    for (;;) {
+        size_t from, e = line_up_name(r, q, &from);
+        if (e <= from)
+            return 0;
+        line_up_add(r, l, from, e);
+        q = e;
+        while (line_up_goes_on(r, q) && is_number(tok(r, q))) {
+            q++;
+            if (line_up_goes_on(r, q) && (tok(r, q)->flags & ENT_TOK_WORD) && !is_cap(tok(r, q)) &&
+                tok(r, q)->text_len <= 3)
+                q++;   /* "og", "pen" */
+        }
+        if (line_up_goes_on(r, q) && text_is(tok(r, q), "(")) {
+            size_t c = q + 1, a = 0, b = 0;
+            int minute = 0;
+            while (c < q + 8 && line_up_goes_on(r, c) && !text_is(tok(r, c), ")")) {
+                if (!a && line_up_word(r, c)) {
+                    b = line_up_name(r, c, &a);
+                    if (b > a) {
+                        c = b;
+                        continue;
+                    }
+                    a = 0;
+                }
+                minute |= is_number(tok(r, c));
+                if (!is_number(tok(r, c)) && !text_is(tok(r, c), "."))
+                    a = b = SIZE_MAX;   /* words, not a substitution */
+                c++;
+            }
+            if (c >= r->n || !text_is(tok(r, c), ")"))
+                return 0;
+            /* A substitute comes on in a minute; a name alone in brackets
+             * is the player's club ("Coyne (Burnley)"). */
+            if (a && a != SIZE_MAX && b > a && minute)
+                line_up_add(r, l, a, b);
+            q = c + 1;
+        }
+        /* The list ends with its sentence, a full stop or the next
+         * label; anything else ("and", "said") makes it prose. */
+        if (!line_up_goes_on(r, q) || text_is(tok(r, q), ".") || label_at(r, q))
+            return q;
+        const struct ent_tok *sep = tok(r, q);
+        if (!is_comma(sep) && !text_is(sep, "\xE2\x80\x93") && !text_is(sep, "\xE2\x80\x94") && !text_is(sep, "-"))
+            return 0;
+        q++;
+    }
+}
+
+static int rule_line_ups(struct run *r)
+{
+    struct line_up l;
+    /* Four names at least, nearly all of them no ordinary word; after a
+     * line-up, two make the substitutes, the bookings or the scorers. */
+    size_t min = 4;
+    for (size_t p = 0; p < r->n; p++) {
+        int starts = p == 0 || !same_sentence(r, p - 1, p) || text_is(tok(r, p - 1), ":");
+        size_t end = starts ? line_up_from(r, p, &l) : 0;
+        if (!end || l.n < min || l.named * 4 < l.n * 3)
+            continue;
+        min = 2;
+        for (size_t k = 0; k < l.n; k++)
+            if (free_span(r, l.a[k], l.b[k]) && add(r, l.a[k], l.b[k], ENT_PERSON, 0) < 0)
+                return -1;
+        p = end;
+    }
+    return 0;
+}
+
 /* A single word that is the last word of a person found in full is that
  * person again ("Xu Bing" ... "Xu" is not a second one); a person that
  * ends in an organisation word is an organisation. */
@@ -876,7 +1092,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
         {rule_legal_form, C_LEGAL}, {rule_org_role, C_OROLE}, {rule_org_compound, C_WHOLE},
         {rule_org_of, C_ORGOF}, {rule_person_role, C_PROLE | C_ROLESUFFIX}, {rule_org_head, C_ORGHEAD},
         {rule_person_speech, C_SPEECH | C_COMMA}, {rule_sequence, C_NAMEY1}, {rule_person_given, C_GIVEN},
-        {rule_place, C_PLACEPREP},
+        {rule_place, C_PLACEPREP}, {rule_institution, C_INSTITUTION},
     };
     uint32_t any_cue = 0;
     for (size_t k = 0; k < sizeof rules / sizeof *rules; k++)
@@ -980,6 +1196,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang,
                 rc = rules[k].fn(&r, cued_at[i]);
     free(cued_at);
     out->sports = n_sport == HEUR_SPORT_WORDS;
+    if (rc == 0 && out->sports)
+        rc = rule_line_ups(&r);
     if (rc == 0 && r.de)
         strip_genitives(&r);
     if (rc == 0)

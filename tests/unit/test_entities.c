@@ -928,6 +928,68 @@ static void test_heuristics_orgs_take_their_places(void **state)
     gz_free(&g);
 }
 
+/* Public bodies with their towns: "University of Texas", "North Wales
+ * Police", "Landesgericht Linz", "Universität Twente", "Wiener
+ * Straflandesgericht"; the town is no place there, and the body alone is
+ * no name. */
+static void test_heuristics_public_bodies(void **state)
+{
+    (void)state;
+    struct gazetteer g;
+    gz_init(&g);
+    static const struct marked_line lines[] = {{"place\tTexas", 0}, {"place\tWales", 0}, {"place\tLinz", 0},
+                                               {"place\tWien", 0}};
+    add_lines(&g, lines, sizeof lines / sizeof *lines);
+    struct matcher m_en, m_de;
+    assert_int_equal(matcher_build(&m_en, &g, "en", &tokens_analysis_tokeniser), 0);
+    assert_int_equal(matcher_build(&m_de, &g, "de", &tokens_analysis_tokeniser), 0);
+    expect_resolved(&g, &m_en, "en", "Researchers at the University of Texas published the study on Monday.",
+                    "org/University of Texas");
+    expect_resolved(&g, &m_en, "en", "A spokesman for North Wales Police said the two men had been arrested.",
+                    "org/North Wales Police");
+    expect_resolved(&g, &m_en, "en", "The police in Wales said the two men had been arrested on Monday.",
+                    "place/Wales");
+    expect_resolved(&g, &m_de, "de", "Das Landesgericht Linz hat die Klage am Montag abgewiesen, hieß es.",
+                    "org/Landesgericht Linz");
+    expect_resolved(&g, &m_de, "de", "Forscher der Universität Twente haben die Studie am Montag vorgestellt.",
+                    "org/Universität Twente");
+    expect_resolved(&g, &m_de, "de", "Das Wiener Straflandesgericht hat den Fall am Montag verhandelt.",
+                    "org/Wiener Straflandesgericht");
+    expect_resolved(&g, &m_de, "de", "Das Landesgericht hat die Klage in Wien am Montag abgewiesen.", "place/Wien");
+    /* A person after the body is no town of it. */
+    expect_resolved(&g, &m_de, "de", "Am Montag hat die Staatsanwaltschaft Karl Maier in Linz angeklagt.",
+                    "place/Linz");
+    matcher_free(&m_en);
+    matcher_free(&m_de);
+    gz_free(&g);
+}
+
+/* The line-ups of a match report: every name a person, substitutes in
+ * brackets too, a club in brackets not, an initial the text layer split
+ * from its dot left out ("Ch. Leitgeb"); a list in another story or one
+ * that runs into prose is none. */
+static void test_heuristics_line_ups(void **state)
+{
+    (void)state;
+    const char *report = "Everton beat the league leaders, and their striker scored the only goal of the match. ";
+    char text[1024];
+    snprintf(text, sizeof text, "%s%s", report,
+             "Everton: Martyn, Hibbert, Yobo (Weir 80), Stubbs, Phil Neville. Subs: Wright, Pistone.");
+    expect_heuristics("en", text, "person/Martyn, person/Hibbert, person/Yobo, person/Weir, person/Stubbs, "
+                                  "person/Phil Neville, person/Wright, person/Pistone");
+    snprintf(text, sizeof text, "%s%s", report, "Coyne (Burnley), Jones (Wolves), Page (Cardiff), Ricketts (Swansea).");
+    expect_heuristics("en", text, "person/Coyne, person/Jones, person/Page, person/Ricketts");
+    /* Not in a story on anything else, nor where the list runs into prose. */
+    expect_heuristics("en", "The board met on Monday. Present: Martyn, Hibbert, Yobo, Stubbs, Naysmith.", "");
+    snprintf(text, sizeof text, "%s%s", report, "Martyn, Hibbert, Yobo and Stubbs all played well on Saturday.");
+    expect_heuristics("en", text, "");
+    expect_heuristics("de", "Der Stürmer erzielte in der Bundesliga beim Heimspiel ein Tor. "
+                            "Salzburg: Walke – Schwegler, Miranda, Ulmer – Ch. Leitgeb, Keita (74. Bajrami) "
+                            "Ersatz: Lainer, Atanga",
+                      "person/Walke, person/Schwegler, person/Miranda, person/Ulmer, person/Leitgeb, "
+                      "person/Keita, person/Bajrami, person/Lainer, person/Atanga");
+}
+
 /* A compound the list lacks is a noun when one of its heads is one,
  * whichever head that is. */
 static void test_lexicon_compound_heads(void **state)
@@ -1050,6 +1112,8 @@ int main(void)
         cmocka_unit_test(test_resolve_cues_and_possessives),
         cmocka_unit_test(test_resolve_sports_clubs),
         cmocka_unit_test(test_heuristics_orgs_take_their_places),
+        cmocka_unit_test(test_heuristics_public_bodies),
+        cmocka_unit_test(test_heuristics_line_ups),
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
         cmocka_unit_test(test_lexicon_compound_heads),
         cmocka_unit_test(test_heuristics_hyphen_memos_apart),
