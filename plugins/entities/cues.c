@@ -57,8 +57,9 @@ static const char *const org_roles[] = {
     "director", "präsident", "präsidentin", "president", "economist", "ökonom", "ökonomin", "analysts",
     "analysten", "economists", "ökonomen", NULL};
 /* Nouns that stand before an organisation's name: "Gewerkschaft Verdi",
- * "das Start-up Aleph Alpha", "rival Xpeng"; German compounds end in them
- * ("Lokführergewerkschaft"). */
+ * "das Start-up Aleph Alpha", "rival Xpeng", "Spanish side Celta Vigo",
+ * "the band Kraftwerk"; German compounds end in them
+ * ("Lokführergewerkschaft", "Nachrichtenportal"). */
 static const char *const org_heads[] = {
     "gewerkschaft", "konzern", "hersteller", "herstellers", "firma", "unternehmen", "unternehmens",
     "start-up", "startup", "bank", "rivale", "rivalen", "verband", "partei", "autobauer", "versicherer",
@@ -66,7 +67,11 @@ static const char *const org_heads[] = {
     "airline", "fluggesellschaft", "reederei", "verein", "company", "firm", "maker", "chipmaker",
     "carmaker", "automaker", "rival", "lender", "retailer", "supplier", "insurer", "carrier", "fund",
     "broker", "brokerage", "conglomerate", "manufacturer", "publisher", "newspaper", "broadcaster",
-    "regulator", "union", NULL};
+    "regulator", "union", "side", "band", "website", "magazine", "label", "charity", "outfit", "magazin",
+    "portal", NULL};
+/* English nouns after a name that make it an organisation: "Edge
+ * magazine", "the Sun newspaper", "the New Vision website". */
+static const char *const org_tails[] = {"magazine", "newspaper", "website", "band", "tabloid", NULL};
 /* Second parts of a hyphenated word that make its first part an
  * organisation: "UniCredit-Chef", "GDL-Chef", "Nvidia-Aktie". */
 static const char *const org_part_heads[] = {
@@ -157,7 +162,7 @@ static const struct {
     {org_heads, C_ORGHEAD}, {place_preps, C_PLACEPREP}, {role_suffixes, C_ROLESUFFIX},
     {org_part_heads, C_ORGPART}, {org_whole_heads, C_ORGWHOLE}, {org_of_heads, C_ORGOF},
     {org_of_preps, C_OFPREP}, {non_persons, C_NONPERSON}, {articles, C_ARTICLE}, {sport_words, C_SPORT}, {holdings, C_HOLDING},
-    {institutions, C_INSTITUTION},
+    {institutions, C_INSTITUTION}, {org_tails, C_ORGTAIL},
 };
 
 /* Norm -> the lists it is in, built once: a run looks every word up

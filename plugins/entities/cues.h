@@ -29,6 +29,8 @@ enum cue_bit {
     /* a German public body named with its town ("Landesgericht Linz"),
      * also at the end of a compound */
     C_INSTITUTION = 1u << 24,
+    /* an English noun after an organisation's name ("Edge magazine") */
+    C_ORGTAIL = 1u << 25,
     /* a given name (lexicon.h), set by heur.c from the word lists */
     C_GIVEN = 1u << 16,
     /* heur.c's own, per token: a name word (for people / organisations),

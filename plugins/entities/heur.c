@@ -601,8 +601,14 @@ static int add_org_with_places(struct run *r, size_t a, size_t b)
     return add_cand(r, a, b, ENT_ORG, a != a0 || b != b0, "rule_sequence");
 }
 
+static int indefinite(const struct ent_tok *t)
+{
+    return (t->norm_len == 1 && t->norm[0] == 'a') || (t->norm_len == 2 && memcmp(t->norm, "an", 2) == 0);
+}
+
 /* Two or three name words: an organisation when an organisation word ends
- * them, a person when the last comes back alone. */
+ * them (or an English noun of one follows: "Edge magazine"), a person
+ * when the last comes back alone. */
 static int rule_sequence(struct run *r, size_t p)
 {
     if (r->taken[p])
@@ -623,6 +629,16 @@ static int rule_sequence(struct run *r, size_t p)
     if (e < r->n && same_sentence(r, p, e) && !r->taken[e] && !r->covered[r->w[e]] &&
         is_cap(tok(r, e)) && norm_in(r, e, C_ORGWORD))
         return add_org_with_places(r, p, e + 1);
+    /* "Edge magazine", "the Sun newspaper"; not "an Irish band", nor
+     * "German magazine Der Spiegel" (a name after it: rule_org_head()),
+     * nor the end of a longer name ("BBC Sport website"). */
+    if (!r->de && e < r->n && same_sentence(r, p, e) && !is_cap(tok(r, e)) && norm_in(r, e, C_ORGTAIL) &&
+        !tok_possessive(tok(r, e - 1)) &&
+        !(p > 0 && same_sentence(r, p - 1, p) &&
+          (indefinite(tok(r, p - 1)) || (is_cap(tok(r, p - 1)) && !tok_possessive(tok(r, p - 1)) &&
+                                         !(tok(r, p - 1)->flags & ENT_TOK_STOP) && !norm_in(r, p - 1, C_ARTICLE)))) &&
+        !(e + 1 < r->n && same_sentence(r, e, e + 1) && is_cap(tok(r, e + 1))))
+        return add(r, p, e, ENT_ORG, 0);
     size_t m = names_from(r, p, 3, 0);
     if (m >= 2 && m == n && (p + m >= r->n || !namey(r, p + m, 1)) && comes_back_alone(r, p, p + m, p + m - 1) &&
         speaker_like(r, p, p + m))
@@ -671,18 +687,29 @@ static int rule_person_given(struct run *r, size_t p)
     return add(r, p, e, ENT_PERSON, 0);
 }
 
-/* "Gewerkschaft Verdi", "Lokführergewerkschaft GDL", "rival Xpeng". */
+/* "Gewerkschaft Verdi", "Lokführergewerkschaft GDL", "rival Xpeng",
+ * "Spanish side Celta Vigo". */
 static int rule_org_head(struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
     if (!(t->flags & ENT_TOK_WORD) || p + 1 >= r->n || !(r->cls[p] & C_ORGHEAD))
+        return 0;
+    /* In English a capitalised head inside a sentence is a name's own
+     * word: "Band Aid". */
+    if (!r->de && is_cap(t) && !(t->flags & ENT_TOK_START))
         return 0;
     size_t n = org_names_from(r, p + 1, 4);
     while (n > 0 && norm_in(r, p + n, C_DESCR))
         n--;
     if (n == 0 || !free_span(r, p + 1, p + 1 + n))
         return 0;
-    return add(r, p + 1, p + 1 + n, ENT_ORG, 0);
+    /* A place right after the name is its own: "Mexican side Red Sharks
+     * Veracruz". */
+    size_t e = p + 1 + n;
+    while (e < r->n && e < p + 1 + n + 2 && same_sentence(r, p, e) && !r->taken[e] && place_at(r, e) &&
+           is_cap(tok(r, e)) && !tok_possessive(tok(r, e - 1)))
+        e++;
+    return add(r, p + 1, e, ENT_ORG, e > p + 1 + n);
 }
 
 /* Whether the first part of a hyphenated word may be a name, as far as

@@ -964,6 +964,22 @@ static void test_heuristics_public_bodies(void **state)
     gz_free(&g);
 }
 
+/* Nouns of organisations around a name: after it in English ("Edge
+ * magazine"), before it ("Spanish side Celta Vigo", "the band Kraftwerk");
+ * not for "an Irish band", a head inside a name ("Band Aid") or the end of
+ * a longer name ("BBC Sport website"). */
+static void test_heuristics_org_nouns(void **state)
+{
+    (void)state;
+    expect_heuristics("en", "The game was reviewed by Edge magazine, which liked it a lot.", "org/Edge");
+    expect_heuristics("en", "He moved to Spanish side Celta Vigo on a free transfer last summer.",
+                      "org/Celta Vigo");
+    expect_heuristics("en", "The show was opened by the band Kraftwerk on Friday night.", "org/Kraftwerk");
+    expect_heuristics("en", "She has played for an Irish band in the past, she said.", "");
+    expect_heuristics("en", "The record of Band Aid sold well in the weeks before Christmas.", "");
+    expect_heuristics("de", "Das Nachrichtenportal Kotaku berichtete am Montag darüber.", "org/Kotaku");
+}
+
 /* The line-ups of a match report: every name a person, substitutes in
  * brackets too, a club in brackets not, an initial the text layer split
  * from its dot left out ("Ch. Leitgeb"); a list in another story or one
@@ -1114,6 +1130,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_orgs_take_their_places),
         cmocka_unit_test(test_heuristics_public_bodies),
         cmocka_unit_test(test_heuristics_line_ups),
+        cmocka_unit_test(test_heuristics_org_nouns),
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
         cmocka_unit_test(test_lexicon_compound_heads),
         cmocka_unit_test(test_heuristics_hyphen_memos_apart),
