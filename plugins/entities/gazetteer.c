@@ -59,6 +59,7 @@ void gz_free(struct gazetteer *g)
     for (size_t i = 0; i < g->n; i++)
         free(g->v[i].aliases);
     free(g->v);
+    free(g->sport);
     strmap_free(&g->index);
     struct gz_pool_chunk *c = g->pool;
     while (c) {
@@ -207,6 +208,23 @@ static int grow_names(struct gz_entry *e, size_t more)
     return 0;
 }
 
+static int add_sport_alias(struct gazetteer *g, const struct gz_entry *e, struct span a)
+{
+    const char *copy = pool_copy(g, a.s, a.len);
+    if (!copy)
+        return -1;
+    if (g->n_sport == g->sport_cap) {
+        size_t cap = g->sport_cap ? 2 * g->sport_cap : 64;
+        struct gz_sport_alias *v = realloc(g->sport, cap * sizeof *v);
+        if (!v)
+            return -1;
+        g->sport = v;
+        g->sport_cap = cap;
+    }
+    g->sport[g->n_sport++] = (struct gz_sport_alias){(uint32_t)(e - g->v), copy};
+    return 0;
+}
+
 static int add_alias(struct gazetteer *g, struct gz_entry *e, struct span a)
 {
     if (e->n_aliases == UINT32_MAX)
@@ -311,9 +329,11 @@ int gz_add_line(struct gazetteer *g, const char *line, size_t len, unsigned mark
     struct gz_entry *e = entry_for(g, type, col[1], marks);
     if (!e)
         return failf(err, errlen, "out of memory");
-    for (pos = 0; ncol > 2 && pos < col[2].len;)
-        if (add_alias(g, e, next_item(col[2].s, col[2].len, &pos, '|')) < 0)
+    for (pos = 0; ncol > 2 && pos < col[2].len;) {
+        struct span a = next_item(col[2].s, col[2].len, &pos, '|');
+        if (((marks & GZ_MARK_SPORT) ? add_sport_alias(g, e, a) : add_alias(g, e, a)) < 0)
             return failf(err, errlen, "out of memory");
+    }
     for (pos = 0; ncol > 3 && pos < col[3].len;) {
         struct span item = next_item(col[3].s, col[3].len, &pos, '|');
         const char *eq = memchr(item.s, '=', item.len);
@@ -334,7 +354,7 @@ static int parse_marks(const char *s, size_t len, unsigned *marks, char *err, si
     static const struct {
         const char *word;
         unsigned mark;
-    } known[] = {{"cue", GZ_MARK_CUE}, {"town", GZ_MARK_TOWN}, {"none", 0}};
+    } known[] = {{"cue", GZ_MARK_CUE}, {"town", GZ_MARK_TOWN}, {"sport", GZ_MARK_SPORT}, {"none", 0}};
     if (len < 3 || memcmp(s, "#!", 2) != 0 || s[2] < 'a' || s[2] > 'z')
         return 0;
     unsigned got = 0;
@@ -351,7 +371,7 @@ static int parse_marks(const char *s, size_t len, unsigned *marks, char *err, si
                !(strlen(known[k].word) == j - i && memcmp(known[k].word, s + i, j - i) == 0))
             k++;
         if (k == sizeof known / sizeof *known)
-            return failf(err, errlen, "unknown mark \"%.*s\" after #! (known: cue, town, none)", (int)(j - i), s + i);
+            return failf(err, errlen, "unknown mark \"%.*s\" after #! (known: cue, town, sport, none)", (int)(j - i), s + i);
         got |= known[k].mark;
         i = j;
     }

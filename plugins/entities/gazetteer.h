@@ -13,7 +13,10 @@
  *     elsewhere (the towns list); they count only with a cue (resolve.c,
  *     cued()), unless a line without the mark lists them too;
  *   - town: names of towns and cities, whose clubs a sports report names
- *     by them (resolve_sports_clubs()); one marked line is enough.
+ *     by them (resolve_sports_clubs()); one marked line is enough;
+ *   - sport: the aliases on these lines (not the names) count only in a
+ *     report on team sport, where clubs go by short names ("Rapid" for
+ *     Rapid Wien) that are words or places elsewhere.
  * docs/plugins.md documents the format. */
 #ifndef ENTITIES_GAZETTEER_H
 #define ENTITIES_GAZETTEER_H
@@ -58,9 +61,17 @@ static inline const char *gz_local_name(const struct gz_entry *e, size_t i)
 
 struct gz_pool_chunk;
 
+/* An alias from a line marked "#!sport" (the gazetteer's pool string). */
+struct gz_sport_alias {
+    uint32_t entry;
+    const char *alias;
+};
+
 struct gazetteer {
     struct gz_entry *v;
     size_t n, cap;
+    struct gz_sport_alias *sport;
+    size_t n_sport, sport_cap;
     struct strmap index;  /* "TYPE\tNAME" -> entry; dropped by gz_seal() */
     struct gz_pool_chunk *pool;  /* the names' bytes, in chunks that never move */
     int sealed;
@@ -75,6 +86,7 @@ int gz_load_file(struct gazetteer *g, const char *path, char *err, size_t errlen
 /* The marks of a line "#!cue town". */
 #define GZ_MARK_CUE 1u
 #define GZ_MARK_TOWN 2u
+#define GZ_MARK_SPORT 4u
 /* Parse one line (without its newline) as gz_load_file() does, its
  * entries marked with marks (GZ_MARK_*): 0 (also for comments and blank
  * lines), or -1 with the reason in err. */

@@ -84,7 +84,7 @@ static int case_ok(uint8_t want, uint32_t flags)
 }
 
 static int add_pattern(struct matcher *m, const uint32_t *syms, const uint8_t *cases, size_t n,
-                       uint32_t entry)
+                       uint32_t entry, int sport)
 {
     if (n > MATCHER_PATTERN_LEN_MAX || m->n_cases + n > MATCHER_CASES_MAX)
         return -1;
@@ -107,7 +107,8 @@ static int add_pattern(struct matcher *m, const uint32_t *syms, const uint8_t *c
         m->cases_cap = cap;
     }
     uint32_t idx = (uint32_t)m->n_pat;
-    m->pat[idx] = (struct matcher_pattern){.entry = entry, .case_off = (uint32_t)m->n_cases & 0xffffffu,
+    m->pat[idx] = (struct matcher_pattern){.entry = entry & 0x7fffffffu, .sport = sport != 0,
+                                           .case_off = (uint32_t)m->n_cases & 0xffffffu,
                                            .len = (uint32_t)n & 0xffu, .word = n == 1 ? syms[0] : 0};
     memcpy(m->cases + m->n_cases, cases, n);
     if (ac_add(&m->ac, syms, n) < 0)
@@ -122,7 +123,7 @@ static int add_pattern(struct matcher *m, const uint32_t *syms, const uint8_t *c
  * for text when it is read, so this only drops what cannot be matched.
  * t is the caller's, emptied and reused: a build adds tens of thousands of
  * names. */
-static int add_name(struct matcher *m, const char *name, uint32_t entry, const struct ent_tokeniser *tk,
+static int add_name(struct matcher *m, const char *name, uint32_t entry, int sport, const struct ent_tokeniser *tk,
                     struct ent_toks *t)
 {
     void *keep = NULL;
@@ -158,9 +159,9 @@ static int add_name(struct matcher *m, const char *name, uint32_t entry, const s
      * words collide too often ("Konzern" and the town Konz are both
      * "konz"); the genitive -s is tried at match time. */
     if (rc == 0 && n > 0) {
-        rc = add_pattern(m, norms, cases, n, entry);
+        rc = add_pattern(m, norms, cases, n, entry, sport);
         if (rc == 0 && n > 1 && memcmp(stems, norms, n * sizeof *stems) != 0)
-            rc = add_pattern(m, stems, cases, n, entry);
+            rc = add_pattern(m, stems, cases, n, entry, sport);
     }
     tk->release(keep);
     return rc;
@@ -183,15 +184,20 @@ int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang
             uint32_t id = (uint32_t)k;
             if (e->needs_cue != cue)
                 continue;
-            if (add_name(m, e->name, id, tk, &t) < 0)
+            if (add_name(m, e->name, id, 0, tk, &t) < 0)
                 goto fail;
             for (size_t i = 0; i < e->n_aliases; i++)
-                if (add_name(m, e->aliases[i], id, tk, &t) < 0)
+                if (add_name(m, e->aliases[i], id, 0, tk, &t) < 0)
                     goto fail;
             for (size_t i = 0; i < e->n_locals; i++)
-                if (add_name(m, gz_local_name(e, i), id, tk, &t) < 0)
+                if (add_name(m, gz_local_name(e, i), id, 0, tk, &t) < 0)
                     goto fail;
         }
+    /* Last: on the same words, every other name wins over a sports
+     * alias, which a story on anything else drops (resolve.h). */
+    for (size_t k = g->n_sport; k-- > 0;)
+        if (add_name(m, g->sport[k].alias, g->sport[k].entry, 1, tk, &t) < 0)
+            goto fail;
     toks_free(&t);
     if (ac_build(&m->ac) < 0)
         goto fail;
@@ -334,7 +340,7 @@ static int hit_order(const void *a, const void *b)
     uint32_t lx = x->end - x->start, ly = y->end - y->start;
     if (lx != ly)
         return lx > ly ? -1 : 1;
-    return 0;
+    return (int)x->sport - (int)y->sport;
 }
 
 /* Every pattern ending at stream position k whose case and sentence fit;
@@ -346,6 +352,7 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
     if (!ac_emits(ac, state))
         return 0;
     for (uint32_t s = ac->out[state] != AC_NONE ? state : ac->dict[state]; s != AC_NONE; s = ac->dict[s]) {
+        int got = 0;   /* bit 0: a name of these words taken, bit 1: a sports alias */
         for (uint32_t p = ac->out[s]; p != AC_NONE; p = ac->pat_next[p]) {
             const struct matcher_pattern *mp = &m->pat[p];
             size_t first = k + 1 - mp->len;
@@ -356,10 +363,14 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
                 uint8_t want = m->cases[mp->case_off + j];
                 ok = case_ok(want, x->flags) || (want == ENT_CASE_UPPER && capitals_before_possessive(x));
             }
-            if (ok) {
-                if (hits_push(cand, (struct ent_hit){pos[first], pos[k] + 1, mp->entry}) < 0)
+            /* The first fitting pattern of these words wins; a sports
+             * alias of them is kept as well (resolve.h decides). */
+            if (ok && !(got >> mp->sport & 1)) {
+                if (hits_push(cand, (struct ent_hit){pos[first], pos[k] + 1, mp->entry, mp->sport}) < 0)
                     return -1;
-                break;  /* the first fitting pattern of these words wins */
+                got |= 1 << mp->sport;
+                if (got & 2)
+                    break;  /* sports aliases come last (matcher_build()) */
             }
         }
     }
@@ -505,11 +516,17 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
     if (rc == 0 && cand.n > 1)
         qsort(cand.v, cand.n, sizeof *cand.v, hit_order);
     uint32_t covered = 0;
+    size_t taken = SIZE_MAX;
     for (size_t i = 0; rc == 0 && i < cand.n; i++) {
-        if (cand.v[i].start < covered)
+        /* A sports alias on the very words of another name is kept beside
+         * it: which of the two counts, the heuristics tell (resolve.h). */
+        const struct ent_hit *x = &cand.v[i], *prev = taken == SIZE_MAX ? NULL : &cand.v[taken];
+        int beside = prev && x->sport && !prev->sport && x->start == prev->start && x->end == prev->end;
+        if (x->start < covered && !beside)
             continue;  /* overlaps the one taken (or is the same hit again) */
-        rc = hits_push(out, cand.v[i]);
-        covered = cand.v[i].end;
+        rc = hits_push(out, *x);
+        covered = x->end;
+        taken = beside ? SIZE_MAX : i;
     }
     hits_free(&cand);
     return rc;

@@ -42,7 +42,8 @@ enum ent_case { ENT_CASE_ANY, ENT_CASE_CAP, ENT_CASE_UPPER };
 #define MATCHER_CASES_MAX (1u << 24)
 
 struct matcher_pattern {
-    uint32_t entry;
+    uint32_t entry : 31;
+    uint32_t sport : 1;    /* an alias of a "#!sport" line (gazetteer.h) */
     uint32_t case_off : 24;
     uint32_t len : 8;
     uint32_t word;      /* a one-word name: its norm's symbol, which the token's norm must be */
@@ -59,7 +60,8 @@ struct matcher {
 
 struct ent_hit {
     uint32_t start, end;  /* token indices, end exclusive */
-    uint32_t entry;
+    uint32_t entry : 31;
+    uint32_t sport : 1;   /* by an alias that counts only in a sports report */
 };
 
 struct ent_hits {

@@ -13,7 +13,9 @@ void resolve_mark_covered(const struct ent_toks *t, const struct ent_hits *hits,
                          const uint8_t *dropped, uint8_t *covered)
 {
     for (size_t h = 0; h < hits->n; h++) {
-        if (dropped[h])
+        /* A sports alias counts once the heuristics have told a sports
+         * report; until then its words are free ("Tony Blackburn"). */
+        if (dropped[h] || hits->v[h].sport)
             continue;
         uint8_t mark = (uint8_t)(1 + gz->v[hits->v[h].entry].type);
         for (uint32_t i = hits->v[h].start; i < hits->v[h].end; i++) {
@@ -271,6 +273,33 @@ static int surname_of_someone(const struct ent_toks *t, const struct ent_hits *h
     return 0;
 }
 
+void resolve_drop_sport_aliases(const struct ent_toks *t, const struct ent_hits *hits, int sports,
+                                const struct heur_cands *cands, uint8_t *dropped)
+{
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct ent_hit *x = &hits->v[h];
+        if (!x->sport)
+            continue;
+        /* The heuristics read its words as another name. */
+        int read = 0;
+        for (size_t k = 0; cands && k < cands->n && !read; k++)
+            read = cands->v[k].start < x->end && x->start < cands->v[k].end;
+        /* The venue, not the club: "das Auswärtsspiel in Altach". */
+        size_t i = x->start;
+        while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
+            i--;
+        int venue = i > 0 && t->v[i - 1].sentence == t->v[x->start].sentence && norm_is(&t->v[i - 1], venue_preps);
+        if (!sports || venue || read) {
+            dropped[h] = RESOLVE_DROPPED;
+            continue;
+        }
+        /* The matcher keeps the other name of the same words right
+         * before it: in a sports report the club is meant. */
+        if (h > 0 && !hits->v[h - 1].sport && hits->v[h - 1].start == x->start && hits->v[h - 1].end == x->end)
+            dropped[h - 1] = RESOLVE_DROPPED;
+    }
+}
+
 int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                          const struct ent_hits *hits, const struct gazetteer *gz, const char *tag_lang,
                          struct heur_cands *cands, uint8_t *dropped)
@@ -333,14 +362,17 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
                     uint8_t *covered, uint8_t *dropped, struct heur_cands *cands)
 {
     resolve_drop_uncued(lex, lang, t, hits, gz, dropped);
-    if (!heuristics)
+    if (!heuristics) {
+        resolve_drop_sport_aliases(t, hits, 0, NULL, dropped);
         return 0;
+    }
     resolve_mark_covered(t, hits, gz, dropped, covered);
     resolve_drop_places_in_names(lex, lang, t, hits, gz, covered, dropped);
     memset(covered, 0, t->n + 1);
     resolve_mark_covered(t, hits, gz, dropped, covered);
     if (heur_run(t, covered, lang, lex, cands) < 0)
         return -1;
+    resolve_drop_sport_aliases(t, hits, cands->sports, cands, dropped);
     resolve_drop_places_in_orgs(t, hits, gz, cands, dropped);
     return resolve_sports_clubs(lex, lang, t, hits, gz, tag_lang, cands, dropped);
 }

@@ -19,7 +19,8 @@ enum { RESOLVE_DROPPED = 1, RESOLVE_UNCUED = 2 };
 void resolve_drop_uncued(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                          const struct ent_hits *hits, const struct gazetteer *gz, uint8_t *dropped);
 /* covered[i] = 1 + the type of the hit over token i (and over the
- * hyphenated word whose part it is), for the hits not dropped. */
+ * hyphenated word whose part it is), for the hits not dropped and not by
+ * a sports alias. */
 void resolve_mark_covered(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                           const uint8_t *dropped, uint8_t *covered);
 /* A one-word place right beside a name word is part of a name ("Gary
@@ -46,9 +47,21 @@ void resolve_drop_places_in_orgs(const struct ent_toks *t, const struct ent_hits
 int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                          const struct ent_hits *hits, const struct gazetteer *gz, const char *tag_lang,
                          struct heur_cands *cands, uint8_t *dropped);
+/* A hit by a sports alias (a "#!sport" line's, gazetteer.h) outside a
+ * sports report (sports: the heuristics' cands->sports), after in, near,
+ * aus or nahe (the venue), or over words the heuristics read as another
+ * name (cands, may be NULL: "Tony Blackburn") is dropped; otherwise it
+ * wins over the
+ * other name of the same words that the matcher kept beside it
+ * ("Preston" the town, which may have been dropped for want of a cue,
+ * against Preston North End). */
+void resolve_drop_sport_aliases(const struct ent_toks *t, const struct ent_hits *hits, int sports,
+                                const struct heur_cands *cands, uint8_t *dropped);
 /* All of the above for one article, in their order: hits that need a
  * cue, places inside names, the heuristics' finds (with heuristics) into
- * cands, places inside those organisations, clubs.  covered (t->n + 1
+ * cands, sports aliases outside sports reports (all of them without
+ * heuristics, which tell a sports report), places inside those
+ * organisations, clubs.  covered (t->n + 1
  * bytes) and dropped (hits->n + 1) come zeroed.  0, or -1 when out of
  * memory. */
 int resolve_article(const struct lexicon *lex, const char *lang, const char *tag_lang, int heuristics,

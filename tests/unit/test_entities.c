@@ -318,6 +318,17 @@ static void test_gazetteer_marks(void **state)
     assert_non_null(strstr(err, where));
     assert_non_null(strstr(err, "unknown mark \"village\""));
     gz_free(&g);
+    /* A sport line's aliases go apart; its name joins the entry. */
+    gz_init(&g);
+    p = write_tsv("sport.tsv", "org\tRapid Wien\tSK Rapid\n#!sport\norg\tRapid Wien\tRapid\n#!none\n"
+                                "org\tRapid Wien\tRapid-Wien\n");
+    assert_int_equal(gz_load_file(&g, p, err, sizeof err), 0);
+    assert_int_equal(g.n, 1);
+    assert_int_equal(g.v[0].n_aliases, 2);
+    assert_int_equal(g.n_sport, 1);
+    assert_int_equal(g.sport[0].entry, 0);
+    assert_string_equal(g.sport[0].alias, "Rapid");
+    gz_free(&g);
 }
 
 /* ---- the matcher over real tokens -------------------------------------- */
@@ -905,6 +916,39 @@ static void test_resolve_sports_clubs(void **state)
     gz_free(&g);
 }
 
+/* A sports alias counts in a sports report only, and there wins over a
+ * town of the same name (which needs a cue); never for the venue after
+ * "in", nor over words the heuristics read as a person. */
+static void test_resolve_sport_aliases(void **state)
+{
+    (void)state;
+    struct gazetteer g;
+    gz_init(&g);
+    static const struct marked_line lines[] = {
+        {"place\tPreston", GZ_MARK_CUE | GZ_MARK_TOWN}, {"org\tRapid Wien", 0}, {"org\tRapid Wien\tRapid", GZ_MARK_SPORT},
+        {"org\tPreston North End\tPreston", GZ_MARK_SPORT}, {"org\tSCR Altach\tAltach", GZ_MARK_SPORT},
+        {"org\tBlackburn Rovers\tBlackburn", GZ_MARK_SPORT},
+    };
+    add_lines(&g, lines, sizeof lines / sizeof *lines);
+    struct matcher m_en, m_de;
+    assert_int_equal(matcher_build(&m_en, &g, "en", &tokens_analysis_tokeniser), 0);
+    assert_int_equal(matcher_build(&m_de, &g, "de", &tokens_analysis_tokeniser), 0);
+    expect_resolved(&g, &m_en, "en", "Preston beat the leaders in the league match, and their striker scored twice.",
+                    "org/Preston North End");
+    expect_resolved(&g, &m_en, "en", "He has lived in Preston since last year, the council said on Monday.",
+                    "place/Preston");
+    expect_resolved(&g, &m_de, "de", "Rapid gewann das Spiel der Bundesliga, der Stürmer erzielte zwei Tore.",
+                    "org/Rapid Wien");
+    expect_resolved(&g, &m_de, "de", "Am Sonntag wartet das Auswärtsspiel in Altach, wo der Stürmer im Spiel der "
+                    "Liga schon ein Tor erzielte.", "");
+    expect_resolved(&g, &m_en, "en", "Rapid growth of the firm pleased the bank, the report said on Monday.", "");
+    expect_resolved(&g, &m_en, "en", "The striker scored a goal in the league match, said Tony Blackburn, who "
+                    "saw it.", "person/Tony Blackburn");
+    matcher_free(&m_en);
+    matcher_free(&m_de);
+    gz_free(&g);
+}
+
 /* A place right before an organisation's name, and "of PLACE" after it,
  * are part of the name, and not tagged as places there. */
 static void test_heuristics_orgs_take_their_places(void **state)
@@ -1127,6 +1171,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_given_names),
         cmocka_unit_test(test_resolve_cues_and_possessives),
         cmocka_unit_test(test_resolve_sports_clubs),
+        cmocka_unit_test(test_resolve_sport_aliases),
         cmocka_unit_test(test_heuristics_orgs_take_their_places),
         cmocka_unit_test(test_heuristics_public_bodies),
         cmocka_unit_test(test_heuristics_line_ups),
