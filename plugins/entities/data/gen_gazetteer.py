@@ -3,7 +3,7 @@
 
   gen_gazetteer.py countries OUT.tsv   # iso-codes: ISO 3166-1 names, German from its translations
   gen_gazetteer.py cities OUT.tsv      # tzdata: the cities that name time zones (zone.tab), and
-                                       # libgeonames0: GeoNames' cities of 250,000 people or more
+                                       # libgeonames0: GeoNames' cities of 100,000 people or more (see MID_CITY)
   gen_gazetteer.py towns OUT.tsv       # libgeonames-common: GeoNames' towns, German names too
   gen_gazetteer.py subdivisions OUT.tsv # iso-codes: ISO 3166-2 states of Austria, Germany, Switzerland
                                        # (German names) and the counties of England
@@ -52,8 +52,13 @@ SHORT_NAMES = {
 CITY_AREAS = {"Europe", "Asia", "Africa", "America", "Australia", "Pacific", "Atlantic", "Indian"}
 # GeoNames cities this large are named without a cue ("Ankara", not only
 # "in Ankara"); a city whose name is also a given name only from the
-# second size on ("Charlotte Smith").  Smaller ones are towns.tsv's.
+# second size on ("Charlotte Smith").  From MID_CITY on, a city whose name
+# american-english does not list (as a word or a proper name: no
+# surname, Livingstone, Beaumont) and that is no given name or surname of
+# faker's is named without a cue too ("Chemnitz", "Trabzon").  Smaller
+# ones are towns.tsv's.
 BIG_CITY = 250_000
+MID_CITY = 100_000
 BIG_CITY_GIVEN = 1_000_000
 # towns.tsv leaves out names that american-english lists as proper names
 # (people's names: Gary, Taylor), unless the town has this many people.
@@ -186,14 +191,18 @@ def big_cities():
     words = english_words()
     de_words = word_list(DE_WORDS, True)
     given = given_names()
+    people = set(given) | people_names()
+    listed = set(word_list(EN_WORDS, False))
     out, seen = [], set()
     for gid, pop in sorted(population.items(), key=lambda kv: -kv[1]):
         name = en.get(gid)
-        if pop < BIG_CITY or not name or "\t" in name or "|" in name or name in seen or len(name) < 4:
+        if pop < MID_CITY or not name or "\t" in name or "|" in name or "'" in name or name in seen or len(name) < 4:
             continue
         if name.lower() in words or german_common(name, de_words):
             continue
         if name.casefold() in given and pop < BIG_CITY_GIVEN:
+            continue
+        if pop < BIG_CITY and (name in listed or name.casefold() in people):
             continue
         seen.add(name)
         de_name = de.get(gid)
@@ -311,7 +320,9 @@ def cities(out):
               f"# ({ZONE_TAB}: AREA/City, two parts, inhabited areas only), then\n"
               "# GeoNames' cities of 250,000 people or more (libgeonames0, German\n"
               "# names from libgeonames-common), largest first; of those, names that\n"
-              "# are also a given name only from 1,000,000 on (Charlotte).\n"
+              "# are also a given name only from 1,000,000 on (Charlotte); and those of\n"
+              "# 100,000 or more whose names american-english does not list and that are\n"
+              "# no given names or surnames (Chemnitz, not Livingstone).\n"
               "# Cities whose name is also an English word (american-english, when\n"
               "# installed) are left out: Phoenix or Regina would tag the words; and\n"
               "# GeoNames' that German uses as a word (Essen).\n"
