@@ -42,12 +42,13 @@ static const char *const person_roles[] = {
     "professor", "professorin", "lawmaker", "judge", "richter", "richterin", "ambassador",
     "botschafter", "botschafterin", "commissioner", "kommissar", "kommissarin", "leader", "chief",
     "head", NULL};
-/* German compounds that end in a role: "Finanzminister", "US-Präsident". */
+/* German compounds that end in a role: "Finanzminister", "US-Präsident",
+ * "Weltranglisten-Leader". */
 static const char *const role_suffixes[] = {
     "präsident", "präsidentin", "minister", "ministerin", "chef", "chefin", "kanzler", "kanzlerin",
     "sprecher", "sprecherin", "gründer", "gründerin", "vorsitzende", "vorsitzender", "direktor",
     "direktorin", "analyst", "analystin", "ökonom", "ökonomin", "bürgermeister", "vorstand", "gouverneur",
-    "gouverneurin", NULL};
+    "gouverneurin", "leader", NULL};
 /* Roles that name the organisation after "von/der/of/at": "CEO von X". */
 static const char *const org_roles[] = {
     "ceo", "cfo", "cto", "coo", "chef", "chefin", "gründer", "gründerin", "mitbegründer",

@@ -449,12 +449,20 @@ static int rule_person_role(struct run *r, size_t p)
 /* "Xu Bing, Mitbegründer", "Lisa Su said", "said Lisa Su". */
 static int role_soon_after(const struct run *r, size_t p)
 {
-    /* "Arthur Mensch, Mistral's co-founder", "Stacy Rasgon, an analyst" */
+    /* "Arthur Mensch, Mistral's co-founder", "Stacy Rasgon, an analyst";
+     * not a clause: "Altach, wo der Stürmer ...", "Leeds, where the
+     * striker ..." */
+    static const char *const clause[] = {"wo", "wie", "als", "wenn", "und", "oder", "where", "when", "and", "or",
+                                         "while", NULL};
     for (size_t q = p + 1; q < r->n && q <= p + 3 && same_sentence(r, p, q); q++) {
         if (is_person_role(r, q))
             return 1;
-        if (!(tok(r, q)->flags & ENT_TOK_WORD))
+        const struct ent_tok *t = tok(r, q);
+        if (!(t->flags & ENT_TOK_WORD))
             return 0;
+        for (const char *const *w = clause; *w; w++)
+            if (t->norm_len == strlen(*w) && memcmp(t->norm, *w, t->norm_len) == 0)
+                return 0;
     }
     return 0;
 }

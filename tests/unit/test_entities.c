@@ -722,6 +722,11 @@ static void test_heuristics_roles(void **state)
                       "org/Moore Threads, person/Li Qiang");
     expect_heuristics("en", "Nothing is certain yet, said Jane Roe, an analyst at Foobar Research in a note.",
                       "org/Foobar Research, person/Jane Roe");
+    /* A clause after the comma is no apposition: the place is no person. */
+    expect_heuristics("en", "The firm moved its staff to Zorbleton, where the chief of it had a house.", "");
+    /* A compound ending in a role: "Weltranglisten-Leader" is no name word. */
+    expect_heuristics("de", "Am Montag gewann der Weltranglisten-Leader Qaxo Zorblinski das Spiel in drei Sätzen.",
+                      "person/Qaxo Zorblinski");
     /* After a holding, "in" names a company, not a place. */
     expect_heuristics("en", "The group has agreed to sell its whole stake in Zorblax to a rival on Monday.",
                       "org/Zorblax");
