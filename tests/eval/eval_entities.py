@@ -45,7 +45,8 @@ FOOTER_WORDS = ("hinterlasse", "antwort", "email", "adresse", "deine", "veröffe
 CORPUS_LOOK = [("10kgnad-de", 5), ("bbc-news-en", 5)]
 HELDOUT_DIRS = {"gnad": "10kgnad-de", "bbc": "bbc-news-en"}
 # The held-out sets: folder, name in the output.
-HELDOUT_SETS = [("entities-heldout", "A"), ("entities-heldout-b", "B"), ("entities-heldout-c", "C")]
+HELDOUT_SETS = [("entities-heldout", "A"), ("entities-heldout-b", "B"), ("entities-heldout-c", "C"),
+                ("entities-heldout-d", "D")]
 
 
 def write_config(tmp, build_dir, lang_so):
