@@ -105,7 +105,7 @@ static const char *const non_names[] = {
     "november", "dezember", "january", "february", "march", "may", "june", "july", "october",
     "december", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "euro", "dollar",
-    "yuan", "prozent", "percent", NULL};
+    "yuan", "prozent", "percent", "league", NULL};
 /* The last word of the name of a street, building or venue: a given name
  * before it names the place, not a person ("Victoria Station", "George
  * Street", "Karl-Marx-Straße"); nor do titles and the first words of

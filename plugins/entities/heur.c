@@ -19,6 +19,7 @@ void heur_cands_free(struct heur_cands *c)
 struct run {
     const struct ent_toks *t;
     const uint8_t *covered;
+    const uint8_t *listed;   /* may be NULL: heur_run() */
     const char *lang;
     int de;               /* lang is German */
     const struct lexicon *lex;
@@ -452,8 +453,8 @@ static int role_soon_after(const struct run *r, size_t p)
     /* "Arthur Mensch, Mistral's co-founder", "Stacy Rasgon, an analyst";
      * not a clause: "Altach, wo der Stürmer ...", "Leeds, where the
      * striker ..." */
-    static const char *const clause[] = {"wo", "wie", "als", "wenn", "und", "oder", "where", "when", "and", "or",
-                                         "while", NULL};
+    static const char *const clause[] = {"wo", "wie", "wenn", "und", "oder", "where", "when", "and", "or", "while",
+                                         NULL};
     for (size_t q = p + 1; q < r->n && q <= p + 3 && same_sentence(r, p, q); q++) {
         if (is_person_role(r, q))
             return 1;
@@ -609,6 +610,14 @@ static int add_org_with_places(struct run *r, size_t a, size_t b)
     return add_cand(r, a, b, ENT_ORG, a != a0 || b != b0, "rule_sequence");
 }
 
+static int norm_in_list(const struct ent_tok *t, const char *const *list)
+{
+    for (; *list; list++)
+        if (t->norm_len == strlen(*list) && memcmp(t->norm, *list, t->norm_len) == 0)
+            return 1;
+    return 0;
+}
+
 static int indefinite(const struct ent_tok *t)
 {
     return (t->norm_len == 1 && t->norm[0] == 'a') || (t->norm_len == 2 && memcmp(t->norm, "an", 2) == 0);
@@ -639,15 +648,22 @@ static int rule_sequence(struct run *r, size_t p)
         return add_org_with_places(r, p, e + 1);
     /* "Edge magazine", "the Sun newspaper"; not "an Irish band", nor
      * "German magazine Der Spiegel" (a name after it: rule_org_head()),
-     * nor the end of a longer name ("BBC Sport website"). */
+     * nor the end of a longer name ("BBC Sport website"), nor a demonym
+     * or surname ("the British newspaper", "the Murdoch tabloid"). */
     if (!r->de && e < r->n && same_sentence(r, p, e) && !is_cap(tok(r, e)) && norm_in(r, e, C_ORGTAIL) &&
         !tok_possessive(tok(r, e - 1)) &&
+        !(n == 1 && lexicon_en_proper(r->lex, tok(r, p)->norm, tok(r, p)->norm_len)) &&
         !(p > 0 && same_sentence(r, p - 1, p) &&
           (indefinite(tok(r, p - 1)) || (is_cap(tok(r, p - 1)) && !tok_possessive(tok(r, p - 1)) &&
                                          !(tok(r, p - 1)->flags & ENT_TOK_STOP) && !norm_in(r, p - 1, C_ARTICLE)))) &&
         !(e + 1 < r->n && same_sentence(r, e, e + 1) && is_cap(tok(r, e + 1))))
         return add(r, p, e, ENT_ORG, 0);
     size_t m = names_from(r, p, 3, 0);
+    /* Not across a line break: a list's last name and the next line's
+     * first word ("Dursun – Beljo" / "Altach: Stojanovic ..."). */
+    for (size_t k = p + 1; k < p + m; k++)
+        if (tok(r, k)->flags & ENT_TOK_NEWLINE)
+            return 0;
     if (m >= 2 && m == n && (p + m >= r->n || !namey(r, p + m, 1)) && comes_back_alone(r, p, p + m, p + m - 1) &&
         speaker_like(r, p, p + m))
         return add(r, p, p + m, ENT_PERSON, 0);
@@ -695,6 +711,29 @@ static int rule_person_given(struct run *r, size_t p)
     return add(r, p, e, ENT_PERSON, 0);
 }
 
+/* Heads that are ordinary nouns of other phrases too: in English they
+ * name an organisation after an article or a describing word ("the band
+ * Kraftwerk", "Spanish side Celta Vigo", "his band Queen"), not at a
+ * sentence start, after "other", "this" or "that", nor in a phrase that
+ * opens the sentence with a preposition, whose next name is the subject
+ * ("On his website Smith wrote", "For charity Hughes ran").  German puts
+ * the verb there ("Mit seiner Band Motörhead schrieb er ..."). */
+static int loose_head(const struct run *r, size_t p)
+{
+    static const char *const loose[] = {"side", "band", "website", "magazine", "label", "charity", "outfit", NULL};
+    static const char *const not_before[] = {"other", "this", "that", NULL};
+    static const char *const preps[] = {"on", "for", "in", "at", "by", "with", "to", "from", "of", NULL};
+    const struct ent_tok *t = tok(r, p);
+    if (r->de || !norm_in_list(t, loose))
+        return 0;
+    if (p == 0 || !same_sentence(r, p - 1, p) || norm_in_list(tok(r, p - 1), not_before))
+        return 1;
+    for (size_t a = p; a > 0 && p - a < 3 && same_sentence(r, a - 1, p); a--)
+        if ((tok(r, a - 1)->flags & ENT_TOK_START) && norm_in_list(tok(r, a - 1), preps))
+            return 1;
+    return 0;
+}
+
 /* "Gewerkschaft Verdi", "Lokführergewerkschaft GDL", "rival Xpeng",
  * "Spanish side Celta Vigo". */
 static int rule_org_head(struct run *r, size_t p)
@@ -705,6 +744,8 @@ static int rule_org_head(struct run *r, size_t p)
     /* In English a capitalised head inside a sentence is a name's own
      * word: "Band Aid". */
     if (!r->de && is_cap(t) && !(t->flags & ENT_TOK_START))
+        return 0;
+    if (loose_head(r, p))
         return 0;
     size_t n = org_names_from(r, p + 1, 4);
     while (n > 0 && norm_in(r, p + n, C_DESCR))
@@ -785,8 +826,13 @@ static int rule_org_of(struct run *r, size_t p)
     while (n < 3 && p + 2 + n < r->n && same_sentence(r, p, p + 2 + n) &&
            (namey(r, p + 2 + n, 1) || plain_cap_word(r, p + 2 + n)))
         n++;
-    /* "University of Texas": places, which the name takes in. */
-    if (n == 0)
+    /* "University of Texas": places, which the name takes in; not after
+     * German der/des, a genitive ("die größte Bank der Schweiz"). */
+    const struct ent_tok *prep = tok(r, p + 1);
+    int of = (prep->norm_len == 2 && memcmp(prep->norm, "of", 2) == 0) ||
+             (prep->norm_len == 3 && memcmp(prep->norm, "for", 3) == 0) ||
+             (prep->norm_len == 4 && memcmp(prep->norm, "f\xC3\xBCr", 4) == 0);
+    if (n == 0 && of)
         while (n < 3 && p + 2 + n < r->n && same_sentence(r, p, p + 2 + n) && !r->taken[p + 2 + n] &&
                place_at(r, p + 2 + n) && is_cap(tok(r, p + 2 + n)))
             n++;
@@ -812,8 +858,15 @@ static int rule_institution(struct run *r, size_t p)
         e++;
     if (e > p + 1)
         return add(r, p, e, ENT_ORG, 1);
-    /* A town no list has: one name word, no given name, nothing capitalised after. */
-    if (e < r->n && same_sentence(r, p, e) && !r->taken[e] && namey(r, e, 0) && !given_at(r, e) &&
+    /* A university's town no list has: one name word, no given name,
+     * nothing capitalised after ("Universität Twente").  Not a court's:
+     * German puts the object there ("hat das Straflandesgericht Grasser
+     * verurteilt"). */
+    size_t len;
+    const char *head = looked_up(t, &len);
+    int school = (len >= 10 && memcmp(head + len - 10, "hochschule", 10) == 0) ||
+                 (len >= 12 && memcmp(head + len - 12, "universit\xC3\xA4t", 12) == 0);
+    if (school && e < r->n && same_sentence(r, p, e) && !r->taken[e] && namey(r, e, 0) && !given_at(r, e) &&
         !tok_possessive(tok(r, e)) && (e + 1 >= r->n || !same_sentence(r, e, e + 1) || !is_cap(tok(r, e + 1))))
         return add(r, p, e + 1, ENT_ORG, 1);
     if (p == 0 || !same_sentence(r, p - 1, p) || r->taken[p - 1] || r->covered[r->w[p - 1]])
@@ -821,6 +874,10 @@ static int rule_institution(struct run *r, size_t p)
     const struct ent_tok *adj = tok(r, p - 1);
     if (!is_cap(adj) || (adj->flags & (ENT_TOK_STOP | ENT_TOK_UPPER)) || adj->norm_len < 5 ||
         memcmp(adj->norm + adj->norm_len - 2, "er", 2) != 0 || (r->cls[p - 1] & NOT_NAMEY))
+        return 0;
+    /* Not one of a kind: "ein Thüringer Gericht" (a dish, or any court). */
+    if (p >= 2 && same_sentence(r, p - 2, p) && tok(r, p - 2)->norm_len >= 3 &&
+        memcmp(tok(r, p - 2)->norm, "ein", 3) == 0 && tok(r, p - 2)->norm_len <= 5)
         return 0;
     return add(r, p - 1, p + 1, ENT_ORG, 1);
 }
@@ -908,12 +965,15 @@ static int is_number(const struct ent_tok *t)
 }
 
 /* A word of a player's name: capitalised, or an initial ("Ch.", "P");
- * none of another type's gazetteer hit, no role or legal form. */
+ * no word of another type's gazetteer name, nor of a club's short name,
+ * kept or not ("Preston, Blackburn, Bolton" are clubs), no role or legal
+ * form. */
 static int line_up_word(const struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
     uint8_t cov = r->covered[r->w[p]];
-    return is_cap(t) && !(t->flags & ENT_TOK_STOP) && (!cov || cov == 1 + ENT_PERSON) && !(r->cls[p] & NOT_NAMEY);
+    return is_cap(t) && !(t->flags & ENT_TOK_STOP) && (!cov || cov == 1 + ENT_PERSON) &&
+           (cov || !r->listed || !r->listed[r->w[p]]) && !(r->cls[p] & NOT_NAMEY);
 }
 
 /* Whether a label ("Subs:", "Es fehlen:") begins at p: up to three words
@@ -933,9 +993,15 @@ static int line_up_goes_on(const struct run *r, size_t q)
 {
     if (q >= r->n)
         return 0;
-    if (q == 0 || same_sentence(r, q - 1, q))
+    if (q == 0)
         return 1;
     const struct ent_tok *prev = tok(r, q - 1);
+    /* A line ends a list, though the text layer goes on with the sentence
+     * ("... Gebauer" and the next line's "Rapid – Altach 2:1"). */
+    if (tok(r, q)->flags & ENT_TOK_NEWLINE)
+        return 0;
+    if (same_sentence(r, q - 1, q))
+        return 1;
     return initial(prev) || (text_is(prev, ".") && q >= 2 && is_number(tok(r, q - 2)));
 }
 
@@ -949,9 +1015,9 @@ static int split_initial(const struct run *r, size_t p)
 }
 
 /* The name from p: up to three words, from *from on (after initials
- * written apart, which the name leaves out), to the return value.  A word
- * before a colon is the next label ("... Reyna Ersatz: C. Stankovic"),
- * not a name.  p when there is none. */
+ * written apart, which the name leaves out), to the return value (*from
+ * when there is none).  A word before a colon is the next label ("...
+ * Reyna Ersatz: C. Stankovic"), not a name. */
 static size_t line_up_name(const struct run *r, size_t p, size_t *from)
 {
     while (p < r->n && split_initial(r, p))
@@ -962,7 +1028,7 @@ static size_t line_up_name(const struct run *r, size_t p, size_t *from)
            !(p + n + 1 < r->n && text_is(tok(r, p + n + 1), ":")) &&
            !(n > 0 && !namey(r, p + n, 0) && label_at(r, p + n)))   /* "Djurdic Gelbe Karten:" */
         n++;
-    return n ? p + n : *from == p ? p : p - 2;
+    return p + n;
 }
 
 /* At most this many names a list: two teams and their substitutes. */
@@ -971,6 +1037,7 @@ static size_t line_up_name(const struct run *r, size_t p, size_t *from)
 struct line_up {
     uint32_t a[LINE_UP_MAX], b[LINE_UP_MAX];  /* view positions of each name */
     size_t n, named;                          /* names; those with a name word (namey()) */
+    size_t numbered;                          /* names a number follows (minutes, points) */
 };
 
 static void line_up_add(const struct run *r, struct line_up *l, size_t a, size_t b)
@@ -995,13 +1062,14 @@ static void line_up_add(const struct run *r, struct line_up *l, size_t a, size_t
 static size_t line_up_from(const struct run *r, size_t p, struct line_up *l)
 {
     size_t q = p;
-    l->n = l->named = 0;
+    l->n = l->named = l->numbered = 0;
     for (;;) {
         size_t from, e = line_up_name(r, q, &from);
         if (e <= from)
             return 0;
         line_up_add(r, l, from, e);
         q = e;
+        l->numbered += line_up_goes_on(r, q) && is_number(tok(r, q));
         while (line_up_goes_on(r, q) && is_number(tok(r, q))) {
             q++;
             if (line_up_goes_on(r, q) && (tok(r, q)->flags & ENT_TOK_WORD) && !is_cap(tok(r, q)) &&
@@ -1053,13 +1121,14 @@ static int rule_line_ups(struct run *r)
     for (size_t p = 0; p < r->n; p++) {
         int starts = p == 0 || !same_sentence(r, p - 1, p) || text_is(tok(r, p - 1), ":");
         size_t end = starts ? line_up_from(r, p, &l) : 0;
-        if (!end || l.n < min || l.named * 4 < l.n * 3)
+        /* A number after every name makes a table or the scorers. */
+        if (!end || l.n < min || l.named * 4 < l.n * 3 || l.numbered == l.n)
             continue;
         min = 2;
         for (size_t k = 0; k < l.n; k++)
             if (free_span(r, l.a[k], l.b[k]) && add(r, l.a[k], l.b[k], ENT_PERSON, 0) < 0)
                 return -1;
-        p = end;
+        p = end - 1;   /* the loop's p++: a list may begin at end */
     }
     return 0;
 }
@@ -1104,10 +1173,10 @@ static void tidy(struct heur_cands *c)
 
 typedef int (*rule_fn)(struct run *r, size_t p);
 
-int heur_run(const struct ent_toks *t, const uint8_t *covered, const char *lang, const struct lexicon *lex,
-             struct heur_cands *out)
+int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *listed, const char *lang,
+             const struct lexicon *lex, struct heur_cands *out)
 {
-    struct run r = {.t = t, .covered = covered, .lang = lang, .de = lang && strcmp(lang, "de") == 0, .lex = lex,
+    struct run r = {.t = t, .covered = covered, .listed = listed, .lang = lang, .de = lang && strcmp(lang, "de") == 0, .lex = lex,
                     .out = out};
     r.w = malloc((t->n + 1) * sizeof *r.w);
     r.taken = calloc(t->n + 1, 1);

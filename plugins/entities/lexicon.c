@@ -374,6 +374,14 @@ int lexicon_common_hashed(const struct lexicon *l, const char *lang, const char 
     return 0;
 }
 
+int lexicon_en_proper(const struct lexicon *l, const char *norm, size_t len)
+{
+    if (!l->have_en)
+        return 0;
+    uint64_t h = fpset_hash(norm, len);
+    return fpset_get(&l->en_names, h) && !fpset_get(&l->en, h);
+}
+
 int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, size_t len)
 {
     return lexicon_common_hashed(l, lang, norm, len, 0);

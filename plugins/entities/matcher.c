@@ -366,7 +366,8 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
             /* The first fitting pattern of these words wins; a sports
              * alias of them is kept as well (resolve.h decides). */
             if (ok && !(got >> mp->sport & 1)) {
-                if (hits_push(cand, (struct ent_hit){pos[first], pos[k] + 1, mp->entry, mp->sport}) < 0)
+                int genitive = mp->word != 0 && word[0] != mp->word;
+                if (hits_push(cand, (struct ent_hit){pos[first], pos[k] + 1, mp->entry, mp->sport, genitive & 1}) < 0)
                     return -1;
                 got |= 1 << mp->sport;
                 if (got & 2)
@@ -515,19 +516,37 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
     free(memo);
     if (rc == 0 && cand.n > 1)
         qsort(cand.v, cand.n, sizeof *cand.v, hit_order);
+    /* The other names first: of overlapping ones the leftmost, then the
+     * longest.  Then a sports alias, kept only on the very words of a name
+     * kept (beside it: resolve.h decides which counts) or on words no
+     * name kept has: it never pushes another name out, since outside a
+     * sports report it is dropped. */
+    size_t n_plain = 0;
     uint32_t covered = 0;
-    size_t taken = SIZE_MAX;
     for (size_t i = 0; rc == 0 && i < cand.n; i++) {
-        /* A sports alias on the very words of another name is kept beside
-         * it: which of the two counts, the heuristics tell (resolve.h). */
-        const struct ent_hit *x = &cand.v[i], *prev = taken == SIZE_MAX ? NULL : &cand.v[taken];
-        int beside = prev && x->sport && !prev->sport && x->start == prev->start && x->end == prev->end;
-        if (x->start < covered && !beside)
+        if (cand.v[i].sport || cand.v[i].start < covered)
             continue;  /* overlaps the one taken (or is the same hit again) */
-        rc = hits_push(out, *x);
-        covered = x->end;
-        taken = beside ? SIZE_MAX : i;
+        rc = hits_push(out, cand.v[i]);
+        covered = cand.v[i].end;
+        n_plain++;
     }
+    size_t first = out->n - n_plain, at = first;
+    uint32_t sport_covered = 0;
+    for (size_t i = 0; rc == 0 && i < cand.n; i++) {
+        const struct ent_hit *x = &cand.v[i];
+        if (!x->sport || x->start < sport_covered)
+            continue;
+        while (at < first + n_plain && out->v[at].end <= x->start)
+            at++;
+        const struct ent_hit *y = at < first + n_plain ? &out->v[at] : NULL;
+        int twin = y && y->start == x->start && y->end == x->end;
+        if (y && y->start < x->end && !twin)
+            continue;
+        rc = hits_push(out, *x);
+        sport_covered = x->end;
+    }
+    if (rc == 0 && out->n - first > n_plain)
+        qsort(out->v + first, out->n - first, sizeof *out->v, hit_order);
     hits_free(&cand);
     return rc;
 }

@@ -14,7 +14,10 @@
  * UBS, WHO) only matches a word written in capitals; any other capitalised
  * word of a name only matches a capitalised word; lower-case words match
  * any case.  A match never crosses a sentence end, and of overlapping
- * matches the leftmost, then the longest wins. */
+ * matches the leftmost, then the longest wins.  A sports alias (a
+ * "#!sport" line's) never pushes another name out: it is kept on the very
+ * words of one, beside it (resolve.h decides which counts), or where no
+ * other name is. */
 #ifndef ENTITIES_MATCHER_H
 #define ENTITIES_MATCHER_H
 
@@ -60,8 +63,9 @@ struct matcher {
 
 struct ent_hit {
     uint32_t start, end;  /* token indices, end exclusive */
-    uint32_t entry : 31;
+    uint32_t entry : 30;
     uint32_t sport : 1;   /* by an alias that counts only in a sports report */
+    uint32_t genitive : 1; /* a one-word name found through a genitive s ("Deutschlands") */
 };
 
 struct ent_hits {

@@ -18,6 +18,8 @@ void resolve_mark_covered(const struct ent_toks *t, const struct ent_hits *hits,
         if (dropped[h] || hits->v[h].sport)
             continue;
         uint8_t mark = (uint8_t)(1 + gz->v[hits->v[h].entry].type);
+        if (hits->v[h].genitive)
+            mark |= RESOLVE_COVERED_GENITIVE;
         for (uint32_t i = hits->v[h].start; i < hits->v[h].end; i++) {
             covered[i] = mark;
             if (t->v[i].flags & ENT_TOK_PART) {
@@ -157,8 +159,13 @@ static int cued(const struct lexicon *lex, const char *lang, const struct ent_to
         return 0;
     if (i > 0 && t->v[i - 1].sentence == t->v[x->start].sentence && norm_is(&t->v[i - 1], place_preps))
         return 1;
-    if (j + 1 < t->n && t->v[j].norm_len == 1 && t->v[j].norm[0] == ',' && h + 1 < hits->n &&
-        hits->v[h + 1].start == j + 1 && gz->v[hits->v[h + 1].entry].type == ENT_PLACE)
+    /* The next hit after this one's own words: a sports alias of the
+     * same words may sit right after it (matcher.h). */
+    size_t k = h + 1;
+    while (k < hits->n && hits->v[k].start == x->start)
+        k++;
+    if (j + 1 < t->n && t->v[j].norm_len == 1 && t->v[j].norm[0] == ',' && k < hits->n &&
+        hits->v[k].start == j + 1 && gz->v[hits->v[k].entry].type == ENT_PLACE)
         return 1;
     return 0;
 }
@@ -273,8 +280,9 @@ static int surname_of_someone(const struct ent_toks *t, const struct ent_hits *h
     return 0;
 }
 
-void resolve_drop_sport_aliases(const struct ent_toks *t, const struct ent_hits *hits, int sports,
-                                const struct heur_cands *cands, uint8_t *dropped)
+void resolve_drop_sport_aliases(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                                const struct ent_hits *hits, int sports, const struct heur_cands *cands,
+                                uint8_t *dropped)
 {
     for (size_t h = 0; h < hits->n; h++) {
         const struct ent_hit *x = &hits->v[h];
@@ -289,7 +297,17 @@ void resolve_drop_sport_aliases(const struct ent_toks *t, const struct ent_hits 
         while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
             i--;
         int venue = i > 0 && t->v[i - 1].sentence == t->v[x->start].sentence && norm_is(&t->v[i - 1], venue_preps);
-        if (!sports || venue || read) {
+        const struct ent_tok *first = &t->v[x->start];
+        /* An English gerund with its object there ("Reading the game
+         * well, ..."; "Reading boss Steve Coppell" is the club); German
+         * capitalises every noun anyway. */
+        static const char *const objects[] = {"the", "a", "an", "this", "that", "his", "her", "their", "its",
+                                              "about", "through", NULL};
+        int word = (first->flags & ENT_TOK_START) && lex && lang && strcmp(lang, "en") == 0 &&
+                   first->norm_len > 4 && memcmp(first->norm + first->norm_len - 3, "ing", 3) == 0 &&
+                   x->end < t->n && norm_is(&t->v[x->end], objects) &&
+                   lexicon_common(lex, lang, first->norm, first->norm_len);
+        if (!sports || venue || read || word) {
             dropped[h] = RESOLVE_DROPPED;
             continue;
         }
@@ -363,16 +381,28 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
 {
     resolve_drop_uncued(lex, lang, t, hits, gz, dropped);
     if (!heuristics) {
-        resolve_drop_sport_aliases(t, hits, 0, NULL, dropped);
+        resolve_drop_sport_aliases(lex, lang, t, hits, 0, NULL, dropped);
         return 0;
     }
     resolve_mark_covered(t, hits, gz, dropped, covered);
     resolve_drop_places_in_names(lex, lang, t, hits, gz, covered, dropped);
     memset(covered, 0, t->n + 1);
     resolve_mark_covered(t, hits, gz, dropped, covered);
-    if (heur_run(t, covered, lang, lex, cands) < 0)
+    /* The words of clubs' short names, kept or not, which no line-up
+     * takes: "Preston, Blackburn, Bolton, Burnley" are clubs.  Not towns
+     * dropped for want of a cue: many surnames are towns too (Mellor,
+     * Stone). */
+    uint8_t *listed = calloc(t->n + 1, 1);
+    if (!listed)
         return -1;
-    resolve_drop_sport_aliases(t, hits, cands->sports, cands, dropped);
+    for (size_t h = 0; h < hits->n; h++)
+        if (hits->v[h].sport)
+            memset(listed + hits->v[h].start, 1, hits->v[h].end - hits->v[h].start);
+    int rc = heur_run(t, covered, listed, lang, lex, cands);
+    free(listed);
+    if (rc < 0)
+        return -1;
+    resolve_drop_sport_aliases(lex, lang, t, hits, cands->sports, cands, dropped);
     resolve_drop_places_in_orgs(t, hits, gz, cands, dropped);
     return resolve_sports_clubs(lex, lang, t, hits, gz, tag_lang, cands, dropped);
 }

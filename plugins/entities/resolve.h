@@ -12,6 +12,10 @@
 /* dropped[h]: 0, or why hit h gives no tag. */
 enum { RESOLVE_DROPPED = 1, RESOLVE_UNCUED = 2 };
 
+/* Set in covered[] (beside 1 + the type) for a hit found through a
+ * genitive s ("Universität Deutschlands"): no part of a name then. */
+#define RESOLVE_COVERED_GENITIVE 0x10
+
 /* A hit of an entry that needs a cue (gazetteer.h, "#!cue") without one:
  * a preposition of place before it, or ", PLACE" after it; and one that
  * begins a longer name (a capitalised word after it; in German a name
@@ -19,8 +23,9 @@ enum { RESOLVE_DROPPED = 1, RESOLVE_UNCUED = 2 };
 void resolve_drop_uncued(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                          const struct ent_hits *hits, const struct gazetteer *gz, uint8_t *dropped);
 /* covered[i] = 1 + the type of the hit over token i (and over the
- * hyphenated word whose part it is), for the hits not dropped and not by
- * a sports alias. */
+ * hyphenated word whose part it is; RESOLVE_COVERED_GENITIVE too for one
+ * found through a genitive s), for the hits not dropped and not by a
+ * sports alias. */
 void resolve_mark_covered(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                           const uint8_t *dropped, uint8_t *covered);
 /* A one-word place right beside a name word is part of a name ("Gary
@@ -49,14 +54,17 @@ int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const stru
                          struct heur_cands *cands, uint8_t *dropped);
 /* A hit by a sports alias (a "#!sport" line's, gazetteer.h) outside a
  * sports report (sports: the heuristics' cands->sports), after in, near,
- * aus or nahe (the venue), or over words the heuristics read as another
- * name (cands, may be NULL: "Tony Blackburn") is dropped; otherwise it
+ * aus or nahe (the venue), over words the heuristics read as another
+ * name (cands, may be NULL: "Tony Blackburn"), or as the first word of an
+ * English sentence that is also a gerund before its object ("Reading the
+ * game, ...") is dropped; otherwise it
  * wins over the
  * other name of the same words that the matcher kept beside it
  * ("Preston" the town, which may have been dropped for want of a cue,
  * against Preston North End). */
-void resolve_drop_sport_aliases(const struct ent_toks *t, const struct ent_hits *hits, int sports,
-                                const struct heur_cands *cands, uint8_t *dropped);
+void resolve_drop_sport_aliases(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                                const struct ent_hits *hits, int sports, const struct heur_cands *cands,
+                                uint8_t *dropped);
 /* All of the above for one article, in their order: hits that need a
  * cue, places inside names, the heuristics' finds (with heuristics) into
  * cands, sports aliases outside sports reports (all of them without

@@ -691,7 +691,7 @@ static void expect_heuristics(const char *lang, const char *text, const char *wa
                 t.v[i].type = ENT_NO_TYPE;
         }
         struct heur_cands c = {0};
-        assert_int_equal(heur_run(&t, covered, lang, &lex, &c), 0);
+        assert_int_equal(heur_run(&t, covered, NULL, lang, &lex, &c), 0);
         char got[1024] = "";
         for (size_t i = 0; i < c.n; i++)
             snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s/%s", i ? ", " : "",
@@ -932,7 +932,8 @@ static void test_resolve_sport_aliases(void **state)
     static const struct marked_line lines[] = {
         {"place\tPreston", GZ_MARK_CUE | GZ_MARK_TOWN}, {"org\tRapid Wien", 0}, {"org\tRapid Wien\tRapid", GZ_MARK_SPORT},
         {"org\tPreston North End\tPreston", GZ_MARK_SPORT}, {"org\tSCR Altach\tAltach", GZ_MARK_SPORT},
-        {"org\tBlackburn Rovers\tBlackburn", GZ_MARK_SPORT},
+        {"org\tBlackburn Rovers\tBlackburn", GZ_MARK_SPORT}, {"place\tLancashire", 0},
+        {"org\tWolverhampton Wanderers\tWolves", GZ_MARK_SPORT}, {"org\tReading FC\tReading", GZ_MARK_SPORT},
     };
     add_lines(&g, lines, sizeof lines / sizeof *lines);
     struct matcher m_en, m_de;
@@ -949,6 +950,14 @@ static void test_resolve_sport_aliases(void **state)
     expect_resolved(&g, &m_en, "en", "Rapid growth of the firm pleased the bank, the report said on Monday.", "");
     expect_resolved(&g, &m_en, "en", "The striker scored a goal in the league match, said Tony Blackburn, who "
                     "saw it.", "person/Tony Blackburn");
+    /* The alias beside the town leaves the town its ", PLACE" cue. */
+    expect_resolved(&g, &m_en, "en", "The family moved to Preston, Lancashire, last year, the council said.",
+                    "place/Preston, place/Lancashire");
+    /* A table of clubs is no line-up; a gerund with its object no club. */
+    expect_resolved(&g, &m_en, "en", "The striker scored a goal in the league match on Saturday. Table: Wolves 45, "
+                    "Preston 40, Reading 38, Blackburn 30.", "org/Wolverhampton Wanderers, org/Preston North End, "
+                    "org/Reading FC, org/Blackburn Rovers");
+    expect_resolved(&g, &m_en, "en", "Reading the game well, the striker scored a goal in the league match.", "");
     matcher_free(&m_en);
     matcher_free(&m_de);
     gz_free(&g);
@@ -987,7 +996,7 @@ static void test_heuristics_public_bodies(void **state)
     struct gazetteer g;
     gz_init(&g);
     static const struct marked_line lines[] = {{"place\tTexas", 0}, {"place\tWales", 0}, {"place\tLinz", 0},
-                                               {"place\tWien", 0}};
+                                               {"place\tWien", 0}, {"place\tSchweiz", 0}, {"place\tDeutschland", 0}};
     add_lines(&g, lines, sizeof lines / sizeof *lines);
     struct matcher m_en, m_de;
     assert_int_equal(matcher_build(&m_en, &g, "en", &tokens_analysis_tokeniser), 0);
@@ -1005,6 +1014,14 @@ static void test_heuristics_public_bodies(void **state)
     expect_resolved(&g, &m_de, "de", "Das Wiener Straflandesgericht hat den Fall am Montag verhandelt.",
                     "org/Wiener Straflandesgericht");
     expect_resolved(&g, &m_de, "de", "Das Landesgericht hat die Klage in Wien am Montag abgewiesen.", "place/Wien");
+    /* A genitive is no town of the body, nor "der" an "of". */
+    expect_resolved(&g, &m_de, "de", "Er studierte lange an der ältesten Universität Deutschlands, sagte er.",
+                    "place/Deutschland");
+    expect_resolved(&g, &m_de, "de", "Die UBS ist seit vielen Jahren die größte Bank der Schweiz, hieß es.",
+                    "place/Schweiz");
+    /* German puts a court's object after it; "ein" makes a kind, no name. */
+    expect_resolved(&g, &m_de, "de", "Am Freitag hat das Straflandesgericht Grasser zu acht Jahren Haft verurteilt.", "");
+    expect_resolved(&g, &m_de, "de", "Der Koch servierte am Abend ein Thüringer Gericht mit Klößen.", "");
     /* A person after the body is no town of it. */
     expect_resolved(&g, &m_de, "de", "Am Montag hat die Staatsanwaltschaft Karl Maier in Linz angeklagt.",
                     "place/Linz");
@@ -1027,6 +1044,9 @@ static void test_heuristics_org_nouns(void **state)
     expect_heuristics("en", "She has played for an Irish band in the past, she said.", "");
     expect_heuristics("en", "The record of Band Aid sold well in the weeks before Christmas.", "");
     expect_heuristics("de", "Das Nachrichtenportal Kotaku berichtete am Montag darüber.", "org/Kotaku");
+    expect_heuristics("en", "On his website Smith wrote that the law was unfair to many.", "");
+    expect_heuristics("en", "The British newspaper reported on Monday that the minister had quit.", "");
+    expect_heuristics("en", "For charity Hughes ran the whole way from London to Leeds.", "");
 }
 
 /* The line-ups of a match report: every name a person, substitutes in
@@ -1048,6 +1068,9 @@ static void test_heuristics_line_ups(void **state)
     expect_heuristics("en", "The board met on Monday. Present: Martyn, Hibbert, Yobo, Stubbs, Naysmith.", "");
     snprintf(text, sizeof text, "%s%s", report, "Martyn, Hibbert, Yobo and Stubbs all played well on Saturday.");
     expect_heuristics("en", text, "");
+    /* A line ends a name and its list. */
+    snprintf(text, sizeof text, "%s%s", report, "Everton: Martyn, Hibbert, Yobo, Stubbs\nZorbton City won 2-1.");
+    expect_heuristics("en", text, "person/Martyn, person/Hibbert, person/Yobo, person/Stubbs");
     expect_heuristics("de", "Der Stürmer erzielte in der Bundesliga beim Heimspiel ein Tor. "
                             "Salzburg: Walke – Schwegler, Miranda, Ulmer – Ch. Leitgeb, Keita (74. Bajrami) "
                             "Ersatz: Lainer, Atanga",

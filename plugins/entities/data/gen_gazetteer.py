@@ -196,13 +196,15 @@ def big_cities():
     out, seen = [], set()
     for gid, pop in sorted(population.items(), key=lambda kv: -kv[1]):
         name = en.get(gid)
-        if pop < MID_CITY or not name or "\t" in name or "|" in name or "'" in name or name in seen or len(name) < 4:
+        if pop < MID_CITY or not name or "\t" in name or "|" in name or name in seen or len(name) < 4:
             continue
         if name.lower() in words or german_common(name, de_words):
             continue
         if name.casefold() in given and pop < BIG_CITY_GIVEN:
             continue
-        if pop < BIG_CITY and (name in listed or name.casefold() in people):
+        # An apostrophe is read as a possessive: "Engel's" would find
+        # "Engels", a German genitive.
+        if pop < BIG_CITY and (name in listed or name.casefold() in people or "'" in name):
             continue
         seen.add(name)
         de_name = de.get(gid)
