@@ -459,11 +459,8 @@ static int role_soon_after(const struct run *r, size_t p)
         if (is_person_role(r, q))
             return 1;
         const struct ent_tok *t = tok(r, q);
-        if (!(t->flags & ENT_TOK_WORD))
+        if (!(t->flags & ENT_TOK_WORD) || tok_norm_in(t, clause))
             return 0;
-        for (const char *const *w = clause; *w; w++)
-            if (t->norm_len == strlen(*w) && memcmp(t->norm, *w, t->norm_len) == 0)
-                return 0;
     }
     return 0;
 }
@@ -610,14 +607,6 @@ static int add_org_with_places(struct run *r, size_t a, size_t b)
     return add_cand(r, a, b, ENT_ORG, a != a0 || b != b0, "rule_sequence");
 }
 
-static int norm_in_list(const struct ent_tok *t, const char *const *list)
-{
-    for (; *list; list++)
-        if (t->norm_len == strlen(*list) && memcmp(t->norm, *list, t->norm_len) == 0)
-            return 1;
-    return 0;
-}
-
 static int indefinite(const struct ent_tok *t)
 {
     return (t->norm_len == 1 && t->norm[0] == 'a') || (t->norm_len == 2 && memcmp(t->norm, "an", 2) == 0);
@@ -724,12 +713,12 @@ static int loose_head(const struct run *r, size_t p)
     static const char *const not_before[] = {"other", "this", "that", NULL};
     static const char *const preps[] = {"on", "for", "in", "at", "by", "with", "to", "from", "of", NULL};
     const struct ent_tok *t = tok(r, p);
-    if (r->de || !norm_in_list(t, loose))
+    if (r->de || !tok_norm_in(t, loose))
         return 0;
-    if (p == 0 || !same_sentence(r, p - 1, p) || norm_in_list(tok(r, p - 1), not_before))
+    if (p == 0 || !same_sentence(r, p - 1, p) || tok_norm_in(tok(r, p - 1), not_before))
         return 1;
     for (size_t a = p; a > 0 && p - a < 3 && same_sentence(r, a - 1, p); a--)
-        if ((tok(r, a - 1)->flags & ENT_TOK_START) && norm_in_list(tok(r, a - 1), preps))
+        if ((tok(r, a - 1)->flags & ENT_TOK_START) && tok_norm_in(tok(r, a - 1), preps))
             return 1;
     return 0;
 }

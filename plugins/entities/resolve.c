@@ -121,14 +121,6 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
 
 static const char *const place_preps[] = {"in", "im", "aus", "nach", "bei", "near", "from", "at", NULL};
 
-static int norm_is(const struct ent_tok *t, const char *const *list)
-{
-    for (; *list; list++)
-        if (strlen(*list) == t->norm_len && memcmp(*list, t->norm, t->norm_len) == 0)
-            return 1;
-    return 0;
-}
-
 /* Whether the capitalised word at j, after last, goes on a name that last
  * ends: "at Oxford Economics", "in Leicester Square"; not a stop word
  * ("the best Liverpool I have seen").  German capitalises
@@ -157,7 +149,7 @@ static int cued(const struct lexicon *lex, const char *lang, const struct ent_to
     /* The town begins a longer name, whose words the heuristics read. */
     if (begins_name(lex, lang, t, j, &t->v[x->end - 1]))
         return 0;
-    if (i > 0 && t->v[i - 1].sentence == t->v[x->start].sentence && norm_is(&t->v[i - 1], place_preps))
+    if (i > 0 && t->v[i - 1].sentence == t->v[x->start].sentence && tok_norm_in(&t->v[i - 1], place_preps))
         return 1;
     /* The next hit after this one's own words: a sports alias of the
      * same words may sit right after it (matcher.h). */
@@ -296,7 +288,7 @@ void resolve_drop_sport_aliases(const struct lexicon *lex, const char *lang, con
         size_t i = x->start;
         while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
             i--;
-        int venue = i > 0 && t->v[i - 1].sentence == t->v[x->start].sentence && norm_is(&t->v[i - 1], venue_preps);
+        int venue = i > 0 && t->v[i - 1].sentence == t->v[x->start].sentence && tok_norm_in(&t->v[i - 1], venue_preps);
         const struct ent_tok *first = &t->v[x->start];
         /* An English gerund with its object there ("Reading the game
          * well, ..."; "Reading boss Steve Coppell" is the club); German
@@ -305,7 +297,7 @@ void resolve_drop_sport_aliases(const struct lexicon *lex, const char *lang, con
                                               "about", "through", NULL};
         int word = (first->flags & ENT_TOK_START) && lex && lang && strcmp(lang, "en") == 0 &&
                    first->norm_len > 4 && memcmp(first->norm + first->norm_len - 3, "ing", 3) == 0 &&
-                   x->end < t->n && norm_is(&t->v[x->end], objects) &&
+                   x->end < t->n && tok_norm_in(&t->v[x->end], objects) &&
                    lexicon_common(lex, lang, first->norm, first->norm_len);
         if (!sports || venue || read || word) {
             dropped[h] = RESOLVE_DROPPED;
@@ -343,7 +335,7 @@ int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const stru
         size_t i = x->start;
         while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
             i--;  /* a part: what stands before its word */
-        if (i > 0 && t->v[i - 1].sentence == first->sentence && norm_is(&t->v[i - 1], venue_preps))
+        if (i > 0 && t->v[i - 1].sentence == first->sentence && tok_norm_in(&t->v[i - 1], venue_preps))
             continue;
         if (in_dateline(t, i, x->end))
             continue;

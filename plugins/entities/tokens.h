@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 enum ent_tok_flags {
     ENT_TOK_WORD = 1u << 0,       /* a word (not a number or punctuation) */
@@ -63,6 +64,15 @@ static inline size_t tok_possessive(const struct ent_tok *t)
     if (len > 4 && t->text[len - 1] == 's' && t->text[len - 4] == '\xE2' && t->text[len - 3] == '\x80' &&
         t->text[len - 2] == '\x99')
         return 4;
+    return 0;
+}
+
+/* Whether t's norm is one of list's words (NULL-terminated). */
+static inline int tok_norm_in(const struct ent_tok *t, const char *const *list)
+{
+    for (; *list; list++)
+        if (strlen(*list) == t->norm_len && memcmp(*list, t->norm, t->norm_len) == 0)
+            return 1;
     return 0;
 }
 
