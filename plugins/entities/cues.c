@@ -150,6 +150,10 @@ static const char *const holdings[] = {
 static const char *const institutions[] = {
     "gericht", "gerichtshof", "staatsanwaltschaft", "universität", "hochschule", "kammer",
     "polizeidirektion", "bezirkshauptmannschaft", "stadtwerke", "rechnungshof", NULL};
+/* Words that open a clause after a comma: what follows is no apposition
+ * ("Altach, wo der Trainer ...", "Leeds, where the chief ..."). */
+static const char *const clause_words[] = {"wo", "wie", "wenn", "und", "oder", "where", "when", "and", "or",
+                                           "while", NULL};
 static const char *const articles[] = {
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "the",
     "a", "an", NULL};
@@ -163,7 +167,7 @@ static const struct {
     {org_heads, C_ORGHEAD}, {place_preps, C_PLACEPREP}, {role_suffixes, C_ROLESUFFIX},
     {org_part_heads, C_ORGPART}, {org_whole_heads, C_ORGWHOLE}, {org_of_heads, C_ORGOF},
     {org_of_preps, C_OFPREP}, {non_persons, C_NONPERSON}, {articles, C_ARTICLE}, {sport_words, C_SPORT}, {holdings, C_HOLDING},
-    {institutions, C_INSTITUTION}, {org_tails, C_ORGTAIL},
+    {institutions, C_INSTITUTION}, {org_tails, C_ORGTAIL}, {clause_words, C_CLAUSE},
 };
 
 /* Norm -> the lists it is in, built once: a run looks every word up

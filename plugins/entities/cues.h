@@ -31,6 +31,8 @@ enum cue_bit {
     C_INSTITUTION = 1u << 24,
     /* an English noun after an organisation's name ("Edge magazine") */
     C_ORGTAIL = 1u << 25,
+    /* a word that opens a clause after a comma ("where", "wo") */
+    C_CLAUSE = 1u << 26,
     /* a given name (lexicon.h), set by heur.c from the word lists */
     C_GIVEN = 1u << 16,
     /* heur.c's own, per token: a name word (for people / organisations),

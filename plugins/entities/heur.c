@@ -453,13 +453,10 @@ static int role_soon_after(const struct run *r, size_t p)
     /* "Arthur Mensch, Mistral's co-founder", "Stacy Rasgon, an analyst";
      * not a clause: "Altach, wo der Stürmer ...", "Leeds, where the
      * striker ..." */
-    static const char *const clause[] = {"wo", "wie", "wenn", "und", "oder", "where", "when", "and", "or", "while",
-                                         NULL};
     for (size_t q = p + 1; q < r->n && q <= p + 3 && same_sentence(r, p, q); q++) {
         if (is_person_role(r, q))
             return 1;
-        const struct ent_tok *t = tok(r, q);
-        if (!(t->flags & ENT_TOK_WORD) || tok_norm_in(t, clause))
+        if (!(tok(r, q)->flags & ENT_TOK_WORD) || norm_in(r, q, C_CLAUSE))
             return 0;
     }
     return 0;

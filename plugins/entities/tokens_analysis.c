@@ -28,9 +28,12 @@ int tokens_from_analysis(const newsd_analysis *an, struct ent_toks *out)
     size_t n_types = newsd_analysis_type_count(an);
     int typed = out->n == 0 && n_types < ENT_NO_TYPE;
     out->n_types = typed ? (uint32_t)n_types : 0;
+    /* The token texts are shared per type, not in text order: line
+     * breaks are found in the analysed text, the next one ahead. */
     size_t text_len;
     const char *text = newsd_analysis_text(an, &text_len);
-    size_t prev_end = 0;
+    const char *nl = text ? memchr(text, '\n', text_len) : NULL;
+    size_t next_nl = nl ? (size_t)(nl - text) : SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
         const struct newsd_token *nt = newsd_token_in(base, stride, i);
         struct ent_tok t = {
@@ -40,12 +43,12 @@ int tokens_from_analysis(const newsd_analysis *an, struct ent_toks *out)
             .flags = flags_of(nt), .sentence = nt->sentence,
             .type = typed ? nt->type : ENT_NO_TYPE,
         };
-        /* The token texts are shared per type, not in text order: the
-         * gap is read in the analysed text (only the line-ups ask). */
-        if (i > 0 && text && nt->offset > prev_end && nt->offset <= text_len &&
-            memchr(text + prev_end, '\n', nt->offset - prev_end))
-            t.flags |= ENT_TOK_NEWLINE;
-        prev_end = nt->offset + nt->length;
+        if (nt->offset > next_nl) {
+            if (i > 0)
+                t.flags |= ENT_TOK_NEWLINE;
+            nl = nt->offset < text_len ? memchr(text + nt->offset, '\n', text_len - nt->offset) : NULL;
+            next_nl = nl ? (size_t)(nl - text) : SIZE_MAX;
+        }
         if (toks_push_word(out, &t) < 0)
             return -1;
     }
