@@ -606,7 +606,8 @@ static int add_org_with_places(struct run *r, size_t a, size_t b)
 
 static int indefinite(const struct ent_tok *t)
 {
-    return (t->norm_len == 1 && t->norm[0] == 'a') || (t->norm_len == 2 && memcmp(t->norm, "an", 2) == 0);
+    static const char *const words[] = {"a", "an", NULL};
+    return tok_norm_in(t, words);
 }
 
 /* Two or three name words: an organisation when an organisation word ends

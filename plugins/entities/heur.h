@@ -10,8 +10,12 @@
  *     Mitbegründer", "Lisa Su said", "said Lisa Su" (person);
  *   - two or three capitalised words whose last word comes back alone
  *     later in the article (a surname: "Xu Bing ... hob Xu hervor"), or
- *     that end in an organisation word (Bank, University, Motors): person
- *     or organisation.
+ *     that end in an organisation word (Bank, University, Motors) or come
+ *     before an English one ("Edge magazine"): person or organisation;
+ *   - a public body with its town: "Landesgericht Linz", "Wiener
+ *     Straflandesgericht", "University of Texas" (organisation);
+ *   - in a sports report, the line-ups: "Everton: Martyn, Hibbert, ..."
+ *     (a person each).
  * A capitalised word is a name word when it is no stop word, no role and
  * no ordinary word of the lexicon (German: not a common noun; English: not
  * a lower-case word when it starts the sentence).  Heuristics only look at

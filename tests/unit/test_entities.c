@@ -878,6 +878,28 @@ static void expect_resolved(const struct gazetteer *g, const struct matcher *m, 
     newsd_analysis_free(an);
 }
 
+/* A gazetteer of marked lines and its matchers for English and German,
+ * for the resolve tests. */
+struct lists {
+    struct gazetteer g;
+    struct matcher en, de;
+};
+
+static void lists_build(struct lists *l, const struct marked_line *lines, size_t n)
+{
+    gz_init(&l->g);
+    add_lines(&l->g, lines, n);
+    assert_int_equal(matcher_build(&l->en, &l->g, "en", &tokens_analysis_tokeniser), 0);
+    assert_int_equal(matcher_build(&l->de, &l->g, "de", &tokens_analysis_tokeniser), 0);
+}
+
+static void lists_free(struct lists *l)
+{
+    matcher_free(&l->en);
+    matcher_free(&l->de);
+    gz_free(&l->g);
+}
+
 /* In a sports report a town's name is its club, named as the article's
  * organisation that holds it or as written; after "in", in a dateline,
  * in another article, it stays a place.  A town that needs a cue is a
@@ -885,8 +907,7 @@ static void expect_resolved(const struct gazetteer *g, const struct matcher *m, 
 static void test_resolve_sports_clubs(void **state)
 {
     (void)state;
-    struct gazetteer g;
-    gz_init(&g);
+    struct lists l;
     static const struct marked_line lines[] = {
         {"place\tNewcastle", GZ_MARK_TOWN}, {"place\tSunderland", GZ_MARK_TOWN}, {"place\tWien", GZ_MARK_TOWN},
         {"place\tSalzburg", GZ_MARK_TOWN}, {"place\tBurnley", GZ_MARK_CUE | GZ_MARK_TOWN},
@@ -894,31 +915,26 @@ static void test_resolve_sports_clubs(void **state)
         {"place\tEngland", 0}, {"org\tNewcastle United", 0}, {"place\tVillingen-Schwenningen", GZ_MARK_TOWN},
         {"place\tParis", GZ_MARK_TOWN}, {"place\tLissabon", GZ_MARK_TOWN},
     };
-    add_lines(&g, lines, sizeof lines / sizeof *lines);
-    struct matcher m_en, m_de;
-    assert_int_equal(matcher_build(&m_en, &g, "en", &tokens_analysis_tokeniser), 0);
-    assert_int_equal(matcher_build(&m_de, &g, "de", &tokens_analysis_tokeniser), 0);
-    expect_resolved(&g, &m_en, "en", "Newcastle beat Sunderland in the league match, and their striker scored twice.",
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.en, "en", "Newcastle beat Sunderland in the league match, and their striker scored twice.",
                     "club/Newcastle, club/Sunderland");
-    expect_resolved(&g, &m_en, "en", "Newcastle and Sunderland agreed on a new plan for the buses of the region.",
+    expect_resolved(&l.g, &l.en, "en", "Newcastle and Sunderland agreed on a new plan for the buses of the region.",
                     "place/Newcastle, place/Sunderland");
-    expect_resolved(&g, &m_en, "en", "The match in Newcastle ended late, and the striker scored a goal for Burnley.",
+    expect_resolved(&l.g, &l.en, "en", "The match in Newcastle ended late, and the striker scored a goal for Burnley.",
                     "place/Newcastle, club/Burnley");
-    expect_resolved(&g, &m_en, "en", "Newcastle United's striker scored a goal in the league match, and Newcastle won.",
+    expect_resolved(&l.g, &l.en, "en", "Newcastle United's striker scored a goal in the league match, and Newcastle won.",
                     "org/Newcastle United, club/Newcastle United");
-    expect_resolved(&g, &m_en, "en", "The match was hard, said Tom Greenwood after the game, and the coach of the "
+    expect_resolved(&l.g, &l.en, "en", "The match was hard, said Tom Greenwood after the game, and the coach of the "
                     "league side was happy with Greenwood.", "person/Tom Greenwood");
-    expect_resolved(&g, &m_de, "de", "Das Spiel war hart. Wien – Der Stürmer erzielte im Spiel der Liga ein Tor für "
+    expect_resolved(&l.g, &l.de, "de", "Das Spiel war hart. Wien – Der Stürmer erzielte im Spiel der Liga ein Tor für "
                     "Salzburg, sagte der Trainer nach 16 Siegen in Folge.", "place/Wien, club/Salzburg");
-    expect_resolved(&g, &m_de, "de", "Das Spiel war hart. Paris/Lissabon – Der Stürmer erzielte im Spiel der Liga ein "
+    expect_resolved(&l.g, &l.de, "de", "Das Spiel war hart. Paris/Lissabon – Der Stürmer erzielte im Spiel der Liga ein "
                     "Tor für Villingen-Schwenningen, sagte der Schiedsrichter.",
                     "place/Paris, place/Lissabon, club/Villingen-Schwenningen");
     /* Words that other stories use as well make no sports report. */
-    expect_resolved(&g, &m_en, "en", "The boss said the goal of the deal was clear, and the coach firm's signing "
+    expect_resolved(&l.g, &l.en, "en", "The boss said the goal of the deal was clear, and the coach firm's signing "
                     "pleased Newcastle and Sunderland, whose councils agreed.", "place/Newcastle, place/Sunderland");
-    matcher_free(&m_en);
-    matcher_free(&m_de);
-    gz_free(&g);
+    lists_free(&l);
 }
 
 /* A sports alias counts in a sports report only, and there wins over a
@@ -927,40 +943,34 @@ static void test_resolve_sports_clubs(void **state)
 static void test_resolve_sport_aliases(void **state)
 {
     (void)state;
-    struct gazetteer g;
-    gz_init(&g);
+    struct lists l;
     static const struct marked_line lines[] = {
         {"place\tPreston", GZ_MARK_CUE | GZ_MARK_TOWN}, {"org\tRapid Wien", 0}, {"org\tRapid Wien\tRapid", GZ_MARK_SPORT},
         {"org\tPreston North End\tPreston", GZ_MARK_SPORT}, {"org\tSCR Altach\tAltach", GZ_MARK_SPORT},
         {"org\tBlackburn Rovers\tBlackburn", GZ_MARK_SPORT}, {"place\tLancashire", 0},
         {"org\tWolverhampton Wanderers\tWolves", GZ_MARK_SPORT}, {"org\tReading FC\tReading", GZ_MARK_SPORT},
     };
-    add_lines(&g, lines, sizeof lines / sizeof *lines);
-    struct matcher m_en, m_de;
-    assert_int_equal(matcher_build(&m_en, &g, "en", &tokens_analysis_tokeniser), 0);
-    assert_int_equal(matcher_build(&m_de, &g, "de", &tokens_analysis_tokeniser), 0);
-    expect_resolved(&g, &m_en, "en", "Preston beat the leaders in the league match, and their striker scored twice.",
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.en, "en", "Preston beat the leaders in the league match, and their striker scored twice.",
                     "org/Preston North End");
-    expect_resolved(&g, &m_en, "en", "He has lived in Preston since last year, the council said on Monday.",
+    expect_resolved(&l.g, &l.en, "en", "He has lived in Preston since last year, the council said on Monday.",
                     "place/Preston");
-    expect_resolved(&g, &m_de, "de", "Rapid gewann das Spiel der Bundesliga, der Stürmer erzielte zwei Tore.",
+    expect_resolved(&l.g, &l.de, "de", "Rapid gewann das Spiel der Bundesliga, der Stürmer erzielte zwei Tore.",
                     "org/Rapid Wien");
-    expect_resolved(&g, &m_de, "de", "Am Sonntag wartet das Auswärtsspiel in Altach, wo der Stürmer im Spiel der "
+    expect_resolved(&l.g, &l.de, "de", "Am Sonntag wartet das Auswärtsspiel in Altach, wo der Stürmer im Spiel der "
                     "Liga schon ein Tor erzielte.", "");
-    expect_resolved(&g, &m_en, "en", "Rapid growth of the firm pleased the bank, the report said on Monday.", "");
-    expect_resolved(&g, &m_en, "en", "The striker scored a goal in the league match, said Tony Blackburn, who "
+    expect_resolved(&l.g, &l.en, "en", "Rapid growth of the firm pleased the bank, the report said on Monday.", "");
+    expect_resolved(&l.g, &l.en, "en", "The striker scored a goal in the league match, said Tony Blackburn, who "
                     "saw it.", "person/Tony Blackburn");
     /* The alias beside the town leaves the town its ", PLACE" cue. */
-    expect_resolved(&g, &m_en, "en", "The family moved to Preston, Lancashire, last year, the council said.",
+    expect_resolved(&l.g, &l.en, "en", "The family moved to Preston, Lancashire, last year, the council said.",
                     "place/Preston, place/Lancashire");
     /* A table of clubs is no line-up; a gerund with its object no club. */
-    expect_resolved(&g, &m_en, "en", "The striker scored a goal in the league match on Saturday. Table: Wolves 45, "
+    expect_resolved(&l.g, &l.en, "en", "The striker scored a goal in the league match on Saturday. Table: Wolves 45, "
                     "Preston 40, Reading 38, Blackburn 30.", "org/Wolverhampton Wanderers, org/Preston North End, "
                     "org/Reading FC, org/Blackburn Rovers");
-    expect_resolved(&g, &m_en, "en", "Reading the game well, the striker scored a goal in the league match.", "");
-    matcher_free(&m_en);
-    matcher_free(&m_de);
-    gz_free(&g);
+    expect_resolved(&l.g, &l.en, "en", "Reading the game well, the striker scored a goal in the league match.", "");
+    lists_free(&l);
 }
 
 /* A place right before an organisation's name, and "of PLACE" after it,
@@ -968,22 +978,18 @@ static void test_resolve_sport_aliases(void **state)
 static void test_heuristics_orgs_take_their_places(void **state)
 {
     (void)state;
-    struct gazetteer g;
-    gz_init(&g);
+    struct lists l;
     static const struct marked_line lines[] = {{"place\tSri Lanka", 0}, {"place\tIndia", 0}, {"place\tLos Angeles", 0}};
-    add_lines(&g, lines, sizeof lines / sizeof *lines);
-    struct matcher m;
-    assert_int_equal(matcher_build(&m, &g, "en", &tokens_analysis_tokeniser), 0);
-    expect_resolved(&g, &m, "en", "The chairman of the Sri Lanka Banks Association met the minister on Monday.",
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.en, "en", "The chairman of the Sri Lanka Banks Association met the minister on Monday.",
                     "org/Sri Lanka Banks Association");
-    expect_resolved(&g, &m, "en", "A report by the Telecom Regulatory Authority of India was published on Monday.",
+    expect_resolved(&l.g, &l.en, "en", "A report by the Telecom Regulatory Authority of India was published on Monday.",
                     "org/Telecom Regulatory Authority of India");
-    expect_resolved(&g, &m, "en", "The film won the prize of the Los Angeles Film Critics Association this year.",
+    expect_resolved(&l.g, &l.en, "en", "The film won the prize of the Los Angeles Film Critics Association this year.",
                     "org/Los Angeles Film Critics Association");
-    expect_resolved(&g, &m, "en", "The bank opened new offices in Sri Lanka and in India this year, it said.",
+    expect_resolved(&l.g, &l.en, "en", "The bank opened new offices in Sri Lanka and in India this year, it said.",
                     "place/Sri Lanka, place/India");
-    matcher_free(&m);
-    gz_free(&g);
+    lists_free(&l);
 }
 
 /* Public bodies with their towns: "University of Texas", "North Wales
@@ -993,41 +999,35 @@ static void test_heuristics_orgs_take_their_places(void **state)
 static void test_heuristics_public_bodies(void **state)
 {
     (void)state;
-    struct gazetteer g;
-    gz_init(&g);
+    struct lists l;
     static const struct marked_line lines[] = {{"place\tTexas", 0}, {"place\tWales", 0}, {"place\tLinz", 0},
                                                {"place\tWien", 0}, {"place\tSchweiz", 0}, {"place\tDeutschland", 0}};
-    add_lines(&g, lines, sizeof lines / sizeof *lines);
-    struct matcher m_en, m_de;
-    assert_int_equal(matcher_build(&m_en, &g, "en", &tokens_analysis_tokeniser), 0);
-    assert_int_equal(matcher_build(&m_de, &g, "de", &tokens_analysis_tokeniser), 0);
-    expect_resolved(&g, &m_en, "en", "Researchers at the University of Texas published the study on Monday.",
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.en, "en", "Researchers at the University of Texas published the study on Monday.",
                     "org/University of Texas");
-    expect_resolved(&g, &m_en, "en", "A spokesman for North Wales Police said the two men had been arrested.",
+    expect_resolved(&l.g, &l.en, "en", "A spokesman for North Wales Police said the two men had been arrested.",
                     "org/North Wales Police");
-    expect_resolved(&g, &m_en, "en", "The police in Wales said the two men had been arrested on Monday.",
+    expect_resolved(&l.g, &l.en, "en", "The police in Wales said the two men had been arrested on Monday.",
                     "place/Wales");
-    expect_resolved(&g, &m_de, "de", "Das Landesgericht Linz hat die Klage am Montag abgewiesen, hieß es.",
+    expect_resolved(&l.g, &l.de, "de", "Das Landesgericht Linz hat die Klage am Montag abgewiesen, hieß es.",
                     "org/Landesgericht Linz");
-    expect_resolved(&g, &m_de, "de", "Forscher der Universität Twente haben die Studie am Montag vorgestellt.",
+    expect_resolved(&l.g, &l.de, "de", "Forscher der Universität Twente haben die Studie am Montag vorgestellt.",
                     "org/Universität Twente");
-    expect_resolved(&g, &m_de, "de", "Das Wiener Straflandesgericht hat den Fall am Montag verhandelt.",
+    expect_resolved(&l.g, &l.de, "de", "Das Wiener Straflandesgericht hat den Fall am Montag verhandelt.",
                     "org/Wiener Straflandesgericht");
-    expect_resolved(&g, &m_de, "de", "Das Landesgericht hat die Klage in Wien am Montag abgewiesen.", "place/Wien");
+    expect_resolved(&l.g, &l.de, "de", "Das Landesgericht hat die Klage in Wien am Montag abgewiesen.", "place/Wien");
     /* A genitive is no town of the body, nor "der" an "of". */
-    expect_resolved(&g, &m_de, "de", "Er studierte lange an der ältesten Universität Deutschlands, sagte er.",
+    expect_resolved(&l.g, &l.de, "de", "Er studierte lange an der ältesten Universität Deutschlands, sagte er.",
                     "place/Deutschland");
-    expect_resolved(&g, &m_de, "de", "Die UBS ist seit vielen Jahren die größte Bank der Schweiz, hieß es.",
+    expect_resolved(&l.g, &l.de, "de", "Die UBS ist seit vielen Jahren die größte Bank der Schweiz, hieß es.",
                     "place/Schweiz");
     /* German puts a court's object after it; "ein" makes a kind, no name. */
-    expect_resolved(&g, &m_de, "de", "Am Freitag hat das Straflandesgericht Grasser zu acht Jahren Haft verurteilt.", "");
-    expect_resolved(&g, &m_de, "de", "Der Koch servierte am Abend ein Thüringer Gericht mit Klößen.", "");
+    expect_resolved(&l.g, &l.de, "de", "Am Freitag hat das Straflandesgericht Grasser zu acht Jahren Haft verurteilt.", "");
+    expect_resolved(&l.g, &l.de, "de", "Der Koch servierte am Abend ein Thüringer Gericht mit Klößen.", "");
     /* A person after the body is no town of it. */
-    expect_resolved(&g, &m_de, "de", "Am Montag hat die Staatsanwaltschaft Karl Maier in Linz angeklagt.",
+    expect_resolved(&l.g, &l.de, "de", "Am Montag hat die Staatsanwaltschaft Karl Maier in Linz angeklagt.",
                     "place/Linz");
-    matcher_free(&m_en);
-    matcher_free(&m_de);
-    gz_free(&g);
+    lists_free(&l);
 }
 
 /* Nouns of organisations around a name: after it in English ("Edge

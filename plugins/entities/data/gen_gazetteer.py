@@ -185,7 +185,7 @@ def geonames_catalogs():
 
 def big_cities():
     """[(English name, German name or None)] of the GeoNames cities that
-    cities.tsv lists (BIG_CITY), largest first."""
+    cities.tsv lists (BIG_CITY, MID_CITY), largest first."""
     en, de = geonames_catalogs()
     population = geonames_population()
     words = english_words()
