@@ -131,12 +131,14 @@ static const char *const sport_words[] = {
     "centre-back", "fly-half", "scrum-half", "wicket", "wickets", "innings", "semi-final",
     "quarter-final", "championship", "derby", "playoff", "play-off", "tournament", "referee",
     "injury-time", "stoppage-time", "try-scorer", "lineout", "scrum", "batsman", "bowler", "football",
-    "soccer", "rugby", "cricket", "uefa", "fifa", "fa", "footballer", "footballers",
+    "soccer", "rugby", "cricket", "uefa", "fifa", "fa", "footballer", "footballers", "first-team", "hat-trick",
+    "midfield", "friendlies",
     "tor", "tore", "treffer", "stürmer", "mittelfeldspieler", "verteidiger", "torhüter", "tormann",
     "goalie", "elfmeter", "liga", "bundesliga", "abstieg", "aufstieg", "tabelle", "tabellenführer",
     "meisterschaft", "spieltag", "halbzeit", "schiedsrichter", "heimspiel", "auswärtsspiel", "pokal",
     "remis", "unentschieden", "kader", "mannschaft", "fußball", "eishockey", "teamchef", "legionär",
-    "nationalspieler", "nationalteam", "öfb", "dfb", "ablöse", "ablösefrei", "fußballer", NULL};
+    "nationalspieler", "nationalteam", "öfb", "dfb", "ablöse", "ablösefrei", "fußballer", "cheftrainer",
+    "transferfenster", "torschütze", "torjäger", "torwart", "absteiger", "aufsteiger", "nhl", NULL};
 /* English words of a holding in a company: "in" after them names one
  * ("shares in Jarvis", "a stake in Tube Lines"); in lower case only
  * ("Acme Holdings in Leeds" is no holding).  Not "investing": one invests

@@ -171,12 +171,14 @@ static int lang_code_ok(struct span l)
 static struct gz_entry *entry_for(struct gazetteer *g, enum ent_type type, struct span name, unsigned marks)
 {
     unsigned needs_cue = (marks & GZ_MARK_CUE) != 0, town = (marks & GZ_MARK_TOWN) != 0;
+    unsigned nation = (marks & GZ_MARK_NATION) != 0;
     char key[GZ_NAME_MAX + 16];
     int klen = snprintf(key, sizeof key, "%s\t%.*s", type_names[type], (int)name.len, name.s);
     uint32_t idx;
     if (strmap_get(&g->index, key, (size_t)klen, &idx)) {
         g->v[idx].needs_cue &= needs_cue;
         g->v[idx].town |= town;
+        g->v[idx].nation |= nation;
         return &g->v[idx];
     }
     if (g->n == g->cap) {
@@ -188,7 +190,7 @@ static struct gz_entry *entry_for(struct gazetteer *g, enum ent_type type, struc
         g->cap = cap;
     }
     struct gz_entry *e = &g->v[g->n];
-    *e = (struct gz_entry){.type = (uint8_t)type, .needs_cue = needs_cue, .town = town,
+    *e = (struct gz_entry){.type = (uint8_t)type, .needs_cue = needs_cue, .town = town, .nation = nation,
                            .name = pool_copy(g, name.s, name.len)};
     if (!e->name || strmap_put(&g->index, key, (size_t)klen, (uint32_t)g->n) < 0)
         return NULL;
@@ -354,7 +356,8 @@ static int parse_marks(const char *s, size_t len, unsigned *marks, char *err, si
     static const struct {
         const char *word;
         unsigned mark;
-    } known[] = {{"cue", GZ_MARK_CUE}, {"town", GZ_MARK_TOWN}, {"sport", GZ_MARK_SPORT}, {"none", 0}};
+    } known[] = {{"cue", GZ_MARK_CUE}, {"town", GZ_MARK_TOWN}, {"sport", GZ_MARK_SPORT},
+                 {"nation", GZ_MARK_NATION}, {"none", 0}};
     if (len < 3 || memcmp(s, "#!", 2) != 0 || s[2] < 'a' || s[2] > 'z')
         return 0;
     unsigned got = 0;
@@ -371,7 +374,7 @@ static int parse_marks(const char *s, size_t len, unsigned *marks, char *err, si
                !(strlen(known[k].word) == j - i && memcmp(known[k].word, s + i, j - i) == 0))
             k++;
         if (k == sizeof known / sizeof *known)
-            return failf(err, errlen, "unknown mark \"%.*s\" after #! (known: cue, town, sport, none)", (int)(j - i), s + i);
+            return failf(err, errlen, "unknown mark \"%.*s\" after #! (known: cue, town, sport, nation, none)", (int)(j - i), s + i);
         got |= known[k].mark;
         i = j;
     }

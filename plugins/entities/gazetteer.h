@@ -16,7 +16,10 @@
  *     by them (resolve_sports_clubs()); one marked line is enough;
  *   - sport: the aliases on these lines (not the names) count only in a
  *     report on team sport, where clubs go by short names ("Rapid" for
- *     Rapid Wien) that are words or places elsewhere.
+ *     Rapid Wien) that are words or places elsewhere;
+ *   - nation: countries and nations, whose names a sports report uses
+ *     for their national teams (resolve_drop_national_teams()); one
+ *     marked line is enough.
  * docs/plugins.md documents the format. */
 #ifndef ENTITIES_GAZETTEER_H
 #define ENTITIES_GAZETTEER_H
@@ -43,6 +46,7 @@ struct gz_entry {
     uint8_t type;       /* enum ent_type */
     uint8_t needs_cue : 1;  /* only from lines marked "#!cue" */
     uint8_t town : 1;       /* from a line marked "#!town" */
+    uint8_t nation : 1;     /* from a line marked "#!nation" */
     uint16_t n_locals;
     uint32_t n_aliases;
     const char *name;
@@ -87,6 +91,7 @@ int gz_load_file(struct gazetteer *g, const char *path, char *err, size_t errlen
 #define GZ_MARK_CUE 1u
 #define GZ_MARK_TOWN 2u
 #define GZ_MARK_SPORT 4u
+#define GZ_MARK_NATION 8u
 /* Parse one line (without its newline) as gz_load_file() does, its
  * entries marked with marks (GZ_MARK_*): 0 (also for comments and blank
  * lines), or -1 with the reason in err. */

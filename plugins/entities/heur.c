@@ -872,6 +872,33 @@ static int rule_institution(struct run *r, size_t p)
 /* "in Wolfsburg", "aus Ningde": a name of one or two words after a
  * preposition of place, with no capitalised word after it; after a
  * holding ("shares in Jarvis") an organisation. */
+/* A language or a people's adjective, no place: "in Spanish", "in
+ * Scottish football", "in Spanish-language rap".  A word american-english
+ * has capitalised only, with a demonym's ending or one of the demonyms
+ * that have none of them. */
+static const char *const demonym_ends[] = {"ish", "ese", "ian", NULL};
+static const char *const demonym_words[] = {"french", "dutch", "german", "greek", "thai", "latin", "hebrew",
+                                            "arabic", "swiss", "czech", "korean", "european", "mexican",
+                                            "american", "african", "cuban", "welsh", NULL};
+
+static int demonym(const struct run *r, size_t a, size_t e)
+{
+    const struct ent_tok *x = tok(r, e - 1);
+    const char *dash = memchr(x->text, '-', x->text_len);
+    if (dash && dash + 1 < x->text + x->text_len && dash[1] >= 'a' && dash[1] <= 'z')
+        return 1;  /* "Spanish-language", "English-speaking" */
+    if (e - a != 1 || !lexicon_en_proper(r->lex, x->norm, x->norm_len))
+        return 0;
+    if (tok_norm_in(x, demonym_words))
+        return 1;
+    for (size_t k = 0; demonym_ends[k]; k++) {
+        size_t n = strlen(demonym_ends[k]);
+        if (x->norm_len > n + 2 && memcmp(x->norm + x->norm_len - n, demonym_ends[k], n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int rule_place(struct run *r, size_t p)
 {
     if (strcmp(r->lang, "en") != 0 || p + 1 >= r->n || !norm_in(r, p, C_PLACEPREP) || !same_sentence(r, p, p + 1))
@@ -880,7 +907,7 @@ static int rule_place(struct run *r, size_t p)
     if (n == 0 || tok_possessive(tok(r, p + n)) || !free_span(r, p + 1, p + 1 + n))
         return 0;
     size_t e = p + 1 + n;
-    if (e < r->n && same_sentence(r, p, e) && is_cap(tok(r, e)))
+    if ((e < r->n && same_sentence(r, p, e) && is_cap(tok(r, e))) || demonym(r, p + 1, e))
         return 0;
     /* "shares in Jarvis", "a stake in Tube Lines": a company */
     if (p > 0 && same_sentence(r, p - 1, p) && norm_in(r, p - 1, C_HOLDING) &&

@@ -171,6 +171,17 @@ void resolve_drop_uncued(const struct lexicon *lex, const char *lang, const stru
 }
 
 static const char *const venue_preps[] = {"in", "near", "aus", "nahe", NULL};
+/* "to" names a place after these ("the Lions tour to New Zealand"), a
+ * team elsewhere ("lost to Wales"). */
+static const char *const travels[] = {"tour", "trip", "return", "returned", "move", "moved", "moving", "travel",
+                                      "travelled", "traveled", "flight", "flew", "back", NULL};
+
+/* "to" after one of travels before token i: "a welcome return to Dublin". */
+static int travel_to(const struct ent_toks *t, size_t i)
+{
+    return i > 1 && t->v[i - 1].sentence == t->v[i].sentence && t->v[i - 1].norm_len == 2 &&
+           memcmp(t->v[i - 1].norm, "to", 2) == 0 && tok_norm_in(&t->v[i - 2], travels);
+}
 
 static int is_dash(const struct ent_tok *t)
 {
@@ -335,7 +346,8 @@ int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const stru
         size_t i = x->start;
         while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
             i--;  /* a part: what stands before its word */
-        if (i > 0 && t->v[i - 1].sentence == first->sentence && tok_norm_in(&t->v[i - 1], venue_preps))
+        if ((i > 0 && t->v[i - 1].sentence == first->sentence && tok_norm_in(&t->v[i - 1], venue_preps)) ||
+            travel_to(t, i))
             continue;
         if (in_dateline(t, i, x->end))
             continue;
@@ -354,6 +366,10 @@ int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const stru
         if (!town)
             return -1;
         const char *club = club_of(hits, gz, tag_lang, cands, n_found, dropped, town);
+        if (!club && e->nation) {
+            free(town);  /* a national team (Fiji, Hong Kong): resolve_drop_national_teams() */
+            continue;
+        }
         char *name = club ? strdup(club) : town;
         if (club)
             free(town);
@@ -365,6 +381,73 @@ int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const stru
         dropped[h] = RESOLVE_DROPPED;
     }
     return 0;
+}
+
+/* Words before a country that make it the place, not the team: "in
+ * Spain", "nach England", "aus der Schweiz", "Mia Hamm of the United
+ * States". */
+static const char *const nation_preps[] = {"in", "im", "ins", "aus", "nach", "near", "nahe", "from", "across",
+                                           "throughout", "around", "within", "outside", "into", "durch", "of",
+                                           NULL};
+static const char *const nation_articles[] = {"the", "der", "die", "den", "dem", NULL};
+static const char *const ands[] = {",", "and", "und", "or", "oder", "&", NULL};
+
+static int is_text(const struct ent_tok *t, char c)
+{
+    return t->text_len == 1 && t->text[0] == c;
+}
+
+/* Whether hit h of a nation names the place in a sports report. */
+static int nation_as_place(const struct lexicon *lex, const struct ent_toks *t, const struct ent_hits *hits,
+                           const struct gazetteer *gz, size_t h, const uint8_t *dropped)
+{
+    const struct ent_hit *x = &hits->v[h];
+    size_t i = x->start;
+    while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
+        i--;  /* a part: what stands before its word */
+    uint32_t sentence = t->v[x->start].sentence;
+    size_t b = i;  /* before an article */
+    if (b > 0 && t->v[b - 1].sentence == sentence && tok_norm_in(&t->v[b - 1], nation_articles))
+        b--;
+    if ((b > 0 && t->v[b - 1].sentence == sentence && tok_norm_in(&t->v[b - 1], nation_preps)) || travel_to(t, b))
+        return 1;
+    if (in_dateline(t, i, x->end))
+        return 1;
+    /* A person's nationality: "(New Zealand)" after a name, "Germany's
+     * Birgit Prinz", "Österreichs Golfstar Bernd Wiesberger". */
+    if (i > 0 && is_text(&t->v[i - 1], '(') && x->end < t->n && is_text(&t->v[x->end], ')'))
+        return 1;
+    if (tok_possessive(&t->v[x->end - 1]) && x->end < t->n && t->v[x->end].sentence == sentence &&
+        (t->v[x->end].flags & ENT_TOK_CAP))
+        return 1;  /* "Russia's Zvonareva", "Albania's Partizani Tirana"; not "Ireland's lead" */
+    if (x->genitive)
+        for (size_t j = x->end; j < t->n && j < x->end + 3 && t->v[j].sentence == sentence; j++)
+            if ((t->v[j].flags & ENT_TOK_CAP) && lexicon_given(lex, t->v[j].norm, t->v[j].norm_len))
+                return 1;  /* German capitalises every noun: a given name tells */
+    /* After a place and a comma ("Cardiff, Wales") or in a list of places
+     * ("in Katar, Portugal und Spanien"). */
+    if (b > 1 && t->v[b - 1].sentence == sentence && tok_norm_in(&t->v[b - 1], ands))
+        for (size_t k = h; k-- > 0;) {
+            if (hits->v[k].end > b - 1)
+                continue;
+            if (hits->v[k].end < b - 1)
+                break;
+            if (!dropped[k] && gz->v[hits->v[k].entry].type == ENT_PLACE)
+                return 1;
+        }
+    return 0;
+}
+
+void resolve_drop_national_teams(const struct lexicon *lex, const struct ent_toks *t, const struct ent_hits *hits,
+                                 const struct gazetteer *gz, int sports, uint8_t *dropped)
+{
+    if (!sports)
+        return;
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct gz_entry *e = &gz->v[hits->v[h].entry];
+        if (!dropped[h] && e->type == ENT_PLACE && e->nation && !nation_as_place(lex, t, hits, gz, h, dropped))
+            dropped[h] = RESOLVE_DROPPED;
+    }
 }
 
 int resolve_article(const struct lexicon *lex, const char *lang, const char *tag_lang, int heuristics,
@@ -396,5 +479,8 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
         return -1;
     resolve_drop_sport_aliases(lex, lang, t, hits, cands->sports, cands, dropped);
     resolve_drop_places_in_orgs(t, hits, gz, cands, dropped);
-    return resolve_sports_clubs(lex, lang, t, hits, gz, tag_lang, cands, dropped);
+    if (resolve_sports_clubs(lex, lang, t, hits, gz, tag_lang, cands, dropped) < 0)
+        return -1;
+    resolve_drop_national_teams(lex, t, hits, gz, cands->sports, dropped);
+    return 0;
 }

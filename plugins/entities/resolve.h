@@ -65,11 +65,23 @@ int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const stru
 void resolve_drop_sport_aliases(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                                 const struct ent_hits *hits, int sports, const struct heur_cands *cands,
                                 uint8_t *dropped);
+/* In a sports report (sports: cands->sports) a country's or nation's name
+ * (an entry marked nation, gazetteer.h) stands for its national team
+ * ("England beat Wales", "50 caps for Brazil", "Wales have ..."), which
+ * is no place: such a hit is dropped unless something names the place: a
+ * preposition of place before it ("in Spain", "aus der Schweiz", "Mia
+ * Hamm of the United States", "the tour to New Zealand"), a dateline, a
+ * person's nationality ("Paul Honiss (New Zealand)", "Germany's Birgit
+ * Prinz"), or a place kept just before it ("Cardiff, Wales", "in Katar,
+ * Portugal und Spanien").  The article keeps the place if any of its hits
+ * is kept.  After resolve_sports_clubs(), whose clubs (AS Monaco) stay. */
+void resolve_drop_national_teams(const struct lexicon *lex, const struct ent_toks *t, const struct ent_hits *hits,
+                                 const struct gazetteer *gz, int sports, uint8_t *dropped);
 /* All of the above for one article, in their order: hits that need a
  * cue, places inside names, the heuristics' finds (with heuristics) into
  * cands, sports aliases outside sports reports (all of them without
  * heuristics, which tell a sports report), places inside those
- * organisations, clubs.  covered (t->n + 1
+ * organisations, clubs, national teams.  covered (t->n + 1
  * bytes) and dropped (hits->n + 1) come zeroed.  0, or -1 when out of
  * memory. */
 int resolve_article(const struct lexicon *lex, const char *lang, const char *tag_lang, int heuristics,

@@ -329,6 +329,16 @@ static void test_gazetteer_marks(void **state)
     assert_int_equal(g.sport[0].entry, 0);
     assert_string_equal(g.sport[0].alias, "Rapid");
     gz_free(&g);
+    /* A nation when one line says so. */
+    gz_init(&g);
+    p = write_tsv("nation.tsv", "place\tWales\n#!nation\nplace\tWales\nplace\tFrance\n#!town\nplace\tCardiff\n");
+    assert_int_equal(gz_load_file(&g, p, err, sizeof err), 0);
+    assert_int_equal(g.n, 3);
+    assert_int_equal(g.v[0].nation, 1);
+    assert_int_equal(g.v[1].nation, 1);
+    assert_int_equal(g.v[2].nation, 0);
+    assert_int_equal(g.v[2].town, 1);
+    gz_free(&g);
 }
 
 /* ---- the matcher over real tokens -------------------------------------- */
@@ -736,6 +746,10 @@ static void test_heuristics_roles(void **state)
                       "org/Zorblax");
     expect_heuristics("en", "The company is investing in Zorblax and in two other towns next year.",
                       "place/Zorblax");
+    /* A language or a people's adjective after "in" is no place. */
+    expect_heuristics("en", "You cannot listen to hip-hop in Spanish on the radio, he said.", "");
+    expect_heuristics("en", "He does not wish to remain in Scottish football any more, his agent said.", "");
+    expect_heuristics("en", "It is the leader in Spanish-language rap and in English, he said.", "");
 }
 
 /* A given name before a capitalised word is a person; not after an
@@ -973,6 +987,40 @@ static void test_resolve_sport_aliases(void **state)
     lists_free(&l);
 }
 
+/* In a sports report a nation's name is its team, no place, unless
+ * something names the place; outside one it is a place. */
+static void test_resolve_national_teams(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {
+        {"place\tWales", GZ_MARK_NATION}, {"place\tEngland", GZ_MARK_NATION}, {"place\tItaly", GZ_MARK_NATION},
+        {"place\tUnited States", GZ_MARK_NATION}, {"place\tNew Zealand", GZ_MARK_NATION},
+        {"place\tCardiff", GZ_MARK_TOWN}, {"place\tGermany", GZ_MARK_NATION}, {"place\tSchweiz", GZ_MARK_NATION},
+        {"place\tKatar", GZ_MARK_NATION}, {"place\tSpanien", GZ_MARK_NATION}, {"place\tÖsterreich", GZ_MARK_NATION},
+        {"place\tFiji", GZ_MARK_NATION | GZ_MARK_TOWN}, {"place\tEurope", 0},
+    };
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.en, "en", "Wales beat England in the rugby match, and the England coach praised the "
+                    "striker and the scrum.", "");
+    expect_resolved(&l.g, &l.en, "en", "Wales have a new squad for the match against Italy, and the striker scored.",
+                    "");
+    expect_resolved(&l.g, &l.en, "en", "Wales and England agreed on new rules for the railways of Europe.",
+                    "place/Wales, place/England, place/Europe");
+    expect_resolved(&l.g, &l.en, "en", "The striker, who played in Italy, scored in the league match, and the "
+                    "Lions tour to New Zealand follows.", "place/Italy, place/New Zealand");
+    expect_resolved(&l.g, &l.en, "en", "The match in Cardiff, Wales, ended late, and the striker scored a goal.",
+                    "place/Cardiff, place/Wales");
+    expect_resolved(&l.g, &l.en, "en", "The football award went to Mia Hamm of the United States, Germany's Birgit "
+                    "Prinz and the striker who scored most goals.", "place/United States, place/Germany");
+    expect_resolved(&l.g, &l.en, "en", "Fiji won the rugby match, the striker scored and the scrum held.", "");
+    expect_resolved(&l.g, &l.de, "de", "Der Trainer trainierte die Mannschaft in Katar, Spanien und der Schweiz, der "
+                    "Stürmer erzielte ein Tor im Spiel der Liga.", "place/Katar, place/Spanien, place/Schweiz");
+    expect_resolved(&l.g, &l.de, "de", "Österreich gewann das Spiel der Meisterschaft, der Stürmer erzielte ein Tor "
+                    "für Österreich.", "");
+    lists_free(&l);
+}
+
 /* A place right before an organisation's name, and "of PLACE" after it,
  * are part of the name, and not tagged as places there. */
 static void test_heuristics_orgs_take_their_places(void **state)
@@ -1200,6 +1248,7 @@ int main(void)
         cmocka_unit_test(test_resolve_cues_and_possessives),
         cmocka_unit_test(test_resolve_sports_clubs),
         cmocka_unit_test(test_resolve_sport_aliases),
+        cmocka_unit_test(test_resolve_national_teams),
         cmocka_unit_test(test_heuristics_orgs_take_their_places),
         cmocka_unit_test(test_heuristics_public_bodies),
         cmocka_unit_test(test_heuristics_line_ups),

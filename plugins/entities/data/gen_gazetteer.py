@@ -48,6 +48,11 @@ SHORT_NAMES = {
     "FK": ("Falkland Islands", "Falklandinseln"),
 }
 
+# Zones named after islands that are named after feasts (Indian/Christmas,
+# Pacific/Easter): as cities they would tag every "Christmas 2004"
+# (Christmas Island is in countries.tsv).
+NOT_CITIES = {"Christmas", "Easter"}
+
 # Time zone areas whose cities are places people live in.
 CITY_AREAS = {"Europe", "Asia", "Africa", "America", "Australia", "Pacific", "Atlantic", "Indian"}
 # GeoNames cities this large are named without a cue ("Ankara", not only
@@ -82,7 +87,10 @@ def countries(out):
         de = gettext.translation("iso_3166-1", localedir=LOCALE_DIR, languages=["de"])
     except OSError:
         sys.exit(f"gen_gazetteer: no German iso_3166-1 translation under {LOCALE_DIR} (install iso-codes)")
-    out.write("# Countries and territories: ISO 3166-1 from Debian's iso-codes\n"
+    out.write("#!nation\n"
+              "# (the first line: in a sports report these names may stand for a national\n"
+              "# team, see docs/plugins.md)\n"
+              "# Countries and territories: ISO 3166-1 from Debian's iso-codes\n"
               f"# ({ISO_JSON}), German names from its translations (iso_3166-1.mo).\n"
               "# Generated at build time by gen_gazetteer.py; do not edit.\n")
     for c in data:
@@ -340,7 +348,7 @@ def cities(out):
             if len(zone) != 2 or zone[0] not in CITY_AREAS:
                 continue
             city = zone[1].replace("_", " ")
-            if city in seen or city.lower() in words:
+            if city in seen or city.lower() in words or city in NOT_CITIES:
                 continue
             seen.add(city)
             out.write(f"place\t{city}\n")
