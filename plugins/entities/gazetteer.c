@@ -59,7 +59,7 @@ void gz_free(struct gazetteer *g)
     for (size_t i = 0; i < g->n; i++)
         free(g->v[i].aliases);
     free(g->v);
-    free(g->sport);
+    free(g->marked);
     strmap_free(&g->index);
     struct gz_pool_chunk *c = g->pool;
     while (c) {
@@ -210,20 +210,22 @@ static int grow_names(struct gz_entry *e, size_t more)
     return 0;
 }
 
-static int add_sport_alias(struct gazetteer *g, const struct gz_entry *e, struct span a)
+static int add_marked_alias(struct gazetteer *g, const struct gz_entry *e, struct span a, unsigned marks)
 {
     const char *copy = pool_copy(g, a.s, a.len);
     if (!copy)
         return -1;
-    if (g->n_sport == g->sport_cap) {
-        size_t cap = g->sport_cap ? 2 * g->sport_cap : 64;
-        struct gz_sport_alias *v = realloc(g->sport, cap * sizeof *v);
+    if (g->n_marked == g->marked_cap) {
+        size_t cap = g->marked_cap ? 2 * g->marked_cap : 64;
+        struct gz_marked_alias *v = realloc(g->marked, cap * sizeof *v);
         if (!v)
             return -1;
-        g->sport = v;
-        g->sport_cap = cap;
+        g->marked = v;
+        g->marked_cap = cap;
     }
-    g->sport[g->n_sport++] = (struct gz_sport_alias){(uint32_t)(e - g->v), copy};
+    g->marked[g->n_marked++] = (struct gz_marked_alias){.entry = (uint32_t)(e - g->v),
+                                                        .sport = (marks & GZ_MARK_SPORT) != 0,
+                                                        .caps = (marks & GZ_MARK_CAPS) != 0, .alias = copy};
     return 0;
 }
 
@@ -333,7 +335,7 @@ int gz_add_line(struct gazetteer *g, const char *line, size_t len, unsigned mark
         return failf(err, errlen, "out of memory");
     for (pos = 0; ncol > 2 && pos < col[2].len;) {
         struct span a = next_item(col[2].s, col[2].len, &pos, '|');
-        if (((marks & GZ_MARK_SPORT) ? add_sport_alias(g, e, a) : add_alias(g, e, a)) < 0)
+        if (((marks & (GZ_MARK_SPORT | GZ_MARK_CAPS)) ? add_marked_alias(g, e, a, marks) : add_alias(g, e, a)) < 0)
             return failf(err, errlen, "out of memory");
     }
     for (pos = 0; ncol > 3 && pos < col[3].len;) {
@@ -357,7 +359,7 @@ static int parse_marks(const char *s, size_t len, unsigned *marks, char *err, si
         const char *word;
         unsigned mark;
     } known[] = {{"cue", GZ_MARK_CUE}, {"town", GZ_MARK_TOWN}, {"sport", GZ_MARK_SPORT},
-                 {"nation", GZ_MARK_NATION}, {"none", 0}};
+                 {"nation", GZ_MARK_NATION}, {"caps", GZ_MARK_CAPS}, {"none", 0}};
     if (len < 3 || memcmp(s, "#!", 2) != 0 || s[2] < 'a' || s[2] > 'z')
         return 0;
     unsigned got = 0;
@@ -374,7 +376,7 @@ static int parse_marks(const char *s, size_t len, unsigned *marks, char *err, si
                !(strlen(known[k].word) == j - i && memcmp(known[k].word, s + i, j - i) == 0))
             k++;
         if (k == sizeof known / sizeof *known)
-            return failf(err, errlen, "unknown mark \"%.*s\" after #! (known: cue, town, sport, nation, none)", (int)(j - i), s + i);
+            return failf(err, errlen, "unknown mark \"%.*s\" after #! (known: cue, town, sport, nation, caps, none)", (int)(j - i), s + i);
         got |= known[k].mark;
         i = j;
     }

@@ -17,6 +17,10 @@
  *   - sport: the aliases on these lines (not the names) count only in a
  *     report on team sport, where clubs go by short names ("Rapid" for
  *     Rapid Wien) that are words or places elsewhere;
+ *   - caps: the aliases on these lines (not the names) match only where
+ *     the article writes their words in capitals, as the alias does
+ *     ("STANDARD" for Der Standard, not "Standard"); other aliases in
+ *     capitals of four letters or more match any capitalised spelling;
  *   - nation: countries and nations, whose names a sports report uses
  *     for their national teams (resolve_drop_national_teams()); one
  *     marked line is enough.
@@ -65,17 +69,20 @@ static inline const char *gz_local_name(const struct gz_entry *e, size_t i)
 
 struct gz_pool_chunk;
 
-/* An alias from a line marked "#!sport" (the gazetteer's pool string). */
-struct gz_sport_alias {
+/* An alias from a line marked "#!sport" or "#!caps" (the gazetteer's
+ * pool string). */
+struct gz_marked_alias {
     uint32_t entry;
+    uint8_t sport : 1;  /* counts only in a sports report */
+    uint8_t caps : 1;   /* matches only where written in capitals */
     const char *alias;
 };
 
 struct gazetteer {
     struct gz_entry *v;
     size_t n, cap;
-    struct gz_sport_alias *sport;
-    size_t n_sport, sport_cap;
+    struct gz_marked_alias *marked;
+    size_t n_marked, marked_cap;
     struct strmap index;  /* "TYPE\tNAME" -> entry; dropped by gz_seal() */
     struct gz_pool_chunk *pool;  /* the names' bytes, in chunks that never move */
     int sealed;
@@ -92,6 +99,7 @@ int gz_load_file(struct gazetteer *g, const char *path, char *err, size_t errlen
 #define GZ_MARK_TOWN 2u
 #define GZ_MARK_SPORT 4u
 #define GZ_MARK_NATION 8u
+#define GZ_MARK_CAPS 16u
 /* Parse one line (without its newline) as gz_load_file() does, its
  * entries marked with marks (GZ_MARK_*): 0 (also for comments and blank
  * lines), or -1 with the reason in err. */

@@ -123,8 +123,8 @@ static int add_pattern(struct matcher *m, const uint32_t *syms, const uint8_t *c
  * for text when it is read, so this only drops what cannot be matched.
  * t is the caller's, emptied and reused: a build adds tens of thousands of
  * names. */
-static int add_name(struct matcher *m, const char *name, uint32_t entry, int sport, const struct ent_tokeniser *tk,
-                    struct ent_toks *t)
+static int add_name(struct matcher *m, const char *name, uint32_t entry, int sport, int caps,
+                    const struct ent_tokeniser *tk, struct ent_toks *t)
 {
     void *keep = NULL;
     toks_clear(t);
@@ -151,6 +151,8 @@ static int add_name(struct matcher *m, const char *name, uint32_t entry, int spo
         norms[n] = ac_symbol(&m->ac, tok->norm, tok->norm_len, 1);
         /* "The Guardian" is "the Guardian" in a sentence. */
         cases[n] = n == 0 && tok->norm_len == 3 && memcmp(tok->norm, "the", 3) == 0 ? ENT_CASE_ANY : case_of(tok);
+        if (caps && (tok->flags & ENT_TOK_UPPER))
+            cases[n] = ENT_CASE_UPPER;  /* "#!caps": "STANDARD", not "Standard" */
         if (!stems[n] || !norms[n])
             rc = -1;
         n++;
@@ -184,20 +186,23 @@ int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang
             uint32_t id = (uint32_t)k;
             if (e->needs_cue != cue)
                 continue;
-            if (add_name(m, e->name, id, 0, tk, &t) < 0)
+            if (add_name(m, e->name, id, 0, 0, tk, &t) < 0)
                 goto fail;
             for (size_t i = 0; i < e->n_aliases; i++)
-                if (add_name(m, e->aliases[i], id, 0, tk, &t) < 0)
+                if (add_name(m, e->aliases[i], id, 0, 0, tk, &t) < 0)
                     goto fail;
             for (size_t i = 0; i < e->n_locals; i++)
-                if (add_name(m, gz_local_name(e, i), id, 0, tk, &t) < 0)
+                if (add_name(m, gz_local_name(e, i), id, 0, 0, tk, &t) < 0)
                     goto fail;
         }
     /* Last: on the same words, every other name wins over a sports
-     * alias, which a story on anything else drops (resolve.h). */
-    for (size_t k = g->n_sport; k-- > 0;)
-        if (add_name(m, g->sport[k].alias, g->sport[k].entry, 1, tk, &t) < 0)
+     * alias, which a story on anything else drops (resolve.h), and over
+     * an alias that counts only in capitals. */
+    for (size_t k = g->n_marked; k-- > 0;) {
+        const struct gz_marked_alias *a = &g->marked[k];
+        if (add_name(m, a->alias, a->entry, a->sport, a->caps, tk, &t) < 0)
             goto fail;
+    }
     toks_free(&t);
     if (ac_build(&m->ac) < 0)
         goto fail;

@@ -325,9 +325,11 @@ static void test_gazetteer_marks(void **state)
     assert_int_equal(gz_load_file(&g, p, err, sizeof err), 0);
     assert_int_equal(g.n, 1);
     assert_int_equal(g.v[0].n_aliases, 2);
-    assert_int_equal(g.n_sport, 1);
-    assert_int_equal(g.sport[0].entry, 0);
-    assert_string_equal(g.sport[0].alias, "Rapid");
+    assert_int_equal(g.n_marked, 1);
+    assert_int_equal(g.marked[0].entry, 0);
+    assert_int_equal(g.marked[0].sport, 1);
+    assert_int_equal(g.marked[0].caps, 0);
+    assert_string_equal(g.marked[0].alias, "Rapid");
     gz_free(&g);
     /* A nation when one line says so. */
     gz_init(&g);
@@ -987,6 +989,25 @@ static void test_resolve_sport_aliases(void **state)
     lists_free(&l);
 }
 
+/* A "#!caps" alias matches only in capitals; another alias in capitals
+ * matches any capitalised spelling. */
+static void test_resolve_caps_aliases(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {
+        {"org\tDer Standard\tSTANDARD", GZ_MARK_CAPS}, {"org\tNvidia\tNVIDIA", 0},
+    };
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    assert_int_equal(l.g.n_marked, 1);
+    assert_int_equal(l.g.marked[0].caps, 1);
+    assert_int_equal(l.g.marked[0].sport, 0);
+    expect_resolved(&l.g, &l.de, "de", "Wie dem STANDARD bekannt wurde, war es so.", "org/Der Standard");
+    expect_resolved(&l.g, &l.de, "de", "Ein neuer Standard der Branche, sagte er, und alle Standards.", "");
+    expect_resolved(&l.g, &l.en, "en", "Shares of Nvidia rose as NVIDIA said so.", "org/Nvidia, org/Nvidia");
+    lists_free(&l);
+}
+
 /* In a sports report a nation's name is its team, no place, unless
  * something names the place; outside one it is a place. */
 static void test_resolve_national_teams(void **state)
@@ -1249,6 +1270,7 @@ int main(void)
         cmocka_unit_test(test_resolve_sports_clubs),
         cmocka_unit_test(test_resolve_sport_aliases),
         cmocka_unit_test(test_resolve_national_teams),
+        cmocka_unit_test(test_resolve_caps_aliases),
         cmocka_unit_test(test_heuristics_orgs_take_their_places),
         cmocka_unit_test(test_heuristics_public_bodies),
         cmocka_unit_test(test_heuristics_line_ups),
