@@ -124,13 +124,14 @@ FOOTBALL = small_article(
     "Newcastle edge past Sunderland",
     "Newcastle beat Sunderland 2-1 in the Premiership on Saturday. Their striker scored twice before "
     "half-time, and the goalkeeper saved a late penalty. The match in Sunderland was watched by "
-    "40,000 fans. Zorbleton also won their league match, 3-0 at home, and Quuxers lost to them.\n\n"
+    "40,000 fans. Zorbleton also won their league match, 3-0 at home, and Quuxers lost to them. "
+    "Their new striker, who has 20 caps for Wales, joined from a club in Spain, QUUXPOST reported.\n\n"
     "Newcastle: Givorn, Traxley, Pomfrett (Dulwick 71), Ashbery, Kellerby. Subs: Ormsdale, Fennick.")
 BUSES = small_article(
     "New buses for the north east",
     "Newcastle and Sunderland will share a new fleet of electric buses from next year, the councils "
     "said on Monday. Zorbleton joins the scheme in the spring, according to the transport authority. "
-    "Quuxers were first to say yes.")
+    "Quuxers were first to say yes. The buses are built in Wales, and the Quuxpost liked them.")
 
 
 @test()
@@ -139,9 +140,13 @@ def entities_sports_clubs(ctx):
     a place, unless "in" comes before it.  A town of the user's list
     marked "#!cue town" needs no cue there, and elsewhere still does; an
     alias marked "#!sport" counts there only; the line-up's players are
-    people.  An unknown mark is a config error that names the line."""
+    people; a country (bundled, marked "#!nation") is the national team
+    there and no place, unless "in" comes before it; an alias marked
+    "#!caps" counts only in capitals.  An unknown mark is a config error
+    that names the line."""
     towns = ctx.base / "towns.tsv"
-    write_atomically(towns, "#!cue town\nplace\tZorbleton\n#!sport\norg\tQuuxton Athletic\tQuuxers\n")
+    write_atomically(towns, "#!cue town\nplace\tZorbleton\n#!sport\norg\tQuuxton Athletic\tQuuxers\n"
+                            "#!caps\norg\tQuux Gazette\tQUUXPOST\n")
     ctx.write_config([("lang", {"so": "lang.so"}),
                       ("entities", {"so": "entities.so", "user_gazetteer": str(towns)}),
                       ("archive", {"so": "archive_fs.so"})])
@@ -150,12 +155,13 @@ def entities_sports_clubs(ctx):
     ctx.wait_archived([sport, buses])
     tags = entity_tags(ctx.record(sport))
     want = ["entity:org/Newcastle", "entity:org/Sunderland", "entity:place/Sunderland", "entity:org/Zorbleton",
-            "entity:org/Quuxton Athletic"] + ["entity:person/" + p for p in (
+            "entity:org/Quuxton Athletic", "entity:place/Spain", "entity:org/Quux Gazette"] + ["entity:person/" + p for p in (
                 "Givorn", "Traxley", "Pomfrett", "Dulwick", "Ashbery", "Kellerby", "Ormsdale", "Fennick")]
     missing = [t for t in want if t not in tags]
-    check(not missing and "entity:place/Newcastle" not in tags, f"sports report: missing {missing}; found {sorted(tags)}")
+    check(not missing and "entity:place/Newcastle" not in tags and "entity:place/Wales" not in tags,
+          f"sports report: missing {missing}; found {sorted(tags)}")
     tags = entity_tags(ctx.record(buses))
-    check({"entity:place/Newcastle", "entity:place/Sunderland"} <= tags and
+    check({"entity:place/Newcastle", "entity:place/Sunderland", "entity:place/Wales"} <= tags and
           not [t for t in tags if t.startswith("entity:org/") and ("Newcastle" in t or "Sunderland" in t)] and
           not [t for t in tags if "Zorbleton" in t or "Quux" in t], f"other article: {sorted(tags)}")
     ctx.daemon.signal(signal.SIGTERM)
