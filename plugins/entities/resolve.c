@@ -321,6 +321,109 @@ void resolve_drop_sport_aliases(const struct lexicon *lex, const char *lang, con
     }
 }
 
+/* The end of a team's name that begins with the town ending at end: one
+ * or two capitalised words (or a number's plural, "99ers") after it, the
+ * last a plural of four letters or more ("Capitals", "Maple Leafs"); 0
+ * when none. */
+static const char *const events[] = {"sevens", "games", "championships", "nationals", "olympics", "masters",
+                                     "finals", "series", "awards", NULL};
+
+static size_t team_name_end(const struct lexicon *lex, const char *lang, const struct ent_toks *t, size_t end)
+{
+    for (size_t j = end; j < t->n && j < end + 2; j++) {
+        const struct ent_tok *w = &t->v[j];
+        int numeral = w->text_len > 3 && w->text[0] >= '0' && w->text[0] <= '9' &&
+                      memcmp(w->text + w->text_len - 3, "ers", 3) == 0;
+        if (w->sentence != t->v[end - 1].sentence || (w->flags & (ENT_TOK_PART | ENT_TOK_WHOLE | ENT_TOK_STOP)) ||
+            tok_possessive(w) || (!(w->flags & ENT_TOK_CAP) && !numeral))
+            return 0;
+        if (w->text_len >= 4 && w->text[w->text_len - 1] == 's' && !(w->flags & ENT_TOK_UPPER)) {
+            /* Not a longer name ("Cardiff Arms Park"), nor an event
+             * ("Dubai Sevens", "Commonwealth Games"). */
+            if (tok_norm_in(w, events) || begins_name(lex, lang, t, j + 1, w))
+                return 0;
+            return j + 1;
+        }
+    }
+    return 0;
+}
+
+/* resolve_sports_clubs() for hit h: in pass 0 only a team by its whole
+ * name, in pass 1 the rest.  n_found: the heuristics' finds in cands;
+ * n_named: those and the teams.  0, or -1 when out of memory. */
+static int sports_club_of_hit(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                              const struct ent_hits *hits, const struct gazetteer *gz, const char *tag_lang,
+                              struct heur_cands *cands, uint8_t *dropped, size_t h, int pass, size_t n_found,
+                              size_t n_named)
+{
+    const struct ent_hit *x = &hits->v[h];
+    const struct gz_entry *e = &gz->v[x->entry];
+    if (e->type != ENT_PLACE || !e->town || (dropped[h] && dropped[h] != RESOLVE_UNCUED))
+        return 0;
+    const struct ent_tok *first = &t->v[x->start], *last = &t->v[x->end - 1];
+    /* Not a part of a hyphenated word ("Stanley-Cup"), but a town
+     * whose name is the whole of one ("Villingen-Schwenningen"). */
+    int whole = !(first->flags & ENT_TOK_PART) ||
+                (x->start > 0 && (t->v[x->start - 1].flags & ENT_TOK_WHOLE) && (last->flags & ENT_TOK_PART_LAST));
+    if (!(first->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) || !whole)
+        return 0;
+    /* A town needs a cue where its name is also a word ("zu Boden"). */
+    if (dropped[h] == RESOLVE_UNCUED && lexicon_common(lex, lang, first->norm, first->norm_len))
+        return 0;
+    size_t i = x->start;
+    while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
+        i--;  /* a part: what stands before its word */
+    if ((i > 0 && t->v[i - 1].sentence == first->sentence && tok_norm_in(&t->v[i - 1], venue_preps)) ||
+        travel_to(t, i))
+        return 0;
+    if (in_dateline(t, i, x->end))
+        return 0;
+    int inside = 0;
+    for (size_t k = 0; k < n_found && !inside; k++)
+        inside = x->start < cands->v[k].cover_end && cands->v[k].cover_start < x->end;
+    /* The town and a plural are a team ("Washington Capitals", "Graz
+     * 99ers"): the club by its whole name, the town no place. */
+    size_t team = inside || (first->flags & ENT_TOK_PART) ? 0 : team_name_end(lex, lang, t, x->end);
+    if (pass == 0 && !team)
+        return 0;
+    if (team) {
+        char *name = words_as_written(t, x->start, team);
+        struct heur_cand c = {x->start, (uint32_t)team, ENT_ORG, 0, x->start, (uint32_t)team, name, "sports_club"};
+        if (!name || heur_cands_push(cands, &c) < 0) {
+            free(name);
+            return -1;
+        }
+        dropped[h] = RESOLVE_DROPPED;
+        return 0;
+    }
+    /* The town begins a longer name ("Bath Rugby"), as in cued(); the
+     * heuristics read those words. */
+    if (begins_name(lex, lang, t, x->end, last))
+        return 0;
+    if (inside || (dropped[h] == RESOLVE_UNCUED && x->end - x->start == 1 && surname_of_someone(t, hits, gz, cands, n_found, first)))
+        return 0;
+    /* A hyphenated name as written: the whole word, not its parts. */
+    size_t a = (first->flags & ENT_TOK_PART) ? x->start - 1 : x->start;
+    char *town = words_as_written(t, a, (first->flags & ENT_TOK_PART) ? x->start : x->end);
+    if (!town)
+        return -1;
+    const char *club = club_of(hits, gz, tag_lang, cands, n_named, dropped, town);
+    if (!club && e->nation) {
+        free(town);  /* a national team (Fiji, Hong Kong): resolve_drop_national_teams() */
+        return 0;
+    }
+    char *name = club ? strdup(club) : town;
+    if (club)
+        free(town);
+    struct heur_cand c = {x->start, x->end, ENT_ORG, 0, x->start, x->end, name, "sports_club"};
+    if (!name || heur_cands_push(cands, &c) < 0) {
+        free(name);
+        return -1;
+    }
+    dropped[h] = RESOLVE_DROPPED;
+    return 0;
+}
+
 int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                          const struct ent_hits *hits, const struct gazetteer *gz, const char *tag_lang,
                          struct heur_cands *cands, uint8_t *dropped)
@@ -328,58 +431,15 @@ int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const stru
     if (!cands->sports)
         return 0;
     size_t n_found = cands->n;   /* the heuristics' finds; the clubs come after them */
-    for (size_t h = 0; h < hits->n; h++) {
-        const struct ent_hit *x = &hits->v[h];
-        const struct gz_entry *e = &gz->v[x->entry];
-        if (e->type != ENT_PLACE || !e->town || (dropped[h] && dropped[h] != RESOLVE_UNCUED))
-            continue;
-        const struct ent_tok *first = &t->v[x->start], *last = &t->v[x->end - 1];
-        /* Not a part of a hyphenated word ("Stanley-Cup"), but a town
-         * whose name is the whole of one ("Villingen-Schwenningen"). */
-        int whole = !(first->flags & ENT_TOK_PART) ||
-                    (x->start > 0 && (t->v[x->start - 1].flags & ENT_TOK_WHOLE) && (last->flags & ENT_TOK_PART_LAST));
-        if (!(first->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) || !whole)
-            continue;
-        /* A town needs a cue where its name is also a word ("zu Boden"). */
-        if (dropped[h] == RESOLVE_UNCUED && lexicon_common(lex, lang, first->norm, first->norm_len))
-            continue;
-        size_t i = x->start;
-        while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
-            i--;  /* a part: what stands before its word */
-        if ((i > 0 && t->v[i - 1].sentence == first->sentence && tok_norm_in(&t->v[i - 1], venue_preps)) ||
-            travel_to(t, i))
-            continue;
-        if (in_dateline(t, i, x->end))
-            continue;
-        /* The town begins a longer name ("Vienna Capitals", "Bath
-         * Rugby"), as in cued(); the heuristics read those words. */
-        if (begins_name(lex, lang, t, x->end, last))
-            continue;
-        int inside = 0;
-        for (size_t k = 0; k < n_found && !inside; k++)
-            inside = x->start < cands->v[k].cover_end && cands->v[k].cover_start < x->end;
-        if (inside || (dropped[h] == RESOLVE_UNCUED && x->end - x->start == 1 && surname_of_someone(t, hits, gz, cands, n_found, first)))
-            continue;
-        /* A hyphenated name as written: the whole word, not its parts. */
-        size_t a = (first->flags & ENT_TOK_PART) ? x->start - 1 : x->start;
-        char *town = words_as_written(t, a, (first->flags & ENT_TOK_PART) ? x->start : x->end);
-        if (!town)
+    /* Teams by their whole names first, so that "for Washington" is the
+     * Washington Capitals wherever in the article they are named. */
+    for (size_t h = 0; h < hits->n; h++)
+        if (sports_club_of_hit(lex, lang, t, hits, gz, tag_lang, cands, dropped, h, 0, n_found, n_found) < 0)
             return -1;
-        const char *club = club_of(hits, gz, tag_lang, cands, n_found, dropped, town);
-        if (!club && e->nation) {
-            free(town);  /* a national team (Fiji, Hong Kong): resolve_drop_national_teams() */
-            continue;
-        }
-        char *name = club ? strdup(club) : town;
-        if (club)
-            free(town);
-        struct heur_cand c = {x->start, x->end, ENT_ORG, 0, x->start, x->end, name, "sports_club"};
-        if (!name || heur_cands_push(cands, &c) < 0) {
-            free(name);
+    size_t n_named = cands->n;
+    for (size_t h = 0; h < hits->n; h++)
+        if (sports_club_of_hit(lex, lang, t, hits, gz, tag_lang, cands, dropped, h, 1, n_found, n_named) < 0)
             return -1;
-        }
-        dropped[h] = RESOLVE_DROPPED;
-    }
     return 0;
 }
 

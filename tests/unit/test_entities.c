@@ -929,7 +929,8 @@ static void test_resolve_sports_clubs(void **state)
         {"place\tSalzburg", GZ_MARK_TOWN}, {"place\tBurnley", GZ_MARK_CUE | GZ_MARK_TOWN},
         {"place\tGreenwood", GZ_MARK_CUE | GZ_MARK_TOWN}, {"place\tSiegen", GZ_MARK_CUE | GZ_MARK_TOWN},
         {"place\tEngland", 0}, {"org\tNewcastle United", 0}, {"place\tVillingen-Schwenningen", GZ_MARK_TOWN},
-        {"place\tParis", GZ_MARK_TOWN}, {"place\tLissabon", GZ_MARK_TOWN},
+        {"place\tParis", GZ_MARK_TOWN}, {"place\tLissabon", GZ_MARK_TOWN}, {"place\tWashington", GZ_MARK_TOWN},
+        {"place\tBoston", GZ_MARK_TOWN}, {"place\tCardiff", GZ_MARK_TOWN}, {"place\tGraz", GZ_MARK_TOWN},
     };
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.en, "en", "Newcastle beat Sunderland in the league match, and their striker scored twice.",
@@ -947,6 +948,14 @@ static void test_resolve_sports_clubs(void **state)
     expect_resolved(&l.g, &l.de, "de", "Das Spiel war hart. Paris/Lissabon – Der Stürmer erzielte im Spiel der Liga ein "
                     "Tor für Villingen-Schwenningen, sagte der Schiedsrichter.",
                     "place/Paris, place/Lissabon, club/Villingen-Schwenningen");
+    /* A town and a plural are a team, which also names the town's club
+     * elsewhere in the article; not a longer name, nor an event. */
+    expect_resolved(&l.g, &l.en, "en", "The striker scored twice for Washington in the league match, and the "
+                    "Washington Capitals beat Boston.", "club/Washington Capitals, club/Washington Capitals, club/Boston");
+    expect_resolved(&l.g, &l.en, "en", "The striker scored a goal in the league match at the Cardiff Arms Park "
+                    "on Saturday.", "place/Cardiff");
+    expect_resolved(&l.g, &l.de, "de", "Der Stürmer erzielte im Spiel der Liga ein Tor für die Graz 99ers.",
+                    "club/Graz 99ers");
     /* Words that other stories use as well make no sports report. */
     expect_resolved(&l.g, &l.en, "en", "The boss said the goal of the deal was clear, and the coach firm's signing "
                     "pleased Newcastle and Sunderland, whose councils agreed.", "place/Newcastle, place/Sunderland");
