@@ -26,7 +26,8 @@ static const char *const org_words[] = {
     "energy", "robotics", "motor", "airline", "post", "times", "journal", "herald", "tribune", "gazette",
     "office", "service", "museum", "gallery", "galerie", "orchestra", "philharmonic", "philharmoniker",
     "police", "polizei", "army", "navy", "gericht", "gerichtshof", "ministerium", "club", "fc", "united",
-    "rovers", "wanderers", "albion", "hotspur", NULL};
+    "rovers", "wanderers", "albion", "hotspur", "society", "committee", "federation", "trust", "group", "cinema",
+    NULL};
 /* Roles before a person's name ("Ministerpräsident Li Qiang"). */
 static const char *const person_roles[] = {
     "ceo", "cfo", "cto", "coo", "präsident", "präsidentin", "ministerpräsident", "ministerpräsidentin",

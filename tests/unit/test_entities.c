@@ -1116,6 +1116,9 @@ static void test_heuristics_org_nouns(void **state)
 {
     (void)state;
     expect_heuristics("en", "The game was reviewed by Edge magazine, which liked it a lot.", "org/Edge");
+    /* A name that ends in an organisation's word is one, also as a speaker. */
+    expect_heuristics("en", "The Fabian Society said the plan would not work, on Monday.", "org/Fabian Society");
+    expect_heuristics("en", "Zorblan Quaxley said the plan would not work, on Monday.", "person/Zorblan Quaxley");
     expect_heuristics("en", "He moved to Spanish side Celta Vigo on a free transfer last summer.",
                       "org/Celta Vigo");
     expect_heuristics("en", "The show was opened by the band Kraftwerk on Friday night.", "org/Kraftwerk");
