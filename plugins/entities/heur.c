@@ -1251,8 +1251,9 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
             }
         }
         if ((r.cls[p] & C_SPORT) && (x->flags & ENT_TOK_WORD) && n_sport < HEUR_SPORT_WORDS) {
+            /* Different words, not forms of one: "goal" and "goals" are one. */
             size_t k = 0;
-            while (k < n_sport && !(sport[k]->norm_len == x->norm_len && memcmp(sport[k]->norm, x->norm, x->norm_len) == 0))
+            while (k < n_sport && !(sport[k]->stem_len == x->stem_len && memcmp(sport[k]->stem, x->stem, x->stem_len) == 0))
                 k++;
             if (k == n_sport)
                 sport[n_sport++] = x;
