@@ -153,6 +153,8 @@ static int add_name(struct matcher *m, const char *name, uint32_t entry, int spo
         cases[n] = n == 0 && tok->norm_len == 3 && memcmp(tok->norm, "the", 3) == 0 ? ENT_CASE_ANY : case_of(tok);
         if (caps && (tok->flags & ENT_TOK_UPPER))
             cases[n] = ENT_CASE_UPPER;  /* "#!caps": "STANDARD", not "Standard" */
+        if (tok_possessive(tok))
+            cases[n] |= ENT_CASE_POSSESSIVE;
         if (!stems[n] || !norms[n])
             rc = -1;
         n++;
@@ -363,15 +365,16 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
             size_t first = k + 1 - mp->len;
             const struct ent_tok *a = &t->v[pos[first]];
             int ok = a->sentence == t->v[pos[k]].sentence && (mp->word == 0 || norm_is(word, mp->word));
+            int genitive = mp->word != 0 && word[0] != mp->word;
             for (size_t j = 0; ok && j < mp->len; j++) {
                 const struct ent_tok *x = &t->v[pos[first + j]];
-                uint8_t want = m->cases[mp->case_off + j];
-                ok = case_ok(want, x->flags) || (want == ENT_CASE_UPPER && capitals_before_possessive(x));
+                uint8_t want = m->cases[mp->case_off + j] & ~ENT_CASE_POSSESSIVE;
+                ok = (case_ok(want, x->flags) || (want == ENT_CASE_UPPER && capitals_before_possessive(x))) &&
+                     (!(m->cases[mp->case_off + j] & ENT_CASE_POSSESSIVE) || tok_possessive(x) || genitive);
             }
             /* The first fitting pattern of these words wins; a sports
              * alias of them is kept as well (resolve.h decides). */
             if (ok && !(got >> mp->sport & 1)) {
-                int genitive = mp->word != 0 && word[0] != mp->word;
                 if (hits_push(cand, (struct ent_hit){pos[first], pos[k] + 1, mp->entry, mp->sport, genitive & 1}) < 0)
                     return -1;
                 got |= 1 << mp->sport;

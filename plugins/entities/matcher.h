@@ -37,6 +37,10 @@ struct ent_tokeniser {
 };
 
 enum ent_case { ENT_CASE_ANY, ENT_CASE_CAP, ENT_CASE_UPPER };
+/* Beside the case: the name's word is written with a possessive
+ * ("McDonald's"), which the article's word must have too (or be the
+ * genitive "McDonalds"): "Kevin McDonald" is no McDonald's. */
+#define ENT_CASE_POSSESSIVE 0x80u
 
 /* 12 bytes: tens of thousands of patterns a language.  A name is at most
  * GZ_NAME_MAX bytes, so its tokens fit in len's 8 bits; the cases of all

@@ -444,6 +444,11 @@ static void test_matcher_possessives_and_the(void **state)
                  "place/China, org/The Guardian");
     /* Not a lower-case "bbc's". */
     expect_found(gz, "en", "The bbc's site was down for an hour.", "");
+    /* A name written with a possessive wants one (or the genitive s). */
+    static const char *const food = "org\tMcDonald's\n";
+    expect_found(food, "en", "Kevin McDonald met the boss on Monday.", "");
+    expect_found(food, "en", "McDonald's profits rose, and McDonald\u2019s shares too.", "org/McDonald's, org/McDonald's");
+    expect_found(food, "de", "Bei McDonalds gab es Burger.", "org/McDonald's");
 }
 
 static void test_matcher_10000_names(void **state)
