@@ -119,6 +119,21 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
     }
 }
 
+/* Titles before a person's name. */
+static const char *const titles[] = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "baron",
+                                     "baroness", "herr", "frau", NULL};
+
+void resolve_drop_after_titles(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                               uint8_t *dropped)
+{
+    for (size_t h = 0; h < hits->n; h++) {
+        size_t i = hits->v[h].start;
+        if (gz->v[hits->v[h].entry].type != ENT_PERSON && i > 0 && t->v[i - 1].sentence == t->v[i].sentence &&
+            (t->v[i - 1].flags & ENT_TOK_CAP) && !(t->v[i].flags & ENT_TOK_PART) && tok_norm_in(&t->v[i - 1], titles))
+            dropped[h] = RESOLVE_DROPPED;
+    }
+}
+
 static const char *const place_preps[] = {"in", "im", "aus", "nach", "bei", "near", "from", "at", NULL};
 
 /* Whether the capitalised word at j, after last, goes on a name that last
@@ -521,6 +536,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     }
     resolve_mark_covered(t, hits, gz, dropped, covered);
     resolve_drop_places_in_names(lex, lang, t, hits, gz, covered, dropped);
+    resolve_drop_after_titles(t, hits, gz, dropped);
     memset(covered, 0, t->n + 1);
     resolve_mark_covered(t, hits, gz, dropped, covered);
     /* The words of clubs' short names, kept or not, which no line-up

@@ -34,6 +34,11 @@ void resolve_mark_covered(const struct ent_toks *t, const struct ent_hits *hits,
 void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                                   const struct ent_hits *hits, const struct gazetteer *gz,
                                   const uint8_t *covered, uint8_t *dropped);
+/* A name right after a person's title ("Lord Sainsbury", "Mr Morrison",
+ * "Frau Merkel") is the person's, whatever else the lists say it is:
+ * hits of organisations and places there are dropped. */
+void resolve_drop_after_titles(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                               uint8_t *dropped);
 /* A place inside an organisation found by its legal form or role, there
  * and wherever its words come back ("Shanghai Biren Technology Co."). */
 void resolve_drop_places_in_orgs(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,

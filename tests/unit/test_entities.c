@@ -1003,6 +1003,21 @@ static void test_resolve_sport_aliases(void **state)
     lists_free(&l);
 }
 
+/* After a person's title a name is the person's, not an organisation's
+ * or a place's of the same words. */
+static void test_resolve_after_titles(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {{"org\tSainsbury's\tSainsbury", 0}, {"place\tLiverpool", 0}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.en, "en", "Shares in Sainsbury rose on Monday, the bank said.", "org/Sainsbury's");
+    expect_resolved(&l.g, &l.en, "en", "The next prime minister was Lord Liverpool, who was younger.", "");
+    expect_resolved(&l.g, &l.en, "en", "Mr Sainsbury told the committee on Monday that it was wrong.",
+                    "person/Sainsbury");
+    lists_free(&l);
+}
+
 /* A "#!caps" alias matches only in capitals; another alias in capitals
  * matches any capitalised spelling. */
 static void test_resolve_caps_aliases(void **state)
@@ -1288,6 +1303,7 @@ int main(void)
         cmocka_unit_test(test_resolve_sport_aliases),
         cmocka_unit_test(test_resolve_national_teams),
         cmocka_unit_test(test_resolve_caps_aliases),
+        cmocka_unit_test(test_resolve_after_titles),
         cmocka_unit_test(test_heuristics_orgs_take_their_places),
         cmocka_unit_test(test_heuristics_public_bodies),
         cmocka_unit_test(test_heuristics_line_ups),
