@@ -368,9 +368,9 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
             int genitive = mp->word != 0 && word[0] != mp->word;
             for (size_t j = 0; ok && j < mp->len; j++) {
                 const struct ent_tok *x = &t->v[pos[first + j]];
-                uint8_t want = m->cases[mp->case_off + j] & ~ENT_CASE_POSSESSIVE;
+                uint8_t c = m->cases[mp->case_off + j], want = c & ~ENT_CASE_POSSESSIVE;
                 ok = (case_ok(want, x->flags) || (want == ENT_CASE_UPPER && capitals_before_possessive(x))) &&
-                     (!(m->cases[mp->case_off + j] & ENT_CASE_POSSESSIVE) || tok_possessive(x) || genitive);
+                     (!(c & ENT_CASE_POSSESSIVE) || tok_possessive(x) || genitive);
             }
             /* The first fitting pattern of these words wins; a sports
              * alias of them is kept as well (resolve.h decides). */
