@@ -869,36 +869,51 @@ static int rule_institution(struct run *r, size_t p)
     return add(r, p - 1, p + 1, ENT_ORG, 1);
 }
 
-/* "in Wolfsburg", "aus Ningde": a name of one or two words after a
- * preposition of place, with no capitalised word after it; after a
- * holding ("shares in Jarvis") an organisation. */
-/* A language or a people's adjective, no place: "in Spanish", "in
- * Scottish football", "in Spanish-language rap".  A word american-english
- * has capitalised only, with a demonym's ending or one of the demonyms
- * that have none of them. */
-static const char *const demonym_ends[] = {"ish", "ese", "ian", NULL};
-static const char *const demonym_words[] = {"french", "dutch", "german", "greek", "thai", "latin", "hebrew",
-                                            "arabic", "swiss", "czech", "korean", "european", "mexican",
-                                            "american", "african", "cuban", "welsh", NULL};
+/* Languages and peoples' adjectives, no places: "in Spanish", "in Scottish
+ * football", "in Spanish-language rap".  A list, not endings: "in
+ * Standish" and "in Cavendish" are places. */
+static const char *const demonyms[] = {
+    "english", "spanish", "scottish", "irish", "british", "welsh", "danish", "swedish", "finnish", "polish",
+    "turkish", "kurdish", "jewish", "flemish", "cornish", "chinese", "japanese", "portuguese", "vietnamese",
+    "taiwanese", "lebanese", "sudanese", "senegalese", "maltese", "burmese", "nepalese", "congolese", "russian",
+    "italian", "german", "french", "dutch", "greek", "thai", "latin", "hebrew", "arabic", "swiss", "czech",
+    "korean", "european", "mexican", "american", "african", "cuban", "brazilian", "canadian", "australian",
+    "indian", "iranian", "persian", "hungarian", "norwegian", "romanian", "bulgarian", "ukrainian", "serbian",
+    "croatian", "bosnian", "albanian", "austrian", "belgian", "egyptian", "syrian", "nigerian", "kenyan",
+    "asian", "arab", "israeli", "pakistani", "iraqi", "saudi", "afghan", "catalan", "basque", "hindi", "urdu",
+    "mandarin", "cantonese", "bengali", "punjabi", "swahili", "gaelic", "yiddish", "scandinavian", "chilean",
+    "peruvian", "colombian", "argentine", "argentinian", "venezuelan", "filipino", "indonesian", "malaysian",
+    "estonian", "latvian", "lithuanian", "slovak", "slovenian", "macedonian", "icelandic", "georgian",
+    "armenian", "tamil", "ethiopian", "somali", "moroccan", "algerian", "tunisian", "libyan", NULL};
+/* The ends of adjectives made with a demonym: "Spanish-language",
+ * "English-speaking", "German-born". */
+static const char *const demonym_compounds[] = {"language", "speaking", "born", "based", NULL};
+
+static int norm_listed(const char *s, size_t len, const char *const *list)
+{
+    for (; *list; list++)
+        if (strlen(*list) == len && memcmp(*list, s, len) == 0)
+            return 1;
+    return 0;
+}
 
 static int demonym(const struct run *r, size_t a, size_t e)
 {
     const struct ent_tok *x = tok(r, e - 1);
-    const char *dash = memchr(x->text, '-', x->text_len);
-    if (dash && dash + 1 < x->text + x->text_len && dash[1] >= 'a' && dash[1] <= 'z')
-        return 1;  /* "Spanish-language", "English-speaking" */
-    if (e - a != 1 || !lexicon_en_proper(r->lex, x->norm, x->norm_len))
+    if (e - a != 1)
         return 0;
-    if (tok_norm_in(x, demonym_words))
-        return 1;
-    for (size_t k = 0; demonym_ends[k]; k++) {
-        size_t n = strlen(demonym_ends[k]);
-        if (x->norm_len > n + 2 && memcmp(x->norm + x->norm_len - n, demonym_ends[k], n) == 0)
-            return 1;
-    }
-    return 0;
+    const char *dash = memchr(x->norm, '-', x->norm_len);
+    if (!dash)
+        return tok_norm_in(x, demonyms);
+    size_t head = (size_t)(dash - x->norm);
+    return norm_listed(x->norm, head, demonyms) &&
+           norm_listed(dash + 1, x->norm_len - head - 1, demonym_compounds);
 }
 
+/* "in Wolfsburg", "aus Ningde": a name of one or two words after a
+ * preposition of place, with no capitalised word after it, and no
+ * language (demonym()); after a holding ("shares in Jarvis") an
+ * organisation. */
 static int rule_place(struct run *r, size_t p)
 {
     if (strcmp(r->lang, "en") != 0 || p + 1 >= r->n || !norm_in(r, p, C_PLACEPREP) || !same_sentence(r, p, p + 1))

@@ -197,14 +197,16 @@ int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang
                 if (add_name(m, gz_local_name(e, i), id, 0, 0, tk, &t) < 0)
                     goto fail;
         }
-    /* Last: on the same words, every other name wins over a sports
-     * alias, which a story on anything else drops (resolve.h), and over
-     * an alias that counts only in capitals. */
-    for (size_t k = g->n_marked; k-- > 0;) {
-        const struct gz_marked_alias *a = &g->marked[k];
-        if (add_name(m, a->alias, a->entry, a->sport, a->caps, tk, &t) < 0)
-            goto fail;
-    }
+    /* Last: on the same words, every other name wins over an alias that
+     * counts only in capitals, and all of them over a sports alias, which
+     * a story on anything else drops (resolve.h; collect() stops at the
+     * first sports alias). */
+    for (int sport = 0; sport <= 1; sport++)
+        for (size_t k = g->n_marked; k-- > 0;) {
+            const struct gz_marked_alias *a = &g->marked[k];
+            if (a->sport == sport && add_name(m, a->alias, a->entry, a->sport, a->caps, tk, &t) < 0)
+                goto fail;
+        }
     toks_free(&t);
     if (ac_build(&m->ac) < 0)
         goto fail;

@@ -340,11 +340,37 @@ void resolve_drop_sport_aliases(const struct lexicon *lex, const char *lang, con
  * or two capitalised words (or a number's plural, "99ers") after it, the
  * last a plural of four letters or more ("Capitals", "Maple Leafs"); 0
  * when none. */
-static const char *const events[] = {"sevens", "games", "championships", "nationals", "olympics", "masters",
-                                     "finals", "series", "awards", NULL};
+/* Plurals after a town that name no team: events ("Dubai Sevens"), and
+ * people, papers and places of the town ("Leeds Fans", "Manchester
+ * Evening News", "Liverpool Docks"). */
+static const char *const not_teams[] = {"sevens", "games", "championships", "nationals", "olympics", "paralympics",
+                                        "masters", "finals", "series", "awards", "trials", "fans", "supporters",
+                                        "players", "news", "times", "docks", "gardens", "studios", "heights",
+                                        "streets", "residents", "officials", "councils", "schools", "airports",
+                                        "stations", "markets", NULL};
+
+/* Whether the words of at's sentence are all capitalised but for stop
+ * words: an English headline ("Joy for Leeds Fans as Promotion Sealed"). */
+static int headline(const struct ent_toks *t, size_t at)
+{
+    uint32_t sentence = t->v[at].sentence;
+    size_t a = at, e = at;
+    while (a > 0 && t->v[a - 1].sentence == sentence)
+        a--;
+    while (e < t->n && t->v[e].sentence == sentence)
+        e++;
+    for (size_t i = a; i < e; i++)
+        if ((t->v[i].flags & ENT_TOK_WORD) && !(t->v[i].flags & (ENT_TOK_CAP | ENT_TOK_UPPER | ENT_TOK_STOP)))
+            return 0;
+    return 1;
+}
 
 static size_t team_name_end(const struct lexicon *lex, const char *lang, const struct ent_toks *t, size_t end)
 {
+    /* Not "Newcastle's Geordies"; and English headlines capitalise every
+     * word (German ones do not, and German capitalises nouns anyway). */
+    if (tok_possessive(&t->v[end - 1]) || (lang && strcmp(lang, "en") == 0 && headline(t, end - 1)))
+        return 0;
     for (size_t j = end; j < t->n && j < end + 2; j++) {
         const struct ent_tok *w = &t->v[j];
         int numeral = w->text_len > 3 && w->text[0] >= '0' && w->text[0] <= '9' &&
@@ -353,9 +379,8 @@ static size_t team_name_end(const struct lexicon *lex, const char *lang, const s
             tok_possessive(w) || (!(w->flags & ENT_TOK_CAP) && !numeral))
             return 0;
         if (w->text_len >= 4 && w->text[w->text_len - 1] == 's' && !(w->flags & ENT_TOK_UPPER)) {
-            /* Not a longer name ("Cardiff Arms Park"), nor an event
-             * ("Dubai Sevens", "Commonwealth Games"). */
-            if (tok_norm_in(w, events) || begins_name(lex, lang, t, j + 1, w))
+            /* Not a longer name ("Cardiff Arms Park"), nor not_teams. */
+            if (tok_norm_in(w, not_teams) || begins_name(lex, lang, t, j + 1, w))
                 return 0;
             return j + 1;
         }
@@ -388,8 +413,7 @@ static int sports_club_of_hit(const struct lexicon *lex, const char *lang, const
     size_t i = x->start;
     while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
         i--;  /* a part: what stands before its word */
-    if ((i > 0 && t->v[i - 1].sentence == first->sentence && tok_norm_in(&t->v[i - 1], venue_preps)) ||
-        travel_to(t, i))
+    if (i > 0 && t->v[i - 1].sentence == first->sentence && tok_norm_in(&t->v[i - 1], venue_preps))
         return 0;
     if (in_dateline(t, i, x->end))
         return 0;
@@ -459,12 +483,14 @@ int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const stru
 }
 
 /* Words before a country that make it the place, not the team: "in
- * Spain", "nach England", "aus der Schweiz", "Mia Hamm of the United
- * States". */
+ * Spain", "nach England", "aus der Schweiz". */
 static const char *const nation_preps[] = {"in", "im", "ins", "aus", "nach", "near", "nahe", "from", "across",
-                                           "throughout", "around", "within", "outside", "into", "durch", "of",
-                                           NULL};
+                                           "throughout", "around", "within", "outside", "into", "durch", NULL};
 static const char *const nation_articles[] = {"the", "der", "die", "den", "dem", NULL};
+/* Nouns after a country that make it the team. */
+static const char *const team_nouns[] = {"squad", "side", "team", "line-up", "lineup", "xv", "camp", "set-up",
+                                         "shirt", "captain", "coach", "manager", "boss", "kader", "mannschaft",
+                                         "auswahl", "elf", "trikot", "teamchef", "kapitän", "trainer", NULL};
 static const char *const ands[] = {",", "and", "und", "or", "oder", "&", NULL};
 
 static int is_text(const struct ent_tok *t, char c)
@@ -473,54 +499,71 @@ static int is_text(const struct ent_tok *t, char c)
 }
 
 /* Whether hit h of a nation names the place in a sports report. */
-static int nation_as_place(const struct lexicon *lex, const struct ent_toks *t, const struct ent_hits *hits,
-                           const struct gazetteer *gz, size_t h, const uint8_t *dropped)
+static int nation_as_place(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                           const struct ent_hits *hits, const struct gazetteer *gz, size_t h, const uint8_t *dropped)
 {
     const struct ent_hit *x = &hits->v[h];
     size_t i = x->start;
     while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
         i--;  /* a part: what stands before its word */
     uint32_t sentence = t->v[x->start].sentence;
+    const struct ent_tok *next = x->end < t->n && t->v[x->end].sentence == sentence ? &t->v[x->end] : NULL;
+    /* "in the England squad", "im Österreich-Trikot": the team */
+    if (next && tok_norm_in(next, team_nouns))
+        return 0;
     size_t b = i;  /* before an article */
     if (b > 0 && t->v[b - 1].sentence == sentence && tok_norm_in(&t->v[b - 1], nation_articles))
         b--;
     if ((b > 0 && t->v[b - 1].sentence == sentence && tok_norm_in(&t->v[b - 1], nation_preps)) || travel_to(t, b))
         return 1;
+    /* "of" after a person's name ("Mia Hamm of the United States"), not
+     * after a role or another word ("the captain of England", "the
+     * Republic of Ireland"). */
+    if (b > 1 && t->v[b - 1].sentence == sentence && t->v[b - 1].norm_len == 2 &&
+        memcmp(t->v[b - 1].norm, "of", 2) == 0 && t->v[b - 2].sentence == sentence &&
+        (t->v[b - 2].flags & ENT_TOK_CAP) && !(t->v[b - 2].flags & ENT_TOK_START) &&
+        !lexicon_common(lex, lang, t->v[b - 2].norm, t->v[b - 2].norm_len))
+        return 1;
     if (in_dateline(t, i, x->end))
         return 1;
-    /* A person's nationality: "(New Zealand)" after a name, "Germany's
-     * Birgit Prinz", "Österreichs Golfstar Bernd Wiesberger". */
-    if (i > 0 && is_text(&t->v[i - 1], '(') && x->end < t->n && is_text(&t->v[x->end], ')'))
+    /* A person's nationality: "(New Zealand)" after a name, a possessive
+     * or a German genitive before a given name ("Germany's Birgit Prinz",
+     * "Österreichs Golfstar Bernd Wiesberger"; not "Ireland's lead",
+     * "England's World Cup squad"). */
+    if (i > 0 && is_text(&t->v[i - 1], '(') && next && is_text(next, ')'))
         return 1;
-    if (tok_possessive(&t->v[x->end - 1]) && x->end < t->n && t->v[x->end].sentence == sentence &&
-        (t->v[x->end].flags & ENT_TOK_CAP))
-        return 1;  /* "Russia's Zvonareva", "Albania's Partizani Tirana"; not "Ireland's lead" */
-    if (x->genitive)
+    if (tok_possessive(&t->v[x->end - 1]) || x->genitive)
         for (size_t j = x->end; j < t->n && j < x->end + 3 && t->v[j].sentence == sentence; j++)
             if ((t->v[j].flags & ENT_TOK_CAP) && lexicon_given(lex, t->v[j].norm, t->v[j].norm_len))
-                return 1;  /* German capitalises every noun: a given name tells */
-    /* After a place and a comma ("Cardiff, Wales") or in a list of places
-     * ("in Katar, Portugal und Spanien"). */
+                return 1;
+    /* In a list of places ("in Katar, Portugal und Spanien", kept by its
+     * first; "from Scandinavia, Russia and eastern Europe"), or a town's
+     * country at the end of a phrase ("Cardiff, Wales,"; not "after their
+     * win in Paris, England face Italy"). */
     if (b > 1 && t->v[b - 1].sentence == sentence && tok_norm_in(&t->v[b - 1], ands))
         for (size_t k = h; k-- > 0;) {
             if (hits->v[k].end > b - 1)
                 continue;
             if (hits->v[k].end < b - 1)
                 break;
-            if (!dropped[k] && gz->v[hits->v[k].entry].type == ENT_PLACE)
+            const struct gz_entry *before = &gz->v[hits->v[k].entry];
+            if (dropped[k] || before->type != ENT_PLACE)
+                continue;
+            if (before->nation || !(t->v[b - 1].norm_len == 1 && t->v[b - 1].norm[0] == ',') ||
+                !next || !(next->flags & ENT_TOK_WORD) || tok_norm_in(next, ands))
                 return 1;
         }
     return 0;
 }
 
-void resolve_drop_national_teams(const struct lexicon *lex, const struct ent_toks *t, const struct ent_hits *hits,
-                                 const struct gazetteer *gz, int sports, uint8_t *dropped)
+void resolve_drop_national_teams(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                                 const struct ent_hits *hits, const struct gazetteer *gz, int sports, uint8_t *dropped)
 {
     if (!sports)
         return;
     for (size_t h = 0; h < hits->n; h++) {
         const struct gz_entry *e = &gz->v[hits->v[h].entry];
-        if (!dropped[h] && e->type == ENT_PLACE && e->nation && !nation_as_place(lex, t, hits, gz, h, dropped))
+        if (!dropped[h] && e->type == ENT_PLACE && e->nation && !nation_as_place(lex, lang, t, hits, gz, h, dropped))
             dropped[h] = RESOLVE_DROPPED;
     }
 }
@@ -557,6 +600,6 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     resolve_drop_places_in_orgs(t, hits, gz, cands, dropped);
     if (resolve_sports_clubs(lex, lang, t, hits, gz, tag_lang, cands, dropped) < 0)
         return -1;
-    resolve_drop_national_teams(lex, t, hits, gz, cands->sports, dropped);
+    resolve_drop_national_teams(lex, lang, t, hits, gz, cands->sports, dropped);
     return 0;
 }

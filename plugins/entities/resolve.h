@@ -47,10 +47,17 @@ void resolve_drop_places_in_orgs(const struct ent_toks *t, const struct ent_hits
  * ("Newcastle beat Sunderland", "wechselte nach Augsburg"), unless "in",
  * "near", "aus" or "nahe" comes before it, it is in a dateline ("Wien – ",
  * "Paris/Lissabon – "), a part of a hyphenated word ("Stanley-Cup"), or
- * goes on into a longer name ("Vienna Capitals").  Such a hit of an entry
- * marked town (gazetteer.h) is dropped as a place and added to cands as
- * an organisation, named as the article's organisation that begins or
- * ends with its words ("Newcastle United", "AS Monaco"), else as written.
+ * goes on into a longer name ("Bath Rugby").  First, a town with one or
+ * two capitalised words after it that end in a plural is a team by that
+ * whole name ("Vienna Capitals", "Graz 99ers"; not after a possessive,
+ * in a headline, before a longer name, a hyphenated town, or a plural of
+ * people, papers, places or events: "Leeds Fans", "Manchester Evening
+ * News", "Dubai Sevens").  Such a hit of an entry marked town
+ * (gazetteer.h) is dropped as a place and added to cands as an
+ * organisation, named as the article's organisation (teams included)
+ * that begins or ends with its words ("Newcastle United", "AS Monaco",
+ * "Washington Capitals"), else as written; a town that is also a nation
+ * with no such organisation is left to resolve_drop_national_teams().
  * One dropped for want of a cue counts too, unless its name is a word or
  * the surname of a person the article names.  tag_lang: the language of
  * the canonical names.  0, or -1 when out of memory. */
@@ -72,16 +79,20 @@ void resolve_drop_sport_aliases(const struct lexicon *lex, const char *lang, con
                                 uint8_t *dropped);
 /* In a sports report (sports: cands->sports) a country's or nation's name
  * (an entry marked nation, gazetteer.h) stands for its national team
- * ("England beat Wales", "50 caps for Brazil", "Wales have ..."), which
- * is no place: such a hit is dropped unless something names the place: a
- * preposition of place before it ("in Spain", "aus der Schweiz", "Mia
- * Hamm of the United States", "the tour to New Zealand"), a dateline, a
- * person's nationality ("Paul Honiss (New Zealand)", "Germany's Birgit
- * Prinz"), or a place kept just before it ("Cardiff, Wales", "in Katar,
- * Portugal und Spanien").  The article keeps the place if any of its hits
+ * ("England beat Wales", "50 caps for Brazil", "Wales have ...", "the
+ * England squad"), which is no place: such a hit is dropped unless
+ * something names the place: a preposition of place before it ("in
+ * Spain", "aus der Schweiz"), "of" after a person's name ("Mia Hamm of
+ * the United States"), "to" after a word of travel ("the tour to New
+ * Zealand"), a dateline, a person's nationality ("Paul Honiss (New
+ * Zealand)", "Germany's Birgit Prinz": a given name after the possessive
+ * or genitive), a list of places kept by its first ("in Katar, Portugal
+ * und Spanien"), or a town before it that it ends a phrase with
+ * ("Cardiff, Wales,").  Not before a team's noun ("in the England squad",
+ * "Österreich-Trikot").  The article keeps the place if any of its hits
  * is kept.  After resolve_sports_clubs(), whose clubs (AS Monaco) stay. */
-void resolve_drop_national_teams(const struct lexicon *lex, const struct ent_toks *t, const struct ent_hits *hits,
-                                 const struct gazetteer *gz, int sports, uint8_t *dropped);
+void resolve_drop_national_teams(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                                 const struct ent_hits *hits, const struct gazetteer *gz, int sports, uint8_t *dropped);
 /* All of the above for one article, in their order: hits that need a
  * cue, places inside names, the heuristics' finds (with heuristics) into
  * cands, sports aliases outside sports reports (all of them without

@@ -757,6 +757,8 @@ static void test_heuristics_roles(void **state)
     expect_heuristics("en", "You cannot listen to hip-hop in Spanish on the radio, he said.", "");
     expect_heuristics("en", "He does not wish to remain in Scottish football any more, his agent said.", "");
     expect_heuristics("en", "It is the leader in Spanish-language rap and in English, he said.", "");
+    expect_heuristics("en", "The book came out in French and in German last year, she said.", "");
+    expect_heuristics("en", "He lives in Ross-on-Wye and works in Zorbish, he said.", "place/Ross-on-Wye, place/Zorbish");
 }
 
 /* A given name before a capitalised word is a person; not after an
@@ -961,6 +963,17 @@ static void test_resolve_sports_clubs(void **state)
                     "on Saturday.", "place/Cardiff");
     expect_resolved(&l.g, &l.de, "de", "Der Stürmer erzielte im Spiel der Liga ein Tor für die Graz 99ers.",
                     "club/Graz 99ers");
+    expect_resolved(&l.g, &l.en, "en", "The winger completed his move to Sunderland, and the striker scored a goal "
+                    "in the league match.", "club/Sunderland");
+    expect_resolved(&l.g, &l.en, "en", "He is a hero to Newcastle's Fans, and the striker scored a goal in the league "
+                    "match.", "club/Newcastle");
+    expect_resolved(&l.g, &l.en, "en", "The striker scored a goal in the league match, the Newcastle Evening News "
+                    "said.", "place/Newcastle");
+    expect_resolved(&l.g, &l.en, "en", "Joy For Boston Supporters As Promotion Sealed. The striker scored a goal in "
+                    "the league match.", "place/Boston");
+    /* Forms of one word of sport count once: no sports report. */
+    expect_resolved(&l.g, &l.en, "en", "Newcastle set the goal of two new goals for the match of the year.",
+                    "place/Newcastle");
     /* Words that other stories use as well make no sports report. */
     expect_resolved(&l.g, &l.en, "en", "The boss said the goal of the deal was clear, and the coach firm's signing "
                     "pleased Newcastle and Sunderland, whose councils agreed.", "place/Newcastle, place/Sunderland");
@@ -1025,15 +1038,18 @@ static void test_resolve_caps_aliases(void **state)
     (void)state;
     struct lists l;
     static const struct marked_line lines[] = {
-        {"org\tDer Standard\tSTANDARD", GZ_MARK_CAPS}, {"org\tNvidia\tNVIDIA", 0},
+        {"org\tDer Standard\tSTANDARD", GZ_MARK_CAPS}, {"org\tNvidia Corporation\tNVIDIA", 0},
+        {"org\tZorb Gazette\tZORB", GZ_MARK_CAPS}, {"org\tZorb United\tZorb", GZ_MARK_SPORT},
     };
     lists_build(&l, lines, sizeof lines / sizeof *lines);
-    assert_int_equal(l.g.n_marked, 1);
+    assert_int_equal(l.g.n_marked, 3);
     assert_int_equal(l.g.marked[0].caps, 1);
     assert_int_equal(l.g.marked[0].sport, 0);
     expect_resolved(&l.g, &l.de, "de", "Wie dem STANDARD bekannt wurde, war es so.", "org/Der Standard");
     expect_resolved(&l.g, &l.de, "de", "Ein neuer Standard der Branche, sagte er, und alle Standards.", "");
-    expect_resolved(&l.g, &l.en, "en", "Shares of Nvidia rose as NVIDIA said so.", "org/Nvidia, org/Nvidia");
+    expect_resolved(&l.g, &l.en, "en", "Shares of Nvidia rose on Monday, the bank said.", "org/Nvidia Corporation");
+    /* A sports alias of the same words, listed after it, does not hide it. */
+    expect_resolved(&l.g, &l.en, "en", "The ZORB reported on Monday that the plan was good.", "org/Zorb Gazette");
     lists_free(&l);
 }
 
@@ -1048,9 +1064,14 @@ static void test_resolve_national_teams(void **state)
         {"place\tUnited States", GZ_MARK_NATION}, {"place\tNew Zealand", GZ_MARK_NATION},
         {"place\tCardiff", GZ_MARK_TOWN}, {"place\tGermany", GZ_MARK_NATION}, {"place\tSchweiz", GZ_MARK_NATION},
         {"place\tKatar", GZ_MARK_NATION}, {"place\tSpanien", GZ_MARK_NATION}, {"place\tÖsterreich", GZ_MARK_NATION},
-        {"place\tFiji", GZ_MARK_NATION | GZ_MARK_TOWN}, {"place\tEurope", 0},
+        {"place\tFiji", GZ_MARK_NATION | GZ_MARK_TOWN}, {"place\tEurope", 0}, {"place\tScandinavia", 0},
+        {"place\tRussia", GZ_MARK_NATION},
     };
     lists_build(&l, lines, sizeof lines / sizeof *lines);
+    /* The nationality rule asks the given names. */
+    char *path = write_tsv("given_nations.txt", "brenda\njörg\n");
+    char err[600];
+    assert_int_equal(lexicon_load_given(&lex, path, err, sizeof err), 0);
     expect_resolved(&l.g, &l.en, "en", "Wales beat England in the rugby match, and the England coach praised the "
                     "striker and the scrum.", "");
     expect_resolved(&l.g, &l.en, "en", "Wales have a new squad for the match against Italy, and the striker scored.",
@@ -1061,13 +1082,32 @@ static void test_resolve_national_teams(void **state)
                     "Lions tour to New Zealand follows.", "place/Italy, place/New Zealand");
     expect_resolved(&l.g, &l.en, "en", "The match in Cardiff, Wales, ended late, and the striker scored a goal.",
                     "place/Cardiff, place/Wales");
-    expect_resolved(&l.g, &l.en, "en", "The football award went to Mia Hamm of the United States, Germany's Birgit "
-                    "Prinz and the striker who scored most goals.", "place/United States, place/Germany");
+    expect_resolved(&l.g, &l.en, "en", "The football award went to Mia Hamm of the United States and the striker "
+                    "who scored most goals.", "place/United States");
+    expect_resolved(&l.g, &l.en, "en", "The football award went to Germany's Brenda Prinz and the striker who "
+                    "scored most goals.", "place/Germany");
+    expect_resolved(&l.g, &l.en, "en", "Germany's World Cup squad was named, and the captain of England and the "
+                    "striker scored in the match.", "");
+    expect_resolved(&l.g, &l.en, "en", "The referee was Paul Honiss (New Zealand), and the striker scored a goal in "
+                    "the match.", "place/New Zealand");
+    expect_resolved(&l.g, &l.en, "en", "He was named in the England squad for the match in Italy, and the striker "
+                    "scored.", "place/Italy");
+    expect_resolved(&l.g, &l.en, "en", "After their win in Cardiff, England face Italy, and the striker scored in "
+                    "the match.", "place/Cardiff");
+    expect_resolved(&l.g, &l.en, "en", "Clubs from Scandinavia, Russia and eastern Europe want the striker who scored "
+                    "in the match.", "place/Scandinavia, place/Russia, place/Europe");
+    expect_resolved(&l.g, &l.de, "de", "Österreichs Golfstar Jörg Wiesberger sah zu, der Stürmer erzielte ein Tor im "
+                    "Spiel der Liga.", "place/Österreich, person/Jörg Wiesberger");
+    expect_resolved(&l.g, &l.de, "de", "Wales – Der Stürmer erzielte ein Tor im Spiel der Liga, sagte der Trainer.",
+                    "place/Wales");
     expect_resolved(&l.g, &l.en, "en", "Fiji won the rugby match, the striker scored and the scrum held.", "");
     expect_resolved(&l.g, &l.de, "de", "Der Trainer trainierte die Mannschaft in Katar, Spanien und der Schweiz, der "
                     "Stürmer erzielte ein Tor im Spiel der Liga.", "place/Katar, place/Spanien, place/Schweiz");
     expect_resolved(&l.g, &l.de, "de", "Österreich gewann das Spiel der Meisterschaft, der Stürmer erzielte ein Tor "
                     "für Österreich.", "");
+    fpset_free(&lex.given);
+    fpfilter_free(&lex.given_filter);
+    lex.have_given = 0;
     lists_free(&l);
 }
 
