@@ -191,7 +191,8 @@ static const char *const venue_preps[] = {"in", "near", "aus", "nahe", NULL};
 static const char *const travels[] = {"tour", "trip", "return", "returned", "move", "moved", "moving", "travel",
                                       "travelled", "traveled", "flight", "flew", "back", NULL};
 
-/* "to" after one of travels before token i: "a welcome return to Dublin". */
+/* "to" after one of travels before token i: "the Lions tour to New
+ * Zealand" (for countries only: "his move to Sunderland" is the club). */
 static int travel_to(const struct ent_toks *t, size_t i)
 {
     return i > 1 && t->v[i - 1].sentence == t->v[i].sentence && t->v[i - 1].norm_len == 2 &&
@@ -336,10 +337,6 @@ void resolve_drop_sport_aliases(const struct lexicon *lex, const char *lang, con
     }
 }
 
-/* The end of a team's name that begins with the town ending at end: one
- * or two capitalised words (or a number's plural, "99ers") after it, the
- * last a plural of four letters or more ("Capitals", "Maple Leafs"); 0
- * when none. */
 /* Plurals after a town that name no team: events ("Dubai Sevens"), and
  * people, papers and places of the town ("Leeds Fans", "Manchester
  * Evening News", "Liverpool Docks"). */
@@ -365,6 +362,10 @@ static int headline(const struct ent_toks *t, size_t at)
     return 1;
 }
 
+/* The end of a team's name that begins with the town ending at end: one
+ * or two capitalised words (or a number's plural, "99ers") after it, the
+ * last a plural of four letters or more ("Capitals", "Maple Leafs"); 0
+ * when none. */
 static size_t team_name_end(const struct lexicon *lex, const char *lang, const struct ent_toks *t, size_t end)
 {
     /* Not "Newcastle's Geordies"; and English headlines capitalise every

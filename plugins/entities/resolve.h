@@ -94,7 +94,7 @@ void resolve_drop_sport_aliases(const struct lexicon *lex, const char *lang, con
 void resolve_drop_national_teams(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                                  const struct ent_hits *hits, const struct gazetteer *gz, int sports, uint8_t *dropped);
 /* All of the above for one article, in their order: hits that need a
- * cue, places inside names, the heuristics' finds (with heuristics) into
+ * cue, places inside names, names after titles, the heuristics' finds (with heuristics) into
  * cands, sports aliases outside sports reports (all of them without
  * heuristics, which tell a sports report), places inside those
  * organisations, clubs, national teams.  covered (t->n + 1
