@@ -889,25 +889,17 @@ static const char *const demonyms[] = {
  * "English-speaking", "German-born". */
 static const char *const demonym_compounds[] = {"language", "speaking", "born", "based", NULL};
 
-static int norm_listed(const char *s, size_t len, const char *const *list)
-{
-    for (; *list; list++)
-        if (strlen(*list) == len && memcmp(*list, s, len) == 0)
-            return 1;
-    return 0;
-}
-
 static int demonym(const struct run *r, size_t a, size_t e)
 {
-    const struct ent_tok *x = tok(r, e - 1);
     if (e - a != 1)
         return 0;
+    const struct ent_tok *x = tok(r, a);
     const char *dash = memchr(x->norm, '-', x->norm_len);
     if (!dash)
         return tok_norm_in(x, demonyms);
     size_t head = (size_t)(dash - x->norm);
-    return norm_listed(x->norm, head, demonyms) &&
-           norm_listed(dash + 1, x->norm_len - head - 1, demonym_compounds);
+    return norm_in_list(x->norm, head, demonyms) &&
+           norm_in_list(dash + 1, x->norm_len - head - 1, demonym_compounds);
 }
 
 /* "in Wolfsburg", "aus Ningde": a name of one or two words after a

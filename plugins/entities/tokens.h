@@ -67,13 +67,19 @@ static inline size_t tok_possessive(const struct ent_tok *t)
     return 0;
 }
 
+/* Whether the len bytes at s are one of list's words (NULL-terminated). */
+static inline int norm_in_list(const char *s, size_t len, const char *const *list)
+{
+    for (; *list; list++)
+        if (strlen(*list) == len && memcmp(*list, s, len) == 0)
+            return 1;
+    return 0;
+}
+
 /* Whether t's norm is one of list's words (NULL-terminated). */
 static inline int tok_norm_in(const struct ent_tok *t, const char *const *list)
 {
-    for (; *list; list++)
-        if (strlen(*list) == t->norm_len && memcmp(*list, t->norm, t->norm_len) == 0)
-            return 1;
-    return 0;
+    return norm_in_list(t->norm, t->norm_len, list);
 }
 
 void toks_free(struct ent_toks *t);
