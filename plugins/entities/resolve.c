@@ -368,10 +368,8 @@ static int headline(const struct ent_toks *t, size_t at)
  * when none. */
 static size_t team_name_end(const struct lexicon *lex, const char *lang, const struct ent_toks *t, size_t end)
 {
-    /* Not "Newcastle's Geordies"; and English headlines capitalise every
-     * word (German ones do not, and German capitalises nouns anyway). */
-    if (tok_possessive(&t->v[end - 1]) || (lang && strcmp(lang, "en") == 0 && headline(t, end - 1)))
-        return 0;
+    if (tok_possessive(&t->v[end - 1]))
+        return 0;  /* "Newcastle's Geordies" */
     for (size_t j = end; j < t->n && j < end + 2; j++) {
         const struct ent_tok *w = &t->v[j];
         int numeral = w->text_len > 3 && w->text[0] >= '0' && w->text[0] <= '9' &&
@@ -383,7 +381,9 @@ static size_t team_name_end(const struct lexicon *lex, const char *lang, const s
             /* Not a longer name ("Cardiff Arms Park"), nor not_teams. */
             if (tok_norm_in(w, not_teams) || begins_name(lex, lang, t, j + 1, w))
                 return 0;
-            return j + 1;
+            /* English headlines capitalise every word (German ones do
+             * not, and German capitalises nouns anyway). */
+            return lang && strcmp(lang, "en") == 0 && headline(t, end - 1) ? 0 : j + 1;
         }
     }
     return 0;
@@ -422,11 +422,12 @@ static int sports_club_of_hit(const struct lexicon *lex, const char *lang, const
     for (size_t k = 0; k < n_found && !inside; k++)
         inside = x->start < cands->v[k].cover_end && cands->v[k].cover_start < x->end;
     /* The town and a plural are a team ("Washington Capitals", "Graz
-     * 99ers"): the club by its whole name, the town no place. */
-    size_t team = inside || (first->flags & ENT_TOK_PART) ? 0 : team_name_end(lex, lang, t, x->end);
-    if (pass == 0 && !team)
-        return 0;
-    if (team) {
+     * 99ers"): the club by its whole name, the town no place.  Pass 0
+     * takes every such hit, so pass 1 need not look again. */
+    if (pass == 0) {
+        size_t team = inside || (first->flags & ENT_TOK_PART) ? 0 : team_name_end(lex, lang, t, x->end);
+        if (!team)
+            return 0;
         char *name = words_as_written(t, x->start, team);
         struct heur_cand c = {x->start, (uint32_t)team, ENT_ORG, 0, x->start, (uint32_t)team, name, "sports_club"};
         if (!name || heur_cands_push(cands, &c) < 0) {
