@@ -27,7 +27,9 @@ static const char *const org_words[] = {
     "office", "service", "museum", "gallery", "galerie", "orchestra", "philharmonic", "philharmoniker",
     "police", "polizei", "army", "navy", "gericht", "gerichtshof", "ministerium", "club", "fc", "united",
     "rovers", "wanderers", "albion", "hotspur", "society", "committee", "federation", "trust", "group", "cinema",
-    NULL};
+    "laboratory", "laboratories", "centre", "center", "chamber", "academy", "college", "school", "library",
+    "pictures", "records", "channel", "network", "guards", "regiment", "corps",
+    "akademie", "bibliothek", "zentrum", NULL};
 /* Roles before a person's name ("Ministerpräsident Li Qiang"). */
 static const char *const person_roles[] = {
     "ceo", "cfo", "cto", "coo", "präsident", "präsidentin", "ministerpräsident", "ministerpräsidentin",
@@ -89,7 +91,16 @@ static const char *const org_of_heads[] = {
     "council", "chamber", "commission", "board", "society", "union", "bank", "court", "league",
     "organisation", "organization", "office", "bureau", "agency", "academy", "college", "verband",
     "bundesverband", "institut", "ministerium", "bundesministerium", "bundesamt", "kammer", "akademie",
-    "universität", "hochschule", "gesellschaft", "stiftung", "bundesanstalt", "behörde", NULL};
+    "universität", "hochschule", "gesellschaft", "stiftung", "bundesanstalt", "behörde", "museum", "library",
+    "laboratory", "centre", "center", "school", "college", "academy", NULL};
+/* German heads that name an organisation before "für" only ("Zentrum für
+ * Zeitgeschichte", "Bundesamt für Verfassungsschutz"), also as a
+ * compound's end; not before der/des, a genitive ("im Zentrum der
+ * Stadt", "das Amt des Präsidenten"). */
+static const char *const org_for_heads[] = {
+    "zentrum", "amt", "anstalt", "institut", "museum", "bibliothek", "akademie", "kommission", "ministerium",
+    "verband", "fonds", "rat", "beirat", "zentrums", "amts", "amtes", "instituts", "museums", "ministeriums",
+    "verbands", "verbandes", "rats", "rates", NULL};
 static const char *const org_of_preps[] = {"of", "for", "der", "des", "für", NULL};
 /* Prepositions before a place in English: "in Baar", "near Belém".  Not
  * "from", which comes before organisations and people as often; and not
@@ -169,7 +180,7 @@ static const struct {
     {org_roles, C_OROLE}, {org_preps, C_OPREP}, {speech_verbs, C_SPEECH}, {non_names, C_NONNAME},
     {org_heads, C_ORGHEAD}, {place_preps, C_PLACEPREP}, {role_suffixes, C_ROLESUFFIX},
     {org_part_heads, C_ORGPART}, {org_whole_heads, C_ORGWHOLE}, {org_of_heads, C_ORGOF},
-    {org_of_preps, C_OFPREP}, {non_persons, C_NONPERSON}, {articles, C_ARTICLE}, {sport_words, C_SPORT}, {holdings, C_HOLDING},
+    {org_of_preps, C_OFPREP}, {org_for_heads, C_ORGFOR}, {non_persons, C_NONPERSON}, {articles, C_ARTICLE}, {sport_words, C_SPORT}, {holdings, C_HOLDING},
     {institutions, C_INSTITUTION}, {org_tails, C_ORGTAIL}, {clause_words, C_CLAUSE},
 };
 
@@ -220,8 +231,8 @@ static void build_cue_map(void)
         }
     strmap_init(&tail_map);
     strmap_init_suffixes(&suffix_map);
-    const char *const *tails[] = {role_suffixes, org_heads, institutions};
-    const uint32_t tail_bits[] = {C_ROLESUFFIX, C_ORGHEAD, C_INSTITUTION};
+    const char *const *tails[] = {role_suffixes, org_heads, institutions, org_for_heads};
+    const uint32_t tail_bits[] = {C_ROLESUFFIX, C_ORGHEAD, C_INSTITUTION, C_ORGFOR};
     for (size_t i = 0; i < sizeof tails / sizeof *tails; i++)
         for (const char *const *w = tails[i]; *w; w++) {
             size_t len = strlen(*w);

@@ -33,6 +33,9 @@ enum cue_bit {
     C_ORGTAIL = 1u << 25,
     /* a word that opens a clause after a comma ("where", "wo") */
     C_CLAUSE = 1u << 26,
+    /* a German head of "HEAD für NAME" ("Zentrum für Zeitgeschichte"),
+     * also at the end of a compound ("Bundesamt") */
+    C_ORGFOR = 1u << 27,
     /* a given name (lexicon.h), set by heur.c from the word lists */
     C_GIVEN = 1u << 16,
     /* heur.c's own, per token: a name word (for people / organisations),
@@ -50,9 +53,10 @@ uint32_t cue_bits(const char *norm, size_t len);
 int cue_may_be(const char *norm, size_t len);
 /* cue_bits() with the norm's strmap_hash() (a caller that keeps it). */
 uint32_t cue_bits_hashed(const char *norm, size_t len, uint32_t hash);
-/* C_ROLESUFFIX / C_ORGHEAD / C_INSTITUTION for a compound that ends in a
- * role, an organisation noun or a public body ("Finanzminister",
- * "Lokführergewerkschaft", "Landesgericht"). */
+/* C_ROLESUFFIX / C_ORGHEAD / C_INSTITUTION / C_ORGFOR for a compound
+ * that ends in a role, an organisation noun, a public body or the head of
+ * "HEAD für NAME" ("Finanzminister", "Lokführergewerkschaft",
+ * "Landesgericht", "Bundesamt"). */
 uint32_t cue_suffix_bits(const char *norm, size_t len);
 /* cue_bits() of a word as written, ASCII letters folded. */
 uint32_t cue_bits_ascii_ci(const char *s);

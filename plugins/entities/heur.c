@@ -800,35 +800,204 @@ static int rule_org_compound(struct run *r, size_t p)
     return 0;
 }
 
-/* "Confederation of British Industry", "Verband der Automobilindustrie":
- * an organisation head, of/for/der/des/für, and capitalised words; name
- * words before the head belong to it ("European Bank for ..."). */
+static int is_word(const struct ent_tok *t, const char *w, size_t len)
+{
+    return t->norm_len == len && memcmp(t->norm, w, len) == 0;
+}
+
+/* A German adjective in lower case, as one stands between "für" and the
+ * noun of a name ("für angewandte Kunst", "für erneuerbare Energie"). */
+static int lower_adjective(const struct ent_tok *t)
+{
+    static const char *const ends[] = {"e", "en", "er", "es", NULL};
+    if (!(t->flags & ENT_TOK_WORD) || (t->flags & (ENT_TOK_CAP | ENT_TOK_UPPER | ENT_TOK_STOP)) || t->norm_len < 5)
+        return 0;
+    for (const char *const *e = ends; *e; e++) {
+        size_t n = strlen(*e);
+        if (memcmp(t->norm + t->norm_len - n, *e, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether a German word ends as an adjective of a name does: in -sch or
+ * -al with an inflection ("Österreichisches", "Deutschen", "Nationale";
+ * nouns seldom end so). */
+static int adjective_shape(const struct ent_tok *t)
+{
+    static const char *const ends[] = {"e", "es", "en", "er", NULL};
+    if (t->norm_len < 6)
+        return 0;
+    for (const char *const *e = ends; *e; e++) {
+        size_t n = strlen(*e), len = t->norm_len - n;
+        if (memcmp(t->norm + len, *e, n) == 0 &&
+            (memcmp(t->norm + len - 3, "sch", 3) == 0 || memcmp(t->norm + len - 2, "al", 2) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* A German adjective with a capital inside a sentence, which only a name
+ * gives it: "Österreichisches Museum", "Deutsches Zentrum", "Nationales
+ * Institut". */
+static int name_adjective(const struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    return is_cap(t) && !(t->flags & (ENT_TOK_START | ENT_TOK_STOP | ENT_TOK_UPPER | ENT_TOK_WHOLE)) &&
+           !r->taken[p] && !r->covered[r->w[p]] && adjective_shape(t);
+}
+
+/* The bytes of a German head of "HEAD für NAME" without a genitive's
+ * -s or -es ("Zentrums", "Amtes"), and its gender: 'n', 'm' or 'f'. */
+static size_t head_nominative(const struct ent_tok *t, char *gender)
+{
+    size_t len = t->norm_len;
+    for (size_t cut = 1; cut <= 2 && len > cut + 3; cut++) {
+        if (t->norm[len - 1] != 's' || (cut == 2 && t->norm[len - 2] != 'e'))
+            break;
+        size_t n = len - cut;
+        if ((cue_bits(t->norm, n) | cue_suffix_bits(t->norm, n)) & (C_ORGOF | C_ORGFOR)) {
+            len = n;
+            break;
+        }
+    }
+    static const struct {
+        const char *end;
+        char gender;
+    } genders[] = {{"zentrum", 'n'}, {"amt", 'n'}, {"institut", 'n'}, {"museum", 'n'}, {"ministerium", 'n'},
+                   {"verband", 'm'}, {"rat", 'm'}, {"fonds", 'm'},
+                   {"gericht", 'n'}, {"hof", 'm'}, {"orchester", 'n'}, {"fc", 'm'}, {"club", 'm'},
+                   {"trust", 'm'}, {"konzern", 'm'}, {"verein", 'm'}, {"dienst", 'm'}};
+    *gender = 'f';
+    for (size_t k = 0; k < sizeof genders / sizeof *genders; k++) {
+        size_t n = strlen(genders[k].end);
+        if (len >= n && memcmp(t->norm + len - n, genders[k].end, n) == 0)
+            *gender = genders[k].gender;
+    }
+    /* The text's length: the norm's, less what was cut (ASCII). */
+    return t->text_len - (t->norm_len - len);
+}
+
+/* The name [a, b) of "HEAD für NAME" in the nominative, as a name is
+ * cited: "des Österreichischen Museums für Volkskunde" gives
+ * "Österreichisches Museum für Volkskunde".  The head is at p, a name
+ * adjective (name_adjective()) at p - 1 when a < p.  NULL when out of
+ * memory. */
+static char *org_of_name(const struct run *r, size_t a, size_t p, size_t b)
+{
+    char gender;
+    size_t head_len = head_nominative(tok(r, p), &gender);
+    size_t cap = 8;
+    for (size_t q = a; q < b; q++)
+        cap += tok(r, q)->text_len + 1;
+    char *s = malloc(cap), *o = s;
+    if (!s)
+        return NULL;
+    for (size_t q = a; q < b; q++) {
+        const struct ent_tok *t = tok(r, q);
+        size_t len = q == p ? head_len : t->text_len;
+        if (o != s)
+            *o++ = ' ';
+        if (q + 1 == p && is_cap(t) && adjective_shape(t)) {
+            /* the adjective's stem, then the strong ending of the gender */
+            size_t stem = len - 1;
+            while (stem > 0 && (t->text[stem] == 'n' || t->text[stem] == 's' || t->text[stem] == 'r'))
+                stem--;
+            memcpy(o, t->text, stem);
+            o += stem;
+            const char *end = gender == 'n' ? "es" : gender == 'm' ? "er" : "e";
+            memcpy(o, end, strlen(end));
+            o += strlen(end);
+            continue;
+        }
+        memcpy(o, t->text, len);
+        o += len;
+    }
+    *o = '\0';
+    return s;
+}
+
+/* "Confederation of British Industry", "Verband der Automobilindustrie",
+ * "Bundesamt für Verfassungsschutz": an organisation head,
+ * of/for/der/des/für, and capitalised words; name words before the head
+ * belong to it ("European Bank for ...", "Österreichisches Museum für
+ * Volkskunde").  After "für" a German name may hold an adjective first
+ * and "und" ("Zentrum für erneuerbare Energie", "Zentralanstalt für
+ * Meteorologie und Geodynamik"). */
 static int rule_org_of(struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
-    if (!is_cap(t) || !norm_in(r, p, C_ORGOF) || r->taken[p] || r->covered[r->w[p]] || p + 2 >= r->n ||
-        !norm_in(r, p + 1, C_OFPREP) || !same_sentence(r, p, p + 2))
+    if (!is_cap(t) || r->taken[p] || r->covered[r->w[p]] || p + 2 >= r->n || !norm_in(r, p + 1, C_OFPREP) ||
+        !same_sentence(r, p, p + 2))
         return 0;
-    size_t n = 0;
-    while (n < 3 && p + 2 + n < r->n && same_sentence(r, p, p + 2 + n) &&
-           (namey(r, p + 2 + n, 1) || plain_cap_word(r, p + 2 + n)))
+    const struct ent_tok *prep = tok(r, p + 1);
+    int fuer = is_word(prep, "f\xC3\xBCr", 4);
+    if (!norm_in(r, p, C_ORGOF) && !(r->de && fuer && norm_in(r, p, C_ORGFOR)))
+        return 0;
+    size_t from = p + 2, n = 0;
+    if (r->de && fuer && lower_adjective(tok(r, from)) && from + 1 < r->n && same_sentence(r, p, from + 1) &&
+        plain_cap_word(r, from + 1))
+        n = 1;
+    while (n < 4 && from + n < r->n && same_sentence(r, p, from + n) &&
+           (namey(r, from + n, 1) || plain_cap_word(r, from + n)))
         n++;
+    /* "Meteorologie und Geodynamik" */
+    if (r->de && fuer && n > 0 && n < 4 && from + n + 1 < r->n && same_sentence(r, p, from + n + 1) &&
+        is_word(tok(r, from + n), "und", 3) && plain_cap_word(r, from + n + 1))
+        n += 2;
     /* "University of Texas": places, which the name takes in; not after
      * German der/des, a genitive ("die größte Bank der Schweiz"). */
-    const struct ent_tok *prep = tok(r, p + 1);
-    int of = (prep->norm_len == 2 && memcmp(prep->norm, "of", 2) == 0) ||
-             (prep->norm_len == 3 && memcmp(prep->norm, "for", 3) == 0) ||
-             (prep->norm_len == 4 && memcmp(prep->norm, "f\xC3\xBCr", 4) == 0);
+    int of = is_word(prep, "of", 2) || is_word(prep, "for", 3) || fuer;
     if (n == 0 && of)
-        while (n < 3 && p + 2 + n < r->n && same_sentence(r, p, p + 2 + n) && !r->taken[p + 2 + n] &&
-               place_at(r, p + 2 + n) && is_cap(tok(r, p + 2 + n)))
+        while (n < 3 && from + n < r->n && same_sentence(r, p, from + n) && !r->taken[from + n] &&
+               place_at(r, from + n) && is_cap(tok(r, from + n)))
             n++;
-    if (n == 0 || (!place_at(r, p + 2) && !free_span(r, p + 2, p + 2 + n)))
+    if (n == 0 || (!place_at(r, from) && !free_span(r, from, from + n)))
         return 0;
     size_t a = p;
     while (a > 0 && p - a < 2 && same_sentence(r, a - 1, p) && !r->taken[a - 1] && namey(r, a - 1, 1))
         a--;
-    return add(r, a, p + 2 + n, ENT_ORG, 1);
+    if (a == p && r->de && p > 0 && same_sentence(r, p - 1, p) && name_adjective(r, p - 1))
+        a--;
+    if (add(r, a, from + n, ENT_ORG, 1) < 0)
+        return -1;
+    if (!r->de)
+        return 0;
+    struct heur_cand *c = &r->out->v[r->out->n - 1];
+    char *name = org_of_name(r, a, p, from + n);
+    if (!name)
+        return -1;
+    free(c->name);
+    c->name = name;
+    return 0;
+}
+
+/* German organisations named by a name adjective and an organisation's
+ * noun: "Vatikanische Bibliothek", "Jüdisches Museum", "Medizinische
+ * Universität Wien" (places after it are the name's), "des Europäischen
+ * Gerichtshofs" (as "Europäischer Gerichtshof").  Not one of a kind:
+ * "eine Chinesische Bank". */
+static int rule_adjective_org(struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (!r->de || !is_cap(t) || p == 0 || r->taken[p] || r->covered[r->w[p]] || tok_possessive(t) ||
+        !same_sentence(r, p - 1, p) || !name_adjective(r, p - 1))
+        return 0;
+    if (p >= 2 && same_sentence(r, p - 2, p) && tok(r, p - 2)->norm_len >= 3 && tok(r, p - 2)->norm_len <= 5 &&
+        memcmp(tok(r, p - 2)->norm, "ein", 3) == 0)
+        return 0;
+    size_t e = p + 1;
+    while (e < r->n && e < p + 4 && same_sentence(r, p, e) && !r->taken[e] && place_at(r, e) && is_cap(tok(r, e)))
+        e++;
+    if (add(r, p - 1, e, ENT_ORG, e > p + 1) < 0)
+        return -1;
+    struct heur_cand *c = &r->out->v[r->out->n - 1];
+    char *name = org_of_name(r, p - 1, p, e);
+    if (!name)
+        return -1;
+    free(c->name);
+    c->name = name;
+    return 0;
 }
 
 /* German public bodies: "Landesgericht Linz", "Universität Twente" (the
@@ -1215,9 +1384,10 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         uint32_t cue;       /* enum cue_bit, or C_WHOLE / C_COMMA below */
     } rules[] = {
         {rule_legal_form, C_LEGAL}, {rule_org_role, C_OROLE}, {rule_org_compound, C_WHOLE},
-        {rule_org_of, C_ORGOF}, {rule_person_role, C_PROLE | C_ROLESUFFIX}, {rule_org_head, C_ORGHEAD},
+        {rule_org_of, C_ORGOF | C_ORGFOR}, {rule_person_role, C_PROLE | C_ROLESUFFIX}, {rule_org_head, C_ORGHEAD},
         {rule_person_speech, C_SPEECH | C_COMMA}, {rule_sequence, C_NAMEY1}, {rule_person_given, C_GIVEN},
-        {rule_place, C_PLACEPREP}, {rule_institution, C_INSTITUTION},
+        {rule_adjective_org, C_ORGWORD | C_ORGFOR | C_INSTITUTION}, {rule_place, C_PLACEPREP},
+        {rule_institution, C_INSTITUTION},
     };
     uint32_t any_cue = 0;
     for (size_t k = 0; k < sizeof rules / sizeof *rules; k++)

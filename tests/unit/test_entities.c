@@ -1190,6 +1190,40 @@ static void test_heuristics_org_nouns(void **state)
     expect_heuristics("en", "For charity Hughes ran the whole way from London to Leeds.", "");
 }
 
+/* Organisations named by a noun of one: its end ("Los Alamos National
+ * Laboratory", "Columbia Pictures", not a person), "HEAD of/für NAME" with
+ * German adjectives, "und" and a genitive brought to the nominative, and
+ * a German name adjective before such a noun; not "im Zentrum der Stadt"
+ * (a genitive after a head that names only with "für"), nor a generic
+ * adjective with "ein". */
+static void test_heuristics_org_words_and_heads(void **state)
+{
+    (void)state;
+    expect_heuristics("en", "Scientists at the Los Alamos National Laboratory said on Tuesday that the work was slow.",
+                      "org/Los Alamos National Laboratory");
+    expect_heuristics("en", "A survey by the Pew Research Center found that most people read news online.",
+                      "org/Pew Research Center");
+    expect_heuristics("en", "The film was made by Columbia Pictures and shown in cinemas last year.",
+                      "org/Columbia Pictures");
+    expect_heuristics("en", "The works were lent by the Museum of Modern Art for the whole summer.",
+                      "org/Museum of Modern Art");
+    expect_heuristics("de", "Die Zentralanstalt für Meteorologie und Geodynamik warnte am Montag vor Regen.",
+                      "org/Zentralanstalt für Meteorologie und Geodynamik");
+    expect_heuristics("de", "Die Studie stammt vom Deutschen Zentrum für Luft- und Raumfahrt, hieß es am Montag.",
+                      "org/Deutsches Zentrum für Luft- und Raumfahrt");
+    expect_heuristics("de", "Forscher des Europäischen Zentrums für erneuerbare Energie arbeiten seit Jahren daran.",
+                      "org/Europäisches Zentrum für erneuerbare Energie");
+    expect_heuristics("de", "Nach Angaben des Bundesinstituts für Bildungsforschung schnitten die Schüler besser ab.",
+                      "org/Bundesinstitut für Bildungsforschung");
+    expect_heuristics("de", "Am Montag hat der Europäische Gerichtshof das Urteil für viele überraschend gefällt.",
+                      "org/Europäischer Gerichtshof");
+    expect_heuristics("de", "Die Handschrift liegt seit Jahrhunderten in der Vatikanischen Bibliothek, sagte er.",
+                      "org/Vatikanische Bibliothek");
+    expect_heuristics("de", "Im Zentrum der Stadt staute sich am Abend der Verkehr bis weit nach Mitternacht.", "");
+    expect_heuristics("de", "Das Amt des Präsidenten ist nach der Wahl am Sonntag wieder frei geworden.", "");
+    expect_heuristics("de", "Er gründete damals eine Chinesische Bank mit drei Freunden aus der Schule.", "");
+}
+
 /* The line-ups of a match report: every name a person, substitutes in
  * brackets too, a club in brackets not, an initial the text layer split
  * from its dot left out ("Ch. Leitgeb"); a list in another story or one
@@ -1348,6 +1382,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_public_bodies),
         cmocka_unit_test(test_heuristics_line_ups),
         cmocka_unit_test(test_heuristics_org_nouns),
+        cmocka_unit_test(test_heuristics_org_words_and_heads),
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
         cmocka_unit_test(test_lexicon_compound_heads),
         cmocka_unit_test(test_heuristics_hyphen_memos_apart),
