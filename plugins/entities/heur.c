@@ -578,9 +578,10 @@ static int comes_back_alone(struct run *r, size_t a, size_t b, size_t q)
 }
 
 /* The organisation [a, b), with the place right before it (and name words
- * before that) and an "of PLACE" right after it, which are part of its
- * name: "Sri Lanka Banks Association", "North Wales Police", "Telecom
- * Regulatory Authority of India".  With a place in
+ * before that) and an "of PLACE" or a place alone right after it, which
+ * are part of its name: "Sri Lanka Banks Association", "North Wales
+ * Police", "Telecom Regulatory Authority of India", "University College
+ * London".  With a place in
  * it, it is strong: the place is not tagged there (resolve.h). */
 static int add_org_with_places(struct run *r, size_t a, size_t b)
 {
@@ -600,6 +601,10 @@ static int add_org_with_places(struct run *r, size_t a, size_t b)
         while (b < r->n && same_sentence(r, b - 1, b) && !r->taken[b] && place_at(r, b) && is_cap(tok(r, b)) &&
                !tok_possessive(tok(r, b - 1)))
             b++;
+    } else if (b < r->n && same_sentence(r, b - 1, b) && norm_in(r, b - 1, C_ORGWORD) && !tok_possessive(tok(r, b - 1)) &&
+               !r->taken[b] && place_at(r, b) && is_cap(tok(r, b)) && !(tok(r, b)->flags & ENT_TOK_PART) &&
+               !(b + 1 < r->n && same_sentence(r, b, b + 1) && is_cap(tok(r, b + 1)))) {
+        b++;  /* "University College London", "Imperial College London" */
     }
     return add_cand(r, a, b, ENT_ORG, a != a0 || b != b0, "rule_sequence");
 }
@@ -1077,7 +1082,15 @@ static int demonym(const struct run *r, size_t a, size_t e)
  * organisation. */
 static int rule_place(struct run *r, size_t p)
 {
+    /* "starred in Finding Neverland", "his role in Closer": a title; not
+     * "star", a noun as often ("a star in Hollywood") */
+    static const char *const in_a_work[] = {
+        "starred", "stars", "starring", "role", "roles", "performance", "performances", "appeared",
+        "appears", "appearing", "appearance", "appearances", "cameo", "acted", "acting", "featured", "character",
+        "characters", "turn", "cast", NULL};
     if (strcmp(r->lang, "en") != 0 || p + 1 >= r->n || !norm_in(r, p, C_PLACEPREP) || !same_sentence(r, p, p + 1))
+        return 0;
+    if (p > 0 && same_sentence(r, p - 1, p) && tok_norm_in(tok(r, p - 1), in_a_work))
         return 0;
     size_t n = names_from(r, p + 1, 2, 0);
     if (n == 0 || tok_possessive(tok(r, p + n)) || !free_span(r, p + 1, p + 1 + n))

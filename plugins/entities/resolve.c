@@ -91,7 +91,9 @@ static int name_word(const struct lexicon *lex, const char *lang, const struct e
 
 /* A one-word place right beside a name word is part of a person's or a
  * company's name: "Gary Nagle", "Stacy Baar", "Shanghai Biren".  Not
- * across a possessive, which ends a name: "London's Leicester Square".
+ * across a possessive, which ends a name: "London's Leicester Square";
+ * nor after an organisation's word ("University College London"), where
+ * heur.c reads the place as the end of the organisation's name.
  * Before a word that ends the name of a street, square, station or
  * building it is part of that name: "Leicester Square", "Oxford Street". */
 void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
@@ -106,9 +108,12 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
             (t->v[x->start].flags & ENT_TOK_PART))
             continue;
         size_t i = x->start;
+        /* Not after an organisation's word, whose name it ends
+         * ("University College London": heur.c takes it in). */
         int before = i > 0 && t->v[i - 1].sentence == t->v[i].sentence &&
                      !(t->v[i - 1].flags & ENT_TOK_PART) && !tok_possessive(&t->v[i - 1]) &&
-                     name_word(lex, lang, &t->v[i - 1], covered[i - 1]);
+                     name_word(lex, lang, &t->v[i - 1], covered[i - 1]) &&
+                     !(cues && (cue_bits(t->v[i - 1].norm, t->v[i - 1].norm_len) & C_ORGWORD));
         int after = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
                     name_word(lex, lang, &t->v[i + 1], covered[i + 1]);
         int building = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&

@@ -1117,7 +1117,8 @@ static void test_heuristics_orgs_take_their_places(void **state)
 {
     (void)state;
     struct lists l;
-    static const struct marked_line lines[] = {{"place\tSri Lanka", 0}, {"place\tIndia", 0}, {"place\tLos Angeles", 0}};
+    static const struct marked_line lines[] = {{"place\tSri Lanka", 0}, {"place\tIndia", 0}, {"place\tLos Angeles", 0},
+                                               {"place\tLondon", 0}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.en, "en", "The chairman of the Sri Lanka Banks Association met the minister on Monday.",
                     "org/Sri Lanka Banks Association");
@@ -1127,6 +1128,14 @@ static void test_heuristics_orgs_take_their_places(void **state)
                     "org/Los Angeles Film Critics Association");
     expect_resolved(&l.g, &l.en, "en", "The bank opened new offices in Sri Lanka and in India this year, it said.",
                     "place/Sri Lanka, place/India");
+    /* A place after an organisation's word ends its name, in German text
+     * too; no person of three name words. */
+    expect_resolved(&l.g, &l.de, "de",
+                    "Er hat sein Amt als Professor am University College London niedergelegt, hieß es. "
+                    "Er lebt seit vielen Jahren mit seiner Familie in London und arbeitet dort.",
+                    "place/London, org/University College London");
+    expect_resolved(&l.g, &l.en, "en", "She studied at University College London for three years before she left.",
+                    "org/University College London");
     lists_free(&l);
 }
 
@@ -1188,6 +1197,11 @@ static void test_heuristics_org_nouns(void **state)
     expect_heuristics("en", "On his website Smith wrote that the law was unfair to many.", "");
     expect_heuristics("en", "The British newspaper reported on Monday that the minister had quit.", "");
     expect_heuristics("en", "For charity Hughes ran the whole way from London to Leeds.", "");
+    /* A title after "starred in", "his role in" is no place; a place after
+     * "a star in" is. */
+    expect_heuristics("en", "The actor starred in Finding Neverland and won an award for it last year.", "");
+    expect_heuristics("en", "She was praised for her role in Closer by the critics of the newspapers.", "");
+    expect_heuristics("en", "He had been a big star in Hollywood for many years before the war.", "place/Hollywood");
 }
 
 /* Organisations named by a noun of one: its end ("Los Alamos National
