@@ -668,6 +668,13 @@ static int rule_sequence(struct run *r, size_t p)
  * one after it, ends the name of a place or building ("Victoria Station")
  * or an organisation, or is a title ("Prince"); nor inside a longer run
  * of name words, whose reading the other rules decide. */
+/* A word that may be a German genitive in -s ("Spielbergs"). */
+static int genitive_s(const struct ent_tok *t)
+{
+    return t->norm_len > 3 && t->norm[t->norm_len - 1] == 's' && t->norm[t->norm_len - 2] != 's' &&
+           !(t->flags & ENT_TOK_WHOLE);
+}
+
 static int rule_person_given(struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
@@ -691,13 +698,22 @@ static int rule_person_given(struct run *r, size_t p)
     size_t q = p + 1, n = names_from(r, q, 2, 0);
     if (n == 0 && !word && surname_word(r, q))
         n = 1;
+    /* German puts a genitive before the title it owns: "Steven
+     * Spielbergs Bridge of Spies", "Ridley Scotts Blade Runner". */
+    int genitive = 0;
+    if (r->de && genitive_s(tok(r, q)) && q + 1 < r->n && same_sentence(r, q, q + 1) && is_cap(tok(r, q + 1))) {
+        /* the surname may read as a word ("Spiel-bergs") */
+        genitive = (n == 2 && !genitive_s(tok(r, q + 1))) || (n == 0 && !word && plain_cap_word(r, q));
+        if (genitive)
+            n = 1;
+    }
     if (n == 0 || !free_span(r, q, q + n))
         return 0;
     for (size_t k = q; k < q + n; k++)
         if (r->cls[k] & not_person)
             return 0;
     size_t e = q + n;
-    if (e < r->n && same_sentence(r, p, e) && !tok_possessive(tok(r, e - 1)) &&
+    if (!genitive && e < r->n && same_sentence(r, p, e) && !tok_possessive(tok(r, e - 1)) &&
         ((r->cls[e] & (C_NONPERSON | C_ORGWORD | C_LEGAL)) || namey(r, e, 1)))
         return 0;
     return add(r, p, e, ENT_PERSON, 0);

@@ -789,6 +789,14 @@ static void test_heuristics_given_names(void **state)
     /* The word alone elsewhere is no sign: another name begins with it. */
     expect_heuristics("de", "Das Werk Jörg Albrechts ist bekannt, sagte die Kuratorin über Albrecht Zorblax.",
                       "person/Jörg Albrechts");
+    /* A genitive before the title it owns, also a surname that reads as
+     * a word ("Spiel-bergs"); not a name whose last word is the genitive. */
+    expect_heuristics("de", "Er spielte einen Spion in Bob Spielbergs Bridge of Spies und gewann den Preis.",
+                      "person/Bob Spielbergs");
+    expect_heuristics("de", "Das Buch inspirierte am Ende auch Brenda Zorblax Blade Runner, hieß es damals.",
+                      "");
+    expect_heuristics("de", "Das Buch inspirierte am Ende auch Brenda Zorblax Qualmers Film, hieß es damals.",
+                      "person/Brenda Zorblax Qualmers");
     fpset_free(&lex.given);
     fpfilter_free(&lex.given_filter);
     lex.have_given = 0;
