@@ -104,7 +104,8 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
     int cues = cues_init() == 0;
     for (size_t h = 0; h < hits->n; h++) {
         const struct ent_hit *x = &hits->v[h];
-        if (gz->v[x->entry].type != ENT_PLACE || x->end - x->start != 1 ||
+        enum ent_type type = gz->v[x->entry].type;
+        if ((type != ENT_PLACE && type != ENT_PERSON) || x->end - x->start != 1 ||
             (t->v[x->start].flags & ENT_TOK_PART))
             continue;
         size_t i = x->start;
@@ -119,7 +120,9 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
         int building = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
                        (t->v[i + 1].flags & ENT_TOK_CAP) && cues &&
                        (cue_bits(t->v[i + 1].norm, t->v[i + 1].norm_len) & C_NONPERSON);
-        if (before || after || building)
+        /* A listed surname after another given name is another person:
+         * "Kate Bush", "Jeb Bush". */
+        if (type == ENT_PERSON ? before : (before || after || building))
             dropped[h] = 1;
     }
 }
@@ -286,6 +289,50 @@ static const char *club_of(const struct ent_hits *hits, const struct gazetteer *
 static int same_norm(const struct ent_tok *a, const struct ent_tok *b)
 {
     return a->norm_len == b->norm_len && memcmp(a->norm, b->norm, a->norm_len) == 0;
+}
+
+/* Whether the kept hit h is of a person named by two words or more. */
+static int long_person(const struct ent_hits *hits, const struct gazetteer *gz, const uint8_t *dropped, size_t h)
+{
+    return !dropped[h] && gz->v[hits->v[h].entry].type == ENT_PERSON && hits->v[h].end - hits->v[h].start >= 2;
+}
+
+/* The last word of a listed person's name, alone ("Gordon Brown" ... "Mr
+ * Brown"), or the first ("Gordon"), as the heuristics found it: the same
+ * person, whom the hit tags.  Likewise a one-word person of the lists
+ * that is the last word of another's ("Cristiano Ronaldo" ... "Ronaldo"). */
+void resolve_drop_surnames_of_listed(const struct ent_toks *t, const struct ent_hits *hits,
+                                     const struct gazetteer *gz, uint8_t *dropped, struct heur_cands *cands)
+{
+    for (size_t k = 0; k < hits->n; k++) {
+        const struct ent_hit *y = &hits->v[k];
+        if (dropped[k] || gz->v[y->entry].type != ENT_PERSON || y->end - y->start != 1)
+            continue;
+        for (size_t h = 0; h < hits->n && !dropped[k]; h++)
+            if (long_person(hits, gz, dropped, h) && hits->v[h].entry != y->entry &&
+                same_norm(&t->v[hits->v[h].end - 1], &t->v[y->start]))
+                dropped[k] = 1;
+    }
+    size_t out = 0;
+    for (size_t k = 0; k < cands->n; k++) {
+        struct heur_cand *c = &cands->v[k];
+        int same = 0;
+        size_t len = strlen(c->name);
+        for (size_t h = 0; !same && c->type == ENT_PERSON && !strchr(c->name, ' ') && h < hits->n; h++) {
+            const struct ent_hit *x = &hits->v[h];
+            if (!long_person(hits, gz, dropped, h))
+                continue;
+            const struct ent_tok *first = &t->v[x->start], *last = &t->v[x->end - 1];
+            same = (last->text_len >= len && memcmp(last->text, c->name, len) == 0 &&
+                    (last->text_len == len || tok_possessive(last))) ||
+                   (first->text_len == len && memcmp(first->text, c->name, len) == 0);
+        }
+        if (same)
+            free(c->name);
+        else
+            cands->v[out++] = *c;
+    }
+    cands->n = out;
 }
 
 /* Whether w is the last word of a person the article names: "Greenwood"
@@ -604,6 +651,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     if (rc < 0)
         return -1;
     resolve_drop_sport_aliases(lex, lang, t, hits, cands->sports, cands, dropped);
+    resolve_drop_surnames_of_listed(t, hits, gz, dropped, cands);
     resolve_drop_places_in_orgs(t, hits, gz, cands, dropped);
     if (resolve_sports_clubs(lex, lang, t, hits, gz, tag_lang, cands, dropped) < 0)
         return -1;

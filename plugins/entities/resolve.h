@@ -30,7 +30,8 @@ void resolve_mark_covered(const struct ent_toks *t, const struct ent_hits *hits,
                           const uint8_t *dropped, uint8_t *covered);
 /* A one-word place right beside a name word is part of a name ("Gary
  * Nagle"), as it is before the last word of a street's or a building's
- * name ("Leicester Square"). */
+ * name ("Leicester Square"); a one-word person (a listed surname) after a
+ * name word is another person ("Kate Bush"). */
 void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                                   const struct ent_hits *hits, const struct gazetteer *gz,
                                   const uint8_t *covered, uint8_t *dropped);
@@ -39,6 +40,13 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
  * hits of organisations and places there are dropped. */
 void resolve_drop_after_titles(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                                uint8_t *dropped);
+/* Heuristic people whose one-word name is the last (or first) word of a
+ * listed person's found in the article ("Gordon Brown" ... "Mr Brown"):
+ * the same person, tagged by the list; removed from cands.  A one-word
+ * person of the lists that is the last word of another's found there
+ * ("Cristiano Ronaldo" ... "Ronaldo") is dropped likewise. */
+void resolve_drop_surnames_of_listed(const struct ent_toks *t, const struct ent_hits *hits,
+                                     const struct gazetteer *gz, uint8_t *dropped, struct heur_cands *cands);
 /* A place inside an organisation found by its legal form or role, there
  * and wherever its words come back ("Shanghai Biren Technology Co."). */
 void resolve_drop_places_in_orgs(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,

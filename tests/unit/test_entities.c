@@ -1039,6 +1039,37 @@ static void test_resolve_after_titles(void **state)
     lists_free(&l);
 }
 
+/* A listed person's surname alone, as the heuristics or the lists find
+ * it, is that person; a listed surname after another given name is
+ * another person. */
+static void test_resolve_listed_people(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {{"person\tGordon Brown", 0},
+                                               {"person\tGeorge W. Bush\tGeorge Bush|Bush", 0},
+                                               {"person\tCristiano Ronaldo", 0}, {"person\tRonaldo", 0}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    char *path = write_tsv("given_listed.txt", "kate\n");
+    char err[600];
+    assert_int_equal(lexicon_load_given(&lex, path, err, sizeof err), 0);
+    expect_resolved(&l.g, &l.en, "en",
+                    "The chancellor Gordon Brown spoke on Monday. Later Mr Brown told reporters that the plan was good.",
+                    "person/Gordon Brown");
+    expect_resolved(&l.g, &l.en, "en", "The singer Kate Bush has a new album out, her first one for many years.",
+                    "person/Kate Bush");
+    expect_resolved(&l.g, &l.en, "en", "The president said on Monday that Bush would not sign the bill this year.",
+                    "person/George W. Bush");
+    expect_resolved(&l.g, &l.en, "en", "Cristiano Ronaldo scored twice, and Ronaldo was the best player on the pitch.",
+                    "person/Cristiano Ronaldo");
+    expect_resolved(&l.g, &l.en, "en", "The Brazilian striker Ronaldo scored twice for his club on Sunday night.",
+                    "person/Ronaldo");
+    fpset_free(&lex.given);
+    fpfilter_free(&lex.given_filter);
+    lex.have_given = 0;
+    lists_free(&l);
+}
+
 /* A "#!caps" alias matches only in capitals; another alias in capitals
  * matches any capitalised spelling. */
 static void test_resolve_caps_aliases(void **state)
@@ -1400,6 +1431,7 @@ int main(void)
         cmocka_unit_test(test_resolve_national_teams),
         cmocka_unit_test(test_resolve_caps_aliases),
         cmocka_unit_test(test_resolve_after_titles),
+        cmocka_unit_test(test_resolve_listed_people),
         cmocka_unit_test(test_heuristics_orgs_take_their_places),
         cmocka_unit_test(test_heuristics_public_bodies),
         cmocka_unit_test(test_heuristics_line_ups),
