@@ -254,10 +254,12 @@ struct form_hashes {
 #define FORM_GENITIVE 4u
 
 /* An English possessive needs nothing here: the text layer's norm of
- * "London's" is "london" (its text keeps the ending, tok_possessive()). */
-static int has_genitive(const struct ent_tok *t)
+ * "London's" is "london" (its text keeps the ending, tok_possessive()).
+ * Only German writes a genitive with a bare s (genitives: the matcher's
+ * language is German): in English "Jenas" is no form of "Jena". */
+static int has_genitive(const struct ent_tok *t, int genitives)
 {
-    return (t->flags & ENT_TOK_CAP) && t->norm_len > 2 && t->norm[t->norm_len - 1] == 's';
+    return genitives && (t->flags & ENT_TOK_CAP) && t->norm_len > 2 && t->norm[t->norm_len - 1] == 's';
 }
 
 static int stem_is_norm(const struct ent_tok *t)
@@ -265,14 +267,14 @@ static int stem_is_norm(const struct ent_tok *t)
     return t->stem_len == t->norm_len && memcmp(t->stem, t->norm, t->norm_len) == 0;
 }
 
-static struct form_hashes hashes_of(const struct ent_tok *t)
+static struct form_hashes hashes_of(const struct ent_tok *t, int genitives)
 {
     struct form_hashes h = {strmap_hash(t->norm, t->norm_len), 0, 0, FORM_NORM};
     if (!stem_is_norm(t)) {
         h.stem = strmap_hash(t->stem, t->stem_len);
         h.forms |= FORM_STEM;
     }
-    if (has_genitive(t)) {
+    if (has_genitive(t, genitives)) {
         h.genitive = strmap_hash(t->norm, t->norm_len - 1);
         h.forms |= FORM_GENITIVE;
     }
@@ -317,9 +319,9 @@ static size_t forms_hashed(const struct ac *ac, const struct ent_tok *t, const s
     return n;
 }
 
-static size_t forms_of(const struct ac *ac, const struct ent_tok *t, uint32_t *syms, uint32_t *word)
+static size_t forms_of(const struct ac *ac, const struct ent_tok *t, int genitives, uint32_t *syms, uint32_t *word)
 {
-    struct form_hashes h = hashes_of(t);
+    struct form_hashes h = hashes_of(t, genitives);
     return forms_hashed(ac, t, &h, syms, word);
 }
 
@@ -403,7 +405,7 @@ struct type_forms {
 #define FORMS_UNKNOWN UINT32_MAX
 #define FORMS_HASHED (UINT32_MAX - 1)
 
-static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct type_forms *memo)
+static int prefetch_types(const struct ac *ac, const struct ent_toks *t, int genitives, struct type_forms *memo)
 {
     /* A token of each type hashed here, its type and its hashes, in the
      * order they are hashed: the stages read them one after another. */
@@ -431,7 +433,7 @@ static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct 
         if (tok->flags & ENT_TOK_WHOLE)
             continue;
         memo[tok->type].n = FORMS_HASHED;
-        hs[n] = hashes_of(tok);
+        hs[n] = hashes_of(tok, genitives);
         prefetch_forms(ac, &hs[n], 0);
         hashed_type[n] = tok->type;
         hashed[n++] = (uint32_t)i;
@@ -465,17 +467,17 @@ static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct 
 
 /* The forms of tok and where each leads from the root, in f (which
  * points into memo, or at spare for a token without a type). */
-static const struct type_forms *forms_of_type(const struct ac *ac, const struct ent_toks *t,
+static const struct type_forms *forms_of_type(const struct ac *ac, const struct ent_toks *t, int genitives,
                                               const struct ent_tok *tok, struct type_forms *memo,
                                               struct type_forms *spare)
 {
     struct type_forms *f = memo && toks_typed(t, tok) ? &memo[tok->type] : spare;
     if (f == spare) {
-        f->n = (uint32_t)forms_of(ac, tok, f->syms, f->word);
+        f->n = (uint32_t)forms_of(ac, tok, genitives, f->syms, f->word);
     } else if (f->n == FORMS_UNKNOWN || f->n == FORMS_HASHED) {
         /* A type prefetch_types() did not finish (it finishes every type
          * it hashes): worked out here. */
-        f->n = (uint32_t)forms_of(ac, tok, f->syms, f->word);
+        f->n = (uint32_t)forms_of(ac, tok, genitives, f->syms, f->word);
     } else {
         return f;
     }
@@ -496,7 +498,8 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
     }
     for (size_t i = 0; i < t->n_types; i++)
         memo[i].n = FORMS_UNKNOWN;
-    if (memo && prefetch_types(&m->ac, t, memo) < 0) {
+    int genitives = strcmp(m->lang, "de") == 0;
+    if (memo && prefetch_types(&m->ac, t, genitives, memo) < 0) {
         free(pos);
         free(memo);
         return -1;
@@ -509,7 +512,7 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
             continue;
         pos[k] = (uint32_t)i;
         struct type_forms spare;
-        const struct type_forms *forms = forms_of_type(&m->ac, t, &t->v[i], memo, &spare);
+        const struct type_forms *forms = forms_of_type(&m->ac, t, genitives, &t->v[i], memo, &spare);
         size_t n_next = 0;
         for (size_t f = 0; f < forms->n; f++) {
             add_state(next, &n_next, forms->root[f]);

@@ -428,6 +428,8 @@ static void test_matcher_german_forms(void **state)
     expect_found(CHIPS, "de", "Chinas Weg und die Vereinigten Staaten.", "place/China, place/Vereinigte Staaten");
     expect_found(CHIPS, "de", "Die US-Handelsbeschränkungen treffen Nvidias Kunden.",
                  "place/Vereinigte Staaten, org/Nvidia");
+    /* English has no genitive in a bare s: "Chinas" is no China there. */
+    expect_found(CHIPS, "en", "The Chinas of this world and China itself.", "place/China");
 }
 
 /* Before an English possessive a short name in capitals keeps them
