@@ -966,6 +966,13 @@ static int rule_org_of(struct run *r, size_t p)
     if (r->de && fuer && n > 0 && n < 4 && from + n + 1 < r->n && same_sentence(r, p, from + n + 1) &&
         is_word(tok(r, from + n), "und", 3) && plain_cap_word(r, from + n + 1))
         n += 2;
+    /* "Institut der Universität Basel": a place after the name's words
+     * ends it. */
+    size_t named = n;
+    for (size_t k = 0; n > 0 && k < 2 && from + n < r->n && same_sentence(r, p, from + n) && !r->taken[from + n] &&
+                       place_at(r, from + n) && is_cap(tok(r, from + n)) && !tok_possessive(tok(r, from + n - 1));
+         k++)
+        n++;
     /* "University of Texas": places, which the name takes in; not after
      * German der/des, a genitive ("die größte Bank der Schweiz"). */
     int of = is_word(prep, "of", 2) || is_word(prep, "for", 3) || fuer;
@@ -973,7 +980,7 @@ static int rule_org_of(struct run *r, size_t p)
         while (n < 3 && from + n < r->n && same_sentence(r, p, from + n) && !r->taken[from + n] &&
                place_at(r, from + n) && is_cap(tok(r, from + n)))
             n++;
-    if (n == 0 || (!place_at(r, from) && !free_span(r, from, from + n)))
+    if (n == 0 || (!place_at(r, from) && !free_span(r, from, from + (named ? named : n))))
         return 0;
     size_t a = p;
     while (a > 0 && p - a < 2 && same_sentence(r, a - 1, p) && !r->taken[a - 1] && namey(r, a - 1, 1))

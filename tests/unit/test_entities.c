@@ -1189,7 +1189,8 @@ static void test_heuristics_public_bodies(void **state)
     (void)state;
     struct lists l;
     static const struct marked_line lines[] = {{"place\tTexas", 0}, {"place\tWales", 0}, {"place\tLinz", 0},
-                                               {"place\tWien", 0}, {"place\tSchweiz", 0}, {"place\tDeutschland", 0}};
+                                               {"place\tWien", 0}, {"place\tSchweiz", 0}, {"place\tDeutschland", 0},
+                                               {"place\tBasel", 0}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.en, "en", "Researchers at the University of Texas published the study on Monday.",
                     "org/University of Texas");
@@ -1204,6 +1205,9 @@ static void test_heuristics_public_bodies(void **state)
     expect_resolved(&l.g, &l.de, "de", "Das Wiener Straflandesgericht hat den Fall am Montag verhandelt.",
                     "org/Wiener Straflandesgericht");
     expect_resolved(&l.g, &l.de, "de", "Das Landesgericht hat die Klage in Wien am Montag abgewiesen.", "place/Wien");
+    /* A place ends the name after "der" too. */
+    expect_resolved(&l.g, &l.de, "de", "Forscher am Zoologischen Institut der Universität Basel haben das gezeigt.",
+                    "org/Zoologisches Institut der Universität Basel");
     /* A genitive is no town of the body, nor "der" an "of". */
     expect_resolved(&l.g, &l.de, "de", "Er studierte lange an der ältesten Universität Deutschlands, sagte er.",
                     "place/Deutschland");
