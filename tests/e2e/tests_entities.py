@@ -89,17 +89,19 @@ def entities_given_names_and_possessives(ctx):
     missing = [t for t in want if t not in tags]
     check(not missing, f"missing {missing}; found {sorted(tags)}")
     check(not [t for t in tags if "Leicester" in t], f"Leicester Square read as a name: {sorted(tags)}")
-    # The generated lists: a state (subdivisions.tsv), a city of GeoNames'
+    # The generated lists: states (subdivisions.tsv: Austria's, a US
+    # state, an Italian region by its German name), a city of GeoNames'
     # (cities.tsv), a German given name.
     id_ = ctx.drop("land.txt", small_article(
         "Neue Windparks im Burgenland",
         "Das Land Burgenland will bis zum Jahr 2030 deutlich mehr Strom aus Wind erzeugen als bisher. "
         "Der Projektleiter Jörg Albrecht erklärte am Montag, die ersten Anlagen stünden bald. "
-        "Auch in Kärnten und in Duisburg wird über neue Anlagen dieser Art gesprochen."))
+        "Auch in Kärnten und in Duisburg wird über neue Anlagen dieser Art gesprochen. "
+        "Ähnliche Pläne haben die Lombardei und der Bundesstaat Kentucky vorgelegt."))
     ctx.wait_archived([id_])
     tags = entity_tags(ctx.record(id_))
     want = ["entity:place/Burgenland", "entity:place/Kärnten", "entity:place/Duisburg",
-            "entity:person/Jörg Albrecht"]
+            "entity:person/Jörg Albrecht", "entity:place/Lombardei", "entity:place/Kentucky"]
     missing = [t for t in want if t not in tags]
     check(not missing, f"German article: missing {missing}; found {sorted(tags)}")
     ctx.daemon.signal(signal.SIGTERM)

@@ -71,9 +71,10 @@ KNOWN_TOWN = 50_000
 
 
 def clean(name):
-    """A name as written in text: no parenthesised part, no "X, Y of" form."""
-    name = re.sub(r"\s*\([^)]*\)", "", name).strip()
-    return None if "," in name else name
+    """A name as written in text: no parenthesised or bracketed part
+    ("Catalunya [Cataluña]"), no "X, Y of" form, no footnote mark."""
+    name = re.sub(r"\s*\([^)]*\)|\s*\[[^\]]*\]", "", name).strip()
+    return None if "," in name or "*" in name else name
 
 
 def tsv_field(s):
@@ -360,7 +361,31 @@ def cities(out):
 
 
 SUBDIVISION_COUNTRIES = ("AT", "DE", "CH")
-SUBDIVISION_GB_TYPES = ("Two-tier county",)
+SUBDIVISION_GB_TYPES = ("Two-tier county", "Unitary authority", "Council area")
+# Other countries' parts that the news names: their ISO 3166-2 names, with
+# the German ones (iso_3166-2.mo) as the names for German text.
+SUBDIVISION_MORE = {
+    "US": ("State", "District"), "CA": ("Province", "Territory"), "AU": ("State", "Territory"),
+    "IT": ("Region", "Autonomous region"), "ES": ("Autonomous community",), "FR": ("Metropolitan region",),
+}
+# Of these, the countries whose ISO 3166-2 names are in their own
+# language (Lombardia), which English news does not use (Lombardy): only
+# their German names are listed (Lombardei).
+SUBDIVISION_GERMAN_ONLY = ("IT", "ES", "FR")
+
+
+def regions_names():
+    """Every name, alias and name by language of regions.tsv."""
+    out = set()
+    regions = os.path.join(os.path.dirname(os.path.abspath(__file__)), "regions.tsv")
+    with open(regions, encoding="utf-8") as fh:
+        for line in fh:
+            fields = line.rstrip("\n").split("\t")
+            if line.startswith("#") or len(fields) < 2:
+                continue
+            for f in fields[1:]:
+                out |= {n.partition("=")[2] if "=" in n else n for n in f.split("|") if n}
+    return out
 
 
 def subdivisions(out):
@@ -374,15 +399,25 @@ def subdivisions(out):
     de_words = word_list(DE_WORDS, True)
     en_lower = english_words()
     given = given_names()
+    with open(ISO_JSON, encoding="utf-8") as fh:
+        countries_ = {n for c in json.load(fh)["3166-1"]
+                      for n in (c["name"], c.get("common_name"), c.get("official_name")) if n}
     out.write("# Subdivisions: ISO 3166-2 from Debian's iso-codes (iso_3166-2.json):\n"
               "# the states of Austria and Germany and the cantons of Switzerland by\n"
-              "# their German names (iso_3166-2.mo), and the two-tier counties of\n"
-              "# England.  Left out: names that German uses as a word (Zug), names\n"
-              "# that are given names (Uri, Kent), and counties whose name is an\n"
-              "# English word (Surrey).  Generated at build time by gen_gazetteer.py; do not edit.\n")
+              "# their German names (iso_3166-2.mo); the two-tier counties, unitary\n"
+              "# authorities and council areas of the UK; the states of the US and\n"
+              "# Australia and the provinces of Canada, with their German names; the\n"
+              "# regions of Italy and France and Spain's autonomous communities by\n"
+              "# their German names; none that regions.tsv has.  Left\n"
+              "# out: names that German uses as a word (Zug), names that are given\n"
+              "# names (Uri, Kent, Victoria; not the US states), names that are an\n"
+              "# English word (Surrey, Highland) and countries' names (Georgia).\n"
+              "# Generated at build time by gen_gazetteer.py; do not edit.\n")
     seen = set()
+    regional = regions_names()
     for sub in data:
         country = sub["code"][:2]
+        de_name = None
         if country in SUBDIVISION_COUNTRIES:
             name = clean(de.gettext(sub["name"]))
             if not name or german_common(name, de_words):
@@ -391,14 +426,35 @@ def subdivisions(out):
             name = clean(sub["name"])
             if not name or name.lower() in en_lower or name.casefold() in given:
                 continue
+        elif sub["type"] in SUBDIVISION_MORE.get(country, ()):
+            # US states are kept though faker's US given names hold many
+            # (Virginia, Indiana): beside a name word the plugin reads a
+            # place as part of a person's name.  An apostrophe would read
+            # as a possessive.
+            name = clean(sub["name"])
+            if not name or name.lower() in en_lower or name in countries_ or german_common(name, de_words) or \
+                    "'" in name:
+                continue
+            de_name = clean(de.gettext(sub["name"]))
+            if not de_name or german_common(de_name, de_words) or de_name in countries_ or \
+                    any(de_name.endswith(e) and de_name[:-len(e)] in de_words for e in ("n", "en")):
+                de_name = None   # "Marken" (Marche) are brands: the plural of "Marke"
+            if country in SUBDIVISION_GERMAN_ONLY:
+                if not de_name:
+                    continue
+                name = de_name   # German's name, which may be the region's own (Bretagne)
+            if de_name == name:
+                de_name = None
+            if name in regional or (de_name and de_name in regional):
+                continue   # regions.tsv has it ("Sicily", de=Sizilien)
         else:
             continue
         name = tsv_field(name)
-        if name.casefold() in given:
+        if name.casefold() in given and country != "US":
             continue   # "Uri Geller", "Wallis Simpson"
         if name and name not in seen:
             seen.add(name)
-            out.write(f"place\t{name}\n")
+            out.write(f"place\t{name}\t\tde={tsv_field(de_name)}\n" if de_name else f"place\t{name}\n")
 
 
 def strings_in(node):
