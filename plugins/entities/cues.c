@@ -28,7 +28,7 @@ static const char *const org_words[] = {
     "police", "polizei", "army", "navy", "gericht", "gerichtshof", "ministerium", "club", "fc", "united",
     "rovers", "wanderers", "albion", "hotspur", "society", "committee", "federation", "trust", "group", "cinema",
     "laboratory", "laboratories", "centre", "center", "chamber", "academy", "college", "school", "library",
-    "pictures", "records", "channel", "network", "guards", "regiment", "corps",
+    "pictures", "records", "channel", "network", "guards", "regiment", "corps", "hospital", "infirmary",
     "akademie", "bibliothek", "zentrum", NULL};
 /* Roles before a person's name ("Ministerpräsident Li Qiang"). */
 static const char *const person_roles[] = {
@@ -100,7 +100,8 @@ static const char *const org_of_heads[] = {
 static const char *const org_for_heads[] = {
     "zentrum", "amt", "anstalt", "institut", "museum", "bibliothek", "akademie", "kommission", "ministerium",
     "verband", "fonds", "rat", "beirat", "zentrums", "amts", "amtes", "instituts", "museums", "ministeriums",
-    "verbands", "verbandes", "rats", "rates", NULL};
+    "verbands", "verbandes", "rats", "rates", "kuratorium", "kuratoriums", "verein", "vereins", "sekretariat",
+    "sekretariats", "agentur", NULL};
 static const char *const org_of_preps[] = {"of", "for", "der", "des", "für", NULL};
 /* Prepositions before a place in English: "in Baar", "near Belém".  Not
  * "from", which comes before organisations and people as often; and not

@@ -959,13 +959,19 @@ static int rule_org_of(struct run *r, size_t p)
     if (r->de && fuer && lower_adjective(tok(r, from)) && from + 1 < r->n && same_sentence(r, p, from + 1) &&
         plain_cap_word(r, from + 1))
         n = 1;
+    /* Name words; a generic company word too ("Institute of Technology"). */
     while (n < 4 && from + n < r->n && same_sentence(r, p, from + n) &&
-           (namey(r, from + n, 1) || plain_cap_word(r, from + n)))
+           (namey(r, from + n, 1) || plain_cap_word(r, from + n) ||
+            (is_cap(tok(r, from + n)) && norm_in(r, from + n, C_DESCR) && !r->taken[from + n] &&
+             !r->covered[r->w[from + n]])))
         n++;
-    /* "Meteorologie und Geodynamik" */
-    if (r->de && fuer && n > 0 && n < 4 && from + n + 1 < r->n && same_sentence(r, p, from + n + 1) &&
-        is_word(tok(r, from + n), "und", 3) && plain_cap_word(r, from + n + 1))
+    /* "Meteorologie und Geodynamik", "Film and Television Arts" */
+    if ((r->de ? fuer : 1) && n > 0 && n < 4 && from + n + 1 < r->n && same_sentence(r, p, from + n + 1) &&
+        is_word(tok(r, from + n), r->de ? "und" : "and", 3) && plain_cap_word(r, from + n + 1)) {
         n += 2;
+        while (n < 5 && from + n < r->n && same_sentence(r, p, from + n) && plain_cap_word(r, from + n))
+            n++;
+    }
     /* "Institut der Universität Basel": a place after the name's words
      * ends it. */
     size_t named = n;
@@ -1025,6 +1031,28 @@ static int rule_adjective_org(struct run *r, size_t p)
         return -1;
     free(c->name);
     c->name = name;
+    return 0;
+}
+
+/* A German ministry named by its field, one of a kind in the country's
+ * news: "Verkehrsministerium", "des Umweltministeriums" (as
+ * "Umweltministerium").  Not "Ministerium" or "Bundesministerium" alone,
+ * which name none. */
+static int rule_ministry(struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (!r->de || !is_cap(t) || r->taken[p] || r->covered[r->w[p]] || (t->flags & (ENT_TOK_UPPER | ENT_TOK_WHOLE)))
+        return 0;
+    static const char head[] = "ministerium";
+    size_t hl = sizeof head - 1, len = t->norm_len, cut = 0;
+    if (len > hl && t->norm[len - 1] == 's')
+        cut = 1;
+    if (len - cut < hl + 4 || memcmp(t->norm + len - cut - hl, head, hl) != 0 ||
+        (len - cut == hl + 6 && memcmp(t->norm, "bundes", 6) == 0))
+        return 0;
+    if (add(r, p, p + 1, ENT_ORG, 0) < 0)
+        return -1;
+    r->out->v[r->out->n - 1].name[t->text_len - cut] = '\0';
     return 0;
 }
 
@@ -1422,7 +1450,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         {rule_legal_form, C_LEGAL}, {rule_org_role, C_OROLE}, {rule_org_compound, C_WHOLE},
         {rule_org_of, C_ORGOF | C_ORGFOR}, {rule_person_role, C_PROLE | C_ROLESUFFIX}, {rule_org_head, C_ORGHEAD},
         {rule_person_speech, C_SPEECH | C_COMMA}, {rule_sequence, C_NAMEY1}, {rule_person_given, C_GIVEN},
-        {rule_adjective_org, C_ORGWORD | C_ORGFOR | C_INSTITUTION}, {rule_place, C_PLACEPREP},
+        {rule_adjective_org, C_ORGWORD | C_ORGFOR | C_INSTITUTION}, {rule_ministry, C_ORGFOR},
+        {rule_place, C_PLACEPREP},
         {rule_institution, C_INSTITUTION},
     };
     uint32_t any_cue = 0;

@@ -1281,6 +1281,15 @@ static void test_heuristics_org_words_and_heads(void **state)
     expect_heuristics("de", "Im Zentrum der Stadt staute sich am Abend der Verkehr bis weit nach Mitternacht.", "");
     expect_heuristics("de", "Das Amt des Präsidenten ist nach der Wahl am Sonntag wieder frei geworden.", "");
     expect_heuristics("de", "Er gründete damals eine Chinesische Bank mit drei Freunden aus der Schule.", "");
+    /* "and" and a generic company word inside "HEAD of NAME". */
+    expect_heuristics("en", "She studied at the California Institute of Technology for four years, she said.",
+                      "org/California Institute of Technology");
+    expect_heuristics("en", "The prize is given by the Academy of Film and Television Arts each year in spring.",
+                      "org/Academy of Film and Television Arts");
+    /* A ministry by its field; not the ministry alone. */
+    expect_heuristics("de", "Ein Sprecher des Umweltministeriums bestätigte den Bericht am Montag in Wien.",
+                      "org/Umweltministerium");
+    expect_heuristics("de", "Ein Sprecher vom Bundesministerium bestätigte den Bericht am Montag in Wien.", "");
 }
 
 /* The line-ups of a match report: every name a person, substitutes in
