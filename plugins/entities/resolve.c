@@ -105,10 +105,21 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
     for (size_t h = 0; h < hits->n; h++) {
         const struct ent_hit *x = &hits->v[h];
         enum ent_type type = gz->v[x->entry].type;
-        if ((type != ENT_PLACE && type != ENT_PERSON) || x->end - x->start != 1 ||
-            (t->v[x->start].flags & ENT_TOK_PART))
+        if (x->end - x->start != 1 || (t->v[x->start].flags & ENT_TOK_PART))
             continue;
         size_t i = x->start;
+        if (type == ENT_ORG) {
+            /* A company's name of one word after a given name is a
+             * surname: "John Ford", "Michael Dell". */
+            const struct ent_tok *g = i > 0 ? &t->v[i - 1] : NULL;
+            if (g && lex->have_given && g->sentence == t->v[i].sentence && (g->flags & ENT_TOK_CAP) &&
+                !(g->flags & (ENT_TOK_PART | ENT_TOK_UPPER)) && !tok_possessive(g) && !covered[i - 1] &&
+                lexicon_given(lex, g->norm, g->norm_len) == LEXICON_GIVEN_NAME)
+                dropped[h] = 1;
+            continue;
+        }
+        if (type != ENT_PLACE && type != ENT_PERSON)
+            continue;
         /* Not after an organisation's word, whose name it ends
          * ("University College London": heur.c takes it in). */
         int before = i > 0 && t->v[i - 1].sentence == t->v[i].sentence &&

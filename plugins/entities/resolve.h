@@ -31,7 +31,8 @@ void resolve_mark_covered(const struct ent_toks *t, const struct ent_hits *hits,
 /* A one-word place right beside a name word is part of a name ("Gary
  * Nagle"), as it is before the last word of a street's or a building's
  * name ("Leicester Square"); a one-word person (a listed surname) after a
- * name word is another person ("Kate Bush"). */
+ * name word is another person ("Kate Bush"), and a one-word organisation
+ * after a given name a person's surname ("John Ford"). */
 void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                                   const struct ent_hits *hits, const struct gazetteer *gz,
                                   const uint8_t *covered, uint8_t *dropped);

@@ -1050,9 +1050,10 @@ static void test_resolve_listed_people(void **state)
     struct lists l;
     static const struct marked_line lines[] = {{"person\tGordon Brown", 0},
                                                {"person\tGeorge W. Bush\tGeorge Bush|Bush", 0},
-                                               {"person\tCristiano Ronaldo", 0}, {"person\tRonaldo", 0}};
+                                               {"person\tCristiano Ronaldo", 0}, {"person\tRonaldo", 0},
+                                               {"org\tFord", 0}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
-    char *path = write_tsv("given_listed.txt", "kate\n");
+    char *path = write_tsv("given_listed.txt", "kate\njohn\n");
     char err[600];
     assert_int_equal(lexicon_load_given(&lex, path, err, sizeof err), 0);
     expect_resolved(&l.g, &l.en, "en",
@@ -1066,6 +1067,11 @@ static void test_resolve_listed_people(void **state)
                     "person/Cristiano Ronaldo");
     expect_resolved(&l.g, &l.en, "en", "The Brazilian striker Ronaldo scored twice for his club on Sunday night.",
                     "person/Ronaldo");
+    /* A company of one word after a given name is a surname. */
+    expect_resolved(&l.g, &l.en, "en", "The director John Ford made many westerns in his long life, critics said.",
+                    "person/John Ford");
+    expect_resolved(&l.g, &l.en, "en", "The carmaker Ford made many more cars in its plants last year, it said.",
+                    "org/Ford");
     fpset_free(&lex.given);
     fpfilter_free(&lex.given_filter);
     lex.have_given = 0;
