@@ -36,11 +36,16 @@ enum cue_bit {
     /* a German head of "HEAD für NAME" ("Zentrum für Zeitgeschichte"),
      * also at the end of a compound ("Bundesamt") */
     C_ORGFOR = 1u << 27,
+    /* an acronym that names no organisation: a field, a measure, a
+     * product's kind ("KI", "BIP", "DVD", "CO2") */
+    C_NOTORG = 1u << 28,
     /* a given name (lexicon.h), set by heur.c from the word lists */
     C_GIVEN = 1u << 16,
     /* heur.c's own, per token: a name word (for people / organisations),
      * a hyphenated word as a whole, a comma */
     C_NAMEY0 = 1u << 20, C_NAMEY1 = 1u << 21, C_WHOLE = 1u << 22, C_COMMA = 1u << 23,
+    /* heur.c's: a word in capitals of two to six letters and digits */
+    C_ACRONYM = 1u << 29,
 };
 
 /* Build the tables (once, thread-safe).  0, or -1 when out of memory. */

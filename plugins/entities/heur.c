@@ -1056,6 +1056,103 @@ static int rule_ministry(struct run *r, size_t p)
     return 0;
 }
 
+static int text_is(const struct ent_tok *t, const char *s);
+static int is_number(const struct ent_tok *t);
+
+/* Whether t is written in capitals of three to six letters ("VKI",
+ * "ÖBB"): an acronym.  Two letters are too often anything ("DS", "XP"),
+ * and with digits a product's name ("PS2", "A400M"). */
+static int acronym_shape(const struct ent_tok *t)
+{
+    if (!(t->flags & ENT_TOK_WORD) || !(t->flags & ENT_TOK_UPPER) || t->text_len < 2 || t->text_len > 8)
+        return 0;
+    size_t letters = 0, chars = 0;
+    for (size_t i = 0; i < t->text_len; i++) {
+        unsigned char c = (unsigned char)t->text[i];
+        if (c >= 'A' && c <= 'Z')
+            letters++;
+        else if (c == 0xC3 && i + 1 < t->text_len && (unsigned char)t->text[i + 1] >= 0x80 &&
+                 (unsigned char)t->text[i + 1] <= 0x9E)
+            letters++, i++;   /* Ä, Ö, Ü and the other Latin-1 capitals */
+        else
+            return 0;
+        chars++;
+    }
+    return letters >= 3 && chars <= 6;
+}
+
+/* Whether the article spells the acronym at p out: capitalised words
+ * whose initials it is, "of", "for", "and", "the" and their German
+ * kin passed over ("British National Party", "London School of
+ * Economics", "Verein für Konsumenteninformation" ... "VKI" is not: a
+ * compound's parts have no capitals).  The acronym is then that name's,
+ * which its own words tag. */
+static int spelt_out(const struct run *r, size_t p)
+{
+    static const char *const small[] = {"of", "for", "and", "the", "on", "in", "für", "der", "des", "und", "von",
+                                        "zur", "zum", "&", NULL};
+    const struct ent_tok *a = tok(r, p);
+    for (size_t q = 0; q < r->n; q++) {
+        size_t k = 0, i = q;
+        while (k < a->text_len && i < r->n && same_sentence(r, q, i)) {
+            const struct ent_tok *w = tok(r, i);
+            if (i != q && k > 0 && tok_norm_in(w, small)) {
+                i++;
+                continue;
+            }
+            if (!is_cap(w) || i == p || w->text[0] != a->text[k])
+                break;
+            k++;
+            i++;
+        }
+        if (k == a->text_len && i - q >= 2)
+            return 1;
+    }
+    return 0;
+}
+
+/* An acronym in a sentence of prose that no list has and no word list
+ * knows, and that the article does not spell out, is an organisation's:
+ * "der VKI", "the TUC", "bei der ARAG".  Not
+ * one of a field or measure (C_NOTORG: "KI", "BIP", "DVD"), not after a
+ * number (a unit: "5 GB"), not a country's code in brackets ("(AUT)"),
+ * not a role, and not in a sentence written in capitals (a heading). */
+static int rule_acronym(struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (r->taken[p] || r->covered[r->w[p]] || (r->cls[p] & (NOT_NAMEY | C_NOTORG | C_SPORT | C_ORGWORD)))
+        return 0;
+    if (p > 0 && same_sentence(r, p - 1, p) && is_number(tok(r, p - 1)))
+        return 0;
+    if (p > 0 && p + 1 < r->n && text_is(tok(r, p - 1), "(") && text_is(tok(r, p + 1), ")"))
+        return 0;
+    /* Most words of the sentence in capitals: a heading or a shout. */
+    size_t upper = 0, words = 0;
+    for (size_t q = p; q > 0 && same_sentence(r, q - 1, p) && p - q < 6; q--)
+        if (tok(r, q - 1)->flags & ENT_TOK_WORD)
+            words++, upper += (tok(r, q - 1)->flags & ENT_TOK_UPPER) != 0;
+    if (words >= 3 && 2 * upper > words)
+        return 0;
+    if (lexicon_common(r->lex, "en", t->norm, t->norm_len) || lexicon_en_proper(r->lex, t->norm, t->norm_len) ||
+        lexicon_common(r->lex, "de", t->norm, t->norm_len) || spelt_out(r, p))
+        return 0;
+    /* Before name words it begins a longer name: an organisation's when an
+     * organisation's word ends it ("ABC Holdings Bank"), else another
+     * kind's ("JPR Williams", "NRJ Music Awards", "GMC Acadia").  Places
+     * after it are its own: "TPS Turku", "RMS Austria". */
+    size_t e = p + 1;
+    while (e < r->n && e < p + 4 && same_sentence(r, p, e) && !r->taken[e] && !tok_possessive(tok(r, e - 1)) &&
+           namey(r, e, 1) && !place_at(r, e))
+        e++;
+    if (e > p + 1 && !norm_in(r, e - 1, C_ORGWORD))
+        return 0;
+    size_t named = e;
+    while (e < r->n && e < named + 2 && same_sentence(r, p, e) && !r->taken[e] && !tok_possessive(tok(r, e - 1)) &&
+           place_at(r, e) && is_cap(tok(r, e)))
+        e++;
+    return add(r, p, e, ENT_ORG, e > p + 1);
+}
+
 /* German public bodies: "Landesgericht Linz", "Universität Twente" (the
  * body, then places or a name word), "Wiener Straflandesgericht",
  * "Oberster Gerichtshof" (a capitalised adjective before it).  The noun
@@ -1451,7 +1548,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         {rule_org_of, C_ORGOF | C_ORGFOR}, {rule_person_role, C_PROLE | C_ROLESUFFIX}, {rule_org_head, C_ORGHEAD},
         {rule_person_speech, C_SPEECH | C_COMMA}, {rule_sequence, C_NAMEY1}, {rule_person_given, C_GIVEN},
         {rule_adjective_org, C_ORGWORD | C_ORGFOR | C_INSTITUTION}, {rule_ministry, C_ORGFOR},
-        {rule_place, C_PLACEPREP},
+        {rule_place, C_PLACEPREP}, {rule_acronym, C_ACRONYM},
         {rule_institution, C_INSTITUTION},
     };
     uint32_t any_cue = 0;
@@ -1502,6 +1599,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         }
         if (x->flags & ENT_TOK_WHOLE)
             r.cls[p] |= C_WHOLE;
+        else if ((x->flags & ENT_TOK_UPPER) && acronym_shape(x))
+            r.cls[p] |= C_ACRONYM;
         if (is_comma(x))
             r.cls[p] |= C_COMMA;
         int cap = is_cap(x);

@@ -1211,6 +1211,9 @@ static void test_heuristics_public_bodies(void **state)
     expect_resolved(&l.g, &l.de, "de", "Das Wiener Straflandesgericht hat den Fall am Montag verhandelt.",
                     "org/Wiener Straflandesgericht");
     expect_resolved(&l.g, &l.de, "de", "Das Landesgericht hat die Klage in Wien am Montag abgewiesen.", "place/Wien");
+    /* An acronym takes the places after it. */
+    expect_resolved(&l.g, &l.de, "de", "Die Ärzte im AKH Linz haben den Patienten am Montag operiert.",
+                    "org/AKH Linz");
     /* A place ends the name after "der" too. */
     expect_resolved(&l.g, &l.de, "de", "Forscher am Zoologischen Institut der Universität Basel haben das gezeigt.",
                     "org/Zoologisches Institut der Universität Basel");
@@ -1292,6 +1295,16 @@ static void test_heuristics_org_words_and_heads(void **state)
                       "org/California Institute of Technology");
     expect_heuristics("en", "The prize is given by the Academy of Film and Television Arts each year in spring.",
                       "org/Academy of Film and Television Arts");
+    /* Acronyms: an organisation's, with the name words after it; not one
+     * the article spells out, a field's ("KI"), a unit's after a number,
+     * nor a country's code in brackets. */
+    expect_heuristics("de", "Der VKI hat die Versicherung am Montag wegen der Klauseln geklagt.", "org/VKI");
+    expect_heuristics("de", "Die Linzer haben am Dienstag gegen TPS Turku in der Verlängerung verloren.", "");
+    expect_heuristics("en", "Figures of the Mobile Data Association showed a rise, and the MDA expects more.",
+                      "org/Mobile Data Association");
+    expect_heuristics("de", "Die Firma setzt bei der Entwicklung neuer Produkte stark auf KI und Daten.", "");
+    expect_heuristics("de", "Das neue Kraftwerk wird am Ende rund 400 QRT im Jahr liefern, hieß es.", "");
+    expect_heuristics("de", "Im Riesentorlauf gewann am Sonntag Zorblax (QRZ) vor allen anderen Läufern.", "");
     /* A ministry by its field; not the ministry alone. */
     expect_heuristics("de", "Ein Sprecher des Umweltministeriums bestätigte den Bericht am Montag in Wien.",
                       "org/Umweltministerium");
