@@ -192,6 +192,13 @@ static const char *const not_org_acronyms[] = {
     "umd", "gta", "rpgs", "mtb", "bwl", "vwl", "ftse", "dax", "atx", "smi", "ces", "wwdc", "ifa", "mwc", "gdc",
     "lzw", "xdr", "jpeg", "mpeg", "wav", "xml", "ascii", "utf", "bmx", "suvs", "ufo", "ufos", "ngos", "kz", "ss",
     "ddr", "brd", "nsdap", "sms", "eu-", NULL};
+/* English words before "in" and the title of a work: "starred in Finding
+ * Neverland", "her role in Closer".  Not "star", a noun as often ("a star
+ * in Hollywood"). */
+static const char *const in_a_work[] = {
+    "starred", "stars", "starring", "role", "roles", "performance", "performances", "appeared", "appears",
+    "appearing", "appearance", "appearances", "cameo", "acted", "acting", "featured", "character", "characters",
+    "turn", "cast", NULL};
 static const char *const articles[] = {
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "the",
     "a", "an", NULL};
@@ -206,6 +213,7 @@ static const struct {
     {org_part_heads, C_ORGPART}, {org_whole_heads, C_ORGWHOLE}, {org_of_heads, C_ORGOF},
     {org_of_preps, C_OFPREP}, {org_for_heads, C_ORGFOR}, {non_persons, C_NONPERSON}, {articles, C_ARTICLE}, {sport_words, C_SPORT}, {holdings, C_HOLDING},
     {institutions, C_INSTITUTION}, {org_tails, C_ORGTAIL}, {clause_words, C_CLAUSE}, {not_org_acronyms, C_NOTORG},
+    {in_a_work, C_INWORK},
 };
 
 /* Norm -> the lists it is in, built once: a run looks every word up

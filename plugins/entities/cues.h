@@ -44,8 +44,11 @@ enum cue_bit {
     /* heur.c's own, per token: a name word (for people / organisations),
      * a hyphenated word as a whole, a comma */
     C_NAMEY0 = 1u << 20, C_NAMEY1 = 1u << 21, C_WHOLE = 1u << 22, C_COMMA = 1u << 23,
-    /* heur.c's: a word in capitals of two to six letters and digits */
+    /* heur.c's: a word in capitals of three to six letters */
     C_ACRONYM = 1u << 29,
+    /* an English word before "in" and a work's title ("starred in",
+     * "his role in"): no place follows */
+    C_INWORK = 1u << 30,
 };
 
 /* Build the tables (once, thread-safe).  0, or -1 when out of memory. */

@@ -1092,8 +1092,12 @@ static int spelt_out(const struct run *r, size_t p)
     static const char *const small[] = {"of", "for", "and", "the", "on", "in", "für", "der", "des", "und", "von",
                                         "zur", "zum", "&", NULL};
     const struct ent_tok *a = tok(r, p);
-    for (size_t q = 0; q < r->n; q++) {
-        size_t k = 0, i = q;
+    /* A spelling begins with a capitalised word: the view's pass listed
+     * those positions. */
+    for (size_t l = 0; l < r->n_look; l++) {
+        size_t q = r->look[l], k = 0, i = q;
+        if (tok(r, q)->text[0] != a->text[0])
+            continue;
         while (k < a->text_len && i < r->n && same_sentence(r, q, i)) {
             const struct ent_tok *w = tok(r, i);
             if (i != q && k > 0 && tok_norm_in(w, small)) {
@@ -1230,15 +1234,10 @@ static int demonym(const struct run *r, size_t a, size_t e)
  * organisation. */
 static int rule_place(struct run *r, size_t p)
 {
-    /* "starred in Finding Neverland", "his role in Closer": a title; not
-     * "star", a noun as often ("a star in Hollywood") */
-    static const char *const in_a_work[] = {
-        "starred", "stars", "starring", "role", "roles", "performance", "performances", "appeared",
-        "appears", "appearing", "appearance", "appearances", "cameo", "acted", "acting", "featured", "character",
-        "characters", "turn", "cast", NULL};
     if (strcmp(r->lang, "en") != 0 || p + 1 >= r->n || !norm_in(r, p, C_PLACEPREP) || !same_sentence(r, p, p + 1))
         return 0;
-    if (p > 0 && same_sentence(r, p - 1, p) && tok_norm_in(tok(r, p - 1), in_a_work))
+    /* "starred in Finding Neverland", "his role in Closer": a title */
+    if (p > 0 && same_sentence(r, p - 1, p) && norm_in(r, p - 1, C_INWORK))
         return 0;
     size_t n = names_from(r, p + 1, 2, 0);
     if (n == 0 || tok_possessive(tok(r, p + n)) || !free_span(r, p + 1, p + 1 + n))
