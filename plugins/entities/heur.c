@@ -1084,9 +1084,9 @@ static int acronym_shape(const struct ent_tok *t)
 /* Whether the article spells the acronym at p out: capitalised words
  * whose initials it is, "of", "for", "and", "the" and their German
  * kin passed over ("British National Party", "London School of
- * Economics", "Verein für Konsumenteninformation" ... "VKI" is not: a
- * compound's parts have no capitals).  The acronym is then that name's,
- * which its own words tag. */
+ * Economics"), or a name with the acronym in brackets after it ("Verein
+ * für Konsumenteninformation (VKI)", whose initials it is not).  The
+ * acronym is then that name's, which its own words tag. */
 static int spelt_out(const struct run *r, size_t p)
 {
     static const char *const small[] = {"of", "for", "and", "the", "on", "in", "für", "der", "des", "und", "von",
@@ -1110,6 +1110,15 @@ static int spelt_out(const struct run *r, size_t p)
             i++;
         }
         if (k == a->text_len && i - q >= 2)
+            return 1;
+    }
+    /* "Verein für Konsumenteninformation (VKI)": a capitalised word before
+     * the acronym in brackets ends the name it stands for. */
+    for (size_t l = 0; l < r->n_look; l++) {
+        size_t q = r->look[l];
+        const struct ent_tok *w = tok(r, q);
+        if (q >= 2 && q + 1 < r->n && w->text_len == a->text_len && memcmp(w->text, a->text, a->text_len) == 0 &&
+            text_is(tok(r, q - 1), "(") && text_is(tok(r, q + 1), ")") && is_cap(tok(r, q - 2)))
             return 1;
     }
     return 0;

@@ -1302,6 +1302,8 @@ static void test_heuristics_org_words_and_heads(void **state)
     expect_heuristics("de", "Die Linzer haben am Dienstag gegen TPS Turku in der Verlängerung verloren.", "");
     expect_heuristics("en", "Figures of the Mobile Data Association showed a rise, and the MDA expects more.",
                       "org/Mobile Data Association");
+    expect_heuristics("de", "Der Verein für Konsumenteninformation (VKI) hat geklagt. Der VKI fordert nun mehr Geld.",
+                      "org/Verein für Konsumenteninformation");
     expect_heuristics("de", "Die Firma setzt bei der Entwicklung neuer Produkte stark auf KI und Daten.", "");
     expect_heuristics("de", "Das neue Kraftwerk wird am Ende rund 400 QRT im Jahr liefern, hieß es.", "");
     expect_heuristics("de", "Im Riesentorlauf gewann am Sonntag Zorblax (QRZ) vor allen anderen Läufern.", "");
