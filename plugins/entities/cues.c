@@ -199,6 +199,11 @@ static const char *const in_a_work[] = {
     "starred", "stars", "starring", "role", "roles", "performance", "performances", "appeared", "appears",
     "appearing", "appearance", "appearances", "cameo", "acted", "acting", "featured", "character", "characters",
     "turn", "cast", NULL};
+/* The last words of events' names, which end no person's: "Australian
+ * Open", "Carling Cup". */
+static const char *const event_words[] = {
+    "cup", "open", "trophy", "championship", "championships", "awards", "festival", "marathon", "games",
+    "olympics", "prix", "classic", "masters", NULL};
 static const char *const articles[] = {
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "the",
     "a", "an", NULL};
@@ -213,7 +218,7 @@ static const struct {
     {org_part_heads, C_ORGPART}, {org_whole_heads, C_ORGWHOLE}, {org_of_heads, C_ORGOF},
     {org_of_preps, C_OFPREP}, {org_for_heads, C_ORGFOR}, {non_persons, C_NONPERSON}, {articles, C_ARTICLE}, {sport_words, C_SPORT}, {holdings, C_HOLDING},
     {institutions, C_INSTITUTION}, {org_tails, C_ORGTAIL}, {clause_words, C_CLAUSE}, {not_org_acronyms, C_NOTORG},
-    {in_a_work, C_INWORK},
+    {in_a_work, C_INWORK}, {event_words, C_EVENT},
 };
 
 /* Norm -> the lists it is in, built once: a run looks every word up

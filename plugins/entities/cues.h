@@ -51,6 +51,10 @@ enum cue_bit {
     C_INWORK = 1u << 30,
 };
 
+/* The last word of an event's name ("Open", "Cup"): no person's.  Bit 31
+ * is outside an enum's int. */
+#define C_EVENT (1u << 31)
+
 /* Build the tables (once, thread-safe).  0, or -1 when out of memory. */
 int cues_init(void);
 /* The lists a norm is in (enum cue_bit; 0 for none). */

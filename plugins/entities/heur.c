@@ -275,8 +275,17 @@ int heur_cands_push(struct heur_cands *c, const struct heur_cand *x)
     return 0;
 }
 
+static int demonym_word(const struct ent_tok *t);
+
 static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int strong, const char *rule)
 {
+    /* "Briton Clive Owen", "American Andy Roddick": a nationality before
+     * a person's name is no part of it. */
+    if (type == ENT_PERSON && b - a >= 3 && demonym_word(tok(r, a)))
+        a++;
+    /* "Australian Open", "Carling Cup": an event. */
+    if (type == ENT_PERSON && norm_in(r, b - 1, C_EVENT))
+        return 0;
     char *name = span_name(r, a, b);
     struct heur_cand x = {r->w[a], r->w[b - 1] + 1, type, strong, r->w[a], r->w[b - 1] + 1, name, rule};
     if (!name || heur_cands_push(r->out, &x) < 0) {
@@ -683,7 +692,7 @@ static int rule_person_given(struct run *r, size_t p)
         (r->cls[p] & not_person) || p + 1 >= r->n || !same_sentence(r, p, p + 1) || tok_possessive(t))
         return 0;
     if (p > 0 && same_sentence(r, p - 1, p) && !r->taken[p - 1] && namey(r, p - 1, 1) &&
-        !tok_possessive(tok(r, p - 1)))
+        !tok_possessive(tok(r, p - 1)) && !demonym_word(tok(r, p - 1)))
         return 0;
     /* A person's name takes no article: after one, a given name is a word
      * ("eine Art Trost") or begins a title ("The Amber Spyglass"). */
@@ -1220,6 +1229,17 @@ static const char *const demonyms[] = {
     "peruvian", "colombian", "argentine", "argentinian", "venezuelan", "filipino", "indonesian", "malaysian",
     "estonian", "latvian", "lithuanian", "slovak", "slovenian", "macedonian", "icelandic", "georgian",
     "armenian", "tamil", "ethiopian", "somali", "moroccan", "algerian", "tunisian", "libyan", NULL};
+/* Nouns of nationality beside the adjectives ("Briton Clive Owen"). */
+static const char *const demonym_nouns[] = {
+    "briton", "scot", "welshman", "welshwoman", "irishman", "irishwoman", "englishman", "englishwoman",
+    "frenchman", "frenchwoman", "dutchman", "spaniard", "dane", "swede", "finn", "pole", "turk", "kiwi", "aussie",
+    "yank", NULL};
+
+static int demonym_word(const struct ent_tok *t)
+{
+    return tok_norm_in(t, demonyms) || tok_norm_in(t, demonym_nouns);
+}
+
 /* The ends of adjectives made with a demonym: "Spanish-language",
  * "English-speaking", "German-born". */
 static const char *const demonym_compounds[] = {"language", "speaking", "born", "based", NULL};

@@ -791,6 +791,10 @@ static void test_heuristics_given_names(void **state)
     /* The word alone elsewhere is no sign: another name begins with it. */
     expect_heuristics("de", "Das Werk Jörg Albrechts ist bekannt, sagte die Kuratorin über Albrecht Zorblax.",
                       "person/Jörg Albrechts");
+    /* A nationality before the name is not the name's; an event is no one. */
+    expect_heuristics("en", "The prize went to Briton Bob Zorblax, who said he was very happy with it.",
+                      "person/Bob Zorblax");
+    expect_heuristics("en", "She said the Zorblax Open had been the hardest of her tournaments so far.", "");
     /* A genitive before the title it owns, also a surname that reads as
      * a word ("Spiel-bergs"); not a name whose last word is the genitive. */
     expect_heuristics("de", "Er spielte einen Spion in Bob Spielbergs Bridge of Spies und gewann den Preis.",
