@@ -16,6 +16,8 @@ void heur_cands_free(struct heur_cands *c)
 
 /* The state of one run: the article's words (hyphenated words whole, their
  * parts left out) and what is already claimed. */
+#define ACRONYMS_MAX 32
+
 struct run {
     const struct ent_toks *t;
     const uint8_t *covered;
@@ -42,6 +44,15 @@ struct run {
     /* Per token type, what is worked out for its text once (NULL when
      * the words are untyped). */
     struct type_memo *types;
+    /* rule_acronym()'s verdicts on the article's acronyms, by text: each
+     * is looked for among the article's names once.  Beyond ACRONYMS_MAX
+     * different ones the text is no prose, and no more are read. */
+    struct {
+        const char *text;
+        uint32_t len;
+        int spelt;
+    } acronyms[ACRONYMS_MAX];
+    size_t n_acronyms;
 };
 
 /* 0 in every field: not worked out yet.  The wide fields first, so that
@@ -1155,8 +1166,21 @@ static int rule_acronym(struct run *r, size_t p)
             words++, upper += (tok(r, q - 1)->flags & ENT_TOK_UPPER) != 0;
     if (words >= 3 && 2 * upper > words)
         return 0;
-    if (lexicon_common(r->lex, "en", t->norm, t->norm_len) || lexicon_en_proper(r->lex, t->norm, t->norm_len) ||
-        lexicon_common(r->lex, "de", t->norm, t->norm_len) || spelt_out(r, p))
+    size_t k = 0;
+    while (k < r->n_acronyms && !(r->acronyms[k].len == t->text_len && memcmp(r->acronyms[k].text, t->text, t->text_len) == 0))
+        k++;
+    if (k == r->n_acronyms) {
+        /* A word list's word, or a name of the article: asked once. */
+        if (k == ACRONYMS_MAX)
+            return 0;
+        r->acronyms[k].text = t->text;
+        r->acronyms[k].len = (uint32_t)t->text_len;
+        r->acronyms[k].spelt = lexicon_common(r->lex, "en", t->norm, t->norm_len) ||
+                               lexicon_en_proper(r->lex, t->norm, t->norm_len) ||
+                               lexicon_common(r->lex, "de", t->norm, t->norm_len) || spelt_out(r, p);
+        r->n_acronyms++;
+    }
+    if (r->acronyms[k].spelt)
         return 0;
     /* Before name words it begins a longer name: an organisation's when an
      * organisation's word ends it ("ABC Holdings Bank"), else another

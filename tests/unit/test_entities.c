@@ -1379,6 +1379,35 @@ static void test_heuristics_hyphen_memos_apart(void **state)
     expect_heuristics("de", "Am Montag sagte Qaxo Ki-Xautos, die Preise stiegen.", "");
 }
 
+/* Each acronym is looked for among the article's names once, and a text
+ * of more than ACRONYMS_MAX (32) different ones is no prose: the rest give
+ * nothing (a megabyte of them took minutes when each was looked for anew). */
+static void test_heuristics_acronyms_bounded(void **state)
+{
+    (void)state;
+    char text[8192] = "";
+    for (int i = 0; i < 40; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text),
+                 "Am Montag hat die Q%cX%c ihre neuen Pläne vorgestellt. ", 'A' + i % 20, 'A' + i / 20);
+    newsd_analysis *an = newsd_analysis_new(text, strlen(text), "de");
+    assert_non_null(an);
+    struct ent_toks t = {0};
+    assert_int_equal(tokens_from_analysis(an, &t), 0);
+    uint8_t *covered = calloc(t.n + 1, 1);
+    assert_non_null(covered);
+    struct heur_cands c = {0};
+    assert_int_equal(heur_run(&t, covered, NULL, "de", &lex, &c), 0);
+    size_t acronyms = 0;
+    for (size_t i = 0; i < c.n; i++)
+        acronyms += c.v[i].type == ENT_ORG && strlen(c.v[i].name) == 4 && c.v[i].name[0] == 'Q';
+    if (acronyms != 32)
+        fail_msg("%zu acronyms tagged of 40 (want 32); %zu candidates, the first %s", acronyms, c.n, c.n ? c.v[0].name : "-");
+    heur_cands_free(&c);
+    free(covered);
+    toks_free(&t);
+    newsd_analysis_free(an);
+}
+
 /* The norms index (comes_back_alone()) finds a word again by its norm,
  * not its text: "Presley's" is "Presley" again. */
 static void test_heuristics_comes_back_by_norm(void **state)
@@ -1477,6 +1506,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_line_ups),
         cmocka_unit_test(test_heuristics_org_nouns),
         cmocka_unit_test(test_heuristics_org_words_and_heads),
+        cmocka_unit_test(test_heuristics_acronyms_bounded),
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
         cmocka_unit_test(test_lexicon_compound_heads),
         cmocka_unit_test(test_heuristics_hyphen_memos_apart),
