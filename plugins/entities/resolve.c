@@ -303,10 +303,11 @@ static int same_norm(const struct ent_tok *a, const struct ent_tok *b)
 }
 
 /* Whether the kept hit h is of a person named by two words or more. */
-static int long_person(const struct ent_hits *hits, const struct gazetteer *gz, const uint8_t *dropped, size_t h)
-{
-    return !dropped[h] && gz->v[hits->v[h].entry].type == ENT_PERSON && hits->v[h].end - hits->v[h].start >= 2;
-}
+/* The listed people named in full that resolve_drop_surnames_of_listed()
+ * compares with, one hit of each entry: an article names a few.  Past
+ * LONG_PEOPLE_MAX more are not asked, so that a text of names costs a
+ * bounded time a word. */
+#define LONG_PEOPLE_MAX 64
 
 /* The last word of a listed person's name, alone ("Gordon Brown" ... "Mr
  * Brown"), or the first ("Gordon"), as the heuristics found it: the same
@@ -315,24 +316,36 @@ static int long_person(const struct ent_hits *hits, const struct gazetteer *gz, 
 void resolve_drop_surnames_of_listed(const struct ent_toks *t, const struct ent_hits *hits,
                                      const struct gazetteer *gz, uint8_t *dropped, struct heur_cands *cands)
 {
+    size_t people[LONG_PEOPLE_MAX], n_people = 0;
+    for (size_t h = 0; h < hits->n && n_people < LONG_PEOPLE_MAX; h++) {
+        const struct ent_hit *x = &hits->v[h];
+        if (dropped[h] || gz->v[x->entry].type != ENT_PERSON || x->end - x->start < 2)
+            continue;
+        size_t k = 0;
+        while (k < n_people && hits->v[people[k]].entry != x->entry)
+            k++;
+        if (k == n_people)
+            people[n_people++] = h;
+    }
+    if (n_people == 0)
+        return;
     for (size_t k = 0; k < hits->n; k++) {
         const struct ent_hit *y = &hits->v[k];
         if (dropped[k] || gz->v[y->entry].type != ENT_PERSON || y->end - y->start != 1)
             continue;
-        for (size_t h = 0; h < hits->n && !dropped[k]; h++)
-            if (long_person(hits, gz, dropped, h) && hits->v[h].entry != y->entry &&
-                same_norm(&t->v[hits->v[h].end - 1], &t->v[y->start]))
+        for (size_t j = 0; j < n_people && !dropped[k]; j++) {
+            const struct ent_hit *x = &hits->v[people[j]];
+            if (x->entry != y->entry && same_norm(&t->v[x->end - 1], &t->v[y->start]))
                 dropped[k] = 1;
+        }
     }
     size_t out = 0;
     for (size_t k = 0; k < cands->n; k++) {
         struct heur_cand *c = &cands->v[k];
         int same = 0;
         size_t len = strlen(c->name);
-        for (size_t h = 0; !same && c->type == ENT_PERSON && !strchr(c->name, ' ') && h < hits->n; h++) {
-            const struct ent_hit *x = &hits->v[h];
-            if (!long_person(hits, gz, dropped, h))
-                continue;
+        for (size_t j = 0; !same && c->type == ENT_PERSON && !strchr(c->name, ' ') && j < n_people; j++) {
+            const struct ent_hit *x = &hits->v[people[j]];
             const struct ent_tok *first = &t->v[x->start], *last = &t->v[x->end - 1];
             same = (last->text_len >= len && memcmp(last->text, c->name, len) == 0 &&
                     (last->text_len == len || tok_possessive(last))) ||
