@@ -98,10 +98,17 @@ static const char *const org_of_heads[] = {
  * compound's end; not before der/des, a genitive ("im Zentrum der
  * Stadt", "das Amt des Präsidenten"). */
 static const char *const org_for_heads[] = {
-    "zentrum", "amt", "anstalt", "institut", "museum", "bibliothek", "akademie", "kommission", "ministerium",
-    "verband", "fonds", "rat", "beirat", "zentrums", "amts", "amtes", "instituts", "museums", "ministeriums",
-    "verbands", "verbandes", "rats", "rates", "kuratorium", "kuratoriums", "verein", "vereins", "sekretariat",
-    "sekretariats", "agentur", NULL};
+    "zentrum", "anstalt", "institut", "museum", "bibliothek", "akademie", "kommission", "ministerium",
+    "verband", "fonds", "zentrums", "instituts", "museums", "ministeriums", "verbands", "verbandes", "kuratorium",
+    "kuratoriums", "verein", "vereins", "sekretariat", "sekretariats", "agentur", "amt", "amts", "amtes", "rat",
+    "rats", "rates", NULL};
+/* Of those ending in -amt or -rat, the ones that take "für" as compounds
+ * too; the others are ordinary words too often there ("Lehramt für
+ * Mathematik", "ein Vorrat für Notfälle"), though a name adjective before
+ * them names a body ("Europäisches Statistikamt", heur.c). */
+static const char *const org_for_words[] = {
+    "beirat", "beirats", "landesamt", "landesamts", "landesamtes", "bundesamts", "bundesamtes",
+    "umweltbundesamt", NULL};
 static const char *const org_of_preps[] = {"of", "for", "der", "des", "für", NULL};
 /* Prepositions before a place in English: "in Baar", "near Belém".  Not
  * "from", which comes before organisations and people as often; and not
@@ -173,25 +180,22 @@ static const char *const clause_words[] = {"wo", "wie", "wenn", "und", "oder", "
  * kinds of things, ranks, events, documents, currencies and sports'
  * country codes (a list, since the word lists have few of them). */
 static const char *const not_org_acronyms[] = {
-    "ki", "ai", "it", "pc", "tv", "hd", "uhd", "lcd", "led", "oled", "dvd", "cd", "usb", "pdf", "gps", "sms", "mms",
-    "wlan", "lan", "dsl", "adsl", "lte", "gsm", "umts", "gprs", "hsdpa", "5g", "4g", "3g", "rfid", "nfc", "cpu", "gpu",
-    "ram", "ssd", "hdd", "os", "app", "api", "url", "www", "html", "http", "ip", "iptv", "vr", "ar", "3d", "mp3",
-    "pvr", "dvr", "drm", "p2p", "pda", "rpg", "mmorpg", "fps", "dns", "vpn", "it-", "co2", "co", "no2", "dna", "rna",
-    "hiv", "aids", "sars", "bse", "mrt", "ekg", "bip", "gdp", "gnp", "cpi", "pmi", "eur", "usd", "chf", "gbp", "jpy",
-    "cet", "mez", "gmt", "utc", "kw", "mw", "gw", "kwh", "mwh", "km", "kg", "ps", "km/h", "mb", "gb", "tb", "kb",
-    "ceo", "cfo", "cto", "coo", "mp", "mep", "msp", "mba", "phd", "obe", "mbe", "cbe", "ko", "ok", "vip", "pr",
-    "faq", "ps", "nb", "vs", "ag", "se", "gmbh", "ltd", "plc", "inc", "llc", "og", "kg", "ug", "ev", "agm", "egm",
-    "ipo", "etf", "m&a", "r&d", "b2b", "b2c", "wm", "em", "cl", "el", "ttip", "ceta", "nafta", "dsgvo", "gdpr",
-    "afa", "nato-", "ahs", "bhs", "hak", "htl", "nms", "vs", "uni", "fh", "tu", "lhc", "suv", "pkw", "lkw", "u-bahn",
-    "aut", "ger", "sui", "ita", "fra", "esp", "ned", "bel", "nor", "swe", "fin", "den", "pol", "cze", "svk", "slo",
-    "cro", "srb", "hun", "rou", "bul", "gre", "tur", "rus", "ukr", "blr", "kaz", "uzb", "usa", "can", "mex", "bra",
-    "arg", "chn", "jpn", "kor", "aus", "nzl", "rsa", "gbr", "irl", "sco", "wal", "eng", "lat", "ltu", "est", "isl",
-    "lux", "lie", "mon", "and", "chi", "col", "per", "ven", "ecu", "uru", "par", "bol", "isr", "irn", "irq", "ind",
-    "pak", "tha", "vie", "ina", "mas", "sin", "phi", "egy", "mar", "tun", "alg", "ngr", "gha", "cmr", "civ", "sen",
-    "ngo", "diy", "cgi", "cctv", "gis", "vod", "wap", "tpm", "sepa", "iban", "isin", "bic", "osx", "psx", "psp",
-    "umd", "gta", "rpgs", "mtb", "bwl", "vwl", "ftse", "dax", "atx", "smi", "ces", "wwdc", "ifa", "mwc", "gdc",
-    "lzw", "xdr", "jpeg", "mpeg", "wav", "xml", "ascii", "utf", "bmx", "suvs", "ufo", "ufos", "ngos", "kz", "ss",
-    "ddr", "brd", "nsdap", "sms", "eu-", NULL};
+    "uhd", "lcd", "led", "oled", "dvd", "usb", "pdf", "gps", "sms", "mms", "wlan", "lan", "dsl", "adsl",
+    "lte", "gsm", "umts", "gprs", "hsdpa", "rfid", "nfc", "cpu", "gpu", "ram", "ssd", "hdd", "app", "api",
+    "url", "www", "html", "http", "iptv", "pvr", "dvr", "drm", "pda", "rpg", "mmorpg", "fps", "dns", "vpn",
+    "dna", "rna", "hiv", "aids", "sars", "bse", "mrt", "ekg", "bip", "gdp", "gnp", "cpi", "pmi", "eur", "usd",
+    "chf", "gbp", "jpy", "cet", "mez", "gmt", "utc", "kwh", "mwh", "ceo", "cfo", "cto", "coo", "mep", "msp",
+    "mba", "phd", "obe", "mbe", "cbe", "vip", "faq", "gmbh", "ltd", "plc", "inc", "llc", "agm", "egm", "ipo",
+    "etf", "ttip", "ceta", "nafta", "dsgvo", "gdpr", "afa", "ahs", "bhs", "hak", "htl", "nms", "uni", "lhc",
+    "suv", "pkw", "lkw", "aut", "ger", "sui", "ita", "fra", "esp", "ned", "bel", "nor", "swe", "fin", "den",
+    "pol", "cze", "svk", "slo", "cro", "srb", "hun", "rou", "bul", "gre", "tur", "rus", "ukr", "blr", "kaz",
+    "uzb", "usa", "can", "mex", "bra", "arg", "chn", "jpn", "kor", "aus", "nzl", "rsa", "gbr", "irl", "sco",
+    "wal", "eng", "lat", "ltu", "est", "isl", "lux", "lie", "mon", "and", "chi", "col", "per", "ven", "ecu",
+    "uru", "par", "bol", "isr", "irn", "irq", "ind", "pak", "tha", "vie", "ina", "mas", "sin", "phi", "egy",
+    "mar", "tun", "alg", "ngr", "gha", "cmr", "civ", "sen", "ngo", "diy", "cgi", "cctv", "gis", "vod", "wap",
+    "tpm", "sepa", "iban", "isin", "bic", "osx", "psx", "psp", "umd", "gta", "rpgs", "mtb", "bwl", "vwl",
+    "ftse", "dax", "atx", "smi", "ces", "wwdc", "ifa", "mwc", "gdc", "lzw", "xdr", "jpeg", "mpeg", "wav",
+    "xml", "ascii", "utf", "bmx", "suvs", "ufo", "ufos", "ngos", "ddr", "brd", "nsdap", NULL};
 /* English words before "in" and the title of a work: "starred in Finding
  * Neverland", "her role in Closer".  Not "star", a noun as often ("a star
  * in Hollywood"). */
@@ -216,7 +220,7 @@ static const struct {
     {org_roles, C_OROLE}, {org_preps, C_OPREP}, {speech_verbs, C_SPEECH}, {non_names, C_NONNAME},
     {org_heads, C_ORGHEAD}, {place_preps, C_PLACEPREP}, {role_suffixes, C_ROLESUFFIX},
     {org_part_heads, C_ORGPART}, {org_whole_heads, C_ORGWHOLE}, {org_of_heads, C_ORGOF},
-    {org_of_preps, C_OFPREP}, {org_for_heads, C_ORGFOR}, {non_persons, C_NONPERSON}, {articles, C_ARTICLE}, {sport_words, C_SPORT}, {holdings, C_HOLDING},
+    {org_of_preps, C_OFPREP}, {org_for_heads, C_ORGFOR}, {org_for_words, C_ORGFOR}, {non_persons, C_NONPERSON}, {articles, C_ARTICLE}, {sport_words, C_SPORT}, {holdings, C_HOLDING},
     {institutions, C_INSTITUTION}, {org_tails, C_ORGTAIL}, {clause_words, C_CLAUSE}, {not_org_acronyms, C_NOTORG},
     {in_a_work, C_INWORK}, {event_words, C_EVENT},
 };

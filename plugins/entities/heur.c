@@ -635,6 +635,13 @@ static int indefinite(const struct ent_tok *t)
     return tok_norm_in(t, words);
 }
 
+/* An indefinite article of English or German. */
+static int indefinite_article(const struct ent_tok *t)
+{
+    static const char *const words[] = {"a", "an", "ein", "eine", "einen", "einem", "einer", "eines", NULL};
+    return tok_norm_in(t, words);
+}
+
 /* Two or three name words: an organisation when an organisation word ends
  * them (or an English noun of one follows: "Edge magazine"), a person
  * when the last comes back alone. */
@@ -721,7 +728,12 @@ static int rule_person_given(struct run *r, size_t p)
     /* German puts a genitive before the title it owns: "Steven
      * Spielbergs Bridge of Spies", "Ridley Scotts Blade Runner". */
     int genitive = 0;
-    if (r->de && genitive_s(tok(r, q)) && q + 1 < r->n && same_sentence(r, q, q + 1) && is_cap(tok(r, q + 1))) {
+    /* The work is named by words (English or German ones: "Bridge",
+     * "Blade"), not by more of the name ("Mario Vargas Llosa"). */
+    const struct ent_tok *work = q + 1 < r->n ? tok(r, q + 1) : NULL;
+    if (r->de && genitive_s(tok(r, q)) && work && same_sentence(r, q, q + 1) && is_cap(work) &&
+        (lexicon_common(r->lex, "en", work->norm, work->norm_len) ||
+         lexicon_common(r->lex, "de", work->norm, work->norm_len))) {
         /* the surname may read as a word ("Spiel-bergs") */
         genitive = (n == 2 && !genitive_s(tok(r, q + 1))) || (n == 0 && !word && plain_cap_word(r, q));
         if (genitive)
@@ -871,7 +883,9 @@ static int adjective_shape(const struct ent_tok *t)
         return 0;
     for (const char *const *e = ends; *e; e++) {
         size_t n = strlen(*e), len = t->norm_len - n;
-        if (memcmp(t->norm + len, *e, n) == 0 &&
+        /* the stem of six bytes or more: "Deutsch", "National"; not the
+         * surname "Fischer" */
+        if (len >= 6 && memcmp(t->norm + len, *e, n) == 0 &&
             (memcmp(t->norm + len - 3, "sch", 3) == 0 || memcmp(t->norm + len - 2, "al", 2) == 0))
             return 1;
     }
@@ -892,21 +906,26 @@ static int name_adjective(const struct run *r, size_t p)
  * -s or -es ("Zentrums", "Amtes"), and its gender: 'n', 'm' or 'f'. */
 static size_t head_nominative(const struct ent_tok *t, char *gender)
 {
-    size_t len = t->norm_len;
-    for (size_t cut = 1; cut <= 2 && len > cut + 3; cut++) {
-        if (t->norm[len - 1] != 's' || (cut == 2 && t->norm[len - 2] != 'e'))
+    /* The text without a possessive ("Amtes's"); a genitive's s or es is
+     * cut where text and norm both end in it (not "ſ", nor "ß" whose
+     * norm is "ss"), so that the cut is the same ASCII in both. */
+    size_t text = t->text_len - tok_possessive(t), len = t->norm_len, cut = 0;
+    for (size_t c = 1; c <= 2 && len >= c + 3 && text >= c + 3; c++) {
+        if (t->norm[len - 1] != 's' || t->text[text - 1] != 's' ||
+            (c == 2 && (t->norm[len - 2] != 'e' || t->text[text - 2] != 'e')))
             break;
-        size_t n = len - cut;
+        size_t n = len - c;
         if ((cue_bits(t->norm, n) | cue_suffix_bits(t->norm, n)) & (C_ORGOF | C_ORGFOR)) {
-            len = n;
+            cut = c;
             break;
         }
     }
+    len -= cut;
     static const struct {
         const char *end;
         char gender;
     } genders[] = {{"zentrum", 'n'}, {"amt", 'n'}, {"institut", 'n'}, {"museum", 'n'}, {"ministerium", 'n'},
-                   {"verband", 'm'}, {"rat", 'm'}, {"fonds", 'm'},
+                   {"verband", 'm'}, {"rat", 'm'}, {"fonds", 'm'}, {"kuratorium", 'n'}, {"sekretariat", 'n'},
                    {"gericht", 'n'}, {"hof", 'm'}, {"orchester", 'n'}, {"fc", 'm'}, {"club", 'm'},
                    {"trust", 'm'}, {"konzern", 'm'}, {"verein", 'm'}, {"dienst", 'm'}};
     *gender = 'f';
@@ -915,8 +934,7 @@ static size_t head_nominative(const struct ent_tok *t, char *gender)
         if (len >= n && memcmp(t->norm + len - n, genders[k].end, n) == 0)
             *gender = genders[k].gender;
     }
-    /* The text's length: the norm's, less what was cut (ASCII). */
-    return t->text_len - (t->norm_len - len);
+    return text - cut;
 }
 
 /* The name [a, b) of "HEAD für NAME" in the nominative, as a name is
@@ -936,7 +954,7 @@ static char *org_of_name(const struct run *r, size_t a, size_t p, size_t b)
         return NULL;
     for (size_t q = a; q < b; q++) {
         const struct ent_tok *t = tok(r, q);
-        size_t len = q == p ? head_len : t->text_len;
+        size_t len = q == p ? head_len : t->text_len - (q + 1 == b ? tok_possessive(t) : 0);
         if (o != s)
             *o++ = ' ';
         if (q + 1 == p && is_cap(t) && adjective_shape(t)) {
@@ -958,6 +976,21 @@ static char *org_of_name(const struct run *r, size_t a, size_t p, size_t b)
     return s;
 }
 
+/* Whether the word at p is a compound ending in -amt or -rat (or their
+ * genitives) that the cue lists have only as that end ("Lehramt",
+ * "Vorrat"), not as itself ("Amt", "Landesamt", cues.c). */
+static int short_compound_head(const struct run *r, size_t p)
+{
+    static const char *const ends[] = {"amt", "amts", "amtes", "rat", "rats", "rates", NULL};
+    const struct ent_tok *t = tok(r, p);
+    for (const char *const *e = ends; *e; e++) {
+        size_t n = strlen(*e);
+        if (t->norm_len > n && memcmp(t->norm + t->norm_len - n, *e, n) == 0)
+            return !(cue_bits(t->norm, t->norm_len) & (C_ORGFOR | C_ORGOF));
+    }
+    return 0;
+}
+
 /* "Confederation of British Industry", "Verband der Automobilindustrie",
  * "Bundesamt für Verfassungsschutz": an organisation head,
  * of/for/der/des/für, and capitalised words; name words before the head
@@ -973,8 +1006,17 @@ static int rule_org_of(struct run *r, size_t p)
         return 0;
     const struct ent_tok *prep = tok(r, p + 1);
     int fuer = is_word(prep, "f\xC3\xBCr", 4);
-    if (!norm_in(r, p, C_ORGOF) && !(r->de && fuer && norm_in(r, p, C_ORGFOR)))
+    if (!norm_in(r, p, C_ORGOF) && !(r->de && fuer && norm_in(r, p, C_ORGFOR) && !short_compound_head(r, p)))
         return 0;
+    /* One of a kind, no name: "ein neues Zentrum für Flüchtlinge", "a
+     * centre for ..." (an adjective in lower case may stand between). */
+    for (size_t q = p, k = 0; q > 0 && k < 2 && same_sentence(r, q - 1, p); q--, k++) {
+        const struct ent_tok *w = tok(r, q - 1);
+        if (indefinite_article(w))
+            return 0;
+        if (is_cap(w) || !(w->flags & ENT_TOK_WORD))
+            break;
+    }
     size_t from = p + 2, n = 0;
     if (r->de && fuer && lower_adjective(tok(r, from)) && from + 1 < r->n && same_sentence(r, p, from + 1) &&
         plain_cap_word(r, from + 1))
@@ -985,12 +1027,17 @@ static int rule_org_of(struct run *r, size_t p)
             (is_cap(tok(r, from + n)) && norm_in(r, from + n, C_DESCR) && !r->taken[from + n] &&
              !r->covered[r->w[from + n]])))
         n++;
-    /* "Meteorologie und Geodynamik", "Film and Television Arts" */
+    /* "Meteorologie und Geodynamik", "Film and Television Arts"; not a
+     * person after "and" ("the Institute of Directors and Bob Smith
+     * said"): no given name, and no speech verb after the words. */
     if ((r->de ? fuer : 1) && n > 0 && n < 4 && from + n + 1 < r->n && same_sentence(r, p, from + n + 1) &&
-        is_word(tok(r, from + n), r->de ? "und" : "and", 3) && plain_cap_word(r, from + n + 1)) {
-        n += 2;
-        while (n < 5 && from + n < r->n && same_sentence(r, p, from + n) && plain_cap_word(r, from + n))
-            n++;
+        is_word(tok(r, from + n), r->de ? "und" : "and", 3) && plain_cap_word(r, from + n + 1) &&
+        !given_at(r, from + n + 1)) {
+        size_t m = n + 2;
+        while (m < 5 && from + m < r->n && same_sentence(r, p, from + m) && plain_cap_word(r, from + m))
+            m++;
+        if (!(from + m < r->n && same_sentence(r, p, from + m) && norm_in(r, from + m, C_SPEECH)))
+            n = m;
     }
     /* "Institut der Universität Basel": a place after the name's words
      * ends it. */
@@ -1013,6 +1060,13 @@ static int rule_org_of(struct run *r, size_t p)
         a--;
     if (a == p && r->de && p > 0 && same_sentence(r, p - 1, p) && name_adjective(r, p - 1))
         a--;
+    /* A place before them is the name's too: "California Institute of
+     * Technology". */
+    for (size_t k = 0; k < 2 && a > 0 && same_sentence(r, a - 1, p) && !r->taken[a - 1] && place_at(r, a - 1) &&
+                       is_cap(tok(r, a - 1)) && !tok_possessive(tok(r, a - 1)) &&
+                       !(tok(r, a - 1)->flags & ENT_TOK_WHOLE);   /* not "San Francisco-based" */
+         k++)
+        a--;
     if (add(r, a, from + n, ENT_ORG, 1) < 0)
         return -1;
     if (!r->de)
@@ -1028,8 +1082,9 @@ static int rule_org_of(struct run *r, size_t p)
 
 /* German organisations named by a name adjective and an organisation's
  * noun: "Vatikanische Bibliothek", "Jüdisches Museum", "Medizinische
- * Universität Wien" (places after it are the name's), "des Europäischen
- * Gerichtshofs" (as "Europäischer Gerichtshof").  Not one of a kind:
+ * Universität Wien" (places after it are the name's), "der Europäische
+ * Gerichtshof" (as "Europäischer Gerichtshof"; a genitive of the noun,
+ * "Gerichtshofs", is no cue word and gives nothing).  Not one of a kind:
  * "eine Chinesische Bank". */
 static int rule_adjective_org(struct run *r, size_t p)
 {
@@ -1064,15 +1119,16 @@ static int rule_ministry(struct run *r, size_t p)
     if (!r->de || !is_cap(t) || r->taken[p] || r->covered[r->w[p]] || (t->flags & (ENT_TOK_UPPER | ENT_TOK_WHOLE)))
         return 0;
     static const char head[] = "ministerium";
-    size_t hl = sizeof head - 1, len = t->norm_len, cut = 0;
-    if (len > hl && t->norm[len - 1] == 's')
-        cut = 1;
+    size_t hl = sizeof head - 1, len = t->norm_len, text = t->text_len - tok_possessive(t), cut = 0;
+    if (len > hl && t->norm[len - 1] == 's' && text > 0 && t->text[text - 1] == 's')
+        cut = 1;   /* a genitive, the same ASCII s in text and norm */
     if (len - cut < hl + 4 || memcmp(t->norm + len - cut - hl, head, hl) != 0 ||
         (len - cut == hl + 6 && memcmp(t->norm, "bundes", 6) == 0))
         return 0;
     if (add(r, p, p + 1, ENT_ORG, 0) < 0)
         return -1;
-    r->out->v[r->out->n - 1].name[t->text_len - cut] = '\0';
+    /* span_name() has cut the possessive already: the name is text bytes */
+    r->out->v[r->out->n - 1].name[text - cut] = '\0';
     return 0;
 }
 
@@ -1124,9 +1180,13 @@ static int spelt_out(const struct run *r, size_t p)
                 i++;
                 continue;
             }
-            if (!is_cap(w) || i == p || w->text[0] != a->text[k])
+            /* the initial: one character, of one to four bytes ("Ö") */
+            unsigned char c = (unsigned char)a->text[k];
+            size_t cl = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+            if (!is_cap(w) || i == p || k + cl > a->text_len || w->text_len < cl ||
+                memcmp(w->text, a->text + k, cl) != 0)
                 break;
-            k++;
+            k += cl;
             i++;
         }
         if (k == a->text_len && i - q >= 2)

@@ -82,6 +82,10 @@ void resolve_drop_places_in_orgs(const struct ent_toks *t, const struct ent_hits
     }
 }
 
+/* Titles before a person's name. */
+static const char *const titles[] = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "baron",
+                                     "baroness", "herr", "frau", NULL};
+
 static int name_word(const struct lexicon *lex, const char *lang, const struct ent_tok *t, uint8_t covered)
 {
     return (t->flags & ENT_TOK_WORD) && (t->flags & ENT_TOK_CAP) &&
@@ -114,7 +118,8 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
             const struct ent_tok *g = i > 0 ? &t->v[i - 1] : NULL;
             if (g && lex->have_given && g->sentence == t->v[i].sentence && (g->flags & ENT_TOK_CAP) &&
                 !(g->flags & (ENT_TOK_PART | ENT_TOK_UPPER)) && !tok_possessive(g) && !covered[i - 1] &&
-                lexicon_given(lex, g->norm, g->norm_len) == LEXICON_GIVEN_NAME)
+                lexicon_given(lex, g->norm, g->norm_len) &&
+                !(cues && (cue_bits(g->norm, g->norm_len) & C_NONNAME)))   /* "in April Google" */
                 dropped[h] = 1;
             continue;
         }
@@ -132,15 +137,12 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
                        (t->v[i + 1].flags & ENT_TOK_CAP) && cues &&
                        (cue_bits(t->v[i + 1].norm, t->v[i + 1].norm_len) & C_NONPERSON);
         /* A listed surname after another given name is another person:
-         * "Kate Bush", "Jeb Bush". */
-        if (type == ENT_PERSON ? before : (before || after || building))
+         * "Kate Bush", "Jeb Bush"; after a title it is the listed one's
+         * ("Mr Putin"). */
+        if (type == ENT_PERSON ? before && !tok_norm_in(&t->v[i - 1], titles) : (before || after || building))
             dropped[h] = 1;
     }
 }
-
-/* Titles before a person's name. */
-static const char *const titles[] = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "baron",
-                                     "baroness", "herr", "frau", NULL};
 
 void resolve_drop_after_titles(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                                uint8_t *dropped)

@@ -1052,12 +1052,13 @@ static void test_resolve_listed_people(void **state)
 {
     (void)state;
     struct lists l;
-    static const struct marked_line lines[] = {{"person\tGordon Brown", 0},
+    static const struct marked_line lines[] = {{"person\tGordon Brown", 0}, {"person\tVladimir Putin\tPutin", 0},
+                                               {"org\tGoogle", 0},
                                                {"person\tGeorge W. Bush\tGeorge Bush|Bush", 0},
                                                {"person\tCristiano Ronaldo", 0}, {"person\tRonaldo", 0},
                                                {"org\tFord", 0}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
-    char *path = write_tsv("given_listed.txt", "kate\njohn\n");
+    char *path = write_tsv("given_listed.txt", "kate\njohn\tword\napril\n");
     char err[600];
     assert_int_equal(lexicon_load_given(&lex, path, err, sizeof err), 0);
     expect_resolved(&l.g, &l.en, "en",
@@ -1076,6 +1077,11 @@ static void test_resolve_listed_people(void **state)
                     "person/John Ford");
     expect_resolved(&l.g, &l.en, "en", "The carmaker Ford made many more cars in its plants last year, it said.",
                     "org/Ford");
+    /* After a title the listed person; after a month no surname. */
+    expect_resolved(&l.g, &l.en, "en", "On Monday Mr Putin said that the talks had gone well for both sides.",
+                    "person/Vladimir Putin");
+    expect_resolved(&l.g, &l.en, "en", "The report said that in April Google had hired many new engineers.",
+                    "org/Google");
     fpset_free(&lex.given);
     fpfilter_free(&lex.given_filter);
     lex.have_given = 0;
@@ -1200,7 +1206,7 @@ static void test_heuristics_public_bodies(void **state)
     struct lists l;
     static const struct marked_line lines[] = {{"place\tTexas", 0}, {"place\tWales", 0}, {"place\tLinz", 0},
                                                {"place\tWien", 0}, {"place\tSchweiz", 0}, {"place\tDeutschland", 0},
-                                               {"place\tBasel", 0}};
+                                               {"place\tBasel", 0}, {"place\tCalifornia", 0}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.en, "en", "Researchers at the University of Texas published the study on Monday.",
                     "org/University of Texas");
@@ -1215,6 +1221,9 @@ static void test_heuristics_public_bodies(void **state)
     expect_resolved(&l.g, &l.de, "de", "Das Wiener Straflandesgericht hat den Fall am Montag verhandelt.",
                     "org/Wiener Straflandesgericht");
     expect_resolved(&l.g, &l.de, "de", "Das Landesgericht hat die Klage in Wien am Montag abgewiesen.", "place/Wien");
+    /* A place before an organisation's head is its name's. */
+    expect_resolved(&l.g, &l.en, "en", "She studied at the California Institute of Technology for four years.",
+                    "org/California Institute of Technology");
     /* An acronym takes the places after it. */
     expect_resolved(&l.g, &l.de, "de", "Die Ärzte im AKH Linz haben den Patienten am Montag operiert.",
                     "org/AKH Linz");
@@ -1294,6 +1303,21 @@ static void test_heuristics_org_words_and_heads(void **state)
     expect_heuristics("de", "Im Zentrum der Stadt staute sich am Abend der Verkehr bis weit nach Mitternacht.", "");
     expect_heuristics("de", "Das Amt des Präsidenten ist nach der Wahl am Sonntag wieder frei geworden.", "");
     expect_heuristics("de", "Er gründete damals eine Chinesische Bank mit drei Freunden aus der Schule.", "");
+    /* A possessive after the genitive does not cut into the text's bytes
+     * (the tag must stay UTF-8); a surname before the head stays one. */
+    expect_heuristics("de", "Nach Zahlen des Bundesamtes’s für Statistik stiegen die Preise im Mai stark.",
+                      "org/Bundesamt für Statistik");
+    expect_heuristics("de", "Ein Sprecher des Umweltministeriums’s bestätigte den Bericht am Montag in Wien.",
+                      "org/Umweltministerium");
+    expect_heuristics("de", "Forscher des Fischer Instituts für Politik haben die Studie am Montag erstellt.",
+                      "org/Fischer Institut für Politik");
+    /* One of a kind, or an ordinary compound, is no name. */
+    expect_heuristics("de", "Die Stadt plant ein neues Zentrum für Flüchtlinge am Rand der Altstadt.", "");
+    expect_heuristics("de", "Er studiert seit dem Herbst Lehramt für Mathematik und Physik in der Stadt.", "");
+    expect_heuristics("de", "Die Familie legte damals einen Vorrat für Notfälle im Keller des Hauses an.", "");
+    /* "and" does not take a speaker into the name. */
+    expect_heuristics("en", "A survey by the Institute of Directors and Bob Smith said the plan would fail.",
+                      "org/Institute of Directors");
     /* "and" and a generic company word inside "HEAD of NAME". */
     expect_heuristics("en", "She studied at the California Institute of Technology for four years, she said.",
                       "org/California Institute of Technology");

@@ -408,7 +408,8 @@ def subdivisions(out):
               "# authorities and council areas of the UK; the states of the US and\n"
               "# Australia and the provinces of Canada, with their German names; the\n"
               "# regions of Italy and France and Spain's autonomous communities by\n"
-              "# their German names; none that regions.tsv has.  Left\n"
+              "# their German names where iso-codes has one (else their own: Catalunya);\n"
+              "# none that regions.tsv has.  Left\n"
               "# out: names that German uses as a word (Zug), names that are given\n"
               "# names (Uri, Kent, Victoria; not the US states), names that are an\n"
               "# English word (Surrey, Highland) and countries' names (Georgia).\n"
@@ -433,7 +434,7 @@ def subdivisions(out):
             # as a possessive.
             name = clean(sub["name"])
             if not name or name.lower() in en_lower or name in countries_ or german_common(name, de_words) or \
-                    "'" in name:
+                    "'" in name or "\u2019" in name:
                 continue
             de_name = clean(de.gettext(sub["name"]))
             if not de_name or german_common(de_name, de_words) or de_name in countries_ or \
