@@ -313,6 +313,28 @@ static int entities_init(const newsd_config *conf, void **state)
     return NEWSD_OK;
 }
 
+/* Whether s is well-formed UTF-8 (no overlong forms or surrogates).  A
+ * name the heuristics cut badly is skipped, not the article's tags. */
+static int utf8_ok(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned c = s[i];
+        size_t k = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 4;
+        if (k == 4 || (k > 0 && (c < 0xC2 || i + k >= n)))
+            return 0;
+        uint32_t cp = k == 0 ? c : c & (0x3Fu >> k);
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[i + j] & 0x3Fu);
+        }
+        if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
 static int tag(newsd_article *a, enum ent_type type, const char *name, double weight)
 {
     /* Put together by hand: snprintf() cost more than the rest of it. */
@@ -322,6 +344,10 @@ static int tag(newsd_article *a, enum ent_type type, const char *name, double we
     char buf[TAG_MAX];
     if (plen + tlen + 1 + nlen >= sizeof buf)
         return NEWSD_OK;  /* a name too long for a tag is no name */
+    if (!utf8_ok((const unsigned char *)name, nlen)) {
+        newsd_log(NEWSD_LOG_DEBUG, "skipped a name that is not UTF-8 (%s)", tname);
+        return NEWSD_OK;
+    }
     memcpy(buf, prefix, plen);
     memcpy(buf + plen, tname, tlen);
     buf[plen + tlen] = '/';
