@@ -976,6 +976,21 @@ static char *org_of_name(const struct run *r, size_t a, size_t p, size_t b)
     return s;
 }
 
+/* An organisation [a, b) whose German head is at p, named in the
+ * nominative (org_of_name()). */
+static int add_nominative(struct run *r, size_t a, size_t p, size_t b, int strong)
+{
+    if (add(r, a, b, ENT_ORG, strong) < 0)
+        return -1;
+    struct heur_cand *c = &r->out->v[r->out->n - 1];
+    char *name = org_of_name(r, a, p, b);
+    if (!name)
+        return -1;
+    free(c->name);
+    c->name = name;
+    return 0;
+}
+
 /* Whether the word at p is a compound ending in -amt or -rat (or their
  * genitives) that the cue lists have only as that end ("Lehramt",
  * "Vorrat"), not as itself ("Amt", "Landesamt", cues.c). */
@@ -1067,17 +1082,7 @@ static int rule_org_of(struct run *r, size_t p)
                        !(tok(r, a - 1)->flags & ENT_TOK_WHOLE);   /* not "San Francisco-based" */
          k++)
         a--;
-    if (add(r, a, from + n, ENT_ORG, 1) < 0)
-        return -1;
-    if (!r->de)
-        return 0;
-    struct heur_cand *c = &r->out->v[r->out->n - 1];
-    char *name = org_of_name(r, a, p, from + n);
-    if (!name)
-        return -1;
-    free(c->name);
-    c->name = name;
-    return 0;
+    return r->de ? add_nominative(r, a, p, from + n, 1) : add(r, a, from + n, ENT_ORG, 1);
 }
 
 /* German organisations named by a name adjective and an organisation's
@@ -1092,21 +1097,12 @@ static int rule_adjective_org(struct run *r, size_t p)
     if (!r->de || !is_cap(t) || p == 0 || r->taken[p] || r->covered[r->w[p]] || tok_possessive(t) ||
         !same_sentence(r, p - 1, p) || !name_adjective(r, p - 1))
         return 0;
-    if (p >= 2 && same_sentence(r, p - 2, p) && tok(r, p - 2)->norm_len >= 3 && tok(r, p - 2)->norm_len <= 5 &&
-        memcmp(tok(r, p - 2)->norm, "ein", 3) == 0)
+    if (p >= 2 && same_sentence(r, p - 2, p) && indefinite_article(tok(r, p - 2)))
         return 0;
     size_t e = p + 1;
     while (e < r->n && e < p + 4 && same_sentence(r, p, e) && !r->taken[e] && place_at(r, e) && is_cap(tok(r, e)))
         e++;
-    if (add(r, p - 1, e, ENT_ORG, e > p + 1) < 0)
-        return -1;
-    struct heur_cand *c = &r->out->v[r->out->n - 1];
-    char *name = org_of_name(r, p - 1, p, e);
-    if (!name)
-        return -1;
-    free(c->name);
-    c->name = name;
-    return 0;
+    return add_nominative(r, p - 1, p, e, e > p + 1);
 }
 
 /* A German ministry named by its field, one of a kind in the country's

@@ -252,17 +252,7 @@ def not_towns():
             out |= {clean(s["name"]) for s in json.load(fh)["3166-2"] if s["type"] in NOT_TOWN_TYPES}
     except OSError:
         pass
-    regions = os.path.join(os.path.dirname(os.path.abspath(__file__)), "regions.tsv")
-    with open(regions, encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#!town"):
-                break
-            fields = line.rstrip("\n").split("\t")
-            if line.startswith("#") or len(fields) < 2:
-                continue
-            for f in fields[1:]:
-                out |= {n.partition("=")[2] if "=" in n else n for n in f.split("|") if n}
-    return out
+    return out | regions_names(before_towns=True)
 
 
 def towns(out):
@@ -374,12 +364,15 @@ SUBDIVISION_MORE = {
 SUBDIVISION_GERMAN_ONLY = ("IT", "ES", "FR")
 
 
-def regions_names():
-    """Every name, alias and name by language of regions.tsv."""
+def regions_names(before_towns=False):
+    """Every name, alias and name by language of regions.tsv (before_towns:
+    of its lines before the "#!town" line only)."""
     out = set()
     regions = os.path.join(os.path.dirname(os.path.abspath(__file__)), "regions.tsv")
     with open(regions, encoding="utf-8") as fh:
         for line in fh:
+            if before_towns and line.startswith("#!town"):
+                break
             fields = line.rstrip("\n").split("\t")
             if line.startswith("#") or len(fields) < 2:
                 continue
