@@ -176,6 +176,7 @@ int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang
 {
     *m = (struct matcher){0};
     snprintf(m->lang, sizeof m->lang, "%s", lang ? lang : "");
+    m->genitives = strcmp(m->lang, "de") == 0;
     if (ac_init(&m->ac) < 0)
         return -1;
     /* Later entries first: on the same words, the entry of a later file
@@ -254,12 +255,10 @@ struct form_hashes {
 #define FORM_GENITIVE 4u
 
 /* An English possessive needs nothing here: the text layer's norm of
- * "London's" is "london" (its text keeps the ending, tok_possessive()).
- * Only German writes a genitive with a bare s (genitives: the matcher's
- * language is German): in English "Jenas" is no form of "Jena". */
-static int has_genitive(const struct ent_tok *t, int genitives)
+ * "London's" is "london" (its text keeps the ending, tok_possessive()). */
+static int has_genitive(const struct ent_tok *t)
 {
-    return genitives && (t->flags & ENT_TOK_CAP) && t->norm_len > 2 && t->norm[t->norm_len - 1] == 's';
+    return (t->flags & ENT_TOK_CAP) && t->norm_len > 2 && t->norm[t->norm_len - 1] == 's';
 }
 
 static int stem_is_norm(const struct ent_tok *t)
@@ -267,14 +266,14 @@ static int stem_is_norm(const struct ent_tok *t)
     return t->stem_len == t->norm_len && memcmp(t->stem, t->norm, t->norm_len) == 0;
 }
 
-static struct form_hashes hashes_of(const struct ent_tok *t, int genitives)
+static struct form_hashes hashes_of(const struct ent_tok *t)
 {
     struct form_hashes h = {strmap_hash(t->norm, t->norm_len), 0, 0, FORM_NORM};
     if (!stem_is_norm(t)) {
         h.stem = strmap_hash(t->stem, t->stem_len);
         h.forms |= FORM_STEM;
     }
-    if (has_genitive(t, genitives)) {
+    if (has_genitive(t)) {
         h.genitive = strmap_hash(t->norm, t->norm_len - 1);
         h.forms |= FORM_GENITIVE;
     }
@@ -319,9 +318,9 @@ static size_t forms_hashed(const struct ac *ac, const struct ent_tok *t, const s
     return n;
 }
 
-static size_t forms_of(const struct ac *ac, const struct ent_tok *t, int genitives, uint32_t *syms, uint32_t *word)
+static size_t forms_of(const struct ac *ac, const struct ent_tok *t, uint32_t *syms, uint32_t *word)
 {
-    struct form_hashes h = hashes_of(t, genitives);
+    struct form_hashes h = hashes_of(t);
     return forms_hashed(ac, t, &h, syms, word);
 }
 
@@ -370,6 +369,11 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
             const struct ent_tok *a = &t->v[pos[first]];
             int ok = a->sentence == t->v[pos[k]].sentence && (mp->word == 0 || norm_is(word, mp->word));
             int genitive = mp->word != 0 && word[0] != mp->word;
+            /* Only German writes a genitive with a bare s: in English
+             * "Jenas" is no Jena, "the Americas" no America; but
+             * "McDonalds" is McDonald's (a name with a possessive). */
+            if (genitive && !m->genitives && !(m->cases[mp->case_off] & ENT_CASE_POSSESSIVE))
+                ok = 0;
             for (size_t j = 0; ok && j < mp->len; j++) {
                 const struct ent_tok *x = &t->v[pos[first + j]];
                 uint8_t c = m->cases[mp->case_off + j], want = c & ~ENT_CASE_POSSESSIVE;
@@ -405,7 +409,7 @@ struct type_forms {
 #define FORMS_UNKNOWN UINT32_MAX
 #define FORMS_HASHED (UINT32_MAX - 1)
 
-static int prefetch_types(const struct ac *ac, const struct ent_toks *t, int genitives, struct type_forms *memo)
+static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct type_forms *memo)
 {
     /* A token of each type hashed here, its type and its hashes, in the
      * order they are hashed: the stages read them one after another. */
@@ -433,7 +437,7 @@ static int prefetch_types(const struct ac *ac, const struct ent_toks *t, int gen
         if (tok->flags & ENT_TOK_WHOLE)
             continue;
         memo[tok->type].n = FORMS_HASHED;
-        hs[n] = hashes_of(tok, genitives);
+        hs[n] = hashes_of(tok);
         prefetch_forms(ac, &hs[n], 0);
         hashed_type[n] = tok->type;
         hashed[n++] = (uint32_t)i;
@@ -467,17 +471,17 @@ static int prefetch_types(const struct ac *ac, const struct ent_toks *t, int gen
 
 /* The forms of tok and where each leads from the root, in f (which
  * points into memo, or at spare for a token without a type). */
-static const struct type_forms *forms_of_type(const struct ac *ac, const struct ent_toks *t, int genitives,
+static const struct type_forms *forms_of_type(const struct ac *ac, const struct ent_toks *t,
                                               const struct ent_tok *tok, struct type_forms *memo,
                                               struct type_forms *spare)
 {
     struct type_forms *f = memo && toks_typed(t, tok) ? &memo[tok->type] : spare;
     if (f == spare) {
-        f->n = (uint32_t)forms_of(ac, tok, genitives, f->syms, f->word);
+        f->n = (uint32_t)forms_of(ac, tok, f->syms, f->word);
     } else if (f->n == FORMS_UNKNOWN || f->n == FORMS_HASHED) {
         /* A type prefetch_types() did not finish (it finishes every type
          * it hashes): worked out here. */
-        f->n = (uint32_t)forms_of(ac, tok, genitives, f->syms, f->word);
+        f->n = (uint32_t)forms_of(ac, tok, f->syms, f->word);
     } else {
         return f;
     }
@@ -498,8 +502,7 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
     }
     for (size_t i = 0; i < t->n_types; i++)
         memo[i].n = FORMS_UNKNOWN;
-    int genitives = strcmp(m->lang, "de") == 0;
-    if (memo && prefetch_types(&m->ac, t, genitives, memo) < 0) {
+    if (memo && prefetch_types(&m->ac, t, memo) < 0) {
         free(pos);
         free(memo);
         return -1;
@@ -512,7 +515,7 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
             continue;
         pos[k] = (uint32_t)i;
         struct type_forms spare;
-        const struct type_forms *forms = forms_of_type(&m->ac, t, genitives, &t->v[i], memo, &spare);
+        const struct type_forms *forms = forms_of_type(&m->ac, t, &t->v[i], memo, &spare);
         size_t n_next = 0;
         for (size_t f = 0; f < forms->n; f++) {
             add_state(next, &n_next, forms->root[f]);

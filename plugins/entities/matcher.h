@@ -63,6 +63,7 @@ struct matcher {
     uint8_t *cases;
     size_t n_cases, cases_cap;
     char lang[GZ_LANG_MAX];
+    int genitives;         /* lang writes a genitive with a bare s (German) */
 };
 
 struct ent_hit {

@@ -304,7 +304,6 @@ static int same_norm(const struct ent_tok *a, const struct ent_tok *b)
     return a->norm_len == b->norm_len && memcmp(a->norm, b->norm, a->norm_len) == 0;
 }
 
-/* Whether the kept hit h is of a person named by two words or more. */
 /* The listed people named in full that resolve_drop_surnames_of_listed()
  * compares with, one hit of each entry: an article names a few.  Past
  * LONG_PEOPLE_MAX more are not asked, so that a text of names costs a
@@ -349,8 +348,9 @@ void resolve_drop_surnames_of_listed(const struct ent_toks *t, const struct ent_
         for (size_t j = 0; !same && c->type == ENT_PERSON && !strchr(c->name, ' ') && j < n_people; j++) {
             const struct ent_hit *x = &hits->v[people[j]];
             const struct ent_tok *first = &t->v[x->start], *last = &t->v[x->end - 1];
-            same = (last->text_len >= len && memcmp(last->text, c->name, len) == 0 &&
-                    (last->text_len == len || tok_possessive(last))) ||
+            /* the text of the hit's word, a possessive cut off as
+             * span_name() cuts it from the candidate's */
+            same = (last->text_len == len + tok_possessive(last) && memcmp(last->text, c->name, len) == 0) ||
                    (first->text_len == len && memcmp(first->text, c->name, len) == 0);
         }
         if (same)

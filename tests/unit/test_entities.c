@@ -451,6 +451,7 @@ static void test_matcher_possessives_and_the(void **state)
     expect_found(food, "en", "Kevin McDonald met the boss on Monday.", "");
     expect_found(food, "en", "McDonald's profits rose, and McDonald\u2019s shares too.", "org/McDonald's, org/McDonald's");
     expect_found(food, "de", "Bei McDonalds gab es Burger.", "org/McDonald's");
+    expect_found(food, "en", "We had lunch at McDonalds on Friday.", "org/McDonald's");
 }
 
 static void test_matcher_10000_names(void **state)
