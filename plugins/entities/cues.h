@@ -37,7 +37,7 @@ enum cue_bit {
      * also at the end of a compound ("Bundesamt") */
     C_ORGFOR = 1u << 27,
     /* an acronym that names no organisation: a field, a measure, a
-     * product's kind ("KI", "BIP", "DVD", "CO2") */
+     * product's kind ("BIP", "DVD", "MWh") */
     C_NOTORG = 1u << 28,
     /* a given name (lexicon.h), set by heur.c from the word lists */
     C_GIVEN = 1u << 16,

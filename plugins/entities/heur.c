@@ -1203,7 +1203,7 @@ static int spelt_out(const struct run *r, size_t p)
 /* An acronym in a sentence of prose that no list has and no word list
  * knows, and that the article does not spell out, is an organisation's:
  * "der VKI", "the TUC", "bei der ARAG".  Not
- * one of a field or measure (C_NOTORG: "KI", "BIP", "DVD"), not after a
+ * one of a field or measure (C_NOTORG: "BIP", "DVD", "MWh"), not after a
  * number (a unit: "5 GB"), not a country's code in brackets ("(AUT)"),
  * not a role, and not in a sentence written in capitals (a heading). */
 static int rule_acronym(struct run *r, size_t p)
