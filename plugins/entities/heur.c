@@ -242,27 +242,44 @@ static int free_span(const struct run *r, size_t a, size_t b)
     return 1;
 }
 
+#define NO_HEAD SIZE_MAX
+
+static size_t head_nominative(const struct ent_tok *t, char *gender);
+static int adjective_shape(const struct ent_tok *t);
+
 /* The words of view positions [a, b) as written, a possessive cut off the
- * last.  NULL when out of memory. */
-static char *span_name(const struct run *r, size_t a, size_t b)
+ * last.  With a German organisation's head at head (else NO_HEAD), in
+ * the nominative, as a name is cited: "des Österreichischen Museums für
+ * Volkskunde" gives "Österreichisches Museum für Volkskunde" (the head
+ * without its genitive, a name adjective before it with the strong
+ * ending of the head's gender).  NULL when out of memory. */
+static char *span_name(const struct run *r, size_t a, size_t b, size_t head)
 {
-    size_t cap = 1;
-    for (size_t p = a; p < b; p++)
-        cap += tok(r, p)->text_len + 1;
+    char gender = 'f';
+    size_t head_len = head != NO_HEAD ? head_nominative(tok(r, head), &gender) : 0;
+    size_t cap = 8;
+    for (size_t q = a; q < b; q++)
+        cap += tok(r, q)->text_len + 1;
     char *s = malloc(cap), *o = s;
     if (!s)
         return NULL;
-    for (size_t p = a; p < b; p++) {
-        const struct ent_tok *t = tok(r, p);
-        size_t len = t->text_len;
-        if (p + 1 == b) {
-            if (len > 2 && t->text[len - 2] == '\'' && t->text[len - 1] == 's')
-                len -= 2;
-            else if (len > 4 && memcmp(t->text + len - 4, "\xE2\x80\x99s", 4) == 0)
-                len -= 4;
-        }
+    for (size_t q = a; q < b; q++) {
+        const struct ent_tok *t = tok(r, q);
+        size_t len = q == head ? head_len : t->text_len - (q + 1 == b ? tok_possessive(t) : 0);
         if (o != s)
             *o++ = ' ';
+        if (head != NO_HEAD && q + 1 == head && is_cap(t) && adjective_shape(t)) {
+            /* the adjective's stem, then the strong ending of the gender */
+            size_t stem = len - 1;
+            while (stem > 0 && (t->text[stem] == 'n' || t->text[stem] == 's' || t->text[stem] == 'r'))
+                stem--;
+            memcpy(o, t->text, stem);
+            o += stem;
+            const char *end = gender == 'n' ? "es" : gender == 'm' ? "er" : "e";
+            memcpy(o, end, strlen(end));
+            o += strlen(end);
+            continue;
+        }
         memcpy(o, t->text, len);
         o += len;
     }
@@ -270,7 +287,11 @@ static char *span_name(const struct run *r, size_t a, size_t b)
     return s;
 }
 
-#define add(r, a, b, type, strong) add_cand(r, a, b, type, strong, __func__)
+/* A candidate [a, b) found by rule; head: span_name()'s. */
+#define add(r, a, b, type, strong) add_cand(r, a, b, type, strong, NO_HEAD, __func__)
+/* An organisation [a, b) whose German head is at p, named in the
+ * nominative. */
+#define add_nominative(r, a, p, b, strong) add_cand(r, a, b, ENT_ORG, strong, p, __func__)
 
 int heur_cands_push(struct heur_cands *c, const struct heur_cand *x)
 {
@@ -288,7 +309,7 @@ int heur_cands_push(struct heur_cands *c, const struct heur_cand *x)
 
 static int demonym_word(const struct ent_tok *t);
 
-static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int strong, const char *rule)
+static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int strong, size_t head, const char *rule)
 {
     /* "Briton Clive Owen", "American Andy Roddick": a nationality before
      * a person's name is no part of it. */
@@ -297,7 +318,7 @@ static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int s
     /* "Australian Open", "Carling Cup": an event. */
     if (type == ENT_PERSON && norm_in(r, b - 1, C_EVENT))
         return 0;
-    char *name = span_name(r, a, b);
+    char *name = span_name(r, a, b, head);
     struct heur_cand x = {r->w[a], r->w[b - 1] + 1, type, strong, r->w[a], r->w[b - 1] + 1, name, rule};
     if (!name || heur_cands_push(r->out, &x) < 0) {
         free(name);
@@ -626,7 +647,7 @@ static int add_org_with_places(struct run *r, size_t a, size_t b)
                !(b + 1 < r->n && same_sentence(r, b, b + 1) && is_cap(tok(r, b + 1)))) {
         b++;  /* "University College London", "Imperial College London" */
     }
-    return add_cand(r, a, b, ENT_ORG, a != a0 || b != b0, "rule_sequence");
+    return add_cand(r, a, b, ENT_ORG, a != a0 || b != b0, NO_HEAD, "rule_sequence");
 }
 
 static int indefinite(const struct ent_tok *t)
@@ -858,14 +879,16 @@ static int is_word(const struct ent_tok *t, const char *w, size_t len)
     return t->norm_len == len && memcmp(t->norm, w, len) == 0;
 }
 
+/* The endings of a German adjective. */
+static const char *const adjective_endings[] = {"e", "es", "en", "er", NULL};
+
 /* A German adjective in lower case, as one stands between "für" and the
  * noun of a name ("für angewandte Kunst", "für erneuerbare Energie"). */
 static int lower_adjective(const struct ent_tok *t)
 {
-    static const char *const ends[] = {"e", "en", "er", "es", NULL};
     if (!(t->flags & ENT_TOK_WORD) || (t->flags & (ENT_TOK_CAP | ENT_TOK_UPPER | ENT_TOK_STOP)) || t->norm_len < 5)
         return 0;
-    for (const char *const *e = ends; *e; e++) {
+    for (const char *const *e = adjective_endings; *e; e++) {
         size_t n = strlen(*e);
         if (memcmp(t->norm + t->norm_len - n, *e, n) == 0)
             return 1;
@@ -878,10 +901,9 @@ static int lower_adjective(const struct ent_tok *t)
  * nouns seldom end so). */
 static int adjective_shape(const struct ent_tok *t)
 {
-    static const char *const ends[] = {"e", "es", "en", "er", NULL};
     if (t->norm_len < 6)
         return 0;
-    for (const char *const *e = ends; *e; e++) {
+    for (const char *const *e = adjective_endings; *e; e++) {
         size_t n = strlen(*e), len = t->norm_len - n;
         /* the stem of six bytes or more: "Deutsch", "National"; not the
          * surname "Fischer" */
@@ -935,60 +957,6 @@ static size_t head_nominative(const struct ent_tok *t, char *gender)
             *gender = genders[k].gender;
     }
     return text - cut;
-}
-
-/* The name [a, b) of "HEAD für NAME" in the nominative, as a name is
- * cited: "des Österreichischen Museums für Volkskunde" gives
- * "Österreichisches Museum für Volkskunde".  The head is at p, a name
- * adjective (name_adjective()) at p - 1 when a < p.  NULL when out of
- * memory. */
-static char *org_of_name(const struct run *r, size_t a, size_t p, size_t b)
-{
-    char gender;
-    size_t head_len = head_nominative(tok(r, p), &gender);
-    size_t cap = 8;
-    for (size_t q = a; q < b; q++)
-        cap += tok(r, q)->text_len + 1;
-    char *s = malloc(cap), *o = s;
-    if (!s)
-        return NULL;
-    for (size_t q = a; q < b; q++) {
-        const struct ent_tok *t = tok(r, q);
-        size_t len = q == p ? head_len : t->text_len - (q + 1 == b ? tok_possessive(t) : 0);
-        if (o != s)
-            *o++ = ' ';
-        if (q + 1 == p && is_cap(t) && adjective_shape(t)) {
-            /* the adjective's stem, then the strong ending of the gender */
-            size_t stem = len - 1;
-            while (stem > 0 && (t->text[stem] == 'n' || t->text[stem] == 's' || t->text[stem] == 'r'))
-                stem--;
-            memcpy(o, t->text, stem);
-            o += stem;
-            const char *end = gender == 'n' ? "es" : gender == 'm' ? "er" : "e";
-            memcpy(o, end, strlen(end));
-            o += strlen(end);
-            continue;
-        }
-        memcpy(o, t->text, len);
-        o += len;
-    }
-    *o = '\0';
-    return s;
-}
-
-/* An organisation [a, b) whose German head is at p, named in the
- * nominative (org_of_name()). */
-static int add_nominative(struct run *r, size_t a, size_t p, size_t b, int strong)
-{
-    if (add(r, a, b, ENT_ORG, strong) < 0)
-        return -1;
-    struct heur_cand *c = &r->out->v[r->out->n - 1];
-    char *name = org_of_name(r, a, p, b);
-    if (!name)
-        return -1;
-    free(c->name);
-    c->name = name;
-    return 0;
 }
 
 /* Whether the word at p is a compound ending in -amt or -rat (or their
@@ -1357,7 +1325,7 @@ static int rule_place(struct run *r, size_t p)
     /* "shares in Jarvis", "a stake in Tube Lines": a company */
     if (p > 0 && same_sentence(r, p - 1, p) && norm_in(r, p - 1, C_HOLDING) &&
         (!is_cap(tok(r, p - 1)) || (tok(r, p - 1)->flags & ENT_TOK_START)))
-        return add_cand(r, p + 1, e, ENT_ORG, 0, "rule_place");
+        return add_cand(r, p + 1, e, ENT_ORG, 0, NO_HEAD, "rule_place");
     return add(r, p + 1, e, ENT_PLACE, 0);
 }
 

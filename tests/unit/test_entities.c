@@ -1325,7 +1325,7 @@ static void test_heuristics_org_words_and_heads(void **state)
     expect_heuristics("en", "The prize is given by the Academy of Film and Television Arts each year in spring.",
                       "org/Academy of Film and Television Arts");
     /* Acronyms: an organisation's, with the name words after it; not one
-     * the article spells out, a field's ("KI"), a unit's after a number,
+     * the article spells out, one of two capitals ("KI"), a unit's after a number,
      * nor a country's code in brackets. */
     expect_heuristics("de", "Der VKI hat die Versicherung am Montag wegen der Klauseln geklagt.", "org/VKI");
     expect_heuristics("de", "Die Linzer haben am Dienstag gegen TPS Turku in der Verlängerung verloren.", "");
