@@ -105,7 +105,8 @@ void resolve_drop_national_teams(const struct lexicon *lex, const char *lang, co
 /* All of the above for one article, in their order: hits that need a
  * cue, places inside names, names after titles, the heuristics' finds (with heuristics) into
  * cands, sports aliases outside sports reports (all of them without
- * heuristics, which tell a sports report), places inside those
+ * heuristics, which tell a sports report), listed people's surnames,
+ * people and places inside a work's title (works.h), places inside those
  * organisations, clubs, national teams.  covered (t->n + 1
  * bytes) and dropped (hits->n + 1) come zeroed.  0, or -1 when out of
  * memory. */

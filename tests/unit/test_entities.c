@@ -24,6 +24,7 @@
 #include "../../plugins/entities/resolve.h"
 #include "../../plugins/entities/snapshot.h"
 #include "../../plugins/entities/tokens_analysis.h"
+#include "../../plugins/entities/works.h"
 
 /* ---- the word lists' hash sets ----------------------------------------- */
 
@@ -1089,6 +1090,47 @@ static void test_resolve_listed_people(void **state)
     lists_free(&l);
 }
 
+/* People and places inside a work's title give no tag; a possessive
+ * before the work, a name after a work's noun written in capitals, and
+ * the parts of a German compound are no titles. */
+static void test_resolve_work_titles(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {{"place\tEgypt", 0}, {"place\tTexas", 0}, {"place\tWien", 0},
+                                               {"place\tHiroshima", 0}, {"place\tLondon", 0},
+                                               {"place\tEngland", 0}, {"person\tMike Nichols", 0}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.en, "en", "His album Egypt won the critics' award for the album of the year on Monday.", "");
+    expect_resolved(&l.g, &l.en, "en", "She was praised for her role in Egypt, a drama that opened in Texas last year.",
+                    "place/Texas");
+    expect_resolved(&l.g, &l.en, "en", "He cited the director's film \"Good Morning, Egypt\" as his favourite one.", "");
+    /* A title ends before a preposition of place, which goes on as often. */
+    expect_resolved(&l.g, &l.en, "en", "The cast of the film Closer in London met the press on Monday night.",
+                    "place/London");
+    expect_resolved(&l.g, &l.en, "en", "She was nominated for her role in Mike Nichols' Closer, the studio said.",
+                    "person/Mike Nichols");
+    expect_resolved(&l.g, &l.en, "en", "He praised the team's performance in England's defeat at the weekend.",
+                    "place/England");
+    expect_resolved(&l.g, &l.en, "en", "The Film Council gave money to a studio in Texas last year, it said.",
+                    "place/Texas, org/Film Council");
+    expect_resolved(&l.g, &l.de, "de", "Bekannt wurde sie durch das Drehbuch für den Film Hiroshima mon amour "
+                    "vor vielen Jahren.", "");
+    expect_resolved(&l.g, &l.de, "de", "Der Filmakademie-Wien-Abschlussfilm Alles wird gut lief in vielen Kinos "
+                    "des Landes.", "place/Wien");
+    /* The function itself: the title's end, the quote included. */
+    newsd_analysis *an = newsd_analysis_new("The film \"Ray\" opened on Friday.", 32, "en");
+    assert_non_null(an);
+    struct ent_toks t = {0};
+    assert_int_equal(tokens_from_analysis(an, &t), 0);
+    assert_true(t.n > 4);
+    assert_int_equal(works_title_end("en", &t, 2), 5);
+    assert_int_equal(works_title_end("en", &t, 1), 1);
+    toks_free(&t);
+    newsd_analysis_free(an);
+    lists_free(&l);
+}
+
 /* A "#!caps" alias matches only in capitals; another alias in capitals
  * matches any capitalised spelling. */
 static void test_resolve_caps_aliases(void **state)
@@ -1526,6 +1568,7 @@ int main(void)
         cmocka_unit_test(test_resolve_caps_aliases),
         cmocka_unit_test(test_resolve_after_titles),
         cmocka_unit_test(test_resolve_listed_people),
+        cmocka_unit_test(test_resolve_work_titles),
         cmocka_unit_test(test_heuristics_orgs_take_their_places),
         cmocka_unit_test(test_heuristics_public_bodies),
         cmocka_unit_test(test_heuristics_line_ups),

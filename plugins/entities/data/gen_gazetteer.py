@@ -234,10 +234,14 @@ def people_names():
 # ISO 3166-2 types whose names are a country's parts, not its towns
 # ("Scotland", "California", "Bayern").
 NOT_TOWN_TYPES = {"State", "Land", "Country", "Nation", "Autonomous community", "Autonomous region", "Republic"}
+# German points of the compass that are also towns (Norden in Lower
+# Saxony): "im Norden Israels" names a direction, after a preposition of
+# place like a town's name, and far more often.
+COMPASS_WORDS = {"Norden", "Süden", "Osten", "Westen", "Nordosten", "Nordwesten", "Südosten", "Südwesten"}
 
 
 def not_towns():
-    """Names that are countries or regions rather than towns: ISO 3166-1's
+    """Names that are countries, regions or directions rather than towns: ISO 3166-1's
     (with countries.tsv's short names), ISO 3166-2's states and nations,
     and regions.tsv's before its "#!town" line (with their aliases and
     German names).  GeoNames' catalogs hold them beside the towns."""
@@ -252,7 +256,7 @@ def not_towns():
             out |= {clean(s["name"]) for s in json.load(fh)["3166-2"] if s["type"] in NOT_TOWN_TYPES}
     except OSError:
         pass
-    return out | regions_names(before_towns=True)
+    return out | regions_names(before_towns=True) | COMPASS_WORDS
 
 
 def towns(out):
