@@ -649,6 +649,54 @@ void resolve_drop_national_teams(const struct lexicon *lex, const char *lang, co
     }
 }
 
+int resolve_join_org_places(const char *lang, const struct ent_toks *t, const struct ent_hits *hits,
+                            const struct gazetteer *gz, const char *tag_lang, struct heur_cands *cands,
+                            uint8_t *dropped)
+{
+    /* English names an office "of" its place; on the corpus an English
+     * organisation right before a place was another name's neighbour
+     * ("told the BBC Liverpool were unlikely to win"). */
+    if (strcmp(lang, "de") != 0)
+        return 0;
+    for (size_t h = 0; h + 1 < hits->n; h++) {
+        const struct ent_hit *o = &hits->v[h], *p = &hits->v[h + 1];
+        const struct gz_entry *org = &gz->v[o->entry], *place = &gz->v[p->entry];
+        /* In a sports report a town may be a club, the subject of what
+         * follows. */
+        if (dropped[h] || dropped[h + 1] || o->sport || org->type != ENT_ORG || place->type != ENT_PLACE ||
+            place->nation || (place->town && cands->sports) || p->genitive || p->start != o->end)
+            continue;
+        const struct ent_tok *first = &t->v[o->start], *last = &t->v[o->end - 1], *pfirst = &t->v[p->start];
+        if (pfirst->sentence != last->sentence || ((first->flags | pfirst->flags) & ENT_TOK_PART) ||
+            !(pfirst->flags & ENT_TOK_CAP) || tok_possessive(last) || tok_possessive(&t->v[p->end - 1]))
+            continue;
+        /* Not before a longer name ("Wien Energie"). */
+        if (p->end < t->n && t->v[p->end].sentence == pfirst->sentence && (t->v[p->end].flags & ENT_TOK_CAP))
+            continue;
+        int overlaps = 0;
+        for (size_t k = 0; k < cands->n && !overlaps; k++)
+            overlaps = cands->v[k].cover_start < p->end && o->start < cands->v[k].cover_end;
+        if (overlaps)
+            continue;
+        /* An alias before its town gives the canonical name when that
+         * ends in the town ("SK Sturm Graz": Sturm Graz). */
+        const char *canonical = gz_entry_name(org, tag_lang);
+        char *town = words_as_written(t, p->start, p->end);
+        size_t cl = strlen(canonical), tl = town ? strlen(town) : 0;
+        int ends = town && cl > tl + 1 && canonical[cl - tl - 1] == ' ' && strcmp(canonical + cl - tl, town) == 0;
+        free(town);
+        char *name = ends ? strdup(canonical) : words_as_written(t, o->start, p->end);
+        struct heur_cand c = {o->start, p->end, ENT_ORG, 1, o->start, p->end, name, "org_place"};
+        if (!name || heur_cands_push(cands, &c) < 0) {
+            free(name);
+            return -1;
+        }
+        dropped[h] = dropped[h + 1] = RESOLVE_DROPPED;
+        h++;
+    }
+    return 0;
+}
+
 int resolve_article(const struct lexicon *lex, const char *lang, const char *tag_lang, int heuristics,
                     const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                     uint8_t *covered, uint8_t *dropped, struct heur_cands *cands)
@@ -684,5 +732,5 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     if (resolve_sports_clubs(lex, lang, t, hits, gz, tag_lang, cands, dropped) < 0)
         return -1;
     resolve_drop_national_teams(lex, lang, t, hits, gz, cands->sports, dropped);
-    return 0;
+    return resolve_join_org_places(lang, t, hits, gz, tag_lang, cands, dropped);
 }

@@ -102,12 +102,23 @@ void resolve_drop_sport_aliases(const struct lexicon *lex, const char *lang, con
  * is kept.  After resolve_sports_clubs(), whose clubs (AS Monaco) stay. */
 void resolve_drop_national_teams(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                                  const struct ent_hits *hits, const struct gazetteer *gz, int sports, uint8_t *dropped);
+/* In German, a listed organisation and the region or town right after
+ * it are one organisation, its branch or office there ("Arbeiterkammer
+ * Niederösterreich", "ORF Niederösterreich", "SPÖ Wien", "Caritas Wien");
+ * not a country ("die EU Griechenland" is two names), not a town in a
+ * sports report (a club), not before a longer name, a possessive or a
+ * genitive.  Both hits are dropped and the organisation added to cands,
+ * as written (or by its canonical name in tag_lang when that ends in the
+ * town: "SK Sturm Graz" is Sturm Graz).  0, or -1 when out of memory. */
+int resolve_join_org_places(const char *lang, const struct ent_toks *t, const struct ent_hits *hits,
+                            const struct gazetteer *gz, const char *tag_lang, struct heur_cands *cands,
+                            uint8_t *dropped);
 /* All of the above for one article, in their order: hits that need a
  * cue, places inside names, names after titles, the heuristics' finds (with heuristics) into
  * cands, sports aliases outside sports reports (all of them without
  * heuristics, which tell a sports report), listed people's surnames,
  * people and places inside a work's title (works.h), places inside those
- * organisations, clubs, national teams.  covered (t->n + 1
+ * organisations, clubs, national teams, organisations with their places.  covered (t->n + 1
  * bytes) and dropped (hits->n + 1) come zeroed.  0, or -1 when out of
  * memory. */
 int resolve_article(const struct lexicon *lex, const char *lang, const char *tag_lang, int heuristics,

@@ -1131,6 +1131,32 @@ static void test_resolve_work_titles(void **state)
     lists_free(&l);
 }
 
+/* A listed organisation and the region or town after it are one
+ * organisation; not with a country, a possessive or a longer name after
+ * it. */
+static void test_resolve_org_with_place(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {{"org\tArbeiterkammer\tAK", 0}, {"org\tEU", 0},
+                                               {"org\tSturm Graz\tSK Sturm", 0},
+                                               {"place\tNiederösterreich", 0}, {"place\tGraz", GZ_MARK_TOWN},
+                                               {"place\tGriechenland", GZ_MARK_NATION},
+                                               {"place\tWien", GZ_MARK_TOWN}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.de, "de", "Eine Umfrage der Arbeiterkammer Niederösterreich zeigte am Montag wenig "
+                    "Neues.", "org/Arbeiterkammer Niederösterreich");
+    expect_resolved(&l.g, &l.de, "de", "Laut der AK Wien sind die Mieten im letzten Jahr stark gestiegen.",
+                    "org/AK Wien");
+    expect_resolved(&l.g, &l.de, "de", "Der Trainer des SK Sturm Graz muss eine Strafe von 500 Euro zahlen.",
+                    "org/Sturm Graz");
+    expect_resolved(&l.g, &l.de, "de", "Warum die EU Griechenland auch in diesem Jahr wieder helfen muss.",
+                    "org/EU, place/Griechenland");
+    expect_resolved(&l.g, &l.de, "de", "Die Arbeiterkammer Wien Energie kritisierte die Preise am Montag scharf.",
+                    "org/Arbeiterkammer, place/Wien");
+    lists_free(&l);
+}
+
 /* A "#!caps" alias matches only in capitals; another alias in capitals
  * matches any capitalised spelling. */
 static void test_resolve_caps_aliases(void **state)
@@ -1569,6 +1595,7 @@ int main(void)
         cmocka_unit_test(test_resolve_after_titles),
         cmocka_unit_test(test_resolve_listed_people),
         cmocka_unit_test(test_resolve_work_titles),
+        cmocka_unit_test(test_resolve_org_with_place),
         cmocka_unit_test(test_heuristics_orgs_take_their_places),
         cmocka_unit_test(test_heuristics_public_bodies),
         cmocka_unit_test(test_heuristics_line_ups),
