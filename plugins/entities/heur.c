@@ -309,6 +309,32 @@ int heur_cands_push(struct heur_cands *c, const struct heur_cand *x)
 
 static int demonym_word(const struct ent_tok *t);
 
+/* The end of "& NAME" after the name words ending at b ("Merlicek &
+ * Bergmann", "Saatchi & Saatchi"): its capitalised words, ordinary ones
+ * too (a German noun as a surname), and the organisation words after
+ * them ("Stone & McCarthy Research").  b itself when no such tail is
+ * there: not "& Co" (a legal form's rule, or "Google & Co": and the
+ * like), nor after a possessive. */
+static size_t amp_tail(const struct run *r, size_t b)
+{
+    if (b == 0 || b + 1 >= r->n || !same_sentence(r, b - 1, b + 1) || tok(r, b)->text_len != 1 ||
+        tok(r, b)->text[0] != '&' || tok_possessive(tok(r, b - 1)))
+        return b;
+    const struct ent_tok *co = tok(r, b + 1);
+    if ((r->cls[b + 1] & C_LEGAL) || (co->norm_len == 2 && memcmp(co->norm, "co", 2) == 0))
+        return b;
+    size_t e = b + 1;
+    while (e < r->n && e < b + 4 && same_sentence(r, b, e) && is_cap(tok(r, e)) &&
+           !(tok(r, e)->flags & ENT_TOK_STOP) && !(r->cls[e] & (C_ORGWORD | C_DESCR)) && !tok_possessive(tok(r, e - 1)))
+        e++;
+    if (e == b + 1)
+        return b;
+    while (e < r->n && same_sentence(r, b, e) && !tok_possessive(tok(r, e - 1)) && is_cap(tok(r, e)) &&
+           (r->cls[e] & (C_ORGWORD | C_DESCR)))
+        e++;
+    return free_span(r, b, e) ? e : b;
+}
+
 static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int strong, size_t head, const char *rule)
 {
     /* "Briton Clive Owen", "American Andy Roddick": a nationality before
@@ -318,6 +344,9 @@ static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int s
     /* "Australian Open", "Carling Cup": an event. */
     if (type == ENT_PERSON && norm_in(r, b - 1, C_EVENT))
         return 0;
+    /* "die Agentur Merlicek & Bergmann": the rest of the firm's name. */
+    if (type == ENT_ORG)
+        b = amp_tail(r, b);
     char *name = span_name(r, a, b, head);
     struct heur_cand x = {r->w[a], r->w[b - 1] + 1, type, strong, r->w[a], r->w[b - 1] + 1, name, rule};
     if (!name || heur_cands_push(r->out, &x) < 0) {
@@ -666,6 +695,43 @@ static int indefinite_article(const struct ent_tok *t)
 /* Two or three name words: an organisation when an organisation word ends
  * them (or an English noun of one follows: "Edge magazine"), a person
  * when the last comes back alone. */
+/* Whether every word of [a, b) is an ordinary word of the article's
+ * language or of English ("Black & White", "Art & Money" in German). */
+static int all_common(const struct run *r, size_t a, size_t b)
+{
+    for (size_t k = a; k < b; k++) {
+        size_t len;
+        const char *norm = looked_up(tok(r, k), &len);
+        if (!common(r, norm, len) && !(r->de && lexicon_common(r->lex, "en", norm, len)))
+            return 0;
+    }
+    return 1;
+}
+
+static int given_word(const struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    return r->lex->have_given && lexicon_given(r->lex, t->norm, t->norm_len);
+}
+
+/* "Moet & Chandon", "Kornfeld & Klipstein", "Stone & McCarthy Research":
+ * name words joined by "&" are a firm's name (amp_tail()).  Not where a
+ * given name begins a side ("Sarah Brugner & Michael Luger", "Bonnie &
+ * Clyde", "David Rubin & Partners": the person's rules read those), where
+ * a name word comes before it, nor where both sides are ordinary words. */
+static int rule_ampersand(struct run *r, size_t p, size_t n)
+{
+    size_t amp = p + n;
+    if (given_word(r, p) || (p > 0 && same_sentence(r, p - 1, p) && is_cap(tok(r, p - 1)) &&
+                             !(tok(r, p - 1)->flags & ENT_TOK_STOP)))
+        return 0;
+    size_t e = amp_tail(r, amp);
+    if (e == amp || given_word(r, amp + 1) || !free_span(r, p, amp) ||
+        (all_common(r, p, amp) && all_common(r, amp + 1, e)))
+        return 0;
+    return add_cand(r, p, e, ENT_ORG, 1, NO_HEAD, "rule_ampersand") < 0 ? -1 : 1;
+}
+
 static int rule_sequence(struct run *r, size_t p)
 {
     if (r->taken[p])
@@ -673,6 +739,9 @@ static int rule_sequence(struct run *r, size_t p)
     size_t n = names_from(r, p, 4, 1);
     if (n == 0)
         return 0;
+    int amp = rule_ampersand(r, p, n);
+    if (amp != 0)
+        return amp < 0 ? -1 : 0;
     /* "Wales Police", "Cambridge University": a place, then an
      * organisation word (English word order). */
     if (n == 1 && !r->de && norm_in(r, p, C_ORGWORD) && p > 0 && same_sentence(r, p - 1, p) && !r->taken[p - 1] &&

@@ -1346,6 +1346,28 @@ static void test_heuristics_org_nouns(void **state)
  * a German name adjective before such a noun; not "im Zentrum der Stadt"
  * (a genitive after a head that names only with "für"), nor a generic
  * adjective with "ein". */
+/* Names joined by "&" are a firm's; not two people's, not two ordinary
+ * words, not "& Co". */
+static void test_heuristics_ampersand(void **state)
+{
+    (void)state;
+    char *path = write_tsv("given_amp.txt", "sarah\nmichael\nbonnie\nclyde\n");
+    char err[600];
+    assert_int_equal(lexicon_load_given(&lex, path, err, sizeof err), 0);
+    expect_heuristics("en", "The group owns brands including Moet & Chandon champagne and many more of them.",
+                      "org/Moet & Chandon");
+    expect_heuristics("en", "Figures from Stone & McCarthy Research showed a fall in sales in the last month.",
+                      "org/Stone & McCarthy Research");
+    expect_heuristics("en", "The film about Bonnie & Clyde was shown on television again last night.", "");
+    expect_heuristics("en", "The show was called Black & White and ran for many years on the channel.", "");
+    expect_heuristics("de", "Die Agentur Merlicek & Bergmann gewann am Montag den Auftrag des Landes.",
+                      "org/Merlicek & Bergmann");
+    expect_heuristics("de", "Während in Minecraft & Co viele Spieler bauen, ist das hier ganz anders.", "");
+    fpset_free(&lex.given);
+    fpfilter_free(&lex.given_filter);
+    lex.have_given = 0;
+}
+
 static void test_heuristics_org_words_and_heads(void **state)
 {
     (void)state;
@@ -1601,6 +1623,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_line_ups),
         cmocka_unit_test(test_heuristics_org_nouns),
         cmocka_unit_test(test_heuristics_org_words_and_heads),
+        cmocka_unit_test(test_heuristics_ampersand),
         cmocka_unit_test(test_heuristics_acronyms_bounded),
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
         cmocka_unit_test(test_lexicon_compound_heads),
