@@ -1379,6 +1379,10 @@ static void test_heuristics_org_words_and_heads(void **state)
                       "org/Columbia Pictures");
     expect_heuristics("en", "The works were lent by the Museum of Modern Art for the whole summer.",
                       "org/Museum of Modern Art");
+    expect_heuristics("en", "Writing in the journal Nature, the team said the chip was much faster than before.",
+                      "org/Nature");
+    expect_heuristics("de", "Die Ergebnisse erschienen in der Fachzeitschrift Current Biology, hieß es am Montag.",
+                      "org/Current Biology");
     expect_heuristics("de", "Die Zentralanstalt für Meteorologie und Geodynamik warnte am Montag vor Regen.",
                       "org/Zentralanstalt für Meteorologie und Geodynamik");
     expect_heuristics("de", "Die Studie stammt vom Deutschen Zentrum für Luft- und Raumfahrt, hieß es am Montag.",
