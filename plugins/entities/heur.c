@@ -803,8 +803,11 @@ static int rule_person_given(struct run *r, size_t p)
         !tok_possessive(tok(r, p - 1)) && !demonym_word(tok(r, p - 1)))
         return 0;
     /* A person's name takes no article: after one, a given name is a word
-     * ("eine Art Trost") or begins a title ("The Amber Spyglass"). */
-    if (p > 0 && same_sentence(r, p - 1, p) && (r->cls[p - 1] & C_ARTICLE))
+     * ("eine Art Trost") or begins a title ("The Amber Spyglass").  German
+     * "an" is a preposition ("gehen an Ewald Lindinger"). */
+    const struct ent_tok *before = p > 0 ? tok(r, p - 1) : NULL;
+    if (before && same_sentence(r, p - 1, p) && (r->cls[p - 1] & C_ARTICLE) &&
+        !(r->de && before->norm_len == 2 && memcmp(before->norm, "an", 2) == 0))
         return 0;
     /* A given name that is also a word ("Grant", "Hans") only before a
      * name word, and not where a sentence's first word is capitalised
@@ -813,7 +816,11 @@ static int rule_person_given(struct run *r, size_t p)
     if (word && (t->flags & ENT_TOK_START))
         return 0;
     size_t q = p + 1, n = names_from(r, q, 2, 0);
-    if (n == 0 && !word && surname_word(r, q))
+    /* After a given name that is also a word ("Maria", "Peter") a German
+     * surname that reads as a compound ("Schrader": Ader, "Lindinger":
+     * Dinger) counts when ngerman lacks the word itself. */
+    if (n == 0 && surname_word(r, q) &&
+        (!word || (r->de && !lexicon_de_listed(r->lex, tok(r, q)->norm, tok(r, q)->norm_len))))
         n = 1;
     /* German puts a genitive before the title it owns: "Steven
      * Spielbergs Bridge of Spies", "Ridley Scotts Blade Runner". */

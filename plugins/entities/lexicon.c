@@ -382,6 +382,11 @@ int lexicon_en_proper(const struct lexicon *l, const char *norm, size_t len)
     return fpset_get(&l->en_names, h) && !fpset_get(&l->en, h);
 }
 
+int lexicon_de_listed(const struct lexicon *l, const char *norm, size_t len)
+{
+    return l->have_de && fpset_get(&l->de, fpset_hash(norm, len)) != 0;
+}
+
 int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, size_t len)
 {
     return lexicon_common_hashed(l, lang, norm, len, 0);

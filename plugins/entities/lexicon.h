@@ -47,6 +47,9 @@ int lexicon_given(const struct lexicon *l, const char *norm, size_t len);
 /* 1 when american-english lists norm (case-folded) capitalised only: a
  * proper name or a demonym ("British", "Murdoch"), not a word ("Edge"). */
 int lexicon_en_proper(const struct lexicon *l, const char *norm, size_t len);
+/* 1 when ngerman lists norm (case-folded) itself, not only a compound's
+ * head of it: "Binder", not "Schrader" (ordinary by "Ader"). */
+int lexicon_de_listed(const struct lexicon *l, const char *norm, size_t len);
 /* 1 when norm (case-folded) is an ordinary word of lang ("de", "en"). */
 int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, size_t len);
 /* Announce a lexicon_common() of the same word to come (fpset_prefetch()):

@@ -1368,6 +1368,25 @@ static void test_heuristics_ampersand(void **state)
     lex.have_given = 0;
 }
 
+/* German given names: after "an" (a preposition, not the English
+ * article); a surname that reads as a compound ("Schrader": Ader) after a
+ * given name that is also a word; not a surname ngerman lists itself
+ * ("Binder") after one. */
+static void test_heuristics_german_given_names(void **state)
+{
+    (void)state;
+    char *path = write_tsv("given_de.txt", "ewald\nmaria\tword\npeter\tword\n");
+    char err[600];
+    assert_int_equal(lexicon_load_given(&lex, path, err, sizeof err), 0);
+    expect_heuristics("de", "Die Mandate gehen an Ewald Lindinger und an die Partei, hieß es am Montag.",
+                      "person/Ewald Lindinger");
+    expect_heuristics("de", "Er trifft dort etwa Maria Schrader in der neuen Serie am Abend.", "person/Maria Schrader");
+    expect_heuristics("de", "Er trifft dort etwa Peter Binder in der neuen Serie am Abend.", "");
+    fpset_free(&lex.given);
+    fpfilter_free(&lex.given_filter);
+    lex.have_given = 0;
+}
+
 static void test_heuristics_org_words_and_heads(void **state)
 {
     (void)state;
@@ -1628,6 +1647,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_org_nouns),
         cmocka_unit_test(test_heuristics_org_words_and_heads),
         cmocka_unit_test(test_heuristics_ampersand),
+        cmocka_unit_test(test_heuristics_german_given_names),
         cmocka_unit_test(test_heuristics_acronyms_bounded),
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
         cmocka_unit_test(test_lexicon_compound_heads),
