@@ -31,6 +31,11 @@ FAKER_PERSON_DIR = os.environ.get("FAKER_PERSON_DIR", "/usr/lib/python3/dist-pac
 GIVEN_LOCALES = ("de_DE", "de_AT", "de_CH", "en", "en_US", "en_GB", "en_NZ", "fr_FR", "fr_CH", "it_IT",
                  "es_ES", "es_MX", "pt_BR", "pt_PT", "nl_NL", "pl_PL", "cs_CZ", "hr_HR", "sl_SI", "hu_HU",
                  "ro_RO", "sv_SE", "no_NO", "dk_DK", "fi_FI", "tr_TR", "lt_LT", "lv_LV", "et_EE")
+# More locales for the given names only (not for telling towns from
+# surnames): Latin-script ones of Asia and Africa, and the romanised
+# Japanese names ("Akira", "Haruka"), whose people news name in full.
+MORE_GIVEN_LOCALES = (("id_ID", "first_name"), ("en_TH", "first_name"), ("tw_GH", "first_name"),
+                      ("ja_JP", "first_romanized"))
 GIVEN_NAME = re.compile(r"^[^\W\d_][^\W\d_'-]*(?:[-'][^\W\d_]+)*$")
 EN_WORDS = "/usr/share/dict/american-english"
 DE_WORDS = "/usr/share/dict/ngerman"
@@ -534,8 +539,8 @@ def given_names():
     when two locales other than en have it, and marked: the heuristics then
     want a name word after it."""
     per_locale = {}
-    for loc in GIVEN_LOCALES:
-        names = locale_given_names(loc)
+    for loc, kind in [(loc, "first_name") for loc in GIVEN_LOCALES] + list(MORE_GIVEN_LOCALES):
+        names = locale_given_names(loc, kind)
         if names is None:
             print(f"gen_gazetteer: warning: no faker locale {loc} under {FAKER_PERSON_DIR}", file=sys.stderr)
         else:
@@ -569,7 +574,7 @@ def given(out):
     names = given_names()
     out.write("# Given names: the first names of the person providers of Debian's\n"
               f"# python3-fake-factory ({FAKER_PERSON_DIR}), locales\n"
-              f"# {', '.join(GIVEN_LOCALES)};\n"
+              f"# {', '.join(GIVEN_LOCALES + tuple(loc for loc, _ in MORE_GIVEN_LOCALES))};\n"
               "# case-folded, one a line; \"NAME<TAB>word\" for a name that is also an\n"
               "# English or German word (Grant, Hans: kept only when two locales besides\n"
               "# en have it).  The entities heuristics read a given name before a\n"
