@@ -114,7 +114,7 @@ static const char *const org_of_preps[] = {"of", "for", "der", "des", "für", NU
  * "from", which comes before organisations and people as often; and not
  * German "in", which comes before too many capitalised nouns that the word
  * list lacks ("in Messaging-Apps"). */
-static const char *const place_preps[] = {"in", "near", NULL};
+static const char *const place_preps[] = {"in", "near", "aus", "nahe", NULL};
 static const char *const org_preps[] = {"von", "der", "des", "bei", "beim", "of", "at", NULL};
 static const char *const speech_verbs[] = {
     "sagte", "sagt", "erklärte", "erklärt", "betonte", "meinte", "schrieb", "said", "says", "told",

@@ -1381,13 +1381,54 @@ static int demonym(const struct run *r, size_t a, size_t e)
            norm_in_list(dash + 1, x->norm_len - head - 1, demonym_compounds);
 }
 
+/* Whether the words [a, b) after a German preposition may be a place's
+ * name that no list has ("in Lichtenwörth", "aus Catalhöyük"): name
+ * words all, none of them a word ngerman lists ("in Kraft") or ends in
+ * one ("in Geiselhaft"), an English word ("in Big Data", "in Cloud
+ * Atlas"), a German noun in the dative plural or genitive ("in
+ * Kriegsgebieten"), the cut first part of a compound ("Krisen- und ...")
+ * or a word with capitals inside ("FortiOS"). */
+static int german_place_words(const struct run *r, size_t a, size_t b)
+{
+    static const char *const endings[] = {"en", "n", "s", NULL};
+    for (size_t k = a; k < b; k++) {
+        const struct ent_tok *x = tok(r, k);
+        if (!namey(r, k, 0) || x->text[x->text_len - 1] == '-' ||
+            lexicon_de_listed(r->lex, x->norm, x->norm_len) || lexicon_common(r->lex, "en", x->norm, x->norm_len))
+            return 0;
+        for (size_t i = 1; i < x->text_len; i++)
+            if (x->text[i] >= 'A' && x->text[i] <= 'Z' && x->text[i - 1] != '-' && x->text[i - 1] != ' ')
+                return 0;
+        /* A compound of a German word ("Geiselhaft": Haft, "Schulformen":
+         * Formen); heads of four letters and more after three, but not
+         * the commonest endings of towns' names ("Mauthausen", "Wals-Siezenheim"). */
+        static const char *const town_ends[] = {"hausen", "heim", NULL};
+        for (size_t i = 3; i + 4 <= x->norm_len; i++)
+            if ((x->norm[i] & 0xC0) != 0x80 && lexicon_de_listed(r->lex, x->norm + i, x->norm_len - i) &&
+                !norm_in_list(x->norm + i, x->norm_len - i, town_ends))
+                return 0;
+        for (const char *const *e = endings; *e; e++) {
+            size_t el = strlen(*e);
+            if (x->norm_len > el + 3 && memcmp(x->norm + x->norm_len - el, *e, el) == 0 &&
+                common(r, x->norm, x->norm_len - el))
+                return 0;
+        }
+    }
+    return 1;
+}
+
 /* "in Wolfsburg", "aus Ningde": a name of one or two words after a
- * preposition of place, with no capitalised word after it, and no
- * language (demonym()); after a holding ("shares in Jarvis") an
- * organisation. */
+ * preposition of place (English in, near; German in, aus, nahe), with no
+ * capitalised word after it, and no language (demonym()); in German no
+ * given name after it and only such words as german_place_words()
+ * allows; after a holding ("shares in Jarvis") an organisation. */
 static int rule_place(struct run *r, size_t p)
 {
-    if (strcmp(r->lang, "en") != 0 || p + 1 >= r->n || !norm_in(r, p, C_PLACEPREP) || !same_sentence(r, p, p + 1))
+    if ((!r->de && strcmp(r->lang, "en") != 0) || p + 1 >= r->n || !norm_in(r, p, C_PLACEPREP) ||
+        !same_sentence(r, p, p + 1))
+        return 0;
+    /* German: not before a given name ("aus Peter Müllers Sicht"). */
+    if (r->de && given_at(r, p + 1))
         return 0;
     /* "starred in Finding Neverland", "his role in Closer": a title */
     if (p > 0 && same_sentence(r, p - 1, p) && norm_in(r, p - 1, C_INWORK))
@@ -1396,7 +1437,10 @@ static int rule_place(struct run *r, size_t p)
     if (n == 0 || tok_possessive(tok(r, p + n)) || !free_span(r, p + 1, p + 1 + n))
         return 0;
     size_t e = p + 1 + n;
-    if ((e < r->n && same_sentence(r, p, e) && is_cap(tok(r, e))) || demonym(r, p + 1, e))
+    /* Not before "&": a firm's name ("in Minecraft & Co"). */
+    const struct ent_tok *after = e < r->n && same_sentence(r, p, e) ? tok(r, e) : NULL;
+    if ((after && (is_cap(after) || (after->text_len == 1 && after->text[0] == '&'))) || demonym(r, p + 1, e) ||
+        (r->de && !german_place_words(r, p + 1, e)))
         return 0;
     /* "shares in Jarvis", "a stake in Tube Lines": a company */
     if (p > 0 && same_sentence(r, p - 1, p) && norm_in(r, p - 1, C_HOLDING) &&

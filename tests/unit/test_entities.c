@@ -1017,7 +1017,7 @@ static void test_resolve_sport_aliases(void **state)
     expect_resolved(&l.g, &l.de, "de", "Rapid gewann das Spiel der Bundesliga, der Stürmer erzielte zwei Tore.",
                     "org/Rapid Wien");
     expect_resolved(&l.g, &l.de, "de", "Am Sonntag wartet das Auswärtsspiel in Altach, wo der Stürmer im Spiel der "
-                    "Liga schon ein Tor erzielte.", "");
+                    "Liga schon ein Tor erzielte.", "place/Altach");
     expect_resolved(&l.g, &l.en, "en", "Rapid growth of the firm pleased the bank, the report said on Monday.", "");
     expect_resolved(&l.g, &l.en, "en", "The striker scored a goal in the league match, said Tony Blackburn, who "
                     "saw it.", "person/Tony Blackburn");
@@ -1387,6 +1387,23 @@ static void test_heuristics_german_given_names(void **state)
     lex.have_given = 0;
 }
 
+/* German names after "in", "aus", "nahe" that no list has are places;
+ * not a noun ngerman lists or that ends in one, an English word, a
+ * dative plural or a cut compound. */
+static void test_heuristics_german_places(void **state)
+{
+    (void)state;
+    expect_heuristics("de", "Der Tennisspieler stammt aus Lichtenwörth, wie am Montag bekannt wurde.",
+                      "place/Lichtenwörth");
+    expect_heuristics("de", "Die Häftlinge wurden damals in Mauthausen ermordet, hieß es am Montag.",
+                      "place/Mauthausen");
+    expect_heuristics("de", "Das neue Gesetz tritt am Montag in Kraft, hieß es in einer Aussendung.", "");
+    expect_heuristics("de", "Die Männer waren seit Wochen in Geiselhaft, hieß es am Montag in einer Aussendung.", "");
+    expect_heuristics("de", "Die Firma investiert stark in Big Data, hieß es am Montag in einer Aussendung.", "");
+    expect_heuristics("de", "Die Kinder lernen in Koranschulen, hieß es am Montag in einer Aussendung.", "");
+    expect_heuristics("de", "Die Menschen flohen aus Krisen- und Kriegsgebieten, hieß es am Montag.", "");
+}
+
 static void test_heuristics_org_words_and_heads(void **state)
 {
     (void)state;
@@ -1648,6 +1665,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_org_words_and_heads),
         cmocka_unit_test(test_heuristics_ampersand),
         cmocka_unit_test(test_heuristics_german_given_names),
+        cmocka_unit_test(test_heuristics_german_places),
         cmocka_unit_test(test_heuristics_acronyms_bounded),
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
         cmocka_unit_test(test_lexicon_compound_heads),

@@ -241,12 +241,12 @@ def people_names():
 NOT_TOWN_TYPES = {"State", "Land", "Country", "Nation", "Autonomous community", "Autonomous region", "Republic"}
 # German points of the compass that are also towns (Norden in Lower
 # Saxony): "im Norden Israels" names a direction, after a preposition of
-# place like a town's name, and far more often.
+# place like a town's name, and far more often; towns.tsv leaves them out.
 COMPASS_WORDS = {"Norden", "Süden", "Osten", "Westen", "Nordosten", "Nordwesten", "Südosten", "Südwesten"}
 
 
 def not_towns():
-    """Names that are countries, regions or directions rather than towns: ISO 3166-1's
+    """Names that are countries or regions rather than towns: ISO 3166-1's
     (with countries.tsv's short names), ISO 3166-2's states and nations,
     and regions.tsv's before its "#!town" line (with their aliases and
     German names).  GeoNames' catalogs hold them beside the towns."""
@@ -261,7 +261,7 @@ def not_towns():
             out |= {clean(s["name"]) for s in json.load(fh)["3166-2"] if s["type"] in NOT_TOWN_TYPES}
     except OSError:
         pass
-    return out | regions_names(before_towns=True) | COMPASS_WORDS
+    return out | regions_names(before_towns=True)
 
 
 def towns(out):
@@ -296,7 +296,7 @@ def towns(out):
     lines, word_like = [], []
     for gid, name in sorted(en.items()):
         if not gid or not name or "\t" in name or "|" in name or name in seen or len(name) < 4 \
-                or name in countries_:
+                or name in countries_ or name in COMPASS_WORDS:
             continue
         de_name = de.get(gid)
         de_name = de_name if de_name and de_name != name and "|" not in de_name else None
