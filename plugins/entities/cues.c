@@ -203,6 +203,23 @@ static const char *const in_a_work[] = {
     "starred", "stars", "starring", "role", "roles", "performance", "performances", "appeared", "appears",
     "appearing", "appearance", "appearances", "cameo", "acted", "acting", "featured", "character", "characters",
     "turn", "cast", NULL};
+/* Nouns of a work before its title ("the film Vera Drake", "den Roman
+ * Der Liebhaber"), read by works.c per language; German ones also at the
+ * end of a compound ("Dokumentarfilm").  English: in lower case, not
+ * those that are also verbs or adjectives before a name as often ("play",
+ * "single", "track", "series", "show", "western": "to play England", "the
+ * series Australia won", "western Europe"); "game" after "video".
+ * German: not "Drama" ("das Drama Griechenlands"), "Spiel" or "Stück" (a
+ * match, a piece of). */
+const char *const cue_work_nouns_en[] = {
+    "film", "movie", "biopic", "musical", "novel", "novella", "album", "song", "sitcom", "documentary", "opera",
+    "ballet", "thriller", "blockbuster", "comedy", "drama", "cartoon", "book", "memoir", "poem", "soap", "game",
+    NULL};
+const char *const cue_work_nouns_de[] = {
+    "film", "films", "filme", "roman", "romans", "album", "albums", "song", "songs", "lied", "liedes",
+    "single", "musical", "musicals", "oper", "serie", "komödie", "thriller", "buch", "buches", "doku",
+    "dokumentation", "sendung", "show", "videospiel", "computerspiel", "game", NULL};
+static const char *const work_ends[] = {"film", "films", "roman", "romans", "album", NULL};
 /* The last words of events' names, which end no person's: "Australian
  * Open", "Carling Cup". */
 static const char *const event_words[] = {
@@ -222,7 +239,7 @@ static const struct {
     {org_part_heads, C_ORGPART}, {org_whole_heads, C_ORGWHOLE}, {org_of_heads, C_ORGOF},
     {org_of_preps, C_OFPREP}, {org_for_heads, C_ORGFOR}, {org_for_words, C_ORGFOR}, {non_persons, C_NONPERSON}, {articles, C_ARTICLE}, {sport_words, C_SPORT}, {holdings, C_HOLDING},
     {institutions, C_INSTITUTION}, {org_tails, C_ORGTAIL}, {clause_words, C_CLAUSE}, {not_org_acronyms, C_NOTORG},
-    {in_a_work, C_INWORK}, {event_words, C_EVENT},
+    {in_a_work, C_INWORK}, {cue_work_nouns_en, C_INWORK}, {cue_work_nouns_de, C_INWORK}, {event_words, C_EVENT},
 };
 
 /* Norm -> the lists it is in, built once: a run looks every word up
@@ -272,8 +289,8 @@ static void build_cue_map(void)
         }
     strmap_init(&tail_map);
     strmap_init_suffixes(&suffix_map);
-    const char *const *tails[] = {role_suffixes, org_heads, institutions, org_for_heads};
-    const uint32_t tail_bits[] = {C_ROLESUFFIX, C_ORGHEAD, C_INSTITUTION, C_ORGFOR};
+    const char *const *tails[] = {role_suffixes, org_heads, institutions, org_for_heads, work_ends};
+    const uint32_t tail_bits[] = {C_ROLESUFFIX, C_ORGHEAD, C_INSTITUTION, C_ORGFOR, C_INWORK};
     for (size_t i = 0; i < sizeof tails / sizeof *tails; i++)
         for (const char *const *w = tails[i]; *w; w++) {
             size_t len = strlen(*w);
@@ -363,6 +380,14 @@ uint32_t cue_suffix_bits(const char *norm, size_t len)
             bits |= b;
     }
     return bits;
+}
+
+int cue_acting_word(const char *norm, size_t len)
+{
+    for (const char *const *w = in_a_work; *w; w++)
+        if (strlen(*w) == len && memcmp(*w, norm, len) == 0)
+            return 1;
+    return 0;
 }
 
 uint32_t cue_bits_ascii_ci(const char *s)

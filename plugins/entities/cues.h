@@ -47,7 +47,9 @@ enum cue_bit {
     /* heur.c's: a word in capitals of three to six letters */
     C_ACRONYM = 1u << 29,
     /* an English word before "in" and a work's title ("starred in",
-     * "his role in"): no place follows */
+     * "his role in": no place follows; cue_acting_word() tells it), or a
+     * noun of a work before its title ("film", "Roman", also ending a
+     * German compound: "Dokumentarfilm"; works.h) */
     C_INWORK = 1u << 30,
 };
 
@@ -70,6 +72,13 @@ uint32_t cue_bits_hashed(const char *norm, size_t len, uint32_t hash);
  * "HEAD für NAME" ("Finanzminister", "Lokführergewerkschaft",
  * "Landesgericht", "Bundesamt"). */
 uint32_t cue_suffix_bits(const char *norm, size_t len);
+/* The nouns of a work that C_INWORK marks, English and German (NULL-
+ * terminated; works.c). */
+extern const char *const cue_work_nouns_en[];
+extern const char *const cue_work_nouns_de[];
+/* Whether norm is an English word of acting before "in" and a title
+ * ("starred", "role"), of those C_INWORK marks. */
+int cue_acting_word(const char *norm, size_t len);
 /* cue_bits() of a word as written, ASCII letters folded. */
 uint32_t cue_bits_ascii_ci(const char *s);
 

@@ -1,4 +1,5 @@
 #include "heur.h"
+#include "works.h"
 
 #include "cues.h"
 #include "strmap.h"
@@ -11,6 +12,7 @@ void heur_cands_free(struct heur_cands *c)
     for (size_t i = 0; i < c->n; i++)
         free(c->v[i].name);
     free(c->v);
+    free(c->titles);
     *c = (struct heur_cands){0};
 }
 
@@ -722,11 +724,10 @@ static int given_word(const struct run *r, size_t p)
 static int rule_ampersand(struct run *r, size_t p, size_t n)
 {
     size_t amp = p + n;
-    if (given_word(r, p) || (p > 0 && same_sentence(r, p - 1, p) && is_cap(tok(r, p - 1)) &&
-                             !(tok(r, p - 1)->flags & ENT_TOK_STOP)))
-        return 0;
     size_t e = amp_tail(r, amp);
-    if (e == amp || given_word(r, amp + 1) || !free_span(r, p, amp) ||
+    if (e == amp || given_word(r, p) ||
+        (p > 0 && same_sentence(r, p - 1, p) && is_cap(tok(r, p - 1)) && !(tok(r, p - 1)->flags & ENT_TOK_STOP)) ||
+        given_word(r, amp + 1) || !free_span(r, p, amp) ||
         (all_common(r, p, amp) && all_common(r, amp + 1, e)))
         return 0;
     return add_cand(r, p, e, ENT_ORG, 1, NO_HEAD, "rule_ampersand") < 0 ? -1 : 1;
@@ -1431,7 +1432,8 @@ static int rule_place(struct run *r, size_t p)
     if (r->de && given_at(r, p + 1))
         return 0;
     /* "starred in Finding Neverland", "his role in Closer": a title */
-    if (p > 0 && same_sentence(r, p - 1, p) && norm_in(r, p - 1, C_INWORK))
+    if (p > 0 && same_sentence(r, p - 1, p) && norm_in(r, p - 1, C_INWORK) &&
+        cue_acting_word(tok(r, p - 1)->norm, tok(r, p - 1)->norm_len))
         return 0;
     size_t n = names_from(r, p + 1, 2, 0);
     if (n == 0 || tok_possessive(tok(r, p + n)) || !free_span(r, p + 1, p + 1 + n))
@@ -1447,6 +1449,34 @@ static int rule_place(struct run *r, size_t p)
         (!is_cap(tok(r, p - 1)) || (tok(r, p - 1)->flags & ENT_TOK_START)))
         return add_cand(r, p + 1, e, ENT_ORG, 0, NO_HEAD, "rule_place");
     return add(r, p + 1, e, ENT_PLACE, 0);
+}
+
+/* "the film Vera Drake", "starred in Finding Neverland", "im
+ * Dokumentarfilm The Hunting Ground": the title after a noun of a work,
+ * or after a word of acting and "in" (works_title_end() says where it
+ * ends), noted for resolve. */
+static int rule_work_title(struct run *r, size_t p)
+{
+    const struct ent_toks *t = r->t;
+    size_t i = r->w[p] + 1;
+    while (i < t->n && (t->v[i].flags & ENT_TOK_PART))
+        i++;  /* after the parts of a hyphenated word */
+    if (i < t->n && t->v[i].norm_len == 2 && memcmp(t->v[i].norm, "in", 2) == 0)
+        i++;
+    size_t end = i < t->n ? works_title_end(r->lang, t, i) : i;
+    if (end == i)
+        return 0;
+    struct heur_cands *c = r->out;
+    if (c->n_titles == c->cap_titles) {
+        size_t cap = c->cap_titles ? 2 * c->cap_titles : 8;
+        struct heur_title *v = realloc(c->titles, cap * sizeof *v);
+        if (!v)
+            return -1;
+        c->titles = v;
+        c->cap_titles = cap;
+    }
+    c->titles[c->n_titles++] = (struct heur_title){(uint32_t)i, (uint32_t)end};
+    return 0;
 }
 
 /* German writes a person's genitive with an s: "Egon Schieles Werk".  A
@@ -1744,7 +1774,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         {rule_org_of, C_ORGOF | C_ORGFOR}, {rule_person_role, C_PROLE | C_ROLESUFFIX}, {rule_org_head, C_ORGHEAD},
         {rule_person_speech, C_SPEECH | C_COMMA}, {rule_sequence, C_NAMEY1}, {rule_person_given, C_GIVEN},
         {rule_adjective_org, C_ORGWORD | C_ORGFOR | C_INSTITUTION}, {rule_ministry, C_ORGFOR},
-        {rule_place, C_PLACEPREP}, {rule_acronym, C_ACRONYM},
+        {rule_place, C_PLACEPREP}, {rule_acronym, C_ACRONYM}, {rule_work_title, C_INWORK},
         {rule_institution, C_INSTITUTION},
     };
     uint32_t any_cue = 0;

@@ -39,9 +39,18 @@ struct heur_cand {
     const char *rule;        /* which cue found it (for the debug log) */
 };
 
+/* The tokens [start, end) of a work's title (works.h). */
+struct heur_title {
+    uint32_t start, end;
+};
+
 struct heur_cands {
     struct heur_cand *v;
     size_t n, cap;
+    /* The titles of works that the article names ("the film Vera
+     * Drake"): resolve drops the people and places inside them. */
+    struct heur_title *titles;
+    size_t n_titles, cap_titles;
     /* The article reads as a report on team sport: HEUR_SPORT_WORDS
      * different words of sport (cues.h, C_SPORT).  There a town's name
      * may stand for its club (resolve_sports_clubs()). */

@@ -727,7 +727,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
         return -1;
     resolve_drop_sport_aliases(lex, lang, t, hits, cands->sports, cands, dropped);
     resolve_drop_surnames_of_listed(t, hits, gz, dropped, cands);
-    works_drop_titles(lang, t, hits, gz, dropped, cands);
+    works_drop_titles(hits, gz, dropped, cands);
     resolve_drop_places_in_orgs(t, hits, gz, cands, dropped);
     if (resolve_sports_clubs(lex, lang, t, hits, gz, tag_lang, cands, dropped) < 0)
         return -1;

@@ -3,25 +3,10 @@
 #include "cues.h"
 #include "resolve.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* English nouns of a work, in lower case before its title.  Not those that
- * are also verbs or adjectives before a name as often ("play", "single",
- * "track", "series", "show", "western": "to play England", "the series
- * Australia won", "western Europe"). */
-static const char *const en_works[] = {
-    "film", "movie", "biopic", "musical", "novel", "novella", "album", "song", "sitcom", "documentary", "opera",
-    "ballet", "thriller", "blockbuster", "comedy", "drama", "cartoon", "book", "memoir", "poem", "soap", NULL};
-/* German ones, in any case (German capitalises them).  Not "Drama" ("das
- * Drama Griechenlands"), "Spiel" or "Stück" (a match, a piece of). */
-static const char *const de_works[] = {
-    "film", "films", "filme", "roman", "romans", "album", "albums", "song", "songs", "lied", "liedes",
-    "single", "musical", "musicals", "oper", "serie", "komödie", "thriller", "buch", "buches", "doku",
-    "dokumentation", "sendung", "show", "videospiel", "computerspiel", "game", NULL};
-/* The ends of German compounds that name a work: "Dokumentarfilm",
- * "Debütroman", "Studioalbum". */
-static const char *const de_work_ends[] = {"film", "films", "roman", "romans", "album", NULL};
 static const char *const game_kinds[] = {"video", "computer", NULL};
 /* Small words inside a title ("The Life of David Gale", "Til It Happens
  * to You"); not prepositions of place, which end a title as often as they
@@ -34,19 +19,58 @@ static const char *const open_quotes[] = {"\"", "\xE2\x80\x9C", "\xE2\x80\x9E", 
 static const char *const close_quotes[] = {"\"", "\xE2\x80\x9D", "\xE2\x80\x9C", "'", "\xE2\x80\x99", "\xC2\xBB",
                                            "\xC2\xAB", NULL};
 
-static int text_in(const struct ent_tok *t, const char *const *list)
-{
-    return norm_in_list(t->text, t->text_len, list);
-}
+/* The nouns by length, built once. */
+#define WORD_LEN_MAX 16
+#define PER_LEN 8
 
-static int ends_in(const struct ent_tok *t, const char *const *list)
+struct by_len {
+    const char *w[WORD_LEN_MAX + 1][PER_LEN];
+    uint8_t n[WORD_LEN_MAX + 1];
+};
+
+static struct by_len en_nouns, de_nouns;
+static pthread_once_t lists_once = PTHREAD_ONCE_INIT;
+
+static void by_len_fill(struct by_len *b, const char *const *list)
 {
     for (; *list; list++) {
         size_t len = strlen(*list);
-        if (t->norm_len > len && memcmp(t->norm + t->norm_len - len, *list, len) == 0)
+        if (len <= WORD_LEN_MAX && b->n[len] < PER_LEN)
+            b->w[len][b->n[len]++] = *list;
+    }
+}
+
+static void lists_init(void)
+{
+    by_len_fill(&en_nouns, cue_work_nouns_en);
+    by_len_fill(&de_nouns, cue_work_nouns_de);
+}
+
+static int in_by_len(const char *s, size_t len, const struct by_len *b)
+{
+    if (len > WORD_LEN_MAX)
+        return 0;
+    for (size_t k = 0; k < b->n[len]; k++)
+        if (memcmp(b->w[len][k], s, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* A German compound that names a work ("Dokumentarfilm", "Debütroman"). */
+static int ends_in_work(const char *norm, size_t len)
+{
+    static const char *const ends[] = {"film", "films", "roman", "romans", "album", NULL};
+    for (const char *const *e = ends; *e; e++) {
+        size_t el = strlen(*e);
+        if (len > el && memcmp(norm + len - el, *e, el) == 0)
             return 1;
     }
     return 0;
+}
+
+static int text_in(const struct ent_tok *t, const char *const *list)
+{
+    return norm_in_list(t->text, t->text_len, list);
 }
 
 /* "Mike Nichols' Closer", "performances in Pawel Pawlikowski's story",
@@ -67,6 +91,17 @@ static int is_number(const struct ent_tok *t)
     return !(t->flags & ENT_TOK_WORD) && t->text_len > 0 && t->text[0] >= '0' && t->text[0] <= '9';
 }
 
+/* Whether w is a noun of a work in the article's language: a German one
+ * capitalised, also as a compound's end; an English one in lower case
+ * (not "the Film Council", "Eurovision Song Contest"). */
+static int work_noun(const struct ent_tok *w, int german)
+{
+    if (german)
+        return (w->flags & ENT_TOK_CAP) &&
+               (in_by_len(w->norm, w->norm_len, &de_nouns) || ends_in_work(w->norm, w->norm_len));
+    return !(w->flags & ENT_TOK_CAP) && in_by_len(w->norm, w->norm_len, &en_nouns);
+}
+
 /* Whether the words before i introduce a title at i. */
 static int introduces(const struct ent_toks *t, size_t i, int german)
 {
@@ -76,23 +111,20 @@ static int introduces(const struct ent_toks *t, size_t i, int german)
     if (w->sentence != t->v[i].sentence || (t->v[i].flags & ENT_TOK_PART) ||
         (w->flags & (ENT_TOK_PART | ENT_TOK_PART_LAST)) == ENT_TOK_PART)
         return 0;
-    if (german)
-        return tok_norm_in(w, de_works) || ends_in(w, de_work_ends);
-    if (w->flags & ENT_TOK_CAP) /* "the Film Council", "Eurovision Song Contest" */
-        return 0;
-    if (tok_norm_in(w, en_works))
+    if (w->norm_len == 4 && memcmp(w->norm, "game", 4) == 0)  /* "video game Halo" */
+        return !german && i >= 2 && t->v[i - 2].sentence == w->sentence && tok_norm_in(&t->v[i - 2], game_kinds);
+    if (work_noun(w, german))
         return 1;
-    if (i < 2 || t->v[i - 2].sentence != w->sentence)
-        return 0;
-    const struct ent_tok *before = &t->v[i - 2];
-    if (w->norm_len == 4 && memcmp(w->norm, "game", 4) == 0)
-        return tok_norm_in(before, game_kinds);
     /* "starred in", "his role in" */
-    return w->norm_len == 2 && memcmp(w->norm, "in", 2) == 0 && (cue_bits(before->norm, before->norm_len) & C_INWORK);
+    const struct ent_tok *before = i >= 2 ? &t->v[i - 2] : NULL;
+    return !german && before && before->sentence == w->sentence && w->norm_len == 2 &&
+           memcmp(w->norm, "in", 2) == 0 && cue_acting_word(before->norm, before->norm_len);
 }
 
-static size_t title_end(const struct ent_toks *t, size_t i, int german)
+size_t works_title_end(const char *lang, const struct ent_toks *t, size_t i)
 {
+    pthread_once(&lists_once, lists_init);
+    int german = strcmp(lang, "de") == 0;
     if (i == 0 || i >= t->n || !introduces(t, i, german))
         return i;
     uint32_t sentence = t->v[i].sentence;
@@ -122,37 +154,25 @@ static size_t title_end(const struct ent_toks *t, size_t i, int german)
     return quoted ? i : end;
 }
 
-size_t works_title_end(const char *lang, const struct ent_toks *t, size_t i)
+void works_drop_titles(const struct ent_hits *hits, const struct gazetteer *gz, uint8_t *dropped,
+                       struct heur_cands *cands)
 {
-    return title_end(t, i, strcmp(lang, "de") == 0);
-}
-
-void works_drop_titles(const char *lang, const struct ent_toks *t, const struct ent_hits *hits,
-                       const struct gazetteer *gz, uint8_t *dropped, struct heur_cands *cands)
-{
-    int german = strcmp(lang, "de") == 0;
-    for (size_t i = 1; i < t->n; i++) {
-        /* Cheap tests first: a title begins with a capital or a quote. */
-        if (!(t->v[i].flags & ENT_TOK_CAP) && !(t->v[i].text_len <= 3 && text_in(&t->v[i], open_quotes)))
-            continue;
-        size_t end = title_end(t, i, german);
-        if (end == i)
-            continue;
-        /* Titles are few: every hit is looked at for each. */
-        for (size_t k = 0; k < hits->n; k++) {
-            enum ent_type type = gz->v[hits->v[k].entry].type;
-            if (hits->v[k].start >= i && hits->v[k].end <= end && (type == ENT_PERSON || type == ENT_PLACE))
-                dropped[k] = RESOLVE_DROPPED;
+    for (size_t k = 0; k < cands->n_titles; k++) {
+        size_t start = cands->titles[k].start, end = cands->titles[k].end;
+        /* Titles are few: every hit and find is looked at for each. */
+        for (size_t h = 0; h < hits->n; h++) {
+            enum ent_type type = gz->v[hits->v[h].entry].type;
+            if (hits->v[h].start >= start && hits->v[h].end <= end && (type == ENT_PERSON || type == ENT_PLACE))
+                dropped[h] = RESOLVE_DROPPED;
         }
         size_t out = 0;
-        for (size_t k = 0; k < cands->n; k++) {
-            struct heur_cand *c = &cands->v[k];
-            if (c->start >= i && c->end <= end && (c->type == ENT_PERSON || c->type == ENT_PLACE))
-                free(c->name);
+        for (size_t c = 0; c < cands->n; c++) {
+            struct heur_cand *x = &cands->v[c];
+            if (x->start >= start && x->end <= end && (x->type == ENT_PERSON || x->type == ENT_PLACE))
+                free(x->name);
             else
-                cands->v[out++] = *c;
+                cands->v[out++] = *x;
         }
         cands->n = out;
-        i = end - 1;
     }
 }
