@@ -110,10 +110,11 @@ static const char *const org_for_words[] = {
     "beirat", "beirats", "landesamt", "landesamts", "landesamtes", "bundesamts", "bundesamtes",
     "umweltbundesamt", NULL};
 static const char *const org_of_preps[] = {"of", "for", "der", "des", "für", NULL};
-/* Prepositions before a place in English: "in Baar", "near Belém".  Not
- * "from", which comes before organisations and people as often; and not
- * German "in", which comes before too many capitalised nouns that the word
- * list lacks ("in Messaging-Apps"). */
+/* Prepositions before a place: "in Baar", "near Belém", "aus Ningde".
+ * Not "from", which comes before organisations and people as often.
+ * German "in" comes before many capitalised nouns that the word list
+ * lacks ("in Messaging-Apps"): heur.c's german_place_words() filters
+ * them. */
 static const char *const place_preps[] = {"in", "near", "aus", "nahe", NULL};
 static const char *const org_preps[] = {"von", "der", "des", "bei", "beim", "of", "at", NULL};
 static const char *const speech_verbs[] = {

@@ -43,6 +43,11 @@ struct run {
     uint32_t *look;        /* the view positions of capitalised words and of cues, in text order */
     size_t n_look;
     uint32_t *norm_of_type, *norm_head, *norm_next;
+    /* Per norm (its class: norm_of_type[]): how many of its words stand
+     * alone (alone_at()), NO_POS until asked; memoised, since an article
+     * that names one person a thousand times would otherwise walk them
+     * all for each (comes_back_alone()). */
+    uint32_t *norm_alone;
     /* Per token type, what is worked out for its text once (NULL when
      * the words are untyped). */
     struct type_memo *types;
@@ -579,11 +584,13 @@ static int norms_index(struct run *r)
     r->norm_of_type = malloc(((size_t)t->n_types + 1) * sizeof *r->norm_of_type);
     r->norm_head = malloc(((size_t)t->n_types + 1) * sizeof *r->norm_head);
     r->norm_next = malloc((r->n + 1) * sizeof *r->norm_next);
-    int ok = t->n_types && !r->untyped && table && r->norm_of_type && r->norm_head && r->norm_next;
+    r->norm_alone = malloc(((size_t)t->n_types + 1) * sizeof *r->norm_alone);
+    int ok = t->n_types && !r->untyped && table && r->norm_of_type && r->norm_head && r->norm_next && r->norm_alone;
     if (ok) {
         memset(table, 0xff, size * sizeof *table);
         memset(r->norm_of_type, 0xff, t->n_types * sizeof *r->norm_of_type);
         memset(r->norm_head, 0xff, t->n_types * sizeof *r->norm_head);
+        memset(r->norm_alone, 0xff, t->n_types * sizeof *r->norm_alone);
     }
     /* Only the capitalised words are listed: the view's pass kept their
      * positions (r->look), so the others are not read again. */
@@ -634,10 +641,18 @@ static int comes_back_alone(struct run *r, size_t a, size_t b, size_t q)
     if (r->norms_state == 0)
         r->norms_state = norms_index(r);
     if (r->norms_state > 0 && is_cap(want)) {
-        for (uint32_t p = r->norm_head[r->norm_of_type[want->type]]; p != NO_POS; p = r->norm_next[p])
-            if (alone_at(r, a, b, p))
-                return 1;
-        return 0;
+        uint32_t cls = r->norm_of_type[want->type];
+        if (r->norm_alone[cls] == NO_POS) {
+            uint32_t n = 0;
+            for (uint32_t p = r->norm_head[cls]; p != NO_POS; p = r->norm_next[p])
+                n += alone_at(r, 0, 0, p);
+            r->norm_alone[cls] = n;
+        }
+        /* Those inside [a, b) do not count. */
+        uint32_t inside = 0;
+        for (size_t p = a; p < b; p++)
+            inside += is_cap(tok(r, p)) && r->norm_of_type[tok(r, p)->type] == cls && alone_at(r, 0, 0, p);
+        return r->norm_alone[cls] > inside;
     }
     for (size_t p = 0; p < r->n; p++) {
         const struct ent_tok *t = tok(r, p);
@@ -694,9 +709,6 @@ static int indefinite_article(const struct ent_tok *t)
     return tok_norm_in(t, words);
 }
 
-/* Two or three name words: an organisation when an organisation word ends
- * them (or an English noun of one follows: "Edge magazine"), a person
- * when the last comes back alone. */
 /* Whether every word of [a, b) is an ordinary word of the article's
  * language or of English ("Black & White", "Art & Money" in German). */
 static int all_common(const struct run *r, size_t a, size_t b)
@@ -733,6 +745,9 @@ static int rule_ampersand(struct run *r, size_t p, size_t n)
     return add_cand(r, p, e, ENT_ORG, 1, NO_HEAD, "rule_ampersand") < 0 ? -1 : 1;
 }
 
+/* Two or three name words: an organisation when an organisation word ends
+ * them (or an English noun of one follows: "Edge magazine"), a person
+ * when the last comes back alone. */
 static int rule_sequence(struct run *r, size_t p)
 {
     if (r->taken[p])
@@ -1389,17 +1404,30 @@ static int demonym(const struct run *r, size_t a, size_t e)
  * Atlas"), a German noun in the dative plural or genitive ("in
  * Kriegsgebieten"), the cut first part of a compound ("Krisen- und ...")
  * or a word with capitals inside ("FortiOS"). */
+#define PLACE_WORD_MAX 48
+
 static int german_place_words(const struct run *r, size_t a, size_t b)
 {
     static const char *const endings[] = {"en", "n", "s", NULL};
     for (size_t k = a; k < b; k++) {
         const struct ent_tok *x = tok(r, k);
-        if (!namey(r, k, 0) || x->text[x->text_len - 1] == '-' ||
+        /* No place's name is that long; the suffixes below are hashed
+         * one by one. */
+        if (x->norm_len > PLACE_WORD_MAX || !namey(r, k, 0) || x->text[x->text_len - 1] == '-' ||
             lexicon_de_listed(r->lex, x->norm, x->norm_len) || lexicon_common(r->lex, "en", x->norm, x->norm_len))
             return 0;
         for (size_t i = 1; i < x->text_len; i++)
             if (x->text[i] >= 'A' && x->text[i] <= 'Z' && x->text[i - 1] != '-' && x->text[i - 1] != ' ')
                 return 0;
+        /* The last part of a hyphenated word: "Messaging-Apps". */
+        const char *dash = memrchr(x->norm, '-', x->norm_len);
+        if (dash) {
+            const char *part = dash + 1;
+            size_t len = x->norm_len - (size_t)(part - x->norm);
+            if (len == 0 || lexicon_de_listed(r->lex, part, len) || lexicon_common(r->lex, "en", part, len) ||
+                (len > 1 && part[len - 1] == 's' && lexicon_common(r->lex, "en", part, len - 1)))
+                return 0;
+        }
         /* A compound of a German word ("Geiselhaft": Haft, "Schulformen":
          * Formen); heads of four letters and more after three, but not
          * the commonest endings of towns' names ("Mauthausen", "Wals-Siezenheim"). */
@@ -1440,9 +1468,12 @@ static int rule_place(struct run *r, size_t p)
         return 0;
     size_t e = p + 1 + n;
     /* Not before "&": a firm's name ("in Minecraft & Co"). */
+    /* Not before "&" (a firm's name: "in Minecraft & Co") or an
+     * apostrophe (a genitive: "in Qabus' Kuverts"). */
     const struct ent_tok *after = e < r->n && same_sentence(r, p, e) ? tok(r, e) : NULL;
-    if ((after && (is_cap(after) || (after->text_len == 1 && after->text[0] == '&'))) || demonym(r, p + 1, e) ||
-        (r->de && !german_place_words(r, p + 1, e)))
+    if ((after && (is_cap(after) || (after->text_len == 1 && (after->text[0] == '&' || after->text[0] == '\'')) ||
+                   (after->text_len == 3 && memcmp(after->text, "\xE2\x80\x99", 3) == 0))) ||
+        demonym(r, p + 1, e) || (r->de && !german_place_words(r, p + 1, e)))
         return 0;
     /* "shares in Jarvis", "a stake in Tube Lines": a company */
     if (p > 0 && same_sentence(r, p - 1, p) && norm_in(r, p - 1, C_HOLDING) &&
@@ -1461,8 +1492,8 @@ static int rule_work_title(struct run *r, size_t p)
     size_t i = r->w[p] + 1;
     while (i < t->n && (t->v[i].flags & ENT_TOK_PART))
         i++;  /* after the parts of a hyphenated word */
-    if (i < t->n && t->v[i].norm_len == 2 && memcmp(t->v[i].norm, "in", 2) == 0)
-        i++;
+    uint32_t after_in = i < t->n && t->v[i].norm_len == 2 && memcmp(t->v[i].norm, "in", 2) == 0;
+    i += after_in;
     size_t end = i < t->n ? works_title_end(r->lang, t, i) : i;
     if (end == i)
         return 0;
@@ -1475,7 +1506,7 @@ static int rule_work_title(struct run *r, size_t p)
         c->titles = v;
         c->cap_titles = cap;
     }
-    c->titles[c->n_titles++] = (struct heur_title){(uint32_t)i, (uint32_t)end};
+    c->titles[c->n_titles++] = (struct heur_title){(uint32_t)i, (uint32_t)end, after_in};
     return 0;
 }
 
@@ -1898,5 +1929,6 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
     free(r.norm_of_type);
     free(r.norm_head);
     free(r.norm_next);
+    free(r.norm_alone);
     return rc;
 }

@@ -39,9 +39,11 @@ struct heur_cand {
     const char *rule;        /* which cue found it (for the debug log) */
 };
 
-/* The tokens [start, end) of a work's title (works.h). */
+/* The tokens [start, end) of a work's title (works.h); after_in: it
+ * follows a word of acting and "in" ("her role in ..."). */
 struct heur_title {
     uint32_t start, end;
+    uint32_t after_in;
 };
 
 struct heur_cands {

@@ -379,6 +379,10 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
                 uint8_t c = m->cases[mp->case_off + j], want = c & ~ENT_CASE_POSSESSIVE;
                 ok = (case_ok(want, x->flags) || (want == ENT_CASE_UPPER && capitals_before_possessive(x))) &&
                      (!(c & ENT_CASE_POSSESSIVE) || tok_possessive(x) || genitive);
+                /* A possessive ends a name that has none there: "the
+                 * BBC's World Cup coverage" is no BBC World. */
+                if (ok && j + 1 < mp->len && !(c & ENT_CASE_POSSESSIVE) && tok_possessive(x))
+                    ok = 0;
             }
             /* The first fitting pattern of these words wins; a sports
              * alias of them is kept as well (resolve.h decides). */

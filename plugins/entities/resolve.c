@@ -5,6 +5,7 @@
 #include "cues.h"
 #include "works.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,29 +59,56 @@ static int same_words(const struct ent_toks *t, size_t a, const struct heur_cand
 
 /* A place inside an organisation found by its legal form or role is part
  * of that name, here and wherever the same words come back: "Shanghai
- * Biren Technology Co." is no mention of Shanghai. */
-void resolve_drop_places_in_orgs(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+ * Biren Technology Co." is no mention of Shanghai.  Linear in the
+ * article: the spans are marked once, and the words are looked for again
+ * for the first STRONG_NAMES_MAX different names (an article of a
+ * thousand firms would otherwise take a scan of its words each). */
+#define STRONG_NAMES_MAX 64
+
+static void drop_places_within(const struct ent_hits *hits, const struct gazetteer *gz, const uint8_t *mark,
+                               uint8_t *dropped)
+{
+    for (size_t h = 0; h < hits->n; h++) {
+        if (gz->v[hits->v[h].entry].type != ENT_PLACE)
+            continue;
+        size_t i = hits->v[h].start;
+        while (i < hits->v[h].end && mark[i])
+            i++;
+        if (i == hits->v[h].end)
+            dropped[h] = 1;
+    }
+}
+
+int resolve_drop_places_in_orgs(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                                 const struct heur_cands *cands, uint8_t *dropped)
 {
+    uint8_t *mark = calloc(t->n + 1, 1);
+    if (!mark)
+        return -1;
+    const char *seen[STRONG_NAMES_MAX];
+    size_t n_seen = 0;
     for (size_t k = 0; k < cands->n; k++) {
         const struct heur_cand *c = &cands->v[k];
         if (!c->strong)
             continue;
-        for (size_t h = 0; h < hits->n; h++)
-            if (gz->v[hits->v[h].entry].type == ENT_PLACE && hits->v[h].start >= c->cover_start &&
-                hits->v[h].end <= c->cover_end)
-                dropped[h] = 1;
+        memset(mark + c->cover_start, 1, c->cover_end - c->cover_start);
+        size_t j = 0;
+        while (j < n_seen && strcmp(seen[j], c->name) != 0)
+            j++;
+        if (j < n_seen || n_seen == STRONG_NAMES_MAX)
+            continue;
+        seen[n_seen++] = c->name;
         for (size_t a = 0; a < t->n; a++) {
             size_t end;
             if ((t->v[a].flags & ENT_TOK_PART) || t->v[a].norm_len != t->v[c->start].norm_len ||
                 !same_words(t, a, c, &end))
                 continue;
-            for (size_t h = 0; h < hits->n; h++)
-                if (gz->v[hits->v[h].entry].type == ENT_PLACE && hits->v[h].start >= a &&
-                    hits->v[h].end <= end)
-                    dropped[h] = 1;
+            memset(mark + a, 1, end - a);
         }
     }
+    drop_places_within(hits, gz, mark, dropped);
+    free(mark);
+    return 0;
 }
 
 /* Titles before a person's name. */
@@ -658,6 +686,13 @@ int resolve_join_org_places(const char *lang, const struct ent_toks *t, const st
      * ("told the BBC Liverpool were unlikely to win"). */
     if (strcmp(lang, "de") != 0)
         return 0;
+    /* The tokens the heuristics' finds were read from: no join over them. */
+    uint8_t *found = calloc(t->n + 1, 1);
+    if (!found)
+        return -1;
+    for (size_t k = 0; k < cands->n; k++)
+        memset(found + cands->v[k].cover_start, 1, cands->v[k].cover_end - cands->v[k].cover_start);
+    int rc = 0;
     for (size_t h = 0; h + 1 < hits->n; h++) {
         const struct ent_hit *o = &hits->v[h], *p = &hits->v[h + 1];
         const struct gz_entry *org = &gz->v[o->entry], *place = &gz->v[p->entry];
@@ -674,27 +709,32 @@ int resolve_join_org_places(const char *lang, const struct ent_toks *t, const st
         if (p->end < t->n && t->v[p->end].sentence == pfirst->sentence && (t->v[p->end].flags & ENT_TOK_CAP))
             continue;
         int overlaps = 0;
-        for (size_t k = 0; k < cands->n && !overlaps; k++)
-            overlaps = cands->v[k].cover_start < p->end && o->start < cands->v[k].cover_end;
+        for (size_t i = o->start; i < p->end && !overlaps; i++)
+            overlaps = found[i];
         if (overlaps)
             continue;
-        /* An alias before its town gives the canonical name when that
-         * ends in the town ("SK Sturm Graz": Sturm Graz). */
-        const char *canonical = gz_entry_name(org, tag_lang);
-        char *town = words_as_written(t, p->start, p->end);
-        size_t cl = strlen(canonical), tl = town ? strlen(town) : 0;
-        int ends = town && cl > tl + 1 && canonical[cl - tl - 1] == ' ' && strcmp(canonical + cl - tl, town) == 0;
-        free(town);
-        char *name = ends ? strdup(canonical) : words_as_written(t, o->start, p->end);
+        /* By the lists' names, so that "AMS Wien" and "Arbeitsmarktservice
+         * Wien" are one; the organisation's alone when it ends in the
+         * place ("SK Sturm Graz": Sturm Graz). */
+        const char *oname = gz_entry_name(org, tag_lang), *pname = gz_entry_name(place, tag_lang);
+        size_t ol = strlen(oname), pl = strlen(pname);
+        int ends = ol > pl + 1 && oname[ol - pl - 1] == ' ' && strcmp(oname + ol - pl, pname) == 0;
+        char *name = malloc(ol + 1 + pl + 1);
+        if (name && ends)
+            memcpy(name, oname, ol + 1);
+        else if (name)
+            snprintf(name, ol + 1 + pl + 1, "%s %s", oname, pname);
         struct heur_cand c = {o->start, p->end, ENT_ORG, 1, o->start, p->end, name, "org_place"};
         if (!name || heur_cands_push(cands, &c) < 0) {
             free(name);
-            return -1;
+            rc = -1;
+            break;
         }
         dropped[h] = dropped[h + 1] = RESOLVE_DROPPED;
         h++;
     }
-    return 0;
+    free(found);
+    return rc;
 }
 
 int resolve_article(const struct lexicon *lex, const char *lang, const char *tag_lang, int heuristics,
@@ -727,8 +767,10 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
         return -1;
     resolve_drop_sport_aliases(lex, lang, t, hits, cands->sports, cands, dropped);
     resolve_drop_surnames_of_listed(t, hits, gz, dropped, cands);
-    works_drop_titles(hits, gz, dropped, cands);
-    resolve_drop_places_in_orgs(t, hits, gz, cands, dropped);
+    if (works_drop_titles(t, hits, gz, dropped, cands) < 0)
+        return -1;
+    if (resolve_drop_places_in_orgs(t, hits, gz, cands, dropped) < 0)
+        return -1;
     if (resolve_sports_clubs(lex, lang, t, hits, gz, tag_lang, cands, dropped) < 0)
         return -1;
     resolve_drop_national_teams(lex, lang, t, hits, gz, cands->sports, dropped);

@@ -49,9 +49,11 @@ void resolve_drop_after_titles(const struct ent_toks *t, const struct ent_hits *
 void resolve_drop_surnames_of_listed(const struct ent_toks *t, const struct ent_hits *hits,
                                      const struct gazetteer *gz, uint8_t *dropped, struct heur_cands *cands);
 /* A place inside an organisation found by its legal form or role, there
- * and wherever its words come back ("Shanghai Biren Technology Co."). */
-void resolve_drop_places_in_orgs(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
-                                 const struct heur_cands *cands, uint8_t *dropped);
+ * and wherever its words come back ("Shanghai Biren Technology Co."; the
+ * words of an article's first 64 such names).  0, or -1 when out of
+ * memory. */
+int resolve_drop_places_in_orgs(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                                const struct heur_cands *cands, uint8_t *dropped);
 /* In a sports report (cands->sports) a town's name stands for its club
  * ("Newcastle beat Sunderland", "wechselte nach Augsburg"), unless "in",
  * "near", "aus" or "nahe" comes before it, it is in a dateline ("Wien – ",
@@ -107,9 +109,11 @@ void resolve_drop_national_teams(const struct lexicon *lex, const char *lang, co
  * Niederösterreich", "ORF Niederösterreich", "SPÖ Wien", "Caritas Wien");
  * not a country ("die EU Griechenland" is two names), not a town in a
  * sports report (a club), not before a longer name, a possessive or a
- * genitive.  Both hits are dropped and the organisation added to cands,
- * as written (or by its canonical name in tag_lang when that ends in the
- * town: "SK Sturm Graz" is Sturm Graz).  0, or -1 when out of memory. */
+ * genitive.  Both hits are dropped and the organisation added to cands
+ * by the lists' names in tag_lang, the organisation's and the place's
+ * ("AMS Wien" and "Arbeitsmarktservice Wien" are one), or the
+ * organisation's alone when it ends in the place ("SK Sturm Graz" is
+ * Sturm Graz).  0, or -1 when out of memory. */
 int resolve_join_org_places(const char *lang, const struct ent_toks *t, const struct ent_hits *hits,
                             const struct gazetteer *gz, const char *tag_lang, struct heur_cands *cands,
                             uint8_t *dropped);

@@ -9,19 +9,20 @@
 
 static const char *const game_kinds[] = {"video", "computer", NULL};
 /* Small words inside a title ("The Life of David Gale", "Til It Happens
- * to You"); not prepositions of place, which end a title as often as they
- * go on after one ("the film Closer in London"), unless it is quoted. */
-static const char *const title_words[] = {"of", "the", "a", "an", "to", "and", "&", "on", "for", "with", "der",
-                                          "die", "das", "des", "dem", "den", "und", "von", "vom", "zu", ":",
-                                          NULL};
+ * to You"); not the words that join a title to what follows it as often
+ * ("the film Closer with Julia Roberts", "der Film Amour von Michael
+ * Haneke", "in Paris and Berlin"), nor prepositions of place ("the film
+ * Closer in London"), unless the title is quoted. */
+static const char *const title_words[] = {"of", "the", "a", "an", "to", "der", "die", "das", "des", "dem", "den",
+                                          "zu", ":", NULL};
 static const char *const open_quotes[] = {"\"", "\xE2\x80\x9C", "\xE2\x80\x9E", "'", "\xE2\x80\x98", "\xC2\xAB",
                                           "\xC2\xBB", NULL};
 static const char *const close_quotes[] = {"\"", "\xE2\x80\x9D", "\xE2\x80\x9C", "'", "\xE2\x80\x99", "\xC2\xBB",
                                            "\xC2\xAB", NULL};
 
-/* The nouns by length, built once. */
+/* The nouns by length, built once; a length's slots hold a whole list. */
 #define WORD_LEN_MAX 16
-#define PER_LEN 8
+#define PER_LEN 32
 
 struct by_len {
     const char *w[WORD_LEN_MAX + 1][PER_LEN];
@@ -102,7 +103,10 @@ static int work_noun(const struct ent_tok *w, int german)
     return !(w->flags & ENT_TOK_CAP) && in_by_len(w->norm, w->norm_len, &en_nouns);
 }
 
-/* Whether the words before i introduce a title at i. */
+/* What introduces a title at i: 0 nothing, INTRO_NOUN a noun of a work
+ * ("the film"), INTRO_ACTING a word of acting and "in" ("her role in"). */
+enum { INTRO_NOUN = 1, INTRO_ACTING = 2 };
+
 static int introduces(const struct ent_toks *t, size_t i, int german)
 {
     const struct ent_tok *w = &t->v[i - 1];
@@ -112,20 +116,25 @@ static int introduces(const struct ent_toks *t, size_t i, int german)
         (w->flags & (ENT_TOK_PART | ENT_TOK_PART_LAST)) == ENT_TOK_PART)
         return 0;
     if (w->norm_len == 4 && memcmp(w->norm, "game", 4) == 0)  /* "video game Halo" */
-        return !german && i >= 2 && t->v[i - 2].sentence == w->sentence && tok_norm_in(&t->v[i - 2], game_kinds);
+        return !german && i >= 2 && t->v[i - 2].sentence == w->sentence && tok_norm_in(&t->v[i - 2], game_kinds)
+                   ? INTRO_NOUN
+                   : 0;
     if (work_noun(w, german))
-        return 1;
+        return INTRO_NOUN;
     /* "starred in", "his role in" */
     const struct ent_tok *before = i >= 2 ? &t->v[i - 2] : NULL;
     return !german && before && before->sentence == w->sentence && w->norm_len == 2 &&
-           memcmp(w->norm, "in", 2) == 0 && cue_acting_word(before->norm, before->norm_len);
+                   memcmp(w->norm, "in", 2) == 0 && cue_acting_word(before->norm, before->norm_len)
+               ? INTRO_ACTING
+               : 0;
 }
 
 size_t works_title_end(const char *lang, const struct ent_toks *t, size_t i)
 {
     pthread_once(&lists_once, lists_init);
     int german = strcmp(lang, "de") == 0;
-    if (i == 0 || i >= t->n || !introduces(t, i, german))
+    int intro = i == 0 || i >= t->n ? 0 : introduces(t, i, german);
+    if (!intro)
         return i;
     uint32_t sentence = t->v[i].sentence;
     size_t j = i;
@@ -134,7 +143,7 @@ size_t works_title_end(const char *lang, const struct ent_toks *t, size_t i)
         j++;
     if (j >= t->n || t->v[j].sentence != sentence || !(t->v[j].flags & ENT_TOK_CAP))
         return i;
-    size_t end = i;
+    size_t end = i, words = 0;
     for (size_t e = j; e < t->n && e < i + WORKS_TITLE_MAX && t->v[e].sentence == sentence; e++) {
         const struct ent_tok *x = &t->v[e];
         if (x->flags & ENT_TOK_PART) {
@@ -146,33 +155,53 @@ size_t works_title_end(const char *lang, const struct ent_toks *t, size_t i)
             if (possessive(t, e))
                 return i;
             end = e + 1;
+            words++;
         } else if (quoted ? text_in(x, open_quotes) : !tok_norm_in(x, title_words)) {
             break;
         }
     }
-    /* A quote never closed is no title's. */
-    return quoted ? i : end;
+    /* A quote never closed is no title's.  After a word of acting one
+     * name is a place as often ("her role in Iraq", "appeared in
+     * London"): the title has two words at least. */
+    return quoted || (intro == INTRO_ACTING && words < 2) ? i : end;
 }
 
-void works_drop_titles(const struct ent_hits *hits, const struct gazetteer *gz, uint8_t *dropped,
-                       struct heur_cands *cands)
+int works_drop_titles(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                      uint8_t *dropped, struct heur_cands *cands)
 {
-    for (size_t k = 0; k < cands->n_titles; k++) {
-        size_t start = cands->titles[k].start, end = cands->titles[k].end;
-        /* Titles are few: every hit and find is looked at for each. */
-        for (size_t h = 0; h < hits->n; h++) {
-            enum ent_type type = gz->v[hits->v[h].entry].type;
-            if (hits->v[h].start >= start && hits->v[h].end <= end && (type == ENT_PERSON || type == ENT_PLACE))
-                dropped[h] = RESOLVE_DROPPED;
-        }
-        size_t out = 0;
-        for (size_t c = 0; c < cands->n; c++) {
-            struct heur_cand *x = &cands->v[c];
-            if (x->start >= start && x->end <= end && (x->type == ENT_PERSON || x->type == ENT_PLACE))
-                free(x->name);
-            else
-                cands->v[out++] = *x;
-        }
-        cands->n = out;
+    if (cands->n_titles == 0)
+        return 0;
+    /* Each token's title (1 + its index in cands->titles; 0 none), marked
+     * once: a name is inside a title when its first and last tokens are
+     * in the same one.  Linear in the article, however many titles. */
+    uint32_t *title_of = calloc(t->n + 1, sizeof *title_of);
+    if (!title_of)
+        return -1;
+    for (size_t k = 0; k < cands->n_titles; k++)
+        for (size_t i = cands->titles[k].start; i < cands->titles[k].end && i < t->n; i++)
+            title_of[i] = (uint32_t)(k + 1);
+    for (size_t h = 0; h < hits->n; h++) {
+        enum ent_type type = gz->v[hits->v[h].entry].type;
+        uint32_t in = title_of[hits->v[h].start];
+        if (!in || title_of[hits->v[h].end - 1] != in || (type != ENT_PERSON && type != ENT_PLACE))
+            continue;
+        /* A listed person who is the whole title after a work's noun is
+         * its subject ("the book Gordon Brown wrote"). */
+        const struct heur_title *x = &cands->titles[in - 1];
+        if (type == ENT_PERSON && !x->after_in && hits->v[h].start == x->start && hits->v[h].end == x->end)
+            continue;
+        dropped[h] = RESOLVE_DROPPED;
     }
+    size_t out = 0;
+    for (size_t c = 0; c < cands->n; c++) {
+        struct heur_cand *x = &cands->v[c];
+        uint32_t in = x->end > x->start ? title_of[x->start] : 0;
+        if (in && title_of[x->end - 1] == in && (x->type == ENT_PERSON || x->type == ENT_PLACE))
+            free(x->name);
+        else
+            cands->v[out++] = *x;
+    }
+    cands->n = out;
+    free(title_of);
+    return 0;
 }

@@ -15,21 +15,26 @@
  * cue_work_nouns_en and _de: English in lower case, film, movie, novel,
  * album, ...; German capitalised, also as a compound's end: Spielfilm,
  * Debütroman), "video game", or an English word of acting and "in"
- * ("starred in", "his role in").  The title is its
- * capitalised words, numbers and the small words between them ("of",
- * "the", "to"), after an opening quote if there is one, up to the end of
- * the sentence, a comma or WORKS_TITLE_MAX tokens (a quoted title: to
- * its closing quote, commas and all).  i itself when no title begins
- * there.  lang: the article's language ("de": the German nouns). */
+ * ("starred in", "his role in": then of two capitalised words at least,
+ * or quoted: "her role in Iraq" is a place).  The title is its
+ * capitalised words and numbers and the articles, "of", "to" and "zu"
+ * between them, after an opening quote if there is one; it ends at any
+ * other word, the end of the sentence or WORKS_TITLE_MAX tokens (a
+ * quoted title: at its closing quote, commas and all).  Not when a
+ * capitalised word of it is a possessive ("Mike Nichols' Closer").  i
+ * itself when no title begins there.  lang: the article's language
+ * ("de": the German nouns). */
 size_t works_title_end(const char *lang, const struct ent_toks *t, size_t i);
 
 #define WORKS_TITLE_MAX 10
 
 /* People and places inside the titles the heuristics noted
  * (cands->titles; heur.h) give no tag: their hits are marked dropped
- * (RESOLVE_DROPPED) and their heuristic finds removed from cands.
- * Organisations stay (a studio or a band inside a title is rare). */
-void works_drop_titles(const struct ent_hits *hits, const struct gazetteer *gz, uint8_t *dropped,
-                       struct heur_cands *cands);
+ * (RESOLVE_DROPPED) and their heuristic finds removed from cands; but a
+ * listed person who is a whole unquoted title after a work's noun is its
+ * subject ("the book Gordon Brown wrote").  Organisations stay (a studio or a band inside a
+ * title is rare).  0, or -1 when out of memory. */
+int works_drop_titles(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                      uint8_t *dropped, struct heur_cands *cands);
 
 #endif
