@@ -676,6 +676,22 @@ static void test_init_refuses_a_broken_file(void **state)
 
 static struct lexicon lex;
 
+/* The given names of text (a list as lexicon_load_given() reads it) into
+ * the shared lexicon, and out of it again. */
+static void given_load(const char *file, const char *text)
+{
+    char err[600];
+    if (lexicon_load_given(&lex, write_tsv(file, text), err, sizeof err) != 0)
+        fail_msg("%s: %s", file, err);
+}
+
+static void given_drop(void)
+{
+    fpset_free(&lex.given);
+    fpfilter_free(&lex.given_filter);
+    lex.have_given = 0;
+}
+
 static int load_lexicon(void **state)
 {
     (void)state;
@@ -770,9 +786,7 @@ static void test_heuristics_roles(void **state)
 static void test_heuristics_given_names(void **state)
 {
     (void)state;
-    char *path = write_tsv("given.txt", "# given names\nbob\nbrenda\nart\nvictoria\nprince\n Jörg \nfrank\tword\n");
-    char err[600];
-    assert_int_equal(lexicon_load_given(&lex, path, err, sizeof err), 0);
+    given_load("given.txt", "# given names\nbob\nbrenda\nart\nvictoria\nprince\n Jörg \nfrank\tword\n");
     assert_int_equal(lexicon_given(&lex, "jörg", strlen("jörg")), LEXICON_GIVEN_NAME);
     assert_int_equal(lexicon_given(&lex, "frank", strlen("frank")), LEXICON_GIVEN_WORD);
     assert_int_equal(lexicon_given(&lex, "zorblax", strlen("zorblax")), 0);
@@ -805,9 +819,7 @@ static void test_heuristics_given_names(void **state)
                       "");
     expect_heuristics("de", "Das Buch inspirierte am Ende auch Brenda Zorblax Qualmers Film, hieß es damals.",
                       "person/Brenda Zorblax Qualmers");
-    fpset_free(&lex.given);
-    fpfilter_free(&lex.given_filter);
-    lex.have_given = 0;
+    given_drop();
     expect_heuristics("en", "The film also stars the British actors Bob Hoskins and Brenda Blethyn as her parents.", "");
 }
 
@@ -1060,9 +1072,7 @@ static void test_resolve_listed_people(void **state)
                                                {"person\tCristiano Ronaldo", 0}, {"person\tRonaldo", 0},
                                                {"org\tFord", 0}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
-    char *path = write_tsv("given_listed.txt", "kate\njohn\tword\napril\n");
-    char err[600];
-    assert_int_equal(lexicon_load_given(&lex, path, err, sizeof err), 0);
+    given_load("given_listed.txt", "kate\njohn\tword\napril\n");
     expect_resolved(&l.g, &l.en, "en",
                     "The chancellor Gordon Brown spoke on Monday. Later Mr Brown told reporters that the plan was good.",
                     "person/Gordon Brown");
@@ -1084,9 +1094,7 @@ static void test_resolve_listed_people(void **state)
                     "person/Vladimir Putin");
     expect_resolved(&l.g, &l.en, "en", "The report said that in April Google had hired many new engineers.",
                     "org/Google");
-    fpset_free(&lex.given);
-    fpfilter_free(&lex.given_filter);
-    lex.have_given = 0;
+    given_drop();
     lists_free(&l);
 }
 
@@ -1132,15 +1140,11 @@ static void test_resolve_work_titles(void **state)
                     "des Landes.", "place/Wien");
     /* A heuristic person inside a title goes too; a possessive ends a
      * listed name ("the BBC's World Cup"). */
-    char *path = write_tsv("given_works.txt", "vera\n");
-    char err[600];
-    assert_int_equal(lexicon_load_given(&lex, path, err, sizeof err), 0);
+    given_load("given_works.txt", "vera\n");
     expect_resolved(&l.g, &l.en, "en", "Her new film Vera Lynn opened on Monday in Texas to good reviews.", "place/Texas");
     expect_resolved(&l.g, &l.en, "en", "Critics said that Vera Lynn sang well on Monday in Texas to a big crowd.",
                     "place/Texas, person/Vera Lynn");
-    fpset_free(&lex.given);
-    fpfilter_free(&lex.given_filter);
-    lex.have_given = 0;
+    given_drop();
     expect_resolved(&l.g, &l.en, "en", "The BBC's World Cup coverage drew many viewers in Texas on Monday.",
                     "org/BBC, place/Texas");
     /* The function itself: the title's end, the quote included. */
@@ -1220,9 +1224,7 @@ static void test_resolve_national_teams(void **state)
     };
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     /* The nationality rule asks the given names. */
-    char *path = write_tsv("given_nations.txt", "brenda\njörg\n");
-    char err[600];
-    assert_int_equal(lexicon_load_given(&lex, path, err, sizeof err), 0);
+    given_load("given_nations.txt", "brenda\njörg\n");
     static const struct {
         const char *lang, *text, *want;
     } cases[] = {
@@ -1256,9 +1258,7 @@ static void test_resolve_national_teams(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         expect_resolved(&l.g, strcmp(cases[i].lang, "de") == 0 ? &l.de : &l.en, cases[i].lang, cases[i].text,
                         cases[i].want);
-    fpset_free(&lex.given);
-    fpfilter_free(&lex.given_filter);
-    lex.have_given = 0;
+    given_drop();
     lists_free(&l);
 }
 
@@ -1370,9 +1370,7 @@ static void test_heuristics_org_nouns(void **state)
 static void test_heuristics_ampersand(void **state)
 {
     (void)state;
-    char *path = write_tsv("given_amp.txt", "sarah\nmichael\nbonnie\nclyde\n");
-    char err[600];
-    assert_int_equal(lexicon_load_given(&lex, path, err, sizeof err), 0);
+    given_load("given_amp.txt", "sarah\nmichael\nbonnie\nclyde\n");
     expect_heuristics("en", "The group owns brands including Moet & Chandon champagne and many more of them.",
                       "org/Moet & Chandon");
     expect_heuristics("en", "Figures from Stone & McCarthy Research showed a fall in sales in the last month.",
@@ -1382,9 +1380,7 @@ static void test_heuristics_ampersand(void **state)
     expect_heuristics("de", "Die Agentur Merlicek & Bergmann gewann am Montag den Auftrag des Landes.",
                       "org/Merlicek & Bergmann");
     expect_heuristics("de", "Während in Minecraft & Co viele Spieler bauen, ist das hier ganz anders.", "");
-    fpset_free(&lex.given);
-    fpfilter_free(&lex.given_filter);
-    lex.have_given = 0;
+    given_drop();
 }
 
 /* German given names: after "an" (a preposition, not the English
@@ -1394,16 +1390,12 @@ static void test_heuristics_ampersand(void **state)
 static void test_heuristics_german_given_names(void **state)
 {
     (void)state;
-    char *path = write_tsv("given_de.txt", "ewald\nmaria\tword\npeter\tword\n");
-    char err[600];
-    assert_int_equal(lexicon_load_given(&lex, path, err, sizeof err), 0);
+    given_load("given_de.txt", "ewald\nmaria\tword\npeter\tword\n");
     expect_heuristics("de", "Die Mandate gehen an Ewald Lindinger und an die Partei, hieß es am Montag.",
                       "person/Ewald Lindinger");
     expect_heuristics("de", "Er trifft dort etwa Maria Schrader in der neuen Serie am Abend.", "person/Maria Schrader");
     expect_heuristics("de", "Er trifft dort etwa Peter Binder in der neuen Serie am Abend.", "");
-    fpset_free(&lex.given);
-    fpfilter_free(&lex.given_filter);
-    lex.have_given = 0;
+    given_drop();
 }
 
 /* German names after "in", "aus", "nahe" that no list has are places;
