@@ -1467,7 +1467,6 @@ static int rule_place(struct run *r, size_t p)
     if (n == 0 || tok_possessive(tok(r, p + n)) || !free_span(r, p + 1, p + 1 + n))
         return 0;
     size_t e = p + 1 + n;
-    /* Not before "&": a firm's name ("in Minecraft & Co"). */
     /* Not before "&" (a firm's name: "in Minecraft & Co") or an
      * apostrophe (a genitive: "in Qabus' Kuverts"). */
     const struct ent_tok *after = e < r->n && same_sentence(r, p, e) ? tok(r, e) : NULL;
