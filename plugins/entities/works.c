@@ -3,7 +3,6 @@
 #include "cues.h"
 #include "resolve.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,43 +18,6 @@ static const char *const open_quotes[] = {"\"", "\xE2\x80\x9C", "\xE2\x80\x9E", 
                                           "\xC2\xBB", NULL};
 static const char *const close_quotes[] = {"\"", "\xE2\x80\x9D", "\xE2\x80\x9C", "'", "\xE2\x80\x99", "\xC2\xBB",
                                            "\xC2\xAB", NULL};
-
-/* The nouns by length, built once; a length's slots hold a whole list. */
-#define WORD_LEN_MAX 16
-#define PER_LEN 32
-
-struct by_len {
-    const char *w[WORD_LEN_MAX + 1][PER_LEN];
-    uint8_t n[WORD_LEN_MAX + 1];
-};
-
-static struct by_len en_nouns, de_nouns;
-static pthread_once_t lists_once = PTHREAD_ONCE_INIT;
-
-static void by_len_fill(struct by_len *b, const char *const *list)
-{
-    for (; *list; list++) {
-        size_t len = strlen(*list);
-        if (len <= WORD_LEN_MAX && b->n[len] < PER_LEN)
-            b->w[len][b->n[len]++] = *list;
-    }
-}
-
-static void lists_init(void)
-{
-    by_len_fill(&en_nouns, cue_work_nouns_en);
-    by_len_fill(&de_nouns, cue_work_nouns_de);
-}
-
-static int in_by_len(const char *s, size_t len, const struct by_len *b)
-{
-    if (len > WORD_LEN_MAX)
-        return 0;
-    for (size_t k = 0; k < b->n[len]; k++)
-        if (memcmp(b->w[len][k], s, len) == 0)
-            return 1;
-    return 0;
-}
 
 /* A German compound that names a work ("Dokumentarfilm", "Debütroman"). */
 static int ends_in_work(const char *norm, size_t len)
@@ -98,9 +60,8 @@ static int is_number(const struct ent_tok *t)
 static int work_noun(const struct ent_tok *w, int german)
 {
     if (german)
-        return (w->flags & ENT_TOK_CAP) &&
-               (in_by_len(w->norm, w->norm_len, &de_nouns) || ends_in_work(w->norm, w->norm_len));
-    return !(w->flags & ENT_TOK_CAP) && in_by_len(w->norm, w->norm_len, &en_nouns);
+        return (w->flags & ENT_TOK_CAP) && (tok_norm_in(w, cue_work_nouns_de) || ends_in_work(w->norm, w->norm_len));
+    return !(w->flags & ENT_TOK_CAP) && tok_norm_in(w, cue_work_nouns_en);
 }
 
 /* What introduces a title at i: 0 nothing, INTRO_NOUN a noun of a work
@@ -131,7 +92,6 @@ static int introduces(const struct ent_toks *t, size_t i, int german)
 
 size_t works_title_end(const char *lang, const struct ent_toks *t, size_t i)
 {
-    pthread_once(&lists_once, lists_init);
     int german = strcmp(lang, "de") == 0;
     int intro = i == 0 || i >= t->n ? 0 : introduces(t, i, german);
     if (!intro)
