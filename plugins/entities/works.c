@@ -76,10 +76,9 @@ static int introduces(const struct ent_toks *t, size_t i, int german)
     if (w->sentence != t->v[i].sentence || (t->v[i].flags & ENT_TOK_PART) ||
         (w->flags & (ENT_TOK_PART | ENT_TOK_PART_LAST)) == ENT_TOK_PART)
         return 0;
-    if (w->norm_len == 4 && memcmp(w->norm, "game", 4) == 0)  /* "video game Halo" */
-        return !german && i >= 2 && t->v[i - 2].sentence == w->sentence && tok_norm_in(&t->v[i - 2], game_kinds)
-                   ? INTRO_NOUN
-                   : 0;
+    /* English "game" only after "video": "the game Arsenal won". */
+    if (!german && w->norm_len == 4 && memcmp(w->norm, "game", 4) == 0)
+        return i >= 2 && t->v[i - 2].sentence == w->sentence && tok_norm_in(&t->v[i - 2], game_kinds) ? INTRO_NOUN : 0;
     if (work_noun(w, german))
         return INTRO_NOUN;
     /* "starred in", "his role in" */

@@ -1136,6 +1136,10 @@ static void test_resolve_work_titles(void **state)
                     "place/Texas, org/Film Council");
     expect_resolved(&l.g, &l.de, "de", "Bekannt wurde sie durch das Drehbuch für den Film Hiroshima mon amour "
                     "vor vielen Jahren.", "");
+    expect_resolved(&l.g, &l.en, "en", "Fans of the video game Texas Hold'em met in London on Monday night.",
+                    "place/London");
+    expect_resolved(&l.g, &l.en, "en", "In the game Texas scored twice before the break and won in London.",
+                    "place/Texas, place/London");
     expect_resolved(&l.g, &l.de, "de", "Der Filmakademie-Wien-Abschlussfilm Alles wird gut lief in vielen Kinos "
                     "des Landes.", "place/Wien");
     /* A heuristic person inside a title goes too; a possessive ends a
