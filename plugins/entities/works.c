@@ -19,18 +19,6 @@ static const char *const open_quotes[] = {"\"", "\xE2\x80\x9C", "\xE2\x80\x9E", 
 static const char *const close_quotes[] = {"\"", "\xE2\x80\x9D", "\xE2\x80\x9C", "'", "\xE2\x80\x99", "\xC2\xBB",
                                            "\xC2\xAB", NULL};
 
-/* A German compound that names a work ("Dokumentarfilm", "Debütroman"). */
-static int ends_in_work(const char *norm, size_t len)
-{
-    static const char *const ends[] = {"film", "films", "roman", "romans", "album", NULL};
-    for (const char *const *e = ends; *e; e++) {
-        size_t el = strlen(*e);
-        if (len > el && memcmp(norm + len - el, *e, el) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 static int text_in(const struct ent_tok *t, const char *const *list)
 {
     return norm_in_list(t->text, t->text_len, list);
@@ -55,12 +43,14 @@ static int is_number(const struct ent_tok *t)
 }
 
 /* Whether w is a noun of a work in the article's language: a German one
- * capitalised, also as a compound's end; an English one in lower case
+ * capitalised, also as a compound's end (cues.c's suffixes:
+ * "Dokumentarfilm", "Debütroman"); an English one in lower case
  * (not "the Film Council", "Eurovision Song Contest"). */
 static int work_noun(const struct ent_tok *w, int german)
 {
     if (german)
-        return (w->flags & ENT_TOK_CAP) && (tok_norm_in(w, cue_work_nouns_de) || ends_in_work(w->norm, w->norm_len));
+        return (w->flags & ENT_TOK_CAP) && (tok_norm_in(w, cue_work_nouns_de) ||
+                                            (cue_suffix_bits(w->norm, w->norm_len) & C_INWORK));
     return !(w->flags & ENT_TOK_CAP) && tok_norm_in(w, cue_work_nouns_en);
 }
 

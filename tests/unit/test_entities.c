@@ -1165,8 +1165,8 @@ static void test_resolve_work_titles(void **state)
 }
 
 /* A listed organisation and the region or town after it are one
- * organisation; not with a country, a possessive or a longer name after
- * it. */
+ * organisation, named by the lists; not with a country, nor before a
+ * longer name. */
 static void test_resolve_org_with_place(void **state)
 {
     (void)state;
