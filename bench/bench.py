@@ -433,6 +433,10 @@ def analysis(newsd, build, plugins, texts, n, workdir, gazetteer_key):
                                   ("full", with_fs_archive(default), [])):
         conf = write_sections(os.path.join(workdir, "inproc-%s.ini" % name), sections,
                               os.path.join(workdir, "inproc-state"), plugins, "warning")
+        # The topics plugin tags nothing, at almost no cost, until it has
+        # its model: trained first, as the side-by-side runs do (compare.py).
+        import compare
+        compare.train_topics(newsd, sections, conf, workdir)
         out = subprocess.run([exe, "-n", "2000", "-r", "5"] + flags + [conf] + dirs,
                              capture_output=True, text=True)
         for line in (out.stdout.strip() or out.stderr.strip()).splitlines():

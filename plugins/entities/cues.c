@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <string.h>
+#include <strings.h>
 
 /* Word lists of the cues, as norms (case-folded).  They are the language's
  * grammar of names (legal forms, roles, speech verbs), not names. */
@@ -172,7 +173,11 @@ static const char *const holdings[] = {
  * ("Arbeiterkammer"). */
 static const char *const institutions[] = {
     "gericht", "gerichtshof", "staatsanwaltschaft", "universität", "hochschule", "kammer",
-    "polizeidirektion", "bezirkshauptmannschaft", "stadtwerke", "rechnungshof", NULL};
+    "polizeidirektion", "bezirkshauptmannschaft", "stadtwerke", "rechnungshof", "amt", "akademie", NULL};
+/* The short forms of such bodies, as words of their own only ("Uni
+ * Linz", "TU Wien", "FH Joanneum"): inside a word they are other words'
+ * ends ("Juni"). */
+static const char *const institution_words[] = {"uni", "tu", "fh", "meduni", NULL};
 /* Words that open a clause after a comma: what follows is no apposition
  * ("Altach, wo der Trainer ...", "Leeds, where the chief ..."). */
 static const char *const clause_words[] = {"wo", "wie", "wenn", "und", "oder", "where", "when", "and", "or",
@@ -239,7 +244,7 @@ static const struct {
     {org_heads, C_ORGHEAD}, {place_preps, C_PLACEPREP}, {role_suffixes, C_ROLESUFFIX},
     {org_part_heads, C_ORGPART}, {org_whole_heads, C_ORGWHOLE}, {org_of_heads, C_ORGOF},
     {org_of_preps, C_OFPREP}, {org_for_heads, C_ORGFOR}, {org_for_words, C_ORGFOR}, {non_persons, C_NONPERSON}, {articles, C_ARTICLE}, {sport_words, C_SPORT}, {holdings, C_HOLDING},
-    {institutions, C_INSTITUTION}, {org_tails, C_ORGTAIL}, {clause_words, C_CLAUSE}, {not_org_acronyms, C_NOTORG},
+    {institutions, C_INSTITUTION}, {institution_words, C_INSTITUTION}, {org_tails, C_ORGTAIL}, {clause_words, C_CLAUSE}, {not_org_acronyms, C_NOTORG},
     {in_a_work, C_INWORK}, {cue_work_nouns_en, C_INWORK}, {cue_work_nouns_de, C_INWORK}, {event_words, C_EVENT},
 };
 
@@ -381,6 +386,38 @@ uint32_t cue_suffix_bits(const char *norm, size_t len)
             bits |= b;
     }
     return bits;
+}
+
+/* Top-level domains of the web sites news names: generic ones and those
+ * of the countries whose press newsd reads most.  Not every country's: a
+ * two-letter word after a missing space ("gesagt.Es") would pass. */
+static const char *const web_tlds[] = {"com", "net", "org", "info", "biz", "de", "at", "ch", "uk", "eu", "fm",
+                                       "tv", "io", "fr", "nl", "ie", "us", NULL};
+
+int cue_web_domain(const char *text, size_t len)
+{
+    /* Labels of ASCII letters, digits and hyphens between dots, the last a
+     * top-level domain in lower case as written.  Not a host ("www.",
+     * "pic.twitter.com" comes with a path: the caller looks), not the
+     * "dot.com" of the boom. */
+    size_t labels = 1, last = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '.') {
+            if (i == 0 || i == last || i + 1 == len)
+                return 0;
+            labels++;
+            last = i + 1;
+        } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
+            return 0;
+        }
+    }
+    if (labels < 2 || (len >= 4 && strncasecmp(text, "www.", 4) == 0) || (len == 7 && strncasecmp(text, "dot.com", 7) == 0))
+        return 0;
+    for (const char *const *w = web_tlds; *w; w++)
+        if (strlen(*w) == len - last && memcmp(*w, text + last, len - last) == 0)
+            return 1;
+    return 0;
 }
 
 int cue_acting_word(const char *norm, size_t len)

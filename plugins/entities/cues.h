@@ -57,6 +57,11 @@ enum cue_bit {
  * is outside an enum's int. */
 #define C_EVENT (1u << 31)
 
+/* Whether text (as written, one token) is a web site's domain:
+ * "golem.de", "Bild.de", "fm4.orf.at"; not "www.x.at", a URL's host is
+ * the caller's to rule out (what follows it). */
+int cue_web_domain(const char *text, size_t len);
+
 /* Build the tables (once, thread-safe).  0, or -1 when out of memory. */
 int cues_init(void);
 /* The lists a norm is in (enum cue_bit; 0 for none). */

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void heur_cands_free(struct heur_cands *c)
 {
@@ -79,10 +80,14 @@ struct type_memo {
     uint8_t first_common;
     uint8_t first_announced;
     uint8_t given;         /* 1 + lexicon_given() of its norm */
+    uint8_t domain;        /* 1 + cue_web_domain() of its text */
 };
 _Static_assert(sizeof(struct type_memo) == 32, "struct type_memo: 32 bytes");
 
 #define NO_POS UINT32_MAX
+
+/* Web domains an article names that are looked at (prose names a few). */
+#define HEUR_DOMAINS 16
 
 static const struct ent_tok *tok(const struct run *r, size_t p)
 {
@@ -1315,6 +1320,38 @@ static int rule_acronym(struct run *r, size_t p)
     return add(r, p, e, ENT_ORG, e > p + 1);
 }
 
+/* A web site named by its domain in prose ("wie golem.de berichtet",
+ * "Amazon.com"): an organisation, as the press's own sites are.  Not a
+ * URL's host (a path after it, "pic.twitter.com/..."), nor an address's
+ * ("@"), nor a name a list has. */
+static int rule_web_domain(struct run *r, const uint32_t *domains, size_t i)
+{
+    size_t p = domains[i];
+    if (r->taken[p] || r->covered[r->w[p]] || !prose(r, p))
+        return 0;
+    if ((p + 1 < r->n && same_sentence(r, p, p + 1) && text_is(tok(r, p + 1), "/")) ||
+        (p > 0 && same_sentence(r, p - 1, p) && (text_is(tok(r, p - 1), "@") || text_is(tok(r, p - 1), "/"))))
+        return 0;
+    /* A domain's case says nothing ("Bild.de", "bild.de"): named as the
+     * article first writes it. */
+    const struct ent_tok *t = tok(r, p);
+    for (size_t k = 0; k < i; k++) {
+        const struct ent_tok *f = tok(r, domains[k]);
+        if (f->text_len == t->text_len && strncasecmp(f->text, t->text, t->text_len) == 0) {
+            t = f;
+            break;
+        }
+    }
+    char *name = strndup(t->text, t->text_len);
+    struct heur_cand x = {r->w[p], r->w[p] + 1, ENT_ORG, 1, r->w[p], r->w[p] + 1, name, __func__};
+    if (!name || heur_cands_push(r->out, &x) < 0) {
+        free(name);
+        return -1;
+    }
+    r->taken[p] = 1;
+    return 0;
+}
+
 /* German public bodies: "Landesgericht Linz", "Universität Twente" (the
  * body, then places or a name word), "Wiener Straflandesgericht",
  * "Oberster Gerichtshof" (a capitalised adjective before it).  The noun
@@ -1813,6 +1850,9 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
     /* The different words of sport met, up to as many as make a report. */
     const struct ent_tok *sport[HEUR_SPORT_WORDS];
     size_t n_sport = 0;
+    /* The view positions of web domains, up to as many as prose names. */
+    uint32_t domains[HEUR_DOMAINS];
+    size_t n_domains = 0;
     /* One pass builds the view and works out what each word is.  That
      * depends on its text alone: once per token type.  Its cue bits; and
      * the words namey_now() will look up in the word lists, each type's
@@ -1852,6 +1892,14 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
                 k++;
             if (k == n_sport)
                 sport[n_sport++] = x;
+        }
+        /* A web site named by its domain ("golem.de"): a word with a
+         * dot, so the test is seldom made. */
+        if ((x->flags & ENT_TOK_WORD) && n_domains < HEUR_DOMAINS && memchr(x->text, '.', x->text_len)) {
+            if (known && !known->domain)
+                known->domain = (uint8_t)(1 + cue_web_domain(x->text, x->text_len));
+            if (known ? known->domain == 2 : cue_web_domain(x->text, x->text_len))
+                domains[n_domains++] = (uint32_t)p;
         }
         if (x->flags & ENT_TOK_WHOLE)
             r.cls[p] |= C_WHOLE;
@@ -1911,6 +1959,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
             if (r.cls[cued_at[i]] & rules[k].cue)
                 rc = rules[k].fn(&r, cued_at[i]);
     free(cued_at);
+    for (size_t i = 0; rc == 0 && i < n_domains; i++)
+        rc = rule_web_domain(&r, domains, i);
     out->sports = n_sport == HEUR_SPORT_WORDS;
     if (rc == 0 && out->sports)
         rc = rule_line_ups(&r);

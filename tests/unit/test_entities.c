@@ -1387,6 +1387,42 @@ static void test_heuristics_ampersand(void **state)
     given_drop();
 }
 
+/* A web site named by its domain is an organisation, named as the
+ * article first writes it; not a URL's host, an e-mail address's, a
+ * "www." host or the "dot.com" boom. */
+static void test_heuristics_web_domains(void **state)
+{
+    (void)state;
+    expect_heuristics("de", "Wie golem.de am Montag berichtete, will auch Bild.de mehr Leser und bild.de bleibt gratis.",
+                      "org/golem.de, org/Bild.de, org/Bild.de");
+    expect_heuristics("en", "Figures from the site gamesindustry.biz showed that sales rose again last month.",
+                      "org/gamesindustry.biz");
+    expect_heuristics("en", "The photos at pic.twitter.com/abc were shared many times again last night.", "");
+    expect_heuristics("en", "Readers can write to news@example.com with their views on the story.", "");
+    expect_heuristics("en", "The page at www.example.org was updated with more details last night.", "");
+    expect_heuristics("en", "The shares had risen fast during the dot.com boom of the late nineties.", "");
+    expect_heuristics("en", "The file report.pdf was sent to every member of the board last night.", "");
+}
+
+/* German bodies by their short forms and the compounds in -amt: "Uni
+ * Linz", "TU Wien", "Landeskriminalamt Stuttgart"; not the month
+ * "Juni" before a town. */
+static void test_resolve_german_institutions(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {{"place\tLinz", GZ_MARK_TOWN}, {"place\tWien", GZ_MARK_TOWN},
+                                               {"place\tGraz", GZ_MARK_TOWN}, {"place\tStuttgart", GZ_MARK_TOWN}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.de, "de", "Forscher der Uni Linz und der TU Wien haben das Verfahren am Montag "
+                    "vorgestellt.", "org/Uni Linz, org/TU Wien");
+    expect_resolved(&l.g, &l.de, "de", "Das Landeskriminalamt Stuttgart ermittelt in dem Fall, hieß es am Dienstag.",
+                    "org/Landeskriminalamt Stuttgart");
+    expect_resolved(&l.g, &l.de, "de", "Seit Juni Wien und Graz das Projekt planen, ist viel passiert, hieß es am "
+                    "Montag.", "place/Wien, place/Graz");
+    lists_free(&l);
+}
+
 /* German given names: after "an" (a preposition, not the English
  * article); a surname that reads as a compound ("Schrader": Ader) after a
  * given name that is also a word; not a surname ngerman lists itself
@@ -1685,6 +1721,8 @@ int main(void)
         cmocka_unit_test(test_heuristics_org_nouns),
         cmocka_unit_test(test_heuristics_org_words_and_heads),
         cmocka_unit_test(test_heuristics_ampersand),
+        cmocka_unit_test(test_heuristics_web_domains),
+        cmocka_unit_test(test_resolve_german_institutions),
         cmocka_unit_test(test_heuristics_german_given_names),
         cmocka_unit_test(test_heuristics_german_places),
         cmocka_unit_test(test_heuristics_acronyms_bounded),
