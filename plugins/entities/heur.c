@@ -1546,11 +1546,32 @@ static int rule_work_title(struct run *r, size_t p)
     return 0;
 }
 
+/* Whether the person c of several words ends in a genitive s right
+ * before the noun it governs: "Hanns Eislers Filmmusik", "Francis
+ * Poulencs Klavierkonzert".  The noun is a capitalised word German has
+ * (no name), in the same sentence; the s follows a consonant other than
+ * s, so "Thomas Jones Buch" and "Ross" stay, and the word with the s is
+ * no German word nor a name of the English word list ("mit Bradley
+ * Wiggins Platz vier"). */
+static int genitive_before_noun(const struct run *r, const struct heur_cand *c, const char *last, size_t wlen)
+{
+    if (c->end >= r->t->n || last == c->name || wlen < 5 || strchr("aeiouysx", last[wlen - 2]))
+        return 0;
+    const struct ent_tok *end = &r->t->v[c->end - 1], *next = &r->t->v[c->end];
+    if (next->sentence != end->sentence || !(next->flags & ENT_TOK_WORD) || !(next->flags & ENT_TOK_CAP) ||
+        (next->flags & (ENT_TOK_UPPER | ENT_TOK_STOP)) || next->norm_len < 4)
+        return 0;
+    return lexicon_common(r->lex, "de", next->norm, next->norm_len) &&
+           !lexicon_common(r->lex, "de", end->norm, end->norm_len) &&
+           !lexicon_en_proper(r->lex, end->norm, end->norm_len);
+}
+
 /* German writes a person's genitive with an s: "Egon Schieles Werk".  A
  * person whose last word ends in s is named without it when the article
  * also has the name without it, or that word alone or as the first part
  * of a hyphenated word ("Schiele-Werke"), and that word is no given name:
- * "Klaus Fuchs", "Douglas Adams" ... "Adam Riese" stay. */
+ * "Klaus Fuchs", "Douglas Adams" ... "Adam Riese" stay; or when the noun
+ * it governs follows (genitive_before_noun()). */
 static void strip_genitives(struct run *r)
 {
     for (size_t k = 0; k < r->out->n; k++) {
@@ -1589,6 +1610,8 @@ static void strip_genitives(struct run *r)
                 break;
             }
         }
+        if (c->name[len - 1] == 's' && genitive_before_noun(r, c, last, wlen))
+            c->name[len - 1] = '\0';
     }
 }
 
