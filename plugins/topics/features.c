@@ -159,6 +159,21 @@ static int add_char_grams(struct fcount *fc, const char *norm, size_t len, uint3
          * exits the branch predictor misses; the chains of consecutive
          * n-grams then overlap. */
         const uint64_t h0 = topics_hash(TOPICS_HASH_INIT, &seed, 1);
+        if (char_min == char_max && char_min > 1) {
+            /* One length (the shipped models' 5): each start's n-gram
+             * hashed straight through, with no test per byte of it. */
+            for (size_t i = 0; i + char_min <= total; i++) {
+                uint64_t h = h0;
+                for (size_t n = 0; n < char_min; n++) {
+                    h = (h ^ (unsigned char)buf[i + n]) * FNV_PRIME;
+                    h = h ? h : 1;
+                }
+                b.h[b.n++] = h;
+                if (b.n == sizeof b.h / sizeof b.h[0] && gram_flush(fc, &b, times) < 0)
+                    return -1;
+            }
+            return gram_flush(fc, &b, times);
+        }
         for (size_t i = 0; i < total; i++) {
             uint64_t h = h0;
             size_t top = char_max < total - i ? char_max : total - i;

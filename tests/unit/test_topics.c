@@ -156,6 +156,14 @@ static void test_features_chars_ascii_and_not(void **state)
     assert_int_equal(fc.n, 39);
     assert_int_equal(fcount_get(&fc, gram_hash(chips + 1, 2)), 2);
     fcount_free(&fc);
+    /* One length (the shipped 5-5, hashed on a path of its own for ASCII
+     * words): the same keys, 4 of "bücher" and 3 of "chips". */
+    assert_int_equal(features_add(&fc, an, TOPICS_FEAT_CHARS, 5, 5), 0);
+    assert_int_equal(fc.n, 7);
+    assert_int_equal(fcount_get(&fc, gram_hash(chips, 5)), 1);          /* " chip" */
+    assert_int_equal(fcount_get(&fc, gram_hash(chips + 2, 5)), 1);      /* "hips " */
+    assert_int_equal(fcount_get(&fc, gram_hash(buecher + 3, 5)), 1);    /* "cher " */
+    fcount_free(&fc);
     newsd_analysis_free(an);
 }
 
