@@ -45,7 +45,12 @@ static const char *const person_roles[] = {
     "vorsitzende", "vorsitzender", "trainer", "coach", "manager", "managerin", "investor",
     "professor", "professorin", "lawmaker", "judge", "richter", "richterin", "ambassador",
     "botschafter", "botschafterin", "commissioner", "kommissar", "kommissarin", "leader", "chief",
-    "head", NULL};
+    "head",
+    /* English titles of the peerage, a name after them a person's ("Prince
+     * Charles", "Lord Falconer", "Dame Judi Dench").  Not "Lady" (a song's
+     * "Lady Marmalade"), "Baron" ("Sacha Baron Cohen") nor the German ones,
+     * which are surnames as often (Birgit Prinz, Roman Herzog). */
+    "prince", "princess", "lord", "dame", "duke", "duchess", "earl", "baroness", NULL};
 /* German compounds that end in a role: "Finanzminister", "US-Präsident",
  * "Weltranglisten-Leader". */
 static const char *const role_suffixes[] = {
@@ -416,6 +421,15 @@ int cue_web_domain(const char *text, size_t len)
         return 0;
     for (const char *const *w = web_tlds; *w; w++)
         if (strlen(*w) == len - last && memcmp(*w, text + last, len - last) == 0)
+            return 1;
+    return 0;
+}
+
+int cue_peerage_title(const char *norm, size_t len)
+{
+    static const char *const titles[] = {"lord", "baroness", "earl", "duke", "duchess", "prince", "princess", NULL};
+    for (const char *const *w = titles; *w; w++)
+        if (strlen(*w) == len && memcmp(*w, norm, len) == 0)
             return 1;
     return 0;
 }

@@ -57,6 +57,11 @@ enum cue_bit {
  * is outside an enum's int. */
 #define C_EVENT (1u << 31)
 
+/* Whether norm is a title of the peerage that is part of how the press
+ * names its holder ("Lord Falconer", "Prince Charles"): not "Dame" or
+ * "Sir", which go before a name of its own ("Dame Judi Dench"). */
+int cue_peerage_title(const char *norm, size_t len);
+
 /* Whether text (as written, one token) is a web site's domain:
  * "golem.de", "Bild.de", "fm4.orf.at"; not "www.x.at", a URL's host is
  * the caller's to rule out (what follows it). */

@@ -525,6 +525,10 @@ static int rule_person_role(struct run *r, size_t p)
         n = 1 + names_from(r, q + 1, 2, 0);
     if (n == 0 || !free_span(r, q, q + n))
         return 0;
+    /* A peer is named with the title: "Lord Falconer". */
+    const struct ent_tok *role = tok(r, p);
+    if (q == p + 1 && is_cap(role) && cue_peerage_title(role->norm, role->norm_len) && free_span(r, p, p + 1))
+        return add(r, p, q + n, ENT_PERSON, 0);
     return add(r, q, q + n, ENT_PERSON, 0);
 }
 
@@ -535,8 +539,10 @@ static int role_soon_after(const struct run *r, size_t p)
      * not a clause: "Altach, wo der Stürmer ...", "Leeds, where the
      * striker ..." */
     for (size_t q = p + 1; q < r->n && q <= p + 3 && same_sentence(r, p, q); q++) {
+        /* "The Attorney General, Lord Goldsmith, ...": a peer's title
+         * begins a name, it says nothing of the one before. */
         if (is_person_role(r, q))
-            return 1;
+            return !cue_peerage_title(tok(r, q)->norm, tok(r, q)->norm_len);
         if (!(tok(r, q)->flags & ENT_TOK_WORD) || norm_in(r, q, C_CLAUSE))
             return 0;
     }

@@ -796,7 +796,10 @@ static void test_heuristics_given_names(void **state)
     expect_heuristics("de", "Die Firma von Frank Müller baut jetzt auch Häuser in der ganzen Stadt.", "");
     expect_heuristics("en", "The film also stars the British actors Bob Hoskins and Brenda Blethyn as her parents.",
                       "person/Bob Hoskins, person/Brenda Blethyn");
-    expect_heuristics("en", "The trains from Victoria Station were late again, and Prince Zorblax waved at them.", "");
+    /* "Victoria Station" names no one; "Prince" is no given name here but
+     * a title (test_heuristics_peerage_titles()). */
+    expect_heuristics("en", "The trains from Victoria Station were late again, and Prince Zorblax waved at them.",
+                      "person/Prince Zorblax");
     expect_heuristics("de", "Das war eine Art Trost für die Leute, sagte später Jörg Albrecht aus dem Ort.",
                       "person/Jörg Albrecht");
     /* A German genitive s goes when the article has the name without it. */
@@ -1046,7 +1049,7 @@ static void test_resolve_sport_aliases(void **state)
 }
 
 /* After a person's title a name is the person's, not an organisation's
- * or a place's of the same words. */
+ * or a place's of the same words (a peer's with the title). */
 static void test_resolve_after_titles(void **state)
 {
     (void)state;
@@ -1054,7 +1057,8 @@ static void test_resolve_after_titles(void **state)
     static const struct marked_line lines[] = {{"org\tSainsbury's\tSainsbury", 0}, {"place\tLiverpool", 0}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.en, "en", "Shares in Sainsbury rose on Monday, the bank said.", "org/Sainsbury's");
-    expect_resolved(&l.g, &l.en, "en", "The next prime minister was Lord Liverpool, who was younger.", "");
+    expect_resolved(&l.g, &l.en, "en", "The next prime minister was Lord Liverpool, who was younger.",
+                    "person/Lord Liverpool");
     expect_resolved(&l.g, &l.en, "en", "Mr Sainsbury told the committee on Monday that it was wrong.",
                     "person/Sainsbury");
     lists_free(&l);
@@ -1405,6 +1409,22 @@ static void test_heuristics_web_domains(void **state)
     expect_heuristics("en", "The file report.pdf was sent to every member of the board last night.", "");
 }
 
+/* A peer is named with the title ("Lord Falconer"); after "Dame" the
+ * name is the person's own; a peer's title after a comma opens a name
+ * and says nothing of the words before it; "Lady" and "Baron" are no
+ * titles here ("Lady Marmalade", "Sacha Baron Cohen"). */
+static void test_heuristics_peerage_titles(void **state)
+{
+    (void)state;
+    expect_heuristics("en", "The ruling was welcomed by Lord Falconer on Monday, the court heard.",
+                      "person/Lord Falconer");
+    expect_heuristics("en", "The film also stars Dame Zorblax Quell as the queen in the new version.",
+                      "person/Zorblax Quell");
+    expect_heuristics("en", "The Attorney General, Lord Goldsmith, has so far issued no instructions to police.",
+                      "person/Lord Goldsmith");
+    expect_heuristics("en", "The band recorded the hit track Lady Marmalade with other singers last year.", "");
+}
+
 /* German bodies by their short forms and the compounds in -amt: "Uni
  * Linz", "TU Wien", "Landeskriminalamt Stuttgart"; not the month
  * "Juni" before a town. */
@@ -1729,6 +1749,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_org_words_and_heads),
         cmocka_unit_test(test_heuristics_ampersand),
         cmocka_unit_test(test_heuristics_web_domains),
+        cmocka_unit_test(test_heuristics_peerage_titles),
         cmocka_unit_test(test_resolve_german_institutions),
         cmocka_unit_test(test_heuristics_german_given_names),
         cmocka_unit_test(test_heuristics_german_places),
