@@ -36,6 +36,13 @@ GIVEN_LOCALES = ("de_DE", "de_AT", "de_CH", "en", "en_US", "en_GB", "en_NZ", "fr
 # Japanese names ("Akira", "Haruka"), whose people news name in full.
 MORE_GIVEN_LOCALES = (("id_ID", "first_name"), ("en_TH", "first_name"), ("tw_GH", "first_name"),
                       ("ja_JP", "first_romanized"))
+# The short forms English news calls people by that faker's locales lack
+# or drop as words (typed here, the only given names not read from
+# faker): True marks one that is also an English word, which then wants
+# a name word after it ("Bill Nighy", not "Bill Board").  Not "Will": a
+# stop word, never a name's first word.
+SHORT_GIVEN = {"matt": False, "phil": False, "cate": False, "jen": False, "meg": False, "ed": False,
+               "bill": True, "rob": True, "pat": True, "sue": True, "ray": True, "al": True}
 GIVEN_NAME = re.compile(r"^[^\W\d_][^\W\d_'-]*(?:[-'][^\W\d_]+)*$")
 EN_WORDS = "/usr/share/dict/american-english"
 DE_WORDS = "/usr/share/dict/ngerman"
@@ -564,6 +571,8 @@ def given_names():
         if word and locales < 2:
             continue
         out[name] = word
+    for name, word in SHORT_GIVEN.items():
+        out.setdefault(name, word)
     if len(out) < 1000:
         sys.exit(f"gen_gazetteer: only {len(out)} given names under {FAKER_PERSON_DIR} "
                  "(install python3-fake-factory)")
@@ -577,10 +586,12 @@ def given(out):
               f"# {', '.join(GIVEN_LOCALES + tuple(loc for loc, _ in MORE_GIVEN_LOCALES))};\n"
               "# case-folded, one a line; \"NAME<TAB>word\" for a name that is also an\n"
               "# English or German word (Grant, Hans: kept only when two locales besides\n"
-              "# en have it).  The entities heuristics read a given name before a\n"
-              "# capitalised word as a person, a marked one before a name word only\n"
-              "# (docs/plugins.md).  Without the names of countries, tz cities, regions\n"
-              "# and languages.  Generated at build time by gen_gazetteer.py; do not edit.\n")
+              "# en have it), and the short forms of English names faker lacks (Matt,\n"
+              "# Phil; Bill and Rob marked).  The entities heuristics read a given\n"
+              "# name before a capitalised word as a person, a marked one before a name\n"
+              "# word only (docs/plugins.md).  Without the names of countries, tz\n"
+              "# cities, regions and languages.  Generated at build time by\n"
+              "# gen_gazetteer.py; do not edit.\n")
     for name in sorted(names):
         out.write(name + ("\tword\n" if names[name] else "\n"))
 
