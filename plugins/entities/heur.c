@@ -346,6 +346,21 @@ static size_t amp_tail(const struct run *r, size_t b)
     return free_span(r, b, e) ? e : b;
 }
 
+/* The candidate [a, b) named name (taken over; NULL: out of memory),
+ * its words then taken. */
+static int push_named(struct run *r, size_t a, size_t b, enum ent_type type, int strong, char *name,
+                      const char *rule)
+{
+    struct heur_cand x = {r->w[a], r->w[b - 1] + 1, type, strong, r->w[a], r->w[b - 1] + 1, name, rule};
+    if (!name || heur_cands_push(r->out, &x) < 0) {
+        free(name);
+        return -1;
+    }
+    for (size_t p = a; p < b; p++)
+        r->taken[p] = 1;
+    return 0;
+}
+
 static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int strong, size_t head, const char *rule)
 {
     /* "Briton Clive Owen", "American Andy Roddick": a nationality before
@@ -358,15 +373,7 @@ static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int s
     /* "die Agentur Merlicek & Bergmann": the rest of the firm's name. */
     if (type == ENT_ORG)
         b = amp_tail(r, b);
-    char *name = span_name(r, a, b, head);
-    struct heur_cand x = {r->w[a], r->w[b - 1] + 1, type, strong, r->w[a], r->w[b - 1] + 1, name, rule};
-    if (!name || heur_cands_push(r->out, &x) < 0) {
-        free(name);
-        return -1;
-    }
-    for (size_t p = a; p < b; p++)
-        r->taken[p] = 1;
-    return 0;
+    return push_named(r, a, b, type, strong, span_name(r, a, b, head), rule);
 }
 
 static int place_at(const struct run *r, size_t p)
@@ -1357,14 +1364,7 @@ static int rule_web_domain(struct run *r, const uint32_t *domains, size_t i)
             break;
         }
     }
-    char *name = strndup(t->text, t->text_len);
-    struct heur_cand x = {r->w[p], r->w[p] + 1, ENT_ORG, 1, r->w[p], r->w[p] + 1, name, __func__};
-    if (!name || heur_cands_push(r->out, &x) < 0) {
-        free(name);
-        return -1;
-    }
-    r->taken[p] = 1;
-    return 0;
+    return push_named(r, p, p + 1, ENT_ORG, 1, strndup(t->text, t->text_len), __func__);
 }
 
 /* German public bodies: "Landesgericht Linz", "Universität Twente" (the
