@@ -42,15 +42,16 @@ static const char *const person_roles[] = {
     "director", "direktor", "direktorin", "executive", "officer", "premier", "king", "queen",
     "könig", "königin", "pope", "papst", "herr", "frau", "mr.", "mr", "mrs.", "mrs", "ms.", "ms",
     "dr.", "dr", "prof.", "prof", "sir", "vorstand", "gouverneur", "gouverneurin", "bürgermeister", "bürgermeisterin", "abgeordnete", "abgeordneter",
-    "vorsitzende", "vorsitzender", "trainer", "coach", "manager", "managerin", "investor",
+    "vorsitzende", "vorsitzender", "trainer", "coach", "manager", "managerin", "investor", "kapitän", "kapitänin",
     "professor", "professorin", "lawmaker", "judge", "richter", "richterin", "ambassador",
     "botschafter", "botschafterin", "commissioner", "kommissar", "kommissarin", "leader", "chief",
     "head",
     /* English titles of the peerage, a name after them a person's ("Prince
      * Charles", "Lord Falconer", "Dame Judi Dench").  Not "Lady" (a song's
-     * "Lady Marmalade"), "Baron" ("Sacha Baron Cohen") nor the German ones,
-     * which are surnames as often (Birgit Prinz, Roman Herzog). */
-    "prince", "princess", "lord", "dame", "duke", "duchess", "earl", "baroness", NULL};
+     * "Lady Marmalade"), "Baron" ("Sacha Baron Cohen"), "Earl" (the tea's
+     * "Earl Grey") nor the German ones, which are surnames as often
+     * (Birgit Prinz, Roman Herzog). */
+    "prince", "princess", "lord", "dame", "duke", "duchess", "baroness", NULL};
 /* German compounds that end in a role: "Finanzminister", "US-Präsident",
  * "Weltranglisten-Leader". */
 static const char *const role_suffixes[] = {
@@ -178,11 +179,15 @@ static const char *const holdings[] = {
  * ("Arbeiterkammer"). */
 static const char *const institutions[] = {
     "gericht", "gerichtshof", "staatsanwaltschaft", "universität", "hochschule", "kammer",
-    "polizeidirektion", "bezirkshauptmannschaft", "stadtwerke", "rechnungshof", "amt", "akademie", NULL};
+    "polizeidirektion", "bezirkshauptmannschaft", "stadtwerke", "rechnungshof", "akademie",
+    /* the offices in -amt, by name: "amt" alone ends "Insgesamt",
+     * "Ehrenamt" and "Lehramt" too */
+    "kriminalamt", "finanzamt", "zollamt", "arbeitsamt", "landesamt", "bundesamt", "patentamt", "jugendamt",
+    "sozialamt", "gesundheitsamt", NULL};
 /* The short forms of such bodies, as words of their own only ("Uni
- * Linz", "TU Wien", "FH Joanneum"): inside a word they are other words'
+ * Linz", "TU Wien", "FH Kärnten"): inside a word they are other words'
  * ends ("Juni"). */
-static const char *const institution_words[] = {"uni", "tu", "fh", "meduni", NULL};
+static const char *const institution_words[] = {"uni", "tu", "fh", NULL};
 /* Words that open a clause after a comma: what follows is no apposition
  * ("Altach, wo der Trainer ...", "Leeds, where the chief ..."). */
 static const char *const clause_words[] = {"wo", "wie", "wenn", "und", "oder", "where", "when", "and", "or",
@@ -395,7 +400,8 @@ uint32_t cue_suffix_bits(const char *norm, size_t len)
 
 /* Top-level domains of the web sites news names: generic ones and those
  * of the countries whose press newsd reads most.  Not every country's: a
- * two-letter word after a missing space ("gesagt.Es") would pass. */
+ * two-letter word in lower case after a missing space ("die Rede.es
+ * war") would pass. */
 static const char *const web_tlds[] = {"com", "net", "org", "info", "biz", "de", "at", "ch", "uk", "eu", "fm",
                                        "tv", "io", "fr", "nl", "ie", "us", NULL};
 
@@ -427,7 +433,7 @@ int cue_web_domain(const char *text, size_t len)
 
 int cue_peerage_title(const char *norm, size_t len)
 {
-    static const char *const titles[] = {"lord", "baroness", "earl", "duke", "duchess", "prince", "princess", NULL};
+    static const char *const titles[] = {"lord", "baroness", "duke", "duchess", "prince", "princess", NULL};
     for (const char *const *w = titles; *w; w++)
         if (strlen(*w) == len && memcmp(*w, norm, len) == 0)
             return 1;

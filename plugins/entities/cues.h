@@ -63,8 +63,9 @@ enum cue_bit {
 int cue_peerage_title(const char *norm, size_t len);
 
 /* Whether text (as written, one token) is a web site's domain:
- * "golem.de", "Bild.de", "fm4.orf.at"; not "www.x.at", a URL's host is
- * the caller's to rule out (what follows it). */
+ * "golem.de", "Bild.de", "fm4.orf.at"; not "www.x.at".  A URL's or an
+ * address's host is the caller's to rule out (a "/" after it, an "@" or
+ * "/" before). */
 int cue_web_domain(const char *text, size_t len);
 
 /* Build the tables (once, thread-safe).  0, or -1 when out of memory. */

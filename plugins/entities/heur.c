@@ -532,10 +532,17 @@ static int rule_person_role(struct run *r, size_t p)
         n = 1 + names_from(r, q + 1, 2, 0);
     if (n == 0 || !free_span(r, q, q + n))
         return 0;
-    /* A peer is named with the title: "Lord Falconer". */
-    const struct ent_tok *role = tok(r, p);
-    if (q == p + 1 && is_cap(role) && cue_peerage_title(role->norm, role->norm_len) && free_span(r, p, p + 1))
-        return add(r, p, q + n, ENT_PERSON, 0);
+    /* A peer is named with the title: "Lord Falconer".  Not "the
+     * Princess Royal" (a title of its own) nor before a plural
+     * ("Princess Cruises", a firm). */
+    const struct ent_tok *role = tok(r, p), *name = tok(r, q);
+    if (q == p + 1 && is_cap(role) && cue_peerage_title(role->norm, role->norm_len)) {
+        if ((name->norm_len == 5 && memcmp(name->norm, "royal", 5) == 0) ||
+            (n == 1 && name->norm[name->norm_len - 1] == 's' && common_at(r, q)))
+            return 0;
+        if (free_span(r, p, p + 1))
+            return add(r, p, q + n, ENT_PERSON, 0);
+    }
     return add(r, q, q + n, ENT_PERSON, 0);
 }
 
@@ -547,9 +554,11 @@ static int role_soon_after(const struct run *r, size_t p)
      * striker ..." */
     for (size_t q = p + 1; q < r->n && q <= p + 3 && same_sentence(r, p, q); q++) {
         /* "The Attorney General, Lord Goldsmith, ...": a peer's title
-         * begins a name, it says nothing of the one before. */
+         * before a name begins it, and says nothing of the one before;
+         * an office is a role ("Zorblax Quellmore, Lord Chancellor,"). */
         if (is_person_role(r, q))
-            return !cue_peerage_title(tok(r, q)->norm, tok(r, q)->norm_len);
+            return !(cue_peerage_title(tok(r, q)->norm, tok(r, q)->norm_len) && q + 1 < r->n &&
+                     same_sentence(r, q, q + 1) && namey(r, q + 1, 0) && !is_person_role(r, q + 1));
         if (!(tok(r, q)->flags & ENT_TOK_WORD) || norm_in(r, q, C_CLAUSE))
             return 0;
     }
@@ -1346,25 +1355,35 @@ static int dot_before_tld(const struct ent_tok *t)
  * "Amazon.com"): an organisation, as the press's own sites are.  Not a
  * URL's host (a path after it, "pic.twitter.com/..."), nor an address's
  * ("@"), nor a name a list has. */
-static int rule_web_domain(struct run *r, const uint32_t *domains, size_t i)
+static int domain_in_prose(const struct run *r, size_t p)
 {
-    size_t p = domains[i];
     if (r->taken[p] || r->covered[r->w[p]] || !prose(r, p))
         return 0;
-    if ((p + 1 < r->n && same_sentence(r, p, p + 1) && text_is(tok(r, p + 1), "/")) ||
-        (p > 0 && same_sentence(r, p - 1, p) && (text_is(tok(r, p - 1), "@") || text_is(tok(r, p - 1), "/"))))
-        return 0;
-    /* A domain's case says nothing ("Bild.de", "bild.de"): named as the
-     * article first writes it. */
-    const struct ent_tok *t = tok(r, p);
-    for (size_t k = 0; k < i; k++) {
-        const struct ent_tok *f = tok(r, domains[k]);
-        if (f->text_len == t->text_len && strncasecmp(f->text, t->text, t->text_len) == 0) {
-            t = f;
-            break;
-        }
+    return !((p + 1 < r->n && same_sentence(r, p, p + 1) && text_is(tok(r, p + 1), "/")) ||
+             (p > 0 && same_sentence(r, p - 1, p) && (text_is(tok(r, p - 1), "@") || text_is(tok(r, p - 1), "/"))));
+}
+
+static int same_text_ci(const struct ent_tok *a, const struct ent_tok *b)
+{
+    return a->text_len == b->text_len && strncasecmp(a->text, b->text, a->text_len) == 0;
+}
+
+/* p is a domain's first mention (in any case: "Bild.de" and "bild.de"
+ * are one); the mention judged is the first in prose, so that a link or
+ * an address before it ("golem.de/news", "redaktion@golem.de") does not
+ * hide it. */
+static int rule_web_domain(struct run *r, size_t p)
+{
+    const struct ent_tok *first = tok(r, p);
+    while (p < r->n && !domain_in_prose(r, p)) {
+        do
+            p++;
+        while (p < r->n && !same_text_ci(tok(r, p), first));
     }
-    return push_named(r, p, p + 1, ENT_ORG, 1, strndup(t->text, t->text_len), __func__);
+    if (p == r->n)
+        return 0;
+    /* A domain's case says nothing: named as the article first writes it. */
+    return push_named(r, p, p + 1, ENT_ORG, 1, strndup(first->text, first->text_len), __func__);
 }
 
 /* German public bodies: "Landesgericht Linz", "Universität Twente" (the
@@ -1575,6 +1594,11 @@ static int genitive_before_noun(const struct run *r, const struct heur_cand *c, 
     const struct ent_tok *end = &r->t->v[c->end - 1], *next = &r->t->v[c->end];
     if (next->sentence != end->sentence || !(next->flags & ENT_TOK_WORD) || !(next->flags & ENT_TOK_CAP) ||
         (next->flags & (ENT_TOK_UPPER | ENT_TOK_STOP)) || next->norm_len < 4)
+        return 0;
+    /* A role after the name is said of it: "Als Mats Hummels Kapitän
+     * wurde". */
+    if ((cue_bits(next->norm, next->norm_len) & C_PROLE) ||
+        (cue_suffix_bits(next->norm, next->norm_len) & C_ROLESUFFIX))
         return 0;
     return lexicon_common(r->lex, "de", next->norm, next->norm_len) &&
            !lexicon_common(r->lex, "de", end->norm, end->norm_len) &&
@@ -1918,11 +1942,16 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
             if (is_cap(x))
                 r.cls[p] |= cue_suffix_bits(x->norm, x->norm_len);
             /* A web site named by its domain ("golem.de"), at its first
-             * mention: once per type, and only for a word with a dot where
-             * a top-level domain would begin. */
+             * mention in any case: looked at once per type, and only for a
+             * word with a dot where a top-level domain would begin. */
             if ((x->flags & ENT_TOK_WORD) && n_domains < HEUR_DOMAINS && dot_before_tld(x) &&
-                cue_web_domain(x->text, x->text_len))
-                domains[n_domains++] = (uint32_t)p;
+                cue_web_domain(x->text, x->text_len)) {
+                size_t k = 0;
+                while (k < n_domains && !same_text_ci(tok(&r, domains[k]), x))
+                    k++;
+                if (k == n_domains)
+                    domains[n_domains++] = (uint32_t)p;
+            }
             if (known) {
                 known->cls = r.cls[p] + 1;
                 known->hashed = (uint8_t)may;
@@ -1996,7 +2025,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
                 rc = rules[k].fn(&r, cued_at[i]);
     free(cued_at);
     for (size_t i = 0; rc == 0 && i < n_domains; i++)
-        rc = rule_web_domain(&r, domains, i);
+        rc = rule_web_domain(&r, domains[i]);
     out->sports = n_sport == HEUR_SPORT_WORDS;
     if (rc == 0 && out->sports)
         rc = rule_line_ups(&r);

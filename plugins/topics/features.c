@@ -161,7 +161,8 @@ static int add_char_grams(struct fcount *fc, const char *norm, size_t len, uint3
         const uint64_t h0 = topics_hash(TOPICS_HASH_INIT, &seed, 1);
         if (char_min == char_max && char_min > 1) {
             /* One length (the shipped models' 5): each start's n-gram
-             * hashed straight through, with no test per byte of it. */
+             * hashed straight through, without the tests of its length
+             * and of a lone space at each byte. */
             for (size_t i = 0; i + char_min <= total; i++) {
                 uint64_t h = h0;
                 for (size_t n = 0; n < char_min; n++) {

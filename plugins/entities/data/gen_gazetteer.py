@@ -40,9 +40,10 @@ MORE_GIVEN_LOCALES = (("id_ID", "first_name"), ("en_TH", "first_name"), ("tw_GH"
 # or drop as words (typed here, the only given names not read from
 # faker): True marks one that is also an English word, which then wants
 # a name word after it ("Bill Nighy", not "Bill Board").  Not "Will": a
-# stop word, never a name's first word.
+# stop word, never a name's first word; nor "Al", before Arabic names of
+# places and clubs ("Al Anbar", "Al Ahly") as often as a person's.
 SHORT_GIVEN = {"matt": False, "phil": False, "cate": False, "jen": False, "meg": False, "ed": False,
-               "bill": True, "rob": True, "pat": True, "sue": True, "ray": True, "al": True}
+               "bill": True, "rob": True, "pat": True, "sue": True, "ray": True}
 GIVEN_NAME = re.compile(r"^[^\W\d_][^\W\d_'-]*(?:[-'][^\W\d_]+)*$")
 EN_WORDS = "/usr/share/dict/american-english"
 DE_WORDS = "/usr/share/dict/ngerman"
