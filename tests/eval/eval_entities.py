@@ -11,9 +11,8 @@ right as A|B.  A found entity counts when its type and name (ignoring case)
 are one of an annotation's; every other entity:org/person/place tag of the
 article is a false positive.
 
-The held-out sets: tests/eval/entities-heldout/ (A),
-tests/eval/entities-heldout-b/ (B) and tests/eval/entities-heldout-c/ (C)
-have annotations only
+The held-out sets: tests/eval/entities-heldout/ (A) and
+tests/eval/entities-heldout-b/ to -j/ (B to J) have annotations only
 (gnad_NNNN.entities.tsv, bbc_NNNN.entities.tsv, same format) of real
 articles of ../shared/corpus/ (10kgnad-de, bbc-news-en), annotated blind
 (without a look at the plugin's output): their figures are what a user's
@@ -47,7 +46,8 @@ HELDOUT_DIRS = {"gnad": "10kgnad-de", "bbc": "bbc-news-en"}
 # The held-out sets: folder, name in the output.
 HELDOUT_SETS = [("entities-heldout", "A"), ("entities-heldout-b", "B"), ("entities-heldout-c", "C"),
                 ("entities-heldout-d", "D"), ("entities-heldout-e", "E"), ("entities-heldout-f", "F"),
-                ("entities-heldout-g", "G"), ("entities-heldout-h", "H"), ("entities-heldout-i", "I")]
+                ("entities-heldout-g", "G"), ("entities-heldout-h", "H"), ("entities-heldout-i", "I"),
+                ("entities-heldout-j", "J")]
 
 
 def write_config(tmp, build_dir, lang_so):
