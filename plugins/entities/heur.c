@@ -1398,6 +1398,14 @@ static int rule_institution(struct run *r, size_t p)
     size_t e = p + 1;
     while (e < r->n && e < p + 4 && same_sentence(r, p, e) && !r->taken[e] && place_at(r, e) && is_cap(tok(r, e)))
         e++;
+    if (e > p + 1 && t->norm_len == 3 && memcmp(t->norm, "uni", 3) == 0) {
+        /* "Uni Linz" is the Universität Linz: one name for both. */
+        char *rest = span_name(r, p + 1, e, NO_HEAD), *name = NULL;
+        if (rest && (name = malloc(strlen(rest) + sizeof "Universität ")))
+            strcat(strcpy(name, "Universität "), rest);
+        free(rest);
+        return push_named(r, p, e, ENT_ORG, 1, name, __func__);
+    }
     if (e > p + 1)
         return add(r, p, e, ENT_ORG, 1);
     /* A university's town no list has: one name word, no given name,

@@ -1444,8 +1444,8 @@ static void test_heuristics_peerage_titles(void **state)
 }
 
 /* German bodies by their short forms and the compounds in -amt: "Uni
- * Linz", "TU Wien", "Landeskriminalamt Stuttgart"; not the month
- * "Juni" before a town. */
+ * Linz" (named as the Universität Linz it is), "TU Wien",
+ * "Landeskriminalamt Stuttgart"; not the month "Juni" before a town. */
 static void test_resolve_german_institutions(void **state)
 {
     (void)state;
@@ -1454,7 +1454,7 @@ static void test_resolve_german_institutions(void **state)
                                                {"place\tGraz", GZ_MARK_TOWN}, {"place\tStuttgart", GZ_MARK_TOWN}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.de, "de", "Forscher der Uni Linz und der TU Wien haben das Verfahren am Montag "
-                    "vorgestellt.", "org/Uni Linz, org/TU Wien");
+                    "vorgestellt.", "org/Universität Linz, org/TU Wien");
     expect_resolved(&l.g, &l.de, "de", "Das Landeskriminalamt Stuttgart ermittelt in dem Fall, hieß es am Dienstag.",
                     "org/Landeskriminalamt Stuttgart");
     expect_resolved(&l.g, &l.de, "de", "Seit Juni Wien und Graz das Projekt planen, ist viel passiert, hieß es am "
