@@ -152,7 +152,7 @@ static double run(const char *what, const struct gazetteer *g, const char *lang,
             for (size_t i = 0; i < h.n; i++)
                 for (uint32_t k = h.v[i].start; k < h.v[i].end; k++)
                     covered[k] = (uint8_t)(1 + g->v[h.v[i].entry].type);
-            heur_run(&t, covered, NULL, lang, lex, &c);
+            heur_run(&t, covered, NULL, lang, lex, 0, &c);
             double a2 = cpu_us();
             phase[0] += b1 - a1;
             phase[1] += b2 - b1;

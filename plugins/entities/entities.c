@@ -8,6 +8,7 @@
  *   user_gazetteer.NAME = more.tsv   ; more of them (later files win on the same words)
  *   data_dir = ...           ; where bundled lists are (default: entities/ beside this .so)
  *   heuristics = true        ; also entities the lists lack (legal forms, roles, ...)
+ *   line_ups = false         ; the players of a match report's team sheet as people
  *   weight = 1.0             ; of a gazetteer hit
  *   heuristic_weight = 0.6   ; of a heuristic find
  *   dict_de = /usr/share/dict/ngerman         ; word lists of the heuristics
@@ -52,6 +53,7 @@ struct entities {
     struct gz_source source;
     struct lexicon lex;
     int heuristics;
+    unsigned heur_flags;     /* enum heur_flag */
     double weight, heuristic_weight;
     struct tokpool toks;
 };
@@ -216,10 +218,13 @@ static void entities_fini(void *state)
 
 static int read_settings(const newsd_config *conf, struct entities *e)
 {
+    int line_ups = 0;
     if (newsd_config_get_bool(conf, "heuristics", 1, &e->heuristics) != NEWSD_OK ||
+        newsd_config_get_bool(conf, "line_ups", 0, &line_ups) != NEWSD_OK ||
         newsd_config_get_double(conf, "weight", 1.0, &e->weight) != NEWSD_OK ||
         newsd_config_get_double(conf, "heuristic_weight", 0.6, &e->heuristic_weight) != NEWSD_OK)
         return NEWSD_ERROR;
+    e->heur_flags = line_ups ? HEUR_LINE_UP_PEOPLE : 0;
     if (e->weight < 0 || e->heuristic_weight < 0) {
         newsd_log(NEWSD_LOG_ERROR, "weight and heuristic_weight must be >= 0");
         return NEWSD_ERROR;
@@ -380,8 +385,8 @@ static int tag_article(const struct entities *e, struct snapshot *snap, struct e
     if (!m || tokens_from_analysis(an, t) < 0 || matcher_run(m, t, &hits) < 0 ||
         !(covered = calloc(t->n + 1, 1)) || !(dropped = calloc(hits.n + 1, 1)))
         rc = newsd_article_fail(a, "out of memory (entities)");
-    if (rc == NEWSD_OK && resolve_article(&e->lex, lang, tag_lang, heuristics_for(e, lang), t, &hits, &snap->gz,
-                                          covered, dropped, &cands) < 0)
+    if (rc == NEWSD_OK && resolve_article(&e->lex, lang, tag_lang, heuristics_for(e, lang), e->heur_flags, t,
+                                          &hits, &snap->gz, covered, dropped, &cands) < 0)
         rc = newsd_article_fail(a, "out of memory (entities)");
     for (size_t h = 0; rc == NEWSD_OK && h < hits.n; h++) {
         if (dropped[h])
@@ -422,6 +427,7 @@ static const struct newsd_config_key entities_keys[] = {
     {"dict_en", "English word list, likewise"},
     {"given_names", "given names, one a line, that begin a person's name (default: the bundled list)"},
     {"heuristics", "also find names the lists lack (legal forms, roles, said)"},
+    {"line_ups", "tag the players of a match report's team sheet as people (default false)"},
     {"weight", "weight of a gazetteer hit (default 1.0)"},
     {"heuristic_weight", "weight of a heuristic find (default 0.6)"},
     {"languages", "whose matchers are built at start (default: de, en; none: at each language's first article)"},

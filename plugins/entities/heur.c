@@ -25,6 +25,7 @@ struct run {
     const struct ent_toks *t;
     const uint8_t *covered;
     const uint8_t *listed;   /* may be NULL: heur_run() */
+    unsigned flags;          /* enum heur_flag */
     const char *lang;
     int de;               /* lang is German */
     const struct lexicon *lex;
@@ -1826,25 +1827,143 @@ static size_t line_up_from(const struct run *r, size_t p, struct line_up *l)
     }
 }
 
+/* A line-up's name word at p, in the text outside the line-ups
+ * (in_line_up: per view position), with the player's given name before it
+ * ("SVM-Goalie Markus Kuster") or the rest of his name after it ("Hwang
+ * Hee-chan"): that full name is a person.  The team sheet makes the word
+ * a surname, whatever the word lists think of it (Küster, Esser).  1 when
+ * added, 0 when p is no such place, -1 when out of memory. */
+static int line_up_full_name(struct run *r, const uint8_t *in_line_up, size_t p)
+{
+    size_t a = p, b = p + 1;
+    if (p > 0 && same_sentence(r, p - 1, p) && !in_line_up[p - 1] && given_at(r, p - 1))
+        a = p - 1;
+    else if (p + 1 < r->n && same_sentence(r, p, p + 1) && !in_line_up[p + 1] && namey(r, p + 1, 0) &&
+             !common_at(r, p + 1) && !tok_possessive(tok(r, p)) && !(tok(r, p + 1)->flags & ENT_TOK_PART))
+        b = p + 2;
+    if (b - a < 2 || !free_span(r, a, b))
+        return 0;
+    return add_cand(r, a, b, ENT_PERSON, 0, NO_HEAD, "rule_line_ups") < 0 ? -1 : 1;
+}
+
+enum { NAMED_UNKNOWN, NAMED_NOT, NAMED_ALONE, NAMED_IN_FULL };
+
+/* Whether the line-up name whose last word is at q comes back in the text
+ * outside the line-ups: in full (line_up_full_name(), which tags it), or
+ * that word alone, capitalised and no ordinary word ("Kayhan traf zum
+ * 1:0"; not "Bürger", "Page").  answer: per norm class (norms_index()),
+ * so that a name on many sheets walks its class once.  enum above, or -1
+ * when out of memory. */
+static int named_in_text(struct run *r, const uint8_t *in_line_up, uint8_t *answer, size_t q)
+{
+    const struct ent_tok *want = tok(r, q);
+    if (!is_cap(want))
+        return NAMED_NOT;
+    if (r->norms_state == 0)
+        r->norms_state = norms_index(r);
+    uint8_t own = NAMED_UNKNOWN, *got = &own;
+    if (r->norms_state > 0)
+        got = &answer[r->norm_of_type[want->type]];
+    if (*got != NAMED_UNKNOWN)
+        return *got;
+    int alone = 0;
+    *got = NAMED_NOT;
+    if (r->norms_state > 0) {
+        for (uint32_t p = r->norm_head[r->norm_of_type[want->type]]; p != NO_POS && *got == NAMED_NOT;
+             p = r->norm_next[p]) {
+            if (in_line_up[p])
+                continue;
+            int full = line_up_full_name(r, in_line_up, p);
+            if (full < 0)
+                return -1;
+            *got = full ? NAMED_IN_FULL : NAMED_NOT;
+            alone = 1;
+        }
+    } else {
+        for (size_t p = 0; p < r->n && *got == NAMED_NOT; p++) {
+            const struct ent_tok *x = tok(r, p);
+            if (in_line_up[p] || !is_cap(x) || x->norm_len != want->norm_len ||
+                memcmp(x->norm, want->norm, x->norm_len) != 0)
+                continue;
+            int full = line_up_full_name(r, in_line_up, p);
+            if (full < 0)
+                return -1;
+            *got = full ? NAMED_IN_FULL : NAMED_NOT;
+            alone = 1;
+        }
+    }
+    if (*got == NAMED_NOT && alone && !common_at(r, q))
+        *got = NAMED_ALONE;
+    return *got;
+}
+
+struct line_up_names {
+    uint32_t (*v)[2];   /* view positions [a, b) of each name */
+    size_t n, cap;
+};
+
+static int line_up_names_add(struct line_up_names *s, const struct line_up *l)
+{
+    if (s->n + l->n > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 64;
+        while (cap < s->n + l->n)
+            cap *= 2;
+        uint32_t(*v)[2] = realloc(s->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        s->v = v;
+        s->cap = cap;
+    }
+    for (size_t k = 0; k < l->n; k++) {
+        s->v[s->n][0] = l->a[k];
+        s->v[s->n][1] = l->b[k];
+        s->n++;
+    }
+    return 0;
+}
+
+/* The team sheets of a match report.  Their players are people with
+ * HEUR_LINE_UP_PEOPLE; without it only those the text names outside the
+ * sheets too, as the annotations of the held-out sets count them. */
 static int rule_line_ups(struct run *r)
 {
     struct line_up l;
+    struct line_up_names names = {0};
+    uint8_t *in_line_up = NULL, *answer = NULL;
+    int rc = 0;
     /* Four names at least, nearly all of them no ordinary word; after a
      * line-up, two make the substitutes, the bookings or the scorers. */
     size_t min = 4;
-    for (size_t p = 0; p < r->n; p++) {
+    for (size_t p = 0; p < r->n && rc == 0; p++) {
         int starts = p == 0 || !same_sentence(r, p - 1, p) || text_is(tok(r, p - 1), ":");
         size_t end = starts ? line_up_from(r, p, &l) : 0;
         /* A number after every name makes a table or the scorers. */
         if (!end || l.n < min || l.named * 4 < l.n * 3 || l.numbered == l.n)
             continue;
         min = 2;
-        for (size_t k = 0; k < l.n; k++)
-            if (free_span(r, l.a[k], l.b[k]) && add(r, l.a[k], l.b[k], ENT_PERSON, 0) < 0)
-                return -1;
+        if (!in_line_up && !(in_line_up = calloc(r->n + 1, 1)))
+            rc = -1;
+        else if (line_up_names_add(&names, &l) < 0)
+            rc = -1;
+        else
+            memset(in_line_up + p, 1, end - p);
         p = end - 1;   /* the loop's p++: a list may begin at end */
     }
-    return 0;
+    if (rc == 0 && names.n && !(r->flags & HEUR_LINE_UP_PEOPLE) &&
+        !(answer = calloc((size_t)r->t->n_types + 1, 1)))
+        rc = -1;
+    for (size_t k = 0; rc == 0 && k < names.n; k++) {
+        size_t a = names.v[k][0], b = names.v[k][1];
+        int named = r->flags & HEUR_LINE_UP_PEOPLE ? NAMED_ALONE : named_in_text(r, in_line_up, answer, b - 1);
+        if (named < 0)
+            rc = -1;
+        else if (named == NAMED_ALONE && free_span(r, a, b))
+            rc = add(r, a, b, ENT_PERSON, 0);
+    }
+    free(names.v);
+    free(in_line_up);
+    free(answer);
+    return rc < 0 ? -1 : 0;
 }
 
 /* A single word that is the last word of a person found in full is that
@@ -1888,10 +2007,10 @@ static void tidy(struct heur_cands *c)
 typedef int (*rule_fn)(struct run *r, size_t p);
 
 int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *listed, const char *lang,
-             const struct lexicon *lex, struct heur_cands *out)
+             const struct lexicon *lex, unsigned flags, struct heur_cands *out)
 {
-    struct run r = {.t = t, .covered = covered, .listed = listed, .lang = lang, .de = lang && strcmp(lang, "de") == 0, .lex = lex,
-                    .out = out};
+    struct run r = {.t = t, .covered = covered, .listed = listed, .flags = flags, .lang = lang,
+                    .de = lang && strcmp(lang, "de") == 0, .lex = lex, .out = out};
     r.w = malloc((t->n + 1) * sizeof *r.w);
     r.taken = calloc(t->n + 1, 1);
     r.sent_words = calloc(t->n_sentences + 1, sizeof *r.sent_words);

@@ -61,14 +61,23 @@ struct heur_cands {
 
 #define HEUR_SPORT_WORDS 3
 
+/* heur_run()'s options (flags). */
+enum heur_flag {
+    /* The players of a match report's team sheet are people.  Without it
+     * a team sheet is still read as one (its names are no places, clubs
+     * or organisations) and gives no tags: most of its names are surnames
+     * alone ("Walke", "Gruber"), which name no one in an archive. */
+    HEUR_LINE_UP_PEOPLE = 1u << 0,
+};
+
 /* covered[i]: 0, or 1 + the type of the gazetteer hit over token i (for a
  * hyphenated word also over its parts; RESOLVE_COVERED_GENITIVE set when it
  * was found through a genitive s: resolve.h).  listed[i] (NULL: none):
  * nonzero where a sports alias is, kept or not (a club's short name): no
- * line-up takes such a word.  0, or -1 when
+ * line-up takes such a word.  flags: enum heur_flag.  0, or -1 when
  * out of memory. */
 int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *listed, const char *lang,
-             const struct lexicon *lex, struct heur_cands *out);
+             const struct lexicon *lex, unsigned flags, struct heur_cands *out);
 /* Append x (c takes its name).  0, or -1 when out of memory (the name
  * then stays the caller's). */
 int heur_cands_push(struct heur_cands *c, const struct heur_cand *x);

@@ -738,7 +738,7 @@ int resolve_join_org_places(const char *lang, const struct ent_toks *t, const st
 }
 
 int resolve_article(const struct lexicon *lex, const char *lang, const char *tag_lang, int heuristics,
-                    const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                    unsigned heur_flags, const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                     uint8_t *covered, uint8_t *dropped, struct heur_cands *cands)
 {
     resolve_drop_uncued(lex, lang, t, hits, gz, dropped);
@@ -761,7 +761,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     for (size_t h = 0; h < hits->n; h++)
         if (hits->v[h].sport)
             memset(listed + hits->v[h].start, 1, hits->v[h].end - hits->v[h].start);
-    int rc = heur_run(t, covered, listed, lang, lex, cands);
+    int rc = heur_run(t, covered, listed, lang, lex, heur_flags, cands);
     free(listed);
     if (rc < 0)
         return -1;

@@ -122,11 +122,12 @@ int resolve_join_org_places(const char *lang, const struct ent_toks *t, const st
  * cands, sports aliases outside sports reports (all of them without
  * heuristics, which tell a sports report), listed people's surnames,
  * people and places inside a work's title (works.h), places inside those
- * organisations, clubs, national teams, organisations with their places.  covered (t->n + 1
+ * organisations, clubs, national teams, organisations with their places
+ * (heur_flags: heur_run()'s).  covered (t->n + 1
  * bytes) and dropped (hits->n + 1) come zeroed.  0, or -1 when out of
  * memory. */
 int resolve_article(const struct lexicon *lex, const char *lang, const char *tag_lang, int heuristics,
-                    const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                    unsigned heur_flags, const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                     uint8_t *covered, uint8_t *dropped, struct heur_cands *cands);
 
 #endif

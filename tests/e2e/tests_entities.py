@@ -154,24 +154,29 @@ def entities_sports_clubs(ctx):
     """In a sports report a town's name is its club: an organisation, not
     a place, unless "in" comes before it.  A town of the user's list
     marked "#!cue town" needs no cue there, and elsewhere still does; an
-    alias marked "#!sport" counts there only; the line-up's players are
-    people; a country (bundled, marked "#!nation") is the national team
-    there and no place, unless "in" comes before it; an alias marked
-    "#!caps" counts only in capitals.  An unknown mark is a config error
-    that names the line."""
+    alias marked "#!sport" counts there only; with line_ups = true the
+    line-up's players are people, by default they are no one; a country
+    (bundled, marked "#!nation") is the national team there and no place,
+    unless "in" comes before it; an alias marked "#!caps" counts only in
+    capitals.  An unknown mark is a config error that names the line."""
     towns = ctx.base / "towns.tsv"
     write_atomically(towns, "#!cue town\nplace\tZorbleton\n#!sport\norg\tQuuxton Athletic\tQuuxers\n"
                             "#!caps\norg\tQuux Gazette\tQUUXPOST\n")
-    ctx.write_config([("lang", {"so": "lang.so"}),
-                      ("entities", {"so": "entities.so", "user_gazetteer": str(towns)}),
-                      ("archive", {"so": "archive_fs.so"})])
+
+    def config(**more):
+        ctx.write_config([("lang", {"so": "lang.so"}),
+                          ("entities", {"so": "entities.so", "user_gazetteer": str(towns), **more}),
+                          ("archive", {"so": "archive_fs.so"})])
+
+    players = ["entity:person/" + p for p in
+               ("Givorn", "Traxley", "Pomfrett", "Dulwick", "Ashbery", "Kellerby", "Ormsdale", "Fennick")]
+    config(line_ups="true")
     ctx.start()
     sport, buses = ctx.drop("football.txt", FOOTBALL), ctx.drop("buses.txt", BUSES)
     ctx.wait_archived([sport, buses])
     tags = entity_tags(ctx.record(sport))
     want = ["entity:org/Newcastle", "entity:org/Sunderland", "entity:place/Sunderland", "entity:org/Zorbleton",
-            "entity:org/Quuxton Athletic", "entity:place/Spain", "entity:org/Quux Gazette"] + ["entity:person/" + p for p in (
-                "Givorn", "Traxley", "Pomfrett", "Dulwick", "Ashbery", "Kellerby", "Ormsdale", "Fennick")]
+            "entity:org/Quuxton Athletic", "entity:place/Spain", "entity:org/Quux Gazette"] + players
     missing = [t for t in want if t not in tags]
     check(not missing and "entity:place/Newcastle" not in tags and "entity:place/Wales" not in tags,
           f"sports report: missing {missing}; found {sorted(tags)}")
@@ -179,6 +184,16 @@ def entities_sports_clubs(ctx):
     check({"entity:place/Newcastle", "entity:place/Sunderland", "entity:place/Wales"} <= tags and
           not [t for t in tags if t.startswith("entity:org/") and ("Newcastle" in t or "Sunderland" in t)] and
           not [t for t in tags if "Zorbleton" in t or "Quux" in t], f"other article: {sorted(tags)}")
+    ctx.daemon.signal(signal.SIGTERM)
+    ctx.daemon.wait_exit(20)
+
+    config()
+    ctx.start()
+    again = ctx.drop("football-again.txt", FOOTBALL.replace(b"edge past", b"edge by"))
+    ctx.wait_archived([again])
+    tags = entity_tags(ctx.record(again))
+    check("entity:org/Newcastle" in tags and not [p for p in players if p in tags],
+          f"sports report, line_ups unset: {sorted(tags)}")
     ctx.daemon.signal(signal.SIGTERM)
     ctx.daemon.wait_exit(20)
 

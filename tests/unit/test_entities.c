@@ -712,7 +712,8 @@ static int free_lexicon(void **state)
 }
 
 /* Heuristic finds in text, without a gazetteer: "type/name, ...". */
-static void expect_heuristics(const char *lang, const char *text, const char *want)
+/* The heuristics' finds in text with heur_run()'s flags (enum heur_flag). */
+static void expect_heuristics_with(unsigned flags, const char *lang, const char *text, const char *want)
 {
     newsd_analysis *an = newsd_analysis_new(text, strlen(text), lang);
     assert_non_null(an);
@@ -728,7 +729,7 @@ static void expect_heuristics(const char *lang, const char *text, const char *wa
                 t.v[i].type = ENT_NO_TYPE;
         }
         struct heur_cands c = {0};
-        assert_int_equal(heur_run(&t, covered, NULL, lang, &lex, &c), 0);
+        assert_int_equal(heur_run(&t, covered, NULL, lang, &lex, flags, &c), 0);
         char got[1024] = "";
         for (size_t i = 0; i < c.n; i++)
             snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s/%s", i ? ", " : "",
@@ -741,6 +742,11 @@ static void expect_heuristics(const char *lang, const char *text, const char *wa
     free(covered);
     toks_free(&t);
     newsd_analysis_free(an);
+}
+
+static void expect_heuristics(const char *lang, const char *text, const char *want)
+{
+    expect_heuristics_with(0, lang, text, want);
 }
 
 static void test_heuristics_legal_forms(void **state)
@@ -914,7 +920,7 @@ static void expect_resolved(const struct gazetteer *g, const struct matcher *m, 
     uint8_t *dropped = calloc(h.n + 1, 1), *covered = calloc(t.n + 1, 1);
     assert_non_null(dropped);
     assert_non_null(covered);
-    assert_int_equal(resolve_article(&lex, lang, lang, 1, &t, &h, g, covered, dropped, &c), 0);
+    assert_int_equal(resolve_article(&lex, lang, lang, 1, 0, &t, &h, g, covered, dropped, &c), 0);
     char got[1024] = "";
     for (size_t i = 0; i < h.n; i++)
         if (!dropped[i])
@@ -1579,8 +1585,8 @@ static void test_heuristics_org_words_and_heads(void **state)
     expect_heuristics("de", "Ein Sprecher vom Bundesministerium bestätigte den Bericht am Montag in Wien.", "");
 }
 
-/* The line-ups of a match report: every name a person, substitutes in
- * brackets too, a club in brackets not, an initial the text layer split
+/* The line-ups of a match report, with line_ups = true: every name a
+ * person, substitutes in brackets too, a club in brackets not, an initial the text layer split
  * from its dot left out ("Ch. Leitgeb"); a list in another story or one
  * that runs into prose is none. */
 static void test_heuristics_line_ups(void **state)
@@ -1590,18 +1596,32 @@ static void test_heuristics_line_ups(void **state)
     char text[1024];
     snprintf(text, sizeof text, "%s%s", report,
              "Everton: Martyn, Hibbert, Yobo (Weir 80), Stubbs, Phil Neville. Subs: Wright, Pistone.");
-    expect_heuristics("en", text, "person/Martyn, person/Hibbert, person/Yobo, person/Weir, person/Stubbs, "
-                                  "person/Phil Neville, person/Wright, person/Pistone");
-    snprintf(text, sizeof text, "%s%s", report, "Coyne (Burnley), Jones (Wolves), Page (Cardiff), Ricketts (Swansea).");
-    expect_heuristics("en", text, "person/Coyne, person/Jones, person/Page, person/Ricketts");
-    /* Not in a story on anything else, nor where the list runs into prose. */
-    expect_heuristics("en", "The board met on Monday. Present: Martyn, Hibbert, Yobo, Stubbs, Naysmith.", "");
-    snprintf(text, sizeof text, "%s%s", report, "Martyn, Hibbert, Yobo and Stubbs all played well on Saturday.");
+    expect_heuristics_with(HEUR_LINE_UP_PEOPLE, "en", text, "person/Martyn, person/Hibbert, person/Yobo, person/Weir, "
+                           "person/Stubbs, person/Phil Neville, person/Wright, person/Pistone");
+    /* By default (line_ups = false) a team sheet gives no one ... */
     expect_heuristics("en", text, "");
+    /* ... but the players the text names outside it: in full, with the
+     * given name the text puts before the sheet's word ("Michael Esser",
+     * though Esser, eater, is a German noun) or the rest of the name after
+     * it ("Hwang Qaxo-ri"), or that word alone when it is no ordinary word
+     * ("Zorblak traf"). */
+    given_load("given.txt", "michael\n");
+    expect_heuristics("de", "Der Stürmer erzielte in der Bundesliga beim Heimspiel ein Tor. Eine Chance wurde von "
+                            "Sturm-Goalie Michael Esser zunichtegemacht. Zorblak traf zum 1:0. Dann vergab Hwang Qaxo-ri. "
+                            "Sturm: Esser – Kayhan, Zorblak, Spendlhofer, Avlonitis (74. Hwang)",
+                      "person/Michael Esser, person/Zorblak, person/Hwang Qaxo-ri");
+    given_drop();
+    snprintf(text, sizeof text, "%s%s", report, "Coyne (Burnley), Jones (Wolves), Page (Cardiff), Ricketts (Swansea).");
+    expect_heuristics_with(HEUR_LINE_UP_PEOPLE, "en", text, "person/Coyne, person/Jones, person/Page, person/Ricketts");
+    /* Not in a story on anything else, nor where the list runs into prose. */
+    expect_heuristics_with(HEUR_LINE_UP_PEOPLE, "en",
+                           "The board met on Monday. Present: Martyn, Hibbert, Yobo, Stubbs, Naysmith.", "");
+    snprintf(text, sizeof text, "%s%s", report, "Martyn, Hibbert, Yobo and Stubbs all played well on Saturday.");
+    expect_heuristics_with(HEUR_LINE_UP_PEOPLE, "en", text, "");
     /* A line ends a name and its list. */
     snprintf(text, sizeof text, "%s%s", report, "Everton: Martyn, Hibbert, Yobo, Stubbs\nZorbton City won 2-1.");
-    expect_heuristics("en", text, "person/Martyn, person/Hibbert, person/Yobo, person/Stubbs");
-    expect_heuristics("de", "Der Stürmer erzielte in der Bundesliga beim Heimspiel ein Tor. "
+    expect_heuristics_with(HEUR_LINE_UP_PEOPLE, "en", text, "person/Martyn, person/Hibbert, person/Yobo, person/Stubbs");
+    expect_heuristics_with(HEUR_LINE_UP_PEOPLE, "de", "Der Stürmer erzielte in der Bundesliga beim Heimspiel ein Tor. "
                             "Salzburg: Walke – Schwegler, Miranda, Ulmer – Ch. Leitgeb, Keita (74. Bajrami) "
                             "Ersatz: Lainer, Atanga",
                       "person/Walke, person/Schwegler, person/Miranda, person/Ulmer, person/Leitgeb, "
@@ -1658,7 +1678,7 @@ static void test_heuristics_acronyms_bounded(void **state)
     uint8_t *covered = calloc(t.n + 1, 1);
     assert_non_null(covered);
     struct heur_cands c = {0};
-    assert_int_equal(heur_run(&t, covered, NULL, "de", &lex, &c), 0);
+    assert_int_equal(heur_run(&t, covered, NULL, "de", &lex, 0, &c), 0);
     size_t acronyms = 0;
     for (size_t i = 0; i < c.n; i++)
         acronyms += c.v[i].type == ENT_ORG && strlen(c.v[i].name) == 4 && c.v[i].name[0] == 'Q';
