@@ -240,7 +240,7 @@ static const char *const work_ends[] = {"film", "films", "roman", "romans", "alb
  * Open", "Carling Cup". */
 static const char *const event_words[] = {
     "cup", "open", "trophy", "championship", "championships", "awards", "festival", "marathon", "games",
-    "olympics", "prix", "classic", "masters", NULL};
+    "olympics", "prix", "classic", "masters", "conference", "summit", NULL};
 static const char *const articles[] = {
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "the",
     "a", "an", NULL};

@@ -1960,9 +1960,198 @@ static int rule_line_ups(struct run *r)
         else if (named == NAMED_ALONE && free_span(r, a, b))
             rc = add(r, a, b, ENT_PERSON, 0);
     }
+    /* The sheets' names are no one else's: the rules after this one
+     * (rule_org_lists()) pass them over. */
+    for (size_t k = 0; rc == 0 && k < names.n; k++)
+        memset(r->taken + names.v[k][0], 1, names.v[k][1] - names.v[k][0]);
     free(names.v);
     free(in_line_up);
     free(answer);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Lists of organisations: in "Apple, Creative Labs, Archos and
+ * others", "Motorola, Nokia and Zorbatel", "chips by Yamaha and Rohm", the
+ * names no list and no cue knows are organisations like the others.  A
+ * list is names apart by commas whose last one follows "and", "or",
+ * "und", "oder" or "sowie" (or that ends in "and others"): one name of it
+ * at least an organisation (listed or found), none a person or a place
+ * (a list of anything), no name in brackets or quotes after it (a team
+ * sheet, a table, titles).  An unknown name is name words alone: no given
+ * name first ("Bill Gates"), no surname of a person found in full
+ * elsewhere ("Roy Keane ... Scholes and Keane"), no half of a compound
+ * ("Wirtschafts- und"), no abbreviation, no event ("... Conference"), no
+ * acronym alone (rule_acronym()'s), and alone in English no ordinary word
+ * ("Trade and Industry", "Labour and Conservative governments") or
+ * nationality. */
+enum { ITEM_NONE, ITEM_ORG, ITEM_WEAK, ITEM_OTHER, ITEM_UNKNOWN };
+
+struct list_item {
+    uint32_t a, b;
+    int kind;
+};
+
+#define LIST_ITEMS_MAX 16
+
+static int norm_is(const struct ent_tok *t, const char *const *words)
+{
+    for (size_t i = 0; words[i]; i++)
+        if (t->norm_len == strlen(words[i]) && memcmp(t->norm, words[i], t->norm_len) == 0)
+            return 1;
+    return 0;
+}
+
+static int list_conjunction(const struct ent_tok *t)
+{
+    static const char *const words[] = {"and", "or", "und", "oder", "sowie", NULL};
+    return norm_is(t, words);
+}
+
+static int list_others(const struct ent_tok *t)
+{
+    static const char *const words[] = {"others", "other", "more", "andere", "weitere", "viele", "co", NULL};
+    return norm_is(t, words);
+}
+
+/* kind_at's value of an organisation that makes no list one of them. */
+#define KIND_WEAK 0xff
+
+struct list_run {
+    uint8_t *kind_at;      /* per token index: 1 + the type of a listed name or an earlier find, or 0 */
+    uint8_t *surname;      /* per norm class (norms_index()): a person found ends in it */
+    int surnames_marked;   /* surname[] is filled */
+};
+
+/* Whether the word at p is the last word of a person found (or listed).
+ * With the norms index, the classes of all such words are marked in one
+ * pass, at the first question (a question each would be quadratic). */
+static int person_surname(struct run *r, struct list_run *l, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (r->norms_state == 0)
+        r->norms_state = norms_index(r);
+    int typed = r->norms_state > 0;
+    if (typed && l->surnames_marked)
+        return l->surname[r->norm_of_type[t->type]];
+    for (size_t q = 0; q < r->n; q++) {
+        uint32_t i = r->w[q];
+        const struct ent_tok *x = tok(r, q);
+        if (q == 0 || l->kind_at[i] != 1 + ENT_PERSON || l->kind_at[r->w[q - 1]] != 1 + ENT_PERSON || !is_cap(x))
+            continue;
+        if (typed)
+            l->surname[r->norm_of_type[x->type]] = 1;
+        else if (x->norm_len == t->norm_len && memcmp(x->norm, t->norm, t->norm_len) == 0)
+            return 1;
+    }
+    l->surnames_marked = typed;
+    return typed ? l->surname[r->norm_of_type[t->type]] : 0;
+}
+
+static int list_word(struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    return namey(r, p, 1) && !(t->flags & ENT_TOK_ABBREV) && t->text[t->text_len - 1] != '-';
+}
+
+/* The item from p and its kind (ITEM_NONE: no item there). */
+static struct list_item list_item_at(struct run *r, struct list_run *l, size_t p)
+{
+    struct list_item it = {(uint32_t)p, (uint32_t)p, ITEM_NONE};
+    if (p >= r->n || !is_cap(tok(r, p)))
+        return it;
+    uint8_t k = l->kind_at[r->w[p]];
+    size_t e = p;
+    if (k) {
+        while (e < r->n && same_sentence(r, p, e) && l->kind_at[r->w[e]] == k)
+            e++;
+        it.kind = k == 1 + ENT_ORG ? ITEM_ORG : k == KIND_WEAK ? ITEM_WEAK : ITEM_OTHER;
+    } else {
+        while (e < r->n && e < p + 3 && same_sentence(r, p, e) && !r->taken[e] && !l->kind_at[r->w[e]] &&
+               list_word(r, e) && !(e > p && tok_possessive(tok(r, e - 1))))
+            e++;
+        if (e == p)
+            return it;
+        /* More capitalised words: a name this cannot tell. */
+        if (e < r->n && same_sentence(r, p, e) && is_cap(tok(r, e)) && !list_conjunction(tok(r, e)))
+            return it;
+        it.kind = ITEM_UNKNOWN;
+        if (given_at(r, p) || person_surname(r, l, e - 1) || norm_in(r, e - 1, C_EVENT) ||
+            (e == p + 1 && (tok(r, p)->flags & ENT_TOK_UPPER)) ||
+            (e == p + 1 && !r->de && (common_at(r, p) || demonym_word(tok(r, p)))))
+            it.kind = ITEM_OTHER;
+    }
+    /* In brackets or quotes: a team sheet, a table, titles. */
+    if ((e < r->n && (text_is(tok(r, e), "(") || (tok(r, e)->flags & ENT_TOK_WORD) == 0) && !is_comma(tok(r, e)) &&
+         !text_is(tok(r, e), ".")) ||
+        (p > 0 && !(tok(r, p - 1)->flags & ENT_TOK_WORD) && !is_comma(tok(r, p - 1)) && !text_is(tok(r, p - 1), ".")))
+        it.kind = ITEM_OTHER;
+    it.b = (uint32_t)e;
+    return it;
+}
+
+static int rule_org_lists(struct run *r)
+{
+    struct list_run l = {.kind_at = calloc(r->t->n + 1, 1), .surname = calloc((size_t)r->t->n_types + 1, 1)};
+    int rc = l.kind_at && l.surname ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < r->t->n; i++)
+        /* A club's short name counts as a club in a sports report only. */
+        l.kind_at[i] = r->listed && r->listed[i] && !r->out->sports ? 1 + ENT_PLACE : r->covered[i];
+    /* An acronym found as an organisation (rule_acronym()) is weak
+     * evidence of a list of them ("LL Cool J, DMX, Ludacris ..."): it is
+     * passed over, neither an organisation nor anything else. */
+    for (size_t c = 0; rc == 0 && c < r->out->n; c++) {
+        const struct heur_cand *x = &r->out->v[c];
+        /* The words it was read from: "Zorbatel Inc." is one item. */
+        memset(l.kind_at + x->cover_start, strcmp(x->rule, "rule_acronym") == 0 ? KIND_WEAK : 1 + x->type,
+               x->cover_end - x->cover_start);
+    }
+    struct list_item items[LIST_ITEMS_MAX];
+    for (size_t p = 0; p < r->n && rc == 0; p++) {
+        if (!is_cap(tok(r, p)) || (p > 0 && same_sentence(r, p - 1, p) && is_cap(tok(r, p - 1))))
+            continue;
+        size_t n = 0, orgs = 0, others = 0, unknown = 0, q = p;
+        int last = 0, closed = 0;
+        for (;;) {
+            struct list_item it = list_item_at(r, &l, q);
+            if (it.kind == ITEM_NONE || n == LIST_ITEMS_MAX)
+                break;
+            items[n++] = it;
+            orgs += it.kind == ITEM_ORG;
+            others += it.kind == ITEM_OTHER;
+            unknown += it.kind == ITEM_UNKNOWN;
+            q = it.b;
+            closed = last;
+            if (last || q >= r->n || !same_sentence(r, p, q))
+                break;
+            if (is_comma(tok(r, q)) && q + 1 < r->n && same_sentence(r, p, q + 1))
+                q++;
+            else if (!list_conjunction(tok(r, q)))
+                break;
+            if (list_conjunction(tok(r, q))) {
+                /* "... and others" closes a list too. */
+                if (q + 1 < r->n && same_sentence(r, p, q + 1) && list_others(tok(r, q + 1))) {
+                    closed = 1;
+                    break;
+                }
+                q++;
+                last = 1;
+            }
+            if (q >= r->n || !same_sentence(r, p, q))
+                break;
+        }
+        /* Of two, an unknown name of several words is as likely a person
+         * whose given name the list lacks ("the Institute of Directors and
+         * Bob Smith said"). */
+        if (n >= 2 && closed && orgs && !others && unknown)
+            for (size_t k = 0; k < n && rc == 0; k++)
+                if (items[k].kind == ITEM_UNKNOWN && (n > 2 || items[k].b == items[k].a + 1) &&
+                    free_span(r, items[k].a, items[k].b))
+                    rc = add(r, items[k].a, items[k].b, ENT_ORG, 0);
+        if (n >= 2)
+            p = items[n - 1].b - 1;
+    }
+    free(l.kind_at);
+    free(l.surname);
     return rc < 0 ? -1 : 0;
 }
 
@@ -2156,6 +2345,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
     out->sports = n_sport == HEUR_SPORT_WORDS;
     if (rc == 0 && out->sports)
         rc = rule_line_ups(&r);
+    if (rc == 0)
+        rc = rule_org_lists(&r);
     if (rc == 0 && r.de)
         strip_genitives(&r);
     if (rc == 0)

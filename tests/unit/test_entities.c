@@ -1628,6 +1628,25 @@ static void test_heuristics_line_ups(void **state)
                       "person/Keita, person/Bajrami, person/Lainer, person/Atanga");
 }
 
+/* A list of organisations makes the unknown names in it organisations:
+ * closed by "and", "or", "und", "oder", "sowie" or "and others"; not a
+ * list without its conjunction, an ordinary English word, a modifier. */
+static void test_heuristics_org_lists(void **state)
+{
+    (void)state;
+    expect_heuristics("en", "Shares of Zorbatel Inc., Qlarion and Vextor fell sharply on Monday.",
+                      "org/Zorbatel, org/Qlarion, org/Vextor");
+    expect_heuristics("en", "Players from Zorbatel Inc., Qlarion, Vextor and others sold well last year.",
+                      "org/Zorbatel, org/Qlarion, org/Vextor");
+    expect_heuristics("de", "Bei der Zorbatel AG, Qlarion und Co wurde am Montag viel verkauft.",
+                      "org/Zorbatel, org/Qlarion");
+    /* No conjunction: an apposition, a heading. */
+    expect_heuristics("en", "The chief of Zorbatel Inc., Qlarion, said the shares fell on Monday.", "org/Zorbatel");
+    /* An ordinary English word alone ("Labour and Conservative
+     * governments"). */
+    expect_heuristics("en", "The chief of Zorbatel Inc. and Trade said the shares fell on Monday.", "org/Zorbatel");
+}
+
 /* A compound the list lacks is a noun when one of its heads is one,
  * whichever head that is. */
 static void test_lexicon_compound_heads(void **state)
@@ -1788,6 +1807,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_orgs_take_their_places),
         cmocka_unit_test(test_heuristics_public_bodies),
         cmocka_unit_test(test_heuristics_line_ups),
+        cmocka_unit_test(test_heuristics_org_lists),
         cmocka_unit_test(test_heuristics_org_nouns),
         cmocka_unit_test(test_heuristics_org_words_and_heads),
         cmocka_unit_test(test_heuristics_ampersand),
