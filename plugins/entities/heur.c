@@ -1666,8 +1666,8 @@ static void strip_genitives(struct run *r)
 /* Line-ups: the team sheets and substitutes of a match report, names
  * apart by commas or dashes after a label ("Everton: Martyn, Hibbert,
  * Yobo, ...", "Salzburg: Walke – Schwegler, Miranda, ...") or as a
- * sentence of their own.  Each name is a person, most of them a surname
- * alone that no other rule reads. */
+ * sentence of their own.  Most names are a surname alone that no other
+ * rule reads (rule_line_ups() says which become people). */
 
 static int text_is(const struct ent_tok *t, const char *s)
 {
