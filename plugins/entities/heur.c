@@ -2155,6 +2155,80 @@ static int rule_org_lists(struct run *r)
     return rc < 0 ? -1 : 0;
 }
 
+/* An organisation said in apposition: "Unosat, the UN satellite mapping
+ * organisation, said", "Glenmorangie, one of Scotland's premier whisky
+ * firms", "Zorblan, ein kleiner Softwarekonzern".  Unknown name words
+ * before a comma, then an article ("one of", "einer der") and within
+ * seven words, before the next comma or the end of the sentence, a noun
+ * that stands before organisations' names (or its plural after "one
+ * of"); not a person's (a given name first; "Smith, a former bank
+ * manager", "Jones, the firm's founder", "X, a member of the band": a
+ * role, a possessive or "of" on the way). */
+static int apposition_head(const struct run *r, size_t q, size_t *end)
+{
+    const struct ent_tok *t = tok(r, q);
+    if (tok_possessive(t) || (!r->de && is_cap(t)))
+        return 0;
+    if (norm_in(r, q, C_ORGHEAD)) {
+        *end = q + 1;
+        return 1;
+    }
+    /* A plural: "firms", "companies" is left to the singular's own line. */
+    if (t->norm_len > 3 && t->norm[t->norm_len - 1] == 's' && (cue_bits(t->norm, t->norm_len - 1) & C_ORGHEAD)) {
+        *end = q + 1;
+        return 2;
+    }
+    return 0;
+}
+
+static int rule_org_apposition(struct run *r)
+{
+    /* Not German "der", "die", "das": after a comma they begin a relative
+     * clause ("ein Land, das ..."). */
+    static const char *const articles[] = {"the", "a", "an", "ein", "eine", NULL};
+    static const char *const one_of[] = {"one", "einer", "eines", "eine", NULL};
+    static const char *const of[] = {"of", "der", NULL};
+    for (size_t c = 1; c + 2 < r->n; c++) {
+        if (!is_comma(tok(r, c)) || !same_sentence(r, c - 1, c + 1))
+            continue;
+        size_t a = c;
+        while (a > 0 && c - a < 3 && same_sentence(r, a - 1, c) && !r->taken[a - 1] && !r->covered[r->w[a - 1]] &&
+               list_word((struct run *)r, a - 1) && !(a < c && tok_possessive(tok(r, a - 1))))
+            a--;
+        if (a == c || (a > 0 && same_sentence(r, a - 1, a) && is_cap(tok(r, a - 1))) || given_at(r, a) ||
+            norm_in(r, c - 1, C_EVENT) ||
+            (c == a + 1 && ((tok(r, a)->flags & ENT_TOK_UPPER) || (!r->de && (common_at(r, a) || demonym_word(tok(r, a)))))))
+            continue;
+        size_t q = c + 1;
+        int plural = 0;
+        if (norm_is(tok(r, q), one_of) && q + 1 < r->n && norm_is(tok(r, q + 1), of)) {
+            plural = 1;
+            q += 2;
+        } else if (norm_is(tok(r, q), articles)) {
+            q++;
+        } else {
+            continue;
+        }
+        size_t end = 0;
+        int found = 0;
+        for (size_t k = q; k < r->n && k < q + 7 && same_sentence(r, c, k) && !found; k++) {
+            const struct ent_tok *t = tok(r, k);
+            if (is_comma(t) || (!(t->flags & ENT_TOK_WORD) && !is_number(t)) || norm_is(t, of) ||
+                is_person_role(r, k) || norm_in(r, k, C_OROLE))
+                break;
+            found = apposition_head(r, k, &end);
+        }
+        if (!found || (found == 2) != plural)
+            continue;
+        /* The head is not a role's first word: "a bank manager". */
+        if (end < r->n && same_sentence(r, c, end) && (is_person_role(r, end) || norm_in(r, end, C_OROLE)))
+            continue;
+        if (free_span(r, a, c) && add(r, a, c, ENT_ORG, 0) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* A single word that is the last word of a person found in full is that
  * person again ("Xu Bing" ... "Xu" is not a second one); a person that
  * ends in an organisation word is an organisation. */
@@ -2347,6 +2421,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         rc = rule_line_ups(&r);
     if (rc == 0)
         rc = rule_org_lists(&r);
+    if (rc == 0)
+        rc = rule_org_apposition(&r);
     if (rc == 0 && r.de)
         strip_genitives(&r);
     if (rc == 0)

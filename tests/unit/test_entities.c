@@ -1647,6 +1647,25 @@ static void test_heuristics_org_lists(void **state)
     expect_heuristics("en", "The chief of Zorbatel Inc. and Trade said the shares fell on Monday.", "org/Zorbatel");
 }
 
+/* An organisation in apposition: the name, a comma, an article and a
+ * noun of organisations; not a person's apposition, not a German relative
+ * clause. */
+static void test_heuristics_org_apposition(void **state)
+{
+    (void)state;
+    expect_heuristics("en", "A spokesman for Quintaro, the Dutch carmaker, said sales rose in March.", "org/Quintaro");
+    expect_heuristics("en", "The deal was done by Zorblan, a small software company, on Monday.", "org/Zorblan");
+    expect_heuristics("en", "Qaxo, one of the biggest software firms of its kind, said sales rose in March.", "org/Qaxo");
+    expect_heuristics("de", "Die Mitarbeiter von Zorblan, einem kleinen Softwarekonzern, streiken seit Montag.", "");
+    expect_heuristics("de", "Zorblan, ein kleiner Softwarekonzern aus Delft, hat am Montag neue Pläne vorgestellt.",
+                      "place/Delft, org/Zorblan");
+    /* A person's: a role after the noun, a possessive, "of". */
+    expect_heuristics("en", "The deal was criticised by Qaxo, a former bank manager, on Monday.", "");
+    expect_heuristics("en", "The deal was criticised by Qaxo, the company's founder, on Monday.", "person/Qaxo");
+    expect_heuristics("en", "The deal was criticised by Qaxo, a member of the band, on Monday.", "");
+    expect_heuristics("de", "Es ist ein Qaxo, das ein Unternehmen gründet, wie am Montag bekannt wurde.", "");
+}
+
 /* A compound the list lacks is a noun when one of its heads is one,
  * whichever head that is. */
 static void test_lexicon_compound_heads(void **state)
@@ -1808,6 +1827,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_public_bodies),
         cmocka_unit_test(test_heuristics_line_ups),
         cmocka_unit_test(test_heuristics_org_lists),
+        cmocka_unit_test(test_heuristics_org_apposition),
         cmocka_unit_test(test_heuristics_org_nouns),
         cmocka_unit_test(test_heuristics_org_words_and_heads),
         cmocka_unit_test(test_heuristics_ampersand),
