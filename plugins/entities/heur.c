@@ -94,6 +94,13 @@ static const struct ent_tok *tok(const struct run *r, size_t p)
     return &r->t->v[r->w[p]];
 }
 
+static int text_is(const struct ent_tok *t, const char *s);
+static size_t particle_surname(const struct run *r, size_t q);
+
+/* Particles of surnames, in lower case: "da Vinci", "van der Sar". */
+static const char *const name_particles[] = {"de", "da", "di", "del", "della", "dos", "das", "du", "van", "von",
+                                             "ter", "ten", "bin", "ibn", "zu", NULL};
+
 static int norm_in(const struct run *r, size_t p, uint32_t bits)
 {
     return (r->cls[p] & bits) != 0;
@@ -229,8 +236,11 @@ static int namey_now(const struct run *r, size_t p, int acronyms)
 static int given_at(const struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
-    if (!r->lex->have_given || !is_cap(t) || p + 1 >= r->n || !same_sentence(r, p, p + 1) ||
-        !is_cap(tok(r, p + 1)))
+    if (!r->lex->have_given || !is_cap(t) || p + 1 >= r->n || !same_sentence(r, p, p + 1))
+        return 0;
+    /* Or a particle and a capitalised word: "Paolo di Canio". */
+    if (!is_cap(tok(r, p + 1)) && !(tok_norm_in(tok(r, p + 1), name_particles) && p + 2 < r->n &&
+                                     same_sentence(r, p, p + 2) && is_cap(tok(r, p + 2))))
         return 0;
     struct type_memo *m = r->types && toks_typed(r->t, t) ? &r->types[t->type] : NULL;
     if (m && m->given)
@@ -362,6 +372,11 @@ static int push_named(struct run *r, size_t a, size_t b, enum ent_type type, int
     return 0;
 }
 
+static int place_at(const struct run *r, size_t p)
+{
+    return r->covered[r->w[p]] == 1 + ENT_PLACE;
+}
+
 static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int strong, size_t head, const char *rule)
 {
     /* "Briton Clive Owen", "American Andy Roddick": a nationality before
@@ -371,15 +386,20 @@ static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int s
     /* "Australian Open", "Carling Cup": an event. */
     if (type == ENT_PERSON && norm_in(r, b - 1, C_EVENT))
         return 0;
+    /* The rest of the surname after its particles: "Renaud Donnedieu de
+     * Vabres", "the director Lars von Trier". */
+    if (type == ENT_PERSON && b < r->n && !tok_possessive(tok(r, b - 1))) {
+        size_t more = particle_surname(r, b);
+        if (more && !r->taken[b] && !r->taken[b + more - 1]) {
+            b += more;
+            /* A listed place there is the name's ("von Trier"). */
+            strong |= place_at(r, b - 1);
+        }
+    }
     /* "die Agentur Merlicek & Bergmann": the rest of the firm's name. */
     if (type == ENT_ORG)
         b = amp_tail(r, b);
     return push_named(r, a, b, type, strong, span_name(r, a, b, head), rule);
-}
-
-static int place_at(const struct run *r, size_t p)
-{
-    return r->covered[r->w[p]] == 1 + ENT_PLACE;
 }
 
 /* "Naura Technology Group Ltd.": from a legal form back over name words,
@@ -835,6 +855,36 @@ static int genitive_s(const struct ent_tok *t)
            !(t->flags & ENT_TOK_WHOLE);
 }
 
+/* A surname with its particles from q: "de Vabres", "da Vinci", "van der
+ * Sar", "di Canio", in English "von Trier": its length in view positions,
+ * or 0.  The particles are lower case.  In German "von" and "zu" are
+ * prepositions far more often ("Joachim Feher von der MediaCom", "Peter
+ * Müller von Wien"), and "das" is an article: none there.  The name may
+ * be a listed place ("da Vinci", "von Trier"). */
+static size_t particle_surname(const struct run *r, size_t q)
+{
+    static const char *const *const first = name_particles;
+    static const char *const second[] = {"la", "le", "der", "den", "los", "las", NULL};
+    if (q + 1 >= r->n || !same_sentence(r, q, q + 1) || !tok_norm_in(tok(r, q), first) || is_cap(tok(r, q)) ||
+        (r->de && text_is(tok(r, q), "das")))
+        return 0;
+    if (r->de && (text_is(tok(r, q), "von") || text_is(tok(r, q), "zu")))
+        return 0;   /* "Joachim Feher von der MediaCom" */
+    size_t k = q + 1;
+    if (tok_norm_in(tok(r, k), second) && !is_cap(tok(r, k)) && k + 1 < r->n && same_sentence(r, q, k + 1))
+        k++;
+    const struct ent_tok *name = tok(r, k);
+    uint8_t cov = r->covered[r->w[k]];
+    if (r->taken[k] || !is_cap(name) || (name->flags & (ENT_TOK_UPPER | ENT_TOK_STOP)) ||
+        (r->cls[k] & (NOT_NAMEY | C_NONPERSON | C_ORGWORD)) || (cov && cov != 1 + ENT_PLACE) ||
+        (!cov && !namey(r, k, 0)))
+        return 0;
+    /* More capitalised words after it: a longer name this cannot tell. */
+    if (k + 1 < r->n && same_sentence(r, k, k + 1) && is_cap(tok(r, k + 1)) && !tok_possessive(name))
+        return 0;
+    return k + 1 - q;
+}
+
 static int rule_person_given(struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
@@ -865,6 +915,11 @@ static int rule_person_given(struct run *r, size_t p)
     if (n == 0 && surname_word(r, q) &&
         (!word || (r->de && !lexicon_de_listed(r->lex, tok(r, q)->norm, tok(r, q)->norm_len))))
         n = 1;
+    /* "Herbert von Karajan", "Leonardo da Vinci"; "Renaud Donnedieu de
+     * Vabres" (below). */
+    size_t particles = n == 0 && !word ? particle_surname(r, q) : 0;
+    if (particles)
+        return add(r, p, q, ENT_PERSON, 0);   /* add_cand() takes the particles */
     /* German puts a genitive before the title it owns: "Steven
      * Spielbergs Bridge of Spies", "Ridley Scotts Blade Runner". */
     int genitive = 0;
@@ -1215,7 +1270,6 @@ static int rule_ministry(struct run *r, size_t p)
     return 0;
 }
 
-static int text_is(const struct ent_tok *t, const char *s);
 static int is_number(const struct ent_tok *t);
 
 /* Whether t is written in capitals of three to six letters ("VKI",
@@ -1993,24 +2047,16 @@ struct list_item {
 
 #define LIST_ITEMS_MAX 16
 
-static int norm_is(const struct ent_tok *t, const char *const *words)
-{
-    for (size_t i = 0; words[i]; i++)
-        if (t->norm_len == strlen(words[i]) && memcmp(t->norm, words[i], t->norm_len) == 0)
-            return 1;
-    return 0;
-}
-
 static int list_conjunction(const struct ent_tok *t)
 {
     static const char *const words[] = {"and", "or", "und", "oder", "sowie", NULL};
-    return norm_is(t, words);
+    return tok_norm_in(t, words);
 }
 
 static int list_others(const struct ent_tok *t)
 {
     static const char *const words[] = {"others", "other", "more", "andere", "weitere", "viele", "co", NULL};
-    return norm_is(t, words);
+    return tok_norm_in(t, words);
 }
 
 /* kind_at's value of an organisation that makes no list one of them. */
@@ -2201,10 +2247,10 @@ static int rule_org_apposition(struct run *r)
             continue;
         size_t q = c + 1;
         int plural = 0;
-        if (norm_is(tok(r, q), one_of) && q + 1 < r->n && norm_is(tok(r, q + 1), of)) {
+        if (tok_norm_in(tok(r, q), one_of) && q + 1 < r->n && tok_norm_in(tok(r, q + 1), of)) {
             plural = 1;
             q += 2;
-        } else if (norm_is(tok(r, q), articles)) {
+        } else if (tok_norm_in(tok(r, q), articles)) {
             q++;
         } else {
             continue;
@@ -2213,7 +2259,7 @@ static int rule_org_apposition(struct run *r)
         int found = 0;
         for (size_t k = q; k < r->n && k < q + 7 && same_sentence(r, c, k) && !found; k++) {
             const struct ent_tok *t = tok(r, k);
-            if (is_comma(t) || (!(t->flags & ENT_TOK_WORD) && !is_number(t)) || norm_is(t, of) ||
+            if (is_comma(t) || (!(t->flags & ENT_TOK_WORD) && !is_number(t)) || tok_norm_in(t, of) ||
                 is_person_role(r, k) || norm_in(r, k, C_OROLE))
                 break;
             found = apposition_head(r, k, &end);

@@ -1666,6 +1666,22 @@ static void test_heuristics_org_apposition(void **state)
     expect_heuristics("de", "Es ist ein Qaxo, das ein Unternehmen gründet, wie am Montag bekannt wurde.", "");
 }
 
+/* A surname's particles go on the name ("di Canio", "de Vabres", in
+ * English "von Trier"); German "von" is a preposition ("Joachim Feher von
+ * der Zorbcom"). */
+static void test_heuristics_name_particles(void **state)
+{
+    (void)state;
+    given_load("given.txt", "paolo\nrenaud\nlars\njoachim\n");
+    expect_heuristics("en", "On Monday the striker Paolo di Canio said he would stay.", "person/Paolo di Canio");
+    expect_heuristics("en", "The minister, Renaud Donnedieu de Vabres, said he would stay.",
+                      "person/Renaud Donnedieu de Vabres");
+    expect_heuristics("en", "On Monday the director Lars von Trier said he would stay.", "person/Lars von Trier");
+    expect_heuristics("de", "Das sagte Joachim Feher von der Zorbcom am Montag in einem Interview.",
+                      "person/Joachim Feher");
+    given_drop();
+}
+
 /* A compound the list lacks is a noun when one of its heads is one,
  * whichever head that is. */
 static void test_lexicon_compound_heads(void **state)
@@ -1828,6 +1844,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_line_ups),
         cmocka_unit_test(test_heuristics_org_lists),
         cmocka_unit_test(test_heuristics_org_apposition),
+        cmocka_unit_test(test_heuristics_name_particles),
         cmocka_unit_test(test_heuristics_org_nouns),
         cmocka_unit_test(test_heuristics_org_words_and_heads),
         cmocka_unit_test(test_heuristics_ampersand),
