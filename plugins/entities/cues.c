@@ -1,6 +1,7 @@
 #include "cues.h"
 
 #include "strmap.h"
+#include "tokens.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -46,6 +47,12 @@ static const char *const person_roles[] = {
     "professor", "professorin", "lawmaker", "judge", "richter", "richterin", "ambassador",
     "botschafter", "botschafterin", "commissioner", "kommissar", "kommissarin", "leader", "chief",
     "head",
+    /* Occupations the press puts before a name ("Regisseur Ridley Scott",
+     * "Torhüter Michael Esser"; the English ones, lower case only, are
+     * english_occupations below). */
+    "regisseur", "regisseurin", "schauspieler", "schauspielerin", "autor", "autorin", "moderator",
+    "moderatorin", "stürmer", "stürmerin", "torhüter", "torhüterin", "torwart", "verteidiger",
+    "verteidigerin", "mittelfeldspieler", "mittelfeldspielerin",
     /* English titles of the peerage, a name after them a person's ("Prince
      * Charles", "Lord Falconer", "Dame Judi Dench").  Not "Lady" (a song's
      * "Lady Marmalade"), "Baron" ("Sacha Baron Cohen"), "Earl" (the tea's
@@ -58,7 +65,18 @@ static const char *const role_suffixes[] = {
     "präsident", "präsidentin", "minister", "ministerin", "chef", "chefin", "kanzler", "kanzlerin",
     "sprecher", "sprecherin", "gründer", "gründerin", "vorsitzende", "vorsitzender", "direktor",
     "direktorin", "analyst", "analystin", "ökonom", "ökonomin", "bürgermeister", "vorstand", "gouverneur",
-    "gouverneurin", "leader", NULL};
+    "gouverneurin", "leader", "trainer", "trainerin", "coach", "regisseur", "regisseurin", "stürmer",
+    "torhüter", NULL};
+/* English occupations before a name: "actor Tom Hanks", "striker Paolo
+ * di Canio".  Roles in lower case only (cue_role_lower_only()): written
+ * with a capital they are a name ("Hans Singer", "Jörg Winger") or begin
+ * a sentence. */
+static const char *const english_occupations[] = {
+    "actor", "actress", "singer", "songwriter", "author", "writer", "novelist", "poet", "composer",
+    "conductor", "pianist", "guitarist", "drummer", "rapper", "comedian", "presenter", "artist", "designer",
+    "photographer", "striker", "goalkeeper", "midfielder", "defender", "winger", "skipper", "referee",
+    "boxer", "golfer", "jockey", "lawyer", "scientist", "researcher", "campaigner", "activist",
+    "businessman", "businesswoman", "tycoon", "billionaire", "entrepreneur", NULL};
 /* Roles that name the organisation after "von/der/of/at": "CEO von X". */
 static const char *const org_roles[] = {
     "ceo", "cfo", "cto", "coo", "chef", "chefin", "gründer", "gründerin", "mitbegründer",
@@ -241,7 +259,8 @@ static const char *const work_ends[] = {"film", "films", "roman", "romans", "alb
  * Open", "Carling Cup". */
 static const char *const event_words[] = {
     "cup", "open", "trophy", "championship", "championships", "awards", "festival", "marathon", "games",
-    "olympics", "prix", "classic", "masters", "conference", "summit", NULL};
+    "olympics", "prix", "classic", "masters", "conference", "summit", "oscar", "oscars", "grammy", "grammys",
+    "emmy", "emmys", "bafta", "baftas", NULL};
 static const char *const articles[] = {
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "the",
     "a", "an", NULL};
@@ -250,7 +269,7 @@ static const struct {
     const char *const *list;
     uint32_t bit;
 } cue_lists[] = {
-    {legal_forms, C_LEGAL}, {descriptors, C_DESCR}, {org_words, C_ORGWORD}, {person_roles, C_PROLE},
+    {legal_forms, C_LEGAL}, {descriptors, C_DESCR}, {org_words, C_ORGWORD}, {person_roles, C_PROLE}, {english_occupations, C_PROLE},
     {org_roles, C_OROLE}, {org_preps, C_OPREP}, {speech_verbs, C_SPEECH}, {non_names, C_NONNAME},
     {org_heads, C_ORGHEAD}, {place_preps, C_PLACEPREP}, {role_suffixes, C_ROLESUFFIX},
     {org_part_heads, C_ORGPART}, {org_whole_heads, C_ORGWHOLE}, {org_of_heads, C_ORGOF},
@@ -371,6 +390,11 @@ int cues_init(void)
 {
     pthread_once(&cue_once, build_cue_map);
     return cue_map_ok ? 0 : -1;
+}
+
+int cue_role_lower_only(const char *norm, size_t len)
+{
+    return norm_in_list(norm, len, english_occupations);
 }
 
 uint32_t cue_suffix_bits(const char *norm, size_t len)

@@ -68,6 +68,9 @@ int cue_peerage_title(const char *norm, size_t len);
  * "/" before). */
 int cue_web_domain(const char *text, size_t len);
 
+/* Whether norm is a role only in lower case (English occupations:
+ * "actor Tom Hanks", not "Hans Singer"). */
+int cue_role_lower_only(const char *norm, size_t len);
 /* Build the tables (once, thread-safe).  0, or -1 when out of memory. */
 int cues_init(void);
 /* The lists a norm is in (enum cue_bit; 0 for none). */

@@ -553,6 +553,11 @@ static int rule_person_role(struct run *r, size_t p)
         n = 1 + names_from(r, q + 1, 2, 0);
     if (n == 0 || !free_span(r, q, q + n))
         return 0;
+    /* In English a given name alone before more capitals is a name cut
+     * short ("guitarist Brian May", "lawyer Walter M Phillips"). */
+    if (!r->de && n == 1 && given_at(r, q) && !tok_possessive(tok(r, q)) && q + 1 < r->n &&
+        same_sentence(r, q, q + 1) && is_cap(tok(r, q + 1)))
+        return 0;
     /* A peer is named with the title: "Lord Falconer".  Not "the
      * Princess Royal" (a title of its own) nor before a plural
      * ("Princess Cruises", a firm). */
@@ -577,9 +582,11 @@ static int role_soon_after(const struct run *r, size_t p)
         /* "The Attorney General, Lord Goldsmith, ...": a peer's title
          * before a name begins it, and says nothing of the one before;
          * an office is a role ("Zorblax Quellmore, Lord Chancellor,"). */
+        /* A role before a name is that name's: "from Ledbury, jockey
+         * Richard Wakeham". */
         if (is_person_role(r, q))
-            return !(cue_peerage_title(tok(r, q)->norm, tok(r, q)->norm_len) && q + 1 < r->n &&
-                     same_sentence(r, q, q + 1) && namey(r, q + 1, 0) && !is_person_role(r, q + 1));
+            return !(q + 1 < r->n && same_sentence(r, q, q + 1) && namey(r, q + 1, 0) &&
+                     !is_person_role(r, q + 1));
         if (!(tok(r, q)->flags & ENT_TOK_WORD) || norm_in(r, q, C_CLAUSE))
             return 0;
     }
@@ -2377,6 +2384,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
              * nouns, so capitalised. */
             if (is_cap(x))
                 r.cls[p] |= cue_suffix_bits(x->norm, x->norm_len);
+            if (is_cap(x) && (r.cls[p] & C_PROLE) && cue_role_lower_only(x->norm, x->norm_len))
+                r.cls[p] &= ~(uint32_t)C_PROLE;
             /* A web site named by its domain ("golem.de"), at its first
              * mention in any case: looked at once per type, and only for a
              * word with a dot where a top-level domain would begin. */

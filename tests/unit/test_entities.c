@@ -1682,6 +1682,22 @@ static void test_heuristics_name_particles(void **state)
     given_drop();
 }
 
+/* Occupations before a name make a person: in English in lower case
+ * only ("Hans Singer" is a name), German ones as nouns; a role before a
+ * name is that name's, not the one before the comma's. */
+static void test_heuristics_occupations(void **state)
+{
+    (void)state;
+    expect_heuristics("en", "The film stars the actor Zorblax Quellmore and was shot in the spring.",
+                      "person/Zorblax Quellmore");
+    expect_heuristics("de", "Im Tor stand am Samstag wieder Torhüter Zorblax Quellmore für die Gäste.",
+                      "person/Zorblax Quellmore");
+    expect_heuristics("de", "Das sagte am Montag der Abgeordnete Zorblax Singer im Parlament in Wien.",
+                      "person/Zorblax Singer");
+    expect_heuristics("en", "Among them are a farmer from Qaxton, jockey Zorblax Quellmore, and others.",
+                      "person/Zorblax Quellmore");
+}
+
 /* A compound the list lacks is a noun when one of its heads is one,
  * whichever head that is. */
 static void test_lexicon_compound_heads(void **state)
@@ -1845,6 +1861,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_org_lists),
         cmocka_unit_test(test_heuristics_org_apposition),
         cmocka_unit_test(test_heuristics_name_particles),
+        cmocka_unit_test(test_heuristics_occupations),
         cmocka_unit_test(test_heuristics_org_nouns),
         cmocka_unit_test(test_heuristics_org_words_and_heads),
         cmocka_unit_test(test_heuristics_ampersand),
