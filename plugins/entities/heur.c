@@ -238,9 +238,11 @@ static int given_at(const struct run *r, size_t p)
     const struct ent_tok *t = tok(r, p);
     if (!r->lex->have_given || !is_cap(t) || p + 1 >= r->n || !same_sentence(r, p, p + 1))
         return 0;
-    /* Or a particle and a capitalised word: "Paolo di Canio". */
-    if (!is_cap(tok(r, p + 1)) && !(tok_norm_in(tok(r, p + 1), name_particles) && p + 2 < r->n &&
-                                     same_sentence(r, p, p + 2) && is_cap(tok(r, p + 2))))
+    /* Or a particle and a capitalised word: "Paolo di Canio".  (Most
+     * capitalised words have a longer word after them, or none.) */
+    const struct ent_tok *next = tok(r, p + 1);
+    if (!is_cap(next) && !(next->norm_len >= 2 && next->norm_len <= 5 && p + 2 < r->n &&
+                           same_sentence(r, p, p + 2) && is_cap(tok(r, p + 2)) && tok_norm_in(next, name_particles)))
         return 0;
     struct type_memo *m = r->types && toks_typed(r->t, t) ? &r->types[t->type] : NULL;
     if (m && m->given)
@@ -2071,33 +2073,42 @@ static int list_others(const struct ent_tok *t)
 
 struct list_run {
     uint8_t *kind_at;      /* per token index: 1 + the type of a listed name or an earlier find, or 0 */
-    uint8_t *surname;      /* per norm class (norms_index()): a person found ends in it */
-    int surnames_marked;   /* surname[] is filled */
+    uint32_t *surnames;    /* person_surname()'s hashes */
+    size_t n_surnames, cap_surnames;
+    int surnames_marked;   /* surnames[] is made */
 };
 
-/* Whether the word at p is the last word of a person found (or listed).
- * With the norms index, the classes of all such words are marked in one
- * pass, at the first question (a question each would be quadratic). */
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Whether the word at p is a word after the first of a person found (or
+ * listed): the hashes of those words' norms, sorted, made at the first
+ * question.  0, 1, or -1 when out of memory. */
 static int person_surname(struct run *r, struct list_run *l, size_t p)
 {
-    const struct ent_tok *t = tok(r, p);
-    if (r->norms_state == 0)
-        r->norms_state = norms_index(r);
-    int typed = r->norms_state > 0;
-    if (typed && l->surnames_marked)
-        return l->surname[r->norm_of_type[t->type]];
-    for (size_t q = 0; q < r->n; q++) {
-        uint32_t i = r->w[q];
-        const struct ent_tok *x = tok(r, q);
-        if (q == 0 || l->kind_at[i] != 1 + ENT_PERSON || l->kind_at[r->w[q - 1]] != 1 + ENT_PERSON || !is_cap(x))
-            continue;
-        if (typed)
-            l->surname[r->norm_of_type[x->type]] = 1;
-        else if (x->norm_len == t->norm_len && memcmp(x->norm, t->norm, t->norm_len) == 0)
-            return 1;
+    if (!l->surnames_marked) {
+        l->surnames_marked = 1;
+        for (size_t q = 1; q < r->n; q++)
+            if (l->kind_at[r->w[q]] == 1 + ENT_PERSON && l->kind_at[r->w[q - 1]] == 1 + ENT_PERSON &&
+                is_cap(tok(r, q))) {
+                if (l->n_surnames == l->cap_surnames) {
+                    size_t cap = l->cap_surnames ? 2 * l->cap_surnames : 32;
+                    uint32_t *v = realloc(l->surnames, cap * sizeof *v);
+                    if (!v)
+                        return -1;
+                    l->surnames = v;
+                    l->cap_surnames = cap;
+                }
+                l->surnames[l->n_surnames++] = strmap_hash(tok(r, q)->norm, tok(r, q)->norm_len);
+            }
+        if (l->n_surnames)
+            qsort(l->surnames, l->n_surnames, sizeof *l->surnames, cmp_u32);
     }
-    l->surnames_marked = typed;
-    return typed ? l->surname[r->norm_of_type[t->type]] : 0;
+    uint32_t h = strmap_hash(tok(r, p)->norm, tok(r, p)->norm_len);
+    return l->n_surnames && bsearch(&h, l->surnames, l->n_surnames, sizeof h, cmp_u32) != NULL;
 }
 
 static int list_word(struct run *r, size_t p)
@@ -2106,13 +2117,18 @@ static int list_word(struct run *r, size_t p)
     return namey(r, p, 1) && !(t->flags & ENT_TOK_ABBREV) && t->text[t->text_len - 1] != '-';
 }
 
-/* The item from p and its kind (ITEM_NONE: no item there). */
+/* The item from p and its kind (ITEM_NONE: no item there), from what is
+ * known of its words alone: an unknown name is judged (unknown_is_org())
+ * only in a list that may make it an organisation. */
 static struct list_item list_item_at(struct run *r, struct list_run *l, size_t p)
 {
     struct list_item it = {(uint32_t)p, (uint32_t)p, ITEM_NONE};
     if (p >= r->n || !is_cap(tok(r, p)))
         return it;
     uint8_t k = l->kind_at[r->w[p]];
+    /* A club's short name counts as a club in a sports report only. */
+    if (k == 1 + ENT_ORG && r->listed && r->listed[r->w[p]] && !r->out->sports)
+        k = 1 + ENT_PLACE;
     size_t e = p;
     if (k) {
         while (e < r->n && same_sentence(r, p, e) && l->kind_at[r->w[e]] == k)
@@ -2128,10 +2144,6 @@ static struct list_item list_item_at(struct run *r, struct list_run *l, size_t p
         if (e < r->n && same_sentence(r, p, e) && is_cap(tok(r, e)) && !list_conjunction(tok(r, e)))
             return it;
         it.kind = ITEM_UNKNOWN;
-        if (given_at(r, p) || person_surname(r, l, e - 1) || norm_in(r, e - 1, C_EVENT) ||
-            (e == p + 1 && (tok(r, p)->flags & ENT_TOK_UPPER)) ||
-            (e == p + 1 && !r->de && (common_at(r, p) || demonym_word(tok(r, p)))))
-            it.kind = ITEM_OTHER;
     }
     /* In brackets or quotes: a team sheet, a table, titles. */
     if ((e < r->n && (text_is(tok(r, e), "(") || (tok(r, e)->flags & ENT_TOK_WORD) == 0) && !is_comma(tok(r, e)) &&
@@ -2142,26 +2154,59 @@ static struct list_item list_item_at(struct run *r, struct list_run *l, size_t p
     return it;
 }
 
-static int rule_org_lists(struct run *r)
+/* Whether the unknown name it is no person's and no ordinary word's.
+ * Out of memory it is not. */
+static int unknown_is_org(struct run *r, struct list_run *l, const struct list_item *it)
 {
-    struct list_run l = {.kind_at = calloc(r->t->n + 1, 1), .surname = calloc((size_t)r->t->n_types + 1, 1)};
-    int rc = l.kind_at && l.surname ? 0 : -1;
-    for (size_t i = 0; rc == 0 && i < r->t->n; i++)
-        /* A club's short name counts as a club in a sports report only. */
-        l.kind_at[i] = r->listed && r->listed[i] && !r->out->sports ? 1 + ENT_PLACE : r->covered[i];
+    size_t p = it->a, e = it->b;
+    return !(given_at(r, p) || person_surname(r, l, e - 1) != 0 || norm_in(r, e - 1, C_EVENT) ||
+             (e == p + 1 && (tok(r, p)->flags & ENT_TOK_UPPER)) ||
+             (e == p + 1 && !r->de && (common_at(r, p) || demonym_word(tok(r, p)))));
+}
+
+/* kind_at for rule_org_lists(), made at its first list. */
+static int list_kinds(struct run *r, struct list_run *l)
+{
+    if (l->kind_at)
+        return 0;
+    if (!(l->kind_at = malloc(r->t->n + 1)))
+        return -1;
+    memcpy(l->kind_at, r->covered, r->t->n + 1);
     /* An acronym found as an organisation (rule_acronym()) is weak
      * evidence of a list of them ("LL Cool J, DMX, Ludacris ..."): it is
      * passed over, neither an organisation nor anything else. */
-    for (size_t c = 0; rc == 0 && c < r->out->n; c++) {
+    for (size_t c = 0; c < r->out->n; c++) {
         const struct heur_cand *x = &r->out->v[c];
         /* The words it was read from: "Zorbatel Inc." is one item. */
-        memset(l.kind_at + x->cover_start, strcmp(x->rule, "rule_acronym") == 0 ? KIND_WEAK : 1 + x->type,
+        memset(l->kind_at + x->cover_start, strcmp(x->rule, "rule_acronym") == 0 ? KIND_WEAK : 1 + x->type,
                x->cover_end - x->cover_start);
     }
+    return 0;
+}
+
+static int rule_org_lists(struct run *r)
+{
+    struct list_run l = {0};
+    int rc = 0;
     struct list_item items[LIST_ITEMS_MAX];
-    for (size_t p = 0; p < r->n && rc == 0; p++) {
-        if (!is_cap(tok(r, p)) || (p > 0 && same_sentence(r, p - 1, p) && is_cap(tok(r, p - 1))))
+    /* The capitalised words only (r->look: they and the cues, in text
+     * order). */
+    size_t done = 0;
+    for (size_t i = 0; i < r->n_look && rc == 0; i++) {
+        size_t p = r->look[i];
+        if (p < done || !is_cap(tok(r, p)) || (p > 0 && same_sentence(r, p - 1, p) && is_cap(tok(r, p - 1))))
             continue;
+        /* Most capitalised words begin no list: a comma or a conjunction
+         * after their run of capitals, or nothing to look at. */
+        size_t e = p + 1;
+        while (e < r->n && e < p + 4 && same_sentence(r, p, e) && is_cap(tok(r, e)))
+            e++;
+        if (e >= r->n || !same_sentence(r, p, e) || !(is_comma(tok(r, e)) || list_conjunction(tok(r, e))))
+            continue;
+        if (list_kinds(r, &l) < 0) {
+            rc = -1;
+            break;
+        }
         size_t n = 0, orgs = 0, others = 0, unknown = 0, q = p;
         int last = 0, closed = 0;
         for (;;) {
@@ -2194,17 +2239,21 @@ static int rule_org_lists(struct run *r)
         }
         /* Of two, an unknown name of several words is as likely a person
          * whose given name the list lacks ("the Institute of Directors and
-         * Bob Smith said"). */
-        if (n >= 2 && closed && orgs && !others && unknown)
-            for (size_t k = 0; k < n && rc == 0; k++)
-                if (items[k].kind == ITEM_UNKNOWN && (n > 2 || items[k].b == items[k].a + 1) &&
-                    free_span(r, items[k].a, items[k].b))
-                    rc = add(r, items[k].a, items[k].b, ENT_ORG, 0);
+         * Bob Smith said").  One unknown name that is no organisation
+         * makes a list of anything. */
+        int orgs_list = n >= 2 && closed && orgs && !others && unknown;
+        for (size_t k = 0; k < n && orgs_list; k++)
+            if (items[k].kind == ITEM_UNKNOWN &&
+                (!unknown_is_org(r, &l, &items[k]) || (n == 2 && items[k].b > items[k].a + 1)))
+                orgs_list = 0;
+        for (size_t k = 0; k < n && orgs_list && rc == 0; k++)
+            if (items[k].kind == ITEM_UNKNOWN && free_span(r, items[k].a, items[k].b))
+                rc = add(r, items[k].a, items[k].b, ENT_ORG, 0);
         if (n >= 2)
-            p = items[n - 1].b - 1;
+            done = items[n - 1].b;
     }
     free(l.kind_at);
-    free(l.surname);
+    free(l.surnames);
     return rc < 0 ? -1 : 0;
 }
 
@@ -2234,51 +2283,50 @@ static int apposition_head(const struct run *r, size_t q, size_t *end)
     return 0;
 }
 
-static int rule_org_apposition(struct run *r)
+static int rule_org_apposition(struct run *r, size_t c)
 {
     /* Not German "der", "die", "das": after a comma they begin a relative
      * clause ("ein Land, das ..."). */
     static const char *const articles[] = {"the", "a", "an", "ein", "eine", NULL};
     static const char *const one_of[] = {"one", "einer", "eines", "eine", NULL};
     static const char *const of[] = {"of", "der", NULL};
-    for (size_t c = 1; c + 2 < r->n; c++) {
-        if (!is_comma(tok(r, c)) || !same_sentence(r, c - 1, c + 1))
-            continue;
-        size_t a = c;
-        while (a > 0 && c - a < 3 && same_sentence(r, a - 1, c) && !r->taken[a - 1] && !r->covered[r->w[a - 1]] &&
-               list_word((struct run *)r, a - 1) && !(a < c && tok_possessive(tok(r, a - 1))))
-            a--;
-        if (a == c || (a > 0 && same_sentence(r, a - 1, a) && is_cap(tok(r, a - 1))) || given_at(r, a) ||
-            norm_in(r, c - 1, C_EVENT) ||
-            (c == a + 1 && ((tok(r, a)->flags & ENT_TOK_UPPER) || (!r->de && (common_at(r, a) || demonym_word(tok(r, a)))))))
-            continue;
-        size_t q = c + 1;
-        int plural = 0;
-        if (tok_norm_in(tok(r, q), one_of) && q + 1 < r->n && tok_norm_in(tok(r, q + 1), of)) {
-            plural = 1;
-            q += 2;
-        } else if (tok_norm_in(tok(r, q), articles)) {
-            q++;
-        } else {
-            continue;
-        }
-        size_t end = 0;
-        int found = 0;
-        for (size_t k = q; k < r->n && k < q + 7 && same_sentence(r, c, k) && !found; k++) {
-            const struct ent_tok *t = tok(r, k);
-            if (is_comma(t) || (!(t->flags & ENT_TOK_WORD) && !is_number(t)) || tok_norm_in(t, of) ||
-                is_person_role(r, k) || norm_in(r, k, C_OROLE))
-                break;
-            found = apposition_head(r, k, &end);
-        }
-        if (!found || (found == 2) != plural)
-            continue;
-        /* The head is not a role's first word: "a bank manager". */
-        if (end < r->n && same_sentence(r, c, end) && (is_person_role(r, end) || norm_in(r, end, C_OROLE)))
-            continue;
-        if (free_span(r, a, c) && add(r, a, c, ENT_ORG, 0) < 0)
-            return -1;
+    if (c == 0 || c + 2 >= r->n || !is_comma(tok(r, c)) || !same_sentence(r, c - 1, c + 1) ||
+        !(tok_norm_in(tok(r, c + 1), articles) || tok_norm_in(tok(r, c + 1), one_of)))
+        return 0;
+    size_t a = c;
+    while (a > 0 && c - a < 3 && same_sentence(r, a - 1, c) && !r->taken[a - 1] && !r->covered[r->w[a - 1]] &&
+           list_word(r, a - 1) && !(a < c && tok_possessive(tok(r, a - 1))))
+        a--;
+    if (a == c || (a > 0 && same_sentence(r, a - 1, a) && is_cap(tok(r, a - 1))) || given_at(r, a) ||
+        norm_in(r, c - 1, C_EVENT) ||
+        (c == a + 1 && ((tok(r, a)->flags & ENT_TOK_UPPER) || (!r->de && (common_at(r, a) || demonym_word(tok(r, a)))))))
+        return 0;
+    size_t q = c + 1;
+    int plural = 0;
+    if (tok_norm_in(tok(r, q), one_of) && q + 1 < r->n && tok_norm_in(tok(r, q + 1), of)) {
+        plural = 1;
+        q += 2;
+    } else if (tok_norm_in(tok(r, q), articles)) {
+        q++;
+    } else {
+        return 0;
     }
+    size_t end = 0;
+    int found = 0;
+    for (size_t k = q; k < r->n && k < q + 7 && same_sentence(r, c, k) && !found; k++) {
+        const struct ent_tok *t = tok(r, k);
+        if (is_comma(t) || (!(t->flags & ENT_TOK_WORD) && !is_number(t)) || tok_norm_in(t, of) ||
+            is_person_role(r, k) || norm_in(r, k, C_OROLE))
+            break;
+        found = apposition_head(r, k, &end);
+    }
+    if (!found || (found == 2) != plural)
+        return 0;
+    /* The head is not a role's first word: "a bank manager". */
+    if (end < r->n && same_sentence(r, c, end) && (is_person_role(r, end) || norm_in(r, end, C_OROLE)))
+        return 0;
+    if (free_span(r, a, c) && add(r, a, c, ENT_ORG, 0) < 0)
+        return -1;
     return 0;
 }
 
@@ -2347,7 +2395,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         {rule_person_speech, C_SPEECH | C_COMMA}, {rule_sequence, C_NAMEY1}, {rule_person_given, C_GIVEN},
         {rule_adjective_org, C_ORGWORD | C_ORGFOR | C_INSTITUTION}, {rule_ministry, C_ORGFOR},
         {rule_place, C_PLACEPREP}, {rule_acronym, C_ACRONYM}, {rule_work_title, C_INWORK},
-        {rule_institution, C_INSTITUTION},
+        {rule_institution, C_INSTITUTION}, {rule_org_apposition, C_COMMA},
     };
     uint32_t any_cue = 0;
     for (size_t k = 0; k < sizeof rules / sizeof *rules; k++)
@@ -2476,8 +2524,6 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         rc = rule_line_ups(&r);
     if (rc == 0)
         rc = rule_org_lists(&r);
-    if (rc == 0)
-        rc = rule_org_apposition(&r);
     if (rc == 0 && r.de)
         strip_genitives(&r);
     if (rc == 0)

@@ -70,8 +70,12 @@ static inline size_t tok_possessive(const struct ent_tok *t)
 /* Whether the len bytes at s are one of list's words (NULL-terminated). */
 static inline int norm_in_list(const char *s, size_t len, const char *const *list)
 {
+    /* The first byte first: most words differ there, and it spares the
+     * list word's strlen(). */
+    if (len == 0)
+        return 0;
     for (; *list; list++)
-        if (strlen(*list) == len && memcmp(*list, s, len) == 0)
+        if ((*list)[0] == s[0] && strncmp(*list, s, len) == 0 && (*list)[len] == '\0')
             return 1;
     return 0;
 }
