@@ -98,7 +98,7 @@ static const char *const org_heads[] = {
     "broker", "brokerage", "conglomerate", "manufacturer", "publisher", "newspaper", "broadcaster",
     "regulator", "union", "side", "band", "website", "magazine", "label", "charity", "outfit", "magazin",
     "portal", "journal", "zeitschrift", "daily", "weekly", "tabloid", "blog", "group", "organisation",
-    "organization", "body", "network", "institut", "kanzlei", "initiative", NULL};
+    "organization", "body", "network", "institut", "kanzlei", NULL};
 /* English nouns after a name that make it an organisation: "Edge
  * magazine", "the Sun newspaper", "the New Vision website". */
 static const char *const org_tails[] = {"magazine", "newspaper", "website", "band", "tabloid", NULL};

@@ -97,9 +97,6 @@ static const struct ent_tok *tok(const struct run *r, size_t p)
 static int text_is(const struct ent_tok *t, const char *s);
 static size_t particle_surname(const struct run *r, size_t q);
 
-/* Particles of surnames, in lower case: "da Vinci", "van der Sar". */
-static const char *const name_particles[] = {"de", "da", "di", "del", "della", "dos", "das", "du", "van", "von",
-                                             "ter", "ten", "bin", "ibn", "zu", NULL};
 
 static int norm_in(const struct run *r, size_t p, uint32_t bits)
 {
@@ -114,6 +111,20 @@ static int is_person_role(const struct run *r, size_t p)
 static int is_cap(const struct ent_tok *t)
 {
     return (t->flags & ENT_TOK_WORD) && (t->flags & (ENT_TOK_CAP | ENT_TOK_UPPER));
+}
+
+/* Particles of surnames, in lower case: "da Vinci", "van der Sar".  In
+ * German "das", "von" and "zu" are far more often words ("Joachim Feher
+ * von der MediaCom"), and no listed place follows a particle there
+ * (particle_surname(): "Peter Zorbek da Wien"). */
+static const char *const name_particles[] = {"de", "da", "di", "del", "della", "dos", "das", "du", "van", "von",
+                                             "ter", "ten", "bin", "ibn", "zu", NULL};
+static const char *const name_particles_de[] = {"de", "da", "di", "del", "della", "dos", "du", "van", "ter",
+                                                "ten", "bin", "ibn", NULL};
+
+static int particle(const struct run *r, const struct ent_tok *t)
+{
+    return !is_cap(t) && tok_norm_in(t, r->de ? name_particles_de : name_particles);
 }
 
 static int same_sentence(const struct run *r, size_t a, size_t b)
@@ -242,7 +253,7 @@ static int given_at(const struct run *r, size_t p)
      * capitalised words have a longer word after them, or none.) */
     const struct ent_tok *next = tok(r, p + 1);
     if (!is_cap(next) && !(next->norm_len >= 2 && next->norm_len <= 5 && p + 2 < r->n &&
-                           same_sentence(r, p, p + 2) && is_cap(tok(r, p + 2)) && tok_norm_in(next, name_particles)))
+                           same_sentence(r, p, p + 2) && is_cap(tok(r, p + 2)) && particle(r, next)))
         return 0;
     struct type_memo *m = r->types && toks_typed(r->t, t) ? &r->types[t->type] : NULL;
     if (m && m->given)
@@ -585,10 +596,11 @@ static int role_soon_after(const struct run *r, size_t p)
          * before a name begins it, and says nothing of the one before;
          * an office is a role ("Zorblax Quellmore, Lord Chancellor,"). */
         /* A role before a name is that name's: "from Ledbury, jockey
-         * Richard Wakeham". */
+         * Richard Wakeham" (not before a nationality: "Tevfik Aksoy, chief
+         * Turkish economist"). */
         if (is_person_role(r, q))
             return !(q + 1 < r->n && same_sentence(r, q, q + 1) && namey(r, q + 1, 0) &&
-                     !is_person_role(r, q + 1));
+                     !is_person_role(r, q + 1) && !demonym_word(tok(r, q + 1)));
         if (!(tok(r, q)->flags & ENT_TOK_WORD) || norm_in(r, q, C_CLAUSE))
             return 0;
     }
@@ -872,20 +884,20 @@ static int genitive_s(const struct ent_tok *t)
  * be a listed place ("da Vinci", "von Trier"). */
 static size_t particle_surname(const struct run *r, size_t q)
 {
-    static const char *const *const first = name_particles;
     static const char *const second[] = {"la", "le", "der", "den", "los", "las", NULL};
-    if (q + 1 >= r->n || !same_sentence(r, q, q + 1) || !tok_norm_in(tok(r, q), first) || is_cap(tok(r, q)) ||
-        (r->de && text_is(tok(r, q), "das")))
+    /* Not across a line ("... Zorbek\nvan Quaxel was there"). */
+    if (q + 1 >= r->n || !same_sentence(r, q, q + 1) || !particle(r, tok(r, q)) ||
+        (tok(r, q)->flags & ENT_TOK_NEWLINE))
         return 0;
-    if (r->de && (text_is(tok(r, q), "von") || text_is(tok(r, q), "zu")))
-        return 0;   /* "Joachim Feher von der MediaCom" */
     size_t k = q + 1;
     if (tok_norm_in(tok(r, k), second) && !is_cap(tok(r, k)) && k + 1 < r->n && same_sentence(r, q, k + 1))
         k++;
     const struct ent_tok *name = tok(r, k);
     uint8_t cov = r->covered[r->w[k]];
-    if (r->taken[k] || !is_cap(name) || (name->flags & (ENT_TOK_UPPER | ENT_TOK_STOP)) ||
-        (r->cls[k] & (NOT_NAMEY | C_NONPERSON | C_ORGWORD)) || (cov && cov != 1 + ENT_PLACE) ||
+    /* A listed place after the particle is the name's in English ("da
+     * Vinci", "von Trier"); in German it is where someone is from. */
+    if (r->taken[k] || !is_cap(name) || (name->flags & (ENT_TOK_UPPER | ENT_TOK_STOP | ENT_TOK_NEWLINE)) ||
+        (r->cls[k] & (NOT_NAMEY | C_NONPERSON | C_ORGWORD)) || (cov && (r->de || cov != 1 + ENT_PLACE)) ||
         (!cov && !namey(r, k, 0)))
         return 0;
     /* More capitalised words after it: a longer name this cannot tell. */
@@ -964,7 +976,8 @@ static int rule_person_given(struct run *r, size_t p)
  * the verb there ("Mit seiner Band Motörhead schrieb er ..."). */
 static int loose_head(const struct run *r, size_t p)
 {
-    static const char *const loose[] = {"side", "band", "website", "magazine", "label", "charity", "outfit", NULL};
+    static const char *const loose[] = {"side", "band", "website", "magazine", "label", "charity", "outfit",
+                                        "group", "body", "network", NULL};
     static const char *const not_before[] = {"other", "this", "that", NULL};
     static const char *const preps[] = {"on", "for", "in", "at", "by", "with", "to", "from", "of", NULL};
     const struct ent_tok *t = tok(r, p);
@@ -2012,12 +2025,14 @@ static int rule_line_ups(struct run *r)
             memset(in_line_up + p, 1, end - p);
         p = end - 1;   /* the loop's p++: a list may begin at end */
     }
-    if (rc == 0 && names.n && !(r->flags & HEUR_LINE_UP_PEOPLE) &&
-        !(answer = calloc((size_t)r->t->n_types + 1, 1)))
+    if (rc == 0 && names.n && !(answer = calloc((size_t)r->t->n_types + 1, 1)))
         rc = -1;
     for (size_t k = 0; rc == 0 && k < names.n; k++) {
         size_t a = names.v[k][0], b = names.v[k][1];
-        int named = r->flags & HEUR_LINE_UP_PEOPLE ? NAMED_ALONE : named_in_text(r, in_line_up, answer, b - 1);
+        int named = named_in_text(r, in_line_up, answer, b - 1);
+        /* With line_ups = true every other name of the sheet too. */
+        if (named == NAMED_NOT && (r->flags & HEUR_LINE_UP_PEOPLE))
+            named = NAMED_ALONE;
         if (named < 0)
             rc = -1;
         else if (named == NAMED_ALONE && free_span(r, a, b))
@@ -2084,16 +2099,15 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Whether the word at p is a word after the first of a person found (or
- * listed): the hashes of those words' norms, sorted, made at the first
- * question.  0, 1, or -1 when out of memory. */
+/* Whether the word at p is a word of a person found (or listed), one of a
+ * single word too ("the singer Zorbix"): the hashes of those words' norms,
+ * sorted, made at the first question.  0, 1, or -1 when out of memory. */
 static int person_surname(struct run *r, struct list_run *l, size_t p)
 {
     if (!l->surnames_marked) {
         l->surnames_marked = 1;
-        for (size_t q = 1; q < r->n; q++)
-            if (l->kind_at[r->w[q]] == 1 + ENT_PERSON && l->kind_at[r->w[q - 1]] == 1 + ENT_PERSON &&
-                is_cap(tok(r, q))) {
+        for (size_t q = 0; q < r->n; q++)
+            if (l->kind_at[r->w[q]] == 1 + ENT_PERSON && is_cap(tok(r, q))) {
                 if (l->n_surnames == l->cap_surnames) {
                     size_t cap = l->cap_surnames ? 2 * l->cap_surnames : 32;
                     uint32_t *v = realloc(l->surnames, cap * sizeof *v);
@@ -2211,8 +2225,14 @@ static int rule_org_lists(struct run *r)
         int last = 0, closed = 0;
         for (;;) {
             struct list_item it = list_item_at(r, &l, q);
-            if (it.kind == ITEM_NONE || n == LIST_ITEMS_MAX)
+            if (it.kind == ITEM_NONE)
                 break;
+            /* A longer list is read to its end and left alone: its tail
+             * alone would not see a person at its head. */
+            if (n == LIST_ITEMS_MAX) {
+                others++;
+                n--;
+            }
             items[n++] = it;
             orgs += it.kind == ITEM_ORG;
             others += it.kind == ITEM_OTHER;
@@ -2239,9 +2259,13 @@ static int rule_org_lists(struct run *r)
         }
         /* Of two, an unknown name of several words is as likely a person
          * whose given name the list lacks ("the Institute of Directors and
-         * Bob Smith said").  One unknown name that is no organisation
-         * makes a list of anything. */
-        int orgs_list = n >= 2 && closed && orgs && !others && unknown;
+         * Bob Smith said"), and after a noun they may be two clauses ("its
+         * phone Walkman and Motorola is working on ...").  One unknown name
+         * that is no organisation makes a list of anything. */
+        const struct ent_tok *before = p > 0 && same_sentence(r, p - 1, p) ? tok(r, p - 1) : NULL;
+        int orgs_list = n >= 2 && closed && orgs && !others && unknown &&
+                        !(n == 2 && before && (before->flags & ENT_TOK_WORD) && !is_cap(before) &&
+                          !(before->flags & ENT_TOK_STOP) && !norm_in(r, p - 1, C_ARTICLE));
         for (size_t k = 0; k < n && orgs_list; k++)
             if (items[k].kind == ITEM_UNKNOWN &&
                 (!unknown_is_org(r, &l, &items[k]) || (n == 2 && items[k].b > items[k].a + 1)))
@@ -2316,14 +2340,16 @@ static int rule_org_apposition(struct run *r, size_t c)
     for (size_t k = q; k < r->n && k < q + 7 && same_sentence(r, c, k) && !found; k++) {
         const struct ent_tok *t = tok(r, k);
         if (is_comma(t) || (!(t->flags & ENT_TOK_WORD) && !is_number(t)) || tok_norm_in(t, of) ||
-            is_person_role(r, k) || norm_in(r, k, C_OROLE))
+            is_person_role(r, k) || norm_in(r, k, C_OROLE) || tok_possessive(t))
             break;
         found = apposition_head(r, k, &end);
     }
     if (!found || (found == 2) != plural)
         return 0;
-    /* The head is not a role's first word: "a bank manager". */
-    if (end < r->n && same_sentence(r, c, end) && (is_person_role(r, end) || norm_in(r, end, C_OROLE)))
+    /* The head is not a role's first word ("a bank manager") nor a
+     * quantity's ("a group of islands", "a body of water"). */
+    if (end < r->n && same_sentence(r, c, end) &&
+        (is_person_role(r, end) || norm_in(r, end, C_OROLE) || (!plural && tok_norm_in(tok(r, end), of))))
         return 0;
     if (free_span(r, a, c) && add(r, a, c, ENT_ORG, 0) < 0)
         return -1;

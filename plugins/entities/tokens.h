@@ -75,7 +75,7 @@ static inline int norm_in_list(const char *s, size_t len, const char *const *lis
     if (len == 0)
         return 0;
     for (; *list; list++)
-        if ((*list)[0] == s[0] && strncmp(*list, s, len) == 0 && (*list)[len] == '\0')
+        if ((*list)[0] == s[0] && strlen(*list) == len && memcmp(*list, s, len) == 0)
             return 1;
     return 0;
 }

@@ -1645,6 +1645,18 @@ static void test_heuristics_org_lists(void **state)
     /* An ordinary English word alone ("Labour and Conservative
      * governments"). */
     expect_heuristics("en", "The chief of Zorbatel Inc. and Trade said the shares fell on Monday.", "org/Zorbatel");
+    /* A person in the list makes it a list of anything, however long. */
+    given_load("given.txt", "bill\n");
+    expect_heuristics("en", "Shares of Zorbatel Inc., Bill Zorbly and Qlarion fell sharply on Monday.",
+                      "org/Zorbatel, person/Bill Zorbly");
+    char text[1024] = "Bill Zorbly";
+    for (int i = 0; i < 18; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), ", Qax%cor", 'a' + i);
+    snprintf(text + strlen(text), sizeof text - strlen(text), ", Zorbatel Inc., Zorbix and Quxlo were there.");
+    expect_heuristics("en", text, "org/Zorbatel, person/Bill Zorbly");
+    given_drop();
+    /* Two names after a noun may be two clauses. */
+    expect_heuristics("en", "Zorbatel Inc. unveiled its phone Qlarion and Vextor is working on one.", "org/Zorbatel");
 }
 
 /* An organisation in apposition: the name, a comma, an article and a
@@ -1664,6 +1676,9 @@ static void test_heuristics_org_apposition(void **state)
     expect_heuristics("en", "The deal was criticised by Qaxo, the company's founder, on Monday.", "person/Qaxo");
     expect_heuristics("en", "The deal was criticised by Qaxo, a member of the band, on Monday.", "");
     expect_heuristics("de", "Es ist ein Qaxo, das ein Unternehmen gründet, wie am Montag bekannt wurde.", "");
+    /* A possessive on the way; a quantity ("a group of islands"). */
+    expect_heuristics("en", "The album was made by Qaxo, the firm's network engineer, on Monday.", "");
+    expect_heuristics("en", "The boat reached Zorbatu, a group of islands in the Pacific, on Monday.", "");
 }
 
 /* A surname's particles go on the name ("di Canio", "de Vabres", in
@@ -1672,8 +1687,12 @@ static void test_heuristics_org_apposition(void **state)
 static void test_heuristics_name_particles(void **state)
 {
     (void)state;
-    given_load("given.txt", "paolo\nrenaud\nlars\njoachim\n");
+    given_load("given.txt", "paolo\nrenaud\nlars\njoachim\npeter\n");
     expect_heuristics("en", "On Monday the striker Paolo di Canio said he would stay.", "person/Paolo di Canio");
+    expect_heuristics("en", "Yesterday Paolo di Canio scored twice for his club.", "person/Paolo di Canio");
+    /* Not across a line. */
+    expect_heuristics("en", "Yesterday we met with Peter Zorbek\nvan Quaxel was there too on Monday.",
+                      "person/Peter Zorbek");
     expect_heuristics("en", "The minister, Renaud Donnedieu de Vabres, said he would stay.",
                       "person/Renaud Donnedieu de Vabres");
     expect_heuristics("en", "On Monday the director Lars von Trier said he would stay.", "person/Lars von Trier");
