@@ -97,7 +97,6 @@ static const struct ent_tok *tok(const struct run *r, size_t p)
 static int text_is(const struct ent_tok *t, const char *s);
 static size_t particle_surname(const struct run *r, size_t q);
 
-
 static int norm_in(const struct run *r, size_t p, uint32_t bits)
 {
     return (r->cls[p] & bits) != 0;
@@ -592,12 +591,11 @@ static int role_soon_after(const struct run *r, size_t p)
      * not a clause: "Altach, wo der Stürmer ...", "Leeds, where the
      * striker ..." */
     for (size_t q = p + 1; q < r->n && q <= p + 3 && same_sentence(r, p, q); q++) {
-        /* "The Attorney General, Lord Goldsmith, ...": a peer's title
-         * before a name begins it, and says nothing of the one before;
-         * an office is a role ("Zorblax Quellmore, Lord Chancellor,"). */
-        /* A role before a name is that name's: "from Ledbury, jockey
-         * Richard Wakeham" (not before a nationality: "Tevfik Aksoy, chief
-         * Turkish economist"). */
+        /* A role before a name is that name's and says nothing of the one
+         * before: "The Attorney General, Lord Goldsmith, ...", "from
+         * Ledbury, jockey Richard Wakeham"; an office is a role ("Zorblax
+         * Quellmore, Lord Chancellor,"), and so is one before a
+         * nationality ("Tevfik Aksoy, chief Turkish economist"). */
         if (is_person_role(r, q))
             return !(q + 1 < r->n && same_sentence(r, q, q + 1) && namey(r, q + 1, 0) &&
                      !is_person_role(r, q + 1) && !demonym_word(tok(r, q + 1)));
@@ -936,8 +934,8 @@ static int rule_person_given(struct run *r, size_t p)
     if (n == 0 && surname_word(r, q) &&
         (!word || (r->de && !lexicon_de_listed(r->lex, tok(r, q)->norm, tok(r, q)->norm_len))))
         n = 1;
-    /* "Herbert von Karajan", "Leonardo da Vinci"; "Renaud Donnedieu de
-     * Vabres" (below). */
+    /* "Leonardo da Vinci", "Paolo di Canio" (and after more of the name,
+     * "Renaud Donnedieu de Vabres": add_cand()). */
     size_t particles = n == 0 && !word ? particle_surname(r, q) : 0;
     if (particles)
         return add(r, p, q, ENT_PERSON, 0);   /* add_cand() takes the particles */
@@ -2054,9 +2052,9 @@ static int rule_line_ups(struct run *r)
  * list is names apart by commas whose last one follows "and", "or",
  * "und", "oder" or "sowie" (or that ends in "and others"): one name of it
  * at least an organisation (listed or found), none a person or a place
- * (a list of anything), no name in brackets or quotes after it (a team
- * sheet, a table, titles).  An unknown name is name words alone: no given
- * name first ("Bill Gates"), no surname of a person found in full
+ * (a list of anything), no name beside punctuation but a comma or a full
+ * stop (a team sheet, a table, titles).  An unknown name is name words
+ * alone: no given name first ("Bill Gates"), no word of a person found
  * elsewhere ("Roy Keane ... Scholes and Keane"), no half of a compound
  * ("Wirtschafts- und"), no abbreviation, no event ("... Conference"), no
  * acronym alone (rule_acronym()'s), and alone in English no ordinary word
@@ -2159,7 +2157,8 @@ static struct list_item list_item_at(struct run *r, struct list_run *l, size_t p
             return it;
         it.kind = ITEM_UNKNOWN;
     }
-    /* In brackets or quotes: a team sheet, a table, titles. */
+    /* Beside punctuation other than a comma or a full stop (brackets,
+     * quotes, a colon): a team sheet, a table, titles. */
     if ((e < r->n && (text_is(tok(r, e), "(") || (tok(r, e)->flags & ENT_TOK_WORD) == 0) && !is_comma(tok(r, e)) &&
          !text_is(tok(r, e), ".")) ||
         (p > 0 && !(tok(r, p - 1)->flags & ENT_TOK_WORD) && !is_comma(tok(r, p - 1)) && !text_is(tok(r, p - 1), ".")))
@@ -2282,14 +2281,14 @@ static int rule_org_lists(struct run *r)
 }
 
 /* An organisation said in apposition: "Unosat, the UN satellite mapping
- * organisation, said", "Glenmorangie, one of Scotland's premier whisky
- * firms", "Zorblan, ein kleiner Softwarekonzern".  Unknown name words
- * before a comma, then an article ("one of", "einer der") and within
- * seven words, before the next comma or the end of the sentence, a noun
- * that stands before organisations' names (or its plural after "one
- * of"); not a person's (a given name first; "Smith, a former bank
- * manager", "Jones, the firm's founder", "X, a member of the band": a
- * role, a possessive or "of" on the way). */
+ * organisation, said", "Qaxo, one of the biggest software firms",
+ * "Zorblan, ein kleiner Softwarekonzern".  Unknown name words before a
+ * comma, then an article ("one of", "einer der") and within seven words,
+ * before the next comma or the end of the sentence, a noun that stands
+ * before organisations' names (or its plural after "one of"); not a
+ * person's (a given name first; "Smith, a former bank manager", "Jones,
+ * the firm's founder", "X, a member of the band": a role, a possessive or
+ * "of" on the way), nor a quantity ("a group of islands"). */
 static int apposition_head(const struct run *r, size_t q, size_t *end)
 {
     const struct ent_tok *t = tok(r, q);
@@ -2299,7 +2298,7 @@ static int apposition_head(const struct run *r, size_t q, size_t *end)
         *end = q + 1;
         return 1;
     }
-    /* A plural: "firms", "companies" is left to the singular's own line. */
+    /* A plural in -s ("firms"; "companies" is not read). */
     if (t->norm_len > 3 && t->norm[t->norm_len - 1] == 's' && (cue_bits(t->norm, t->norm_len - 1) & C_ORGHEAD)) {
         *end = q + 1;
         return 2;

@@ -64,8 +64,8 @@ struct heur_cands {
 /* heur_run()'s options (flags). */
 enum heur_flag {
     /* The players of a match report's team sheet are people.  Without it
-     * a team sheet is still read as one (its names are no places, clubs
-     * or organisations) and gives no tags: most of its names are surnames
+     * a team sheet gives only the players the text names outside it
+     * (rule_line_ups()), and its other names no tags: most are surnames
      * alone ("Walke", "Gruber"), which name no one in an archive. */
     HEUR_LINE_UP_PEOPLE = 1u << 0,
 };
