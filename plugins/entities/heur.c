@@ -2086,9 +2086,8 @@ static int list_others(const struct ent_tok *t)
 
 struct list_run {
     uint8_t *kind_at;      /* per token index: 1 + the type of a listed name or an earlier find, or 0 */
-    uint32_t *surnames;    /* person_surname()'s hashes */
-    size_t n_surnames, cap_surnames;
-    int surnames_marked;   /* surnames[] is made */
+    uint32_t *surnames;    /* person_surname()'s hashes, NULL until made */
+    size_t n_surnames;
 };
 
 static int cmp_u32(const void *a, const void *b)
@@ -2099,28 +2098,20 @@ static int cmp_u32(const void *a, const void *b)
 
 /* Whether the word at p is a word of a person found (or listed), one of a
  * single word too ("the singer Zorbix"): the hashes of those words' norms,
- * sorted, made at the first question.  0, 1, or -1 when out of memory. */
+ * sorted, made at the first question (at most one a view position).  0,
+ * 1, or -1 when out of memory. */
 static int person_surname(struct run *r, struct list_run *l, size_t p)
 {
-    if (!l->surnames_marked) {
-        l->surnames_marked = 1;
+    if (!l->surnames) {
+        if (!(l->surnames = malloc((r->n + 1) * sizeof *l->surnames)))
+            return -1;
         for (size_t q = 0; q < r->n; q++)
-            if (l->kind_at[r->w[q]] == 1 + ENT_PERSON && is_cap(tok(r, q))) {
-                if (l->n_surnames == l->cap_surnames) {
-                    size_t cap = l->cap_surnames ? 2 * l->cap_surnames : 32;
-                    uint32_t *v = realloc(l->surnames, cap * sizeof *v);
-                    if (!v)
-                        return -1;
-                    l->surnames = v;
-                    l->cap_surnames = cap;
-                }
+            if (l->kind_at[r->w[q]] == 1 + ENT_PERSON && is_cap(tok(r, q)))
                 l->surnames[l->n_surnames++] = strmap_hash(tok(r, q)->norm, tok(r, q)->norm_len);
-            }
-        if (l->n_surnames)
-            qsort(l->surnames, l->n_surnames, sizeof *l->surnames, cmp_u32);
+        qsort(l->surnames, l->n_surnames, sizeof *l->surnames, cmp_u32);
     }
     uint32_t h = strmap_hash(tok(r, p)->norm, tok(r, p)->norm_len);
-    return l->n_surnames && bsearch(&h, l->surnames, l->n_surnames, sizeof h, cmp_u32) != NULL;
+    return bsearch(&h, l->surnames, l->n_surnames, sizeof h, cmp_u32) != NULL;
 }
 
 static int list_word(struct run *r, size_t p)
