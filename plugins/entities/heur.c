@@ -243,6 +243,31 @@ static int namey_now(const struct run *r, size_t p, int acronyms)
  * person's name, else 0: only before another capitalised word is the list
  * asked (a cache miss; most capitalised words have none after them), once
  * per type. */
+static int is_number(const struct ent_tok *t);
+
+/* Not in a title written in capitals ("We Will Rock You"): after a
+ * capitalised stop word it is the verb. */
+static int modal_will(const struct run *r, const struct ent_tok *t)
+{
+    if (r->de || (t->flags & (ENT_TOK_START | ENT_TOK_UPPER)) || !(t->flags & ENT_TOK_CAP) || t->norm_len != 4 ||
+        memcmp(t->norm, "will", 4) != 0)
+        return 0;
+    const struct ent_tok *before = t > r->t->v ? t - 1 : NULL;
+    return !before || before->sentence != t->sentence || !(before->flags & ENT_TOK_STOP) ||
+           !(before->flags & (ENT_TOK_CAP | ENT_TOK_UPPER));
+}
+
+/* "Theresa May", "Brian May": the month after a given name that is no
+ * word is a surname, unless a day's number follows ("until Monday
+ * May 5" has no given name; "Jan May 2" is a date). */
+static int surname_may(const struct run *r, size_t q)
+{
+    const struct ent_tok *t = tok(r, q);
+    return !r->de && (t->flags & ENT_TOK_CAP) && !(t->flags & ENT_TOK_UPPER) && t->norm_len == 3 &&
+           memcmp(t->norm, "may", 3) == 0 && !r->taken[q] && !r->covered[r->w[q]] &&
+           !(q + 1 < r->n && same_sentence(r, q, q + 1) && is_number(tok(r, q + 1)));
+}
+
 static int given_at(const struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
@@ -254,6 +279,10 @@ static int given_at(const struct run *r, size_t p)
     if (!is_cap(next) && !(next->norm_len >= 2 && next->norm_len <= 5 && p + 2 < r->n &&
                            same_sentence(r, p, p + 2) && is_cap(tok(r, p + 2)) && particle(r, next)))
         return 0;
+    /* English "Will" in capitals inside a sentence is no verb: "Will
+     * Smith", "Will Young" (the list leaves it out, a stop word). */
+    if (modal_will(r, t))
+        return LEXICON_GIVEN_WORD;
     struct type_memo *m = r->types && toks_typed(r->t, t) ? &r->types[t->type] : NULL;
     if (m && m->given)
         return m->given - 1;
@@ -908,7 +937,8 @@ static int rule_person_given(struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
     const uint32_t not_person = NOT_NAMEY | C_NONPERSON | C_ORGWORD;
-    if (r->taken[p] || r->covered[r->w[p]] || !is_cap(t) || (t->flags & (ENT_TOK_UPPER | ENT_TOK_STOP)) ||
+    if (r->taken[p] || r->covered[r->w[p]] || !is_cap(t) || (t->flags & ENT_TOK_UPPER) ||
+        ((t->flags & ENT_TOK_STOP) && !modal_will(r, t)) ||
         (r->cls[p] & not_person) || p + 1 >= r->n || !same_sentence(r, p, p + 1) || tok_possessive(t))
         return 0;
     if (p > 0 && same_sentence(r, p - 1, p) && !r->taken[p - 1] && namey(r, p - 1, 1) &&
@@ -925,9 +955,15 @@ static int rule_person_given(struct run *r, size_t p)
      * name word, and not where a sentence's first word is capitalised
      * anyway. */
     int word = given_at(r, p) == LEXICON_GIVEN_WORD;
-    if (word && (t->flags & ENT_TOK_START))
-        return 0;
     size_t q = p + 1, n = names_from(r, q, 2, 0);
+    /* At a sentence start such a name is a word unless a surname follows
+     * that is no word and no more: "Mike Leigh directed", "Grant Shapps
+     * said"; not "Grant Thornton Tax" (a longer name), not an English
+     * word in German ("Urban Change"). */
+    if (word && (t->flags & ENT_TOK_START) &&
+        !(n == 1 && !tok_possessive(tok(r, q)) && !(q + 1 < r->n && same_sentence(r, q, q + 1) && is_cap(tok(r, q + 1))) &&
+          !(r->de && lexicon_common(r->lex, "en", tok(r, q)->norm, tok(r, q)->norm_len))))
+        return 0;
     /* After a given name that is also a word ("Maria", "Peter") a German
      * surname that reads as a compound ("Schrader": Ader, "Lindinger":
      * Dinger) counts when ngerman lacks the word itself. */
@@ -939,6 +975,8 @@ static int rule_person_given(struct run *r, size_t p)
     size_t particles = n == 0 && !word ? particle_surname(r, q) : 0;
     if (particles)
         return add(r, p, q, ENT_PERSON, 0);   /* add_cand() takes the particles */
+    if (n == 0 && !word && surname_may(r, q))
+        return add(r, p, q + 1, ENT_PERSON, 0);
     /* German puts a genitive before the title it owns: "Steven
      * Spielbergs Bridge of Spies", "Ridley Scotts Blade Runner". */
     int genitive = 0;
@@ -1290,7 +1328,6 @@ static int rule_ministry(struct run *r, size_t p)
     return 0;
 }
 
-static int is_number(const struct ent_tok *t);
 
 /* Whether t is written in capitals of three to six letters ("VKI",
  * "ÖBB"): an acronym.  Two letters are too often anything ("DS", "XP"),

@@ -122,8 +122,23 @@ static int name_word(const struct lexicon *lex, const char *lang, const struct e
            !covered && !lexicon_common(lex, lang, t->norm, t->norm_len);
 }
 
+/* A given name before a word: a person's first name, also when it is an
+ * ordinary word too ("Matt Dawson", "Mark Chester": matt, mark) or
+ * opens the sentence.  Not a month or a weekday ("in April Dallas"), not
+ * a stop word ("Will"); in German not a noun ("die Mark Brandenburg"). */
+static int given_name_before(const struct lexicon *lex, const char *lang, const struct ent_tok *g, uint8_t covered,
+                             int cues)
+{
+    return lex->have_given && (g->flags & ENT_TOK_WORD) && (g->flags & ENT_TOK_CAP) &&
+           !(g->flags & (ENT_TOK_PART | ENT_TOK_UPPER | ENT_TOK_STOP | ENT_TOK_ABBREV)) && !covered &&
+           !tok_possessive(g) && lexicon_given(lex, g->norm, g->norm_len) &&
+           !(cues && (cue_bits(g->norm, g->norm_len) & C_NONNAME)) &&
+           !(strcmp(lang, "de") == 0 && lexicon_common(lex, lang, g->norm, g->norm_len));
+}
+
 /* A one-word place right beside a name word is part of a person's or a
- * company's name: "Gary Nagle", "Stacy Baar", "Shanghai Biren".  Not
+ * company's name: "Gary Nagle", "Stacy Baar", "Shanghai Biren", and so
+ * is one after a given name ("Matt Dawson": Dawson, Yukon).  Not
  * across a possessive, which ends a name: "London's Leicester Square";
  * nor after an organisation's word ("University College London"), where
  * heur.c reads the place as the end of the organisation's name.
@@ -160,6 +175,9 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
                      !(t->v[i - 1].flags & ENT_TOK_PART) && !tok_possessive(&t->v[i - 1]) &&
                      name_word(lex, lang, &t->v[i - 1], covered[i - 1]) &&
                      !(cues && (cue_bits(t->v[i - 1].norm, t->v[i - 1].norm_len) & C_ORGWORD));
+        if (type == ENT_PLACE && !before && i > 0 && t->v[i - 1].sentence == t->v[i].sentence &&
+            !gz->v[x->entry].nation)
+            before = given_name_before(lex, lang, &t->v[i - 1], covered[i - 1], cues);
         int after = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
                     name_word(lex, lang, &t->v[i + 1], covered[i + 1]);
         int building = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
@@ -602,6 +620,26 @@ static const char *const team_nouns[] = {"squad", "side", "team", "line-up", "li
                                          "auswahl", "elf", "trikot", "teamchef", "kapitän", "trainer", NULL};
 static const char *const ands[] = {",", "and", "und", "or", "oder", "&", NULL};
 
+/* A German compound that ends in a team noun or a player's:
+ * "Nationalmannschaft", "Nationalteam", "Nationaltrainer". */
+static int ends_in_team_noun(const struct ent_tok *t)
+{
+    /* and its players: "Brasiliens Top-Stürmer", "Senegals U23-Teamspieler" */
+    static const char *const players[] = {"spieler", "stürmer", "torhüter", "tormann", "verteidiger", "goalie",
+                                          "keeper", NULL};
+    for (const char *const *w = players; *w; w++) {
+        size_t n = strlen(*w);
+        if (t->norm_len >= n && memcmp(t->norm + t->norm_len - n, *w, n) == 0)
+            return 1;
+    }
+    for (const char *const *w = team_nouns; *w; w++) {
+        size_t n = strlen(*w);
+        if (t->norm_len >= n && memcmp(t->norm + t->norm_len - n, *w, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int is_text(const struct ent_tok *t, char c)
 {
     return t->text_len == 1 && t->text[0] == c;
@@ -645,6 +683,12 @@ static int nation_as_place(const struct lexicon *lex, const char *lang, const st
         for (size_t j = x->end; j < t->n && j < x->end + 3 && t->v[j].sentence == sentence; j++)
             if ((t->v[j].flags & ENT_TOK_CAP) && lexicon_given(lex, t->v[j].norm, t->v[j].norm_len))
                 return 1;
+    /* A German genitive before a noun other than the team's: "Österreichs
+     * Basketballmeister" (the country's champion), not "Österreichs
+     * Nationalteam" or "Englands Kapitän". */
+    if (x->genitive && strcmp(lang, "de") == 0 && next && (next->flags & ENT_TOK_CAP) &&
+        (next->flags & ENT_TOK_WORD) && !ends_in_team_noun(next))
+        return 1;
     /* In a list of places ("in Katar, Portugal und Spanien", kept by its
      * first; "from Scandinavia, Russia and eastern Europe"), or a town's
      * country at the end of a phrase ("Cardiff, Wales,"; not "after their

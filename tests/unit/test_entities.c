@@ -1269,6 +1269,15 @@ static void test_resolve_national_teams(void **state)
         {"de", "Der Trainer trainierte die Mannschaft in Katar, Spanien und der Schweiz, der Stürmer erzielte ein Tor "
          "im Spiel der Liga.", "place/Katar, place/Spanien, place/Schweiz"},
         {"de", "Österreich gewann das Spiel der Meisterschaft, der Stürmer erzielte ein Tor für Österreich.", ""},
+        /* A German genitive before a noun other than a team's or a
+         * player's names the country. */
+        {"de", "Österreichs Basketballmeister verlor das Spiel der Liga, der Stürmer erzielte kein Tor.",
+         "place/Österreich"},
+        {"de", "Österreichs Nationalteam verlor das Spiel der Liga, der Stürmer erzielte kein Tor.", ""},
+        {"de", "Österreichs Top-Stürmer verlor das Spiel der Liga, der Stürmer des Gegners erzielte ein Tor.", ""},
+        /* Plurals of the rounds are words of sport too. */
+        {"en", "Wales and Italy meet in the semi-finals, after England lost in the quarter-finals of the rugby cup.",
+         ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         expect_resolved(&l.g, strcmp(cases[i].lang, "de") == 0 ? &l.de : &l.en, cases[i].lang, cases[i].text,
@@ -1704,6 +1713,36 @@ static void test_heuristics_name_particles(void **state)
 /* Occupations before a name make a person: in English in lower case
  * only ("Hans Singer" is a name), German ones as nouns; a role before a
  * name is that name's, not the one before the comma's. */
+/* A given name that is also a word ("Matt", "Mike") or "Will" inside a
+ * sentence, before a surname: a person, also over a listed town
+ * ("Dawson"); a surname that is a month ("May") after a given name. */
+static void test_resolve_given_names_that_are_words(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {{"place	Dawson", GZ_MARK_TOWN}, {"place	Leigh", GZ_MARK_TOWN},
+                                               {"place	Jordan", GZ_MARK_NATION}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    given_load("given_words.txt", "matt\tword\nmike\tword\nbrian\nmark\tword\n");
+    expect_resolved(&l.g, &l.en, "en", "The side included the likes of Matt Dawson and others in those years.",
+                    "person/Matt Dawson");
+    expect_resolved(&l.g, &l.en, "en", "Mike Leigh directed the film, which opened in the spring of that year.",
+                    "person/Mike Leigh");
+    expect_resolved(&l.g, &l.en, "en", "The club moved to Dawson in the spring and stayed there for many years.",
+                    "place/Dawson");
+    /* A nation stays a place; a month before a day is a date. */
+    expect_resolved(&l.g, &l.en, "en", "The envoy Mark Jordan met the press on Monday, officials said in the capital.",
+                    "place/Jordan");
+    expect_resolved(&l.g, &l.en, "en", "Queen guitarist Brian May played, and the film star Will Quellmore came along.",
+                    "person/Brian May, person/Will Quellmore");
+    expect_resolved(&l.g, &l.en, "en", "The talks ran from Brian May 5 onwards, and nobody knew who would come.", "");
+    /* "Will" is the verb at a sentence start and in a title. */
+    expect_resolved(&l.g, &l.en, "en", "Will Quellmore come back to the club? Nobody there knows it yet, they said.", "");
+    expect_resolved(&l.g, &l.en, "en", "They sang a version of We Will Rock You at the end of the show last night.", "");
+    given_drop();
+    lists_free(&l);
+}
+
 static void test_heuristics_occupations(void **state)
 {
     (void)state;
@@ -1881,6 +1920,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_org_apposition),
         cmocka_unit_test(test_heuristics_name_particles),
         cmocka_unit_test(test_heuristics_occupations),
+        cmocka_unit_test(test_resolve_given_names_that_are_words),
         cmocka_unit_test(test_heuristics_org_nouns),
         cmocka_unit_test(test_heuristics_org_words_and_heads),
         cmocka_unit_test(test_heuristics_ampersand),
