@@ -14,6 +14,7 @@ void heur_cands_free(struct heur_cands *c)
         free(c->v[i].name);
     free(c->v);
     free(c->titles);
+    free(c->sheets);
     *c = (struct heur_cands){0};
 }
 
@@ -2033,6 +2034,26 @@ static int line_up_names_add(struct line_up_names *s, const struct line_up *l)
     return 0;
 }
 
+/* Record the sheet at view positions [a, b) for resolve, in tokens (a
+ * hyphenated word's parts included).  Not with HEUR_LINE_UP_PEOPLE: a
+ * sports archive that tags the players wants their clubs too. */
+static int sheet_add(struct run *r, size_t a, size_t b)
+{
+    struct heur_cands *c = r->out;
+    if (r->flags & HEUR_LINE_UP_PEOPLE)
+        return 0;
+    if (c->n_sheets == c->cap_sheets) {
+        size_t cap = c->cap_sheets ? 2 * c->cap_sheets : 4;
+        struct heur_span *v = realloc(c->sheets, cap * sizeof *v);
+        if (!v)
+            return -1;
+        c->sheets = v;
+        c->cap_sheets = cap;
+    }
+    c->sheets[c->n_sheets++] = (struct heur_span){r->w[a], b < r->n ? r->w[b] : (uint32_t)r->t->n};
+    return 0;
+}
+
 /* The team sheets of a match report.  Their players are people with
  * HEUR_LINE_UP_PEOPLE; without it only those the text names outside the
  * sheets too, as the annotations of the held-out sets count them. */
@@ -2054,7 +2075,7 @@ static int rule_line_ups(struct run *r)
         min = 2;
         if (!in_line_up && !(in_line_up = calloc(r->n + 1, 1)))
             rc = -1;
-        else if (line_up_names_add(&names, &l) < 0)
+        else if (line_up_names_add(&names, &l) < 0 || sheet_add(r, p, end) < 0)
             rc = -1;
         else
             memset(in_line_up + p, 1, end - p);

@@ -1009,6 +1009,9 @@ static void test_resolve_sports_clubs(void **state)
                     "said.", "place/Newcastle");
     expect_resolved(&l.g, &l.en, "en", "Joy For Boston Supporters As Promotion Sealed. The striker scored a goal in "
                     "the league match.", "place/Boston");
+    /* A team sheet's clubs are no tag, as its players are not. */
+    expect_resolved(&l.g, &l.en, "en", "The striker scored a goal in the league match on Saturday. Squad: Zorbek "
+                    "(Newcastle), Quaxel (Sunderland), Plumtree (Newcastle), Varnold (Sunderland), Zimble (Burnley).", "");
     /* Forms of one word of sport count once: no sports report. */
     expect_resolved(&l.g, &l.en, "en", "Newcastle set the goal of two new goals for the match of the year.",
                     "place/Newcastle");
