@@ -1643,6 +1643,17 @@ static int german_place_words(const struct run *r, size_t a, size_t b)
  * capitalised word after it, and no language (demonym()); in German no
  * given name after it and only such words as german_place_words()
  * allows; after a holding ("shares in Jarvis") an organisation. */
+static int acting_before(const struct run *r, size_t p)
+{
+    static const char *const more[] = {"opposite", "directing", "directed", NULL};
+    for (size_t k = p; k > 0 && p - k < 8 && same_sentence(r, k - 1, p); k--) {
+        const struct ent_tok *w = tok(r, k - 1);
+        if (!is_cap(w) && (cue_acting_word(w->norm, w->norm_len) || tok_norm_in(w, more)))
+            return 1;
+    }
+    return 0;
+}
+
 static int rule_place(struct run *r, size_t p)
 {
     if ((!r->de && strcmp(r->lang, "en") != 0) || p + 1 >= r->n || !norm_in(r, p, C_PLACEPREP) ||
@@ -1654,6 +1665,12 @@ static int rule_place(struct run *r, size_t p)
     /* "starred in Finding Neverland", "his role in Closer": a title */
     if (p > 0 && same_sentence(r, p - 1, p) && norm_in(r, p - 1, C_INWORK) &&
         cue_acting_word(tok(r, p - 1)->norm, tok(r, p - 1)->norm_len))
+        return 0;
+    /* A player's name and "in" after a word of acting a few words
+     * before: the name is the work's ("Juliette Binoche in Chocolat" after
+     * "starred opposite", "directing Tautou in Amelie", "his role was JM
+     * Barrie in Finding Neverland"; not "Tony Blair in Sedgefield"). */
+    if (p > 0 && same_sentence(r, p - 1, p) && is_cap(tok(r, p - 1)) && acting_before(r, p))
         return 0;
     size_t n = names_from(r, p + 1, 2, 0);
     if (n == 0 || tok_possessive(tok(r, p + n)) || !free_span(r, p + 1, p + 1 + n))
@@ -1670,6 +1687,15 @@ static int rule_place(struct run *r, size_t p)
     if (p > 0 && same_sentence(r, p - 1, p) && norm_in(r, p - 1, C_HOLDING) &&
         (!is_cap(tok(r, p - 1)) || (tok(r, p - 1)->flags & ENT_TOK_START)))
         return add_cand(r, p + 1, e, ENT_ORG, 0, NO_HEAD, "rule_place");
+    /* In English not words of the language alone, capitalised: a
+     * product's or a title's ("a hole in Media Player", "in Halo"). */
+    if (!r->de) {
+        size_t k = p + 1;
+        while (k < e && common_at(r, k))
+            k++;
+        if (k == e)
+            return 0;
+    }
     return add(r, p + 1, e, ENT_PLACE, 0);
 }
 

@@ -1390,6 +1390,15 @@ static void test_heuristics_org_nouns(void **state)
     expect_heuristics("en", "The actor starred in Finding Neverland and won an award for it last year.", "");
     expect_heuristics("en", "She was praised for her role in Closer by the critics of the newspapers.", "");
     expect_heuristics("en", "He had been a big star in Hollywood for many years before the war.", "place/Hollywood");
+    /* Nor after a player's name and a word of acting a few words before;
+     * a name before "in" alone leaves the place. */
+    expect_heuristics("en", "She starred opposite Zorblax Quellmore in Qaxtonia and won an award for it.", "");
+    expect_heuristics("en", "The minister stood against Zorblax Quellmore in Qaxtonia at the last election.",
+                      "place/Qaxtonia");
+    /* English words alone, capitalised, make a product's or a title's
+     * name, unless after a holding. */
+    expect_heuristics("en", "The patch fixes a hole in Media Player that was found by the experts.", "");
+    expect_heuristics("en", "The group bought a stake in Tube Lines from its partners on Monday.", "org/Tube Lines");
 }
 
 /* Names joined by "&" are a firm's; not two people's, not two ordinary
