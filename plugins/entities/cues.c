@@ -79,7 +79,7 @@ static const char *const english_occupations[] = {
     "businessman", "businesswoman", "tycoon", "billionaire", "entrepreneur", NULL};
 /* Roles that name the organisation after "von/der/of/at": "CEO von X". */
 static const char *const org_roles[] = {
-    "ceo", "cfo", "cto", "coo", "chef", "chefin", "gründer", "gründerin", "mitbegründer",
+    "ceo", "cfo", "cto", "coo", "chef", "chefin", "gründer", "gründerin", "mitbegründer", "boss",
     "mitbegründerin", "founder", "co-founder", "cofounder", "chairman", "chairwoman", "vorstandschef",
     "vorstandschefin", "sprecher", "sprecherin", "spokesman", "spokeswoman", "spokesperson",
     "executive", "officer", "analyst", "analystin", "investor", "manager", "managerin", "direktor",

@@ -579,6 +579,43 @@ static int rule_org_role(struct run *r, size_t p)
     return add(r, p + 2, p + 2 + n, ENT_ORG, 1);
 }
 
+/* English: a name before an organisation's office, in lower case: "a
+ * Quorblex spokesman", "the Zantrix chairman", "Ryanair boss Michael
+ * O'Leary", "Plombix chief executive Anna Smith", "Microsoft founder Bill
+ * Gates".  Name words (acronyms too) of up to three, none listed: a
+ * listed place or nation is a town's or a team's ("England boss"), a
+ * listed name is found anyway.  Not after a possessive ("Bush's
+ * spokesman"), a nationality ("a Chinese spokesman"), a given name (a
+ * person's), or words that go on a longer name. */
+static int rule_org_before_role(struct run *r, size_t p)
+{
+    static const char *const offices[] = {"spokesman", "spokeswoman", "spokesperson", "chairman", "chairwoman",
+                                          "boss", "founder", "co-founder", "executive", NULL};
+    const struct ent_tok *t = tok(r, p);
+    if (r->de || p == 0 || is_cap(t) || !tok_norm_in(t, offices))
+        return 0;
+    size_t end = p;
+    if (t->norm_len == 9 && memcmp(t->norm, "executive", 9) == 0) {
+        const struct ent_tok *chief = tok(r, p - 1);
+        if (p < 2 || is_cap(chief) || chief->norm_len != 5 || memcmp(chief->norm, "chief", 5) != 0 ||
+            !same_sentence(r, p - 1, p))
+            return 0;
+        end = p - 1;
+    }
+    size_t a = end;
+    while (a > 0 && end - a < 3 && same_sentence(r, a - 1, p) && !r->taken[a - 1] && !r->covered[r->w[a - 1]] &&
+           namey(r, a - 1, 1) && !tok_possessive(tok(r, a - 1)))
+        a--;
+    const struct ent_tok *before = a > 0 && same_sentence(r, a - 1, a) ? tok(r, a - 1) : NULL;
+    if (a == end || (before && ((is_cap(before) && !(before->flags & (ENT_TOK_STOP | ENT_TOK_START))) ||
+                                tok_possessive(before) ||
+                                r->covered[r->w[a - 1]])))
+        return 0;
+    if ((end - a == 1 && demonym_word(tok(r, a))) || given_at(r, a))
+        return 0;
+    return add(r, a, end, ENT_ORG, 0);
+}
+
 /* "Ministerpräsident Li Qiang", "CEO Jensen Huang". */
 static int rule_person_role(struct run *r, size_t p)
 {
@@ -2548,7 +2585,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         rule_fn fn;
         uint32_t cue;       /* enum cue_bit, or C_WHOLE / C_COMMA below */
     } rules[] = {
-        {rule_legal_form, C_LEGAL}, {rule_org_role, C_OROLE}, {rule_org_compound, C_WHOLE},
+        {rule_legal_form, C_LEGAL}, {rule_org_role, C_OROLE}, {rule_org_before_role, C_OROLE}, {rule_org_compound, C_WHOLE},
         {rule_org_of, C_ORGOF | C_ORGFOR}, {rule_person_role, C_PROLE | C_ROLESUFFIX}, {rule_org_head, C_ORGHEAD},
         {rule_person_speech, C_SPEECH | C_COMMA}, {rule_sequence, C_NAMEY1}, {rule_person_given, C_GIVEN},
         {rule_adjective_org, C_ORGWORD | C_ORGFOR | C_INSTITUTION}, {rule_ministry, C_ORGFOR},

@@ -1401,6 +1401,25 @@ static void test_heuristics_org_nouns(void **state)
     expect_heuristics("en", "The group bought a stake in Tube Lines from its partners on Monday.", "org/Tube Lines");
 }
 
+/* English: a name before an organisation's office in lower case is the
+ * organisation's; not a nationality's, a possessive's, a person's or a
+ * longer name's. */
+static void test_heuristics_org_before_office(void **state)
+{
+    (void)state;
+    given_load("given_office.txt", "anna\nbill\n");
+    expect_heuristics("en", "A Quorblex spokesman confirmed the deal to reporters on Monday.", "org/Quorblex");
+    expect_heuristics("en", "Zantrix chief executive Anna Plumtree resigned after the talks on Monday.",
+                      "org/Zantrix, person/Anna Plumtree");
+    expect_heuristics("en", "The deal was welcomed by the Vellomar chairman at the meeting on Monday.", "org/Vellomar");
+    expect_heuristics("en", "A Chinese spokesman confirmed the deal to reporters on Monday.", "");
+    expect_heuristics("en", "Mr Quorblex's spokesman confirmed the deal to reporters on Monday.", "person/Quorblex");
+    expect_heuristics("en", "The Zantrix executive said the deal was done, reporters heard on Monday.", "");
+    expect_heuristics("en", "The firm said Bill Plumtree spokesman of the group had left on Monday.",
+                      "person/Bill Plumtree");
+    given_drop();
+}
+
 /* Names joined by "&" are a firm's; not two people's, not two ordinary
  * words, not "& Co". */
 static void test_heuristics_ampersand(void **state)
@@ -1932,6 +1951,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_org_apposition),
         cmocka_unit_test(test_heuristics_name_particles),
         cmocka_unit_test(test_heuristics_occupations),
+        cmocka_unit_test(test_heuristics_org_before_office),
         cmocka_unit_test(test_resolve_given_names_that_are_words),
         cmocka_unit_test(test_heuristics_org_nouns),
         cmocka_unit_test(test_heuristics_org_words_and_heads),
