@@ -31,7 +31,8 @@ static const char *const org_words[] = {
     "rovers", "wanderers", "albion", "hotspur", "society", "committee", "federation", "trust", "group", "cinema",
     "laboratory", "laboratories", "centre", "center", "chamber", "academy", "college", "school", "library",
     "pictures", "records", "channel", "network", "guards", "regiment", "corps", "hospital", "infirmary",
-    "akademie", "bibliothek", "zentrum", NULL};
+    "akademie", "bibliothek", "zentrum", "radio", "aid", "relief", "television", "broadcasting",
+    "communications", "systems", "technologies", "software", "industries", "enterprises", "solutions", NULL};
 /* Roles before a person's name ("Ministerpräsident Li Qiang"). */
 static const char *const person_roles[] = {
     "ceo", "cfo", "cto", "coo", "präsident", "präsidentin", "ministerpräsident", "ministerpräsidentin",

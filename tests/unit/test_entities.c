@@ -1375,12 +1375,14 @@ static void test_heuristics_org_nouns(void **state)
     expect_heuristics("en", "The game was reviewed by Edge magazine, which liked it a lot.", "org/Edge");
     /* A name that ends in an organisation's word is one, also as a speaker. */
     expect_heuristics("en", "The Fabian Society said the plan would not work, on Monday.", "org/Fabian Society");
+    expect_heuristics("en", "He worked at Quorblex Radio for years before he joined the team.", "org/Quorblex Radio");
+    expect_heuristics("en", "The appeal by Zantrix Aid raised more money than it did last year.", "org/Zantrix Aid");
     expect_heuristics("en", "Zorblan Quaxley said the plan would not work, on Monday.", "person/Zorblan Quaxley");
     expect_heuristics("en", "He moved to Spanish side Celta Vigo on a free transfer last summer.",
                       "org/Celta Vigo");
     expect_heuristics("en", "The show was opened by the band Kraftwerk on Friday night.", "org/Kraftwerk");
     expect_heuristics("en", "She has played for an Irish band in the past, she said.", "");
-    expect_heuristics("en", "The record of Band Aid sold well in the weeks before Christmas.", "");
+    expect_heuristics("en", "The record of Band Aid sold well in the weeks before Christmas.", "org/Band Aid");
     expect_heuristics("de", "Das Nachrichtenportal Kotaku berichtete am Montag darüber.", "org/Kotaku");
     expect_heuristics("en", "On his website Smith wrote that the law was unfair to many.", "");
     expect_heuristics("en", "The British newspaper reported on Monday that the minister had quit.", "");
