@@ -684,6 +684,20 @@ static int speaker_like(const struct run *r, size_t a, size_t b)
     return 2 * common <= b - a && !plural;
 }
 
+/* The start of a person's name whose name words begin at a: one word
+ * before when it is a given name that the word lists also have, so that
+ * it is no name word ("Als Florian Gschwandtner, Mitgründer von ..."), but
+ * not a word at a sentence start ("Grant Zorbek, ..."). */
+static size_t given_before(const struct run *r, size_t a)
+{
+    if (a == 0 || !same_sentence(r, a - 1, a) || r->taken[a - 1] || r->covered[r->w[a - 1]] ||
+        namey(r, a - 1, 0))
+        return a;
+    int g = given_at(r, a - 1);
+    return g == LEXICON_GIVEN_NAME || (g == LEXICON_GIVEN_WORD && !(tok(r, a - 1)->flags & ENT_TOK_START)) ? a - 1
+                                                                                                          : a;
+}
+
 static int rule_person_speech(struct run *r, size_t p)
 {
     int role_after = p + 1 < r->n && is_comma(tok(r, p)) && role_soon_after(r, p);
@@ -695,7 +709,7 @@ static int rule_person_speech(struct run *r, size_t p)
         at = p - 1;  /* "Jun Young-hyun, said" */
     size_t n = names_before(r, at, 3);
     if (n >= (role_after ? 1 : 2) && free_span(r, at - n, at) && (role_after || speaker_like(r, at - n, at)))
-        return add(r, at - n, at, ENT_PERSON, 0);
+        return add(r, given_before(r, at - n), at, ENT_PERSON, 0);
     n = 0;
     if (verb) {
         n = names_from(r, p + 1, 3, 0);

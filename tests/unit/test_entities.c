@@ -830,6 +830,12 @@ static void test_heuristics_given_names(void **state)
     expect_heuristics("de", "Das Buch inspirierte am Ende auch Brenda Zorblax Qualmers Film, hieß es damals.",
                       "person/Brenda Zorblax Qualmer");
     given_drop();
+    /* Before a name and a role after a comma, a given name that the
+     * German word list has too ("Florian") opens the name. */
+    given_load("given_list.txt", "florian\n");
+    expect_heuristics("de", "Als Florian Zorblinski, Mitgründer von Quorblex, das schrieb, war es spät.",
+                      "person/Florian Zorblinski");
+    given_drop();
     expect_heuristics("en", "The film also stars the British actors Bob Hoskins and Brenda Blethyn as her parents.", "");
 }
 
