@@ -14,7 +14,6 @@ void heur_cands_free(struct heur_cands *c)
         free(c->v[i].name);
     free(c->v);
     free(c->titles);
-    free(c->sheets);
     *c = (struct heur_cands){0};
 }
 
@@ -29,6 +28,7 @@ struct run {
     unsigned flags;          /* enum heur_flag */
     const char *lang;
     int de;               /* lang is German */
+    int sports;           /* a sports report (heur_cands.sports), known before the rules run */
     const struct lexicon *lex;
     uint32_t *w;          /* view position -> token index */
     size_t n;
@@ -585,8 +585,9 @@ static int rule_org_role(struct run *r, size_t p)
  * Gates".  Name words (acronyms too) of up to three, none listed: a
  * listed place or nation is a town's or a team's ("England boss"), a
  * listed name is found anyway.  Not after a possessive ("Bush's
- * spokesman"), a nationality ("a Chinese spokesman"), a given name (a
- * person's), or words that go on a longer name. */
+ * spokesman"), a nationality ("a Chinese spokesman"), in a sports
+ * report one ordinary word ("Blues boss"), a given name (a person's), or
+ * words that go on a longer name. */
 static int rule_org_before_role(struct run *r, size_t p)
 {
     static const char *const offices[] = {"spokesman", "spokeswoman", "spokesperson", "chairman", "chairwoman",
@@ -611,7 +612,9 @@ static int rule_org_before_role(struct run *r, size_t p)
                                 tok_possessive(before) ||
                                 r->covered[r->w[a - 1]])))
         return 0;
-    if ((end - a == 1 && demonym_word(tok(r, a))) || given_at(r, a))
+    /* In a sports report one ordinary word is a club's nickname ("Blues
+     * boss", "United boss"), named otherwise in the article. */
+    if ((end - a == 1 && (demonym_word(tok(r, a)) || (r->sports && common_at(r, a)))) || given_at(r, a))
         return 0;
     return add(r, a, end, ENT_ORG, 0);
 }
@@ -2111,26 +2114,6 @@ static int line_up_names_add(struct line_up_names *s, const struct line_up *l)
     return 0;
 }
 
-/* Record the sheet at view positions [a, b) for resolve, in tokens (a
- * hyphenated word's parts included).  Not with HEUR_LINE_UP_PEOPLE: a
- * sports archive that tags the players wants their clubs too. */
-static int sheet_add(struct run *r, size_t a, size_t b)
-{
-    struct heur_cands *c = r->out;
-    if (r->flags & HEUR_LINE_UP_PEOPLE)
-        return 0;
-    if (c->n_sheets == c->cap_sheets) {
-        size_t cap = c->cap_sheets ? 2 * c->cap_sheets : 4;
-        struct heur_span *v = realloc(c->sheets, cap * sizeof *v);
-        if (!v)
-            return -1;
-        c->sheets = v;
-        c->cap_sheets = cap;
-    }
-    c->sheets[c->n_sheets++] = (struct heur_span){r->w[a], b < r->n ? r->w[b] : (uint32_t)r->t->n};
-    return 0;
-}
-
 /* The team sheets of a match report.  Their players are people with
  * HEUR_LINE_UP_PEOPLE; without it only those the text names outside the
  * sheets too, as the annotations of the held-out sets count them. */
@@ -2152,7 +2135,7 @@ static int rule_line_ups(struct run *r)
         min = 2;
         if (!in_line_up && !(in_line_up = calloc(r->n + 1, 1)))
             rc = -1;
-        else if (line_up_names_add(&names, &l) < 0 || sheet_add(r, p, end) < 0)
+        else if (line_up_names_add(&names, &l) < 0)
             rc = -1;
         else
             memset(in_line_up + p, 1, end - p);
@@ -2719,6 +2702,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
             cued |= r.cls[p];
         }
     }
+    r.sports = n_sport == HEUR_SPORT_WORDS;
     /* A rule whose cue no word is (most articles have no legal form, no
      * "Verband der") is not walked at all; the rules change no cue bits. */
     for (size_t k = 0; rc == 0 && k < sizeof rules / sizeof *rules; k++)
@@ -2728,7 +2712,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
     free(cued_at);
     for (size_t i = 0; rc == 0 && i < n_domains; i++)
         rc = rule_web_domain(&r, domains[i]);
-    out->sports = n_sport == HEUR_SPORT_WORDS;
+    out->sports = r.sports;
     if (rc == 0 && out->sports)
         rc = rule_line_ups(&r);
     if (rc == 0)

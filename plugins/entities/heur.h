@@ -46,11 +46,6 @@ struct heur_title {
     uint32_t after_in;
 };
 
-/* The tokens [start, end) of a team sheet (rule_line_ups()). */
-struct heur_span {
-    uint32_t start, end;
-};
-
 struct heur_cands {
     struct heur_cand *v;
     size_t n, cap;
@@ -62,10 +57,6 @@ struct heur_cands {
      * different words of sport (cues.h, C_SPORT).  There a town's name
      * may stand for its club (resolve_sports_clubs()). */
     int sports;
-    /* Without HEUR_LINE_UP_PEOPLE, the team sheets: their clubs ("T
-     * Shanklin (Cardiff)") are no tag either (resolve_sports_clubs()). */
-    struct heur_span *sheets;
-    size_t n_sheets, cap_sheets;
 };
 
 #define HEUR_SPORT_WORDS 3

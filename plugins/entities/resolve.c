@@ -543,12 +543,6 @@ static int sports_club_of_hit(const struct lexicon *lex, const char *lang, const
         return 0;
     if (in_dateline(t, i, x->end))
         return 0;
-    /* A player's club on a team sheet: as the sheet's names, no tag. */
-    for (size_t k = 0; k < cands->n_sheets; k++)
-        if (x->start >= cands->sheets[k].start && x->end <= cands->sheets[k].end) {
-            dropped[h] = RESOLVE_DROPPED;
-            return 0;
-        }
     int inside = 0;
     for (size_t k = 0; k < n_found && !inside; k++)
         inside = x->start < cands->v[k].cover_end && cands->v[k].cover_start < x->end;

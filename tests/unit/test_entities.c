@@ -1015,9 +1015,6 @@ static void test_resolve_sports_clubs(void **state)
                     "said.", "place/Newcastle");
     expect_resolved(&l.g, &l.en, "en", "Joy For Boston Supporters As Promotion Sealed. The striker scored a goal in "
                     "the league match.", "place/Boston");
-    /* A team sheet's clubs are no tag, as its players are not. */
-    expect_resolved(&l.g, &l.en, "en", "The striker scored a goal in the league match on Saturday. Squad: Zorbek "
-                    "(Newcastle), Quaxel (Sunderland), Plumtree (Newcastle), Varnold (Sunderland), Zimble (Burnley).", "");
     /* Forms of one word of sport count once: no sports report. */
     expect_resolved(&l.g, &l.en, "en", "Newcastle set the goal of two new goals for the match of the year.",
                     "place/Newcastle");
@@ -1421,6 +1418,8 @@ static void test_heuristics_org_before_office(void **state)
                       "org/Zantrix, person/Anna Plumtree");
     expect_heuristics("en", "The deal was welcomed by the Vellomar chairman at the meeting on Monday.", "org/Vellomar");
     expect_heuristics("en", "A Chinese spokesman confirmed the deal to reporters on Monday.", "");
+    expect_heuristics("en", "The Blues boss praised the striker, whose goal won the league match.", "");
+    expect_heuristics("en", "A Marsh spokeswoman confirmed the deal to reporters on Monday.", "org/Marsh");
     expect_heuristics("en", "Mr Quorblex's spokesman confirmed the deal to reporters on Monday.", "person/Quorblex");
     expect_heuristics("en", "The Zantrix executive said the deal was done, reporters heard on Monday.", "");
     expect_heuristics("en", "The firm said Bill Plumtree spokesman of the group had left on Monday.",
