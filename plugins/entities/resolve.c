@@ -183,6 +183,12 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
         int building = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
                        (t->v[i + 1].flags & ENT_TOK_CAP) && cues &&
                        (cue_bits(t->v[i + 1].norm, t->v[i + 1].norm_len) & C_NONPERSON);
+        /* A Romance name goes on with its particle: "Stade de France"
+         * (Stade, Lower Saxony), "Stade Toulousain" aside. */
+        static const char *const particles[] = {"de", "du", "del", "della", "di", NULL};
+        building |= type == ENT_PLACE && i + 2 < t->n && t->v[i + 2].sentence == t->v[i].sentence &&
+                    !(t->v[i + 1].flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) && tok_norm_in(&t->v[i + 1], particles) &&
+                    (t->v[i + 2].flags & ENT_TOK_CAP) && !tok_possessive(&t->v[i]);
         /* A listed surname after another given name is another person:
          * "Kate Bush", "Jeb Bush"; after a title it is the listed one's
          * ("Mr Putin"). */

@@ -1781,6 +1781,20 @@ static void test_resolve_given_names_that_are_words(void **state)
     lists_free(&l);
 }
 
+/* A one-word place before a Romance particle and a capitalised word is
+ * part of a longer name ("Stade de France"); German "des" is an article. */
+static void test_resolve_romance_particles(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {{"place\tStade", GZ_MARK_TOWN}, {"place\tEnde", GZ_MARK_TOWN}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.en, "en", "The final at the Stade de France ended late, the report said.", "");
+    expect_resolved(&l.g, &l.en, "en", "He grew up in Stade and lives there still, he said on Monday.", "place/Stade");
+    expect_resolved(&l.g, &l.de, "de", "Die Leute zogen nach Stade des Geldes wegen, hieß es am Montag.", "place/Stade");
+    lists_free(&l);
+}
+
 static void test_heuristics_occupations(void **state)
 {
     (void)state;
@@ -1958,6 +1972,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_org_apposition),
         cmocka_unit_test(test_heuristics_name_particles),
         cmocka_unit_test(test_heuristics_occupations),
+        cmocka_unit_test(test_resolve_romance_particles),
         cmocka_unit_test(test_heuristics_org_before_office),
         cmocka_unit_test(test_resolve_given_names_that_are_words),
         cmocka_unit_test(test_heuristics_org_nouns),
