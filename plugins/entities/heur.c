@@ -939,6 +939,13 @@ static int rule_sequence(struct run *r, size_t p)
     for (size_t k = p + 1; k < p + m; k++)
         if (tok(r, k)->flags & ENT_TOK_NEWLINE)
             return 0;
+    /* In English a person's first word is no nationality and no ordinary
+     * word but a given name or a surname's particle ("American Idol",
+     * "Project Entropia" are a show's and a game's; "Grant Shapps", "Van
+     * Nistelrooy" are someone). */
+    if (!r->de && m >= 2 && (demonym_word(tok(r, p)) || (common_at(r, p) && !given_at(r, p) &&
+                                                         !tok_norm_in(tok(r, p), name_particles))))
+        return 0;
     if (m >= 2 && m == n && (p + m >= r->n || !namey(r, p + m, 1)) && comes_back_alone(r, p, p + m, p + m - 1) &&
         speaker_like(r, p, p + m))
         return add(r, p, p + m, ENT_PERSON, 0);

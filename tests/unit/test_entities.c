@@ -1877,6 +1877,12 @@ static void test_heuristics_comes_back_by_norm(void **state)
     (void)state;
     expect_heuristics("en", "Yesterday the singer Elvis Presley sang in the town. Fans loved Presley's voice.",
                       "person/Elvis Presley");
+    /* In English no one's first word is an ordinary word or a
+     * nationality, but a particle may be. */
+    expect_heuristics("en", "He played the game Project Quorblex for hours. Players of Quorblex say it is good.", "");
+    expect_heuristics("en", "The show American Quorblex was seen by many. Viewers of Quorblex said so too.", "");
+    expect_heuristics("en", "The striker Van Quorblex scored again on Monday. Fans of Quorblex sang loudly.",
+                      "person/Van Quorblex");
 }
 
 /* Compounds ending in a role or an organisation noun, at the edges of
