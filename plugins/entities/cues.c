@@ -171,6 +171,7 @@ static const char *const non_persons[] = {
  * Words that other stories use as well are not among them: season,
  * manager, title, transfer, boss, coach, trainer, signing, "v" (a court
  * case), Saison, Meister, Klub, Vertrag, Spiel, Sieg. */
+/* Written as the text layer folds them: ß as ss ("fussball"). */
 static const char *const sport_words[] = {
     "striker", "strikers", "midfielder", "midfielders", "defender", "defenders", "goalkeeper",
     "goalkeepers", "keeper", "goalscorer", "equaliser", "equalizer", "penalty", "penalties",
@@ -186,9 +187,10 @@ static const char *const sport_words[] = {
     "tor", "tore", "treffer", "stürmer", "mittelfeldspieler", "verteidiger", "torhüter", "tormann",
     "goalie", "elfmeter", "liga", "bundesliga", "abstieg", "aufstieg", "tabelle", "tabellenführer",
     "meisterschaft", "spieltag", "halbzeit", "schiedsrichter", "heimspiel", "auswärtsspiel", "pokal",
-    "halbfinale", "viertelfinale", "achtelfinale",
-    "remis", "unentschieden", "kader", "mannschaft", "fußball", "eishockey", "teamchef", "legionär",
-    "nationalspieler", "nationalteam", "öfb", "dfb", "ablöse", "ablösefrei", "fußballer", "cheftrainer",
+    "halbfinale", "viertelfinale", "achtelfinale", "bundesligist", "bundesligisten", "zweitligist", "zweitligisten",
+    "erstligist", "erstligisten",
+    "remis", "unentschieden", "kader", "mannschaft", "fussball", "eishockey", "teamchef", "legionär",
+    "nationalspieler", "nationalteam", "öfb", "dfb", "ablöse", "ablösefrei", "fussballer", "cheftrainer",
     "transferfenster", "torschütze", "torjäger", "torwart", "absteiger", "aufsteiger", "nhl", NULL};
 /* English words of a holding in a company: "in" after them names one
  * ("shares in Jarvis", "a stake in Tube Lines"); in lower case only

@@ -2650,13 +2650,20 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
                 known->norm_hash = h;
             }
         }
-        if ((r.cls[p] & C_SPORT) && (x->flags & ENT_TOK_WORD) && n_sport < HEUR_SPORT_WORDS) {
+        /* A word of sport, or a hyphenated word with one among its parts
+         * ("Fußball-Bundesligisten", "Champions-League"). */
+        const struct ent_tok *sw = (r.cls[p] & C_SPORT) && (x->flags & ENT_TOK_WORD) ? x : NULL;
+        if (!sw && (x->flags & ENT_TOK_WHOLE) && n_sport < HEUR_SPORT_WORDS)
+            for (size_t j = i + 1; j < t->n && (t->v[j].flags & ENT_TOK_PART) && !sw; j++)
+                if (cue_bits(t->v[j].norm, t->v[j].norm_len) & C_SPORT)
+                    sw = &t->v[j];
+        if (sw && n_sport < HEUR_SPORT_WORDS) {
             /* Different words, not forms of one: "goal" and "goals" are one. */
             size_t k = 0;
-            while (k < n_sport && !(sport[k]->stem_len == x->stem_len && memcmp(sport[k]->stem, x->stem, x->stem_len) == 0))
+            while (k < n_sport && !(sport[k]->stem_len == sw->stem_len && memcmp(sport[k]->stem, sw->stem, sw->stem_len) == 0))
                 k++;
             if (k == n_sport)
-                sport[n_sport++] = x;
+                sport[n_sport++] = sw;
         }
         if (x->flags & ENT_TOK_WHOLE)
             r.cls[p] |= C_WHOLE;

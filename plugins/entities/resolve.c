@@ -259,7 +259,26 @@ void resolve_drop_uncued(const struct lexicon *lex, const char *lang, const stru
             dropped[h] = RESOLVE_UNCUED;
 }
 
-static const char *const venue_preps[] = {"in", "near", "aus", "nahe", NULL};
+static const char *const venue_preps[] = {"in", "near", "aus", "nahe", "nach", NULL};
+
+/* Whether token i, a town, is where the game is or someone goes: after
+ * venue_preps, but German "nach" after a transfer names the club
+ * ("wechselte er nach Augsburg"; "reisen nach Frankfurt" is the town). */
+static int at_venue(const struct ent_toks *t, size_t i)
+{
+    if (i == 0 || t->v[i - 1].sentence != t->v[i].sentence || !tok_norm_in(&t->v[i - 1], venue_preps))
+        return 0;
+    if (t->v[i - 1].norm_len != 4 || memcmp(t->v[i - 1].norm, "nach", 4) != 0)
+        return 1;
+    for (size_t k = i - 1; k > 0 && i - k < 6 && t->v[k - 1].sentence == t->v[i].sentence; k--) {
+        const struct ent_tok *w = &t->v[k - 1];
+        if ((w->norm_len >= 7 && memcmp(w->norm, "wechsel", 7) == 0) ||
+            (w->norm_len == 10 && memcmp(w->norm, "gewechselt", 10) == 0) ||
+            (w->norm_len >= 8 && memcmp(w->norm, "transfer", 8) == 0))
+            return 0;
+    }
+    return 1;
+}
 /* "to" names a place after these ("the Lions tour to New Zealand"), a
  * team elsewhere ("lost to Wales"). */
 static const char *const travels[] = {"tour", "trip", "return", "returned", "move", "moved", "moving", "travel",
@@ -446,7 +465,7 @@ void resolve_drop_sport_aliases(const struct lexicon *lex, const char *lang, con
         size_t i = x->start;
         while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
             i--;
-        int venue = i > 0 && t->v[i - 1].sentence == t->v[x->start].sentence && tok_norm_in(&t->v[i - 1], venue_preps);
+        int venue = at_venue(t, i);
         const struct ent_tok *first = &t->v[x->start];
         /* An English gerund with its object there ("Reading the game
          * well, ..."; "Reading boss Steve Coppell" is the club); German
@@ -545,7 +564,7 @@ static int sports_club_of_hit(const struct lexicon *lex, const char *lang, const
     size_t i = x->start;
     while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
         i--;  /* a part: what stands before its word */
-    if (i > 0 && t->v[i - 1].sentence == first->sentence && tok_norm_in(&t->v[i - 1], venue_preps))
+    if (at_venue(t, i))
         return 0;
     if (in_dateline(t, i, x->end))
         return 0;

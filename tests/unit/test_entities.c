@@ -1015,6 +1015,14 @@ static void test_resolve_sports_clubs(void **state)
                     "said.", "place/Newcastle");
     expect_resolved(&l.g, &l.en, "en", "Joy For Boston Supporters As Promotion Sealed. The striker scored a goal in "
                     "the league match.", "place/Boston");
+    /* German "nach" names the town, after a transfer the club. */
+    expect_resolved(&l.g, &l.de, "de", "Der Stürmer erzielte im Spiel der Liga ein Tor und reiste dann nach Graz.",
+                    "place/Graz");
+    expect_resolved(&l.g, &l.de, "de", "Der Stürmer erzielte im Spiel der Liga ein Tor und wechselte dann nach Graz.",
+                    "club/Graz");
+    /* A word of sport as a part of a hyphenated word counts. */
+    expect_resolved(&l.g, &l.de, "de", "Salzburg schlug Graz im Spiel der Liga, der Trainer lobte den "
+                    "Mittelfeld-Stürmer und die Fußball-Fans.", "club/Salzburg, club/Graz");
     /* Forms of one word of sport count once: no sports report. */
     expect_resolved(&l.g, &l.en, "en", "Newcastle set the goal of two new goals for the match of the year.",
                     "place/Newcastle");
