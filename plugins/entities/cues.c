@@ -163,7 +163,7 @@ static const char *const non_persons[] = {
     "street", "road", "avenue", "lane", "square", "station", "hall", "park", "bridge", "airport",
     "stadium", "arena", "centre", "center", "church", "cathedral", "chapel", "hospital", "school",
     "college", "theatre", "theater", "hotel", "tower", "house", "palace", "castle", "gardens",
-    "straße", "strasse", "platz", "gasse", "allee", "bahnhof", "flughafen", "stadion", "brücke",
+    "strasse", "platz", "gasse", "allee", "bahnhof", "flughafen", "stadion", "brücke",
     "kirche", "dom", "halle", "schule", "klinik", "krankenhaus", "schloss", "turm",
     "prince", "princess", "duke", "earl", "lord", "lady", "bishop", "major", "general", "colonel",
     "captain", "justice", "saint", "santa", "san", "north", "south", "east", "west", "prinz", "prinzessin", "herzog", "graf", "gräfin", "bischof", NULL};
