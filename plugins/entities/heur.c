@@ -463,16 +463,31 @@ static int rule_legal_form(struct run *r, size_t j)
             break;
         a = p;
     }
+    /* German firms are named by a noun and their land too: "Energie
+     * Steiermark AG", "Wirtschaftsservice Burgenland AG".  One noun before
+     * places alone (not "der Investmentfonds Blairmore Holdings"), after
+     * an article, a lower-case word or nothing (not "Vorstand Energie
+     * Steiermark AG"); the places stay. */
+    int noun_head = 0, only_places = a < j;
+    for (size_t p = a; p < j && only_places; p++)
+        only_places = place_at(r, p) || norm_in(r, p, C_LEGAL) || norm_in(r, p, C_DESCR);
+    if (r->de && only_places && a > 0 && same_sentence(r, a - 1, j) && !r->taken[a - 1] && !r->covered[r->w[a - 1]] &&
+        is_cap(tok(r, a - 1)) && !(tok(r, a - 1)->flags & (ENT_TOK_STOP | ENT_TOK_UPPER)) && common_at(r, a - 1) &&
+        !(a > 1 && same_sentence(r, a - 2, a - 1) && is_cap(tok(r, a - 2)) &&
+          !(tok(r, a - 2)->flags & (ENT_TOK_STOP | ENT_TOK_START)))) {
+        a--;
+        noun_head = 1;
+    }
     size_t b = j;
-    while (b > a && (norm_in(r, b - 1, C_LEGAL) || norm_in(r, b - 1, C_DESCR) || place_at(r, b - 1)))
+    while (b > a && (norm_in(r, b - 1, C_LEGAL) || norm_in(r, b - 1, C_DESCR) || (!noun_head && place_at(r, b - 1))))
         b--;
-    while (a < b && !namey(r, a, 1) && !place_at(r, a))
+    while (!noun_head && a < b && !namey(r, a, 1) && !place_at(r, a))
         a++;
-    if (a >= b)
+    if (a >= b || (noun_head && b - a < 2))
         return 0;
     int names = 0;
     for (size_t p = a; p < b; p++)
-        names += namey(r, p, 1);
+        names += namey(r, p, 1) || (noun_head && place_at(r, p));
     if (!names)
         return 0;
     /* One ordinary word is half a name: "Reliance Industries Ltd." at a

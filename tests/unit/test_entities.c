@@ -1789,6 +1789,23 @@ static void test_resolve_given_names_that_are_words(void **state)
     lists_free(&l);
 }
 
+/* A German firm named by a noun and its land keeps both; not a noun
+ * before a name, nor after a capitalised noun. */
+static void test_resolve_german_firm_of_a_land(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {{"place\tQuaxland", 0}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.de, "de", "Die Energie Quaxland AG meldete am Montag einen höheren Gewinn als im Vorjahr.",
+                    "org/Energie Quaxland");
+    expect_resolved(&l.g, &l.de, "de", "Der Vorstand Energie Quaxland AG meldete am Montag einen höheren Gewinn.",
+                    "place/Quaxland");
+    expect_resolved(&l.g, &l.de, "de", "Der Investmentfonds Zorblax AG meldete am Montag einen höheren Gewinn.",
+                    "org/Zorblax");
+    lists_free(&l);
+}
+
 /* A one-word place before a Romance particle and a capitalised word is
  * part of a longer name ("Stade de France"); German "des" is an article. */
 static void test_resolve_romance_particles(void **state)
@@ -1968,6 +1985,7 @@ int main(void)
         cmocka_unit_test(test_first_use_build_keeps_other_languages_going),
         cmocka_unit_test(test_init_refuses_a_broken_file),
         cmocka_unit_test(test_heuristics_legal_forms),
+        cmocka_unit_test(test_resolve_german_firm_of_a_land),
         cmocka_unit_test(test_heuristics_roles),
         cmocka_unit_test(test_heuristics_given_names),
         cmocka_unit_test(test_resolve_cues_and_possessives),
