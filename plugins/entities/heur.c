@@ -1035,11 +1035,11 @@ static int rule_person_given(struct run *r, size_t p)
     size_t q = p + 1, n = names_from(r, q, 2, 0);
     /* At a sentence start such a name is a word unless a surname follows
      * that is no word and no more: "Mike Leigh directed", "Grant Shapps
-     * said"; not "Grant Thornton Tax" (a longer name), not an English
-     * word in German ("Urban Change"). */
+     * said"; not "Rob Power was a band" (a word), "Grant Thornton Tax" (a
+     * longer name), nor an English word in German ("Urban Change"). */
     if (word && (t->flags & ENT_TOK_START) &&
         !(n == 1 && !tok_possessive(tok(r, q)) && !(q + 1 < r->n && same_sentence(r, q, q + 1) && is_cap(tok(r, q + 1))) &&
-          !(r->de && lexicon_common(r->lex, "en", tok(r, q)->norm, tok(r, q)->norm_len))))
+          !common_at(r, q) && !(r->de && lexicon_common(r->lex, "en", tok(r, q)->norm, tok(r, q)->norm_len))))
         return 0;
     /* After a given name that is also a word ("Maria", "Peter") a German
      * surname that reads as a compound ("Schrader": Ader, "Lindinger":

@@ -90,6 +90,24 @@ def clean(name):
     return None if "," in name or "*" in name else name
 
 
+# Letters without a decomposition that texts write as plain ones.
+PLAIN_LETTERS = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D"})
+
+
+def plain_alias(name, skip):
+    """The name as texts without its letters' marks write it
+    ("Diyarbakir", "Krakow", "Sao Paulo", "Dusseldorf"), or None: when it
+    has none, keeps a letter that has no plain form (ß), or reads as
+    something else (skip(alias): a word, a person's name, another place)."""
+    if name.isascii() or "ß" in name:
+        return None
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name.translate(PLAIN_LETTERS))
+                    if not unicodedata.combining(c))
+    if not plain.isascii() or plain == name or skip(plain):
+        return None
+    return plain
+
+
 def tsv_field(s):
     return s.replace("\t", " ").replace("|", " ").strip()
 
@@ -302,6 +320,11 @@ def towns(out):
               "# Generated at build time by gen_gazetteer.py; do not edit.\n")
     seen = set()
     lines, word_like = [], []
+    all_names = set(en.values())
+
+    def not_plain(alias):
+        return (alias in all_names or alias.lower() in en_lower or alias in en_proper or
+                german_common(alias, de_words) or alias.casefold() in people)
     for gid, name in sorted(en.items()):
         if not gid or not name or "\t" in name or "|" in name or name in seen or len(name) < 4 \
                 or name in countries_ or name in COMPASS_WORDS:
@@ -317,7 +340,8 @@ def towns(out):
         if de_name and de_name.lower() in de_words:
             de_name = None
         seen.add(name)
-        line = f"place\t{name}\t\tde={de_name}\n" if de_name else f"place\t{name}\n"
+        alias = plain_alias(name, not_plain) or ""
+        line = f"place\t{name}\t{alias}\tde={de_name}\n" if de_name else f"place\t{name}\t{alias}".rstrip("\t") + "\n"
         # cities.tsv marks the cities it lists, whatever list this is.
         (word_like if word or name.casefold() in people or name in no_towns else lines).append(line)
     out.writelines(lines)
@@ -360,11 +384,21 @@ def cities(out):
                 continue
             seen.add(city)
             out.write(f"place\t{city}\n")
-    for name, de_name in big_cities():
+    cities_ = big_cities()
+    all_names = seen | {name for name, _ in cities_}
+    de_words = word_list(DE_WORDS, True)
+    listed = set(word_list(EN_WORDS, False))
+    people = set(given_names()) | people_names()
+
+    def not_plain(alias):
+        return (alias in all_names or alias in listed or alias.lower() in words or german_common(alias, de_words) or
+                alias.casefold() in people)
+    for name, de_name in cities_:
         if name in seen:
             continue
         seen.add(name)
-        out.write(f"place\t{name}\t\tde={de_name}\n" if de_name else f"place\t{name}\n")
+        alias = plain_alias(name, not_plain) or ""
+        out.write(f"place\t{name}\t{alias}\tde={de_name}\n" if de_name else f"place\t{name}\t{alias}".rstrip("\t") + "\n")
 
 
 SUBDIVISION_COUNTRIES = ("AT", "DE", "CH")
