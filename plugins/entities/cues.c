@@ -31,8 +31,7 @@ static const char *const org_words[] = {
     "rovers", "wanderers", "albion", "hotspur", "society", "committee", "federation", "trust", "group", "cinema",
     "laboratory", "laboratories", "centre", "center", "chamber", "academy", "college", "school", "library",
     "pictures", "records", "channel", "network", "guards", "regiment", "corps", "hospital", "infirmary",
-    "akademie", "bibliothek", "zentrum", "radio", "aid", "relief", "television", "broadcasting",
-    "communications", "systems", "technologies", "software", "industries", "enterprises", "solutions", NULL};
+    "akademie", "bibliothek", "zentrum", "radio", "aid", "relief", "television", "communications", "systems", "technologies", "software", "industries", "enterprises", "solutions", NULL};
 /* Roles before a person's name ("Ministerpräsident Li Qiang"). */
 static const char *const person_roles[] = {
     "ceo", "cfo", "cto", "coo", "präsident", "präsidentin", "ministerpräsident", "ministerpräsidentin",
@@ -466,6 +465,17 @@ int cue_peerage_title(const char *norm, size_t len)
 {
     static const char *const titles[] = {"lord", "baroness", "duke", "duchess", "prince", "princess", NULL};
     for (const char *const *w = titles; *w; w++)
+        if (strlen(*w) == len && memcmp(*w, norm, len) == 0)
+            return 1;
+    return 0;
+}
+
+int cue_sport_round(const char *norm, size_t len)
+{
+    static const char *const rounds[] = {"semi-final", "quarter-final", "semi-finals", "quarter-finals",
+                                         "semi-finalists", "quarter-finalists", "halbfinale", "viertelfinale",
+                                         "achtelfinale", "tournament", "championship", "match", "matches", NULL};
+    for (const char *const *w = rounds; *w; w++)
         if (strlen(*w) == len && memcmp(*w, norm, len) == 0)
             return 1;
     return 0;

@@ -90,6 +90,10 @@ uint32_t cue_suffix_bits(const char *norm, size_t len);
  * terminated; works.c). */
 extern const char *const cue_work_nouns_en[];
 extern const char *const cue_work_nouns_de[];
+/* 1 when norm is a word of sport that names a tournament's round, a
+ * tournament or a match: tennis and golf have them too, so they tell a
+ * team's sport only beside another word of sport (heur_run()). */
+int cue_sport_round(const char *norm, size_t len);
 /* Whether norm is an English word of acting before "in" and a title
  * ("starred", "role"), of those C_INWORK marks. */
 int cue_acting_word(const char *norm, size_t len);

@@ -240,22 +240,21 @@ static int namey_now(const struct run *r, size_t p, int acronyms)
     return !c;
 }
 
-/* lexicon_given() of the capitalised word at p when it may begin a
- * person's name, else 0: only before another capitalised word is the list
- * asked (a cache miss; most capitalised words have none after them), once
- * per type. */
 static int is_number(const struct ent_tok *t);
+static int is_comma(const struct ent_tok *t);
 
-/* Not in a title written in capitals ("We Will Rock You"): after a
- * capitalised stop word it is the verb. */
-static int modal_will(const struct run *r, const struct ent_tok *t)
+/* English "Will" in capitals inside a sentence, at view position p, is
+ * no verb: "Will Smith", "Will Young" (the given names' list leaves it
+ * out, a stop word).  Not in a title written in capitals ("We Will Rock
+ * You"): after a capitalised stop word it is the verb. */
+static int modal_will(const struct run *r, size_t p)
 {
+    const struct ent_tok *t = tok(r, p);
     if (r->de || (t->flags & (ENT_TOK_START | ENT_TOK_UPPER)) || !(t->flags & ENT_TOK_CAP) || t->norm_len != 4 ||
         memcmp(t->norm, "will", 4) != 0)
         return 0;
-    const struct ent_tok *before = t > r->t->v ? t - 1 : NULL;
-    return !before || before->sentence != t->sentence || !(before->flags & ENT_TOK_STOP) ||
-           !(before->flags & (ENT_TOK_CAP | ENT_TOK_UPPER));
+    const struct ent_tok *before = p > 0 && same_sentence(r, p - 1, p) ? tok(r, p - 1) : NULL;
+    return !before || !(before->flags & ENT_TOK_STOP) || !(before->flags & (ENT_TOK_CAP | ENT_TOK_UPPER));
 }
 
 /* "Theresa May", "Brian May": the month after a given name that is no
@@ -269,6 +268,10 @@ static int surname_may(const struct run *r, size_t q)
            !(q + 1 < r->n && same_sentence(r, q, q + 1) && is_number(tok(r, q + 1)));
 }
 
+/* lexicon_given() of the capitalised word at p when it may begin a
+ * person's name, else 0: only before another capitalised word is the list
+ * asked (a cache miss; most capitalised words have none after them), once
+ * per type. */
 static int given_at(const struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
@@ -280,9 +283,7 @@ static int given_at(const struct run *r, size_t p)
     if (!is_cap(next) && !(next->norm_len >= 2 && next->norm_len <= 5 && p + 2 < r->n &&
                            same_sentence(r, p, p + 2) && is_cap(tok(r, p + 2)) && particle(r, next)))
         return 0;
-    /* English "Will" in capitals inside a sentence is no verb: "Will
-     * Smith", "Will Young" (the list leaves it out, a stop word). */
-    if (modal_will(r, t))
+    if (modal_will(r, p))
         return LEXICON_GIVEN_WORD;
     struct type_memo *m = r->types && toks_typed(r->t, t) ? &r->types[t->type] : NULL;
     if (m && m->given)
@@ -600,9 +601,8 @@ static int rule_org_role(struct run *r, size_t p)
  * Gates".  Name words (acronyms too) of up to three, none listed: a
  * listed place or nation is a town's or a team's ("England boss"), a
  * listed name is found anyway.  Not after a possessive ("Bush's
- * spokesman"), a nationality ("a Chinese spokesman"), in a sports
- * report one ordinary word ("Blues boss"), a given name (a person's), or
- * words that go on a longer name. */
+ * spokesman"), nor words that go on a longer name; one word alone is no
+ * person's or party's (below). */
 static int rule_org_before_role(struct run *r, size_t p)
 {
     static const char *const offices[] = {"spokesman", "spokeswoman", "spokesperson", "chairman", "chairwoman",
@@ -627,9 +627,19 @@ static int rule_org_before_role(struct run *r, size_t p)
                                 tok_possessive(before) ||
                                 r->covered[r->w[a - 1]])))
         return 0;
-    /* In a sports report one ordinary word is a club's nickname ("Blues
-     * boss", "United boss"), named otherwise in the article. */
-    if ((end - a == 1 && (demonym_word(tok(r, a)) || (r->sports && common_at(r, a)))) || given_at(r, a))
+    /* One word alone: not a nationality, a given name or a proper name
+     * of american-english (a person's: "A Prescott spokeswoman", "a
+     * Kennedy spokesman"), a party's adjective ("the Conservative
+     * chairman"), nor in a sports report an ordinary word (a club's
+     * nickname: "Blues boss").  Of more, the first no given name. */
+    static const char *const parties[] = {"conservative", "labour", "liberal", "green", "democratic", "republican",
+                                          "tory", "socialist", "unionist", "nationalist", NULL};
+    const struct ent_tok *one = end - a == 1 ? tok(r, a) : NULL;
+    if (one && (demonym_word(one) || lexicon_given(r->lex, one->norm, one->norm_len) ||
+                lexicon_en_proper(r->lex, one->norm, one->norm_len) || tok_norm_in(one, parties) ||
+                (r->sports && common_at(r, a))))
+        return 0;
+    if (!one && given_at(r, a))
         return 0;
     return add(r, a, end, ENT_ORG, 0);
 }
@@ -1015,7 +1025,7 @@ static int rule_person_given(struct run *r, size_t p)
     const struct ent_tok *t = tok(r, p);
     const uint32_t not_person = NOT_NAMEY | C_NONPERSON | C_ORGWORD;
     if (r->taken[p] || r->covered[r->w[p]] || !is_cap(t) || (t->flags & ENT_TOK_UPPER) ||
-        ((t->flags & ENT_TOK_STOP) && !modal_will(r, t)) ||
+        ((t->flags & ENT_TOK_STOP) && !modal_will(r, p)) ||
         (r->cls[p] & not_person) || p + 1 >= r->n || !same_sentence(r, p, p + 1) || tok_possessive(t))
         return 0;
     if (p > 0 && same_sentence(r, p - 1, p) && !r->taken[p - 1] && namey(r, p - 1, 1) &&
@@ -1405,7 +1415,6 @@ static int rule_ministry(struct run *r, size_t p)
     return 0;
 }
 
-
 /* Whether t is written in capitals of three to six letters ("VKI",
  * "ÖBB"): an acronym.  Two letters are too often anything ("DS", "XP"),
  * and with digits a product's name ("PS2", "A400M"). */
@@ -1714,11 +1723,7 @@ static int german_place_words(const struct run *r, size_t a, size_t b)
     return 1;
 }
 
-/* "in Wolfsburg", "aus Ningde": a name of one or two words after a
- * preposition of place (English in, near; German in, aus, nahe), with no
- * capitalised word after it, and no language (demonym()); in German no
- * given name after it and only such words as german_place_words()
- * allows; after a holding ("shares in Jarvis") an organisation. */
+/* A word of acting a few words before p ("in" after a player's name). */
 static int acting_before(const struct run *r, size_t p)
 {
     static const char *const more[] = {"opposite", "directing", "directed", NULL};
@@ -1730,6 +1735,11 @@ static int acting_before(const struct run *r, size_t p)
     return 0;
 }
 
+/* "in Wolfsburg", "aus Ningde": a name of one or two words after a
+ * preposition of place (English in, near; German in, aus, nahe), with no
+ * capitalised word after it, and no language (demonym()); in German no
+ * given name after it and only such words as german_place_words()
+ * allows; after a holding ("shares in Jarvis") an organisation. */
 static int rule_place(struct run *r, size_t p)
 {
     if ((!r->de && strcmp(r->lang, "en") != 0) || p + 1 >= r->n || !norm_in(r, p, C_PLACEPREP) ||
@@ -1764,8 +1774,10 @@ static int rule_place(struct run *r, size_t p)
         (!is_cap(tok(r, p - 1)) || (tok(r, p - 1)->flags & ENT_TOK_START)))
         return add_cand(r, p + 1, e, ENT_ORG, 0, NO_HEAD, "rule_place");
     /* In English not words of the language alone, capitalised: a
-     * product's or a title's ("a hole in Media Player", "in Halo"). */
-    if (!r->de) {
+     * product's or a title's ("a hole in Media Player", "in Halo"); but a
+     * listed place after a comma makes them a place's ("in Park City,
+     * Utah"). */
+    if (!r->de && !(e + 1 < r->n && same_sentence(r, e, e + 1) && is_comma(tok(r, e)) && place_at(r, e + 1))) {
         size_t k = p + 1;
         while (k < e && common_at(r, k))
             k++;
@@ -2617,6 +2629,11 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
     /* The different words of sport met, up to as many as make a report. */
     const struct ent_tok *sport[HEUR_SPORT_WORDS];
     size_t n_sport = 0;
+    /* Words of a round ("semi-finals", "Halbfinale") or a match tell a
+     * tournament, also one of tennis or golf, and so does a part of a
+     * hyphenated word ("Fußball-Dress" in a tennis report): they count
+     * only beside a word of a team's sport (n_team). */
+    size_t n_team = 0;
     /* The view positions of web domains, up to as many as prose names. */
     uint32_t domains[HEUR_DOMAINS];
     size_t n_domains = 0;
@@ -2672,6 +2689,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
             for (size_t j = i + 1; j < t->n && (t->v[j].flags & ENT_TOK_PART) && !sw; j++)
                 if (cue_bits(t->v[j].norm, t->v[j].norm_len) & C_SPORT)
                     sw = &t->v[j];
+        int round = sw && (sw != x || cue_sport_round(sw->norm, sw->norm_len));
+        n_team += sw && !round;
         if (sw && n_sport < HEUR_SPORT_WORDS) {
             /* Different words, not forms of one: "goal" and "goals" are one. */
             size_t k = 0;
@@ -2731,7 +2750,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
             cued |= r.cls[p];
         }
     }
-    r.sports = n_sport == HEUR_SPORT_WORDS;
+    r.sports = n_sport == HEUR_SPORT_WORDS && n_team > 0;
     /* A rule whose cue no word is (most articles have no legal form, no
      * "Verband der") is not walked at all; the rules change no cue bits. */
     for (size_t k = 0; rc == 0 && k < sizeof rules / sizeof *rules; k++)

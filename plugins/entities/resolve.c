@@ -183,10 +183,15 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
         int building = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
                        (t->v[i + 1].flags & ENT_TOK_CAP) && cues &&
                        (cue_bits(t->v[i + 1].norm, t->v[i + 1].norm_len) & C_NONPERSON);
-        /* A Romance name goes on with its particle: "Stade de France"
-         * (Stade, Lower Saxony), "Stade Toulousain" aside. */
+        /* A Romance noun of a building goes on with its particle: "Stade
+         * de France" (Stade, Lower Saxony); a town does not ("Santiago de
+         * Chile" keeps Santiago). */
         static const char *const particles[] = {"de", "du", "del", "della", "di", NULL};
-        building |= type == ENT_PLACE && i + 2 < t->n && t->v[i + 2].sentence == t->v[i].sentence &&
+        static const char *const romance_nouns[] = {"stade", "estadio", "stadio", "parc", "parque", "parco", "porte",
+                                                    "puerta", "gare", "palais", "palacio", "palazzo", "plaza",
+                                                    "piazza", "campo", "teatro", "museo", "torre", "villa", NULL};
+        building |= type == ENT_PLACE && tok_norm_in(&t->v[i], romance_nouns) && i + 2 < t->n &&
+                    t->v[i + 2].sentence == t->v[i].sentence &&
                     !(t->v[i + 1].flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) && tok_norm_in(&t->v[i + 1], particles) &&
                     (t->v[i + 2].flags & ENT_TOK_CAP) && !tok_possessive(&t->v[i]);
         /* A listed surname after another given name is another person:
@@ -259,26 +264,16 @@ void resolve_drop_uncued(const struct lexicon *lex, const char *lang, const stru
             dropped[h] = RESOLVE_UNCUED;
 }
 
-static const char *const venue_preps[] = {"in", "near", "aus", "nahe", "nach", NULL};
+static const char *const venue_preps[] = {"in", "near", "aus", "nahe", NULL};
 
-/* Whether token i, a town, is where the game is or someone goes: after
- * venue_preps, but German "nach" after a transfer names the club
- * ("wechselte er nach Augsburg"; "reisen nach Frankfurt" is the town). */
+/* Whether token i, a town, is where the game is: after venue_preps.  Not
+ * German "nach", which as often names the club ("wechselt nach Augsburg",
+ * "in der Tabelle nach Salzburg"). */
 static int at_venue(const struct ent_toks *t, size_t i)
 {
-    if (i == 0 || t->v[i - 1].sentence != t->v[i].sentence || !tok_norm_in(&t->v[i - 1], venue_preps))
-        return 0;
-    if (t->v[i - 1].norm_len != 4 || memcmp(t->v[i - 1].norm, "nach", 4) != 0)
-        return 1;
-    for (size_t k = i - 1; k > 0 && i - k < 6 && t->v[k - 1].sentence == t->v[i].sentence; k--) {
-        const struct ent_tok *w = &t->v[k - 1];
-        if ((w->norm_len >= 7 && memcmp(w->norm, "wechsel", 7) == 0) ||
-            (w->norm_len == 10 && memcmp(w->norm, "gewechselt", 10) == 0) ||
-            (w->norm_len >= 8 && memcmp(w->norm, "transfer", 8) == 0))
-            return 0;
-    }
-    return 1;
+    return i > 0 && t->v[i - 1].sentence == t->v[i].sentence && tok_norm_in(&t->v[i - 1], venue_preps);
 }
+
 /* "to" names a place after these ("the Lions tour to New Zealand"), a
  * team elsewhere ("lost to Wales"). */
 static const char *const travels[] = {"tour", "trip", "return", "returned", "move", "moved", "moving", "travel",
@@ -539,13 +534,61 @@ static size_t team_name_end(const struct lexicon *lex, const char *lang, const s
     return 0;
 }
 
+/* What resolve_sports_clubs() works out once per article: the tokens
+ * the heuristics' finds were read from (a town among them is theirs), and
+ * the club of each town met so far (club_of() reads every hit and find:
+ * asked again for each mention of a town, a long report of clubs was
+ * quadratic). */
+struct club_pass {
+    uint8_t *found;            /* per token: inside a find's cover */
+    struct town_club {
+        char *town;
+        const char *club;      /* NULL: none */
+    } *memo;
+    size_t n_memo, cap_memo;
+};
+
+static void club_pass_free(struct club_pass *cp)
+{
+    for (size_t i = 0; i < cp->n_memo; i++)
+        free(cp->memo[i].town);
+    free(cp->memo);
+    free(cp->found);
+}
+
+/* club_of() for town, remembered.  0, or -1 when out of memory. */
+static int club_of_memo(struct club_pass *cp, const struct ent_hits *hits, const struct gazetteer *gz,
+                        const char *tag_lang, const struct heur_cands *cands, size_t n_cands, const uint8_t *dropped,
+                        const char *town, const char **club)
+{
+    for (size_t i = 0; i < cp->n_memo; i++)
+        if (strcmp(cp->memo[i].town, town) == 0) {
+            *club = cp->memo[i].club;
+            return 0;
+        }
+    *club = club_of(hits, gz, tag_lang, cands, n_cands, dropped, town);
+    if (cp->n_memo == cp->cap_memo) {
+        size_t cap = cp->cap_memo ? 2 * cp->cap_memo : 8;
+        struct town_club *v = realloc(cp->memo, cap * sizeof *v);
+        if (!v)
+            return -1;
+        cp->memo = v;
+        cp->cap_memo = cap;
+    }
+    char *copy = strdup(town);
+    if (!copy)
+        return -1;
+    cp->memo[cp->n_memo++] = (struct town_club){copy, *club};
+    return 0;
+}
+
 /* resolve_sports_clubs() for hit h: in pass 0 only a team by its whole
  * name, in pass 1 the rest.  n_found: the heuristics' finds in cands;
  * n_named: those and the teams.  0, or -1 when out of memory. */
 static int sports_club_of_hit(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                               const struct ent_hits *hits, const struct gazetteer *gz, const char *tag_lang,
                               struct heur_cands *cands, uint8_t *dropped, size_t h, int pass, size_t n_found,
-                              size_t n_named)
+                              size_t n_named, struct club_pass *cp)
 {
     const struct ent_hit *x = &hits->v[h];
     const struct gz_entry *e = &gz->v[x->entry];
@@ -569,8 +612,8 @@ static int sports_club_of_hit(const struct lexicon *lex, const char *lang, const
     if (in_dateline(t, i, x->end))
         return 0;
     int inside = 0;
-    for (size_t k = 0; k < n_found && !inside; k++)
-        inside = x->start < cands->v[k].cover_end && cands->v[k].cover_start < x->end;
+    for (size_t k = x->start; k < x->end && !inside; k++)
+        inside = cp->found[k];
     /* The town and a plural are a team ("Washington Capitals", "Graz
      * 99ers"): the club by its whole name, the town no place.  Pass 0
      * takes every such hit, so pass 1 need not look again. */
@@ -598,7 +641,11 @@ static int sports_club_of_hit(const struct lexicon *lex, const char *lang, const
     char *town = words_as_written(t, a, (first->flags & ENT_TOK_PART) ? x->start : x->end);
     if (!town)
         return -1;
-    const char *club = club_of(hits, gz, tag_lang, cands, n_named, dropped, town);
+    const char *club;
+    if (club_of_memo(cp, hits, gz, tag_lang, cands, n_named, dropped, town, &club) < 0) {
+        free(town);
+        return -1;
+    }
     if (!club && e->nation) {
         free(town);  /* a national team (Fiji, Hong Kong): resolve_drop_national_teams() */
         return 0;
@@ -622,16 +669,21 @@ int resolve_sports_clubs(const struct lexicon *lex, const char *lang, const stru
     if (!cands->sports)
         return 0;
     size_t n_found = cands->n;   /* the heuristics' finds; the clubs come after them */
+    struct club_pass cp = {.found = calloc(t->n + 1, 1)};
+    if (!cp.found)
+        return -1;
+    for (size_t k = 0; k < n_found; k++)
+        memset(cp.found + cands->v[k].cover_start, 1, cands->v[k].cover_end - cands->v[k].cover_start);
+    int rc = 0;
     /* Teams by their whole names first, so that "for Washington" is the
      * Washington Capitals wherever in the article they are named. */
-    for (size_t h = 0; h < hits->n; h++)
-        if (sports_club_of_hit(lex, lang, t, hits, gz, tag_lang, cands, dropped, h, 0, n_found, n_found) < 0)
-            return -1;
+    for (size_t h = 0; h < hits->n && rc == 0; h++)
+        rc = sports_club_of_hit(lex, lang, t, hits, gz, tag_lang, cands, dropped, h, 0, n_found, n_found, &cp);
     size_t n_named = cands->n;
-    for (size_t h = 0; h < hits->n; h++)
-        if (sports_club_of_hit(lex, lang, t, hits, gz, tag_lang, cands, dropped, h, 1, n_found, n_named) < 0)
-            return -1;
-    return 0;
+    for (size_t h = 0; h < hits->n && rc == 0; h++)
+        rc = sports_club_of_hit(lex, lang, t, hits, gz, tag_lang, cands, dropped, h, 1, n_found, n_named, &cp);
+    club_pass_free(&cp);
+    return rc < 0 ? -1 : 0;
 }
 
 /* Words before a country that make it the place, not the team: "in

@@ -1015,11 +1015,12 @@ static void test_resolve_sports_clubs(void **state)
                     "said.", "place/Newcastle");
     expect_resolved(&l.g, &l.en, "en", "Joy For Boston Supporters As Promotion Sealed. The striker scored a goal in "
                     "the league match.", "place/Boston");
-    /* German "nach" names the town, after a transfer the club. */
-    expect_resolved(&l.g, &l.de, "de", "Der Stürmer erzielte im Spiel der Liga ein Tor und reiste dann nach Graz.",
-                    "place/Graz");
-    expect_resolved(&l.g, &l.de, "de", "Der Stürmer erzielte im Spiel der Liga ein Tor und wechselte dann nach Graz.",
-                    "club/Graz");
+    /* Words of a round count only beside a word of a team's sport (a
+     * tennis report is no club's). */
+    expect_resolved(&l.g, &l.en, "en", "Newcastle won the semi-finals of the match and the quarter-finals too.",
+                    "place/Newcastle");
+    expect_resolved(&l.g, &l.en, "en", "Newcastle won the semi-finals of the rugby cup and the quarter-finals too.",
+                    "club/Newcastle");
     /* A word of sport as a part of a hyphenated word counts. */
     expect_resolved(&l.g, &l.de, "de", "Salzburg schlug Graz im Spiel der Liga, der Trainer lobte den "
                     "Mittelfeld-Stürmer und die Fußball-Fans.", "club/Salzburg, club/Graz");
@@ -1428,8 +1429,14 @@ static void test_heuristics_org_before_office(void **state)
     expect_heuristics("en", "A Chinese spokesman confirmed the deal to reporters on Monday.", "");
     expect_heuristics("en", "The Blues boss praised the striker, whose goal won the league match.", "");
     expect_heuristics("en", "A Marsh spokeswoman confirmed the deal to reporters on Monday.", "org/Marsh");
+    expect_heuristics("en", "Quorblex boss Anna Plumtree confirmed the deal to reporters on Monday.",
+                      "org/Quorblex, person/Anna Plumtree");
+    /* One word alone is no person's, no given name, no party. */
+    expect_heuristics("en", "A Kennedy spokesman confirmed the deal to reporters on Monday.", "");
+    expect_heuristics("en", "A Bill spokesman confirmed the deal to reporters on Monday.", "");
+    expect_heuristics("en", "The local Conservative chairman confirmed the deal on Monday.", "");
+    expect_heuristics("en", "The Quorblex executive said the deal was done, reporters heard on Monday.", "");
     expect_heuristics("en", "Mr Quorblex's spokesman confirmed the deal to reporters on Monday.", "person/Quorblex");
-    expect_heuristics("en", "The Zantrix executive said the deal was done, reporters heard on Monday.", "");
     expect_heuristics("en", "The firm said Bill Plumtree spokesman of the group had left on Monday.",
                       "person/Bill Plumtree");
     given_drop();
@@ -1756,9 +1763,6 @@ static void test_heuristics_name_particles(void **state)
     given_drop();
 }
 
-/* Occupations before a name make a person: in English in lower case
- * only ("Hans Singer" is a name), German ones as nouns; a role before a
- * name is that name's, not the one before the comma's. */
 /* A given name that is also a word ("Matt", "Mike") or "Will" inside a
  * sentence, before a surname: a person, also over a listed town
  * ("Dawson"); a surname that is a month ("May") after a given name. */
@@ -1812,14 +1816,23 @@ static void test_resolve_romance_particles(void **state)
 {
     (void)state;
     struct lists l;
-    static const struct marked_line lines[] = {{"place\tStade", GZ_MARK_TOWN}, {"place\tEnde", GZ_MARK_TOWN}};
+    static const struct marked_line lines[] = {{"place\tStade", GZ_MARK_TOWN}, {"place\tEnde", GZ_MARK_TOWN},
+                                               {"place\tSantiago", GZ_MARK_TOWN}, {"place\tChile", GZ_MARK_NATION}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.en, "en", "The final at the Stade de France ended late, the report said.", "");
     expect_resolved(&l.g, &l.en, "en", "He grew up in Stade and lives there still, he said on Monday.", "place/Stade");
     expect_resolved(&l.g, &l.de, "de", "Die Leute zogen nach Stade des Geldes wegen, hieß es am Montag.", "place/Stade");
+    expect_resolved(&l.g, &l.en, "en", "He flew to Santiago de Chile on Monday and met the minister there.",
+                    "place/Santiago, place/Chile");
+    /* English words alone after "in" are a place's before a listed one. */
+    expect_resolved(&l.g, &l.en, "en", "He started the annual festival in Park City, Chile, back in the eighties.",
+                    "place/Chile, place/Park City");
     lists_free(&l);
 }
 
+/* Occupations before a name make a person: in English in lower case
+ * only ("Hans Singer" is a name), German ones as nouns; a role before a
+ * name is that name's, not the one before the comma's. */
 static void test_heuristics_occupations(void **state)
 {
     (void)state;

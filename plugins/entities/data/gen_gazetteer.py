@@ -320,11 +320,12 @@ def towns(out):
               "# Generated at build time by gen_gazetteer.py; do not edit.\n")
     seen = set()
     lines, word_like = [], []
-    all_names = set(en.values())
+    all_names = place_names()
+    people_all = people | set(given_names())
 
     def not_plain(alias):
-        return (alias in all_names or alias.lower() in en_lower or alias in en_proper or
-                german_common(alias, de_words) or alias.casefold() in people)
+        return (alias in all_names or alias.lower() in en_lower or alias in en_proper or alias in de_words or
+                alias.lower() in de_words or alias.casefold() in people_all)
     for gid, name in sorted(en.items()):
         if not gid or not name or "\t" in name or "|" in name or name in seen or len(name) < 4 \
                 or name in countries_ or name in COMPASS_WORDS:
@@ -354,6 +355,32 @@ def towns(out):
     out.writelines(word_like)
 
 
+def zone_cities():
+    """The cities that name tzdata's time zones (AREA/City, two parts, in
+    CITY_AREAS), as written there with spaces."""
+    out = []
+    with open(ZONE_TAB, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 3:
+                continue
+            zone = parts[2].split("/")
+            if len(zone) == 2 and zone[0] in CITY_AREAS:
+                out.append(zone[1].replace("_", " "))
+    return out
+
+
+def place_names():
+    """Every name a place list may hold: GeoNames' English and German
+    names, the time zones' cities, countries, states and regions.  A
+    plain spelling that is one of them is another place's (Munster is
+    not Münster)."""
+    en, de = geonames_catalogs()
+    return set(en.values()) | set(de.values()) | set(zone_cities()) | not_towns()
+
+
 def cities(out):
     words = english_words()
     seen = set()
@@ -371,30 +398,20 @@ def cities(out):
               "# installed) are left out: Phoenix or Regina would tag the words; and\n"
               "# GeoNames' that German uses as a word (Essen).\n"
               "# Generated at build time by gen_gazetteer.py; do not edit.\n")
-    with open(ZONE_TAB, encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#") or not line.strip():
-                continue
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) < 3:
-                continue
-            zone = parts[2].split("/")
-            if len(zone) != 2 or zone[0] not in CITY_AREAS:
-                continue
-            city = zone[1].replace("_", " ")
-            if city in seen or city.lower() in words or city in NOT_CITIES:
-                continue
-            seen.add(city)
-            out.write(f"place\t{city}\n")
+    for city in zone_cities():
+        if city in seen or city.lower() in words or city in NOT_CITIES:
+            continue
+        seen.add(city)
+        out.write(f"place\t{city}\n")
     cities_ = big_cities()
-    all_names = seen | {name for name, _ in cities_}
+    all_names = seen | {name for name, _ in cities_} | place_names()
     de_words = word_list(DE_WORDS, True)
     listed = set(word_list(EN_WORDS, False))
     people = set(given_names()) | people_names()
 
     def not_plain(alias):
-        return (alias in all_names or alias in listed or alias.lower() in words or german_common(alias, de_words) or
-                alias.casefold() in people)
+        return (alias in all_names or alias in listed or alias.lower() in words or alias in de_words or
+                alias.lower() in de_words or alias.casefold() in people)
     for name, de_name in cities_:
         if name in seen:
             continue
