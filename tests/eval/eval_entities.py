@@ -47,7 +47,7 @@ HELDOUT_DIRS = {"gnad": "10kgnad-de", "bbc": "bbc-news-en"}
 HELDOUT_SETS = [("entities-heldout", "A"), ("entities-heldout-b", "B"), ("entities-heldout-c", "C"),
                 ("entities-heldout-d", "D"), ("entities-heldout-e", "E"), ("entities-heldout-f", "F"),
                 ("entities-heldout-g", "G"), ("entities-heldout-h", "H"), ("entities-heldout-i", "I"),
-                ("entities-heldout-j", "J"), ("entities-heldout-k", "K")]
+                ("entities-heldout-j", "J"), ("entities-heldout-k", "K"), ("entities-heldout-l", "L")]
 
 
 def write_config(tmp, build_dir, lang_so):
