@@ -968,11 +968,10 @@ static int rule_sequence(struct run *r, size_t p)
      * word but a given name or a surname's particle ("American Idol",
      * "Project Entropia" are a show's and a game's; "Grant Shapps", "Van
      * Nistelrooy" are someone). */
-    if (!r->de && m >= 2 && (demonym_word(tok(r, p)) || (common_at(r, p) && !given_at(r, p) &&
-                                                         !tok_norm_in(tok(r, p), name_particles))))
-        return 0;
     if (m >= 2 && m == n && (p + m >= r->n || !namey(r, p + m, 1)) && comes_back_alone(r, p, p + m, p + m - 1) &&
-        speaker_like(r, p, p + m))
+        speaker_like(r, p, p + m) &&
+        !(!r->de && (demonym_word(tok(r, p)) ||
+                     (common_at(r, p) && !given_at(r, p) && !tok_norm_in(tok(r, p), name_particles)))))
         return add(r, p, p + m, ENT_PERSON, 0);
     return 0;
 }
@@ -1729,7 +1728,9 @@ static int acting_before(const struct run *r, size_t p)
     static const char *const more[] = {"opposite", "directing", "directed", NULL};
     for (size_t k = p; k > 0 && p - k < 8 && same_sentence(r, k - 1, p); k--) {
         const struct ent_tok *w = tok(r, k - 1);
-        if (!is_cap(w) && (cue_acting_word(w->norm, w->norm_len) || tok_norm_in(w, more)))
+        /* The cue bit first: most words are none of these. */
+        if (!is_cap(w) && ((norm_in(r, k - 1, C_INWORK) && cue_acting_word(w->norm, w->norm_len)) ||
+                           (w->norm_len >= 8 && tok_norm_in(w, more))))
             return 1;
     }
     return 0;
