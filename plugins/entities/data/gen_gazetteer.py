@@ -96,9 +96,9 @@ PLAIN_LETTERS = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø":
 
 def plain_alias(name, skip):
     """The name as texts without its letters' marks write it
-    ("Diyarbakir", "Krakow", "Sao Paulo", "Dusseldorf"), or None: when it
-    has none, keeps a letter that has no plain form (ß), or reads as
-    something else (skip(alias): a word, a person's name, another place)."""
+    ("Diyarbakir", "Dusseldorf"), or None: when it has none, keeps a
+    letter that has no plain form (ß), or reads as something else
+    (skip(alias): a word, a person's name, any place's name)."""
     if name.isascii() or "ß" in name:
         return None
     plain = "".join(c for c in unicodedata.normalize("NFKD", name.translate(PLAIN_LETTERS))
