@@ -464,10 +464,7 @@ int cue_web_domain(const char *text, size_t len)
 int cue_peerage_title(const char *norm, size_t len)
 {
     static const char *const titles[] = {"lord", "baroness", "duke", "duchess", "prince", "princess", NULL};
-    for (const char *const *w = titles; *w; w++)
-        if (strlen(*w) == len && memcmp(*w, norm, len) == 0)
-            return 1;
-    return 0;
+    return norm_in_list(norm, len, titles);
 }
 
 int cue_sport_round(const char *norm, size_t len)
@@ -475,18 +472,12 @@ int cue_sport_round(const char *norm, size_t len)
     static const char *const rounds[] = {"semi-final", "quarter-final", "semi-finals", "quarter-finals",
                                          "semi-finalists", "quarter-finalists", "halbfinale", "viertelfinale",
                                          "achtelfinale", "tournament", "championship", "match", "matches", NULL};
-    for (const char *const *w = rounds; *w; w++)
-        if (strlen(*w) == len && memcmp(*w, norm, len) == 0)
-            return 1;
-    return 0;
+    return norm_in_list(norm, len, rounds);
 }
 
 int cue_acting_word(const char *norm, size_t len)
 {
-    for (const char *const *w = in_a_work; *w; w++)
-        if (strlen(*w) == len && memcmp(*w, norm, len) == 0)
-            return 1;
-    return 0;
+    return norm_in_list(norm, len, in_a_work);
 }
 
 uint32_t cue_bits_ascii_ci(const char *s)

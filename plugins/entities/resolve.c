@@ -699,22 +699,22 @@ static const char *const ands[] = {",", "and", "und", "or", "oder", "&", NULL};
 
 /* A German compound that ends in a team noun or a player's:
  * "Nationalmannschaft", "Nationalteam", "Nationaltrainer". */
-static int ends_in_team_noun(const struct ent_tok *t)
+static int norm_ends_in(const struct ent_tok *t, const char *const *list)
 {
-    /* and its players: "Brasiliens Top-Stürmer", "Senegals U23-Teamspieler" */
-    static const char *const players[] = {"spieler", "stürmer", "torhüter", "tormann", "verteidiger", "goalie",
-                                          "keeper", NULL};
-    for (const char *const *w = players; *w; w++) {
-        size_t n = strlen(*w);
-        if (t->norm_len >= n && memcmp(t->norm + t->norm_len - n, *w, n) == 0)
-            return 1;
-    }
-    for (const char *const *w = team_nouns; *w; w++) {
+    for (const char *const *w = list; *w; w++) {
         size_t n = strlen(*w);
         if (t->norm_len >= n && memcmp(t->norm + t->norm_len - n, *w, n) == 0)
             return 1;
     }
     return 0;
+}
+
+static int ends_in_team_noun(const struct ent_tok *t)
+{
+    /* and its players: "Brasiliens Top-Stürmer", "Senegals U23-Teamspieler" */
+    static const char *const players[] = {"spieler", "stürmer", "torhüter", "tormann", "verteidiger", "goalie",
+                                          "keeper", NULL};
+    return norm_ends_in(t, players) || norm_ends_in(t, team_nouns);
 }
 
 static int is_text(const struct ent_tok *t, char c)
