@@ -58,7 +58,13 @@ static const char *const person_roles[] = {
      * "Lady Marmalade"), "Baron" ("Sacha Baron Cohen"), "Earl" (the tea's
      * "Earl Grey") nor the German ones, which are surnames as often
      * (Birgit Prinz, Roman Herzog). */
-    "prince", "princess", "lord", "dame", "duke", "duchess", "baroness", NULL};
+    "prince", "princess", "lord", "dame", "duke", "duchess", "baroness",
+    /* English titles of office and rank, as the segmenter keeps them
+     * (daemon/abbrev.c): "Gov. Eric Holcomb", "Sen. Ted Cruz", "Lt Col
+     * Alexander Vindman", "NASA Administrator Jim Bridenstine".  Not the
+     * undotted "Gen", "Sen", "Rep": a German noun, a surname. */
+    "gov.", "sen.", "rep.", "gen.", "col.", "col", "lt.", "lt", "sgt.", "sgt", "capt.", "capt", "cmdr.", "cmdr",
+    "adm.", "maj.", "maj", "rev.", "hon.", "pres.", "supt.", "det.", "insp.", "administrator", NULL};
 /* German compounds that end in a role: "Finanzminister", "US-Präsident",
  * "Weltranglisten-Leader". */
 static const char *const role_suffixes[] = {
@@ -150,7 +156,8 @@ static const char *const speech_verbs[] = {
 static const char *const non_names[] = {
     "januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
     "november", "dezember", "january", "february", "march", "may", "june", "july", "october",
-    "december", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+    "december", "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.", "oct.", "okt.",
+    "nov.", "dec.", "dez.", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "euro", "dollar",
     "yuan", "prozent", "percent", "league", NULL};
 /* The last word of the name of a street, building or venue: a given name
@@ -162,6 +169,7 @@ static const char *const non_persons[] = {
     "street", "road", "avenue", "lane", "square", "station", "hall", "park", "bridge", "airport",
     "stadium", "arena", "centre", "center", "church", "cathedral", "chapel", "hospital", "school",
     "college", "theatre", "theater", "hotel", "tower", "house", "palace", "castle", "gardens",
+    "pavilion", "amphitheatre", "amphitheater",
     "strasse", "platz", "gasse", "allee", "bahnhof", "flughafen", "stadion", "brücke",
     "kirche", "dom", "halle", "schule", "klinik", "krankenhaus", "schloss", "turm",
     "prince", "princess", "duke", "earl", "lord", "lady", "bishop", "major", "general", "colonel",

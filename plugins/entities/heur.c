@@ -132,6 +132,14 @@ static int same_sentence(const struct run *r, size_t a, size_t b)
     return tok(r, a)->sentence == tok(r, b)->sentence;
 }
 
+static int has_digit(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] >= '0' && s[i] <= '9')
+            return 1;
+    return 0;
+}
+
 static int namey(const struct run *r, size_t p, int acronyms)
 {
     return (r->cls[p] & (acronyms ? C_NAMEY1 : C_NAMEY0)) != 0;
@@ -215,10 +223,27 @@ static int common_at(const struct run *r, size_t p)
 /* Cue bits of words that are never name words. */
 #define NOT_NAMEY (C_LEGAL | C_DESCR | C_NONNAME | C_PROLE | C_ROLESUFFIX | C_SPEECH)
 
+/* A hyphenated word whose last part is an ordinary word in lower case is
+ * an adjective or a common noun, no name: "GOP-dominated", "NBA-leading",
+ * "Corona-bedingt".  Not a short or unknown part: "Moon Jae-in", "Hwang
+ * Hee-chan", "GPA-djp". */
+
+static int lower_tail(const struct run *r, size_t p)
+{
+    if (!(tok(r, p)->flags & ENT_TOK_WHOLE))
+        return 0;
+    const struct ent_tok *v = r->t->v;
+    size_t j = r->w[p] + 1;
+    while (j < r->t->n && (v[j].flags & ENT_TOK_PART) && !(v[j].flags & ENT_TOK_PART_LAST))
+        j++;
+    return j < r->t->n && (v[j].flags & ENT_TOK_PART_LAST) && (v[j].flags & ENT_TOK_WORD) &&
+           !(v[j].flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) && v[j].norm_len >= 4 && common(r, v[j].norm, v[j].norm_len);
+}
+
 static int namey_now(const struct run *r, size_t p, int acronyms)
 {
     const struct ent_tok *t = tok(r, p);
-    if (!is_cap(t) || (t->flags & ENT_TOK_STOP) || t->text_len < 2 || r->covered[r->w[p]])
+    if (!is_cap(t) || (t->flags & ENT_TOK_STOP) || t->text_len < 2 || r->covered[r->w[p]] || lower_tail(r, p))
         return 0;
     if ((t->flags & ENT_TOK_UPPER) && t->text_len <= 4 && !acronyms)
         return 0;
@@ -479,8 +504,12 @@ static int rule_legal_form(struct run *r, size_t j)
         a--;
         noun_head = 1;
     }
+    /* In English a place after a name word is the name's last word:
+     * "Sierra Nevada Corp." (a German "Siemens Österreich AG" is the
+     * firm's branch in the land). */
     size_t b = j;
-    while (b > a && (norm_in(r, b - 1, C_LEGAL) || norm_in(r, b - 1, C_DESCR) || (!noun_head && place_at(r, b - 1))))
+    while (b > a && (norm_in(r, b - 1, C_LEGAL) || norm_in(r, b - 1, C_DESCR) ||
+                     (!noun_head && place_at(r, b - 1) && (r->de || b - 1 == a || !namey(r, b - 2, 1)))))
         b--;
     while (!noun_head && a < b && !namey(r, a, 1) && !place_at(r, a))
         a++;
@@ -652,6 +681,12 @@ static int rule_person_role(struct run *r, size_t p)
     size_t q = p + 1;
     if (is_comma(tok(r, q)) && q + 1 < r->n)
         q++;  /* "The summit's president, Mukhtar Babayev," */
+    /* Titles in a row are one: "Lt. Col. Alexander Vindman", "author Dr.
+     * Silvia S. Martins"; a peer's title is part of the name ("minister
+     * Lord Sainsbury": the rule reads it at the title). */
+    while (q + 1 < r->n && q < p + 3 && same_sentence(r, p, q + 1) && is_person_role(r, q) && is_cap(tok(r, q)) &&
+           !cue_peerage_title(tok(r, q)->norm, tok(r, q)->norm_len))
+        q++;
     size_t n = names_from(r, q, 3, 0);
     /* A first name that is also a word ("Markus Krebber"): after a role,
      * before a name word, it is the name's. */
@@ -1129,6 +1164,17 @@ static int rule_org_head(struct run *r, size_t p)
     size_t n = org_names_from(r, p + 1, 4);
     while (n > 0 && norm_in(r, p + n, C_DESCR))
         n--;
+    /* An English name goes on after for, of, against, without: "the group
+     * Doctors for Camp Closure", "Friends of the Earth". */
+    static const char *const links[] = {"for", "of", "against", "without", NULL};
+    size_t l = p + 1 + n;
+    if (!r->de && n > 0 && l + 1 < r->n && same_sentence(r, p, l + 1) && !tok_possessive(tok(r, l - 1)) &&
+        tok_norm_in(tok(r, l), links) && !is_cap(tok(r, l))) {
+        size_t q = l + 1 + (text_is(tok(r, l + 1), "the") && l + 2 < r->n && same_sentence(r, p, l + 2));
+        size_t m = org_names_from(r, q, 3);
+        if (m > 0)
+            n = q + m - (p + 1);
+    }
     if (n == 0 || !free_span(r, p + 1, p + 1 + n))
         return 0;
     /* A place right after the name is its own: "Mexican side Red Sharks
@@ -2741,7 +2787,9 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         if (namey_now(&r, p, 1)) {
             const struct ent_tok *x = tok(&r, p);
             r.cls[p] |= C_NAMEY1;
-            if (!((x->flags & ENT_TOK_UPPER) && x->text_len <= 4))
+            /* A person's name has no short word in capitals and no
+             * digit ("LC500 Convertible" is a car). */
+            if (!((x->flags & ENT_TOK_UPPER) && x->text_len <= 4) && !has_digit(x->text, x->text_len))
                 r.cls[p] |= C_NAMEY0;
         }
         if (given_at(&r, p))

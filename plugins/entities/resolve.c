@@ -180,6 +180,12 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
             before = given_name_before(lex, lang, &t->v[i - 1], covered[i - 1], cues);
         int after = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
                     name_word(lex, lang, &t->v[i + 1], covered[i + 1]);
+        /* Before a given name and a name word it names the place, and a
+         * person follows: "envoy to Ukraine Kurt Volker". */
+        if (after && type == ENT_PLACE && i + 2 < t->n && t->v[i + 2].sentence == t->v[i].sentence &&
+            given_name_before(lex, lang, &t->v[i + 1], covered[i + 1], cues) &&
+            name_word(lex, lang, &t->v[i + 2], covered[i + 2]))
+            after = 0;
         int building = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
                        (t->v[i + 1].flags & ENT_TOK_CAP) && cues &&
                        (cue_bits(t->v[i + 1].norm, t->v[i + 1].norm_len) & C_NONPERSON);

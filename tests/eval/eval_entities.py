@@ -42,7 +42,11 @@ SAMPLE_WANT = [("org", "SenseTime"), ("org", "Huawei"), ("org", "Shanghai Biren"
 # Words of the sample's footer (the comment form) that must give no tag.
 FOOTER_WORDS = ("hinterlasse", "antwort", "email", "adresse", "deine", "veröffentlicht")
 CORPUS_LOOK = [("10kgnad-de", 5), ("bbc-news-en", 5)]
-HELDOUT_DIRS = {"gnad": "10kgnad-de", "bbc": "bbc-news-en"}
+# A held-out file's name prefix: the corpus folder and the ending of the
+# article it annotates.  trafde pages are read as HTML, through newsd's own
+# extraction, as a user's pages would be.
+HELDOUT_DIRS = {"gnad": ("10kgnad-de", ".txt"), "bbc": ("bbc-news-en", ".txt"),
+                "shub": ("scrapinghub-aeb-html", ".gold.txt"), "trafde": ("trafilatura-eval-de-html", ".html")}
 # The held-out sets: folder, name in the output.
 HELDOUT_SETS = [("entities-heldout", "A"), ("entities-heldout-b", "B"), ("entities-heldout-c", "C"),
                 ("entities-heldout-d", "D"), ("entities-heldout-e", "E"), ("entities-heldout-f", "F"),
@@ -139,8 +143,8 @@ def heldout_articles(corpus, folder):
     out = []
     for gold in sorted(glob.glob(os.path.join(HERE, folder, "*.entities.tsv"))):
         name = os.path.basename(gold)[:-len(".entities.tsv")]
-        sub = HELDOUT_DIRS.get(name.partition("_")[0])
-        article = os.path.join(corpus, sub, name + ".txt") if sub else None
+        where = HELDOUT_DIRS.get(name.partition("_")[0])
+        article = os.path.join(corpus, where[0], name + where[1]) if where else None
         if article and os.path.exists(article):
             out.append((article, gold))
         else:
