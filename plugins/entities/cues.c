@@ -31,7 +31,10 @@ static const char *const org_words[] = {
     "rovers", "wanderers", "albion", "hotspur", "society", "committee", "federation", "trust", "group", "cinema",
     "laboratory", "laboratories", "centre", "center", "chamber", "academy", "college", "school", "library",
     "pictures", "records", "channel", "network", "guards", "regiment", "corps", "hospital", "infirmary",
-    "akademie", "bibliothek", "zentrum", "radio", "aid", "relief", "television", "communications", "systems", "technologies", "software", "industries", "enterprises", "solutions", NULL};
+    "akademie", "bibliothek", "zentrum", "radio", "aid", "relief", "television", "communications", "systems", "technologies", "software", "industries", "enterprises", "solutions",
+    "productions", "coalition", "alliance", "partnership", "caucus", "brewery", "brewing", "railways",
+    "foods", "bancorp", "pharma", "therapeutics", "biosciences", "analytics", "consulting", "advisors", "realty",
+    "properties", "publishing", "tribunal", "assembly", "parliament", NULL};
 /* Roles before a person's name ("Ministerpräsident Li Qiang"). */
 static const char *const person_roles[] = {
     "ceo", "cfo", "cto", "coo", "präsident", "präsidentin", "ministerpräsident", "ministerpräsidentin",

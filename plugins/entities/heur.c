@@ -2387,6 +2387,32 @@ static int list_kinds(struct run *r, struct list_run *l)
     return 0;
 }
 
+/* Whether a plural noun of organisations stands before the list at p,
+ * maybe through "such as", "including", "like": "the newspaper chains
+ * Gannett and GateHouse Media", "companies such as Gannett and
+ * McClatchy", "Autobauer wie BMW, Daimler und Audi".  Its unknown names
+ * are then organisations as much as beside a known one. */
+static int list_head_noun(const struct run *r, size_t p)
+{
+    static const char *const plurals[] = {
+        "companies", "firms", "groups", "banks", "chains", "carriers", "airlines", "retailers", "rivals",
+        "brands", "publishers", "startups", "start-ups", "manufacturers", "automakers", "carmakers", "makers",
+        "chipmakers", "lenders", "insurers", "broadcasters", "newspapers", "agencies", "organisations",
+        "organizations", "charities", "unions", "studios", "labels", "universities", "operators", "providers",
+        "suppliers", "giants", "platforms", "services", "apps", "businesses", "corporations", "conglomerates",
+        "unternehmen", "firmen", "konzerne", "banken", "autobauer", "hersteller", "anbieter", "konkurrenten",
+        "rivalen", "marken", "zeitungen", "sender", "organisationen", "gewerkschaften", "versicherer", NULL};
+    static const char *const via[] = {"such", "as", "including", "like", "namely", "wie", "darunter", "etwa", NULL};
+    size_t q = p, skipped = 0;
+    while (q > 0 && skipped < 2 && same_sentence(r, q - 1, p) && tok_norm_in(tok(r, q - 1), via))
+        q--, skipped++;
+    if (q == 0 || !same_sentence(r, q - 1, p))
+        return 0;
+    const struct ent_tok *t = tok(r, q - 1);
+    /* English nouns in lower case; a capital is a name's word there. */
+    return tok_norm_in(t, plurals) && (r->de || !is_cap(t));
+}
+
 static int rule_org_lists(struct run *r)
 {
     struct list_run l = {0};
@@ -2452,12 +2478,13 @@ static int rule_org_lists(struct run *r)
          * phone Walkman and Motorola is working on ...").  One unknown name
          * that is no organisation makes a list of anything. */
         const struct ent_tok *before = p > 0 && same_sentence(r, p - 1, p) ? tok(r, p - 1) : NULL;
-        int orgs_list = n >= 2 && closed && orgs && !others && unknown &&
-                        !(n == 2 && before && (before->flags & ENT_TOK_WORD) && !is_cap(before) &&
-                          !(before->flags & ENT_TOK_STOP) && !norm_in(r, p - 1, C_ARTICLE));
+        int head = n >= 2 && closed && !others && unknown && list_head_noun(r, p);
+        int orgs_list = n >= 2 && closed && (orgs || head) && !others && unknown &&
+                        (head || !(n == 2 && before && (before->flags & ENT_TOK_WORD) && !is_cap(before) &&
+                                   !(before->flags & ENT_TOK_STOP) && !norm_in(r, p - 1, C_ARTICLE)));
         for (size_t k = 0; k < n && orgs_list; k++)
             if (items[k].kind == ITEM_UNKNOWN &&
-                (!unknown_is_org(r, &l, &items[k]) || (n == 2 && items[k].b > items[k].a + 1)))
+                (!unknown_is_org(r, &l, &items[k]) || (n == 2 && !head && items[k].b > items[k].a + 1)))
                 orgs_list = 0;
         for (size_t k = 0; k < n && orgs_list && rc == 0; k++)
             if (items[k].kind == ITEM_UNKNOWN && free_span(r, items[k].a, items[k].b))
