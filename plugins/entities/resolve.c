@@ -234,6 +234,19 @@ static int begins_name(const struct lexicon *lex, const char *lang, const struct
            (!lang || strcmp(lang, "de") != 0 || name_word(lex, lang, &t->v[j], 0));
 }
 
+/* Whether t is a US state's postal code in capitals ("IL"). */
+static int us_postal_code(const struct ent_tok *t)
+{
+    static const char codes[] = "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV "
+                                "NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY";
+    if (t->text_len != 2 || !(t->flags & ENT_TOK_UPPER))
+        return 0;
+    for (size_t i = 0; i + 1 < sizeof codes; i += 3)
+        if (codes[i] == t->text[0] && codes[i + 1] == t->text[1])
+            return 1;
+    return 0;
+}
+
 /* Whether a hit of an entry that needs a cue (a file marked "#!cue", such
  * as the towns list) has one: a preposition of place before it ("in
  * Wolfsburg"), or ", PLACE" after it ("Baar, Switzerland"); and no
@@ -258,6 +271,11 @@ static int cued(const struct lexicon *lex, const char *lang, const struct ent_to
         k++;
     if (j + 1 < t->n && t->v[j].norm_len == 1 && t->v[j].norm[0] == ',' && k < hits->n &&
         hits->v[k].start == j + 1 && gz->v[hits->v[k].entry].type == ENT_PLACE)
+        return 1;
+    /* ", IL", ", GA": a US state's postal code after a town (tour dates,
+     * addresses). */
+    if (j + 1 < t->n && t->v[j].norm_len == 1 && t->v[j].norm[0] == ',' && t->v[j + 1].sentence == t->v[j].sentence &&
+        us_postal_code(&t->v[j + 1]))
         return 1;
     return 0;
 }

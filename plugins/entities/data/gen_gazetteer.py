@@ -451,6 +451,20 @@ def regions_names(before_towns=False):
     return out
 
 
+# The US states' abbreviations of the AP style ("Paradise, Calif.", "Rep. Tina
+# Smith, D-Minn."), as their aliases; not those that are words or titles too
+# (Del., Ind., La., Mass., Me., Miss., Mo., Mont.: "went to Mass."), nor Wash. (the state has no entry
+# of its own beside the capital).  regions.tsv gives its states theirs.
+AP_STATES = {
+    "Alabama": "Ala.", "Arkansas": "Ark.", "Colorado": "Colo.", "Connecticut": "Conn.", "Illinois": "Ill.",
+    "Kansas": "Kan.", "Kentucky": "Ky.", "Maryland": "Md.", "Minnesota": "Minn.",
+    "Nebraska": "Neb.", "Nevada": "Nev.", "New Hampshire": "N.H.", "New Jersey": "N.J.", "New Mexico": "N.M.",
+    "North Carolina": "N.C.", "North Dakota": "N.D.", "Oklahoma": "Okla.", "Oregon": "Ore.", "Rhode Island": "R.I.",
+    "South Carolina": "S.C.", "South Dakota": "S.D.", "Tennessee": "Tenn.", "Vermont": "Vt.", "Virginia": "Va.",
+    "West Virginia": "W.Va.|W. Va.", "Wisconsin": "Wis.", "Wyoming": "Wyo.",
+}
+
+
 def subdivisions(out):
     path = os.path.join(os.path.dirname(ISO_JSON), "iso_3166-2.json")
     try:
@@ -469,7 +483,8 @@ def subdivisions(out):
               "# the states of Austria and Germany and the cantons of Switzerland by\n"
               "# their German names (iso_3166-2.mo); the two-tier counties, unitary\n"
               "# authorities and council areas of the UK; the states of the US and\n"
-              "# Australia and the provinces of Canada, with their German names; the\n"
+              "# Australia and the provinces of Canada, with their German names (US\n"
+              "# states with their abbreviations of the AP style: Calif., Minn.); the\n"
               "# regions of Italy and France and Spain's autonomous communities by\n"
               "# their German names where iso-codes has one (else their own: Catalunya);\n"
               "# none that regions.tsv has.  Left\n"
@@ -518,7 +533,11 @@ def subdivisions(out):
             continue   # "Uri Geller", "Wallis Simpson"
         if name and name not in seen:
             seen.add(name)
-            out.write(f"place\t{name}\t\tde={tsv_field(de_name)}\n" if de_name else f"place\t{name}\n")
+            aliases = AP_STATES.get(name, "") if country == "US" else ""
+            if de_name:
+                out.write(f"place\t{name}\t{aliases}\tde={tsv_field(de_name)}\n")
+            else:
+                out.write(f"place\t{name}\t{aliases}\n" if aliases else f"place\t{name}\n")
 
 
 def strings_in(node):
