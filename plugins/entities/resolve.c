@@ -468,6 +468,26 @@ static int surname_of_someone(const struct ent_toks *t, const struct ent_hits *h
     return 0;
 }
 
+/* A one-word place that is the surname of someone the article names is
+ * that person, said again: "wrote Taylor" after "Martin Taylor", "Durham
+ * might proceed" after "John Durham".  Not after a preposition of place
+ * ("in Durham"), nor in a sports report, where a town stands for its
+ * club and a club's name may read as a person's ("Dinamo Minsk"). */
+static void drop_places_that_are_surnames(const struct ent_toks *t, const struct ent_hits *hits,
+                                          const struct gazetteer *gz, const struct heur_cands *cands,
+                                          uint8_t *dropped)
+{
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct ent_hit *x = &hits->v[h];
+        size_t i = x->start;
+        if (dropped[h] || gz->v[x->entry].type != ENT_PLACE || x->end - i != 1 || (t->v[i].flags & ENT_TOK_PART) ||
+            (i > 0 && t->v[i - 1].sentence == t->v[i].sentence && tok_norm_in(&t->v[i - 1], place_preps)))
+            continue;
+        if (surname_of_someone(t, hits, gz, cands, cands->n, &t->v[i]))
+            dropped[h] = 1;
+    }
+}
+
 void resolve_drop_sport_aliases(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                                 const struct ent_hits *hits, int sports, const struct heur_cands *cands,
                                 uint8_t *dropped)
@@ -912,6 +932,8 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
         return -1;
     resolve_drop_sport_aliases(lex, lang, t, hits, cands->sports, cands, dropped);
     resolve_drop_surnames_of_listed(t, hits, gz, dropped, cands);
+    if (!cands->sports)
+        drop_places_that_are_surnames(t, hits, gz, cands, dropped);
     if (works_drop_titles(t, hits, gz, dropped, cands) < 0)
         return -1;
     if (resolve_drop_places_in_orgs(t, hits, gz, cands, dropped) < 0)
