@@ -33,7 +33,7 @@ static const char *const org_words[] = {
     "pictures", "records", "channel", "network", "guards", "regiment", "corps", "hospital", "infirmary",
     "akademie", "bibliothek", "zentrum", "radio", "aid", "relief", "television", "communications", "systems", "technologies", "software", "industries", "enterprises", "solutions",
     "productions", "coalition", "alliance", "partnership", "caucus", "brewery", "brewing", "railways",
-    "foods", "bancorp", "pharma", "therapeutics", "biosciences", "analytics", "consulting", "advisors", "realty",
+    "foods", "bancorp", "pharma", "therapeutics", "biosciences", "consulting", "advisors", "realty",
     "properties", "publishing", "tribunal", "assembly", "parliament", NULL};
 /* Roles before a person's name ("Ministerpräsident Li Qiang"). */
 static const char *const person_roles[] = {

@@ -97,6 +97,7 @@ static const struct ent_tok *tok(const struct run *r, size_t p)
 
 static int text_is(const struct ent_tok *t, const char *s);
 static size_t particle_surname(const struct run *r, size_t q);
+static int initial(const struct ent_tok *t);
 
 static int norm_in(const struct run *r, size_t p, uint32_t bits)
 {
@@ -450,6 +451,16 @@ static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int s
     /* "Briton Clive Owen", "American Andy Roddick": a nationality before
      * a person's name is no part of it. */
     if (type == ENT_PERSON && b - a >= 3 && demonym_word(tok(r, a)))
+        a++;
+    /* Nor a word before a given name and one surname that is no given
+     * name itself: in German a noun ("Kombinierer Eric Frenzel", a sport's
+     * noun the word list lacks), in English an ordinary word ("Comptroller
+     * Alan Hevesi").  "Sacha Baron Cohen", "Carrie Ann Inaba" begin with
+     * one, "Susilo Bambang Yudhoyono" with a name no list has, "Benedetto
+     * Della Vedova" has a particle. */
+    if (type == ENT_PERSON && b - a == 3 && given_at(r, a + 1) == LEXICON_GIVEN_NAME && !given_at(r, a) &&
+        !tok_norm_in(tok(r, a), name_particles) && !tok_norm_in(tok(r, a + 1), name_particles) &&
+        !initial(tok(r, a)) && (r->de || common_at(r, a)))
         a++;
     /* "Australian Open", "Carling Cup": an event. */
     if (type == ENT_PERSON && norm_in(r, b - 1, C_EVENT))

@@ -181,8 +181,10 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
         int after = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
                     name_word(lex, lang, &t->v[i + 1], covered[i + 1]);
         /* Before a given name and a name word it names the place, and a
-         * person follows: "envoy to Ukraine Kurt Volker". */
-        if (after && type == ENT_PLACE && i + 2 < t->n && t->v[i + 2].sentence == t->v[i].sentence &&
+         * person follows: "envoy to Ukraine Kurt Volker".  Not in German,
+         * where a nation's name is also a nationality's noun ("dem Polen
+         * Jakub Szymanski"). */
+        if (after && type == ENT_PLACE && strcmp(lang, "de") != 0 && i + 2 < t->n && t->v[i + 2].sentence == t->v[i].sentence &&
             given_name_before(lex, lang, &t->v[i + 1], covered[i + 1], cues) &&
             name_word(lex, lang, &t->v[i + 2], covered[i + 2]))
             after = 0;
@@ -473,9 +475,9 @@ static int surname_of_someone(const struct ent_toks *t, const struct ent_hits *h
  * might proceed" after "John Durham".  Not after a preposition of place
  * ("in Durham"), nor in a sports report, where a town stands for its
  * club and a club's name may read as a person's ("Dinamo Minsk"). */
-static void drop_places_that_are_surnames(const struct ent_toks *t, const struct ent_hits *hits,
-                                          const struct gazetteer *gz, const struct heur_cands *cands,
-                                          uint8_t *dropped)
+static void drop_places_that_are_surnames(const struct lexicon *lex, const struct ent_toks *t,
+                                          const struct ent_hits *hits, const struct gazetteer *gz,
+                                          const struct heur_cands *cands, uint8_t *dropped)
 {
     for (size_t h = 0; h < hits->n; h++) {
         const struct ent_hit *x = &hits->v[h];
@@ -483,7 +485,19 @@ static void drop_places_that_are_surnames(const struct ent_toks *t, const struct
         if (dropped[h] || gz->v[x->entry].type != ENT_PLACE || x->end - i != 1 || (t->v[i].flags & ENT_TOK_PART) ||
             (i > 0 && t->v[i - 1].sentence == t->v[i].sentence && tok_norm_in(&t->v[i - 1], place_preps)))
             continue;
-        if (surname_of_someone(t, hits, gz, cands, cands->n, &t->v[i]))
+        /* Someone found by a given name, or listed: a name read from
+         * capitals alone may be anything's ("Kriegsland Ukraine"). */
+        int same = 0;
+        for (size_t k = 0; k < cands->n && !same; k++) {
+            const struct heur_cand *c = &cands->v[k];
+            const struct ent_tok *first = &t->v[c->start];
+            same = c->type == ENT_PERSON && c->end - c->start > 1 && same_norm(&t->v[c->end - 1], &t->v[i]) &&
+                   lex->have_given && lexicon_given(lex, first->norm, first->norm_len);
+        }
+        for (size_t k = 0; k < hits->n && !same; k++)
+            same = !dropped[k] && gz->v[hits->v[k].entry].type == ENT_PERSON && hits->v[k].end - hits->v[k].start > 1 &&
+                   same_norm(&t->v[hits->v[k].end - 1], &t->v[i]);
+        if (same)
             dropped[h] = 1;
     }
 }
@@ -933,7 +947,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     resolve_drop_sport_aliases(lex, lang, t, hits, cands->sports, cands, dropped);
     resolve_drop_surnames_of_listed(t, hits, gz, dropped, cands);
     if (!cands->sports)
-        drop_places_that_are_surnames(t, hits, gz, cands, dropped);
+        drop_places_that_are_surnames(lex, t, hits, gz, cands, dropped);
     if (works_drop_titles(t, hits, gz, dropped, cands) < 0)
         return -1;
     if (resolve_drop_places_in_orgs(t, hits, gz, cands, dropped) < 0)
