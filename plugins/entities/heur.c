@@ -740,7 +740,8 @@ static int role_soon_after(const struct run *r, size_t p)
         if (is_person_role(r, q))
             return !(q + 1 < r->n && same_sentence(r, q, q + 1) && namey(r, q + 1, 0) &&
                      !is_person_role(r, q + 1) && !demonym_word(tok(r, q + 1)));
-        if (!(tok(r, q)->flags & ENT_TOK_WORD) || norm_in(r, q, C_CLAUSE))
+        /* "Zorbly, sagte ein Sprecher": the role is the speaker's. */
+        if (!(tok(r, q)->flags & ENT_TOK_WORD) || norm_in(r, q, C_CLAUSE | C_SPEECH))
             return 0;
     }
     return 0;

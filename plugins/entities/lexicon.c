@@ -192,6 +192,20 @@ static int put_de(void *ctx, const char *w, size_t len)
     if (old == LEX_NOUN)
         return 0;
     unsigned kind = is_upper_start(w) ? (is_noun(d->all, w, len) ? LEX_NOUN : LEX_CAPITALISED) : LEX_WORD;
+    /* A lower-case word whose capitalised form has a noun's family is
+     * that noun too: the list has "dienst" (of "dienen") and "Dienste",
+     * "Diensten", but not "Dienst", the head of "Messengerdienst".  Kept
+     * as a capitalised word's entry, a head only when longer than the
+     * shortest: "lach" (Lache) would make "Gerlach" a noun. */
+    if (kind == LEX_WORD && len < WORD_MAX && (unsigned char)w[0] >= 'a' && (unsigned char)w[0] <= 'z') {
+        char cap[WORD_MAX];
+        memcpy(cap, w, len);
+        cap[0] = (char)(cap[0] - 'a' + 'A');
+        /* Its plural or case forms, not the word itself (it folds to w). */
+        for (size_t i = 0; i < 4 && kind == LEX_WORD; i++)
+            if (has(d->all, cap, len, plural_endings[i]))
+                kind = LEX_CAPITALISED;
+    }
     if (old == 0 || (old == LEX_CAPITALISED && kind != LEX_CAPITALISED) || (old == LEX_WORD && kind == LEX_NOUN))
         return fpset_put(d->de, h, kind);
     return 0;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Mark the tokens of each hit (and a hyphenated word whose part it covers)
  * with 1 + its type. */
@@ -136,6 +137,23 @@ static int given_name_before(const struct lexicon *lex, const char *lang, const 
            !(strcmp(lang, "de") == 0 && lexicon_common(lex, lang, g->norm, g->norm_len));
 }
 
+static int r_lang_de(const char *lang)
+{
+    return lang && strcmp(lang, "de") == 0;
+}
+
+/* Whether the word is written as the entry's name or one of its aliases
+ * (not an inflected form the matcher also takes: "Nils" for Nil). */
+static int spelt_as_listed(const struct gz_entry *e, const struct ent_tok *w)
+{
+    if (strlen(e->name) == w->text_len && strncasecmp(e->name, w->text, w->text_len) == 0)
+        return 1;
+    for (uint32_t k = 0; k < e->n_aliases; k++)
+        if (strlen(e->aliases[k]) == w->text_len && strncasecmp(e->aliases[k], w->text, w->text_len) == 0)
+            return 1;
+    return 0;
+}
+
 /* A one-word place right beside a name word is part of a person's or a
  * company's name: "Gary Nagle", "Stacy Baar", "Shanghai Biren", and so
  * is one after a given name ("Matt Dawson": Dawson, Yukon).  Not
@@ -188,6 +206,15 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
             given_name_before(lex, lang, &t->v[i + 1], covered[i + 1], cues) &&
             name_word(lex, lang, &t->v[i + 2], covered[i + 2]))
             after = 0;
+        /* A given name that reads as an inflected place before a
+         * capitalised word is the person's: "Nils Bergfreund" (Nil's
+         * genitive), where the surname reads as a compound noun. */
+        if (!after && type == ENT_PLACE && r_lang_de(lang) && i + 1 < t->n &&
+            t->v[i + 1].sentence == t->v[i].sentence && (t->v[i + 1].flags & ENT_TOK_CAP) &&
+            !(t->v[i + 1].flags & (ENT_TOK_STOP | ENT_TOK_PART)) && !covered[i + 1] &&
+            lexicon_given(lex, t->v[i].norm, t->v[i].norm_len) == LEXICON_GIVEN_NAME &&
+            !spelt_as_listed(&gz->v[x->entry], &t->v[i]))
+            after = 1;
         int building = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
                        (t->v[i + 1].flags & ENT_TOK_CAP) && cues &&
                        (cue_bits(t->v[i + 1].norm, t->v[i + 1].norm_len) & C_NONPERSON);
