@@ -500,17 +500,19 @@ static int surname_of_someone(const struct ent_toks *t, const struct ent_hits *h
 /* A one-word place that is the surname of someone the article names is
  * that person, said again: "wrote Taylor" after "Martin Taylor", "Durham
  * might proceed" after "John Durham".  Not after a preposition of place
- * ("in Durham"), nor in a sports report, where a town stands for its
+ * or direction ("in Durham", "moved to Durham"), nor in a sports report, where a town stands for its
  * club and a club's name may read as a person's ("Dinamo Minsk"). */
 static void drop_places_that_are_surnames(const struct lexicon *lex, const struct ent_toks *t,
                                           const struct ent_hits *hits, const struct gazetteer *gz,
                                           const struct heur_cands *cands, uint8_t *dropped)
 {
+    static const char *const towards[] = {"in", "im", "aus", "nach", "bei", "near", "from", "at", "to", "into",
+                                          "zu", "von", NULL};
     for (size_t h = 0; h < hits->n; h++) {
         const struct ent_hit *x = &hits->v[h];
         size_t i = x->start;
         if (dropped[h] || gz->v[x->entry].type != ENT_PLACE || x->end - i != 1 || (t->v[i].flags & ENT_TOK_PART) ||
-            (i > 0 && t->v[i - 1].sentence == t->v[i].sentence && tok_norm_in(&t->v[i - 1], place_preps)))
+            (i > 0 && t->v[i - 1].sentence == t->v[i].sentence && tok_norm_in(&t->v[i - 1], towards)))
             continue;
         /* Someone found by a given name, or listed: a name read from
          * capitals alone may be anything's ("Kriegsland Ukraine"). */

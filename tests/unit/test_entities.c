@@ -676,11 +676,16 @@ static void test_init_refuses_a_broken_file(void **state)
 
 static struct lexicon lex;
 
+static void given_drop(void);
+
 /* The given names of text (a list as lexicon_load_given() reads it) into
- * the shared lexicon, and out of it again. */
+ * the shared lexicon, and out of it again.  A list a failed test left
+ * loaded is dropped first, so that one failure does not fail the tests
+ * after it. */
 static void given_load(const char *file, const char *text)
 {
     char err[600];
+    given_drop();
     if (lexicon_load_given(&lex, write_tsv(file, text), err, sizeof err) != 0)
         fail_msg("%s: %s", file, err);
 }
@@ -1793,6 +1798,98 @@ static void test_resolve_given_names_that_are_words(void **state)
     lists_free(&l);
 }
 
+/* Titles of office and rank are no part of a name, one or two of them
+ * ("Lt. Col."); a word before a given name and a surname is none either
+ * (a German noun, an English ordinary word). */
+static void test_heuristics_titles_of_office(void **state)
+{
+    (void)state;
+    given_load("given_titles.txt", "eric\nanna\n");
+    expect_heuristics("en", "Gov. Quarn Plumtree said the state would act quickly on the matter.",
+                      "person/Quarn Plumtree");
+    expect_heuristics("en", "Lt. Col. Quarn Plumtree testified before the committee on Tuesday evening.",
+                      "person/Quarn Plumtree");
+    expect_heuristics("en", "The plan was backed by Administrator Quarn Plumtree on Monday, aides said.",
+                      "person/Quarn Plumtree");
+    expect_heuristics("en", "The study's author Dr. Anna S. Plumtree said the rise was steep in those states.",
+                      "person/Anna S. Plumtree");
+    expect_heuristics("de", "Der Kombinierer Eric Quarnix wurde am Montag positiv getestet. Quarnix fehlt damit "
+                      "beim Weltcup in Lahti, teilte der Verband mit.", "person/Eric Quarnix, place/Lahti");
+    expect_heuristics("en", "The Comptroller Anna Plumtree said the fund had lost money over the year.",
+                      "person/Anna Plumtree");
+    /* A name no list has may open a name of three ("Susilo Bambang
+     * Yudhoyono"). */
+    expect_heuristics("en", "The talks were led by Quarnix Anna Plumtree on Monday. Plumtree thinks the deal is close.",
+                      "person/Quarnix Anna Plumtree");
+    expect_heuristics("en", "The talks were led by the Comptroller Anna Plumtree on Monday. Plumtree thinks the deal "
+                      "is close.", "person/Anna Plumtree");
+    given_drop();
+}
+
+/* A hyphenated word that ends in an ordinary word is no name word; one
+ * that ends in a short or unknown part may be ("Moon Jae-in"). */
+static void test_heuristics_hyphenated_adjectives(void **state)
+{
+    (void)state;
+    expect_heuristics("en", "Leaders of the GOP-dominated Legislature met again, and Legislature staff waited.", "");
+    expect_heuristics("en", "The move was backed by President Quarn Jae-in, aides said on Tuesday evening.",
+                      "person/Quarn Jae-in");
+}
+
+/* A list after a plural noun of organisations is one of organisations;
+ * an English name goes on after "for" or "of" behind a head noun. */
+static void test_heuristics_org_list_heads(void **state)
+{
+    (void)state;
+    expect_heuristics("en", "The newspaper chains Quorblex and Zantrix Media agreed to merge on Tuesday.",
+                      "org/Zantrix Media, org/Quorblex");
+    expect_heuristics("en", "Public companies such as Quorblex and Zantrix have resisted the trend for years.",
+                      "org/Quorblex, org/Zantrix");
+    expect_heuristics("en", "Its phone Quorblex and Zantrix is what the staff talked about on Tuesday.", "");
+    expect_heuristics("en", "The doctors, members of the group Quarners for Camp Zorble, offered vaccines.",
+                      "org/Quarners for Camp Zorble");
+    /* "sagte ein Sprecher": the role is the speaker's. */
+    expect_heuristics("de", "Viele Menschen radikalisieren sich auf Zorbly, sagte ein Sprecher am Montag.", "");
+}
+
+/* A noun that ngerman lists only in its plural forms ("Dienste") still
+ * heads compounds; a short one does not ("lach": Gerlach). */
+static void test_lexicon_plural_only_heads(void **state)
+{
+    (void)state;
+    static const char *const nouns[] = {"messengerdienst", "quxdienst"};
+    for (size_t i = 0; i < sizeof nouns / sizeof *nouns; i++)
+        if (!lexicon_common(&lex, "de", nouns[i], strlen(nouns[i])))
+            fail_msg("%s: not read as a compound noun", nouns[i]);
+    if (lexicon_common(&lex, "de", "gerlach", 7))
+        fail_msg("gerlach: read as a compound noun");
+}
+
+/* A place before a full name stays a place (English); a one-word place
+ * that is the surname of someone named is that person; a town before a
+ * state's postal code is cued. */
+static void test_resolve_places_beside_people(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {{"place\tUkraine", GZ_MARK_NATION}, {"place\tQuarnby", 0},
+                                               {"place\tZorbley Park", GZ_MARK_CUE | GZ_MARK_TOWN}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    given_load("given_places.txt", "kurt\nanna\n");
+    expect_resolved(&l.g, &l.en, "en", "The special envoy to Ukraine Kurt Quarnberg testified before the panel on Tuesday.",
+                    "place/Ukraine, person/Kurt Quarnberg");
+    expect_resolved(&l.g, &l.en, "en",
+                    "The report was written by Anna Quarnby in the spring. Quarnby said it took a year to finish.",
+                    "person/Anna Quarnby");
+    expect_resolved(&l.g, &l.en, "en",
+                    "The report was written by Anna Quarnby in the spring. She then moved to Quarnby for good.",
+                    "place/Quarnby, person/Anna Quarnby");
+    expect_resolved(&l.g, &l.en, "en", "The band plays the Hollywood Amphitheatre, Zorbley Park, IL on Friday night.",
+                    "place/Zorbley Park");
+    given_drop();
+    lists_free(&l);
+}
+
 /* A German firm named by a noun and its land keeps both; not a noun
  * before a name, nor after a capitalised noun. */
 static void test_resolve_german_firm_of_a_land(void **state)
@@ -2036,6 +2133,11 @@ int main(void)
         cmocka_unit_test(test_cue_suffix_bits_edges),
         cmocka_unit_test(test_lexicon_noun_endings),
         cmocka_unit_test(test_lexicon_compound_head_lengths),
+        cmocka_unit_test(test_heuristics_titles_of_office),
+        cmocka_unit_test(test_heuristics_hyphenated_adjectives),
+        cmocka_unit_test(test_heuristics_org_list_heads),
+        cmocka_unit_test(test_lexicon_plural_only_heads),
+        cmocka_unit_test(test_resolve_places_beside_people),
     };
     return cmocka_run_group_tests(tests, load_lexicon, free_lexicon);
 }
