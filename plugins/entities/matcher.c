@@ -374,11 +374,19 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
              * "McDonalds" is McDonald's (a name with a possessive). */
             if (genitive && !m->genitives && !(m->cases[mp->case_off] & ENT_CASE_POSSESSIVE))
                 ok = 0;
+            size_t upper = 0;
+            for (size_t j = 0; ok && j < mp->len; j++)
+                upper += (t->v[pos[first + j]].flags & ENT_TOK_UPPER) != 0;
             for (size_t j = 0; ok && j < mp->len; j++) {
                 const struct ent_tok *x = &t->v[pos[first + j]];
                 uint8_t c = m->cases[mp->case_off + j], want = c & ~ENT_CASE_POSSESSIVE;
                 ok = (case_ok(want, x->flags) || (want == ENT_CASE_UPPER && capitals_before_possessive(x))) &&
                      (!(c & ENT_CASE_POSSESSIVE) || tok_possessive(x) || genitive);
+                /* A short word in capitals is an acronym, no capitalised
+                 * word of a name ("per the WHO" is no The Who), but in a
+                 * run of capitals ("NEW YORK (AP)"). */
+                if (ok && want == ENT_CASE_CAP && case_of(x) == ENT_CASE_UPPER && upper < 2)
+                    ok = 0;
                 /* A possessive ends a name that has none there: "the
                  * BBC's World Cup coverage" is no BBC World. */
                 if (ok && j + 1 < mp->len && !(c & ENT_CASE_POSSESSIVE) && tok_possessive(x))

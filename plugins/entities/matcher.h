@@ -12,8 +12,10 @@
  *
  * Case: a name's word written in capitals of at most three letters (US,
  * UBS, WHO) only matches a word written in capitals; any other capitalised
- * word of a name only matches a capitalised word; lower-case words match
- * any case.  A match never crosses a sentence end, and of overlapping
+ * word of a name only matches a capitalised word, and not one of at most
+ * three capitals unless another word of the match is in capitals too
+ * ("the WHO" is no The Who, "NEW YORK" is New York); lower-case words
+ * match any case.  A match never crosses a sentence end, and of overlapping
  * matches the leftmost, then the longest wins.  A sports alias (a
  * "#!sport" line's) never pushes another name out: it is kept on the very
  * words of one, beside it (resolve.h decides which counts), or where no
