@@ -352,8 +352,9 @@ static int is_slash(const struct ent_tok *t)
 }
 
 /* Whether the town over tokens [a, end) is in a dateline: "Wien – ",
- * "Paris/Lissabon – ", "St. Petersburg/Moskau – ": capitalised words and
- * slashes from the sentence's start to a dash. */
+ * "Paris/Lissabon – ", "St. Petersburg/Moskau – ", "LOS ANGELES (AP) — ",
+ * "COLUMBIA, S.C. (AP) — ": capitalised words, slashes, commas and an
+ * agency in brackets from the sentence's start to a dash. */
 static int in_dateline(const struct ent_toks *t, size_t a, size_t end)
 {
     size_t i = a;
@@ -365,7 +366,9 @@ static int in_dateline(const struct ent_toks *t, size_t a, size_t end)
     for (size_t j = end; j < t->n && j < end + 8 && t->v[j].sentence == t->v[a].sentence; j++) {
         if (is_dash(&t->v[j]))
             return 1;
-        if (!is_slash(&t->v[j]) && !(t->v[j].flags & (ENT_TOK_CAP | ENT_TOK_UPPER | ENT_TOK_PART | ENT_TOK_ABBREV)))
+        const struct ent_tok *w = &t->v[j];
+        int mark = w->norm_len == 1 && (w->norm[0] == '(' || w->norm[0] == ')' || w->norm[0] == ',');
+        if (!is_slash(w) && !mark && !(w->flags & (ENT_TOK_CAP | ENT_TOK_UPPER | ENT_TOK_PART | ENT_TOK_ABBREV)))
             return 0;
     }
     return 0;
