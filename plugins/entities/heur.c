@@ -2509,6 +2509,75 @@ static int rule_org_lists(struct run *r)
     return rc < 0 ? -1 : 0;
 }
 
+/* "Gannett's shares", "WeWork's chief executive", "Zorblan's quarterly
+ * revenue": English name words whose last is a possessive, before a
+ * noun of a business (one word may stand between), are a firm's.  Not a
+ * person's (a given name first; a surname or proper name of the word
+ * lists alone; a word of someone found in the article), not a
+ * nationality, a party or an ordinary word alone, not in a sports report
+ * (a club's "shares" are rare, its "board" is not). */
+static int business_noun(const struct ent_tok *t)
+{
+    static const char *const nouns[] = {
+        "shares", "stock", "shareholders", "investors", "revenue", "revenues", "profit", "profits", "earnings",
+        "sales", "customers", "subscribers", "employees", "headquarters", "ceo", "cfo", "chief", "founder",
+        "co-founder", "chairman", "spokesman", "spokeswoman", "spokesperson", "valuation", "ipo", "app",
+        "platform", "website", "stores", "subsidiary", "acquisition", "merger", "market", NULL};
+    return (t->flags & ENT_TOK_WORD) && !is_cap(t) && tok_norm_in(t, nouns);
+}
+
+static int someones_word(const struct run *r, size_t p)
+{
+    const struct ent_tok *w = tok(r, p);
+    for (size_t c = 0; c < r->out->n; c++) {
+        const struct heur_cand *x = &r->out->v[c];
+        if (x->type != ENT_PERSON)
+            continue;
+        for (uint32_t k = x->start; k < x->end; k++)
+            if (r->t->v[k].norm_len == w->norm_len && memcmp(r->t->v[k].norm, w->norm, w->norm_len) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+static int rule_org_possessive(struct run *r)
+{
+    static const char *const parties[] = {"conservative", "labour", "liberal", "green", "democratic", "republican",
+                                          "tory", "socialist", "unionist", "nationalist", NULL};
+    if (r->de || r->sports)
+        return 0;
+    for (size_t i = 0; i < r->n_look; i++) {
+        size_t p = r->look[i];
+        if (!is_cap(tok(r, p)) || (p > 0 && same_sentence(r, p - 1, p) && is_cap(tok(r, p - 1)) &&
+                                   !(tok(r, p - 1)->flags & ENT_TOK_STOP)))
+            continue;
+        size_t e = p;
+        while (e < r->n && e < p + 3 && same_sentence(r, p, e) && !r->taken[e] && !r->covered[r->w[e]] &&
+               namey(r, e, 1) && !tok_possessive(tok(r, e)))
+            e++;
+        if (e >= r->n || !same_sentence(r, p, e) || r->taken[e] || r->covered[r->w[e]] || !namey(r, e, 1) ||
+            !tok_possessive(tok(r, e)))
+            continue;
+        e++;   /* the word with the possessive */
+        size_t q = e;
+        if (q < r->n && same_sentence(r, p, q) && !business_noun(tok(r, q)) && (tok(r, q)->flags & ENT_TOK_WORD) &&
+            !is_cap(tok(r, q)) && !(tok(r, q)->flags & ENT_TOK_STOP))
+            q++;   /* "Zorblan's quarterly revenue" */
+        if (q >= r->n || !same_sentence(r, p, q) || !business_noun(tok(r, q)))
+            continue;
+        const struct ent_tok *one = e - p == 1 ? tok(r, p) : NULL;
+        if (given_at(r, p) || demonym_word(tok(r, p)) || tok_norm_in(tok(r, p), parties) ||
+            (one && (lexicon_en_proper(r->lex, one->norm, one->norm_len) || common_at(r, p))))
+            continue;
+        int person = 0;
+        for (size_t k = p; k < e && !person; k++)
+            person = someones_word(r, k) || demonym_word(tok(r, k));   /* "the South Korean's market" */
+        if (!person && free_span(r, p, e) && add(r, p, e, ENT_ORG, 0) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* An organisation said in apposition: "Unosat, the UN satellite mapping
  * organisation, said", "Qaxo, one of the biggest software firms",
  * "Zorblan, ein kleiner Softwarekonzern".  Unknown name words before a
@@ -2853,6 +2922,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         rc = rule_line_ups(&r);
     if (rc == 0)
         rc = rule_org_lists(&r);
+    if (rc == 0)
+        rc = rule_org_possessive(&r);
     if (rc == 0 && r.de)
         strip_genitives(&r);
     if (rc == 0)

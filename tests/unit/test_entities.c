@@ -1852,6 +1852,26 @@ static void test_heuristics_org_list_heads(void **state)
     expect_heuristics("de", "Viele Menschen radikalisieren sich auf Zorbly, sagte ein Sprecher am Montag.", "");
 }
 
+/* Name words with a possessive before a business's noun are a firm's;
+ * not a person's, a nationality's, or an ordinary word's. */
+static void test_heuristics_org_possessive(void **state)
+{
+    (void)state;
+    given_load("given_possessive.txt", "anna\n");
+    expect_heuristics("en", "Investors sold Quorblex's shares after the results came out on Tuesday.", "org/Quorblex");
+    expect_heuristics("en", "The board fired Zantrix Media's chief executive after the results on Tuesday.",
+                      "org/Zantrix Media");
+    expect_heuristics("en", "Analysts praised Quorblex's quarterly revenue, which rose by a fifth this year.",
+                      "org/Quorblex");
+    expect_heuristics("en", "Anna Quorblex's shares in the firm were sold after the results on Tuesday.",
+                      "person/Anna Quorblex");
+    expect_heuristics("en", "Anna Quorblex said on Monday that she would stay. Quorblex's shares rose.",
+                      "person/Anna Quorblex");
+    expect_heuristics("en", "The firm controls half of the South Korean's market, the report said on Tuesday.", "");
+    expect_heuristics("en", "Investors liked Quorblex's new design, which was shown on Tuesday in the city.", "");
+    given_drop();
+}
+
 /* A noun that ngerman lists only in its plural forms ("Dienste") still
  * heads compounds; a short one does not ("lach": Gerlach). */
 static void test_lexicon_plural_only_heads(void **state)
@@ -2136,6 +2156,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_titles_of_office),
         cmocka_unit_test(test_heuristics_hyphenated_adjectives),
         cmocka_unit_test(test_heuristics_org_list_heads),
+        cmocka_unit_test(test_heuristics_org_possessive),
         cmocka_unit_test(test_lexicon_plural_only_heads),
         cmocka_unit_test(test_resolve_places_beside_people),
     };
