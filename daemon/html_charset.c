@@ -7,7 +7,8 @@
  *   2. bytes that are valid UTF-8 and not plain ASCII are UTF-8, whatever
  *      the page declares (a page saved as UTF-8 by a CMS that still says
  *      iso-8859-1 in its template is common; the reverse, Latin-1 text that
- *      happens to be valid UTF-8, practically never happens);
+ *      happens to be valid UTF-8, practically never happens); so are bytes
+ *      that are UTF-8 but for a few stray ones (mostly_utf8());
  *   3. the charset declared in <meta charset>, <meta http-equiv> or the XML
  *      declaration, found by the prescan of the HTML standard (the first
  *      PRESCAN_BYTES, before the parser runs: the parser needs the charset
@@ -278,6 +279,28 @@ static char *copy_without_nul(const unsigned char *b, size_t len, size_t *out_le
     return out;
 }
 
+/* A page in UTF-8 but for a few stray bytes (a widget's alt text in
+ * Latin-1 on a page of UTF-8 umlauts): UTF-8, those bytes replaced by
+ * U+FFFD, rather than windows-1252 for all of it.  Few: at least ten
+ * characters beyond ASCII decode for each byte that does not; a page in
+ * windows-1252 has next to none that do.  NULL otherwise (or out of
+ * memory: the caller's way then fails the same). */
+static char *mostly_utf8(const unsigned char *b, size_t len, size_t *out_len)
+{
+    size_t bad;
+    char *out = convert(by_label("utf-8", 5), b, len, out_len, &bad);
+    if (!out)
+        return NULL;
+    size_t leads = 0;   /* characters beyond ASCII, U+FFFD included */
+    for (size_t i = 0; i < *out_len; i++)
+        leads += (unsigned char)out[i] >= 0xC0;
+    if (bad == 0 || leads < bad || leads - bad < 10 * bad) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
 char *html__to_utf8(const unsigned char *bytes, size_t len, size_t *out_len,
                     const char **encoding, const char **how, char **err)
 {
@@ -326,6 +349,14 @@ char *html__to_utf8(const unsigned char *bytes, size_t len, size_t *out_len,
         } else if (utf8) {
             cs = by_label("utf-8", 5);
             *how = decl_how;
+        }
+        if (!utf8 && (!decl || strncmp(decl->name, "utf-16", 6) != 0)) {
+            char *out = mostly_utf8(bytes, len, out_len);
+            if (out) {
+                *encoding = "utf-8";
+                *how = "its bytes (UTF-8 but for a few stray bytes, replaced by U+FFFD)";
+                return out;
+            }
         }
     }
 

@@ -158,6 +158,19 @@ static void test_charset_declared_wrong(void **state)
     parsed_article_clear(&a);
     free(html);
 
+    /* UTF-8 but for one stray byte (a widget's Latin-1 "ü"): UTF-8, the
+     * byte replaced, not windows-1252 for the whole page. */
+    html = page("<meta charset=\"utf-8\"><img alt=\"K\xFC" "chenblogs\">",
+                "<article><p>Die Gr\xC3\xBCnen fordern h\xC3\xB6here Geb\xC3\xBChren f\xC3\xBCr "
+                "gro\xC3\x9F" "e Autos in der Innenstadt, w\xC3\xA4hrend die \xC3\x9C" "brigen "
+                "Parteien z\xC3\xB6gern, sagt S\xC3\xBC\xC3\x9F.</p>" ARTICLE_P "</article>");
+    a = parse_str(html);
+    assert_string_equal(a.encoding, "utf-8");
+    assert_contains(a.body, "Die Gr\xC3\xBCnen fordern h\xC3\xB6here");
+    assert_lacks(a.body, "\xC3\x83");   /* no mojibake "Ã" */
+    parsed_article_clear(&a);
+    free(html);
+
     /* Says iso-8859-1, is UTF-8: valid UTF-8 wins. */
     html = page("<meta charset=\"iso-8859-1\">",
                 "<article><p>Die Gr\xC3\xBCnen fordern h\xC3\xB6here Geb\xC3\xBChren f\xC3\xBCr "
