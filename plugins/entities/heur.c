@@ -1015,7 +1015,15 @@ static int rule_sequence(struct run *r, size_t p)
      * word but a given name or a surname's particle ("American Idol",
      * "Project Entropia" are a show's and a game's; "Grant Shapps", "Van
      * Nistelrooy" are someone). */
-    if (m >= 2 && m == n && (p + m >= r->n || !namey(r, p + m, 1)) && comes_back_alone(r, p, p + m, p + m - 1) &&
+    /* ... nor ends in the word of a building, street or park ("Mitchell
+     * Pavilion", "Orchard Road"; not a compass word or title, which
+     * surnames are too: "Kanye West", "Birgit Prinz"). */
+    static const char *const buildings[] = {"pavilion", "amphitheatre", "amphitheater", "arena", "stadium", "centre",
+                                            "center", "hall", "park", "road", "street", "avenue", "square",
+                                            "station", "bridge", "airport", "theatre", "theater", "hotel", "tower",
+                                            "palace", "castle", "gardens", "church", "cathedral", NULL};
+    if (m >= 2 && m == n && (p + m >= r->n || !namey(r, p + m, 1)) && !tok_norm_in(tok(r, p + m - 1), buildings) &&
+        comes_back_alone(r, p, p + m, p + m - 1) &&
         speaker_like(r, p, p + m) &&
         !(!r->de && (demonym_word(tok(r, p)) ||
                      (common_at(r, p) && !given_at(r, p) && !tok_norm_in(tok(r, p), name_particles)))))
@@ -1130,8 +1138,11 @@ static int rule_person_given(struct run *r, size_t p)
         if (r->cls[k] & not_person)
             return 0;
     size_t e = q + n;
+    /* Before a capitalised office the words name a firm or a unit:
+     * "Lexus Project Manager Fumihiko Hazama". */
     if (!genitive && e < r->n && same_sentence(r, p, e) && !tok_possessive(tok(r, e - 1)) &&
-        ((r->cls[e] & (C_NONPERSON | C_ORGWORD | C_LEGAL)) || namey(r, e, 1)))
+        ((r->cls[e] & (C_NONPERSON | C_ORGWORD | C_LEGAL)) || namey(r, e, 1) ||
+         (!r->de && is_cap(tok(r, e)) && is_person_role(r, e))))
         return 0;
     return add(r, p, e, ENT_PERSON, 0);
 }

@@ -1848,6 +1848,15 @@ static void test_heuristics_org_list_heads(void **state)
     expect_heuristics("en", "Its phone Quorblex and Zantrix is what the staff talked about on Tuesday.", "");
     expect_heuristics("en", "The doctors, members of the group Quarners for Camp Zorble, offered vaccines.",
                       "org/Quarners for Camp Zorble");
+    /* A building's name is no person's; a given name and a word before
+     * a capitalised office name a unit. */
+    expect_heuristics("en", "The tour ends at the Quarnix Pavilion in May. Pavilion staff said tickets sold out.", "");
+    expect_heuristics("en", "Sold out: Quarnix West played on Friday, and West said he would come back soon.",
+                      "person/Quarnix West");
+    given_load("given_office_unit.txt", "lexus\n");
+    expect_heuristics("en", "In the test, Lexus Quarnproject Manager Fumihiko Hazama said that it was stiffer.",
+                      "person/Fumihiko Hazama");
+    given_drop();
     /* "sagte ein Sprecher": the role is the speaker's. */
     expect_heuristics("de", "Viele Menschen radikalisieren sich auf Zorbly, sagte ein Sprecher am Montag.", "");
 }
