@@ -514,8 +514,10 @@ static void drop_places_that_are_surnames(const struct lexicon *lex, const struc
     for (size_t h = 0; h < hits->n; h++) {
         const struct ent_hit *x = &hits->v[h];
         size_t i = x->start;
+        /* "in Taylor's case" is his, after the preposition too. */
         if (dropped[h] || gz->v[x->entry].type != ENT_PLACE || x->end - i != 1 || (t->v[i].flags & ENT_TOK_PART) ||
-            (i > 0 && t->v[i - 1].sentence == t->v[i].sentence && tok_norm_in(&t->v[i - 1], towards)))
+            (i > 0 && t->v[i - 1].sentence == t->v[i].sentence && tok_norm_in(&t->v[i - 1], towards) &&
+             !tok_possessive(&t->v[i])))
             continue;
         /* Someone found by a given name, or listed: a name read from
          * capitals alone may be anything's ("Kriegsland Ukraine"). */
