@@ -215,9 +215,13 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
             lexicon_given(lex, t->v[i].norm, t->v[i].norm_len) == LEXICON_GIVEN_NAME &&
             !spelt_as_listed(&gz->v[x->entry], &t->v[i]))
             after = 1;
+        /* Before a building's word it names the building ("Victoria
+         * Station"); before an event's, the event ("Stanley Cup", not in
+         * German, whose "Wien Open" has the town). */
         int building = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
                        (t->v[i + 1].flags & ENT_TOK_CAP) && cues &&
-                       (cue_bits(t->v[i + 1].norm, t->v[i + 1].norm_len) & C_NONPERSON);
+                       (cue_bits(t->v[i + 1].norm, t->v[i + 1].norm_len) &
+                        (C_NONPERSON | (type == ENT_PLACE && !r_lang_de(lang) && !gz->v[x->entry].nation ? C_EVENT : 0)));
         /* A Romance noun of a building goes on with its particle: "Stade
          * de France" (Stade, Lower Saxony); a town does not ("Santiago de
          * Chile" keeps Santiago). */
