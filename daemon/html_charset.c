@@ -8,7 +8,8 @@
  *      the page declares (a page saved as UTF-8 by a CMS that still says
  *      iso-8859-1 in its template is common; the reverse, Latin-1 text that
  *      happens to be valid UTF-8, practically never happens); so are bytes
- *      that are UTF-8 but for a few stray ones (mostly_utf8());
+ *      that are UTF-8 but for a few stray ones (mostly_utf8()), unless the
+ *      page declares another charset than UTF-8;
  *   3. the charset declared in <meta charset>, <meta http-equiv> or the XML
  *      declaration, found by the prescan of the HTML standard (the first
  *      PRESCAN_BYTES, before the parser runs: the parser needs the charset
@@ -294,7 +295,7 @@ static char *mostly_utf8(const unsigned char *b, size_t len, size_t *out_len)
     size_t leads = 0;   /* characters beyond ASCII, U+FFFD included */
     for (size_t i = 0; i < *out_len; i++)
         leads += (unsigned char)out[i] >= 0xC0;
-    if (bad == 0 || leads < bad || leads - bad < 10 * bad) {
+    if (bad == 0 || leads - bad < 10 * bad) {   /* each bad byte is one U+FFFD among the leads */
         free(out);
         return NULL;
     }
@@ -350,7 +351,11 @@ char *html__to_utf8(const unsigned char *bytes, size_t len, size_t *out_len,
             cs = by_label("utf-8", 5);
             *how = decl_how;
         }
-        if (!utf8 && (!decl || strncmp(decl->name, "utf-16", 6) != 0)) {
+        /* Not over a declared 8-bit or CJK charset: such a page's own
+         * text decodes in it, and a menu or JSON-LD block in UTF-8 would
+         * make its every umlaut a U+FFFD.  A declared UTF-16 is UTF-8 by
+         * the prescan's rule (the page would not be readable as ASCII). */
+        if (!utf8 && (!decl || strcmp(decl->name, "utf-8") == 0 || strncmp(decl->name, "utf-16", 6) == 0)) {
             char *out = mostly_utf8(bytes, len, out_len);
             if (out) {
                 *encoding = "utf-8";

@@ -695,7 +695,7 @@ static int rule_person_role(struct run *r, size_t p)
     /* Titles in a row are one: "Lt. Col. Alexander Vindman", "author Dr.
      * Silvia S. Martins"; a peer's title is part of the name ("minister
      * Lord Sainsbury": the rule reads it at the title). */
-    while (q + 1 < r->n && q < p + 3 && same_sentence(r, p, q + 1) && is_person_role(r, q) && is_cap(tok(r, q)) &&
+    while (q + 1 < r->n && same_sentence(r, p, q + 1) && is_person_role(r, q) && is_cap(tok(r, q)) &&
            !cue_peerage_title(tok(r, q)->norm, tok(r, q)->norm_len))
         q++;
     size_t n = names_from(r, q, 3, 0);
@@ -2417,14 +2417,15 @@ static int list_kinds(struct run *r, struct list_run *l)
  * are then organisations as much as beside a known one. */
 static int list_head_noun(const struct run *r, size_t p)
 {
+    /* Not nouns of people too ("his rivals Johnson and Gove"). */
     static const char *const plurals[] = {
-        "companies", "firms", "groups", "banks", "chains", "carriers", "airlines", "retailers", "rivals",
-        "brands", "publishers", "startups", "start-ups", "manufacturers", "automakers", "carmakers", "makers",
-        "chipmakers", "lenders", "insurers", "broadcasters", "newspapers", "agencies", "organisations",
-        "organizations", "charities", "unions", "studios", "labels", "universities", "operators", "providers",
-        "suppliers", "giants", "platforms", "services", "apps", "businesses", "corporations", "conglomerates",
-        "unternehmen", "firmen", "konzerne", "banken", "autobauer", "hersteller", "anbieter", "konkurrenten",
-        "rivalen", "marken", "zeitungen", "sender", "organisationen", "gewerkschaften", "versicherer", NULL};
+        "companies", "firms", "groups", "banks", "chains", "carriers", "airlines", "retailers", "brands",
+        "publishers", "startups", "start-ups", "manufacturers", "automakers", "carmakers", "makers", "chipmakers",
+        "lenders", "insurers", "broadcasters", "newspapers", "agencies", "organisations", "organizations",
+        "charities", "unions", "studios", "labels", "universities", "operators", "providers", "suppliers",
+        "platforms", "services", "apps", "businesses", "corporations", "conglomerates", "unternehmen", "firmen",
+        "konzerne", "banken", "autobauer", "hersteller", "anbieter", "marken", "zeitungen", "sender",
+        "organisationen", "gewerkschaften", "versicherer", NULL};
     static const char *const via[] = {"such", "as", "including", "like", "namely", "wie", "darunter", "etwa", NULL};
     size_t q = p, skipped = 0;
     while (q > 0 && skipped < 2 && same_sentence(r, q - 1, p) && tok_norm_in(tok(r, q - 1), via))
@@ -2525,39 +2526,57 @@ static int rule_org_lists(struct run *r)
  * noun of a business (one word may stand between), are a firm's.  Not a
  * person's (a given name first; a surname or proper name of the word
  * lists alone; a word of someone found in the article), not a
- * nationality, a party or an ordinary word alone, not in a sports report
- * (a club's "shares" are rare, its "board" is not). */
+ * nationality, nor an ordinary word alone (a party's: "the
+ * Conservative's website"), not in a sports report (a club's "shares"
+ * are rare, its "board" is not). */
 static int business_noun(const struct ent_tok *t)
 {
+    /* Not the offices and people that a person has too ("Pelosi's
+     * spokesman", "Kushner's investors", "Klobuchar's chief of staff"). */
     static const char *const nouns[] = {
-        "shares", "stock", "shareholders", "investors", "revenue", "revenues", "profit", "profits", "earnings",
-        "sales", "customers", "subscribers", "employees", "headquarters", "ceo", "cfo", "chief", "founder",
-        "co-founder", "chairman", "spokesman", "spokeswoman", "spokesperson", "valuation", "ipo", "app",
-        "platform", "website", "stores", "subsidiary", "acquisition", "merger", "market", NULL};
+        "shares", "stock", "shareholders", "revenue", "revenues", "profit", "profits", "earnings", "sales",
+        "customers", "subscribers", "headquarters", "ceo", "cfo", "valuation", "ipo", "app", "platform",
+        "website", "stores", "subsidiary", "acquisition", "merger", NULL};
     return (t->flags & ENT_TOK_WORD) && !is_cap(t) && tok_norm_in(t, nouns);
 }
 
-static int someones_word(const struct run *r, size_t p)
+/* The hashes of the words of the people found, sorted (made at the
+ * first question; NULL and 0 when out of memory, which then asks
+ * nothing). */
+struct person_words {
+    uint32_t *v;
+    size_t n;
+    int made;
+};
+
+static int someones_word(const struct run *r, struct person_words *pw, size_t p)
 {
-    const struct ent_tok *w = tok(r, p);
-    for (size_t c = 0; c < r->out->n; c++) {
-        const struct heur_cand *x = &r->out->v[c];
-        if (x->type != ENT_PERSON)
-            continue;
-        for (uint32_t k = x->start; k < x->end; k++)
-            if (r->t->v[k].norm_len == w->norm_len && memcmp(r->t->v[k].norm, w->norm, w->norm_len) == 0)
-                return 1;
+    if (!pw->made) {
+        pw->made = 1;
+        size_t n = 0;
+        for (size_t c = 0; c < r->out->n; c++)
+            if (r->out->v[c].type == ENT_PERSON)
+                n += r->out->v[c].end - r->out->v[c].start;
+        if (n == 0 || !(pw->v = malloc(n * sizeof *pw->v)))
+            return 0;
+        for (size_t c = 0; c < r->out->n; c++) {
+            const struct heur_cand *x = &r->out->v[c];
+            for (uint32_t k = x->start; x->type == ENT_PERSON && k < x->end; k++)
+                pw->v[pw->n++] = strmap_hash(r->t->v[k].norm, r->t->v[k].norm_len);
+        }
+        qsort(pw->v, pw->n, sizeof *pw->v, cmp_u32);
     }
-    return 0;
+    uint32_t h = strmap_hash(tok(r, p)->norm, tok(r, p)->norm_len);
+    return pw->n && bsearch(&h, pw->v, pw->n, sizeof h, cmp_u32) != NULL;
 }
 
 static int rule_org_possessive(struct run *r)
 {
-    static const char *const parties[] = {"conservative", "labour", "liberal", "green", "democratic", "republican",
-                                          "tory", "socialist", "unionist", "nationalist", NULL};
     if (r->de || r->sports)
         return 0;
-    for (size_t i = 0; i < r->n_look; i++) {
+    struct person_words pw = {0};
+    int rc = 0;
+    for (size_t i = 0; i < r->n_look && rc == 0; i++) {
         size_t p = r->look[i];
         if (!is_cap(tok(r, p)) || (p > 0 && same_sentence(r, p - 1, p) && is_cap(tok(r, p - 1)) &&
                                    !(tok(r, p - 1)->flags & ENT_TOK_STOP)))
@@ -2577,16 +2596,17 @@ static int rule_org_possessive(struct run *r)
         if (q >= r->n || !same_sentence(r, p, q) || !business_noun(tok(r, q)))
             continue;
         const struct ent_tok *one = e - p == 1 ? tok(r, p) : NULL;
-        if (given_at(r, p) || demonym_word(tok(r, p)) || tok_norm_in(tok(r, p), parties) ||
+        if (given_word(r, p) || demonym_word(tok(r, p)) ||
             (one && (lexicon_en_proper(r->lex, one->norm, one->norm_len) || common_at(r, p))))
             continue;
         int person = 0;
         for (size_t k = p; k < e && !person; k++)
-            person = someones_word(r, k) || demonym_word(tok(r, k));   /* "the South Korean's market" */
+            person = someones_word(r, &pw, k) || demonym_word(tok(r, k));   /* "the South Korean's market" */
         if (!person && free_span(r, p, e) && add(r, p, e, ENT_ORG, 0) < 0)
-            return -1;
+            rc = -1;
     }
-    return 0;
+    free(pw.v);
+    return rc;
 }
 
 /* An organisation said in apposition: "Unosat, the UN satellite mapping

@@ -3,6 +3,7 @@
 #include "resolve.h"
 
 #include "cues.h"
+#include "strmap.h"
 #include "works.h"
 
 #include <stdio.h>
@@ -216,12 +217,18 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
             !spelt_as_listed(&gz->v[x->entry], &t->v[i]))
             after = 1;
         /* Before a building's word it names the building ("Victoria
-         * Station"); before an event's, the event ("Stanley Cup", not in
-         * German, whose "Wien Open" has the town). */
+         * Station"); in English before a sporting event's word, the event
+         * ("Stanley Cup", "Hyderabad Open"; not a conference's or a
+         * summit's, whose town is where it meets; not in German, whose
+         * "Wien Open" has the town). */
+        static const char *const sport_events[] = {"cup", "open", "trophy", "championship", "championships",
+                                                   "marathon", "games", "olympics", "prix", "classic", "masters",
+                                                   NULL};
         int building = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
                        (t->v[i + 1].flags & ENT_TOK_CAP) && cues &&
-                       (cue_bits(t->v[i + 1].norm, t->v[i + 1].norm_len) &
-                        (C_NONPERSON | (type == ENT_PLACE && !r_lang_de(lang) && !gz->v[x->entry].nation ? C_EVENT : 0)));
+                       ((cue_bits(t->v[i + 1].norm, t->v[i + 1].norm_len) & C_NONPERSON) ||
+                        (type == ENT_PLACE && !r_lang_de(lang) && !gz->v[x->entry].nation &&
+                         tok_norm_in(&t->v[i + 1], sport_events)));
         /* A Romance noun of a building goes on with its particle: "Stade
          * de France" (Stade, Lower Saxony); a town does not ("Santiago de
          * Chile" keeps Santiago). */
@@ -306,9 +313,11 @@ static int cued(const struct lexicon *lex, const char *lang, const struct ent_to
         hits->v[k].start == j + 1 && gz->v[hits->v[k].entry].type == ENT_PLACE)
         return 1;
     /* ", IL", ", GA": a US state's postal code after a town (tour dates,
-     * addresses). */
+     * addresses), at the end of its phrase: not "Allen, ME too". */
     if (j + 1 < t->n && t->v[j].norm_len == 1 && t->v[j].norm[0] == ',' && t->v[j + 1].sentence == t->v[j].sentence &&
-        us_postal_code(&t->v[j + 1]))
+        us_postal_code(&t->v[j + 1]) &&
+        !(j + 2 < t->n && t->v[j + 2].sentence == t->v[j].sentence && (t->v[j + 2].flags & ENT_TOK_WORD) &&
+          !(t->v[j + 2].flags & (ENT_TOK_CAP | ENT_TOK_UPPER))))
         return 1;
     return 0;
 }
@@ -504,18 +513,64 @@ static int surname_of_someone(const struct ent_toks *t, const struct ent_hits *h
     return 0;
 }
 
+/* A word of a person: its norm's hash and its token, sorted by hash. */
+struct word_ref {
+    uint32_t hash, tok;
+};
+
+static int cmp_word_ref(const void *a, const void *b)
+{
+    const struct word_ref *x = a, *y = b;
+    return x->hash < y->hash ? -1 : x->hash > y->hash;
+}
+
+static int has_word(const struct ent_toks *t, const struct word_ref *v, size_t n, const struct ent_tok *w)
+{
+    struct word_ref key = {strmap_hash(w->norm, w->norm_len), 0};
+    const struct word_ref *f = bsearch(&key, v, n, sizeof *v, cmp_word_ref);
+    if (!f)
+        return 0;
+    while (f > v && f[-1].hash == key.hash)
+        f--;
+    for (; f < v + n && f->hash == key.hash; f++)
+        if (same_norm(&t->v[f->tok], w))
+            return 1;
+    return 0;
+}
+
 /* A one-word place that is the surname of someone the article names is
  * that person, said again: "wrote Taylor" after "Martin Taylor", "Durham
  * might proceed" after "John Durham".  Not after a preposition of place
- * or direction ("in Durham", "moved to Durham"), nor in a sports report, where a town stands for its
- * club and a club's name may read as a person's ("Dinamo Minsk"). */
-static void drop_places_that_are_surnames(const struct lexicon *lex, const struct ent_toks *t,
-                                          const struct ent_hits *hits, const struct gazetteer *gz,
-                                          const struct heur_cands *cands, uint8_t *dropped)
+ * or direction ("in Durham", "moved to Durham"), nor in a sports report,
+ * where a town stands for its club and a club's name may read as a
+ * person's ("Dinamo Minsk").  -1 when out of memory. */
+static int drop_places_that_are_surnames(const struct lexicon *lex, const struct ent_toks *t,
+                                         const struct ent_hits *hits, const struct gazetteer *gz,
+                                         const struct heur_cands *cands, uint8_t *dropped)
 {
     static const char *const towards[] = {"in", "im", "aus", "nach", "bei", "near", "from", "at", "to", "into",
                                           "zu", "von", NULL};
-    for (size_t h = 0; h < hits->n; h++) {
+    /* The last words of someone found by a given name, or listed: a
+     * name read from capitals alone may be anything's ("Kriegsland
+     * Ukraine"); a set, so that each place asks once. */
+    struct word_ref *people = malloc((cands->n + hits->n + 1) * sizeof *people);
+    if (!people)
+        return -1;
+    size_t n = 0;
+    for (size_t k = 0; k < cands->n; k++) {
+        const struct heur_cand *c = &cands->v[k];
+        const struct ent_tok *first = &t->v[c->start], *last = &t->v[c->end - 1];
+        if (c->type == ENT_PERSON && c->end - c->start > 1 && lex->have_given &&
+            lexicon_given(lex, first->norm, first->norm_len))
+            people[n++] = (struct word_ref){strmap_hash(last->norm, last->norm_len), c->end - 1};
+    }
+    for (size_t k = 0; k < hits->n; k++) {
+        const struct ent_hit *y = &hits->v[k];
+        if (!dropped[k] && gz->v[y->entry].type == ENT_PERSON && y->end - y->start > 1)
+            people[n++] = (struct word_ref){strmap_hash(t->v[y->end - 1].norm, t->v[y->end - 1].norm_len), y->end - 1};
+    }
+    qsort(people, n, sizeof *people, cmp_word_ref);
+    for (size_t h = 0; h < hits->n && n > 0; h++) {
         const struct ent_hit *x = &hits->v[h];
         size_t i = x->start;
         /* "in Taylor's case" is his, after the preposition too. */
@@ -523,21 +578,11 @@ static void drop_places_that_are_surnames(const struct lexicon *lex, const struc
             (i > 0 && t->v[i - 1].sentence == t->v[i].sentence && tok_norm_in(&t->v[i - 1], towards) &&
              !tok_possessive(&t->v[i])))
             continue;
-        /* Someone found by a given name, or listed: a name read from
-         * capitals alone may be anything's ("Kriegsland Ukraine"). */
-        int same = 0;
-        for (size_t k = 0; k < cands->n && !same; k++) {
-            const struct heur_cand *c = &cands->v[k];
-            const struct ent_tok *first = &t->v[c->start];
-            same = c->type == ENT_PERSON && c->end - c->start > 1 && same_norm(&t->v[c->end - 1], &t->v[i]) &&
-                   lex->have_given && lexicon_given(lex, first->norm, first->norm_len);
-        }
-        for (size_t k = 0; k < hits->n && !same; k++)
-            same = !dropped[k] && gz->v[hits->v[k].entry].type == ENT_PERSON && hits->v[k].end - hits->v[k].start > 1 &&
-                   same_norm(&t->v[hits->v[k].end - 1], &t->v[i]);
-        if (same)
+        if (has_word(t, people, n, &t->v[i]))
             dropped[h] = 1;
     }
+    free(people);
+    return 0;
 }
 
 void resolve_drop_sport_aliases(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
@@ -984,8 +1029,8 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
         return -1;
     resolve_drop_sport_aliases(lex, lang, t, hits, cands->sports, cands, dropped);
     resolve_drop_surnames_of_listed(t, hits, gz, dropped, cands);
-    if (!cands->sports)
-        drop_places_that_are_surnames(lex, t, hits, gz, cands, dropped);
+    if (!cands->sports && drop_places_that_are_surnames(lex, t, hits, gz, cands, dropped) < 0)
+        return -1;
     if (works_drop_titles(t, hits, gz, dropped, cands) < 0)
         return -1;
     if (resolve_drop_places_in_orgs(t, hits, gz, cands, dropped) < 0)

@@ -414,6 +414,17 @@ static void test_matcher_longest_and_aliases(void **state)
     expect_found(CHIPS, "en", "They went to New. York was far.", "place/York");
 }
 
+/* A short word in capitals is an acronym, no capitalised word of a name,
+ * but in a run of capitals it is the name's ("NEW YORK (AP)"). */
+static void test_matcher_short_capitals(void **state)
+{
+    (void)state;
+    static const char *const gz = "org\tThe Who\norg\tWorld Health Organization\tWHO\nplace\tNew York\n";
+    expect_found(gz, "en", "Yersinia pestis, per the WHO, is deadly.", "org/World Health Organization");
+    expect_found(gz, "en", "The Who played in the park.", "org/The Who");
+    expect_found(gz, "en", "NEW YORK (AP) - The city was quiet.", "place/New York");
+}
+
 static void test_matcher_word_boundaries(void **state)
 {
     (void)state;
@@ -1881,6 +1892,30 @@ static void test_heuristics_org_possessive(void **state)
     given_drop();
 }
 
+/* More of this round's rules and their guards. */
+static void test_heuristics_more_guards(void **state)
+{
+    (void)state;
+    given_load("given_guards.txt", "anna\nquarnella\n");
+    /* A head noun lifts the two-item restriction. */
+    expect_heuristics("en", "The newspaper chains Quorblex Media and Zantrix Press agreed to merge on Tuesday.",
+                      "org/Quorblex Media, org/Zantrix Press");
+    /* "of the" goes on the name after a head noun. */
+    expect_heuristics("en", "Members of the group Quarners of the Zorble Valley marched on Tuesday.",
+                      "org/Quarners of the Zorble Valley");
+    /* The possessive rule's guards: a given name, a party's word, a
+     * proper name or ordinary word of the lists alone, a sports report. */
+    expect_heuristics("en", "Investors sold Quarnella's shares after the results came out on Tuesday.", "");
+    expect_heuristics("en", "Voters visited the Conservative's website after the results on Tuesday.", "");
+    expect_heuristics("en", "Investors sold Kennedy's shares after the results came out on Tuesday.", "");
+    expect_heuristics("en", "Investors sold Apple's shares after the results came out on Tuesday.", "");
+    expect_heuristics("en", "The striker scored a goal in the league match. Investors sold Quorblex's shares "
+                      "after the match on Tuesday.", "");
+    /* A name word has no digit. */
+    expect_heuristics("en", "The report named Zorb500 Quarnix on Monday. Quarnix denied it later that day.", "");
+    given_drop();
+}
+
 /* A noun that ngerman lists only in its plural forms ("Dienste") still
  * heads compounds; a short one does not ("lach": Gerlach). */
 static void test_lexicon_plural_only_heads(void **state)
@@ -1913,8 +1948,46 @@ static void test_resolve_places_beside_people(void **state)
     expect_resolved(&l.g, &l.en, "en",
                     "The report was written by Anna Quarnby in the spring. She then moved to Quarnby for good.",
                     "place/Quarnby, person/Anna Quarnby");
-    expect_resolved(&l.g, &l.en, "en", "The band plays the Hollywood Amphitheatre, Zorbley Park, IL on Friday night.",
+    expect_resolved(&l.g, &l.en, "en", "The band plays on Friday at the Hollywood Amphitheatre, Zorbley Park, IL.",
                     "place/Zorbley Park");
+    /* Not a code before more of the phrase: "ME too". */
+    expect_resolved(&l.g, &l.en, "en", "She phoned on Friday to say that Zorbley Park, ME too, was sold out.", "");
+    given_drop();
+    lists_free(&l);
+}
+
+/* More places beside other names: a legal form after a place that ends
+ * an English name; a sporting event's word after a town; a dateline with
+ * an agency in a sports report; a given name read as an inflected place;
+ * a possessive after a preposition. */
+static void test_resolve_more_places(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {
+        {"place\tNevada", 0}, {"place\tStanley", GZ_MARK_TOWN}, {"place\tJordan", GZ_MARK_NATION},
+        {"place\tQuarnville", GZ_MARK_TOWN}, {"place\tNile\tNil\tde=Nil", 0}, {"place\tQuarnby", 0},
+        {"place\tQuarnia\tQuarn", 0}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    given_load("given_more_places.txt", "nils\nanna\nquarn\n");
+    expect_resolved(&l.g, &l.en, "en", "NASA picked Sierra Nevada Corp. and two others for the lunar program.",
+                    "org/Sierra Nevada");
+    /* A place spelt as listed keeps its place. */
+    expect_resolved(&l.g, &l.de, "de", "Im Sommer liegt Quarn Bergfreund zufolge am Meer, sagte der Forscher.",
+                    "place/Quarnia");
+    expect_resolved(&l.g, &l.en, "en", "The team won the Stanley Cup last season, the fans said on Monday.", "");
+    expect_resolved(&l.g, &l.en, "en", "The Jordan Open was played in the spring, the fans said on Monday.",
+                    "place/Jordan");
+    expect_resolved(&l.g, &l.en, "en",
+                    "QUARNVILLE (AP) - The striker scored a goal in the league match on Sunday, and the team won.",
+                    "place/Quarnville");
+    expect_resolved(&l.g, &l.de, "de", "Im Tatort ermitteln Nils Bergfreund und andere gemeinsam, sagte der Sender.",
+                    "person/Nils Bergfreund");
+    expect_resolved(&l.g, &l.de, "de", "Der Nil Ägyptens ist lang und breit, sagte der Forscher am Montag.",
+                    "place/Nile");
+    expect_resolved(&l.g, &l.en, "en",
+                    "The report was written by Anna Quarnby in the spring. In Quarnby's case the doctors found it.",
+                    "person/Anna Quarnby");
     given_drop();
     lists_free(&l);
 }
@@ -2163,6 +2236,9 @@ int main(void)
         cmocka_unit_test(test_lexicon_noun_endings),
         cmocka_unit_test(test_lexicon_compound_head_lengths),
         cmocka_unit_test(test_heuristics_titles_of_office),
+        cmocka_unit_test(test_matcher_short_capitals),
+        cmocka_unit_test(test_heuristics_more_guards),
+        cmocka_unit_test(test_resolve_more_places),
         cmocka_unit_test(test_heuristics_hyphenated_adjectives),
         cmocka_unit_test(test_heuristics_org_list_heads),
         cmocka_unit_test(test_heuristics_org_possessive),

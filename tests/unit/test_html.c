@@ -171,6 +171,31 @@ static void test_charset_declared_wrong(void **state)
     parsed_article_clear(&a);
     free(html);
 
+    /* Too few good characters for the stray ones (four to two): no UTF-8. */
+    html = page("<title>Caf\xC3\xA9 Caf\xC3\xA9 Caf\xC3\xA9</title>",
+                "<article><p>Herr M\xFCller trinkt im Caf\xC3\xA9 am Markt, sagt er, und findet das "
+                "gro\xDF" "e Glas teuer.</p>" ARTICLE_P "</article>");
+    a = parse_str(html);
+    assert_string_equal(a.encoding, "windows-1252");
+    assert_contains(a.body, "Herr M\xC3\xBCller trinkt");
+    parsed_article_clear(&a);
+    free(html);
+
+    /* A declared windows-1252 page with a language menu in UTF-8 (56
+     * characters beyond ASCII to the article's three) keeps its charset:
+     * its own umlauts decode in it. */
+#define MENU_RU "\xD0\xA0\xD1\x83\xD1\x81\xD1\x81\xD0\xBA\xD0\xB8\xD0\xB9 "
+    html = page("<meta charset=\"windows-1252\"><nav>" MENU_RU MENU_RU MENU_RU MENU_RU MENU_RU MENU_RU MENU_RU
+                MENU_RU "</nav>",
+                "<article><p>Die B\xFCrgermeisterin er\xF6" "ffnet die Stra\xDF" "enbahnlinie am Montag, "
+                "sagt sie, und alle freuen sich.</p>" ARTICLE_P "</article>");
+#undef MENU_RU
+    a = parse_str(html);
+    assert_string_equal(a.encoding, "windows-1252");
+    assert_contains(a.body, "Die B\xC3\xBCrgermeisterin er\xC3\xB6" "ffnet");
+    parsed_article_clear(&a);
+    free(html);
+
     /* Says iso-8859-1, is UTF-8: valid UTF-8 wins. */
     html = page("<meta charset=\"iso-8859-1\">",
                 "<article><p>Die Gr\xC3\xBCnen fordern h\xC3\xB6here Geb\xC3\xBChren f\xC3\xBCr "

@@ -453,11 +453,11 @@ def regions_names(before_towns=False):
 
 # The US states' abbreviations of the AP style ("Paradise, Calif.", "Rep. Tina
 # Smith, D-Minn."), as their aliases; not those that are words or titles too
-# (Del., Ind., La., Mass., Me., Miss., Mo., Mont.: "went to Mass."), nor Wash. (the state has no entry
+# (Ark., Conn., Del., Ill., Ind., La., Mass., Me., Miss., Mo., Mont.: "went
+# to Mass.", "Noah's Ark.", "taken Ill."), nor Wash. (the state has no entry
 # of its own beside the capital).  regions.tsv gives its states theirs.
 AP_STATES = {
-    "Alabama": "Ala.", "Arkansas": "Ark.", "Colorado": "Colo.", "Connecticut": "Conn.", "Illinois": "Ill.",
-    "Kansas": "Kan.", "Kentucky": "Ky.", "Maryland": "Md.", "Minnesota": "Minn.",
+    "Alabama": "Ala.", "Colorado": "Colo.", "Kansas": "Kan.", "Kentucky": "Ky.", "Maryland": "Md.", "Minnesota": "Minn.",
     "Nebraska": "Neb.", "Nevada": "Nev.", "New Hampshire": "N.H.", "New Jersey": "N.J.", "New Mexico": "N.M.",
     "North Carolina": "N.C.", "North Dakota": "N.D.", "Oklahoma": "Okla.", "Oregon": "Ore.", "Rhode Island": "R.I.",
     "South Carolina": "S.C.", "South Dakota": "S.D.", "Tennessee": "Tenn.", "Vermont": "Vt.", "Virginia": "Va.",
