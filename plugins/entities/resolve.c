@@ -217,13 +217,11 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
             !spelt_as_listed(&gz->v[x->entry], &t->v[i]))
             after = 1;
         /* Before a building's word it names the building ("Victoria
-         * Station"); in English before a sporting event's word, the event
-         * ("Stanley Cup", "Hyderabad Open"; not a conference's or a
-         * summit's, whose town is where it meets; not in German, whose
-         * "Wien Open" has the town). */
-        static const char *const sport_events[] = {"cup", "open", "trophy", "championship", "championships",
-                                                   "marathon", "games", "olympics", "prix", "classic", "masters",
-                                                   NULL};
+         * Station"); in English before a trophy's word, the trophy
+         * ("Stanley Cup", "Ryder Cup"; not the events a town holds and
+         * names, "Hyderabad Open", "Boston Marathon", "Athens Games"; not
+         * in German, whose "Wien Open" has the town). */
+        static const char *const sport_events[] = {"cup", "trophy", NULL};
         int building = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
                        (t->v[i + 1].flags & ENT_TOK_CAP) && cues &&
                        ((cue_bits(t->v[i + 1].norm, t->v[i + 1].norm_len) & C_NONPERSON) ||

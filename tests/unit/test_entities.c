@@ -1976,8 +1976,10 @@ static void test_resolve_more_places(void **state)
     expect_resolved(&l.g, &l.de, "de", "Im Sommer liegt Quarn Bergfreund zufolge am Meer, sagte der Forscher.",
                     "place/Quarnia");
     expect_resolved(&l.g, &l.en, "en", "The team won the Stanley Cup last season, the fans said on Monday.", "");
-    expect_resolved(&l.g, &l.en, "en", "The Jordan Open was played in the spring, the fans said on Monday.",
+    expect_resolved(&l.g, &l.en, "en", "The Jordan Cup was played in the spring, the fans said on Monday.",
                     "place/Jordan");
+    expect_resolved(&l.g, &l.en, "en", "She won the Stanley Open last season, the fans said on Monday.",
+                    "place/Stanley");
     expect_resolved(&l.g, &l.en, "en",
                     "QUARNVILLE (AP) - The striker scored a goal in the league match on Sunday, and the team won.",
                     "place/Quarnville");
