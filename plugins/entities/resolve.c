@@ -568,6 +568,14 @@ static int drop_places_that_are_surnames(const struct lexicon *lex, const struct
             people[n++] = (struct word_ref){strmap_hash(t->v[y->end - 1].norm, t->v[y->end - 1].norm_len), y->end - 1};
     }
     qsort(people, n, sizeof *people, cmp_word_ref);
+    /* One entry a word: a name said a thousand times would make every
+     * look-up walk a thousand equal hashes. */
+    size_t kept = 0;
+    for (size_t k = 0; k < n; k++)
+        if (kept == 0 || people[kept - 1].hash != people[k].hash ||
+            !same_norm(&t->v[people[kept - 1].tok], &t->v[people[k].tok]))
+            people[kept++] = people[k];
+    n = kept;
     for (size_t h = 0; h < hits->n && n > 0; h++) {
         const struct ent_hit *x = &hits->v[h];
         size_t i = x->start;
