@@ -12,11 +12,13 @@ are one of an annotation's; every other entity:org/person/place tag of the
 article is a false positive.
 
 The held-out sets: tests/eval/entities-heldout/ (A) and
-tests/eval/entities-heldout-b/ to -j/ (B to J) have annotations only
+tests/eval/entities-heldout-b/ to -m/ (B to M) have annotations only
 (gnad_NNNN.entities.tsv, bbc_NNNN.entities.tsv, same format) of real
-articles of ../shared/corpus/ (10kgnad-de, bbc-news-en), annotated blind
-(without a look at the plugin's output): their figures are what a user's
-articles should expect.  See their README.md.
+articles of ../shared/corpus/ (10kgnad-de, bbc-news-en; set M also
+shub_*.entities.tsv for scrapinghub-aeb-html/*.gold.txt and
+trafde_NNN.entities.tsv for trafilatura-eval-de-html/*.html, read as HTML),
+annotated blind (without a look at the plugin's output): their figures are
+what a user's articles should expect.  See their README.md.
 
 Targets: precision >= 0.9 and recall >= 0.8 for each type, on the written
 articles and on the held-out ones; every entity of the sample found, and
@@ -51,7 +53,8 @@ HELDOUT_DIRS = {"gnad": ("10kgnad-de", ".txt"), "bbc": ("bbc-news-en", ".txt"),
 HELDOUT_SETS = [("entities-heldout", "A"), ("entities-heldout-b", "B"), ("entities-heldout-c", "C"),
                 ("entities-heldout-d", "D"), ("entities-heldout-e", "E"), ("entities-heldout-f", "F"),
                 ("entities-heldout-g", "G"), ("entities-heldout-h", "H"), ("entities-heldout-i", "I"),
-                ("entities-heldout-j", "J"), ("entities-heldout-k", "K"), ("entities-heldout-l", "L")]
+                ("entities-heldout-j", "J"), ("entities-heldout-k", "K"), ("entities-heldout-l", "L"),
+                ("entities-heldout-m", "M")]
 
 
 def write_config(tmp, build_dir, lang_so):
