@@ -228,7 +228,6 @@ static int common_at(const struct run *r, size_t p)
  * an adjective or a common noun, no name: "GOP-dominated", "NBA-leading",
  * "Corona-bedingt".  Not a short or unknown part: "Moon Jae-in", "Hwang
  * Hee-chan", "GPA-djp". */
-
 static int lower_tail(const struct run *r, size_t p)
 {
     if (!(tok(r, p)->flags & ENT_TOK_WHOLE))
@@ -2521,7 +2520,7 @@ static int rule_org_lists(struct run *r)
     return rc < 0 ? -1 : 0;
 }
 
-/* "Gannett's shares", "WeWork's chief executive", "Zorblan's quarterly
+/* "Gannett's shares", "WeWork's valuation", "Zorblan's quarterly
  * revenue": English name words whose last is a possessive, before a
  * noun of a business (one word may stand between), are a firm's.  Not a
  * person's (a given name first; a surname or proper name of the word

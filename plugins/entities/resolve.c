@@ -138,7 +138,7 @@ static int given_name_before(const struct lexicon *lex, const char *lang, const 
            !(strcmp(lang, "de") == 0 && lexicon_common(lex, lang, g->norm, g->norm_len));
 }
 
-static int r_lang_de(const char *lang)
+static int lang_is_de(const char *lang)
 {
     return lang && strcmp(lang, "de") == 0;
 }
@@ -203,14 +203,15 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
          * person follows: "envoy to Ukraine Kurt Volker".  Not in German,
          * where a nation's name is also a nationality's noun ("dem Polen
          * Jakub Szymanski"). */
-        if (after && type == ENT_PLACE && strcmp(lang, "de") != 0 && i + 2 < t->n && t->v[i + 2].sentence == t->v[i].sentence &&
+        if (after && type == ENT_PLACE && !lang_is_de(lang) && i + 2 < t->n &&
+            t->v[i + 2].sentence == t->v[i].sentence &&
             given_name_before(lex, lang, &t->v[i + 1], covered[i + 1], cues) &&
             name_word(lex, lang, &t->v[i + 2], covered[i + 2]))
             after = 0;
         /* A given name that reads as an inflected place before a
          * capitalised word is the person's: "Nils Bergfreund" (Nil's
          * genitive), where the surname reads as a compound noun. */
-        if (!after && type == ENT_PLACE && r_lang_de(lang) && i + 1 < t->n &&
+        if (!after && type == ENT_PLACE && lang_is_de(lang) && i + 1 < t->n &&
             t->v[i + 1].sentence == t->v[i].sentence && (t->v[i + 1].flags & ENT_TOK_CAP) &&
             !(t->v[i + 1].flags & (ENT_TOK_STOP | ENT_TOK_PART)) && !covered[i + 1] &&
             lexicon_given(lex, t->v[i].norm, t->v[i].norm_len) == LEXICON_GIVEN_NAME &&
@@ -225,7 +226,7 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
         int building = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
                        (t->v[i + 1].flags & ENT_TOK_CAP) && cues &&
                        ((cue_bits(t->v[i + 1].norm, t->v[i + 1].norm_len) & C_NONPERSON) ||
-                        (type == ENT_PLACE && !r_lang_de(lang) && !gz->v[x->entry].nation &&
+                        (type == ENT_PLACE && !lang_is_de(lang) && !gz->v[x->entry].nation &&
                          tok_norm_in(&t->v[i + 1], sport_events)));
         /* A Romance noun of a building goes on with its particle: "Stade
          * de France" (Stade, Lower Saxony); a town does not ("Santiago de
