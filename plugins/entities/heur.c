@@ -2539,41 +2539,11 @@ static int business_noun(const struct ent_tok *t)
     return (t->flags & ENT_TOK_WORD) && !is_cap(t) && tok_norm_in(t, nouns);
 }
 
-/* The hashes of the words of the people found, sorted (made at the
- * first question; NULL and 0 when out of memory, which then asks
- * nothing). */
-struct person_words {
-    uint32_t *v;
-    size_t n;
-    int made;
-};
-
-static int someones_word(const struct run *r, struct person_words *pw, size_t p)
-{
-    if (!pw->made) {
-        pw->made = 1;
-        size_t n = 0;
-        for (size_t c = 0; c < r->out->n; c++)
-            if (r->out->v[c].type == ENT_PERSON)
-                n += r->out->v[c].end - r->out->v[c].start;
-        if (n == 0 || !(pw->v = malloc(n * sizeof *pw->v)))
-            return 0;
-        for (size_t c = 0; c < r->out->n; c++) {
-            const struct heur_cand *x = &r->out->v[c];
-            for (uint32_t k = x->start; x->type == ENT_PERSON && k < x->end; k++)
-                pw->v[pw->n++] = strmap_hash(r->t->v[k].norm, r->t->v[k].norm_len);
-        }
-        qsort(pw->v, pw->n, sizeof *pw->v, cmp_u32);
-    }
-    uint32_t h = strmap_hash(tok(r, p)->norm, tok(r, p)->norm_len);
-    return pw->n && bsearch(&h, pw->v, pw->n, sizeof h, cmp_u32) != NULL;
-}
-
 static int rule_org_possessive(struct run *r)
 {
     if (r->de || r->sports)
         return 0;
-    struct person_words pw = {0};
+    struct list_run l = {0};   /* person_surname()'s: the words of the people found or listed */
     int rc = 0;
     for (size_t i = 0; i < r->n_look && rc == 0; i++) {
         size_t p = r->look[i];
@@ -2598,13 +2568,18 @@ static int rule_org_possessive(struct run *r)
         if (given_word(r, p) || demonym_word(tok(r, p)) ||
             (one && (lexicon_en_proper(r->lex, one->norm, one->norm_len) || common_at(r, p))))
             continue;
+        if (list_kinds(r, &l) < 0) {
+            rc = -1;
+            break;
+        }
         int person = 0;
-        for (size_t k = p; k < e && !person; k++)
-            person = someones_word(r, &pw, k) || demonym_word(tok(r, k));   /* "the South Korean's market" */
-        if (!person && free_span(r, p, e) && add(r, p, e, ENT_ORG, 0) < 0)
+        for (size_t k = p; k < e && person == 0; k++)
+            person = demonym_word(tok(r, k)) ? 1 : person_surname(r, &l, k);   /* "the South Korean's market" */
+        if (person < 0 || (!person && free_span(r, p, e) && add(r, p, e, ENT_ORG, 0) < 0))
             rc = -1;
     }
-    free(pw.v);
+    free(l.kind_at);
+    free(l.surnames);
     return rc;
 }
 

@@ -74,6 +74,17 @@ static int capitals_before_possessive(const struct ent_tok *t)
     return letters >= 2;
 }
 
+/* How many of the n tokens at pos are written in capitals (asked only
+ * of a match that has a short word in capitals where a name has a
+ * capitalised one). */
+static size_t upper_words(const struct ent_toks *t, const uint32_t *pos, size_t n)
+{
+    size_t upper = 0;
+    for (size_t j = 0; j < n; j++)
+        upper += (t->v[pos[j]].flags & ENT_TOK_UPPER) != 0;
+    return upper;
+}
+
 static int case_ok(uint8_t want, uint32_t flags)
 {
     switch (want) {
@@ -374,9 +385,6 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
              * "McDonalds" is McDonald's (a name with a possessive). */
             if (genitive && !m->genitives && !(m->cases[mp->case_off] & ENT_CASE_POSSESSIVE))
                 ok = 0;
-            size_t upper = 0;
-            for (size_t j = 0; ok && j < mp->len; j++)
-                upper += (t->v[pos[first + j]].flags & ENT_TOK_UPPER) != 0;
             for (size_t j = 0; ok && j < mp->len; j++) {
                 const struct ent_tok *x = &t->v[pos[first + j]];
                 uint8_t c = m->cases[mp->case_off + j], want = c & ~ENT_CASE_POSSESSIVE;
@@ -385,7 +393,8 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
                 /* A short word in capitals is an acronym, no capitalised
                  * word of a name ("per the WHO" is no The Who), but in a
                  * run of capitals ("NEW YORK (AP)"). */
-                if (ok && want == ENT_CASE_CAP && case_of(x) == ENT_CASE_UPPER && upper < 2)
+                if (ok && want == ENT_CASE_CAP && case_of(x) == ENT_CASE_UPPER &&
+                    upper_words(t, pos + first, mp->len) < 2)
                     ok = 0;
                 /* A possessive ends a name that has none there: "the
                  * BBC's World Cup coverage" is no BBC World. */
