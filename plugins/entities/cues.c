@@ -193,7 +193,9 @@ static const char *const sport_words[] = {
     "soccer", "rugby", "cricket", "uefa", "fifa", "fa", "footballer", "footballers", "first-team", "hat-trick",
     "midfield", "friendlies", "team-mate", "team-mates", "teammate", "teammates", "debutant", "flanker",
     "flankers", "hamstring", "touchline", "sin-bin", "sin-binned", "twickenham", "murrayfield", "anfield",
-    "highbury",
+    "highbury", "playoffs", "play-offs", "nfl", "nba", "mlb", "mls", "ncaa", "quarterback", "quarterbacks",
+    "touchdown", "touchdowns", "linebacker", "linebackers", "cornerback", "pitcher", "pitchers", "inning",
+    "three-pointer", "basketball", "baseball", "hockey", "volleyball", "handball",
     "tor", "tore", "treffer", "stürmer", "mittelfeldspieler", "verteidiger", "torhüter", "tormann",
     "goalie", "elfmeter", "liga", "bundesliga", "abstieg", "aufstieg", "tabelle", "tabellenführer",
     "meisterschaft", "spieltag", "halbzeit", "schiedsrichter", "heimspiel", "auswärtsspiel", "pokal",
@@ -246,7 +248,8 @@ static const char *const not_org_acronyms[] = {
     "mar", "tun", "alg", "ngr", "gha", "cmr", "civ", "sen", "ngo", "diy", "cgi", "cctv", "gis", "vod", "wap",
     "tpm", "sepa", "iban", "isin", "bic", "osx", "psx", "psp", "umd", "gta", "rpgs", "mtb", "bwl", "vwl",
     "ftse", "dax", "atx", "smi", "ces", "wwdc", "ifa", "mwc", "gdc", "lzw", "xdr", "jpeg", "mpeg", "wav",
-    "xml", "ascii", "utf", "bmx", "suvs", "ufo", "ufos", "ngos", "ddr", "brd", "nsdap", NULL};
+    "xml", "ascii", "utf", "bmx", "suvs", "ufo", "ufos", "ngos", "ddr", "brd", "rgb", "nas", "ips",
+    "hdr", "hdmi", "sata", "nvme", "gtx", "rtx", "amoled", "qled", "stoxx", NULL};
 /* English words before "in" and the title of a work: "starred in Finding
  * Neverland", "her role in Closer".  Not "star", a noun as often ("a star
  * in Hollywood"). */

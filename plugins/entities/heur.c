@@ -464,6 +464,10 @@ static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int s
     /* "Australian Open", "Carling Cup": an event. */
     if (type == ENT_PERSON && norm_in(r, b - 1, C_EVENT))
         return 0;
+    /* No digit in a person's name ("Brent LCOc1" is a price's code). */
+    for (size_t k = a; type == ENT_PERSON && k < b; k++)
+        if (has_digit(tok(r, k)->text, tok(r, k)->text_len))
+            return 0;
     /* The rest of the surname after its particles: "Renaud Donnedieu de
      * Vabres", "the director Lars von Trier". */
     if (type == ENT_PERSON && b < r->n && !tok_possessive(tok(r, b - 1))) {
@@ -1557,6 +1561,15 @@ static int spelt_out(const struct run *r, size_t p)
  * one of a field or measure (C_NOTORG: "BIP", "DVD", "MWh"), not after a
  * number (a unit: "5 GB"), not a country's code in brackets ("(AUT)"),
  * not a role, and not in a sentence written in capitals (a heading). */
+/* A market data code, not a name: a news agency's instrument codes
+ * glue a dot before the letters or "=" after them (".DJI", ".SPX",
+ * "XAU=", "EUR=" in a markets report). */
+static int ticker_code(const struct run *r, size_t p)
+{
+    return (p > 0 && (tok(r, p)->flags & ENT_TOK_GLUED) && text_is(tok(r, p - 1), ".")) ||
+           (p + 1 < r->n && (tok(r, p + 1)->flags & ENT_TOK_GLUED) && text_is(tok(r, p + 1), "="));
+}
+
 static int rule_acronym(struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
@@ -1565,6 +1578,8 @@ static int rule_acronym(struct run *r, size_t p)
     if (p > 0 && same_sentence(r, p - 1, p) && is_number(tok(r, p - 1)))
         return 0;
     if (p > 0 && p + 1 < r->n && text_is(tok(r, p - 1), "(") && text_is(tok(r, p + 1), ")"))
+        return 0;
+    if (ticker_code(r, p))
         return 0;
     /* Most words of the sentence in capitals: a heading or a shout. */
     size_t upper = 0, words = 0;

@@ -286,6 +286,26 @@ static int us_postal_code(const struct ent_tok *t)
     return 0;
 }
 
+/* Whether ", PLACE" follows hit h ("Baar, Switzerland"), a nation when
+ * nation is set ("Istanbul, Turkey"; not a list of clubs by their towns,
+ * "Luton, Preston, Queens Park Rangers"). */
+static int place_after_comma(const struct ent_toks *t, const struct ent_hits *hits, size_t h,
+                             const struct gazetteer *gz, int nation)
+{
+    size_t j = hits->v[h].end;
+    if (!(j + 1 < t->n && t->v[j].norm_len == 1 && t->v[j].norm[0] == ','))
+        return 0;
+    /* The next hit after this one's own words: a sports alias of the
+     * same words may sit right after it (matcher.h). */
+    size_t k = h + 1;
+    while (k < hits->n && hits->v[k].start == hits->v[h].start)
+        k++;
+    if (k == hits->n || hits->v[k].start != j + 1)
+        return 0;
+    const struct gz_entry *e = &gz->v[hits->v[k].entry];
+    return e->type == ENT_PLACE && (!nation || e->nation);
+}
+
 /* Whether a hit of an entry that needs a cue (a file marked "#!cue", such
  * as the towns list) has one: a preposition of place before it ("in
  * Wolfsburg"), or ", PLACE" after it ("Baar, Switzerland"); and no
@@ -303,13 +323,7 @@ static int cued(const struct lexicon *lex, const char *lang, const struct ent_to
         return 0;
     if (i > 0 && t->v[i - 1].sentence == t->v[x->start].sentence && tok_norm_in(&t->v[i - 1], place_preps))
         return 1;
-    /* The next hit after this one's own words: a sports alias of the
-     * same words may sit right after it (matcher.h). */
-    size_t k = h + 1;
-    while (k < hits->n && hits->v[k].start == x->start)
-        k++;
-    if (j + 1 < t->n && t->v[j].norm_len == 1 && t->v[j].norm[0] == ',' && k < hits->n &&
-        hits->v[k].start == j + 1 && gz->v[hits->v[k].entry].type == ENT_PLACE)
+    if (place_after_comma(t, hits, h, gz, 0))
         return 1;
     /* ", IL", ", GA": a US state's postal code after a town (tour dates,
      * addresses), at the end of its phrase: not "Allen, ME too". */
@@ -757,7 +771,7 @@ static int sports_club_of_hit(const struct lexicon *lex, const char *lang, const
         i--;  /* a part: what stands before its word */
     if (at_venue(t, i))
         return 0;
-    if (in_dateline(t, i, x->end))
+    if (in_dateline(t, i, x->end) || place_after_comma(t, hits, h, gz, 1))
         return 0;
     int inside = 0;
     for (size_t k = x->start; k < x->end && !inside; k++)

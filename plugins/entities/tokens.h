@@ -21,6 +21,7 @@ enum ent_tok_flags {
     ENT_TOK_PART_LAST = 1u << 7,  /* ... its last part */
     ENT_TOK_WHOLE = 1u << 8,      /* a hyphenated word as a whole (its parts follow it) */
     ENT_TOK_NEWLINE = 1u << 9,    /* a line break stands between it and the token before */
+    ENT_TOK_GLUED = 1u << 10,     /* no space between it and the token before (".DJI") */
 };
 
 /* Strings are not NUL-terminated: a part points into its word. */

@@ -34,6 +34,7 @@ int tokens_from_analysis(const newsd_analysis *an, struct ent_toks *out)
     const char *text = newsd_analysis_text(an, &text_len);
     const char *nl = text ? memchr(text, '\n', text_len) : NULL;
     size_t next_nl = nl ? (size_t)(nl - text) : SIZE_MAX;
+    size_t prev_end = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
         const struct newsd_token *nt = newsd_token_in(base, stride, i);
         struct ent_tok t = {
@@ -43,6 +44,9 @@ int tokens_from_analysis(const newsd_analysis *an, struct ent_toks *out)
             .flags = flags_of(nt), .sentence = nt->sentence,
             .type = typed ? nt->type : ENT_NO_TYPE,
         };
+        if (nt->offset == prev_end)
+            t.flags |= ENT_TOK_GLUED;
+        prev_end = nt->offset + nt->length;
         if (nt->offset > next_nl) {
             if (i > 0)
                 t.flags |= ENT_TOK_NEWLINE;
