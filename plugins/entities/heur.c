@@ -313,7 +313,7 @@ static int given_at(const struct run *r, size_t p)
     struct type_memo *m = r->types && toks_typed(r->t, t) ? &r->types[t->type] : NULL;
     if (m && m->given)
         return m->given - 1;
-    int g = lexicon_given(r->lex, t->norm, t->norm_len);
+    int g = lexicon_given(r->lex, r->lang, t->norm, t->norm_len);
     if (m)
         m->given = (uint8_t)(1 + g);
     return g;
@@ -678,7 +678,7 @@ static int rule_org_before_role(struct run *r, size_t p)
     static const char *const parties[] = {"conservative", "labour", "liberal", "green", "democratic", "republican",
                                           "tory", "socialist", "unionist", "nationalist", NULL};
     const struct ent_tok *one = end - a == 1 ? tok(r, a) : NULL;
-    if (one && (demonym_word(one) || lexicon_given(r->lex, one->norm, one->norm_len) ||
+    if (one && (demonym_word(one) || lexicon_given(r->lex, r->lang, one->norm, one->norm_len) ||
                 lexicon_en_proper(r->lex, one->norm, one->norm_len) || tok_norm_in(one, parties) ||
                 (r->sports && common_at(r, a))))
         return 0;
@@ -950,7 +950,7 @@ static int all_common(const struct run *r, size_t a, size_t b)
 static int given_word(const struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
-    return r->lex->have_given && lexicon_given(r->lex, t->norm, t->norm_len);
+    return r->lex->have_given && lexicon_given(r->lex, r->lang, t->norm, t->norm_len);
 }
 
 /* "Moet & Chandon", "Kornfeld & Klipstein", "Stone & McCarthy Research":
@@ -1953,7 +1953,7 @@ static void strip_genitives(struct run *r)
         for (size_t i = 0; i < r->t->n; i++) {
             const struct ent_tok *t = &r->t->v[i];
             if (!is_cap(t) || t->text_len != wlen - 1 || memcmp(t->text, last, wlen - 1) != 0 ||
-                lexicon_given(r->lex, t->norm, t->norm_len))
+                lexicon_given(r->lex, r->lang, t->norm, t->norm_len))
                 continue;  /* "Adams" ... "Adam Riese" is no genitive */
             /* "Schiele-Werke"; the whole name again, "Egon Schiele"; or the
              * word alone, between no other capitalised words */

@@ -24,6 +24,7 @@
 /* Values in lexicon.given (lexicon_given()). */
 #define GIVEN_NAME LEXICON_GIVEN_NAME
 #define GIVEN_WORD LEXICON_GIVEN_WORD
+#define GIVEN_WORD_EN 3   /* an English word only */
 
 void lexicon_init(struct lexicon *l)
 {
@@ -428,8 +429,14 @@ static int put_given(void *ctx, const char *w, size_t len)
     size_t folded = lexicon_fold(w, n, buf, sizeof buf);
     if (folded == 0)
         return 0;
-    int word = tab && strncmp(tab + 1, "word", 4) == 0;
-    return fpset_put(ctx, fpset_hash(buf, folded), word ? GIVEN_WORD : GIVEN_NAME);
+    unsigned kind = GIVEN_NAME;
+    if (tab && (size_t)(w + len - tab) > 4 && strncmp(tab + 1, "word", 4) == 0) {
+        const char *rest = tab + 5, *end = w + len;
+        while (rest < end && *rest == ' ')
+            rest++;
+        kind = end - rest >= 2 && memcmp(rest, "en", 2) == 0 ? GIVEN_WORD_EN : GIVEN_WORD;
+    }
+    return fpset_put(ctx, fpset_hash(buf, folded), kind);
 }
 
 int lexicon_load_given(struct lexicon *l, const char *path, char *err, size_t errlen)
@@ -449,7 +456,7 @@ int lexicon_load_given(struct lexicon *l, const char *path, char *err, size_t er
     if (rc == 0) {
         /* Best effort, both: without the filter every word asks the set,
          * and unpacked the set works too. */
-        fpfilter_build(&l->given_filter, &l->given, 1u << GIVEN_NAME | 1u << GIVEN_WORD);
+        fpfilter_build(&l->given_filter, &l->given, 1u << GIVEN_NAME | 1u << GIVEN_WORD | 1u << GIVEN_WORD_EN);
         fpset_freeze(&l->given);
     } else {
         fpset_free(&l->given);
@@ -458,10 +465,13 @@ int lexicon_load_given(struct lexicon *l, const char *path, char *err, size_t er
     return rc;
 }
 
-int lexicon_given(const struct lexicon *l, const char *norm, size_t len)
+int lexicon_given(const struct lexicon *l, const char *lang, const char *norm, size_t len)
 {
     if (!l->have_given || len == 0 || len > WORD_MAX)
         return 0;
     uint64_t h = fpset_hash(norm, len);
-    return fpfilter_may_have(&l->given_filter, h) ? (int)fpset_get(&l->given, h) : 0;
+    unsigned v = fpfilter_may_have(&l->given_filter, h) ? fpset_get(&l->given, h) : 0;
+    if (v == GIVEN_WORD_EN)
+        return lang && strcmp(lang, "de") == 0 ? GIVEN_NAME : GIVEN_WORD;
+    return (int)v;
 }

@@ -36,14 +36,17 @@ void lexicon_free(struct lexicon *l);
 int lexicon_load_de(struct lexicon *l, const char *path, char *err, size_t errlen);
 int lexicon_load_en(struct lexicon *l, const char *path, char *err, size_t errlen);
 /* The given names' list: a name a line, then a tab and "word" when it is
- * also an ordinary word ("Grant"); '#' comments (gen_gazetteer.py given).
- * 0, or -1 with the cause in err. */
+ * also an ordinary word ("Grant"), "word en" when an English one only
+ * ("Peter": to peter out); '#' comments (gen_gazetteer.py given).  0, or
+ * -1 with the cause in err. */
 int lexicon_load_given(struct lexicon *l, const char *path, char *err, size_t errlen);
-/* What norm (case-folded) is in the given names' list: 0 (not there),
- * LEXICON_GIVEN_NAME, or LEXICON_GIVEN_WORD for a name that is also a word. */
+/* What norm (case-folded) is in the given names' list for an article in
+ * lang: 0 (not there), LEXICON_GIVEN_NAME, or LEXICON_GIVEN_WORD for a
+ * name that is also a word (an English word only in English and in
+ * languages other than German). */
 #define LEXICON_GIVEN_NAME 1
 #define LEXICON_GIVEN_WORD 2
-int lexicon_given(const struct lexicon *l, const char *norm, size_t len);
+int lexicon_given(const struct lexicon *l, const char *lang, const char *norm, size_t len);
 /* 1 when american-english lists norm (case-folded) capitalised only: a
  * proper name or a demonym ("British", "Murdoch"), not a word ("Edge"). */
 int lexicon_en_proper(const struct lexicon *l, const char *norm, size_t len);

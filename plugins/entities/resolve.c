@@ -133,7 +133,7 @@ static int given_name_before(const struct lexicon *lex, const char *lang, const 
 {
     return lex->have_given && (g->flags & ENT_TOK_WORD) && (g->flags & ENT_TOK_CAP) &&
            !(g->flags & (ENT_TOK_PART | ENT_TOK_UPPER | ENT_TOK_STOP | ENT_TOK_ABBREV)) && !covered &&
-           !tok_possessive(g) && lexicon_given(lex, g->norm, g->norm_len) &&
+           !tok_possessive(g) && lexicon_given(lex, lang, g->norm, g->norm_len) &&
            !(cues && (cue_bits(g->norm, g->norm_len) & C_NONNAME)) &&
            !(strcmp(lang, "de") == 0 && lexicon_common(lex, lang, g->norm, g->norm_len));
 }
@@ -181,7 +181,7 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
             const struct ent_tok *g = i > 0 ? &t->v[i - 1] : NULL;
             if (g && lex->have_given && g->sentence == t->v[i].sentence && (g->flags & ENT_TOK_CAP) &&
                 !(g->flags & (ENT_TOK_PART | ENT_TOK_UPPER)) && !tok_possessive(g) && !covered[i - 1] &&
-                lexicon_given(lex, g->norm, g->norm_len) &&
+                lexicon_given(lex, lang, g->norm, g->norm_len) &&
                 !(cues && (cue_bits(g->norm, g->norm_len) & C_NONNAME)))   /* "in April Google" */
                 dropped[h] = 1;
             continue;
@@ -214,7 +214,7 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
         if (!after && type == ENT_PLACE && lang_is_de(lang) && i + 1 < t->n &&
             t->v[i + 1].sentence == t->v[i].sentence && (t->v[i + 1].flags & ENT_TOK_CAP) &&
             !(t->v[i + 1].flags & (ENT_TOK_STOP | ENT_TOK_PART)) && !covered[i + 1] &&
-            lexicon_given(lex, t->v[i].norm, t->v[i].norm_len) == LEXICON_GIVEN_NAME &&
+            lexicon_given(lex, lang, t->v[i].norm, t->v[i].norm_len) == LEXICON_GIVEN_NAME &&
             !spelt_as_listed(&gz->v[x->entry], &t->v[i]))
             after = 1;
         /* Before a building's word it names the building ("Victoria
@@ -557,7 +557,7 @@ static int has_word(const struct ent_toks *t, const struct word_ref *v, size_t n
  * or direction ("in Durham", "moved to Durham"), nor in a sports report,
  * where a town stands for its club and a club's name may read as a
  * person's ("Dinamo Minsk").  -1 when out of memory. */
-static int drop_places_that_are_surnames(const struct lexicon *lex, const struct ent_toks *t,
+static int drop_places_that_are_surnames(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                                          const struct ent_hits *hits, const struct gazetteer *gz,
                                          const struct heur_cands *cands, uint8_t *dropped)
 {
@@ -574,7 +574,7 @@ static int drop_places_that_are_surnames(const struct lexicon *lex, const struct
         const struct heur_cand *c = &cands->v[k];
         const struct ent_tok *first = &t->v[c->start], *last = &t->v[c->end - 1];
         if (c->type == ENT_PERSON && c->end - c->start > 1 && lex->have_given &&
-            lexicon_given(lex, first->norm, first->norm_len))
+            lexicon_given(lex, lang, first->norm, first->norm_len))
             people[n++] = (struct word_ref){strmap_hash(last->norm, last->norm_len), c->end - 1};
     }
     for (size_t k = 0; k < hits->n; k++) {
@@ -920,7 +920,7 @@ static int nation_as_place(const struct lexicon *lex, const char *lang, const st
         return 1;
     if (tok_possessive(&t->v[x->end - 1]) || x->genitive)
         for (size_t j = x->end; j < t->n && j < x->end + 3 && t->v[j].sentence == sentence; j++)
-            if ((t->v[j].flags & ENT_TOK_CAP) && lexicon_given(lex, t->v[j].norm, t->v[j].norm_len))
+            if ((t->v[j].flags & ENT_TOK_CAP) && lexicon_given(lex, lang, t->v[j].norm, t->v[j].norm_len))
                 return 1;
     /* A German genitive before a noun other than the team's: "Österreichs
      * Basketballmeister" (the country's champion), not "Österreichs
@@ -1050,7 +1050,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
         return -1;
     resolve_drop_sport_aliases(lex, lang, t, hits, cands->sports, cands, dropped);
     resolve_drop_surnames_of_listed(t, hits, gz, dropped, cands);
-    if (!cands->sports && drop_places_that_are_surnames(lex, t, hits, gz, cands, dropped) < 0)
+    if (!cands->sports && drop_places_that_are_surnames(lex, lang, t, hits, gz, cands, dropped) < 0)
         return -1;
     if (works_drop_titles(t, hits, gz, dropped, cands) < 0)
         return -1;

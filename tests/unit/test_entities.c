@@ -809,9 +809,9 @@ static void test_heuristics_given_names(void **state)
 {
     (void)state;
     given_load("given.txt", "# given names\nbob\nbrenda\nart\nvictoria\nprince\n Jörg \nfrank\tword\n");
-    assert_int_equal(lexicon_given(&lex, "jörg", strlen("jörg")), LEXICON_GIVEN_NAME);
-    assert_int_equal(lexicon_given(&lex, "frank", strlen("frank")), LEXICON_GIVEN_WORD);
-    assert_int_equal(lexicon_given(&lex, "zorblax", strlen("zorblax")), 0);
+    assert_int_equal(lexicon_given(&lex, "en", "jörg", strlen("jörg")), LEXICON_GIVEN_NAME);
+    assert_int_equal(lexicon_given(&lex, "en", "frank", strlen("frank")), LEXICON_GIVEN_WORD);
+    assert_int_equal(lexicon_given(&lex, "en", "zorblax", strlen("zorblax")), 0);
     /* A given name that is also a word wants a name word after it. */
     expect_heuristics("de", "Die Firma von Jörg Müller baut jetzt auch Häuser in der ganzen Stadt.",
                       "person/Jörg Müller");

@@ -43,7 +43,7 @@ MORE_GIVEN_LOCALES = (("id_ID", "first_name"), ("en_TH", "first_name"), ("tw_GH"
 # stop word, never a name's first word; nor "Al", before Arabic names of
 # places and clubs ("Al Anbar", "Al Ahly") as often as a person's.
 SHORT_GIVEN = {"matt": False, "phil": False, "cate": False, "jen": False, "meg": False, "ed": False,
-               "bill": True, "rob": True, "pat": True, "sue": True, "ray": True}
+               "bill": "en", "rob": "en", "pat": "en", "sue": "en", "ray": "en"}
 GIVEN_NAME = re.compile(r"^[^\W\d_][^\W\d_'-]*(?:[-'][^\W\d_]+)*$")
 EN_WORDS = "/usr/share/dict/american-english"
 DE_WORDS = "/usr/share/dict/ngerman"
@@ -640,7 +640,13 @@ def given_names():
     for name, locales in seen_in.items():
         if name in places:
             continue
-        word = name in en_lower or german_common(name[:1].upper() + name[1:], de_words)
+        # A German word is one in any article; an English one only outside
+        # German text ("Peter Binder": to peter out).
+        cap = name[:1].upper() + name[1:]
+        # Not for a plural that is a given name too (Christiane, Simone).
+        german = cap.lower() in de_words or (cap in de_words and any(
+            cap + e in de_words and (cap + e).casefold() not in seen_in for e in ("e", "en", "n")))
+        word = True if german else "en" if name in en_lower else False
         if word and locales < 2:
             continue
         out[name] = word
@@ -657,16 +663,18 @@ def given(out):
     out.write("# Given names: the first names of the person providers of Debian's\n"
               f"# python3-fake-factory ({FAKER_PERSON_DIR}), locales\n"
               f"# {', '.join(GIVEN_LOCALES + tuple(loc for loc, _ in MORE_GIVEN_LOCALES))};\n"
-              "# case-folded, one a line; \"NAME<TAB>word\" for a name that is also an\n"
-              "# English or German word (Grant, Hans: kept only when two locales besides\n"
-              "# en have it), and the short forms of English names faker lacks (Matt,\n"
+              "# case-folded, one a line; \"NAME<TAB>word\" for a name that is also a\n"
+              "# German word (Hans: kept only when two locales besides en have it),\n"
+              "# \"NAME<TAB>word en\" for one that is an English word only (Grant,\n"
+              "# Peter), and the short forms of English names faker lacks (Matt,\n"
               "# Phil; Bill and Rob marked).  The entities heuristics read a given\n"
               "# name before a capitalised word as a person, a marked one before a name\n"
-              "# word only (docs/plugins.md).  Without the names of countries, tz\n"
+              "# word only, \"word en\" outside German text (docs/plugins.md).\n"
+              "# Without the names of countries, tz\n"
               "# cities, regions and languages.  Generated at build time by\n"
               "# gen_gazetteer.py; do not edit.\n")
     for name in sorted(names):
-        out.write(name + ("\tword\n" if names[name] else "\n"))
+        out.write(name + {True: "\tword\n", "en": "\tword en\n"}.get(names[name], "\n"))
 
 
 def main():
