@@ -1077,6 +1077,11 @@ static size_t particle_surname(const struct run *r, size_t q)
     return k + 1 - q;
 }
 
+static int ends_in_ing(const struct ent_tok *t)
+{
+    return t->norm_len > 5 && memcmp(t->norm + t->norm_len - 3, "ing", 3) == 0;
+}
+
 static int rule_person_given(struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
@@ -1085,8 +1090,15 @@ static int rule_person_given(struct run *r, size_t p)
         ((t->flags & ENT_TOK_STOP) && !modal_will(r, p)) ||
         (r->cls[p] & not_person) || p + 1 >= r->n || !same_sentence(r, p, p + 1) || tok_possessive(t))
         return 0;
+    /* Not inside a longer run of name words; but in English an ordinary
+     * word before a given name that is no word is a title or a party's
+     * ("Republican Phil Bryant", "Trade Representative Robert Lighthizer";
+     * not a title's words, "Battle Angel Alita", "What's Eating Gilbert
+     * Grape"). */
     if (p > 0 && same_sentence(r, p - 1, p) && !r->taken[p - 1] && namey(r, p - 1, 1) &&
-        !tok_possessive(tok(r, p - 1)) && !demonym_word(tok(r, p - 1)))
+        !tok_possessive(tok(r, p - 1)) && !demonym_word(tok(r, p - 1)) &&
+        !(!r->de && common_at(r, p - 1) && !given_at(r, p - 1) && given_at(r, p) == LEXICON_GIVEN_NAME &&
+          !ends_in_ing(tok(r, p - 1))))
         return 0;
     /* A person's name takes no article: after one, a given name is a word
      * ("eine Art Trost") or begins a title ("The Amber Spyglass").  German

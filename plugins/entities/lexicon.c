@@ -313,6 +313,22 @@ static int has_noun_ending(const char *norm, size_t len)
     return 0;
 }
 
+/* A feminine form in -in or -innen that ngerman lacks, of a noun it has
+ * of five letters or more ("Qualifikantin": Qualifikant); not a name
+ * ending so of a shorter word (Karin: Kar, Putin, Berlin). */
+static int feminine_of_noun(const struct lexicon *l, const char *norm, size_t len)
+{
+    size_t stem;
+    if (len >= 7 && memcmp(norm + len - 2, "in", 2) == 0)
+        stem = len - 2;
+    else if (len >= 10 && memcmp(norm + len - 5, "innen", 5) == 0)
+        stem = len - 5;
+    else
+        return 0;
+    unsigned v = fpset_get(&l->de, fpset_hash(norm, stem));
+    return v == LEX_NOUN || v == LEX_CAPITALISED;
+}
+
 static int common_de(const struct lexicon *l, const char *norm, size_t len, uint64_t whole)
 {
     /* A hash from lexicon_prefetch() says the word has no noun ending:
@@ -328,6 +344,8 @@ static int common_de(const struct lexicon *l, const char *norm, size_t len, uint
      * family are mostly nouns too (Stadt/Städte); the names among them
      * (Merkel) are the gazetteer's job. */
     if (fpset_get(&l->de, whole))
+        return 1;
+    if (feminine_of_noun(l, norm, len))
         return 1;
     if (len < COMPOUND_MIN_PREFIX + COMPOUND_MIN_HEAD || len > WORD_MAX)
         return 0;
