@@ -1994,6 +1994,26 @@ static void test_resolve_more_places(void **state)
     lists_free(&l);
 }
 
+/* In a sports report a town is its club, but not before ", NATION"
+ * ("Istanbul, Turkey"); before another town it still is (a list of
+ * clubs). */
+static void test_resolve_town_before_nation(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {
+        {"place\tQuarnville", GZ_MARK_TOWN}, {"place\tZorbton", GZ_MARK_TOWN}, {"place\tZorbia", GZ_MARK_NATION}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.en, "en",
+                    "The striker scored a goal in the league match. His favourite city is Quarnville, Zorbia, "
+                    "he said.",
+                    "place/Quarnville, place/Zorbia");
+    expect_resolved(&l.g, &l.en, "en",
+                    "The striker scored a goal in the league match. Quarnville, Zorbton and others had pitches.",
+                    "club/Quarnville, club/Zorbton");
+    lists_free(&l);
+}
+
 /* A German firm named by a noun and its land keeps both; not a noun
  * before a name, nor after a capitalised noun. */
 static void test_resolve_german_firm_of_a_land(void **state)
@@ -2169,6 +2189,45 @@ static void test_lexicon_noun_endings(void **state)
 /* A capitalised entry without a noun's family ends a compound only when
  * longer than four bytes, also when other heads come before it: "Maria"
  * does ("Quxmaria"), "Anna" does not ("Quxanna", "Quxxanna"). */
+/* A markets code glued to a dot or "=" is no organisation; a person's
+ * name has no digit; English words before a given name that is no word
+ * are a title or a party's, not a title's words; a given name that is an
+ * English word only is a plain one in German text. */
+static void test_heuristics_round_after_085(void **state)
+{
+    (void)state;
+    given_load("given_085.txt", "brent\nphil\nangel\tword\npeter\tword en\n");
+    expect_heuristics("en", "On Wall Street the index .QZX fell and gold QZW= rose on Tuesday, the traders said.", "");
+    expect_heuristics("en", "Wall Street traders saw the QZX index fall on Tuesday, and QZX then rose again.",
+                      "org/QZX, org/QZX");
+    expect_heuristics("en", "Crude fell and Brent LCOc1 was last at $60.73, down on the day, the traders said.", "");
+    expect_heuristics("en", "The vote turned four years after Republican Phil Zanterby won in a landslide there.",
+                      "person/Phil Zanterby");
+    expect_heuristics("en", "The studio worked on Battle Angel Zanterby in the spring, the company said.", "");
+    expect_heuristics("en", "The film What's Eating Phil Zanterby won plaudits in the spring of that year.", "");
+    expect_heuristics("de", "Neu im Vorstand ist zum ersten Mal Landesgeschäftsführer Peter Binder aus Linz.",
+                      "person/Peter Binder");
+    assert_int_equal(lexicon_given(&lex, "de", "peter", 5), LEXICON_GIVEN_NAME);
+    assert_int_equal(lexicon_given(&lex, "en", "peter", 5), LEXICON_GIVEN_WORD);
+    assert_int_equal(lexicon_given(&lex, "de", "angel", 5), LEXICON_GIVEN_WORD);
+    given_drop();
+}
+
+/* A German feminine noun in -in/-innen of a listed noun is a noun; a
+ * name ending so of a short word is not. */
+static void test_lexicon_feminine_nouns(void **state)
+{
+    (void)state;
+    static const char *const nouns[] = {"herausfordererin", "herausfordererinnen"};
+    for (size_t i = 0; i < sizeof nouns / sizeof *nouns; i++)
+        if (!lexicon_common(&lex, "de", nouns[i], strlen(nouns[i])))
+            fail_msg("%s: not read as a noun", nouns[i]);
+    static const char *const names[] = {"karin", "putin", "rasputin"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (lexicon_common(&lex, "de", names[i], strlen(names[i])))
+            fail_msg("%s: read as a noun", names[i]);
+}
+
 static void test_lexicon_compound_head_lengths(void **state)
 {
     (void)state;
@@ -2237,6 +2296,9 @@ int main(void)
         cmocka_unit_test(test_cue_suffix_bits_edges),
         cmocka_unit_test(test_lexicon_noun_endings),
         cmocka_unit_test(test_lexicon_compound_head_lengths),
+        cmocka_unit_test(test_heuristics_round_after_085),
+        cmocka_unit_test(test_lexicon_feminine_nouns),
+        cmocka_unit_test(test_resolve_town_before_nation),
         cmocka_unit_test(test_heuristics_titles_of_office),
         cmocka_unit_test(test_matcher_short_capitals),
         cmocka_unit_test(test_heuristics_more_guards),
