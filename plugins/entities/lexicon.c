@@ -212,6 +212,14 @@ static int put_de(void *ctx, const char *w, size_t len)
          * ~40 ms of the plugin's start. */
         if (has(d->all, cap, len, "e") || has(d->all, cap, len, "en"))
             kind = LEX_CAPITALISED;
+        /* Or a plural in -e of a noun the list has only in the singular:
+         * "punkte" (of "punkten") beside "Punkt" and "Punktes", not
+         * "Punkte", the head
+         * of "Befestigungspunkte".  Not -en: "hausen" beside "Haus" would
+         * make a noun of every town and surname in -hausen. */
+        else if (len >= 6 && w[len - 1] == 'e' && fpset_get(d->all, fpset_hash(cap, len - 1)) &&
+                 (has(d->all, cap, len - 1, "es") || noun_family(d->all, cap, len - 1)))
+            kind = LEX_CAPITALISED;
     }
     if (old == 0 || (old == LEX_CAPITALISED && kind != LEX_CAPITALISED) || (old == LEX_WORD && kind == LEX_NOUN))
         return fpset_put(d->de, h, kind);
