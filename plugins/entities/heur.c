@@ -973,6 +973,16 @@ static int rule_ampersand(struct run *r, size_t p, size_t n)
 /* Two or three name words: an organisation when an organisation word ends
  * them (or an English noun of one follows: "Edge magazine"), a person
  * when the last comes back alone. */
+/* In German text, an English ordinary word that is no German one and no
+ * given name: an English phrase's first word ("Southern Gothic", "Deep
+ * South") opens no person's name. */
+static int english_word_only(const struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    return lexicon_common(r->lex, "en", t->norm, t->norm_len) && !lexicon_de_listed(r->lex, t->norm, t->norm_len) &&
+           !given_at(r, p) && !tok_norm_in(t, name_particles);
+}
+
 static int rule_sequence(struct run *r, size_t p)
 {
     if (r->taken[p])
@@ -1029,7 +1039,8 @@ static int rule_sequence(struct run *r, size_t p)
         comes_back_alone(r, p, p + m, p + m - 1) &&
         speaker_like(r, p, p + m) &&
         !(!r->de && (demonym_word(tok(r, p)) ||
-                     (common_at(r, p) && !given_at(r, p) && !tok_norm_in(tok(r, p), name_particles)))))
+                     (common_at(r, p) && !given_at(r, p) && !tok_norm_in(tok(r, p), name_particles)))) &&
+        !(r->de && english_word_only(r, p)))
         return add(r, p, p + m, ENT_PERSON, 0);
     return 0;
 }

@@ -2207,6 +2207,9 @@ static void test_heuristics_round_after_085(void **state)
     expect_heuristics("en", "The film What's Eating Phil Zanterby won plaudits in the spring of that year.", "");
     expect_heuristics("de", "Neu im Vorstand ist zum ersten Mal Landesgeschäftsführer Peter Binder aus Linz.",
                       "person/Peter Binder");
+    /* An English phrase in German text names no one. */
+    expect_heuristics("de", "Im Buch geht es um Southern Gothic und den Süden. Southern Gothic ist jung, und "
+                      "Gothic meint das Unheimliche.", "");
     assert_int_equal(lexicon_given(&lex, "de", "peter", 5), LEXICON_GIVEN_NAME);
     assert_int_equal(lexicon_given(&lex, "en", "peter", 5), LEXICON_GIVEN_WORD);
     assert_int_equal(lexicon_given(&lex, "de", "angel", 5), LEXICON_GIVEN_WORD);
