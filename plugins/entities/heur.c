@@ -690,7 +690,8 @@ static int rule_org_before_role(struct run *r, size_t p)
 /* "Ministerpräsident Li Qiang", "CEO Jensen Huang". */
 static int rule_person_role(struct run *r, size_t p)
 {
-    if (p + 1 >= r->n || !is_person_role(r, p))
+    /* A role's possessive names a thing: "the Founder's Edition". */
+    if (p + 1 >= r->n || !is_person_role(r, p) || tok_possessive(tok(r, p)))
         return 0;
     size_t q = p + 1;
     if (is_comma(tok(r, q)) && q + 1 < r->n)

@@ -2207,6 +2207,8 @@ static void test_heuristics_round_after_085(void **state)
     expect_heuristics("en", "The film What's Eating Phil Zanterby won plaudits in the spring of that year.", "");
     expect_heuristics("de", "Neu im Vorstand ist zum ersten Mal Landesgeschäftsführer Peter Binder aus Linz.",
                       "person/Peter Binder");
+    /* A role's possessive names a thing. */
+    expect_heuristics("en", "Fans ordered the Founder's Edition of the game early on Tuesday, the shop said.", "");
     /* An English phrase in German text names no one. */
     expect_heuristics("de", "Im Buch geht es um Southern Gothic und den Süden. Southern Gothic ist jung, und "
                       "Gothic meint das Unheimliche.", "");
