@@ -1041,7 +1041,7 @@ static int rule_sequence(struct run *r, size_t p)
         speaker_like(r, p, p + m) &&
         !(!r->de && (demonym_word(tok(r, p)) ||
                      (common_at(r, p) && !given_at(r, p) && !tok_norm_in(tok(r, p), name_particles)))) &&
-        !(r->de && english_word_only(r, p)))
+        !(r->de && english_word_only(r, p)) && !norm_in(r, p, C_NONPERSON))
         return add(r, p, p + m, ENT_PERSON, 0);
     return 0;
 }
