@@ -988,6 +988,10 @@ static int rule_sequence(struct run *r, size_t p)
 {
     if (r->taken[p])
         return 0;
+    /* An initial after a given name is that name's: "John M. Ford" at a
+     * sentence's start is no "M. Ford". */
+    if (p > 0 && initial(tok(r, p)) && tok(r, p)->text_len <= 2 && same_sentence(r, p - 1, p) && given_at(r, p - 1))
+        return 0;
     size_t n = names_from(r, p, 4, 1);
     if (n == 0)
         return 0;

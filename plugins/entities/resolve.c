@@ -138,6 +138,12 @@ static int given_name_before(const struct lexicon *lex, const char *lang, const 
            !(strcmp(lang, "de") == 0 && lexicon_common(lex, lang, g->norm, g->norm_len));
 }
 
+/* "M.": a capital and its dot, a given name's initial. */
+static int is_initial(const struct ent_tok *t)
+{
+    return t->text_len == 2 && t->text[0] >= 'A' && t->text[0] <= 'Z' && t->text[1] == '.';
+}
+
 static int lang_is_de(const char *lang)
 {
     return lang && strcmp(lang, "de") == 0;
@@ -177,10 +183,14 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
         size_t i = x->start;
         if (type == ENT_ORG) {
             /* A company's name of one word after a given name is a
-             * surname: "John Ford", "Michael Dell". */
-            const struct ent_tok *g = i > 0 ? &t->v[i - 1] : NULL;
+             * surname: "John Ford", "Michael Dell"; also after the given
+             * name's initial: "John M. Ford". */
+            size_t gi = i;
+            if (gi > 1 && is_initial(&t->v[gi - 1]) && t->v[gi - 1].sentence == t->v[i].sentence)
+                gi--;
+            const struct ent_tok *g = gi > 0 ? &t->v[gi - 1] : NULL;
             if (g && lex->have_given && g->sentence == t->v[i].sentence && (g->flags & ENT_TOK_CAP) &&
-                !(g->flags & (ENT_TOK_PART | ENT_TOK_UPPER)) && !tok_possessive(g) && !covered[i - 1] &&
+                !(g->flags & (ENT_TOK_PART | ENT_TOK_UPPER)) && !tok_possessive(g) && !covered[gi - 1] &&
                 lexicon_given(lex, lang, g->norm, g->norm_len) &&
                 !(cues && (cue_bits(g->norm, g->norm_len) & C_NONNAME)))   /* "in April Google" */
                 dropped[h] = 1;

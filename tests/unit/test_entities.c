@@ -2014,6 +2014,28 @@ static void test_resolve_town_before_nation(void **state)
     lists_free(&l);
 }
 
+/* A company's one-word name after a given name and its initial is a
+ * surname ("John M. Ford"), and the initial is no name's first word. */
+static void test_resolve_initial_before_company(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {{"org\tQuarnford", 0}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    given_load("given_initial.txt", "john\tword en\nanna\n");
+    expect_resolved(&l.g, &l.en, "en",
+                    "Fans of the late author Anna M. Quarnford loved the books, the publisher said on Monday.",
+                    "person/Anna M. Quarnford");
+    expect_resolved(&l.g, &l.en, "en",
+                    "The books sold well, the publisher said on Monday. John M. Quarnford had other books too. "
+                    "Later Quarnford wrote more of them.",
+                    "org/Quarnford");
+    expect_resolved(&l.g, &l.en, "en", "The shares of Quarnford rose on Monday, the company said in a statement.",
+                    "org/Quarnford");
+    given_drop();
+    lists_free(&l);
+}
+
 /* A German firm named by a noun and its land keeps both; not a noun
  * before a name, nor after a capitalised noun. */
 static void test_resolve_german_firm_of_a_land(void **state)
@@ -2305,6 +2327,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_round_after_085),
         cmocka_unit_test(test_lexicon_feminine_nouns),
         cmocka_unit_test(test_resolve_town_before_nation),
+        cmocka_unit_test(test_resolve_initial_before_company),
         cmocka_unit_test(test_heuristics_titles_of_office),
         cmocka_unit_test(test_matcher_short_capitals),
         cmocka_unit_test(test_heuristics_more_guards),
