@@ -251,7 +251,7 @@ static const char *const not_org_acronyms[] = {
     "tpm", "sepa", "iban", "isin", "bic", "osx", "psx", "psp", "umd", "gta", "rpgs", "mtb", "bwl", "vwl",
     "ftse", "dax", "atx", "smi", "ces", "wwdc", "ifa", "mwc", "gdc", "lzw", "xdr", "jpeg", "mpeg", "wav",
     "xml", "ascii", "utf", "bmx", "suvs", "ufo", "ufos", "ngos", "ddr", "brd", "rgb", "nas", "ips",
-    "hdr", "hdmi", "sata", "nvme", "gtx", "rtx", "amoled", "qled", "stoxx", "ctr", "cpm", "cpc", "rtb", "roi",
+    "hdr", "hdmi", "sata", "nvme", "gtx", "rtx", "amoled", "qled", "stoxx", "ctr", "cpc", "rtb", "roi",
     "kpi", "kpis", "seo", "saas", "crm", "erp", "cdma", "ppi", "dpi", "awd", "rwd", "mpg", "iot", "nft", "nfts",
     "sdk", NULL};
 /* English words before "in" and the title of a work: "starred in Finding
