@@ -489,7 +489,9 @@ int cue_sport_round(const char *norm, size_t len)
 {
     static const char *const rounds[] = {"semi-final", "quarter-final", "semi-finals", "quarter-finals",
                                          "semi-finalists", "quarter-finalists", "halbfinale", "viertelfinale",
-                                         "achtelfinale", "tournament", "championship", "match", "matches", NULL};
+                                         "achtelfinale", "tournament", "championship", "match", "matches",
+                                         /* a league's or its playoffs' name is in business news too */
+                                         "playoffs", "play-offs", "nfl", "nba", "mlb", "mls", "ncaa", NULL};
     return norm_in_list(norm, len, rounds);
 }
 

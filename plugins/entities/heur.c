@@ -1098,6 +1098,20 @@ static int ends_in_ing(const struct ent_tok *t)
     return t->norm_len > 5 && memcmp(t->norm + t->norm_len - 3, "ing", 3) == 0;
 }
 
+/* In English an ordinary word in capitals before a given name that is no
+ * word is a title or a party's: "Republican Phil Bryant", "Trade
+ * Representative Robert Lighthizer".  Not a word in -ing ("What's Eating
+ * Gilbert Grape"), nor one that opens a place's or a storm's name ("Fort
+ * William Henry", "Tropical Storm Barry"). */
+static int title_before_given(const struct run *r, size_t p)
+{
+    static const char *const openers[] = {"fort", "camp", "mount", "lake", "port", "cape", "point", "storm",
+                                          "hurricane", "typhoon", "cyclone", "operation", NULL};
+    const struct ent_tok *before = tok(r, p - 1);
+    return r->lang && strcmp(r->lang, "en") == 0 && common_at(r, p - 1) && !given_at(r, p - 1) &&
+           given_at(r, p) == LEXICON_GIVEN_NAME && !ends_in_ing(before) && !tok_norm_in(before, openers);
+}
+
 static int rule_person_given(struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
@@ -1112,9 +1126,7 @@ static int rule_person_given(struct run *r, size_t p)
      * not a title's words, "Battle Angel Alita", "What's Eating Gilbert
      * Grape"). */
     if (p > 0 && same_sentence(r, p - 1, p) && !r->taken[p - 1] && namey(r, p - 1, 1) &&
-        !tok_possessive(tok(r, p - 1)) && !demonym_word(tok(r, p - 1)) &&
-        !(!r->de && common_at(r, p - 1) && !given_at(r, p - 1) && given_at(r, p) == LEXICON_GIVEN_NAME &&
-          !ends_in_ing(tok(r, p - 1))))
+        !tok_possessive(tok(r, p - 1)) && !demonym_word(tok(r, p - 1)) && !title_before_given(r, p))
         return 0;
     /* A person's name takes no article: after one, a given name is a word
      * ("eine Art Trost") or begins a title ("The Amber Spyglass").  German
@@ -1589,13 +1601,10 @@ static int spelt_out(const struct run *r, size_t p)
  * one of a field or measure (C_NOTORG: "BIP", "DVD", "MWh"), not after a
  * number (a unit: "5 GB"), not a country's code in brackets ("(AUT)"),
  * not a role, and not in a sentence written in capitals (a heading). */
-/* A market data code, not a name: a news agency's instrument codes
- * glue a dot before the letters or "=" after them (".DJI", ".SPX",
- * "XAU=", "EUR=" in a markets report). */
+/* A market data code, not a name (tok_market_code()). */
 static int ticker_code(const struct run *r, size_t p)
 {
-    return (p > 0 && (tok(r, p)->flags & ENT_TOK_GLUED) && text_is(tok(r, p - 1), ".")) ||
-           (p + 1 < r->n && (tok(r, p + 1)->flags & ENT_TOK_GLUED) && text_is(tok(r, p + 1), "="));
+    return tok_market_code(p > 0 ? tok(r, p - 1) : NULL, tok(r, p), p + 1 < r->n ? tok(r, p + 1) : NULL);
 }
 
 static int rule_acronym(struct run *r, size_t p)

@@ -439,8 +439,34 @@ int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, 
 /* A line of the given names' list: a name, folded here as the text layer
  * folds these letters (the bundled list is folded already), then a tab and
  * "word" when it is also an ordinary word; or a comment. */
+/* The mark after a name's tab: "word", then "en" or nothing, apart by
+ * blanks; anything else marks nothing. */
+static unsigned given_mark(const char *s, const char *end)
+{
+    while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+    if (end - s < 4 || memcmp(s, "word", 4) != 0)
+        return GIVEN_NAME;
+    s += 4;
+    if (s < end && *s != ' ' && *s != '\t')
+        return GIVEN_NAME;   /* "wordy" */
+    while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+    if (s == end)
+        return GIVEN_WORD;
+    if (end - s >= 2 && memcmp(s, "en", 2) == 0) {
+        const char *r = s + 2;
+        while (r < end && (*r == ' ' || *r == '\t'))
+            r++;
+        if (r == end)
+            return GIVEN_WORD_EN;
+    }
+    return GIVEN_WORD;   /* a mark this version does not know: a word anywhere */
+}
+
 static int put_given(void *ctx, const char *w, size_t len)
 {
+    const char *end = w + len;
     const char *tab = memchr(w, '\t', len);
     size_t n = tab ? (size_t)(tab - w) : len;
     while (n > 0 && *w == ' ') {
@@ -455,14 +481,7 @@ static int put_given(void *ctx, const char *w, size_t len)
     size_t folded = lexicon_fold(w, n, buf, sizeof buf);
     if (folded == 0)
         return 0;
-    unsigned kind = GIVEN_NAME;
-    if (tab && (size_t)(w + len - tab) > 4 && strncmp(tab + 1, "word", 4) == 0) {
-        const char *rest = tab + 5, *end = w + len;
-        while (rest < end && *rest == ' ')
-            rest++;
-        kind = end - rest >= 2 && memcmp(rest, "en", 2) == 0 ? GIVEN_WORD_EN : GIVEN_WORD;
-    }
-    return fpset_put(ctx, fpset_hash(buf, folded), kind);
+    return fpset_put(ctx, fpset_hash(buf, folded), tab ? given_mark(tab + 1, end) : GIVEN_NAME);
 }
 
 int lexicon_load_given(struct lexicon *l, const char *path, char *err, size_t errlen)

@@ -257,6 +257,18 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
     }
 }
 
+/* A listed name of one word in capitals that is a market data code
+ * (tok_market_code(): ".DJI" is the Dow, not the drone maker). */
+static void drop_market_codes(const struct ent_toks *t, const struct ent_hits *hits, uint8_t *dropped)
+{
+    for (size_t h = 0; h < hits->n; h++) {
+        size_t i = hits->v[h].start;
+        if (hits->v[h].end == i + 1 && (t->v[i].flags & ENT_TOK_UPPER) &&
+            tok_market_code(i > 0 ? &t->v[i - 1] : NULL, &t->v[i], i + 1 < t->n ? &t->v[i + 1] : NULL))
+            dropped[h] = RESOLVE_DROPPED;
+    }
+}
+
 void resolve_drop_after_titles(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                                uint8_t *dropped)
 {
@@ -1042,6 +1054,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     resolve_mark_covered(t, hits, gz, dropped, covered);
     resolve_drop_places_in_names(lex, lang, t, hits, gz, covered, dropped);
     resolve_drop_after_titles(t, hits, gz, dropped);
+    drop_market_codes(t, hits, dropped);
     memset(covered, 0, t->n + 1);
     resolve_mark_covered(t, hits, gz, dropped, covered);
     /* The words of clubs' short names, kept or not, which no line-up

@@ -68,6 +68,16 @@ static inline size_t tok_possessive(const struct ent_tok *t)
     return 0;
 }
 
+/* Whether t, between before and after (either may be NULL), is a market
+ * data code rather than a name: a news agency glues a dot before it or
+ * "=" after it (".DJI", ".SPX", "XAU=", "EUR="). */
+static inline int tok_market_code(const struct ent_tok *before, const struct ent_tok *t,
+                                  const struct ent_tok *after)
+{
+    return (before && (t->flags & ENT_TOK_GLUED) && before->text_len == 1 && before->text[0] == '.') ||
+           (after && (after->flags & ENT_TOK_GLUED) && after->text_len == 1 && after->text[0] == '=');
+}
+
 /* Whether the len bytes at s are one of list's words (NULL-terminated). */
 static inline int norm_in_list(const char *s, size_t len, const char *const *list)
 {

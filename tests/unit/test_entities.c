@@ -2011,6 +2011,14 @@ static void test_resolve_town_before_nation(void **state)
     expect_resolved(&l.g, &l.en, "en",
                     "The striker scored a goal in the league match. Quarnville, Zorbton and others had pitches.",
                     "club/Quarnville, club/Zorbton");
+    /* Words of American sports make a sports report; a league's name
+     * and its playoffs only beside one of them. */
+    expect_resolved(&l.g, &l.en, "en",
+                    "The quarterback threw a touchdown pass, and the linebacker fell. Quarnville won the game.",
+                    "club/Quarnville");
+    expect_resolved(&l.g, &l.en, "en",
+                    "The NBA, the NFL and the NCAA signed deals before the playoffs. Quarnville won the bid.",
+                    "place/Quarnville");
     lists_free(&l);
 }
 
@@ -2032,6 +2040,14 @@ static void test_resolve_initial_before_company(void **state)
                     "org/Quarnford");
     expect_resolved(&l.g, &l.en, "en", "The shares of Quarnford rose on Monday, the company said in a statement.",
                     "org/Quarnford");
+    /* A listed name in capitals that is a market code is none. */
+    static const struct marked_line codes[] = {{"org\tQZD", 0}};
+    struct lists c;
+    lists_build(&c, codes, sizeof codes / sizeof *codes);
+    expect_resolved(&c.g, &c.en, "en", "On Wall Street the index .QZD fell 102 points on Tuesday, the traders said.", "");
+    expect_resolved(&c.g, &c.en, "en", "Spot gold QZD= added 0.1 percent on Tuesday, the traders said.", "");
+    expect_resolved(&c.g, &c.en, "en", "Shares of QZD rose on Tuesday. QZD said it would grow.", "org/QZD, org/QZD");
+    lists_free(&c);
     given_drop();
     lists_free(&l);
 }
@@ -2222,11 +2238,16 @@ static void test_heuristics_round_after_085(void **state)
     expect_heuristics("en", "On Wall Street the index .QZX fell and gold QZW= rose on Tuesday, the traders said.", "");
     expect_heuristics("en", "Wall Street traders saw the QZX index fall on Tuesday, and QZX then rose again.",
                       "org/QZX, org/QZX");
+    /* A dot that ends the sentence before it is no code's. */
+    expect_heuristics("en", "Sales rose in the spring. QZX leaders said on Tuesday that QZX would grow again.",
+                      "org/QZX, org/QZX");
     expect_heuristics("en", "Crude fell and Brent LCOc1 was last at $60.73, down on the day, the traders said.", "");
     expect_heuristics("en", "The vote turned four years after Republican Phil Zanterby won in a landslide there.",
                       "person/Phil Zanterby");
     expect_heuristics("en", "The studio worked on Battle Angel Zanterby in the spring, the company said.", "");
     expect_heuristics("en", "The film What's Eating Phil Zanterby won plaudits in the spring of that year.", "");
+    expect_heuristics("en", "The family visited Fort Phil Zanterby in the summer of that year, they said.", "");
+    expect_heuristics("en", "Tropical Storm Phil Zanterby Makes Landfall In The South As Winds Grow", "");
     expect_heuristics("de", "Neu im Vorstand ist zum ersten Mal Landesgeschäftsführer Peter Binder aus Linz.",
                       "person/Peter Binder");
     /* A role's possessive names a thing. */
@@ -2234,6 +2255,26 @@ static void test_heuristics_round_after_085(void **state)
     /* An English phrase in German text names no one. */
     expect_heuristics("de", "Im Buch geht es um Southern Gothic und den Süden. Southern Gothic ist jung, und "
                       "Gothic meint das Unheimliche.", "");
+    /* The marks after a name's tab: "word", "word en"; blanks around
+     * them; "wordy" is none, an unknown language a word anywhere; the
+     * last line without its newline. */
+    given_load("given_marks.txt", "anna\twordy\nbert\t word  en \ncarl\tword\ten\ndora\tword english\n"
+               "emil\tword de\nfrida\tword");
+    static const struct {
+        const char *name;
+        int de, en;
+    } marks[] = {{"anna", LEXICON_GIVEN_NAME, LEXICON_GIVEN_NAME}, {"bert", LEXICON_GIVEN_NAME, LEXICON_GIVEN_WORD},
+                 {"carl", LEXICON_GIVEN_NAME, LEXICON_GIVEN_WORD}, {"dora", LEXICON_GIVEN_WORD, LEXICON_GIVEN_WORD},
+                 {"emil", LEXICON_GIVEN_WORD, LEXICON_GIVEN_WORD}, {"frida", LEXICON_GIVEN_WORD, LEXICON_GIVEN_WORD}};
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
+        size_t len = strlen(marks[i].name);
+        if (lexicon_given(&lex, "de", marks[i].name, len) != marks[i].de ||
+            lexicon_given(&lex, "en", marks[i].name, len) != marks[i].en)
+            fail_msg("%s: %d/%d in German/English, expected %d/%d", marks[i].name,
+                     lexicon_given(&lex, "de", marks[i].name, len), lexicon_given(&lex, "en", marks[i].name, len),
+                     marks[i].de, marks[i].en);
+    }
+    given_load("given_085.txt", "brent\nphil\nangel\tword\npeter\tword en\n");
     assert_int_equal(lexicon_given(&lex, "de", "peter", 5), LEXICON_GIVEN_NAME);
     assert_int_equal(lexicon_given(&lex, "en", "peter", 5), LEXICON_GIVEN_WORD);
     assert_int_equal(lexicon_given(&lex, "de", "angel", 5), LEXICON_GIVEN_WORD);

@@ -641,12 +641,18 @@ def given_names():
         if name in places:
             continue
         # A German word is one in any article; an English one only outside
-        # German text ("Peter Binder": to peter out).
+        # German text ("Peter Binder": to peter out), when ngerman lacks it
+        # or has it as a name, with a genitive in -s ("Peters"); a word
+        # ngerman has without one may be a noun (Iris, Flora).  A plural
+        # that is a given name too is no noun's of a name with such a
+        # genitive (Christian, Christians: Christiane), but is one of a
+        # noun without it (Christin: Christine, Christinnen).
         cap = name[:1].upper() + name[1:]
-        # Not for a plural that is a given name too (Christiane, Simone).
-        german = cap.lower() in de_words or (cap in de_words and any(
-            cap + e in de_words and (cap + e).casefold() not in seen_in for e in ("e", "en", "n")))
-        word = True if german else "en" if name in en_lower else False
+        listed, genitive = cap in de_words, cap + "s" in de_words
+        german = cap.lower() in de_words or (listed and any(
+            cap + e in de_words and not (genitive and (cap + e).casefold() in seen_in) for e in ("e", "en", "n")))
+        english = name in en_lower
+        word = True if german or (english and listed and not genitive) else "en" if english else False
         if word and locales < 2:
             continue
         out[name] = word
