@@ -222,7 +222,8 @@ static const char *const institutions[] = {
     /* the offices in -amt, by name: "amt" alone ends "Insgesamt",
      * "Ehrenamt" and "Lehramt" too */
     "kriminalamt", "finanzamt", "zollamt", "arbeitsamt", "landesamt", "bundesamt", "patentamt", "jugendamt",
-    "sozialamt", "gesundheitsamt", NULL};
+    "sozialamt", "gesundheitsamt", "klinikum", "krankenhaus", "spital", "landtag", "landesregierung", "polizei",
+    "feuerwehr", NULL};
 /* The short forms of such bodies, as words of their own only ("Uni
  * Linz", "TU Wien", "FH Kärnten"): inside a word they are other words'
  * ends ("Juni"). */

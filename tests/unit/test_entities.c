@@ -1370,6 +1370,14 @@ static void test_heuristics_public_bodies(void **state)
     expect_resolved(&l.g, &l.de, "de", "Das Wiener Straflandesgericht hat den Fall am Montag verhandelt.",
                     "org/Wiener Straflandesgericht");
     expect_resolved(&l.g, &l.de, "de", "Das Landesgericht hat die Klage in Wien am Montag abgewiesen.", "place/Wien");
+    /* Hospitals, parliaments and governments, the police and the fire
+     * brigade of a land or town. */
+    expect_resolved(&l.g, &l.de, "de", "Die Ärzte im Universitätsklinikum Linz haben am Montag operiert, hieß es.",
+                    "org/Universitätsklinikum Linz");
+    expect_resolved(&l.g, &l.de, "de", "Die Wiener Polizei und die Wiener Feuerwehr waren am Montag im Einsatz.",
+                    "org/Wiener Polizei, org/Wiener Feuerwehr");
+    expect_resolved(&l.g, &l.de, "de", "Der Landtag hat in Linz am Montag das Gesetz beschlossen, hieß es.",
+                    "place/Linz");
     /* A place before an organisation's head is its name's. */
     expect_resolved(&l.g, &l.en, "en", "She studied at the California Institute of Technology for four years.",
                     "org/California Institute of Technology");
