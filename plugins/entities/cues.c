@@ -195,9 +195,8 @@ static const char *const sport_words[] = {
     "soccer", "rugby", "cricket", "uefa", "fifa", "fa", "footballer", "footballers", "first-team", "hat-trick",
     "midfield", "friendlies", "team-mate", "team-mates", "teammate", "teammates", "debutant", "flanker",
     "flankers", "hamstring", "touchline", "sin-bin", "sin-binned", "twickenham", "murrayfield", "anfield",
-    "highbury", "playoffs", "play-offs", "nfl", "nba", "mlb", "mls", "ncaa", "quarterback", "quarterbacks",
-    "touchdown", "touchdowns", "linebacker", "linebackers", "cornerback", "pitcher", "pitchers", "inning",
-    "three-pointer", "basketball", "baseball", "hockey", "volleyball", "handball",
+    "highbury", "quarterback", "quarterbacks", "touchdown", "touchdowns", "linebacker", "linebackers",
+    "cornerback", "pitcher", "pitchers", "inning", "three-pointer",
     "tor", "tore", "treffer", "stürmer", "mittelfeldspieler", "verteidiger", "torhüter", "tormann",
     "goalie", "elfmeter", "liga", "bundesliga", "abstieg", "aufstieg", "tabelle", "tabellenführer",
     "meisterschaft", "spieltag", "halbzeit", "schiedsrichter", "heimspiel", "auswärtsspiel", "pokal",
@@ -490,9 +489,7 @@ int cue_sport_round(const char *norm, size_t len)
 {
     static const char *const rounds[] = {"semi-final", "quarter-final", "semi-finals", "quarter-finals",
                                          "semi-finalists", "quarter-finalists", "halbfinale", "viertelfinale",
-                                         "achtelfinale", "tournament", "championship", "match", "matches",
-                                         /* a league's or its playoffs' name is in business news too */
-                                         "playoffs", "play-offs", "nfl", "nba", "mlb", "mls", "ncaa", NULL};
+                                         "achtelfinale", "tournament", "championship", "match", "matches", NULL};
     return norm_in_list(norm, len, rounds);
 }
 

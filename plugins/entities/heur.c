@@ -1723,7 +1723,11 @@ static int rule_institution(struct run *r, size_t p)
         free(rest);
         return push_named(r, p, e, ENT_ORG, 1, name, __func__);
     }
-    if (e > p + 1)
+    /* "Polizei" and "Feuerwehr" alone take no place after them: it is as
+     * often the verb's object ("als die Polizei Linz erreichte"); the
+     * town's adjective names them ("Wiener Polizei"). */
+    static const char *const services[] = {"polizei", "feuerwehr", NULL};
+    if (e > p + 1 && !tok_norm_in(t, services))
         return add(r, p, e, ENT_ORG, 1);
     /* A university's town no list has: one name word, no given name,
      * nothing capitalised after ("Universität Twente").  Not a court's:

@@ -1378,6 +1378,12 @@ static void test_heuristics_public_bodies(void **state)
                     "org/Wiener Polizei, org/Wiener Feuerwehr");
     expect_resolved(&l.g, &l.de, "de", "Der Landtag hat in Linz am Montag das Gesetz beschlossen, hieß es.",
                     "place/Linz");
+    expect_resolved(&l.g, &l.de, "de", "Nachdem die Polizei Linz erreicht hatte, war am Montag alles ruhig.",
+                    "place/Linz");
+    expect_resolved(&l.g, &l.de, "de", "Die Ärzte im Krankenhaus Linz und im Spital Wien operierten am Montag.",
+                    "org/Krankenhaus Linz, org/Spital Wien");
+    expect_resolved(&l.g, &l.de, "de", "Der Landtag Linz und die Landesregierung Wien stritten am Montag lange.",
+                    "org/Landtag Linz, org/Landesregierung Wien");
     /* A place before an organisation's head is its name's. */
     expect_resolved(&l.g, &l.en, "en", "She studied at the California Institute of Technology for four years.",
                     "org/California Institute of Technology");
