@@ -12,9 +12,9 @@ are one of an annotation's; every other entity:org/person/place tag of the
 article is a false positive.
 
 The held-out sets: tests/eval/entities-heldout/ (A) and
-tests/eval/entities-heldout-b/ to -m/ (B to M) have annotations only
+tests/eval/entities-heldout-b/ to -n/ (B to N) have annotations only
 (gnad_NNNN.entities.tsv, bbc_NNNN.entities.tsv, same format) of real
-articles of ../shared/corpus/ (10kgnad-de, bbc-news-en; set M also
+articles of ../shared/corpus/ (10kgnad-de, bbc-news-en; sets M and N also
 shub_*.entities.tsv for scrapinghub-aeb-html/*.gold.txt and
 trafde_NNN.entities.tsv for trafilatura-eval-de-html/*.html, read as HTML),
 annotated blind (without a look at the plugin's output): their figures are
@@ -54,7 +54,7 @@ HELDOUT_SETS = [("entities-heldout", "A"), ("entities-heldout-b", "B"), ("entiti
                 ("entities-heldout-d", "D"), ("entities-heldout-e", "E"), ("entities-heldout-f", "F"),
                 ("entities-heldout-g", "G"), ("entities-heldout-h", "H"), ("entities-heldout-i", "I"),
                 ("entities-heldout-j", "J"), ("entities-heldout-k", "K"), ("entities-heldout-l", "L"),
-                ("entities-heldout-m", "M")]
+                ("entities-heldout-m", "M"), ("entities-heldout-n", "N")]
 
 
 def write_config(tmp, build_dir, lang_so):
