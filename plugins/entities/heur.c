@@ -971,9 +971,6 @@ static int rule_ampersand(struct run *r, size_t p, size_t n)
     return add_cand(r, p, e, ENT_ORG, 1, NO_HEAD, "rule_ampersand") < 0 ? -1 : 1;
 }
 
-/* Two or three name words: an organisation when an organisation word ends
- * them (or an English noun of one follows: "Edge magazine"), a person
- * when the last comes back alone. */
 /* In German text, an English ordinary word that is no German one and no
  * given name: an English phrase's first word ("Southern Gothic", "Deep
  * South") opens no person's name. */
@@ -984,6 +981,9 @@ static int english_word_only(const struct run *r, size_t p)
            !given_at(r, p) && !tok_norm_in(t, name_particles);
 }
 
+/* Two or three name words: an organisation when an organisation word ends
+ * them (or an English noun of one follows: "Edge magazine"), a person
+ * when the last comes back alone. */
 static int rule_sequence(struct run *r, size_t p)
 {
     if (r->taken[p])
@@ -1120,11 +1120,8 @@ static int rule_person_given(struct run *r, size_t p)
         ((t->flags & ENT_TOK_STOP) && !modal_will(r, p)) ||
         (r->cls[p] & not_person) || p + 1 >= r->n || !same_sentence(r, p, p + 1) || tok_possessive(t))
         return 0;
-    /* Not inside a longer run of name words; but in English an ordinary
-     * word before a given name that is no word is a title or a party's
-     * ("Republican Phil Bryant", "Trade Representative Robert Lighthizer";
-     * not a title's words, "Battle Angel Alita", "What's Eating Gilbert
-     * Grape"). */
+    /* Not inside a longer run of name words, unless that word is a title
+     * (title_before_given()). */
     if (p > 0 && same_sentence(r, p - 1, p) && !r->taken[p - 1] && namey(r, p - 1, 1) &&
         !tok_possessive(tok(r, p - 1)) && !demonym_word(tok(r, p - 1)) && !title_before_given(r, p))
         return 0;
@@ -1595,18 +1592,19 @@ static int spelt_out(const struct run *r, size_t p)
     return 0;
 }
 
-/* An acronym in a sentence of prose that no list has and no word list
- * knows, and that the article does not spell out, is an organisation's:
- * "der VKI", "the TUC", "bei der ARAG".  Not
- * one of a field or measure (C_NOTORG: "BIP", "DVD", "MWh"), not after a
- * number (a unit: "5 GB"), not a country's code in brackets ("(AUT)"),
- * not a role, and not in a sentence written in capitals (a heading). */
 /* A market data code, not a name (tok_market_code()). */
 static int ticker_code(const struct run *r, size_t p)
 {
     return tok_market_code(p > 0 ? tok(r, p - 1) : NULL, tok(r, p), p + 1 < r->n ? tok(r, p + 1) : NULL);
 }
 
+/* An acronym in a sentence of prose that no list has and no word list
+ * knows, and that the article does not spell out, is an organisation's:
+ * "der VKI", "the TUC", "bei der ARAG".  Not
+ * one of a field or measure (C_NOTORG: "BIP", "DVD", "MWh"), not after a
+ * number (a unit: "5 GB"), not a country's code in brackets ("(AUT)"),
+ * not a role, not a market code (".DJI"), and not in a sentence written
+ * in capitals (a heading). */
 static int rule_acronym(struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);

@@ -214,9 +214,9 @@ static int put_de(void *ctx, const char *w, size_t len)
             kind = LEX_CAPITALISED;
         /* Or a plural in -e of a noun the list has only in the singular:
          * "punkte" (of "punkten") beside "Punkt" and "Punktes", not
-         * "Punkte", the head
-         * of "Befestigungspunkte".  Not -en: "hausen" beside "Haus" would
-         * make a noun of every town and surname in -hausen. */
+         * "Punkte", the head of "Befestigungspunkte".  Not -en: "hausen"
+         * beside "Haus" would make a noun of every town and surname in
+         * -hausen. */
         else if (len >= 6 && w[len - 1] == 'e' && fpset_get(d->all, fpset_hash(cap, len - 1)) &&
                  (has(d->all, cap, len - 1, "es") || noun_family(d->all, cap, len - 1)))
             kind = LEX_CAPITALISED;
@@ -436,9 +436,6 @@ int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, 
     return lexicon_common_hashed(l, lang, norm, len, 0);
 }
 
-/* A line of the given names' list: a name, folded here as the text layer
- * folds these letters (the bundled list is folded already), then a tab and
- * "word" when it is also an ordinary word; or a comment. */
 /* The mark after a name's tab: "word", then "en" or nothing, apart by
  * blanks; anything else marks nothing. */
 static unsigned given_mark(const char *s, const char *end)
@@ -464,6 +461,9 @@ static unsigned given_mark(const char *s, const char *end)
     return GIVEN_WORD;   /* a mark this version does not know: a word anywhere */
 }
 
+/* A line of the given names' list: a name, folded here as the text layer
+ * folds these letters (the bundled list is folded already), then a tab and
+ * its mark (given_mark()); or a comment. */
 static int put_given(void *ctx, const char *w, size_t len)
 {
     const char *end = w + len;
