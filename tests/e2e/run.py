@@ -283,8 +283,13 @@ class Ctx:
         return "\n".join(lines) + "\n"
 
     def write_config(self, plugins=None, path=None, **daemon_keys):
+        # Written beside and renamed in, as an operator's editor or
+        # deployment should: a SIGHUP that comes while the file is being
+        # written would otherwise read half of it.
         path = Path(path) if path else self.config_path
-        path.write_text(self.config_text(plugins, **daemon_keys), encoding="utf-8")
+        tmp = path.with_name(path.name + ".writing")
+        tmp.write_text(self.config_text(plugins, **daemon_keys), encoding="utf-8")
+        os.replace(tmp, path)
         return path
 
     def plugins_with(self, *extra):
