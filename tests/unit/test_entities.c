@@ -2025,8 +2025,8 @@ static void test_resolve_town_before_nation(void **state)
     expect_resolved(&l.g, &l.en, "en",
                     "The striker scored a goal in the league match. Quarnville, Zorbton and others had pitches.",
                     "club/Quarnville, club/Zorbton");
-    /* Words of American sports make a sports report; a league's name
-     * and its playoffs only beside one of them. */
+    /* In-game words of American sports make a sports report; the names
+     * of leagues and their playoffs do not (business news names them). */
     expect_resolved(&l.g, &l.en, "en",
                     "The quarterback threw a touchdown pass, and the linebacker fell. Quarnville won the game.",
                     "club/Quarnville");
