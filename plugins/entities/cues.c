@@ -107,7 +107,8 @@ static const char *const org_heads[] = {
     "broker", "brokerage", "conglomerate", "manufacturer", "publisher", "newspaper", "broadcaster",
     "regulator", "union", "side", "band", "website", "magazine", "label", "charity", "outfit", "magazin",
     "portal", "journal", "zeitschrift", "daily", "weekly", "tabloid", "blog", "group", "organisation",
-    "organization", "body", "network", "institut", "kanzlei", NULL};
+    "organization", "body", "network", "institut", "kanzlei", "fachblatt", "wochenblatt", "boulevardblatt",
+    "massenblatt", "parteiblatt", NULL};
 /* English nouns after a name that make it an organisation: "Edge
  * magazine", "the Sun newspaper", "the New Vision website". */
 static const char *const org_tails[] = {"magazine", "newspaper", "website", "band", "tabloid", NULL};
@@ -122,7 +123,7 @@ static const char *const org_whole_heads[] = {"gruppe", "konzern", "holding", "s
 /* Heads of organisations named "HEAD of/for/der/des/für NAME":
  * "Confederation of British Industry", "Verband der Automobilindustrie". */
 static const char *const org_of_heads[] = {
-    "confederation", "federation", "association", "institute", "university", "ministry", "department",
+    "confederation", "federation", "association", "institute", "university", "ministry", "department", "journal",
     "council", "chamber", "commission", "board", "society", "union", "bank", "court", "league",
     "organisation", "organization", "office", "bureau", "agency", "academy", "college", "verband",
     "bundesverband", "institut", "ministerium", "bundesministerium", "bundesamt", "kammer", "akademie",

@@ -1211,6 +1211,22 @@ static int loose_head(const struct run *r, size_t p)
     return 0;
 }
 
+/* Heads of a journal's or a magazine's name, also as a compound's end
+ * ("Fachblatt", "Fachzeitschrift", "the journal"): what follows is a
+ * title, in English as often as not in German text too, whose words
+ * "in", "of", "and" join ("Advances in Parasitology", "Language Learning
+ * and Technology"). */
+static int journal_head(const struct ent_tok *t)
+{
+    static const char *const ends[] = {"journal", "zeitschrift", "blatt", "magazin", "magazine", NULL};
+    for (const char *const *e = ends; *e; e++) {
+        size_t n = strlen(*e);
+        if (t->norm_len >= n && memcmp(t->norm + t->norm_len - n, *e, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* "Gewerkschaft Verdi", "Lokführergewerkschaft GDL", "rival Xpeng",
  * "Spanish side Celta Vigo". */
 static int rule_org_head(struct run *r, size_t p)
@@ -1237,6 +1253,19 @@ static int rule_org_head(struct run *r, size_t p)
         size_t m = org_names_from(r, q, 3);
         if (m > 0)
             n = q + m - (p + 1);
+    }
+    /* A title's joins, in either language; not before a place ("im
+     * Fachblatt Science in London"). */
+    static const char *const joins[] = {"in", "of", "and", "for", "on", "&", NULL};
+    for (size_t j; n > 0 && n < 8 && journal_head(t) && (j = p + 1 + n) + 1 < r->n && same_sentence(r, p, j + 1) &&
+                   !tok_possessive(tok(r, j - 1)) && tok_norm_in(tok(r, j), joins) && !is_cap(tok(r, j)) &&
+                   !place_at(r, j + 1);) {
+        size_t m = org_names_from(r, j + 1, 3);
+        if (m == 0 && is_cap(tok(r, j + 1)) && norm_in(r, j + 1, C_DESCR))
+            m = 1;   /* "... and Technology" */
+        if (m == 0)
+            break;
+        n += 1 + m;
     }
     if (n == 0 || !free_span(r, p + 1, p + 1 + n))
         return 0;
@@ -1428,6 +1457,11 @@ static int rule_org_of(struct run *r, size_t p)
             break;
     }
     size_t from = p + 2, n = 0;
+    /* "Journal of the American Medical Association", "Department of the
+     * Interior": the article is the name's. */
+    if (is_word(prep, "of", 2) && text_is(tok(r, from), "the") && from + 1 < r->n && same_sentence(r, p, from + 1) &&
+        plain_cap_word(r, from + 1))
+        from++;
     if (r->de && fuer && lower_adjective(tok(r, from)) && from + 1 < r->n && same_sentence(r, p, from + 1) &&
         plain_cap_word(r, from + 1))
         n = 1;
