@@ -225,7 +225,8 @@ static int add_marked_alias(struct gazetteer *g, const struct gz_entry *e, struc
     }
     g->marked[g->n_marked++] = (struct gz_marked_alias){.entry = (uint32_t)(e - g->v),
                                                         .sport = (marks & GZ_MARK_SPORT) != 0,
-                                                        .caps = (marks & GZ_MARK_CAPS) != 0, .alias = copy};
+                                                        .caps = (marks & GZ_MARK_CAPS) != 0,
+                                                        .adjective = (marks & GZ_MARK_ADJECTIVE) != 0, .alias = copy};
     return 0;
 }
 
@@ -335,7 +336,7 @@ int gz_add_line(struct gazetteer *g, const char *line, size_t len, unsigned mark
         return failf(err, errlen, "out of memory");
     for (pos = 0; ncol > 2 && pos < col[2].len;) {
         struct span a = next_item(col[2].s, col[2].len, &pos, '|');
-        if (((marks & (GZ_MARK_SPORT | GZ_MARK_CAPS)) ? add_marked_alias(g, e, a, marks) : add_alias(g, e, a)) < 0)
+        if (((marks & (GZ_MARK_SPORT | GZ_MARK_CAPS | GZ_MARK_ADJECTIVE)) ? add_marked_alias(g, e, a, marks) : add_alias(g, e, a)) < 0)
             return failf(err, errlen, "out of memory");
     }
     for (pos = 0; ncol > 3 && pos < col[3].len;) {
@@ -359,7 +360,8 @@ static int parse_marks(const char *s, size_t len, unsigned *marks, char *err, si
         const char *word;
         unsigned mark;
     } known[] = {{"cue", GZ_MARK_CUE}, {"town", GZ_MARK_TOWN}, {"sport", GZ_MARK_SPORT},
-                 {"nation", GZ_MARK_NATION}, {"caps", GZ_MARK_CAPS}, {"none", 0}};
+                 {"nation", GZ_MARK_NATION}, {"caps", GZ_MARK_CAPS}, {"adjective", GZ_MARK_ADJECTIVE},
+                 {"none", 0}};
     if (len < 3 || memcmp(s, "#!", 2) != 0 || s[2] < 'a' || s[2] > 'z')
         return 0;
     unsigned got = 0;
@@ -376,7 +378,7 @@ static int parse_marks(const char *s, size_t len, unsigned *marks, char *err, si
                !(strlen(known[k].word) == j - i && memcmp(known[k].word, s + i, j - i) == 0))
             k++;
         if (k == sizeof known / sizeof *known)
-            return failf(err, errlen, "unknown mark \"%.*s\" after #! (known: cue, town, sport, nation, caps, none)", (int)(j - i), s + i);
+            return failf(err, errlen, "unknown mark \"%.*s\" after #! (known: cue, town, sport, nation, caps, adjective, none)", (int)(j - i), s + i);
         got |= known[k].mark;
         i = j;
     }

@@ -23,7 +23,11 @@
  *     capitals of four letters or more match any capitalised spelling;
  *   - nation: countries and nations, whose names a sports report uses
  *     for their national teams (resolve_drop_national_teams()); one
- *     marked line is enough.
+ *     marked line is enough;
+ *   - adjective: the aliases on these lines (not the names) are
+ *     adjectives that name the entry only before a person or an office
+ *     ("Conservative MP Sarah Smith", "Republican Sen. Ted Cruz"):
+ *     resolve_drop_lone_adjectives().
  * docs/plugins.md documents the format. */
 #ifndef ENTITIES_GAZETTEER_H
 #define ENTITIES_GAZETTEER_H
@@ -69,12 +73,13 @@ static inline const char *gz_local_name(const struct gz_entry *e, size_t i)
 
 struct gz_pool_chunk;
 
-/* An alias from a line marked "#!sport" or "#!caps" (the gazetteer's
- * pool string). */
+/* An alias from a line marked "#!sport", "#!caps" or "#!adjective" (the
+ * gazetteer's pool string). */
 struct gz_marked_alias {
     uint32_t entry;
     uint8_t sport : 1;  /* counts only in a sports report */
     uint8_t caps : 1;   /* matches only where written in capitals */
+    uint8_t adjective : 1;  /* counts only before a person or an office */
     const char *alias;
 };
 
@@ -100,6 +105,7 @@ int gz_load_file(struct gazetteer *g, const char *path, char *err, size_t errlen
 #define GZ_MARK_SPORT 4u
 #define GZ_MARK_NATION 8u
 #define GZ_MARK_CAPS 16u
+#define GZ_MARK_ADJECTIVE 32u
 /* Parse one line (without its newline) as gz_load_file() does, its
  * entries marked with marks (GZ_MARK_*): 0 (also for comments and blank
  * lines), or -1 with the reason in err. */

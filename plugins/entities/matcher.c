@@ -134,7 +134,7 @@ static int add_pattern(struct matcher *m, const uint32_t *syms, const uint8_t *c
  * for text when it is read, so this only drops what cannot be matched.
  * t is the caller's, emptied and reused: a build adds tens of thousands of
  * names. */
-static int add_name(struct matcher *m, const char *name, uint32_t entry, int sport, int caps,
+static int add_name(struct matcher *m, const char *name, uint32_t entry, int sport, int caps, int adjective,
                     const struct ent_tokeniser *tk, struct ent_toks *t)
 {
     void *keep = NULL;
@@ -166,6 +166,8 @@ static int add_name(struct matcher *m, const char *name, uint32_t entry, int spo
             cases[n] = ENT_CASE_UPPER;  /* "#!caps": "STANDARD", not "Standard" */
         if (tok_possessive(tok))
             cases[n] |= ENT_CASE_POSSESSIVE;
+        if (adjective && n == 0)
+            cases[n] |= ENT_CASE_ADJECTIVE;
         if (!stems[n] || !norms[n])
             rc = -1;
         n++;
@@ -186,6 +188,8 @@ int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang
                   const struct ent_tokeniser *tk)
 {
     *m = (struct matcher){0};
+    if (g->n >= (size_t)1 << 29)
+        return -1;  /* more entries than a hit's 29 bits tell apart */
     snprintf(m->lang, sizeof m->lang, "%s", lang ? lang : "");
     m->genitives = strcmp(m->lang, "de") == 0;
     if (ac_init(&m->ac) < 0)
@@ -200,13 +204,13 @@ int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang
             uint32_t id = (uint32_t)k;
             if (e->needs_cue != cue)
                 continue;
-            if (add_name(m, e->name, id, 0, 0, tk, &t) < 0)
+            if (add_name(m, e->name, id, 0, 0, 0, tk, &t) < 0)
                 goto fail;
             for (size_t i = 0; i < e->n_aliases; i++)
-                if (add_name(m, e->aliases[i], id, 0, 0, tk, &t) < 0)
+                if (add_name(m, e->aliases[i], id, 0, 0, 0, tk, &t) < 0)
                     goto fail;
             for (size_t i = 0; i < e->n_locals; i++)
-                if (add_name(m, gz_local_name(e, i), id, 0, 0, tk, &t) < 0)
+                if (add_name(m, gz_local_name(e, i), id, 0, 0, 0, tk, &t) < 0)
                     goto fail;
         }
     /* Last: on the same words, every other name wins over an alias that
@@ -216,7 +220,7 @@ int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang
     for (int sport = 0; sport <= 1; sport++)
         for (size_t k = g->n_marked; k-- > 0;) {
             const struct gz_marked_alias *a = &g->marked[k];
-            if (a->sport == sport && add_name(m, a->alias, a->entry, a->sport, a->caps, tk, &t) < 0)
+            if (a->sport == sport && add_name(m, a->alias, a->entry, a->sport, a->caps, a->adjective, tk, &t) < 0)
                 goto fail;
         }
     toks_free(&t);
@@ -387,7 +391,7 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
                 ok = 0;
             for (size_t j = 0; ok && j < mp->len; j++) {
                 const struct ent_tok *x = &t->v[pos[first + j]];
-                uint8_t c = m->cases[mp->case_off + j], want = c & ~ENT_CASE_POSSESSIVE;
+                uint8_t c = m->cases[mp->case_off + j], want = c & ~(ENT_CASE_POSSESSIVE | ENT_CASE_ADJECTIVE);
                 ok = (case_ok(want, x->flags) || (want == ENT_CASE_UPPER && capitals_before_possessive(x))) &&
                      (!(c & ENT_CASE_POSSESSIVE) || tok_possessive(x) || genitive);
                 /* A short word in capitals is an acronym, no capitalised
@@ -404,7 +408,9 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
             /* The first fitting pattern of these words wins; a sports
              * alias of them is kept as well (resolve.h decides). */
             if (ok && !(got >> mp->sport & 1)) {
-                if (hits_push(cand, (struct ent_hit){pos[first], pos[k] + 1, mp->entry, mp->sport, genitive & 1}) < 0)
+                struct ent_hit hit = {pos[first], pos[k] + 1, mp->entry, mp->sport,
+                                      (m->cases[mp->case_off] & ENT_CASE_ADJECTIVE) != 0, genitive & 1};
+                if (hits_push(cand, hit) < 0)
                     return -1;
                 got |= 1 << mp->sport;
                 if (got & 2)

@@ -43,6 +43,9 @@ enum ent_case { ENT_CASE_ANY, ENT_CASE_CAP, ENT_CASE_UPPER };
  * ("McDonald's"), which the article's word must have too (or be the
  * genitive "McDonalds"): "Kevin McDonald" is no McDonald's. */
 #define ENT_CASE_POSSESSIVE 0x80u
+/* On a pattern's first word: the pattern is an alias of a "#!adjective"
+ * line (gazetteer.h), its hits marked so (ent_hit). */
+#define ENT_CASE_ADJECTIVE 0x40u
 
 /* 12 bytes: tens of thousands of patterns a language.  A name is at most
  * GZ_NAME_MAX bytes, so its tokens fit in len's 8 bits; the cases of all
@@ -70,8 +73,9 @@ struct matcher {
 
 struct ent_hit {
     uint32_t start, end;  /* token indices, end exclusive */
-    uint32_t entry : 30;
+    uint32_t entry : 29;
     uint32_t sport : 1;   /* by an alias that counts only in a sports report */
+    uint32_t adjective : 1;  /* by an alias that counts only before a person or an office */
     uint32_t genitive : 1; /* a one-word name found through a genitive s ("Deutschlands") */
 };
 

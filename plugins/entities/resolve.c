@@ -365,6 +365,49 @@ void resolve_drop_uncued(const struct lexicon *lex, const char *lang, const stru
             dropped[h] = RESOLVE_UNCUED;
 }
 
+/* Whether what follows token j names a person or an office: a given
+ * name, a role ("Republican Sen. Ted Cruz", "Conservative leader
+ * Michael Howard") or one of the political offices below, up to three
+ * words in lower case before it ("Conservative local government
+ * spokesman", "Democratic presidential candidate"). */
+static int person_or_office_at(const struct lexicon *lex, const char *lang, const struct ent_toks *t, size_t j)
+{
+    static const char *const offices[] = {
+        "mp", "mps", "mep", "meps", "msp", "msps", "lawmakers", "senators", "congressman", "congresswoman",
+        "congressmen", "leaders", "candidate", "candidates", "peer", "peers", "councillor", "councillors",
+        "councilman", "councilwoman", "politician", "politicians", "legislator", "legislators", "governors",
+        "activists", "voters", "delegates", "nominee", "nominees", "challenger", "rival", "rivals", NULL};
+    /* The cue words' table (built once); without memory no word is one. */
+    int cues = cues_init() == 0;
+    if (j >= t->n)
+        return 0;
+    uint32_t sentence = t->v[j].sentence;
+    for (size_t k = j; k < t->n && k <= j + 3 && t->v[k].sentence == sentence; k++) {
+        const struct ent_tok *w = &t->v[k];
+        if (!(w->flags & ENT_TOK_WORD))
+            return 0;
+        /* Capitalised: a given name, a title ("Sen.") or "MP"; not a
+         * name's next word ("Republican Governors Association"). */
+        if (w->flags & (ENT_TOK_CAP | ENT_TOK_UPPER))
+            return lexicon_given(lex, lang, w->norm, w->norm_len) ||
+                   (w->norm[w->norm_len - 1] == '.' && cues && (cue_bits(w->norm, w->norm_len) & C_PROLE)) ||
+                   ((w->flags & ENT_TOK_UPPER) && tok_norm_in(w, offices));
+        if (tok_norm_in(w, offices) || (cues && (cue_bits(w->norm, w->norm_len) & (C_PROLE | C_OROLE))))
+            return 1;
+    }
+    return 0;
+}
+
+void resolve_drop_lone_adjectives(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                                  const struct ent_hits *hits, uint8_t *dropped)
+{
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct ent_hit *x = &hits->v[h];
+        if (x->adjective && !dropped[h] && !person_or_office_at(lex, lang, t, x->end))
+            dropped[h] = RESOLVE_UNCUED;
+    }
+}
+
 static const char *const venue_preps[] = {"in", "near", "aus", "nahe", NULL};
 
 /* Whether token i, a town, is where the game is: after venue_preps.  Not
@@ -1047,6 +1090,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
                     uint8_t *covered, uint8_t *dropped, struct heur_cands *cands)
 {
     resolve_drop_uncued(lex, lang, t, hits, gz, dropped);
+    resolve_drop_lone_adjectives(lex, lang, t, hits, dropped);
     if (!heuristics) {
         resolve_drop_sport_aliases(lex, lang, t, hits, 0, NULL, dropped);
         return 0;

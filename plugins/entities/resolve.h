@@ -22,6 +22,12 @@ enum { RESOLVE_DROPPED = 1, RESOLVE_UNCUED = 2 };
  * word, lex and lang tell).  Marked RESOLVE_UNCUED. */
 void resolve_drop_uncued(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                          const struct ent_hits *hits, const struct gazetteer *gz, uint8_t *dropped);
+/* A hit of an alias of a "#!adjective" line (gazetteer.h) that no
+ * person or office follows: a given name, a role, a political office,
+ * up to three words in lower case before it ("Conservative local
+ * government spokesman").  Marked RESOLVE_UNCUED. */
+void resolve_drop_lone_adjectives(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                                  const struct ent_hits *hits, uint8_t *dropped);
 /* covered[i] = 1 + the type of the hit over token i (and over the
  * hyphenated word whose part it is; RESOLVE_COVERED_GENITIVE too for one
  * found through a genitive s), for the hits not dropped and not by a

@@ -1254,6 +1254,39 @@ static void test_resolve_caps_aliases(void **state)
     lists_free(&l);
 }
 
+/* A "#!adjective" alias names its party before a person or an office
+ * only; the name of its line and the full name match anywhere. */
+static void test_resolve_adjective_aliases(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {
+        {"org\tZorbist Party\tZorbists", 0}, {"org\tZorbist Party\tZorbist", GZ_MARK_ADJECTIVE},
+        {"org\tZorbist Guard", 0},
+    };
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    assert_int_equal(l.g.n_marked, 1);
+    assert_int_equal(l.g.marked[0].adjective, 1);
+    assert_int_equal(l.g.marked[0].sport, 0);
+    assert_string_equal(l.g.marked[0].alias, "Zorbist");
+    expect_resolved(&l.g, &l.en, "en", "Zorbist leader Anna Quellmore said the plan was wrong on Monday.",
+                    "org/Zorbist Party, person/Anna Quellmore");
+    expect_resolved(&l.g, &l.en, "en", "The Zorbist local government spokesman said the plan was wrong.",
+                    "org/Zorbist Party");
+    expect_resolved(&l.g, &l.en, "en", "He met Zorbist Sen. Quellmore on Monday, and the talks were long.",
+                    "org/Zorbist Party, person/Quellmore");
+    /* Not before other words, nor at a sentence's end, nor as a longer
+     * name's first word. */
+    expect_resolved(&l.g, &l.en, "en", "Zorbist estimates suggest a rise in prices this year, they said.", "");
+    expect_resolved(&l.g, &l.en, "en", "The plan was called Zorbist. It was new, they said on Monday.", "");
+    expect_resolved(&l.g, &l.en, "en", "The Zorbist Guard moved into the city on Monday, they said.",
+                    "org/Zorbist Guard");
+    expect_resolved(&l.g, &l.en, "en", "The Zorbist Governors Association met on Monday, they said.",
+                    "org/Zorbist Governors Association");
+    expect_resolved(&l.g, &l.en, "en", "The Zorbists won the vote on Monday, they said.", "org/Zorbist Party");
+    lists_free(&l);
+}
+
 /* In a sports report a nation's name is its team, no place, unless
  * something names the place; outside one it is a place. */
 static void test_resolve_national_teams(void **state)
@@ -2295,6 +2328,28 @@ static void test_heuristics_round_after_085(void **state)
     given_drop();
 }
 
+/* A journal's name after its noun is a title: its words joined by in,
+ * of, and; "Journal of (the) ..." is one too. */
+static void test_heuristics_journals(void **state)
+{
+    (void)state;
+    expect_heuristics("de", "Ihre Ergebnisse haben die Forscher in der Fachzeitschrift Zorbic Advances in "
+                      "Quellology veröffentlicht.", "org/Zorbic Advances in Quellology");
+    expect_heuristics("de", "Wie die Forscher im Fachblatt Zorbic Letters schreiben, sehen Tiere anders.",
+                      "org/Zorbic Letters");
+    expect_heuristics("de", "Im Journal of Zorbic Quellology reichen Forscher eine neue Arbeit ein.",
+                      "org/Journal of Zorbic Quellology");
+    expect_heuristics("en", "A report in the Journal of the Zorbic Quellology Association agreed on Monday.",
+                      "org/Journal of the Zorbic Quellology Association");
+    expect_heuristics("en", "Writing in the journal Zorbic Learning and Technology, the team said so.",
+                      "org/Zorbic Learning and Technology");
+    /* Not through a place: "in Washington" is where. */
+    expect_heuristics("de", "Die Studie erschien im Fachblatt Zorbic Letters in Wien, sagte der Forscher.",
+                      "org/Zorbic Letters");
+    /* A leaflet is no journal. */
+    expect_heuristics("de", "Beachten Sie die Hinweise im Merkblatt Zorbic-19 und die der Behörden.", "");
+}
+
 /* A German feminine noun in -in/-innen of a listed noun is a noun, and a
  * compound ending in a plural in -e that ngerman has only in lower case
  * ("punkte" beside "Punkt"); a name ending so of a short word is not. */
@@ -2349,6 +2404,7 @@ int main(void)
         cmocka_unit_test(test_resolve_sport_aliases),
         cmocka_unit_test(test_resolve_national_teams),
         cmocka_unit_test(test_resolve_caps_aliases),
+        cmocka_unit_test(test_resolve_adjective_aliases),
         cmocka_unit_test(test_resolve_after_titles),
         cmocka_unit_test(test_resolve_listed_people),
         cmocka_unit_test(test_resolve_work_titles),
@@ -2380,6 +2436,7 @@ int main(void)
         cmocka_unit_test(test_lexicon_noun_endings),
         cmocka_unit_test(test_lexicon_compound_head_lengths),
         cmocka_unit_test(test_heuristics_round_after_085),
+        cmocka_unit_test(test_heuristics_journals),
         cmocka_unit_test(test_lexicon_feminine_nouns),
         cmocka_unit_test(test_resolve_town_before_nation),
         cmocka_unit_test(test_resolve_initial_before_company),
