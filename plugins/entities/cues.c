@@ -254,7 +254,8 @@ static const char *const not_org_acronyms[] = {
     "xml", "ascii", "utf", "bmx", "suvs", "ufo", "ufos", "ngos", "ddr", "brd", "rgb", "nas", "ips",
     "hdr", "hdmi", "sata", "nvme", "gtx", "rtx", "amoled", "qled", "stoxx", "ctr", "cpc", "rtb", "roi",
     "kpi", "kpis", "seo", "saas", "crm", "erp", "cdma", "ppi", "dpi", "awd", "rwd", "mpg", "iot", "nft", "nfts",
-    "sdk", NULL};
+    "sdk", "hvac", "wltp", "ebitda", "ebit", "capex", "opex", "mers", "covid", "öpnv", "spnv", "lkw", "pkw",
+    NULL};
 /* English words before "in" and the title of a work: "starred in Finding
  * Neverland", "her role in Closer".  Not "star", a noun as often ("a star
  * in Hollywood"). */

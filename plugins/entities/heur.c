@@ -498,6 +498,13 @@ static int rule_legal_form(struct run *r, size_t j)
         size_t p = a - 1;
         if (r->covered[r->w[p]] && !place_at(r, p))
             return 0;  /* the gazetteer knows it */
+        /* "Oil & Natural Gas Corp": an ampersand joins the capitalised
+         * word before it to the name, ordinary word or not. */
+        if (text_is(tok(r, p), "&") && p > 0 && same_sentence(r, p - 1, j) && !r->taken[p - 1] &&
+            !r->covered[r->w[p - 1]] && is_cap(tok(r, p - 1))) {
+            a = p - 1;
+            continue;
+        }
         if (!(namey(r, p, 1) || place_at(r, p) ||
               (is_cap(tok(r, p)) && (norm_in(r, p, C_LEGAL) || norm_in(r, p, C_DESCR)))))
             break;
@@ -525,7 +532,7 @@ static int rule_legal_form(struct run *r, size_t j)
     while (b > a && (norm_in(r, b - 1, C_LEGAL) || norm_in(r, b - 1, C_DESCR) ||
                      (!noun_head && place_at(r, b - 1) && (r->de || b - 1 == a || !namey(r, b - 2, 1)))))
         b--;
-    while (!noun_head && a < b && !namey(r, a, 1) && !place_at(r, a))
+    while (!noun_head && a < b && !namey(r, a, 1) && !place_at(r, a) && !(a + 1 < b && text_is(tok(r, a + 1), "&")))
         a++;
     if (a >= b || (noun_head && b - a < 2))
         return 0;
