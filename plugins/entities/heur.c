@@ -1274,6 +1274,8 @@ static int rule_org_head(struct run *r, size_t p)
             break;
         n += 1 + m;
     }
+    if (n == 1 && norm_in(r, p + 1, C_ARTICLE))
+        return 0;   /* "im Fachblatt The BMJ": the listed name after it */
     if (n == 0 || !free_span(r, p + 1, p + 1 + n))
         return 0;
     /* A place right after the name is its own: "Mexican side Red Sharks
