@@ -1770,14 +1770,17 @@ static int rule_institution(struct run *r, size_t p)
     static const char *const services[] = {"polizei", "feuerwehr", NULL};
     if (e > p + 1 && !tok_norm_in(t, services))
         return add(r, p, e, ENT_ORG, 1);
-    /* A university's town no list has: one name word, no given name,
-     * nothing capitalised after ("Universität Twente").  Not a court's:
+    /* A university's or a district authority's town no list has: one
+     * name word, no given name, nothing capitalised after ("Universität
+     * Twente", "Bezirkshauptmannschaft Gmünd").  Not a court's:
      * German puts the object there ("hat das Straflandesgericht Grasser
      * verurteilt"). */
     size_t len;
     const char *head = looked_up(t, &len);
+    static const char *const town_bodies[] = {"bezirkshauptmannschaft", "polizeidirektion", "stadtwerke", "klinikum",
+                                              NULL};
     int school = (len >= 10 && memcmp(head + len - 10, "hochschule", 10) == 0) ||
-                 (len >= 12 && memcmp(head + len - 12, "universit\xC3\xA4t", 12) == 0);
+                 (len >= 12 && memcmp(head + len - 12, "universit\xC3\xA4t", 12) == 0) || tok_norm_in(t, town_bodies);
     if (school && e < r->n && same_sentence(r, p, e) && !r->taken[e] && namey(r, e, 0) && !given_at(r, e) &&
         !tok_possessive(tok(r, e)) && (e + 1 >= r->n || !same_sentence(r, e, e + 1) || !is_cap(tok(r, e + 1))))
         return add(r, p, e + 1, ENT_ORG, 1);
