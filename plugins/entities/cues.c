@@ -49,7 +49,7 @@ static const char *const person_roles[] = {
     "vorsitzende", "vorsitzender", "trainer", "coach", "manager", "managerin", "investor", "kapitän", "kapitänin",
     "professor", "professorin", "lawmaker", "judge", "richter", "richterin", "ambassador",
     "botschafter", "botschafterin", "commissioner", "kommissar", "kommissarin", "leader", "chief",
-    "head",
+    "head", "adviser", "advisor", "envoy", "aide", "berater", "beraterin",
     /* Occupations the press puts before a name ("Regisseur Ridley Scott",
      * "Torhüter Michael Esser"; the English ones, lower case only, are
      * english_occupations below). */
@@ -155,7 +155,8 @@ static const char *const place_preps[] = {"in", "near", "aus", "nahe", NULL};
 static const char *const org_preps[] = {"von", "der", "des", "bei", "beim", "of", "at", NULL};
 static const char *const speech_verbs[] = {
     "sagte", "sagt", "erklärte", "erklärt", "betonte", "meinte", "schrieb", "said", "says", "told",
-    "added", "stated", "wrote", "explained", "argued", "warned", "noted", NULL};
+    "added", "stated", "wrote", "explained", "argued", "warned", "noted", "asked", "replied", "insisted",
+    "recalled", "conceded", "fragte", "antwortete", "ergänzte", NULL};
 /* Capitalised words that are never a name. */
 static const char *const non_names[] = {
     "januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
