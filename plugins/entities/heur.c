@@ -499,8 +499,9 @@ static int rule_legal_form(struct run *r, size_t j)
         if (r->covered[r->w[p]] && !place_at(r, p))
             return 0;  /* the gazetteer knows it */
         /* "Oil & Natural Gas Corp": an ampersand joins the capitalised
-         * word before it to the name, ordinary word or not. */
-        if (text_is(tok(r, p), "&") && p > 0 && same_sentence(r, p - 1, j) && !r->taken[p - 1] &&
+         * word before it to the name, ordinary word or not; not right
+         * before the legal form ("AG Edwards & Co."). */
+        if (text_is(tok(r, p), "&") && p + 1 < j && p > 0 && same_sentence(r, p - 1, j) && !r->taken[p - 1] &&
             !r->covered[r->w[p - 1]] && is_cap(tok(r, p - 1))) {
             a = p - 1;
             continue;
@@ -1262,11 +1263,17 @@ static int rule_org_head(struct run *r, size_t p)
             n = q + m - (p + 1);
     }
     /* A title's joins, in either language; not before a place ("im
-     * Fachblatt Science in London"). */
+     * Fachblatt Science in London").  "and" and "&" join a title of two
+     * words or more, or a subject's word ("Language Learning and
+     * Technology"), and no given name: "the journal Nature and Oxford
+     * researchers", "in the journal Cell and Smith said" are two names. */
     static const char *const joins[] = {"in", "of", "and", "for", "on", "&", NULL};
+    static const char *const ands[] = {"and", "&", NULL};
     for (size_t j; n > 0 && n < 8 && journal_head(t) && (j = p + 1 + n) + 1 < r->n && same_sentence(r, p, j + 1) &&
                    !tok_possessive(tok(r, j - 1)) && tok_norm_in(tok(r, j), joins) && !is_cap(tok(r, j)) &&
-                   !place_at(r, j + 1);) {
+                   !place_at(r, j + 1) &&
+                   !(tok_norm_in(tok(r, j), ands) &&
+                     ((n < 2 && !norm_in(r, j + 1, C_DESCR)) || given_at(r, j + 1)));) {
         size_t m = org_names_from(r, j + 1, 3);
         if (m == 0 && is_cap(tok(r, j + 1)) && norm_in(r, j + 1, C_DESCR))
             m = 1;   /* "... and Technology" */

@@ -365,7 +365,11 @@ static int hit_order(const void *a, const void *b)
     uint32_t lx = x->end - x->start, ly = y->end - y->start;
     if (lx != ly)
         return lx > ly ? -1 : 1;
-    return (int)x->sport - (int)y->sport;
+    if (x->sport != y->sport)
+        return (int)x->sport - (int)y->sport;
+    /* On the same words a plain name wins over an adjective ("Liberal
+     * Democrat-run" is the party's by the stems of "Liberal Democrats"). */
+    return (int)x->adjective - (int)y->adjective;
 }
 
 /* Every pattern ending at stream position k whose case and sentence fit;

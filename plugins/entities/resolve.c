@@ -365,35 +365,70 @@ void resolve_drop_uncued(const struct lexicon *lex, const char *lang, const stru
             dropped[h] = RESOLVE_UNCUED;
 }
 
-/* Whether what follows token j names a person or an office: a given
- * name, a role ("Republican Sen. Ted Cruz", "Conservative leader
- * Michael Howard") or one of the political offices below, up to three
- * words in lower case before it ("Conservative local government
- * spokesman", "Democratic presidential candidate"). */
-static int person_or_office_at(const struct lexicon *lex, const char *lang, const struct ent_toks *t, size_t j)
+/* Offices of politics, in any case, singular and plural. */
+static const char *const political_offices[] = {
+    "leader", "leaders", "chairman", "chairwoman", "co-chairman", "chair", "spokesman", "spokeswoman",
+    "spokesperson", "mp", "mps", "mep", "meps", "msp", "msps", "am", "ams", "senator", "senators", "congressman",
+    "congresswoman", "congressmen", "representative", "governor", "governors", "president", "presidents",
+    "candidate", "candidates", "nominee", "nominees", "minister", "ministers", "secretary", "whip", "peer",
+    "peers", "councillor", "councillors", "councilman", "councilwoman", "lawmaker", "lawmakers", "legislator",
+    "legislators", "politician", "politicians", "mayor", "hopeful", "hopefuls", "strategist", "strategists",
+    "delegate", "delegates", "challenger", "incumbent", "backbencher", "backbenchers", "frontbencher", NULL};
+/* Capitalised words before a party's adjective that make it part of
+ * another party's name ("Social Democratic leader", "Progressive
+ * Conservative leader"). */
+static const char *const party_prefixes[] = {"social", "christian", "progressive", "free", "new", "national",
+                                             "united", "radical", "young", NULL};
+
+/* Whether the adjective hit x names its entry: a person or an office
+ * follows it, in the same sentence: a given name right after it, a title
+ * with its dot ("Sen.", "Gov."), an office of politics (in any case:
+ * "Republican Senator John McCain"), with up to three words in lower
+ * case before the office that are no stop words ("Conservative local
+ * government spokesman", "Democratic presidential candidate"; not
+ * "Conservative estimates suggest voters"); another party after "and" or
+ * "or" is passed over ("Conservative and Labour MPs").  Not after a
+ * capitalised word that begins another party's name. */
+static int adjective_names(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                           const struct ent_hit *x)
 {
-    static const char *const offices[] = {
-        "mp", "mps", "mep", "meps", "msp", "msps", "lawmakers", "senators", "congressman", "congresswoman",
-        "congressmen", "leaders", "candidate", "candidates", "peer", "peers", "councillor", "councillors",
-        "councilman", "councilwoman", "politician", "politicians", "legislator", "legislators", "governors",
-        "activists", "voters", "delegates", "nominee", "nominees", "challenger", "rival", "rivals", NULL};
     /* The cue words' table (built once); without memory no word is one. */
     int cues = cues_init() == 0;
+    size_t i = x->start, j = x->end;
+    if (i > 0 && t->v[i - 1].sentence == t->v[i].sentence && (t->v[i - 1].flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) &&
+        tok_norm_in(&t->v[i - 1], party_prefixes))
+        return 0;
     if (j >= t->n)
         return 0;
-    uint32_t sentence = t->v[j].sentence;
-    for (size_t k = j; k < t->n && k <= j + 3 && t->v[k].sentence == sentence; k++) {
+    uint32_t sentence = t->v[i].sentence;
+    size_t lower = 0;
+    for (size_t k = j; k < t->n && t->v[k].sentence == sentence; k++) {
         const struct ent_tok *w = &t->v[k];
         if (!(w->flags & ENT_TOK_WORD))
             return 0;
-        /* Capitalised: a given name, a title ("Sen.") or "MP"; not a
-         * name's next word ("Republican Governors Association"). */
+        /* A capitalised office before another capitalised word that is
+         * no given name is a name's ("Republican Governors Association");
+         * in a line of capitals every word is capitalised. */
+        if (tok_norm_in(w, political_offices))
+            return !(w->flags & ENT_TOK_CAP) || (w->flags & ENT_TOK_UPPER) || k + 1 >= t->n ||
+                   t->v[k + 1].sentence != sentence ||
+                   !(t->v[k + 1].flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) ||
+                   lexicon_given(lex, lang, t->v[k + 1].norm, t->v[k + 1].norm_len);
+        /* A given name right after it: "Conservative Graham Brady"; not
+         * after other words ("Conservative commentator Ann Coulter"). */
         if (w->flags & (ENT_TOK_CAP | ENT_TOK_UPPER))
-            return lexicon_given(lex, lang, w->norm, w->norm_len) ||
-                   (w->norm[w->norm_len - 1] == '.' && cues && (cue_bits(w->norm, w->norm_len) & C_PROLE)) ||
-                   ((w->flags & ENT_TOK_UPPER) && tok_norm_in(w, offices));
-        if (tok_norm_in(w, offices) || (cues && (cue_bits(w->norm, w->norm_len) & (C_PROLE | C_OROLE))))
-            return 1;
+            return (lower == 0 && lexicon_given(lex, lang, w->norm, w->norm_len)) ||
+                   (w->norm[w->norm_len - 1] == '.' && cues && (cue_bits(w->norm, w->norm_len) & C_PROLE));
+        if ((w->norm_len == 3 && memcmp(w->norm, "and", 3) == 0) || (w->norm_len == 2 && memcmp(w->norm, "or", 2) == 0)) {
+            if (k + 1 < t->n && t->v[k + 1].sentence == sentence && (t->v[k + 1].flags & ENT_TOK_CAP) &&
+                !(t->v[k + 1].flags & ENT_TOK_START)) {
+                k++;   /* "Conservative and Labour MPs" */
+                continue;
+            }
+            return 0;
+        }
+        if ((w->flags & ENT_TOK_STOP) || ++lower > 3)
+            return 0;
     }
     return 0;
 }
@@ -403,7 +438,7 @@ void resolve_drop_lone_adjectives(const struct lexicon *lex, const char *lang, c
 {
     for (size_t h = 0; h < hits->n; h++) {
         const struct ent_hit *x = &hits->v[h];
-        if (x->adjective && !dropped[h] && !person_or_office_at(lex, lang, t, x->end))
+        if (x->adjective && !dropped[h] && !adjective_names(lex, lang, t, x))
             dropped[h] = RESOLVE_UNCUED;
     }
 }
@@ -1050,8 +1085,11 @@ int resolve_join_org_places(const char *lang, const struct ent_toks *t, const st
             place->nation || (place->town && cands->sports) || p->genitive || p->start != o->end)
             continue;
         const struct ent_tok *first = &t->v[o->start], *last = &t->v[o->end - 1], *pfirst = &t->v[p->start];
+        /* Nor a place in capitals: a credit line's ("© GETTY IMAGES NORTH
+         * AMERICA"), which names the agency's office, not a body. */
         if (pfirst->sentence != last->sentence || ((first->flags | pfirst->flags) & ENT_TOK_PART) ||
-            !(pfirst->flags & ENT_TOK_CAP) || tok_possessive(last) || tok_possessive(&t->v[p->end - 1]))
+            !(pfirst->flags & ENT_TOK_CAP) || (pfirst->flags & ENT_TOK_UPPER) || tok_possessive(last) ||
+            tok_possessive(&t->v[p->end - 1]))
             continue;
         /* Not before a longer name ("Wien Energie"). */
         if (p->end < t->n && t->v[p->end].sentence == pfirst->sentence && (t->v[p->end].flags & ENT_TOK_CAP))

@@ -1284,6 +1284,30 @@ static void test_resolve_adjective_aliases(void **state)
     expect_resolved(&l.g, &l.en, "en", "The Zorbist Governors Association met on Monday, they said.",
                     "org/Zorbist Governors Association");
     expect_resolved(&l.g, &l.en, "en", "The Zorbists won the vote on Monday, they said.", "org/Zorbist Party");
+    /* An office in capitals before a given name; another party after
+     * "and"; not words of a verb's before an office, nor an occupation
+     * and a name, nor another party's name ("Social Zorbist"). */
+    given_load("given_087.txt", "peter\njohn\n");
+    expect_resolved(&l.g, &l.en, "en", "Zorbist Senator John Quellmore said the plan was wrong on Monday.",
+                    "org/Zorbist Party, person/John Quellmore");
+    expect_resolved(&l.g, &l.en, "en", "The Zorbist commentator John Quellmore said so on Monday.",
+                    "person/John Quellmore");
+    given_drop();
+    expect_resolved(&l.g, &l.en, "en", "ZORBIST LEADER ATTACKS BUDGET AGAIN", "org/Zorbist Party");
+    expect_resolved(&l.g, &l.en, "en", "Zorbist plans for the leader were dropped on Monday, they said.", "");
+    expect_resolved(&l.g, &l.en, "en", "Zorbist and Labour MPs voted against the plan on Monday.",
+                    "org/Zorbist Party");
+    expect_resolved(&l.g, &l.en, "en", "Zorbist estimates suggest voters will stay at home, they said.", "");
+    expect_resolved(&l.g, &l.en, "en", "The Social Zorbist leader said so on Monday, they said.", "");
+    lists_free(&l);
+    /* On the same words a plain name wins over the adjective: the stems
+     * of "Liberal Zorbists" match "Liberal Zorbist". */
+    static const struct marked_line liberal[] = {
+        {"org\tLiberal Zorbists\tLib Zorbs", 0}, {"org\tLiberal Zorbists\tLiberal Zorbist", GZ_MARK_ADJECTIVE},
+    };
+    lists_build(&l, liberal, sizeof liberal / sizeof *liberal);
+    expect_resolved(&l.g, &l.en, "en", "The Liberal Zorbist-run council raised the taxes on Monday, they said.",
+                    "org/Liberal Zorbists");
     lists_free(&l);
 }
 
@@ -2348,6 +2372,40 @@ static void test_heuristics_journals(void **state)
                       "org/Zorbic Letters");
     /* A leaflet is no journal. */
     expect_heuristics("de", "Beachten Sie die Hinweise im Merkblatt Zorbic-19 und die der Behörden.", "");
+    /* "and" joins a title of two words or more, and no given name. */
+    expect_heuristics("en", "A study in the journal Zorbic and Quellmore researchers found it on Monday.",
+                      "org/Zorbic");
+    given_load("given_087.txt", "peter\njohn\n");
+    expect_heuristics("en", "It was reported in the journal Zorbic Letters and Peter Quellmore said so.",
+                      "org/Zorbic Letters, person/Peter Quellmore");
+    given_drop();
+    /* Only a journal's title goes on through "and". */
+    expect_heuristics("en", "The broker Zorbic Capital and Quellmore Partners signed the deal on Monday.",
+                      "org/Zorbic Capital, org/Quellmore Partners");
+}
+
+/* An ampersand joins the word before it to a name before a legal form;
+ * not right before the legal form ("Smith & Co."). */
+static void test_heuristics_ampersand_names(void **state)
+{
+    (void)state;
+    expect_heuristics("en", "India's state-run Zorbic & Natural Quell Corp paid the tax on Monday, he said.",
+                      "org/Zorbic & Natural Quell");
+    expect_heuristics("en", "India's state-run Oil & Natural Zorbic Corp paid the tax on Monday, he said.",
+                      "org/Oil & Natural Zorbic");
+    expect_heuristics("en", "Paul Quellmore, an analyst at AG Zorbwards & Co., said so on Monday.",
+                      "person/Paul Quellmore");
+    /* A district authority with a town no list has. */
+    expect_heuristics("de", "Die Bezirkshauptmannschaft Zorbing hat den Bescheid am Montag erlassen.",
+                      "org/Bezirkshauptmannschaft Zorbing");
+    /* An article alone after an organisation's noun is no name: the
+     * listed name after it is. */
+    struct lists l;
+    static const struct marked_line lines[] = {{"org\tZorbmed", 0}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.de, "de", "Im Fachblatt The Zorbmed schreiben die Forscher, dass es so ist.",
+                    "org/Zorbmed");
+    lists_free(&l);
 }
 
 /* A German feminine noun in -in/-innen of a listed noun is a noun, and a
@@ -2375,6 +2433,7 @@ static void test_lexicon_compound_head_lengths(void **state)
     assert_false(lexicon_common(&lex, "de", "quxxanna", 8));
     assert_false(lexicon_common(&lex, "de", "quxxxxanna", 10));
 }
+
 
 int main(void)
 {
@@ -2437,6 +2496,7 @@ int main(void)
         cmocka_unit_test(test_lexicon_compound_head_lengths),
         cmocka_unit_test(test_heuristics_round_after_085),
         cmocka_unit_test(test_heuristics_journals),
+        cmocka_unit_test(test_heuristics_ampersand_names),
         cmocka_unit_test(test_lexicon_feminine_nouns),
         cmocka_unit_test(test_resolve_town_before_nation),
         cmocka_unit_test(test_resolve_initial_before_company),
