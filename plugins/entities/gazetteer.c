@@ -331,6 +331,8 @@ int gz_add_line(struct gazetteer *g, const char *line, size_t len, unsigned mark
         (ncol > 3 && check_locals(col[3], err, errlen) < 0))
         return -1;
 
+    if (g->n >= GZ_ENTRIES_MAX)
+        return failf(err, errlen, "more than %u entries", (unsigned)GZ_ENTRIES_MAX);
     struct gz_entry *e = entry_for(g, type, col[1], marks);
     if (!e)
         return failf(err, errlen, "out of memory");

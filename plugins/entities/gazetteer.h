@@ -42,6 +42,9 @@ enum ent_type { ENT_ORG, ENT_PERSON, ENT_PLACE, ENT_PRODUCT, ENT_TYPE_COUNT };
 const char *ent_type_name(enum ent_type t);
 
 #define GZ_LANG_MAX 8
+/* Entries of all files together: a hit keeps an entry's number in 29
+ * bits (matcher.h). */
+#define GZ_ENTRIES_MAX (1u << 29)
 #define GZ_NAME_MAX 200
 
 /* 24 bytes: the bundled lists have 25,000 entries, most of them a town

@@ -188,8 +188,8 @@ int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang
                   const struct ent_tokeniser *tk)
 {
     *m = (struct matcher){0};
-    if (g->n >= (size_t)1 << 29)
-        return -1;  /* more entries than a hit's 29 bits tell apart */
+    if (g->n > GZ_ENTRIES_MAX)
+        return -1;  /* gz_add_line() refuses more */
     snprintf(m->lang, sizeof m->lang, "%s", lang ? lang : "");
     m->genitives = strcmp(m->lang, "de") == 0;
     if (ac_init(&m->ac) < 0)
