@@ -108,6 +108,7 @@ const char *stem_algorithm(const char *lang)
 #define HEAD_LEN(h) ((size_t)((h) >> 15) & 0x1f)
 #define HEAD_KEEP(h) ((size_t)((h) >> 20) & 0x1f)
 #define HEAD_TAIL(h) ((size_t)((h) >> 25) & 0x1f)
+#define HEAD_KEY 0xfffffu   /* the tag and the length */
 #define HEAD_USED ((uint32_t)1 << 30)
 #define HEAD_STOP ((uint32_t)1 << 31)   /* the word is a stop word of the memo's language */
 
@@ -421,14 +422,21 @@ memo_get(_Atomic uint32_t *versions, _Atomic uint64_t *slots, int ways, int word
     if (v & 1)
         return SIZE_MAX;
     _Atomic uint64_t *set = &slots[i * (size_t)(ways * words)];
+    /* The tag and the length are the head's low bits: one compare a way,
+     * and the ways spelled out (a hit is a few ways in, a miss passes all
+     * of them: the loop's own bookkeeping cost more than the compares). */
+    uint32_t key = tag | (uint32_t)len << 15;
+#pragma GCC unroll 8
     for (int w = 0; w < ways; w++) {
-        uint64_t slot[LONG_WORDS];
-        slot[0] = atomic_load_explicit(&set[w * words], memory_order_relaxed);
-        uint32_t head = head_of(slot[0]);
-        if (HEAD_TAG(head) != tag || HEAD_LEN(head) != len)
+        if ((head_of(atomic_load_explicit(&set[w * words], memory_order_relaxed)) ^ key) & HEAD_KEY)
             continue;
-        for (int k = 1; k < words; k++)
+        /* The head read again with the rest (from the nearest cache), so
+         * that the ways passed keep nothing in registers; a writer meanwhile
+         * fails the version check below. */
+        uint64_t slot[LONG_WORDS];
+        for (int k = 0; k < words; k++)
             slot[k] = atomic_load_explicit(&set[w * words + k], memory_order_relaxed);
+        uint32_t head = head_of(slot[0]);
         if (!slot_holds(slot, words, word, len))
             continue;
         atomic_thread_fence(memory_order_acquire);
@@ -453,15 +461,20 @@ memo_get(_Atomic uint32_t *versions, _Atomic uint64_t *slots, int ways, int word
     return SIZE_MAX;
 }
 
-static size_t memo_get_short(struct memo *m, size_t i, uint32_t tag, const char *word, size_t len, char *out,
-                             bool *same, bool *stop)
+/* memo_get_short(), memo_get_long() and memo_get_any() are inlined into
+ * stem_word_stop_hashed(): a call with eight arguments, two of them on the
+ * stack, and its saved registers cost as much as a hit's compares. */
+static inline __attribute__((always_inline)) size_t memo_get_short(struct memo *m, size_t i, uint32_t tag,
+                                                                   const char *word, size_t len, char *out,
+                                                                   bool *same, bool *stop)
 {
     return memo_get(m->short_version, m->short_slots, SHORT_WAYS, SHORT_WORDS, SHORT_ROOM, i, tag, word, len, out,
                     same, stop);
 }
 
-static size_t memo_get_long(struct memo *m, size_t i, uint32_t tag, const char *word, size_t len, char *out,
-                            bool *same, bool *stop)
+static inline __attribute__((always_inline)) size_t memo_get_long(struct memo *m, size_t i, uint32_t tag,
+                                                                  const char *word, size_t len, char *out,
+                                                                  bool *same, bool *stop)
 {
     return memo_get(m->long_version, m->long_slots, LONG_WAYS, LONG_WORDS, LONG_ROOM, i, tag, word, len, out, same,
                     stop);
@@ -476,8 +489,9 @@ static inline size_t spill_bit(uint64_t hash)
 /* A short word is in the short table unless its stem adds more bytes
  * than the slot has room for; then in the long one, and its spill bit
  * says so. */
-static size_t memo_get_any(struct memo *m, uint64_t hash, uint32_t tag, const char *word, size_t len, char *out,
-                           bool *same, bool *stop)
+static inline __attribute__((always_inline)) size_t memo_get_any(struct memo *m, uint64_t hash, uint32_t tag,
+                                                                 const char *word, size_t len, char *out,
+                                                                 bool *same, bool *stop)
 {
     size_t a = set_first(hash), n;
     if (len <= SHORT_ROOM) {
@@ -495,12 +509,14 @@ static size_t memo_get_any(struct memo *m, uint64_t hash, uint32_t tag, const ch
 }
 
 /* The way a new word takes: an empty one, else one not used. */
-static int memo_victim(const struct table *t, _Atomic uint64_t *set)
+static inline __attribute__((always_inline)) int memo_victim(const struct table *t, _Atomic uint64_t *set)
 {
     uint64_t used = head_bits(HEAD_USED);
+#pragma GCC unroll 8
     for (int k = 0; k < t->ways; k++)
         if (!head_of(atomic_load_explicit(&set[k * t->words], memory_order_relaxed)))
             return k;
+#pragma GCC unroll 8
     for (int k = 0; k < t->ways; k++)
         if (!(atomic_load_explicit(&set[k * t->words], memory_order_relaxed) & used))
             return k;
@@ -508,11 +524,12 @@ static int memo_victim(const struct table *t, _Atomic uint64_t *set)
 }
 
 /* Ways of set i of t that are empty, and that are not used. */
-static void set_room(const struct table *t, size_t i, int *empty, int *unused)
+static inline __attribute__((always_inline)) void set_room(const struct table *t, size_t i, int *empty, int *unused)
 {
     _Atomic uint64_t *set = &t->slots[i * (size_t)(t->ways * t->words)];
     uint64_t used = head_bits(HEAD_USED);
     *empty = *unused = 0;
+#pragma GCC unroll 8
     for (int k = 0; k < t->ways; k++) {
         uint64_t first = atomic_load_explicit(&set[k * t->words], memory_order_relaxed);
         *empty += !head_of(first);
@@ -525,7 +542,7 @@ static void set_room(const struct table *t, size_t i, int *empty, int *unused)
  * reads two), else the second when it has one, else the one with more
  * ways not used lately (the first on a tie).  Going to the second
  * marks the first as overflowed, before the word is written. */
-static size_t set_for(const struct table *t, uint64_t hash)
+static inline __attribute__((always_inline)) size_t set_for(const struct table *t, uint64_t hash)
 {
     size_t a = set_first(hash), b = set_second(hash);
     int empty_a, unused_a, empty_b, unused_b;
@@ -541,25 +558,15 @@ static size_t set_for(const struct table *t, uint64_t hash)
     return b;
 }
 
-/* Keep word's stem in the table whose slots have room for it, unless
- * another thread is writing the set (taking a way counts as a use, so
- * that the next new word of the set takes another). */
-static void memo_put(struct memo *m, uint64_t hash, uint32_t tag, const char *word, size_t len, const char *stem,
-                     size_t stem_len, bool stop)
+/* Keep a word (head and bytes ready in slot) in t, unless another thread
+ * is writing the set (taking a way counts as a use, so that the next new
+ * word of the set takes another).  Inlined per table, as memo_get() is,
+ * so that the loops over the ways unroll: with the shape read from the
+ * struct they did not, and a new word cost ~500 instructions here, an
+ * eighth of what the stemmer costs it. */
+static inline __attribute__((always_inline)) void memo_put_in(struct table t, uint64_t hash,
+                                                              const uint64_t slot[LONG_WORDS])
 {
-    size_t keep = 0;
-    while (keep < len && keep < stem_len && word[keep] == stem[keep])
-        keep++;
-    size_t tail = stem_len - keep;
-    if (len + tail > LONG_ROOM)
-        return;
-    struct table t = len + tail <= SHORT_ROOM ? short_table(m) : long_table(m);
-    if (len <= SHORT_ROOM && len + tail > SHORT_ROOM) {
-        size_t b = spill_bit(hash);
-        uint64_t bit = (uint64_t)1 << (b % 64);
-        if (!(atomic_load_explicit(&m->spill[b / 64], memory_order_relaxed) & bit))
-            atomic_fetch_or_explicit(&m->spill[b / 64], bit, memory_order_relaxed);
-    }
     size_t i = set_for(&t, hash);
     _Atomic uint32_t *version = &t.version[i];
     uint32_t v = atomic_load_explicit(version, memory_order_relaxed);
@@ -571,17 +578,39 @@ static void memo_put(struct memo *m, uint64_t hash, uint32_t tag, const char *wo
     atomic_thread_fence(memory_order_release);
     _Atomic uint64_t *set = &t.slots[i * (size_t)(t.ways * t.words)];
     int w = memo_victim(&t, set);
-    uint64_t slot[LONG_WORDS] = {0};
-    uint32_t head = tag | (uint32_t)len << 15 | (uint32_t)keep << 20 | (uint32_t)tail << 25 | (stop ? HEAD_STOP : 0);
-    memcpy(slot, &head, sizeof head);
-    memcpy((char *)slot + HEAD_BYTES, word, len);
-    memcpy((char *)slot + HEAD_BYTES + len, stem + keep, tail);
     /* The head last, so that a reader that takes the new tag with the
      * old bytes fails the compare or the version check. */
     for (int k = t.words - 1; k >= 0; k--)
         atomic_store_explicit(&set[w * t.words + k], slot[k], memory_order_relaxed);
     memo_touch(set, t.ways, t.words, w);
     atomic_store_explicit(version, v + 2, memory_order_release);
+}
+
+/* Keep word's stem in the table whose slots have room for it. */
+static void memo_put(struct memo *m, uint64_t hash, uint32_t tag, const char *word, size_t len, const char *stem,
+                     size_t stem_len, bool stop)
+{
+    size_t keep = 0;
+    while (keep < len && keep < stem_len && word[keep] == stem[keep])
+        keep++;
+    size_t tail = stem_len - keep;
+    if (len + tail > LONG_ROOM)
+        return;
+    if (len <= SHORT_ROOM && len + tail > SHORT_ROOM) {
+        size_t b = spill_bit(hash);
+        uint64_t bit = (uint64_t)1 << (b % 64);
+        if (!(atomic_load_explicit(&m->spill[b / 64], memory_order_relaxed) & bit))
+            atomic_fetch_or_explicit(&m->spill[b / 64], bit, memory_order_relaxed);
+    }
+    uint64_t slot[LONG_WORDS] = {0};
+    uint32_t head = tag | (uint32_t)len << 15 | (uint32_t)keep << 20 | (uint32_t)tail << 25 | (stop ? HEAD_STOP : 0);
+    memcpy(slot, &head, sizeof head);
+    memcpy((char *)slot + HEAD_BYTES, word, len);
+    memcpy((char *)slot + HEAD_BYTES + len, stem + keep, tail);
+    if (len + tail <= SHORT_ROOM)
+        memo_put_in(short_table(m), hash, slot);
+    else
+        memo_put_in(long_table(m), hash, slot);
 }
 
 const char *stem_word_hashed(struct stemmer *st, const char *word, size_t len, uint64_t hash, size_t *out_len)
