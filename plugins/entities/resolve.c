@@ -368,7 +368,7 @@ void resolve_drop_uncued(const struct lexicon *lex, const char *lang, const stru
 /* Offices of politics, in any case, singular and plural. */
 static const char *const political_offices[] = {
     "leader", "leaders", "chairman", "chairwoman", "co-chairman", "chair", "spokesman", "spokeswoman",
-    "spokesperson", "mp", "mps", "mep", "meps", "msp", "msps", "am", "ams", "senator", "senators", "congressman",
+    "spokesperson", "mp", "mps", "mep", "meps", "msp", "msps", "senator", "senators", "congressman",
     "congresswoman", "congressmen", "representative", "governor", "governors", "president", "presidents",
     "candidate", "candidates", "nominee", "nominees", "minister", "ministers", "secretary", "whip", "peer",
     "peers", "councillor", "councillors", "councilman", "councilwoman", "lawmaker", "lawmakers", "legislator",

@@ -23,9 +23,11 @@ enum { RESOLVE_DROPPED = 1, RESOLVE_UNCUED = 2 };
 void resolve_drop_uncued(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                          const struct ent_hits *hits, const struct gazetteer *gz, uint8_t *dropped);
 /* A hit of an alias of a "#!adjective" line (gazetteer.h) that no
- * person or office follows: a given name, a role, a political office,
- * up to three words in lower case before it ("Conservative local
- * government spokesman").  Marked RESOLVE_UNCUED. */
+ * person or office follows (a given name right after it, a title with
+ * its dot, an office of politics after up to three lower-case words:
+ * "Conservative local government spokesman"), or that ends another
+ * party's name ("Social Democratic").  Marked RESOLVE_UNCUED, so that
+ * the heuristics may read its words. */
 void resolve_drop_lone_adjectives(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                                   const struct ent_hits *hits, uint8_t *dropped);
 /* covered[i] = 1 + the type of the hit over token i (and over the
