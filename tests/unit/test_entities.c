@@ -1284,9 +1284,10 @@ static void test_resolve_adjective_aliases(void **state)
     expect_resolved(&l.g, &l.en, "en", "The Zorbist Governors Association met on Monday, they said.",
                     "org/Zorbist Governors Association");
     expect_resolved(&l.g, &l.en, "en", "The Zorbists won the vote on Monday, they said.", "org/Zorbist Party");
-    /* An office in capitals before a given name; another party after
-     * "and"; not words of a verb's before an office, nor an occupation
-     * and a name, nor another party's name ("Social Zorbist"). */
+    /* A capitalised office before a given name, an office in a line of
+     * capitals; another party after "and"; not a stop word before an
+     * office, nor an occupation and a name, nor another party's name
+     * ("Social Zorbist"). */
     given_load("given_087.txt", "peter\njohn\n");
     expect_resolved(&l.g, &l.en, "en", "Zorbist Senator John Quellmore said the plan was wrong on Monday.",
                     "org/Zorbist Party, person/John Quellmore");
@@ -2433,7 +2434,6 @@ static void test_lexicon_compound_head_lengths(void **state)
     assert_false(lexicon_common(&lex, "de", "quxxanna", 8));
     assert_false(lexicon_common(&lex, "de", "quxxxxanna", 10));
 }
-
 
 int main(void)
 {
