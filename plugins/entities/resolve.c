@@ -419,7 +419,8 @@ static int adjective_names(const struct lexicon *lex, const char *lang, const st
         if (w->flags & (ENT_TOK_CAP | ENT_TOK_UPPER))
             return (lower == 0 && lexicon_given(lex, lang, w->norm, w->norm_len)) ||
                    (w->norm[w->norm_len - 1] == '.' && cues && (cue_bits(w->norm, w->norm_len) & C_PROLE));
-        if ((w->norm_len == 3 && memcmp(w->norm, "and", 3) == 0) || (w->norm_len == 2 && memcmp(w->norm, "or", 2) == 0)) {
+        static const char *const ors[] = {"and", "or", NULL};
+        if (tok_norm_in(w, ors)) {
             if (k + 1 < t->n && t->v[k + 1].sentence == sentence && (t->v[k + 1].flags & ENT_TOK_CAP) &&
                 !(t->v[k + 1].flags & ENT_TOK_START)) {
                 k++;   /* "Conservative and Labour MPs" */
