@@ -26,6 +26,7 @@ static const char *const org_words[] = {
     "reserve", "court", "stiftung", "partei", "semiconductor", "semiconductors", "networks",
     "insurance", "securities", "investments", "ventures", "studios", "entertainment", "media",
     "energy", "robotics", "motor", "airline", "post", "times", "journal", "herald", "tribune", "gazette",
+    "chronicle", "examiner", "inquirer", "telegraph", "sentinel", "advertiser", "courier",
     "office", "service", "museum", "gallery", "galerie", "orchestra", "philharmonic", "philharmoniker",
     "police", "polizei", "army", "navy", "gericht", "gerichtshof", "ministerium", "club", "fc", "united",
     "rovers", "wanderers", "albion", "hotspur", "society", "committee", "federation", "trust", "group", "cinema",

@@ -785,6 +785,8 @@ static size_t given_before(const struct run *r, size_t a)
                                                                                                           : a;
 }
 
+static int add_org_with_places(struct run *r, size_t a, size_t b);
+
 static int rule_person_speech(struct run *r, size_t p)
 {
     int role_after = p + 1 < r->n && is_comma(tok(r, p)) && role_soon_after(r, p);
@@ -795,8 +797,13 @@ static int rule_person_speech(struct run *r, size_t p)
     if (verb && p > 0 && is_comma(tok(r, p - 1)))
         at = p - 1;  /* "Jun Young-hyun, said" */
     size_t n = names_before(r, at, 3);
-    if (n >= (role_after ? 1 : 2) && free_span(r, at - n, at) && (role_after || speaker_like(r, at - n, at)))
+    if (n >= (role_after ? 1 : 2) && free_span(r, at - n, at) && (role_after || speaker_like(r, at - n, at))) {
+        /* "the International Zorbic Federation said": an organisation,
+         * read as rule_sequence() reads one. */
+        if (!r->de && norm_in(r, at - 1, C_ORGWORD))
+            return add_org_with_places(r, at - n, at);
         return add(r, given_before(r, at - n), at, ENT_PERSON, 0);
+    }
     n = 0;
     if (verb) {
         n = names_from(r, p + 1, 3, 0);
@@ -913,6 +920,16 @@ static int add_org_with_places(struct run *r, size_t a, size_t b)
     /* Name words before the place are the name's too: "North Wales Police". */
     for (size_t k = 0; a != a0 && k < 2 && a > 0 && same_sentence(r, a - 1, a) && !r->taken[a - 1] &&
                        namey(r, a - 1, 1) && !tok_possessive(tok(r, a - 1));
+         k++)
+        a--;
+    /* In English an ordinary word in capitals inside a sentence before
+     * the name is the name's too: "Global Lighting Technologies", "the
+     * International Tennis Federation" (the rule began at the first word
+     * that reads as a name). */
+    for (size_t k = 0; !r->de && k < 2 && a > 0 && same_sentence(r, a - 1, a) && is_cap(tok(r, a - 1)) &&
+                       !(tok(r, a - 1)->flags & (ENT_TOK_STOP | ENT_TOK_START)) && !r->covered[r->w[a - 1]] &&
+                       !r->taken[a - 1] && !(r->cls[a - 1] & (C_LEGAL | C_NONNAME | C_PROLE | C_ROLESUFFIX | C_SPEECH)) &&
+                       !tok_possessive(tok(r, a - 1));
          k++)
         a--;
     if (b + 1 < r->n && same_sentence(r, b - 1, b + 1) && !tok_possessive(tok(r, b - 1)) &&
@@ -1396,32 +1413,38 @@ static int name_adjective(const struct run *r, size_t p)
            !r->taken[p] && !r->covered[r->w[p]] && adjective_shape(t);
 }
 
-/* The bytes of a German head of "HEAD für NAME" without a genitive's
- * -s or -es ("Zentrums", "Amtes"), and its gender: 'n', 'm' or 'f'. */
-static size_t head_nominative(const struct ent_tok *t, char *gender)
+/* The bytes of a German genitive's -s or -es at the end of t's norm
+ * ("Zentrums", "Amtes", "Straflandesgerichts") when the noun without
+ * them has a cue bit of mask; else 0.  Cut where text and norm both end
+ * in it (not "ſ", nor "ß" whose norm is "ss"), the text without a
+ * possessive ("Amtes's"), so that the cut is the same ASCII in both. */
+static size_t genitive_cut(const struct ent_tok *t, uint32_t mask)
 {
-    /* The text without a possessive ("Amtes's"); a genitive's s or es is
-     * cut where text and norm both end in it (not "ſ", nor "ß" whose
-     * norm is "ss"), so that the cut is the same ASCII in both. */
-    size_t text = t->text_len - tok_possessive(t), len = t->norm_len, cut = 0;
+    size_t text = t->text_len - tok_possessive(t), len = t->norm_len;
     for (size_t c = 1; c <= 2 && len >= c + 3 && text >= c + 3; c++) {
         if (t->norm[len - 1] != 's' || t->text[text - 1] != 's' ||
             (c == 2 && (t->norm[len - 2] != 'e' || t->text[text - 2] != 'e')))
             break;
-        size_t n = len - c;
-        if ((cue_bits(t->norm, n) | cue_suffix_bits(t->norm, n)) & (C_ORGOF | C_ORGFOR)) {
-            cut = c;
-            break;
-        }
+        if ((cue_bits(t->norm, len - c) | cue_suffix_bits(t->norm, len - c)) & mask)
+            return c;
     }
-    len -= cut;
+    return 0;
+}
+
+/* The bytes of a German head of "HEAD für NAME" without a genitive's
+ * -s or -es (genitive_cut()), and its gender: 'n', 'm' or 'f'. */
+static size_t head_nominative(const struct ent_tok *t, char *gender)
+{
+    size_t text = t->text_len - tok_possessive(t), cut = genitive_cut(t, C_ORGOF | C_ORGFOR | C_INSTITUTION),
+           len = t->norm_len - cut;
     static const struct {
         const char *end;
         char gender;
     } genders[] = {{"zentrum", 'n'}, {"amt", 'n'}, {"institut", 'n'}, {"museum", 'n'}, {"ministerium", 'n'},
                    {"verband", 'm'}, {"rat", 'm'}, {"fonds", 'm'}, {"kuratorium", 'n'}, {"sekretariat", 'n'},
                    {"gericht", 'n'}, {"hof", 'm'}, {"orchester", 'n'}, {"fc", 'm'}, {"club", 'm'},
-                   {"trust", 'm'}, {"konzern", 'm'}, {"verein", 'm'}, {"dienst", 'm'}};
+                   {"trust", 'm'}, {"konzern", 'm'}, {"verein", 'm'}, {"dienst", 'm'}, {"klinikum", 'n'},
+                   {"spital", 'n'}, {"krankenhaus", 'n'}, {"landtag", 'm'}};
     *gender = 'f';
     for (size_t k = 0; k < sizeof genders / sizeof *genders; k++) {
         size_t n = strlen(genders[k].end);
@@ -1534,7 +1557,7 @@ static int rule_org_of(struct run *r, size_t p)
  * noun: "Vatikanische Bibliothek", "Jüdisches Museum", "Medizinische
  * Universität Wien" (places after it are the name's), "der Europäische
  * Gerichtshof" (as "Europäischer Gerichtshof"; a genitive of the noun,
- * "Gerichtshofs", is no cue word and gives nothing).  Not one of a kind:
+ * "des Europäischen Gerichtshofs", gives the same).  Not one of a kind:
  * "eine Chinesische Bank". */
 static int rule_adjective_org(struct run *r, size_t p)
 {
@@ -1776,7 +1799,7 @@ static int rule_institution(struct run *r, size_t p)
      * town's adjective names them ("Wiener Polizei"). */
     static const char *const services[] = {"polizei", "feuerwehr", NULL};
     if (e > p + 1 && !tok_norm_in(t, services))
-        return add(r, p, e, ENT_ORG, 1);
+        return add_nominative(r, p, p, e, 1);
     /* A university's or a district authority's town no list has: one
      * name word, no given name, nothing capitalised after ("Universität
      * Twente", "Bezirkshauptmannschaft Gmünd").  Not a court's:
@@ -1784,13 +1807,15 @@ static int rule_institution(struct run *r, size_t p)
      * verurteilt"). */
     size_t len;
     const char *head = looked_up(t, &len);
+    len -= genitive_cut(t, C_INSTITUTION);
     static const char *const town_bodies[] = {"bezirkshauptmannschaft", "polizeidirektion", "stadtwerke", "klinikum",
                                               NULL};
     int school = (len >= 10 && memcmp(head + len - 10, "hochschule", 10) == 0) ||
-                 (len >= 12 && memcmp(head + len - 12, "universit\xC3\xA4t", 12) == 0) || tok_norm_in(t, town_bodies);
+                 (len >= 12 && memcmp(head + len - 12, "universit\xC3\xA4t", 12) == 0) ||
+                 norm_in_list(head, len, town_bodies);
     if (school && e < r->n && same_sentence(r, p, e) && !r->taken[e] && namey(r, e, 0) && !given_at(r, e) &&
         !tok_possessive(tok(r, e)) && (e + 1 >= r->n || !same_sentence(r, e, e + 1) || !is_cap(tok(r, e + 1))))
-        return add(r, p, e + 1, ENT_ORG, 1);
+        return add_nominative(r, p, p, e + 1, 1);
     if (p == 0 || !same_sentence(r, p - 1, p) || r->taken[p - 1] || r->covered[r->w[p - 1]])
         return 0;
     const struct ent_tok *adj = tok(r, p - 1);
@@ -1801,7 +1826,7 @@ static int rule_institution(struct run *r, size_t p)
     if (p >= 2 && same_sentence(r, p - 2, p) && tok(r, p - 2)->norm_len >= 3 &&
         memcmp(tok(r, p - 2)->norm, "ein", 3) == 0 && tok(r, p - 2)->norm_len <= 5)
         return 0;
-    return add(r, p - 1, p + 1, ENT_ORG, 1);
+    return add_nominative(r, p - 1, p, p + 1, 1);
 }
 
 /* Languages and peoples' adjectives, no places: "in Spanish", "in Scottish
@@ -2932,6 +2957,10 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
                 r.cls[p] |= cue_suffix_bits(x->norm, x->norm_len);
             if (is_cap(x) && (r.cls[p] & C_PROLE) && cue_role_lower_only(x->norm, x->norm_len))
                 r.cls[p] &= ~(uint32_t)C_PROLE;
+            /* A body's noun in the genitive ("des Straflandesgerichts
+             * Klagenfurt") names it as the nominative does. */
+            if (r.de && is_cap(x) && !(r.cls[p] & C_INSTITUTION) && genitive_cut(x, C_INSTITUTION))
+                r.cls[p] |= C_INSTITUTION;
             /* A web site named by its domain ("golem.de"), at its first
              * mention in any case: looked at once per type, and only for a
              * word with a dot where a top-level domain would begin. */

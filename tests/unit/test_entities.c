@@ -1615,6 +1615,38 @@ static void test_resolve_german_institutions(void **state)
                     "org/Landeskriminalamt Stuttgart");
     expect_resolved(&l.g, &l.de, "de", "Seit Juni Wien und Graz das Projekt planen, ist viel passiert, hieß es am "
                     "Montag.", "place/Wien, place/Graz");
+    /* A body's noun in the genitive, named in the nominative. */
+    expect_resolved(&l.g, &l.de, "de", "Teile des Urteils des Straflandesgerichts Linz wurden am Montag "
+                    "aufgehoben.", "org/Straflandesgericht Linz");
+    expect_resolved(&l.g, &l.de, "de", "Das sagte ein Sprecher des Universitätsklinikums Graz am Montag.",
+                    "org/Universitätsklinikum Graz");
+    lists_free(&l);
+    expect_heuristics("de", "Das sagte ein Sprecher des Klinikums Zorbing am Montag in einer Mitteilung.",
+                      "org/Klinikum Zorbing");
+    expect_heuristics("de", "Das Urteil des Zorbinger Landesgerichtes wurde am Montag bestätigt.",
+                      "org/Zorbinger Landesgericht");
+    /* A genitive of another noun stays a noun. */
+    expect_heuristics("de", "Das Haus des Zorbinger Bäckers wurde am Montag verkauft.", "");
+}
+
+/* English organisations: a descriptor in capitals before the name inside
+ * a sentence is the name's ("the International Zorbic Federation"), not
+ * at the sentence's start, where any word has a capital; a paper's noun
+ * after a place makes the paper ("the Zorbton Chronicle"). */
+static void test_heuristics_org_left_words(void **state)
+{
+    (void)state;
+    expect_heuristics("en", "The International Zorbic Federation said on Monday it would look into it.",
+                      "org/International Zorbic Federation");
+    expect_heuristics("en", "The deal was signed by Global Zorbic Technologies on Monday in the city.",
+                      "org/Global Zorbic Technologies");
+    expect_heuristics("en", "International Zorbic Federation officials said on Monday it would look into it.",
+                      "org/Zorbic Federation");
+    struct lists l;
+    static const struct marked_line lines[] = {{"place\tZorbton", GZ_MARK_TOWN}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.en, "en", "The Zorbton Chronicle reported on Monday that the plan was dropped.",
+                    "org/Zorbton Chronicle");
     lists_free(&l);
 }
 
@@ -2497,6 +2529,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_round_after_085),
         cmocka_unit_test(test_heuristics_journals),
         cmocka_unit_test(test_heuristics_ampersand_names),
+        cmocka_unit_test(test_heuristics_org_left_words),
         cmocka_unit_test(test_lexicon_feminine_nouns),
         cmocka_unit_test(test_resolve_town_before_nation),
         cmocka_unit_test(test_resolve_initial_before_company),
