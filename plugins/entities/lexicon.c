@@ -516,6 +516,15 @@ int lexicon_given(const struct lexicon *l, const char *lang, const char *norm, s
         return 0;
     uint64_t h = fpset_hash(norm, len);
     unsigned v = fpfilter_may_have(&l->given_filter, h) ? fpset_get(&l->given, h) : 0;
+    /* Two given names joined by a hyphen are one ("Karl-Markus",
+     * "Jean-Julien"), which no word is, whatever its parts are. */
+    const char *dash = v == 0 ? memchr(norm, '-', len) : NULL;
+    if (dash) {
+        size_t head = (size_t)(dash - norm);
+        if (head >= 2 && len - head - 1 >= 2 && !memchr(dash + 1, '-', len - head - 1) &&
+            lexicon_given(l, lang, norm, head) && lexicon_given(l, lang, dash + 1, len - head - 1))
+            return GIVEN_NAME;
+    }
     if (v == GIVEN_WORD_EN)
         return lang && strcmp(lang, "de") == 0 ? GIVEN_NAME : GIVEN_WORD;
     return (int)v;

@@ -1629,6 +1629,21 @@ static void test_resolve_german_institutions(void **state)
     expect_heuristics("de", "Das Haus des Zorbinger Bäckers wurde am Montag verkauft.", "");
 }
 
+/* Two given names joined by a hyphen are a given name; not one with a
+ * part that is none, nor three parts. */
+static void test_heuristics_hyphenated_given_names(void **state)
+{
+    (void)state;
+    given_load("given_hyphen.txt", "karl\nmarkus\nanna\npeter\tword en\n");
+    expect_heuristics("de", "Das Buch hat Karl-Markus Zorbinger im Frühjahr geschrieben, sagte der Verlag.",
+                      "person/Karl-Markus Zorbinger");
+    expect_heuristics("de", "Das Buch hat Peter-Anna Zorbinger im Frühjahr geschrieben, sagte der Verlag.",
+                      "person/Peter-Anna Zorbinger");
+    expect_heuristics("de", "Das Buch hat Karl-Zorbing Quellmann im Frühjahr geschrieben, sagte der Verlag.", "");
+    expect_heuristics("de", "Das Buch hat Karl-Anna-Markus Zorbinger im Frühjahr geschrieben, sagte der Verlag.", "");
+    given_drop();
+}
+
 /* English organisations: a descriptor in capitals before the name inside
  * a sentence is the name's ("the International Zorbic Federation"), not
  * at the sentence's start, where any word has a capital; a paper's noun
@@ -2530,6 +2545,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_journals),
         cmocka_unit_test(test_heuristics_ampersand_names),
         cmocka_unit_test(test_heuristics_org_left_words),
+        cmocka_unit_test(test_heuristics_hyphenated_given_names),
         cmocka_unit_test(test_lexicon_feminine_nouns),
         cmocka_unit_test(test_resolve_town_before_nation),
         cmocka_unit_test(test_resolve_initial_before_company),
