@@ -36,6 +36,68 @@ GIVEN_LOCALES = ("de_DE", "de_AT", "de_CH", "en", "en_US", "en_GB", "en_NZ", "fr
 # Japanese names ("Akira", "Haruka"), whose people news name in full.
 MORE_GIVEN_LOCALES = (("id_ID", "first_name"), ("en_TH", "first_name"), ("tw_GH", "first_name"),
                       ("ja_JP", "first_romanized"))
+# Locales whose names are in Cyrillic: their given names romanised as the
+# English and the German press write them (romanised()), since news names
+# Russians, Ukrainians and Bulgarians by their names in full.
+CYRILLIC_GIVEN_LOCALES = ("ru_RU", "uk_UA", "bg_BG")
+# Letter by letter: the English press's scheme (BGN/PCGN, without its
+# diacritics) and the German press's (Duden).  Ukrainian reads г and и
+# otherwise, Bulgarian щ and ъ (UK_BG_LETTERS).
+CYRILLIC_EN = dict(zip("абвгдезийклмнопрстуфыэ", "abvgdeziyklmnoprstufye"),
+                   ё="yo", ж="zh", х="kh", ц="ts", ч="ch", ш="sh", щ="shch", ъ="", ь="", ю="yu", я="ya",
+                   і="i", ї="yi", є="ye", ґ="g")
+CYRILLIC_DE = dict(zip("абвгдезийклмнопрстуфыэ", "abwgdesijklmnoprstufye"),
+                   ё="jo", ж="sch", х="ch", ц="z", ч="tsch", ш="sch", щ="schtsch", ъ="", ь="", ю="ju", я="ja",
+                   і="i", ї="ji", є="je", ґ="g")
+UK_BG_LETTERS = {"uk_UA": {"г": "h", "и": "y"}, "bg_BG": {"щ": "sht", "ъ": "a"}}
+# The spellings the press varies between, in each scheme: where a name
+# begins ("Yevgeny", "Evgeny") and ends ("Dmitry", "Dmitriy", "Dmitri";
+# "Sergei", "Sergey"; "Andriy", "Andrii"; "Maria", "Mariya"), and "x"
+# for кс ("Alexei", "Aleksei").
+CYRILLIC_VARIANTS = {
+    "en": {"start": {"е": ("ye", "e")},
+           "end": {"ий": ("iy", "y", "i"), "ій": ("iy", "ii", "i"), "ей": ("ey", "ei"), "ай": ("ai", "ay"),
+                   "ия": ("iya", "ia"), "ья": ("ya", "ia")},
+           "inside": {"кс": ("ks", "x")}},
+    "de": {"start": {"е": ("je", "e")},
+           "end": {"ий": ("i", "ij"), "ій": ("ij", "i"), "ей": ("ej", "ei"), "ай": ("ai", "aj"),
+                   "ия": ("ija", "ia"), "ья": ("ja", "ia")},
+           "inside": {"кс": ("ks", "x")}},
+}
+
+
+def romanised(name, loc):
+    """The Latin spellings of a case-folded Cyrillic name of locale loc:
+    a set, empty for a name with a letter neither scheme knows."""
+    out = set()
+    for scheme, letters in (("en", CYRILLIC_EN), ("de", CYRILLIC_DE)):
+        letters = dict(letters, **UK_BG_LETTERS.get(loc, {}))
+        rules = CYRILLIC_VARIANTS[scheme]
+        # Each position's choices, then every combination of them.
+        parts, i = [], 0
+        while i < len(name):
+            two = name[i:i + 2]
+            if i == 0 and name[0] in rules["start"]:
+                parts.append(rules["start"][name[0]])
+                i += 1
+            elif i + 2 == len(name) and two in rules["end"]:
+                parts.append(rules["end"][two])
+                i += 2
+            elif two in rules["inside"]:
+                parts.append(rules["inside"][two])
+                i += 2
+            elif name[i] in letters:
+                parts.append((letters[name[i]],))
+                i += 1
+            else:
+                return set()
+        spellings = [""]
+        for choices in parts:
+            spellings = [s + c for s in spellings for c in choices]
+        out.update(spellings)
+    return out
+
+
 # The short forms English news calls people by that faker's locales lack
 # or drop as words (typed here, the only given names not read from
 # faker): True marks one that is also an English word, which then wants
@@ -619,14 +681,24 @@ def given_names():
     when two locales other than en have it, and marked: the heuristics then
     want a name word after it."""
     per_locale = {}
-    for loc, kind in [(loc, "first_name") for loc in GIVEN_LOCALES] + list(MORE_GIVEN_LOCALES):
+    en_lower = {w.casefold() for w in english_words()}
+    de_words = word_list(DE_WORDS, True)
+    de_lower = {w.casefold() for w in de_words}
+    for loc, kind in ([(loc, "first_name") for loc in GIVEN_LOCALES] + list(MORE_GIVEN_LOCALES) +
+                      [(loc, "first_name") for loc in CYRILLIC_GIVEN_LOCALES]):
         names = locale_given_names(loc, kind)
         if names is None:
             print(f"gen_gazetteer: warning: no faker locale {loc} under {FAKER_PERSON_DIR}", file=sys.stderr)
+        elif loc in CYRILLIC_GIVEN_LOCALES:
+            # Not a spelling that is a word of either language or a name
+            # ngerman has ("Kino", "Toto", "Tod"): made by a scheme, not
+            # read, it has no other locale to vouch for it; nor one of
+            # three letters.
+            per_locale[loc] = {latin for name in names for latin in romanised(name, loc)
+                               if len(latin) >= 4 and GIVEN_NAME.match(latin) and latin not in en_lower and
+                               latin[:1].upper() + latin[1:] not in de_words and latin not in de_lower}
         else:
             per_locale[loc] = names
-    en_lower = {w.casefold() for w in english_words()}
-    de_words = word_list(DE_WORDS, True)
     seen_in = {}
     for loc, names in per_locale.items():
         for name in names:
@@ -668,7 +740,8 @@ def given(out):
     names = given_names()
     out.write("# Given names: the first names of the person providers of Debian's\n"
               f"# python3-fake-factory ({FAKER_PERSON_DIR}), locales\n"
-              f"# {', '.join(GIVEN_LOCALES + tuple(loc for loc, _ in MORE_GIVEN_LOCALES))};\n"
+              f"# {', '.join(GIVEN_LOCALES + tuple(loc for loc, _ in MORE_GIVEN_LOCALES))},\n"
+              f"# and {', '.join(CYRILLIC_GIVEN_LOCALES)} romanised as the English and German press do;\n"
               "# case-folded, one a line; \"NAME<TAB>word\" for a name that is also a\n"
               "# German word (Hans: kept only when two locales besides en have it),\n"
               "# \"NAME<TAB>word en\" for one that is an English word only (Grant,\n"
