@@ -98,6 +98,26 @@ def romanised(name, loc):
     return out
 
 
+# Given names of the Arab world, Iran, South Asia and West Africa as the
+# English and German press romanise them, which no Latin-script locale of
+# faker has (typed here, as SHORT_GIVEN below): read as one more locale,
+# so that one that is also a word is dropped unless two locales have it.
+WORLD_GIVEN = """
+abdel abdallah abdelaziz abdelkader abdul abdulaziz abdullah abdullahi abubakar adel adnan ahmad ahmet akbar
+ala alaa ashraf ayman aziz bashar bassam boutros emad fadi faisal farid farouk fatima fawzi gamal hamad hamid
+hamza hani hassan hisham hosni hossam hussein ibrahim imad jamal jamil kamal karim khaled khalid khalil
+mahmoud mahmud majid marwan moammar mohamed mohammad mohammed muammar mustafa nabil nasser nawaf nizar
+omar osama qassem rafik ramzi rashid riad riyad saad saddam salah saleh salim salman sami samir sayed
+sultan tarek tareq tariq wael walid yasser yasin yassin youssef yousef zaid zakaria zayed ziad
+abbas ali-akbar ayatollah bijan dariush ebrahim esmail farhad farshid hassan-ali hossein javad kaveh
+mahmood masoud mehdi mohsen mojtaba morteza nasrin parviz reza saeed shirin
+amit amitabh anand anil anupam arun arvind ashok bipin deepak dhirubhai gautam harsh jawaharlal kapil
+lakshmi mamata manmohan mukesh narendra nitin palaniappan pankaj pranab prakash priyanka rahul raj rajesh
+rajiv rakesh ramesh ratan sachin sanjay sanjiv shashi shivraj sonia subir sunil suresh vijay virat
+vikram yashwant asif benazir imran nawaz pervez shahbaz zulfikar
+aliko chinua goodluck muhammadu ngozi nnamdi obafemi olusegun oluwaseun uhuru yoweri
+"""
+
 # The short forms English news calls people by that faker's locales lack
 # or drop as words (typed here, the only given names not read from
 # faker): True marks one that is also an English word, which then wants
@@ -699,6 +719,7 @@ def given_names():
                                latin[:1].upper() + latin[1:] not in de_words and latin not in de_lower}
         else:
             per_locale[loc] = names
+    per_locale["typed"] = set(WORLD_GIVEN.split())
     seen_in = {}
     for loc, names in per_locale.items():
         for name in names:
