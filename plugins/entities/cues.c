@@ -76,7 +76,7 @@ static const char *const role_suffixes[] = {
     "sprecher", "sprecherin", "gründer", "gründerin", "vorsitzende", "vorsitzender", "direktor",
     "direktorin", "analyst", "analystin", "ökonom", "ökonomin", "bürgermeister", "vorstand", "gouverneur",
     "gouverneurin", "leader", "trainer", "trainerin", "coach", "regisseur", "regisseurin", "stürmer",
-    "torhüter", NULL};
+    "torhüter", "premier", "premierministerin", NULL};
 /* English occupations before a name: "actor Tom Hanks", "striker Paolo
  * di Canio".  Roles in lower case only (cue_role_lower_only()): written
  * with a capital they are a name ("Hans Singer", "Jörg Winger") or begin

@@ -2957,6 +2957,10 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
                 r.cls[p] |= cue_suffix_bits(x->norm, x->norm_len);
             if (is_cap(x) && (r.cls[p] & C_PROLE) && cue_role_lower_only(x->norm, x->norm_len))
                 r.cls[p] &= ~(uint32_t)C_PROLE;
+            /* A former holder's role: "Expremier", "Exkanzlerin" (the
+             * suffixes want three bytes before them). */
+            if (r.de && is_cap(x) && x->norm_len > 4 && memcmp(x->norm, "ex", 2) == 0)
+                r.cls[p] |= cue_bits(x->norm + 2, x->norm_len - 2) & C_PROLE;
             /* A body's noun in the genitive ("des Straflandesgerichts
              * Klagenfurt") names it as the nominative does. */
             if (r.de && is_cap(x) && !(r.cls[p] & C_INSTITUTION) && genitive_cut(x, C_INSTITUTION))

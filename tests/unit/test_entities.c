@@ -1644,6 +1644,18 @@ static void test_heuristics_hyphenated_given_names(void **state)
     given_drop();
 }
 
+/* A former holder's role before a name: "Expremier", "Exkanzlerin". */
+static void test_heuristics_former_roles(void **state)
+{
+    (void)state;
+    expect_heuristics("de", "Die Partei von Expremier Zorbo Quellmann ist dagegen, sagte er am Montag.",
+                      "person/Zorbo Quellmann");
+    expect_heuristics("de", "Die Partei von Exkanzlerin Zorba Quellmann ist dagegen, sagte er am Montag.",
+                      "person/Zorba Quellmann");
+    /* "Ex" opens other words too. */
+    expect_heuristics("de", "Die Firma Expresso Quellmann ist dagegen, sagte er am Montag.", "org/Expresso Quellmann");
+}
+
 /* English organisations: a descriptor in capitals before the name inside
  * a sentence is the name's ("the International Zorbic Federation"), not
  * at the sentence's start, where any word has a capital; a paper's noun
@@ -2546,6 +2558,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_ampersand_names),
         cmocka_unit_test(test_heuristics_org_left_words),
         cmocka_unit_test(test_heuristics_hyphenated_given_names),
+        cmocka_unit_test(test_heuristics_former_roles),
         cmocka_unit_test(test_lexicon_feminine_nouns),
         cmocka_unit_test(test_resolve_town_before_nation),
         cmocka_unit_test(test_resolve_initial_before_company),
