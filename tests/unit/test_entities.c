@@ -1040,6 +1040,9 @@ static void test_resolve_sports_clubs(void **state)
     /* A word of sport as a part of a hyphenated word counts. */
     expect_resolved(&l.g, &l.de, "de", "Salzburg schlug Graz im Spiel der Liga, der Trainer lobte den "
                     "Mittelfeld-Stürmer und die Fußball-Fans.", "club/Salzburg, club/Graz");
+    /* A town's genitive names its club without the s. */
+    expect_resolved(&l.g, &l.de, "de", "Im Spiel der Liga schoss der Stürmer ein Tor, und Salzburgs Trainer lobte "
+                    "die Fußball-Fans.", "club/Salzburg");
     /* Forms of one word of sport count once: no sports report. */
     expect_resolved(&l.g, &l.en, "en", "Newcastle set the goal of two new goals for the match of the year.",
                     "place/Newcastle");
