@@ -1522,6 +1522,19 @@ static int rule_org_of(struct run *r, size_t p)
         if (!(from + m < r->n && same_sentence(r, p, from + m) && norm_in(r, from + m, C_SPEECH)))
             n = m;
     }
+    /* "Board of Deputies of British Jews", "Association of Directors of
+     * Social Services": in English a second "of" goes on with the name,
+     * before one to three capitalised words and no more. */
+    if (!r->de && n > 0 && from + n + 1 < r->n && same_sentence(r, p, from + n + 1) &&
+        is_word(tok(r, from + n), "of", 2) && !tok_possessive(tok(r, from + n - 1))) {
+        size_t at = from + n + 1, m = 0;
+        while (m < 3 && at + m < r->n && same_sentence(r, p, at + m) &&
+               (namey(r, at + m, 1) || plain_cap_word(r, at + m)))
+            m++;
+        if (m > 0 && !tok_possessive(tok(r, at + m - 1)) &&
+            !(at + m < r->n && same_sentence(r, p, at + m) && is_cap(tok(r, at + m))))
+            n += 1 + m;
+    }
     /* "Institut der Universität Basel": a place after the name's words
      * ends it. */
     size_t named = n;

@@ -1661,8 +1661,9 @@ static void test_heuristics_former_roles(void **state)
 
 /* English organisations: a descriptor in capitals before the name inside
  * a sentence is the name's ("the International Zorbic Federation"), not
- * at the sentence's start, where any word has a capital; a paper's noun
- * after a place makes the paper ("the Zorbton Chronicle"). */
+ * at the sentence's start, where any word has a capital; a second "of"
+ * goes on with it; a paper's noun after a place makes the paper ("the
+ * Zorbton Chronicle"). */
 static void test_heuristics_org_left_words(void **state)
 {
     (void)state;
@@ -1672,6 +1673,11 @@ static void test_heuristics_org_left_words(void **state)
                       "org/Global Zorbic Technologies");
     expect_heuristics("en", "International Zorbic Federation officials said on Monday it would look into it.",
                       "org/Zorbic Federation");
+    /* A second "of" goes on with the name, before capitalised words. */
+    expect_heuristics("en", "The Association of Zorbic Directors of Quell Services agreed on Monday, he said.",
+                      "org/Association of Zorbic Directors of Quell Services");
+    expect_heuristics("en", "The Association of Zorbic Directors of the region agreed on Monday, he said.",
+                      "org/Association of Zorbic Directors");
     struct lists l;
     static const struct marked_line lines[] = {{"place\tZorbton", GZ_MARK_TOWN}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
