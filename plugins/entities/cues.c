@@ -26,7 +26,7 @@ static const char *const org_words[] = {
     "reserve", "court", "stiftung", "partei", "semiconductor", "semiconductors", "networks",
     "insurance", "securities", "investments", "ventures", "studios", "entertainment", "media",
     "energy", "robotics", "motor", "airline", "post", "times", "journal", "herald", "tribune", "gazette",
-    "chronicle", "examiner", "inquirer", "telegraph", "sentinel", "advertiser", "courier",
+    "chronicle", "examiner", "inquirer", "telegraph", "sentinel", "advertiser",
     "office", "service", "museum", "gallery", "galerie", "orchestra", "philharmonic", "philharmoniker",
     "police", "polizei", "army", "navy", "gericht", "gerichtshof", "ministerium", "club", "fc", "united",
     "rovers", "wanderers", "albion", "hotspur", "society", "committee", "federation", "trust", "group", "cinema",
@@ -76,7 +76,7 @@ static const char *const role_suffixes[] = {
     "sprecher", "sprecherin", "gründer", "gründerin", "vorsitzende", "vorsitzender", "direktor",
     "direktorin", "analyst", "analystin", "ökonom", "ökonomin", "bürgermeister", "vorstand", "gouverneur",
     "gouverneurin", "leader", "trainer", "trainerin", "coach", "regisseur", "regisseurin", "stürmer",
-    "torhüter", "premier", "premierministerin", NULL};
+    "torhüter", "premier", NULL};
 /* English occupations before a name: "actor Tom Hanks", "striker Paolo
  * di Canio".  Roles in lower case only (cue_role_lower_only()): written
  * with a capital they are a name ("Hans Singer", "Jörg Winger") or begin

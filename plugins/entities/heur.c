@@ -1431,12 +1431,21 @@ static size_t genitive_cut(const struct ent_tok *t, uint32_t mask)
     return 0;
 }
 
+static char noun_gender(const char *norm, size_t len);
+
 /* The bytes of a German head of "HEAD für NAME" without a genitive's
  * -s or -es (genitive_cut()), and its gender: 'n', 'm' or 'f'. */
 static size_t head_nominative(const struct ent_tok *t, char *gender)
 {
-    size_t text = t->text_len - tok_possessive(t), cut = genitive_cut(t, C_ORGOF | C_ORGFOR | C_INSTITUTION),
-           len = t->norm_len - cut;
+    size_t text = t->text_len - tok_possessive(t), cut = genitive_cut(t, C_ORGOF | C_ORGFOR | C_INSTITUTION);
+    *gender = noun_gender(t->norm, t->norm_len - cut);
+    return text - cut;
+}
+
+/* The gender of a German organisation's noun by its end: 'n', 'm', or 'f'
+ * (also for one the table lacks). */
+static char noun_gender(const char *norm, size_t len)
+{
     static const struct {
         const char *end;
         char gender;
@@ -1445,13 +1454,13 @@ static size_t head_nominative(const struct ent_tok *t, char *gender)
                    {"gericht", 'n'}, {"hof", 'm'}, {"orchester", 'n'}, {"fc", 'm'}, {"club", 'm'},
                    {"trust", 'm'}, {"konzern", 'm'}, {"verein", 'm'}, {"dienst", 'm'}, {"klinikum", 'n'},
                    {"spital", 'n'}, {"krankenhaus", 'n'}, {"landtag", 'm'}};
-    *gender = 'f';
+    char gender = 'f';
     for (size_t k = 0; k < sizeof genders / sizeof *genders; k++) {
         size_t n = strlen(genders[k].end);
-        if (len >= n && memcmp(t->norm + len - n, genders[k].end, n) == 0)
-            *gender = genders[k].gender;
+        if (len >= n && memcmp(norm + len - n, genders[k].end, n) == 0)
+            gender = genders[k].gender;
     }
-    return text - cut;
+    return gender;
 }
 
 /* Whether the word at p is a compound ending in -amt or -rat (or their
@@ -2975,8 +2984,10 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
             if (r.de && is_cap(x) && x->norm_len > 4 && memcmp(x->norm, "ex", 2) == 0)
                 r.cls[p] |= cue_bits(x->norm + 2, x->norm_len - 2) & C_PROLE;
             /* A body's noun in the genitive ("des Straflandesgerichts
-             * Klagenfurt") names it as the nominative does. */
-            if (r.de && is_cap(x) && !(r.cls[p] & C_INSTITUTION) && genitive_cut(x, C_INSTITUTION))
+             * Klagenfurt") names it as the nominative does.  A feminine
+             * noun has no genitive in -s: "Unis" is a plural. */
+            size_t gcut = r.de && is_cap(x) && !(r.cls[p] & C_INSTITUTION) ? genitive_cut(x, C_INSTITUTION) : 0;
+            if (gcut && noun_gender(x->norm, x->norm_len - gcut) != 'f')
                 r.cls[p] |= C_INSTITUTION;
             /* A web site named by its domain ("golem.de"), at its first
              * mention in any case: looked at once per type, and only for a

@@ -517,13 +517,15 @@ int lexicon_given(const struct lexicon *l, const char *lang, const char *norm, s
     uint64_t h = fpset_hash(norm, len);
     unsigned v = fpfilter_may_have(&l->given_filter, h) ? fpset_get(&l->given, h) : 0;
     /* Two given names joined by a hyphen are one ("Karl-Markus",
-     * "Jean-Julien"), which no word is, whatever its parts are. */
+     * "Jean-Julien"); one that is also a word when both parts are
+     * ("April-August"). */
     const char *dash = v == 0 ? memchr(norm, '-', len) : NULL;
     if (dash) {
         size_t head = (size_t)(dash - norm);
+        int a = 0, b = 0;
         if (head >= 2 && len - head - 1 >= 2 && !memchr(dash + 1, '-', len - head - 1) &&
-            lexicon_given(l, lang, norm, head) && lexicon_given(l, lang, dash + 1, len - head - 1))
-            return GIVEN_NAME;
+            (a = lexicon_given(l, lang, norm, head)) && (b = lexicon_given(l, lang, dash + 1, len - head - 1)))
+            return a == GIVEN_WORD && b == GIVEN_WORD ? GIVEN_WORD : GIVEN_NAME;
     }
     if (v == GIVEN_WORD_EN)
         return lang && strcmp(lang, "de") == 0 ? GIVEN_NAME : GIVEN_WORD;

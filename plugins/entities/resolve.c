@@ -907,7 +907,8 @@ static int sports_club_of_hit(const struct lexicon *lex, const char *lang, const
     /* A German genitive names the town without its s ("Salzburgs
      * Kader": the club of Salzburg). */
     size_t town_len = strlen(town);
-    if (x->genitive && !(first->flags & ENT_TOK_PART) && town_len > 1 && town[town_len - 1] == 's')
+    if (x->genitive && !(first->flags & ENT_TOK_PART) && town_len > 1 &&
+        (town[town_len - 1] == 's' || town[town_len - 1] == 'S'))
         town[town_len - 1] = '\0';
     const char *club;
     if (club_of_memo(cp, hits, gz, tag_lang, cands, n_named, dropped, town, &club) < 0) {

@@ -998,6 +998,7 @@ static void test_resolve_sports_clubs(void **state)
         {"place\tEngland", 0}, {"org\tNewcastle United", 0}, {"place\tVillingen-Schwenningen", GZ_MARK_TOWN},
         {"place\tParis", GZ_MARK_TOWN}, {"place\tLissabon", GZ_MARK_TOWN}, {"place\tWashington", GZ_MARK_TOWN},
         {"place\tBoston", GZ_MARK_TOWN}, {"place\tCardiff", GZ_MARK_TOWN}, {"place\tGraz", GZ_MARK_TOWN},
+        {"place\tLeeds", GZ_MARK_TOWN},
     };
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.en, "en", "Newcastle beat Sunderland in the league match, and their striker scored twice.",
@@ -1040,9 +1041,14 @@ static void test_resolve_sports_clubs(void **state)
     /* A word of sport as a part of a hyphenated word counts. */
     expect_resolved(&l.g, &l.de, "de", "Salzburg schlug Graz im Spiel der Liga, der Trainer lobte den "
                     "Mittelfeld-Stürmer und die Fußball-Fans.", "club/Salzburg, club/Graz");
-    /* A town's genitive names its club without the s. */
+    /* A town's genitive names its club without the s, in capitals too;
+     * a town's own s stays. */
     expect_resolved(&l.g, &l.de, "de", "Im Spiel der Liga schoss der Stürmer ein Tor, und Salzburgs Trainer lobte "
                     "die Fußball-Fans.", "club/Salzburg");
+    expect_resolved(&l.g, &l.de, "de", "Im Spiel der Liga schoss der Stürmer ein Tor, und SALZBURGS Trainer lobte "
+                    "die Fußball-Fans.", "club/SALZBURG");
+    expect_resolved(&l.g, &l.en, "en", "Leeds beat Sunderland in the league match, and their striker scored twice.",
+                    "club/Leeds, club/Sunderland");
     /* Forms of one word of sport count once: no sports report. */
     expect_resolved(&l.g, &l.en, "en", "Newcastle set the goal of two new goals for the match of the year.",
                     "place/Newcastle");
@@ -1623,6 +1629,9 @@ static void test_resolve_german_institutions(void **state)
                     "aufgehoben.", "org/Straflandesgericht Linz");
     expect_resolved(&l.g, &l.de, "de", "Das sagte ein Sprecher des Universitätsklinikums Graz am Montag.",
                     "org/Universitätsklinikum Graz");
+    /* A feminine noun has no genitive in -s: "Unis" is a plural. */
+    expect_resolved(&l.g, &l.de, "de", "Die Technischen Unis Wien und Graz haben am Montag dagegen protestiert.",
+                    "place/Wien, place/Graz");
     lists_free(&l);
     expect_heuristics("de", "Das sagte ein Sprecher des Klinikums Zorbing am Montag in einer Mitteilung.",
                       "org/Klinikum Zorbing");
@@ -1644,6 +1653,14 @@ static void test_heuristics_hyphenated_given_names(void **state)
                       "person/Peter-Anna Zorbinger");
     expect_heuristics("de", "Das Buch hat Karl-Zorbing Quellmann im Frühjahr geschrieben, sagte der Verlag.", "");
     expect_heuristics("de", "Das Buch hat Karl-Anna-Markus Zorbinger im Frühjahr geschrieben, sagte der Verlag.", "");
+    expect_heuristics("de", "Das Buch hat Zorb-Markus Quellmann im Frühjahr geschrieben, sagte der Verlag.", "");
+    given_drop();
+    /* Two names that are words too are one that is a word: a name word
+     * must follow. */
+    given_load("given_hyphen2.txt", "april\tword\naugust\tword\n");
+    expect_heuristics("de", "Die Zahlen stiegen im April-August Zeitraum deutlich an, sagte er am Montag.", "");
+    expect_heuristics("de", "Die Zahlen stiegen, sagte April-August Zorbinger am Montag in Wien.",
+                      "person/April-August Zorbinger");
     given_drop();
 }
 
@@ -1655,6 +1672,8 @@ static void test_heuristics_former_roles(void **state)
                       "person/Zorbo Quellmann");
     expect_heuristics("de", "Die Partei von Exkanzlerin Zorba Quellmann ist dagegen, sagte er am Montag.",
                       "person/Zorba Quellmann");
+    expect_heuristics("de", "Der Vizepremier Zorbo Quellmann sagte am Montag, das sei falsch.",
+                      "person/Zorbo Quellmann");
     /* "Ex" opens other words too. */
     expect_heuristics("de", "Die Firma Expresso Quellmann ist dagegen, sagte er am Montag.", "org/Expresso Quellmann");
 }
@@ -1678,11 +1697,15 @@ static void test_heuristics_org_left_words(void **state)
                       "org/Association of Zorbic Directors of Quell Services");
     expect_heuristics("en", "The Association of Zorbic Directors of the region agreed on Monday, he said.",
                       "org/Association of Zorbic Directors");
+    expect_heuristics("en", "The Association of Zorbic Directors of Quell Bryn Cold Services agreed, he said.",
+                      "org/Association of Zorbic Directors");
     struct lists l;
     static const struct marked_line lines[] = {{"place\tZorbton", GZ_MARK_TOWN}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.en, "en", "The Zorbton Chronicle reported on Monday that the plan was dropped.",
                     "org/Zorbton Chronicle");
+    expect_resolved(&l.g, &l.en, "en", "The Zorbton Examiner reported on Monday that the plan was dropped.",
+                    "org/Zorbton Examiner");
     lists_free(&l);
 }
 

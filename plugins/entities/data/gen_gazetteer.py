@@ -39,17 +39,17 @@ MORE_GIVEN_LOCALES = (("id_ID", "first_name"), ("en_TH", "first_name"), ("tw_GH"
 # Locales whose names are in Cyrillic: their given names romanised as the
 # English and the German press write them (romanised()), since news names
 # Russians, Ukrainians and Bulgarians by their names in full.
-CYRILLIC_GIVEN_LOCALES = ("ru_RU", "uk_UA", "bg_BG")
+CYRILLIC_GIVEN_LOCALES = ("ru_RU", "uk_UA")
 # Letter by letter: the English press's scheme (BGN/PCGN, without its
 # diacritics) and the German press's (Duden).  Ukrainian reads г and и
-# otherwise, Bulgarian щ and ъ (UK_BG_LETTERS).
+# otherwise (UK_LETTERS).
 CYRILLIC_EN = dict(zip("абвгдезийклмнопрстуфыэ", "abvgdeziyklmnoprstufye"),
                    ё="yo", ж="zh", х="kh", ц="ts", ч="ch", ш="sh", щ="shch", ъ="", ь="", ю="yu", я="ya",
                    і="i", ї="yi", є="ye", ґ="g")
 CYRILLIC_DE = dict(zip("абвгдезийклмнопрстуфыэ", "abwgdesijklmnoprstufye"),
                    ё="jo", ж="sch", х="ch", ц="z", ч="tsch", ш="sch", щ="schtsch", ъ="", ь="", ю="ju", я="ja",
                    і="i", ї="ji", є="je", ґ="g")
-UK_BG_LETTERS = {"uk_UA": {"г": "h", "и": "y"}, "bg_BG": {"щ": "sht", "ъ": "a"}}
+UK_LETTERS = {"uk_UA": {"г": "h", "и": "y"}}
 # The spellings the press varies between, in each scheme: where a name
 # begins ("Yevgeny", "Evgeny") and ends ("Dmitry", "Dmitriy", "Dmitri";
 # "Sergei", "Sergey"; "Andriy", "Andrii"; "Maria", "Mariya"), and "x"
@@ -71,7 +71,7 @@ def romanised(name, loc):
     a set, empty for a name with a letter neither scheme knows."""
     out = set()
     for scheme, letters in (("en", CYRILLIC_EN), ("de", CYRILLIC_DE)):
-        letters = dict(letters, **UK_BG_LETTERS.get(loc, {}))
+        letters = dict(letters, **UK_LETTERS.get(loc, {}))
         rules = CYRILLIC_VARIANTS[scheme]
         # Each position's choices, then every combination of them.
         parts, i = [], 0
@@ -312,7 +312,7 @@ def big_cities():
     population = geonames_population()
     words = english_words()
     de_words = word_list(DE_WORDS, True)
-    given = given_names()
+    given = given_names(extra=False)
     people = set(given) | people_names()
     listed = set(word_list(EN_WORDS, False))
     out, seen = [], set()
@@ -403,7 +403,7 @@ def towns(out):
     seen = set()
     lines, word_like = [], []
     all_names = place_names()
-    people_all = people | set(given_names())
+    people_all = people | set(given_names(extra=False))
 
     def not_plain(alias):
         return (alias in all_names or alias.lower() in en_lower or alias in en_proper or alias in de_words or
@@ -489,7 +489,7 @@ def cities(out):
     all_names = seen | {name for name, _ in cities_} | place_names()
     de_words = word_list(DE_WORDS, True)
     listed = set(word_list(EN_WORDS, False))
-    people = set(given_names()) | people_names()
+    people = set(given_names(extra=False)) | people_names()
 
     def not_plain(alias):
         return (alias in all_names or alias in listed or alias.lower() in words or alias in de_words or
@@ -557,7 +557,7 @@ def subdivisions(out):
         sys.exit(f"gen_gazetteer: cannot read {path} or its German translation (install iso-codes)")
     de_words = word_list(DE_WORDS, True)
     en_lower = english_words()
-    given = given_names()
+    given = given_names(extra=False)
     with open(ISO_JSON, encoding="utf-8") as fh:
         countries_ = {n for c in json.load(fh)["3166-1"]
                       for n in (c["name"], c.get("common_name"), c.get("official_name")) if n}
@@ -693,33 +693,73 @@ def locale_given_names(loc, kind="first_name"):
     return names
 
 
-def given_names():
+def extra_name_ok(name, en_lower, en_proper, de_words, de_lower, places, org_heads):
+    """Whether a romanised or typed given name may join the list: made by a
+    scheme or typed, it has no other locale to vouch for it, so not one of
+    three letters, nor a word of either language or a name ngerman or
+    american-english has ("Kino", "Tod", "Slav"), nor a place's name
+    ("Riad": Riyadh), nor the first word of a listed organisation's or
+    product's name ("Spartak", "Lada")."""
+    cap = name[:1].upper() + name[1:]
+    return (len(name) >= 4 and GIVEN_NAME.match(name) is not None and name not in en_lower and
+            cap not in en_proper and cap not in de_words and name not in de_lower and name not in places and
+            name not in org_heads)
+
+
+def list_first_words():
+    """Case-folded first words of the bundled organisations' and products'
+    names of two words or more."""
+    out = set()
+    here = os.path.dirname(os.path.abspath(__file__))
+    for f in ("orgs.tsv", "products.tsv"):
+        with open(os.path.join(here, f), encoding="utf-8") as fh:
+            for line in fh:
+                cols = line.rstrip("\n").split("\t")
+                if line.startswith("#") or len(cols) < 2:
+                    continue
+                for n in [cols[1]] + (cols[2].split("|") if len(cols) > 2 else []):
+                    words = n.split()
+                    if len(words) >= 2:
+                        out.add(words[0].casefold())
+    return out
+
+
+def given_names(extra=True):
     """{case-folded given name: also a word?} of faker's person providers,
     read as data (parsed, not imported), folded as the text layer folds a
     word's norm.  A name that is also an English or German word (Grant,
     Hans, but also Star, Unknown: the en locale's baby names) is kept only
     when two locales other than en have it, and marked: the heuristics then
-    want a name word after it."""
+    want a name word after it.  extra: with the romanised Cyrillic names and
+    WORLD_GIVEN (extra_name_ok()); the place lists are made without them,
+    so that those names change no town's reading."""
     per_locale = {}
     en_lower = {w.casefold() for w in english_words()}
     de_words = word_list(DE_WORDS, True)
-    de_lower = {w.casefold() for w in de_words}
-    for loc, kind in ([(loc, "first_name") for loc in GIVEN_LOCALES] + list(MORE_GIVEN_LOCALES) +
-                      [(loc, "first_name") for loc in CYRILLIC_GIVEN_LOCALES]):
+    for loc, kind in [(loc, "first_name") for loc in GIVEN_LOCALES] + list(MORE_GIVEN_LOCALES):
         names = locale_given_names(loc, kind)
         if names is None:
             print(f"gen_gazetteer: warning: no faker locale {loc} under {FAKER_PERSON_DIR}", file=sys.stderr)
-        elif loc in CYRILLIC_GIVEN_LOCALES:
-            # Not a spelling that is a word of either language or a name
-            # ngerman has ("Kino", "Toto", "Tod"): made by a scheme, not
-            # read, it has no other locale to vouch for it; nor one of
-            # three letters.
-            per_locale[loc] = {latin for name in names for latin in romanised(name, loc)
-                               if len(latin) >= 4 and GIVEN_NAME.match(latin) and latin not in en_lower and
-                               latin[:1].upper() + latin[1:] not in de_words and latin not in de_lower}
         else:
             per_locale[loc] = names
-    per_locale["typed"] = set(WORLD_GIVEN.split())
+    if extra:
+        de_lower = {w.casefold() for w in de_words}
+        en_proper = {w for w in word_list(EN_WORDS, False) if w[:1].isupper()}
+        places = {p.casefold() for p in place_names() if p} | places_and_languages()
+        heads = list_first_words()
+        known = set().union(*per_locale.values())
+
+        # Only names no locale has: one that a locale has stays as that
+        # locale reads it (its count of locales decides a word's mark).
+        def ok(name):
+            return name not in known and extra_name_ok(name, en_lower, en_proper, de_words, de_lower, places, heads)
+        for loc in CYRILLIC_GIVEN_LOCALES:
+            names = locale_given_names(loc)
+            if names is None:
+                print(f"gen_gazetteer: warning: no faker locale {loc} under {FAKER_PERSON_DIR}", file=sys.stderr)
+                continue
+            per_locale[loc] = {latin for name in names for latin in romanised(name, loc) if ok(latin)}
+        per_locale["typed"] = {name for name in WORLD_GIVEN.split() if ok(name)}
     seen_in = {}
     for loc, names in per_locale.items():
         for name in names:
