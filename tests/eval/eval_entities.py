@@ -54,7 +54,8 @@ HELDOUT_SETS = [("entities-heldout", "A"), ("entities-heldout-b", "B"), ("entiti
                 ("entities-heldout-d", "D"), ("entities-heldout-e", "E"), ("entities-heldout-f", "F"),
                 ("entities-heldout-g", "G"), ("entities-heldout-h", "H"), ("entities-heldout-i", "I"),
                 ("entities-heldout-j", "J"), ("entities-heldout-k", "K"), ("entities-heldout-l", "L"),
-                ("entities-heldout-m", "M"), ("entities-heldout-n", "N"), ("entities-heldout-o", "O")]
+                ("entities-heldout-m", "M"), ("entities-heldout-n", "N"), ("entities-heldout-o", "O"),
+                ("entities-heldout-p", "P")]
 
 
 def write_config(tmp, build_dir, lang_so):
