@@ -1637,6 +1637,13 @@ static void test_resolve_german_institutions(void **state)
                       "org/Klinikum Zorbing");
     expect_heuristics("de", "Das Urteil des Zorbinger Landesgerichtes wurde am Montag bestätigt.",
                       "org/Zorbinger Landesgericht");
+    /* The name's adjective takes the strong ending of the noun's gender. */
+    expect_heuristics("de", "Das Gesetz des Zorbischen Landtags wurde am Montag beschlossen.",
+                      "org/Zorbischer Landtag");
+    expect_heuristics("de", "Die Ärzte des Zorbischen Spitals streikten am Montag den ganzen Tag.",
+                      "org/Zorbisches Spital");
+    expect_heuristics("de", "Die Ärzte des Zorbischen Klinikums streikten am Montag den ganzen Tag.",
+                      "org/Zorbisches Klinikum");
     /* A genitive of another noun stays a noun. */
     expect_heuristics("de", "Das Haus des Zorbinger Bäckers wurde am Montag verkauft.", "");
 }
