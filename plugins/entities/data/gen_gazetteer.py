@@ -38,7 +38,8 @@ MORE_GIVEN_LOCALES = (("id_ID", "first_name"), ("en_TH", "first_name"), ("tw_GH"
                       ("ja_JP", "first_romanized"))
 # Locales whose names are in Cyrillic: their given names romanised as the
 # English and the German press write them (romanised()), since news names
-# Russians, Ukrainians and Bulgarians by their names in full.
+# Russians and Ukrainians by their names in full.  Not bg_BG: its lists
+# hold joke names ("Aerozol", "Manchestaryunayted").
 CYRILLIC_GIVEN_LOCALES = ("ru_RU", "uk_UA")
 # Letter by letter: the English press's scheme (BGN/PCGN, without its
 # diacritics) and the German press's (Duden).  Ukrainian reads г and и
@@ -100,16 +101,16 @@ def romanised(name, loc):
 
 # Given names of the Arab world, Iran, South Asia and West Africa as the
 # English and German press romanise them, which no Latin-script locale of
-# faker has (typed here, as SHORT_GIVEN below): read as one more locale,
-# so that one that is also a word is dropped unless two locales have it.
+# faker has (typed here, as SHORT_GIVEN below); those no locale has join
+# the list as extra_name_ok() allows.
 WORLD_GIVEN = """
 abdel abdallah abdelaziz abdelkader abdul abdulaziz abdullah abdullahi abubakar adel adnan ahmad ahmet akbar
 ala alaa ashraf ayman aziz bashar bassam boutros emad fadi faisal farid farouk fatima fawzi gamal hamad hamid
 hamza hani hassan hisham hosni hossam hussein ibrahim imad jamal jamil kamal karim khaled khalid khalil
 mahmoud mahmud majid marwan moammar mohamed mohammad mohammed muammar mustafa nabil nasser nawaf nizar
 omar osama qassem rafik ramzi rashid riad riyad saad saddam salah saleh salim salman sami samir sayed
-sultan tarek tareq tariq wael walid yasser yasin yassin youssef yousef zaid zakaria zayed ziad
-abbas ali-akbar ayatollah bijan dariush ebrahim esmail farhad farshid hassan-ali hossein javad kaveh
+tarek tareq tariq wael walid yasser yasin yassin youssef yousef zaid zakaria zayed ziad
+abbas ali-akbar bijan dariush ebrahim esmail farhad farshid hassan-ali hossein javad kaveh
 mahmood masoud mehdi mohsen mojtaba morteza nasrin parviz reza saeed shirin
 amit amitabh anand anil anupam arun arvind ashok bipin deepak dhirubhai gautam harsh jawaharlal kapil
 lakshmi mamata manmohan mukesh narendra nitin palaniappan pankaj pranab prakash priyanka rahul raj rajesh
@@ -802,7 +803,9 @@ def given(out):
     out.write("# Given names: the first names of the person providers of Debian's\n"
               f"# python3-fake-factory ({FAKER_PERSON_DIR}), locales\n"
               f"# {', '.join(GIVEN_LOCALES + tuple(loc for loc, _ in MORE_GIVEN_LOCALES))},\n"
-              f"# and {', '.join(CYRILLIC_GIVEN_LOCALES)} romanised as the English and German press do;\n"
+              f"# and {', '.join(CYRILLIC_GIVEN_LOCALES)} romanised as the English and German press do,\n"
+              "# and the world's names typed in WORLD_GIVEN (these two only where no\n"
+              "# locale has the name and extra_name_ok() allows it);\n"
               "# case-folded, one a line; \"NAME<TAB>word\" for a name that is also a\n"
               "# German word (Hans: kept only when two locales besides en have it),\n"
               "# \"NAME<TAB>word en\" for one that is an English word only (Grant,\n"
