@@ -785,7 +785,7 @@ static size_t given_before(const struct run *r, size_t a)
                                                                                                           : a;
 }
 
-static int add_org_with_places(struct run *r, size_t a, size_t b);
+static int add_org_with_places(struct run *r, size_t a, size_t b, const char *rule);
 
 static int rule_person_speech(struct run *r, size_t p)
 {
@@ -801,7 +801,7 @@ static int rule_person_speech(struct run *r, size_t p)
         /* "the International Zorbic Federation said": an organisation,
          * read as rule_sequence() reads one. */
         if (!r->de && norm_in(r, at - 1, C_ORGWORD))
-            return add_org_with_places(r, at - n, at);
+            return add_org_with_places(r, at - n, at, __func__);
         return add(r, given_before(r, at - n), at, ENT_PERSON, 0);
     }
     n = 0;
@@ -906,12 +906,13 @@ static int comes_back_alone(struct run *r, size_t a, size_t b, size_t q)
 }
 
 /* The organisation [a, b), with the place right before it (and name words
- * before that) and an "of PLACE" or a place alone right after it, which
- * are part of its name: "Sri Lanka Banks Association", "North Wales
- * Police", "Telecom Regulatory Authority of India", "University College
- * London".  With a place in
- * it, it is strong: the place is not tagged there (resolve.h). */
-static int add_org_with_places(struct run *r, size_t a, size_t b)
+ * before that), in English descriptors in capitals before it, and an "of
+ * PLACE" or a place alone right after it, which are part of its name: "Sri
+ * Lanka Banks Association", "North Wales Police", "the International
+ * Tennis Federation", "Telecom Regulatory Authority of India", "University
+ * College London".  With a place in it, it is strong: the place is not
+ * tagged there (resolve.h).  rule: the finding rule's name, for the log. */
+static int add_org_with_places(struct run *r, size_t a, size_t b, const char *rule)
 {
     size_t a0 = a, b0 = b;
     while (a > 0 && same_sentence(r, a - 1, a) && !r->taken[a - 1] && place_at(r, a - 1) &&
@@ -944,7 +945,7 @@ static int add_org_with_places(struct run *r, size_t a, size_t b)
                !(b + 1 < r->n && same_sentence(r, b, b + 1) && is_cap(tok(r, b + 1)))) {
         b++;  /* "University College London", "Imperial College London" */
     }
-    return add_cand(r, a, b, ENT_ORG, a != a0 || b != b0, NO_HEAD, "rule_sequence");
+    return add_cand(r, a, b, ENT_ORG, a != a0 || b != b0, NO_HEAD, rule);
 }
 
 static int indefinite(const struct ent_tok *t)
@@ -1027,15 +1028,15 @@ static int rule_sequence(struct run *r, size_t p)
      * organisation word (English word order). */
     if (n == 1 && !r->de && norm_in(r, p, C_ORGWORD) && p > 0 && same_sentence(r, p - 1, p) && !r->taken[p - 1] &&
         place_at(r, p - 1) && !tok_possessive(tok(r, p - 1)))
-        return add_org_with_places(r, p, p + 1);
+        return add_org_with_places(r, p, p + 1, __func__);
     /* "ITA Airways", "Deutsche Bank": an organisation word ends them (it
      * may itself read as a name word in English). */
     if (n >= 2 && norm_in(r, p + n - 1, C_ORGWORD))
-        return add_org_with_places(r, p, p + n);
+        return add_org_with_places(r, p, p + n, __func__);
     size_t e = p + n;
     if (e < r->n && same_sentence(r, p, e) && !r->taken[e] && !r->covered[r->w[e]] &&
         is_cap(tok(r, e)) && norm_in(r, e, C_ORGWORD))
-        return add_org_with_places(r, p, e + 1);
+        return add_org_with_places(r, p, e + 1, __func__);
     /* "Edge magazine", "the Sun newspaper"; not "an Irish band", nor
      * "German magazine Der Spiegel" (a name after it: rule_org_head()),
      * nor the end of a longer name ("BBC Sport website"), nor a demonym
