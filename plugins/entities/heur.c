@@ -341,7 +341,7 @@ static int adjective_shape(const struct ent_tok *t);
  * last.  With a German organisation's head at head (else NO_HEAD), in
  * the nominative, as a name is cited: "des Österreichischen Museums für
  * Volkskunde" gives "Österreichisches Museum für Volkskunde" (the head
- * without its genitive, a name adjective before it with the strong
+ * without its genitive, the name adjectives before it with the strong
  * ending of the head's gender).  NULL when out of memory. */
 static char *span_name(const struct run *r, size_t a, size_t b, size_t head)
 {
@@ -350,15 +350,21 @@ static char *span_name(const struct run *r, size_t a, size_t b, size_t head)
     size_t cap = 8;
     for (size_t q = a; q < b; q++)
         cap += tok(r, q)->text_len + 1;
+    /* the name adjectives right before the head: "des Deutschen
+     * Archäologischen Instituts" */
+    size_t adjectives = head;
+    while (head != NO_HEAD && adjectives > a && is_cap(tok(r, adjectives - 1)) &&
+           adjective_shape(tok(r, adjectives - 1)))
+        adjectives--;
     char *s = malloc(cap), *o = s;
     if (!s)
         return NULL;
     for (size_t q = a; q < b; q++) {
         const struct ent_tok *t = tok(r, q);
         size_t len = q == head ? head_len : t->text_len - (q + 1 == b ? tok_possessive(t) : 0);
-        if (o != s)
+        if (o != s && !is_comma(t))   /* a list of fields (field_list()) */
             *o++ = ' ';
-        if (head != NO_HEAD && q + 1 == head && is_cap(t) && adjective_shape(t)) {
+        if (q >= adjectives && q < head && is_cap(t) && adjective_shape(t)) {
             /* the adjective's stem, then the strong ending of the gender */
             size_t stem = len - 1;
             while (stem > 0 && (t->text[stem] == 'n' || t->text[stem] == 's' || t->text[stem] == 'r'))
@@ -445,6 +451,46 @@ static int place_at(const struct run *r, size_t p)
     return r->covered[r->w[p]] == 1 + ENT_PLACE;
 }
 
+/* Whether the German surname at p is in the genitive before the noun
+ * it belongs to: "Wes Andersons filigranes ...", "Janusz Kaminskis
+ * Kamera", "Asif Kapadias umstrittene ...".  Its s then is no part of the
+ * name.  After it a noun the word list has, or an adjective's ending
+ * (not -en, a verb's too: "wird Matt Jones gewinnen"; nor a past
+ * tense's -te: "Thomas Haas sagte").  A name that ends in s, x or z
+ * takes an apostrophe in the genitive ("Klaus' Buch"); one written
+ * without it ("Bernie Sanders Kampagne") is mostly named again. */
+static int person_genitive(const struct run *r, size_t p)
+{
+    static const char *const endings[] = {"e", "es", "em", "er", NULL};
+    const struct ent_tok *t = tok(r, p);
+    size_t len = t->text_len;
+    if (!r->de || p + 1 >= r->n || !same_sentence(r, p, p + 1) || !is_cap(t) ||
+        (t->flags & (ENT_TOK_UPPER | ENT_TOK_WHOLE)) || tok_possessive(t) || len < 5 || t->text[len - 1] != 's' ||
+        strchr("sxzmSXZM", t->text[len - 2]) || memcmp(t->text + len - 3, "\xC3\x9F", 2) == 0 ||
+        t->text[len - 2] == 'e' || memcmp(t->text + len - 3, "ins", 3) == 0 ||
+        memcmp(t->text + len - 3, "ais", 3) == 0 || memcmp(t->text + len - 3, "ois", 3) == 0)
+        return 0;   /* nor "Adams", "Haynes", "Wiggins", "Resnais": mostly names with their s */
+    /* The surname with its s elsewhere in the article is the name:
+     * "Alexis Tsipras teilgenommen ... Tsipras appellierte". */
+    for (size_t q = 0; q < r->n; q++)
+        if (q != p && tok(r, q)->text_len == len && memcmp(tok(r, q)->text, t->text, len) == 0)
+            return 0;
+    const struct ent_tok *next = tok(r, p + 1);
+    if (!(next->flags & ENT_TOK_WORD) || (next->flags & (ENT_TOK_STOP | ENT_TOK_UPPER)))
+        return 0;
+    if (is_cap(next))
+        return !r->covered[r->w[p + 1]] && !r->taken[p + 1] && common_at(r, p + 1) && !given_at(r, p + 1);
+    size_t n = next->norm_len;
+    if (n < 4 || memcmp(next->norm + n - 2, "te", 2) == 0)
+        return 0;
+    for (const char *const *e = endings; *e; e++) {
+        size_t k = strlen(*e);
+        if (memcmp(next->norm + n - k, *e, k) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int strong, size_t head, const char *rule)
 {
     /* "Briton Clive Owen", "American Andy Roddick": a nationality before
@@ -481,7 +527,10 @@ static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int s
     /* "die Agentur Merlicek & Bergmann": the rest of the firm's name. */
     if (type == ENT_ORG)
         b = amp_tail(r, b);
-    return push_named(r, a, b, type, strong, span_name(r, a, b, head), rule);
+    char *name = span_name(r, a, b, head);
+    if (name && type == ENT_PERSON && b - a >= 2 && person_genitive(r, b - 1))
+        name[strlen(name) - 1] = '\0';
+    return push_named(r, a, b, type, strong, name, rule);
 }
 
 /* "Naura Technology Group Ltd.": from a legal form back over name words,
@@ -1479,6 +1528,49 @@ static int short_compound_head(const struct run *r, size_t p)
     return 0;
 }
 
+/* A word of a field in a list that names a body: capitalised, a generic
+ * word too ("Trade and Industry"); no given name, no acronym ("the
+ * Department of Health, NHS England and ..."). */
+static int field_word(const struct run *r, size_t p, size_t q)
+{
+    if (q >= r->n || !same_sentence(r, p, q))
+        return 0;
+    const struct ent_tok *t = tok(r, q);
+    return is_cap(t) && !(t->flags & (ENT_TOK_STOP | ENT_TOK_START | ENT_TOK_UPPER)) && !r->covered[r->w[q]] &&
+           !r->taken[q] && !(r->cls[q] & (C_LEGAL | C_NONNAME | C_PROLE | C_ROLESUFFIX | C_SPEECH)) && !given_at(r, q);
+}
+
+/* The end of a list of fields that goes on a body's name at at (the
+ * token after its first field), or 0: ", Y, Z und W" with one or two
+ * words an item, up to four items before und/and and up to three words
+ * after it ("for Environment, Food and Rural Affairs"); not when another
+ * capitalised word follows.  Bodies a list knows are no fields: "the
+ * Institute of Directors, Shell and BP said" lists three. */
+static size_t field_list(const struct run *r, size_t p, size_t at)
+{
+    size_t q = at, items = 0;
+    while (items < 4 && q < r->n && same_sentence(r, p, q) && is_comma(tok(r, q))) {
+        size_t k = 0;
+        while (k < 2 && field_word(r, p, q + 1 + k))
+            k++;
+        if (k == 0)
+            return 0;
+        q += 1 + k;
+        items++;
+    }
+    if (items == 0 || q + 1 >= r->n || !same_sentence(r, p, q) || !is_word(tok(r, q), r->de ? "und" : "and", 3))
+        return 0;
+    size_t k = 0;
+    while (k < 3 && field_word(r, p, q + 1 + k))
+        k++;
+    if (k == 0)
+        return 0;
+    q += 1 + k;
+    if (q < r->n && same_sentence(r, p, q) && is_cap(tok(r, q)))
+        return 0;
+    return q;
+}
+
 /* "Confederation of British Industry", "Verband der Automobilindustrie",
  * "Bundesamt für Verfassungsschutz": an organisation head,
  * of/for/der/des/für, and capitalised words; name words before the head
@@ -1532,6 +1624,13 @@ static int rule_org_of(struct run *r, size_t p)
         if (!(from + m < r->n && same_sentence(r, p, from + m) && norm_in(r, from + m, C_SPEECH)))
             n = m;
     }
+    /* "Bundesministerium für Bildung, Wissenschaft und Forschung",
+     * "Ministry of Economy, Trade and Industry": a list of fields. */
+    if ((r->de ? fuer : 1) && n > 0 && n < 3) {
+        size_t e = field_list(r, p, from + n);
+        if (e)
+            n = e - from;
+    }
     /* "Board of Deputies of British Jews", "Association of Directors of
      * Social Services": in English a second "of" goes on with the name,
      * before one to three capitalised words and no more. */
@@ -1562,10 +1661,16 @@ static int rule_org_of(struct run *r, size_t p)
     if (n == 0 || (!place_at(r, from) && !free_span(r, from, from + (named ? named : n))))
         return 0;
     size_t a = p;
-    while (a > 0 && p - a < 2 && same_sentence(r, a - 1, p) && !r->taken[a - 1] && namey(r, a - 1, 1))
+    /* In English "International" and "Global" too: "the International
+     * Federation of the Phonographic Industry". */
+    while (a > 0 && p - a < 2 && same_sentence(r, a - 1, p) && !r->taken[a - 1] &&
+           (namey(r, a - 1, 1) || (!r->de && is_cap(tok(r, a - 1)) && norm_in(r, a - 1, C_DESCR) &&
+                                   !(tok(r, a - 1)->flags & (ENT_TOK_START | ENT_TOK_STOP)) &&
+                                   !r->covered[r->w[a - 1]])))
         a--;
-    if (a == p && r->de && p > 0 && same_sentence(r, p - 1, p) && name_adjective(r, p - 1))
-        a--;
+    if (a == p && r->de)
+        while (a > 0 && p - a < 2 && same_sentence(r, a - 1, p) && name_adjective(r, a - 1))
+            a--;
     /* A place before them is the name's too: "California Institute of
      * Technology". */
     for (size_t k = 0; k < 2 && a > 0 && same_sentence(r, a - 1, p) && !r->taken[a - 1] && place_at(r, a - 1) &&
@@ -1588,12 +1693,16 @@ static int rule_adjective_org(struct run *r, size_t p)
     if (!r->de || !is_cap(t) || p == 0 || r->taken[p] || r->covered[r->w[p]] || tok_possessive(t) ||
         !same_sentence(r, p - 1, p) || !name_adjective(r, p - 1))
         return 0;
-    if (p >= 2 && same_sentence(r, p - 2, p) && indefinite_article(tok(r, p - 2)))
+    /* Two of them: "Deutsches Archäologisches Institut". */
+    size_t a = p - 1;
+    if (a > 0 && same_sentence(r, a - 1, p) && name_adjective(r, a - 1))
+        a--;
+    if (a >= 1 && same_sentence(r, a - 1, p) && indefinite_article(tok(r, a - 1)))
         return 0;
     size_t e = p + 1;
     while (e < r->n && e < p + 4 && same_sentence(r, p, e) && !r->taken[e] && place_at(r, e) && is_cap(tok(r, e)))
         e++;
-    return add_nominative(r, p - 1, p, e, e > p + 1);
+    return add_nominative(r, a, p, e, e > p + 1);
 }
 
 /* A German ministry named by its field, one of a kind in the country's
