@@ -451,46 +451,6 @@ static int place_at(const struct run *r, size_t p)
     return r->covered[r->w[p]] == 1 + ENT_PLACE;
 }
 
-/* Whether the German surname at p is in the genitive before the noun
- * it belongs to: "Wes Andersons filigranes ...", "Janusz Kaminskis
- * Kamera", "Asif Kapadias umstrittene ...".  Its s then is no part of the
- * name.  After it a noun the word list has, or an adjective's ending
- * (not -en, a verb's too: "wird Matt Jones gewinnen"; nor a past
- * tense's -te: "Thomas Haas sagte").  A name that ends in s, x or z
- * takes an apostrophe in the genitive ("Klaus' Buch"); one written
- * without it ("Bernie Sanders Kampagne") is mostly named again. */
-static int person_genitive(const struct run *r, size_t p)
-{
-    static const char *const endings[] = {"e", "es", "em", "er", NULL};
-    const struct ent_tok *t = tok(r, p);
-    size_t len = t->text_len;
-    if (!r->de || p + 1 >= r->n || !same_sentence(r, p, p + 1) || !is_cap(t) ||
-        (t->flags & (ENT_TOK_UPPER | ENT_TOK_WHOLE)) || tok_possessive(t) || len < 5 || t->text[len - 1] != 's' ||
-        strchr("sxzmSXZM", t->text[len - 2]) || memcmp(t->text + len - 3, "\xC3\x9F", 2) == 0 ||
-        t->text[len - 2] == 'e' || memcmp(t->text + len - 3, "ins", 3) == 0 ||
-        memcmp(t->text + len - 3, "ais", 3) == 0 || memcmp(t->text + len - 3, "ois", 3) == 0)
-        return 0;   /* nor "Adams", "Haynes", "Wiggins", "Resnais": mostly names with their s */
-    /* The surname with its s elsewhere in the article is the name:
-     * "Alexis Tsipras teilgenommen ... Tsipras appellierte". */
-    for (size_t q = 0; q < r->n; q++)
-        if (q != p && tok(r, q)->text_len == len && memcmp(tok(r, q)->text, t->text, len) == 0)
-            return 0;
-    const struct ent_tok *next = tok(r, p + 1);
-    if (!(next->flags & ENT_TOK_WORD) || (next->flags & (ENT_TOK_STOP | ENT_TOK_UPPER)))
-        return 0;
-    if (is_cap(next))
-        return !r->covered[r->w[p + 1]] && !r->taken[p + 1] && common_at(r, p + 1) && !given_at(r, p + 1);
-    size_t n = next->norm_len;
-    if (n < 4 || memcmp(next->norm + n - 2, "te", 2) == 0)
-        return 0;
-    for (const char *const *e = endings; *e; e++) {
-        size_t k = strlen(*e);
-        if (memcmp(next->norm + n - k, *e, k) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int strong, size_t head, const char *rule)
 {
     /* "Briton Clive Owen", "American Andy Roddick": a nationality before
@@ -527,10 +487,7 @@ static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int s
     /* "die Agentur Merlicek & Bergmann": the rest of the firm's name. */
     if (type == ENT_ORG)
         b = amp_tail(r, b);
-    char *name = span_name(r, a, b, head);
-    if (name && type == ENT_PERSON && b - a >= 2 && person_genitive(r, b - 1))
-        name[strlen(name) - 1] = '\0';
-    return push_named(r, a, b, type, strong, name, rule);
+    return push_named(r, a, b, type, strong, span_name(r, a, b, head), rule);
 }
 
 /* "Naura Technology Group Ltd.": from a legal form back over name words,
@@ -2148,28 +2105,68 @@ static int rule_work_title(struct run *r, size_t p)
     return 0;
 }
 
-/* Whether the person c of several words ends in a genitive s right
- * before the noun it governs: "Hanns Eislers Filmmusik", "Francis
- * Poulencs Klavierkonzert".  The noun is a capitalised word German has
- * (no name), in the same sentence; the s follows a consonant other than
- * s, so "Thomas Jones Buch" and "Ross" stay, and the word with the s is
- * no German word nor a name of the English word list ("mit Bradley
- * Wiggins Platz vier"). */
-static int genitive_before_noun(const struct run *r, const struct heur_cand *c, const char *last, size_t wlen)
+/* Whether the word at i is followed by a word a genitive before it
+ * would govern (genitive_before_noun()). */
+static int governs_noun(const struct run *r, size_t i)
 {
-    if (c->end >= r->t->n || last == c->name || wlen < 5 || strchr("aeiouysx", last[wlen - 2]))
+    static const char *const endings[] = {"e", "es", "em", "er", NULL};
+    if (i + 1 >= r->t->n)
         return 0;
-    const struct ent_tok *end = &r->t->v[c->end - 1], *next = &r->t->v[c->end];
-    if (next->sentence != end->sentence || !(next->flags & ENT_TOK_WORD) || !(next->flags & ENT_TOK_CAP) ||
+    const struct ent_tok *next = &r->t->v[i + 1];
+    if (next->sentence != r->t->v[i].sentence || !(next->flags & ENT_TOK_WORD) ||
         (next->flags & (ENT_TOK_UPPER | ENT_TOK_STOP)) || next->norm_len < 4)
         return 0;
-    /* A role after the name is said of it: "Als Mats Hummels Kapitän
-     * wurde". */
-    if ((cue_bits(next->norm, next->norm_len) & C_PROLE) ||
-        (cue_suffix_bits(next->norm, next->norm_len) & C_ROLESUFFIX))
+    if (next->flags & ENT_TOK_CAP)
+        /* A role after the name is said of it: "Als Mats Hummels Kapitän
+         * wurde". */
+        return !(cue_bits(next->norm, next->norm_len) & C_PROLE) &&
+               !(cue_suffix_bits(next->norm, next->norm_len) & C_ROLESUFFIX) &&
+               lexicon_common(r->lex, "de", next->norm, next->norm_len);
+    size_t n = next->norm_len;
+    if (memcmp(next->norm + n - 2, "te", 2) == 0)
         return 0;
-    return lexicon_common(r->lex, "de", next->norm, next->norm_len) &&
-           !lexicon_common(r->lex, "de", end->norm, end->norm_len) &&
+    for (const char *const *e = endings; *e; e++)
+        if (memcmp(next->norm + n - strlen(*e), *e, strlen(*e)) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether the person c of several words ends in a genitive s right
+ * before the noun it governs: "Hanns Eislers Filmmusik", "Francis
+ * Poulencs Klavierkonzert", or before an adjective of that noun: "Wes
+ * Andersons filigranes ...", "Asif Kapadias umstrittene ...".  The noun is
+ * a capitalised word German has (no name), in the same sentence; the
+ * adjective a lower-case word with an adjective's ending, not -en (a
+ * verb's too: "wird Matt Jones gewinnen") nor a past tense's -te
+ * ("Thomas Haas sagte").  Not when the s follows s, x or e ("Ross",
+ * "Thomas Jones Buch", "Todd Haynes"), nor in -ais, -ois, -ams ("Alain
+ * Resnais", "Rachel McAdams"), nor when the word with the s is one of
+ * ngerman's words other than a genitive, or a name of the English word
+ * list ("mit Bradley Wiggins Platz
+ * vier"), or comes again before a lower-case word that it does not
+ * govern ("Tsipras appellierte"). */
+static int genitive_before_noun(const struct run *r, const struct heur_cand *c, const char *last, size_t wlen)
+{
+    if (c->end >= r->t->n || last == c->name || wlen < 5 || strchr("esx", last[wlen - 2]) ||
+        ((last[wlen - 3] == 'a' || last[wlen - 3] == 'o') && last[wlen - 2] == 'i') ||
+        (last[wlen - 3] == 'a' && last[wlen - 2] == 'm'))
+        return 0;
+    size_t at = c->end - 1;
+    const struct ent_tok *end = &r->t->v[at];
+    if (!governs_noun(r, at))
+        return 0;
+    /* Elsewhere before a lower-case word or none, and governing nothing:
+     * "Tsipras appellierte"; not "Andrew Lloyd Webbers Evita". */
+    for (size_t i = 0; i < r->t->n; i++)
+        if (i != at && r->t->v[i].text_len == end->text_len &&
+            memcmp(r->t->v[i].text, end->text, end->text_len) == 0 && !governs_noun(r, i) &&
+            !(i + 1 < r->t->n && r->t->v[i + 1].sentence == r->t->v[i].sentence && is_cap(&r->t->v[i + 1])))
+            return 0;
+    /* ngerman's words themselves ("Kaminskis" is no Kamin + Skis): a
+     * word with the s is one only as the genitive of one without it
+     * ("Marcel Kollers Wunsch"; not "Klaus Fuchs"). */
+    return (!lexicon_de_listed(r->lex, end->norm, end->norm_len) ||
+            (end->norm[end->norm_len - 1] == 's' && lexicon_de_listed(r->lex, end->norm, end->norm_len - 1))) &&
            !lexicon_en_proper(r->lex, end->norm, end->norm_len);
 }
 

@@ -1734,11 +1734,33 @@ static void test_heuristics_german_given_names(void **state)
                       "person/Ewald Lindinger");
     expect_heuristics("de", "Er wurde als Weltmeister zusammen mit Ewald Wiggins Platz vier im Madison.",
                       "person/Ewald Wiggins");
-    /* Not before a role said of the name, nor after a vowel. */
+    /* Not before a role said of the name, nor after an e ("Haynes"). */
     expect_heuristics("de", "Als Ewald Hummels Kapitän wurde, änderte sich in der Mannschaft sehr viel.",
                       "person/Ewald Hummels");
-    expect_heuristics("de", "Gespielt wird am Abend auch Ewald Lindingeras Klavierkonzert für zwei Klaviere.",
-                      "person/Ewald Lindingeras");
+    expect_heuristics("de", "Gespielt wird am Abend auch Ewald Lindinges Klavierkonzert für zwei Klaviere.",
+                      "person/Ewald Lindinges");
+    /* After another vowel it goes ("Asif Kapadias"), before an adjective
+     * too; not before a verb in -en or -te, nor when the word with the s
+     * comes again. */
+    expect_heuristics("de", "Gespielt wird am Abend auch Ewald Lindingeras neues Klavierkonzert für zwei Klaviere.",
+                      "person/Ewald Lindingera");
+    expect_heuristics("de", "Am Ende wird wohl Ewald Lindingers gewinnen, hieß es am Montag in Wien.",
+                      "person/Ewald Lindingers");
+    expect_heuristics("de", "Vor der Wahl hat Ewald Lindingers erklärte, er werde im Amt bleiben.",
+                      "person/Ewald Lindingers");
+    expect_heuristics("de", "Gespielt wird auch Ewald Lindingers Klavierkonzert. Lindingers kam selbst nach Wien.",
+                      "person/Ewald Lindingers");
+    /* A surname that is a German noun loses its genitive's s ("Fischers"),
+     * one that is a word with its s keeps it ("Fuchs"); so do names in
+     * -ams and -ais. */
+    expect_heuristics("de", "Gespielt wird am Abend auch Ewald Fischers Klavierkonzert für zwei Klaviere.",
+                      "person/Ewald Fischer");
+    expect_heuristics("de", "Gespielt wird am Abend auch Ewald Fuchs Klavierkonzert für zwei Klaviere.",
+                      "person/Ewald Fuchs");
+    expect_heuristics("de", "Gespielt wird am Abend auch Ewald Lindams neues Klavierkonzert für zwei Klaviere.",
+                      "person/Ewald Lindams");
+    expect_heuristics("de", "Gespielt wird am Abend auch Ewald Lindais neues Klavierkonzert für zwei Klaviere.",
+                      "person/Ewald Lindais");
     given_drop();
 }
 
@@ -1792,6 +1814,28 @@ static void test_heuristics_org_words_and_heads(void **state)
                       "org/Europäischer Gerichtshof");
     expect_heuristics("de", "Die Handschrift liegt seit Jahrhunderten in der Vatikanischen Bibliothek, sagte er.",
                       "org/Vatikanische Bibliothek");
+    /* Two name adjectives, in the nominative both. */
+    expect_heuristics("de", "Forscher des Deutschen Archäologischen Instituts haben am Montag den Tempel entdeckt.",
+                      "org/Deutsches Archäologisches Institut");
+    /* A list of fields after für, of or for; not one of bodies, nor a
+     * person in apposition, nor one that goes on in capitals. */
+    expect_heuristics("de", "Das Ministerium für Umwelt, Energie und Klimaschutz legte am Montag den Plan vor.",
+                      "org/Ministerium für Umwelt, Energie und Klimaschutz");
+    given_load("given_de.txt", "anna\npeter\n");
+    expect_heuristics("de", "Laut dem Ministerium für Inneres, Peter Müller und Anna Huber, ist alles in Ordnung.",
+                      "org/Ministerium für Inneres, person/Peter Müller, person/Anna Huber");
+    given_drop();
+    expect_heuristics("en", "The Ministry of Economy, Trade and Industry said on Monday that exports had fallen.",
+                      "org/Ministry of Economy, Trade and Industry");
+    expect_heuristics("en", "A spokesman for the Department for Environment, Food and Rural Affairs said so.",
+                      "org/Department for Environment, Food and Rural Affairs");
+    expect_heuristics("en", "The Institute of Directors, Shell and BP said on Monday that it was good news.",
+                      "org/Institute of Directors");
+    expect_heuristics("en", "The Department of Health, Welfare and Sport Minister spoke to them on Monday.",
+                      "org/Department of Health");
+    /* International and Global belong to an English "X of Y". */
+    expect_heuristics("en", "The International Federation of Phonographic Industry said sales had fallen again.",
+                      "org/International Federation of Phonographic Industry");
     expect_heuristics("de", "Im Zentrum der Stadt staute sich am Abend der Verkehr bis weit nach Mitternacht.", "");
     expect_heuristics("de", "Das Amt des Präsidenten ist nach der Wahl am Sonntag wieder frei geworden.", "");
     expect_heuristics("de", "Er gründete damals eine Chinesische Bank mit drei Freunden aus der Schule.", "");
