@@ -470,6 +470,15 @@ static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int s
     /* "Australian Open", "Carling Cup": an event. */
     if (type == ENT_PERSON && norm_in(r, b - 1, C_EVENT))
         return 0;
+    /* In German a noun after a given name and a surname is the sentence's
+     * ("löste Sonja Wehsely Empörung aus", "bei Ernst Lubitsch Anleihen
+     * genommen"); not after two given names ("Johann Sebastian Bach") or
+     * an initial ("Theodor W. Adorno"). */
+    if (type == ENT_PERSON && r->de && b - a == 3 && given_at(r, a) && !given_at(r, a + 1) &&
+        !initial(tok(r, a + 1)) && !tok_norm_in(tok(r, a + 1), name_particles) &&
+        !(tok(r, b - 1)->flags & ENT_TOK_UPPER) &&
+        !lexicon_given(r->lex, r->lang, tok(r, b - 1)->norm, tok(r, b - 1)->norm_len) && common_at(r, b - 1))
+        b--;
     /* No digit in a person's name ("Brent LCOc1" is a price's code). */
     for (size_t k = a; type == ENT_PERSON && k < b; k++)
         if (has_digit(tok(r, k)->text, tok(r, k)->text_len))

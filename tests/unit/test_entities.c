@@ -1750,6 +1750,14 @@ static void test_heuristics_german_given_names(void **state)
                       "person/Ewald Lindingers");
     expect_heuristics("de", "Gespielt wird auch Ewald Lindingers Klavierkonzert. Lindingers kam selbst nach Wien.",
                       "person/Ewald Lindingers");
+    /* A noun after a given name and a surname is no part of the name;
+     * after two given names or an initial it is. */
+    expect_heuristics("de", "Mit dem Plan löste Stadträtin Ewald Wehsely Empörung aus, hieß es am Montag.",
+                      "person/Ewald Wehsely");
+    expect_heuristics("de", "Gespielt wird am Abend auch Ewald Maria Bach für zwei Klaviere in Wien.",
+                      "person/Ewald Maria Bach");
+    expect_heuristics("de", "Gespielt wird am Abend auch Ewald W. Bach für zwei Klaviere in Wien.",
+                      "person/Ewald W. Bach");
     /* A surname that is a German noun loses its genitive's s ("Fischers"),
      * one that is a word with its s keeps it ("Fuchs"); so do names in
      * -ams and -ais. */
