@@ -388,6 +388,9 @@ static int tag_article(const struct entities *e, struct snapshot *snap, struct e
     if (rc == NEWSD_OK && resolve_article(&e->lex, lang, tag_lang, heuristics_for(e, lang), e->heur_flags, t,
                                           &hits, &snap->gz, covered, dropped, &cands) < 0)
         rc = newsd_article_fail(a, "out of memory (entities)");
+    if (rc == NEWSD_OK && heuristics_for(e, lang) &&
+        resolve_region_compounds(m, &snap->gz, lang, t, covered, &cands) < 0)
+        rc = newsd_article_fail(a, "out of memory (entities)");
     for (size_t h = 0; rc == NEWSD_OK && h < hits.n; h++) {
         if (dropped[h])
             continue;

@@ -597,3 +597,20 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
     hits_free(&cand);
     return rc;
 }
+
+int matcher_word_entry(const struct matcher *m, const char *norm, size_t len, uint32_t *entry)
+{
+    uint32_t sym = ac_lookup(&m->ac, norm, len);
+    uint32_t state = sym ? ac_goto(&m->ac, 0, sym) : AC_NONE;
+    if (state == AC_NONE)
+        return 0;
+    for (uint32_t p = m->ac.out[state]; p != AC_NONE; p = m->ac.pat_next[p]) {
+        const struct matcher_pattern *mp = &m->pat[p];
+        uint8_t want = m->cases[mp->case_off] & ~(ENT_CASE_POSSESSIVE | ENT_CASE_ADJECTIVE);
+        if (mp->len == 1 && !mp->sport && want != ENT_CASE_UPPER) {
+            *entry = mp->entry;
+            return 1;
+        }
+    }
+    return 0;
+}

@@ -92,5 +92,9 @@ void matcher_free(struct matcher *m);
  * to out).  0, or -1 when out of memory. */
 int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hits *out);
 void hits_free(struct ent_hits *h);
+/* The entry of a one-word name whose norm is norm (len bytes), not a
+ * sports alias nor one that matches only in capitals ("US"); 1 and
+ * *entry, or 0 when there is none. */
+int matcher_word_entry(const struct matcher *m, const char *norm, size_t len, uint32_t *entry);
 
 #endif

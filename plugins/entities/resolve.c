@@ -1173,3 +1173,54 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     resolve_drop_national_teams(lex, lang, t, hits, gz, cands->sports, dropped);
     return resolve_join_org_places(lang, t, hits, gz, tag_lang, cands, dropped);
 }
+
+/* Whether token i is inside a candidate of cands. */
+static int in_cand(const struct heur_cands *cands, size_t i)
+{
+    for (size_t k = 0; k < cands->n; k++)
+        if (i >= cands->v[k].start && i < cands->v[k].end)
+            return 1;
+    return 0;
+}
+
+int resolve_region_compounds(const struct matcher *m, const struct gazetteer *gz, const char *lang,
+                             const struct ent_toks *t, const uint8_t *covered, struct heur_cands *cands)
+{
+    static const char *const prefixes[] = {"nordost", "nordwest", "s\xC3\xBC" "dost", "s\xC3\xBC" "dwest", "nord",
+                                           "s\xC3\xBC" "d", "ost", "west", "mittel", "zentral", NULL};
+    if (strcmp(lang, "de") != 0)
+        return 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const struct ent_tok *x = &t->v[i];
+        if (covered[i] || !(x->flags & ENT_TOK_WORD) || !(x->flags & ENT_TOK_CAP) ||
+            (x->flags & (ENT_TOK_UPPER | ENT_TOK_PART | ENT_TOK_WHOLE)) || in_cand(cands, i))
+            continue;
+        size_t pl = 0;
+        for (const char *const *p = prefixes; *p && !pl; p++)
+            if (x->norm_len > strlen(*p) && memcmp(x->norm, *p, strlen(*p)) == 0)
+                pl = strlen(*p);
+        if (!pl || x->norm_len - pl < 4)
+            continue;
+        const char *rest = x->norm + pl;
+        size_t len = x->norm_len - pl, cut = 0;
+        uint32_t entry;
+        int found = matcher_word_entry(m, rest, len, &entry);
+        if (!found && rest[len - 1] == 's' && x->text_len > 1 && x->text[x->text_len - 1] == 's') {
+            cut = 1;   /* a genitive: "Nordsyriens" */
+            found = matcher_word_entry(m, rest, len - 1, &entry);
+        }
+        if (!found || entry >= gz->n)
+            continue;
+        const struct gz_entry *e = &gz->v[entry];
+        if (e->type != ENT_PLACE || e->town || e->needs_cue)
+            continue;
+        char *name = strndup(x->text, x->text_len - cut);
+        struct heur_cand c = {(uint32_t)i, (uint32_t)i + 1, ENT_PLACE, 1, (uint32_t)i, (uint32_t)i + 1, name,
+                              "region_compound"};
+        if (!name || heur_cands_push(cands, &c) < 0) {
+            free(name);
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -943,6 +943,7 @@ static void expect_resolved(const struct gazetteer *g, const struct matcher *m, 
     assert_non_null(dropped);
     assert_non_null(covered);
     assert_int_equal(resolve_article(&lex, lang, lang, 1, 0, &t, &h, g, covered, dropped, &c), 0);
+    assert_int_equal(resolve_region_compounds(m, g, lang, &t, covered, &c), 0);
     char got[1024] = "";
     for (size_t i = 0; i < h.n; i++)
         if (!dropped[i])
@@ -981,6 +982,28 @@ static void lists_free(struct lists *l)
     matcher_free(&l->en);
     matcher_free(&l->de);
     gz_free(&l->g);
+}
+
+/* German regions in one word: a point of the compass and a listed
+ * place, in the genitive too; not a town's name, nor a name the lists
+ * have. */
+static void test_resolve_region_compounds(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {
+        {"place\tFrankreich", 0}, {"place\tSyrien", 0}, {"place\tSee", GZ_MARK_TOWN},
+        {"place\tSüdafrika", 0}, {"place\tTirol", 0},
+    };
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.de, "de", "Die Waldbrände in Südfrankreich haben am Montag weitere Dörfer erreicht.",
+                    "place/Südfrankreich");
+    expect_resolved(&l.g, &l.de, "de", "Die Kämpfe im Norden Syriens und die Lage Nordsyriens waren Thema.",
+                    "place/Syrien, place/Nordsyrien");
+    expect_resolved(&l.g, &l.de, "de", "Die Stürme an der Nordsee haben am Montag weitere Dörfer erreicht.", "");
+    expect_resolved(&l.g, &l.de, "de", "Die Reise nach Südafrika und Osttirol dauerte am Ende drei Wochen.",
+                    "place/Südafrika, place/Osttirol");
+    lists_free(&l);
 }
 
 /* In a sports report a town's name is its club, named as the article's
@@ -2635,6 +2658,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_peerage_titles),
         cmocka_unit_test(test_resolve_german_institutions),
         cmocka_unit_test(test_heuristics_german_given_names),
+        cmocka_unit_test(test_resolve_region_compounds),
         cmocka_unit_test(test_heuristics_german_places),
         cmocka_unit_test(test_heuristics_acronyms_bounded),
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
