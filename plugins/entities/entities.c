@@ -389,7 +389,7 @@ static int tag_article(const struct entities *e, struct snapshot *snap, struct e
                                           &hits, &snap->gz, covered, dropped, &cands) < 0)
         rc = newsd_article_fail(a, "out of memory (entities)");
     if (rc == NEWSD_OK && heuristics_for(e, lang) &&
-        resolve_region_compounds(m, &snap->gz, lang, t, covered, &cands) < 0)
+        resolve_regions(m, &snap->gz, lang, t, &hits, covered, dropped, &cands) < 0)
         rc = newsd_article_fail(a, "out of memory (entities)");
     for (size_t h = 0; rc == NEWSD_OK && h < hits.n; h++) {
         if (dropped[h])

@@ -1183,9 +1183,59 @@ static int in_cand(const struct heur_cands *cands, size_t i)
     return 0;
 }
 
-int resolve_region_compounds(const struct matcher *m, const struct gazetteer *gz, const char *lang,
-                             const struct ent_toks *t, const uint8_t *covered, struct heur_cands *cands)
+/* English: "East Lancashire", "South East Asia", "Southern California":
+ * one or two points of the compass in capitals right before a listed
+ * place that no longer name has, inside a sentence or opening it. */
+static int english_regions(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                           uint8_t *dropped, struct heur_cands *cands)
 {
+    static const char *const compass[] = {"north", "south", "east", "west", "northern", "southern", "eastern",
+                                          "western", "central", "northeast", "northwest", "southeast", "southwest",
+                                          NULL};
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct ent_hit *x = &hits->v[h];
+        if (dropped[h] || gz->v[x->entry].type != ENT_PLACE || x->start == 0 || in_cand(cands, x->start))
+            continue;
+        size_t a = x->start;
+        while (a > 0 && x->start - a < 2) {
+            const struct ent_tok *w = &t->v[a - 1];
+            if (w->sentence != t->v[x->start].sentence || !(w->flags & ENT_TOK_CAP) ||
+                (w->flags & (ENT_TOK_UPPER | ENT_TOK_PART)) || !tok_norm_in(w, compass) || in_cand(cands, a - 1))
+                break;
+            a--;
+        }
+        if (a == x->start)
+            continue;
+        size_t cap = 1;
+        for (size_t i = a; i < x->end; i++)
+            cap += t->v[i].text_len + 1;
+        char *name = malloc(cap), *o = name;
+        if (!name)
+            return -1;
+        for (size_t i = a; i < x->end; i++) {
+            if (o != name)
+                *o++ = ' ';
+            memcpy(o, t->v[i].text, t->v[i].text_len - (i + 1 == x->end ? tok_possessive(&t->v[i]) : 0));
+            o += t->v[i].text_len - (i + 1 == x->end ? tok_possessive(&t->v[i]) : 0);
+        }
+        *o = '\0';
+        struct heur_cand c = {(uint32_t)a, x->end, ENT_PLACE, 1, (uint32_t)a, x->end, name, "compass_region"};
+        if (heur_cands_push(cands, &c) < 0) {
+            free(name);
+            return -1;
+        }
+        dropped[h] = RESOLVE_DROPPED;
+    }
+    return 0;
+}
+
+int resolve_regions(const struct matcher *m, const struct gazetteer *gz, const char *lang, const struct ent_toks *t,
+                    const struct ent_hits *hits, const uint8_t *covered, uint8_t *dropped, struct heur_cands *cands)
+{
+    /* In a sports report "Northern Illinois" and "Eastern Michigan" are
+     * teams. */
+    if (strcmp(lang, "en") == 0)
+        return cands->sports ? 0 : english_regions(t, hits, gz, dropped, cands);
     static const char *const prefixes[] = {"nordost", "nordwest", "s\xC3\xBC" "dost", "s\xC3\xBC" "dwest", "nord",
                                            "s\xC3\xBC" "d", "ost", "west", "mittel", "zentral", NULL};
     if (strcmp(lang, "de") != 0)

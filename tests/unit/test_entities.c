@@ -943,7 +943,7 @@ static void expect_resolved(const struct gazetteer *g, const struct matcher *m, 
     assert_non_null(dropped);
     assert_non_null(covered);
     assert_int_equal(resolve_article(&lex, lang, lang, 1, 0, &t, &h, g, covered, dropped, &c), 0);
-    assert_int_equal(resolve_region_compounds(m, g, lang, &t, covered, &c), 0);
+    assert_int_equal(resolve_regions(m, g, lang, &t, &h, covered, dropped, &c), 0);
     char got[1024] = "";
     for (size_t i = 0; i < h.n; i++)
         if (!dropped[i])
@@ -987,13 +987,13 @@ static void lists_free(struct lists *l)
 /* German regions in one word: a point of the compass and a listed
  * place, in the genitive too; not a town's name, nor a name the lists
  * have. */
-static void test_resolve_region_compounds(void **state)
+static void test_resolve_regions(void **state)
 {
     (void)state;
     struct lists l;
     static const struct marked_line lines[] = {
         {"place\tFrankreich", 0}, {"place\tSyrien", 0}, {"place\tSee", GZ_MARK_TOWN},
-        {"place\tSüdafrika", 0}, {"place\tTirol", 0},
+        {"place\tSüdafrika", 0}, {"place\tTirol", 0}, {"place\tSyria", 0}, {"place\tSouth Africa", 0},
     };
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.de, "de", "Die Waldbrände in Südfrankreich haben am Montag weitere Dörfer erreicht.",
@@ -1003,6 +1003,14 @@ static void test_resolve_region_compounds(void **state)
     expect_resolved(&l.g, &l.de, "de", "Die Stürme an der Nordsee haben am Montag weitere Dörfer erreicht.", "");
     expect_resolved(&l.g, &l.de, "de", "Die Reise nach Südafrika und Osttirol dauerte am Ende drei Wochen.",
                     "place/Südafrika, place/Osttirol");
+    /* English: the compass words before a place hit, in its sentence;
+     * not in a report on a match. */
+    expect_resolved(&l.g, &l.en, "en", "Floods hit South East Syria and Southern Tirol on Monday, they said.",
+                    "place/South East Syria, place/Southern Tirol");
+    expect_resolved(&l.g, &l.en, "en", "Northern Tirol beat the league leaders in the match, and the striker scored.",
+                    "place/Tirol");
+    expect_resolved(&l.g, &l.en, "en", "The storm came from the West. Syria was calm on Monday, they said.",
+                    "place/Syria");
     lists_free(&l);
 }
 
@@ -2658,7 +2666,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_peerage_titles),
         cmocka_unit_test(test_resolve_german_institutions),
         cmocka_unit_test(test_heuristics_german_given_names),
-        cmocka_unit_test(test_resolve_region_compounds),
+        cmocka_unit_test(test_resolve_regions),
         cmocka_unit_test(test_heuristics_german_places),
         cmocka_unit_test(test_heuristics_acronyms_bounded),
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
