@@ -1229,6 +1229,22 @@ static int english_regions(const struct ent_toks *t, const struct ent_hits *hits
     return 0;
 }
 
+/* The bytes of a German point of the compass that begins norm, or 0. */
+static size_t compass_prefix(const char *norm, size_t len)
+{
+    static const struct {
+        const char *s;
+        size_t n;
+    } prefixes[] = {{"nordost", 7}, {"nordwest", 8}, {"s\xC3\xBC" "dost", 7}, {"s\xC3\xBC" "dwest", 8},
+                    {"nord", 4}, {"s\xC3\xBC" "d", 4}, {"ost", 3}, {"west", 4}, {"mittel", 6}, {"zentral", 7}};
+    if (len == 0 || !strchr("nsowmz", norm[0]))
+        return 0;
+    for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes; k++)
+        if (len > prefixes[k].n && memcmp(norm, prefixes[k].s, prefixes[k].n) == 0)
+            return prefixes[k].n;
+    return 0;
+}
+
 int resolve_regions(const struct matcher *m, const struct gazetteer *gz, const char *lang, const struct ent_toks *t,
                     const struct ent_hits *hits, const uint8_t *covered, uint8_t *dropped, struct heur_cands *cands)
 {
@@ -1236,20 +1252,15 @@ int resolve_regions(const struct matcher *m, const struct gazetteer *gz, const c
      * teams. */
     if (strcmp(lang, "en") == 0)
         return cands->sports ? 0 : english_regions(t, hits, gz, dropped, cands);
-    static const char *const prefixes[] = {"nordost", "nordwest", "s\xC3\xBC" "dost", "s\xC3\xBC" "dwest", "nord",
-                                           "s\xC3\xBC" "d", "ost", "west", "mittel", "zentral", NULL};
     if (strcmp(lang, "de") != 0)
         return 0;
     for (size_t i = 0; i < t->n; i++) {
         const struct ent_tok *x = &t->v[i];
         if (covered[i] || !(x->flags & ENT_TOK_WORD) || !(x->flags & ENT_TOK_CAP) ||
-            (x->flags & (ENT_TOK_UPPER | ENT_TOK_PART | ENT_TOK_WHOLE)) || in_cand(cands, i))
+            (x->flags & (ENT_TOK_UPPER | ENT_TOK_PART | ENT_TOK_WHOLE)))
             continue;
-        size_t pl = 0;
-        for (const char *const *p = prefixes; *p && !pl; p++)
-            if (x->norm_len > strlen(*p) && memcmp(x->norm, *p, strlen(*p)) == 0)
-                pl = strlen(*p);
-        if (!pl || x->norm_len - pl < 4)
+        size_t pl = compass_prefix(x->norm, x->norm_len);
+        if (!pl || x->norm_len - pl < 4 || in_cand(cands, i))
             continue;
         const char *rest = x->norm + pl;
         size_t len = x->norm_len - pl, cut = 0;
