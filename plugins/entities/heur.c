@@ -789,15 +789,19 @@ static int speaker_like(const struct run *r, size_t a, size_t b)
 /* The start of a person's name whose name words begin at a: one word
  * before when it is a given name that the word lists also have, so that
  * it is no name word ("Als Florian Gschwandtner, Mitgründer von ..."), but
- * not a word at a sentence start ("Grant Zorbek, ..."). */
-static size_t given_before(const struct run *r, size_t a)
+ * not a word at a sentence start ("Grant Zorbek said": a firm may be named
+ * so) unless start_ok (a person's role follows: "Tony Hunter, the
+ * organisation's president, said"). */
+static size_t given_before(const struct run *r, size_t a, int start_ok)
 {
     if (a == 0 || !same_sentence(r, a - 1, a) || r->taken[a - 1] || r->covered[r->w[a - 1]] ||
         namey(r, a - 1, 0))
         return a;
     int g = given_at(r, a - 1);
-    return g == LEXICON_GIVEN_NAME || (g == LEXICON_GIVEN_WORD && !(tok(r, a - 1)->flags & ENT_TOK_START)) ? a - 1
-                                                                                                          : a;
+    return g == LEXICON_GIVEN_NAME ||
+                   (g == LEXICON_GIVEN_WORD && (start_ok || !(tok(r, a - 1)->flags & ENT_TOK_START)))
+               ? a - 1
+               : a;
 }
 
 static int add_org_with_places(struct run *r, size_t a, size_t b, const char *rule);
@@ -817,7 +821,7 @@ static int rule_person_speech(struct run *r, size_t p)
          * read as rule_sequence() reads one. */
         if (!r->de && norm_in(r, at - 1, C_ORGWORD))
             return add_org_with_places(r, at - n, at, __func__);
-        return add(r, given_before(r, at - n), at, ENT_PERSON, 0);
+        return add(r, given_before(r, at - n, role_after), at, ENT_PERSON, 0);
     }
     n = 0;
     if (verb) {

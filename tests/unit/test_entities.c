@@ -845,6 +845,13 @@ static void test_heuristics_given_names(void **state)
                       "");
     expect_heuristics("de", "Das Buch inspirierte am Ende auch Brenda Zorblax Qualmers Film, hieß es damals.",
                       "person/Brenda Zorblax Qualmer");
+    /* A given name that is a word too opens a sentence's name before a
+     * role after a comma, not before a speech verb alone (a firm may be
+     * named so). */
+    expect_heuristics("en", "The plan was agreed on Monday. Frank Zorblax, the group's president, said it was good.",
+                      "person/Frank Zorblax");
+    expect_heuristics("en", "The plan was agreed on Monday. Frank Zorblax Qualmer said it was good for them.",
+                      "person/Zorblax Qualmer");
     given_drop();
     /* Before a name and a role after a comma, a given name that the
      * German word list has too ("Florian") opens the name. */
