@@ -2118,49 +2118,37 @@ static int rule_work_title(struct run *r, size_t p)
     return 0;
 }
 
-/* Whether the word at i is followed by a word a genitive before it
- * would govern (genitive_before_noun()). */
+/* Whether the word at i is followed by a noun a genitive before it
+ * would govern (genitive_before_noun()): a capitalised word German has
+ * (no name), in the same sentence, not a role said of the name ("Als
+ * Mats Hummels Kapitän wurde"). */
 static int governs_noun(const struct run *r, size_t i)
 {
-    static const char *const endings[] = {"e", "es", "em", "er", NULL};
     if (i + 1 >= r->t->n)
         return 0;
     const struct ent_tok *next = &r->t->v[i + 1];
-    if (next->sentence != r->t->v[i].sentence || !(next->flags & ENT_TOK_WORD) ||
-        (next->flags & (ENT_TOK_UPPER | ENT_TOK_STOP)) || next->norm_len < 4)
-        return 0;
-    if (next->flags & ENT_TOK_CAP)
-        /* A role after the name is said of it: "Als Mats Hummels Kapitän
-         * wurde". */
-        return !(cue_bits(next->norm, next->norm_len) & C_PROLE) &&
-               !(cue_suffix_bits(next->norm, next->norm_len) & C_ROLESUFFIX) &&
-               lexicon_common(r->lex, "de", next->norm, next->norm_len);
-    size_t n = next->norm_len;
-    if (memcmp(next->norm + n - 2, "te", 2) == 0)
-        return 0;
-    for (const char *const *e = endings; *e; e++)
-        if (memcmp(next->norm + n - strlen(*e), *e, strlen(*e)) == 0)
-            return 1;
-    return 0;
+    return next->sentence == r->t->v[i].sentence && (next->flags & ENT_TOK_WORD) && (next->flags & ENT_TOK_CAP) &&
+           !(next->flags & (ENT_TOK_UPPER | ENT_TOK_STOP)) && next->norm_len >= 4 &&
+           !(cue_bits(next->norm, next->norm_len) & C_PROLE) &&
+           !(cue_suffix_bits(next->norm, next->norm_len) & C_ROLESUFFIX) &&
+           lexicon_common(r->lex, "de", next->norm, next->norm_len);
 }
 
 /* Whether the person c of several words ends in a genitive s right
  * before the noun it governs: "Hanns Eislers Filmmusik", "Francis
- * Poulencs Klavierkonzert", or before an adjective of that noun: "Wes
- * Andersons filigranes ...", "Asif Kapadias umstrittene ...".  The noun is
- * a capitalised word German has (no name), in the same sentence; the
- * adjective a lower-case word with an adjective's ending, not -en (a
- * verb's too: "wird Matt Jones gewinnen") nor a past tense's -te
- * ("Thomas Haas sagte").  Not when the s follows s, x or e ("Ross",
- * "Thomas Jones Buch", "Todd Haynes"), nor in -ais, -ois, -ams ("Alain
- * Resnais", "Rachel McAdams"), nor when the word with the s is one of
+ * Poulencs Klavierkonzert", "Janusz Kaminskis Kamera" (governs_noun()).
+ * Not when the s follows a, e, o, s or x ("Ross", "Thomas Jones Buch",
+ * "Todd Haynes", and Greek, Spanish, Baltic names in -as, -os: "kündigte
+ * Alexis Tsipras Neuwahlen an"), nor in -ams, -ais, -ois ("Rachel
+ * McAdams", "Alain Resnais"), nor when the word with the s is one of
  * ngerman's words other than a genitive, or a name of the English word
- * list ("mit Bradley Wiggins Platz
- * vier"), or comes again before a lower-case word that it does not
- * govern ("Tsipras appellierte"). */
+ * list ("mit Bradley Wiggins Platz vier"), or comes again before a
+ * lower-case word that it does not govern ("Tsipras appellierte").  An
+ * adjective after the name is no sign: "stellte Bernie Sanders neue
+ * Pläne vor". */
 static int genitive_before_noun(const struct run *r, const struct heur_cand *c, const char *last, size_t wlen)
 {
-    if (c->end >= r->t->n || last == c->name || wlen < 5 || strchr("esx", last[wlen - 2]) ||
+    if (c->end >= r->t->n || last == c->name || wlen < 5 || strchr("aeosx", last[wlen - 2]) ||
         ((last[wlen - 3] == 'a' || last[wlen - 3] == 'o') && last[wlen - 2] == 'i') ||
         (last[wlen - 3] == 'a' && last[wlen - 2] == 'm'))
         return 0;
