@@ -178,6 +178,29 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
     for (size_t h = 0; h < hits->n; h++) {
         const struct ent_hit *x = &hits->v[h];
         enum ent_type type = gz->v[x->entry].type;
+        const struct ent_tok *last = &t->v[x->end - 1], *next = x->end < t->n ? &t->v[x->end] : NULL;
+        int in_word = (last->flags & ENT_TOK_PART) && !(last->flags & ENT_TOK_PART_LAST);
+        /* A listed surname begins another's double name after a given
+         * name: "Cornelia Füllkrug-Weitzel" (not "die Hitler-Tagebücher",
+         * "Lauda-Air"). */
+        size_t w = x->start;   /* before the whole word, whose parts follow it */
+        while (w > 0 && (t->v[w - 1].flags & ENT_TOK_WHOLE) == 0 && (t->v[w - 1].flags & ENT_TOK_PART))
+            w--;
+        w -= w > 0 && (t->v[w - 1].flags & ENT_TOK_WHOLE);
+        int double_name = in_word && x->end - x->start == 1 && w > 0 &&
+                          t->v[w - 1].sentence == t->v[x->start].sentence &&
+                          given_name_before(lex, lang, &t->v[w - 1], covered[w - 1], 1);
+        if (type == ENT_PERSON && (x->end - x->start >= 2 || double_name)) {
+            /* A listed person's name that goes on is another person's:
+             * "Sophie Turner Laing", "Justine Henin-Hardenne". */
+            /* Not a German genitive before what it owns: "Ridley Scotts
+             * Blade Runner". */
+            int genitive = lang_is_de(lang) && last->text_len > 1 && last->text[last->text_len - 1] == 's';
+            if (next && next->sentence == last->sentence && !tok_possessive(last) && !genitive &&
+                (in_word || !(next->flags & ENT_TOK_PART)) && name_word(lex, lang, next, covered[x->end]))
+                dropped[h] = 1;   /* not "Amy-Winehouse-Bio", "Nina-Hagen-Band" */
+            continue;
+        }
         if (x->end - x->start != 1 || (t->v[x->start].flags & ENT_TOK_PART))
             continue;
         size_t i = x->start;
@@ -204,8 +227,8 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
                      !(t->v[i - 1].flags & ENT_TOK_PART) && !tok_possessive(&t->v[i - 1]) &&
                      name_word(lex, lang, &t->v[i - 1], covered[i - 1]) &&
                      !(cues && (cue_bits(t->v[i - 1].norm, t->v[i - 1].norm_len) & C_ORGWORD));
-        if (type == ENT_PLACE && !before && i > 0 && t->v[i - 1].sentence == t->v[i].sentence &&
-            !gz->v[x->entry].nation)
+        if (((type == ENT_PLACE && !gz->v[x->entry].nation) || type == ENT_PERSON) && !before && i > 0 &&
+            t->v[i - 1].sentence == t->v[i].sentence)
             before = given_name_before(lex, lang, &t->v[i - 1], covered[i - 1], cues);
         int after = i + 1 < t->n && t->v[i + 1].sentence == t->v[i].sentence && !tok_possessive(&t->v[i]) &&
                     name_word(lex, lang, &t->v[i + 1], covered[i + 1]);
@@ -250,7 +273,8 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
                     !(t->v[i + 1].flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) && tok_norm_in(&t->v[i + 1], particles) &&
                     (t->v[i + 2].flags & ENT_TOK_CAP) && !tok_possessive(&t->v[i]);
         /* A listed surname after another given name is another person:
-         * "Kate Bush", "Jeb Bush"; after a title it is the listed one's
+         * "Kate Bush", "Jeb Bush", "Florian Bieber" (a given name the
+         * word lists also have); after a title it is the listed one's
          * ("Mr Putin"). */
         if (type == ENT_PERSON ? before && !tok_norm_in(&t->v[i - 1], titles) : (before || after || building))
             dropped[h] = 1;

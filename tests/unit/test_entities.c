@@ -1183,6 +1183,19 @@ static void test_resolve_listed_people(void **state)
                     "person/Vladimir Putin");
     expect_resolved(&l.g, &l.en, "en", "The report said that in April Google had hired many new engineers.",
                     "org/Google");
+    /* A listed name that goes on in a name word is another person's; a
+     * listed surname that begins a double name after a given name too;
+     * not a German genitive, nor the first part of a compound. */
+    expect_resolved(&l.g, &l.en, "en", "The TV executive Gordon Brown Zorblax said on Monday that sales were up.",
+                    "person/Gordon Brown Zorblax");
+    expect_resolved(&l.g, &l.en, "en", "The TV executive Gordon Brown-Zorblax said on Monday that sales were up.",
+                    "person/Gordon Brown-Zorblax");
+    expect_resolved(&l.g, &l.en, "en", "The aid worker Kate Putin-Zorblax said on Monday that help was coming.",
+                    "person/Kate Putin-Zorblax");
+    expect_resolved(&l.g, &l.de, "de", "Das Buch über Gordon Browns Zorblax erschien am Montag in Wien, hieß es.",
+                    "person/Gordon Brown");
+    expect_resolved(&l.g, &l.de, "de", "Die Putin-Zorblax-Pläne wurden am Montag in Wien vorgestellt, hieß es.",
+                    "person/Vladimir Putin");
     given_drop();
     lists_free(&l);
 }
