@@ -451,6 +451,21 @@ static int place_at(const struct run *r, size_t p)
     return r->covered[r->w[p]] == 1 + ENT_PLACE;
 }
 
+/* Whether t ends as German surnames do that read as compounds: in a
+ * trade or a farm's word ("Karrenbauer", "Bauchmüller", "Oberhofer"). */
+static int surname_head(const struct ent_tok *t)
+{
+    static const char *const heads[] = {"bauer", "m\xC3\xBCller", "mann", "meier", "maier", "mayer", "meyer",
+                                        "huber", "hofer", "berger", "leitner", "schmid", "schmidt", "schneider",
+                                        "weber", "wagner", "gruber", "moser", "lechner", "reiter", NULL};
+    for (const char *const *h = heads; *h; h++) {
+        size_t n = strlen(*h);
+        if (t->norm_len > n && memcmp(t->norm + t->norm_len - n, *h, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int strong, size_t head, const char *rule)
 {
     /* "Briton Clive Owen", "American Andy Roddick": a nationality before
@@ -472,12 +487,16 @@ static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int s
         return 0;
     /* In German a noun after a given name and a surname is the sentence's
      * ("löste Sonja Wehsely Empörung aus", "bei Ernst Lubitsch Anleihen
-     * genommen"); not after two given names ("Johann Sebastian Bach") or
-     * an initial ("Theodor W. Adorno"). */
+     * genommen"): a word ngerman lists itself, or a compound that does not
+     * end as surnames do ("Annegret Kramp Karrenbauer" is a double name);
+     * not after two given names ("Johann Sebastian Bach") or an initial
+     * ("Theodor W. Adorno"). */
     if (type == ENT_PERSON && r->de && b - a == 3 && given_at(r, a) && !given_at(r, a + 1) &&
         !initial(tok(r, a + 1)) && !tok_norm_in(tok(r, a + 1), name_particles) &&
         !(tok(r, b - 1)->flags & ENT_TOK_UPPER) &&
-        !lexicon_given(r->lex, r->lang, tok(r, b - 1)->norm, tok(r, b - 1)->norm_len) && common_at(r, b - 1))
+        !lexicon_given(r->lex, r->lang, tok(r, b - 1)->norm, tok(r, b - 1)->norm_len) &&
+        (lexicon_de_listed(r->lex, tok(r, b - 1)->norm, tok(r, b - 1)->norm_len) ||
+         (common_at(r, b - 1) && !surname_head(tok(r, b - 1)))))
         b--;
     /* No digit in a person's name ("Brent LCOc1" is a price's code). */
     for (size_t k = a; type == ENT_PERSON && k < b; k++)
@@ -1498,16 +1517,19 @@ static int short_compound_head(const struct run *r, size_t p)
     return 0;
 }
 
-/* A word of a field in a list that names a body: capitalised, a generic
- * word too ("Trade and Industry"); no given name, no acronym ("the
- * Department of Health, NHS England and ..."). */
+/* A word of a field in a list that names a body: a capitalised ordinary
+ * word, a generic one too ("Trade and Industry"); no name ("the Ministry
+ * of Finance, Godongwana and Mboweni", "the Museum of Modern Art,
+ * Guggenheim and Whitney"), no given name, no acronym ("the Department of
+ * Health, NHS England and ..."). */
 static int field_word(const struct run *r, size_t p, size_t q)
 {
     if (q >= r->n || !same_sentence(r, p, q))
         return 0;
     const struct ent_tok *t = tok(r, q);
     return is_cap(t) && !(t->flags & (ENT_TOK_STOP | ENT_TOK_START | ENT_TOK_UPPER)) && !r->covered[r->w[q]] &&
-           !r->taken[q] && !(r->cls[q] & (C_LEGAL | C_NONNAME | C_PROLE | C_ROLESUFFIX | C_SPEECH)) && !given_at(r, q);
+           !r->taken[q] && !(r->cls[q] & (C_LEGAL | C_NONNAME | C_PROLE | C_ROLESUFFIX | C_SPEECH)) && !given_at(r, q) &&
+           common_at(r, q);
 }
 
 /* The end of a list of fields that goes on a body's name at at (the

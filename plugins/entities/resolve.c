@@ -1211,7 +1211,7 @@ static int in_cand(const struct heur_cands *cands, size_t i)
  * one or two points of the compass in capitals right before a listed
  * place that no longer name has, inside a sentence or opening it. */
 static int english_regions(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
-                           uint8_t *dropped, struct heur_cands *cands)
+                           const uint8_t *covered, uint8_t *dropped, struct heur_cands *cands)
 {
     static const char *const compass[] = {"north", "south", "east", "west", "northern", "southern", "eastern",
                                           "western", "central", "northeast", "northwest", "southeast", "southwest",
@@ -1220,10 +1220,17 @@ static int english_regions(const struct ent_toks *t, const struct ent_hits *hits
         const struct ent_hit *x = &hits->v[h];
         if (dropped[h] || gz->v[x->entry].type != ENT_PLACE || x->start == 0 || in_cand(cands, x->start))
             continue;
+        /* Not before the rest of a longer name: "the East China Sea", "the
+         * East India Company", "the South Shropshire Hunt". */
+        const struct ent_tok *after = x->end < t->n ? &t->v[x->end] : NULL;
+        if (after && after->sentence == t->v[x->end - 1].sentence && (after->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) &&
+            !(after->flags & ENT_TOK_STOP))
+            continue;
         size_t a = x->start;
         while (a > 0 && x->start - a < 2) {
             const struct ent_tok *w = &t->v[a - 1];
-            if (w->sentence != t->v[x->start].sentence || !(w->flags & ENT_TOK_CAP) ||
+            /* nor a word of another hit: "Comedy Central Scotland" */
+            if (w->sentence != t->v[x->start].sentence || !(w->flags & ENT_TOK_CAP) || covered[a - 1] ||
                 (w->flags & (ENT_TOK_UPPER | ENT_TOK_PART)) || !tok_norm_in(w, compass) || in_cand(cands, a - 1))
                 break;
             a--;
@@ -1275,7 +1282,7 @@ int resolve_regions(const struct matcher *m, const struct gazetteer *gz, const c
     /* In a sports report "Northern Illinois" and "Eastern Michigan" are
      * teams. */
     if (strcmp(lang, "en") == 0)
-        return cands->sports ? 0 : english_regions(t, hits, gz, dropped, cands);
+        return cands->sports ? 0 : english_regions(t, hits, gz, covered, dropped, cands);
     if (strcmp(lang, "de") != 0)
         return 0;
     for (size_t i = 0; i < t->n; i++) {

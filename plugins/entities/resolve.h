@@ -134,18 +134,21 @@ int resolve_join_org_places(const char *lang, const struct ent_toks *t, const st
  * (heur_flags: heur_run()'s).  covered (t->n + 1
  * bytes) and dropped (hits->n + 1) come zeroed.  0, or -1 when out of
  * memory. */
-/* Regions the lists lack, named by a point of the compass and a listed
- * place, added to cands as places named as written where no hit or
- * candidate is.  German in one word, after a listed country, region or
- * city (m's one-word names): "Südfrankreich", "Ostdeutschland",
- * "Nordsyriens" (the genitive's s cut); not after a town's name ("Nordsee"
- * is no See).  English in words before a place hit, which is dropped:
- * "East Lancashire", "South East Asia"; not in a sports report, where
- * "Northern Illinois" is a team.  0, or -1 when out of memory. */
-int resolve_regions(const struct matcher *m, const struct gazetteer *gz, const char *lang, const struct ent_toks *t,
-                    const struct ent_hits *hits, const uint8_t *covered, uint8_t *dropped, struct heur_cands *cands);
 int resolve_article(const struct lexicon *lex, const char *lang, const char *tag_lang, int heuristics,
                     unsigned heur_flags, const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                     uint8_t *covered, uint8_t *dropped, struct heur_cands *cands);
+/* Regions the lists lack, named by a point of the compass and a listed
+ * place, added to cands as places named as written where no hit or
+ * candidate is (after resolve_article(), with its covered[]).  German in
+ * one word, before a listed country or region (m's one-word names; not a
+ * place marked town, so not "Nordsee" nor "Ostberlin"):
+ * "Südfrankreich", "Ostdeutschland", "Nordsyriens" (the genitive's s
+ * cut).  English in words before a place hit, which is dropped: "East
+ * Lancashire", "South East Asia"; not a word of another hit ("Comedy
+ * Central Scotland"), not before the rest of a longer name ("the East
+ * China Sea"), nor in a sports report, where "Northern Illinois" is a
+ * team.  0, or -1 when out of memory. */
+int resolve_regions(const struct matcher *m, const struct gazetteer *gz, const char *lang, const struct ent_toks *t,
+                    const struct ent_hits *hits, const uint8_t *covered, uint8_t *dropped, struct heur_cands *cands);
 
 #endif

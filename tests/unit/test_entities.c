@@ -1001,6 +1001,7 @@ static void test_resolve_regions(void **state)
     static const struct marked_line lines[] = {
         {"place\tFrankreich", 0}, {"place\tSyrien", 0}, {"place\tSee", GZ_MARK_TOWN},
         {"place\tSüdafrika", 0}, {"place\tTirol", 0}, {"place\tSyria", 0}, {"place\tSouth Africa", 0},
+        {"org\tComedy Central", 0},
     };
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.de, "de", "Die Waldbrände in Südfrankreich haben am Montag weitere Dörfer erreicht.",
@@ -1018,6 +1019,10 @@ static void test_resolve_regions(void **state)
                     "place/Tirol");
     expect_resolved(&l.g, &l.en, "en", "The storm came from the West. Syria was calm on Monday, they said.",
                     "place/Syria");
+    expect_resolved(&l.g, &l.en, "en", "Ships sailed into the South Syria Sea on Monday, the navy said.",
+                    "place/Syria");
+    expect_resolved(&l.g, &l.en, "en", "Viewers of Comedy Central Syria complained on Monday, they said.",
+                    "org/Comedy Central, place/Syria");
     lists_free(&l);
 }
 
@@ -1812,6 +1817,8 @@ static void test_heuristics_german_given_names(void **state)
                       "person/Ewald Maria Bach");
     expect_heuristics("de", "Gespielt wird am Abend auch Ewald W. Bach für zwei Klaviere in Wien.",
                       "person/Ewald W. Bach");
+    expect_heuristics("de", "Am Montag sprach Ewald Kramp Karrenbauer in Saarbrücken vor vielen Anhängern.",
+                      "person/Ewald Kramp Karrenbauer");
     /* A surname that is a German noun loses its genitive's s ("Fischers"),
      * one that is a word with its s keeps it ("Fuchs"); so do names in
      * -ams and -ais. */
@@ -1895,6 +1902,8 @@ static void test_heuristics_org_words_and_heads(void **state)
                       "org/Institute of Directors");
     expect_heuristics("en", "The Department of Health, Welfare and Sport Minister spoke to them on Monday.",
                       "org/Department of Health");
+    expect_heuristics("en", "The Ministry of Finance, Godongwana and Mboweni agreed on Monday to cut the budget.",
+                      "org/Ministry of Finance, org/Godongwana, org/Mboweni");
     /* International and Global belong to an English "X of Y". */
     expect_heuristics("en", "The International Federation of Phonographic Industry said sales had fallen again.",
                       "org/International Federation of Phonographic Industry");
