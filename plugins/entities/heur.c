@@ -1654,9 +1654,11 @@ static int rule_org_of(struct run *r, size_t p)
         return 0;
     size_t a = p;
     /* In English "International" and "Global" too: "the International
-     * Federation of the Phonographic Industry". */
+     * Federation of the Phonographic Industry" (not every descriptor:
+     * "Company Association of Brewers"). */
+    static const char *const scopes[] = {"international", "global", NULL};
     while (a > 0 && p - a < 2 && same_sentence(r, a - 1, p) && !r->taken[a - 1] &&
-           (namey(r, a - 1, 1) || (!r->de && is_cap(tok(r, a - 1)) && norm_in(r, a - 1, C_DESCR) &&
+           (namey(r, a - 1, 1) || (!r->de && is_cap(tok(r, a - 1)) && tok_norm_in(tok(r, a - 1), scopes) &&
                                    !(tok(r, a - 1)->flags & (ENT_TOK_START | ENT_TOK_STOP)) &&
                                    !r->covered[r->w[a - 1]])))
         a--;
@@ -2158,11 +2160,12 @@ static int governs_noun(const struct run *r, size_t i)
 
 /* Whether the person c of several words ends in a genitive s right
  * before the noun it governs: "Hanns Eislers Filmmusik", "Francis
- * Poulencs Klavierkonzert", "Janusz Kaminskis Kamera" (governs_noun()).
- * Not when the s follows a, e, o, s or x ("Ross", "Thomas Jones Buch",
- * "Todd Haynes", and Greek, Spanish, Baltic names in -as, -os: "kündigte
- * Alexis Tsipras Neuwahlen an"), nor in -ams, -ais, -ois ("Rachel
- * McAdams", "Alain Resnais"), nor when the word with the s is one of
+ * Poulencs Klavierkonzert", "Tom McCarthys Film" (governs_noun()).  Not
+ * when the s follows a, e, i, o, s or x ("Ross", "Thomas Jones Buch",
+ * "Todd Haynes", and Greek, Spanish, Baltic or Romanian names: "kündigte
+ * Alexis Tsipras Neuwahlen an", "Klaus Iohannis Regierung"; so "Janusz
+ * Kaminskis Kamera" keeps its s), nor in -ams ("Rachel McAdams"), nor
+ * when the word with the s is one of
  * ngerman's words other than a genitive, or a name of the English word
  * list ("mit Bradley Wiggins Platz vier"), or comes again before a
  * lower-case word that it does not govern ("Tsipras appellierte").  An
@@ -2170,8 +2173,7 @@ static int governs_noun(const struct run *r, size_t i)
  * Pläne vor". */
 static int genitive_before_noun(const struct run *r, const struct heur_cand *c, const char *last, size_t wlen)
 {
-    if (c->end >= r->t->n || last == c->name || wlen < 5 || strchr("aeosx", last[wlen - 2]) ||
-        ((last[wlen - 3] == 'a' || last[wlen - 3] == 'o') && last[wlen - 2] == 'i') ||
+    if (c->end >= r->t->n || last == c->name || wlen < 5 || strchr("aeiosx", last[wlen - 2]) ||
         (last[wlen - 3] == 'a' && last[wlen - 2] == 'm'))
         return 0;
     size_t at = c->end - 1;
