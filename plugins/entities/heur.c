@@ -2161,11 +2161,11 @@ static int governs_noun(const struct run *r, size_t i)
 /* Whether the person c of several words ends in a genitive s right
  * before the noun it governs: "Hanns Eislers Filmmusik", "Francis
  * Poulencs Klavierkonzert", "Tom McCarthys Film" (governs_noun()).  Not
- * when the s follows a, e, i, o, s or x ("Ross", "Thomas Jones Buch",
- * "Todd Haynes", and Greek, Spanish, Baltic or Romanian names: "kündigte
- * Alexis Tsipras Neuwahlen an", "Klaus Iohannis Regierung"; so "Janusz
- * Kaminskis Kamera" keeps its s), nor in -ams ("Rachel McAdams"), nor
- * when the word with the s is one of
+ * when the s follows a vowel other than y, s or x ("Ross", "Thomas Jones
+ * Buch", "Todd Haynes", and Greek, Latin, Spanish, Baltic or Romanian
+ * names: "kündigte Alexis Tsipras Neuwahlen an", "Klaus Iohannis
+ * Regierung", "Columbus"; so "Janusz Kaminskis Kamera" keeps its s), nor
+ * in -ams ("Rachel McAdams"), nor when the word with the s is one of
  * ngerman's words other than a genitive, or a name of the English word
  * list ("mit Bradley Wiggins Platz vier"), or comes again before a
  * lower-case word that it does not govern ("Tsipras appellierte").  An
@@ -2173,7 +2173,7 @@ static int governs_noun(const struct run *r, size_t i)
  * Pläne vor". */
 static int genitive_before_noun(const struct run *r, const struct heur_cand *c, const char *last, size_t wlen)
 {
-    if (c->end >= r->t->n || last == c->name || wlen < 5 || strchr("aeiosx", last[wlen - 2]) ||
+    if (c->end >= r->t->n || last == c->name || wlen < 5 || strchr("aeiousx", last[wlen - 2]) ||
         (last[wlen - 3] == 'a' && last[wlen - 2] == 'm'))
         return 0;
     size_t at = c->end - 1;

@@ -192,9 +192,8 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
                           given_name_before(lex, lang, &t->v[w - 1], covered[w - 1], 1);
         if (type == ENT_PERSON && (x->end - x->start >= 2 || double_name)) {
             /* A listed person's name that goes on is another person's:
-             * "Sophie Turner Laing", "Justine Henin-Hardenne". */
-            /* Not a German genitive before what it owns: "Ridley Scotts
-             * Blade Runner". */
+             * "Sophie Turner Laing", "Justine Henin-Hardenne"; not a German
+             * genitive before what it owns: "Ridley Scotts Blade Runner". */
             int genitive = lang_is_de(lang) && last->text_len > 1 && last->text[last->text_len - 1] == 's';
             if (next && next->sentence == last->sentence && !tok_possessive(last) && !genitive &&
                 (in_word || !(next->flags & ENT_TOK_PART)) && name_word(lex, lang, next, covered[x->end]))

@@ -1799,15 +1799,17 @@ static void test_heuristics_german_given_names(void **state)
                       "person/Ewald Hummels");
     expect_heuristics("de", "Gespielt wird am Abend auch Ewald Lindinges Klavierkonzert für zwei Klaviere.",
                       "person/Ewald Lindinges");
-    /* After u or y it goes ("Tom McCarthys Film"), not after a, i or o
-     * ("Alexis Tsipras", "Klaus Iohannis"); an adjective after the name is
-     * no sign. */
+    /* After y it goes ("Tom McCarthys Film"), not after another vowel
+     * ("Alexis Tsipras", "Klaus Iohannis", "Columbus"); an adjective
+     * after the name is no sign. */
     expect_heuristics("de", "Gespielt wird am Abend auch Ewald Lindingerys Klavierkonzert für zwei Klaviere.",
                       "person/Ewald Lindingery");
     expect_heuristics("de", "Gespielt wird am Abend auch Ewald Lindingeris Klavierkonzert für zwei Klaviere.",
                       "person/Ewald Lindingeris");
     expect_heuristics("de", "Gespielt wird am Abend auch Ewald Lindingeras Klavierkonzert für zwei Klaviere.",
                       "person/Ewald Lindingeras");
+    expect_heuristics("de", "Gespielt wird am Abend auch Ewald Lindingerus Klavierkonzert für zwei Klaviere.",
+                      "person/Ewald Lindingerus");
     expect_heuristics("de", "Gespielt wird am Abend auch Ewald Lindingers neues Klavierkonzert für zwei Klaviere.",
                       "person/Ewald Lindingers");
     expect_heuristics("de", "Am Ende wird wohl Ewald Lindingers gewinnen, hieß es am Montag in Wien.",
