@@ -1538,13 +1538,19 @@ static int field_word(const struct run *r, size_t p, size_t q)
  * after it ("for Environment, Food and Rural Affairs"); not when another
  * capitalised word follows.  Bodies a list knows are no fields: "the
  * Institute of Directors, Shell and BP said" lists three. */
+static size_t field_words(const struct run *r, size_t p, size_t q, size_t max)
+{
+    size_t k = 0;
+    while (k < max && field_word(r, p, q + k))
+        k++;
+    return k;
+}
+
 static size_t field_list(const struct run *r, size_t p, size_t at)
 {
     size_t q = at, items = 0;
     while (items < 4 && q < r->n && same_sentence(r, p, q) && is_comma(tok(r, q))) {
-        size_t k = 0;
-        while (k < 2 && field_word(r, p, q + 1 + k))
-            k++;
+        size_t k = field_words(r, p, q + 1, 2);
         if (k == 0)
             return 0;
         q += 1 + k;
@@ -1552,9 +1558,7 @@ static size_t field_list(const struct run *r, size_t p, size_t at)
     }
     if (items == 0 || q + 1 >= r->n || !same_sentence(r, p, q) || !is_word(tok(r, q), r->de ? "und" : "and", 3))
         return 0;
-    size_t k = 0;
-    while (k < 3 && field_word(r, p, q + 1 + k))
-        k++;
+    size_t k = field_words(r, p, q + 1, 3);
     if (k == 0)
         return 0;
     q += 1 + k;

@@ -169,6 +169,19 @@ static int spelt_as_listed(const struct gz_entry *e, const struct ent_tok *w)
  * heur.c reads the place as the end of the organisation's name.
  * Before a word that ends the name of a street, square, station or
  * building it is part of that name: "Leicester Square", "Oxford Street". */
+/* Whether a given name that the word lists may also have stands right
+ * before the word (the hyphenated word as a whole) whose part is at i. */
+static int given_before_word(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                             const uint8_t *covered, size_t i)
+{
+    size_t w = i;   /* the parts follow their whole word */
+    while (w > 0 && !(t->v[w - 1].flags & ENT_TOK_WHOLE) && (t->v[w - 1].flags & ENT_TOK_PART))
+        w--;
+    w -= w > 0 && (t->v[w - 1].flags & ENT_TOK_WHOLE);
+    return w > 0 && t->v[w - 1].sentence == t->v[i].sentence &&
+           given_name_before(lex, lang, &t->v[w - 1], covered[w - 1], 1);
+}
+
 void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                                  const struct ent_hits *hits, const struct gazetteer *gz,
                                  const uint8_t *covered, uint8_t *dropped)
@@ -183,14 +196,8 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
         /* A listed surname begins another's double name after a given
          * name: "Cornelia Füllkrug-Weitzel" (not "die Hitler-Tagebücher",
          * "Lauda-Air"). */
-        size_t w = x->start;   /* before the whole word, whose parts follow it */
-        while (w > 0 && (t->v[w - 1].flags & ENT_TOK_WHOLE) == 0 && (t->v[w - 1].flags & ENT_TOK_PART))
-            w--;
-        w -= w > 0 && (t->v[w - 1].flags & ENT_TOK_WHOLE);
-        int double_name = in_word && x->end - x->start == 1 && w > 0 &&
-                          t->v[w - 1].sentence == t->v[x->start].sentence &&
-                          given_name_before(lex, lang, &t->v[w - 1], covered[w - 1], 1);
-        if (type == ENT_PERSON && (x->end - x->start >= 2 || double_name)) {
+        if (type == ENT_PERSON &&
+            (x->end - x->start >= 2 || (in_word && given_before_word(lex, lang, t, covered, x->start)))) {
             /* A listed person's name that goes on is another person's:
              * "Sophie Turner Laing", "Justine Henin-Hardenne"; not a German
              * genitive before what it owns: "Ridley Scotts Blade Runner". */
