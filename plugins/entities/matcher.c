@@ -28,11 +28,19 @@ static int hits_push(struct ent_hits *h, struct ent_hit hit)
     return 0;
 }
 
+static void core_free(struct matcher_core *c)
+{
+    ac_free(&c->ac);
+    free(c->pat);
+    free(c->pat_langs);
+    free(c->cases);
+    free(c);
+}
+
 void matcher_free(struct matcher *m)
 {
-    ac_free(&m->ac);
-    free(m->pat);
-    free(m->cases);
+    if (m->core && --m->core->users == 0)
+        core_free(m->core);
     *m = (struct matcher){0};
 }
 
@@ -94,158 +102,238 @@ static int case_ok(uint8_t want, uint32_t flags)
     }
 }
 
-static int add_pattern(struct matcher *m, const uint32_t *syms, const uint8_t *cases, size_t n,
-                       uint32_t entry, int sport)
+/* The languages a name is being added for, and the patterns added for
+ * it so far (from first on): a pattern another language of the name
+ * already has is not added again, only marked as that language's too. */
+struct name_ctx {
+    uint32_t entry;
+    int sport;
+    size_t first;
+};
+
+/* The pattern of the name being added (ctx) with these symbols and cases,
+ * or AC_NONE. */
+static uint32_t same_pattern(const struct matcher_core *c, const struct name_ctx *ctx, const uint32_t *syms,
+                             const uint8_t *cases, size_t n)
 {
-    if (n > MATCHER_PATTERN_LEN_MAX || m->n_cases + n > MATCHER_CASES_MAX)
+    uint32_t s = 0;
+    for (size_t i = 0; i < n && s != AC_NONE; i++)
+        s = ac_goto(&c->ac, s, syms[i]);
+    if (s == AC_NONE)
+        return AC_NONE;
+    for (uint32_t p = c->ac.out[s]; p != AC_NONE; p = c->ac.pat_next[p]) {
+        const struct matcher_pattern *mp = &c->pat[p];
+        if (p >= ctx->first && mp->len == n && mp->entry == (ctx->entry & 0x7fffffffu) &&
+            mp->sport == (ctx->sport != 0) && memcmp(c->cases + mp->case_off, cases, n) == 0)
+            return p;
+    }
+    return AC_NONE;
+}
+
+static int add_pattern(struct matcher_core *c, const struct name_ctx *ctx, uint16_t lang_bit, const uint32_t *syms,
+                       const uint8_t *cases, size_t n)
+{
+    if (c->n_langs > 1) {
+        uint32_t p = same_pattern(c, ctx, syms, cases, n);
+        if (p != AC_NONE) {
+            c->pat_langs[p] |= lang_bit;
+            return 0;
+        }
+    }
+    if (n > MATCHER_PATTERN_LEN_MAX || c->n_cases + n > MATCHER_CASES_MAX)
         return -1;
-    if (m->n_pat == m->pat_cap) {
-        size_t cap = m->pat_cap ? 2 * m->pat_cap : 256;
-        struct matcher_pattern *p = realloc(m->pat, cap * sizeof *p);
+    if (c->n_pat == c->pat_cap) {
+        size_t cap = c->pat_cap ? 2 * c->pat_cap : 256;
+        struct matcher_pattern *p = realloc(c->pat, cap * sizeof *p);
         if (!p)
             return -1;
-        m->pat = p;
-        m->pat_cap = cap;
+        c->pat = p;
+        if (c->n_langs > 1) {
+            uint16_t *l = realloc(c->pat_langs, cap * sizeof *l);
+            if (!l)
+                return -1;
+            c->pat_langs = l;
+        }
+        c->pat_cap = cap;
     }
-    if (m->n_cases + n > m->cases_cap) {
-        size_t cap = m->cases_cap ? 2 * m->cases_cap : 1024;
-        while (cap < m->n_cases + n)
+    if (c->n_cases + n > c->cases_cap) {
+        size_t cap = c->cases_cap ? 2 * c->cases_cap : 1024;
+        while (cap < c->n_cases + n)
             cap *= 2;
-        uint8_t *c = realloc(m->cases, cap);
-        if (!c)
+        uint8_t *k = realloc(c->cases, cap);
+        if (!k)
             return -1;
-        m->cases = c;
-        m->cases_cap = cap;
+        c->cases = k;
+        c->cases_cap = cap;
     }
-    uint32_t idx = (uint32_t)m->n_pat;
-    m->pat[idx] = (struct matcher_pattern){.entry = entry & 0x7fffffffu, .sport = sport != 0,
-                                           .case_off = (uint32_t)m->n_cases & 0xffffffu,
+    uint32_t idx = (uint32_t)c->n_pat;
+    c->pat[idx] = (struct matcher_pattern){.entry = ctx->entry & 0x7fffffffu, .sport = ctx->sport != 0,
+                                           .case_off = (uint32_t)c->n_cases & 0xffffffu,
                                            .len = (uint32_t)n & 0xffu, .word = n == 1 ? syms[0] : 0};
-    memcpy(m->cases + m->n_cases, cases, n);
-    if (ac_add(&m->ac, syms, n) < 0)
+    if (c->n_langs > 1)
+        c->pat_langs[idx] = lang_bit;
+    memcpy(c->cases + c->n_cases, cases, n);
+    if (ac_add(&c->ac, syms, n) < 0)
         return -1;
-    m->n_pat++;
-    m->n_cases += n;
+    c->n_pat++;
+    c->n_cases += n;
     return 0;
 }
 
-/* Add name as the patterns of its stems and of its norms.  Names the
- * tokeniser refuses or that have no tokens are skipped: a name is checked
- * for text when it is read, so this only drops what cannot be matched.
- * t is the caller's, emptied and reused: a build adds tens of thousands of
- * names. */
-static int add_name(struct matcher *m, const char *name, uint32_t entry, int sport, int caps, int adjective,
-                    const struct ent_tokeniser *tk, struct ent_toks *t)
+/* Add name, tokenised in lang, as the patterns of its stems and of its
+ * norms.  Names the tokeniser refuses or that have no tokens are skipped:
+ * a name is checked for text when it is read, so this only drops what
+ * cannot be matched.  t is the caller's, emptied and reused: a build adds
+ * tens of thousands of names. */
+static int add_name(struct matcher_core *c, const struct name_ctx *ctx, const char *name, const char *lang,
+                    uint16_t lang_bit, int caps, int adjective, const struct ent_tokeniser *tk, struct ent_toks *t)
 {
     void *keep = NULL;
     toks_clear(t);
-    if (tk->run(tk->ctx, name, strlen(name), m->lang, t, &keep) < 0) {
+    if (tk->run(tk->ctx, name, strlen(name), lang, t, &keep) < 0) {
+        tk->release(keep);
+        return 0;
+    }
+    /* GZ_NAME_MAX bytes make fewer tokens than a pattern holds: a longer
+     * name would come from a tokeniser gone wrong, and is skipped. */
+    size_t n = 0;
+    for (size_t i = 0; i < t->n; i++)
+        n += !(t->v[i].flags & ENT_TOK_WHOLE);
+    if (n == 0 || n > MATCHER_PATTERN_LEN_MAX) {
         tk->release(keep);
         return 0;
     }
     int rc = 0;
-    size_t n = 0;
     uint32_t stems[MATCHER_PATTERN_LEN_MAX], norms[MATCHER_PATTERN_LEN_MAX];
     uint8_t cases[MATCHER_PATTERN_LEN_MAX];
+    size_t k = 0;
     for (size_t i = 0; rc == 0 && i < t->n; i++) {
         const struct ent_tok *tok = &t->v[i];
         if (tok->flags & ENT_TOK_WHOLE)
             continue;
-        /* GZ_NAME_MAX bytes make fewer tokens than a pattern holds: a
-         * longer name would come from a tokeniser gone wrong, and is
-         * skipped. */
-        if (n == MATCHER_PATTERN_LEN_MAX) {
-            n = 0;
-            break;
-        }
-        stems[n] = ac_symbol(&m->ac, tok->stem, tok->stem_len, 1);
-        norms[n] = ac_symbol(&m->ac, tok->norm, tok->norm_len, 1);
+        norms[k] = ac_symbol(&c->ac, tok->norm, tok->norm_len, 1);
+        /* A one-word name is matched by its norm alone: the stems of
+         * single words collide too often ("Konzern" and the town Konz are
+         * both "konz"); the genitive -s is tried at match time.  So the
+         * stem of one word gets no symbol: it would be in no pattern. */
+        stems[k] = n > 1 ? ac_symbol(&c->ac, tok->stem, tok->stem_len, 1) : norms[k];
         /* "The Guardian" is "the Guardian" in a sentence. */
-        cases[n] = n == 0 && tok->norm_len == 3 && memcmp(tok->norm, "the", 3) == 0 ? ENT_CASE_ANY : case_of(tok);
+        cases[k] = k == 0 && tok->norm_len == 3 && memcmp(tok->norm, "the", 3) == 0 ? ENT_CASE_ANY : case_of(tok);
         if (caps && (tok->flags & ENT_TOK_UPPER))
-            cases[n] = ENT_CASE_UPPER;  /* "#!caps": "STANDARD", not "Standard" */
+            cases[k] = ENT_CASE_UPPER;  /* "#!caps": "STANDARD", not "Standard" */
         if (tok_possessive(tok))
-            cases[n] |= ENT_CASE_POSSESSIVE;
-        if (adjective && n == 0)
-            cases[n] |= ENT_CASE_ADJECTIVE;
-        if (!stems[n] || !norms[n])
+            cases[k] |= ENT_CASE_POSSESSIVE;
+        if (adjective && k == 0)
+            cases[k] |= ENT_CASE_ADJECTIVE;
+        if (!stems[k] || !norms[k])
             rc = -1;
-        n++;
+        k++;
     }
-    /* A one-word name is matched by its norm alone: the stems of single
-     * words collide too often ("Konzern" and the town Konz are both
-     * "konz"); the genitive -s is tried at match time. */
-    if (rc == 0 && n > 0) {
-        rc = add_pattern(m, norms, cases, n, entry, sport);
-        if (rc == 0 && n > 1 && memcmp(stems, norms, n * sizeof *stems) != 0)
-            rc = add_pattern(m, stems, cases, n, entry, sport);
-    }
+    if (rc == 0)
+        rc = add_pattern(c, ctx, lang_bit, norms, cases, n);
+    if (rc == 0 && n > 1 && memcmp(stems, norms, n * sizeof *stems) != 0)
+        rc = add_pattern(c, ctx, lang_bit, stems, cases, n);
     tk->release(keep);
     return rc;
 }
 
-int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang,
-                  const struct ent_tokeniser *tk)
+/* Add a name for every language of langs. */
+static int add_name_langs(struct matcher_core *c, const char *const *langs, size_t n_langs, const char *name,
+                          uint32_t entry, int sport, int caps, int adjective, const struct ent_tokeniser *tk,
+                          struct ent_toks *t)
 {
-    *m = (struct matcher){0};
-    if (g->n > GZ_ENTRIES_MAX)
-        return -1;  /* gz_add_line() refuses more */
-    snprintf(m->lang, sizeof m->lang, "%s", lang ? lang : "");
-    m->genitives = strcmp(m->lang, "de") == 0;
-    if (ac_init(&m->ac) < 0)
-        return -1;
+    struct name_ctx ctx = {entry, sport, c->n_pat};
+    for (size_t i = 0; i < n_langs; i++)
+        if (add_name(c, &ctx, name, langs[i], (uint16_t)(1u << i), caps, adjective, tk, t) < 0)
+            return -1;
+    return 0;
+}
+
+static int build_core(struct matcher_core *c, const struct gazetteer *g, const char *const *langs, size_t n_langs,
+                      const struct ent_tokeniser *tk)
+{
     /* Later entries first: on the same words, the entry of a later file
      * (the user's) wins over the bundled lists; and entries that need no
      * cue win over those that do. */
     struct ent_toks t = {0};
-    for (int cue = 0; cue <= 1; cue++)
-        for (size_t k = g->n; k-- > 0;) {
+    int rc = 0;
+    for (int cue = 0; rc == 0 && cue <= 1; cue++)
+        for (size_t k = g->n; rc == 0 && k-- > 0;) {
             const struct gz_entry *e = &g->v[k];
             uint32_t id = (uint32_t)k;
             if (e->needs_cue != cue)
                 continue;
-            if (add_name(m, e->name, id, 0, 0, 0, tk, &t) < 0)
-                goto fail;
-            for (size_t i = 0; i < e->n_aliases; i++)
-                if (add_name(m, e->aliases[i], id, 0, 0, 0, tk, &t) < 0)
-                    goto fail;
-            for (size_t i = 0; i < e->n_locals; i++)
-                if (add_name(m, gz_local_name(e, i), id, 0, 0, 0, tk, &t) < 0)
-                    goto fail;
+            rc = add_name_langs(c, langs, n_langs, e->name, id, 0, 0, 0, tk, &t);
+            for (size_t i = 0; rc == 0 && i < e->n_aliases; i++)
+                rc = add_name_langs(c, langs, n_langs, e->aliases[i], id, 0, 0, 0, tk, &t);
+            for (size_t i = 0; rc == 0 && i < e->n_locals; i++)
+                rc = add_name_langs(c, langs, n_langs, gz_local_name(e, i), id, 0, 0, 0, tk, &t);
         }
     /* Last: on the same words, every other name wins over an alias that
      * counts only in capitals, and all of them over a sports alias, which
      * a story on anything else drops (resolve.h; collect() stops at the
      * first sports alias). */
-    for (int sport = 0; sport <= 1; sport++)
-        for (size_t k = g->n_marked; k-- > 0;) {
+    for (int sport = 0; rc == 0 && sport <= 1; sport++)
+        for (size_t k = g->n_marked; rc == 0 && k-- > 0;) {
             const struct gz_marked_alias *a = &g->marked[k];
-            if (a->sport == sport && add_name(m, a->alias, a->entry, a->sport, a->caps, a->adjective, tk, &t) < 0)
-                goto fail;
+            if (a->sport == sport)
+                rc = add_name_langs(c, langs, n_langs, a->alias, a->entry, a->sport, a->caps, a->adjective, tk, &t);
         }
     toks_free(&t);
-    if (ac_build(&m->ac) < 0)
-        goto fail;
+    if (rc < 0 || ac_build(&c->ac) < 0)
+        return -1;
     /* Best effort: cut the arrays sized for growth to what they hold. */
-    if (m->n_pat > 0 && m->n_pat < m->pat_cap) {
-        struct matcher_pattern *p = realloc(m->pat, m->n_pat * sizeof *p);
-        if (p) {
-            m->pat = p;
-            m->pat_cap = m->n_pat;
-        }
+    if (c->n_pat > 0 && c->n_pat < c->pat_cap) {
+        struct matcher_pattern *p = realloc(c->pat, c->n_pat * sizeof *p);
+        if (p)
+            c->pat = p;
+        uint16_t *l = c->n_langs > 1 ? realloc(c->pat_langs, c->n_pat * sizeof *l) : NULL;
+        if (l)
+            c->pat_langs = l;
+        if (p && (l || c->n_langs == 1))
+            c->pat_cap = c->n_pat;
     }
-    if (m->n_cases > 0 && m->n_cases < m->cases_cap) {
-        uint8_t *c = realloc(m->cases, m->n_cases);
-        if (c) {
-            m->cases = c;
-            m->cases_cap = m->n_cases;
+    if (c->n_cases > 0 && c->n_cases < c->cases_cap) {
+        uint8_t *k = realloc(c->cases, c->n_cases);
+        if (k) {
+            c->cases = k;
+            c->cases_cap = c->n_cases;
         }
     }
     return 0;
-fail:
-    toks_free(&t);
-    matcher_free(m);
-    return -1;
+}
+
+int matcher_build_langs(struct matcher *const *ms, const char *const *langs, size_t n, const struct gazetteer *g,
+                        const struct ent_tokeniser *tk)
+{
+    for (size_t i = 0; i < n; i++)
+        *ms[i] = (struct matcher){0};
+    if (n == 0 || n > MATCHER_LANGS_MAX || g->n > GZ_ENTRIES_MAX)
+        return -1;  /* gz_add_line() refuses more entries */
+    struct matcher_core *c = calloc(1, sizeof *c);
+    if (!c)
+        return -1;
+    c->n_langs = n;
+    if (ac_init(&c->ac) < 0 || build_core(c, g, langs, n, tk) < 0) {
+        core_free(c);
+        return -1;
+    }
+    c->users = n;
+    for (size_t i = 0; i < n; i++) {
+        struct matcher *m = ms[i];
+        m->core = c;
+        m->lang_bit = (uint16_t)(1u << i);
+        snprintf(m->lang, sizeof m->lang, "%s", langs[i] ? langs[i] : "");
+        m->genitives = strcmp(m->lang, "de") == 0;
+    }
+    return 0;
+}
+
+int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang,
+                  const struct ent_tokeniser *tk)
+{
+    const char *langs[] = {lang ? lang : ""};
+    return matcher_build_langs(&m, langs, 1, g, tk);
 }
 
 /* A token has up to three forms: its norm, its stem, and for a
@@ -377,13 +465,16 @@ static int hit_order(const void *a, const void *b)
 static int collect(const struct matcher *m, const struct ent_toks *t, const uint32_t *pos, size_t k,
                    uint32_t state, const uint32_t *word, struct ent_hits *cand)
 {
-    const struct ac *ac = &m->ac;
+    const struct matcher_core *core = m->core;
+    const struct ac *ac = &core->ac;
     if (!ac_emits(ac, state))
         return 0;
     for (uint32_t s = ac->out[state] != AC_NONE ? state : ac->dict[state]; s != AC_NONE; s = ac->dict[s]) {
         int got = 0;   /* bit 0: a name of these words taken, bit 1: a sports alias */
         for (uint32_t p = ac->out[s]; p != AC_NONE; p = ac->pat_next[p]) {
-            const struct matcher_pattern *mp = &m->pat[p];
+            if (core->n_langs > 1 && !(core->pat_langs[p] & m->lang_bit))
+                continue;  /* another language's */
+            const struct matcher_pattern *mp = &core->pat[p];
             size_t first = k + 1 - mp->len;
             const struct ent_tok *a = &t->v[pos[first]];
             int ok = a->sentence == t->v[pos[k]].sentence && (mp->word == 0 || norm_is(word, mp->word));
@@ -391,11 +482,11 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
             /* Only German writes a genitive with a bare s: in English
              * "Jenas" is no Jena, "the Americas" no America; but
              * "McDonalds" is McDonald's (a name with a possessive). */
-            if (genitive && !m->genitives && !(m->cases[mp->case_off] & ENT_CASE_POSSESSIVE))
+            if (genitive && !m->genitives && !(core->cases[mp->case_off] & ENT_CASE_POSSESSIVE))
                 ok = 0;
             for (size_t j = 0; ok && j < mp->len; j++) {
                 const struct ent_tok *x = &t->v[pos[first + j]];
-                uint8_t c = m->cases[mp->case_off + j], want = c & ~(ENT_CASE_POSSESSIVE | ENT_CASE_ADJECTIVE);
+                uint8_t c = core->cases[mp->case_off + j], want = c & ~(ENT_CASE_POSSESSIVE | ENT_CASE_ADJECTIVE);
                 ok = (case_ok(want, x->flags) || (want == ENT_CASE_UPPER && capitals_before_possessive(x))) &&
                      (!(c & ENT_CASE_POSSESSIVE) || tok_possessive(x) || genitive);
                 /* A short word in capitals is an acronym, no capitalised
@@ -413,7 +504,7 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
              * alias of them is kept as well (resolve.h decides). */
             if (ok && !(got >> mp->sport & 1)) {
                 struct ent_hit hit = {pos[first], pos[k] + 1, mp->entry, mp->sport,
-                                      (m->cases[mp->case_off] & ENT_CASE_ADJECTIVE) != 0, genitive & 1};
+                                      (core->cases[mp->case_off] & ENT_CASE_ADJECTIVE) != 0, genitive & 1};
                 if (hits_push(cand, hit) < 0)
                     return -1;
                 got |= 1 << mp->sport;
@@ -533,7 +624,7 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
     }
     for (size_t i = 0; i < t->n_types; i++)
         memo[i].n = FORMS_UNKNOWN;
-    if (memo && prefetch_types(&m->ac, t, memo) < 0) {
+    if (memo && prefetch_types(&m->core->ac, t, memo) < 0) {
         free(pos);
         free(memo);
         return -1;
@@ -546,12 +637,12 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
             continue;
         pos[k] = (uint32_t)i;
         struct type_forms spare;
-        const struct type_forms *forms = forms_of_type(&m->ac, t, &t->v[i], memo, &spare);
+        const struct type_forms *forms = forms_of_type(&m->core->ac, t, &t->v[i], memo, &spare);
         size_t n_next = 0;
         for (size_t f = 0; f < forms->n; f++) {
             add_state(next, &n_next, forms->root[f]);
             for (size_t c = 0; c < n_cur; c++)
-                add_state(next, &n_next, ac_step(&m->ac, cur[c], forms->syms[f]));
+                add_state(next, &n_next, ac_step(&m->core->ac, cur[c], forms->syms[f]));
         }
         for (size_t c = 0; rc == 0 && c < n_next; c++)
             rc = collect(m, t, pos, k, next[c], forms->word, &cand);
@@ -600,13 +691,16 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
 
 int matcher_word_entry(const struct matcher *m, const char *norm, size_t len, uint32_t *entry)
 {
-    uint32_t sym = ac_lookup(&m->ac, norm, len);
-    uint32_t state = sym ? ac_goto(&m->ac, 0, sym) : AC_NONE;
+    const struct matcher_core *core = m->core;
+    uint32_t sym = ac_lookup(&core->ac, norm, len);
+    uint32_t state = sym ? ac_goto(&core->ac, 0, sym) : AC_NONE;
     if (state == AC_NONE)
         return 0;
-    for (uint32_t p = m->ac.out[state]; p != AC_NONE; p = m->ac.pat_next[p]) {
-        const struct matcher_pattern *mp = &m->pat[p];
-        uint8_t want = m->cases[mp->case_off] & ~(ENT_CASE_POSSESSIVE | ENT_CASE_ADJECTIVE);
+    for (uint32_t p = core->ac.out[state]; p != AC_NONE; p = core->ac.pat_next[p]) {
+        if (core->n_langs > 1 && !(core->pat_langs[p] & m->lang_bit))
+            continue;
+        const struct matcher_pattern *mp = &core->pat[p];
+        uint8_t want = core->cases[mp->case_off] & ~(ENT_CASE_POSSESSIVE | ENT_CASE_ADJECTIVE);
         if (mp->len == 1 && !mp->sport && want != ENT_CASE_UPPER) {
             *entry = mp->entry;
             return 1;

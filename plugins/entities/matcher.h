@@ -19,7 +19,14 @@
  * matches the leftmost, then the longest wins.  A sports alias (a
  * "#!sport" line's) never pushes another name out: it is kept on the very
  * words of one, beside it (resolve.h decides which counts), or where no
- * other name is. */
+ * other name is.
+ *
+ * Languages: the languages built together (the ones named at start, or
+ * those a reload builds) share one automaton: a name's norms are the same
+ * in every language and most of its stems too, so each pattern is added
+ * once with the set of languages it is for, and a match counts only for
+ * the article's language.  Two languages cost ~1.2 times one instead of
+ * twice.  A language met later gets an automaton of its own. */
 #ifndef ENTITIES_MATCHER_H
 #define ENTITIES_MATCHER_H
 
@@ -61,12 +68,27 @@ struct matcher_pattern {
     uint32_t word;      /* a one-word name: its norm's symbol, which the token's norm must be */
 };
 
-struct matcher {
+/* At most this many languages share an automaton. */
+#define MATCHER_LANGS_MAX 16
+
+/* The automaton and patterns of the languages built together. */
+struct matcher_core {
     struct ac ac;
     struct matcher_pattern *pat;
+    /* Bit i: pattern p is one of langs[i]'s (matcher_build_langs());
+     * NULL for an automaton of one language. */
+    uint16_t *pat_langs;
+    size_t n_langs;
     size_t n_pat, pat_cap;
     uint8_t *cases;
     size_t n_cases, cases_cap;
+    size_t users;          /* the matchers that share it */
+};
+
+/* One language's view of a core. */
+struct matcher {
+    struct matcher_core *core;
+    uint16_t lang_bit;
     char lang[GZ_LANG_MAX];
     int genitives;         /* lang writes a genitive with a bare s (German) */
 };
@@ -87,6 +109,12 @@ struct ent_hits {
 /* Build m for lang from every name of g.  0, or -1 when out of memory. */
 int matcher_build(struct matcher *m, const struct gazetteer *g, const char *lang,
                   const struct ent_tokeniser *tk);
+/* Build ms[i] for langs[i] (n <= MATCHER_LANGS_MAX, no language twice),
+ * all on one shared automaton.  0, or -1 when out of memory (ms[] are
+ * then empty). */
+int matcher_build_langs(struct matcher *const *ms, const char *const *langs, size_t n, const struct gazetteer *g,
+                        const struct ent_tokeniser *tk);
+/* Let go of m's view; the automaton goes with the last of its matchers. */
 void matcher_free(struct matcher *m);
 /* The gazetteer's names in t, overlaps resolved, in text order (appended
  * to out).  0, or -1 when out of memory. */

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+_Static_assert(SNAPSHOT_LANGS <= MATCHER_LANGS_MAX, "the languages built at once share one automaton");
+
 static int64_t now_ms(void)
 {
     struct timespec ts;
@@ -222,27 +224,35 @@ static int is_building(const struct snapshot *snap, const char *lang)
     return 0;
 }
 
-/* Build lang's matcher with snap->lock released (held on entry and on
- * return): a build takes ~0.1 s, and held, it kept every worker waiting,
- * whatever the language of its article.  NULL when out of memory. */
-static struct matcher *build_unlocked(struct snapshot *snap, const char *lang)
+/* Build the matchers of langs (n of them, on one automaton) with
+ * snap->lock released (held on entry and on return): a build takes ~0.1 s
+ * a language, and held, it kept every worker waiting, whatever the
+ * language of its article.  0, or -1 when out of memory. */
+static int build_unlocked(struct snapshot *snap, const char *const *langs, size_t n)
 {
-    strcpy(snap->building[snap->n_building++], lang);
+    for (size_t i = 0; i < n; i++)
+        strcpy(snap->building[snap->n_building++], langs[i]);
     pthread_mutex_unlock(&snap->lock);
-    struct matcher *m = malloc(sizeof *m);
-    if (m && matcher_build(m, &snap->gz, lang, snap->tk) != 0) {
-        free(m);
-        m = NULL;
-    }
+    struct matcher *ms[SNAPSHOT_LANGS];
+    size_t made = 0;
+    while (made < n && (ms[made] = malloc(sizeof *ms[made])))
+        made++;
+    int rc = made == n ? matcher_build_langs(ms, langs, n, &snap->gz, snap->tk) : -1;
     pthread_mutex_lock(&snap->lock);
-    size_t i = 0;
-    while (strcmp(snap->building[i], lang) != 0)
-        i++;
-    memmove(snap->building[i], snap->building[i + 1], (--snap->n_building - i) * sizeof snap->building[0]);
-    if (m)
-        snap->m[snap->n_m++] = m;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = 0;
+        while (strcmp(snap->building[i], langs[k]) != 0)
+            i++;
+        memmove(snap->building[i], snap->building[i + 1], (--snap->n_building - i) * sizeof snap->building[0]);
+    }
+    for (size_t k = 0; k < made; k++) {
+        if (rc == 0)
+            snap->m[snap->n_m++] = ms[k];
+        else
+            free(ms[k]);
+    }
     pthread_cond_broadcast(&snap->built);
-    return m;
+    return rc;
 }
 
 const struct matcher *snapshot_matcher(struct snapshot *snap, const char *lang)
@@ -260,8 +270,8 @@ const struct matcher *snapshot_matcher(struct snapshot *snap, const char *lang)
             found = find_matcher(snap, lang);
             continue;
         }
-        if (room)
-            found = build_unlocked(snap, lang);
+        if (room && build_unlocked(snap, &lang, 1) == 0)
+            found = find_matcher(snap, lang);
         break;
     }
     /* More languages than slots (or no memory for this one's): the names
@@ -276,15 +286,20 @@ const struct matcher *snapshot_matcher(struct snapshot *snap, const char *lang)
 
 int snapshot_prepare(struct snapshot *snap, const char *const *langs, size_t n)
 {
-    int rc = 0;
     pthread_mutex_lock(&snap->lock);
-    for (size_t i = 0; i < n && snap->n_m + snap->n_building < SNAPSHOT_LANGS; i++)
-        /* One after the other.  Built in threads of their own, de and en
-         * took 150-330 ms against 180-240 in turn: the tokeniser's mallocs
-         * queue for the daemon's single malloc arena. */
-        if (strlen(langs[i]) < GZ_LANG_MAX && !find_matcher(snap, langs[i]) && !is_building(snap, langs[i]) &&
-            !build_unlocked(snap, langs[i]))
-            rc = -1;
+    /* All in one build, on one automaton (matcher.h).  Built in threads of
+     * their own, de and en took 150-330 ms against 180-240 in turn: the
+     * tokeniser's mallocs queue for the daemon's single malloc arena. */
+    const char *todo[SNAPSHOT_LANGS];
+    size_t n_todo = 0;
+    for (size_t i = 0; i < n && snap->n_m + snap->n_building + n_todo < SNAPSHOT_LANGS; i++) {
+        int dup = strlen(langs[i]) >= GZ_LANG_MAX || find_matcher(snap, langs[i]) || is_building(snap, langs[i]);
+        for (size_t k = 0; !dup && k < n_todo; k++)
+            dup = strcmp(todo[k], langs[i]) == 0;
+        if (!dup)
+            todo[n_todo++] = langs[i];
+    }
+    int rc = n_todo ? build_unlocked(snap, todo, n_todo) : 0;
     pthread_mutex_unlock(&snap->lock);
     return rc;
 }

@@ -8,12 +8,13 @@
  * and line, until it changes again.
  *
  * The automaton depends on the language the names are stemmed in, so a
- * snapshot holds one matcher per analysis language.  Building one
- * tokenises every name (~0.1 s for the bundled lists), and the workers
- * that need it wait: so the languages named at start are built then, a
+ * snapshot holds one matcher per analysis language (those built together
+ * share one automaton, matcher.h).  Building one tokenises every name
+ * (~0.1 s a language for the bundled lists), and the workers that need it
+ * wait: so the languages named at start are built then, in one build; a
  * reload builds the languages the old snapshot had before it swaps the new
- * one in, and only a language met for the first time is built on first
- * use. */
+ * one in; and only a language met for the first time is built on first
+ * use, on an automaton of its own. */
 #ifndef ENTITIES_SNAPSHOT_H
 #define ENTITIES_SNAPSHOT_H
 
@@ -77,9 +78,9 @@ struct snapshot *source_acquire(struct gz_source *s);
  * files changed but did not read (err says why). */
 int source_reload(struct gz_source *s, char *err, size_t errlen);
 void snapshot_release(struct snapshot *snap);
-/* Build the matchers of langs that snap lacks, in that order, before snap
- * is shared (source_init(), a reload).  0, or -1 when out of memory (the
- * matchers built so far stay). */
+/* Build the matchers of langs that snap lacks, in that order and on one
+ * automaton, before snap is shared (source_init(), a reload).  0, or -1
+ * when out of memory (none of them is built then). */
 int snapshot_prepare(struct snapshot *snap, const char *const *langs, size_t n);
 /* The matcher for lang, built on first use (by the first worker that
  * needs it, while the others go on; one that needs the same language

@@ -536,13 +536,31 @@ static void test_reload_good_and_broken(void **state)
     free(path);
 }
 
+/* The hits of m in text as "START-END:ENTRY ...". */
+static void hits_as_text(const struct matcher *m, const char *lang, const char *text, char *out, size_t size)
+{
+    newsd_analysis *an = newsd_analysis_new(text, strlen(text), lang);
+    assert_non_null(an);
+    struct ent_toks t = {0};
+    struct ent_hits h = {0};
+    assert_int_equal(tokens_from_analysis(an, &t), 0);
+    assert_int_equal(matcher_run(m, &t, &h), 0);
+    out[0] = '\0';
+    for (size_t i = 0, len = 0; i < h.n && len < size; i++)
+        len += (size_t)snprintf(out + len, size - len, "%s%u-%u:%u", i ? " " : "", h.v[i].start, h.v[i].end,
+                                (unsigned)h.v[i].entry);
+    hits_free(&h);
+    toks_free(&t);
+    newsd_analysis_free(an);
+}
+
 /* The languages named at start are built by source_init(), and a reload builds the languages in use before the swap: no worker
  * waits for a build at the first article after either. */
 static void test_matchers_built_before_use(void **state)
 {
     (void)state;
     char **paths = malloc(2 * sizeof *paths), err[600];
-    paths[0] = strdup(write_tsv("langs.tsv", "org\tAcme Holding\nplace\tLondon\n"));
+    paths[0] = strdup(write_tsv("langs.tsv", "org\tAcme Holding\nplace\tLondon\norg\tRunning Club\n"));
     paths[1] = NULL;
     static const char *const langs[] = {"de", "en", "de"};
     struct gz_source s;
@@ -555,15 +573,33 @@ static void test_matchers_built_before_use(void **state)
     assert_ptr_equal(snapshot_matcher(snap, "de"), de);  /* no second build */
     assert_int_equal(snap->n_m, 2);
 
-    /* The prebuilt matcher is the one a first use would build. */
+    /* The two share one automaton, and each finds what a matcher of its
+     * own language built on first use would. */
+    assert_ptr_equal(snap->m[0]->core, snap->m[1]->core);
     struct gazetteer g;
     gz_init(&g);
     assert_int_equal(gz_load_file(&g, paths[0], err, sizeof err), 0);
     gz_seal(&g);
     struct matcher lazy;
     assert_int_equal(matcher_build(&lazy, &g, "en", &tokens_analysis_tokeniser), 0);
-    assert_int_equal(lazy.n_pat, snap->m[1]->n_pat);
-    assert_true(lazy.n_pat >= 2);
+    assert_null(lazy.core->pat_langs);
+    char shared_hits[256], own_hits[256];
+    hits_as_text(snap->m[1], "en", "Acme Holdings opened in London.", shared_hits, sizeof shared_hits);
+    hits_as_text(&lazy, "en", "Acme Holdings opened in London.", own_hits, sizeof own_hits);
+    assert_string_equal(shared_hits, "0-2:0 4-5:1");
+    assert_string_equal(own_hits, shared_hits);
+    /* Each language's own reading on the shared one: only German writes
+     * a genitive with a bare s. */
+    hits_as_text(snap->m[0], "de", "Londons Acme Holding wächst.", shared_hits, sizeof shared_hits);
+    assert_string_equal(shared_hits, "0-1:1 1-3:0");
+    hits_as_text(snap->m[1], "en", "Londons Acme Holding grows.", shared_hits, sizeof shared_hits);
+    assert_string_equal(shared_hits, "1-3:0");
+    /* A pattern of one language's stems is not the other's: "run club" is
+     * English stems of Running Club; German stems leave "Running". */
+    hits_as_text(snap->m[1], "en", "The Run Club met.", shared_hits, sizeof shared_hits);
+    assert_string_equal(shared_hits, "1-3:2");
+    hits_as_text(snap->m[0], "de", "Der Run Club tagte.", shared_hits, sizeof shared_hits);
+    assert_string_equal(shared_hits, "");
     matcher_free(&lazy);
     gz_free(&g);
 
@@ -571,10 +607,10 @@ static void test_matchers_built_before_use(void **state)
     assert_int_equal(snap->n_m, 3);
     snapshot_release(snap);
 
-    write_tsv("langs.tsv", "org\tAcme Holding\nplace\tLondon\nperson\tJane Roe\n");
+    write_tsv("langs.tsv", "org\tAcme Holding\nplace\tLondon\norg\tRunning Club\nperson\tJane Roe\n");
     assert_int_equal(source_reload(&s, err, sizeof err), 1);
     struct snapshot *fresh = source_acquire(&s);
-    assert_int_equal(fresh->gz.n, 3);
+    assert_int_equal(fresh->gz.n, 4);
     assert_int_equal(fresh->n_m, 3);
     assert_string_equal(fresh->m[0]->lang, "de");
     assert_string_equal(fresh->m[1]->lang, "en");
