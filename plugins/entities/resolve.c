@@ -358,10 +358,29 @@ static int place_after_comma(const struct ent_toks *t, const struct ent_hits *hi
     return e->type == ENT_PLACE && (!nation || e->nation);
 }
 
+/* What follows a German noun and never a town: a genitive's determiner,
+ * or a month ("nach Ende des Streiks", "von Ende November"). */
+static const char *const after_noun_de[] = {
+    "des", "der", "eines", "einer", "seines", "seiner", "ihres", "ihrer", "dieses", "dieser", "jedes", "jeder",
+    "januar", "jänner", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
+    "november", "dezember", NULL};
+
+/* Whether hit x, a name of the towns that are words too (a "#!cue" line
+ * not marked town), is a German noun going on as a noun does: "nach Ende
+ * des Streiks" is no town Ende, after "nach" as it may be. */
+static int german_noun_phrase(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                              const struct ent_hit *x, const struct gz_entry *e)
+{
+    size_t i = x->start;
+    return !e->town && x->end == i + 1 && lang && strcmp(lang, "de") == 0 && i + 1 < t->n &&
+           t->v[i + 1].sentence == t->v[i].sentence && tok_norm_in(&t->v[i + 1], after_noun_de) &&
+           lexicon_common(lex, "de", t->v[i].norm, t->v[i].norm_len);
+}
+
 /* Whether a hit of an entry that needs a cue (a file marked "#!cue", such
  * as the towns list) has one: a preposition of place before it ("in
  * Wolfsburg"), or ", PLACE" after it ("Baar, Switzerland"); and no
- * capitalised word right after it. */
+ * capitalised word right after it, nor what goes on a German noun. */
 static int cued(const struct lexicon *lex, const char *lang, const struct ent_toks *t, const struct ent_hits *hits,
                 size_t h, const struct gazetteer *gz)
 {
@@ -371,7 +390,7 @@ static int cued(const struct lexicon *lex, const char *lang, const struct ent_to
         i--;  /* a part: what stands before its word */
     size_t j = x->end;
     /* The town begins a longer name, whose words the heuristics read. */
-    if (begins_name(lex, lang, t, j, &t->v[x->end - 1]))
+    if (begins_name(lex, lang, t, j, &t->v[x->end - 1]) || german_noun_phrase(lex, lang, t, x, &gz->v[x->entry]))
         return 0;
     if (i > 0 && t->v[i - 1].sentence == t->v[x->start].sentence && tok_norm_in(&t->v[i - 1], place_preps))
         return 1;

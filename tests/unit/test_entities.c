@@ -899,7 +899,8 @@ static void test_heuristics_given_names(void **state)
 }
 
 /* A town that needs a cue is no mention of it before another capitalised
- * word ("at Oxford Economics"); a possessive place is no part of the name
+ * word ("at Oxford Economics"), nor a German noun before a genitive or a
+ * month ("nach Ende des Streiks"); a possessive place is no part of the name
  * after it ("London's Leicester Square"), a place before "Square" is
  * (Leicester). */
 static void test_resolve_cues_and_possessives(void **state)
@@ -911,7 +912,10 @@ static void test_resolve_cues_and_possessives(void **state)
     assert_int_equal(gz_add_line(&g, "place\tOxford", strlen("place\tOxford"), 1, err, sizeof err), 0);
     assert_int_equal(gz_add_line(&g, "place\tLondon", strlen("place\tLondon"), 0, err, sizeof err), 0);
     assert_int_equal(gz_add_line(&g, "place\tLeicester", strlen("place\tLeicester"), 0, err, sizeof err), 0);
-    assert_int_equal(gz_add_line(&g, "place\tWolfsburg", strlen("place\tWolfsburg"), 1, err, sizeof err), 0);
+    assert_int_equal(gz_add_line(&g, "place\tWolfsburg", strlen("place\tWolfsburg"), GZ_MARK_CUE | GZ_MARK_TOWN, err,
+                                 sizeof err), 0);
+    assert_int_equal(gz_add_line(&g, "place\tEnde", strlen("place\tEnde"), GZ_MARK_CUE, err, sizeof err), 0);
+    assert_int_equal(gz_add_line(&g, "place\tReading", strlen("place\tReading"), GZ_MARK_CUE, err, sizeof err), 0);
     struct matcher m_en, m_de;
     assert_int_equal(matcher_build(&m_en, &g, "en", &tokens_analysis_tokeniser), 0);
     assert_int_equal(matcher_build(&m_de, &g, "de", &tokens_analysis_tokeniser), 0);
@@ -925,6 +929,12 @@ static void test_resolve_cues_and_possessives(void **state)
         /* German capitalises its nouns: only a name word begins a name. */
         {"de", "Der Konzern will in Wolfsburg Stellen streichen, hieß es am Montag.", 1},
         {"de", "Er arbeitet in Wolfsburg Zorblax Motors seit vielen Jahren.", 0},
+        /* A town that is a German noun, going on as a noun does. */
+        {"de", "Nach Ende des Streiks fuhren die Züge wieder, hieß es am Montag.", 0},
+        {"de", "Sie reisten nach Ende Juni wieder ab, hieß es am Montag.", 0},
+        {"de", "Sie reisten nach Ende, um dort den Menschen zu helfen.", 1},
+        {"de", "Er zog nach Wolfsburg der Arbeit wegen, hieß es am Montag.", 1},
+        {"de", "Sie zog nach Reading der Liebe wegen, hieß es am Montag.", 1},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         const struct matcher *mp = strcmp(cases[k].lang, "de") == 0 ? &m_de : &m_en;
