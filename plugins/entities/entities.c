@@ -12,6 +12,8 @@
  *   weight = 1.0             ; of a gazetteer hit
  *   heuristic_weight = 0.6   ; of a heuristic find
  *   dict_de = /usr/share/dict/ngerman         ; word lists of the heuristics
+ *   dict_de_nouns = /usr/share/hunspell/de_DE.dic, /usr/share/hunspell/de_AT.dic
+ *                            ; Hunspell dictionaries: the nouns ngerman lacks
  *   dict_en = /usr/share/dict/american-english
  *   given_names = ...        ; given names, one a line (default: the bundled
  *                            ; given_names.txt beside the lists)
@@ -39,14 +41,17 @@
 #include <newsd/plugin.h>
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DEFAULT_GAZETTEER "countries.tsv, cities.tsv, towns.tsv, subdivisions.tsv, regions.tsv, orgs.tsv, people.tsv, products.tsv"
 /* The languages of the word lists: what a default config expects to meet. */
 #define DEFAULT_LANGUAGES "de, en"
+#define DEFAULT_NOUN_DICTIONARIES "/usr/share/hunspell/de_DE.dic, /usr/share/hunspell/de_AT.dic"
 #define TAG_MAX 256
 
 struct entities {
@@ -179,14 +184,50 @@ static int load_given(const newsd_config *conf, struct lexicon *lex)
     return NEWSD_OK;
 }
 
+/* The Hunspell dictionaries of dict_de_nouns that can be read, in
+ * *dics (newsd_list_split()'s one block, the others' items left out:
+ * newsd_list_free() it).  One that
+ * cannot is left out and logged: the German word list works without
+ * them, less well (default: the two of hunspell-de-de and -at, a
+ * notice when they are not installed). */
+static int noun_dictionaries(const newsd_config *conf, char ***dics, size_t *n)
+{
+    const char *value = newsd_config_get(conf, "dict_de_nouns");
+    int set = value != NULL;
+    if (value && strcmp(value, "none") == 0)
+        value = "";
+    *dics = newsd_list_split(value ? value : DEFAULT_NOUN_DICTIONARIES, n);
+    if (!*dics) {
+        newsd_log(NEWSD_LOG_ERROR, "out of memory");
+        return NEWSD_ERROR;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++) {
+        char *d = (*dics)[i];
+        if (access(d, R_OK) == 0) {
+            (*dics)[kept++] = d;
+            continue;
+        }
+        newsd_log(set ? NEWSD_LOG_WARNING : NEWSD_LOG_NOTICE,
+                  "German nouns: %s: %s; the German word list goes on without it%s", d, strerror(errno),
+                  set ? "" : " (install hunspell-de-de, or set dict_de_nouns = none)");
+    }
+    (*dics)[kept] = NULL;
+    *n = kept;
+    return NEWSD_OK;
+}
+
 static int load_lexicon(const newsd_config *conf, struct lexicon *lex)
 {
+    char **dics;
+    size_t n_dics;
+    if (noun_dictionaries(conf, &dics, &n_dics) != NEWSD_OK)
+        return NEWSD_ERROR;
     static const struct {
         const char *key, *def, *lang;
-        int (*load)(struct lexicon *, const char *, char *, size_t);
     } lists[] = {
-        {"dict_de", "/usr/share/dict/ngerman", "German", lexicon_load_de},
-        {"dict_en", "/usr/share/dict/american-english", "English", lexicon_load_en},
+        {"dict_de", "/usr/share/dict/ngerman", "German"},
+        {"dict_en", "/usr/share/dict/american-english", "English"},
     };
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
         char *path = newsd_config_get(conf, lists[i].key) ? newsd_config_path(conf, lists[i].key)
@@ -194,14 +235,18 @@ static int load_lexicon(const newsd_config *conf, struct lexicon *lex)
         char err[512];
         if (!path) {
             newsd_log(NEWSD_LOG_ERROR, "out of memory");
+            newsd_list_free(dics);
             return NEWSD_ERROR;
         }
-        if (lists[i].load(lex, path, err, sizeof err) < 0)
+        int rc = i == 0 ? lexicon_load_de(lex, path, (const char *const *)dics, n_dics, err, sizeof err)
+                        : lexicon_load_en(lex, path, err, sizeof err);
+        if (rc < 0)
             newsd_log(NEWSD_LOG_WARNING, "%s word list: %s; no heuristics for %s articles "
                       "(install wngerman/wamerican or set %s)", lists[i].lang, err, lists[i].lang,
                       lists[i].key);
         free(path);
     }
+    newsd_list_free(dics);
     return load_given(conf, lex);
 }
 
@@ -427,6 +472,8 @@ static const struct newsd_config_key entities_keys[] = {
     {"user_gazetteer", "your own TSV list, reloaded when it changes"},
     {"user_gazetteer.", "more of your own lists: user_gazetteer.NAME = FILE"},
     {"dict_de", "German word list that tells common nouns from names"},
+    {"dict_de_nouns", "Hunspell dictionaries (.dic) whose capitalised stems add the nouns the German list lacks "
+                      "(default: hunspell-de-de's de_DE.dic and de_AT.dic; none: no such file)"},
     {"dict_en", "English word list, likewise"},
     {"given_names", "given names, one a line, that begin a person's name (default: the bundled list)"},
     {"heuristics", "also find names the lists lack (legal forms, roles, said)"},

@@ -177,6 +177,7 @@ static int is_noun(const struct fpset *all, const char *w, size_t len)
 struct de_load {
     struct fpset *all;  /* every word of the list, as it is written */
     struct fpset *de;
+    int stem;           /* the word is a Hunspell stem (dic_line()) */
 };
 
 /* Words that fold alike ("Arm", "arm") share an entry: a noun or a
@@ -196,7 +197,13 @@ static int put_de(void *ctx, const char *w, size_t len)
     unsigned old = fpset_get(d->de, h);
     if (old == LEX_NOUN)
         return 0;
-    unsigned kind = is_upper_start(w) ? (is_noun(d->all, w, len) ? LEX_NOUN : LEX_CAPITALISED) : LEX_WORD;
+    /* A Hunspell stem of the shortest heads' length is no noun by its
+     * family: "Heim", which ngerman lacks beside "Heime", would make a
+     * noun of every town in -heim (a capitalised word heads a compound
+     * only when longer).  "Kraft" is one ("Putzkraft"). */
+    unsigned kind = !is_upper_start(w) ? LEX_WORD
+                    : (!d->stem || len > COMPOUND_MIN_HEAD) && is_noun(d->all, w, len) ? LEX_NOUN
+                                                                                       : LEX_CAPITALISED;
     /* A lower-case word whose capitalised form has a noun's family is
      * that noun too: the list has "dienst" (of "dienen") and "Dienste",
      * "Diensten", but not "Dienst", the head of "Messengerdienst".  Kept
@@ -226,24 +233,77 @@ static int put_de(void *ctx, const char *w, size_t len)
     return 0;
 }
 
-/* Three passes over the file: count its lines (so that neither set grows:
- * a growth holds two tables at once), the words as written (for the
- * nouns' families), then the folded words. */
-int lexicon_load_de(struct lexicon *l, const char *path, char *err, size_t errlen)
+/* A line of a Hunspell dictionary (.dic), "Stem/FLAGS", handed on to fn
+ * when it is a capitalised stem that is a word by itself: ngerman is
+ * expanded from the same source (igerman98) but leaves out stems flagged
+ * only for compounds, among them plain nouns ("Kraft", "Stelle",
+ * "Klage"), the heads of "Putzkraft", "Anlaufstelle", "Privatklage".  Not
+ * the first line (the count) nor the header's (indented): they begin
+ * with no capital; not a stem that needs an affix to be a word ("Rettungs", flag h) or a forbidden
+ * one (d), an abbreviation, nor a lower-case stem (ngerman has the
+ * words). */
+struct dic_lines {
+    line_fn fn;
+    void *ctx;
+};
+
+static int dic_line(void *ctx, const char *w, size_t len)
+{
+    struct dic_lines *d = ctx;
+    if (!is_upper_start(w))
+        return 0;
+    const char *slash = memchr(w, '/', len);
+    size_t n = slash ? (size_t)(slash - w) : len;
+    if (slash && (memchr(slash, 'h', len - n) || memchr(slash, 'd', len - n)))
+        return 0;
+    if (memchr(w, ' ', n) || memchr(w, '\t', n) || memchr(w, '.', n))
+        return 0;  /* an abbreviation ("St.") is the text layer's */
+    return d->fn(d->ctx, w, n);
+}
+
+static int put_de_stem(void *ctx, const char *w, size_t len)
+{
+    struct de_load *d = ctx;
+    d->stem = 1;
+    int rc = put_de(ctx, w, len);
+    d->stem = 0;
+    return rc;
+}
+
+/* fn over the words of ngerman (path), then dic_fn over those of the
+ * Hunspell dictionaries (none: dic_fn NULL). */
+static int each_de_word(const char *path, const char *const *dics, size_t n_dics, line_fn fn, line_fn dic_fn,
+                        void *ctx, char *err, size_t errlen)
+{
+    int rc = each_line(path, fn, ctx, err, errlen);
+    for (size_t i = 0; rc == 0 && dic_fn && i < n_dics; i++) {
+        struct dic_lines d = {dic_fn, ctx};
+        rc = each_line(dics[i], dic_line, &d, err, errlen);
+    }
+    return rc;
+}
+
+/* Three passes over the files: count their lines (so that neither set
+ * grows: a growth holds two tables at once), the words as written (for
+ * the nouns' families), then the folded words. */
+int lexicon_load_de(struct lexicon *l, const char *path, const char *const *dics, size_t n_dics, char *err,
+                    size_t errlen)
 {
     struct fpset all;
     fpset_init(&all);
     size_t lines = 0;
-    int rc = each_line(path, count_line, &lines, err, errlen);
+    int rc = each_de_word(path, dics, n_dics, count_line, count_line, &lines, err, errlen);
     if (rc == 0 && (fpset_reserve(&all, lines) < 0 || fpset_reserve(&l->de, lines) < 0)) {
         snprintf(err, errlen, "%s: out of memory", path);
         rc = -1;
     }
+    /* The nouns' families are ngerman's forms alone: a stem makes no noun
+     * of one of its words ("Heim" would make one of "Heimen"). */
     if (rc == 0)
-        rc = each_line(path, put_word, &all, err, errlen);
-    struct de_load d = {&all, &l->de};
+        rc = each_de_word(path, dics, n_dics, put_word, NULL, &all, err, errlen);
+    struct de_load d = {&all, &l->de, 0};
     if (rc == 0)
-        rc = each_line(path, put_de, &d, err, errlen);
+        rc = each_de_word(path, dics, n_dics, put_de, put_de_stem, &d, err, errlen);
     fpset_free(&all);
     if (rc == 0) {
         /* Best effort, both: without them lookups take longer. */

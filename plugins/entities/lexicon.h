@@ -32,8 +32,12 @@ struct lexicon {
 
 void lexicon_init(struct lexicon *l);
 void lexicon_free(struct lexicon *l);
-/* 0, or -1 with the cause in err (the list is then left empty). */
-int lexicon_load_de(struct lexicon *l, const char *path, char *err, size_t errlen);
+/* The German word list (ngerman, path) with the capitalised stems of the
+ * n_dics Hunspell dictionaries dics (de_DE.dic: nouns that ngerman lacks;
+ * lexicon.c says which).  0, or -1 with the cause in err (the list is
+ * then left empty). */
+int lexicon_load_de(struct lexicon *l, const char *path, const char *const *dics, size_t n_dics, char *err,
+                    size_t errlen);
 int lexicon_load_en(struct lexicon *l, const char *path, char *err, size_t errlen);
 /* The given names' list: a name a line, then a tab and "word" when it is
  * also an ordinary word ("Grant"), "word en" when an English one only

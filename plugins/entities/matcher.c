@@ -33,6 +33,7 @@ static void core_free(struct matcher_core *c)
     ac_free(&c->ac);
     free(c->pat);
     free(c->pat_langs);
+    free(c->state_langs);
     free(c->cases);
     free(c);
 }
@@ -249,6 +250,25 @@ static int add_name_langs(struct matcher_core *c, const char *const *langs, size
     return 0;
 }
 
+/* Each state's languages: those of the patterns that end in it or below
+ * it (a state is created after its parent, so one pass from the last
+ * state up carries them to the root).  Before ac_build(), which drops the
+ * parents. */
+static int mark_state_langs(struct matcher_core *c)
+{
+    const struct ac *a = &c->ac;
+    uint16_t *langs = calloc(a->n_states, sizeof *langs);
+    if (!langs)
+        return -1;
+    for (size_t s = 0; s < a->n_states; s++)
+        for (uint32_t p = a->out[s]; p != AC_NONE; p = a->pat_next[p])
+            langs[s] |= c->pat_langs[p];
+    for (size_t s = a->n_states; s-- > 1;)
+        langs[a->parent[s]] |= langs[s];
+    c->state_langs = langs;
+    return 0;
+}
+
 static int build_core(struct matcher_core *c, const struct gazetteer *g, const char *const *langs, size_t n_langs,
                       const struct ent_tokeniser *tk)
 {
@@ -280,7 +300,7 @@ static int build_core(struct matcher_core *c, const struct gazetteer *g, const c
                 rc = add_name_langs(c, langs, n_langs, a->alias, a->entry, a->sport, a->caps, a->adjective, tk, &t);
         }
     toks_free(&t);
-    if (rc < 0 || ac_build(&c->ac) < 0)
+    if (rc < 0 || (c->n_langs > 1 && mark_state_langs(c) < 0) || ac_build(&c->ac) < 0)
         return -1;
     /* Best effort: cut the arrays sized for growth to what they hold. */
     if (c->n_pat > 0 && c->n_pat < c->pat_cap) {
@@ -290,6 +310,8 @@ static int build_core(struct matcher_core *c, const struct gazetteer *g, const c
         uint16_t *l = c->n_langs > 1 ? realloc(c->pat_langs, c->n_pat * sizeof *l) : NULL;
         if (l)
             c->pat_langs = l;
+        /* pat_cap is read only while patterns are added, never after the
+         * build: after a shrink that failed it may be either's size. */
         if (p && (l || c->n_langs == 1))
             c->pat_cap = c->n_pat;
     }
@@ -516,6 +538,23 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
     return 0;
 }
 
+/* The state after reading sym in state, as m's language reads it: on an
+ * automaton shared with other languages, the longest suffix of what was
+ * read that begins one of its own patterns (down the failure links from
+ * the shared automaton's state), which is the state an automaton of its
+ * own would be in.  So the states a token keeps (MAX_STATES of them) are
+ * that automaton's, not others' that lead only to other languages'
+ * patterns. */
+static uint32_t step(const struct matcher *m, uint32_t state, uint32_t sym)
+{
+    const struct matcher_core *c = m->core;
+    uint32_t s = ac_step(&c->ac, state, sym);
+    if (c->state_langs)
+        while (s != 0 && !(c->state_langs[s] & m->lang_bit))
+            s = c->ac.fail[s];
+    return s;
+}
+
 /* The forms of a token type, found once per type: the vocabulary is a
  * hash table too large for the caches, and most tokens repeat a type.
  * First each type's forms are hashed and what their lookups read is
@@ -531,8 +570,9 @@ struct type_forms {
 #define FORMS_UNKNOWN UINT32_MAX
 #define FORMS_HASHED (UINT32_MAX - 1)
 
-static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct type_forms *memo)
+static int prefetch_types(const struct matcher *m, const struct ent_toks *t, struct type_forms *memo)
 {
+    const struct ac *ac = &m->core->ac;
     /* A token of each type hashed here, its type and its hashes, in the
      * order they are hashed: the stages read them one after another. */
     uint32_t *hashed = malloc(2 * ((size_t)t->n_types + 1) * sizeof *hashed);
@@ -584,7 +624,7 @@ static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct 
     for (size_t k = 0; k < n; k++) {
         struct type_forms *f = &memo[hashed_type[k]];
         for (uint32_t j = 0; j < f->n; j++)
-            f->root[j] = ac_step(ac, 0, f->syms[j]);
+            f->root[j] = step(m, 0, f->syms[j]);
     }
     free(hashed);
     free(hs);
@@ -593,10 +633,11 @@ static int prefetch_types(const struct ac *ac, const struct ent_toks *t, struct 
 
 /* The forms of tok and where each leads from the root, in f (which
  * points into memo, or at spare for a token without a type). */
-static const struct type_forms *forms_of_type(const struct ac *ac, const struct ent_toks *t,
+static const struct type_forms *forms_of_type(const struct matcher *m, const struct ent_toks *t,
                                               const struct ent_tok *tok, struct type_forms *memo,
                                               struct type_forms *spare)
 {
+    const struct ac *ac = &m->core->ac;
     struct type_forms *f = memo && toks_typed(t, tok) ? &memo[tok->type] : spare;
     if (f == spare) {
         f->n = (uint32_t)forms_of(ac, tok, f->syms, f->word);
@@ -608,7 +649,7 @@ static const struct type_forms *forms_of_type(const struct ac *ac, const struct 
         return f;
     }
     for (uint32_t k = 0; k < f->n; k++)
-        f->root[k] = ac_step(ac, 0, f->syms[k]);
+        f->root[k] = step(m, 0, f->syms[k]);
     return f;
 }
 
@@ -624,7 +665,7 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
     }
     for (size_t i = 0; i < t->n_types; i++)
         memo[i].n = FORMS_UNKNOWN;
-    if (memo && prefetch_types(&m->core->ac, t, memo) < 0) {
+    if (memo && prefetch_types(m, t, memo) < 0) {
         free(pos);
         free(memo);
         return -1;
@@ -637,12 +678,12 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
             continue;
         pos[k] = (uint32_t)i;
         struct type_forms spare;
-        const struct type_forms *forms = forms_of_type(&m->core->ac, t, &t->v[i], memo, &spare);
+        const struct type_forms *forms = forms_of_type(m, t, &t->v[i], memo, &spare);
         size_t n_next = 0;
         for (size_t f = 0; f < forms->n; f++) {
             add_state(next, &n_next, forms->root[f]);
             for (size_t c = 0; c < n_cur; c++)
-                add_state(next, &n_next, ac_step(&m->core->ac, cur[c], forms->syms[f]));
+                add_state(next, &n_next, step(m, cur[c], forms->syms[f]));
         }
         for (size_t c = 0; rc == 0 && c < n_next; c++)
             rc = collect(m, t, pos, k, next[c], forms->word, &cand);

@@ -25,8 +25,13 @@
  * those a reload builds) share one automaton: a name's norms are the same
  * in every language and most of its stems too, so each pattern is added
  * once with the set of languages it is for, and a match counts only for
- * the article's language.  Two languages cost ~1.2 times one instead of
- * twice.  A language met later gets an automaton of its own. */
+ * the article's language.  Each state knows the languages whose patterns
+ * lie below it, and a language's run keeps, of a state of the shared
+ * automaton, the longest suffix that begins one of its own patterns: the
+ * states it holds, and so what it finds, are those of an automaton of its
+ * own.  Two languages cost ~1.2 times one instead of twice.  A language
+ * met later gets an automaton of its own.  The matchers of one automaton
+ * are freed by one thread (the snapshot's last reader). */
 #ifndef ENTITIES_MATCHER_H
 #define ENTITIES_MATCHER_H
 
@@ -78,6 +83,9 @@ struct matcher_core {
     /* Bit i: pattern p is one of langs[i]'s (matcher_build_langs());
      * NULL for an automaton of one language. */
     uint16_t *pat_langs;
+    /* Bit i: a pattern of langs[i] ends in state s or below it (NULL
+     * likewise): matcher_run() keeps a language's own states. */
+    uint16_t *state_langs;
     size_t n_langs;
     size_t n_pat, pat_cap;
     uint8_t *cases;

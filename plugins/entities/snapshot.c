@@ -158,8 +158,9 @@ int source_reload(struct gz_source *s, char *err, size_t errlen)
     struct snapshot *fresh = snapshot_load(s, st, err, errlen);
     if (fresh) {
         /* The languages in use, built before the swap: the other workers
-         * go on with the old snapshot meanwhile.  Out of memory leaves a
-         * language to its next article. */
+         * go on with the old snapshot meanwhile, on one automaton.  Out
+         * of memory leaves each of them to its next article, on an
+         * automaton of its own. */
         char buf[SNAPSHOT_LANGS][GZ_LANG_MAX];
         const char *langs[SNAPSHOT_LANGS];
         pthread_mutex_lock(&s->lock);

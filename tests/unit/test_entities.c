@@ -619,6 +619,41 @@ static void test_matchers_built_before_use(void **state)
     source_fini(&s);
 }
 
+/* A view of an automaton shared by several languages holds the states an
+ * automaton of its own language would: here the other language's stem
+ * patterns would otherwise take the eight states a token keeps, and the
+ * long name would be lost (the review's case). */
+static void test_shared_automaton_keeps_own_states(void **state)
+{
+    (void)state;
+    static const char *const lines[] = {
+        "product\tRuns Running Running Garden Running Runs",
+        "org\tRunning York Runs Garden",
+        "org\tBerlins Runs Runs Berlins York Berlins Runs Runs Running",
+    };
+    struct gazetteer g;
+    char err[600];
+    gz_init(&g);
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
+        assert_int_equal(gz_add_line(&g, lines[i], strlen(lines[i]), 0, err, sizeof err), 0);
+    gz_seal(&g);
+    struct matcher de, en, own;
+    struct matcher *const views[] = {&de, &en};
+    static const char *const langs[] = {"de", "en"};
+    assert_int_equal(matcher_build_langs(views, langs, 2, &g, &tokens_analysis_tokeniser), 0);
+    assert_int_equal(matcher_build(&own, &g, "en", &tokens_analysis_tokeniser), 0);
+    static const char text[] = "Berlins Runs Running Berlins York Berlins Runs Running Running";
+    char shared_hits[256], own_hits[256];
+    hits_as_text(&own, "en", text, own_hits, sizeof own_hits);
+    hits_as_text(&en, "en", text, shared_hits, sizeof shared_hits);
+    assert_string_equal(own_hits, "0-9:2");
+    assert_string_equal(shared_hits, own_hits);
+    matcher_free(&own);
+    matcher_free(&de);
+    matcher_free(&en);
+    gz_free(&g);
+}
+
 /* A tokeniser that holds every build of "fr" at its first name until the
  * test opens the gate, and counts the threads that build it. */
 struct gate {
@@ -747,9 +782,11 @@ static void given_drop(void)
 static int load_lexicon(void **state)
 {
     (void)state;
+    /* As the plugin reads them by default (entities.c). */
+    static const char *const noun_dics[] = {"/usr/share/hunspell/de_DE.dic", "/usr/share/hunspell/de_AT.dic"};
     char err[600];
     lexicon_init(&lex);
-    if (lexicon_load_de(&lex, "/usr/share/dict/ngerman", err, sizeof err) < 0 ||
+    if (lexicon_load_de(&lex, "/usr/share/dict/ngerman", noun_dics, 2, err, sizeof err) < 0 ||
         lexicon_load_en(&lex, "/usr/share/dict/american-english", err, sizeof err) < 0) {
         fprintf(stderr, "word lists: %s (install wngerman and wamerican)\n", err);
         return -1;
@@ -2472,6 +2509,45 @@ static void test_lexicon_compound_heads(void **state)
             fail_msg("%s: read as a common word", names[i]);
 }
 
+/* A Hunspell dictionary's capitalised stems add the nouns the word list
+ * lacks ("Kraft", the head of "Putzkraft"), but no stem that needs an
+ * affix, is forbidden or is an abbreviation, no lower-case stem, and no
+ * short head that would make a noun of towns ("Heim": Siezenheim). */
+static void test_lexicon_hunspell_stems(void **state)
+{
+    (void)state;
+    char err[600], list[160], dic[160];
+    snprintf(list, sizeof list, "%s", write_tsv("words.txt", "kraft\nheim\nHeime\nHeimen\nAbend\n"));
+    snprintf(dic, sizeof dic, "%s",
+             write_tsv("words.dic", "7\n\tA header line\nKraft/ijm\nHeim/EPSTm\nRettungs/hij\nVerbot/d\nSt.\n"
+                                    "kleinod/S\nStelle/Nm\n"));
+    const char *const dics[] = {dic};
+    struct lexicon l;
+    lexicon_init(&l);
+    assert_int_equal(lexicon_load_de(&l, list, dics, 1, err, sizeof err), 0);
+    static const char *const common[] = {"putzkraft", "kraft", "stelle", "anlaufstelle", "heime"};
+    for (size_t i = 0; i < sizeof common / sizeof *common; i++)
+        if (!lexicon_common(&l, "de", common[i], strlen(common[i])))
+            fail_msg("%s: not read as a common word", common[i]);
+    static const char *const names[] = {"siezenheim", "rettungs", "verbot", "st.", "kleinod", "quxkleinod"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (lexicon_common(&l, "de", names[i], strlen(names[i])))
+            fail_msg("%s: read as a common word", names[i]);
+    lexicon_free(&l);
+    /* Without the dictionary: the list's words alone. */
+    lexicon_init(&l);
+    assert_int_equal(lexicon_load_de(&l, list, NULL, 0, err, sizeof err), 0);
+    assert_false(lexicon_common(&l, "de", "putzkraft", 9));
+    assert_false(lexicon_common(&l, "de", "stelle", 6));
+    lexicon_free(&l);
+    /* One that cannot be read is an error naming it. */
+    const char *const missing[] = {"/nonexistent/de_XX.dic"};
+    lexicon_init(&l);
+    assert_int_equal(lexicon_load_de(&l, list, missing, 1, err, sizeof err), -1);
+    assert_non_null(strstr(err, "/nonexistent/de_XX.dic"));
+    lexicon_free(&l);
+}
+
 static void test_heuristics_german_nouns_are_no_names(void **state)
 {
     (void)state;
@@ -2732,6 +2808,7 @@ int main(void)
         cmocka_unit_test(test_matcher_10000_names),
         cmocka_unit_test(test_reload_good_and_broken),
         cmocka_unit_test(test_matchers_built_before_use),
+        cmocka_unit_test(test_shared_automaton_keeps_own_states),
         cmocka_unit_test(test_first_use_build_keeps_other_languages_going),
         cmocka_unit_test(test_init_refuses_a_broken_file),
         cmocka_unit_test(test_heuristics_legal_forms),
@@ -2770,6 +2847,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_acronyms_bounded),
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
         cmocka_unit_test(test_lexicon_compound_heads),
+        cmocka_unit_test(test_lexicon_hunspell_stems),
         cmocka_unit_test(test_heuristics_hyphen_memos_apart),
         cmocka_unit_test(test_heuristics_comes_back_by_norm),
         cmocka_unit_test(test_cue_suffix_bits_edges),
