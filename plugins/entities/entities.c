@@ -41,12 +41,10 @@
 #include <newsd/plugin.h>
 
 #include <dlfcn.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #define DEFAULT_GAZETTEER "countries.tsv, cities.tsv, towns.tsv, subdivisions.tsv, regions.tsv, orgs.tsv, people.tsv, products.tsv"
 /* The languages of the word lists: what a default config expects to meet. */
@@ -184,16 +182,13 @@ static int load_given(const newsd_config *conf, struct lexicon *lex)
     return NEWSD_OK;
 }
 
-/* The Hunspell dictionaries of dict_de_nouns that can be read, in
- * *dics (newsd_list_split()'s one block, the others' items left out:
- * newsd_list_free() it).  One that
- * cannot is left out and logged: the German word list works without
- * them, less well (default: the two of hunspell-de-de and -at, a
- * notice when they are not installed). */
-static int noun_dictionaries(const newsd_config *conf, char ***dics, size_t *n)
+/* The Hunspell dictionaries of dict_de_nouns, in *dics
+ * (newsd_list_split()'s one block, with the items left out that are no
+ * absolute path: newsd_list_free() it); *set: the key was set. */
+static int noun_dictionaries(const newsd_config *conf, char ***dics, size_t *n, int *set)
 {
     const char *value = newsd_config_get(conf, "dict_de_nouns");
-    int set = value != NULL;
+    *set = value != NULL;
     if (value && strcmp(value, "none") == 0)
         value = "";
     *dics = newsd_list_split(value ? value : DEFAULT_NOUN_DICTIONARIES, n);
@@ -203,14 +198,10 @@ static int noun_dictionaries(const newsd_config *conf, char ***dics, size_t *n)
     }
     size_t kept = 0;
     for (size_t i = 0; i < *n; i++) {
-        char *d = (*dics)[i];
-        if (access(d, R_OK) == 0) {
-            (*dics)[kept++] = d;
-            continue;
-        }
-        newsd_log(set ? NEWSD_LOG_WARNING : NEWSD_LOG_NOTICE,
-                  "German nouns: %s: %s; the German word list goes on without it%s", d, strerror(errno),
-                  set ? "" : " (install hunspell-de-de, or set dict_de_nouns = none)");
+        if ((*dics)[i][0] == '/')
+            (*dics)[kept++] = (*dics)[i];
+        else
+            newsd_log(NEWSD_LOG_WARNING, "dict_de_nouns: %s: give an absolute path; left out", (*dics)[i]);
     }
     (*dics)[kept] = NULL;
     *n = kept;
@@ -221,7 +212,8 @@ static int load_lexicon(const newsd_config *conf, struct lexicon *lex)
 {
     char **dics;
     size_t n_dics;
-    if (noun_dictionaries(conf, &dics, &n_dics) != NEWSD_OK)
+    int dics_set;
+    if (noun_dictionaries(conf, &dics, &n_dics, &dics_set) != NEWSD_OK)
         return NEWSD_ERROR;
     static const struct {
         const char *key, *def, *lang;
@@ -232,7 +224,7 @@ static int load_lexicon(const newsd_config *conf, struct lexicon *lex)
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
         char *path = newsd_config_get(conf, lists[i].key) ? newsd_config_path(conf, lists[i].key)
                                                           : strdup(lists[i].def);
-        char err[512];
+        char err[1100];
         if (!path) {
             newsd_log(NEWSD_LOG_ERROR, "out of memory");
             newsd_list_free(dics);
@@ -244,6 +236,13 @@ static int load_lexicon(const newsd_config *conf, struct lexicon *lex)
             newsd_log(NEWSD_LOG_WARNING, "%s word list: %s; no heuristics for %s articles "
                       "(install wngerman/wamerican or set %s)", lists[i].lang, err, lists[i].lang,
                       lists[i].key);
+        else if (i == 0 && err[0])
+            /* Without them the German list works as before 0.8.10. */
+            newsd_log(dics_set ? NEWSD_LOG_WARNING : NEWSD_LOG_NOTICE, "German nouns: %s; left out%s", err,
+                      dics_set ? "" : " (install hunspell-de-de and hunspell-de-at, or set dict_de_nouns = none)");
+        if (rc == 0 && i == 0 && lex->de_stems)
+            newsd_log(NEWSD_LOG_INFO, "German word list: %s and %zu nouns of Hunspell's stems", path,
+                      lex->de_stems);
         free(path);
     }
     newsd_list_free(dics);

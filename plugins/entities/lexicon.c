@@ -73,12 +73,16 @@ size_t lexicon_fold(const char *w, size_t len, char *out, size_t cap)
 
 typedef int (*line_fn)(void *ctx, const char *w, size_t len);
 
+/* each_line()'s result when the file does not open or read (else -1:
+ * out of memory). */
+#define EACH_LINE_IO (-2)
+
 static int each_line(const char *path, line_fn fn, void *ctx, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "re");
     if (!f) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
+        return EACH_LINE_IO;
     }
     char *line = NULL;
     size_t size = 0;
@@ -92,7 +96,7 @@ static int each_line(const char *path, line_fn fn, void *ctx, char *err, size_t 
     }
     if (rc == 0 && ferror(f)) {
         snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-        rc = -1;
+        rc = EACH_LINE_IO;
     } else if (rc < 0) {
         snprintf(err, errlen, "%s: out of memory", path);
     }
@@ -178,6 +182,7 @@ struct de_load {
     struct fpset *all;  /* every word of the list, as it is written */
     struct fpset *de;
     int stem;           /* the word is a Hunspell stem (dic_line()) */
+    size_t stems_put;   /* the stems that added a word or made one a noun */
 };
 
 /* Words that fold alike ("Arm", "arm") share an entry: a noun or a
@@ -228,8 +233,10 @@ static int put_de(void *ctx, const char *w, size_t len)
                  (has(d->all, cap, len - 1, "es") || noun_family(d->all, cap, len - 1)))
             kind = LEX_CAPITALISED;
     }
-    if (old == 0 || (old == LEX_CAPITALISED && kind != LEX_CAPITALISED) || (old == LEX_WORD && kind == LEX_NOUN))
+    if (old == 0 || (old == LEX_CAPITALISED && kind != LEX_CAPITALISED) || (old == LEX_WORD && kind == LEX_NOUN)) {
+        d->stems_put += d->stem;
         return fpset_put(d->de, h, kind);
+    }
     return 0;
 }
 
@@ -239,9 +246,11 @@ static int put_de(void *ctx, const char *w, size_t len)
  * only for compounds, among them plain nouns ("Kraft", "Stelle",
  * "Klage"), the heads of "Putzkraft", "Anlaufstelle", "Privatklage".  Not
  * the first line (the count) nor the header's (indented): they begin
- * with no capital; not a stem that needs an affix to be a word ("Rettungs", flag h) or a forbidden
- * one (d), an abbreviation, nor a lower-case stem (ngerman has the
- * words). */
+ * with no capital; not a stem that needs an affix to be a word
+ * ("Rettungs", flag h) or a forbidden one (d); not one with no flag but
+ * the genitive's (S) or none, a name ("Brecht/S", "Moser/S", "Google")
+ * or an acronym; not an abbreviation, nor a lower-case stem (ngerman has
+ * the words). */
 struct dic_lines {
     line_fn fn;
     void *ctx;
@@ -252,11 +261,18 @@ static int dic_line(void *ctx, const char *w, size_t len)
     struct dic_lines *d = ctx;
     if (!is_upper_start(w))
         return 0;
-    const char *slash = memchr(w, '/', len);
-    size_t n = slash ? (size_t)(slash - w) : len;
-    if (slash && (memchr(slash, 'h', len - n) || memchr(slash, 'd', len - n)))
+    size_t n = strcspn(w, "/ \t");
+    if (n > len)
+        n = len;
+    if (n == len || w[n] != '/')
+        return 0;  /* no flags: a name, an acronym, or a morphological field */
+    const char *flags = w + n + 1;
+    size_t n_flags = strcspn(flags, " \t");
+    if (n_flags > len - n - 1)
+        n_flags = len - n - 1;
+    if (memchr(flags, 'h', n_flags) || memchr(flags, 'd', n_flags) || strspn(flags, "S") >= n_flags)
         return 0;
-    if (memchr(w, ' ', n) || memchr(w, '\t', n) || memchr(w, '.', n))
+    if (memchr(w, '.', n))
         return 0;  /* an abbreviation ("St.") is the text layer's */
     return d->fn(d->ctx, w, n);
 }
@@ -270,45 +286,61 @@ static int put_de_stem(void *ctx, const char *w, size_t len)
     return rc;
 }
 
-/* fn over the words of ngerman (path), then dic_fn over those of the
- * Hunspell dictionaries (none: dic_fn NULL). */
-static int each_de_word(const char *path, const char *const *dics, size_t n_dics, line_fn fn, line_fn dic_fn,
-                        void *ctx, char *err, size_t errlen)
+/* The stems of the dictionaries into the set.  One that does not open or
+ * read is left out (what it gave so far stays), its cause appended to
+ * skipped; out of memory is an error. */
+static int put_stems(struct de_load *d, const char *const *dics, size_t n_dics, char *skipped, size_t skippedlen,
+                     char *err, size_t errlen)
 {
-    int rc = each_line(path, fn, ctx, err, errlen);
-    for (size_t i = 0; rc == 0 && dic_fn && i < n_dics; i++) {
-        struct dic_lines d = {dic_fn, ctx};
-        rc = each_line(dics[i], dic_line, &d, err, errlen);
+    for (size_t i = 0; i < n_dics; i++) {
+        struct dic_lines lines = {put_de_stem, d};
+        char why[512];
+        int rc = each_line(dics[i], dic_line, &lines, why, sizeof why);
+        if (rc == EACH_LINE_IO) {
+            size_t used = strlen(skipped);
+            if (used < skippedlen)
+                snprintf(skipped + used, skippedlen - used, "%s%s", used ? "; " : "", why);
+        } else if (rc < 0) {
+            snprintf(err, errlen, "%s", why);
+            return -1;
+        }
     }
-    return rc;
+    return 0;
 }
 
-/* Three passes over the files: count their lines (so that neither set
- * grows: a growth holds two tables at once), the words as written (for
- * the nouns' families), then the folded words. */
+/* Three passes over ngerman: count its lines (so that neither set grows:
+ * a growth holds two tables at once; the stems add a few thousand words,
+ * which fit in the room a 3/4-full table leaves), the words as written
+ * (for the nouns' families), then the folded words; then the stems. */
 int lexicon_load_de(struct lexicon *l, const char *path, const char *const *dics, size_t n_dics, char *err,
                     size_t errlen)
 {
+    char skipped[1024] = "";
     struct fpset all;
     fpset_init(&all);
     size_t lines = 0;
-    int rc = each_de_word(path, dics, n_dics, count_line, count_line, &lines, err, errlen);
+    int rc = each_line(path, count_line, &lines, err, errlen);
     if (rc == 0 && (fpset_reserve(&all, lines) < 0 || fpset_reserve(&l->de, lines) < 0)) {
         snprintf(err, errlen, "%s: out of memory", path);
         rc = -1;
     }
-    /* The nouns' families are ngerman's forms alone: a stem makes no noun
-     * of one of its words ("Heim" would make one of "Heimen"). */
     if (rc == 0)
-        rc = each_de_word(path, dics, n_dics, put_word, NULL, &all, err, errlen);
-    struct de_load d = {&all, &l->de, 0};
+        rc = each_line(path, put_word, &all, err, errlen);
+    struct de_load d = {&all, &l->de, 0, 0};
     if (rc == 0)
-        rc = each_de_word(path, dics, n_dics, put_de, put_de_stem, &d, err, errlen);
+        rc = each_line(path, put_de, &d, err, errlen);
+    /* The nouns' families are ngerman's forms alone (the stems are not in
+     * all): a stem makes no noun of one of its words ("Heim" would make
+     * one of "Heimen"). */
+    if (rc == 0)
+        rc = put_stems(&d, dics, n_dics, skipped, sizeof skipped, err, errlen);
     fpset_free(&all);
     if (rc == 0) {
+        l->de_stems = d.stems_put;
         /* Best effort, both: without them lookups take longer. */
         fpfilter_build(&l->de_heads, &l->de, 1u << LEX_NOUN | 1u << LEX_CAPITALISED);
         fpset_freeze(&l->de);
+        snprintf(err, errlen, "%s", skipped);
     }
     if (rc < 0) {
         fpset_free(&l->de);

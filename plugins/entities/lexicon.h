@@ -28,13 +28,16 @@ struct lexicon {
     struct fpset given;    /* folded given names (Bob, Jörg, Thiago): a person's first word */
     struct fpfilter given_filter; /* of them: most capitalised words end here, not in a cache miss */
     int have_de, have_en, have_given;
+    size_t de_stems;       /* the words the Hunspell stems added to de or made nouns */
 };
 
 void lexicon_init(struct lexicon *l);
 void lexicon_free(struct lexicon *l);
 /* The German word list (ngerman, path) with the capitalised stems of the
  * n_dics Hunspell dictionaries dics (de_DE.dic: nouns that ngerman lacks;
- * lexicon.c says which).  0, or -1 with the cause in err (the list is
+ * lexicon.c says which).  0, with err "" or the causes of the
+ * dictionaries that did not open or read (they are left out); or -1 with
+ * the cause in err (ngerman did not read, or out of memory: the list is
  * then left empty). */
 int lexicon_load_de(struct lexicon *l, const char *path, const char *const *dics, size_t n_dics, char *err,
                     size_t errlen);
@@ -54,8 +57,9 @@ int lexicon_given(const struct lexicon *l, const char *lang, const char *norm, s
 /* 1 when american-english lists norm (case-folded) capitalised only: a
  * proper name or a demonym ("British", "Murdoch"), not a word ("Edge"). */
 int lexicon_en_proper(const struct lexicon *l, const char *norm, size_t len);
-/* 1 when ngerman lists norm (case-folded) itself, not only a compound's
- * head of it: "Binder", not "Schrader" (ordinary by "Ader"). */
+/* 1 when ngerman (or a Hunspell stem) lists norm (case-folded) itself,
+ * not only a compound's head of it: "Binder", not "Schrader" (ordinary by
+ * "Ader"). */
 int lexicon_de_listed(const struct lexicon *l, const char *norm, size_t len);
 /* 1 when norm (case-folded) is an ordinary word of lang ("de", "en"). */
 int lexicon_common(const struct lexicon *l, const char *lang, const char *norm, size_t len);
