@@ -103,9 +103,10 @@ static int case_ok(uint8_t want, uint32_t flags)
     }
 }
 
-/* The languages a name is being added for, and the patterns added for
- * it so far (from first on): a pattern another language of the name
- * already has is not added again, only marked as that language's too. */
+/* The name being added for each language in turn: its entry, whether it
+ * is a sports alias, and the index of its first pattern (those added for
+ * it so far are from there on).  A pattern that an earlier language of the
+ * name already added is not added again, only marked as this one's too. */
 struct name_ctx {
     uint32_t entry;
     int sport;
