@@ -182,20 +182,29 @@ static int load_given(const newsd_config *conf, struct lexicon *lex)
     return NEWSD_OK;
 }
 
+/* The items of a list key (newsd_list_split(): newsd_list_free() them):
+ * its value, def when it is not set, none when it is "none" or empty. */
+static int list_setting(const newsd_config *conf, const char *key, const char *def, char ***items, size_t *n)
+{
+    const char *value = newsd_config_get(conf, key);
+    if (value && strcmp(value, "none") == 0)
+        value = "";
+    *items = newsd_list_split(value ? value : def, n);
+    if (!*items) {
+        newsd_log(NEWSD_LOG_ERROR, "out of memory");
+        return NEWSD_ERROR;
+    }
+    return NEWSD_OK;
+}
+
 /* The Hunspell dictionaries of dict_de_nouns, in *dics
  * (newsd_list_split()'s one block, with the items left out that are no
  * absolute path: newsd_list_free() it); *set: the key was set. */
 static int noun_dictionaries(const newsd_config *conf, char ***dics, size_t *n, int *set)
 {
-    const char *value = newsd_config_get(conf, "dict_de_nouns");
-    *set = value != NULL;
-    if (value && strcmp(value, "none") == 0)
-        value = "";
-    *dics = newsd_list_split(value ? value : DEFAULT_NOUN_DICTIONARIES, n);
-    if (!*dics) {
-        newsd_log(NEWSD_LOG_ERROR, "out of memory");
+    *set = newsd_config_get(conf, "dict_de_nouns") != NULL;
+    if (list_setting(conf, "dict_de_nouns", DEFAULT_NOUN_DICTIONARIES, dics, n) != NEWSD_OK)
         return NEWSD_ERROR;
-    }
     size_t kept = 0;
     for (size_t i = 0; i < *n; i++) {
         if ((*dics)[i][0] == '/')
@@ -281,14 +290,8 @@ static int read_settings(const newsd_config *conf, struct entities *e)
  * ISO 639-1 or -3, as the lang plugin sets them. */
 static int start_languages(const newsd_config *conf, char ***items, size_t *n)
 {
-    const char *value = newsd_config_get(conf, "languages");
-    if (value && strcmp(value, "none") == 0)
-        value = "";
-    *items = newsd_list_split(value ? value : DEFAULT_LANGUAGES, n);
-    if (!*items) {
-        newsd_log(NEWSD_LOG_ERROR, "out of memory");
+    if (list_setting(conf, "languages", DEFAULT_LANGUAGES, items, n) != NEWSD_OK)
         return NEWSD_ERROR;
-    }
     if (*n > SNAPSHOT_LANGS) {
         newsd_log(NEWSD_LOG_ERROR, "languages: %zu languages, at most %d", *n, SNAPSHOT_LANGS);
         return NEWSD_ERROR;
