@@ -18,6 +18,7 @@
  *   4. otherwise derive the title from the first sentence;
  *   5. cut trailing boilerplate paragraphs from the body.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -673,21 +674,47 @@ static int is_label(const char *text)
 
 /* ---- the footer ------------------------------------------------------- */
 
+/* The markers case-folded, as the paragraphs are: folded once, not once
+ * per paragraph (that was 20 mallocs an article, on workers that share
+ * one malloc arena).  A marker that does not fit stays "" (none does). */
+#define MARKER_ROOM 64
+#define N_MARKERS (sizeof footer_markers / sizeof *footer_markers)
+static char folded_markers[N_MARKERS][MARKER_ROOM];
+static pthread_once_t markers_once = PTHREAD_ONCE_INIT;
+
+static void fold_markers(void)
+{
+    for (size_t i = 0; i < N_MARKERS; i++) {
+        size_t n = strlen(footer_markers[i]);
+        if (n < MARKER_ROOM && text_casefold_fast(footer_markers[i], n, folded_markers[i]) != SIZE_MAX)
+            continue;
+        char *f = text_casefold(footer_markers[i]);
+        if (f && strlen(f) < MARKER_ROOM)
+            strcpy(folded_markers[i], f);
+        free(f);
+    }
+}
+
 static int is_footer(const char *para, size_t len)
 {
-    char *copy = strndup(para, len);
-    char *folded = copy ? text_casefold(copy) : NULL;
-    free(copy);
-    if (!folded)
-        return 0;
-    int hit = 0;
-    for (size_t i = 0;
-         !hit && i < sizeof footer_markers / sizeof *footer_markers; i++) {
-        char *marker = text_casefold(footer_markers[i]);
-        hit = marker && strstr(folded, marker);
-        free(marker);
+    pthread_once(&markers_once, fold_markers);
+    /* A footer paragraph is short (FOOTER_PARA_MAX characters): most fold
+     * on the stack. */
+    char buf[FOOTER_PARA_MAX * 4 + 1];
+    char *heap = NULL;
+    const char *folded = buf;
+    if (len >= sizeof buf || text_casefold_fast(para, len, buf) == SIZE_MAX) {
+        char *copy = strndup(para, len);
+        heap = copy ? text_casefold(copy) : NULL;
+        free(copy);
+        if (!heap)
+            return 0;
+        folded = heap;
     }
-    free(folded);
+    int hit = 0;
+    for (size_t i = 0; !hit && i < N_MARKERS; i++)
+        hit = folded_markers[i][0] && strstr(folded, folded_markers[i]);
+    free(heap);
     return hit;
 }
 

@@ -756,6 +756,15 @@ static void test_footer(void **state)
     parse_ok(buf, "a.txt", &a);
     assert_null(strstr(a.body, "BEITR"));
     parsed_article_clear(&a);
+
+    /* A footer in a script the fast case folding does not cover (Greek)
+     * is folded the long way, and found. */
+    build_article(buf, sizeof buf, 3, 0, NULL,
+                  "\xce\xa9mega Verlag. ALLE RECHTE VORBEHALTEN\n\nMehr");
+    parse_ok(buf, "a.txt", &a);
+    assert_null(strstr(a.body, "VORBEHALTEN"));
+    assert_true(ends_with(a.body, "dreihundert Zeichen hat."));
+    parsed_article_clear(&a);
 }
 
 /* ---- threads ---------------------------------------------------------- */
