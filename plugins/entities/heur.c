@@ -482,6 +482,20 @@ static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int s
         !tok_norm_in(tok(r, a), name_particles) && !tok_norm_in(tok(r, a + 1), name_particles) &&
         !initial(tok(r, a)) && (r->de || common_at(r, a)))
         a++;
+    /* In German a capitalised word right after an article, before a
+     * person's name, is a noun that says who they are, whether the word
+     * lists have it or not: "der Youtuber Kehl", "des Diskonters Hofer",
+     * "die Chansonnière Blandine Ebinger".  Not a given name ("der Peter
+     * Müller" of southern speech).  What is left of two words is one, and
+     * the phrase's head more often than a person's ("die Causa Hypo", "des
+     * Shooters Destiny"): no person then. */
+    if (type == ENT_PERSON && r->de && b - a >= 2 && a > 0 && same_sentence(r, a - 1, a) &&
+        norm_in(r, a - 1, C_ARTICLE) && !given_at(r, a) && !initial(tok(r, a)) &&
+        !tok_norm_in(tok(r, a), name_particles)) {
+        if (b - a == 2)
+            return 0;
+        a++;
+    }
     /* "Australian Open", "Carling Cup": an event. */
     if (type == ENT_PERSON && norm_in(r, b - 1, C_EVENT))
         return 0;

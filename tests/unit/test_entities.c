@@ -2215,6 +2215,13 @@ static void test_heuristics_titles_of_office(void **state)
                       "person/Anna S. Plumtree");
     expect_heuristics("de", "Der Kombinierer Eric Quarnix wurde am Montag positiv getestet. Quarnix fehlt damit "
                       "beim Weltcup in Lahti, teilte der Verband mit.", "person/Eric Quarnix, place/Lahti");
+    /* In German a word after an article is a noun before any name, even
+     * one no list has; what it leaves of two words is no person. */
+    expect_heuristics("de", "Die Chansonni\xC3\xA8re Quarna Zorbek sagte am Montag alle Konzerte ab.",
+                      "person/Quarna Zorbek");
+    expect_heuristics("de", "Der Youtuber Zorbek sagte am Montag, er werde gegen das Urteil klagen.", "");
+    expect_heuristics("de", "Der Eric Quarnix sagte am Montag, er werde gegen das Urteil klagen.",
+                      "person/Eric Quarnix");
     expect_heuristics("en", "The Comptroller Anna Plumtree said the fund had lost money over the year.",
                       "person/Anna Plumtree");
     /* A name no list has may open a name of three ("Susilo Bambang
