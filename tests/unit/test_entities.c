@@ -1240,6 +1240,22 @@ static void test_resolve_after_titles(void **state)
     lists_free(&l);
 }
 
+/* A listed body's name before an event's word names the event: the
+ * body is no party to "the FA Cup" (but is to "the FA said"). */
+static void test_resolve_event_of_an_org(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {{"org\tFootball Association\tFA", 0}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.en, "en", "Chelsea were knocked out of the FA Cup by Newcastle last Sunday.", "");
+    expect_resolved(&l.g, &l.en, "en", "The FA said on Monday that it would look into the incident.",
+                    "org/Football Association");
+    expect_resolved(&l.g, &l.en, "en", "The FA fined the club. The FA Cup tie was moved to Tuesday.",
+                    "org/Football Association");
+    lists_free(&l);
+}
+
 /* A listed person's surname alone, as the heuristics or the lists find
  * it, is that person; a listed surname after another given name is
  * another person. */
@@ -2835,6 +2851,7 @@ int main(void)
         cmocka_unit_test(test_resolve_caps_aliases),
         cmocka_unit_test(test_resolve_adjective_aliases),
         cmocka_unit_test(test_resolve_after_titles),
+        cmocka_unit_test(test_resolve_event_of_an_org),
         cmocka_unit_test(test_resolve_listed_people),
         cmocka_unit_test(test_resolve_work_titles),
         cmocka_unit_test(test_resolve_org_with_place),
