@@ -997,7 +997,12 @@ static int add_org_with_places(struct run *r, size_t a, size_t b, const char *ru
                !(b + 1 < r->n && same_sentence(r, b, b + 1) && is_cap(tok(r, b + 1)))) {
         b++;  /* "University College London", "Imperial College London" */
     }
-    return add_cand(r, a, b, ENT_ORG, a != a0 || b != b0, NO_HEAD, rule);
+    /* German name adjectives before the body's word are cited in the
+     * nominative, as rule_adjective_org() cites them: "im Naturhistorischen
+     * Museum" (an adjective the word lists lack reads as a name word)
+     * gives Naturhistorisches Museum. */
+    size_t head = r->de && b0 >= a + 2 && is_cap(tok(r, b0 - 2)) && adjective_shape(tok(r, b0 - 2)) ? b0 - 1 : NO_HEAD;
+    return add_cand(r, a, b, ENT_ORG, a != a0 || b != b0, head, rule);
 }
 
 static int indefinite(const struct ent_tok *t)
@@ -1506,7 +1511,11 @@ static char noun_gender(const char *norm, size_t len)
                    {"verband", 'm'}, {"rat", 'm'}, {"fonds", 'm'}, {"kuratorium", 'n'}, {"sekretariat", 'n'},
                    {"gericht", 'n'}, {"hof", 'm'}, {"orchester", 'n'}, {"fc", 'm'}, {"club", 'm'},
                    {"trust", 'm'}, {"konzern", 'm'}, {"verein", 'm'}, {"dienst", 'm'}, {"klinikum", 'n'},
-                   {"spital", 'n'}, {"krankenhaus", 'n'}, {"landtag", 'm'}};
+                   {"spital", 'n'}, {"krankenhaus", 'n'}, {"landtag", 'm'}, {"komitee", 'n'},
+                   {"parlament", 'n'}, {"gremium", 'n'}, {"forum", 'n'}, {"archiv", 'n'}, {"theater", 'n'},
+                   {"netzwerk", 'n'}, {"bündnis", 'n'}, {"kollegium", 'n'}, {"observatorium", 'n'},
+                   {"labor", 'n'}, {"laboratorium", 'n'}, {"senat", 'm'}, {"ausschuss", 'm'},
+                   {"verlag", 'm'}, {"sender", 'm'}, {"rundfunk", 'm'}, {"bund", 'm'}};
     char gender = 'f';
     for (size_t k = 0; k < sizeof genders / sizeof *genders; k++) {
         size_t n = strlen(genders[k].end);
