@@ -688,6 +688,7 @@ static void fold_markers(void)
         size_t n = strlen(footer_markers[i]);
         if (n < MARKER_ROOM && text_casefold_fast(footer_markers[i], n, folded_markers[i]) != SIZE_MAX)
             continue;
+        folded_markers[i][0] = '\0';   /* the fast path may have left part of it */
         char *f = text_casefold(footer_markers[i]);
         if (f && strlen(f) < MARKER_ROOM)
             strcpy(folded_markers[i], f);

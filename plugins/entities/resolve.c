@@ -299,17 +299,25 @@ static void drop_market_codes(const struct ent_toks *t, const struct ent_hits *h
     }
 }
 
-/* An organisation's name before an event's word names the event, not the
- * body: "the FA Cup", "the UEFA Cup", "Wimbledon Championships" (a
- * trophy, a tournament; the body that runs it is no party to the story). */
-static void drop_orgs_before_events(const struct ent_toks *t, const struct ent_hits *hits,
-                                    const struct gazetteer *gz, uint8_t *dropped)
+/* The words of a trophy or a tournament that a body's name goes before:
+ * not every event's (C_EVENT): a summit, a conference or a festival of a
+ * body is the body's own doing ("the NATO Summit", "the Labour Party
+ * Conference"). */
+static const char *const trophies[] = {"cup", "trophy", "open", "prix", "awards", "championship",
+                                       "championships", NULL};
+
+/* An organisation's name before a trophy's or a tournament's word names
+ * that, not the body: "the FA Cup", "the Heineken Cup", "the Screen
+ * Actors Guild Awards" (the body that runs or sponsors it is no party to
+ * the story). */
+static void drop_orgs_before_trophies(const struct ent_toks *t, const struct ent_hits *hits,
+                                      const struct gazetteer *gz, uint8_t *dropped)
 {
     for (size_t h = 0; h < hits->n; h++) {
         size_t j = hits->v[h].end;
         if (gz->v[hits->v[h].entry].type == ENT_ORG && j < t->n &&
             t->v[j].sentence == t->v[j - 1].sentence && (t->v[j].flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) &&
-            (cue_bits(t->v[j].norm, t->v[j].norm_len) & C_EVENT))
+            tok_norm_in(&t->v[j], trophies))
             dropped[h] = RESOLVE_DROPPED;
     }
 }
@@ -1208,7 +1216,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     resolve_drop_places_in_names(lex, lang, t, hits, gz, covered, dropped);
     resolve_drop_after_titles(t, hits, gz, dropped);
     drop_market_codes(t, hits, dropped);
-    drop_orgs_before_events(t, hits, gz, dropped);
+    drop_orgs_before_trophies(t, hits, gz, dropped);
     memset(covered, 0, t->n + 1);
     resolve_mark_covered(t, hits, gz, dropped, covered);
     /* The words of clubs' short names, kept or not, which no line-up

@@ -1253,6 +1253,9 @@ static void test_resolve_event_of_an_org(void **state)
                     "org/Football Association");
     expect_resolved(&l.g, &l.en, "en", "The FA fined the club. The FA Cup tie was moved to Tuesday.",
                     "org/Football Association");
+    /* A summit or a conference of a body is its own doing. */
+    expect_resolved(&l.g, &l.en, "en", "The FA Conference opened on Monday with a speech by its chairman.",
+                    "org/Football Association");
     lists_free(&l);
 }
 
@@ -2244,6 +2247,17 @@ static void test_heuristics_titles_of_office(void **state)
     expect_heuristics("de", "Der Youtuber Zorbek sagte am Montag, er werde gegen das Urteil klagen.", "");
     expect_heuristics("de", "Der Eric Quarnix sagte am Montag, er werde gegen das Urteil klagen.",
                       "person/Eric Quarnix");
+    /* Not after "an", a preposition; after "des" only a noun with the
+     * genitive's s; after a comma only in an apposition that the name
+     * ends, not in a relative clause whose subject the name is. */
+    expect_heuristics("de", "Der Preis ging am Sonntag an Quarna Zorbek. Zorbek dankte in der Kirche.",
+                      "person/Quarna Zorbek");
+    expect_heuristics("de", "Die Witwe des Quarna Zorbek sagte am Montag, sie sei froh. Zorbek starb 2020.",
+                      "person/Quarna Zorbek");
+    expect_heuristics("de", "Der Film, den Quarna Zorbek drehte, l\xC3\xA4uft in Cannes. Zorbek sagte, er sei froh.",
+                      "person/Quarna Zorbek");
+    expect_heuristics("de", "Das Lied sang Anna, die Chansonni\xC3\xA8re Quarna Zorbek, sagte er. Zorbek sang.",
+                      "person/Quarna Zorbek");
     expect_heuristics("en", "The Comptroller Anna Plumtree said the fund had lost money over the year.",
                       "person/Anna Plumtree");
     /* A name no list has may open a name of three ("Susilo Bambang
