@@ -1240,9 +1240,9 @@ static void test_resolve_after_titles(void **state)
     lists_free(&l);
 }
 
-/* A listed body's name before an event's word names the event: the
+/* A listed body's name before a trophy's word names the trophy: the
  * body is no party to "the FA Cup" (but is to "the FA said"). */
-static void test_resolve_event_of_an_org(void **state)
+static void test_resolve_trophy_of_an_org(void **state)
 {
     (void)state;
     struct lists l;
@@ -2871,7 +2871,7 @@ int main(void)
         cmocka_unit_test(test_resolve_caps_aliases),
         cmocka_unit_test(test_resolve_adjective_aliases),
         cmocka_unit_test(test_resolve_after_titles),
-        cmocka_unit_test(test_resolve_event_of_an_org),
+        cmocka_unit_test(test_resolve_trophy_of_an_org),
         cmocka_unit_test(test_resolve_listed_people),
         cmocka_unit_test(test_resolve_work_titles),
         cmocka_unit_test(test_resolve_org_with_place),
