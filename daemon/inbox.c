@@ -177,6 +177,10 @@ static struct pending *pending_upsert(struct inbox *in, const char *name, enum p
         in->n_pending++;
     }
     p->state = state;
+    /* An event for the name puts it under the usual rules: the start's
+     * longer wait is for files whose writer we may not have seen, and the
+     * scan at start can meet a file just before its event is read. */
+    p->min_age_ms = 0;
     tick_start(in);
     return p;
 }
