@@ -17,7 +17,10 @@ static const char *const legal_forms[] = {
 static const char *const descriptors[] = {
     "technology", "technologies", "intelligent", "international", "electronics", "systems",
     "global", "company", "holdings", "holding", "group", "corporation",
-    "&", "and", "und", NULL};
+    "&", "and", "und",
+    /* German compounds' first halves, written apart before the legal form:
+     * "Medial Beteiligungs GmbH" is Medial's holding firm. */
+    "beteiligungs", "verwaltungs", "verm\xC3\xB6gensverwaltungs", NULL};
 /* Last words that make a capitalised sequence an organisation. */
 static const char *const org_words[] = {
     "bank", "university", "universität", "institute", "institut", "motors", "airlines", "airways",

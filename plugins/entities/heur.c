@@ -555,6 +555,8 @@ static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int s
     return push_named(r, a, b, type, strong, span_name(r, a, b, head), rule);
 }
 
+static const char *const name_ending_forms[] = {"group", "holding", "holdings", "corporation", NULL};
+
 /* "Naura Technology Group Ltd.": from a legal form back over name words,
  * generic words and places; then the generic words and places at the end
  * are cut off. */
@@ -625,6 +627,20 @@ static int rule_legal_form(struct run *r, size_t j)
     if (add(r, a, b, ENT_ORG, 1) < 0)
         return -1;
     struct heur_cand *c = &r->out->v[r->out->n - 1];
+    /* A legal form that is a word ends the name as the firm and the press
+     * write it: "Falic Group", "BMO Financial Group", "Millennium Challenge
+     * Corporation".  An abbreviation (Ltd., AG) is cut, and so is a word
+     * another legal form follows ("Naura Technology Group Ltd.").  The
+     * candidate's words stay those before it: a later "Sierra Nevada" is
+     * the "Sierra Nevada Corporation" met before, no place. */
+    if (tok_norm_in(lt, name_ending_forms) &&
+        !(j + 1 < r->n && same_sentence(r, j, j + 1) && norm_in(r, j + 1, C_LEGAL))) {
+        char *whole = span_name(r, a, j + 1, NO_HEAD);
+        if (!whole)
+            return -1;
+        free(c->name);
+        c->name = whole;
+    }
     c->cover_start = r->w[first];
     c->cover_end = r->w[j] + 1;
     for (size_t p = b; p <= j; p++)

@@ -845,6 +845,15 @@ static void test_heuristics_legal_forms(void **state)
                       "org/Naura");
     expect_heuristics("en", "The deal was signed by Acme Widgets Holdings Inc. on a rainy day in spring.",
                       "org/Acme Widgets");
+    /* A legal form that is a word, last, is the name's: the firm and the
+     * press write "Falic Group". */
+    expect_heuristics("en", "Shares in the Zorblax Financial Group fell on Monday after the results.",
+                      "org/Zorblax Financial Group");
+    expect_heuristics("en", "The contract went to the Zorblax Corporation, a maker of satellites.",
+                      "org/Zorblax Corporation");
+    /* A German compound's first half written apart is no name word. */
+    expect_heuristics("de", "Die Zorblax Beteiligungs GmbH gehört seit dem Frühjahr dem Land Kärnten.",
+                      "org/Zorblax");
 }
 
 static void test_heuristics_roles(void **state)
@@ -1256,6 +1265,23 @@ static void test_resolve_trophy_of_an_org(void **state)
     /* A summit or a conference of a body is its own doing. */
     expect_resolved(&l.g, &l.en, "en", "The FA Conference opened on Monday with a speech by its chairman.",
                     "org/Football Association");
+    lists_free(&l);
+}
+
+/* A firm named with its legal form's word is the same firm without it
+ * later: "Sierra Nevada" is no mention of Nevada there. */
+static void test_resolve_firm_named_without_its_legal_form(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {{"place\tNevada", 0}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.en, "en",
+                    "The contract went to the Zorblax Nevada Corporation on Monday. Zorblax Nevada said it "
+                    "was pleased.",
+                    "org/Zorblax Nevada Corporation");
+    expect_resolved(&l.g, &l.en, "en", "The contract went to a firm in Nevada on Monday, they said.",
+                    "place/Nevada");
     lists_free(&l);
 }
 
@@ -2872,6 +2898,7 @@ int main(void)
         cmocka_unit_test(test_resolve_adjective_aliases),
         cmocka_unit_test(test_resolve_after_titles),
         cmocka_unit_test(test_resolve_trophy_of_an_org),
+        cmocka_unit_test(test_resolve_firm_named_without_its_legal_form),
         cmocka_unit_test(test_resolve_listed_people),
         cmocka_unit_test(test_resolve_work_titles),
         cmocka_unit_test(test_resolve_org_with_place),
