@@ -621,6 +621,10 @@ static int rule_legal_form(struct run *r, size_t j)
         !(tok(r, a - 1)->flags & ENT_TOK_STOP) &&
         !r->covered[r->w[a - 1]] && common_at(r, a))
         a--;
+    /* "China's National Petroleum Corporation": a place's possessive is
+     * whose the firm is, not its name's first word. */
+    if (b - a >= 3 && tok_possessive(tok(r, a)) && place_at(r, a))
+        a++;
     size_t first = a;
     while (first > 0 && same_sentence(r, first - 1, j) && place_at(r, first - 1))
         first--;

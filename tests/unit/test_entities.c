@@ -1274,8 +1274,13 @@ static void test_resolve_firm_named_without_its_legal_form(void **state)
 {
     (void)state;
     struct lists l;
-    static const struct marked_line lines[] = {{"place\tNevada", 0}};
+    static const struct marked_line lines[] = {{"place\tNevada", 0}, {"place\tZorbland", 0}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
+    /* A place's possessive before it says whose the firm is. */
+    expect_resolved(&l.g, &l.en, "en", "The deal went to Zorbland's National Zorb Corporation on Monday.",
+                    "org/National Zorb Corporation");
+    expect_resolved(&l.g, &l.en, "en", "The deal went to Quaxo's Zorb Widget Corporation on Monday.",
+                    "org/Quaxo's Zorb Widget Corporation");
     expect_resolved(&l.g, &l.en, "en",
                     "The contract went to the Zorblax Nevada Corporation on Monday. Zorblax Nevada said it "
                     "was pleased.",
