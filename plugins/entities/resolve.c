@@ -322,6 +322,29 @@ static void drop_orgs_before_trophies(const struct ent_toks *t, const struct ent
     }
 }
 
+/* A listed organisation's name inside a longer one that an organisation's
+ * word ends is that one's word, not a mention of it: "the Federal Labour
+ * Agency", "the New York State Department of Health" name neither the
+ * Labour Party nor the State Department.  The heuristics then read the
+ * whole name.  A capitalised word before it that opens its sentence may
+ * be any word ("Yesterday Labour ..."), so it does not count. */
+static void drop_orgs_inside_names(const struct ent_toks *t, const struct ent_hits *hits,
+                                   const struct gazetteer *gz, uint8_t *dropped)
+{
+    for (size_t h = 0; h < hits->n; h++) {
+        size_t i = hits->v[h].start, j = hits->v[h].end;
+        if (gz->v[hits->v[h].entry].type != ENT_ORG || i == 0 || j >= t->n)
+            continue;
+        const struct ent_tok *before = &t->v[i - 1], *after = &t->v[j];
+        if (before->sentence == t->v[i].sentence && after->sentence == t->v[i].sentence &&
+            (before->flags & ENT_TOK_WORD) && (before->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) &&
+            !(before->flags & (ENT_TOK_STOP | ENT_TOK_START | ENT_TOK_PART)) && !tok_possessive(before) &&
+            (after->flags & ENT_TOK_WORD) && (after->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) &&
+            !(after->flags & ENT_TOK_PART) && (cue_bits(after->norm, after->norm_len) & C_ORGWORD))
+            dropped[h] = RESOLVE_DROPPED;
+    }
+}
+
 void resolve_drop_after_titles(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                                uint8_t *dropped)
 {
@@ -1217,6 +1240,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     resolve_drop_after_titles(t, hits, gz, dropped);
     drop_market_codes(t, hits, dropped);
     drop_orgs_before_trophies(t, hits, gz, dropped);
+    drop_orgs_inside_names(t, hits, gz, dropped);
     memset(covered, 0, t->n + 1);
     resolve_mark_covered(t, hits, gz, dropped, covered);
     /* The words of clubs' short names, kept or not, which no line-up

@@ -1268,6 +1268,24 @@ static void test_resolve_trophy_of_an_org(void **state)
     lists_free(&l);
 }
 
+/* A listed body's name inside a longer name that an organisation's word
+ * ends is no mention of that body. */
+static void test_resolve_org_inside_a_longer_name(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {{"org\tLabour Party\tLabour", 0}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.en, "en", "The Federal Labour Agency said unemployment rose in May.",
+                    "org/Federal Labour Agency");
+    expect_resolved(&l.g, &l.en, "en", "The Labour Party said unemployment rose in May.", "org/Labour Party");
+    /* Not after a sentence's first word, nor before an ordinary word. */
+    expect_resolved(&l.g, &l.en, "en", "Yesterday Labour Council members said so.", "org/Labour Party");
+    expect_resolved(&l.g, &l.en, "en", "The Welsh Labour plan was dropped in May.", "org/Labour Party");
+    expect_resolved(&l.g, &l.en, "en", "The Welsh Labour Conference opened in May.", "org/Labour Party");
+    lists_free(&l);
+}
+
 /* A firm named with its legal form's word is the same firm without it
  * later: "Sierra Nevada" is no mention of Nevada there. */
 static void test_resolve_firm_named_without_its_legal_form(void **state)
@@ -2904,6 +2922,7 @@ int main(void)
         cmocka_unit_test(test_resolve_after_titles),
         cmocka_unit_test(test_resolve_trophy_of_an_org),
         cmocka_unit_test(test_resolve_firm_named_without_its_legal_form),
+        cmocka_unit_test(test_resolve_org_inside_a_longer_name),
         cmocka_unit_test(test_resolve_listed_people),
         cmocka_unit_test(test_resolve_work_titles),
         cmocka_unit_test(test_resolve_org_with_place),
