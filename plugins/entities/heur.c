@@ -1657,10 +1657,14 @@ static int rule_org_of(struct run *r, size_t p)
     }
     size_t from = p + 2, n = 0;
     /* "Journal of the American Medical Association", "Department of the
-     * Interior": the article is the name's. */
-    if (is_word(prep, "of", 2) && text_is(tok(r, from), "the") && from + 1 < r->n && same_sentence(r, p, from + 1) &&
-        plain_cap_word(r, from + 1))
+     * Interior", "Society for the Protection of Birds": the article is the
+     * name's. */
+    int for_the = 0;
+    if ((is_word(prep, "of", 2) || is_word(prep, "for", 3)) && text_is(tok(r, from), "the") && from + 1 < r->n &&
+        same_sentence(r, p, from + 1) && plain_cap_word(r, from + 1)) {
+        for_the = is_word(prep, "for", 3);
         from++;
+    }
     if (r->de && fuer && lower_adjective(tok(r, from)) && from + 1 < r->n && same_sentence(r, p, from + 1) &&
         plain_cap_word(r, from + 1))
         n = 1;
@@ -1701,6 +1705,17 @@ static int rule_org_of(struct run *r, size_t p)
         if (m > 0 && !tok_possessive(tok(r, at + m - 1)) &&
             !(at + m < r->n && same_sentence(r, p, at + m) && is_cap(tok(r, at + m))))
             n += 1 + m;
+    }
+    /* After "for the" the name goes on as far as it reads, or is none:
+     * "the Office for the Deputy Prime Minister" is no "Office for the
+     * Deputy Prime", nor "the Institute for the Study of Labour" (a listed
+     * name at its end) an "Institute for the Study". */
+    if (for_the) {
+        size_t e = from + n;
+        if (e < r->n && same_sentence(r, p, e) &&
+            (is_cap(tok(r, e)) || (is_word(tok(r, e), "of", 2) && e + 1 < r->n && same_sentence(r, p, e + 1) &&
+                                   is_cap(tok(r, e + 1)))))
+            return 0;
     }
     /* "Institut der Universität Basel": a place after the name's words
      * ends it. */

@@ -2108,6 +2108,11 @@ static void test_heuristics_org_words_and_heads(void **state)
                       "org/California Institute of Technology");
     expect_heuristics("en", "The prize is given by the Academy of Film and Television Arts each year in spring.",
                       "org/Academy of Film and Television Arts");
+    /* "for the" as "of the"; a name that reads on past what the rule
+     * takes is none of those words ("Deputy Prime Minister"). */
+    expect_heuristics("en", "The Joint Council for the Welfare of Immigrants said the plan was unfair.",
+                      "org/Joint Council for the Welfare of Immigrants");
+    expect_heuristics("en", "A letter from the Office for the Deputy Prime Minister came on Monday.", "");
     /* Acronyms: an organisation's, with the name words after it; not one
      * the article spells out, one of two capitals ("KI"), a unit's after a number,
      * nor a country's code in brackets. */
