@@ -228,7 +228,11 @@ static const char *const institutions[] = {
      * "Ehrenamt" and "Lehramt" too */
     "kriminalamt", "finanzamt", "zollamt", "arbeitsamt", "landesamt", "bundesamt", "patentamt", "jugendamt",
     "sozialamt", "gesundheitsamt", "klinikum", "krankenhaus", "spital", "landtag", "landesregierung", "polizei",
-    "feuerwehr", NULL};
+    "feuerwehr",
+    /* houses of the arts: "Kunsthaus Bregenz", "Landestheater Linz",
+     * "Grazer Kunsthalle" */
+    "museum", "theater", "kunsthaus", "schauspielhaus", "konzerthaus", "opernhaus", "festspielhaus", "kunsthalle",
+    "oper", "bibliothek", "philharmonie", NULL};
 /* The short forms of such bodies, as words of their own only ("Uni
  * Linz", "TU Wien", "FH Kärnten"): inside a word they are other words'
  * ends ("Juni"). */

@@ -1662,6 +1662,10 @@ static void test_heuristics_public_bodies(void **state)
                     "org/Krankenhaus Linz, org/Spital Wien");
     expect_resolved(&l.g, &l.de, "de", "Der Landtag Linz und die Landesregierung Wien stritten am Montag lange.",
                     "org/Landtag Linz, org/Landesregierung Wien");
+    /* Houses of the arts; the house alone is none. */
+    expect_resolved(&l.g, &l.de, "de", "Die Schau im Kunsthaus Linz und im Landestheater Wien endet im Mai.",
+                    "org/Kunsthaus Linz, org/Landestheater Wien");
+    expect_resolved(&l.g, &l.de, "de", "Nach dem Theater fuhr sie am Montag wieder nach Linz zurück.", "place/Linz");
     /* A place before an organisation's head is its name's. */
     expect_resolved(&l.g, &l.en, "en", "She studied at the California Institute of Technology for four years.",
                     "org/California Institute of Technology");
