@@ -24,6 +24,8 @@
 #
 # Environment: MESON, PYTHON; NEWSD_UNIT_TIMEOUT, NEWSD_E2E_TIMEOUT, NEWSD_DEB_TIMEOUT (seconds
 # per part: a hung part cannot push a CI run on 2 cores past 30 minutes);
+# NEWSD_E2E_SAN_TIMEOUT (seconds for a sanitized tree's e2e part: the ASan
+# run takes ~480 s on 2 cores, too close to the plain run's 540);
 # NEWSD_E2E_JOBS (tests the e2e runner runs at once); NEWSD_E2E_SHARED (the
 # shared/ folder with the sample and corpora; default: ../shared beside this
 # checkout, where CI puts it, else the runner's own default);
@@ -40,6 +42,7 @@ PYTHON=${PYTHON:-python3}
 UNIT_TIMEOUT=${NEWSD_UNIT_TIMEOUT:-240}
 DEB_TIMEOUT=${NEWSD_DEB_TIMEOUT:-600}
 E2E_TIMEOUT=${NEWSD_E2E_TIMEOUT:-540}
+E2E_SAN_TIMEOUT=${NEWSD_E2E_SAN_TIMEOUT:-900}
 E2E_JOBS=${NEWSD_E2E_JOBS:-2}
 if [ -n "${NEWSD_FUZZ_SECONDS:-}" ]; then
     FUZZ_SECONDS=$NEWSD_FUZZ_SECONDS
@@ -199,7 +202,9 @@ test_tree() {
     judge "$name unit" "$rc" "$p" "$f"
 
     echo "==> $name: e2e tests"
-    run_logged "$LOG_DIR/$name-e2e.log" "$E2E_TIMEOUT" \
+    local e2e_secs=$E2E_TIMEOUT
+    [ "$mult" -gt 1 ] && e2e_secs=$E2E_SAN_TIMEOUT
+    run_logged "$LOG_DIR/$name-e2e.log" "$e2e_secs" \
         env ${envs[@]+"${envs[@]}"} "$PYTHON" tests/e2e/run.py --build-dir "$ROOT/$dir" -j "$E2E_JOBS" \
             ${E2E_ARGS[@]+"${E2E_ARGS[@]}"}
     rc=$?
