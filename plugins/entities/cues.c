@@ -230,9 +230,12 @@ static const char *const institutions[] = {
     "sozialamt", "gesundheitsamt", "klinikum", "krankenhaus", "spital", "landtag", "landesregierung", "polizei",
     "feuerwehr",
     /* houses of the arts: "Kunsthaus Bregenz", "Landestheater Linz",
-     * "Grazer Kunsthalle" */
-    "museum", "theater", "kunsthaus", "schauspielhaus", "konzerthaus", "opernhaus", "festspielhaus", "kunsthalle",
-    "oper", "bibliothek", "philharmonie", NULL};
+     * "Grazer Kunsthalle"; a theatre or an opera by its kind only, as the
+     * ends "theater" and "oper" are figures of speech too ("Sommertheater",
+     * "Seifenoper") */
+    "museum", "kunsthaus", "schauspielhaus", "konzerthaus", "opernhaus", "festspielhaus", "kunsthalle",
+    "bibliothek", "philharmonie", "landestheater", "stadttheater", "staatstheater", "nationaltheater",
+    "burgtheater", "akademietheater", "volkstheater", "staatsoper", "volksoper", NULL};
 /* The short forms of such bodies, as words of their own only ("Uni
  * Linz", "TU Wien", "FH Kärnten"): inside a word they are other words'
  * ends ("Juni"). */

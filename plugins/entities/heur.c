@@ -436,7 +436,7 @@ static size_t amp_tail(const struct run *r, size_t b)
 static int push_named(struct run *r, size_t a, size_t b, enum ent_type type, int strong, char *name,
                       const char *rule)
 {
-    struct heur_cand x = {r->w[a], r->w[b - 1] + 1, type, strong, r->w[a], r->w[b - 1] + 1, name, rule};
+    struct heur_cand x = {r->w[a], r->w[b - 1] + 1, type, strong, r->w[a], r->w[b - 1] + 1, name, rule, 0};
     if (!name || heur_cands_push(r->out, &x) < 0) {
         free(name);
         return -1;
@@ -621,27 +621,36 @@ static int rule_legal_form(struct run *r, size_t j)
         !(tok(r, a - 1)->flags & ENT_TOK_STOP) &&
         !r->covered[r->w[a - 1]] && common_at(r, a))
         a--;
-    /* "China's National Petroleum Corporation": a place's possessive is
-     * whose the firm is, not its name's first word. */
-    if (b - a >= 3 && tok_possessive(tok(r, a)) && place_at(r, a))
-        a++;
+    /* A legal form that is a word ends the name as the firm and the press
+     * write it: "Falic Group", "BMO Financial Group", "Millennium Challenge
+     * Corporation".  An abbreviation (Ltd., AG) is cut, and so is a word
+     * another legal form follows ("Naura Technology Group Ltd.", "Acme
+     * Holdings, Inc."). */
+    size_t after = j + 1 < r->n && same_sentence(r, j, j + 1) && text_is(tok(r, j + 1), ",") ? j + 2 : j + 1;
+    int word_form = tok_norm_in(lt, name_ending_forms) &&
+                    !(after < r->n && same_sentence(r, j, after) && norm_in(r, after, C_LEGAL));
+    /* "China's National Petroleum Corporation", "South Korea's Zorbco
+     * Corporation": a place's possessive is whose the firm is, not its
+     * name's first words; a name word or two stays. */
+    size_t own = a;
+    while (own < b && place_at(r, own) && !tok_possessive(tok(r, own)))
+        own++;
+    if (own < b && place_at(r, own) && tok_possessive(tok(r, own)) && b - (own + 1) + (size_t)word_form >= 2)
+        a = own + 1;
     size_t first = a;
     while (first > 0 && same_sentence(r, first - 1, j) && place_at(r, first - 1))
         first--;
     if (add(r, a, b, ENT_ORG, 1) < 0)
         return -1;
     struct heur_cand *c = &r->out->v[r->out->n - 1];
-    /* A legal form that is a word ends the name as the firm and the press
-     * write it: "Falic Group", "BMO Financial Group", "Millennium Challenge
-     * Corporation".  An abbreviation (Ltd., AG) is cut, and so is a word
-     * another legal form follows ("Naura Technology Group Ltd.").  The
-     * candidate's words stay those before it: a later "Sierra Nevada" is
-     * the "Sierra Nevada Corporation" met before, no place. */
-    if (tok_norm_in(lt, name_ending_forms) &&
-        !(j + 1 < r->n && same_sentence(r, j, j + 1) && norm_in(r, j + 1, C_LEGAL))) {
+    /* The candidate's words stay those before the legal form's word: a
+     * later "Sierra Nevada" is the "Sierra Nevada Corporation" met
+     * before, no place.  same_firm_names() may cut the word again. */
+    if (word_form) {
         char *whole = span_name(r, a, j + 1, NO_HEAD);
         if (!whole)
             return -1;
+        c->short_len = (uint32_t)strlen(c->name);
         free(c->name);
         c->name = whole;
     }
@@ -1554,7 +1563,7 @@ static char noun_gender(const char *norm, size_t len)
                    {"verband", 'm'}, {"rat", 'm'}, {"fonds", 'm'}, {"kuratorium", 'n'}, {"sekretariat", 'n'},
                    {"gericht", 'n'}, {"hof", 'm'}, {"orchester", 'n'}, {"fc", 'm'}, {"club", 'm'},
                    {"trust", 'm'}, {"konzern", 'm'}, {"verein", 'm'}, {"dienst", 'm'}, {"klinikum", 'n'},
-                   {"spital", 'n'}, {"krankenhaus", 'n'}, {"landtag", 'm'}};
+                   {"spital", 'n'}, {"krankenhaus", 'n'}, {"landtag", 'm'}, {"haus", 'n'}, {"theater", 'n'}};
     char gender = 'f';
     for (size_t k = 0; k < sizeof genders / sizeof *genders; k++) {
         size_t n = strlen(genders[k].end);
@@ -1659,7 +1668,7 @@ static int rule_org_of(struct run *r, size_t p)
     /* "Journal of the American Medical Association", "Department of the
      * Interior", "Society for the Protection of Birds": the article is the
      * name's. */
-    int for_the = 0;
+    int for_the = 0, second_of = 0;
     if ((is_word(prep, "of", 2) || is_word(prep, "for", 3)) && text_is(tok(r, from), "the") && from + 1 < r->n &&
         same_sentence(r, p, from + 1) && plain_cap_word(r, from + 1)) {
         for_the = is_word(prep, "for", 3);
@@ -1703,18 +1712,27 @@ static int rule_org_of(struct run *r, size_t p)
                (namey(r, at + m, 1) || plain_cap_word(r, at + m)))
             m++;
         if (m > 0 && !tok_possessive(tok(r, at + m - 1)) &&
-            !(at + m < r->n && same_sentence(r, p, at + m) && is_cap(tok(r, at + m))))
+            !(at + m < r->n && same_sentence(r, p, at + m) && is_cap(tok(r, at + m)))) {
             n += 1 + m;
+            second_of = 1;
+        }
     }
-    /* After "for the" the name goes on as far as it reads, or is none:
+    /* After "for the" a body's name is a purpose and its object, "the
+     * Protection of Birds", "the Study of Financial Innovation" (not "the
+     * Council for the Games"), and goes on as far as it reads, or is none:
      * "the Office for the Deputy Prime Minister" is no "Office for the
-     * Deputy Prime", nor "the Institute for the Study of Labour" (a listed
-     * name at its end) an "Institute for the Study". */
+     * Deputy Prime", "the Institute for the Study of Labour" (a listed
+     * name at its end) no "Institute for the Study", "the Centre for the
+     * Study of Terrorism and Political Violence" no "... of Terrorism". */
     if (for_the) {
+        static const char *const ands[] = {"and", "&", NULL};
         size_t e = from + n;
-        if (e < r->n && same_sentence(r, p, e) &&
-            (is_cap(tok(r, e)) || (is_word(tok(r, e), "of", 2) && e + 1 < r->n && same_sentence(r, p, e + 1) &&
-                                   is_cap(tok(r, e + 1)))))
+        if (!second_of)
+            return 0;
+        if (e + 1 < r->n && same_sentence(r, p, e + 1) && (is_word(tok(r, e), "of", 2) || tok_norm_in(tok(r, e), ands)) &&
+            is_cap(tok(r, e + 1)))
+            return 0;
+        if (e < r->n && same_sentence(r, p, e) && is_cap(tok(r, e)))
             return 0;
     }
     /* "Institut der Universität Basel": a place after the name's words
@@ -2001,10 +2019,11 @@ static int rule_institution(struct run *r, size_t p)
         free(rest);
         return push_named(r, p, e, ENT_ORG, 1, name, __func__);
     }
-    /* "Polizei" and "Feuerwehr" alone take no place after them: it is as
-     * often the verb's object ("als die Polizei Linz erreichte"); the
-     * town's adjective names them ("Wiener Polizei"). */
-    static const char *const services[] = {"polizei", "feuerwehr", NULL};
+    /* "Polizei", "Feuerwehr" and "Museum" alone take no place after them:
+     * it is as often the verb's object ("als die Polizei Linz erreichte",
+     * "verließ das Museum Wien"); the town's adjective names them ("Wiener
+     * Polizei"). */
+    static const char *const services[] = {"polizei", "feuerwehr", "museum", NULL};
     if (e > p + 1 && !tok_norm_in(t, services))
         return add_nominative(r, p, p, e, 1);
     /* A university's or a district authority's town no list has: one
@@ -3042,6 +3061,38 @@ static int cmp_name(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* One firm, one name: "Zorblax Holdings Inc." gives Zorblax, and a later
+ * "Zorblax Holdings" (a name that keeps its legal form's word) is the
+ * same firm, Zorblax, when the article has that name too.  Sorted names,
+ * so an article of many firms takes no quadratic time. */
+static void same_firm_names(struct heur_cands *c)
+{
+    size_t n_forms = 0;
+    for (size_t i = 0; i < c->n; i++)
+        n_forms += c->v[i].short_len != 0;
+    if (!n_forms)
+        return;
+    const char **names = malloc(c->n * sizeof *names);
+    if (!names)
+        return;   /* out of memory: the two names stay */
+    size_t n = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i].type == ENT_ORG && !c->v[i].short_len)
+            names[n++] = c->v[i].name;
+    qsort(names, n, sizeof *names, cmp_name);
+    for (size_t i = 0; i < c->n; i++) {
+        struct heur_cand *x = &c->v[i];
+        if (!x->short_len)
+            continue;
+        char keep = x->name[x->short_len];
+        x->name[x->short_len] = '\0';
+        const char *key = x->name;
+        if (!bsearch(&key, names, n, sizeof *names, cmp_name))
+            x->name[x->short_len] = keep;
+    }
+    free(names);
+}
+
 /* A single word that is the last word of a person found in full is that
  * person again ("Xu Bing" ... "Xu" is not a second one); a person that
  * ends in an organisation word is an organisation. */
@@ -3284,6 +3335,12 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         }
         if (given_at(&r, p))
             r.cls[p] |= C_GIVEN;
+        /* A tournament's group is no firm's: "World Cup Group B". */
+        if ((r.cls[p] & C_LEGAL) && p + 1 < r.n && same_sentence(&r, p, p + 1) &&
+            tok_norm_in(tok(&r, p), name_ending_forms) &&
+            (is_number(tok(&r, p + 1)) ||
+             (tok(&r, p + 1)->text_len == 1 && (tok(&r, p + 1)->flags & (ENT_TOK_UPPER | ENT_TOK_CAP)))))
+            r.cls[p] &= ~(C_LEGAL | C_DESCR | C_ORGWORD);
         if ((r.cls[p] & any_cue) && prose(&r, p)) {
             cued_at[n_cued++] = (uint32_t)p;
             cued |= r.cls[p];
@@ -3308,8 +3365,10 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         rc = rule_org_possessive(&r);
     if (rc == 0 && r.de)
         strip_genitives(&r);
-    if (rc == 0)
+    if (rc == 0) {
+        same_firm_names(out);
         tidy(out);
+    }
     free(r.w);
     free(r.taken);
     free(r.sent_words);

@@ -37,6 +37,9 @@ struct heur_cand {
     uint32_t cover_start, cover_end; /* the words it was read from, legal form and places included */
     char *name;
     const char *rule;        /* which cue found it (for the debug log) */
+    /* A legal form's word kept at the name's end ("Falic Group",
+     * rule_legal_form()): the name's length without it; else 0. */
+    uint32_t short_len;
 };
 
 /* The tokens [start, end) of a work's title (works.h); after_in: it

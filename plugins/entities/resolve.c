@@ -13,6 +13,22 @@
 
 /* Mark the tokens of each hit (and a hyphenated word whose part it covers)
  * with 1 + its type. */
+static void mark_hit(const struct ent_toks *t, const struct ent_hit *x, const struct gazetteer *gz, uint8_t *covered)
+{
+    uint8_t mark = (uint8_t)(1 + gz->v[x->entry].type);
+    if (x->genitive)
+        mark |= RESOLVE_COVERED_GENITIVE;
+    for (uint32_t i = x->start; i < x->end; i++) {
+        covered[i] = mark;
+        if (t->v[i].flags & ENT_TOK_PART) {
+            uint32_t j = i;
+            while (j > 0 && !(t->v[j].flags & ENT_TOK_WHOLE))
+                j--;
+            covered[j] = mark;
+        }
+    }
+}
+
 void resolve_mark_covered(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                          const uint8_t *dropped, uint8_t *covered)
 {
@@ -21,18 +37,7 @@ void resolve_mark_covered(const struct ent_toks *t, const struct ent_hits *hits,
          * report; until then its words are free ("Tony Blackburn"). */
         if (dropped[h] || hits->v[h].sport)
             continue;
-        uint8_t mark = (uint8_t)(1 + gz->v[hits->v[h].entry].type);
-        if (hits->v[h].genitive)
-            mark |= RESOLVE_COVERED_GENITIVE;
-        for (uint32_t i = hits->v[h].start; i < hits->v[h].end; i++) {
-            covered[i] = mark;
-            if (t->v[i].flags & ENT_TOK_PART) {
-                uint32_t j = i;
-                while (j > 0 && !(t->v[j].flags & ENT_TOK_WHOLE))
-                    j--;
-                covered[j] = mark;
-            }
-        }
+        mark_hit(t, &hits->v[h], gz, covered);
     }
 }
 
@@ -322,26 +327,53 @@ static void drop_orgs_before_trophies(const struct ent_toks *t, const struct ent
     }
 }
 
-/* A listed organisation's name inside a longer one that an organisation's
- * word ends is that one's word, not a mention of it: "the Federal Labour
- * Agency", "the New York State Department of Health" name neither the
- * Labour Party nor the State Department.  The heuristics then read the
- * whole name.  A capitalised word before it that opens its sentence may
- * be any word ("Yesterday Labour ..."), so it does not count. */
-static void drop_orgs_inside_names(const struct ent_toks *t, const struct ent_hits *hits,
-                                   const struct gazetteer *gz, uint8_t *dropped)
+/* A listed organisation's name inside a longer English one that an
+ * organisation's word ends, right after the listed name, is that one's
+ * word, not a mention of it: "the Federal Labour Agency" names no Labour
+ * Party.  The word before must be a name's own: not a sentence's first
+ * word ("Yesterday Labour ..."), an acronym or another hit ("the US Labour
+ * Department"), nor a nationality ("the Dutch ING Group").  German
+ * capitalises every noun ("der Versicherer Allianz Group"), so not there.
+ * Marked RESOLVE_INSIDE: resolve_article() keeps the hit after all when
+ * the heuristics find no name over its words. */
+static void drop_orgs_inside_names(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                                   const struct ent_hits *hits, const struct gazetteer *gz,
+                                   const uint8_t *covered, uint8_t *dropped)
 {
+    if (lang_is_de(lang))
+        return;
     for (size_t h = 0; h < hits->n; h++) {
         size_t i = hits->v[h].start, j = hits->v[h].end;
-        if (gz->v[hits->v[h].entry].type != ENT_ORG || i == 0 || j >= t->n)
+        if (dropped[h] || gz->v[hits->v[h].entry].type != ENT_ORG || i == 0 || j >= t->n)
             continue;
         const struct ent_tok *before = &t->v[i - 1], *after = &t->v[j];
-        if (before->sentence == t->v[i].sentence && after->sentence == t->v[i].sentence &&
-            (before->flags & ENT_TOK_WORD) && (before->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) &&
-            !(before->flags & (ENT_TOK_STOP | ENT_TOK_START | ENT_TOK_PART)) && !tok_possessive(before) &&
+        if (before->sentence == t->v[i].sentence && after->sentence == t->v[i].sentence && !covered[i - 1] &&
+            (before->flags & ENT_TOK_WORD) && (before->flags & ENT_TOK_CAP) &&
+            !(before->flags & (ENT_TOK_STOP | ENT_TOK_START | ENT_TOK_PART | ENT_TOK_UPPER)) &&
+            !tok_possessive(before) && !lexicon_en_proper(lex, before->norm, before->norm_len) &&
             (after->flags & ENT_TOK_WORD) && (after->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) &&
             !(after->flags & ENT_TOK_PART) && (cue_bits(after->norm, after->norm_len) & C_ORGWORD))
-            dropped[h] = RESOLVE_DROPPED;
+            dropped[h] = RESOLVE_INSIDE;
+    }
+}
+
+/* The hits drop_orgs_inside_names() set aside stay set aside where a
+ * candidate of the heuristics covers their words, and come back where
+ * none does: a name is never lost for want of a longer one. */
+static void keep_orgs_left_inside(const struct ent_toks *t, const struct ent_hits *hits,
+                                  const struct gazetteer *gz, const struct heur_cands *cands, uint8_t *covered,
+                                  uint8_t *dropped)
+{
+    for (size_t h = 0; h < hits->n; h++) {
+        if (dropped[h] != RESOLVE_INSIDE)
+            continue;
+        const struct ent_hit *x = &hits->v[h];
+        size_t k = 0;
+        while (k < cands->n && !(cands->v[k].start < x->end && x->start < cands->v[k].end))
+            k++;
+        dropped[h] = k < cands->n ? RESOLVE_DROPPED : 0;
+        if (!dropped[h] && !x->sport)
+            mark_hit(t, x, gz, covered);
     }
 }
 
@@ -980,7 +1012,7 @@ static int sports_club_of_hit(const struct lexicon *lex, const char *lang, const
         if (!team)
             return 0;
         char *name = words_as_written(t, x->start, team);
-        struct heur_cand c = {x->start, (uint32_t)team, ENT_ORG, 0, x->start, (uint32_t)team, name, "sports_club"};
+        struct heur_cand c = {x->start, (uint32_t)team, ENT_ORG, 0, x->start, (uint32_t)team, name, "sports_club", 0};
         if (!name || heur_cands_push(cands, &c) < 0) {
             free(name);
             return -1;
@@ -1017,7 +1049,7 @@ static int sports_club_of_hit(const struct lexicon *lex, const char *lang, const
     char *name = club ? strdup(club) : town;
     if (club)
         free(town);
-    struct heur_cand c = {x->start, x->end, ENT_ORG, 0, x->start, x->end, name, "sports_club"};
+    struct heur_cand c = {x->start, x->end, ENT_ORG, 0, x->start, x->end, name, "sports_club", 0};
     if (!name || heur_cands_push(cands, &c) < 0) {
         free(name);
         return -1;
@@ -1212,7 +1244,7 @@ int resolve_join_org_places(const char *lang, const struct ent_toks *t, const st
             memcpy(name, oname, ol + 1);
         else if (name)
             snprintf(name, ol + 1 + pl + 1, "%s %s", oname, pname);
-        struct heur_cand c = {o->start, p->end, ENT_ORG, 1, o->start, p->end, name, "org_place"};
+        struct heur_cand c = {o->start, p->end, ENT_ORG, 1, o->start, p->end, name, "org_place", 0};
         if (!name || heur_cands_push(cands, &c) < 0) {
             free(name);
             rc = -1;
@@ -1240,7 +1272,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     resolve_drop_after_titles(t, hits, gz, dropped);
     drop_market_codes(t, hits, dropped);
     drop_orgs_before_trophies(t, hits, gz, dropped);
-    drop_orgs_inside_names(t, hits, gz, dropped);
+    drop_orgs_inside_names(lex, lang, t, hits, gz, covered, dropped);
     memset(covered, 0, t->n + 1);
     resolve_mark_covered(t, hits, gz, dropped, covered);
     /* The words of clubs' short names, kept or not, which no line-up
@@ -1257,6 +1289,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     free(listed);
     if (rc < 0)
         return -1;
+    keep_orgs_left_inside(t, hits, gz, cands, covered, dropped);
     resolve_drop_sport_aliases(lex, lang, t, hits, cands->sports, cands, dropped);
     resolve_drop_surnames_of_listed(t, hits, gz, dropped, cands);
     if (!cands->sports && drop_places_that_are_surnames(lex, lang, t, hits, gz, cands, dropped) < 0)
@@ -1323,7 +1356,7 @@ static int english_regions(const struct ent_toks *t, const struct ent_hits *hits
             o += t->v[i].text_len - (i + 1 == x->end ? tok_possessive(&t->v[i]) : 0);
         }
         *o = '\0';
-        struct heur_cand c = {(uint32_t)a, x->end, ENT_PLACE, 1, (uint32_t)a, x->end, name, "compass_region"};
+        struct heur_cand c = {(uint32_t)a, x->end, ENT_PLACE, 1, (uint32_t)a, x->end, name, "compass_region", 0};
         if (heur_cands_push(cands, &c) < 0) {
             free(name);
             return -1;
@@ -1381,7 +1414,7 @@ int resolve_regions(const struct matcher *m, const struct gazetteer *gz, const c
             continue;
         char *name = strndup(x->text, x->text_len - cut);
         struct heur_cand c = {(uint32_t)i, (uint32_t)i + 1, ENT_PLACE, 1, (uint32_t)i, (uint32_t)i + 1, name,
-                              "region_compound"};
+                              "region_compound", 0};
         if (!name || heur_cands_push(cands, &c) < 0) {
             free(name);
             return -1;

@@ -10,7 +10,10 @@
 #include "tokens.h"
 
 /* dropped[h]: 0, or why hit h gives no tag. */
-enum { RESOLVE_DROPPED = 1, RESOLVE_UNCUED = 2 };
+enum { RESOLVE_DROPPED = 1, RESOLVE_UNCUED = 2,
+       /* inside a longer name, for the heuristics to read: kept after all
+        * when they find none there (resolve_article()) */
+       RESOLVE_INSIDE = 3 };
 
 /* Set in covered[] (beside 1 + the type) for a hit found through a
  * genitive s ("Universität Deutschlands"): no part of a name then. */

@@ -851,6 +851,16 @@ static void test_heuristics_legal_forms(void **state)
                       "org/Zorblax Financial Group");
     expect_heuristics("en", "The contract went to the Zorblax Corporation, a maker of satellites.",
                       "org/Zorblax Corporation");
+    /* One firm, one name: with and without the legal form's word it is
+     * the shorter name; a comma before the abbreviation changes nothing. */
+    expect_heuristics("en", "Zorblax Holdings Inc. reported a loss. Zorblax Holdings said it would cut jobs.",
+                      "org/Zorblax, org/Zorblax");
+    expect_heuristics("en", "Zorblax Holdings said it would cut jobs. Zorblax Holdings Inc. reported a loss.",
+                      "org/Zorblax, org/Zorblax");
+    expect_heuristics("en", "The deal was signed by Acme Widgets Holdings, Inc. on a rainy day in spring.",
+                      "org/Acme Widgets");
+    /* A tournament's group is no firm. */
+    expect_heuristics("en", "The holders were drawn in Zorblax Cup Group B with three other sides.", "");
     /* A German compound's first half written apart is no name word. */
     expect_heuristics("de", "Die Zorblax Beteiligungs GmbH gehört seit dem Frühjahr dem Land Kärnten.",
                       "org/Zorblax");
@@ -1274,10 +1284,14 @@ static void test_resolve_org_inside_a_longer_name(void **state)
 {
     (void)state;
     struct lists l;
-    static const struct marked_line lines[] = {{"org\tLabour Party\tLabour", 0}};
+    static const struct marked_line lines[] = {{"org\tLabour Party\tLabour", 0}, {"org\tZorbco", 0}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.en, "en", "The Federal Labour Agency said unemployment rose in May.",
                     "org/Federal Labour Agency");
+    /* Not after a nationality, nor in German, where every noun is
+     * capitalised ("der Versicherer Zorbco Group"). */
+    expect_resolved(&l.g, &l.en, "en", "Shares in the Dutch Zorbco Group fell on Monday.", "org/Zorbco");
+    expect_resolved(&l.g, &l.de, "de", "Der Versicherer Zorbco Group meldete am Montag Gewinne.", "org/Zorbco");
     expect_resolved(&l.g, &l.en, "en", "The Labour Party said unemployment rose in May.", "org/Labour Party");
     /* Not after a sentence's first word, nor before an ordinary word. */
     expect_resolved(&l.g, &l.en, "en", "Yesterday Labour Council members said so.", "org/Labour Party");
@@ -1292,11 +1306,15 @@ static void test_resolve_firm_named_without_its_legal_form(void **state)
 {
     (void)state;
     struct lists l;
-    static const struct marked_line lines[] = {{"place\tNevada", 0}, {"place\tZorbland", 0}};
+    static const struct marked_line lines[] = {{"place\tNevada", 0}, {"place\tZorbland", 0},
+                                               {"place\tSouth Zorbland", 0}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
-    /* A place's possessive before it says whose the firm is. */
+    /* A place's possessive before it says whose the firm is, a place of
+     * two words too; a name word and the legal form's word stay. */
     expect_resolved(&l.g, &l.en, "en", "The deal went to Zorbland's National Zorb Corporation on Monday.",
                     "org/National Zorb Corporation");
+    expect_resolved(&l.g, &l.en, "en", "The deal went to South Zorbland's Quaxo Corporation on Monday.",
+                    "org/Quaxo Corporation");
     expect_resolved(&l.g, &l.en, "en", "The deal went to Quaxo's Zorb Widget Corporation on Monday.",
                     "org/Quaxo's Zorb Widget Corporation");
     expect_resolved(&l.g, &l.en, "en",
@@ -1666,6 +1684,13 @@ static void test_heuristics_public_bodies(void **state)
     expect_resolved(&l.g, &l.de, "de", "Die Schau im Kunsthaus Linz und im Landestheater Wien endet im Mai.",
                     "org/Kunsthaus Linz, org/Landestheater Wien");
     expect_resolved(&l.g, &l.de, "de", "Nach dem Theater fuhr sie am Montag wieder nach Linz zurück.", "place/Linz");
+    expect_resolved(&l.g, &l.de, "de", "Die Schau des Kunsthauses Linz endet im Mai, hieß es am Montag.",
+                    "org/Kunsthaus Linz");
+    /* Not a figure of speech ("Sommertheater"), nor the museum alone before
+     * a town, the verb's object as often. */
+    expect_resolved(&l.g, &l.de, "de", "Das Wiener Sommertheater um den Haushalt geht am Montag weiter.", "");
+    expect_resolved(&l.g, &l.de, "de", "Im Jahr 2019 verließ das Museum Linz und zog nach Wien.",
+                    "place/Linz, place/Wien");
     /* A place before an organisation's head is its name's. */
     expect_resolved(&l.g, &l.en, "en", "She studied at the California Institute of Technology for four years.",
                     "org/California Institute of Technology");
@@ -2117,6 +2142,9 @@ static void test_heuristics_org_words_and_heads(void **state)
     expect_heuristics("en", "The Joint Council for the Welfare of Immigrants said the plan was unfair.",
                       "org/Joint Council for the Welfare of Immigrants");
     expect_heuristics("en", "A letter from the Office for the Deputy Prime Minister came on Monday.", "");
+    expect_heuristics("en", "The Centre for the Study of Terrorism and Political Violence said so on Monday.", "");
+    /* A purpose and its object, not a capitalised noun alone. */
+    expect_heuristics("en", "The chairman of the Council for the Games resigned on Monday, they said.", "");
     /* Acronyms: an organisation's, with the name words after it; not one
      * the article spells out, one of two capitals ("KI"), a unit's after a number,
      * nor a country's code in brackets. */
