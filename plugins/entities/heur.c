@@ -650,7 +650,11 @@ static int rule_legal_form(struct run *r, size_t j)
         char *whole = span_name(r, a, j + 1, NO_HEAD);
         if (!whole)
             return -1;
-        c->short_len = (uint32_t)strlen(c->name);
+        /* same_firm_names() cuts the whole name back to the first
+         * short_len bytes: only where they are the short one. */
+        size_t short_len = strlen(c->name);
+        if (short_len < strlen(whole) && memcmp(whole, c->name, short_len) == 0)
+            c->short_len = (uint32_t)short_len;
         free(c->name);
         c->name = whole;
     }
