@@ -645,13 +645,12 @@ static int rule_legal_form(struct run *r, size_t j)
     struct heur_cand *c = &r->out->v[r->out->n - 1];
     /* The candidate's words stay those before the legal form's word: a
      * later "Sierra Nevada" is the "Sierra Nevada Corporation" met
-     * before, no place.  same_firm_names() may cut the word again. */
+     * before, no place.  same_firm_names() may cut the name back to its
+     * first short_len bytes: set only where they are the short name. */
     if (word_form) {
         char *whole = span_name(r, a, j + 1, NO_HEAD);
         if (!whole)
             return -1;
-        /* same_firm_names() cuts the whole name back to the first
-         * short_len bytes: only where they are the short one. */
         size_t short_len = strlen(c->name);
         if (short_len < strlen(whole) && memcmp(whole, c->name, short_len) == 0)
             c->short_len = (uint32_t)short_len;
@@ -1366,6 +1365,9 @@ static int journal_head(const struct ent_tok *t)
     return 0;
 }
 
+/* The words that join two parts of an English name. */
+static const char *const ands[] = {"and", "&", NULL};
+
 /* "Gewerkschaft Verdi", "Lokführergewerkschaft GDL", "rival Xpeng",
  * "Spanish side Celta Vigo". */
 static int rule_org_head(struct run *r, size_t p)
@@ -1399,7 +1401,6 @@ static int rule_org_head(struct run *r, size_t p)
      * Technology"), and no given name: "the journal Nature and Oxford
      * researchers", "in the journal Cell and Smith said" are two names. */
     static const char *const joins[] = {"in", "of", "and", "for", "on", "&", NULL};
-    static const char *const ands[] = {"and", "&", NULL};
     for (size_t j; n > 0 && n < 8 && journal_head(t) && (j = p + 1 + n) + 1 < r->n && same_sentence(r, p, j + 1) &&
                    !tok_possessive(tok(r, j - 1)) && tok_norm_in(tok(r, j), joins) && !is_cap(tok(r, j)) &&
                    !place_at(r, j + 1) &&
@@ -1567,7 +1568,7 @@ static char noun_gender(const char *norm, size_t len)
                    {"verband", 'm'}, {"rat", 'm'}, {"fonds", 'm'}, {"kuratorium", 'n'}, {"sekretariat", 'n'},
                    {"gericht", 'n'}, {"hof", 'm'}, {"orchester", 'n'}, {"fc", 'm'}, {"club", 'm'},
                    {"trust", 'm'}, {"konzern", 'm'}, {"verein", 'm'}, {"dienst", 'm'}, {"klinikum", 'n'},
-                   {"spital", 'n'}, {"krankenhaus", 'n'}, {"landtag", 'm'}, {"haus", 'n'}, {"theater", 'n'}};
+                   {"spital", 'n'}, {"landtag", 'm'}, {"haus", 'n'}, {"theater", 'n'}};
     char gender = 'f';
     for (size_t k = 0; k < sizeof genders / sizeof *genders; k++) {
         size_t n = strlen(genders[k].end);
@@ -1729,7 +1730,6 @@ static int rule_org_of(struct run *r, size_t p)
      * name at its end) no "Institute for the Study", "the Centre for the
      * Study of Terrorism and Political Violence" no "... of Terrorism". */
     if (for_the) {
-        static const char *const ands[] = {"and", "&", NULL};
         size_t e = from + n;
         if (!second_of)
             return 0;
