@@ -104,7 +104,8 @@ int check_config(const char *path, const char *state_dir_override)
         config_free(&cfg);
         return 1;
     }
-    printf("%s: OK (%zu plugins, %s; state in %s)\n", cfg.path, cfg.n_plugins, archives, cfg.state_dir);
+    printf("%s: OK (%zu plugin%s, %s; state in %s)\n", cfg.path, cfg.n_plugins, cfg.n_plugins == 1 ? "" : "s", archives,
+           cfg.state_dir);
     config_free(&cfg);
     return 0;
 }

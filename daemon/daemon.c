@@ -606,7 +606,7 @@ static void apply_reload(struct daemon *d)
 
     d->state = DAEMON_RUNNING;
     d->counters.reloads_taken++;
-    log_notice("reloaded %s: %zu plugins", d->cfg.path, d->plugins->n);
+    log_notice("reloaded %s: %zu plugin%s", d->cfg.path, d->plugins->n, d->plugins->n == 1 ? "" : "s");
     notify_ready();
     /* Clients of the API: the reload is in force; waiting queries go on
      * with the new plugins (or hear that newsd stops). */
@@ -768,7 +768,8 @@ static int begin_reload(struct daemon *d, const char *why, char **err)
         cfg.state_dir = xstrdup(d->cfg.state_dir);
     }
     if (cfg.workers != d->cfg.workers)
-        log_warning("reload: workers changed; that takes a restart, %u workers stay", d->n_workers);
+        log_warning("reload: workers changed; that takes a restart, %u worker%s stay%s", d->n_workers,
+                    d->n_workers == 1 ? "" : "s", d->n_workers == 1 ? "s" : "");
     /* The listeners stay: moving them under connected clients buys nothing. */
     if (!same_str(cfg.control_socket, d->cfg.control_socket) ||
         !same_str(cfg.metrics_listen, d->cfg.metrics_listen)) {
@@ -1034,7 +1035,7 @@ static int resume_work(struct daemon *d)
         return -1;
     }
     if (d->n_resume)
-        log_notice("resuming %zu articles left in work/ by the last run", d->n_resume);
+        log_notice("resuming %zu article%s left in work/ by the last run", d->n_resume, d->n_resume == 1 ? "" : "s");
     for (size_t i = 0; i < d->n_attempts; i++)
         log_warning("article %s: was being processed when newsd stopped abnormally (%u of %u attempts)",
                     d->attempts[i].name, d->attempts[i].count, d->cfg.max_attempts);
@@ -1151,8 +1152,8 @@ static int start(struct daemon *d)
     for (size_t i = 0; i < d->plugins->n && len < sizeof names; i++)
         len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", d->plugins->v[i].name);
     log_notice("newsd %s ready: drop files into %s (or write them to %s/tmp and rename them in); "
-               "%u workers; plugins: %s", NEWSD_VERSION, d->spool.inbox_path, d->spool.state_dir,
-               d->n_workers, names);
+               "%u worker%s; plugins: %s", NEWSD_VERSION, d->spool.inbox_path, d->spool.state_dir,
+               d->n_workers, d->n_workers == 1 ? "" : "s", names);
     if (d->cfg.control_socket)
         log_notice("control API on %s%s%s (newsctl -s %s status)", d->cfg.control_socket,
                    d->cfg.metrics_listen ? ", /metrics also on " : "",

@@ -105,6 +105,20 @@ void log_set_article(const char *file, const char *id)
     ctx_id = id;
 }
 
+struct log_context log_context_clear(void)
+{
+    struct log_context c = {ctx_plugin, ctx_file, ctx_id};
+    ctx_plugin = ctx_file = ctx_id = NULL;
+    return c;
+}
+
+void log_context_restore(struct log_context c)
+{
+    ctx_plugin = c.plugin;
+    ctx_file = c.file;
+    ctx_id = c.id;
+}
+
 static int64_t log_clock(void)
 {
     if (clock_hook)
@@ -142,9 +156,11 @@ static void emit(int level, const char *text, const char *suffix)
     if (n >= sizeof line - 1)
         n = sizeof line - 2;
     /* One line per event, even if a message carries newlines (a Lua
-     * traceback, say): a line-based reader must not see half an event. */
+     * traceback, say): a line-based reader must not see half an event.
+     * The traceback's tabs go too, as a pattern copied from the docs has
+     * spaces. */
     for (size_t i = 0; i < n; i++)
-        if (line[i] == '\n')
+        if (line[i] == '\n' || line[i] == '\t' || line[i] == '\r')
             line[i] = ' ';
     line[n++] = '\n';
     /* A single write() keeps lines from different threads whole. */
@@ -283,6 +299,101 @@ void log_vmsg(int level, const char *fmt, va_list ap)
     if (held_back(level, text))
         return;
     emit(level, text, "");
+}
+
+/* ---- the line of a fatal signal -------------------------------------------
+ * Written from a signal handler (crash_report.c), so only what such a
+ * handler may do: no stdio, no locks, no malloc, no gmtime_r().  The
+ * thread's context is read as log_vmsg() reads it: it is this thread's. */
+
+struct as_buf {
+    char *p;
+    size_t n, cap;
+};
+
+static void as_put(struct as_buf *b, const char *s)
+{
+    for (; s && *s && b->n + 1 < b->cap; s++)
+        b->p[b->n++] = *s == '\n' ? ' ' : *s;
+}
+
+/* v in decimal, at least width digits. */
+static void as_num(struct as_buf *b, uint64_t v, int width)
+{
+    char d[24];
+    int k = 0;
+    do {
+        d[k++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v && k < (int)sizeof d);
+    while (k < width && k < (int)sizeof d)
+        d[k++] = '0';
+    while (k > 0 && b->n + 1 < b->cap)
+        b->p[b->n++] = d[--k];
+}
+
+/* The civil date of a day count since 1970-01-01 (Howard Hinnant's
+ * days_from_civil, inverted). */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+void log_fatal_signal_line(const char *what, const char *tail)
+{
+    char line[1024];
+    struct as_buf b = {line, 0, sizeof line};
+    if (to_journal) {
+        as_put(&b, "<3>");
+    } else {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t days = ts.tv_sec / 86400, secs = ts.tv_sec % 86400;
+        int64_t y;
+        unsigned m, d;
+        civil_from_days(days, &y, &m, &d);
+        as_num(&b, (uint64_t)y, 4);
+        as_put(&b, "-");
+        as_num(&b, m, 2);
+        as_put(&b, "-");
+        as_num(&b, d, 2);
+        as_put(&b, "T");
+        as_num(&b, (uint64_t)secs / 3600, 2);
+        as_put(&b, ":");
+        as_num(&b, (uint64_t)secs / 60 % 60, 2);
+        as_put(&b, ":");
+        as_num(&b, (uint64_t)secs % 60, 2);
+        as_put(&b, ".");
+        as_num(&b, (uint64_t)ts.tv_nsec / 1000000, 3);
+        as_put(&b, "Z error: ");
+    }
+    if (ctx_plugin) {
+        as_put(&b, "plugin ");
+        as_put(&b, ctx_plugin);
+        as_put(&b, ": ");
+    }
+    if (ctx_file) {
+        as_put(&b, "article ");
+        as_put(&b, ctx_file);
+        if (ctx_id && *ctx_id) {
+            as_put(&b, " ");
+            as_put(&b, ctx_id);
+        }
+        as_put(&b, ": ");
+    }
+    as_put(&b, what);
+    as_put(&b, tail);
+    line[b.n++] = '\n';
+    ssize_t w = write(STDERR_FILENO, line, b.n);
+    (void)w;
 }
 
 void log_msg(int level, const char *fmt, ...)

@@ -46,6 +46,16 @@ void log_vmsg(int level, const char *fmt, va_list ap) NEWSD_PRINTF(2, 0);
 void log_set_plugin(const char *plugin);
 void log_set_article(const char *file, const char *id);
 
+/* newsd's own work done on a plugin's or an article's behalf (the first
+ * call that needs a data file loads it for all): its lines are no plugin's
+ * and no article's.  log_context_clear() empties this thread's context and
+ * returns it; log_context_restore() puts it back. */
+struct log_context {
+    const char *plugin, *file, *id;
+};
+struct log_context log_context_clear(void);
+void log_context_restore(struct log_context c);
+
 /* A plugin's init(): collect the error lines logged on this thread until
  * log_capture_end() (they are still written), so a refused start or reload
  * can hand the plugin's own words to whoever asked (newsctl reload).
@@ -53,6 +63,11 @@ void log_set_article(const char *file, const char *id);
  * "plugin NAME: " prefix, or NULL when there were none. */
 void log_capture_begin(void);
 char *log_capture_end(void);
+
+/* A fatal signal's line: what and tail, after this thread's context
+ * (plugin, article), written at once and never folded.  Safe to call from
+ * a signal handler (crash_report.c); log_msg() is for everywhere else. */
+void log_fatal_signal_line(const char *what, const char *tail);
 
 /* Write the summaries of windows that are over (the loop calls this on a
  * timer, so a count is not left waiting for the next line); all: of every

@@ -307,6 +307,12 @@ static int slot_open(struct l_slot *s, struct l_plugin *lp, unsigned *stages, ch
     lua_pushcfunction(L, open_plugin);
     lua_pushlightuserdata(L, &c);
     if (slot_pcall(s, 1, 1, &why) < 0) {
+        /* A refused start or reload is one line a mistake (check_config.c,
+         * newsctl reload): the message has the script's file and line, and
+         * the traceback below it only the loader's frames. */
+        char *tb = strstr(why, "\nstack traceback:");
+        if (tb)
+            *tb = '\0';
         *err = strcmp(c.phase, "init") == 0 ? xasprintf("%s: init failed: %s", lp->path, why)
                                              : xasprintf("%s: %s: %s", lp->path, c.phase, why);
         goto fail;

@@ -1,6 +1,7 @@
 /* newsd: command line and mode dispatch. */
 #include "check_config.h"
 #include "config.h"
+#include "crash_report.h"
 #include "daemon.h"
 #include "learn.h"
 #include "log.h"
@@ -96,6 +97,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     log_init();
     if (try_path) {
+        crash_report_install(NULL);
         /* Plugin authors want to see what each plugin did. */
         log_set_level(level >= 0 ? level : NEWSD_LOG_DEBUG);
         if (!config && access(DEFAULT_CONFIG, R_OK) == 0)
@@ -108,8 +110,10 @@ int main(int argc, char **argv)
         log_set_level(level);
     if (!config)
         config = DEFAULT_CONFIG;
-    if (check)
+    if (check) {
+        crash_report_install(NULL);
         return check_config(config, state_dir);
+    }
     /* The daemon parses what strangers wrote (scraped pages, feeds) and
      * runs plugins; none of it needs root, so root is a mistake until the
      * operator says otherwise.  --try and --check-config change nothing
@@ -121,5 +125,8 @@ int main(int argc, char **argv)
                         "mean it\n");
         return 1;
     }
+    /* The article stays in work/ (crash_report.h): what comes of it. */
+    crash_report_install("; newsd stops, and the article is tried again at the next start (moved to failed/ "
+                         "once newsd has crashed on it max_attempts times)");
     return daemon_run(config, state_dir, level, control_socket);
 }

@@ -176,7 +176,7 @@ static bool lang_valid(const char *lang, size_t len)
  * table that no longer changes needs no lock to read.  Reading only the
  * files that exist also keeps the lang field of articles (any text a
  * producer writes) from making newsd open or remember anything. */
-static void load_all(void)
+static void load_files(void)
 {
     char *dir = xasprintf("%s/stopwords", datadir_get());
     DIR *d = opendir(dir);
@@ -211,6 +211,15 @@ static void load_all(void)
     }
     closedir(d);
     free(dir);
+}
+
+/* Run by the first call of any thread that wants a list, often a plugin's
+ * on an article: the lines are about newsd's data, not about either. */
+static void load_all(void)
+{
+    struct log_context ctx = log_context_clear();
+    load_files();
+    log_context_restore(ctx);
 }
 
 static void log_missing_once(const char *lang, size_t len)

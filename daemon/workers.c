@@ -1,6 +1,7 @@
 /* Worker threads: queue in, uv_async_t out; the watchdog's view of them. */
 #include "workers.h"
 #include "budget.h"
+#include "crash_report.h"
 #include "xalloc.h"
 #include "log.h"
 #include "lua_host.h"
@@ -63,6 +64,7 @@ static void worker_main(void *arg)
     /* Lua plugins keep one state per worker, picked by this index. */
     l_host_set_worker((unsigned)(self - w->v));
     budget_watch_attach(&self->watch);
+    crash_report_thread_begin();
 
     uv_mutex_lock(&w->lock);
     for (;;) {
@@ -96,6 +98,7 @@ static void worker_main(void *arg)
             /* The loop gave up on this job and forgot it (the daemon is
              * exiting): hand nothing back, touch nothing of the loop's. */
             uv_mutex_unlock(&w->lock);
+            crash_report_thread_end();
             return;
         }
         self->current = NULL;
@@ -103,6 +106,7 @@ static void worker_main(void *arg)
         uv_async_send(&w->async);
     }
     uv_mutex_unlock(&w->lock);
+    crash_report_thread_end();
 }
 
 static void deliver(uv_async_t *h)

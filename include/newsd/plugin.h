@@ -23,7 +23,13 @@
  * The newsd_* functions below are provided by the daemon at run time; build the
  * plugin as a shared object without linking anything of newsd's:
  *
- *     cc -std=c17 -fPIC -shared -o huawei.so huawei.c $(pkg-config --cflags newsd)
+ *     cc -std=c17 -D_POSIX_C_SOURCE=200809L -Wall -Werror=implicit-function-declaration \
+ *        -fPIC -shared -o huawei.so huawei.c $(pkg-config --cflags newsd)
+ *
+ * (-D_POSIX_C_SOURCE brings back strdup() and the rest of POSIX, which
+ * -std=c17 hides; the -Werror stops a build that calls a function with no
+ * declaration, which would otherwise build, take its result for an int,
+ * and crash.)
  *
  * Threading: process() runs on worker threads.  A plugin that sets
  * NEWSD_PLUGIN_THREAD_SAFE may be called from several workers at once with

@@ -5,6 +5,8 @@
  * with real articles:
  *
  *   crash_on = TEXT   abort() when the article contains TEXT (poison article)
+ *   overflow_on = TEXT  recurse until the stack runs out (SIGSEGV on its
+ *                     guard page) when the article contains TEXT
  *   fail_on  = TEXT   newsd_article_fail() + NEWSD_ERROR when it contains TEXT
  *   sleep_ms = N      sleep N ms per article, so a burst stays in flight
  *   hang_on  = TEXT   never return when the article contains TEXT (a stuck
@@ -24,6 +26,7 @@
 
 struct crashy {
     char *crash_on;
+    char *overflow_on;
     char *fail_on;
     char *tag;
     char *hang_on;
@@ -38,6 +41,7 @@ static void crashy_fini(void *state)
     if (!c)
         return;
     free(c->crash_on);
+    free(c->overflow_on);
     free(c->fail_on);
     free(c->tag);
     free(c->hang_on);
@@ -88,6 +92,7 @@ static int crashy_init(const newsd_config *conf, void **state)
         return NEWSD_ERROR;
     }
     c->crash_on = dup_key(conf, "crash_on", &oom);
+    c->overflow_on = dup_key(conf, "overflow_on", &oom);
     c->fail_on = dup_key(conf, "fail_on", &oom);
     c->tag = dup_key(conf, "tag", &oom);
     c->hang_on = dup_key(conf, "hang_on", &oom);
@@ -114,6 +119,18 @@ static void sleep_ms(long ms)
         ;
 }
 
+/* Never returns: each frame keeps a buffer the next call reads, so the
+ * calls cannot become a loop, and n never reaches the end the compiler
+ * cannot rule out. */
+static unsigned long recurse(volatile unsigned long n)
+{
+    volatile char frame[512];
+    frame[n % sizeof frame] = (char)n;
+    if (n == (unsigned long)-1)
+        return 0;
+    return recurse(n + 1) + (unsigned long)frame[(n * 7) % sizeof frame];
+}
+
 static int crashy_process(void *state, enum newsd_stage stage, newsd_article *a)
 {
     const struct crashy *c = state;
@@ -123,6 +140,8 @@ static int crashy_process(void *state, enum newsd_stage stage, newsd_article *a)
         sleep_ms(c->sleep_ms);
     if (c->crash_on && newsd_article_contains(a, c->crash_on))
         abort();
+    if (c->overflow_on && newsd_article_contains(a, c->overflow_on))
+        return (int)recurse(1);
     if (c->hang_on && newsd_article_contains(a, c->hang_on)) {
         if (c->hang_ms)
             sleep_ms(c->hang_ms);

@@ -86,9 +86,10 @@ class Fail(Exception):
 
 
 def sanitized_build(ctx):
-    """True when newsd was built with AddressSanitizer (it links libasan)."""
+    """True when newsd was built with AddressSanitizer or ThreadSanitizer
+    (it links libasan or libtsan)."""
     out = subprocess.run(["ldd", str(ctx.newsd)], capture_output=True, text=True).stdout
-    return "libasan" in out
+    return "libasan" in out or "libtsan" in out
 
 
 def check(cond, msg):
@@ -1062,12 +1063,37 @@ def poison_article_crash_on(ctx):
     reason = ctx.wait_failed("poison.txt", timeout=5)
     check("crash" in reason.get("cause", "").lower(),
           f"poison sidecar cause {reason.get('cause')!r} does not mention the crash")
+    # Each crash left its line: the plugin, the article and the signal
+    # (crash_report.c), before the process ended.
+    crash_lines = [line for line in ctx.log_text().splitlines()
+                   if re.search(r"error: plugin crashy: article poison\.txt [0-9a-f]{32}: crashed: SIGABRT", line)]
+    check(len(crash_lines) == max_attempts,
+          f"{len(crash_lines)} crash lines naming crashy and poison.txt, expected {max_attempts}")
     check(crashes == max_attempts,
           f"newsd crashed {crashes} times, expected max_attempts = {max_attempts}")
     check(content_id(poison) not in ctx.ids(), "the poison article was archived")
     ctx.wait_archived(ids)
     ctx.assert_alive("after moving the poison article")
     normal_article_after(ctx)
+
+
+@test()
+def plugin_stack_overflow_is_reported(ctx):
+    """A plugin that recurses until its worker's stack runs out: the
+    process ends, but its last line names the plugin and the article
+    (crash_report.c's handler runs on a stack of its own)."""
+    if sanitized_build(ctx):
+        return    # the sanitizers report faults themselves (crash_report.h)
+    ctx.write_config(ctx.plugins_with(ctx.crashy_section(overflow_on="TIEFSEE-E2E")))
+    d = ctx.start()
+    ctx.drop("deep.txt", small_article("Tiefer Artikel", "Dieser Text geht zur TIEFSEE-E2E hinab."))
+    ctx.wait(lambda: not d.alive(), 30, "newsd ending on the stack overflow", daemon=None)
+    d.expect_alive = False
+    check(d.proc.returncode == -signal.SIGSEGV, f"exit {d.proc.returncode}, expected death by SIGSEGV")
+    check(re.search(r"error: plugin crashy: article deep\.txt [0-9a-f]{32}: crashed: SIGSEGV .*"
+                    r"tried again at the next start", ctx.log_text()),
+          "no crash line naming crashy and deep.txt")
+    check((ctx.work / "deep.txt").exists(), "deep.txt is not left in work/")
 
 
 @test()

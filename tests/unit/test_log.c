@@ -1,5 +1,6 @@
 /* Unit tests for daemon/log.c: repeated lines are held back and summed up
- * ("repeated N times in the last S s"), on a clock the test moves. */
+ * ("repeated N times in the last S s"), on a clock the test moves; the
+ * line of a fatal signal. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -161,12 +162,65 @@ static void test_eviction(void **state)
     free(out);
 }
 
+/* The line a signal handler writes (log_fatal_signal_line()): the same
+ * prefix as log_msg()'s, its own date arithmetic included, the thread's
+ * context, one line, and never held back. */
+static void test_fatal_signal_line(void **state)
+{
+    (void)state;
+    free(output());   /* what came before */
+    char *out = NULL;
+    /* The two lines' times agree to the minute unless a minute began in
+     * between: then once more. */
+    for (int attempt = 0; attempt < 3; attempt++) {
+        free(out);
+        log_error("before %d", attempt);   /* not folded with the last */
+        log_set_plugin("crashy");
+        log_set_article("poison.txt", "0123abcd");
+        log_fatal_signal_line("crashed: SIGSEGV\nsecond line", "; what next");
+        log_fatal_signal_line("crashed: SIGSEGV\nsecond line", "; what next");
+        log_set_plugin(NULL);
+        log_set_article(NULL, NULL);
+        out = output();
+        const char *fatal = strstr(out, "\n") + 1;
+        assert_true(strlen(fatal) > 24);
+        if (memcmp(out, fatal, 16) == 0)
+            break;
+    }
+    const char *fatal = strstr(out, "\n") + 1;
+    assert_non_null(strstr(out, " error: before "));
+    assert_true(strstr(out, " error: before ") < fatal);
+    assert_memory_equal(out, fatal, 16);
+    /* YYYY-MM-DDTHH:MM:SS.mmmZ error: */
+    for (int i = 0; i < 24; i++) {
+        if (i == 4 || i == 7)
+            assert_int_equal(fatal[i], '-');
+        else if (i == 10)
+            assert_int_equal(fatal[i], 'T');
+        else if (i == 13 || i == 16)
+            assert_int_equal(fatal[i], ':');
+        else if (i == 19)
+            assert_int_equal(fatal[i], '.');
+        else if (i == 23)
+            assert_int_equal(fatal[i], 'Z');
+        else
+            assert_true(fatal[i] >= '0' && fatal[i] <= '9');
+    }
+    const char *want = " error: plugin crashy: article poison.txt 0123abcd: crashed: SIGSEGV second line; "
+                       "what next\n";
+    assert_memory_equal(fatal + 23 + 1, want, strlen(want));
+    /* Both written: a crash line is never folded. */
+    assert_int_equal(count_lines(out, "crashed: SIGSEGV second line"), 2);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_repeats_folded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_distinct_and_levels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eviction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fatal_signal_line, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -244,6 +244,27 @@ static void test_reprocess_names(void **state)
     assert_int_equal(access(path, F_OK), 0);
 }
 
+/* A cause of several lines (a Lua traceback) stays one field of the
+ * sidecar: the breaks and tabs become a space, other spaces stay. */
+static void test_sidecar_cause_one_line(void **state)
+{
+    struct fixture *f = *state;
+    sh(f, "echo a > work/tb.txt");
+    assert_int_equal(spool_fail(&f->spool, "tb.txt", NULL, "boom",
+                                "Lua error: boom.lua:4: boom  found\nstack traceback:\n\t[C]: in function 'error'\r\n"),
+                     0);
+    char path[256], text[1024];
+    snprintf(path, sizeof path, "%s/failed/tb.txt.reason", f->dir);
+    FILE *fh = fopen(path, "r");
+    assert_non_null(fh);
+    size_t n = fread(text, 1, sizeof text - 1, fh);
+    fclose(fh);
+    text[n] = '\0';
+    assert_non_null(strstr(text, "\ncause: Lua error: boom.lua:4: boom  found stack traceback: [C]: in function "
+                                 "'error' \nplugin: boom\n"));
+    assert_null(strchr(text, '\t'));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +276,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_state_dir_deleted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_archive_folder, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reprocess_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sidecar_cause_one_line, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
