@@ -261,8 +261,8 @@ static int instance_load(const struct daemon_config *cfg, const struct plugin_se
     }
     if (req && config_parse_bool(req->value, &p->required) < 0) {
         char at[PATH_MAX + 32];
-        *err = xasprintf("plugin %s: %srequired = %s: expected true or false", s->name,
-                         config_kv_where(req, at, sizeof at), req->value);
+        *err = xasprintf("plugin %s: %s[%s%s] required = %s: expected true or false", s->name,
+                         config_kv_where(req, at, sizeof at), CONFIG_SECTION_KIND(s), s->name, req->value);
         goto fail;
     }
     if (budget_plugin_ms(cfg, s, &p->max_ms, &why) < 0) {

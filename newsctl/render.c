@@ -157,14 +157,23 @@ void render_list(const json_t *page, const char *key)
         printf("no articles%s%s\n", total ? " on this page" : "", fresh);
         return;
     }
-    printf("%-32s  %6s  %-8s  %-16s  %s\n", "ID", "SCORE", "ACTION", "RECEIVED", "TITLE");
+    /* Search hits carry no action (api.md): no column that is always
+     * blank. */
     size_t i;
     json_t *it;
+    int actions = 0;
+    json_array_foreach(items, i, it)
+        actions |= *str(it, "action") != '\0';
+    printf("%-32s  %6s  ", "ID", "SCORE");
+    if (actions)
+        printf("%-8s  ", "ACTION");
+    printf("%-16s  %s\n", "RECEIVED", "TITLE");
     json_array_foreach(items, i, it) {
         char score[32];
         snprintf(score, sizeof score, "%6.1f", real(it, "score_total"));
         printf("%-32s  %s  ", str(it, "id"), score);
-        cell(str(it, "action"), 8, 0);   /* search hits have none: blank */
+        if (actions)
+            cell(str(it, "action"), 8, 0);
         /* 2026-11-28T15:13:23.029Z -> 2026-11-28 15:13: enough for a table */
         char when[17];
         snprintf(when, sizeof when, "%s", str(it, "received"));
@@ -213,6 +222,14 @@ void render_record(const json_t *rec)
     json_t *r;
     json_array_foreach(json_object_get(score, "rules"), i, r)
         printf("  %-16s %+6.2f  %s (%s)\n", str(r, "rule"), real(r, "points"), str(r, "reason"), str(r, "plugin"));
+    const json_t *meta = json_object_get(rec, "meta");
+    if (json_object_size(meta)) {
+        printf("\nmeta\n");
+        const char *k;
+        json_t *v;
+        json_object_foreach((json_t *)meta, k, v)
+            printf("  %-24s %s\n", k, json_is_string(v) ? json_string_value(v) : "");
+    }
     const char *body = str(rec, "body");
     if (*body)
         printf("\n%s\n", body);
