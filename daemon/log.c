@@ -133,6 +133,20 @@ void log_set_clock(int64_t (*mono_ms)(void))
     clock_hook = mono_ms;
 }
 
+size_t text_one_line(char *s, size_t n)
+{
+    size_t kept = 0;
+    bool in_break = false;
+    for (size_t i = 0; i < n; i++) {
+        bool brk = s[i] == '\n' || s[i] == '\t' || s[i] == '\r';
+        if (brk && in_break)
+            continue;
+        s[kept++] = brk ? ' ' : s[i];
+        in_break = brk;
+    }
+    return kept;
+}
+
 /* Write one line: the prefix (time and level, or the journal's priority),
  * then text, then suffix; newlines inside become spaces. */
 static void emit(int level, const char *text, const char *suffix)
@@ -156,12 +170,8 @@ static void emit(int level, const char *text, const char *suffix)
     if (n >= sizeof line - 1)
         n = sizeof line - 2;
     /* One line per event, even if a message carries newlines (a Lua
-     * traceback, say): a line-based reader must not see half an event.
-     * The traceback's tabs go too, as a pattern copied from the docs has
-     * spaces. */
-    for (size_t i = 0; i < n; i++)
-        if (line[i] == '\n' || line[i] == '\t' || line[i] == '\r')
-            line[i] = ' ';
+     * traceback, say): a line-based reader must not see half an event. */
+    n = text_one_line(line, n);
     line[n++] = '\n';
     /* A single write() keeps lines from different threads whole. */
     ssize_t w = write(STDERR_FILENO, line, n);

@@ -64,6 +64,12 @@ void log_context_restore(struct log_context c);
 void log_capture_begin(void);
 char *log_capture_end(void);
 
+/* The first n bytes of s on one line, in place: a line break or tab, with
+ * the breaks and tabs right after it (a Lua traceback's "\n\t"), becomes
+ * one space, as a pattern copied from the docs has it.  Returns the new
+ * length.  Log lines and the failed/ sidecars' fields use it. */
+size_t text_one_line(char *s, size_t n);
+
 /* A fatal signal's line: what and tail, after this thread's context
  * (plugin, article), written at once and never folded.  Safe to call from
  * a signal handler (crash_report.c); log_msg() is for everywhere else. */

@@ -391,39 +391,15 @@ static void iso_now(char out[32])
 }
 
 
-/* text on one line: each run of blanks that holds a line break or a tab (a
- * Lua traceback's) becomes one space, so that the sidecar stays one field a
- * line for a script that reads it.  malloc'd. */
-static char *one_line(const char *text)
-{
-    char *out = xmalloc(strlen(text) + 1), *o = out;
-    for (const char *p = text; *p;) {
-        if (*p == '\n' || *p == '\r' || *p == '\t' || *p == ' ') {
-            bool breaks = false;
-            const char *q = p;
-            for (; *q == '\n' || *q == '\r' || *q == '\t' || *q == ' '; q++)
-                breaks |= *q != ' ';
-            if (!breaks) {
-                while (p < q)
-                    *o++ = *p++;
-                continue;
-            }
-            *o++ = ' ';
-            p = q;
-        } else {
-            *o++ = *p++;
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 static int write_sidecar(struct spool *s, const char *path, const char *name, const char *id,
                          const char *plugin, const char *cause)
 {
     char when[32], *text;
     char *shown = escape_name(name);
-    char *flat = one_line(cause);
+    /* One field a line for a script that reads it, whatever the cause
+     * holds (a Lua traceback). */
+    char *flat = xstrdup(cause);
+    flat[text_one_line(flat, strlen(flat))] = '\0';
     iso_now(when);
     int len = asprintf(&text,
                        "file: %s\n"

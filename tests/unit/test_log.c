@@ -134,6 +134,13 @@ static void test_distinct_and_levels(void **state)
     assert_non_null(strstr(out, "article x.txt: cannot open a"));
     free(out);
 
+    /* A message of several lines (a Lua traceback) is one line: a break
+     * and the tabs after it become one space. */
+    log_error("boom\nstack traceback:\n\t[C]: in function 'error'\r\n\tx.lua:5:\tin main");
+    out = output();
+    assert_non_null(strstr(out, "error: boom stack traceback: [C]: in function 'error' x.lua:5: in main\n"));
+    free(out);
+
     /* At exit every count is written, however young its window. */
     log_flush_repeats(true);
     out = output();
