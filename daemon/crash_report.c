@@ -23,48 +23,57 @@
 static const struct {
     int sig;
     bool sanitized;           /* handled in sanitizer builds too */
-    const char *line;
+    const char *name;         /* as sent */
+    const char *fault;        /* as raised here: what it means */
 } fatal[] = {
-    {SIGSEGV, false, "crashed: SIGSEGV (invalid memory access)"},
-    {SIGBUS, false, "crashed: SIGBUS (bad memory access)"},
-    {SIGFPE, false, "crashed: SIGFPE (arithmetic error, such as a division by zero)"},
-    {SIGILL, false, "crashed: SIGILL (illegal instruction)"},
-    {SIGABRT, true, "crashed: SIGABRT (abort() called)"},
+    {SIGSEGV, false, "SIGSEGV", "SIGSEGV (invalid memory access)"},
+    {SIGBUS, false, "SIGBUS", "SIGBUS (bad memory access)"},
+    {SIGFPE, false, "SIGFPE", "SIGFPE (arithmetic error, such as a division by zero)"},
+    {SIGILL, false, "SIGILL", "SIGILL (illegal instruction)"},
+    {SIGABRT, true, "SIGABRT", "SIGABRT (abort() called, or a failed assert())"},
 };
 
-static const char *tail = "";
 static _Thread_local void *alt_stack;
+static _Thread_local const char *article_tail;
 
-static void on_fatal(int sig)
+static void on_fatal(int sig, siginfo_t *info, void *uctx)
 {
+    (void)uctx;
     int saved = errno;
+    /* Sent, not raised by a fault: by another process (systemd's watchdog
+     * sends SIGABRT), or by this one (abort(), raise()). */
+    bool sent = info->si_code <= 0;
+    long sender = sent && info->si_pid != getpid() ? (long)info->si_pid : 0;
     for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++)
         if (fatal[i].sig == sig)
-            log_fatal_signal_line(fatal[i].line, tail);
+            log_fatal_signal_line(sender ? "stopped by " : "crashed: ", sender ? fatal[i].name : fatal[i].fault,
+                                  sender, article_tail);
     errno = saved;
     /* SA_RESETHAND has put the default action back.  A fault comes again
-     * when the handler returns; a signal sent by kill() or abort() would
-     * not, so it is raised once more (blocked until the return). */
-    raise(sig);
+     * when the handler returns, and the core dump shows it as it was; a
+     * signal that was sent would not come again, so it is raised once more
+     * (blocked until the return).  abort() raises its own again too. */
+    if (sent)
+        raise(sig);
 }
 
-void crash_report_install(const char *after)
+void crash_report_install(void)
 {
-    tail = after ? after : "";
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_fatal;
+    sa.sa_sigaction = on_fatal;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND | (UNDER_SANITIZER ? 0 : SA_ONSTACK);
+    sa.sa_flags = SA_SIGINFO | SA_RESETHAND | (UNDER_SANITIZER ? 0 : SA_ONSTACK);
     for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++)
         if (!UNDER_SANITIZER || fatal[i].sanitized)
             sigaction(fatal[i].sig, &sa, NULL);
     /* The main thread runs plugins too (--try, --check-config, inits). */
-    crash_report_thread_begin();
+    crash_report_thread_begin(NULL);
 }
 
-void crash_report_thread_begin(void)
+void crash_report_thread_begin(const char *after_article)
 {
+    article_tail = after_article;
     if (UNDER_SANITIZER || alt_stack)
         return;
     long min = sysconf(_SC_SIGSTKSZ);
@@ -83,6 +92,7 @@ void crash_report_thread_begin(void)
 
 void crash_report_thread_end(void)
 {
+    article_tail = NULL;
     if (!alt_stack)
         return;
     stack_t ss = {.ss_flags = SS_DISABLE};

@@ -324,7 +324,7 @@ struct as_buf {
 static void as_put(struct as_buf *b, const char *s)
 {
     for (; s && *s && b->n + 1 < b->cap; s++)
-        b->p[b->n++] = *s == '\n' ? ' ' : *s;
+        b->p[b->n++] = *s == '\n' || *s == '\t' || *s == '\r' ? ' ' : *s;
 }
 
 /* v in decimal, at least width digits. */
@@ -357,7 +357,7 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
     *y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
-void log_fatal_signal_line(const char *what, const char *tail)
+void log_fatal_signal_line(const char *how, const char *what, long sender, const char *after_article)
 {
     char line[1024];
     struct as_buf b = {line, 0, sizeof line};
@@ -399,8 +399,14 @@ void log_fatal_signal_line(const char *what, const char *tail)
         }
         as_put(&b, ": ");
     }
+    as_put(&b, how);
     as_put(&b, what);
-    as_put(&b, tail);
+    if (sender > 0) {
+        as_put(&b, ", sent by process ");
+        as_num(&b, (uint64_t)sender, 1);
+    }
+    if (ctx_file)
+        as_put(&b, after_article);
     line[b.n++] = '\n';
     ssize_t w = write(STDERR_FILENO, line, b.n);
     (void)w;

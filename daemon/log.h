@@ -70,10 +70,12 @@ char *log_capture_end(void);
  * length.  Log lines and the failed/ sidecars' fields use it. */
 size_t text_one_line(char *s, size_t n);
 
-/* A fatal signal's line: what and tail, after this thread's context
- * (plugin, article), written at once and never folded.  Safe to call from
- * a signal handler (crash_report.c); log_msg() is for everywhere else. */
-void log_fatal_signal_line(const char *what, const char *tail);
+/* A fatal signal's line: this thread's context (plugin, article), how and
+ * what ("crashed: " "SIGSEGV ..."), the sender's pid when it is > 0, and
+ * after_article (may be NULL) when the context has an article; written at
+ * once and never folded.  Safe to call from a signal handler
+ * (crash_report.c); log_msg() is for everywhere else. */
+void log_fatal_signal_line(const char *how, const char *what, long sender, const char *after_article);
 
 /* Write the summaries of windows that are over (the loop calls this on a
  * timer, so a count is not left waiting for the next line); all: of every

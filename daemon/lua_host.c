@@ -307,9 +307,10 @@ static int slot_open(struct l_slot *s, struct l_plugin *lp, unsigned *stages, ch
     lua_pushcfunction(L, open_plugin);
     lua_pushlightuserdata(L, &c);
     if (slot_pcall(s, 1, 1, &why) < 0) {
-        /* A refused start or reload is one line a mistake (check_config.c,
-         * newsctl reload): the message has the script's file and line, and
-         * the traceback below it only the loader's frames. */
+        /* A refused start or reload says each mistake on one line
+         * (check_config.c, newsctl reload).  The message already names the
+         * script's file and line; the traceback under it adds only the
+         * frames of newsd's loader. */
         char *tb = strstr(why, "\nstack traceback:");
         if (tb)
             *tb = '\0';

@@ -97,7 +97,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     log_init();
     if (try_path) {
-        crash_report_install(NULL);
+        crash_report_install();
         /* Plugin authors want to see what each plugin did. */
         log_set_level(level >= 0 ? level : NEWSD_LOG_DEBUG);
         if (!config && access(DEFAULT_CONFIG, R_OK) == 0)
@@ -111,7 +111,7 @@ int main(int argc, char **argv)
     if (!config)
         config = DEFAULT_CONFIG;
     if (check) {
-        crash_report_install(NULL);
+        crash_report_install();
         return check_config(config, state_dir);
     }
     /* The daemon parses what strangers wrote (scraped pages, feeds) and
@@ -125,8 +125,6 @@ int main(int argc, char **argv)
                         "mean it\n");
         return 1;
     }
-    /* The article stays in work/ (crash_report.h): what comes of it. */
-    crash_report_install("; newsd stops, and the article is tried again at the next start (moved to failed/ "
-                         "once newsd has crashed on it max_attempts times)");
+    crash_report_install();
     return daemon_run(config, state_dir, level, control_socket);
 }

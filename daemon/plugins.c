@@ -394,7 +394,9 @@ int plugin_set_load(const struct daemon_config *cfg, unsigned flags,
         char *why = NULL;
         if (instance_load(cfg, s, flags, &set->v[set->n], &why) < 0) {
             /* The check goes on to the other plugins: one run shows every
-             * mistake.  A start or reload stops at the first. */
+             * mistake, a line each (check_config.c).  A start or reload
+             * stops at the first. */
+            why[text_one_line(why, strlen(why))] = '\0';
             char *all = *err ? xasprintf("%s\n%s", *err, why) : why;
             if (*err)
                 free(why);

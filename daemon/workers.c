@@ -64,7 +64,9 @@ static void worker_main(void *arg)
     /* Lua plugins keep one state per worker, picked by this index. */
     l_host_set_worker((unsigned)(self - w->v));
     budget_watch_attach(&self->watch);
-    crash_report_thread_begin();
+    /* A crash on an article here is counted (the journal, spool.h). */
+    crash_report_thread_begin("; newsd stops, and the article is tried again at the next start (moved to "
+                              "failed/ once newsd has crashed on it max_attempts times)");
 
     uv_mutex_lock(&w->lock);
     for (;;) {

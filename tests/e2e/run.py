@@ -1170,8 +1170,27 @@ def _check_config_fails(ctx, plugins, *needles):
     err = p.stderr.decode("utf-8", errors="replace")
     check(p.returncode == 1, f"exit {p.returncode}, expected 1; stderr: {err[-500:]}")
     for needle in needles:
-        check(re.search(needle, err, re.I), f"stderr does not match {needle!r}: {err[-500:]}")
+        check(re.search(needle, err, re.I | re.M), f"stderr does not match {needle!r}: {err[-500:]}")
     return err
+
+
+@test()
+def check_config_lua_init_error_one_line(ctx):
+    """A Lua init that raises, with a message of two lines: --check-config
+    says it on one line, the script's file and line, without the loader's
+    traceback."""
+    script = ctx.base / "initfail.lua"
+    script.write_text('local P = {}\n'
+                      'function P.init(conf)\n'
+                      '  error("words: none given\\n\\tgive a comma-separated list")\n'
+                      'end\n'
+                      'function P.tag(a) end\n'
+                      'return P\n', encoding="utf-8")
+    err = _check_config_fails(ctx, ctx.plugins_with(("initfail", {"lua": str(script)})),
+                              r"plugin initfail: \S*initfail\.lua: init failed: Lua error: initfail\.lua:3: "
+                              r"words: none given give a comma-separated list$")
+    lines = [line for line in err.splitlines() if line.startswith("newsd:")]
+    check(len(lines) == 1 and "traceback" not in err, f"expected one line, no traceback: {err[-500:]}")
 
 
 @test()

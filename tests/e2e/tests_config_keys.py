@@ -54,7 +54,7 @@ MISTAKES = [
     ("lua_wrong_type", "plugin.kw", "max_memory = lots",
      r"max_memory = lots: expected a size"),
     ("required_type", "plugin.orgs", "required = maybe",
-     r"required = maybe: expected true or false"),
+     r"\[plugin\.orgs\] required = maybe: expected true or false"),
 ]
 
 

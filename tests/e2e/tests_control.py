@@ -451,6 +451,8 @@ def control_archive_queries_sqlite(ctx):
     check(sample_id in ids, f"search 'Huawei Chips' does not find the sample: {ids[:5]}")
     rc, out, err = newsctl(ctx, "search", "Huawei", "Chips")
     check(rc == 0 and sample_id in out, f"newsctl search (table): exit {rc}: {out[:500]} {err}")
+    # search hits carry no action: no column that would stay blank
+    check("ACTION" not in out.splitlines()[0], f"newsctl search (table) has an ACTION column:\n{out[:300]}")
     st, _, data = api(ctx, "GET", "/search?q=%22unbalanced")
     check(st == 400 and "error" in json.loads(data), f"bad search syntax: HTTP {st} {data[:200]!r}")
     rc, _, err = newsctl(ctx, "search", 'AND OR ("')
@@ -469,7 +471,8 @@ def control_archive_queries_sqlite(ctx):
     none = newsctl_json(ctx, "list", "--since", "2999-01-01")
     check(none["total"] == 0, f"list --since 2999-01-01: {none['total']} articles")
     rc, out, _ = newsctl(ctx, "list", "--limit", "3")
-    check(rc == 0 and "ID" in out and "of 501" in out, f"newsctl list (table):\n{out}")
+    check(rc == 0 and "ID" in out and "of 501" in out and "ACTION" in out.splitlines()[0],
+          f"newsctl list (table):\n{out}")
 
     # show
     rec = newsctl_json(ctx, "show", sample_id)

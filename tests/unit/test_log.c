@@ -184,8 +184,8 @@ static void test_fatal_signal_line(void **state)
         log_error("before %d", attempt);   /* not folded with the last */
         log_set_plugin("crashy");
         log_set_article("poison.txt", "0123abcd");
-        log_fatal_signal_line("crashed: SIGSEGV\nsecond line", "; what next");
-        log_fatal_signal_line("crashed: SIGSEGV\nsecond line", "; what next");
+        log_fatal_signal_line("crashed: ", "SIGSEGV\nsecond\tline", 0, "; what next");
+        log_fatal_signal_line("crashed: ", "SIGSEGV\nsecond\tline", 0, "; what next");
         log_set_plugin(NULL);
         log_set_article(NULL, NULL);
         out = output();
@@ -218,6 +218,14 @@ static void test_fatal_signal_line(void **state)
     assert_memory_equal(fatal + 23 + 1, want, strlen(want));
     /* Both written: a crash line is never folded. */
     assert_int_equal(count_lines(out, "crashed: SIGSEGV second line"), 2);
+    free(out);
+
+    /* No article: nothing said of one; a sender is named. */
+    log_set_plugin("crashy");
+    log_fatal_signal_line("stopped by ", "SIGABRT", 4711, "; what next");
+    log_set_plugin(NULL);
+    out = output();
+    assert_non_null(strstr(out, " error: plugin crashy: stopped by SIGABRT, sent by process 4711\n"));
     free(out);
 }
 
