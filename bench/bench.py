@@ -432,8 +432,8 @@ ANALYSIS_TARGET_US = 250
 
 def analysis_inprocess(newsd, build, plugins, workdir, gazetteer_key):
     """build/bench/analysis_bench (microseconds per ~5 KB article on one
-    thread, CPU time, the best of 5 or 9 rounds) for the core-only config, issue 8's
-    analysis set and the full default config, each with archive_fs; the
+    thread, CPU time, the best of 5 or 9 rounds) for the core-only config,
+    issue 8's analysis set and the full default config, each with archive_fs; the
     entities plugin also reads a synthetic gazetteer of 10,000 names.  Ends
     with the set's sum against its target."""
     import compare

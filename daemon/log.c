@@ -324,7 +324,7 @@ struct as_buf {
 static void as_put(struct as_buf *b, const char *s)
 {
     for (; s && *s && b->n + 1 < b->cap; s++)
-        b->p[b->n++] = *s == '\n' || *s == '\t' || *s == '\r' ? ' ' : *s;
+        b->p[b->n++] = *s;
 }
 
 /* v in decimal, at least width digits. */
@@ -407,6 +407,8 @@ void log_fatal_signal_line(const char *how, const char *what, long sender, const
     }
     if (ctx_file)
         as_put(&b, after_article);
+    /* One line, as emit() makes it (text_one_line() only moves bytes). */
+    b.n = text_one_line(line, b.n);
     line[b.n++] = '\n';
     ssize_t w = write(STDERR_FILENO, line, b.n);
     (void)w;
