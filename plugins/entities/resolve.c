@@ -327,33 +327,149 @@ static void drop_orgs_before_trophies(const struct ent_toks *t, const struct ent
     }
 }
 
-/* A listed organisation's name inside a longer English one that an
- * organisation's word ends, right after the listed name, is that one's
- * word, not a mention of it: "the Federal Labour Agency" names no Labour
- * Party.  The word before must be a name's own: not a sentence's first
- * word ("Yesterday Labour ..."), an acronym or another hit ("the US Labour
- * Department"), nor a nationality ("the Dutch ING Group").  German
- * capitalises every noun ("der Versicherer Allianz Group"), so not there.
- * Marked RESOLVE_INSIDE: resolve_article() keeps the hit after all when
- * the heuristics find no name over its words. */
+/* Whether token p, right before a listed name at p + 1, is a word of a
+ * longer name: capitalised, in the same sentence, not its first word, no
+ * acronym, stop word or part, no other hit's, no possessive and no
+ * English proper adjective or name of its own ("the Dutch ING Group"). */
+static int name_word_before(const struct lexicon *lex, const struct ent_toks *t, const uint8_t *covered, size_t p)
+{
+    const struct ent_tok *w = &t->v[p];
+    return w->sentence == t->v[p + 1].sentence && !covered[p] && (w->flags & ENT_TOK_WORD) &&
+           (w->flags & ENT_TOK_CAP) && !(w->flags & (ENT_TOK_STOP | ENT_TOK_START | ENT_TOK_PART | ENT_TOK_UPPER)) &&
+           !tok_possessive(w) && !lexicon_en_proper(lex, w->norm, w->norm_len);
+}
+
+/* A listed organisation's name inside a longer one is that one's word,
+ * not a mention of it:
+ *   - in English, before an organisation's word that ends the longer
+ *     name: "the Federal Labour Agency" names no Labour Party;
+ *   - a name that is an organisation's word itself, after two name words:
+ *     "am Mobile World Congress" names no US Congress ("the Republican
+ *     Congress", one word, does).
+ * German capitalises every noun ("der Versicherer Allianz Group"), so
+ * the first is not read there, and the second wants words that are
+ * English or no German ones.  Marked RESOLVE_INSIDE: resolve_article() keeps the hit after
+ * all when the heuristics find no name over its words. */
 static void drop_orgs_inside_names(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                                    const struct ent_hits *hits, const struct gazetteer *gz,
                                    const uint8_t *covered, uint8_t *dropped)
 {
-    if (lang_is_de(lang))
-        return;
+    int de = lang_is_de(lang);
     for (size_t h = 0; h < hits->n; h++) {
         size_t i = hits->v[h].start, j = hits->v[h].end;
-        if (dropped[h] || gz->v[hits->v[h].entry].type != ENT_ORG || i == 0 || j >= t->n)
+        if (dropped[h] || gz->v[hits->v[h].entry].type != ENT_ORG || i == 0 || !name_word_before(lex, t, covered, i - 1))
             continue;
-        const struct ent_tok *before = &t->v[i - 1], *after = &t->v[j];
-        if (before->sentence == t->v[i].sentence && after->sentence == t->v[i].sentence && !covered[i - 1] &&
-            (before->flags & ENT_TOK_WORD) && (before->flags & ENT_TOK_CAP) &&
-            !(before->flags & (ENT_TOK_STOP | ENT_TOK_START | ENT_TOK_PART | ENT_TOK_UPPER)) &&
-            !tok_possessive(before) && !lexicon_en_proper(lex, before->norm, before->norm_len) &&
-            (after->flags & ENT_TOK_WORD) && (after->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) &&
-            !(after->flags & ENT_TOK_PART) && (cue_bits(after->norm, after->norm_len) & C_ORGWORD))
+        const struct ent_tok *after = j < t->n ? &t->v[j] : NULL;
+        if (!de && after && after->sentence == t->v[i].sentence && (after->flags & ENT_TOK_WORD) &&
+            (after->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) && !(after->flags & ENT_TOK_PART) &&
+            (cue_bits(after->norm, after->norm_len) & C_ORGWORD)) {
             dropped[h] = RESOLVE_INSIDE;
+            continue;
+        }
+        if (j != i + 1 || i < 2 || (t->v[i].flags & (ENT_TOK_UPPER | ENT_TOK_PART)) ||
+            !(cue_bits(t->v[i].norm, t->v[i].norm_len) & C_ORGWORD) || !name_word_before(lex, t, covered, i - 2))
+            continue;
+        /* In German the words must be English ones or no German ones. */
+        int german = 0;
+        for (size_t k = i - 2; de && k < i && !german; k++)
+            german = (lexicon_de_listed(lex, t->v[k].norm, t->v[k].norm_len) ||
+                      lexicon_common(lex, "de", t->v[k].norm, t->v[k].norm_len)) &&
+                     !lexicon_common(lex, "en", t->v[k].norm, t->v[k].norm_len);
+        if (!german)
+            dropped[h] = RESOLVE_INSIDE;
+    }
+}
+
+/* Determiners of a German noun that no name of an organisation takes:
+ * "eine Allianz", "keine Visa". */
+static const char *const indefinite_de[] = {
+    "ein", "eine", "einer", "einen", "einem", "eines", "kein", "keine", "keiner", "keinen", "keinem", "keines",
+    "mehrere", "mehreren", "viele", "vielen", "einige", "einigen", "manche", "manchen", "solche", "solchen",
+    "jede", "jeder", "jedes", "jeden", "jedem", "diverse", "diversen", NULL};
+/* Determiners before an adjective of a German noun phrase ("der
+ * US-geführten Allianz"), the definite ones too. */
+static const char *const determiners_de[] = {
+    "der", "die", "das", "den", "dem", "des", "zum", "zur", "im", "am", "beim", "vom", "ins", "ans", "diese",
+    "dieser", "diesen", "diesem", "dieses", NULL};
+
+/* Adjectives that go on a body's name as well as on a noun: of time
+ * ("der damaligen Kommunalkredit", "die neue Bundesregierung"), without
+ * their endings; those of nations and places, in -isch ("die
+ * österreichische Bundesregierung"), are told by their ending. */
+static const char *const adjectives_of_names_de[] = {
+    "deutsch", "damalig", "ehemalig", "früher", "bisherig", "heutig", "jetzig", "künftig", "neu", "alt",
+    "amtierend", "scheidend", "gesamt", NULL};
+
+/* Whether lowercase word w ends as a German adjective before its noun
+ * does (-e, -en, -em, -er, -es); its length without the ending in
+ * *base. */
+static int adjective_de(const struct ent_tok *w, size_t *base)
+{
+    const char *n = w->norm;
+    size_t len = w->norm_len;
+    if (len < 3)
+        return 0;
+    if (n[len - 1] == 'e')
+        *base = len - 1;
+    else if (n[len - 2] == 'e' && (n[len - 1] == 'n' || n[len - 1] == 'm' || n[len - 1] == 'r' || n[len - 1] == 's'))
+        *base = len - 2;
+    else
+        return 0;
+    return 1;
+}
+
+/* Whether adjective w (without its ending: base bytes) is one that a
+ * body's name takes as well (adjectives_of_names_de, or one of a nation
+ * or a place, in -isch). */
+static int adjective_of_names_de(const struct ent_tok *w, size_t base)
+{
+    return (base >= 4 && memcmp(w->norm + base - 4, "isch", 4) == 0) ||
+           norm_in_list(w->norm, base, adjectives_of_names_de);
+}
+
+/* In German a listed organisation of one word that is also a common noun
+ * of the language ("Allianz": alliance, "Bundesrat": a member of the
+ * Federal Council) is that noun where the text uses it as one: after an
+ * indefinite determiner ("eine Allianz", "ein grüner Bundesrat"), or
+ * after a determiner and an adjective in lower case ("der US-geführten
+ * Allianz", "den linken Demokraten", "eine neue Allianz").  A name takes
+ * neither, but for the adjectives of time and of nations after a definite
+ * determiner ("die deutsche Bundespolizei", "die neue Bundesregierung"). */
+static void drop_german_nouns_as_orgs(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                                      const struct ent_hits *hits, const struct gazetteer *gz, uint8_t *dropped)
+{
+    if (!lang_is_de(lang))
+        return;
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct ent_hit *x = &hits->v[h];
+        size_t i = x->start;
+        const struct ent_tok *w = &t->v[i];
+        int type = gz->v[x->entry].type;
+        if (dropped[h] || x->end != i + 1 || i == 0 || (type != ENT_ORG && type != ENT_PRODUCT) ||
+            (w->flags & (ENT_TOK_PART | ENT_TOK_UPPER)) || !(w->flags & ENT_TOK_CAP) ||
+            !lexicon_common(lex, "de", w->norm, w->norm_len))
+            continue;
+        const struct ent_tok *b = &t->v[i - 1];
+        if (b->sentence != w->sentence || !(b->flags & ENT_TOK_WORD))
+            continue;
+        if (tok_norm_in(b, indefinite_de)) {
+            dropped[h] = RESOLVE_DROPPED;
+            continue;
+        }
+        /* An adjective in lower case, a hyphenated one too
+         * ("US-geführten"): its last part, and the determiner before the
+         * whole word, which comes before its parts. */
+        size_t base;
+        if ((b->flags & (ENT_TOK_CAP | ENT_TOK_UPPER | ENT_TOK_STOP)) || !adjective_de(b, &base))
+            continue;
+        size_t k = i - 1;
+        while (k > 0 && (t->v[k].flags & ENT_TOK_PART))
+            k--;
+        if (k == 0 || t->v[k - 1].sentence != w->sentence)
+            continue;
+        const struct ent_tok *d = &t->v[k - 1];
+        if (tok_norm_in(d, indefinite_de) || (tok_norm_in(d, determiners_de) && !adjective_of_names_de(b, base)))
+            dropped[h] = RESOLVE_DROPPED;
     }
 }
 
@@ -1273,6 +1389,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     drop_market_codes(t, hits, dropped);
     drop_orgs_before_trophies(t, hits, gz, dropped);
     drop_orgs_inside_names(lex, lang, t, hits, gz, covered, dropped);
+    drop_german_nouns_as_orgs(lex, lang, t, hits, gz, dropped);
     memset(covered, 0, t->n + 1);
     resolve_mark_covered(t, hits, gz, dropped, covered);
     /* The words of clubs' short names, kept or not, which no line-up

@@ -1298,6 +1298,40 @@ static void test_resolve_org_inside_a_longer_name(void **state)
     expect_resolved(&l.g, &l.en, "en", "The Welsh Labour plan was dropped in May.", "org/Labour Party");
     expect_resolved(&l.g, &l.en, "en", "The Welsh Labour Conference opened in May.", "org/Labour Party");
     lists_free(&l);
+
+    /* A listed name that is an organisation's word ends a longer name
+     * after two name words, in German too when they are no German
+     * words; not after one ("the Republican Congress"). */
+    static const struct marked_line congress[] = {{"org\tCongress\tUS-Kongress", 0}};
+    lists_build(&l, congress, sizeof congress / sizeof *congress);
+    expect_resolved(&l.g, &l.en, "en", "Many firms went to the Mobile World Congress in March.",
+                    "org/Mobile World Congress");
+    expect_resolved(&l.g, &l.de, "de", "Das Handy wurde am Mobile World Congress gezeigt.",
+                    "org/Mobile World Congress");
+    expect_resolved(&l.g, &l.en, "en", "Lawmakers in the Republican Congress voted on Tuesday.", "org/Congress");
+    expect_resolved(&l.g, &l.en, "en", "The bill went to Congress on Tuesday.", "org/Congress");
+    lists_free(&l);
+}
+
+/* A listed body's one-word name that German uses as a common noun too is
+ * that noun after an indefinite determiner, or after a determiner and an
+ * adjective, but for adjectives of time and of nations after a definite
+ * one. */
+static void test_resolve_german_noun_named_like_an_org(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {{"org\tAllianz", 0}, {"org\tBundespolizei", 0}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.de, "de", "Die Angriffe der US-geführten Allianz gingen weiter.", "");
+    expect_resolved(&l.g, &l.de, "de", "Das Land sucht eine neue Allianz gegen den Terror.", "");
+    expect_resolved(&l.g, &l.de, "de", "Das Land sucht eine Allianz gegen den Terror.", "");
+    expect_resolved(&l.g, &l.de, "de", "Die Allianz meldete am Montag höhere Gewinne.", "org/Allianz");
+    expect_resolved(&l.g, &l.de, "de", "Die deutsche Bundespolizei kontrolliert die Grenze.", "org/Bundespolizei");
+    expect_resolved(&l.g, &l.de, "de", "Die damalige Bundespolizei kontrollierte die Grenze.", "org/Bundespolizei");
+    /* Not in English, and not a name in capitals. */
+    expect_resolved(&l.g, &l.en, "en", "Shares in a struggling Allianz fell on Monday.", "org/Allianz");
+    lists_free(&l);
 }
 
 /* A firm named with its legal form's word is the same firm without it
@@ -2960,6 +2994,7 @@ int main(void)
         cmocka_unit_test(test_resolve_trophy_of_an_org),
         cmocka_unit_test(test_resolve_firm_named_without_its_legal_form),
         cmocka_unit_test(test_resolve_org_inside_a_longer_name),
+        cmocka_unit_test(test_resolve_german_noun_named_like_an_org),
         cmocka_unit_test(test_resolve_listed_people),
         cmocka_unit_test(test_resolve_work_titles),
         cmocka_unit_test(test_resolve_org_with_place),
