@@ -427,13 +427,15 @@ static int adjective_of_names_de(const struct ent_tok *w, size_t base)
            norm_in_list(w->norm, base, adjectives_of_names_de);
 }
 
-/* In German a listed organisation of one word that is also a common noun
+/* In German a listed organisation of one word that is also a common word
  * of the language ("Allianz": alliance, "Bundesrat": a member of the
- * Federal Council) is that noun where the text uses it as one: after an
- * indefinite determiner ("eine Allianz", "ein grüner Bundesrat"), or
- * after a determiner and an adjective in lower case ("der US-geführten
- * Allianz", "den linken Demokraten", "eine neue Allianz").  A name takes
- * neither, but for the adjectives of time and of nations after a definite
+ * Federal Council, "Grüne": green) is that word where the text uses it as
+ * one: after an indefinite determiner ("eine Allianz", "ein grüner
+ * Bundesrat"), or after a determiner and an adjective in lower case ("der
+ * US-geführten Allianz", "den linken Demokraten", "eine neue Allianz"); and
+ * one with an adjective's ending right before a common noun is that
+ * noun's adjective ("Grüne Infrastruktur").  A name takes none of these,
+ * but for the adjectives of time and of nations after a definite
  * determiner ("die deutsche Bundespolizei", "die neue Bundesregierung"). */
 static void drop_german_nouns_as_orgs(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                                       const struct ent_hits *hits, const struct gazetteer *gz, uint8_t *dropped)
@@ -445,12 +447,24 @@ static void drop_german_nouns_as_orgs(const struct lexicon *lex, const char *lan
         size_t i = x->start;
         const struct ent_tok *w = &t->v[i];
         int type = gz->v[x->entry].type;
-        if (dropped[h] || x->end != i + 1 || i == 0 || (type != ENT_ORG && type != ENT_PRODUCT) ||
+        if (dropped[h] || x->end != i + 1 || (type != ENT_ORG && type != ENT_PRODUCT) ||
             (w->flags & (ENT_TOK_PART | ENT_TOK_UPPER)) || !(w->flags & ENT_TOK_CAP) ||
             !lexicon_common(lex, "de", w->norm, w->norm_len))
             continue;
-        const struct ent_tok *b = &t->v[i - 1];
-        if (b->sentence != w->sentence || !(b->flags & ENT_TOK_WORD))
+        /* A party named by an adjective, as the adjective of a noun:
+         * "Grüne Infrastruktur", "der Grüne Wähler"; not before a role
+         * ("Diakonie Direktor ...", for "Diakonie-Direktor"). */
+        size_t base;
+        const struct ent_tok *next = i + 1 < t->n ? &t->v[i + 1] : NULL;
+        if (adjective_de(w, &base) && w->norm[w->norm_len - 1] != 'r' && next && next->sentence == w->sentence &&
+            (next->flags & ENT_TOK_CAP) && !(next->flags & (ENT_TOK_PART | ENT_TOK_UPPER | ENT_TOK_WHOLE)) &&
+            lexicon_common(lex, "de", next->norm, next->norm_len) &&
+            !(cue_bits(next->norm, next->norm_len) & (C_PROLE | C_OROLE))) {
+            dropped[h] = RESOLVE_DROPPED;
+            continue;
+        }
+        const struct ent_tok *b = i > 0 ? &t->v[i - 1] : NULL;
+        if (!b || b->sentence != w->sentence || !(b->flags & ENT_TOK_WORD))
             continue;
         if (tok_norm_in(b, indefinite_de)) {
             dropped[h] = RESOLVE_DROPPED;
@@ -459,7 +473,6 @@ static void drop_german_nouns_as_orgs(const struct lexicon *lex, const char *lan
         /* An adjective in lower case, a hyphenated one too
          * ("US-geführten"): its last part, and the determiner before the
          * whole word, which comes before its parts. */
-        size_t base;
         if ((b->flags & (ENT_TOK_CAP | ENT_TOK_UPPER | ENT_TOK_STOP)) || !adjective_de(b, &base))
             continue;
         size_t k = i - 1;

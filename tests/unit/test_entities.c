@@ -1329,8 +1329,18 @@ static void test_resolve_german_noun_named_like_an_org(void **state)
     expect_resolved(&l.g, &l.de, "de", "Die Allianz meldete am Montag höhere Gewinne.", "org/Allianz");
     expect_resolved(&l.g, &l.de, "de", "Die deutsche Bundespolizei kontrolliert die Grenze.", "org/Bundespolizei");
     expect_resolved(&l.g, &l.de, "de", "Die damalige Bundespolizei kontrollierte die Grenze.", "org/Bundespolizei");
-    /* Not in English, and not a name in capitals. */
+    /* Not in English. */
     expect_resolved(&l.g, &l.en, "en", "Shares in a struggling Allianz fell on Monday.", "org/Allianz");
+    lists_free(&l);
+
+    /* A party named by an adjective, as a noun's adjective; not before a
+     * role. */
+    static const struct marked_line parties[] = {{"org\tDie Grünen\tGrüne|Grünen", 0}, {"org\tDiakonie", 0}};
+    lists_build(&l, parties, sizeof parties / sizeof *parties);
+    expect_resolved(&l.g, &l.de, "de", "Mehr Grüne Infrastruktur soll entstehen.", "");
+    expect_resolved(&l.g, &l.de, "de", "Offenbar kann der Grüne Wähler mehr.", "");
+    expect_resolved(&l.g, &l.de, "de", "Die Grünen fordern mehr Geld.", "org/Die Grünen");
+    expect_resolved(&l.g, &l.de, "de", "Die Diakonie Direktorin sprach am Montag.", "org/Diakonie");
     lists_free(&l);
 }
 
