@@ -171,12 +171,13 @@ static int lang_code_ok(struct span l)
 static struct gz_entry *entry_for(struct gazetteer *g, enum ent_type type, struct span name, unsigned marks)
 {
     unsigned needs_cue = (marks & GZ_MARK_CUE) != 0, town = (marks & GZ_MARK_TOWN) != 0;
-    unsigned nation = (marks & GZ_MARK_NATION) != 0;
+    unsigned nation = (marks & GZ_MARK_NATION) != 0, media = (marks & GZ_MARK_MEDIA) != 0;
     char key[GZ_NAME_MAX + 16];
     int klen = snprintf(key, sizeof key, "%s\t%.*s", type_names[type], (int)name.len, name.s);
     uint32_t idx;
     if (strmap_get(&g->index, key, (size_t)klen, &idx)) {
         g->v[idx].needs_cue &= needs_cue;
+        g->v[idx].media_only &= media;
         g->v[idx].town |= town;
         g->v[idx].nation |= nation;
         return &g->v[idx];
@@ -191,7 +192,7 @@ static struct gz_entry *entry_for(struct gazetteer *g, enum ent_type type, struc
     }
     struct gz_entry *e = &g->v[g->n];
     *e = (struct gz_entry){.type = (uint8_t)type, .needs_cue = needs_cue, .town = town, .nation = nation,
-                           .name = pool_copy(g, name.s, name.len)};
+                           .media_only = media, .name = pool_copy(g, name.s, name.len)};
     if (!e->name || strmap_put(&g->index, key, (size_t)klen, (uint32_t)g->n) < 0)
         return NULL;
     g->n++;
@@ -226,7 +227,8 @@ static int add_marked_alias(struct gazetteer *g, const struct gz_entry *e, struc
     g->marked[g->n_marked++] = (struct gz_marked_alias){.entry = (uint32_t)(e - g->v),
                                                         .sport = (marks & GZ_MARK_SPORT) != 0,
                                                         .caps = (marks & GZ_MARK_CAPS) != 0,
-                                                        .adjective = (marks & GZ_MARK_ADJECTIVE) != 0, .alias = copy};
+                                                        .adjective = (marks & GZ_MARK_ADJECTIVE) != 0,
+                                                        .media = (marks & GZ_MARK_MEDIA) != 0, .alias = copy};
     return 0;
 }
 
@@ -336,9 +338,15 @@ int gz_add_line(struct gazetteer *g, const char *line, size_t len, unsigned mark
     struct gz_entry *e = entry_for(g, type, col[1], marks);
     if (!e)
         return failf(err, errlen, "out of memory");
+    /* A "#!media" line's NAME counts as its aliases do: where the text
+     * names a paper (an entry that a line without the mark lists has it
+     * as a plain name as well, which wins on the same words). */
+    if ((marks & GZ_MARK_MEDIA) && add_marked_alias(g, e, col[1], marks) < 0)
+        return failf(err, errlen, "out of memory");
+    unsigned alias_marks = GZ_MARK_SPORT | GZ_MARK_CAPS | GZ_MARK_ADJECTIVE | GZ_MARK_MEDIA;
     for (pos = 0; ncol > 2 && pos < col[2].len;) {
         struct span a = next_item(col[2].s, col[2].len, &pos, '|');
-        if (((marks & (GZ_MARK_SPORT | GZ_MARK_CAPS | GZ_MARK_ADJECTIVE)) ? add_marked_alias(g, e, a, marks) : add_alias(g, e, a)) < 0)
+        if (((marks & alias_marks) ? add_marked_alias(g, e, a, marks) : add_alias(g, e, a)) < 0)
             return failf(err, errlen, "out of memory");
     }
     for (pos = 0; ncol > 3 && pos < col[3].len;) {
@@ -363,7 +371,7 @@ static int parse_marks(const char *s, size_t len, unsigned *marks, char *err, si
         unsigned mark;
     } known[] = {{"cue", GZ_MARK_CUE}, {"town", GZ_MARK_TOWN}, {"sport", GZ_MARK_SPORT},
                  {"nation", GZ_MARK_NATION}, {"caps", GZ_MARK_CAPS}, {"adjective", GZ_MARK_ADJECTIVE},
-                 {"none", 0}};
+                 {"media", GZ_MARK_MEDIA}, {"none", 0}};
     if (len < 3 || memcmp(s, "#!", 2) != 0 || s[2] < 'a' || s[2] > 'z')
         return 0;
     unsigned got = 0;
@@ -380,7 +388,7 @@ static int parse_marks(const char *s, size_t len, unsigned *marks, char *err, si
                !(strlen(known[k].word) == j - i && memcmp(known[k].word, s + i, j - i) == 0))
             k++;
         if (k == sizeof known / sizeof *known)
-            return failf(err, errlen, "unknown mark \"%.*s\" after #! (known: cue, town, sport, nation, caps, adjective, none)", (int)(j - i), s + i);
+            return failf(err, errlen, "unknown mark \"%.*s\" after #! (known: cue, town, sport, nation, caps, adjective, media, none)", (int)(j - i), s + i);
         got |= known[k].mark;
         i = j;
     }

@@ -27,7 +27,11 @@
  *   - adjective: the aliases on these lines (not the names) are
  *     adjectives that name the entry only before a person or an office
  *     ("Conservative MP Sarah Smith", "Republican Sen. Ted Cruz"):
- *     resolve_drop_lone_adjectives().
+ *     resolve_drop_lone_adjectives();
+ *   - media: every name of these lines (the NAME too, unless a line
+ *     without the mark lists it) names a paper or a magazine only where
+ *     the text names it as one ("sagte der Presse", "told the Sun"):
+ *     resolve_drop_unnamed_media().
  * docs/plugins.md documents the format. */
 #ifndef ENTITIES_GAZETTEER_H
 #define ENTITIES_GAZETTEER_H
@@ -42,9 +46,9 @@ enum ent_type { ENT_ORG, ENT_PERSON, ENT_PLACE, ENT_PRODUCT, ENT_TYPE_COUNT };
 const char *ent_type_name(enum ent_type t);
 
 #define GZ_LANG_MAX 8
-/* Entries of all files together: a hit keeps an entry's number in 29
+/* Entries of all files together: a hit keeps an entry's number in 28
  * bits (matcher.h). */
-#define GZ_ENTRIES_MAX (1u << 29)
+#define GZ_ENTRIES_MAX (1u << 28)
 #define GZ_NAME_MAX 200
 
 /* 24 bytes: the bundled lists have 25,000 entries, most of them a town
@@ -58,6 +62,7 @@ struct gz_entry {
     uint8_t needs_cue : 1;  /* only from lines marked "#!cue" */
     uint8_t town : 1;       /* from a line marked "#!town" */
     uint8_t nation : 1;     /* from a line marked "#!nation" */
+    uint8_t media_only : 1; /* only from lines marked "#!media": its NAME is a marked alias */
     uint16_t n_locals;
     uint32_t n_aliases;
     const char *name;
@@ -76,13 +81,15 @@ static inline const char *gz_local_name(const struct gz_entry *e, size_t i)
 
 struct gz_pool_chunk;
 
-/* An alias from a line marked "#!sport", "#!caps" or "#!adjective" (the
- * gazetteer's pool string). */
+/* An alias from a line marked "#!sport", "#!caps", "#!adjective" or
+ * "#!media", or the NAME of a "#!media" line (the gazetteer's pool
+ * string). */
 struct gz_marked_alias {
     uint32_t entry;
     uint8_t sport : 1;  /* counts only in a sports report */
     uint8_t caps : 1;   /* matches only where written in capitals */
     uint8_t adjective : 1;  /* counts only before a person or an office */
+    uint8_t media : 1;  /* counts only where the text names a paper or a magazine */
     const char *alias;
 };
 
@@ -109,6 +116,7 @@ int gz_load_file(struct gazetteer *g, const char *path, char *err, size_t errlen
 #define GZ_MARK_NATION 8u
 #define GZ_MARK_CAPS 16u
 #define GZ_MARK_ADJECTIVE 32u
+#define GZ_MARK_MEDIA 64u
 /* Parse one line (without its newline) as gz_load_file() does, its
  * entries marked with marks (GZ_MARK_*): 0 (also for comments and blank
  * lines), or -1 with the reason in err. */

@@ -188,7 +188,7 @@ static int add_pattern(struct matcher_core *c, const struct name_ctx *ctx, uint1
  * cannot be matched.  t is the caller's, emptied and reused: a build adds
  * tens of thousands of names. */
 static int add_name(struct matcher_core *c, const struct name_ctx *ctx, const char *name, const char *lang,
-                    uint16_t lang_bit, int caps, int adjective, const struct ent_tokeniser *tk, struct ent_toks *t)
+                    uint16_t lang_bit, unsigned marks, const struct ent_tokeniser *tk, struct ent_toks *t)
 {
     void *keep = NULL;
     toks_clear(t);
@@ -221,12 +221,14 @@ static int add_name(struct matcher_core *c, const struct name_ctx *ctx, const ch
         stems[k] = n > 1 ? ac_symbol(&c->ac, tok->stem, tok->stem_len, 1) : norms[k];
         /* "The Guardian" is "the Guardian" in a sentence. */
         cases[k] = k == 0 && tok->norm_len == 3 && memcmp(tok->norm, "the", 3) == 0 ? ENT_CASE_ANY : case_of(tok);
-        if (caps && (tok->flags & ENT_TOK_UPPER))
+        if ((marks & GZ_MARK_CAPS) && (tok->flags & ENT_TOK_UPPER))
             cases[k] = ENT_CASE_UPPER;  /* "#!caps": "STANDARD", not "Standard" */
         if (tok_possessive(tok))
             cases[k] |= ENT_CASE_POSSESSIVE;
-        if (adjective && k == 0)
+        if ((marks & GZ_MARK_ADJECTIVE) && k == 0)
             cases[k] |= ENT_CASE_ADJECTIVE;
+        if ((marks & GZ_MARK_MEDIA) && k == 0)
+            cases[k] |= ENT_CASE_MEDIA;
         if (!stems[k] || !norms[k])
             rc = -1;
         k++;
@@ -241,12 +243,11 @@ static int add_name(struct matcher_core *c, const struct name_ctx *ctx, const ch
 
 /* Add a name for every language of langs. */
 static int add_name_langs(struct matcher_core *c, const char *const *langs, size_t n_langs, const char *name,
-                          uint32_t entry, int sport, int caps, int adjective, const struct ent_tokeniser *tk,
-                          struct ent_toks *t)
+                          uint32_t entry, unsigned marks, const struct ent_tokeniser *tk, struct ent_toks *t)
 {
-    struct name_ctx ctx = {entry, sport, c->n_pat};
+    struct name_ctx ctx = {entry, (marks & GZ_MARK_SPORT) != 0, c->n_pat};
     for (size_t i = 0; i < n_langs; i++)
-        if (add_name(c, &ctx, name, langs[i], (uint16_t)(1u << i), caps, adjective, tk, t) < 0)
+        if (add_name(c, &ctx, name, langs[i], (uint16_t)(1u << i), marks, tk, t) < 0)
             return -1;
     return 0;
 }
@@ -284,11 +285,14 @@ static int build_core(struct matcher_core *c, const struct gazetteer *g, const c
             uint32_t id = (uint32_t)k;
             if (e->needs_cue != cue)
                 continue;
-            rc = add_name_langs(c, langs, n_langs, e->name, id, 0, 0, 0, tk, &t);
+            /* The NAME of an entry that only "#!media" lines list is one
+             * of its marked aliases. */
+            if (!e->media_only)
+                rc = add_name_langs(c, langs, n_langs, e->name, id, 0, tk, &t);
             for (size_t i = 0; rc == 0 && i < e->n_aliases; i++)
-                rc = add_name_langs(c, langs, n_langs, e->aliases[i], id, 0, 0, 0, tk, &t);
+                rc = add_name_langs(c, langs, n_langs, e->aliases[i], id, 0, tk, &t);
             for (size_t i = 0; rc == 0 && i < e->n_locals; i++)
-                rc = add_name_langs(c, langs, n_langs, gz_local_name(e, i), id, 0, 0, 0, tk, &t);
+                rc = add_name_langs(c, langs, n_langs, gz_local_name(e, i), id, 0, tk, &t);
         }
     /* Last: on the same words, every other name wins over an alias that
      * counts only in capitals, and all of them over a sports alias, which
@@ -298,7 +302,10 @@ static int build_core(struct matcher_core *c, const struct gazetteer *g, const c
         for (size_t k = g->n_marked; rc == 0 && k-- > 0;) {
             const struct gz_marked_alias *a = &g->marked[k];
             if (a->sport == sport)
-                rc = add_name_langs(c, langs, n_langs, a->alias, a->entry, a->sport, a->caps, a->adjective, tk, &t);
+                rc = add_name_langs(c, langs, n_langs, a->alias, a->entry,
+                                    (a->sport ? GZ_MARK_SPORT : 0) | (a->caps ? GZ_MARK_CAPS : 0) |
+                                        (a->adjective ? GZ_MARK_ADJECTIVE : 0) | (a->media ? GZ_MARK_MEDIA : 0),
+                                    tk, &t);
         }
     toks_free(&t);
     if (rc < 0 || (c->n_langs > 1 && mark_state_langs(c) < 0) || ac_build(&c->ac) < 0)
@@ -479,8 +486,11 @@ static int hit_order(const void *a, const void *b)
     if (x->sport != y->sport)
         return (int)x->sport - (int)y->sport;
     /* On the same words a plain name wins over an adjective ("Liberal
-     * Democrat-run" is the party's by the stems of "Liberal Democrats"). */
-    return (int)x->adjective - (int)y->adjective;
+     * Democrat-run" is the party's by the stems of "Liberal Democrats"),
+     * and over a paper's name that wants a cue. */
+    if (x->adjective != y->adjective)
+        return (int)x->adjective - (int)y->adjective;
+    return (int)x->media - (int)y->media;
 }
 
 /* Every pattern ending at stream position k whose case and sentence fit;
@@ -493,7 +503,7 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
     if (!ac_emits(ac, state))
         return 0;
     for (uint32_t s = ac->out[state] != AC_NONE ? state : ac->dict[state]; s != AC_NONE; s = ac->dict[s]) {
-        int got = 0;   /* bit 0: a name of these words taken, bit 1: a sports alias */
+        int got = 0;   /* bit 0: a name of these words taken, bit 1: a sports alias, bit 2: a paper's name */
         for (uint32_t p = ac->out[s]; p != AC_NONE; p = ac->pat_next[p]) {
             if (core->n_langs > 1 && !(core->pat_langs[p] & m->lang_bit))
                 continue;  /* another language's */
@@ -509,7 +519,7 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
                 ok = 0;
             for (size_t j = 0; ok && j < mp->len; j++) {
                 const struct ent_tok *x = &t->v[pos[first + j]];
-                uint8_t c = core->cases[mp->case_off + j], want = c & ~(ENT_CASE_POSSESSIVE | ENT_CASE_ADJECTIVE);
+                uint8_t c = core->cases[mp->case_off + j], want = c & ~ENT_CASE_MARKS;
                 ok = (case_ok(want, x->flags) || (want == ENT_CASE_UPPER && capitals_before_possessive(x))) &&
                      (!(c & ENT_CASE_POSSESSIVE) || tok_possessive(x) || genitive);
                 /* A short word in capitals is an acronym, no capitalised
@@ -524,13 +534,16 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
                     ok = 0;
             }
             /* The first fitting pattern of these words wins; a sports
-             * alias of them is kept as well (resolve.h decides). */
-            if (ok && !(got >> mp->sport & 1)) {
-                struct ent_hit hit = {pos[first], pos[k] + 1, mp->entry, mp->sport,
-                                      (core->cases[mp->case_off] & ENT_CASE_ADJECTIVE) != 0, genitive & 1};
+             * alias or a paper's name of them is kept as well (resolve.h
+             * decides). */
+            uint8_t marks = core->cases[mp->case_off];
+            int kind = mp->sport ? 1 : (marks & ENT_CASE_MEDIA) ? 2 : 0;
+            if (ok && !(got >> kind & 1)) {
+                struct ent_hit hit = {pos[first], pos[k] + 1, mp->entry, mp->sport, (marks & ENT_CASE_ADJECTIVE) != 0,
+                                      genitive & 1, kind == 2};
                 if (hits_push(cand, hit) < 0)
                     return -1;
-                got |= 1 << mp->sport;
+                got |= 1 << kind;
                 if (got & 2)
                     break;  /* sports aliases come last (matcher_build()) */
             }
@@ -697,14 +710,14 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
     if (rc == 0 && cand.n > 1)
         qsort(cand.v, cand.n, sizeof *cand.v, hit_order);
     /* The other names first: of overlapping ones the leftmost, then the
-     * longest.  Then a sports alias, kept only on the very words of a name
-     * kept (beside it: resolve.h decides which counts) or on words no
-     * name kept has: it never pushes another name out, since outside a
-     * sports report it is dropped. */
+     * longest.  Then a sports alias or a paper's name, kept only on the
+     * very words of a name kept (beside it: resolve.h decides which
+     * counts) or on words no name kept has: it never pushes another name
+     * out, since it is dropped where the text gives no cue for it. */
     size_t n_plain = 0;
     uint32_t covered = 0;
     for (size_t i = 0; rc == 0 && i < cand.n; i++) {
-        if (cand.v[i].sport || cand.v[i].start < covered)
+        if (cand.v[i].sport || cand.v[i].media || cand.v[i].start < covered)
             continue;  /* overlaps the one taken (or is the same hit again) */
         rc = hits_push(out, cand.v[i]);
         covered = cand.v[i].end;
@@ -714,7 +727,7 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
     uint32_t sport_covered = 0;
     for (size_t i = 0; rc == 0 && i < cand.n; i++) {
         const struct ent_hit *x = &cand.v[i];
-        if (!x->sport || x->start < sport_covered)
+        if (!(x->sport || x->media) || x->start < sport_covered)
             continue;
         while (at < first + n_plain && out->v[at].end <= x->start)
             at++;
@@ -742,8 +755,8 @@ int matcher_word_entry(const struct matcher *m, const char *norm, size_t len, ui
         if (core->n_langs > 1 && !(core->pat_langs[p] & m->lang_bit))
             continue;
         const struct matcher_pattern *mp = &core->pat[p];
-        uint8_t want = core->cases[mp->case_off] & ~(ENT_CASE_POSSESSIVE | ENT_CASE_ADJECTIVE);
-        if (mp->len == 1 && !mp->sport && want != ENT_CASE_UPPER) {
+        uint8_t c = core->cases[mp->case_off], want = c & ~ENT_CASE_MARKS;
+        if (mp->len == 1 && !mp->sport && !(c & ENT_CASE_MEDIA) && want != ENT_CASE_UPPER) {
             *entry = mp->entry;
             return 1;
         }

@@ -58,6 +58,11 @@ enum ent_case { ENT_CASE_ANY, ENT_CASE_CAP, ENT_CASE_UPPER };
 /* On a pattern's first word: the pattern is an alias of a "#!adjective"
  * line (gazetteer.h), its hits marked so (ent_hit). */
 #define ENT_CASE_ADJECTIVE 0x40u
+/* On a pattern's first word: the pattern is a name of a "#!media" line
+ * (gazetteer.h), its hits marked so (ent_hit). */
+#define ENT_CASE_MEDIA 0x20u
+/* The bits beside the case. */
+#define ENT_CASE_MARKS (ENT_CASE_POSSESSIVE | ENT_CASE_ADJECTIVE | ENT_CASE_MEDIA)
 
 /* 12 bytes: tens of thousands of patterns a language.  A name is at most
  * GZ_NAME_MAX bytes, so its tokens fit in len's 8 bits; the cases of all
@@ -103,10 +108,11 @@ struct matcher {
 
 struct ent_hit {
     uint32_t start, end;  /* token indices, end exclusive */
-    uint32_t entry : 29;
+    uint32_t entry : 28;
     uint32_t sport : 1;   /* by an alias that counts only in a sports report */
     uint32_t adjective : 1;  /* by an alias that counts only before a person or an office */
     uint32_t genitive : 1; /* a one-word name found through a genitive s ("Deutschlands") */
+    uint32_t media : 1;   /* by a name that counts only where the text names a paper */
 };
 
 struct ent_hits {

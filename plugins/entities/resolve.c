@@ -621,6 +621,124 @@ void resolve_drop_uncued(const struct lexicon *lex, const char *lang, const stru
             dropped[h] = RESOLVE_UNCUED;
 }
 
+/* ---- papers by names that are words ("#!media") ------------------------- */
+
+/* Articles a paper's name takes in a sentence: "sagte der Presse",
+ * "told the Sun". */
+static const char *const media_articles[] = {"der", "die", "dem", "des", "the", NULL};
+/* Words of the press whose name follows them ("die Tageszeitung
+ * Österreich", "the tabloid Sun"); German compounds end in them too
+ * ("Gratiszeitung", "Nachrichtenmagazin"). */
+static const char *const press_nouns[] = {"zeitung", "blatt", "magazin", "illustrierte", "newspaper", "paper",
+                                          "tabloid", "magazine", "daily", "weekly", NULL};
+/* What a paper does or what it prints, before or after its name ("berichtete
+ * die Krone", "the Mirror reported", "einem Bericht der Presse"). */
+static const char *const press_verbs[] = {
+    "berichtet", "berichtete", "berichten", "berichteten", "schreibt", "schrieb", "meldet", "meldete",
+    "zitiert", "zitierte", "enthüllte", "reported", "reports", "wrote", "writes", "revealed", "reveals",
+    "claimed", "claims", "said", "says", "quoted", "quotes", NULL};
+static const char *const press_pieces[] = {
+    "bericht", "berichten", "interview", "interviews", "gespräch", "artikel", "kolumne", "leitartikel",
+    "report", "story", "article", "column", "editorial", "poll", "umfrage", "ausgabe", "edition", NULL};
+/* Before a press piece's paper: "Interview mit der Presse", "an interview
+ * with the Sun", "a column in the Times". */
+static const char *const press_links[] = {"mit", "with", "in", "im", "für", "for", "to", NULL};
+static const char *const telling[] = {"told", "tells", "tell", "telling", "erzählte", "verriet", "bestätigte",
+                                      "sagten", NULL};
+
+/* Whether word w ends in one of press_nouns ("Tageszeitung"). */
+static int press_noun(const struct ent_tok *w)
+{
+    for (const char *const *n = press_nouns; *n; n++) {
+        size_t l = strlen(*n);
+        if (w->norm_len >= l && memcmp(w->norm + w->norm_len - l, *n, l) == 0 &&
+            (w->norm_len == l || (w->flags & ENT_TOK_CAP)))
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether token p is a word in the sentence of token of, for the cues below. */
+static int cue_word(const struct ent_toks *t, size_t p, const struct ent_tok *of)
+{
+    return t->v[p].sentence == of->sentence && (t->v[p].flags & ENT_TOK_WORD);
+}
+
+/* Whether hit x, a paper's name that is also a word, is named as a
+ * paper: after "laut" or "according to"; as what a speech verb tells
+ * ("sagte er der Presse", "told the Sun"); after a word of the press
+ * ("die Tageszeitung Österreich") or a piece in it ("einem Bericht der
+ * Presse", "im Interview mit dem Falter"); before or after what a paper
+ * does ("berichtete die Krone", "the Mirror reported"). */
+static int named_as_paper(const struct ent_toks *t, const struct ent_hit *x)
+{
+    const struct ent_tok *first = &t->v[x->start];
+    size_t i = x->start;
+    /* A part names a paper only as its word's first ("Krone-Bericht"; no
+     * "ET-News"), and is read from before its word. */
+    if ((first->flags & ENT_TOK_PART) && !(i > 0 && (t->v[i - 1].flags & ENT_TOK_WHOLE)))
+        return 0;
+    while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
+        i--;
+    /* After the name: "the Mirror reported", "Krone-Bericht". */
+    size_t j = x->end;
+    if (j < t->n && t->v[j].sentence == first->sentence &&
+        ((t->v[j].flags & ENT_TOK_PART) ? tok_norm_in(&t->v[j], press_pieces)
+                                         : tok_norm_in(&t->v[j], press_verbs) || press_noun(&t->v[j])))
+        return 1;
+    if (i == 0 || !cue_word(t, i - 1, first))
+        return 0;
+    size_t w = i - 1;
+    /* A word of the press right before the name: "Tageszeitung Österreich". */
+    if (press_noun(&t->v[w]))
+        return 1;
+    int article = tok_norm_in(&t->v[w], media_articles) && !tok_norm_in(first, media_articles);
+    if (article) {
+        if (w == 0 || !cue_word(t, w - 1, first))
+            return 0;
+        w--;
+    }
+    const struct ent_tok *b = &t->v[w];
+    if (tok_norm_in(b, (const char *const[]){"laut", NULL}) || tok_norm_in(b, press_verbs) || press_noun(b) ||
+        tok_norm_in(b, press_pieces))
+        return 1;
+    if (w > 0 && cue_word(t, w - 1, first) && b->norm_len == 2 && memcmp(b->norm, "to", 2) == 0 &&
+        t->v[w - 1].norm_len == 9 && memcmp(t->v[w - 1].norm, "according", 9) == 0)
+        return 1;
+    if (w > 0 && cue_word(t, w - 1, first) && tok_norm_in(b, press_links) && tok_norm_in(&t->v[w - 1], press_pieces))
+        return 1;
+    /* Told: the verb, or (with the article of a dative) a speech verb up
+     * to two words before it ("sagte er der Presse", "sagte Heino der
+     * Zeitung"). */
+    if (tok_norm_in(b, telling))
+        return 1;
+    if (!article)
+        return 0;
+    for (size_t k = w + 1; k-- > 0 && w - k < 3 && cue_word(t, k, first);)
+        if (cue_bits(t->v[k].norm, t->v[k].norm_len) & C_SPEECH || tok_norm_in(&t->v[k], telling))
+            return 1;
+    return 0;
+}
+
+/* Papers' names of "#!media" lines where the text does not name them as
+ * papers are dropped; where it does, a name of the same words from
+ * another line (the country Österreich beside the paper) is. */
+static void resolve_drop_unnamed_media(const struct ent_toks *t, const struct ent_hits *hits, uint8_t *dropped)
+{
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct ent_hit *x = &hits->v[h];
+        if (!x->media || dropped[h])
+            continue;
+        if (!named_as_paper(t, x)) {
+            dropped[h] = RESOLVE_DROPPED;
+            continue;
+        }
+        for (size_t k = h; k-- > 0 && hits->v[k].start == x->start;)
+            if (hits->v[k].end == x->end && !hits->v[k].media)
+                dropped[k] = RESOLVE_DROPPED;
+    }
+}
+
 /* Offices of politics, in any case, singular and plural. */
 static const char *const political_offices[] = {
     "leader", "leaders", "chairman", "chairwoman", "co-chairman", "chair", "spokesman", "spokeswoman",
@@ -1390,8 +1508,13 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
                     unsigned heur_flags, const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                     uint8_t *covered, uint8_t *dropped, struct heur_cands *cands)
 {
+    /* The cue words, which the passes before the heuristics read too (the
+     * heuristics would build them only then). */
+    if (cues_init() < 0)
+        return -1;
     resolve_drop_uncued(lex, lang, t, hits, gz, dropped);
     resolve_drop_lone_adjectives(lex, lang, t, hits, dropped);
+    resolve_drop_unnamed_media(t, hits, dropped);
     if (!heuristics) {
         resolve_drop_sport_aliases(lex, lang, t, hits, 0, NULL, dropped);
         return 0;

@@ -1594,6 +1594,53 @@ static void test_resolve_adjective_aliases(void **state)
     lists_free(&l);
 }
 
+/* A "#!media" line's names, its NAME too unless a line without the mark
+ * lists it, name a paper only where the text names it as one. */
+static void test_resolve_media_names(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {
+        {"org\tDie Zorbpresse", 0}, {"org\tDie Zorbpresse\tZorbpresse", GZ_MARK_MEDIA},
+        {"org\tZorbnews", GZ_MARK_MEDIA}, {"org\tThe Zorbstar\tZorbstar", GZ_MARK_MEDIA},
+        {"place\tZorbland", 0}, {"org\tZorbland", GZ_MARK_MEDIA},
+    };
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    /* Marked: the aliases, and the NAME of an entry that only a marked
+     * line lists. */
+    assert_int_equal(l.g.n_marked, 6);
+    assert_int_equal(l.g.marked[0].media, 1);
+    assert_string_equal(l.g.marked[1].alias, "Zorbpresse");
+    assert_int_equal(l.g.v[0].media_only, 0);
+    assert_int_equal(l.g.v[1].media_only, 1);
+    /* The cues. */
+    expect_resolved(&l.g, &l.de, "de", "Der Minister sagte der Zorbpresse am Montag, er bleibe.", "org/Die Zorbpresse");
+    expect_resolved(&l.g, &l.de, "de", "Das sagte er der Zorbpresse am Montag.", "org/Die Zorbpresse");
+    expect_resolved(&l.g, &l.de, "de", "Laut Zorbnews wurde der Vertrag verlängert.", "org/Zorbnews");
+    expect_resolved(&l.g, &l.de, "de", "Das meldete einem Bericht der Zorbpresse zufolge die Polizei.",
+                    "org/Die Zorbpresse");
+    expect_resolved(&l.g, &l.de, "de", "Im Interview mit der Zorbpresse sprach sie offen.", "org/Die Zorbpresse");
+    expect_resolved(&l.g, &l.de, "de", "Wie die Zorbpresse berichtet, ist alles anders.", "org/Die Zorbpresse");
+    expect_resolved(&l.g, &l.de, "de", "Das berichtete die Zorbpresse am Montag.", "org/Die Zorbpresse");
+    expect_resolved(&l.g, &l.de, "de", "Ein Zorbpresse-Bericht sorgte für Aufregung.", "org/Die Zorbpresse");
+    expect_resolved(&l.g, &l.en, "en", "The minister told the Zorbstar he would stay.", "org/The Zorbstar");
+    expect_resolved(&l.g, &l.en, "en", "According to the Zorbstar, the deal is off.", "org/The Zorbstar");
+    expect_resolved(&l.g, &l.en, "en", "The Zorbstar reported that sales fell.", "org/The Zorbstar");
+    /* No cue: no paper; the plain NAME counts anywhere. */
+    expect_resolved(&l.g, &l.de, "de", "Die Zorbpresse ist ein Blatt aus Wien.", "org/Die Zorbpresse");
+    expect_resolved(&l.g, &l.de, "de", "Die Freiheit der Zorbpresse ist ein hohes Gut.", "");
+    expect_resolved(&l.g, &l.de, "de", "Im Zorbnews gibt es wenig Neues.", "");
+    expect_resolved(&l.g, &l.en, "en", "The Zorbstar rose over the hills that night.", "");
+    expect_resolved(&l.g, &l.en, "en", "He looked at the Zorbstar for a long time.", "");
+    /* Not a later part of a word ("ET-News"). */
+    expect_resolved(&l.g, &l.de, "de", "Laut ET-Zorbnews kommt das Gerät 2025.", "");
+    /* The paper beside a place of the same words: the paper where the
+     * text names one, the place elsewhere. */
+    expect_resolved(&l.g, &l.de, "de", "Das berichtete die Tageszeitung Zorbland am Montag.", "org/Zorbland");
+    expect_resolved(&l.g, &l.de, "de", "Er lebt seit Jahren in Zorbland und arbeitet dort.", "place/Zorbland");
+    lists_free(&l);
+}
+
 /* In a sports report a nation's name is its team, no place, unless
  * something names the place; outside one it is a place. */
 static void test_resolve_national_teams(void **state)
@@ -3000,6 +3047,7 @@ int main(void)
         cmocka_unit_test(test_resolve_national_teams),
         cmocka_unit_test(test_resolve_caps_aliases),
         cmocka_unit_test(test_resolve_adjective_aliases),
+        cmocka_unit_test(test_resolve_media_names),
         cmocka_unit_test(test_resolve_after_titles),
         cmocka_unit_test(test_resolve_trophy_of_an_org),
         cmocka_unit_test(test_resolve_firm_named_without_its_legal_form),
