@@ -645,6 +645,10 @@ static const char *const press_pieces[] = {
 static const char *const press_links[] = {"mit", "with", "in", "im", "für", "for", "to", NULL};
 static const char *const telling[] = {"told", "tells", "tell", "telling", "erzählte", "verriet", "bestätigte",
                                       "sagten", NULL};
+/* Who tells, between the speech verb and the paper: "sagte er der
+ * Presse" (a name too: "sagte Heino der Bild"). */
+static const char *const tellers[] = {"er", "sie", "es", "ich", "wir", "man", "he", "she", "they", "we", NULL};
+static const char *const per[] = {"laut", NULL};
 
 /* Whether word w ends in one of press_nouns ("Tageszeitung"). */
 static int press_noun(const struct ent_tok *w)
@@ -680,12 +684,19 @@ static int named_as_paper(const struct ent_toks *t, const struct ent_hit *x)
         return 0;
     while (i > 0 && (t->v[i].flags & ENT_TOK_PART))
         i--;
-    /* After the name: "the Mirror reported", "Krone-Bericht". */
+    /* After the name: "the Mirror reported", "Krone-Bericht".  Another
+     * capitalised word there goes on a longer name ("the Star Wars
+     * actor", "der Krone Multimedia"). */
     size_t j = x->end;
-    if (j < t->n && t->v[j].sentence == first->sentence &&
-        ((t->v[j].flags & ENT_TOK_PART) ? tok_norm_in(&t->v[j], press_pieces)
-                                         : tok_norm_in(&t->v[j], press_verbs) || press_noun(&t->v[j])))
-        return 1;
+    if (j < t->n && t->v[j].sentence == first->sentence) {
+        const struct ent_tok *after = &t->v[j];
+        if ((after->flags & ENT_TOK_PART) ? tok_norm_in(after, press_pieces)
+                                          : tok_norm_in(after, press_verbs) || press_noun(after))
+            return 1;
+        if ((after->flags & ENT_TOK_WORD) && (after->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) &&
+            !(after->flags & ENT_TOK_PART))
+            return 0;
+    }
     if (i == 0 || !cue_word(t, i - 1, first))
         return 0;
     size_t w = i - 1;
@@ -699,7 +710,7 @@ static int named_as_paper(const struct ent_toks *t, const struct ent_hit *x)
         w--;
     }
     const struct ent_tok *b = &t->v[w];
-    if (tok_norm_in(b, (const char *const[]){"laut", NULL}) || tok_norm_in(b, press_verbs) || press_noun(b) ||
+    if (tok_norm_in(b, per) || tok_norm_in(b, press_verbs) || press_noun(b) ||
         tok_norm_in(b, press_pieces))
         return 1;
     if (w > 0 && cue_word(t, w - 1, first) && b->norm_len == 2 && memcmp(b->norm, "to", 2) == 0 &&
@@ -707,17 +718,21 @@ static int named_as_paper(const struct ent_toks *t, const struct ent_hit *x)
         return 1;
     if (w > 0 && cue_word(t, w - 1, first) && tok_norm_in(b, press_links) && tok_norm_in(&t->v[w - 1], press_pieces))
         return 1;
-    /* Told: the verb, or (with the article of a dative) a speech verb up
-     * to two words before it ("sagte er der Presse", "sagte Heino der
-     * Zeitung"). */
+    /* Told: the verb, or (with the article of a dative) a speech verb
+     * right before it or before who tells ("sagte er der Presse", "sagte
+     * Heino der Zeitung"); not across a preposition ("sagte sie in der
+     * Zeit nach dem Krieg"). */
     if (tok_norm_in(b, telling))
         return 1;
     if (!article)
         return 0;
-    for (size_t k = w + 1; k-- > 0 && w - k < 3 && cue_word(t, k, first);)
-        if (cue_bits(t->v[k].norm, t->v[k].norm_len) & C_SPEECH || tok_norm_in(&t->v[k], telling))
-            return 1;
-    return 0;
+    size_t v = w;
+    for (size_t n = 0; n < 2 && v > 0 && cue_word(t, v - 1, first) &&
+                       (tok_norm_in(&t->v[v], tellers) || (t->v[v].flags & ENT_TOK_CAP));
+         n++)
+        v--;
+    const struct ent_tok *verb = &t->v[v];
+    return (cue_bits(verb->norm, verb->norm_len) & C_SPEECH) || tok_norm_in(verb, telling);
 }
 
 /* Papers' names of "#!media" lines where the text does not name them as

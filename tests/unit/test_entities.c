@@ -1632,6 +1632,10 @@ static void test_resolve_media_names(void **state)
     expect_resolved(&l.g, &l.de, "de", "Im Zorbnews gibt es wenig Neues.", "");
     expect_resolved(&l.g, &l.en, "en", "The Zorbstar rose over the hills that night.", "");
     expect_resolved(&l.g, &l.en, "en", "He looked at the Zorbstar for a long time.", "");
+    /* Not across a preposition, nor as a longer name's first word. */
+    expect_resolved(&l.g, &l.de, "de", "Sie sagte in der Zorbpresse nach dem Krieg nichts.", "");
+    expect_resolved(&l.g, &l.de, "de", "Das sagte Minister Quellmann der Zorbpresse am Montag.", "org/Die Zorbpresse");
+    expect_resolved(&l.g, &l.en, "en", "It was said the Zorbstar Wars actor had left.", "");
     /* Not a later part of a word ("ET-News"). */
     expect_resolved(&l.g, &l.de, "de", "Laut ET-Zorbnews kommt das Gerät 2025.", "");
     /* The paper beside a place of the same words: the paper where the
