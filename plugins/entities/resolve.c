@@ -348,8 +348,9 @@ static int name_word_before(const struct lexicon *lex, const struct ent_toks *t,
  *     Congress", one word, does).
  * German capitalises every noun ("der Versicherer Allianz Group"), so
  * the first is not read there, and the second wants words that are
- * English or no German ones.  Marked RESOLVE_INSIDE: resolve_article() keeps the hit after
- * all when the heuristics find no name over its words. */
+ * English or no German ones.  Marked RESOLVE_INSIDE: resolve_article()
+ * keeps the hit after all when the heuristics find no name over its
+ * words. */
 static void drop_orgs_inside_names(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                                    const struct ent_hits *hits, const struct gazetteer *gz,
                                    const uint8_t *covered, uint8_t *dropped)
@@ -357,7 +358,8 @@ static void drop_orgs_inside_names(const struct lexicon *lex, const char *lang, 
     int de = lang_is_de(lang);
     for (size_t h = 0; h < hits->n; h++) {
         size_t i = hits->v[h].start, j = hits->v[h].end;
-        if (dropped[h] || gz->v[hits->v[h].entry].type != ENT_ORG || i == 0 || !name_word_before(lex, t, covered, i - 1))
+        if (dropped[h] || gz->v[hits->v[h].entry].type != ENT_ORG || i == 0 ||
+            !name_word_before(lex, t, covered, i - 1))
             continue;
         const struct ent_tok *after = j < t->n ? &t->v[j] : NULL;
         if (!de && after && after->sentence == t->v[i].sentence && (after->flags & ENT_TOK_WORD) &&
