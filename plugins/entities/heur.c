@@ -1802,21 +1802,53 @@ static int rule_adjective_org(struct run *r, size_t p)
     return add_nominative(r, a, p, e, e > p + 1);
 }
 
-/* A German ministry named by its field, one of a kind in the country's
- * news: "Verkehrsministerium", "des Umweltministeriums" (as
- * "Umweltministerium").  Not "Ministerium" or "Bundesministerium" alone,
- * which name none. */
-static int rule_ministry(struct run *r, size_t p)
+/* German bodies named by a compound that is one of a kind in the
+ * country's news: a ministry by its field ("Verkehrsministerium", "des
+ * Umweltministeriums"), a commission by its task ("Pensionskommission",
+ * "Antimafiakommission"), a chamber of a profession ("Ärztekammer",
+ * "Rechtsanwaltskammer"; not "Grabkammer" or "Kunstkammer"), the
+ * criminal police office of a state or of the federation
+ * ("Landeskriminalamt").  Not the head alone or with "Bundes" only
+ * ("Bundesministerium"), which name none. */
+static const char *const chamber_professions[] = {
+    "ärzte", "zahnärzte", "tierärzte", "bundesärzte", "arbeiter", "wirtschafts", "rechtsanwalts", "anwalts",
+    "patentanwalts", "notariats", "apotheker", "landwirtschafts", "landarbeiter", "handels", "handwerks",
+    "architekten", "ingenieur", "ingenieurs", "ziviltechniker", "steuerberater", "psychotherapeuten",
+    "wirtschaftstreuhänder", "pflege", "industrie", NULL};
+static const char *const police_offices_prefixes[] = {"landes", "bundes", NULL};
+static const struct body_compound {
+    const char *head;
+    const char *const *prefixes;   /* NULL: any of at least four bytes */
+} body_compounds[] = {
+    {"ministerium", NULL},
+    {"kommission", NULL},
+    {"kammer", chamber_professions},
+    {"kriminalamt", police_offices_prefixes},
+};
+
+static int rule_body_compound(struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
     if (!r->de || !is_cap(t) || r->taken[p] || r->covered[r->w[p]] || (t->flags & (ENT_TOK_UPPER | ENT_TOK_WHOLE)))
         return 0;
-    static const char head[] = "ministerium";
-    size_t hl = sizeof head - 1, len = t->norm_len, text = t->text_len - tok_possessive(t), cut = 0;
-    if (len > hl && t->norm[len - 1] == 's' && text > 0 && t->text[text - 1] == 's')
+    size_t len = t->norm_len, text = t->text_len - tok_possessive(t), cut = 0;
+    if (len > 1 && t->norm[len - 1] == 's' && text > 0 && t->text[text - 1] == 's')
         cut = 1;   /* a genitive, the same ASCII s in text and norm */
-    if (len - cut < hl + 4 || memcmp(t->norm + len - cut - hl, head, hl) != 0 ||
-        (len - cut == hl + 6 && memcmp(t->norm, "bundes", 6) == 0))
+    const struct body_compound *b = NULL;
+    for (size_t k = 0; k < sizeof body_compounds / sizeof *body_compounds && !b; k++) {
+        const struct body_compound *c = &body_compounds[k];
+        size_t hl = strlen(c->head);
+        if (len - cut <= hl || memcmp(t->norm + len - cut - hl, c->head, hl) != 0)
+            continue;
+        size_t pl = len - cut - hl;
+        if (c->prefixes ? norm_in_list(t->norm, pl, c->prefixes)
+                        : pl >= 4 && !(pl == 6 && memcmp(t->norm, "bundes", 6) == 0))
+            b = c;
+    }
+    if (!b)
+        return 0;
+    /* One of many: "eine Expertenkommission". */
+    if (p > 0 && same_sentence(r, p - 1, p) && indefinite_article(tok(r, p - 1)))
         return 0;
     if (add(r, p, p + 1, ENT_ORG, 0) < 0)
         return -1;
@@ -3201,9 +3233,9 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         {rule_legal_form, C_LEGAL}, {rule_org_role, C_OROLE}, {rule_org_before_role, C_OROLE}, {rule_org_compound, C_WHOLE},
         {rule_org_of, C_ORGOF | C_ORGFOR}, {rule_person_role, C_PROLE | C_ROLESUFFIX}, {rule_org_head, C_ORGHEAD},
         {rule_person_speech, C_SPEECH | C_COMMA}, {rule_sequence, C_NAMEY1}, {rule_person_given, C_GIVEN},
-        {rule_adjective_org, C_ORGWORD | C_ORGFOR | C_INSTITUTION}, {rule_ministry, C_ORGFOR},
+        {rule_adjective_org, C_ORGWORD | C_ORGFOR | C_INSTITUTION},
         {rule_place, C_PLACEPREP}, {rule_acronym, C_ACRONYM}, {rule_work_title, C_INWORK},
-        {rule_institution, C_INSTITUTION}, {rule_org_apposition, C_COMMA},
+        {rule_institution, C_INSTITUTION}, {rule_body_compound, C_ORGFOR | C_INSTITUTION}, {rule_org_apposition, C_COMMA},
     };
     uint32_t any_cue = 0;
     for (size_t k = 0; k < sizeof rules / sizeof *rules; k++)

@@ -2256,6 +2256,18 @@ static void test_heuristics_org_words_and_heads(void **state)
     expect_heuristics("de", "Ein Sprecher des Umweltministeriums bestätigte den Bericht am Montag in Wien.",
                       "org/Umweltministerium");
     expect_heuristics("de", "Ein Sprecher vom Bundesministerium bestätigte den Bericht am Montag in Wien.", "");
+    /* Other bodies one of a kind by their compound: a commission by its
+     * task, a chamber of a profession, a criminal police office; not one
+     * of many, another chamber, nor the head alone. */
+    expect_heuristics("de", "Das sei zu wenig, teilte die Pensionskommission am Montag in Wien mit.",
+                      "org/Pensionskommission");
+    expect_heuristics("de", "Das sei zu wenig, teilte die Ärztekammer am Montag in Wien mit.", "org/Ärztekammer");
+    expect_heuristics("de", "Er wurde am Montag von Beamten des Landeskriminalamts in Wien befragt.",
+                      "org/Landeskriminalamt");
+    expect_heuristics("de", "Das prüfe nun eine Expertenkommission, hieß es am Montag in Wien.", "");
+    expect_heuristics("de", "Die Forscher öffneten am Montag die Grabkammer des Pharaos in Luxor.", "place/Luxor");
+    expect_heuristics("de", "Das sei zu wenig, teilte die Kommission am Montag in Wien mit.", "");
+    expect_heuristics("de", "Die Vorschläge kommen vom Bundeskriminalamt in Wiesbaden, hieß es.", "org/Bundeskriminalamt");
 }
 
 /* The line-ups of a match report, with line_ups = true: every name a
