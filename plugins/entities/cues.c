@@ -53,7 +53,10 @@ static const char *const person_roles[] = {
     "vorsitzende", "vorsitzender", "trainer", "coach", "manager", "managerin", "investor", "kapitän", "kapitänin",
     "professor", "professorin", "lawmaker", "judge", "richter", "richterin", "ambassador",
     "botschafter", "botschafterin", "commissioner", "kommissar", "kommissarin", "leader", "chief",
-    "head", "adviser", "advisor", "envoy", "aide", "berater", "beraterin",
+    "head", "adviser", "advisor", "envoy", "aide", "berater", "beraterin", "treasurer",
+    /* Members of parliaments, before a name as titles are: "Labour MP
+     * Chris Smith", "MEP Nigel Farage". */
+    "mp", "mep", "msp",
     /* Occupations the press puts before a name ("Regisseur Ridley Scott",
      * "Torhüter Michael Esser"; the English ones, lower case only, are
      * english_occupations below). */

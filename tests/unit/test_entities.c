@@ -1941,6 +1941,11 @@ static void test_heuristics_peerage_titles(void **state)
     expect_heuristics("en", "The Princess Royal visited the new hospital in the town on Monday.", "");
     expect_heuristics("en", "The ship that Princess Cruises operates left the port on Monday morning.", "");
     expect_heuristics("en", "He ordered a cup of Earl Grey and a slice of cake in the cafe.", "");
+    /* A member of a parliament and a treasurer by their titles. */
+    expect_heuristics("en", "The event was held for Labour MP Zorblax Quellmore at the hall on Monday.",
+                      "person/Zorblax Quellmore");
+    expect_heuristics("en", "It is not slowing in any unreasonable way, said Treasurer Peter Quellmore.",
+                      "person/Peter Quellmore");
 }
 
 /* German bodies by their short forms and the compounds in -amt: "Uni
