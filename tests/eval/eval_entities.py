@@ -12,7 +12,7 @@ are one of an annotation's; every other entity:org/person/place tag of the
 article is a false positive.
 
 The held-out sets: tests/eval/entities-heldout/ (A) and
-tests/eval/entities-heldout-b/ to -n/ (B to N) have annotations only
+tests/eval/entities-heldout-b/ to -r/ (B to R) have annotations only
 (gnad_NNNN.entities.tsv, bbc_NNNN.entities.tsv, same format) of real
 articles of ../shared/corpus/ (10kgnad-de, bbc-news-en; sets M and N also
 shub_*.entities.tsv for scrapinghub-aeb-html/*.gold.txt and
