@@ -57,6 +57,8 @@ static const char *const person_roles[] = {
     /* Members of parliaments, before a name as titles are: "Labour MP
      * Chris Smith", "MEP Nigel Farage". */
     "mp", "mep", "msp",
+    /* A member of an Austrian state government: "Landesrat Hans Mayr". */
+    "landesrat", "landesrätin",
     /* Occupations the press puts before a name ("Regisseur Ridley Scott",
      * "Torhüter Michael Esser"; the English ones, lower case only, are
      * english_occupations below). */

@@ -187,6 +187,29 @@ static int given_before_word(const struct lexicon *lex, const char *lang, const 
            given_name_before(lex, lang, &t->v[w - 1], covered[w - 1], 1);
 }
 
+/* Heads of German compounds that are named after a person, not about
+ * one: "Max-Planck-Institut", "Karl-Marx-Straße", "Konrad-Adenauer-
+ * Stiftung", "Thomas-Mann-Preis". */
+static const char *const named_after_heads[] = {
+    "institut", "gesellschaft", "stiftung", "schule", "gymnasium", "universität", "hochschule", "akademie",
+    "kolleg", "zentrum", "museum", "bibliothek", "archiv", "haus", "hof", "halle", "saal", "stadion", "park",
+    "kaserne", "krankenhaus", "klinik", "klinikum", "spital", "straße", "strasse", "gasse", "platz", "allee",
+    "weg", "ring", "brücke", "denkmal", "preis", "medaille", "orden", NULL};
+
+/* Whether token w, the last part of a hyphenated word, is a head of
+ * named_after_heads, in the genitive too ("des Max-Planck-Instituts"). */
+static int named_after_head(const struct ent_tok *w)
+{
+    if (!(w->flags & ENT_TOK_PART_LAST))
+        return 0;
+    size_t len = w->norm_len;
+    if (norm_in_list(w->norm, len, named_after_heads))
+        return 1;
+    if (len > 1 && w->norm[len - 1] == 's' && norm_in_list(w->norm, len - 1, named_after_heads))
+        return 1;
+    return len > 2 && memcmp(w->norm + len - 2, "es", 2) == 0 && norm_in_list(w->norm, len - 2, named_after_heads);
+}
+
 void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                                  const struct ent_hits *hits, const struct gazetteer *gz,
                                  const uint8_t *covered, uint8_t *dropped)
@@ -201,6 +224,14 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
         /* A listed surname begins another's double name after a given
          * name: "Cornelia Füllkrug-Weitzel" (not "die Hitler-Tagebücher",
          * "Lauda-Air"). */
+        /* A person's full name that a compound is named after names no
+         * person: "Max-Planck-Institut", "die Karl-Marx-Straße" (not the
+         * surname alone: "Trump-Regierung", "Goethe-Institut"). */
+        if (type == ENT_PERSON && x->end - x->start >= 2 && in_word && (t->v[x->start].flags & ENT_TOK_PART) &&
+            named_after_head(next)) {
+            dropped[h] = 1;
+            continue;
+        }
         if (type == ENT_PERSON &&
             (x->end - x->start >= 2 || (in_word && given_before_word(lex, lang, t, covered, x->start)))) {
             /* A listed person's name that goes on is another person's:

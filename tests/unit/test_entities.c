@@ -1418,6 +1418,14 @@ static void test_resolve_listed_people(void **state)
                     "person/Gordon Brown");
     expect_resolved(&l.g, &l.de, "de", "Die Putin-Zorblax-Pläne wurden am Montag in Wien vorgestellt, hieß es.",
                     "person/Vladimir Putin");
+    /* A full name that a compound is named after names no person; a
+     * compound about the person, or named after the surname alone, does. */
+    expect_resolved(&l.g, &l.de, "de", "Forscher des Gordon-Brown-Instituts haben am Montag in Wien gewarnt.", "");
+    expect_resolved(&l.g, &l.de, "de", "Die Gordon-Brown-Straße wurde am Montag in Wien eröffnet, hieß es.", "");
+    expect_resolved(&l.g, &l.de, "de", "Die Gordon-Brown-Biografie erschien am Montag in Wien, hieß es.",
+                    "person/Gordon Brown");
+    expect_resolved(&l.g, &l.de, "de", "Die Putin-Stiftung wurde am Montag in Wien vorgestellt, hieß es.",
+                    "person/Vladimir Putin");
     given_drop();
     lists_free(&l);
 }
