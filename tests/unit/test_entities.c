@@ -1954,6 +1954,8 @@ static void test_heuristics_peerage_titles(void **state)
                       "person/Zorblax Quellmore");
     expect_heuristics("en", "It is not slowing in any unreasonable way, said Treasurer Peter Quellmore.",
                       "person/Peter Quellmore");
+    expect_heuristics("de", "Das sei ein guter Tag für die Region, sagte Landesrat Hans Quellmore am Montag.",
+                      "person/Hans Quellmore");
 }
 
 /* German bodies by their short forms and the compounds in -amt: "Uni
