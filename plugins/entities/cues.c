@@ -55,8 +55,10 @@ static const char *const person_roles[] = {
     "botschafter", "botschafterin", "commissioner", "kommissar", "kommissarin", "leader", "chief",
     "head", "adviser", "advisor", "envoy", "aide", "berater", "beraterin", "treasurer",
     /* Members of parliaments, before a name as titles are: "Labour MP
-     * Chris Smith", "MEP Nigel Farage". */
-    "mp", "mep", "msp",
+     * Chris Smith", "MEP Nigel Farage"; a colonel ("Colonel Bob Stewart";
+     * the dotted "Col." is below).  Not "Justice": "Mr Justice Forbes" is
+     * a judge, "Justice Ministry" none. */
+    "mp", "mep", "msp", "colonel",
     /* A member of an Austrian state government: "Landesrat Hans Mayr". */
     "landesrat", "landesrätin",
     /* Occupations the press puts before a name ("Regisseur Ridley Scott",

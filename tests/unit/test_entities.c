@@ -1956,6 +1956,8 @@ static void test_heuristics_peerage_titles(void **state)
                       "person/Peter Quellmore");
     expect_heuristics("de", "Das sei ein guter Tag für die Region, sagte Landesrat Hans Quellmore am Montag.",
                       "person/Hans Quellmore");
+    expect_heuristics("en", "The soldiers had done nothing wrong, said Colonel Zorblax Quellmore on Monday.",
+                      "person/Zorblax Quellmore");
 }
 
 /* German bodies by their short forms and the compounds in -amt: "Uni
