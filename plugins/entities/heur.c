@@ -1250,6 +1250,16 @@ static int title_before_given(const struct run *r, size_t p)
            given_at(r, p) == LEXICON_GIVEN_NAME && !ends_in_ing(before) && !tok_norm_in(before, openers);
 }
 
+/* Whether the word before the given name at p is an English sentence's
+ * first word that the lists lack, capitalised as the first word is: a
+ * descriptor ("Flanker Jason White").  (A given name there has begun a
+ * longer name already, "Sarah Jessica Parker": the rule reads p - 1
+ * first.) */
+static int word_before_given_at_start(const struct run *r, size_t p)
+{
+    return !r->de && (tok(r, p - 1)->flags & ENT_TOK_START) && given_at(r, p) == LEXICON_GIVEN_NAME;
+}
+
 static int rule_person_given(struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
@@ -1261,7 +1271,8 @@ static int rule_person_given(struct run *r, size_t p)
     /* Not inside a longer run of name words, unless that word is a title
      * (title_before_given()). */
     if (p > 0 && same_sentence(r, p - 1, p) && !r->taken[p - 1] && namey(r, p - 1, 1) &&
-        !tok_possessive(tok(r, p - 1)) && !demonym_word(tok(r, p - 1)) && !title_before_given(r, p))
+        !tok_possessive(tok(r, p - 1)) && !demonym_word(tok(r, p - 1)) && !title_before_given(r, p) &&
+        !word_before_given_at_start(r, p))
         return 0;
     /* A person's name takes no article: after one, a given name is a word
      * ("eine Art Trost") or begins a title ("The Amber Spyglass").  German

@@ -1958,6 +1958,18 @@ static void test_heuristics_peerage_titles(void **state)
                       "person/Hans Quellmore");
     expect_heuristics("en", "The soldiers had done nothing wrong, said Colonel Zorblax Quellmore on Monday.",
                       "person/Zorblax Quellmore");
+    /* An English sentence's first word that the lists lack, before a
+     * given name and a surname: a descriptor, not the person's. */
+    given_load("given_start.txt", "jason\nsarah\njessica\ngrant\tword\n");
+    expect_heuristics("en", "Zorbflanker Jason Quellmore has also been suffering from a knee injury this week.",
+                      "person/Jason Quellmore");
+    /* Not a given name that is a word too: "Zorbresearch Grant" may be a
+     * thing's name. */
+    expect_heuristics("en", "Zorbresearch Grant Quellmore has also been suffering from a knee injury this week.",
+                      "");
+    expect_heuristics("en", "Sarah Jessica Quellmore has also been suffering from a knee injury this week.",
+                      "person/Sarah Jessica Quellmore");
+    given_drop();
 }
 
 /* German bodies by their short forms and the compounds in -amt: "Uni
