@@ -550,7 +550,52 @@ void resolve_drop_after_titles(const struct ent_toks *t, const struct ent_hits *
     }
 }
 
-static const char *const place_preps[] = {"in", "im", "aus", "nach", "bei", "near", "from", "at", NULL};
+static const char *const place_preps[] = {"in", "im", "aus", "nach", "bei", "nahe", "near", "from", "at", NULL};
+/* Nouns of a place named right after them: "in der Stadt Yola", "im
+ * Bundesstaat Adamawa"; German compounds end in the first two
+ * ("Hafenstadt", "Nachbardorf"). */
+static const char *const place_nouns_de[] = {"stadt", "dorf", "ortschaft", "gemeinde", "bundesstaat", "provinz",
+                                             "region", "bezirk", "kanton", "distrikt", "bundesland", NULL};
+/* English ones, with "of": "the town of Yola", "the province of
+ * Adamawa". */
+static const char *const place_nouns_en[] = {"town", "city", "village", "province", "state", "county", "district",
+                                             "region", "port", NULL};
+/* Directions from a place, with von/of: "südöstlich von Bethlehem",
+ * "north of Yola". */
+static const char *const directions[] = {"nördlich", "südlich", "östlich", "westlich", "nordöstlich", "nordwestlich",
+                                         "südöstlich", "südwestlich", "north", "south", "east", "west", "northeast",
+                                         "northwest", "southeast", "southwest", "north-east", "north-west",
+                                         "south-east", "south-west", "outside", NULL};
+
+/* Whether token w is a German noun of a place (place_nouns_de), or a
+ * compound ending in "stadt" or "dorf". */
+static int place_noun_de(const struct ent_tok *w)
+{
+    if (!(w->flags & ENT_TOK_CAP))
+        return 0;
+    if (tok_norm_in(w, place_nouns_de))
+        return 1;
+    return (w->norm_len > 5 && memcmp(w->norm + w->norm_len - 5, "stadt", 5) == 0) ||
+           (w->norm_len > 4 && memcmp(w->norm + w->norm_len - 4, "dorf", 4) == 0);
+}
+
+/* Whether the words before token i name it as a place: a noun of a place
+ * right before it ("die Stadt Yola"), or one of those English nouns or a
+ * direction and "of"/"von" ("the town of Yola", "südlich von
+ * Bethlehem"). */
+static int place_named_before(const struct ent_toks *t, size_t i)
+{
+    const struct ent_tok *b = i > 0 ? &t->v[i - 1] : NULL;
+    if (!b || b->sentence != t->v[i].sentence || (b->flags & ENT_TOK_PART))
+        return 0;
+    if (place_noun_de(b))
+        return 1;
+    static const char *const of[] = {"of", "von", NULL};
+    if (i < 2 || !tok_norm_in(b, of) || t->v[i - 2].sentence != b->sentence)
+        return 0;
+    const struct ent_tok *a = &t->v[i - 2];
+    return tok_norm_in(a, directions) || tok_norm_in(a, place_nouns_en);
+}
 
 /* Whether the capitalised word at j, after last, goes on a name that last
  * ends: "at Oxford Economics", "in Leicester Square"; not a stop word
@@ -633,6 +678,8 @@ static int cued(const struct lexicon *lex, const char *lang, const struct ent_to
     if (begins_name(lex, lang, t, j, &t->v[x->end - 1]) || german_noun_phrase(lex, lang, t, x, &gz->v[x->entry]))
         return 0;
     if (i > 0 && t->v[i - 1].sentence == t->v[x->start].sentence && tok_norm_in(&t->v[i - 1], place_preps))
+        return 1;
+    if (place_named_before(t, i))
         return 1;
     if (place_after_comma(t, hits, h, gz, 0))
         return 1;

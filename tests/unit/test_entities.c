@@ -991,6 +991,15 @@ static void test_resolve_cues_and_possessives(void **state)
         {"de", "Sie reisten nach Ende, um dort den Menschen zu helfen.", 1},
         {"de", "Er zog nach Wolfsburg der Arbeit wegen, hieß es am Montag.", 1},
         {"de", "Sie zog nach Reading der Liebe wegen, hieß es am Montag.", 1},
+        /* Named as a place by a noun of places or a direction before it. */
+        {"de", "Die Bombe sei in der Stadt Wolfsburg detoniert, hieß es am Montag.", 1},
+        {"de", "Die Bombe sei in der Hafenstadt Wolfsburg detoniert, hieß es am Montag.", 1},
+        {"de", "Der Angriff ereignete sich südöstlich von Wolfsburg, hieß es am Montag.", 1},
+        {"de", "Der Angriff ereignete sich nahe Wolfsburg, hieß es am Montag.", 1},
+        {"de", "Der Angriff ereignete sich am Montag, sagte Zorblax von Wolfsburg.", 0},
+        {"en", "The bomb went off in the town of Reading on Monday, police said.", 1},
+        {"en", "The attack took place north of Reading on Monday, police said.", 1},
+        {"en", "The review of Reading lists took the whole of Monday, they said.", 0},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         const struct matcher *mp = strcmp(cases[k].lang, "de") == 0 ? &m_de : &m_en;
