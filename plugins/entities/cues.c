@@ -162,7 +162,13 @@ static const char *const org_of_preps[] = {"of", "for", "der", "des", "für", NU
  * German "in" comes before many capitalised nouns that the word list
  * lacks ("in Messaging-Apps"): heur.c's german_place_words() filters
  * them. */
-static const char *const place_preps[] = {"in", "near", "aus", "nahe", NULL};
+static const char *const place_preps[] = {
+    "in", "near", "aus", "nahe",
+    /* German nouns of places, before the place's name as a preposition
+     * is: "in der Stadt Yola", "in der Siedlung Tekoa", "im Bundesstaat
+     * Adamawa" (heur.c reads them in German only). */
+    "stadt", "hauptstadt", "kleinstadt", "hafenstadt", "grenzstadt", "küstenstadt", "dorf", "ortschaft",
+    "gemeinde", "siedlung", "bundesstaat", "provinz", "kanton", NULL};
 static const char *const org_preps[] = {"von", "der", "des", "bei", "beim", "of", "at", NULL};
 static const char *const speech_verbs[] = {
     "sagte", "sagt", "erklärte", "erklärt", "betonte", "meinte", "schrieb", "said", "says", "told",

@@ -2219,6 +2219,10 @@ static int rule_place(struct run *r, size_t p)
     if ((!r->de && strcmp(r->lang, "en") != 0) || p + 1 >= r->n || !norm_in(r, p, C_PLACEPREP) ||
         !same_sentence(r, p, p + 1))
         return 0;
+    /* A cue capitalised inside a sentence is a German noun of places
+     * ("die Stadt Yola"), read in German only. */
+    if (!r->de && is_cap(tok(r, p)) && !(tok(r, p)->flags & ENT_TOK_START))
+        return 0;
     /* German: not before a given name ("aus Peter Müllers Sicht"). */
     if (r->de && given_at(r, p + 1))
         return 0;

@@ -893,6 +893,12 @@ static void test_heuristics_roles(void **state)
     expect_heuristics("en", "It is the leader in Spanish-language rap and in English, he said.", "");
     expect_heuristics("en", "The book came out in French and in German last year, she said.", "");
     expect_heuristics("en", "He lives in Ross-on-Wye and works in Zorbish, he said.", "place/Ross-on-Wye, place/Zorbish");
+    /* A German noun of places before a name: the place's; not before a
+     * common noun, and only in German. */
+    expect_heuristics("de", "Der Angriff ereignete sich in der Siedlung Zorblaxia, hieß es am Montag.",
+                      "place/Zorblaxia");
+    expect_heuristics("de", "Die Stadt Zukunft war das Thema der Tagung am Montag, hieß es.", "");
+    expect_heuristics("en", "The film Stadt Zorblaxia won the first prize on Monday, critics said.", "");
 }
 
 /* A given name before a capitalised word is a person; not after an
