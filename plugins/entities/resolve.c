@@ -1030,8 +1030,8 @@ static int same_norm(const struct ent_tok *a, const struct ent_tok *b)
 #define LONG_PEOPLE_MAX 64
 
 /* The last word of a listed person's name, alone ("Gordon Brown" ... "Mr
- * Brown"), or the first ("Gordon"), as the heuristics found it: the same
- * person, whom the hit tags.  Likewise a one-word person of the lists
+ * Brown"), or the first ("Gordon"), as the heuristics found it (a person,
+ * or a place after a preposition): the same person, whom the hit tags.  Likewise a one-word person of the lists
  * that is the last word of another's ("Cristiano Ronaldo" ... "Ronaldo"). */
 void resolve_drop_surnames_of_listed(const struct ent_toks *t, const struct ent_hits *hits,
                                      const struct gazetteer *gz, uint8_t *dropped, struct heur_cands *cands)
@@ -1064,7 +1064,10 @@ void resolve_drop_surnames_of_listed(const struct ent_toks *t, const struct ent_
         struct heur_cand *c = &cands->v[k];
         int same = 0;
         size_t len = strlen(c->name);
-        for (size_t j = 0; !same && c->type == ENT_PERSON && !strchr(c->name, ' ') && j < n_people; j++) {
+        /* A place the heuristics read after a preposition is the person
+         * too: "forced to draft in Kluivert" after "Patrick Kluivert". */
+        int word = (c->type == ENT_PERSON || c->type == ENT_PLACE) && !strchr(c->name, ' ');
+        for (size_t j = 0; !same && word && j < n_people; j++) {
             const struct ent_hit *x = &hits->v[people[j]];
             const struct ent_tok *first = &t->v[x->start], *last = &t->v[x->end - 1];
             /* the text of the hit's word, a possessive cut off as

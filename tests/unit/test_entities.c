@@ -1396,9 +1396,12 @@ static void test_resolve_listed_people(void **state)
                                                {"org\tGoogle", 0},
                                                {"person\tGeorge W. Bush\tGeorge Bush|Bush", 0},
                                                {"person\tCristiano Ronaldo", 0}, {"person\tRonaldo", 0},
-                                               {"org\tFord", 0}};
+                                               {"org\tFord", 0}, {"person\tPatrick Zorbluivert", 0}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     given_load("given_listed.txt", "kate\njohn\tword\napril\n");
+    /* A listed person's surname after "in" is the person, no place. */
+    expect_resolved(&l.g, &l.en, "en", "Patrick Zorbluivert scored early. Later the club had to draft in "
+                    "Zorbluivert after an injury.", "person/Patrick Zorbluivert");
     expect_resolved(&l.g, &l.en, "en",
                     "The chancellor Gordon Brown spoke on Monday. Later Mr Brown told reporters that the plan was good.",
                     "person/Gordon Brown");
