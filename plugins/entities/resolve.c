@@ -323,6 +323,28 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
     }
 }
 
+/* A place that names a currency with "dollar" names no place: "3,4
+ * Milliarden US-Dollar", "the US dollar" (but "US-Handels-
+ * beschränkungen" names the country).  Not a name of two words or more
+ * apart ("the Hong Kong dollar"), whose words the heuristics would read
+ * as a person's once free. */
+static void drop_places_of_currencies(const struct ent_toks *t, const struct ent_hits *hits,
+                                      const struct gazetteer *gz, uint8_t *dropped)
+{
+    static const char *const currencies[] = {"dollar", "dollars", NULL};
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct ent_hit *x = &hits->v[h];
+        if (dropped[h] || gz->v[x->entry].type != ENT_PLACE || x->end >= t->n)
+            continue;
+        const struct ent_tok *last = &t->v[x->end - 1], *next = &t->v[x->end];
+        /* the next part of the same word, or the next word */
+        int part = (last->flags & ENT_TOK_PART) && !(last->flags & ENT_TOK_PART_LAST);
+        if (next->sentence == last->sentence && (part || (!(next->flags & ENT_TOK_PART) && x->end == x->start + 1)) &&
+            tok_norm_in(next, currencies))
+            dropped[h] = RESOLVE_DROPPED;
+    }
+}
+
 /* A listed name of one word in capitals that is a market data code
  * (tok_market_code(): ".DJI" is the Dow, not the drone maker). */
 static void drop_market_codes(const struct ent_toks *t, const struct ent_hits *hits, uint8_t *dropped)
@@ -1613,6 +1635,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     resolve_drop_uncued(lex, lang, t, hits, gz, dropped);
     resolve_drop_lone_adjectives(lex, lang, t, hits, dropped);
     resolve_drop_unnamed_media(t, hits, dropped);
+    drop_places_of_currencies(t, hits, gz, dropped);
     if (!heuristics) {
         resolve_drop_sport_aliases(lex, lang, t, hits, 0, NULL, dropped);
         return 0;

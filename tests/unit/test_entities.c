@@ -2662,6 +2662,12 @@ static void test_resolve_more_places(void **state)
     expect_resolved(&l.g, &l.en, "en",
                     "The report was written by Anna Quarnby in the spring. In Quarnby's case the doctors found it.",
                     "person/Anna Quarnby");
+    /* A place in a currency's name names no place; in another compound
+     * it does. */
+    expect_resolved(&l.g, &l.de, "de", "Das Angebot über 3,4 Milliarden Quarn-Dollar kam am Montag, hieß es.", "");
+    expect_resolved(&l.g, &l.en, "en", "The deal was worth two billion Quarn dollars, the firm said on Monday.", "");
+    expect_resolved(&l.g, &l.de, "de", "Trotz Quarn-Handelsbeschränkungen wuchs die Firma am Montag, hieß es.",
+                    "place/Quarnia");
     given_drop();
     lists_free(&l);
 }
