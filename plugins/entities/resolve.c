@@ -327,11 +327,14 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
  * Milliarden US-Dollar", "the US dollar" (but "US-Handels-
  * beschränkungen" names the country).  Not a name of two words or more
  * apart ("the Hong Kong dollar"), whose words the heuristics would read
- * as a person's once free. */
+ * as a person's once free.  Nor one that names a competition in a
+ * German compound: "die Europa-League-Qualifikation" (the words apart,
+ * "Europa League", begin a longer name already). */
 static void drop_places_of_currencies(const struct ent_toks *t, const struct ent_hits *hits,
                                       const struct gazetteer *gz, uint8_t *dropped)
 {
     static const char *const currencies[] = {"dollar", "dollars", NULL};
+    static const char *const competitions[] = {"league", "cup", NULL};
     for (size_t h = 0; h < hits->n; h++) {
         const struct ent_hit *x = &hits->v[h];
         if (dropped[h] || gz->v[x->entry].type != ENT_PLACE || x->end >= t->n)
@@ -339,8 +342,9 @@ static void drop_places_of_currencies(const struct ent_toks *t, const struct ent
         const struct ent_tok *last = &t->v[x->end - 1], *next = &t->v[x->end];
         /* the next part of the same word, or the next word */
         int part = (last->flags & ENT_TOK_PART) && !(last->flags & ENT_TOK_PART_LAST);
-        if (next->sentence == last->sentence && (part || (!(next->flags & ENT_TOK_PART) && x->end == x->start + 1)) &&
-            tok_norm_in(next, currencies))
+        if (next->sentence == last->sentence &&
+            (((part || (!(next->flags & ENT_TOK_PART) && x->end == x->start + 1)) && tok_norm_in(next, currencies)) ||
+             (part && tok_norm_in(next, competitions))))
             dropped[h] = RESOLVE_DROPPED;
     }
 }

@@ -2668,6 +2668,7 @@ static void test_resolve_more_places(void **state)
     expect_resolved(&l.g, &l.en, "en", "The deal was worth two billion Quarn dollars, the firm said on Monday.", "");
     expect_resolved(&l.g, &l.de, "de", "Trotz Quarn-Handelsbeschränkungen wuchs die Firma am Montag, hieß es.",
                     "place/Quarnia");
+    expect_resolved(&l.g, &l.de, "de", "Das reicht zur Teilnahme an der Quarn-League-Qualifikation, hieß es.", "");
     given_drop();
     lists_free(&l);
 }
