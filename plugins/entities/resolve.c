@@ -330,8 +330,8 @@ void resolve_drop_places_in_names(const struct lexicon *lex, const char *lang, c
  * as a person's once free.  Nor one that names a competition in a
  * German compound: "die Europa-League-Qualifikation" (the words apart,
  * "Europa League", begin a longer name already). */
-static void drop_places_of_currencies(const struct ent_toks *t, const struct ent_hits *hits,
-                                      const struct gazetteer *gz, uint8_t *dropped)
+static void drop_places_of_currencies_and_cups(const struct ent_toks *t, const struct ent_hits *hits,
+                                               const struct gazetteer *gz, uint8_t *dropped)
 {
     static const char *const currencies[] = {"dollar", "dollars", NULL};
     static const char *const competitions[] = {"league", "cup", NULL};
@@ -373,7 +373,7 @@ static const char *const trophies[] = {"cup", "trophy", "open", "prix", "awards"
  * Actors Guild Awards" (the body that runs or sponsors it is no party to
  * the story). */
 static void drop_orgs_before_trophies(const struct ent_toks *t, const struct ent_hits *hits,
-                                      const struct gazetteer *gz, uint8_t *dropped)
+                                               const struct gazetteer *gz, uint8_t *dropped)
 {
     for (size_t h = 0; h < hits->n; h++) {
         size_t j = hits->v[h].end;
@@ -1639,7 +1639,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     resolve_drop_uncued(lex, lang, t, hits, gz, dropped);
     resolve_drop_lone_adjectives(lex, lang, t, hits, dropped);
     resolve_drop_unnamed_media(t, hits, dropped);
-    drop_places_of_currencies(t, hits, gz, dropped);
+    drop_places_of_currencies_and_cups(t, hits, gz, dropped);
     if (!heuristics) {
         resolve_drop_sport_aliases(lex, lang, t, hits, 0, NULL, dropped);
         return 0;
