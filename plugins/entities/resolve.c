@@ -373,7 +373,7 @@ static const char *const trophies[] = {"cup", "trophy", "open", "prix", "awards"
  * Actors Guild Awards" (the body that runs or sponsors it is no party to
  * the story). */
 static void drop_orgs_before_trophies(const struct ent_toks *t, const struct ent_hits *hits,
-                                               const struct gazetteer *gz, uint8_t *dropped)
+                                      const struct gazetteer *gz, uint8_t *dropped)
 {
     for (size_t h = 0; h < hits->n; h++) {
         size_t j = hits->v[h].end;
@@ -1057,8 +1057,9 @@ static int same_norm(const struct ent_tok *a, const struct ent_tok *b)
 
 /* The last word of a listed person's name, alone ("Gordon Brown" ... "Mr
  * Brown"), or the first ("Gordon"), as the heuristics found it (a person,
- * or a place after a preposition): the same person, whom the hit tags.  Likewise a one-word person of the lists
- * that is the last word of another's ("Cristiano Ronaldo" ... "Ronaldo"). */
+ * or a place after a preposition): the same person, whom the hit tags.
+ * Likewise a one-word person of the lists that is the last word of
+ * another's ("Cristiano Ronaldo" ... "Ronaldo"). */
 void resolve_drop_surnames_of_listed(const struct ent_toks *t, const struct ent_hits *hits,
                                      const struct gazetteer *gz, uint8_t *dropped, struct heur_cands *cands)
 {
