@@ -166,9 +166,11 @@ static const char *const place_preps[] = {
     "in", "near", "aus", "nahe",
     /* German nouns of places, before the place's name as a preposition
      * is: "in der Stadt Yola", "in der Siedlung Tekoa", "im Bundesstaat
-     * Adamawa" (heur.c reads them in German only). */
+     * Adamawa" (heur.c reads them in German only; resolve.c, as the cue
+     * of a listed town, with the other compounds in -stadt and -dorf). */
     "stadt", "hauptstadt", "kleinstadt", "hafenstadt", "grenzstadt", "küstenstadt", "dorf", "ortschaft",
-    "gemeinde", "siedlung", "bundesstaat", "provinz", "kanton", NULL};
+    "gemeinde", "siedlung", "bundesstaat", "provinz", "kanton", "region", "bezirk", "distrikt", "bundesland",
+    NULL};
 static const char *const org_preps[] = {"von", "der", "des", "bei", "beim", "of", "at", NULL};
 static const char *const speech_verbs[] = {
     "sagte", "sagt", "erklärte", "erklärt", "betonte", "meinte", "schrieb", "said", "says", "told",

@@ -577,11 +577,6 @@ void resolve_drop_after_titles(const struct ent_toks *t, const struct ent_hits *
 }
 
 static const char *const place_preps[] = {"in", "im", "aus", "nach", "bei", "nahe", "near", "from", "at", NULL};
-/* Nouns of a place named right after them: "in der Stadt Yola", "im
- * Bundesstaat Adamawa"; German compounds end in the first two
- * ("Hafenstadt", "Nachbardorf"). */
-static const char *const place_nouns_de[] = {"stadt", "dorf", "ortschaft", "gemeinde", "bundesstaat", "provinz",
-                                             "region", "bezirk", "kanton", "distrikt", "bundesland", NULL};
 /* English ones, with "of": "the town of Yola", "the province of
  * Adamawa". */
 static const char *const place_nouns_en[] = {"town", "city", "village", "province", "state", "county", "district",
@@ -593,13 +588,15 @@ static const char *const directions[] = {"nördlich", "südlich", "östlich", "w
                                          "northwest", "southeast", "southwest", "north-east", "north-west",
                                          "south-east", "south-west", "outside", NULL};
 
-/* Whether token w is a German noun of a place (place_nouns_de), or a
- * compound ending in "stadt" or "dorf". */
+/* Whether token w is a German noun of a place named right after it
+ * ("in der Stadt Yola", "im Bundesstaat Adamawa": the nouns of cues.c's
+ * place_preps), or a compound ending in "stadt" or "dorf" ("Hafenstadt",
+ * "Nachbardorf"). */
 static int place_noun_de(const struct ent_tok *w)
 {
     if (!(w->flags & ENT_TOK_CAP))
         return 0;
-    if (tok_norm_in(w, place_nouns_de))
+    if (cue_bits(w->norm, w->norm_len) & C_PLACEPREP)
         return 1;
     return (w->norm_len > 5 && memcmp(w->norm + w->norm_len - 5, "stadt", 5) == 0) ||
            (w->norm_len > 4 && memcmp(w->norm + w->norm_len - 4, "dorf", 4) == 0);
