@@ -89,6 +89,8 @@ _Static_assert(sizeof(struct type_memo) == 32, "struct type_memo: 32 bytes");
 
 /* Web domains an article names that are looked at (prose names a few). */
 #define HEUR_DOMAINS 16
+/* Words that may end a street's name, looked at (rule_street()). */
+#define HEUR_STREETS 32
 
 static const struct ent_tok *tok(const struct run *r, size_t p)
 {
@@ -2265,6 +2267,124 @@ static int rule_place(struct run *r, size_t p)
     return add(r, p + 1, e, ENT_PLACE, 0);
 }
 
+/* Streets and squares.  German writes most as one word ending in the
+ * noun ("Heldenplatz", "Smolagasse", "Maria-Theresien-Platz"), some as a
+ * town's adjective and the noun ("Mariahilfer Straße"); English as names
+ * and the noun ("Leicester Square", "Wall Street"). */
+static const char *const street_ends_de[] = {"platz", "stra\xC3\x9F" "e", "strasse", "gasse", "g\xC3\xBCrtel",
+                                             "allee", "kai", NULL};
+/* Not "park": the names of parks are mostly those of stadiums ("Goodison
+ * Park"), venues that the annotations leave out, as they do buildings. */
+static const char *const street_nouns_en[] = {"street", "road", "avenue", "lane", "square", "boulevard", NULL};
+
+/* The bytes of the street's noun that t's norm ends in (German), or 0. */
+static size_t street_end_de(const struct ent_tok *t)
+{
+    for (const char *const *e = street_ends_de; *e; e++) {
+        size_t n = strlen(*e);
+        if (t->norm_len >= n && memcmp(t->norm + t->norm_len - n, *e, n) == 0)
+            return n;
+    }
+    return 0;
+}
+
+/* Whether view position p may end a street's name (a rule_street() cue,
+ * listed by heur_run()'s first pass). */
+static int street_word(const struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (!is_cap(t) || (t->flags & ENT_TOK_UPPER))
+        return 0;
+    if (r->de) {
+        /* The last byte first: most capitalised words end otherwise. */
+        char last = t->norm[t->norm_len - 1];
+        return (last == 'z' || last == 'e' || last == 'l' || last == 'i') && street_end_de(t);
+    }
+    return (r->cls[p] & C_NONPERSON) && tok_norm_in(t, street_nouns_en);
+}
+
+/* A town's adjective before a street's noun ("Mariahilfer", "Linzer"):
+ * capitalised, ending in -er, inside the sentence. */
+static int town_adjective_de(const struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    return is_cap(t) && !(t->flags & (ENT_TOK_UPPER | ENT_TOK_STOP | ENT_TOK_START)) && t->norm_len >= 5 &&
+           memcmp(t->norm + t->norm_len - 2, "er", 2) == 0;
+}
+
+/* Whether ngerman lists t's norm, or a compound's tail of it that is
+ * longer than the street's noun (end bytes): "Arbeitsplatz",
+ * "Hauptschauplatz" (Schauplatz). */
+static int listed_tail_de(const struct run *r, const struct ent_tok *t, size_t end)
+{
+    for (size_t i = 0; i < t->norm_len - end; i++)
+        if ((t->norm[i] & 0xC0) != 0x80 && lexicon_de_listed(r->lex, t->norm + i, t->norm_len - i))
+            return 1;
+    return 0;
+}
+
+/* At street_word() p, a street or square, as a place:
+ * - German, a compound that ends in the noun ("Heldenplatz"), is no word
+ *   of ngerman and ends in none ("Arbeitsplatz", "Bundesstraße",
+ *   "Hauptschauplatz"), has no head in -ungs or -ions
+ *   ("Umfahrungsstraße", "Qualifikationsplatz") and comes right after
+ *   am, vom, zum, beim, dem, der or den, a town's adjective between them
+ *   allowed ("am Heldenplatz", "in der Smolagasse", "dem Linzer
+ *   Hauptplatz"); in a sports report not a "-platz" ("auf den
+ *   Relegationsplatz", "am Sandplatz");
+ * - German, the noun alone after a town's adjective that is no word of
+ *   ngerman ("Mariahilfer Straße"; not "nahm der Lehrer Platz"), and not
+ *   "Platz" ("hatte Gruber Platz sieben belegt");
+ * - English, the noun after one to three name words ("Leicester Square",
+ *   "Lansdowne Road"): not before another capitalised word (a longer
+ *   name: "Bow Street Magistrates' Court", "Queens Park Rangers"), nor
+ *   the shopping street ("the High Street") or after "a" ("a Town
+ *   Square"). */
+static int rule_street(struct run *r, size_t p)
+{
+    static const char *const before_de[] = {"am", "vom", "zum", "beim", "dem", "der", "den", NULL};
+    const struct ent_tok *t = tok(r, p);
+    if (r->taken[p] || r->covered[r->w[p]] || tok_possessive(t))
+        return 0;
+    if (r->de) {
+        size_t end = street_end_de(t);
+        if (end == t->norm_len) {
+            /* "Platz" after a name is as often a rank: "hatte Gruber Platz
+             * sieben belegt". */
+            if (p == 0 || (end == 5 && memcmp(t->norm, "platz", 5) == 0) || !same_sentence(r, p - 1, p) ||
+                !town_adjective_de(r, p - 1) || lexicon_de_listed(r->lex, tok(r, p - 1)->norm, tok(r, p - 1)->norm_len) ||
+                !free_span(r, p - 1, p))
+                return 0;
+            return add(r, p - 1, p + 1, ENT_PLACE, 0);
+        }
+        /* A head of a process or an action is a kind of place, no name:
+         * "die Umfahrungsstraße", "am Grabungsplatz". */
+        size_t head = t->norm_len - end;
+        if (head >= 4 && (memcmp(t->norm + head - 4, "ungs", 4) == 0 || memcmp(t->norm + head - 4, "ions", 4) == 0))
+            return 0;
+        if ((t->flags & ENT_TOK_START) || (r->sports && end == 5 && memcmp(t->norm + head, "platz", 5) == 0))
+            return 0;
+        size_t k = p;
+        if (k >= 2 && same_sentence(r, k - 1, k) && town_adjective_de(r, k - 1))
+            k--;
+        if (k == 0 || !same_sentence(r, k - 1, p) || !tok_norm_in(tok(r, k - 1), before_de) ||
+            listed_tail_de(r, t, end))
+            return 0;
+        return add(r, p, p + 1, ENT_PLACE, 0);
+    }
+    if (strcmp(r->lang, "en") != 0 || (p + 1 < r->n && same_sentence(r, p, p + 1) && is_cap(tok(r, p + 1))))
+        return 0;
+    size_t n = names_before(r, p, 3);
+    if (n == 0 || !free_span(r, p - n, p) || tok_possessive(tok(r, p - 1)))
+        return 0;
+    static const char *const generic[] = {"high", "main", NULL};
+    if (n == 1 && tok_norm_in(tok(r, p - 1), generic))
+        return 0;
+    if (p - n > 0 && same_sentence(r, p - n - 1, p) && indefinite(tok(r, p - n - 1)))
+        return 0;
+    return add(r, p - n, p + 1, ENT_PLACE, 0);
+}
+
 /* "the film Vera Drake", "starred in Finding Neverland", "im
  * Dokumentarfilm The Hunting Ground": the title after a noun of a work,
  * or after a word of acting and "in" (works_title_end() says where it
@@ -3266,6 +3386,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
     /* The view positions of web domains, up to as many as prose names. */
     uint32_t domains[HEUR_DOMAINS];
     size_t n_domains = 0;
+    uint32_t streets[HEUR_STREETS];
+    size_t n_streets = 0;
     /* One pass builds the view and works out what each word is.  That
      * depends on its text alone: once per token type.  Its cue bits; and
      * the words namey_now() will look up in the word lists, each type's
@@ -3347,6 +3469,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         int cap = is_cap(x);
         if (cap || (r.cls[p] & any_cue))
             r.look[r.n_look++] = (uint32_t)p;
+        if (cap && n_streets < HEUR_STREETS && street_word(&r, p))
+            streets[n_streets++] = (uint32_t)p;
         /* Only what namey_now() goes on to ask: in English a word at a
          * sentence start, no word the cue bits already rule out. */
         if (known && !known->announced && cap && !(x->flags & ENT_TOK_STOP) && x->text_len >= 2 &&
@@ -3407,6 +3531,9 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
     free(cued_at);
     for (size_t i = 0; rc == 0 && i < n_domains; i++)
         rc = rule_web_domain(&r, domains[i]);
+    for (size_t i = 0; rc == 0 && i < n_streets; i++)
+        if (prose(&r, streets[i]))
+            rc = rule_street(&r, streets[i]);
     out->sports = r.sports;
     if (rc == 0 && out->sports)
         rc = rule_line_ups(&r);

@@ -3037,6 +3037,39 @@ static void test_heuristics_journals(void **state)
                       "org/Zorbic Capital, org/Quellmore Partners");
 }
 
+/* Streets and squares: German compounds of the noun after am, der, ...
+ * or a town's adjective, the noun after such an adjective; English names
+ * and the noun.  Not a word of ngerman or a compound of one, a head of an
+ * action, a rank ("Platz sieben"), the shopping street. */
+static void test_heuristics_streets(void **state)
+{
+    (void)state;
+    expect_heuristics("de", "Tausende versammelten sich am Samstag am Zorbenplatz, sagte die Polizei.",
+                      "place/Zorbenplatz");
+    expect_heuristics("de", "Die Polizei sperrte den Verkehr in der Quellgasse bis zum Abend.", "place/Quellgasse");
+    expect_heuristics("de", "Auf dem Zorbacher Hauptplatz war es am Abend ruhig, sagte er.", "place/Hauptplatz");
+    expect_heuristics("de", "Die Kundgebung am Zorben-Quell-Platz dauerte bis zum Abend.",
+                      "place/Zorben-Quell-Platz");
+    expect_heuristics("de", "Der Zug fuhr dann über die Zorbacher Straße in die Stadt hinein.",
+                      "place/Zorbacher Straße");
+    expect_heuristics("de", "Dann nahm der Lehrer Platz, und der Unterricht begann sofort.", "");
+    expect_heuristics("de", "Im Probedurchgang hatte Zorbacher Platz sieben belegt, sagte er.", "");
+    expect_heuristics("de", "Am Arbeitsplatz blieb es am Montag still, sagte der Sprecher.", "");
+    expect_heuristics("de", "Sie trafen sich am Hauptschauplatz des Festivals in der Stadt.", "");
+    expect_heuristics("de", "Die Arbeiten am Grabungsplatz dauerten bis zum Herbst an.", "");
+    expect_heuristics("de", "Er sah einen Zorbenplatz in der Ferne, sagte er am Montag.", "");
+    expect_heuristics("de", "Sie riefen einen Streifenwagen, dessen Fahrer Straße und Gehweg sperrte.", "");
+    expect_heuristics("de", "Der Verkehr auf der Zorbic Straße stockte am Montag stundenlang.", "");
+    /* In a sports report a "-platz" is a rank or a court. */
+    expect_heuristics("de", "Die Mannschaft gewann das Spiel, der Trainer lobte das Tor, und die Liga "
+                      "sieht das Team nun am Zorbenplatz der Tabelle.", "");
+    expect_heuristics("en", "Thousands of people gathered in Zorbic Square on Saturday, the police said.",
+                      "place/Zorbic Square");
+    expect_heuristics("en", "Shoppers deserted the High Street on Saturday, the retailers said.", "");
+    expect_heuristics("en", "A Zorbic Lane opened in the town on Monday, the council said.", "");
+    expect_heuristics("en", "The fans walked down Zorbic Street Quellmore on Monday, they said.", "");
+}
+
 /* An ampersand joins the word before it to a name before a legal form;
  * not right before the legal form ("Smith & Co."). */
 static void test_heuristics_ampersand_names(void **state)
@@ -3157,6 +3190,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_round_after_085),
         cmocka_unit_test(test_heuristics_journals),
         cmocka_unit_test(test_heuristics_ampersand_names),
+        cmocka_unit_test(test_heuristics_streets),
         cmocka_unit_test(test_heuristics_org_left_words),
         cmocka_unit_test(test_heuristics_hyphenated_given_names),
         cmocka_unit_test(test_heuristics_former_roles),
