@@ -2293,7 +2293,7 @@ static size_t street_end_de(const struct ent_tok *t)
 static int street_word(const struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
-    if (!is_cap(t) || (t->flags & ENT_TOK_UPPER))
+    if (!is_cap(t) || (t->flags & ENT_TOK_UPPER) || t->norm_len < 3)
         return 0;
     if (r->de) {
         /* The last byte first: most capitalised words end otherwise. */
