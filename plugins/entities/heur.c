@@ -460,12 +460,8 @@ static int surname_head(const struct ent_tok *t)
     static const char *const heads[] = {"bauer", "m\xC3\xBCller", "mann", "meier", "maier", "mayer", "meyer",
                                         "huber", "hofer", "berger", "leitner", "schmid", "schmidt", "schneider",
                                         "weber", "wagner", "gruber", "moser", "lechner", "reiter", NULL};
-    for (const char *const *h = heads; *h; h++) {
-        size_t n = strlen(*h);
-        if (t->norm_len > n && memcmp(t->norm + t->norm_len - n, *h, n) == 0)
-            return 1;
-    }
-    return 0;
+    size_t n = tok_norm_ends_in(t, heads);
+    return n > 0 && n < t->norm_len;
 }
 
 /* Whether the word at a, before the rest of a German person's name [a,
@@ -2277,17 +2273,6 @@ static const char *const street_ends_de[] = {"platz", "stra\xC3\x9F" "e", "stras
  * Park"), venues that the annotations leave out, as they do buildings. */
 static const char *const street_nouns_en[] = {"street", "road", "avenue", "lane", "square", "boulevard", NULL};
 
-/* The bytes of the street's noun that t's norm ends in (German), or 0. */
-static size_t street_end_de(const struct ent_tok *t)
-{
-    for (const char *const *e = street_ends_de; *e; e++) {
-        size_t n = strlen(*e);
-        if (t->norm_len >= n && memcmp(t->norm + t->norm_len - n, *e, n) == 0)
-            return n;
-    }
-    return 0;
-}
-
 /* Whether view position p may end a street's name (a rule_street() cue,
  * listed by heur_run()'s first pass). */
 static int street_word(const struct run *r, size_t p)
@@ -2298,7 +2283,7 @@ static int street_word(const struct run *r, size_t p)
     if (r->de) {
         /* The last byte first: most capitalised words end otherwise. */
         char last = t->norm[t->norm_len - 1];
-        return (last == 'z' || last == 'e' || last == 'l' || last == 'i') && street_end_de(t);
+        return (last == 'z' || last == 'e' || last == 'l' || last == 'i') && tok_norm_ends_in(t, street_ends_de);
     }
     return (r->cls[p] & C_NONPERSON) && tok_norm_in(t, street_nouns_en);
 }
@@ -2347,12 +2332,13 @@ static int rule_street(struct run *r, size_t p)
     if (r->taken[p] || r->covered[r->w[p]] || tok_possessive(t))
         return 0;
     if (r->de) {
-        size_t end = street_end_de(t);
+        size_t end = tok_norm_ends_in(t, street_ends_de);
         if (end == t->norm_len) {
             /* "Platz" after a name is as often a rank: "hatte Gruber Platz
              * sieben belegt". */
-            if (p == 0 || (end == 5 && memcmp(t->norm, "platz", 5) == 0) || !same_sentence(r, p - 1, p) ||
-                !town_adjective_de(r, p - 1) || lexicon_de_listed(r->lex, tok(r, p - 1)->norm, tok(r, p - 1)->norm_len) ||
+            const struct ent_tok *town = p > 0 ? tok(r, p - 1) : NULL;
+            if (!town || (end == 5 && memcmp(t->norm, "platz", 5) == 0) || !same_sentence(r, p - 1, p) ||
+                !town_adjective_de(r, p - 1) || lexicon_de_listed(r->lex, town->norm, town->norm_len) ||
                 !free_span(r, p - 1, p))
                 return 0;
             return add(r, p - 1, p + 1, ENT_PLACE, 0);

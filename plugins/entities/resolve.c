@@ -1462,24 +1462,14 @@ static const char *const team_nouns[] = {"squad", "side", "team", "line-up", "li
                                          "auswahl", "elf", "trikot", "teamchef", "kapitän", "trainer", NULL};
 static const char *const ands[] = {",", "and", "und", "or", "oder", "&", NULL};
 
-/* A German compound that ends in a team noun or a player's:
+/* A word, or a German compound, that ends in a team noun or a player's:
  * "Nationalmannschaft", "Nationalteam", "Nationaltrainer". */
-static int norm_ends_in(const struct ent_tok *t, const char *const *list)
-{
-    for (const char *const *w = list; *w; w++) {
-        size_t n = strlen(*w);
-        if (t->norm_len >= n && memcmp(t->norm + t->norm_len - n, *w, n) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 static int ends_in_team_noun(const struct ent_tok *t)
 {
     /* and its players: "Brasiliens Top-Stürmer", "Senegals U23-Teamspieler" */
     static const char *const players[] = {"spieler", "stürmer", "torhüter", "tormann", "verteidiger", "goalie",
                                           "keeper", NULL};
-    return norm_ends_in(t, players) || norm_ends_in(t, team_nouns);
+    return tok_norm_ends_in(t, players) || tok_norm_ends_in(t, team_nouns);
 }
 
 static int is_text(const struct ent_tok *t, char c)

@@ -97,6 +97,19 @@ static inline int tok_norm_in(const struct ent_tok *t, const char *const *list)
     return norm_in_list(t->norm, t->norm_len, list);
 }
 
+/* The length of the first of list's words (NULL-terminated) that t's
+ * norm ends in, or 0: "Heldenplatz" ends in "platz", "Nationalteam" in
+ * "team". */
+static inline size_t tok_norm_ends_in(const struct ent_tok *t, const char *const *list)
+{
+    for (; *list; list++) {
+        size_t n = strlen(*list);
+        if (t->norm_len >= n && memcmp(t->norm + t->norm_len - n, *list, n) == 0)
+            return n;
+    }
+    return 0;
+}
+
 void toks_free(struct ent_toks *t);
 /* Room for n tokens in all.  0, or -1 when out of memory. */
 int toks_reserve(struct ent_toks *t, size_t n);
