@@ -2281,9 +2281,13 @@ static int street_word(const struct run *r, size_t p)
     if (!is_cap(t) || (t->flags & ENT_TOK_UPPER) || t->norm_len < 3)
         return 0;
     if (r->de) {
-        /* The last byte first: most capitalised words end otherwise. */
-        char last = t->norm[t->norm_len - 1];
-        return (last == 'z' || last == 'e' || last == 'l' || last == 'i') && tok_norm_ends_in(t, street_ends_de);
+        /* The last two bytes first: German capitalises every noun, and
+         * this runs for each. */
+        const char *end = t->norm + t->norm_len - 2;
+        int may = (end[1] == 'z' && end[0] == 't') || (end[1] == 'e' && (end[0] == 's' || end[0] == '\x9F' ||
+                                                                          end[0] == 'e')) ||
+                  (end[1] == 'l' && end[0] == 'e') || (end[1] == 'i' && end[0] == 'a');
+        return may && tok_norm_ends_in(t, street_ends_de);
     }
     return (r->cls[p] & C_NONPERSON) && tok_norm_in(t, street_nouns_en);
 }
