@@ -3052,6 +3052,11 @@ static void test_heuristics_streets(void **state)
                       "place/Zorben-Quell-Platz");
     expect_heuristics("de", "Der Zug fuhr dann über die Zorbacher Straße in die Stadt hinein.",
                       "place/Zorbacher Straße");
+    expect_heuristics("de", "Der Stau am Zorbengürtel und am Quellkai dauerte bis zum Abend.",
+                      "place/Zorbengürtel, place/Quellkai");
+    expect_heuristics("de", "Die Demonstranten zogen über die Zorbacher Allee in die Stadt hinein.",
+                      "place/Zorbacher Allee");
+    expect_heuristics("de", "Der Umzug endete in der Zorbenstrasse kurz vor dem Abend.", "place/Zorbenstrasse");
     expect_heuristics("de", "Dann nahm der Lehrer Platz, und der Unterricht begann sofort.", "");
     expect_heuristics("de", "Im Probedurchgang hatte Zorbacher Platz sieben belegt, sagte er.", "");
     expect_heuristics("de", "Am Arbeitsplatz blieb es am Montag still, sagte der Sprecher.", "");
