@@ -2267,8 +2267,8 @@ static int rule_place(struct run *r, size_t p)
  * noun ("Heldenplatz", "Smolagasse", "Maria-Theresien-Platz"), some as a
  * town's adjective and the noun ("Mariahilfer Straße"); English as names
  * and the noun ("Leicester Square", "Wall Street"). */
-static const char *const street_ends_de[] = {"platz", "stra\xC3\x9F" "e", "strasse", "gasse", "g\xC3\xBCrtel",
-                                             "allee", "kai", NULL};
+/* Norms are case-folded: "Straße" reads "strasse". */
+static const char *const street_ends_de[] = {"platz", "strasse", "gasse", "g\xC3\xBCrtel", "allee", "kai", NULL};
 /* Not "park": the names of parks are mostly those of stadiums ("Goodison
  * Park"), venues that the annotations leave out, as they do buildings. */
 static const char *const street_nouns_en[] = {"street", "road", "avenue", "lane", "square", "boulevard", NULL};
@@ -2284,8 +2284,7 @@ static int street_word(const struct run *r, size_t p)
         /* The last two bytes first: German capitalises every noun, and
          * this runs for each. */
         const char *end = t->norm + t->norm_len - 2;
-        int may = (end[1] == 'z' && end[0] == 't') || (end[1] == 'e' && (end[0] == 's' || end[0] == '\x9F' ||
-                                                                          end[0] == 'e')) ||
+        int may = (end[1] == 'z' && end[0] == 't') || (end[1] == 'e' && (end[0] == 's' || end[0] == 'e')) ||
                   (end[1] == 'l' && end[0] == 'e') || (end[1] == 'i' && end[0] == 'a');
         return may && tok_norm_ends_in(t, street_ends_de);
     }
