@@ -2,8 +2,8 @@
 """newsd benchmark: figures, not a pass/fail test.
 
 By default (make bench): the I/O floor (bench/floor.c) and newsd with the
-default, core-only and full configs side by side on the same files, in
-backlog and stream mode, a steady 1,000 articles/s, 1 and 2 workers, and a
+default, core-only, tagging (issue 11's own workload) and full configs side
+by side on the same files, in backlog and stream mode, a steady 1,000 articles/s, 1 and 2 workers, and a
 summary table (bench/compare.py says how each figure is taken); before it
 the in-process Lua and entities figures, and build/bench/analysis_bench's
 microseconds per article for the core-only config, issue 8's analysis set
@@ -357,6 +357,23 @@ def core_sections():
     return [("daemon", []), ("plugin.orgs", orgs), ("plugin.archive", [("so", "archive_fs.so")])]
 
 
+def tagging_sections(default):
+    """The workload issue 11 was measured on before the analysis plugins
+    joined the default config: PIPELINES["c"] (a company tagger, a topic
+    tagger, tag_scorer) with the default config's [daemon] and archive
+    sections (archive_sqlite with search)."""
+    sections, cur = [], None
+    for line in PIPELINES["c"].strip().splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            cur = (line[1:-1], [])
+            sections.append(cur)
+        elif line and cur:
+            cur[1].append(tuple(p.strip() for p in line.split("=", 1)))
+    keep = [s for s in default if s[0] in ("daemon", "actions", "plugin.archive")]
+    return keep[:1] + sections + keep[1:]
+
+
 SYLLABLES = ["ka", "lo", "mi", "ren", "tor", "vel", "dra", "sen", "qui", "bar", "nov", "tek",
              "ul", "zan", "mer", "phi", "gro", "lin", "sta", "vex"]
 SUFFIXES = ["Systems", "Group", "AG", "Holdings", "Technologies", "Bank", "Motors", "Labs"]
@@ -519,7 +536,7 @@ def main():
                          "release build), side by side in one run: before/after of a change")
     ap.add_argument("--modes", nargs="+", default=["backlog", "stream", "steady"],
                     choices=["backlog", "stream", "steady"], help="--versus: which runs")
-    ap.add_argument("--configs", nargs="+", default=["default"], choices=["default", "core"],
+    ap.add_argument("--configs", nargs="+", default=["default"], choices=["default", "core", "tagging"],
                     help="--versus: which configurations")
     ap.add_argument("--workers", nargs="+", type=int, default=[0],
                     help="--versus: the [daemon] workers of each run (0: the config's)")

@@ -8,6 +8,9 @@ and last in each round and mode; the faster of the two is the floor):
               waits: the daemon's group commit (batch_size 256), for scale
   default     newsd on config/newsd.ini as shipped (archive_sqlite)
   core        newsd with one keyword_tagger and archive_fs
+  tagging     the workload the issue was filed with: a company and a topic
+              keyword_tagger and tag_scorer, with the default config's
+              [daemon], [actions] and archive_sqlite (no analysis plugins)
   full        newsd with every bundled plugin that runs without a server
 each in backlog mode (files present before the start) and stream mode
 (files renamed from tmp/ into inbox/ as fast as one producer can, after
@@ -419,7 +422,8 @@ def compare(newsd, build, plugins, texts, n, rounds, workdir, steady_rate=1000, 
     default = base.ini_sections(os.path.join(base.ROOT, "config", "newsd.ini"))
     full, notes = full_sections(newsd, plugins, default, os.path.join(workdir, "full-check"))
     configs = [("floor", None), ("floor-b256", None), ("default", default),
-               ("core", base.core_sections()), ("full", full)]
+               ("core", base.core_sections()), ("tagging", base.tagging_sections(default)),
+               ("full", full)]
     print("compare: %d articles per run (corpus texts, each made unique), %d rounds, "
           "configurations interleaved; full = the default config, %s"
           % (n, rounds, "; ".join(notes) if notes else "nothing to add"), flush=True)
@@ -509,7 +513,7 @@ def summary(results, steady, by_workers, rounds):
     # What CPU alone allows: all cores busy at the measured CPU per article.
     cpus = os.cpu_count() or 1
     ceiling = []
-    for config in ("default", "core", "full"):
+    for config in ("default", "core", "tagging", "full"):
         cpu = mean([r.cpu_ms for r in results if r.config == config and r.mode == "backlog"])
         floor = mean(sorted({r.floor_rate for r in results if r.mode == "backlog"}))
         if cpu == cpu and cpu > 0:
@@ -531,8 +535,9 @@ def versus(builds, texts, n, rounds, workdir, modes, steady_rate=1000, configs=(
     before/after in one run; the figures are those of print_result, the
     ratio is to the first build's articles/s in the same round and run,
     "floor" to the faster floor run of that round and mode."""
-    sections = {"default": base.ini_sections(os.path.join(base.ROOT, "config", "newsd.ini")),
-                "core": base.core_sections()}
+    default = base.ini_sections(os.path.join(base.ROOT, "config", "newsd.ini"))
+    sections = {"default": default, "core": base.core_sections(),
+                "tagging": base.tagging_sections(default)}
     floor = os.path.join(builds[0][1], "bench", "floor")
     results, floors = [], {}
     runs = [(c, w, m) for c in configs for w in workers for m in modes]
