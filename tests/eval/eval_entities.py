@@ -55,7 +55,8 @@ HELDOUT_SETS = [("entities-heldout", "A"), ("entities-heldout-b", "B"), ("entiti
                 ("entities-heldout-g", "G"), ("entities-heldout-h", "H"), ("entities-heldout-i", "I"),
                 ("entities-heldout-j", "J"), ("entities-heldout-k", "K"), ("entities-heldout-l", "L"),
                 ("entities-heldout-m", "M"), ("entities-heldout-n", "N"), ("entities-heldout-o", "O"),
-                ("entities-heldout-p", "P"), ("entities-heldout-q", "Q"), ("entities-heldout-r", "R")]
+                ("entities-heldout-p", "P"), ("entities-heldout-q", "Q"), ("entities-heldout-r", "R"),
+                ("entities-heldout-s", "S")]
 
 
 def write_config(tmp, build_dir, lang_so):
