@@ -360,8 +360,8 @@ def core_sections():
 def tagging_sections(default):
     """The workload issue 11 was measured on before the analysis plugins
     joined the default config: PIPELINES["c"] (a company tagger, a topic
-    tagger, tag_scorer) with the default config's [daemon] and archive
-    sections (archive_sqlite with search)."""
+    tagger, tag_scorer) with the default config's [daemon], [actions] and
+    archive sections (archive_sqlite with search)."""
     sections, cur = [], None
     for line in PIPELINES["c"].strip().splitlines():
         line = line.strip()
