@@ -2327,7 +2327,8 @@ static int listed_tail_de(const struct run *r, const struct ent_tok *t, size_t e
  *   "Lansdowne Road"): not before another capitalised word (a longer
  *   name: "Bow Street Magistrates' Court", "Queens Park Rangers"), nor
  *   the shopping street ("the High Street") or after "a" ("a Town
- *   Square"). */
+ *   Square"), nor in a sports report, where it is a ground ("at Carrow
+ *   Road", "White Hart Lane"): a venue, which gets no tag. */
 static int rule_street(struct run *r, size_t p)
 {
     static const char *const before_de[] = {"am", "vom", "zum", "beim", "dem", "der", "den", NULL};
@@ -2361,7 +2362,8 @@ static int rule_street(struct run *r, size_t p)
             return 0;
         return add(r, p, p + 1, ENT_PLACE, 0);
     }
-    if (strcmp(r->lang, "en") != 0 || (p + 1 < r->n && same_sentence(r, p, p + 1) && is_cap(tok(r, p + 1))))
+    if (strcmp(r->lang, "en") != 0 || r->sports ||
+        (p + 1 < r->n && same_sentence(r, p, p + 1) && is_cap(tok(r, p + 1))))
         return 0;
     size_t n = names_before(r, p, 3);
     if (n == 0 || !free_span(r, p - n, p) || tok_possessive(tok(r, p - 1)))

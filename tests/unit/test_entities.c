@@ -3073,6 +3073,9 @@ static void test_heuristics_streets(void **state)
     expect_heuristics("en", "Shoppers deserted the High Street on Saturday, the retailers said.", "");
     expect_heuristics("en", "A Zorbic Lane opened in the town on Monday, the council said.", "");
     expect_heuristics("en", "The fans walked down Zorbic Street Quellmore on Monday, they said.", "");
+    /* In a sports report a road or a lane is the club's ground. */
+    expect_heuristics("en", "The striker scored a goal and the team won the match in the league, so the "
+                      "manager of the club was happy to play at Zorbic Road again.", "");
 }
 
 /* An ampersand joins the word before it to a name before a legal form;
