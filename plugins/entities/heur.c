@@ -555,6 +555,22 @@ static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int s
 
 static const char *const name_ending_forms[] = {"group", "holding", "holdings", "corporation", NULL};
 
+/* In German a noun between a name word and the rest of a firm's name is
+ * the name's ("Zorbic Energie GmbH", "Meinl European Real Estate Ltd."):
+ * a name does not begin in the middle of a run of capitalised words.  Not
+ * a role or an organisation's noun ("Vorstand", "Konzern", "Firma"), which
+ * stand before names. */
+static int noun_inside_name_de(const struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (!r->de || p == 0 || !is_cap(t) || (t->flags & (ENT_TOK_STOP | ENT_TOK_START | ENT_TOK_UPPER)) ||
+        (r->cls[p] & (NOT_NAMEY | C_OROLE | C_ORGHEAD | C_ORGWORD | C_INSTITUTION)) || !same_sentence(r, p - 1, p) ||
+        r->taken[p - 1] || r->covered[r->w[p - 1]])
+        return 0;
+    const struct ent_tok *before = tok(r, p - 1);
+    return namey(r, p - 1, 1) && !(before->flags & (ENT_TOK_STOP | ENT_TOK_UPPER)) && !tok_possessive(before);
+}
+
 /* "Naura Technology Group Ltd.": from a legal form back over name words,
  * generic words and places; then the generic words and places at the end
  * are cut off. */
@@ -578,7 +594,8 @@ static int rule_legal_form(struct run *r, size_t j)
             continue;
         }
         if (!(namey(r, p, 1) || place_at(r, p) ||
-              (is_cap(tok(r, p)) && (norm_in(r, p, C_LEGAL) || norm_in(r, p, C_DESCR)))))
+              (is_cap(tok(r, p)) && (norm_in(r, p, C_LEGAL) || norm_in(r, p, C_DESCR)) ) ||
+              noun_inside_name_de(r, p)))
             break;
         a = p;
     }
@@ -638,7 +655,17 @@ static int rule_legal_form(struct run *r, size_t j)
     size_t first = a;
     while (first > 0 && same_sentence(r, first - 1, j) && place_at(r, first - 1))
         first--;
-    if (add(r, a, b, ENT_ORG, 1) < 0)
+    /* "der Burgenländischen Landesholding GmbH": a name's adjective in
+     * an oblique case is cited in the nominative, as the firm is named
+     * (span_name()); written so already, it stays as it is. */
+    size_t head = NO_HEAD;
+    if (r->de && b - a >= 2 && common_at(r, b - 1) && is_cap(tok(r, b - 2)) && adjective_shape(tok(r, b - 2))) {
+        const struct ent_tok *adj = tok(r, b - 2);
+        if (adj->norm[adj->norm_len - 2] == 'e' &&
+            (adj->norm[adj->norm_len - 1] == 'n' || adj->norm[adj->norm_len - 1] == 'm'))
+            head = b - 1;
+    }
+    if (add_cand(r, a, b, ENT_ORG, 1, head, __func__) < 0)
         return -1;
     struct heur_cand *c = &r->out->v[r->out->n - 1];
     /* The candidate's words stay those before the legal form's word: a

@@ -864,6 +864,17 @@ static void test_heuristics_legal_forms(void **state)
     /* A German compound's first half written apart is no name word. */
     expect_heuristics("de", "Die Zorblax Beteiligungs GmbH gehört seit dem Frühjahr dem Land Kärnten.",
                       "org/Zorblax");
+    /* A German noun between name words is the name's: a name does not
+     * begin inside a run of capitalised words. */
+    expect_heuristics("de", "Laut der Zorblax Energie GmbH ist der Preis am Montag gestiegen.",
+                      "org/Zorblax Energie");
+    expect_heuristics("de", "Die Firma Zorblax Quell Estate Ltd. hat am Montag ihre Zahlen vorgelegt.",
+                      "org/Zorblax Quell Estate");
+    /* ... not a role before the name. */
+    expect_heuristics("de", "Der Vorstand Zorblax Energie AG tagte am Montag in der Stadt.", "org/Zorblax Energie");
+    /* A name's adjective in an oblique case is cited in the nominative. */
+    expect_heuristics("de", "Nach der Prüfung der Zorbländischen Landesholding GmbH schwieg der Prüfer.",
+                      "org/Zorbländische Landesholding");
 }
 
 static void test_heuristics_roles(void **state)
