@@ -489,6 +489,16 @@ static int noun_before_name(const struct run *r, size_t a, size_t b)
     return 1;
 }
 
+/* Whether p is a saint's name in the possessive after "St" or "Saint":
+ * capitalised, in p's sentence, no other name's. */
+static int saints_possessive(const struct run *r, size_t p)
+{
+    static const char *const saint[] = {"st", "st.", "saint", NULL};
+    const struct ent_tok *t = tok(r, p);
+    return p > 0 && tok_possessive(t) && is_cap(t) && same_sentence(r, p - 1, p) && !r->taken[p] &&
+           !r->taken[p - 1] && !r->covered[r->w[p]] && is_cap(tok(r, p - 1)) && tok_norm_in(tok(r, p - 1), saint);
+}
+
 static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int strong, size_t head, const char *rule)
 {
     /* "Briton Clive Owen", "American Andy Roddick": a nationality before
@@ -550,6 +560,10 @@ static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int s
     /* "die Agentur Merlicek & Bergmann": the rest of the firm's name. */
     if (type == ENT_ORG)
         b = amp_tail(r, b);
+    /* A saint's possessive before a school, a hospital, a church is the
+     * name's, not whose it is: "St Egwin's Middle School". */
+    if (type == ENT_ORG && !r->de && a >= 2 && saints_possessive(r, a - 1))
+        a -= 2;
     return push_named(r, a, b, type, strong, span_name(r, a, b, head), rule);
 }
 

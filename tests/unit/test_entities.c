@@ -2572,6 +2572,11 @@ static void test_heuristics_org_possessive(void **state)
                       "person/Anna Quorblex");
     expect_heuristics("en", "The firm controls half of the South Korean's market, the report said on Tuesday.", "");
     expect_heuristics("en", "Investors liked Quorblex's new design, which was shown on Tuesday in the city.", "");
+    /* A saint's possessive is the name's: the school is named after him. */
+    expect_heuristics("en", "The pupils of St Egwin's Middle School wrote the letters, the teacher said.",
+                      "org/St Egwin's Middle School");
+    expect_heuristics("en", "He was treated at Saint Quorb's Children Hospital in the town, she said.",
+                      "org/Saint Quorb's Children Hospital");
     given_drop();
 }
 
