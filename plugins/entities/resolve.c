@@ -1616,6 +1616,122 @@ int resolve_join_org_places(const char *lang, const struct ent_toks *t, const st
     return rc;
 }
 
+/* An organisation kept: a gazetteer hit (hit >= 0) or a heuristic find
+ * (cand >= 0), on tokens [start, end). */
+struct org_span {
+    uint32_t start, end;
+    int hit, cand;
+};
+
+static int org_span_order(const void *a, const void *b)
+{
+    const struct org_span *x = a, *y = b;
+    return x->start != y->start ? (x->start < y->start ? -1 : 1) : 0;
+}
+
+/* Whether an organisation may end before token e and another begin there
+ * as one name: the same sentence, no possessive ("the BBC's World
+ * Service" is the BBC's), no hyphenated word cut apart, the second in
+ * capitals or capitalised.  In German not after a noun of the language,
+ * which says what the name after it is: "des Weltklimarats IPCC", "der
+ * Europäischen Raumfahrtagentur ESA". */
+static int joinable_at(const struct lexicon *lex, const char *lang, const struct ent_toks *t, uint32_t e)
+{
+    const struct ent_tok *last = &t->v[e - 1], *next = &t->v[e];
+    return next->sentence == last->sentence && !tok_possessive(last) &&
+           !((last->flags | next->flags) & (ENT_TOK_PART | ENT_TOK_WHOLE)) &&
+           (next->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) &&
+           !(lang_is_de(lang) && (lexicon_common(lex, "de", last->norm, last->norm_len) ||
+                                  (last->norm_len > 4 && last->norm[last->norm_len - 1] == 's' &&
+                                   lexicon_common(lex, "de", last->norm, last->norm_len - 1))));
+}
+
+/* Whether span x is one word of a list's name written otherwise, as a
+ * party's members are ("Conservatives", "Democrats"): after a body, its
+ * group there ("the London Assembly Conservatives", "Senate Democrats"),
+ * two names. */
+static int members_alias(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                         const struct org_span *x)
+{
+    if (x->hit < 0 || x->end != x->start + 1)
+        return 0;
+    const struct ent_tok *w = &t->v[x->start];
+    const char *name = gz->v[hits->v[x->hit].entry].name;
+    return strlen(name) != w->text_len || memcmp(name, w->text, w->text_len) != 0;
+}
+
+/* Two organisations side by side with nothing between them are one name,
+ * a body's unit or outlet after its parent's: "Guy's Hospital Medical
+ * School", "BBC GMR", "MIT Media Lab Europe".  Not a club of a sports
+ * report's, and not a paper's name that wants a cue.  The joined name is
+ * written as the text has it; its parts are tagged no more. */
+static int join_adjacent_orgs(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                              const struct ent_hits *hits, const struct gazetteer *gz, struct heur_cands *cands,
+                              uint8_t *dropped)
+{
+    struct org_span *v = malloc((hits->n + cands->n + 1) * sizeof *v);
+    uint8_t *gone = calloc(cands->n + 1, 1);
+    if (!v || !gone) {
+        free(v);
+        free(gone);
+        return -1;
+    }
+    size_t n = 0;
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct ent_hit *x = &hits->v[h];
+        if (!dropped[h] && !x->sport && !x->media && !x->adjective && gz->v[x->entry].type == ENT_ORG)
+            v[n++] = (struct org_span){x->start, x->end, (int)h, -1};
+    }
+    size_t n_cands = cands->n;
+    for (size_t k = 0; k < n_cands; k++) {
+        const struct heur_cand *c = &cands->v[k];
+        if (c->type == ENT_ORG && strcmp(c->rule, "sports_club") != 0)
+            v[n++] = (struct org_span){c->start, c->end, -1, (int)k};
+    }
+    qsort(v, n, sizeof *v, org_span_order);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i + 1 < n; i++) {
+        size_t j = i;
+        while (j + 1 < n && v[j + 1].start == v[j].end && joinable_at(lex, lang, t, v[j].end) &&
+               !members_alias(t, hits, gz, &v[j + 1]))
+            j++;
+        if (j == i)
+            continue;
+        char *name = words_as_written(t, v[i].start, v[j].end);
+        uint32_t cover_start = v[i].start, cover_end = v[j].end;
+        for (size_t k = i; k <= j; k++)
+            if (v[k].cand >= 0) {
+                const struct heur_cand *c = &cands->v[v[k].cand];
+                cover_start = c->cover_start < cover_start ? c->cover_start : cover_start;
+                cover_end = c->cover_end > cover_end ? c->cover_end : cover_end;
+            }
+        struct heur_cand c = {v[i].start, v[j].end, ENT_ORG, 1, cover_start, cover_end, name, "joined_orgs", 0};
+        if (!name || heur_cands_push(cands, &c) < 0) {
+            free(name);
+            rc = -1;
+            break;
+        }
+        for (size_t k = i; k <= j; k++) {
+            if (v[k].hit >= 0)
+                dropped[v[k].hit] = RESOLVE_DROPPED;
+            else
+                gone[v[k].cand] = 1;
+        }
+        i = j;
+    }
+    size_t out = 0;
+    for (size_t k = 0; k < cands->n; k++) {
+        if (k < n_cands && gone[k])
+            free(cands->v[k].name);
+        else
+            cands->v[out++] = cands->v[k];
+    }
+    cands->n = out;
+    free(v);
+    free(gone);
+    return rc;
+}
+
 int resolve_article(const struct lexicon *lex, const char *lang, const char *tag_lang, int heuristics,
                     unsigned heur_flags, const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                     uint8_t *covered, uint8_t *dropped, struct heur_cands *cands)
@@ -1667,7 +1783,9 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     if (resolve_sports_clubs(lex, lang, t, hits, gz, tag_lang, cands, dropped) < 0)
         return -1;
     resolve_drop_national_teams(lex, lang, t, hits, gz, cands->sports, dropped);
-    return resolve_join_org_places(lang, t, hits, gz, tag_lang, cands, dropped);
+    if (resolve_join_org_places(lang, t, hits, gz, tag_lang, cands, dropped) < 0)
+        return -1;
+    return join_adjacent_orgs(lex, lang, t, hits, gz, cands, dropped);
 }
 
 /* Whether token i is inside a candidate of cands. */

@@ -1119,6 +1119,35 @@ static void lists_free(struct lists *l)
     gz_free(&l->g);
 }
 
+/* Two organisations side by side are one name, a unit or outlet after
+ * its parent's; not after a possessive, not a party's members after a
+ * body, not after a German noun that says what the name is. */
+static void test_resolve_joined_orgs(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {
+        {"org\tZorbcast", 0}, {"org\tQuellmore", 0}, {"org\tZorbic Party\tZorbicans", 0},
+        {"org\tStiftung", 0}, {"org\tVerband", 0}, {"org\tIPCC", 0}, {"org\tZorbic Assembly", 0},
+    };
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.en, "en", "The manager told Zorbcast Quellmore on Monday that he would apply.",
+                    "org/Zorbcast Quellmore");
+    expect_resolved(&l.g, &l.en, "en", "The manager told Zorbcast's Quellmore on Monday that he would apply.",
+                    "org/Zorbcast, org/Quellmore");
+    expect_resolved(&l.g, &l.en, "en", "The Zorbic Assembly Zorbicans voted against the plan on Monday.",
+                    "org/Zorbic Assembly, org/Zorbic Party");
+    expect_resolved(&l.g, &l.en, "en", "The manager told Zorbcast. Quellmore said on Monday that he would apply.",
+                    "org/Zorbcast, org/Quellmore");
+    expect_resolved(&l.g, &l.de, "de", "Laut einem Bericht der Stiftung IPCC steigt der Meeresspiegel weiter.",
+                    "org/Stiftung, org/IPCC");
+    expect_resolved(&l.g, &l.de, "de", "Laut einem Bericht des Verbands IPCC steigt der Meeresspiegel weiter.",
+                    "org/Verband, org/IPCC");
+    expect_resolved(&l.g, &l.de, "de", "Der Manager sagte Zorbcast Quellmore am Montag, er werde sich bewerben.",
+                    "org/Zorbcast Quellmore");
+    lists_free(&l);
+}
+
 /* German regions in one word: a point of the compass and a listed
  * place, in the genitive too; not a town's name, nor a name the lists
  * have. */
@@ -3201,6 +3230,7 @@ int main(void)
         cmocka_unit_test(test_resolve_german_institutions),
         cmocka_unit_test(test_heuristics_german_given_names),
         cmocka_unit_test(test_resolve_regions),
+        cmocka_unit_test(test_resolve_joined_orgs),
         cmocka_unit_test(test_heuristics_german_places),
         cmocka_unit_test(test_heuristics_acronyms_bounded),
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
