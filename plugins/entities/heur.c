@@ -1429,6 +1429,16 @@ static int rule_org_head(struct run *r, size_t p)
      * word: "Band Aid". */
     if (!r->de && is_cap(t) && !(t->flags & ENT_TOK_START))
         return 0;
+    /* In German a noun is capitalised: "verband" is a verb ("Mit ihm
+     * verband Milena Jesenská ..."). */
+    if (r->de && !is_cap(t) && !(t->flags & ENT_TOK_UPPER))
+        return 0;
+    /* A maker is a firm or a person, who has a given name: "games maker
+     * Peter Molyneux", "documentary maker Michael Cockerell"; not
+     * "drinks maker Diageo". */
+    static const char *const makers[] = {"maker", NULL};
+    if (tok_norm_ends_in(t, makers) && given_at(r, p + 1))
+        return 0;
     if (loose_head(r, p))
         return 0;
     size_t n = org_names_from(r, p + 1, 4);

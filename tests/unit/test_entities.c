@@ -1892,6 +1892,15 @@ static void test_heuristics_org_nouns(void **state)
                       "org/Celta Vigo");
     expect_heuristics("en", "The show was opened by the band Kraftwerk on Friday night.", "org/Kraftwerk");
     expect_heuristics("en", "She has played for an Irish band in the past, she said.", "");
+    /* A maker with a given name is a person; a German head is a noun,
+     * capitalised ("verband" is a verb). */
+    given_load("given_makers.txt", "peter\n");
+    expect_heuristics("en", "Leading British games maker Peter Quorblex has been given an award.",
+                      "person/Peter Quorblex");
+    expect_heuristics("en", "Shares in drinks maker Quorblex rose on Monday after the results.", "org/Quorblex");
+    given_drop();
+    expect_heuristics("de", "Mit ihm verband Zorbina Quellská eine kurze und wenig glückliche Ehe.", "");
+    expect_heuristics("de", "Der Verband Zorbic Quell hat am Montag protestiert, hieß es.", "org/Zorbic Quell");
     expect_heuristics("en", "The record of Band Aid sold well in the weeks before Christmas.", "org/Band Aid");
     expect_heuristics("de", "Das Nachrichtenportal Kotaku berichtete am Montag darüber.", "org/Kotaku");
     expect_heuristics("en", "On his website Smith wrote that the law was unfair to many.", "");
