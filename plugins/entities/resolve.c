@@ -943,7 +943,13 @@ static const char *const venue_preps[] = {"in", "near", "aus", "nahe", NULL};
  * "in der Tabelle nach Salzburg"). */
 static int at_venue(const struct ent_toks *t, size_t i)
 {
-    return i > 0 && t->v[i - 1].sentence == t->v[i].sentence && tok_norm_in(&t->v[i - 1], venue_preps);
+    static const char *const ands[] = {"and", "or", "und", "oder", NULL};
+    if (i > 0 && t->v[i - 1].sentence == t->v[i].sentence && tok_norm_in(&t->v[i - 1], venue_preps))
+        return 1;
+    /* The second of two towns after the preposition: "tournament wins in
+     * Wrexham and Edinburgh". */
+    return i > 2 && t->v[i - 3].sentence == t->v[i].sentence && tok_norm_in(&t->v[i - 1], ands) &&
+           (t->v[i - 2].flags & ENT_TOK_CAP) && tok_norm_in(&t->v[i - 3], venue_preps);
 }
 
 /* "to" names a place after these ("the Lions tour to New Zealand"), a

@@ -1211,6 +1211,9 @@ static void test_resolve_sports_clubs(void **state)
                     "place/Newcastle, place/Sunderland");
     expect_resolved(&l.g, &l.en, "en", "The match in Newcastle ended late, and the striker scored a goal for Burnley.",
                     "place/Newcastle, club/Burnley");
+    /* The second town after the preposition is a venue too. */
+    expect_resolved(&l.g, &l.en, "en", "After his wins in Newcastle and Sunderland the striker scored a goal in the "
+                    "league match.", "place/Newcastle, place/Sunderland");
     expect_resolved(&l.g, &l.en, "en", "Newcastle United's striker scored a goal in the league match, and Newcastle won.",
                     "org/Newcastle United, club/Newcastle United");
     expect_resolved(&l.g, &l.en, "en", "The match was hard, said Tom Greenwood after the game, and the coach of the "
