@@ -38,7 +38,7 @@ static const char *const org_words[] = {
     "akademie", "bibliothek", "zentrum", "radio", "aid", "relief", "television", "communications", "systems", "technologies", "software", "industries", "enterprises", "solutions",
     "productions", "coalition", "alliance", "partnership", "brewery", "brewing", "railways",
     "foods", "bancorp", "pharma", "therapeutics", "biosciences", "consulting", "advisors", "realty",
-    "properties", "publishing", "tribunal", "assembly", "parliament", "congress", NULL};
+    "properties", "publishing", "tribunal", "assembly", "parliament", "congress", "research", "analytics", NULL};
 /* Roles before a person's name ("Ministerpräsident Li Qiang"). */
 static const char *const person_roles[] = {
     "ceo", "cfo", "cto", "coo", "präsident", "präsidentin", "ministerpräsident", "ministerpräsidentin",

@@ -1182,9 +1182,14 @@ static int rule_sequence(struct run *r, size_t p)
         return add_org_with_places(r, p, p + 1, __func__);
     /* "ITA Airways", "Deutsche Bank": an organisation word ends them (it
      * may itself read as a name word in English). */
-    if (n >= 2 && norm_in(r, p + n - 1, C_ORGWORD))
-        return add_org_with_places(r, p, p + n, __func__);
     size_t e = p + n;
+    if (n >= 2 && norm_in(r, p + n - 1, C_ORGWORD)) {
+        /* and another one after it: "Glenn Research Center" */
+        if (e < r->n && same_sentence(r, p, e) && !r->taken[e] && !r->covered[r->w[e]] && is_cap(tok(r, e)) &&
+            !tok_possessive(tok(r, e - 1)) && norm_in(r, e, C_ORGWORD))
+            e++;
+        return add_org_with_places(r, p, e, __func__);
+    }
     if (e < r->n && same_sentence(r, p, e) && !r->taken[e] && !r->covered[r->w[e]] &&
         is_cap(tok(r, e)) && norm_in(r, e, C_ORGWORD))
         return add_org_with_places(r, p, e + 1, __func__);

@@ -1890,6 +1890,10 @@ static void test_heuristics_org_nouns(void **state)
     expect_heuristics("en", "The Fabian Society said the plan would not work, on Monday.", "org/Fabian Society");
     expect_heuristics("en", "He worked at Quorblex Radio for years before he joined the team.", "org/Quorblex Radio");
     expect_heuristics("en", "The appeal by Zantrix Aid raised more money than it did last year.", "org/Zantrix Aid");
+    expect_heuristics("en", "Many are turning away from TV, say analysts Zantrix Research, in a report.",
+                      "org/Zantrix Research");
+    expect_heuristics("de", "Das sagte ein Ingenieur vom Zantrix Research Center in der Stadt am Montag.",
+                      "org/Zantrix Research Center");
     expect_heuristics("en", "Zorblan Quaxley said the plan would not work, on Monday.", "person/Zorblan Quaxley");
     expect_heuristics("en", "He moved to Spanish side Celta Vigo on a free transfer last summer.",
                       "org/Celta Vigo");
