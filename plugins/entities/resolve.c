@@ -1738,6 +1738,82 @@ static int join_adjacent_orgs(const struct lexicon *lex, const char *lang, const
     return rc;
 }
 
+/* Whether t is a full date in one token: "24.9.2015" (day, month, a
+ * year of four digits). */
+static int full_date(const struct ent_tok *t)
+{
+    size_t dots = 0, digits = 0;
+    for (size_t i = 0; i < t->text_len; i++) {
+        char c = t->text[i];
+        if (c == '.')
+            dots++;
+        else if (c >= '0' && c <= '9')
+            digits++;
+        else
+            return 0;
+    }
+    return dots == 2 && digits >= 6 && t->text_len >= 8 && t->text[t->text_len - 5] == '.';
+}
+
+/* The first token after an agency's or a desk's sign-off with its date,
+ * "(APA, 24.9.2015)", "(red; 5.2.2016)", past the article's first 40
+ * words, when more follows it; else t->n.  What follows a sign-off is an
+ * appendix: a results table, a ranking, a programme. */
+static size_t appendix_start(const struct ent_toks *t)
+{
+    size_t words = 0;
+    for (size_t i = 0; i + 3 < t->n; i++) {
+        const struct ent_tok *x = &t->v[i];
+        words += (x->flags & ENT_TOK_WORD) != 0;
+        if (words < 40 || x->text_len != 1 || x->text[0] != '(' || !(t->v[i + 1].flags & ENT_TOK_WORD))
+            continue;
+        size_t j = i + 2;
+        while (j < t->n && j < i + 8 && (t->v[j].flags & ENT_TOK_WORD ||
+                                         (t->v[j].text_len == 1 && strchr(",;/", t->v[j].text[0]))))
+            j++;
+        if (j + 2 < t->n && full_date(&t->v[j]) && t->v[j + 1].text_len == 1 && t->v[j + 1].text[0] == ')')
+            return j + 2;
+    }
+    return t->n;
+}
+
+/* Without line_ups, the people and organisations an appendix alone
+ * names are not tagged, as a team sheet's are not: "Herren mit den
+ * meisten Weltcup-Siegen: 1. Ingemar Stenmark (SWE) 86 ...", an NHL
+ * results table.  Those the article names before it stay, and places
+ * (a list of a district's towns) are tagged wherever they are. */
+static void drop_appendix_only(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                               struct heur_cands *cands, uint8_t *dropped)
+{
+    size_t cut = appendix_start(t);
+    if (cut == t->n)
+        return;
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct ent_hit *x = &hits->v[h];
+        enum ent_type type = gz->v[x->entry].type;
+        if (dropped[h] || x->start < cut || (type != ENT_PERSON && type != ENT_ORG))
+            continue;
+        size_t k = 0;
+        while (k < hits->n && !(hits->v[k].start < cut && !dropped[k] && hits->v[k].entry == x->entry))
+            k++;
+        if (k == hits->n)
+            dropped[h] = RESOLVE_DROPPED;
+    }
+    size_t out = 0;
+    for (size_t k = 0; k < cands->n; k++) {
+        struct heur_cand *c = &cands->v[k];
+        int named_before = c->start < cut || (c->type != ENT_PERSON && c->type != ENT_ORG);
+        for (size_t j = 0; !named_before && j < cands->n; j++)
+            named_before = cands->v[j].start < cut && cands->v[j].type == c->type &&
+                           strcmp(cands->v[j].name, c->name) == 0;
+        if (named_before)
+            cands->v[out++] = *c;
+        else
+            free(c->name);
+    }
+    cands->n = out;
+}
+
 int resolve_article(const struct lexicon *lex, const char *lang, const char *tag_lang, int heuristics,
                     unsigned heur_flags, const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                     uint8_t *covered, uint8_t *dropped, struct heur_cands *cands)
@@ -1789,9 +1865,12 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     if (resolve_sports_clubs(lex, lang, t, hits, gz, tag_lang, cands, dropped) < 0)
         return -1;
     resolve_drop_national_teams(lex, lang, t, hits, gz, cands->sports, dropped);
-    if (resolve_join_org_places(lang, t, hits, gz, tag_lang, cands, dropped) < 0)
+    if (resolve_join_org_places(lang, t, hits, gz, tag_lang, cands, dropped) < 0 ||
+        join_adjacent_orgs(lex, lang, t, hits, gz, cands, dropped) < 0)
         return -1;
-    return join_adjacent_orgs(lex, lang, t, hits, gz, cands, dropped);
+    if (!(heur_flags & HEUR_LINE_UP_PEOPLE))
+        drop_appendix_only(t, hits, gz, cands, dropped);
+    return 0;
 }
 
 /* Whether token i is inside a candidate of cands. */

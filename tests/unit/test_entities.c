@@ -1148,6 +1148,37 @@ static void test_resolve_joined_orgs(void **state)
     lists_free(&l);
 }
 
+/* After an agency's sign-off with its date, an appendix: its people and
+ * organisations are tagged only when the article named them before;
+ * places wherever they are. */
+static void test_resolve_appendix(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {
+        {"org\tZorbic Devils", 0}, {"org\tQuell Sharks", 0}, {"person\tAnna Zorbek", 0},
+        {"person\tMario Quellner", 0}, {"place\tZorbing", 0}, {"place\tQuellbach", 0},
+    };
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    static const char body[] =
+        "Die Zorbic Devils haben am Donnerstag das Spiel gewonnen, und Anna Zorbek erzielte dabei zwei Tore. "
+        "Das Publikum in Zorbing war begeistert, denn die Mannschaft hatte zuvor fünf Spiele in Folge verloren, "
+        "und der Trainer sprach nach dem Spiel von einem wichtigen Schritt für die ganze Saison. "
+        "(APA, 5.2.2016) Ergebnisse: Zorbic Devils – Quell Sharks 4:2 (Anna Zorbek, Mario Quellner) in Quellbach.";
+    expect_resolved(&l.g, &l.de, "de", body, "org/Zorbic Devils, person/Anna Zorbek, place/Zorbing, "
+                    "org/Zorbic Devils, person/Anna Zorbek, place/Quellbach, org/APA");
+    /* No date, no sign-off. */
+    static const char cited[] =
+        "Die Zorbic Devils haben am Donnerstag das Spiel gewonnen, und Anna Zorbek erzielte dabei zwei Tore. "
+        "Das Publikum in Zorbing war begeistert, denn die Mannschaft hatte zuvor fünf Spiele in Folge verloren, "
+        "und der Trainer sprach nach dem Spiel von einem wichtigen Schritt für die ganze Saison. "
+        "(APA) Ergebnisse: Zorbic Devils – Quell Sharks 4:2 (Anna Zorbek, Mario Quellner) in Quellbach.";
+    expect_resolved(&l.g, &l.de, "de", cited, "org/Zorbic Devils, person/Anna Zorbek, place/Zorbing, "
+                    "org/Zorbic Devils, org/Quell Sharks, person/Anna Zorbek, person/Mario Quellner, "
+                    "place/Quellbach");
+    lists_free(&l);
+}
+
 /* German regions in one word: a point of the compass and a listed
  * place, in the genitive too; not a town's name, nor a name the lists
  * have. */
@@ -3247,6 +3278,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_german_given_names),
         cmocka_unit_test(test_resolve_regions),
         cmocka_unit_test(test_resolve_joined_orgs),
+        cmocka_unit_test(test_resolve_appendix),
         cmocka_unit_test(test_heuristics_german_places),
         cmocka_unit_test(test_heuristics_acronyms_bounded),
         cmocka_unit_test(test_heuristics_german_nouns_are_no_names),
