@@ -8,7 +8,7 @@
  *   user_gazetteer.NAME = more.tsv   ; more of them (later files win on the same words)
  *   data_dir = ...           ; where bundled lists are (default: entities/ beside this .so)
  *   heuristics = true        ; also entities the lists lack (legal forms, roles, ...)
- *   line_ups = false         ; team sheets and appendices after a dated sign-off: all their names
+ *   line_ups = false         ; team sheets and tables (appendices, fixtures): all their names
  *   weight = 1.0             ; of a gazetteer hit
  *   heuristic_weight = 0.6   ; of a heuristic find
  *   dict_de = /usr/share/dict/ngerman         ; word lists of the heuristics
@@ -480,7 +480,7 @@ static const struct newsd_config_key entities_keys[] = {
     {"given_names", "given names, one a line, that begin a person's name (default: the bundled list)"},
     {"heuristics", "also find names the lists lack (legal forms, roles, said)"},
     {"line_ups", "tag the players of a match report's team sheet as people, and the people and organisations "
-                 "an appendix after a dated sign-off alone names (default false)"},
+                 "only tables name: an appendix after a dated sign-off, fixtures (default false)"},
     {"weight", "weight of a gazetteer hit (default 1.0)"},
     {"heuristic_weight", "weight of a heuristic find (default 0.6)"},
     {"languages", "whose matchers are built at start (default: de, en; none: at each language's first article)"},

@@ -1755,6 +1755,35 @@ static int full_date(const struct ent_tok *t)
     return dots == 2 && digits >= 6 && t->text_len >= 8 && t->text[t->text_len - 5] == '.';
 }
 
+/* Whether the tokens [s, e) of one line are a fixture: names, "v" or
+ * "vs" between two of them, and nothing else but numbers and brackets,
+ * slashes, dashes, dots: "Swindon/Notts Co v Middlesbrough", "Worcester v
+ * Sale (Fri)". */
+static int fixture_line(const struct ent_toks *t, size_t s, size_t e)
+{
+    if (e - s < 3 || e - s > 16 || !(t->v[s].flags & (ENT_TOK_CAP | ENT_TOK_UPPER)))
+        return 0;
+    size_t vs = 0;
+    for (size_t i = s; i < e; i++) {
+        const struct ent_tok *x = &t->v[i];
+        int v = (x->norm_len == 1 && x->norm[0] == 'v') || (x->norm_len == 2 && memcmp(x->norm, "vs", 2) == 0) ||
+                (x->norm_len == 3 && memcmp(x->norm, "vs.", 3) == 0);
+        if (v && i > s && i + 1 < e && !(x->flags & ENT_TOK_CAP) && (t->v[i + 1].flags & (ENT_TOK_CAP | ENT_TOK_UPPER))) {
+            vs++;
+            continue;
+        }
+        if (x->flags & ENT_TOK_WORD) {
+            if (!(x->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)))
+                return 0;
+        } else if (!(x->text[0] >= '0' && x->text[0] <= '9') &&
+                   !(x->text_len == 1 && strchr("/-().&'", x->text[0])) &&
+                   !(x->text_len == 3 && memcmp(x->text, "\xE2\x80\x93", 3) == 0)) {
+            return 0;
+        }
+    }
+    return vs == 1;
+}
+
 /* The first token after an agency's or a desk's sign-off with its date,
  * "(APA, 24.9.2015)", "(red; 5.2.2016)", past the article's first 40
  * words, when more follows it; else t->n.  What follows a sign-off is an
@@ -1777,24 +1806,60 @@ static size_t appendix_start(const struct ent_toks *t)
     return t->n;
 }
 
-/* Without line_ups, the people and organisations an appendix alone
- * names are not tagged, as a team sheet's are not: "Herren mit den
- * meisten Weltcup-Siegen: 1. Ingemar Stenmark (SWE) 86 ...", an NHL
- * results table.  Those the article names before it stay, and places
- * (a list of a district's towns) are tagged wherever they are. */
-static void drop_appendix_only(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+/* The tokens of tables, 1 in mask: an appendix after a dated sign-off
+ * (appendix_start()) and a block of two fixture lines or more (a cup's
+ * draw).  Returns whether there are any. */
+static int tables(const struct ent_toks *t, uint8_t *mask)
+{
+    int any = 0;
+    size_t cut = appendix_start(t);
+    if (cut < t->n) {
+        memset(mask + cut, 1, t->n - cut);
+        any = 1;
+    }
+    size_t block = SIZE_MAX, n_fixtures = 0;   /* the block's first token, its lines */
+    for (size_t s = 0; s < t->n;) {
+        size_t e = s + 1;
+        while (e < t->n && !(t->v[e].flags & ENT_TOK_NEWLINE))
+            e++;
+        if (s > 0 && (t->v[s].flags & ENT_TOK_NEWLINE) && fixture_line(t, s, e)) {
+            if (n_fixtures++ == 0)
+                block = s;
+            if (n_fixtures >= 2) {
+                memset(mask + block, 1, e - block);
+                any = 1;
+            }
+        } else {
+            n_fixtures = 0;
+        }
+        s = e;
+    }
+    return any;
+}
+
+/* Without line_ups, the people and organisations that only tables name
+ * (tables()) are not tagged, as a team sheet's are not: "Herren mit den
+ * meisten Weltcup-Siegen: 1. Ingemar Stenmark (SWE) 86 ..." after the
+ * sign-off, an NHL results table, a cup draw's "Birmingham v Leeds".
+ * Those the running text names stay, and places (a list of a district's
+ * towns) are tagged wherever they are. */
+static int drop_only_in_tables(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                                struct heur_cands *cands, uint8_t *dropped)
 {
-    size_t cut = appendix_start(t);
-    if (cut == t->n)
-        return;
+    uint8_t *mask = calloc(t->n + 1, 1);
+    if (!mask)
+        return -1;
+    if (!tables(t, mask)) {
+        free(mask);
+        return 0;
+    }
     for (size_t h = 0; h < hits->n; h++) {
         const struct ent_hit *x = &hits->v[h];
         enum ent_type type = gz->v[x->entry].type;
-        if (dropped[h] || x->start < cut || (type != ENT_PERSON && type != ENT_ORG))
+        if (dropped[h] || !mask[x->start] || (type != ENT_PERSON && type != ENT_ORG))
             continue;
         size_t k = 0;
-        while (k < hits->n && !(hits->v[k].start < cut && !dropped[k] && hits->v[k].entry == x->entry))
+        while (k < hits->n && !(!mask[hits->v[k].start] && !dropped[k] && hits->v[k].entry == x->entry))
             k++;
         if (k == hits->n)
             dropped[h] = RESOLVE_DROPPED;
@@ -1802,16 +1867,17 @@ static void drop_appendix_only(const struct ent_toks *t, const struct ent_hits *
     size_t out = 0;
     for (size_t k = 0; k < cands->n; k++) {
         struct heur_cand *c = &cands->v[k];
-        int named_before = c->start < cut || (c->type != ENT_PERSON && c->type != ENT_ORG);
-        for (size_t j = 0; !named_before && j < cands->n; j++)
-            named_before = cands->v[j].start < cut && cands->v[j].type == c->type &&
-                           strcmp(cands->v[j].name, c->name) == 0;
-        if (named_before)
+        int in_text = !mask[c->start] || (c->type != ENT_PERSON && c->type != ENT_ORG);
+        for (size_t j = 0; !in_text && j < cands->n; j++)
+            in_text = !mask[cands->v[j].start] && cands->v[j].type == c->type && strcmp(cands->v[j].name, c->name) == 0;
+        if (in_text)
             cands->v[out++] = *c;
         else
             free(c->name);
     }
     cands->n = out;
+    free(mask);
+    return 0;
 }
 
 int resolve_article(const struct lexicon *lex, const char *lang, const char *tag_lang, int heuristics,
@@ -1868,8 +1934,8 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     if (resolve_join_org_places(lang, t, hits, gz, tag_lang, cands, dropped) < 0 ||
         join_adjacent_orgs(lex, lang, t, hits, gz, cands, dropped) < 0)
         return -1;
-    if (!(heur_flags & HEUR_LINE_UP_PEOPLE))
-        drop_appendix_only(t, hits, gz, cands, dropped);
+    if (!(heur_flags & HEUR_LINE_UP_PEOPLE) && drop_only_in_tables(t, hits, gz, cands, dropped) < 0)
+        return -1;
     return 0;
 }
 

@@ -1158,6 +1158,7 @@ static void test_resolve_appendix(void **state)
     static const struct marked_line lines[] = {
         {"org\tZorbic Devils", 0}, {"org\tQuell Sharks", 0}, {"person\tAnna Zorbek", 0},
         {"person\tMario Quellner", 0}, {"place\tZorbing", 0}, {"place\tQuellbach", 0},
+        {"org\tAlpha Rovers", 0}, {"org\tBeta Town", 0}, {"org\tGamma City", 0},
     };
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     static const char body[] =
@@ -1176,6 +1177,14 @@ static void test_resolve_appendix(void **state)
     expect_resolved(&l.g, &l.de, "de", cited, "org/Zorbic Devils, person/Anna Zorbek, place/Zorbing, "
                     "org/Zorbic Devils, org/Quell Sharks, person/Anna Zorbek, person/Mario Quellner, "
                     "place/Quellbach");
+    /* A cup draw's fixtures, two lines or more: a table too; one line
+     * alone (a title) is not. */
+    expect_resolved(&l.g, &l.en, "en", "Zorbic Devils face Quell Sharks in the third round of the cup, and the "
+                    "draw was made on Monday.\n\nAlpha Rovers v Zorbic Devils\nBeta Town v Gamma City\n",
+                    "org/Zorbic Devils, org/Quell Sharks, org/Zorbic Devils");
+    expect_resolved(&l.g, &l.en, "en", "Zorbic Devils face Quell Sharks in the third round of the cup, and the "
+                    "draw was made on Monday.\n\nBeta Town v Gamma City\n",
+                    "org/Zorbic Devils, org/Quell Sharks, org/Beta Town, org/Gamma City");
     lists_free(&l);
 }
 
