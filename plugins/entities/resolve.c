@@ -944,7 +944,16 @@ static const char *const venue_preps[] = {"in", "near", "aus", "nahe", NULL};
 static int at_venue(const struct ent_toks *t, size_t i)
 {
     static const char *const ands[] = {"and", "or", "und", "oder", NULL};
+    static const char *const saints[] = {"st", "st.", "saint", "sankt", NULL};
     if (i > 0 && t->v[i - 1].sentence == t->v[i].sentence && tok_norm_in(&t->v[i - 1], venue_preps))
+        return 1;
+    /* "in the U.S. Virgin Islands"; and a saint's town is a place's name
+     * ("St. Croix"), no club's. */
+    if (i > 1 && t->v[i - 2].sentence == t->v[i].sentence && t->v[i - 1].norm_len == 3 &&
+        memcmp(t->v[i - 1].norm, "the", 3) == 0 && tok_norm_in(&t->v[i - 2], venue_preps))
+        return 1;
+    if (i > 0 && t->v[i - 1].sentence == t->v[i].sentence && (t->v[i - 1].flags & ENT_TOK_CAP) &&
+        tok_norm_in(&t->v[i - 1], saints))
         return 1;
     /* The second of two towns after the preposition: "tournament wins in
      * Wrexham and Edinburgh". */

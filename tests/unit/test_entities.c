@@ -1254,6 +1254,9 @@ static void test_resolve_sports_clubs(void **state)
     /* The second town after the preposition is a venue too. */
     expect_resolved(&l.g, &l.en, "en", "After his wins in Newcastle and Sunderland the striker scored a goal in the "
                     "league match.", "place/Newcastle, place/Sunderland");
+    /* After "in the", and a saint's town, a place too. */
+    expect_resolved(&l.g, &l.en, "en", "The striker scored a goal in the league match; he grew up in the Boston of "
+                    "the sixties and in St. Paris.", "place/Boston, place/Paris");
     expect_resolved(&l.g, &l.en, "en", "Newcastle United's striker scored a goal in the league match, and Newcastle won.",
                     "org/Newcastle United, club/Newcastle United");
     expect_resolved(&l.g, &l.en, "en", "The match was hard, said Tom Greenwood after the game, and the coach of the "
