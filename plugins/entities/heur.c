@@ -242,10 +242,23 @@ static int lower_tail(const struct run *r, size_t p)
            !(v[j].flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) && v[j].norm_len >= 4 && common(r, v[j].norm, v[j].norm_len);
 }
 
+/* An acronym's plural, capitals and an s: "ISPs", "MPs", "NGOs" are
+ * common nouns. */
+static int acronym_plural(const struct ent_tok *t)
+{
+    if (t->text_len < 3 || t->text_len > 6 || t->text[t->text_len - 1] != 's')
+        return 0;
+    for (size_t i = 0; i + 1 < t->text_len; i++)
+        if (t->text[i] < 'A' || t->text[i] > 'Z')
+            return 0;
+    return 1;
+}
+
 static int namey_now(const struct run *r, size_t p, int acronyms)
 {
     const struct ent_tok *t = tok(r, p);
-    if (!is_cap(t) || (t->flags & ENT_TOK_STOP) || t->text_len < 2 || r->covered[r->w[p]] || lower_tail(r, p))
+    if (!is_cap(t) || (t->flags & ENT_TOK_STOP) || t->text_len < 2 || r->covered[r->w[p]] || lower_tail(r, p) ||
+        acronym_plural(t))
         return 0;
     if ((t->flags & ENT_TOK_UPPER) && t->text_len <= 4 && !acronyms)
         return 0;

@@ -1935,6 +1935,8 @@ static void test_heuristics_org_nouns(void **state)
     expect_heuristics("en", "The appeal by Zantrix Aid raised more money than it did last year.", "org/Zantrix Aid");
     expect_heuristics("en", "Many are turning away from TV, say analysts Zantrix Research, in a report.",
                       "org/Zantrix Research");
+    /* An acronym's plural is a common noun: no rival's name. */
+    expect_heuristics("en", "In the last few months many rival ISPs have begun to offer faster services.", "");
     expect_heuristics("de", "Das sagte ein Ingenieur vom Zantrix Research Center in der Stadt am Montag.",
                       "org/Zantrix Research Center");
     expect_heuristics("en", "Zorblan Quaxley said the plan would not work, on Monday.", "person/Zorblan Quaxley");
