@@ -624,6 +624,11 @@ static int rule_legal_form(struct run *r, size_t j)
               (is_cap(tok(r, p)) && (norm_in(r, p, C_LEGAL) || norm_in(r, p, C_DESCR)) ) ||
               noun_inside_name_de(r, p)))
             break;
+        /* A person's possessive says whose the firm is: "Mr Mittal's LNM
+         * Holdings", "Lakshmi Mittal's LNM Holdings". */
+        if (tok_possessive(tok(r, p)) && p > 0 && same_sentence(r, p - 1, p) &&
+            ((r->cls[p - 1] & C_PROLE) || given_at(r, p - 1)))
+            break;
         a = p;
     }
     /* German firms are named by a noun and their land too: "Energie

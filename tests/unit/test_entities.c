@@ -859,6 +859,9 @@ static void test_heuristics_legal_forms(void **state)
                       "org/Zorblax, org/Zorblax");
     expect_heuristics("en", "The deal was signed by Acme Widgets Holdings, Inc. on a rainy day in spring.",
                       "org/Acme Widgets");
+    /* A person's possessive says whose the firm is. */
+    expect_heuristics("en", "The group was formed when Mr Zorbal's QXN Holdings Ltd. merged with a rival.",
+                      "org/QXN, person/Zorbal");
     /* A tournament's group is no firm. */
     expect_heuristics("en", "The holders were drawn in Zorblax Cup Group B with three other sides.", "");
     /* A German compound's first half written apart is no name word. */
