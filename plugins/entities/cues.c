@@ -127,7 +127,8 @@ static const char *const org_tails[] = {"magazine", "newspaper", "website", "ban
  * organisation: "UniCredit-Chef", "GDL-Chef", "Nvidia-Aktie". */
 static const char *const org_part_heads[] = {
     "chef", "chefin", "sprecher", "sprecherin", "gründer", "gründerin", "vorstand", "vorstandschef",
-    "aktie", "aktien", "konzern", "tochter", "zentrale", "aufsichtsrat", "betriebsrat", NULL};
+    "aktie", "aktien", "konzern", "tochter", "zentrale", "aufsichtsrat", "betriebsrat", "manager", "managerin",
+    "mitarbeiter", "mitarbeiterin", "eigentümer", "eigentümerin", "aktionär", "aktionäre", "filiale", "filialen", NULL};
 /* Last parts of a hyphenated word that make the whole an organisation:
  * "Schwarz-Gruppe". */
 static const char *const org_whole_heads[] = {"gruppe", "konzern", "holding", "stiftung", "werke", NULL};

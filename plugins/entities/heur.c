@@ -1550,6 +1550,11 @@ static int rule_org_compound(struct run *r, size_t p)
         return add(r, p, p + 1, ENT_ORG, 0);
     if (!(head & C_ORGPART))
         return 0;
+    /* A manager of an English word is a job: "Community-Managerin",
+     * "Product-Manager"; "Meinl-Manager" is the bank's. */
+    if (head_len >= 7 && memcmp(last + 1, "manager", 7) == 0 &&
+        lexicon_common(r->lex, "en", first->norm, first->norm_len))
+        return 0;
     struct heur_cands *c = r->out;
     if (add(r, p, p + 1, ENT_ORG, 0) < 0)
         return -1;

@@ -1956,6 +1956,10 @@ static void test_heuristics_org_nouns(void **state)
     given_drop();
     expect_heuristics("de", "Mit ihm verband Zorbina Quellská eine kurze und wenig glückliche Ehe.", "");
     expect_heuristics("de", "Der Verband Zorbic Quell hat am Montag protestiert, hieß es.", "org/Zorbic Quell");
+    /* A firm's managers: the first part of "Zorbic-Manager"; not a job
+     * named by an English word. */
+    expect_heuristics("de", "Zwei frühere Zorbic-Manager stehen am Montag vor Gericht, hieß es.", "org/Zorbic");
+    expect_heuristics("de", "Die Community-Managerin der Seite sagte am Montag, das sei richtig.", "");
     expect_heuristics("en", "The record of Band Aid sold well in the weeks before Christmas.", "org/Band Aid");
     expect_heuristics("de", "Das Nachrichtenportal Kotaku berichtete am Montag darüber.", "org/Kotaku");
     expect_heuristics("en", "On his website Smith wrote that the law was unfair to many.", "");
