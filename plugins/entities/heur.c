@@ -2078,6 +2078,115 @@ static int rule_acronym(struct run *r, size_t p)
     return add(r, p, e, ENT_ORG, e > p + 1);
 }
 
+/* The bytes of the first character of s (one to four). */
+static size_t char_len(const char *s)
+{
+    unsigned char c = (unsigned char)s[0];
+    return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* Matches the initials of the word at view position q against the
+ * acronym's norm acr[0, *k) from its end, each part of a hyphenated word
+ * giving one ("Parteien-Transparenz-Senat": P, T, S; "Bundes-": B).
+ * Returns 1 and lowers *k when all of them fit. */
+static int initials_fit(const struct run *r, size_t q, const char *acr, size_t *k)
+{
+    const struct ent_tok *w = tok(r, q);
+    /* the parts' first characters, by the norm, from the last part */
+    size_t k2 = *k, end = w->norm_len;
+    while (end > 0) {
+        size_t start = end;
+        while (start > 0 && w->norm[start - 1] != '-')
+            start--;
+        if (start < end) {
+            size_t cl = char_len(w->norm + start);
+            if (k2 < cl || end - start < cl || memcmp(w->norm + start, acr + k2 - cl, cl) != 0)
+                return 0;
+            /* a character boundary in acr: back over continuation bytes */
+            k2 -= cl;
+        }
+        end = start > 0 ? start - 1 : 0;
+    }
+    *k = k2;
+    return 1;
+}
+
+/* A name with its acronym in brackets after it, whose initials the
+ * acronym is: "Project and Contract Office (PCO)", "Meinl European Land
+ * (MEL)", "Unabhängige Parteien-Transparenz-Senat (UPTS)", "Avions de
+ * Transport Regional (ATR)".  Small words are passed over ("of", "de",
+ * "für", "vom"), and so is a legal form at the end.  An organisation,
+ * when a word of it is a name word or an organisation's noun and none a
+ * role: not "Chief Executive Officer (CEO)", "Gross Domestic Product
+ * (GDP)".  The acronym is no name of its own then (spelt_out()). */
+static int rule_spelt_acronym(struct run *r, size_t q)
+{
+    static const char *const small[] = {"of", "for", "and", "the", "on", "in", "de", "du", "des", "la", "le",
+                                        "für", "der", "die", "das", "und", "von", "vom", "zur", "zum", "&", NULL};
+    if (q < 3 || q + 1 >= r->n || !text_is(tok(r, q - 1), "(") || !text_is(tok(r, q + 1), ")") ||
+        !same_sentence(r, q - 2, q + 1) || r->taken[q] || r->covered[r->w[q]])
+        return 0;
+    const struct ent_tok *a = tok(r, q);
+    if (a->text_len < 2 || a->text_len > 8 || !(a->flags & (ENT_TOK_UPPER | ENT_TOK_CAP)) ||
+        memchr(a->text, '-', a->text_len) || has_digit(a->text, a->text_len))
+        return 0;
+    size_t k = a->norm_len, p = q - 1, first = q - 1;
+    int cut_form = 0;
+    while (k > 0 && p > 0 && same_sentence(r, p - 1, q)) {
+        size_t w = p - 1;
+        const struct ent_tok *x = tok(r, w);
+        if (r->taken[w] || r->covered[r->w[w]])
+            return 0;
+        if (first != q - 1 && tok_norm_in(x, small)) {
+            p--;
+            continue;
+        }
+        if (!is_cap(x) && !(x->flags & ENT_TOK_UPPER))
+            return 0;
+        if (!initials_fit(r, w, a->norm, &k)) {
+            /* a legal form after the name: "Zorbic Holding GmbH (ZH)" */
+            if (first == q - 1 && !cut_form && norm_in(r, w, C_LEGAL)) {
+                cut_form = 1;
+                p--;
+                continue;
+            }
+            return 0;
+        }
+        first = w;
+        p--;
+    }
+    size_t last = q - 1 - (size_t)cut_form;   /* the name's end, without a legal form */
+    if (k > 0 || first + 2 > last || tok_norm_in(tok(r, first), small))
+        return 0;
+    /* An organisation by a body's word first or last ("Institut für ...",
+     * "... Contract Office"), or by a name of its own first ("Meinl
+     * European Land", "Avions de Transport Regional"); not an event, a
+     * treaty, a law, a language, a thing ("World Golf Championships",
+     * "Multi-Fibre Agreement", "British Sign Language", "Large Hadron
+     * Collider"). */
+    static const char *const things[] = {"agreement", "act", "treaty", "language", "name", "names", "protocol",
+                                         "collider", "index", "standard", "programme", "program", "scheme", "reality",
+                                         "intelligence", "learning", NULL};
+    const uint32_t body = C_ORGWORD | C_INSTITUTION | C_LEGAL | C_DESCR | C_ORGOF | C_ORGFOR;
+    const struct ent_tok *f = tok(r, first);
+    int named = (r->cls[first] & body) || (r->cls[last - 1] & body) ||
+                (namey(r, first, 1) && !common_at(r, first) && !demonym_word(f));
+    if (!named || tok_norm_in(tok(r, last - 1), things))
+        return 0;
+    size_t head = NO_HEAD;
+    for (size_t w = first; w < last; w++) {
+        if (r->cls[w] & (C_PROLE | C_ROLESUFFIX | C_EVENT))
+            return 0;
+        if (r->de && head == NO_HEAD && (r->cls[w] & (C_ORGOF | C_ORGFOR | C_INSTITUTION)))
+            head = w;
+    }
+    if (add_cand(r, first, last, ENT_ORG, 1, head, __func__) < 0)
+        return -1;
+    for (size_t w = last; w <= q; w++)
+        r->taken[w] = 1;   /* the legal form, the brackets, the acronym */
+    return 0;
+}
+
 /* Whether t has a dot two to four bytes before its end, where the dot
  * of a top-level domain is: a test without a call, for every new word
  * of an article (a memchr() each was ~4 % of the plugin's time). */
@@ -3592,6 +3701,9 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         }
     }
     r.sports = n_sport == HEUR_SPORT_WORDS && n_team > 0;
+    /* Names spelt out before their acronyms claim their words first. */
+    for (size_t i = 0; rc == 0 && i < r.n_look; i++)
+        rc = rule_spelt_acronym(&r, r.look[i]);
     /* A rule whose cue no word is (most articles have no legal form, no
      * "Verband der") is not walked at all; the rules change no cue bits. */
     for (size_t k = 0; rc == 0 && k < sizeof rules / sizeof *rules; k++)

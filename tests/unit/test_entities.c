@@ -859,6 +859,19 @@ static void test_heuristics_legal_forms(void **state)
                       "org/Zorblax, org/Zorblax");
     expect_heuristics("en", "The deal was signed by Acme Widgets Holdings, Inc. on a rainy day in spring.",
                       "org/Acme Widgets");
+    /* A name with its acronym in brackets after it, whose initials the
+     * acronym is: an organisation by a body's word or a name of its own;
+     * not an office, a measure, a treaty. */
+    expect_heuristics("en", "He will meet officials of the Zorbic and Quell Office (ZQO) on Monday, they said.",
+                      "org/Zorbic and Quell Office");
+    expect_heuristics("en", "The plane maker Avions de Zorbic Regional (AZR) said on Monday it would grow.",
+                      "org/Avions de Zorbic Regional");
+    expect_heuristics("de", "Er war Sprecher der Zorbic European Land (ZEL) und im Aufsichtsrat, hieß es.",
+                      "org/Zorbic European Land");
+    expect_heuristics("de", "Laut dem Zorbic Real Estate Ltd. (ZRE) stieg der Wert am Montag, hieß es.",
+                      "org/Zorbic Real Estate");
+    expect_heuristics("en", "The Chief Executive Officer (CEO) said the Gross Domestic Product (GDP) rose.", "");
+    expect_heuristics("en", "The Zorbic Trade Agreement (ZTA) was signed on Monday, the ministers said.", "");
     /* A person's possessive says whose the firm is. */
     expect_heuristics("en", "The group was formed when Mr Zorbal's QXN Holdings Ltd. merged with a rival.",
                       "org/QXN, person/Zorbal");
