@@ -370,17 +370,30 @@ static const char *const trophies[] = {"cup", "trophy", "open", "prix", "awards"
 
 /* An organisation's name before a trophy's or a tournament's word names
  * that, not the body: "the FA Cup", "the Heineken Cup", "the Screen
- * Actors Guild Awards" (the body that runs or sponsors it is no party to
- * the story). */
+ * Actors Guild Awards", "the RBS Six Nations" (the body that runs or
+ * sponsors it is no party to the story). */
 static void drop_orgs_before_trophies(const struct ent_toks *t, const struct ent_hits *hits,
                                       const struct gazetteer *gz, uint8_t *dropped)
 {
+    static const char *const counts[] = {"six", "tri", "four", NULL};
     for (size_t h = 0; h < hits->n; h++) {
-        size_t j = hits->v[h].end;
-        if (gz->v[hits->v[h].entry].type == ENT_ORG && j < t->n &&
-            t->v[j].sentence == t->v[j - 1].sentence && (t->v[j].flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) &&
-            tok_norm_in(&t->v[j], trophies))
-            dropped[h] = RESOLVE_DROPPED;
+        /* Not a possessive: "the BBC's World Cup coverage" is the BBC's. */
+        if (gz->v[hits->v[h].entry].type != ENT_ORG || tok_possessive(&t->v[hits->v[h].end - 1]))
+            continue;
+        /* The trophy's word right after the name, or after one more word
+         * of the event's ("the Norwich Union Grand Prix", "the RBS Six
+         * Nations"). */
+        for (size_t j = hits->v[h].end; j < t->n && j < hits->v[h].end + 2; j++) {
+            const struct ent_tok *w = &t->v[j];
+            if (w->sentence != t->v[j - 1].sentence || !(w->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)))
+                break;
+            if (tok_norm_in(w, trophies) ||
+                (j > hits->v[h].end && w->norm_len == 7 && memcmp(w->norm, "nations", 7) == 0 &&
+                 tok_norm_in(&t->v[j - 1], counts))) {
+                dropped[h] = RESOLVE_DROPPED;
+                break;
+            }
+        }
     }
 }
 

@@ -1382,9 +1382,13 @@ static void test_resolve_trophy_of_an_org(void **state)
 {
     (void)state;
     struct lists l;
-    static const struct marked_line lines[] = {{"org\tFootball Association\tFA", 0}};
+    static const struct marked_line lines[] = {{"org\tFootball Association\tFA", 0},
+                                               {"org\tZorbic Bank of Scotland\tZBS", 0}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.en, "en", "Chelsea were knocked out of the FA Cup by Newcastle last Sunday.", "");
+    /* ... also a word of the event's between: a sponsor's name. */
+    expect_resolved(&l.g, &l.en, "en", "Wales won their first away game in the ZBS Six Nations for years.", "");
+    expect_resolved(&l.g, &l.en, "en", "She cleared 4.88m at the ZBS Grand Prix in the city last week.", "");
     expect_resolved(&l.g, &l.en, "en", "The FA said on Monday that it would look into the incident.",
                     "org/Football Association");
     expect_resolved(&l.g, &l.en, "en", "The FA fined the club. The FA Cup tie was moved to Tuesday.",
