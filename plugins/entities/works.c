@@ -115,6 +115,24 @@ size_t works_title_end(const char *lang, const struct ent_toks *t, size_t i)
     return quoted || (intro == INTRO_ACTING && words < 2) ? i : end;
 }
 
+/* Whether name is the title x as written, its words apart by blanks
+ * (the parts of a hyphenated word are in their whole). */
+static int is_title(const struct ent_toks *t, const struct heur_title *x, const char *name)
+{
+    size_t at = 0, len = strlen(name);
+    for (size_t i = x->start; i < x->end && i < t->n; i++) {
+        const struct ent_tok *w = &t->v[i];
+        if (w->flags & ENT_TOK_PART)
+            continue;
+        if (at > 0 && (at >= len || name[at++] != ' '))
+            return 0;
+        if (at + w->text_len > len || memcmp(name + at, w->text, w->text_len) != 0)
+            return 0;
+        at += w->text_len;
+    }
+    return at > 0 && at == len;
+}
+
 int works_drop_titles(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                       uint8_t *dropped, struct heur_cands *cands)
 {
@@ -145,7 +163,13 @@ int works_drop_titles(const struct ent_toks *t, const struct ent_hits *hits, con
     for (size_t c = 0; c < cands->n; c++) {
         struct heur_cand *x = &cands->v[c];
         uint32_t in = x->end > x->start ? title_of[x->start] : 0;
-        if (in && title_of[x->end - 1] == in && (x->type == ENT_PERSON || x->type == ENT_PLACE))
+        int title = in && title_of[x->end - 1] == in && (x->type == ENT_PERSON || x->type == ENT_PLACE);
+        /* A person no list has, named as a title elsewhere in the article,
+         * is that work everywhere: "the film Vera Drake" ... "Vera Drake
+         * is the obvious candidate". */
+        for (size_t k = 0; !title && x->type == ENT_PERSON && k < cands->n_titles; k++)
+            title = !cands->titles[k].after_in && is_title(t, &cands->titles[k], x->name);
+        if (title)
             free(x->name);
         else
             cands->v[out++] = *x;

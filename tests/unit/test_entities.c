@@ -1568,6 +1568,14 @@ static void test_resolve_work_titles(void **state)
                                                {"place\tEngland", 0}, {"person\tMike Nichols", 0}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.en, "en", "His album Egypt won the critics' award for the album of the year on Monday.", "");
+    /* A person no list has, named as a title elsewhere, is the work
+     * everywhere in the article. */
+    given_load("given_titles.txt", "zorbina\n");
+    expect_resolved(&l.g, &l.en, "en", "Zorbina Quellby is the obvious favourite this year, critics said. The "
+                    "British film Zorbina Quellby has eleven nominations.", "");
+    expect_resolved(&l.g, &l.en, "en", "Zorbina Quellby is the obvious favourite this year, critics said. The "
+                    "British actress has eleven nominations.", "person/Zorbina Quellby");
+    given_drop();
     /* After a word of acting a title has two words: one is a place as
      * often. */
     expect_resolved(&l.g, &l.en, "en", "She was praised for her role in Egypt, a drama that opened in Texas last year.",
