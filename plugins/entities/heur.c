@@ -1546,6 +1546,16 @@ static int rule_org_compound(struct run *r, size_t p)
     if (!first_part_named(first) || first_part_common(r, t, first))
         return 0;
     uint32_t head = cue_bits(last + 1, head_len);
+    /* ... also a compound of such a head ("Flick-Privatstiftung",
+     * "Schwarz-Unternehmensgruppe"), unless a name follows, which it says
+     * what is: "die Brexit-Lobbygruppe Vote Leave". */
+    static const char *const whole_ends[] = {"stiftung", "gruppe", "holding", NULL};
+    int name_after = p + 1 < r->n && same_sentence(r, p, p + 1) && is_cap(tok(r, p + 1));
+    for (const char *const *e = whole_ends; !(head & C_ORGWHOLE) && !name_after && *e; e++) {
+        size_t n = strlen(*e);
+        if (head_len > n + 3 && memcmp(last + 1 + head_len - n, *e, n) == 0)
+            head |= C_ORGWHOLE;
+    }
     if (head & C_ORGWHOLE)
         return add(r, p, p + 1, ENT_ORG, 0);
     if (!(head & C_ORGPART))

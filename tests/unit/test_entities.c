@@ -1985,6 +1985,11 @@ static void test_heuristics_org_nouns(void **state)
      * named by an English word. */
     expect_heuristics("de", "Zwei frühere Zorbic-Manager stehen am Montag vor Gericht, hieß es.", "org/Zorbic");
     expect_heuristics("de", "Die Community-Managerin der Seite sagte am Montag, das sei richtig.", "");
+    /* A compound of a foundation's or a group's noun is the whole name;
+     * not before a name, which it says what is. */
+    expect_heuristics("de", "Die Zorbic-Privatstiftung hat am Montag die Anteile verkauft, hieß es.",
+                      "org/Zorbic-Privatstiftung");
+    expect_heuristics("de", "Er ist Chef der Zorbic-Lobbygruppe Quell Leave, hieß es am Montag.", "");
     expect_heuristics("en", "The record of Band Aid sold well in the weeks before Christmas.", "org/Band Aid");
     expect_heuristics("de", "Das Nachrichtenportal Kotaku berichtete am Montag darüber.", "org/Kotaku");
     expect_heuristics("en", "On his website Smith wrote that the law was unfair to many.", "");
