@@ -1828,14 +1828,16 @@ static size_t appendix_start(const struct ent_toks *t)
     return t->n;
 }
 
-/* The tokens of tables, 1 in mask: an appendix after a dated sign-off
- * (appendix_start()) and a block of two fixture lines or more (a cup's
- * draw).  Returns whether there are any. */
+/* The tokens of tables, 1 in mask (NULL: only whether there are any): an
+ * appendix after a dated sign-off (appendix_start()) and a block of two
+ * fixture lines or more (a cup's draw).  Returns whether there are any. */
 static int tables(const struct ent_toks *t, uint8_t *mask)
 {
     int any = 0;
     size_t cut = appendix_start(t);
     if (cut < t->n) {
+        if (!mask)
+            return 1;
         memset(mask + cut, 1, t->n - cut);
         any = 1;
     }
@@ -1848,6 +1850,8 @@ static int tables(const struct ent_toks *t, uint8_t *mask)
             if (n_fixtures++ == 0)
                 block = s;
             if (n_fixtures >= 2) {
+                if (!mask)
+                    return 1;
                 memset(mask + block, 1, e - block);
                 any = 1;
             }
@@ -1868,13 +1872,13 @@ static int tables(const struct ent_toks *t, uint8_t *mask)
 static int drop_only_in_tables(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                                struct heur_cands *cands, uint8_t *dropped)
 {
+    /* Most articles have none: asked first, without the mask's memory. */
+    if (!tables(t, NULL))
+        return 0;
     uint8_t *mask = calloc(t->n + 1, 1);
     if (!mask)
         return -1;
-    if (!tables(t, mask)) {
-        free(mask);
-        return 0;
-    }
+    tables(t, mask);
     for (size_t h = 0; h < hits->n; h++) {
         const struct ent_hit *x = &hits->v[h];
         enum ent_type type = gz->v[x->entry].type;
