@@ -582,6 +582,9 @@ static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int s
 
 static const char *const name_ending_forms[] = {"group", "holding", "holdings", "corporation", NULL};
 
+static int first_part_named(const struct ent_tok *first);
+static int first_part_common(const struct run *r, const struct ent_tok *whole, const struct ent_tok *first);
+
 /* In German a noun between a name word and the rest of a firm's name is
  * the name's ("Zorbic Energie GmbH", "Meinl European Real Estate Ltd."):
  * a name does not begin in the middle of a run of capitalised words.  Not
@@ -607,11 +610,20 @@ static int rule_legal_form(struct run *r, size_t j)
     if (!is_cap(lt) || !norm_in(r, j, C_LEGAL) ||
         ((lt->norm_len <= 2) && !(lt->flags & ENT_TOK_UPPER)))
         return 0;
-    size_t a = j;
+    size_t a = j, hyphen_name = SIZE_MAX;
     while (a > 0 && same_sentence(r, a - 1, j) && !r->taken[a - 1]) {
         size_t p = a - 1;
-        if (r->covered[r->w[p]] && !place_at(r, p))
-            return 0;  /* the gazetteer knows it */
+        /* the gazetteer knows it; not a hyphenated word of which it knows
+         * only the first part ("ÖBB-Personenverkehr AG": below) */
+        int part_known = 0;
+        if (p + 1 == j && (tok(r, p)->flags & ENT_TOK_WHOLE)) {
+            size_t last = r->w[p] + 1;
+            while (last + 1 < r->t->n && !(r->t->v[last].flags & ENT_TOK_PART_LAST))
+                last++;
+            part_known = !r->covered[last];
+        }
+        if (r->covered[r->w[p]] && !place_at(r, p) && !part_known)
+            return 0;
         /* "Oil & Natural Gas Corp": an ampersand joins the capitalised
          * word before it to the name, ordinary word or not; not right
          * before the legal form ("AG Edwards & Co."). */
@@ -619,6 +631,17 @@ static int rule_legal_form(struct run *r, size_t j)
             !r->covered[r->w[p - 1]] && is_cap(tok(r, p - 1))) {
             a = p - 1;
             continue;
+        }
+        /* A hyphenated word right before the legal form whose first part
+         * is a name, listed or not: "ÖBB-Personenverkehr AG" (a noun
+         * last makes it no name word elsewhere). */
+        if (p + 1 == j && r->de && (tok(r, p)->flags & ENT_TOK_WHOLE) && r->w[p] + 1 < r->t->n) {
+            const struct ent_tok *first = &r->t->v[r->w[p] + 1];
+            if (first_part_named(first) &&
+                (r->covered[r->w[p] + 1] || !first_part_common(r, tok(r, p), first))) {
+                a = hyphen_name = p;
+                continue;
+            }
         }
         if (!(namey(r, p, 1) || place_at(r, p) ||
               (is_cap(tok(r, p)) && (norm_in(r, p, C_LEGAL) || norm_in(r, p, C_DESCR)) ) ||
@@ -653,13 +676,14 @@ static int rule_legal_form(struct run *r, size_t j)
     while (b > a && (norm_in(r, b - 1, C_LEGAL) || norm_in(r, b - 1, C_DESCR) ||
                      (!noun_head && place_at(r, b - 1) && (r->de || b - 1 == a || !namey(r, b - 2, 1)))))
         b--;
-    while (!noun_head && a < b && !namey(r, a, 1) && !place_at(r, a) && !(a + 1 < b && text_is(tok(r, a + 1), "&")))
+    while (!noun_head && a < b && a != hyphen_name && !namey(r, a, 1) && !place_at(r, a) &&
+           !(a + 1 < b && text_is(tok(r, a + 1), "&")))
         a++;
     if (a >= b || (noun_head && b - a < 2))
         return 0;
     int names = 0;
     for (size_t p = a; p < b; p++)
-        names += namey(r, p, 1) || (noun_head && place_at(r, p));
+        names += namey(r, p, 1) || (noun_head && place_at(r, p)) || p == hyphen_name;
     if (!names)
         return 0;
     /* One ordinary word is half a name: "Reliance Industries Ltd." at a

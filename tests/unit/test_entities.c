@@ -886,6 +886,10 @@ static void test_heuristics_legal_forms(void **state)
                       "org/Zorblax Energie");
     expect_heuristics("de", "Die Firma Zorblax Quell Estate Ltd. hat am Montag ihre Zahlen vorgelegt.",
                       "org/Zorblax Quell Estate");
+    /* A hyphenated word before the legal form, a name its first part:
+     * "ÖBB-Personenverkehr AG". */
+    expect_heuristics("de", "Nur die Zorblax-Personenverkehr AG ist in der Lage, das zu tun, hieß es.",
+                      "org/Zorblax-Personenverkehr");
     /* ... not a role before the name. */
     expect_heuristics("de", "Der Vorstand Zorblax Energie AG tagte am Montag in der Stadt.", "org/Zorblax Energie");
     /* A name's adjective in an oblique case is cited in the nominative. */
