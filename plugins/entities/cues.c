@@ -38,7 +38,8 @@ static const char *const org_words[] = {
     "akademie", "bibliothek", "zentrum", "radio", "aid", "relief", "television", "communications", "systems", "technologies", "software", "industries", "enterprises", "solutions",
     "productions", "coalition", "alliance", "partnership", "brewery", "brewing", "railways",
     "foods", "bancorp", "pharma", "therapeutics", "biosciences", "consulting", "advisors", "realty",
-    "properties", "publishing", "tribunal", "assembly", "parliament", "congress", "research", "analytics", NULL};
+    "properties", "publishing", "tribunal", "assembly", "parliament", "congress", "research", "analytics", "verlag",
+    NULL};
 /* Roles before a person's name ("Ministerpräsident Li Qiang"). */
 static const char *const person_roles[] = {
     "ceo", "cfo", "cto", "coo", "präsident", "präsidentin", "ministerpräsident", "ministerpräsidentin",
@@ -119,7 +120,7 @@ static const char *const org_heads[] = {
     "regulator", "union", "side", "band", "website", "magazine", "label", "charity", "outfit", "magazin",
     "portal", "journal", "zeitschrift", "daily", "weekly", "tabloid", "blog", "group", "organisation",
     "organization", "body", "network", "institut", "kanzlei", "fachblatt", "wochenblatt", "boulevardblatt",
-    "massenblatt", "parteiblatt", NULL};
+    "massenblatt", "parteiblatt", "klub", "kollektiv", "brauerei", "verlag", "videothek", NULL};
 /* English nouns after a name that make it an organisation: "Edge
  * magazine", "the Sun newspaper", "the New Vision website". */
 static const char *const org_tails[] = {"magazine", "newspaper", "website", "band", "tabloid", NULL};

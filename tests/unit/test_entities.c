@@ -1985,6 +1985,8 @@ static void test_heuristics_org_nouns(void **state)
     given_drop();
     expect_heuristics("de", "Mit ihm verband Zorbina Quellská eine kurze und wenig glückliche Ehe.", "");
     expect_heuristics("de", "Der Verband Zorbic Quell hat am Montag protestiert, hieß es.", "org/Zorbic Quell");
+    expect_heuristics("de", "Er spielte zuletzt zwei Jahre für den Klub Zorbic Quellandy, hieß es.",
+                      "org/Zorbic Quellandy");
     /* A firm's managers: the first part of "Zorbic-Manager"; not a job
      * named by an English word. */
     expect_heuristics("de", "Zwei frühere Zorbic-Manager stehen am Montag vor Gericht, hieß es.", "org/Zorbic");
