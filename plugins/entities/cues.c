@@ -252,7 +252,9 @@ static const char *const institutions[] = {
      * "Seifenoper") */
     "museum", "kunsthaus", "schauspielhaus", "konzerthaus", "opernhaus", "festspielhaus", "kunsthalle",
     "bibliothek", "philharmonie", "landestheater", "stadttheater", "staatstheater", "nationaltheater",
-    "burgtheater", "akademietheater", "volkstheater", "staatsoper", "volksoper", NULL};
+    "burgtheater", "akademietheater", "volkstheater", "staatsoper", "volksoper",
+    /* named by a family: "Weingut Polz", "Bankhaus Spängler" */
+    "weingut", "bankhaus", NULL};
 /* The short forms of such bodies, as words of their own only ("Uni
  * Linz", "TU Wien", "FH Kärnten"): inside a word they are other words'
  * ends ("Juni"). */

@@ -2302,7 +2302,7 @@ static int rule_institution(struct run *r, size_t p)
     const char *head = looked_up(t, &len);
     len -= genitive_cut(t, C_INSTITUTION);
     static const char *const town_bodies[] = {"bezirkshauptmannschaft", "polizeidirektion", "stadtwerke", "klinikum",
-                                              NULL};
+                                              "weingut", "bankhaus", NULL};
     int school = (len >= 10 && memcmp(head + len - 10, "hochschule", 10) == 0) ||
                  (len >= 12 && memcmp(head + len - 12, "universit\xC3\xA4t", 12) == 0) ||
                  norm_in_list(head, len, town_bodies);

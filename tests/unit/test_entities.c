@@ -1987,6 +1987,11 @@ static void test_heuristics_org_nouns(void **state)
     expect_heuristics("de", "Der Verband Zorbic Quell hat am Montag protestiert, hieß es.", "org/Zorbic Quell");
     expect_heuristics("de", "Er spielte zuletzt zwei Jahre für den Klub Zorbic Quellandy, hieß es.",
                       "org/Zorbic Quellandy");
+    /* A winery, a private bank named by a family: the noun is the name's. */
+    expect_heuristics("de", "Der Wein kommt vom Weingut Zorbmer in der Steiermark, hieß es am Montag.",
+                      "org/Weingut Zorbmer");
+    expect_heuristics("de", "Die Anteile hält das Bankhaus Zorbmer & Quell seit Jahren, hieß es.",
+                      "org/Bankhaus Zorbmer & Quell");
     /* A firm's managers: the first part of "Zorbic-Manager"; not a job
      * named by an English word. */
     expect_heuristics("de", "Zwei frühere Zorbic-Manager stehen am Montag vor Gericht, hieß es.", "org/Zorbic");
