@@ -120,10 +120,11 @@ static const char *const org_heads[] = {
     "regulator", "union", "side", "band", "website", "magazine", "label", "charity", "outfit", "magazin",
     "portal", "journal", "zeitschrift", "daily", "weekly", "tabloid", "blog", "group", "organisation",
     "organization", "body", "network", "institut", "kanzlei", "fachblatt", "wochenblatt", "boulevardblatt",
-    "massenblatt", "parteiblatt", "klub", "kollektiv", "brauerei", "verlag", "videothek", NULL};
+    "massenblatt", "parteiblatt", "klub", "kollektiv", "brauerei", "verlag", "videothek", "giant", "consortium",
+    NULL};
 /* English nouns after a name that make it an organisation: "Edge
  * magazine", "the Sun newspaper", "the New Vision website". */
-static const char *const org_tails[] = {"magazine", "newspaper", "website", "band", "tabloid", NULL};
+static const char *const org_tails[] = {"magazine", "newspaper", "website", "band", "tabloid", "consortium", NULL};
 /* Second parts of a hyphenated word that make its first part an
  * organisation: "UniCredit-Chef", "GDL-Chef", "Nvidia-Aktie". */
 static const char *const org_part_heads[] = {

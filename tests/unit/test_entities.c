@@ -1975,6 +1975,9 @@ static void test_heuristics_org_nouns(void **state)
     expect_heuristics("en", "He moved to Spanish side Celta Vigo on a free transfer last summer.",
                       "org/Celta Vigo");
     expect_heuristics("en", "The show was opened by the band Kraftwerk on Friday night.", "org/Kraftwerk");
+    expect_heuristics("en", "Shares in brewing giant Quorblex rose on Monday after the results.", "org/Quorblex");
+    expect_heuristics("en", "A fresh battle between the firms and the Quorblex consortium is likely, he said.",
+                      "org/Quorblex");
     expect_heuristics("en", "She has played for an Irish band in the past, she said.", "");
     /* A maker with a given name is a person; a German head is a noun,
      * capitalised ("verband" is a verb). */
