@@ -1486,6 +1486,12 @@ static int rule_org_head(struct run *r, size_t p)
     static const char *const makers[] = {"maker", NULL};
     if (tok_norm_ends_in(t, makers) && given_at(r, p + 1))
         return 0;
+    /* German: a kind after "ein", no name ("eine Gruppe Banater"); and a
+     * given name after the noun begins a person's, whose role the noun
+     * was part of ("Chef der Anti-Islam-Bewegung Martin Konvička"). */
+    if (r->de && ((p > 0 && same_sentence(r, p - 1, p) && indefinite_article(tok(r, p - 1))) ||
+                  (given_at(r, p + 1) && p + 2 < r->n && same_sentence(r, p, p + 2) && is_cap(tok(r, p + 2)))))
+        return 0;
     if (loose_head(r, p))
         return 0;
     size_t n = org_names_from(r, p + 1, 4);
@@ -1522,6 +1528,9 @@ static int rule_org_head(struct run *r, size_t p)
     }
     if (n == 1 && norm_in(r, p + 1, C_ARTICLE))
         return 0;   /* "im Fachblatt The BMJ": the listed name after it */
+    /* A letter is no name: "Gruppe A", "Gruppe B." (a tournament's). */
+    if (n == 1 && tok(r, p + 1)->norm_len <= 2 && (tok(r, p + 1)->norm_len == 1 || tok(r, p + 1)->norm[1] == '.'))
+        return 0;
     if (n == 0 || !free_span(r, p + 1, p + 1 + n))
         return 0;
     /* A place right after the name is its own: "Mexican side Red Sharks

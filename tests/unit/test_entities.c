@@ -1990,6 +1990,16 @@ static void test_heuristics_org_nouns(void **state)
     expect_heuristics("de", "Der Verband Zorbic Quell hat am Montag protestiert, hieß es.", "org/Zorbic Quell");
     expect_heuristics("de", "Er spielte zuletzt zwei Jahre für den Klub Zorbic Quellandy, hieß es.",
                       "org/Zorbic Quellandy");
+    /* Groups and movements, compounds too; not a tournament's group, a
+     * kind after "ein", a person after the noun. */
+    expect_heuristics("de", "Die Widerstandsgruppe Zorbidis gewann am Montag die Wahl, hieß es.",
+                      "org/Zorbidis");
+    expect_heuristics("de", "Die Mannschaft spielt in der Gruppe B gegen die Gastgeber, hieß es.", "");
+    expect_heuristics("de", "Eine Gruppe Zorbaner kam am Montag in der Stadt an, hieß es.", "");
+    given_load("given_groups.txt", "martin\n");
+    expect_heuristics("de", "Gegen den Chef der Anti-Islam-Bewegung Martin Zorbička wird ermittelt, hieß es.",
+                      "person/Martin Zorbička");
+    given_drop();
     /* A winery, a private bank named by a family: the noun is the name's. */
     expect_heuristics("de", "Der Wein kommt vom Weingut Zorbmer in der Steiermark, hieß es am Montag.",
                       "org/Weingut Zorbmer");
