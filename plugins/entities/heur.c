@@ -2143,9 +2143,9 @@ static int initials_fit(const struct run *r, size_t q, const char *acr, size_t *
             start--;
         if (start < end) {
             size_t cl = char_len(w->norm + start);
+            /* the acronym's last character left, of the same bytes */
             if (k2 < cl || end - start < cl || memcmp(w->norm + start, acr + k2 - cl, cl) != 0)
                 return 0;
-            /* a character boundary in acr: back over continuation bytes */
             k2 -= cl;
         }
         end = start > 0 ? start - 1 : 0;
@@ -2158,10 +2158,10 @@ static int initials_fit(const struct run *r, size_t q, const char *acr, size_t *
  * acronym is: "Project and Contract Office (PCO)", "Meinl European Land
  * (MEL)", "Unabhängige Parteien-Transparenz-Senat (UPTS)", "Avions de
  * Transport Regional (ATR)".  Small words are passed over ("of", "de",
- * "für", "vom"), and so is a legal form at the end.  An organisation,
- * when a word of it is a name word or an organisation's noun and none a
- * role: not "Chief Executive Officer (CEO)", "Gross Domestic Product
- * (GDP)".  The acronym is no name of its own then (spelt_out()). */
+ * "für", "vom"), and so is a legal form at the end.  An organisation by
+ * the words below; not with a role: "Chief Executive Officer (CEO)", nor
+ * of ordinary words alone: "Gross Domestic Product (GDP)".  The acronym
+ * is no name of its own then (spelt_out()). */
 static int rule_spelt_acronym(struct run *r, size_t q)
 {
     static const char *const small[] = {"of", "for", "and", "the", "on", "in", "de", "du", "des", "la", "le",

@@ -1890,18 +1890,29 @@ static int drop_only_in_tables(const struct ent_toks *t, const struct ent_hits *
         if (k == hits->n)
             dropped[h] = RESOLVE_DROPPED;
     }
-    size_t out = 0;
+    /* Which finds go, all judged before any is freed: the names are
+     * compared with the others'. */
+    uint8_t *gone = calloc(cands->n + 1, 1);
+    if (!gone) {
+        free(mask);
+        return -1;
+    }
     for (size_t k = 0; k < cands->n; k++) {
-        struct heur_cand *c = &cands->v[k];
+        const struct heur_cand *c = &cands->v[k];
         int in_text = !mask[c->start] || (c->type != ENT_PERSON && c->type != ENT_ORG);
         for (size_t j = 0; !in_text && j < cands->n; j++)
             in_text = !mask[cands->v[j].start] && cands->v[j].type == c->type && strcmp(cands->v[j].name, c->name) == 0;
-        if (in_text)
-            cands->v[out++] = *c;
+        gone[k] = !in_text;
+    }
+    size_t out = 0;
+    for (size_t k = 0; k < cands->n; k++) {
+        if (gone[k])
+            free(cands->v[k].name);
         else
-            free(c->name);
+            cands->v[out++] = cands->v[k];
     }
     cands->n = out;
+    free(gone);
     free(mask);
     return 0;
 }
