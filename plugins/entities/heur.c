@@ -8,6 +8,18 @@
 #include <string.h>
 #include <strings.h>
 
+void heur_cands_remove(struct heur_cands *c, const uint8_t *gone, size_t n_gone)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (i < n_gone && gone[i])
+            free(c->v[i].name);
+        else
+            c->v[out++] = c->v[i];
+    }
+    c->n = out;
+}
+
 void heur_cands_free(struct heur_cands *c)
 {
     for (size_t i = 0; i < c->n; i++)
@@ -3554,14 +3566,7 @@ static void tidy(struct heur_cands *c)
     }
     free(refs);
     free(names);
-    size_t out = 0;
-    for (size_t i = 0; i < c->n; i++) {
-        if (drop[i])
-            free(c->v[i].name);
-        else
-            c->v[out++] = c->v[i];
-    }
-    c->n = out;
+    heur_cands_remove(c, drop, c->n);
     free(drop);
 }
 

@@ -85,5 +85,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
  * then stays the caller's). */
 int heur_cands_push(struct heur_cands *c, const struct heur_cand *x);
 void heur_cands_free(struct heur_cands *c);
+/* Removes the finds i < n_gone with gone[i] set (their names freed),
+ * keeping the others in order. */
+void heur_cands_remove(struct heur_cands *c, const uint8_t *gone, size_t n_gone);
 
 #endif

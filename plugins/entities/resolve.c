@@ -1747,14 +1747,7 @@ static int join_adjacent_orgs(const struct lexicon *lex, const char *lang, const
         }
         i = j;
     }
-    size_t out = 0;
-    for (size_t k = 0; k < cands->n; k++) {
-        if (k < n_cands && gone[k])
-            free(cands->v[k].name);
-        else
-            cands->v[out++] = cands->v[k];
-    }
-    cands->n = out;
+    heur_cands_remove(cands, gone, n_cands);
     free(v);
     free(gone);
     return rc;
@@ -1904,14 +1897,7 @@ static int drop_only_in_tables(const struct ent_toks *t, const struct ent_hits *
             in_text = !mask[cands->v[j].start] && cands->v[j].type == c->type && strcmp(cands->v[j].name, c->name) == 0;
         gone[k] = !in_text;
     }
-    size_t out = 0;
-    for (size_t k = 0; k < cands->n; k++) {
-        if (gone[k])
-            free(cands->v[k].name);
-        else
-            cands->v[out++] = cands->v[k];
-    }
-    cands->n = out;
+    heur_cands_remove(cands, gone, cands->n);
     free(gone);
     free(mask);
     return 0;
