@@ -121,7 +121,7 @@ static const char *const org_heads[] = {
     "portal", "journal", "zeitschrift", "daily", "weekly", "tabloid", "blog", "group", "organisation",
     "organization", "body", "network", "institut", "kanzlei", "fachblatt", "wochenblatt", "boulevardblatt",
     "massenblatt", "parteiblatt", "klub", "kollektiv", "brauerei", "verlag", "videothek", "giant", "consortium",
-    "gruppe", "gruppierung", "bewegung", NULL};
+    "gruppe", "gruppierung", "bewegung", "consultancy", "provider", "paper", "fansite", "blogzine", NULL};
 /* English nouns after a name that make it an organisation: "Edge
  * magazine", "the Sun newspaper", "the New Vision website". */
 static const char *const org_tails[] = {"magazine", "newspaper", "website", "band", "tabloid", "consortium", NULL};
@@ -130,7 +130,8 @@ static const char *const org_tails[] = {"magazine", "newspaper", "website", "ban
 static const char *const org_part_heads[] = {
     "chef", "chefin", "sprecher", "sprecherin", "gründer", "gründerin", "vorstand", "vorstandschef",
     "aktie", "aktien", "konzern", "tochter", "zentrale", "aufsichtsrat", "betriebsrat", "manager", "managerin",
-    "mitarbeiter", "mitarbeiterin", "eigentümer", "eigentümerin", "aktionär", "aktionäre", "filiale", "filialen", NULL};
+    "mitarbeiter", "mitarbeiterin", "eigentümer", "eigentümerin", "aktionär", "aktionäre", "filiale", "filialen",
+    "partei", NULL};
 /* Last parts of a hyphenated word that make the whole an organisation:
  * "Schwarz-Gruppe". */
 static const char *const org_whole_heads[] = {"gruppe", "konzern", "holding", "stiftung", "werke", NULL};
@@ -228,7 +229,8 @@ static const char *const sport_words[] = {
     "erstligist", "erstligisten",
     "remis", "unentschieden", "kader", "mannschaft", "fussball", "eishockey", "teamchef", "legionär",
     "nationalspieler", "nationalteam", "öfb", "dfb", "ablöse", "ablösefrei", "fussballer", "cheftrainer",
-    "transferfenster", "torschütze", "torjäger", "torwart", "absteiger", "aufsteiger", "nhl", NULL};
+    "transferfenster", "torschütze", "torjäger", "torwart", "absteiger", "aufsteiger", "nhl",
+    "kickoff", NULL};
 /* English words of a holding in a company: "in" after them names one
  * ("shares in Jarvis", "a stake in Tube Lines"); in lower case only
  * ("Acme Holdings in Leeds" is no holding).  Not "investing": one invests

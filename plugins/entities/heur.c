@@ -1494,8 +1494,9 @@ static int rule_org_head(struct run *r, size_t p)
         return 0;
     /* A maker is a firm or a person, who has a given name: "games maker
      * Peter Molyneux", "documentary maker Michael Cockerell"; not
-     * "drinks maker Diageo". */
-    static const char *const makers[] = {"maker", NULL};
+     * "drinks maker Diageo".  So is a consultancy's founder ("founder of
+     * the CGA consultancy Jeanne-Marie Gescher"). */
+    static const char *const makers[] = {"maker", "consultancy", NULL};
     if (tok_norm_ends_in(t, makers) && given_at(r, p + 1))
         return 0;
     /* German: a kind after "ein", no name ("eine Gruppe Banater"); and a
@@ -1604,6 +1605,10 @@ static int rule_org_compound(struct run *r, size_t p)
     if (head & C_ORGWHOLE)
         return add(r, p, p + 1, ENT_ORG, 0);
     if (!(head & C_ORGPART))
+        return 0;
+    /* "die Potami-Partei" names the party; before a name the first part
+     * says what kind the party is: "der Indigena-Partei Winaq". */
+    if (name_after && head_len == 6 && memcmp(last + 1, "partei", 6) == 0)
         return 0;
     /* A manager of an English word is a job: "Community-Managerin",
      * "Product-Manager"; "Meinl-Manager" is the bank's. */

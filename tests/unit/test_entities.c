@@ -1985,7 +1985,18 @@ static void test_heuristics_org_nouns(void **state)
     expect_heuristics("en", "Leading British games maker Peter Quorblex has been given an award.",
                       "person/Peter Quorblex");
     expect_heuristics("en", "Shares in drinks maker Quorblex rose on Monday after the results.", "org/Quorblex");
+    expect_heuristics("en", "The study, conducted by consultancy Zorbic Zones, found that most came by train.",
+                      "org/Zorbic Zones");
+    expect_heuristics("en", "Peter Quorblex, founder of the consultancy, said so on Monday.", "person/Peter Quorblex");
+    expect_heuristics("en", "A founder of the Zorbic consultancy Peter Quorblex agreed that it was time.",
+                      "person/Peter Quorblex");
     given_drop();
+    /* A provider, a paper, a fansite or a blogzine before a name is its
+     * kind: "the regional paper Aarhus Stiftstidende". */
+    expect_heuristics("en", "It was reported by the Danish regional paper Quorbic Zeitende on Monday.",
+                      "org/Quorbic Zeitende");
+    expect_heuristics("en", "It has been rolled out with wireless provider Zorbnet and the council.", "org/Zorbnet");
+    expect_heuristics("en", "Writing in the culture blogzine Quorb Culture, he said it was good.", "org/Quorb Culture");
     expect_heuristics("de", "Mit ihm verband Zorbina Quellská eine kurze und wenig glückliche Ehe.", "");
     expect_heuristics("de", "Der Verband Zorbic Quell hat am Montag protestiert, hieß es.", "org/Zorbic Quell");
     expect_heuristics("de", "Er spielte zuletzt zwei Jahre für den Klub Zorbic Quellandy, hieß es.",
@@ -2009,6 +2020,10 @@ static void test_heuristics_org_nouns(void **state)
      * named by an English word. */
     expect_heuristics("de", "Zwei frühere Zorbic-Manager stehen am Montag vor Gericht, hieß es.", "org/Zorbic");
     expect_heuristics("de", "Die Community-Managerin der Seite sagte am Montag, das sei richtig.", "");
+    /* A party by the first part; before a name that part is its kind. */
+    expect_heuristics("de", "Auch die zentristische Zorbami-Partei war gegen das Referendum, hieß es.",
+                      "org/Zorbami");
+    expect_heuristics("de", "Das sagte der Abgeordnete von der Zorbena-Partei Quexaq am Montag.", "org/Quexaq");
     /* A compound of a foundation's or a group's noun is the whole name;
      * not before a name, which it says what is. */
     expect_heuristics("de", "Die Zorbic-Privatstiftung hat am Montag die Anteile verkauft, hieß es.",
@@ -2865,6 +2880,9 @@ static void test_resolve_town_before_nation(void **state)
     expect_resolved(&l.g, &l.en, "en",
                     "The NBA, the NFL and the NCAA signed deals before the playoffs. Quarnville won the bid.",
                     "place/Quarnville");
+    expect_resolved(&l.g, &l.en, "en",
+                    "The quarterback was fined by the league, and the 4:25 kickoff moved. Quarnville won the game.",
+                    "club/Quarnville");
     lists_free(&l);
 }
 
