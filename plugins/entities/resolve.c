@@ -1688,6 +1688,66 @@ static int members_alias(const struct ent_toks *t, const struct ent_hits *hits, 
     return strlen(name) != w->text_len || memcmp(name, w->text, w->text_len) != 0;
 }
 
+/* Whether token i is inside a candidate of cands. */
+static int in_cand(const struct heur_cands *cands, size_t i)
+{
+    for (size_t k = 0; k < cands->n; k++)
+        if (i >= cands->v[k].start && i < cands->v[k].end)
+            return 1;
+    return 0;
+}
+
+/* A listed firm's name before capitalised words that end in a word of a
+ * unit or an arm names that unit, no more the firm: "Deutsche Bank
+ * Securities", "CIBC World Markets", "Mellon Financial", "Fiat
+ * Powertrain".  Not a legal form or "Group", which name the firm itself
+ * ("Volkswagen Group"), nor after a possessive; the words are no other
+ * name's.  Written as the text has them. */
+static int extend_listed_orgs(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                              struct heur_cands *cands, uint8_t *dropped)
+{
+    static const char *const units[] = {
+        "securities", "markets", "financial", "research", "capital", "partners", "management", "investments",
+        "ventures", "studios", "entertainment", "records", "pictures", "networks", "labs", "powertrain",
+        "foundation", NULL};
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct ent_hit *x = &hits->v[h];
+        if (dropped[h] || x->sport || x->media || x->adjective || gz->v[x->entry].type != ENT_ORG ||
+            tok_possessive(&t->v[x->end - 1]))
+            continue;
+        /* the next kept hit's start: the words up to it are free of hits */
+        uint32_t limit = (uint32_t)t->n;
+        for (size_t g = h + 1; g < hits->n; g++)
+            if (!dropped[g] && hits->v[g].start >= x->end) {
+                limit = hits->v[g].start;
+                break;
+            }
+        size_t end = 0;
+        for (size_t k = x->end; k < limit && k < x->end + 3; k++) {
+            const struct ent_tok *w = &t->v[k];
+            if (w->sentence != t->v[x->start].sentence || !(w->flags & ENT_TOK_CAP) ||
+                (w->flags & (ENT_TOK_STOP | ENT_TOK_PART | ENT_TOK_WHOLE)) || in_cand(cands, k))
+                break;
+            if (tok_norm_in(w, units)) {
+                end = k + 1;
+                break;
+            }
+            if (tok_possessive(w))
+                break;
+        }
+        if (!end)
+            continue;
+        char *name = words_as_written(t, x->start, end);
+        struct heur_cand c = {x->start, (uint32_t)end, ENT_ORG, 1, x->start, (uint32_t)end, name, "listed_org_unit", 0};
+        if (!name || heur_cands_push(cands, &c) < 0) {
+            free(name);
+            return -1;
+        }
+        dropped[h] = RESOLVE_DROPPED;
+    }
+    return 0;
+}
+
 /* Two organisations side by side with nothing between them are one name,
  * a body's unit or outlet after its parent's: "Guy's Hospital Medical
  * School", "BBC GMR", "MIT Media Lab Europe".  Not a club of a sports
@@ -1955,19 +2015,11 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
         return -1;
     resolve_drop_national_teams(lex, lang, t, hits, gz, cands->sports, dropped);
     if (resolve_join_org_places(lang, t, hits, gz, tag_lang, cands, dropped) < 0 ||
+        extend_listed_orgs(t, hits, gz, cands, dropped) < 0 ||
         join_adjacent_orgs(lex, lang, t, hits, gz, cands, dropped) < 0)
         return -1;
     if (!(heur_flags & HEUR_LINE_UP_PEOPLE) && drop_only_in_tables(t, hits, gz, cands, dropped) < 0)
         return -1;
-    return 0;
-}
-
-/* Whether token i is inside a candidate of cands. */
-static int in_cand(const struct heur_cands *cands, size_t i)
-{
-    for (size_t k = 0; k < cands->n; k++)
-        if (i >= cands->v[k].start && i < cands->v[k].end)
-            return 1;
     return 0;
 }
 

@@ -1165,6 +1165,16 @@ static void test_resolve_joined_orgs(void **state)
                     "org/Verband, org/IPCC");
     expect_resolved(&l.g, &l.de, "de", "Der Manager sagte Zorbcast Quellmore am Montag, er werde sich bewerben.",
                     "org/Zorbcast Quellmore");
+    /* A listed firm before its unit's words names the unit; not before
+     * its legal form or "Group", nor after a possessive. */
+    expect_resolved(&l.g, &l.en, "en", "Jane Roe, an economist at Zorbcast World Markets, said so on Monday.",
+                    "person/Jane Roe, org/Zorbcast World Markets");
+    expect_resolved(&l.g, &l.en, "en", "The unions say Zorbcast Powertrain will close its plant next year.",
+                    "org/Zorbcast Powertrain");
+    expect_resolved(&l.g, &l.en, "en", "The manager told Zorbcast Group on Monday that he would apply.",
+                    "org/Zorbcast");
+    expect_resolved(&l.g, &l.en, "en", "The manager said Zorbcast's Securities arm would grow this year.",
+                    "org/Zorbcast");
     lists_free(&l);
 }
 
