@@ -105,7 +105,7 @@ static const char *const org_roles[] = {
     "vorstandschefin", "sprecher", "sprecherin", "spokesman", "spokeswoman", "spokesperson",
     "executive", "officer", "analyst", "analystin", "investor", "manager", "managerin", "direktor",
     "director", "präsident", "präsidentin", "president", "economist", "ökonom", "ökonomin", "analysts",
-    "analysten", "economists", "ökonomen", NULL};
+    "analysten", "economists", "ökonomen", "trader", "strategist", NULL};
 /* Nouns that stand before an organisation's name: "Gewerkschaft Verdi",
  * "das Start-up Aleph Alpha", "rival Xpeng", "Spanish side Celta Vigo",
  * "the band Kraftwerk"; German compounds end in them
@@ -175,7 +175,7 @@ static const char *const place_preps[] = {
     "stadt", "hauptstadt", "kleinstadt", "hafenstadt", "grenzstadt", "küstenstadt", "dorf", "ortschaft",
     "gemeinde", "siedlung", "bundesstaat", "provinz", "kanton", "region", "bezirk", "distrikt", "bundesland",
     NULL};
-static const char *const org_preps[] = {"von", "der", "des", "bei", "beim", "of", "at", NULL};
+static const char *const org_preps[] = {"von", "der", "des", "bei", "beim", "of", "at", "for", NULL};
 static const char *const speech_verbs[] = {
     "sagte", "sagt", "erklärte", "erklärt", "betonte", "meinte", "schrieb", "said", "says", "told",
     "added", "stated", "wrote", "explained", "argued", "warned", "noted", "asked", "replied", "insisted",

@@ -834,6 +834,12 @@ static int rule_org_role(struct run *r, size_t p)
     if (p + 2 >= r->n || !norm_in(r, p, C_OROLE) || !norm_in(r, p + 1, C_OPREP) ||
         !same_sentence(r, p, p + 2))
         return 0;
+    /* "for" after a spokesman only: "a spokesman for Unison"; "best
+     * director for Alexander Payne" is an award's. */
+    static const char *const fors[] = {"for", NULL};
+    static const char *const spokes[] = {"spokesman", "spokeswoman", "spokesperson", NULL};
+    if (tok_norm_in(tok(r, p + 1), fors) && !tok_norm_in(tok(r, p), spokes))
+        return 0;
     size_t n = org_names_from(r, p + 2, 4);
     while (n > 0 && norm_in(r, p + 2 + n - 1, C_DESCR))
         n--;

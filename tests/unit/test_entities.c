@@ -904,6 +904,11 @@ static void test_heuristics_roles(void **state)
                       "org/Moore Threads, person/Li Qiang");
     expect_heuristics("en", "Nothing is certain yet, said Jane Roe, an analyst at Foobar Research in a note.",
                       "org/Foobar Research, person/Jane Roe");
+    expect_heuristics("en", "The dollar was softening, said Jane Roe, a trader at Zorbic Quellmore, on Monday.",
+                      "org/Zorbic Quellmore, person/Jane Roe");
+    /* "for" after a spokesman only: an award's "best director for". */
+    expect_heuristics("en", "A spokesman for Zorbison, the biggest union, said the offer was bad.", "org/Zorbison");
+    expect_heuristics("en", "The film won best director for Zorbic Quellmore on Sunday night.", "");
     /* A clause after the comma is no apposition: the place is no person. */
     expect_heuristics("en", "The firm moved its staff to Zorbleton, where the chief of it had a house.", "");
     /* A compound ending in a role: "Weltranglisten-Leader" is no name word. */
