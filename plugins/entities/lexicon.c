@@ -32,6 +32,7 @@ void lexicon_init(struct lexicon *l)
     fpset_init(&l->de);
     fpset_init(&l->en);
     fpset_init(&l->en_names);
+    fpset_init(&l->de_names);
     fpset_init(&l->given);
 }
 
@@ -41,6 +42,7 @@ void lexicon_free(struct lexicon *l)
     fpfilter_free(&l->de_heads);
     fpset_free(&l->en);
     fpset_free(&l->en_names);
+    fpset_free(&l->de_names);
     fpset_free(&l->given);
     fpfilter_free(&l->given_filter);
     *l = (struct lexicon){0};
@@ -181,6 +183,7 @@ static int is_noun(const struct fpset *all, const char *w, size_t len)
 struct de_load {
     struct fpset *all;  /* every word of the list, as it is written */
     struct fpset *de;
+    struct fpset *names;   /* put_de_name()'s */
     int stem;           /* the word is a Hunspell stem (dic_line()) */
     size_t stems_put;   /* the stems that added a word or made one a noun */
 };
@@ -253,6 +256,7 @@ static int put_de(void *ctx, const char *w, size_t len)
  * the words). */
 struct dic_lines {
     line_fn fn;
+    line_fn name_fn;   /* a stem with no flag but the genitive's, or none */
     void *ctx;
 };
 
@@ -264,16 +268,20 @@ static int dic_line(void *ctx, const char *w, size_t len)
     size_t n = strcspn(w, "/ \t");
     if (n > len)
         n = len;
-    if (n == len || w[n] != '/')
-        return 0;  /* no flags: a name, an acronym, or a morphological field */
+    if (memchr(w, '.', n))
+        return 0;  /* an abbreviation ("St.") is the text layer's */
+    if (n == len)
+        return d->name_fn(d->ctx, w, n);  /* no flags: a name or an acronym */
+    if (w[n] != '/')
+        return 0;  /* a morphological field */
     const char *flags = w + n + 1;
     size_t n_flags = strcspn(flags, " \t");
     if (n_flags > len - n - 1)
         n_flags = len - n - 1;
-    if (memchr(flags, 'h', n_flags) || memchr(flags, 'd', n_flags) || strspn(flags, "S") >= n_flags)
+    if (strspn(flags, "S") >= n_flags)
+        return d->name_fn(d->ctx, w, n);
+    if (memchr(flags, 'h', n_flags) || memchr(flags, 'd', n_flags))
         return 0;
-    if (memchr(w, '.', n))
-        return 0;  /* an abbreviation ("St.") is the text layer's */
     return d->fn(d->ctx, w, n);
 }
 
@@ -286,6 +294,23 @@ static int put_de_stem(void *ctx, const char *w, size_t len)
     return rc;
 }
 
+/* A stem Hunspell has as a name ("Osram/S", "Trump/S", "Google"): when
+ * ngerman has it only capitalised and without a noun's family, it is a
+ * name that the list happens to hold, no common noun (common_de()). */
+static int put_de_name(void *ctx, const char *w, size_t len)
+{
+    struct de_load *d = ctx;
+    /* Not a short word: "Uni/S", "Pop/S" are nouns. */
+    if (acronym(w, len) || len < 4)
+        return 0;
+    char buf[WORD_MAX + 8];
+    size_t n = lexicon_fold(w, len, buf, sizeof buf);
+    if (n == 0)
+        return 0;
+    uint64_t h = fpset_hash(buf, n);
+    return fpset_get(d->de, h) == LEX_CAPITALISED ? fpset_put(d->names, h, 1) : 0;
+}
+
 /* The stems of the dictionaries into the set.  One that does not open or
  * read is left out (what it gave so far stays), its cause appended to
  * skipped; out of memory is an error. */
@@ -293,7 +318,7 @@ static int put_stems(struct de_load *d, const char *const *dics, size_t n_dics, 
                      char *err, size_t errlen)
 {
     for (size_t i = 0; i < n_dics; i++) {
-        struct dic_lines lines = {put_de_stem, d};
+        struct dic_lines lines = {put_de_stem, put_de_name, d};
         char why[512];
         int rc = each_line(dics[i], dic_line, &lines, why, sizeof why);
         if (rc == EACH_LINE_IO) {
@@ -326,7 +351,7 @@ int lexicon_load_de(struct lexicon *l, const char *path, const char *const *dics
     }
     if (rc == 0)
         rc = each_line(path, put_word, &all, err, errlen);
-    struct de_load d = {&all, &l->de, 0, 0};
+    struct de_load d = {&all, &l->de, &l->de_names, 0, 0};
     if (rc == 0)
         rc = each_line(path, put_de, &d, err, errlen);
     /* The nouns' families are ngerman's forms alone (the stems are not in
@@ -340,10 +365,12 @@ int lexicon_load_de(struct lexicon *l, const char *path, const char *const *dics
         /* Best effort, both: without them lookups take longer. */
         fpfilter_build(&l->de_heads, &l->de, 1u << LEX_NOUN | 1u << LEX_CAPITALISED);
         fpset_freeze(&l->de);
+        fpset_freeze(&l->de_names);
         snprintf(err, errlen, "%s", skipped);
     }
     if (rc < 0) {
         fpset_free(&l->de);
+        fpset_free(&l->de_names);
         fpfilter_free(&l->de_heads);
     }
     l->have_de = rc == 0;
@@ -441,10 +468,12 @@ static int common_de(const struct lexicon *l, const char *norm, size_t len, uint
     if (fpset_get(&l->en_names, whole))
         return 0;
     /* Any word of ngerman: its capitalised entries without a noun's
-     * family are mostly nouns too (Stadt/Städte); the names among them
-     * (Merkel) are the gazetteer's job. */
-    if (fpset_get(&l->de, whole))
-        return 1;
+     * family are mostly nouns too (Stadt/Städte), but not those Hunspell
+     * has as names ("Osram/S"); other names among them are the
+     * gazetteer's job. */
+    unsigned v = fpset_get(&l->de, whole);
+    if (v)
+        return v != LEX_CAPITALISED || !fpset_get(&l->de_names, whole);
     if (feminine_of_noun(l, norm, len))
         return 1;
     if (len < COMPOUND_MIN_PREFIX + COMPOUND_MIN_HEAD || len > WORD_MAX)

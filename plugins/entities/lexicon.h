@@ -25,6 +25,7 @@ struct lexicon {
     struct fpfilter de_heads; /* of its nouns and capitalised words: compound heads */
     struct fpset en;       /* lower-case English words */
     struct fpset en_names; /* folded, of the capitalised English words */
+    struct fpset de_names; /* folded, of the Hunspell stems that are names ("Osram/S") */
     struct fpset given;    /* folded given names (Bob, Jörg, Thiago): a person's first word */
     struct fpfilter given_filter; /* of them: most capitalised words end here, not in a cache miss */
     int have_de, have_en, have_given;
