@@ -1505,6 +1505,13 @@ static int rule_org_head(struct run *r, size_t p)
     static const char *const makers[] = {"maker", "consultancy", NULL};
     if (tok_norm_ends_in(t, makers) && given_at(r, p + 1))
         return 0;
+    /* A duo or trio of people is named by their given names: "das
+     * Klavierduo Katia und Marielle Labèque", "Marianne (63) und
+     * Michael". */
+    static const char *const duos[] = {"duo", "trio", NULL};
+    const struct ent_tok *after = tok(r, p + 1);
+    if (tok_norm_ends_in(t, duos) && lexicon_given(r->lex, r->lang, after->norm, after->norm_len))
+        return 0;
     /* German: a kind after "ein", no name ("eine Gruppe Banater"); and a
      * given name after the noun begins a person's, whose role the noun
      * was part of ("Chef der Anti-Islam-Bewegung Martin Konvička"). */

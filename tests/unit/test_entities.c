@@ -2012,6 +2012,14 @@ static void test_heuristics_org_nouns(void **state)
                       "org/Quorbic Zeitende");
     expect_heuristics("en", "It has been rolled out with wireless provider Zorbnet and the council.", "org/Zorbnet");
     expect_heuristics("en", "Writing in the culture blogzine Quorb Culture, he said it was good.", "org/Quorb Culture");
+    /* A duo, a trio, a collective; not a duo of people named by their
+     * given names. */
+    expect_heuristics("en", "Awards for US rap duo Zorbkast were expected on Sunday night.", "org/Zorbkast");
+    expect_heuristics("en", "The Game was thrown out of the rap collective Q-Zorb, he said.", "org/Q-Zorb");
+    given_load("given_duo.txt", "katia\nmarielle\n");
+    expect_heuristics("de", "Das französische Klavierduo Katia und Marielle Zorbèque spielte am Abend.",
+                      "person/Marielle Zorbèque");
+    given_drop();
     expect_heuristics("de", "Mit ihm verband Zorbina Quellská eine kurze und wenig glückliche Ehe.", "");
     expect_heuristics("de", "Der Verband Zorbic Quell hat am Montag protestiert, hieß es.", "org/Zorbic Quell");
     expect_heuristics("de", "Er spielte zuletzt zwei Jahre für den Klub Zorbic Quellandy, hieß es.",
