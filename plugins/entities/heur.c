@@ -1483,6 +1483,33 @@ static int journal_head(const struct ent_tok *t)
 /* The words that join two parts of an English name. */
 static const char *const ands[] = {"and", "&", NULL};
 
+/* The words of a name in quotation marks from view position i (the
+ * opening mark) to its closing mark, in one sentence: up to six, the first
+ * capitalised or in capitals ("„Daily NK“", "«Fortunalista»", "\"Tornado\"").
+ * 0 when there is none. */
+static size_t quoted_name(const struct run *r, size_t i)
+{
+    static const char *const opening[] = {"\xE2\x80\x9E", "\xE2\x80\x9C", "\xC2\xAB", "\xC2\xBB", "\"", NULL};
+    static const char *const closing[] = {"\xE2\x80\x9C", "\xE2\x80\x9D", "\xC2\xBB", "\xC2\xAB", "\"", NULL};
+    if (i + 2 >= r->n || !same_sentence(r, i, i + 2))
+        return 0;
+    const struct ent_tok *open = tok(r, i), *first = tok(r, i + 1);
+    int known = 0;
+    for (const char *const *o = opening; *o && !known; o++)
+        known = text_is(open, *o);
+    if (!known || !(first->flags & ENT_TOK_WORD) || !(first->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)))
+        return 0;
+    for (size_t j = i + 1; j < r->n && j < i + 8 && same_sentence(r, i, j); j++) {
+        const struct ent_tok *w = tok(r, j);
+        for (const char *const *c = closing; *c; c++)
+            if (text_is(w, *c))
+                return j - (i + 1);
+        if (j - (i + 1) == 6 || !(w->flags & ENT_TOK_WORD))
+            return 0;
+    }
+    return 0;
+}
+
 /* "Gewerkschaft Verdi", "Lokführergewerkschaft GDL", "rival Xpeng",
  * "Spanish side Celta Vigo". */
 static int rule_org_head(struct run *r, size_t p)
@@ -1520,6 +1547,11 @@ static int rule_org_head(struct run *r, size_t p)
         return 0;
     if (loose_head(r, p))
         return 0;
+    /* A name in quotation marks: "die Internetzeitung „Daily NK“", "der
+     * Finanzblog «Fortunalista»". */
+    size_t quoted = quoted_name(r, p + 1);
+    if (quoted && free_span(r, p + 2, p + 2 + quoted))
+        return add(r, p + 2, p + 2 + quoted, ENT_ORG, 0);
     size_t n = org_names_from(r, p + 1, 4);
     while (n > 0 && norm_in(r, p + n, C_DESCR))
         n--;

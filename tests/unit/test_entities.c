@@ -2022,6 +2022,10 @@ static void test_heuristics_org_nouns(void **state)
     given_drop();
     expect_heuristics("de", "Mit ihm verband Zorbina Quellská eine kurze und wenig glückliche Ehe.", "");
     expect_heuristics("de", "Der Verband Zorbic Quell hat am Montag protestiert, hieß es.", "org/Zorbic Quell");
+    /* A name in quotation marks after the noun, up to the closing mark. */
+    expect_heuristics("de", "Die Internetzeitung „Zorbly NK“ in Südkorea meldete das am Montag.", "org/Zorbly NK");
+    expect_heuristics("de", "Das meint die Autorin vom Finanzblog «Quorbalista» am Montag.", "org/Quorbalista");
+    expect_heuristics("de", "Die Zeitung „schrieb“ am Montag nichts davon.", "");
     expect_heuristics("de", "Er spielte zuletzt zwei Jahre für den Klub Zorbic Quellandy, hieß es.",
                       "org/Zorbic Quellandy");
     /* Groups and movements, compounds too; not a tournament's group, a
