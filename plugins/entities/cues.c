@@ -135,7 +135,7 @@ static const char *const org_part_heads[] = {
     "partei", NULL};
 /* Last parts of a hyphenated word that make the whole an organisation:
  * "Schwarz-Gruppe". */
-static const char *const org_whole_heads[] = {"gruppe", "konzern", "holding", "stiftung", "werke", NULL};
+static const char *const org_whole_heads[] = {"gruppe", "holding", "stiftung", "werke", NULL};
 /* Heads of organisations named "HEAD of/for/der/des/für NAME":
  * "Confederation of British Industry", "Verband der Automobilindustrie". */
 static const char *const org_of_heads[] = {

@@ -1697,6 +1697,42 @@ static int in_cand(const struct heur_cands *cands, size_t i)
     return 0;
 }
 
+/* A broadcaster's channel: a listed name in capitals before a number of
+ * one digit, "ATV 2", "SRF 2", "NBC 5", tagged as the text writes it (a
+ * count has more as often as not: "von der ÖVP 50").  Not before a unit
+ * or a share ("BMW 2 Prozent", "EU 3 million"). */
+static int channel_numbers(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                           struct heur_cands *cands, uint8_t *dropped)
+{
+    static const char *const units[] = {
+        "%", "prozent", "percent", "per", "million", "millionen", "mio", "mio.", "milliarden", "mrd", "mrd.",
+        "billion", "billionen", "euro", "dollar", "pfund", "pounds", "yen", "jahre", "years", "punkte", "points",
+        "stück", "mal", "times", "x", NULL};
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct ent_hit *x = &hits->v[h];
+        const struct ent_tok *last = &t->v[x->end - 1];
+        if (dropped[h] || x->sport || gz->v[x->entry].type != ENT_ORG || x->end >= t->n ||
+            !(last->flags & ENT_TOK_UPPER) || last->text_len < 2 || last->text_len > 4 || tok_possessive(last) ||
+            (last->flags & ENT_TOK_PART) || in_cand(cands, x->end))
+            continue;
+        const struct ent_tok *num = &t->v[x->end];
+        if (num->sentence != last->sentence || num->text_len != 1 || num->text[0] < '0' || num->text[0] > '9' ||
+            (num->flags & ENT_TOK_PART))
+            continue;
+        const struct ent_tok *after = x->end + 1 < t->n ? &t->v[x->end + 1] : NULL;
+        if (after && after->sentence == num->sentence && tok_norm_in(after, units))
+            continue;
+        char *name = words_as_written(t, x->start, x->end + 1);
+        struct heur_cand c = {x->start, x->end + 1, ENT_ORG, 1, x->start, x->end + 1, name, "channel_number", 0};
+        if (!name || heur_cands_push(cands, &c) < 0) {
+            free(name);
+            return -1;
+        }
+        dropped[h] = RESOLVE_DROPPED;
+    }
+    return 0;
+}
+
 /* A listed firm's name before capitalised words that end in a word of a
  * unit or an arm names that unit, no more the firm: "Deutsche Bank
  * Securities", "CIBC World Markets", "Mellon Financial", "Fiat
@@ -2015,7 +2051,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
         return -1;
     resolve_drop_national_teams(lex, lang, t, hits, gz, cands->sports, dropped);
     if (resolve_join_org_places(lang, t, hits, gz, tag_lang, cands, dropped) < 0 ||
-        extend_listed_orgs(t, hits, gz, cands, dropped) < 0 ||
+        extend_listed_orgs(t, hits, gz, cands, dropped) < 0 || channel_numbers(t, hits, gz, cands, dropped) < 0 ||
         join_adjacent_orgs(lex, lang, t, hits, gz, cands, dropped) < 0)
         return -1;
     if (!(heur_flags & HEUR_LINE_UP_PEOPLE) && drop_only_in_tables(t, hits, gz, cands, dropped) < 0)

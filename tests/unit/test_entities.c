@@ -1154,6 +1154,7 @@ static void test_resolve_joined_orgs(void **state)
     static const struct marked_line lines[] = {
         {"org\tZorbcast", 0}, {"org\tQuellmore", 0}, {"org\tZorbic Party\tZorbicans", 0},
         {"org\tStiftung", 0}, {"org\tVerband", 0}, {"org\tIPCC", 0}, {"org\tZorbic Assembly", 0},
+        {"org\tZQV", 0},
     };
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.en, "en", "The manager told Zorbcast Quellmore on Monday that he would apply.",
@@ -1180,6 +1181,11 @@ static void test_resolve_joined_orgs(void **state)
                     "org/Zorbcast");
     expect_resolved(&l.g, &l.en, "en", "The manager said Zorbcast's Securities arm would grow this year.",
                     "org/Zorbcast");
+    /* A channel: a name in capitals before one digit, not a count or a
+     * share. */
+    expect_resolved(&l.g, &l.de, "de", "Das Konzert zeigt ZQV 2 am Abend, hieß es.", "org/ZQV 2");
+    expect_resolved(&l.g, &l.de, "de", "Von den anderen kamen 114 Anfragen, von der ZQV 50.", "org/ZQV");
+    expect_resolved(&l.g, &l.de, "de", "Im Vorjahr hatte ZQV 2 Prozent mehr verdient, hieß es.", "org/ZQV");
     lists_free(&l);
 }
 
@@ -2046,6 +2052,7 @@ static void test_heuristics_org_nouns(void **state)
     /* A firm's managers: the first part of "Zorbic-Manager"; not a job
      * named by an English word. */
     expect_heuristics("de", "Zwei frühere Zorbic-Manager stehen am Montag vor Gericht, hieß es.", "org/Zorbic");
+    expect_heuristics("de", "Die Gesellschafter aus dem deutschen Zorbic-Konzern tagen am Montag.", "org/Zorbic");
     expect_heuristics("de", "Die Community-Managerin der Seite sagte am Montag, das sei richtig.", "");
     /* A party by the first part; before a name that part is its kind. */
     expect_heuristics("de", "Auch die zentristische Zorbami-Partei war gegen das Referendum, hieß es.",
