@@ -121,8 +121,8 @@ static const char *const org_heads[] = {
     "portal", "journal", "zeitschrift", "daily", "weekly", "tabloid", "blog", "group", "organisation",
     "organization", "body", "network", "institut", "kanzlei", "fachblatt", "wochenblatt", "boulevardblatt",
     "massenblatt", "parteiblatt", "klub", "kollektiv", "brauerei", "verlag", "videothek", "giant", "consortium",
-    "gruppe", "gruppierung", "bewegung", "consultancy", "provider", "paper", "fansite", "blogzine", "duo", "trio", "collective",
-    NULL};
+    "gruppe", "gruppierung", "bewegung", "consultancy", "provider", "paper", "fansite", "blogzine", "duo", "trio",
+    "collective", "analysts", "club", "unit", "station", NULL};
 /* English nouns after a name that make it an organisation: "Edge
  * magazine", "the Sun newspaper", "the New Vision website". */
 static const char *const org_tails[] = {"magazine", "newspaper", "website", "band", "tabloid", "consortium", NULL};

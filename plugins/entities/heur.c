@@ -1529,7 +1529,7 @@ static int rule_org_head(struct run *r, size_t p)
      * Peter Molyneux", "documentary maker Michael Cockerell"; not
      * "drinks maker Diageo".  So is a consultancy's founder ("founder of
      * the CGA consultancy Jeanne-Marie Gescher"). */
-    static const char *const makers[] = {"maker", "consultancy", NULL};
+    static const char *const makers[] = {"maker", "consultancy", "analysts", "club", "unit", NULL};
     if (tok_norm_ends_in(t, makers) && given_at(r, p + 1))
         return 0;
     /* A duo or trio of people is named by their given names: "das
@@ -1546,6 +1546,13 @@ static int rule_org_head(struct run *r, size_t p)
                   (given_at(r, p + 1) && p + 2 < r->n && same_sentence(r, p, p + 2) && is_cap(tok(r, p + 2)))))
         return 0;
     if (loose_head(r, p))
+        return 0;
+    /* A station is a broadcaster's after a word of the air, not a
+     * railway's or the police's: "digital TV station Music Choice", "the
+     * music station 1Xtra". */
+    static const char *const stations[] = {"station", NULL};
+    static const char *const on_air[] = {"tv", "radio", "television", "music", "digital", "news", "local", NULL};
+    if (tok_norm_ends_in(t, stations) && !(p > 0 && same_sentence(r, p - 1, p) && tok_norm_in(tok(r, p - 1), on_air)))
         return 0;
     /* A name in quotation marks: "die Internetzeitung „Daily NK“", "der
      * Finanzblog «Fortunalista»". */

@@ -2018,6 +2018,16 @@ static void test_heuristics_org_nouns(void **state)
                       "org/Quorbic Zeitende");
     expect_heuristics("en", "It has been rolled out with wireless provider Zorbnet and the council.", "org/Zorbnet");
     expect_heuristics("en", "Writing in the culture blogzine Quorb Culture, he said it was good.", "org/Quorb Culture");
+    /* Analysts, a club, a unit; a station on the air only. */
+    expect_heuristics("en", "A previous prediction from analysts Zorbmonitor put the figure higher.",
+                      "org/Zorbmonitor");
+    expect_heuristics("en", "He is ready to play for Israeli club Hapoel Quorb Zorbnin in the cup.",
+                      "org/Hapoel Quorb Zorbnin");
+    expect_heuristics("en", "It is keen on buying a stake in oil unit Zorbneftegas this year.", "org/Zorbneftegas");
+    expect_heuristics("en", "More than 45,000 people were surveyed by digital TV station Zorb Choice.",
+                      "org/Zorb Choice");
+    expect_heuristics("en", "The train left the station Quorbley had built in the old town.", "");
+    expect_heuristics("de", "Die Astronauten an Bord der Raumstation Zorbstar kehrten am Montag zurück.", "");
     /* A duo, a trio, a collective; not a duo of people named by their
      * given names. */
     expect_heuristics("en", "Awards for US rap duo Zorbkast were expected on Sunday night.", "org/Zorbkast");
