@@ -122,7 +122,8 @@ static const char *const org_heads[] = {
     "organization", "body", "network", "institut", "kanzlei", "fachblatt", "wochenblatt", "boulevardblatt",
     "massenblatt", "parteiblatt", "klub", "kollektiv", "brauerei", "verlag", "videothek", "giant", "consortium",
     "gruppe", "gruppierung", "bewegung", "consultancy", "provider", "paper", "fansite", "blogzine", "duo", "trio",
-    "collective", "analysts", "club", "unit", "station", NULL};
+    "collective", "analysts", "club", "unit", "station", "konzerns", "anbieters", "senders", "verlags",
+    "autobauers", "versicherers", "zulieferers", "studio", NULL};
 /* English nouns after a name that make it an organisation: "Edge
  * magazine", "the Sun newspaper", "the New Vision website". */
 static const char *const org_tails[] = {"magazine", "newspaper", "website", "band", "tabloid", "consortium", NULL};
@@ -244,7 +245,7 @@ static const char *const holdings[] = {
  * ("Arbeiterkammer"). */
 static const char *const institutions[] = {
     "gericht", "gerichtshof", "staatsanwaltschaft", "universität", "hochschule", "kammer",
-    "polizeidirektion", "bezirkshauptmannschaft", "stadtwerke", "rechnungshof", "akademie",
+    "polizeidirektion", "polizeiinspektion", "bezirkshauptmannschaft", "stadtwerke", "rechnungshof", "akademie",
     /* the offices in -amt, by name: "amt" alone ends "Insgesamt",
      * "Ehrenamt" and "Lehramt" too */
     "kriminalamt", "finanzamt", "zollamt", "arbeitsamt", "landesamt", "bundesamt", "patentamt", "jugendamt",

@@ -3272,7 +3272,8 @@ static int list_head_noun(const struct run *r, size_t p)
         "charities", "unions", "studios", "labels", "universities", "operators", "providers", "suppliers",
         "platforms", "services", "apps", "businesses", "corporations", "conglomerates", "unternehmen", "firmen",
         "konzerne", "banken", "autobauer", "hersteller", "anbieter", "marken", "zeitungen", "sender",
-        "organisationen", "gewerkschaften", "versicherer", NULL};
+        "organisationen", "gewerkschaften", "versicherer", "parteien", "vereine", "verbände", "gruppen",
+        "bands", NULL};
     static const char *const via[] = {"such", "as", "including", "like", "namely", "wie", "darunter", "etwa", NULL};
     size_t q = p, skipped = 0;
     while (q > 0 && skipped < 2 && same_sentence(r, q - 1, p) && tok_norm_in(tok(r, q - 1), via))

@@ -2018,6 +2018,9 @@ static void test_heuristics_org_nouns(void **state)
                       "org/Quorbic Zeitende");
     expect_heuristics("en", "It has been rolled out with wireless provider Zorbnet and the council.", "org/Zorbnet");
     expect_heuristics("en", "Writing in the culture blogzine Quorb Culture, he said it was good.", "org/Quorb Culture");
+    expect_heuristics("en", "Film studio Zorbfox has bought the rights for around 4m dollars.", "org/Zorbfox");
+    expect_heuristics("de", "Das polnische Entwicklerstudio Zorbmind versetzt Spieler in die Hölle.", "org/Zorbmind");
+    expect_heuristics("de", "Der Verkehr des US-Anbieters ZQI wurde am Standort Hilden überwacht.", "org/ZQI");
     /* Analysts, a club, a unit; a station on the air only. */
     expect_heuristics("en", "A previous prediction from analysts Zorbmonitor put the figure higher.",
                       "org/Zorbmonitor");
@@ -2750,6 +2753,8 @@ static void test_heuristics_org_list_heads(void **state)
     expect_heuristics("en", "Public companies such as Quorblex and Zantrix have resisted the trend for years.",
                       "org/Quorblex, org/Zantrix");
     expect_heuristics("en", "Its phone Quorblex and Zantrix is what the staff talked about on Tuesday.", "");
+    expect_heuristics("de", "Davor gab es Bands wie Quorb Zopal oder The Zorbing Vicars in der Stadt.",
+                      "org/Quorb Zopal, org/The Zorbing Vicars");
     expect_heuristics("en", "The doctors, members of the group Quarners for Camp Zorble, offered vaccines.",
                       "org/Quarners for Camp Zorble");
     /* A building's name is no person's; a given name and a word before
