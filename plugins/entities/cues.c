@@ -36,7 +36,7 @@ static const char *const org_words[] = {
     "laboratory", "laboratories", "centre", "center", "chamber", "academy", "college", "school", "library",
     "pictures", "records", "channel", "network", "guards", "regiment", "corps", "hospital", "infirmary",
     "akademie", "bibliothek", "zentrum", "radio", "aid", "relief", "television", "communications", "systems", "technologies", "software", "industries", "enterprises", "solutions",
-    "productions", "coalition", "alliance", "partnership", "brewery", "brewing", "railways",
+    "productions", "coalition", "alliance", "partnership", "brewery", "brewing", "railways", "financial", "steel",
     "foods", "bancorp", "pharma", "therapeutics", "biosciences", "consulting", "advisors", "realty",
     "properties", "publishing", "tribunal", "assembly", "parliament", "congress", "research", "analytics", "verlag",
     NULL};

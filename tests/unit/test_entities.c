@@ -2019,6 +2019,9 @@ static void test_heuristics_org_nouns(void **state)
     expect_heuristics("en", "It has been rolled out with wireless provider Zorbnet and the council.", "org/Zorbnet");
     expect_heuristics("en", "Writing in the culture blogzine Quorb Culture, he said it was good.", "org/Quorb Culture");
     expect_heuristics("en", "Film studio Zorbfox has bought the rights for around 4m dollars.", "org/Zorbfox");
+    expect_heuristics("en", "Zorbton Financial said it could not yet assess the cost, on Monday.",
+                      "org/Zorbton Financial");
+    expect_heuristics("en", "Jobs will go at Quorbal Steel, one of the largest makers, this year.", "org/Quorbal Steel");
     expect_heuristics("de", "Das polnische Entwicklerstudio Zorbmind versetzt Spieler in die Hölle.", "org/Zorbmind");
     expect_heuristics("de", "Der Verkehr des US-Anbieters ZQI wurde am Standort Hilden überwacht.", "org/ZQI");
     /* Analysts, a club, a unit; a station on the air only. */
