@@ -859,12 +859,17 @@ static int rule_org_role(struct run *r, size_t p)
 static int rule_org_before_role(struct run *r, size_t p)
 {
     static const char *const offices[] = {"spokesman", "spokeswoman", "spokesperson", "chairman", "chairwoman",
-                                          "boss", "founder", "co-founder", "executive", NULL};
+                                          "boss", "founder", "co-founder", "executive", "economist", NULL};
     const struct ent_tok *t = tok(r, p);
     if (r->de || p == 0 || is_cap(t) || !tok_norm_in(t, offices))
         return 0;
     size_t end = p;
-    if (t->norm_len == 9 && memcmp(t->norm, "executive", 9) == 0) {
+    int chief_economist = t->norm_len == 9 && memcmp(t->norm, "economist", 9) == 0 && p > 1 &&
+                          same_sentence(r, p - 1, p) && !is_cap(tok(r, p - 1)) && tok(r, p - 1)->norm_len == 5 &&
+                          memcmp(tok(r, p - 1)->norm, "chief", 5) == 0;
+    if (chief_economist)
+        end = p - 1;   /* "Comerica chief economist David Littman" */
+    else if (t->norm_len == 9 && memcmp(t->norm, "executive", 9) == 0) {
         const struct ent_tok *chief = tok(r, p - 1);
         if (p < 2 || is_cap(chief) || chief->norm_len != 5 || memcmp(chief->norm, "chief", 5) != 0 ||
             !same_sentence(r, p - 1, p))

@@ -2116,6 +2116,10 @@ static void test_heuristics_org_before_office(void **state)
     expect_heuristics("en", "A Marsh spokeswoman confirmed the deal to reporters on Monday.", "org/Marsh");
     expect_heuristics("en", "Quorblex boss Anna Plumtree confirmed the deal to reporters on Monday.",
                       "org/Quorblex, person/Anna Plumtree");
+    expect_heuristics("en", "It fits job growth, Zantrix chief economist Anna Plumtree said of the figures.",
+                      "org/Zantrix, person/Anna Plumtree");
+    expect_heuristics("en", "The figures surprised many, said Vellomar economist Bill Plumtree on Monday.",
+                      "org/Vellomar, person/Bill Plumtree");
     /* One word alone is no person's, no given name, no party. */
     expect_heuristics("en", "A Kennedy spokesman confirmed the deal to reporters on Monday.", "");
     expect_heuristics("en", "A Bill spokesman confirmed the deal to reporters on Monday.", "");
