@@ -471,9 +471,9 @@ static int common_de(const struct lexicon *l, const char *norm, size_t len, uint
      * family are mostly nouns too (Stadt/Städte), but not those Hunspell
      * has as names ("Osram/S"); other names among them are the
      * gazetteer's job. */
-    unsigned v = fpset_get(&l->de, whole);
-    if (v)
-        return v != LEX_CAPITALISED || !fpset_get(&l->de_names, whole);
+    unsigned kind = fpset_get(&l->de, whole);
+    if (kind)
+        return kind != LEX_CAPITALISED || !fpset_get(&l->de_names, whole);
     if (feminine_of_noun(l, norm, len))
         return 1;
     if (len < COMPOUND_MIN_PREFIX + COMPOUND_MIN_HEAD || len > WORD_MAX)
