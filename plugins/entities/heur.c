@@ -1532,8 +1532,9 @@ static int rule_org_head(struct run *r, size_t p)
         return 0;
     /* A maker is a firm or a person, who has a given name: "games maker
      * Peter Molyneux", "documentary maker Michael Cockerell"; not
-     * "drinks maker Diageo".  So is a consultancy's founder ("founder of
-     * the CGA consultancy Jeanne-Marie Gescher"). */
+     * "drinks maker Diageo".  So are a consultancy, analysts, a club or
+     * a unit before a given name ("founder of the CGA consultancy
+     * Jeanne-Marie Gescher"). */
     static const char *const makers[] = {"maker", "consultancy", "analysts", "club", "unit", NULL};
     if (tok_norm_ends_in(t, makers) && given_at(r, p + 1))
         return 0;

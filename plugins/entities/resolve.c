@@ -1735,8 +1735,7 @@ static int channel_numbers(const struct ent_toks *t, const struct ent_hits *hits
 
 /* A listed firm's name before capitalised words that end in a word of a
  * unit or an arm names that unit, no more the firm: "Deutsche Bank
- * Securities", "CIBC World Markets", "Mellon Financial", "Fiat
- * Powertrain".  Not a legal form or "Group", which name the firm itself
+ * Securities", "CIBC World Markets", "Fiat Powertrain".  Not a legal form or "Group", which name the firm itself
  * ("Volkswagen Group"), nor after a possessive; the words are no other
  * name's.  Written as the text has them. */
 static int extend_listed_orgs(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
