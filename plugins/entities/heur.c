@@ -530,6 +530,10 @@ static int add_cand(struct run *r, size_t a, size_t b, enum ent_type type, int s
      * a person's name is no part of it. */
     if (type == ENT_PERSON && b - a >= 3 && demonym_word(tok(r, a)))
         a++;
+    /* A nationality alone is no one: "head of the Turkish Central Bank"
+     * (the bank listed, the adjective left over). */
+    if (type == ENT_PERSON && b - a == 1 && demonym_word(tok(r, a)))
+        return 0;
     /* Nor a word before a given name and one surname that is no given
      * name itself: in German a noun ("Kombinierer Eric Frenzel", a sport's
      * noun the word list lacks), in English an ordinary word ("Comptroller

@@ -970,6 +970,9 @@ static void test_heuristics_given_names(void **state)
     expect_heuristics("en", "The prize went to Briton Bob Zorblax, who said he was very happy with it.",
                       "person/Bob Zorblax");
     expect_heuristics("en", "She said the Zorblax Open had been the hardest of her tournaments so far.", "");
+    /* A nationality alone is no one: "chief Turkish economist". */
+    expect_heuristics("en", "It was funny money, Tevfik Zorbsoy, chief Turkish economist for the bank, told us.",
+                      "person/Tevfik Zorbsoy");
     /* A genitive before the title it owns, also a surname that reads as
      * a word ("Spiel-bergs"); not a name whose last word is the genitive;
      * before a noun ("Qualmers Film") the genitive s goes. */
@@ -1186,6 +1189,7 @@ static void test_resolve_joined_orgs(void **state)
     expect_resolved(&l.g, &l.de, "de", "Das Konzert zeigt ZQV 2 am Abend, hieß es.", "org/ZQV 2");
     expect_resolved(&l.g, &l.de, "de", "Von den anderen kamen 114 Anfragen, von der ZQV 50.", "org/ZQV");
     expect_resolved(&l.g, &l.de, "de", "Im Vorjahr hatte ZQV 2 Prozent mehr verdient, hieß es.", "org/ZQV");
+
     lists_free(&l);
 }
 
