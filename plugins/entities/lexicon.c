@@ -192,16 +192,23 @@ struct de_load {
  * lower-case word wins over a capitalised word without a noun's family,
  * and of a noun and a lower-case word the noun (it may end a compound:
  * "Fangarm"). */
-static int put_de(void *ctx, const char *w, size_t len)
+/* The hash of w folded as the text layer folds words; 0 when w is an
+ * acronym or folds to nothing (a word put_de() and put_de_name() skip). */
+static uint64_t folded_hash(const char *w, size_t len)
 {
-    struct de_load *d = ctx;
     if (acronym(w, len))
         return 0;
     char buf[WORD_MAX + 8];
     size_t n = lexicon_fold(w, len, buf, sizeof buf);
-    if (n == 0)
+    return n ? fpset_hash(buf, n) : 0;
+}
+
+static int put_de(void *ctx, const char *w, size_t len)
+{
+    struct de_load *d = ctx;
+    uint64_t h = folded_hash(w, len);
+    if (!h)
         return 0;
-    uint64_t h = fpset_hash(buf, n);
     unsigned old = fpset_get(d->de, h);
     if (old == LEX_NOUN)
         return 0;
@@ -301,14 +308,8 @@ static int put_de_name(void *ctx, const char *w, size_t len)
 {
     struct de_load *d = ctx;
     /* Not a short word: "Uni/S", "Pop/S" are nouns. */
-    if (acronym(w, len) || len < 4)
-        return 0;
-    char buf[WORD_MAX + 8];
-    size_t n = lexicon_fold(w, len, buf, sizeof buf);
-    if (n == 0)
-        return 0;
-    uint64_t h = fpset_hash(buf, n);
-    return fpset_get(d->de, h) == LEX_CAPITALISED ? fpset_put(d->names, h, 1) : 0;
+    uint64_t h = len < 4 ? 0 : folded_hash(w, len);
+    return h && fpset_get(d->de, h) == LEX_CAPITALISED ? fpset_put(d->names, h, 1) : 0;
 }
 
 /* The stems of the dictionaries into the set.  One that does not open or

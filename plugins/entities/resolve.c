@@ -1046,6 +1046,21 @@ static char *words_as_written(const struct ent_toks *t, size_t a, size_t b)
     return s;
 }
 
+/* An organisation of the words [a, b) as the text writes them, in place
+ * of hit h (dropped there): 0, or -1 out of memory. */
+static int org_in_place_of(const struct ent_toks *t, size_t h, uint32_t a, uint32_t b, int strong, const char *rule,
+                           struct heur_cands *cands, uint8_t *dropped)
+{
+    char *name = words_as_written(t, a, b);
+    struct heur_cand c = {a, b, ENT_ORG, strong, a, b, name, rule, 0};
+    if (!name || heur_cands_push(cands, &c) < 0) {
+        free(name);
+        return -1;
+    }
+    dropped[h] = RESOLVE_DROPPED;
+    return 0;
+}
+
 /* Whether name begins with "town " or ends with " town". */
 static int names_club_of(const char *name, const char *town)
 {
@@ -1408,14 +1423,7 @@ static int sports_club_of_hit(const struct lexicon *lex, const char *lang, const
         size_t team = inside || (first->flags & ENT_TOK_PART) ? 0 : team_name_end(lex, lang, t, x->end);
         if (!team)
             return 0;
-        char *name = words_as_written(t, x->start, team);
-        struct heur_cand c = {x->start, (uint32_t)team, ENT_ORG, 0, x->start, (uint32_t)team, name, "sports_club", 0};
-        if (!name || heur_cands_push(cands, &c) < 0) {
-            free(name);
-            return -1;
-        }
-        dropped[h] = RESOLVE_DROPPED;
-        return 0;
+        return org_in_place_of(t, h, x->start, (uint32_t)team, 0, "sports_club", cands, dropped);
     }
     /* The town begins a longer name ("Bath Rugby"), as in cued(); the
      * heuristics read those words. */
@@ -1722,13 +1730,8 @@ static int channel_numbers(const struct ent_toks *t, const struct ent_hits *hits
         const struct ent_tok *after = x->end + 1 < t->n ? &t->v[x->end + 1] : NULL;
         if (after && after->sentence == num->sentence && tok_norm_in(after, units))
             continue;
-        char *name = words_as_written(t, x->start, x->end + 1);
-        struct heur_cand c = {x->start, x->end + 1, ENT_ORG, 1, x->start, x->end + 1, name, "channel_number", 0};
-        if (!name || heur_cands_push(cands, &c) < 0) {
-            free(name);
+        if (org_in_place_of(t, h, x->start, x->end + 1, 1, "channel_number", cands, dropped) < 0)
             return -1;
-        }
-        dropped[h] = RESOLVE_DROPPED;
     }
     return 0;
 }
@@ -1770,15 +1773,8 @@ static int extend_listed_orgs(const struct ent_toks *t, const struct ent_hits *h
             if (tok_possessive(w))
                 break;
         }
-        if (!end)
-            continue;
-        char *name = words_as_written(t, x->start, end);
-        struct heur_cand c = {x->start, (uint32_t)end, ENT_ORG, 1, x->start, (uint32_t)end, name, "listed_org_unit", 0};
-        if (!name || heur_cands_push(cands, &c) < 0) {
-            free(name);
+        if (end && org_in_place_of(t, h, x->start, (uint32_t)end, 1, "listed_org_unit", cands, dropped) < 0)
             return -1;
-        }
-        dropped[h] = RESOLVE_DROPPED;
     }
     return 0;
 }
