@@ -638,6 +638,15 @@ static int rule_legal_form(struct run *r, size_t j)
                 last++;
             part_known = !r->covered[last];
         }
+        /* A listed person's surname alone before the legal form is the
+         * firm's: "der Moser Holding" (Josef Moser's surname). */
+        int surname_firm = p + 1 == j && r->covered[r->w[p]] == 1 + ENT_PERSON && is_cap(tok(r, p)) &&
+                           !tok_possessive(tok(r, p)) &&
+                           !(p > 0 && same_sentence(r, p - 1, p) && r->covered[r->w[p - 1]]);
+        if (surname_firm) {
+            a = hyphen_name = p;
+            continue;
+        }
         if (r->covered[r->w[p]] && !place_at(r, p) && !part_known)
             return 0;
         /* "Oil & Natural Gas Corp": an ampersand joins the capitalised
@@ -1853,6 +1862,21 @@ static size_t field_list(const struct run *r, size_t p, size_t at)
     return q;
 }
 
+/* One of many, no name: "ein neues Zentrum für Flüchtlinge", "a centre
+ * for ..." (an adjective in lower case may stand between the indefinite
+ * article and the head at p). */
+static int one_of_many(const struct run *r, size_t p)
+{
+    for (size_t q = p, k = 0; q > 0 && k < 2 && same_sentence(r, q - 1, p); q--, k++) {
+        const struct ent_tok *w = tok(r, q - 1);
+        if (indefinite_article(w))
+            return 1;
+        if (is_cap(w) || !(w->flags & ENT_TOK_WORD))
+            break;
+    }
+    return 0;
+}
+
 /* "Confederation of British Industry", "Verband der Automobilindustrie",
  * "Bundesamt für Verfassungsschutz": an organisation head,
  * of/for/der/des/für, and capitalised words; name words before the head
@@ -1870,15 +1894,8 @@ static int rule_org_of(struct run *r, size_t p)
     int fuer = is_word(prep, "f\xC3\xBCr", 4);
     if (!norm_in(r, p, C_ORGOF) && !(r->de && fuer && norm_in(r, p, C_ORGFOR) && !short_compound_head(r, p)))
         return 0;
-    /* One of a kind, no name: "ein neues Zentrum für Flüchtlinge", "a
-     * centre for ..." (an adjective in lower case may stand between). */
-    for (size_t q = p, k = 0; q > 0 && k < 2 && same_sentence(r, q - 1, p); q--, k++) {
-        const struct ent_tok *w = tok(r, q - 1);
-        if (indefinite_article(w))
-            return 0;
-        if (is_cap(w) || !(w->flags & ENT_TOK_WORD))
-            break;
-    }
+    if (one_of_many(r, p))
+        return 0;
     size_t from = p + 2, n = 0;
     /* "Journal of the American Medical Association", "Department of the
      * Interior", "Society for the Protection of Birds": the article is the
@@ -1986,6 +2003,52 @@ static int rule_org_of(struct run *r, size_t p)
          k++)
         a--;
     return r->de ? add_nominative(r, a, p, from + n, 1) : add(r, a, from + n, ENT_ORG, 1);
+}
+
+/* Whether the German word at p is an adjective in the genitive plural
+ * as names of associations hold it before their members' noun: one of a
+ * name in capitals ("Deutscher", "Österreichischer"), or one in lower case
+ * of an adjective's or a participle's ending ("serbischer", "kommunaler",
+ * "forschender", "staatlicher"), not an adverb's ("früher", "wieder"). */
+static int genitive_plural_adjective(const struct run *r, size_t p)
+{
+    static const char *const lower_ends[] = {"ischer", "ender", "aler", "licher", "iger", "iver", NULL};
+    const struct ent_tok *t = tok(r, p);
+    if (!(t->flags & ENT_TOK_WORD) || (t->flags & (ENT_TOK_STOP | ENT_TOK_UPPER | ENT_TOK_WHOLE)) ||
+        r->taken[p] || r->covered[r->w[p]] || t->norm_len < 6 || memcmp(t->norm + t->norm_len - 2, "er", 2) != 0)
+        return 0;
+    if (is_cap(t))
+        return adjective_shape(t);
+    return tok_norm_ends_in(t, lower_ends) > 0;
+}
+
+/* A noun of an association's members: any capitalised word, a maker's
+ * or a role's too ("Arzneimittelhersteller", "Zeitungsherausgeber"). */
+static int member_noun(const struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    return is_cap(t) && !(t->flags & (ENT_TOK_STOP | ENT_TOK_START | ENT_TOK_UPPER)) && !r->taken[p] &&
+           !r->covered[r->w[p]] && !(r->cls[p] & (C_LEGAL | C_SPEECH)) && !given_at(r, p);
+}
+
+/* "Gesellschaft Deutscher Chemiker", "Verband serbischer Gemeinden", "des
+ * Verbandes Österreichischer Zeitungen": German names an association by
+ * its head, an adjective in the genitive plural and its members' noun,
+ * or two joined by "und" ("Verband Österreichischer Banken und
+ * Bankiers").  Name adjectives before the head are the name's. */
+static int rule_org_genitive(struct run *r, size_t p)
+{
+    if (!r->de || !is_cap(tok(r, p)) || r->taken[p] || r->covered[r->w[p]] || p + 2 >= r->n ||
+        !same_sentence(r, p, p + 2) || !genitive_plural_adjective(r, p + 1) || !member_noun(r, p + 2) ||
+        one_of_many(r, p))
+        return 0;
+    size_t e = p + 3;
+    if (e + 1 < r->n && same_sentence(r, p, e + 1) && is_word(tok(r, e), "und", 3) && member_noun(r, e + 1))
+        e += 2;
+    size_t a = p;
+    while (a > 0 && p - a < 2 && same_sentence(r, a - 1, p) && name_adjective(r, a - 1))
+        a--;
+    return add_nominative(r, a, p, e, 1);
 }
 
 /* German organisations named by a name adjective and an organisation's
@@ -3661,7 +3724,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         uint32_t cue;       /* enum cue_bit, or C_WHOLE / C_COMMA below */
     } rules[] = {
         {rule_legal_form, C_LEGAL}, {rule_org_role, C_OROLE}, {rule_org_before_role, C_OROLE}, {rule_org_compound, C_WHOLE},
-        {rule_org_of, C_ORGOF | C_ORGFOR}, {rule_person_role, C_PROLE | C_ROLESUFFIX}, {rule_org_head, C_ORGHEAD},
+        {rule_org_of, C_ORGOF | C_ORGFOR}, {rule_org_genitive, C_ORGOF | C_ORGFOR}, {rule_person_role, C_PROLE | C_ROLESUFFIX}, {rule_org_head, C_ORGHEAD},
         {rule_person_speech, C_SPEECH | C_COMMA}, {rule_sequence, C_NAMEY1}, {rule_person_given, C_GIVEN},
         {rule_adjective_org, C_ORGWORD | C_ORGFOR | C_INSTITUTION},
         {rule_place, C_PLACEPREP}, {rule_acronym, C_ACRONYM}, {rule_work_title, C_INWORK},

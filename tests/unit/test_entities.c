@@ -1157,7 +1157,7 @@ static void test_resolve_joined_orgs(void **state)
     static const struct marked_line lines[] = {
         {"org\tZorbcast", 0}, {"org\tQuellmore", 0}, {"org\tZorbic Party\tZorbicans", 0},
         {"org\tStiftung", 0}, {"org\tVerband", 0}, {"org\tIPCC", 0}, {"org\tZorbic Assembly", 0},
-        {"org\tZQV", 0},
+        {"org\tZQV", 0}, {"person\tJosef Zorbitzky", 0},
     };
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.en, "en", "The manager told Zorbcast Quellmore on Monday that he would apply.",
@@ -1189,6 +1189,12 @@ static void test_resolve_joined_orgs(void **state)
     expect_resolved(&l.g, &l.de, "de", "Das Konzert zeigt ZQV 2 am Abend, hieß es.", "org/ZQV 2");
     expect_resolved(&l.g, &l.de, "de", "Von den anderen kamen 114 Anfragen, von der ZQV 50.", "org/ZQV");
     expect_resolved(&l.g, &l.de, "de", "Im Vorjahr hatte ZQV 2 Prozent mehr verdient, hieß es.", "org/ZQV");
+    /* A listed person's surname alone before a legal form is the
+     * firm's. */
+    expect_resolved(&l.g, &l.de, "de", "Die Zeitung gehört der Zorbitzky Holding, hieß es am Montag.",
+                    "org/Zorbitzky Holding");
+    expect_resolved(&l.g, &l.de, "de", "Josef Zorbitzky sagte am Montag, die Zeitung werde verkauft.",
+                    "person/Josef Zorbitzky");
 
     lists_free(&l);
 }
@@ -2447,6 +2453,19 @@ static void test_heuristics_org_words_and_heads(void **state)
                       "org/Europäisches Zentrum für erneuerbare Energie");
     expect_heuristics("de", "Nach Angaben des Bundesinstituts für Bildungsforschung schnitten die Schüler besser ab.",
                       "org/Bundesinstitut für Bildungsforschung");
+    /* An association by its members: an adjective in the genitive
+     * plural and their noun (two with "und"); not one of many, nor an
+     * adverb after the head. */
+    expect_heuristics("de", "Die Gesellschaft Deutscher Chemiker vergab den Preis am Montag zum ersten Mal.",
+                      "org/Gesellschaft Deutscher Chemiker");
+    expect_heuristics("de", "Der Präsident des Verbandes Österreichischer Zeitungen sprach am Montag von einem Erfolg.",
+                      "org/Verband Österreichischer Zeitungen");
+    expect_heuristics("de", "Der Verband forschender Arzneimittelhersteller hat am Montag davor gewarnt.",
+                      "org/Verband forschender Arzneimittelhersteller");
+    expect_heuristics("de", "Der Zentralrat Deutscher Sinti und Roma hat am Montag davor gewarnt.",
+                      "org/Zentralrat Deutscher Sinti und Roma");
+    expect_heuristics("de", "Ein Verband junger Unternehmer hat am Montag davor gewarnt.", "");
+    expect_heuristics("de", "Am Montag hat der Verein wieder Geld für die Jugend gesammelt.", "");
     expect_heuristics("de", "Am Montag hat der Europäische Gerichtshof das Urteil für viele überraschend gefällt.",
                       "org/Europäischer Gerichtshof");
     expect_heuristics("de", "Die Handschrift liegt seit Jahrhunderten in der Vatikanischen Bibliothek, sagte er.",
