@@ -1779,6 +1779,107 @@ static int extend_listed_orgs(const struct ent_toks *t, const struct ent_hits *h
     return 0;
 }
 
+/* Whether token i is the text s. */
+static int tok_text_is(const struct ent_toks *t, size_t i, const char *s)
+{
+    size_t n = strlen(s);
+    return i < t->n && t->v[i].text_len == n && memcmp(t->v[i].text, s, n) == 0;
+}
+
+/* The start of the name that the acronym at token q spells, the name's
+ * words ending right before the bracket at q - 1: capitalised words
+ * whose first letters the acronym's are, small words passed over; a
+ * hyphenated word gives its first letter.  Returns the first word's
+ * token, or SIZE_MAX. */
+static size_t spelt_start(const struct ent_toks *t, size_t q, size_t min)
+{
+    static const char *const small[] = {"of", "for", "and", "the", "on", "in", "&", "der", "des", "für", "und",
+                                        NULL};
+    const struct ent_tok *a = &t->v[q];
+    size_t k = a->text_len, first = SIZE_MAX;
+    for (size_t i = q - 1; i-- > min && k > 0;) {
+        const struct ent_tok *w = &t->v[i];
+        if (w->flags & ENT_TOK_PART)
+            continue;
+        if (w->sentence != a->sentence)
+            return SIZE_MAX;
+        if (first != SIZE_MAX && tok_norm_in(w, small))
+            continue;
+        if (!(w->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) || tok_possessive(w))
+            return SIZE_MAX;
+        /* the acronym's last letter left: one character of one to four
+         * bytes ("Ö") */
+        size_t cl = 1;
+        while (cl < k && cl < 4 && ((unsigned char)a->text[k - cl] & 0xC0) == 0x80)
+            cl++;
+        if (w->text_len < cl || memcmp(w->text, a->text + k - cl, cl) != 0)
+            return SIZE_MAX;
+        k -= cl;
+        first = i;
+    }
+    return k == 0 ? first : SIZE_MAX;
+}
+
+/* A listed organisation inside a longer name that the article spells
+ * out with its acronym is that one's word: "the Welsh Local Government
+ * Association (WLGA)" names no Local Government Association, "Fiat
+ * Chrysler Automobiles (FCA)" is the whole (not Chrysler, nor another
+ * body the lists know as FCA).  The longer name is tagged as written,
+ * the listed ones not there.  Not before a possessive, and in
+ * German not with an adjective in an oblique case outside the listed
+ * name ("der Österreichischen Akademie ..."), which is no name's form. */
+static int spelt_listed_orgs(const char *lang, const struct ent_toks *t, const struct ent_hits *hits,
+                             const struct gazetteer *gz, struct heur_cands *cands, uint8_t *dropped)
+{
+    int de = lang_is_de(lang);
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct ent_hit *x = &hits->v[h];
+        if (dropped[h] || x->sport || x->media || x->adjective || gz->v[x->entry].type != ENT_ORG ||
+            in_cand(cands, x->start))
+            continue;
+        /* the bracket within three words after the name, the words free */
+        size_t open = x->end;
+        while (open < t->n && open < x->end + 3 && !tok_text_is(t, open, "(") &&
+               (t->v[open].flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) && !tok_possessive(&t->v[open]) &&
+               !in_cand(cands, open))
+            open++;
+        if (open + 2 >= t->n || !tok_text_is(t, open, "(") || !tok_text_is(t, open + 2, ")") ||
+            t->v[open + 1].sentence != t->v[x->start].sentence)
+            continue;
+        const struct ent_tok *a = &t->v[open + 1];
+        if (!(a->flags & ENT_TOK_UPPER) || a->text_len < 2 || a->text_len > 8)
+            continue;
+        /* the hit before's end: no other hit's word joins the name */
+        size_t min = 0;
+        for (size_t g = h; g-- > 0;)
+            if (!dropped[g] && hits->v[g].end <= x->start) {
+                min = hits->v[g].end;
+                break;
+            }
+        if (min + 3 < x->start)
+            min = x->start - 3;
+        size_t first = spelt_start(t, open + 1, min ? min - 1 : 0);
+        if (first == SIZE_MAX || first < min || first > x->start || (first == x->start && open == x->end))
+            continue;
+        int oblique = 0;
+        for (size_t i = first; de && i < x->start; i++) {
+            const struct ent_tok *w = &t->v[i];
+            oblique |= w->norm_len > 3 && w->norm[w->norm_len - 2] == 'e' &&
+                       (w->norm[w->norm_len - 1] == 'n' || w->norm[w->norm_len - 1] == 'm');
+        }
+        if (oblique)
+            continue;
+        if (org_in_place_of(t, h, (uint32_t)first, (uint32_t)open, 1, "spelt_listed_org", cands, dropped) < 0)
+            return -1;
+        /* the other hits in the name, and the acronym's (another body's
+         * in the lists: "FCA") */
+        for (size_t g = 0; g < hits->n; g++)
+            if (hits->v[g].start >= first && hits->v[g].start <= open + 1)
+                dropped[g] = RESOLVE_DROPPED;
+    }
+    return 0;
+}
+
 /* Two organisations side by side with nothing between them are one name,
  * a body's unit or outlet after its parent's: "Guy's Hospital Medical
  * School", "BBC GMR", "MIT Media Lab Europe".  Not a club of a sports
@@ -2046,7 +2147,8 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
         return -1;
     resolve_drop_national_teams(lex, lang, t, hits, gz, cands->sports, dropped);
     if (resolve_join_org_places(lang, t, hits, gz, tag_lang, cands, dropped) < 0 ||
-        extend_listed_orgs(t, hits, gz, cands, dropped) < 0 || channel_numbers(t, hits, gz, cands, dropped) < 0 ||
+        extend_listed_orgs(t, hits, gz, cands, dropped) < 0 || spelt_listed_orgs(lang, t, hits, gz, cands, dropped) < 0 ||
+        channel_numbers(t, hits, gz, cands, dropped) < 0 ||
         join_adjacent_orgs(lex, lang, t, hits, gz, cands, dropped) < 0)
         return -1;
     if (!(heur_flags & HEUR_LINE_UP_PEOPLE) && drop_only_in_tables(t, hits, gz, cands, dropped) < 0)

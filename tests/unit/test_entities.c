@@ -1189,6 +1189,15 @@ static void test_resolve_joined_orgs(void **state)
     expect_resolved(&l.g, &l.de, "de", "Das Konzert zeigt ZQV 2 am Abend, hieß es.", "org/ZQV 2");
     expect_resolved(&l.g, &l.de, "de", "Von den anderen kamen 114 Anfragen, von der ZQV 50.", "org/ZQV");
     expect_resolved(&l.g, &l.de, "de", "Im Vorjahr hatte ZQV 2 Prozent mehr verdient, hieß es.", "org/ZQV");
+    /* A listed name inside a longer one the article spells out with its
+     * acronym is the longer one's word; a listed acronym in the brackets
+     * is none of its own. */
+    expect_resolved(&l.g, &l.en, "en", "The Welsh Zorbic Assembly (WZA) said so on Monday.",
+                    "org/Welsh Zorbic Assembly");
+    expect_resolved(&l.g, &l.en, "en", "Shares in Zorbcast Quell Vans (ZQV) rose on Monday.",
+                    "org/Zorbcast Quell Vans");
+    expect_resolved(&l.g, &l.en, "en", "The Zorbic Assembly (ZA) said so on Monday.", "org/Zorbic Assembly");
+    expect_resolved(&l.g, &l.en, "en", "The Welsh Zorbic Assembly (ZA) said so on Monday.", "org/Zorbic Assembly");
     /* A listed person's surname alone before a legal form is the
      * firm's. */
     expect_resolved(&l.g, &l.de, "de", "Die Zeitung gehört der Zorbitzky Holding, hieß es am Montag.",
