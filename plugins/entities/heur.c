@@ -2320,7 +2320,8 @@ static int rule_spelt_acronym(struct run *r, size_t q)
     while (k > 0 && p > 0 && same_sentence(r, p - 1, q)) {
         size_t w = p - 1;
         const struct ent_tok *x = tok(r, w);
-        if (r->taken[w] || r->covered[r->w[w]])
+        /* a place is a name's word ("Management Center Innsbruck (MCI)") */
+        if (r->taken[w] || (r->covered[r->w[w]] && !place_at(r, w)))
             return 0;
         if (first != q - 1 && tok_norm_in(x, small)) {
             p--;
@@ -2356,6 +2357,10 @@ static int rule_spelt_acronym(struct run *r, size_t q)
     const struct ent_tok *f = tok(r, first);
     int named = (r->cls[first] & body) || (r->cls[last - 1] & body) ||
                 (namey(r, first, 1) && !common_at(r, first) && !demonym_word(f));
+    /* a body's word before a place that ends the name: "Management Center
+     * Innsbruck" */
+    for (size_t w = last - 1; !named && w > first && place_at(r, w); w--)
+        named = (r->cls[w - 1] & body) != 0;
     if (!named || tok_norm_in(tok(r, last - 1), things))
         return 0;
     size_t head = NO_HEAD;

@@ -1157,7 +1157,7 @@ static void test_resolve_joined_orgs(void **state)
     static const struct marked_line lines[] = {
         {"org\tZorbcast", 0}, {"org\tQuellmore", 0}, {"org\tZorbic Party\tZorbicans", 0},
         {"org\tStiftung", 0}, {"org\tVerband", 0}, {"org\tIPCC", 0}, {"org\tZorbic Assembly", 0},
-        {"org\tZQV", 0}, {"person\tJosef Zorbitzky", 0},
+        {"org\tZQV", 0}, {"person\tJosef Zorbitzky", 0}, {"place\tQuellburg", 0},
     };
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.en, "en", "The manager told Zorbcast Quellmore on Monday that he would apply.",
@@ -1198,6 +1198,12 @@ static void test_resolve_joined_orgs(void **state)
                     "org/Zorbcast Quell Vans");
     expect_resolved(&l.g, &l.en, "en", "The Zorbic Assembly (ZA) said so on Monday.", "org/Zorbic Assembly");
     expect_resolved(&l.g, &l.en, "en", "The Welsh Zorbic Assembly (ZA) said so on Monday.", "org/Zorbic Assembly");
+    /* A listed place is a spelt-out name's word, a body's word before it
+     * names an organisation. */
+    expect_resolved(&l.g, &l.de, "de", "Das sagte ein Sprecher des Management Center Quellburg (MCQ) am Montag.",
+                    "org/Management Center Quellburg");
+    expect_resolved(&l.g, &l.en, "en", "The Quellburg Standards Institute (QSI) said so on Monday.",
+                    "org/Quellburg Standards Institute");
     /* A listed person's surname alone before a legal form is the
      * firm's. */
     expect_resolved(&l.g, &l.de, "de", "Die Zeitung gehört der Zorbitzky Holding, hieß es am Montag.",
