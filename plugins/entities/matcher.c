@@ -388,10 +388,14 @@ struct form_hashes {
 #define FORM_GENITIVE 4u
 
 /* An English possessive needs nothing here: the text layer's norm of
- * "London's" is "london" (its text keeps the ending, tok_possessive()). */
+ * "London's" is "london" (its text keeps the ending, tok_possessive()).
+ * A genitive's s is in lower case ("BMWs"), or in capitals in a word of
+ * five letters or more ("SALZBURGS"): "ISS" and "FAS" are no genitives
+ * of "IS" and "FA". */
 static int has_genitive(const struct ent_tok *t)
 {
-    return (t->flags & ENT_TOK_CAP) && t->norm_len > 2 && t->norm[t->norm_len - 1] == 's';
+    return (t->flags & ENT_TOK_CAP) && t->norm_len > 2 && t->norm[t->norm_len - 1] == 's' &&
+           (t->text[t->text_len - 1] == 's' || t->text_len > SHORT_CAPS_LETTERS + 1);
 }
 
 static int stem_is_norm(const struct ent_tok *t)

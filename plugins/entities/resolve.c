@@ -349,6 +349,34 @@ static void drop_places_of_currencies_and_cups(const struct ent_toks *t, const s
     }
 }
 
+/* A listed short name in capitals that is an ordinary word of the
+ * article's language names nothing in a sentence written in capitals, a
+ * heading or a shout, where every word is in capitals: "WHAT IS THE
+ * POINT" names no IS, "IN DER BILD STEHT" no paper.  Most of the words
+ * around it (up to eight either side, three or more) in capitals tell
+ * such a sentence. */
+static void drop_words_in_capitals(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                                   const struct ent_hits *hits, uint8_t *dropped)
+{
+    if (!lang_is_de(lang) && strcmp(lang, "en") != 0)
+        return;
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct ent_hit *x = &hits->v[h];
+        const struct ent_tok *w = &t->v[x->start];
+        if (dropped[h] || x->end != x->start + 1 || !(w->flags & ENT_TOK_UPPER))
+            continue;
+        size_t words = 0, upper = 0;
+        for (size_t i = x->start > 8 ? x->start - 8 : 0; i < t->n && i <= x->start + 8; i++)
+            if (i != x->start && t->v[i].sentence == w->sentence && (t->v[i].flags & ENT_TOK_WORD) &&
+                !(t->v[i].flags & ENT_TOK_PART)) {
+                words++;
+                upper += (t->v[i].flags & ENT_TOK_UPPER) != 0;
+            }
+        if (words >= 3 && 2 * upper > words && lexicon_common(lex, lang, w->norm, w->norm_len))
+            dropped[h] = RESOLVE_DROPPED;
+    }
+}
+
 /* A listed name of one word in capitals that is a market data code
  * (tok_market_code(): ".DJI" is the Dow, not the drone maker). */
 static void drop_market_codes(const struct ent_toks *t, const struct ent_hits *hits, uint8_t *dropped)
@@ -2107,6 +2135,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     resolve_drop_lone_adjectives(lex, lang, t, hits, dropped);
     resolve_drop_unnamed_media(t, hits, dropped);
     drop_places_of_currencies_and_cups(t, hits, gz, dropped);
+    drop_words_in_capitals(lex, lang, t, hits, dropped);
     if (!heuristics) {
         resolve_drop_sport_aliases(lex, lang, t, hits, 0, NULL, dropped);
         return 0;

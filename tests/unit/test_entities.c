@@ -442,6 +442,10 @@ static void test_matcher_german_forms(void **state)
                  "place/Vereinigte Staaten, org/Nvidia");
     /* English has no genitive in a bare s: "Chinas" is no China there. */
     expect_found(CHIPS, "en", "The Chinas of this world and China itself.", "place/China");
+    /* A short name's genitive has its s in lower case: "ISS" is no
+     * genitive of "IS". */
+    expect_found("org\tIS\norg\tSALZBURG\n", "de", "Die Raumstation ISS fliegt weiter, sagte SALZBURGS Chef.",
+                 "org/SALZBURG");
 }
 
 /* Before an English possessive a short name in capitals keeps them
@@ -1211,6 +1215,24 @@ static void test_resolve_joined_orgs(void **state)
     expect_resolved(&l.g, &l.de, "de", "Josef Zorbitzky sagte am Montag, die Zeitung werde verkauft.",
                     "person/Josef Zorbitzky");
 
+    lists_free(&l);
+}
+
+/* A listed short name in capitals that is an ordinary word names
+ * nothing in a sentence written in capitals. */
+static void test_resolve_words_in_capitals(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {{"org\tZorbic Islands Society\tIS", 0}, {"org\tZQV", 0}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.en, "en", "Fighters of IS took the town on Monday, officials said.",
+                    "org/Zorbic Islands Society");
+    expect_resolved(&l.g, &l.en, "en", "WHAT IS THE POINT OF IT ALL\n\nThe town was quiet on Monday.", "");
+    /* no ordinary word: a name in a heading too */
+    expect_resolved(&l.g, &l.en, "en", "WHAT ZQV WANTS FROM THE TOWN\n\nThe town was quiet on Monday.", "org/ZQV");
+    expect_resolved(&l.g, &l.de, "de", "Der IS hat die Stadt am Montag eingenommen, hieß es.",
+                    "org/Zorbic Islands Society");
     lists_free(&l);
 }
 
@@ -3473,6 +3495,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_german_given_names),
         cmocka_unit_test(test_resolve_regions),
         cmocka_unit_test(test_resolve_joined_orgs),
+        cmocka_unit_test(test_resolve_words_in_capitals),
         cmocka_unit_test(test_resolve_appendix),
         cmocka_unit_test(test_heuristics_german_places),
         cmocka_unit_test(test_heuristics_acronyms_bounded),
