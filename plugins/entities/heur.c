@@ -2069,6 +2069,12 @@ static int rule_adjective_org(struct run *r, size_t p)
         a--;
     if (a >= 1 && same_sentence(r, a - 1, p) && indefinite_article(tok(r, a - 1)))
         return 0;
+    /* A name that goes on with "für" which rule_org_of() could not read
+     * ("Österreichische Vereinigung für das Gas- und Wasserfach") is not
+     * cut short. */
+    if (p + 1 < r->n && same_sentence(r, p, p + 1) && is_word(tok(r, p + 1), "f\xC3\xBCr", 4) &&
+        norm_in(r, p, C_ORGFOR))
+        return 0;
     size_t e = p + 1;
     while (e < r->n && e < p + 4 && same_sentence(r, p, e) && !r->taken[e] && place_at(r, e) && is_cap(tok(r, e)))
         e++;

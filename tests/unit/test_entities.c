@@ -2501,7 +2501,19 @@ static void test_heuristics_org_words_and_heads(void **state)
                       "org/Verband forschender Arzneimittelhersteller");
     expect_heuristics("de", "Der Zentralrat Deutscher Sinti und Roma hat am Montag davor gewarnt.",
                       "org/Zentralrat Deutscher Sinti und Roma");
+    expect_heuristics("de", "Die Vereinigung Österreichischer Industrieller kritisiert die Reform am Montag scharf.",
+                      "org/Vereinigung Österreichischer Industrieller");
     expect_heuristics("de", "Ein Verband junger Unternehmer hat am Montag davor gewarnt.", "");
+    /* A Vereinigung names a body as Verband does, with "für" too and as
+     * a compound's end; reunification is none, and a name that goes on
+     * with "für das" is not cut short. */
+    expect_heuristics("de", "Die Österreichische Richtervereinigung kritisiert die Reform am Montag scharf.",
+                      "org/Österreichische Richtervereinigung");
+    expect_heuristics("de", "Die Deutsche Schutzvereinigung für Wertpapierbesitz kritisiert den Vorstand am Montag.",
+                      "org/Deutsche Schutzvereinigung für Wertpapierbesitz");
+    expect_heuristics("de", "Seit der Wiedervereinigung hat sich die Stadt am Montag stark verändert.", "");
+    expect_heuristics("de", "Die Österreichische Vereinigung für das Gas- und Wasserfach gab die Studie in Auftrag.",
+                      "");
     expect_heuristics("de", "Am Montag hat der Verein wieder Geld für die Jugend gesammelt.", "");
     expect_heuristics("de", "Am Montag hat der Europäische Gerichtshof das Urteil für viele überraschend gefällt.",
                       "org/Europäischer Gerichtshof");
