@@ -2211,6 +2211,29 @@ static int ticker_code(const struct run *r, size_t p)
     return tok_market_code(p > 0 ? tok(r, p - 1) : NULL, tok(r, p), p + 1 < r->n ? tok(r, p + 1) : NULL);
 }
 
+/* Nouns of things that an acronym beside them names, no organisation:
+ * "die Automesse IAA", "des Toolkits GTK+", "the MEB platform". */
+static const char *const acronym_things[] = {
+    "platform", "platforms", "plattform", "toolkit", "toolkits", "format", "formats", "messe",
+    "automesse", "fachmesse", "fair", "expo", "protocol", "protokoll", "standard", "standards", "gene", "gens",
+    "virus", "single", "album", "engine", "engines", "chip", "chips", "chipset", "chipsatz", "processor",
+    "prozessor", "software", "programm", "modell", "model", NULL};
+
+/* Whether a noun of a thing stands right before the acronym at p (a
+ * German noun, or one in English with "the"/"a") or, in lower case, right
+ * after it. */
+static int acronym_of_thing(const struct run *r, size_t p)
+{
+    if (p > 0 && same_sentence(r, p - 1, p) && tok_norm_in(tok(r, p - 1), acronym_things) &&
+        !(tok(r, p - 1)->flags & ENT_TOK_UPPER))
+        return 1;
+    if (p + 1 < r->n && same_sentence(r, p, p + 1)) {
+        const struct ent_tok *n = tok(r, p + 1);
+        return !(n->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) && tok_norm_in(n, acronym_things);
+    }
+    return 0;
+}
+
 /* An acronym in a sentence of prose that no list has and no word list
  * knows, and that the article does not spell out, is an organisation's:
  * "der VKI", "the TUC", "bei der ARAG".  Not
@@ -2227,7 +2250,7 @@ static int rule_acronym(struct run *r, size_t p)
         return 0;
     if (p > 0 && p + 1 < r->n && text_is(tok(r, p - 1), "(") && text_is(tok(r, p + 1), ")"))
         return 0;
-    if (ticker_code(r, p))
+    if (ticker_code(r, p) || acronym_of_thing(r, p))
         return 0;
     /* Most words of the sentence in capitals: a heading or a shout. */
     size_t upper = 0, words = 0;

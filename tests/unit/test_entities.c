@@ -2602,6 +2602,10 @@ static void test_heuristics_org_words_and_heads(void **state)
     expect_heuristics("de", "Die Firma setzt bei der Entwicklung neuer Produkte stark auf KI und Daten.", "");
     expect_heuristics("de", "Das neue Kraftwerk wird am Ende rund 400 QRT im Jahr liefern, hieß es.", "");
     expect_heuristics("de", "Im Riesentorlauf gewann am Sonntag Zorblax (QRZ) vor allen anderen Läufern.", "");
+    /* Nor one of a thing by the noun beside it. */
+    expect_heuristics("de", "Das zeigte eine Umfrage, die auf der Automesse QAZ am Mittwoch vorgestellt wurde.", "");
+    expect_heuristics("de", "Im System kommt eine neue Version des Toolkits QTZ zum Einsatz, hieß es.", "");
+    expect_heuristics("en", "The first car based on the new QZB platform is expected next year, they said.", "");
     /* A ministry by its field; not the ministry alone. */
     expect_heuristics("de", "Ein Sprecher des Umweltministeriums bestätigte den Bericht am Montag in Wien.",
                       "org/Umweltministerium");
