@@ -363,6 +363,7 @@ static int free_span(const struct run *r, size_t a, size_t b)
 
 static size_t head_nominative(const struct ent_tok *t, char *gender);
 static int adjective_shape(const struct ent_tok *t);
+static int is_word(const struct ent_tok *t, const char *w, size_t len);
 
 /* The words of view positions [a, b) as written, a possessive cut off the
  * last.  With a German organisation's head at head (else NO_HEAD), in
@@ -858,6 +859,18 @@ static int rule_org_role(struct run *r, size_t p)
         n--;
     if (n == 0 || !free_span(r, p + 2, p + 2 + n))
         return 0;
+    /* A capitalised office and "of" before ordinary English words is a
+     * title, no body's: "Director of Photography", "the Director of
+     * Public Prosecutions", in German text too (but "chief executive of
+     * Friends Reunited"). */
+    if (is_cap(tok(r, p)) && !(tok(r, p)->flags & ENT_TOK_START) && is_word(tok(r, p + 1), "of", 2)) {
+        size_t k = 0;
+        while (k < n && !(r->cls[p + 2 + k] & (C_ORGWORD | C_ORGOF)) &&
+               lexicon_common(r->lex, "en", tok(r, p + 2 + k)->norm, tok(r, p + 2 + k)->norm_len))
+            k++;
+        if (k == n)
+            return 0;
+    }
     return add(r, p + 2, p + 2 + n, ENT_ORG, 1);
 }
 

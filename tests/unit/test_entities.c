@@ -913,6 +913,11 @@ static void test_heuristics_roles(void **state)
     /* "for" after a spokesman only: an award's "best director for". */
     expect_heuristics("en", "A spokesman for Zorbison, the biggest union, said the offer was bad.", "org/Zorbison");
     expect_heuristics("en", "The film won best director for Zorbic Quellmore on Sunday night.", "");
+    /* A capitalised office with "of" before ordinary words is a title. */
+    expect_heuristics("en", "He will consult the Director of Public Prosecutions on the case, he said.", "");
+    expect_heuristics("de", "Er machte in Hollywood Karriere als Director of Photography, hieß es.", "");
+    expect_heuristics("en", "The chief executive of Friends Reunited said the deal was good for users.",
+                      "org/Friends Reunited");
     /* A clause after the comma is no apposition: the place is no person. */
     expect_heuristics("en", "The firm moved its staff to Zorbleton, where the chief of it had a house.", "");
     /* A compound ending in a role: "Weltranglisten-Leader" is no name word. */
