@@ -1990,6 +1990,42 @@ static int full_date(const struct ent_tok *t)
     return dots == 2 && digits >= 6 && t->text_len >= 8 && t->text[t->text_len - 5] == '.';
 }
 
+/* An author's sign-off with its date closes a piece: "(Conrad Seidl, DER
+ * STANDARD, 5.8.2015)", "(Wolfgang Weisgram, 14.2.2016)".  Too short for
+ * the heuristics' prose, it names a person: a given name and one or two
+ * capitalised words, none another name's, then a comma, up to six words
+ * or signs, a full date and the closing bracket.  An agency's ("(APA,
+ * 24.9.2015)") has no given name. */
+static int signoff_authors(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                           const uint8_t *covered, struct heur_cands *cands)
+{
+    for (size_t i = 0; i + 5 < t->n; i++) {
+        if (!is_text(&t->v[i], '('))
+            continue;
+        size_t a = i + 1, e = a;
+        while (e < t->n && e < a + 3 && (t->v[e].flags & ENT_TOK_CAP) && !(t->v[e].flags & ENT_TOK_UPPER) &&
+               !covered[e] && !(t->v[e].flags & ENT_TOK_PART))
+            e++;
+        if (e < a + 2 || e >= t->n || !is_text(&t->v[e], ',') ||
+            !lexicon_given(lex, lang, t->v[a].norm, t->v[a].norm_len) || in_cand(cands, a))
+            continue;
+        size_t d = e + 1;
+        while (d < t->n && d < e + 8 && !full_date(&t->v[d]) && !is_text(&t->v[d], ')') && !is_text(&t->v[d], '('))
+            d++;
+        if (d + 1 >= t->n || !full_date(&t->v[d]) || !is_text(&t->v[d + 1], ')'))
+            continue;
+        char *name = words_as_written(t, a, e);
+        struct heur_cand c = {(uint32_t)a, (uint32_t)e, ENT_PERSON, 1, (uint32_t)a, (uint32_t)e, name, "signoff_author",
+                              0};
+        if (!name || heur_cands_push(cands, &c) < 0) {
+            free(name);
+            return -1;
+        }
+        i = d + 1;
+    }
+    return 0;
+}
+
 /* Whether the tokens [s, e) of one line are a fixture: names, "v" or
  * "vs" between two of them, and nothing else but numbers and brackets,
  * slashes, dashes, dots: "Swindon/Notts Co v Middlesbrough", "Worcester v
@@ -2179,6 +2215,8 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
         extend_listed_orgs(t, hits, gz, cands, dropped) < 0 || spelt_listed_orgs(lang, t, hits, gz, cands, dropped) < 0 ||
         channel_numbers(t, hits, gz, cands, dropped) < 0 ||
         join_adjacent_orgs(lex, lang, t, hits, gz, cands, dropped) < 0)
+        return -1;
+    if (signoff_authors(lex, lang, t, covered, cands) < 0)
         return -1;
     if (!(heur_flags & HEUR_LINE_UP_PEOPLE) && drop_only_in_tables(t, hits, gz, cands, dropped) < 0)
         return -1;

@@ -1213,6 +1213,13 @@ static void test_resolve_joined_orgs(void **state)
                     "org/Management Center Quellburg");
     expect_resolved(&l.g, &l.en, "en", "The Quellburg Standards Institute (QSI) said so on Monday.",
                     "org/Quellburg Standards Institute");
+    /* An author's dated sign-off names a person; an agency's does not. */
+    given_load("given_signoff.txt", "jane\n");
+    expect_resolved(&l.g, &l.de, "de", "Die Stadt plant den Bau am Montag. (Jane Quellmaier, ZORBBLATT, 14.2.2016)",
+                    "person/Jane Quellmaier");
+    expect_resolved(&l.g, &l.de, "de", "Die Stadt plant den Bau am Montag. (ZQV, 14.2.2016)", "org/ZQV");
+    expect_resolved(&l.g, &l.de, "de", "Die Stadt plant den Bau am Montag. (Jane Quellmaier)", "");
+    given_drop();
     /* A listed person's surname alone before a legal form is the
      * firm's. */
     expect_resolved(&l.g, &l.de, "de", "Die Zeitung gehört der Zorbitzky Holding, hieß es am Montag.",
