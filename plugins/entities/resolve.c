@@ -1992,10 +1992,11 @@ static int full_date(const struct ent_tok *t)
 
 /* An author's sign-off with its date closes a piece: "(Conrad Seidl, DER
  * STANDARD, 5.8.2015)", "(Wolfgang Weisgram, 14.2.2016)".  Too short for
- * the heuristics' prose, it names a person: a given name and one or two
- * capitalised words, none another name's, then a comma, up to six words
- * or signs, a full date and the closing bracket.  An agency's ("(APA,
- * 24.9.2015)") has no given name. */
+ * the heuristics' prose, it names a person: two or three capitalised
+ * words, none another name's, a given name first or none of them a word
+ * of the language ("Ljubiša Tošic"), then a comma, up to six words or
+ * signs, a full date and the closing bracket.  An agency's ("(APA,
+ * 24.9.2015)") is one word. */
 static int signoff_authors(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
                            const uint8_t *covered, struct heur_cands *cands)
 {
@@ -2006,8 +2007,16 @@ static int signoff_authors(const struct lexicon *lex, const char *lang, const st
         while (e < t->n && e < a + 3 && (t->v[e].flags & ENT_TOK_CAP) && !(t->v[e].flags & ENT_TOK_UPPER) &&
                !covered[e] && !(t->v[e].flags & ENT_TOK_PART))
             e++;
-        if (e < a + 2 || e >= t->n || !is_text(&t->v[e], ',') ||
-            !lexicon_given(lex, lang, t->v[a].norm, t->v[a].norm_len) || in_cand(cands, a))
+        if (e < a + 2 || e >= t->n || !is_text(&t->v[e], ',') || in_cand(cands, a))
+            continue;
+        /* a given name first, or words that are no words of the
+         * language ("Ljubiša Tošic"; not "Der Standard") */
+        int named = lexicon_given(lex, lang, t->v[a].norm, t->v[a].norm_len) != 0;
+        for (size_t k = a; !named && k < e && !(t->v[k].flags & ENT_TOK_STOP) &&
+                           !lexicon_common(lex, lang, t->v[k].norm, t->v[k].norm_len);
+             k++)
+            named = k + 1 == e;
+        if (!named)
             continue;
         size_t d = e + 1;
         while (d < t->n && d < e + 8 && !full_date(&t->v[d]) && !is_text(&t->v[d], ')') && !is_text(&t->v[d], '('))

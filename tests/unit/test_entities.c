@@ -1219,6 +1219,9 @@ static void test_resolve_joined_orgs(void **state)
                     "person/Jane Quellmaier");
     expect_resolved(&l.g, &l.de, "de", "Die Stadt plant den Bau am Montag. (ZQV, 14.2.2016)", "org/ZQV");
     expect_resolved(&l.g, &l.de, "de", "Die Stadt plant den Bau am Montag. (Jane Quellmaier)", "");
+    expect_resolved(&l.g, &l.de, "de", "Die Stadt plant den Bau am Montag. (Zorbiša Quelić, 14.2.2016)",
+                    "person/Zorbiša Quelić");
+    expect_resolved(&l.g, &l.de, "de", "Die Stadt plant den Bau am Montag. (Der Standard, 14.2.2016)", "");
     given_drop();
     /* A listed person's surname alone before a legal form is the
      * firm's. */
