@@ -346,9 +346,23 @@ static int given_at(const struct run *r, size_t p)
     return g;
 }
 
+/* sent_words' top bit: the sentence ends in a full stop, a question or
+ * an exclamation mark. */
+#define SENT_STOPPED 0x80000000u
+
+/* Whether p is in a sentence of prose: of HEUR_MIN_WORDS words, or of two
+ * fewer that ends as a sentence does ("Kapitän Jonatan Soriano ist
+ * geblieben.", "Ein Film von Jan Haft."), not a heading or a label.
+ * strict: of HEUR_MIN_WORDS words only. */
+static int prose_of(const struct run *r, size_t p, int strict)
+{
+    uint32_t s = r->sent_words[tok(r, p)->sentence], words = s & ~SENT_STOPPED;
+    return words >= HEUR_MIN_WORDS || (!strict && words >= HEUR_MIN_WORDS - 2 && (s & SENT_STOPPED));
+}
+
 static int prose(const struct run *r, size_t p)
 {
-    return r->sent_words[tok(r, p)->sentence] >= HEUR_MIN_WORDS;
+    return prose_of(r, p, 0);
 }
 
 static int free_span(const struct run *r, size_t a, size_t b)
@@ -3806,6 +3820,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         r.w[p] = (uint32_t)i;
         if (x->flags & ENT_TOK_WORD)
             r.sent_words[x->sentence]++;
+        else if (x->text_len == 1 && (x->text[0] == '.' || x->text[0] == '?' || x->text[0] == '!'))
+            r.sent_words[x->sentence] |= SENT_STOPPED;
         struct type_memo *known = r.types && toks_typed(t, x) ? &r.types[x->type] : NULL;
         r.untyped |= !toks_typed(t, x);
         if (known && known->cls) {
@@ -3939,8 +3955,10 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
     free(cued_at);
     for (size_t i = 0; rc == 0 && i < n_domains; i++)
         rc = rule_web_domain(&r, domains[i]);
+    /* A short sentence's compound in -platz is a slot or a spot as often
+     * ("Den Sendeplatz übernimmt ..."). */
     for (size_t i = 0; rc == 0 && i < n_streets; i++)
-        if (prose(&r, streets[i]))
+        if (prose_of(&r, streets[i], 1))
             rc = rule_street(&r, streets[i]);
     out->sports = r.sports;
     if (rc == 0 && out->sports)

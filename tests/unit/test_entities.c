@@ -913,6 +913,13 @@ static void test_heuristics_roles(void **state)
     /* "for" after a spokesman only: an award's "best director for". */
     expect_heuristics("en", "A spokesman for Zorbison, the biggest union, said the offer was bad.", "org/Zorbison");
     expect_heuristics("en", "The film won best director for Zorbic Quellmore on Sunday night.", "");
+    /* A sentence of four or five words that ends as one is prose; a
+     * heading of as many is not. */
+    given_load("given_prose.txt", "anna\n");
+    expect_heuristics("de", "Die Stadt war am Montag ruhig. Ein Film von Anna Quellmaier.",
+                      "person/Anna Quellmaier");
+    expect_heuristics("de", "Ein Film von Anna Quellmaier\n\nDie Stadt war am Montag ruhig und still.", "");
+    given_drop();
     /* A capitalised office with "of" before ordinary words is a title. */
     expect_heuristics("en", "He will consult the Director of Public Prosecutions on the case, he said.", "");
     expect_heuristics("de", "Er machte in Hollywood Karriere als Director of Photography, hieß es.", "");
