@@ -1764,6 +1764,45 @@ static int channel_numbers(const struct ent_toks *t, const struct ent_hits *hits
     return 0;
 }
 
+/* English news names a finance ministry "the Treasury" ("the Treasury
+ * said", "figures from the Treasury"): tagged as written, once, when the
+ * article names no listed Treasury (HM Treasury, the Department of the
+ * Treasury) already.  Not before a capitalised word, an office or a longer
+ * name ("the Treasury Secretary", "the Treasury Department"), nor before
+ * a security of it ("Treasury yields", "the Treasury bill market"). */
+static int the_treasury(const char *lang, const struct ent_toks *t, const struct ent_hits *hits,
+                        const struct gazetteer *gz, const uint8_t *covered, const uint8_t *dropped,
+                        struct heur_cands *cands)
+{
+    static const char *const securities[] = {"yield", "yields", "bond", "bonds", "bill", "bills", "note", "notes",
+                                             "security", "securities", "market", "markets", "prices", "price",
+                                             "futures", "auction", "auctions", "curve", "rate", "rates", NULL};
+    if (strcmp(lang, "en") != 0)
+        return 0;
+    for (size_t h = 0; h < hits->n; h++)
+        if (!dropped[h] && gz->v[hits->v[h].entry].type == ENT_ORG &&
+            strstr(gz->v[hits->v[h].entry].name, "Treasury"))
+            return 0;
+    for (size_t i = 1; i < t->n; i++) {
+        const struct ent_tok *w = &t->v[i], *the = &t->v[i - 1];
+        if (w->text_len != 8 || memcmp(w->text, "Treasury", 8) != 0 || covered[i] || in_cand(cands, i) ||
+            the->sentence != w->sentence || the->norm_len != 3 || memcmp(the->norm, "the", 3) != 0)
+            continue;
+        const struct ent_tok *next = i + 1 < t->n && t->v[i + 1].sentence == w->sentence ? &t->v[i + 1] : NULL;
+        if (next && ((next->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) || tok_norm_in(next, securities)))
+            continue;
+        char *name = words_as_written(t, i, i + 1);
+        struct heur_cand c = {(uint32_t)i, (uint32_t)i + 1, ENT_ORG, 1, (uint32_t)i, (uint32_t)i + 1, name,
+                              "the_treasury", 0};
+        if (!name || heur_cands_push(cands, &c) < 0) {
+            free(name);
+            return -1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
 /* A listed firm's name before capitalised words that end in a word of a
  * unit or an arm names that unit, no more the firm: "Deutsche Bank
  * Securities", "CIBC World Markets", "Fiat Powertrain".  Not a legal form or "Group", which name the firm itself
@@ -2225,7 +2264,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
         channel_numbers(t, hits, gz, cands, dropped) < 0 ||
         join_adjacent_orgs(lex, lang, t, hits, gz, cands, dropped) < 0)
         return -1;
-    if (signoff_authors(lex, lang, t, covered, cands) < 0)
+    if (signoff_authors(lex, lang, t, covered, cands) < 0 || the_treasury(lang, t, hits, gz, covered, dropped, cands) < 0)
         return -1;
     if (!(heur_flags & HEUR_LINE_UP_PEOPLE) && drop_only_in_tables(t, hits, gz, cands, dropped) < 0)
         return -1;

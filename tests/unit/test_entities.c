@@ -1220,6 +1220,12 @@ static void test_resolve_joined_orgs(void **state)
                     "org/Management Center Quellburg");
     expect_resolved(&l.g, &l.en, "en", "The Quellburg Standards Institute (QSI) said so on Monday.",
                     "org/Quellburg Standards Institute");
+    /* "the Treasury" is a finance ministry, not before a security of it
+     * nor a capitalised word. */
+    expect_resolved(&l.g, &l.en, "en", "But the Treasury said there would be no rise in taxes this year.",
+                    "org/Treasury");
+    expect_resolved(&l.g, &l.en, "en", "Yields on the Treasury bonds fell on Monday, traders said.", "");
+    expect_resolved(&l.g, &l.en, "en", "The plan was backed by the Treasury Secretary on Monday.", "");
     /* An author's dated sign-off names a person; an agency's does not. */
     given_load("given_signoff.txt", "jane\n");
     expect_resolved(&l.g, &l.de, "de", "Die Stadt plant den Bau am Montag. (Jane Quellmaier, ZORBBLATT, 14.2.2016)",
