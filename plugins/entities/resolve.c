@@ -335,6 +335,9 @@ static void drop_places_of_currencies_and_cups(const struct ent_toks *t, const s
 {
     static const char *const currencies[] = {"dollar", "dollars", NULL};
     static const char *const competitions[] = {"league", "cup", NULL};
+    /* a firm's: "im Magna-Konzern", "die Magna-Aktie" (not a nation's
+     * subsidiary: "Österreich-Tochter") */
+    static const char *const firms[] = {"konzern", "konzerns", "aktie", "aktien", NULL};
     for (size_t h = 0; h < hits->n; h++) {
         const struct ent_hit *x = &hits->v[h];
         if (dropped[h] || gz->v[x->entry].type != ENT_PLACE || x->end >= t->n)
@@ -344,7 +347,7 @@ static void drop_places_of_currencies_and_cups(const struct ent_toks *t, const s
         int part = (last->flags & ENT_TOK_PART) && !(last->flags & ENT_TOK_PART_LAST);
         if (next->sentence == last->sentence &&
             (((part || (!(next->flags & ENT_TOK_PART) && x->end == x->start + 1)) && tok_norm_in(next, currencies)) ||
-             (part && tok_norm_in(next, competitions))))
+             (part && (tok_norm_in(next, competitions) || (tok_norm_in(next, firms) && !gz->v[x->entry].nation)))))
             dropped[h] = RESOLVE_DROPPED;
     }
 }

@@ -3011,6 +3011,11 @@ static void test_resolve_more_places(void **state)
     expect_resolved(&l.g, &l.de, "de", "Trotz Quarn-Handelsbeschränkungen wuchs die Firma am Montag, hieß es.",
                     "place/Quarnia");
     expect_resolved(&l.g, &l.de, "de", "Das reicht zur Teilnahme an der Quarn-League-Qualifikation, hieß es.", "");
+    /* A town's name before -Konzern or -Aktie is a firm's; a nation's
+     * is not. */
+    expect_resolved(&l.g, &l.de, "de", "Er arbeitete lange im Quarnby-Konzern in der Stadt, hieß es am Montag.",
+                    "org/Quarnby");
+    expect_resolved(&l.g, &l.de, "de", "Die Jordan-Aktie stieg am Montag um zwei Prozent, hieß es.", "place/Jordan");
     given_drop();
     lists_free(&l);
 }
