@@ -1961,6 +1961,24 @@ static int rule_org_of(struct run *r, size_t p)
         if (e)
             n = e - from;
     }
+    /* "Verein für Geschichtsschreibung der Arbeiterbewegung", "Institut
+     * für Geschichte der Medizin": after "für" a genitive of one noun (an
+     * adjective in lower case before it) goes on with the German name; not
+     * another name or body ("der Universität Stuttgart", "der Bundeswehr",
+     * "der Akademie der Wissenschaften"), nor a town's or a land's ("der
+     * Stadt"). */
+    if (r->de && fuer && n > 0 && from + n + 1 < r->n && same_sentence(r, p, from + n + 1) &&
+        (is_word(tok(r, from + n), "der", 3) || is_word(tok(r, from + n), "des", 3))) {
+        size_t at = from + n + 1;
+        if (lower_adjective(tok(r, at)) && at + 1 < r->n && same_sentence(r, p, at + 1))
+            at++;
+        static const char *const wholes[] = {"stadt", "land", "länder", "gemeinde", "gemeinden", "region",
+                                             "republik", "staat", "staaten", "bundesländer", NULL};
+        if (plain_cap_word(r, at) && common_at(r, at) && !place_at(r, at) && !tok_norm_in(tok(r, at), wholes) &&
+            !(r->cls[at] & (C_ORGOF | C_ORGFOR | C_INSTITUTION | C_ORGWORD | C_ORGHEAD)) &&
+            !(at + 1 < r->n && same_sentence(r, p, at + 1) && is_cap(tok(r, at + 1))))
+            n = at + 1 - from;
+    }
     /* "Board of Deputies of British Jews", "Association of Directors of
      * Social Services": in English a second "of" goes on with the name,
      * before one to three capitalised words and no more. */

@@ -2539,6 +2539,12 @@ static void test_heuristics_org_words_and_heads(void **state)
                       "org/Österreichische Richtervereinigung");
     expect_heuristics("de", "Die Deutsche Schutzvereinigung für Wertpapierbesitz kritisiert den Vorstand am Montag.",
                       "org/Deutsche Schutzvereinigung für Wertpapierbesitz");
+    /* After "für" a genitive of one noun goes on with the name; not a
+     * town's, a land's or another body's. */
+    expect_heuristics("de", "Das Institut für Geschichte der Medizin hat am Montag eine Studie vorgelegt.",
+                      "org/Institut für Geschichte der Medizin");
+    expect_heuristics("de", "Die Kommission für Umwelt der Stadt hat am Montag lange getagt.",
+                      "org/Kommission für Umwelt");
     expect_heuristics("de", "Seit der Wiedervereinigung hat sich die Stadt am Montag stark verändert.", "");
     expect_heuristics("de", "Die Österreichische Vereinigung für das Gas- und Wasserfach gab die Studie in Auftrag.",
                       "");
