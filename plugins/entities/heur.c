@@ -1974,8 +1974,8 @@ static int rule_org_of(struct run *r, size_t p)
             at++;
         static const char *const wholes[] = {"stadt", "land", "länder", "gemeinde", "gemeinden", "region",
                                              "republik", "staat", "staaten", "bundesländer", NULL};
-        if (plain_cap_word(r, at) && common_at(r, at) && !place_at(r, at) && !tok_norm_in(tok(r, at), wholes) &&
-            !(r->cls[at] & (C_ORGOF | C_ORGFOR | C_INSTITUTION | C_ORGWORD | C_ORGHEAD)) &&
+        if (plain_cap_word(r, at) && !given_at(r, at) && !place_at(r, at) && !tok_norm_in(tok(r, at), wholes) &&
+            !(r->cls[at] & (C_ORGOF | C_ORGFOR | C_INSTITUTION | C_ORGWORD)) &&
             !(at + 1 < r->n && same_sentence(r, p, at + 1) && is_cap(tok(r, at + 1))))
             n = at + 1 - from;
     }

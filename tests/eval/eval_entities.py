@@ -12,7 +12,7 @@ are one of an annotation's; every other entity:org/person/place tag of the
 article is a false positive.
 
 The held-out sets: tests/eval/entities-heldout/ (A) and
-tests/eval/entities-heldout-b/ to -t/ (B to T) have annotations only
+tests/eval/entities-heldout-b/ to -u/ (B to U) have annotations only
 (gnad_NNNN.entities.tsv, bbc_NNNN.entities.tsv, same format) of real
 articles of ../shared/corpus/ (10kgnad-de, bbc-news-en; sets M and N also
 shub_*.entities.tsv for scrapinghub-aeb-html/*.gold.txt and
@@ -56,7 +56,7 @@ HELDOUT_SETS = [("entities-heldout", "A"), ("entities-heldout-b", "B"), ("entiti
                 ("entities-heldout-j", "J"), ("entities-heldout-k", "K"), ("entities-heldout-l", "L"),
                 ("entities-heldout-m", "M"), ("entities-heldout-n", "N"), ("entities-heldout-o", "O"),
                 ("entities-heldout-p", "P"), ("entities-heldout-q", "Q"), ("entities-heldout-r", "R"),
-                ("entities-heldout-s", "S"), ("entities-heldout-t", "T")]
+                ("entities-heldout-s", "S"), ("entities-heldout-t", "T"), ("entities-heldout-u", "U")]
 
 
 def write_config(tmp, build_dir, lang_so):
