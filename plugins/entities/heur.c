@@ -2,6 +2,7 @@
 #include "works.h"
 
 #include "cues.h"
+#include "pinyin.h"
 #include "strmap.h"
 
 #include <stdlib.h>
@@ -3780,6 +3781,40 @@ static void tidy(struct heur_cands *c)
     free(drop);
 }
 
+/* Whether the word at q may be a Chinese given name in Pinyin: its shape,
+ * and no word of English or German ("Long", "Bank" are none). */
+static int pinyin_given(const struct run *r, size_t q)
+{
+    const struct ent_tok *t = tok(r, q);
+    return !(t->flags & ENT_TOK_STOP) && pinyin_word(t->norm, t->norm_len) &&
+           !lexicon_common(r->lex, "en", t->norm, t->norm_len) && !lexicon_common(r->lex, "de", t->norm, t->norm_len);
+}
+
+/* Chinese names as the press writes them, a common surname and a given
+ * name in Pinyin, in either order: "Wang Xuebing", "He Jianxiong", "Ziyi
+ * Zhang", "Haisheng Rong".  Two capitalised words alone, no other rule's
+ * or list's, not inside a longer run of capitalised words (a title or an
+ * office before them may stand). */
+static int rule_chinese_name(struct run *r, size_t p)
+{
+    if (p + 1 >= r->n || !same_sentence(r, p, p + 1) || !prose(r, p))
+        return 0;
+    const struct ent_tok *a = tok(r, p), *b = tok(r, p + 1);
+    if (!is_cap(a) || !is_cap(b) || ((a->flags | b->flags) & (ENT_TOK_UPPER | ENT_TOK_WHOLE)) || r->taken[p] ||
+        r->taken[p + 1] || r->covered[r->w[p]] || r->covered[r->w[p + 1]] || tok_possessive(a))
+        return 0;
+    if (!(pinyin_surname(a->norm, a->norm_len) && pinyin_given(r, p + 1)) &&
+        !(pinyin_surname(b->norm, b->norm_len) && pinyin_given(r, p)))
+        return 0;
+    if (!tok_possessive(b) && p + 2 < r->n && same_sentence(r, p, p + 2) && is_cap(tok(r, p + 2)) &&
+        !(tok(r, p + 2)->flags & ENT_TOK_STOP))
+        return 0;
+    if (p > 0 && same_sentence(r, p - 1, p) && is_cap(tok(r, p - 1)) &&
+        !(tok(r, p - 1)->flags & (ENT_TOK_STOP | ENT_TOK_START)) && !(r->cls[p - 1] & (C_PROLE | C_ROLESUFFIX)))
+        return 0;
+    return add(r, p, p + 2, ENT_PERSON, 0);
+}
+
 typedef int (*rule_fn)(struct run *r, size_t p);
 
 int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *listed, const char *lang,
@@ -3964,6 +3999,10 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
     /* Names spelt out before their acronyms claim their words first. */
     for (size_t i = 0; rc == 0 && i < r.n_look; i++)
         rc = rule_spelt_acronym(&r, r.look[i]);
+    /* Chinese names by their shape, before the rules of cues read their
+     * words apart ("He Jianxiong said": "He" a pronoun). */
+    for (size_t i = 0; rc == 0 && i < r.n_look; i++)
+        rc = rule_chinese_name(&r, r.look[i]);
     /* A rule whose cue no word is (most articles have no legal form, no
      * "Verband der") is not walked at all; the rules change no cue bits. */
     for (size_t k = 0; rc == 0 && k < sizeof rules / sizeof *rules; k++)

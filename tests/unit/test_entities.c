@@ -24,6 +24,7 @@
 #include "../../plugins/entities/resolve.h"
 #include "../../plugins/entities/snapshot.h"
 #include "../../plugins/entities/tokens_analysis.h"
+#include "../../plugins/entities/pinyin.h"
 #include "../../plugins/entities/works.h"
 
 /* ---- the word lists' hash sets ----------------------------------------- */
@@ -905,7 +906,7 @@ static void test_heuristics_roles(void **state)
 {
     (void)state;
     expect_heuristics("de", "Im März traf sich der Ministerpräsident Li Qiang mit dem CEO von Moore Threads in der Stadt.",
-                      "org/Moore Threads, person/Li Qiang");
+                      "person/Li Qiang, org/Moore Threads");
     expect_heuristics("en", "Nothing is certain yet, said Jane Roe, an analyst at Foobar Research in a note.",
                       "org/Foobar Research, person/Jane Roe");
     expect_heuristics("en", "The dollar was softening, said Jane Roe, a trader at Zorbic Quellmore, on Monday.",
@@ -1262,6 +1263,37 @@ static void test_resolve_words_in_capitals(void **state)
     expect_resolved(&l.g, &l.de, "de", "Der IS hat die Stadt am Montag eingenommen, hieß es.",
                     "org/Zorbic Islands Society");
     lists_free(&l);
+}
+
+/* Pinyin's shape and the surnames; Chinese names in either order, not
+ * words of the language, not inside a longer name. */
+static void test_heuristics_chinese_names(void **state)
+{
+    (void)state;
+    static const char *const words[] = {"xuebing", "jinping", "ziyi", "haisheng", "zhuang", "er", NULL};
+    for (const char *const *w = words; *w; w++)
+        if (!pinyin_word(*w, strlen(*w)))
+            fail_msg("\"%s\" is Pinyin", *w);
+    static const char *const not_words[] = {"street", "bank", "microsystems", "holding", "x", NULL};
+    for (const char *const *w = not_words; *w; w++)
+        if (pinyin_word(*w, strlen(*w)))
+            fail_msg("\"%s\" is no Pinyin", *w);
+    static const char *const surnames[] = {"bai", "wang", "zhang", "zou", "ouyang", "he", NULL};
+    for (const char *const *w = surnames; *w; w++)
+        if (!pinyin_surname(*w, strlen(*w)))
+            fail_msg("\"%s\" is a surname", *w);
+    assert_false(pinyin_surname("smith", 5));
+    assert_false(pinyin_surname("zh", 2));
+    expect_heuristics("en", "The former head of the bank, Wang Xuebing, was jailed for 12 years on Monday.",
+                      "person/Wang Xuebing");
+    expect_heuristics("en", "Researchers Haisheng Rong and Ansheng Liu built the chip at the lab last year.",
+                      "person/Haisheng Rong, person/Ansheng Liu");
+    expect_heuristics("en", "He Jianxiong, a professor at the university, said the test was a success.",
+                      "person/He Jianxiong");
+    /* A word of the language is no given name; a longer name is no person. */
+    expect_heuristics("en", "The team went on the Long March across the country in the year 1934.", "");
+    expect_heuristics("en", "Shares of Wang Zhuang Holdings Ltd. rose on Monday in early trading.",
+                      "org/Wang Zhuang");
 }
 
 /* After an agency's sign-off with its date, an appendix: its people and
@@ -3551,6 +3583,7 @@ int main(void)
         cmocka_unit_test(test_resolve_regions),
         cmocka_unit_test(test_resolve_joined_orgs),
         cmocka_unit_test(test_resolve_words_in_capitals),
+        cmocka_unit_test(test_heuristics_chinese_names),
         cmocka_unit_test(test_resolve_appendix),
         cmocka_unit_test(test_heuristics_german_places),
         cmocka_unit_test(test_heuristics_acronyms_bounded),
