@@ -3800,7 +3800,8 @@ static int rule_chinese_name(struct run *r, size_t p)
     if (p + 1 >= r->n || !same_sentence(r, p, p + 1) || !prose(r, p))
         return 0;
     const struct ent_tok *a = tok(r, p), *b = tok(r, p + 1);
-    if (!is_cap(a) || !is_cap(b) || ((a->flags | b->flags) & (ENT_TOK_UPPER | ENT_TOK_WHOLE)) || r->taken[p] ||
+    if ((a->norm_len > 6 && b->norm_len > 6) || !is_cap(a) || !is_cap(b) ||
+        ((a->flags | b->flags) & (ENT_TOK_UPPER | ENT_TOK_WHOLE)) || r->taken[p] ||
         r->taken[p + 1] || r->covered[r->w[p]] || r->covered[r->w[p + 1]] || tok_possessive(a))
         return 0;
     if (!(pinyin_surname(a->norm, a->norm_len) && pinyin_given(r, p + 1)) &&

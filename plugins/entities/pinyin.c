@@ -2,6 +2,9 @@
  * (pinyin.h). */
 #include "pinyin.h"
 
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The initials, the longer ones first ("zh" before "z"), and "" for a
@@ -49,7 +52,7 @@ int pinyin_word(const char *norm, size_t len)
 }
 
 /* The most common surnames of China, Taiwan and Singapore as Pinyin
- * writes them, sorted. */
+ * writes them, of six letters at most. */
 static const char *const surnames[] = {
     "bai", "bao", "bi", "bian", "cai", "cao", "cen", "chai", "chang", "chen", "cheng", "chu", "cui", "dai", "deng",
     "ding", "dong", "dou", "du", "duan", "fan", "fang", "fei", "feng", "fu", "gan", "gao", "ge", "geng", "gong",
@@ -64,18 +67,51 @@ static const char *const surnames[] = {
     "zang", "zeng", "zhai", "zhan", "zhang", "zhao", "zhen", "zheng", "zhong", "zhou", "zhu", "zhuang", "zhuge",
     "zhuo", "zong", "zou"};
 
+/* A surname of up to six letters as a number, five bits a letter: the
+ * look-up is asked of most capitalised pairs of an article, and compares
+ * integers. */
+static uint32_t key_of(const char *s, size_t len)
+{
+    uint32_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < 'a' || s[i] > 'z')
+            return 0;
+        k = k << 5 | (uint32_t)(s[i] - 'a' + 1);
+    }
+    return k;
+}
+
+#define N_SURNAMES (sizeof surnames / sizeof *surnames)
+static uint32_t surname_keys[N_SURNAMES];
+static pthread_once_t keys_once = PTHREAD_ONCE_INIT;
+
+static int key_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void keys_make(void)
+{
+    for (size_t i = 0; i < N_SURNAMES; i++)
+        surname_keys[i] = key_of(surnames[i], strlen(surnames[i]));
+    qsort(surname_keys, N_SURNAMES, sizeof *surname_keys, key_cmp);
+}
+
 int pinyin_surname(const char *norm, size_t len)
 {
-    size_t lo = 0, hi = sizeof surnames / sizeof *surnames;
+    if (len < 2 || len > 6)
+        return 0;
+    uint32_t k = key_of(norm, len);
+    if (!k)
+        return 0;
+    pthread_once(&keys_once, keys_make);
+    size_t lo = 0, hi = N_SURNAMES;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        size_t ml = strlen(surnames[mid]);
-        int c = strncmp(surnames[mid], norm, len < ml ? len : ml);
-        if (c == 0)
-            c = ml < len ? -1 : ml > len;
-        if (c == 0)
+        if (surname_keys[mid] == k)
             return 1;
-        if (c < 0)
+        if (surname_keys[mid] < k)
             lo = mid + 1;
         else
             hi = mid;
