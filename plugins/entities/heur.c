@@ -1351,6 +1351,17 @@ static int genitive_s(const struct ent_tok *t)
            !(t->flags & ENT_TOK_WHOLE);
 }
 
+/* A surname with the Arabic article, one hyphenated word in lower case
+ * before a capital: "al-Hussein", "el-Sisi"; the rest of a name after its
+ * given name ("Said Raad al-Hussein", "Ali bin al-Hussein"). */
+static int arabic_article_name(const struct run *r, size_t q)
+{
+    const struct ent_tok *t = tok(r, q);
+    return (t->flags & ENT_TOK_WHOLE) && t->text_len >= 5 && (t->text[0] == 'a' || t->text[0] == 'e') &&
+           t->text[1] == 'l' && t->text[2] == '-' && t->text[3] >= 'A' && t->text[3] <= 'Z' && !r->taken[q] &&
+           !r->covered[r->w[q]] && !(t->flags & ENT_TOK_NEWLINE) && q > 0 && same_sentence(r, q - 1, q);
+}
+
 /* A surname with its particles from q: "de Vabres", "da Vinci", "van der
  * Sar", "di Canio", in English "von Trier": its length in view positions,
  * or 0.  The particles are lower case.  In German "von" and "zu" are
@@ -1360,11 +1371,16 @@ static int genitive_s(const struct ent_tok *t)
 static size_t particle_surname(const struct run *r, size_t q)
 {
     static const char *const second[] = {"la", "le", "der", "den", "los", "las", NULL};
+    if (q < r->n && arabic_article_name(r, q))
+        return 1;
     /* Not across a line ("... Zorbek\nvan Quaxel was there"). */
     if (q + 1 >= r->n || !same_sentence(r, q, q + 1) || !particle(r, tok(r, q)) ||
         (tok(r, q)->flags & ENT_TOK_NEWLINE))
         return 0;
     size_t k = q + 1;
+    /* "bin al-Hussein" */
+    if (arabic_article_name(r, k))
+        return k + 1 - q;
     if (tok_norm_in(tok(r, k), second) && !is_cap(tok(r, k)) && k + 1 < r->n && same_sentence(r, q, k + 1))
         k++;
     const struct ent_tok *name = tok(r, k);

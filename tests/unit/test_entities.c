@@ -2792,7 +2792,7 @@ static void test_heuristics_org_apposition(void **state)
 static void test_heuristics_name_particles(void **state)
 {
     (void)state;
-    given_load("given.txt", "paolo\nrenaud\nlars\njoachim\npeter\n");
+    given_load("given.txt", "paolo\nrenaud\nlars\njoachim\npeter\nabdul\n");
     expect_heuristics("en", "On Monday the striker Paolo di Canio said he would stay.", "person/Paolo di Canio");
     expect_heuristics("en", "Yesterday Paolo di Canio scored twice for his club.", "person/Paolo di Canio");
     /* Not across a line. */
@@ -2803,6 +2803,10 @@ static void test_heuristics_name_particles(void **state)
     expect_heuristics("en", "On Monday the director Lars von Trier said he would stay.", "person/Lars von Trier");
     expect_heuristics("de", "Das sagte Joachim Feher von der Zorbcom am Montag in einem Interview.",
                       "person/Joachim Feher");
+    /* The Arabic article, one word with the surname: "al-Quarni". */
+    expect_heuristics("de", "Der Kommandeur Abdul Zorbar al-Quarni wurde am Montag getötet, hieß es.",
+                      "person/Abdul Zorbar al-Quarni");
+    expect_heuristics("en", "The strike on Monday hit al-Quarni, a town in the north, officials said.", "");
     given_drop();
 }
 
