@@ -1077,17 +1077,27 @@ static char *words_as_written(const struct ent_toks *t, size_t a, size_t b)
     return s;
 }
 
+/* Adds a find of type over tokens [a, b) under name (malloc'd; NULL when
+ * the caller ran out of memory), which the list then owns.  0, or -1
+ * with name freed. */
+static int push_found(struct heur_cands *cands, uint32_t a, uint32_t b, enum ent_type type, int strong, char *name,
+                      const char *rule)
+{
+    struct heur_cand c = {a, b, type, strong, a, b, name, rule, 0};
+    if (!name || heur_cands_push(cands, &c) < 0) {
+        free(name);
+        return -1;
+    }
+    return 0;
+}
+
 /* An organisation of the words [a, b) as the text writes them, in place
  * of hit h (dropped there): 0, or -1 out of memory. */
 static int org_in_place_of(const struct ent_toks *t, size_t h, uint32_t a, uint32_t b, int strong, const char *rule,
                            struct heur_cands *cands, uint8_t *dropped)
 {
-    char *name = words_as_written(t, a, b);
-    struct heur_cand c = {a, b, ENT_ORG, strong, a, b, name, rule, 0};
-    if (!name || heur_cands_push(cands, &c) < 0) {
-        free(name);
+    if (push_found(cands, a, b, ENT_ORG, strong, words_as_written(t, a, b), rule) < 0)
         return -1;
-    }
     dropped[h] = RESOLVE_DROPPED;
     return 0;
 }
@@ -1485,11 +1495,8 @@ static int sports_club_of_hit(const struct lexicon *lex, const char *lang, const
     char *name = club ? strdup(club) : town;
     if (club)
         free(town);
-    struct heur_cand c = {x->start, x->end, ENT_ORG, 0, x->start, x->end, name, "sports_club", 0};
-    if (!name || heur_cands_push(cands, &c) < 0) {
-        free(name);
+    if (push_found(cands, x->start, x->end, ENT_ORG, 0, name, "sports_club") < 0)
         return -1;
-    }
     dropped[h] = RESOLVE_DROPPED;
     return 0;
 }
@@ -1670,9 +1677,7 @@ int resolve_join_org_places(const char *lang, const struct ent_toks *t, const st
             memcpy(name, oname, ol + 1);
         else if (name)
             snprintf(name, ol + 1 + pl + 1, "%s %s", oname, pname);
-        struct heur_cand c = {o->start, p->end, ENT_ORG, 1, o->start, p->end, name, "org_place", 0};
-        if (!name || heur_cands_push(cands, &c) < 0) {
-            free(name);
+        if (push_found(cands, o->start, p->end, ENT_ORG, 1, name, "org_place") < 0) {
             rc = -1;
             break;
         }
@@ -1794,14 +1799,8 @@ static int the_treasury(const char *lang, const struct ent_toks *t, const struct
         const struct ent_tok *next = i + 1 < t->n && t->v[i + 1].sentence == w->sentence ? &t->v[i + 1] : NULL;
         if (next && ((next->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) || tok_norm_in(next, securities)))
             continue;
-        char *name = words_as_written(t, i, i + 1);
-        struct heur_cand c = {(uint32_t)i, (uint32_t)i + 1, ENT_ORG, 1, (uint32_t)i, (uint32_t)i + 1, name,
-                              "the_treasury", 0};
-        if (!name || heur_cands_push(cands, &c) < 0) {
-            free(name);
-            return -1;
-        }
-        return 0;
+        return push_found(cands, (uint32_t)i, (uint32_t)i + 1, ENT_ORG, 1, words_as_written(t, i, i + 1),
+                          "the_treasury");
     }
     return 0;
 }
@@ -2065,13 +2064,9 @@ static int signoff_authors(const struct lexicon *lex, const char *lang, const st
             d++;
         if (d + 1 >= t->n || !full_date(&t->v[d]) || !is_text(&t->v[d + 1], ')'))
             continue;
-        char *name = words_as_written(t, a, e);
-        struct heur_cand c = {(uint32_t)a, (uint32_t)e, ENT_PERSON, 1, (uint32_t)a, (uint32_t)e, name, "signoff_author",
-                              0};
-        if (!name || heur_cands_push(cands, &c) < 0) {
-            free(name);
+        if (push_found(cands, (uint32_t)a, (uint32_t)e, ENT_PERSON, 1, words_as_written(t, a, e),
+                       "signoff_author") < 0)
             return -1;
-        }
         i = d + 1;
     }
     return 0;
@@ -2317,11 +2312,8 @@ static int english_regions(const struct ent_toks *t, const struct ent_hits *hits
             o += t->v[i].text_len - (i + 1 == x->end ? tok_possessive(&t->v[i]) : 0);
         }
         *o = '\0';
-        struct heur_cand c = {(uint32_t)a, x->end, ENT_PLACE, 1, (uint32_t)a, x->end, name, "compass_region", 0};
-        if (heur_cands_push(cands, &c) < 0) {
-            free(name);
+        if (push_found(cands, (uint32_t)a, x->end, ENT_PLACE, 1, name, "compass_region") < 0)
             return -1;
-        }
         dropped[h] = RESOLVE_DROPPED;
     }
     return 0;
@@ -2373,13 +2365,9 @@ int resolve_regions(const struct matcher *m, const struct gazetteer *gz, const c
         const struct gz_entry *e = &gz->v[entry];
         if (e->type != ENT_PLACE || e->town || e->needs_cue)
             continue;
-        char *name = strndup(x->text, x->text_len - cut);
-        struct heur_cand c = {(uint32_t)i, (uint32_t)i + 1, ENT_PLACE, 1, (uint32_t)i, (uint32_t)i + 1, name,
-                              "region_compound", 0};
-        if (!name || heur_cands_push(cands, &c) < 0) {
-            free(name);
+        if (push_found(cands, (uint32_t)i, (uint32_t)i + 1, ENT_PLACE, 1, strndup(x->text, x->text_len - cut),
+                       "region_compound") < 0)
             return -1;
-        }
     }
     return 0;
 }
