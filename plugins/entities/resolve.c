@@ -1848,13 +1848,6 @@ static int extend_listed_orgs(const struct ent_toks *t, const struct ent_hits *h
     return 0;
 }
 
-/* Whether token i is the text s. */
-static int tok_text_is(const struct ent_toks *t, size_t i, const char *s)
-{
-    size_t n = strlen(s);
-    return i < t->n && t->v[i].text_len == n && memcmp(t->v[i].text, s, n) == 0;
-}
-
 /* The start of the name that the acronym at token q spells, the name's
  * words ending right before the bracket at q - 1: capitalised words
  * whose first letters the acronym's are, small words passed over; a
@@ -1908,11 +1901,11 @@ static int spelt_listed_orgs(const char *lang, const struct ent_toks *t, const s
             continue;
         /* the bracket within three words after the name, the words free */
         size_t open = x->end;
-        while (open < t->n && open < x->end + 3 && !tok_text_is(t, open, "(") &&
+        while (open < t->n && open < x->end + 3 && !is_text(&t->v[open], '(') &&
                (t->v[open].flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) && !tok_possessive(&t->v[open]) &&
                !in_cand(cands, open))
             open++;
-        if (open + 2 >= t->n || !tok_text_is(t, open, "(") || !tok_text_is(t, open + 2, ")") ||
+        if (open + 2 >= t->n || !is_text(&t->v[open], '(') || !is_text(&t->v[open + 2], ')') ||
             t->v[open + 1].sentence != t->v[x->start].sentence)
             continue;
         const struct ent_tok *a = &t->v[open + 1];
