@@ -573,6 +573,22 @@ static uint32_t step(const struct matcher *m, uint32_t state, uint32_t sym)
     return s;
 }
 
+/* step(m, state, sym), given root = step(m, 0, sym): most steps from a
+ * state below the root end there (the word continues no name begun), and
+ * then the root's step, worked out once per type, is the answer, without
+ * the reads of the states on the way. */
+static uint32_t step_with_root(const struct matcher *m, uint32_t state, uint32_t sym, uint32_t root)
+{
+    const struct matcher_core *c = m->core;
+    uint32_t s = ac_step_below(&c->ac, state, sym);
+    if (s == AC_NONE)
+        return root;
+    if (c->state_langs)
+        while (s != 0 && !(c->state_langs[s] & m->lang_bit))
+            s = c->ac.fail[s];
+    return s;
+}
+
 /* The forms of a token type, found once per type: the vocabulary is a
  * hash table too large for the caches, and most tokens repeat a type.
  * First each type's forms are hashed and what their lookups read is
@@ -701,7 +717,7 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
         for (size_t f = 0; f < forms->n; f++) {
             add_state(next, &n_next, forms->root[f]);
             for (size_t c = 0; c < n_cur; c++)
-                add_state(next, &n_next, step(m, cur[c], forms->syms[f]));
+                add_state(next, &n_next, step_with_root(m, cur[c], forms->syms[f], forms->root[f]));
         }
         for (size_t c = 0; rc == 0 && c < n_next; c++)
             rc = collect(m, t, pos, k, next[c], forms->word, &cand);
