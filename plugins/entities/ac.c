@@ -21,6 +21,26 @@ static size_t tslot(const struct ac *a, uint32_t state, uint32_t sym)
     return i;
 }
 
+/* The filter's word of the edge (state, sym) and its two bits. */
+static uint64_t edge_hash(uint32_t state, uint32_t sym)
+{
+    uint64_t h = (uint64_t)state * 0x9E3779B97F4A7C15ull ^ (uint64_t)sym * 0xC2B2AE3D27D4EB4Full;
+    h ^= h >> 32;
+    return h * 0xff51afd7ed558ccdull;
+}
+
+static uint64_t edge_bits(uint64_t h)
+{
+    return 1ull << (h & 63) | 1ull << (h >> 6 & 63);
+}
+
+/* 0 when state (not the root) has no child on sym; 1: it may have. */
+static int edge_may(const struct ac *a, uint32_t state, uint32_t sym)
+{
+    uint64_t h = edge_hash(state, sym), bits = edge_bits(h);
+    return (a->edge_filter[h >> 32 & a->edge_mask] & bits) == bits;
+}
+
 /* The child of state on sym in the packed form (ac_build()). */
 static uint32_t packed_goto(const struct ac *a, uint32_t state, uint32_t sym)
 {
@@ -125,6 +145,8 @@ void ac_free(struct ac *a)
     free(a->child_next);
     free(a->pat_next);
     free(a->emits);
+    free(a->edge_filter);
+    free(a->fails_to_root);
     *a = (struct ac){0};
 }
 
@@ -230,7 +252,16 @@ int ac_build(struct ac *a)
     uint32_t *fail = malloc(n * sizeof *fail), *dict = malloc(n * sizeof *dict);
     uint32_t *queue = malloc(n * sizeof *queue);
     uint64_t *emits = calloc(n / 64 + 1, sizeof *emits);
-    if (!root_next || !start || !sym || !child || !keys || !fail || !dict || !queue || !emits) {
+    /* A byte of filter an edge or more (a power of two of words): few
+     * of the steps that lead nowhere pass it. */
+    size_t filter_words = 1;
+    while (filter_words < n_child / 8)
+        filter_words *= 2;
+    uint64_t *filter = calloc(filter_words, sizeof *filter), *to_root = calloc(n / 64 + 1, sizeof *to_root);
+    if (!root_next || !start || !sym || !child || !keys || !fail || !dict || !queue || !emits || !filter ||
+        !to_root) {
+        free(filter);
+        free(to_root);
         free(emits);
         free(root_next);
         free(start);
@@ -259,6 +290,12 @@ int ac_build(struct ac *a)
         else
             keys[fail[a->parent[s]]++] = (uint64_t)a->in_sym[s] << 32 | s;
     }
+    for (size_t s = 1; s < n; s++) {
+        if (a->parent[s] != 0) {
+            uint64_t h = edge_hash(a->parent[s], a->in_sym[s]);
+            filter[h >> 32 & (filter_words - 1)] |= edge_bits(h);
+        }
+    }
     for (size_t s = 1; s < n; s++)
         if (start[s + 1] - start[s] > 1)
             qsort(keys + start[s], start[s + 1] - start[s], sizeof *keys, by_value);
@@ -280,6 +317,9 @@ int ac_build(struct ac *a)
     a->fail = fail;
     a->dict = dict;
     a->emits = emits;
+    a->edge_filter = filter;
+    a->edge_mask = filter_words - 1;
+    a->fails_to_root = to_root;
     a->built = 1;
 
     size_t head = 0, tail = 0;
@@ -308,6 +348,8 @@ int ac_build(struct ac *a)
                 }
             }
             fail[c] = f;
+            if (f == 0)
+                to_root[c >> 6] |= 1ull << (c & 63);
             dict[c] = a->out[f] != AC_NONE ? f : dict[f];
             if (a->out[c] != AC_NONE || dict[c] != AC_NONE)
                 emits[c >> 6] |= 1ull << (c & 63);
@@ -334,10 +376,32 @@ int ac_build(struct ac *a)
     return 0;
 }
 
+uint32_t ac_step_below(const struct ac *a, uint32_t state, uint32_t sym)
+{
+    if (sym == 0)
+        return AC_NONE;
+    while (state != 0) {
+        if (edge_may(a, state, sym)) {
+            uint32_t c = packed_goto(a, state, sym);
+            if (c != AC_NONE)
+                return c;
+        }
+        state = a->fails_to_root[state >> 6] >> (state & 63) & 1 ? 0 : a->fail[state];
+    }
+    return AC_NONE;
+}
+
 uint32_t ac_step(const struct ac *a, uint32_t state, uint32_t sym)
 {
     if (sym == 0)
         return 0;
+    if (a->built) {
+        uint32_t c = ac_step_below(a, state, sym);
+        if (c != AC_NONE)
+            return c;
+        c = packed_goto(a, 0, sym);
+        return c != AC_NONE ? c : 0;
+    }
     for (;;) {
         uint32_t c = ac_goto(a, state, sym);
         if (c != AC_NONE)

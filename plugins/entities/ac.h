@@ -45,6 +45,16 @@ struct ac {
      * first word of a name of several), and this small array answers for
      * them where out[] and dict[] would each cost a cache miss. */
     uint64_t *emits;
+    /* From ac_build(), for the steps from a state other than the root,
+     * most of which lead nowhere below it (an article's word after "the"
+     * is seldom the next word of a name of "the"): a filter of the
+     * (state, symbol) pairs of the trie's other edges, two bits of one
+     * word a pair, that mostly says so without the binary search of the
+     * state's children; and bit s of fails_to_root set when fail[s] is
+     * the root, so that such a walk ends without a read of fail[]. */
+    uint64_t *edge_filter;
+    size_t edge_mask;      /* its words - 1 */
+    uint64_t *fails_to_root;
     size_t n_states, states_cap;
     uint32_t *pat_next;    /* the next pattern ending in the same state, or AC_NONE */
     size_t n_pat, pat_cap;
@@ -83,5 +93,10 @@ static inline int ac_emits(const struct ac *a, uint32_t state)
 /* The state after reading sym in state (0 is the root; symbol 0, unknown
  * to every pattern, leads to the root). */
 uint32_t ac_step(const struct ac *a, uint32_t state, uint32_t sym);
+/* ac_step() when its walk down the failure links finds sym below the
+ * root; AC_NONE when it reaches the root (where ac_step() would end with
+ * the root's child on sym, which a caller that steps from the root once
+ * per symbol has at hand).  After ac_build(). */
+uint32_t ac_step_below(const struct ac *a, uint32_t state, uint32_t sym);
 
 #endif

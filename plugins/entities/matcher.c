@@ -40,6 +40,7 @@ static void core_free(struct matcher_core *c)
 
 void matcher_free(struct matcher *m)
 {
+    free(m->root_state);
     if (m->core && --m->core->users == 0)
         core_free(m->core);
     *m = (struct matcher){0};
@@ -333,6 +334,22 @@ static int build_core(struct matcher_core *c, const struct gazetteer *g, const c
     return 0;
 }
 
+static uint32_t step(const struct matcher *m, uint32_t state, uint32_t sym);
+
+/* m->root_state[] of a matcher on a shared automaton. */
+static int root_states(struct matcher *m)
+{
+    size_t n = (size_t)m->core->ac.n_symbols + 1;
+    uint32_t *v = malloc(n * sizeof *v);
+    if (!v)
+        return -1;
+    for (size_t sym = 0; sym < n; sym++)
+        v[sym] = step(m, 0, (uint32_t)sym);
+    m->root_state = v;
+    m->n_root = n;
+    return 0;
+}
+
 int matcher_build_langs(struct matcher *const *ms, const char *const *langs, size_t n, const struct gazetteer *g,
                         const struct ent_tokeniser *tk)
 {
@@ -356,6 +373,12 @@ int matcher_build_langs(struct matcher *const *ms, const char *const *langs, siz
         snprintf(m->lang, sizeof m->lang, "%s", langs[i] ? langs[i] : "");
         m->genitives = strcmp(m->lang, "de") == 0;
     }
+    for (size_t i = 0; i < n; i++)
+        if (n > 1 && root_states(ms[i]) < 0) {
+            for (size_t k = 0; k < n; k++)
+                matcher_free(ms[k]);
+            return -1;
+        }
     return 0;
 }
 
@@ -573,6 +596,38 @@ static uint32_t step(const struct matcher *m, uint32_t state, uint32_t sym)
     return s;
 }
 
+/* step(m, 0, sym). */
+static uint32_t root_step(const struct matcher *m, uint32_t sym)
+{
+    if (m->root_state && sym < m->n_root)
+        return m->root_state[sym];
+    return step(m, 0, sym);
+}
+
+static void prefetch_root_step(const struct matcher *m, uint32_t sym)
+{
+    if (m->root_state && sym < m->n_root)
+        __builtin_prefetch(&m->root_state[sym]);
+    else
+        ac_prefetch_root(&m->core->ac, sym);
+}
+
+/* step(m, state, sym), given root = step(m, 0, sym): most steps from a
+ * state below the root end there (the word continues no name begun), and
+ * then the root's step, worked out once per type, is the answer, without
+ * the reads of the states on the way. */
+static uint32_t step_with_root(const struct matcher *m, uint32_t state, uint32_t sym, uint32_t root)
+{
+    const struct matcher_core *c = m->core;
+    uint32_t s = ac_step_below(&c->ac, state, sym);
+    if (s == AC_NONE)
+        return root;
+    if (c->state_langs)
+        while (s != 0 && !(c->state_langs[s] & m->lang_bit))
+            s = c->ac.fail[s];
+    return s;
+}
+
 /* The forms of a token type, found once per type: the vocabulary is a
  * hash table too large for the caches, and most tokens repeat a type.
  * First each type's forms are hashed and what their lookups read is
@@ -637,12 +692,12 @@ static int prefetch_types(const struct matcher *m, const struct ent_toks *t, str
         }
         f->n = (uint32_t)forms_hashed(ac, &t->v[hashed[k]], &hs[k], f->syms, f->word);
         for (uint32_t j = 0; j < f->n; j++)
-            ac_prefetch_root(ac, f->syms[j]);
+            prefetch_root_step(m, f->syms[j]);
     }
     for (size_t k = 0; k < n; k++) {
         struct type_forms *f = &memo[hashed_type[k]];
         for (uint32_t j = 0; j < f->n; j++)
-            f->root[j] = step(m, 0, f->syms[j]);
+            f->root[j] = root_step(m, f->syms[j]);
     }
     free(hashed);
     free(hs);
@@ -667,7 +722,7 @@ static const struct type_forms *forms_of_type(const struct matcher *m, const str
         return f;
     }
     for (uint32_t k = 0; k < f->n; k++)
-        f->root[k] = step(m, 0, f->syms[k]);
+        f->root[k] = root_step(m, f->syms[k]);
     return f;
 }
 
@@ -701,7 +756,7 @@ int matcher_run(const struct matcher *m, const struct ent_toks *t, struct ent_hi
         for (size_t f = 0; f < forms->n; f++) {
             add_state(next, &n_next, forms->root[f]);
             for (size_t c = 0; c < n_cur; c++)
-                add_state(next, &n_next, step(m, cur[c], forms->syms[f]));
+                add_state(next, &n_next, step_with_root(m, cur[c], forms->syms[f], forms->root[f]));
         }
         for (size_t c = 0; rc == 0 && c < n_next; c++)
             rc = collect(m, t, pos, k, next[c], forms->word, &cand);

@@ -104,6 +104,13 @@ struct matcher {
     uint16_t lang_bit;
     char lang[GZ_LANG_MAX];
     int genitives;         /* lang writes a genitive with a bare s (German) */
+    /* On an automaton shared by languages: the state a symbol leads to
+     * from the root in this language (step() from the root, which
+     * follows state_langs[]), one read where the step took two at random
+     * for each word type of an article; n_root entries, or NULL (one
+     * language: the automaton's own root step). */
+    uint32_t *root_state;
+    size_t n_root;
 };
 
 struct ent_hit {
