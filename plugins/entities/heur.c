@@ -95,6 +95,7 @@ struct type_memo {
     uint8_t first_common;
     uint8_t first_announced;
     uint8_t given;         /* 1 + lexicon_given() of its norm */
+    uint8_t surname;       /* 1 + pinyin_surname() of its norm */
 };
 _Static_assert(sizeof(struct type_memo) == 32, "struct type_memo: 32 bytes");
 
@@ -104,6 +105,9 @@ _Static_assert(sizeof(struct type_memo) == 32, "struct type_memo: 32 bytes");
 #define HEUR_DOMAINS 16
 /* Words that may end a street's name, looked at (rule_street()). */
 #define HEUR_STREETS 32
+/* The capitalised words that are Chinese surnames, up to as many as an
+ * article names (rule_chinese_name() reads the words around them). */
+#define HEUR_SURNAMES 16
 
 static const struct ent_tok *tok(const struct run *r, size_t p)
 {
@@ -3877,6 +3881,8 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
     size_t n_domains = 0;
     uint32_t streets[HEUR_STREETS];
     size_t n_streets = 0;
+    uint32_t surnames[HEUR_SURNAMES];
+    size_t n_surnames = 0;
     /* One pass builds the view and works out what each word is.  That
      * depends on its text alone: once per token type.  Its cue bits; and
      * the words namey_now() will look up in the word lists, each type's
@@ -3962,6 +3968,12 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
             r.look[r.n_look++] = (uint32_t)p;
         if (cap && n_streets < HEUR_STREETS && street_word(&r, p))
             streets[n_streets++] = (uint32_t)p;
+        if (cap && x->norm_len >= 2 && x->norm_len <= 6 && n_surnames < HEUR_SURNAMES) {
+            if (known && !known->surname)
+                known->surname = (uint8_t)(1 + pinyin_surname(x->norm, x->norm_len));
+            if (known ? known->surname == 2 : pinyin_surname(x->norm, x->norm_len))
+                surnames[n_surnames++] = (uint32_t)p;
+        }
         /* Only what namey_now() goes on to ask: in English a word at a
          * sentence start, no word the cue bits already rule out. */
         if (known && !known->announced && cap && !(x->flags & ENT_TOK_STOP) && x->text_len >= 2 &&
@@ -4018,8 +4030,12 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         rc = rule_spelt_acronym(&r, r.look[i]);
     /* Chinese names by their shape, before the rules of cues read their
      * words apart ("He Jianxiong said": "He" a pronoun). */
-    for (size_t i = 0; rc == 0 && i < r.n_look; i++)
-        rc = rule_chinese_name(&r, r.look[i]);
+    for (size_t i = 0; rc == 0 && i < n_surnames; i++) {
+        if (surnames[i] > 0)
+            rc = rule_chinese_name(&r, surnames[i] - 1);
+        if (rc == 0)
+            rc = rule_chinese_name(&r, surnames[i]);
+    }
     /* A rule whose cue no word is (most articles have no legal form, no
      * "Verband der") is not walked at all; the rules change no cue bits. */
     for (size_t k = 0; rc == 0 && k < sizeof rules / sizeof *rules; k++)
