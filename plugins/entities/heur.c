@@ -105,9 +105,6 @@ _Static_assert(sizeof(struct type_memo) == 32, "struct type_memo: 32 bytes");
 #define HEUR_DOMAINS 16
 /* Words that may end a street's name, looked at (rule_street()). */
 #define HEUR_STREETS 32
-/* The capitalised words that are Chinese surnames, up to as many as an
- * article names (rule_chinese_name() reads the words around them). */
-#define HEUR_SURNAMES 16
 
 static const struct ent_tok *tok(const struct run *r, size_t p)
 {
@@ -664,6 +661,7 @@ static int rule_legal_form(struct run *r, size_t j)
                            !tok_possessive(tok(r, p)) &&
                            !(p > 0 && same_sentence(r, p - 1, p) && r->covered[r->w[p - 1]]);
         if (surname_firm) {
+            /* kept as the name's first word, as a hyphenated one is */
             a = hyphen_name = p;
             continue;
         }
@@ -1376,7 +1374,7 @@ static size_t particle_surname(const struct run *r, size_t q)
 {
     static const char *const second[] = {"la", "le", "der", "den", "los", "las", NULL};
     if (q < r->n && arabic_article_name(r, q))
-        return 1;
+        return q + 1 < r->n && same_sentence(r, q, q + 1) && is_cap(tok(r, q + 1)) ? 0 : 1;
     /* Not across a line ("... Zorbek\nvan Quaxel was there"). */
     if (q + 1 >= r->n || !same_sentence(r, q, q + 1) || !particle(r, tok(r, q)) ||
         (tok(r, q)->flags & ENT_TOK_NEWLINE))
@@ -1384,7 +1382,7 @@ static size_t particle_surname(const struct run *r, size_t q)
     size_t k = q + 1;
     /* "bin al-Hussein" */
     if (arabic_article_name(r, k))
-        return k + 1 - q;
+        return k + 1 < r->n && same_sentence(r, k, k + 1) && is_cap(tok(r, k + 1)) ? 0 : k + 1 - q;
     if (tok_norm_in(tok(r, k), second) && !is_cap(tok(r, k)) && k + 1 < r->n && same_sentence(r, q, k + 1))
         k++;
     const struct ent_tok *name = tok(r, k);
@@ -2135,12 +2133,6 @@ static int rule_adjective_org(struct run *r, size_t p)
         a--;
     if (a >= 1 && same_sentence(r, a - 1, p) && indefinite_article(tok(r, a - 1)))
         return 0;
-    /* A name that goes on with "für" which rule_org_of() could not read
-     * ("Österreichische Vereinigung für das Gas- und Wasserfach") is not
-     * cut short. */
-    if (p + 1 < r->n && same_sentence(r, p, p + 1) && is_word(tok(r, p + 1), "f\xC3\xBCr", 4) &&
-        norm_in(r, p, C_ORGFOR))
-        return 0;
     size_t e = p + 1;
     while (e < r->n && e < p + 4 && same_sentence(r, p, e) && !r->taken[e] && place_at(r, e) && is_cap(tok(r, e)))
         e++;
@@ -2277,25 +2269,28 @@ static int ticker_code(const struct run *r, size_t p)
     return tok_market_code(p > 0 ? tok(r, p - 1) : NULL, tok(r, p), p + 1 < r->n ? tok(r, p + 1) : NULL);
 }
 
-/* Nouns of things that an acronym beside them names, no organisation:
- * "die Automesse IAA", "des Toolkits GTK+", "the MEB platform". */
-static const char *const acronym_things[] = {
-    "platform", "platforms", "plattform", "toolkit", "toolkits", "format", "formats", "messe",
-    "automesse", "fachmesse", "fair", "expo", "protocol", "protokoll", "standard", "standards", "gene", "gens",
-    "virus", "single", "album", "engine", "engines", "chip", "chips", "chipset", "chipsatz", "processor",
-    "prozessor", "software", "programm", "modell", "model", NULL};
+/* Nouns of things that an acronym after them names, no organisation, as
+ * German writes them: "die Automesse IAA", "des Toolkits GTK+", "der
+ * Plattform MEB". */
+static const char *const acronym_things_before[] = {
+    "plattform", "toolkit", "toolkits", "format", "formats", "messe", "automesse", "fachmesse", "protokoll",
+    "standard", "standards", "virus", "chipsatz", "prozessor", "programm", NULL};
+/* In lower case after an acronym, a thing it names: "the MEB platform";
+ * not a maker's products ("the XQZ software", "QZR chips"). */
+static const char *const acronym_things_after[] = {
+    "platform", "platforms", "format", "formats", "protocol", "protocols", "standard", "standards", "gene",
+    "genes", "virus", NULL};
 
-/* Whether a noun of a thing stands right before the acronym at p (a
- * German noun, or one in English with "the"/"a") or, in lower case, right
- * after it. */
+/* Whether a noun of a thing stands right before the acronym at p
+ * (capitalised, as a German noun is) or, in lower case, right after it. */
 static int acronym_of_thing(const struct run *r, size_t p)
 {
-    if (p > 0 && same_sentence(r, p - 1, p) && tok_norm_in(tok(r, p - 1), acronym_things) &&
-        !(tok(r, p - 1)->flags & ENT_TOK_UPPER))
+    if (p > 0 && same_sentence(r, p - 1, p) && is_cap(tok(r, p - 1)) &&
+        !(tok(r, p - 1)->flags & ENT_TOK_UPPER) && tok_norm_in(tok(r, p - 1), acronym_things_before))
         return 1;
     if (p + 1 < r->n && same_sentence(r, p, p + 1)) {
         const struct ent_tok *n = tok(r, p + 1);
-        return !(n->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) && tok_norm_in(n, acronym_things);
+        return !(n->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) && tok_norm_in(n, acronym_things_after);
     }
     return 0;
 }
@@ -3881,8 +3876,12 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
     size_t n_domains = 0;
     uint32_t streets[HEUR_STREETS];
     size_t n_streets = 0;
-    uint32_t surnames[HEUR_SURNAMES];
+    /* The capitalised words that are Chinese surnames (rule_chinese_name()
+     * reads the words around them). */
+    uint32_t *surnames = malloc((t->n + 1) * sizeof *surnames);
     size_t n_surnames = 0;
+    if (!surnames)
+        rc = -1;
     /* One pass builds the view and works out what each word is.  That
      * depends on its text alone: once per token type.  Its cue bits; and
      * the words namey_now() will look up in the word lists, each type's
@@ -3894,9 +3893,11 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
             continue;
         size_t p = r.n++;
         r.w[p] = (uint32_t)i;
+        /* A stop counts where no word follows it in its sentence. */
         if (x->flags & ENT_TOK_WORD)
-            r.sent_words[x->sentence]++;
-        else if (x->text_len == 1 && (x->text[0] == '.' || x->text[0] == '?' || x->text[0] == '!'))
+            r.sent_words[x->sentence] = (r.sent_words[x->sentence] & ~SENT_STOPPED) + 1;
+        else if ((x->text_len == 1 && (x->text[0] == '.' || x->text[0] == '?' || x->text[0] == '!')) ||
+                 (x->text_len == 3 && memcmp(x->text, "\xE2\x80\xA6", 3) == 0))
             r.sent_words[x->sentence] |= SENT_STOPPED;
         struct type_memo *known = r.types && toks_typed(t, x) ? &r.types[x->type] : NULL;
         r.untyped |= !toks_typed(t, x);
@@ -3968,7 +3969,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
             r.look[r.n_look++] = (uint32_t)p;
         if (cap && n_streets < HEUR_STREETS && street_word(&r, p))
             streets[n_streets++] = (uint32_t)p;
-        if (cap && x->norm_len >= 2 && x->norm_len <= 6 && n_surnames < HEUR_SURNAMES) {
+        if (cap && x->norm_len >= 2 && x->norm_len <= 6 && surnames) {
             if (known && !known->surname)
                 known->surname = (uint8_t)(1 + pinyin_surname(x->norm, x->norm_len));
             if (known ? known->surname == 2 : pinyin_surname(x->norm, x->norm_len))
@@ -4036,6 +4037,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         if (rc == 0)
             rc = rule_chinese_name(&r, surnames[i]);
     }
+    free(surnames);
     /* A rule whose cue no word is (most articles have no legal form, no
      * "Verband der") is not walked at all; the rules change no cue bits. */
     for (size_t k = 0; rc == 0 && k < sizeof rules / sizeof *rules; k++)

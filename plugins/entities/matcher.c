@@ -418,7 +418,7 @@ struct form_hashes {
 static int has_genitive(const struct ent_tok *t)
 {
     return (t->flags & ENT_TOK_CAP) && t->norm_len > 2 && t->norm[t->norm_len - 1] == 's' &&
-           (t->text[t->text_len - 1] == 's' || t->text_len > SHORT_CAPS_LETTERS + 1);
+           (t->text[t->text_len - 1] == 's' || letters(t) > SHORT_CAPS_LETTERS + 1);
 }
 
 static int stem_is_norm(const struct ent_tok *t)

@@ -32,6 +32,10 @@ static int syllables_from(const char *s, size_t len, size_t at, int count)
         if (il > len - at || memcmp(s + at, *i, il) != 0)
             continue;
         for (const char *const *f = finals; *f; f++) {
+            /* without an initial only a final of a, o or e: Pinyin writes
+             * the others with y or w ("yi", "wu") */
+            if (il == 0 && (*f)[0] != 'a' && (*f)[0] != 'o' && (*f)[0] != 'e')
+                continue;
             size_t fl = strlen(*f);
             if (fl <= len - at - il && memcmp(s + at + il, *f, fl) == 0 &&
                 syllables_from(s, len, at + il + fl, count + 1))

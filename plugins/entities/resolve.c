@@ -335,8 +335,9 @@ static void drop_places_of_currencies_and_cups(const struct ent_toks *t, const s
 {
     static const char *const currencies[] = {"dollar", "dollars", NULL};
     static const char *const competitions[] = {"league", "cup", NULL};
-    /* a firm's: "im Magna-Konzern", "die Magna-Aktie" (not a nation's
-     * subsidiary: "Österreich-Tochter") */
+    /* a firm's after a town's name: "im Magna-Konzern", "die
+     * Magna-Aktie" (not after a nation's or a region's: "US-Aktien",
+     * "Europa-Aktien") */
     static const char *const firms[] = {"konzern", "konzerns", "aktie", "aktien", NULL};
     for (size_t h = 0; h < hits->n; h++) {
         const struct ent_hit *x = &hits->v[h];
@@ -347,7 +348,7 @@ static void drop_places_of_currencies_and_cups(const struct ent_toks *t, const s
         int part = (last->flags & ENT_TOK_PART) && !(last->flags & ENT_TOK_PART_LAST);
         if (next->sentence == last->sentence &&
             (((part || (!(next->flags & ENT_TOK_PART) && x->end == x->start + 1)) && tok_norm_in(next, currencies)) ||
-             (part && (tok_norm_in(next, competitions) || (tok_norm_in(next, firms) && !gz->v[x->entry].nation)))))
+             (part && (tok_norm_in(next, competitions) || (tok_norm_in(next, firms) && gz->v[x->entry].town)))))
             dropped[h] = RESOLVE_DROPPED;
     }
 }
@@ -1793,14 +1794,14 @@ static int the_treasury(const char *lang, const struct ent_toks *t, const struct
             return 0;
     for (size_t i = 1; i < t->n; i++) {
         const struct ent_tok *w = &t->v[i], *the = &t->v[i - 1];
-        if (w->text_len != 8 || memcmp(w->text, "Treasury", 8) != 0 || covered[i] || in_cand(cands, i) ||
+        if (w->text_len - tok_possessive(w) != 8 || memcmp(w->text, "Treasury", 8) != 0 || covered[i] ||
+            in_cand(cands, i) ||
             the->sentence != w->sentence || the->norm_len != 3 || memcmp(the->norm, "the", 3) != 0)
             continue;
         const struct ent_tok *next = i + 1 < t->n && t->v[i + 1].sentence == w->sentence ? &t->v[i + 1] : NULL;
         if (next && ((next->flags & (ENT_TOK_CAP | ENT_TOK_UPPER)) || tok_norm_in(next, securities)))
             continue;
-        return push_found(cands, (uint32_t)i, (uint32_t)i + 1, ENT_ORG, 1, words_as_written(t, i, i + 1),
-                          "the_treasury");
+        return push_found(cands, (uint32_t)i, (uint32_t)i + 1, ENT_ORG, 1, strdup("Treasury"), "the_treasury");
     }
     return 0;
 }
@@ -1851,8 +1852,8 @@ static int extend_listed_orgs(const struct ent_toks *t, const struct ent_hits *h
 /* The start of the name that the acronym at token q spells, the name's
  * words ending right before the bracket at q - 1: capitalised words
  * whose first letters the acronym's are, small words passed over; a
- * hyphenated word gives its first letter.  Returns the first word's
- * token, or SIZE_MAX. */
+ * hyphenated word gives its first letter.  Tokens before min are not
+ * read.  Returns the first word's token, or SIZE_MAX. */
 static size_t spelt_start(const struct ent_toks *t, size_t q, size_t min)
 {
     static const char *const small[] = {"of", "for", "and", "the", "on", "in", "&", "der", "des", "für", "und",
@@ -1920,8 +1921,13 @@ static int spelt_listed_orgs(const char *lang, const struct ent_toks *t, const s
             }
         if (min + 3 < x->start)
             min = x->start - 3;
-        size_t first = spelt_start(t, open + 1, min ? min - 1 : 0);
-        if (first == SIZE_MAX || first < min || first > x->start || (first == x->start && open == x->end))
+        size_t first = spelt_start(t, open + 1, min);
+        if (first == SIZE_MAX || first > x->start || (first == x->start && open == x->end))
+            continue;
+        size_t c = first;
+        while (c < x->start && !in_cand(cands, c))
+            c++;
+        if (c < x->start)
             continue;
         int oblique = 0;
         for (size_t i = first; de && i < x->start; i++) {
