@@ -1174,7 +1174,7 @@ static void test_resolve_joined_orgs(void **state)
     static const struct marked_line lines[] = {
         {"org\tZorbcast", 0}, {"org\tQuellmore", 0}, {"org\tZorbic Party\tZorbicans", 0},
         {"org\tStiftung", 0}, {"org\tVerband", 0}, {"org\tIPCC", 0}, {"org\tZorbic Assembly", 0},
-        {"org\tZQV", 0}, {"person\tJosef Zorbitzky", 0}, {"place\tQuellburg", 0},
+        {"org\tZQV", 0}, {"person\tJosef Zorbitzky", 0}, {"place\tQuellburg", 0}, {"org\tHM Treasury", 0},
     };
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     expect_resolved(&l.g, &l.en, "en", "The manager told Zorbcast Quellmore on Monday that he would apply.",
@@ -1229,6 +1229,9 @@ static void test_resolve_joined_orgs(void **state)
     expect_resolved(&l.g, &l.en, "en", "But the Treasury's forecast was too rosy, the report said on Monday.",
                     "org/Treasury");
     expect_resolved(&l.g, &l.en, "en", "The plan was backed by the Treasury Secretary on Monday.", "");
+    /* A listed Treasury named: no second one. */
+    expect_resolved(&l.g, &l.en, "en", "HM Treasury said on Monday that the Treasury would act soon.",
+                    "org/HM Treasury");
     /* An author's dated sign-off names a person; an agency's does not. */
     given_load("given_signoff.txt", "jane\n");
     expect_resolved(&l.g, &l.de, "de", "Die Stadt plant den Bau am Montag. (Jane Quellmaier, ZORBBLATT, 14.2.2016)",
@@ -2818,6 +2821,8 @@ static void test_heuristics_name_particles(void **state)
     expect_heuristics("de", "Der Kommandeur Abdul Zorbar al-Quarni wurde am Montag getötet, hieß es.",
                       "person/Abdul Zorbar al-Quarni");
     expect_heuristics("en", "The strike on Monday hit al-Quarni, a town in the north, officials said.", "");
+    expect_heuristics("en", "On Monday Abdul Zorbar bin al-Quarni said he would stay.",
+                      "person/Abdul Zorbar bin al-Quarni");
     given_drop();
 }
 
