@@ -1774,7 +1774,7 @@ static int channel_numbers(const struct ent_toks *t, const struct ent_hits *hits
 }
 
 /* English news names a finance ministry "the Treasury" ("the Treasury
- * said", "figures from the Treasury"): tagged as written, once, when the
+ * said", "the Treasury's forecast"): tagged as Treasury, once, when the
  * article names no listed Treasury (HM Treasury, the Department of the
  * Treasury) already.  Not before a capitalised word, an office or a longer
  * name ("the Treasury Secretary", "the Treasury Department"), nor before
