@@ -1743,6 +1743,25 @@ static int rule_org_compound(struct run *r, size_t p)
     return 0;
 }
 
+/* An English firm after the place it is based or listed in:
+ * "Oxford-based Natural Motion", "London-listed Xstrata".  Not after a
+ * thing ("hardware-based DRM", "net-based IP services"), nor a person's
+ * name, whose given name tells it ("the Paris-based Karl Lagerfeld"). */
+static int rule_org_based(struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    static const char *const based[] = {"-based", "-listed", NULL};
+    if (r->de || !(t->flags & ENT_TOK_WHOLE) || p + 1 >= r->n || !same_sentence(r, p, p + 1) ||
+        !tok_norm_ends_in(t, based) || !first_part_named(&r->t->v[r->w[p] + 1]) || given_at(r, p + 1))
+        return 0;
+    size_t n = org_names_from(r, p + 1, 4);
+    while (n > 0 && norm_in(r, p + n, C_DESCR) && !norm_in(r, p + n, C_LEGAL))
+        n--;
+    if (n == 0 || !free_span(r, p + 1, p + 1 + n))
+        return 0;
+    return add(r, p + 1, p + 1 + n, ENT_ORG, 0);
+}
+
 static int is_word(const struct ent_tok *t, const char *w, size_t len)
 {
     return t->norm_len == len && memcmp(t->norm, w, len) == 0;
@@ -3425,11 +3444,16 @@ static int list_kinds(struct run *r, struct list_run *l)
     return 0;
 }
 
+/* The words between a noun and its examples. */
+static const char *const list_vias[] = {"such", "as", "including", "like", "namely", "wie", "darunter", "etwa", NULL};
+
 /* Whether a plural noun of organisations stands before the list at p,
  * maybe through "such as", "including", "like": "the newspaper chains
  * Gannett and GateHouse Media", "companies such as Gannett and
  * McClatchy", "Autobauer wie BMW, Daimler und Audi".  Its unknown names
- * are then organisations as much as beside a known one. */
+ * are then organisations as much as beside a known one.  2 when those
+ * words stand between: then one name is an example too ("companies, like
+ * RSA Security, which"). */
 static int list_head_noun(const struct run *r, size_t p)
 {
     /* Not nouns of people too ("his rivals Johnson and Gove"). */
@@ -3441,16 +3465,22 @@ static int list_head_noun(const struct run *r, size_t p)
         "platforms", "services", "apps", "businesses", "corporations", "conglomerates", "unternehmen", "firmen",
         "konzerne", "banken", "autobauer", "hersteller", "anbieter", "marken", "zeitungen", "sender",
         "organisationen", "gewerkschaften", "versicherer", "parteien", "vereine", "verbände", "gruppen",
-        "bands", NULL};
-    static const char *const via[] = {"such", "as", "including", "like", "namely", "wie", "darunter", "etwa", NULL};
+        "bands", "websites", NULL};
     size_t q = p, skipped = 0;
-    while (q > 0 && skipped < 2 && same_sentence(r, q - 1, p) && tok_norm_in(tok(r, q - 1), via))
+    while (q > 0 && skipped < 2 && same_sentence(r, q - 1, p) && tok_norm_in(tok(r, q - 1), list_vias))
         q--, skipped++;
+    /* "companies, like RSA Security" */
+    if (skipped && q > 1 && same_sentence(r, q - 2, p) && is_comma(tok(r, q - 1)))
+        q--;
     if (q == 0 || !same_sentence(r, q - 1, p))
         return 0;
     const struct ent_tok *t = tok(r, q - 1);
     /* English nouns in lower case; a capital is a name's word there. */
-    return tok_norm_in(t, plurals) && (r->de || !is_cap(t));
+    if (!tok_norm_in(t, plurals) || (!r->de && is_cap(t)))
+        return 0;
+    /* A brand alone may be a product's ("brands including Chivas Regal"). */
+    static const char *const brands[] = {"brands", "marken", NULL};
+    return skipped && !tok_norm_in(t, brands) ? 2 : 1;
 }
 
 static int rule_org_lists(struct run *r)
@@ -3470,7 +3500,10 @@ static int rule_org_lists(struct run *r)
         size_t e = p + 1;
         while (e < r->n && e < p + 4 && same_sentence(r, p, e) && is_cap(tok(r, e)))
             e++;
-        if (e >= r->n || !same_sentence(r, p, e) || !(is_comma(tok(r, e)) || list_conjunction(tok(r, e))))
+        /* A single example: "sites such as Suprnova." */
+        int example = p > 0 && same_sentence(r, p - 1, p) && tok_norm_in(tok(r, p - 1), list_vias) &&
+                      list_head_noun(r, p) == 2;
+        if (!example && (e >= r->n || !same_sentence(r, p, e) || !(is_comma(tok(r, e)) || list_conjunction(tok(r, e)))))
             continue;
         if (list_kinds(r, &l) < 0) {
             rc = -1;
@@ -3519,7 +3552,9 @@ static int rule_org_lists(struct run *r)
          * that is no organisation makes a list of anything. */
         const struct ent_tok *before = p > 0 && same_sentence(r, p - 1, p) ? tok(r, p - 1) : NULL;
         int head = n >= 2 && closed && !others && unknown && list_head_noun(r, p);
-        int orgs_list = n >= 2 && closed && (orgs || head) && !others && unknown &&
+        if (n == 1 && example && unknown)
+            head = closed = 1;
+        int orgs_list = (n >= 2 || head) && closed && (orgs || head) && !others && unknown &&
                         (head || !(n == 2 && before && (before->flags & ENT_TOK_WORD) && !is_cap(before) &&
                                    !(before->flags & ENT_TOK_STOP) && !norm_in(r, p - 1, C_ARTICLE)));
         for (size_t k = 0; k < n && orgs_list; k++)
@@ -3854,6 +3889,7 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
         uint32_t cue;       /* enum cue_bit, or C_WHOLE / C_COMMA below */
     } rules[] = {
         {rule_legal_form, C_LEGAL}, {rule_org_role, C_OROLE}, {rule_org_before_role, C_OROLE}, {rule_org_compound, C_WHOLE},
+        {rule_org_based, C_WHOLE},
         {rule_org_of, C_ORGOF | C_ORGFOR}, {rule_org_genitive, C_ORGOF | C_ORGFOR}, {rule_person_role, C_PROLE | C_ROLESUFFIX}, {rule_org_head, C_ORGHEAD},
         {rule_person_speech, C_SPEECH | C_COMMA}, {rule_sequence, C_NAMEY1}, {rule_person_given, C_GIVEN},
         {rule_adjective_org, C_ORGWORD | C_ORGFOR | C_INSTITUTION},

@@ -1270,6 +1270,35 @@ static void test_resolve_words_in_capitals(void **state)
     lists_free(&l);
 }
 
+/* 0.8.19: a union, a board or a guild that speaks is no person; a firm
+ * after the place it is based in; one example after a plural noun of
+ * firms. */
+static void test_heuristics_org_cues_0819(void **state)
+{
+    (void)state;
+    expect_heuristics("en", "Motorcycle racing's governing body, the Quarnocycle Union, said it would appeal.",
+                      "org/Quarnocycle Union");
+    expect_heuristics("en", "The Quarnference Board survey of 5,000 households pointed to a rise.",
+                      "org/Quarnference Board");
+    expect_heuristics("en", "Oxford-based Quarnix Motion launched a new version of its tool on Monday.",
+                      "org/Quarnix Motion");
+    expect_heuristics("en", "The London-listed Zorbstrata rejected the bid from its rival on Tuesday.",
+                      "org/Zorbstrata");
+    /* A thing's, not a place's; a person's given name. */
+    expect_heuristics("en", "One wonders whether hardware-based Quarnlock Guard will work for those who pay.", "");
+    given_load("given_based.txt", "karl\n");
+    expect_heuristics("en", "The show of the Paris-based Karl Zorbfeld opened on Friday evening.",
+                      "person/Karl Zorbfeld");
+    given_drop();
+    expect_heuristics("en", "Quarncard is one of the many companies, like Zorbsa Security, which have tried it.",
+                      "org/Zorbsa Security");
+    expect_heuristics("en", "Pirated films were shared on websites such as Quarnova. The rest was music.",
+                      "org/Quarnova");
+    /* One brand may be a product's; no noun of firms, no example. */
+    expect_heuristics("en", "The group sold brands including Quarnas Regal to its rival on Monday.", "");
+    expect_heuristics("en", "It was something like Quarnova that the staff talked about on Tuesday.", "");
+}
+
 /* Pinyin's shape and the surnames; Chinese names in either order, not
  * words of the language, not inside a longer name. */
 static void test_heuristics_chinese_names(void **state)
@@ -3632,6 +3661,7 @@ int main(void)
         cmocka_unit_test(test_resolve_more_places),
         cmocka_unit_test(test_heuristics_hyphenated_adjectives),
         cmocka_unit_test(test_heuristics_org_list_heads),
+        cmocka_unit_test(test_heuristics_org_cues_0819),
         cmocka_unit_test(test_heuristics_org_possessive),
         cmocka_unit_test(test_lexicon_plural_only_heads),
         cmocka_unit_test(test_resolve_places_beside_people),
