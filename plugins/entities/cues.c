@@ -124,7 +124,7 @@ static const char *const org_heads[] = {
     "massenblatt", "parteiblatt", "klub", "kollektiv", "brauerei", "verlag", "videothek", "giant", "consortium",
     "gruppe", "gruppierung", "bewegung", "consultancy", "provider", "paper", "fansite", "blogzine", "duo", "trio",
     "collective", "analysts", "club", "unit", "station", "konzerns", "anbieters", "senders", "verlags",
-    "autobauers", "versicherers", "zulieferers", "studio", NULL};
+    "autobauers", "versicherers", "zulieferers", "studio", "initiative", NULL};
 /* English nouns after a name that make it an organisation: "Edge
  * magazine", "the Sun newspaper", "the New Vision website". */
 static const char *const org_tails[] = {"magazine", "newspaper", "website", "band", "tabloid", "consortium", NULL};

@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "build_data.h"
 #include <libstemmer.h>
 #include <pthread.h>
 
@@ -1042,6 +1044,7 @@ static void test_article_owns_analysis(void **state)
 
 int main(void)
 {
+    use_build_data_dir();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nfc_and_case_folding),
         cmocka_unit_test(test_lang_codes),

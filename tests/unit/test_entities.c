@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "build_data.h"
 #include "../../plugins/entities/ac.h"
 #include "../../plugins/entities/cues.h"
 #include "../../plugins/entities/fpset.h"
@@ -3576,6 +3577,7 @@ static void test_lexicon_compound_head_lengths(void **state)
 
 int main(void)
 {
+    use_build_data_dir();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fpset_values_and_packing),
         cmocka_unit_test(test_strmap_hashings),

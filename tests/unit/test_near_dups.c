@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "build_data.h"
 #include "../../plugins/near_dups/fingerprint.h"
 #include "../../plugins/near_dups/index.h"
 #include "../../plugins/near_dups/minhash.h"
@@ -805,6 +806,7 @@ static void test_fingerprint_ignores_order_and_case(void **st)
 
 int main(void)
 {
+    use_build_data_dir();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_similarity_estimates_jaccard),
         cmocka_unit_test(test_minhash_batches_equal_one_by_one),

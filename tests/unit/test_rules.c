@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "build_data.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -477,6 +478,7 @@ static void test_actions_errors(void **state)
 
 int main(void)
 {
+    use_build_data_dir();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tag_rule_errors),
         cmocka_unit_test(test_watch_fresh_short_errors),

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "build_data.h"
 #include <math.h>
 
 #include "../../plugins/topics/store.h"
@@ -782,6 +784,7 @@ static void test_store_learn_adds_label(void **state)
 
 int main(void)
 {
+    use_build_data_dir();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_features_stems_and_chars),
         cmocka_unit_test(test_features_chars_ascii_and_not),
