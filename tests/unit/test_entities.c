@@ -1298,6 +1298,9 @@ static void test_heuristics_org_cues_0819(void **state)
     /* One brand may be a product's; no noun of firms, no example. */
     expect_heuristics("en", "The group sold brands including Quarnas Regal to its rival on Monday.", "");
     expect_heuristics("en", "It was something like Quarnova that the staff talked about on Tuesday.", "");
+    /* Initiative names the body that follows it, as Verein does. */
+    expect_heuristics("de", "Die Initiative Quarngreencity untersucht seit Jahren die Auswirkungen von Fassaden.",
+                      "org/Quarngreencity");
 }
 
 /* Pinyin's shape and the surnames; Chinese names in either order, not
