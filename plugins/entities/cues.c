@@ -39,7 +39,7 @@ static const char *const org_words[] = {
     "productions", "coalition", "alliance", "partnership", "brewery", "brewing", "railways", "financial", "steel",
     "foods", "bancorp", "pharma", "therapeutics", "biosciences", "consulting", "advisors", "realty",
     "properties", "publishing", "tribunal", "assembly", "parliament", "congress", "research", "analytics", "verlag",
-    "union", "board", "guild",
+    "union", "board", "guild", "films",
     NULL};
 /* Roles before a person's name ("Ministerpräsident Li Qiang"). */
 static const char *const person_roles[] = {

@@ -1281,6 +1281,8 @@ static void test_heuristics_org_cues_0819(void **state)
                       "org/Quarnocycle Union");
     expect_heuristics("en", "The Quarnference Board survey of 5,000 households pointed to a rise.",
                       "org/Quarnference Board");
+    expect_heuristics("en", "The film was distributed in the US by Quarnmarket Films, which bought it.",
+                      "org/Quarnmarket Films");
     expect_heuristics("en", "Oxford-based Quarnix Motion launched a new version of its tool on Monday.",
                       "org/Quarnix Motion");
     expect_heuristics("en", "The London-listed Zorbstrata rejected the bid from its rival on Tuesday.",
