@@ -2467,9 +2467,12 @@ static int rule_spelt_acronym(struct run *r, size_t q)
     int named = (r->cls[first] & body) || (r->cls[last - 1] & body) ||
                 (namey(r, first, 1) && !common_at(r, first) && !demonym_word(f));
     /* a body's word before a place that ends the name: "Management Center
-     * Innsbruck" */
+     * Innsbruck"; or inside it, after a name adjective: "Deutsche
+     * Vereinigung für Gas und Wasserfach" */
     for (size_t w = last - 1; !named && w > first && place_at(r, w); w--)
         named = (r->cls[w - 1] & body) != 0;
+    for (size_t w = first + 1; !named && w + 1 < last; w++)
+        named = (r->cls[w] & body) != 0;
     if (!named || tok_norm_in(tok(r, last - 1), things))
         return 0;
     size_t head = NO_HEAD;
