@@ -1300,6 +1300,8 @@ static void test_heuristics_org_cues_0819(void **state)
     /* One brand may be a product's; no noun of firms, no example. */
     expect_heuristics("en", "The group sold brands including Quarnas Regal to its rival on Monday.", "");
     expect_heuristics("en", "It was something like Quarnova that the staff talked about on Tuesday.", "");
+    expect_heuristics("en", "The Campaign for Quarnear Disarmament held a rally in the city on Monday.",
+                      "org/Campaign for Quarnear Disarmament");
     /* A name spelt out before its acronym with a body's word inside. */
     expect_heuristics("de", "Die Studie gab die Deutsche Quarnvereinigung für das Gas- und Zorbfach (DQGZ) in Auftrag.",
                       "org/Deutsche Quarnvereinigung für das Gas- und Zorbfach");
