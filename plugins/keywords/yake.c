@@ -376,18 +376,26 @@ static bool edge_shape(const struct yake_token *t)
     return ok;
 }
 
+/* Whether the caller is asked if word t is one of its stop words: not
+ * for a stop word of the language (the answer would change nothing,
+ * is_stop() reads the flag first; a flag of the text, so the same for the
+ * type's every token): a quarter of the word types. */
+static bool ask_stop_word(const struct work *w, const struct yake_token *t)
+{
+    return w->is_stop_word && t->kind == NEWSD_TOKEN_WORD && !(t->flags & NEWSD_TOKEN_STOPWORD);
+}
+
 /* Whether word t is one of the caller's stop words (yake_opts), and the
  * edge_shape() of its text: asked once per type, with the type's first
  * token, as the text alone decides both. */
 static bool extra_stop(struct work *w, const struct yake_token *t)
 {
     if (!typed(w, t))
-        return w->is_stop_word && w->is_stop_word(w->stop_ctx, t->norm, t->norm_len);
+        return ask_stop_word(w, t) && w->is_stop_word(w->stop_ctx, t->norm, t->norm_len);
     uint8_t *info = &w->type_info[t->type];
     if (!*info)
         *info = (uint8_t)(TYPE_SEEN | (edge_shape(t) ? TYPE_SHAPE : 0) |
-                          (w->is_stop_word && t->kind == NEWSD_TOKEN_WORD &&
-                                   w->is_stop_word(w->stop_ctx, t->norm, t->norm_len)
+                          (ask_stop_word(w, t) && w->is_stop_word(w->stop_ctx, t->norm, t->norm_len)
                                ? TYPE_EXTRA_STOP
                                : 0));
     return *info & TYPE_EXTRA_STOP;
