@@ -39,13 +39,12 @@
 
 #define NO_TERM UINT32_MAX
 
-/* 88 bytes (one per token in the scratch): the hash's low half and the
- * length in 32 bits, the booleans together at the end. */
+/* A term's counts: 64 bytes, one cache line (work_alloc() aligns the
+ * array), as the passes over the tokens read and update a term per token
+ * in no order.  What only the term table and the scoring read is apart
+ * (struct term_key, work.term_h): at 88 bytes a term mostly took two
+ * lines. */
 struct term {
-    const char *key;          /* stem (norm for stop words); not NUL-terminated for a head */
-    double h;                 /* YAKE's term score, lower is better (once scored) */
-    uint32_t hash;            /* of key (its low half): compared before the bytes */
-    uint32_t key_len;
     uint32_t tf, tf_upper, tf_acro;
     uint32_t inner, inner_cap;  /* occurrences not at a sentence's start, and those capitalised */
     uint32_t n_sent, last_sent;
@@ -57,6 +56,15 @@ struct term {
     bool standalone;          /* seen as a token of its own (not only as a compound's head) */
     bool scored;              /* h is known */
     bool edge;                /* its tokens may be a phrase's edge, as far as the term decides (score_terms()) */
+};
+#define TERM_ALIGN 64         /* sizeof(struct term), and where the array starts */
+
+/* A term's key, for the term table: the hash's low half and the length
+ * in 32 bits. */
+struct term_key {
+    const char *key;          /* stem (norm for stop words); not NUL-terminated for a head */
+    uint32_t hash;            /* of key (its low half): compared before the bytes */
+    uint32_t key_len;
 };
 
 /* One of a term's sentences: its number, SENT_HEADING set for a heading
@@ -94,6 +102,8 @@ struct work {
     bool *tok_edge;           /* may start or end a phrase (is_edge()) */
     uint8_t *tok_runs;        /* bit len - 1: the run of len words from here is a candidate's occurrence */
     struct term *terms;
+    struct term_key *term_keys;
+    double *term_h;           /* YAKE's term score, lower is better (once scored) */
     size_t n_terms;
     uint32_t *term_slots;
     size_t term_mask;
@@ -212,8 +222,8 @@ static uint32_t term_find(const struct work *w, const char *key, size_t len, boo
             *slot = i;
             return NO_TERM;
         }
-        const struct term *e = &w->terms[t];
-        if (e->hash == (uint32_t)h && e->stop == stop && e->key_len == len &&
+        const struct term_key *e = &w->term_keys[t];
+        if (e->hash == (uint32_t)h && w->terms[t].stop == stop && e->key_len == len &&
             (e->key == key || memcmp(e->key, key, len) == 0))
             return t;
     }
@@ -228,8 +238,8 @@ static uint32_t term_add(struct work *w, const char *key, size_t len, bool stop)
         return t;
     t = (uint32_t)w->n_terms++;
     w->term_slots[slot] = t;
-    w->terms[t] = (struct term){.key = key, .key_len = (uint32_t)len, .hash = (uint32_t)h, .stop = stop,
-                                .sent_head = NO_TERM, .sent_tail = NO_TERM, .last_sent = NO_TERM};
+    w->term_keys[t] = (struct term_key){.key = key, .hash = (uint32_t)h, .key_len = (uint32_t)len};
+    w->terms[t] = (struct term){.stop = stop, .sent_head = NO_TERM, .sent_tail = NO_TERM, .last_sent = NO_TERM};
     return t;
 }
 
@@ -288,8 +298,8 @@ static const char *compound_head(const char *stem, size_t stem_len, size_t *len)
  * The tag then shows the bare name, as for a compound read as its head. */
 static uint32_t genitive_of(const struct work *w, uint32_t id)
 {
-    size_t len = w->terms[id].key_len, slot;
-    const char *key = w->terms[id].key;
+    size_t len = w->term_keys[id].key_len, slot;
+    const char *key = w->term_keys[id].key;
     /* One branch, mostly not taken, where three would each go either way. */
     if (!((!w->terms[id].stop) & (len >= 4) & (key[len ? len - 1 : 0] == 's')))
         return NO_GENITIVE;
@@ -366,18 +376,26 @@ static bool edge_shape(const struct yake_token *t)
     return ok;
 }
 
+/* Whether the caller is asked if word t is one of its stop words: not
+ * for a stop word of the language (the answer would change nothing,
+ * is_stop() reads the flag first; a flag of the text, so the same for the
+ * type's every token): a quarter of the word types. */
+static bool ask_stop_word(const struct work *w, const struct yake_token *t)
+{
+    return w->is_stop_word && t->kind == NEWSD_TOKEN_WORD && !(t->flags & NEWSD_TOKEN_STOPWORD);
+}
+
 /* Whether word t is one of the caller's stop words (yake_opts), and the
  * edge_shape() of its text: asked once per type, with the type's first
  * token, as the text alone decides both. */
 static bool extra_stop(struct work *w, const struct yake_token *t)
 {
     if (!typed(w, t))
-        return w->is_stop_word && w->is_stop_word(w->stop_ctx, t->norm, t->norm_len);
+        return ask_stop_word(w, t) && w->is_stop_word(w->stop_ctx, t->norm, t->norm_len);
     uint8_t *info = &w->type_info[t->type];
     if (!*info)
         *info = (uint8_t)(TYPE_SEEN | (edge_shape(t) ? TYPE_SHAPE : 0) |
-                          (w->is_stop_word && t->kind == NEWSD_TOKEN_WORD &&
-                                   w->is_stop_word(w->stop_ctx, t->norm, t->norm_len)
+                          (ask_stop_word(w, t) && w->is_stop_word(w->stop_ctx, t->norm, t->norm_len)
                                ? TYPE_EXTRA_STOP
                                : 0));
     return *info & TYPE_EXTRA_STOP;
@@ -641,8 +659,9 @@ static void score_terms(struct work *w)
 
 /* YAKE's score of a word that is no stop word (and occurs: a term all of
  * whose tokens read as another has tf 0 and is in no candidate). */
-static double term_score(const struct work *w, struct term *e)
+static double term_score(const struct work *w, uint32_t id)
 {
+    struct term *e = &w->terms[id];
     if (!e->scored && !e->stop && e->tf > 0) {
         double tf = e->tf, max_tf = w->max_tf, freq_norm = w->freq_norm;
         double pl = e->left_total ? (double)e->left_distinct / e->left_total : 0.0;
@@ -652,10 +671,10 @@ static double term_score(const struct work *w, struct term *e)
         double position = log_position(median_sentence_x2(w, e));
         double freq = tf / freq_norm;
         double spread = (double)e->n_sent / w->n_sentences;
-        e->h = position * rel / (casing + freq / rel + spread / rel);
+        w->term_h[id] = position * rel / (casing + freq / rel + spread / rel);
         e->scored = true;
     }
-    return e->h;
+    return w->term_h[id];
 }
 
 /* ---- candidates ---------------------------------------------------------- */
@@ -818,7 +837,7 @@ static double score_candidate(const struct work *w, const struct candidate *c)
         uint32_t id = w->tok_term[c->pos + k];
         struct term *e = &w->terms[id];
         if (!e->stop) {
-            double h = term_score(w, e);
+            double h = term_score(w, id);
             prod *= h;
             sum += h;
             continue;
@@ -1057,11 +1076,14 @@ static void work_free(struct yake_scratch *scratch, void *block, void *cand_bloc
 static int work_alloc(struct work *w, struct yake_scratch *scratch, void **block)
 {
     _Static_assert(YAKE_MAX_WORDS <= 8, "a token's runs are the bits of a byte");
-    _Static_assert(sizeof(struct term) == 88, "struct term's size (yake.h's figures)");
+    _Static_assert(sizeof(struct term) == TERM_ALIGN, "a term is a cache line");
+    _Static_assert(sizeof(struct term) + sizeof(struct term_key) + sizeof(double) == 88,
+                   "a term's bytes (yake.h's figures)");
     size_t n = w->n;
     size_t ts = table_size(n);
-    size_t need = align8(n * sizeof *w->tok_term) + 2 * align8(n * sizeof *w->tok_merged) +
-                  align8(n * sizeof *w->tok_runs) + align8(n * sizeof *w->terms) +
+    size_t need = TERM_ALIGN + n * sizeof *w->terms + align8(n * sizeof *w->term_keys) +
+                  align8(n * sizeof *w->term_h) + align8(n * sizeof *w->tok_term) +
+                  2 * align8(n * sizeof *w->tok_merged) + align8(n * sizeof *w->tok_runs) +
                   align8(ts * sizeof *w->term_slots) + align8(n * sizeof *w->sent_nodes) +
                   align8(ts * sizeof *w->pairs) + align8(2 * w->n_types * sizeof *w->type_term) +
                   align8(w->n_types * sizeof *w->compound_term) + align8(w->n_types * sizeof *w->type_info) +
@@ -1070,11 +1092,16 @@ static int work_alloc(struct work *w, struct yake_scratch *scratch, void **block
     if (!p)
         return -1;
     *block = p;
+    /* The terms first, on a cache line's start: the rest (multiples of
+     * eight bytes) follows them. */
+    p += (TERM_ALIGN - (uintptr_t)p % TERM_ALIGN) % TERM_ALIGN;
+    w->terms = carve(&p, n * sizeof *w->terms);
+    w->term_keys = carve(&p, n * sizeof *w->term_keys);
+    w->term_h = carve(&p, n * sizeof *w->term_h);
     w->tok_term = carve(&p, n * sizeof *w->tok_term);
     w->tok_merged = carve(&p, n * sizeof *w->tok_merged);
     w->tok_edge = carve(&p, n * sizeof *w->tok_edge);
     w->tok_runs = carve(&p, n * sizeof *w->tok_runs);
-    w->terms = carve(&p, n * sizeof *w->terms);
     w->term_slots = carve(&p, ts * sizeof *w->term_slots);
     w->sent_nodes = carve(&p, n * sizeof *w->sent_nodes);
     w->pairs = carve(&p, ts * sizeof *w->pairs);
