@@ -70,7 +70,9 @@ struct yake_keyword {
  * candidate runs are counted: ~198 bytes a token over the corpus, where
  * one block sized by the tokens times max_words took ~321; since struct
  * term shrank from 104 to 88 bytes and a sentence node from 12 to 8,
- * ~169 where it was ~189 on analysis_bench's 5 KB articles.  (Sizing the
+ * ~169 where it was ~189 on analysis_bench's 5 KB articles (a term's 88
+ * bytes are since 0.8.19 a cache line of counts and, apart, its key and
+ * score).  (Sizing the
  * terms by a count of the word types first, ~133 bytes a token, cost
  * ~10 % of the plugin's time in analysis_bench: left out.) */
 struct yake_scratch {
