@@ -56,7 +56,8 @@ HELDOUT_SETS = [("entities-heldout", "A"), ("entities-heldout-b", "B"), ("entiti
                 ("entities-heldout-j", "J"), ("entities-heldout-k", "K"), ("entities-heldout-l", "L"),
                 ("entities-heldout-m", "M"), ("entities-heldout-n", "N"), ("entities-heldout-o", "O"),
                 ("entities-heldout-p", "P"), ("entities-heldout-q", "Q"), ("entities-heldout-r", "R"),
-                ("entities-heldout-s", "S"), ("entities-heldout-t", "T"), ("entities-heldout-u", "U")]
+                ("entities-heldout-s", "S"), ("entities-heldout-t", "T"), ("entities-heldout-u", "U"),
+                ("entities-heldout-v", "V")]
 
 
 def write_config(tmp, build_dir, lang_so):
