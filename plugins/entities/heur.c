@@ -3503,7 +3503,7 @@ static int rule_org_lists(struct run *r)
         size_t e = p + 1;
         while (e < r->n && e < p + 4 && same_sentence(r, p, e) && is_cap(tok(r, e)))
             e++;
-        /* A single example: "sites such as Suprnova." */
+        /* A single example: "websites such as Suprnova." */
         int example = p > 0 && same_sentence(r, p - 1, p) && tok_norm_in(tok(r, p - 1), list_vias) &&
                       list_head_noun(r, p) == 2;
         if (!example && (e >= r->n || !same_sentence(r, p, e) || !(is_comma(tok(r, e)) || list_conjunction(tok(r, e)))))

@@ -16,11 +16,10 @@
 #include <string.h>
 
 #include <cmocka.h>
-
-#include "build_data.h"
 #include <libstemmer.h>
 #include <pthread.h>
 
+#include "build_data.h"
 #include "analysis.h"
 #include "article.h"
 #include "stem.h"

@@ -5,14 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-
-#include "build_data.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "build_data.h"
 #include "actions.h"
 #include "article.h"
 #include "rules.h"

@@ -14,10 +14,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-
-#include "build_data.h"
 #include <math.h>
 
+#include "build_data.h"
 #include "../../plugins/topics/store.h"
 #include "temp_dir.h"
 
