@@ -106,7 +106,11 @@ static const char *const org_roles[] = {
     "vorstandschefin", "sprecher", "sprecherin", "spokesman", "spokeswoman", "spokesperson",
     "executive", "officer", "analyst", "analystin", "investor", "manager", "managerin", "direktor",
     "director", "präsident", "präsidentin", "president", "economist", "ökonom", "ökonomin", "analysts",
-    "analysten", "economists", "ökonomen", "trader", "strategist", NULL};
+    "analysten", "economists", "ökonomen", "trader", "strategist",
+    /* since 0.8.20: "chief of Brightcove", "editor of Mac Format",
+     * "professor at Cornell" (rule_org_role() says which preposition each
+     * takes) */
+    "chief", "head", "editor", "professor", "professors", "lecturer", "researcher", "researchers", NULL};
 /* Nouns that stand before an organisation's name: "Gewerkschaft Verdi",
  * "das Start-up Aleph Alpha", "rival Xpeng", "Spanish side Celta Vigo",
  * "the band Kraftwerk"; German compounds end in them

@@ -871,16 +871,36 @@ static int rule_org_role(struct run *r, size_t p)
     static const char *const spokes[] = {"spokesman", "spokeswoman", "spokesperson", NULL};
     if (tok_norm_in(tok(r, p + 1), fors) && !tok_norm_in(tok(r, p), spokes))
         return 0;
+    /* Scholars name their university after "at" only: "professor of
+     * Economics" is a chair's subject. */
+    static const char *const scholars[] = {"professor", "professors", "lecturer", "researcher", "researchers", NULL};
+    static const char *const ats[] = {"at", NULL};
+    if (tok_norm_in(tok(r, p), scholars) && !tok_norm_in(tok(r, p + 1), ats))
+        return 0;
+    /* In a sports report a head is a player's: "met by the head of Byrne". */
+    static const char *const head[] = {"head", NULL};
+    if (r->sports && tok_norm_in(tok(r, p), head))
+        return 0;
     size_t n = org_names_from(r, p + 2, 4);
     while (n > 0 && norm_in(r, p + 2 + n - 1, C_DESCR))
         n--;
     if (n == 0 || !free_span(r, p + 2, p + 2 + n))
         return 0;
-    /* A capitalised office and "of" before ordinary English words is a
-     * title, no body's: "Director of Photography", "the Director of
-     * Public Prosecutions", in German text too (but "chief executive of
-     * Friends Reunited"). */
-    if (is_cap(tok(r, p)) && !(tok(r, p)->flags & ENT_TOK_START) && is_word(tok(r, p + 1), "of", 2)) {
+    /* "Head of Research at ICICI Securities": what the role is of is a
+     * department; the firm comes after "at". */
+    size_t after = p + 2 + n;
+    if (after + 1 < r->n && same_sentence(r, p, after + 1) && tok_norm_in(tok(r, after), ats) &&
+        is_cap(tok(r, after + 1)))
+        return 0;
+    /* A capitalised office and "of" or "at" before ordinary English
+     * words is a title, no body's: "Director of Photography", "the
+     * Director of Public Prosecutions", "Editor at Large", in German text
+     * too (but "chief executive of Friends Reunited").  So is a head's or
+     * an editor's of them in lower case: "head of Research". */
+    static const char *const heads[] = {"chief", "head", "editor", NULL};
+    int of = is_word(tok(r, p + 1), "of", 2), at = tok_norm_in(tok(r, p + 1), ats);
+    if ((is_cap(tok(r, p)) && !(tok(r, p)->flags & ENT_TOK_START) && (of || at)) ||
+        (tok_norm_in(tok(r, p), heads) && of)) {
         size_t k = 0;
         while (k < n && !(r->cls[p + 2 + k] & (C_ORGWORD | C_ORGOF)) &&
                lexicon_common(r->lex, "en", tok(r, p + 2 + k)->norm, tok(r, p + 2 + k)->norm_len))

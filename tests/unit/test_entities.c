@@ -1310,6 +1310,25 @@ static void test_heuristics_org_cues_0819(void **state)
                       "org/Quarngreencity");
 }
 
+/* newsd 0.8.20: a head, an editor or a scholar and the body they are of
+ * or at. */
+static void test_heuristics_org_roles_0820(void **state)
+{
+    (void)state;
+    expect_heuristics("en", "The plan was made by the chief of Quarncove, who left it last year.",
+                      "org/Quarncove");
+    expect_heuristics("en", "The rise is real, said a lecturer at Quarnell in his report on Monday.",
+                      "org/Quarnell");
+    /* A chair's subject; a department before the firm; titles. */
+    expect_heuristics("en", "The report was written by a professor of Quarnomics and two of his staff.", "");
+    expect_heuristics("en", "The bank is cautious, said the Head of Research at Quarnici Securities.",
+                      "org/Quarnici Securities");
+    expect_heuristics("en", "The paper keeps its former chief as Editor at Large for the foreign pages.", "");
+    /* A player's head in a sports report. */
+    expect_heuristics("en", "The striker scored from the penalty spot, and a header by the head of Quarnby "
+                            "at the back post made it 2-0 before the match went to half-time.", "");
+}
+
 /* Pinyin's shape and the surnames; Chinese names in either order, not
  * words of the language, not inside a longer name. */
 static void test_heuristics_chinese_names(void **state)
@@ -3674,6 +3693,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_hyphenated_adjectives),
         cmocka_unit_test(test_heuristics_org_list_heads),
         cmocka_unit_test(test_heuristics_org_cues_0819),
+        cmocka_unit_test(test_heuristics_org_roles_0820),
         cmocka_unit_test(test_heuristics_org_possessive),
         cmocka_unit_test(test_lexicon_plural_only_heads),
         cmocka_unit_test(test_resolve_places_beside_people),
