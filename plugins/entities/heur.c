@@ -1321,6 +1321,20 @@ static int rule_sequence(struct run *r, size_t p)
     if (e < r->n && same_sentence(r, p, e) && !r->taken[e] && !r->covered[r->w[e]] &&
         is_cap(tok(r, e)) && norm_in(r, e, C_ORGWORD))
         return add_org_with_places(r, p, e + 1, __func__);
+    /* In English a company's descriptor or two inside the name, before
+     * the organisation's word: "the Consumer Electronics Association",
+     * "the Zorb Technology Council" (a descriptor is no name word of its
+     * own). */
+    if (!r->de && !tok_possessive(tok(r, e - 1))) {
+        size_t d = e;
+        while (d < r->n && d < e + 2 && same_sentence(r, p, d) && !r->taken[d] && !r->covered[r->w[d]] &&
+               is_cap(tok(r, d)) && (tok(r, d)->flags & ENT_TOK_WORD) && norm_in(r, d, C_DESCR) &&
+               !norm_in(r, d, C_ORGWORD) && !tok_possessive(tok(r, d)))
+            d++;
+        if (d > e && d < r->n && same_sentence(r, p, d) && !r->taken[d] && !r->covered[r->w[d]] && is_cap(tok(r, d)) &&
+            norm_in(r, d, C_ORGWORD) && !norm_in(r, d, C_LEGAL))
+            return add_org_with_places(r, p, d + 1, __func__);
+    }
     /* "Edge magazine", "the Sun newspaper"; not "an Irish band", nor
      * "German magazine Der Spiegel" (a name after it: rule_org_head()),
      * nor the end of a longer name ("BBC Sport website"), nor a demonym
