@@ -296,6 +296,7 @@ static int namey_now(const struct run *r, size_t p, int acronyms)
 
 static int is_number(const struct ent_tok *t);
 static int is_comma(const struct ent_tok *t);
+static int plural_apostrophe(const struct run *r, size_t p);
 
 /* English "Will" in capitals inside a sentence, at view position p, is
  * no verb: "Will Smith", "Will Young" (the given names' list leaves it
@@ -406,7 +407,7 @@ static char *span_name(const struct run *r, size_t a, size_t b, size_t head)
     for (size_t q = a; q < b; q++) {
         const struct ent_tok *t = tok(r, q);
         size_t len = q == head ? head_len : t->text_len - (q + 1 == b ? tok_possessive(t) : 0);
-        if (o != s && !is_comma(t))   /* a list of fields (field_list()) */
+        if (o != s && !is_comma(t) && !plural_apostrophe(r, q))   /* a list of fields (field_list()) */
             *o++ = ' ';
         if (q >= adjectives && q < head && is_cap(t) && adjective_shape(t)) {
             /* the adjective's stem, then the strong ending of the gender */
@@ -846,6 +847,19 @@ static size_t names_before(const struct run *r, size_t p, size_t max)
 static int is_comma(const struct ent_tok *t)
 {
     return t->norm_len == 1 && t->norm[0] == ',';
+}
+
+/* The apostrophe of an English plural's possessive, a token of its own
+ * glued to the word before: "Workers'" of "the Communication Workers'
+ * Union". */
+static int plural_apostrophe(const struct run *r, size_t p)
+{
+    const struct ent_tok *t = tok(r, p);
+    if (p == 0 || !(t->flags & ENT_TOK_GLUED) ||
+        !((t->text_len == 1 && t->text[0] == '\'') || (t->text_len == 3 && memcmp(t->text, "\xE2\x80\x99", 3) == 0)))
+        return 0;
+    const struct ent_tok *w = tok(r, p - 1);
+    return (w->flags & ENT_TOK_WORD) && w->text_len > 1 && w->text[w->text_len - 1] == 's';
 }
 
 /* "CEO von Moore Threads", "chief executive of Acme". */
@@ -1311,6 +1325,37 @@ static int rule_sequence(struct run *r, size_t p)
     /* "ITA Airways", "Deutsche Bank": an organisation word ends them (it
      * may itself read as a name word in English). */
     size_t e = p + n;
+    /* In English a plural's possessive inside the name: "the
+     * Communication Workers' Union"; and two runs of name words joined
+     * by "and", the second ending in an organisation's word or before one:
+     * "the Transport and General Workers' Union", "the Arts and
+     * Humanities Research Council" (the second without a possessive of
+     * its own: "Zorb and Quarn's Bank" are two). */
+    if (!r->de && !tok_possessive(tok(r, e - 1)) && !norm_in(r, e - 1, C_ORGWORD)) {
+        size_t f = e;
+        if (e + 2 < r->n && is_word(tok(r, e), "and", 3) && same_sentence(r, p, e + 1)) {
+            size_t m = names_from(r, e + 1, 4, 1);
+            f = m && !tok_possessive(tok(r, e + m)) ? e + 1 + m : e;
+            /* The first of ordinary words, as such names are made
+             * ("Quorblex and Zantrix Media" are two firms); not the last
+             * of a list ("Radio, Film and Television"), nor an
+             * organisation's word alone after "and". */
+            if (!all_common(r, p, e) || (p > 1 && is_comma(tok(r, p - 1)) && is_cap(tok(r, p - 2))) ||
+                (m == 1 && norm_in(r, e + 1, C_ORGWORD)))
+                f = e;
+        }
+        /* Not where a person's name is among them: "Dick Clark
+         * Productions" is a firm of its own. */
+        for (size_t k = p; k < f && f > e; k++)
+            if (given_at(r, k))
+                f = e;
+        if (f > e && norm_in(r, f - 1, C_ORGWORD))
+            return add_org_with_places(r, p, f, __func__);
+        size_t g = f < r->n && plural_apostrophe(r, f) ? f + 1 : f;
+        if ((g > f || f > e) && g < r->n && same_sentence(r, p, g) && !r->taken[g] && !r->covered[r->w[g]] &&
+            is_cap(tok(r, g)) && norm_in(r, g, C_ORGWORD))
+            return add_org_with_places(r, p, g + 1, __func__);
+    }
     if (n >= 2 && norm_in(r, p + n - 1, C_ORGWORD)) {
         /* and another one after it: "Glenn Research Center" */
         if (e < r->n && same_sentence(r, p, e) && !r->taken[e] && !r->covered[r->w[e]] && is_cap(tok(r, e)) &&

@@ -1311,7 +1311,7 @@ static void test_heuristics_org_cues_0819(void **state)
 }
 
 /* newsd 0.8.20: a head, an editor or a scholar and the body they are of
- * or at. */
+ * or at; English names of a descriptor, a plural's possessive, "and". */
 static void test_heuristics_org_roles_0820(void **state)
 {
     (void)state;
@@ -1327,6 +1327,18 @@ static void test_heuristics_org_roles_0820(void **state)
     /* A player's head in a sports report. */
     expect_heuristics("en", "The striker scored from the penalty spot, and a header by the head of Quarnby "
                             "at the back post made it 2-0 before the match went to half-time.", "");
+    /* A descriptor inside a name; a plural's possessive; runs joined by
+     * "and" before an organisation's word. */
+    expect_heuristics("en", "Figures from the Quarnsumer Electronics Association show a rise in sales.",
+                      "org/Quarnsumer Electronics Association");
+    expect_heuristics("en", "The strike was called by the Quarnication Workers' Union on Monday.",
+                      "org/Quarnication Workers' Union");
+    expect_heuristics("en", "The strike was called by the Transport and General Quarners' Union on Monday.",
+                      "org/Transport and General Quarners' Union");
+    /* Two names of their own; the last of a list. */
+    expect_heuristics("en", "It was backed by the Quarnish Bankers Association and Zorbing Societies Association.",
+                      "org/Quarnish Bankers Association, org/Zorbing Societies Association");
+    expect_heuristics("en", "The State Quarnistration of Radio, Quarnfilm and Television regulates it.", "");
 }
 
 /* Pinyin's shape and the surnames; Chinese names in either order, not
