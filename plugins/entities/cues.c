@@ -160,7 +160,9 @@ static const char *const org_for_heads[] = {
     "zentrum", "anstalt", "institut", "museum", "bibliothek", "akademie", "kommission", "ministerium",
     "verband", "fonds", "zentrums", "instituts", "museums", "ministeriums", "verbands", "verbandes", "kuratorium",
     "kuratoriums", "verein", "vereins", "sekretariat", "sekretariats", "agentur", "amt", "amts", "amtes", "rat",
-    "rats", "rates", "vereinigung", NULL};
+    "rats", "rates", "vereinigung",
+    /* since 0.8.20: "Landesgericht für Zivilrechtssachen" */
+    "gericht", "gerichts", NULL};
 /* Of those ending in -amt or -rat, the ones that take "für" as compounds
  * too; the others are ordinary words too often there ("Lehramt für
  * Mathematik", "ein Vorrat für Notfälle"), though a name adjective before

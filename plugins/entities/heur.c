@@ -2285,6 +2285,14 @@ static int rule_body_compound(struct run *r, size_t p)
     /* One of many: "eine Expertenkommission". */
     if (p > 0 && same_sentence(r, p - 1, p) && indefinite_article(tok(r, p - 1)))
         return 0;
+    /* The land or town it is of, after "für", is the name's: "die
+     * Ärztekammer für Wien". */
+    size_t e = p + 1;
+    if (!cut && p + 2 < r->n && same_sentence(r, p, p + 2) && is_word(tok(r, p + 1), "f\xC3\xBCr", 4) &&
+        !r->taken[p + 2] && place_at(r, p + 2) && is_cap(tok(r, p + 2)))
+        e = p + 3;
+    if (e > p + 1)
+        return add(r, p, e, ENT_ORG, 0) < 0 ? -1 : 0;
     if (add(r, p, p + 1, ENT_ORG, 0) < 0)
         return -1;
     /* span_name() has cut the possessive already: the name is text bytes */

@@ -1339,6 +1339,23 @@ static void test_heuristics_org_roles_0820(void **state)
     expect_heuristics("en", "It was backed by the Quarnish Bankers Association and Zorbing Societies Association.",
                       "org/Quarnish Bankers Association, org/Zorbing Societies Association");
     expect_heuristics("en", "The State Quarnistration of Radio, Quarnfilm and Television regulates it.", "");
+    /* A court's compound before "für" and its matters. */
+    expect_heuristics("de", "Die Klage ging am Mittwoch beim Landesgericht für Zivilrechtssachen ein.",
+                      "org/Landesgericht für Zivilrechtssachen");
+}
+
+/* newsd 0.8.20: a chamber's compound and the land it is of after "für". */
+static void test_resolve_body_of_place(void **state)
+{
+    (void)state;
+    struct lists l;
+    static const struct marked_line lines[] = {{"place\tQuellburg", 0}};
+    lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.de, "de", "Das sagte der Vizepräsident der Ärztekammer für Quellburg am Montag.",
+                    "place/Quellburg, org/Ärztekammer für Quellburg");
+    expect_resolved(&l.g, &l.de, "de", "Das sagte der Vizepräsident der Ärztekammer in Quellburg am Montag.",
+                    "place/Quellburg, org/Ärztekammer");
+    lists_free(&l);
 }
 
 /* Pinyin's shape and the surnames; Chinese names in either order, not
@@ -3706,6 +3723,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_org_list_heads),
         cmocka_unit_test(test_heuristics_org_cues_0819),
         cmocka_unit_test(test_heuristics_org_roles_0820),
+        cmocka_unit_test(test_resolve_body_of_place),
         cmocka_unit_test(test_heuristics_org_possessive),
         cmocka_unit_test(test_lexicon_plural_only_heads),
         cmocka_unit_test(test_resolve_places_beside_people),
