@@ -1703,9 +1703,32 @@ static int rule_org_head(struct run *r, size_t p)
     size_t quoted = quoted_name(r, p + 1);
     if (quoted && free_span(r, p + 2, p + 2 + quoted))
         return add(r, p + 2, p + 2 + quoted, ENT_ORG, 0);
-    size_t n = org_names_from(r, p + 1, 4);
-    while (n > 0 && norm_in(r, p + n, C_DESCR))
+    /* In English the name may stand apart, between commas or before the
+     * sentence's end: "the financial firm, China Life, said", "a new
+     * party, Veritas."; or begin with a capitalised "The" of its own:
+     * "wireless provider The Cloud". */
+    size_t at = p + 1;
+    if (!r->de && !is_cap(t) && p + 2 < r->n && same_sentence(r, p, p + 2) && is_comma(tok(r, p + 1)) &&
+        !given_at(r, p + 2)) {
+        size_t m = org_names_from(r, p + 2, 4), q = p + 2 + m;
+        if (m > 0 && !tok_possessive(tok(r, q - 1)) &&
+            (q >= r->n || !same_sentence(r, p, q) || is_comma(tok(r, q)) || text_is(tok(r, q), ".")))
+            at = p + 2;
+        else
+            return 0;
+    }
+    size_t the = !r->de && at == p + 1 && text_is(tok(r, at), "The") && !(tok(r, at)->flags & ENT_TOK_START) &&
+                 at + 1 < r->n && same_sentence(r, p, at + 1);
+    size_t n = org_names_from(r, at + the, 4);
+    if (n > 0)
+        n += the;
+    while (n > 0 && norm_in(r, at + n - 1, C_DESCR))
         n--;
+    if (at > p + 1) {
+        if (n == 0 || !free_span(r, at, at + n))
+            return 0;
+        return add(r, at, at + n, ENT_ORG, 0);
+    }
     /* An English name goes on after for, of, against, without: "the group
      * Doctors for Camp Closure", "Friends of the Earth". */
     static const char *const links[] = {"for", "of", "against", "without", NULL};

@@ -1339,6 +1339,16 @@ static void test_heuristics_org_roles_0820(void **state)
     expect_heuristics("en", "It was backed by the Quarnish Bankers Association and Zorbing Societies Association.",
                       "org/Quarnish Bankers Association, org/Zorbing Societies Association");
     expect_heuristics("en", "The State Quarnistration of Radio, Quarnfilm and Television regulates it.", "");
+    /* A name in apposition after an organisation's noun, or with a
+     * capitalised "The" of its own; not a person, nor the first of more. */
+    expect_heuristics("en", "Its parent company, Zorbiversal, said it would cut jobs.", "org/Zorbiversal");
+    expect_heuristics("en", "Last week he bought a small firm, Quarnitas.", "org/Quarnitas");
+    expect_heuristics("en", "The network is run by wireless provider The Quarnloud and its partners.",
+                      "org/The Quarnloud");
+    given_load("given_apposition.txt", "john\n");
+    expect_heuristics("en", "Its parent company, John Quarnley, said it would cut jobs.", "person/John Quarnley");
+    given_drop();
+    expect_heuristics("en", "Its parent company, Zorbiversal and Quarnex agreed on Monday.", "");
     /* A court's compound before "für" and its matters. */
     expect_heuristics("de", "Die Klage ging am Mittwoch beim Landesgericht für Zivilrechtssachen ein.",
                       "org/Landesgericht für Zivilrechtssachen");
