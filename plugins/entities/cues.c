@@ -128,7 +128,9 @@ static const char *const org_heads[] = {
     "massenblatt", "parteiblatt", "klub", "kollektiv", "brauerei", "verlag", "videothek", "giant", "consortium",
     "gruppe", "gruppierung", "bewegung", "consultancy", "provider", "paper", "fansite", "blogzine", "duo", "trio",
     "collective", "analysts", "club", "unit", "station", "konzerns", "anbieters", "senders", "verlags",
-    "autobauers", "versicherers", "zulieferers", "studio", "initiative", NULL};
+    "autobauers", "versicherers", "zulieferers", "studio", "initiative",
+    /* since 0.8.20 (before a given name a person's: rule_org_head()) */
+    "developer", "operator", "chain", "distributor", "entwickler", "betreiber", "kette", NULL};
 /* English nouns after a name that make it an organisation: "Edge
  * magazine", "the Sun newspaper", "the New Vision website". */
 static const char *const org_tails[] = {"magazine", "newspaper", "website", "band", "tabloid", "consortium", NULL};

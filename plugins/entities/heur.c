@@ -1673,7 +1673,8 @@ static int rule_org_head(struct run *r, size_t p)
      * "drinks maker Diageo".  So are a consultancy, analysts, a club or
      * a unit before a given name ("founder of the CGA consultancy
      * Jeanne-Marie Gescher"). */
-    static const char *const makers[] = {"maker", "consultancy", "analysts", "club", "unit", NULL};
+    static const char *const makers[] = {"maker", "consultancy", "analysts", "club", "unit", "developer", "operator",
+                                         "distributor", "entwickler", "betreiber", NULL};
     if (tok_norm_ends_in(t, makers) && given_at(r, p + 1))
         return 0;
     /* A duo or trio of people is named by their given names: "das
@@ -1711,7 +1712,7 @@ static int rule_org_head(struct run *r, size_t p)
     if (!r->de && !is_cap(t) && p + 2 < r->n && same_sentence(r, p, p + 2) && is_comma(tok(r, p + 1)) &&
         !given_at(r, p + 2)) {
         size_t m = org_names_from(r, p + 2, 4), q = p + 2 + m;
-        if (m > 0 && !tok_possessive(tok(r, q - 1)) &&
+        if (m > 0 && !tok_possessive(tok(r, q - 1)) && !(m == 1 && given_word(r, p + 2)) &&
             (q >= r->n || !same_sentence(r, p, q) || is_comma(tok(r, q)) || text_is(tok(r, q), ".")))
             at = p + 2;
         else

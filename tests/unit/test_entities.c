@@ -1347,8 +1347,12 @@ static void test_heuristics_org_roles_0820(void **state)
                       "org/The Quarnloud");
     given_load("given_apposition.txt", "john\n");
     expect_heuristics("en", "Its parent company, John Quarnley, said it would cut jobs.", "person/John Quarnley");
+    expect_heuristics("en", "She drove with her business partner and a developer, John, who then left.", "");
     given_drop();
     expect_heuristics("en", "Its parent company, Zorbiversal and Quarnex agreed on Monday.", "");
+    /* More nouns of firms; before a given name a person's. */
+    expect_heuristics("en", "The game was made by developer Quarnotel last year.", "org/Quarnotel");
+    expect_heuristics("de", "Die Supermarktkette Quarnbilla erhöht die Preise.", "org/Quarnbilla");
     /* A court's compound before "für" and its matters. */
     expect_heuristics("de", "Die Klage ging am Mittwoch beim Landesgericht für Zivilrechtssachen ein.",
                       "org/Landesgericht für Zivilrechtssachen");
