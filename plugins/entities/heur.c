@@ -1723,6 +1723,17 @@ static int rule_org_head(struct run *r, size_t p)
     size_t n = org_names_from(r, at + the, 4);
     if (n > 0)
         n += the;
+    /* In German one word after the noun that the word list lacks, though
+     * it reads as a noun by its parts: "der Zeitung Protothema", "im
+     * Magazin Artforum" (a word the list has is more often the noun's
+     * object: "der Zeitung Auskunft geben"). */
+    if (r->de && n == 0 && p + 2 < r->n && same_sentence(r, p, p + 2)) {
+        const struct ent_tok *x = tok(r, p + 1);
+        if (is_cap(x) && (x->flags & ENT_TOK_WORD) && !(x->flags & (ENT_TOK_STOP | ENT_TOK_UPPER | ENT_TOK_WHOLE)) &&
+            !r->taken[p + 1] && !r->covered[r->w[p + 1]] && !given_word(r, p + 1) &&
+            !lexicon_de_listed(r->lex, x->norm, x->norm_len) && !is_cap(tok(r, p + 2)) && !(r->cls[p + 1] & NOT_NAMEY))
+            n = 1;
+    }
     while (n > 0 && norm_in(r, at + n - 1, C_DESCR))
         n--;
     if (at > p + 1) {

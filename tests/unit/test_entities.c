@@ -1353,6 +1353,10 @@ static void test_heuristics_org_roles_0820(void **state)
     /* More nouns of firms; before a given name a person's. */
     expect_heuristics("en", "The game was made by developer Quarnotel last year.", "org/Quarnotel");
     expect_heuristics("de", "Die Supermarktkette Quarnbilla erhöht die Preise.", "org/Quarnbilla");
+    /* A word the German list lacks, a noun by its parts, after the noun;
+     * not one the list has. */
+    expect_heuristics("de", "Das sagte er gegenüber der Zeitung Quarnothema am Montag.", "org/Quarnothema");
+    expect_heuristics("de", "Der Minister gab der Zeitung Auskunft über den Plan.", "");
     /* A court's compound before "für" and its matters. */
     expect_heuristics("de", "Die Klage ging am Mittwoch beim Landesgericht für Zivilrechtssachen ein.",
                       "org/Landesgericht für Zivilrechtssachen");
