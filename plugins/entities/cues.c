@@ -153,7 +153,7 @@ static const char *const org_of_heads[] = {
     "bundesverband", "institut", "ministerium", "bundesministerium", "bundesamt", "kammer", "akademie",
     "universität", "hochschule", "gesellschaft", "stiftung", "bundesanstalt", "behörde", "museum", "library",
     "laboratory", "centre", "center", "school", "college", "academy", "campaign", "foundation", "trust", "fund",
-    "alliance", "coalition", "forum", "network", "movement", "front", "party", "committee", NULL};
+    "alliance", "coalition", "forum", "network", "movement", "front", "party", "committee", "partei", NULL};
 /* German heads that name an organisation before "für" only ("Zentrum für
  * Zeitgeschichte", "Bundesamt für Verfassungsschutz"), also as a
  * compound's end; not before der/des, a genitive ("im Zentrum der

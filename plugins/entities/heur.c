@@ -1317,6 +1317,15 @@ static int rule_sequence(struct run *r, size_t p)
     int amp = rule_ampersand(r, p, n);
     if (amp != 0)
         return amp < 0 ? -1 : 0;
+    /* A sport's national body is named by the sport and the country:
+     * "Tennis Australia", "Cycling Ireland" (the place no place there). */
+    static const char *const sports[] = {"tennis", "cycling", "swimming", "athletics", "rugby", "football",
+                                         "basketball", "hockey", "golf", "netball", "rowing", "cricket", "squash",
+                                         "badminton", "gymnastics", "triathlon", "boxing", "skiing", "sailing",
+                                         "volleyball", "judo", "archery", "baseball", "softball", NULL};
+    if (!r->de && n == 1 && p + 1 < r->n && same_sentence(r, p, p + 1) && place_at(r, p + 1) &&
+        is_cap(tok(r, p + 1)) && !r->taken[p + 1] && !tok_possessive(tok(r, p)) && tok_norm_in(tok(r, p), sports))
+        return add(r, p, p + 2, ENT_ORG, 1);
     /* "Wales Police", "Cambridge University": a place, then an
      * organisation word (English word order). */
     if (n == 1 && !r->de && norm_in(r, p, C_ORGWORD) && p > 0 && same_sentence(r, p - 1, p) && !r->taken[p - 1] &&
@@ -2063,6 +2072,23 @@ static int one_of_many(const struct run *r, size_t p)
  * Volkskunde").  After "für" a German name may hold an adjective first
  * and "und" ("Zentrum für erneuerbare Energie", "Zentralanstalt für
  * Meteorologie und Geodynamik"). */
+/* A person's role, as written or with a German ending of the genitive or
+ * plural: "Präsidenten", "Kanzlerin", "Ministers". */
+static int role_inflected(const struct ent_tok *t)
+{
+    static const char *const ends[] = {"en", "n", "s", NULL};
+    uint32_t roles = C_PROLE | C_ROLESUFFIX;
+    if ((cue_bits(t->norm, t->norm_len) | cue_suffix_bits(t->norm, t->norm_len)) & roles)
+        return 1;
+    for (const char *const *e = ends; *e; e++) {
+        size_t el = strlen(*e);
+        if (t->norm_len > el + 3 && memcmp(t->norm + t->norm_len - el, *e, el) == 0 &&
+            ((cue_bits(t->norm, t->norm_len - el) | cue_suffix_bits(t->norm, t->norm_len - el)) & roles))
+            return 1;
+    }
+    return 0;
+}
+
 static int rule_org_of(struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
@@ -2074,6 +2100,10 @@ static int rule_org_of(struct run *r, size_t p)
     if (!norm_in(r, p, C_ORGOF) && !(r->de && fuer && norm_in(r, p, C_ORGFOR) && !short_compound_head(r, p)))
         return 0;
     if (one_of_many(r, p))
+        return 0;
+    /* Whose it is, not its name: "die Partei des Präsidenten", "der
+     * Kanzlerin" (a role, also in the genitive or plural). */
+    if (r->de && !fuer && role_inflected(tok(r, p + 2)))
         return 0;
     size_t from = p + 2, n = 0;
     /* "Journal of the American Medical Association", "Department of the

@@ -1357,18 +1357,27 @@ static void test_heuristics_org_roles_0820(void **state)
      * not one the list has. */
     expect_heuristics("de", "Das sagte er gegenüber der Zeitung Quarnothema am Montag.", "org/Quarnothema");
     expect_heuristics("de", "Der Minister gab der Zeitung Auskunft über den Plan.", "");
+    /* A party of its name after "der"; not whose it is. */
+    expect_heuristics("de", "Die Partei der Quarnregionen verlor die Wahl im Osten.",
+                      "org/Partei der Quarnregionen");
+    expect_heuristics("de", "Die Partei des Präsidenten verlor die Wahl im Osten.", "");
     /* A court's compound before "für" and its matters. */
     expect_heuristics("de", "Die Klage ging am Mittwoch beim Landesgericht für Zivilrechtssachen ein.",
                       "org/Landesgericht für Zivilrechtssachen");
 }
 
-/* newsd 0.8.20: a chamber's compound and the land it is of after "für". */
+/* newsd 0.8.20: a chamber's compound and the land it is of after "für";
+ * a sport's national body. */
 static void test_resolve_body_of_place(void **state)
 {
     (void)state;
     struct lists l;
     static const struct marked_line lines[] = {{"place\tQuellburg", 0}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
+    expect_resolved(&l.g, &l.en, "en", "The plan was rejected by Tennis Quellburg's chief on Monday.",
+                    "org/Tennis Quellburg");
+    expect_resolved(&l.g, &l.en, "en", "The plan for tennis in Quellburg was rejected on Monday.",
+                    "place/Quellburg");
     expect_resolved(&l.g, &l.de, "de", "Das sagte der Vizepräsident der Ärztekammer für Quellburg am Montag.",
                     "place/Quellburg, org/Ärztekammer für Quellburg");
     expect_resolved(&l.g, &l.de, "de", "Das sagte der Vizepräsident der Ärztekammer in Quellburg am Montag.",
