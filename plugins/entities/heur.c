@@ -1740,8 +1740,15 @@ static int rule_org_head(struct run *r, size_t p)
         const struct ent_tok *x = tok(r, p + 1);
         if (is_cap(x) && (x->flags & ENT_TOK_WORD) && !(x->flags & (ENT_TOK_STOP | ENT_TOK_UPPER | ENT_TOK_WHOLE)) &&
             !r->taken[p + 1] && !r->covered[r->w[p + 1]] && !given_word(r, p + 1) &&
-            !lexicon_de_listed(r->lex, x->norm, x->norm_len) && !is_cap(tok(r, p + 2)) && !(r->cls[p + 1] & NOT_NAMEY))
-            n = 1;
+            !lexicon_de_listed(r->lex, x->norm, x->norm_len) && !(r->cls[p + 1] & NOT_NAMEY)) {
+            /* alone, or before an organisation's word: "das Label
+             * Problembär Records" */
+            if (!is_cap(tok(r, p + 2)))
+                n = 1;
+            else if (norm_in(r, p + 2, C_ORGWORD) && !r->taken[p + 2] && !r->covered[r->w[p + 2]] &&
+                     !(p + 3 < r->n && same_sentence(r, p, p + 3) && is_cap(tok(r, p + 3))))
+                n = 2;
+        }
     }
     while (n > 0 && norm_in(r, at + n - 1, C_DESCR))
         n--;

@@ -1357,6 +1357,7 @@ static void test_heuristics_org_roles_0820(void **state)
      * not one the list has. */
     expect_heuristics("de", "Das sagte er gegenüber der Zeitung Quarnothema am Montag.", "org/Quarnothema");
     expect_heuristics("de", "Der Minister gab der Zeitung Auskunft über den Plan.", "");
+    expect_heuristics("de", "Das Label Quarnbär Records bringt die Platte heraus.", "org/Quarnbär Records");
     /* A party of its name after "der"; not whose it is. */
     expect_heuristics("de", "Die Partei der Quarnregionen verlor die Wahl im Osten.",
                       "org/Partei der Quarnregionen");
