@@ -1817,7 +1817,7 @@ static int extend_listed_orgs(const struct ent_toks *t, const struct ent_hits *h
     static const char *const units[] = {
         "securities", "markets", "financial", "research", "capital", "partners", "management", "investments",
         "ventures", "studios", "entertainment", "records", "pictures", "networks", "labs", "powertrain",
-        "foundation", NULL};
+        "foundation", "channel", NULL};
     for (size_t h = 0; h < hits->n; h++) {
         const struct ent_hit *x = &hits->v[h];
         if (dropped[h] || x->sport || x->media || x->adjective || gz->v[x->entry].type != ENT_ORG ||

@@ -1198,6 +1198,8 @@ static void test_resolve_joined_orgs(void **state)
                     "person/Jane Roe, org/Zorbcast World Markets");
     expect_resolved(&l.g, &l.en, "en", "The unions say Zorbcast Powertrain will close its plant next year.",
                     "org/Zorbcast Powertrain");
+    expect_resolved(&l.g, &l.en, "en", "The show ran on the Zorbcast Channel for two years.",
+                    "org/Zorbcast Channel");
     expect_resolved(&l.g, &l.en, "en", "The manager told Zorbcast Group on Monday that he would apply.",
                     "org/Zorbcast");
     expect_resolved(&l.g, &l.en, "en", "The manager said Zorbcast's Securities arm would grow this year.",
