@@ -2394,6 +2394,22 @@ static int acronym_shape(const struct ent_tok *t)
     return letters >= 3 && chars <= 6;
 }
 
+/* A body's noun right before the bracket at b that no rule or list read
+ * as a name: the acronym in the brackets names the body, which the text
+ * calls by its kind, "der Verkehrssicherheitsbehörde (NHTSA)", "the
+ * regulator (ARCEP)". */
+static int body_noun_before(const struct run *r, size_t b)
+{
+    static const char *const bodies[] = {"behörde", "agentur", "ministerium", "verband", "kommission", "gericht",
+                                         "institut", "gewerkschaft", "organisation", "regulator", "agency",
+                                         "authority", "commission", "watchdog", NULL};
+    if (b == 0 || !same_sentence(r, b - 1, b))
+        return 0;
+    const struct ent_tok *n = tok(r, b - 1);
+    return (n->flags & ENT_TOK_WORD) && !r->taken[b - 1] && !r->covered[r->w[b - 1]] &&
+           !(r->de ? !is_cap(n) : is_cap(n)) && tok_norm_ends_in(n, bodies);
+}
+
 /* Whether the article spells the acronym at p out: capitalised words
  * whose initials it is, "of", "for", "and", "the" and their German
  * kin passed over ("British National Party", "London School of
@@ -2435,7 +2451,8 @@ static int spelt_out(const struct run *r, size_t p)
         size_t q = r->look[l];
         const struct ent_tok *w = tok(r, q);
         if (q >= 2 && q + 1 < r->n && w->text_len == a->text_len && memcmp(w->text, a->text, a->text_len) == 0 &&
-            text_is(tok(r, q - 1), "(") && text_is(tok(r, q + 1), ")") && is_cap(tok(r, q - 2)))
+            text_is(tok(r, q - 1), "(") && text_is(tok(r, q + 1), ")") && is_cap(tok(r, q - 2)) &&
+            !body_noun_before(r, q - 1))
             return 1;
     }
     return 0;
@@ -2487,7 +2504,8 @@ static int rule_acronym(struct run *r, size_t p)
         return 0;
     if (p > 0 && same_sentence(r, p - 1, p) && is_number(tok(r, p - 1)))
         return 0;
-    if (p > 0 && p + 1 < r->n && text_is(tok(r, p - 1), "(") && text_is(tok(r, p + 1), ")"))
+    if (p > 0 && p + 1 < r->n && text_is(tok(r, p - 1), "(") && text_is(tok(r, p + 1), ")") &&
+        !body_noun_before(r, p - 1))
         return 0;
     if (ticker_code(r, p) || acronym_of_thing(r, p))
         return 0;

@@ -1364,6 +1364,11 @@ static void test_heuristics_org_roles_0820(void **state)
     expect_heuristics("de", "Die Partei der Quarnregionen verlor die Wahl im Osten.",
                       "org/Partei der Quarnregionen");
     expect_heuristics("de", "Die Partei des Präsidenten verlor die Wahl im Osten.", "");
+    /* An acronym in brackets after a body's noun that no name was read
+     * for names the body. */
+    expect_heuristics("de", "Das sieht eine Vereinbarung mit der Verkehrssicherheitsbehörde (QHTSA) vor.",
+                      "org/QHTSA");
+    expect_heuristics("en", "The plan was approved by the telecoms regulator (QARC) on Monday.", "org/QARC");
     /* A court's compound before "für" and its matters. */
     expect_heuristics("de", "Die Klage ging am Mittwoch beim Landesgericht für Zivilrechtssachen ein.",
                       "org/Landesgericht für Zivilrechtssachen");
