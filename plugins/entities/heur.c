@@ -1749,6 +1749,22 @@ static int rule_org_head(struct run *r, size_t p)
                      !(p + 3 < r->n && same_sentence(r, p, p + 3) && is_cap(tok(r, p + 3))))
                 n = 2;
         }
+        /* Or a name of English words, one of them no German one: "die
+         * Kunstplattform Vital Space", "die Band Funk Project". */
+        if (n == 0) {
+            size_t m = 0;
+            int english = 0;
+            for (; m < 4 && p + 1 + m < r->n && same_sentence(r, p, p + 1 + m); m++) {
+                const struct ent_tok *w = tok(r, p + 1 + m);
+                if (!is_cap(w) || !(w->flags & ENT_TOK_WORD) || (w->flags & ENT_TOK_UPPER) || r->taken[p + 1 + m] ||
+                    r->covered[r->w[p + 1 + m]] || given_word(r, p + 1 + m) ||
+                    !lexicon_common(r->lex, "en", w->norm, w->norm_len))
+                    break;
+                english |= !lexicon_de_listed(r->lex, w->norm, w->norm_len);
+            }
+            if (m > 0 && english && !(p + 1 + m < r->n && same_sentence(r, p, p + 1 + m) && is_cap(tok(r, p + 1 + m))))
+                n = m;
+        }
     }
     while (n > 0 && norm_in(r, at + n - 1, C_DESCR))
         n--;

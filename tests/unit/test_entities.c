@@ -1360,6 +1360,9 @@ static void test_heuristics_org_roles_0820(void **state)
     expect_heuristics("de", "Das sagte er gegenüber der Zeitung Quarnothema am Montag.", "org/Quarnothema");
     expect_heuristics("de", "Der Minister gab der Zeitung Auskunft über den Plan.", "");
     expect_heuristics("de", "Das Label Quarnbär Records bringt die Platte heraus.", "org/Quarnbär Records");
+    /* English words, one no German one; not German words alone. */
+    expect_heuristics("de", "Er hat damals die Kunstplattform Vital Space gegründet.", "org/Vital Space");
+    expect_heuristics("de", "Er hat damals die Kunstplattform Neue Kunst gegründet.", "");
     /* A party of its name after "der"; not whose it is. */
     expect_heuristics("de", "Die Partei der Quarnregionen verlor die Wahl im Osten.",
                       "org/Partei der Quarnregionen");
@@ -2320,7 +2323,8 @@ static void test_heuristics_org_nouns(void **state)
      * not before a name, which it says what is. */
     expect_heuristics("de", "Die Zorbic-Privatstiftung hat am Montag die Anteile verkauft, hieß es.",
                       "org/Zorbic-Privatstiftung");
-    expect_heuristics("de", "Er ist Chef der Zorbic-Lobbygruppe Quell Leave, hieß es am Montag.", "");
+    expect_heuristics("de", "Er ist Chef der Zorbic-Lobbygruppe Quell Leave, hieß es am Montag.",
+                      "org/Quell Leave");   /* the name of English words: since 0.8.20 */
     expect_heuristics("en", "The record of Band Aid sold well in the weeks before Christmas.", "org/Band Aid");
     expect_heuristics("de", "Das Nachrichtenportal Kotaku berichtete am Montag darüber.", "org/Kotaku");
     expect_heuristics("en", "On his website Smith wrote that the law was unfair to many.", "");
