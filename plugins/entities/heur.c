@@ -1720,7 +1720,13 @@ static int rule_org_head(struct run *r, size_t p)
     size_t at = p + 1;
     if (!r->de && !is_cap(t) && p + 2 < r->n && same_sentence(r, p, p + 2) && is_comma(tok(r, p + 1)) &&
         !given_at(r, p + 2)) {
-        size_t m = org_names_from(r, p + 2, 4), q = p + 2 + m;
+        size_t m = org_names_from(r, p + 2, 4);
+        /* a place may begin it: "the financial firm, China Life," */
+        int place_first = m == 0 && p + 3 < r->n && same_sentence(r, p, p + 3) && place_at(r, p + 2) &&
+                          is_cap(tok(r, p + 2)) && !r->taken[p + 2] && !tok_possessive(tok(r, p + 2));
+        if (place_first && (m = org_names_from(r, p + 3, 3)) > 0)
+            m++;
+        size_t q = p + 2 + m;
         if (m > 0 && !tok_possessive(tok(r, q - 1)) && !(m == 1 && given_word(r, p + 2)) &&
             (q >= r->n || !same_sentence(r, p, q) || is_comma(tok(r, q)) || text_is(tok(r, q), ".")))
             at = p + 2;
@@ -1769,9 +1775,11 @@ static int rule_org_head(struct run *r, size_t p)
     while (n > 0 && norm_in(r, at + n - 1, C_DESCR))
         n--;
     if (at > p + 1) {
-        if (n == 0 || !free_span(r, at, at + n))
+        if (place_at(r, at) && n == 0)
+            n = org_names_from(r, at + 1, 3) + 1;   /* the place and the name words after it */
+        if (n == 0 || !free_span(r, place_at(r, at) ? at + 1 : at, at + n))
             return 0;
-        return add(r, at, at + n, ENT_ORG, 0);
+        return add(r, at, at + n, ENT_ORG, place_at(r, at));
     }
     /* An English name goes on after for, of, against, without: "the group
      * Doctors for Camp Closure", "Friends of the Earth". */

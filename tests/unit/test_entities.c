@@ -1389,6 +1389,9 @@ static void test_resolve_body_of_place(void **state)
                     "org/Tennis Quellburg");
     expect_resolved(&l.g, &l.en, "en", "The plan for tennis in Quellburg was rejected on Monday.",
                     "place/Quellburg");
+    /* A place may begin a name in apposition. */
+    expect_resolved(&l.g, &l.en, "en", "Another financial firm, Quellburg Life, is facing lawsuits.",
+                    "org/Quellburg Life");
     expect_resolved(&l.g, &l.de, "de", "Das sagte der Vizepräsident der Ärztekammer für Quellburg am Montag.",
                     "place/Quellburg, org/Ärztekammer für Quellburg");
     expect_resolved(&l.g, &l.de, "de", "Das sagte der Vizepräsident der Ärztekammer in Quellburg am Montag.",
