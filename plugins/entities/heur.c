@@ -1714,8 +1714,8 @@ static int rule_org_head(struct run *r, size_t p)
     if (quoted && free_span(r, p + 2, p + 2 + quoted))
         return add(r, p + 2, p + 2 + quoted, ENT_ORG, 0);
     /* In English the name may stand apart, between commas or before the
-     * sentence's end: "the financial firm, China Life, said", "a new
-     * party, Veritas."; or begin with a capitalised "The" of its own:
+     * sentence's end: "the financial firm, China Life, said", "the games
+     * developer, Rockstar."; or begin with a capitalised "The" of its own:
      * "wireless provider The Cloud". */
     size_t at = p + 1;
     if (!r->de && !is_cap(t) && p + 2 < r->n && same_sentence(r, p, p + 2) && is_comma(tok(r, p + 1)) &&
@@ -2096,13 +2096,6 @@ static int one_of_many(const struct run *r, size_t p)
     return 0;
 }
 
-/* "Confederation of British Industry", "Verband der Automobilindustrie",
- * "Bundesamt für Verfassungsschutz": an organisation head,
- * of/for/der/des/für, and capitalised words; name words before the head
- * belong to it ("European Bank for ...", "Österreichisches Museum für
- * Volkskunde").  After "für" a German name may hold an adjective first
- * and "und" ("Zentrum für erneuerbare Energie", "Zentralanstalt für
- * Meteorologie und Geodynamik"). */
 /* A person's role, as written or with a German ending of the genitive or
  * plural: "Präsidenten", "Kanzlerin", "Ministers". */
 static int role_inflected(const struct ent_tok *t)
@@ -2120,6 +2113,13 @@ static int role_inflected(const struct ent_tok *t)
     return 0;
 }
 
+/* "Confederation of British Industry", "Verband der Automobilindustrie",
+ * "Bundesamt für Verfassungsschutz": an organisation head,
+ * of/for/der/des/für, and capitalised words; name words before the head
+ * belong to it ("European Bank for ...", "Österreichisches Museum für
+ * Volkskunde").  After "für" a German name may hold an adjective first
+ * and "und" ("Zentrum für erneuerbare Energie", "Zentralanstalt für
+ * Meteorologie und Geodynamik"). */
 static int rule_org_of(struct run *r, size_t p)
 {
     const struct ent_tok *t = tok(r, p);
