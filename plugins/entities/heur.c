@@ -4198,9 +4198,17 @@ int heur_run(const struct ent_toks *t, const uint8_t *covered, const uint8_t *li
             if (k == n_sport)
                 sport[n_sport++] = sw;
         }
-        if (x->flags & ENT_TOK_WHOLE)
+        if (x->flags & ENT_TOK_WHOLE) {
             r.cls[p] |= C_WHOLE;
-        else if ((x->flags & ENT_TOK_UPPER) && acronym_shape(x))
+            /* An English paper's hyphenated name ends in the word of one:
+             * "the Pittsburgh Post-Gazette", "the Chicago Sun-Times". */
+            size_t last = i + 1;
+            while (!r.de && is_cap(x) && last + 1 < t->n && !(t->v[last].flags & ENT_TOK_PART_LAST))
+                last++;
+            if (!r.de && is_cap(x) && last < t->n && (t->v[last].flags & ENT_TOK_PART_LAST) &&
+                (t->v[last].flags & ENT_TOK_CAP) && (cue_bits(t->v[last].norm, t->v[last].norm_len) & C_ORGWORD))
+                r.cls[p] |= C_ORGWORD;
+        } else if ((x->flags & ENT_TOK_UPPER) && acronym_shape(x))
             r.cls[p] |= C_ACRONYM;
         if (is_comma(x))
             r.cls[p] |= C_COMMA;

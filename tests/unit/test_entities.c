@@ -1392,6 +1392,9 @@ static void test_resolve_body_of_place(void **state)
     /* A place may begin a name in apposition. */
     expect_resolved(&l.g, &l.en, "en", "Another financial firm, Quellburg Life, is facing lawsuits.",
                     "org/Quellburg Life");
+    /* A paper's hyphenated name after its town. */
+    expect_resolved(&l.g, &l.en, "en", "He told the Quellburg Post-Gazette on Monday that he would go.",
+                    "org/Quellburg Post-Gazette");
     expect_resolved(&l.g, &l.de, "de", "Das sagte der Vizepräsident der Ärztekammer für Quellburg am Montag.",
                     "place/Quellburg, org/Ärztekammer für Quellburg");
     expect_resolved(&l.g, &l.de, "de", "Das sagte der Vizepräsident der Ärztekammer in Quellburg am Montag.",
