@@ -484,6 +484,24 @@ static void drop_orgs_inside_names(const struct lexicon *lex, const char *lang, 
     }
 }
 
+/* A listed organisation that is the part of a hyphenated word right
+ * after a given name is a person's surname there: "die
+ * Konrad-Bayer-Textvertonung", "die Heinrich-Porsche-Straße" name no
+ * firm. */
+static void drop_orgs_after_given_parts(const struct lexicon *lex, const char *lang, const struct ent_toks *t,
+                                        const struct ent_hits *hits, const struct gazetteer *gz, uint8_t *dropped)
+{
+    for (size_t h = 0; h < hits->n; h++) {
+        size_t i = hits->v[h].start;
+        if (dropped[h] || gz->v[hits->v[h].entry].type != ENT_ORG || i < 2 || !(t->v[i].flags & ENT_TOK_PART))
+            continue;
+        const struct ent_tok *g = &t->v[i - 1];
+        if ((g->flags & ENT_TOK_PART) && (g->flags & ENT_TOK_CAP) && !(g->flags & ENT_TOK_UPPER) &&
+            lexicon_given(lex, lang, g->norm, g->norm_len) == LEXICON_GIVEN_NAME)
+            dropped[h] = RESOLVE_DROPPED;
+    }
+}
+
 /* Determiners of a German noun that no name of an organisation takes:
  * "eine Allianz", "keine Visa". */
 static const char *const indefinite_de[] = {
@@ -2227,6 +2245,7 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     drop_market_codes(t, hits, dropped);
     drop_orgs_before_trophies(t, hits, gz, dropped);
     drop_orgs_inside_names(lex, lang, t, hits, gz, covered, dropped);
+    drop_orgs_after_given_parts(lex, lang, t, hits, gz, dropped);
     drop_german_nouns_as_orgs(lex, lang, t, hits, gz, dropped);
     memset(covered, 0, t->n + 1);
     resolve_mark_covered(t, hits, gz, dropped, covered);

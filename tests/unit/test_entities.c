@@ -1378,13 +1378,18 @@ static void test_heuristics_org_roles_0820(void **state)
 }
 
 /* newsd 0.8.20: a chamber's compound and the land it is of after "für";
- * a sport's national body. */
+ * a sport's national body; a listed firm's name as a person's surname in
+ * a compound. */
 static void test_resolve_body_of_place(void **state)
 {
     (void)state;
     struct lists l;
-    static const struct marked_line lines[] = {{"place\tQuellburg", 0}};
+    static const struct marked_line lines[] = {{"place\tQuellburg", 0}, {"org\tZorbwerk", 0}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
+    given_load("given_compound.txt", "konrad\n");
+    expect_resolved(&l.g, &l.de, "de", "Die Konrad-Zorbwerk-Textvertonung wurde am Montag gespielt.", "");
+    given_drop();
+    expect_resolved(&l.g, &l.de, "de", "Der Zorbwerk-Chef sagte das am Montag.", "org/Zorbwerk");
     expect_resolved(&l.g, &l.en, "en", "The plan was rejected by Tennis Quellburg's chief on Monday.",
                     "org/Tennis Quellburg");
     expect_resolved(&l.g, &l.en, "en", "The plan for tennis in Quellburg was rejected on Monday.",
