@@ -110,7 +110,9 @@ static const char *const org_roles[] = {
     /* since 0.8.20: "chief of Brightcove", "editor of Mac Format",
      * "professor at Cornell" (rule_org_role() says which preposition each
      * takes) */
-    "chief", "head", "editor", "professor", "professors", "lecturer", "researcher", "researchers", NULL};
+    "chief", "head", "editor", "professor", "professors", "lecturer", "researcher", "researchers",
+    /* and works of a body, with by/from: "a survey by Hostway" */
+    "survey", "study", "poll", "report", "analysis", "figures", "estimates", "forecast", "forecasts", NULL};
 /* Nouns that stand before an organisation's name: "Gewerkschaft Verdi",
  * "das Start-up Aleph Alpha", "rival Xpeng", "Spanish side Celta Vigo",
  * "the band Kraftwerk"; German compounds end in them
@@ -187,7 +189,7 @@ static const char *const place_preps[] = {
     "stadt", "hauptstadt", "kleinstadt", "hafenstadt", "grenzstadt", "küstenstadt", "dorf", "ortschaft",
     "gemeinde", "siedlung", "bundesstaat", "provinz", "kanton", "region", "bezirk", "distrikt", "bundesland",
     NULL};
-static const char *const org_preps[] = {"von", "der", "des", "bei", "beim", "of", "at", "for", NULL};
+static const char *const org_preps[] = {"von", "der", "des", "bei", "beim", "of", "at", "for", "by", "from", NULL};
 static const char *const speech_verbs[] = {
     "sagte", "sagt", "erklärte", "erklärt", "betonte", "meinte", "schrieb", "said", "says", "told",
     "added", "stated", "wrote", "explained", "argued", "warned", "noted", "asked", "replied", "insisted",

@@ -891,6 +891,15 @@ static int rule_org_role(struct run *r, size_t p)
     static const char *const ats[] = {"at", NULL};
     if (tok_norm_in(tok(r, p), scholars) && !tok_norm_in(tok(r, p + 1), ats))
         return 0;
+    /* A body's work names it after by or from, and only then: "a survey
+     * by Hostway", "figures from Nielsen" (not "the report of Smith"). */
+    static const char *const works[] = {"survey", "study", "poll", "report", "analysis", "figures", "estimates",
+                                        "forecast", "forecasts", NULL};
+    static const char *const bys[] = {"by", "from", NULL};
+    int work = tok_norm_in(tok(r, p), works) != 0;
+    if (work != (tok_norm_in(tok(r, p + 1), bys) != 0) || (work && is_cap(tok(r, p))) ||
+        (work && given_at(r, p + 2)))
+        return 0;
     /* In a sports report a head is a player's: "met by the head of Byrne". */
     static const char *const head[] = {"head", NULL};
     if (r->sports && tok_norm_in(tok(r, p), head))

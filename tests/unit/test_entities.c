@@ -1372,6 +1372,13 @@ static void test_heuristics_org_roles_0820(void **state)
     expect_heuristics("de", "Das sieht eine Vereinbarung mit der Verkehrssicherheitsbehörde (QHTSA) vor.",
                       "org/QHTSA");
     expect_heuristics("en", "The plan was approved by the telecoms regulator (QARC) on Monday.", "org/QARC");
+    /* A body's work by or from it; not a person's, nor another preposition. */
+    expect_heuristics("en", "A survey by Quarnway found that most users were happy.", "org/Quarnway");
+    given_load("given_survey.txt", "penelope\n");
+    expect_heuristics("en", "A survey by Penelope Quarnathy found that most users were happy.",
+                      "person/Penelope Quarnathy");
+    given_drop();
+    expect_heuristics("en", "The report of Quarnway was read out in court on Monday.", "");
     /* A court's compound before "für" and its matters. */
     expect_heuristics("de", "Die Klage ging am Mittwoch beim Landesgericht für Zivilrechtssachen ein.",
                       "org/Landesgericht für Zivilrechtssachen");
