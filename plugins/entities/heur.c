@@ -3940,36 +3940,76 @@ static int cmp_name(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The bytes of name before a last word that is an organisation's
+ * ("Delta Airlines": 5), or 0. */
+static uint32_t before_org_word(const char *name)
+{
+    const char *sp = strrchr(name, ' ');
+    if (!sp || sp == name)
+        return 0;
+    char norm[32];
+    size_t len = strlen(sp + 1);
+    if (len == 0 || len >= sizeof norm)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        norm[i] = (char)((sp[1 + i] >= 'A' && sp[1 + i] <= 'Z') ? sp[1 + i] + 32 : sp[1 + i]);
+    return (cue_bits(norm, len) & C_ORGWORD) ? (uint32_t)(sp - name) : 0;
+}
+
+/* A name's first len bytes against a whole name, as strcmp() orders. */
+struct name_key {
+    const char *name;
+    size_t len;
+};
+
+static int cmp_key_name(const void *a, const void *b)
+{
+    const struct name_key *k = a;
+    const char *name = *(const char *const *)b;
+    int r = strncmp(k->name, name, k->len);
+    return r ? r : name[k->len] ? -1 : 0;
+}
+
 /* One firm, one name: "Zorblax Holdings Inc." gives Zorblax, and a later
  * "Zorblax Holdings" (a name that keeps its legal form's word) is the
  * same firm, Zorblax, when the article has that name too.  Sorted names,
  * so an article of many firms takes no quadratic time. */
 static void same_firm_names(struct heur_cands *c)
 {
+    /* Since 0.8.20 also a name and its organisation's word: "A Delta
+     * spokesperson" and "by Delta Airlines" name one firm, Delta. */
     size_t n_forms = 0;
-    for (size_t i = 0; i < c->n; i++)
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->v[i].type == ENT_ORG && !c->v[i].short_len)
+            c->v[i].short_len = before_org_word(c->v[i].name);
         n_forms += c->v[i].short_len != 0;
+    }
     if (!n_forms)
         return;
     const char **names = malloc(c->n * sizeof *names);
-    if (!names)
+    uint8_t *cut = calloc(c->n, 1);
+    if (!names || !cut) {
+        free(names);
+        free(cut);
         return;   /* out of memory: the two names stay */
+    }
     size_t n = 0;
     for (size_t i = 0; i < c->n; i++)
-        if (c->v[i].type == ENT_ORG && !c->v[i].short_len)
+        if (c->v[i].type == ENT_ORG)
             names[n++] = c->v[i].name;
     qsort(names, n, sizeof *names, cmp_name);
+    /* First which to cut, then the cuts, which would change the keys.  A
+     * name's own whole is longer than its short name: no name finds
+     * itself. */
     for (size_t i = 0; i < c->n; i++) {
-        struct heur_cand *x = &c->v[i];
-        if (!x->short_len)
-            continue;
-        char keep = x->name[x->short_len];
-        x->name[x->short_len] = '\0';
-        const char *key = x->name;
-        if (!bsearch(&key, names, n, sizeof *names, cmp_name))
-            x->name[x->short_len] = keep;
+        struct name_key key = {c->v[i].name, c->v[i].short_len};
+        cut[i] = key.len && bsearch(&key, names, n, sizeof *names, cmp_key_name) != NULL;
     }
+    for (size_t i = 0; i < c->n; i++)
+        if (cut[i])
+            c->v[i].name[c->v[i].short_len] = '\0';
     free(names);
+    free(cut);
 }
 
 /* A single word that is the last word of a person found in full is that

@@ -865,6 +865,12 @@ static void test_heuristics_legal_forms(void **state)
                       "org/Zorblax, org/Zorblax");
     expect_heuristics("en", "The deal was signed by Acme Widgets Holdings, Inc. on a rainy day in spring.",
                       "org/Acme Widgets");
+    /* Since 0.8.20 a name and its organisation's word too; not when the
+     * article has no shorter name. */
+    expect_heuristics("en", "A Zorbta spokesperson declined to comment. She was fired by Zorbta Airlines in May.",
+                      "org/Zorbta, org/Zorbta");
+    expect_heuristics("en", "She was fired by Zorbta Airlines in May, and the airline declined to comment.",
+                      "org/Zorbta Airlines");
     /* A name with its acronym in brackets after it, whose initials the
      * acronym is: an organisation by a body's word or a name of its own;
      * not an office, a measure, a treaty. */
