@@ -38,7 +38,9 @@ struct heur_cand {
     char *name;
     const char *rule;        /* which cue found it (for the debug log) */
     /* A legal form's word kept at the name's end ("Falic Group",
-     * rule_legal_form()): the name's length without it; else 0. */
+     * rule_legal_form()), or an organisation's word there ("Delta
+     * Airlines", same_firm_names()): the name's length without it; else
+     * 0. */
     uint32_t short_len;
 };
 

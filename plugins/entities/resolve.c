@@ -2222,6 +2222,50 @@ static int drop_only_in_tables(const struct ent_toks *t, const struct ent_hits *
     return 0;
 }
 
+/* In English a sentence's first word is read into no name (it may be any
+ * word in capitals), but a listed place there, dropped for want of a cue,
+ * begins the organisation found right after it: "Reading Borough Council
+ * said", "Slough Conservative Association has".  0, or -1 when out of
+ * memory. */
+static int orgs_after_first_places(const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
+                                   struct heur_cands *cands, const uint8_t *dropped)
+{
+    uint8_t *place = NULL;
+    for (size_t h = 0; h < hits->n; h++) {
+        const struct ent_hit *x = &hits->v[h];
+        const struct ent_tok *w = &t->v[x->start];
+        if (!dropped[h] || x->end != x->start + 1 || gz->v[x->entry].type != ENT_PLACE ||
+            !(w->flags & ENT_TOK_START) || !(w->flags & ENT_TOK_CAP) || (w->flags & ENT_TOK_PART) ||
+            tok_possessive(w))
+            continue;
+        if (!place && !(place = calloc(t->n + 1, 1)))
+            return -1;
+        place[x->start] = 1;
+    }
+    for (size_t k = 0; place && k < cands->n; k++) {
+        struct heur_cand *c = &cands->v[k];
+        size_t i = c->start - 1;
+        if (c->type != ENT_ORG || c->start == 0 || !place[i] || t->v[i].sentence != t->v[c->start].sentence)
+            continue;
+        size_t len = t->v[i].text_len, name_len = strlen(c->name);
+        char *name = malloc(len + 1 + name_len + 1);
+        if (!name) {
+            free(place);
+            return -1;
+        }
+        memcpy(name, t->v[i].text, len);
+        name[len] = ' ';
+        memcpy(name + len + 1, c->name, name_len + 1);
+        free(c->name);
+        c->name = name;
+        c->start = (uint32_t)i;
+        if (c->cover_start > i)
+            c->cover_start = (uint32_t)i;
+    }
+    free(place);
+    return 0;
+}
+
 int resolve_article(const struct lexicon *lex, const char *lang, const char *tag_lang, int heuristics,
                     unsigned heur_flags, const struct ent_toks *t, const struct ent_hits *hits, const struct gazetteer *gz,
                     uint8_t *covered, uint8_t *dropped, struct heur_cands *cands)
@@ -2264,6 +2308,8 @@ int resolve_article(const struct lexicon *lex, const char *lang, const char *tag
     if (rc < 0)
         return -1;
     keep_orgs_left_inside(t, hits, gz, cands, covered, dropped);
+    if (lang && strcmp(lang, "en") == 0 && orgs_after_first_places(t, hits, gz, cands, dropped) < 0)
+        return -1;
     resolve_drop_sport_aliases(lex, lang, t, hits, cands->sports, cands, dropped);
     resolve_drop_surnames_of_listed(t, hits, gz, dropped, cands);
     if (!cands->sports && drop_places_that_are_surnames(lex, lang, t, hits, gz, cands, dropped) < 0)

@@ -1397,12 +1397,17 @@ static void test_resolve_body_of_place(void **state)
 {
     (void)state;
     struct lists l;
-    static const struct marked_line lines[] = {{"place\tQuellburg", 0}, {"org\tZorbwerk", 0}};
+    static const struct marked_line lines[] = {{"place\tQuellburg", 0}, {"org\tZorbwerk", 0}, {"place\tReading", GZ_MARK_CUE | GZ_MARK_TOWN}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     given_load("given_compound.txt", "konrad\n");
     expect_resolved(&l.g, &l.de, "de", "Die Konrad-Zorbwerk-Textvertonung wurde am Montag gespielt.", "");
     given_drop();
     expect_resolved(&l.g, &l.de, "de", "Der Zorbwerk-Chef sagte das am Montag.", "org/Zorbwerk");
+    /* A listed place that is a word, first in its sentence, begins the
+     * organisation right after it. */
+    expect_resolved(&l.g, &l.en, "en", "Reading Borough Council said the road would close on Monday.",
+                    "org/Reading Borough Council");
+    expect_resolved(&l.g, &l.en, "en", "Reading the report, the council said the road would close.", "");
     expect_resolved(&l.g, &l.en, "en", "The plan was rejected by Tennis Quellburg's chief on Monday.",
                     "org/Tennis Quellburg");
     expect_resolved(&l.g, &l.en, "en", "The plan for tennis in Quellburg was rejected on Monday.",
