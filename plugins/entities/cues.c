@@ -271,7 +271,10 @@ static const char *const institutions[] = {
     "bibliothek", "philharmonie", "landestheater", "stadttheater", "staatstheater", "nationaltheater",
     "burgtheater", "akademietheater", "volkstheater", "staatsoper", "volksoper",
     /* named by a family: "Weingut Polz", "Bankhaus Spängler" */
-    "weingut", "bankhaus", NULL};
+    "weingut", "bankhaus",
+    /* since 0.8.20: the assembly of a profession's chambers, "Österreichischer
+     * Rechtsanwaltskammertag" */
+    "kammertag", NULL};
 /* The short forms of such bodies, as words of their own only ("Uni
  * Linz", "TU Wien", "FH Kärnten"): inside a word they are other words'
  * ends ("Juni"). */

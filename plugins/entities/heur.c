@@ -2015,7 +2015,7 @@ static char noun_gender(const char *norm, size_t len)
                    {"verband", 'm'}, {"rat", 'm'}, {"fonds", 'm'}, {"kuratorium", 'n'}, {"sekretariat", 'n'},
                    {"gericht", 'n'}, {"hof", 'm'}, {"orchester", 'n'}, {"fc", 'm'}, {"club", 'm'},
                    {"trust", 'm'}, {"konzern", 'm'}, {"verein", 'm'}, {"dienst", 'm'}, {"klinikum", 'n'},
-                   {"spital", 'n'}, {"landtag", 'm'}, {"haus", 'n'}, {"theater", 'n'}};
+                   {"spital", 'n'}, {"landtag", 'm'}, {"haus", 'n'}, {"theater", 'n'}, {"kammertag", 'm'}};
     char gender = 'f';
     for (size_t k = 0; k < sizeof genders / sizeof *genders; k++) {
         size_t n = strlen(genders[k].end);

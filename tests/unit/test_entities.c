@@ -1385,6 +1385,9 @@ static void test_heuristics_org_roles_0820(void **state)
                       "person/Penelope Quarnathy");
     given_drop();
     expect_heuristics("en", "The report of Quarnway was read out in court on Monday.", "");
+    /* The assembly of a profession's chambers, a masculine body. */
+    expect_heuristics("de", "Das sagte der Präsident des Österreichischen Notariatskammertages am Montag.",
+                      "org/Österreichischer Notariatskammertag");
     /* A court's compound before "für" and its matters. */
     expect_heuristics("de", "Die Klage ging am Mittwoch beim Landesgericht für Zivilrechtssachen ein.",
                       "org/Landesgericht für Zivilrechtssachen");
