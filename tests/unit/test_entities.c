@@ -1318,9 +1318,12 @@ static void test_heuristics_org_cues_0819(void **state)
                       "org/Quarngreencity");
 }
 
-/* newsd 0.8.20: a head, an editor or a scholar and the body they are of
- * or at; English names of a descriptor, a plural's possessive, "and". */
-static void test_heuristics_org_roles_0820(void **state)
+/* newsd 0.8.20: a head, an editor, a scholar or a work and the body they
+ * are of, at or by; English names with a descriptor, a plural's possessive
+ * or "and"; names after an organisation's noun (in apposition, with The,
+ * German words the list lacks, English words in German); German bodies
+ * with der/für; an acronym after a body's noun. */
+static void test_heuristics_org_0820(void **state)
 {
     (void)state;
     expect_heuristics("en", "The plan was made by the chief of Quarncove, who left it last year.",
@@ -1393,14 +1396,16 @@ static void test_heuristics_org_roles_0820(void **state)
                       "org/Landesgericht für Zivilrechtssachen");
 }
 
-/* newsd 0.8.20: a chamber's compound and the land it is of after "für";
- * a sport's national body; a listed firm's name as a person's surname in
- * a compound. */
-static void test_resolve_body_of_place(void **state)
+/* newsd 0.8.20, with listed names: a listed firm's name as a person's
+ * surname in a compound; a listed place first in its sentence, before a
+ * sport's name, in apposition, before a paper's hyphenated name, after a
+ * chamber's compound and "für". */
+static void test_resolve_orgs_0820(void **state)
 {
     (void)state;
     struct lists l;
-    static const struct marked_line lines[] = {{"place\tQuellburg", 0}, {"org\tZorbwerk", 0}, {"place\tReading", GZ_MARK_CUE | GZ_MARK_TOWN}};
+    static const struct marked_line lines[] = {
+        {"place\tQuellburg", 0}, {"org\tZorbwerk", 0}, {"place\tReading", GZ_MARK_CUE | GZ_MARK_TOWN}};
     lists_build(&l, lines, sizeof lines / sizeof *lines);
     given_load("given_compound.txt", "konrad\n");
     expect_resolved(&l.g, &l.de, "de", "Die Konrad-Zorbwerk-Textvertonung wurde am Montag gespielt.", "");
@@ -3793,8 +3798,8 @@ int main(void)
         cmocka_unit_test(test_heuristics_hyphenated_adjectives),
         cmocka_unit_test(test_heuristics_org_list_heads),
         cmocka_unit_test(test_heuristics_org_cues_0819),
-        cmocka_unit_test(test_heuristics_org_roles_0820),
-        cmocka_unit_test(test_resolve_body_of_place),
+        cmocka_unit_test(test_heuristics_org_0820),
+        cmocka_unit_test(test_resolve_orgs_0820),
         cmocka_unit_test(test_heuristics_org_possessive),
         cmocka_unit_test(test_lexicon_plural_only_heads),
         cmocka_unit_test(test_resolve_places_beside_people),
