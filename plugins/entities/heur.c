@@ -1671,6 +1671,42 @@ static size_t quoted_name(const struct run *r, size_t i)
     return 0;
 }
 
+/* In German, the words after an organisation's noun at p that name it
+ * though no rule reads them as name words: one word the word list lacks,
+ * though it reads as a noun by its parts, alone or before an
+ * organisation's word ("der Zeitung Protothema", "im Magazin Artforum",
+ * "das Label Problembär Records"; a word the list has is more often the
+ * noun's object: "der Zeitung Auskunft geben"); or English words, one of
+ * them no German one ("die Kunstplattform Vital Space", "die Band Funk
+ * Project").  How many, or 0. */
+static size_t name_after_noun_de(const struct run *r, size_t p)
+{
+    if (p + 2 >= r->n || !same_sentence(r, p, p + 2))
+        return 0;
+    const struct ent_tok *x = tok(r, p + 1);
+    if (is_cap(x) && (x->flags & ENT_TOK_WORD) && !(x->flags & (ENT_TOK_STOP | ENT_TOK_UPPER | ENT_TOK_WHOLE)) &&
+        !r->taken[p + 1] && !r->covered[r->w[p + 1]] && !given_word(r, p + 1) &&
+        !lexicon_de_listed(r->lex, x->norm, x->norm_len) && !(r->cls[p + 1] & NOT_NAMEY)) {
+        if (!is_cap(tok(r, p + 2)))
+            return 1;
+        if (norm_in(r, p + 2, C_ORGWORD) && !r->taken[p + 2] && !r->covered[r->w[p + 2]] &&
+            !(p + 3 < r->n && same_sentence(r, p, p + 3) && is_cap(tok(r, p + 3))))
+            return 2;
+    }
+    size_t m = 0;
+    int english = 0;
+    for (; m < 4 && p + 1 + m < r->n && same_sentence(r, p, p + 1 + m); m++) {
+        const struct ent_tok *w = tok(r, p + 1 + m);
+        if (!is_cap(w) || !(w->flags & ENT_TOK_WORD) || (w->flags & ENT_TOK_UPPER) || r->taken[p + 1 + m] ||
+            r->covered[r->w[p + 1 + m]] || given_word(r, p + 1 + m) ||
+            !lexicon_common(r->lex, "en", w->norm, w->norm_len))
+            break;
+        english |= !lexicon_de_listed(r->lex, w->norm, w->norm_len);
+    }
+    return m > 0 && english && !(p + 1 + m < r->n && same_sentence(r, p, p + 1 + m) && is_cap(tok(r, p + 1 + m)))
+               ? m : 0;
+}
+
 /* "Gewerkschaft Verdi", "Lokführergewerkschaft GDL", "rival Xpeng",
  * "Spanish side Celta Vigo". */
 static int rule_org_head(struct run *r, size_t p)
@@ -1726,70 +1762,33 @@ static int rule_org_head(struct run *r, size_t p)
      * sentence's end: "the financial firm, China Life, said", "the games
      * developer, Rockstar."; or begin with a capitalised "The" of its own:
      * "wireless provider The Cloud". */
-    size_t at = p + 1;
     if (!r->de && !is_cap(t) && p + 2 < r->n && same_sentence(r, p, p + 2) && is_comma(tok(r, p + 1)) &&
         !given_at(r, p + 2)) {
-        size_t m = org_names_from(r, p + 2, 4);
+        size_t a = p + 2, m = org_names_from(r, a, 4);
         /* a place may begin it: "the financial firm, China Life," */
-        int place_first = m == 0 && p + 3 < r->n && same_sentence(r, p, p + 3) && place_at(r, p + 2) &&
-                          is_cap(tok(r, p + 2)) && !r->taken[p + 2] && !tok_possessive(tok(r, p + 2));
-        if (place_first && (m = org_names_from(r, p + 3, 3)) > 0)
+        int place_first = m == 0 && a + 1 < r->n && same_sentence(r, p, a + 1) && place_at(r, a) &&
+                          is_cap(tok(r, a)) && !r->taken[a] && !tok_possessive(tok(r, a));
+        if (place_first && (m = org_names_from(r, a + 1, 3)) > 0)
             m++;
-        size_t q = p + 2 + m;
-        if (m > 0 && !tok_possessive(tok(r, q - 1)) && !(m == 1 && given_word(r, p + 2)) &&
-            (q >= r->n || !same_sentence(r, p, q) || is_comma(tok(r, q)) || text_is(tok(r, q), ".")))
-            at = p + 2;
-        else
+        size_t q = a + m;
+        if (m == 0 || tok_possessive(tok(r, q - 1)) || (m == 1 && given_word(r, a)) ||
+            !(q >= r->n || !same_sentence(r, p, q) || is_comma(tok(r, q)) || text_is(tok(r, q), ".")))
             return 0;
+        while (!place_first && m > 0 && norm_in(r, a + m - 1, C_DESCR))
+            m--;
+        if (m == 0 || !free_span(r, place_first ? a + 1 : a, a + m))
+            return 0;
+        return add(r, a, a + m, ENT_ORG, place_first);
     }
-    size_t the = !r->de && at == p + 1 && text_is(tok(r, at), "The") && !(tok(r, at)->flags & ENT_TOK_START) &&
-                 at + 1 < r->n && same_sentence(r, p, at + 1);
-    size_t n = org_names_from(r, at + the, 4);
+    size_t the = !r->de && text_is(tok(r, p + 1), "The") && !(tok(r, p + 1)->flags & ENT_TOK_START) &&
+                 p + 2 < r->n && same_sentence(r, p, p + 2);
+    size_t n = org_names_from(r, p + 1 + the, 4);
     if (n > 0)
         n += the;
-    /* In German one word after the noun that the word list lacks, though
-     * it reads as a noun by its parts: "der Zeitung Protothema", "im
-     * Magazin Artforum" (a word the list has is more often the noun's
-     * object: "der Zeitung Auskunft geben"). */
-    if (r->de && n == 0 && p + 2 < r->n && same_sentence(r, p, p + 2)) {
-        const struct ent_tok *x = tok(r, p + 1);
-        if (is_cap(x) && (x->flags & ENT_TOK_WORD) && !(x->flags & (ENT_TOK_STOP | ENT_TOK_UPPER | ENT_TOK_WHOLE)) &&
-            !r->taken[p + 1] && !r->covered[r->w[p + 1]] && !given_word(r, p + 1) &&
-            !lexicon_de_listed(r->lex, x->norm, x->norm_len) && !(r->cls[p + 1] & NOT_NAMEY)) {
-            /* alone, or before an organisation's word: "das Label
-             * Problembär Records" */
-            if (!is_cap(tok(r, p + 2)))
-                n = 1;
-            else if (norm_in(r, p + 2, C_ORGWORD) && !r->taken[p + 2] && !r->covered[r->w[p + 2]] &&
-                     !(p + 3 < r->n && same_sentence(r, p, p + 3) && is_cap(tok(r, p + 3))))
-                n = 2;
-        }
-        /* Or a name of English words, one of them no German one: "die
-         * Kunstplattform Vital Space", "die Band Funk Project". */
-        if (n == 0) {
-            size_t m = 0;
-            int english = 0;
-            for (; m < 4 && p + 1 + m < r->n && same_sentence(r, p, p + 1 + m); m++) {
-                const struct ent_tok *w = tok(r, p + 1 + m);
-                if (!is_cap(w) || !(w->flags & ENT_TOK_WORD) || (w->flags & ENT_TOK_UPPER) || r->taken[p + 1 + m] ||
-                    r->covered[r->w[p + 1 + m]] || given_word(r, p + 1 + m) ||
-                    !lexicon_common(r->lex, "en", w->norm, w->norm_len))
-                    break;
-                english |= !lexicon_de_listed(r->lex, w->norm, w->norm_len);
-            }
-            if (m > 0 && english && !(p + 1 + m < r->n && same_sentence(r, p, p + 1 + m) && is_cap(tok(r, p + 1 + m))))
-                n = m;
-        }
-    }
-    while (n > 0 && norm_in(r, at + n - 1, C_DESCR))
+    if (r->de && n == 0)
+        n = name_after_noun_de(r, p);
+    while (n > 0 && norm_in(r, p + n, C_DESCR))
         n--;
-    if (at > p + 1) {
-        if (place_at(r, at) && n == 0)
-            n = org_names_from(r, at + 1, 3) + 1;   /* the place and the name words after it */
-        if (n == 0 || !free_span(r, place_at(r, at) ? at + 1 : at, at + n))
-            return 0;
-        return add(r, at, at + n, ENT_ORG, place_at(r, at));
-    }
     /* An English name goes on after for, of, against, without: "the group
      * Doctors for Camp Closure", "Friends of the Earth". */
     static const char *const links[] = {"for", "of", "against", "without", NULL};

@@ -2244,9 +2244,10 @@ static int orgs_after_first_places(const struct ent_toks *t, const struct ent_hi
     }
     for (size_t k = 0; place && k < cands->n; k++) {
         struct heur_cand *c = &cands->v[k];
-        size_t i = c->start - 1;
-        if (c->type != ENT_ORG || c->start == 0 || !place[i] || t->v[i].sentence != t->v[c->start].sentence)
+        if (c->type != ENT_ORG || c->start == 0 || !place[c->start - 1] ||
+            t->v[c->start - 1].sentence != t->v[c->start].sentence)
             continue;
+        size_t i = c->start - 1;
         size_t len = t->v[i].text_len, name_len = strlen(c->name);
         char *name = malloc(len + 1 + name_len + 1);
         if (!name) {
