@@ -4,6 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* add_name()'s own mark beside the GZ_MARK_* ones: an organisation's
+ * name, whose last word may be written in lower case (ENT_CASE_LOWER_TAIL). */
+#define NAME_ORG (1u << 16)
+
 /* Capitals up to this many letters must match capitals ("US" is not "us",
  * "WHO" not "who"); longer ones are written either way (NASA, Nasa). */
 #define SHORT_CAPS_LETTERS 3
@@ -183,6 +187,30 @@ static int add_pattern(struct matcher_core *c, const struct name_ctx *ctx, uint1
     return 0;
 }
 
+/* Whether the last word of an organisation's name of n words (t, the
+ * name's tokens; cases as add_name() set them) may be written in lower
+ * case: a body's noun that the press writes either way ("the European
+ * commission", "the Labour party", "RCA records"), after words all
+ * capitalised ("the times" is no The Times, "Association of British
+ * insurers" is rare).  Not a noun of other things: "Indian oil", "BBC
+ * news", "PC world" read as words. */
+static int lower_tail_may(const struct ent_toks *t, const uint8_t *cases, size_t n)
+{
+    static const char *const bodies[] = {"commission", "party", "council", "committee", "union", "parliament",
+                                         "assembly", "court", "ministry", "department", "agency", "office",
+                                         "police", "records", "university", "authority", "government", NULL};
+    if (n < 2 || (cases[n - 1] & ~ENT_CASE_MARKS) != ENT_CASE_CAP || (cases[n - 1] & ENT_CASE_POSSESSIVE))
+        return 0;
+    for (size_t k = 0; k + 1 < n; k++)
+        if ((cases[k] & ~ENT_CASE_MARKS) == ENT_CASE_ANY)
+            return 0;
+    const struct ent_tok *last = NULL;
+    for (size_t i = 0; i < t->n; i++)
+        if (!(t->v[i].flags & ENT_TOK_WHOLE))
+            last = &t->v[i];
+    return last && tok_norm_in(last, bodies);
+}
+
 /* Add name, tokenised in lang, as the patterns of its stems and of its
  * norms.  Names the tokeniser refuses or that have no tokens are skipped:
  * a name is checked for text when it is read, so this only drops what
@@ -234,6 +262,8 @@ static int add_name(struct matcher_core *c, const struct name_ctx *ctx, const ch
             rc = -1;
         k++;
     }
+    if ((marks & NAME_ORG) && lower_tail_may(t, cases, n))
+        cases[n - 1] |= ENT_CASE_LOWER_TAIL;
     if (rc == 0)
         rc = add_pattern(c, ctx, lang_bit, norms, cases, n);
     if (rc == 0 && n > 1 && memcmp(stems, norms, n * sizeof *stems) != 0)
@@ -286,14 +316,15 @@ static int build_core(struct matcher_core *c, const struct gazetteer *g, const c
             uint32_t id = (uint32_t)k;
             if (e->needs_cue != cue)
                 continue;
+            unsigned org = e->type == ENT_ORG ? NAME_ORG : 0;
             /* The NAME of an entry that only "#!media" lines list is one
              * of its marked aliases. */
             if (!e->media_only)
-                rc = add_name_langs(c, langs, n_langs, e->name, id, 0, tk, &t);
+                rc = add_name_langs(c, langs, n_langs, e->name, id, org, tk, &t);
             for (size_t i = 0; rc == 0 && i < e->n_aliases; i++)
-                rc = add_name_langs(c, langs, n_langs, e->aliases[i], id, 0, tk, &t);
+                rc = add_name_langs(c, langs, n_langs, e->aliases[i], id, org, tk, &t);
             for (size_t i = 0; rc == 0 && i < e->n_locals; i++)
-                rc = add_name_langs(c, langs, n_langs, gz_local_name(e, i), id, 0, tk, &t);
+                rc = add_name_langs(c, langs, n_langs, gz_local_name(e, i), id, org, tk, &t);
         }
     /* Last: on the same words, every other name wins over an alias that
      * counts only in capitals, and all of them over a sports alias, which
@@ -547,7 +578,8 @@ static int collect(const struct matcher *m, const struct ent_toks *t, const uint
             for (size_t j = 0; ok && j < mp->len; j++) {
                 const struct ent_tok *x = &t->v[pos[first + j]];
                 uint8_t c = core->cases[mp->case_off + j], want = c & ~ENT_CASE_MARKS;
-                ok = (case_ok(want, x->flags) || (want == ENT_CASE_UPPER && capitals_before_possessive(x))) &&
+                ok = (case_ok(want, x->flags) || (want == ENT_CASE_UPPER && capitals_before_possessive(x)) ||
+                      ((c & ENT_CASE_LOWER_TAIL) && !(a->flags & ENT_TOK_START) && (x->flags & ENT_TOK_WORD))) &&
                      (!(c & ENT_CASE_POSSESSIVE) || tok_possessive(x) || genitive);
                 /* A short word in capitals is an acronym, no capitalised
                  * word of a name ("per the WHO" is no The Who), but in a

@@ -61,8 +61,13 @@ enum ent_case { ENT_CASE_ANY, ENT_CASE_CAP, ENT_CASE_UPPER };
 /* On a pattern's first word: the pattern is a name of a "#!media" line
  * (gazetteer.h), its hits marked so (ent_hit). */
 #define ENT_CASE_MEDIA 0x20u
+/* On the last word of an organisation's name of two or more words, in
+ * capitals as listed: the article may write it in lower case ("European
+ * commission", "Labour party", "Spiegel online"), not at a sentence's
+ * start (since 0.8.21). */
+#define ENT_CASE_LOWER_TAIL 0x10u
 /* The bits beside the case. */
-#define ENT_CASE_MARKS (ENT_CASE_POSSESSIVE | ENT_CASE_ADJECTIVE | ENT_CASE_MEDIA)
+#define ENT_CASE_MARKS (ENT_CASE_POSSESSIVE | ENT_CASE_ADJECTIVE | ENT_CASE_MEDIA | ENT_CASE_LOWER_TAIL)
 
 /* 12 bytes: tens of thousands of patterns a language.  A name is at most
  * GZ_NAME_MAX bytes, so its tokens fit in len's 8 bits; the cases of all

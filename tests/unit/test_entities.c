@@ -472,6 +472,32 @@ static void test_matcher_possessives_and_the(void **state)
     expect_found(food, "en", "We had lunch at McDonalds on Friday.", "org/McDonald's");
 }
 
+/* An organisation's last word, a body's noun, in lower case after its
+ * capitalised words (0.8.21): "the European commission".  Not when a
+ * word before it is not capitalised ("the times"), not a noun of other
+ * things ("Indian oil"), not another type's name, not at a sentence's
+ * start, and not a word in the middle of the name. */
+static void test_matcher_lower_case_tail(void **state)
+{
+    (void)state;
+    static const char *const gz = "org\tEuropean Commission\norg\tLabour Party\tLabour\norg\tThe Times\n"
+                                  "org\tIndian Oil\norg\tRCA Records\nplace\tVatican City\n"
+                                  "org\tHome Office\norg\tBank of England\n"
+                                  "org\tInternational Olympic Committee\tIOC\norg\tThe Parliament\n";
+    expect_found(gz, "en", "The head of the European commission met the Labour party leader.",
+                 "org/European Commission, org/Labour Party");
+    expect_found(gz, "en", "An inspection team from the International Olympic committee came.",
+                 "org/International Olympic Committee");
+    expect_found(gz, "en", "The band signed with RCA records last year.", "org/RCA Records");
+    expect_found(gz, "en", "In the times before the war, Indian oil was cheap.", "");
+    expect_found(gz, "en", "He walked into the parliament at noon.", "");
+    expect_found(gz, "en", "He walked through Vatican city at night.", "");
+    expect_found(gz, "en", "Home office workers want more space, says a survey.", "");
+    expect_found(gz, "en", "He said the European Commission was right.", "org/European Commission");
+    /* Only the last word: "International olympic Committee" is no name. */
+    expect_found(gz, "en", "A team of the International olympic Committee came.", "");
+}
+
 static void test_matcher_10000_names(void **state)
 {
     (void)state;
@@ -3798,6 +3824,7 @@ int main(void)
         cmocka_unit_test(test_heuristics_hyphenated_adjectives),
         cmocka_unit_test(test_heuristics_org_list_heads),
         cmocka_unit_test(test_heuristics_org_cues_0819),
+        cmocka_unit_test(test_matcher_lower_case_tail),
         cmocka_unit_test(test_heuristics_org_0820),
         cmocka_unit_test(test_resolve_orgs_0820),
         cmocka_unit_test(test_heuristics_org_possessive),
