@@ -57,7 +57,7 @@ HELDOUT_SETS = [("entities-heldout", "A"), ("entities-heldout-b", "B"), ("entiti
                 ("entities-heldout-m", "M"), ("entities-heldout-n", "N"), ("entities-heldout-o", "O"),
                 ("entities-heldout-p", "P"), ("entities-heldout-q", "Q"), ("entities-heldout-r", "R"),
                 ("entities-heldout-s", "S"), ("entities-heldout-t", "T"), ("entities-heldout-u", "U"),
-                ("entities-heldout-v", "V"), ("entities-heldout-w", "W")]
+                ("entities-heldout-v", "V"), ("entities-heldout-w", "W"), ("entities-heldout-x", "X")]
 
 
 def write_config(tmp, build_dir, lang_so):
