@@ -61,10 +61,10 @@ enum ent_case { ENT_CASE_ANY, ENT_CASE_CAP, ENT_CASE_UPPER };
 /* On a pattern's first word: the pattern is a name of a "#!media" line
  * (gazetteer.h), its hits marked so (ent_hit). */
 #define ENT_CASE_MEDIA 0x20u
-/* On the last word of an organisation's name of two or more words, in
- * capitals as listed: the article may write it in lower case ("European
- * commission", "Labour party", "Spiegel online"), not at a sentence's
- * start (since 0.8.21). */
+/* On the last word of an organisation's name of two or more words, a
+ * body's noun after capitalised words (matcher.c, lower_tail_may()): the
+ * article may write it in lower case ("the European commission", "the
+ * Labour party"), not at a sentence's start (since 0.8.21). */
 #define ENT_CASE_LOWER_TAIL 0x10u
 /* The bits beside the case. */
 #define ENT_CASE_MARKS (ENT_CASE_POSSESSIVE | ENT_CASE_ADJECTIVE | ENT_CASE_MEDIA | ENT_CASE_LOWER_TAIL)
