@@ -187,14 +187,14 @@ static int add_pattern(struct matcher_core *c, const struct name_ctx *ctx, uint1
     return 0;
 }
 
-/* Whether the last word of an organisation's name of n words (t, the
- * name's tokens; cases as add_name() set them) may be written in lower
- * case: a body's noun that the press writes either way ("the European
+/* Whether the last word of an organisation's name of n words (last, its
+ * token; cases as add_name() set them) may be written in lower case: a
+ * body's noun that the press writes either way ("the European
  * commission", "the Labour party", "RCA records"), after words all
  * capitalised ("the times" is no The Times, "Association of British
  * insurers" is rare).  Not a noun of other things: "Indian oil", "BBC
  * news", "PC world" read as words. */
-static int lower_tail_may(const struct ent_toks *t, const uint8_t *cases, size_t n)
+static int lower_tail_may(const struct ent_tok *last, const uint8_t *cases, size_t n)
 {
     static const char *const bodies[] = {"commission", "party", "council", "committee", "union", "parliament",
                                          "assembly", "court", "ministry", "department", "agency", "office",
@@ -204,11 +204,7 @@ static int lower_tail_may(const struct ent_toks *t, const uint8_t *cases, size_t
     for (size_t k = 0; k + 1 < n; k++)
         if ((cases[k] & ~ENT_CASE_MARKS) == ENT_CASE_ANY)
             return 0;
-    const struct ent_tok *last = NULL;
-    for (size_t i = 0; i < t->n; i++)
-        if (!(t->v[i].flags & ENT_TOK_WHOLE))
-            last = &t->v[i];
-    return last && tok_norm_in(last, bodies);
+    return tok_norm_in(last, bodies);
 }
 
 /* Add name, tokenised in lang, as the patterns of its stems and of its
@@ -237,11 +233,13 @@ static int add_name(struct matcher_core *c, const struct name_ctx *ctx, const ch
     int rc = 0;
     uint32_t stems[MATCHER_PATTERN_LEN_MAX], norms[MATCHER_PATTERN_LEN_MAX];
     uint8_t cases[MATCHER_PATTERN_LEN_MAX];
+    const struct ent_tok *last = NULL;
     size_t k = 0;
     for (size_t i = 0; rc == 0 && i < t->n; i++) {
         const struct ent_tok *tok = &t->v[i];
         if (tok->flags & ENT_TOK_WHOLE)
             continue;
+        last = tok;
         norms[k] = ac_symbol(&c->ac, tok->norm, tok->norm_len, 1);
         /* A one-word name is matched by its norm alone: the stems of
          * single words collide too often ("Konzern" and the town Konz are
@@ -262,7 +260,7 @@ static int add_name(struct matcher_core *c, const struct name_ctx *ctx, const ch
             rc = -1;
         k++;
     }
-    if ((marks & NAME_ORG) && lower_tail_may(t, cases, n))
+    if ((marks & NAME_ORG) && last && lower_tail_may(last, cases, n))
         cases[n - 1] |= ENT_CASE_LOWER_TAIL;
     if (rc == 0)
         rc = add_pattern(c, ctx, lang_bit, norms, cases, n);
